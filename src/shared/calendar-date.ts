@@ -13,9 +13,17 @@ interface Parts {
   day: number;
 }
 
+// Milliseconds of UTC midnight of a proleptic Gregorian date. Date.UTC alone would read years 0–99 as
+// 1900–1999, so the year is set with setUTCFullYear, which takes it literally.
+function utcMidnight(year: number, monthIndex: number, day: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, day);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one; Date.UTC keeps it free of local time zones.
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Day 0 of the next month is the last day of this one; UTC keeps it free of local time zones.
+  return new Date(utcMidnight(year, month, 0)).getUTCDate();
 }
 
 function toParts(date: CalendarDate): Parts {
@@ -34,7 +42,7 @@ function fromParts({ year, month, day }: Parts): CalendarDate {
 
 function toDayNumber(date: CalendarDate): number {
   const { year, month, day } = toParts(date);
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+  return utcMidnight(year, month - 1, day) / MS_PER_DAY;
 }
 
 function fromDayNumber(dayNumber: number): CalendarDate {

@@ -19,7 +19,8 @@ export function prorateHalfUp(amountCents: number, numerator: number, denominato
   const d = BigInt(denominator);
   const quotient = product / d;
   const remainder = product % d;
-  return Number(remainder * 2n >= d ? quotient + 1n : quotient);
+  // A result beyond the safe-integer range would silently lose cents when turned into a number.
+  return assertCents(Number(remainder * 2n >= d ? quotient + 1n : quotient), 'prorated amount');
 }
 
 /** A percentage given in basis points (1% = 100 bps) of an amount, rounded half-up to the cent. */
@@ -29,6 +30,8 @@ export function basisPointsOf(amountCents: number, basisPoints: number): number 
 
 /** Formats cents as US dollars for people ("$1,234.50"); never used for arithmetic. */
 export function formatUsd(amountCents: number): string {
+  // A fractional amount would print as "$0.1.5"; it can only come from a programmer error.
+  assertCents(amountCents);
   const sign = amountCents < 0 ? '-' : '';
   const abs = Math.abs(amountCents);
   const dollars = Math.floor(abs / 100).toLocaleString('en-US');

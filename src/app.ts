@@ -1,0 +1,117 @@
+// The one place that wires Coverwise together: configuration → database → services → HTTP routes
+// and jobs. Everything the app needs is built here and handed down explicitly.
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
+import { createAuthService } from './auth/auth.service.js';
+import type { Config } from './config.js';
+import { seedDemoData } from './demo/demo-seed.js';
+import type { Clock } from './platform/clock.js';
+import { systemClock } from './platform/clock.js';
+import { type DatabaseHandle, openDatabase } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { createHttpServer } from './platform/http/http-server.js';
+import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
+import { registerOpenApi } from './platform/http/openapi.js';
+import { ProblemSchema } from './platform/http/schemas.js';
+import { registerSystemRoutes } from './platform/http/system.routes.js';
+import { asTypedApp } from './platform/http/typed-app.js';
+import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
+import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
+import { registerUserRoutes } from './users/users.routes.js';
+import { createUsersService } from './users/users.service.js';
+
+function readVersion(): string {
+  // src/app.ts and dist/src/app.js sit at different depths below package.json.
+  for (const relative of ['../package.json', '../../package.json']) {
+    const file = new URL(relative, import.meta.url);
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return '0.0.0';
+}
+
+export const VERSION = readVersion();
+
+export interface BuiltApp {
+  readonly app: FastifyInstance;
+  readonly database: DatabaseHandle;
+  readonly jobs: JobRunner | null;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  /** Start pg-boss (queue and, with config.runJobs, the workers). Tests that need no jobs turn it off. */
+  startJobs?: boolean;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const { db } = database;
+    await migrateToLatest(db);
+
+    const users = createUsersService({ db, clock });
+    const auth = createAuthService({ db, clock, sessionTtlHours: config.sessionTtlHours });
+
+    if (config.demo) await seedDemoData(db);
+    if (config.adminEmail && config.adminPassword) await users.ensureAdmin(config.adminEmail, config.adminPassword);
+
+    const serveWeb = webAppAvailable(config.webDir);
+    const app = await createHttpServer({
+      logLevel: config.logLevel,
+      trustProxy: config.trustProxy,
+      behindTls: config.behindTls,
+      authenticate: auth.authenticate,
+      ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
+    });
+    app.addSchema(ProblemSchema);
+    app.addSchema(SessionUserSchema);
+    await registerOpenApi(app, VERSION);
+
+    const api = asTypedApp(app);
+    registerSystemRoutes(api, { db, engine: database.engine, version: VERSION });
+    registerAuthRoutes(api, { auth, secureCookies: config.behindTls });
+    registerUserRoutes(api, { users, db, clock });
+    if (serveWeb) await registerWebApp(app, config.webDir as string);
+    else app.log.warn(`The web app is not built (no index.html in ${config.webDir}); run "npm run build:web".`);
+
+    await app.ready();
+
+    const recurring: RecurringJob[] = [
+      {
+        name: 'purge-expired-sessions-and-keys',
+        cron: '*/15 * * * *',
+        description: 'Deletes sessions that ended a day ago and idempotency records past their retention',
+        run: async () => ({
+          sessionsPurged: await auth.purge(),
+          idempotencyKeysPurged: await purgeExpiredIdempotencyKeys(db, clock.now()),
+        }),
+      },
+    ];
+    const jobs =
+      options.startJobs === false
+        ? null
+        : await startJobs({ executeSql: database.executeSql, logger: app.log, recurring, runWorkers: config.runJobs });
+
+    let closing: Promise<void> | null = null;
+    return {
+      app,
+      database,
+      jobs,
+      close() {
+        closing ??= (async () => {
+          // Stop taking requests and let in-flight ones finish, then stop jobs, then the database.
+          await app.close();
+          await jobs?.stop();
+          await database.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,106 @@
+import { Type } from 'typebox';
+import { ROLES } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { clearSessionCookies, setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
+import type { AuthService } from './auth.service.js';
+
+export const SessionUserSchema = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    role: StringEnum(ROLES),
+    displayName: Type.String(),
+  },
+  { $id: 'SessionUser' },
+);
+
+export function registerAuthRoutes(app: TypedApp, deps: { auth: AuthService; secureCookies: boolean }): void {
+  const { auth } = deps;
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Staff sign-in with email and password',
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            password: Type.String({ minLength: 1, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            token: Type.String(),
+            expiresAt: Type.String({ format: 'date-time' }),
+            user: Type.Ref('SessionUser'),
+          }),
+          ...problemResponses(400, 401, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.login(request.body.email.trim(), request.body.password, request.id);
+      setSessionCookies(reply, result, deps.secureCookies);
+      return {
+        token: result.token,
+        expiresAt: result.expiresAt.toISOString(),
+        user: {
+          id: result.user.id,
+          email: result.user.email,
+          role: result.user.role,
+          displayName: result.user.displayName,
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { access: 'signed_in' },
+      schema: { tags: ['Sessions'], summary: 'Sign out: revokes the session', response: { 204: Type.Null(), ...problemResponses(401) } },
+    },
+    async (request, reply) => {
+      if (!request.principal) throw new AppError('unauthenticated', 'Sign in first.');
+      await auth.logout(request.principal, request.id);
+      clearSessionCookies(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      config: { access: 'signed_in' },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Who is signed in',
+        response: {
+          200: Type.Object({
+            user: Type.Optional(Type.Ref('SessionUser')),
+            holder: Type.Optional(Type.Object({ contractIds: Type.Array(Type.String()), lastName: Type.String() })),
+          }),
+          ...problemResponses(401),
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      if (principal.kind === 'user') {
+        return {
+          user: {
+            id: principal.userId,
+            email: principal.email,
+            role: principal.role,
+            displayName: principal.displayName,
+          },
+        };
+      }
+      return { holder: { contractIds: principal.contractIds, lastName: principal.lastName } };
+    },
+  );
+}

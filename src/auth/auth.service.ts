@@ -1,0 +1,126 @@
+// Sessions: a sign-in returns an opaque random token; only its SHA-256 is stored, with an expiry, so
+// a copy of the database cannot be used to sign in. Signing out revokes the session at once.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database, HolderScope } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import type { AuthenticatedSession, Principal } from '../platform/http/principal.js';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/password.js';
+import { findUserRowByEmail, toUser, type User } from '../users/user.repository.js';
+import { findLiveSession, insertSession, purgeDeadSessions, revokeSession } from './session.repository.js';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newToken(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+export interface IssuedSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export function createAuthService(deps: { db: Kysely<Database>; clock: Clock; sessionTtlHours: number }) {
+  const { db, clock, sessionTtlHours } = deps;
+
+  async function issueSession(
+    trx: Kysely<Database>,
+    owner: { userId: string } | { holderScope: HolderScope },
+  ): Promise<IssuedSession & { sessionId: string }> {
+    const token = newToken('cws');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(clock.now().getTime() + sessionTtlHours * 3_600_000);
+    const sessionId = await insertSession(trx, {
+      tokenHash: hashToken(token),
+      csrfTokenHash: hashToken(csrfToken),
+      userId: 'userId' in owner ? owner.userId : null,
+      holderScope: 'holderScope' in owner ? owner.holderScope : null,
+      expiresAt,
+    });
+    return { token, csrfToken, expiresAt, sessionId };
+  }
+
+  async function login(
+    email: string,
+    password: string,
+    requestId: string,
+  ): Promise<IssuedSession & { user: User }> {
+    const row = await findUserRowByEmail(db, email);
+    // Verify against a dummy hash when the email is unknown, so the answer takes as long either way.
+    const passwordMatches = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
+    if (!row || !passwordMatches || row.disabled_at !== null) {
+      throw new AppError('invalid_credentials', 'The email or password is not right.');
+    }
+    return db.transaction().execute(async (trx) => {
+      const session = await issueSession(trx, { userId: row.id });
+      await recordAudit(trx, {
+        actor: { kind: 'user', id: row.id, label: row.email },
+        action: 'session.signed_in',
+        entityType: 'session',
+        entityId: session.sessionId,
+        requestId,
+      });
+      return { token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: toUser(row) };
+    });
+  }
+
+  async function logout(principal: Principal, requestId: string): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      await revokeSession(trx, principal.sessionId, clock.now());
+      await recordAudit(trx, {
+        actor:
+          principal.kind === 'user'
+            ? { kind: 'user', id: principal.userId, label: principal.email }
+            : { kind: 'holder', id: principal.sessionId, label: 'contract holder' },
+        action: 'session.signed_out',
+        entityType: 'session',
+        entityId: principal.sessionId,
+        requestId,
+      });
+    });
+  }
+
+  async function authenticate(token: string): Promise<AuthenticatedSession | null> {
+    if (token.length > 200) return null;
+    const row = await findLiveSession(db, hashToken(token), clock.now());
+    if (!row) return null;
+    if (row.user_id) {
+      if (!row.email || !row.role || row.disabled_at) return null;
+      return {
+        csrfTokenHash: row.csrf_token_hash,
+        principal: {
+          kind: 'user',
+          sessionId: row.id,
+          userId: row.user_id,
+          email: row.email,
+          role: row.role,
+          displayName: row.display_name ?? row.email,
+        },
+      };
+    }
+    if (!row.holder_scope) return null;
+    return {
+      csrfTokenHash: row.csrf_token_hash,
+      principal: {
+        kind: 'holder',
+        sessionId: row.id,
+        contractIds: row.holder_scope.contractIds,
+        lastName: row.holder_scope.lastName,
+      },
+    };
+  }
+
+  /** Removes sessions that ended more than a day ago (the recurring purge job). */
+  function purge(): Promise<number> {
+    return purgeDeadSessions(db, new Date(clock.now().getTime() - 24 * 3_600_000));
+  }
+
+  return { login, logout, authenticate, issueSession, purge };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,280 @@
+// The product catalog's shape: plans, component groups, benefit limits, fees and state rules as one
+// versioned JSON document (DOMAIN.md "Products and tiers", "Benefits", "Transfers", "Cancellations").
+// The same TypeBox schema validates an uploaded catalog and describes it in the OpenAPI document;
+// rules that span several fields (references, uniqueness, conflicts) live in catalog.validation.ts.
+
+import { type Static, Type } from 'typebox';
+
+// Money is integer cents kept within the safe-integer range (STYLE.md "Data and money").
+const Cents = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+
+const WholeNumber = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+
+// A share of a price, in basis points (1% = 100): 0 to 100%.
+const BasisPointsOfPrice = (description: string) => Type.Integer({ minimum: 0, maximum: 10_000, description });
+
+const Hours = (description: string) => Type.Number({ minimum: 0, maximum: 1_000, description });
+
+const Text = (description: string) => Type.String({ minLength: 1, maxLength: 2_000, description });
+
+/** UPPER_SNAKE plan codes (BASIC_GUARD, GAP); contracts store them, so they never change meaning. */
+export const PlanCodeSchema = Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 64 });
+/** lower_snake codes of component groups and document types. */
+export const ItemCodeSchema = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 });
+/** Two-letter region code; catalog.validation.ts checks it against regions.ts. */
+export const RegionCodeSchema = Type.String({ pattern: '^[A-Z]{2}$' });
+
+export const ProductSchema = Type.Enum(['vsc', 'gap']);
+export const CancellationMethodSchema = Type.Enum(['pro_rata', 'rule_of_78s']);
+export const RoadsideServiceSchema = Type.Enum(['tow', 'jump_start', 'flat_tire', 'lockout', 'fuel_delivery']);
+
+export const CancellationRuleSchema = Type.Object(
+  {
+    freeLookDays: WholeNumber('Days after purchase (inclusive) in which a cancellation with no claims is refunded in full.'),
+    method: CancellationMethodSchema,
+    adminFeeCents: Cents('Administrative fee deducted from a refund after the free look.'),
+    adminFeeMaxBasisPointsOfPrice: Type.Union([
+      BasisPointsOfPrice('The fee may not exceed this share of the price (CA: 10% = 1000).'),
+      Type.Null(),
+    ]),
+    claimsDeducted: Type.Boolean({ description: 'Whether claims paid are deducted from the refund.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const RentalRuleSchema = Type.Object(
+  {
+    dailyLimitCents: Cents('Most paid for one day of rental car or public transport.'),
+    perVisitLimitCents: Cents('Most paid for one repair visit.'),
+    minLaborHours: Hours('Rental applies when the covered repair needs at least this many labor-guide hours.'),
+    overnightQualifies: Type.Boolean({ description: 'When true, keeping the vehicle overnight also qualifies.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const TripInterruptionRuleSchema = Type.Object(
+  {
+    dailyLimitCents: Cents('Most paid for lodging and meals for one day.'),
+    maxDays: WholeNumber('Most days paid per occurrence.'),
+    minMilesFromHome: WholeNumber('The breakdown must happen more than this many miles from home.'),
+  },
+  { additionalProperties: false },
+);
+
+export const RoadsideRuleSchema = Type.Object(
+  {
+    perEventLimitCents: Cents('Most paid for one disablement.'),
+    services: Type.Array(RoadsideServiceSchema, { uniqueItems: true, maxItems: 5 }),
+  },
+  { additionalProperties: false },
+);
+
+export const GapRuleSchema = Type.Object(
+  {
+    deductibleCoverMaxCents: Cents("Most of the primary insurer's deductible that the benefit adds back."),
+    ltvCapBasisPoints: Type.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      description: 'Loan-to-value cap as a share of MSRP / retail book (150% = 15000); can exceed 100%.',
+    }),
+    maxBenefitCents: Cents('Most paid for one loss.'),
+    documentsDueDays: WholeNumber("Days after the insurer's settlement in which the documents are due."),
+    pastDueMinDays: WholeNumber('Payments more than this many days past due are removed from the payoff.'),
+  },
+  { additionalProperties: false },
+);
+
+export const TransferRuleSchema = Type.Object(
+  {
+    allowed: Type.Boolean(),
+    feeCents: Cents('Transfer fee.'),
+    windowDays: WholeNumber('The transfer must be reported within this many days of the change of ownership.'),
+    privateSaleOnly: Type.Boolean({ description: 'True when a dealer sale or trade-in cannot transfer.' }),
+  },
+  { additionalProperties: false },
+);
+
+const NamedItemSchema = Type.Object(
+  { code: ItemCodeSchema, name: Text('Name shown to people.'), description: Text('What it covers or means.') },
+  { additionalProperties: false },
+);
+
+export const ComponentGroupSchema = NamedItemSchema;
+export const DocumentTypeSchema = NamedItemSchema;
+
+const TermOptionSchema = Type.Object(
+  {
+    months: Type.Integer({ minimum: 1, maximum: 240 }),
+    miles: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+
+const AllowedCancellationMethodsSchema = Type.Array(CancellationMethodSchema, {
+  minItems: 1,
+  uniqueItems: true,
+  description:
+    "Refund methods the plan's contract form permits; the plan's method and any state rule's method must be one of them.",
+});
+
+const CodeListSchema = (description: string) =>
+  Type.Array(ItemCodeSchema, { uniqueItems: true, maxItems: 200, description });
+
+export const VscPlanSchema = Type.Object(
+  {
+    code: PlanCodeSchema,
+    name: Text('Plan name shown to people.'),
+    description: Type.Optional(Text('Notes for administrators.')),
+    product: Type.Literal('vsc'),
+    style: Type.Enum(['stated_component', 'exclusionary']),
+    coveredComponentGroups: CodeListSchema('Stated-component plans: the groups covered. Empty for exclusionary plans.'),
+    excludedComponentGroups: CodeListSchema(
+      'Exclusionary plans: every catalog group is covered except these. Empty for stated-component plans.',
+    ),
+    deductibleOptionsCents: Type.Array(Cents('A deductible the buyer may choose.'), {
+      minItems: 1,
+      uniqueItems: true,
+      maxItems: 20,
+    }),
+    disappearingDeductibleCents: Type.Union([
+      Cents('This deductible is waived when the repair is done at the selling dealer.'),
+      Type.Null(),
+    ]),
+    deductiblePer: Type.Enum(['repair_visit', 'repair_line']),
+    termOptions: Type.Array(TermOptionSchema, { minItems: 1, maxItems: 50 }),
+    waitingPeriod: Type.Object(
+      {
+        days: WholeNumber('Waiting days when sold after the vehicle sale and out of factory warranty.'),
+        miles: WholeNumber('Waiting miles, the lesser of the two applies.'),
+      },
+      { additionalProperties: false },
+    ),
+    renewal: Type.Object(
+      {
+        minMonthsRemaining: WholeNumber('Renewal is allowed while at least this many months remain.'),
+        minMilesRemaining: WholeNumber('Renewal also needs at least this many miles remaining.'),
+      },
+      { additionalProperties: false },
+    ),
+    benefits: Type.Object(
+      {
+        roadside: RoadsideRuleSchema,
+        rental: Type.Union([RentalRuleSchema, Type.Null()], { description: 'Null when the plan has no rental.' }),
+        tripInterruption: Type.Union([TripInterruptionRuleSchema, Type.Null()], {
+          description: 'Null when the plan has no trip interruption.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    claims: Type.Object(
+      {
+        inspectionThresholdCents: Cents('Estimates above this amount may need an inspection before authorization.'),
+        laborRateCapCents: Type.Union([
+          Cents('Highest hourly shop rate paid; null when the posted rate is paid.'),
+          Type.Null(),
+        ]),
+        repairOrderDueDays: WholeNumber('Days after authorization in which the repair order must be submitted.'),
+        minLaborHours: Type.Optional(Hours('Claim-level minimum of labor-guide hours, when the contract form sets one.')),
+      },
+      { additionalProperties: false },
+    ),
+    allowedCancellationMethods: AllowedCancellationMethodsSchema,
+    cancellation: CancellationRuleSchema,
+    transfer: TransferRuleSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const GapPlanSchema = Type.Object(
+  {
+    code: PlanCodeSchema,
+    name: Text('Plan name shown to people.'),
+    description: Type.Optional(Text('Notes for administrators.')),
+    product: Type.Literal('gap'),
+    gap: GapRuleSchema,
+    requiredDocuments: Type.Object(
+      {
+        total_loss: CodeListSchema('Document types a total-loss claim needs.'),
+        theft: CodeListSchema('Document types a theft claim needs.'),
+        theft_recovered: CodeListSchema('Document types a theft claim needs once the vehicle was recovered.'),
+      },
+      { additionalProperties: false },
+    ),
+    allowedCancellationMethods: AllowedCancellationMethodsSchema,
+    cancellation: CancellationRuleSchema,
+    transfer: TransferRuleSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const PlanSchema = Type.Union([VscPlanSchema, GapPlanSchema]);
+
+export const StateRuleOverridesSchema = Type.Object(
+  {
+    tripInterruptionAvailable: Type.Optional(
+      Type.Boolean({ description: 'False removes trip interruption from contracts bought in the state.' }),
+    ),
+    rentalAvailable: Type.Optional(
+      Type.Boolean({ description: 'False removes rental from contracts bought in the state.' }),
+    ),
+    cancellation: Type.Optional(Type.Partial(CancellationRuleSchema, { additionalProperties: false })),
+    transfer: Type.Optional(Type.Partial(TransferRuleSchema, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+export const StateRuleSchema = Type.Object(
+  {
+    id: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$',
+      maxLength: 100,
+      description: 'Stable rule id, e.g. KS-trip-interruption; shown in audit trails and rule sources.',
+    }),
+    state: RegionCodeSchema,
+    products: Type.Array(ProductSchema, { minItems: 1, uniqueItems: true }),
+    planCodes: Type.Optional(
+      Type.Array(PlanCodeSchema, {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Limits the rule to these plans; absent = every plan of the products.',
+      }),
+    ),
+    sentence: Text('The rule in plain English, for the holder.'),
+    overrides: StateRuleOverridesSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const CatalogSchema = Type.Object(
+  {
+    name: Text('Catalog name.'),
+    description: Type.Optional(Text('Notes for administrators.')),
+    componentGroups: Type.Array(ComponentGroupSchema, { maxItems: 200 }),
+    plans: Type.Array(PlanSchema, { minItems: 1, maxItems: 200 }),
+    stateRules: Type.Array(StateRuleSchema, { maxItems: 2_000 }),
+    documentTypes: Type.Array(DocumentTypeSchema, { maxItems: 200 }),
+  },
+  { additionalProperties: false },
+);
+
+export type Product = Static<typeof ProductSchema>;
+export type CancellationMethod = Static<typeof CancellationMethodSchema>;
+export type RoadsideService = Static<typeof RoadsideServiceSchema>;
+export type CancellationRule = Static<typeof CancellationRuleSchema>;
+export type RentalRule = Static<typeof RentalRuleSchema>;
+export type TripInterruptionRule = Static<typeof TripInterruptionRuleSchema>;
+export type RoadsideRule = Static<typeof RoadsideRuleSchema>;
+export type GapRule = Static<typeof GapRuleSchema>;
+export type TransferRule = Static<typeof TransferRuleSchema>;
+export type VscPlan = Static<typeof VscPlanSchema>;
+export type GapPlan = Static<typeof GapPlanSchema>;
+export type Plan = Static<typeof PlanSchema>;
+export type StateRuleOverrides = Static<typeof StateRuleOverridesSchema>;
+export type StateRule = Static<typeof StateRuleSchema>;
+export type ComponentGroup = Static<typeof ComponentGroupSchema>;
+export type DocumentType = Static<typeof DocumentTypeSchema>;
+export type Catalog = Static<typeof CatalogSchema>;
+/** The loss types a GAP plan lists required documents for. */
+export type GapLossType = keyof GapPlan['requiredDocuments'];

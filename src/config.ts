@@ -1,0 +1,123 @@
+// Configuration comes from the environment, is validated once at start-up, and is then a frozen,
+// typed object. A bad value stops start-up with a message that names the variable.
+import path from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL server URL; null means the embedded PGlite database in `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly adminEmail: string | null;
+  readonly adminPassword: string | null;
+  /** Seed demo catalog, contracts and users into an empty database. */
+  readonly demo: boolean;
+  /** The administrator's business time zone (IANA name). */
+  readonly timeZone: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly sessionTtlHours: number;
+  /** Run the pg-boss job processors in this process. */
+  readonly runJobs: boolean;
+  /** True when the app sits behind a TLS-terminating proxy (enables HSTS and Secure cookies). */
+  readonly behindTls: boolean;
+  readonly trustProxy: boolean;
+  /** Folder holding the built web app; null when it is not served. */
+  readonly webDir: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be 1/0, true/false, yes/no or on/off, got "${raw}"`);
+}
+
+function readTimeZone(env: Env, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigError(name, `must be an IANA time zone such as America/New_York, got "${value}"`);
+  }
+  return value;
+}
+
+function readDatabaseUrl(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as postgres://user@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, `must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const databaseUrl = readDatabaseUrl(env, 'DATABASE_URL');
+  const adminEmail = env.COVERWISE_ADMIN_EMAIL || null;
+  const adminPassword = env.COVERWISE_ADMIN_PASSWORD || null;
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError(
+      adminEmail === null ? 'COVERWISE_ADMIN_EMAIL' : 'COVERWISE_ADMIN_PASSWORD',
+      'COVERWISE_ADMIN_EMAIL and COVERWISE_ADMIN_PASSWORD go together: set both or neither',
+    );
+  }
+  if (adminEmail !== null && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    throw new ConfigError('COVERWISE_ADMIN_EMAIL', `must be an email address, got "${adminEmail}"`);
+  }
+  if (adminPassword !== null && adminPassword.length < 12) {
+    throw new ConfigError('COVERWISE_ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const webDir = env.COVERWISE_WEB_DIR === 'none' ? null : path.resolve(cwd, env.COVERWISE_WEB_DIR || 'dist/web');
+
+  return Object.freeze({
+    port: readInteger(env, 'PORT', 3000, 0, 65_535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    dataDir: path.resolve(cwd, env.COVERWISE_DATA_DIR || './data'),
+    adminEmail: adminEmail?.toLowerCase() ?? null,
+    adminPassword,
+    // Demo data is on by default for the embedded database (a newcomer's first run) and off for a server.
+    demo: readBoolean(env, 'COVERWISE_DEMO', databaseUrl === null),
+    timeZone: readTimeZone(env, 'COVERWISE_TIMEZONE', 'America/New_York'),
+    logLevel,
+    sessionTtlHours: readInteger(env, 'COVERWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    runJobs: readBoolean(env, 'COVERWISE_RUN_JOBS', true),
+    behindTls: readBoolean(env, 'COVERWISE_BEHIND_TLS', false),
+    trustProxy: readBoolean(env, 'COVERWISE_TRUST_PROXY', false),
+    webDir,
+  });
+}

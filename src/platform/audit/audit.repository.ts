@@ -1,0 +1,81 @@
+// The audit trail: one append-only table; every state change writes who, when, what and why in the
+// same transaction as the change itself (the database refuses updates and deletes of these rows).
+import type { Kysely } from 'kysely';
+import type { AuditEventRow, Database } from '../db/schema.js';
+
+export interface Actor {
+  kind: 'user' | 'holder' | 'system' | 'anonymous';
+  id: string | null;
+  label: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { kind: 'system', id: null, label: 'system' };
+
+export interface AuditEntry {
+  actor: Actor;
+  action: string;
+  entityType: string;
+  entityId: string;
+  reason?: string | null;
+  data?: Record<string, unknown> | null;
+  requestId?: string | null;
+}
+
+export interface AuditEvent {
+  id: number;
+  occurredAt: string;
+  actor: Actor;
+  action: string;
+  entityType: string;
+  entityId: string;
+  reason: string | null;
+  data: Record<string, unknown> | null;
+  requestId: string | null;
+}
+
+function toEvent(row: AuditEventRow): AuditEvent {
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at.toISOString(),
+    actor: { kind: row.actor_kind, id: row.actor_id, label: row.actor_label },
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    reason: row.reason,
+    data: row.data,
+    requestId: row.request_id,
+  };
+}
+
+/** Writes one audit event; pass the use case's transaction so the event commits with the change. */
+export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id,
+      actor_label: entry.actor.label,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      reason: entry.reason ?? null,
+      data: entry.data ? JSON.stringify(entry.data) : null,
+      request_id: entry.requestId ?? null,
+    })
+    .execute();
+}
+
+export async function listAuditEvents(
+  db: Kysely<Database>,
+  filter: { entityType: string; entityId: string; limit: number },
+): Promise<AuditEvent[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('entity_type', '=', filter.entityType)
+    .where('entity_id', '=', filter.entityId)
+    .orderBy('id', 'asc')
+    .limit(filter.limit)
+    .execute();
+  return rows.map(toEvent);
+}

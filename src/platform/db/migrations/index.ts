@@ -1,0 +1,8 @@
+// Every migration, in order. A static list (rather than reading a folder at run time) keeps the
+// compiled server and the TypeScript sources in step and lets the bundle know all of them.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-foundation.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};

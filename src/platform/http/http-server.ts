@@ -1,0 +1,235 @@
+// Builds the Fastify instance every route hangs off: request ids, logging without personal data,
+// strict validation, problem+json errors for everything that can go wrong, security headers,
+// session authentication and a declared access rule on every route.
+import { createHash, randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import { AppError, type ErrorCode, toProblem } from './errors.js';
+import type { Access, Authenticator, Principal } from './principal.js';
+import { describeValidationError, paramOf, validatorCompiler } from './validation.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every route must say who may call it; registration fails otherwise. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** True when the principal came from the session cookie (then CSRF applies). */
+    viaCookie: boolean;
+  }
+}
+
+export const SESSION_COOKIE = 'cw_session';
+export const CSRF_COOKIE = 'cw_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export interface HttpServerOptions {
+  logLevel: string;
+  trustProxy: boolean;
+  behindTls: boolean;
+  authenticate: Authenticator;
+  bodyLimitBytes?: number;
+  /** Answers a request that matched no route (the web app's index.html for its own paths), or returns false. */
+  notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+}
+
+export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
+
+/** Masks personal data in logged URLs: a VIN shows only its last 6 characters; names and ZIPs not at all. */
+export function maskUrlForLog(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart < 0) return url;
+  const params = new URLSearchParams(url.slice(queryStart + 1));
+  for (const [key, value] of params) {
+    if (key.toLowerCase() === 'vin') params.set(key, `…${value.slice(-6)}`);
+    else if (/name|zip|email|phone|token/i.test(key)) params.set(key, '…');
+  }
+  return `${url.slice(0, queryStart)}?${params.toString()}`;
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  return reply
+    .status(error.status)
+    .headers(error.headers)
+    .type('application/problem+json')
+    .send(toProblem(error, request.id));
+}
+
+function problemFor(error: FastifyError & { validationContext?: string }): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation && error.validation.length > 0) {
+    const first = error.validation[0]!;
+    const context = error.validationContext ?? 'body';
+    const param = paramOf(first as never);
+    return new AppError('validation_failed', describeValidationError(first as never, context), {
+      ...(param ? { param } : {}),
+    });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 'This endpoint does not accept that Content-Type.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', 'The body is empty; send a JSON document.');
+  }
+  const pgCode = (error as { code?: string }).code;
+  if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03') {
+    return new AppError('conflict', 'Another request changed the same record at the same time; try again.');
+  }
+  if (pgCode === '23505') {
+    return new AppError('conflict', 'A record with the same unique value already exists.');
+  }
+  if (error.statusCode === 400 && (error.name === 'SyntaxError' || error.code?.startsWith('FST_ERR_CTP'))) {
+    return new AppError('malformed_json', `The body is not valid JSON: ${error.message}`);
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    const byStatus: Record<number, ErrorCode> = { 404: 'route_not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+    return new AppError(byStatus[error.statusCode] ?? 'validation_failed', error.message);
+  }
+  return new AppError('internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    trustProxy: options.trustProxy,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // Keep-alive connections are closed promptly on shutdown so close() finishes.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    logger: {
+      level: options.logLevel,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({
+          method: req.method,
+          url: maskUrlForLog(req.url),
+          id: req.id,
+        }),
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('viaCookie', false);
+
+  // Every route declares who may call it; a route without an access rule is a programming error.
+  const router = FindMyWay();
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) {
+      // Static files of the web app and the browsable API docs are public by nature.
+      const isStaticFile = (route.config as { file?: unknown } | undefined)?.file !== undefined;
+      if (!isStaticFile && !route.url.startsWith('/docs')) {
+        throw new Error(`Route ${route.method} ${route.url} declares no config.access`);
+      }
+      route.config = { ...route.config, access: 'public' };
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method !== 'HEAD') router.on(method as HTTPMethod, route.url, () => {});
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'frame-ancestors': ["'none'"],
+        'object-src': ["'none'"],
+        'upgrade-insecure-requests': options.behindTls ? [] : null,
+      },
+    },
+    hsts: options.behindTls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization;
+    let token: string | null = null;
+    if (header?.startsWith('Bearer ')) token = header.slice('Bearer '.length).trim();
+    else if (request.cookies[SESSION_COOKIE]) {
+      token = request.cookies[SESSION_COOKIE] ?? null;
+      request.viaCookie = true;
+    }
+    const access = request.routeOptions.config?.access ?? 'public';
+    if (token) {
+      const session = await options.authenticate(token);
+      if (session && request.viaCookie && !SAFE_METHODS.has(request.method)) {
+        const csrf = request.headers[CSRF_HEADER];
+        if (typeof csrf !== 'string' || sha256(csrf) !== session.csrfTokenHash) {
+          return sendProblem(
+            request,
+            reply,
+            new AppError('csrf_token_invalid', `Send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie.`),
+          );
+        }
+      }
+      request.principal = session?.principal ?? null;
+      if (!session && access !== 'public') {
+        return sendProblem(request, reply, new AppError('unauthenticated', 'Your session has expired or was signed out. Sign in again.'));
+      }
+    }
+    if (access === 'public') return;
+    const principal = request.principal;
+    if (!principal) {
+      return sendProblem(request, reply, new AppError('unauthenticated', 'Sign in to use this endpoint.'));
+    }
+    if (access === 'signed_in') return;
+    const role = principal.kind === 'user' ? principal.role : 'holder';
+    if (!access.includes(role)) {
+      return sendProblem(request, reply, new AppError('forbidden', 'Your role may not use this endpoint.'));
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = problemFor(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(request, reply, problem);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (options.notFoundFallback?.(request, reply)) return reply;
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => router.find(m, path));
+    if (allowed.length > 0) {
+      return sendProblem(
+        request,
+        reply,
+        new AppError('method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(' or ')}.`, {
+          headers: { allow: allowed.join(', ') },
+        }),
+      );
+    }
+    return sendProblem(request, reply, new AppError('route_not_found', `There is no endpoint at ${request.method} ${path}.`));
+  });
+
+  return app;
+}

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { Database, Role, UserRow } from '../platform/db/schema.js';
+
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    disabled: row.disabled_at !== null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export function findUserRowByEmail(db: Kysely<Database>, email: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.fn('lower', ['email']), '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export function findUserRowById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertUser(
+  db: Kysely<Database>,
+  values: { email: string; displayName: string; role: Role; passwordHash: string },
+): Promise<UserRow> {
+  return db
+    .insertInto('users')
+    .values({
+      email: values.email.toLowerCase(),
+      display_name: values.displayName,
+      role: values.role,
+      password_hash: values.passwordHash,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateUserCredentials(
+  db: Kysely<Database>,
+  id: string,
+  values: { passwordHash: string; role: Role; now: Date },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: values.passwordHash, role: values.role, disabled_at: null, updated_at: values.now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listUserRows(
+  db: Kysely<Database>,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<UserRow[]> {
+  let query = db.selectFrom('users').selectAll().orderBy('email').limit(page.limit + 1);
+  if (page.startingAfter) {
+    const after = await findUserRowById(db, page.startingAfter);
+    if (after) query = query.where('email', '>', after.email);
+  }
+  return query.execute();
+}

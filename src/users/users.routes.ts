@@ -1,0 +1,78 @@
+import { Type } from 'typebox';
+import { ROLES } from '../platform/db/schema.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { PageQuery, Page, problemResponses, StringEnum } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { Clock } from '../platform/clock.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
+import type { UsersService } from './users.service.js';
+
+const UserSchema = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    displayName: Type.String(),
+    role: StringEnum(ROLES),
+    disabled: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'User' },
+);
+
+export function registerUserRoutes(
+  app: TypedApp,
+  deps: { users: UsersService; db: Kysely<Database>; clock: Clock },
+): void {
+  app.addSchema(UserSchema);
+
+  app.post(
+    '/api/v1/users',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Users'],
+        summary: 'Create a staff or repair-facility user',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: Type.Object(
+          {
+            email: Type.String({ format: 'email', maxLength: 254 }),
+            password: Type.String({ maxLength: 200 }),
+            role: StringEnum(ROLES),
+            displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('User'), ...problemResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 201,
+          body: await deps.users.createUser(trx, request.body, actorOf(request.principal), request.id),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/users',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Users'],
+        summary: 'List users',
+        querystring: Type.Object(PageQuery),
+        response: { 200: Page(Type.Ref('User')), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) =>
+      deps.users.listUsers({ limit: request.query.limit ?? 20, startingAfter: request.query.startingAfter }),
+  );
+}

@@ -1,0 +1,91 @@
+// Staff accounts: administrators create users with a role; the admin named in the settings is
+// created or has its password reset at every start.
+import type { Kysely, Transaction } from 'kysely';
+import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database, Role } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { hashPassword, passwordProblems } from './password.js';
+import { findUserRowByEmail, insertUser, listUserRows, toUser, type User, updateUserCredentials } from './user.repository.js';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  role: Role;
+  displayName?: string | undefined;
+}
+
+function defaultDisplayName(email: string): string {
+  const local = email.split('@')[0] ?? email;
+  return local.charAt(0).toUpperCase() + local.slice(1);
+}
+
+export function createUsersService(deps: { db: Kysely<Database>; clock: Clock }) {
+  const { db, clock } = deps;
+
+  async function createUser(
+    trx: Transaction<Database>,
+    input: NewUser,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<User> {
+    const problems = passwordProblems(input.password, input.email);
+    if (problems.length > 0) throw new AppError('weak_password', problems.join(' '), { param: 'password' });
+    if (await findUserRowByEmail(trx, input.email)) {
+      throw new AppError('email_taken', `A user with the email ${input.email} already exists.`, { param: 'email' });
+    }
+    const row = await insertUser(trx, {
+      email: input.email,
+      displayName: input.displayName?.trim() || defaultDisplayName(input.email),
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'user.created',
+      entityType: 'user',
+      entityId: row.id,
+      data: { email: row.email, role: row.role },
+      requestId: requestId ?? null,
+    });
+    return toUser(row);
+  }
+
+  /** Creates the admin named in the settings, or resets its password and role if it exists. */
+  async function ensureAdmin(email: string, password: string): Promise<User> {
+    const passwordHash = await hashPassword(password);
+    return db.transaction().execute(async (trx) => {
+      const existing = await findUserRowByEmail(trx, email);
+      if (existing) {
+        await updateUserCredentials(trx, existing.id, { passwordHash, role: 'admin', now: clock.now() });
+        await recordAudit(trx, {
+          actor: SYSTEM_ACTOR,
+          action: 'user.admin_reset',
+          entityType: 'user',
+          entityId: existing.id,
+          reason: 'COVERWISE_ADMIN_EMAIL/COVERWISE_ADMIN_PASSWORD set at start-up',
+        });
+        return toUser({ ...existing, role: 'admin', disabled_at: null });
+      }
+      const row = await insertUser(trx, { email, displayName: 'Administrator', role: 'admin', passwordHash });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'user.created',
+        entityType: 'user',
+        entityId: row.id,
+        reason: 'COVERWISE_ADMIN_EMAIL/COVERWISE_ADMIN_PASSWORD set at start-up',
+        data: { email: row.email, role: row.role },
+      });
+      return toUser(row);
+    });
+  }
+
+  async function listUsers(page: { limit: number; startingAfter?: string | undefined }) {
+    const rows = await listUserRows(db, page);
+    return { data: rows.slice(0, page.limit).map(toUser), hasMore: rows.length > page.limit };
+  }
+
+  return { createUser, ensureAdmin, listUsers };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

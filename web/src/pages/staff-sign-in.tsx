@@ -1,0 +1,119 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { ApiError } from '../api.js';
+import { PageHeading } from '../page-heading.js';
+import { navigate, useLocation } from '../router.js';
+import { useSession } from '../session.js';
+
+/** Navigation state the sign-in page understands; the staff home sends it after signing out. */
+export interface SignInPageState {
+  notice: 'signed_out';
+}
+
+function isSignInPageState(state: unknown): state is SignInPageState {
+  return typeof state === 'object' && state !== null && (state as SignInPageState).notice === 'signed_out';
+}
+
+// The server's wording is written for API clients; a person at the form gets a sentence that
+// says what to do next. Codes not listed here show the server's detail.
+const messagesByCode: Record<string, string> = {
+  invalid_credentials: 'The email or password is not right. Check both and try again.',
+  too_many_attempts: 'Too many sign-in attempts. Wait a few minutes and try again.',
+};
+
+function messageFor(error: unknown): string {
+  if (error instanceof ApiError) return messagesByCode[error.code] ?? error.detail;
+  return 'Something went wrong while signing in. Try again.';
+}
+
+interface FormError {
+  message: string;
+  /** The field the server named as wrong (validation_failed), if any. */
+  param: string | undefined;
+}
+
+export function StaffSignInPage() {
+  const { signIn } = useSession();
+  const { state } = useLocation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+  const [formError, setFormError] = useState<FormError | null>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const fieldId = useId();
+  const alertId = `${fieldId}-alert`;
+
+  useEffect(() => {
+    if (formError) alertRef.current?.focus();
+  }, [formError]);
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (submitting) return;
+    setSubmitting(true);
+    setFormError(null);
+    try {
+      await signIn(email.trim(), password);
+      navigate('/staff');
+    } catch (error) {
+      setPassword('');
+      setFormError({
+        message: messageFor(error),
+        param: error instanceof ApiError ? error.param : undefined,
+      });
+      setSubmitting(false);
+    }
+  };
+
+  const invalid = (field: 'email' | 'password') =>
+    formError !== null && (formError.param === undefined || formError.param === field);
+
+  return (
+    <>
+      <PageHeading title="Staff sign-in">Staff sign-in</PageHeading>
+      <p>For claims staff, administrators and repair facilities.</p>
+      {isSignInPageState(state) && !formError ? (
+        <p className="notice notice--success" role="status">
+          You have signed out.
+        </p>
+      ) : null}
+      {formError ? (
+        <div id={alertId} className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
+          {formError.message}
+        </div>
+      ) : null}
+      <form className="form" onSubmit={handleSubmit} noValidate={false}>
+        <div className="field">
+          <label htmlFor={`${fieldId}-email`}>Email</label>
+          <input
+            id={`${fieldId}-email`}
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            aria-invalid={invalid('email') || undefined}
+            aria-describedby={invalid('email') ? alertId : undefined}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${fieldId}-password`}>Password</label>
+          <input
+            id={`${fieldId}-password`}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            aria-invalid={invalid('password') || undefined}
+            aria-describedby={invalid('password') ? alertId : undefined}
+          />
+        </div>
+        <button type="submit" className="button" disabled={submitting}>
+          {submitting ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  fetchCurrentUser,
+  type StaffUser,
+  signIn as signInRequest,
+  signOut as signOutRequest,
+} from './auth.js';
+
+// Who is signed in, asked of the server once at start (/auth/me): the session itself is an
+// HttpOnly cookie the page cannot read, so the server is the only source of truth.
+
+export type Session =
+  | { status: 'loading' }
+  /** `signedOutByUser` tells a page that the user just asked to leave (so it can say so). */
+  | { status: 'signed_out'; signedOutByUser: boolean }
+  | { status: 'signed_in'; user: StaffUser };
+
+export interface SessionContextValue {
+  session: Session;
+  /** Resolves with the user on success; rejects with an ApiError (e.g. invalid_credentials). */
+  signIn(email: string, password: string): Promise<StaffUser>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session>({ status: 'loading' });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchCurrentUser(controller.signal).then(
+      (user) =>
+        setSession(user ? { status: 'signed_in', user } : { status: 'signed_out', signedOutByUser: false }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        // The server could not say (down, or an error): treat it as signed out so the sign-in
+        // page, which reports errors properly, is where the user ends up.
+        console.error('Could not load the current session', error);
+        setSession({ status: 'signed_out', signedOutByUser: false });
+      },
+    );
+    return () => controller.abort();
+  }, []);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const user = await signInRequest(email, password);
+    setSession({ status: 'signed_in', user });
+    return user;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    await signOutRequest();
+    setSession({ status: 'signed_out', signedOutByUser: true });
+  }, []);
+
+  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  return <SessionContext value={value}>{children}</SessionContext>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession must be used inside <SessionProvider>');
+  return value;
+}
