@@ -25,7 +25,8 @@ function readVersion(): string {
   // src/app.ts and dist/src/app.js sit at different depths below package.json.
   for (const relative of ['../package.json', '../../package.json']) {
     const file = new URL(relative, import.meta.url);
-    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+    if (fs.existsSync(file))
+      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
   }
   return '0.0.0';
 }
@@ -43,6 +44,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Start pg-boss (queue and, with config.runJobs, the workers). Tests that need no jobs turn it off. */
   startJobs?: boolean;
+  /** Extra routes registered before the app is sealed (test harnesses use it for a deliberately slow route). */
+  extraRoutes?: (app: FastifyInstance) => void;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
@@ -56,7 +59,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const auth = createAuthService({ db, clock, sessionTtlHours: config.sessionTtlHours });
 
     if (config.demo) await seedDemoData(db);
-    if (config.adminEmail && config.adminPassword) await users.ensureAdmin(config.adminEmail, config.adminPassword);
+    if (config.adminEmail && config.adminPassword)
+      await users.ensureAdmin(config.adminEmail, config.adminPassword);
 
     const serveWeb = webAppAvailable(config.webDir);
     const app = await createHttpServer({
@@ -75,8 +79,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerAuthRoutes(api, { auth, secureCookies: config.behindTls });
     registerUserRoutes(api, { users, db, clock });
     if (serveWeb) await registerWebApp(app, config.webDir as string);
-    else app.log.warn(`The web app is not built (no index.html in ${config.webDir}); run "npm run build:web".`);
+    else if (config.webDir)
+      app.log.warn(`The web app is not built (no index.html in ${config.webDir}); run "npm run build:web".`);
 
+    options.extraRoutes?.(app);
     await app.ready();
 
     const recurring: RecurringJob[] = [
@@ -93,7 +99,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const jobs =
       options.startJobs === false
         ? null
-        : await startJobs({ executeSql: database.executeSql, logger: app.log, recurring, runWorkers: config.runJobs });
+        : await startJobs({
+            executeSql: database.executeSql,
+            logger: app.log,
+            recurring,
+            runWorkers: config.runJobs,
+          });
 
     let closing: Promise<void> | null = null;
     return {

@@ -42,7 +42,8 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -101,7 +102,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
-  const webDir = env.COVERWISE_WEB_DIR === 'none' ? null : path.resolve(cwd, env.COVERWISE_WEB_DIR || 'dist/web');
+  const webDir =
+    env.COVERWISE_WEB_DIR === 'none' ? null : path.resolve(cwd, env.COVERWISE_WEB_DIR || 'dist/web');
 
   return Object.freeze({
     port: readInteger(env, 'PORT', 3000, 0, 65_535),

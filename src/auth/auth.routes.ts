@@ -62,7 +62,11 @@ export function registerAuthRoutes(app: TypedApp, deps: { auth: AuthService; sec
     '/api/v1/auth/logout',
     {
       config: { access: 'signed_in' },
-      schema: { tags: ['Sessions'], summary: 'Sign out: revokes the session', response: { 204: Type.Null(), ...problemResponses(401) } },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Sign out: revokes the session',
+        response: { 204: Type.Null(), ...problemResponses(401) },
+      },
     },
     async (request, reply) => {
       if (!request.principal) throw new AppError('unauthenticated', 'Sign in first.');
@@ -82,7 +86,9 @@ export function registerAuthRoutes(app: TypedApp, deps: { auth: AuthService; sec
         response: {
           200: Type.Object({
             user: Type.Optional(Type.Ref('SessionUser')),
-            holder: Type.Optional(Type.Object({ contractIds: Type.Array(Type.String()), lastName: Type.String() })),
+            holder: Type.Optional(
+              Type.Object({ contractIds: Type.Array(Type.String()), lastName: Type.String() }),
+            ),
           }),
           ...problemResponses(401),
         },

@@ -65,7 +65,12 @@ export function createAuthService(deps: { db: Kysely<Database>; clock: Clock; se
         entityId: session.sessionId,
         requestId,
       });
-      return { token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt, user: toUser(row) };
+      return {
+        token: session.token,
+        csrfToken: session.csrfToken,
+        expiresAt: session.expiresAt,
+        user: toUser(row),
+      };
     });
   }
 

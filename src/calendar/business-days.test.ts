@@ -29,14 +29,54 @@ describe('holidaysIn', () => {
 
   it.each([
     // year, observed dates (OPM's published lists)
-    [2021, ['01-01', '01-18', '02-15', '05-31', '06-18', '07-05', '09-06', '10-11', '11-11', '11-25', '12-24', '12-31']],
+    [
+      2021,
+      [
+        '01-01',
+        '01-18',
+        '02-15',
+        '05-31',
+        '06-18',
+        '07-05',
+        '09-06',
+        '10-11',
+        '11-11',
+        '11-25',
+        '12-24',
+        '12-31',
+      ],
+    ],
     [2022, ['01-17', '02-21', '05-30', '06-20', '07-04', '09-05', '10-10', '11-11', '11-24', '12-26']],
-    [2027, ['01-01', '01-18', '02-15', '05-31', '06-18', '07-05', '09-06', '10-11', '11-11', '11-25', '12-24', '12-31']],
+    [
+      2027,
+      [
+        '01-01',
+        '01-18',
+        '02-15',
+        '05-31',
+        '06-18',
+        '07-05',
+        '09-06',
+        '10-11',
+        '11-11',
+        '11-25',
+        '12-24',
+        '12-31',
+      ],
+    ],
     [2028, ['01-17', '02-21', '05-29', '06-19', '07-04', '09-04', '10-09', '11-10', '11-23', '12-25']],
-    [2029, ['01-01', '01-15', '02-19', '05-28', '06-19', '07-04', '09-03', '10-08', '11-12', '11-22', '12-25']],
-  ])('observes %i on the OPM dates, moving weekend holidays and the next New Year across the year end', (year, monthDays) => {
-    expect(calendar.holidaysIn(year).map((holiday) => holiday.date)).toEqual(monthDays.map((md) => `${year}-${md}`));
-  });
+    [
+      2029,
+      ['01-01', '01-15', '02-19', '05-28', '06-19', '07-04', '09-03', '10-08', '11-12', '11-22', '12-25'],
+    ],
+  ])(
+    'observes %i on the OPM dates, moving weekend holidays and the next New Year across the year end',
+    (year, monthDays) => {
+      expect(calendar.holidaysIn(year).map((holiday) => holiday.date)).toEqual(
+        monthDays.map((md) => `${year}-${md}`),
+      );
+    },
+  );
 
   it.each([
     ['New Year 2028 (a Saturday) on Friday 2027-12-31', 2027, '2027-12-31', "New Year's Day"],
@@ -56,7 +96,9 @@ describe('holidaysIn', () => {
   });
 
   it('has no Juneteenth before it became a federal holiday in 2021', () => {
-    expect(calendar.holidaysIn(2019).map((holiday) => holiday.name)).not.toContain('Juneteenth National Independence Day');
+    expect(calendar.holidaysIn(2019).map((holiday) => holiday.name)).not.toContain(
+      'Juneteenth National Independence Day',
+    );
   });
 
   it('hands out copies, so a caller cannot change the cached list', () => {
@@ -132,19 +174,43 @@ describe('addBusinessDays', () => {
 
 describe('reviewDueOn', () => {
   it.each([
-    ['is due Monday for a Wednesday-morning receipt before Thanksgiving', '2026-11-25T15:00:00Z', '2026-11-30'],
+    [
+      'is due Monday for a Wednesday-morning receipt before Thanksgiving',
+      '2026-11-25T15:00:00Z',
+      '2026-11-30',
+    ],
     ['counts the same day for a receipt one minute before the cutoff', '2026-11-25T21:59:00Z', '2026-11-30'],
-    ['counts from the next business day for a receipt at 17:00 exactly', '2026-11-25T22:00:00Z', '2026-12-01'],
+    [
+      'counts from the next business day for a receipt at 17:00 exactly',
+      '2026-11-25T22:00:00Z',
+      '2026-12-01',
+    ],
     ['counts from the next business day for a receipt at 17:01', '2026-11-25T22:01:00Z', '2026-12-01'],
     ['counts a Saturday receipt from Monday', '2026-11-28T15:00:00Z', '2026-12-02'],
     ['counts a holiday-morning receipt from the next business day', '2026-11-26T15:00:00Z', '2026-12-01'],
     ['skips Independence Day observed on Friday 2026-07-03', '2026-07-02T14:00:00Z', '2026-07-07'],
     ['skips New Year 2028 observed on Friday 2027-12-31', '2027-12-30T14:00:00Z', '2028-01-04'],
     ['skips July 4th 2027 observed on Monday the 5th', '2027-07-02T14:00:00Z', '2027-07-07'],
-    ['dates a Tuesday 23:30 ET receipt (Wednesday in UTC) on Tuesday, after the cutoff', '2026-06-10T03:30:00Z', '2026-06-12'],
-    ['reads a Friday 16:30 EST receipt before spring-forward as Friday', '2026-03-06T21:30:00Z', '2026-03-10'],
-    ['uses daylight time on the Monday after spring-forward (16:59 EDT)', '2026-03-09T20:59:00Z', '2026-03-11'],
-    ['uses daylight time on the Monday after spring-forward (17:00 EDT)', '2026-03-09T21:00:00Z', '2026-03-12'],
+    [
+      'dates a Tuesday 23:30 ET receipt (Wednesday in UTC) on Tuesday, after the cutoff',
+      '2026-06-10T03:30:00Z',
+      '2026-06-12',
+    ],
+    [
+      'reads a Friday 16:30 EST receipt before spring-forward as Friday',
+      '2026-03-06T21:30:00Z',
+      '2026-03-10',
+    ],
+    [
+      'uses daylight time on the Monday after spring-forward (16:59 EDT)',
+      '2026-03-09T20:59:00Z',
+      '2026-03-11',
+    ],
+    [
+      'uses daylight time on the Monday after spring-forward (17:00 EDT)',
+      '2026-03-09T21:00:00Z',
+      '2026-03-12',
+    ],
     ['reads 21:30Z as 17:30 EDT on the Friday before fall-back', '2026-10-30T21:30:00Z', '2026-11-04'],
     ['reads 21:30Z as 16:30 EST on the Monday after fall-back', '2026-11-02T21:30:00Z', '2026-11-04'],
   ])('%s (%s → %s)', (_behaviour, receivedAt, dueOn) => {
@@ -159,7 +225,10 @@ describe('reviewDueOn', () => {
 
   it('applies the cutoff in the configured zone', () => {
     // 23:30Z on Wednesday 2026-11-25 is 15:30 in Los Angeles (before the cutoff) but 18:30 in New York.
-    const pacific = createBusinessCalendar({ timeZone: 'America/Los_Angeles', cutoffMinutes: CUTOFF_MINUTES });
+    const pacific = createBusinessCalendar({
+      timeZone: 'America/Los_Angeles',
+      cutoffMinutes: CUTOFF_MINUTES,
+    });
     expect(pacific.reviewDueOn(new Date('2026-11-25T23:30:00Z'), REVIEW_BUSINESS_DAYS)).toBe('2026-11-30');
     expect(calendar.reviewDueOn(new Date('2026-11-25T23:30:00Z'), REVIEW_BUSINESS_DAYS)).toBe('2026-12-01');
   });
@@ -172,7 +241,11 @@ describe('reviewDueOn', () => {
   it('is always a business day, and two business days after day 0', () => {
     fc.assert(
       fc.property(
-        fc.date({ min: new Date('2021-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('2021-01-01T00:00:00Z'),
+          max: new Date('2030-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         (receivedAt) => {
           const dueOn = calendar.reviewDueOn(receivedAt, REVIEW_BUSINESS_DAYS);
           expect(calendar.isBusinessDay(dueOn)).toBe(true);
@@ -207,12 +280,19 @@ describe('businessDaysBetween', () => {
 
   it('is antisymmetric and adds up over consecutive spans', () => {
     fc.assert(
-      fc.property(dateIn2020s, fc.integer({ min: -60, max: 60 }), fc.integer({ min: -60, max: 60 }), (a, toB, toC) => {
-        const b = addDays(a, toB);
-        const c = addDays(b, toC);
-        expect(calendar.businessDaysBetween(b, a) + calendar.businessDaysBetween(a, b)).toBe(0);
-        expect(calendar.businessDaysBetween(a, c)).toBe(calendar.businessDaysBetween(a, b) + calendar.businessDaysBetween(b, c));
-      }),
+      fc.property(
+        dateIn2020s,
+        fc.integer({ min: -60, max: 60 }),
+        fc.integer({ min: -60, max: 60 }),
+        (a, toB, toC) => {
+          const b = addDays(a, toB);
+          const c = addDays(b, toC);
+          expect(calendar.businessDaysBetween(b, a) + calendar.businessDaysBetween(a, b)).toBe(0);
+          expect(calendar.businessDaysBetween(a, c)).toBe(
+            calendar.businessDaysBetween(a, b) + calendar.businessDaysBetween(b, c),
+          );
+        },
+      ),
       { seed: 42, numRuns: 500 },
     );
   });

@@ -45,7 +45,10 @@ const OPM_HOLIDAY_NAMES_BY_RULE: ReadonlyMap<string, string> = new Map([
   ['3rd monday in January', 'Birthday of Martin Luther King, Jr.'],
   ['3rd monday in February', "Washington's Birthday"],
   ['monday before 06-01', 'Memorial Day'],
-  ['06-19 and if sunday then next monday if saturday then previous friday since 2021', 'Juneteenth National Independence Day'],
+  [
+    '06-19 and if sunday then next monday if saturday then previous friday since 2021',
+    'Juneteenth National Independence Day',
+  ],
   ['07-04 and if sunday then next monday if saturday then previous friday', 'Independence Day'],
   ['1st monday in September', 'Labor Day'],
   ['2nd monday in October', 'Columbus Day'],
@@ -84,10 +87,11 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
   }
 
   const library = new Holidays('US');
-  const knownRules = new Set(library.getRules().map((rule) => rule.rule));
   for (const rule of OPM_HOLIDAY_NAMES_BY_RULE.keys()) {
-    // A library upgrade that renames a rule must fail loudly rather than drop a holiday silently.
-    if (!knownRules.has(rule)) throw new Error(`date-holidays no longer has the US rule "${rule}"`);
+    // A library upgrade that renames a rule must fail loudly rather than drop a holiday silently. The
+    // typings say getRule always returns a rule; at run time it returns undefined for an unknown one.
+    const found: unknown = library.getRule(rule);
+    if (!found) throw new Error(`date-holidays no longer has the US rule "${rule}"`);
   }
 
   const actualByYear = new Map<number, Holiday[]>();
@@ -161,7 +165,9 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
     const receivedAtMinutes = minutesOfDayInZone(receivedAt, timeZone);
     // A receipt at the cutoff minute itself is already after hours: "before the cutoff" is strict.
     const dayZero =
-      isBusinessDay(receivedOn) && receivedAtMinutes < cutoffMinutes ? receivedOn : nextBusinessDay(receivedOn);
+      isBusinessDay(receivedOn) && receivedAtMinutes < cutoffMinutes
+        ? receivedOn
+        : nextBusinessDay(receivedOn);
     return addBusinessDays(dayZero, businessDays);
   }
 

@@ -13,7 +13,8 @@ const WholeNumber = (description: string) =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 
 // A share of a price, in basis points (1% = 100): 0 to 100%.
-const BasisPointsOfPrice = (description: string) => Type.Integer({ minimum: 0, maximum: 10_000, description });
+const BasisPointsOfPrice = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: 10_000, description });
 
 const Hours = (description: string) => Type.Number({ minimum: 0, maximum: 1_000, description });
 
@@ -28,11 +29,19 @@ export const RegionCodeSchema = Type.String({ pattern: '^[A-Z]{2}$' });
 
 export const ProductSchema = Type.Enum(['vsc', 'gap']);
 export const CancellationMethodSchema = Type.Enum(['pro_rata', 'rule_of_78s']);
-export const RoadsideServiceSchema = Type.Enum(['tow', 'jump_start', 'flat_tire', 'lockout', 'fuel_delivery']);
+export const RoadsideServiceSchema = Type.Enum([
+  'tow',
+  'jump_start',
+  'flat_tire',
+  'lockout',
+  'fuel_delivery',
+]);
 
 export const CancellationRuleSchema = Type.Object(
   {
-    freeLookDays: WholeNumber('Days after purchase (inclusive) in which a cancellation with no claims is refunded in full.'),
+    freeLookDays: WholeNumber(
+      'Days after purchase (inclusive) in which a cancellation with no claims is refunded in full.',
+    ),
     method: CancellationMethodSchema,
     adminFeeCents: Cents('Administrative fee deducted from a refund after the free look.'),
     adminFeeMaxBasisPointsOfPrice: Type.Union([
@@ -48,8 +57,12 @@ export const RentalRuleSchema = Type.Object(
   {
     dailyLimitCents: Cents('Most paid for one day of rental car or public transport.'),
     perVisitLimitCents: Cents('Most paid for one repair visit.'),
-    minLaborHours: Hours('Rental applies when the covered repair needs at least this many labor-guide hours.'),
-    overnightQualifies: Type.Boolean({ description: 'When true, keeping the vehicle overnight also qualifies.' }),
+    minLaborHours: Hours(
+      'Rental applies when the covered repair needs at least this many labor-guide hours.',
+    ),
+    overnightQualifies: Type.Boolean({
+      description: 'When true, keeping the vehicle overnight also qualifies.',
+    }),
   },
   { additionalProperties: false },
 );
@@ -90,14 +103,20 @@ export const TransferRuleSchema = Type.Object(
   {
     allowed: Type.Boolean(),
     feeCents: Cents('Transfer fee.'),
-    windowDays: WholeNumber('The transfer must be reported within this many days of the change of ownership.'),
+    windowDays: WholeNumber(
+      'The transfer must be reported within this many days of the change of ownership.',
+    ),
     privateSaleOnly: Type.Boolean({ description: 'True when a dealer sale or trade-in cannot transfer.' }),
   },
   { additionalProperties: false },
 );
 
 const NamedItemSchema = Type.Object(
-  { code: ItemCodeSchema, name: Text('Name shown to people.'), description: Text('What it covers or means.') },
+  {
+    code: ItemCodeSchema,
+    name: Text('Name shown to people.'),
+    description: Text('What it covers or means.'),
+  },
   { additionalProperties: false },
 );
 
@@ -129,7 +148,9 @@ export const VscPlanSchema = Type.Object(
     description: Type.Optional(Text('Notes for administrators.')),
     product: Type.Literal('vsc'),
     style: Type.Enum(['stated_component', 'exclusionary']),
-    coveredComponentGroups: CodeListSchema('Stated-component plans: the groups covered. Empty for exclusionary plans.'),
+    coveredComponentGroups: CodeListSchema(
+      'Stated-component plans: the groups covered. Empty for exclusionary plans.',
+    ),
     excludedComponentGroups: CodeListSchema(
       'Exclusionary plans: every catalog group is covered except these. Empty for stated-component plans.',
     ),
@@ -161,7 +182,9 @@ export const VscPlanSchema = Type.Object(
     benefits: Type.Object(
       {
         roadside: RoadsideRuleSchema,
-        rental: Type.Union([RentalRuleSchema, Type.Null()], { description: 'Null when the plan has no rental.' }),
+        rental: Type.Union([RentalRuleSchema, Type.Null()], {
+          description: 'Null when the plan has no rental.',
+        }),
         tripInterruption: Type.Union([TripInterruptionRuleSchema, Type.Null()], {
           description: 'Null when the plan has no trip interruption.',
         }),
@@ -170,13 +193,19 @@ export const VscPlanSchema = Type.Object(
     ),
     claims: Type.Object(
       {
-        inspectionThresholdCents: Cents('Estimates above this amount may need an inspection before authorization.'),
+        inspectionThresholdCents: Cents(
+          'Estimates above this amount may need an inspection before authorization.',
+        ),
         laborRateCapCents: Type.Union([
           Cents('Highest hourly shop rate paid; null when the posted rate is paid.'),
           Type.Null(),
         ]),
-        repairOrderDueDays: WholeNumber('Days after authorization in which the repair order must be submitted.'),
-        minLaborHours: Type.Optional(Hours('Claim-level minimum of labor-guide hours, when the contract form sets one.')),
+        repairOrderDueDays: WholeNumber(
+          'Days after authorization in which the repair order must be submitted.',
+        ),
+        minLaborHours: Type.Optional(
+          Hours('Claim-level minimum of labor-guide hours, when the contract form sets one.'),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -8,10 +8,6 @@ import { Value } from 'typebox/value';
 import {
   type Catalog,
   CatalogSchema,
-  type ComponentGroup,
-  ComponentGroupSchema,
-  type DocumentType,
-  DocumentTypeSchema,
   type GapPlan,
   type Plan,
   PlanSchema,
@@ -35,8 +31,23 @@ interface Located<T> {
 
 export function validateCatalog(doc: unknown): CatalogValidationResult {
   const errors = [...schemaErrors(CatalogSchema, doc), ...crossFieldErrors(doc)];
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: errors.sort(byPath) };
   return { ok: true, catalog: doc as Catalog };
+}
+
+/** Document order: '/plans/2' before '/plans/10'; a stable sort keeps one place's errors in the order found. */
+function byPath(a: CatalogError, b: CatalogError): number {
+  const left = a.path.split('/');
+  const right = b.path.split('/');
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i] ?? '';
+    const y = right[i] ?? '';
+    if (x === y) continue;
+    const bothIndexes = /^\d+$/.test(x) && /^\d+$/.test(y);
+    if (bothIndexes) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -57,9 +68,13 @@ function wellFormed<T>(value: unknown, path: string, isValid: (item: unknown) =>
   );
 }
 
-/** Codes of every element with a string `code`, shaped or not, so a broken element causes no echo errors. */
-function codesOf(value: unknown): Set<string> {
-  return new Set(itemsOf(value).flatMap((item) => (isRecord(item) && typeof item.code === 'string' ? [item.code] : [])));
+/** Every element with a string `code`, shaped or not: a broken element still takes its code. */
+function coded(value: unknown, path: string): Located<{ code: string }>[] {
+  return wellFormed(
+    value,
+    path,
+    (item): item is { code: string } => isRecord(item) && typeof item.code === 'string',
+  );
 }
 
 function duplicateCodeErrors(items: readonly Located<{ code: string }>[], kind: string): CatalogError[] {
@@ -75,32 +90,33 @@ function duplicateCodeErrors(items: readonly Located<{ code: string }>[], kind: 
 
 function crossFieldErrors(doc: unknown): CatalogError[] {
   const root = isRecord(doc) ? doc : {};
-  const groups = wellFormed(root.componentGroups, '/componentGroups', (item): item is ComponentGroup =>
-    Value.Check(ComponentGroupSchema, item),
-  );
-  const documentTypes = wellFormed(root.documentTypes, '/documentTypes', (item): item is DocumentType =>
-    Value.Check(DocumentTypeSchema, item),
-  );
   const plans = wellFormed(root.plans, '/plans', (item): item is Plan => Value.Check(PlanSchema, item));
   const rules = wellFormed(root.stateRules, '/stateRules', (item): item is StateRule =>
     Value.Check(StateRuleSchema, item),
   );
+  const codedGroups = coded(root.componentGroups, '/componentGroups');
+  const codedDocumentTypes = coded(root.documentTypes, '/documentTypes');
+  const codedPlans = coded(root.plans, '/plans');
   const known = {
-    groups: codesOf(root.componentGroups),
-    documentTypes: codesOf(root.documentTypes),
+    groups: new Set(codedGroups.map(({ value }) => value.code)),
+    documentTypes: new Set(codedDocumentTypes.map(({ value }) => value.code)),
     plans: new Map(plans.map(({ value }) => [value.code, value])),
-    planCodes: codesOf(root.plans),
+    planCodes: new Set(codedPlans.map(({ value }) => value.code)),
   };
 
+  // Names and descriptions have no cross-field rules, so a group or document type needs only its code here.
   const errors = [
-    ...duplicateCodeErrors(groups, 'component group'),
-    ...duplicateCodeErrors(documentTypes, 'document type'),
-    ...duplicateCodeErrors(plans, 'plan'),
+    ...duplicateCodeErrors(codedGroups, 'component group'),
+    ...duplicateCodeErrors(codedDocumentTypes, 'document type'),
+    ...duplicateCodeErrors(codedPlans, 'plan'),
   ];
-  for (const plan of plans) {
-    errors.push(...planCancellationErrors(plan));
-    if (plan.value.product === 'vsc') errors.push(...vscPlanErrors({ value: plan.value, path: plan.path }, known.groups));
-    else errors.push(...gapPlanErrors({ value: plan.value, path: plan.path }, known.documentTypes));
+  for (const { value, path } of plans) {
+    errors.push(...planCancellationErrors({ value, path }));
+    errors.push(
+      ...(value.product === 'vsc'
+        ? vscPlanErrors({ value, path }, known.groups)
+        : gapPlanErrors({ value, path }, known.documentTypes)),
+    );
   }
   errors.push(...duplicateRuleIdErrors(rules));
   for (const rule of rules) errors.push(...stateRuleErrors(rule, known.plans, known.planCodes));
@@ -118,7 +134,10 @@ function planCancellationErrors({ value: plan, path }: Located<Plan>): CatalogEr
   ];
 }
 
-function vscPlanErrors({ value: plan, path }: Located<VscPlan>, knownGroups: ReadonlySet<string>): CatalogError[] {
+function vscPlanErrors(
+  { value: plan, path }: Located<VscPlan>,
+  knownGroups: ReadonlySet<string>,
+): CatalogError[] {
   const errors: CatalogError[] = [];
   if (plan.style === 'stated_component') {
     if (plan.coveredComponentGroups.length === 0) {
@@ -147,7 +166,10 @@ function vscPlanErrors({ value: plan, path }: Located<VscPlan>, knownGroups: Rea
     });
   }
   const { disappearingDeductibleCents } = plan;
-  if (disappearingDeductibleCents !== null && !plan.deductibleOptionsCents.includes(disappearingDeductibleCents)) {
+  if (
+    disappearingDeductibleCents !== null &&
+    !plan.deductibleOptionsCents.includes(disappearingDeductibleCents)
+  ) {
     errors.push({
       path: `${path}/disappearingDeductibleCents`,
       message: 'must be one of the deductibleOptionsCents',
@@ -156,18 +178,26 @@ function vscPlanErrors({ value: plan, path }: Located<VscPlan>, knownGroups: Rea
   const terms = new Set<string>();
   plan.termOptions.forEach((option, index) => {
     const key = `${option.months}/${option.miles}`;
-    if (terms.has(key)) errors.push({ path: `${path}/termOptions/${index}`, message: 'duplicates another term option' });
+    if (terms.has(key)) {
+      errors.push({ path: `${path}/termOptions/${index}`, message: 'duplicates another term option' });
+    }
     terms.add(key);
   });
   return errors;
 }
 
-function gapPlanErrors({ value: plan, path }: Located<GapPlan>, knownDocumentTypes: ReadonlySet<string>): CatalogError[] {
+function gapPlanErrors(
+  { value: plan, path }: Located<GapPlan>,
+  knownDocumentTypes: ReadonlySet<string>,
+): CatalogError[] {
   const errors: CatalogError[] = [];
   for (const [lossType, codes] of Object.entries(plan.requiredDocuments)) {
     codes.forEach((code, index) => {
       if (!knownDocumentTypes.has(code)) {
-        errors.push({ path: `${path}/requiredDocuments/${lossType}/${index}`, message: `unknown document type '${code}'` });
+        errors.push({
+          path: `${path}/requiredDocuments/${lossType}/${index}`,
+          message: `unknown document type '${code}'`,
+        });
       }
     });
   }
@@ -192,7 +222,10 @@ function stateRuleErrors(
 ): CatalogError[] {
   const errors: CatalogError[] = [];
   if (!isRegionCode(rule.state)) {
-    errors.push({ path: `${path}/state`, message: `unknown U.S. state or Canadian province '${rule.state}'` });
+    errors.push({
+      path: `${path}/state`,
+      message: `unknown U.S. state or Canadian province '${rule.state}'`,
+    });
   }
   rule.planCodes?.forEach((code, index) => {
     const plan = plans.get(code);
@@ -233,7 +266,10 @@ function stateRuleErrors(
  * Two rules that apply to the same plan in the same state with the same specificity and set the
  * same field would leave the outcome to their order in the file; the later one is refused.
  */
-function conflictingRuleErrors(rules: readonly Located<StateRule>[], plans: readonly Located<Plan>[]): CatalogError[] {
+function conflictingRuleErrors(
+  rules: readonly Located<StateRule>[],
+  plans: readonly Located<Plan>[],
+): CatalogError[] {
   const errors: CatalogError[] = [];
   const reported = new Set<string>();
   for (const { value: plan } of plans) {

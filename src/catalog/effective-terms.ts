@@ -132,7 +132,9 @@ function resolveOverrides(catalog: Catalog, plan: Plan, purchaseState: string) {
 }
 
 function coveredGroups(catalog: Catalog, plan: VscPlan): string[] {
-  const listed = new Set(plan.style === 'exclusionary' ? plan.excludedComponentGroups : plan.coveredComponentGroups);
+  const listed = new Set(
+    plan.style === 'exclusionary' ? plan.excludedComponentGroups : plan.coveredComponentGroups,
+  );
   const inPlan = (code: string) => (plan.style === 'exclusionary' ? !listed.has(code) : listed.has(code));
   return catalog.componentGroups.map((group) => group.code).filter(inPlan);
 }
@@ -176,7 +178,11 @@ function gapTerms(catalog: Catalog, plan: GapPlan, purchaseState: string): GapTe
     planName: plan.name,
     purchaseState,
     gap: { ...plan.gap },
-    requiredDocuments: { total_loss: [...total_loss], theft: [...theft], theft_recovered: [...theft_recovered] },
+    requiredDocuments: {
+      total_loss: [...total_loss],
+      theft: [...theft],
+      theft_recovered: [...theft_recovered],
+    },
     documentTypeNames: namesByCode(catalog.documentTypes),
     cancellation: terms.cancellation,
     transfer: terms.transfer,
@@ -189,7 +195,11 @@ function gapTerms(catalog: Catalog, plan: GapPlan, purchaseState: string): GapTe
  * The terms of `planCode` bought in `purchaseState` (two-letter code) under `catalog`, or null when
  * the catalog has no such plan. The catalog is expected to have passed validateCatalog.
  */
-export function resolveTerms(catalog: Catalog, planCode: string, purchaseState: string): EffectiveTerms | null {
+export function resolveTerms(
+  catalog: Catalog,
+  planCode: string,
+  purchaseState: string,
+): EffectiveTerms | null {
   const plan = catalog.plans.find((candidate) => candidate.code === planCode);
   if (!plan) return null;
   const state = purchaseState.toUpperCase();

@@ -56,7 +56,21 @@ export const US_STATES = [
   'WY',
 ] as const;
 
-export const CA_PROVINCES = ['AB', 'BC', 'MB', 'NB', 'NL', 'NS', 'NT', 'NU', 'ON', 'PE', 'QC', 'SK', 'YT'] as const;
+export const CA_PROVINCES = [
+  'AB',
+  'BC',
+  'MB',
+  'NB',
+  'NL',
+  'NS',
+  'NT',
+  'NU',
+  'ON',
+  'PE',
+  'QC',
+  'SK',
+  'YT',
+] as const;
 
 export type UsState = (typeof US_STATES)[number];
 export type CaProvince = (typeof CA_PROVINCES)[number];

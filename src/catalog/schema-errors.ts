@@ -4,7 +4,13 @@
 // whose `product` matches), so a typo in a VSC plan is not also reported as "must be null" noise.
 
 import type { TSchema } from 'typebox';
+import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
+
+// TypeBox stops collecting after `maxErrors` (a process-wide setting, 8 by default) so that hostile
+// input cannot make it buffer without end. A catalog must report all its mistakes at once, so the
+// limit is raised for the duration of one synchronous check, still bounded, and then restored.
+const MAX_RAW_ERRORS = 1_000;
 
 export interface SchemaError {
   /** JSON pointer into the checked document ('' is the document itself). */
@@ -20,9 +26,17 @@ interface RawError {
   message: string;
 }
 
-/** Every way `value` fails `schema`, one entry per offending place, in document order. */
+/** Every way `value` fails `schema`, one entry per offending place and reason. */
 export function schemaErrors(schema: TSchema, value: unknown): SchemaError[] {
-  const raw = Value.Errors(schema, value).map(
+  const previousMaxErrors = Settings.Get().maxErrors;
+  Settings.Set({ maxErrors: MAX_RAW_ERRORS });
+  let collected: ReturnType<typeof Value.Errors>;
+  try {
+    collected = Value.Errors(schema, value);
+  } finally {
+    Settings.Set({ maxErrors: previousMaxErrors });
+  }
+  const raw = collected.map(
     (error): RawError => ({
       keyword: error.keyword,
       schemaPath: error.schemaPath,
@@ -38,6 +52,9 @@ export function schemaErrors(schema: TSchema, value: unknown): SchemaError[] {
     if (seen.has(key)) continue;
     seen.add(key);
     result.push(error);
+  }
+  if (collected.length >= MAX_RAW_ERRORS) {
+    result.push({ path: '', message: 'has more errors than are listed' });
   }
   return result;
 }
@@ -59,20 +76,31 @@ function isDirectChild(path: string, parent: string): boolean {
 function isRejected(branchErrors: readonly RawError[], unionPath: string): boolean {
   return branchErrors.some(
     (e) =>
-      (e.instancePath === unionPath && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')) ||
+      (e.instancePath === unionPath &&
+        (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')) ||
       (e.keyword === 'const' && isDirectChild(e.instancePath, unionPath)),
   );
 }
 
-function branchIndexOf(error: RawError, branchPrefix: string): number | null {
-  if (!error.schemaPath.startsWith(branchPrefix)) return null;
+function isAtOrBelow(path: string, ancestor: string): boolean {
+  return path === ancestor || path.startsWith(`${ancestor}/`);
+}
+
+/** The union branch an error came from; array items share schema paths, so the value's place must match too. */
+function branchIndexOf(error: RawError, union: RawError): number | null {
+  const branchPrefix = `${union.schemaPath}/anyOf/`;
+  const inBranch =
+    error.schemaPath.startsWith(branchPrefix) && isAtOrBelow(error.instancePath, union.instancePath);
+  if (!inBranch) return null;
   const index = Number.parseInt(error.schemaPath.slice(branchPrefix.length), 10);
   return Number.isInteger(index) ? index : null;
 }
 
 function describeRejection(branches: readonly RawError[][], union: RawError): RawError {
   const allowedValues = branches.flatMap((errors) =>
-    errors.filter((e) => e.keyword === 'const').map((e) => ({ path: e.instancePath, value: e.params.allowedValue })),
+    errors
+      .filter((e) => e.keyword === 'const')
+      .map((e) => ({ path: e.instancePath, value: e.params.allowedValue })),
   );
   const constPaths = new Set(allowedValues.map((v) => v.path));
   if (allowedValues.length === branches.length && constPaths.size === 1) {
@@ -85,7 +113,9 @@ function describeRejection(branches: readonly RawError[][], union: RawError): Ra
     };
   }
   const types = branches.flatMap((errors) =>
-    errors.filter((e) => e.keyword === 'type' && e.instancePath === union.instancePath).map((e) => e.params.type),
+    errors
+      .filter((e) => e.keyword === 'type' && e.instancePath === union.instancePath)
+      .map((e) => e.params.type),
   );
   const message = types.length > 0 ? `must be ${types.join(' or ')}` : 'does not match any allowed shape';
   return { ...union, keyword: 'union', message };
@@ -99,10 +129,9 @@ function resolveUnions(errors: readonly RawError[]): RawError[] {
   let current = [...errors];
   for (const union of unions) {
     if (!current.includes(union)) continue;
-    const branchPrefix = `${union.schemaPath}/anyOf/`;
     const branches = new Map<number, RawError[]>();
     for (const error of current) {
-      const index = branchIndexOf(error, branchPrefix);
+      const index = branchIndexOf(error, union);
       if (index === null) continue;
       branches.set(index, [...(branches.get(index) ?? []), error]);
     }

@@ -50,7 +50,8 @@ export function stateRuleFields(rule: StateRule): StateRuleField[] {
   }
   for (const section of ['cancellation', 'transfer'] as const) {
     for (const [name, value] of Object.entries(overrides[section] ?? {})) {
-      if (value !== undefined) fields.push({ key: `${section}.${name}`, pointer: `/overrides/${section}/${name}` });
+      if (value === undefined) continue;
+      fields.push({ key: `${section}.${name}`, pointer: `/overrides/${section}/${name}` });
     }
   }
   return fields;

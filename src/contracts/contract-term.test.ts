@@ -24,25 +24,43 @@ describe('computeContractTerm', () => {
     ['2026-03-15', 60, '2031-03-15', 1826],
     ['2025-08-31', 6, '2026-02-28', 181],
     ['2026-12-31', 2, '2027-02-28', 59],
-  ])('a contract bought %s for %i months expires %s after %i days', (purchaseDate, termMonths, expiresOn, termDays) => {
-    const term = computeContractTerm({ purchaseDate, termMonths, odometerAtSale: 0, termMiles: 36_000, waitingPeriod: null });
-    expect(term).toEqual({
-      expiresOn,
-      termDays,
-      expiresAtMiles: 36_000,
-      waitingPeriodEndsOn: null,
-      waitingPeriodEndsAtMiles: null,
-    });
-  });
+  ])(
+    'a contract bought %s for %i months expires %s after %i days',
+    (purchaseDate, termMonths, expiresOn, termDays) => {
+      const term = computeContractTerm({
+        purchaseDate,
+        termMonths,
+        odometerAtSale: 0,
+        termMiles: 36_000,
+        waitingPeriod: null,
+      });
+      expect(term).toEqual({
+        expiresOn,
+        termDays,
+        expiresAtMiles: 36_000,
+        waitingPeriodEndsOn: null,
+        waitingPeriodEndsAtMiles: null,
+      });
+    },
+  );
 
   it.each([
     [12_345, 36_000, 48_345],
     [0, 100_000, 100_000],
     [98_000, 0, 98_000],
-  ])('a contract sold at %i miles for %i miles ends at %i miles', (odometerAtSale, termMiles, expiresAtMiles) => {
-    const term = computeContractTerm({ purchaseDate: '2026-05-01', termMonths: 36, odometerAtSale, termMiles, waitingPeriod: null });
-    expect(term.expiresAtMiles).toBe(expiresAtMiles);
-  });
+  ])(
+    'a contract sold at %i miles for %i miles ends at %i miles',
+    (odometerAtSale, termMiles, expiresAtMiles) => {
+      const term = computeContractTerm({
+        purchaseDate: '2026-05-01',
+        termMonths: 36,
+        odometerAtSale,
+        termMiles,
+        waitingPeriod: null,
+      });
+      expect(term.expiresAtMiles).toBe(expiresAtMiles);
+    },
+  );
 
   it('adds a waiting period to expiry but keeps termDays on the base term', () => {
     const term = computeContractTerm({
@@ -69,7 +87,13 @@ describe('computeContractTerm', () => {
     ['a fractional odometer', { odometerAtSale: 10.5 }],
     ['negative waiting days', { waitingPeriod: { days: -1, miles: 1_000 } }],
   ])('throws for a programmer passing %s', (_case, override) => {
-    const input = { purchaseDate: '2026-01-01', termMonths: 36, odometerAtSale: 0, termMiles: 36_000, waitingPeriod: null };
+    const input = {
+      purchaseDate: '2026-01-01',
+      termMonths: 36,
+      odometerAtSale: 0,
+      termMiles: 36_000,
+      waitingPeriod: null,
+    };
     expect(() => computeContractTerm({ ...input, ...override })).toThrow(RangeError);
   });
 
@@ -80,9 +104,17 @@ describe('computeContractTerm', () => {
         fc.integer({ min: 1, max: 120 }),
         fc.integer({ min: 0, max: 300_000 }),
         fc.integer({ min: 0, max: 150_000 }),
-        fc.option(fc.record({ days: fc.integer({ min: 0, max: 90 }), miles: fc.integer({ min: 0, max: 5_000 }) })),
+        fc.option(
+          fc.record({ days: fc.integer({ min: 0, max: 90 }), miles: fc.integer({ min: 0, max: 5_000 }) }),
+        ),
         (purchaseDate, termMonths, odometerAtSale, termMiles, waitingPeriod) => {
-          const term = computeContractTerm({ purchaseDate, termMonths, odometerAtSale, termMiles, waitingPeriod });
+          const term = computeContractTerm({
+            purchaseDate,
+            termMonths,
+            odometerAtSale,
+            termMiles,
+            waitingPeriod,
+          });
           const baseExpiresOn = addMonths(purchaseDate, termMonths);
           expect(daysBetween(purchaseDate, baseExpiresOn)).toBe(term.termDays);
           // A month is 28–31 days, so the base term is within those bounds.
@@ -120,28 +152,108 @@ describe('coverageStatusOn', () => {
   it.each<[string, string, number, ContractStatus, ReturnType<typeof coverageStatusOn>]>([
     ['covers a mid-term repair', '2027-06-01', 40_000, 'active', { inForce: true }],
     ['covers on the expiry day itself', '2029-02-14', 40_000, 'active', { inForce: true }],
-    ['stops covering the day after expiry', '2029-02-15', 40_000, 'active', { inForce: false, reasonCode: 'expired_by_date' }],
+    [
+      'stops covering the day after expiry',
+      '2029-02-15',
+      40_000,
+      'active',
+      { inForce: false, reasonCode: 'expired_by_date' },
+    ],
     ['covers at exactly the mileage limit', '2027-06-01', 57_000, 'active', { inForce: true }],
-    ['stops covering one mile past the limit', '2027-06-01', 57_001, 'active', { inForce: false, reasonCode: 'expired_by_miles' }],
-    ['names the date first when both limits have passed', '2029-03-01', 60_000, 'active', { inForce: false, reasonCode: 'expired_by_date' }],
-    ['refuses a cancelled contract even mid-term', '2027-06-01', 40_000, 'cancelled', { inForce: false, reasonCode: 'cancelled' }],
-    ['refuses a void contract even mid-term', '2027-06-01', 40_000, 'void', { inForce: false, reasonCode: 'void' }],
-    ['says cancelled before expired', '2030-01-01', 90_000, 'cancelled', { inForce: false, reasonCode: 'cancelled' }],
+    [
+      'stops covering one mile past the limit',
+      '2027-06-01',
+      57_001,
+      'active',
+      { inForce: false, reasonCode: 'expired_by_miles' },
+    ],
+    [
+      'names the date first when both limits have passed',
+      '2029-03-01',
+      60_000,
+      'active',
+      { inForce: false, reasonCode: 'expired_by_date' },
+    ],
+    [
+      'refuses a cancelled contract even mid-term',
+      '2027-06-01',
+      40_000,
+      'cancelled',
+      { inForce: false, reasonCode: 'cancelled' },
+    ],
+    [
+      'refuses a void contract even mid-term',
+      '2027-06-01',
+      40_000,
+      'void',
+      { inForce: false, reasonCode: 'void' },
+    ],
+    [
+      'says cancelled before expired',
+      '2030-01-01',
+      90_000,
+      'cancelled',
+      { inForce: false, reasonCode: 'cancelled' },
+    ],
     ['says void before expired', '2030-01-01', 90_000, 'void', { inForce: false, reasonCode: 'void' }],
-    ['reads a stored expired status alone as expired by date', '2027-06-01', 40_000, 'expired', { inForce: false, reasonCode: 'expired_by_date' }],
-    ['gives the mileage reason for a stored expired status past the miles', '2027-06-01', 58_000, 'expired', { inForce: false, reasonCode: 'expired_by_miles' }],
-    ['gives the date reason for a stored expired status past the date', '2029-02-15', 40_000, 'expired', { inForce: false, reasonCode: 'expired_by_date' }],
-    ['refuses during the waiting period', '2026-02-01', 20_500, 'active', { inForce: false, reasonCode: 'waiting_period' }],
-    ['refuses on the last waiting day below its miles', '2026-02-13', 20_999, 'active', { inForce: false, reasonCode: 'waiting_period' }],
+    [
+      'reads a stored expired status alone as expired by date',
+      '2027-06-01',
+      40_000,
+      'expired',
+      { inForce: false, reasonCode: 'expired_by_date' },
+    ],
+    [
+      'gives the mileage reason for a stored expired status past the miles',
+      '2027-06-01',
+      58_000,
+      'expired',
+      { inForce: false, reasonCode: 'expired_by_miles' },
+    ],
+    [
+      'gives the date reason for a stored expired status past the date',
+      '2029-02-15',
+      40_000,
+      'expired',
+      { inForce: false, reasonCode: 'expired_by_date' },
+    ],
+    [
+      'refuses during the waiting period',
+      '2026-02-01',
+      20_500,
+      'active',
+      { inForce: false, reasonCode: 'waiting_period' },
+    ],
+    [
+      'refuses on the last waiting day below its miles',
+      '2026-02-13',
+      20_999,
+      'active',
+      { inForce: false, reasonCode: 'waiting_period' },
+    ],
     ['covers once the waiting days are over', '2026-02-14', 20_100, 'active', { inForce: true }],
-    ['covers once the waiting miles are reached, even before its days end', '2026-01-20', 21_000, 'active', { inForce: true }],
+    [
+      'covers once the waiting miles are reached, even before its days end',
+      '2026-01-20',
+      21_000,
+      'active',
+      { inForce: true },
+    ],
   ])('%s (%s at %i miles, status %s)', (_behaviour, onDate, odometer, status, expected) => {
     expect(coverageStatusOn(term, { onDate, odometer, status })).toEqual(expected);
   });
 
   it('never has a waiting period when none applies', () => {
-    const noWait = computeContractTerm({ purchaseDate: '2026-01-15', termMonths: 36, odometerAtSale: 20_000, termMiles: 36_000, waitingPeriod: null });
-    expect(coverageStatusOn(noWait, { onDate: '2026-01-15', odometer: 20_000, status: 'active' })).toEqual({ inForce: true });
+    const noWait = computeContractTerm({
+      purchaseDate: '2026-01-15',
+      termMonths: 36,
+      odometerAtSale: 20_000,
+      termMiles: 36_000,
+      waitingPeriod: null,
+    });
+    expect(coverageStatusOn(noWait, { onDate: '2026-01-15', odometer: 20_000, status: 'active' })).toEqual({
+      inForce: true,
+    });
   });
 
   it('agrees with a plain reference model on any date and odometer', () => {
@@ -169,7 +281,9 @@ describe('coverageStatusOn', () => {
                     : waiting
                       ? 'waiting_period'
                       : null;
-          expect(result).toEqual(expected === null ? { inForce: true } : { inForce: false, reasonCode: expected });
+          expect(result).toEqual(
+            expected === null ? { inForce: true } : { inForce: false, reasonCode: expected },
+          );
         },
       ),
       { seed: 42, numRuns: 500 },
@@ -200,14 +314,32 @@ describe('canRenew', () => {
   });
 
   it('counts months with end-of-month clamping (Dec 31 → Feb 28 is two months)', () => {
-    const endOfMonth = computeContractTerm({ purchaseDate: '2024-02-28', termMonths: 36, odometerAtSale: 0, termMiles: 36_000, waitingPeriod: null });
+    const endOfMonth = computeContractTerm({
+      purchaseDate: '2024-02-28',
+      termMonths: 36,
+      odometerAtSale: 0,
+      termMiles: 36_000,
+      waitingPeriod: null,
+    });
     expect(endOfMonth.expiresOn).toBe('2027-02-28');
     expect(canRenew(endOfMonth, { onDate: '2026-12-31', odometer: 0 }, RENEWAL_RULE)).toBe(true);
     expect(canRenew(endOfMonth, { onDate: '2027-01-01', odometer: 0 }, RENEWAL_RULE)).toBe(false);
   });
 
   it('takes its limits from the rule, not from code', () => {
-    expect(canRenew(term, { onDate: '2029-01-16', odometer: 40_000 }, { minMonthsRemaining: 1, minMilesRemaining: 2_000 })).toBe(true);
-    expect(canRenew(term, { onDate: '2028-01-10', odometer: 54_001 }, { minMonthsRemaining: 2, minMilesRemaining: 500 })).toBe(true);
+    expect(
+      canRenew(
+        term,
+        { onDate: '2029-01-16', odometer: 40_000 },
+        { minMonthsRemaining: 1, minMilesRemaining: 2_000 },
+      ),
+    ).toBe(true);
+    expect(
+      canRenew(
+        term,
+        { onDate: '2028-01-10', odometer: 54_001 },
+        { minMonthsRemaining: 2, minMilesRemaining: 500 },
+      ),
+    ).toBe(true);
   });
 });

@@ -1,7 +1,14 @@
 // The VSC contract term per DOMAIN.md "Products and tiers" and "Cancellations": months and miles from
 // the purchase date and odometer, ending at whichever comes first, extended by any waiting period.
 import type { CalendarDate } from '../shared/calendar-date.js';
-import { addDays, addMonths, compareDates, daysBetween, isCalendarDate, wholeMonthsBetween } from '../shared/calendar-date.js';
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  daysBetween,
+  isCalendarDate,
+  wholeMonthsBetween,
+} from '../shared/calendar-date.js';
 
 export interface WaitingPeriod {
   days: number;
@@ -34,7 +41,12 @@ export interface ContractTerm {
 
 export type ContractStatus = 'active' | 'cancelled' | 'expired' | 'void';
 
-export type CoverageReasonCode = 'expired_by_date' | 'expired_by_miles' | 'cancelled' | 'void' | 'waiting_period';
+export type CoverageReasonCode =
+  | 'expired_by_date'
+  | 'expired_by_miles'
+  | 'cancelled'
+  | 'void'
+  | 'waiting_period';
 
 export type CoverageStatus = { inForce: true } | { inForce: false; reasonCode: CoverageReasonCode };
 
@@ -55,8 +67,10 @@ function assertWholeNumber(value: number, label: string): void {
  */
 export function computeContractTerm(input: ContractTermInput): ContractTerm {
   const { purchaseDate, termMonths, odometerAtSale, termMiles, waitingPeriod } = input;
-  if (!isCalendarDate(purchaseDate)) throw new RangeError(`purchaseDate is not a calendar date: ${purchaseDate}`);
-  if (!Number.isSafeInteger(termMonths) || termMonths <= 0) throw new RangeError('termMonths must be a whole number > 0');
+  if (!isCalendarDate(purchaseDate))
+    throw new RangeError(`purchaseDate is not a calendar date: ${purchaseDate}`);
+  if (!Number.isSafeInteger(termMonths) || termMonths <= 0)
+    throw new RangeError('termMonths must be a whole number > 0');
   assertWholeNumber(odometerAtSale, 'odometerAtSale');
   assertWholeNumber(termMiles, 'termMiles');
 

@@ -10,10 +10,39 @@ const CHECK_DIGIT_INDEX = 8;
 // 49 CFR 565.15 Table I: letters are transliterated to the digit of their position in a
 // three-row layout (A–I, J–R, S–Z) with I, O and Q left out because they look like 1 and 0.
 const TRANSLITERATION: Readonly<Record<string, number>> = {
-  A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8,
-  J: 1, K: 2, L: 3, M: 4, N: 5, P: 7, R: 9,
-  S: 2, T: 3, U: 4, V: 5, W: 6, X: 7, Y: 8, Z: 9,
-  0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9,
+  A: 1,
+  B: 2,
+  C: 3,
+  D: 4,
+  E: 5,
+  F: 6,
+  G: 7,
+  H: 8,
+  J: 1,
+  K: 2,
+  L: 3,
+  M: 4,
+  N: 5,
+  P: 7,
+  R: 9,
+  S: 2,
+  T: 3,
+  U: 4,
+  V: 5,
+  W: 6,
+  X: 7,
+  Y: 8,
+  Z: 9,
+  0: 0,
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  6: 6,
+  7: 7,
+  8: 8,
+  9: 9,
 };
 
 // 49 CFR 565.15 Table II: the 9th position weighs 0 so the check digit does not check itself.
@@ -35,7 +64,9 @@ function checkDigitOf(vin17: string): string {
     if (index === CHECK_DIGIT_INDEX) continue;
     const value = TRANSLITERATION[vin17.charAt(index)];
     if (value === undefined) {
-      throw new RangeError(`not a VIN character at position ${index + 1}: ${JSON.stringify(vin17.charAt(index))}`);
+      throw new RangeError(
+        `not a VIN character at position ${index + 1}: ${JSON.stringify(vin17.charAt(index))}`,
+      );
     }
     sum += value * (WEIGHTS[index] ?? 0);
   }

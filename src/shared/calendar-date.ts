@@ -30,7 +30,12 @@ function toParts(date: CalendarDate): Parts {
   const match = PATTERN.exec(date);
   if (!match) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${date}`);
   const parts = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
-  if (parts.month < 1 || parts.month > 12 || parts.day < 1 || parts.day > daysInMonth(parts.year, parts.month)) {
+  if (
+    parts.month < 1 ||
+    parts.month > 12 ||
+    parts.day < 1 ||
+    parts.day > daysInMonth(parts.year, parts.month)
+  ) {
     throw new RangeError(`not a calendar date (YYYY-MM-DD): ${date}`);
   }
   return parts;
@@ -98,7 +103,8 @@ export function compareDates(a: CalendarDate, b: CalendarDate): number {
 
 /** Whole months from `from` to `to`, counting a month only once its day is reached (clamped). */
 export function wholeMonthsBetween(from: CalendarDate, to: CalendarDate): number {
-  if (compareDates(to, from) < 0) return -wholeMonthsBetween(to, from);
+  // `0 - months` rather than `-months`, so a backwards span shorter than a month is 0 and not -0.
+  if (compareDates(to, from) < 0) return 0 - wholeMonthsBetween(to, from);
   const a = toParts(from);
   const b = toParts(to);
   let months = (b.year - a.year) * 12 + (b.month - a.month);

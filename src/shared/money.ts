@@ -11,7 +11,12 @@ export function assertCents(value: number, label = 'amount'): number {
 /** amountCents × numerator / denominator, rounded half-up to the cent. Inputs must be integers ≥ 0 (denominator > 0). */
 export function prorateHalfUp(amountCents: number, numerator: number, denominator: number): number {
   assertCents(amountCents);
-  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator <= 0 || numerator < 0) {
+  if (
+    !Number.isSafeInteger(numerator) ||
+    !Number.isSafeInteger(denominator) ||
+    denominator <= 0 ||
+    numerator < 0
+  ) {
     throw new RangeError('proration needs a whole numerator ≥ 0 and a whole denominator > 0');
   }
   if (amountCents < 0) return -prorateHalfUp(-amountCents, numerator, denominator);

@@ -11,8 +11,12 @@ export const PASSWORD_MAX_LENGTH = 200;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions, keyLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keyLength, { ...options, maxmem: 128 * 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
+    scrypt(
+      password.normalize('NFKC'),
+      salt,
+      keyLength,
+      { ...options, maxmem: 128 * 1024 * 1024 },
+      (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
 }
@@ -44,7 +48,9 @@ export function passwordProblems(password: string, email: string): string[] {
   const problems: string[] = [];
   if (password.length < PASSWORD_MIN_LENGTH) problems.push(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
   if (password.length > PASSWORD_MAX_LENGTH) problems.push(`Use at most ${PASSWORD_MAX_LENGTH} characters.`);
-  if (password.toLowerCase() === email.toLowerCase()) problems.push('Do not use your email address as the password.');
-  if (password.length > 0 && new Set(password).size < 4) problems.push('Use more than three different characters.');
+  if (password.toLowerCase() === email.toLowerCase())
+    problems.push('Do not use your email address as the password.');
+  if (password.length > 0 && new Set(password).size < 4)
+    problems.push('Use more than three different characters.');
   return problems;
 }

@@ -65,7 +65,11 @@ export async function listUserRows(
   db: Kysely<Database>,
   page: { limit: number; startingAfter?: string | undefined },
 ): Promise<UserRow[]> {
-  let query = db.selectFrom('users').selectAll().orderBy('email').limit(page.limit + 1);
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('email')
+    .limit(page.limit + 1);
   if (page.startingAfter) {
     const after = await findUserRowById(db, page.startingAfter);
     if (after) query = query.where('email', '>', after.email);

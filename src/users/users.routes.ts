@@ -1,12 +1,12 @@
+import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
 import { ROLES } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { PageQuery, Page, problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Page, PageQuery, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import type { Clock } from '../platform/clock.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../platform/db/schema.js';
 import type { UsersService } from './users.service.js';
 
 const UserSchema = Type.Object(

@@ -6,7 +6,14 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { hashPassword, passwordProblems } from './password.js';
-import { findUserRowByEmail, insertUser, listUserRows, toUser, type User, updateUserCredentials } from './user.repository.js';
+import {
+  findUserRowByEmail,
+  insertUser,
+  listUserRows,
+  toUser,
+  type User,
+  updateUserCredentials,
+} from './user.repository.js';
 
 export interface NewUser {
   email: string;
@@ -32,7 +39,9 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
     const problems = passwordProblems(input.password, input.email);
     if (problems.length > 0) throw new AppError('weak_password', problems.join(' '), { param: 'password' });
     if (await findUserRowByEmail(trx, input.email)) {
-      throw new AppError('email_taken', `A user with the email ${input.email} already exists.`, { param: 'email' });
+      throw new AppError('email_taken', `A user with the email ${input.email} already exists.`, {
+        param: 'email',
+      });
     }
     const row = await insertUser(trx, {
       email: input.email,

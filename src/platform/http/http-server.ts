@@ -5,7 +5,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import type { Access, Authenticator, Principal } from './principal.js';
@@ -94,10 +99,17 @@ function problemFor(error: FastifyError & { validationContext?: string }): AppEr
     return new AppError('malformed_json', `The body is not valid JSON: ${error.message}`);
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    const byStatus: Record<number, ErrorCode> = { 404: 'route_not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+    const byStatus: Record<number, ErrorCode> = {
+      404: 'route_not_found',
+      413: 'payload_too_large',
+      415: 'unsupported_media_type',
+    };
     return new AppError(byStatus[error.statusCode] ?? 'validation_failed', error.message);
   }
-  return new AppError('internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');
+  return new AppError(
+    'internal_error',
+    'Something went wrong on our side. The request id identifies it in our logs.',
+  );
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -149,8 +161,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     }
   });
 
+  // While shutting down, answers ask the client to close its keep-alive connection, so that the
+  // connections of in-flight requests do not hold the server open after their responses.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   await app.register(fastifyCookie);
@@ -188,13 +207,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
           return sendProblem(
             request,
             reply,
-            new AppError('csrf_token_invalid', `Send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie.`),
+            new AppError(
+              'csrf_token_invalid',
+              `Send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie.`,
+            ),
           );
         }
       }
       request.principal = session?.principal ?? null;
       if (!session && access !== 'public') {
-        return sendProblem(request, reply, new AppError('unauthenticated', 'Your session has expired or was signed out. Sign in again.'));
+        return sendProblem(
+          request,
+          reply,
+          new AppError('unauthenticated', 'Your session has expired or was signed out. Sign in again.'),
+        );
       }
     }
     if (access === 'public') return;
@@ -223,12 +249,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return sendProblem(
         request,
         reply,
-        new AppError('method_not_allowed', `${request.method} is not allowed here; use ${allowed.join(' or ')}.`, {
-          headers: { allow: allowed.join(', ') },
-        }),
+        new AppError(
+          'method_not_allowed',
+          `${request.method} is not allowed here; use ${allowed.join(' or ')}.`,
+          {
+            headers: { allow: allowed.join(', ') },
+          },
+        ),
       );
     }
-    return sendProblem(request, reply, new AppError('route_not_found', `There is no endpoint at ${request.method} ${path}.`));
+    return sendProblem(
+      request,
+      reply,
+      new AppError('route_not_found', `There is no endpoint at ${request.method} ${path}.`),
+    );
   });
 
   return app;

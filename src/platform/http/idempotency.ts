@@ -77,17 +77,21 @@ export async function runIdempotent<T>(
   db: Kysely<Database>,
   request: IdempotentRequest,
   now: Date,
-  useCase: (trx: Transaction<Database>) => Promise<UseCaseResult<T>>,
+  work: (trx: Transaction<Database>) => Promise<UseCaseResult<T>>,
 ): Promise<UseCaseResult<T> & { replayed: boolean }> {
   if (request.key === undefined) {
-    const result = await db.transaction().execute(useCase);
+    const result = await db.transaction().execute(work);
     return { ...result, replayed: false };
   }
   const key = request.key;
   if (!KEY_PATTERN.test(key)) {
-    throw new AppError('validation_failed', 'The Idempotency-Key header must be 1–255 visible ASCII characters.', {
-      param: 'Idempotency-Key',
-    });
+    throw new AppError(
+      'validation_failed',
+      'The Idempotency-Key header must be 1–255 visible ASCII characters.',
+      {
+        param: 'Idempotency-Key',
+      },
+    );
   }
   const hash = requestHash(request);
   return db.transaction().execute(async (trx) => {
@@ -119,7 +123,7 @@ export async function runIdempotent<T>(
       }
       return { status: stored.response_status, body: stored.response_body as T, replayed: true };
     }
-    const result = await useCase(trx);
+    const result = await work(trx);
     await trx
       .insertInto('idempotency_keys')
       .values({
@@ -151,7 +155,10 @@ export async function purgeExpiredIdempotencyKeys(db: Kysely<Database>, now: Dat
 }
 
 /** Sends a use case's result; a replayed response carries `Idempotent-Replayed: true` (as Stripe's does). */
-export function sendResult(reply: FastifyReply, result: UseCaseResult<unknown> & { replayed: boolean }): FastifyReply {
+export function sendResult(
+  reply: FastifyReply,
+  result: UseCaseResult<unknown> & { replayed: boolean },
+): FastifyReply {
   if (result.replayed) reply.header('idempotent-replayed', 'true');
   return reply.status(result.status).send(result.body);
 }

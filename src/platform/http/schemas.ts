@@ -3,7 +3,10 @@
 import { type TSchema, type TUnsafe, Type } from 'typebox';
 
 /** A string enum as OpenAPI 3.0 understands it (`enum`, not `anyOf` of consts). */
-export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
@@ -29,7 +32,9 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  startingAfter: Type.Optional(Type.String({ maxLength: 100, description: 'Id of the last item of the previous page' })),
+  startingAfter: Type.Optional(
+    Type.String({ maxLength: 100, description: 'Id of the last item of the previous page' }),
+  ),
 };
 
 export function Page<T extends TSchema>(item: T) {

@@ -1,16 +1,24 @@
 // Liveness and readiness: /healthz says the process is up; /readyz says it can reach its database.
-import { sql } from 'kysely';
+
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../db/schema.js';
 import type { TypedApp } from './typed-app.js';
 
-export function registerSystemRoutes(app: TypedApp, deps: { db: Kysely<Database>; engine: string; version: string }): void {
+export function registerSystemRoutes(
+  app: TypedApp,
+  deps: { db: Kysely<Database>; engine: string; version: string },
+): void {
   app.get(
     '/healthz',
     {
       config: { access: 'public' },
-      schema: { tags: ['System'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+      schema: {
+        tags: ['System'],
+        summary: 'The process is up',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -33,7 +41,9 @@ export function registerSystemRoutes(app: TypedApp, deps: { db: Kysely<Database>
         await sql`select 1`.execute(deps.db);
         return { status: 'ready', database: deps.engine, version: deps.version };
       } catch {
-        return reply.status(503).send({ status: 'unavailable', database: deps.engine, version: deps.version });
+        return reply
+          .status(503)
+          .send({ status: 'unavailable', database: deps.engine, version: deps.version });
       }
     },
   );

@@ -30,7 +30,8 @@ export async function registerWebApp(app: FastifyInstance, webDir: string): Prom
 export function spaFallback(request: FastifyRequest, reply: FastifyReply): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const pathname = request.url.split('?')[0] ?? '/';
-  if (pathname.startsWith('/api/') || pathname.startsWith('/docs') || path.extname(pathname) !== '') return false;
+  if (pathname.startsWith('/api/') || pathname.startsWith('/docs') || path.extname(pathname) !== '')
+    return false;
   if (!(request.headers.accept ?? '').includes('text/html')) return false;
   reply.header('cache-control', 'no-cache');
   void reply.sendFile('index.html');

@@ -25,7 +25,10 @@ export async function startJobs(options: {
   runWorkers: boolean;
 }): Promise<JobRunner> {
   const boss = new PgBoss({
-    db: { executeSql: (text: string, values: unknown[]) => options.executeSql(text, values) as Promise<{ rows: never[] }> },
+    db: {
+      executeSql: (text: string, values: unknown[]) =>
+        options.executeSql(text, values) as Promise<{ rows: never[] }>,
+    },
     schema: 'pgboss',
     supervise: options.runWorkers,
     schedule: options.runWorkers,

@@ -25,10 +25,19 @@ function messageFor(error: unknown): string {
   return 'Something went wrong while signing in. Try again.';
 }
 
+type FieldName = 'email' | 'password';
+
 interface FormError {
   message: string;
-  /** The field the server named as wrong (validation_failed), if any. */
-  param: string | undefined;
+  /** Fields to mark invalid: the one the server named (validation_failed), or both for bad credentials. */
+  invalidFields: readonly FieldName[];
+}
+
+function invalidFieldsFor(error: unknown): readonly FieldName[] {
+  if (!(error instanceof ApiError)) return [];
+  if (error.code === 'invalid_credentials') return ['email', 'password'];
+  if (error.param === 'email' || error.param === 'password') return [error.param];
+  return [];
 }
 
 export function StaffSignInPage() {
@@ -56,16 +65,12 @@ export function StaffSignInPage() {
       navigate('/staff');
     } catch (error) {
       setPassword('');
-      setFormError({
-        message: messageFor(error),
-        param: error instanceof ApiError ? error.param : undefined,
-      });
+      setFormError({ message: messageFor(error), invalidFields: invalidFieldsFor(error) });
       setSubmitting(false);
     }
   };
 
-  const invalid = (field: 'email' | 'password') =>
-    formError !== null && (formError.param === undefined || formError.param === field);
+  const invalid = (field: FieldName) => formError?.invalidFields.includes(field) ?? false;
 
   return (
     <>
@@ -81,7 +86,7 @@ export function StaffSignInPage() {
           {formError.message}
         </div>
       ) : null}
-      <form className="form" onSubmit={handleSubmit} noValidate={false}>
+      <form className="form" onSubmit={handleSubmit}>
         <div className="field">
           <label htmlFor={`${fieldId}-email`}>Email</label>
           <input

@@ -1,0 +1,42 @@
+// Starts the real app in this process on a random port, with a fresh database and (by default) demo
+// data, serving the built web app from dist/web. Browser tests and HTTP tests use it.
+import path from 'node:path';
+import { type BuiltApp, buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/platform/clock.js';
+import { ENGINES, type TestEngine } from './engines.js';
+
+export interface TestServer {
+  baseUrl: string;
+  built: BuiltApp;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: { demo?: boolean; engine?: TestEngine; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const engine = options.engine ?? ENGINES[0]!;
+  const databaseUrl = await engine.createDatabaseUrl();
+  const config = loadConfig({
+    COVERWISE_DATA_DIR: 'memory://',
+    COVERWISE_DEMO: options.demo === false ? '0' : '1',
+    COVERWISE_WEB_DIR: path.resolve('dist/web'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.env,
+  });
+  // loadConfig resolves the data dir as a path; the in-memory PGlite wants the literal URL.
+  const built = await buildApp(
+    { ...config, dataDir: 'memory://' },
+    { startJobs: false, ...(options.clock ? { clock: options.clock } : {}) },
+  );
+  const address = await built.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    baseUrl: address,
+    built,
+    async close() {
+      await built.close();
+      await engine.dropDatabase(databaseUrl);
+    },
+  };
+}
