@@ -4,7 +4,12 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
+import { createHolderSignInService } from './auth/holder-sign-in.service.js';
+import { registerCatalogRoutes } from './catalog/catalog.routes.js';
+import { createCatalogService } from './catalog/catalog.service.js';
 import type { Config } from './config.js';
+import { registerContractRoutes } from './contracts/contracts.routes.js';
+import { createContractsService } from './contracts/contracts.service.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
@@ -18,6 +23,7 @@ import { registerSystemRoutes } from './platform/http/system.routes.js';
 import { asTypedApp } from './platform/http/typed-app.js';
 import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
+import { purgeRateLimits } from './platform/rate-limit.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { createUsersService } from './users/users.service.js';
 
@@ -57,8 +63,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     const users = createUsersService({ db, clock });
     const auth = createAuthService({ db, clock, sessionTtlHours: config.sessionTtlHours });
+    const catalog = createCatalogService({ db });
+    const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
+    const holderSignIn = createHolderSignInService({
+      db,
+      clock,
+      auth,
+      limits: {
+        perVin: { limit: config.holderAttemptsPerVin, windowSeconds: config.holderAttemptWindowSeconds },
+        perAddress: {
+          limit: config.holderAttemptsPerAddress,
+          windowSeconds: config.holderAttemptWindowSeconds,
+        },
+      },
+    });
 
-    if (config.demo) await seedDemoData(db);
+    await catalog.ensureDefault();
+    if (config.demo) await seedDemoData(db, { catalog, clock, timeZone: config.timeZone });
     if (config.adminEmail && config.adminPassword)
       await users.ensureAdmin(config.adminEmail, config.adminPassword);
 
@@ -76,8 +97,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     const api = asTypedApp(app);
     registerSystemRoutes(api, { db, engine: database.engine, version: VERSION });
-    registerAuthRoutes(api, { auth, secureCookies: config.behindTls });
+    registerAuthRoutes(api, { auth, holderSignIn, secureCookies: config.behindTls });
     registerUserRoutes(api, { users, db, clock });
+    registerCatalogRoutes(api, { catalog, db, clock });
+    registerContractRoutes(api, { contracts, db, clock });
     if (serveWeb) await registerWebApp(app, config.webDir as string);
     else if (config.webDir)
       app.log.warn(`The web app is not built (no index.html in ${config.webDir}); run "npm run build:web".`);
@@ -93,6 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         run: async () => ({
           sessionsPurged: await auth.purge(),
           idempotencyKeysPurged: await purgeExpiredIdempotencyKeys(db, clock.now()),
+          rateLimitBucketsPurged: await purgeRateLimits(db, new Date(clock.now().getTime() - 86_400_000)),
         }),
       },
     ];

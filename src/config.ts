@@ -21,6 +21,10 @@ export interface Config {
   /** True when the app sits behind a TLS-terminating proxy (enables HSTS and Secure cookies). */
   readonly behindTls: boolean;
   readonly trustProxy: boolean;
+  /** Holder sign-in and GAP claim start attempts allowed per VIN / per client address in a window. */
+  readonly holderAttemptsPerVin: number;
+  readonly holderAttemptsPerAddress: number;
+  readonly holderAttemptWindowSeconds: number;
   /** Folder holding the built web app; null when it is not served. */
   readonly webDir: string | null;
 }
@@ -120,6 +124,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     runJobs: readBoolean(env, 'COVERWISE_RUN_JOBS', true),
     behindTls: readBoolean(env, 'COVERWISE_BEHIND_TLS', false),
     trustProxy: readBoolean(env, 'COVERWISE_TRUST_PROXY', false),
+    holderAttemptsPerVin: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_VIN', 10, 1, 100_000),
+    holderAttemptsPerAddress: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS', 30, 1, 1_000_000),
+    holderAttemptWindowSeconds: readInteger(env, 'COVERWISE_HOLDER_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     webDir,
   });
 }

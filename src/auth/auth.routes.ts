@@ -4,6 +4,7 @@ import { AppError } from '../platform/http/errors.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import { clearSessionCookies, setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import type { AuthService } from './auth.service.js';
+import type { HolderSignInService } from './holder-sign-in.service.js';
 
 export const SessionUserSchema = Type.Object(
   {
@@ -15,8 +16,50 @@ export const SessionUserSchema = Type.Object(
   { $id: 'SessionUser' },
 );
 
-export function registerAuthRoutes(app: TypedApp, deps: { auth: AuthService; secureCookies: boolean }): void {
+export function registerAuthRoutes(
+  app: TypedApp,
+  deps: { auth: AuthService; holderSignIn: HolderSignInService; secureCookies: boolean },
+): void {
   const { auth } = deps;
+
+  app.post(
+    '/api/v1/auth/holder-login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Contract holder sign-in with last name + ZIP + VIN',
+        description:
+          'Any mismatch answers the same 401 verification_failed. Attempts are throttled per VIN and per client ' +
+          'address across all app processes (429 too_many_attempts with Retry-After).',
+        body: Type.Object(
+          {
+            lastName: Type.String({ minLength: 1, maxLength: 100 }),
+            zip: Type.String({ minLength: 1, maxLength: 12 }),
+            vin: Type.String({ minLength: 1, maxLength: 40 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            token: Type.String(),
+            expiresAt: Type.String({ format: 'date-time' }),
+            contractIds: Type.Array(Type.String()),
+          }),
+          ...problemResponses(400, 401, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const session = await deps.holderSignIn.signIn(request.body, request.ip, request.id);
+      setSessionCookies(reply, session, deps.secureCookies);
+      return {
+        token: session.token,
+        expiresAt: session.expiresAt.toISOString(),
+        contractIds: session.contractIds,
+      };
+    },
+  );
 
   app.post(
     '/api/v1/auth/login',

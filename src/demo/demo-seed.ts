@@ -1,10 +1,17 @@
 // Demo data for a newcomer's first run: with COVERWISE_DEMO on, an empty database gets one staff user
-// of every role (listed in the README). It runs in one transaction: all of it or none of it.
+// of every role and a demo portfolio of contracts (both listed in the README). It runs in one
+// transaction: all of it or none of it.
 import type { Kysely } from 'kysely';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { insertContractsSkippingExisting } from '../contracts/contract.repository.js';
+import { prepareContract } from '../contracts/contract-input.js';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
+import { calendarDateInZone } from '../shared/calendar-date.js';
 import { hashPassword } from '../users/password.js';
 import { insertUser } from '../users/user.repository.js';
+import { demoContracts } from './demo-contracts.js';
 
 export const DEMO_PASSWORD = 'coverwise-demo';
 
@@ -16,8 +23,13 @@ export const DEMO_USERS: readonly { email: string; displayName: string; role: Ro
 ];
 
 /** Seeds the demo data when the database holds no users yet; returns whether it did. */
-export async function seedDemoData(db: Kysely<Database>): Promise<boolean> {
+export async function seedDemoData(
+  db: Kysely<Database>,
+  deps: { catalog: CatalogService; clock: Clock; timeZone: string },
+): Promise<boolean> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const { version, catalog } = await deps.catalog.current();
+  const today = calendarDateInZone(deps.clock.now(), deps.timeZone);
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
     if (existing) return false;
@@ -30,6 +42,36 @@ export async function seedDemoData(db: Kysely<Database>): Promise<boolean> {
         entityId: row.id,
         reason: 'demo data (COVERWISE_DEMO)',
         data: { email: row.email, role: row.role },
+      });
+    }
+    const rows = demoContracts(today, catalog).map(({ input }) => {
+      const prepared = prepareContract(input, catalog, version);
+      if (!prepared.ok)
+        throw new Error(`demo contract ${input.contractNumber} is invalid: ${prepared.detail}`);
+      return {
+        ...prepared.row,
+        contract_number: input.contractNumber,
+        source: 'demo' as const,
+        import_id: null,
+      };
+    });
+    await insertContractsSkippingExisting(trx, rows);
+    const inserted = await trx
+      .selectFrom('contracts')
+      .select(['id', 'contract_number', 'plan_code'])
+      .execute();
+    for (const contract of inserted) {
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'contract.created',
+        entityType: 'contract',
+        entityId: contract.id,
+        reason: 'demo data (COVERWISE_DEMO)',
+        data: {
+          contractNumber: contract.contract_number,
+          planCode: contract.plan_code,
+          catalogVersion: version,
+        },
       });
     }
     return true;

@@ -2,7 +2,7 @@
 // authentication (the token is never kept in script-readable storage) and the double-submit CSRF
 // header on every request that can change something.
 
-const apiBasePath = '/api/v1';
+export const apiBasePath = '/api/v1';
 const csrfCookieName = 'cw_csrf';
 const csrfHeaderName = 'x-csrf-token';
 
@@ -56,10 +56,7 @@ export async function apiRequest<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') {
-    const csrfToken = readCookie(csrfCookieName);
-    if (csrfToken) headers[csrfHeaderName] = csrfToken;
-  }
+  if (method !== 'GET') Object.assign(headers, csrfHeader());
 
   let response: Response;
   try {
@@ -89,23 +86,35 @@ export async function apiRequest<T>(
 
 async function toApiError(response: Response): Promise<ApiError> {
   const contentType = response.headers.get('content-type') ?? '';
-  let problem: ProblemDetails = {};
+  let problem: unknown = {};
   if (contentType.includes('json')) {
     try {
-      problem = (await response.json()) as ProblemDetails;
+      problem = await response.json();
     } catch {
       // A malformed error body still leaves the status, which is enough to report the failure.
     }
   }
+  return apiErrorFromProblem(response.status, problem);
+}
+
+/** The ApiError for a non-2xx answer whose body was parsed as `problem` (anything, if it was not JSON). */
+export function apiErrorFromProblem(status: number, body: unknown): ApiError {
+  const problem: ProblemDetails = typeof body === 'object' && body !== null ? body : {};
   const code = typeof problem.code === 'string' ? problem.code : 'http_error';
   const detail =
     typeof problem.detail === 'string'
       ? problem.detail
       : typeof problem.title === 'string'
         ? problem.title
-        : `The request failed (HTTP ${response.status}).`;
+        : `The request failed (HTTP ${status}).`;
   const param = typeof problem.param === 'string' ? problem.param : undefined;
-  return new ApiError(response.status, code, detail, param);
+  return new ApiError(status, code, detail, param);
+}
+
+/** The header pair that proves a state-changing request comes from this app (double-submit cookie). */
+export function csrfHeader(): Record<string, string> {
+  const csrfToken = readCookie(csrfCookieName);
+  return csrfToken ? { [csrfHeaderName]: csrfToken } : {};
 }
 
 export const api = {

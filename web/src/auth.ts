@@ -1,6 +1,7 @@
 import { ApiError, api } from './api.js';
 
-// Staff sessions: sign-in with email and password answers the user and sets the session cookie.
+// Sessions: staff sign in with email and password; contract holders prove who they are with last
+// name, ZIP code and VIN. Both answers set the same session cookie, and /auth/me says which kind it is.
 
 export type StaffRole = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility';
 
@@ -28,11 +29,32 @@ export async function signIn(email: string, password: string): Promise<StaffUser
   return answer.user;
 }
 
-/** The signed-in user, or null when there is no valid session. */
-export async function fetchCurrentUser(signal?: AbortSignal): Promise<StaffUser | null> {
+/** A contract holder's session: the contracts the three facts matched. */
+export interface HolderIdentity {
+  contractIds: string[];
+  lastName: string;
+}
+
+export interface HolderVerification {
+  lastName: string;
+  zip: string;
+  vin: string;
+}
+
+export type Principal = { kind: 'staff'; user: StaffUser } | { kind: 'holder'; holder: HolderIdentity };
+
+export async function holderSignIn(facts: HolderVerification): Promise<HolderIdentity> {
+  const answer = await api.post<{ token: string; contractIds: string[] }>('/auth/holder-login', facts);
+  return { contractIds: answer.contractIds, lastName: facts.lastName };
+}
+
+/** Who is signed in (a staff user or a contract holder), or null when there is no valid session. */
+export async function fetchCurrentPrincipal(signal?: AbortSignal): Promise<Principal | null> {
   try {
-    const answer = await api.get<{ user: StaffUser }>('/auth/me', { signal });
-    return answer.user;
+    const answer = await api.get<{ user?: StaffUser; holder?: HolderIdentity }>('/auth/me', { signal });
+    if (answer.user) return { kind: 'staff', user: answer.user };
+    if (answer.holder) return { kind: 'holder', holder: answer.holder };
+    return null;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;

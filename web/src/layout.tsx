@@ -13,15 +13,38 @@ interface NavItem {
 
 function navItems(session: Session): NavItem[] {
   const items: NavItem[] = [];
-  if (session.status === 'signed_in') items.push({ label: 'Staff home', href: '/staff' });
-  else items.push({ label: 'Sign in', href: '/staff/sign-in' });
+  if (session.status === 'signed_in') {
+    items.push({ label: 'Staff home', href: '/staff' }, { label: 'Contracts', href: '/staff/contracts' });
+    if (session.user.role === 'admin') items.push({ label: 'Import', href: '/admin/import' });
+  } else if (session.status === 'holder_signed_in') {
+    items.push({ label: 'My coverage', href: '/my' });
+  } else {
+    items.push({ label: 'Sign in', href: '/staff/sign-in' });
+  }
   items.push({ label: 'API docs', href: '/docs', external: true });
   return items;
+}
+
+/**
+ * 'page' for the item of the page itself; 'true' for the section a sub-page belongs to (a contract
+ * under Contracts), so the reader still sees where they are. Only the longest matching item is marked.
+ */
+function currentMarks(items: readonly NavItem[], pathname: string): Map<string, 'page' | 'true'> {
+  const marks = new Map<string, 'page' | 'true'>();
+  const exact = items.find((item) => item.href === pathname);
+  if (exact) return marks.set(exact.href, 'page');
+  const section = items
+    .filter((item) => item.href !== '/' && pathname.startsWith(`${item.href}/`))
+    .sort((first, second) => second.href.length - first.href.length)[0];
+  if (section) marks.set(section.href, 'true');
+  return marks;
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const { pathname } = useLocation();
+  const items = navItems(session);
+  const marks = currentMarks(items, pathname);
 
   return (
     <>
@@ -36,12 +59,12 @@ export function Layout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main">
             <ul className="nav-list">
-              {navItems(session).map((item) => (
+              {items.map((item) => (
                 <li key={item.href}>
                   {item.external ? (
                     <a href={item.href}>{item.label}</a>
                   ) : (
-                    <Link href={item.href} aria-current={pathname === item.href ? 'page' : undefined}>
+                    <Link href={item.href} aria-current={marks.get(item.href)}>
                       {item.label}
                     </Link>
                   )}

@@ -8,12 +8,14 @@ import {
   useState,
 } from 'react';
 
-// A small History-API router: the app has a handful of fixed paths, so a routing library would
-// cost more bytes than it saves. Location lives in React state (not an external store) so that a
+// A small History-API router: the app has a handful of paths (a few with one parameter, such as
+// /staff/contracts/:id), so a routing library would cost more bytes than it saves. Location lives in React state (not an external store) so that a
 // navigation and a session change made in the same tick render together, never half-applied.
 
 export interface RouterLocation {
   pathname: string;
+  /** The query string including its '?', or '' (search pages keep their filters here). */
+  search: string;
   /** Whatever the navigation passed as `state` (also restored on back/forward and reload). */
   state: unknown;
   /** False on the first page load, true after any in-app navigation; pages move focus only then. */
@@ -29,12 +31,42 @@ const LocationContext = createContext<RouterLocation | null>(null);
 let setLocationFromNavigation: ((location: RouterLocation) => void) | undefined;
 
 function readLocation(afterNavigation: boolean): RouterLocation {
-  return { pathname: normalizePath(window.location.pathname), state: window.history.state, afterNavigation };
+  return {
+    pathname: normalizePath(window.location.pathname),
+    search: window.location.search,
+    state: window.history.state,
+    afterNavigation,
+  };
 }
 
 /** '/staff/' and '/staff' are the same page. */
 export function normalizePath(pathname: string): string {
   return pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+}
+
+/**
+ * The parameters of `pattern` (segments written ':name') found in `pathname`, or null when the path
+ * does not match. Parameters are decoded; an empty or undecodable segment does not match.
+ */
+export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
+  const patternSegments = pattern.split('/');
+  const pathSegments = normalizePath(pathname).split('/');
+  if (patternSegments.length !== pathSegments.length) return null;
+  const params: Record<string, string> = {};
+  for (const [index, patternSegment] of patternSegments.entries()) {
+    const pathSegment = pathSegments[index] ?? '';
+    if (patternSegment.startsWith(':')) {
+      if (pathSegment === '') return null;
+      try {
+        params[patternSegment.slice(1)] = decodeURIComponent(pathSegment);
+      } catch {
+        return null;
+      }
+    } else if (patternSegment !== pathSegment) {
+      return null;
+    }
+  }
+  return params;
 }
 
 export function navigate(to: string, options: NavigateOptions = {}): void {
@@ -52,7 +84,9 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     // location as it is rather than re-running navigation effects such as moving focus.
     const onPopState = () => {
       const next = readLocation(true);
-      setLocation((previous) => (previous.pathname === next.pathname ? previous : next));
+      setLocation((previous) =>
+        previous.pathname === next.pathname && previous.search === next.search ? previous : next,
+      );
     };
     window.addEventListener('popstate', onPopState);
     return () => {

@@ -1,24 +1,31 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import {
-  fetchCurrentUser,
+  fetchCurrentPrincipal,
+  type HolderIdentity,
+  type HolderVerification,
+  holderSignIn as holderSignInRequest,
   type StaffUser,
   signIn as signInRequest,
   signOut as signOutRequest,
 } from './auth.js';
 
 // Who is signed in, asked of the server once at start (/auth/me): the session itself is an
-// HttpOnly cookie the page cannot read, so the server is the only source of truth.
+// HttpOnly cookie the page cannot read, so the server is the only source of truth. A session is
+// either a staff user's or a contract holder's; pages for one kind treat the other as signed out.
 
 export type Session =
   | { status: 'loading' }
   /** `signedOutByUser` tells a page that the user just asked to leave (so it can say so). */
   | { status: 'signed_out'; signedOutByUser: boolean }
-  | { status: 'signed_in'; user: StaffUser };
+  | { status: 'signed_in'; user: StaffUser }
+  | { status: 'holder_signed_in'; holder: HolderIdentity };
 
 export interface SessionContextValue {
   session: Session;
   /** Resolves with the user on success; rejects with an ApiError (e.g. invalid_credentials). */
   signIn(email: string, password: string): Promise<StaffUser>;
+  /** Resolves with the holder's contracts; rejects with an ApiError (e.g. verification_failed). */
+  holderSignIn(facts: HolderVerification): Promise<HolderIdentity>;
   signOut(): Promise<void>;
 }
 
@@ -29,9 +36,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    fetchCurrentUser(controller.signal).then(
-      (user) =>
-        setSession(user ? { status: 'signed_in', user } : { status: 'signed_out', signedOutByUser: false }),
+    fetchCurrentPrincipal(controller.signal).then(
+      (principal) => {
+        if (principal?.kind === 'staff') setSession({ status: 'signed_in', user: principal.user });
+        else if (principal?.kind === 'holder')
+          setSession({ status: 'holder_signed_in', holder: principal.holder });
+        else setSession({ status: 'signed_out', signedOutByUser: false });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         // The server could not say (down, or an error): treat it as signed out so the sign-in
@@ -49,12 +60,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return user;
   }, []);
 
+  const holderSignIn = useCallback(async (facts: HolderVerification) => {
+    const holder = await holderSignInRequest(facts);
+    setSession({ status: 'holder_signed_in', holder });
+    return holder;
+  }, []);
+
   const signOut = useCallback(async () => {
     await signOutRequest();
     setSession({ status: 'signed_out', signedOutByUser: true });
   }, []);
 
-  const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
+  const value = useMemo(
+    () => ({ session, signIn, holderSignIn, signOut }),
+    [session, signIn, holderSignIn, signOut],
+  );
   return <SessionContext value={value}>{children}</SessionContext>;
 }
 

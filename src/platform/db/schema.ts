@@ -64,7 +64,85 @@ export interface AuditEventsTable {
   request_id: string | null;
 }
 
+export interface CatalogVersionsTable {
+  version: number;
+  document: Json<unknown>;
+  published_at: GeneratedTimestamp;
+  published_by: string;
+  note: string | null;
+}
+
+export interface ContractImportsTable {
+  id: Generated<string>;
+  file_name: string | null;
+  status: 'running' | 'finished' | 'failed';
+  rows_read: Generated<number>;
+  accepted: Generated<number>;
+  duplicates: Generated<number>;
+  rejected: Generated<number>;
+  started_by: string;
+  started_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+}
+
+export type ContractStatusValue = 'active' | 'cancelled' | 'expired' | 'void';
+
+export interface ContractsTable {
+  id: Generated<string>;
+  contract_number: string;
+  product: 'vsc' | 'gap';
+  plan_code: string;
+  catalog_version: number;
+  status: ContractStatusValue;
+  holder_first_name: string;
+  holder_last_name: string;
+  holder_last_name_key: string;
+  holder_email: string | null;
+  holder_phone: string | null;
+  address_line1: string;
+  address_city: string;
+  address_state: string;
+  address_zip: string;
+  vin: string;
+  vehicle_year: number;
+  vehicle_make: string;
+  vehicle_model: string;
+  odometer_at_sale: number;
+  purchase_date: string;
+  purchase_state: string;
+  term_months: number;
+  term_miles: number | null;
+  term_days: number;
+  expires_on: string;
+  expires_at_miles: number | null;
+  waiting_period_ends_on: string | null;
+  waiting_period_ends_at_miles: number | null;
+  price_cents: number;
+  deductible_cents: Generated<number>;
+  lienholder_name: string | null;
+  selling_dealer_code: string | null;
+  selling_dealer_name: string | null;
+  amount_financed_cents: number | null;
+  msrp_cents: number | null;
+  has_claims: Generated<boolean>;
+  source: 'api' | 'import' | 'demo';
+  import_id: string | null;
+  row_version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface RateLimitsTable {
+  bucket: string;
+  window_started_at: Timestamp;
+  attempts: number;
+}
+
 export interface Database {
+  catalog_versions: CatalogVersionsTable;
+  contract_imports: ContractImportsTable;
+  contracts: ContractsTable;
+  rate_limits: RateLimitsTable;
   users: UsersTable;
   sessions: SessionsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -75,3 +153,5 @@ export type UserRow = Selectable<UsersTable>;
 export type NewUserRow = Insertable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type ContractRow = Selectable<ContractsTable>;
+export type NewContractRow = Insertable<ContractsTable>;

@@ -24,6 +24,16 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 422,
   idempotency_request_in_progress: 409,
   weak_password: 422,
+  // Catalog and contracts
+  invalid_catalog: 422,
+  invalid_vin: 422,
+  invalid_zip: 422,
+  invalid_state: 422,
+  invalid_date: 422,
+  unknown_plan: 422,
+  deductible_not_offered: 422,
+  term_not_offered: 422,
+  contract_number_taken: 409,
   // Server
   internal_error: 500,
   service_unavailable: 503,
@@ -50,6 +60,15 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   idempotency_key_reused: 'Idempotency key reused with a different request',
   idempotency_request_in_progress: 'A request with this idempotency key is in progress',
   weak_password: 'The password does not meet the rules',
+  invalid_catalog: 'The catalog is not valid',
+  invalid_vin: 'The VIN is not valid',
+  invalid_zip: 'The ZIP or postal code is not valid',
+  invalid_state: 'Unknown state or province',
+  invalid_date: 'The date is not valid',
+  unknown_plan: 'No such plan in the catalog',
+  deductible_not_offered: 'The plan does not offer that deductible',
+  term_not_offered: 'The plan does not offer that term',
+  contract_number_taken: 'That contract number is already in use',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
 };
@@ -58,17 +77,24 @@ export class AppError extends Error {
   readonly status: number;
   readonly param: string | undefined;
   readonly headers: Record<string, string>;
+  /** Machine-readable details beyond `param`, e.g. every reason a catalog was refused. */
+  readonly errors: { path: string; message: string }[] | undefined;
 
   constructor(
     readonly code: ErrorCode,
     detail: string,
-    options: { param?: string; headers?: Record<string, string> } = {},
+    options: {
+      param?: string;
+      headers?: Record<string, string>;
+      errors?: { path: string; message: string }[];
+    } = {},
   ) {
     super(detail);
     this.name = 'AppError';
     this.status = ERROR_STATUS[code];
     this.param = options.param;
     this.headers = options.headers ?? {};
+    this.errors = options.errors;
   }
 }
 
@@ -79,6 +105,7 @@ export interface Problem {
   code: ErrorCode;
   detail: string;
   param?: string;
+  errors?: { path: string; message: string }[];
   requestId?: string;
 }
 
@@ -90,6 +117,7 @@ export function toProblem(error: AppError, requestId?: string): Problem {
     code: error.code,
     detail: error.message,
     ...(error.param !== undefined ? { param: error.param } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
     ...(requestId ? { requestId } : {}),
   };
 }

@@ -18,6 +18,7 @@ export const ProblemSchema = Type.Object(
     code: Type.String({ description: 'Stable snake_case error code (see API.md)' }),
     detail: Type.String(),
     param: Type.Optional(Type.String({ description: 'The request field the error is about' })),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
     requestId: Type.Optional(Type.String()),
   },
   { $id: 'Problem', description: 'RFC 9457 problem document' },

@@ -11,7 +11,12 @@ export function LandingPage() {
       </p>
       <ul className="link-list">
         <li>
-          <Link className="button-link" href="/staff/sign-in">
+          <Link className="button-link" href="/my/sign-in">
+            Contract holders: see your coverage
+          </Link>
+        </li>
+        <li>
+          <Link className="button-link button--secondary" href="/staff/sign-in">
             Staff and repair facility sign-in
           </Link>
         </li>

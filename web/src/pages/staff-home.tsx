@@ -25,9 +25,11 @@ export function StaffHomePage() {
       </p>
     );
   }
-  if (session.status === 'signed_out') {
-    // The page that asked to sign out is the one that leaves, carrying the notice with it.
-    return <Redirect to="/staff/sign-in" state={session.signedOutByUser ? signedOutState : undefined} />;
+  if (session.status !== 'signed_in') {
+    // The page that asked to sign out is the one that leaves, carrying the notice with it. A
+    // contract holder's session is not a staff session, so it is sent to sign in as staff too.
+    const signedOutByUser = session.status === 'signed_out' && session.signedOutByUser;
+    return <Redirect to="/staff/sign-in" state={signedOutByUser ? signedOutState : undefined} />;
   }
 
   const { user } = session;

@@ -2,7 +2,9 @@
 // compiled server and the TypeScript sources in step and lets the bundle know all of them.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.js';
+import * as m0002 from './0002-catalog-and-contracts.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-catalog-and-contracts': m0002,
 };

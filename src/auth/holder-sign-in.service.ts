@@ -1,0 +1,102 @@
+// Contract holders sign in with last name + ZIP + VIN, the facts printed on their contract. Every
+// wrong combination gets the same answer (401 verification_failed) so the form cannot be used to
+// learn which VINs or names exist, and attempts are throttled per VIN and per client address in
+// counters shared by all app processes.
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { hitRateLimit, type RateLimitRule } from '../platform/rate-limit.js';
+import type { AuthService } from './auth.service.js';
+
+export interface HolderSignInLimits {
+  perVin: RateLimitRule;
+  perAddress: RateLimitRule;
+}
+
+export interface HolderFacts {
+  lastName: string;
+  zip: string;
+  vin: string;
+}
+
+const NOT_VERIFIED = 'We could not find a contract with that last name, ZIP code and VIN.';
+
+function bucketKey(kind: string, value: string): string {
+  // Buckets hold a hash, not the VIN or address itself.
+  return `${kind}:${createHash('sha256').update(value).digest('base64url').slice(0, 32)}`;
+}
+
+export function createHolderSignInService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  auth: AuthService;
+  limits: HolderSignInLimits;
+}) {
+  const { db, clock, auth, limits } = deps;
+
+  /** Counts the attempt against both buckets; throws 429 when either is over its limit. */
+  async function throttle(vin: string, clientAddress: string): Promise<void> {
+    const now = clock.now();
+    const [byVin, byAddress] = [
+      await hitRateLimit(db, bucketKey('holder-vin', vin), limits.perVin, now),
+      await hitRateLimit(db, bucketKey('holder-ip', clientAddress), limits.perAddress, now),
+    ];
+    const refused = [byVin, byAddress].filter((o) => !o.allowed);
+    if (refused.length > 0) {
+      const retryAfter = Math.max(...refused.map((o) => o.retryAfterSeconds));
+      throw new AppError(
+        'too_many_attempts',
+        `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
+        { headers: { 'retry-after': String(retryAfter) } },
+      );
+    }
+  }
+
+  /** The ids of the contracts these facts verify, or a 401 that is the same whichever fact is wrong. */
+  async function verify(facts: HolderFacts, clientAddress: string): Promise<string[]> {
+    const vin = facts.vin.trim().toUpperCase();
+    await throttle(vin, clientAddress);
+    const rows = await db
+      .selectFrom('contracts')
+      .select(['id', 'holder_last_name_key', 'address_zip', 'address_state'])
+      .where('vin', '=', vin)
+      .limit(50)
+      .execute();
+    const key = lastNameKey(facts.lastName);
+    const matching = rows.filter(
+      (row) =>
+        key !== '' &&
+        row.holder_last_name_key === key &&
+        normalizePostalCode(facts.zip, row.address_state) === row.address_zip,
+    );
+    if (matching.length === 0) throw new AppError('verification_failed', NOT_VERIFIED);
+    return matching.map((row) => row.id);
+  }
+
+  async function signIn(facts: HolderFacts, clientAddress: string, requestId: string) {
+    const contractIds = await verify(facts, clientAddress);
+    return db.transaction().execute(async (trx) => {
+      const session = await auth.issueSession(trx, {
+        holderScope: { contractIds, lastName: facts.lastName.trim() },
+      });
+      for (const contractId of contractIds) {
+        await recordAudit(trx, {
+          actor: { kind: 'holder', id: session.sessionId, label: 'contract holder' },
+          action: 'holder.signed_in',
+          entityType: 'contract',
+          entityId: contractId,
+          requestId,
+        });
+      }
+      return { ...session, contractIds };
+    });
+  }
+
+  return { verify, signIn };
+}
+
+export type HolderSignInService = ReturnType<typeof createHolderSignInService>;

@@ -1,0 +1,121 @@
+// The catalog is versioned: publishing a change creates a new version, and each contract keeps the
+// version it was sold under so every later decision uses the rules it was sold with. Versions are
+// immutable, so a process may keep parsed versions in memory; which version is current is always
+// read from the database (another process may have published a newer one).
+import type { Kysely, Transaction } from 'kysely';
+import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { findCatalogVersion, findLatestCatalogVersion, insertCatalogVersion } from './catalog.repository.js';
+import type { Catalog } from './catalog.schema.js';
+import { validateCatalog } from './catalog.validation.js';
+import { loadDefaultCatalog } from './default-catalog.js';
+
+export interface CatalogVersion {
+  version: number;
+  catalog: Catalog;
+  publishedAt: string;
+  publishedBy: string;
+  note: string | null;
+}
+
+const MAX_CACHED_VERSIONS = 50;
+
+export function createCatalogService(deps: { db: Kysely<Database> }) {
+  const { db } = deps;
+  const parsed = new Map<number, CatalogVersion>();
+
+  function remember(entry: CatalogVersion): CatalogVersion {
+    if (parsed.size >= MAX_CACHED_VERSIONS) parsed.delete(parsed.keys().next().value as number);
+    parsed.set(entry.version, entry);
+    return entry;
+  }
+
+  function parse(row: {
+    version: number;
+    document: unknown;
+    publishedAt: string;
+    publishedBy: string;
+    note: string | null;
+  }) {
+    const result = validateCatalog(row.document);
+    if (!result.ok)
+      throw new Error(`Stored catalog version ${row.version} is not valid: ${result.errors[0]?.message}`);
+    return remember({ ...row, catalog: result.catalog });
+  }
+
+  /** Loads the checked-in default catalog as version 1 into a database that has none. */
+  async function ensureDefault(): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      if (await findLatestCatalogVersion(trx)) return;
+      await insertCatalogVersion(trx, {
+        version: 1,
+        document: loadDefaultCatalog(),
+        publishedBy: SYSTEM_ACTOR.label,
+        note: 'default catalog (src/catalog/default-catalog.json)',
+      });
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'catalog.published',
+        entityType: 'catalog',
+        entityId: '1',
+        reason: 'default catalog loaded into an empty database',
+      });
+    });
+  }
+
+  async function current(executor: Kysely<Database> = db): Promise<CatalogVersion> {
+    const row = await findLatestCatalogVersion(executor);
+    if (!row) throw new AppError('service_unavailable', 'No catalog has been published yet.');
+    return parsed.get(row.version) ?? parse(row);
+  }
+
+  async function byVersion(version: number, executor: Kysely<Database> = db): Promise<CatalogVersion> {
+    const cached = parsed.get(version);
+    if (cached) return cached;
+    const row = await findCatalogVersion(executor, version);
+    if (!row) throw new Error(`Catalog version ${version} does not exist`);
+    return parse(row);
+  }
+
+  /** Validates and publishes a new version; a bad catalog is refused whole, with every reason. */
+  async function publish(
+    trx: Transaction<Database>,
+    document: unknown,
+    actor: Actor,
+    note: string | null,
+    requestId: string,
+  ): Promise<CatalogVersion> {
+    const result = validateCatalog(document);
+    if (!result.ok) {
+      throw new AppError(
+        'invalid_catalog',
+        `The catalog was refused: ${result.errors.length} problem(s), the first at ${result.errors[0]?.path || '/'}: ${result.errors[0]?.message}`,
+        { errors: result.errors.slice(0, 200) },
+      );
+    }
+    const latest = await findLatestCatalogVersion(trx);
+    const version = (latest?.version ?? 0) + 1;
+    await insertCatalogVersion(trx, { version, document: result.catalog, publishedBy: actor.label, note });
+    await recordAudit(trx, {
+      actor,
+      action: 'catalog.published',
+      entityType: 'catalog',
+      entityId: String(version),
+      reason: note,
+      requestId,
+    });
+    const stored = await findCatalogVersion(trx, version);
+    return remember({
+      version,
+      catalog: result.catalog,
+      publishedAt: stored?.publishedAt ?? '',
+      publishedBy: actor.label,
+      note,
+    });
+  }
+
+  return { ensureDefault, current, byVersion, publish };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;

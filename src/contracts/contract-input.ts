@@ -1,0 +1,238 @@
+// Turns a contract as a dealer or an admin sends it (API body or dealer-file row) into the row the
+// registry stores, checking it against the catalog version it is sold under: the VIN check digit,
+// ZIP and state, the plan and its product, the deductible and term the plan offers, and the term
+// arithmetic (expiry by date and miles, waiting period). Pure: no database, no clock.
+import type { Catalog } from '../catalog/catalog.schema.js';
+import { isCaProvince, isRegionCode } from '../catalog/regions.js';
+import type { NewContractRow } from '../platform/db/schema.js';
+import type { ErrorCode } from '../platform/http/errors.js';
+import { isCalendarDate } from '../shared/calendar-date.js';
+import { computeContractTerm } from './contract-term.js';
+import { validateVin } from './vin.js';
+
+export interface ContractInput {
+  contractNumber?: string | undefined;
+  product: 'vsc' | 'gap';
+  planCode: string;
+  holder: {
+    firstName: string;
+    lastName: string;
+    email?: string | null | undefined;
+    phone?: string | null | undefined;
+    address: { line1: string; city: string; state: string; zip: string };
+  };
+  vehicle: { vin: string; year: number; make: string; model: string };
+  odometerAtSale: number;
+  purchaseDate: string;
+  purchaseState: string;
+  termMonths: number;
+  termMiles?: number | null | undefined;
+  priceCents: number;
+  deductibleCents?: number | null | undefined;
+  lienholder: { name: string } | null;
+  sellingDealer?: { code: string; name: string } | null | undefined;
+  amountFinancedCents?: number | null | undefined;
+  msrpCents?: number | null | undefined;
+  /** Sold after the vehicle sale and out of factory warranty: the plan's waiting period applies. */
+  soldAfterVehicleSale?: boolean | undefined;
+}
+
+export type ContractInputResult =
+  | {
+      ok: true;
+      row: Omit<NewContractRow, 'contract_number' | 'source' | 'import_id'> & {
+        contract_number: string | null;
+      };
+    }
+  | { ok: false; code: ErrorCode; detail: string; param: string };
+
+const CONTRACT_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
+const US_ZIP = /^(\d{5})(?:-?\d{4})?$/;
+const CA_POSTAL = /^([A-Z]\d[A-Z])\s?(\d[A-Z]\d)$/;
+
+/** A last name folded for matching: accents removed, case folded, only letters kept ("Núñez-O'Brien" → "nunezobrien"). */
+export function lastNameKey(lastName: string): string {
+  return lastName
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}]/gu, '');
+}
+
+/** ZIP5 from ZIP5 or ZIP+4, or a Canadian postal code as "A1A 1A1"; null when neither. */
+export function normalizePostalCode(value: string, region: string): string | null {
+  const text = value.trim().toUpperCase();
+  if (isCaProvince(region)) {
+    const match = CA_POSTAL.exec(text);
+    return match ? `${match[1]} ${match[2]}` : null;
+  }
+  const match = US_ZIP.exec(text);
+  return match ? match[1]! : null;
+}
+
+function refuse(code: ErrorCode, detail: string, param: string): ContractInputResult {
+  return { ok: false, code, detail, param };
+}
+
+export function prepareContract(
+  input: ContractInput,
+  catalog: Catalog,
+  catalogVersion: number,
+): ContractInputResult {
+  let contractNumber: string | null = null;
+  if (input.contractNumber !== undefined && input.contractNumber !== '') {
+    contractNumber = input.contractNumber.trim().toUpperCase();
+    if (!CONTRACT_NUMBER.test(contractNumber)) {
+      return refuse(
+        'validation_failed',
+        'A contract number is 3–40 letters, digits and dashes.',
+        'contractNumber',
+      );
+    }
+  }
+  const plan = catalog.plans.find((p) => p.code === input.planCode);
+  if (!plan || plan.product !== input.product) {
+    const offered = catalog.plans.filter((p) => p.product === input.product).map((p) => p.code);
+    return refuse(
+      'unknown_plan',
+      `There is no ${input.product.toUpperCase()} plan "${input.planCode}" in catalog version ${catalogVersion}; offered: ${offered.join(', ')}.`,
+      'planCode',
+    );
+  }
+  const vin = validateVin(input.vehicle.vin);
+  if (!vin.ok) return refuse('invalid_vin', vin.detail, 'vehicle.vin');
+
+  const addressState = input.holder.address.state.trim().toUpperCase();
+  if (!isRegionCode(addressState)) {
+    return refuse(
+      'invalid_state',
+      `"${input.holder.address.state}" is not a U.S. state or Canadian province code.`,
+      'holder.address.state',
+    );
+  }
+  const purchaseState = input.purchaseState.trim().toUpperCase();
+  if (!isRegionCode(purchaseState)) {
+    return refuse(
+      'invalid_state',
+      `"${input.purchaseState}" is not a U.S. state or Canadian province code.`,
+      'purchaseState',
+    );
+  }
+  const zip = normalizePostalCode(input.holder.address.zip, addressState);
+  if (!zip) {
+    return refuse(
+      'invalid_zip',
+      isCaProvince(addressState)
+        ? 'A Canadian postal code looks like A1A 1A1.'
+        : 'A ZIP code is 5 digits, or ZIP+4 (12345-6789).',
+      'holder.address.zip',
+    );
+  }
+  if (!isCalendarDate(input.purchaseDate)) {
+    return refuse(
+      'invalid_date',
+      `"${input.purchaseDate}" is not a calendar date (YYYY-MM-DD).`,
+      'purchaseDate',
+    );
+  }
+  const purchaseYear = Number(input.purchaseDate.slice(0, 4));
+  if (input.vehicle.year < 1981 || input.vehicle.year > purchaseYear + 2) {
+    return refuse(
+      'validation_failed',
+      `The model year must be between 1981 and ${purchaseYear + 2}.`,
+      'vehicle.year',
+    );
+  }
+  if (!input.holder.firstName.trim() || !lastNameKey(input.holder.lastName)) {
+    return refuse(
+      'validation_failed',
+      'The holder needs a first and a last name.',
+      input.holder.firstName.trim() ? 'holder.lastName' : 'holder.firstName',
+    );
+  }
+
+  let termMiles: number | null = null;
+  let deductibleCents = 0;
+  let waitingPeriod: { days: number; miles: number } | null = null;
+  if (plan.product === 'vsc') {
+    if (input.termMiles === undefined || input.termMiles === null) {
+      return refuse('validation_failed', 'A service contract needs termMiles.', 'termMiles');
+    }
+    termMiles = input.termMiles;
+    if (!plan.termOptions.some((t) => t.months === input.termMonths && t.miles === termMiles)) {
+      const offered = plan.termOptions.map((t) => `${t.months} months/${t.miles} miles`).join(', ');
+      return refuse('term_not_offered', `${plan.name} is sold for ${offered}.`, 'termMonths');
+    }
+    deductibleCents = input.deductibleCents ?? 0;
+    if (!plan.deductibleOptionsCents.includes(deductibleCents)) {
+      const offered = plan.deductibleOptionsCents.map((c) => `$${c / 100}`).join(', ');
+      return refuse(
+        'deductible_not_offered',
+        `${plan.name} offers deductibles of ${offered}.`,
+        'deductibleCents',
+      );
+    }
+    if (input.soldAfterVehicleSale) waitingPeriod = plan.waitingPeriod;
+  } else {
+    if (input.amountFinancedCents === undefined || input.amountFinancedCents === null) {
+      return refuse('validation_failed', 'A GAP addendum needs amountFinancedCents.', 'amountFinancedCents');
+    }
+    if (input.msrpCents === undefined || input.msrpCents === null) {
+      return refuse(
+        'validation_failed',
+        'A GAP addendum needs msrpCents (MSRP or retail book value).',
+        'msrpCents',
+      );
+    }
+  }
+
+  // GAP addenda run for the loan term in months only; miles do not end them.
+  const term = computeContractTerm({
+    purchaseDate: input.purchaseDate,
+    termMonths: input.termMonths,
+    odometerAtSale: input.odometerAtSale,
+    termMiles: termMiles ?? 0,
+    waitingPeriod,
+  });
+
+  return {
+    ok: true,
+    row: {
+      contract_number: contractNumber,
+      product: plan.product,
+      plan_code: plan.code,
+      catalog_version: catalogVersion,
+      status: 'active',
+      holder_first_name: input.holder.firstName.trim(),
+      holder_last_name: input.holder.lastName.trim(),
+      holder_last_name_key: lastNameKey(input.holder.lastName),
+      holder_email: input.holder.email?.trim() || null,
+      holder_phone: input.holder.phone?.trim() || null,
+      address_line1: input.holder.address.line1.trim(),
+      address_city: input.holder.address.city.trim(),
+      address_state: addressState,
+      address_zip: zip,
+      vin: vin.vin,
+      vehicle_year: input.vehicle.year,
+      vehicle_make: input.vehicle.make.trim(),
+      vehicle_model: input.vehicle.model.trim(),
+      odometer_at_sale: input.odometerAtSale,
+      purchase_date: input.purchaseDate,
+      purchase_state: purchaseState,
+      term_months: input.termMonths,
+      term_miles: termMiles,
+      term_days: term.termDays,
+      expires_on: term.expiresOn,
+      expires_at_miles: plan.product === 'vsc' ? term.expiresAtMiles : null,
+      waiting_period_ends_on: term.waitingPeriodEndsOn,
+      waiting_period_ends_at_miles: term.waitingPeriodEndsAtMiles,
+      price_cents: input.priceCents,
+      deductible_cents: deductibleCents,
+      lienholder_name: input.lienholder?.name.trim() || null,
+      selling_dealer_code: input.sellingDealer?.code.trim() || null,
+      selling_dealer_name: input.sellingDealer?.name.trim() || null,
+      amount_financed_cents: input.amountFinancedCents ?? null,
+      msrp_cents: input.msrpCents ?? null,
+    },
+  };
+}

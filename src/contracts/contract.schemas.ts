@@ -1,0 +1,183 @@
+// Request and response schemas of the contract API (shared/API.md "Contracts").
+import { Type } from 'typebox';
+import { StringEnum } from '../platform/http/schemas.js';
+
+const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });
+const DateString = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD)` });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+export const ContractBodySchema = Type.Object(
+  {
+    contractNumber: Type.Optional(Type.String({ maxLength: 40, description: 'Omit to have one assigned' })),
+    product: StringEnum(['vsc', 'gap'] as const),
+    planCode: Type.String({ minLength: 1, maxLength: 40 }),
+    holder: Type.Object(
+      {
+        firstName: Text(100),
+        lastName: Text(100),
+        email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+        phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+        address: Type.Object(
+          {
+            line1: Text(200),
+            city: Text(100),
+            state: Type.String({ minLength: 2, maxLength: 2 }),
+            zip: Text(10),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    vehicle: Type.Object(
+      {
+        vin: Type.String({ minLength: 1, maxLength: 40 }),
+        year: Type.Integer({ minimum: 1900, maximum: 2100 }),
+        make: Text(60),
+        model: Text(60),
+      },
+      { additionalProperties: false },
+    ),
+    odometerAtSale: Type.Integer({ minimum: 0, maximum: 2_000_000 }),
+    purchaseDate: DateString('Contract purchase date'),
+    purchaseState: Type.String({ minLength: 2, maxLength: 2 }),
+    termMonths: Type.Integer({ minimum: 1, maximum: 120 }),
+    termMiles: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+    priceCents: Money('Contract price in cents'),
+    deductibleCents: Type.Optional(Type.Union([Money('Deductible per repair visit'), Type.Null()])),
+    lienholder: Type.Union([Type.Object({ name: Text(200) }, { additionalProperties: false }), Type.Null()]),
+    sellingDealer: Type.Optional(
+      Type.Union([
+        Type.Object({ code: Text(40), name: Text(200) }, { additionalProperties: false }),
+        Type.Null(),
+      ]),
+    ),
+    amountFinancedCents: Type.Optional(Type.Union([Money('GAP: amount financed'), Type.Null()])),
+    msrpCents: Type.Optional(Type.Union([Money('GAP: MSRP or retail book value'), Type.Null()])),
+    soldAfterVehicleSale: Type.Optional(
+      Type.Boolean({
+        description: 'Sold after the vehicle sale and out of factory warranty: the waiting period applies',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const BenefitsSchema = Type.Object({
+  roadside: Type.Union([
+    Type.Object({ perEventLimitCents: Type.Integer(), services: Type.Array(Type.String()) }),
+    Type.Null(),
+  ]),
+  rental: Type.Union([
+    Type.Object({
+      dailyLimitCents: Type.Integer(),
+      perVisitLimitCents: Type.Integer(),
+      minLaborHours: Type.Number(),
+      overnightQualifies: Type.Boolean(),
+    }),
+    Type.Null(),
+  ]),
+  tripInterruption: Type.Union([
+    Type.Object({
+      dailyLimitCents: Type.Integer(),
+      maxDays: Type.Integer(),
+      minMilesFromHome: Type.Integer(),
+    }),
+    Type.Null(),
+  ]),
+});
+
+export const CoverageReason = StringEnum([
+  'not_found',
+  'expired_by_date',
+  'expired_by_miles',
+  'cancelled',
+  'void',
+  'waiting_period',
+] as const);
+
+const CoverageFields = {
+  inForce: Type.Boolean(),
+  reasonCode: Type.Optional(CoverageReason),
+  asOf: Type.String({ description: 'The day the coverage was judged for (business time zone)' }),
+  componentGroups: Type.Array(
+    Type.Object({ code: Type.String(), name: Type.String(), description: Type.String() }),
+  ),
+  benefits: BenefitsSchema,
+  notes: Type.Array(Type.Object({ ruleId: Type.String(), sentence: Type.String() })),
+};
+
+export const CoverageBlockSchema = Type.Object(CoverageFields, { $id: 'ContractCoverage' });
+
+export const ContractSchema = Type.Object(
+  {
+    id: Type.String(),
+    contractNumber: Type.String(),
+    status: StringEnum(['active', 'cancelled', 'expired', 'void'] as const),
+    product: StringEnum(['vsc', 'gap'] as const),
+    planCode: Type.String(),
+    planName: Type.String(),
+    catalogVersion: Type.Integer(),
+    holder: Type.Object({
+      firstName: Type.String(),
+      lastName: Type.String(),
+      email: Nullable(Type.String()),
+      phone: Nullable(Type.String()),
+      address: Type.Object({
+        line1: Type.String(),
+        city: Type.String(),
+        state: Type.String(),
+        zip: Type.String(),
+      }),
+    }),
+    vehicle: Type.Object({
+      vin: Type.String(),
+      year: Type.Integer(),
+      make: Type.String(),
+      model: Type.String(),
+    }),
+    odometerAtSale: Type.Integer(),
+    purchaseDate: Type.String(),
+    purchaseState: Type.String(),
+    termMonths: Type.Integer(),
+    termMiles: Type.Union([Type.Integer(), Type.Null()]),
+    expiresOn: Type.String(),
+    expiresAtMiles: Type.Union([Type.Integer(), Type.Null()]),
+    waitingPeriodEndsOn: Nullable(Type.String()),
+    waitingPeriodEndsAtMiles: Type.Union([Type.Integer(), Type.Null()]),
+    priceCents: Type.Integer(),
+    deductibleCents: Type.Integer(),
+    lienholder: Type.Union([Type.Object({ name: Type.String() }), Type.Null()]),
+    sellingDealer: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()]),
+    amountFinancedCents: Type.Union([Type.Integer(), Type.Null()]),
+    msrpCents: Type.Union([Type.Integer(), Type.Null()]),
+    hasClaims: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+    coverage: Type.Optional(Type.Ref('ContractCoverage')),
+  },
+  { $id: 'Contract' },
+);
+
+export const CoverageLookupSchema = Type.Object({
+  ...CoverageFields,
+  componentGroups: Type.Optional(CoverageFields.componentGroups),
+  benefits: Type.Optional(BenefitsSchema),
+  notes: Type.Optional(CoverageFields.notes),
+  contractId: Type.Optional(Type.String()),
+  contractNumber: Type.Optional(Type.String()),
+  planCode: Type.Optional(Type.String()),
+  planName: Type.Optional(Type.String()),
+  deductibleCents: Type.Optional(Type.Integer()),
+  disappearingDeductible: Type.Optional(
+    Type.Boolean({ description: 'The deductible is waived when the repair is done at the selling dealer' }),
+  ),
+  sellingDealerCode: Type.Optional(Nullable(Type.String())),
+  expiresOn: Type.Optional(Type.String()),
+  expiresAtMiles: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  waitingPeriodEndsOn: Type.Optional(Nullable(Type.String())),
+  waitingPeriodEndsAtMiles: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  vehicle: Type.Optional(Type.Object({ year: Type.Integer(), make: Type.String(), model: Type.String() })),
+});

@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { Page, problemResponses, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import {
+  ContractBodySchema,
+  ContractSchema,
+  CoverageBlockSchema,
+  CoverageLookupSchema,
+} from './contract.schemas.js';
+import type { ContractsService } from './contracts.service.js';
+
+const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
+
+export function registerContractRoutes(
+  app: TypedApp,
+  deps: { contracts: ContractsService; db: Kysely<Database>; clock: Clock },
+): void {
+  const { contracts } = deps;
+  app.addSchema(CoverageBlockSchema);
+  app.addSchema(ContractSchema);
+
+  app.post(
+    '/api/v1/contracts',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Contracts'],
+        summary: 'Register a contract sold under the current catalog version',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: ContractBodySchema,
+        response: { 201: Type.Ref('Contract'), ...problemResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 201,
+          body: await contracts.create(trx, request.body, actorOf(request.principal), request.id),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/contracts/:id',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['Contracts'],
+        summary: 'A contract with its coverage as it applies today',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('Contract'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => contracts.get(request.params.id, request.principal!),
+  );
+
+  app.get(
+    '/api/v1/contracts',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['Contracts'],
+        summary: 'Find contracts by VIN, contract number or last name (prefix)',
+        querystring: Type.Object({
+          vin: Type.Optional(Type.String({ maxLength: 40 })),
+          contractNumber: Type.Optional(Type.String({ maxLength: 40 })),
+          lastName: Type.Optional(Type.String({ maxLength: 100 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+          startingAfter: Type.Optional(Uuid),
+        }),
+        response: { 200: Page(Type.Ref('Contract')), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) =>
+      contracts.search(request.query, {
+        limit: request.query.limit ?? 20,
+        startingAfter: request.query.startingAfter,
+      }),
+  );
+
+  app.get(
+    '/api/v1/contracts/:id/audit',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['Contracts'],
+        summary: "The contract's audit trail, oldest first",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 100 })),
+        }),
+        response: {
+          200: Page(
+            Type.Object({
+              id: Type.Integer(),
+              occurredAt: Type.String(),
+              actor: Type.Object({
+                kind: Type.String(),
+                id: Type.Union([Type.String(), Type.Null()]),
+                label: Type.String(),
+              }),
+              action: Type.String(),
+              entityType: Type.String(),
+              entityId: Type.String(),
+              reason: Type.Union([Type.String(), Type.Null()]),
+              data: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+              requestId: Type.Union([Type.String(), Type.Null()]),
+            }),
+          ),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => contracts.auditTrail(request.params.id, { limit: request.query.limit ?? 100 }),
+  );
+
+  app.get(
+    '/api/v1/coverage',
+    {
+      config: { access: ['repair_facility', ...STAFF] },
+      schema: {
+        tags: ['Contracts'],
+        summary: 'Coverage by VIN and current odometer, for repair facilities (no personal data)',
+        querystring: Type.Object({
+          vin: Type.String({ minLength: 1, maxLength: 40 }),
+          odometer: Type.Integer({ minimum: 0, maximum: 2_000_000 }),
+        }),
+        response: { 200: CoverageLookupSchema, ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request) => contracts.coverageByVin(request.query.vin, request.query.odometer),
+  );
+}

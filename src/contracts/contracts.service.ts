@@ -1,0 +1,177 @@
+// The contract registry: sell (create) a contract under the current catalog version, read it as
+// staff or as its holder, search it, and look up coverage by VIN and odometer for repair shops.
+import type { Kysely, Transaction } from 'kysely';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { resolveTerms } from '../catalog/effective-terms.js';
+import {
+  type Actor,
+  type AuditEvent,
+  listAuditEvents,
+  recordAudit,
+} from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { ContractRow, Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import type { Principal } from '../platform/http/principal.js';
+import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import {
+  findContractById,
+  findContractsByVin,
+  insertContract,
+  listContracts,
+  nextContractNumber,
+} from './contract.repository.js';
+import { type ContractView, contractView, coverageStatusOf, coverageView } from './contract.view.js';
+import { type ContractInput, lastNameKey, prepareContract } from './contract-input.js';
+import { validateVin } from './vin.js';
+
+export function createContractsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  timeZone: string;
+}) {
+  const { db, clock, catalog } = deps;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
+
+  async function termsOf(row: ContractRow, executor: Kysely<Database> = db) {
+    const version = await catalog.byVersion(row.catalog_version, executor);
+    const terms = resolveTerms(version.catalog, row.plan_code, row.purchase_state);
+    if (!terms)
+      throw new Error(`Plan ${row.plan_code} is missing from catalog version ${row.catalog_version}`);
+    return { terms, catalog: version.catalog };
+  }
+
+  async function view(
+    row: ContractRow,
+    withCoverage: boolean,
+    executor: Kysely<Database> = db,
+  ): Promise<ContractView> {
+    const { terms, catalog: doc } = await termsOf(row, executor);
+    const onDate = today();
+    const base = contractView(row, terms.planName, onDate);
+    if (!withCoverage) return base;
+    return { ...base, coverage: coverageView(row, terms, doc, { onDate, odometer: row.odometer_at_sale }) };
+  }
+
+  async function create(
+    trx: Transaction<Database>,
+    input: ContractInput,
+    actor: Actor,
+    requestId: string,
+  ): Promise<ContractView> {
+    const current = await catalog.current(trx);
+    const prepared = prepareContract(input, current.catalog, current.version);
+    if (!prepared.ok) throw new AppError(prepared.code, prepared.detail, { param: prepared.param });
+    const contractNumber =
+      prepared.row.contract_number ??
+      (await nextContractNumber(trx, prepared.row.product, input.purchaseDate.slice(0, 4)));
+    const taken = await trx
+      .selectFrom('contracts')
+      .select('id')
+      .where('contract_number', '=', contractNumber)
+      .executeTakeFirst();
+    if (taken) {
+      throw new AppError(
+        'contract_number_taken',
+        `Contract number ${contractNumber} is already in the registry.`,
+        {
+          param: 'contractNumber',
+        },
+      );
+    }
+    const row = await insertContract(trx, {
+      ...prepared.row,
+      contract_number: contractNumber,
+      source: 'api',
+      import_id: null,
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.created',
+      entityType: 'contract',
+      entityId: row.id,
+      data: { contractNumber, planCode: row.plan_code, catalogVersion: row.catalog_version },
+      requestId,
+    });
+    return view(row, true, trx);
+  }
+
+  /** A contract for staff, or for the holder it belongs to; anyone else is told it does not exist. */
+  async function get(id: string, principal: Principal): Promise<ContractView> {
+    if (principal.kind === 'holder' && !principal.contractIds.includes(id)) {
+      throw new AppError('not_found', 'No contract with that id.');
+    }
+    const row = await findContractById(db, id);
+    if (!row) throw new AppError('not_found', 'No contract with that id.');
+    return view(row, true);
+  }
+
+  async function search(
+    filter: { vin?: string | undefined; contractNumber?: string | undefined; lastName?: string | undefined },
+    page: { limit: number; startingAfter?: string | undefined },
+  ) {
+    const lastNamePrefix = filter.lastName ? lastNameKey(filter.lastName) : undefined;
+    if (!filter.vin && !filter.contractNumber && !lastNamePrefix) {
+      throw new AppError('validation_failed', 'Search by vin, contractNumber or lastName.', { param: 'vin' });
+    }
+    const rows = await listContracts(
+      db,
+      {
+        vin: filter.vin?.trim().toUpperCase(),
+        contractNumber: filter.contractNumber?.trim().toUpperCase(),
+        lastNameKeyPrefix: lastNamePrefix,
+      },
+      page,
+    );
+    const data = await Promise.all(rows.slice(0, page.limit).map((row) => view(row, false)));
+    return { data, hasMore: rows.length > page.limit };
+  }
+
+  async function auditTrail(
+    id: string,
+    page: { limit: number },
+  ): Promise<{ data: AuditEvent[]; hasMore: boolean }> {
+    if (!(await findContractById(db, id))) throw new AppError('not_found', 'No contract with that id.');
+    const events = await listAuditEvents(db, { entityType: 'contract', entityId: id, limit: page.limit + 1 });
+    return { data: events.slice(0, page.limit), hasMore: events.length > page.limit };
+  }
+
+  /**
+   * Coverage for a repair shop: the VIN's service contract as it applies today at the given odometer.
+   * Where a VIN has several contracts (a cancelled one and its successor), the one in force wins, then
+   * the most recently sold. The answer carries no personal data of the holder.
+   */
+  async function coverageByVin(vinInput: string, odometer: number) {
+    const vin = validateVin(vinInput);
+    if (!vin.ok) throw new AppError('invalid_vin', vin.detail, { param: 'vin' });
+    const onDate = today();
+    const rows = (await findContractsByVin(db, vin.vin)).filter((row) => row.product === 'vsc');
+    if (rows.length === 0) return { inForce: false, reasonCode: 'not_found' as const, asOf: onDate };
+    const chosen = rows.find((row) => coverageStatusOf(row, { onDate, odometer }).inForce) ?? rows[0]!;
+    const { terms, catalog: doc } = await termsOf(chosen);
+    const coverage = coverageView(chosen, terms, doc, { onDate, odometer });
+    return {
+      ...coverage,
+      contractId: chosen.id,
+      contractNumber: chosen.contract_number,
+      planCode: chosen.plan_code,
+      planName: terms.planName,
+      deductibleCents: chosen.deductible_cents,
+      disappearingDeductible:
+        terms.product === 'vsc' &&
+        terms.disappearingDeductibleCents !== null &&
+        chosen.deductible_cents === terms.disappearingDeductibleCents,
+      sellingDealerCode: chosen.selling_dealer_code,
+      expiresOn: chosen.expires_on,
+      expiresAtMiles: chosen.expires_at_miles,
+      waitingPeriodEndsOn: chosen.waiting_period_ends_on,
+      waitingPeriodEndsAtMiles: chosen.waiting_period_ends_at_miles,
+      vehicle: { year: chosen.vehicle_year, make: chosen.vehicle_make, model: chosen.vehicle_model },
+    };
+  }
+
+  return { create, get, search, auditTrail, coverageByVin, today };
+}
+
+export type ContractsService = ReturnType<typeof createContractsService>;

@@ -1,0 +1,49 @@
+// Attempt counters kept in the database, so every app process behind a load balancer shares them
+// (a per-process counter would let an attacker multiply their tries by the number of processes).
+// Fixed windows: a bucket counts attempts from its first one until the window has passed.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './db/schema.js';
+
+export interface RateLimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitOutcome {
+  allowed: boolean;
+  attempts: number;
+  retryAfterSeconds: number;
+}
+
+/** Counts one attempt in the bucket and says whether it is within the rule. One statement, atomic. */
+export async function hitRateLimit(
+  db: Kysely<Database>,
+  bucket: string,
+  rule: RateLimitRule,
+  now: Date,
+): Promise<RateLimitOutcome> {
+  const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
+  const result = await sql<{ attempts: number; window_started_at: Date }>`
+    insert into rate_limits as r (bucket, window_started_at, attempts)
+    values (${bucket}, ${now}, 1)
+    on conflict (bucket) do update set
+      attempts = case when r.window_started_at <= ${windowStart} then 1 else r.attempts + 1 end,
+      window_started_at = case when r.window_started_at <= ${windowStart} then ${now} else r.window_started_at end
+    returning attempts, window_started_at`.execute(db);
+  const row = result.rows[0]!;
+  const windowEndsAt = new Date(row.window_started_at).getTime() + rule.windowSeconds * 1000;
+  return {
+    allowed: row.attempts <= rule.limit,
+    attempts: row.attempts,
+    retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt - now.getTime()) / 1000)),
+  };
+}
+
+/** Removes buckets whose window ended before `before` (the recurring purge job). */
+export async function purgeRateLimits(db: Kysely<Database>, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('rate_limits')
+    .where('window_started_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

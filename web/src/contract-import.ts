@@ -1,0 +1,84 @@
+import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from './api.js';
+
+// Sends a dealer file (CSV, possibly tens of megabytes) to POST /contracts/import. It uses
+// XMLHttpRequest rather than fetch because only XHR reports upload progress, which a person watching
+// a large file needs; the answer is the same problem+json or report JSON as anywhere else.
+
+export interface RejectedRow {
+  line: number;
+  code: string;
+  detail: string;
+}
+
+export interface ImportReport {
+  importId: string;
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedRow[];
+}
+
+export interface UploadProgress {
+  /** Bytes sent so far and in all; `totalBytes` is null when the browser cannot tell. */
+  sentBytes: number;
+  totalBytes: number | null;
+}
+
+export interface UploadCallbacks {
+  onProgress(progress: UploadProgress): void;
+  /** The whole file has left the browser; the server is now reading it. */
+  onUploaded(): void;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves with the server's report; rejects with an ApiError, or an AbortError when `signal` aborts. */
+export function uploadDealerFile(
+  file: Blob,
+  callbacks: UploadCallbacks,
+  signal?: AbortSignal,
+): Promise<ImportReport> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      return;
+    }
+    const request = new XMLHttpRequest();
+    request.open('POST', `${apiBasePath}/contracts/import`);
+    request.setRequestHeader('content-type', 'text/csv');
+    request.setRequestHeader('accept', 'application/json, application/problem+json');
+    for (const [name, value] of Object.entries(csrfHeader())) request.setRequestHeader(name, value);
+
+    // Upload listeners must be attached before send(), or the browser may not report progress at all.
+    request.upload.onprogress = (event) => {
+      callbacks.onProgress({
+        sentBytes: event.loaded,
+        totalBytes: event.lengthComputable ? event.total : null,
+      });
+    };
+    request.upload.onload = () => callbacks.onUploaded();
+
+    request.onload = () => {
+      const body = parseJson(request.responseText);
+      if (request.status >= 200 && request.status < 300 && body !== undefined) resolve(body as ImportReport);
+      else reject(apiErrorFromProblem(request.status, body));
+    };
+    request.onerror = () =>
+      reject(
+        new ApiError(
+          0,
+          'network_error',
+          'Coverwise could not be reached. Check your connection and try again.',
+        ),
+      );
+    request.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    signal?.addEventListener('abort', () => request.abort(), { once: true });
+
+    request.send(file);
+  });
+}

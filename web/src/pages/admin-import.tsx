@@ -1,0 +1,267 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { ApiError } from '../api.js';
+import { type ImportReport, type UploadProgress, uploadDealerFile } from '../contract-import.js';
+import { formatCount } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { StaffOnly } from '../staff-only.js';
+import { TableScroll } from '../table-scroll.js';
+
+// "Import a dealer file": an administrator sends a CSV of contracts sold by dealers. Uploading shows a
+// progress bar, then "Processing…" while the server checks every row, then the report: rows accepted,
+// rows already imported, and each rejected row with its line number and reason.
+
+type ImportState =
+  | { status: 'idle' }
+  | { status: 'uploading'; fileName: string; progress: UploadProgress }
+  | { status: 'processing'; fileName: string }
+  | { status: 'done'; fileName: string; report: ImportReport }
+  | { status: 'failed'; message: string };
+
+/** Rows of the rejected table drawn on the page; a file with more rejects offers them as a download. */
+const maxRejectedRowsShown = 500;
+const sampleFileHref = '/samples/contracts-sample.csv';
+
+function percentSent(progress: UploadProgress): number | null {
+  if (!progress.totalBytes) return null;
+  return Math.min(100, Math.floor((progress.sentBytes / progress.totalBytes) * 100));
+}
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+function rejectedRowsCsv(report: ImportReport): string {
+  const lines = report.rejected.map((row) =>
+    [String(row.line), row.code, row.detail].map(csvField).join(','),
+  );
+  return `line,code,detail\n${lines.join('\n')}\n`;
+}
+
+function RejectedRowsDownload({ report, fileName }: { report: ImportReport; fileName: string }) {
+  const [href, setHref] = useState<string | null>(null);
+  useEffect(() => {
+    const url = URL.createObjectURL(new Blob([rejectedRowsCsv(report)], { type: 'text/csv' }));
+    setHref(url);
+    return () => URL.revokeObjectURL(url);
+  }, [report]);
+  if (!href) return null;
+  return (
+    <a href={href} download={`rejected-${fileName.replace(/\.csv$/i, '')}.csv`}>
+      Download all {formatCount(report.rejected.length)} rejected rows (CSV)
+    </a>
+  );
+}
+
+function ImportReportSection({ report, fileName }: { report: ImportReport; fileName: string }) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const headingId = useId();
+  const rejectedHeadingId = useId();
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, []);
+
+  const shownRows = report.rejected.slice(0, maxRejectedRowsShown);
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+        Import report for {fileName}
+      </h2>
+      <ul className="import-counts">
+        <li>{formatCount(report.accepted)} accepted</li>
+        <li>{formatCount(report.duplicates)} already imported</li>
+        <li>{formatCount(report.rejected.length)} rejected</li>
+      </ul>
+      {report.rejected.length > 0 ? (
+        <>
+          <h3 id={rejectedHeadingId}>Rejected rows</h3>
+          <p>These rows were not imported. Correct them and import a file with just those rows again.</p>
+          <TableScroll labelledBy={rejectedHeadingId}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Line</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shownRows.map((row) => (
+                  <tr key={`${row.line}-${row.code}`}>
+                    <td>{row.line}</td>
+                    <td>
+                      <code>{row.code}</code>
+                    </td>
+                    <td>{row.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          {report.rejected.length > shownRows.length ? (
+            <p>
+              The first {formatCount(shownRows.length)} rejected rows are shown.{' '}
+              <RejectedRowsDownload report={report} fileName={fileName} />
+            </p>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function ImportForm() {
+  const [state, setState] = useState<ImportState>({ status: 'idle' });
+  const [file, setFile] = useState<File | null>(null);
+  const uploadRef = useRef<AbortController | null>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const fieldId = useId();
+  const progressId = `${fieldId}-progress`;
+
+  // Leaving the page stops an upload that is still going; one that has reached the server finishes there.
+  useEffect(() => () => uploadRef.current?.abort(), []);
+
+  useEffect(() => {
+    if (state.status === 'failed') alertRef.current?.focus();
+  }, [state.status]);
+
+  const busy = state.status === 'uploading' || state.status === 'processing';
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    if (!file) {
+      setState({ status: 'failed', message: 'Choose a CSV file to import first.' });
+      return;
+    }
+    const fileName = file.name;
+    const controller = new AbortController();
+    uploadRef.current = controller;
+    setState({ status: 'uploading', fileName, progress: { sentBytes: 0, totalBytes: file.size } });
+    try {
+      const report = await uploadDealerFile(
+        file,
+        {
+          onProgress: (progress) => setState({ status: 'uploading', fileName, progress }),
+          onUploaded: () => setState({ status: 'processing', fileName }),
+        },
+        controller.signal,
+      );
+      setState({ status: 'done', fileName, report });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') {
+        setState({
+          status: 'failed',
+          message: `The upload of ${fileName} was cancelled. Nothing was imported.`,
+        });
+        return;
+      }
+      setState({
+        status: 'failed',
+        message: error instanceof ApiError ? error.detail : 'The import did not work. Try again.',
+      });
+    } finally {
+      if (uploadRef.current === controller) uploadRef.current = null;
+    }
+  };
+
+  const percent = state.status === 'uploading' ? percentSent(state.progress) : null;
+  const phaseAnnouncement =
+    state.status === 'uploading'
+      ? `Uploading ${state.fileName}…`
+      : state.status === 'processing'
+        ? `Processing ${state.fileName}…`
+        : state.status === 'done'
+          ? 'Import finished.'
+          : '';
+
+  return (
+    <>
+      {state.status === 'failed' ? (
+        <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
+          {state.message}
+        </div>
+      ) : null}
+      <form className="form" onSubmit={handleSubmit}>
+        <div className="field">
+          <label htmlFor={`${fieldId}-file`}>Dealer file (CSV)</label>
+          <p id={`${fieldId}-hint`} className="hint">
+            One contract a row, the first line naming the columns, as in the{' '}
+            <a href={sampleFileHref} download>
+              sample file
+            </a>
+            .
+          </p>
+          <input
+            id={`${fieldId}-file`}
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            className="input--file"
+            disabled={busy}
+            aria-describedby={`${fieldId}-hint`}
+            onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+          />
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Importing…' : 'Import'}
+        </button>
+      </form>
+      {/* Phase changes only: announcing every percent would drown out everything else. */}
+      <p className="visually-hidden" role="status">
+        {phaseAnnouncement}
+      </p>
+      {state.status === 'uploading' || state.status === 'processing' ? (
+        <div className="upload-progress">
+          <label htmlFor={progressId}>
+            {state.status === 'uploading' ? `Uploading ${state.fileName}` : 'Processing…'}
+          </label>
+          {state.status === 'uploading' && percent !== null ? (
+            <>
+              <progress id={progressId} max={100} value={percent}>
+                {percent}%
+              </progress>
+              <span className="upload-progress__percent" aria-hidden="true">
+                {percent}%
+              </span>
+            </>
+          ) : (
+            // No value: an indeterminate bar, since the server does not report how far it has read.
+            <progress id={progressId} />
+          )}
+          {state.status === 'uploading' ? (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => uploadRef.current?.abort()}
+            >
+              Cancel upload
+            </button>
+          ) : (
+            <p className="muted">The server is checking every row. Large files take a minute or two.</p>
+          )}
+        </div>
+      ) : null}
+      {state.status === 'done' ? (
+        <ImportReportSection report={state.report} fileName={state.fileName} />
+      ) : null}
+    </>
+  );
+}
+
+export function AdminImportPage() {
+  return (
+    <StaffOnly roles={['admin']} refusal="Importing dealer files is for administrators only.">
+      {() => (
+        <>
+          <PageHeading title="Import a dealer file">Import a dealer file</PageHeading>
+          <p>
+            Good rows are added; rows imported before are counted and left as they are; rows with a problem
+            are listed with their line number and the reason, and can be corrected and sent again.
+          </p>
+          <ImportForm />
+        </>
+      )}
+    </StaffOnly>
+  );
+}

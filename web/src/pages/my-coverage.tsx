@@ -1,0 +1,167 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { ApiError } from '../api.js';
+import { coveragePeriodWords, deductibleWords, productLabel, termWords } from '../contract-words.js';
+import { type Contract, fetchContract } from '../contracts.js';
+import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
+import { maskVin } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Redirect } from '../router.js';
+import { useSession } from '../session.js';
+import type { HolderSignInPageState } from './holder-sign-in.js';
+
+// "My coverage": one card per contract the holder's three facts matched, each fetched on its own
+// so one contract that fails to load does not hide the others.
+
+type CardState =
+  | { status: 'loading' }
+  | { status: 'loaded'; contract: Contract }
+  | { status: 'failed'; message: string };
+
+const signedOutState: HolderSignInPageState = { notice: 'signed_out' };
+
+function ContractCard({ contract }: { contract: Contract }) {
+  const headingId = useId();
+  const { vehicle } = contract;
+  return (
+    <article className="card card--wide contract-card" aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {contract.planName} <span className="muted">· contract {contract.contractNumber}</span>
+      </h2>
+      <CoverageStatusBadge contract={contract} />
+      <dl className="facts facts--wide">
+        <div>
+          <dt>Product</dt>
+          <dd>{productLabel(contract.product)}</dd>
+        </div>
+        <div>
+          <dt>Vehicle</dt>
+          <dd>
+            {vehicle.year} {vehicle.make} {vehicle.model}, VIN ending{' '}
+            <span translate="no">{maskVin(vehicle.vin)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Term</dt>
+          <dd>{termWords(contract)}</dd>
+        </div>
+        <div>
+          <dt>Coverage dates</dt>
+          <dd>{coveragePeriodWords(contract)}</dd>
+        </div>
+        {contract.product === 'vsc' ? (
+          <div>
+            <dt>Deductible</dt>
+            <dd>{deductibleWords(contract.deductibleCents)}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <CoverageDetails contract={contract} audience="holder" />
+    </article>
+  );
+}
+
+function useHolderContracts(contractIds: readonly string[] | null): ReadonlyMap<string, CardState> {
+  const [cards, setCards] = useState<ReadonlyMap<string, CardState>>(new Map());
+  const idsKey = contractIds?.join(',') ?? '';
+
+  useEffect(() => {
+    if (idsKey === '') return;
+    const ids = idsKey.split(',');
+    const controller = new AbortController();
+    setCards(new Map(ids.map((id) => [id, { status: 'loading' }])));
+    for (const id of ids) {
+      fetchContract(id, controller.signal).then(
+        (contract) => setCards((previous) => new Map(previous).set(id, { status: 'loaded', contract })),
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          const message =
+            error instanceof ApiError ? error.detail : 'This contract could not be loaded. Try again later.';
+          setCards((previous) => new Map(previous).set(id, { status: 'failed', message }));
+        },
+      );
+    }
+    return () => controller.abort();
+  }, [idsKey]);
+
+  return cards;
+}
+
+export function MyCoveragePage() {
+  const { session, signOut } = useSession();
+  const [signingOut, setSigningOut] = useState(false);
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const contractIds = session.status === 'holder_signed_in' ? session.holder.contractIds : null;
+  const cards = useHolderContracts(contractIds);
+
+  useEffect(() => {
+    if (signOutError) alertRef.current?.focus();
+  }, [signOutError]);
+
+  if (session.status === 'loading') {
+    return (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    );
+  }
+  if (session.status !== 'holder_signed_in') {
+    // Staff sessions are not a holder's: staff look contracts up under Contracts instead.
+    const signedOutByUser = session.status === 'signed_out' && session.signedOutByUser;
+    return <Redirect to="/my/sign-in" state={signedOutByUser ? signedOutState : undefined} />;
+  }
+
+  const handleSignOut = async () => {
+    setSigningOut(true);
+    setSignOutError(null);
+    try {
+      // The signed-out session re-renders this page, whose redirect carries the notice along.
+      await signOut();
+    } catch (error) {
+      setSignOutError(
+        error instanceof ApiError ? error.detail : 'Signing out did not work. Try again in a moment.',
+      );
+      setSigningOut(false);
+    }
+  };
+
+  const ids = session.holder.contractIds;
+  const stillLoading = [...cards.values()].some((card) => card.status === 'loading');
+
+  return (
+    <>
+      <PageHeading title="My coverage">My coverage</PageHeading>
+      {signOutError ? (
+        <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
+          {signOutError}
+        </div>
+      ) : null}
+      {ids.length === 0 ? <p>There are no contracts to show for these details.</p> : null}
+      <p className="muted" role="status">
+        {stillLoading ? 'Loading your coverage…' : ''}
+      </p>
+      <div className="card-stack">
+        {ids.map((id) => {
+          const card = cards.get(id);
+          if (card?.status === 'loaded') return <ContractCard key={id} contract={card.contract} />;
+          if (card?.status === 'failed') {
+            return (
+              <div key={id} className="notice notice--error">
+                {card.message}
+              </div>
+            );
+          }
+          return null;
+        })}
+      </div>
+      <button
+        type="button"
+        className="button button--secondary"
+        onClick={handleSignOut}
+        disabled={signingOut}
+      >
+        {signingOut ? 'Signing out…' : 'Sign out'}
+      </button>
+    </>
+  );
+}

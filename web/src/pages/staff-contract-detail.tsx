@@ -1,0 +1,344 @@
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { ApiError } from '../api.js';
+import {
+  contractStatusLabel,
+  deductibleWords,
+  moneyOrNotRecorded,
+  productLabel,
+  termWords,
+} from '../contract-words.js';
+import { type AuditEvent, type Contract, fetchAuditTrail, fetchContract } from '../contracts.js';
+import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
+import { formatCalendarDate, formatCents, formatCount, formatInstant, formatMiles } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { TableScroll } from '../table-scroll.js';
+
+// One contract for staff: every recorded field, the coverage as of today and the audit trail of who
+// did what to it. The contract and its trail load separately so a slow trail never hides the contract.
+
+type ContractState =
+  | { status: 'loading' }
+  | { status: 'loaded'; contract: Contract }
+  | { status: 'not_found' }
+  | { status: 'failed'; message: string };
+
+type AuditState =
+  | { status: 'loading' }
+  | { status: 'loaded'; events: AuditEvent[]; hasMore: boolean; loadingMore: boolean; error: string | null }
+  | { status: 'failed'; message: string };
+
+function Fact({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  const headingId = useId();
+  return (
+    <section className="card card--section" aria-labelledby={headingId}>
+      <h2 id={headingId}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function notRecorded(value: string | null | undefined): string {
+  return value ? value : 'Not recorded';
+}
+
+function ContractSections({ contract }: { contract: Contract }) {
+  const { holder, vehicle } = contract;
+  return (
+    <div className="section-grid">
+      <Section title="Holder">
+        <dl className="facts">
+          <Fact term="Name">
+            {holder.firstName} {holder.lastName}
+          </Fact>
+          <Fact term="Email">{notRecorded(holder.email)}</Fact>
+          <Fact term="Phone">{notRecorded(holder.phone)}</Fact>
+          <Fact term="Address">
+            {holder.address.line1}, {holder.address.city}, {holder.address.state} {holder.address.zip}
+          </Fact>
+        </dl>
+      </Section>
+      <Section title="Vehicle">
+        <dl className="facts">
+          <Fact term="Vehicle">
+            {vehicle.year} {vehicle.make} {vehicle.model}
+          </Fact>
+          <Fact term="VIN">
+            <code translate="no">{vehicle.vin}</code>
+          </Fact>
+          <Fact term="Odometer at sale">{formatMiles(contract.odometerAtSale)}</Fact>
+        </dl>
+      </Section>
+      <Section title="Plan and term">
+        <dl className="facts">
+          <Fact term="Plan">
+            {contract.planName} <span className="muted">({contract.planCode})</span>
+          </Fact>
+          <Fact term="Product">{productLabel(contract.product)}</Fact>
+          <Fact term="Catalog version">{String(contract.catalogVersion)}</Fact>
+          <Fact term="Purchased">
+            {formatCalendarDate(contract.purchaseDate)} in {contract.purchaseState}
+          </Fact>
+          <Fact term="Term">{termWords(contract)}</Fact>
+          <Fact term="Expires">
+            {formatCalendarDate(contract.expiresOn)}
+            {contract.expiresAtMiles === null ? '' : ` or at ${formatMiles(contract.expiresAtMiles)}`}
+          </Fact>
+          <Fact term="Waiting period">
+            {contract.waitingPeriodEndsOn === null && contract.waitingPeriodEndsAtMiles === null
+              ? 'None'
+              : [
+                  contract.waitingPeriodEndsOn
+                    ? `until ${formatCalendarDate(contract.waitingPeriodEndsOn)}`
+                    : null,
+                  contract.waitingPeriodEndsAtMiles === null
+                    ? null
+                    : `until ${formatMiles(contract.waitingPeriodEndsAtMiles)}`,
+                ]
+                  .filter(Boolean)
+                  .join(' or ')}
+          </Fact>
+        </dl>
+      </Section>
+      <Section title="Money">
+        <dl className="facts">
+          <Fact term="Price">{formatCents(contract.priceCents)}</Fact>
+          {contract.product === 'vsc' ? (
+            <Fact term="Deductible">{deductibleWords(contract.deductibleCents)}</Fact>
+          ) : null}
+          {contract.product === 'gap' || contract.amountFinancedCents !== null ? (
+            <Fact term="Amount financed">{moneyOrNotRecorded(contract.amountFinancedCents)}</Fact>
+          ) : null}
+          {contract.product === 'gap' || contract.msrpCents !== null ? (
+            <Fact term="MSRP">{moneyOrNotRecorded(contract.msrpCents)}</Fact>
+          ) : null}
+        </dl>
+      </Section>
+      <Section title="Lienholder">
+        <p>{contract.lienholder ? contract.lienholder.name : 'No lienholder recorded.'}</p>
+      </Section>
+      <Section title="Selling dealer">
+        <p>
+          {contract.sellingDealer ? (
+            <>
+              {contract.sellingDealer.name} <span className="muted">({contract.sellingDealer.code})</span>
+            </>
+          ) : (
+            'No selling dealer recorded.'
+          )}
+        </p>
+      </Section>
+    </div>
+  );
+}
+
+function AuditTrail({ contractId }: { contractId: string }) {
+  const [state, setState] = useState<AuditState>({ status: 'loading' });
+  const headingId = useId();
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    fetchAuditTrail(contractId, undefined, controller.signal).then(
+      (page) =>
+        setState({
+          status: 'loaded',
+          events: page.data,
+          hasMore: page.hasMore,
+          loadingMore: false,
+          error: null,
+        }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setState({
+          status: 'failed',
+          message: error instanceof ApiError ? error.detail : 'The audit trail could not be loaded.',
+        });
+      },
+    );
+    return () => controller.abort();
+  }, [contractId]);
+
+  const loadMore = async () => {
+    if (state.status !== 'loaded' || state.loadingMore) return;
+    const lastEvent = state.events.at(-1);
+    setState({ ...state, loadingMore: true, error: null });
+    try {
+      const page = await fetchAuditTrail(contractId, lastEvent?.id);
+      setState({
+        status: 'loaded',
+        events: [...state.events, ...page.data],
+        hasMore: page.hasMore,
+        loadingMore: false,
+        error: null,
+      });
+    } catch (error) {
+      setState({
+        ...state,
+        loadingMore: false,
+        error: error instanceof ApiError ? error.detail : 'More events could not be loaded. Try again.',
+      });
+    }
+  };
+
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Audit trail</h2>
+      {state.status === 'loading' ? (
+        <p className="muted" role="status">
+          Loading the audit trail…
+        </p>
+      ) : null}
+      {state.status === 'failed' ? (
+        <div className="notice notice--error" role="alert">
+          {state.message}
+        </div>
+      ) : null}
+      {state.status === 'loaded' && state.events.length === 0 ? <p>Nothing has been recorded yet.</p> : null}
+      {state.status === 'loaded' && state.events.length > 0 ? (
+        <>
+          <TableScroll labelledBy={headingId}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.events.map((event) => (
+                  <tr key={event.id}>
+                    <td className="nowrap">
+                      <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt)}</time>
+                    </td>
+                    <td>{event.actor.label}</td>
+                    <td>
+                      <code>{event.action}</code>
+                    </td>
+                    <td>{event.reason ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          {state.error ? (
+            <div className="notice notice--error" role="alert">
+              {state.error}
+            </div>
+          ) : null}
+          {state.hasMore ? (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={loadMore}
+              disabled={state.loadingMore}
+            >
+              {state.loadingMore ? 'Loading…' : 'Show more events'}
+            </button>
+          ) : (
+            <p className="muted">
+              {state.events.length === 1 ? '1 event' : `${formatCount(state.events.length)} events`} in all.
+            </p>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function ContractDetail({ contractId }: { contractId: string }) {
+  const [state, setState] = useState<ContractState>({ status: 'loading' });
+  const coverageHeadingId = useId();
+  const errorRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    fetchContract(contractId, controller.signal).then(
+      (contract) => setState({ status: 'loaded', contract }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        if (error instanceof ApiError && error.status === 404) setState({ status: 'not_found' });
+        else
+          setState({
+            status: 'failed',
+            message:
+              error instanceof ApiError ? error.detail : 'The contract could not be loaded. Try again.',
+          });
+      },
+    );
+    return () => controller.abort();
+  }, [contractId]);
+
+  useEffect(() => {
+    if (state.status === 'failed') errorRef.current?.focus();
+  }, [state.status]);
+
+  if (state.status === 'loading') {
+    return (
+      <p className="muted" role="status">
+        Loading the contract…
+      </p>
+    );
+  }
+  if (state.status === 'not_found') {
+    return (
+      <>
+        <PageHeading title="Contract not found">Contract not found</PageHeading>
+        <p>
+          There is no contract with this identifier. <Link href="/staff/contracts">Search contracts</Link>.
+        </p>
+      </>
+    );
+  }
+  if (state.status === 'failed') {
+    return (
+      <>
+        <PageHeading title="Contract">Contract</PageHeading>
+        <div className="notice notice--error" role="alert" tabIndex={-1} ref={errorRef}>
+          {state.message}
+        </div>
+      </>
+    );
+  }
+
+  const { contract } = state;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link href="/staff/contracts">Contracts</Link>
+      </p>
+      <PageHeading title={`Contract ${contract.contractNumber}`}>
+        Contract {contract.contractNumber}
+      </PageHeading>
+      <p className="lead">
+        {contract.planName} for {contract.holder.firstName} {contract.holder.lastName} · status{' '}
+        {contractStatusLabel(contract.status)}
+      </p>
+      <ContractSections contract={contract} />
+      <section className="card card--wide" aria-labelledby={coverageHeadingId}>
+        <h2 id={coverageHeadingId}>Coverage on {formatCalendarDate(contract.coverage.asOf)}</h2>
+        <CoverageStatusBadge contract={contract} />
+        <CoverageDetails contract={contract} audience="staff" />
+      </section>
+      <AuditTrail contractId={contract.id} />
+    </>
+  );
+}
+
+export function StaffContractDetailPage({ params }: { params: Record<string, string> }) {
+  const contractId = params.id ?? '';
+  return <StaffOnly>{() => <ContractDetail contractId={contractId} />}</StaffOnly>;
+}
