@@ -13,10 +13,17 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { demo?: boolean; engine?: TestEngine; clock?: Clock; env?: Record<string, string> } = {},
+  options: {
+    demo?: boolean;
+    engine?: TestEngine;
+    clock?: Clock;
+    env?: Record<string, string>;
+    /** Share an existing server database (two app processes on one PostgreSQL); it is not dropped on close. */
+    sharedDatabaseUrl?: string;
+  } = {},
 ): Promise<TestServer> {
   const engine = options.engine ?? ENGINES[0]!;
-  const databaseUrl = await engine.createDatabaseUrl();
+  const databaseUrl = options.sharedDatabaseUrl ?? (await engine.createDatabaseUrl());
   const config = loadConfig({
     COVERWISE_DATA_DIR: 'memory://',
     COVERWISE_DEMO: options.demo === false ? '0' : '1',
@@ -36,7 +43,7 @@ export async function startTestServer(
     built,
     async close() {
       await built.close();
-      await engine.dropDatabase(databaseUrl);
+      if (!options.sharedDatabaseUrl) await engine.dropDatabase(databaseUrl);
     },
   };
 }
