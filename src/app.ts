@@ -24,6 +24,7 @@ import { asTypedApp } from './platform/http/typed-app.js';
 import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
 import { purgeRateLimits } from './platform/rate-limit.js';
+import { createFileDocumentStore } from './platform/storage/document-store.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { createUsersService } from './users/users.service.js';
 
@@ -64,6 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const users = createUsersService({ db, clock });
     const auth = createAuthService({ db, clock, sessionTtlHours: config.sessionTtlHours });
     const catalog = createCatalogService({ db });
+    const documentStore = createFileDocumentStore(config.documentsDir);
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const holderSignIn = createHolderSignInService({
       db,
@@ -89,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       trustProxy: config.trustProxy,
       behindTls: config.behindTls,
       authenticate: auth.authenticate,
+      uploadMaxBytes: config.uploadMaxBytes,
       ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
     });
     app.addSchema(ProblemSchema);

@@ -21,6 +21,10 @@ export interface Config {
   /** True when the app sits behind a TLS-terminating proxy (enables HSTS and Secure cookies). */
   readonly behindTls: boolean;
   readonly trustProxy: boolean;
+  /** Folder of the content-addressed document store. */
+  readonly documentsDir: string;
+  /** Largest uploaded file accepted, in bytes. */
+  readonly uploadMaxBytes: number;
   /** Holder sign-in and GAP claim start attempts allowed per VIN / per client address in a window. */
   readonly holderAttemptsPerVin: number;
   readonly holderAttemptsPerAddress: number;
@@ -124,6 +128,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     runJobs: readBoolean(env, 'COVERWISE_RUN_JOBS', true),
     behindTls: readBoolean(env, 'COVERWISE_BEHIND_TLS', false),
     trustProxy: readBoolean(env, 'COVERWISE_TRUST_PROXY', false),
+    documentsDir: path.resolve(
+      cwd,
+      env.COVERWISE_DOCUMENTS_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'documents'),
+    ),
+    uploadMaxBytes: readInteger(env, 'COVERWISE_UPLOAD_MAX_MB', 25, 1, 2048) * 1024 * 1024,
     holderAttemptsPerVin: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_VIN', 10, 1, 100_000),
     holderAttemptsPerAddress: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS', 30, 1, 1_000_000),
     holderAttemptWindowSeconds: readInteger(env, 'COVERWISE_HOLDER_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),

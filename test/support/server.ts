@@ -1,5 +1,7 @@
 // Starts the real app in this process on a random port, with a fresh database and (by default) demo
 // data, serving the built web app from dist/web. Browser tests and HTTP tests use it.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { type BuiltApp, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -29,6 +31,7 @@ export async function startTestServer(
     COVERWISE_DEMO: options.demo === false ? '0' : '1',
     COVERWISE_WEB_DIR: path.resolve('dist/web'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    COVERWISE_DOCUMENTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'cw-documents-')),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });

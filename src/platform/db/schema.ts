@@ -138,7 +138,54 @@ export interface RateLimitsTable {
   attempts: number;
 }
 
+export type LedgerDirection = 'payout' | 'receipt';
+export type PayeeKind = 'holder' | 'lienholder' | 'repair_facility' | 'administrator';
+
+export interface LedgerEntriesTable {
+  id: Generated<string>;
+  occurred_at: GeneratedTimestamp;
+  contract_id: string;
+  kind: string;
+  direction: LedgerDirection;
+  amount_cents: number;
+  payee_kind: PayeeKind;
+  payee_name: string;
+  method: string | null;
+  reference: string | null;
+  source_type: string;
+  source_id: string;
+  reverses_entry_id: string | null;
+  memo: string | null;
+  created_by: string;
+  request_id: string | null;
+}
+
+export type DocumentStatus = 'received' | 'pending_review' | 'accepted' | 'rejected' | 'superseded';
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  contract_id: string;
+  owner_type: string;
+  owner_id: string;
+  document_type: string;
+  status: DocumentStatus;
+  sha256: string;
+  size_bytes: number;
+  content_type: string;
+  original_name: string | null;
+  received_at: Timestamp;
+  review_due_on: string | null;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
+  review_reason: string | null;
+  supersedes_id: string | null;
+  uploaded_by: string;
+  row_version: Generated<number>;
+}
+
 export interface Database {
+  ledger_entries: LedgerEntriesTable;
+  documents: DocumentsTable;
   catalog_versions: CatalogVersionsTable;
   contract_imports: ContractImportsTable;
   contracts: ContractsTable;
@@ -155,3 +202,5 @@ export type SessionRow = Selectable<SessionsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type ContractRow = Selectable<ContractsTable>;
 export type NewContractRow = Insertable<ContractsTable>;
+export type LedgerEntryRow = Selectable<LedgerEntriesTable>;
+export type DocumentRow = Selectable<DocumentsTable>;

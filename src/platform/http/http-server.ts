@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyError,
@@ -40,6 +41,8 @@ export interface HttpServerOptions {
   behindTls: boolean;
   authenticate: Authenticator;
   bodyLimitBytes?: number;
+  /** Largest uploaded file accepted by multipart routes. */
+  uploadMaxBytes?: number;
   /** Answers a request that matched no route (the web app's index.html for its own paths), or returns false. */
   notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
 }
@@ -85,6 +88,16 @@ function problemFor(error: FastifyError & { validationContext?: string }): AppEr
       return new AppError('unsupported_media_type', 'This endpoint does not accept that Content-Type.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body is larger than this endpoint accepts.');
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError('file_too_large', 'The file is larger than this server accepts.', {
+        param: 'file',
+      });
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('unsupported_media_type', 'Send the upload as multipart/form-data.');
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('validation_failed', 'The form has too many parts, files or fields.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('malformed_json', 'The body is empty; send a JSON document.');
   }
@@ -173,6 +186,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   await app.register(fastifyCookie);
+  // The document store enforces the size cap itself (and answers file_too_large); the multipart
+  // reader's own limit sits just above it, as a backstop.
+  const uploadMaxBytes = options.uploadMaxBytes ?? 25 * 1024 * 1024;
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: uploadMaxBytes + 1024, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
+  });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: true,

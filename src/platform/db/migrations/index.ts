@@ -3,8 +3,10 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-catalog-and-contracts.js';
+import * as m0003 from './0003-ledger-and-documents.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-catalog-and-contracts': m0002,
+  '0003-ledger-and-documents': m0003,
 };

@@ -1,0 +1,134 @@
+// The payments ledger: every movement of money is an appended entry (a refund, a fee, a claim
+// payment); a correction is a reversing entry that names the entry it reverses. Nothing is updated
+// or deleted (the database refuses it), and totals are derived from the entries.
+import { type Kysely, sql } from 'kysely';
+import type { Actor } from '../platform/audit/audit.repository.js';
+import type { Database, LedgerDirection, LedgerEntryRow, PayeeKind } from '../platform/db/schema.js';
+import { assertCents } from '../shared/money.js';
+
+export interface NewLedgerEntry {
+  contractId: string;
+  kind: string;
+  direction: LedgerDirection;
+  amountCents: number;
+  payee: { kind: PayeeKind; name: string };
+  method?: string | null;
+  reference?: string | null;
+  source: { type: string; id: string };
+  memo?: string | null;
+  actor: Actor;
+  requestId?: string | null;
+}
+
+export interface LedgerEntry {
+  id: string;
+  occurredAt: string;
+  contractId: string;
+  kind: string;
+  direction: LedgerDirection;
+  amountCents: number;
+  payee: { kind: PayeeKind; name: string };
+  method: string | null;
+  reference: string | null;
+  source: { type: string; id: string };
+  reversesEntryId: string | null;
+  memo: string | null;
+}
+
+export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at.toISOString(),
+    contractId: row.contract_id,
+    kind: row.kind,
+    direction: row.direction,
+    amountCents: row.amount_cents,
+    payee: { kind: row.payee_kind, name: row.payee_name },
+    method: row.method,
+    reference: row.reference,
+    source: { type: row.source_type, id: row.source_id },
+    reversesEntryId: row.reverses_entry_id,
+    memo: row.memo,
+  };
+}
+
+/** Appends one entry; pass the use case's transaction. A second original entry for the same source and kind is refused by a unique index. */
+export async function appendLedgerEntry(db: Kysely<Database>, entry: NewLedgerEntry): Promise<LedgerEntry> {
+  const row = await db
+    .insertInto('ledger_entries')
+    .values({
+      contract_id: entry.contractId,
+      kind: entry.kind,
+      direction: entry.direction,
+      amount_cents: assertCents(entry.amountCents, 'ledger amount'),
+      payee_kind: entry.payee.kind,
+      payee_name: entry.payee.name,
+      method: entry.method ?? null,
+      reference: entry.reference ?? null,
+      source_type: entry.source.type,
+      source_id: entry.source.id,
+      memo: entry.memo ?? null,
+      created_by: entry.actor.label,
+      request_id: entry.requestId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toLedgerEntry(row);
+}
+
+/** Appends the entry that reverses `original` (same amount, opposite effect). */
+export async function reverseLedgerEntry(
+  db: Kysely<Database>,
+  original: LedgerEntry,
+  details: { memo: string; actor: Actor; requestId?: string | null },
+): Promise<LedgerEntry> {
+  const row = await db
+    .insertInto('ledger_entries')
+    .values({
+      contract_id: original.contractId,
+      kind: original.kind,
+      direction: original.direction === 'payout' ? 'receipt' : 'payout',
+      amount_cents: original.amountCents,
+      payee_kind: original.payee.kind,
+      payee_name: original.payee.name,
+      source_type: original.source.type,
+      source_id: original.source.id,
+      reverses_entry_id: original.id,
+      memo: details.memo,
+      created_by: details.actor.label,
+      request_id: details.requestId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toLedgerEntry(row);
+}
+
+export async function listLedgerEntries(db: Kysely<Database>, contractId: string): Promise<LedgerEntry[]> {
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .selectAll()
+    .where('contract_id', '=', contractId)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .limit(1000)
+    .execute();
+  return rows.map(toLedgerEntry);
+}
+
+/** Net payout for a source (payouts minus receipts, reversals included): what was really paid. */
+export async function netPayoutCents(
+  db: Kysely<Database>,
+  source: { type: string; id: string },
+): Promise<number> {
+  const result = await db
+    .selectFrom('ledger_entries')
+    .select(
+      sql<number>`coalesce(sum(case when direction = 'payout' then amount_cents else -amount_cents end), 0)::bigint`.as(
+        'net',
+      ),
+    )
+    .where('source_type', '=', source.type)
+    .where('source_id', '=', source.id)
+    .executeTakeFirstOrThrow();
+  return Number(result.net);
+}

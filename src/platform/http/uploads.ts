@@ -1,0 +1,54 @@
+// Multipart uploads: the form's text fields, then one file streamed straight into the document store
+// (hashed, size-capped and type-sniffed on the way), never held whole in memory.
+import type { FastifyRequest } from 'fastify';
+import type { DocumentContentType, DocumentStore, StoredFile } from '../storage/document-store.js';
+import { AppError } from './errors.js';
+
+export interface ReceivedUpload {
+  fields: Record<string, string>;
+  file: StoredFile;
+  originalName: string | null;
+}
+
+const MAX_FIELDS = 20;
+
+/**
+ * Reads a multipart request whose text fields come before its single `file` part. Fields after the
+ * file are refused: the file is stored as it streams, so its fields must be known first.
+ */
+export async function receiveUpload(
+  request: FastifyRequest,
+  store: DocumentStore,
+  options: { maxBytes: number; allowedTypes?: readonly DocumentContentType[] },
+): Promise<ReceivedUpload> {
+  if (!request.isMultipart()) {
+    throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with a "file" part.');
+  }
+  const fields: Record<string, string> = {};
+  let received: ReceivedUpload | null = null;
+  let fieldCount = 0;
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      if (received)
+        throw new AppError('validation_failed', 'Put the form fields before the file.', {
+          param: part.fieldname,
+        });
+      if (++fieldCount > MAX_FIELDS) throw new AppError('validation_failed', 'Too many form fields.');
+      fields[part.fieldname] = String(part.value ?? '');
+      continue;
+    }
+    if (part.fieldname !== 'file' || received) {
+      part.file.resume();
+      throw new AppError('validation_failed', 'Send exactly one file, in a part named "file".', {
+        param: part.fieldname,
+      });
+    }
+    const file = await store.put(part.file, {
+      maxBytes: options.maxBytes,
+      ...(options.allowedTypes ? { allowedTypes: options.allowedTypes } : {}),
+    });
+    received = { fields, file, originalName: part.filename ? part.filename.slice(0, 255) : null };
+  }
+  if (!received) throw new AppError('validation_failed', 'The request has no file part.', { param: 'file' });
+  return received;
+}
