@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createHolderSignInService } from './auth/holder-sign-in.service.js';
+import { registerCancellationRoutes } from './cancellations/cancellations.routes.js';
+import { createCancellationsService } from './cancellations/cancellations.service.js';
 import { registerCatalogRoutes } from './catalog/catalog.routes.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import type { Config } from './config.js';
@@ -15,6 +17,7 @@ import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { registerLedgerRoutes } from './ledger/ledger.routes.js';
 import { createHttpServer } from './platform/http/http-server.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
 import { registerOpenApi } from './platform/http/openapi.js';
@@ -25,6 +28,8 @@ import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/we
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
 import { purgeRateLimits } from './platform/rate-limit.js';
 import { createFileDocumentStore } from './platform/storage/document-store.js';
+import { registerTransferRoutes } from './transfers/transfers.routes.js';
+import { createTransfersService } from './transfers/transfers.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { createUsersService } from './users/users.service.js';
 
@@ -63,10 +68,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await migrateToLatest(db);
 
     const users = createUsersService({ db, clock });
-    const auth = createAuthService({ db, clock, sessionTtlHours: config.sessionTtlHours });
+    const auth = createAuthService({
+      db,
+      clock,
+      sessionTtlHours: config.sessionTtlHours,
+      sessionCacheSeconds: config.sessionCacheSeconds,
+    });
     const catalog = createCatalogService({ db });
     const documentStore = createFileDocumentStore(config.documentsDir);
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
+    const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
+    const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const holderSignIn = createHolderSignInService({
       db,
       clock,
@@ -104,6 +116,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
+    registerCancellationRoutes(api, { cancellations, db, clock });
+    registerTransferRoutes(api, {
+      transfers,
+      db,
+      clock,
+      documentStore,
+      uploadMaxBytes: config.uploadMaxBytes,
+      forgetCachedSessions: auth.forgetCachedSessions,
+    });
+    registerLedgerRoutes(api, { db });
     if (serveWeb) await registerWebApp(app, config.webDir as string);
     else if (config.webDir)
       app.log.warn(`The web app is not built (no index.html in ${config.webDir}); run "npm run build:web".`);

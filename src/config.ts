@@ -16,6 +16,8 @@ export interface Config {
   readonly timeZone: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly sessionTtlHours: number;
+  /** Seconds a process may reuse a looked-up session (other processes see a sign-out at most this late). */
+  readonly sessionCacheSeconds: number;
   /** Run the pg-boss job processors in this process. */
   readonly runJobs: boolean;
   /** True when the app sits behind a TLS-terminating proxy (enables HSTS and Secure cookies). */
@@ -31,6 +33,17 @@ export interface Config {
   readonly holderAttemptWindowSeconds: number;
   /** Folder holding the built web app; null when it is not served. */
   readonly webDir: string | null;
+  /** GAP document reviews: due this many business days after the business day of receipt (DOMAIN.md). */
+  readonly documentReviewBusinessDays: number;
+  /** Minutes after local midnight from which a receipt counts from the next business day (17:00 = 1020). */
+  readonly businessDayCutoffMinutes: number;
+  /** clamd address (`tcp://host:port`) for scanning uploads; null = no scan. */
+  readonly clamdUrl: { host: string; port: number } | null;
+  /** SMTP server URL for holder emails; null = write `.eml` files to `outboxDir` instead. */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  /** Folder of `.eml` files written when no SMTP server is configured. */
+  readonly outboxDir: string;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +84,38 @@ function readTimeZone(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `must be an IANA time zone such as America/New_York, got "${value}"`);
   }
   return value;
+}
+
+function readClockTime(env: Env, name: string, fallback: string): number {
+  const raw = env[name] || fallback;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
+  if (!match) throw new ConfigError(name, `must be a time of day as HH:MM (24-hour), got "${raw}"`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+function readClamdUrl(env: Env, name: string): { host: string; port: number } | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const match = /^tcp:\/\/([^:/\s]+):(\d{1,5})\/?$/.exec(raw);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65_535) {
+    throw new ConfigError(name, `must be tcp://host:port, got "${raw}"`);
+  }
+  return { host: match[1] as string, port: Number(match[2]) };
+}
+
+function readSmtpUrl(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as smtp://user:password@mail.example.com:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new ConfigError(name, `must start with smtp:// or smtps://, got "${url.protocol}//"`);
+  }
+  return raw;
 }
 
 function readDatabaseUrl(env: Env, name: string): string | null {
@@ -125,6 +170,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     timeZone: readTimeZone(env, 'COVERWISE_TIMEZONE', 'America/New_York'),
     logLevel,
     sessionTtlHours: readInteger(env, 'COVERWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    sessionCacheSeconds: readInteger(env, 'COVERWISE_SESSION_CACHE_SECONDS', 5, 0, 60),
     runJobs: readBoolean(env, 'COVERWISE_RUN_JOBS', true),
     behindTls: readBoolean(env, 'COVERWISE_BEHIND_TLS', false),
     trustProxy: readBoolean(env, 'COVERWISE_TRUST_PROXY', false),
@@ -137,5 +183,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     holderAttemptsPerAddress: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS', 30, 1, 1_000_000),
     holderAttemptWindowSeconds: readInteger(env, 'COVERWISE_HOLDER_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     webDir,
+    documentReviewBusinessDays: readInteger(env, 'COVERWISE_DOCUMENT_REVIEW_BUSINESS_DAYS', 2, 0, 60),
+    businessDayCutoffMinutes: readClockTime(env, 'COVERWISE_BUSINESS_DAY_CUTOFF', '17:00'),
+    clamdUrl: readClamdUrl(env, 'COVERWISE_CLAMD_URL'),
+    smtpUrl: readSmtpUrl(env, 'SMTP_URL'),
+    mailFrom: env.COVERWISE_MAIL_FROM || 'Coverwise Claims <claims@coverwise.invalid>',
+    outboxDir: path.resolve(
+      cwd,
+      env.COVERWISE_OUTBOX_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'outbox'),
+    ),
   });
 }

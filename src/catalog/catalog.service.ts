@@ -10,6 +10,7 @@ import { findCatalogVersion, findLatestCatalogVersion, insertCatalogVersion } fr
 import type { Catalog } from './catalog.schema.js';
 import { validateCatalog } from './catalog.validation.js';
 import { loadDefaultCatalog } from './default-catalog.js';
+import { type EffectiveTerms, resolveTerms } from './effective-terms.js';
 
 export interface CatalogVersion {
   version: number;
@@ -24,6 +25,8 @@ const MAX_CACHED_VERSIONS = 50;
 export function createCatalogService(deps: { db: Kysely<Database> }) {
   const { db } = deps;
   const parsed = new Map<number, CatalogVersion>();
+  // Versions never change, so the terms resolved from one are kept too (bounded).
+  const resolved = new Map<string, EffectiveTerms | null>();
 
   function remember(entry: CatalogVersion): CatalogVersion {
     if (parsed.size >= MAX_CACHED_VERSIONS) parsed.delete(parsed.keys().next().value as number);
@@ -115,7 +118,23 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
     });
   }
 
-  return { ensureDefault, current, byVersion, publish };
+  /** The effective terms of a plan sold in a state under a catalog version (null: no such plan). */
+  async function termsFor(
+    version: number,
+    planCode: string,
+    purchaseState: string,
+    executor: Kysely<Database> = db,
+  ): Promise<{ terms: EffectiveTerms | null; catalog: Catalog }> {
+    const entry = await byVersion(version, executor);
+    const key = `${version}\n${planCode}\n${purchaseState}`;
+    if (!resolved.has(key)) {
+      if (resolved.size > 5_000) resolved.clear();
+      resolved.set(key, resolveTerms(entry.catalog, planCode, purchaseState));
+    }
+    return { terms: resolved.get(key) ?? null, catalog: entry.catalog };
+  }
+
+  return { ensureDefault, current, byVersion, publish, termsFor };
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;

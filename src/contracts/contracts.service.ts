@@ -2,7 +2,6 @@
 // staff or as its holder, search it, and look up coverage by VIN and odometer for repair shops.
 import type { Kysely, Transaction } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { resolveTerms } from '../catalog/effective-terms.js';
 import {
   type Actor,
   type AuditEvent,
@@ -35,11 +34,9 @@ export function createContractsService(deps: {
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
   async function termsOf(row: ContractRow, executor: Kysely<Database> = db) {
-    const version = await catalog.byVersion(row.catalog_version, executor);
-    const terms = resolveTerms(version.catalog, row.plan_code, row.purchase_state);
-    if (!terms)
-      throw new Error(`Plan ${row.plan_code} is missing from catalog version ${row.catalog_version}`);
-    return { terms, catalog: version.catalog };
+    const { terms, catalog: doc } = await catalog.termsFor(row.catalog_version, row.plan_code, row.purchase_state, executor);
+    if (!terms) throw new Error(`Plan ${row.plan_code} is missing from catalog version ${row.catalog_version}`);
+    return { terms, catalog: doc };
   }
 
   async function view(

@@ -3,6 +3,8 @@
 // adapter. Both are driven by the same Kysely PostgresDialect, so one set of migrations and queries
 // serves both engines.
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -28,6 +30,11 @@ export interface DatabaseHandle {
   readonly engine: Engine;
   /** Runs raw SQL on the shared pool (used by pg-boss so it shares PGlite's single connection). */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /**
+   * Bulk-loads CSV text with PostgreSQL's COPY (`copySql` is `COPY table (cols) FROM STDIN WITH (FORMAT csv)`).
+   * On PGlite the text goes in as one blob, so run it only when nothing else uses the database.
+   */
+  copyFromCsv(copySql: string, csv: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,13 +46,19 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
-function handleFromPool(pool: pg.Pool, engine: Engine, onClose: () => Promise<void>): DatabaseHandle {
+function handleFromPool(
+  pool: pg.Pool,
+  engine: Engine,
+  copyFromCsv: DatabaseHandle['copyFromCsv'],
+  onClose: () => Promise<void>,
+): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {
     db,
     engine,
     executeSql: (text, values) => pool.query(text, values as unknown[]),
+    copyFromCsv,
     async close() {
       if (closed) return;
       closed = true;
@@ -60,7 +73,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     // An idle client that loses its server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    return handleFromPool(pool, 'postgres', async () => {});
+    const copyFromCsv = async (copySql: string, csv: string) => {
+      const { from } = await import('pg-copy-streams');
+      const client = await pool.connect();
+      try {
+        const stream = client.query(from(copySql));
+        await pipeline(Readable.from([csv]), stream);
+      } finally {
+        client.release();
+      }
+    };
+    return handleFromPool(pool, 'postgres', copyFromCsv, async () => {});
   }
 
   const inMemory = options.dataDir.startsWith('memory://');
@@ -70,8 +93,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const pglite = await PGlite.create(inMemory ? options.dataDir : path.join(options.dataDir, 'pglite'));
     // PGlite has exactly one connection: the pool holds one client and queues the rest.
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as pg.PoolConfig);
+    const copyFromCsv = async (copySql: string, csv: string) => {
+      await pglite.query(copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'"), [], { blob: new Blob([csv]) });
+    };
     // Kysely's destroy() ends the pool; PGlite itself is closed after it.
-    return handleFromPool(pool, 'pglite', async () => {
+    return handleFromPool(pool, 'pglite', copyFromCsv, async () => {
       await pglite.close();
       lock?.release();
     });

@@ -1,0 +1,67 @@
+// Synthetic portfolios for benchmarks: N valid contracts (real VIN check digits, plans and terms from
+// the catalog), generated deterministically and streamed in batches so memory stays flat for any N.
+import type { Catalog } from '../src/catalog/catalog.schema.js';
+import { type ContractInput, prepareContract } from '../src/contracts/contract-input.js';
+import { withCheckDigit } from '../src/contracts/vin.js';
+import type { NewContractRow } from '../src/platform/db/schema.js';
+import { addDays } from '../src/shared/calendar-date.js';
+
+const STATES = ['MO', 'KS', 'CA', 'TX', 'NV', 'FL', 'MA', 'OH', 'GA', 'NY'];
+const ZIPS: Record<string, string> = { MO: '64111', KS: '66044', CA: '94110', TX: '78701', NV: '89501', FL: '33101', MA: '02108', OH: '43215', GA: '30303', NY: '10001' };
+const PLANS = ['BASIC_GUARD', 'VALUE_GUARD', 'MAJOR_GUARD', 'FEATURE_GUARD'];
+
+/** The i-th synthetic VIN: unique for i below 10^8, with a valid check digit. */
+export function syntheticVin(i: number): string {
+  return withCheckDigit(`1FTBW2CM0${'ABCDEFGH'[i % 8]}${String(i).padStart(7, '0')}`);
+}
+
+export function syntheticContract(i: number, catalog: Catalog): ContractInput & { contractNumber: string } {
+  const state = STATES[i % STATES.length]!;
+  const planCode = PLANS[i % PLANS.length]!;
+  const plan = catalog.plans.find((p) => p.code === planCode);
+  const term = plan && plan.product === 'vsc' ? plan.termOptions[i % plan.termOptions.length]! : { months: 36, miles: 36_000 };
+  return {
+    contractNumber: `BENCH-${String(i).padStart(9, '0')}`,
+    product: 'vsc',
+    planCode,
+    holder: {
+      firstName: 'Pat',
+      lastName: `Holder${i % 5000}`,
+      email: null,
+      address: { line1: `${i} Bench Road`, city: 'Springfield', state, zip: ZIPS[state]! },
+    },
+    vehicle: { vin: syntheticVin(i), year: 2022, make: 'Ford', model: 'F-150' },
+    odometerAtSale: (i * 37) % 60_000,
+    purchaseDate: addDays('2026-11-01', -(i % 1500)),
+    purchaseState: state,
+    termMonths: term.months,
+    termMiles: term.miles,
+    priceCents: 150_000 + (i % 1000) * 100,
+    deductibleCents: 10_000,
+    lienholder: i % 3 === 0 ? { name: 'Heartland Credit Union' } : null,
+  };
+}
+
+export function* syntheticRows(count: number, catalog: Catalog, catalogVersion: number, start = 0): Generator<NewContractRow> {
+  for (let i = start; i < start + count; i++) {
+    const input = syntheticContract(i, catalog);
+    const prepared = prepareContract(input, catalog, catalogVersion);
+    if (!prepared.ok) throw new Error(`synthetic contract ${i} is invalid: ${prepared.detail}`);
+    yield { ...prepared.row, contract_number: input.contractNumber, source: 'import', import_id: null };
+  }
+}
+
+/** CSV lines (dealer-file columns) for the i-th synthetic contracts, header first. */
+export const CSV_HEADER =
+  'contract_number,product,plan_code,holder_first_name,holder_last_name,holder_email,holder_phone,address_line1,city,state,zip,vin,vehicle_year,vehicle_make,vehicle_model,odometer_at_sale,purchase_date,purchase_state,term_months,term_miles,price_cents,deductible_cents,lienholder_name,dealer_code,dealer_name,amount_financed_cents,msrp_cents';
+
+export function csvLine(input: ContractInput & { contractNumber: string }): string {
+  const h = input.holder;
+  return [
+    input.contractNumber, input.product, input.planCode, h.firstName, h.lastName, h.email ?? '', h.phone ?? '',
+    h.address.line1, h.address.city, h.address.state, h.address.zip, input.vehicle.vin, input.vehicle.year,
+    input.vehicle.make, input.vehicle.model, input.odometerAtSale, input.purchaseDate, input.purchaseState,
+    input.termMonths, input.termMiles ?? '', input.priceCents, input.deductibleCents ?? '', input.lienholder?.name ?? '',
+    '', '', '', '',
+  ].join(',');
+}
