@@ -23,6 +23,8 @@ export async function startJobs(options: {
   recurring: RecurringJob[];
   /** When false the process only queues jobs (a web process beside separate workers). */
   runWorkers: boolean;
+  /** How often idle workers look for new jobs (pg-boss polls; default 2 s). */
+  pollingIntervalSeconds?: number;
 }): Promise<JobRunner> {
   const boss = new PgBoss({
     db: {
@@ -40,7 +42,7 @@ export async function startJobs(options: {
     await boss.createQueue(job.name);
     if (options.runWorkers) {
       await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
-      await boss.work(job.name, async () => {
+      await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
         const started = Date.now();
         const summary = await job.run();
         options.logger.info({ job: job.name, ms: Date.now() - started, ...summary }, 'job finished');
