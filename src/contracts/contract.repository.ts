@@ -32,18 +32,32 @@ export async function insertContract(db: Kysely<Database>, row: NewContractRow):
  * Inserts many contracts in one multi-row statement; a contract number already in the registry is
  * skipped (re-importing a dealer file creates nothing new). Returns the numbers actually inserted.
  */
+/** PostgreSQL's wire protocol allows at most 65,535 bind parameters in one statement. */
+const MAX_BIND_PARAMETERS = 65_535;
+
+/**
+ * Inserts many contracts with multi-row statements (as many rows per statement as the protocol's
+ * parameter limit allows); a contract number already in the registry is skipped, so re-importing a
+ * dealer file creates nothing new. Returns the numbers actually inserted.
+ */
 export async function insertContractsSkippingExisting(
   db: Kysely<Database>,
   rows: NewContractRow[],
 ): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const inserted = await db
-    .insertInto('contracts')
-    .values(rows)
-    .onConflict((oc) => oc.column('contract_number').doNothing())
-    .returning('contract_number')
-    .execute();
-  return new Set(inserted.map((r) => r.contract_number));
+  const inserted = new Set<string>();
+  if (rows.length === 0) return inserted;
+  const columns = Math.max(...rows.map((row) => Object.keys(row).length));
+  const rowsPerStatement = Math.max(1, Math.floor(MAX_BIND_PARAMETERS / columns));
+  for (let start = 0; start < rows.length; start += rowsPerStatement) {
+    const result = await db
+      .insertInto('contracts')
+      .values(rows.slice(start, start + rowsPerStatement))
+      .onConflict((oc) => oc.column('contract_number').doNothing())
+      .returning('contract_number')
+      .execute();
+    for (const row of result) inserted.add(row.contract_number);
+  }
+  return inserted;
 }
 
 export interface ContractFilter {

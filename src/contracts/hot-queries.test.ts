@@ -1,0 +1,60 @@
+// The queries a busy day repeats (coverage by VIN, holder sign-in, contract search)
+// read through indexes, never a sequential scan of the registry.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { syntheticRows, syntheticVin } from '../../bench/portfolio.js';
+import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
+import { analyze, captureQueries, sequentialScans } from '../../test/support/explain.js';
+import { insertCatalogVersion } from '../catalog/catalog.repository.js';
+import { loadDefaultCatalog } from '../catalog/default-catalog.js';
+import type { DatabaseHandle } from '../platform/db/database.js';
+import {
+  findContractById,
+  findContractsByVin,
+  insertContractsSkippingExisting,
+  listContracts,
+} from './contract.repository.js';
+
+const PORTFOLIO = 20_000;
+
+describeEachEngine('hot queries use indexes', (engine) => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await openTestDatabase(engine);
+    const catalog = loadDefaultCatalog();
+    await insertCatalogVersion(handle.db, { version: 1, document: catalog, publishedBy: 'test', note: null });
+    let batch = [];
+    for (const row of syntheticRows(PORTFOLIO, catalog, 1)) {
+      batch.push(row);
+      if (batch.length === 2000) {
+        await insertContractsSkippingExisting(handle.db, batch);
+        batch = [];
+      }
+    }
+    await insertContractsSkippingExisting(handle.db, batch);
+    await analyze(handle.db);
+  }, 180_000);
+  afterAll(() => handle.close());
+
+  it.each([
+    [
+      'coverage and holder sign-in: contracts by VIN',
+      (db: DatabaseHandle['db']) => findContractsByVin(db, syntheticVin(4242)),
+    ],
+    [
+      'contract by id',
+      (db: DatabaseHandle['db']) => findContractById(db, '00000000-0000-4000-8000-000000000000'),
+    ],
+    [
+      'search by last-name prefix',
+      (db: DatabaseHandle['db']) => listContracts(db, { lastNameKeyPrefix: 'holder42' }, { limit: 20 }),
+    ],
+    [
+      'search by contract number',
+      (db: DatabaseHandle['db']) => listContracts(db, { contractNumber: 'BENCH-000004242' }, { limit: 20 }),
+    ],
+  ])('%s', async (_name, run) => {
+    const queries = await captureQueries(handle.db, run);
+    expect(queries.length).toBeGreaterThan(0);
+    expect(await sequentialScans(handle.db, queries)).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+// Entry point of `npm run worker`: a process that runs only the background job processors (SLA
+// sweeps, notifications, purges) and serves no HTTP, so web processes and workers scale apart on one
+// PostgreSQL server. With the embedded PGlite there is one process only: run `npm start` instead,
+// which runs the workers itself.
+import { buildApp } from './app.js';
+import { DataDirLockedError } from './platform/db/data-dir-lock.js';
+import { loadConfigOrExit } from './server.js';
+
+const config = { ...loadConfigOrExit(), runJobs: true, webDir: null };
+if (!config.databaseUrl) {
+  console.error(
+    'Coverwise worker: the embedded database serves one process only, and `npm start` already runs the workers. ' +
+      'Set DATABASE_URL to run separate workers beside web processes.',
+  );
+  process.exit(1);
+}
+let built: Awaited<ReturnType<typeof buildApp>>;
+try {
+  built = await buildApp(config);
+} catch (error) {
+  if (error instanceof DataDirLockedError) {
+    console.error(`Coverwise worker cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+built.app.log.info('Coverwise worker is running the job processors');
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    built.app.log.info(`${signal}: letting running jobs finish`);
+    void built.close().then(() => process.exit(0));
+  });
+}
