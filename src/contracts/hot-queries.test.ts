@@ -35,7 +35,8 @@ describeEachEngine('hot queries use indexes', (engine) => {
   }, 180_000);
   afterAll(() => handle.close());
 
-  it.each([
+  type Run = (db: DatabaseHandle['db']) => Promise<unknown>;
+  it.each<[string, Run]>([
     [
       'coverage and holder sign-in: contracts by VIN',
       (db: DatabaseHandle['db']) => findContractsByVin(db, syntheticVin(4242)),
