@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createHolderSignInService } from './auth/holder-sign-in.service.js';
+import { registerBenefitClaimRoutes } from './benefits/benefit-claims.routes.js';
+import { createBenefitClaimsService } from './benefits/benefit-claims.service.js';
+import { createBusinessCalendar } from './calendar/business-days.js';
 import { registerCancellationRoutes } from './cancellations/cancellations.routes.js';
 import { createCancellationsService } from './cancellations/cancellations.service.js';
 import { registerCatalogRoutes } from './catalog/catalog.routes.js';
@@ -13,11 +16,19 @@ import type { Config } from './config.js';
 import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
 import { seedDemoData } from './demo/demo-seed.js';
+import { scanningDocumentStore } from './documents/clamd.js';
+import { registerDocumentRoutes } from './documents/documents.routes.js';
+import { createDocumentsService } from './documents/documents.service.js';
+import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
+import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
+import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
+import { registerLedgerRoutes } from './ledger/ledger.routes.js';
+import { createMailer, startEmailWorker } from './notifications/mailer.js';
+import { createOutbox } from './notifications/outbox.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
-import { registerLedgerRoutes } from './ledger/ledger.routes.js';
 import { createHttpServer } from './platform/http/http-server.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
 import { registerOpenApi } from './platform/http/openapi.js';
@@ -28,10 +39,18 @@ import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/we
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
 import { purgeRateLimits } from './platform/rate-limit.js';
 import { createFileDocumentStore } from './platform/storage/document-store.js';
+import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
+import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
+import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
+import { registerRepairFacilityRoutes } from './repair-facilities/repair-facilities.routes.js';
+import { registerRoadsideRoutes } from './roadside/roadside.routes.js';
+import { createRoadsideService } from './roadside/roadside.service.js';
 import { registerTransferRoutes } from './transfers/transfers.routes.js';
 import { createTransfersService } from './transfers/transfers.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { createUsersService } from './users/users.service.js';
+import { createWorkQueue } from './work-queue/work-queue.js';
+import { registerWorkQueueRoutes } from './work-queue/work-queue.routes.js';
 
 function readVersion(): string {
   // src/app.ts and dist/src/app.js sit at different depths below package.json.
@@ -77,6 +96,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const catalog = createCatalogService({ db });
     const documentStore = createFileDocumentStore(config.documentsDir);
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
+    const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
+    const benefitClaims = createBenefitClaimsService({
+      db,
+      clock,
+      catalog,
+      documentStore,
+      uploadMaxBytes: config.uploadMaxBytes,
+    });
+    const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const holderSignIn = createHolderSignInService({
@@ -90,6 +118,44 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           windowSeconds: config.holderAttemptWindowSeconds,
         },
       },
+    });
+
+    // GAP claims, document reviews, the work queue and holder emails (the GAP Claims Center issue).
+    const outbox = createOutbox();
+    const gapDocumentStore = config.clamdUrl
+      ? scanningDocumentStore(documentStore, config.clamdUrl, `${config.documentsDir}/scan`)
+      : documentStore;
+    const gapClaims = createGapClaimsService({
+      db,
+      clock,
+      catalog,
+      calendar: createBusinessCalendar({
+        timeZone: config.timeZone,
+        cutoffMinutes: config.businessDayCutoffMinutes,
+      }),
+      timeZone: config.timeZone,
+      reviewBusinessDays: config.documentReviewBusinessDays,
+      outbox,
+    });
+    const documents = createDocumentsService({
+      db,
+      clock,
+      timeZone: config.timeZone,
+      store: documentStore,
+      owners: { gap_claim: gapClaims.documentOwner },
+    });
+    const workQueue = createWorkQueue({
+      db,
+      sources: [
+        gapDocumentReviewSource(catalog),
+        repairClaimDecisionSource(
+          createBusinessCalendar({
+            timeZone: config.timeZone,
+            cutoffMinutes: config.businessDayCutoffMinutes,
+          }),
+          1,
+        ),
+      ],
     });
 
     await catalog.ensureDefault();
@@ -116,6 +182,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
+    registerRepairFacilityRoutes(api, { db, clock });
+    registerRepairClaimRoutes(api, { repairClaims, db, clock });
+    registerRoadsideRoutes(api, { roadside, db, clock });
+    registerBenefitClaimRoutes(api, { benefitClaims, repairClaims, roadside, db, clock });
     registerCancellationRoutes(api, { cancellations, db, clock });
     registerTransferRoutes(api, {
       transfers,
@@ -126,6 +196,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       forgetCachedSessions: auth.forgetCachedSessions,
     });
     registerLedgerRoutes(api, { db });
+    registerGapClaimRoutes(api, {
+      gapClaims,
+      holderSignIn,
+      auth,
+      store: gapDocumentStore,
+      uploadMaxBytes: config.uploadMaxBytes,
+      db,
+      clock,
+      secureCookies: config.behindTls,
+    });
+    registerDocumentRoutes(api, { documents, db, clock });
+    registerWorkQueueRoutes(api, { workQueue, today: documents.today });
     if (serveWeb) await registerWebApp(app, config.webDir as string);
     else if (config.webDir)
       app.log.warn(`The web app is not built (no index.html in ${config.webDir}); run "npm run build:web".`);
@@ -144,6 +226,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           rateLimitBucketsPurged: await purgeRateLimits(db, new Date(clock.now().getTime() - 86_400_000)),
         }),
       },
+      {
+        name: 'escalate-overdue-document-reviews',
+        cron: '*/15 * * * *',
+        description: 'Marks document reviews past their due date as escalated and audits each once',
+        run: async () => ({ reviewsEscalated: await documents.escalateOverdue() }),
+      },
     ];
     const jobs =
       options.startJobs === false
@@ -154,6 +242,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             recurring,
             runWorkers: config.runJobs,
           });
+
+    if (jobs) {
+      // The outbox queues holder emails in each change's transaction; the worker sends them.
+      await outbox.attach(jobs.boss);
+      if (config.runJobs) {
+        const mailer = createMailer({
+          smtpUrl: config.smtpUrl,
+          from: config.mailFrom,
+          outboxDir: config.outboxDir,
+        });
+        await startEmailWorker(jobs.boss, mailer, app.log);
+      }
+    }
 
     let closing: Promise<void> | null = null;
     return {

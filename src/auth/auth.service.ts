@@ -25,8 +25,23 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
-export function createAuthService(deps: { db: Kysely<Database>; clock: Clock; sessionTtlHours: number }) {
+/** Most sessions a process keeps in its short-lived cache. */
+const SESSION_CACHE_ENTRIES = 10_000;
+
+export function createAuthService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  sessionTtlHours: number;
+  /**
+   * How long a process may reuse a session it has just looked up, saving a query per request.
+   * Sign-out clears it at once in the process that handled it; other processes may accept the
+   * revoked session for at most this long. 0 turns the cache off.
+   */
+  sessionCacheSeconds?: number;
+}) {
   const { db, clock, sessionTtlHours } = deps;
+  const cacheMs = (deps.sessionCacheSeconds ?? 0) * 1000;
+  const cache = new Map<string, { session: AuthenticatedSession; until: number; expiresAt: number }>();
 
   async function issueSession(
     trx: Kysely<Database>,
@@ -75,6 +90,7 @@ export function createAuthService(deps: { db: Kysely<Database>; clock: Clock; se
   }
 
   async function logout(principal: Principal, requestId: string): Promise<void> {
+    forgetCachedSessions();
     await db.transaction().execute(async (trx) => {
       await revokeSession(trx, principal.sessionId, clock.now());
       await recordAudit(trx, {
@@ -92,32 +108,63 @@ export function createAuthService(deps: { db: Kysely<Database>; clock: Clock; se
 
   async function authenticate(token: string): Promise<AuthenticatedSession | null> {
     if (token.length > 200) return null;
-    const row = await findLiveSession(db, hashToken(token), clock.now());
+    const tokenHash = hashToken(token);
+    const now = clock.now().getTime();
+    if (cacheMs > 0) {
+      const cached = cache.get(tokenHash);
+      if (cached && cached.until > now && cached.expiresAt > now) return cached.session;
+      if (cached) cache.delete(tokenHash);
+    }
+    const session = await lookUp(tokenHash);
+    if (session && cacheMs > 0) {
+      if (cache.size >= SESSION_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+      cache.set(tokenHash, { session: session.session, until: now + cacheMs, expiresAt: session.expiresAt });
+    }
+    return session?.session ?? null;
+  }
+
+  async function lookUp(
+    tokenHash: string,
+  ): Promise<{ session: AuthenticatedSession; expiresAt: number } | null> {
+    const row = await findLiveSession(db, tokenHash, clock.now());
     if (!row) return null;
+    const expiresAt = row.expires_at.getTime();
     if (row.user_id) {
       if (!row.email || !row.role || row.disabled_at) return null;
       return {
-        csrfTokenHash: row.csrf_token_hash,
-        principal: {
-          kind: 'user',
-          sessionId: row.id,
-          userId: row.user_id,
-          email: row.email,
-          role: row.role,
-          displayName: row.display_name ?? row.email,
+        expiresAt,
+        session: {
+          csrfTokenHash: row.csrf_token_hash,
+          principal: {
+            kind: 'user',
+            sessionId: row.id,
+            userId: row.user_id,
+            email: row.email,
+            role: row.role,
+            displayName: row.display_name ?? row.email,
+            ...(row.role === 'repair_facility' ? { facilityId: row.facility_id } : {}),
+          },
         },
       };
     }
     if (!row.holder_scope) return null;
     return {
-      csrfTokenHash: row.csrf_token_hash,
-      principal: {
-        kind: 'holder',
-        sessionId: row.id,
-        contractIds: row.holder_scope.contractIds,
-        lastName: row.holder_scope.lastName,
+      expiresAt,
+      session: {
+        csrfTokenHash: row.csrf_token_hash,
+        principal: {
+          kind: 'holder',
+          sessionId: row.id,
+          contractIds: row.holder_scope.contractIds,
+          lastName: row.holder_scope.lastName,
+        },
       },
     };
+  }
+
+  /** Forgets every cached session of this process (after a sign-out or a revocation). */
+  function forgetCachedSessions(): void {
+    cache.clear();
   }
 
   /** Removes sessions that ended more than a day ago (the recurring purge job). */
@@ -125,7 +172,7 @@ export function createAuthService(deps: { db: Kysely<Database>; clock: Clock; se
     return purgeDeadSessions(db, new Date(clock.now().getTime() - 24 * 3_600_000));
   }
 
-  return { login, logout, authenticate, issueSession, purge };
+  return { login, logout, authenticate, issueSession, purge, forgetCachedSessions };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -35,10 +35,12 @@ export function findLiveSession(db: Kysely<Database>, tokenHash: string, now: Da
       'sessions.csrf_token_hash',
       'sessions.holder_scope',
       'sessions.user_id',
+      'sessions.expires_at',
       'users.email',
       'users.role',
       'users.display_name',
       'users.disabled_at',
+      'users.facility_id',
     ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)

@@ -8,6 +8,7 @@ import { prepareContract } from '../contracts/contract-input.js';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
+import { seedDemoFacilities } from '../repair-facilities/demo-facilities.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { hashPassword } from '../users/password.js';
 import { insertUser } from '../users/user.repository.js';
@@ -44,6 +45,7 @@ export async function seedDemoData(
         data: { email: row.email, role: row.role },
       });
     }
+    await seedDemoFacilities(trx, 'shop@coverwise.test');
     const rows = demoContracts(today, catalog).map(({ input }) => {
       const prepared = prepareContract(input, catalog, version);
       if (!prepared.ok)

@@ -1,10 +1,23 @@
 import type { ComponentType } from 'react';
 import { Layout } from './layout.js';
+import { AdjusterClaimPage } from './pages/adjuster-claim.js';
+import { AdjusterGapClaimPage } from './pages/adjuster-gap-claim.js';
+import { AdjusterGapClaimsPage } from './pages/adjuster-gap-claims.js';
+import { AdjusterQueuePage } from './pages/adjuster-queue.js';
 import { AdminImportPage } from './pages/admin-import.js';
+import { GapClaimPage } from './pages/gap-claim.js';
+import { GapClaimsCenterPage } from './pages/gap-claims-center.js';
+import { HolderCancelPage } from './pages/holder-cancel.js';
+import { HolderClaimsPage } from './pages/holder-claims.js';
 import { HolderSignInPage } from './pages/holder-sign-in.js';
+import { HolderTransferPage } from './pages/holder-transfer.js';
 import { LandingPage } from './pages/landing.js';
 import { MyCoveragePage } from './pages/my-coverage.js';
 import { NotFoundPage } from './pages/not-found.js';
+import { ReviewerDocumentPage } from './pages/reviewer-document.js';
+import { ReviewerQueuePage } from './pages/reviewer-queue.js';
+import { ShopClaimDetailPage } from './pages/shop-claim-detail.js';
+import { ShopClaimsPage } from './pages/shop-claims.js';
 import { StaffContractDetailPage } from './pages/staff-contract-detail.js';
 import { StaffContractsPage } from './pages/staff-contracts.js';
 import { StaffHomePage } from './pages/staff-home.js';
@@ -23,11 +36,24 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/', LandingPage],
   ['/my/sign-in', HolderSignInPage],
   ['/my', MyCoveragePage],
+  ['/my/claims', HolderClaimsPage],
+  ['/my/contracts/:id/cancel', HolderCancelPage],
+  ['/my/contracts/:id/transfer', HolderTransferPage],
   ['/staff/sign-in', StaffSignInPage],
+  ['/shop', ShopClaimsPage],
+  ['/shop/claims/:id', ShopClaimDetailPage],
+  ['/adjuster/claims', AdjusterQueuePage],
+  ['/adjuster/claims/:id', AdjusterClaimPage],
   ['/staff', StaffHomePage],
   ['/staff/contracts', StaffContractsPage],
   ['/staff/contracts/:id', StaffContractDetailPage],
   ['/admin/import', AdminImportPage],
+  ['/gap-claims', GapClaimsCenterPage],
+  ['/gap-claims/:id', GapClaimPage],
+  ['/staff/reviews', ReviewerQueuePage],
+  ['/staff/reviews/:id', ReviewerDocumentPage],
+  ['/staff/gap-claims', AdjusterGapClaimsPage],
+  ['/staff/gap-claims/:id', AdjusterGapClaimPage],
 ];
 
 function CurrentPage() {

@@ -5,17 +5,27 @@ import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from './api.js
 // a large file needs; the answer is the same problem+json or report JSON as anywhere else.
 
 export interface RejectedRow {
+  /** The file line the record starts on; the header is line 1. */
   line: number;
   code: string;
   detail: string;
+  /** The CSV column to fix, when the server can name one. */
+  column?: string | null;
 }
 
 export interface ImportReport {
   importId: string;
+  /** Data records read, the header not counted. */
+  rowsRead?: number;
   accepted: number;
   duplicates: number;
+  /** The first rejected rows (the server bounds the list); `rejectedCount` counts them all. */
   rejected: RejectedRow[];
+  rejectedCount?: number;
 }
+
+/** The server keeps the file name with the import run; it takes at most this many characters. */
+const maxFileNameLength = 255;
 
 export interface UploadProgress {
   /** Bytes sent so far and in all; `totalBytes` is null when the browser cannot tell. */
@@ -39,7 +49,7 @@ function parseJson(text: string): unknown {
 
 /** Resolves with the server's report; rejects with an ApiError, or an AbortError when `signal` aborts. */
 export function uploadDealerFile(
-  file: Blob,
+  file: File,
   callbacks: UploadCallbacks,
   signal?: AbortSignal,
 ): Promise<ImportReport> {
@@ -49,7 +59,9 @@ export function uploadDealerFile(
       return;
     }
     const request = new XMLHttpRequest();
-    request.open('POST', `${apiBasePath}/contracts/import`);
+    const query = new URLSearchParams();
+    if (file.name) query.set('fileName', file.name.slice(0, maxFileNameLength));
+    request.open('POST', `${apiBasePath}/contracts/import${query.size > 0 ? `?${query}` : ''}`);
     request.setRequestHeader('content-type', 'text/csv');
     request.setRequestHeader('accept', 'application/json, application/problem+json');
     for (const [name, value] of Object.entries(csrfHeader())) request.setRequestHeader(name, value);

@@ -16,8 +16,16 @@ function navItems(session: Session): NavItem[] {
   if (session.status === 'signed_in') {
     items.push({ label: 'Staff home', href: '/staff' }, { label: 'Contracts', href: '/staff/contracts' });
     if (session.user.role === 'admin') items.push({ label: 'Import', href: '/admin/import' });
+    if (session.user.role === 'repair_facility') items.push({ label: 'Repair claims', href: '/shop' });
+    if (session.user.role === 'adjuster' || session.user.role === 'admin')
+      items.push({ label: 'Claim queue', href: '/adjuster/claims' });
+    if (session.user.role === 'reviewer' || session.user.role === 'adjuster')
+      items.push({ label: 'Work queue', href: '/staff/reviews' });
+    if (session.user.role !== 'repair_facility')
+      items.push({ label: 'GAP claims', href: '/staff/gap-claims' });
   } else if (session.status === 'holder_signed_in') {
     items.push({ label: 'My coverage', href: '/my' });
+    items.push({ label: 'My claims', href: '/my/claims' });
   } else {
     items.push({ label: 'Sign in', href: '/staff/sign-in' });
   }

@@ -19,6 +19,8 @@ export interface UsersTable {
   role: Role;
   password_hash: string;
   disabled_at: Timestamp | null;
+  /** The repair facility a `repair_facility` user works for (null for other roles). */
+  facility_id: Generated<string | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -180,10 +182,217 @@ export interface DocumentsTable {
   review_reason: string | null;
   supersedes_id: string | null;
   uploaded_by: string;
+  /** Set once by the escalation job when the review passed its due date (migration 0006). */
+  escalated_at: Generated<Date | null>;
+  row_version: Generated<number>;
+}
+
+export type CancellationReason = 'customer_request' | 'payoff' | 'total_loss' | 'repossession' | 'trade_in';
+
+export interface CancellationsTable {
+  id: Generated<string>;
+  contract_id: string;
+  cancel_on: string;
+  odometer: number;
+  reason: CancellationReason;
+  method: string;
+  gross_refund_cents: number;
+  fee_cents: number;
+  claims_deducted_cents: number;
+  refund_cents: number;
+  payee_kind: 'holder' | 'lienholder';
+  payee_name: string;
+  quote: Json<Record<string, unknown>>;
+  ledger_entry_id: string | null;
+  requested_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export type TransferStatus = 'pending_fee' | 'completed' | 'rejected';
+export type TransferSaleType = 'private' | 'dealer' | 'trade_in';
+
+export interface TransfersTable {
+  id: Generated<string>;
+  contract_id: string;
+  status: TransferStatus;
+  ownership_transferred_on: string;
+  sale_type: TransferSaleType;
+  odometer: number;
+  fee_cents: number;
+  /** The holder as they were when the transfer was requested (name, address, contact). */
+  seller: Json<Record<string, unknown>>;
+  buyer_first_name: string;
+  buyer_last_name: string;
+  buyer_email: string | null;
+  buyer_phone: string | null;
+  buyer_address_line1: string;
+  buyer_address_city: string;
+  buyer_address_state: string;
+  buyer_address_zip: string;
+  requested_by: string;
+  /** The holder session that asked for it: it may follow the transfer after the contract has left it. */
+  requested_by_session_id: string | null;
+  fee_ledger_entry_id: string | null;
+  rejection_reason: string | null;
+  created_at: GeneratedTimestamp;
+  completed_at: Timestamp | null;
+  rejected_at: Timestamp | null;
+  row_version: Generated<number>;
+}
+
+// Repair claims and benefits (migration 0005).
+export interface RepairFacilitiesTable {
+  id: Generated<string>;
+  name: string;
+  address_line1: string;
+  city: string;
+  region: string;
+  postal_code: string;
+  country: 'US' | 'CA';
+  phone: string | null;
+  labor_rate_cents: number;
+  dealer_code: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export type RepairClaimStatus = 'submitted' | 'information_requested' | 'authorized' | 'denied' | 'paid';
+
+export interface RepairClaimsTable {
+  id: Generated<string>;
+  claim_number: string;
+  contract_id: string;
+  facility_id: string;
+  status: RepairClaimStatus;
+  vin: string;
+  odometer: number;
+  complaint: string;
+  cause: string;
+  correction: string;
+  kept_overnight: Generated<boolean>;
+  work_started_at: Timestamp | null;
+  coverage_reason_code: string | null;
+  inspection_required: Generated<boolean>;
+  inspected_at: Timestamp | null;
+  inspection_notes: string | null;
+  information_request: string | null;
+  submitted_by: string;
+  submitted_at: Timestamp;
+  authorization_number: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  authorized_cents: number | null;
+  deductible_cents: number | null;
+  deductible_waived: boolean | null;
+  payable_cents: number | null;
+  paid_at: Timestamp | null;
+  row_version: Generated<number>;
+}
+
+export interface RepairClaimLinesTable {
+  id: Generated<string>;
+  claim_id: string;
+  line_number: number;
+  component_group: string;
+  description: string;
+  parts_cents: number;
+  labor_hundredths: number;
+  labor_rate_cents: number;
+  requested_cents: number;
+  eligible: boolean;
+  reason_code: string | null;
+  allowed_labor_rate_cents: number;
+  eligible_cents: number;
+  approved: boolean | null;
+  decision_reason_code: string | null;
+  approved_cents: number | null;
+}
+
+export interface RentalClaimsTable {
+  id: Generated<string>;
+  contract_id: string;
+  repair_claim_id: string;
+  status: 'submitted' | 'paid';
+  requested_cents: number;
+  payable_cents: number;
+  lines: Json<unknown[]>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface TripInterruptionClaimsTable {
+  id: Generated<string>;
+  contract_id: string;
+  status: 'submitted' | 'paid';
+  breakdown_on: string;
+  miles_from_home: number;
+  component_group: string | null;
+  requested_cents: number;
+  payable_cents: number;
+  lines: Json<unknown[]>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type RoadsideStatus = 'requested' | 'dispatched' | 'completed' | 'cancelled';
+
+export interface RoadsideRequestsTable {
+  id: Generated<string>;
+  contract_id: string;
+  service: 'tow' | 'jump_start' | 'flat_tire' | 'lockout' | 'fuel_delivery';
+  status: RoadsideStatus;
+  location: Json<{ address?: string; lat?: number; lng?: number }>;
+  phone: string;
+  towing_cost_cents: number | null;
+  payable_cents: number | null;
+  lines: Json<unknown[]> | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  row_version: Generated<number>;
+}
+
+// GAP claims (migration 0006).
+export type GapClaimStatus =
+  | 'awaiting_documents'
+  | 'under_review'
+  | 'ready_for_calculation'
+  | 'approved'
+  | 'denied'
+  | 'paid';
+export type GapLossTypeValue = 'total_loss' | 'theft' | 'theft_recovered';
+
+export interface GapClaimsTable {
+  id: Generated<string>;
+  claim_number: string;
+  contract_id: string;
+  status: GapClaimStatus;
+  loss_type: GapLossTypeValue;
+  date_of_loss: string;
+  required_documents: Json<string[]>;
+  calculation: Json<Record<string, unknown>> | null;
+  benefit_cents: number | null;
+  calculated_at: Timestamp | null;
+  calculated_by: string | null;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  paid_at: Timestamp | null;
+  payment_entry_id: string | null;
+  opened_at: Timestamp;
+  opened_by: string;
   row_version: Generated<number>;
 }
 
 export interface Database {
+  gap_claims: GapClaimsTable;
+  repair_facilities: RepairFacilitiesTable;
+  repair_claims: RepairClaimsTable;
+  repair_claim_lines: RepairClaimLinesTable;
+  rental_claims: RentalClaimsTable;
+  trip_interruption_claims: TripInterruptionClaimsTable;
+  roadside_requests: RoadsideRequestsTable;
+  cancellations: CancellationsTable;
+  transfers: TransfersTable;
   ledger_entries: LedgerEntriesTable;
   documents: DocumentsTable;
   catalog_versions: CatalogVersionsTable;
@@ -204,3 +413,6 @@ export type ContractRow = Selectable<ContractsTable>;
 export type NewContractRow = Insertable<ContractsTable>;
 export type LedgerEntryRow = Selectable<LedgerEntriesTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
+export type CancellationRow = Selectable<CancellationsTable>;
+export type TransferRow = Selectable<TransfersTable>;
+export type GapClaimRow = Selectable<GapClaimsTable>;

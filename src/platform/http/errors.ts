@@ -37,6 +37,7 @@ export const ERROR_STATUS = {
   // Documents
   file_too_large: 413,
   unsupported_file_type: 415,
+  malware_detected: 422,
   // Contract lifecycle, claims and benefits (shared/API.md)
   contract_not_active: 409,
   invalid_status_transition: 409,
@@ -53,6 +54,12 @@ export const ERROR_STATUS = {
   not_kept_overnight: 422,
   component_not_covered: 422,
   work_started_before_authorization: 422,
+  lienholder_missing: 422,
+  contract_not_in_force: 422,
+  unknown_component_group: 422,
+  line_not_eligible: 422,
+  inspection_required: 409,
+  roadside_service_not_covered: 422,
   // Server
   internal_error: 500,
   service_unavailable: 503,
@@ -90,6 +97,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   contract_number_taken: 'That contract number is already in use',
   file_too_large: 'The file is too large',
   unsupported_file_type: 'Unsupported file type',
+  malware_detected: 'The virus scan refused the file',
   contract_not_active: 'The contract is not active',
   invalid_status_transition: 'That change is not allowed in the current status',
   transfer_window_elapsed: 'The transfer window has passed',
@@ -105,6 +113,12 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   not_kept_overnight: 'The vehicle was not kept overnight',
   component_not_covered: 'The component is not covered',
   work_started_before_authorization: 'Work started before authorization',
+  lienholder_missing: 'The contract names no lienholder to pay',
+  contract_not_in_force: 'The contract is not in force',
+  unknown_component_group: 'No such component group in the catalog',
+  line_not_eligible: 'That repair line is not eligible for authorization',
+  inspection_required: 'An inspection is needed before authorization',
+  roadside_service_not_covered: 'That roadside service is not part of this plan',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
 };

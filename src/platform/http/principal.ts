@@ -10,6 +10,8 @@ export type Principal =
       email: string;
       role: Role;
       displayName: string;
+      /** The repair facility of a `repair_facility` user; absent for other roles. */
+      facilityId?: string | null;
     }
   | {
       kind: 'holder';

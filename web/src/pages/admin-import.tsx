@@ -32,9 +32,9 @@ function csvField(value: string): string {
 
 function rejectedRowsCsv(report: ImportReport): string {
   const lines = report.rejected.map((row) =>
-    [String(row.line), row.code, row.detail].map(csvField).join(','),
+    [String(row.line), row.code, row.column ?? '', row.detail].map(csvField).join(','),
   );
-  return `line,code,detail\n${lines.join('\n')}\n`;
+  return `line,code,column,detail\n${lines.join('\n')}\n`;
 }
 
 function RejectedRowsDownload({ report, fileName }: { report: ImportReport; fileName: string }) {
@@ -47,7 +47,7 @@ function RejectedRowsDownload({ report, fileName }: { report: ImportReport; file
   if (!href) return null;
   return (
     <a href={href} download={`rejected-${fileName.replace(/\.csv$/i, '')}.csv`}>
-      Download all {formatCount(report.rejected.length)} rejected rows (CSV)
+      Download the first {formatCount(report.rejected.length)} rejected rows (CSV)
     </a>
   );
 }
@@ -61,47 +61,63 @@ function ImportReportSection({ report, fileName }: { report: ImportReport; fileN
     headingRef.current?.focus();
   }, []);
 
+  const rejectedCount = report.rejectedCount ?? report.rejected.length;
   const shownRows = report.rejected.slice(0, maxRejectedRowsShown);
+  const showsColumn = shownRows.some((row) => row.column);
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
       <h2 id={headingId} ref={headingRef} tabIndex={-1}>
         Import report for {fileName}
       </h2>
+      {report.rowsRead === undefined ? null : (
+        <p>
+          {report.rowsRead === 1 ? '1 row' : `${formatCount(report.rowsRead)} rows`} read (the header line not
+          counted).
+        </p>
+      )}
       <ul className="import-counts">
         <li>{formatCount(report.accepted)} accepted</li>
         <li>{formatCount(report.duplicates)} already imported</li>
-        <li>{formatCount(report.rejected.length)} rejected</li>
+        <li>{formatCount(rejectedCount)} rejected</li>
       </ul>
-      {report.rejected.length > 0 ? (
+      {rejectedCount > 0 ? (
         <>
           <h3 id={rejectedHeadingId}>Rejected rows</h3>
-          <p>These rows were not imported. Correct them and import a file with just those rows again.</p>
+          <p>
+            These rows were not imported. Correct them and import a file with just those rows again; line 1 is
+            the header.
+          </p>
           <TableScroll labelledBy={rejectedHeadingId}>
             <table className="table">
               <thead>
                 <tr>
                   <th scope="col">Line</th>
                   <th scope="col">Code</th>
+                  {showsColumn ? <th scope="col">Column</th> : null}
                   <th scope="col">Detail</th>
                 </tr>
               </thead>
               <tbody>
                 {shownRows.map((row) => (
-                  <tr key={`${row.line}-${row.code}`}>
+                  <tr key={`${row.line}-${row.code}-${row.column ?? ''}`}>
                     <td>{row.line}</td>
                     <td>
                       <code>{row.code}</code>
                     </td>
+                    {showsColumn ? <td>{row.column ? <code>{row.column}</code> : '—'}</td> : null}
                     <td>{row.detail}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </TableScroll>
-          {report.rejected.length > shownRows.length ? (
+          {shownRows.length < rejectedCount ? (
             <p>
-              The first {formatCount(shownRows.length)} rejected rows are shown.{' '}
-              <RejectedRowsDownload report={report} fileName={fileName} />
+              The first {formatCount(shownRows.length)} of {formatCount(rejectedCount)} rejected rows are
+              shown.{' '}
+              {report.rejected.length > shownRows.length ? (
+                <RejectedRowsDownload report={report} fileName={fileName} />
+              ) : null}
             </p>
           ) : null}
         </>

@@ -26,7 +26,8 @@ interface FormError {
 }
 
 const vinLength = 17;
-const zipPattern = /^\d{5}(-?\d{4})?$/;
+// A U.S. ZIP or ZIP+4, or a Canadian postal code (contracts are sold in both countries).
+const postalCodePattern = /^(\d{5}(-?\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$/;
 
 // Messages a person can act on; the 429 answer's own detail says when to try again, so it is kept.
 function formErrorFor(error: unknown): FormError {
@@ -53,8 +54,11 @@ function normalizeVin(input: string): string {
 /** Checks that would otherwise spend one of the holder's limited attempts on a typo. */
 function checkFacts(lastName: string, zip: string, vin: string): FormError | null {
   if (lastName === '') return { message: 'Enter your last name.', invalidFields: ['lastName'] };
-  if (!zipPattern.test(zip))
-    return { message: 'Enter a 5-digit ZIP code, such as 64105 or 64105-1234.', invalidFields: ['zip'] };
+  if (!postalCodePattern.test(zip))
+    return {
+      message: 'Enter the ZIP code from your contract, such as 64105 or 64105-1234.',
+      invalidFields: ['zip'],
+    };
   if (vin.length !== vinLength)
     return {
       message: `A VIN has ${vinLength} letters and numbers; the one entered has ${vin.length}.`,
@@ -140,7 +144,6 @@ export function HolderSignInPage() {
             id={`${fieldId}-zip`}
             name="zip"
             type="text"
-            inputMode="numeric"
             autoComplete="postal-code"
             required
             maxLength={10}

@@ -16,6 +16,11 @@ export function LandingPage() {
           </Link>
         </li>
         <li>
+          <Link className="button-link button--secondary" href="/gap-claims">
+            GAP Claims Center: vehicle totaled or stolen?
+          </Link>
+        </li>
+        <li>
           <Link className="button-link button--secondary" href="/staff/sign-in">
             Staff and repair facility sign-in
           </Link>

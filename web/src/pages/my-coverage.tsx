@@ -5,7 +5,7 @@ import { type Contract, fetchContract } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { maskVin } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { Redirect } from '../router.js';
+import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
 import type { HolderSignInPageState } from './holder-sign-in.js';
 
@@ -37,7 +37,9 @@ function ContractCard({ contract }: { contract: Contract }) {
           <dt>Vehicle</dt>
           <dd>
             {vehicle.year} {vehicle.make} {vehicle.model}, VIN ending{' '}
-            <span translate="no">{maskVin(vehicle.vin)}</span>
+            <span className="nowrap" translate="no">
+              {maskVin(vehicle.vin)}
+            </span>
           </dd>
         </div>
         <div>
@@ -56,6 +58,20 @@ function ContractCard({ contract }: { contract: Contract }) {
         ) : null}
       </dl>
       <CoverageDetails contract={contract} audience="holder" />
+      {contract.status === 'active' ? (
+        <ul className="link-list contract-actions">
+          <li>
+            <Link href={`/my/contracts/${encodeURIComponent(contract.id)}/cancel`}>Cancel my contract</Link>
+          </li>
+          {contract.product === 'vsc' ? (
+            <li>
+              <Link href={`/my/contracts/${encodeURIComponent(contract.id)}/transfer`}>
+                Transfer my contract
+              </Link>
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
     </article>
   );
 }
@@ -74,8 +90,8 @@ function useHolderContracts(contractIds: readonly string[] | null): ReadonlyMap<
         (contract) => setCards((previous) => new Map(previous).set(id, { status: 'loaded', contract })),
         (error: unknown) => {
           if (controller.signal.aborted) return;
-          const message =
-            error instanceof ApiError ? error.detail : 'This contract could not be loaded. Try again later.';
+          const why = error instanceof ApiError ? ` ${error.detail}` : ' Try again later.';
+          const message = `One of your contracts could not be shown.${why}`;
           setCards((previous) => new Map(previous).set(id, { status: 'failed', message }));
         },
       );

@@ -14,6 +14,7 @@ import { PageHeading } from '../page-heading.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+import { StaffContractMoney } from './staff-contract-money.js';
 
 // One contract for staff: every recorded field, the coverage as of today and the audit trail of who
 // did what to it. The contract and its trail load separately so a slow trail never hides the contract.
@@ -333,6 +334,11 @@ function ContractDetail({ contractId }: { contractId: string }) {
         <CoverageStatusBadge contract={contract} />
         <CoverageDetails contract={contract} audience="staff" />
       </section>
+      <StaffContractMoney
+        contractId={contract.id}
+        active={contract.status === 'active'}
+        today={contract.coverage.asOf}
+      />
       <AuditTrail contractId={contract.id} />
     </>
   );

@@ -1,0 +1,232 @@
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { RepairClaimsService } from '../repair-claims/repair-claims.service.js';
+import { RoadsideRequestSchema } from '../roadside/roadside.schemas.js';
+import type { RoadsideService } from '../roadside/roadside.service.js';
+import { type BenefitClaimsService, MAX_EXPENSES } from './benefit-claims.service.js';
+
+const MONEY = Type.Integer({ minimum: 0, maximum: 10_000_000 });
+const DATE = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
+
+/** A payable line: the amount and, in `limitsApplied` and the label, which limit cut it. */
+const BenefitLineSchema = Type.Object(
+  {
+    label: Type.String(),
+    date: Type.String(),
+    requestedCents: Type.Integer(),
+    payableCents: Type.Integer(),
+    amountCents: Type.Integer(),
+    limitsApplied: Type.Array(Type.String()),
+    kind: Type.Optional(Type.String()),
+    category: Type.Optional(Type.String()),
+    alcoholCents: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: true },
+);
+
+const RentalClaimSchema = Type.Object(
+  {
+    id: Type.String(),
+    contractId: Type.String(),
+    repairClaimId: Type.String(),
+    status: Type.String(),
+    requestedCents: Type.Integer(),
+    payableCents: Type.Integer(),
+    lines: Type.Array(BenefitLineSchema),
+    createdAt: Type.String(),
+  },
+  { $id: 'RentalClaim' },
+);
+
+const TripClaimSchema = Type.Object(
+  {
+    id: Type.String(),
+    contractId: Type.String(),
+    status: Type.String(),
+    breakdownOn: Type.String(),
+    milesFromHome: Type.Integer(),
+    componentGroup: Type.Union([Type.String(), Type.Null()]),
+    requestedCents: Type.Integer(),
+    payableCents: Type.Integer(),
+    lines: Type.Array(BenefitLineSchema),
+    createdAt: Type.String(),
+  },
+  { $id: 'TripInterruptionClaim' },
+);
+
+const ReceiptSchema = Type.Object({
+  id: Type.String(),
+  sha256: Type.String(),
+  sizeBytes: Type.Integer(),
+  contentType: Type.String(),
+  originalName: Type.Union([Type.String(), Type.Null()]),
+  receivedAt: Type.String(),
+});
+
+const BENEFIT_ACCESS = ['holder', 'admin', 'adjuster'] as const;
+
+export function registerBenefitClaimRoutes(
+  app: TypedApp,
+  deps: {
+    benefitClaims: BenefitClaimsService;
+    repairClaims: RepairClaimsService;
+    roadside: RoadsideService;
+    db: Kysely<Database>;
+    clock: Clock;
+  },
+): void {
+  const { benefitClaims, db, clock } = deps;
+  app.addSchema(RentalClaimSchema);
+  app.addSchema(TripClaimSchema);
+
+  app.post(
+    '/api/v1/contracts/:id/rental-claims',
+    {
+      config: { access: BENEFIT_ACCESS },
+      schema: {
+        tags: ['Benefits'],
+        summary: 'Rental reimbursement for an authorized repair visit, capped per day and per visit',
+        headers: IdempotencyHeaders,
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            repairClaimId: Uuid,
+            expenses: Type.Array(
+              Type.Object(
+                { date: DATE, kind: StringEnum(['rental', 'public_transport'] as const), amountCents: MONEY },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: MAX_EXPENSES },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('RentalClaim'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 201,
+        body: await benefitClaims.fileRental(
+          trx,
+          request.params.id,
+          request.body,
+          request.principal!,
+          request.id,
+        ),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/contracts/:id/trip-interruption-claims',
+    {
+      config: { access: BENEFIT_ACCESS },
+      schema: {
+        tags: ['Benefits'],
+        summary:
+          'Lodging and meals after a breakdown far from home, up to the daily cap for the covered days',
+        headers: IdempotencyHeaders,
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            breakdownOn: DATE,
+            milesFromHome: Type.Integer({ minimum: 0, maximum: 20_000 }),
+            componentGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            keptOvernight: Type.Optional(Type.Boolean()),
+            expenses: Type.Array(
+              Type.Object(
+                {
+                  date: DATE,
+                  category: StringEnum(['lodging', 'meals'] as const),
+                  amountCents: MONEY,
+                  alcoholCents: Type.Optional(MONEY),
+                },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: MAX_EXPENSES },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Ref('TripInterruptionClaim'),
+          ...problemResponses(400, 401, 403, 404, 409, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 201,
+        body: await benefitClaims.fileTrip(
+          trx,
+          request.params.id,
+          request.body,
+          request.principal!,
+          request.id,
+        ),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  for (const [path, ownerType] of [
+    ['/api/v1/rental-claims/:id/receipts', 'rental_claim'],
+    ['/api/v1/trip-interruption-claims/:id/receipts', 'trip_interruption_claim'],
+  ] as const) {
+    app.post(
+      path,
+      {
+        config: { access: BENEFIT_ACCESS },
+        schema: {
+          tags: ['Benefits'],
+          summary: 'Attach a receipt (multipart: a "file" part)',
+          params: Type.Object({ id: Uuid }),
+          consumes: ['multipart/form-data'],
+          response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415) },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await benefitClaims.attachReceipt(request, ownerType, request.params.id, request.principal!)),
+    );
+  }
+
+  app.get(
+    '/api/v1/contracts/:id/claims',
+    {
+      config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
+      schema: {
+        tags: ['Benefits'],
+        summary: 'Everything claimed on a contract: repair claims, rental, trip interruption, roadside',
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Object({
+            repairClaims: Type.Array(Type.Ref('RepairClaim')),
+            rentalClaims: Type.Array(Type.Ref('RentalClaim')),
+            tripInterruptionClaims: Type.Array(Type.Ref('TripInterruptionClaim')),
+            roadsideRequests: Type.Array(RoadsideRequestSchema),
+          }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const benefits = await benefitClaims.overview(request.params.id, principal);
+      const [repairs, roadside] = await Promise.all([
+        deps.repairClaims.list(principal, { contractId: request.params.id }, { limit: 100 }),
+        deps.roadside.list(principal, { contractId: request.params.id }, { limit: 100 }),
+      ]);
+      return { repairClaims: repairs.data, ...benefits, roadsideRequests: roadside.data };
+    },
+  );
+}

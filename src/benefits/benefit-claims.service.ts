@@ -1,0 +1,394 @@
+// Benefit claims on a service contract: rental reimbursement for an authorized repair and trip
+// interruption after a breakdown far from home (DOMAIN.md "Benefits"). What qualifies and how much is
+// payable comes from benefit-limits.ts with the limits of the contract's own catalog version and state.
+
+import type { FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { isComponentGroupCovered, resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
+import { findContractById } from '../contracts/contract.repository.js';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { ContractRow, Database } from '../platform/db/schema.js';
+import { AppError, type ErrorCode } from '../platform/http/errors.js';
+import { actorOf, type Principal } from '../platform/http/principal.js';
+import { receiveUpload } from '../platform/http/uploads.js';
+import type { DocumentStore } from '../platform/storage/document-store.js';
+import { findRepairClaimLines } from '../repair-claims/repair-claim.repository.js';
+import { type CalendarDate, compareDates, isCalendarDate } from '../shared/calendar-date.js';
+import { computeRentalReimbursement, computeTripInterruption } from './benefit-limits.js';
+
+export const MAX_EXPENSES = 31;
+
+export interface RentalClaimBody {
+  repairClaimId: string;
+  expenses: { date: string; kind: 'rental' | 'public_transport'; amountCents: number }[];
+}
+
+export interface TripClaimBody {
+  breakdownOn: string;
+  milesFromHome: number;
+  componentGroup?: string | undefined;
+  keptOvernight?: boolean | undefined;
+  expenses: {
+    date: string;
+    category: 'lodging' | 'meals';
+    amountCents: number;
+    alcoholCents?: number | undefined;
+  }[];
+}
+
+/** Loads a VSC contract the principal may act on: staff any, a holder only their own (others read as missing). */
+export async function contractForPrincipal(
+  db: Kysely<Database>,
+  catalog: CatalogService,
+  contractId: string,
+  principal: Principal,
+): Promise<{ contract: ContractRow; terms: VscTerms }> {
+  if (principal.kind === 'holder' && !principal.contractIds.includes(contractId))
+    throw new AppError('not_found', 'No contract with that id.');
+  const contract = await findContractById(db, contractId);
+  if (!contract) throw new AppError('not_found', 'No contract with that id.');
+  const version = await catalog.byVersion(contract.catalog_version, db);
+  const terms = resolveTerms(version.catalog, contract.plan_code, contract.purchase_state);
+  if (terms?.product !== 'vsc')
+    throw new AppError('not_found', 'Benefits belong to service contracts; this contract is a GAP addendum.');
+  return { contract, terms };
+}
+
+/** Whether the contract was in force on a day (status and dates; miles are not known for a benefit). */
+export function inForceOn(contract: ContractRow, day: CalendarDate): boolean {
+  return (
+    (contract.status === 'active' || contract.status === 'expired') &&
+    compareDates(day, contract.purchase_date) >= 0 &&
+    compareDates(day, contract.expires_on) <= 0
+  );
+}
+
+/** The state rule that withdrew a benefit, when one did (the plan's own null has no sentence). */
+function withdrawingRule(terms: VscTerms, field: 'benefits.rental' | 'benefits.tripInterruption') {
+  const source = terms.ruleSources[field];
+  return terms.notes.find((note) => note.ruleId === source);
+}
+
+function checkDates(expenses: readonly { date: string }[]): void {
+  expenses.forEach((expense, index) => {
+    if (!isCalendarDate(expense.date))
+      throw new AppError('invalid_date', `${expense.date} is not a calendar date.`, {
+        param: `expenses[${index}].date`,
+      });
+  });
+}
+
+export function createBenefitClaimsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  documentStore: DocumentStore;
+  uploadMaxBytes: number;
+}) {
+  const { db, clock, catalog } = deps;
+
+  function rentalView(row: {
+    id: string;
+    contract_id: string;
+    repair_claim_id: string;
+    status: string;
+    requested_cents: number;
+    payable_cents: number;
+    lines: unknown[];
+    created_at: Date;
+  }) {
+    return {
+      id: row.id,
+      contractId: row.contract_id,
+      repairClaimId: row.repair_claim_id,
+      status: row.status,
+      requestedCents: row.requested_cents,
+      payableCents: row.payable_cents,
+      lines: row.lines as Record<string, unknown>[],
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  function tripView(row: {
+    id: string;
+    contract_id: string;
+    status: string;
+    breakdown_on: string;
+    miles_from_home: number;
+    component_group: string | null;
+    requested_cents: number;
+    payable_cents: number;
+    lines: unknown[];
+    created_at: Date;
+  }) {
+    return {
+      id: row.id,
+      contractId: row.contract_id,
+      status: row.status,
+      breakdownOn: row.breakdown_on,
+      milesFromHome: row.miles_from_home,
+      componentGroup: row.component_group,
+      requestedCents: row.requested_cents,
+      payableCents: row.payable_cents,
+      lines: row.lines as Record<string, unknown>[],
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  async function fileRental(
+    trx: Transaction<Database>,
+    contractId: string,
+    body: RentalClaimBody,
+    principal: Principal,
+    requestId: string,
+  ) {
+    const { contract, terms } = await contractForPrincipal(trx, catalog, contractId, principal);
+    checkDates(body.expenses);
+    const repair = await trx
+      .selectFrom('repair_claims')
+      .selectAll()
+      .where('id', '=', body.repairClaimId)
+      .where('contract_id', '=', contract.id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!repair)
+      throw new AppError('not_found', 'No repair claim with that id on this contract.', {
+        param: 'repairClaimId',
+      });
+    const rule = terms.benefits.rental;
+    const lines = await findRepairClaimLines(trx, repair.id);
+    const approvedHundredths = lines.filter((l) => l.approved).reduce((t, l) => t + l.labor_hundredths, 0);
+    const result = computeRentalReimbursement({
+      available: rule !== null,
+      repairAuthorized: repair.status === 'authorized' || repair.status === 'paid',
+      laborHours: approvedHundredths / 100,
+      keptOvernight: repair.kept_overnight,
+      expenses: body.expenses,
+      rule: rule ?? {
+        dailyLimitCents: 0,
+        perVisitLimitCents: 0,
+        minLaborHours: 0,
+        overnightQualifies: false,
+      },
+    });
+    if (!result.ok) {
+      const details: Record<typeof result.code, { detail: string; param?: string }> = {
+        rental_not_in_plan: {
+          detail:
+            withdrawingRule(terms, 'benefits.rental')?.sentence ??
+            `Rental is not part of the ${terms.planName} plan.`,
+        },
+        repair_not_authorized: {
+          detail: `Repair claim ${repair.claim_number} is not authorized; rental follows an authorized repair.`,
+          param: 'repairClaimId',
+        },
+        rental_not_triggered: {
+          detail: `The authorized repair needs fewer than ${rule?.minLaborHours} labor-guide hours and the vehicle was not kept overnight.`,
+          param: 'repairClaimId',
+        },
+      };
+      const { detail, param } = details[result.code];
+      throw new AppError(result.code as ErrorCode, detail, param ? { param } : {});
+    }
+    const existing = await trx
+      .selectFrom('rental_claims')
+      .select('id')
+      .where('repair_claim_id', '=', repair.id)
+      .executeTakeFirst();
+    if (existing)
+      throw new AppError('conflict', 'A rental claim was already filed for this repair visit.', {
+        param: 'repairClaimId',
+      });
+    const row = await trx
+      .insertInto('rental_claims')
+      .values({
+        contract_id: contract.id,
+        repair_claim_id: repair.id,
+        status: 'submitted',
+        requested_cents: body.expenses.reduce((t, e) => t + e.amountCents, 0),
+        payable_cents: result.payableCents,
+        lines: JSON.stringify(result.lines),
+        created_by: actorOf(principal).label,
+        created_at: clock.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor: actorOf(principal),
+      action: 'rental_claim.filed',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: { rentalClaimId: row.id, repairClaimId: repair.id, payableCents: result.payableCents },
+      requestId,
+    });
+    return rentalView(row);
+  }
+
+  async function fileTrip(
+    trx: Transaction<Database>,
+    contractId: string,
+    body: TripClaimBody,
+    principal: Principal,
+    requestId: string,
+  ) {
+    const { contract, terms } = await contractForPrincipal(trx, catalog, contractId, principal);
+    if (!isCalendarDate(body.breakdownOn))
+      throw new AppError('invalid_date', `${body.breakdownOn} is not a calendar date.`, {
+        param: 'breakdownOn',
+      });
+    checkDates(body.expenses);
+    if (!inForceOn(contract, body.breakdownOn))
+      throw new AppError('contract_not_in_force', `The contract was not in force on ${body.breakdownOn}.`, {
+        param: 'breakdownOn',
+      });
+    let componentCovered = true;
+    if (body.componentGroup !== undefined) {
+      const coverage = isComponentGroupCovered(terms, body.componentGroup);
+      if (!coverage.covered && coverage.reasonCode === 'unknown_component_group')
+        throw new AppError('unknown_component_group', `No component group "${body.componentGroup}".`, {
+          param: 'componentGroup',
+        });
+      componentCovered = coverage.covered;
+    }
+    const rule = terms.benefits.tripInterruption;
+    const withdrawn = withdrawingRule(terms, 'benefits.tripInterruption');
+    const result = computeTripInterruption({
+      available: rule !== null,
+      ...(withdrawn ? { unavailableReason: withdrawn } : {}),
+      breakdownOn: body.breakdownOn,
+      milesFromHome: body.milesFromHome,
+      // Lodging on a receipt means a night away; the form may also say so outright.
+      keptOvernight: body.keptOvernight ?? body.expenses.some((e) => e.category === 'lodging'),
+      componentCovered,
+      expenses: body.expenses,
+      rule: rule ?? { dailyLimitCents: 0, maxDays: 1, minMilesFromHome: 0 },
+    });
+    if (!result.ok) {
+      const details: Record<typeof result.code, { detail: string; param?: string }> = {
+        trip_interruption_not_available: {
+          detail: result.reason?.sentence ?? `Trip interruption is not part of the ${terms.planName} plan.`,
+        },
+        too_close_to_home: {
+          detail: `Trip interruption applies more than ${rule?.minMilesFromHome} miles from home.`,
+          param: 'milesFromHome',
+        },
+        component_not_covered: {
+          detail: `${terms.componentGroupNames[body.componentGroup ?? ''] ?? 'That component'} is not covered by the ${terms.planName} plan.`,
+          param: 'componentGroup',
+        },
+        not_kept_overnight: {
+          detail: 'Trip interruption applies when the vehicle is kept overnight.',
+          param: 'keptOvernight',
+        },
+      };
+      const { detail, param } = details[result.code];
+      throw new AppError(result.code, detail, param ? { param } : {});
+    }
+    const row = await trx
+      .insertInto('trip_interruption_claims')
+      .values({
+        contract_id: contract.id,
+        status: 'submitted',
+        breakdown_on: body.breakdownOn,
+        miles_from_home: body.milesFromHome,
+        component_group: body.componentGroup ?? null,
+        requested_cents: body.expenses.reduce((t, e) => t + e.amountCents, 0),
+        payable_cents: result.payableCents,
+        lines: JSON.stringify(result.lines),
+        created_by: actorOf(principal).label,
+        created_at: clock.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor: actorOf(principal),
+      action: 'trip_interruption_claim.filed',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: { tripInterruptionClaimId: row.id, payableCents: result.payableCents },
+      requestId,
+    });
+    return tripView(row);
+  }
+
+  /** Everything claimed on a contract, for its holder's claims page and for staff. */
+  async function overview(contractId: string, principal: Principal) {
+    const { contract } = await contractForPrincipal(db, catalog, contractId, principal);
+    const [rentals, trips] = await Promise.all([
+      db
+        .selectFrom('rental_claims')
+        .selectAll()
+        .where('contract_id', '=', contract.id)
+        .orderBy('created_at')
+        .limit(100)
+        .execute(),
+      db
+        .selectFrom('trip_interruption_claims')
+        .selectAll()
+        .where('contract_id', '=', contract.id)
+        .orderBy('created_at')
+        .limit(100)
+        .execute(),
+    ]);
+    return { rentalClaims: rentals.map(rentalView), tripInterruptionClaims: trips.map(tripView) };
+  }
+
+  /** A receipt for a rental or trip-interruption claim, stored as a document of that claim. */
+  async function attachReceipt(
+    request: FastifyRequest,
+    ownerType: 'rental_claim' | 'trip_interruption_claim',
+    claimId: string,
+    principal: Principal,
+  ) {
+    const table = ownerType === 'rental_claim' ? 'rental_claims' : 'trip_interruption_claims';
+    const claim = await db
+      .selectFrom(table)
+      .select(['id', 'contract_id'])
+      .where('id', '=', claimId)
+      .executeTakeFirst();
+    if (!claim || (principal.kind === 'holder' && !principal.contractIds.includes(claim.contract_id)))
+      throw new AppError('not_found', 'No claim with that id.');
+    const upload = await receiveUpload(request, deps.documentStore, { maxBytes: deps.uploadMaxBytes });
+    return db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('documents')
+        .values({
+          contract_id: claim.contract_id,
+          owner_type: ownerType,
+          owner_id: claim.id,
+          document_type: 'receipt',
+          status: 'received',
+          sha256: upload.file.sha256,
+          size_bytes: upload.file.sizeBytes,
+          content_type: upload.file.contentType,
+          original_name: upload.originalName,
+          received_at: clock.now(),
+          uploaded_by: actorOf(principal).label,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor: actorOf(principal),
+        action: 'receipt.attached',
+        entityType: ownerType,
+        entityId: claim.id,
+        data: { documentId: row.id, sha256: row.sha256 },
+        requestId: request.id,
+      });
+      return {
+        id: row.id,
+        sha256: row.sha256,
+        sizeBytes: Number(row.size_bytes),
+        contentType: row.content_type,
+        originalName: row.original_name,
+        receivedAt: row.received_at.toISOString(),
+      };
+    });
+  }
+
+  return { fileRental, fileTrip, overview, attachReceipt };
+}
+
+export type BenefitClaimsService = ReturnType<typeof createBenefitClaimsService>;

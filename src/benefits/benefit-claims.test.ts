@@ -1,0 +1,379 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { holderClient, staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { withCheckDigit } from '../contracts/vin.js';
+import { FakeClock } from '../platform/clock.js';
+import { addDays } from '../shared/calendar-date.js';
+
+// Business "today" is 2026-11-25 in America/New_York.
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+type Client = Awaited<ReturnType<typeof staffClient>>;
+
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+);
+
+function multipartFile(name: string, bytes: Buffer) {
+  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
+  return {
+    payload: Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+let serial = 500;
+function contractBody(planCode: string, state: string, lastName: string) {
+  serial += 1;
+  const zip = state === 'KS' ? '66044' : '64111';
+  return {
+    product: 'vsc',
+    planCode,
+    holder: { firstName: 'Ana', lastName, address: { line1: '1 Elm St', city: 'Somewhere', state, zip } },
+    vehicle: {
+      vin: withCheckDigit(`1HGCM82603A${String(serial).padStart(6, '0')}`),
+      year: 2024,
+      make: 'Honda',
+      model: 'Civic',
+    },
+    odometerAtSale: 10_000,
+    purchaseDate: '2026-01-31',
+    purchaseState: state,
+    termMonths: 36,
+    termMiles: 36_000,
+    priceCents: 199_900,
+    deductibleCents: 10_000,
+    lienholder: null,
+  };
+}
+
+describeEachEngine('benefit claims and roadside', (engine) => {
+  let server: TestServer;
+  let admin: Client;
+  let adjuster: Client;
+  let shop: Client;
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock });
+    admin = await staffClient(server, 'admin@coverwise.test');
+    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    shop = await staffClient(server, 'shop@coverwise.test');
+  });
+  afterAll(() => server.close());
+
+  let nameSerial = 0;
+  async function holderOf(planCode: string, state = 'MO') {
+    nameSerial += 1;
+    const lastName = `Benefit${String.fromCharCode(65 + nameSerial)}son`;
+    const body = contractBody(planCode, state, lastName);
+    const created = await admin({ method: 'POST', url: '/api/v1/contracts', payload: body });
+    expect(created.statusCode, created.body).toBe(201);
+    const holder = await holderClient(server, {
+      lastName,
+      zip: body.holder.address.zip,
+      vin: body.vehicle.vin,
+    });
+    return { holder, contract: created.json(), vin: body.vehicle.vin };
+  }
+
+  /** A repair claim on the VIN with `hours` of labor-guide time, authorized when asked. */
+  async function repair(
+    vin: string,
+    options: { hours: number; overnight?: boolean; authorize: boolean; group?: string },
+  ) {
+    const submitted = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: {
+        vin,
+        odometer: 20_000,
+        complaint: 'No start',
+        cause: 'Failed part',
+        correction: 'Replace it',
+        keptOvernight: options.overnight ?? false,
+        lines: [
+          {
+            componentGroup: options.group ?? 'engine',
+            description: 'Part',
+            partsCents: 10_000,
+            laborHours: options.hours,
+          },
+        ],
+      },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const claim = submitted.json();
+    if (options.authorize) {
+      const decided = await adjuster({
+        method: 'POST',
+        url: `/api/v1/repair-claims/${claim.id}/authorization`,
+        payload: { lines: [{ id: claim.lines[0].id, approved: true }] },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+    }
+    return claim as { id: string };
+  }
+
+  const days = (count: number, amountCents: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      date: addDays('2026-11-20', i),
+      kind: 'rental',
+      amountCents,
+    }));
+
+  describe('rental reimbursement', () => {
+    it('caps each day at $35 and the visit at $175, and says which limit cut each line', async () => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const claim = await repair(vin, { hours: 2.5, authorize: true });
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/rental-claims`,
+        payload: { repairClaimId: claim.id, expenses: days(6, 5_000) },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const rental = response.json();
+      expect(rental.payableCents).toBe(17_500);
+      expect(rental.lines.map((l: { payableCents: number }) => l.payableCents)).toEqual([
+        3_500, 3_500, 3_500, 3_500, 3_500, 0,
+      ]);
+      expect(rental.lines[0].limitsApplied).toEqual(['daily_limit']);
+      expect(rental.lines[5].limitsApplied).toEqual(['per_visit_limit']);
+      expect(rental.lines[0].label).toContain('$35.00 daily rental limit');
+      // One rental claim per repair visit.
+      const again = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/rental-claims`,
+        payload: { repairClaimId: claim.id, expenses: days(1, 1_000) },
+      });
+      expect(again.statusCode).toBe(409);
+    });
+
+    it.each([
+      ['Basic Guard', 'BASIC_GUARD', { hours: 3, authorize: true }, 'rental_not_in_plan'],
+      ['a repair not yet authorized', 'VALUE_GUARD', { hours: 3, authorize: false }, 'repair_not_authorized'],
+      [
+        'a 1.9-hour repair done the same day',
+        'VALUE_GUARD',
+        { hours: 1.9, authorize: true },
+        'rental_not_triggered',
+      ],
+    ])('refuses rental on %s with 422 %s', async (_case, planCode, repairOptions, code) => {
+      const { holder, contract, vin } = await holderOf(planCode);
+      const claim = await repair(vin, repairOptions);
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/rental-claims`,
+        payload: { repairClaimId: claim.id, expenses: days(1, 3_000) },
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().code).toBe(code);
+    });
+
+    it('pays rental for a short repair when the vehicle stays overnight', async () => {
+      const { holder, contract, vin } = await holderOf('MAJOR_GUARD');
+      const claim = await repair(vin, { hours: 1, overnight: true, authorize: true });
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/rental-claims`,
+        payload: {
+          repairClaimId: claim.id,
+          expenses: [{ date: '2026-11-24', kind: 'public_transport', amountCents: 1_250 }],
+        },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json().payableCents).toBe(1_250);
+    });
+
+    it('takes a receipt as a document of the rental claim, and keeps other holders out', async () => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const claim = await repair(vin, { hours: 2, authorize: true });
+      const rental = (
+        await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/rental-claims`,
+          payload: { repairClaimId: claim.id, expenses: days(1, 3_000) },
+        })
+      ).json();
+      const upload = await holder({
+        method: 'POST',
+        url: `/api/v1/rental-claims/${rental.id}/receipts`,
+        ...multipartFile('receipt.pdf', PDF),
+      });
+      expect(upload.statusCode, upload.body).toBe(201);
+      expect(upload.json()).toMatchObject({ contentType: 'application/pdf', originalName: 'receipt.pdf' });
+      const stranger = (await holderOf('VALUE_GUARD')).holder;
+      const refused = await stranger({
+        method: 'POST',
+        url: `/api/v1/rental-claims/${rental.id}/receipts`,
+        ...multipartFile('receipt.pdf', PDF),
+      });
+      expect(refused.statusCode).toBe(404);
+      expect(
+        (
+          await stranger({
+            method: 'POST',
+            url: `/api/v1/contracts/${contract.id}/rental-claims`,
+            payload: { repairClaimId: claim.id, expenses: days(1, 1) },
+          })
+        ).statusCode,
+      ).toBe(404);
+    });
+  });
+
+  describe('trip interruption', () => {
+    const trip = (overrides: Record<string, unknown> = {}) => ({
+      breakdownOn: '2026-11-20',
+      milesFromHome: 250,
+      componentGroup: 'engine',
+      expenses: [
+        { date: '2026-11-20', category: 'lodging', amountCents: 12_000 },
+        { date: '2026-11-20', category: 'meals', amountCents: 3_000 },
+        { date: '2026-11-21', category: 'lodging', amountCents: 8_000 },
+        { date: '2026-11-22', category: 'meals', amountCents: 4_500, alcoholCents: 1_500 },
+        { date: '2026-11-23', category: 'lodging', amountCents: 9_000 },
+      ],
+      ...overrides,
+    });
+
+    it('pays lodging and meals up to $100 a day for three days from the breakdown', async () => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+        payload: trip(),
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const claim = response.json();
+      expect(
+        claim.lines.map((l: { payableCents: number; limitsApplied: string[] }) => [
+          l.payableCents,
+          l.limitsApplied,
+        ]),
+      ).toEqual([
+        [10_000, ['daily_limit']],
+        [0, ['daily_limit']],
+        [8_000, []],
+        [3_000, ['alcohol_excluded']],
+        [0, ['outside_covered_days']],
+      ]);
+      expect(claim.payableCents).toBe(21_000);
+    });
+
+    it('refuses a contract bought in Kansas with the state rule’s sentence', async () => {
+      const { holder, contract } = await holderOf('MAJOR_GUARD', 'KS');
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+        payload: trip(),
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({
+        code: 'trip_interruption_not_available',
+        detail: 'Trip interruption is not part of contracts bought in Kansas.',
+      });
+    });
+
+    it.each([
+      ['exactly 100 miles from home', { milesFromHome: 100 }, 'too_close_to_home', 'milesFromHome'],
+      [
+        'an uncovered component',
+        { componentGroup: 'infotainment' },
+        'component_not_covered',
+        'componentGroup',
+      ],
+      ['no night away', { keptOvernight: false }, 'not_kept_overnight', 'keptOvernight'],
+      [
+        'a breakdown before the contract',
+        { breakdownOn: '2025-12-01' },
+        'contract_not_in_force',
+        'breakdownOn',
+      ],
+      ['an impossible date', { breakdownOn: '2026-02-30' }, 'invalid_date', 'breakdownOn'],
+    ])('refuses %s with 422 %s', async (_case, overrides, code, param) => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+        payload: trip(overrides),
+      });
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({ code, param });
+    });
+  });
+
+  describe('roadside', () => {
+    it('tracks a tow from request to completion and pays it up to the $75 per-event limit', async () => {
+      const { holder, contract } = await holderOf('BASIC_GUARD');
+      const requested = await holder({
+        method: 'POST',
+        url: '/api/v1/roadside-requests',
+        payload: {
+          contractId: contract.id,
+          service: 'tow',
+          location: { address: 'I-70 mile 12' },
+          phone: '555-0100',
+        },
+      });
+      expect(requested.statusCode, requested.body).toBe(201);
+      const request = requested.json();
+      expect(request).toMatchObject({ status: 'requested', perEventLimitCents: 7_500, towing: null });
+      const url = `/api/v1/roadside-requests/${request.id}/status`;
+      expect((await holder({ method: 'POST', url, payload: { status: 'dispatched' } })).statusCode).toBe(403);
+      expect((await adjuster({ method: 'POST', url, payload: { status: 'dispatched' } })).json().status).toBe(
+        'dispatched',
+      );
+      const done = await adjuster({
+        method: 'POST',
+        url,
+        payload: { status: 'completed', towingCostCents: 12_000 },
+      });
+      expect(done.json()).toMatchObject({
+        status: 'completed',
+        towing: { requestedCents: 12_000, payableCents: 7_500 },
+      });
+      expect(done.json().towing.lines[0].label).toContain('$75.00 per-disablement towing limit');
+      expect((await holder({ url: `/api/v1/roadside-requests/${request.id}` })).json().status).toBe(
+        'completed',
+      );
+      expect((await adjuster({ method: 'POST', url, payload: { status: 'cancelled' } })).statusCode).toBe(
+        409,
+      );
+      const overview = (await holder({ url: `/api/v1/contracts/${contract.id}/claims` })).json();
+      expect(overview.roadsideRequests.map((r: { id: string }) => r.id)).toEqual([request.id]);
+    });
+
+    it('lets the holder cancel before dispatch, and refuses a request without a place', async () => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const request = (
+        await holder({
+          method: 'POST',
+          url: '/api/v1/roadside-requests',
+          payload: {
+            contractId: contract.id,
+            service: 'jump_start',
+            location: { lat: 39.1, lng: -94.58 },
+            phone: '555-0100',
+          },
+        })
+      ).json();
+      const cancelled = await holder({
+        method: 'POST',
+        url: `/api/v1/roadside-requests/${request.id}/status`,
+        payload: { status: 'cancelled' },
+      });
+      expect(cancelled.json().status).toBe('cancelled');
+      const nowhere = await holder({
+        method: 'POST',
+        url: '/api/v1/roadside-requests',
+        payload: { contractId: contract.id, service: 'lockout', location: {}, phone: '555-0100' },
+      });
+      expect(nowhere.json()).toMatchObject({ code: 'validation_failed', param: 'location' });
+    });
+  });
+});

@@ -1,0 +1,121 @@
+// A contract's cancellation quote: the refund rule of its catalog version and state of purchase
+// (DOMAIN.md "Cancellations") applied to its stored term, with the payee, the proof its reason needs
+// and the state rules that shaped it. Pure: the service passes in the contract, terms and claims paid.
+
+import type { EffectiveTerms } from '../catalog/effective-terms.js';
+import type { CancellationReason, ContractRow } from '../platform/db/schema.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
+import { type Payee, type Proof, payeeSentence, refundPayee, requiredProof } from './cancellation-reasons.js';
+import {
+  type CalculationLine,
+  quoteCancellationRefund,
+  type RefundMethod,
+  type RefundQuoteRefusalCode,
+} from './refund-quote.js';
+
+export interface CancellationRequest {
+  cancelOn: CalendarDate;
+  odometer: number;
+  reason: CancellationReason;
+}
+
+export interface CancellationQuote {
+  contractId: string;
+  cancelOn: CalendarDate;
+  odometer: number;
+  reason: CancellationReason;
+  method: RefundMethod;
+  priceCents: number;
+  shareNumerator: number;
+  shareDenominator: number;
+  grossRefundCents: number;
+  feeCents: number;
+  claimsPaidCents: number;
+  claimsDeductedCents: number;
+  refundCents: number;
+  payee: Payee;
+  /** The lines that make up the refund, in words a holder understands; they add up to refundCents. */
+  lines: CalculationLine[];
+  /** Further sentences: who is paid, the state rules that apply. */
+  explanation: string[];
+  requiredProof: Proof[];
+  /** The catalog rules that set the refund terms (state rule ids, or plan:<CODE> for a plan default). */
+  ruleIds: string[];
+  catalogVersion: number;
+}
+
+export type CancellationQuoteResult =
+  | { ok: true; quote: CancellationQuote }
+  | { ok: false; code: RefundQuoteRefusalCode };
+
+/** The distinct rules behind the cancellation terms, state rules first. */
+export function cancellationRuleIds(terms: EffectiveTerms): string[] {
+  const ids = new Set<string>();
+  for (const [key, source] of Object.entries(terms.ruleSources)) {
+    if (key.startsWith('cancellation.')) ids.add(source);
+  }
+  return [...ids].sort((a, b) => Number(a.startsWith('plan:')) - Number(b.startsWith('plan:')));
+}
+
+export function quoteContractCancellation(
+  contract: ContractRow,
+  terms: EffectiveTerms,
+  claimsPaidCents: number,
+  request: CancellationRequest,
+): CancellationQuoteResult {
+  const ruleIds = cancellationRuleIds(terms);
+  const result = quoteCancellationRefund({
+    priceCents: contract.price_cents,
+    purchaseDate: contract.purchase_date,
+    expiresOn: contract.expires_on,
+    termDays: contract.term_days,
+    termMonths: contract.term_months,
+    odometerAtSale: contract.odometer_at_sale,
+    expiresAtMiles: contract.expires_at_miles,
+    termMiles: contract.expires_at_miles === null ? null : contract.term_miles,
+    cancelOn: request.cancelOn,
+    odometer: request.odometer,
+    hasClaims: contract.has_claims,
+    claimsPaidCents,
+    rule: terms.cancellation,
+    ruleIds,
+  });
+  if (!result.ok) return result;
+
+  const payee = refundPayee(
+    {
+      holderName: `${contract.holder_first_name} ${contract.holder_last_name}`,
+      lienholderName: contract.lienholder_name,
+    },
+    request.reason,
+  );
+  const stateRuleIds = new Set(ruleIds.filter((id) => !id.startsWith('plan:')));
+  const explanation = [
+    payeeSentence(payee, request.reason),
+    ...terms.notes.filter((note) => stateRuleIds.has(note.ruleId)).map((note) => note.sentence),
+  ];
+  return {
+    ok: true,
+    quote: {
+      contractId: contract.id,
+      cancelOn: request.cancelOn,
+      odometer: request.odometer,
+      reason: request.reason,
+      method: result.method,
+      priceCents: contract.price_cents,
+      shareNumerator: result.shareNumerator,
+      shareDenominator: result.shareDenominator,
+      grossRefundCents: result.grossRefundCents,
+      feeCents: result.feeCents,
+      claimsPaidCents,
+      claimsDeductedCents: result.claimsDeductedCents,
+      refundCents: result.refundCents,
+      payee,
+      lines: result.lines,
+      explanation,
+      requiredProof: requiredProof(request.reason),
+      ruleIds,
+      catalogVersion: contract.catalog_version,
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// POST /api/v1/contracts/{id}/cancellation-quote and /cancellation (shared/API.md "Transfers and
+// cancellations"): the holder of the contract or staff.
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { CANCELLATION_REASONS } from './cancellation-reasons.js';
+import type { CancellationsService } from './cancellations.service.js';
+
+const STAFF_AND_HOLDER = ['admin', 'adjuster', 'reviewer', 'holder'] as const;
+
+export const CancellationBodySchema = Type.Object(
+  {
+    cancelOn: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'Cancellation date (YYYY-MM-DD)',
+    }),
+    odometer: Type.Integer({
+      minimum: 0,
+      maximum: 2_000_000,
+      description: 'Odometer on the cancellation date',
+    }),
+    reason: StringEnum(CANCELLATION_REASONS),
+  },
+  { additionalProperties: false },
+);
+
+const QuoteFields = {
+  contractId: Type.String(),
+  cancelOn: Type.String(),
+  odometer: Type.Integer(),
+  reason: StringEnum(CANCELLATION_REASONS),
+  method: StringEnum(['full', 'pro_rata_days', 'pro_rata_miles', 'rule_of_78s'] as const),
+  priceCents: Type.Integer(),
+  shareNumerator: Type.Integer(),
+  shareDenominator: Type.Integer(),
+  grossRefundCents: Type.Integer(),
+  feeCents: Type.Integer(),
+  claimsPaidCents: Type.Integer(),
+  claimsDeductedCents: Type.Integer(),
+  refundCents: Type.Integer(),
+  payee: Type.Object({ kind: StringEnum(['holder', 'lienholder'] as const), name: Type.String() }),
+  lines: Type.Array(
+    Type.Object({
+      label: Type.String(),
+      amountCents: Type.Integer({
+        description: 'Signed: deductions are negative; the lines add up to refundCents',
+      }),
+      ruleId: Type.Optional(Type.String()),
+    }),
+  ),
+  explanation: Type.Array(Type.String()),
+  requiredProof: Type.Array(Type.Object({ type: Type.String(), label: Type.String() })),
+  ruleIds: Type.Array(Type.String()),
+  catalogVersion: Type.Integer(),
+};
+
+export const CancellationQuoteSchema = Type.Object(QuoteFields, { $id: 'CancellationQuote' });
+
+const CancellationResultSchema = Type.Object({
+  contract: Type.Ref('Contract'),
+  refund: Type.Object({
+    ...QuoteFields,
+    cancellationId: Type.String(),
+    ledgerEntryId: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
+
+export function registerCancellationRoutes(
+  app: TypedApp,
+  deps: { cancellations: CancellationsService; db: Kysely<Database>; clock: Clock },
+): void {
+  const { cancellations } = deps;
+  app.addSchema(CancellationQuoteSchema);
+
+  app.post(
+    '/api/v1/contracts/:id/cancellation-quote',
+    {
+      config: { access: STAFF_AND_HOLDER },
+      schema: {
+        tags: ['Cancellations'],
+        summary: 'What cancelling on a date at an odometer reading would refund, line by line',
+        params: Type.Object({ id: Uuid }),
+        body: CancellationBodySchema,
+        response: { 200: Type.Ref('CancellationQuote'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) =>
+      cancellations.quote(
+        request.params.id,
+        request.body,
+        request.principal!,
+        actorOf(request.principal),
+        request.id,
+      ),
+  );
+
+  app.post(
+    '/api/v1/contracts/:id/cancellation',
+    {
+      config: { access: STAFF_AND_HOLDER },
+      schema: {
+        tags: ['Cancellations'],
+        summary: 'Cancel the contract: the refund is paid through the ledger and the contract ends',
+        params: Type.Object({ id: Uuid }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: CancellationBodySchema,
+        response: { 201: CancellationResultSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 201,
+          body: await cancellations.cancel(
+            trx,
+            request.params.id,
+            request.body,
+            request.principal!,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+}

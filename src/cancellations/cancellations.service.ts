@@ -1,0 +1,211 @@
+// Cancelling a contract: a quote anyone entitled may ask for (and which is recorded in the audit
+// trail), and the cancellation itself, which locks the contract row, records the quote it was
+// executed on, pays the refund through the ledger and ends the contract, all in one transaction.
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import type { ContractView } from '../contracts/contract.view.js';
+import { statusAsOf } from '../contracts/contract.view.js';
+import { appendLedgerEntry } from '../ledger/ledger.repository.js';
+import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { ContractRow, Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import type { Principal } from '../platform/http/principal.js';
+import {
+  type CalendarDate,
+  calendarDateInZone,
+  compareDates,
+  isCalendarDate,
+} from '../shared/calendar-date.js';
+import {
+  type CancellationQuote,
+  type CancellationRequest,
+  quoteContractCancellation,
+} from './cancellation-quote.js';
+import { claimsPaidCents, contractViewIn, loadContract, termsOf } from './contract-access.js';
+
+export interface CancellationResult {
+  contract: ContractView;
+  refund: CancellationQuote & { cancellationId: string; ledgerEntryId: string | null };
+}
+
+const REFUSAL_DETAILS = {
+  cancel_date_before_purchase: {
+    detail: 'The cancellation date is before the contract was bought.',
+    param: 'cancelOn',
+  },
+  odometer_below_sale: {
+    detail: 'The odometer reading is below the reading when the contract was sold.',
+    param: 'odometer',
+  },
+} as const;
+
+export function createCancellationsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  timeZone: string;
+}) {
+  const { db, clock, catalog } = deps;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
+
+  function assertActive(row: ContractRow, onDate: CalendarDate): void {
+    const status = statusAsOf(row, onDate);
+    if (status !== 'active') {
+      throw new AppError(
+        'contract_not_active',
+        `Contract ${row.contract_number} is ${status}: it cannot be cancelled.`,
+      );
+    }
+  }
+
+  async function computeQuote(
+    executor: Kysely<Database>,
+    row: ContractRow,
+    request: CancellationRequest,
+  ): Promise<CancellationQuote> {
+    if (!isCalendarDate(request.cancelOn)) {
+      throw new AppError('invalid_date', `"${request.cancelOn}" is not a calendar date (YYYY-MM-DD).`, {
+        param: 'cancelOn',
+      });
+    }
+    const { terms } = await termsOf(catalog, row, executor);
+    const claimsPaid = await claimsPaidCents(executor, row.id);
+    const result = quoteContractCancellation(row, terms, claimsPaid, request);
+    if (!result.ok) {
+      const refusal = REFUSAL_DETAILS[result.code];
+      throw new AppError(result.code, refusal.detail, { param: refusal.param });
+    }
+    return result.quote;
+  }
+
+  /** A refund quote for an active contract; recorded in the contract's audit trail. */
+  async function quote(
+    contractId: string,
+    request: CancellationRequest,
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<CancellationQuote> {
+    const row = await loadContract(db, principal, contractId);
+    assertActive(row, today());
+    const quoted = await computeQuote(db, row, request);
+    await recordAudit(db, {
+      actor,
+      action: 'contract.cancellation_quoted',
+      entityType: 'contract',
+      entityId: row.id,
+      reason: request.reason,
+      data: {
+        cancelOn: quoted.cancelOn,
+        odometer: quoted.odometer,
+        method: quoted.method,
+        refundCents: quoted.refundCents,
+        payee: quoted.payee,
+        ruleIds: quoted.ruleIds,
+      },
+      requestId,
+    });
+    return quoted;
+  }
+
+  /** Cancels the contract; pass the idempotent use case's transaction. */
+  async function cancel(
+    trx: Transaction<Database>,
+    contractId: string,
+    request: CancellationRequest,
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<CancellationResult> {
+    // The lock makes a second, concurrent cancellation wait here and then find the contract cancelled.
+    const row = await loadContract(trx, principal, contractId, { forUpdate: true });
+    const onDate = today();
+    assertActive(row, onDate);
+    if (isCalendarDate(request.cancelOn) && compareDates(request.cancelOn, onDate) > 0) {
+      throw new AppError(
+        'invalid_date',
+        'A cancellation cannot be dated after today; ask for a quote instead.',
+        {
+          param: 'cancelOn',
+        },
+      );
+    }
+    const quoted = await computeQuote(trx, row, request);
+    const cancellationId = randomUUID();
+
+    const entry =
+      quoted.refundCents > 0
+        ? await appendLedgerEntry(trx, {
+            contractId: row.id,
+            kind: 'cancellation_refund',
+            direction: 'payout',
+            amountCents: quoted.refundCents,
+            payee: quoted.payee,
+            source: { type: 'cancellation', id: cancellationId },
+            memo: `Refund on cancellation of contract ${row.contract_number} (${quoted.method})`,
+            actor,
+            requestId,
+          })
+        : null;
+    await trx
+      .insertInto('cancellations')
+      .values({
+        id: cancellationId,
+        contract_id: row.id,
+        cancel_on: quoted.cancelOn,
+        odometer: quoted.odometer,
+        reason: quoted.reason,
+        method: quoted.method,
+        gross_refund_cents: quoted.grossRefundCents,
+        fee_cents: quoted.feeCents,
+        claims_deducted_cents: quoted.claimsDeductedCents,
+        refund_cents: quoted.refundCents,
+        payee_kind: quoted.payee.kind,
+        payee_name: quoted.payee.name,
+        quote: JSON.stringify(quoted),
+        ledger_entry_id: entry?.id ?? null,
+        requested_by: actor.label,
+      })
+      .execute();
+    const updated = await trx
+      .updateTable('contracts')
+      .set({ status: 'cancelled', row_version: row.row_version + 1, updated_at: clock.now() })
+      .where('id', '=', row.id)
+      .where('row_version', '=', row.row_version)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated)
+      throw new AppError('conflict', 'The contract changed while it was being cancelled; try again.');
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.cancelled',
+      entityType: 'contract',
+      entityId: row.id,
+      reason: quoted.reason,
+      data: {
+        cancellationId,
+        cancelOn: quoted.cancelOn,
+        odometer: quoted.odometer,
+        method: quoted.method,
+        grossRefundCents: quoted.grossRefundCents,
+        feeCents: quoted.feeCents,
+        claimsDeductedCents: quoted.claimsDeductedCents,
+        refundCents: quoted.refundCents,
+        payee: quoted.payee,
+        ledgerEntryId: entry?.id ?? null,
+        ruleIds: quoted.ruleIds,
+      },
+      requestId,
+    });
+    return {
+      contract: await contractViewIn(catalog, updated, trx, onDate),
+      refund: { ...quoted, cancellationId, ledgerEntryId: entry?.id ?? null },
+    };
+  }
+
+  return { quote, cancel, today };
+}
+
+export type CancellationsService = ReturnType<typeof createCancellationsService>;

@@ -1,0 +1,117 @@
+// HTTP side of the dealer-file import (shared/API.md POST /api/v1/contracts/import): the CSV body is
+// streamed straight into the import, never buffered, and a run can be watched from another request.
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { actorOf } from '../platform/http/principal.js';
+import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { findContractImport, importContracts } from './contract-import.js';
+
+/** The largest dealer file taken over HTTP; the body is streamed, so this bounds time, not memory. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+const ImportResultSchema = Type.Object({
+  importId: Type.String(),
+  rowsRead: Type.Integer({ description: 'Data records read (the header not counted)' }),
+  accepted: Type.Integer({ description: 'Contracts added to the registry' }),
+  duplicates: Type.Integer({
+    description: 'Good rows whose contract number was already in the registry or earlier in the file',
+  }),
+  rejected: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'File line the record starts on (the header is line 1)' }),
+      code: Type.String({
+        description: 'A contract error code (invalid_vin, unknown_plan, …) or malformed_csv',
+      }),
+      detail: Type.String(),
+      column: Type.Union([Type.String(), Type.Null()]),
+    }),
+    { description: 'The first 1,000 rejected rows, in file order' },
+  ),
+  rejectedCount: Type.Integer({ description: 'All rejected rows, including those not listed' }),
+});
+
+const ImportRunSchema = Type.Object({
+  id: Type.String(),
+  fileName: Type.Union([Type.String(), Type.Null()]),
+  status: StringEnum(['running', 'finished', 'failed'] as const),
+  rowsRead: Type.Integer(),
+  accepted: Type.Integer(),
+  duplicates: Type.Integer(),
+  rejected: Type.Integer(),
+  startedBy: Type.String(),
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export function registerContractImportRoutes(
+  app: TypedApp,
+  deps: { db: Kysely<Database>; catalog: CatalogService; clock: Clock; maxImportBytes?: number },
+): void {
+  const maxBytes = deps.maxImportBytes ?? MAX_IMPORT_BYTES;
+
+  // The CSV parser hands the request stream through untouched. It lives in its own plugin so that
+  // the rest of the API keeps JSON only, and this route takes text/csv only (anything else → 415).
+  void app.register(async (scoped: TypedApp) => {
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+
+    scoped.post(
+      '/api/v1/contracts/import',
+      {
+        config: { access: ['admin'] },
+        bodyLimit: maxBytes,
+        schema: {
+          tags: ['Contracts'],
+          summary: 'Import a dealer file of contracts (text/csv, one contract a row; see README)',
+          description:
+            'Good rows are kept and bad rows reported with their line; a row is never half-applied. ' +
+            'Contract numbers already in the registry are skipped, so sending the same file again ' +
+            'creates nothing new.',
+          querystring: Type.Object({
+            fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+          }),
+          response: { 200: ImportResultSchema, ...problemResponses(400, 401, 403, 413, 415) },
+        },
+      },
+      async (request) => {
+        const body = request.body as Readable | undefined;
+        if (!body || typeof body.iterator !== 'function') {
+          throw new AppError('unsupported_media_type', 'Send the dealer file as text/csv.');
+        }
+        // Iterating without destroying the request on an early stop, so that the problem document
+        // still reaches the client (Node discards the rest of the body after the answer).
+        const source = { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) };
+        return importContracts(deps, source as AsyncIterable<Buffer>, {
+          actor: actorOf(request.principal),
+          fileName: request.query.fileName ?? null,
+          requestId: request.id,
+          maxBytes,
+        });
+      },
+    );
+  });
+
+  app.get(
+    '/api/v1/contracts/imports/:id',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Contracts'],
+        summary: 'An import run: status and counters, updated after every batch',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: ImportRunSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const run = await findContractImport(deps.db, request.params.id);
+      if (!run) throw new AppError('not_found', 'No import run with that id.');
+      return run;
+    },
+  );
+}

@@ -1,0 +1,145 @@
+// Document reviews: a reviewer or adjuster accepts or rejects an uploaded document with a reason the
+// holder reads; the document's owner (a GAP claim, later others) reacts to the decision in the same
+// transaction. Also serves a document's file to staff and to the holder of its contract, and
+// escalates reviews that passed their due date (the recurring job).
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database, DocumentRow } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import type { Principal } from '../platform/http/principal.js';
+import type { DocumentStore } from '../platform/storage/document-store.js';
+import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { type DocumentView, documentView } from './document.view.js';
+
+/** What an owner of documents (owner_type) does when one of its documents is reviewed. */
+export interface DocumentOwner {
+  /** Names of the document types, for views (from the catalog version of the owner's contract). */
+  typeNames(db: Kysely<Database>, document: DocumentRow): Promise<Record<string, string>>;
+  afterReview(
+    trx: Transaction<Database>,
+    document: DocumentRow,
+    context: { actor: Actor; requestId: string },
+  ): Promise<void>;
+}
+
+export interface ReviewInput {
+  decision: 'accept' | 'reject';
+  reason?: string | undefined;
+}
+
+const NOT_FOUND = 'No document with that id.';
+
+export function createDocumentsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  timeZone: string;
+  store: DocumentStore;
+  owners: Record<string, DocumentOwner>;
+}) {
+  const { db, clock, owners } = deps;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
+
+  async function view(row: DocumentRow, executor: Kysely<Database> = db): Promise<DocumentView> {
+    const owner = owners[row.owner_type];
+    return documentView(row, today(), owner ? await owner.typeNames(executor, row) : {});
+  }
+
+  async function review(
+    trx: Transaction<Database>,
+    id: string,
+    input: ReviewInput,
+    actor: Actor,
+    requestId: string,
+  ): Promise<DocumentView> {
+    const reason = input.reason?.trim() || null;
+    if (input.decision === 'reject' && !reason) {
+      throw new AppError('validation_failed', 'Say why the document is rejected; the holder reads it.', {
+        param: 'reason',
+      });
+    }
+    // The row lock makes two reviewers deciding at once take turns: the second sees the decision.
+    const row = await trx
+      .selectFrom('documents')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', NOT_FOUND);
+    if (row.status !== 'pending_review') {
+      throw new AppError(
+        'invalid_status_transition',
+        `This document is ${row.status.replace('_', ' ')}; only a document pending review can be reviewed.`,
+      );
+    }
+    const status = input.decision === 'accept' ? 'accepted' : 'rejected';
+    const updated = await trx
+      .updateTable('documents')
+      .set({
+        status,
+        reviewed_at: clock.now(),
+        reviewed_by: actor.label,
+        review_reason: reason,
+        row_version: sql`row_version + 1`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: `document.${status}`,
+      entityType: 'document',
+      entityId: id,
+      reason,
+      data: { ownerType: row.owner_type, ownerId: row.owner_id, documentType: row.document_type },
+      requestId,
+    });
+    await owners[row.owner_type]?.afterReview(trx, updated, { actor, requestId });
+    return view(updated, trx);
+  }
+
+  /** The document's record, for staff or the holder of its contract (anyone else: 404). */
+  async function findFor(id: string, principal: Principal): Promise<DocumentRow> {
+    const row = await db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AppError('not_found', NOT_FOUND);
+    if (principal.kind === 'holder' && !principal.contractIds.includes(row.contract_id)) {
+      throw new AppError('not_found', NOT_FOUND);
+    }
+    return row;
+  }
+
+  async function get(id: string, principal: Principal): Promise<DocumentView> {
+    return view(await findFor(id, principal));
+  }
+
+  async function file(id: string, principal: Principal) {
+    const row = await findFor(id, principal);
+    if (!(await deps.store.exists(row.sha256))) throw new AppError('not_found', 'The file is missing.');
+    return { row, stream: deps.store.open(row.sha256) };
+  }
+
+  /**
+   * Marks every pending review past its due date as escalated and audits each once, in one statement
+   * (set-based, so a large backlog is one round trip); answers how many were escalated.
+   */
+  async function escalateOverdue(): Promise<number> {
+    const now = clock.now();
+    const result = await sql<{ id: string }>`
+      with escalated as (
+        update documents set escalated_at = ${now}, row_version = row_version + 1
+        where status = 'pending_review' and escalated_at is null and review_due_on < ${today()}::date
+        returning id, owner_type, owner_id, document_type, review_due_on
+      )
+      insert into audit_events (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data)
+      select 'system', null, 'system', 'document.review_escalated', 'document', id::text,
+        'The review passed its due date', jsonb_build_object('ownerType', owner_type, 'ownerId', owner_id,
+          'documentType', document_type, 'reviewDueOn', review_due_on)
+      from escalated
+      returning entity_id as id`.execute(db);
+    return result.rows.length;
+  }
+
+  return { review, get, file, escalateOverdue, view, today };
+}
+
+export type DocumentsService = ReturnType<typeof createDocumentsService>;

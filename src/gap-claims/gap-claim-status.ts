@@ -1,0 +1,79 @@
+// The GAP claim status machine (issue "GAP Claims Center"): awaiting_documents → under_review (first
+// upload) → ready_for_calculation (every required document accepted) → approved | denied → paid.
+// A claim under review may also be denied (an adjuster can decline before every document is in).
+import type { GapClaimStatus } from '../platform/db/schema.js';
+
+export const GAP_CLAIM_STATUSES: readonly GapClaimStatus[] = [
+  'awaiting_documents',
+  'under_review',
+  'ready_for_calculation',
+  'approved',
+  'denied',
+  'paid',
+];
+
+const ALLOWED: Readonly<Record<GapClaimStatus, readonly GapClaimStatus[]>> = {
+  awaiting_documents: ['under_review'],
+  under_review: ['ready_for_calculation', 'denied'],
+  ready_for_calculation: ['approved', 'denied'],
+  approved: ['paid'],
+  denied: [],
+  paid: [],
+};
+
+export type TransitionOutcome = { ok: true } | { ok: false; code: 'invalid_status_transition' };
+
+export function checkTransition(from: GapClaimStatus, to: GapClaimStatus): TransitionOutcome {
+  return ALLOWED[from].includes(to) ? { ok: true } : { ok: false, code: 'invalid_status_transition' };
+}
+
+/** A claim is open (one per contract) until it is denied or paid. */
+export function isOpen(status: GapClaimStatus): boolean {
+  return status !== 'denied' && status !== 'paid';
+}
+
+/** Documents may be added while the claim still gathers or reviews them. */
+export function acceptsDocuments(status: GapClaimStatus): boolean {
+  return status === 'awaiting_documents' || status === 'under_review';
+}
+
+export type DocumentState = 'missing' | 'pending_review' | 'accepted' | 'rejected';
+
+/** Each required type's state, from the claim's current (not superseded) documents. */
+export function checklistOf(
+  requiredTypes: readonly string[],
+  currentDocuments: readonly { documentType: string; status: string }[],
+): { type: string; status: DocumentState }[] {
+  return requiredTypes.map((type) => {
+    const document = currentDocuments.find(
+      (candidate) => candidate.documentType === type && candidate.status !== 'superseded',
+    );
+    const status = document?.status;
+    return {
+      type,
+      status:
+        status === 'accepted' || status === 'rejected' || status === 'pending_review' ? status : 'missing',
+    };
+  });
+}
+
+/** Where the claim goes after a document review: ready once every required document is accepted. */
+export function statusAfterReview(
+  current: GapClaimStatus,
+  checklist: readonly { status: DocumentState }[],
+): GapClaimStatus {
+  if (current === 'under_review' && checklist.every((item) => item.status === 'accepted')) {
+    return 'ready_for_calculation';
+  }
+  return current;
+}
+
+/** The status in plain words for the holder's timeline. */
+export const STATUS_WORDS: Readonly<Record<GapClaimStatus, string>> = {
+  awaiting_documents: 'Waiting for your documents',
+  under_review: 'Your documents are being reviewed',
+  ready_for_calculation: 'All documents accepted; the benefit is being calculated',
+  approved: 'Claim approved',
+  denied: 'Claim denied',
+  paid: 'Benefit paid to your lender',
+};

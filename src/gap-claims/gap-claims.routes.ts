@@ -1,0 +1,388 @@
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { AuthService } from '../auth/auth.service.js';
+import type { HolderSignInService } from '../auth/holder-sign-in.service.js';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
+import { receiveUpload } from '../platform/http/uploads.js';
+import type { DocumentStore } from '../platform/storage/document-store.js';
+import { GAP_CLAIM_STATUSES } from './gap-claim-status.js';
+import type { GapClaimsService } from './gap-claims.service.js';
+
+const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const Cents = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const LossType = StringEnum(['total_loss', 'theft', 'theft_recovered']);
+const Status = StringEnum(GAP_CLAIM_STATUSES);
+
+const ChecklistItemSchema = Type.Object({
+  type: Type.String(),
+  name: Type.String(),
+  status: StringEnum(['missing', 'pending_review', 'accepted', 'rejected']),
+  documentId: Nullable(Type.String()),
+  receivedAt: Nullable(Type.String({ format: 'date-time' })),
+  reviewDueOn: Nullable(Type.String({ format: 'date' })),
+  overdue: Type.Boolean(),
+  reason: Nullable(Type.String({ description: 'The reviewer’s reason, shown to the holder' })),
+});
+
+const BenefitLineSchema = Type.Object({ label: Type.String(), amountCents: Type.Integer() });
+
+export const GapClaimSchema = Type.Object(
+  {
+    id: Type.String(),
+    claimNumber: Type.String(),
+    contractId: Type.String(),
+    contractNumber: Type.String(),
+    holderName: Type.String(),
+    status: Status,
+    statusWords: Type.String(),
+    lossType: LossType,
+    dateOfLoss: Type.String({ format: 'date' }),
+    openedAt: Type.String({ format: 'date-time' }),
+    requiredDocuments: Type.Array(ChecklistItemSchema),
+    documents: Type.Array(Type.Ref('Document')),
+    benefit: Nullable(
+      Type.Object({
+        benefitCents: Cents,
+        lines: Type.Array(BenefitLineSchema),
+        calculatedAt: Nullable(Type.String({ format: 'date-time' })),
+      }),
+    ),
+    decisionReason: Nullable(Type.String()),
+    payment: Nullable(
+      Type.Object({
+        amountCents: Cents,
+        payee: Type.Object({ kind: Type.String(), name: Type.String() }),
+        paidAt: Type.String({ format: 'date-time' }),
+      }),
+    ),
+    lienholderName: Nullable(Type.String()),
+    timeline: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), words: Type.String() })),
+  },
+  { $id: 'GapClaim' },
+);
+
+const StartedClaimSchema = Type.Object({
+  id: Type.String(),
+  claimNumber: Type.String(),
+  contractId: Type.String(),
+  status: Status,
+  lossType: LossType,
+  dateOfLoss: Type.String({ format: 'date' }),
+  requiredDocuments: Type.Array(ChecklistItemSchema),
+  token: Type.String({ description: 'A holder session for this contract, to continue the claim' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+export function registerGapClaimRoutes(
+  app: TypedApp,
+  deps: {
+    gapClaims: GapClaimsService;
+    holderSignIn: HolderSignInService;
+    auth: AuthService;
+    store: DocumentStore;
+    uploadMaxBytes: number;
+    db: Kysely<Database>;
+    clock: Clock;
+    secureCookies: boolean;
+  },
+): void {
+  const { gapClaims, db, clock } = deps;
+  app.addSchema(GapClaimSchema);
+
+  app.post(
+    '/api/v1/gap-claims',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['GAP claims'],
+        summary: 'Start a GAP claim with last name + ZIP + VIN (or get the open one)',
+        description:
+          'The three facts are the verification: any mismatch answers 401 verification_failed, throttled like ' +
+          'holder sign-in (429 too_many_attempts). One open claim per contract: a second start answers the ' +
+          'open claim with 200. The answer carries a holder session token for the contract.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: Type.Object(
+          {
+            lastName: Type.String({ minLength: 1, maxLength: 100 }),
+            zip: Type.String({ minLength: 1, maxLength: 12 }),
+            vin: Type.String({ minLength: 1, maxLength: 40 }),
+            dateOfLoss: Type.String({ format: 'date' }),
+            lossType: StringEnum(['total_loss', 'theft']),
+            vehicleRecovered: Type.Optional(
+              Type.Boolean({ description: 'Theft: the vehicle was recovered (adds the recovery report)' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: StartedClaimSchema,
+          201: StartedClaimSchema,
+          ...problemResponses(400, 401, 409, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { lastName, zip, vin, ...claimInput } = request.body;
+      const contractIds = await deps.holderSignIn.verify({ lastName, zip, vin }, request.ip);
+      const actor = { kind: 'holder' as const, id: null, label: 'contract holder' };
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => {
+        const { created, claim } = await gapClaims.start(trx, contractIds, claimInput, actor, request.id);
+        const view = await gapClaims.view(claim, false, trx);
+        return {
+          status: created ? 201 : 200,
+          body: {
+            id: view.id,
+            claimNumber: view.claimNumber,
+            contractId: view.contractId,
+            status: view.status,
+            lossType: view.lossType,
+            dateOfLoss: view.dateOfLoss,
+            requiredDocuments: view.requiredDocuments,
+          },
+        };
+      });
+      // The session is issued after the claim is stored (and again on a replay): a token is never
+      // kept in the idempotency record, only its hash in the sessions table.
+      const session = await db.transaction().execute(async (trx) => {
+        const issued = await deps.auth.issueSession(trx, {
+          holderScope: { contractIds: [result.body.contractId], lastName: lastName.trim() },
+        });
+        await recordAudit(trx, {
+          actor: { kind: 'holder', id: issued.sessionId, label: 'contract holder' },
+          action: 'holder.signed_in',
+          entityType: 'contract',
+          entityId: result.body.contractId,
+          reason: 'GAP claim start',
+          requestId: request.id,
+        });
+        return issued;
+      });
+      setSessionCookies(reply, session, deps.secureCookies);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply
+        .status(result.status === 201 ? 201 : 200)
+        .send({ ...result.body, token: session.token, expiresAt: session.expiresAt.toISOString() });
+    },
+  );
+
+  app.get(
+    '/api/v1/gap-claims',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['GAP claims'],
+        summary: 'GAP claims, newest first (a holder sees the claims on their contracts)',
+        querystring: Type.Object({
+          status: Type.Optional(Status),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+          startingAfter: Type.Optional(Uuid),
+        }),
+        response: {
+          200: Page(
+            Type.Object({
+              id: Type.String(),
+              claimNumber: Type.String(),
+              status: Status,
+              statusWords: Type.String(),
+              lossType: LossType,
+              dateOfLoss: Type.String({ format: 'date' }),
+              openedAt: Type.String({ format: 'date-time' }),
+              benefitCents: Nullable(Cents),
+              contractNumber: Type.String(),
+              holderName: Type.String(),
+            }),
+          ),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) =>
+      gapClaims.list(
+        request.principal!,
+        { status: request.query.status },
+        { limit: request.query.limit ?? 20, startingAfter: request.query.startingAfter },
+      ),
+  );
+
+  app.get(
+    '/api/v1/gap-claims/:id',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['GAP claims'],
+        summary: 'A GAP claim with its document checklist, documents and timeline',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('GapClaim'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => gapClaims.get(request.params.id, request.principal!),
+  );
+
+  app.post(
+    '/api/v1/gap-claims/:id/documents',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['GAP claims'],
+        summary: 'Upload a required document (multipart: a `type` field, then the `file`)',
+        description:
+          'The file is streamed to the document store with its SHA-256; its type is sniffed from the bytes ' +
+          '(PDF, JPEG, PNG, HEIC, else 415 unsupported_file_type); the size cap answers 413 file_too_large. ' +
+          'A rejected document is replaced by a new upload of its type; nothing is deleted.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        response: {
+          201: Type.Ref('Document'),
+          ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const { id } = request.params;
+      // Refuse before reading the file when the claim is not there or takes no documents.
+      await gapClaims.checkUploadAllowed(id, principal);
+      const upload = await receiveUpload(request, deps.store, { maxBytes: deps.uploadMaxBytes });
+      const type = upload.fields.type?.trim();
+      if (!type) {
+        throw new AppError('validation_failed', 'Name the document type in a "type" field before the file.', {
+          param: 'type',
+        });
+      }
+      // The multipart body is not JSON: the idempotency hash covers the type and the file's SHA-256.
+      const idempotent = { ...idempotentRequestOf(request), body: { type, sha256: upload.file.sha256 } };
+      const result = await runIdempotent(db, idempotent, clock.now(), async (trx) => ({
+        status: 201,
+        body: await gapClaims.addDocument(
+          trx,
+          id,
+          principal,
+          { type, file: upload.file, originalName: upload.originalName },
+          actorOf(principal),
+          request.id,
+        ),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/gap-claims/:id/benefit',
+    {
+      config: { access: ['adjuster'] },
+      schema: {
+        tags: ['GAP claims'],
+        summary: "Compute the GAP benefit with the contract's catalog version; stored on the claim",
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            payoffCents: Cents,
+            acvCents: Cents,
+            primaryDeductibleCents: Cents,
+            pastDueCents: Type.Optional(Cents),
+            lateFeesCents: Type.Optional(Cents),
+            addOnRefundsCents: Type.Optional(Cents),
+            interestAfterLossCents: Type.Optional(Cents),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            benefitCents: Cents,
+            adjustedPayoffCents: Type.Integer(),
+            ltvCapped: Type.Boolean(),
+            lines: Type.Array(BenefitLineSchema),
+          }),
+          ...problemResponses(400, 401, 403, 404, 409, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 200,
+        body: await gapClaims.calculateBenefit(
+          trx,
+          request.params.id,
+          request.body,
+          actorOf(request.principal),
+          request.id,
+        ),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/gap-claims/:id/approval',
+    {
+      config: { access: ['adjuster'] },
+      schema: {
+        tags: ['GAP claims'],
+        summary: 'Approve the calculated benefit and pay it to the lienholder (the claim becomes paid)',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: Type.Optional(
+          Type.Object(
+            { reason: Type.Optional(Type.String({ maxLength: 2000 })) },
+            { additionalProperties: false },
+          ),
+        ),
+        response: { 200: Type.Ref('GapClaim'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 200,
+        body: await gapClaims.approve(
+          trx,
+          request.params.id,
+          request.body ?? {},
+          actorOf(request.principal),
+          request.id,
+        ),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/gap-claims/:id/denial',
+    {
+      config: { access: ['adjuster'] },
+      schema: {
+        tags: ['GAP claims'],
+        summary: 'Deny the claim with a reason the holder reads',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('GapClaim'), ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 200,
+        body: await gapClaims.deny(
+          trx,
+          request.params.id,
+          request.body,
+          actorOf(request.principal),
+          request.id,
+        ),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+}

@@ -1,0 +1,723 @@
+// GAP claims (DOMAIN.md "GAP claims"): a holder starts one with last name + ZIP + VIN, uploads the
+// documents the catalog requires for the loss type, staff review each within the business-day SLA,
+// an adjuster computes the benefit with the contract's catalog version and approves it (paid to the
+// lienholder through the ledger) or denies it. Every change is audited and emailed to the holder in
+// the transaction that makes it.
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { BusinessCalendar } from '../calendar/business-days.js';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { type GapTerms, resolveTerms } from '../catalog/effective-terms.js';
+import { type DocumentView, documentView } from '../documents/document.view.js';
+import type { DocumentOwner } from '../documents/documents.service.js';
+import { appendLedgerEntry } from '../ledger/ledger.repository.js';
+import type { Outbox } from '../notifications/outbox.js';
+import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type {
+  ContractRow,
+  Database,
+  DocumentRow,
+  GapClaimRow,
+  GapClaimStatus,
+  GapLossTypeValue,
+} from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import type { Principal } from '../platform/http/principal.js';
+import type { StoredFile } from '../platform/storage/document-store.js';
+import {
+  type CalendarDate,
+  calendarDateInZone,
+  compareDates,
+  isCalendarDate,
+} from '../shared/calendar-date.js';
+import { computeGapBenefit } from './gap-benefit.js';
+import { type GapClaimView, gapClaimView, type TimelineEvent } from './gap-claim.view.js';
+import {
+  type ClaimMessage,
+  claimOpenedMessage,
+  documentReceivedMessage,
+  documentReviewedMessage,
+  statusChangedMessage,
+} from './gap-claim-messages.js';
+import { acceptsDocuments, checklistOf, checkTransition, STATUS_WORDS } from './gap-claim-status.js';
+
+export interface StartClaimInput {
+  dateOfLoss: string;
+  lossType: 'total_loss' | 'theft';
+  /** Theft only: the vehicle was found again (the recovery report is then required too). */
+  vehicleRecovered?: boolean | undefined;
+}
+
+export interface BenefitInput {
+  payoffCents: number;
+  acvCents: number;
+  primaryDeductibleCents: number;
+  pastDueCents?: number | undefined;
+  lateFeesCents?: number | undefined;
+  addOnRefundsCents?: number | undefined;
+  interestAfterLossCents?: number | undefined;
+}
+
+const NOT_FOUND = 'No GAP claim with that id.';
+const OWNER_TYPE = 'gap_claim';
+const MAX_TIMELINE_EVENTS = 500;
+const MAX_DOCUMENTS = 500;
+
+export function createGapClaimsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  calendar: BusinessCalendar;
+  timeZone: string;
+  reviewBusinessDays: number;
+  outbox: Outbox;
+}) {
+  const { db, clock, catalog, calendar, outbox } = deps;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
+
+  async function gapTermsOf(contract: ContractRow, executor: Kysely<Database> = db): Promise<GapTerms> {
+    const version = await catalog.byVersion(contract.catalog_version, executor);
+    const terms = resolveTerms(version.catalog, contract.plan_code, contract.purchase_state);
+    if (terms?.product !== 'gap') {
+      throw new Error(
+        `Contract ${contract.id} is not a GAP plan in catalog version ${contract.catalog_version}`,
+      );
+    }
+    return terms;
+  }
+
+  async function contractOf(executor: Kysely<Database>, contractId: string): Promise<ContractRow> {
+    return executor
+      .selectFrom('contracts')
+      .selectAll()
+      .where('id', '=', contractId)
+      .executeTakeFirstOrThrow();
+  }
+
+  async function lockClaim(trx: Transaction<Database>, id: string): Promise<GapClaimRow> {
+    const row = await trx
+      .selectFrom('gap_claims')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', NOT_FOUND);
+    return row;
+  }
+
+  async function email(
+    trx: Kysely<Database>,
+    contract: ContractRow,
+    claim: GapClaimRow,
+    message: ClaimMessage,
+  ): Promise<void> {
+    // A contract without an email address has no one to write to; the claim page still shows it all.
+    if (!contract.holder_email) return;
+    await outbox.queue(trx, { to: contract.holder_email, ...message, reference: `gap_claim:${claim.id}` });
+  }
+
+  /** Moves the claim along the status machine, audited with its reason and emailed to the holder. */
+  async function transition(
+    trx: Transaction<Database>,
+    claim: GapClaimRow,
+    to: GapClaimStatus,
+    context: { actor: Actor; requestId: string; reason: string | null; contract: ContractRow },
+    extra: Partial<
+      Pick<GapClaimRow, 'decided_at' | 'decided_by' | 'decision_reason' | 'paid_at' | 'payment_entry_id'>
+    > = {},
+  ): Promise<GapClaimRow> {
+    const outcome = checkTransition(claim.status, to);
+    if (!outcome.ok) {
+      throw new AppError(
+        outcome.code,
+        `A claim that is ${claim.status.replaceAll('_', ' ')} cannot become ${to.replaceAll('_', ' ')}.`,
+      );
+    }
+    const updated = await trx
+      .updateTable('gap_claims')
+      .set({ ...extra, status: to, row_version: sql`row_version + 1` })
+      .where('id', '=', claim.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor: context.actor,
+      action: 'gap_claim.status_changed',
+      entityType: OWNER_TYPE,
+      entityId: claim.id,
+      reason: context.reason,
+      data: { from: claim.status, to },
+      requestId: context.requestId,
+    });
+    await email(
+      trx,
+      context.contract,
+      updated,
+      statusChangedMessage({
+        claimNumber: claim.claim_number,
+        status: to,
+        reason: context.reason,
+        amountCents: to === 'paid' ? updated.benefit_cents : null,
+        payeeName: context.contract.lienholder_name,
+      }),
+    );
+    return updated;
+  }
+
+  /**
+   * Starts a claim on the GAP contract among `contractIds` (already verified by last name + ZIP + VIN),
+   * or answers the contract's open claim (one open claim per contract).
+   */
+  async function start(
+    trx: Transaction<Database>,
+    contractIds: string[],
+    input: StartClaimInput,
+    actor: Actor,
+    requestId: string,
+  ): Promise<{ created: boolean; claim: GapClaimRow }> {
+    // Locking the contract rows serialises two starts for the same contract.
+    const contracts = await trx
+      .selectFrom('contracts')
+      .selectAll()
+      .where('id', 'in', contractIds)
+      .where('product', '=', 'gap')
+      .orderBy('purchase_date', 'desc')
+      .forUpdate()
+      .execute();
+    if (contracts.length === 0) {
+      throw new AppError(
+        'verification_failed',
+        'We could not find a contract with that last name, ZIP code and VIN.',
+      );
+    }
+    const contract = contracts.find((row) => row.status === 'active');
+    if (!contract) {
+      throw new AppError('contract_not_active', 'The GAP addendum on this vehicle is no longer active.');
+    }
+    const open = await trx
+      .selectFrom('gap_claims')
+      .selectAll()
+      .where('contract_id', '=', contract.id)
+      .where('status', 'not in', ['denied', 'paid'])
+      .executeTakeFirst();
+    if (open) return { created: false, claim: open };
+
+    if (!isCalendarDate(input.dateOfLoss)) {
+      throw new AppError('invalid_date', 'The date of loss is not a calendar date (YYYY-MM-DD).', {
+        param: 'dateOfLoss',
+      });
+    }
+    if (compareDates(input.dateOfLoss, today()) > 0) {
+      throw new AppError('invalid_date', 'The date of loss cannot be in the future.', {
+        param: 'dateOfLoss',
+      });
+    }
+    if (compareDates(input.dateOfLoss, contract.purchase_date) < 0) {
+      throw new AppError('invalid_date', 'The date of loss is before the GAP addendum was bought.', {
+        param: 'dateOfLoss',
+      });
+    }
+    const lossType: GapLossTypeValue =
+      input.lossType === 'theft' && input.vehicleRecovered ? 'theft_recovered' : input.lossType;
+    const terms = await gapTermsOf(contract, trx);
+    const required = terms.requiredDocuments[lossType];
+    const number = await sql<{ n: number }>`select nextval('gap_claim_number_seq') as n`.execute(trx);
+    const claimNumber = `GAP-CL-${today().slice(0, 4)}-${String(number.rows[0]!.n).padStart(6, '0')}`;
+    const claim = await trx
+      .insertInto('gap_claims')
+      .values({
+        claim_number: claimNumber,
+        contract_id: contract.id,
+        status: 'awaiting_documents',
+        loss_type: lossType,
+        date_of_loss: input.dateOfLoss,
+        required_documents: JSON.stringify(required),
+        opened_at: clock.now(),
+        opened_by: actor.label,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: 'gap_claim.opened',
+      entityType: OWNER_TYPE,
+      entityId: claim.id,
+      reason: `${lossType.replace('_', ' ')} on ${input.dateOfLoss}`,
+      data: { claimNumber, contractId: contract.id, lossType, requiredDocuments: required },
+      requestId,
+    });
+    await email(
+      trx,
+      contract,
+      claim,
+      claimOpenedMessage({
+        claimNumber,
+        requiredNames: required.map((type) => terms.documentTypeNames[type] ?? type),
+      }),
+    );
+    return { created: true, claim };
+  }
+
+  async function findFor(id: string, principal: Principal, executor: Kysely<Database> = db) {
+    const claim = await executor.selectFrom('gap_claims').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!claim) throw new AppError('not_found', NOT_FOUND);
+    if (principal.kind === 'holder' && !principal.contractIds.includes(claim.contract_id)) {
+      throw new AppError('not_found', NOT_FOUND);
+    }
+    return claim;
+  }
+
+  async function documentsOf(executor: Kysely<Database>, claimId: string): Promise<DocumentRow[]> {
+    return executor
+      .selectFrom('documents')
+      .selectAll()
+      .where('owner_type', '=', OWNER_TYPE)
+      .where('owner_id', '=', claimId)
+      .orderBy('received_at', 'desc')
+      .orderBy('id')
+      .limit(MAX_DOCUMENTS)
+      .execute();
+  }
+
+  async function timelineOf(executor: Kysely<Database>, claimId: string) {
+    return executor
+      .selectFrom('audit_events')
+      .select(['occurred_at', 'action', 'reason', 'data', 'entity_id', 'entity_type'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('entity_type', '=', OWNER_TYPE), eb('entity_id', '=', claimId)]),
+          eb.and([eb('entity_type', '=', 'document'), sql<boolean>`data->>'ownerId' = ${claimId}`]),
+        ]),
+      )
+      .orderBy('id', 'asc')
+      .limit(MAX_TIMELINE_EVENTS)
+      .execute();
+  }
+
+  /** The claim with its checklist, documents and timeline, as staff or its holder sees it. */
+  async function view(
+    claim: GapClaimRow,
+    forStaff: boolean,
+    executor: Kysely<Database> = db,
+  ): Promise<GapClaimView> {
+    const contract = await contractOf(executor, claim.contract_id);
+    const terms = await gapTermsOf(contract, executor);
+    const rows = await documentsOf(executor, claim.id);
+    const onDate = today();
+    const documents: DocumentView[] = rows.map((row) => documentView(row, onDate, terms.documentTypeNames));
+    const events = await timelineOf(executor, claim.id);
+    const payment = claim.payment_entry_id
+      ? await executor
+          .selectFrom('ledger_entries')
+          .selectAll()
+          .where('id', '=', claim.payment_entry_id)
+          .executeTakeFirst()
+      : undefined;
+    return gapClaimView({
+      claim,
+      contract,
+      documents,
+      typeNames: terms.documentTypeNames,
+      checklist: checklistOf(
+        claim.required_documents,
+        documents.map((document) => ({ documentType: document.type, status: document.status })),
+      ),
+      events,
+      payment: payment ?? null,
+      forStaff,
+    });
+  }
+
+  async function get(id: string, principal: Principal): Promise<GapClaimView> {
+    return view(await findFor(id, principal), principal.kind === 'user');
+  }
+
+  async function list(
+    principal: Principal,
+    filter: { status?: GapClaimStatus | undefined },
+    page: { limit: number; startingAfter?: string | undefined },
+  ) {
+    let query = db
+      .selectFrom('gap_claims')
+      .innerJoin('contracts', 'contracts.id', 'gap_claims.contract_id')
+      .select([
+        'gap_claims.id',
+        'gap_claims.claim_number',
+        'gap_claims.status',
+        'gap_claims.loss_type',
+        'gap_claims.date_of_loss',
+        'gap_claims.opened_at',
+        'gap_claims.benefit_cents',
+        'contracts.contract_number',
+        'contracts.holder_first_name',
+        'contracts.holder_last_name',
+      ])
+      .orderBy('gap_claims.opened_at', 'desc')
+      .orderBy('gap_claims.id', 'desc')
+      .limit(page.limit + 1);
+    if (principal.kind === 'holder') {
+      if (principal.contractIds.length === 0) return { data: [], hasMore: false };
+      query = query.where('gap_claims.contract_id', 'in', principal.contractIds);
+    }
+    if (filter.status) query = query.where('gap_claims.status', '=', filter.status);
+    if (page.startingAfter) {
+      const after = await db
+        .selectFrom('gap_claims')
+        .select(['opened_at', 'id'])
+        .where('id', '=', page.startingAfter)
+        .executeTakeFirst();
+      if (!after)
+        throw new AppError('validation_failed', 'startingAfter names no claim.', { param: 'startingAfter' });
+      query = query.where(
+        sql<boolean>`(gap_claims.opened_at, gap_claims.id) < (${after.opened_at}, ${after.id}::uuid)`,
+      );
+    }
+    const rows = await query.execute();
+    return {
+      data: rows.slice(0, page.limit).map((row) => ({
+        id: row.id,
+        claimNumber: row.claim_number,
+        status: row.status,
+        statusWords: STATUS_WORDS[row.status],
+        lossType: row.loss_type,
+        dateOfLoss: row.date_of_loss,
+        openedAt: row.opened_at.toISOString(),
+        benefitCents: row.benefit_cents,
+        contractNumber: row.contract_number,
+        holderName: `${row.holder_first_name} ${row.holder_last_name}`,
+      })),
+      hasMore: rows.length > page.limit,
+    };
+  }
+
+  /** Checks before the file is read: the claim exists, the caller may see it, and it takes documents. */
+  async function checkUploadAllowed(id: string, principal: Principal): Promise<void> {
+    const claim = await findFor(id, principal);
+    if (!acceptsDocuments(claim.status)) {
+      throw new AppError(
+        'invalid_status_transition',
+        `This claim is ${claim.status.replaceAll('_', ' ')}; it takes no more documents.`,
+      );
+    }
+  }
+
+  async function addDocument(
+    trx: Transaction<Database>,
+    id: string,
+    principal: Principal,
+    upload: { type: string; file: StoredFile; originalName: string | null },
+    actor: Actor,
+    requestId: string,
+  ): Promise<DocumentView> {
+    await findFor(id, principal, trx);
+    const claim = await lockClaim(trx, id);
+    if (!acceptsDocuments(claim.status)) {
+      throw new AppError(
+        'invalid_status_transition',
+        `This claim is ${claim.status.replaceAll('_', ' ')}; it takes no more documents.`,
+      );
+    }
+    if (!claim.required_documents.includes(upload.type)) {
+      throw new AppError(
+        'validation_failed',
+        `This claim needs these document types: ${claim.required_documents.join(', ')}.`,
+        { param: 'type' },
+      );
+    }
+    const contract = await contractOf(trx, claim.contract_id);
+    const terms = await gapTermsOf(contract, trx);
+    const typeName = terms.documentTypeNames[upload.type] ?? upload.type;
+    const current = await trx
+      .selectFrom('documents')
+      .selectAll()
+      .where('owner_type', '=', OWNER_TYPE)
+      .where('owner_id', '=', id)
+      .where('document_type', '=', upload.type)
+      .where('status', '!=', 'superseded')
+      .forUpdate()
+      .executeTakeFirst();
+    if (current && current.status !== 'rejected') {
+      throw new AppError(
+        'conflict',
+        `The ${typeName} is already ${current.status === 'accepted' ? 'accepted' : 'waiting for review'}; only a rejected document can be replaced.`,
+        { param: 'type' },
+      );
+    }
+    const receivedAt = clock.now();
+    const reviewDueOn = calendar.reviewDueOn(receivedAt, deps.reviewBusinessDays);
+    if (current) {
+      // Nothing is deleted: the rejected document stays on file, marked as replaced.
+      await trx
+        .updateTable('documents')
+        .set({ status: 'superseded', row_version: sql`row_version + 1` })
+        .where('id', '=', current.id)
+        .execute();
+    }
+    const document = await trx
+      .insertInto('documents')
+      .values({
+        contract_id: claim.contract_id,
+        owner_type: OWNER_TYPE,
+        owner_id: id,
+        document_type: upload.type,
+        status: 'pending_review',
+        sha256: upload.file.sha256,
+        size_bytes: upload.file.sizeBytes,
+        content_type: upload.file.contentType,
+        original_name: upload.originalName,
+        received_at: receivedAt,
+        review_due_on: reviewDueOn,
+        supersedes_id: current?.id ?? null,
+        uploaded_by: actor.label,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: 'document.received',
+      entityType: 'document',
+      entityId: document.id,
+      reason: current ? 'replaces a rejected document' : null,
+      data: {
+        ownerType: OWNER_TYPE,
+        ownerId: id,
+        documentType: upload.type,
+        sha256: upload.file.sha256,
+        reviewDueOn,
+        supersedesId: current?.id ?? null,
+      },
+      requestId,
+    });
+    await email(
+      trx,
+      contract,
+      claim,
+      documentReceivedMessage({ claimNumber: claim.claim_number, typeName, reviewDueOn }),
+    );
+    if (claim.status === 'awaiting_documents') {
+      await transition(trx, claim, 'under_review', {
+        actor,
+        requestId,
+        reason: 'The first document was received.',
+        contract,
+      });
+    }
+    return documentView(document, today(), terms.documentTypeNames);
+  }
+
+  /** The document owner hook: tells the holder about a review and moves the claim when all are accepted. */
+  const documentOwner: DocumentOwner = {
+    async typeNames(executor, document) {
+      const contract = await contractOf(executor, document.contract_id);
+      return (await gapTermsOf(contract, executor)).documentTypeNames;
+    },
+    async afterReview(trx, document, context) {
+      const claim = await lockClaim(trx, document.owner_id);
+      const contract = await contractOf(trx, claim.contract_id);
+      const terms = await gapTermsOf(contract, trx);
+      await email(
+        trx,
+        contract,
+        claim,
+        documentReviewedMessage({
+          claimNumber: claim.claim_number,
+          typeName: terms.documentTypeNames[document.document_type] ?? document.document_type,
+          accepted: document.status === 'accepted',
+          reason: document.review_reason,
+        }),
+      );
+      if (claim.status !== 'under_review' || document.status !== 'accepted') return;
+      const documents = await documentsOf(trx, claim.id);
+      const checklist = checklistOf(
+        claim.required_documents,
+        documents.map((row) => ({ documentType: row.document_type, status: row.status })),
+      );
+      if (checklist.every((item) => item.status === 'accepted')) {
+        await transition(trx, claim, 'ready_for_calculation', {
+          ...context,
+          reason: 'Every required document was accepted.',
+          contract,
+        });
+      }
+    },
+  };
+
+  async function calculateBenefit(
+    trx: Transaction<Database>,
+    id: string,
+    input: BenefitInput,
+    actor: Actor,
+    requestId: string,
+  ) {
+    const claim = await lockClaim(trx, id);
+    if (claim.status !== 'ready_for_calculation') {
+      throw new AppError(
+        'invalid_status_transition',
+        `The benefit is calculated once every document is accepted; this claim is ${claim.status.replaceAll('_', ' ')}.`,
+      );
+    }
+    const contract = await contractOf(trx, claim.contract_id);
+    const terms = await gapTermsOf(contract, trx);
+    if (!contract.amount_financed_cents || contract.msrp_cents === null) {
+      throw new Error(`GAP contract ${contract.id} has no amount financed or MSRP`);
+    }
+    const benefitInput = {
+      payoffCents: input.payoffCents,
+      acvCents: input.acvCents,
+      primaryDeductibleCents: input.primaryDeductibleCents,
+      pastDueCents: input.pastDueCents ?? 0,
+      lateFeesCents: input.lateFeesCents ?? 0,
+      addOnRefundsCents: input.addOnRefundsCents ?? 0,
+      interestAfterLossCents: input.interestAfterLossCents ?? 0,
+      amountFinancedCents: contract.amount_financed_cents,
+      msrpCents: contract.msrp_cents,
+      rule: {
+        deductibleCoverMaxCents: terms.gap.deductibleCoverMaxCents,
+        ltvCapBasisPoints: terms.gap.ltvCapBasisPoints,
+        maxBenefitCents: terms.gap.maxBenefitCents,
+      },
+    };
+    const result = computeGapBenefit(benefitInput);
+    const calculation = {
+      input: benefitInput,
+      catalogVersion: contract.catalog_version,
+      benefitCents: result.benefitCents,
+      adjustedPayoffCents: result.adjustedPayoffCents,
+      ltvCapped: result.ltvCapped,
+      lines: result.lines,
+    };
+    await trx
+      .updateTable('gap_claims')
+      .set({
+        calculation: JSON.stringify(calculation),
+        benefit_cents: result.benefitCents,
+        calculated_at: clock.now(),
+        calculated_by: actor.label,
+        row_version: sql`row_version + 1`,
+      })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(trx, {
+      actor,
+      action: 'gap_claim.benefit_calculated',
+      entityType: OWNER_TYPE,
+      entityId: id,
+      data: { benefitCents: result.benefitCents, catalogVersion: contract.catalog_version },
+      requestId,
+    });
+    return {
+      benefitCents: result.benefitCents,
+      adjustedPayoffCents: result.adjustedPayoffCents,
+      ltvCapped: result.ltvCapped,
+      lines: result.lines.map((line) => ({ label: line.label, amountCents: line.amountCents })),
+    };
+  }
+
+  /** Approves the calculated benefit and pays it to the lienholder: a ledger entry; the claim is paid. */
+  async function approve(
+    trx: Transaction<Database>,
+    id: string,
+    input: { reason?: string | undefined },
+    actor: Actor,
+    requestId: string,
+  ): Promise<GapClaimView> {
+    const claim = await lockClaim(trx, id);
+    const contract = await contractOf(trx, claim.contract_id);
+    const outcome = checkTransition(claim.status, 'approved');
+    if (!outcome.ok) {
+      throw new AppError(
+        outcome.code,
+        `A claim that is ${claim.status.replaceAll('_', ' ')} cannot be approved.`,
+      );
+    }
+    if (claim.benefit_cents === null) {
+      throw new AppError('invalid_status_transition', 'Calculate the benefit before approving the claim.');
+    }
+    if (claim.benefit_cents === 0) {
+      throw new AppError(
+        'invalid_status_transition',
+        'The benefit is $0.00: there is nothing to pay; deny the claim instead.',
+      );
+    }
+    if (!contract.lienholder_name) {
+      throw new AppError(
+        'lienholder_missing',
+        'The contract names no lienholder; GAP benefits are paid to the lender.',
+      );
+    }
+    const reason = input.reason?.trim() || 'The benefit was calculated and approved.';
+    const now = clock.now();
+    const approved = await transition(
+      trx,
+      claim,
+      'approved',
+      { actor, requestId, reason, contract },
+      {
+        decided_at: now,
+        decided_by: actor.label,
+        decision_reason: reason,
+      },
+    );
+    const entry = await appendLedgerEntry(trx, {
+      contractId: contract.id,
+      kind: 'gap_benefit',
+      direction: 'payout',
+      amountCents: claim.benefit_cents,
+      payee: { kind: 'lienholder', name: contract.lienholder_name },
+      reference: claim.claim_number,
+      source: { type: OWNER_TYPE, id },
+      memo: `GAP benefit for claim ${claim.claim_number}`,
+      actor,
+      requestId,
+    });
+    const paid = await transition(
+      trx,
+      approved,
+      'paid',
+      { actor, requestId, reason: `Paid to ${contract.lienholder_name}.`, contract },
+      { paid_at: now, payment_entry_id: entry.id },
+    );
+    return view(paid, true, trx);
+  }
+
+  async function deny(
+    trx: Transaction<Database>,
+    id: string,
+    input: { reason: string },
+    actor: Actor,
+    requestId: string,
+  ): Promise<GapClaimView> {
+    const reason = input.reason.trim();
+    if (!reason) throw new AppError('validation_failed', 'Say why the claim is denied.', { param: 'reason' });
+    const claim = await lockClaim(trx, id);
+    const contract = await contractOf(trx, claim.contract_id);
+    const denied = await transition(
+      trx,
+      claim,
+      'denied',
+      { actor, requestId, reason, contract },
+      {
+        decided_at: clock.now(),
+        decided_by: actor.label,
+        decision_reason: reason,
+      },
+    );
+    return view(denied, true, trx);
+  }
+
+  return {
+    start,
+    get,
+    list,
+    view,
+    checkUploadAllowed,
+    addDocument,
+    calculateBenefit,
+    approve,
+    deny,
+    documentOwner,
+    today,
+  };
+}
+
+export type GapClaimsService = ReturnType<typeof createGapClaimsService>;
+export type { TimelineEvent };

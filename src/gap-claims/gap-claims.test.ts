@@ -1,0 +1,496 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
+import { FakeClock } from '../platform/clock.js';
+
+// Business "today" is Wednesday 2026-11-25, 10:00 in America/New_York: a document received now is
+// due Monday 2026-11-30, because Thursday is Thanksgiving (DOMAIN.md "Business days").
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+// The demo holder with a Feature Guard and a GAP addendum on one vehicle (Texas, financed).
+const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
+const vscOnlyHolder = DEMO_HOLDERS[0]!;
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+);
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer } | null) {
+  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+describeEachEngine('GAP claims', (engine) => {
+  let server: TestServer;
+  let reviewer: Awaited<ReturnType<typeof staffClient>>;
+  let adjuster: Awaited<ReturnType<typeof staffClient>>;
+  const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-gap-documents-'));
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      engine,
+      clock,
+      // Sessions outlive the clock moves below (a week ahead, to make reviews overdue).
+      env: {
+        COVERWISE_DOCUMENTS_DIR: documentsDir,
+        COVERWISE_UPLOAD_MAX_MB: '1',
+        COVERWISE_SESSION_TTL_HOURS: '720',
+      },
+    });
+    reviewer = await staffClient(server, 'reviewer@coverwise.test');
+    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+  });
+  afterAll(() => server.close());
+
+  const inject = (options: InjectOptions): Promise<LightMyRequestResponse> =>
+    server.built.app.inject(options);
+
+  const startBody = (overrides: Record<string, unknown> = {}) => ({
+    lastName: gapHolder.lastName,
+    zip: gapHolder.zip,
+    vin: gapHolder.vin,
+    dateOfLoss: '2026-11-20',
+    lossType: 'total_loss',
+    ...overrides,
+  });
+  const start = (body: Record<string, unknown>) =>
+    inject({ method: 'POST', url: '/api/v1/gap-claims', payload: body });
+  const asHolder = (token: string) => (options: InjectOptions) =>
+    inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
+  const upload = (
+    send: ReturnType<typeof asHolder>,
+    claimId: string,
+    type: string,
+    bytes: Buffer,
+    name = 'scan.pdf',
+  ) => {
+    const body = multipart({ type }, { name, bytes });
+    return send({ method: 'POST', url: `/api/v1/gap-claims/${claimId}/documents`, ...body });
+  };
+  const tmpFiles = () => fs.readdirSync(path.join(documentsDir, 'tmp'));
+
+  let claimId: string;
+  let holder: ReturnType<typeof asHolder>;
+  let required: string[];
+
+  describe('starting a claim', () => {
+    it('starts a claim on the GAP addendum with last name, ZIP and VIN and lists its documents', async () => {
+      const response = await start(startBody());
+      expect(response.statusCode).toBe(201);
+      const claim = response.json();
+      expect(claim).toMatchObject({ status: 'awaiting_documents', lossType: 'total_loss' });
+      expect(claim.claimNumber).toMatch(/^GAP-CL-2026-\d{6}$/);
+      expect(claim.token).toMatch(/^cws_/);
+      required = claim.requiredDocuments.map((d: { type: string }) => d.type);
+      expect(required).toEqual([
+        'gap_addendum',
+        'retail_installment_contract',
+        'payment_history_payoff',
+        'insurer_valuation_report',
+        'insurer_settlement',
+        'insurance_declarations',
+        'addon_refund_proof',
+      ]);
+      expect(claim.requiredDocuments[0]).toMatchObject({ name: 'GAP addendum', status: 'missing' });
+      claimId = claim.id;
+      holder = asHolder(claim.token);
+    });
+
+    it('answers the open claim (200) when the holder starts again', async () => {
+      const response = await start(startBody({ lossType: 'theft' }));
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ id: claimId, lossType: 'total_loss' });
+    });
+
+    it.each([
+      ['a wrong ZIP code', { zip: '99999' }],
+      ['a wrong last name', { lastName: 'Nobody' }],
+      [
+        'a vehicle with no GAP addendum',
+        { lastName: vscOnlyHolder.lastName, zip: vscOnlyHolder.zip, vin: vscOnlyHolder.vin },
+      ],
+    ])('refuses %s with the same 401 verification_failed', async (_case, overrides) => {
+      const response = await start(startBody(overrides));
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ code: 'verification_failed' });
+    });
+  });
+
+  describe('uploading documents', () => {
+    it('stores a PDF with its SHA-256 and the review due date two business days after receipt', async () => {
+      const response = await upload(holder, claimId, 'gap_addendum', PDF);
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({
+        type: 'gap_addendum',
+        status: 'pending_review',
+        contentType: 'application/pdf',
+        receivedAt: '2026-11-25T15:00:00.000Z',
+        reviewDueOn: '2026-11-30',
+        overdue: false,
+      });
+      expect(response.json().sha256).toMatch(/^[0-9a-f]{64}$/);
+      const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      expect(claim.status).toBe('under_review');
+      expect(claim.requiredDocuments[0]).toMatchObject({
+        status: 'pending_review',
+        reviewDueOn: '2026-11-30',
+      });
+      expect(claim.timeline.map((e: { words: string }) => e.words)).toEqual([
+        'Claim started',
+        'GAP addendum received; review due by November 30, 2026',
+        'Your documents are being reviewed: The first document was received.',
+      ]);
+    });
+
+    it('refuses a file that is not PDF, JPEG, PNG or HEIC with 415 and keeps nothing', async () => {
+      const response = await upload(
+        holder,
+        claimId,
+        'retail_installment_contract',
+        Buffer.from('just text\n'.repeat(50)),
+        'a.txt',
+      );
+      expect(response.statusCode).toBe(415);
+      expect(response.json()).toMatchObject({ code: 'unsupported_file_type', param: 'file' });
+      expect(tmpFiles()).toEqual([]);
+    });
+
+    it('refuses a file above the size cap with 413 and keeps nothing', async () => {
+      const big = Buffer.concat([PDF, Buffer.alloc(1024 * 1024 + 10, 0x20)]);
+      const response = await upload(holder, claimId, 'retail_installment_contract', big);
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toMatchObject({ code: 'file_too_large' });
+      expect(tmpFiles()).toEqual([]);
+    });
+
+    it('leaves nothing behind when the upload is interrupted halfway', async () => {
+      const token = (await start(startBody())).json().token as string;
+      const body = multipart(
+        { type: 'retail_installment_contract' },
+        { name: 'x.pdf', bytes: Buffer.concat([PDF, Buffer.alloc(200_000, 0x20)]) },
+      );
+      const url = new URL(`/api/v1/gap-claims/${claimId}/documents`, server.baseUrl);
+      await new Promise<void>((resolve) => {
+        const request = http.request(url, {
+          method: 'POST',
+          headers: {
+            ...body.headers,
+            authorization: `Bearer ${token}`,
+            'content-length': String(body.payload.length),
+          },
+        });
+        request.on('error', () => resolve());
+        request.write(body.payload.subarray(0, 100_000));
+        setTimeout(() => {
+          request.destroy();
+          resolve();
+        }, 200);
+      });
+      // The server notices the closed connection and removes its partial file.
+      for (let attempt = 0; attempt < 50 && tmpFiles().length > 0; attempt++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(tmpFiles()).toEqual([]);
+      const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      expect(claim.documents).toHaveLength(1);
+    });
+
+    it('refuses a document type the claim does not need', async () => {
+      const response = await upload(holder, claimId, 'police_report', PDF);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'validation_failed', param: 'type' });
+    });
+
+    it('answers 404 to a holder of another contract', async () => {
+      const other = await inject({
+        method: 'POST',
+        url: '/api/v1/auth/holder-login',
+        payload: { lastName: vscOnlyHolder.lastName, zip: vscOnlyHolder.zip, vin: vscOnlyHolder.vin },
+      });
+      const stranger = asHolder(other.json().token);
+      expect((await stranger({ url: `/api/v1/gap-claims/${claimId}` })).statusCode).toBe(404);
+      expect((await upload(stranger, claimId, 'gap_addendum', PDF)).statusCode).toBe(404);
+    });
+  });
+
+  describe('reviews, the work queue and the benefit', () => {
+    it('lists pending reviews in the work queue by due date, flagging overdue ones', async () => {
+      const queue = (await reviewer({ url: '/api/v1/work-queue' })).json();
+      expect(queue.data).toHaveLength(1);
+      expect(queue.data[0]).toMatchObject({
+        kind: 'gap_document_review',
+        dueOn: '2026-11-30',
+        overdue: false,
+        title: expect.stringContaining('GAP addendum'),
+      });
+      clock.set('2026-12-01T15:00:00Z');
+      try {
+        const later = (await reviewer({ url: '/api/v1/work-queue' })).json();
+        expect(later.data[0]).toMatchObject({ overdue: true, escalated: false });
+      } finally {
+        clock.set('2026-11-25T15:00:00Z');
+      }
+    });
+
+    it('refuses a rejection without a reason, then rejects with one the holder reads', async () => {
+      const documentId = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json().documents[0].id;
+      const noReason = await reviewer({
+        method: 'POST',
+        url: `/api/v1/documents/${documentId}/review`,
+        payload: { decision: 'reject' },
+      });
+      expect(noReason.statusCode).toBe(400);
+      expect(noReason.json()).toMatchObject({ code: 'validation_failed', param: 'reason' });
+      const rejected = await reviewer({
+        method: 'POST',
+        url: `/api/v1/documents/${documentId}/review`,
+        payload: { decision: 'reject', reason: 'The addendum is not signed.' },
+      });
+      expect(rejected.statusCode).toBe(200);
+      expect(rejected.json()).toMatchObject({
+        status: 'rejected',
+        reviewReason: 'The addendum is not signed.',
+      });
+      const again = await reviewer({
+        method: 'POST',
+        url: `/api/v1/documents/${documentId}/review`,
+        payload: { decision: 'accept' },
+      });
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'invalid_status_transition' });
+      const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      expect(claim.requiredDocuments[0]).toMatchObject({
+        status: 'rejected',
+        reason: 'The addendum is not signed.',
+      });
+    });
+
+    it('replaces a rejected document with a re-upload, keeping the old one as superseded', async () => {
+      const response = await upload(holder, claimId, 'gap_addendum', PNG, 'signed.png');
+      expect(response.statusCode).toBe(201);
+      const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      const statuses = claim.documents.map((d: { status: string; supersedesId: string | null }) => d.status);
+      expect(statuses.sort()).toEqual(['pending_review', 'superseded']);
+      expect(
+        claim.documents.find((d: { status: string }) => d.status === 'pending_review').supersedesId,
+      ).toBe(claim.documents.find((d: { status: string }) => d.status === 'superseded').id);
+      const duplicate = await upload(holder, claimId, 'gap_addendum', PDF);
+      expect(duplicate.statusCode).toBe(409);
+    });
+
+    it('serves the file to staff with its type, sandboxed, inline only for the viewer', async () => {
+      const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      const png = claim.documents.find((d: { status: string }) => d.status === 'pending_review');
+      const inline = await reviewer({ url: `/api/v1/documents/${png.id}/file?inline=true` });
+      expect(inline.statusCode).toBe(200);
+      expect(inline.headers['content-type']).toBe('image/png');
+      expect(inline.headers['content-disposition']).toMatch(/^inline; filename="gap_addendum-/);
+      expect(inline.headers['content-security-policy']).toBe('sandbox');
+      expect(inline.headers['x-content-type-options']).toBe('nosniff');
+      expect(inline.rawPayload.equals(PNG)).toBe(true);
+      const download = await holder({ url: `/api/v1/documents/${png.id}/file` });
+      expect(download.headers['content-disposition']).toMatch(/^attachment;/);
+    });
+
+    it('refuses the benefit before every document is accepted', async () => {
+      const response = await adjuster({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${claimId}/benefit`,
+        payload: { payoffCents: 2_500_000, acvCents: 2_100_000, primaryDeductibleCents: 100_000 },
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json()).toMatchObject({ code: 'invalid_status_transition' });
+    });
+
+    it('becomes ready for calculation once every required document is accepted', async () => {
+      for (const type of required.slice(1)) {
+        expect((await upload(holder, claimId, type, PDF)).statusCode).toBe(201);
+      }
+      const claim = (await reviewer({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      for (const document of claim.documents.filter(
+        (d: { status: string }) => d.status === 'pending_review',
+      )) {
+        const response = await reviewer({
+          method: 'POST',
+          url: `/api/v1/documents/${document.id}/review`,
+          payload: { decision: 'accept' },
+        });
+        expect(response.statusCode).toBe(200);
+      }
+      const ready = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      expect(ready.status).toBe('ready_for_calculation');
+      expect(ready.timeline.at(-1).words).toBe(
+        'All documents accepted; the benefit is being calculated: Every required document was accepted.',
+      );
+      expect((await reviewer({ url: '/api/v1/work-queue' })).json().data).toEqual([]);
+    });
+
+    it('computes the worked example: owed $25,000, ACV $21,000, deductible $1,000 → $5,000', async () => {
+      const response = await adjuster({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${claimId}/benefit`,
+        payload: { payoffCents: 2_500_000, acvCents: 2_100_000, primaryDeductibleCents: 100_000 },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        benefitCents: 500_000,
+        lines: [
+          { label: 'Loan payoff on the date of loss', amountCents: 2_500_000 },
+          { label: 'Insurance settlement: actual cash value of the vehicle', amountCents: -2_100_000 },
+          { label: 'Your insurance deductible', amountCents: 100_000 },
+        ],
+      });
+      const reviewerTry = await reviewer({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${claimId}/benefit`,
+        payload: { payoffCents: 1, acvCents: 1, primaryDeductibleCents: 1 },
+      });
+      expect(reviewerTry.statusCode).toBe(403);
+    });
+
+    it('pays the lienholder on approval: one ledger entry, the claim is paid, a second approval is refused', async () => {
+      const approve = () =>
+        adjuster({ method: 'POST', url: `/api/v1/gap-claims/${claimId}/approval`, payload: {} });
+      const response = await approve();
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        status: 'paid',
+        payment: { amountCents: 500_000, payee: { kind: 'lienholder', name: expect.any(String) } },
+      });
+      expect((await approve()).json()).toMatchObject({ code: 'invalid_status_transition' });
+      const deny = await adjuster({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${claimId}/denial`,
+        payload: { reason: 'too late' },
+      });
+      expect(deny.statusCode).toBe(409);
+      const entries = await server.built.database.db
+        .selectFrom('ledger_entries')
+        .selectAll()
+        .where('source_id', '=', claimId)
+        .execute();
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        kind: 'gap_benefit',
+        source_type: 'gap_claim',
+        amount_cents: 500_000,
+      });
+      const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      expect(claim.timeline.slice(-2).map((e: { words: string }) => e.words)).toEqual([
+        'Claim approved: The benefit was calculated and approved.',
+        expect.stringMatching(/^Benefit paid to your lender: Paid to /),
+      ]);
+    });
+
+    it('lets the holder start a new claim once the last one is paid, with theft documents', async () => {
+      const future = await start(startBody({ dateOfLoss: '2026-11-26' }));
+      expect(future.statusCode).toBe(422);
+      expect(future.json()).toMatchObject({ code: 'invalid_date', param: 'dateOfLoss' });
+      const response = await start(startBody({ lossType: 'theft', vehicleRecovered: true }));
+      expect(response.statusCode).toBe(201);
+      const types = response.json().requiredDocuments.map((d: { type: string }) => d.type);
+      expect(types).toContain('police_report');
+      expect(types).toContain('recovery_report');
+    });
+  });
+
+  describe('escalation', () => {
+    it('escalates each overdue review once and audits it', async () => {
+      const open = (await start(startBody())).json();
+      const send = asHolder(open.token);
+      expect((await upload(send, open.id, 'police_report', PDF)).statusCode).toBe(201);
+      const { createDocumentsService } = await import('../documents/documents.service.js');
+      const documents = createDocumentsService({
+        db: server.built.database.db,
+        clock,
+        timeZone: 'America/New_York',
+        store: {
+          put: async () => {
+            throw new Error('unused');
+          },
+          open: () => {
+            throw new Error('unused');
+          },
+          exists: async () => false,
+        },
+        owners: {},
+      });
+      expect(await documents.escalateOverdue()).toBe(0);
+      clock.set('2026-12-01T15:00:00Z');
+      try {
+        expect(await documents.escalateOverdue()).toBe(1);
+        expect(await documents.escalateOverdue()).toBe(0);
+        const queue = (await reviewer({ url: '/api/v1/work-queue' })).json();
+        expect(queue.data[0]).toMatchObject({ overdue: true, escalated: true });
+      } finally {
+        clock.set('2026-11-25T15:00:00Z');
+      }
+    });
+  });
+  describe('concurrency', () => {
+    it('pays once when five approvals of the same claim arrive at the same time', async () => {
+      const open = (await start(startBody())).json();
+      const send = asHolder(open.token);
+      for (const item of open.requiredDocuments) {
+        if (item.status === 'missing')
+          expect((await upload(send, open.id, item.type, PDF)).statusCode).toBe(201);
+      }
+      const claim = (await reviewer({ url: `/api/v1/gap-claims/${open.id}` })).json();
+      for (const document of claim.documents.filter(
+        (d: { status: string }) => d.status === 'pending_review',
+      )) {
+        await reviewer({
+          method: 'POST',
+          url: `/api/v1/documents/${document.id}/review`,
+          payload: { decision: 'accept' },
+        });
+      }
+      const benefit = await adjuster({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${open.id}/benefit`,
+        payload: { payoffCents: 2_000_000, acvCents: 1_900_000, primaryDeductibleCents: 50_000 },
+      });
+      expect(benefit.json().benefitCents).toBe(150_000);
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          adjuster({ method: 'POST', url: `/api/v1/gap-claims/${open.id}/approval`, payload: {} }),
+        ),
+      );
+      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
+      const entries = await server.built.database.db
+        .selectFrom('ledger_entries')
+        .select(['amount_cents'])
+        .where('source_type', '=', 'gap_claim')
+        .where('source_id', '=', open.id)
+        .execute();
+      expect(entries).toEqual([{ amount_cents: 150_000 }]);
+    });
+  });
+});

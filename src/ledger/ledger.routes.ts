@@ -1,0 +1,74 @@
+// GET /api/v1/contracts/{id}/ledger: every money movement on a contract (refunds, fees, claim
+// payments and their reversals), oldest first, with the net paid out and received. Staff only.
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { listLedgerEntries } from './ledger.repository.js';
+
+const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
+
+export const LedgerEntrySchema = Type.Object(
+  {
+    id: Type.String(),
+    occurredAt: Type.String({ format: 'date-time' }),
+    contractId: Type.String(),
+    kind: Type.String({ description: 'cancellation_refund, transfer_fee, a claim payment, …' }),
+    direction: StringEnum(['payout', 'receipt'] as const),
+    amountCents: Type.Integer({ minimum: 0 }),
+    payee: Type.Object({ kind: Type.String(), name: Type.String() }),
+    method: Type.Union([Type.String(), Type.Null()]),
+    reference: Type.Union([Type.String(), Type.Null()]),
+    source: Type.Object({ type: Type.String(), id: Type.String() }),
+    reversesEntryId: Type.Union([Type.String(), Type.Null()]),
+    memo: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'LedgerEntry' },
+);
+
+export function registerLedgerRoutes(app: TypedApp, deps: { db: Kysely<Database> }): void {
+  app.addSchema(LedgerEntrySchema);
+  app.get(
+    '/api/v1/contracts/:id/ledger',
+    {
+      config: { access: STAFF },
+      schema: {
+        tags: ['Contracts'],
+        summary: "The contract's payments ledger, oldest first",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Ref('LedgerEntry')),
+            hasMore: Type.Boolean(),
+            paidOutCents: Type.Integer({ description: 'Payouts less reversals' }),
+            receivedCents: Type.Integer({ description: 'Receipts less reversals' }),
+          }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const contract = await deps.db
+        .selectFrom('contracts')
+        .select('id')
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      if (!contract) throw new AppError('not_found', 'No contract with that id.');
+      const entries = await listLedgerEntries(deps.db, contract.id);
+      let paidOutCents = 0;
+      let receivedCents = 0;
+      for (const entry of entries) {
+        // A reversal has the opposite direction of the entry it reverses and cancels it out.
+        const original = entry.reversesEntryId === null;
+        const isPayout = original ? entry.direction === 'payout' : entry.direction === 'receipt';
+        const signed = original ? entry.amountCents : -entry.amountCents;
+        if (isPayout) paidOutCents += signed;
+        else receivedCents += signed;
+      }
+      // listLedgerEntries is bounded at 1,000 entries, far more than any one contract has.
+      return { data: entries, hasMore: entries.length >= 1000, paidOutCents, receivedCents };
+    },
+  );
+}

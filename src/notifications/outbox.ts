@@ -1,0 +1,48 @@
+// Holder emails go through an outbox: the job that sends one is queued in pg-boss inside the SAME
+// transaction as the change it reports, so a rolled-back change queues no email and a committed
+// change always has its email queued. A worker sends queued emails afterwards (mailer.ts).
+import { CompiledQuery, type Kysely } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { Database } from '../platform/db/schema.js';
+
+export const HOLDER_EMAIL_QUEUE = 'holder-email';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  /** What the email is about, for logs and threading (e.g. `gap_claim:<id>`). */
+  reference: string;
+}
+
+export interface Outbox {
+  /** Queues an email in `trx`; answers the job id, or null when this process runs without a job queue. */
+  queue(trx: Kysely<Database>, message: EmailMessage): Promise<string | null>;
+  /** Connects the outbox to the started job queue (app.ts, after pg-boss starts). */
+  attach(boss: PgBoss): Promise<void>;
+}
+
+export function createOutbox(): Outbox {
+  let boss: PgBoss | null = null;
+  return {
+    async attach(started) {
+      await started.createQueue(HOLDER_EMAIL_QUEUE, {
+        name: HOLDER_EMAIL_QUEUE,
+        retryLimit: 10,
+        retryDelay: 60,
+        retryBackoff: true,
+      });
+      boss = started;
+    },
+    async queue(trx, message) {
+      // Only the test harness builds the app without pg-boss (BuildOptions.startJobs = false); every
+      // server process starts it, so in production an email is always queued with its change.
+      if (!boss) return null;
+      const executeSql = async (text: string, values: unknown[]) => {
+        const result = await trx.executeQuery(CompiledQuery.raw(text, values));
+        return { rows: result.rows as never[] };
+      };
+      return boss.send(HOLDER_EMAIL_QUEUE, message, { db: { executeSql } });
+    },
+  };
+}

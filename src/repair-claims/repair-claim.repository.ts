@@ -1,0 +1,85 @@
+// Repair claims and their estimate lines as stored; the service maps them to what the API shows.
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  Database,
+  RepairClaimLinesTable,
+  RepairClaimStatus,
+  RepairClaimsTable,
+} from '../platform/db/schema.js';
+
+export type RepairClaimRow = Selectable<RepairClaimsTable>;
+export type RepairClaimLineRow = Selectable<RepairClaimLinesTable>;
+
+export async function nextNumber(
+  db: Kysely<Database>,
+  sequence: 'repair_claim_number_seq' | 'authorization_number_seq',
+): Promise<number> {
+  const result = await sql<{ n: string | number }>`select nextval(${sequence}::regclass) as n`.execute(db);
+  return Number(result.rows[0]!.n);
+}
+
+export function insertRepairClaim(
+  db: Kysely<Database>,
+  row: Insertable<RepairClaimsTable>,
+): Promise<RepairClaimRow> {
+  return db.insertInto('repair_claims').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function insertRepairClaimLines(
+  db: Kysely<Database>,
+  rows: Insertable<RepairClaimLinesTable>[],
+): Promise<RepairClaimLineRow[]> {
+  return db.insertInto('repair_claim_lines').values(rows).returningAll().execute();
+}
+
+export function findRepairClaim(db: Kysely<Database>, id: string): Promise<RepairClaimRow | undefined> {
+  return db.selectFrom('repair_claims').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The claim row locked for the rest of the transaction: two adjusters deciding at once take turns. */
+export function lockRepairClaim(db: Kysely<Database>, id: string): Promise<RepairClaimRow | undefined> {
+  return db.selectFrom('repair_claims').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function findRepairClaimLines(db: Kysely<Database>, claimId: string): Promise<RepairClaimLineRow[]> {
+  return db
+    .selectFrom('repair_claim_lines')
+    .selectAll()
+    .where('claim_id', '=', claimId)
+    .orderBy('line_number')
+    .execute();
+}
+
+export interface RepairClaimFilter {
+  status?: RepairClaimStatus | undefined;
+  facilityId?: string | undefined;
+  contractId?: string | undefined;
+}
+
+/** Claims oldest first (the adjuster queue's order), keyset-paginated on (submitted_at, id). */
+export async function listRepairClaims(
+  db: Kysely<Database>,
+  filter: RepairClaimFilter,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<RepairClaimRow[]> {
+  let query = db
+    .selectFrom('repair_claims')
+    .selectAll()
+    .orderBy('submitted_at')
+    .orderBy('id')
+    .limit(page.limit + 1);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.facilityId) query = query.where('facility_id', '=', filter.facilityId);
+  if (filter.contractId) query = query.where('contract_id', '=', filter.contractId);
+  if (page.startingAfter) {
+    const after = await findRepairClaim(db, page.startingAfter);
+    if (!after) return [];
+    query = query.where((eb) =>
+      eb.or([
+        eb('submitted_at', '>', after.submitted_at),
+        eb.and([eb('submitted_at', '=', after.submitted_at), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  return query.execute();
+}

@@ -1,0 +1,160 @@
+// Request and response schemas of the repair-claim API (shared/API.md "Repair claims (VSC)").
+import { Type } from 'typebox';
+import { StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DENIAL_REASONS, MAX_ESTIMATE_LINES } from './repair-claims.service.js';
+
+const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 10_000_000_00, description });
+const Text = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const REPAIR_CLAIM_STATUSES = [
+  'submitted',
+  'information_requested',
+  'authorized',
+  'denied',
+  'paid',
+] as const;
+
+export const RepairClaimBodySchema = Type.Object(
+  {
+    vin: Type.String({ minLength: 1, maxLength: 40 }),
+    odometer: Type.Integer({ minimum: 0, maximum: 2_000_000 }),
+    complaint: Text(2000, 'What the customer reports'),
+    cause: Text(2000, 'What the diagnosis found'),
+    correction: Text(2000, 'The repair proposed'),
+    facilityId: Type.Optional(Uuid),
+    keptOvernight: Type.Optional(Type.Boolean({ description: 'The vehicle stays at the shop overnight' })),
+    workStartedAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'When work already started, if it did: work started before authorization is not payable',
+      }),
+    ),
+    lines: Type.Array(
+      Type.Object(
+        {
+          componentGroup: Type.String({ minLength: 1, maxLength: 64 }),
+          description: Text(500),
+          partsCents: Money('Parts for this line'),
+          laborHours: Type.Number({ minimum: 0, maximum: 100, description: 'Labor-guide hours' }),
+          laborRateCents: Type.Optional(Money("Shop's hourly rate; the facility's posted rate when omitted")),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_ESTIMATE_LINES },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const RepairClaimLineSchema = Type.Object({
+  id: Type.String(),
+  lineNumber: Type.Integer(),
+  componentGroup: Type.String(),
+  componentGroupName: Type.String(),
+  description: Type.String(),
+  partsCents: Type.Integer(),
+  laborHours: Type.Number(),
+  laborRateCents: Type.Integer(),
+  requestedCents: Type.Integer(),
+  eligible: Type.Boolean(),
+  reasonCode: Type.Optional(Type.String()),
+  allowedLaborRateCents: Type.Integer(),
+  eligibleCents: Type.Integer(),
+  decision: Nullable(
+    Type.Object({
+      approved: Type.Boolean(),
+      reasonCode: Nullable(Type.String()),
+      approvedCents: Type.Integer(),
+    }),
+  ),
+});
+
+export const RepairClaimSchema = Type.Object(
+  {
+    id: Type.String(),
+    claimNumber: Type.String(),
+    status: StringEnum(REPAIR_CLAIM_STATUSES),
+    contractId: Type.String(),
+    contractNumber: Type.String(),
+    planCode: Type.String(),
+    planName: Type.String(),
+    facility: Type.Object({ id: Type.String(), name: Type.String(), dealerCode: Nullable(Type.String()) }),
+    vin: Type.String(),
+    odometer: Type.Integer(),
+    complaint: Type.String(),
+    cause: Type.String(),
+    correction: Type.String(),
+    keptOvernight: Type.Boolean(),
+    workStartedAt: Nullable(Type.String()),
+    coverageReasonCode: Nullable(Type.String()),
+    submittedAt: Type.String(),
+    inspection: Type.Object({
+      required: Type.Boolean(),
+      inspectedAt: Nullable(Type.String()),
+      notes: Nullable(Type.String()),
+    }),
+    informationRequest: Nullable(Type.String()),
+    contractDeductibleCents: Type.Integer(),
+    lines: Type.Array(RepairClaimLineSchema),
+    requestedCents: Type.Integer(),
+    eligibleCents: Type.Integer(),
+    authorization: Nullable(
+      Type.Object({
+        authorizationNumber: Nullable(Type.String()),
+        decidedAt: Nullable(Type.String()),
+        decidedBy: Nullable(Type.String()),
+        authorizedCents: Type.Integer(),
+        deductibleCents: Type.Integer(),
+        deductibleWaived: Type.Boolean(),
+        payableToFacilityCents: Type.Integer(),
+        holderOwesCents: Type.Integer(),
+        rentalEligible: Type.Boolean(),
+      }),
+    ),
+    paidAt: Nullable(Type.String()),
+  },
+  { $id: 'RepairClaim' },
+);
+
+export const AuthorizationBodySchema = Type.Object(
+  {
+    lines: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Uuid,
+            approved: Type.Boolean(),
+            reasonCode: Type.Optional(StringEnum(DENIAL_REASONS, { description: 'Why a line is denied' })),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: MAX_ESTIMATE_LINES },
+      ),
+    ),
+    requestInformation: Type.Optional(Text(2000, 'Send the claim back to the shop with this question')),
+  },
+  { additionalProperties: false },
+);
+
+export const AuthorizationAnswerSchema = Type.Object({
+  status: StringEnum(REPAIR_CLAIM_STATUSES),
+  authorizationNumber: Nullable(Type.String()),
+  authorizedCents: Type.Integer(),
+  deductibleCents: Type.Integer(),
+  deductibleWaived: Type.Boolean(),
+  payableToFacilityCents: Type.Integer(),
+  holderOwesCents: Type.Integer(),
+  rentalEligible: Type.Boolean(),
+  claim: Type.Ref('RepairClaim'),
+});
+
+export const PaymentBodySchema = Type.Object(
+  {
+    method: StringEnum(['card', 'check'] as const),
+    reference: Text(100, 'Card transaction or check number'),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,55 @@
+// Request and response schemas of roadside requests (shared/API.md "Benefits").
+import { Type } from 'typebox';
+import { StringEnum, Uuid } from '../platform/http/schemas.js';
+
+export const ROADSIDE_SERVICES = ['tow', 'jump_start', 'flat_tire', 'lockout', 'fuel_delivery'] as const;
+export const ROADSIDE_STATUSES = ['requested', 'dispatched', 'completed', 'cancelled'] as const;
+
+export const LocationSchema = Type.Object(
+  {
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RoadsideBodySchema = Type.Object(
+  {
+    contractId: Uuid,
+    service: StringEnum(ROADSIDE_SERVICES),
+    location: LocationSchema,
+    phone: Type.String({ minLength: 7, maxLength: 40 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RoadsideStatusBodySchema = Type.Object(
+  {
+    status: StringEnum(['dispatched', 'completed', 'cancelled'] as const),
+    towingCostCents: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'A completed tow: what the tow cost' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const RoadsideRequestSchema = Type.Object({
+  id: Type.String(),
+  contractId: Type.String(),
+  service: StringEnum(ROADSIDE_SERVICES),
+  status: StringEnum(ROADSIDE_STATUSES),
+  location: LocationSchema,
+  phone: Type.String(),
+  perEventLimitCents: Type.Integer(),
+  towing: Type.Union([
+    Type.Object({
+      requestedCents: Type.Integer(),
+      payableCents: Type.Integer(),
+      lines: Type.Array(Type.Object({ label: Type.String(), amountCents: Type.Integer() })),
+    }),
+    Type.Null(),
+  ]),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});

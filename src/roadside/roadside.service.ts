@@ -1,0 +1,227 @@
+// Roadside requests: a holder (or staff on the phone) asks for a tow, jump start, flat tire, lockout
+// or fuel delivery; staff dispatch and complete it and the holder sees the status. A completed tow is
+// reimbursed up to the plan's per-disablement limit (DOMAIN.md "Benefits").
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { contractForPrincipal, inForceOn } from '../benefits/benefit-claims.service.js';
+import { computeTowingReimbursement } from '../benefits/benefit-limits.js';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database, RoadsideRequestsTable, RoadsideStatus } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { actorOf, type Principal } from '../platform/http/principal.js';
+import { calendarDateInZone } from '../shared/calendar-date.js';
+import { roadsideTransition } from './roadside-status.js';
+
+type RoadsideRow = Selectable<RoadsideRequestsTable>;
+
+export interface RoadsideBody {
+  contractId: string;
+  service: RoadsideRow['service'];
+  location: { address?: string | undefined; lat?: number | undefined; lng?: number | undefined };
+  phone: string;
+}
+
+export function createRoadsideService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  timeZone: string;
+}) {
+  const { db, clock, catalog } = deps;
+
+  async function view(row: RoadsideRow, executor: Kysely<Database> = db) {
+    const { terms } = await contractForPrincipal(executor, catalog, row.contract_id, {
+      kind: 'holder',
+      sessionId: 'system',
+      contractIds: [row.contract_id],
+      lastName: '',
+    });
+    return {
+      id: row.id,
+      contractId: row.contract_id,
+      service: row.service,
+      status: row.status,
+      location: row.location,
+      phone: row.phone,
+      perEventLimitCents: terms.benefits.roadside.perEventLimitCents,
+      towing:
+        row.towing_cost_cents === null
+          ? null
+          : {
+              requestedCents: row.towing_cost_cents,
+              payableCents: row.payable_cents ?? 0,
+              lines: (row.lines ?? []) as { label: string; amountCents: number }[],
+            },
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    };
+  }
+
+  async function request(
+    trx: Transaction<Database>,
+    body: RoadsideBody,
+    principal: Principal,
+    requestId: string,
+  ) {
+    const { contract, terms } = await contractForPrincipal(trx, catalog, body.contractId, principal);
+    const { address, lat, lng } = body.location;
+    if (!address && (lat === undefined || lng === undefined))
+      throw new AppError('validation_failed', 'Give an address or both lat and lng.', { param: 'location' });
+    if (!terms.benefits.roadside.services.includes(body.service))
+      throw new AppError(
+        'roadside_service_not_covered',
+        `${body.service} is not part of the ${terms.planName} plan.`,
+        {
+          param: 'service',
+        },
+      );
+    const today = calendarDateInZone(clock.now(), deps.timeZone);
+    if (contract.status !== 'active' || !inForceOn(contract, today))
+      throw new AppError('contract_not_in_force', 'The contract is not in force today.', {
+        param: 'contractId',
+      });
+    const now = clock.now();
+    const row = await trx
+      .insertInto('roadside_requests')
+      .values({
+        contract_id: contract.id,
+        service: body.service,
+        status: 'requested',
+        location: JSON.stringify({
+          ...(address ? { address } : {}),
+          ...(lat !== undefined ? { lat, lng } : {}),
+        }),
+        phone: body.phone,
+        created_by: actorOf(principal).label,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor: actorOf(principal),
+      action: 'roadside_request.requested',
+      entityType: 'roadside_request',
+      entityId: row.id,
+      data: { contractId: contract.id, service: body.service },
+      requestId,
+    });
+    return view(row, trx);
+  }
+
+  async function visible(id: string, principal: Principal, executor: Kysely<Database>, lock = false) {
+    let query = executor.selectFrom('roadside_requests').selectAll().where('id', '=', id);
+    if (lock) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    if (!row || (principal.kind === 'holder' && !principal.contractIds.includes(row.contract_id)))
+      throw new AppError('not_found', 'No roadside request with that id.');
+    return row;
+  }
+
+  async function get(id: string, principal: Principal) {
+    return view(await visible(id, principal, db));
+  }
+
+  async function list(
+    principal: Principal,
+    filter: { status?: RoadsideStatus | undefined; contractId?: string | undefined },
+    page: { limit: number; startingAfter?: string | undefined },
+  ) {
+    if (
+      principal.kind === 'holder' &&
+      (!filter.contractId || !principal.contractIds.includes(filter.contractId))
+    )
+      throw new AppError('not_found', 'No contract with that id.', { param: 'contractId' });
+    let query = db
+      .selectFrom('roadside_requests')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(page.limit + 1);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.contractId) query = query.where('contract_id', '=', filter.contractId);
+    if (page.startingAfter) {
+      const after = await db
+        .selectFrom('roadside_requests')
+        .select(['created_at', 'id'])
+        .where('id', '=', page.startingAfter)
+        .executeTakeFirst();
+      if (!after) return { data: [], hasMore: false };
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '>', after.created_at),
+          eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    const data = await Promise.all(rows.slice(0, page.limit).map((row) => view(row)));
+    return { data, hasMore: rows.length > page.limit };
+  }
+
+  async function move(
+    trx: Transaction<Database>,
+    id: string,
+    body: { status: 'dispatched' | 'completed' | 'cancelled'; towingCostCents?: number | undefined },
+    principal: Principal,
+    requestId: string,
+  ) {
+    const row = await visible(id, principal, trx, true);
+    const transition = roadsideTransition(
+      row.status,
+      body.status,
+      principal.kind === 'holder' ? 'holder' : 'staff',
+    );
+    if (!transition.ok)
+      throw new AppError(
+        transition.code,
+        transition.code === 'forbidden'
+          ? 'You can cancel a request until help is dispatched; call us to change anything else.'
+          : `A ${row.status} request cannot become ${body.status}.`,
+        { param: 'status' },
+      );
+    if (body.towingCostCents !== undefined && !(row.service === 'tow' && body.status === 'completed'))
+      throw new AppError('validation_failed', 'A towing cost is recorded when a tow is completed.', {
+        param: 'towingCostCents',
+      });
+    let towing: { payableCents: number; lines: { label: string; amountCents: number }[] } | null = null;
+    if (body.towingCostCents !== undefined) {
+      const { terms } = await contractForPrincipal(trx, catalog, row.contract_id, principal);
+      towing = computeTowingReimbursement({
+        requestedCents: body.towingCostCents,
+        rule: { perEventLimitCents: terms.benefits.roadside.perEventLimitCents },
+      });
+    }
+    const updated = await trx
+      .updateTable('roadside_requests')
+      .set((eb) => ({
+        status: body.status,
+        updated_at: clock.now(),
+        row_version: eb('row_version', '+', 1),
+        ...(towing
+          ? {
+              towing_cost_cents: body.towingCostCents ?? 0,
+              payable_cents: towing.payableCents,
+              lines: JSON.stringify(towing.lines),
+            }
+          : {}),
+      }))
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor: actorOf(principal),
+      action: `roadside_request.${body.status}`,
+      entityType: 'roadside_request',
+      entityId: row.id,
+      data: { from: row.status, to: body.status, ...(towing ? { payableCents: towing.payableCents } : {}) },
+      requestId,
+    });
+    return view(updated, trx);
+  }
+
+  return { request, get, list, move };
+}
+
+export type RoadsideService = ReturnType<typeof createRoadsideService>;

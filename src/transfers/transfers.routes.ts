@@ -1,0 +1,327 @@
+// Transfers to a new owner (shared/API.md "Transfers and cancellations"): the holder or staff ask for
+// one; staff record its fee or reject it; the holder or staff attach the maintenance records.
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { receiveUpload } from '../platform/http/uploads.js';
+import type { DocumentContentType, DocumentStore } from '../platform/storage/document-store.js';
+import { FEE_PAYMENT_METHODS, TRANSFER_DOCUMENT_TYPES, type TransfersService } from './transfers.service.js';
+
+const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
+const FEE_STAFF = ['admin', 'adjuster'] as const;
+const RECORD_TYPES: readonly DocumentContentType[] = ['application/pdf', 'image/jpeg', 'image/png'];
+
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const TransferBodySchema = Type.Object(
+  {
+    ownershipTransferredOn: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'The day the vehicle changed owner (YYYY-MM-DD)',
+    }),
+    saleType: StringEnum(['private', 'dealer', 'trade_in'] as const),
+    odometer: Type.Integer({ minimum: 0, maximum: 2_000_000 }),
+    buyer: Type.Object(
+      {
+        firstName: Text(100),
+        lastName: Text(100),
+        email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+        phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+        address: Type.Object(
+          {
+            line1: Text(200),
+            city: Text(100),
+            state: Type.String({ minLength: 2, maxLength: 2 }),
+            zip: Text(10),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const TransferDocumentSchema = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.String(),
+    status: Type.String(),
+    contentType: Type.String(),
+    sizeBytes: Type.Integer(),
+    originalName: Nullable(Type.String()),
+    sha256: Type.String(),
+    receivedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'TransferDocument' },
+);
+
+export const TransferSchema = Type.Object(
+  {
+    id: Type.String(),
+    contractId: Type.String(),
+    contractNumber: Type.String(),
+    status: StringEnum(['pending_fee', 'completed', 'rejected'] as const),
+    ownershipTransferredOn: Type.String(),
+    saleType: Type.String(),
+    odometer: Type.Integer(),
+    feeCents: Type.Integer(),
+    buyer: Type.Object({
+      firstName: Type.String(),
+      lastName: Type.String(),
+      email: Nullable(Type.String()),
+      phone: Nullable(Type.String()),
+      address: Type.Object({
+        line1: Type.String(),
+        city: Type.String(),
+        state: Type.String(),
+        zip: Type.String(),
+      }),
+    }),
+    feeLedgerEntryId: Nullable(Type.String()),
+    rejectionReason: Nullable(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    completedAt: Nullable(Type.String({ format: 'date-time' })),
+    rejectedAt: Nullable(Type.String({ format: 'date-time' })),
+    documents: Type.Array(Type.Ref('TransferDocument')),
+  },
+  { $id: 'Transfer' },
+);
+
+export function registerTransferRoutes(
+  app: TypedApp,
+  deps: {
+    transfers: TransfersService;
+    db: Kysely<Database>;
+    clock: Clock;
+    documentStore: DocumentStore;
+    uploadMaxBytes: number;
+    /** Drops this process's cached sessions, so a completed transfer leaves the seller's session at once. */
+    forgetCachedSessions?: () => void;
+  },
+): void {
+  const { transfers } = deps;
+  const afterChange = (result: { body: { status: string } }) => {
+    if (result.body.status === 'completed') deps.forgetCachedSessions?.();
+  };
+  app.addSchema(TransferDocumentSchema);
+  app.addSchema(TransferSchema);
+
+  app.post(
+    '/api/v1/contracts/:id/transfers',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['Transfers'],
+        summary: 'Ask to transfer the contract to the buyer of a private sale',
+        params: Type.Object({ id: Uuid }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: TransferBodySchema,
+        response: { 201: Type.Ref('Transfer'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 201,
+          body: await transfers.request(
+            trx,
+            request.params.id,
+            request.body,
+            request.principal!,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      afterChange(result);
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/contracts/:id/transfers',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['Transfers'],
+        summary: "The contract's transfers, newest first",
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Ref('Transfer')), hasMore: Type.Boolean() }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => transfers.listForContract(request.params.id, request.principal!),
+  );
+
+  app.get(
+    '/api/v1/contracts/:id/transfer-terms',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['Transfers'],
+        summary: 'What transferring this contract takes: allowed, fee, reporting window',
+        params: Type.Object({ id: Uuid }),
+        response: {
+          200: Type.Object({
+            allowed: Type.Boolean(),
+            feeCents: Type.Integer(),
+            windowDays: Type.Integer(),
+            privateSaleOnly: Type.Boolean(),
+            feeRuleId: Type.String(),
+            notes: Type.Array(Type.Object({ ruleId: Type.String(), sentence: Type.String() })),
+          }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => transfers.termsFor(request.params.id, request.principal!),
+  );
+
+  app.get(
+    '/api/v1/transfers/:id',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['Transfers'],
+        summary: 'A transfer: status, fee, buyer and attached records',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('Transfer'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => transfers.get(request.params.id, request.principal!),
+  );
+
+  app.post(
+    '/api/v1/transfers/:id/fee-payment',
+    {
+      config: { access: FEE_STAFF },
+      schema: {
+        tags: ['Transfers'],
+        summary: 'Record the transfer fee as received; the buyer becomes the holder',
+        params: Type.Object({ id: Uuid }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: Type.Object(
+          { method: StringEnum(FEE_PAYMENT_METHODS), reference: Text(100) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Transfer'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await transfers.recordFeePayment(
+            trx,
+            request.params.id,
+            request.body,
+            request.principal!,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      afterChange(result);
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/transfers/:id/rejection',
+    {
+      config: { access: FEE_STAFF },
+      schema: {
+        tags: ['Transfers'],
+        summary: 'Reject a transfer that is waiting for its fee',
+        params: Type.Object({ id: Uuid }),
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Transfer'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await transfers.reject(
+            trx,
+            request.params.id,
+            request.body.reason,
+            request.principal!,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/transfers/:id/documents',
+    {
+      config: { access: [...STAFF, 'holder'] },
+      schema: {
+        tags: ['Transfers'],
+        summary: 'Attach a maintenance record (PDF, JPEG or PNG; multipart fields `type` then `file`)',
+        params: Type.Object({ id: Uuid }),
+        consumes: ['multipart/form-data'],
+        response: {
+          201: Type.Ref('TransferDocument'),
+          ...problemResponses(400, 401, 403, 404, 409, 413, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      await transfers.assertMayAttach(request.params.id, principal);
+      const upload = await receiveUpload(request, deps.documentStore, {
+        maxBytes: deps.uploadMaxBytes,
+        allowedTypes: RECORD_TYPES,
+      });
+      const type = upload.fields.type || 'maintenance_record';
+      if (!(TRANSFER_DOCUMENT_TYPES as readonly string[]).includes(type)) {
+        throw new AppError(
+          'validation_failed',
+          `type must be one of ${TRANSFER_DOCUMENT_TYPES.join(', ')}.`,
+          {
+            param: 'type',
+          },
+        );
+      }
+      const document = await deps.db
+        .transaction()
+        .execute((trx) =>
+          transfers.attachDocument(
+            trx,
+            request.params.id,
+            { file: upload.file, originalName: upload.originalName, type },
+            principal,
+            actorOf(principal),
+            request.id,
+          ),
+        );
+      return reply.status(201).send(document);
+    },
+  );
+}

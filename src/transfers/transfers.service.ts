@@ -1,0 +1,562 @@
+// Transferring a contract to a new owner after a private sale: the request (checked by
+// transfer-rules.ts against the contract's catalog terms), the fee as a ledger receipt, and on
+// completion the buyer becomes the holder — the buyer's last name, ZIP and VIN now sign in, the
+// seller's no longer do, and the contract leaves the seller's open sessions at once. Maintenance
+// records handed to the buyer are attached as documents.
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { loadContract, termsOf } from '../cancellations/contract-access.js';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { isRegionCode } from '../catalog/regions.js';
+import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
+import { appendLedgerEntry } from '../ledger/ledger.repository.js';
+import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type {
+  ContractRow,
+  Database,
+  DocumentRow,
+  TransferRow,
+  TransferSaleType,
+} from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import type { Principal } from '../platform/http/principal.js';
+import type { StoredFile } from '../platform/storage/document-store.js';
+import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { decideTransfer, type TransferRefusalCode } from './transfer-rules.js';
+
+export interface TransferInput {
+  ownershipTransferredOn: string;
+  saleType: TransferSaleType;
+  odometer: number;
+  buyer: {
+    firstName: string;
+    lastName: string;
+    email?: string | null | undefined;
+    phone?: string | null | undefined;
+    address: { line1: string; city: string; state: string; zip: string };
+  };
+}
+
+export const FEE_PAYMENT_METHODS = ['card', 'check', 'ach'] as const;
+export type FeePaymentMethod = (typeof FEE_PAYMENT_METHODS)[number];
+export const TRANSFER_DOCUMENT_TYPES = ['maintenance_record', 'transfer_form', 'odometer_statement'] as const;
+
+const REFUSALS: Record<TransferRefusalCode, string> = {
+  not_transferable: 'This contract cannot be transferred to a new owner.',
+  contract_not_active: 'The contract is no longer in force, so it cannot be transferred.',
+  invalid_date: 'The ownership change must be dated between the contract purchase and today.',
+  transfer_requires_private_sale:
+    'Only a private sale transfers the contract; a dealer sale or trade-in does not.',
+  transfer_window_elapsed: 'The transfer had to be reported within the window after the ownership change.',
+  odometer_below_sale: 'The odometer reading is below the reading when the contract was sold.',
+};
+
+export interface TransferDocumentView {
+  id: string;
+  type: string;
+  status: string;
+  contentType: string;
+  sizeBytes: number;
+  originalName: string | null;
+  sha256: string;
+  receivedAt: string;
+}
+
+function documentView(row: DocumentRow): TransferDocumentView {
+  return {
+    id: row.id,
+    type: row.document_type,
+    status: row.status,
+    contentType: row.content_type,
+    sizeBytes: Number(row.size_bytes),
+    originalName: row.original_name,
+    sha256: row.sha256,
+    receivedAt: row.received_at.toISOString(),
+  };
+}
+
+function transferView(row: TransferRow, contractNumber: string, documents: DocumentRow[]) {
+  return {
+    id: row.id,
+    contractId: row.contract_id,
+    contractNumber,
+    status: row.status,
+    ownershipTransferredOn: row.ownership_transferred_on,
+    saleType: row.sale_type,
+    odometer: row.odometer,
+    feeCents: Number(row.fee_cents),
+    buyer: {
+      firstName: row.buyer_first_name,
+      lastName: row.buyer_last_name,
+      email: row.buyer_email,
+      phone: row.buyer_phone,
+      address: {
+        line1: row.buyer_address_line1,
+        city: row.buyer_address_city,
+        state: row.buyer_address_state,
+        zip: row.buyer_address_zip,
+      },
+    },
+    feeLedgerEntryId: row.fee_ledger_entry_id,
+    rejectionReason: row.rejection_reason,
+    createdAt: row.created_at.toISOString(),
+    completedAt: row.completed_at?.toISOString() ?? null,
+    rejectedAt: row.rejected_at?.toISOString() ?? null,
+    documents: documents.map(documentView),
+  };
+}
+
+export type TransferView = ReturnType<typeof transferView>;
+
+export function createTransfersService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  timeZone: string;
+}) {
+  const { db, clock, catalog } = deps;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
+
+  async function viewOf(executor: Kysely<Database>, row: TransferRow): Promise<TransferView> {
+    const contract = await executor
+      .selectFrom('contracts')
+      .select('contract_number')
+      .where('id', '=', row.contract_id)
+      .executeTakeFirstOrThrow();
+    const documents = await executor
+      .selectFrom('documents')
+      .selectAll()
+      .where('owner_type', '=', 'transfer')
+      .where('owner_id', '=', row.id)
+      .orderBy('received_at')
+      .limit(200)
+      .execute();
+    return transferView(row, contract.contract_number, documents);
+  }
+
+  /**
+   * The transfer, if the principal may see it: staff always; a holder when the contract is theirs or
+   * when their session asked for the transfer (so the seller can still follow it once it completed).
+   */
+  async function loadTransfer(
+    executor: Kysely<Database>,
+    principal: Principal,
+    transferId: string,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<TransferRow> {
+    let query = executor.selectFrom('transfers').selectAll().where('id', '=', transferId);
+    if (options.forUpdate) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    const visible =
+      row !== undefined &&
+      (principal.kind === 'user' ||
+        principal.contractIds.includes(row.contract_id) ||
+        row.requested_by_session_id === principal.sessionId);
+    if (!row || !visible) throw new AppError('not_found', 'No transfer with that id.');
+    return row;
+  }
+
+  function checkBuyer(buyer: TransferInput['buyer']) {
+    const state = buyer.address.state.trim().toUpperCase();
+    if (!isRegionCode(state)) {
+      throw new AppError(
+        'invalid_state',
+        `"${buyer.address.state}" is not a U.S. state or Canadian province code.`,
+        {
+          param: 'buyer.address.state',
+        },
+      );
+    }
+    const zip = normalizePostalCode(buyer.address.zip, state);
+    if (!zip) {
+      throw new AppError(
+        'invalid_zip',
+        'The buyer’s ZIP code is 5 digits, ZIP+4, or a Canadian postal code.',
+        {
+          param: 'buyer.address.zip',
+        },
+      );
+    }
+    if (!buyer.firstName.trim()) {
+      throw new AppError('validation_failed', 'The buyer needs a first name.', { param: 'buyer.firstName' });
+    }
+    if (!lastNameKey(buyer.lastName)) {
+      throw new AppError('validation_failed', 'The buyer needs a last name with letters in it.', {
+        param: 'buyer.lastName',
+      });
+    }
+    return { state, zip };
+  }
+
+  /** The buyer becomes the holder; the contract leaves every open holder session of the seller. */
+  async function complete(
+    trx: Transaction<Database>,
+    transfer: TransferRow,
+    contract: ContractRow,
+    actor: Actor,
+    requestId: string,
+    feeLedgerEntryId: string | null,
+  ): Promise<TransferRow> {
+    const now = clock.now();
+    const updatedContract = await trx
+      .updateTable('contracts')
+      .set({
+        holder_first_name: transfer.buyer_first_name,
+        holder_last_name: transfer.buyer_last_name,
+        holder_last_name_key: lastNameKey(transfer.buyer_last_name),
+        holder_email: transfer.buyer_email,
+        holder_phone: transfer.buyer_phone,
+        address_line1: transfer.buyer_address_line1,
+        address_city: transfer.buyer_address_city,
+        address_state: transfer.buyer_address_state,
+        address_zip: transfer.buyer_address_zip,
+        row_version: contract.row_version + 1,
+        updated_at: now,
+      })
+      .where('id', '=', contract.id)
+      .where('row_version', '=', contract.row_version)
+      .executeTakeFirst();
+    if (Number(updatedContract.numUpdatedRows) !== 1) {
+      throw new AppError('conflict', 'The contract changed while it was being transferred; try again.');
+    }
+    const completed = await trx
+      .updateTable('transfers')
+      .set({
+        status: 'completed',
+        completed_at: now,
+        fee_ledger_entry_id: feeLedgerEntryId,
+        row_version: transfer.row_version + 1,
+      })
+      .where('id', '=', transfer.id)
+      .where('row_version', '=', transfer.row_version)
+      .returningAll()
+      .executeTakeFirst();
+    if (!completed)
+      throw new AppError('conflict', 'The transfer changed while it was being completed; try again.');
+    // The seller's sessions keep their other contracts (a GAP addendum on the same VIN stays theirs).
+    await sql`
+      update sessions
+      set holder_scope = jsonb_set(holder_scope, '{contractIds}', (holder_scope -> 'contractIds') - ${contract.id}::text)
+      where holder_scope is not null
+        and revoked_at is null
+        and holder_scope -> 'contractIds' @> ${JSON.stringify([contract.id])}::jsonb`.execute(trx);
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.transferred',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: {
+        transferId: transfer.id,
+        feeCents: Number(transfer.fee_cents),
+        feeLedgerEntryId,
+        previousHolder: {
+          firstName: contract.holder_first_name,
+          lastName: contract.holder_last_name,
+          address: {
+            line1: contract.address_line1,
+            city: contract.address_city,
+            state: contract.address_state,
+            zip: contract.address_zip,
+          },
+        },
+        newHolder: {
+          firstName: transfer.buyer_first_name,
+          lastName: transfer.buyer_last_name,
+          address: {
+            line1: transfer.buyer_address_line1,
+            city: transfer.buyer_address_city,
+            state: transfer.buyer_address_state,
+            zip: transfer.buyer_address_zip,
+          },
+        },
+      },
+      requestId,
+    });
+    return completed;
+  }
+
+  async function request(
+    trx: Transaction<Database>,
+    contractId: string,
+    input: TransferInput,
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<TransferView> {
+    const contract = await loadContract(trx, principal, contractId, { forUpdate: true });
+    const { terms } = await termsOf(catalog, contract, trx);
+    const decision = decideTransfer(
+      {
+        status: contract.status,
+        purchaseDate: contract.purchase_date,
+        expiresOn: contract.expires_on,
+        odometerAtSale: contract.odometer_at_sale,
+        expiresAtMiles: contract.expires_at_miles,
+      },
+      terms.transfer,
+      input,
+      today(),
+    );
+    if (!decision.ok) {
+      throw new AppError(
+        decision.code,
+        REFUSALS[decision.code],
+        decision.param ? { param: decision.param } : {},
+      );
+    }
+    const buyer = checkBuyer(input.buyer);
+    const pending = await trx
+      .selectFrom('transfers')
+      .select('id')
+      .where('contract_id', '=', contract.id)
+      .where('status', '=', 'pending_fee')
+      .executeTakeFirst();
+    if (pending) {
+      throw new AppError('conflict', 'A transfer of this contract is already waiting for its fee.', {
+        param: 'id',
+      });
+    }
+    const inserted = await trx
+      .insertInto('transfers')
+      .values({
+        contract_id: contract.id,
+        status: 'pending_fee',
+        ownership_transferred_on: input.ownershipTransferredOn,
+        sale_type: input.saleType,
+        odometer: input.odometer,
+        fee_cents: decision.feeCents,
+        seller: JSON.stringify({
+          firstName: contract.holder_first_name,
+          lastName: contract.holder_last_name,
+          email: contract.holder_email,
+          phone: contract.holder_phone,
+          address: {
+            line1: contract.address_line1,
+            city: contract.address_city,
+            state: contract.address_state,
+            zip: contract.address_zip,
+          },
+        }),
+        buyer_first_name: input.buyer.firstName.trim(),
+        buyer_last_name: input.buyer.lastName.trim(),
+        buyer_email: input.buyer.email?.trim() || null,
+        buyer_phone: input.buyer.phone?.trim() || null,
+        buyer_address_line1: input.buyer.address.line1.trim(),
+        buyer_address_city: input.buyer.address.city.trim(),
+        buyer_address_state: buyer.state,
+        buyer_address_zip: buyer.zip,
+        requested_by: actor.label,
+        requested_by_session_id: principal.kind === 'holder' ? principal.sessionId : null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.transfer_requested',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: {
+        transferId: inserted.id,
+        ownershipTransferredOn: input.ownershipTransferredOn,
+        odometer: input.odometer,
+        feeCents: decision.feeCents,
+        feeRuleId: terms.ruleSources['transfer.feeCents'] ?? null,
+        buyer: { firstName: inserted.buyer_first_name, lastName: inserted.buyer_last_name },
+      },
+      requestId,
+    });
+    // No fee to wait for (Massachusetts): the buyer becomes the holder at once.
+    const row =
+      decision.feeCents === 0 ? await complete(trx, inserted, contract, actor, requestId, null) : inserted;
+    return viewOf(trx, row);
+  }
+
+  async function recordFeePayment(
+    trx: Transaction<Database>,
+    transferId: string,
+    payment: { method: FeePaymentMethod; reference: string },
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<TransferView> {
+    const transfer = await loadTransfer(trx, principal, transferId, { forUpdate: true });
+    if (transfer.status !== 'pending_fee') {
+      throw new AppError(
+        'invalid_status_transition',
+        `The transfer is ${transfer.status}; its fee cannot be recorded.`,
+      );
+    }
+    const contract = await loadContract(trx, principal, transfer.contract_id, { forUpdate: true });
+    if (contract.status !== 'active') {
+      throw new AppError(
+        'contract_not_active',
+        `Contract ${contract.contract_number} is ${contract.status}.`,
+      );
+    }
+    const entry = await appendLedgerEntry(trx, {
+      contractId: contract.id,
+      kind: 'transfer_fee',
+      direction: 'receipt',
+      amountCents: Number(transfer.fee_cents),
+      payee: { kind: 'administrator', name: 'Coverwise administrator' },
+      method: payment.method,
+      reference: payment.reference.trim(),
+      source: { type: 'transfer', id: transfer.id },
+      memo: `Transfer fee for contract ${contract.contract_number}`,
+      actor,
+      requestId,
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.transfer_fee_received',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: {
+        transferId: transfer.id,
+        amountCents: entry.amountCents,
+        method: payment.method,
+        ledgerEntryId: entry.id,
+      },
+      requestId,
+    });
+    const completed = await complete(trx, transfer, contract, actor, requestId, entry.id);
+    return viewOf(trx, completed);
+  }
+
+  async function reject(
+    trx: Transaction<Database>,
+    transferId: string,
+    reason: string,
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<TransferView> {
+    const transfer = await loadTransfer(trx, principal, transferId, { forUpdate: true });
+    if (transfer.status !== 'pending_fee') {
+      throw new AppError(
+        'invalid_status_transition',
+        `The transfer is ${transfer.status}; it cannot be rejected.`,
+      );
+    }
+    const rejected = await trx
+      .updateTable('transfers')
+      .set({
+        status: 'rejected',
+        rejection_reason: reason.trim(),
+        rejected_at: clock.now(),
+        row_version: transfer.row_version + 1,
+      })
+      .where('id', '=', transfer.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.transfer_rejected',
+      entityType: 'contract',
+      entityId: transfer.contract_id,
+      reason: reason.trim(),
+      data: { transferId: transfer.id },
+      requestId,
+    });
+    return viewOf(trx, rejected);
+  }
+
+  async function get(transferId: string, principal: Principal): Promise<TransferView> {
+    return viewOf(db, await loadTransfer(db, principal, transferId));
+  }
+
+  /** What a transfer of this contract would take: whether it may transfer, the fee and the window. */
+  async function termsFor(contractId: string, principal: Principal) {
+    const contract = await loadContract(db, principal, contractId);
+    const { terms } = await termsOf(catalog, contract, db);
+    return {
+      allowed: terms.transfer.allowed,
+      feeCents: terms.transfer.feeCents,
+      windowDays: terms.transfer.windowDays,
+      privateSaleOnly: terms.transfer.privateSaleOnly,
+      feeRuleId: terms.ruleSources['transfer.feeCents'] ?? `plan:${contract.plan_code}`,
+      notes: terms.notes.filter((note) => note.ruleId === terms.ruleSources['transfer.feeCents']),
+    };
+  }
+
+  async function listForContract(contractId: string, principal: Principal) {
+    await loadContract(db, principal, contractId);
+    const rows = await db
+      .selectFrom('transfers')
+      .selectAll()
+      .where('contract_id', '=', contractId)
+      .orderBy('created_at', 'desc')
+      .limit(51)
+      .execute();
+    const data = await Promise.all(rows.slice(0, 50).map((row) => viewOf(db, row)));
+    return { data, hasMore: rows.length > 50 };
+  }
+
+  /** Checked before an upload is read, so a refused request stores nothing. */
+  async function assertMayAttach(transferId: string, principal: Principal): Promise<void> {
+    const transfer = await loadTransfer(db, principal, transferId);
+    if (transfer.status === 'rejected') {
+      throw new AppError(
+        'invalid_status_transition',
+        'The transfer was rejected; no records can be attached.',
+      );
+    }
+  }
+
+  async function attachDocument(
+    trx: Transaction<Database>,
+    transferId: string,
+    upload: { file: StoredFile; originalName: string | null; type: string },
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<TransferDocumentView> {
+    const transfer = await loadTransfer(trx, principal, transferId, { forUpdate: true });
+    if (transfer.status === 'rejected') {
+      throw new AppError(
+        'invalid_status_transition',
+        'The transfer was rejected; no records can be attached.',
+      );
+    }
+    const row = await trx
+      .insertInto('documents')
+      .values({
+        contract_id: transfer.contract_id,
+        owner_type: 'transfer',
+        owner_id: transfer.id,
+        document_type: upload.type,
+        status: 'received',
+        sha256: upload.file.sha256,
+        size_bytes: upload.file.sizeBytes,
+        content_type: upload.file.contentType,
+        original_name: upload.originalName,
+        received_at: clock.now(),
+        uploaded_by: actor.label,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.transfer_document_received',
+      entityType: 'contract',
+      entityId: transfer.contract_id,
+      data: { transferId: transfer.id, documentId: row.id, type: upload.type, sha256: row.sha256 },
+      requestId,
+    });
+    return documentView(row);
+  }
+
+  return {
+    request,
+    recordFeePayment,
+    reject,
+    get,
+    termsFor,
+    listForContract,
+    assertMayAttach,
+    attachDocument,
+  };
+}
+
+export type TransfersService = ReturnType<typeof createTransfersService>;

@@ -1,0 +1,53 @@
+import { Type } from 'typebox';
+import { problemResponses } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
+import type { WorkQueue } from './work-queue.js';
+
+export const WorkItemSchema = Type.Object({
+  kind: Type.String({ description: "The item's source, e.g. gap_document_review" }),
+  id: Type.String(),
+  title: Type.String(),
+  dueOn: Type.String({ format: 'date' }),
+  overdue: Type.Boolean({ description: 'Today (business time zone) is past dueOn' }),
+  escalated: Type.Boolean(),
+  receivedAt: Type.String({ format: 'date-time' }),
+  href: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export function registerWorkQueueRoutes(
+  app: TypedApp,
+  deps: { workQueue: WorkQueue; today: () => CalendarDate },
+): void {
+  app.get(
+    '/api/v1/work-queue',
+    {
+      config: { access: ['reviewer', 'adjuster'] },
+      schema: {
+        tags: ['Work queue'],
+        summary: 'Work due, ordered by due date then arrival; overdue items flagged',
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+          startingAfter: Type.Optional(
+            Type.String({ maxLength: 400, description: 'nextCursor of the previous page' }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(WorkItemSchema),
+            hasMore: Type.Boolean(),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) =>
+      deps.workQueue.list({
+        limit: request.query.limit ?? 20,
+        startingAfter: request.query.startingAfter,
+        today: deps.today(),
+      }),
+  );
+}

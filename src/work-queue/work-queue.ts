@@ -1,0 +1,98 @@
+// The staff work queue: items from several sources (GAP document reviews today; repair claims and
+// benefit claims are further sources) merged into one list ordered by due date, then by the instant
+// the work arrived. Each source lists its own items after a cursor in that order; the queue merges
+// them and cuts the page, so adding a source is adding one object to the list in app.ts.
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { type CalendarDate, compareDates } from '../shared/calendar-date.js';
+
+export interface WorkItem {
+  /** The source's kind, e.g. 'gap_document_review'. */
+  kind: string;
+  id: string;
+  title: string;
+  /** The business day by whose end the work is due. */
+  dueOn: CalendarDate;
+  overdue: boolean;
+  escalated: boolean;
+  /** When the work arrived (ISO instant): orders items due the same day. */
+  receivedAt: string;
+  /** Where the work is done in the web app. */
+  href: string;
+  details: Record<string, unknown>;
+}
+
+/** The position after which a page starts: the sort key of the last item of the previous page. */
+export interface WorkQueueCursor {
+  dueOn: CalendarDate;
+  receivedAt: string;
+  kind: string;
+  id: string;
+}
+
+export interface WorkQueueSource {
+  kind: string;
+  /**
+   * Up to `limit` items whose (dueOn, receivedAt, kind, id) comes after `after` (all when null), in
+   * that order. `overdue` is decided by the queue, not the source.
+   */
+  list(
+    db: Kysely<Database>,
+    page: { after: WorkQueueCursor | null; limit: number },
+  ): Promise<Omit<WorkItem, 'overdue'>[]>;
+}
+
+export function encodeCursor(item: WorkQueueCursor): string {
+  return Buffer.from(JSON.stringify([item.dueOn, item.receivedAt, item.kind, item.id])).toString('base64url');
+}
+
+export function decodeCursor(value: string): WorkQueueCursor {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 4 && parsed.every((part) => typeof part === 'string')) {
+      const [dueOn, receivedAt, kind, id] = parsed as [string, string, string, string];
+      if (/^\d{4}-\d{2}-\d{2}$/.test(dueOn) && !Number.isNaN(Date.parse(receivedAt))) {
+        return { dueOn, receivedAt, kind, id };
+      }
+    }
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new AppError('validation_failed', 'startingAfter is not a cursor this queue gave out.', {
+    param: 'startingAfter',
+  });
+}
+
+export function compareItems(a: WorkQueueCursor, b: WorkQueueCursor): number {
+  return (
+    compareDates(a.dueOn, b.dueOn) ||
+    Date.parse(a.receivedAt) - Date.parse(b.receivedAt) ||
+    (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+export function createWorkQueue(deps: { db: Kysely<Database>; sources: readonly WorkQueueSource[] }) {
+  async function list(page: { limit: number; startingAfter?: string | undefined; today: CalendarDate }) {
+    const after = page.startingAfter ? decodeCursor(page.startingAfter) : null;
+    // Each source gives at most limit + 1, so the merged list knows whether more remain.
+    const lists = await Promise.all(
+      deps.sources.map((source) => source.list(deps.db, { after, limit: page.limit + 1 })),
+    );
+    const merged = lists.flat().sort(compareItems);
+    const data = merged.slice(0, page.limit).map((item) => ({
+      ...item,
+      overdue: compareDates(page.today, item.dueOn) > 0,
+    }));
+    const last = data.at(-1);
+    return {
+      data,
+      hasMore: merged.length > page.limit,
+      nextCursor: merged.length > page.limit && last ? encodeCursor(last) : null,
+    };
+  }
+  return { list };
+}
+
+export type WorkQueue = ReturnType<typeof createWorkQueue>;

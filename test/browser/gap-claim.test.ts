@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { FakeClock } from '../../src/platform/clock.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// The GAP Claims Center journey: a holder starts a claim from the landing page with last name, ZIP
+// and VIN, uploads a PDF and sees when its review is due; a reviewer finds it in the work queue and
+// accepts it; the holder sees it accepted.
+
+const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.meta.url));
+const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
+// Wednesday 2026-11-25 at 10:00 in New York: Thursday is Thanksgiving, so the review is due Monday.
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+);
+
+describe.skipIf(!chromiumAvailable())('GAP claim', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true, clock }), launchBrowser()]);
+    await mkdir(screenshotDirectory, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openPage(path: string, viewport = { width: 390, height: 844 }): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.baseUrl, viewport });
+    const page = await context.newPage();
+    await page.goto(path);
+    return page;
+  }
+
+  function checklistRow(page: Page, documentName: string) {
+    return page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: documentName }) });
+  }
+
+  it('lets a holder start a claim and upload a PDF, and a reviewer accept it', async () => {
+    const holder = await openPage('/');
+    const reviewer = await openPage('/staff/sign-in', { width: 1280, height: 900 });
+    try {
+      await holder.getByRole('link', { name: 'GAP Claims Center: vehicle totaled or stolen?' }).click();
+      await holder.getByRole('heading', { level: 1, name: 'GAP Claims Center' }).waitFor();
+      await holder.getByLabel('Last name').fill(gapHolder.lastName);
+      await holder.getByLabel('ZIP code').fill(gapHolder.zip);
+      await holder.getByLabel('VIN').fill(gapHolder.vin);
+      await holder.getByLabel('Date of loss').fill('2026-11-20');
+      await holder.getByLabel('The vehicle was totaled').check();
+      await holder.getByRole('button', { name: 'Start my claim' }).click();
+
+      await holder.waitForURL(/\/gap-claims\/[0-9a-f-]{36}$/);
+      await holder.getByRole('heading', { level: 1, name: /^GAP claim GAP-CL-2026-\d{6}$/ }).waitFor();
+      await holder.getByText('Waiting for your documents').first().waitFor();
+      expect(await checklistRow(holder, 'GAP addendum').getByRole('cell').first().textContent()).toBe(
+        'Not received yet',
+      );
+
+      await holder.getByLabel('Document', { exact: true }).selectOption({ label: 'GAP addendum' });
+      await holder
+        .getByLabel('File')
+        .setInputFiles({ name: 'addendum.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await holder.getByRole('button', { name: 'Upload' }).click();
+      await holder
+        .getByRole('status')
+        .filter({ hasText: 'Received your GAP addendum. We will review it by November 30, 2026.' })
+        .waitFor();
+      await checklistRow(holder, 'GAP addendum')
+        .getByText('Received; review due by November 30, 2026')
+        .waitFor();
+      await holder.getByText('GAP addendum received; review due by November 30, 2026').waitFor();
+      await holder.screenshot({ path: `${screenshotDirectory}gap-claim-holder.png`, fullPage: true });
+
+      await reviewer.getByLabel('Email').fill('reviewer@coverwise.test');
+      await reviewer.getByLabel('Password').fill('coverwise-demo');
+      await reviewer.getByRole('button', { name: 'Sign in' }).click();
+      await reviewer.waitForURL('**/staff');
+      await reviewer.getByRole('link', { name: 'Work queue' }).click();
+      await reviewer.getByRole('heading', { level: 1, name: 'Work queue' }).waitFor();
+      const item = reviewer.getByRole('row').filter({ hasText: 'GAP addendum for GAP claim' });
+      await item.getByText('November 30, 2026').waitFor();
+      await reviewer.screenshot({ path: `${screenshotDirectory}gap-claim-queue.png`, fullPage: true });
+      await item.getByRole('link').click();
+      await reviewer.getByRole('heading', { level: 1, name: 'Review: GAP addendum' }).waitFor();
+      await reviewer.getByTitle('GAP addendum (PDF)').waitFor();
+      await reviewer.getByLabel('Reason (the holder reads it)').fill('Signed and complete.');
+      await reviewer.getByRole('button', { name: 'Accept' }).click();
+      await reviewer.getByRole('status').filter({ hasText: 'Document accepted.' }).waitFor();
+      await reviewer.screenshot({ path: `${screenshotDirectory}gap-claim-review.png`, fullPage: true });
+
+      await holder.reload();
+      await checklistRow(holder, 'GAP addendum').getByText('Accepted', { exact: true }).waitFor();
+      await holder.getByText('GAP addendum accepted').waitFor();
+    } finally {
+      await holder.context().close();
+      await reviewer.context().close();
+    }
+  });
+});

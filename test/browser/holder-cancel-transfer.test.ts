@@ -1,0 +1,183 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// A contract holder cancels with a live quote, and another transfers their contract to a buyer:
+// the holder asks, attaches a maintenance record, an adjuster records the fee on the contract page,
+// and the buyer then signs in with their own last name, ZIP code and the VIN.
+
+const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.meta.url));
+// Missouri, financed, bought 200 days ago: past the free look, refund paid to the lender.
+const missouriHolder = DEMO_HOLDERS[0]!;
+// Kansas, not financed, bought 90 days ago: the default $50 transfer fee.
+const kansasHolder = DEMO_HOLDERS.find((holder) => holder.state === 'KS')!;
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+    await mkdir(screenshotDirectory, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openPage(path: string, viewport = { width: 390, height: 844 }): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.baseUrl, viewport });
+    const page = await context.newPage();
+    await page.goto(path);
+    return page;
+  }
+
+  async function signInAsHolder(page: Page, facts: Pick<DemoHolder, 'lastName' | 'zip' | 'vin'>) {
+    await page.getByLabel('Last name').fill(facts.lastName);
+    await page.getByLabel('ZIP code').fill(facts.zip);
+    await page.getByLabel('VIN').fill(facts.vin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/my');
+  }
+
+  it('lets a holder see a live quote with its explanation and cancel', async () => {
+    const page = await openPage('/my/sign-in');
+    try {
+      await signInAsHolder(page, missouriHolder);
+      await page.getByRole('link', { name: 'Cancel my contract' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Cancel my contract' }).waitFor();
+
+      const confirm = page.getByRole('button', { name: 'Cancel my contract' });
+      expect(await confirm.isDisabled()).toBe(true);
+      await page.getByLabel('Odometer reading (miles)').fill('25000');
+      await page.getByLabel('Why are you cancelling?').selectOption('customer_request');
+
+      const quote = page.getByRole('region', { name: 'Your refund quote' });
+      await quote.getByText('Refund share:', { exact: false }).first().waitFor();
+      await quote.getByText('Administrative fee').waitFor();
+      await quote.getByText('Heartland Credit Union, your lender', { exact: false }).waitFor();
+      await quote.getByText('A cancellation request signed by the contract holder').waitFor();
+      const refundText = await quote.locator('.refund-total strong').textContent();
+      expect(refundText).toMatch(/^\$[\d,]+\.\d{2}$/);
+      await page.screenshot({ path: `${screenshotDirectory}holder-cancel-quote.png`, fullPage: true });
+
+      // Changing the reason changes the payee: after a payoff the holder is paid.
+      await page.getByLabel('Why are you cancelling?').selectOption('payoff');
+      await quote.getByText('The refund is paid to you', { exact: false }).waitFor();
+      await quote.getByText('A letter from the lender confirming the loan was paid off').waitFor();
+
+      await page.getByLabel('I understand that cancelling ends my coverage').check();
+      await confirm.click();
+      const done = page.getByRole('status').filter({ hasText: 'is cancelled' });
+      await done.waitFor();
+      expect(await done.textContent()).toContain(`A refund of ${refundText}`);
+
+      await page.getByRole('link', { name: 'Back to my coverage' }).click();
+      await page.waitForURL('**/my');
+      await page.getByText('Not in force: cancelled').waitFor();
+      expect(await page.getByRole('link', { name: 'Cancel my contract' }).count()).toBe(0);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('lets a holder transfer to a buyer who can then sign in, once staff record the fee', async () => {
+    const page = await openPage('/my/sign-in');
+    try {
+      await signInAsHolder(page, kansasHolder);
+      await page.getByRole('link', { name: 'Transfer my contract' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Transfer my contract' }).waitFor();
+      await page.getByText('Transfer fee: $50.00', { exact: false }).waitFor();
+
+      await page.getByLabel('How was it sold?').selectOption('private');
+      await page.getByLabel('Odometer at the sale (miles)').fill('15000');
+      await page.getByLabel('First name').fill('Grace');
+      await page.getByLabel('Last name').fill('Hopper');
+      await page.getByLabel('Street address').fill('12 River Rd');
+      await page.getByLabel('City').fill('Topeka');
+      await page.getByLabel('State').fill('KS');
+      await page.getByLabel("Buyer's ZIP code").fill('66603');
+      await page.getByRole('button', { name: 'Request the transfer' }).click();
+
+      await page.getByText('Waiting for the $50.00 transfer fee', { exact: false }).waitFor();
+      await page.getByLabel('Add a maintenance record').setInputFiles({
+        name: 'service-history.pdf',
+        mimeType: 'application/pdf',
+        buffer: PDF,
+      });
+      await page.getByRole('button', { name: 'Upload record' }).click();
+      await page.getByText('service-history.pdf was received.').waitFor();
+      await page.getByRole('listitem').filter({ hasText: 'service-history.pdf' }).waitFor();
+      await page.screenshot({ path: `${screenshotDirectory}holder-transfer-pending.png`, fullPage: true });
+    } finally {
+      await page.context().close();
+    }
+
+    // An adjuster records the fee on the staff contract page.
+    const staff = await openPage('/staff/sign-in', { width: 1280, height: 900 });
+    try {
+      await staff.getByLabel('Email').fill('adjuster@coverwise.test');
+      await staff.getByLabel('Password').fill('coverwise-demo');
+      await staff.getByRole('button', { name: 'Sign in' }).click();
+      await staff.waitForURL('**/staff');
+      const contracts = await server.built.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/holder-login',
+        payload: { lastName: 'Hopper', zip: '66603', vin: kansasHolder.vin },
+      });
+      expect(contracts.statusCode).toBe(401);
+      const id = await contractIdOf(kansasHolder);
+      await staff.goto(`/staff/contracts/${id}`);
+      // Staff see the same quote the holder would, with the rules behind it.
+      const quote = staff.getByRole('region', { name: 'Cancellation quote' });
+      await quote.getByLabel('Odometer').fill('15000');
+      await quote.getByRole('button', { name: 'Get quote' }).click();
+      await quote.getByText('Rules: plan:MAJOR_GUARD').waitFor();
+      await quote.getByRole('button', { name: /^Cancel the contract for \$/ }).waitFor();
+      const transfers = staff.getByRole('region', { name: 'Transfers' });
+      await transfers.getByText('To Grace Hopper', { exact: false }).waitFor();
+      await transfers.getByLabel('Payment reference').fill('CHK-2231');
+      await transfers.getByRole('button', { name: 'Record $50.00 fee' }).click();
+      await transfers.getByText('Completed: the contract now belongs to Grace Hopper.').waitFor();
+      const ledger = staff.getByRole('region', { name: 'Payments ledger' });
+      await ledger.getByRole('cell', { name: 'Transfer fee' }).waitFor();
+      await staff.screenshot({ path: `${screenshotDirectory}staff-contract-money.png`, fullPage: true });
+    } finally {
+      await staff.context().close();
+    }
+
+    // The buyer's facts now sign in; the seller's no longer do.
+    const buyer = await openPage('/my/sign-in');
+    try {
+      await signInAsHolder(buyer, { lastName: 'Hopper', zip: '66603', vin: kansasHolder.vin });
+      await buyer.getByRole('heading', { name: kansasHolder.contractNumber }).waitFor();
+    } finally {
+      await buyer.context().close();
+    }
+    const seller = await server.built.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/holder-login',
+      payload: { lastName: kansasHolder.lastName, zip: kansasHolder.zip, vin: kansasHolder.vin },
+    });
+    expect(seller.statusCode).toBe(401);
+  });
+
+  async function contractIdOf(holder: DemoHolder): Promise<string> {
+    const login = await server.built.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'admin@coverwise.test', password: 'coverwise-demo' },
+    });
+    const found = await server.built.app.inject({
+      url: `/api/v1/contracts?contractNumber=${holder.contractNumber}`,
+      headers: { authorization: `Bearer ${login.json().token}` },
+    });
+    return found.json().data[0].id;
+  }
+});

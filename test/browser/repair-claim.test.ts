@@ -1,0 +1,164 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// The pre-authorization journey through the built web app with demo data: the demo shop (Sam's Auto
+// Repair) looks up the featured Value Guard contract, submits a two-line estimate; the demo adjuster
+// approves the brakes and denies the steering line; the shop then sees the authorization number and
+// the amount payable ($700 brakes − $100 deductible = $600).
+
+const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.meta.url));
+const featured = DEMO_HOLDERS[0]!;
+
+describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openSignedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto('/staff/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/staff');
+    return page;
+  }
+
+  async function failOnAlert(page: Page, expected: ReturnType<Page['getByRole']>): Promise<void> {
+    const alert = page.getByRole('alert');
+    await expected.or(alert).first().waitFor();
+    if (await alert.isVisible()) expect.fail(`The page reported: ${await alert.textContent()}`);
+  }
+
+  it('lets a shop submit an estimate, an adjuster authorize part of it, and the shop see the number and payable', async () => {
+    const shop = await openSignedIn('shop@coverwise.test');
+    const adjuster = await openSignedIn('adjuster@coverwise.test');
+    try {
+      // The shop looks up coverage and writes the estimate.
+      await shop
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Repair claims' })
+        .click();
+      await shop.getByRole('heading', { level: 1, name: 'Repair claims' }).waitFor();
+      await shop.getByLabel('VIN').fill(featured.vin);
+      await shop.getByLabel('Odometer (miles)').fill('25000');
+      await shop.getByRole('button', { name: 'Look up coverage' }).click();
+      await failOnAlert(shop, shop.getByRole('heading', { level: 2, name: 'Covered: Value Guard' }));
+
+      await shop.getByLabel('Complaint').fill('Grinding noise when braking, steering pulls left');
+      await shop.getByLabel('Cause').fill('Front calipers seized; worn tie rod end');
+      await shop.getByLabel('Correction').fill('Replace front calipers and tie rod end');
+      const first = shop.getByRole('group', { name: 'Line 1' });
+      await first.getByLabel('Component group').selectOption({ label: 'Brakes' });
+      await first.getByLabel('Description').fill('Front brake calipers');
+      await first.getByLabel('Parts ($)').fill('400');
+      await first.getByLabel('Labor-guide hours').fill('2.5');
+      await first.getByLabel(/Hourly rate/).fill('120');
+      await shop.getByRole('button', { name: 'Add a line' }).click();
+      const second = shop.getByRole('group', { name: 'Line 2' });
+      await second.getByLabel('Component group').selectOption({ label: 'Steering' });
+      await second.getByLabel('Description').fill('Outer tie rod end');
+      await second.getByLabel('Parts ($)').fill('90');
+      await second.getByLabel('Labor-guide hours').fill('1');
+      await second.getByLabel(/Hourly rate/).fill('120');
+      await mkdir(screenshotDirectory, { recursive: true });
+      await shop.screenshot({ path: `${screenshotDirectory}shop-estimate.png`, fullPage: true });
+      await shop.getByRole('button', { name: 'Submit estimate' }).click();
+
+      await shop.waitForURL(/\/shop\/claims\/[^/]+$/);
+      const heading = shop.getByRole('heading', { level: 1, name: /^Claim RC-/ });
+      await failOnAlert(shop, heading);
+      const claimNumber = (await heading.textContent())!.replace('Claim ', '');
+      const lines = shop.getByRole('region', { name: 'Lines' });
+      await lines.getByRole('cell', { name: 'Eligible up to $700.00' }).waitFor();
+      await lines.getByRole('cell', { name: 'Eligible up to $210.00' }).waitFor();
+      await shop.getByText('Waiting for a decision').waitFor();
+
+      // The adjuster finds it in the queue and authorizes the brakes only.
+      await adjuster
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Claim queue' })
+        .click();
+      await adjuster.getByRole('link', { name: claimNumber }).click();
+      await adjuster.getByRole('heading', { level: 1, name: `Claim ${claimNumber}` }).waitFor();
+      await adjuster.getByLabel('Approve line 1').check();
+      await adjuster.getByLabel('Deny line 2').check();
+      await adjuster
+        .getByLabel('Reason for denying line 2')
+        .selectOption({ label: 'Pre-existing condition' });
+      await adjuster.screenshot({ path: `${screenshotDirectory}adjuster-decision.png`, fullPage: true });
+      await adjuster.getByRole('button', { name: 'Record decision' }).click();
+      await failOnAlert(adjuster, adjuster.getByRole('heading', { level: 2, name: 'Authorization' }));
+      const authorizationNumber = (
+        await adjuster
+          .getByRole('region', { name: 'Authorization' })
+          .getByRole('definition')
+          .first()
+          .textContent()
+      )?.trim();
+      expect(authorizationNumber).toMatch(/^A-\d{4}-\d{6}$/);
+
+      // The shop sees the authorization number and the amount payable.
+      await shop.reload();
+      await shop
+        .getByRole('status')
+        .filter({ hasText: `Authorized: number ${authorizationNumber}, payable to you $600.00.` })
+        .waitFor();
+      const summary = shop.getByRole('region', { name: 'Authorization' });
+      await summary.getByText('$700.00', { exact: true }).waitFor();
+      await summary.getByText('$100.00', { exact: true }).waitFor();
+      await lines.getByRole('cell', { name: 'Denied: Pre-existing condition' }).waitFor();
+
+      await shop.screenshot({ path: `${screenshotDirectory}shop-claim-authorized.png`, fullPage: true });
+      await adjuster.screenshot({ path: `${screenshotDirectory}adjuster-claim-decided.png`, fullPage: true });
+    } finally {
+      await shop.context().close();
+      await adjuster.context().close();
+    }
+  });
+
+  it('shows the holder the authorized repair and lets them ask for roadside help and follow its status', async () => {
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    try {
+      await page.goto('/my/sign-in');
+      await page.getByLabel('Last name').fill(featured.lastName);
+      await page.getByLabel('ZIP code').fill(featured.zip);
+      await page.getByLabel('VIN').fill(featured.vin);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/my');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My claims' }).click();
+      await page.getByRole('heading', { level: 1, name: 'My claims' }).waitFor();
+      const card = page.getByRole('region', { name: new RegExp(featured.contractNumber) });
+      // The previous journey authorized a repair on this contract.
+      await card.getByText(/RC-\d{4}-\d{6} at Sam's Auto Repair: Authorized/).waitFor();
+
+      const roadside = card.getByRole('form', { name: 'Ask for roadside help' });
+      await roadside.getByLabel('Service').selectOption({ label: 'Jump start' });
+      await roadside.getByLabel('Where is the vehicle?').fill('Union Station parking, level 2');
+      await roadside.getByLabel('Phone number to reach you').fill('555-0101');
+      await roadside.getByRole('button', { name: 'Request help' }).click();
+      await failOnAlert(page, card.getByText('Requested: we are finding help'));
+
+      await mkdir(screenshotDirectory, { recursive: true });
+      await page.screenshot({ path: `${screenshotDirectory}holder-claims.png`, fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+});

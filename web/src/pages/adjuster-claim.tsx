@@ -1,0 +1,289 @@
+import { type FormEvent, useId, useState } from 'react';
+import { api } from '../api.js';
+import type { RouteProps } from '../app.js';
+import { formatCents } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { ClaimFacts } from './shop-claim-detail.js';
+import {
+  AuthorizationSummary,
+  ClaimLinesTable,
+  errorMessage,
+  LoadingNotice,
+  type RepairClaim,
+  reasonLabel,
+  textareaStyle,
+  useApiGet,
+} from './shop-claim-parts.js';
+
+// The adjuster's decision screen: approve or deny each line (a denial needs a reason), or send the
+// claim back to the shop with a question; record the inspection a large estimate needs first; pay the
+// shop once authorized.
+
+const denialReasons = [
+  'component_not_covered',
+  'pre_existing_condition',
+  'maintenance_not_proven',
+  'work_started_before_authorization',
+  'waiting_period',
+  'contract_not_in_force',
+  'not_a_failure',
+  'other',
+] as const;
+
+interface LineChoice {
+  approved: boolean;
+  reasonCode: string;
+}
+
+function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => void }) {
+  const [choices, setChoices] = useState<Record<string, LineChoice>>(() =>
+    Object.fromEntries(
+      claim.lines.map((line) => [
+        line.id,
+        {
+          approved: line.eligible,
+          reasonCode: line.eligible ? 'component_not_covered' : (line.reasonCode ?? 'other'),
+        },
+      ]),
+    ),
+  );
+  const [question, setQuestion] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const url = `/repair-claims/${encodeURIComponent(claim.id)}/authorization`;
+
+  const send = async (body: unknown) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(url, body);
+      onDone();
+    } catch (caught) {
+      setError(errorMessage(caught));
+      setBusy(false);
+    }
+  };
+
+  const handleDecide = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void send({
+      lines: claim.lines.map((line) => {
+        const choice = choices[line.id]!;
+        return {
+          id: line.id,
+          approved: choice.approved,
+          ...(choice.approved ? {} : { reasonCode: choice.reasonCode }),
+        };
+      }),
+    });
+  };
+
+  const approvedCents = claim.lines
+    .filter((l) => choices[l.id]?.approved)
+    .reduce((t, l) => t + l.eligibleCents, 0);
+
+  return (
+    <>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <form
+        className="form form--wide card card--wide"
+        onSubmit={handleDecide}
+        aria-labelledby={`${id}-decide`}
+      >
+        <h2 id={`${id}-decide`}>Decide each line</h2>
+        {claim.lines.map((line) => {
+          const choice = choices[line.id]!;
+          const set = (change: Partial<LineChoice>) =>
+            setChoices((current) => ({ ...current, [line.id]: { ...choice, ...change } }));
+          return (
+            <fieldset key={line.id} className="card card--section">
+              <legend>
+                Line {line.lineNumber}: {line.description} ({line.componentGroupName}),{' '}
+                {line.eligible ? `eligible up to ${formatCents(line.eligibleCents)}` : 'not eligible'}
+                {line.reasonCode ? ` — ${reasonLabel(line.reasonCode)}` : ''}
+              </legend>
+              <div className="field field--checkbox">
+                <input
+                  type="radio"
+                  id={`${id}-${line.id}-approve`}
+                  name={`${id}-${line.id}`}
+                  checked={choice.approved}
+                  disabled={!line.eligible}
+                  onChange={() => set({ approved: true })}
+                />
+                <label htmlFor={`${id}-${line.id}-approve`}>Approve line {line.lineNumber}</label>
+              </div>
+              <div className="field field--checkbox">
+                <input
+                  type="radio"
+                  id={`${id}-${line.id}-deny`}
+                  name={`${id}-${line.id}`}
+                  checked={!choice.approved}
+                  onChange={() => set({ approved: false })}
+                />
+                <label htmlFor={`${id}-${line.id}-deny`}>Deny line {line.lineNumber}</label>
+              </div>
+              {choice.approved ? null : (
+                <div className="field">
+                  <label htmlFor={`${id}-${line.id}-reason`}>Reason for denying line {line.lineNumber}</label>
+                  <select
+                    id={`${id}-${line.id}-reason`}
+                    value={choice.reasonCode}
+                    onChange={(e) => set({ reasonCode: e.target.value })}
+                  >
+                    {denialReasons.map((code) => (
+                      <option key={code} value={code}>
+                        {reasonLabel(code)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              )}
+            </fieldset>
+          );
+        })}
+        <p>Approved lines total {formatCents(approvedCents)} before the deductible.</p>
+        <button type="submit" className="button" disabled={busy}>
+          Record decision
+        </button>
+      </form>
+      <form
+        className="form card"
+        aria-labelledby={`${id}-ask`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void send({ requestInformation: question });
+        }}
+      >
+        <h2 id={`${id}-ask`}>Or ask the shop</h2>
+        <div className="field">
+          <label htmlFor={`${id}-question`}>Question for the shop</label>
+          <textarea
+            rows={3}
+            style={textareaStyle}
+            id={`${id}-question`}
+            required
+            maxLength={2000}
+            value={question}
+            onChange={(e) => setQuestion(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button button--secondary" disabled={busy}>
+          Send back for information
+        </button>
+      </form>
+    </>
+  );
+}
+
+function TextActionForm(props: {
+  heading: string;
+  label: string;
+  button: string;
+  onSubmit: (text: string) => Promise<void>;
+}) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  return (
+    <form
+      className="form card"
+      aria-labelledby={`${id}-heading`}
+      onSubmit={async (event) => {
+        event.preventDefault();
+        try {
+          await props.onSubmit(text);
+        } catch (caught) {
+          setError(errorMessage(caught));
+        }
+      }}
+    >
+      <h2 id={`${id}-heading`}>{props.heading}</h2>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${id}-text`}>{props.label}</label>
+        <input
+          id={`${id}-text`}
+          required
+          maxLength={100}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+      <button type="submit" className="button">
+        {props.button}
+      </button>
+    </form>
+  );
+}
+
+export function AdjusterClaimPage({ params }: RouteProps) {
+  const [version, setVersion] = useState(0);
+  const reload = () => setVersion((v) => v + 1);
+  const path = `/repair-claims/${encodeURIComponent(params.id ?? '')}`;
+  const claim = useApiGet<RepairClaim>(path, version);
+  return (
+    <StaffOnly roles={['adjuster', 'admin']} refusal="Deciding claims is for adjusters.">
+      {(user) => {
+        if (claim.status === 'loading') return <LoadingNotice />;
+        if (claim.status === 'failed')
+          return (
+            <>
+              <PageHeading title="Repair claim">Repair claim</PageHeading>
+              <p className="notice notice--error">{claim.message}</p>
+            </>
+          );
+        const value = claim.value;
+        const needsInspection = value.inspection.required && !value.inspection.inspectedAt;
+        return (
+          <>
+            <p className="breadcrumb">
+              <Link href="/adjuster/claims">Claim queue</Link>
+            </p>
+            <PageHeading title={`Claim ${value.claimNumber}`}>Claim {value.claimNumber}</PageHeading>
+            <ClaimFacts claim={value} />
+            <h2 id="adjuster-lines-heading">Lines</h2>
+            <ClaimLinesTable claim={value} captionId="adjuster-lines-heading" />
+            <AuthorizationSummary claim={value} />
+            {value.status === 'submitted' && needsInspection ? (
+              <TextActionForm
+                heading="Inspection needed first"
+                label="Inspection findings"
+                button="Record inspection"
+                onSubmit={async (notes) => {
+                  await api.post(`${path}/inspection`, { notes });
+                  reload();
+                }}
+              />
+            ) : null}
+            {value.status === 'submitted' && user.role === 'adjuster' ? (
+              <DecisionForm key={version} claim={value} onDone={reload} />
+            ) : null}
+            {value.status === 'authorized' ? (
+              <TextActionForm
+                heading={`Pay ${value.facility.name} ${formatCents(value.authorization?.payableToFacilityCents ?? 0)} by check`}
+                label="Check number"
+                button="Record payment"
+                onSubmit={async (reference) => {
+                  await api.post(`${path}/payment`, { method: 'check', reference });
+                  reload();
+                }}
+              />
+            ) : null}
+          </>
+        );
+      }}
+    </StaffOnly>
+  );
+}

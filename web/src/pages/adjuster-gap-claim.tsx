@@ -1,0 +1,267 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { api } from '../api.js';
+import type { RouteProps } from '../app.js';
+import type { StaffUser } from '../auth.js';
+import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { TableScroll } from '../table-scroll.js';
+import { documentStateWords, type GapClaim, lossTypeWords, problemMessage } from './gap-shared.js';
+
+// An adjuster's GAP claim: the documents and their reviews, the benefit calculation with each line,
+// then approval (paid to the lienholder) or denial with a reason.
+
+const benefitFields = [
+  ['payoffCents', 'Loan payoff on the date of loss'],
+  ['acvCents', 'Actual cash value (insurer)'],
+  ['primaryDeductibleCents', 'Primary insurance deductible'],
+  ['pastDueCents', 'Past-due payments'],
+  ['lateFeesCents', 'Late fees'],
+  ['addOnRefundsCents', 'Refunds of cancelled add-ons'],
+] as const;
+
+/** '25,000.00' or '25000' → 2500000 cents; null when it is not an amount. */
+function parseDollars(input: string): number | null {
+  const cleaned = input.replace(/[$,\s]/g, '');
+  if (cleaned === '') return 0;
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(cleaned);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
+  const id = useId();
+  const [claim, setClaim] = useState<GapClaim | null>(null);
+  const [amounts, setAmounts] = useState<Record<string, string>>({});
+  const [denialReason, setDenialReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setClaim(await api.get<GapClaim>(`/gap-claims/${encodeURIComponent(claimId)}`));
+    } catch (caught) {
+      setMessage({ error: true, text: problemMessage(caught, 'The claim could not be loaded.') });
+    }
+  }, [claimId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await action();
+      setMessage({ error: false, text: done });
+      await load();
+    } catch (caught) {
+      setMessage({ error: true, text: problemMessage(caught, 'That did not work. Try again.') });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const calculate = (event: FormEvent) => {
+    event.preventDefault();
+    const body: Record<string, number> = {};
+    for (const [name, label] of benefitFields) {
+      const cents = parseDollars(amounts[name] ?? '');
+      if (cents === null) {
+        setMessage({ error: true, text: `${label}: enter an amount in dollars, such as 21000.00.` });
+        return;
+      }
+      body[name] = cents;
+    }
+    void run(() => api.post(`/gap-claims/${claimId}/benefit`, body), 'Benefit calculated.');
+  };
+
+  if (!claim) {
+    return message ? (
+      <div className="notice notice--error" role="alert">
+        {message.text}
+      </div>
+    ) : (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    );
+  }
+  const isAdjuster = user.role === 'adjuster';
+  const ready = claim.status === 'ready_for_calculation';
+
+  return (
+    <>
+      <PageHeading title={`GAP claim ${claim.claimNumber}`}>GAP claim {claim.claimNumber}</PageHeading>
+      <p>
+        <Link href="/staff/gap-claims">All GAP claims</Link>
+      </p>
+      {message ? (
+        <div
+          className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
+          role={message.error ? 'alert' : 'status'}
+        >
+          {message.text}
+        </div>
+      ) : null}
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>{claim.statusWords}</dd>
+        <dt>Holder</dt>
+        <dd>{claim.holderName}</dd>
+        <dt>Contract</dt>
+        <dd>{claim.contractNumber}</dd>
+        <dt>Loss</dt>
+        <dd>
+          {lossTypeWords[claim.lossType] ?? claim.lossType} on {formatCalendarDate(claim.dateOfLoss)}
+        </dd>
+        <dt>Lienholder (payee)</dt>
+        <dd>{claim.lienholderName ?? 'None on file'}</dd>
+      </dl>
+
+      <h2 id={`${id}-documents`}>Documents</h2>
+      <TableScroll labelledBy={`${id}-documents`}>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Document</th>
+              <th scope="col">State</th>
+              <th scope="col">Reviewer's reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {claim.requiredDocuments.map((item) => (
+              <tr key={item.type}>
+                <th scope="row">
+                  {item.documentId ? (
+                    <Link href={`/staff/reviews/${item.documentId}`}>{item.name}</Link>
+                  ) : (
+                    item.name
+                  )}
+                </th>
+                <td>{documentStateWords(item)}</td>
+                <td>{item.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+
+      <section className="card" aria-labelledby={`${id}-benefit`}>
+        <h2 id={`${id}-benefit`}>Benefit</h2>
+        {claim.benefit ? (
+          <table className="table">
+            <caption className="visually-hidden">Benefit calculation</caption>
+            <tbody>
+              {claim.benefit.lines.map((line) => (
+                <tr key={line.label}>
+                  <td>{line.label}</td>
+                  <td className="nowrap">{formatCents(line.amountCents)}</td>
+                </tr>
+              ))}
+              <tr>
+                <th scope="row">GAP benefit</th>
+                <th scope="col" className="nowrap">
+                  {formatCents(claim.benefit.benefitCents)}
+                </th>
+              </tr>
+            </tbody>
+          </table>
+        ) : (
+          <p>Not calculated yet.</p>
+        )}
+        {ready && isAdjuster ? (
+          <form className="form" onSubmit={calculate} noValidate>
+            {benefitFields.map(([name, label]) => (
+              <div className="field" key={name}>
+                <label htmlFor={`${id}-${name}`}>{label} ($)</label>
+                <input
+                  id={`${id}-${name}`}
+                  inputMode="decimal"
+                  className="input--short"
+                  value={amounts[name] ?? ''}
+                  onChange={(event) => setAmounts({ ...amounts, [name]: event.target.value })}
+                />
+              </div>
+            ))}
+            <button type="submit" className="button" disabled={busy}>
+              Calculate the benefit
+            </button>
+          </form>
+        ) : null}
+        {ready && isAdjuster && claim.benefit ? (
+          <p>
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() =>
+                void run(() => api.post(`/gap-claims/${claimId}/approval`, {}), 'Approved and paid.')
+              }
+            >
+              Approve and pay {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}
+            </button>
+          </p>
+        ) : null}
+        {claim.payment ? (
+          <p role="status">
+            Paid {formatCents(claim.payment.amountCents)} to {claim.payment.payee.name} on{' '}
+            {formatInstant(claim.payment.paidAt)}.
+          </p>
+        ) : null}
+      </section>
+
+      {isAdjuster && (claim.status === 'under_review' || ready) ? (
+        <section className="card" aria-labelledby={`${id}-deny`}>
+          <h2 id={`${id}-deny`}>Deny the claim</h2>
+          <form
+            className="form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void run(
+                () => api.post(`/gap-claims/${claimId}/denial`, { reason: denialReason }),
+                'The claim was denied.',
+              );
+            }}
+          >
+            <div className="field">
+              <label htmlFor={`${id}-denial`}>Reason (the holder reads it)</label>
+              <textarea
+                id={`${id}-denial`}
+                rows={3}
+                required
+                value={denialReason}
+                onChange={(event) => setDenialReason(event.target.value)}
+              />
+            </div>
+            <button
+              type="submit"
+              className="button button--secondary"
+              disabled={busy || !denialReason.trim()}
+            >
+              Deny
+            </button>
+          </form>
+        </section>
+      ) : null}
+
+      <h2>Timeline</h2>
+      <ol className="card-stack">
+        {claim.timeline.map((event) => (
+          <li key={`${event.at}-${event.action}-${event.words}`}>
+            <span className="muted">{formatInstant(event.at)}</span> — {event.words}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+export function AdjusterGapClaimPage({ params }: RouteProps) {
+  return (
+    <StaffOnly roles={['adjuster', 'reviewer', 'admin']} refusal="GAP claims are for claims staff.">
+      {(user) => <ClaimDetail claimId={params.id ?? ''} user={user} />}
+    </StaffOnly>
+  );
+}

@@ -1,0 +1,112 @@
+import { useEffect, useId, useState } from 'react';
+import { api } from '../api.js';
+import { formatCalendarDate, formatCents } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { TableScroll } from '../table-scroll.js';
+import { lossTypeWords, problemMessage } from './gap-shared.js';
+
+// GAP claims for adjusters, newest first; by default those ready for the benefit calculation.
+
+interface ClaimRow {
+  id: string;
+  claimNumber: string;
+  status: string;
+  statusWords: string;
+  lossType: string;
+  dateOfLoss: string;
+  benefitCents: number | null;
+  contractNumber: string;
+  holderName: string;
+}
+
+const statusOptions: [string, string][] = [
+  ['ready_for_calculation', 'Ready for calculation'],
+  ['under_review', 'Under review'],
+  ['awaiting_documents', 'Awaiting documents'],
+  ['paid', 'Paid'],
+  ['denied', 'Denied'],
+  ['', 'All'],
+];
+
+function Claims() {
+  const id = useId();
+  const [status, setStatus] = useState('ready_for_calculation');
+  const [rows, setRows] = useState<ClaimRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setRows(null);
+    api
+      .get<{ data: ClaimRow[] }>(`/gap-claims?limit=100${status ? `&status=${status}` : ''}`)
+      .then((page) => setRows(page.data))
+      .catch((caught) => setError(problemMessage(caught, 'The claims could not be loaded.')));
+  }, [status]);
+
+  return (
+    <>
+      <PageHeading title="GAP claims">GAP claims</PageHeading>
+      <div className="field">
+        <label htmlFor={`${id}-status`}>Show</label>
+        <select id={`${id}-status`} value={status} onChange={(event) => setStatus(event.target.value)}>
+          {statusOptions.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      {rows === null ? (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      ) : rows.length === 0 ? (
+        <p>No GAP claims here.</p>
+      ) : (
+        <TableScroll labelledBy={`${id}-caption`}>
+          <table className="table">
+            <caption id={`${id}-caption`}>GAP claims, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Claim</th>
+                <th scope="col">Holder</th>
+                <th scope="col">Loss</th>
+                <th scope="col">Status</th>
+                <th scope="col">Benefit</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.id}>
+                  <th scope="row">
+                    <Link href={`/staff/gap-claims/${row.id}`}>{row.claimNumber}</Link>
+                  </th>
+                  <td>{row.holderName}</td>
+                  <td>
+                    {lossTypeWords[row.lossType] ?? row.lossType}, {formatCalendarDate(row.dateOfLoss)}
+                  </td>
+                  <td>{row.statusWords}</td>
+                  <td>{row.benefitCents === null ? '—' : formatCents(row.benefitCents)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+    </>
+  );
+}
+
+export function AdjusterGapClaimsPage() {
+  return (
+    <StaffOnly roles={['adjuster', 'reviewer', 'admin']} refusal="GAP claims are for claims staff.">
+      {() => <Claims />}
+    </StaffOnly>
+  );
+}

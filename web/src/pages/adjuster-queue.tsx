@@ -1,0 +1,89 @@
+import { useId } from 'react';
+import { formatCents, formatInstant } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link, useLocation } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
+
+// The adjuster's queue: repair claims waiting for a decision, oldest first, a page at a time (the
+// cursor lives in the address so Back returns to the previous page).
+
+export function AdjusterQueuePage() {
+  const { search } = useLocation();
+  const startingAfter = new URLSearchParams(search).get('startingAfter');
+  const query = `/repair-claims?status=submitted&limit=20${startingAfter ? `&startingAfter=${encodeURIComponent(startingAfter)}` : ''}`;
+  const page = useApiGet<{ data: RepairClaim[]; hasMore: boolean }>(query);
+  const captionId = useId();
+  return (
+    <StaffOnly roles={['adjuster', 'admin']} refusal="The claim queue is for adjusters.">
+      {() => (
+        <>
+          <PageHeading title="Claim queue">Claim queue</PageHeading>
+          <p className="lead">Repair claims waiting for a decision, oldest first.</p>
+          {page.status === 'loading' ? <LoadingNotice /> : null}
+          {page.status === 'failed' ? <p className="notice notice--error">{page.message}</p> : null}
+          {page.status === 'loaded' ? (
+            page.value.data.length === 0 ? (
+              <p>No claims are waiting.</p>
+            ) : (
+              <>
+                <h2 id={captionId}>
+                  Waiting ({page.value.data.length}
+                  {page.value.hasMore ? '+' : ''})
+                </h2>
+                {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1). */}
+                <section className="table-scroll" aria-labelledby={captionId} tabIndex={0}>
+                  <table className="table">
+                    <thead>
+                      <tr>
+                        <th scope="col">Claim</th>
+                        <th scope="col">Submitted</th>
+                        <th scope="col">Facility</th>
+                        <th scope="col">Plan</th>
+                        <th scope="col">Requested</th>
+                        <th scope="col">Eligible</th>
+                        <th scope="col">Inspection</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {page.value.data.map((claim) => (
+                        <tr key={claim.id}>
+                          <th scope="row">
+                            <Link href={`/adjuster/claims/${encodeURIComponent(claim.id)}`}>
+                              {claim.claimNumber}
+                            </Link>
+                          </th>
+                          <td className="nowrap">{formatInstant(claim.submittedAt)}</td>
+                          <td>{claim.facility.name}</td>
+                          <td>{claim.planName}</td>
+                          <td className="nowrap">{formatCents(claim.requestedCents)}</td>
+                          <td className="nowrap">{formatCents(claim.eligibleCents)}</td>
+                          <td>
+                            {claim.inspection.required
+                              ? claim.inspection.inspectedAt
+                                ? 'Done'
+                                : 'Needed'
+                              : '—'}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </section>
+                {page.value.hasMore ? (
+                  <p>
+                    <Link
+                      href={`/adjuster/claims?startingAfter=${encodeURIComponent(page.value.data.at(-1)?.id ?? '')}`}
+                    >
+                      Next page
+                    </Link>
+                  </p>
+                ) : null}
+              </>
+            )
+          ) : null}
+        </>
+      )}
+    </StaffOnly>
+  );
+}

@@ -1,0 +1,336 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { ApiError, api } from '../api.js';
+import { type Contract, fetchContract } from '../contracts.js';
+import { formatCalendarDate, formatCents, maskVin } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link, Redirect } from '../router.js';
+import { useSession } from '../session.js';
+
+// "Cancel my contract": the holder picks the date, the odometer reading and why, and sees the refund
+// quote change as they type — every line that makes it up, who is paid, and the proof we need —
+// before they confirm. The server computes the quote with the contract's own catalog version and
+// state rules; this page only shows it.
+
+export type CancellationReason = 'customer_request' | 'payoff' | 'total_loss' | 'repossession' | 'trade_in';
+
+export const cancellationReasonLabels: Record<CancellationReason, string> = {
+  customer_request: 'I no longer want the contract',
+  payoff: 'I paid off my car loan',
+  trade_in: 'I traded the vehicle in',
+  total_loss: 'The vehicle was written off (total loss)',
+  repossession: 'The vehicle was repossessed',
+};
+
+export interface CancellationQuote {
+  method: 'full' | 'pro_rata_days' | 'pro_rata_miles' | 'rule_of_78s';
+  cancelOn: string;
+  odometer: number;
+  grossRefundCents: number;
+  feeCents: number;
+  claimsDeductedCents: number;
+  refundCents: number;
+  payee: { kind: 'holder' | 'lienholder'; name: string };
+  lines: { label: string; amountCents: number; ruleId?: string }[];
+  explanation: string[];
+  requiredProof: { type: string; label: string }[];
+  ruleIds: string[];
+}
+
+interface CancellationResult {
+  contract: Contract;
+  refund: CancellationQuote & { cancellationId: string };
+}
+
+type QuoteState =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'ready'; quote: CancellationQuote }
+  | { status: 'refused'; message: string };
+
+/** Waits this long after the last keystroke before asking for a new quote. */
+const quoteDelayMs = 350;
+
+export function QuoteDetails({
+  quote,
+  audience,
+}: {
+  quote: CancellationQuote;
+  audience: 'holder' | 'staff';
+}) {
+  const headingId = useId();
+  return (
+    <>
+      <p className="refund-total">
+        Refund: <strong>{formatCents(quote.refundCents)}</strong>
+      </p>
+      <table className="table quote-lines" aria-labelledby={headingId}>
+        <caption id={headingId} className="visually-hidden">
+          How the refund is worked out
+        </caption>
+        <tbody>
+          {quote.lines.map((line) => (
+            <tr key={line.label}>
+              <th scope="row">{line.label}</th>
+              <td className="nowrap quote-lines__amount">{formatCents(line.amountCents)}</td>
+            </tr>
+          ))}
+          <tr className="quote-lines__total">
+            <th scope="row">{audience === 'holder' ? 'Your refund' : 'Refund'}</th>
+            <td className="nowrap quote-lines__amount">{formatCents(quote.refundCents)}</td>
+          </tr>
+        </tbody>
+      </table>
+      {quote.explanation.map((sentence) => (
+        <p key={sentence}>{sentence}</p>
+      ))}
+      <h3>{audience === 'holder' ? 'What we need from you' : 'Proof needed'}</h3>
+      <ul>
+        {quote.requiredProof.map((proof) => (
+          <li key={proof.type}>{proof.label}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function todayFrom(contract: Contract): string {
+  // The server's business date (coverage.asOf), so the default is never tomorrow in another zone.
+  return contract.coverage.asOf;
+}
+
+function CancelForm({ contract }: { contract: Contract }) {
+  const [cancelOn, setCancelOn] = useState(() => todayFrom(contract));
+  const [odometer, setOdometer] = useState('');
+  const [reason, setReason] = useState<CancellationReason>('customer_request');
+  const [quote, setQuote] = useState<QuoteState>({ status: 'idle' });
+  const [confirmed, setConfirmed] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<CancellationResult | null>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const doneRef = useRef<HTMLDivElement>(null);
+  const fieldId = useId();
+  const quoteHeadingId = useId();
+
+  const odometerNumber = /^\d{1,7}$/.test(odometer.replaceAll(',', ''))
+    ? Number(odometer.replaceAll(',', ''))
+    : null;
+
+  useEffect(() => {
+    if (odometerNumber === null || !/^\d{4}-\d{2}-\d{2}$/.test(cancelOn)) {
+      setQuote({ status: 'idle' });
+      return;
+    }
+    const controller = new AbortController();
+    setQuote({ status: 'loading' });
+    const timer = setTimeout(() => {
+      api
+        .post<CancellationQuote>(
+          `/contracts/${encodeURIComponent(contract.id)}/cancellation-quote`,
+          { cancelOn, odometer: odometerNumber, reason },
+          { signal: controller.signal },
+        )
+        .then(
+          (answer) => setQuote({ status: 'ready', quote: answer }),
+          (failure: unknown) => {
+            if (controller.signal.aborted) return;
+            setQuote({
+              status: 'refused',
+              message:
+                failure instanceof ApiError
+                  ? failure.detail
+                  : 'The quote could not be worked out. Try again.',
+            });
+          },
+        );
+    }, quoteDelayMs);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [contract.id, cancelOn, odometerNumber, reason]);
+
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
+  useEffect(() => {
+    if (result) doneRef.current?.focus();
+  }, [result]);
+
+  if (result) {
+    const { refund } = result;
+    return (
+      <div className="notice notice--success notice--wide" role="status" tabIndex={-1} ref={doneRef}>
+        <p>
+          <strong>Contract {contract.contractNumber} is cancelled</strong> as of{' '}
+          {formatCalendarDate(refund.cancelOn)}.
+        </p>
+        <p>
+          {refund.refundCents > 0
+            ? `A refund of ${formatCents(refund.refundCents)} will be paid to ${refund.payee.name}.`
+            : 'No refund is due.'}
+        </p>
+        <p>
+          <a href="/my">Back to my coverage</a>
+        </p>
+      </div>
+    );
+  }
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (quote.status !== 'ready' || !confirmed || odometerNumber === null) return;
+    setSubmitting(true);
+    setError(null);
+    try {
+      setResult(
+        await api.post<CancellationResult>(`/contracts/${encodeURIComponent(contract.id)}/cancellation`, {
+          cancelOn,
+          odometer: odometerNumber,
+          reason,
+        }),
+      );
+    } catch (failure) {
+      setError(
+        failure instanceof ApiError ? failure.detail : 'The contract could not be cancelled. Try again.',
+      );
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <form className="form form--wide" onSubmit={handleSubmit} noValidate>
+      <div className="field">
+        <label htmlFor={`${fieldId}-date`}>Cancellation date</label>
+        <input
+          id={`${fieldId}-date`}
+          type="date"
+          className="input--short"
+          value={cancelOn}
+          min={contract.purchaseDate}
+          max={todayFrom(contract)}
+          onChange={(event) => setCancelOn(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${fieldId}-odometer`}>Odometer reading (miles)</label>
+        <p className="hint" id={`${fieldId}-odometer-hint`}>
+          The mileage on the cancellation date, as on the dashboard.
+        </p>
+        <input
+          id={`${fieldId}-odometer`}
+          className="input--short"
+          inputMode="numeric"
+          autoComplete="off"
+          aria-describedby={`${fieldId}-odometer-hint`}
+          value={odometer}
+          onChange={(event) => setOdometer(event.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${fieldId}-reason`}>Why are you cancelling?</label>
+        <select
+          id={`${fieldId}-reason`}
+          value={reason}
+          onChange={(event) => setReason(event.target.value as CancellationReason)}
+        >
+          {Object.entries(cancellationReasonLabels).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <section className="quote" aria-labelledby={quoteHeadingId} aria-live="polite">
+        <h2 id={quoteHeadingId}>Your refund quote</h2>
+        {quote.status === 'idle' ? (
+          <p className="muted">Enter the odometer reading to see your refund.</p>
+        ) : null}
+        {quote.status === 'loading' ? <p className="muted">Working out your refund…</p> : null}
+        {quote.status === 'refused' ? <div className="notice notice--error">{quote.message}</div> : null}
+        {quote.status === 'ready' ? <QuoteDetails quote={quote.quote} audience="holder" /> : null}
+      </section>
+
+      {error ? (
+        <div className="notice notice--error" role="alert" tabIndex={-1} ref={errorRef}>
+          {error}
+        </div>
+      ) : null}
+      <div className="field field--checkbox">
+        <input
+          id={`${fieldId}-confirm`}
+          type="checkbox"
+          checked={confirmed}
+          onChange={(event) => setConfirmed(event.target.checked)}
+        />
+        <label htmlFor={`${fieldId}-confirm`}>
+          I understand that cancelling ends my coverage and cannot be undone.
+        </label>
+      </div>
+      <button
+        type="submit"
+        className="button"
+        disabled={submitting || quote.status !== 'ready' || !confirmed}
+      >
+        {submitting ? 'Cancelling…' : 'Cancel my contract'}
+      </button>
+    </form>
+  );
+}
+
+export function HolderCancelPage({ params }: { params: Record<string, string> }) {
+  const { session } = useSession();
+  const contractId = params.id ?? '';
+  const [state, setState] = useState<
+    { status: 'loading' } | { status: 'loaded'; contract: Contract } | { status: 'failed'; message: string }
+  >({ status: 'loading' });
+
+  useEffect(() => {
+    if (session.status !== 'holder_signed_in') return;
+    const controller = new AbortController();
+    fetchContract(contractId, controller.signal).then(
+      (contract) => setState({ status: 'loaded', contract }),
+      (failure: unknown) => {
+        if (controller.signal.aborted) return;
+        setState({
+          status: 'failed',
+          message:
+            failure instanceof ApiError ? failure.detail : 'The contract could not be loaded. Try again.',
+        });
+      },
+    );
+    return () => controller.abort();
+  }, [contractId, session.status]);
+
+  if (session.status === 'loading') return <p className="muted">Loading…</p>;
+  if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link href="/my">My coverage</Link>
+      </p>
+      <PageHeading title="Cancel my contract">Cancel my contract</PageHeading>
+      {state.status === 'loading' ? <p className="muted">Loading your contract…</p> : null}
+      {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
+      {state.status === 'loaded' ? (
+        <>
+          <p className="lead">
+            {state.contract.planName} · contract {state.contract.contractNumber} ·{' '}
+            {state.contract.vehicle.year} {state.contract.vehicle.make} {state.contract.vehicle.model}, VIN
+            ending{' '}
+            <span className="nowrap" translate="no">
+              {maskVin(state.contract.vehicle.vin)}
+            </span>
+          </p>
+          {state.contract.status === 'active' ? (
+            <CancelForm contract={state.contract} />
+          ) : (
+            <p>This contract is no longer in force, so there is nothing to cancel.</p>
+          )}
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,527 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
+import { type Contract, fetchContract } from '../contracts.js';
+import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link, navigate, Redirect, useLocation } from '../router.js';
+import { useSession } from '../session.js';
+
+// "Transfer my contract": after selling the vehicle privately, the holder tells us who bought it. The
+// page shows the fee and the reporting window before they send the request, then the transfer's
+// status and the maintenance records they attach for the buyer. Once the transfer completes the
+// contract belongs to the buyer; this session can still follow the transfer, not the contract.
+
+export interface TransferTerms {
+  allowed: boolean;
+  feeCents: number;
+  windowDays: number;
+  privateSaleOnly: boolean;
+  notes: { ruleId: string; sentence: string }[];
+}
+
+export interface TransferDocument {
+  id: string;
+  type: string;
+  status: string;
+  contentType: string;
+  sizeBytes: number;
+  originalName: string | null;
+  receivedAt: string;
+}
+
+export interface Transfer {
+  id: string;
+  contractId: string;
+  contractNumber: string;
+  status: 'pending_fee' | 'completed' | 'rejected';
+  ownershipTransferredOn: string;
+  saleType: string;
+  odometer: number;
+  feeCents: number;
+  buyer: {
+    firstName: string;
+    lastName: string;
+    email: string | null;
+    address: { line1: string; city: string; state: string; zip: string };
+  };
+  rejectionReason: string | null;
+  documents: TransferDocument[];
+}
+
+const saleTypeLabels = {
+  private: 'A private sale (to a person)',
+  dealer: 'A sale to a dealer',
+  trade_in: 'A trade-in',
+} as const;
+type SaleType = keyof typeof saleTypeLabels;
+
+export function transferStatusWords(transfer: Transfer): string {
+  if (transfer.status === 'completed') {
+    return `Completed: the contract now belongs to ${transfer.buyer.firstName} ${transfer.buyer.lastName}.`;
+  }
+  if (transfer.status === 'rejected') return `Rejected: ${transfer.rejectionReason ?? 'no reason given'}.`;
+  return `Waiting for the ${formatCents(transfer.feeCents)} transfer fee. Call us to pay it by card, check or bank transfer; the contract passes to the buyer as soon as it is received.`;
+}
+
+/** Sends one record as multipart (fields first, then the file), with the CSRF header. */
+async function uploadRecord(transferId: string, file: File): Promise<TransferDocument> {
+  const form = new FormData();
+  form.append('type', 'maintenance_record');
+  form.append('file', file);
+  let response: Response;
+  try {
+    response = await fetch(`${apiBasePath}/transfers/${encodeURIComponent(transferId)}/documents`, {
+      method: 'POST',
+      body: form,
+      headers: { accept: 'application/json, application/problem+json', ...csrfHeader() },
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(
+      0,
+      'network_error',
+      'Coverwise could not be reached. Check your connection and try again.',
+    );
+  }
+  const body: unknown = await response.json().catch(() => ({}));
+  if (!response.ok) throw apiErrorFromProblem(response.status, body);
+  return body as TransferDocument;
+}
+
+function RecordsUpload({
+  transfer,
+  onUploaded,
+}: {
+  transfer: Transfer;
+  onUploaded: (doc: TransferDocument) => void;
+}) {
+  const fieldId = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [uploading, setUploading] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const file = inputRef.current?.files?.[0];
+    if (!file) {
+      setMessage({ kind: 'error', text: 'Choose a PDF, JPEG or PNG file first.' });
+      return;
+    }
+    setUploading(true);
+    setMessage(null);
+    try {
+      const document = await uploadRecord(transfer.id, file);
+      onUploaded(document);
+      setMessage({ kind: 'success', text: `${file.name} was received.` });
+      if (inputRef.current) inputRef.current.value = '';
+    } catch (failure) {
+      setMessage({
+        kind: 'error',
+        text: failure instanceof ApiError ? failure.detail : 'The upload failed. Try again.',
+      });
+    } finally {
+      setUploading(false);
+    }
+  };
+
+  return (
+    <form className="form--records" onSubmit={handleSubmit}>
+      <div className="field">
+        <label htmlFor={`${fieldId}-file`}>Add a maintenance record</label>
+        <p className="hint" id={`${fieldId}-hint`}>
+          Oil changes, services and repairs you hand to the buyer: PDF, JPEG or PNG.
+        </p>
+        <input
+          id={`${fieldId}-file`}
+          ref={inputRef}
+          type="file"
+          className="input--file"
+          accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+          aria-describedby={`${fieldId}-hint`}
+        />
+      </div>
+      {message ? (
+        <div
+          className={`notice notice--${message.kind}`}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+        >
+          {message.text}
+        </div>
+      ) : null}
+      <button type="submit" className="button button--secondary" disabled={uploading}>
+        {uploading ? 'Uploading…' : 'Upload record'}
+      </button>
+    </form>
+  );
+}
+
+function TransferStatus({ initial }: { initial: Transfer }) {
+  const [transfer, setTransfer] = useState(initial);
+  const headingId = useId();
+  const { buyer } = transfer;
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Your transfer</h2>
+      <p className={`transfer-status transfer-status--${transfer.status}`} role="status">
+        {transferStatusWords(transfer)}
+      </p>
+      <dl className="facts facts--wide">
+        <div>
+          <dt>Buyer</dt>
+          <dd>
+            {buyer.firstName} {buyer.lastName}, {buyer.address.line1}, {buyer.address.city},{' '}
+            {buyer.address.state} {buyer.address.zip}
+          </dd>
+        </div>
+        <div>
+          <dt>Sold on</dt>
+          <dd>{formatCalendarDate(transfer.ownershipTransferredOn)}</dd>
+        </div>
+        <div>
+          <dt>Odometer</dt>
+          <dd>{formatCount(transfer.odometer)} miles</dd>
+        </div>
+        <div>
+          <dt>Transfer fee</dt>
+          <dd>{transfer.feeCents === 0 ? 'None' : formatCents(transfer.feeCents)}</dd>
+        </div>
+      </dl>
+      <h3>Maintenance records</h3>
+      {transfer.documents.length === 0 ? (
+        <p>No records attached yet.</p>
+      ) : (
+        <ul>
+          {transfer.documents.map((document) => (
+            <li key={document.id}>
+              {document.originalName ?? 'Record'} <span className="muted">(received)</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {transfer.status !== 'rejected' ? (
+        <RecordsUpload
+          transfer={transfer}
+          onUploaded={(document) =>
+            setTransfer((current) => ({ ...current, documents: [...current.documents, document] }))
+          }
+        />
+      ) : null}
+      {transfer.status === 'completed' ? (
+        <p>
+          <a href="/my">Back to my coverage</a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+interface FormValues {
+  ownershipTransferredOn: string;
+  saleType: SaleType;
+  odometer: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  line1: string;
+  city: string;
+  state: string;
+  zip: string;
+}
+
+function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  className,
+  autoComplete,
+  inputMode,
+  hint,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  className?: string;
+  autoComplete?: string;
+  inputMode?: 'numeric' | 'email';
+  hint?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        className={className}
+        value={value}
+        autoComplete={autoComplete ?? 'off'}
+        inputMode={inputMode}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </div>
+  );
+}
+
+function TransferForm({
+  contract,
+  terms,
+  onCreated,
+}: {
+  contract: Contract;
+  terms: TransferTerms;
+  onCreated: (transfer: Transfer) => void;
+}) {
+  const today = contract.coverage.asOf;
+  const fieldId = useId();
+  const [values, setValues] = useState<FormValues>({
+    ownershipTransferredOn: today,
+    saleType: 'private',
+    odometer: '',
+    firstName: '',
+    lastName: '',
+    email: '',
+    line1: '',
+    city: '',
+    state: '',
+    zip: '',
+  });
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const set = (name: keyof FormValues) => (value: string) =>
+    setValues((current) => ({ ...current, [name]: value }));
+
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const odometer = values.odometer.replaceAll(',', '');
+    if (!/^\d{1,7}$/.test(odometer)) {
+      setError('Enter the odometer reading at the sale, in whole miles.');
+      return;
+    }
+    setSubmitting(true);
+    setError(null);
+    try {
+      const transfer = await api.post<Transfer>(`/contracts/${encodeURIComponent(contract.id)}/transfers`, {
+        ownershipTransferredOn: values.ownershipTransferredOn,
+        saleType: values.saleType,
+        odometer: Number(odometer),
+        buyer: {
+          firstName: values.firstName.trim(),
+          lastName: values.lastName.trim(),
+          ...(values.email.trim() ? { email: values.email.trim() } : {}),
+          address: {
+            line1: values.line1.trim(),
+            city: values.city.trim(),
+            state: values.state.trim().toUpperCase(),
+            zip: values.zip.trim(),
+          },
+        },
+      });
+      onCreated(transfer);
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.detail : 'The transfer could not be sent. Try again.');
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <form className="form form--wide" onSubmit={handleSubmit} noValidate>
+      <div className="notice notice--info">
+        <p>
+          Transfer fee: <strong>{terms.feeCents === 0 ? 'none' : formatCents(terms.feeCents)}</strong>.
+          {terms.notes.map((note) => ` ${note.sentence}`)}
+        </p>
+        <p>
+          Tell us within {terms.windowDays} days of the sale
+          {terms.privateSaleOnly ? '; only a private sale transfers the contract' : ''}.
+        </p>
+      </div>
+      <fieldset>
+        <legend>The sale</legend>
+        <div className="field">
+          <label htmlFor={`${fieldId}-date`}>Date the vehicle changed hands</label>
+          <input
+            id={`${fieldId}-date`}
+            type="date"
+            className="input--short"
+            value={values.ownershipTransferredOn}
+            min={contract.purchaseDate}
+            max={today}
+            onChange={(event) => set('ownershipTransferredOn')(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${fieldId}-sale`}>How was it sold?</label>
+          <select
+            id={`${fieldId}-sale`}
+            value={values.saleType}
+            onChange={(event) => set('saleType')(event.target.value)}
+          >
+            {Object.entries(saleTypeLabels).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField
+          id={`${fieldId}-odometer`}
+          label="Odometer at the sale (miles)"
+          className="input--short"
+          inputMode="numeric"
+          value={values.odometer}
+          onChange={set('odometer')}
+        />
+      </fieldset>
+      <fieldset>
+        <legend>The buyer</legend>
+        <TextField
+          id={`${fieldId}-first`}
+          label="First name"
+          value={values.firstName}
+          onChange={set('firstName')}
+        />
+        <TextField
+          id={`${fieldId}-last`}
+          label="Last name"
+          value={values.lastName}
+          onChange={set('lastName')}
+        />
+        <TextField
+          id={`${fieldId}-email`}
+          label="Email (optional)"
+          inputMode="email"
+          value={values.email}
+          onChange={set('email')}
+        />
+        <TextField
+          id={`${fieldId}-line1`}
+          label="Street address"
+          value={values.line1}
+          onChange={set('line1')}
+        />
+        <TextField id={`${fieldId}-city`} label="City" value={values.city} onChange={set('city')} />
+        <TextField
+          id={`${fieldId}-state`}
+          label="State"
+          hint="Two letters, such as FL"
+          className="input--short"
+          value={values.state}
+          onChange={set('state')}
+        />
+        <TextField
+          id={`${fieldId}-zip`}
+          label="Buyer's ZIP code"
+          className="input--short"
+          inputMode="numeric"
+          value={values.zip}
+          onChange={set('zip')}
+        />
+      </fieldset>
+      {error ? (
+        <div className="notice notice--error" role="alert" tabIndex={-1} ref={errorRef}>
+          {error}
+        </div>
+      ) : null}
+      <button type="submit" className="button" disabled={submitting}>
+        {submitting ? 'Sending…' : 'Request the transfer'}
+      </button>
+    </form>
+  );
+}
+
+type PageState =
+  | { status: 'loading' }
+  | { status: 'transfer'; transfer: Transfer }
+  | { status: 'form'; contract: Contract; terms: TransferTerms }
+  | { status: 'failed'; message: string };
+
+function errorText(failure: unknown): string {
+  return failure instanceof ApiError ? failure.detail : 'This page could not be loaded. Try again.';
+}
+
+export function HolderTransferPage({ params }: { params: Record<string, string> }) {
+  const { session } = useSession();
+  const { search } = useLocation();
+  const contractId = params.id ?? '';
+  const transferId = new URLSearchParams(search).get('transfer');
+  const [state, setState] = useState<PageState>({ status: 'loading' });
+  const [contractLine, setContractLine] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (session.status !== 'holder_signed_in') return;
+    const controller = new AbortController();
+    const { signal } = controller;
+    (async () => {
+      if (transferId) {
+        // A transfer this session asked for stays visible after the contract has passed to the buyer.
+        const transfer = await api.get<Transfer>(`/transfers/${encodeURIComponent(transferId)}`, { signal });
+        setContractLine(`Contract ${transfer.contractNumber}`);
+        setState({ status: 'transfer', transfer });
+        return;
+      }
+      const contract = await fetchContract(contractId, signal);
+      setContractLine(
+        `${contract.planName} · contract ${contract.contractNumber} · ${contract.vehicle.year} ${contract.vehicle.make} ${contract.vehicle.model}, VIN ending ${maskVin(contract.vehicle.vin)}`,
+      );
+      const [terms, transfers] = await Promise.all([
+        api.get<TransferTerms>(`/contracts/${encodeURIComponent(contractId)}/transfer-terms`, { signal }),
+        api.get<{ data: Transfer[] }>(`/contracts/${encodeURIComponent(contractId)}/transfers`, { signal }),
+      ]);
+      const pending = transfers.data.find((transfer) => transfer.status === 'pending_fee');
+      if (pending) setState({ status: 'transfer', transfer: pending });
+      else if (!terms.allowed)
+        setState({ status: 'failed', message: 'This contract cannot be transferred to a new owner.' });
+      else if (contract.status !== 'active')
+        setState({
+          status: 'failed',
+          message: 'This contract is no longer in force, so it cannot be transferred.',
+        });
+      else setState({ status: 'form', contract, terms });
+    })().catch((failure: unknown) => {
+      if (!signal.aborted) setState({ status: 'failed', message: errorText(failure) });
+    });
+    return () => controller.abort();
+  }, [contractId, transferId, session.status]);
+
+  if (session.status === 'loading') return <p className="muted">Loading…</p>;
+  if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link href="/my">My coverage</Link>
+      </p>
+      <PageHeading title="Transfer my contract">Transfer my contract</PageHeading>
+      {contractLine ? <p className="lead">{contractLine}</p> : null}
+      {state.status === 'loading' ? <p className="muted">Loading…</p> : null}
+      {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
+      {state.status === 'transfer' ? (
+        <TransferStatus key={state.transfer.id} initial={state.transfer} />
+      ) : null}
+      {state.status === 'form' ? (
+        <TransferForm
+          contract={state.contract}
+          terms={state.terms}
+          onCreated={(transfer) => {
+            // The transfer's id goes into the address so a reload still finds it once it completed.
+            navigate(`/my/contracts/${encodeURIComponent(contractId)}/transfer?transfer=${transfer.id}`, {
+              replace: true,
+            });
+            setState({ status: 'transfer', transfer });
+          }}
+        />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,155 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { api } from '../api.js';
+import type { RouteProps } from '../app.js';
+import { formatCalendarDate, formatInstant } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { type ClaimDocument, problemMessage } from './gap-shared.js';
+
+// A reviewer's view of one document: the file itself (a PDF or image shown inline in a sandboxed
+// frame, anything else as a download) beside the accept / reject decision with its reason.
+
+const viewerStyle = { width: '100%', minHeight: '60vh', border: '1px solid #ccc' };
+
+function Viewer({ document }: { document: ClaimDocument }) {
+  const fileUrl = `/api/v1/documents/${document.id}/file`;
+  if (document.contentType === 'application/pdf') {
+    return <iframe style={viewerStyle} title={`${document.typeName} (PDF)`} src={`${fileUrl}?inline=true`} />;
+  }
+  if (document.contentType === 'image/jpeg' || document.contentType === 'image/png') {
+    return (
+      <img
+        style={{ ...viewerStyle, minHeight: 0, height: 'auto' }}
+        alt={document.typeName}
+        src={`${fileUrl}?inline=true`}
+      />
+    );
+  }
+  return <p>This file type cannot be shown in the browser.</p>;
+}
+
+function Review({ documentId }: { documentId: string }) {
+  const id = useId();
+  const [document, setDocument] = useState<ClaimDocument | null>(null);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+
+  useEffect(() => {
+    api
+      .get<ClaimDocument>(`/documents/${encodeURIComponent(documentId)}`)
+      .then(setDocument)
+      .catch((caught) =>
+        setMessage({ error: true, text: problemMessage(caught, 'The document could not be loaded.') }),
+      );
+  }, [documentId]);
+
+  const decide = async (decision: 'accept' | 'reject', event?: FormEvent) => {
+    event?.preventDefault();
+    if (decision === 'reject' && !reason.trim()) {
+      setMessage({ error: true, text: 'Write the reason for rejecting it; the holder reads it.' });
+      return;
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      const reviewed = await api.post<ClaimDocument>(`/documents/${encodeURIComponent(documentId)}/review`, {
+        decision,
+        ...(reason.trim() ? { reason: reason.trim() } : {}),
+      });
+      setDocument(reviewed);
+      setMessage({ error: false, text: decision === 'accept' ? 'Document accepted.' : 'Document rejected.' });
+    } catch (caught) {
+      setMessage({ error: true, text: problemMessage(caught, 'The review was not saved. Try again.') });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeading title="Review a document">
+        {document ? `Review: ${document.typeName}` : 'Review a document'}
+      </PageHeading>
+      <p>
+        <Link href="/staff/reviews">Back to the work queue</Link>
+      </p>
+      {message ? (
+        <div
+          className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
+          role={message.error ? 'alert' : 'status'}
+        >
+          {message.text}
+        </div>
+      ) : null}
+      {document ? (
+        <div className="section-grid">
+          <section className="card card--wide" aria-label="The document">
+            <Viewer document={document} />
+            <p>
+              <a href={`/api/v1/documents/${document.id}/file`}>Download the file</a>
+            </p>
+          </section>
+          <section className="card" aria-labelledby={`${id}-decision`}>
+            <h2 id={`${id}-decision`}>Decision</h2>
+            <dl className="facts">
+              <dt>Received</dt>
+              <dd>{formatInstant(document.receivedAt)}</dd>
+              <dt>Review due by</dt>
+              <dd>
+                {document.reviewDueOn ? formatCalendarDate(document.reviewDueOn) : '—'}
+                {document.overdue ? ' (overdue)' : ''}
+              </dd>
+              <dt>State</dt>
+              <dd>{document.status.replace('_', ' ')}</dd>
+              <dt>Claim</dt>
+              <dd>
+                <Link href={`/staff/gap-claims/${document.ownerId}`}>Open the claim</Link>
+              </dd>
+            </dl>
+            {document.status === 'pending_review' ? (
+              <form className="form" onSubmit={(event) => void decide('reject', event)}>
+                <div className="field">
+                  <label htmlFor={`${id}-reason`}>Reason (the holder reads it)</label>
+                  <textarea
+                    id={`${id}-reason`}
+                    rows={3}
+                    maxLength={2000}
+                    value={reason}
+                    onChange={(event) => setReason(event.target.value)}
+                  />
+                </div>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  onClick={() => void decide('accept')}
+                >
+                  Accept
+                </button>{' '}
+                <button type="submit" className="button button--secondary" disabled={busy}>
+                  Reject
+                </button>
+              </form>
+            ) : (
+              <p>
+                {document.reviewReason
+                  ? `Reason: ${document.reviewReason}`
+                  : 'This document has been reviewed.'}
+              </p>
+            )}
+          </section>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export function ReviewerDocumentPage({ params }: RouteProps) {
+  return (
+    <StaffOnly roles={['reviewer', 'adjuster']} refusal="Document reviews are for reviewers and adjusters.">
+      {() => <Review documentId={params.id ?? ''} />}
+    </StaffOnly>
+  );
+}

@@ -1,0 +1,225 @@
+import { useEffect, useState } from 'react';
+import { ApiError, api } from '../api.js';
+import { formatCents } from '../format.js';
+
+// What the repair-claim screens share: the claim as the API answers it, words for its codes, a loader
+// hook, the per-line decision table and the authorization summary the shop and the adjuster both see.
+
+export interface RepairClaimLine {
+  id: string;
+  lineNumber: number;
+  componentGroup: string;
+  componentGroupName: string;
+  description: string;
+  partsCents: number;
+  laborHours: number;
+  laborRateCents: number;
+  requestedCents: number;
+  eligible: boolean;
+  reasonCode?: string;
+  allowedLaborRateCents: number;
+  eligibleCents: number;
+  decision: { approved: boolean; reasonCode: string | null; approvedCents: number } | null;
+}
+
+export interface RepairClaim {
+  id: string;
+  claimNumber: string;
+  status: 'submitted' | 'information_requested' | 'authorized' | 'denied' | 'paid';
+  contractId: string;
+  contractNumber: string;
+  planName: string;
+  facility: { id: string; name: string; dealerCode: string | null };
+  vin: string;
+  odometer: number;
+  complaint: string;
+  cause: string;
+  correction: string;
+  keptOvernight: boolean;
+  workStartedAt: string | null;
+  submittedAt: string;
+  inspection: { required: boolean; inspectedAt: string | null; notes: string | null };
+  informationRequest: string | null;
+  contractDeductibleCents: number;
+  lines: RepairClaimLine[];
+  requestedCents: number;
+  eligibleCents: number;
+  authorization: {
+    authorizationNumber: string | null;
+    decidedAt: string | null;
+    decidedBy: string | null;
+    authorizedCents: number;
+    deductibleCents: number;
+    deductibleWaived: boolean;
+    payableToFacilityCents: number;
+    holderOwesCents: number;
+    rentalEligible: boolean;
+  } | null;
+  paidAt: string | null;
+}
+
+export const claimStatusLabels: Record<RepairClaim['status'], string> = {
+  submitted: 'Waiting for a decision',
+  information_requested: 'More information requested',
+  authorized: 'Authorized',
+  denied: 'Denied',
+  paid: 'Paid and closed',
+};
+
+const reasonLabels: Record<string, string> = {
+  component_not_covered: 'Component not covered by the plan',
+  contract_not_in_force: 'Contract not in force',
+  waiting_period: 'In the waiting period',
+  labor_rate_above_cap: 'Labor paid at the plan’s rate cap',
+  work_started_before_authorization: 'Work started before authorization',
+  pre_existing_condition: 'Pre-existing condition',
+  maintenance_not_proven: 'Maintenance not proven',
+  not_a_failure: 'Not a failure',
+  other: 'Other reason',
+};
+
+export function reasonLabel(code: string | null | undefined): string {
+  if (!code) return '';
+  return reasonLabels[code] ?? code;
+}
+
+export type Load<T> =
+  | { status: 'loading' }
+  | { status: 'loaded'; value: T }
+  | { status: 'failed'; message: string; notFound: boolean };
+
+/** Loads `path` (relative to /api/v1) whenever it or `version` changes. */
+export function useApiGet<T>(path: string | null, version = 0): Load<T> {
+  const [state, setState] = useState<Load<T>>({ status: 'loading' });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the caller's way to ask for a reload.
+  useEffect(() => {
+    if (path === null) return;
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    api.get<T>(path, { signal: controller.signal }).then(
+      (value) => setState({ status: 'loaded', value }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setState({
+          status: 'failed',
+          message: error instanceof ApiError ? error.detail : 'Loading failed. Try again in a moment.',
+          notFound: error instanceof ApiError && error.status === 404,
+        });
+      },
+    );
+    return () => controller.abort();
+  }, [path, version]);
+  return state;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof ApiError ? error.detail : 'That did not work. Try again in a moment.';
+}
+
+/** The stylesheet has no rule for text areas yet; these keep them as wide as the other inputs. */
+export const textareaStyle = { width: '100%', font: 'inherit', padding: '0.5rem' } as const;
+
+export function LoadingNotice() {
+  return (
+    <p className="muted" role="status">
+      Loading…
+    </p>
+  );
+}
+
+/** Each line with what the shop asked, whether it is eligible and why, and the adjuster's decision. */
+export function ClaimLinesTable({ claim, captionId }: { claim: RepairClaim; captionId: string }) {
+  return (
+    <section
+      className="table-scroll"
+      aria-labelledby={captionId}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1).
+      tabIndex={0}
+      style={{ marginBottom: '1.5rem' }}
+    >
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Line</th>
+            <th scope="col">Requested</th>
+            <th scope="col">Eligibility</th>
+            <th scope="col">Decision</th>
+          </tr>
+        </thead>
+        <tbody>
+          {claim.lines.map((line) => (
+            <tr key={line.id}>
+              <td>{line.lineNumber}</td>
+              <th scope="row">
+                {line.description}
+                <br />
+                <span className="muted">
+                  {line.componentGroupName} · parts {formatCents(line.partsCents)} · {line.laborHours} h at{' '}
+                  {formatCents(line.laborRateCents)}
+                </span>
+              </th>
+              <td className="nowrap">{formatCents(line.requestedCents)}</td>
+              <td>
+                {line.eligible ? `Eligible up to ${formatCents(line.eligibleCents)}` : 'Not eligible'}
+                {line.reasonCode ? (
+                  <>
+                    <br />
+                    <span className="muted">{reasonLabel(line.reasonCode)}</span>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                {line.decision === null
+                  ? 'Not decided yet'
+                  : line.decision.approved
+                    ? `Approved ${formatCents(line.decision.approvedCents)}`
+                    : `Denied: ${reasonLabel(line.decision.reasonCode)}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The authorization number and the money: authorized, deductible, payable to the shop, owed by the holder. */
+export function AuthorizationSummary({ claim }: { claim: RepairClaim }) {
+  const a = claim.authorization;
+  if (!a) return null;
+  return (
+    <section className="card card--wide" aria-labelledby="authorization-heading">
+      <h2 id="authorization-heading">{a.authorizationNumber ? 'Authorization' : 'Decision'}</h2>
+      <dl className="facts facts--wide">
+        <div>
+          <dt>Authorization number</dt>
+          <dd>{a.authorizationNumber ?? 'None: no line was approved'}</dd>
+        </div>
+        <div>
+          <dt>Authorized (the most that will be paid)</dt>
+          <dd>{formatCents(a.authorizedCents)}</dd>
+        </div>
+        <div>
+          <dt>Deductible</dt>
+          <dd>
+            {formatCents(a.deductibleCents)}
+            {a.deductibleWaived ? ' (waived at the selling dealer)' : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Payable to the repair facility</dt>
+          <dd>{formatCents(a.payableToFacilityCents)}</dd>
+        </div>
+        <div>
+          <dt>Owed by the customer</dt>
+          <dd>{formatCents(a.holderOwesCents)}</dd>
+        </div>
+        <div>
+          <dt>Rental</dt>
+          <dd>{a.rentalEligible ? 'Qualifies for rental reimbursement' : 'Does not qualify for rental'}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,449 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { api } from '../api.js';
+import { formatCalendarDate, formatCents, formatInstant, formatMiles } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link, navigate } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import {
+  claimStatusLabels,
+  errorMessage,
+  LoadingNotice,
+  type RepairClaim,
+  textareaStyle,
+  useApiGet,
+} from './shop-claim-parts.js';
+
+// The repair facility's desk: look up coverage by VIN and odometer, write an estimate with lines and
+// submit it; the claim's page then shows the decision per line, the authorization number and the
+// amount payable. The shop's own claims are listed below, newest decisions first in status order.
+
+interface Coverage {
+  inForce: boolean;
+  reasonCode?: string;
+  contractNumber?: string;
+  planName?: string;
+  deductibleCents?: number;
+  disappearingDeductible?: boolean;
+  expiresOn?: string;
+  expiresAtMiles?: number;
+  componentGroups?: { code: string; name: string }[];
+  vehicle?: { year: number; make: string; model: string };
+}
+
+const coverageReasons: Record<string, string> = {
+  not_found: 'No service contract covers this VIN.',
+  expired_by_date: 'The contract has expired.',
+  expired_by_miles: 'The contract has run out of miles.',
+  cancelled: 'The contract was cancelled.',
+  void: 'The contract is void.',
+  waiting_period: 'The contract is still in its waiting period.',
+};
+
+interface LineDraft {
+  key: number;
+  componentGroup: string;
+  description: string;
+  parts: string;
+  hours: string;
+  rate: string;
+}
+
+/** '$1,234.50' or '1234.5' → 123450 cents; null when it is not an amount. */
+function dollarsToCents(text: string): number | null {
+  const cleaned = text.replace(/[$,\s]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
+  const [whole, fraction = ''] = cleaned.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}
+
+function CoverageLookup({
+  onCoverage,
+}: {
+  onCoverage: (vin: string, odometer: number, coverage: Coverage) => void;
+}) {
+  const [vin, setVin] = useState('');
+  const [odometer, setOdometer] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const cleanVin = vin.replace(/[\s-]+/g, '').toUpperCase();
+    const miles = Number(odometer.replace(/[,\s]/g, ''));
+    if (!cleanVin || !Number.isInteger(miles) || miles < 0) {
+      setError('Enter the VIN and the odometer reading in whole miles.');
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      const coverage = await api.get<Coverage>(
+        `/coverage?vin=${encodeURIComponent(cleanVin)}&odometer=${miles}`,
+      );
+      onCoverage(cleanVin, miles, coverage);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form form--inline" onSubmit={handleSubmit} aria-label="Look up coverage">
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${id}-vin`}>VIN</label>
+        <input
+          id={`${id}-vin`}
+          className="input--vin"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={24}
+          value={vin}
+          onChange={(e) => setVin(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-odometer`}>Odometer (miles)</label>
+        <input
+          id={`${id}-odometer`}
+          className="input--short"
+          inputMode="numeric"
+          value={odometer}
+          onChange={(e) => setOdometer(e.target.value)}
+        />
+      </div>
+      <button type="submit" className="button" disabled={busy}>
+        {busy ? 'Looking up…' : 'Look up coverage'}
+      </button>
+    </form>
+  );
+}
+
+function CoverageResult({ coverage }: { coverage: Coverage }) {
+  return (
+    <section className="card card--wide" aria-labelledby="coverage-result-heading">
+      <h2 id="coverage-result-heading">
+        {coverage.inForce ? `Covered: ${coverage.planName}` : 'Not covered today'}
+      </h2>
+      {coverage.inForce ? null : <p>{coverageReasons[coverage.reasonCode ?? ''] ?? coverage.reasonCode}</p>}
+      {coverage.contractNumber ? (
+        <dl className="facts facts--wide">
+          <div>
+            <dt>Contract</dt>
+            <dd>{coverage.contractNumber}</dd>
+          </div>
+          {coverage.vehicle ? (
+            <div>
+              <dt>Vehicle</dt>
+              <dd>
+                {coverage.vehicle.year} {coverage.vehicle.make} {coverage.vehicle.model}
+              </dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>Deductible per visit</dt>
+            <dd>
+              {formatCents(coverage.deductibleCents ?? 0)}
+              {coverage.disappearingDeductible
+                ? ' (disappearing: waived when the selling dealer repairs it)'
+                : ''}
+            </dd>
+          </div>
+          <div>
+            <dt>Covered through</dt>
+            <dd>
+              {coverage.expiresOn ? formatCalendarDate(coverage.expiresOn) : '—'} or{' '}
+              {coverage.expiresAtMiles !== undefined ? formatMiles(coverage.expiresAtMiles) : '—'}
+            </dd>
+          </div>
+          <div>
+            <dt>Covered component groups</dt>
+            <dd>{coverage.componentGroups?.map((g) => g.name).join(', ') || 'None'}</dd>
+          </div>
+        </dl>
+      ) : null}
+    </section>
+  );
+}
+
+let nextLineKey = 1;
+const emptyLine = (componentGroup: string): LineDraft => ({
+  key: nextLineKey++,
+  componentGroup,
+  description: '',
+  parts: '',
+  hours: '',
+  rate: '',
+});
+
+function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: number; coverage: Coverage }) {
+  const groups = coverage.componentGroups ?? [];
+  const [complaint, setComplaint] = useState('');
+  const [cause, setCause] = useState('');
+  const [correction, setCorrection] = useState('');
+  const [keptOvernight, setKeptOvernight] = useState(false);
+  const [lines, setLines] = useState<LineDraft[]>(() => [emptyLine(groups[0]?.code ?? '')]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const id = useId();
+  const allGroups = useApiGet<{
+    data: { code: string; componentGroups: { code: string; name: string }[] }[];
+  }>('/plans');
+  // Any catalog group may be written on an estimate; the answer says which are covered.
+  const groupOptions =
+    allGroups.status === 'loaded'
+      ? uniqueGroups(allGroups.value.data.flatMap((plan) => plan.componentGroups ?? []))
+      : groups;
+
+  useEffect(() => {
+    if (error) alertRef.current?.focus();
+  }, [error]);
+
+  const update = (key: number, change: Partial<LineDraft>) =>
+    setLines((current) => current.map((line) => (line.key === key ? { ...line, ...change } : line)));
+
+  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const body = [];
+    for (const [index, line] of lines.entries()) {
+      const partsCents = dollarsToCents(line.parts || '0');
+      const laborHours = Number(line.hours || '0');
+      const rateCents = line.rate ? dollarsToCents(line.rate) : undefined;
+      if (
+        !line.description.trim() ||
+        partsCents === null ||
+        !Number.isFinite(laborHours) ||
+        rateCents === null
+      ) {
+        setError(
+          `Line ${index + 1}: give a description, parts in dollars, hours and (optionally) the hourly rate.`,
+        );
+        return;
+      }
+      body.push({
+        componentGroup: line.componentGroup,
+        description: line.description.trim(),
+        partsCents,
+        laborHours,
+        ...(rateCents !== undefined ? { laborRateCents: rateCents } : {}),
+      });
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      const claim = await api.post<RepairClaim>('/repair-claims', {
+        vin,
+        odometer,
+        complaint,
+        cause,
+        correction,
+        keptOvernight,
+        lines: body,
+      });
+      navigate(`/shop/claims/${encodeURIComponent(claim.id)}`);
+    } catch (caught) {
+      setError(errorMessage(caught));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="form form--wide card card--wide"
+      onSubmit={handleSubmit}
+      aria-labelledby={`${id}-heading`}
+    >
+      <h2 id={`${id}-heading`}>Estimate</h2>
+      {error ? (
+        <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
+          {error}
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${id}-complaint`}>Complaint</label>
+        <textarea
+          rows={3}
+          style={textareaStyle}
+          id={`${id}-complaint`}
+          required
+          maxLength={2000}
+          value={complaint}
+          onChange={(e) => setComplaint(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-cause`}>Cause</label>
+        <textarea
+          rows={3}
+          style={textareaStyle}
+          id={`${id}-cause`}
+          required
+          maxLength={2000}
+          value={cause}
+          onChange={(e) => setCause(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-correction`}>Correction</label>
+        <textarea
+          rows={3}
+          style={textareaStyle}
+          id={`${id}-correction`}
+          required
+          maxLength={2000}
+          value={correction}
+          onChange={(e) => setCorrection(e.target.value)}
+        />
+      </div>
+      <div className="field field--checkbox">
+        <input
+          id={`${id}-overnight`}
+          type="checkbox"
+          checked={keptOvernight}
+          onChange={(e) => setKeptOvernight(e.target.checked)}
+        />
+        <label htmlFor={`${id}-overnight`}>The vehicle stays overnight</label>
+      </div>
+      {lines.map((line, index) => (
+        <fieldset key={line.key} className="card card--section">
+          <legend>Line {index + 1}</legend>
+          <div className="field">
+            <label htmlFor={`${id}-${line.key}-group`}>Component group</label>
+            <select
+              id={`${id}-${line.key}-group`}
+              value={line.componentGroup}
+              onChange={(e) => update(line.key, { componentGroup: e.target.value })}
+            >
+              {groupOptions.map((group) => (
+                <option key={group.code} value={group.code}>
+                  {group.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-${line.key}-description`}>Description</label>
+            <input
+              id={`${id}-${line.key}-description`}
+              value={line.description}
+              maxLength={500}
+              onChange={(e) => update(line.key, { description: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-${line.key}-parts`}>Parts ($)</label>
+            <input
+              id={`${id}-${line.key}-parts`}
+              className="input--short"
+              inputMode="decimal"
+              value={line.parts}
+              onChange={(e) => update(line.key, { parts: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-${line.key}-hours`}>Labor-guide hours</label>
+            <input
+              id={`${id}-${line.key}-hours`}
+              className="input--short"
+              inputMode="decimal"
+              value={line.hours}
+              onChange={(e) => update(line.key, { hours: e.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-${line.key}-rate`}>Hourly rate ($, blank for your posted rate)</label>
+            <input
+              id={`${id}-${line.key}-rate`}
+              className="input--short"
+              inputMode="decimal"
+              value={line.rate}
+              onChange={(e) => update(line.key, { rate: e.target.value })}
+            />
+          </div>
+          {lines.length > 1 ? (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => setLines((current) => current.filter((l) => l.key !== line.key))}
+            >
+              Remove line {index + 1}
+            </button>
+          ) : null}
+        </fieldset>
+      ))}
+      <p>
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => setLines((current) => [...current, emptyLine(groupOptions[0]?.code ?? '')])}
+          disabled={lines.length >= 50}
+        >
+          Add a line
+        </button>
+      </p>
+      <button type="submit" className="button" disabled={busy}>
+        {busy ? 'Submitting…' : 'Submit estimate'}
+      </button>
+    </form>
+  );
+}
+
+function uniqueGroups(groups: { code: string; name: string }[]): { code: string; name: string }[] {
+  const seen = new Map<string, { code: string; name: string }>();
+  for (const group of groups) if (!seen.has(group.code)) seen.set(group.code, group);
+  return [...seen.values()];
+}
+
+function MyClaims() {
+  const claims = useApiGet<{ data: RepairClaim[]; hasMore: boolean }>('/repair-claims?limit=50');
+  return (
+    <section className="card card--wide" aria-labelledby="my-claims-heading">
+      <h2 id="my-claims-heading">Your claims</h2>
+      {claims.status === 'loading' ? <LoadingNotice /> : null}
+      {claims.status === 'failed' ? <p className="notice notice--error">{claims.message}</p> : null}
+      {claims.status === 'loaded' && claims.value.data.length === 0 ? <p>No claims yet.</p> : null}
+      {claims.status === 'loaded' && claims.value.data.length > 0 ? (
+        <ul className="link-list">
+          {[...claims.value.data].reverse().map((claim) => (
+            <li key={claim.id}>
+              <Link href={`/shop/claims/${encodeURIComponent(claim.id)}`}>{claim.claimNumber}</Link> ·{' '}
+              {claimStatusLabels[claim.status]} · {formatInstant(claim.submittedAt)}
+              {claim.authorization?.authorizationNumber
+                ? ` · ${claim.authorization.authorizationNumber}`
+                : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+export function ShopClaimsPage() {
+  const [lookup, setLookup] = useState<{ vin: string; odometer: number; coverage: Coverage } | null>(null);
+  return (
+    <StaffOnly roles={['repair_facility']} refusal="Writing estimates is for repair facilities.">
+      {() => (
+        <>
+          <PageHeading title="Repair claims">Repair claims</PageHeading>
+          <p className="lead">
+            Look up coverage, then write the estimate. Authorization must come before work starts.
+          </p>
+          <CoverageLookup onCoverage={(vin, odometer, coverage) => setLookup({ vin, odometer, coverage })} />
+          {lookup ? <CoverageResult coverage={lookup.coverage} /> : null}
+          {lookup?.coverage.contractNumber ? (
+            <EstimateForm key={`${lookup.vin}-${lookup.odometer}`} {...lookup} />
+          ) : null}
+          <MyClaims />
+        </>
+      )}
+    </StaffOnly>
+  );
+}

@@ -1,0 +1,405 @@
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { ApiError, api } from '../api.js';
+import { formatCalendarDate, formatCents, formatCount, formatInstant } from '../format.js';
+import { useSession } from '../session.js';
+import { TableScroll } from '../table-scroll.js';
+import {
+  type CancellationQuote,
+  type CancellationReason,
+  cancellationReasonLabels,
+  QuoteDetails,
+} from './holder-cancel.js';
+import { type Transfer, transferStatusWords } from './holder-transfer.js';
+
+// The staff contract page's money and ownership: every ledger entry (refunds, transfer fees, claim
+// payments and reversals) and the contract's transfers, where an adjuster records a fee that was
+// paid or rejects a transfer. The page reloads after an action so it never shows a stale holder or total.
+
+interface LedgerEntry {
+  id: string;
+  occurredAt: string;
+  kind: string;
+  direction: 'payout' | 'receipt';
+  amountCents: number;
+  payee: { kind: string; name: string };
+  method: string | null;
+  reference: string | null;
+  reversesEntryId: string | null;
+  memo: string | null;
+}
+
+interface LedgerPage {
+  data: LedgerEntry[];
+  paidOutCents: number;
+  receivedCents: number;
+}
+
+const kindLabels: Record<string, string> = {
+  cancellation_refund: 'Cancellation refund',
+  transfer_fee: 'Transfer fee',
+};
+
+function kindLabel(kind: string): string {
+  return kindLabels[kind] ?? kind.replaceAll('_', ' ');
+}
+
+export function ContractMoney({ contractId }: { contractId: string }) {
+  const headingId = useId();
+  const [state, setState] = useState<
+    { status: 'loading' } | { status: 'loaded'; ledger: LedgerPage } | { status: 'failed'; message: string }
+  >({ status: 'loading' });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .get<LedgerPage>(`/contracts/${encodeURIComponent(contractId)}/ledger`, { signal: controller.signal })
+      .then(
+        (ledger) => setState({ status: 'loaded', ledger }),
+        (failure: unknown) => {
+          if (controller.signal.aborted) return;
+          setState({
+            status: 'failed',
+            message: failure instanceof ApiError ? failure.detail : 'The ledger could not be loaded.',
+          });
+        },
+      );
+    return () => controller.abort();
+  }, [contractId]);
+
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Payments ledger</h2>
+      {state.status === 'loading' ? <p className="muted">Loading the ledger…</p> : null}
+      {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
+      {state.status === 'loaded' && state.ledger.data.length === 0 ? (
+        <p>No money has moved on this contract.</p>
+      ) : null}
+      {state.status === 'loaded' && state.ledger.data.length > 0 ? (
+        <>
+          <TableScroll labelledBy={headingId}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Entry</th>
+                  <th scope="col">Paid out</th>
+                  <th scope="col">Received</th>
+                  <th scope="col">Payee / payer</th>
+                  <th scope="col">Method</th>
+                </tr>
+              </thead>
+              <tbody>
+                {state.ledger.data.map((entry) => (
+                  <tr key={entry.id}>
+                    <td className="nowrap">
+                      <time dateTime={entry.occurredAt}>{formatInstant(entry.occurredAt)}</time>
+                    </td>
+                    <td>
+                      {kindLabel(entry.kind)}
+                      {entry.reversesEntryId ? ' (reversal)' : ''}
+                    </td>
+                    <td className="nowrap">
+                      {entry.direction === 'payout' ? formatCents(entry.amountCents) : ''}
+                    </td>
+                    <td className="nowrap">
+                      {entry.direction === 'receipt' ? formatCents(entry.amountCents) : ''}
+                    </td>
+                    <td>{entry.payee.name}</td>
+                    <td>{[entry.method, entry.reference].filter(Boolean).join(' ') || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          <p className="muted">
+            Paid out {formatCents(state.ledger.paidOutCents)} · received{' '}
+            {formatCents(state.ledger.receivedCents)}
+          </p>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function FeePaymentForm({ transfer, onDone }: { transfer: Transfer; onDone: () => void }) {
+  const fieldId = useId();
+  const [method, setMethod] = useState<'card' | 'check' | 'ach'>('check');
+  const [reference, setReference] = useState('');
+  const [rejectReason, setRejectReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const send = async (path: string, body: unknown) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(path, body);
+      onDone();
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.detail : 'That did not work. Try again.');
+      setBusy(false);
+    }
+  };
+  const recordFee = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void send(`/transfers/${encodeURIComponent(transfer.id)}/fee-payment`, {
+      method,
+      reference: reference.trim(),
+    });
+  };
+  const reject = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void send(`/transfers/${encodeURIComponent(transfer.id)}/rejection`, { reason: rejectReason.trim() });
+  };
+
+  return (
+    <div className="staff-actions">
+      <form className="form--inline" onSubmit={recordFee}>
+        <div className="field">
+          <label htmlFor={`${fieldId}-method`}>Fee paid by</label>
+          <select
+            id={`${fieldId}-method`}
+            value={method}
+            onChange={(e) => setMethod(e.target.value as typeof method)}
+          >
+            <option value="check">Check</option>
+            <option value="card">Card</option>
+            <option value="ach">Bank transfer (ACH)</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${fieldId}-reference`}>Payment reference</label>
+          <input
+            id={`${fieldId}-reference`}
+            value={reference}
+            onChange={(e) => setReference(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="button" disabled={busy || reference.trim() === ''}>
+          Record {formatCents(transfer.feeCents)} fee
+        </button>
+      </form>
+      <form className="form--inline" onSubmit={reject}>
+        <div className="field">
+          <label htmlFor={`${fieldId}-reason`}>Reason for rejecting</label>
+          <input
+            id={`${fieldId}-reason`}
+            value={rejectReason}
+            onChange={(e) => setRejectReason(e.target.value)}
+          />
+        </div>
+        <button
+          type="submit"
+          className="button button--secondary"
+          disabled={busy || rejectReason.trim() === ''}
+        >
+          Reject transfer
+        </button>
+      </form>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function ContractTransfers({
+  contractId,
+  canRecordFees,
+  onChanged,
+}: {
+  contractId: string;
+  canRecordFees: boolean;
+  onChanged: () => void;
+}) {
+  const headingId = useId();
+  const [transfers, setTransfers] = useState<Transfer[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      api
+        .get<{ data: Transfer[] }>(`/contracts/${encodeURIComponent(contractId)}/transfers`, { signal })
+        .then(
+          (page) => setTransfers(page.data),
+          (failure: unknown) => {
+            if (signal?.aborted) return;
+            setError(failure instanceof ApiError ? failure.detail : 'The transfers could not be loaded.');
+          },
+        ),
+    [contractId],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(controller.signal);
+    return () => controller.abort();
+  }, [load]);
+
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Transfers</h2>
+      {error ? <div className="notice notice--error">{error}</div> : null}
+      {transfers === null && !error ? <p className="muted">Loading transfers…</p> : null}
+      {transfers?.length === 0 ? <p>This contract has not been transferred.</p> : null}
+      {transfers?.map((transfer) => (
+        <article key={transfer.id} className="transfer-item">
+          <h3>
+            To {transfer.buyer.firstName} {transfer.buyer.lastName}, sold{' '}
+            {formatCalendarDate(transfer.ownershipTransferredOn)}
+          </h3>
+          <p>{transferStatusWords(transfer)}</p>
+          <p className="muted">
+            {transfer.buyer.address.line1}, {transfer.buyer.address.city}, {transfer.buyer.address.state}{' '}
+            {transfer.buyer.address.zip} · odometer {formatCount(transfer.odometer)} · fee{' '}
+            {formatCents(transfer.feeCents)} · {formatCount(transfer.documents.length)} record(s)
+          </p>
+          {transfer.status === 'pending_fee' && canRecordFees ? (
+            <FeePaymentForm transfer={transfer} onDone={onChanged} />
+          ) : null}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+/** Staff quote a cancellation as the holder would see it and, for an active contract, execute it. */
+function StaffCancellation({ contractId, today }: { contractId: string; today: string }) {
+  const headingId = useId();
+  const fieldId = useId();
+  const [cancelOn, setCancelOn] = useState(today);
+  const [odometer, setOdometer] = useState('');
+  const [reason, setReason] = useState<CancellationReason>('customer_request');
+  const [quote, setQuote] = useState<CancellationQuote | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const body = () => ({ cancelOn, odometer: Number(odometer.replaceAll(',', '')), reason });
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.detail : 'That did not work. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const getQuote = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void run(async () => {
+      setQuote(
+        await api.post<CancellationQuote>(
+          `/contracts/${encodeURIComponent(contractId)}/cancellation-quote`,
+          body(),
+        ),
+      );
+    });
+  };
+  const cancel = () =>
+    run(async () => {
+      await api.post(`/contracts/${encodeURIComponent(contractId)}/cancellation`, body());
+      window.location.reload();
+    });
+
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Cancellation quote</h2>
+      <form className="form--inline" onSubmit={getQuote}>
+        <div className="field">
+          <label htmlFor={`${fieldId}-date`}>Cancel on</label>
+          <input
+            id={`${fieldId}-date`}
+            type="date"
+            value={cancelOn}
+            onChange={(e) => {
+              setCancelOn(e.target.value);
+              setQuote(null);
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${fieldId}-odometer`}>Odometer</label>
+          <input
+            id={`${fieldId}-odometer`}
+            inputMode="numeric"
+            value={odometer}
+            onChange={(e) => {
+              setOdometer(e.target.value);
+              setQuote(null);
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${fieldId}-reason`}>Reason</label>
+          <select
+            id={`${fieldId}-reason`}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value as CancellationReason);
+              setQuote(null);
+            }}
+          >
+            {Object.entries(cancellationReasonLabels).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="submit"
+          className="button button--secondary"
+          disabled={busy || !/^\d{1,7}$/.test(odometer.replaceAll(',', ''))}
+        >
+          Get quote
+        </button>
+      </form>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      {quote ? (
+        <>
+          <QuoteDetails quote={quote} audience="staff" />
+          <p className="muted">Rules: {quote.ruleIds.join(', ')}</p>
+          <button type="button" className="button" disabled={busy} onClick={() => void cancel()}>
+            Cancel the contract for {formatCents(quote.refundCents)}
+          </button>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * Both sections for the staff contract page. Recording a fee changes the holder and the audit trail
+ * shown higher up the page, so the whole page is loaded again rather than leaving parts of it stale.
+ */
+export function StaffContractMoney({
+  contractId,
+  active,
+  today,
+}: {
+  contractId: string;
+  active: boolean;
+  today: string;
+}) {
+  const { session } = useSession();
+  const role = session.status === 'signed_in' ? session.user.role : null;
+  return (
+    <>
+      {active ? <StaffCancellation contractId={contractId} today={today} /> : null}
+      <ContractMoney contractId={contractId} />
+      <ContractTransfers
+        contractId={contractId}
+        canRecordFees={role === 'admin' || role === 'adjuster'}
+        onChanged={() => window.location.reload()}
+      />
+    </>
+  );
+}
