@@ -34,7 +34,13 @@ export async function runLoad(
   }
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  return { requests: latenciesMs.length, errors, seconds, perSecond: latenciesMs.length / seconds, latenciesMs };
+  return {
+    requests: latenciesMs.length,
+    errors,
+    seconds,
+    perSecond: latenciesMs.length / seconds,
+    latenciesMs,
+  };
 }
 
 export function percentile(values: number[], p: number): number {

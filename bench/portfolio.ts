@@ -7,7 +7,18 @@ import type { NewContractRow } from '../src/platform/db/schema.js';
 import { addDays } from '../src/shared/calendar-date.js';
 
 const STATES = ['MO', 'KS', 'CA', 'TX', 'NV', 'FL', 'MA', 'OH', 'GA', 'NY'];
-const ZIPS: Record<string, string> = { MO: '64111', KS: '66044', CA: '94110', TX: '78701', NV: '89501', FL: '33101', MA: '02108', OH: '43215', GA: '30303', NY: '10001' };
+const ZIPS: Record<string, string> = {
+  MO: '64111',
+  KS: '66044',
+  CA: '94110',
+  TX: '78701',
+  NV: '89501',
+  FL: '33101',
+  MA: '02108',
+  OH: '43215',
+  GA: '30303',
+  NY: '10001',
+};
 const PLANS = ['BASIC_GUARD', 'VALUE_GUARD', 'MAJOR_GUARD', 'FEATURE_GUARD'];
 
 /** The i-th synthetic VIN: unique for i below 10^8, with a valid check digit. */
@@ -19,7 +30,10 @@ export function syntheticContract(i: number, catalog: Catalog): ContractInput & 
   const state = STATES[i % STATES.length]!;
   const planCode = PLANS[i % PLANS.length]!;
   const plan = catalog.plans.find((p) => p.code === planCode);
-  const term = plan && plan.product === 'vsc' ? plan.termOptions[i % plan.termOptions.length]! : { months: 36, miles: 36_000 };
+  const term =
+    plan && plan.product === 'vsc'
+      ? plan.termOptions[i % plan.termOptions.length]!
+      : { months: 36, miles: 36_000 };
   return {
     contractNumber: `BENCH-${String(i).padStart(9, '0')}`,
     product: 'vsc',
@@ -42,7 +56,12 @@ export function syntheticContract(i: number, catalog: Catalog): ContractInput & 
   };
 }
 
-export function* syntheticRows(count: number, catalog: Catalog, catalogVersion: number, start = 0): Generator<NewContractRow> {
+export function* syntheticRows(
+  count: number,
+  catalog: Catalog,
+  catalogVersion: number,
+  start = 0,
+): Generator<NewContractRow> {
   for (let i = start; i < start + count; i++) {
     const input = syntheticContract(i, catalog);
     const prepared = prepareContract(input, catalog, catalogVersion);
@@ -58,10 +77,32 @@ export const CSV_HEADER =
 export function csvLine(input: ContractInput & { contractNumber: string }): string {
   const h = input.holder;
   return [
-    input.contractNumber, input.product, input.planCode, h.firstName, h.lastName, h.email ?? '', h.phone ?? '',
-    h.address.line1, h.address.city, h.address.state, h.address.zip, input.vehicle.vin, input.vehicle.year,
-    input.vehicle.make, input.vehicle.model, input.odometerAtSale, input.purchaseDate, input.purchaseState,
-    input.termMonths, input.termMiles ?? '', input.priceCents, input.deductibleCents ?? '', input.lienholder?.name ?? '',
-    '', '', '', '',
+    input.contractNumber,
+    input.product,
+    input.planCode,
+    h.firstName,
+    h.lastName,
+    h.email ?? '',
+    h.phone ?? '',
+    h.address.line1,
+    h.address.city,
+    h.address.state,
+    h.address.zip,
+    input.vehicle.vin,
+    input.vehicle.year,
+    input.vehicle.make,
+    input.vehicle.model,
+    input.odometerAtSale,
+    input.purchaseDate,
+    input.purchaseState,
+    input.termMonths,
+    input.termMiles ?? '',
+    input.priceCents,
+    input.deductibleCents ?? '',
+    input.lienholder?.name ?? '',
+    '',
+    '',
+    '',
+    '',
   ].join(',');
 }

@@ -73,11 +73,17 @@ const config = loadConfig({
 });
 const built = await buildApp({ ...config, dataDir: 'memory://' }, { startJobs: false });
 const engine = built.database.engine;
-console.log(`Coverwise bench on ${engine === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}; ${seconds}s × ${rounds} rounds per side\n`);
+console.log(
+  `Coverwise bench on ${engine === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}; ${seconds}s × ${rounds} rounds per side\n`,
+);
 
 try {
   const { db } = built.database;
-  const catalogRow = await db.selectFrom('catalog_versions').select('version').orderBy('version', 'desc').executeTakeFirstOrThrow();
+  const catalogRow = await db
+    .selectFrom('catalog_versions')
+    .select('version')
+    .orderBy('version', 'desc')
+    .executeTakeFirstOrThrow();
   const { loadDefaultCatalog } = await import('../src/catalog/default-catalog.js');
   const catalog = loadDefaultCatalog();
 
@@ -94,7 +100,9 @@ try {
     }
     await insertContractsSkippingExisting(db, batch);
     await sql`analyze contracts`.execute(db);
-    console.log(`portfolio: ${contractCount} contracts loaded in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+    console.log(
+      `portfolio: ${contractCount} contracts loaded in ${((performance.now() - t0) / 1000).toFixed(1)}s`,
+    );
 
     const appUrl = await built.app.listen({ port: 0, host: '127.0.0.1' });
     const login = await fetch(`${appUrl}/api/v1/auth/login`, {
@@ -150,6 +158,8 @@ let missed = 0;
 for (const f of figures) {
   const ok = f.ratio >= f.target;
   if (!ok) missed++;
-  console.log(`| ${f.name} | ${f.subject} | ${f.baseline} | ${f.ratio.toFixed(2)} | ≥ ${f.target} ${ok ? 'met' : 'MISSED'} |`);
+  console.log(
+    `| ${f.name} | ${f.subject} | ${f.baseline} | ${f.ratio.toFixed(2)} | ≥ ${f.target} ${ok ? 'met' : 'MISSED'} |`,
+  );
 }
 process.exitCode = missed > 0 ? 1 : 0;

@@ -34,8 +34,14 @@ export function createContractsService(deps: {
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
   async function termsOf(row: ContractRow, executor: Kysely<Database> = db) {
-    const { terms, catalog: doc } = await catalog.termsFor(row.catalog_version, row.plan_code, row.purchase_state, executor);
-    if (!terms) throw new Error(`Plan ${row.plan_code} is missing from catalog version ${row.catalog_version}`);
+    const { terms, catalog: doc } = await catalog.termsFor(
+      row.catalog_version,
+      row.plan_code,
+      row.purchase_state,
+      executor,
+    );
+    if (!terms)
+      throw new Error(`Plan ${row.plan_code} is missing from catalog version ${row.catalog_version}`);
     return { terms, catalog: doc };
   }
 

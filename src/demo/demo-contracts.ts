@@ -256,7 +256,7 @@ export function demoContracts(today: CalendarDate, catalog: Catalog): DemoContra
   for (let n = 7; n <= 200; n++) {
     const planCode = pick(random, VSC_PLANS);
     const plan = catalog.plans.find((p) => p.code === planCode);
-    if (!plan || plan.product !== 'vsc') continue;
+    if (plan?.product !== 'vsc') continue;
     const term = pick(random, plan.termOptions);
     // Spread purchase dates over the last five years: some contracts have run out.
     const purchaseDate = addDays(today, -Math.floor(random() * 5 * 365));

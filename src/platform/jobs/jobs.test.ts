@@ -23,12 +23,23 @@ describeEachEngine('background jobs (pg-boss)', (engine) => {
       logger: silentLogger,
       runWorkers: true,
       pollingIntervalSeconds: 0.5,
-      recurring: [{ name: 'test-job', cron: '0 0 1 1 *', description: 'test', run: async () => (runs.push(1), {}) }],
+      recurring: [
+        {
+          name: 'test-job',
+          cron: '0 0 1 1 *',
+          description: 'test',
+          run: async () => {
+            runs.push(1);
+            return {};
+          },
+        },
+      ],
     });
     try {
       await jobs.boss.send('test-job', {});
       const deadline = Date.now() + 20_000;
-      while (runs.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (runs.length === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(runs).toHaveLength(1);
       const schedules = await jobs.boss.getSchedules();
       expect(schedules.map((s) => s.name)).toContain('test-job');
