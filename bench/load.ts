@@ -8,8 +8,11 @@ export interface LoadResult {
   latenciesMs: number[];
 }
 
+/** A request of the load: a URL to GET, or a URL with fetch options (method, body, headers). */
+export type LoadRequest = string | { url: string; init: RequestInit };
+
 export async function runLoad(
-  makeUrl: (i: number) => string,
+  makeRequest: (i: number) => LoadRequest,
   options: { seconds: number; concurrency: number; headers?: Record<string, string>; maxRequests?: number },
 ): Promise<LoadResult> {
   const deadline = performance.now() + options.seconds * 1000;
@@ -23,9 +26,16 @@ export async function runLoad(
       const i = issued++;
       const t0 = performance.now();
       try {
-        const response = await fetch(makeUrl(i), { headers: options.headers });
+        const request = makeRequest(i);
+        const response =
+          typeof request === 'string'
+            ? await fetch(request, { headers: options.headers })
+            : await fetch(request.url, {
+                ...request.init,
+                headers: { ...options.headers, ...(request.init.headers as Record<string, string>) },
+              });
         await response.arrayBuffer();
-        if (response.status !== 200) errors++;
+        if (response.status !== 200 && response.status !== 201) errors++;
       } catch {
         errors++;
       }

@@ -15,11 +15,13 @@ import { createCatalogService } from './catalog/catalog.service.js';
 import type { Config } from './config.js';
 import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
+import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { scanningDocumentStore } from './documents/clamd.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
+import { registerHelpRoutes } from './help/help.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
@@ -43,12 +45,15 @@ import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.j
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
 import { registerRepairFacilityRoutes } from './repair-facilities/repair-facilities.routes.js';
+import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/report-snapshots.js';
+import { registerReportRoutes } from './reports/reports.routes.js';
 import { registerRoadsideRoutes } from './roadside/roadside.routes.js';
 import { createRoadsideService } from './roadside/roadside.service.js';
 import { registerTransferRoutes } from './transfers/transfers.routes.js';
 import { createTransfersService } from './transfers/transfers.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { createUsersService } from './users/users.service.js';
+import { registerWhatIfRoutes } from './what-if/what-if.routes.js';
 import { createWorkQueue } from './work-queue/work-queue.js';
 import { registerWorkQueueRoutes } from './work-queue/work-queue.routes.js';
 
@@ -92,6 +97,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock,
       sessionTtlHours: config.sessionTtlHours,
       sessionCacheSeconds: config.sessionCacheSeconds,
+      loginLimits: {
+        perEmail: { limit: config.staffAttemptsPerEmail, windowSeconds: config.staffAttemptWindowSeconds },
+        perAddress: {
+          limit: config.staffAttemptsPerAddress,
+          windowSeconds: config.staffAttemptWindowSeconds,
+        },
+      },
     });
     const catalog = createCatalogService({ db });
     const documentStore = createFileDocumentStore(config.documentsDir);
@@ -118,6 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           windowSeconds: config.holderAttemptWindowSeconds,
         },
       },
+      throttleEnabled: config.holderThrottle,
     });
 
     // GAP claims, document reviews, the work queue and holder emails (the GAP Claims Center issue).
@@ -208,6 +221,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     registerDocumentRoutes(api, { documents, db, clock });
     registerWorkQueueRoutes(api, { workQueue, today: documents.today });
+    registerReportRoutes(api, { db, today: documents.today });
+    registerHelpRoutes(api, {
+      catalog,
+      settings: {
+        supportPhone: config.supportPhone,
+        supportHours: config.supportHours,
+        roadsidePhone: config.roadsidePhone,
+        documentReviewBusinessDays: config.documentReviewBusinessDays,
+      },
+    });
+    registerDashboardRoutes(api, { db, today: documents.today, timeZone: config.timeZone });
+    registerWhatIfRoutes(api, { db, catalog, today: documents.today });
     if (serveWeb) await registerWebApp(app, config.webDir as string);
     else if (config.webDir)
       app.log.warn(`The web app is not built (no index.html in ${config.webDir}); run "npm run build:web".`);
@@ -231,6 +256,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         cron: '*/15 * * * *',
         description: 'Marks document reviews past their due date as escalated and audits each once',
         run: async () => ({ reviewsEscalated: await documents.escalateOverdue() }),
+      },
+      {
+        name: 'snapshot-unearned-reserve',
+        cron: '0 7 * * *',
+        description:
+          'Stores the unearned-reserve report as of the business day that just ended (one SQL query)',
+        run: async () => storeUnearnedReserveSnapshot(db, nightlyAsOf(clock, config.timeZone)),
       },
     ];
     const jobs =

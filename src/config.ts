@@ -31,6 +31,12 @@ export interface Config {
   readonly holderAttemptsPerVin: number;
   readonly holderAttemptsPerAddress: number;
   readonly holderAttemptWindowSeconds: number;
+  /** Holder sign-in throttling on (the default). Off only for benchmarks (COVERWISE_HOLDER_THROTTLE=0). */
+  readonly holderThrottle: boolean;
+  /** Staff sign-in attempts allowed per email / per client address in a window (COVERWISE_STAFF_ATTEMPTS_*). */
+  readonly staffAttemptsPerEmail: number;
+  readonly staffAttemptsPerAddress: number;
+  readonly staffAttemptWindowSeconds: number;
   /** Folder holding the built web app; null when it is not served. */
   readonly webDir: string | null;
   /** GAP document reviews: due this many business days after the business day of receipt (DOMAIN.md). */
@@ -44,6 +50,10 @@ export interface Config {
   readonly mailFrom: string;
   /** Folder of `.eml` files written when no SMTP server is configured. */
   readonly outboxDir: string;
+  /** Help center contact details shown to holders (COVERWISE_SUPPORT_PHONE / _HOURS, COVERWISE_ROADSIDE_PHONE). */
+  readonly supportPhone: string;
+  readonly supportHours: string;
+  readonly roadsidePhone: string;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +192,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     holderAttemptsPerVin: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_VIN', 10, 1, 100_000),
     holderAttemptsPerAddress: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS', 30, 1, 1_000_000),
     holderAttemptWindowSeconds: readInteger(env, 'COVERWISE_HOLDER_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
+    holderThrottle: readBoolean(env, 'COVERWISE_HOLDER_THROTTLE', true),
+    staffAttemptsPerEmail: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_EMAIL', 10, 1, 100_000),
+    staffAttemptsPerAddress: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
+    staffAttemptWindowSeconds: readInteger(env, 'COVERWISE_STAFF_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     webDir,
     documentReviewBusinessDays: readInteger(env, 'COVERWISE_DOCUMENT_REVIEW_BUSINESS_DAYS', 2, 0, 60),
     businessDayCutoffMinutes: readClockTime(env, 'COVERWISE_BUSINESS_DAY_CUTOFF', '17:00'),
@@ -192,5 +206,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       cwd,
       env.COVERWISE_OUTBOX_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'outbox'),
     ),
+    supportPhone: env.COVERWISE_SUPPORT_PHONE || '1-800-555-0142',
+    supportHours:
+      env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',
+    roadsidePhone: env.COVERWISE_ROADSIDE_PHONE || '1-800-555-0199 (24 hours a day)',
   });
 }

@@ -86,7 +86,12 @@ export function registerAuthRoutes(
       },
     },
     async (request, reply) => {
-      const result = await auth.login(request.body.email.trim(), request.body.password, request.id);
+      const result = await auth.login(
+        request.body.email.trim(),
+        request.body.password,
+        request.id,
+        request.ip,
+      );
       setSessionCookies(reply, result, deps.secureCookies);
       return {
         token: result.token,

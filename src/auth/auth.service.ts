@@ -7,6 +7,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, HolderScope } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { AuthenticatedSession, Principal } from '../platform/http/principal.js';
+import { hitRateLimit, type RateLimitRule, refundRateLimit } from '../platform/rate-limit.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/password.js';
 import { findUserRowByEmail, toUser, type User } from '../users/user.repository.js';
 import { findLiveSession, insertSession, purgeDeadSessions, revokeSession } from './session.repository.js';
@@ -38,6 +39,11 @@ export function createAuthService(deps: {
    * revoked session for at most this long. 0 turns the cache off.
    */
   sessionCacheSeconds?: number;
+  /**
+   * Staff sign-in attempts allowed per email and per client address in a window, counted in the
+   * database so every app process shares them. Absent → no throttle (unit tests of other services).
+   */
+  loginLimits?: { perEmail: RateLimitRule; perAddress: RateLimitRule };
 }) {
   const { db, clock, sessionTtlHours } = deps;
   const cacheMs = (deps.sessionCacheSeconds ?? 0) * 1000;
@@ -60,17 +66,51 @@ export function createAuthService(deps: {
     return { token, csrfToken, expiresAt, sessionId };
   }
 
+  /** Counts a staff sign-in attempt per email and per client address; 429 when either is over. */
+  function loginBuckets(email: string, clientAddress: string): [string, string] {
+    // Buckets hold a hash, not the email or address itself.
+    return [
+      `staff-email:${hashToken(email.toLowerCase()).slice(0, 32)}`,
+      `staff-ip:${hashToken(clientAddress).slice(0, 32)}`,
+    ];
+  }
+
+  async function throttleLogin(email: string, clientAddress: string): Promise<void> {
+    const limits = deps.loginLimits;
+    if (!limits) return;
+    const now = clock.now();
+    const [byEmail, byAddress] = loginBuckets(email, clientAddress);
+    const outcomes = [
+      await hitRateLimit(db, byEmail, limits.perEmail, now),
+      await hitRateLimit(db, byAddress, limits.perAddress, now),
+    ];
+    const refused = outcomes.filter((o) => !o.allowed);
+    if (refused.length > 0) {
+      const retryAfter = Math.max(...refused.map((o) => o.retryAfterSeconds));
+      throw new AppError(
+        'too_many_attempts',
+        `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
+        { headers: { 'retry-after': String(retryAfter) } },
+      );
+    }
+  }
+
   async function login(
     email: string,
     password: string,
     requestId: string,
+    clientAddress = 'unknown',
   ): Promise<IssuedSession & { user: User }> {
+    await throttleLogin(email, clientAddress);
     const row = await findUserRowByEmail(db, email);
     // Verify against a dummy hash when the email is unknown, so the answer takes as long either way.
     const passwordMatches = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
     if (!row || !passwordMatches || row.disabled_at !== null) {
       throw new AppError('invalid_credentials', 'The email or password is not right.');
     }
+    // Only failed attempts use up the allowance: a successful sign-in gives its attempt back.
+    if (deps.loginLimits)
+      for (const bucket of loginBuckets(email, clientAddress)) await refundRateLimit(db, bucket);
     return db.transaction().execute(async (trx) => {
       const session = await issueSession(trx, { userId: row.id });
       await recordAudit(trx, {

@@ -79,7 +79,7 @@ export function registerContractImportRoutes(
           response: { 200: ImportResultSchema, ...problemResponses(400, 401, 403, 413, 415) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const body = request.body as Readable | undefined;
         if (!body || typeof body.iterator !== 'function') {
           throw new AppError('unsupported_media_type', 'Send the dealer file as text/csv.');
@@ -87,12 +87,19 @@ export function registerContractImportRoutes(
         // Iterating without destroying the request on an early stop, so that the problem document
         // still reaches the client (Node discards the rest of the body after the answer).
         const source = { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) };
-        return importContracts(deps, source as AsyncIterable<Buffer>, {
-          actor: actorOf(request.principal),
-          fileName: request.query.fileName ?? null,
-          requestId: request.id,
-          maxBytes,
-        });
+        try {
+          return await importContracts(deps, source as AsyncIterable<Buffer>, {
+            actor: actorOf(request.principal),
+            fileName: request.query.fileName ?? null,
+            requestId: request.id,
+            maxBytes,
+          });
+        } catch (error) {
+          // Refused before the end of the body: the client may stop sending once it has the answer,
+          // which would leave the connection half-way through a request; close it instead.
+          if (!body.readableEnded) reply.header('connection', 'close');
+          throw error;
+        }
       },
     );
   });

@@ -672,6 +672,8 @@ describeEachEngine('dealer-file import', (engine) => {
     let progressCalls = 0;
     const onProgress = (_progress: ImportProgress) => {
       progressCalls += 1;
+      // Every tenth batch, so the collections do not distort the measured rate much.
+      if (progressCalls % 10 !== 0) return;
       gc();
       const now = process.memoryUsage();
       peakHeapUsed = Math.max(peakHeapUsed, now.heapUsed);
@@ -852,6 +854,8 @@ describeEachEngine('dealer-file import over HTTP', (engine) => {
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(400);
+    // The server closes the connection rather than wait for the rest of a body it will not read.
+    expect(response.headers.get('connection')).toBe('close');
     expect(((await response.json()) as { param: string }).param).toBe('colour');
   });
 });

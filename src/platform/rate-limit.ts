@@ -47,3 +47,11 @@ export async function purgeRateLimits(db: Kysely<Database>, before: Date): Promi
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * Takes back one attempt from a bucket (a staff sign-in that succeeded): only failures should use up
+ * the allowance, yet counting every attempt up front keeps concurrent guesses from slipping past it.
+ */
+export async function refundRateLimit(db: Kysely<Database>, bucket: string): Promise<void> {
+  await sql`update rate_limits set attempts = greatest(attempts - 1, 0) where bucket = ${bucket}`.execute(db);
+}

@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { Layout } from './layout.js';
 import { AdjusterClaimPage } from './pages/adjuster-claim.js';
 import { AdjusterGapClaimPage } from './pages/adjuster-gap-claim.js';
@@ -7,6 +7,7 @@ import { AdjusterQueuePage } from './pages/adjuster-queue.js';
 import { AdminImportPage } from './pages/admin-import.js';
 import { GapClaimPage } from './pages/gap-claim.js';
 import { GapClaimsCenterPage } from './pages/gap-claims-center.js';
+import { HelpPage } from './pages/help.js';
 import { HolderCancelPage } from './pages/holder-cancel.js';
 import { HolderClaimsPage } from './pages/holder-claims.js';
 import { HolderSignInPage } from './pages/holder-sign-in.js';
@@ -32,6 +33,10 @@ export interface RouteProps {
   params: Record<string, string>;
 }
 
+// Staff pages with charts or a large editor load on demand, so holders never download Chart.js.
+const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
+const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
+
 const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProps>])[] = [
   ['/', LandingPage],
   ['/my/sign-in', HolderSignInPage],
@@ -48,8 +53,11 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/staff/contracts', StaffContractsPage],
   ['/staff/contracts/:id', StaffContractDetailPage],
   ['/admin/import', AdminImportPage],
+  ['/staff/dashboard', StaffDashboardPage],
+  ['/admin/what-if', AdminWhatIfPage],
   ['/gap-claims', GapClaimsCenterPage],
   ['/gap-claims/:id', GapClaimPage],
+  ['/help', HelpPage],
   ['/staff/reviews', ReviewerQueuePage],
   ['/staff/reviews/:id', ReviewerDocumentPage],
   ['/staff/gap-claims', AdjusterGapClaimsPage],
@@ -61,7 +69,18 @@ function CurrentPage() {
   for (const [pattern, Page] of routes) {
     const params = matchPath(pattern, pathname);
     // The key gives each contract its own page instance, so nothing of one shows on the next.
-    if (params) return <Page key={pathname} params={params} />;
+    if (params)
+      return (
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Loading…
+            </p>
+          }
+        >
+          <Page key={pathname} params={params} />
+        </Suspense>
+      );
   }
   return <NotFoundPage />;
 }

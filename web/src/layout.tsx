@@ -16,6 +16,8 @@ function navItems(session: Session): NavItem[] {
   if (session.status === 'signed_in') {
     items.push({ label: 'Staff home', href: '/staff' }, { label: 'Contracts', href: '/staff/contracts' });
     if (session.user.role === 'admin') items.push({ label: 'Import', href: '/admin/import' });
+    if (session.user.role !== 'repair_facility') items.push({ label: 'Dashboard', href: '/staff/dashboard' });
+    if (session.user.role === 'admin') items.push({ label: 'What-if', href: '/admin/what-if' });
     if (session.user.role === 'repair_facility') items.push({ label: 'Repair claims', href: '/shop' });
     if (session.user.role === 'adjuster' || session.user.role === 'admin')
       items.push({ label: 'Claim queue', href: '/adjuster/claims' });
@@ -26,6 +28,7 @@ function navItems(session: Session): NavItem[] {
   } else if (session.status === 'holder_signed_in') {
     items.push({ label: 'My coverage', href: '/my' });
     items.push({ label: 'My claims', href: '/my/claims' });
+    items.push({ label: 'Help', href: '/help' });
   } else {
     items.push({ label: 'Sign in', href: '/staff/sign-in' });
   }
@@ -85,6 +88,12 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main" className="site-main" tabIndex={-1}>
         {children}
       </main>
+      {/* Every page, holder pages above all, links the help center and the phone numbers it lists. */}
+      <footer className="site-main">
+        <p className="muted">
+          Questions about your coverage, a claim or a cancellation? <Link href="/help">Help center</Link>
+        </p>
+      </footer>
     </>
   );
 }

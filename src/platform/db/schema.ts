@@ -383,7 +383,50 @@ export interface GapClaimsTable {
   row_version: Generated<number>;
 }
 
+export interface ReportSnapshotsTable {
+  id: Generated<string>;
+  report: string;
+  as_of: string;
+  data: Json<Record<string, unknown>>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  url: string;
+  secret: string;
+  event_types: string[];
+  description: string | null;
+  active: Generated<boolean>;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface WebhookEventsTable {
+  id: Generated<string>;
+  type: string;
+  data: Json<Record<string, unknown>>;
+  occurred_at: GeneratedTimestamp;
+  dispatched_at: Timestamp | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  event_id: string;
+  attempt: number;
+  status_code: number | null;
+  succeeded: boolean;
+  duration_ms: number;
+  error: string | null;
+  attempted_at: Timestamp;
+}
+
 export interface Database {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  report_snapshots: ReportSnapshotsTable;
   gap_claims: GapClaimsTable;
   repair_facilities: RepairFacilitiesTable;
   repair_claims: RepairClaimsTable;

@@ -5,6 +5,7 @@
 export const ERROR_STATUS = {
   // Request shape
   malformed_json: 400,
+  malformed_multipart: 400,
   validation_failed: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
@@ -69,6 +70,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export const ERROR_TITLES: Record<ErrorCode, string> = {
   malformed_json: 'The request body is not valid JSON',
+  malformed_multipart: 'The request body is not a valid multipart form',
   validation_failed: 'The request does not match the expected shape',
   unsupported_media_type: 'Unsupported media type',
   payload_too_large: 'The request body is too large',

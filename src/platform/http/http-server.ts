@@ -61,6 +61,20 @@ export function maskUrlForLog(url: string): string {
   return `${url.slice(0, queryStart)}?${params.toString()}`;
 }
 
+/** One registered route and who may call it (the authorization matrix test walks this list). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+const routeTables = new WeakMap<object, RouteEntry[]>();
+
+/** Every route registered on an app built by createHttpServer, with its declared access rule. */
+export function routeTableOf(app: object): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -159,6 +173,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   // Every route declares who may call it; a route without an access rule is a programming error.
   const router = FindMyWay();
+  const routeTable: RouteEntry[] = [];
+  routeTables.set(app, routeTable);
   app.addHook('onRoute', (route) => {
     if (!route.config?.access) {
       // Static files of the web app and the browsable API docs are public by nature.
@@ -171,6 +187,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method !== 'HEAD') router.on(method as HTTPMethod, route.url, () => {});
+      if (method !== 'HEAD')
+        routeTable.push({ method, url: route.url, access: route.config.access as Access });
     }
   });
 

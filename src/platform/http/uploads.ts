@@ -24,6 +24,36 @@ export async function receiveUpload(
   if (!request.isMultipart()) {
     throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with a "file" part.');
   }
+  try {
+    return await readParts(request, store, options);
+  } catch (error) {
+    throw asUploadError(error);
+  }
+}
+
+/**
+ * A body the multipart parser cannot read (wrong boundary, truncated, no closing delimiter) is the
+ * client's mistake: 400 malformed_multipart, not a 500. Our own errors and Fastify's (file too
+ * large, too many parts) keep their codes; anything else is a real server fault and stays one.
+ */
+function asUploadError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && code.startsWith('FST_')) return error;
+  if (typeof message === 'string' && /multipart|boundary|unexpected end of (form|part)/i.test(message)) {
+    return new AppError(
+      'malformed_multipart',
+      'The multipart body is truncated or its boundary does not match.',
+    );
+  }
+  return error;
+}
+
+async function readParts(
+  request: FastifyRequest,
+  store: DocumentStore,
+  options: { maxBytes: number; allowedTypes?: readonly DocumentContentType[] },
+): Promise<ReceivedUpload> {
   const fields: Record<string, string> = {};
   let received: ReceivedUpload | null = null;
   let fieldCount = 0;

@@ -7,6 +7,9 @@ import * as m0003 from './0003-ledger-and-documents.js';
 import * as m0004 from './0004-cancellations-transfers.js';
 import * as m0005 from './0005-repair-claims-benefits.js';
 import * as m0006 from './0006-gap-claims.js';
+import * as m0007 from './0007-reports.js';
+import * as m0008 from './0008-dashboard.js';
+import * as m0009 from './0009-webhooks.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -15,4 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004-cancellations-transfers': m0004,
   '0005-repair-claims-benefits': m0005,
   '0006-gap-claims': m0006,
+  '0007-reports': m0007,
+  '0008-dashboard': m0008,
+  '0009-webhooks': m0009,
 };

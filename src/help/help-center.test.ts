@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import type { Catalog } from '../catalog/catalog.schema.js';
+import { loadDefaultCatalog } from '../catalog/default-catalog.js';
+import { HELP_ARTICLES } from './articles.js';
+import { fillPlaceholders, renderHelpCenter } from './help-center.js';
+import { helpValues } from './help-facts.js';
+
+const settings = {
+  supportPhone: '1-800-555-0142',
+  supportHours: 'Monday–Friday 8 a.m.–8 p.m. Eastern',
+  roadsidePhone: '1-800-555-0199',
+  documentReviewBusinessDays: 2,
+};
+const catalog = loadDefaultCatalog();
+
+describe('help center articles', () => {
+  const values = helpValues(catalog, settings);
+
+  it.each([
+    ['vscFreeLookDays', '60'],
+    ['stateFreeLookDays', '30'],
+    ['gapFreeLookDays', '30'],
+    ['transferFee', '$50.00'],
+    ['transferWindowDays', '30'],
+    ['rentalDailyLimit', '$35.00'],
+    ['tripMaxDays', '3'],
+    ['gapDocumentsDueDays', '90'],
+    ['reviewBusinessDays', '2'],
+    ['deductibles', '$0.00 to $200.00'],
+  ])('quotes %s from the default catalog and settings as %s', (name, written) => {
+    expect(values[name]).toBe(written);
+  });
+
+  it('answers every question a holder asks, with every figure filled in', () => {
+    const help = renderHelpCenter(catalog, 1, settings);
+    expect(help.articles.map((article) => article.id)).toEqual([
+      'where-to-repair',
+      'what-is-covered',
+      'start-gap-claim',
+      'how-long-review',
+      'transfer-or-cancel',
+      'what-does-it-cost',
+      'contact-us',
+    ]);
+    for (const article of help.articles)
+      for (const paragraph of article.paragraphs) expect(paragraph).not.toMatch(/[{}]/);
+    const review = help.articles.find((article) => article.id === 'how-long-review')!;
+    expect(review.paragraphs[0]).toContain('within 2 business days');
+  });
+
+  it('follows a catalog change: a 45-day free look reads 45 in the cancellation answer', () => {
+    const changed: Catalog = {
+      ...catalog,
+      plans: catalog.plans.map((plan) =>
+        plan.product === 'vsc' ? { ...plan, cancellation: { ...plan.cancellation, freeLookDays: 45 } } : plan,
+      ),
+    };
+    const cancel = renderHelpCenter(changed, 2, settings).articles.find(
+      (a) => a.id === 'transfer-or-cancel',
+    )!;
+    expect(cancel.paragraphs[0]).toContain('(45 days for a service contract');
+  });
+
+  it('lists the state rule sentences under the answers that depend on the state', () => {
+    const cost = renderHelpCenter(catalog, 1, settings).articles.find((a) => a.id === 'what-does-it-cost')!;
+    expect(cost.stateRules).toContain('In Florida, the fee to transfer the contract to a new owner is $40.');
+  });
+
+  it('refuses a placeholder that has no value (a programmer error)', () => {
+    expect(() => fillPlaceholders('Call {nowhere}.', {})).toThrow(/nowhere/);
+    expect(HELP_ARTICLES.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describeEachEngine('GET /api/v1/help', (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      engine,
+      env: { COVERWISE_SUPPORT_PHONE: '1-888-555-0100', COVERWISE_SUPPORT_HOURS: 'every day 7–7' },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('answers without signing in, with contact details from the settings', async () => {
+    const response = await server.built.app.inject({ method: 'GET', url: '/api/v1/help' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.catalogVersion).toBe(1);
+    expect(body.contact.supportPhone).toBe('1-888-555-0100');
+    const contact = body.articles.find((article: { id: string }) => article.id === 'contact-us');
+    expect(contact.paragraphs[0]).toBe('Call customer service at 1-888-555-0100, every day 7–7.');
+  });
+});

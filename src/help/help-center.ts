@@ -1,0 +1,56 @@
+// The help center's answers with their figures filled in: articles (articles.ts) × values from the
+// catalog and settings (help-facts.ts). A placeholder without a value is a programmer error.
+import type { Catalog } from '../catalog/catalog.schema.js';
+import { HELP_ARTICLES, type HelpArticleSource } from './articles.js';
+import { type HelpSettings, type HelpValues, helpValues, stateRuleSentences } from './help-facts.js';
+
+export interface HelpArticle {
+  id: string;
+  question: string;
+  topic: HelpArticleSource['topic'];
+  paragraphs: string[];
+  keywords: string[];
+  stateRules: string[];
+  action: { label: string; href: string } | null;
+}
+
+export interface HelpCenter {
+  catalogVersion: number;
+  contact: { supportPhone: string; supportHours: string; roadsidePhone: string };
+  articles: HelpArticle[];
+}
+
+export function fillPlaceholders(text: string, values: HelpValues): string {
+  return text.replace(/\{([a-zA-Z]+)\}/g, (_whole, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`Help text names "${key}", which has no value`);
+    return value;
+  });
+}
+
+export function renderHelpCenter(
+  catalog: Catalog,
+  catalogVersion: number,
+  settings: HelpSettings,
+  articles: readonly HelpArticleSource[] = HELP_ARTICLES,
+): HelpCenter {
+  const values = helpValues(catalog, settings);
+  const stateRules = stateRuleSentences(catalog);
+  return {
+    catalogVersion,
+    contact: {
+      supportPhone: settings.supportPhone,
+      supportHours: settings.supportHours,
+      roadsidePhone: settings.roadsidePhone,
+    },
+    articles: articles.map((article) => ({
+      id: article.id,
+      question: article.question,
+      topic: article.topic,
+      paragraphs: article.paragraphs.map((paragraph) => fillPlaceholders(paragraph, values)),
+      keywords: [...article.keywords],
+      stateRules: article.includesStateRules ? stateRules : [],
+      action: article.action ?? null,
+    })),
+  };
+}

@@ -1,0 +1,48 @@
+import { Type } from 'typebox';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { problemResponses } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { renderHelpCenter } from './help-center.js';
+import type { HelpSettings } from './help-facts.js';
+
+const HelpArticleSchema = Type.Object({
+  id: Type.String(),
+  question: Type.String(),
+  topic: Type.String(),
+  paragraphs: Type.Array(Type.String()),
+  keywords: Type.Array(Type.String()),
+  stateRules: Type.Array(Type.String(), { description: 'State rule sentences that change the answer' }),
+  action: Type.Union([Type.Object({ label: Type.String(), href: Type.String() }), Type.Null()]),
+});
+
+export function registerHelpRoutes(
+  app: TypedApp,
+  deps: { catalog: Pick<CatalogService, 'current'>; settings: HelpSettings },
+): void {
+  app.get(
+    '/api/v1/help',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Help'],
+        summary: 'Help center articles, with figures filled from the current catalog and settings',
+        response: {
+          200: Type.Object({
+            catalogVersion: Type.Integer(),
+            contact: Type.Object({
+              supportPhone: Type.String(),
+              supportHours: Type.String(),
+              roadsidePhone: Type.String(),
+            }),
+            articles: Type.Array(HelpArticleSchema),
+          }),
+          ...problemResponses(503),
+        },
+      },
+    },
+    async () => {
+      const current = await deps.catalog.current();
+      return renderHelpCenter(current.catalog, current.version, deps.settings);
+    },
+  );
+}

@@ -1,0 +1,28 @@
+// The webhook outbox: a change writes its event here in its own transaction, so a rolled-back change
+// leaves no event and a committed one always has it. The dispatcher (webhook-delivery.ts) sends them.
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
+
+export const WEBHOOK_EVENT_TYPES = [
+  'contract.created',
+  'contract.cancelled',
+  'repair_claim.authorized',
+  'gap_claim.status_changed',
+  'document.reviewed',
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** Records `type` with `data` in `trx` (the change's transaction); answers the event id. */
+export async function emitEvent(
+  trx: Kysely<Database>,
+  type: WebhookEventType,
+  data: Record<string, unknown>,
+): Promise<string> {
+  const row = await trx
+    .insertInto('webhook_events')
+    .values({ type, data: JSON.stringify(data) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

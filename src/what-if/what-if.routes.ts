@@ -1,0 +1,83 @@
+// POST /api/v1/catalog/what-if (admin): the effect of a draft catalog before it is published. Read-only:
+// nothing is stored, so it needs no idempotency key; publishing stays POST /api/v1/catalog/versions.
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { validateCatalog } from '../catalog/catalog.validation.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
+import { runWhatIf } from './what-if.js';
+
+const Count = Type.Integer({ minimum: 0 });
+
+export function registerWhatIfRoutes(
+  app: TypedApp,
+  deps: { db: Kysely<Database>; catalog: CatalogService; today: () => CalendarDate },
+): void {
+  app.post(
+    '/api/v1/catalog/what-if',
+    {
+      config: { access: ['admin'] },
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags: ['Catalog'],
+        summary: 'The effect of a draft catalog on the portfolio and last year’s claims (nothing is stored)',
+        description:
+          'The draft is validated like a published catalog (422 invalid_catalog with every error). Then, as if it ' +
+          'replaced the current catalog for every contract: active contracts whose terms change, the refund of ' +
+          'every active contract cancelled today, and rental claims of the last 365 days re-capped. Money is ' +
+          'draft minus current, in cents: positive means more paid out.',
+        body: Type.Object({ document: Type.Unknown() }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            catalogVersion: Type.Integer({ description: 'The current version the draft is compared with' }),
+            asOf: Type.String({ format: 'date' }),
+            contractsAffected: Count,
+            claimsAffected: Count,
+            moneyDifferenceCents: Type.Integer(),
+            changedTerms: Type.Array(
+              Type.Object({
+                planCode: Type.String(),
+                state: Type.String(),
+                fields: Type.Array(Type.String()),
+              }),
+            ),
+            details: Type.Array(
+              Type.Object({
+                area: StringEnum(['contract_terms', 'cancellation_refunds', 'rental_claims'] as const),
+                planCode: Type.String(),
+                description: Type.String(),
+                contractsAffected: Count,
+                claimsAffected: Count,
+                currentCents: Type.Integer(),
+                draftCents: Type.Integer(),
+                differenceCents: Type.Integer(),
+              }),
+            ),
+          }),
+          ...problemResponses(400, 401, 403, 422),
+        },
+      },
+    },
+    async (request) => {
+      const validation = validateCatalog(request.body.document);
+      if (!validation.ok) {
+        throw new AppError(
+          'invalid_catalog',
+          `The draft catalog is not valid: ${validation.errors.length} problem(s), the first at ${validation.errors[0]?.path || '/'}: ${validation.errors[0]?.message}`,
+          { param: 'document', errors: validation.errors.slice(0, 200) },
+        );
+      }
+      const current = await deps.catalog.current();
+      const result = await runWhatIf(deps.db, {
+        current: current.catalog,
+        draft: validation.catalog,
+        today: deps.today(),
+      });
+      return { catalogVersion: current.version, ...result };
+    },
+  );
+}

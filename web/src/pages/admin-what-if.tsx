@@ -1,0 +1,326 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api, apiBasePath, csrfHeader } from '../api.js';
+import { formatCents, formatCount } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { StaffOnly } from '../staff-only.js';
+import { TableScroll } from '../table-scroll.js';
+
+// Rule what-if: an administrator edits the current catalog (by hand or with a preset), sees what the
+// draft would change in the portfolio and in last year's claims, and then publishes it.
+
+interface WhatIfDetail {
+  area: 'contract_terms' | 'cancellation_refunds' | 'rental_claims';
+  planCode: string;
+  description: string;
+  contractsAffected: number;
+  claimsAffected: number;
+  currentCents: number;
+  draftCents: number;
+  differenceCents: number;
+}
+
+interface WhatIfResult {
+  catalogVersion: number;
+  asOf: string;
+  contractsAffected: number;
+  claimsAffected: number;
+  moneyDifferenceCents: number;
+  changedTerms: { planCode: string; state: string; fields: string[] }[];
+  details: WhatIfDetail[];
+}
+
+type CatalogDocument = {
+  plans: { product: string; code: string; benefits?: { rental: { dailyLimitCents: number } | null } }[];
+  stateRules: { id: string }[];
+};
+
+const AREA_LABELS: Record<WhatIfDetail['area'], string> = {
+  contract_terms: 'Contract terms',
+  cancellation_refunds: 'Cancellation refunds',
+  rental_claims: 'Rental claims',
+};
+
+const MAX_CHANGED_TERMS_SHOWN = 20;
+
+function rentalPreset(doc: CatalogDocument, fromCents: number, toCents: number): CatalogDocument {
+  for (const plan of doc.plans) {
+    const rental = plan.benefits?.rental;
+    if (plan.product === 'vsc' && rental && rental.dailyLimitCents === fromCents)
+      rental.dailyLimitCents = toCents;
+  }
+  return doc;
+}
+
+function freeLookPreset(doc: CatalogDocument, state: string, days: number): CatalogDocument {
+  const id = `${state}-vsc-free-look-${days}`;
+  doc.stateRules = doc.stateRules.filter((rule) => rule.id !== id);
+  doc.stateRules.push({
+    id,
+    state,
+    products: ['vsc'],
+    sentence: `In ${state}, you may cancel for a full refund within ${days} days if no claim was filed.`,
+    overrides: { cancellation: { freeLookDays: days } },
+  } as { id: string });
+  return doc;
+}
+
+function WhatIfContent() {
+  const [text, setText] = useState('');
+  const [baseVersion, setBaseVersion] = useState<number | null>(null);
+  const [state, setState] = useState('OH');
+  const [result, setResult] = useState<WhatIfResult | null>(null);
+  const [problem, setProblem] = useState<{
+    detail: string;
+    errors: { path: string; message: string }[];
+  } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [published, setPublished] = useState<number | null>(null);
+
+  useEffect(() => {
+    api
+      .get<{ version: number; document: unknown }>('/catalog')
+      .then((current) => {
+        setText(JSON.stringify(current.document, null, 2));
+        setBaseVersion(current.version);
+      })
+      .catch((caught: unknown) =>
+        setProblem({
+          detail: caught instanceof ApiError ? caught.detail : 'The catalog could not be loaded.',
+          errors: [],
+        }),
+      );
+  }, []);
+
+  function parsed(): CatalogDocument | null {
+    try {
+      return JSON.parse(text) as CatalogDocument;
+    } catch (error) {
+      setProblem({ detail: `The draft is not valid JSON: ${(error as Error).message}`, errors: [] });
+      return null;
+    }
+  }
+
+  function applyPreset(change: (doc: CatalogDocument) => CatalogDocument) {
+    const doc = parsed();
+    if (!doc) return;
+    setText(JSON.stringify(change(doc), null, 2));
+    setResult(null);
+    setPublished(null);
+    setProblem(null);
+  }
+
+  async function post(path: string, body: unknown): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+    const response = await fetch(`${apiBasePath}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...csrfHeader() },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+    return { ok: response.ok, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+  }
+
+  function showProblem(body: Record<string, unknown>) {
+    setProblem({
+      detail: typeof body.detail === 'string' ? body.detail : 'The request was refused.',
+      errors: Array.isArray(body.errors) ? (body.errors as { path: string; message: string }[]) : [],
+    });
+  }
+
+  async function runWhatIf(event: FormEvent) {
+    event.preventDefault();
+    const doc = parsed();
+    if (!doc) return;
+    setBusy(true);
+    setProblem(null);
+    setPublished(null);
+    try {
+      const answer = await post('/catalog/what-if', { document: doc });
+      if (answer.ok) setResult(answer.body as unknown as WhatIfResult);
+      else {
+        setResult(null);
+        showProblem(answer.body);
+      }
+    } catch {
+      setProblem({ detail: 'Coverwise could not be reached. Try again.', errors: [] });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function publish() {
+    const doc = parsed();
+    if (!doc) return;
+    setBusy(true);
+    try {
+      const answer = await post('/catalog/versions', { document: doc, note: 'Published after a what-if' });
+      if (answer.ok) setPublished(Number(answer.body.version));
+      else showProblem(answer.body);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHeading title="Rule what-if">Rule what-if</PageHeading>
+      <p>
+        Change the current catalog{baseVersion ? ` (version ${baseVersion})` : ''} by hand or with a preset,
+        then see what the draft would change before you publish it.
+      </p>
+      <section className="card" aria-labelledby="presets-heading">
+        <h2 id="presets-heading">Presets</h2>
+        <p>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => applyPreset((doc) => rentalPreset(doc, 3_500, 4_000))}
+          >
+            Rental $35/day → $40/day
+          </button>
+        </p>
+        <p>
+          <label htmlFor="free-look-state">State</label>{' '}
+          <input
+            id="free-look-state"
+            value={state}
+            maxLength={2}
+            size={3}
+            onChange={(event) => setState(event.target.value.toUpperCase())}
+          />{' '}
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => applyPreset((doc) => freeLookPreset(doc, state, 30))}
+          >
+            Free look 60 → 30 days in this state
+          </button>
+        </p>
+      </section>
+      <form onSubmit={runWhatIf} className="card">
+        <label htmlFor="draft-catalog">Draft catalog (JSON)</label>
+        <textarea
+          id="draft-catalog"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          rows={16}
+          spellCheck={false}
+          style={{ width: '100%', fontFamily: 'monospace', fontSize: '0.85rem' }}
+        />
+        <p>
+          <button type="submit" className="button" disabled={busy || text === ''}>
+            {busy ? 'Working…' : 'See the effect'}
+          </button>
+        </p>
+      </form>
+      {problem ? (
+        <div className="notice notice--error" role="alert">
+          <p>{problem.detail}</p>
+          {problem.errors.length > 0 ? (
+            <ul>
+              {problem.errors.slice(0, 20).map((error) => (
+                <li key={`${error.path}:${error.message}`}>
+                  <code>{error.path || '/'}</code>: {error.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {result ? (
+        <section className="card" aria-labelledby="effect-heading">
+          <h2 id="effect-heading">Effect of the draft</h2>
+          <dl className="facts">
+            <div>
+              <dt>Contracts affected</dt>
+              <dd>{formatCount(result.contractsAffected)}</dd>
+            </div>
+            <div>
+              <dt>Claims affected</dt>
+              <dd>{formatCount(result.claimsAffected)}</dd>
+            </div>
+            <div>
+              <dt>Money difference</dt>
+              <dd data-testid="money-difference">
+                {result.moneyDifferenceCents > 0 ? '+' : ''}
+                {formatCents(result.moneyDifferenceCents)}
+              </dd>
+            </div>
+          </dl>
+          <p className="muted">
+            Draft minus current, as if the draft applied to every contract: positive means more paid out.
+          </p>
+          <TableScroll labelledBy="effect-table">
+            <table className="table">
+              <caption id="effect-table">Effect by area and plan</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Area</th>
+                  <th scope="col">Plan</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Contracts</th>
+                  <th scope="col">Claims</th>
+                  <th scope="col">Current</th>
+                  <th scope="col">Draft</th>
+                  <th scope="col">Difference</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.details.map((d) => (
+                  <tr key={`${d.area}:${d.planCode}`}>
+                    <td>{AREA_LABELS[d.area]}</td>
+                    <td>{d.planCode}</td>
+                    <td>{d.description}</td>
+                    <td>{formatCount(d.contractsAffected)}</td>
+                    <td>{formatCount(d.claimsAffected)}</td>
+                    <td>{d.area === 'contract_terms' ? '' : formatCents(d.currentCents)}</td>
+                    <td>{d.area === 'contract_terms' ? '' : formatCents(d.draftCents)}</td>
+                    <td>{d.area === 'contract_terms' ? '' : formatCents(d.differenceCents)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          {result.changedTerms.length > 0 ? (
+            <>
+              <h3>Terms that change</h3>
+              <ul>
+                {result.changedTerms.slice(0, MAX_CHANGED_TERMS_SHOWN).map((t) => (
+                  <li key={`${t.planCode}:${t.state}`}>
+                    {t.planCode} in {t.state}: {t.fields.join(', ')}
+                  </li>
+                ))}
+              </ul>
+              {result.changedTerms.length > MAX_CHANGED_TERMS_SHOWN ? (
+                <p className="muted">
+                  and {formatCount(result.changedTerms.length - MAX_CHANGED_TERMS_SHOWN)} more plan-and-state
+                  pairs.
+                </p>
+              ) : null}
+            </>
+          ) : null}
+          <p>
+            <button type="button" className="button" onClick={publish} disabled={busy}>
+              Publish this catalog
+            </button>
+          </p>
+        </section>
+      ) : null}
+      {published ? (
+        <div className="notice" role="status">
+          Published catalog version {published}. New contracts are sold under it; existing contracts keep
+          their version.
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export function AdminWhatIfPage() {
+  return (
+    <StaffOnly roles={['admin']} refusal="Trying catalog changes is for administrators only.">
+      {() => <WhatIfContent />}
+    </StaffOnly>
+  );
+}
+
+export default AdminWhatIfPage;

@@ -1,0 +1,152 @@
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { api } from '../api.js';
+import { PageHeading } from '../page-heading.js';
+import { Link, navigate, useLocation } from '../router.js';
+
+// The help center: the questions holders ask, answered with figures the server fills from the
+// current catalog and settings (GET /api/v1/help), and a search box that filters them in the browser.
+
+interface HelpArticle {
+  id: string;
+  question: string;
+  topic: string;
+  paragraphs: string[];
+  keywords: string[];
+  stateRules: string[];
+  action: { label: string; href: string } | null;
+}
+
+interface HelpCenter {
+  catalogVersion: number;
+  contact: { supportPhone: string; supportHours: string; roadsidePhone: string };
+  articles: HelpArticle[];
+}
+
+function normalize(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9$ ]+/g, ' ');
+}
+
+/** Articles containing every word of the query (question, text, keywords or state rules). */
+export function searchArticles(articles: readonly HelpArticle[], query: string): HelpArticle[] {
+  const words = normalize(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...articles];
+  return articles.filter((article) => {
+    const text = normalize(
+      [article.question, ...article.paragraphs, ...article.keywords, ...article.stateRules].join(' '),
+    );
+    return words.every((word) => text.includes(word));
+  });
+}
+
+export function HelpPage() {
+  const { search } = useLocation();
+  const initialQuery = new URLSearchParams(search).get('q') ?? '';
+  const [help, setHelp] = useState<HelpCenter | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [query, setQuery] = useState(initialQuery);
+
+  useEffect(() => {
+    let current = true;
+    api
+      .get<HelpCenter>('/help')
+      .then((body) => current && setHelp(body))
+      .catch(() => current && setFailed(true));
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  const matches = useMemo(() => (help ? searchArticles(help.articles, query) : []), [help, query]);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    // Keep the query in the address so a search can be shared or reloaded.
+    navigate(query ? `/help?q=${encodeURIComponent(query)}` : '/help', { replace: true });
+  }
+
+  return (
+    <>
+      <PageHeading title="Help center">Help center</PageHeading>
+      <p className="lead">Answers to the questions contract holders ask most, and how to reach us.</p>
+      <search>
+        <form className="form form--inline" onSubmit={onSubmit}>
+          <div className="field">
+            <label htmlFor="help-search">Search the help center</label>
+            <input
+              id="help-search"
+              type="search"
+              value={query}
+              onChange={(event) => setQuery(event.target.value)}
+              placeholder="e.g. cancel, rental, tow"
+            />
+          </div>
+        </form>
+      </search>
+      {failed && (
+        <p className="notice notice--error" role="alert">
+          The help center could not be loaded. Please try again.
+        </p>
+      )}
+      {help && (
+        <>
+          <p role="status" className="muted">
+            {query.trim() === ''
+              ? `${help.articles.length} answers`
+              : matches.length === 0
+                ? `No answers match “${query.trim()}”. Call us at ${help.contact.supportPhone}.`
+                : `${matches.length} ${matches.length === 1 ? 'answer matches' : 'answers match'} “${query.trim()}”`}
+          </p>
+          <div className="card-stack">
+            {matches.map((article) => (
+              <section key={article.id} id={article.id} className="card" aria-labelledby={`${article.id}-q`}>
+                <h2 id={`${article.id}-q`}>{article.question}</h2>
+                {article.paragraphs.map((paragraph) => (
+                  <p key={paragraph}>{paragraph}</p>
+                ))}
+                {article.stateRules.length > 0 && (
+                  <details>
+                    <summary>Rules that differ by state</summary>
+                    <ul className="coverage-notes">
+                      {article.stateRules.map((sentence) => (
+                        <li key={sentence}>{sentence}</li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+                {article.action && (
+                  <p>
+                    <Link href={article.action.href}>{article.action.label}</Link>
+                  </p>
+                )}
+              </section>
+            ))}
+          </div>
+          <section className="card" aria-labelledby="help-contact">
+            <h2 id="help-contact">Contact us</h2>
+            <dl className="facts">
+              <div>
+                <dt>Customer service</dt>
+                <dd>
+                  <a href={`tel:${help.contact.supportPhone.replace(/[^0-9+]/g, '')}`}>
+                    {help.contact.supportPhone}
+                  </a>
+                </dd>
+              </div>
+              <div>
+                <dt>Hours</dt>
+                <dd>{help.contact.supportHours}</dd>
+              </div>
+              <div>
+                <dt>Roadside assistance</dt>
+                <dd>{help.contact.roadsidePhone}</dd>
+              </div>
+            </dl>
+          </section>
+        </>
+      )}
+    </>
+  );
+}
