@@ -322,8 +322,12 @@ try {
     const throttled: number[] = [];
     const unthrottled: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const a = await runLoad(signIn(main.url), { seconds, concurrency: 8 });
-      const b = await runLoad(signIn(open.url), { seconds, concurrency: 8 });
+      // Each side goes first in every other round, so neither gains from the order.
+      const first = round % 2 === 0 ? main.url : open.url;
+      const second = first === main.url ? open.url : main.url;
+      const x = await runLoad(signIn(first), { seconds, concurrency: 8 });
+      const y = await runLoad(signIn(second), { seconds, concurrency: 8 });
+      const [a, b] = first === main.url ? [x, y] : [y, x];
       if (a.errors + b.errors > 0) throw new Error(`${a.errors + b.errors} holder sign-ins failed`);
       throttled.push(a.perSecond);
       unthrottled.push(b.perSecond);

@@ -2,6 +2,8 @@
 // and jobs. Everything the app needs is built here and handed down explicitly.
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import type PgBoss from 'pg-boss';
+import { anomalyFlags } from './anomalies/anomaly-flags.js';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createHolderSignInService } from './auth/holder-sign-in.service.js';
@@ -13,6 +15,7 @@ import { createCancellationsService } from './cancellations/cancellations.servic
 import { registerCatalogRoutes } from './catalog/catalog.routes.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import type { Config } from './config.js';
+import { registerContractImportRoutes } from './contracts/contract-import.routes.js';
 import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
@@ -21,9 +24,9 @@ import { scanningDocumentStore } from './documents/clamd.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
-import { registerHelpRoutes } from './help/help.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
+import { registerHelpRoutes } from './help/help.routes.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
 import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
@@ -53,6 +56,13 @@ import { registerTransferRoutes } from './transfers/transfers.routes.js';
 import { createTransfersService } from './transfers/transfers.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
 import { createUsersService } from './users/users.service.js';
+import {
+  createDeliveryQueue,
+  dispatchPendingEvents,
+  pgBossQueue,
+  startWebhookWorker,
+} from './webhooks/webhook-delivery.js';
+import { registerWebhookRoutes } from './webhooks/webhooks.routes.js';
 import { registerWhatIfRoutes } from './what-if/what-if.routes.js';
 import { createWorkQueue } from './work-queue/work-queue.js';
 import { registerWorkQueueRoutes } from './work-queue/work-queue.routes.js';
@@ -106,7 +116,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     });
     const catalog = createCatalogService({ db });
-    const documentStore = createFileDocumentStore(config.documentsDir);
+    // Partial uploads of a crashed process are swept at start: all of them on the embedded database
+    // (its data folder is locked to this process), only hour-old ones when other processes may share it.
+    const documentStore = createFileDocumentStore(config.documentsDir, {
+      sweepPartialUploadsOlderThanMs: database.engine === 'pglite' ? 0 : 3_600_000,
+    });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
     const benefitClaims = createBenefitClaimsService({
@@ -195,6 +209,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
+    registerContractImportRoutes(api, { db, catalog, clock });
     registerRepairFacilityRoutes(api, { db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });
@@ -220,8 +235,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       secureCookies: config.behindTls,
     });
     registerDocumentRoutes(api, { documents, db, clock });
-    registerWorkQueueRoutes(api, { workQueue, today: documents.today });
+    registerWorkQueueRoutes(api, {
+      workQueue,
+      today: documents.today,
+      flagsFor: (items) => anomalyFlags(db, items),
+    });
     registerReportRoutes(api, { db, today: documents.today });
+    registerWebhookRoutes(api, { db, clock });
     registerHelpRoutes(api, {
       catalog,
       settings: {
@@ -240,7 +260,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     options.extraRoutes?.(app);
     await app.ready();
 
+    // Webhook events wait in their outbox table until the job queue is up; see webhook-delivery.ts.
+    let webhookBoss: PgBoss | null = null;
     const recurring: RecurringJob[] = [
+      {
+        name: 'dispatch-webhook-events',
+        cron: '* * * * *',
+        description: 'Queues one signed delivery per committed webhook event and subscribed endpoint',
+        run: async () => (webhookBoss ? dispatchPendingEvents(db, pgBossQueue(webhookBoss)) : undefined),
+      },
       {
         name: 'purge-expired-sessions-and-keys',
         cron: '*/15 * * * *',
@@ -278,6 +306,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (jobs) {
       // The outbox queues holder emails in each change's transaction; the worker sends them.
       await outbox.attach(jobs.boss);
+      await createDeliveryQueue(jobs.boss);
+      webhookBoss = jobs.boss;
+      if (config.runJobs) await startWebhookWorker(jobs.boss, { db, clock });
       if (config.runJobs) {
         const mailer = createMailer({
           smtpUrl: config.smtpUrl,

@@ -9,7 +9,7 @@ import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import { hitRateLimit, type RateLimitRule } from '../platform/rate-limit.js';
+import { hitRateLimits, type RateLimitOutcome, type RateLimitRule } from '../platform/rate-limit.js';
 import type { AuthService } from './auth.service.js';
 
 export interface HolderSignInLimits {
@@ -44,10 +44,14 @@ export function createHolderSignInService(deps: {
   async function throttle(vin: string, clientAddress: string): Promise<void> {
     if (deps.throttleEnabled === false) return;
     const now = clock.now();
-    const [byVin, byAddress] = [
-      await hitRateLimit(db, bucketKey('holder-vin', vin), limits.perVin, now),
-      await hitRateLimit(db, bucketKey('holder-ip', clientAddress), limits.perAddress, now),
-    ];
+    const [byVin, byAddress] = (await hitRateLimits(
+      db,
+      [
+        { bucket: bucketKey('holder-vin', vin), rule: limits.perVin },
+        { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
+      ],
+      now,
+    )) as [RateLimitOutcome, RateLimitOutcome];
     const refused = [byVin, byAddress].filter((o) => !o.allowed);
     if (refused.length > 0) {
       const retryAfter = Math.max(...refused.map((o) => o.retryAfterSeconds));

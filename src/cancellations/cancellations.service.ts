@@ -18,6 +18,7 @@ import {
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   type CancellationQuote,
   type CancellationRequest,
@@ -178,6 +179,12 @@ export function createCancellationsService(deps: {
       .executeTakeFirst();
     if (!updated)
       throw new AppError('conflict', 'The contract changed while it was being cancelled; try again.');
+    await emitEvent(trx, 'contract.cancelled', {
+      contractId: row.id,
+      cancellationId,
+      cancelOn: quoted.cancelOn,
+      refundCents: quoted.refundCents,
+    });
     await recordAudit(trx, {
       actor,
       action: 'contract.cancelled',

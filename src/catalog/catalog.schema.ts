@@ -206,6 +206,14 @@ export const VscPlanSchema = Type.Object(
         minLaborHours: Type.Optional(
           Hours('Claim-level minimum of labor-guide hours, when the contract form sets one.'),
         ),
+        repeatClaimWindowDays: Type.Optional(
+          WholeNumber(
+            'Staff queues flag a claim on the same VIN and component group as another within this many days.',
+          ),
+        ),
+        earlyClaimDays: Type.Optional(
+          WholeNumber("Staff queues flag a claim submitted within this many days of the contract's purchase."),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -96,6 +96,9 @@ describe('default catalog', () => {
       inspectionThresholdCents: 250_000,
       laborRateCapCents: 15_000,
       repairOrderDueDays: 60,
+      // Anomaly-flag windows for the staff queues (issue 10), not holder-facing rules.
+      repeatClaimWindowDays: 90,
+      earlyClaimDays: 30,
     });
     expect(plan.cancellation).toEqual({
       freeLookDays: 60,

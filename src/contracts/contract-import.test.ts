@@ -638,7 +638,9 @@ describeEachEngine('dealer-file import', (engine) => {
     const kept = await countContracts('TOO-LARGE-');
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(2000);
-    expect(await findContractImport(database.db, (error as ContractImportStoppedError).importId)).toMatchObject({
+    expect(
+      await findContractImport(database.db, (error as ContractImportStoppedError).importId),
+    ).toMatchObject({
       status: 'failed',
       accepted: kept,
     });

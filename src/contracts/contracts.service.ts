@@ -13,6 +13,7 @@ import type { ContractRow, Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { Principal } from '../platform/http/principal.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   findContractById,
   findContractsByVin,
@@ -88,6 +89,12 @@ export function createContractsService(deps: {
       contract_number: contractNumber,
       source: 'api',
       import_id: null,
+    });
+    await emitEvent(trx, 'contract.created', {
+      contractId: row.id,
+      contractNumber,
+      planCode: row.plan_code,
+      catalogVersion: row.catalog_version,
     });
     await recordAudit(trx, {
       actor,

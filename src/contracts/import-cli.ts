@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(
       `Imported ${path.basename(file)} (import ${result.importId}): ${result.rowsRead} rows read, ` +
         `${result.accepted} accepted, ${result.duplicates} duplicates, ${result.rejectedCount} rejected ` +
-        `in ${(elapsedMs / 1000).toFixed(1)} s (${rate} rows/s).`,
+        `in ${(elapsedMs / 1000).toFixed(2)} s (${rate} rows/s).`,
     );
     return 0;
   } catch (error) {

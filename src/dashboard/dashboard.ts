@@ -264,10 +264,12 @@ export async function buildDashboard(
   today: CalendarDate,
   timeZone: string,
 ): Promise<Dashboard> {
-  // Sequential on purpose: PGlite has one connection, and on a server each query is already short.
-  const charts: Chart[] = [];
-  for (const id of CHART_IDS) charts.push(await dashboardChart(db, id, today, timeZone));
-  const due = await reviewsDue(db, today);
+  // Concurrent: on a server each chart's query takes a pool connection of its own, so the page waits
+  // for the slowest one, not the sum; PGlite's single-connection pool simply queues them.
+  const [due, ...charts] = await Promise.all([
+    reviewsDue(db, today),
+    ...CHART_IDS.map((id) => dashboardChart(db, id, today, timeZone)),
+  ]);
   return { asOf: today, reviewsDueToday: due.dueToday, reviewsOverdue: due.overdue, charts };
 }
 

@@ -10,6 +10,7 @@ import { AppError } from '../platform/http/errors.js';
 import type { Principal } from '../platform/http/principal.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { emitEvent } from '../webhooks/webhook-events.js';
 import { type DocumentView, documentView } from './document.view.js';
 
 /** What an owner of documents (owner_type) does when one of its documents is reviewed. */
@@ -85,6 +86,13 @@ export function createDocumentsService(deps: {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await emitEvent(trx, 'document.reviewed', {
+      documentId: id,
+      status,
+      ownerType: row.owner_type,
+      ownerId: row.owner_id,
+      documentType: row.document_type,
+    });
     await recordAudit(trx, {
       actor,
       action: `document.${status}`,

@@ -30,6 +30,7 @@ import {
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { emitEvent } from '../webhooks/webhook-events.js';
 import { computeGapBenefit } from './gap-benefit.js';
 import { type GapClaimView, gapClaimView, type TimelineEvent } from './gap-claim.view.js';
 import {
@@ -139,6 +140,7 @@ export function createGapClaimsService(deps: {
       .where('id', '=', claim.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await emitEvent(trx, 'gap_claim.status_changed', { gapClaimId: claim.id, from: claim.status, to });
     await recordAudit(trx, {
       actor: context.actor,
       action: 'gap_claim.status_changed',

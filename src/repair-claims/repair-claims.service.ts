@@ -19,6 +19,7 @@ import {
   type RepairFacilityRow,
 } from '../repair-facilities/repair-facility.repository.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   findRepairClaim,
   findRepairClaimLines,
@@ -533,6 +534,12 @@ export function createRepairClaimsService(deps: {
       }))
       .where('id', '=', claim.id)
       .execute();
+    if (anyApproved)
+      await emitEvent(trx, 'repair_claim.authorized', {
+        repairClaimId: claim.id,
+        authorizationNumber,
+        authorizedCents: settlement.authorizedCents,
+      });
     await recordAudit(trx, {
       actor,
       action: anyApproved ? 'repair_claim.authorized' : 'repair_claim.denied',

@@ -110,7 +110,7 @@ export async function deliverWebhook(
     db.selectFrom('webhook_events').selectAll().where('id', '=', job.eventId).executeTakeFirst(),
     db.selectFrom('webhook_endpoints').selectAll().where('id', '=', job.endpointId).executeTakeFirst(),
   ]);
-  if (!event || !endpoint || !endpoint.active) return null;
+  if (!event || !endpoint?.active) return null;
   const body = JSON.stringify({
     id: event.id,
     type: event.type,

@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { quoteCancellationRefund } from '../cancellations/refund-quote.js';
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
+import { resolveTerms } from '../catalog/effective-terms.js';
 import { FakeClock } from '../platform/clock.js';
 import type { ContractRow } from '../platform/db/schema.js';
 import { addDays } from '../shared/calendar-date.js';
@@ -197,6 +198,46 @@ describeEachEngine('rule what-if', (engine) => {
       claimsAffected: 0,
       moneyDifferenceCents: draft - current,
     });
+  });
+
+  it('prices a switch to the Rule of 78s like the refund calculator, state rules included', async () => {
+    const ruleOf78s = draftWith((draft) => {
+      const plan = draft.plans.find((p) => p.code === 'VALUE_GUARD')!;
+      plan.allowedCancellationMethods = ['pro_rata', 'rule_of_78s'];
+      plan.cancellation.method = 'rule_of_78s';
+    });
+    const body = (await whatIf(ruleOf78s)).json();
+    const refund = (contract: ContractRow, catalog: Catalog) => {
+      const terms = resolveTerms(catalog, contract.plan_code, contract.purchase_state)!;
+      const quote = quoteCancellationRefund({
+        priceCents: contract.price_cents,
+        purchaseDate: contract.purchase_date,
+        expiresOn: contract.expires_on,
+        termDays: contract.term_days,
+        termMonths: contract.term_months,
+        odometerAtSale: contract.odometer_at_sale,
+        expiresAtMiles: contract.expires_at_miles,
+        termMiles: contract.term_miles,
+        cancelOn: TODAY,
+        odometer: contract.odometer_at_sale,
+        hasClaims: false,
+        claimsPaidCents: 0,
+        rule: terms.cancellation,
+      });
+      if (!quote.ok) throw new Error(quote.code);
+      return quote.refundCents;
+    };
+    const valueGuard = [...contracts.values()].filter((c) => c.plan_code === 'VALUE_GUARD');
+    const current = valueGuard.reduce((sum, c) => sum + refund(c, CATALOG), 0);
+    const draft = valueGuard.reduce((sum, c) => sum + refund(c, ruleOf78s), 0);
+    const changed = valueGuard.filter((c) => refund(c, CATALOG) !== refund(c, ruleOf78s)).length;
+    expect(body.details.find((d: { area: string }) => d.area === 'cancellation_refunds')).toMatchObject({
+      planCode: 'VALUE_GUARD',
+      contractsAffected: changed,
+      currentCents: current,
+      draftCents: draft,
+    });
+    expect(changed).toBeGreaterThan(0);
   });
 
   it('answers zeros for a draft that changes no terms', async () => {

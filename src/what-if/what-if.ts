@@ -149,13 +149,18 @@ function pairsRelation(pairs: PairTerms[]) {
 /**
  * A refund as SQL over contract `c`, claims paid `paid`, and the rule columns with `prefix`
  * (cur_ or new_). Integer arithmetic: floor((2·p·a + b) / 2b) is p·a/b rounded half-up, the same as
- * prorateHalfUp in src/shared/money.ts. Rule of 78s uses whole months remaining (age()).
+ * prorateHalfUp in src/shared/money.ts.
  */
 function refundSql(prefix: 'cur' | 'new', today: CalendarDate) {
   const col = (name: string) => sql.ref(`t.${prefix}_${name}`);
   const remainingDays = sql`greatest(c.expires_on - ${today}::date, 0)::bigint`;
-  const monthsLeft = sql`greatest((extract(year from age(c.expires_on, ${today}::date)) * 12
-    + extract(month from age(c.expires_on, ${today}::date)))::bigint, 0)`;
+  // Whole months from today to the expiry, as wholeMonthsBetween counts them: the calendar-month
+  // difference, less one when adding it to today (clamped to the month's end) passes the expiry.
+  const monthSpan = sql`((extract(year from c.expires_on) - extract(year from ${today}::date)) * 12
+    + extract(month from c.expires_on) - extract(month from ${today}::date))::int`;
+  const monthsLeft = sql`greatest(${monthSpan}
+    - case when (${today}::date + make_interval(months => ${monthSpan}))::date > c.expires_on then 1 else 0 end,
+    0)::bigint`;
   const n78 = sql`(c.term_months::bigint * (c.term_months + 1))`;
   const gross = sql`case when ${col('method')} = 'rule_of_78s'
       then (2 * c.price_cents::bigint * ${monthsLeft} * (${monthsLeft} + 1) + ${n78}) / (2 * ${n78})

@@ -14,11 +14,21 @@ export const WorkItemSchema = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
   href: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
+  flags: Type.Array(Type.Object({ code: Type.String(), reason: Type.String() }), {
+    description: 'Anomalies worth a second look (repeat claim, same file, facility jump, early claim)',
+  }),
 });
 
 export function registerWorkQueueRoutes(
   app: TypedApp,
-  deps: { workQueue: WorkQueue; today: () => CalendarDate },
+  deps: {
+    workQueue: WorkQueue;
+    today: () => CalendarDate;
+    /** Anomaly flags for a page of items (src/anomalies); none when absent. */
+    flagsFor?: (
+      items: readonly { kind: string; id: string }[],
+    ) => Promise<Map<string, { code: string; reason: string }[]>>;
+  },
 ): void {
   app.get(
     '/api/v1/work-queue',
@@ -43,11 +53,14 @@ export function registerWorkQueueRoutes(
         },
       },
     },
-    async (request) =>
-      deps.workQueue.list({
+    async (request) => {
+      const page = await deps.workQueue.list({
         limit: request.query.limit ?? 20,
         startingAfter: request.query.startingAfter,
         today: deps.today(),
-      }),
+      });
+      const flags = deps.flagsFor ? await deps.flagsFor(page.data) : new Map();
+      return { ...page, data: page.data.map((item) => ({ ...item, flags: flags.get(item.id) ?? [] })) };
+    },
   );
 }

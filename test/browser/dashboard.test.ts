@@ -81,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('staff dashboard', () => {
       }
       const claims = page.getByRole('region', { name: 'Claims by status and age', exact: true });
       await claims.getByRole('cell', { name: 'rental', exact: true }).waitFor();
-      await claims.getByRole('cell', { name: 'repair', exact: true }).waitFor();
+      await claims.getByRole('cell', { name: 'repair', exact: true }).first().waitFor();
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}staff-dashboard.png`, fullPage: true });

@@ -45,9 +45,37 @@ export interface DocumentStore {
 const SNIFF_BYTES = 4100;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-export function createFileDocumentStore(rootDir: string): DocumentStore {
+/**
+ * Removes partial uploads left in the tmp folder by a process that died mid-upload (SIGKILL, power
+ * loss): no documents row points at a tmp file, so they are garbage. Only files older than
+ * `olderThanMs` go, so an upload another process on the same folder is streaming right now survives.
+ */
+export function sweepPartialUploads(rootDir: string, olderThanMs: number, now = Date.now()): number {
+  const tmpDir = path.join(rootDir, 'tmp');
+  if (!fs.existsSync(tmpDir)) return 0;
+  let removed = 0;
+  for (const name of fs.readdirSync(tmpDir)) {
+    const file = path.join(tmpDir, name);
+    try {
+      if (now - fs.statSync(file).mtimeMs >= olderThanMs) {
+        fs.rmSync(file, { force: true });
+        removed++;
+      }
+    } catch {
+      // Gone already (another process swept it): nothing to do.
+    }
+  }
+  return removed;
+}
+
+export function createFileDocumentStore(
+  rootDir: string,
+  options: { sweepPartialUploadsOlderThanMs?: number } = {},
+): DocumentStore {
   const tmpDir = path.join(rootDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true });
+  if (options.sweepPartialUploadsOlderThanMs !== undefined)
+    sweepPartialUploads(rootDir, options.sweepPartialUploadsOlderThanMs);
   const finalPath = (sha256: string) => {
     if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 key');
     return path.join(rootDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);

@@ -61,7 +61,8 @@ export function BarChart({
           y: {
             stacked,
             beginAtZero: true,
-            ...(formatValue ? { ticks: { callback: (value) => formatValue(Number(value)) } } : {}),
+            // Counts are whole numbers: no 0.5 claim ticks.
+            ticks: formatValue ? { callback: (value) => formatValue(Number(value)) } : { precision: 0 },
           },
         },
         plugins: {

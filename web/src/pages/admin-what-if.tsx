@@ -40,7 +40,17 @@ const AREA_LABELS: Record<WhatIfDetail['area'], string> = {
   rental_claims: 'Rental claims',
 };
 
-const MAX_CHANGED_TERMS_SHOWN = 20;
+/** One line per plan and set of changed fields, naming the states, instead of one per state. */
+function groupChangedTerms(changed: WhatIfResult['changedTerms']) {
+  const groups = new Map<string, { key: string; planCode: string; fields: string[]; states: string[] }>();
+  for (const term of changed) {
+    const key = `${term.planCode}:${term.fields.join(',')}`;
+    const group = groups.get(key) ?? { key, planCode: term.planCode, fields: term.fields, states: [] };
+    group.states.push(term.state);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
 
 function rentalPreset(doc: CatalogDocument, fromCents: number, toCents: number): CatalogDocument {
   for (const plan of doc.plans) {
@@ -167,7 +177,7 @@ function WhatIfContent() {
         Change the current catalog{baseVersion ? ` (version ${baseVersion})` : ''} by hand or with a preset,
         then see what the draft would change before you publish it.
       </p>
-      <section className="card" aria-labelledby="presets-heading">
+      <section className="card card--wide" aria-labelledby="presets-heading">
         <h2 id="presets-heading">Presets</h2>
         <p>
           <button
@@ -196,7 +206,7 @@ function WhatIfContent() {
           </button>
         </p>
       </section>
-      <form onSubmit={runWhatIf} className="card">
+      <form onSubmit={runWhatIf} className="card card--wide">
         <label htmlFor="draft-catalog">Draft catalog (JSON)</label>
         <textarea
           id="draft-catalog"
@@ -227,7 +237,7 @@ function WhatIfContent() {
         </div>
       ) : null}
       {result ? (
-        <section className="card" aria-labelledby="effect-heading">
+        <section className="card card--wide" aria-labelledby="effect-heading">
           <h2 id="effect-heading">Effect of the draft</h2>
           <dl className="facts">
             <div>
@@ -284,18 +294,13 @@ function WhatIfContent() {
             <>
               <h3>Terms that change</h3>
               <ul>
-                {result.changedTerms.slice(0, MAX_CHANGED_TERMS_SHOWN).map((t) => (
-                  <li key={`${t.planCode}:${t.state}`}>
-                    {t.planCode} in {t.state}: {t.fields.join(', ')}
+                {groupChangedTerms(result.changedTerms).map((group) => (
+                  <li key={group.key}>
+                    {group.planCode}: {group.fields.join(', ')} — in {group.states.length}{' '}
+                    {group.states.length === 1 ? 'state' : 'states'} ({group.states.join(', ')})
                   </li>
                 ))}
               </ul>
-              {result.changedTerms.length > MAX_CHANGED_TERMS_SHOWN ? (
-                <p className="muted">
-                  and {formatCount(result.changedTerms.length - MAX_CHANGED_TERMS_SHOWN)} more plan-and-state
-                  pairs.
-                </p>
-              ) : null}
             </>
           ) : null}
           <p>

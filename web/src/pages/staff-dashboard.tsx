@@ -116,9 +116,9 @@ function ChartSection({ chart }: { chart: DashboardChart }) {
   const headingId = `${chart.id}-heading`;
   const tableId = `${chart.id}-table`;
   return (
-    <section className="card" aria-labelledby={headingId}>
+    <section className="card card--wide" aria-labelledby={headingId}>
       <h2 id={headingId}>{chart.title}</h2>
-      <figure>
+      <figure style={{ margin: '0 0 1rem' }}>
         {chart.rows.length === 0 ? (
           <p className="muted">Nothing to show yet.</p>
         ) : (
@@ -195,7 +195,7 @@ function DashboardContent() {
       {dashboard ? (
         <>
           <p className="muted">As of {formatCalendarDate(dashboard.asOf)}.</p>
-          <section className="card" aria-labelledby="reviews-heading">
+          <section className="card card--wide" aria-labelledby="reviews-heading">
             <h2 id="reviews-heading">Document reviews</h2>
             <dl className="facts">
               <div>

@@ -1,0 +1,458 @@
+// Hostile input, property-based: every JSON POST endpoint is fed bodies built from its own OpenAPI
+// schema with hostile values in its fields (wrong types, huge strings, unicode, negative and
+// overflowing money, impossible dates, extra fields), plus CSV imports and multipart uploads that are
+// truncated, mis-bounded or polyglot. Every answer is a 4xx/2xx problem-free response, never a 5xx,
+// and a refused request leaves every table of the database as it was.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import type { InjectOptions } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { FakeClock } from '../../src/platform/clock.js';
+import { routeTableOf } from '../../src/platform/http/http-server.js';
+import type { Access } from '../../src/platform/http/principal.js';
+import { describeEachEngine } from '../support/engines.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { multipart, PDF } from './multipart.js';
+
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+const RUNS_PER_ENDPOINT = 30;
+const HOLDER = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
+/** Tables whose rows a refused request may legitimately add: throttle counters and sessions. */
+const VOLATILE_TABLES = new Set(['rate_limits', 'sessions', 'kysely_migration', 'kysely_migration_lock']);
+
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  const?: unknown;
+  format?: string;
+  $ref?: string;
+};
+
+const HUGE = 'Ω'.repeat(20_000);
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(
+    null,
+    -1,
+    -0,
+    0,
+    -100_000_000,
+    2 ** 31,
+    2 ** 53,
+    Number.MAX_SAFE_INTEGER + 2,
+    1e308,
+    -1e308,
+    0.005,
+    '',
+    ' ',
+    HUGE,
+    '2026-02-30',
+    '2026-13-01',
+    '0000-00-00',
+    '9999-12-31',
+    '1900-01-01T25:61:00Z',
+    '../../etc/passwd',
+    "'; drop table contracts; --",
+    '<script>alert(1)</script>',
+    '\u0000\u202e\ud83d\ude97',
+    '𝕍𝕀ℕ𝟙𝟚𝟛',
+    true,
+    [],
+    {},
+    { __proto__: { admin: true } },
+    '00000000-0000-0000-0000-000000000000',
+  ),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.integer(),
+  fc.double(),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+
+function resolve(schema: Schema, components: Record<string, Schema>): Schema {
+  if (schema.$ref) return components[schema.$ref.split('/').pop()!] ?? {};
+  return schema;
+}
+
+/** A value that fits the schema's shape, so that the hostile field is the one a handler must judge. */
+function plausible(raw: Schema, components: Record<string, Schema>, depth = 0): fc.Arbitrary<unknown> {
+  const schema = resolve(raw, components);
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  const options = schema.anyOf ?? schema.oneOf;
+  if (options) return fc.oneof(...options.map((option) => plausible(option, components, depth + 1)));
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if (type === 'object' || schema.properties) return shaped(schema, components, depth + 1, false);
+  if (type === 'array')
+    return depth > 4
+      ? fc.constant([])
+      : fc.array(plausible(schema.items ?? {}, components, depth + 1), { maxLength: 3 });
+  if (type === 'integer')
+    return fc.oneof(
+      fc.integer({ min: 0, max: 200_000 }),
+      fc.constantFrom(-1, -50_000, 2 ** 31, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+    );
+  if (type === 'number') return fc.double({ min: 0, max: 1000, noNaN: true });
+  if (type === 'boolean') return fc.boolean();
+  if (schema.format === 'date')
+    return fc.constantFrom(
+      '2026-11-20',
+      '2026-01-31',
+      '2025-06-15',
+      '1900-01-01',
+      '2099-12-31',
+      '2024-02-29',
+    );
+  if (schema.format === 'uuid') return fc.uuid();
+  return fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 30 }));
+}
+
+/** An object of the schema's shape where some fields (at least one when `hostile`) are hostile. */
+function shaped(
+  schema: Schema,
+  components: Record<string, Schema>,
+  depth: number,
+  hostile: boolean,
+): fc.Arbitrary<unknown> {
+  const properties = Object.entries(schema.properties ?? {});
+  if (properties.length === 0 || depth > 5) return hostile ? hostileValue : fc.constant({});
+  const fields = Object.fromEntries(
+    properties.map(([name, property]) => [
+      name,
+      fc.oneof(
+        { weight: 3, arbitrary: plausible(property, components, depth) },
+        { weight: hostile ? 2 : 0, arbitrary: hostileValue },
+        {
+          weight: hostile ? 1 : 0,
+          arbitrary:
+            depth < 4 ? shaped(resolve(property, components), components, depth + 1, true) : hostileValue,
+        },
+      ),
+    ]),
+  );
+  const base = fc.record(fields, { requiredKeys: schema.required ?? [] });
+  if (!hostile) return base;
+  // Force one chosen field hostile, and sometimes add a field the schema does not know.
+  return fc
+    .tuple(base, fc.constantFrom(...properties.map(([name]) => name)), hostileValue, fc.boolean())
+    .map(([body, field, value, extra]) => ({
+      ...(body as object),
+      [field]: value,
+      ...(extra ? { isAdmin: true } : {}),
+    }));
+}
+
+describeEachEngine('hostile input', (engine) => {
+  let server: TestServer;
+  const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-fuzz-documents-'));
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  let casesRun = 0;
+  const statusTally: Record<string, number> = {};
+
+  const inject = (options: InjectOptions) => server.built.app.inject(options);
+
+  async function tableCounts(): Promise<Record<string, number>> {
+    const { db } = server.built.database;
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(db);
+    const names = tables.rows.map((r) => r.table_name).filter((name) => !VOLATILE_TABLES.has(name));
+    const union = names
+      .map((name) => `select '${name}' as name, count(*)::int as rows from "${name}"`)
+      .join(' union all ');
+    const result = await sql<{ name: string; rows: number }>`${sql.raw(union)}`.execute(db);
+    return Object.fromEntries(result.rows.map((r) => [r.name, Number(r.rows)]));
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock, env: { COVERWISE_DOCUMENTS_DIR: documentsDir } });
+    for (const role of ['admin', 'adjuster', 'reviewer', 'repair_facility'] as const) {
+      const email = role === 'repair_facility' ? 'shop@coverwise.test' : `${role}@coverwise.test`;
+      const login = await inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: 'coverwise-demo' },
+      });
+      tokens[role] = login.json().token;
+    }
+    const start = await inject({
+      method: 'POST',
+      url: '/api/v1/gap-claims',
+      payload: {
+        lastName: HOLDER.lastName,
+        zip: HOLDER.zip,
+        vin: HOLDER.vin,
+        dateOfLoss: '2026-11-20',
+        lossType: 'total_loss',
+      },
+    });
+    expect(start.statusCode).toBe(201);
+    ids.gapClaim = start.json().id;
+    tokens.holder = start.json().token;
+    const me = await inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${tokens.holder}` },
+    });
+    ids.contract = me.json().holder.contractIds[0];
+  });
+  afterAll(async () => {
+    console.log(`hostile input [${engine.name}]: ${casesRun} cases`, JSON.stringify(statusTally));
+    await server.close();
+  });
+
+  function callerFor(access: Access): string | null {
+    if (access === 'public') return null;
+    if (access === 'signed_in') return 'admin';
+    return (
+      ['admin', 'adjuster', 'reviewer', 'repair_facility', 'holder'].find((r) =>
+        access.includes(r as never),
+      ) ?? 'admin'
+    );
+  }
+
+  function pathFor(url: string): string {
+    const id = url.startsWith('/api/v1/gap-claims/') ? ids.gapClaim! : ids.contract!;
+    return url.replace(/:[A-Za-z]+/g, id);
+  }
+
+  async function expectRefusedCleanly(options: InjectOptions, label: string): Promise<number> {
+    const before = await tableCounts();
+    const response = await inject(options);
+    casesRun++;
+    const tallyKey =
+      `${response.statusCode} ${response.statusCode >= 400 ? response.json().code : ''}`.trim();
+    statusTally[tallyKey] = (statusTally[tallyKey] ?? 0) + 1;
+    expect(response.statusCode, `${label}: ${response.body.slice(0, 300)}`).toBeLessThan(500);
+    if (response.statusCode >= 400) {
+      expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+      expect(response.json().code, label).toMatch(/^[a-z_]+$/);
+      expect(await tableCounts(), `${label} changed the database`).toEqual(before);
+    }
+    return response.statusCode;
+  }
+
+  it('answers hostile JSON bodies on every JSON POST endpoint with 4xx problem+json and no change', async () => {
+    const document = server.built.app.swagger() as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content?: Record<string, { schema: Schema }> } }>
+      >;
+      components?: { schemas?: Record<string, Schema> };
+    };
+    const components = document.components?.schemas ?? {};
+    const routes = routeTableOf(server.built.app).filter(
+      (r) => r.method === 'POST' && r.url.startsWith('/api/'),
+    );
+    let endpoints = 0;
+    for (const route of routes) {
+      const openApiPath = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
+      const schema = document.paths[openApiPath]?.post?.requestBody?.content?.['application/json']?.schema;
+      if (!schema) continue;
+      endpoints++;
+      const caller = callerFor(route.access);
+      const headers = caller ? { authorization: `Bearer ${tokens[caller]}` } : {};
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            { weight: 4, arbitrary: shaped(resolve(schema, components), components, 0, true) },
+            { weight: 1, arbitrary: hostileValue },
+          ),
+          async (body) => {
+            await expectRefusedCleanly(
+              {
+                method: 'POST',
+                url: pathFor(route.url),
+                headers: { ...headers, 'content-type': 'application/json' },
+                payload: JSON.stringify(body),
+              },
+              `POST ${route.url}`,
+            );
+          },
+        ),
+        { seed: 42, numRuns: RUNS_PER_ENDPOINT },
+      );
+    }
+    expect(endpoints).toBeGreaterThan(25);
+  });
+
+  it('answers malformed JSON, wrong content types and oversized bodies with 4xx', async () => {
+    const headers = { authorization: `Bearer ${tokens.admin}` };
+    const bad: [string, string][] = [
+      ['application/json', '{"product":'],
+      ['application/json', '\u0000\u0001'],
+      ['application/json', `[${'['.repeat(5000)}`],
+      ['application/json', JSON.stringify({ holder: 'x'.repeat(2 * 1024 * 1024) })],
+      ['application/xml', '<contract/>'],
+      ['text/plain', 'hello'],
+    ];
+    for (const [type, payload] of bad) {
+      const status = await expectRefusedCleanly(
+        { method: 'POST', url: '/api/v1/contracts', headers: { ...headers, 'content-type': type }, payload },
+        `POST /api/v1/contracts (${type})`,
+      );
+      expect(status).toBeGreaterThanOrEqual(400);
+    }
+  });
+
+  it('imports hostile CSV files without a 5xx and without accepting any row of them', async () => {
+    const headers = { authorization: `Bearer ${tokens.admin}`, 'content-type': 'text/csv' };
+    const contractsBefore = (await tableCounts()).contracts;
+    const cell = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(
+        '"',
+        '""',
+        '"unterminated',
+        '\r',
+        '\n',
+        ',',
+        '=cmd|"/c calc"!A1',
+        '-1',
+        '99999999999999999999',
+        '2026-02-30',
+      ),
+    );
+    const csv = fc.oneof(
+      fc
+        .array(fc.array(cell, { maxLength: 12 }), { maxLength: 6 })
+        .map((rows) => rows.map((row) => row.join(',')).join('\n')),
+      fc.string({ maxLength: 300 }),
+      fc.constant('product,planCode\nvsc'),
+      fc.constant('\uFEFF'),
+    );
+    await fc.assert(
+      fc.asyncProperty(csv, async (body) => {
+        const response = await inject({
+          method: 'POST',
+          url: '/api/v1/contracts/import',
+          headers,
+          payload: body,
+        });
+        casesRun++;
+        expect(response.statusCode, response.body.slice(0, 300)).toBeLessThan(500);
+        if (response.statusCode === 200) expect(response.json().accepted).toBe(0);
+      }),
+      { seed: 42, numRuns: RUNS_PER_ENDPOINT },
+    );
+    expect((await tableCounts()).contracts).toBe(contractsBefore);
+  });
+
+  it('refuses truncated, mis-bounded and polyglot uploads with 4xx, leaving no row and no temporary file', async () => {
+    const url = `/api/v1/gap-claims/${ids.gapClaim}/documents`;
+    const auth = { authorization: `Bearer ${tokens.holder}` };
+    const ZIP_HEAD = Buffer.from('504b0304140000000800', 'hex');
+    const PNG_HEAD = Buffer.from('89504e470d0a1a0a', 'hex');
+    const cases: { label: string; options: InjectOptions; mayStore?: boolean }[] = [];
+    const good = multipart({ type: 'gap_addendum' }, { name: 'a.pdf', bytes: PDF }, 'BOUNDARY');
+    cases.push(
+      {
+        label: 'wrong boundary',
+        options: {
+          payload: good.payload,
+          headers: { 'content-type': 'multipart/form-data; boundary=OTHER' },
+        },
+      },
+      {
+        label: 'no boundary',
+        options: { payload: good.payload, headers: { 'content-type': 'multipart/form-data' } },
+      },
+      {
+        label: 'truncated',
+        options: { payload: good.payload.subarray(0, good.payload.length - 30), headers: good.headers },
+      },
+      {
+        label: 'cut inside the headers',
+        options: { payload: good.payload.subarray(0, 60), headers: good.headers },
+      },
+      { label: 'empty', options: { payload: Buffer.alloc(0), headers: good.headers } },
+      { label: 'no file part', options: multipart({ type: 'gap_addendum' }, null) },
+      {
+        label: 'unknown document type',
+        options: multipart({ type: '../../etc' }, { name: 'a.pdf', bytes: PDF }),
+      },
+      {
+        label: 'zip with a pdf name',
+        options: multipart(
+          { type: 'gap_addendum' },
+          { name: 'a.pdf', bytes: Buffer.concat([ZIP_HEAD, Buffer.alloc(200)]) },
+        ),
+      },
+      {
+        label: 'html in a png name',
+        options: multipart(
+          { type: 'gap_addendum' },
+          { name: 'x.png', bytes: Buffer.from('<html><body onload=alert(1)>') },
+        ),
+      },
+      {
+        label: 'png header then html',
+        options: multipart(
+          { type: 'gap_addendum' },
+          { name: 'x.png', bytes: Buffer.concat([PNG_HEAD, Buffer.from('<script>alert(1)</script>')]) },
+        ),
+        mayStore: true,
+      },
+      {
+        label: 'pdf header on a zip',
+        options: multipart(
+          { type: 'gap_addendum' },
+          { name: 'a.pdf', bytes: Buffer.concat([PDF, ZIP_HEAD, Buffer.alloc(64)]) },
+        ),
+        mayStore: true,
+      },
+      {
+        label: 'two files',
+        options: {
+          ...(() => {
+            const one = multipart({ type: 'gap_addendum' }, { name: 'a.pdf', bytes: PDF }, 'B2');
+            return {
+              payload: Buffer.concat([
+                one.payload.subarray(0, one.payload.length - 8),
+                Buffer.from(
+                  '\r\n--B2\r\nContent-Disposition: form-data; name="file"; filename="b.pdf"\r\n\r\n',
+                ),
+                PDF,
+                Buffer.from('\r\n--B2--\r\n'),
+              ]),
+              headers: one.headers,
+            };
+          })(),
+        },
+      },
+      {
+        label: 'file larger than the cap',
+        options: multipart(
+          { type: 'gap_addendum' },
+          { name: 'a.pdf', bytes: Buffer.concat([PDF, Buffer.alloc(26 * 1024 * 1024)]) },
+        ),
+      },
+    );
+    for (const { label, options, mayStore } of cases) {
+      const before = await tableCounts();
+      const response = await inject({
+        method: 'POST',
+        url,
+        ...options,
+        headers: { ...options.headers, ...auth },
+      });
+      casesRun++;
+      expect(response.statusCode, `${label}: ${response.body.slice(0, 200)}`).toBeLessThan(500);
+      if (!mayStore) expect(response.statusCode, label).toBeGreaterThanOrEqual(400);
+      if (response.statusCode >= 400) {
+        expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+        expect(await tableCounts(), `${label} changed the database`).toEqual(before);
+      }
+      const tmp = path.join(documentsDir, 'tmp');
+      expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : [], `${label} left a temporary file`).toEqual([]);
+    }
+  });
+});
