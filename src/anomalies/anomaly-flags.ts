@@ -74,7 +74,7 @@ export async function anomalyFlags(
     for (const row of repeats.rows) {
       push(flags, row.id, {
         code: 'repeat_claim',
-        reason: `Same VIN and component group (${row.component_group}) as claim ${row.other_number}, ${row.days} days earlier`,
+        reason: `Same VIN and component group (${row.component_group}) as claim ${row.other_number}, ${row.days === 0 ? 'the same day' : `${row.days} days earlier`}`,
       });
     }
 

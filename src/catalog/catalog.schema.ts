@@ -212,7 +212,9 @@ export const VscPlanSchema = Type.Object(
           ),
         ),
         earlyClaimDays: Type.Optional(
-          WholeNumber("Staff queues flag a claim submitted within this many days of the contract's purchase."),
+          WholeNumber(
+            "Staff queues flag a claim submitted within this many days of the contract's purchase.",
+          ),
         ),
       },
       { additionalProperties: false },

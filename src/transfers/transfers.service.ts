@@ -9,6 +9,7 @@ import { loadContract, termsOf } from '../cancellations/contract-access.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
 import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
+import { explain } from '../explanations/explanations.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -22,8 +23,8 @@ import type {
 import { AppError } from '../platform/http/errors.js';
 import type { Principal } from '../platform/http/principal.js';
 import type { StoredFile } from '../platform/storage/document-store.js';
-import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
-import { decideTransfer, type TransferRefusalCode } from './transfer-rules.js';
+import { type CalendarDate, calendarDateInZone, daysBetween } from '../shared/calendar-date.js';
+import { decideTransfer } from './transfer-rules.js';
 
 export interface TransferInput {
   ownershipTransferredOn: string;
@@ -41,16 +42,6 @@ export interface TransferInput {
 export const FEE_PAYMENT_METHODS = ['card', 'check', 'ach'] as const;
 export type FeePaymentMethod = (typeof FEE_PAYMENT_METHODS)[number];
 export const TRANSFER_DOCUMENT_TYPES = ['maintenance_record', 'transfer_form', 'odometer_statement'] as const;
-
-const REFUSALS: Record<TransferRefusalCode, string> = {
-  not_transferable: 'This contract cannot be transferred to a new owner.',
-  contract_not_active: 'The contract is no longer in force, so it cannot be transferred.',
-  invalid_date: 'The ownership change must be dated between the contract purchase and today.',
-  transfer_requires_private_sale:
-    'Only a private sale transfers the contract; a dealer sale or trade-in does not.',
-  transfer_window_elapsed: 'The transfer had to be reported within the window after the ownership change.',
-  odometer_below_sale: 'The odometer reading is below the reading when the contract was sold.',
-};
 
 export interface TransferDocumentView {
   id: string;
@@ -299,11 +290,17 @@ export function createTransfersService(deps: {
       today(),
     );
     if (!decision.ok) {
-      throw new AppError(
+      // The holder sentence comes from the explanations table, with the window the rule set.
+      const detail = explain(
         decision.code,
-        REFUSALS[decision.code],
-        decision.param ? { param: decision.param } : {},
+        decision.code === 'transfer_window_elapsed'
+          ? {
+              windowDays: terms.transfer.windowDays,
+              daysSinceTransfer: daysBetween(input.ownershipTransferredOn, today()),
+            }
+          : {},
       );
+      throw new AppError(decision.code, detail, decision.param ? { param: decision.param } : {});
     }
     const buyer = checkBuyer(input.buyer);
     const pending = await trx

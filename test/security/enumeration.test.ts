@@ -60,9 +60,9 @@ describeEachEngine('enumeration resistance', (engine) => {
             url,
             payload: { ...facts, ...extra },
           });
-          (times[label] ??= []).push(performance.now() - started);
+          times[label]!.push(performance.now() - started);
           const { requestId: _requestId, ...body } = response.json();
-          (answers[label] ??= new Set()).add(`${response.statusCode} ${JSON.stringify(body)}`);
+          answers[label]!.add(`${response.statusCode} ${JSON.stringify(body)}`);
         }
       }
       const distinct = new Set(Object.values(answers).flatMap((set) => [...set]));

@@ -262,7 +262,7 @@ describe('logs', () => {
 
   it('hold no holder names, full VINs, addresses or tokens after sign-ins, coverage and contract reads', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-logs-'));
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {
         ...process.env,
         LOG_LEVEL: 'info',

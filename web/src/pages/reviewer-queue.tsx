@@ -19,6 +19,8 @@ interface WorkItem {
   receivedAt: string;
   href: string;
   details: Record<string, unknown>;
+  /** Anomalies worth a second look, each with its reason (src/anomalies). */
+  flags?: { code: string; reason: string }[];
 }
 
 interface WorkPage {
@@ -86,6 +88,15 @@ function Queue() {
                   </td>
                   <td>
                     <Link href={item.href}>{item.title}</Link>
+                    {item.flags && item.flags.length > 0 ? (
+                      <ul className="coverage-notes" aria-label="Flags">
+                        {item.flags.map((flag) => (
+                          <li key={`${flag.code}:${flag.reason}`}>
+                            <strong>Flag:</strong> {flag.reason}
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
                   </td>
                   <td>{String(item.details.holderName ?? '')}</td>
                   <td className="nowrap">{formatInstant(item.receivedAt)}</td>

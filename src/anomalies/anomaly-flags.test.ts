@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { withCheckDigit } from '../contracts/vin.js';
+import { FakeClock } from '../platform/clock.js';
+import { anomalyFlags } from './anomaly-flags.js';
+
+// Flags on the adjuster's work queue, computed in SQL from the claims the shop submits through the API.
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+const DAY_MS = 86_400_000;
+type Client = Awaited<ReturnType<typeof staffClient>>;
+let vinSerial = 500;
+
+function nextVin(): string {
+  vinSerial += 1;
+  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
+}
+
+const contractBody = (vin: string, purchaseDate: string) => ({
+  product: 'vsc',
+  planCode: 'VALUE_GUARD',
+  holder: {
+    firstName: 'Rosa',
+    lastName: 'Delgado',
+    address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
+  },
+  vehicle: { vin, year: 2024, make: 'Honda', model: 'Accord' },
+  odometerAtSale: 10_000,
+  purchaseDate,
+  purchaseState: 'MO',
+  termMonths: 36,
+  termMiles: 36_000,
+  priceCents: 199_900,
+  deductibleCents: 10_000,
+  lienholder: null,
+  sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
+});
+
+const estimate = (vin: string, partsCents: number, laborRateCents = 12_000) => ({
+  vin,
+  odometer: 21_000,
+  complaint: 'Grinding noise when braking',
+  cause: 'Front calipers seized',
+  correction: 'Replace both front calipers',
+  lines: [
+    { componentGroup: 'brakes', description: 'Front calipers', partsCents, laborHours: 1, laborRateCents },
+  ],
+});
+
+describeEachEngine('anomaly flags on the work queue', (engine) => {
+  let server: TestServer;
+  let admin: Client;
+  let shop: Client;
+  let adjuster: Client;
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock });
+    admin = await staffClient(server, 'admin@coverwise.test');
+    shop = await staffClient(server, 'shop@coverwise.test');
+    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+  });
+  afterAll(() => server?.close());
+
+  async function contract(purchaseDate: string): Promise<string> {
+    const vin = nextVin();
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: contractBody(vin, purchaseDate),
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return vin;
+  }
+
+  async function claim(vin: string, partsCents: number, laborRateCents?: number): Promise<string> {
+    clock.advance(60_000);
+    const response = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: estimate(vin, partsCents, laborRateCents),
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json().id;
+  }
+
+  async function flagsOf(claimId: string): Promise<{ code: string; reason: string }[]> {
+    const response = await adjuster({ method: 'GET', url: '/api/v1/work-queue?limit=100' });
+    expect(response.statusCode, response.body).toBe(200);
+    const item = response.json().data.find((candidate: { id: string }) => candidate.id === claimId);
+    expect(item, `claim ${claimId} is in the queue`).toBeDefined();
+    return item.flags;
+  }
+
+  it('flags the same file (by SHA-256) uploaded on two claims', async () => {
+    const { db } = server.built.database;
+    const contract = await db.selectFrom('contracts').select('id').limit(1).executeTakeFirstOrThrow();
+    const [first, second] = [crypto.randomUUID(), crypto.randomUUID()];
+    const document = (ownerId: string) => ({
+      contract_id: contract.id,
+      owner_type: 'gap_claim',
+      owner_id: ownerId,
+      document_type: 'gap_addendum',
+      status: 'received' as const,
+      sha256: 'ab'.repeat(32),
+      size_bytes: 10,
+      content_type: 'application/pdf',
+      original_name: 'addendum.pdf',
+      received_at: clock.now(),
+      review_due_on: '2026-11-30',
+      uploaded_by: 'holder',
+    });
+    const rows = await db
+      .insertInto('documents')
+      .values([document(first), document(second)])
+      .returning('id')
+      .execute();
+    const flags = await anomalyFlags(db, [{ kind: 'gap_document_review', id: rows[1]!.id }]);
+    expect(flags.get(rows[1]!.id)).toEqual([
+      {
+        code: 'same_document_file',
+        reason: `The same file (SHA-256 abababababab…) is on gap claim ${first}`,
+      },
+    ]);
+  });
+
+  it('flags the facility history, the repeat on the same VIN and component group, and the early claim', async () => {
+    // Five ordinary claims build the facility's history: $100 parts + 1 h at $120 = $220 each.
+    for (let index = 0; index < 5; index++) await claim(await contract('2025-06-01'), 10_000);
+    const ordinary = await claim(await contract('2025-06-01'), 10_000);
+    expect(await flagsOf(ordinary)).toEqual([]);
+
+    const vin = await contract('2025-06-01');
+    const first = await claim(vin, 10_000);
+    clock.advance(10 * DAY_MS);
+    // Sessions last hours, not days: sign in again after the ten days.
+    [admin, shop, adjuster] = await Promise.all([
+      staffClient(server, 'admin@coverwise.test'),
+      staffClient(server, 'shop@coverwise.test'),
+      staffClient(server, 'adjuster@coverwise.test'),
+    ]);
+    const repeat = await claim(vin, 10_000);
+    expect(await flagsOf(first)).toEqual([]);
+    expect(await flagsOf(repeat)).toEqual([
+      {
+        code: 'repeat_claim',
+        reason: expect.stringMatching(
+          /^Same VIN and component group \(brakes\) as claim \S+, 10 days earlier$/,
+        ),
+      },
+    ]);
+
+    const jump = await claim(await contract('2025-06-01'), 90_000, 30_000);
+    expect((await flagsOf(jump)).map((flag) => flag.code)).toEqual([
+      'facility_amount_jump',
+      'facility_rate_jump',
+    ]);
+    expect((await flagsOf(jump))[0]?.reason).toBe(
+      "$1,200.00 asked, over 2× this facility's median of $220.00 over its last 8 claims",
+    );
+
+    const soon = await claim(await contract('2026-11-20'), 10_000);
+    expect(await flagsOf(soon)).toEqual([
+      {
+        code: 'early_claim',
+        reason: expect.stringMatching(
+          /^Submitted \d+ days after the contract was bought \(flagged within 30\)$/,
+        ),
+      },
+    ]);
+  });
+});

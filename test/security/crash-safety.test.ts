@@ -1,0 +1,231 @@
+// Crash safety: the real server as a child process is killed with SIGKILL in the middle of a
+// document upload and of a cancellation, restarted on the same data folder, and checked: nothing is
+// half-written (no documents row without its file, no partial upload left in the store's tmp folder,
+// a contract's status, cancellation row and refund ledger entry agree), and retrying with the same
+// Idempotency-Key gives exactly one result. Embedded PGlite on a data folder (the case where a crash
+// can leave files behind in the same folder as the database).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { multipart, PDF } from './multipart.js';
+
+const children: ChildProcess[] = [];
+const GAP_HOLDER = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
+
+function startServer(
+  dataDir: string,
+): Promise<{ child: ChildProcess; baseUrl: string; exited: Promise<unknown> }> {
+  // node itself with the tsx loader, so that SIGKILL reaches the server (the tsx CLI would leave its child running).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      COVERWISE_RUN_JOBS: '0',
+      COVERWISE_WEB_DIR: 'none',
+      COVERWISE_DATA_DIR: dataDir,
+      COVERWISE_DEMO: '1',
+      PORT: '0',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /serving on (http:\/\/[^\s"]+)/.exec(output);
+      if (match) {
+        clearInterval(timer);
+        resolve({ child, baseUrl: match[1]!, exited });
+      }
+    }, 50);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`server exited:\n${output}`));
+    });
+  });
+}
+
+async function kill(server: { child: ChildProcess; exited: Promise<unknown> }): Promise<void> {
+  server.child.kill('SIGKILL');
+  await server.exited;
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+async function json(
+  baseUrl: string,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => null)) as Record<string, unknown>,
+  };
+}
+
+describe('crash safety (SIGKILL, restart on the same data folder)', () => {
+  it('leaves no partial upload and no document without its file after a kill mid-upload; the retry stores one', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-crash-upload-'));
+    const tmpDir = path.join(dataDir, 'documents', 'tmp');
+    let server = await startServer(dataDir);
+    const start = await json(server.baseUrl, 'POST', '/api/v1/gap-claims', {
+      lastName: GAP_HOLDER.lastName,
+      zip: GAP_HOLDER.zip,
+      vin: GAP_HOLDER.vin,
+      dateOfLoss: '2026-11-20',
+      lossType: 'total_loss',
+    });
+    expect(start.status).toBe(201);
+    const { id: claimId, token } = start.body;
+    // Stream the start of a 2 MB PDF, then stop sending: the store has a partial file in tmp.
+    const bytes = Buffer.concat([PDF, Buffer.alloc(2 * 1024 * 1024, 0x20)]);
+    const body = multipart({ type: 'gap_addendum' }, { name: 'addendum.pdf', bytes });
+    const url = new URL(`/api/v1/gap-claims/${claimId}/documents`, server.baseUrl);
+    const request = http.request(url, {
+      method: 'POST',
+      headers: {
+        ...body.headers,
+        'content-length': String(body.payload.length),
+        authorization: `Bearer ${token}`,
+        'idempotency-key': 'upload-1',
+      },
+    });
+    request.on('error', () => {});
+    request.write(body.payload.subarray(0, 256 * 1024));
+    const deadline = Date.now() + 10_000;
+    while (!(fs.existsSync(tmpDir) && fs.readdirSync(tmpDir).length > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(fs.readdirSync(tmpDir).length).toBeGreaterThan(0);
+    await kill(server);
+    request.destroy();
+
+    server = await startServer(dataDir);
+    expect(fs.readdirSync(tmpDir)).toEqual([]);
+    const claim = await json(server.baseUrl, 'GET', `/api/v1/gap-claims/${claimId}`, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+    expect(claim.status).toBe(200);
+    const uploaded = (claim.body.documents ?? []) as unknown[];
+    expect(uploaded).toEqual([]);
+
+    // Retrying the whole upload twice with the same key stores one document.
+    const send = () =>
+      fetch(url.href.replace(url.origin, server.baseUrl), {
+        method: 'POST',
+        headers: { ...body.headers, authorization: `Bearer ${token}`, 'idempotency-key': 'upload-1' },
+        body: body.payload,
+      });
+    const first = await send();
+    const second = await send();
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    const [a, b] = [(await first.json()) as { id: string }, (await second.json()) as { id: string }];
+    expect(b.id).toBe(a.id);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    const file = await fetch(`${server.baseUrl}/api/v1/documents/${a.id}/file`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(bytes)).toBe(true);
+    await kill(server);
+  });
+
+  it('keeps a contract, its cancellation and its refund entry in agreement after kills mid-cancellation', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-crash-cancel-'));
+    let server = await startServer(dataDir);
+    const login = await json(server.baseUrl, 'POST', '/api/v1/auth/login', {
+      email: 'adjuster@coverwise.test',
+      password: 'coverwise-demo',
+    });
+    let auth = { authorization: `Bearer ${login.body.token}` };
+    const found = await json(
+      server.baseUrl,
+      'GET',
+      `/api/v1/contracts?vin=${DEMO_HOLDERS[2]!.vin}`,
+      undefined,
+      auth,
+    );
+    const contract = (found.body.data as { id: string; product: string; odometerAtSale: number }[]).find(
+      (c) => c.product === 'vsc',
+    )!;
+    const cancellationBody = {
+      cancelOn: '2026-11-25',
+      odometer: contract.odometerAtSale + 100,
+      reason: 'customer_request',
+    };
+    const key = randomUUID();
+    // Kill the server a few milliseconds after the request left, at several points in its life.
+    for (const delayMs of [0, 5, 15]) {
+      void fetch(`${server.baseUrl}/api/v1/contracts/${contract.id}/cancellation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth, 'idempotency-key': key },
+        body: JSON.stringify(cancellationBody),
+      }).catch(() => null);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await kill(server);
+      server = await startServer(dataDir);
+      const again = await json(server.baseUrl, 'POST', '/api/v1/auth/login', {
+        email: 'adjuster@coverwise.test',
+        password: 'coverwise-demo',
+      });
+      auth = { authorization: `Bearer ${again.body.token}` };
+      const now = await json(server.baseUrl, 'GET', `/api/v1/contracts/${contract.id}`, undefined, auth);
+      const ledger = await json(
+        server.baseUrl,
+        'GET',
+        `/api/v1/contracts/${contract.id}/ledger`,
+        undefined,
+        auth,
+      );
+      const entries = ((ledger.body.data ?? ledger.body.entries ?? []) as { kind: string }[]).filter((e) =>
+        /refund|cancel/.test(e.kind),
+      );
+      // Either the whole cancellation committed (cancelled + one refund entry) or none of it did.
+      expect(entries.length, JSON.stringify(ledger.body)).toBe(now.body.status === 'cancelled' ? 1 : 0);
+      if (now.body.status === 'cancelled') break;
+    }
+    // Retrying with the same key gives one result, replayed.
+    const retry = () =>
+      json(server.baseUrl, 'POST', `/api/v1/contracts/${contract.id}/cancellation`, cancellationBody, {
+        ...auth,
+        'idempotency-key': key,
+      });
+    const first = await retry();
+    const second = await retry();
+    expect([201, 409]).toContain(first.status);
+    expect(second.status).toBe(first.status);
+    const final = await json(server.baseUrl, 'GET', `/api/v1/contracts/${contract.id}`, undefined, auth);
+    expect(final.body.status).toBe('cancelled');
+    const ledger = await json(
+      server.baseUrl,
+      'GET',
+      `/api/v1/contracts/${contract.id}/ledger`,
+      undefined,
+      auth,
+    );
+    const refunds = ((ledger.body.data ?? ledger.body.entries ?? []) as { kind: string }[]).filter((e) =>
+      /refund|cancel/.test(e.kind),
+    );
+    expect(refunds).toHaveLength(1);
+    await kill(server);
+  });
+});
