@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_CSV_COLUMNS, type ContractCsvColumn } from '../../src/contracts/contract-import.js';
 import { computeVinCheckDigit, withCheckDigit } from '../../src/contracts/vin.js';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
@@ -16,38 +17,13 @@ const demoAdmin = { email: 'admin@coverwise.test', password: DEMO_PASSWORD };
 const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const featuredHolder = DEMO_HOLDERS[0]!;
 
-// The dealer-file columns (README, "Dealer-file import"), in order.
-const dealerFileColumns = [
-  'contract_number',
-  'product',
-  'plan_code',
-  'holder_first_name',
-  'holder_last_name',
-  'holder_email',
-  'holder_phone',
-  'address_line1',
-  'city',
-  'state',
-  'zip',
-  'vin',
-  'vehicle_year',
-  'vehicle_make',
-  'vehicle_model',
-  'odometer_at_sale',
-  'purchase_date',
-  'purchase_state',
-  'term_months',
-  'term_miles',
-  'price_cents',
-  'deductible_cents',
-  'lienholder_name',
-  'dealer_code',
-  'dealer_name',
-  'amount_financed_cents',
-  'msrp_cents',
-] as const;
+// The dealer-file columns (README, "Dealer-file import"), in order, without the optional flag.
+type DealerColumn = Exclude<ContractCsvColumn, 'sold_after_vehicle_sale'>;
+const dealerFileColumns = CONTRACT_CSV_COLUMNS.filter(
+  (c): c is DealerColumn => c !== 'sold_after_vehicle_sale',
+);
 
-type DealerRow = Record<(typeof dealerFileColumns)[number], string>;
+type DealerRow = Record<DealerColumn, string>;
 
 const goodVin = withCheckDigit('1HGCM8260RA104352');
 // The same VIN with any other check digit: a typo the check digit exists to catch.
