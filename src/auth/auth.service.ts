@@ -24,6 +24,12 @@ export interface IssuedSession {
   token: string;
   csrfToken: string;
   expiresAt: Date;
+  /**
+   * The session's lifetime from its issue, in seconds. Cookies carry it as Max-Age rather than the
+   * absolute `expiresAt`, so a browser whose clock differs from the server's keeps the session for
+   * its whole lifetime instead of dropping it early (or keeping it late).
+   */
+  lifetimeSeconds: number;
 }
 
 /** Most sessions a process keeps in its short-lived cache. */
@@ -63,7 +69,7 @@ export function createAuthService(deps: {
       holderScope: 'holderScope' in owner ? owner.holderScope : null,
       expiresAt,
     });
-    return { token, csrfToken, expiresAt, sessionId };
+    return { token, csrfToken, expiresAt, lifetimeSeconds: sessionTtlHours * 3600, sessionId };
   }
 
   /** Counts a staff sign-in attempt per email and per client address; 429 when either is over. */
@@ -124,6 +130,7 @@ export function createAuthService(deps: {
         token: session.token,
         csrfToken: session.csrfToken,
         expiresAt: session.expiresAt,
+        lifetimeSeconds: session.lifetimeSeconds,
         user: toUser(row),
       };
     });

@@ -79,6 +79,12 @@ describeEachEngine('web security', (engine) => {
       expect(session).toMatch(/SameSite=Strict/i);
       expect(session).not.toMatch(/Secure/i);
       expect(csrf).not.toMatch(/HttpOnly/i);
+      // The lifetime goes as Max-Age (12 h), never as an Expires date taken from the server's clock:
+      // a browser whose clock runs ahead of the server's would otherwise drop the session at once.
+      for (const cookie of [session, csrf]) {
+        expect(cookie).toMatch(/Max-Age=43200(;|$)/);
+        expect(cookie).not.toMatch(/Expires=/i);
+      }
       const cookieHeader = [session, csrf].map((c) => c.split(';')[0]).join('; ');
       const csrfValue = csrf.split(';')[0]!.split('=')[1]!;
       const body = {

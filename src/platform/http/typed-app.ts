@@ -25,10 +25,12 @@ export function asTypedApp(app: FastifyInstance): TypedApp {
 /** Sets the web app's session cookie (HttpOnly) and its CSRF cookie (readable by the page's script). */
 export function setSessionCookies(
   reply: FastifyReply,
-  session: { token: string; csrfToken: string; expiresAt: Date },
+  session: { token: string; csrfToken: string; lifetimeSeconds: number },
   secure: boolean,
 ): void {
-  const common = { path: '/', sameSite: 'strict' as const, secure, expires: session.expiresAt };
+  // Max-Age, not Expires: the browser counts the lifetime on its own clock, so a skew between the
+  // browser's clock and the server's never drops a fresh session.
+  const common = { path: '/', sameSite: 'strict' as const, secure, maxAge: session.lifetimeSeconds };
   reply.setCookie(SESSION_COOKIE, session.token, { ...common, httpOnly: true });
   reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...common, httpOnly: false });
 }
