@@ -1,16 +1,12 @@
 // HTTP side of the dealer-file import (shared/API.md POST /api/v1/contracts/import): the CSV body is
 // streamed straight into the import, never buffered, and a run can be watched from another request.
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import type { CatalogService } from '../catalog/catalog.service.js';
-import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { findContractImport, importContracts } from './contract-import.js';
+import { type ContractImportDeps, findContractImport, importContracts } from './contract-import.js';
 
 /** The largest dealer file taken over HTTP; the body is streamed, so this bounds time, not memory. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -51,7 +47,7 @@ const ImportRunSchema = Type.Object({
 
 export function registerContractImportRoutes(
   app: TypedApp,
-  deps: { db: Kysely<Database>; catalog: CatalogService; clock: Clock; maxImportBytes?: number },
+  deps: ContractImportDeps & { maxImportBytes?: number },
 ): void {
   const maxBytes = deps.maxImportBytes ?? MAX_IMPORT_BYTES;
 

@@ -10,13 +10,12 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
-import { type BuiltApp, buildApp } from '../app.js';
+import { buildApp } from '../app.js';
 import { type CatalogService, createCatalogService } from '../catalog/catalog.service.js';
 import { loadConfig } from '../config.js';
 import { FakeClock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { AppError } from '../platform/http/errors.js';
-import { asTypedApp } from '../platform/http/typed-app.js';
 import {
   CONTRACT_CSV_COLUMNS,
   type ContractImportOptions,
@@ -28,7 +27,6 @@ import {
   importContracts,
   readHeader,
 } from './contract-import.js';
-import { registerContractImportRoutes } from './contract-import.routes.js';
 import { formatProgress } from './import-cli.js';
 import { withCheckDigit } from './vin.js';
 
@@ -471,6 +469,46 @@ describeEachEngine('dealer-file import', (engine) => {
     ]);
   });
 
+  it('reports progress after each batch with counters that add up to the rows read so far', async () => {
+    const rows = Array.from({ length: 11 }, (_, i) =>
+      rowCells(i, { contract_number: i === 7 ? 'PROGRESS-1' : `PROGRESS-${i}`, ...(i === 4 ? { zip: '123' } : {}) }),
+    );
+    const seen: ImportProgress[] = [];
+    const result = await run(csvFile(rows), { batchSize: 3, onProgress: (p) => seen.push(p) });
+    expect(result).toMatchObject({ rowsRead: 11, accepted: 9, duplicates: 1, rejectedCount: 1 });
+    expect(seen.map((p) => p.rowsRead)).toEqual([3, 6, 9, 11]);
+    for (const p of seen) expect(p.accepted + p.duplicates + p.rejected).toBe(p.rowsRead);
+    expect(seen.at(-1)).toMatchObject({ accepted: 9, duplicates: 1, rejected: 1 });
+  });
+
+  it('stops at a database failure in a batch, keeps the batches committed before it and marks the run failed', async () => {
+    // A trigger stands in for the database refusing one batch (a full disk, a lost connection).
+    await sql`create function refuse_dbfail_3() returns trigger language plpgsql as $$
+      begin
+        if new.contract_number = 'DBFAIL-3' then raise exception 'disk full (simulated)'; end if;
+        return new;
+      end $$`.execute(database.db);
+    await sql`create trigger refuse_dbfail_3 before insert on contracts
+      for each row execute function refuse_dbfail_3()`.execute(database.db);
+    try {
+      const rows = Array.from({ length: 9 }, (_, i) => rowCells(i, { contract_number: `DBFAIL-${i}` }));
+      const error = await run(csvFile(rows), { batchSize: 2 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain('disk full (simulated)');
+      // Batches [0, 1] and [2, 3]: the second is refused whole, and nothing after it is written.
+      expect(await countContracts('DBFAIL-')).toBe(2);
+      const { import_id } = await database.db
+        .selectFrom('contracts')
+        .select('import_id')
+        .where('contract_number', '=', 'DBFAIL-0')
+        .executeTakeFirstOrThrow();
+      expect(await findContractImport(database.db, import_id!)).toMatchObject({ status: 'failed', accepted: 2 });
+    } finally {
+      await sql`drop trigger refuse_dbfail_3 on contracts`.execute(database.db);
+      await sql`drop function refuse_dbfail_3()`.execute(database.db);
+    }
+  });
+
   it('creates nothing new when the same file is imported again', async () => {
     const before = await countContracts('SAMPLE-');
     const again = await run(fs.createReadStream(SAMPLE_FILE));
@@ -703,7 +741,7 @@ describeEachEngine('dealer-file import', (engine) => {
 // ---------------------------------------------------------------------------------------------------
 // Over HTTP
 
-/** The real app on a random port, with the import routes (registered here until app.ts wires them). */
+/** The real app on a random port. */
 async function startImportServer(engine: Parameters<Parameters<typeof describeEachEngine>[1]>[0]) {
   const databaseUrl = await engine.createDatabaseUrl();
   const config = loadConfig({
@@ -714,35 +752,13 @@ async function startImportServer(engine: Parameters<Parameters<typeof describeEa
     COVERWISE_DOCUMENTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'cw-documents-')),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  let built: BuiltApp | null = null;
-  let catalog: CatalogService | null = null;
-  const deps = {
-    get db() {
-      return built!.database.db;
-    },
-    get catalog() {
-      catalog ??= createCatalogService({ db: built!.database.db });
-      return catalog;
-    },
-    clock: { now: () => new Date() },
-  };
-  built = await buildApp(
-    { ...config, dataDir: 'memory://' },
-    {
-      startJobs: false,
-      extraRoutes: (app) => {
-        if (!app.hasRoute({ method: 'GET', url: '/api/v1/contracts/imports/:id' })) {
-          registerContractImportRoutes(asTypedApp(app), deps);
-        }
-      },
-    },
-  );
+  const built = await buildApp({ ...config, dataDir: 'memory://' }, { startJobs: false });
   const baseUrl = await built.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     built,
     baseUrl,
     async close() {
-      await built!.close();
+      await built.close();
       await engine.dropDatabase(databaseUrl);
     },
   };

@@ -3,6 +3,7 @@
 // import starts. Good rows are kept and bad rows reported by file line; the contract number is the key,
 // so importing the same file again creates nothing new. Memory stays flat in the file's size: at most
 // one batch of rows is held, and only the first rejected rows are kept for the report.
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { CsvError, type Info, parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
@@ -173,6 +174,8 @@ export class ContractImportStoppedError extends AppError {
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
+/** While a batch is written, rows checked between two turns given to its database I/O. */
+const ROWS_BETWEEN_YIELDS = 50;
 const DEFAULT_MAX_REJECTED_REPORTED = 1000;
 /** The most characters one record may hold: a runaway quote stops the import instead of eating memory. */
 const MAX_RECORD_CHARACTERS = 64 * 1024;
@@ -433,7 +436,12 @@ export async function importContracts(
   // Good rows waiting for the next batch, keyed by contract number: a number repeated within the
   // batch is a duplicate here, one repeated across batches is skipped by the database.
   let pending = new Map<string, NewContractRow>();
+  let pendingDuplicates = 0;
   let recordsSinceFlush = 0;
+  // The batch being written while the next one is read and checked: on a PostgreSQL server the
+  // database's work and the parsing overlap. At most one batch is in flight, so memory stays flat.
+  let inFlight: Promise<void> = Promise.resolve();
+  let writing = false;
   const lines = createLineTracker();
 
   function reject(row: RejectedRow): void {
@@ -441,39 +449,63 @@ export async function importContracts(
     if (rejected.length < maxRejectedReported) rejected.push(row);
   }
 
+  /**
+   * Hands the pending rows to the writer once the batch before them is written (its failure is
+   * thrown here); with a final status, also waits for them to be written.
+   */
   async function flush(finalStatus: 'finished' | 'failed' | null): Promise<void> {
-    const id = importId!;
     const rows = [...pending.values()];
+    // The counters of everything read up to this batch, stored with it.
+    const upTo = { rowsRead: progress.rowsRead, rejected: progress.rejected, duplicates: pendingDuplicates };
     pending = new Map();
+    pendingDuplicates = 0;
     recordsSinceFlush = 0;
-    await db.transaction().execute(async (trx) => {
+    await inFlight;
+    const write = writeBatch(rows, upTo, finalStatus).finally(() => {
+      writing = false;
+    });
+    writing = true;
+    inFlight = write;
+    // Observed by the next flush (or the final wait); never an unhandled rejection meanwhile.
+    write.catch(() => {});
+    if (finalStatus) await write;
+  }
+
+  async function writeBatch(
+    rows: NewContractRow[],
+    upTo: { rowsRead: number; rejected: number; duplicates: number },
+    finalStatus: 'finished' | 'failed' | null,
+  ): Promise<void> {
+    const id = importId!;
+    const written = await db.transaction().execute(async (trx) => {
+      const inserted = rows.length > 0 ? (await insertContractsSkippingExisting(trx, rows)).size : 0;
+      const duplicates = upTo.duplicates + rows.length - inserted;
       if (rows.length > 0) {
-        const inserted = await insertContractsSkippingExisting(trx, rows);
-        const duplicates = rows.length - inserted.size;
-        progress.accepted += inserted.size;
-        progress.duplicates += duplicates;
         await recordAudit(trx, {
           actor: options.actor,
           action: 'contract.imported',
           entityType: 'contract_import',
           entityId: id,
-          data: { accepted: inserted.size, duplicates },
+          data: { accepted: inserted, duplicates },
           requestId: options.requestId,
         });
       }
       await trx
         .updateTable('contract_imports')
         .set({
-          rows_read: progress.rowsRead,
-          accepted: progress.accepted,
-          duplicates: progress.duplicates,
-          rejected: progress.rejected,
+          rows_read: upTo.rowsRead,
+          accepted: progress.accepted + inserted,
+          duplicates: progress.duplicates + duplicates,
+          rejected: upTo.rejected,
           ...(finalStatus ? { status: finalStatus, finished_at: clock.now() } : {}),
         })
         .where('id', '=', id)
         .execute();
+      return { inserted, duplicates };
     });
-    options.onProgress?.({ ...progress });
+    progress.accepted += written.inserted;
+    progress.duplicates += written.duplicates;
+    options.onProgress?.({ ...progress, rowsRead: upTo.rowsRead, rejected: upTo.rejected });
   }
 
   async function markFailed(id: string): Promise<void> {
@@ -548,7 +580,7 @@ export async function importContracts(
           });
         } else {
           const contractNumber = prepared.row.contract_number!;
-          if (pending.has(contractNumber)) progress.duplicates += 1;
+          if (pending.has(contractNumber)) pendingDuplicates += 1;
           else
             pending.set(contractNumber, {
               ...prepared.row,
@@ -569,17 +601,34 @@ export async function importContracts(
         progress.bytesRead += bytes;
       },
     });
-    for await (const { record, lines: endLine } of records) await handleRecord(record, { lines: endLine });
+    let sinceYield = 0;
+    for await (const { record, lines: endLine } of records) {
+      await handleRecord(record, { lines: endLine });
+      // Checking rows never waits on I/O, so the batch in flight would not move until the next one
+      // is full: give its database round trips a turn every few rows.
+      if (writing && ++sinceYield >= ROWS_BETWEEN_YIELDS) {
+        sinceYield = 0;
+        await yieldToIo();
+      }
+    }
   } catch (error) {
     const stop = stopOf(error);
     if (!stop) {
-      // A database or stream failure: what was committed stays committed; the run is marked failed.
+      // A database or stream failure: what was committed stays committed; the run is marked failed
+      // once the batch in flight, if any, has settled.
+      await inFlight.catch(() => {});
       if (importId !== null) await markFailed(importId).catch(() => {});
       throw error;
     }
     if (importId === null) throw new AppError(stop.code, stop.detail);
     // The rows before the line that stopped the import are good rows: keep them too.
-    await flush('failed');
+    try {
+      await flush('failed');
+    } catch (writeError) {
+      await inFlight.catch(() => {});
+      await markFailed(importId).catch(() => {});
+      throw writeError;
+    }
     const kept = `${progress.accepted} contract${progress.accepted === 1 ? '' : 's'} before it ${progress.accepted === 1 ? 'was' : 'were'} kept (import ${importId}).`;
     throw new ContractImportStoppedError(
       stop.code,
@@ -597,7 +646,13 @@ export async function importContracts(
       `The file is empty: its first line must be the header naming the columns (${REQUIRED_CSV_COLUMNS.join(', ')}, …).`,
     );
   }
-  await flush('finished');
+  try {
+    await flush('finished');
+  } catch (error) {
+    await inFlight.catch(() => {});
+    await markFailed(importId).catch(() => {});
+    throw error;
+  }
 
   return {
     importId,
