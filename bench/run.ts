@@ -259,11 +259,7 @@ try {
       const rowsCsv = rowsCsvOf(round);
       let t0 = performance.now();
       const result = await importContracts(
-        {
-          db,
-          catalog: catalogService,
-          clock: systemClock,
-        },
+        { db, catalog: catalogService, clock: systemClock },
         Readable.from([csv]),
         {
           actor: { kind: 'user', id: null, label: 'bench' },
