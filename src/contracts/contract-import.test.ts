@@ -257,6 +257,12 @@ describe('dealer-file cells', () => {
       code: 'validation_failed',
       column: 'holder_email',
     },
+    {
+      name: 'refuses a NUL character in a cell (the database cannot store it)',
+      cells: { vehicle_model: 'Acc\u0000ord' },
+      code: 'validation_failed',
+      column: 'vehicle_model',
+    },
   ])('$name', ({ cells, code, column }) => {
     const result = contractInputOf(recordOf(rowCells(1, cells as Cells)), headerIndex());
     expect(result).toMatchObject({ ok: false, code, column });

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CHART_IDS } from '../../src/dashboard/dashboard.js';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { routeTableOf } from '../../src/platform/http/http-server.js';
@@ -149,6 +150,34 @@ function shaped(
     }));
 }
 
+const NUL_TEXT = 'a\u0000b';
+
+/**
+ * A body of the schema's shape whose every text field holds the NUL character (PostgreSQL text and
+ * jsonb cannot store it): numbers, booleans and enums stay plausible so that only the text is at fault.
+ */
+function nulBody(raw: Schema, components: Record<string, Schema>, depth = 0): unknown {
+  const schema = resolve(raw, components);
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  const options = schema.anyOf ?? schema.oneOf;
+  if (options) return nulBody(options[0]!, components, depth + 1);
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if (type === 'object' || schema.properties) {
+    if (depth > 5) return {};
+    return Object.fromEntries(
+      Object.entries(schema.properties ?? {}).map(([name, property]) => [
+        name,
+        nulBody(property, components, depth + 1),
+      ]),
+    );
+  }
+  if (type === 'array') return depth > 5 ? [] : [nulBody(schema.items ?? {}, components, depth + 1)];
+  if (type === 'integer' || type === 'number') return 1;
+  if (type === 'boolean') return true;
+  return NUL_TEXT;
+}
+
 describeEachEngine('hostile input', (engine) => {
   let server: TestServer;
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-fuzz-documents-'));
@@ -224,7 +253,12 @@ describeEachEngine('hostile input', (engine) => {
     return url.replace(/:[A-Za-z]+/g, id);
   }
 
-  async function expectRefusedCleanly(options: InjectOptions, label: string): Promise<number> {
+  /** Sends the request; expects no 5xx and, for a 4xx, a problem document and no change. Returns the status. */
+  async function expectRefusedCleanly(
+    options: InjectOptions,
+    label: string,
+    expectProblem?: { status: number; code: string; paramMatching: RegExp },
+  ): Promise<number> {
     const before = await tableCounts();
     const response = await inject(options);
     casesRun++;
@@ -236,6 +270,12 @@ describeEachEngine('hostile input', (engine) => {
       expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
       expect(response.json().code, label).toMatch(/^[a-z_]+$/);
       expect(await tableCounts(), `${label} changed the database`).toEqual(before);
+    }
+    if (expectProblem) {
+      expect(response.statusCode, `${label}: ${response.body.slice(0, 300)}`).toBe(expectProblem.status);
+      expect(response.json().code, label).toBe(expectProblem.code);
+      expect(response.json().param, label).toMatch(expectProblem.paramMatching);
+      expect(response.json().detail, label).toContain('NUL character');
     }
     return response.statusCode;
   }
@@ -282,6 +322,64 @@ describeEachEngine('hostile input', (engine) => {
       );
     }
     expect(endpoints).toBeGreaterThan(25);
+  });
+
+  it('refuses the NUL character in any text field of every JSON POST and every GET query with 400 naming the field', async () => {
+    const document = server.built.app.swagger() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content?: Record<string, { schema: Schema }> };
+            parameters?: { in: string; name: string }[];
+          }
+        >
+      >;
+      components?: { schemas?: Record<string, Schema> };
+    };
+    const components = document.components?.schemas ?? {};
+    let bodies = 0;
+    let queries = 0;
+    for (const route of routeTableOf(server.built.app).filter((r) => r.url.startsWith('/api/'))) {
+      const operation =
+        document.paths[route.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+      const caller = callerFor(route.access);
+      const headers = caller ? { authorization: `Bearer ${tokens[caller]}` } : {};
+      const schema = operation?.requestBody?.content?.['application/json']?.schema;
+      if (route.method === 'POST' && schema) {
+        const body = nulBody(schema, components);
+        if (!JSON.stringify(body).includes('\\u0000')) continue;
+        bodies++;
+        await expectRefusedCleanly(
+          {
+            method: 'POST',
+            url: pathFor(route.url),
+            headers: { ...headers, 'content-type': 'application/json' },
+            payload: JSON.stringify(body),
+          },
+          `POST ${route.url}`,
+          { status: 400, code: 'validation_failed', paramMatching: /^[A-Za-z0-9_.]+$/ },
+        );
+      }
+      if (route.method === 'GET') {
+        for (const parameter of operation?.parameters?.filter((p) => p.in === 'query') ?? []) {
+          queries++;
+          await expectRefusedCleanly(
+            {
+              method: 'GET',
+              // Path parameters that are not ids get a real value, so that the query is what is judged.
+              url: `${pathFor(route.url.replace(':chart', CHART_IDS[0]!))}?${parameter.name}=${encodeURIComponent(NUL_TEXT)}`,
+              headers,
+            },
+            `GET ${route.url}?${parameter.name}=`,
+            { status: 400, code: 'validation_failed', paramMatching: new RegExp(`^${parameter.name}$`) },
+          );
+        }
+      }
+    }
+    expect(bodies).toBeGreaterThan(20);
+    expect(queries).toBeGreaterThan(5);
   });
 
   it('answers malformed JSON, wrong content types and oversized bodies with 4xx', async () => {

@@ -23,9 +23,54 @@ function makeAjv(coerce: boolean): Ajv {
 const strictAjv = makeAjv(false);
 const coercingAjv = makeAjv(true);
 
+/**
+ * Where the first NUL character (U+0000) sits in a request value, as a JSON pointer, or null. PostgreSQL
+ * text and jsonb cannot hold it, so it is refused here, as the field's error, before any handler runs.
+ */
+export function nulCharacterPath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = nulCharacterPath(value[index], `${path}/${index}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const pointer = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (key.includes('\u0000')) return pointer;
+      const found = nulCharacterPath(item, pointer);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
-  return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<object>>;
+  const schemaValidate = ajv.compile(schema) as Validate;
+  const validate: Validate = (data) => {
+    const nulAt = nulCharacterPath(data);
+    if (nulAt !== null) {
+      validate.errors = [
+        {
+          instancePath: nulAt,
+          schemaPath: '#',
+          keyword: 'nulCharacter',
+          params: {},
+          message: 'must not contain the NUL character (U+0000)',
+        },
+      ];
+      return false;
+    }
+    const valid = schemaValidate(data);
+    validate.errors = schemaValidate.errors ?? null;
+    return valid;
+  };
+  return validate as ReturnType<FastifySchemaCompiler<object>>;
 };
 
 /** The field an ajv error is about, as a dotted path a client can show next to its input. */
