@@ -478,6 +478,15 @@ describeEachEngine('hostile input', (engine) => {
         options: multipart({ type: '../../etc' }, { name: 'a.pdf', bytes: PDF }),
       },
       {
+        label: 'NUL in the document type',
+        options: multipart({ type: 'gap_\u0000addendum' }, { name: 'a.pdf', bytes: PDF }),
+      },
+      {
+        label: 'NUL in the file name',
+        options: multipart({ type: 'gap_addendum' }, { name: 'a\u0000.pdf', bytes: PDF }),
+        mayStore: true,
+      },
+      {
         label: 'zip with a pdf name',
         options: multipart(
           { type: 'gap_addendum' },

@@ -64,7 +64,14 @@ async function readParts(
           param: part.fieldname,
         });
       if (++fieldCount > MAX_FIELDS) throw new AppError('validation_failed', 'Too many form fields.');
-      fields[part.fieldname] = String(part.value ?? '');
+      const value = String(part.value ?? '');
+      if (value.includes('\u0000') || part.fieldname.includes('\u0000'))
+        throw new AppError(
+          'validation_failed',
+          `${part.fieldname.replaceAll('\u0000', '')} must not contain the NUL character (U+0000).`,
+          { param: part.fieldname.replaceAll('\u0000', '') },
+        );
+      fields[part.fieldname] = value;
       continue;
     }
     if (part.fieldname !== 'file' || received) {
@@ -77,7 +84,9 @@ async function readParts(
       maxBytes: options.maxBytes,
       ...(options.allowedTypes ? { allowedTypes: options.allowedTypes } : {}),
     });
-    received = { fields, file, originalName: part.filename ? part.filename.slice(0, 255) : null };
+    // The name is only shown back to people: NUL characters (which the database cannot store) go.
+    const originalName = part.filename ? part.filename.replaceAll('\u0000', '').slice(0, 255) : '';
+    received = { fields, file, originalName: originalName || null };
   }
   if (!received) throw new AppError('validation_failed', 'The request has no file part.', { param: 'file' });
   return received;
