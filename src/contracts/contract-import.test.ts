@@ -477,7 +477,10 @@ describeEachEngine('dealer-file import', (engine) => {
 
   it('reports progress after each batch with counters that add up to the rows read so far', async () => {
     const rows = Array.from({ length: 11 }, (_, i) =>
-      rowCells(i, { contract_number: i === 7 ? 'PROGRESS-1' : `PROGRESS-${i}`, ...(i === 4 ? { zip: '123' } : {}) }),
+      rowCells(i, {
+        contract_number: i === 7 ? 'PROGRESS-1' : `PROGRESS-${i}`,
+        ...(i === 4 ? { zip: '123' } : {}),
+      }),
     );
     const seen: ImportProgress[] = [];
     const result = await run(csvFile(rows), { batchSize: 3, onProgress: (p) => seen.push(p) });
@@ -508,7 +511,10 @@ describeEachEngine('dealer-file import', (engine) => {
         .select('import_id')
         .where('contract_number', '=', 'DBFAIL-0')
         .executeTakeFirstOrThrow();
-      expect(await findContractImport(database.db, import_id!)).toMatchObject({ status: 'failed', accepted: 2 });
+      expect(await findContractImport(database.db, import_id!)).toMatchObject({
+        status: 'failed',
+        accepted: 2,
+      });
     } finally {
       await sql`drop trigger refuse_dbfail_3 on contracts`.execute(database.db);
       await sql`drop function refuse_dbfail_3()`.execute(database.db);
