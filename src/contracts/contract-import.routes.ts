@@ -6,7 +6,12 @@ import { AppError } from '../platform/http/errors.js';
 import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { type ContractImportDeps, findContractImport, importContracts } from './contract-import.js';
+import {
+  type ContractImportDeps,
+  findContractImport,
+  importContracts,
+  listContractImports,
+} from './contract-import.js';
 
 /** The largest dealer file taken over HTTP; the body is streamed, so this bounds time, not memory. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -99,6 +104,33 @@ export function registerContractImportRoutes(
       },
     );
   });
+
+  app.get(
+    '/api/v1/contracts/imports',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Contracts'],
+        summary: 'Import runs, newest first: find a run whose answer never arrived and see how it ended',
+        description:
+          'A run whose process stopped part-way is marked failed (at once on the embedded database when ' +
+          'it restarts, after 15 minutes without progress on a shared server); the batches it wrote stay.',
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          startingAfter: Type.Optional(Uuid),
+        }),
+        response: {
+          200: Type.Object({ data: Type.Array(ImportRunSchema), hasMore: Type.Boolean() }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) =>
+      listContractImports(deps.db, {
+        limit: request.query.limit,
+        startingAfter: request.query.startingAfter,
+      }),
+  );
 
   app.get(
     '/api/v1/contracts/imports/:id',

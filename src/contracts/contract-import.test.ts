@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +18,13 @@ import { FakeClock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { AppError } from '../platform/http/errors.js';
 import {
+  ABANDONED_IMPORT_AFTER_MS,
   CONTRACT_CSV_COLUMNS,
   type ContractImportOptions,
   ContractImportStoppedError,
   contractInputOf,
   createLineTracker,
+  failAbandonedImports,
   findContractImport,
   type ImportProgress,
   importContracts,
@@ -475,6 +478,49 @@ describeEachEngine('dealer-file import', (engine) => {
     ]);
   });
 
+  it('marks a running import that wrote nothing since the cutoff as failed, audited, and leaves a live one alone', async () => {
+    const now = clock.now().getTime();
+    const runOf = (minutesAgo: number) =>
+      database.db
+        .insertInto('contract_imports')
+        .values({
+          file_name: `quiet-${minutesAgo}.csv`,
+          status: 'running',
+          started_by: 'admin@coverwise.test',
+          started_at: new Date(now - (minutesAgo + 1) * 60_000),
+          updated_at: new Date(now - minutesAgo * 60_000),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const quiet = await runOf(20);
+    const live = await runOf(1);
+    const failed = await failAbandonedImports(database.db, clock, new Date(now - ABANDONED_IMPORT_AFTER_MS));
+    expect(failed).toEqual([quiet.id]);
+    expect(await findContractImport(database.db, quiet.id)).toMatchObject({
+      status: 'failed',
+      finishedAt: clock.now().toISOString(),
+    });
+    expect(await findContractImport(database.db, live.id)).toMatchObject({
+      status: 'running',
+      finishedAt: null,
+    });
+    const audit = await database.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_label'])
+      .where('entity_id', '=', quiet.id)
+      .execute();
+    expect(audit).toEqual([{ action: 'contract_import.abandoned', actor_label: 'system' }]);
+    // Run again, nothing more is swept; the live run ends as any run does.
+    expect(await failAbandonedImports(database.db, clock, new Date(now - ABANDONED_IMPORT_AFTER_MS))).toEqual(
+      [],
+    );
+    await database.db
+      .updateTable('contract_imports')
+      .set({ status: 'finished' })
+      .where('id', '=', live.id)
+      .execute();
+  });
+
   it('reports progress after each batch with counters that add up to the rows read so far', async () => {
     const rows = Array.from({ length: 11 }, (_, i) =>
       rowCells(i, {
@@ -832,6 +878,22 @@ describeEachEngine('dealer-file import over HTTP', (engine) => {
     });
     const again = await post(fs.readFileSync(SAMPLE_FILE, 'utf8'));
     expect(again.json()).toMatchObject({ accepted: 0, duplicates: 12, rejectedCount: 3 });
+
+    // The runs list newest first, a page at a time.
+    const list = (query: string) =>
+      server.built.app.inject({
+        method: 'GET',
+        url: `/api/v1/contracts/imports${query}`,
+        headers: { authorization: `Bearer ${tokens.admin}` },
+      });
+    const firstPage = await list('?limit=1');
+    expect(firstPage.statusCode).toBe(200);
+    expect(firstPage.json()).toMatchObject({ data: [{ id: again.json().importId }], hasMore: true });
+    const secondPage = await list(`?limit=1&startingAfter=${again.json().importId}`);
+    expect(secondPage.json().data.map((r: { id: string }) => r.id)).toEqual([report.importId]);
+    const unknown = await list(`?startingAfter=${randomUUID()}`);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ code: 'validation_failed', param: 'startingAfter' });
   });
 
   it('answers 415 unsupported_media_type to a JSON body', async () => {

@@ -5,11 +5,11 @@
 // one batch of rows is held, and only the first rejected rows are kept for the report.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { CsvError, type Info, parse } from 'csv-parse';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database, NewContractRow } from '../platform/db/schema.js';
+import type { ContractImportsTable, Database, NewContractRow } from '../platform/db/schema.js';
 import { AppError, type ErrorCode } from '../platform/http/errors.js';
 import { validatorCompiler } from '../platform/http/validation.js';
 import { insertContractsSkippingExisting } from './contract.repository.js';
@@ -497,6 +497,7 @@ export async function importContracts(
           accepted: progress.accepted + inserted,
           duplicates: progress.duplicates + duplicates,
           rejected: upTo.rejected,
+          updated_at: clock.now(),
           ...(finalStatus ? { status: finalStatus, finished_at: clock.now() } : {}),
         })
         .where('id', '=', id)
@@ -511,7 +512,7 @@ export async function importContracts(
   async function markFailed(id: string): Promise<void> {
     await db
       .updateTable('contract_imports')
-      .set({ status: 'failed', finished_at: clock.now() })
+      .set({ status: 'failed', finished_at: clock.now(), updated_at: clock.now() })
       .where('id', '=', id)
       .execute();
   }
@@ -549,6 +550,7 @@ export async function importContracts(
           status: 'running',
           started_by: options.actor.label,
           started_at: clock.now(),
+          updated_at: clock.now(),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -722,6 +724,48 @@ async function* csvRecords(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Runs whose process died
+
+/**
+ * How long a running import may go without writing a batch before it counts as abandoned. A batch
+ * takes about a second, so only a run whose process died (a crash, a kill, a lost machine) is this quiet.
+ */
+export const ABANDONED_IMPORT_AFTER_MS = 15 * 60_000;
+
+/**
+ * Marks running imports that have written nothing since `silentSince` as failed, each with an audit
+ * event, in one transaction; returns their ids. What they committed stays (every batch is whole):
+ * sending the file again adds the rest, the rows already in counting as duplicates.
+ */
+export async function failAbandonedImports(
+  db: Kysely<Database>,
+  clock: Clock,
+  silentSince: Date,
+): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const abandoned = await trx
+      .updateTable('contract_imports')
+      .set({ status: 'failed', finished_at: clock.now(), updated_at: clock.now() })
+      .where('status', '=', 'running')
+      .where('updated_at', '<=', silentSince)
+      .returning(['id', 'accepted', 'rows_read'])
+      .execute();
+    for (const run of abandoned) {
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'contract_import.abandoned',
+        entityType: 'contract_import',
+        entityId: run.id,
+        reason: `no batch written since ${silentSince.toISOString()}: the process running the import stopped`,
+        data: { rowsRead: run.rows_read, accepted: run.accepted },
+        requestId: null,
+      });
+    }
+    return abandoned.map((run) => run.id);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Watching a run
 
 export interface ContractImportRun {
@@ -737,13 +781,7 @@ export interface ContractImportRun {
   finishedAt: string | null;
 }
 
-/** An import run's status and counters (updated after every batch), or null when there is none. */
-export async function findContractImport(
-  db: Kysely<Database>,
-  id: string,
-): Promise<ContractImportRun | null> {
-  const row = await db.selectFrom('contract_imports').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) return null;
+function toRun(row: Selectable<ContractImportsTable>): ContractImportRun {
   return {
     id: row.id,
     fileName: row.file_name,
@@ -756,4 +794,46 @@ export async function findContractImport(
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
   };
+}
+
+/**
+ * Import runs, newest first, a page at a time (`startingAfter` = the last id of the page before):
+ * where an admin finds a run whose answer never reached them (a closed browser, a crashed server).
+ */
+export async function listContractImports(
+  db: Kysely<Database>,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<{ data: ContractImportRun[]; hasMore: boolean }> {
+  let query = db
+    .selectFrom('contract_imports')
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1);
+  if (page.startingAfter) {
+    const cursor = await db
+      .selectFrom('contract_imports')
+      .select(['started_at', 'id'])
+      .where('id', '=', page.startingAfter)
+      .executeTakeFirst();
+    if (!cursor) {
+      throw new AppError('validation_failed', 'startingAfter names no import run.', {
+        param: 'startingAfter',
+      });
+    }
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(refTuple('started_at', 'id'), '<', tuple(cursor.started_at, cursor.id)),
+    );
+  }
+  const rows = await query.execute();
+  return { data: rows.slice(0, page.limit).map(toRun), hasMore: rows.length > page.limit };
+}
+
+/** An import run's status and counters (updated after every batch), or null when there is none. */
+export async function findContractImport(
+  db: Kysely<Database>,
+  id: string,
+): Promise<ContractImportRun | null> {
+  const row = await db.selectFrom('contract_imports').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toRun(row) : null;
 }

@@ -93,6 +93,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/dashboard': '401 403 403 403 200 200 200',
   'GET /api/v1/dashboard/:chart': '401 403 403 403 400 400 400',
   'POST /api/v1/catalog/what-if': '401 403 403 403 403 403 400',
+  'GET /api/v1/contracts/imports': '401 403 403 403 403 403 200',
   'GET /api/v1/contracts/imports/:id': '401 403 403 403 403 403 404',
   'POST /api/v1/webhooks': '401 403 403 403 403 403 400',
   'GET /api/v1/webhooks': '401 403 403 403 403 403 200',

@@ -85,6 +85,8 @@ export interface ContractImportsTable {
   started_by: string;
   started_at: GeneratedTimestamp;
   finished_at: Timestamp | null;
+  /** When the run last made progress (a batch written); a running run silent for long is abandoned. */
+  updated_at: GeneratedTimestamp;
 }
 
 export type ContractStatusValue = 'active' | 'cancelled' | 'expired' | 'void';

@@ -10,6 +10,7 @@ import * as m0006 from './0006-gap-claims.js';
 import * as m0007 from './0007-reports.js';
 import * as m0008 from './0008-dashboard.js';
 import * as m0009 from './0009-webhooks.js';
+import * as m0010 from './0010-import-heartbeat.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007-reports': m0007,
   '0008-dashboard': m0008,
   '0009-webhooks': m0009,
+  '0010-import-heartbeat': m0010,
 };
