@@ -15,7 +15,7 @@ import { createCancellationsService } from './cancellations/cancellations.servic
 import { registerCatalogRoutes } from './catalog/catalog.routes.js';
 import { createCatalogService } from './catalog/catalog.service.js';
 import type { Config } from './config.js';
-import { ABANDONED_IMPORT_AFTER_MS, failAbandonedImports } from './contracts/contract-import.js';
+import { failAbandonedImports } from './contracts/contract-import.js';
 import { registerContractImportRoutes } from './contracts/contract-import.routes.js';
 import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
@@ -120,7 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Imports left running by a process that died are marked failed: at start all of them on the
     // embedded database (its data folder is locked to this process), and on a shared server those
     // silent too long to be alive (the recurring job below catches the rest).
-    const silentImportsSince = () => new Date(clock.now().getTime() - ABANDONED_IMPORT_AFTER_MS);
+    const silentImportsSince = () => new Date(clock.now().getTime() - config.importAbandonedAfterMs);
     await failAbandonedImports(db, clock, database.engine === 'pglite' ? clock.now() : silentImportsSince());
     // Partial uploads of a crashed process are swept at start: all of them on the embedded database
     // (its data folder is locked to this process), only hour-old ones when other processes may share it.
@@ -289,7 +289,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         name: 'fail-abandoned-imports',
         cron: '*/5 * * * *',
         description:
-          'Marks dealer-file imports that wrote no batch for 15 minutes (their process died) as failed',
+          'Marks dealer-file imports that wrote no batch for COVERWISE_IMPORT_ABANDONED_AFTER_SECONDS (their process died) as failed',
         run: async () => ({
           importsFailed: (await failAbandonedImports(db, clock, silentImportsSince())).length,
         }),

@@ -18,6 +18,8 @@ export interface Config {
   readonly sessionTtlHours: number;
   /** Seconds a process may reuse a looked-up session (other processes see a sign-out at most this late). */
   readonly sessionCacheSeconds: number;
+  /** A running import that wrote no batch for this long is taken as abandoned (its process died). */
+  readonly importAbandonedAfterMs: number;
   /** Run the pg-boss job processors in this process. */
   readonly runJobs: boolean;
   /** True when the app sits behind a TLS-terminating proxy (enables HSTS and Secure cookies). */
@@ -181,6 +183,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel,
     sessionTtlHours: readInteger(env, 'COVERWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
     sessionCacheSeconds: readInteger(env, 'COVERWISE_SESSION_CACHE_SECONDS', 5, 0, 60),
+    importAbandonedAfterMs:
+      readInteger(env, 'COVERWISE_IMPORT_ABANDONED_AFTER_SECONDS', 900, 1, 86_400) * 1000,
     runJobs: readBoolean(env, 'COVERWISE_RUN_JOBS', true),
     behindTls: readBoolean(env, 'COVERWISE_BEHIND_TLS', false),
     trustProxy: readBoolean(env, 'COVERWISE_TRUST_PROXY', false),

@@ -18,7 +18,6 @@ import { FakeClock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { AppError } from '../platform/http/errors.js';
 import {
-  ABANDONED_IMPORT_AFTER_MS,
   CONTRACT_CSV_COLUMNS,
   type ContractImportOptions,
   ContractImportStoppedError,
@@ -494,7 +493,7 @@ describeEachEngine('dealer-file import', (engine) => {
         .executeTakeFirstOrThrow();
     const quiet = await runOf(20);
     const live = await runOf(1);
-    const failed = await failAbandonedImports(database.db, clock, new Date(now - ABANDONED_IMPORT_AFTER_MS));
+    const failed = await failAbandonedImports(database.db, clock, new Date(now - 15 * 60_000));
     expect(failed).toEqual([quiet.id]);
     expect(await findContractImport(database.db, quiet.id)).toMatchObject({
       status: 'failed',
@@ -511,9 +510,7 @@ describeEachEngine('dealer-file import', (engine) => {
       .execute();
     expect(audit).toEqual([{ action: 'contract_import.abandoned', actor_label: 'system' }]);
     // Run again, nothing more is swept; the live run ends as any run does.
-    expect(await failAbandonedImports(database.db, clock, new Date(now - ABANDONED_IMPORT_AFTER_MS))).toEqual(
-      [],
-    );
+    expect(await failAbandonedImports(database.db, clock, new Date(now - 15 * 60_000))).toEqual([]);
     await database.db
       .updateTable('contract_imports')
       .set({ status: 'finished' })

@@ -727,14 +727,11 @@ async function* csvRecords(
 // Runs whose process died
 
 /**
- * How long a running import may go without writing a batch before it counts as abandoned. A batch
- * takes about a second, so only a run whose process died (a crash, a kill, a lost machine) is this quiet.
- */
-export const ABANDONED_IMPORT_AFTER_MS = 15 * 60_000;
-
-/**
  * Marks running imports that have written nothing since `silentSince` as failed, each with an audit
- * event, in one transaction; returns their ids. What they committed stays (every batch is whole):
+ * event, in one transaction; returns their ids. A batch takes about a second, so only a run whose
+ * process died (a crash, a kill, a lost machine) is quiet for long: COVERWISE_IMPORT_ABANDONED_AFTER_SECONDS,
+ * 15 minutes by default, and at start on the embedded database (its data folder is this process's
+ * alone) at once. What they committed stays (every batch is whole):
  * sending the file again adds the rest, the rows already in counting as duplicates.
  */
 export async function failAbandonedImports(
