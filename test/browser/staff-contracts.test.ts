@@ -177,6 +177,15 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
           .getByRole('heading', { level: 2 })
           .evaluate((element) => element === document.activeElement),
       ).toBe(true);
+      // The run is listed under the recent imports with the same counters.
+      const recent = page
+        .getByRole('region', { name: 'Recent imports' })
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: 'dealer-file.csv' }) });
+      await recent.getByRole('cell', { name: 'Finished' }).waitFor();
+      expect(await recent.getByRole('cell').allTextContents()).toEqual(
+        expect.arrayContaining(['admin@coverwise.test', 'Finished', '2', '1', '0']),
+      );
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}admin-import.png`, fullPage: true });

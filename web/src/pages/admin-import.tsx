@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError } from '../api.js';
+import { ApiError, apiRequest } from '../api.js';
 import { type ImportReport, type UploadProgress, uploadDealerFile } from '../contract-import.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -126,9 +126,124 @@ function ImportReportSection({ report, fileName }: { report: ImportReport; fileN
   );
 }
 
+/** An import run as `GET /api/v1/contracts/imports` lists it. */
+interface ImportRun {
+  id: string;
+  fileName: string | null;
+  status: 'running' | 'finished' | 'failed';
+  rowsRead: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  startedBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+const runStatusWords: Record<ImportRun['status'], string> = {
+  running: 'Running',
+  finished: 'Finished',
+  failed: 'Stopped part-way',
+};
+
+/** How often the runs are read again while one of them is running. */
+const livePollMs = 2000;
+
+/**
+ * The latest import runs, this administrator's and others', with their counters: where a file whose
+ * answer never arrived (a closed tab, a restarted server) shows how far it got. Read again every few
+ * seconds while a run is going, so that a large file's progress shows as batches are written.
+ */
+function RecentImports({ refreshKey, importing }: { refreshKey: number; importing: boolean }) {
+  const [runs, setRuns] = useState<ImportRun[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  const headingId = useId();
+  const anyRunning = runs?.some((run) => run.status === 'running') ?? false;
+  const live = importing || anyRunning;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey is the signal to read again.
+  useEffect(() => {
+    let stopped = false;
+    const load = async () => {
+      try {
+        const page = await apiRequest<{ data: ImportRun[] }>('GET', '/contracts/imports?limit=10');
+        if (!stopped) {
+          setRuns(page.data);
+          setFailed(false);
+        }
+      } catch {
+        if (!stopped) setFailed(true);
+      }
+    };
+    void load();
+    const timer = live ? setInterval(load, livePollMs) : undefined;
+    return () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+    };
+  }, [refreshKey, live]);
+
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Recent imports</h2>
+      {failed ? <p className="muted">The list of imports could not be read just now.</p> : null}
+      {runs === null ? null : runs.length === 0 ? (
+        <p>No dealer file has been imported yet.</p>
+      ) : (
+        <>
+          <p className="muted">
+            Counters move after every 1,000 rows. An import stopped part-way kept the rows counted as
+            accepted: send the same file again to add the rest.
+          </p>
+          <TableScroll labelledBy={headingId}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="numeric">
+                    Rows read
+                  </th>
+                  <th scope="col" className="numeric">
+                    Accepted
+                  </th>
+                  <th scope="col" className="numeric">
+                    Already imported
+                  </th>
+                  <th scope="col" className="numeric">
+                    Rejected
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {runs.map((run) => (
+                  <tr key={run.id}>
+                    <th scope="row">{run.fileName ?? '(no name)'}</th>
+                    <td>{formatInstant(run.startedAt)}</td>
+                    <td>{run.startedBy}</td>
+                    <td>{runStatusWords[run.status]}</td>
+                    <td className="numeric">{formatCount(run.rowsRead)}</td>
+                    <td className="numeric">{formatCount(run.accepted)}</td>
+                    <td className="numeric">{formatCount(run.duplicates)}</td>
+                    <td className="numeric">{formatCount(run.rejected)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+        </>
+      )}
+    </section>
+  );
+}
+
 function ImportForm() {
   const [state, setState] = useState<ImportState>({ status: 'idle' });
   const [file, setFile] = useState<File | null>(null);
+  // Counts imports that ended here (with a report or an error): each reads the recent runs again.
+  const [importsEnded, setImportsEnded] = useState(0);
   const uploadRef = useRef<AbortController | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
   const fieldId = useId();
@@ -178,6 +293,7 @@ function ImportForm() {
       });
     } finally {
       if (uploadRef.current === controller) uploadRef.current = null;
+      setImportsEnded((count) => count + 1);
     }
   };
 
@@ -261,6 +377,7 @@ function ImportForm() {
       {state.status === 'done' ? (
         <ImportReportSection report={state.report} fileName={state.fileName} />
       ) : null}
+      <RecentImports refreshKey={importsEnded} importing={state.status === 'processing'} />
     </>
   );
 }
