@@ -43,7 +43,7 @@ import { registerSystemRoutes } from './platform/http/system.routes.js';
 import { asTypedApp } from './platform/http/typed-app.js';
 import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
-import { purgeRateLimits } from './platform/rate-limit.js';
+import { createDatabaseRateLimiter, createMemoryRateLimiter } from './platform/rate-limit.js';
 import { createFileDocumentStore } from './platform/storage/document-store.js';
 import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
@@ -103,7 +103,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await migrateToLatest(db);
 
     const users = createUsersService({ db, clock });
+    // Sign-in attempts are counted where every process that serves sign-ins sees them: the database on
+    // a shared server, this process on the embedded database (its data folder is locked to it).
+    const rateLimiter =
+      database.engine === 'pglite' ? createMemoryRateLimiter() : createDatabaseRateLimiter(db);
     const auth = createAuthService({
+      rateLimiter,
       db,
       clock,
       sessionTtlHours: config.sessionTtlHours,
@@ -151,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         },
       },
       throttleEnabled: config.holderThrottle,
+      rateLimiter,
     });
 
     // GAP claims, document reviews, the work queue and holder emails (the GAP Claims Center issue).
@@ -282,7 +288,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         run: async () => ({
           sessionsPurged: await auth.purge(),
           idempotencyKeysPurged: await purgeExpiredIdempotencyKeys(db, clock.now()),
-          rateLimitBucketsPurged: await purgeRateLimits(db, new Date(clock.now().getTime() - 86_400_000)),
+          rateLimitBucketsPurged: await rateLimiter.purge(new Date(clock.now().getTime() - 86_400_000)),
         }),
       },
       {

@@ -7,7 +7,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, HolderScope } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { AuthenticatedSession, Principal } from '../platform/http/principal.js';
-import { hitRateLimit, type RateLimitRule, refundRateLimit } from '../platform/rate-limit.js';
+import { createDatabaseRateLimiter, type RateLimiter, type RateLimitRule } from '../platform/rate-limit.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/password.js';
 import { findUserRowByEmail, toUser, type User } from '../users/user.repository.js';
 import { findLiveSession, insertSession, purgeDeadSessions, revokeSession } from './session.repository.js';
@@ -50,8 +50,11 @@ export function createAuthService(deps: {
    * database so every app process shares them. Absent → no throttle (unit tests of other services).
    */
   loginLimits?: { perEmail: RateLimitRule; perAddress: RateLimitRule };
+  /** Where attempts are counted; by default the database, shared by every process. */
+  rateLimiter?: RateLimiter;
 }) {
   const { db, clock, sessionTtlHours } = deps;
+  const rateLimiter = deps.rateLimiter ?? createDatabaseRateLimiter(db);
   const cacheMs = (deps.sessionCacheSeconds ?? 0) * 1000;
   const cache = new Map<string, { session: AuthenticatedSession; until: number; expiresAt: number }>();
 
@@ -86,10 +89,13 @@ export function createAuthService(deps: {
     if (!limits) return;
     const now = clock.now();
     const [byEmail, byAddress] = loginBuckets(email, clientAddress);
-    const outcomes = [
-      await hitRateLimit(db, byEmail, limits.perEmail, now),
-      await hitRateLimit(db, byAddress, limits.perAddress, now),
-    ];
+    const outcomes = await rateLimiter.hit(
+      [
+        { bucket: byEmail, rule: limits.perEmail },
+        { bucket: byAddress, rule: limits.perAddress },
+      ],
+      now,
+    );
     const refused = outcomes.filter((o) => !o.allowed);
     if (refused.length > 0) {
       const retryAfter = Math.max(...refused.map((o) => o.retryAfterSeconds));
@@ -116,7 +122,7 @@ export function createAuthService(deps: {
     }
     // Only failed attempts use up the allowance: a successful sign-in gives its attempt back.
     if (deps.loginLimits)
-      for (const bucket of loginBuckets(email, clientAddress)) await refundRateLimit(db, bucket);
+      for (const bucket of loginBuckets(email, clientAddress)) await rateLimiter.refund(bucket);
     return db.transaction().execute(async (trx) => {
       const session = await issueSession(trx, { userId: row.id });
       await recordAudit(trx, {

@@ -9,7 +9,12 @@ import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import { hitRateLimits, type RateLimitOutcome, type RateLimitRule } from '../platform/rate-limit.js';
+import {
+  createDatabaseRateLimiter,
+  type RateLimiter,
+  type RateLimitOutcome,
+  type RateLimitRule,
+} from '../platform/rate-limit.js';
 import type { AuthService } from './auth.service.js';
 
 export interface HolderSignInLimits {
@@ -35,17 +40,19 @@ export function createHolderSignInService(deps: {
   clock: Clock;
   auth: AuthService;
   limits: HolderSignInLimits;
+  /** Where attempts are counted; by default the database, shared by every process. */
+  rateLimiter?: RateLimiter;
   /** False turns the per-VIN and per-address throttle off: for benchmarks only (COVERWISE_HOLDER_THROTTLE=0). */
   throttleEnabled?: boolean;
 }) {
   const { db, clock, auth, limits } = deps;
+  const rateLimiter = deps.rateLimiter ?? createDatabaseRateLimiter(db);
 
   /** Counts the attempt against both buckets; throws 429 when either is over its limit. */
   async function throttle(vin: string, clientAddress: string): Promise<void> {
     if (deps.throttleEnabled === false) return;
     const now = clock.now();
-    const [byVin, byAddress] = (await hitRateLimits(
-      db,
+    const [byVin, byAddress] = (await rateLimiter.hit(
       [
         { bucket: bucketKey('holder-vin', vin), rule: limits.perVin },
         { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },

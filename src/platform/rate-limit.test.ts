@@ -1,93 +1,125 @@
-// Attempt counters shared by every process: several buckets counted in one statement, windows that
-// restart once they have passed, and exact counts when requests race (both engines).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
+// Attempt counters: several buckets counted in one call, windows that restart once they have passed,
+// refunds, purging, and exact counts when requests race. The database counters (shared by every
+// process) run on both engines; the in-process counters of the embedded database follow the same table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, openTestDatabase } from '../../test/support/engines.js';
 import type { DatabaseHandle } from './db/database.js';
-import { hitRateLimits } from './rate-limit.js';
+import { createDatabaseRateLimiter, createMemoryRateLimiter, type RateLimiter } from './rate-limit.js';
 
 const perVin = { limit: 3, windowSeconds: 900 };
 const perAddress = { limit: 5, windowSeconds: 60 };
 const at = (iso: string) => new Date(iso);
 
-describeEachEngine('rate limits', (engine) => {
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    handle = await openTestDatabase(engine);
-  });
-  afterAll(() => handle.close());
+const LIMITERS: { name: string; open(): Promise<{ limiter: RateLimiter; close(): Promise<void> }> }[] = [
+  ...ENGINES.map((engine) => ({
+    name: `database [${engine.name}]`,
+    async open() {
+      const handle: DatabaseHandle = await openTestDatabase(engine);
+      return { limiter: createDatabaseRateLimiter(handle.db), close: () => handle.close() };
+    },
+  })),
+  { name: 'in-process', open: async () => ({ limiter: createMemoryRateLimiter(), close: async () => {} }) },
+];
 
-  it.each([
-    // attempt instant, expected (vin attempts, allowed), (address attempts, allowed)
-    ['2026-11-25T10:00:00Z', [1, true], [1, true]],
-    ['2026-11-25T10:00:10Z', [2, true], [2, true]],
-    ['2026-11-25T10:00:20Z', [3, true], [3, true]],
-    ['2026-11-25T10:00:30Z', [4, false], [4, true]],
-    // The address window (60 s) has passed and restarts; the VIN window (900 s) has not.
-    ['2026-11-25T10:01:00Z', [5, false], [1, true]],
-  ] as const)('counts an attempt at %s in both buckets', async (iso, vin, address) => {
-    const [byVin, byAddress] = await hitRateLimits(
-      handle.db,
-      [
-        { bucket: 'test-vin:a', rule: perVin },
-        { bucket: 'test-ip:a', rule: perAddress },
-      ],
-      at(iso),
-    );
-    expect([byVin!.attempts, byVin!.allowed]).toEqual(vin);
-    expect([byAddress!.attempts, byAddress!.allowed]).toEqual(address);
-  });
+for (const { name, open } of LIMITERS) {
+  describe(`rate limits: ${name}`, () => {
+    let limiter: RateLimiter;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ limiter, close } = await open());
+    });
+    afterAll(() => close());
 
-  it('says when a refused bucket may be tried again', async () => {
-    const [byVin] = await hitRateLimits(
-      handle.db,
-      [{ bucket: 'test-vin:a', rule: perVin }],
-      at('2026-11-25T10:05:00Z'),
-    );
-    expect(byVin).toEqual({ allowed: false, attempts: 6, retryAfterSeconds: 600 });
-  });
-
-  it('counts every one of 20 concurrent attempts exactly once, without deadlocks', async () => {
-    const now = at('2026-11-25T11:00:00Z');
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        hitRateLimits(
-          handle.db,
-          // Half the requests list the shared buckets in the other order.
-          i % 2 === 0
-            ? [
-                { bucket: 'race-vin', rule: perVin },
-                { bucket: 'race-ip', rule: perAddress },
-              ]
-            : [
-                { bucket: 'race-ip', rule: perAddress },
-                { bucket: 'race-vin', rule: perVin },
-              ],
-          now,
-        ),
-      ),
-    );
-    const rows = await handle.db
-      .selectFrom('rate_limits')
-      .select(['bucket', 'attempts'])
-      .where('bucket', 'in', ['race-vin', 'race-ip'])
-      .orderBy('bucket')
-      .execute();
-    expect(rows).toEqual([
-      { bucket: 'race-ip', attempts: 20 },
-      { bucket: 'race-vin', attempts: 20 },
-    ]);
-  });
-
-  it('refuses the same bucket twice in one call (a programmer error)', async () => {
-    await expect(
-      hitRateLimits(
-        handle.db,
+    it.each([
+      // attempt instant, expected (vin attempts, allowed), (address attempts, allowed)
+      ['2026-11-25T10:00:00Z', [1, true], [1, true]],
+      ['2026-11-25T10:00:10Z', [2, true], [2, true]],
+      ['2026-11-25T10:00:20Z', [3, true], [3, true]],
+      ['2026-11-25T10:00:30Z', [4, false], [4, true]],
+      // The address window (60 s) has passed and restarts; the VIN window (900 s) has not.
+      ['2026-11-25T10:01:00Z', [5, false], [1, true]],
+    ] as const)('counts an attempt at %s in both buckets', async (iso, vin, address) => {
+      const [byVin, byAddress] = await limiter.hit(
         [
-          { bucket: 'x', rule: perVin },
-          { bucket: 'x', rule: perVin },
+          { bucket: 'test-vin:a', rule: perVin },
+          { bucket: 'test-ip:a', rule: perAddress },
         ],
-        at('2026-11-25T12:00:00Z'),
-      ),
-    ).rejects.toThrow(/once/);
+        at(iso),
+      );
+      expect([byVin!.attempts, byVin!.allowed]).toEqual(vin);
+      expect([byAddress!.attempts, byAddress!.allowed]).toEqual(address);
+    });
+
+    it('says when a refused bucket may be tried again', async () => {
+      const [byVin] = await limiter.hit([{ bucket: 'test-vin:a', rule: perVin }], at('2026-11-25T10:05:00Z'));
+      expect(byVin).toEqual({ allowed: false, attempts: 6, retryAfterSeconds: 600 });
+    });
+
+    it('takes back one attempt on a refund, never below zero', async () => {
+      const rule = { limit: 2, windowSeconds: 900 };
+      const now = at('2026-11-25T10:10:00Z');
+      await limiter.hit([{ bucket: 'refund', rule }], now);
+      await limiter.hit([{ bucket: 'refund', rule }], now);
+      await limiter.refund('refund');
+      await limiter.refund('refund');
+      await limiter.refund('refund');
+      const [next] = await limiter.hit([{ bucket: 'refund', rule }], now);
+      expect(next).toMatchObject({ attempts: 1, allowed: true });
+    });
+
+    it('counts every one of 20 concurrent attempts exactly once, without deadlocks', async () => {
+      const now = at('2026-11-25T11:00:00Z');
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          limiter.hit(
+            // Half the requests list the shared buckets in the other order.
+            i % 2 === 0
+              ? [
+                  { bucket: 'race-vin', rule: perVin },
+                  { bucket: 'race-ip', rule: perAddress },
+                ]
+              : [
+                  { bucket: 'race-ip', rule: perAddress },
+                  { bucket: 'race-vin', rule: perVin },
+                ],
+            now,
+          ),
+        ),
+      );
+      // Each count from 1 to 20 was handed out once per bucket.
+      const counts = (bucketIndexFor: (i: number) => number) =>
+        outcomes.map((pair, i) => pair[bucketIndexFor(i)]!.attempts).sort((a, b) => a - b);
+      const oneToTwenty = Array.from({ length: 20 }, (_, i) => i + 1);
+      expect(counts((i) => (i % 2 === 0 ? 0 : 1))).toEqual(oneToTwenty);
+      expect(counts((i) => (i % 2 === 0 ? 1 : 0))).toEqual(oneToTwenty);
+    });
+
+    it('forgets buckets whose window started before the purge instant', async () => {
+      const rule = { limit: 5, windowSeconds: 60 };
+      await limiter.hit([{ bucket: 'old', rule }], at('2026-11-24T09:00:00Z'));
+      await limiter.hit([{ bucket: 'new', rule }], at('2026-11-25T09:00:00Z'));
+      expect(await limiter.purge(at('2026-11-24T12:00:00Z'))).toBeGreaterThanOrEqual(1);
+      const [old, recent] = await limiter.hit(
+        [
+          { bucket: 'old', rule: { limit: 5, windowSeconds: 86_400 * 7 } },
+          { bucket: 'new', rule: { limit: 5, windowSeconds: 86_400 * 7 } },
+        ],
+        at('2026-11-25T09:00:10Z'),
+      );
+      expect(old!.attempts).toBe(1);
+      expect(recent!.attempts).toBe(2);
+    });
+
+    it('refuses the same bucket twice in one call (a programmer error)', async () => {
+      await expect(
+        limiter.hit(
+          [
+            { bucket: 'x', rule: perVin },
+            { bucket: 'x', rule: perVin },
+          ],
+          at('2026-11-25T12:00:00Z'),
+        ),
+      ).rejects.toThrow(/once/);
+    });
   });
-});
+}

@@ -11,6 +11,7 @@ import * as m0007 from './0007-reports.js';
 import * as m0008 from './0008-dashboard.js';
 import * as m0009 from './0009-webhooks.js';
 import * as m0010 from './0010-import-heartbeat.js';
+import * as m0011 from './0011-unlogged-rate-limits.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008-dashboard': m0008,
   '0009-webhooks': m0009,
   '0010-import-heartbeat': m0010,
+  '0011-unlogged-rate-limits': m0011,
 };
