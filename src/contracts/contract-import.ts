@@ -509,12 +509,21 @@ export async function importContracts(
     options.onProgress?.({ ...progress, rowsRead: upTo.rowsRead, rejected: upTo.rejected });
   }
 
-  async function markFailed(id: string): Promise<void> {
-    await db
-      .updateTable('contract_imports')
-      .set({ status: 'failed', finished_at: clock.now(), updated_at: clock.now() })
-      .where('id', '=', id)
-      .execute();
+  /**
+   * A database or stream failure: what was committed stays committed; once the batch in flight, if
+   * any, has settled, the run is marked failed and the failure thrown on.
+   */
+  async function failWith(error: unknown): Promise<never> {
+    await inFlight.catch(() => {});
+    if (importId !== null) {
+      await db
+        .updateTable('contract_imports')
+        .set({ status: 'failed', finished_at: clock.now(), updated_at: clock.now() })
+        .where('id', '=', importId)
+        .execute()
+        .catch(() => {});
+    }
+    throw error;
   }
 
   /** Why the file stopped the import part-way, or null when the failure is not the file's. */
@@ -615,22 +624,10 @@ export async function importContracts(
     }
   } catch (error) {
     const stop = stopOf(error);
-    if (!stop) {
-      // A database or stream failure: what was committed stays committed; the run is marked failed
-      // once the batch in flight, if any, has settled.
-      await inFlight.catch(() => {});
-      if (importId !== null) await markFailed(importId).catch(() => {});
-      throw error;
-    }
+    if (!stop) return failWith(error);
     if (importId === null) throw new AppError(stop.code, stop.detail);
     // The rows before the line that stopped the import are good rows: keep them too.
-    try {
-      await flush('failed');
-    } catch (writeError) {
-      await inFlight.catch(() => {});
-      await markFailed(importId).catch(() => {});
-      throw writeError;
-    }
+    await flush('failed').catch(failWith);
     const kept = `${progress.accepted} contract${progress.accepted === 1 ? '' : 's'} before it ${progress.accepted === 1 ? 'was' : 'were'} kept (import ${importId}).`;
     throw new ContractImportStoppedError(
       stop.code,
@@ -648,13 +645,7 @@ export async function importContracts(
       `The file is empty: its first line must be the header naming the columns (${REQUIRED_CSV_COLUMNS.join(', ')}, …).`,
     );
   }
-  try {
-    await flush('finished');
-  } catch (error) {
-    await inFlight.catch(() => {});
-    await markFailed(importId).catch(() => {});
-    throw error;
-  }
+  await flush('finished').catch(failWith);
 
   return {
     importId,
