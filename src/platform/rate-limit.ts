@@ -15,37 +15,13 @@ export interface RateLimitOutcome {
   retryAfterSeconds: number;
 }
 
-/** Counts one attempt in the bucket and says whether it is within the rule. One statement, atomic. */
-export async function hitRateLimit(
-  db: Kysely<Database>,
-  bucket: string,
-  rule: RateLimitRule,
-  now: Date,
-): Promise<RateLimitOutcome> {
-  const windowStart = new Date(now.getTime() - rule.windowSeconds * 1000);
-  const result = await sql<{ attempts: number; window_started_at: Date }>`
-    insert into rate_limits as r (bucket, window_started_at, attempts)
-    values (${bucket}, ${now}, 1)
-    on conflict (bucket) do update set
-      attempts = case when r.window_started_at <= ${windowStart} then 1 else r.attempts + 1 end,
-      window_started_at = case when r.window_started_at <= ${windowStart} then ${now} else r.window_started_at end
-    returning attempts, window_started_at`.execute(db);
-  const row = result.rows[0]!;
-  const windowEndsAt = new Date(row.window_started_at).getTime() + rule.windowSeconds * 1000;
-  return {
-    allowed: row.attempts <= rule.limit,
-    attempts: row.attempts,
-    retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt - now.getTime()) / 1000)),
-  };
-}
-
 /**
  * Counts one attempt in each of several buckets with one statement (one round trip and one commit
  * instead of one per bucket: sign-in throughput with the throttle on stays close to without it).
  * Outcomes come back in the order of `hits`. Rows are locked in bucket order, so two concurrent calls
  * sharing buckets cannot deadlock.
  */
-export async function hitRateLimits(
+async function hitRateLimits(
   db: Kysely<Database>,
   hits: readonly { bucket: string; rule: RateLimitRule }[],
   now: Date,
@@ -82,7 +58,7 @@ export async function hitRateLimits(
 }
 
 /** Removes buckets whose window ended before `before` (the recurring purge job). */
-export async function purgeRateLimits(db: Kysely<Database>, before: Date): Promise<number> {
+async function purgeRateLimits(db: Kysely<Database>, before: Date): Promise<number> {
   const result = await db
     .deleteFrom('rate_limits')
     .where('window_started_at', '<', before)
@@ -94,7 +70,7 @@ export async function purgeRateLimits(db: Kysely<Database>, before: Date): Promi
  * Takes back one attempt from a bucket (a staff sign-in that succeeded): only failures should use up
  * the allowance, yet counting every attempt up front keeps concurrent guesses from slipping past it.
  */
-export async function refundRateLimit(db: Kysely<Database>, bucket: string): Promise<void> {
+async function refundRateLimit(db: Kysely<Database>, bucket: string): Promise<void> {
   await sql`update rate_limits set attempts = greatest(attempts - 1, 0) where bucket = ${bucket}`.execute(db);
 }
 

@@ -253,6 +253,16 @@ describeEachEngine('hostile input', (engine) => {
     return url.replace(/:[A-Za-z]+/g, id);
   }
 
+  /** A JSON POST to a route of the table, its path parameters filled in. */
+  function postJson(url: string, headers: { authorization?: string }, body: unknown): InjectOptions {
+    return {
+      method: 'POST',
+      url: pathFor(url),
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    };
+  }
+
   /** Sends the request; expects no 5xx and, for a 4xx, a problem document and no change. Returns the status. */
   async function expectRefusedCleanly(
     options: InjectOptions,
@@ -307,15 +317,7 @@ describeEachEngine('hostile input', (engine) => {
             { weight: 1, arbitrary: hostileValue },
           ),
           async (body) => {
-            await expectRefusedCleanly(
-              {
-                method: 'POST',
-                url: pathFor(route.url),
-                headers: { ...headers, 'content-type': 'application/json' },
-                payload: JSON.stringify(body),
-              },
-              `POST ${route.url}`,
-            );
+            await expectRefusedCleanly(postJson(route.url, headers, body), `POST ${route.url}`);
           },
         ),
         { seed: 42, numRuns: RUNS_PER_ENDPOINT },
@@ -351,16 +353,11 @@ describeEachEngine('hostile input', (engine) => {
         const body = nulBody(schema, components);
         if (!JSON.stringify(body).includes('\\u0000')) continue;
         bodies++;
-        await expectRefusedCleanly(
-          {
-            method: 'POST',
-            url: pathFor(route.url),
-            headers: { ...headers, 'content-type': 'application/json' },
-            payload: JSON.stringify(body),
-          },
-          `POST ${route.url}`,
-          { status: 400, code: 'validation_failed', paramMatching: /^[A-Za-z0-9_.]+$/ },
-        );
+        await expectRefusedCleanly(postJson(route.url, headers, body), `POST ${route.url}`, {
+          status: 400,
+          code: 'validation_failed',
+          paramMatching: /^[A-Za-z0-9_.]+$/,
+        });
       }
       if (route.method === 'GET') {
         for (const parameter of operation?.parameters?.filter((p) => p.in === 'query') ?? []) {
