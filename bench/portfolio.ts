@@ -1,6 +1,7 @@
 // Synthetic portfolios for benchmarks: N valid contracts (real VIN check digits, plans and terms from
 // the catalog), generated deterministically and streamed in batches so memory stays flat for any N.
 import type { Catalog } from '../src/catalog/catalog.schema.js';
+import { CONTRACTS_COPY_SQL, contractCopyLine } from '../src/contracts/contract.repository.js';
 import { type ContractInput, prepareContract } from '../src/contracts/contract-input.js';
 import { withCheckDigit } from '../src/contracts/vin.js';
 import type { NewContractRow } from '../src/platform/db/schema.js';
@@ -107,60 +108,6 @@ export function csvLine(input: ContractInput & { contractNumber: string }): stri
   ].join(',');
 }
 
-/** The contracts columns a synthetic row fills, in COPY order. */
-const COPY_COLUMNS = [
-  'contract_number',
-  'product',
-  'plan_code',
-  'catalog_version',
-  'status',
-  'holder_first_name',
-  'holder_last_name',
-  'holder_last_name_key',
-  'holder_email',
-  'holder_phone',
-  'address_line1',
-  'address_city',
-  'address_state',
-  'address_zip',
-  'vin',
-  'vehicle_year',
-  'vehicle_make',
-  'vehicle_model',
-  'odometer_at_sale',
-  'purchase_date',
-  'purchase_state',
-  'term_months',
-  'term_miles',
-  'term_days',
-  'expires_on',
-  'expires_at_miles',
-  'waiting_period_ends_on',
-  'waiting_period_ends_at_miles',
-  'price_cents',
-  'deductible_cents',
-  'lienholder_name',
-  'selling_dealer_code',
-  'selling_dealer_name',
-  'amount_financed_cents',
-  'msrp_cents',
-  'source',
-] as const satisfies readonly (keyof NewContractRow)[];
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return ''; // unquoted empty = NULL in COPY csv
-  const text = String(value);
-  if (text === '' || /[",\n\r]/.test(text)) return `"${text.replaceAll('"', '""')}"`;
-  return text;
-}
-
-/** One contracts row as a COPY csv line (COPY_COLUMNS order). */
-export function copyLine(row: NewContractRow): string {
-  return COPY_COLUMNS.map((column) => csvField(row[column])).join(',');
-}
-
-export const CONTRACTS_COPY_SQL = `COPY contracts (${COPY_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
-
 /**
  * Loads synthetic contracts `start` … `start + count − 1` with COPY, `batchSize` rows at a time, so
  * memory holds one batch whatever the count. `onProgress` is called after each batch.
@@ -180,7 +127,7 @@ export async function copySyntheticContracts(
   let lines: string[] = [];
   let loaded = 0;
   for (const row of syntheticRows(options.count, options.catalog, options.catalogVersion, options.start)) {
-    lines.push(copyLine(row));
+    lines.push(contractCopyLine(row));
     if (lines.length === batchSize) {
       await copyFromCsv(CONTRACTS_COPY_SQL, `${lines.join('\n')}\n`);
       loaded += lines.length;

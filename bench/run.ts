@@ -25,14 +25,13 @@ import type { Catalog } from '../src/catalog/catalog.schema.js';
 import { createCatalogService } from '../src/catalog/catalog.service.js';
 import { loadDefaultCatalog } from '../src/catalog/default-catalog.js';
 import { loadConfig } from '../src/config.js';
+import { CONTRACTS_COPY_SQL, contractCopyLine } from '../src/contracts/contract.repository.js';
 import { importContracts } from '../src/contracts/contract-import.js';
 import { DEMO_HOLDERS } from '../src/demo/demo-contracts.js';
 import { systemClock } from '../src/platform/clock.js';
 import { median, percentile, runLoad } from './load.js';
 import {
-  CONTRACTS_COPY_SQL,
   CSV_HEADER,
-  copyLine,
   copySyntheticContracts,
   csvLine,
   syntheticContract,
@@ -248,7 +247,7 @@ try {
     const rowsCsvOf = (round: number) => {
       const lines: string[] = [];
       for (const row of syntheticRows(importRows, catalog, version, firstOf(round)))
-        lines.push(copyLine(row));
+        lines.push(contractCopyLine(row));
       return `${lines.join('\n')}\n`;
     };
     const importMs: number[] = [];
@@ -259,7 +258,12 @@ try {
       const rowsCsv = rowsCsvOf(round);
       let t0 = performance.now();
       const result = await importContracts(
-        { db, catalog: catalogService, clock: systemClock },
+        {
+          db,
+          transactionWithCopy: main.built.database.transactionWithCopy,
+          catalog: catalogService,
+          clock: systemClock,
+        },
         Readable.from([csv]),
         {
           actor: { kind: 'user', id: null, label: 'bench' },

@@ -221,7 +221,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
-    registerContractImportRoutes(api, { db, catalog, clock });
+    registerContractImportRoutes(api, {
+      db,
+      transactionWithCopy: database.transactionWithCopy,
+      catalog,
+      clock,
+    });
     registerRepairFacilityRoutes(api, { db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });

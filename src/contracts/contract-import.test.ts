@@ -401,7 +401,7 @@ describeEachEngine('dealer-file import', (engine) => {
 
   const run = (source: string | Readable, options: Partial<ContractImportOptions> = {}) =>
     importContracts(
-      { db: database.db, catalog, clock },
+      { db: database.db, transactionWithCopy: database.transactionWithCopy, catalog, clock },
       typeof source === 'string' ? Readable.from([source]) : source,
       { actor: ACTOR, fileName: 'test.csv', requestId: null, ...options },
     );
@@ -748,9 +748,44 @@ describeEachEngine('dealer-file import', (engine) => {
     expect(result.rejected.map((r) => r.line)).toEqual([2, 3]);
   });
 
-  it('refuses a batch size beyond what one statement can carry (a programmer error)', async () => {
-    await expect(run(csvFile([]), { batchSize: 5000 })).rejects.toThrow(RangeError);
+  it('refuses a batch size beyond what memory should hold (a programmer error)', async () => {
+    await expect(run(csvFile([]), { batchSize: 20_000 })).rejects.toThrow(RangeError);
+    await expect(run(csvFile([]), { batchSize: 0 })).rejects.toThrow(RangeError);
   });
+
+  // On PGlite a batch's transaction holds the one session, so nothing can come between its check of
+  // the numbers already taken and its COPY; on a server another import can.
+  it.skipIf(engine.name === 'pglite')(
+    'counts as a duplicate a number another import commits between the check and the COPY',
+    async () => {
+      const rows = Array.from({ length: 4 }, (_, i) => rowCells(i, { contract_number: `RACE-${i}` }));
+      let raced = false;
+      const result = await importContracts(
+        {
+          db: database.db,
+          catalog,
+          clock,
+          transactionWithCopy: (work) =>
+            database.transactionWithCopy((trx, copyIn) =>
+              work(trx, async (copySql, csv) => {
+                if (!raced) {
+                  raced = true;
+                  // The other import, on another connection, commits RACE-2 first.
+                  const other = await run(csvFile([rows[2]!]));
+                  expect(other.accepted).toBe(1);
+                }
+                return copyIn(copySql, csv);
+              }),
+            ),
+        },
+        Readable.from([csvFile(rows)]),
+        { actor: ACTOR, fileName: 'race.csv', requestId: null },
+      );
+      expect(raced).toBe(true);
+      expect(result).toMatchObject({ rowsRead: 4, accepted: 3, duplicates: 1, rejectedCount: 0 });
+      expect(await countContracts('RACE-')).toBe(4);
+    },
+  );
 
   // 100k rows on both engines; PGlite is the slower one (measured in the report of this change).
   const ROWS = 100_000;

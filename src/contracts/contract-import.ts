@@ -9,10 +9,11 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
+import type { DatabaseHandle } from '../platform/db/database.js';
 import type { ContractImportsTable, Database, NewContractRow } from '../platform/db/schema.js';
 import { AppError, type ErrorCode } from '../platform/http/errors.js';
 import { validatorCompiler } from '../platform/http/validation.js';
-import { insertContractsSkippingExisting } from './contract.repository.js';
+import { copyNewContracts } from './contract.repository.js';
 import { ContractBodySchema } from './contract.schemas.js';
 import { type ContractInput, prepareContract } from './contract-input.js';
 
@@ -139,6 +140,8 @@ export interface ContractImportResult {
 
 export interface ContractImportDeps {
   db: Kysely<Database>;
+  /** Each batch is one transaction whose rows go in with COPY. */
+  transactionWithCopy: DatabaseHandle['transactionWithCopy'];
   catalog: CatalogService;
   clock: Clock;
 }
@@ -174,6 +177,7 @@ export class ContractImportStoppedError extends AppError {
 }
 
 const DEFAULT_BATCH_SIZE = 1000;
+const MAX_BATCH_SIZE = 10_000;
 /** While a batch is written, rows checked between two turns given to its database I/O. */
 const ROWS_BETWEEN_YIELDS = 50;
 const DEFAULT_MAX_REJECTED_REPORTED = 1000;
@@ -418,9 +422,9 @@ export async function importContracts(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxRejectedReported = options.maxRejectedReported ?? DEFAULT_MAX_REJECTED_REPORTED;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  // Bounded by PostgreSQL's 65,535 parameters per statement (about 36 columns a row).
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1500) {
-    throw new RangeError(`batchSize must be a whole number from 1 to 1500, got ${batchSize}`);
+  // A batch is held in memory while it is written: bounded so that memory stays flat.
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    throw new RangeError(`batchSize must be a whole number from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`);
   }
   if (!Number.isInteger(maxRejectedReported) || maxRejectedReported < 0) {
     throw new RangeError(`maxRejectedReported must be a whole number ≥ 0, got ${maxRejectedReported}`);
@@ -435,7 +439,7 @@ export async function importContracts(
   let columns: ColumnIndex | null = null;
   // Good rows waiting for the next batch, keyed by contract number: a number repeated within the
   // batch is a duplicate here, one repeated across batches is skipped by the database.
-  let pending = new Map<string, NewContractRow>();
+  let pending = new Map<string, NewContractRow & { contract_number: string }>();
   let pendingDuplicates = 0;
   let recordsSinceFlush = 0;
   // The batch being written while the next one is read and checked: on a PostgreSQL server the
@@ -472,13 +476,13 @@ export async function importContracts(
   }
 
   async function writeBatch(
-    rows: NewContractRow[],
+    rows: (NewContractRow & { contract_number: string })[],
     upTo: { rowsRead: number; rejected: number; duplicates: number },
     finalStatus: 'finished' | 'failed' | null,
   ): Promise<void> {
     const id = importId!;
-    const written = await db.transaction().execute(async (trx) => {
-      const inserted = rows.length > 0 ? (await insertContractsSkippingExisting(trx, rows)).size : 0;
+    const written = await deps.transactionWithCopy(async (trx, copyIn) => {
+      const inserted = await copyNewContracts(trx, copyIn, rows);
       const duplicates = upTo.duplicates + rows.length - inserted;
       if (rows.length > 0) {
         await recordAudit(trx, {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { CopyIn } from '../platform/db/database.js';
 import type { ContractRow, Database, NewContractRow } from '../platform/db/schema.js';
 
 export function findContractById(db: Kysely<Database>, id: string): Promise<ContractRow | undefined> {
@@ -28,10 +29,6 @@ export async function insertContract(db: Kysely<Database>, row: NewContractRow):
   return db.insertInto('contracts').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-/**
- * Inserts many contracts in one multi-row statement; a contract number already in the registry is
- * skipped (re-importing a dealer file creates nothing new). Returns the numbers actually inserted.
- */
 /** PostgreSQL's wire protocol allows at most 65,535 bind parameters in one statement. */
 const MAX_BIND_PARAMETERS = 65_535;
 
@@ -131,6 +128,105 @@ async function insertContractsByUnnest(db: Kysely<Database>, rows: NewContractRo
     returning contract_number`.execute(db);
   return new Set(result.rows.map((row) => row.contract_number));
 }
+
+/** The contracts columns a new contract fills, in the order of its COPY lines. */
+export const CONTRACT_COPY_COLUMNS = [
+  'contract_number',
+  'product',
+  'plan_code',
+  'catalog_version',
+  'status',
+  'holder_first_name',
+  'holder_last_name',
+  'holder_last_name_key',
+  'holder_email',
+  'holder_phone',
+  'address_line1',
+  'address_city',
+  'address_state',
+  'address_zip',
+  'vin',
+  'vehicle_year',
+  'vehicle_make',
+  'vehicle_model',
+  'odometer_at_sale',
+  'purchase_date',
+  'purchase_state',
+  'term_months',
+  'term_miles',
+  'term_days',
+  'expires_on',
+  'expires_at_miles',
+  'waiting_period_ends_on',
+  'waiting_period_ends_at_miles',
+  'price_cents',
+  'deductible_cents',
+  'lienholder_name',
+  'selling_dealer_code',
+  'selling_dealer_name',
+  'amount_financed_cents',
+  'msrp_cents',
+  'source',
+  'import_id',
+] as const satisfies readonly (keyof NewContractRow)[];
+
+export const CONTRACTS_COPY_SQL = `COPY contracts (${CONTRACT_COPY_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+
+const NEEDS_QUOTES = /[",\n\r\\]/;
+
+/** One value as a COPY csv field: null → an unquoted empty field, '' → "" (the two differ in COPY). */
+function copyField(value: string | number | boolean | Date | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = value instanceof Date ? value.toISOString() : value;
+  // A backslash is quoted too, so that no line can read as COPY's end-of-data marker \.
+  if (text === '' || NEEDS_QUOTES.test(text)) return `"${text.replaceAll('"', '""')}"`;
+  return text;
+}
+
+/** One new contract as a COPY csv line (CONTRACT_COPY_COLUMNS order, no line break). */
+export function contractCopyLine(row: NewContractRow): string {
+  let line = '';
+  for (let index = 0; index < CONTRACT_COPY_COLUMNS.length; index++) {
+    if (index > 0) line += ',';
+    line += copyField(row[CONTRACT_COPY_COLUMNS[index]!]);
+  }
+  return line;
+}
+
+/**
+ * Adds the contracts whose numbers are not in the registry yet, in the caller's transaction, and
+ * returns how many it added: the numbers already there are looked up (one index probe each), the rest
+ * go in with COPY. Should another transaction add one of them in between, the COPY fails on the unique
+ * number; it is then undone to a savepoint and the rows go in with INSERT … ON CONFLICT DO NOTHING.
+ */
+export async function copyNewContracts(
+  trx: Kysely<Database>,
+  copyIn: CopyIn,
+  rows: (NewContractRow & { contract_number: string })[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const existing = await sql<{ contract_number: string }>`
+    select contract_number from contracts
+    where contract_number = any(${rows.map((row) => row.contract_number)}::text[])`.execute(trx);
+  const taken = new Set(existing.rows.map((row) => row.contract_number));
+  const fresh = taken.size === 0 ? rows : rows.filter((row) => !taken.has(row.contract_number));
+  if (fresh.length === 0) return 0;
+  let csv = '';
+  for (const row of fresh) csv += `${contractCopyLine(row)}\n`;
+  await sql`savepoint copy_new_contracts`.execute(trx);
+  try {
+    const copied = await copyIn(CONTRACTS_COPY_SQL, csv);
+    await sql`release savepoint copy_new_contracts`.execute(trx);
+    return copied;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    await sql`rollback to savepoint copy_new_contracts`.execute(trx);
+    return (await insertContractsSkippingExisting(trx, fresh)).size;
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
 
 export interface ContractFilter {
   vin?: string | undefined;

@@ -112,12 +112,16 @@ async function main(argv: string[]): Promise<number> {
     const reporter = progressReporter(process.stderr, fileBytes, startedAt);
     let result: Awaited<ReturnType<typeof importContracts>>;
     try {
-      result = await importContracts({ db, catalog, clock: systemClock }, fs.createReadStream(file), {
-        actor,
-        fileName: path.basename(file),
-        requestId: null,
-        onProgress: (progress) => reporter.update(progress),
-      });
+      result = await importContracts(
+        { db, transactionWithCopy: database.transactionWithCopy, catalog, clock: systemClock },
+        fs.createReadStream(file),
+        {
+          actor,
+          fileName: path.basename(file),
+          requestId: null,
+          onProgress: (progress) => reporter.update(progress),
+        },
+      );
     } finally {
       reporter.done();
     }
