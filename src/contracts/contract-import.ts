@@ -4,7 +4,6 @@
 // so importing the same file again creates nothing new. Memory stays flat in the file's size: at most
 // one batch of rows is held, and only the first rejected rows are kept for the report.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
-import { CsvError, type Info, parse } from 'csv-parse';
 import type { Kysely, Selectable } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
@@ -16,6 +15,7 @@ import { validatorCompiler } from '../platform/http/validation.js';
 import { copyNewContracts } from './contract.repository.js';
 import { ContractBodySchema } from './contract.schemas.js';
 import { type ContractInput, prepareContract } from './contract-input.js';
+import { type CsvRecord, CsvSyntaxError, createCsvReader } from './csv-reader.js';
 
 /** The columns of a dealer file, in the order the README documents them. */
 export const CONTRACT_CSV_COLUMNS = [
@@ -247,14 +247,24 @@ class CellError extends Error {
 
 const DIGITS = /^\d+$/;
 
-function cellReader(record: readonly string[], columns: ColumnIndex) {
-  const text = (column: ContractCsvColumn): string => {
-    const index = columns.get(column);
-    return index === undefined ? '' : (record[index] ?? '').trim();
-  };
-  const optionalText = (column: ContractCsvColumn): string | null => text(column) || null;
-  const wholeNumber = (column: ContractCsvColumn, unit: 'number' | 'cents'): number | null => {
-    const value = text(column);
+/** The cells of one record, read by column name (a class, not closures: it is made for every row). */
+class Cells {
+  constructor(
+    private readonly record: readonly string[],
+    private readonly columns: ColumnIndex,
+  ) {}
+
+  text(column: ContractCsvColumn): string {
+    const index = this.columns.get(column);
+    return index === undefined ? '' : (this.record[index] ?? '').trim();
+  }
+
+  optionalText(column: ContractCsvColumn): string | null {
+    return this.text(column) || null;
+  }
+
+  wholeNumber(column: ContractCsvColumn, unit: 'number' | 'cents'): number | null {
+    const value = this.text(column);
     if (value === '') return null;
     if (!DIGITS.test(value) || !Number.isSafeInteger(Number(value))) {
       throw new CellError(
@@ -266,20 +276,21 @@ function cellReader(record: readonly string[], columns: ColumnIndex) {
       );
     }
     return Number(value);
-  };
-  const required = (column: ContractCsvColumn, unit: 'number' | 'cents'): number => {
-    const value = wholeNumber(column, unit);
+  }
+
+  required(column: ContractCsvColumn, unit: 'number' | 'cents'): number {
+    const value = this.wholeNumber(column, unit);
     if (value === null) throw new CellError(column, 'validation_failed', `${column}: the cell is empty.`);
     return value;
-  };
-  const flag = (column: ContractCsvColumn): boolean | undefined => {
-    const value = text(column).toLowerCase();
+  }
+
+  flag(column: ContractCsvColumn): boolean | undefined {
+    const value = this.text(column).toLowerCase();
     if (value === '') return undefined;
     if (value === 'true') return true;
     if (value === 'false') return false;
     throw new CellError(column, 'validation_failed', `${column}: true or false; got "${quote(value)}".`);
-  };
-  return { text, optionalText, wholeNumber, required, flag };
+  }
 }
 
 /** Turns one data record into the contract body the API would take. */
@@ -289,7 +300,7 @@ export function contractInputOf(
 ):
   | { ok: true; input: ContractInput }
   | { ok: false; code: ErrorCode; detail: string; column: ContractCsvColumn } {
-  const cell = cellReader(record, columns);
+  const cell = new Cells(record, columns);
   try {
     if (cell.text('contract_number') === '') {
       // Imports must carry the dealer's number: it is what makes importing a file twice harmless.
@@ -381,37 +392,6 @@ function describeSchemaError(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Line numbers
-
-/**
- * Maps each record to the file line it starts on. csv-parse reports the line a record ends on, and
- * counts a CR LF inside a quoted field as two lines (a CR LF between records as one); this corrects
- * for both, so a quoted field with line breaks in it does not shift the lines reported after it.
- */
-export function createLineTracker() {
-  let surplus = 0;
-  return {
-    startLineOf(record: readonly string[], info: Pick<Info, 'lines'>): number {
-      let lineBreaks = 0;
-      let crLf = 0;
-      for (const field of record) {
-        if (!field.includes('\n') && !field.includes('\r')) continue;
-        for (const match of field.matchAll(/\r\n|\r|\n/g)) {
-          lineBreaks += 1;
-          if (match[0] === '\r\n') crLf += 1;
-        }
-      }
-      surplus += crLf;
-      return info.lines - surplus - lineBreaks;
-    },
-    /** The file line a parser error reports, corrected the same way. */
-    lineOfError(errorLine: number): number {
-      return errorLine - surplus;
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // The import
 
 export async function importContracts(
@@ -446,7 +426,6 @@ export async function importContracts(
   // database's work and the parsing overlap. At most one batch is in flight, so memory stays flat.
   let inFlight: Promise<void> = Promise.resolve();
   let writing = false;
-  const lines = createLineTracker();
 
   function reject(row: RejectedRow): void {
     progress.rejected += 1;
@@ -534,22 +513,15 @@ export async function importContracts(
   function stopOf(
     error: unknown,
   ): { code: 'validation_failed' | 'payload_too_large'; detail: string; line: number | null } | null {
-    if (error instanceof CsvError) {
-      const line = lines.lineOfError(error.lines as number);
-      const reason = error.message.replace(/ at line \d+/, '').replace(/\.$/, '');
-      return {
-        code: 'validation_failed',
-        detail: `The file is not valid CSV at line ${line}: ${reason}.`,
-        line,
-      };
+    if (error instanceof CsvSyntaxError) {
+      return { code: 'validation_failed', detail: error.message, line: error.line };
     }
     if (error instanceof FileTooLargeError)
       return { code: 'payload_too_large', detail: error.message, line: null };
     return null;
   }
 
-  async function handleRecord(record: string[], info: Pick<Info, 'lines'>): Promise<void> {
-    const line = lines.startLineOf(record, info);
+  async function handleRecord({ fields: record, line }: CsvRecord): Promise<void> {
     if (!columns) {
       const header = readHeader(record);
       if (!header.ok) {
@@ -617,8 +589,8 @@ export async function importContracts(
       },
     });
     let sinceYield = 0;
-    for await (const { record, lines: endLine } of records) {
-      await handleRecord(record, { lines: endLine });
+    for await (const record of records) {
+      await handleRecord(record);
       // Checking rows never waits on I/O, so the batch in flight would not move until the next one
       // is full: give its database round trips a turn every few rows.
       if (writing && ++sinceYield >= ROWS_BETWEEN_YIELDS) {
@@ -668,53 +640,32 @@ class FileTooLargeError extends Error {
 }
 
 /**
- * The records of a CSV source, each with the line it ends on, read one source chunk at a time. The
- * parser is driven by hand rather than piped, because a piped parser that fails drops the records it
- * parsed before the failure: here they are all handed out first, then the error is thrown.
+ * The records of a CSV source, read one source chunk at a time. The records before a syntax error
+ * are all handed out first, then the error is thrown.
  */
 async function* csvRecords(
   source: AsyncIterable<Buffer | string> | NodeJS.ReadableStream,
   options: { maxBytes: number; onBytes: (bytes: number) => void },
-): AsyncGenerator<{ record: string[]; lines: number }> {
-  const parsed: { record: string[]; lines: number }[] = [];
-  const parser = parse({
-    bom: true,
-    columns: false,
-    // The field count is checked by the import, so that a short or long record is a rejected row.
-    relax_column_count: true,
-    skip_empty_lines: true,
-    max_record_size: MAX_RECORD_CHARACTERS,
-    on_record: (record: string[], context) => {
-      parsed.push({ record, lines: context.lines });
-      return null;
-    },
-  });
-  // Records are taken in on_record, so the readable side only ever carries its end; errors come back
-  // through the write and end callbacks.
-  parser.resume();
-  parser.on('error', () => {});
-  const feed = (chunk: Buffer | string | null) =>
-    new Promise<unknown>((resolve) => {
-      const done = (error?: Error | null) => resolve(error ?? null);
-      if (chunk === null) parser.end(done);
-      else parser.write(chunk, done);
-    });
-  try {
-    let bytesRead = 0;
-    for await (const chunk of source as AsyncIterable<Buffer | string>) {
-      const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-      bytesRead += bytes;
-      options.onBytes(bytes);
-      if (bytesRead > options.maxBytes) throw new FileTooLargeError(options.maxBytes);
-      const error = await feed(chunk);
-      yield* parsed.splice(0);
-      if (error) throw error;
-    }
-    const error = await feed(null);
-    yield* parsed.splice(0);
+): AsyncGenerator<CsvRecord> {
+  const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
+  // Streaming decode: a character split between two chunks is put back together (and a BOM dropped).
+  const decoder = new TextDecoder('utf-8');
+  let bytesRead = 0;
+  for await (const chunk of source as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    bytesRead += bytes;
+    options.onBytes(bytes);
+    if (bytesRead > options.maxBytes) throw new FileTooLargeError(options.maxBytes);
+    const { records, error } = reader.push(
+      typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }),
+    );
+    yield* records;
     if (error) throw error;
-  } finally {
-    parser.destroy();
+  }
+  const tail = decoder.decode();
+  for (const { records, error } of [reader.push(tail), reader.end()]) {
+    yield* records;
+    if (error) throw error;
   }
 }
 

@@ -27,21 +27,37 @@ const coercingAjv = makeAjv(true);
  * Where the first NUL character (U+0000) sits in a request value, as a JSON pointer, or null. PostgreSQL
  * text and jsonb cannot hold it, so it is refused here, as the field's error, before any handler runs.
  */
-export function nulCharacterPath(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+export function nulCharacterPath(value: unknown): string | null {
+  const found = nulCharacterKeys(value);
+  if (found === null) return null;
+  // The pointer is built only for a hit: this runs on every request and every imported row.
+  return found
+    .reverse()
+    .map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`)
+    .join('');
+}
+
+/** The keys leading to the first NUL character, innermost first; [] for the value itself. */
+function nulCharacterKeys(value: unknown): (string | number)[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? [] : null;
+  if (value === null || typeof value !== 'object') return null;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const found = nulCharacterPath(value[index], `${path}/${index}`);
-      if (found !== null) return found;
+      const found = nulCharacterKeys(value[index]);
+      if (found !== null) {
+        found.push(index);
+        return found;
+      }
     }
     return null;
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const pointer = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      if (key.includes('\u0000')) return pointer;
-      const found = nulCharacterPath(item, pointer);
-      if (found !== null) return found;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes('\u0000')) return [key];
+    const found = nulCharacterKeys((value as Record<string, unknown>)[key]);
+    if (found !== null) {
+      found.push(key);
+      return found;
     }
   }
   return null;

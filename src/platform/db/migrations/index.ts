@@ -12,6 +12,7 @@ import * as m0008 from './0008-dashboard.js';
 import * as m0009 from './0009-webhooks.js';
 import * as m0010 from './0010-import-heartbeat.js';
 import * as m0011 from './0011-unlogged-rate-limits.js';
+import * as m0012 from './0012-contract-reference-checks.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009-webhooks': m0009,
   '0010-import-heartbeat': m0010,
   '0011-unlogged-rate-limits': m0011,
+  '0012-contract-reference-checks': m0012,
 };

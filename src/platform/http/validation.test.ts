@@ -1,0 +1,23 @@
+// Where a NUL character sits in a request value, as the JSON pointer the 400 names.
+import { describe, expect, it } from 'vitest';
+import { nulCharacterPath } from './validation.js';
+
+describe('nulCharacterPath', () => {
+  it.each([
+    { name: 'no NUL anywhere', value: { a: 'x', b: [1, 'y', { c: null }] }, path: null },
+    { name: 'a top-level string', value: 'a\u0000b', path: '' },
+    { name: 'a field', value: { lastName: 'Ri\u0000vera' }, path: '/lastName' },
+    {
+      name: 'a nested field',
+      value: { holder: { address: { zip: '\u0000' } } },
+      path: '/holder/address/zip',
+    },
+    { name: 'an array item', value: { lines: [{ note: 'ok' }, { note: 'x\u0000' }] }, path: '/lines/1/note' },
+    { name: 'a key with / and ~ escaped', value: { 'a/b~c': ['\u0000'] }, path: '/a~1b~0c/0' },
+    { name: 'a key holding the NUL', value: { ok: 'x', 'k\u0000': 1 }, path: '/k\u0000' },
+    { name: 'the first of two', value: { a: { b: '\u0000' }, c: '\u0000' }, path: '/a/b' },
+    { name: 'numbers, booleans and nulls', value: [0, true, null, undefined], path: null },
+  ])('$name', ({ value, path }) => {
+    expect(nulCharacterPath(value)).toBe(path);
+  });
+});
