@@ -568,13 +568,16 @@ export async function importContracts(
         } else {
           const contractNumber = prepared.row.contract_number!;
           if (pending.has(contractNumber)) pendingDuplicates += 1;
+          // Completed in place rather than copied: this runs for every row of every file.
           else
-            pending.set(contractNumber, {
-              ...prepared.row,
-              contract_number: contractNumber,
-              source: 'import',
-              import_id: importId,
-            });
+            pending.set(
+              contractNumber,
+              Object.assign(prepared.row, {
+                contract_number: contractNumber,
+                source: 'import' as const,
+                import_id: importId,
+              }),
+            );
         }
       }
     }

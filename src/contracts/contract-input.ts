@@ -49,9 +49,12 @@ export type ContractInputResult =
 const CONTRACT_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 const US_ZIP = /^(\d{5})(?:-?\d{4})?$/;
 const CA_POSTAL = /^([A-Z]\d[A-Z])\s?(\d[A-Z]\d)$/;
+const ASCII_LETTERS = /^[A-Za-z]+$/;
 
 /** A last name folded for matching: accents removed, case folded, only letters kept ("Núñez-O'Brien" → "nunezobrien"). */
 export function lastNameKey(lastName: string): string {
+  // Most names are plain ASCII letters: nothing to strip or fold but case.
+  if (ASCII_LETTERS.test(lastName)) return lastName.toLowerCase();
   return lastName
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -143,7 +146,8 @@ export function prepareContract(
       'vehicle.year',
     );
   }
-  if (!input.holder.firstName.trim() || !lastNameKey(input.holder.lastName)) {
+  const holderLastNameKey = lastNameKey(input.holder.lastName);
+  if (!input.holder.firstName.trim() || !holderLastNameKey) {
     return refuse(
       'validation_failed',
       'The holder needs a first and a last name.',
@@ -205,7 +209,7 @@ export function prepareContract(
       status: 'active',
       holder_first_name: input.holder.firstName.trim(),
       holder_last_name: input.holder.lastName.trim(),
-      holder_last_name_key: lastNameKey(input.holder.lastName),
+      holder_last_name_key: holderLastNameKey,
       holder_email: input.holder.email?.trim() || null,
       holder_phone: input.holder.phone?.trim() || null,
       address_line1: input.holder.address.line1.trim(),

@@ -196,9 +196,10 @@ export function contractCopyLine(row: NewContractRow): string {
 
 /**
  * Adds the contracts whose numbers are not in the registry yet, in the caller's transaction, and
- * returns how many it added: the numbers already there are looked up (one index probe each), the rest
- * go in with COPY. Should another transaction add one of them in between, the COPY fails on the unique
- * number; it is then undone to a savepoint and the rows go in with INSERT … ON CONFLICT DO NOTHING.
+ * returns how many it added. They go in with COPY, all at once: the rows of a new file are new. When
+ * some number is taken (the same file sent again), that COPY fails on the unique number and is undone
+ * to a savepoint; the numbers already there are then looked up and only the rest copied. Should
+ * another transaction take one of those in between, the rest go in with INSERT … ON CONFLICT DO NOTHING.
  */
 export async function copyNewContracts(
   trx: Kysely<Database>,
@@ -206,14 +207,27 @@ export async function copyNewContracts(
   rows: (NewContractRow & { contract_number: string })[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
+  const all = await copyUnlessTaken(trx, copyIn, rows);
+  if (all !== null) return all;
   const existing = await sql<{ contract_number: string }>`
     select contract_number from contracts
     where contract_number = any(${rows.map((row) => row.contract_number)}::text[])`.execute(trx);
   const taken = new Set(existing.rows.map((row) => row.contract_number));
-  const fresh = taken.size === 0 ? rows : rows.filter((row) => !taken.has(row.contract_number));
+  const fresh = rows.filter((row) => !taken.has(row.contract_number));
   if (fresh.length === 0) return 0;
+  const rest = await copyUnlessTaken(trx, copyIn, fresh);
+  if (rest !== null) return rest;
+  return (await insertContractsSkippingExisting(trx, fresh)).size;
+}
+
+/** COPYs the rows under a savepoint: the number copied, or null (and nothing copied) when a number is taken. */
+async function copyUnlessTaken(
+  trx: Kysely<Database>,
+  copyIn: CopyIn,
+  rows: NewContractRow[],
+): Promise<number | null> {
   let csv = '';
-  for (const row of fresh) csv += `${contractCopyLine(row)}\n`;
+  for (const row of rows) csv += `${contractCopyLine(row)}\n`;
   await sql`savepoint copy_new_contracts`.execute(trx);
   try {
     const copied = await copyIn(CONTRACTS_COPY_SQL, csv);
@@ -222,7 +236,7 @@ export async function copyNewContracts(
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await sql`rollback to savepoint copy_new_contracts`.execute(trx);
-    return (await insertContractsSkippingExisting(trx, fresh)).size;
+    return null;
   }
 }
 

@@ -221,3 +221,49 @@ describe('calendarDateInZone and minutesOfDayInZone', () => {
     );
   });
 });
+
+describe('day arithmetic against JavaScript Date', () => {
+  /** The reference: UTC midnights of Date (setUTCFullYear takes years 0–99 literally). */
+  function viaDate(date: string, days: number): { date: string; weekday: number } {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    const instant = new Date(0);
+    instant.setUTCFullYear(year, month - 1, day + days);
+    const y = String(instant.getUTCFullYear()).padStart(4, '0');
+    const m = String(instant.getUTCMonth() + 1).padStart(2, '0');
+    const d = String(instant.getUTCDate()).padStart(2, '0');
+    return { date: `${y}-${m}-${d}`, weekday: instant.getUTCDay() };
+  }
+
+  it('agrees on adding days and on the weekday over the years 0001–9999', () => {
+    const anyDate = fc
+      .record({
+        year: fc.integer({ min: 1, max: 9998 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+      })
+      .map(({ year, month, day }) =>
+        [String(year).padStart(4, '0'), String(month).padStart(2, '0'), String(day).padStart(2, '0')].join(
+          '-',
+        ),
+      );
+    fc.assert(
+      fc.property(anyDate, fc.integer({ min: -300, max: 300 }), (date, days) => {
+        const expected = viaDate(date, days);
+        expect(addDays(date, days)).toBe(expected.date);
+        expect(dayOfWeek(addDays(date, days))).toBe(expected.weekday);
+      }),
+      { seed: 42, numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    { date: '2024-02-28', days: 1, expected: '2024-02-29' },
+    { date: '2100-02-28', days: 1, expected: '2100-03-01' },
+    { date: '2000-02-28', days: 1, expected: '2000-02-29' },
+    { date: '1970-01-01', days: -1, expected: '1969-12-31' },
+    { date: '0001-01-01', days: 0, expected: '0001-01-01' },
+    { date: '9999-12-31', days: 0, expected: '9999-12-31' },
+  ])('$date + $days days = $expected', ({ date, days, expected }) => {
+    expect(addDays(date, days)).toBe(expected);
+  });
+});

@@ -5,7 +5,6 @@
 export type CalendarDate = string;
 
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MS_PER_DAY = 86_400_000;
 
 interface Parts {
   year: number;
@@ -13,17 +12,14 @@ interface Parts {
   day: number;
 }
 
-// Milliseconds of UTC midnight of a proleptic Gregorian date. Date.UTC alone would read years 0–99 as
-// 1900–1999, so the year is set with setUTCFullYear, which takes it literally.
-function utcMidnight(year: number, monthIndex: number, day: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, monthIndex, day);
-  return date.getTime();
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one; UTC keeps it free of local time zones.
-  return new Date(utcMidnight(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 function toParts(date: CalendarDate): Parts {
@@ -42,17 +38,38 @@ function toParts(date: CalendarDate): Parts {
 }
 
 function fromParts({ year, month, day }: Parts): CalendarDate {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
+// Day numbers (days since 1970-01-01) of the proleptic Gregorian calendar, by integer arithmetic on
+// 400-year eras (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"): exact for any year, and
+// no Date object is made (this runs several times for each contract of an import).
 function toDayNumber(date: CalendarDate): number {
   const { year, month, day } = toParts(date);
-  return utcMidnight(year, month - 1, day) / MS_PER_DAY;
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function fromDayNumber(dayNumber: number): CalendarDate {
-  const d = new Date(dayNumber * MS_PER_DAY);
-  return fromParts({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() });
+  const z = dayNumber + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  return fromParts({ year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day });
 }
 
 /** True when the string is a real `YYYY-MM-DD` calendar date (2026-02-30 is not). */
@@ -94,7 +111,8 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
 
 /** 0 = Sunday … 6 = Saturday. */
 export function dayOfWeek(date: CalendarDate): number {
-  return new Date(toDayNumber(date) * MS_PER_DAY).getUTCDay();
+  // 1970-01-01 was a Thursday (4).
+  return (((toDayNumber(date) + 4) % 7) + 7) % 7;
 }
 
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
