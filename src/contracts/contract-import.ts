@@ -3,122 +3,34 @@
 // import starts. Good rows are kept and bad rows reported by file line; the contract number is the key,
 // so importing the same file again creates nothing new. Memory stays flat in the file's size: at most
 // one batch of rows is held, and only the first rejected rows are kept for the report.
-import { setImmediate as yieldToIo } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
-import type { ContractImportsTable, Database, NewContractRow } from '../platform/db/schema.js';
-import { AppError, type ErrorCode } from '../platform/http/errors.js';
-import { validatorCompiler } from '../platform/http/validation.js';
+import type { ContractImportsTable, Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
 import { copyNewContracts } from './contract.repository.js';
-import { ContractBodySchema } from './contract.schemas.js';
-import { type ContractInput, prepareContract } from './contract-input.js';
-import { type CsvRecord, CsvSyntaxError, createCsvReader } from './csv-reader.js';
+import {
+  type CheckedBatch,
+  type FileEnd,
+  type FileStep,
+  REQUIRED_CSV_COLUMNS,
+  type RejectedRow,
+} from './contract-file.js';
+import { openContractFileSession } from './contract-file-pool.js';
 
-/** The columns of a dealer file, in the order the README documents them. */
-export const CONTRACT_CSV_COLUMNS = [
-  'contract_number',
-  'product',
-  'plan_code',
-  'holder_first_name',
-  'holder_last_name',
-  'holder_email',
-  'holder_phone',
-  'address_line1',
-  'city',
-  'state',
-  'zip',
-  'vin',
-  'vehicle_year',
-  'vehicle_make',
-  'vehicle_model',
-  'odometer_at_sale',
-  'purchase_date',
-  'purchase_state',
-  'term_months',
-  'term_miles',
-  'price_cents',
-  'deductible_cents',
-  'lienholder_name',
-  'dealer_code',
-  'dealer_name',
-  'amount_financed_cents',
-  'msrp_cents',
-  'sold_after_vehicle_sale',
-] as const;
-
-export type ContractCsvColumn = (typeof CONTRACT_CSV_COLUMNS)[number];
-
-/**
- * Columns every file must have. The product-specific ones (term_miles and deductible_cents for a
- * service contract, amount_financed_cents and msrp_cents for GAP) may be left out of a file that holds
- * only the other product; a row that needs them and lacks them is rejected on its own.
- */
-export const REQUIRED_CSV_COLUMNS: readonly ContractCsvColumn[] = [
-  'contract_number',
-  'product',
-  'plan_code',
-  'holder_first_name',
-  'holder_last_name',
-  'address_line1',
-  'city',
-  'state',
-  'zip',
-  'vin',
-  'vehicle_year',
-  'vehicle_make',
-  'vehicle_model',
-  'odometer_at_sale',
-  'purchase_date',
-  'purchase_state',
-  'term_months',
-  'price_cents',
-];
-
-/** Where a ContractInput field comes from, so a refusal names the CSV column the dealer has to fix. */
-const COLUMN_OF_FIELD: Readonly<Record<string, ContractCsvColumn>> = {
-  contractNumber: 'contract_number',
-  product: 'product',
-  planCode: 'plan_code',
-  'holder.firstName': 'holder_first_name',
-  'holder.lastName': 'holder_last_name',
-  'holder.email': 'holder_email',
-  'holder.phone': 'holder_phone',
-  'holder.address.line1': 'address_line1',
-  'holder.address.city': 'city',
-  'holder.address.state': 'state',
-  'holder.address.zip': 'zip',
-  'vehicle.vin': 'vin',
-  'vehicle.year': 'vehicle_year',
-  'vehicle.make': 'vehicle_make',
-  'vehicle.model': 'vehicle_model',
-  odometerAtSale: 'odometer_at_sale',
-  purchaseDate: 'purchase_date',
-  purchaseState: 'purchase_state',
-  termMonths: 'term_months',
-  termMiles: 'term_miles',
-  priceCents: 'price_cents',
-  deductibleCents: 'deductible_cents',
-  'lienholder.name': 'lienholder_name',
-  'sellingDealer.code': 'dealer_code',
-  'sellingDealer.name': 'dealer_name',
-  amountFinancedCents: 'amount_financed_cents',
-  msrpCents: 'msrp_cents',
-  soldAfterVehicleSale: 'sold_after_vehicle_sale',
-};
-
-export type ImportRejectionCode = ErrorCode | 'malformed_csv';
-
-export interface RejectedRow {
-  /** The file line the record starts on (the header is line 1). */
-  line: number;
-  code: ImportRejectionCode;
-  /** Starts with the column to fix, e.g. `price_cents: whole cents, digits only …`. */
-  detail: string;
-  column: ContractCsvColumn | null;
-}
+// What the file's checks are, for the callers that show or test them.
+export {
+  CONTRACT_CSV_COLUMNS,
+  type ContractCsvColumn,
+  contractInputOf,
+  type ImportRejectionCode,
+  REQUIRED_CSV_COLUMNS,
+  type RejectedRow,
+  readHeader,
+} from './contract-file.js';
 
 export interface ImportProgress {
   rowsRead: number;
@@ -150,7 +62,7 @@ export interface ContractImportOptions {
   actor: Actor;
   fileName: string | null;
   requestId: string | null;
-  /** Good rows inserted per transaction (one audit event each); default 1000. */
+  /** Rows checked per transaction (one audit event each); default DEFAULT_IMPORT_BATCH_SIZE. */
   batchSize?: number;
   /** Rejected rows kept for the report; the rest are only counted. Default 1000. */
   maxRejectedReported?: number;
@@ -176,230 +88,47 @@ export class ContractImportStoppedError extends AppError {
   }
 }
 
-const DEFAULT_BATCH_SIZE = 1000;
+/** Rows a batch holds (one transaction, one audit event): large enough that a transaction's fixed cost is small. */
+export const DEFAULT_IMPORT_BATCH_SIZE = 2500;
 const MAX_BATCH_SIZE = 10_000;
-/** While a batch is written, rows checked between two turns given to its database I/O. */
-const ROWS_BETWEEN_YIELDS = 50;
 const DEFAULT_MAX_REJECTED_REPORTED = 1000;
-/** The most characters one record may hold: a runaway quote stops the import instead of eating memory. */
-const MAX_RECORD_CHARACTERS = 64 * 1024;
-/** Values quoted back in a rejection are cut to this length. */
-const QUOTED_VALUE_CHARACTERS = 40;
 
-const validateContractBody = validatorCompiler({
-  schema: ContractBodySchema,
-  httpPart: 'body',
-  method: 'POST',
-  url: '/api/v1/contracts/import',
-}) as unknown as ((value: unknown) => boolean) & {
-  errors?: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[];
-};
-
-// ---------------------------------------------------------------------------------------------------
-// Header and cells
-
-export type ColumnIndex = ReadonlyMap<ContractCsvColumn, number>;
-
-/** Reads the header row: every column known, none twice, the required ones present. */
-export function readHeader(
-  record: readonly string[],
-): { ok: true; columns: ColumnIndex } | { ok: false; detail: string; column: string } {
-  const known = new Set<string>(CONTRACT_CSV_COLUMNS);
-  const columns = new Map<ContractCsvColumn, number>();
-  for (const [index, raw] of record.entries()) {
-    const name = raw.trim().toLowerCase();
-    if (!known.has(name)) {
-      return {
-        ok: false,
-        column: name,
-        detail: `The header names an unknown column "${quote(raw)}" (column ${index + 1}); the columns are: ${CONTRACT_CSV_COLUMNS.join(', ')}.`,
-      };
-    }
-    if (columns.has(name as ContractCsvColumn)) {
-      return { ok: false, column: name, detail: `The header names the column "${name}" twice.` };
-    }
-    columns.set(name as ContractCsvColumn, index);
-  }
-  const missing = REQUIRED_CSV_COLUMNS.filter((column) => !columns.has(column));
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      column: missing[0]!,
-      detail: `The header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
-    };
-  }
-  return { ok: true, columns };
+/**
+ * Batch writes, one after another in file order, with at most `limit` waiting: the file is read on
+ * only while the database keeps up, so memory stays flat whatever the file's size.
+ */
+function createWriteQueue() {
+  let tail: Promise<void> = Promise.resolve();
+  const pending: Promise<void>[] = [];
+  let failure: { error: unknown } | null = null;
+  return {
+    add(write: () => Promise<void>): void {
+      // After a failure nothing more is written: every later batch would leave a gap in the file.
+      const next = tail.then(() => (failure ? undefined : write()));
+      tail = next.catch((error: unknown) => {
+        failure ??= { error };
+      });
+      const settled = tail.then(() => {
+        pending.splice(pending.indexOf(settled), 1);
+      });
+      pending.push(settled);
+    },
+    async waitUntilAtMost(limit: number): Promise<void> {
+      while (pending.length > limit) await pending[0];
+    },
+    idle: () => tail,
+    get failure() {
+      return failure;
+    },
+  };
 }
-
-function quote(value: string): string {
-  return value.length > QUOTED_VALUE_CHARACTERS ? `${value.slice(0, QUOTED_VALUE_CHARACTERS)}…` : value;
-}
-
-class CellError extends Error {
-  constructor(
-    readonly column: ContractCsvColumn,
-    readonly code: ErrorCode,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
-
-const DIGITS = /^\d+$/;
-
-/** The cells of one record, read by column name (a class, not closures: it is made for every row). */
-class Cells {
-  constructor(
-    private readonly record: readonly string[],
-    private readonly columns: ColumnIndex,
-  ) {}
-
-  text(column: ContractCsvColumn): string {
-    const index = this.columns.get(column);
-    return index === undefined ? '' : (this.record[index] ?? '').trim();
-  }
-
-  optionalText(column: ContractCsvColumn): string | null {
-    return this.text(column) || null;
-  }
-
-  wholeNumber(column: ContractCsvColumn, unit: 'number' | 'cents'): number | null {
-    const value = this.text(column);
-    if (value === '') return null;
-    if (!DIGITS.test(value) || !Number.isSafeInteger(Number(value))) {
-      throw new CellError(
-        column,
-        'validation_failed',
-        unit === 'cents'
-          ? `${column}: an amount in whole cents, digits only (129900 for $1,299.00); got "${quote(value)}".`
-          : `${column}: a whole number, digits only; got "${quote(value)}".`,
-      );
-    }
-    return Number(value);
-  }
-
-  required(column: ContractCsvColumn, unit: 'number' | 'cents'): number {
-    const value = this.wholeNumber(column, unit);
-    if (value === null) throw new CellError(column, 'validation_failed', `${column}: the cell is empty.`);
-    return value;
-  }
-
-  flag(column: ContractCsvColumn): boolean | undefined {
-    const value = this.text(column).toLowerCase();
-    if (value === '') return undefined;
-    if (value === 'true') return true;
-    if (value === 'false') return false;
-    throw new CellError(column, 'validation_failed', `${column}: true or false; got "${quote(value)}".`);
-  }
-}
-
-/** Turns one data record into the contract body the API would take. */
-export function contractInputOf(
-  record: readonly string[],
-  columns: ColumnIndex,
-):
-  | { ok: true; input: ContractInput }
-  | { ok: false; code: ErrorCode; detail: string; column: ContractCsvColumn } {
-  const cell = new Cells(record, columns);
-  try {
-    if (cell.text('contract_number') === '') {
-      // Imports must carry the dealer's number: it is what makes importing a file twice harmless.
-      throw new CellError(
-        'contract_number',
-        'validation_failed',
-        'contract_number: required in a dealer file (it is the key that makes a re-import create nothing new).',
-      );
-    }
-    const lienholderName = cell.optionalText('lienholder_name');
-    const dealerCode = cell.optionalText('dealer_code');
-    const dealerName = cell.optionalText('dealer_name');
-    if ((dealerCode === null) !== (dealerName === null)) {
-      const column = dealerCode === null ? 'dealer_code' : 'dealer_name';
-      throw new CellError(
-        column,
-        'validation_failed',
-        `${column}: give dealer_code and dealer_name together.`,
-      );
-    }
-    const soldAfterVehicleSale = cell.flag('sold_after_vehicle_sale');
-    const input: ContractInput = {
-      contractNumber: cell.text('contract_number'),
-      product: cell.text('product').toLowerCase() as ContractInput['product'],
-      planCode: cell.text('plan_code').toUpperCase(),
-      holder: {
-        firstName: cell.text('holder_first_name'),
-        lastName: cell.text('holder_last_name'),
-        email: cell.optionalText('holder_email'),
-        phone: cell.optionalText('holder_phone'),
-        address: {
-          line1: cell.text('address_line1'),
-          city: cell.text('city'),
-          state: cell.text('state').toUpperCase(),
-          zip: cell.text('zip'),
-        },
-      },
-      vehicle: {
-        vin: cell.text('vin'),
-        year: cell.required('vehicle_year', 'number'),
-        make: cell.text('vehicle_make'),
-        model: cell.text('vehicle_model'),
-      },
-      odometerAtSale: cell.required('odometer_at_sale', 'number'),
-      purchaseDate: cell.text('purchase_date'),
-      purchaseState: cell.text('purchase_state').toUpperCase(),
-      termMonths: cell.required('term_months', 'number'),
-      termMiles: cell.wholeNumber('term_miles', 'number'),
-      priceCents: cell.required('price_cents', 'cents'),
-      deductibleCents: cell.wholeNumber('deductible_cents', 'cents'),
-      lienholder: lienholderName === null ? null : { name: lienholderName },
-      sellingDealer:
-        dealerCode === null || dealerName === null ? null : { code: dealerCode, name: dealerName },
-      amountFinancedCents: cell.wholeNumber('amount_financed_cents', 'cents'),
-      msrpCents: cell.wholeNumber('msrp_cents', 'cents'),
-      ...(soldAfterVehicleSale === undefined ? {} : { soldAfterVehicleSale }),
-    };
-    // The same shape and bounds as POST /api/v1/contracts, so a row is accepted exactly when the API
-    // would accept the same contract.
-    if (!validateContractBody(input)) {
-      const error = validateContractBody.errors?.[0];
-      const path = (error?.instancePath ?? '').split('/').filter(Boolean).join('.');
-      const column = COLUMN_OF_FIELD[path] ?? 'contract_number';
-      if (column === 'purchase_date') {
-        throw new CellError(
-          column,
-          'invalid_date',
-          `${column}: "${quote(input.purchaseDate)}" is not a calendar date (YYYY-MM-DD).`,
-        );
-      }
-      throw new CellError(column, 'validation_failed', `${column}: ${describeSchemaError(error)}.`);
-    }
-    return { ok: true, input };
-  } catch (error) {
-    if (error instanceof CellError) {
-      return { ok: false, code: error.code, detail: error.message, column: error.column };
-    }
-    throw error;
-  }
-}
-
-function describeSchemaError(
-  error: { keyword: string; params: Record<string, unknown>; message?: string } | undefined,
-): string {
-  if (!error) return 'is not valid';
-  if (error.keyword === 'minLength' && error.params.limit === 1) return 'the cell is empty';
-  if (error.keyword === 'enum') return `one of ${(error.params.allowedValues as string[]).join(', ')}`;
-  return error.message ?? 'is not valid';
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The import
 
 export async function importContracts(
   deps: ContractImportDeps,
   source: AsyncIterable<Buffer | string> | NodeJS.ReadableStream,
   options: ContractImportOptions,
 ): Promise<ContractImportResult> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE;
   const maxRejectedReported = options.maxRejectedReported ?? DEFAULT_MAX_REJECTED_REPORTED;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   // A batch is held in memory while it is written: bounded so that memory stays flat.
@@ -413,62 +142,40 @@ export async function importContracts(
   // The whole file is sold under the version current when the import starts.
   const { version: catalogVersion, catalog } = await deps.catalog.current();
 
+  const importId = randomUUID();
+  let started = false;
   const progress: ImportProgress = { rowsRead: 0, accepted: 0, duplicates: 0, rejected: 0, bytesRead: 0 };
   const rejected: RejectedRow[] = [];
-  let importId: string | null = null;
-  let columns: ColumnIndex | null = null;
-  // Good rows waiting for the next batch, keyed by contract number: a number repeated within the
-  // batch is a duplicate here, one repeated across batches is skipped by the database.
-  let pending = new Map<string, NewContractRow & { contract_number: string }>();
-  let pendingDuplicates = 0;
-  let recordsSinceFlush = 0;
-  // The batch being written while the next one is read and checked: on a PostgreSQL server the
-  // database's work and the parsing overlap. At most one batch is in flight, so memory stays flat.
-  let inFlight: Promise<void> = Promise.resolve();
-  let writing = false;
+  let refused: { detail: string; column: string | null } | null = null;
+  let fileEnd: FileEnd | null = null;
+  const writes = createWriteQueue();
 
-  function reject(row: RejectedRow): void {
-    progress.rejected += 1;
-    if (rejected.length < maxRejectedReported) rejected.push(row);
+  async function startRun(): Promise<void> {
+    await db
+      .insertInto('contract_imports')
+      .values({
+        id: importId,
+        file_name: options.fileName,
+        status: 'running',
+        started_by: options.actor.label,
+        started_at: clock.now(),
+        updated_at: clock.now(),
+      })
+      .execute();
+    started = true;
   }
 
-  /**
-   * Hands the pending rows to the writer once the batch before them is written (its failure is
-   * thrown here); with a final status, also waits for them to be written.
-   */
-  async function flush(finalStatus: 'finished' | 'failed' | null): Promise<void> {
-    const rows = [...pending.values()];
-    // The counters of everything read up to this batch, stored with it.
-    const upTo = { rowsRead: progress.rowsRead, rejected: progress.rejected, duplicates: pendingDuplicates };
-    pending = new Map();
-    pendingDuplicates = 0;
-    recordsSinceFlush = 0;
-    await inFlight;
-    const write = writeBatch(rows, upTo, finalStatus).finally(() => {
-      writing = false;
-    });
-    writing = true;
-    inFlight = write;
-    // Observed by the next flush (or the final wait); never an unhandled rejection meanwhile.
-    write.catch(() => {});
-    if (finalStatus) await write;
-  }
-
-  async function writeBatch(
-    rows: (NewContractRow & { contract_number: string })[],
-    upTo: { rowsRead: number; rejected: number; duplicates: number },
-    finalStatus: 'finished' | 'failed' | null,
-  ): Promise<void> {
-    const id = importId!;
+  async function writeBatch(batch: CheckedBatch): Promise<void> {
+    const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
     const written = await deps.transactionWithCopy(async (trx, copyIn) => {
-      const inserted = await copyNewContracts(trx, copyIn, rows);
-      const duplicates = upTo.duplicates + rows.length - inserted;
-      if (rows.length > 0) {
+      const inserted = await copyNewContracts(trx, copyIn, batch.copyCsv);
+      const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
+      if (batch.rowCount > 0) {
         await recordAudit(trx, {
           actor: options.actor,
           action: 'contract.imported',
           entityType: 'contract_import',
-          entityId: id,
+          entityId: importId,
           data: { accepted: inserted, duplicates },
           requestId: options.requestId,
         });
@@ -476,29 +183,43 @@ export async function importContracts(
       await trx
         .updateTable('contract_imports')
         .set({
-          rows_read: upTo.rowsRead,
+          rows_read: batch.rowsRead,
           accepted: progress.accepted + inserted,
           duplicates: progress.duplicates + duplicates,
-          rejected: upTo.rejected,
+          rejected: batch.rejected,
           updated_at: clock.now(),
           ...(finalStatus ? { status: finalStatus, finished_at: clock.now() } : {}),
         })
-        .where('id', '=', id)
+        .where('id', '=', importId)
         .execute();
       return { inserted, duplicates };
     });
+    progress.rowsRead = batch.rowsRead;
+    progress.rejected = batch.rejected;
     progress.accepted += written.inserted;
     progress.duplicates += written.duplicates;
-    options.onProgress?.({ ...progress, rowsRead: upTo.rowsRead, rejected: upTo.rejected });
+    options.onProgress?.({ ...progress });
+  }
+
+  function onSteps(steps: FileStep[]): void {
+    for (const step of steps) {
+      if (step.kind === 'refused') refused = step;
+      else if (step.kind === 'header') writes.add(startRun);
+      else {
+        rejected.push(...step.batch.rejectedRows);
+        if (step.batch.end) fileEnd = step.batch.end;
+        writes.add(() => writeBatch(step.batch));
+      }
+    }
   }
 
   /**
-   * A database or stream failure: what was committed stays committed; once the batch in flight, if
-   * any, has settled, the run is marked failed and the failure thrown on.
+   * A database, stream or worker failure: what was committed stays committed; once the batches
+   * queued have settled, the run is marked failed and the failure thrown on.
    */
   async function failWith(error: unknown): Promise<never> {
-    await inFlight.catch(() => {});
-    if (importId !== null) {
+    await writes.idle();
+    if (started) {
       await db
         .updateTable('contract_imports')
         .set({ status: 'failed', finished_at: clock.now(), updated_at: clock.now() })
@@ -509,123 +230,61 @@ export async function importContracts(
     throw error;
   }
 
-  /** Why the file stopped the import part-way, or null when the failure is not the file's. */
-  function stopOf(
-    error: unknown,
-  ): { code: 'validation_failed' | 'payload_too_large'; detail: string; line: number | null } | null {
-    if (error instanceof CsvSyntaxError) {
-      return { code: 'validation_failed', detail: error.message, line: error.line };
-    }
-    if (error instanceof FileTooLargeError)
-      return { code: 'payload_too_large', detail: error.message, line: null };
-    return null;
-  }
-
-  async function handleRecord({ fields: record, line }: CsvRecord): Promise<void> {
-    if (!columns) {
-      const header = readHeader(record);
-      if (!header.ok) {
-        throw new AppError('validation_failed', `Line ${line}: ${header.detail}`, { param: header.column });
-      }
-      columns = header.columns;
-      const started = await db
-        .insertInto('contract_imports')
-        .values({
-          file_name: options.fileName,
-          status: 'running',
-          started_by: options.actor.label,
-          started_at: clock.now(),
-          updated_at: clock.now(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      importId = started.id;
-      return;
-    }
-    progress.rowsRead += 1;
-    recordsSinceFlush += 1;
-    if (record.length !== columns.size) {
-      reject({
-        line,
-        code: 'malformed_csv',
-        detail: `The record has ${record.length} field${record.length === 1 ? '' : 's'}; the header has ${columns.size}.`,
-        column: null,
-      });
-    } else {
-      const converted = contractInputOf(record, columns);
-      if (!converted.ok) {
-        reject({ line, code: converted.code, detail: converted.detail, column: converted.column });
-      } else {
-        const prepared = prepareContract(converted.input, catalog, catalogVersion);
-        if (!prepared.ok) {
-          const column = COLUMN_OF_FIELD[prepared.param] ?? null;
-          reject({
-            line,
-            code: prepared.code,
-            detail: `${column ?? prepared.param}: ${prepared.detail}`,
-            column,
-          });
-        } else {
-          const contractNumber = prepared.row.contract_number!;
-          if (pending.has(contractNumber)) pendingDuplicates += 1;
-          // Completed in place rather than copied: this runs for every row of every file.
-          else
-            pending.set(
-              contractNumber,
-              Object.assign(prepared.row, {
-                contract_number: contractNumber,
-                source: 'import' as const,
-                import_id: importId,
-              }),
-            );
-        }
-      }
-    }
-    if (pending.size >= batchSize || recordsSinceFlush >= batchSize) await flush(null);
-  }
-
+  // The file is checked in a worker thread while the batches before are written here.
+  const session = openContractFileSession(
+    { catalog, catalogVersion, importId, batchSize, maxRejectedReported },
+    onSteps,
+  );
+  let cut = false;
   try {
-    const records = csvRecords(source, {
-      maxBytes,
-      onBytes: (bytes) => {
-        progress.bytesRead += bytes;
-      },
-    });
-    let sinceYield = 0;
-    for await (const record of records) {
-      await handleRecord(record);
-      // Checking rows never waits on I/O, so the batch in flight would not move until the next one
-      // is full: give its database round trips a turn every few rows.
-      if (writing && ++sinceYield >= ROWS_BETWEEN_YIELDS) {
-        sinceYield = 0;
-        await yieldToIo();
+    for await (const chunk of source as AsyncIterable<Buffer | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      if (progress.bytesRead + bytes > maxBytes) {
+        cut = true;
+        break;
       }
+      progress.bytesRead += bytes;
+      await session.push(chunk);
+      if (refused || writes.failure) break;
+      // One batch written while the next is checked; the file waits while more are queued.
+      await writes.waitUntilAtMost(1);
     }
+    if (!refused && !writes.failure) await (cut ? session.cut() : session.end());
   } catch (error) {
-    const stop = stopOf(error);
-    if (!stop) return failWith(error);
-    if (importId === null) throw new AppError(stop.code, stop.detail);
-    // The rows before the line that stopped the import are good rows: keep them too.
-    await flush('failed').catch(failWith);
-    const kept = `${progress.accepted} contract${progress.accepted === 1 ? '' : 's'} before it ${progress.accepted === 1 ? 'was' : 'were'} kept (import ${importId}).`;
-    throw new ContractImportStoppedError(
-      stop.code,
-      `${stop.detail} The import stopped; ${kept}`,
-      importId,
-      stop.line,
-      {
-        ...progress,
-      },
+    return failWith(error);
+  } finally {
+    session.close();
+  }
+  await writes.idle();
+  if (writes.failure) return failWith(writes.failure.error);
+
+  const fileRefused = refused as { detail: string; column: string | null } | null;
+  if (fileRefused) {
+    throw new AppError(
+      'validation_failed',
+      fileRefused.detail,
+      fileRefused.column ? { param: fileRefused.column } : {},
     );
   }
-  if (importId === null) {
+  const tooLarge = `The file is larger than the ${maxBytes} bytes this import accepts.`;
+  if (!started) {
+    if (cut) throw new AppError('payload_too_large', tooLarge);
     throw new AppError(
       'validation_failed',
       `The file is empty: its first line must be the header naming the columns (${REQUIRED_CSV_COLUMNS.join(', ')}, …).`,
     );
   }
-  await flush('finished').catch(failWith);
-
+  const end = fileEnd as FileEnd | null;
+  if (end && end.kind !== 'finished') {
+    const kept = `${progress.accepted} contract${progress.accepted === 1 ? '' : 's'} before it ${progress.accepted === 1 ? 'was' : 'were'} kept (import ${importId}).`;
+    throw new ContractImportStoppedError(
+      end.kind === 'cut' ? 'payload_too_large' : 'validation_failed',
+      `${end.kind === 'cut' ? tooLarge : end.detail} The import stopped; ${kept}`,
+      importId,
+      end.kind === 'cut' ? null : end.line,
+      { ...progress },
+    );
+  }
   return {
     importId,
     rowsRead: progress.rowsRead,
@@ -634,42 +293,6 @@ export async function importContracts(
     rejected,
     rejectedCount: progress.rejected,
   };
-}
-
-class FileTooLargeError extends Error {
-  constructor(maxBytes: number) {
-    super(`The file is larger than the ${maxBytes} bytes this import accepts.`);
-  }
-}
-
-/**
- * The records of a CSV source, read one source chunk at a time. The records before a syntax error
- * are all handed out first, then the error is thrown.
- */
-async function* csvRecords(
-  source: AsyncIterable<Buffer | string> | NodeJS.ReadableStream,
-  options: { maxBytes: number; onBytes: (bytes: number) => void },
-): AsyncGenerator<CsvRecord> {
-  const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
-  // Streaming decode: a character split between two chunks is put back together (and a BOM dropped).
-  const decoder = new TextDecoder('utf-8');
-  let bytesRead = 0;
-  for await (const chunk of source as AsyncIterable<Buffer | string>) {
-    const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    bytesRead += bytes;
-    options.onBytes(bytes);
-    if (bytesRead > options.maxBytes) throw new FileTooLargeError(options.maxBytes);
-    const { records, error } = reader.push(
-      typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }),
-    );
-    yield* records;
-    if (error) throw error;
-  }
-  const tail = decoder.decode();
-  for (const { records, error } of [reader.push(tail), reader.end()]) {
-    yield* records;
-    if (error) throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------

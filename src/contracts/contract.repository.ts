@@ -195,39 +195,14 @@ export function contractCopyLine(row: NewContractRow): string {
 }
 
 /**
- * Adds the contracts whose numbers are not in the registry yet, in the caller's transaction, and
- * returns how many it added. They go in with COPY, all at once: the rows of a new file are new. When
- * some number is taken (the same file sent again), that COPY fails on the unique number and is undone
- * to a savepoint; the numbers already there are then looked up and only the rest copied. Should
- * another transaction take one of those in between, the rest go in with INSERT … ON CONFLICT DO NOTHING.
+ * Adds the contracts of `csv` (COPY lines in CONTRACT_COPY_COLUMNS order) whose numbers are not in the
+ * registry yet, in the caller's transaction, and returns how many it added. They go in with COPY, all
+ * at once: the rows of a new file are new. When a number is taken (the same file sent again, or another
+ * transaction that took it meanwhile), that COPY fails on the unique number and is undone to a
+ * savepoint; the rows then go through a temporary table and INSERT … ON CONFLICT DO NOTHING.
  */
-export async function copyNewContracts(
-  trx: Kysely<Database>,
-  copyIn: CopyIn,
-  rows: (NewContractRow & { contract_number: string })[],
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const all = await copyUnlessTaken(trx, copyIn, rows);
-  if (all !== null) return all;
-  const existing = await sql<{ contract_number: string }>`
-    select contract_number from contracts
-    where contract_number = any(${rows.map((row) => row.contract_number)}::text[])`.execute(trx);
-  const taken = new Set(existing.rows.map((row) => row.contract_number));
-  const fresh = rows.filter((row) => !taken.has(row.contract_number));
-  if (fresh.length === 0) return 0;
-  const rest = await copyUnlessTaken(trx, copyIn, fresh);
-  if (rest !== null) return rest;
-  return (await insertContractsSkippingExisting(trx, fresh)).size;
-}
-
-/** COPYs the rows under a savepoint: the number copied, or null (and nothing copied) when a number is taken. */
-async function copyUnlessTaken(
-  trx: Kysely<Database>,
-  copyIn: CopyIn,
-  rows: NewContractRow[],
-): Promise<number | null> {
-  let csv = '';
-  for (const row of rows) csv += `${contractCopyLine(row)}\n`;
+export async function copyNewContracts(trx: Kysely<Database>, copyIn: CopyIn, csv: string): Promise<number> {
+  if (csv === '') return 0;
   await sql`savepoint copy_new_contracts`.execute(trx);
   try {
     const copied = await copyIn(CONTRACTS_COPY_SQL, csv);
@@ -236,8 +211,18 @@ async function copyUnlessTaken(
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await sql`rollback to savepoint copy_new_contracts`.execute(trx);
-    return null;
   }
+  // Per connection, emptied at each commit.
+  await sql`create temporary table if not exists contracts_staging
+    (like contracts including defaults) on commit delete rows`.execute(trx);
+  await copyIn(CONTRACTS_COPY_SQL.replace('COPY contracts ', 'COPY contracts_staging '), csv);
+  const columns = sql.join(CONTRACT_COPY_COLUMNS.map((column) => sql.ref(column)));
+  const inserted = await sql`
+    insert into contracts (${columns})
+    select ${columns} from contracts_staging
+    on conflict (contract_number) do nothing`.execute(trx);
+  await sql`delete from contracts_staging`.execute(trx);
+  return Number(inserted.numAffectedRows ?? 0);
 }
 
 const UNIQUE_VIOLATION = '23505';

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { CSV_HEADER, csvLine, syntheticContract } from '../../bench/portfolio.js';
 import { loadDefaultCatalog } from '../../src/catalog/default-catalog.js';
+import { DEFAULT_IMPORT_BATCH_SIZE } from '../../src/contracts/contract-import.js';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { describeEachEngine, type TestEngine } from '../support/engines.js';
 import { multipart, PDF } from './multipart.js';
@@ -117,7 +118,7 @@ describeEachEngine('crash safety (SIGKILL, restart on the same data)', (engine) 
     let server = await startServer(data);
     let auth = await signIn(server.baseUrl);
     const ROWS = 20_000;
-    const BATCH = 1000;
+    const BATCH = DEFAULT_IMPORT_BATCH_SIZE;
     const catalog = loadDefaultCatalog();
     const first = 8_000_000; // synthetic VINs number up to 10^7
     const lines = [CSV_HEADER];

@@ -1,0 +1,501 @@
+// A dealer file, checked: the CSV text of a contracts file (shared/API.md POST /api/v1/contracts/import)
+// turned into batches of contract rows ready for COPY, and the rows refused, each with its file line,
+// code and the column to fix. Pure and synchronous (no database, no clock): the import runs it in a
+// worker thread, so that checking the next batch overlaps with writing the one before.
+import type { Catalog } from '../catalog/catalog.schema.js';
+import type { NewContractRow } from '../platform/db/schema.js';
+import type { ErrorCode } from '../platform/http/errors.js';
+import { validatorCompiler } from '../platform/http/validation.js';
+import { contractCopyLine } from './contract.repository.js';
+import { ContractBodySchema } from './contract.schemas.js';
+import { type ContractInput, prepareContract } from './contract-input.js';
+import { type CsvSyntaxError, createCsvReader } from './csv-reader.js';
+
+/** The columns of a dealer file, in the order the README documents them. */
+export const CONTRACT_CSV_COLUMNS = [
+  'contract_number',
+  'product',
+  'plan_code',
+  'holder_first_name',
+  'holder_last_name',
+  'holder_email',
+  'holder_phone',
+  'address_line1',
+  'city',
+  'state',
+  'zip',
+  'vin',
+  'vehicle_year',
+  'vehicle_make',
+  'vehicle_model',
+  'odometer_at_sale',
+  'purchase_date',
+  'purchase_state',
+  'term_months',
+  'term_miles',
+  'price_cents',
+  'deductible_cents',
+  'lienholder_name',
+  'dealer_code',
+  'dealer_name',
+  'amount_financed_cents',
+  'msrp_cents',
+  'sold_after_vehicle_sale',
+] as const;
+
+export type ContractCsvColumn = (typeof CONTRACT_CSV_COLUMNS)[number];
+
+/**
+ * Columns every file must have. The product-specific ones (term_miles and deductible_cents for a
+ * service contract, amount_financed_cents and msrp_cents for GAP) may be left out of a file that holds
+ * only the other product; a row that needs them and lacks them is rejected on its own.
+ */
+export const REQUIRED_CSV_COLUMNS: readonly ContractCsvColumn[] = [
+  'contract_number',
+  'product',
+  'plan_code',
+  'holder_first_name',
+  'holder_last_name',
+  'address_line1',
+  'city',
+  'state',
+  'zip',
+  'vin',
+  'vehicle_year',
+  'vehicle_make',
+  'vehicle_model',
+  'odometer_at_sale',
+  'purchase_date',
+  'purchase_state',
+  'term_months',
+  'price_cents',
+];
+
+/** Where a ContractInput field comes from, so a refusal names the CSV column the dealer has to fix. */
+const COLUMN_OF_FIELD: Readonly<Record<string, ContractCsvColumn>> = {
+  contractNumber: 'contract_number',
+  product: 'product',
+  planCode: 'plan_code',
+  'holder.firstName': 'holder_first_name',
+  'holder.lastName': 'holder_last_name',
+  'holder.email': 'holder_email',
+  'holder.phone': 'holder_phone',
+  'holder.address.line1': 'address_line1',
+  'holder.address.city': 'city',
+  'holder.address.state': 'state',
+  'holder.address.zip': 'zip',
+  'vehicle.vin': 'vin',
+  'vehicle.year': 'vehicle_year',
+  'vehicle.make': 'vehicle_make',
+  'vehicle.model': 'vehicle_model',
+  odometerAtSale: 'odometer_at_sale',
+  purchaseDate: 'purchase_date',
+  purchaseState: 'purchase_state',
+  termMonths: 'term_months',
+  termMiles: 'term_miles',
+  priceCents: 'price_cents',
+  deductibleCents: 'deductible_cents',
+  'lienholder.name': 'lienholder_name',
+  'sellingDealer.code': 'dealer_code',
+  'sellingDealer.name': 'dealer_name',
+  amountFinancedCents: 'amount_financed_cents',
+  msrpCents: 'msrp_cents',
+  soldAfterVehicleSale: 'sold_after_vehicle_sale',
+};
+
+export type ImportRejectionCode = ErrorCode | 'malformed_csv';
+
+export interface RejectedRow {
+  /** The file line the record starts on (the header is line 1). */
+  line: number;
+  code: ImportRejectionCode;
+  /** Starts with the column to fix, e.g. `price_cents: whole cents, digits only …`. */
+  detail: string;
+  column: ContractCsvColumn | null;
+}
+
+/** The most characters one record may hold: a runaway quote stops the import instead of eating memory. */
+const MAX_RECORD_CHARACTERS = 64 * 1024;
+/** Values quoted back in a rejection are cut to this length. */
+const QUOTED_VALUE_CHARACTERS = 40;
+
+const validateContractBody = validatorCompiler({
+  schema: ContractBodySchema,
+  httpPart: 'body',
+  method: 'POST',
+  url: '/api/v1/contracts/import',
+}) as unknown as ((value: unknown) => boolean) & {
+  errors?: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[];
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Header and cells
+
+export type ColumnIndex = ReadonlyMap<ContractCsvColumn, number>;
+
+/** Reads the header row: every column known, none twice, the required ones present. */
+export function readHeader(
+  record: readonly string[],
+): { ok: true; columns: ColumnIndex } | { ok: false; detail: string; column: string } {
+  const known = new Set<string>(CONTRACT_CSV_COLUMNS);
+  const columns = new Map<ContractCsvColumn, number>();
+  for (const [index, raw] of record.entries()) {
+    const name = raw.trim().toLowerCase();
+    if (!known.has(name)) {
+      return {
+        ok: false,
+        column: name,
+        detail: `The header names an unknown column "${quote(raw)}" (column ${index + 1}); the columns are: ${CONTRACT_CSV_COLUMNS.join(', ')}.`,
+      };
+    }
+    if (columns.has(name as ContractCsvColumn)) {
+      return { ok: false, column: name, detail: `The header names the column "${name}" twice.` };
+    }
+    columns.set(name as ContractCsvColumn, index);
+  }
+  const missing = REQUIRED_CSV_COLUMNS.filter((column) => !columns.has(column));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      column: missing[0]!,
+      detail: `The header lacks the required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+    };
+  }
+  return { ok: true, columns };
+}
+
+function quote(value: string): string {
+  return value.length > QUOTED_VALUE_CHARACTERS ? `${value.slice(0, QUOTED_VALUE_CHARACTERS)}…` : value;
+}
+
+class CellError extends Error {
+  constructor(
+    readonly column: ContractCsvColumn,
+    readonly code: ErrorCode,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const DIGITS = /^\d+$/;
+
+/** The cells of one record, read by column name (a class, not closures: it is made for every row). */
+class Cells {
+  constructor(
+    private readonly record: readonly string[],
+    private readonly columns: ColumnIndex,
+  ) {}
+
+  text(column: ContractCsvColumn): string {
+    const index = this.columns.get(column);
+    return index === undefined ? '' : (this.record[index] ?? '').trim();
+  }
+
+  optionalText(column: ContractCsvColumn): string | null {
+    return this.text(column) || null;
+  }
+
+  wholeNumber(column: ContractCsvColumn, unit: 'number' | 'cents'): number | null {
+    const value = this.text(column);
+    if (value === '') return null;
+    if (!DIGITS.test(value) || !Number.isSafeInteger(Number(value))) {
+      throw new CellError(
+        column,
+        'validation_failed',
+        unit === 'cents'
+          ? `${column}: an amount in whole cents, digits only (129900 for $1,299.00); got "${quote(value)}".`
+          : `${column}: a whole number, digits only; got "${quote(value)}".`,
+      );
+    }
+    return Number(value);
+  }
+
+  required(column: ContractCsvColumn, unit: 'number' | 'cents'): number {
+    const value = this.wholeNumber(column, unit);
+    if (value === null) throw new CellError(column, 'validation_failed', `${column}: the cell is empty.`);
+    return value;
+  }
+
+  flag(column: ContractCsvColumn): boolean | undefined {
+    const value = this.text(column).toLowerCase();
+    if (value === '') return undefined;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    throw new CellError(column, 'validation_failed', `${column}: true or false; got "${quote(value)}".`);
+  }
+}
+
+/** Turns one data record into the contract body the API would take. */
+export function contractInputOf(
+  record: readonly string[],
+  columns: ColumnIndex,
+):
+  | { ok: true; input: ContractInput }
+  | { ok: false; code: ErrorCode; detail: string; column: ContractCsvColumn } {
+  const cell = new Cells(record, columns);
+  try {
+    if (cell.text('contract_number') === '') {
+      // Imports must carry the dealer's number: it is what makes importing a file twice harmless.
+      throw new CellError(
+        'contract_number',
+        'validation_failed',
+        'contract_number: required in a dealer file (it is the key that makes a re-import create nothing new).',
+      );
+    }
+    const lienholderName = cell.optionalText('lienholder_name');
+    const dealerCode = cell.optionalText('dealer_code');
+    const dealerName = cell.optionalText('dealer_name');
+    if ((dealerCode === null) !== (dealerName === null)) {
+      const column = dealerCode === null ? 'dealer_code' : 'dealer_name';
+      throw new CellError(
+        column,
+        'validation_failed',
+        `${column}: give dealer_code and dealer_name together.`,
+      );
+    }
+    const soldAfterVehicleSale = cell.flag('sold_after_vehicle_sale');
+    const input: ContractInput = {
+      contractNumber: cell.text('contract_number'),
+      product: cell.text('product').toLowerCase() as ContractInput['product'],
+      planCode: cell.text('plan_code').toUpperCase(),
+      holder: {
+        firstName: cell.text('holder_first_name'),
+        lastName: cell.text('holder_last_name'),
+        email: cell.optionalText('holder_email'),
+        phone: cell.optionalText('holder_phone'),
+        address: {
+          line1: cell.text('address_line1'),
+          city: cell.text('city'),
+          state: cell.text('state').toUpperCase(),
+          zip: cell.text('zip'),
+        },
+      },
+      vehicle: {
+        vin: cell.text('vin'),
+        year: cell.required('vehicle_year', 'number'),
+        make: cell.text('vehicle_make'),
+        model: cell.text('vehicle_model'),
+      },
+      odometerAtSale: cell.required('odometer_at_sale', 'number'),
+      purchaseDate: cell.text('purchase_date'),
+      purchaseState: cell.text('purchase_state').toUpperCase(),
+      termMonths: cell.required('term_months', 'number'),
+      termMiles: cell.wholeNumber('term_miles', 'number'),
+      priceCents: cell.required('price_cents', 'cents'),
+      deductibleCents: cell.wholeNumber('deductible_cents', 'cents'),
+      lienholder: lienholderName === null ? null : { name: lienholderName },
+      sellingDealer:
+        dealerCode === null || dealerName === null ? null : { code: dealerCode, name: dealerName },
+      amountFinancedCents: cell.wholeNumber('amount_financed_cents', 'cents'),
+      msrpCents: cell.wholeNumber('msrp_cents', 'cents'),
+      ...(soldAfterVehicleSale === undefined ? {} : { soldAfterVehicleSale }),
+    };
+    // The same shape and bounds as POST /api/v1/contracts, so a row is accepted exactly when the API
+    // would accept the same contract.
+    if (!validateContractBody(input)) {
+      const error = validateContractBody.errors?.[0];
+      const path = (error?.instancePath ?? '').split('/').filter(Boolean).join('.');
+      const column = COLUMN_OF_FIELD[path] ?? 'contract_number';
+      if (column === 'purchase_date') {
+        throw new CellError(
+          column,
+          'invalid_date',
+          `${column}: "${quote(input.purchaseDate)}" is not a calendar date (YYYY-MM-DD).`,
+        );
+      }
+      throw new CellError(column, 'validation_failed', `${column}: ${describeSchemaError(error)}.`);
+    }
+    return { ok: true, input };
+  } catch (error) {
+    if (error instanceof CellError) {
+      return { ok: false, code: error.code, detail: error.message, column: error.column };
+    }
+    throw error;
+  }
+}
+
+function describeSchemaError(
+  error: { keyword: string; params: Record<string, unknown>; message?: string } | undefined,
+): string {
+  if (!error) return 'is not valid';
+  if (error.keyword === 'minLength' && error.params.limit === 1) return 'the cell is empty';
+  if (error.keyword === 'enum') return `one of ${(error.params.allowedValues as string[]).join(', ')}`;
+  return error.message ?? 'is not valid';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The file, a batch at a time
+
+/** Good rows ready for the database, with the counters of everything read up to the batch's end. */
+export interface CheckedBatch {
+  /** The rows as COPY csv lines (CONTRACTS_COPY_SQL), one a line. */
+  copyCsv: string;
+  rowCount: number;
+  /** Rows whose number came again later in the same batch (only the first is in copyCsv). */
+  duplicatesInBatch: number;
+  rowsRead: number;
+  rejected: number;
+  /** Rejected rows since the batch before, while fewer than maxRejectedReported were reported. */
+  rejectedRows: RejectedRow[];
+  /** Null, or how the file ended after this, its last batch. */
+  end: FileEnd | null;
+}
+
+export type FileEnd =
+  | { kind: 'finished' }
+  /** The text is not CSV from `line` on; every row before it is in the batches. */
+  | { kind: 'stopped'; line: number; detail: string }
+  /** The file was cut off (e.g. a size limit): the unfinished record at the cut was left out. */
+  | { kind: 'cut' };
+
+export type FileStep =
+  /** The header is good: the import run can begin. */
+  | { kind: 'header' }
+  /** Refused before any row: a bad header, or text that is not CSV on the header line. */
+  | { kind: 'refused'; detail: string; column: string | null }
+  | { kind: 'batch'; batch: CheckedBatch };
+
+export interface ContractFileOptions {
+  catalog: Catalog;
+  catalogVersion: number;
+  importId: string;
+  batchSize: number;
+  maxRejectedReported: number;
+}
+
+/**
+ * Reads a dealer file piece by piece. `push` and `end` give back what the text completed: the header's
+ * verdict, full batches, a stop. `end` also gives the last, partial batch; `cut` gives it without
+ * reading the unfinished record at the end (the file was cut off, e.g. by a size limit).
+ */
+export function createContractFileChecker(options: ContractFileOptions) {
+  const { catalog, catalogVersion, importId, batchSize, maxRejectedReported } = options;
+  const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
+  let columns: ColumnIndex | null = null;
+  let done = false;
+  let rowsRead = 0;
+  let rejected = 0;
+  let reported = 0;
+  let recordsInBatch = 0;
+  let duplicatesInBatch = 0;
+  let rejectedRows: RejectedRow[] = [];
+  // Good rows of the batch by contract number: a number repeated within the batch is a duplicate here,
+  // one repeated across batches is skipped by the database.
+  let lines = new Map<string, string>();
+
+  function reject(row: RejectedRow): void {
+    rejected += 1;
+    if (reported < maxRejectedReported) {
+      reported += 1;
+      rejectedRows.push(row);
+    }
+  }
+
+  function takeBatch(end: FileEnd | null): FileStep {
+    let copyCsv = '';
+    for (const line of lines.values()) copyCsv += `${line}\n`;
+    const batch: CheckedBatch = {
+      copyCsv,
+      rowCount: lines.size,
+      duplicatesInBatch,
+      rowsRead,
+      rejected,
+      rejectedRows,
+      end,
+    };
+    lines = new Map();
+    duplicatesInBatch = 0;
+    recordsInBatch = 0;
+    rejectedRows = [];
+    return { kind: 'batch', batch };
+  }
+
+  function checkRecord(record: string[], line: number, steps: FileStep[]): void {
+    if (!columns) {
+      const header = readHeader(record);
+      if (!header.ok) {
+        done = true;
+        steps.push({ kind: 'refused', detail: `Line ${line}: ${header.detail}`, column: header.column });
+        return;
+      }
+      columns = header.columns;
+      steps.push({ kind: 'header' });
+      return;
+    }
+    rowsRead += 1;
+    recordsInBatch += 1;
+    if (record.length !== columns.size) {
+      reject({
+        line,
+        code: 'malformed_csv',
+        detail: `The record has ${record.length} field${record.length === 1 ? '' : 's'}; the header has ${columns.size}.`,
+        column: null,
+      });
+    } else {
+      const converted = contractInputOf(record, columns);
+      if (!converted.ok) {
+        reject({ line, code: converted.code, detail: converted.detail, column: converted.column });
+      } else {
+        const prepared = prepareContract(converted.input, catalog, catalogVersion);
+        if (!prepared.ok) {
+          const column = COLUMN_OF_FIELD[prepared.param] ?? null;
+          reject({
+            line,
+            code: prepared.code,
+            detail: `${column ?? prepared.param}: ${prepared.detail}`,
+            column,
+          });
+        } else {
+          const contractNumber = prepared.row.contract_number!;
+          if (lines.has(contractNumber)) duplicatesInBatch += 1;
+          else {
+            // Completed in place rather than copied: this runs for every row of every file.
+            const row: NewContractRow = Object.assign(prepared.row, {
+              contract_number: contractNumber,
+              source: 'import' as const,
+              import_id: importId,
+            });
+            lines.set(contractNumber, contractCopyLine(row));
+          }
+        }
+      }
+    }
+    if (lines.size >= batchSize || recordsInBatch >= batchSize) steps.push(takeBatch(null));
+  }
+
+  function read(
+    step: { records: { fields: string[]; line: number }[]; error: CsvSyntaxError | null },
+    end: 'finished' | 'cut' | null,
+  ): FileStep[] {
+    const steps: FileStep[] = [];
+    if (done) return steps;
+    for (const { fields, line } of step.records) {
+      checkRecord(fields, line, steps);
+      if (done) return steps;
+    }
+    if (step.error) {
+      done = true;
+      // The rows before the line that stops the import are good rows: they go in too.
+      if (columns) {
+        steps.push(takeBatch({ kind: 'stopped', line: step.error.line, detail: step.error.message }));
+      } else {
+        steps.push({ kind: 'refused', detail: step.error.message, column: null });
+      }
+      return steps;
+    }
+    if (end) {
+      done = true;
+      if (columns) steps.push(takeBatch({ kind: end }));
+    }
+    return steps;
+  }
+
+  return {
+    push: (text: string): FileStep[] => read(reader.push(text), null),
+    end: (): FileStep[] => read(reader.end(), 'finished'),
+    cut: (): FileStep[] => read({ records: [], error: null }, 'cut'),
+  };
+}
+
+export type ContractFileChecker = ReturnType<typeof createContractFileChecker>;
