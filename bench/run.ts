@@ -85,7 +85,7 @@ interface BenchApp {
   close(): Promise<void>;
 }
 
-/** The real app on a fresh database (a new PostgreSQL database, or an in-memory PGlite), listening. */
+/** The real app on a fresh database (a new PostgreSQL database, or PGlite in a new data folder), listening. */
 async function startApp(env: Record<string, string> = {}): Promise<BenchApp> {
   let databaseUrl: string | null = null;
   let name = '';
@@ -113,7 +113,10 @@ async function startApp(env: Record<string, string> = {}): Promise<BenchApp> {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const built = await buildApp({ ...config, dataDir: 'memory://' }, { startJobs: false });
+  // PGlite keeps its files in a data folder, as `npm start` does (an in-memory PGlite grows its files
+  // by copying them whole as they grow, which no real deployment does); a PostgreSQL run ignores it.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-data-'));
+  const built = await buildApp({ ...config, dataDir }, { startJobs: false });
   const url = await built.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     built,
@@ -121,6 +124,7 @@ async function startApp(env: Record<string, string> = {}): Promise<BenchApp> {
     async close() {
       await built.close();
       fs.rmSync(documentsDir, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
       if (databaseUrl) {
         const client = new pg.Client({ connectionString: serverUrl });
         await client.connect();

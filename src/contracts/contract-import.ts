@@ -1,8 +1,9 @@
 // Dealer-file import (issue "Dealer-file import", shared/API.md POST /api/v1/contracts/import): a CSV
 // of contracts, one a row, is streamed into the registry under the catalog version current when the
 // import starts. Good rows are kept and bad rows reported by file line; the contract number is the key,
-// so importing the same file again creates nothing new. Memory stays flat in the file's size: at most
-// one batch of rows is held, and only the first rejected rows are kept for the report.
+// so importing the same file again creates nothing new. The rows are read and checked in a worker thread
+// (contract-file.ts) while the batch before is written here with COPY. Memory stays flat in the file's
+// size: one batch is written while the next is checked, and only the first rejected rows are kept.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';

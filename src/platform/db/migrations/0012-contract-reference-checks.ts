@@ -25,18 +25,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       missing_version integer;
       missing_import uuid;
     begin
-      select n.catalog_version into missing_version
-        from new_contracts n
-        where not exists (select 1 from catalog_versions v where v.version = n.catalog_version)
+      -- The distinct values first: a file names one catalog version and one run, so each is looked up once.
+      select d.catalog_version into missing_version
+        from (select distinct catalog_version from new_contracts) d
+        where not exists (select 1 from catalog_versions v where v.version = d.catalog_version)
         limit 1;
       if found then
         raise exception 'contracts: catalog version % does not exist', missing_version
           using errcode = 'foreign_key_violation', table = 'contracts', column = 'catalog_version';
       end if;
-      select n.import_id into missing_import
-        from new_contracts n
-        where n.import_id is not null
-          and not exists (select 1 from contract_imports i where i.id = n.import_id)
+      select d.import_id into missing_import
+        from (select distinct import_id from new_contracts where import_id is not null) d
+        where not exists (select 1 from contract_imports i where i.id = d.import_id)
         limit 1;
       if found then
         raise exception 'contracts: import run % does not exist', missing_import
