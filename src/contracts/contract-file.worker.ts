@@ -1,6 +1,7 @@
 // The worker thread that checks dealer files (contract-file.ts) for the imports of this process, so
 // that the next batch is checked while the one before is written. It holds one checker per open
 // import: text in, steps out, in order.
+import { TextDecoder } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import {
   type ContractFileChecker,
