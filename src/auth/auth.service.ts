@@ -1,6 +1,6 @@
 // Sessions: a sign-in returns an opaque random token; only its SHA-256 is stored, with an expiry, so
 // a copy of the database cannot be used to sign in. Signing out revokes the session at once.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -13,7 +13,7 @@ import { findUserRowByEmail, toUser, type User } from '../users/user.repository.
 import { findLiveSession, insertSession, purgeDeadSessions, revokeSession } from './session.repository.js';
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 function newToken(prefix: string): string {

@@ -222,6 +222,50 @@ describe('calendarDateInZone and minutesOfDayInZone', () => {
   });
 });
 
+describe('calendarDateInZone remembers its last answer by second', () => {
+  const uncached = (instant: Date, timeZone: string) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      instant,
+    );
+
+  it.each([
+    ['2026-01-01T04:59:59.999Z', '2026-01-01T05:00:00.000Z', 'America/New_York', '2025-12-31', '2026-01-01'],
+    ['2026-11-25T23:59:59.500Z', '2026-11-26T00:00:00.000Z', 'UTC', '2026-11-25', '2026-11-26'],
+    // Liberia kept an offset of −0:44:30 until 1972: midnight fell at 00:44:30 UTC.
+    ['1971-06-01T00:44:29.999Z', '1971-06-01T00:44:30.000Z', 'Africa/Monrovia', '1971-05-31', '1971-06-01'],
+  ])('%s then %s in %s: %s then %s', (before, after, timeZone, dateBefore, dateAfter) => {
+    expect(calendarDateInZone(new Date(before), timeZone)).toBe(dateBefore);
+    expect(calendarDateInZone(new Date(before), timeZone)).toBe(dateBefore);
+    expect(calendarDateInZone(new Date(after), timeZone)).toBe(dateAfter);
+    expect(calendarDateInZone(new Date(before), timeZone)).toBe(dateBefore);
+  });
+
+  it('agrees with a fresh formatter for instants asked in any order, a few ms apart, across zones', () => {
+    const zones = ['America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Africa/Monrovia', 'UTC'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: Date.UTC(1960, 0, 1) / 1000, max: Date.UTC(2060, 0, 1) / 1000 }),
+            fc.array(fc.integer({ min: -1500, max: 1500 }), { minLength: 1, maxLength: 4 }),
+            fc.constantFrom(...zones),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (asks) => {
+          for (const [second, offsetsMs, zone] of asks) {
+            for (const offsetMs of offsetsMs) {
+              const instant = new Date(second * 1000 + offsetMs);
+              expect(calendarDateInZone(instant, zone)).toBe(uncached(instant, zone));
+            }
+          }
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+});
+
 describe('day arithmetic against JavaScript Date', () => {
   /** The reference: UTC midnights of Date (setUTCFullYear takes years 0–99 literally). */
   function viaDate(date: string, days: number): { date: string; weekday: number } {
