@@ -3,16 +3,51 @@ import { defineConfig } from 'vitest/config';
 // One test run covers every kind of test: unit and property tests beside the code
 // (src/**/*.test.ts), real-database tests (PGlite always; PostgreSQL too when TEST_DATABASE_URL is
 // set) and browser journeys (test/browser), after the build.
+//
+// The tests that start whole server processes (and restart them, or a database) run on their own,
+// one file at a time, after the rest: each of them keeps both cores busy while it starts servers,
+// and two of them beside each other, or beside the browser journeys, starved each other on a busy
+// machine. They wait on conditions (a line in the output, a committed row, a file), never on fixed
+// time budgets; their timeouts are only a guard against a hang.
+const PROCESS_TESTS = [
+  'test/process/**/*.test.ts',
+  'test/security/crash-safety.test.ts',
+  'test/build/server-build.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
-    // Two test files at a time. Vitest's default (cores − 1) runs them one by one on the 2-core
-    // machines here, while much of a file's time is spent waiting on the servers, PostgreSQL and
-    // Chromium it starts rather than in its own process.
-    maxWorkers: 2,
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: PROCESS_TESTS,
+          // Two test files at a time. Vitest's default (cores − 1) runs them one by one on the 2-core
+          // machines here, while much of a file's time is spent waiting on the servers, PostgreSQL and
+          // Chromium it starts rather than in its own process.
+          maxWorkers: 2,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'process',
+          include: PROCESS_TESTS,
+          maxWorkers: 1,
+          // Tests in a file run one after another (vitest's default); files one at a time.
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

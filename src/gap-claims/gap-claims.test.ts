@@ -6,6 +6,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { waitFor } from '../../test/support/process.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
@@ -198,25 +199,21 @@ describeEachEngine('GAP claims', (engine) => {
         { name: 'x.pdf', bytes: Buffer.concat([PDF, Buffer.alloc(200_000, 0x20)]) },
       );
       const url = new URL(`/api/v1/gap-claims/${claimId}/documents`, server.baseUrl);
-      await new Promise<void>((resolve) => {
-        const request = http.request(url, {
-          method: 'POST',
-          headers: {
-            ...body.headers,
-            authorization: `Bearer ${token}`,
-            'content-length': String(body.payload.length),
-          },
-        });
-        request.on('error', () => resolve());
-        request.write(body.payload.subarray(0, 100_000));
-        setTimeout(() => {
-          request.destroy();
-          resolve();
-        }, 200);
+      const request = http.request(url, {
+        method: 'POST',
+        headers: {
+          ...body.headers,
+          authorization: `Bearer ${token}`,
+          'content-length': String(body.payload.length),
+        },
       });
+      request.on('error', () => {});
+      request.write(body.payload.subarray(0, 100_000));
+      // Once the server has started the file, the client goes away halfway.
+      await waitFor('the partial upload in the store', () => tmpFiles().length > 0);
+      request.destroy();
       // The server notices the closed connection and removes its partial file.
-      for (let attempt = 0; attempt < 50 && tmpFiles().length > 0; attempt++)
-        await new Promise((r) => setTimeout(r, 20));
+      await waitFor('the partial upload to be removed', () => tmpFiles().length === 0);
       expect(tmpFiles()).toEqual([]);
       const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
       expect(claim.documents).toHaveLength(1);

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
+import { waitFor } from '../../test/support/process.js';
 import { type BuiltApp, buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
@@ -48,14 +49,9 @@ async function startSmtpServer() {
   };
 }
 
-async function eventually<T>(probe: () => T | undefined, timeoutMilliseconds = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMilliseconds;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the email');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Waits (on the condition, not on a time budget) until `probe` finds the email. */
+function eventually<T>(probe: () => T | undefined): Promise<T> {
+  return waitFor('the email', probe, { intervalMs: 100 });
 }
 
 describe('mailer without SMTP_URL', () => {

@@ -2,7 +2,6 @@
 // would run them. A GAP claim goes end to end across them (started on one, documented on the other,
 // reviewed, and its email sent by the worker), sessions made on one process work on the other, and
 // holder sign-in throttling holds across both. PostgreSQL only (PGlite is one process by design).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,35 +9,16 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { type RunningProcess, startProcess, waitFor } from '../support/process.js';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
-const TSX = path.resolve('node_modules/.bin/tsx');
-const children: ChildProcess[] = [];
+const children: RunningProcess[] = [];
 
-function start(script: string, env: Record<string, string>, readyPattern: RegExp) {
-  const child = spawn(TSX, [script], {
-    env: { ...process.env, LOG_LEVEL: 'info', COVERWISE_WEB_DIR: 'none', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function start(script: string, env: Record<string, string>, readyPattern: RegExp) {
+  const child = startProcess([script], { LOG_LEVEL: 'info', COVERWISE_WEB_DIR: 'none', PORT: '0', ...env });
   children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return new Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }>(
-    (resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = readyPattern.exec(output);
-        if (match) {
-          clearInterval(timer);
-          resolve({ child, match, output: () => output });
-        }
-      }, 50);
-      child.on('exit', (code) => {
-        clearInterval(timer);
-        reject(new Error(`${script} exited (${code}) before it was ready:\n${output}`));
-      });
-    },
-  );
+  const match = await child.waitForOutput(readyPattern, `${script} to be ready`);
+  return { child, match };
 }
 
 describe.skipIf(!serverUrl)('two web processes and a worker on one PostgreSQL', () => {
@@ -75,16 +55,11 @@ describe.skipIf(!serverUrl)('two web processes and a worker on one PostgreSQL', 
       start('src/worker.ts', env, /worker is running/),
     ]);
     webB = b.match[1]!;
-  }, 120_000);
+  });
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise((resolve) => (child.exitCode === null ? child.on('exit', resolve) : resolve(null))),
-      ),
-    );
+    for (const child of children) if (child.exitReason() === null) child.child.kill('SIGTERM');
+    await Promise.all(children.map((child) => child.exited));
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${databaseName} with (force)`);
@@ -154,10 +129,14 @@ describe.skipIf(!serverUrl)('two web processes and a worker on one PostgreSQL', 
 
     // The worker, not the web processes, sends the queued emails (files here: no SMTP_URL).
     const outbox = path.join(sharedDir, 'outbox');
-    const deadline = Date.now() + 30_000;
-    while ((!fs.existsSync(outbox) || fs.readdirSync(outbox).length < 2) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitFor(
+      'the worker to send both emails',
+      () => fs.existsSync(outbox) && fs.readdirSync(outbox).length >= 2,
+      {
+        intervalMs: 100,
+        failIf: () => children.map((child) => child.exitReason()).find((reason) => reason !== null) ?? null,
+      },
+    );
     expect(fs.readdirSync(outbox).length).toBeGreaterThanOrEqual(2);
   });
 

@@ -1,76 +1,36 @@
 // The server as a real child process: the data-directory lock and graceful shutdown.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killAllProcesses, startProcess, startServerProcess } from '../support/process.js';
 
-const TSX = path.resolve('node_modules/.bin/tsx');
-const children: ChildProcess[] = [];
-
-function startServer(script: string, env: Record<string, string>) {
-  const child = spawn(TSX, [script], {
-    env: { ...process.env, LOG_LEVEL: 'info', COVERWISE_RUN_JOBS: '0', COVERWISE_WEB_DIR: 'none', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /serving on (http:\/\/[^\s"]+)/.exec(output);
-      if (match) {
-        clearInterval(timer);
-        resolve(match[1]!);
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`server exited before listening:\n${output}`));
-    });
-  });
-  // A test that expects the process to fail never awaits `listening`; keep its rejection handled.
-  listening.catch(() => {});
-  return { child, exited, listening, output: () => output };
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killAllProcesses());
 
 describe('the server process', () => {
   it('refuses a second process on the same data directory with a clear message', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-lock-'));
-    const first = startServer('src/main.ts', { COVERWISE_DATA_DIR: dataDir, PORT: '0', COVERWISE_DEMO: '0' });
-    await first.listening;
-    const second = startServer('src/main.ts', {
-      COVERWISE_DATA_DIR: dataDir,
-      PORT: '0',
-      COVERWISE_DEMO: '0',
-    });
+    const env = { COVERWISE_DATA_DIR: dataDir, COVERWISE_DEMO: '0' };
+    const first = await startServerProcess(env);
+    const second = startProcess(['src/main.ts'], { ...env, PORT: '0', COVERWISE_WEB_DIR: 'none' });
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain('is in use by another Coverwise process');
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // The lock is released on shutdown: a new process can start on the same directory.
-    const third = startServer('src/main.ts', { COVERWISE_DATA_DIR: dataDir, PORT: '0', COVERWISE_DEMO: '0' });
-    await third.listening;
+    const third = await startServerProcess(env);
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
   });
 
   it('lets an in-flight request finish when SIGTERM arrives, then exits cleanly', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-term-'));
-    const server = startServer('test/support/slow-server.ts', {
-      COVERWISE_DATA_DIR: dataDir,
-      PORT: '0',
-      COVERWISE_DEMO: '0',
-    });
-    const baseUrl = await server.listening;
-    const inFlight = fetch(`${baseUrl}/test/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const server = await startServerProcess(
+      { COVERWISE_DATA_DIR: dataDir, COVERWISE_DEMO: '0' },
+      'test/support/slow-server.ts',
+    );
+    const inFlight = fetch(`${server.baseUrl}/test/slow`);
+    await server.waitForOutput(/slow request in flight/);
     server.child.kill('SIGTERM');
     const response = await inFlight;
     expect(response.status).toBe(200);
@@ -80,7 +40,7 @@ describe('the server process', () => {
   });
 
   it('stops at start-up with a message naming a bad setting', async () => {
-    const server = startServer('src/main.ts', { PORT: 'eighty' });
+    const server = startProcess(['src/main.ts'], { PORT: 'eighty' });
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain('PORT: must be a whole number');
   });

@@ -4,7 +4,6 @@
 // is without its file, no partial upload outlives its sweep, a contract's status, cancellation row and
 // refund ledger entry agree), and retrying gives exactly one result. On the embedded PGlite in a data
 // folder and, when TEST_DATABASE_URL is set, on a PostgreSQL server (documents still in the folder).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -16,9 +15,9 @@ import { loadDefaultCatalog } from '../../src/catalog/default-catalog.js';
 import { DEFAULT_IMPORT_BATCH_SIZE } from '../../src/contracts/contract-import.js';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { describeEachEngine, type TestEngine } from '../support/engines.js';
+import { killAllProcesses, type RunningProcess, startServerProcess, waitFor } from '../support/process.js';
 import { multipart, PDF } from './multipart.js';
 
-const children: ChildProcess[] = [];
 const GAP_HOLDER = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
 
 interface Data {
@@ -27,53 +26,21 @@ interface Data {
   databaseUrl: string | null;
 }
 
-function startServer(
-  data: Data,
-): Promise<{ child: ChildProcess; baseUrl: string; exited: Promise<unknown> }> {
-  // node itself with the tsx loader, so that SIGKILL reaches the server (the tsx CLI would leave its child running).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      COVERWISE_RUN_JOBS: '0',
-      COVERWISE_WEB_DIR: 'none',
-      COVERWISE_DATA_DIR: data.dataDir,
-      COVERWISE_DEMO: '1',
-      // A killed import is quiet from the kill on: on a server, take it as abandoned after 2 s.
-      COVERWISE_IMPORT_ABANDONED_AFTER_SECONDS: '2',
-      PORT: '0',
-      DATABASE_URL: data.databaseUrl ?? '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /serving on (http:\/\/[^\s"]+)/.exec(output);
-      if (match) {
-        clearInterval(timer);
-        resolve({ child, baseUrl: match[1]!, exited });
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`server exited:\n${output}`));
-    });
+function startServer(data: Data): Promise<RunningProcess & { baseUrl: string }> {
+  return startServerProcess({
+    COVERWISE_DATA_DIR: data.dataDir,
+    COVERWISE_DEMO: '1',
+    // A killed import is quiet from the kill on: on a server, take it as abandoned after 2 s.
+    COVERWISE_IMPORT_ABANDONED_AFTER_SECONDS: '2',
+    DATABASE_URL: data.databaseUrl ?? '',
   });
 }
 
-async function kill(server: { child: ChildProcess; exited: Promise<unknown> }): Promise<void> {
-  server.child.kill('SIGKILL');
-  await server.exited;
+async function kill(server: RunningProcess): Promise<void> {
+  await server.kill();
 }
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killAllProcesses());
 
 async function json(
   baseUrl: string,
@@ -145,23 +112,27 @@ describeEachEngine('crash safety (SIGKILL, restart on the same data)', (engine) 
     const killed = send(server.baseUrl, auth);
     killed.answer.catch(() => {});
     const lastOfFirstBatch = syntheticContract(first + BATCH - 1, catalog).contractNumber;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const found = await json(
-        server.baseUrl,
-        'GET',
-        `/api/v1/contracts?contractNumber=${lastOfFirstBatch}`,
-        undefined,
-        auth,
-      );
-      if ((found.body.data as unknown[]).length === 1) break;
-      expect(Date.now(), 'the first batch was never committed').toBeLessThan(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const running = server;
+    await waitFor(
+      'the first batch to be committed',
+      async () => {
+        const found = await json(
+          running.baseUrl,
+          'GET',
+          `/api/v1/contracts?contractNumber=${lastOfFirstBatch}`,
+          undefined,
+          auth,
+        );
+        return (found.body.data as unknown[]).length === 1;
+      },
+      { intervalMs: 10, failIf: running.exitReason },
+    );
     await kill(server);
     killed.request.destroy();
 
-    // The run is marked failed at restart (quiet since the kill), with whole batches counted.
+    // The run is marked failed at restart (quiet since the kill), with whole batches counted. On a
+    // server a run counts as abandoned once quiet for 2 s (the setting above): a lower bound to wait
+    // out, not a time budget.
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     server = await startServer(data);
     auth = await signIn(server.baseUrl);
@@ -209,11 +180,14 @@ describeEachEngine('crash safety (SIGKILL, restart on the same data)', (engine) 
     });
     request.on('error', () => {});
     request.write(body.payload.subarray(0, 256 * 1024));
-    const deadline = Date.now() + 10_000;
-    while (!(fs.existsSync(tmpDir) && fs.readdirSync(tmpDir).length > 0) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(fs.readdirSync(tmpDir).length).toBeGreaterThan(0);
+    const running = server;
+    await waitFor(
+      'the partial upload in the store',
+      () => fs.existsSync(tmpDir) && fs.readdirSync(tmpDir).length > 0,
+      {
+        failIf: running.exitReason,
+      },
+    );
     await kill(server);
     request.destroy();
 

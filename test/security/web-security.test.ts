@@ -1,7 +1,6 @@
 // Web security of the real app: security headers, cookie sessions with CSRF, session expiry and
 // revocation, password rules, staff sign-in throttling, uploaded files served safely, and no
 // personal data in the logs of a real server process.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { describeEachEngine } from '../support/engines.js';
 import { staffClient } from '../support/http.js';
+import { killAllProcesses, startServerProcess } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { multipart, PDF } from './multipart.js';
 
@@ -261,43 +261,16 @@ describeEachEngine('web security', (engine) => {
 });
 
 describe('logs', () => {
-  const children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  afterEach(() => killAllProcesses());
 
   it('hold no holder names, full VINs, addresses or tokens after sign-ins, coverage and contract reads', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-logs-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'info',
-        COVERWISE_RUN_JOBS: '0',
-        COVERWISE_WEB_DIR: 'none',
-        COVERWISE_DATA_DIR: dataDir,
-        COVERWISE_DEMO: '1',
-        PORT: '0',
-        DATABASE_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = await startServerProcess({
+      COVERWISE_DATA_DIR: dataDir,
+      COVERWISE_DEMO: '1',
+      DATABASE_URL: '',
     });
-    children.push(child);
-    let output = '';
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    const baseUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /serving on (http:\/\/[^\s"]+)/.exec(output);
-        if (match) {
-          clearInterval(timer);
-          resolve(match[1]!);
-        }
-      }, 50);
-      child.on('exit', () => {
-        clearInterval(timer);
-        reject(new Error(`server exited:\n${output}`));
-      });
-    });
+    const { baseUrl } = server;
     const post = (url: string, body: unknown, token?: string) =>
       fetch(`${baseUrl}${url}`, {
         method: 'POST',
@@ -347,8 +320,10 @@ describe('logs', () => {
     });
     const gapToken = ((await gap.json()) as { token?: string }).token;
     expect((await post('/api/v1/auth/logout', {}, holder.token)).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-
+    // Every line is written once the process has stopped and its output has been read.
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    const output = server.output();
     expect(output).toContain('incoming request');
     const secrets = [
       HOLDER.vin,

@@ -1,11 +1,14 @@
-// The real server process with one extra, deliberately slow route, so a test can send SIGTERM while a
-// request is in flight. Started as a child process by test/process tests.
+// The real server process with one extra route that stays in flight until the process receives
+// SIGTERM, so a test can check that a request already being served finishes during shutdown (without
+// guessing how long the request takes to arrive). Started as a child process by test/process tests.
 import { loadConfigOrExit, runServer } from '../../src/server.js';
 
 await runServer(loadConfigOrExit(), {
   extraRoutes(app) {
-    app.get('/test/slow', { config: { access: 'public' } }, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+    app.get('/test/slow', { config: { access: 'public' } }, async (request) => {
+      const terminated = new Promise((resolve) => process.once('SIGTERM', resolve));
+      request.log.info('slow request in flight');
+      await terminated;
       return { finished: true };
     });
   },

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine, openTestDatabase } from '../../../test/support/engines.js';
+import { waitFor } from '../../../test/support/process.js';
 import { createAuthService } from '../../auth/auth.service.js';
 import { FakeClock } from '../clock.js';
 import type { DatabaseHandle } from '../db/database.js';
@@ -37,9 +38,7 @@ describeEachEngine('background jobs (pg-boss)', (engine) => {
     });
     try {
       await jobs.boss.send('test-job', {});
-      const deadline = Date.now() + 20_000;
-      while (runs.length === 0 && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor('the job to run', () => runs.length > 0, { intervalMs: 100 });
       expect(runs).toHaveLength(1);
       const schedules = await jobs.boss.getSchedules();
       expect(schedules.map((s) => s.name)).toContain('test-job');
