@@ -1,7 +1,7 @@
 // The one place that wires Coverwise together: configuration → database → services → HTTP routes
 // and jobs. Everything the app needs is built here and handed down explicitly.
 import fs from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { anomalyFlags } from './anomalies/anomaly-flags.js';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
@@ -97,7 +97,15 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const clock = options.clock ?? systemClock;
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // A connection the database server drops (a restart, a failover) is logged, never fatal: requests
+  // answer 503 database_unavailable until the server is back, then carry on without a restart.
+  let log: FastifyBaseLogger | null = null;
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (error) =>
+      log?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost'),
+  });
   try {
     const { db } = database;
     await migrateToLatest(db);
@@ -211,6 +219,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       uploadMaxBytes: config.uploadMaxBytes,
       ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
     });
+    log = app.log;
     app.addSchema(ProblemSchema);
     app.addSchema(SessionUserSchema);
     await registerOpenApi(app, VERSION);

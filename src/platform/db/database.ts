@@ -12,6 +12,8 @@ import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Database } from './schema.js';
 
+export { isDatabaseUnavailable } from './unavailable.js';
+
 // Type parsers are global in `pg` (PGlite's adapter fails on per-query parsers). Calendar dates must
 // stay 'YYYY-MM-DD' strings: parsing them as Date would make them UTC midnights and shift the day.
 const DATE_OID = 1082;
@@ -56,7 +58,18 @@ export interface DatabaseOptions {
   /** Folder for PGlite's files, or 'memory://' for a throw-away in-memory database. */
   dataDir: string;
   poolSize?: number;
+  /** Told of each connection the server dropped (a restart, a failover); the process goes on. */
+  onConnectionError?: (error: Error) => void;
+  /**
+   * How long a request waits for a connection (a new one, or a free one from a full pool) before it
+   * fails with "the database is unavailable" instead of hanging while the server is away.
+   */
+  connectionTimeoutMs?: number;
 }
+
+/** How long to wait for a connection by default. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+
 
 function handleFromPool(
   pool: pg.Pool,
@@ -100,9 +113,20 @@ async function copyOnClient(client: pg.PoolClient, copySql: string, csv: string)
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    // An idle client that loses its server must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    // A connection the server drops (57P01 at a restart, a network cut) must not end the process:
+    // pg emits 'error' on the pool for an idle client and on the client itself while a request or a
+    // transaction holds it (pg-pool listens only while it is idle), and an 'error' event nobody
+    // listens to is thrown. The client is not reused (pg-pool discards a client that is no longer
+    // queryable); the next query opens a new connection once the server is back.
+    const onConnectionError = (error: Error) => options.onConnectionError?.(error);
+    pool.on('error', onConnectionError);
+    pool.on('connect', (client) => client.on('error', onConnectionError));
     const copyFromCsv = async (copySql: string, csv: string) => {
       const client = await pool.connect();
       try {

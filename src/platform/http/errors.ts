@@ -64,6 +64,7 @@ export const ERROR_STATUS = {
   // Server
   internal_error: 500,
   service_unavailable: 503,
+  database_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -123,6 +124,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   roadside_service_not_covered: 'That roadside service is not part of this plan',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
+  database_unavailable: 'The database is unavailable',
 };
 
 export class AppError extends Error {

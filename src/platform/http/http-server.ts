@@ -13,6 +13,7 @@ import Fastify, {
 } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import type { Access, Authenticator, Principal } from './principal.js';
 import { describeValidationError, paramOf, validatorCompiler } from './validation.js';
@@ -114,6 +115,13 @@ function problemFor(error: FastifyError & { validationContext?: string }): AppEr
       return new AppError('validation_failed', 'The form has too many parts, files or fields.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('malformed_json', 'The body is empty; send a JSON document.');
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(
+      'database_unavailable',
+      'The database cannot be reached right now. Try again shortly, with the same Idempotency-Key so that a retry cannot apply a change twice.',
+      { headers: { 'retry-after': '5' } },
+    );
   }
   const pgCode = (error as { code?: string }).code;
   if (pgCode === '40001' || pgCode === '40P01' || pgCode === '55P03') {
@@ -281,7 +289,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = problemFor(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.code === 'database_unavailable')
+      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(request, reply, problem);
   });
 
