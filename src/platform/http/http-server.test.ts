@@ -24,6 +24,28 @@ describe('HTTP conventions', () => {
     expect(response.json()).toMatchObject({ status: 400, code: 'malformed_json', title: expect.any(String) });
   });
 
+  it.each([
+    ['arrays', `${'['.repeat(8000)}1${']'.repeat(8000)}`],
+    ['objects', `${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}`],
+    ['unclosed arrays', '['.repeat(5000)],
+  ])(
+    'refuses JSON nested 8,000 deep (%s) with 400 before anything walks it, even anonymously',
+    async (_kind, payload) => {
+      const response = await inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({
+        code: 'validation_failed',
+        detail: expect.stringContaining('32 levels'),
+      });
+    },
+  );
+
   it('names the missing field of a schema violation in param', async () => {
     const response = await inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@b.c' } });
     expect(response.statusCode).toBe(400);

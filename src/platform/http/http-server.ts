@@ -14,6 +14,7 @@ import Fastify, {
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
+import { registerBoundedJsonParser } from './json-body.js';
 import type { Access, Authenticator, Principal } from './principal.js';
 import { describeValidationError, paramOf, validatorCompiler } from './validation.js';
 
@@ -168,6 +169,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  registerBoundedJsonParser(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('viaCookie', false);
 
