@@ -242,6 +242,18 @@ describe('dealer-file cells', () => {
       column: 'purchase_date',
     },
     {
+      name: 'refuses a purchase date in 9999 (its term end leaves the four-digit years)',
+      cells: { purchase_date: '9999-12-31' },
+      code: 'invalid_date',
+      column: 'purchase_date',
+    },
+    {
+      name: 'refuses a purchase date in year 0 (no PostgreSQL date)',
+      cells: { purchase_date: '0000-01-01' },
+      code: 'invalid_date',
+      column: 'purchase_date',
+    },
+    {
       name: 'refuses a flag that is not true or false',
       cells: { sold_after_vehicle_sale: 'maybe' },
       code: 'validation_failed',

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog.schema.js';
 import { isCaProvince, isRegionCode } from '../catalog/regions.js';
 import type { NewContractRow } from '../platform/db/schema.js';
 import type { ErrorCode } from '../platform/http/errors.js';
-import { isCalendarDate } from '../shared/calendar-date.js';
+import { FIRST_INPUT_YEAR, isCalendarDateInWindow, LAST_INPUT_YEAR } from '../shared/calendar-date.js';
 import { computeContractTerm } from './contract-term.js';
 import { validateVin } from './vin.js';
 
@@ -131,10 +131,10 @@ export function prepareContract(
       'holder.address.zip',
     );
   }
-  if (!isCalendarDate(input.purchaseDate)) {
+  if (!isCalendarDateInWindow(input.purchaseDate)) {
     return refuse(
       'invalid_date',
-      `"${input.purchaseDate}" is not a calendar date (YYYY-MM-DD).`,
+      `"${input.purchaseDate}" is not a calendar date (YYYY-MM-DD) in the years ${FIRST_INPUT_YEAR}–${LAST_INPUT_YEAR}.`,
       'purchaseDate',
     );
   }

@@ -8,7 +8,7 @@ import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import { receiveUpload } from '../platform/http/uploads.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
@@ -115,7 +115,7 @@ export function registerGapClaimRoutes(
             lastName: Type.String({ minLength: 1, maxLength: 100 }),
             zip: Type.String({ minLength: 1, maxLength: 12 }),
             vin: Type.String({ minLength: 1, maxLength: 40 }),
-            dateOfLoss: Type.String({ format: 'date' }),
+            dateOfLoss: DateInput('The day of the loss', { strict: true }),
             lossType: StringEnum(['total_loss', 'theft']),
             vehicleRecovered: Type.Optional(
               Type.Boolean({ description: 'Theft: the vehicle was recovered (adds the recovery report)' }),
