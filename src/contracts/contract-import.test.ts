@@ -254,6 +254,18 @@ describe('dealer-file cells', () => {
       column: 'purchase_date',
     },
     {
+      name: 'refuses an odometer beyond its int4 column (a failed COPY before)',
+      cells: { odometer_at_sale: '3000000000' },
+      code: 'validation_failed',
+      column: 'odometer_at_sale',
+    },
+    {
+      name: 'refuses a price over $10,000,000',
+      cells: { price_cents: '1000000001' },
+      code: 'validation_failed',
+      column: 'price_cents',
+    },
+    {
       name: 'refuses a flag that is not true or false',
       cells: { sold_after_vehicle_sale: 'maybe' },
       code: 'validation_failed',

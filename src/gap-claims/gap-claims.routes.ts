@@ -19,6 +19,9 @@ const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 const Cents = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+// The amounts of a loss: up to $10,000,000 each, so that their sums stay exact integers (safe-integer
+// amounts could add up past 2^53, where the bigint columns no longer read back as numbers).
+const LossCents = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 const LossType = StringEnum(['total_loss', 'theft', 'theft_recovered']);
 const Status = StringEnum(GAP_CLAIM_STATUSES);
 
@@ -286,13 +289,13 @@ export function registerGapClaimRoutes(
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           {
-            payoffCents: Cents,
-            acvCents: Cents,
-            primaryDeductibleCents: Cents,
-            pastDueCents: Type.Optional(Cents),
-            lateFeesCents: Type.Optional(Cents),
-            addOnRefundsCents: Type.Optional(Cents),
-            interestAfterLossCents: Type.Optional(Cents),
+            payoffCents: LossCents,
+            acvCents: LossCents,
+            primaryDeductibleCents: LossCents,
+            pastDueCents: Type.Optional(LossCents),
+            lateFeesCents: Type.Optional(LossCents),
+            addOnRefundsCents: Type.Optional(LossCents),
+            interestAfterLossCents: Type.Optional(LossCents),
           },
           { additionalProperties: false },
         ),
