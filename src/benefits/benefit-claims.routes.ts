@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { RepairClaimsService } from '../repair-claims/repair-claims.service.js';
 import { RoadsideRequestSchema } from '../roadside/roadside.schemas.js';
@@ -11,7 +11,7 @@ import type { RoadsideService } from '../roadside/roadside.service.js';
 import { type BenefitClaimsService, MAX_EXPENSES } from './benefit-claims.service.js';
 
 const MONEY = Type.Integer({ minimum: 0, maximum: 10_000_000 });
-const DATE = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const DATE = DateInput('A calendar day');
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
 
 /** A payable line: the amount and, in `limitsApplied` and the label, which limit cut it. */

@@ -6,7 +6,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { CANCELLATION_REASONS } from './cancellation-reasons.js';
 import type { CancellationsService } from './cancellations.service.js';
@@ -15,10 +15,7 @@ const STAFF_AND_HOLDER = ['admin', 'adjuster', 'reviewer', 'holder'] as const;
 
 export const CancellationBodySchema = Type.Object(
   {
-    cancelOn: Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-      description: 'Cancellation date (YYYY-MM-DD)',
-    }),
+    cancelOn: DateInput('Cancellation date'),
     odometer: Type.Integer({
       minimum: 0,
       maximum: 2_000_000,

@@ -5,12 +5,12 @@
 
 import { type Static, Type } from 'typebox';
 
-// Money is integer cents kept within the safe-integer range (STYLE.md "Data and money").
-const Cents = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+// Money is integer cents (STYLE.md "Data and money"), at most $10,000,000: catalog amounts (deductibles,
+// limits, fees) reach int4 columns of claims, so they stay under 2^31 cents.
+const Cents = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000_000, description });
 
-const WholeNumber = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+// Days, miles and counts: a million at most, so that date arithmetic stays within four-digit years.
+const WholeNumber = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000, description });
 
 // A share of a price, in basis points (1% = 100): 0 to 100%.
 const BasisPointsOfPrice = (description: string) =>

@@ -73,10 +73,16 @@ describe('validateCatalog', () => {
       /integer/,
     ],
     [
-      'refuses money beyond the safe-integer range',
-      [['set', '/plans/4/gap/maxBenefitCents', 2 ** 53]],
+      'refuses money over $10,000,000 (it reaches int4 columns of claims)',
+      [['set', '/plans/4/gap/maxBenefitCents', 1_000_000_001]],
       '/plans/4/gap/maxBenefitCents',
-      /<= 9007199254740991/,
+      /<= 1000000000/,
+    ],
+    [
+      'refuses a number of days that would carry a date past year 9999',
+      [['set', '/plans/0/cancellation/freeLookDays', 9_000_000]],
+      '/plans/0/cancellation/freeLookDays',
+      /<= 1000000/,
     ],
     [
       'refuses a share above 100%',

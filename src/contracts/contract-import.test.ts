@@ -240,6 +240,30 @@ describe('dealer-file cells', () => {
       column: 'purchase_date',
     },
     {
+      name: 'refuses a purchase date in 9999 (its term end leaves the four-digit years)',
+      cells: { purchase_date: '9999-12-31' },
+      code: 'invalid_date',
+      column: 'purchase_date',
+    },
+    {
+      name: 'refuses a purchase date in year 0 (no PostgreSQL date)',
+      cells: { purchase_date: '0000-01-01' },
+      code: 'invalid_date',
+      column: 'purchase_date',
+    },
+    {
+      name: 'refuses an odometer beyond its int4 column (a failed COPY before)',
+      cells: { odometer_at_sale: '3000000000' },
+      code: 'validation_failed',
+      column: 'odometer_at_sale',
+    },
+    {
+      name: 'refuses a price over $10,000,000',
+      cells: { price_cents: '1000000001' },
+      code: 'validation_failed',
+      column: 'price_cents',
+    },
+    {
       name: 'refuses a flag that is not true or false',
       cells: { sold_after_vehicle_sale: 'maybe' },
       code: 'validation_failed',

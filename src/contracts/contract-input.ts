@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/catalog.schema.js';
 import { isCaProvince, isRegionCode } from '../catalog/regions.js';
 import type { NewContractRow } from '../platform/db/schema.js';
 import type { ErrorCode } from '../platform/http/errors.js';
-import { isCalendarDate } from '../shared/calendar-date.js';
+import { FIRST_INPUT_YEAR, isCalendarDateInWindow, LAST_INPUT_YEAR } from '../shared/calendar-date.js';
 import { computeContractTerm } from './contract-term.js';
 import { validateVin } from './vin.js';
 
@@ -45,6 +45,18 @@ export type ContractInputResult =
       };
     }
   | { ok: false; code: ErrorCode; detail: string; param: string };
+
+/**
+ * Bounds of a contract's numbers, for the API schema and the dealer file alike: realistic, and within
+ * the columns (odometer, term and miles are int4; money is bigint, kept to $10,000,000 so that a
+ * portfolio's sums stay exact). A file row beyond them was a failed COPY, not a rejected row.
+ */
+export const CONTRACT_LIMITS = {
+  odometerAtSale: { minimum: 0, maximum: 2_000_000 },
+  termMonths: { minimum: 1, maximum: 120 },
+  termMiles: { minimum: 1, maximum: 1_000_000 },
+  cents: { minimum: 0, maximum: 1_000_000_000 },
+} as const;
 
 const CONTRACT_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 const US_ZIP = /^(\d{5})(?:-?\d{4})?$/;
@@ -131,11 +143,20 @@ export function prepareContract(
       'holder.address.zip',
     );
   }
-  if (!isCalendarDate(input.purchaseDate)) {
+  if (!isCalendarDateInWindow(input.purchaseDate)) {
     return refuse(
       'invalid_date',
-      `"${input.purchaseDate}" is not a calendar date (YYYY-MM-DD).`,
+      `"${input.purchaseDate}" is not a calendar date (YYYY-MM-DD) in the years ${FIRST_INPUT_YEAR}–${LAST_INPUT_YEAR}.`,
       'purchaseDate',
+    );
+  }
+  const outOfBounds = numberOutOfBounds(input);
+  if (outOfBounds) {
+    const { minimum, maximum } = outOfBounds.limits;
+    return refuse(
+      'validation_failed',
+      `${outOfBounds.field} must be a whole number from ${minimum} to ${maximum}.`,
+      outOfBounds.field,
     );
   }
   const purchaseYear = Number(input.purchaseDate.slice(0, 4));
@@ -239,4 +260,25 @@ export function prepareContract(
       msrp_cents: input.msrpCents ?? null,
     },
   };
+}
+
+/** The first number of the contract outside CONTRACT_LIMITS, with its limits, or null. */
+function numberOutOfBounds(
+  input: ContractInput,
+): { field: string; limits: { minimum: number; maximum: number } } | null {
+  const checks: [string, number | null | undefined, { minimum: number; maximum: number }][] = [
+    ['odometerAtSale', input.odometerAtSale, CONTRACT_LIMITS.odometerAtSale],
+    ['termMonths', input.termMonths, CONTRACT_LIMITS.termMonths],
+    ['termMiles', input.termMiles, CONTRACT_LIMITS.termMiles],
+    ['priceCents', input.priceCents, CONTRACT_LIMITS.cents],
+    ['deductibleCents', input.deductibleCents, CONTRACT_LIMITS.cents],
+    ['amountFinancedCents', input.amountFinancedCents, CONTRACT_LIMITS.cents],
+    ['msrpCents', input.msrpCents, CONTRACT_LIMITS.cents],
+  ];
+  for (const [field, value, limits] of checks) {
+    if (value === null || value === undefined) continue;
+    if (!Number.isInteger(value) || value < limits.minimum || value > limits.maximum)
+      return { field, limits };
+  }
+  return null;
 }

@@ -1,10 +1,9 @@
 // Request and response schemas of the contract API (shared/API.md "Contracts").
 import { Type } from 'typebox';
-import { StringEnum } from '../platform/http/schemas.js';
+import { DateInput, StringEnum } from '../platform/http/schemas.js';
+import { CONTRACT_LIMITS } from './contract-input.js';
 
-const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });
-const DateString = (description: string) =>
-  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: `${description} (YYYY-MM-DD)` });
+const Money = (description: string) => Type.Integer({ ...CONTRACT_LIMITS.cents, description });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
 export const ContractBodySchema = Type.Object(
@@ -39,11 +38,11 @@ export const ContractBodySchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    odometerAtSale: Type.Integer({ minimum: 0, maximum: 2_000_000 }),
-    purchaseDate: DateString('Contract purchase date'),
+    odometerAtSale: Type.Integer(CONTRACT_LIMITS.odometerAtSale),
+    purchaseDate: DateInput('Contract purchase date'),
     purchaseState: Type.String({ minLength: 2, maxLength: 2 }),
-    termMonths: Type.Integer({ minimum: 1, maximum: 120 }),
-    termMiles: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+    termMonths: Type.Integer(CONTRACT_LIMITS.termMonths),
+    termMiles: Type.Optional(Type.Union([Type.Integer(CONTRACT_LIMITS.termMiles), Type.Null()])),
     priceCents: Money('Contract price in cents'),
     deductibleCents: Type.Optional(Type.Union([Money('Deductible per repair visit'), Type.Null()])),
     lienholder: Type.Union([Type.Object({ name: Text(200) }, { additionalProperties: false }), Type.Null()]),

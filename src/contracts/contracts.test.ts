@@ -141,6 +141,10 @@ describeEachEngine('contracts', (engine) => {
       ['negative money', { priceCents: -1 }, 'priceCents'],
       ['money with cents fractions', { priceCents: 10.5 }, 'priceCents'],
       ['an unknown field', { discount: 5 }, 'discount'],
+      // The term end of a 9999 purchase left the four-digit years (RangeError, 500); year 0 is no date.
+      ['a purchase date in 9999', { purchaseDate: '9999-12-31' }, 'purchaseDate'],
+      ['a purchase date in year 0', { purchaseDate: '0000-01-01' }, 'purchaseDate'],
+      ['a purchase date before 1900', { purchaseDate: '1899-12-31' }, 'purchaseDate'],
     ])('refuses %s with 400 validation_failed', async (_case, overrides, param) => {
       const response = await create(contractBody(overrides));
       expect(response.statusCode).toBe(400);

@@ -8,7 +8,7 @@ import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import { receiveUpload } from '../platform/http/uploads.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
@@ -19,6 +19,9 @@ const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 const Cents = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+// The amounts of a loss: up to $10,000,000 each, so that their sums stay exact integers (safe-integer
+// amounts could add up past 2^53, where the bigint columns no longer read back as numbers).
+const LossCents = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 const LossType = StringEnum(['total_loss', 'theft', 'theft_recovered']);
 const Status = StringEnum(GAP_CLAIM_STATUSES);
 
@@ -115,7 +118,7 @@ export function registerGapClaimRoutes(
             lastName: Type.String({ minLength: 1, maxLength: 100 }),
             zip: Type.String({ minLength: 1, maxLength: 12 }),
             vin: Type.String({ minLength: 1, maxLength: 40 }),
-            dateOfLoss: Type.String({ format: 'date' }),
+            dateOfLoss: DateInput('The day of the loss', { strict: true }),
             lossType: StringEnum(['total_loss', 'theft']),
             vehicleRecovered: Type.Optional(
               Type.Boolean({ description: 'Theft: the vehicle was recovered (adds the recovery report)' }),
@@ -286,13 +289,13 @@ export function registerGapClaimRoutes(
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           {
-            payoffCents: Cents,
-            acvCents: Cents,
-            primaryDeductibleCents: Cents,
-            pastDueCents: Type.Optional(Cents),
-            lateFeesCents: Type.Optional(Cents),
-            addOnRefundsCents: Type.Optional(Cents),
-            interestAfterLossCents: Type.Optional(Cents),
+            payoffCents: LossCents,
+            acvCents: LossCents,
+            primaryDeductibleCents: LossCents,
+            pastDueCents: Type.Optional(LossCents),
+            lateFeesCents: Type.Optional(LossCents),
+            addOnRefundsCents: Type.Optional(LossCents),
+            interestAfterLossCents: Type.Optional(LossCents),
           },
           { additionalProperties: false },
         ),

@@ -3,7 +3,12 @@ import { Type } from 'typebox';
 import { StringEnum, Uuid } from '../platform/http/schemas.js';
 import { DENIAL_REASONS, MAX_ESTIMATE_LINES } from './repair-claims.service.js';
 
-const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 10_000_000_00, description });
+// Realistic bounds that keep every amount of a claim within its int4 columns (repair_claim_lines,
+// repair_claims): a line is at most $100,000 of parts plus 100 h at $1,000/h ($200,000), and 50
+// lines make at most $10,000,000, under 2^31 cents. A rate of $10,000,000/h overflowed them (500).
+export const MAX_LINE_PARTS_CENTS = 10_000_000;
+export const MAX_LABOR_RATE_CENTS = 100_000;
+const Money = (description: string, maximum: number) => Type.Integer({ minimum: 0, maximum, description });
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -37,9 +42,11 @@ export const RepairClaimBodySchema = Type.Object(
         {
           componentGroup: Type.String({ minLength: 1, maxLength: 64 }),
           description: Text(500),
-          partsCents: Money('Parts for this line'),
+          partsCents: Money('Parts for this line', MAX_LINE_PARTS_CENTS),
           laborHours: Type.Number({ minimum: 0, maximum: 100, description: 'Labor-guide hours' }),
-          laborRateCents: Type.Optional(Money("Shop's hourly rate; the facility's posted rate when omitted")),
+          laborRateCents: Type.Optional(
+            Money("Shop's hourly rate; the facility's posted rate when omitted", MAX_LABOR_RATE_CENTS),
+          ),
         },
         { additionalProperties: false },
       ),

@@ -4,6 +4,8 @@ import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
+import { MAX_LABOR_RATE_CENTS, MAX_LINE_PARTS_CENTS } from './repair-claim.schemas.js';
+import { MAX_ESTIMATE_LINES } from './repair-claims.service.js';
 
 // Business "today" is 2026-11-25 in America/New_York.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
@@ -257,12 +259,51 @@ describeEachEngine('repair claims', (engine) => {
         'workStartedAt',
       ],
       ['no lines', { lines: [] }, 400, 'validation_failed', undefined],
+      [
+        // 3 h at $10,000,000/h overflowed the int4 amount columns (500).
+        'a labor rate of $10,000,000 an hour',
+        {
+          lines: [
+            { componentGroup: 'brakes', description: 'x', partsCents: 0, laborHours: 3, laborRateCents: 1e9 },
+          ],
+        },
+        400,
+        'validation_failed',
+        'lines.0.laborRateCents',
+      ],
+      [
+        'parts over $100,000 on one line',
+        { lines: [{ componentGroup: 'brakes', description: 'x', partsCents: 10_000_001, laborHours: 0 }] },
+        400,
+        'validation_failed',
+        'lines.0.partsCents',
+      ],
     ])('refuses %s (%i %s) and writes nothing', async (_case, overrides, status, code, param) => {
       const { vin, contract } = await newContract();
       const response = await submit(shop, estimate(vin, overrides));
       expect(response.statusCode).toBe(status);
       expect(response.json()).toMatchObject({ code, ...(param ? { param } : {}) });
       expect((await adjuster({ url: `/api/v1/contracts/${contract.id}` })).json().hasClaims).toBe(false);
+    });
+
+    it('stores a claim at every bound at once (50 lines of $100,000 parts and 100 h at $1,000/h)', async () => {
+      const { vin } = await newContract();
+      const line = {
+        componentGroup: 'brakes',
+        description: 'x',
+        partsCents: MAX_LINE_PARTS_CENTS,
+        laborHours: 100,
+        laborRateCents: MAX_LABOR_RATE_CENTS,
+      };
+      const claim = await submitted(shop, estimate(vin, { lines: Array(MAX_ESTIMATE_LINES).fill(line) }));
+      expect(claim.lines).toHaveLength(MAX_ESTIMATE_LINES);
+      const stored = await server.built.database.db
+        .selectFrom('repair_claim_lines')
+        .select((eb) => eb.fn.sum<string>('requested_cents').as('total'))
+        .where('claim_id', '=', claim.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(stored.total)).toBe(MAX_ESTIMATE_LINES * 20_000_000);
+      expect(Number(stored.total)).toBeLessThan(2 ** 31);
     });
 
     it('asks staff which facility the claim is for, and keeps reviewers and holders out', async () => {

@@ -7,6 +7,7 @@ import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http
 import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { MAX_LABOR_RATE_CENTS } from '../repair-claims/repair-claim.schemas.js';
 import {
   findRepairFacility,
   insertRepairFacility,
@@ -87,7 +88,7 @@ export function registerRepairFacilityRoutes(
               { additionalProperties: false },
             ),
             phone: Type.Optional(Text(40)),
-            laborRateCents: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+            laborRateCents: Type.Integer({ minimum: 0, maximum: MAX_LABOR_RATE_CENTS }),
             dealerCode: Type.Optional(Text(40)),
           },
           { additionalProperties: false },

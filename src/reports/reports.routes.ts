@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { DateInput, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { isCalendarDate } from '../shared/calendar-date.js';
 import { unearnedReserve, unearnedReserveCsv } from './unearned-reserve.js';
@@ -47,7 +47,7 @@ export function registerReportRoutes(
           'by days of each contract term. Contracts cancelled on or before the date count as refunded, not unearned. ' +
           'Send `Accept: text/csv` or `format=csv` for CSV (amounts in cents).',
         querystring: Type.Object({
-          asOf: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' })),
+          asOf: Type.Optional(DateInput('The day the reserve is computed as of')),
           format: Type.Optional(StringEnum(['json', 'csv'] as const)),
         }),
         response: {

@@ -255,6 +255,9 @@ describeEachEngine('unearned-reserve report', (engine) => {
   it.each([
     ['2026-02-30', 422, 'invalid_date'],
     ['25/11/2026', 400, 'validation_failed'],
+    // Year 0 is no PostgreSQL date (it answered 500); the window is 1900–2199.
+    ['0000-01-01', 400, 'validation_failed'],
+    ['9999-12-31', 400, 'validation_failed'],
   ])('refuses asOf=%s with %i %s', async (asOf, status, code) => {
     const response = await admin({ method: 'GET', url: `/api/v1/reports/unearned-reserve?asOf=${asOf}` });
     expect(response.statusCode).toBe(status);

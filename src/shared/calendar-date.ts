@@ -83,6 +83,20 @@ export function isCalendarDate(value: string): boolean {
   }
 }
 
+/**
+ * The years a date from outside (a request, an imported file) may fall in. Year 0 is no PostgreSQL date,
+ * and a contract term added to a date near 9999 would leave the four-digit years.
+ */
+export const FIRST_INPUT_YEAR = 1900;
+export const LAST_INPUT_YEAR = 2199;
+
+/** True for a real calendar date in the years FIRST_INPUT_YEAR–LAST_INPUT_YEAR. */
+export function isCalendarDateInWindow(value: string): boolean {
+  if (!isCalendarDate(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= FIRST_INPUT_YEAR && year <= LAST_INPUT_YEAR;
+}
+
 /** Adds whole days (negative to go back). */
 export function addDays(date: CalendarDate, days: number): CalendarDate {
   return fromDayNumber(toDayNumber(date) + days);

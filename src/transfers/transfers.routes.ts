@@ -7,7 +7,7 @@ import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { receiveUpload } from '../platform/http/uploads.js';
 import type { DocumentContentType, DocumentStore } from '../platform/storage/document-store.js';
@@ -22,10 +22,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 
 export const TransferBodySchema = Type.Object(
   {
-    ownershipTransferredOn: Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
-      description: 'The day the vehicle changed owner (YYYY-MM-DD)',
-    }),
+    ownershipTransferredOn: DateInput('The day the vehicle changed owner'),
     saleType: StringEnum(['private', 'dealer', 'trade_in'] as const),
     odometer: Type.Integer({ minimum: 0, maximum: 2_000_000 }),
     buyer: Type.Object(

@@ -30,6 +30,18 @@ describeEachEngine('staff users, idempotency and the audit trail', (engine) => {
     (await server.built.database.db.selectFrom('users').select('id').where('email', '=', email).execute())
       .length;
 
+  it.each(['abc', '1', "'; select 1; --", `${'0'.repeat(36)}`])(
+    'refuses a list cursor that is not a UUID (%s) with 400 naming startingAfter',
+    async (cursor) => {
+      const response = await server.built.app.inject({
+        url: `/api/v1/users?startingAfter=${encodeURIComponent(cursor)}`,
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'validation_failed', param: 'startingAfter' });
+    },
+  );
+
   it('lets an admin create a user who can then sign in, and audits it', async () => {
     const response = await createUser({
       email: 'new.adjuster@coverwise.test',

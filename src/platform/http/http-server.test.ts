@@ -24,6 +24,28 @@ describe('HTTP conventions', () => {
     expect(response.json()).toMatchObject({ status: 400, code: 'malformed_json', title: expect.any(String) });
   });
 
+  it.each([
+    ['arrays', `${'['.repeat(8000)}1${']'.repeat(8000)}`],
+    ['objects', `${'{"a":'.repeat(8000)}1${'}'.repeat(8000)}`],
+    ['unclosed arrays', '['.repeat(5000)],
+  ])(
+    'refuses JSON nested 8,000 deep (%s) with 400 before anything walks it, even anonymously',
+    async (_kind, payload) => {
+      const response = await inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.json()).toMatchObject({
+        code: 'validation_failed',
+        detail: expect.stringContaining('32 levels'),
+      });
+    },
+  );
+
   it('names the missing field of a schema violation in param', async () => {
     const response = await inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@b.c' } });
     expect(response.statusCode).toBe(400);
@@ -69,13 +91,63 @@ describe('HTTP conventions', () => {
     expect(response.json().code).toBe('unsupported_media_type');
   });
 
-  it('puts a request id on every response, echoing a well-formed incoming one', async () => {
+  it("puts our own request id on every response, never the client's", async () => {
     const fresh = await inject({ url: '/healthz' });
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const echoed = await inject({ url: '/healthz', headers: { 'x-request-id': 'lb-1234' } });
-    expect(echoed.headers['x-request-id']).toBe('lb-1234');
+    const theirs = await inject({ url: '/api/v1/no-such-thing', headers: { 'x-request-id': 'lb-1234' } });
+    expect(theirs.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(theirs.json().requestId).toBe(theirs.headers['x-request-id']);
     const hostile = await inject({ url: '/healthz', headers: { 'x-request-id': 'a\nb<script>' } });
     expect(hostile.headers['x-request-id']).not.toContain('<');
+  });
+
+  it('answers a path parameter over 100 characters with 414 problem+json', async () => {
+    const response = await inject({ url: `/api/v1/contracts/${'a'.repeat(120)}` });
+    expect(response.statusCode).toBe(414);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({
+      code: 'uri_too_long',
+      requestId: response.headers['x-request-id'],
+    });
+  });
+
+  it('answers a broken percent-encoding in the path with 400 problem+json', async () => {
+    const response = await inject({ url: '/api/v1/contracts/%zz' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json().code).toBe('validation_failed');
+  });
+
+  it("answers a 20 KB query string (over Node's header limit) with 431 problem+json", async () => {
+    const response = await fetch(`${server.baseUrl}/api/v1/users?q=${'a'.repeat(20_000)}`);
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const problem = (await response.json()) as { code: string; requestId: string };
+    expect(problem.code).toBe('headers_too_large');
+    expect(problem.requestId).toBe(response.headers.get('x-request-id'));
+  });
+
+  it('marks every API answer no-store: tokens, personal data and problems alike', async () => {
+    const login = await inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'admin@coverwise.test', password: 'coverwise-demo' },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers['cache-control']).toBe('no-store');
+    const auth = { authorization: `Bearer ${login.json().token}` };
+    const contracts = await inject({ url: '/api/v1/contracts?lastName=R&limit=1', headers: auth });
+    expect(contracts.statusCode).toBe(200);
+    expect(contracts.headers['cache-control']).toBe('no-store');
+    const contract = await inject({ url: `/api/v1/contracts/${contracts.json().data[0].id}`, headers: auth });
+    expect(contract.statusCode).toBe(200);
+    expect(contract.headers['cache-control']).toBe('no-store');
+    const me = await inject({ url: '/api/v1/auth/me', headers: auth });
+    expect(me.headers['cache-control']).toBe('no-store');
+    const refused = await inject({ url: '/api/v1/users' });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['cache-control']).toBe('no-store');
   });
 
   it('asks for sign-in (401) and refuses other roles (403)', async () => {

@@ -2,6 +2,7 @@
 // strict validation, problem+json errors for everything that can go wrong, security headers,
 // session authentication and a declared access rule on every route.
 import { hash, randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,6 +16,7 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
+import { registerBoundedJsonParser } from './json-body.js';
 import type { Access, Authenticator, Principal } from './principal.js';
 import { describeValidationError, paramOf, validatorCompiler } from './validation.js';
 
@@ -46,6 +48,8 @@ export interface HttpServerOptions {
   uploadMaxBytes?: number;
   /** Answers a request that matched no route (the web app's index.html for its own paths), or returns false. */
   notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+  /** Where log lines go (standard output by default); tests read them. */
+  logStream?: { write(line: string): void };
 }
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -83,9 +87,61 @@ function sha256(value: string): string {
 function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   return reply
     .status(error.status)
-    .headers(error.headers)
+    .headers({ 'cache-control': 'no-store', 'x-request-id': request.id, ...error.headers })
     .type('application/problem+json')
     .send(toProblem(error, request.id));
+}
+
+/** The client's own X-Request-Id, when it is well-formed: logged beside ours, never used as ours. */
+function clientRequestIdOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const incoming = headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : undefined;
+}
+
+/** Errors of the network, not of the request: the client went away mid-body (an aborted upload). */
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+function clientWentAway(request: FastifyRequest, error: { code?: unknown }): boolean {
+  return (
+    request.raw.aborted ||
+    request.raw.socket?.destroyed === true ||
+    (typeof error.code === 'string' && CLIENT_GONE_CODES.has(error.code))
+  );
+}
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (a request line or headers over
+ * the 16 KB limit, a malformed request, a timeout) with problem+json instead of Node's plain JSON.
+ */
+function answerClientError(
+  log: FastifyInstance['log'],
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError(
+          'headers_too_large',
+          'The request line and headers together must stay under 16 KB; send long input in a body.',
+        )
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('request_timeout', 'The request did not arrive in time.')
+        : new AppError('validation_failed', 'The request is not valid HTTP.');
+  const requestId = randomUUID();
+  log.info(
+    { reqId: requestId, code: error.code, status: problem.status },
+    'request refused by the HTTP parser',
+  );
+  if (socket.writable) {
+    const body = JSON.stringify(toProblem(problem, requestId));
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${problem.code.replaceAll('_', ' ')}\r\n` +
+        'Content-Type: application/problem+json\r\nCache-Control: no-store\r\n' +
+        `X-Request-Id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function problemFor(error: FastifyError & { validationContext?: string }): AppError {
@@ -155,12 +211,31 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     requestIdHeader: false,
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    // Our own id for every request: a client's X-Request-Id is recorded beside it (clientRequestId in
+    // every log line of the request), so a client cannot make its requests' lines pass for others'.
+    genReqId: () => randomUUID(),
+    childLoggerFactory(logger, bindings, childOptions, rawRequest) {
+      const clientRequestId = clientRequestIdOf(rawRequest.headers);
+      return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, childOptions);
+    },
+    clientErrorHandler: (error, socket) => {
+      answerClientError(app.log, error as Error & { code?: string }, socket as Socket);
+    },
+    // Errors of the router (a path parameter over 100 characters, a malformed percent-encoding) are
+    // answered as problems like every other error.
+    frameworkErrors(error, request, reply) {
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('uri_too_long', 'A part of the path is longer than any id (100 characters at most).')
+          : error.code === 'FST_ERR_BAD_URL'
+            ? new AppError('validation_failed', 'The path is not a valid URL (a bad percent-encoding?).')
+            : problemFor(error);
+      request.log.info({ code: error.code, status: problem.status }, 'request refused by the router');
+      return sendProblem(request, reply, problem);
     },
     logger: {
       level: options.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
@@ -176,6 +251,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  registerBoundedJsonParser(app);
   app.decorateRequest('principal', null);
   app.decorateRequest('viaCookie', false);
 
@@ -208,6 +284,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // API answers carry personal data and tokens: no cache may keep them unless a route says otherwise.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
     if (closing) reply.header('connection', 'close');
   });
 
@@ -288,6 +367,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // A client that goes away mid-body (an aborted upload) is not our fault and pages nobody: one info
+    // line. The answer below goes nowhere, but completes the request's life cycle.
+    if (clientWentAway(request, error)) {
+      request.log.info({ code: error.code }, 'client closed the connection before the request was read');
+      return sendProblem(request, reply, new AppError('validation_failed', 'The request body ended early.'));
+    }
     const problem = problemFor(error);
     if (problem.code === 'database_unavailable')
       request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');

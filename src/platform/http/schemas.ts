@@ -31,15 +31,32 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
   return responses;
 }
 
+export const Uuid = Type.String({ format: 'uuid' });
+
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  // A cursor is the id of a row: anything but a UUID is refused here (it answered 500 from PostgreSQL).
   startingAfter: Type.Optional(
-    Type.String({ maxLength: 100, description: 'Id of the last item of the previous page' }),
+    Type.String({ format: 'uuid', description: 'Id of the last item of the previous page' }),
   ),
 };
+
+/**
+ * Calendar dates the API takes: `YYYY-MM-DD` in the years 1900–2199. Outside that window a date is
+ * refused by the schema (400 naming the field): year 0 is no PostgreSQL date, and a term added to a date
+ * near 9999 leaves the four-digit years. `strict` also checks the day exists (2026-02-30 is a 400);
+ * otherwise the service judges it (422 invalid_date).
+ */
+export const DATE_INPUT_PATTERN = '^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$';
+
+export function DateInput(description: string, options: { strict?: boolean } = {}) {
+  return Type.String({
+    pattern: DATE_INPUT_PATTERN,
+    ...(options.strict ? { format: 'date' } : {}),
+    description: `${description} (YYYY-MM-DD, years 1900–2199)`,
+  });
+}
 
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({ data: Type.Array(item), hasMore: Type.Boolean() });
 }
-
-export const Uuid = Type.String({ format: 'uuid' });

@@ -21,3 +21,13 @@ describe('nulCharacterPath', () => {
     expect(nulCharacterPath(value)).toBe(path);
   });
 });
+
+describe('deeply nested values', () => {
+  it('finds a NUL character 100,000 levels down without overflowing the stack', () => {
+    let value: unknown = 'x\u0000';
+    for (let level = 0; level < 100_000; level++) value = level % 2 === 0 ? [value] : { k: value };
+    const path = nulCharacterPath(value);
+    expect(path?.length).toBe(100_000 * 2);
+    expect(nulCharacterPath(JSON.parse(`${'['.repeat(50_000)}1${']'.repeat(50_000)}`))).toBeNull();
+  });
+});

@@ -26,41 +26,41 @@ const coercingAjv = makeAjv(true);
 /**
  * Where the first NUL character (U+0000) sits in a request value, as a JSON pointer, or null. PostgreSQL
  * text and jsonb cannot hold it, so it is refused here, as the field's error, before any handler runs.
+ * The walk is iterative (an explicit stack, depth-first in document order), so no depth of nesting can
+ * overflow the call stack; JSON bodies are also bounded in depth before they are parsed (json-body.ts).
  */
 export function nulCharacterPath(value: unknown): string | null {
-  const found = nulCharacterKeys(value);
-  if (found === null) return null;
-  // The pointer is built only for a hit: this runs on every request and every imported row.
-  return found
-    .reverse()
-    .map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`)
-    .join('');
-}
-
-/** The keys leading to the first NUL character, innermost first; [] for the value itself. */
-function nulCharacterKeys(value: unknown): (string | number)[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? [] : null;
+  if (typeof value === 'string') return value.includes('\u0000') ? '' : null;
   if (value === null || typeof value !== 'object') return null;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const found = nulCharacterKeys(value[index]);
-      if (found !== null) {
-        found.push(index);
-        return found;
-      }
+  // Each frame: a container, its keys (null for an array), the next position, and the key that led to it.
+  type Frame = { node: object; keys: string[] | null; next: number; via: string | number | null };
+  const stack: Frame[] = [
+    { node: value, keys: Array.isArray(value) ? null : Object.keys(value), next: 0, via: null },
+  ];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const length = frame.keys === null ? (frame.node as unknown[]).length : frame.keys.length;
+    if (frame.next >= length) {
+      stack.pop();
+      continue;
     }
-    return null;
-  }
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    if (key.includes('\u0000')) return [key];
-    const found = nulCharacterKeys((value as Record<string, unknown>)[key]);
-    if (found !== null) {
-      found.push(key);
-      return found;
+    const key: string | number = frame.keys === null ? frame.next : frame.keys[frame.next]!;
+    frame.next++;
+    if (typeof key === 'string' && key.includes('\u0000')) return pointerOf(stack, key);
+    const child = (frame.node as Record<string | number, unknown>)[key];
+    if (typeof child === 'string') {
+      if (child.includes('\u0000')) return pointerOf(stack, key);
+    } else if (child !== null && typeof child === 'object') {
+      stack.push({ node: child, keys: Array.isArray(child) ? null : Object.keys(child), next: 0, via: key });
     }
   }
   return null;
+}
+
+/** The JSON pointer of `last` below the containers on the stack (built only for a hit). */
+function pointerOf(stack: { via: string | number | null }[], last: string | number): string {
+  const keys = [...stack.slice(1).map((frame) => frame.via!), last];
+  return keys.map((key) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
