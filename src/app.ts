@@ -135,6 +135,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
     const benefitClaims = createBenefitClaimsService({
+      timeZone: config.timeZone,
       db,
       clock,
       catalog,
@@ -226,6 +227,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       transactionWithCopy: database.transactionWithCopy,
       catalog,
       clock,
+      timeZone: config.timeZone,
     });
     registerRepairFacilityRoutes(api, { db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });

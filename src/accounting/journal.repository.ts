@@ -182,8 +182,8 @@ export async function trialBalance(db: Kysely<Database>, asOf: CalendarDate): Pr
       code: row.code,
       name: row.name,
       type: row.type,
-      debitCents: net > 0 ? net : 0,
-      creditCents: net < 0 ? -net : 0,
+      debitCents: Math.max(net, 0),
+      creditCents: Math.max(-net, 0),
     };
   });
 }
