@@ -81,20 +81,18 @@ export async function postJournalEntry(
 }
 
 // The dealer channel (another part of issue 16) records a dealer cost on contracts; until that column
-// exists every contract's premium is its price. Looked up once per database.
-const dealerCostColumn = new WeakMap<Kysely<Database>, Promise<boolean>>();
+// exists every contract's premium is its price. Looked up once per process: every database a process
+// opens runs the same migrations before it serves (a transaction is a new Kysely object each time, so
+// the answer cannot be kept per handle).
+let dealerCostColumn: Promise<boolean> | null = null;
 
 async function hasDealerCost(db: Kysely<Database>): Promise<boolean> {
-  let known = dealerCostColumn.get(db);
-  if (!known) {
-    known = sql<{ found: boolean }>`
+  dealerCostColumn ??= sql<{ found: boolean }>`
       select exists (select 1 from information_schema.columns
         where table_schema = current_schema() and table_name = 'contracts' and column_name = 'dealer_cost_cents') as found`
-      .execute(db)
-      .then((result) => result.rows[0]?.found === true);
-    dealerCostColumn.set(db, known);
-  }
-  return known;
+    .execute(db)
+    .then((result) => result.rows[0]?.found === true);
+  return dealerCostColumn;
 }
 
 /**
