@@ -2,6 +2,7 @@
 // HTTP API as staff use it: a contract written, an import batch, a repair authorized and paid, a rental
 // reimbursement, a transfer fee, a cancellation (quote and execution answer allocation and refundDueOn),
 // the month-end earning run (once per month); the trial balance balances after a random sequence of them.
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,7 +178,7 @@ describeEachEngine('general ledger postings', (engine) => {
       timeZone: 'America/New_York',
     };
     const run = (text: string) =>
-      importContracts(deps, [text], {
+      importContracts(deps, Readable.from([text]), {
         actor: SYSTEM_ACTOR,
         fileName: 'gl.csv',
         requestId: null,
