@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type PgBoss from 'pg-boss';
+import { registerAccountingRoutes } from './accounting/accounting.routes.js';
+import { createAccountingService } from './accounting/accounting.service.js';
 import { anomalyFlags } from './anomalies/anomaly-flags.js';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
@@ -31,6 +33,7 @@ import { registerHelpRoutes } from './help/help.routes.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
 import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
+import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.js';
@@ -143,6 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
     const benefitClaims = createBenefitClaimsService({
+      timeZone: config.timeZone,
       db,
       clock,
       catalog,
@@ -152,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
+    const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
     const holderSignIn = createHolderSignInService({
       db,
       clock,
@@ -235,8 +240,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       transactionWithCopy: database.transactionWithCopy,
       catalog,
       clock,
+      timeZone: config.timeZone,
     });
     registerRepairFacilityRoutes(api, { db, clock });
+    registerAccountingRoutes(api, { accounting, db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });
     registerBenefitClaimRoutes(api, { benefitClaims, repairClaims, roadside, db, clock });
@@ -319,6 +326,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         cron: '*/15 * * * *',
         description: 'Marks document reviews past their due date as escalated and audits each once',
         run: async () => ({ reviewsEscalated: await documents.escalateOverdue() }),
+      },
+      {
+        name: 'earn-premium-month-end',
+        cron: '0 8 1 * *',
+        description:
+          "Earns last month's premium: one journal entry per plan and state from unearned to earned (set-based; a month posts once)",
+        run: async () => ({ ...(await accounting.runMonthEnd({ actor: SYSTEM_ACTOR })) }),
       },
       {
         name: 'snapshot-unearned-reserve',

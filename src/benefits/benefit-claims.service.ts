@@ -4,6 +4,7 @@
 
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
+import { postClaimIncurred } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
 import { findContractById } from '../contracts/contract.repository.js';
@@ -15,7 +16,12 @@ import { actorOf, type Principal } from '../platform/http/principal.js';
 import { receiveUpload } from '../platform/http/uploads.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { findRepairClaimLines } from '../repair-claims/repair-claim.repository.js';
-import { type CalendarDate, compareDates, isCalendarDate } from '../shared/calendar-date.js';
+import {
+  type CalendarDate,
+  calendarDateInZone,
+  compareDates,
+  isCalendarDate,
+} from '../shared/calendar-date.js';
 import { computeRentalReimbursement, computeTripInterruption } from './benefit-limits.js';
 
 export const MAX_EXPENSES = 31;
@@ -86,8 +92,15 @@ export function createBenefitClaimsService(deps: {
   catalog: CatalogService;
   documentStore: DocumentStore;
   uploadMaxBytes: number;
+  /** The business time zone: the day a reimbursement owed is posted to the books. */
+  timeZone?: string;
 }) {
   const { db, clock, catalog } = deps;
+  const postingContext = (principal: Principal, requestId: string) => ({
+    effectiveOn: calendarDateInZone(clock.now(), deps.timeZone ?? 'America/New_York'),
+    actor: actorOf(principal),
+    requestId,
+  });
 
   function rentalView(row: {
     id: string;
@@ -215,6 +228,17 @@ export function createBenefitClaimsService(deps: {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await postClaimIncurred(
+      trx,
+      {
+        type: 'rental_claim',
+        id: row.id,
+        label: 'Rental reimbursement',
+        amountCents: result.payableCents,
+        contract,
+      },
+      postingContext(principal, requestId),
+    );
     await recordAudit(trx, {
       actor: actorOf(principal),
       action: 'rental_claim.filed',
@@ -302,6 +326,17 @@ export function createBenefitClaimsService(deps: {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await postClaimIncurred(
+      trx,
+      {
+        type: 'trip_interruption_claim',
+        id: row.id,
+        label: 'Trip interruption reimbursement',
+        amountCents: result.payableCents,
+        contract,
+      },
+      postingContext(principal, requestId),
+    );
     await recordAudit(trx, {
       actor: actorOf(principal),
       action: 'trip_interruption_claim.filed',

@@ -54,6 +54,20 @@ const QuoteFields = {
   requiredProof: Type.Array(Type.Object({ type: Type.String(), label: Type.String() })),
   ruleIds: Type.Array(Type.String()),
   catalogVersion: Type.Integer(),
+  allocation: Type.Array(
+    Type.Object({
+      party: StringEnum(['administrator', 'dealer'] as const),
+      amountCents: Type.Integer({ minimum: 0 }),
+    }),
+    {
+      description:
+        'Who pays the refund: the dealer is charged back (retail − dealer cost) × share, half-up (nothing when no dealer cost is recorded); the administrator pays the rest. The parts sum to refundCents.',
+    },
+  ),
+  refundDueOn: Type.String({
+    format: 'date',
+    description: 'The refund must be paid by this day: cancelOn plus the state deadline (default 30 days)',
+  }),
 };
 
 export const CancellationQuoteSchema = Type.Object(QuoteFields, { $id: 'CancellationQuote' });
@@ -64,6 +78,9 @@ const CancellationResultSchema = Type.Object({
     ...QuoteFields,
     cancellationId: Type.String(),
     ledgerEntryId: Type.Union([Type.String(), Type.Null()]),
+    journalEntryId: Type.Union([Type.String(), Type.Null()], {
+      description: 'The general-ledger entry the cancellation posted',
+    }),
   }),
 });
 

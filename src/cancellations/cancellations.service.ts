@@ -3,6 +3,10 @@
 // executed on, pays the refund through the ledger and ends the contract, all in one transaction.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { type AllocationPart, allocateRefund, refundDueOn } from '../accounting/cancellation-allocation.js';
+import { dealerCostCentsOf } from '../accounting/journal.repository.js';
+import { postCancellation } from '../accounting/journal-postings.js';
+import type { EarningMethod } from '../accounting/premium-earning.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { statusAsOf } from '../contracts/contract.view.js';
@@ -26,9 +30,16 @@ import {
 } from './cancellation-quote.js';
 import { claimsPaidCents, contractViewIn, loadContract, termsOf } from './contract-access.js';
 
+/** A quote with who pays the refund (administrator and dealer parts) and when it is due. */
+export type AllocatedQuote = CancellationQuote & { allocation: AllocationPart[]; refundDueOn: CalendarDate };
+
 export interface CancellationResult {
   contract: ContractView;
-  refund: CancellationQuote & { cancellationId: string; ledgerEntryId: string | null };
+  refund: AllocatedQuote & {
+    cancellationId: string;
+    ledgerEntryId: string | null;
+    journalEntryId: string | null;
+  };
 }
 
 const REFUSAL_DETAILS = {
@@ -65,7 +76,7 @@ export function createCancellationsService(deps: {
     executor: Kysely<Database>,
     row: ContractRow,
     request: CancellationRequest,
-  ): Promise<CancellationQuote> {
+  ): Promise<{ quoted: AllocatedQuote; earningMethod: EarningMethod }> {
     if (!isCalendarDate(request.cancelOn)) {
       throw new AppError('invalid_date', `"${request.cancelOn}" is not a calendar date (YYYY-MM-DD).`, {
         param: 'cancelOn',
@@ -78,7 +89,22 @@ export function createCancellationsService(deps: {
       const refusal = REFUSAL_DETAILS[result.code];
       throw new AppError(result.code, refusal.detail, { param: refusal.param });
     }
-    return result.quote;
+    const quoted = result.quote;
+    const allocation = allocateRefund({
+      refundCents: quoted.refundCents,
+      retailCents: row.price_cents,
+      dealerCostCents: await dealerCostCentsOf(executor, row.id),
+      shareNumerator: quoted.shareNumerator,
+      shareDenominator: quoted.shareDenominator,
+    });
+    return {
+      quoted: {
+        ...quoted,
+        allocation,
+        refundDueOn: refundDueOn(quoted.cancelOn, terms.cancellation.refundDueDays),
+      },
+      earningMethod: terms.cancellation.method,
+    };
   }
 
   /** A refund quote for an active contract; recorded in the contract's audit trail. */
@@ -88,10 +114,10 @@ export function createCancellationsService(deps: {
     principal: Principal,
     actor: Actor,
     requestId: string,
-  ): Promise<CancellationQuote> {
+  ): Promise<AllocatedQuote> {
     const row = await loadContract(db, principal, contractId);
     assertActive(row, today());
-    const quoted = await computeQuote(db, row, request);
+    const { quoted } = await computeQuote(db, row, request);
     await recordAudit(db, {
       actor,
       action: 'contract.cancellation_quoted',
@@ -133,7 +159,7 @@ export function createCancellationsService(deps: {
         },
       );
     }
-    const quoted = await computeQuote(trx, row, request);
+    const { quoted, earningMethod } = await computeQuote(trx, row, request);
     const cancellationId = randomUUID();
 
     const entry =
@@ -170,6 +196,21 @@ export function createCancellationsService(deps: {
         requested_by: actor.label,
       })
       .execute();
+    const posted = await postCancellation(
+      trx,
+      {
+        cancellationId,
+        contract: row,
+        cancelOn: quoted.cancelOn,
+        earningMethod,
+        refundCents: quoted.refundCents,
+        grossRefundCents: quoted.grossRefundCents,
+        feeCents: quoted.feeCents,
+        shareNumerator: quoted.shareNumerator,
+        shareDenominator: quoted.shareDenominator,
+      },
+      { effectiveOn: onDate, actor, requestId },
+    );
     const updated = await trx
       .updateTable('contracts')
       .set({ status: 'cancelled', row_version: row.row_version + 1, updated_at: clock.now() })
@@ -208,7 +249,12 @@ export function createCancellationsService(deps: {
     });
     return {
       contract: await contractViewIn(catalog, updated, trx, onDate),
-      refund: { ...quoted, cancellationId, ledgerEntryId: entry?.id ?? null },
+      refund: {
+        ...quoted,
+        cancellationId,
+        ledgerEntryId: entry?.id ?? null,
+        journalEntryId: posted.entry?.id ?? null,
+      },
     };
   }
 

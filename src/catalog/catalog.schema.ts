@@ -49,6 +49,11 @@ export const CancellationRuleSchema = Type.Object(
       Type.Null(),
     ]),
     claimsDeducted: Type.Boolean({ description: 'Whether claims paid are deducted from the refund.' }),
+    refundDueDays: Type.Optional(
+      WholeNumber(
+        'A refund is due this many days after the cancellation date (a state sets its own deadline; default 30). The method also decides how premium is earned: pro rata by days, or rule of 78s.',
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -6,13 +6,15 @@
 // size: one batch is written while the next is checked, and only the first rejected rows are kept.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { postImportBatchWritten } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { ContractImportsTable, Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import { copyNewContracts } from './contract.repository.js';
+import { calendarDateInZone } from '../shared/calendar-date.js';
+import { contractNumbersOfCopyCsv, copyNewContracts } from './contract.repository.js';
 import {
   type CheckedBatch,
   type FileEnd,
@@ -51,12 +53,17 @@ export interface ContractImportResult {
   rejectedCount: number;
 }
 
+/** The business time zone when the caller names none (config's default). */
+const DEFAULT_TIME_ZONE = 'America/New_York';
+
 export interface ContractImportDeps {
   db: Kysely<Database>;
   /** Each batch is one transaction whose rows go in with COPY. */
   transactionWithCopy: DatabaseHandle['transactionWithCopy'];
   catalog: CatalogService;
   clock: Clock;
+  /** The business time zone: the day the batch's premium is posted to the books. */
+  timeZone?: string;
 }
 
 export interface ContractImportOptions {
@@ -171,6 +178,20 @@ export async function importContracts(
     const written = await deps.transactionWithCopy(async (trx, copyIn) => {
       const inserted = await copyNewContracts(trx, copyIn, batch.copyCsv);
       const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
+      if (inserted > 0)
+        await postImportBatchWritten(
+          trx,
+          {
+            importId,
+            contractNumbers: contractNumbersOfCopyCsv(batch.copyCsv),
+            batchKey: String(batch.rowsRead),
+          },
+          {
+            effectiveOn: calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE),
+            actor: options.actor,
+            requestId: options.requestId,
+          },
+        );
       if (batch.rowCount > 0) {
         await recordAudit(trx, {
           actor: options.actor,

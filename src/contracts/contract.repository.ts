@@ -227,6 +227,46 @@ export async function copyNewContracts(trx: Kysely<Database>, copyIn: CopyIn, cs
 
 const UNIQUE_VIOLATION = '23505';
 
+/** The contract numbers (first fields) of COPY csv lines as contractCopyLine writes them. */
+export function contractNumbersOfCopyCsv(csv: string): string[] {
+  const numbers: string[] = [];
+  let index = 0;
+  while (index < csv.length) {
+    // The first field: quoted ("" is a quote inside) or plain up to the first comma.
+    let number = '';
+    if (csv[index] === '"') {
+      index++;
+      for (;;) {
+        const quote = csv.indexOf('"', index);
+        if (quote < 0) throw new Error('unterminated quoted field in COPY csv');
+        number += csv.slice(index, quote);
+        if (csv[quote + 1] === '"') {
+          number += '"';
+          index = quote + 2;
+        } else {
+          index = quote + 1;
+          break;
+        }
+      }
+    } else {
+      const comma = csv.indexOf(',', index);
+      number = csv.slice(index, comma < 0 ? csv.length : comma);
+      index = comma < 0 ? csv.length : comma;
+    }
+    if (number !== '') numbers.push(number);
+    // Skip the rest of the record: quoted fields may hold commas and line breaks.
+    let quoted = false;
+    while (index < csv.length) {
+      const char = csv[index]!;
+      if (char === '"') quoted = !quoted;
+      else if (char === '\n' && !quoted) break;
+      index++;
+    }
+    index++;
+  }
+  return numbers;
+}
+
 export interface ContractFilter {
   vin?: string | undefined;
   contractNumber?: string | undefined;

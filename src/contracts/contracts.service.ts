@@ -1,6 +1,8 @@
 // The contract registry: sell (create) a contract under the current catalog version, read it as
 // staff or as its holder, search it, and look up coverage by VIN and odometer for repair shops.
+
 import type { Kysely, Transaction } from 'kysely';
+import { postContractWritten } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import {
   type Actor,
@@ -90,6 +92,7 @@ export function createContractsService(deps: {
       source: 'api',
       import_id: null,
     });
+    await postContractWritten(trx, row, { effectiveOn: today(), actor, requestId });
     await emitEvent(trx, 'contract.created', {
       contractId: row.id,
       contractNumber,

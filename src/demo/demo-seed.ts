@@ -1,7 +1,9 @@
 // Demo data for a newcomer's first run: with COVERWISE_DEMO on, an empty database gets one staff user
 // of every role and a demo portfolio of contracts (both listed in the README). It runs in one
 // transaction: all of it or none of it.
+
 import type { Kysely } from 'kysely';
+import { postContractsWritten } from '../accounting/journal.repository.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { insertContractsSkippingExisting } from '../contracts/contract.repository.js';
 import { prepareContract } from '../contracts/contract-input.js';
@@ -62,6 +64,18 @@ export async function seedDemoData(
       .selectFrom('contracts')
       .select(['id', 'contract_number', 'plan_code'])
       .execute();
+    await postContractsWritten(
+      trx,
+      { contractIds: inserted.map((contract) => contract.id) },
+      {
+        eventType: 'contracts_seeded',
+        eventId: 'demo',
+        eventKey: 'contracts_seeded:demo',
+        effectiveOn: today,
+        memo: 'Demo contracts written (COVERWISE_DEMO)',
+        actor: SYSTEM_ACTOR,
+      },
+    );
     for (const contract of inserted) {
       await recordAudit(trx, {
         actor: SYSTEM_ACTOR,

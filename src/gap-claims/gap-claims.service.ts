@@ -3,7 +3,9 @@
 // an adjuster computes the benefit with the contract's catalog version and approves it (paid to the
 // lienholder through the ledger) or denies it. Every change is audited and emailed to the holder in
 // the transaction that makes it.
+
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { postClaimPaid } from '../accounting/journal-postings.js';
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { type GapTerms, resolveTerms } from '../catalog/effective-terms.js';
@@ -671,6 +673,17 @@ export function createGapClaimsService(deps: {
       actor,
       requestId,
     });
+    await postClaimPaid(
+      trx,
+      {
+        type: 'gap_claim',
+        id,
+        label: `GAP benefit, claim ${claim.claim_number}`,
+        amountCents: claim.benefit_cents,
+        contract,
+      },
+      { effectiveOn: today(), actor, requestId },
+    );
     const paid = await transition(
       trx,
       approved,

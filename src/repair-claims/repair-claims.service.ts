@@ -1,7 +1,9 @@
 // Repair claims: a shop submits an estimate for a VIN, each line is judged by the contract's catalog
 // version, an adjuster authorizes (per line, after an inspection when the amount calls for one) or asks
 // for more information, and paying the shop writes a ledger entry and closes the claim.
+
 import type { Kysely, Transaction } from 'kysely';
+import { postClaimIncurred, postClaimPaid } from '../accounting/journal-postings.js';
 import { computeRentalReimbursement } from '../benefits/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
@@ -535,6 +537,18 @@ export function createRepairClaimsService(deps: {
       .where('id', '=', claim.id)
       .execute();
     if (anyApproved)
+      await postClaimIncurred(
+        trx,
+        {
+          type: 'repair_claim',
+          id: claim.id,
+          label: `Repair authorization ${authorizationNumber}`,
+          amountCents: settlement.payableToFacilityCents,
+          contract,
+        },
+        { effectiveOn: today(), actor, requestId },
+      );
+    if (anyApproved)
       await emitEvent(trx, 'repair_claim.authorized', {
         repairClaimId: claim.id,
         authorizationNumber,
@@ -658,6 +672,18 @@ export function createRepairClaimsService(deps: {
             requestId,
           })
         : null;
+    if (amountCents > 0)
+      await postClaimPaid(
+        trx,
+        {
+          type: 'repair_claim',
+          id: claim.id,
+          label: `Repair authorization ${claim.authorization_number}`,
+          amountCents,
+          contract: (await findContractById(trx, claim.contract_id))!,
+        },
+        { effectiveOn: today(), actor, requestId },
+      );
     await trx
       .updateTable('repair_claims')
       .set((eb) => ({ status: 'paid', paid_at: clock.now(), row_version: eb('row_version', '+', 1) }))

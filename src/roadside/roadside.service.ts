@@ -1,10 +1,13 @@
 // Roadside requests: a holder (or staff on the phone) asks for a tow, jump start, flat tire, lockout
 // or fuel delivery; staff dispatch and complete it and the holder sees the status. A completed tow is
 // reimbursed up to the plan's per-disablement limit (DOMAIN.md "Benefits").
+
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { postClaimIncurred } from '../accounting/journal-postings.js';
 import { contractForPrincipal, inForceOn } from '../benefits/benefit-claims.service.js';
 import { computeTowingReimbursement } from '../benefits/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
+import { findContractById } from '../contracts/contract.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, RoadsideRequestsTable, RoadsideStatus } from '../platform/db/schema.js';
@@ -210,6 +213,18 @@ export function createRoadsideService(deps: {
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (towing && towing.payableCents > 0)
+      await postClaimIncurred(
+        trx,
+        {
+          type: 'roadside_request',
+          id: row.id,
+          label: 'Towing reimbursement',
+          amountCents: towing.payableCents,
+          contract: (await findContractById(trx, row.contract_id))!,
+        },
+        { effectiveOn: calendarDateInZone(clock.now(), deps.timeZone), actor: actorOf(principal), requestId },
+      );
     await recordAudit(trx, {
       actor: actorOf(principal),
       action: `roadside_request.${body.status}`,

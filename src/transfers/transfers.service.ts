@@ -3,8 +3,10 @@
 // completion the buyer becomes the holder — the buyer's last name, ZIP and VIN now sign in, the
 // seller's no longer do, and the contract leaves the seller's open sessions at once. Maintenance
 // records handed to the buyer are attached as documents.
+
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
+import { postTransferFee } from '../accounting/journal-postings.js';
 import { loadContract, termsOf } from '../cancellations/contract-access.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
@@ -404,6 +406,11 @@ export function createTransfersService(deps: {
       actor,
       requestId,
     });
+    await postTransferFee(
+      trx,
+      { id: transfer.id, amountCents: entry.amountCents, contract },
+      { effectiveOn: today(), actor, requestId },
+    );
     await recordAudit(trx, {
       actor,
       action: 'contract.transfer_fee_received',

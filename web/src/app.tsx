@@ -36,6 +36,8 @@ export interface RouteProps {
 // Staff pages with charts or a large editor load on demand, so holders never download Chart.js.
 const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
 const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
+const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
+const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
 
 const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProps>])[] = [
   ['/', LandingPage],
@@ -55,6 +57,8 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/admin/import', AdminImportPage],
   ['/staff/dashboard', StaffDashboardPage],
   ['/admin/what-if', AdminWhatIfPage],
+  ['/admin/trial-balance', AdminTrialBalancePage],
+  ['/admin/journal', AdminJournalPage],
   ['/gap-claims', GapClaimsCenterPage],
   ['/gap-claims/:id', GapClaimPage],
   ['/help', HelpPage],

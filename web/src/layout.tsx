@@ -18,6 +18,7 @@ function navItems(session: Session): NavItem[] {
     if (session.user.role === 'admin') items.push({ label: 'Import', href: '/admin/import' });
     if (session.user.role !== 'repair_facility') items.push({ label: 'Dashboard', href: '/staff/dashboard' });
     if (session.user.role === 'admin') items.push({ label: 'What-if', href: '/admin/what-if' });
+    if (session.user.role === 'admin') items.push({ label: 'Books', href: '/admin/trial-balance' });
     if (session.user.role === 'repair_facility') items.push({ label: 'Repair claims', href: '/shop' });
     if (session.user.role === 'adjuster' || session.user.role === 'admin')
       items.push({ label: 'Claim queue', href: '/adjuster/claims' });

@@ -164,6 +164,43 @@ export interface LedgerEntriesTable {
   request_id: string | null;
 }
 
+/** The general ledger's chart of accounts (migration 0021). */
+export interface GlAccountsTable {
+  code: string;
+  name: string;
+  type: 'asset' | 'liability' | 'equity' | 'revenue' | 'expense';
+  normal_balance: 'debit' | 'credit';
+}
+
+/** A journal entry: its lines balance (checked by the database at commit); append-only. */
+export interface JournalEntriesTable {
+  id: Generated<string>;
+  entry_number: Generated<number>;
+  effective_on: string;
+  posted_at: GeneratedTimestamp;
+  event_type: string;
+  event_id: string;
+  event_key: string;
+  contract_id: string | null;
+  reverses_entry_id: string | null;
+  memo: string;
+  created_by: string;
+  request_id: string | null;
+}
+
+export interface JournalLinesTable {
+  id: Generated<number>;
+  entry_id: string;
+  line_number: number;
+  account_code: string;
+  debit_cents: number;
+  credit_cents: number;
+  contract_id: string | null;
+  plan_code: string | null;
+  state: string | null;
+  dealer_code: string | null;
+}
+
 export type DocumentStatus = 'received' | 'pending_review' | 'accepted' | 'rejected' | 'superseded';
 
 export interface DocumentsTable {
@@ -439,6 +476,9 @@ export interface Database {
   cancellations: CancellationsTable;
   transfers: TransfersTable;
   ledger_entries: LedgerEntriesTable;
+  gl_accounts: GlAccountsTable;
+  journal_entries: JournalEntriesTable;
+  journal_lines: JournalLinesTable;
   documents: DocumentsTable;
   catalog_versions: CatalogVersionsTable;
   contract_imports: ContractImportsTable;
@@ -457,6 +497,8 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type ContractRow = Selectable<ContractsTable>;
 export type NewContractRow = Insertable<ContractsTable>;
 export type LedgerEntryRow = Selectable<LedgerEntriesTable>;
+export type JournalEntryRow = Selectable<JournalEntriesTable>;
+export type JournalLineRow = Selectable<JournalLinesTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
 export type CancellationRow = Selectable<CancellationsTable>;
 export type TransferRow = Selectable<TransfersTable>;

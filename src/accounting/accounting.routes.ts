@@ -1,0 +1,285 @@
+// The general ledger for administrators (API.md "Money"): trial balance as of a date, the chart of
+// accounts, a journal browser (cursor pages, filters by account, dates, event and contract), the journal
+// as CSV for a general-ledger system, written against earned premium by month, and the month-end
+// earning run (also a recurring job).
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { addMonths, compareDates, isCalendarDate } from '../shared/calendar-date.js';
+import type { AccountingService } from './accounting.service.js';
+
+const ADMIN = ['admin'] as const;
+const DatePattern = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+
+const TrialBalanceSchema = Type.Object(
+  {
+    asOf: Type.String({ format: 'date' }),
+    accounts: Type.Array(
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        type: Type.String({ description: 'asset, liability, equity, revenue or expense' }),
+        debitCents: Type.Integer({
+          minimum: 0,
+          description: 'The net debit balance (0 when the balance is a credit)',
+        }),
+        creditCents: Type.Integer({
+          minimum: 0,
+          description: 'The net credit balance (0 when the balance is a debit)',
+        }),
+      }),
+    ),
+    totalDebitCents: Type.Integer(),
+    totalCreditCents: Type.Integer(),
+    balanced: Type.Boolean({ description: 'Debits equal credits (always, unless the books are broken)' }),
+  },
+  { $id: 'TrialBalance' },
+);
+
+const JournalEntrySchema = Type.Object(
+  {
+    id: Type.String(),
+    entryNumber: Type.Integer(),
+    effectiveOn: Type.String({ format: 'date' }),
+    postedAt: Type.String({ format: 'date-time' }),
+    eventType: Type.String({
+      description:
+        'contract_written, contracts_imported, contracts_seeded, opening_balance, cancellation, repair_claim_incurred, repair_claim_paid, rental_claim_incurred, trip_interruption_claim_incurred, roadside_request_incurred, gap_claim_paid, transfer_fee, premium_earning, …',
+    }),
+    eventId: Type.String(),
+    eventKey: Type.String({ description: 'Unique: an event posts once' }),
+    contractId: Type.Union([Type.String(), Type.Null()]),
+    reversesEntryId: Type.Union([Type.String(), Type.Null()]),
+    memo: Type.String(),
+    createdBy: Type.String(),
+    lines: Type.Array(
+      Type.Object({
+        lineNumber: Type.Integer(),
+        accountCode: Type.String(),
+        accountName: Type.String(),
+        debitCents: Type.Integer({ minimum: 0 }),
+        creditCents: Type.Integer({ minimum: 0 }),
+        contractId: Type.Union([Type.String(), Type.Null()]),
+        planCode: Type.Union([Type.String(), Type.Null()]),
+        state: Type.Union([Type.String(), Type.Null()]),
+        dealerCode: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+  },
+  { $id: 'JournalEntry' },
+);
+
+const JournalFilterQuery = {
+  account: Type.Optional(
+    Type.String({ pattern: '^\\d{4}$', description: 'Entries with a line on this account' }),
+  ),
+  from: Type.Optional(DatePattern('Effective on or after (YYYY-MM-DD)')),
+  to: Type.Optional(DatePattern('Effective on or before (YYYY-MM-DD)')),
+  eventType: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
+  eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  contractId: Type.Optional(Uuid),
+};
+
+function checkRange(query: { from?: string | undefined; to?: string | undefined }): void {
+  for (const param of ['from', 'to'] as const) {
+    const value = query[param];
+    if (value !== undefined && !isCalendarDate(value))
+      throw new AppError('invalid_date', `${param} is not a calendar date.`, { param });
+  }
+  if (query.from && query.to && compareDates(query.from, query.to) > 0)
+    throw new AppError('invalid_date', 'from is after to.', { param: 'from' });
+}
+
+export function registerAccountingRoutes(
+  app: TypedApp,
+  deps: { accounting: AccountingService; db: Kysely<Database>; clock: Clock },
+): void {
+  const { accounting } = deps;
+  app.addSchema(TrialBalanceSchema);
+  app.addSchema(JournalEntrySchema);
+
+  app.get(
+    '/api/v1/accounting/trial-balance',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['Accounting'],
+        summary: 'Trial balance as of a date',
+        description:
+          "Each account's net balance from the journal entries effective on or before `asOf` (default today in the business time zone).",
+        querystring: Type.Object({ asOf: Type.Optional(DatePattern('YYYY-MM-DD')) }),
+        response: { 200: Type.Ref('TrialBalance'), ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request) => {
+      const asOf = request.query.asOf ?? accounting.today();
+      if (!isCalendarDate(asOf))
+        throw new AppError('invalid_date', 'asOf is not a calendar date.', { param: 'asOf' });
+      return accounting.trialBalance(asOf);
+    },
+  );
+
+  app.get(
+    '/api/v1/accounting/accounts',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['Accounting'],
+        summary: 'The chart of accounts',
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                code: Type.String(),
+                name: Type.String(),
+                type: Type.String(),
+                normalBalance: Type.String(),
+              }),
+            ),
+          }),
+          ...problemResponses(401, 403),
+        },
+      },
+    },
+    async () => ({
+      data: (await accounting.accounts()).map((row) => ({
+        code: row.code,
+        name: row.name,
+        type: row.type,
+        normalBalance: row.normal_balance,
+      })),
+    }),
+  );
+
+  app.get(
+    '/api/v1/accounting/journal-entries',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['Accounting'],
+        summary: 'Journal entries with their lines, newest first',
+        querystring: Type.Object({ ...JournalFilterQuery, ...PageQuery }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Ref('JournalEntry')), hasMore: Type.Boolean() }),
+          ...problemResponses(400, 401, 403, 422),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, startingAfter, ...filter } = request.query;
+      checkRange(filter);
+      return accounting.journalPage(filter, { limit: limit ?? 20, startingAfter });
+    },
+  );
+
+  app.get(
+    '/api/v1/accounting/journal.csv',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['Accounting'],
+        summary: 'The journal as CSV (one row per line, oldest first) for a general-ledger system',
+        description:
+          'Columns: entry_number, entry_id, effective_on, posted_at, event_type, event_id, event_key, memo, line_number, ' +
+          'account_code, account_name, debit, credit (decimal dollars), contract_id, plan_code, state, dealer_code. ' +
+          'Streamed: any size.',
+        querystring: Type.Object(JournalFilterQuery),
+        ...{ response: problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      checkRange(request.query);
+      const name = `journal${request.query.from ? `-${request.query.from}` : ''}${request.query.to ? `-${request.query.to}` : ''}.csv`;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send(Readable.from(accounting.journalCsv(request.query)));
+    },
+  );
+
+  app.get(
+    '/api/v1/accounting/premium-by-month',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['Accounting'],
+        summary: 'Written and earned premium per month, from the journal',
+        description:
+          'Months of the entries effective from `from` to `to` (default: the twelve months to today).',
+        querystring: Type.Object({
+          from: Type.Optional(DatePattern('YYYY-MM-DD')),
+          to: Type.Optional(DatePattern('YYYY-MM-DD')),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                month: Type.String({ description: 'YYYY-MM' }),
+                writtenCents: Type.Integer(),
+                earnedCents: Type.Integer(),
+              }),
+            ),
+          }),
+          ...problemResponses(400, 401, 403, 422),
+        },
+      },
+    },
+    async (request) => {
+      checkRange(request.query);
+      const to = request.query.to ?? accounting.today();
+      const from = request.query.from ?? addMonths(`${to.slice(0, 7)}-01`, -11);
+      checkRange({ from, to });
+      return { data: await accounting.premiumByMonth({ from, to }) };
+    },
+  );
+
+  app.post(
+    '/api/v1/accounting/earning-runs',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['Accounting'],
+        summary: "Earn a month's premium (the month-end job, on demand)",
+        description:
+          'Posts one entry per plan and state moving the premium earned in `month` (default: last month) from unearned ' +
+          'to earned premium. A month posts once: running it again posts nothing new.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: Type.Object(
+          { month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            month: Type.String(),
+            entriesPosted: Type.Integer({ minimum: 0 }),
+            earnedCents: Type.Integer(),
+          }),
+          ...problemResponses(400, 401, 403, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await accounting.earnMonth(trx, {
+            month: request.body?.month,
+            actor: actorOf(request.principal),
+            requestId: request.id,
+          }),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+}

@@ -1,0 +1,425 @@
+// Every money event posts its journal entry in the transaction of the change (both engines), through the
+// HTTP API as staff use it: a contract written, an import batch, a repair authorized and paid, a rental
+// reimbursement, a transfer fee, a cancellation (quote and execution answer allocation and refundDueOn),
+// the month-end earning run (once per month); the trial balance balances after a random sequence of them.
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { createCatalogService } from '../catalog/catalog.service.js';
+import { importContracts } from '../contracts/contract-import.js';
+import { withCheckDigit } from '../contracts/vin.js';
+import { SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
+import { FakeClock } from '../platform/clock.js';
+import { ACCOUNTS } from './chart-of-accounts.js';
+
+// Business "today" is 2026-11-25 in America/New_York.
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+type Client = Awaited<ReturnType<typeof staffClient>>;
+
+let vinSerial = 500;
+function nextVin(): string {
+  vinSerial += 1;
+  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
+}
+
+function contractBody(overrides: Record<string, unknown> = {}) {
+  return {
+    product: 'vsc',
+    planCode: 'VALUE_GUARD',
+    holder: {
+      firstName: 'Rosa',
+      lastName: 'Delgado',
+      address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
+    },
+    vehicle: { vin: nextVin(), year: 2024, make: 'Honda', model: 'Accord' },
+    odometerAtSale: 10_000,
+    purchaseDate: '2026-01-31',
+    purchaseState: 'MO',
+    termMonths: 36,
+    termMiles: 36_000,
+    priceCents: 199_900,
+    deductibleCents: 10_000,
+    lienholder: null,
+    sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
+    ...overrides,
+  };
+}
+
+interface EntryView {
+  id: string;
+  eventType: string;
+  eventKey: string;
+  lines: { accountCode: string; debitCents: number; creditCents: number }[];
+}
+
+function net(entry: EntryView, account: string): number {
+  return entry.lines
+    .filter((line) => line.accountCode === account)
+    .reduce((total, line) => total + line.creditCents - line.debitCents, 0);
+}
+
+function balances(entry: EntryView): boolean {
+  const debits = entry.lines.reduce((t, l) => t + l.debitCents, 0);
+  const credits = entry.lines.reduce((t, l) => t + l.creditCents, 0);
+  return entry.lines.length >= 2 && debits === credits;
+}
+
+describeEachEngine('general ledger postings', (engine) => {
+  let server: TestServer;
+  let admin: Client;
+  let adjuster: Client;
+  let shop: Client;
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock });
+    admin = await staffClient(server, 'admin@coverwise.test');
+    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    shop = await staffClient(server, 'shop@coverwise.test');
+  });
+  afterAll(() => server.close());
+
+  async function entriesOf(query: string): Promise<EntryView[]> {
+    const response = await admin({ url: `/api/v1/accounting/journal-entries?limit=100&${query}` });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json().data;
+  }
+
+  async function newContract(overrides: Record<string, unknown> = {}) {
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: contractBody(overrides),
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json() as { id: string; vehicle: { vin: string } };
+  }
+
+  async function trialBalance(asOf = '2026-12-31') {
+    const response = await admin({ url: `/api/v1/accounting/trial-balance?asOf=${asOf}` });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as {
+      accounts: { code: string; debitCents: number; creditCents: number }[];
+      totalDebitCents: number;
+      totalCreditCents: number;
+      balanced: boolean;
+    };
+  }
+
+  async function authorizedRepair(vin: string) {
+    const submitted = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: {
+        vin,
+        odometer: 21_000,
+        complaint: 'Grinding noise when braking',
+        cause: 'Front calipers seized',
+        correction: 'Replace both front calipers',
+        keptOvernight: true,
+        lines: [
+          {
+            componentGroup: 'brakes',
+            description: 'Front calipers',
+            partsCents: 40_000,
+            laborHours: 2.5,
+            laborRateCents: 12_000,
+          },
+        ],
+      },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const claim = submitted.json();
+    const decided = await adjuster({
+      method: 'POST',
+      url: `/api/v1/repair-claims/${claim.id}/authorization`,
+      payload: { lines: claim.lines.map((line: { id: string }) => ({ id: line.id, approved: true })) },
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const view = (await adjuster({ url: `/api/v1/repair-claims/${claim.id}` })).json();
+    return { id: view.id as string, payableCents: view.authorization.payableToFacilityCents as number };
+  }
+
+  it('the demo portfolio was written to the books when it was seeded, and the books balance', async () => {
+    const [seeded] = await entriesOf('eventType=contracts_seeded');
+    expect(seeded).toBeDefined();
+    expect(balances(seeded!)).toBe(true);
+    const premium = await sql<{ total: number }>`select sum(price_cents)::bigint as total from contracts
+      where status <> 'void'`.execute(server.built.database.db);
+    expect(-net(seeded!, ACCOUNTS.dealerReceivable)).toBe(Number(premium.rows[0]!.total));
+    expect((await trialBalance()).balanced).toBe(true);
+  });
+
+  it('posts a contract written: the price on the dealer receivable and the unearned premium', async () => {
+    const contract = await newContract();
+    const [entry] = await entriesOf(`contractId=${contract.id}`);
+    expect(entry).toMatchObject({
+      eventType: 'contract_written',
+      eventKey: `contract_written:${contract.id}`,
+    });
+    expect(net(entry!, ACCOUNTS.dealerReceivable)).toBe(-199_900);
+    expect(net(entry!, ACCOUNTS.unearnedPremium)).toBe(199_900);
+  });
+
+  it('posts each import batch once, grouped by plan and state, and nothing for rows already on file', async () => {
+    const header =
+      'contract_number,product,plan_code,holder_first_name,holder_last_name,holder_email,holder_phone,address_line1,city,state,zip,vin,vehicle_year,vehicle_make,vehicle_model,odometer_at_sale,purchase_date,purchase_state,term_months,term_miles,price_cents,deductible_cents,lienholder_name,dealer_code,dealer_name,amount_financed_cents,msrp_cents';
+    const row = (n: number, state: string, price: number) =>
+      `GL-${n},vsc,VALUE_GUARD,Ana,"Reyes, Jr.",,,"1 Main St",Austin,TX,78701,${nextVin()},2024,Honda,Civic,5000,2026-10-01,${state},36,36000,${price},10000,,D-9,"Dealer, Nine",,`;
+    const file = [header, row(1, 'TX', 100_000), row(2, 'TX', 50_000), row(3, 'MO', 70_000)].join('\n');
+    const deps = {
+      db: server.built.database.db,
+      transactionWithCopy: server.built.database.transactionWithCopy,
+      catalog: createCatalogService({ db: server.built.database.db }),
+      clock,
+      timeZone: 'America/New_York',
+    };
+    const run = (text: string) =>
+      importContracts(deps, Readable.from([text]), {
+        actor: SYSTEM_ACTOR,
+        fileName: 'gl.csv',
+        requestId: null,
+        batchSize: 2,
+      });
+    const first = await run(file);
+    expect(first.accepted).toBe(3);
+    const imported = await entriesOf('eventType=contracts_imported');
+    expect(imported).toHaveLength(2);
+    expect(imported.every(balances)).toBe(true);
+    const total = imported.reduce((sum, entry) => sum + net(entry, ACCOUNTS.unearnedPremium), 0);
+    expect(total).toBe(220_000);
+    // The same file again adds no contract and posts nothing.
+    const again = await run(file);
+    expect(again.accepted).toBe(0);
+    expect(await entriesOf('eventType=contracts_imported')).toHaveLength(2);
+  });
+
+  it('posts a repair authorized (expense, payable) and paid (payable settled in cash), once each', async () => {
+    const contract = await newContract();
+    const claim = await authorizedRepair(contract.vehicle.vin);
+    expect(claim.payableCents).toBeGreaterThan(0);
+    const [incurred] = await entriesOf(`eventType=repair_claim_incurred&eventId=${claim.id}`);
+    expect(net(incurred!, ACCOUNTS.claimsExpense)).toBe(-claim.payableCents);
+    expect(net(incurred!, ACCOUNTS.claimsPayable)).toBe(claim.payableCents);
+    const pay = () =>
+      adjuster({
+        method: 'POST',
+        url: `/api/v1/repair-claims/${claim.id}/payment`,
+        headers: { 'idempotency-key': `pay-${claim.id}` },
+        payload: { method: 'check', reference: 'CHK-77' },
+      });
+    expect((await pay()).statusCode).toBe(200);
+    expect((await pay()).statusCode).toBe(200);
+    const paid = await entriesOf(`eventType=repair_claim_paid&eventId=${claim.id}`);
+    expect(paid).toHaveLength(1);
+    expect(net(paid[0]!, ACCOUNTS.claimsPayable)).toBe(-claim.payableCents);
+    expect(net(paid[0]!, ACCOUNTS.cash)).toBe(claim.payableCents);
+  });
+
+  it('posts a rental reimbursement owed when it is filed', async () => {
+    const contract = await newContract();
+    const repair = await authorizedRepair(contract.vehicle.vin);
+    const response = await adjuster({
+      method: 'POST',
+      url: `/api/v1/contracts/${contract.id}/rental-claims`,
+      payload: {
+        repairClaimId: repair.id,
+        expenses: [{ date: '2026-11-20', kind: 'rental', amountCents: 3_000 }],
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const rental = response.json();
+    const [entry] = await entriesOf(`eventType=rental_claim_incurred&eventId=${rental.id}`);
+    expect(net(entry!, ACCOUNTS.claimsPayable)).toBe(rental.payableCents);
+  });
+
+  it('posts a transfer fee received as cash and fee revenue', async () => {
+    const contract = await newContract({ purchaseState: 'FL', purchaseDate: '2026-06-01' });
+    const requested = await adjuster({
+      method: 'POST',
+      url: `/api/v1/contracts/${contract.id}/transfers`,
+      payload: {
+        ownershipTransferredOn: '2026-11-15',
+        saleType: 'private',
+        odometer: 20_000,
+        buyer: {
+          firstName: 'Bo',
+          lastName: 'Hara',
+          address: { line1: '9 Bay Rd', city: 'Tampa', state: 'FL', zip: '33602' },
+        },
+      },
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+    const transfer = requested.json();
+    const paid = await adjuster({
+      method: 'POST',
+      url: `/api/v1/transfers/${transfer.id}/fee-payment`,
+      payload: { method: 'check', reference: 'CHK-1' },
+    });
+    expect(paid.statusCode, paid.body).toBe(200);
+    const [entry] = await entriesOf(`eventType=transfer_fee&eventId=${transfer.id}`);
+    expect(net(entry!, ACCOUNTS.cash)).toBe(-4_000);
+    expect(net(entry!, ACCOUNTS.feeRevenue)).toBe(4_000);
+  });
+
+  describe('cancellation', () => {
+    it('answers allocation and refundDueOn on the quote and the execution, and posts the cancellation', async () => {
+      const contract = await newContract();
+      const body = { cancelOn: '2026-11-20', odometer: 20_000, reason: 'customer_request' };
+      const quote = await adjuster({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/cancellation-quote`,
+        payload: body,
+      });
+      expect(quote.statusCode, quote.body).toBe(200);
+      const quoted = quote.json();
+      // No dealer cost is recorded: the administrator pays the whole refund.
+      expect(quoted.allocation).toEqual([
+        { party: 'administrator', amountCents: quoted.refundCents },
+        { party: 'dealer', amountCents: 0 },
+      ]);
+      expect(quoted.refundDueOn).toBe('2026-12-20');
+      const done = await adjuster({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/cancellation`,
+        payload: body,
+      });
+      expect(done.statusCode, done.body).toBe(201);
+      const refund = done.json().refund;
+      expect(refund).toMatchObject({ allocation: quoted.allocation, refundDueOn: '2026-12-20' });
+      const [entry] = await entriesOf(`eventType=cancellation&eventId=${refund.cancellationId}`);
+      expect(entry!.id).toBe(refund.journalEntryId);
+      expect(balances(entry!)).toBe(true);
+      expect(net(entry!, ACCOUNTS.refundsPayable)).toBe(refund.refundCents);
+      expect(net(entry!, ACCOUNTS.feeRevenue)).toBe(refund.feeCents);
+      // The unearned premium left for this contract is gone: written, less earned to date, less released.
+      const written = await entriesOf(`eventType=contract_written&eventId=${contract.id}`);
+      const unearnedLeft = net(written[0]!, ACCOUNTS.unearnedPremium) + net(entry!, ACCOUNTS.unearnedPremium);
+      // 2026-01-31 to 2026-11-20 is 293 of the term's 1,096 days: that share is earned by the month-end runs.
+      expect(unearnedLeft).toBe(Math.round((199_900 * 293) / 1_096));
+    });
+  });
+
+  describe('month-end earning', () => {
+    it('refuses a month that has not ended and a malformed month', async () => {
+      for (const month of ['2026-11', '2026-13']) {
+        const response = await admin({
+          method: 'POST',
+          url: '/api/v1/accounting/earning-runs',
+          payload: { month },
+        });
+        expect(response.statusCode).toBe(422);
+        expect(response.json().code).toBe('invalid_date');
+      }
+    });
+
+    it('posts one entry per plan and state for a month, once, and keeps the books balanced', async () => {
+      const first = await admin({
+        method: 'POST',
+        url: '/api/v1/accounting/earning-runs',
+        payload: { month: '2026-10' },
+      });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.json().entriesPosted).toBeGreaterThan(0);
+      const again = await admin({
+        method: 'POST',
+        url: '/api/v1/accounting/earning-runs',
+        payload: { month: '2026-10' },
+      });
+      expect(again.json()).toMatchObject({ entriesPosted: 0, earnedCents: 0 });
+      const entries = await entriesOf('eventType=premium_earning&eventId=2026-10');
+      expect(entries).toHaveLength(first.json().entriesPosted);
+      expect(entries.every(balances)).toBe(true);
+      const keys = new Set(entries.map((entry) => entry.eventKey));
+      expect(keys.size).toBe(entries.length);
+      const tb = await trialBalance();
+      expect(tb.balanced).toBe(true);
+      const earned = tb.accounts.find((account) => account.code === ACCOUNTS.earnedPremium)!;
+      expect(earned.creditCents).toBeGreaterThan(0);
+      const byMonth = (
+        await admin({ url: '/api/v1/accounting/premium-by-month?from=2026-01-01&to=2026-12-31' })
+      ).json();
+      expect(byMonth.data.find((m: { month: string }) => m.month === '2026-10').earnedCents).toBe(
+        first.json().earnedCents,
+      );
+    });
+  });
+
+  it('pages the journal with a cursor, filters it by account, and exports it as CSV', async () => {
+    const page1 = (await admin({ url: '/api/v1/accounting/journal-entries?limit=2' })).json();
+    expect(page1.data).toHaveLength(2);
+    expect(page1.hasMore).toBe(true);
+    const page2 = (
+      await admin({ url: `/api/v1/accounting/journal-entries?limit=2&startingAfter=${page1.data[1].id}` })
+    ).json();
+    expect(page2.data[0].entryNumber).toBeLessThan(page1.data[1].entryNumber);
+    const cash = await entriesOf(`account=${ACCOUNTS.cash}`);
+    expect(cash.length).toBeGreaterThan(0);
+    expect(cash.every((entry) => entry.lines.some((line) => line.accountCode === ACCOUNTS.cash))).toBe(true);
+    const csv = await admin({ url: '/api/v1/accounting/journal.csv' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const rows = csv.body.trim().split('\n');
+    expect(rows[0]).toMatch(/^entry_number,entry_id,effective_on/);
+    const lineCount = await sql<{ n: number }>`select count(*)::integer as n from journal_lines`.execute(
+      server.built.database.db,
+    );
+    expect(rows.length - 1).toBe(lineCount.rows[0]!.n);
+    expect((await adjuster({ url: '/api/v1/accounting/trial-balance' })).statusCode).toBe(403);
+    expect(
+      (await admin({ url: '/api/v1/accounting/journal-entries?from=2026-12-01&to=2026-11-01' })).json().code,
+    ).toBe('invalid_date');
+  });
+
+  it('balances after any random sequence of contracts, repairs, cancellations and month-end runs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.record({ kind: fc.constant('write' as const), price: fc.integer({ min: 1, max: 900_000 }) }),
+            fc.record({ kind: fc.constant('repair' as const) }),
+            fc.record({ kind: fc.constant('cancel' as const), daysAgo: fc.integer({ min: 0, max: 300 }) }),
+            fc.record({ kind: fc.constant('earn' as const), monthsAgo: fc.integer({ min: 1, max: 12 }) }),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        async (operations) => {
+          const open: { id: string; vin: string }[] = [];
+          for (const operation of operations) {
+            if (operation.kind === 'write') {
+              const contract = await newContract({ priceCents: operation.price, purchaseDate: '2025-12-15' });
+              open.push({ id: contract.id, vin: contract.vehicle.vin });
+            } else if (operation.kind === 'repair' && open.length > 0) {
+              await authorizedRepair(open[open.length - 1]!.vin);
+            } else if (operation.kind === 'cancel' && open.length > 0) {
+              const contract = open.pop()!;
+              const day = new Date(Date.UTC(2026, 10, 25 - operation.daysAgo)).toISOString().slice(0, 10);
+              const response = await adjuster({
+                method: 'POST',
+                url: `/api/v1/contracts/${contract.id}/cancellation`,
+                payload: { cancelOn: day, odometer: 12_000, reason: 'customer_request' },
+              });
+              expect(response.statusCode, response.body).toBe(201);
+            } else if (operation.kind === 'earn') {
+              const month = new Date(Date.UTC(2026, 10 - operation.monthsAgo, 1)).toISOString().slice(0, 7);
+              const response = await admin({
+                method: 'POST',
+                url: '/api/v1/accounting/earning-runs',
+                payload: { month },
+              });
+              expect(response.statusCode, response.body).toBe(200);
+            }
+          }
+          for (const asOf of ['2025-12-31', '2026-06-30', '2026-12-31']) {
+            const tb = await trialBalance(asOf);
+            expect(tb.totalDebitCents).toBe(tb.totalCreditCents);
+          }
+        },
+      ),
+      { seed: 1616, numRuns: 6 },
+    );
+  });
+});

@@ -1,0 +1,206 @@
+// The one place money events become journal entries. Each service calls the function for its event in
+// the transaction of the change, so the books move with the change or not at all; the event key makes a
+// retried or raced call a no-op. The accounts each event touches are in postings.ts.
+import type { Kysely } from 'kysely';
+import type { Actor } from '../platform/audit/audit.repository.js';
+import type { ContractRow, Database } from '../platform/db/schema.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
+import { allocateRefund } from './cancellation-allocation.js';
+import {
+  dealerCostCentsOf,
+  findJournalEntryByKey,
+  type PostedEntry,
+  postContractsWritten,
+  postJournalEntry,
+} from './journal.repository.js';
+import {
+  cancellationLines,
+  claimIncurredLines,
+  claimPaidDirectLines,
+  claimPaidLines,
+  feeReceivedLines,
+  type LineDimensions,
+} from './postings.js';
+import { type EarningMethod, unearnedCents } from './premium-earning.js';
+
+export interface PostingContext {
+  effectiveOn: CalendarDate;
+  actor: Actor;
+  requestId?: string | null;
+}
+
+function dimensionsOf(contract: ContractRow): LineDimensions {
+  return {
+    contractId: contract.id,
+    planCode: contract.plan_code,
+    state: contract.purchase_state,
+    dealerCode: contract.selling_dealer_code,
+  };
+}
+
+/** A contract written through the API (or any one contract): its premium, receivable and unearned. */
+export function postContractWritten(
+  db: Kysely<Database>,
+  contract: Pick<ContractRow, 'id' | 'contract_number'>,
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  return postContractsWritten(
+    db,
+    { contractIds: [contract.id] },
+    {
+      eventType: 'contract_written',
+      eventId: contract.id,
+      eventKey: `contract_written:${contract.id}`,
+      memo: `Contract ${contract.contract_number} written`,
+      ...context,
+    },
+  );
+}
+
+/** The contracts an import batch added (its numbers, added by this run in this transaction). */
+export function postImportBatchWritten(
+  db: Kysely<Database>,
+  batch: { importId: string; contractNumbers: string[]; batchKey: string },
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  return postContractsWritten(
+    db,
+    { importId: batch.importId, contractNumbers: batch.contractNumbers },
+    {
+      eventType: 'contracts_imported',
+      eventId: batch.importId,
+      eventKey: `contracts_imported:${batch.importId}:${batch.batchKey}`,
+      memo: 'Contracts written by a dealer-file import (one batch)',
+      ...context,
+    },
+  );
+}
+
+export interface CancellationPosting {
+  cancellationId: string;
+  contract: ContractRow;
+  cancelOn: CalendarDate;
+  earningMethod: EarningMethod;
+  refundCents: number;
+  grossRefundCents: number;
+  feeCents: number;
+  shareNumerator: number;
+  shareDenominator: number;
+}
+
+/**
+ * A cancellation: releases what the earning rule had not earned by the cancellation date, makes the
+ * refund payable, charges the dealer its share and keeps the fee. Returns the allocation it posted.
+ */
+export async function postCancellation(
+  db: Kysely<Database>,
+  cancellation: CancellationPosting,
+  context: PostingContext,
+) {
+  const { contract } = cancellation;
+  const dealerCostCents = await dealerCostCentsOf(db, contract.id);
+  const premiumCents = dealerCostCents ?? contract.price_cents;
+  const allocation = allocateRefund({
+    refundCents: cancellation.refundCents,
+    retailCents: contract.price_cents,
+    dealerCostCents,
+    shareNumerator: cancellation.shareNumerator,
+    shareDenominator: cancellation.shareDenominator,
+  });
+  const released = unearnedCents(
+    {
+      premiumCents,
+      expiresOn: contract.expires_on,
+      termDays: contract.term_days,
+      termMonths: contract.term_months,
+    },
+    cancellation.cancelOn,
+    cancellation.earningMethod,
+  );
+  const entry = await postJournalEntry(db, {
+    eventType: 'cancellation',
+    eventId: cancellation.cancellationId,
+    eventKey: `cancellation:${cancellation.cancellationId}`,
+    memo: `Cancellation of contract ${contract.contract_number} as of ${cancellation.cancelOn}`,
+    contractId: contract.id,
+    lines: cancellationLines(
+      {
+        unearnedReleasedCents: released,
+        refundCents: cancellation.refundCents,
+        dealerChargebackCents: allocation.find((part) => part.party === 'dealer')!.amountCents,
+        feeKeptCents: Math.min(cancellation.feeCents, cancellation.grossRefundCents),
+      },
+      dimensionsOf(contract),
+    ),
+    ...context,
+  });
+  return { entry, allocation };
+}
+
+export type ClaimSourceType =
+  | 'repair_claim'
+  | 'rental_claim'
+  | 'trip_interruption_claim'
+  | 'roadside_request';
+
+/** A claim became owed (a repair authorized, a rental or trip reimbursement filed, a tow completed). */
+export function postClaimIncurred(
+  db: Kysely<Database>,
+  claim: { type: ClaimSourceType; id: string; label: string; amountCents: number; contract: ContractRow },
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  return postJournalEntry(db, {
+    eventType: `${claim.type}_incurred`,
+    eventId: claim.id,
+    eventKey: `${claim.type}_incurred:${claim.id}`,
+    memo: `${claim.label}: owed`,
+    contractId: claim.contract.id,
+    lines: claimIncurredLines(claim.amountCents, dimensionsOf(claim.contract)),
+    ...context,
+  });
+}
+
+/**
+ * A claim paid out. When the claim's liability was posted (it was incurred after the books began) the
+ * payment settles claims payable; otherwise the expense is recognised as it is paid.
+ */
+export async function postClaimPaid(
+  db: Kysely<Database>,
+  claim: {
+    type: ClaimSourceType | 'gap_claim';
+    id: string;
+    label: string;
+    amountCents: number;
+    contract: ContractRow;
+  },
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  const incurred = await findJournalEntryByKey(db, `${claim.type}_incurred:${claim.id}`);
+  const dims = dimensionsOf(claim.contract);
+  return postJournalEntry(db, {
+    eventType: `${claim.type}_paid`,
+    eventId: claim.id,
+    eventKey: `${claim.type}_paid:${claim.id}`,
+    memo: `${claim.label}: paid`,
+    contractId: claim.contract.id,
+    lines: incurred ? claimPaidLines(claim.amountCents, dims) : claimPaidDirectLines(claim.amountCents, dims),
+    ...context,
+  });
+}
+
+/** A transfer fee received. */
+export function postTransferFee(
+  db: Kysely<Database>,
+  transfer: { id: string; amountCents: number; contract: ContractRow },
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  return postJournalEntry(db, {
+    eventType: 'transfer_fee',
+    eventId: transfer.id,
+    eventKey: `transfer_fee:${transfer.id}`,
+    memo: `Transfer fee for contract ${transfer.contract.contract_number}`,
+    contractId: transfer.contract.id,
+    lines: feeReceivedLines(transfer.amountCents, dimensionsOf(transfer.contract)),
+    ...context,
+  });
+}

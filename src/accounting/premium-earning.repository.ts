@@ -1,0 +1,101 @@
+// The month-end earning run's SQL: one set-based statement computes, per plan and state, the premium
+// earned by the end of the month over every contract written (void contracts left out; a cancelled
+// contract stops earning on its cancellation date, where its cancellation released the rest), less
+// what earning entries already posted for that plan and state, and posts one entry per plan/state/month
+// moving the difference from unearned to earned premium. The event key names the month, plan and state,
+// so a month runs once; a late change (a void, a backdated cancellation) is caught up by the next month.
+import { type Kysely, sql } from 'kysely';
+import type { Actor } from '../platform/audit/audit.repository.js';
+import type { Database } from '../platform/db/schema.js';
+import { addDays, addMonths, type CalendarDate } from '../shared/calendar-date.js';
+import { premiumSql } from './journal.repository.js';
+import type { EarningMethod } from './premium-earning.js';
+
+/** A plan's earning method, for a catalog version and (null: every state without its own) a state. */
+export interface EarningMethodRow {
+  catalogVersion: number;
+  planCode: string;
+  state: string | null;
+  method: EarningMethod;
+}
+
+export interface EarningRunResult {
+  month: string;
+  entriesPosted: number;
+  earnedCents: number;
+}
+
+export const PREMIUM_EARNING_EVENT = 'premium_earning';
+
+/** `month` is YYYY-MM; the run earns through its last day (as of the first day of the next month). */
+export async function postMonthlyEarning(
+  db: Kysely<Database>,
+  input: { month: string; methods: EarningMethodRow[]; actor: Actor; requestId?: string | null },
+): Promise<EarningRunResult> {
+  const firstDay: CalendarDate = `${input.month}-01`;
+  const asOf = addMonths(firstDay, 1);
+  const lastDay = addDays(asOf, -1);
+  const premium = await premiumSql(db);
+  const defaults = input.methods.filter((row) => row.state === null);
+  const byState = input.methods.filter((row) => row.state !== null);
+  // Empty VALUES lists are not valid SQL: a row that matches nothing stands in.
+  const methodValues = (rows: EarningMethodRow[]) =>
+    rows.length === 0
+      ? sql`values (0, '', '', 'pro_rata')`
+      : sql`values ${sql.join(rows.map((row) => sql`(${row.catalogVersion}::integer, ${row.planCode}, ${row.state ?? ''}, ${row.method})`))}`;
+  const result = await sql<{ entries: number; earned: number }>`
+    with plan_methods (catalog_version, plan_code, state, method) as (${methodValues(defaults)}),
+    state_methods (catalog_version, plan_code, state, method) as (${methodValues(byState)}),
+    target as (
+      select c.plan_code, c.purchase_state as state,
+             sum(${premium} - coverwise_unearned_cents(${premium}, c.expires_on, c.term_days, c.term_months,
+                   least(${asOf}::date, coalesce(x.cancel_on, ${asOf}::date)),
+                   coalesce(sm.method, pm.method, 'pro_rata')))::bigint as earned
+        from contracts c
+        left join cancellations x on x.contract_id = c.id
+        left join plan_methods pm on pm.catalog_version = c.catalog_version and pm.plan_code = c.plan_code
+        left join state_methods sm on sm.catalog_version = c.catalog_version and sm.plan_code = c.plan_code
+             and sm.state = c.purchase_state
+       where c.status <> 'void' and c.purchase_date < ${asOf}::date
+       group by 1, 2
+    ),
+    posted as (
+      select l.plan_code, l.state, sum(l.credit_cents - l.debit_cents)::bigint as earned
+        from journal_entries e join journal_lines l on l.entry_id = e.id and l.account_code = '4000'
+       where e.event_type = ${PREMIUM_EARNING_EVENT}
+       group by 1, 2
+    ),
+    amounts as (
+      select coalesce(t.plan_code, p.plan_code) as plan_code, coalesce(t.state, p.state) as state,
+             coalesce(t.earned, 0) - coalesce(p.earned, 0) as amount
+        from target t full join posted p on p.plan_code = t.plan_code and p.state = t.state
+    ),
+    entries as (
+      insert into journal_entries (effective_on, event_type, event_id, event_key, memo, created_by, request_id)
+      select ${lastDay}::date, ${PREMIUM_EARNING_EVENT}, ${input.month},
+             ${PREMIUM_EARNING_EVENT} || ':' || ${input.month} || ':' || plan_code || ':' || state,
+             'Premium earned in ' || ${input.month} || ', ' || plan_code || ' sold in ' || state,
+             ${input.actor.label}, ${input.requestId ?? null}
+        from amounts where amount <> 0
+      on conflict (event_key) do nothing
+      returning id, event_key
+    ),
+    lines as (
+      insert into journal_lines (entry_id, line_number, account_code, debit_cents, credit_cents, plan_code, state)
+      select e.id, side.line_number, side.account_code,
+             case when side.account_code = '2000' then greatest(a.amount, 0) else greatest(-a.amount, 0) end,
+             case when side.account_code = '4000' then greatest(a.amount, 0) else greatest(-a.amount, 0) end,
+             a.plan_code, a.state
+        from entries e
+        join amounts a on e.event_key = ${PREMIUM_EARNING_EVENT} || ':' || ${input.month} || ':' || a.plan_code || ':' || a.state
+        cross join (values (1, '2000'), (2, '4000')) as side (line_number, account_code)
+      returning credit_cents, account_code
+    )
+    select (select count(*) from entries)::integer as entries,
+           coalesce((select sum(credit_cents) from lines where account_code = '4000'), 0)
+             - coalesce((select sum(credit_cents) from lines where account_code = '2000'), 0) as earned`.execute(
+    db,
+  );
+  const row = result.rows[0]!;
+  return { month: input.month, entriesPosted: Number(row.entries), earnedCents: Number(row.earned) };
+}

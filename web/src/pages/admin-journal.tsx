@@ -1,0 +1,186 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api, apiBasePath } from '../api.js';
+import { formatCalendarDate, formatCents } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link, navigate, useLocation } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { TableScroll } from '../table-scroll.js';
+
+// The journal browser (GET /accounting/journal-entries): entries newest first with their lines, filtered
+// by account, dates and event, a page at a time; the same filter downloads the journal as CSV.
+
+interface JournalLine {
+  lineNumber: number;
+  accountCode: string;
+  accountName: string;
+  debitCents: number;
+  creditCents: number;
+  planCode: string | null;
+  state: string | null;
+}
+
+interface JournalEntry {
+  id: string;
+  entryNumber: number;
+  effectiveOn: string;
+  eventType: string;
+  eventId: string;
+  contractId: string | null;
+  memo: string;
+  lines: JournalLine[];
+}
+
+const FILTERS = ['account', 'from', 'to', 'eventType', 'eventId'] as const;
+type Filter = Record<(typeof FILTERS)[number], string>;
+const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
+
+function filterFrom(search: string): Filter {
+  const params = new URLSearchParams(search);
+  return Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? ''])) as Filter;
+}
+
+function queryOf(filter: Filter): string {
+  const params = new URLSearchParams();
+  for (const key of FILTERS) if (filter[key]) params.set(key, filter[key]);
+  return params.toString();
+}
+
+function JournalContent() {
+  const { search } = useLocation();
+  const applied = filterFrom(search);
+  const appliedQuery = queryOf(applied);
+  const [draft, setDraft] = useState<Filter>(applied);
+  const [entries, setEntries] = useState<JournalEntry[]>([]);
+  const [hasMore, setHasMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  function loadPage(after: string | null, replace: boolean) {
+    setLoading(true);
+    setError(null);
+    const query = [appliedQuery, 'limit=25', after ? `startingAfter=${after}` : ''].filter(Boolean).join('&');
+    api
+      .get<{ data: JournalEntry[]; hasMore: boolean }>(`/accounting/journal-entries?${query}`)
+      .then((page) => {
+        setEntries((previous) => (replace ? page.data : [...previous, ...page.data]));
+        setHasMore(page.hasMore);
+      })
+      .catch((caught: unknown) =>
+        setError(caught instanceof ApiError ? caught.detail : 'The journal could not be loaded.'),
+      )
+      .finally(() => setLoading(false));
+  }
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter (the query string) starts over.
+  useEffect(() => loadPage(null, true), [appliedQuery]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const query = queryOf(draft);
+    navigate(`/admin/journal${query ? `?${query}` : ''}`);
+  }
+
+  const field = (key: keyof Filter, label: string, type = 'text') => (
+    <label>
+      {label}{' '}
+      <input type={type} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    </label>
+  );
+
+  return (
+    <>
+      <PageHeading title="Journal">Journal</PageHeading>
+      <p>
+        Every posted entry, newest first; each balances (the database refuses one that does not). See the{' '}
+        <Link href="/admin/trial-balance">trial balance</Link>.
+      </p>
+      <form onSubmit={submit} className="inline-form" aria-label="Filter the journal">
+        {field('account', 'Account')} {field('from', 'From', 'date')} {field('to', 'To', 'date')}{' '}
+        {field('eventType', 'Event')} {field('eventId', 'Event id')} <button type="submit">Filter</button>
+      </form>
+      <p>
+        <a href={`${apiBasePath}/accounting/journal.csv${appliedQuery ? `?${appliedQuery}` : ''}`} download>
+          Download these entries as CSV
+        </a>
+      </p>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <TableScroll labelledBy="journal-table">
+        <table className="table">
+          <caption id="journal-table">Journal entries</caption>
+          <thead>
+            <tr>
+              <th scope="col">No.</th>
+              <th scope="col">Date</th>
+              <th scope="col">Event</th>
+              <th scope="col">Account</th>
+              <th scope="col" style={numericCell}>
+                Debit
+              </th>
+              <th scope="col" style={numericCell}>
+                Credit
+              </th>
+              <th scope="col">Plan / state</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.flatMap((entry) =>
+              entry.lines.map((line, index) => (
+                <tr key={`${entry.id}-${line.lineNumber}`}>
+                  {index === 0 ? (
+                    <>
+                      <td rowSpan={entry.lines.length}>{entry.entryNumber}</td>
+                      <td rowSpan={entry.lines.length}>{formatCalendarDate(entry.effectiveOn)}</td>
+                      <td rowSpan={entry.lines.length}>
+                        <strong>{entry.eventType}</strong>
+                        <br />
+                        <span className="muted">{entry.memo}</span>
+                        {entry.contractId ? (
+                          <>
+                            <br />
+                            <Link href={`/staff/contracts/${entry.contractId}`}>contract</Link>
+                          </>
+                        ) : null}
+                      </td>
+                    </>
+                  ) : null}
+                  <td>
+                    {line.accountCode} {line.accountName}
+                  </td>
+                  <td style={numericCell}>{line.debitCents ? formatCents(line.debitCents) : ''}</td>
+                  <td style={numericCell}>{line.creditCents ? formatCents(line.creditCents) : ''}</td>
+                  <td>{[line.planCode, line.state].filter(Boolean).join(' / ')}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      </TableScroll>
+      {loading ? (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      ) : entries.length === 0 ? (
+        <p className="muted">No entries match.</p>
+      ) : null}
+      {hasMore && !loading ? (
+        <button type="button" onClick={() => loadPage(entries[entries.length - 1]!.id, false)}>
+          Older entries
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+export function AdminJournalPage() {
+  return (
+    <StaffOnly roles={['admin']} refusal="The books are for administrators only.">
+      {() => <JournalContent />}
+    </StaffOnly>
+  );
+}
+
+export default AdminJournalPage;

@@ -1,0 +1,237 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, api } from '../api.js';
+import { BarChart } from '../charts/bar-chart.js';
+import { formatCalendarDate, formatCents } from '../format.js';
+import { PageHeading } from '../page-heading.js';
+import { Link } from '../router.js';
+import { StaffOnly } from '../staff-only.js';
+import { TableScroll } from '../table-scroll.js';
+
+// The trial balance as of a date (GET /accounting/trial-balance), written against earned premium by
+// month as a chart with its table (GET /accounting/premium-by-month), and the month-end earning run on
+// demand (POST /accounting/earning-runs). Administrators only; this page and Chart.js load on demand.
+
+interface TrialBalance {
+  asOf: string;
+  accounts: { code: string; name: string; type: string; debitCents: number; creditCents: number }[];
+  totalDebitCents: number;
+  totalCreditCents: number;
+  balanced: boolean;
+}
+
+interface PremiumMonth {
+  month: string;
+  writtenCents: number;
+  earnedCents: number;
+}
+
+const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
+
+function todayIso(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+function TrialBalanceContent() {
+  const [asOf, setAsOf] = useState(todayIso());
+  const [balance, setBalance] = useState<TrialBalance | null>(null);
+  const [months, setMonths] = useState<PremiumMonth[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [runMonth, setRunMonth] = useState('');
+  const [runMessage, setRunMessage] = useState<string | null>(null);
+
+  const load = useCallback((date: string) => {
+    setError(null);
+    Promise.all([
+      api.get<TrialBalance>(`/accounting/trial-balance?asOf=${encodeURIComponent(date)}`),
+      api.get<{ data: PremiumMonth[] }>(`/accounting/premium-by-month?to=${encodeURIComponent(date)}`),
+    ])
+      .then(([tb, premium]) => {
+        setBalance(tb);
+        setMonths(premium.data);
+      })
+      .catch((caught: unknown) =>
+        setError(caught instanceof ApiError ? caught.detail : 'The trial balance could not be loaded.'),
+      );
+  }, []);
+
+  useEffect(() => load(todayIso()), [load]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    load(asOf);
+  }
+
+  function earn(event: FormEvent) {
+    event.preventDefault();
+    setRunMessage(null);
+    api
+      .post<{ month: string; entriesPosted: number; earnedCents: number }>(
+        '/accounting/earning-runs',
+        runMonth ? { month: runMonth } : {},
+      )
+      .then((result) => {
+        setRunMessage(
+          result.entriesPosted === 0
+            ? `${result.month}: nothing new to post (the month was already earned).`
+            : `${result.month}: ${result.entriesPosted} entries posted, ${formatCents(result.earnedCents)} earned.`,
+        );
+        load(asOf);
+      })
+      .catch((caught: unknown) =>
+        setRunMessage(caught instanceof ApiError ? caught.detail : 'The earning run failed.'),
+      );
+  }
+
+  return (
+    <>
+      <PageHeading title="Trial balance">Trial balance</PageHeading>
+      <p>
+        Every account's balance from the journal. Browse the entries in the{' '}
+        <Link href="/admin/journal">journal</Link>.
+      </p>
+      <form onSubmit={submit} className="inline-form">
+        <label>
+          As of <input type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} required />
+        </label>{' '}
+        <button type="submit">Show</button>
+      </form>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      {balance ? (
+        <section className="card card--wide" aria-labelledby="tb-heading">
+          <h2 id="tb-heading">As of {formatCalendarDate(balance.asOf)}</h2>
+          <p role="status" className={balance.balanced ? 'muted' : 'notice notice--error'}>
+            {balance.balanced
+              ? 'Debits equal credits.'
+              : 'Debits and credits differ: the books do not balance.'}
+          </p>
+          <TableScroll labelledBy="tb-table">
+            <table className="table">
+              <caption id="tb-table">Trial balance</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Account</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Type</th>
+                  <th scope="col" style={numericCell}>
+                    Debit
+                  </th>
+                  <th scope="col" style={numericCell}>
+                    Credit
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {balance.accounts.map((account) => (
+                  <tr key={account.code}>
+                    <td>
+                      <Link href={`/admin/journal?account=${account.code}`}>{account.code}</Link>
+                    </td>
+                    <td>{account.name}</td>
+                    <td>{account.type}</td>
+                    <td style={numericCell}>{account.debitCents ? formatCents(account.debitCents) : ''}</td>
+                    <td style={numericCell}>{account.creditCents ? formatCents(account.creditCents) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row" colSpan={3}>
+                    Total
+                  </th>
+                  <td style={numericCell}>{formatCents(balance.totalDebitCents)}</td>
+                  <td style={numericCell}>{formatCents(balance.totalCreditCents)}</td>
+                </tr>
+              </tfoot>
+            </table>
+          </TableScroll>
+        </section>
+      ) : error ? null : (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
+      <section className="card card--wide" aria-labelledby="premium-heading">
+        <h2 id="premium-heading">Written and earned premium by month</h2>
+        <figure style={{ margin: '0 0 1rem' }}>
+          {months.length === 0 ? (
+            <p className="muted">Nothing posted in these twelve months.</p>
+          ) : (
+            <BarChart
+              labels={months.map((m) => m.month)}
+              series={[
+                { label: 'Written', values: months.map((m) => m.writtenCents / 100) },
+                { label: 'Earned', values: months.map((m) => m.earnedCents / 100) },
+              ]}
+              description="Written and earned premium by month: bar chart. The same numbers are in the table below."
+              formatValue={(value) => formatCents(Math.round(value * 100), { wholeDollars: true })}
+            />
+          )}
+          <figcaption>
+            Written: premium of contracts written (by the day they were posted). Earned: moved from unearned
+            premium by the month-end runs and by cancellations.
+          </figcaption>
+        </figure>
+        <TableScroll labelledBy="premium-table">
+          <table className="table">
+            <caption id="premium-table">Written and earned premium by month (table)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Month</th>
+                <th scope="col" style={numericCell}>
+                  Written
+                </th>
+                <th scope="col" style={numericCell}>
+                  Earned
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {months.map((m) => (
+                <tr key={m.month}>
+                  <td>{m.month}</td>
+                  <td style={numericCell}>{formatCents(m.writtenCents)}</td>
+                  <td style={numericCell}>{formatCents(m.earnedCents)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      </section>
+      <section className="card card--wide" aria-labelledby="earn-heading">
+        <h2 id="earn-heading">Month-end earning</h2>
+        <p>
+          Runs by itself on the 1st of each month for the month before. A month posts once; running it again
+          posts nothing new.
+        </p>
+        <form onSubmit={earn} className="inline-form">
+          <label>
+            Month (blank: last month){' '}
+            <input
+              type="month"
+              value={runMonth}
+              onChange={(e) => setRunMonth(e.target.value)}
+              pattern="\d{4}-\d{2}"
+            />
+          </label>{' '}
+          <button type="submit">Earn premium</button>
+        </form>
+        {runMessage ? <p role="status">{runMessage}</p> : null}
+      </section>
+    </>
+  );
+}
+
+export function AdminTrialBalancePage() {
+  return (
+    <StaffOnly roles={['admin']} refusal="The books are for administrators only.">
+      {() => <TrialBalanceContent />}
+    </StaffOnly>
+  );
+}
+
+export default AdminTrialBalancePage;
