@@ -154,6 +154,18 @@ const UUID_MUTANTS = [
   `${'a'.repeat(101)}`,
 ];
 
+/**
+ * Stands for JSON nested 8,000 levels deep ("[" × 8000 …, 16 KB): the test's own JSON.stringify (and
+ * fast-check's reporting) would overflow on such a value, so it is spliced in as text by toJsonText.
+ */
+export const DEEP_JSON = '\uf8ff<8000 nested arrays>';
+const DEEP_JSON_TEXT = `${'['.repeat(8_000)}1${']'.repeat(8_000)}`;
+
+/** The JSON text of a generated body, with DEEP_JSON spliced in as real nesting. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value).replaceAll(JSON.stringify(DEEP_JSON), DEEP_JSON_TEXT);
+}
+
 function nested(value: unknown, levels: number, asObject: boolean): unknown {
   let result = value;
   for (let level = 0; level < levels; level++) result = asObject ? { a: result } : [result];
@@ -297,36 +309,51 @@ export class SchemaFuzzer {
   mutants(raw: Schema): fc.Arbitrary<unknown> {
     const schema = this.resolve(raw);
     const type = this.typeOf(schema);
-    const edges: unknown[] = [...WRONG_TYPES];
+    // Edges of the field's own kind first (bounds ± 1, calendar edges for dates, non-ids for ids).
+    const specific: unknown[] = [];
     if (type === 'integer' || type === 'number') {
-      edges.push(...NUMBER_EDGES);
-      if (schema.minimum !== undefined) edges.push(schema.minimum - 1, schema.minimum - 0.5);
-      if (schema.maximum !== undefined) edges.push(schema.maximum + 1, schema.maximum + 0.5);
-    }
-    if (type === 'string') {
-      edges.push(...UNICODE, ...DATE_EDGES, ...UUID_MUTANTS, 'x'.repeat(100_000), 'Ω'.repeat(20_000));
-      if (schema.maxLength !== undefined)
-        edges.push('x'.repeat(schema.maxLength + 1), 'é'.repeat(schema.maxLength + 1));
-      if (schema.minLength !== undefined && schema.minLength > 0)
-        edges.push('x'.repeat(schema.minLength - 1));
-      if (schema.maxLength !== undefined) edges.push('x'.repeat(schema.maxLength));
-    }
-    if (type === 'array') {
-      edges.push(nested(1, 40, false));
-      if (schema.maxItems !== undefined && schema.maxItems < 1000) {
-        edges.push(
-          fc
-            .sample(this.valid(schema.items ?? {}), { numRuns: 1, seed: 1 })
-            .flatMap((item) => Array(schema.maxItems! + 1).fill(item)),
-        );
+      specific.push(...NUMBER_EDGES);
+      if (schema.minimum !== undefined)
+        specific.push(schema.minimum, schema.minimum - 1, schema.minimum - 0.5);
+      if (schema.maximum !== undefined)
+        specific.push(schema.maximum, schema.maximum + 1, schema.maximum + 0.5);
+    } else if (type === 'string') {
+      const dateLike = schema.format === 'date' || /\\d\{4\}|\(19\|/.test(schema.pattern ?? '');
+      if (dateLike) specific.push(...DATE_EDGES);
+      else if (schema.format === 'uuid') specific.push(...UUID_MUTANTS);
+      else {
+        specific.push(...UNICODE, 'x'.repeat(100_000), 'Ω'.repeat(20_000));
+        if (schema.maxLength !== undefined)
+          specific.push(
+            'x'.repeat(schema.maxLength),
+            'x'.repeat(schema.maxLength + 1),
+            'é'.repeat(schema.maxLength + 1),
+          );
+        if (schema.minLength !== undefined && schema.minLength > 0)
+          specific.push('x'.repeat(schema.minLength - 1));
       }
+    } else if (type === 'array') {
+      specific.push([]);
+      if (schema.maxItems !== undefined && schema.maxItems < 1000) {
+        const [item] = fc.sample(this.valid(schema.items ?? {}), { numRuns: 1, seed: 1 });
+        specific.push(Array(schema.maxItems + 1).fill(item));
+      }
+    } else if (type === 'object') {
+      specific.push({ __proto__: { isAdmin: true } }, JSON.parse('{"__proto__":{"x":1}}'), {
+        constructor: { prototype: {} },
+      });
     }
-    if (type === 'object') edges.push({ __proto__: { isAdmin: true } }, JSON.parse('{"__proto__":{"x":1}}'));
     return fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom(...edges) },
+      ...(specific.length > 0 ? [{ weight: 5, arbitrary: fc.constantFrom(...specific) }] : []),
+      { weight: 2, arbitrary: fc.constantFrom(...WRONG_TYPES, ...UNICODE.slice(0, 4)) },
       {
         weight: 1,
-        arbitrary: fc.constantFrom(nested('x', 40, true), nested(1, 33, false), nested({}, 31, false)),
+        arbitrary: fc.constantFrom(
+          nested('x', 40, true),
+          nested(1, 33, false),
+          nested({}, 31, false),
+          DEEP_JSON,
+        ),
       },
       {
         weight: 1,
@@ -425,9 +452,10 @@ function withoutField(value: unknown, path: (string | number)[]): unknown {
 
 /** A parameter's value as text on the wire (query strings and paths are text). */
 export function asText(value: unknown): string {
+  if (value === DEEP_JSON) return DEEP_JSON_TEXT;
   if (typeof value === 'string') return value;
   if (value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' ? toJsonText(value) : String(value);
 }
 
 /** encodeURIComponent that cannot throw: a lone surrogate becomes U+FFFD, as a browser would send it. */
