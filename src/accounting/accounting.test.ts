@@ -15,6 +15,7 @@ import { withCheckDigit } from '../contracts/vin.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import { FakeClock } from '../platform/clock.js';
 import { ACCOUNTS } from './chart-of-accounts.js';
+import { postContractVoided } from './journal-postings.js';
 
 // Business "today" is 2026-11-25 in America/New_York.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
@@ -236,6 +237,32 @@ describeEachEngine('general ledger postings', (engine) => {
     expect(net(entry!, ACCOUNTS.claimsPayable)).toBe(rental.payableCents);
   });
 
+  it('posts a tow reimbursement owed when the tow is completed with its cost', async () => {
+    const contract = await newContract();
+    const requested = await adjuster({
+      method: 'POST',
+      url: '/api/v1/roadside-requests',
+      payload: {
+        contractId: contract.id,
+        service: 'tow',
+        location: { address: 'I-70 mile 12' },
+        phone: '816-555-0100',
+      },
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+    const id = requested.json().id;
+    const move = (payload: Record<string, unknown>) =>
+      adjuster({ method: 'POST', url: `/api/v1/roadside-requests/${id}/status`, payload });
+    expect((await move({ status: 'dispatched' })).statusCode).toBe(200);
+    const completed = await move({ status: 'completed', towingCostCents: 12_500 });
+    expect(completed.statusCode, completed.body).toBe(200);
+    const payable: number = completed.json().towing.payableCents;
+    expect(payable).toBeGreaterThan(0);
+    const [entry] = await entriesOf(`eventType=roadside_request_incurred&eventId=${id}`);
+    expect(net(entry!, ACCOUNTS.claimsPayable)).toBe(payable);
+    expect(net(entry!, ACCOUNTS.claimsExpense)).toBe(-payable);
+  });
+
   it('posts a transfer fee received as cash and fee revenue', async () => {
     const contract = await newContract({ purchaseState: 'FL', purchaseDate: '2026-06-01' });
     const requested = await adjuster({
@@ -372,6 +399,40 @@ describeEachEngine('general ledger postings', (engine) => {
     expect(
       (await admin({ url: '/api/v1/accounting/journal-entries?from=2026-12-01&to=2026-11-01' })).json().code,
     ).toBe('invalid_date');
+  });
+
+  it('takes a voided contract off the books: written premium reversed, its earnings given back by the next run', async () => {
+    const contract = await newContract({
+      priceCents: 120_000,
+      purchaseState: 'NE',
+      purchaseDate: '2026-03-01',
+    });
+    const db = server.built.database.db;
+    const earnedOf = async () => {
+      const rows = await sql<{ earned: number }>`
+        select coalesce(sum(l.credit_cents - l.debit_cents), 0)::bigint as earned
+          from journal_lines l join journal_entries e on e.id = l.entry_id
+         where l.account_code = '4000' and l.state = 'NE' and e.event_type = 'premium_earning'`.execute(db);
+      return Number(rows.rows[0]!.earned);
+    };
+    await admin({ method: 'POST', url: '/api/v1/accounting/earning-runs', payload: { month: '2026-05' } });
+    expect(await earnedOf()).toBeGreaterThan(0);
+    // The dealer channel voids contracts; here the void is done by hand in one transaction.
+    await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('contracts')
+        .set({ status: 'void' })
+        .where('id', '=', contract.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await postContractVoided(trx, row, { effectiveOn: '2026-11-25', actor: SYSTEM_ACTOR });
+    });
+    const [voided] = await entriesOf(`eventType=contract_voided&eventId=${contract.id}`);
+    expect(net(voided!, ACCOUNTS.unearnedPremium)).toBe(-120_000);
+    expect(net(voided!, ACCOUNTS.dealerReceivable)).toBe(120_000);
+    await admin({ method: 'POST', url: '/api/v1/accounting/earning-runs', payload: { month: '2026-06' } });
+    expect(await earnedOf()).toBe(0);
+    expect((await trialBalance()).balanced).toBe(true);
   });
 
   it('balances after any random sequence of contracts, repairs, cancellations and month-end runs', async () => {

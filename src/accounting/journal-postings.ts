@@ -18,8 +18,10 @@ import {
   claimIncurredLines,
   claimPaidDirectLines,
   claimPaidLines,
+  contractWrittenLines,
   feeReceivedLines,
   type LineDimensions,
+  reversalLines,
 } from './postings.js';
 import { type EarningMethod, unearnedCents } from './premium-earning.js';
 
@@ -74,6 +76,28 @@ export function postImportBatchWritten(
       ...context,
     },
   );
+}
+
+/**
+ * A contract voided by its dealer (the dealer channel calls this in the void's transaction): the contract
+ * never existed for money, so its premium comes off the receivable and the unearned premium. What the
+ * month-end runs had already earned on it is given back by the next run (void contracts earn nothing).
+ */
+export async function postContractVoided(
+  db: Kysely<Database>,
+  contract: ContractRow,
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  const premiumCents = (await dealerCostCentsOf(db, contract.id)) ?? contract.price_cents;
+  return postJournalEntry(db, {
+    eventType: 'contract_voided',
+    eventId: contract.id,
+    eventKey: `contract_voided:${contract.id}`,
+    memo: `Contract ${contract.contract_number} voided`,
+    contractId: contract.id,
+    lines: reversalLines(contractWrittenLines(premiumCents, dimensionsOf(contract))),
+    ...context,
+  });
 }
 
 export interface CancellationPosting {

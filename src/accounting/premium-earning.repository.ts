@@ -1,8 +1,8 @@
-// The month-end earning run's SQL: one set-based statement computes, per plan and state, the premium
+// The month-end earning run's SQL: one set-based read computes, per plan and state, the premium
 // earned by the end of the month over every contract written (void contracts left out; a cancelled
 // contract stops earning on its cancellation date, where its cancellation released the rest), less
-// what earning entries already posted for that plan and state, and posts one entry per plan/state/month
-// moving the difference from unearned to earned premium. The event key names the month, plan and state,
+// what earning entries already posted for that plan and state; one set-based write posts one entry per
+// plan/state/month moving the difference from unearned to earned premium. The event key names the month, plan and state,
 // so a month runs once; a late change (a void, a backdated cancellation) is caught up by the next month.
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../platform/audit/audit.repository.js';
@@ -43,7 +43,8 @@ export async function postMonthlyEarning(
     rows.length === 0
       ? sql`values (0, '', '', 'pro_rata')`
       : sql`values ${sql.join(rows.map((row) => sql`(${row.catalogVersion}::integer, ${row.planCode}, ${row.state ?? ''}, ${row.method})`))}`;
-  const result = await sql<{ entries: number; earned: number }>`
+  // Step 1, a read (which PostgreSQL may run with parallel workers): each plan and state's amount to post.
+  const amounts = await sql<{ plan_code: string; state: string; amount: number }>`
     with plan_methods (catalog_version, plan_code, state, method) as (${methodValues(defaults)}),
     state_methods (catalog_version, plan_code, state, method) as (${methodValues(byState)}),
     target as (
@@ -64,11 +65,19 @@ export async function postMonthlyEarning(
         from journal_entries e join journal_lines l on l.entry_id = e.id and l.account_code = '4000'
        where e.event_type = ${PREMIUM_EARNING_EVENT}
        group by 1, 2
-    ),
-    amounts as (
-      select coalesce(t.plan_code, p.plan_code) as plan_code, coalesce(t.state, p.state) as state,
-             coalesce(t.earned, 0) - coalesce(p.earned, 0) as amount
-        from target t full join posted p on p.plan_code = t.plan_code and p.state = t.state
+    )
+    select coalesce(t.plan_code, p.plan_code) as plan_code, coalesce(t.state, p.state) as state,
+           (coalesce(t.earned, 0) - coalesce(p.earned, 0))::bigint as amount
+      from target t full join posted p on p.plan_code = t.plan_code and p.state = t.state
+     where coalesce(t.earned, 0) <> coalesce(p.earned, 0)`.execute(db);
+  const groups = amounts.rows.map((row) => ({ ...row, amount: Number(row.amount) }));
+  if (groups.length === 0) return { month: input.month, entriesPosted: 0, earnedCents: 0 };
+
+  // Step 2, one write: an entry per plan and state (skipped when the month's key is taken) and its lines.
+  const result = await sql<{ entries: number; earned: number }>`
+    with amounts as (
+      select * from unnest(${groups.map((g) => g.plan_code)}::text[], ${groups.map((g) => g.state)}::text[],
+                           ${groups.map((g) => g.amount)}::bigint[]) as a (plan_code, state, amount)
     ),
     entries as (
       insert into journal_entries (effective_on, event_type, event_id, event_key, memo, created_by, request_id)
@@ -76,7 +85,7 @@ export async function postMonthlyEarning(
              ${PREMIUM_EARNING_EVENT} || ':' || ${input.month} || ':' || plan_code || ':' || state,
              'Premium earned in ' || ${input.month} || ', ' || plan_code || ' sold in ' || state,
              ${input.actor.label}, ${input.requestId ?? null}
-        from amounts where amount <> 0
+        from amounts
       on conflict (event_key) do nothing
       returning id, event_key
     ),

@@ -388,6 +388,18 @@ describeEachEngine('GAP claims', (engine) => {
         payload: { reason: 'too late' },
       });
       expect(deny.statusCode).toBe(409);
+      // The general ledger: one entry for the benefit paid, claims expense against cash.
+      const journal = await server.built.database.db
+        .selectFrom('journal_lines as l')
+        .innerJoin('journal_entries as e', 'e.id', 'l.entry_id')
+        .select(['l.account_code', 'l.debit_cents', 'l.credit_cents'])
+        .where('e.event_key', '=', `gap_claim_paid:${claimId}`)
+        .orderBy('l.line_number')
+        .execute();
+      expect(journal).toEqual([
+        { account_code: '5000', debit_cents: 500_000, credit_cents: 0 },
+        { account_code: '1000', debit_cents: 0, credit_cents: 500_000 },
+      ]);
       const entries = await server.built.database.db
         .selectFrom('ledger_entries')
         .selectAll()
