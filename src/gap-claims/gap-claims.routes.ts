@@ -16,6 +16,11 @@ import { GAP_CLAIM_STATUSES } from './gap-claim-status.js';
 import type { GapClaimsService } from './gap-claims.service.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
+/**
+ * Who may upload a claim's documents: the holder, and staff taking papers in for them. Not the
+ * reviewer, who decides on those documents: the one who checks papers does not also supply them.
+ */
+const UPLOADERS = ['admin', 'adjuster', 'holder'] as const;
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 const Cents = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -230,7 +235,7 @@ export function registerGapClaimRoutes(
   app.post(
     '/api/v1/gap-claims/:id/documents',
     {
-      config: { access: [...STAFF, 'holder'] },
+      config: { access: UPLOADERS },
       schema: {
         tags: ['GAP claims'],
         summary: 'Upload a required document (multipart: a `type` field, then the `file`)',

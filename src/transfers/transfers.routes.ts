@@ -15,6 +15,12 @@ import { FEE_PAYMENT_METHODS, TRANSFER_DOCUMENT_TYPES, type TransfersService } f
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
 const FEE_STAFF = ['admin', 'adjuster'] as const;
+/**
+ * Who may request a transfer or attach its records: the holder and the staff who act for holders. A
+ * reviewer reviews documents and reads transfers; starting one, or supplying the evidence for it, is
+ * not their job (and keeps the one who checks papers from also being the one who files them).
+ */
+const TRANSFER_ACTORS = ['admin', 'adjuster', 'holder'] as const;
 const RECORD_TYPES: readonly DocumentContentType[] = ['application/pdf', 'image/jpeg', 'image/png'];
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
@@ -118,7 +124,7 @@ export function registerTransferRoutes(
   app.post(
     '/api/v1/contracts/:id/transfers',
     {
-      config: { access: [...STAFF, 'holder'] },
+      config: { access: TRANSFER_ACTORS },
       schema: {
         tags: ['Transfers'],
         summary: 'Ask to transfer the contract to the buyer of a private sale',
@@ -280,7 +286,7 @@ export function registerTransferRoutes(
   app.post(
     '/api/v1/transfers/:id/documents',
     {
-      config: { access: [...STAFF, 'holder'] },
+      config: { access: TRANSFER_ACTORS },
       schema: {
         tags: ['Transfers'],
         summary: 'Attach a maintenance record (PDF, JPEG or PNG; multipart fields `type` then `file`)',
