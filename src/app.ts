@@ -258,7 +258,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       flagsFor: (items) => anomalyFlags(db, items),
     });
     registerReportRoutes(api, { db, today: documents.today });
-    registerWebhookRoutes(api, { db, clock });
+    registerWebhookRoutes(api, { db, clock, allowList: config.webhookAllowList });
     registerHelpRoutes(api, {
       catalog,
       settings: {
@@ -334,7 +334,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await outbox.attach(jobs.boss);
       await createDeliveryQueue(jobs.boss);
       webhookBoss = jobs.boss;
-      if (config.runJobs) await startWebhookWorker(jobs.boss, { db, clock });
+      if (config.runJobs)
+        await startWebhookWorker(jobs.boss, { db, clock, allowList: config.webhookAllowList });
       if (config.runJobs) {
         const mailer = createMailer({
           smtpUrl: config.smtpUrl,

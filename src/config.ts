@@ -1,6 +1,7 @@
 // Configuration comes from the environment, is validated once at start-up, and is then a frozen,
 // typed object. A bad value stops start-up with a message that names the variable.
 import path from 'node:path';
+import { parseAllowList, type WebhookAllowList } from './webhooks/webhook-address.js';
 
 export interface Config {
   readonly port: number;
@@ -56,6 +57,8 @@ export interface Config {
   readonly supportPhone: string;
   readonly supportHours: string;
   readonly roadsidePhone: string;
+  /** Internal hosts and ranges webhooks may reach (COVERWISE_WEBHOOK_ALLOW_HOSTS); public addresses always. */
+  readonly webhookAllowList: WebhookAllowList;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +148,17 @@ function readDatabaseUrl(env: Env, name: string): string | null {
   return raw;
 }
 
+function readWebhookAllowList(env: Env, name: string): WebhookAllowList {
+  try {
+    return parseAllowList(env[name] ?? '');
+  } catch (error) {
+    throw new ConfigError(
+      name,
+      `${(error as Error).message}; list host names, addresses or CIDR ranges, comma-separated`,
+    );
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -214,5 +228,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     supportHours:
       env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',
     roadsidePhone: env.COVERWISE_ROADSIDE_PHONE || '1-800-555-0199 (24 hours a day)',
+    webhookAllowList: readWebhookAllowList(env, 'COVERWISE_WEBHOOK_ALLOW_HOSTS'),
   });
 }
