@@ -39,6 +39,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/auth/login': '400 400 400 400 400 400 400',
   'POST /api/v1/auth/logout': '401 204 204 204 204 204 204',
   'GET /api/v1/auth/me': '401 200 200 200 200 200 200',
+  'GET /api/v1/auth/sign-in-alerts': '401 403 403 200 200 200 200',
   'POST /api/v1/users': '401 403 403 403 403 403 400',
   'GET /api/v1/users': '401 403 403 403 403 403 200',
   'GET /api/v1/plans': '401 200 200 200 200 200 200',
