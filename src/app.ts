@@ -24,8 +24,10 @@ import { createContractsService } from './contracts/contracts.service.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { scanningDocumentStore } from './documents/clamd.js';
+import { referencedSha256s } from './documents/document.repository.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
+import { createUploadThrottle } from './documents/upload-throttle.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
@@ -47,7 +49,7 @@ import { asTypedApp } from './platform/http/typed-app.js';
 import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
 import { createDatabaseRateLimiter, createMemoryRateLimiter } from './platform/rate-limit.js';
-import { createFileDocumentStore } from './platform/storage/document-store.js';
+import { createFileDocumentStore, sweepOrphanFiles } from './platform/storage/document-store.js';
 import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
@@ -83,6 +85,12 @@ function readVersion(): string {
 
 export const VERSION = readVersion();
 
+/**
+ * Age below which the orphan sweep leaves a file alone: an upload being streamed or being recorded by
+ * another process sharing the folder is younger than this.
+ */
+const ORPHAN_FILE_GRACE_MS = 3_600_000;
+
 export interface BuiltApp {
   readonly app: FastifyInstance;
   readonly database: DatabaseHandle;
@@ -114,6 +122,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await migrateToLatest(db);
 
     const users = createUsersService({ db, clock });
+    // Sign-in back-off per key and client address: free tries, then waits doubling up to the maximum;
+    // a key quiet for a day starts again (the purge job forgets day-old buckets).
+    const signInBackoff = (freeAttempts: number) => ({
+      freeAttempts,
+      baseDelaySeconds: config.signInBackoffBaseSeconds,
+      maxDelaySeconds: Math.max(config.signInBackoffBaseSeconds, config.signInBackoffMaxSeconds),
+      resetAfterSeconds: 86_400,
+    });
     // Sign-in attempts are counted where every process that serves sign-ins sees them: the database on
     // a shared server, this process on the embedded database (its data folder is locked to it).
     const rateLimiter =
@@ -125,9 +141,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       sessionTtlHours: config.sessionTtlHours,
       sessionCacheSeconds: config.sessionCacheSeconds,
       loginLimits: {
-        perEmail: { limit: config.staffAttemptsPerEmail, windowSeconds: config.staffAttemptWindowSeconds },
+        perEmailAndAddress: signInBackoff(config.staffAttemptsPerEmail),
         perAddress: {
           limit: config.staffAttemptsPerAddress,
+          windowSeconds: config.staffAttemptWindowSeconds,
+        },
+        attackAlert: {
+          limit: config.staffAttackAlertFailures,
           windowSeconds: config.staffAttemptWindowSeconds,
         },
       },
@@ -138,10 +158,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // silent too long to be alive (the recurring job below catches the rest).
     const silentImportsSince = () => new Date(clock.now().getTime() - config.importAbandonedAfterMs);
     await failAbandonedImports(db, clock, database.engine === 'pglite' ? clock.now() : silentImportsSince());
-    // Partial uploads of a crashed process are swept at start: all of them on the embedded database
-    // (its data folder is locked to this process), only hour-old ones when other processes may share it.
-    const documentStore = createFileDocumentStore(config.documentsDir, {
-      sweepPartialUploadsOlderThanMs: database.engine === 'pglite' ? 0 : 3_600_000,
+    // Files no documents row names (uploads of a crashed process, a commit that failed after its file
+    // was promoted) are swept at start: all of them on the embedded database (its data folder is
+    // locked to this process), only hour-old ones when other processes may share the folder; and hourly.
+    const documentStore = createFileDocumentStore(config.documentsDir);
+    const sweepDocuments = (olderThanMs: number) =>
+      sweepOrphanFiles(
+        config.documentsDir,
+        (keys) => referencedSha256s(db, keys),
+        olderThanMs,
+        clock.now().getTime(),
+      );
+    await sweepDocuments(database.engine === 'pglite' ? 0 : ORPHAN_FILE_GRACE_MS);
+    const uploadThrottle = createUploadThrottle({
+      rateLimiter,
+      clock,
+      limits: {
+        perOwner: { limit: config.uploadsPerClaim, windowSeconds: config.uploadWindowSeconds },
+        perAddress: { limit: config.uploadsPerAddress, windowSeconds: config.uploadWindowSeconds },
+      },
     });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
@@ -152,6 +187,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       catalog,
       documentStore,
       uploadMaxBytes: config.uploadMaxBytes,
+      uploadThrottle,
     });
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
@@ -162,7 +198,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock,
       auth,
       limits: {
-        perVin: { limit: config.holderAttemptsPerVin, windowSeconds: config.holderAttemptWindowSeconds },
+        perVinAndAddress: signInBackoff(config.holderAttemptsPerVin),
         perAddress: {
           limit: config.holderAttemptsPerAddress,
           windowSeconds: config.holderAttemptWindowSeconds,
@@ -231,7 +267,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     const api = asTypedApp(app);
     registerSystemRoutes(api, { db, engine: database.engine, version: VERSION });
-    registerAuthRoutes(api, { auth, holderSignIn, secureCookies: config.behindTls });
+    registerAuthRoutes(api, { auth, holderSignIn, secureCookies: config.behindTls, db, clock });
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
@@ -254,6 +290,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock,
       documentStore,
       uploadMaxBytes: config.uploadMaxBytes,
+      uploadThrottle,
       forgetCachedSessions: auth.forgetCachedSessions,
     });
     registerLedgerRoutes(api, { db });
@@ -263,6 +300,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       auth,
       store: gapDocumentStore,
       uploadMaxBytes: config.uploadMaxBytes,
+      uploadThrottle,
       db,
       clock,
       secureCookies: config.behindTls,
@@ -274,7 +312,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       flagsFor: (items) => anomalyFlags(db, items),
     });
     registerReportRoutes(api, { db, today: documents.today });
-    registerWebhookRoutes(api, { db, clock });
+    registerWebhookRoutes(api, { db, clock, allowList: config.webhookAllowList });
     registerHelpRoutes(api, {
       catalog,
       settings: {
@@ -322,6 +360,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         }),
       },
       {
+        name: 'sweep-orphan-documents',
+        cron: '23 * * * *',
+        description:
+          'Removes stored files no documents row names and staged uploads, both older than an hour',
+        run: async () => ({ ...(await sweepDocuments(ORPHAN_FILE_GRACE_MS)) }),
+      },
+      {
         name: 'escalate-overdue-document-reviews',
         cron: '*/15 * * * *',
         description: 'Marks document reviews past their due date as escalated and audits each once',
@@ -357,7 +402,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await outbox.attach(jobs.boss);
       await createDeliveryQueue(jobs.boss);
       webhookBoss = jobs.boss;
-      if (config.runJobs) await startWebhookWorker(jobs.boss, { db, clock });
+      if (config.runJobs)
+        await startWebhookWorker(jobs.boss, { db, clock, allowList: config.webhookAllowList });
       if (config.runJobs) {
         const mailer = createMailer({
           smtpUrl: config.smtpUrl,

@@ -1,6 +1,7 @@
 // Configuration comes from the environment, is validated once at start-up, and is then a frozen,
 // typed object. A bad value stops start-up with a message that names the variable.
 import path from 'node:path';
+import { parseAllowList, type WebhookAllowList } from './webhooks/webhook-address.js';
 
 export interface Config {
   readonly port: number;
@@ -29,16 +30,31 @@ export interface Config {
   readonly documentsDir: string;
   /** Largest uploaded file accepted, in bytes. */
   readonly uploadMaxBytes: number;
-  /** Holder sign-in and GAP claim start attempts allowed per VIN / per client address in a window. */
+  /** Uploads allowed per claim (or transfer) / per client address in a window (COVERWISE_UPLOADS_*). */
+  readonly uploadsPerClaim: number;
+  readonly uploadsPerAddress: number;
+  readonly uploadWindowSeconds: number;
+  /**
+   * Holder sign-in and GAP claim start: failed tries of one VIN from one client address before the
+   * back-off starts; attempts from one client address (any VIN) in a window.
+   */
   readonly holderAttemptsPerVin: number;
   readonly holderAttemptsPerAddress: number;
   readonly holderAttemptWindowSeconds: number;
   /** Holder sign-in throttling on (the default). Off only for benchmarks (COVERWISE_HOLDER_THROTTLE=0). */
   readonly holderThrottle: boolean;
-  /** Staff sign-in attempts allowed per email / per client address in a window (COVERWISE_STAFF_ATTEMPTS_*). */
+  /**
+   * Staff sign-in: failed tries of one email from one client address before the back-off starts;
+   * failures from one client address (any email) in a window; failures against one account from any
+   * address in that window past which its user is alerted (COVERWISE_STAFF_*).
+   */
   readonly staffAttemptsPerEmail: number;
   readonly staffAttemptsPerAddress: number;
   readonly staffAttemptWindowSeconds: number;
+  readonly staffAttackAlertFailures: number;
+  /** The first wait after the free tries, doubling with each further failure up to the maximum. */
+  readonly signInBackoffBaseSeconds: number;
+  readonly signInBackoffMaxSeconds: number;
   /** Folder holding the built web app; null when it is not served. */
   readonly webDir: string | null;
   /** GAP document reviews: due this many business days after the business day of receipt (DOMAIN.md). */
@@ -56,6 +72,8 @@ export interface Config {
   readonly supportPhone: string;
   readonly supportHours: string;
   readonly roadsidePhone: string;
+  /** Internal hosts and ranges webhooks may reach (COVERWISE_WEBHOOK_ALLOW_HOSTS); public addresses always. */
+  readonly webhookAllowList: WebhookAllowList;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +163,17 @@ function readDatabaseUrl(env: Env, name: string): string | null {
   return raw;
 }
 
+function readWebhookAllowList(env: Env, name: string): WebhookAllowList {
+  try {
+    return parseAllowList(env[name] ?? '');
+  } catch (error) {
+    throw new ConfigError(
+      name,
+      `${(error as Error).message}; list host names, addresses or CIDR ranges, comma-separated`,
+    );
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -193,6 +222,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       env.COVERWISE_DOCUMENTS_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'documents'),
     ),
     uploadMaxBytes: readInteger(env, 'COVERWISE_UPLOAD_MAX_MB', 25, 1, 2048) * 1024 * 1024,
+    uploadsPerClaim: readInteger(env, 'COVERWISE_UPLOADS_PER_CLAIM', 30, 1, 1_000_000),
+    uploadsPerAddress: readInteger(env, 'COVERWISE_UPLOADS_PER_ADDRESS', 200, 1, 1_000_000),
+    uploadWindowSeconds: readInteger(env, 'COVERWISE_UPLOAD_WINDOW_SECONDS', 3600, 1, 86_400),
     holderAttemptsPerVin: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_VIN', 10, 1, 100_000),
     holderAttemptsPerAddress: readInteger(env, 'COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS', 30, 1, 1_000_000),
     holderAttemptWindowSeconds: readInteger(env, 'COVERWISE_HOLDER_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
@@ -200,6 +232,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     staffAttemptsPerEmail: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_EMAIL', 10, 1, 100_000),
     staffAttemptsPerAddress: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
     staffAttemptWindowSeconds: readInteger(env, 'COVERWISE_STAFF_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
+    staffAttackAlertFailures: readInteger(env, 'COVERWISE_STAFF_ATTACK_ALERT_FAILURES', 20, 1, 1_000_000),
+    signInBackoffBaseSeconds: readInteger(env, 'COVERWISE_SIGN_IN_BACKOFF_BASE_SECONDS', 30, 1, 86_400),
+    signInBackoffMaxSeconds: readInteger(env, 'COVERWISE_SIGN_IN_BACKOFF_MAX_SECONDS', 3600, 1, 86_400),
     webDir,
     documentReviewBusinessDays: readInteger(env, 'COVERWISE_DOCUMENT_REVIEW_BUSINESS_DAYS', 2, 0, 60),
     businessDayCutoffMinutes: readClockTime(env, 'COVERWISE_BUSINESS_DAY_CUTOFF', '17:00'),
@@ -214,5 +249,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     supportHours:
       env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',
     roadsidePhone: env.COVERWISE_ROADSIDE_PHONE || '1-800-555-0199 (24 hours a day)',
+    webhookAllowList: readWebhookAllowList(env, 'COVERWISE_WEBHOOK_ALLOW_HOSTS'),
   });
 }

@@ -1,10 +1,13 @@
+import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import { ROLES } from '../platform/db/schema.js';
+import type { Clock } from '../platform/clock.js';
+import { type Database, ROLES } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import { clearSessionCookies, setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import type { AuthService } from './auth.service.js';
 import type { HolderSignInService } from './holder-sign-in.service.js';
+import { findSignInAlerts } from './sign-in-alert.repository.js';
 
 export const SessionUserSchema = Type.Object(
   {
@@ -18,7 +21,13 @@ export const SessionUserSchema = Type.Object(
 
 export function registerAuthRoutes(
   app: TypedApp,
-  deps: { auth: AuthService; holderSignIn: HolderSignInService; secureCookies: boolean },
+  deps: {
+    auth: AuthService;
+    holderSignIn: HolderSignInService;
+    secureCookies: boolean;
+    db: Kysely<Database>;
+    clock: Clock;
+  },
 ): void {
   const { auth } = deps;
 
@@ -121,6 +130,46 @@ export function registerAuthRoutes(
       await auth.logout(request.principal, request.id);
       clearSessionCookies(reply);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/sign-in-alerts',
+    {
+      config: { access: ['admin', 'adjuster', 'reviewer', 'repair_facility'] },
+      schema: {
+        tags: ['Sessions'],
+        summary: "Recent alerts that an account's sign-in is being guessed at (the last 7 days)",
+        description:
+          'An alert is recorded (audit action `session.sign_in_attack_suspected`) when failed sign-ins to ' +
+          'one account from any address pass COVERWISE_STAFF_ATTACK_ALERT_FAILURES within the staff ' +
+          'attempt window, once per window. A user sees the alerts about their own account; an ' +
+          "administrator sees every account's. The staff dashboard shows them.",
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                userId: Type.String(),
+                email: Type.Union([Type.String(), Type.Null()]),
+                occurredAt: Type.String({ format: 'date-time' }),
+                failedAttempts: Type.Integer(),
+                windowSeconds: Type.Integer(),
+              }),
+            ),
+          }),
+          ...problemResponses(401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      if (principal.kind !== 'user') throw new AppError('forbidden', 'Sign-in alerts are for staff.');
+      const alerts = await findSignInAlerts(deps.db, {
+        userId: principal.role === 'admin' ? null : principal.userId,
+        since: new Date(deps.clock.now().getTime() - 7 * 86_400_000),
+        limit: 50,
+      });
+      return { data: alerts.map((alert) => ({ ...alert, occurredAt: alert.occurredAt.toISOString() })) };
     },
   );
 

@@ -7,7 +7,12 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, HolderScope } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { AuthenticatedSession, Principal } from '../platform/http/principal.js';
-import { createDatabaseRateLimiter, type RateLimiter, type RateLimitRule } from '../platform/rate-limit.js';
+import {
+  type BackoffRule,
+  createDatabaseRateLimiter,
+  type RateLimiter,
+  type RateLimitRule,
+} from '../platform/rate-limit.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/password.js';
 import { findUserRowByEmail, toUser, type User } from '../users/user.repository.js';
 import { findLiveSession, insertSession, purgeDeadSessions, revokeSession } from './session.repository.js';
@@ -15,6 +20,9 @@ import { findLiveSession, insertSession, purgeDeadSessions, revokeSession } from
 export function hashToken(token: string): string {
   return hash('sha256', token, 'hex');
 }
+
+/** The audit action that tells staff their account is being guessed at. */
+export const SIGN_IN_ATTACK_ACTION = 'session.sign_in_attack_suspected';
 
 function newToken(prefix: string): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
@@ -46,10 +54,13 @@ export function createAuthService(deps: {
    */
   sessionCacheSeconds?: number;
   /**
-   * Staff sign-in attempts allowed per email and per client address in a window, counted in the
-   * database so every app process shares them. Absent → no throttle (unit tests of other services).
+   * Staff sign-in throttles, counted where every app process shares them. Absent → no throttle (unit
+   * tests of other services). `perEmailAndAddress`: back-off of one account from one client address
+   * (a guesser elsewhere never locks the real user out); `perAddress`: failures from one address over
+   * all accounts in a window; `attackAlert`: failures against one account from anywhere in a window
+   * past which the account's user is told (an audit event the dashboard shows), once per window.
    */
-  loginLimits?: { perEmail: RateLimitRule; perAddress: RateLimitRule };
+  loginLimits?: { perEmailAndAddress: BackoffRule; perAddress: RateLimitRule; attackAlert: RateLimitRule };
   /** Where attempts are counted; by default the database, shared by every process. */
   rateLimiter?: RateLimiter;
 }) {
@@ -75,36 +86,69 @@ export function createAuthService(deps: {
     return { token, csrfToken, expiresAt, lifetimeSeconds: sessionTtlHours * 3600, sessionId };
   }
 
-  /** Counts a staff sign-in attempt per email and per client address; 429 when either is over. */
-  function loginBuckets(email: string, clientAddress: string): [string, string] {
-    // Buckets hold a hash, not the email or address itself.
-    return [
-      `staff-email:${hashToken(email.toLowerCase()).slice(0, 32)}`,
-      `staff-ip:${hashToken(clientAddress).slice(0, 32)}`,
-    ];
+  /** The buckets of a staff sign-in: one account from one address, and one address (hashes only). */
+  function loginBuckets(email: string, clientAddress: string) {
+    return {
+      pair: `staff-email-ip:${hashToken(`${email.toLowerCase()}\n${clientAddress}`).slice(0, 32)}`,
+      address: `staff-ip:${hashToken(clientAddress).slice(0, 32)}`,
+      account: `staff-email:${hashToken(email.toLowerCase()).slice(0, 32)}`,
+    };
   }
 
+  /** Counts a staff sign-in attempt per account-and-address and per address; 429 when either refuses. */
   async function throttleLogin(email: string, clientAddress: string): Promise<void> {
     const limits = deps.loginLimits;
     if (!limits) return;
     const now = clock.now();
-    const [byEmail, byAddress] = loginBuckets(email, clientAddress);
-    const outcomes = await rateLimiter.hit(
-      [
-        { bucket: byEmail, rule: limits.perEmail },
-        { bucket: byAddress, rule: limits.perAddress },
-      ],
-      now,
-    );
-    const refused = outcomes.filter((o) => !o.allowed);
-    if (refused.length > 0) {
-      const retryAfter = Math.max(...refused.map((o) => o.retryAfterSeconds));
+    const buckets = loginBuckets(email, clientAddress);
+    const [byAddress] = await rateLimiter.hit([{ bucket: buckets.address, rule: limits.perAddress }], now);
+    const byPair = await rateLimiter.attempt(buckets.pair, limits.perEmailAndAddress, now);
+    const waits = [
+      ...(byAddress && !byAddress.allowed ? [byAddress.retryAfterSeconds] : []),
+      ...(byPair.allowed ? [] : [byPair.retryAfterSeconds]),
+    ];
+    if (waits.length > 0) {
+      const retryAfter = Math.max(...waits);
       throw new AppError(
         'too_many_attempts',
         `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
         { headers: { 'retry-after': String(retryAfter) } },
       );
     }
+  }
+
+  /**
+   * Counts a failed sign-in against the account from any address; the failure that passes the alert
+   * threshold (once per window) records `session.sign_in_attack_suspected` on the user, which the
+   * dashboard's sign-in alerts show to that user and to administrators.
+   */
+  async function noteFailure(
+    email: string,
+    clientAddress: string,
+    user: { id: string; email: string } | undefined,
+    requestId: string,
+  ): Promise<void> {
+    const limits = deps.loginLimits;
+    if (!limits || !user) return;
+    const [byAccount] = await rateLimiter.hit(
+      [{ bucket: loginBuckets(email, clientAddress).account, rule: limits.attackAlert }],
+      clock.now(),
+    );
+    if (byAccount?.attempts !== limits.attackAlert.limit + 1) return;
+    await recordAudit(db, {
+      actor: { kind: 'system', id: null, label: 'sign-in throttle' },
+      action: SIGN_IN_ATTACK_ACTION,
+      entityType: 'user',
+      entityId: user.id,
+      reason: `${byAccount.attempts} failed sign-ins to this account within ${Math.round(limits.attackAlert.windowSeconds / 60)} minutes`,
+      data: {
+        failedAttempts: byAccount.attempts,
+        windowSeconds: limits.attackAlert.windowSeconds,
+        // The address of the attempt that passed the threshold, hashed like the buckets.
+        addressHash: hashToken(clientAddress).slice(0, 16),
+      },
+      requestId,
+    });
   }
 
   async function login(
@@ -118,11 +162,16 @@ export function createAuthService(deps: {
     // Verify against a dummy hash when the email is unknown, so the answer takes as long either way.
     const passwordMatches = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
     if (!row || !passwordMatches || row.disabled_at !== null) {
+      await noteFailure(email, clientAddress, row ?? undefined, requestId);
       throw new AppError('invalid_credentials', 'The email or password is not right.');
     }
-    // Only failed attempts use up the allowance: a successful sign-in gives its attempt back.
-    if (deps.loginLimits)
-      for (const bucket of loginBuckets(email, clientAddress)) await rateLimiter.refund(bucket);
+    // Only failed attempts use up the allowance: a successful sign-in gives its attempt back and
+    // clears this address's back-off for the account.
+    if (deps.loginLimits) {
+      const buckets = loginBuckets(email, clientAddress);
+      await rateLimiter.refund(buckets.address);
+      await rateLimiter.clear(buckets.pair);
+    }
     return db.transaction().execute(async (trx) => {
       const session = await issueSession(trx, { userId: row.id });
       await recordAudit(trx, {

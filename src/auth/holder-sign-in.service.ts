@@ -1,7 +1,10 @@
 // Contract holders sign in with last name + ZIP + VIN, the facts printed on their contract. Every
 // wrong combination gets the same answer (401 verification_failed) so the form cannot be used to
-// learn which VINs or names exist, and attempts are throttled per VIN and per client address in
-// counters shared by all app processes.
+// learn which VINs or names exist. Guessing is throttled in counters shared by all app processes:
+// per VIN *and client address*, with exponential back-off (a few free tries, then waits that double),
+// and per client address over all VINs. A VIN is printed on the windshield, so a count per VIN alone
+// would let anyone lock its holder out; counted per address, a guesser slows only themself, and the
+// holder with the right facts at another address gets in.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
@@ -10,15 +13,17 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import {
+  type BackoffRule,
   createDatabaseRateLimiter,
   type RateLimiter,
-  type RateLimitOutcome,
   type RateLimitRule,
 } from '../platform/rate-limit.js';
 import type { AuthService } from './auth.service.js';
 
 export interface HolderSignInLimits {
-  perVin: RateLimitRule;
+  /** Back-off of one VIN from one client address. */
+  perVinAndAddress: BackoffRule;
+  /** Attempts from one client address over all VINs in a window. */
   perAddress: RateLimitRule;
 }
 
@@ -48,20 +53,24 @@ export function createHolderSignInService(deps: {
   const { db, clock, auth, limits } = deps;
   const rateLimiter = deps.rateLimiter ?? createDatabaseRateLimiter(db);
 
-  /** Counts the attempt against both buckets; throws 429 when either is over its limit. */
+  const pairBucket = (vin: string, clientAddress: string) =>
+    bucketKey('holder-vin-ip', `${vin}\n${clientAddress}`);
+
+  /** Counts the attempt per address and per VIN from this address; throws 429 when either refuses. */
   async function throttle(vin: string, clientAddress: string): Promise<void> {
     if (deps.throttleEnabled === false) return;
     const now = clock.now();
-    const [byVin, byAddress] = (await rateLimiter.hit(
-      [
-        { bucket: bucketKey('holder-vin', vin), rule: limits.perVin },
-        { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
-      ],
+    const [byAddress] = await rateLimiter.hit(
+      [{ bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress }],
       now,
-    )) as [RateLimitOutcome, RateLimitOutcome];
-    const refused = [byVin, byAddress].filter((o) => !o.allowed);
-    if (refused.length > 0) {
-      const retryAfter = Math.max(...refused.map((o) => o.retryAfterSeconds));
+    );
+    const byPair = await rateLimiter.attempt(pairBucket(vin, clientAddress), limits.perVinAndAddress, now);
+    const waits = [
+      ...(byAddress && !byAddress.allowed ? [byAddress.retryAfterSeconds] : []),
+      ...(byPair.allowed ? [] : [byPair.retryAfterSeconds]),
+    ];
+    if (waits.length > 0) {
+      const retryAfter = Math.max(...waits);
       throw new AppError(
         'too_many_attempts',
         `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
@@ -88,6 +97,8 @@ export function createHolderSignInService(deps: {
         normalizePostalCode(facts.zip, row.address_state) === row.address_zip,
     );
     if (matching.length === 0) throw new AppError('verification_failed', NOT_VERIFIED);
+    // The right facts clear this address's failures for the VIN.
+    if (deps.throttleEnabled !== false) await rateLimiter.clear(pairBucket(vin, clientAddress));
     return matching.map((row) => row.id);
   }
 

@@ -8,12 +8,13 @@ import { postClaimIncurred } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
 import { findContractById } from '../contracts/contract.repository.js';
+import type { UploadThrottle } from '../documents/upload-throttle.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
 import { AppError, type ErrorCode } from '../platform/http/errors.js';
 import { actorOf, type Principal } from '../platform/http/principal.js';
-import { receiveUpload } from '../platform/http/uploads.js';
+import { withUpload } from '../platform/http/uploads.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { findRepairClaimLines } from '../repair-claims/repair-claim.repository.js';
 import {
@@ -94,6 +95,8 @@ export function createBenefitClaimsService(deps: {
   uploadMaxBytes: number;
   /** The business time zone: the day a reimbursement owed is posted to the books. */
   timeZone?: string;
+  /** Counts each upload per claim and per client address (429 when over). */
+  uploadThrottle?: UploadThrottle;
 }) {
   const { db, clock, catalog } = deps;
   const postingContext = (principal: Principal, requestId: string) => ({
@@ -385,42 +388,46 @@ export function createBenefitClaimsService(deps: {
       .executeTakeFirst();
     if (!claim || (principal.kind === 'holder' && !principal.contractIds.includes(claim.contract_id)))
       throw new AppError('not_found', 'No claim with that id.');
-    const upload = await receiveUpload(request, deps.documentStore, { maxBytes: deps.uploadMaxBytes });
-    return db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('documents')
-        .values({
-          contract_id: claim.contract_id,
-          owner_type: ownerType,
-          owner_id: claim.id,
-          document_type: 'receipt',
-          status: 'received',
-          sha256: upload.file.sha256,
-          size_bytes: upload.file.sizeBytes,
-          content_type: upload.file.contentType,
-          original_name: upload.originalName,
-          received_at: clock.now(),
-          uploaded_by: actorOf(principal).label,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, {
-        actor: actorOf(principal),
-        action: 'receipt.attached',
-        entityType: ownerType,
-        entityId: claim.id,
-        data: { documentId: row.id, sha256: row.sha256 },
-        requestId: request.id,
-      });
-      return {
-        id: row.id,
-        sha256: row.sha256,
-        sizeBytes: Number(row.size_bytes),
-        contentType: row.content_type,
-        originalName: row.original_name,
-        receivedAt: row.received_at.toISOString(),
-      };
-    });
+    await deps.uploadThrottle?.(claim.id, request.ip);
+    return withUpload(request, deps.documentStore, { maxBytes: deps.uploadMaxBytes }, (upload) =>
+      db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('documents')
+          .values({
+            contract_id: claim.contract_id,
+            owner_type: ownerType,
+            owner_id: claim.id,
+            document_type: 'receipt',
+            status: 'received',
+            sha256: upload.file.sha256,
+            size_bytes: upload.file.sizeBytes,
+            content_type: upload.file.contentType,
+            original_name: upload.originalName,
+            received_at: clock.now(),
+            uploaded_by: actorOf(principal).label,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, {
+          actor: actorOf(principal),
+          action: 'receipt.attached',
+          entityType: ownerType,
+          entityId: claim.id,
+          data: { documentId: row.id, sha256: row.sha256 },
+          requestId: request.id,
+        });
+        // The file gets its stored name only now, in the transaction that records its row.
+        await upload.file.promote();
+        return {
+          id: row.id,
+          sha256: row.sha256,
+          sizeBytes: Number(row.size_bytes),
+          contentType: row.content_type,
+          originalName: row.original_name,
+          receivedAt: row.received_at.toISOString(),
+        };
+      }),
+    );
   }
 
   return { fileRental, fileTrip, overview, attachReceipt };

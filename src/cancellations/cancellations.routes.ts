@@ -12,6 +12,11 @@ import { CANCELLATION_REASONS } from './cancellation-reasons.js';
 import type { CancellationsService } from './cancellations.service.js';
 
 const STAFF_AND_HOLDER = ['admin', 'adjuster', 'reviewer', 'holder'] as const;
+/**
+ * Who may cancel (a refund is paid): the holder and the staff who move money. A reviewer reviews
+ * documents; a quote (nothing is paid) stays open to them for answering a holder's questions.
+ */
+const CANCELLERS = ['admin', 'adjuster', 'holder'] as const;
 
 export const CancellationBodySchema = Type.Object(
   {
@@ -116,7 +121,7 @@ export function registerCancellationRoutes(
   app.post(
     '/api/v1/contracts/:id/cancellation',
     {
-      config: { access: STAFF_AND_HOLDER },
+      config: { access: CANCELLERS },
       schema: {
         tags: ['Cancellations'],
         summary: 'Cancel the contract: the refund is paid through the ledger and the contract ends',

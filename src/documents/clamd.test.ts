@@ -99,10 +99,16 @@ describe('clamd INSTREAM client', () => {
       ...fs.readdirSync(path.join(root, 'scan')),
     ];
 
-    it('stores a clean file', async () => {
+    it('stages a clean file, which its promotion stores under its SHA-256', async () => {
       const stored = await store().put(Readable.from([PDF]), { maxBytes: 1_000_000 });
       expect(stored.contentType).toBe('application/pdf');
+      expect(fs.readdirSync(path.join(root, 'scan'))).toEqual([]);
+      expect(fs.readdirSync(path.join(root, 'tmp'))).toHaveLength(1);
+      await stored.promote();
       expect(leftovers()).toEqual([]);
+      expect(
+        fs.existsSync(path.join(root, stored.sha256.slice(0, 2), stored.sha256.slice(2, 4), stored.sha256)),
+      ).toBe(true);
     });
 
     it('refuses an infected file with 422 malware_detected and keeps nothing', async () => {

@@ -1,10 +1,67 @@
 // Attempt counters: several buckets counted in one call, windows that restart once they have passed,
 // refunds, purging, and exact counts when requests race. The database counters (shared by every
 // process) run on both engines; the in-process counters of the embedded database follow the same table.
+
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDatabase } from '../../test/support/engines.js';
 import type { DatabaseHandle } from './db/database.js';
-import { createDatabaseRateLimiter, createMemoryRateLimiter, type RateLimiter } from './rate-limit.js';
+import {
+  type BackoffRule,
+  backoffDelaySeconds,
+  createDatabaseRateLimiter,
+  createMemoryRateLimiter,
+  decideBackoff,
+  type RateLimiter,
+} from './rate-limit.js';
+
+const backoff: BackoffRule = {
+  freeAttempts: 3,
+  baseDelaySeconds: 30,
+  maxDelaySeconds: 600,
+  resetAfterSeconds: 86_400,
+};
+
+describe('back-off rule', () => {
+  it.each([
+    [0, 0],
+    [2, 0],
+    [3, 30],
+    [4, 60],
+    [5, 120],
+    [7, 480],
+    [8, 600],
+    [500, 600],
+  ])('after %i consecutive failures an attempt waits %i s', (failures, seconds) => {
+    expect(backoffDelaySeconds(failures, backoff)).toBe(seconds);
+  });
+
+  it('never shortens the wait as failures grow, and never passes the cap', () => {
+    fc.assert(
+      fc.property(fc.nat(1000), (failures) => {
+        const delay = backoffDelaySeconds(failures, backoff);
+        expect(delay).toBeLessThanOrEqual(backoff.maxDelaySeconds);
+        expect(backoffDelaySeconds(failures + 1, backoff)).toBeGreaterThanOrEqual(delay);
+      }),
+      { seed: 17 },
+    );
+  });
+
+  it('refuses while the wait runs without prolonging it, and forgets a quiet bucket', () => {
+    const t0 = Date.parse('2026-11-25T10:00:00Z');
+    const state = { failures: 3, lastAttemptAt: t0 };
+    expect(decideBackoff(state, backoff, t0 + 10_000)).toMatchObject({
+      allowed: false,
+      retryAfterSeconds: 20,
+    });
+    expect(decideBackoff(state, backoff, t0 + 10_000).after).toEqual(state);
+    expect(decideBackoff(state, backoff, t0 + 30_000)).toMatchObject({ allowed: true, failures: 4 });
+    expect(decideBackoff({ failures: 50, lastAttemptAt: t0 }, backoff, t0 + 86_400_000)).toMatchObject({
+      allowed: true,
+      failures: 1,
+    });
+  });
+});
 
 const perVin = { limit: 3, windowSeconds: 900 };
 const perAddress = { limit: 5, windowSeconds: 60 };
@@ -120,6 +177,49 @@ for (const { name, open } of LIMITERS) {
           at('2026-11-25T12:00:00Z'),
         ),
       ).rejects.toThrow(/once/);
+    });
+
+    it.each([
+      // instant, allowed, failures counted, retry after (s)
+      ['2026-11-26T10:00:00Z', true, 1, 0],
+      ['2026-11-26T10:00:01Z', true, 2, 0],
+      ['2026-11-26T10:00:02Z', true, 3, 0],
+      // Three failures: the next attempt waits 30 s from the last one.
+      ['2026-11-26T10:00:12Z', false, 3, 20],
+      ['2026-11-26T10:00:32Z', true, 4, 0],
+      // Four: 60 s.
+      ['2026-11-26T10:01:00Z', false, 4, 32],
+      ['2026-11-26T10:01:32Z', true, 5, 0],
+    ] as const)(
+      'backs a key off exponentially: an attempt at %s',
+      async (iso, allowed, failures, retryAfter) => {
+        expect(await limiter.attempt('test-pair:a', backoff, at(iso))).toEqual({
+          allowed,
+          failures,
+          retryAfterSeconds: retryAfter,
+        });
+      },
+    );
+
+    it('keeps back-off buckets apart (another address is not slowed) and clears one on success', async () => {
+      const now = at('2026-11-26T11:00:00Z');
+      for (let i = 0; i < 3; i++) await limiter.attempt('test-pair:guesser', backoff, now);
+      expect((await limiter.attempt('test-pair:guesser', backoff, now)).allowed).toBe(false);
+      expect((await limiter.attempt('test-pair:holder', backoff, now)).allowed).toBe(true);
+      await limiter.clear('test-pair:guesser');
+      expect(await limiter.attempt('test-pair:guesser', backoff, now)).toEqual({
+        allowed: true,
+        failures: 1,
+        retryAfterSeconds: 0,
+      });
+    });
+
+    it('lets exactly the free attempts through when they race', async () => {
+      const now = at('2026-11-26T12:00:00Z');
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, () => limiter.attempt('test-pair:race', backoff, now)),
+      );
+      expect(outcomes.filter((outcome) => outcome.allowed)).toHaveLength(3);
     });
   });
 }

@@ -1,6 +1,9 @@
 // Attempt counters kept in the database, so every app process behind a load balancer shares them
 // (a per-process counter would let an attacker multiply their tries by the number of processes).
-// Fixed windows: a bucket counts attempts from its first one until the window has passed.
+// Fixed windows: a bucket counts attempts from its first one until the window has passed. Back-off
+// buckets count consecutive failures of one key from one client address: a few are free, then each
+// further attempt must wait twice as long as the last (rows of the same table: `attempts` is the
+// failure count and `window_started_at` the time of the last attempt).
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './db/schema.js';
 
@@ -13,6 +16,123 @@ export interface RateLimitOutcome {
   allowed: boolean;
   attempts: number;
   retryAfterSeconds: number;
+}
+
+/** Exponential back-off for one key (a VIN, an email) from one client address. */
+export interface BackoffRule {
+  /** Failed attempts allowed before any wait. */
+  freeAttempts: number;
+  /** The wait after the first failure past the free ones; it doubles with each further failure. */
+  baseDelaySeconds: number;
+  /** The longest wait. */
+  maxDelaySeconds: number;
+  /** A bucket with no attempt for this long starts again from zero. */
+  resetAfterSeconds: number;
+}
+
+export interface BackoffOutcome {
+  allowed: boolean;
+  /** Consecutive failures counted, this attempt included when allowed. */
+  failures: number;
+  /** When refused: seconds until the next attempt is allowed. */
+  retryAfterSeconds: number;
+}
+
+/** Seconds an attempt must wait after `failures` consecutive failures: 0, then base × 2^n up to the cap. */
+export function backoffDelaySeconds(failures: number, rule: BackoffRule): number {
+  if (failures < rule.freeAttempts) return 0;
+  const doublings = Math.min(failures - rule.freeAttempts, 40);
+  return Math.min(rule.maxDelaySeconds, rule.baseDelaySeconds * 2 ** doublings);
+}
+
+/** The waits for 0, 1, 2, … failures up to where they reach the cap (the last entry holds from then on). */
+function backoffTable(rule: BackoffRule): number[] {
+  const table: number[] = [];
+  for (let failures = 0; ; failures++) {
+    const delay = backoffDelaySeconds(failures, rule);
+    table.push(delay);
+    if (delay >= rule.maxDelaySeconds || failures > rule.freeAttempts + 40) return table;
+  }
+}
+
+/**
+ * Decides one attempt of a back-off bucket from its state before the attempt: refused while the wait
+ * after its last attempt is running (the state is then unchanged, so a refused guess does not prolong
+ * the wait), else counted as a failure (a success clears the bucket afterwards).
+ */
+export function decideBackoff(
+  before: { failures: number; lastAttemptAt: number } | undefined,
+  rule: BackoffRule,
+  nowMs: number,
+): BackoffOutcome & { after: { failures: number; lastAttemptAt: number } } {
+  const live = before && before.lastAttemptAt > nowMs - rule.resetAfterSeconds * 1000 ? before : undefined;
+  const failures = live?.failures ?? 0;
+  const allowedAt = live ? live.lastAttemptAt + backoffDelaySeconds(failures, rule) * 1000 : nowMs;
+  if (nowMs < allowedAt) {
+    return {
+      allowed: false,
+      failures,
+      retryAfterSeconds: Math.max(1, Math.ceil((allowedAt - nowMs) / 1000)),
+      after: live as { failures: number; lastAttemptAt: number },
+    };
+  }
+  return {
+    allowed: true,
+    failures: failures + 1,
+    retryAfterSeconds: 0,
+    after: { failures: failures + 1, lastAttemptAt: nowMs },
+  };
+}
+
+/**
+ * One attempt of a back-off bucket in one statement: the row is locked, its state before the attempt
+ * decides (as `decideBackoff` does), and an allowed attempt is counted. Concurrent attempts take turns
+ * on the row lock, so a burst of guesses cannot slip past the wait.
+ */
+async function attemptBackoff(
+  db: Kysely<Database>,
+  bucket: string,
+  rule: BackoffRule,
+  now: Date,
+): Promise<BackoffOutcome> {
+  const table = backoffTable(rule);
+  const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
+  const result = await sql<{
+    locked: boolean;
+    old_attempts: number | null;
+    old_at: Date | null;
+    counted: number | null;
+  }>`
+    with old as (
+      select attempts, window_started_at from rate_limits where bucket = ${bucket} for update
+    ), decision as (
+      select coalesce((
+        select old.window_started_at > ${resetStart}
+          and ${now} < old.window_started_at
+            + make_interval(secs => (${table}::int[])[least(old.attempts, ${table.length - 1}) + 1])
+        from old), false) as locked
+    ), counted as (
+      insert into rate_limits as r (bucket, window_started_at, attempts)
+      select ${bucket}, ${now}, 1 from decision where not locked
+      on conflict (bucket) do update set
+        attempts = case when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
+        window_started_at = excluded.window_started_at
+      returning attempts
+    )
+    select (select locked from decision) as locked,
+      (select attempts from old) as old_attempts,
+      (select window_started_at from old) as old_at,
+      (select attempts from counted) as counted`.execute(db);
+  const row = result.rows[0]!;
+  if (!row.locked) return { allowed: true, failures: row.counted ?? 1, retryAfterSeconds: 0 };
+  // Refused under the row lock; the wait left is the same rule over the state the database saw.
+  const before = { failures: row.old_attempts ?? 0, lastAttemptAt: new Date(row.old_at ?? now).getTime() };
+  const decided = decideBackoff(before, rule, now.getTime());
+  return {
+    allowed: false,
+    failures: before.failures,
+    retryAfterSeconds: decided.allowed ? 1 : decided.retryAfterSeconds,
+  };
 }
 
 /**
@@ -57,6 +177,11 @@ async function hitRateLimits(
   });
 }
 
+/** Forgets a bucket (a back-off bucket after a success). */
+async function clearBucket(db: Kysely<Database>, bucket: string): Promise<void> {
+  await db.deleteFrom('rate_limits').where('bucket', '=', bucket).execute();
+}
+
 /** Removes buckets whose window ended before `before` (the recurring purge job). */
 async function purgeRateLimits(db: Kysely<Database>, before: Date): Promise<number> {
   const result = await db
@@ -83,6 +208,10 @@ export interface RateLimiter {
   hit(hits: readonly { bucket: string; rule: RateLimitRule }[], now: Date): Promise<RateLimitOutcome[]>;
   /** Takes back one attempt from a bucket. */
   refund(bucket: string): Promise<void>;
+  /** One attempt of a back-off bucket: refused while its wait runs, else counted as a failure. */
+  attempt(bucket: string, rule: BackoffRule, now: Date): Promise<BackoffOutcome>;
+  /** Forgets a bucket (a success clears its back-off). */
+  clear(bucket: string): Promise<void>;
   /** Forgets buckets whose window started before `before`; returns how many. */
   purge(before: Date): Promise<number>;
 }
@@ -95,6 +224,8 @@ export function createDatabaseRateLimiter(db: Kysely<Database>): RateLimiter {
   return {
     hit: (hits, now) => hitRateLimits(db, hits, now),
     refund: (bucket) => refundRateLimit(db, bucket),
+    attempt: (bucket, rule, now) => attemptBackoff(db, bucket, rule, now),
+    clear: (bucket) => clearBucket(db, bucket),
     purge: (before) => purgeRateLimits(db, before),
   };
 }
@@ -139,6 +270,28 @@ export function createMemoryRateLimiter(): RateLimiter {
     async refund(bucket) {
       const entry = buckets.get(bucket);
       if (entry) entry.attempts = Math.max(entry.attempts - 1, 0);
+    },
+    async attempt(bucket, rule, now) {
+      const entry = buckets.get(bucket);
+      const decided = decideBackoff(
+        entry ? { failures: entry.attempts, lastAttemptAt: entry.windowStartedAt } : undefined,
+        rule,
+        now.getTime(),
+      );
+      if (decided.allowed)
+        buckets.set(bucket, {
+          attempts: decided.after.failures,
+          windowStartedAt: decided.after.lastAttemptAt,
+          windowMs: rule.resetAfterSeconds * 1000,
+        });
+      return {
+        allowed: decided.allowed,
+        failures: decided.failures,
+        retryAfterSeconds: decided.retryAfterSeconds,
+      };
+    },
+    async clear(bucket) {
+      buckets.delete(bucket);
     },
     async purge(before) {
       let purged = 0;

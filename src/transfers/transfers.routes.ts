@@ -2,6 +2,7 @@
 // one; staff record its fee or reject it; the holder or staff attach the maintenance records.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import type { UploadThrottle } from '../documents/upload-throttle.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
@@ -9,12 +10,18 @@ import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http
 import { actorOf } from '../platform/http/principal.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { receiveUpload } from '../platform/http/uploads.js';
+import { withUpload } from '../platform/http/uploads.js';
 import type { DocumentContentType, DocumentStore } from '../platform/storage/document-store.js';
 import { FEE_PAYMENT_METHODS, TRANSFER_DOCUMENT_TYPES, type TransfersService } from './transfers.service.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
 const FEE_STAFF = ['admin', 'adjuster'] as const;
+/**
+ * Who may request a transfer or attach its records: the holder and the staff who act for holders. A
+ * reviewer reviews documents and reads transfers; starting one, or supplying the evidence for it, is
+ * not their job (and keeps the one who checks papers from also being the one who files them).
+ */
+const TRANSFER_ACTORS = ['admin', 'adjuster', 'holder'] as const;
 const RECORD_TYPES: readonly DocumentContentType[] = ['application/pdf', 'image/jpeg', 'image/png'];
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
@@ -101,6 +108,8 @@ export function registerTransferRoutes(
     clock: Clock;
     documentStore: DocumentStore;
     uploadMaxBytes: number;
+    /** Counts each upload per transfer and per client address (429 when over). */
+    uploadThrottle?: UploadThrottle;
     /** Drops this process's cached sessions, so a completed transfer leaves the seller's session at once. */
     forgetCachedSessions?: () => void;
   },
@@ -115,7 +124,7 @@ export function registerTransferRoutes(
   app.post(
     '/api/v1/contracts/:id/transfers',
     {
-      config: { access: [...STAFF, 'holder'] },
+      config: { access: TRANSFER_ACTORS },
       schema: {
         tags: ['Transfers'],
         summary: 'Ask to transfer the contract to the buyer of a private sale',
@@ -277,7 +286,7 @@ export function registerTransferRoutes(
   app.post(
     '/api/v1/transfers/:id/documents',
     {
-      config: { access: [...STAFF, 'holder'] },
+      config: { access: TRANSFER_ACTORS },
       schema: {
         tags: ['Transfers'],
         summary: 'Attach a maintenance record (PDF, JPEG or PNG; multipart fields `type` then `file`)',
@@ -292,32 +301,35 @@ export function registerTransferRoutes(
     async (request, reply) => {
       const principal = request.principal!;
       await transfers.assertMayAttach(request.params.id, principal);
-      const upload = await receiveUpload(request, deps.documentStore, {
-        maxBytes: deps.uploadMaxBytes,
-        allowedTypes: RECORD_TYPES,
-      });
-      const type = upload.fields.type || 'maintenance_record';
-      if (!(TRANSFER_DOCUMENT_TYPES as readonly string[]).includes(type)) {
-        throw new AppError(
-          'validation_failed',
-          `type must be one of ${TRANSFER_DOCUMENT_TYPES.join(', ')}.`,
-          {
-            param: 'type',
-          },
-        );
-      }
-      const document = await deps.db
-        .transaction()
-        .execute((trx) =>
-          transfers.attachDocument(
-            trx,
-            request.params.id,
-            { file: upload.file, originalName: upload.originalName, type },
-            principal,
-            actorOf(principal),
-            request.id,
-          ),
-        );
+      await deps.uploadThrottle?.(request.params.id, request.ip);
+      const document = await withUpload(
+        request,
+        deps.documentStore,
+        { maxBytes: deps.uploadMaxBytes, allowedTypes: RECORD_TYPES },
+        async (upload) => {
+          const type = upload.fields.type || 'maintenance_record';
+          if (!(TRANSFER_DOCUMENT_TYPES as readonly string[]).includes(type)) {
+            throw new AppError(
+              'validation_failed',
+              `type must be one of ${TRANSFER_DOCUMENT_TYPES.join(', ')}.`,
+              { param: 'type' },
+            );
+          }
+          return deps.db.transaction().execute(async (trx) => {
+            const attached = await transfers.attachDocument(
+              trx,
+              request.params.id,
+              { file: upload.file, originalName: upload.originalName, type },
+              principal,
+              actorOf(principal),
+              request.id,
+            );
+            // The file gets its stored name only now, in the transaction that records its row.
+            await upload.file.promote();
+            return attached;
+          });
+        },
+      );
       return reply.status(201).send(document);
     },
   );

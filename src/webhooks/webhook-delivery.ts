@@ -2,10 +2,18 @@
 // subscribed endpoint (queued in the same transaction that marks the event dispatched), and a worker
 // POSTs each job's signed body. A failed attempt is logged and thrown, so pg-boss retries it with
 // exponential backoff up to WEBHOOK_RETRY_LIMIT times; every attempt leaves a row in webhook_deliveries.
+import http from 'node:http';
+import https from 'node:https';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import {
+  EMPTY_ALLOW_LIST,
+  guardedLookup,
+  type WebhookAllowList,
+  webhookTargetRefusal,
+} from './webhook-address.js';
 import { SIGNATURE_HEADER, webhookSignature } from './webhook-signature.js';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
@@ -14,8 +22,15 @@ export const WEBHOOK_RETRY_LIMIT = 8;
 const WEBHOOK_RETRY_DELAY_SECONDS = 30;
 /** A receiver that does not answer in this time counts as failed. */
 const DELIVERY_TIMEOUT_MS = 10_000;
+/**
+ * Deliveries queued per dispatch transaction. Each batch is one short transaction (select the events,
+ * one bulk insert of their jobs, mark them dispatched), and the dispatcher yields between batches: on
+ * the embedded PGlite, whose single connection every request shares, a dispatch of thousands of
+ * deliveries then holds that connection a few milliseconds at a time instead of for the whole run.
+ */
+export const DISPATCH_DELIVERIES_PER_BATCH = 200;
 /** Events dispatched per run of the dispatcher (bounded; the next run takes the rest). */
-const DISPATCH_BATCH = 500;
+const DISPATCH_EVENTS_PER_RUN = 5_000;
 
 export interface DeliveryJob {
   eventId: string;
@@ -28,17 +43,24 @@ export interface DeliveryOutcome {
   error: string | null;
 }
 
-/** Queues a job in the given transaction (pg-boss in production; a list in tests). */
-export type QueueDelivery = (trx: Kysely<Database>, job: DeliveryJob) => Promise<void>;
+/** Queues jobs in the given transaction (pg-boss in production; a list in tests). */
+export type QueueDelivery = (trx: Kysely<Database>, jobs: readonly DeliveryJob[]) => Promise<void>;
 
-/** pg-boss as a QueueDelivery: the job is inserted through `trx`, so it commits with the dispatch. */
+/**
+ * pg-boss as a QueueDelivery: the jobs are inserted through `trx` in one statement, so they commit with
+ * the dispatch (the queue's retry policy applies to each).
+ */
 export function pgBossQueue(boss: PgBoss): QueueDelivery {
-  return async (trx, job) => {
+  return async (trx, jobs) => {
+    if (jobs.length === 0) return;
     const executeSql = async (text: string, values: unknown[]) => {
       const result = await trx.executeQuery(CompiledQuery.raw(text, values));
       return { rows: result.rows as never[] };
     };
-    await boss.send(WEBHOOK_DELIVERY_QUEUE, job, { db: { executeSql } });
+    await boss.insert(
+      jobs.map((job) => ({ name: WEBHOOK_DELIVERY_QUEUE, data: job })),
+      { db: { executeSql } },
+    );
   };
 }
 
@@ -51,48 +73,115 @@ export async function createDeliveryQueue(boss: PgBoss): Promise<void> {
   });
 }
 
+export interface DispatchOptions {
+  /** Most deliveries queued in one transaction (default DISPATCH_DELIVERIES_PER_BATCH). */
+  deliveriesPerBatch?: number;
+  /** Most events taken in one run (default 5,000; the next run takes the rest). */
+  eventsPerRun?: number;
+}
+
+/** Lets other work (requests waiting for the database connection) run before the next batch. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Queues one delivery per (undispatched event, active endpoint subscribed to its type) and marks the
- * events dispatched, in one transaction; `skip locked` lets two dispatchers run without doubling.
+ * events dispatched, in bounded batches of one short transaction each, yielding between them;
+ * `skip locked` lets two dispatchers run without doubling.
  */
 export async function dispatchPendingEvents(
   db: Kysely<Database>,
   queue: QueueDelivery,
-): Promise<{ eventsDispatched: number; deliveriesQueued: number }> {
-  return db.transaction().execute(async (trx) => {
-    const events = await trx
-      .selectFrom('webhook_events')
-      .select(['id', 'type'])
-      .where('dispatched_at', 'is', null)
-      .orderBy('occurred_at')
-      .limit(DISPATCH_BATCH)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (events.length === 0) return { eventsDispatched: 0, deliveriesQueued: 0 };
-    const endpoints = await trx
-      .selectFrom('webhook_endpoints')
-      .select(['id', 'event_types'])
-      .where('active', '=', true)
-      .execute();
-    let deliveriesQueued = 0;
-    for (const event of events) {
-      for (const endpoint of endpoints) {
-        if (!endpoint.event_types.includes(event.type)) continue;
-        await queue(trx, { eventId: event.id, endpointId: endpoint.id });
-        deliveriesQueued += 1;
-      }
-    }
-    await trx
-      .updateTable('webhook_events')
-      .set({ dispatched_at: sql<Date>`now()` })
-      .where(
-        'id',
-        'in',
-        events.map((event) => event.id),
-      )
-      .execute();
-    return { eventsDispatched: events.length, deliveriesQueued };
+  options: DispatchOptions = {},
+): Promise<{ eventsDispatched: number; deliveriesQueued: number; batches: number }> {
+  const deliveriesPerBatch = Math.max(1, options.deliveriesPerBatch ?? DISPATCH_DELIVERIES_PER_BATCH);
+  const eventsPerRun = options.eventsPerRun ?? DISPATCH_EVENTS_PER_RUN;
+  const endpoints = await db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'event_types'])
+    .where('active', '=', true)
+    .execute();
+  // An event yields at most one delivery per endpoint: this many events fit in a batch (at least one).
+  const eventsPerBatch = Math.max(1, Math.floor(deliveriesPerBatch / Math.max(1, endpoints.length)));
+  const totals = { eventsDispatched: 0, deliveriesQueued: 0, batches: 0 };
+  while (totals.eventsDispatched < eventsPerRun) {
+    const batch = await db.transaction().execute(async (trx) => {
+      const events = await trx
+        .selectFrom('webhook_events')
+        .select(['id', 'type'])
+        .where('dispatched_at', 'is', null)
+        .orderBy('occurred_at')
+        .limit(Math.min(eventsPerBatch, eventsPerRun - totals.eventsDispatched))
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (events.length === 0) return null;
+      const jobs = events.flatMap((event) =>
+        endpoints
+          .filter((endpoint) => endpoint.event_types.includes(event.type))
+          .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id })),
+      );
+      await queue(trx, jobs);
+      await trx
+        .updateTable('webhook_events')
+        .set({ dispatched_at: sql<Date>`now()` })
+        .where(
+          'id',
+          'in',
+          events.map((event) => event.id),
+        )
+        .execute();
+      return { events: events.length, deliveries: jobs.length };
+    });
+    if (!batch) break;
+    totals.eventsDispatched += batch.events;
+    totals.deliveriesQueued += batch.deliveries;
+    totals.batches += 1;
+    await yieldToOthers();
+  }
+  return totals;
+}
+
+export interface DeliveryDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Internal hosts and ranges deliveries may reach (COVERWISE_WEBHOOK_ALLOW_HOSTS); public ones always. */
+  allowList?: WebhookAllowList;
+}
+
+/**
+ * POSTs `body` to `url` and answers the status code. The connection goes only to an address the
+ * guarded lookup allowed (an address literal is checked first: Node does not look those up), and a
+ * redirect is an answer like any other, never followed.
+ */
+async function postSigned(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  allow: WebhookAllowList,
+): Promise<number> {
+  const literalRefusal = /^[[0-9]/.test(url.hostname) ? await webhookTargetRefusal(url, allow) : null;
+  if (literalRefusal) throw new Error(literalRefusal);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise<number>((resolve, reject) => {
+    const request = client.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        lookup: guardedLookup(allow),
+        timeout: DELIVERY_TIMEOUT_MS,
+        // No connection pooling: each delivery resolves and checks its address afresh.
+        agent: false,
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${DELIVERY_TIMEOUT_MS} ms`)));
+    request.on('error', reject);
+    request.end(body);
   });
 }
 
@@ -101,7 +190,7 @@ export async function dispatchPendingEvents(
  * when it failed so the job queue retries it. An event or endpoint that no longer exists is skipped.
  */
 export async function deliverWebhook(
-  deps: { db: Kysely<Database>; clock: Clock; fetch?: typeof fetch },
+  deps: DeliveryDeps,
   job: DeliveryJob,
   attempt: number,
 ): Promise<DeliveryOutcome | null> {
@@ -122,24 +211,26 @@ export async function deliverWebhook(
   const startedMs = performance.now();
   let outcome: DeliveryOutcome;
   try {
-    const response = await (deps.fetch ?? fetch)(endpoint.url, {
-      method: 'POST',
-      headers: {
+    const status = await postSigned(
+      new URL(endpoint.url),
+      {
         'content-type': 'application/json',
         [SIGNATURE_HEADER]: signature,
         'Coverwise-Event-Id': event.id,
         'Coverwise-Event-Type': event.type,
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-    const succeeded = response.status >= 200 && response.status < 300;
+      deps.allowList ?? EMPTY_ALLOW_LIST,
+    );
+    const succeeded = status >= 200 && status < 300;
     outcome = {
       succeeded,
-      statusCode: response.status,
-      error: succeeded ? null : `the receiver answered ${response.status}`,
+      statusCode: status,
+      error: succeeded
+        ? null
+        : status >= 300 && status < 400
+          ? `the receiver answered ${status} (redirects are not followed)`
+          : `the receiver answered ${status}`,
     };
   } catch (error) {
     outcome = { succeeded: false, statusCode: null, error: (error as Error).message.slice(0, 500) };
@@ -169,10 +260,7 @@ export class WebhookDeliveryFailed extends Error {
 }
 
 /** Runs the delivery worker in this process (pg-boss passes retryCount, so attempt = retryCount + 1). */
-export async function startWebhookWorker(
-  boss: PgBoss,
-  deps: { db: Kysely<Database>; clock: Clock },
-): Promise<void> {
+export async function startWebhookWorker(boss: PgBoss, deps: DeliveryDeps): Promise<void> {
   await boss.work<DeliveryJob>(
     WEBHOOK_DELIVERY_QUEUE,
     { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 },

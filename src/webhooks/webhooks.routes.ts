@@ -9,6 +9,12 @@ import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http
 import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import {
+  type ResolveAll,
+  resolveWithSystem,
+  type WebhookAllowList,
+  webhookTargetRefusal,
+} from './webhook-address.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
 
 const MAX_ENDPOINTS_LISTED = 100;
@@ -53,7 +59,7 @@ function endpointView(row: {
   };
 }
 
-function checkUrl(raw: string): string {
+async function checkUrl(raw: string, allow: WebhookAllowList, resolve: ResolveAll): Promise<string> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -70,10 +76,23 @@ function checkUrl(raw: string): string {
     throw new AppError('validation_failed', 'The webhook URL must not carry a user name or password.', {
       param: 'url',
     });
+  // Only public addresses (after DNS) unless allowed by name or range: not the app's own network.
+  const refusal = await webhookTargetRefusal(url, allow, resolve);
+  if (refusal)
+    throw new AppError('validation_failed', `The webhook URL is refused: ${refusal}.`, { param: 'url' });
   return url.toString();
 }
 
-export function registerWebhookRoutes(app: TypedApp, deps: { db: Kysely<Database>; clock: Clock }): void {
+export function registerWebhookRoutes(
+  app: TypedApp,
+  deps: {
+    db: Kysely<Database>;
+    clock: Clock;
+    allowList: WebhookAllowList;
+    /** How host names are resolved (the system resolver; tests give their own). */
+    resolve?: ResolveAll;
+  },
+): void {
   app.post(
     '/api/v1/webhooks',
     {
@@ -98,7 +117,7 @@ export function registerWebhookRoutes(app: TypedApp, deps: { db: Kysely<Database
       },
     },
     async (request, reply) => {
-      const url = checkUrl(request.body.url);
+      const url = await checkUrl(request.body.url, deps.allowList, deps.resolve ?? resolveWithSystem);
       const actor = actorOf(request.principal);
       const result = await runIdempotent(
         deps.db,

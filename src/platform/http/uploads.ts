@@ -1,20 +1,42 @@
 // Multipart uploads: the form's text fields, then one file streamed straight into the document store
-// (hashed, size-capped and type-sniffed on the way), never held whole in memory.
+// (hashed, size-capped and type-sniffed on the way), never held whole in memory. The file is staged:
+// the handler promotes it in the transaction that records its row, and whatever else happens (a bad
+// field, a conflict, a rollback, an idempotent replay) the staged file is discarded.
 import type { FastifyRequest } from 'fastify';
-import type { DocumentContentType, DocumentStore, StoredFile } from '../storage/document-store.js';
+import type { DocumentContentType, DocumentStore, StagedFile } from '../storage/document-store.js';
 import { AppError } from './errors.js';
 
 export interface ReceivedUpload {
   fields: Record<string, string>;
-  file: StoredFile;
+  file: StagedFile;
   originalName: string | null;
 }
 
 const MAX_FIELDS = 20;
 
 /**
+ * Receives the upload and runs `record` with it; `record` must call `upload.file.promote()` as the last
+ * step of the transaction that writes the file's row. When `record` throws, or returns without having
+ * promoted the file (an idempotent replay), the staged file is removed.
+ */
+export async function withUpload<T>(
+  request: FastifyRequest,
+  store: DocumentStore,
+  options: { maxBytes: number; allowedTypes?: readonly DocumentContentType[] },
+  record: (upload: ReceivedUpload) => Promise<T>,
+): Promise<T> {
+  const upload = await receiveUpload(request, store, options);
+  try {
+    return await record(upload);
+  } finally {
+    await upload.file.discard();
+  }
+}
+
+/**
  * Reads a multipart request whose text fields come before its single `file` part. Fields after the
- * file are refused: the file is stored as it streams, so its fields must be known first.
+ * file are refused: the file is stored as it streams, so its fields must be known first. The file
+ * comes back staged; prefer `withUpload`, which discards it when the request does not record it.
  */
 export async function receiveUpload(
   request: FastifyRequest,
@@ -56,6 +78,24 @@ async function readParts(
 ): Promise<ReceivedUpload> {
   const fields: Record<string, string> = {};
   let received: ReceivedUpload | null = null;
+  try {
+    return await readEachPart(request, store, options, fields, (upload) => {
+      received = upload;
+    });
+  } catch (error) {
+    await (received as ReceivedUpload | null)?.file.discard();
+    throw error;
+  }
+}
+
+async function readEachPart(
+  request: FastifyRequest,
+  store: DocumentStore,
+  options: { maxBytes: number; allowedTypes?: readonly DocumentContentType[] },
+  fields: Record<string, string>,
+  onFile: (upload: ReceivedUpload) => void,
+): Promise<ReceivedUpload> {
+  let received: ReceivedUpload | null = null;
   let fieldCount = 0;
   for await (const part of request.parts()) {
     if (part.type === 'field') {
@@ -87,6 +127,7 @@ async function readParts(
     // The name is only shown back to people: NUL characters (which the database cannot store) go.
     const originalName = part.filename ? part.filename.replaceAll('\u0000', '').slice(0, 255) : '';
     received = { fields, file, originalName: originalName || null };
+    onFile(received);
   }
   if (!received) throw new AppError('validation_failed', 'The request has no file part.', { param: 'file' });
   return received;

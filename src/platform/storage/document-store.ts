@@ -4,8 +4,12 @@
 // implements for several app processes.
 //
 // A file is streamed to a temporary name while its hash and size are computed and its first bytes
-// are kept for type sniffing; only a complete, allowed file is renamed into place. Nothing is ever
-// fully buffered in memory, and an interrupted or refused upload leaves nothing behind.
+// are kept for type sniffing. It stays there, staged, until the transaction that records its row
+// promotes it to its content-addressed name (the last step before that transaction commits); a
+// request refused for any reason (a bad form field, a conflict, a rolled-back transaction) discards
+// the staged file. Nothing is ever fully buffered in memory. What a crash or a failed commit can
+// still leave (a staged file, or a promoted file whose row never committed) is removed by the orphan
+// sweep, at start and hourly, which keeps every file a documents row names.
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,13 +35,23 @@ export interface StoredFile {
   contentType: DocumentContentType;
 }
 
+/**
+ * A file written under a temporary name: `promote` gives it its content-addressed name (call it inside
+ * the transaction that records the row, as its last step), `discard` removes it unless promoted (call
+ * it when the request ends, whatever happened). Both may be called more than once.
+ */
+export interface StagedFile extends StoredFile {
+  promote(): Promise<void>;
+  discard(): Promise<void>;
+}
+
 export interface PutOptions {
   maxBytes: number;
   allowedTypes?: readonly DocumentContentType[];
 }
 
 export interface DocumentStore {
-  put(source: Readable, options: PutOptions): Promise<StoredFile>;
+  put(source: Readable, options: PutOptions): Promise<StagedFile>;
   open(sha256: string): Readable;
   exists(sha256: string): Promise<boolean>;
 }
@@ -45,41 +59,100 @@ export interface DocumentStore {
 const SNIFF_BYTES = 4100;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/**
- * Removes partial uploads left in the tmp folder by a process that died mid-upload (SIGKILL, power
- * loss): no documents row points at a tmp file, so they are garbage. Only files older than
- * `olderThanMs` go, so an upload another process on the same folder is streaming right now survives.
- */
-export function sweepPartialUploads(rootDir: string, olderThanMs: number, now = Date.now()): number {
-  const tmpDir = path.join(rootDir, 'tmp');
-  if (!fs.existsSync(tmpDir)) return 0;
-  let removed = 0;
-  for (const name of fs.readdirSync(tmpDir)) {
-    const file = path.join(tmpDir, name);
-    try {
-      if (now - fs.statSync(file).mtimeMs >= olderThanMs) {
-        fs.rmSync(file, { force: true });
-        removed++;
-      }
-    } catch {
-      // Gone already (another process swept it): nothing to do.
-    }
-  }
-  return removed;
+/** Which of these SHA-256 keys a documents row names (the database side of the orphan sweep). */
+export type ReferencedKeys = (sha256s: readonly string[]) => Promise<ReadonlySet<string>>;
+
+export interface SweepResult {
+  /** Staged or partial uploads removed from the tmp folder. */
+  stagedRemoved: number;
+  /** Content-addressed files no documents row names, removed. */
+  orphansRemoved: number;
+  /** Content-addressed files kept (named by a row, or too young to judge). */
+  kept: number;
 }
 
-export function createFileDocumentStore(
+/** Keys checked against the database per query (bounded statements, short on PGlite's one connection). */
+const SWEEP_BATCH = 500;
+
+/**
+ * Removes what no documents row will ever name: staged and partial uploads in the tmp folder, and
+ * stored files no row names. Only files older than `olderThanMs` go, so an upload being streamed or
+ * being recorded right now (by this or another process sharing the folder) survives; a file that a
+ * new upload reuses is touched when promoted, which makes it young again.
+ */
+export async function sweepOrphanFiles(
   rootDir: string,
-  options: { sweepPartialUploadsOlderThanMs?: number } = {},
-): DocumentStore {
+  referenced: ReferencedKeys,
+  olderThanMs: number,
+  now = Date.now(),
+): Promise<SweepResult> {
+  const result: SweepResult = { stagedRemoved: 0, orphansRemoved: 0, kept: 0 };
+  const oldEnough = async (file: string) => {
+    try {
+      return now - (await fs.promises.stat(file)).mtimeMs >= olderThanMs;
+    } catch {
+      return false; // Gone already (another process swept or promoted it).
+    }
+  };
+  const tmpDir = path.join(rootDir, 'tmp');
+  for (const name of await readDirIfAny(tmpDir)) {
+    const file = path.join(tmpDir, name);
+    if (await oldEnough(file)) {
+      await fs.promises.rm(file, { force: true });
+      result.stagedRemoved++;
+    }
+  }
+  let candidates: string[] = [];
+  const judge = async () => {
+    const named = await referenced(candidates);
+    for (const sha256 of candidates) {
+      // Looked at again just before removing: a new upload of the same bytes touches the file.
+      if (named.has(sha256) || !(await oldEnough(storedPath(rootDir, sha256)))) result.kept++;
+      else {
+        await fs.promises.rm(storedPath(rootDir, sha256), { force: true });
+        result.orphansRemoved++;
+      }
+    }
+    candidates = [];
+  };
+  for (const first of await readDirIfAny(rootDir)) {
+    if (!HEX2.test(first)) continue;
+    for (const second of await readDirIfAny(path.join(rootDir, first))) {
+      if (!HEX2.test(second)) continue;
+      for (const name of await readDirIfAny(path.join(rootDir, first, second))) {
+        if (!SHA256_HEX.test(name) || !name.startsWith(first + second)) continue;
+        if (!(await oldEnough(storedPath(rootDir, name)))) {
+          result.kept++;
+          continue;
+        }
+        candidates.push(name);
+        if (candidates.length >= SWEEP_BATCH) await judge();
+      }
+    }
+  }
+  if (candidates.length > 0) await judge();
+  return result;
+}
+
+const HEX2 = /^[0-9a-f]{2}$/;
+
+async function readDirIfAny(dir: string): Promise<string[]> {
+  try {
+    return await fs.promises.readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+function storedPath(rootDir: string, sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 key');
+  return path.join(rootDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+export function createFileDocumentStore(rootDir: string): DocumentStore {
   const tmpDir = path.join(rootDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true });
-  if (options.sweepPartialUploadsOlderThanMs !== undefined)
-    sweepPartialUploads(rootDir, options.sweepPartialUploadsOlderThanMs);
-  const finalPath = (sha256: string) => {
-    if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 key');
-    return path.join(rootDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  };
+  const finalPath = (sha256: string) => storedPath(rootDir, sha256);
 
   return {
     async put(source, options) {
@@ -135,14 +208,10 @@ export function createFileDocumentStore(
           );
         }
         const sha256 = hash.digest('hex');
-        const target = finalPath(sha256);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
         const handle = await fs.promises.open(tmpPath, 'r');
         await handle.sync();
         await handle.close();
-        if (fs.existsSync(target)) await fs.promises.rm(tmpPath, { force: true });
-        else await fs.promises.rename(tmpPath, target);
-        return { sha256, sizeBytes, contentType };
+        return staged(tmpPath, finalPath(sha256), { sha256, sizeBytes, contentType });
       } catch (error) {
         await fs.promises.rm(tmpPath, { force: true });
         source.resume?.();
@@ -154,6 +223,29 @@ export function createFileDocumentStore(
     },
     async exists(sha256) {
       return fs.existsSync(finalPath(sha256));
+    },
+  };
+}
+
+/** A staged file at `tmpPath` that becomes `target` when promoted. */
+function staged(tmpPath: string, target: string, file: StoredFile): StagedFile {
+  let promoted = false;
+  return {
+    ...file,
+    async promote() {
+      if (promoted) return;
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      if (fs.existsSync(target)) {
+        // The same bytes are stored already: keep that copy, and touch it so that an orphan sweep
+        // running now sees a young file and leaves it to the row this transaction is writing.
+        const at = new Date();
+        await fs.promises.utimes(target, at, at);
+        await fs.promises.rm(tmpPath, { force: true });
+      } else await fs.promises.rename(tmpPath, target);
+      promoted = true;
+    },
+    async discard() {
+      if (!promoted) await fs.promises.rm(tmpPath, { force: true });
     },
   };
 }
