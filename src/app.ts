@@ -44,7 +44,7 @@ import { asTypedApp } from './platform/http/typed-app.js';
 import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
 import { createDatabaseRateLimiter, createMemoryRateLimiter } from './platform/rate-limit.js';
-import { createFileDocumentStore } from './platform/storage/document-store.js';
+import { openDocumentStore } from './platform/storage/open-document-store.js';
 import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
@@ -129,8 +129,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await failAbandonedImports(db, clock, database.engine === 'pglite' ? clock.now() : silentImportsSince());
     // Partial uploads of a crashed process are swept at start: all of them on the embedded database
     // (its data folder is locked to this process), only hour-old ones when other processes may share it.
-    const documentStore = createFileDocumentStore(config.documentsDir, {
-      sweepPartialUploadsOlderThanMs: database.engine === 'pglite' ? 0 : 3_600_000,
+    // With COVERWISE_S3_BUCKET the files are in that bucket (several machines), else in the folder.
+    const documentStore = await openDocumentStore(config, {
+      sweepPartialUploadsOlderThanMs: database.engine === 'pglite' && !config.s3 ? 0 : 3_600_000,
     });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });

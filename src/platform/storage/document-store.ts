@@ -1,16 +1,17 @@
-// Where uploaded files live. Files are content-addressed (named by their SHA-256), so a second upload
-// of the same bytes stores nothing new and a stored file can never change under its record. The
-// default store is a folder under the data directory; the interface is what an S3-compatible store
-// implements for several app processes.
+// Where uploaded files live. Files are content-addressed (named by their SHA-256, stored under
+// `ab/cd/<sha256>`), so a second upload of the same bytes stores nothing new and a stored file can
+// never change under its record. Two stores implement the one interface: a folder (the default, for
+// one machine) and an S3-compatible bucket (`s3-document-store.ts`, for several app machines).
 //
 // A file is streamed to a temporary name while its hash and size are computed and its first bytes
-// are kept for type sniffing; only a complete, allowed file is renamed into place. Nothing is ever
-// fully buffered in memory, and an interrupted or refused upload leaves nothing behind.
+// are kept for type sniffing; only a complete, allowed file is moved into place under its hash.
+// Nothing is ever fully buffered in memory, and an interrupted or refused upload leaves nothing
+// behind. Every read is checked against the hash as it streams (`verifyingStream`).
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
+import { pipeline as streamPipeline, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../http/errors.js';
@@ -38,13 +39,134 @@ export interface PutOptions {
 }
 
 export interface DocumentStore {
+  /** Where the files are, for logs: a folder path or an `s3://bucket/prefix` address. */
+  readonly location: string;
+  /** Stores an upload: size-capped, type-sniffed, hashed; the SHA-256 is its key. */
   put(source: Readable, options: PutOptions): Promise<StoredFile>;
-  open(sha256: string): Readable;
+  /**
+   * The stored bytes, or null when no file has that key. The stream is hashed as it is read and fails
+   * at its end with DocumentIntegrityError when the bytes are not the ones stored under that key.
+   */
+  open(sha256: string): Promise<Readable | null>;
   exists(sha256: string): Promise<boolean>;
+  /**
+   * Stores bytes whose SHA-256 is already known (a copy from another store, a restore from a backup);
+   * bytes that do not hash to `sha256` are refused with DocumentIntegrityError and leave nothing.
+   */
+  putExact(sha256: string, source: Readable): Promise<{ sizeBytes: number }>;
+  /** Every stored file's key, in no particular order (partial uploads are not listed). */
+  keys(): AsyncIterable<string>;
+}
+
+/** Stored bytes that do not match their SHA-256 key: changed or damaged at rest or in transit. */
+export class DocumentIntegrityError extends Error {
+  constructor(
+    readonly expectedSha256: string,
+    readonly actualSha256: string,
+  ) {
+    super(`stored file ${expectedSha256} hashes to ${actualSha256}`);
+    this.name = 'DocumentIntegrityError';
+  }
 }
 
 const SNIFF_BYTES = 4100;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function isDocumentKey(value: string): boolean {
+  return SHA256_HEX.test(value);
+}
+
+/** The content-addressed layout both stores use: `ab/cd/abcd…` (two levels keep folders small). */
+export function documentKeyPath(sha256: string): string {
+  if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 key');
+  return `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'file_too_large',
+    `The file is larger than the ${Math.floor(maxBytes / 1_048_576)} MB limit.`,
+    { param: 'file' },
+  );
+}
+
+/**
+ * What every store does to an upload on its way through: counts it against the size cap, hashes it
+ * and keeps its first bytes for type sniffing. `finish()` answers the stored file's description
+ * once the stream has ended, or throws the error the client gets (too large, a refused type).
+ */
+export function uploadMeter(source: Readable, options: PutOptions) {
+  const allowed = options.allowedTypes ?? ALLOWED_DOCUMENT_TYPES;
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let sizeBytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      sizeBytes += chunk.length;
+      if (sizeBytes > options.maxBytes) {
+        callback(tooLarge(options.maxBytes));
+        return;
+      }
+      hash.update(chunk);
+      if (headBytes < SNIFF_BYTES) {
+        head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
+        headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
+      }
+      releaseReadBuffers(chunk.length);
+      callback(null, chunk);
+    },
+  });
+  return {
+    stream,
+    async finish(): Promise<StoredFile> {
+      // The multipart reader ends a file early (instead of failing) when it passes its own limit.
+      if ((source as Readable & { truncated?: boolean }).truncated) throw tooLarge(options.maxBytes);
+      const sniffed = await fileTypeFromBuffer(Buffer.concat(head));
+      const contentType = sniffed?.mime as DocumentContentType | undefined;
+      if (!contentType || !allowed.includes(contentType)) {
+        throw new AppError(
+          'unsupported_file_type',
+          `Upload a ${allowed.map((t) => DOCUMENT_TYPES[t]).join(', ')} file${sniffed ? ` (this one is ${sniffed.ext.toUpperCase()})` : ''}.`,
+          { param: 'file' },
+        );
+      }
+      return { sha256: hash.digest('hex'), sizeBytes, contentType };
+    },
+  };
+}
+
+/** Hashes bytes as they pass; `digest()` once the stream has ended. */
+export function hashingStream() {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  return { stream, digest: () => hash.digest('hex'), sizeBytes: () => sizeBytes };
+}
+
+/**
+ * Passes a stored file's bytes on while hashing them; at the end, bytes that do not hash to their
+ * key fail the stream (a reader such as an HTTP response is cut off instead of ending cleanly).
+ */
+export function verifyingStream(sha256: string): Transform {
+  const hash = createHash('sha256');
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = hash.digest('hex');
+      callback(actual === sha256 ? null : new DocumentIntegrityError(sha256, actual));
+    },
+  });
+}
 
 /**
  * Removes partial uploads left in the tmp folder by a process that died mid-upload (SIGKILL, power
@@ -77,85 +199,89 @@ export function createFileDocumentStore(
   fs.mkdirSync(tmpDir, { recursive: true });
   if (options.sweepPartialUploadsOlderThanMs !== undefined)
     sweepPartialUploads(rootDir, options.sweepPartialUploadsOlderThanMs);
-  const finalPath = (sha256: string) => {
-    if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 key');
-    return path.join(rootDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-  };
+  const finalPath = (sha256: string) => path.join(rootDir, ...documentKeyPath(sha256).split('/'));
+
+  /** Moves a complete temporary file into place under its key (or drops it when the key exists). */
+  async function settle(tmpPath: string, sha256: string): Promise<void> {
+    const target = finalPath(sha256);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const handle = await fs.promises.open(tmpPath, 'r');
+    await handle.sync();
+    await handle.close();
+    if (fs.existsSync(target)) await fs.promises.rm(tmpPath, { force: true });
+    else await fs.promises.rename(tmpPath, target);
+  }
 
   return {
+    location: rootDir,
     async put(source, options) {
-      const allowed = options.allowedTypes ?? ALLOWED_DOCUMENT_TYPES;
       const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
-      const hash = createHash('sha256');
-      const head: Buffer[] = [];
-      let headBytes = 0;
-      let sizeBytes = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          sizeBytes += chunk.length;
-          if (sizeBytes > options.maxBytes) {
-            callback(
-              new AppError(
-                'file_too_large',
-                `The file is larger than the ${Math.floor(options.maxBytes / 1_048_576)} MB limit.`,
-                {
-                  param: 'file',
-                },
-              ),
-            );
-            return;
-          }
-          hash.update(chunk);
-          if (headBytes < SNIFF_BYTES) {
-            head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
-            headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
-          }
-          releaseReadBuffers(chunk.length);
-          callback(null, chunk);
-        },
-      });
+      const meter = uploadMeter(source, options);
       try {
-        const out = fs.createWriteStream(tmpPath, { flags: 'wx' });
-        await pipeline(source, meter, out);
-        // The multipart reader ends a file early (instead of failing) when it passes its own limit.
-        if ((source as Readable & { truncated?: boolean }).truncated) {
-          throw new AppError(
-            'file_too_large',
-            `The file is larger than the ${Math.floor(options.maxBytes / 1_048_576)} MB limit.`,
-            {
-              param: 'file',
-            },
-          );
-        }
-        const sniffed = await fileTypeFromBuffer(Buffer.concat(head));
-        const contentType = sniffed?.mime as DocumentContentType | undefined;
-        if (!contentType || !allowed.includes(contentType)) {
-          throw new AppError(
-            'unsupported_file_type',
-            `Upload a ${allowed.map((t) => DOCUMENT_TYPES[t]).join(', ')} file${sniffed ? ` (this one is ${sniffed.ext.toUpperCase()})` : ''}.`,
-            { param: 'file' },
-          );
-        }
-        const sha256 = hash.digest('hex');
-        const target = finalPath(sha256);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        const handle = await fs.promises.open(tmpPath, 'r');
-        await handle.sync();
-        await handle.close();
-        if (fs.existsSync(target)) await fs.promises.rm(tmpPath, { force: true });
-        else await fs.promises.rename(tmpPath, target);
-        return { sha256, sizeBytes, contentType };
+        await pipeline(source, meter.stream, fs.createWriteStream(tmpPath, { flags: 'wx' }));
+        const stored = await meter.finish();
+        await settle(tmpPath, stored.sha256);
+        return stored;
       } catch (error) {
         await fs.promises.rm(tmpPath, { force: true });
         source.resume?.();
         throw error;
       }
     },
-    open(sha256) {
-      return fs.createReadStream(finalPath(sha256));
+    async putExact(sha256, source) {
+      documentKeyPath(sha256);
+      const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
+      const hashing = hashingStream();
+      try {
+        await pipeline(source, hashing.stream, fs.createWriteStream(tmpPath, { flags: 'wx' }));
+        const actual = hashing.digest();
+        if (actual !== sha256) throw new DocumentIntegrityError(sha256, actual);
+        await settle(tmpPath, sha256);
+        return { sizeBytes: hashing.sizeBytes() };
+      } catch (error) {
+        await fs.promises.rm(tmpPath, { force: true });
+        throw error;
+      }
+    },
+    async open(sha256) {
+      const file = finalPath(sha256);
+      let handle: fs.promises.FileHandle;
+      try {
+        handle = await fs.promises.open(file, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+      // pipeline() passes a read error on to the reader and stops reading when the reader goes away.
+      const verifying = verifyingStream(sha256);
+      streamPipeline(handle.createReadStream(), verifying, () => {});
+      return verifying;
     },
     async exists(sha256) {
       return fs.existsSync(finalPath(sha256));
     },
+    async *keys() {
+      for (const first of await readdirIfAny(rootDir)) {
+        if (!/^[0-9a-f]{2}$/.test(first)) continue;
+        for (const second of await readdirIfAny(path.join(rootDir, first))) {
+          for (const name of await readdirIfAny(path.join(rootDir, first, second))) {
+            if (isDocumentKey(name) && name.startsWith(first + second)) yield name;
+          }
+        }
+      }
+    },
   };
+}
+
+async function readdirIfAny(dir: string): Promise<string[]> {
+  try {
+    return await fs.promises.readdir(dir);
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+    )
+      return [];
+    throw error;
+  }
 }
