@@ -43,8 +43,16 @@ import { registerSystemRoutes } from './platform/http/system.routes.js';
 import { asTypedApp } from './platform/http/typed-app.js';
 import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
+import { createMetrics } from './platform/metrics/metrics.js';
+import {
+  jobQueueWaiting,
+  overdueDocumentReviews,
+  runningImports,
+} from './platform/metrics/metrics.repository.js';
+import { registerMetricsRoutes } from './platform/metrics/metrics.routes.js';
 import { createDatabaseRateLimiter, createMemoryRateLimiter } from './platform/rate-limit.js';
 import { openDocumentStore } from './platform/storage/open-document-store.js';
+import { tagRequestSpans } from './platform/telemetry/request-span.js';
 import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
@@ -93,11 +101,20 @@ export interface BuildOptions {
   startJobs?: boolean;
   /** Extra routes registered before the app is sealed (test harnesses use it for a deliberately slow route). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** Which process this is, for the metrics' `process` label (web by default). */
+  processKind?: 'web' | 'worker';
+  /** Tracing started before the app was loaded (src/platform/telemetry/tracing.ts); flushed on close. */
+  tracing?: { shutdown(): Promise<void> } | null;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const clock = options.clock ?? systemClock;
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const metrics = createMetrics({ process: options.processKind ?? 'web' });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onQuery: (durationMs, failed) => metrics.observeQuery(durationMs, failed),
+  });
   try {
     const { db } = database;
     await migrateToLatest(db);
@@ -212,12 +229,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       uploadMaxBytes: config.uploadMaxBytes,
       ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
     });
+    metrics.installHttpHooks(app);
+    tagRequestSpans(app);
+    metrics.attachDatabase({
+      pool: database.poolStats,
+      queues: () => jobQueueWaiting(db),
+      overdueReviews: () => overdueDocumentReviews(db, documents.today()),
+      runningImports: () => runningImports(db),
+    });
     app.addSchema(ProblemSchema);
     app.addSchema(SessionUserSchema);
     await registerOpenApi(app, VERSION);
 
     const api = asTypedApp(app);
     registerSystemRoutes(api, { db, engine: database.engine, version: VERSION });
+    registerMetricsRoutes(api, { metrics, token: config.metricsToken });
     registerAuthRoutes(api, { auth, holderSignIn, secureCookies: config.behindTls });
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
@@ -227,6 +253,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       transactionWithCopy: database.transactionWithCopy,
       catalog,
       clock,
+      progressObserver: metrics.importProgress,
     });
     registerRepairFacilityRoutes(api, { db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
@@ -310,7 +337,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         name: 'escalate-overdue-document-reviews',
         cron: '*/15 * * * *',
         description: 'Marks document reviews past their due date as escalated and audits each once',
-        run: async () => ({ reviewsEscalated: await documents.escalateOverdue() }),
+        run: async () => {
+          const reviewsEscalated = await documents.escalateOverdue();
+          metrics.reviewsEscalated(reviewsEscalated);
+          return { reviewsEscalated };
+        },
       },
       {
         name: 'snapshot-unearned-reserve',
@@ -357,6 +388,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           await app.close();
           await jobs?.stop();
           await database.close();
+          await options.tracing?.shutdown();
         })();
         return closing;
       },
