@@ -191,4 +191,13 @@ describeEachEngine('GET /metrics', (engine) => {
       clock.set('2026-11-25T15:00:00Z');
     }
   });
+
+  it('has every metric the checked-in Grafana dashboard charts', async () => {
+    const dashboard = fs.readFileSync('deploy/grafana/coverwise-dashboard.json', 'utf8');
+    const charted = new Set(dashboard.match(/coverwise_[a-z0-9_]+/g));
+    expect(charted.size).toBeGreaterThan(10);
+    const text = await scrape();
+    for (const name of charted)
+      expect(text, name).toMatch(new RegExp(`^# TYPE ${name.replace(/_(bucket|count|sum)$/, '')} `, 'm'));
+  });
 });
