@@ -48,8 +48,16 @@ import { registerSystemRoutes } from './platform/http/system.routes.js';
 import { asTypedApp } from './platform/http/typed-app.js';
 import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/web-app.js';
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
+import { createMetrics } from './platform/metrics/metrics.js';
+import {
+  jobQueueWaiting,
+  overdueDocumentReviews,
+  runningImports,
+} from './platform/metrics/metrics.repository.js';
+import { registerMetricsRoutes } from './platform/metrics/metrics.routes.js';
 import { createDatabaseRateLimiter, createMemoryRateLimiter } from './platform/rate-limit.js';
-import { createFileDocumentStore, sweepOrphanFiles } from './platform/storage/document-store.js';
+import { openDocumentStore } from './platform/storage/open-document-store.js';
+import { tagRequestSpans } from './platform/telemetry/request-span.js';
 import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
@@ -104,10 +112,15 @@ export interface BuildOptions {
   startJobs?: boolean;
   /** Extra routes registered before the app is sealed (test harnesses use it for a deliberately slow route). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** Which process this is, for the metrics' `process` label (web by default). */
+  processKind?: 'web' | 'worker';
+  /** Tracing started before the app was loaded (src/platform/telemetry/tracing.ts); flushed on close. */
+  tracing?: { shutdown(): Promise<void> } | null;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const clock = options.clock ?? systemClock;
+  const metrics = createMetrics({ process: options.processKind ?? 'web' });
   // A connection the database server drops (a restart, a failover) is logged, never fatal: requests
   // answer 503 database_unavailable until the server is back, then carry on without a restart.
   let log: FastifyBaseLogger | null = null;
@@ -115,7 +128,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onConnectionError: (error) =>
-      log?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost'),
+      log?.warn(
+        { err: { message: error.message, code: (error as { code?: string }).code } },
+        'database connection lost',
+      ),
+    onQuery: (durationMs, failed) => metrics.observeQuery(durationMs, failed),
   });
   try {
     const { db } = database;
@@ -159,17 +176,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const silentImportsSince = () => new Date(clock.now().getTime() - config.importAbandonedAfterMs);
     await failAbandonedImports(db, clock, database.engine === 'pglite' ? clock.now() : silentImportsSince());
     // Files no documents row names (uploads of a crashed process, a commit that failed after its file
-    // was promoted) are swept at start: all of them on the embedded database (its data folder is
-    // locked to this process), only hour-old ones when other processes may share the folder; and hourly.
-    const documentStore = createFileDocumentStore(config.documentsDir);
+    // was promoted) are swept at start: all of them on the embedded database with the folder store (its
+    // data folder is locked to this process), only hour-old ones when other processes may share the
+    // store; and hourly. With COVERWISE_S3_BUCKET the files are in that bucket (several machines).
+    const documentStore = await openDocumentStore(config);
     const sweepDocuments = (olderThanMs: number) =>
-      sweepOrphanFiles(
-        config.documentsDir,
-        (keys) => referencedSha256s(db, keys),
-        olderThanMs,
-        clock.now().getTime(),
-      );
-    await sweepDocuments(database.engine === 'pglite' ? 0 : ORPHAN_FILE_GRACE_MS);
+      documentStore.sweepOrphans((keys) => referencedSha256s(db, keys), olderThanMs, clock.now().getTime());
+    await sweepDocuments(database.engine === 'pglite' && !config.s3 ? 0 : ORPHAN_FILE_GRACE_MS);
     const uploadThrottle = createUploadThrottle({
       rateLimiter,
       clock,
@@ -261,12 +274,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
     });
     log = app.log;
+    metrics.installHttpHooks(app);
+    tagRequestSpans(app);
+    metrics.attachDatabase({
+      pool: database.poolStats,
+      queues: () => jobQueueWaiting(db),
+      overdueReviews: () => overdueDocumentReviews(db, documents.today()),
+      runningImports: () => runningImports(db),
+    });
     app.addSchema(ProblemSchema);
     app.addSchema(SessionUserSchema);
     await registerOpenApi(app, VERSION);
 
     const api = asTypedApp(app);
     registerSystemRoutes(api, { db, engine: database.engine, version: VERSION });
+    registerMetricsRoutes(api, { metrics, token: config.metricsToken });
     registerAuthRoutes(api, { auth, holderSignIn, secureCookies: config.behindTls, db, clock });
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
@@ -277,6 +299,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       catalog,
       clock,
       timeZone: config.timeZone,
+      progressObserver: metrics.importProgress,
     });
     registerRepairFacilityRoutes(api, { db, clock });
     registerAccountingRoutes(api, { accounting, db, clock });
@@ -370,7 +393,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         name: 'escalate-overdue-document-reviews',
         cron: '*/15 * * * *',
         description: 'Marks document reviews past their due date as escalated and audits each once',
-        run: async () => ({ reviewsEscalated: await documents.escalateOverdue() }),
+        run: async () => {
+          const reviewsEscalated = await documents.escalateOverdue();
+          metrics.reviewsEscalated(reviewsEscalated);
+          return { reviewsEscalated };
+        },
       },
       {
         name: 'earn-premium-month-end',
@@ -425,6 +452,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           await app.close();
           await jobs?.stop();
           await database.close();
+          await options.tracing?.shutdown();
         })();
         return closing;
       },

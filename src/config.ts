@@ -28,6 +28,15 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Folder of the content-addressed document store. */
   readonly documentsDir: string;
+  /**
+   * Documents in an S3-compatible bucket (COVERWISE_S3_*) instead of the folder `documentsDir`;
+   * null = the folder.
+   */
+  readonly s3: S3Settings | null;
+  /** Bearer token GET /metrics asks for; null = /metrics answers without one (COVERWISE_METRICS_TOKEN). */
+  readonly metricsToken: string | null;
+  /** OTLP/HTTP endpoint traces are sent to (OTEL_EXPORTER_OTLP_ENDPOINT); null = no tracing. */
+  readonly otlpEndpoint: string | null;
   /** Largest uploaded file accepted, in bytes. */
   readonly uploadMaxBytes: number;
   /** Uploads allowed per claim (or transfer) / per client address in a window (COVERWISE_UPLOADS_*). */
@@ -74,6 +83,18 @@ export interface Config {
   readonly roadsidePhone: string;
   /** Internal hosts and ranges webhooks may reach (COVERWISE_WEBHOOK_ALLOW_HOSTS); public addresses always. */
   readonly webhookAllowList: WebhookAllowList;
+}
+
+export interface S3Settings {
+  readonly bucket: string;
+  /** Key prefix in the bucket ending in `/`, or empty. */
+  readonly prefix: string;
+  /** An S3-compatible service's URL; null = AWS S3 in `region`. */
+  readonly endpoint: string | null;
+  readonly region: string;
+  /** Null = the AWS SDK's default credential chain (AWS_* variables, web identity, instance role). */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | null;
+  readonly forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +195,86 @@ function readWebhookAllowList(env: Env, name: string): WebhookAllowList {
   }
 }
 
+function readHttpUrl(env: Env, name: string, example: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL such as ${example}, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must start with http:// or https://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+const S3_VARIABLES = [
+  'COVERWISE_S3_BUCKET',
+  'COVERWISE_S3_PREFIX',
+  'COVERWISE_S3_ENDPOINT',
+  'COVERWISE_S3_REGION',
+  'COVERWISE_S3_ACCESS_KEY_ID',
+  'COVERWISE_S3_SECRET_ACCESS_KEY',
+  'COVERWISE_S3_FORCE_PATH_STYLE',
+] as const;
+
+function readS3(env: Env): S3Settings | null {
+  const bucket = env.COVERWISE_S3_BUCKET || null;
+  if (bucket === null) {
+    const stray = S3_VARIABLES.find((name) => env[name]);
+    if (stray) throw new ConfigError('COVERWISE_S3_BUCKET', `must be set when ${stray} is`);
+    return null;
+  }
+  // S3's bucket naming rules (lower case, 3–63 characters, no leading/trailing dot or dash).
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
+    throw new ConfigError(
+      'COVERWISE_S3_BUCKET',
+      `must be a bucket name (3–63 of a-z 0-9 . -), got "${bucket}"`,
+    );
+  }
+  const rawPrefix = env.COVERWISE_S3_PREFIX ?? '';
+  if (rawPrefix.startsWith('/') || rawPrefix.includes('//') || rawPrefix.length > 200) {
+    throw new ConfigError(
+      'COVERWISE_S3_PREFIX',
+      `must be a key prefix such as documents/, got "${rawPrefix}"`,
+    );
+  }
+  const prefix = rawPrefix === '' || rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`;
+  const endpoint = readHttpUrl(env, 'COVERWISE_S3_ENDPOINT', 'http://minio:9000');
+  const region = env.COVERWISE_S3_REGION || 'us-east-1';
+  if (!/^[a-z0-9-]{2,40}$/.test(region)) {
+    throw new ConfigError('COVERWISE_S3_REGION', `must be a region name such as us-east-1, got "${region}"`);
+  }
+  const accessKeyId = env.COVERWISE_S3_ACCESS_KEY_ID || null;
+  const secretAccessKey = env.COVERWISE_S3_SECRET_ACCESS_KEY || null;
+  if ((accessKeyId === null) !== (secretAccessKey === null)) {
+    throw new ConfigError(
+      accessKeyId === null ? 'COVERWISE_S3_ACCESS_KEY_ID' : 'COVERWISE_S3_SECRET_ACCESS_KEY',
+      'COVERWISE_S3_ACCESS_KEY_ID and COVERWISE_S3_SECRET_ACCESS_KEY go together: set both or neither',
+    );
+  }
+  return Object.freeze({
+    bucket,
+    prefix,
+    endpoint,
+    region,
+    credentials: accessKeyId && secretAccessKey ? Object.freeze({ accessKeyId, secretAccessKey }) : null,
+    // An endpoint of one's own (MinIO and most S3-compatible servers) wants the bucket in the path.
+    forcePathStyle: readBoolean(env, 'COVERWISE_S3_FORCE_PATH_STYLE', endpoint !== null),
+  });
+}
+
+function readMetricsToken(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 16 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(name, 'must be at least 16 printable characters without spaces');
+  }
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -221,6 +322,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       cwd,
       env.COVERWISE_DOCUMENTS_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'documents'),
     ),
+    s3: readS3(env),
+    metricsToken: readMetricsToken(env, 'COVERWISE_METRICS_TOKEN'),
+    otlpEndpoint: readHttpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://otel-collector:4318'),
     uploadMaxBytes: readInteger(env, 'COVERWISE_UPLOAD_MAX_MB', 25, 1, 2048) * 1024 * 1024,
     uploadsPerClaim: readInteger(env, 'COVERWISE_UPLOADS_PER_CLAIM', 30, 1, 1_000_000),
     uploadsPerAddress: readInteger(env, 'COVERWISE_UPLOADS_PER_ADDRESS', 200, 1, 1_000_000),

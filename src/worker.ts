@@ -2,11 +2,13 @@
 // sweeps, notifications, purges) and serves no HTTP, so web processes and workers scale apart on one
 // PostgreSQL server. With the embedded PGlite there is one process only: run `npm start` instead,
 // which runs the workers itself.
-import { buildApp } from './app.js';
-import { DataDirLockedError } from './platform/db/data-dir-lock.js';
-import { loadConfigOrExit } from './server.js';
+import { loadConfigAndStartTracing } from './platform/telemetry/tracing.js';
 
-const config = { ...loadConfigOrExit(), runJobs: true, webDir: null };
+// Tracing first (when configured), then the app's modules, so that `pg` is instrumented as it loads.
+const started = await loadConfigAndStartTracing('coverwise-worker');
+const { buildApp } = await import('./app.js');
+const { DataDirLockedError } = await import('./platform/db/data-dir-lock.js');
+const config = { ...started.config, runJobs: true, webDir: null };
 if (!config.databaseUrl) {
   console.error(
     'Coverwise worker: the embedded database serves one process only, and `npm start` already runs the workers. ' +
@@ -16,7 +18,7 @@ if (!config.databaseUrl) {
 }
 let built: Awaited<ReturnType<typeof buildApp>>;
 try {
-  built = await buildApp(config);
+  built = await buildApp(config, { processKind: 'worker', tracing: started.tracing });
 } catch (error) {
   if (error instanceof DataDirLockedError) {
     console.error(`Coverwise worker cannot start: ${error.message}`);

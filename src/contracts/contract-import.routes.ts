@@ -9,6 +9,7 @@ import type { TypedApp } from '../platform/http/typed-app.js';
 import {
   type ContractImportDeps,
   findContractImport,
+  type ImportProgress,
   importContracts,
   listContractImports,
 } from './contract-import.js';
@@ -52,7 +53,11 @@ const ImportRunSchema = Type.Object({
 
 export function registerContractImportRoutes(
   app: TypedApp,
-  deps: ContractImportDeps & { maxImportBytes?: number },
+  deps: ContractImportDeps & {
+    maxImportBytes?: number;
+    /** A progress callback per import (the metrics' row counters). */
+    progressObserver?: () => (progress: ImportProgress) => void;
+  },
 ): void {
   const maxBytes = deps.maxImportBytes ?? MAX_IMPORT_BYTES;
 
@@ -94,6 +99,7 @@ export function registerContractImportRoutes(
             fileName: request.query.fileName ?? null,
             requestId: request.id,
             maxBytes,
+            ...(deps.progressObserver ? { onProgress: deps.progressObserver() } : {}),
           });
         } catch (error) {
           // Refused before the end of the body: the client may stop sending once it has the answer,

@@ -122,8 +122,9 @@ export function createDocumentsService(deps: {
 
   async function file(id: string, principal: Principal) {
     const row = await findFor(id, principal);
-    if (!(await deps.store.exists(row.sha256))) throw new AppError('not_found', 'The file is missing.');
-    return { row, stream: deps.store.open(row.sha256) };
+    const stream = await deps.store.open(row.sha256);
+    if (!stream) throw new AppError('not_found', 'The file is missing.');
+    return { row, stream };
   }
 
   /**

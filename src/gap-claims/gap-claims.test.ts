@@ -10,6 +10,7 @@ import { waitFor } from '../../test/support/process.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
+import { createFileDocumentStore } from '../platform/storage/document-store.js';
 
 // Business "today" is Wednesday 2026-11-25, 10:00 in America/New_York: a document received now is
 // due Monday 2026-11-30, because Thursday is Thanksgiving (DOMAIN.md "Business days").
@@ -440,15 +441,7 @@ describeEachEngine('GAP claims', (engine) => {
         db: server.built.database.db,
         clock,
         timeZone: 'America/New_York',
-        store: {
-          put: async () => {
-            throw new Error('unused');
-          },
-          open: () => {
-            throw new Error('unused');
-          },
-          exists: async () => false,
-        },
+        store: createFileDocumentStore(fs.mkdtempSync(path.join(os.tmpdir(), 'cw-escalation-'))),
         owners: {},
       });
       expect(await documents.escalateOverdue()).toBe(0);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { referencedSha256s } from '../../src/documents/document.repository.js';
 import { FakeClock } from '../../src/platform/clock.js';
-import { sweepOrphanFiles } from '../../src/platform/storage/document-store.js';
+import { createFileDocumentStore } from '../../src/platform/storage/document-store.js';
 import { describeEachEngine } from '../support/engines.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { multipart, PDF } from './multipart.js';
@@ -160,8 +160,7 @@ describeEachEngine('uploads leave nothing behind', (engine) => {
         fs.utimesSync(path.join(documentsDir, file), twoHoursAgo, twoHoursAgo);
 
       const db = server.built.database.db;
-      const result = await sweepOrphanFiles(
-        documentsDir,
+      const result = await createFileDocumentStore(documentsDir).sweepOrphans(
         (keys) => referencedSha256s(db, keys),
         3_600_000,
         now,

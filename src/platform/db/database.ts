@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Database } from './schema.js';
@@ -42,8 +42,13 @@ export interface DatabaseHandle {
    * text with COPY inside that same transaction (several times cheaper than INSERT for many rows).
    */
   transactionWithCopy<T>(work: (trx: Kysely<Database>, copyIn: CopyIn) => Promise<T>): Promise<T>;
+  /** The connection pool's use now (for /metrics): connections open, idle, and requests waiting. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
+
+/** Called after each query Kysely runs, with its duration (for the query-latency histogram). */
+export type QueryObserver = (durationMs: number, failed: boolean) => void;
 
 /**
  * `COPY table (columns) FROM STDIN WITH (FORMAT csv)` of `csv`; resolves to the number of rows loaded.
@@ -65,25 +70,32 @@ export interface DatabaseOptions {
    * fails with "the database is unavailable" instead of hanging while the server is away.
    */
   connectionTimeoutMs?: number;
+  onQuery?: QueryObserver;
 }
 
 /** How long to wait for a connection by default. */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
-
 
 function handleFromPool(
   pool: pg.Pool,
   engine: Engine,
   bulk: (db: Kysely<Database>) => Pick<DatabaseHandle, 'copyFromCsv' | 'transactionWithCopy'>,
   onClose: () => Promise<void>,
+  onQuery?: QueryObserver,
 ): DatabaseHandle {
-  const db = kyselyOver(pool);
+  const db = kyselyOver(pool, onQuery);
   let closed = false;
   return {
     db,
     engine,
     executeSql: (text, values) => pool.query(text, values as unknown[]),
     ...bulk(db),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max ?? 10,
+    }),
     async close() {
       if (closed) return;
       closed = true;
@@ -93,8 +105,13 @@ function handleFromPool(
   };
 }
 
-function kyselyOver(pool: pg.Pool | SingleClientPool): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as pg.Pool }) });
+function kyselyOver(pool: pg.Pool | SingleClientPool, onQuery?: QueryObserver): Kysely<Database> {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: pool as pg.Pool }),
+    ...(onQuery
+      ? { log: (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'error') }
+      : {}),
+  });
 }
 
 /** What Kysely needs of a pool, over one client that a transaction has already taken. */
@@ -161,6 +178,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       'postgres',
       () => ({ copyFromCsv, transactionWithCopy }),
       async () => {},
+      options.onQuery,
     );
   }
 
@@ -188,10 +206,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         db.transaction().execute((trx) => work(trx, copyBlob)),
     });
     // Kysely's destroy() ends the pool; PGlite itself is closed after it.
-    return handleFromPool(pool, 'pglite', bulk, async () => {
-      await pglite.close();
-      lock?.release();
-    });
+    return handleFromPool(
+      pool,
+      'pglite',
+      bulk,
+      async () => {
+        await pglite.close();
+        lock?.release();
+      },
+      options.onQuery,
+    );
   } catch (error) {
     lock?.release();
     throw error;

@@ -1,7 +1,7 @@
-// Where uploaded files live. Files are content-addressed (named by their SHA-256), so a second upload
-// of the same bytes stores nothing new and a stored file can never change under its record. The
-// default store is a folder under the data directory; the interface is what an S3-compatible store
-// implements for several app processes.
+// Where uploaded files live. Files are content-addressed (named by their SHA-256, stored under
+// `ab/cd/<sha256>`), so a second upload of the same bytes stores nothing new and a stored file can
+// never change under its record. Two stores implement the one interface: a folder (the default, for
+// one machine) and an S3-compatible bucket (`s3-document-store.ts`, for several app machines).
 //
 // A file is streamed to a temporary name while its hash and size are computed and its first bytes
 // are kept for type sniffing. It stays there, staged, until the transaction that records its row
@@ -9,12 +9,13 @@
 // request refused for any reason (a bad form field, a conflict, a rolled-back transaction) discards
 // the staged file. Nothing is ever fully buffered in memory. What a crash or a failed commit can
 // still leave (a staged file, or a promoted file whose row never committed) is removed by the orphan
-// sweep, at start and hourly, which keeps every file a documents row names.
+// sweep, at start and hourly, which keeps every file a documents row names. Every read is checked
+// against the hash as it streams (`verifyingStream`).
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
+import { pipeline as streamPipeline, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../http/errors.js';
@@ -51,19 +52,40 @@ export interface PutOptions {
 }
 
 export interface DocumentStore {
+  /** Where the files are, for logs: a folder path or an `s3://bucket/prefix` address. */
+  readonly location: string;
+  /**
+   * Stages an upload: size-capped, type-sniffed, hashed (the SHA-256 is its key). The file is stored
+   * under its key only when the caller promotes it.
+   */
   put(source: Readable, options: PutOptions): Promise<StagedFile>;
-  open(sha256: string): Readable;
+  /**
+   * The stored bytes, or null when no file has that key. The stream is hashed as it is read and fails
+   * at its end with DocumentIntegrityError when the bytes are not the ones stored under that key.
+   */
+  open(sha256: string): Promise<Readable | null>;
   exists(sha256: string): Promise<boolean>;
+  /**
+   * Stores bytes whose SHA-256 is already known (a copy from another store, a restore from a backup);
+   * bytes that do not hash to `sha256` are refused with DocumentIntegrityError and leave nothing.
+   */
+  putExact(sha256: string, source: Readable): Promise<{ sizeBytes: number }>;
+  /** Every stored file's key, in no particular order (partial uploads are not listed). */
+  keys(): AsyncIterable<string>;
+  /**
+   * Removes what no documents row will ever name: staged and partial uploads, and stored files no row
+   * names. Only files older than `olderThanMs` go, so an upload being streamed or recorded right now
+   * (by this or another process sharing the store) survives; a file that a new upload reuses is
+   * touched when promoted, which makes it young again.
+   */
+  sweepOrphans(referenced: ReferencedKeys, olderThanMs: number, now?: number): Promise<SweepResult>;
 }
-
-const SNIFF_BYTES = 4100;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** Which of these SHA-256 keys a documents row names (the database side of the orphan sweep). */
 export type ReferencedKeys = (sha256s: readonly string[]) => Promise<ReadonlySet<string>>;
 
 export interface SweepResult {
-  /** Staged or partial uploads removed from the tmp folder. */
+  /** Staged or partial uploads removed. */
   stagedRemoved: number;
   /** Content-addressed files no documents row names, removed. */
   orphansRemoved: number;
@@ -72,180 +94,321 @@ export interface SweepResult {
 }
 
 /** Keys checked against the database per query (bounded statements, short on PGlite's one connection). */
-const SWEEP_BATCH = 500;
+export const SWEEP_BATCH = 500;
+
+/** A stored file as the sweep sees it: its key and when it was last written or touched. */
+export interface AgedKey {
+  sha256: string;
+  modifiedAtMs: number;
+}
 
 /**
- * Removes what no documents row will ever name: staged and partial uploads in the tmp folder, and
- * stored files no row names. Only files older than `olderThanMs` go, so an upload being streamed or
- * being recorded right now (by this or another process sharing the folder) survives; a file that a
- * new upload reuses is touched when promoted, which makes it young again.
+ * The sweep's judgement, shared by both stores: feeds old-enough keys to the database in batches and
+ * removes those no row names, after a last look at their age (a new upload of the same bytes touches
+ * the file while the sweep runs).
  */
-export async function sweepOrphanFiles(
-  rootDir: string,
+export async function sweepStoredKeys(
+  stored: AsyncIterable<AgedKey>,
   referenced: ReferencedKeys,
+  ageNow: (sha256: string) => Promise<number | null>,
+  remove: (sha256: string) => Promise<void>,
   olderThanMs: number,
-  now = Date.now(),
-): Promise<SweepResult> {
-  const result: SweepResult = { stagedRemoved: 0, orphansRemoved: 0, kept: 0 };
-  const oldEnough = async (file: string) => {
-    try {
-      return now - (await fs.promises.stat(file)).mtimeMs >= olderThanMs;
-    } catch {
-      return false; // Gone already (another process swept or promoted it).
-    }
-  };
-  const tmpDir = path.join(rootDir, 'tmp');
-  for (const name of await readDirIfAny(tmpDir)) {
-    const file = path.join(tmpDir, name);
-    if (await oldEnough(file)) {
-      await fs.promises.rm(file, { force: true });
-      result.stagedRemoved++;
-    }
-  }
+  now: number,
+): Promise<Omit<SweepResult, 'stagedRemoved'>> {
+  const result = { orphansRemoved: 0, kept: 0 };
   let candidates: string[] = [];
   const judge = async () => {
     const named = await referenced(candidates);
     for (const sha256 of candidates) {
-      // Looked at again just before removing: a new upload of the same bytes touches the file.
-      if (named.has(sha256) || !(await oldEnough(storedPath(rootDir, sha256)))) result.kept++;
+      const modifiedAtMs = named.has(sha256) ? null : await ageNow(sha256);
+      if (modifiedAtMs === null || now - modifiedAtMs < olderThanMs) result.kept++;
       else {
-        await fs.promises.rm(storedPath(rootDir, sha256), { force: true });
+        await remove(sha256);
         result.orphansRemoved++;
       }
     }
     candidates = [];
   };
-  for (const first of await readDirIfAny(rootDir)) {
-    if (!HEX2.test(first)) continue;
-    for (const second of await readDirIfAny(path.join(rootDir, first))) {
-      if (!HEX2.test(second)) continue;
-      for (const name of await readDirIfAny(path.join(rootDir, first, second))) {
-        if (!SHA256_HEX.test(name) || !name.startsWith(first + second)) continue;
-        if (!(await oldEnough(storedPath(rootDir, name)))) {
-          result.kept++;
-          continue;
-        }
-        candidates.push(name);
-        if (candidates.length >= SWEEP_BATCH) await judge();
-      }
+  for await (const item of stored) {
+    if (now - item.modifiedAtMs < olderThanMs) {
+      result.kept++;
+      continue;
     }
+    candidates.push(item.sha256);
+    if (candidates.length >= SWEEP_BATCH) await judge();
   }
   if (candidates.length > 0) await judge();
   return result;
 }
 
-const HEX2 = /^[0-9a-f]{2}$/;
-
-async function readDirIfAny(dir: string): Promise<string[]> {
-  try {
-    return await fs.promises.readdir(dir);
-  } catch {
-    return [];
+/** Stored bytes that do not match their SHA-256 key: changed or damaged at rest or in transit. */
+export class DocumentIntegrityError extends Error {
+  constructor(
+    readonly expectedSha256: string,
+    readonly actualSha256: string,
+  ) {
+    super(`stored file ${expectedSha256} hashes to ${actualSha256}`);
+    this.name = 'DocumentIntegrityError';
   }
 }
 
-function storedPath(rootDir: string, sha256: string): string {
+const SNIFF_BYTES = 4100;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export function isDocumentKey(value: string): boolean {
+  return SHA256_HEX.test(value);
+}
+
+/** The content-addressed layout both stores use: `ab/cd/abcd…` (two levels keep folders small). */
+export function documentKeyPath(sha256: string): string {
   if (!SHA256_HEX.test(sha256)) throw new Error('not a SHA-256 key');
-  return path.join(rootDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  return `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'file_too_large',
+    `The file is larger than the ${Math.floor(maxBytes / 1_048_576)} MB limit.`,
+    { param: 'file' },
+  );
+}
+
+/**
+ * What every store does to an upload on its way through: counts it against the size cap, hashes it
+ * and keeps its first bytes for type sniffing. `finish()` answers the stored file's description
+ * once the stream has ended, or throws the error the client gets (too large, a refused type).
+ */
+export function uploadMeter(source: Readable, options: PutOptions) {
+  const allowed = options.allowedTypes ?? ALLOWED_DOCUMENT_TYPES;
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let sizeBytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      sizeBytes += chunk.length;
+      if (sizeBytes > options.maxBytes) {
+        callback(tooLarge(options.maxBytes));
+        return;
+      }
+      hash.update(chunk);
+      if (headBytes < SNIFF_BYTES) {
+        head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
+        headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
+      }
+      callback(null, chunk);
+    },
+  });
+  return {
+    stream,
+    async finish(): Promise<StoredFile> {
+      // The multipart reader ends a file early (instead of failing) when it passes its own limit.
+      if ((source as Readable & { truncated?: boolean }).truncated) throw tooLarge(options.maxBytes);
+      const sniffed = await fileTypeFromBuffer(Buffer.concat(head));
+      const contentType = sniffed?.mime as DocumentContentType | undefined;
+      if (!contentType || !allowed.includes(contentType)) {
+        throw new AppError(
+          'unsupported_file_type',
+          `Upload a ${allowed.map((t) => DOCUMENT_TYPES[t]).join(', ')} file${sniffed ? ` (this one is ${sniffed.ext.toUpperCase()})` : ''}.`,
+          { param: 'file' },
+        );
+      }
+      return { sha256: hash.digest('hex'), sizeBytes, contentType };
+    },
+  };
+}
+
+/** Hashes bytes as they pass; `digest()` once the stream has ended. */
+export function hashingStream() {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      sizeBytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  return { stream, digest: () => hash.digest('hex'), sizeBytes: () => sizeBytes };
+}
+
+/**
+ * Passes a stored file's bytes on while hashing them; at the end, bytes that do not hash to their
+ * key fail the stream (a reader such as an HTTP response is cut off instead of ending cleanly).
+ */
+export function verifyingStream(sha256: string): Transform {
+  const hash = createHash('sha256');
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = hash.digest('hex');
+      callback(actual === sha256 ? null : new DocumentIntegrityError(sha256, actual));
+    },
+  });
 }
 
 export function createFileDocumentStore(rootDir: string): DocumentStore {
   const tmpDir = path.join(rootDir, 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true });
-  const finalPath = (sha256: string) => storedPath(rootDir, sha256);
+  const finalPath = (sha256: string) => path.join(rootDir, ...documentKeyPath(sha256).split('/'));
 
-  return {
+  async function fsyncFile(file: string): Promise<void> {
+    const handle = await fs.promises.open(file, 'r');
+    await handle.sync();
+    await handle.close();
+  }
+
+  /**
+   * Moves a complete temporary file into place under its key. When the key holds the file already,
+   * that copy is kept and touched, so that an orphan sweep running now sees a young file and leaves
+   * it to the row being written.
+   */
+  async function settle(tmpPath: string, sha256: string): Promise<void> {
+    const target = finalPath(sha256);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    if (fs.existsSync(target)) {
+      const at = new Date();
+      await fs.promises.utimes(target, at, at);
+      await fs.promises.rm(tmpPath, { force: true });
+    } else await fs.promises.rename(tmpPath, target);
+  }
+
+  async function modifiedAt(file: string): Promise<number | null> {
+    try {
+      return (await fs.promises.stat(file)).mtimeMs;
+    } catch {
+      return null; // Gone already (another process swept or promoted it).
+    }
+  }
+
+  async function* agedKeys(): AsyncIterable<AgedKey> {
+    for await (const sha256 of store.keys()) {
+      const modifiedAtMs = await modifiedAt(finalPath(sha256));
+      if (modifiedAtMs !== null) yield { sha256, modifiedAtMs };
+    }
+  }
+
+  const store: DocumentStore = {
+    location: rootDir,
     async put(source, options) {
-      const allowed = options.allowedTypes ?? ALLOWED_DOCUMENT_TYPES;
       const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
-      const hash = createHash('sha256');
-      const head: Buffer[] = [];
-      let headBytes = 0;
-      let sizeBytes = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          sizeBytes += chunk.length;
-          if (sizeBytes > options.maxBytes) {
-            callback(
-              new AppError(
-                'file_too_large',
-                `The file is larger than the ${Math.floor(options.maxBytes / 1_048_576)} MB limit.`,
-                {
-                  param: 'file',
-                },
-              ),
-            );
-            return;
-          }
-          hash.update(chunk);
-          if (headBytes < SNIFF_BYTES) {
-            head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
-            headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
-          }
-          callback(null, chunk);
-        },
-      });
+      const meter = uploadMeter(source, options);
       try {
-        const out = fs.createWriteStream(tmpPath, { flags: 'wx' });
-        await pipeline(source, meter, out);
-        // The multipart reader ends a file early (instead of failing) when it passes its own limit.
-        if ((source as Readable & { truncated?: boolean }).truncated) {
-          throw new AppError(
-            'file_too_large',
-            `The file is larger than the ${Math.floor(options.maxBytes / 1_048_576)} MB limit.`,
-            {
-              param: 'file',
-            },
-          );
-        }
-        const sniffed = await fileTypeFromBuffer(Buffer.concat(head));
-        const contentType = sniffed?.mime as DocumentContentType | undefined;
-        if (!contentType || !allowed.includes(contentType)) {
-          throw new AppError(
-            'unsupported_file_type',
-            `Upload a ${allowed.map((t) => DOCUMENT_TYPES[t]).join(', ')} file${sniffed ? ` (this one is ${sniffed.ext.toUpperCase()})` : ''}.`,
-            { param: 'file' },
-          );
-        }
-        const sha256 = hash.digest('hex');
-        const handle = await fs.promises.open(tmpPath, 'r');
-        await handle.sync();
-        await handle.close();
-        return staged(tmpPath, finalPath(sha256), { sha256, sizeBytes, contentType });
+        await pipeline(source, meter.stream, fs.createWriteStream(tmpPath, { flags: 'wx' }));
+        const stored = await meter.finish();
+        await fsyncFile(tmpPath);
+        return staged(stored, {
+          promote: () => settle(tmpPath, stored.sha256),
+          discard: () => fs.promises.rm(tmpPath, { force: true }),
+        });
       } catch (error) {
         await fs.promises.rm(tmpPath, { force: true });
         source.resume?.();
         throw error;
       }
     },
-    open(sha256) {
-      return fs.createReadStream(finalPath(sha256));
+    async putExact(sha256, source) {
+      documentKeyPath(sha256);
+      const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
+      const hashing = hashingStream();
+      try {
+        await pipeline(source, hashing.stream, fs.createWriteStream(tmpPath, { flags: 'wx' }));
+        const actual = hashing.digest();
+        if (actual !== sha256) throw new DocumentIntegrityError(sha256, actual);
+        await fsyncFile(tmpPath);
+        await settle(tmpPath, sha256);
+        return { sizeBytes: hashing.sizeBytes() };
+      } catch (error) {
+        await fs.promises.rm(tmpPath, { force: true });
+        throw error;
+      }
+    },
+    async open(sha256) {
+      const file = finalPath(sha256);
+      let handle: fs.promises.FileHandle;
+      try {
+        handle = await fs.promises.open(file, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+      // pipeline() passes a read error on to the reader and stops reading when the reader goes away.
+      const verifying = verifyingStream(sha256);
+      streamPipeline(handle.createReadStream(), verifying, () => {});
+      return verifying;
     },
     async exists(sha256) {
       return fs.existsSync(finalPath(sha256));
     },
+    async *keys() {
+      for (const first of await readdirIfAny(rootDir)) {
+        if (!/^[0-9a-f]{2}$/.test(first)) continue;
+        for (const second of await readdirIfAny(path.join(rootDir, first))) {
+          for (const name of await readdirIfAny(path.join(rootDir, first, second))) {
+            if (isDocumentKey(name) && name.startsWith(first + second)) yield name;
+          }
+        }
+      }
+    },
+    async sweepOrphans(referenced, olderThanMs, now = Date.now()) {
+      let stagedRemoved = 0;
+      for (const name of await readdirIfAny(tmpDir)) {
+        const file = path.join(tmpDir, name);
+        const modifiedAtMs = await modifiedAt(file);
+        if (modifiedAtMs !== null && now - modifiedAtMs >= olderThanMs) {
+          await fs.promises.rm(file, { force: true });
+          stagedRemoved++;
+        }
+      }
+      const stored = await sweepStoredKeys(
+        agedKeys(),
+        referenced,
+        (sha256) => modifiedAt(finalPath(sha256)),
+        (sha256) => fs.promises.rm(finalPath(sha256), { force: true }),
+        olderThanMs,
+        now,
+      );
+      return { stagedRemoved, ...stored };
+    },
   };
+  return store;
 }
 
-/** A staged file at `tmpPath` that becomes `target` when promoted. */
-function staged(tmpPath: string, target: string, file: StoredFile): StagedFile {
+/** A staged file whose `promote` and `discard` each act once, and `discard` not after `promote`. */
+export function staged(
+  file: StoredFile,
+  actions: { promote(): Promise<void>; discard(): Promise<void> },
+): StagedFile {
   let promoted = false;
+  let discarded = false;
   return {
     ...file,
     async promote() {
       if (promoted) return;
-      await fs.promises.mkdir(path.dirname(target), { recursive: true });
-      if (fs.existsSync(target)) {
-        // The same bytes are stored already: keep that copy, and touch it so that an orphan sweep
-        // running now sees a young file and leaves it to the row this transaction is writing.
-        const at = new Date();
-        await fs.promises.utimes(target, at, at);
-        await fs.promises.rm(tmpPath, { force: true });
-      } else await fs.promises.rename(tmpPath, target);
+      if (discarded) throw new Error('a discarded upload cannot be promoted');
+      await actions.promote();
       promoted = true;
     },
     async discard() {
-      if (!promoted) await fs.promises.rm(tmpPath, { force: true });
+      if (promoted || discarded) return;
+      await actions.discard();
+      discarded = true;
     },
   };
+}
+
+async function readdirIfAny(dir: string): Promise<string[]> {
+  try {
+    return await fs.promises.readdir(dir);
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+    )
+      return [];
+    throw error;
+  }
 }
