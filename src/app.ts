@@ -104,7 +104,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onConnectionError: (error) =>
-      log?.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database connection lost'),
+      log?.warn(
+        { err: { message: error.message, code: (error as { code?: string }).code } },
+        'database connection lost',
+      ),
   });
   try {
     const { db } = database;

@@ -70,7 +70,6 @@ export interface DatabaseOptions {
 /** How long to wait for a connection by default. */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 
-
 function handleFromPool(
   pool: pg.Pool,
   engine: Engine,
