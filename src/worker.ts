@@ -4,6 +4,7 @@
 // which runs the workers itself.
 import { buildApp } from './app.js';
 import { DataDirLockedError } from './platform/db/data-dir-lock.js';
+import { exitOnTerminationSignals } from './platform/shutdown.js';
 import { loadConfigOrExit } from './server.js';
 
 const config = { ...loadConfigOrExit(), runJobs: true, webDir: null };
@@ -25,12 +26,9 @@ try {
   throw error;
 }
 built.app.log.info('Coverwise worker is running the job processors');
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    built.app.log.info(`${signal}: letting running jobs finish`);
-    void built.close().then(() => process.exit(0));
-  });
-}
+exitOnTerminationSignals({
+  log: built.app.log,
+  stop: () => built.close(),
+  timeoutMs: config.shutdownTimeoutMs,
+  finishing: 'running jobs',
+});

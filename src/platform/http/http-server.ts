@@ -14,6 +14,7 @@ import Fastify, {
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { logDestination } from '../log-stream.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import type { Access, Authenticator, Principal } from './principal.js';
 import { describeValidationError, paramOf, validatorCompiler } from './validation.js';
@@ -161,6 +162,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
     logger: {
       level: options.logLevel,
+      // Standard output, owned so that shutdown never hangs on it (see log-stream.ts).
+      stream: logDestination(),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
