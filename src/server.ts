@@ -1,9 +1,10 @@
 // Runs Coverwise as a process: builds the app, listens, and shuts down gracefully on SIGTERM/SIGINT
 // (stop accepting connections, let in-flight requests finish, stop jobs, close the database and
-// release the data-directory lock). A second signal exits at once.
+// release the data-directory lock) in bounded time (src/platform/shutdown.ts). A second signal exits at once.
 import { type BuildOptions, buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './platform/db/data-dir-lock.js';
+import { exitOnTerminationSignals } from './platform/shutdown.js';
 
 function fail(message: string): never {
   console.error(`Coverwise cannot start: ${message}`);
@@ -29,25 +30,12 @@ export async function runServer(config: Config, options: BuildOptions = {}): Pro
   }
 
   const { app } = built;
-  let shuttingDown = false;
-  async function shutdown(signal: string): Promise<void> {
-    if (shuttingDown) {
-      app.log.warn(`${signal} again: exiting now`);
-      process.exit(1);
-    }
-    shuttingDown = true;
-    app.log.info(`${signal}: finishing in-flight requests, then closing the database`);
-    const deadline = setTimeout(() => {
-      app.log.error('shutdown took longer than 25 s; exiting');
-      process.exit(1);
-    }, 25_000);
-    deadline.unref();
-    await built.close();
-    app.log.info('stopped');
-    process.exit(0);
-  }
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  exitOnTerminationSignals({
+    log: app.log,
+    stop: () => built.close(),
+    timeoutMs: config.shutdownTimeoutMs,
+    finishing: 'in-flight requests',
+  });
 
   const address = await app.listen({ port: config.port, host: config.host });
   const where =

@@ -8,6 +8,7 @@ import { loadConfigAndStartTracing } from './platform/telemetry/tracing.js';
 const started = await loadConfigAndStartTracing('coverwise-worker');
 const { buildApp } = await import('./app.js');
 const { DataDirLockedError } = await import('./platform/db/data-dir-lock.js');
+const { exitOnTerminationSignals } = await import('./platform/shutdown.js');
 const config = { ...started.config, runJobs: true, webDir: null };
 if (!config.databaseUrl) {
   console.error(
@@ -27,12 +28,9 @@ try {
   throw error;
 }
 built.app.log.info('Coverwise worker is running the job processors');
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    built.app.log.info(`${signal}: letting running jobs finish`);
-    void built.close().then(() => process.exit(0));
-  });
-}
+exitOnTerminationSignals({
+  log: built.app.log,
+  stop: () => built.close(),
+  timeoutMs: config.shutdownTimeoutMs,
+  finishing: 'running jobs',
+});

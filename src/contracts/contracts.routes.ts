@@ -71,6 +71,10 @@ export function registerContractRoutes(
       schema: {
         tags: ['Contracts'],
         summary: 'Find contracts by VIN, contract number or last name (prefix)',
+        description:
+          'At least one of `vin`, `contractNumber` or `lastName` is required (each is optional on its own): ' +
+          'without any of them the answer is 400 `validation_failed` with `param` = `vin`. This is a search, ' +
+          'not a listing of the whole registry.',
         querystring: Type.Object({
           vin: Type.Optional(Type.String({ maxLength: 40 })),
           contractNumber: Type.Optional(Type.String({ maxLength: 40 })),

@@ -39,6 +39,37 @@ describe('the server process', () => {
     expect(fs.existsSync(path.join(dataDir, 'coverwise.lock'))).toBe(false);
   });
 
+  it('exits in bounded time on SIGTERM with its stdout on a pipe whose reader is gone (the built server)', async () => {
+    const built = path.resolve('dist/src/main.js');
+    expect(fs.existsSync(built), `${built} is missing: run npm run build:server first`).toBe(true);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-pipe-'));
+    const server = await startServerProcess({ COVERWISE_DATA_DIR: dataDir, COVERWISE_DEMO: '0' }, built);
+    // The reader of its stdout goes away; the server goes on logging into the broken pipe.
+    server.child.stdout?.destroy();
+    for (let i = 0; i < 20; i++) expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    server.child.kill('SIGTERM');
+    // Exit code 0: the orderly path, not the watchdog (which would SIGKILL it, 5 s after the timeout).
+    expect(await server.exited).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'coverwise.lock'))).toBe(false);
+  });
+
+  it('is ended by its watchdog when the main thread blocks while exiting', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-watchdog-'));
+    const server = await startServerProcess(
+      {
+        COVERWISE_DATA_DIR: dataDir,
+        COVERWISE_DEMO: '0',
+        COVERWISE_TEST_BLOCK_EXIT: '1',
+        COVERWISE_SHUTDOWN_TIMEOUT_SECONDS: '1',
+      },
+      'test/support/slow-server.ts',
+    );
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBeNull();
+    expect(server.child.signalCode).toBe('SIGKILL');
+    expect(server.output()).toContain('"msg":"stopped"');
+  });
+
   it('stops at start-up with a message naming a bad setting', async () => {
     const server = startProcess(['src/main.ts'], { PORT: 'eighty' });
     expect(await server.exited).toBe(1);

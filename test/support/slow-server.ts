@@ -3,6 +3,14 @@
 // guessing how long the request takes to arrive). Started as a child process by test/process tests.
 import { loadConfigOrExit, runServer } from '../../src/server.js';
 
+// With COVERWISE_TEST_BLOCK_EXIT=1 the process blocks its main thread for good while exiting, as a
+// log sink's synchronous flush that never returns would: only the shutdown watchdog can end it.
+if (process.env.COVERWISE_TEST_BLOCK_EXIT === '1') {
+  process.on('exit', () => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  });
+}
+
 await runServer(loadConfigOrExit(), {
   extraRoutes(app) {
     app.get('/test/slow', { config: { access: 'public' } }, async (request) => {

@@ -15,6 +15,7 @@ import Fastify, {
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { logDestination } from '../log-stream.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import { registerBoundedJsonParser } from './json-body.js';
 import type { Access, Authenticator, Principal } from './principal.js';
@@ -235,7 +236,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     },
     logger: {
       level: options.logLevel,
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Standard output, owned so that shutdown never hangs on it (see log-stream.ts), unless a
+      // caller (a test) hands in a stream of its own.
+      stream: options.logStream ?? logDestination(),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',

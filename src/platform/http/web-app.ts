@@ -26,13 +26,26 @@ export async function registerWebApp(app: FastifyInstance, webDir: string): Prom
   });
 }
 
-/** index.html for a browser asking for one of the app's pages; false for API and file requests. */
+/**
+ * Whether a client with this Accept header can take an HTML page: a browser (text/html), curl and
+ * most tools (star-slash-star, or no Accept at all). A client that asks only for something else (JSON)
+ * gets the API's problem+json 404 instead.
+ */
+export function acceptsHtml(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept
+    .split(',')
+    .map((part) => part.split(';')[0]!.trim().toLowerCase())
+    .some((type) => type === 'text/html' || type === '*/*' || type === 'text/*');
+}
+
+/** index.html for a client asking for one of the app's pages; false for API and file requests. */
 export function spaFallback(request: FastifyRequest, reply: FastifyReply): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const pathname = request.url.split('?')[0] ?? '/';
   if (pathname.startsWith('/api/') || pathname.startsWith('/docs') || path.extname(pathname) !== '')
     return false;
-  if (!(request.headers.accept ?? '').includes('text/html')) return false;
+  if (!acceptsHtml(request.headers.accept)) return false;
   reply.header('cache-control', 'no-cache');
   void reply.sendFile('index.html');
   return true;
