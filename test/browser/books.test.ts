@@ -47,7 +47,9 @@ describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', (
       await page.getByRole('link', { name: 'journal' }).first().click();
       await page.waitForURL('**/admin/journal');
       // Newest first: the month-end entries just posted, or the demo portfolio's.
-      await expect.poll(() => page.getByText(/^(premium_earning|contracts_seeded)$/).count()).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByText(/^(premium_earning|contracts_seeded)$/).count())
+        .toBeGreaterThan(0);
       await page.getByLabel('Account').fill('1000');
       await page.getByRole('button', { name: 'Filter' }).click();
       await page.waitForURL('**/admin/journal?account=1000');
