@@ -152,6 +152,11 @@ describeEachEngine('general ledger postings', (engine) => {
       where status <> 'void'`.execute(server.built.database.db);
     expect(-net(seeded!, ACCOUNTS.dealerReceivable)).toBe(Number(premium.rows[0]!.total));
     expect((await trialBalance()).balanced).toBe(true);
+    const month = '2026-11';
+    const byMonth = (
+      await admin({ url: '/api/v1/accounting/premium-by-month?from=2026-11-01&to=2026-11-30' })
+    ).json();
+    expect(byMonth.data).toEqual([{ month, writtenCents: Number(premium.rows[0]!.total), earnedCents: 0 }]);
   });
 
   it('posts a contract written: the price on the dealer receivable and the unearned premium', async () => {
@@ -196,6 +201,11 @@ describeEachEngine('general ledger postings', (engine) => {
     const again = await run(file);
     expect(again.accepted).toBe(0);
     expect(await entriesOf('eventType=contracts_imported')).toHaveLength(2);
+    // A batch of one row on file and one new: only the new one's premium is posted.
+    const mixed = await run([header, row(1, 'TX', 100_000), row(4, 'KS', 33_300)].join('\n'));
+    expect(mixed.accepted).toBe(1);
+    const [latest] = await entriesOf('eventType=contracts_imported');
+    expect(net(latest!, ACCOUNTS.unearnedPremium)).toBe(33_300);
   });
 
   it('posts a repair authorized (expense, payable) and paid (payable settled in cash), once each', async () => {

@@ -59,22 +59,40 @@ export function postContractWritten(
   );
 }
 
-/** The contracts an import batch added (its numbers, added by this run in this transaction). */
+/**
+ * The contracts an import batch added. When every row of the batch went in, the batch's own totals per
+ * plan and state are posted (no query); otherwise (some numbers were already on file) the rows this run
+ * added in this transaction are looked up by their numbers.
+ */
 export function postImportBatchWritten(
   db: Kysely<Database>,
-  batch: { importId: string; contractNumbers: string[]; batchKey: string },
+  batch: {
+    importId: string;
+    batchKey: string;
+    contractNumbers: () => string[];
+    allInserted: boolean;
+    premiums: { planCode: string; state: string; premiumCents: number }[];
+  },
   context: PostingContext,
 ): Promise<PostedEntry | null> {
+  const event = {
+    eventType: 'contracts_imported',
+    eventId: batch.importId,
+    eventKey: `contracts_imported:${batch.importId}:${batch.batchKey}`,
+    memo: 'Contracts written by a dealer-file import (one batch)',
+    ...context,
+  };
+  if (batch.allInserted)
+    return postJournalEntry(db, {
+      ...event,
+      lines: batch.premiums.flatMap((group) =>
+        contractWrittenLines(group.premiumCents, { planCode: group.planCode, state: group.state }),
+      ),
+    });
   return postContractsWritten(
     db,
-    { importId: batch.importId, contractNumbers: batch.contractNumbers },
-    {
-      eventType: 'contracts_imported',
-      eventId: batch.importId,
-      eventKey: `contracts_imported:${batch.importId}:${batch.batchKey}`,
-      memo: 'Contracts written by a dealer-file import (one batch)',
-      ...context,
-    },
+    { importId: batch.importId, contractNumbers: batch.contractNumbers() },
+    event,
   );
 }
 

@@ -300,7 +300,7 @@ export async function premiumByMonth(
   const result = await sql<{ month: string; written: number; earned: number }>`
     select to_char(e.effective_on, 'YYYY-MM') as month,
            coalesce(sum(l.credit_cents - l.debit_cents) filter (
-             where l.account_code = '2000' and e.event_type in ('contract_written', 'contracts_imported', 'opening_balance', 'contract_voided')
+             where l.account_code = '2000' and e.event_type in ('contract_written', 'contracts_imported', 'contracts_seeded', 'opening_balance', 'contract_voided')
                and not (e.event_type = 'opening_balance' and l.debit_cents > 0)), 0)::bigint as written,
            coalesce(sum(l.credit_cents - l.debit_cents) filter (where l.account_code = '4000'), 0)::bigint as earned
       from journal_entries e join journal_lines l on l.entry_id = e.id

@@ -3,6 +3,9 @@
 // refund; the chargeback is markup × share rounded half-up; premium is earned exactly once).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { validateCatalog } from '../catalog/catalog.validation.js';
+import { loadDefaultCatalog } from '../catalog/default-catalog.js';
+import { resolveTerms } from '../catalog/effective-terms.js';
 import { addDays, addMonths, daysBetween } from '../shared/calendar-date.js';
 import { allocateRefund, dealerChargebackCents, refundDueOn } from './cancellation-allocation.js';
 import { ACCOUNTS } from './chart-of-accounts.js';
@@ -163,6 +166,26 @@ describe('cancellation allocation', () => {
   it('sets the refund due date from the state deadline, 30 days by default', () => {
     expect(refundDueOn('2026-11-20', undefined)).toBe('2026-12-20');
     expect(refundDueOn('2026-11-20', 15)).toBe('2026-12-05');
+  });
+
+  it('takes a state deadline from the catalog as data: a state rule overrides the plan', () => {
+    const document = structuredClone(loadDefaultCatalog()) as unknown as {
+      stateRules: Record<string, unknown>[];
+    };
+    document.stateRules.push({
+      id: 'NY-refund-deadline',
+      state: 'NY',
+      products: ['vsc'],
+      sentence: 'In New York, a refund is paid within 15 days of the cancellation.',
+      overrides: { cancellation: { refundDueDays: 15 } },
+    });
+    const validated = validateCatalog(document);
+    expect(validated.ok).toBe(true);
+    if (!validated.ok) return;
+    const ny = resolveTerms(validated.catalog, 'VALUE_GUARD', 'NY')!;
+    const mo = resolveTerms(validated.catalog, 'VALUE_GUARD', 'MO')!;
+    expect(refundDueOn('2026-11-20', ny.cancellation.refundDueDays)).toBe('2026-12-05');
+    expect(refundDueOn('2026-11-20', mo.cancellation.refundDueDays)).toBe('2026-12-20');
   });
 });
 

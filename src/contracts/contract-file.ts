@@ -340,6 +340,14 @@ export interface CheckedBatch {
   rejectedRows: RejectedRow[];
   /** Null, or how the file ended after this, its last batch. */
   end: FileEnd | null;
+  /** The batch's premium (price) per plan and purchase state: the books post it when every row went in. */
+  premiums: BatchPremium[];
+}
+
+export interface BatchPremium {
+  planCode: string;
+  state: string;
+  premiumCents: number;
 }
 
 export type FileEnd =
@@ -383,6 +391,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
   // Good rows of the batch by contract number: a number repeated within the batch is a duplicate here,
   // one repeated across batches is skipped by the database.
   let lines = new Map<string, string>();
+  // The premium of those rows per plan and state ("PLAN\tSTATE" → cents).
+  let premiums = new Map<string, number>();
 
   function reject(row: RejectedRow): void {
     rejected += 1;
@@ -403,8 +413,13 @@ export function createContractFileChecker(options: ContractFileOptions) {
       rejected,
       rejectedRows,
       end,
+      premiums: [...premiums].map(([key, premiumCents]) => {
+        const [planCode, state] = key.split('\t') as [string, string];
+        return { planCode, state, premiumCents };
+      }),
     };
     lines = new Map();
+    premiums = new Map();
     duplicatesInBatch = 0;
     recordsInBatch = 0;
     rejectedRows = [];
@@ -457,6 +472,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
               import_id: importId,
             });
             lines.set(contractNumber, contractCopyLine(row));
+            const key = `${row.plan_code}\t${row.purchase_state}`;
+            premiums.set(key, (premiums.get(key) ?? 0) + row.price_cents);
           }
         }
       }

@@ -183,8 +183,10 @@ export async function importContracts(
           trx,
           {
             importId,
-            contractNumbers: contractNumbersOfCopyCsv(batch.copyCsv),
             batchKey: String(batch.rowsRead),
+            allInserted: inserted === batch.rowCount,
+            premiums: batch.premiums,
+            contractNumbers: () => contractNumbersOfCopyCsv(batch.copyCsv),
           },
           {
             effectiveOn: calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE),

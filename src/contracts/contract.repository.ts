@@ -254,15 +254,16 @@ export function contractNumbersOfCopyCsv(csv: string): string[] {
       index = comma < 0 ? csv.length : comma;
     }
     if (number !== '') numbers.push(number);
-    // Skip the rest of the record: quoted fields may hold commas and line breaks.
-    let quoted = false;
-    while (index < csv.length) {
-      const char = csv[index]!;
-      if (char === '"') quoted = !quoted;
-      else if (char === '\n' && !quoted) break;
-      index++;
+    // Skip the rest of the record: a line break ends it unless it sits inside quotes (an odd number of
+    // quote characters since the record's first field). Jumps from line break to line break.
+    let quotes = 0;
+    for (;;) {
+      const end = csv.indexOf('\n', index);
+      const stop = end < 0 ? csv.length : end;
+      for (let at = csv.indexOf('"', index); at >= 0 && at < stop; at = csv.indexOf('"', at + 1)) quotes++;
+      index = stop + 1;
+      if (quotes % 2 === 0 || end < 0) break;
     }
-    index++;
   }
   return numbers;
 }

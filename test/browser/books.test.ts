@@ -1,0 +1,72 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// The books in the built web app against the real server with demo data: the trial balance balances,
+// written against earned premium draws as a chart with its table, the month-end run answers, and the
+// journal lists the demo portfolio's entry and filters by account.
+
+describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openSignedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto('/staff/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/staff');
+    return page;
+  }
+
+  it('shows the administrator a balanced trial balance, the premium chart and the journal', async () => {
+    const page = await openSignedIn('admin@coverwise.test');
+    try {
+      await page.getByRole('link', { name: 'Books' }).click();
+      await page.waitForURL('**/admin/trial-balance');
+      await expect.poll(() => page.getByText('Debits equal credits.').count()).toBe(1);
+      const receivable = page.getByRole('row').filter({ hasText: 'Dealer receivable' });
+      expect(await receivable.textContent()).toMatch(/\$[\d,]+\.\d\d/);
+      await expect.poll(() => page.locator('canvas').count()).toBe(1);
+      await page.getByRole('button', { name: 'Earn premium' }).click();
+      await expect.poll(() => page.getByText(/entries posted|nothing new to post/).count()).toBe(1);
+
+      await page.getByRole('link', { name: 'journal' }).first().click();
+      await page.waitForURL('**/admin/journal');
+      // Newest first: the month-end entries just posted, or the demo portfolio's.
+      await expect
+        .poll(() => page.getByText(/^(premium_earning|contracts_seeded)$/).count())
+        .toBeGreaterThan(0);
+      await page.getByLabel('Account').fill('1000');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.waitForURL('**/admin/journal?account=1000');
+      await expect.poll(() => page.getByText(/No entries match|1000 Cash/).count()).toBeGreaterThan(0);
+      expect(await page.getByText(/^(premium_earning|contracts_seeded)$/).count()).toBe(0);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('tells an adjuster the books are for administrators', async () => {
+    const page = await openSignedIn('adjuster@coverwise.test');
+    try {
+      await page.goto('/admin/journal');
+      await expect.poll(() => page.getByText('The books are for administrators only.').count()).toBe(1);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
