@@ -98,11 +98,15 @@ export async function startAppProcess(env: Record<string, string>, label: string
 /** bench/baseline-server.mjs, a bare Fastify over the same database. */
 export async function startBaseline(env: Record<string, string>): Promise<Child> {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(import.meta.dirname, 'baseline-server.mjs')], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(import.meta.dirname, 'baseline-server.mjs')],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk) => {

@@ -456,7 +456,7 @@ try {
 }
 
 /**
- * Upload memory, the app's peak RSS (VmHWM, reset before each step) above its resident size before:
+ * Upload memory, the app's peak RSS (VmHWM, reset before each step; no collection is forced anywhere):
  * one small file vs one large file, and N concurrent small vs N concurrent large. Each file is a GAP
  * claim document (a PDF header, then filler), generated as a stream by bench/upload-client.mjs.
  */
@@ -538,8 +538,8 @@ async function uploadMemory(prepared: Prepared) {
     if (code !== 0 || !output.startsWith('201'))
       throw new Error(`upload of ${sizeMb} MB: ${output.slice(0, 500)}`);
   }
-  /** Peak RSS growth of the app while `count` uploads of `sizeMb` run at once. */
-  async function peakGrowth(count: number, sizeMb: number): Promise<number> {
+  /** The app's peak RSS while `count` uploads of `sizeMb` run at once, and its growth above the RSS before. */
+  async function peak(count: number, sizeMb: number): Promise<{ peak: number; growth: number }> {
     // Slots first, so that only the uploads run in the measured stretch.
     const ready = await Promise.all(Array.from({ length: count }, () => slot()));
     slots.push(...ready);
@@ -548,35 +548,39 @@ async function uploadMemory(prepared: Prepared) {
     resetPeakRss(app.pid);
     const t0 = performance.now();
     await Promise.all(Array.from({ length: count }, () => upload(sizeMb)));
-    const growth = procMemoryMb(app.pid, 'VmHWM') - before;
+    const top = procMemoryMb(app.pid, 'VmHWM');
     const took = (performance.now() - t0) / 1000;
     console.log(
-      `  upload ${count} × ${sizeMb} MB: ${took.toFixed(1)} s, rss before ${before.toFixed(0)} MB, peak +${growth.toFixed(1)} MB`,
+      `  upload ${count} × ${sizeMb} MB: ${took.toFixed(1)} s, rss before ${before.toFixed(0)} MB, ` +
+        `peak ${top.toFixed(0)} MB (+${(top - before).toFixed(1)} MB)`,
     );
-    return growth;
+    return { peak: top, growth: top - before };
   }
-  await peakGrowth(1, 1); // warm-up: code paths and pools
-  await peakGrowth(concurrent, 1);
-  const small = await peakGrowth(1, smallMb);
-  const large = await peakGrowth(1, largeMb);
-  const smallN = await peakGrowth(concurrent, smallMb);
-  const largeN = await peakGrowth(concurrent, concurrentMb);
+  await peak(1, 1); // warm-up: code paths and pools
+  await peak(concurrent, 1);
+  const small = await peak(1, smallMb);
+  const large = await peak(1, largeMb);
+  const smallN = await peak(concurrent, smallMb);
+  const largeN = await peak(concurrent, concurrentMb);
   const sign = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB`;
+  const shown = (p: { peak: number; growth: number }) =>
+    `peak RSS ${p.peak.toFixed(0)} MB (${sign(p.growth)} during the upload)`;
+  // The figure compares the peaks themselves: memory an upload leaves behind counts against it too.
   figures.push({
     name: `upload memory, one ${largeMb} MB file vs one ${smallMb} MB file`,
-    subject: `${largeMb} MB: peak RSS ${sign(large)}`,
-    baseline: `${smallMb} MB: peak RSS ${sign(small)}`,
-    value: sign(large - small),
+    subject: `${largeMb} MB: ${shown(large)}`,
+    baseline: `${smallMb} MB: ${shown(small)}`,
+    value: sign(large.peak - small.peak),
     target: '≤ +30 MB',
-    met: large - small <= 30,
+    met: large.peak - small.peak <= 30,
   });
   figures.push({
     name: `upload memory, ${concurrent} concurrent ${concurrentMb} MB files vs ${concurrent} × ${smallMb} MB`,
-    subject: `${concurrent} × ${concurrentMb} MB: peak RSS ${sign(largeN)}`,
-    baseline: `${concurrent} × ${smallMb} MB: peak RSS ${sign(smallN)}`,
-    value: sign(largeN - smallN),
+    subject: `${concurrent} × ${concurrentMb} MB: ${shown(largeN)}`,
+    baseline: `${concurrent} × ${smallMb} MB: ${shown(smallN)}`,
+    value: sign(largeN.peak - smallN.peak),
     target: '≤ +30 MB',
-    met: largeN - smallN <= 30,
+    met: largeN.peak - smallN.peak <= 30,
   });
   await app.stop();
 }

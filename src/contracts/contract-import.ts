@@ -12,7 +12,6 @@ import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { ContractImportsTable, Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import { releaseReadBuffers } from '../platform/memory/read-buffers.js';
 import { copyNewContracts } from './contract.repository.js';
 import {
   type CheckedBatch,
@@ -247,7 +246,6 @@ export async function importContracts(
       }
       progress.bytesRead += bytes;
       await session.push(chunk);
-      releaseReadBuffers(bytes);
       if (refused || writes.failure) break;
       // One batch written while the next is checked; the file waits while more are queued.
       await writes.waitUntilAtMost(1);

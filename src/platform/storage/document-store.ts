@@ -14,7 +14,6 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../http/errors.js';
-import { releaseReadBuffers } from '../memory/read-buffers.js';
 
 export const DOCUMENT_TYPES = {
   'application/pdf': 'PDF',
@@ -110,7 +109,6 @@ export function createFileDocumentStore(
             head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
             headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
           }
-          releaseReadBuffers(chunk.length);
           callback(null, chunk);
         },
       });
