@@ -1,38 +1,33 @@
-// `npm run bench`: speed figures as ratios against a baseline measured side by side in the same run
-// on the same engine (absolute numbers on a shared 2-core machine are noise). Runs on the embedded
-// PGlite by default, on PostgreSQL when DATABASE_URL is set (in fresh databases it creates and drops).
+// `npm run bench`: speed figures as ratios against a baseline measured side by side in the same run on
+// the same engine (absolute numbers on a shared machine are noise). Every side runs in a process of its
+// own: the app as built JavaScript (`node dist/src/main.js`, as `npm start` runs it), the baseline
+// (bench/baseline-server.mjs, bare Fastify on the same database) and the load (autocannon, from
+// bench/load-client.mjs). This script only prepares the databases, starts the processes, times and
+// prints. Runs on the embedded PGlite by default, on PostgreSQL when DATABASE_URL is set (in fresh
+// databases it creates and drops). Build first: `npm run build:server` (`npm run bench` does).
 //
-//   npm run bench                            all benchmarks
-//   npm run bench -- --only coverage         one of: coverage, import, signin, upload
-//   npm run bench -- --contracts 100000      portfolio size for the coverage lookups (default 10000),
-//                                            loaded with COPY in batches (flat memory, progress shown)
-//   npm run bench -- --import-rows 20000     rows per dealer-file import round (default 20000)
-//   npm run bench -- --rounds 6 --seconds 2  paired rounds per figure (default 6), seconds per side
-//                                            of a round under load (default 2); the figure is the
-//                                            median of the rounds' own ratios
-//   npm run portfolio -- --contracts N       the portfolio-scale check (scripts/portfolio-check.ts)
+//   npm run bench                            all: coverage, signin, import, upload, rss
+//   npm run bench -- --only coverage         some of them, comma-separated
+//   npm run bench -- --contracts 100000      portfolio size (default 10000), loaded with COPY
+//   npm run bench -- --rounds 5 --seconds 4  paired rounds per figure (default 5, after a warm-up
+//                                            round not counted), seconds per side of a round (default 4)
+//   npm run bench -- --connections 16        autocannon connections (default 16)
+//   npm run bench -- --import-rows 20000     rows per import round (default 20000)
+//   npm run bench -- --large-mb 1024         the large upload (default 1024 MB; the small one is 10 MB)
+//   npm run bench -- --concurrent 4          concurrent uploads in the bounded-memory figure (default 4)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import Fastify from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { type BuiltApp, buildApp } from '../src/app.js';
-import type { Catalog } from '../src/catalog/catalog.schema.js';
-import { createCatalogService } from '../src/catalog/catalog.service.js';
+import { buildApp } from '../src/app.js';
 import { loadDefaultCatalog } from '../src/catalog/default-catalog.js';
 import { loadConfig } from '../src/config.js';
 import { CONTRACTS_COPY_SQL, contractCopyLine } from '../src/contracts/contract.repository.js';
-import { importContracts } from '../src/contracts/contract-import.js';
-import { DEMO_HOLDERS } from '../src/demo/demo-contracts.js';
-import { systemClock } from '../src/platform/clock.js';
-import { median, percentile, runLoad } from './load.js';
 import {
   CSV_HEADER,
   copySyntheticContracts,
@@ -41,422 +36,603 @@ import {
   syntheticRows,
   syntheticVin,
 } from './portfolio.js';
+import {
+  type Child,
+  cpuMs,
+  type LoadResult,
+  procMemoryMb,
+  resetPeakRss,
+  runLoad,
+  startAppProcess,
+  startBaseline,
+} from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
     only: { type: 'string' },
     contracts: { type: 'string', default: '10000' },
-    seconds: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '6' },
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '16' },
     'import-rows': { type: 'string', default: '20000' },
+    'large-mb': { type: 'string', default: '1024' },
+    'small-mb': { type: 'string', default: '10' },
+    concurrent: { type: 'string', default: '4' },
+    'concurrent-mb': { type: 'string', default: '100' },
   },
 });
 const contractCount = Number(args.contracts);
 const seconds = Number(args.seconds);
 const rounds = Number(args.rounds);
+const connections = Number(args.connections);
 const importRows = Number(args['import-rows']);
-const serverUrl = process.env.DATABASE_URL;
+const largeMb = Number(args['large-mb']);
+const smallMb = Number(args['small-mb']);
+const concurrent = Number(args.concurrent);
+const concurrentMb = Number(args['concurrent-mb']);
+const serverUrl = process.env.DATABASE_URL || null;
 const want = (name: string) => !args.only || args.only.split(',').includes(name);
+const engineName = serverUrl ? 'PostgreSQL' : 'embedded PGlite';
+const ADMIN = { email: 'bench@coverwise.test', password: 'bench-password-1' };
+const catalog = loadDefaultCatalog();
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-interface Figure {
+export interface Figure {
   name: string;
   subject: string;
   baseline: string;
-  /** The ratio (or, for memory, the growth in MB) and whether it meets the target. */
   value: string;
   target: string;
   met: boolean;
 }
 const figures: Figure[] = [];
-/**
- * A ratio from paired rounds: each round runs both sides back to back (in alternating order), so
- * the figure is the median of the rounds' own ratios, and a machine that slows down or speeds up
- * between rounds moves both sides of a pair alike. The spread of the rounds is shown beside it.
- */
-function ratioFigure(name: string, subject: string, baseline: string, ratios: number[], target: number) {
+const cleanups: (() => Promise<void> | void)[] = [];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+const spreadOf = (values: number[]) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
+
+/** Per side of paired rounds: rates, and each round's p50 and p99 (the medians are shown). */
+interface Side {
+  rates: number[];
+  p50: number[];
+  p99: number[];
+  cpuMs: number[];
+}
+/** One side of one round: its rate, latencies, and the CPU its server process spent per answer. */
+interface Run {
+  rate: number;
+  p50: number;
+  p99: number;
+  cpuMs: number;
+}
+const newSide = (): Side => ({ rates: [], p50: [], p99: [], cpuMs: [] });
+const describe = (side: Side, unit: string) =>
+  `${median(side.rates).toFixed(0)} ${unit} (p50 ${ms(median(side.p50))} ms, p99 ${ms(median(side.p99))} ms, ` +
+  `server CPU ${median(side.cpuMs).toFixed(2)} ms a request)`;
+
+function ratioFigure(name: string, app: Side, base: Side, unit: string, baseline: string, target: number) {
+  const ratios = app.rates.map((rate, round) => rate / base.rates[round]!);
   const ratio = median(ratios);
-  const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
   figures.push({
     name,
-    subject,
-    baseline,
-    value: `${ratio.toFixed(2)} (rounds ${spread})`,
+    subject: describe(app, unit),
+    baseline: `${baseline} ${describe(base, unit)}`,
+    value: `${ratio.toFixed(2)} (rounds ${spreadOf(ratios)})`,
     target: `≥ ${target}`,
     met: ratio >= target,
   });
+  console.log(`${name}: ${ratio.toFixed(2)} (rounds ${spreadOf(ratios)})`);
 }
 
-interface BenchApp {
-  built: BuiltApp;
-  url: string;
-  close(): Promise<void>;
-}
-
-/** The real app on a fresh database (a new PostgreSQL database, or PGlite in a new data folder), listening. */
-async function startApp(env: Record<string, string> = {}): Promise<BenchApp> {
-  let databaseUrl: string | null = null;
-  let name = '';
-  if (serverUrl) {
-    name = `coverwise_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
+/**
+ * Paired rounds: each runs both sides back to back, the first side alternating, so a machine that
+ * slows down between rounds moves both sides of a pair alike. Round 0 warms up and is not counted.
+ */
+async function pairedRounds(
+  label: string,
+  runApp: () => Promise<Run>,
+  runBase: () => Promise<Run>,
+): Promise<[Side, Side]> {
+  const app = newSide();
+  const base = newSide();
+  for (let round = 0; round <= rounds; round++) {
+    const appFirst = round % 2 === 0;
+    const first = await (appFirst ? runApp() : runBase());
+    const second = await (appFirst ? runBase() : runApp());
+    const [a, b] = appFirst ? [first, second] : [second, first];
+    console.log(
+      `  ${label} round ${round}${round === 0 ? ' (warm-up)' : ''}: app ${a.rate.toFixed(0)} p99 ${ms(a.p99)} ms ` +
+        `cpu ${a.cpuMs.toFixed(2)} ms, baseline ${b.rate.toFixed(0)} p99 ${ms(b.p99)} ms cpu ${b.cpuMs.toFixed(2)} ms, ` +
+        `ratio ${(a.rate / b.rate).toFixed(2)}`,
+    );
+    if (round === 0) continue;
+    for (const [side, r] of [
+      [app, a],
+      [base, b],
+    ] as const) {
+      side.rates.push(r.rate);
+      side.p50.push(r.p50);
+      side.p99.push(r.p99);
+      side.cpuMs.push(r.cpuMs);
+    }
   }
-  const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-documents-'));
+  return [app, base];
+}
+
+/** A load run against the process `pid`, with the CPU time that process spent per answer. */
+async function measured(label: string, pid: number, run: () => Promise<LoadResult>): Promise<Run> {
+  const cpuBefore = cpuMs(pid);
+  const result = await run();
+  const cpu = cpuMs(pid) - cpuBefore;
+  if (result.errors + result.non2xx > 0 || result.ok === 0) {
+    throw new Error(
+      `${label}: ${result.errors} errors, ${result.non2xx} non-2xx of ${result.ok + result.non2xx}`,
+    );
+  }
+  return { rate: result.perSecond, p50: result.p50, p99: result.p99, cpuMs: cpu / result.ok };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The prepared database: migrated, the admin, the catalog, the portfolio and a contracts-shaped table.
+
+interface Prepared {
+  catalogVersion: number;
+  /** Environment for a process on this database (a clone of the data folder on PGlite). */
+  env(label: string): Record<string, string>;
+  /** The same for the baseline server. */
+  baselineEnv(label: string): Record<string, string>;
+}
+
+async function createDatabase(): Promise<string> {
+  const name = `coverwise_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl! });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  cleanups.push(async () => {
+    const client = new pg.Client({ connectionString: serverUrl! });
+    await client.connect();
+    await client.query(`drop database if exists ${name} with (force)`);
+    await client.end();
+  });
+  const url = new URL(serverUrl!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function prepare(count: number): Promise<Prepared> {
+  const databaseUrl = serverUrl ? await createDatabase() : null;
+  const dataDir = tempDir('cw-bench-data-');
   const config = loadConfig({
     COVERWISE_DEMO: '0',
     COVERWISE_WEB_DIR: 'none',
     LOG_LEVEL: 'silent',
-    COVERWISE_ADMIN_EMAIL: 'bench@coverwise.test',
-    COVERWISE_ADMIN_PASSWORD: 'bench-password-1',
-    COVERWISE_DOCUMENTS_DIR: documentsDir,
-    // Throttling stays on (the bench measures the product as it runs), with room for the load.
-    COVERWISE_HOLDER_ATTEMPTS_PER_VIN: '100000',
-    COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS: '1000000',
+    COVERWISE_ADMIN_EMAIL: ADMIN.email,
+    COVERWISE_ADMIN_PASSWORD: ADMIN.password,
+    COVERWISE_DATA_DIR: dataDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    ...env,
   });
-  // PGlite keeps its files in a data folder, as `npm start` does (an in-memory PGlite grows its files
-  // by copying them whole as they grow, which no real deployment does); a PostgreSQL run ignores it.
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-bench-data-'));
-  const built = await buildApp({ ...config, dataDir }, { startJobs: false });
-  const url = await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const built = await buildApp(config, { startJobs: false });
+  let catalogVersion: number;
+  try {
+    const { db } = built.database;
+    const { version } = await db
+      .selectFrom('catalog_versions')
+      .select('version')
+      .orderBy('version', 'desc')
+      .executeTakeFirstOrThrow();
+    catalogVersion = version;
+    const t0 = performance.now();
+    await copySyntheticContracts(built.database.copyFromCsv, { count, catalog, catalogVersion: version });
+    await sql`create table bench_copy_contracts (like contracts including all)`.execute(db);
+    await sql`vacuum analyze`.execute(db);
+    console.log(`portfolio: ${count} contracts loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await built.close();
+  }
+  const common = (label: string) => ({
+    COVERWISE_DEMO: '0',
+    COVERWISE_WEB_DIR: 'none',
+    COVERWISE_RUN_JOBS: '0',
+    COVERWISE_DOCUMENTS_DIR: tempDir(`cw-bench-docs-${label}-`),
+  });
+  /** PGlite allows one process per data folder: each process gets a copy of the prepared one. */
+  const clone = (label: string) => {
+    const dir = tempDir(`cw-bench-data-${label}-`);
+    fs.cpSync(dataDir, dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'coverwise.lock'), { force: true });
+    return dir;
+  };
   return {
-    built,
-    url,
-    async close() {
-      await built.close();
-      fs.rmSync(documentsDir, { recursive: true, force: true });
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      if (databaseUrl) {
-        const client = new pg.Client({ connectionString: serverUrl });
-        await client.connect();
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      }
-    },
+    catalogVersion,
+    env: (label) => ({
+      ...common(label),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { COVERWISE_DATA_DIR: clone(label) }),
+    }),
+    baselineEnv: (label) => ({
+      BASELINE_COPY_SQL: CONTRACTS_COPY_SQL.replace('COPY contracts', 'COPY bench_copy_contracts'),
+      ...(databaseUrl
+        ? { BASELINE_DATABASE_URL: databaseUrl }
+        : { BASELINE_PGLITE_DIR: path.join(clone(label), 'pglite') }),
+    }),
   };
 }
 
-async function loadPortfolio(app: BenchApp, count: number, catalog: Catalog): Promise<void> {
-  const { db } = app.built.database;
-  const { version } = await db
-    .selectFrom('catalog_versions')
-    .select('version')
-    .orderBy('version', 'desc')
-    .executeTakeFirstOrThrow();
-  const t0 = performance.now();
-  let lastShown = t0;
-  await copySyntheticContracts(app.built.database.copyFromCsv, {
-    count,
-    catalog,
-    catalogVersion: version,
-    onProgress(loaded) {
-      if (performance.now() - lastShown > 5000) {
-        lastShown = performance.now();
-        console.log(
-          `  portfolio: ${loaded}/${count} (rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB)`,
-        );
-      }
-    },
-  });
-  await sql`analyze contracts`.execute(db);
-  console.log(`portfolio: ${count} contracts loaded in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+async function started(child: Promise<Child>): Promise<Child> {
+  const c = await child;
+  cleanups.push(() => c.stop());
+  return c;
 }
 
-async function staffToken(app: BenchApp): Promise<string> {
-  const login = await fetch(`${app.url}/api/v1/auth/login`, {
+async function staffToken(url: string): Promise<string> {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@coverwise.test', password: 'bench-password-1' }),
+    body: JSON.stringify(ADMIN),
   });
+  if (login.status !== 200) throw new Error(`staff sign-in failed: ${await login.text()}`);
   return ((await login.json()) as { token: string }).token;
 }
 
-const catalog = loadDefaultCatalog();
-const engineName = serverUrl ? 'PostgreSQL' : 'embedded PGlite';
-console.log(`Coverwise bench on ${engineName}; ${seconds}s × ${rounds} rounds per side\n`);
+// The throttle stays on, with room for the load (every request comes from one address).
+const ROOMY_THROTTLE = {
+  COVERWISE_HOLDER_ATTEMPTS_PER_VIN: '100000',
+  COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS: '1000000',
+  COVERWISE_STAFF_ATTEMPTS_PER_ADDRESS: '1000000',
+};
 
-const main = await startApp();
-const opened: BenchApp[] = [main];
+// ---------------------------------------------------------------------------------------------------
+
+console.log(
+  `Coverwise bench on ${engineName}: ${rounds} paired rounds of ${seconds} s per side, ` +
+    `${connections} connections, node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}\n`,
+);
+
 try {
-  const { db } = main.built.database;
-  if (want('coverage')) await loadPortfolio(main, contractCount, catalog);
+  const needsPortfolio = ['coverage', 'signin', 'import', 'upload'].some(want);
+  const prepared = needsPortfolio ? await prepare(contractCount) : null;
 
-  if (want('coverage')) {
-    const token = await staffToken(main);
-    // The baseline: a bare Fastify route doing the one indexed query, on the same database.
-    const bare = Fastify();
-    bare.get('/bare', async (request) => {
-      const { vin } = request.query as { vin: string };
-      return db.selectFrom('contracts').selectAll().where('vin', '=', vin).limit(1).executeTakeFirst();
-    });
-    const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
+  if (prepared && (want('coverage') || want('import'))) {
+    const app = await started(startAppProcess({ ...prepared.env('app'), ...ROOMY_THROTTLE }, 'app'));
+    const baseline = await started(startBaseline(prepared.baselineEnv('baseline')));
+    const token = await staffToken(app.url);
 
-    const vinOf = (i: number) => syntheticVin((i * 7919) % contractCount);
-    const app: number[] = [];
-    const base: number[] = [];
-    const appLatencies: number[] = [];
-    // Round 0 warms both sides up (JIT, connection pools) and is not counted.
-    for (let round = 0; round <= rounds; round++) {
-      const runApp = () =>
-        runLoad((i) => `${main.url}/api/v1/coverage?vin=${vinOf(i)}&odometer=20000`, {
-          seconds,
-          concurrency: 8,
-          headers: { authorization: `Bearer ${token}` },
-        });
-      const runBare = () => runLoad((i) => `${bareUrl}/bare?vin=${vinOf(i)}`, { seconds, concurrency: 8 });
-      // Each side goes first in every other round, so neither gains from the order.
-      const a = round % 2 === 0 ? await runApp() : undefined;
-      const b = await runBare();
-      const appResult = a ?? (await runApp());
-      if (appResult.errors > 0) throw new Error(`${appResult.errors} coverage lookups failed`);
-      if (round === 0) continue;
-      app.push(appResult.perSecond);
-      base.push(b.perSecond);
-      appLatencies.push(...appResult.latenciesMs);
+    if (want('coverage')) {
+      const vins = Array.from({ length: 2000 }, (_, i) => syntheticVin((i * 7919) % contractCount));
+      const [a, b] = await pairedRounds(
+        'coverage',
+        () =>
+          measured('coverage (app)', app.pid, () =>
+            runLoad({
+              url: app.url,
+              connections,
+              seconds,
+              headers: { authorization: `Bearer ${token}` },
+              requests: vins.map((vin) => ({ path: `/api/v1/coverage?vin=${vin}&odometer=20000` })),
+            }),
+          ),
+        () =>
+          measured('coverage (baseline)', baseline.pid, () =>
+            runLoad({
+              url: baseline.url,
+              connections,
+              seconds,
+              requests: vins.map((vin) => ({ path: `/coverage?vin=${vin}` })),
+            }),
+          ),
+      );
+      ratioFigure(
+        'coverage lookup over HTTP',
+        a,
+        b,
+        'req/s',
+        'bare Fastify + pg, the same columns by VIN:',
+        0.8,
+      );
     }
-    await bare.close();
-    console.log(
-      `coverage lookup: ${median(app).toFixed(0)}/s over HTTP (p99 ${percentile(appLatencies, 99).toFixed(1)} ms) vs bare route ${median(base).toFixed(0)}/s`,
-    );
-    ratioFigure(
-      'coverage lookup over HTTP',
-      `${median(app).toFixed(0)}/s`,
-      `bare Fastify + 1 indexed query ${median(base).toFixed(0)}/s`,
-      app.map((perSecond, round) => perSecond / base[round]!),
-      0.6,
-    );
-  }
 
-  if (want('import')) {
-    // The dealer-file import (stream-parse, validate every row against the catalog, insert in batches,
-    // audit each batch) against PostgreSQL COPY of the same rows, alternating, each round with new
-    // contract numbers. Baseline: COPY of the same contract rows into a table shaped like contracts
-    // (LIKE … INCLUDING ALL: its columns, defaults, checks and indexes), so both sides do the same
-    // storage work. Shown too: COPY of the raw CSV into a bare table of text columns without indexes.
-    await sql`create table bench_copy_contracts (like contracts including all)`.execute(db);
-    await sql
-      .raw(
-        `create table bench_copy_text (${CSV_HEADER.split(',')
-          .map((c) => `${c} text`)
-          .join(', ')})`,
-      )
-      .execute(db);
-    const catalogService = createCatalogService({ db });
-    const { version } = await catalogService.current();
-    // Numbers far above the coverage portfolio's, still below the synthetic VIN's 10^7 range.
-    const firstOf = (round: number) => 9_000_000 + round * importRows;
-    const csvOf = (round: number) => {
-      const lines = [CSV_HEADER];
-      for (let i = 0; i < importRows; i++)
-        lines.push(csvLine(syntheticContract(firstOf(round) + i, catalog)));
-      return `${lines.join('\n')}\n`;
-    };
-    const rowsCsvOf = (round: number) => {
-      const lines: string[] = [];
-      for (const row of syntheticRows(importRows, catalog, version, firstOf(round)))
-        lines.push(contractCopyLine(row));
-      return `${lines.join('\n')}\n`;
-    };
-    const importMs: number[] = [];
-    const copyMs: number[] = [];
-    const textCopyMs: number[] = [];
-    // Round 0 warms up (the checking worker's start, JIT) and is not counted.
-    for (let round = 0; round <= rounds; round++) {
-      const csv = csvOf(round);
-      const rowsCsv = rowsCsvOf(round);
-      let t0 = performance.now();
-      const result = await importContracts(
-        {
-          db,
-          transactionWithCopy: main.built.database.transactionWithCopy,
-          catalog: catalogService,
-          clock: systemClock,
-        },
-        Readable.from([csv]),
-        {
-          actor: { kind: 'user', id: null, label: 'bench' },
-          fileName: 'bench.csv',
-          requestId: null,
-        },
-      );
-      const tookImport = performance.now() - t0;
-      if (result.accepted !== importRows)
-        throw new Error(
-          `import accepted ${result.accepted} of ${importRows}: ${JSON.stringify(result.rejected[0])}`,
-        );
-      t0 = performance.now();
-      await main.built.database.copyFromCsv(
-        CONTRACTS_COPY_SQL.replace('COPY contracts', 'COPY bench_copy_contracts'),
-        rowsCsv,
-      );
-      const tookCopy = performance.now() - t0;
-      t0 = performance.now();
-      await main.built.database.copyFromCsv(
-        `COPY bench_copy_text (${CSV_HEADER}) FROM STDIN WITH (FORMAT csv, HEADER true)`,
-        csv,
-      );
-      const tookTextCopy = performance.now() - t0;
-      if (round === 0) continue;
-      importMs.push(tookImport);
-      copyMs.push(tookCopy);
-      textCopyMs.push(tookTextCopy);
-    }
-    const rate = (ms: number[]) => importRows / (median(ms) / 1000);
-    console.log(
-      `contract import: ${rate(importMs).toFixed(0)} rows/s vs COPY into a contracts-shaped table ${rate(copyMs).toFixed(0)} rows/s ` +
-        `(COPY into a bare text table: ${rate(textCopyMs).toFixed(0)} rows/s, ratio ${(rate(importMs) / rate(textCopyMs)).toFixed(2)})`,
-    );
-    ratioFigure(
-      `contract import (${importRows} rows)`,
-      `${rate(importMs).toFixed(0)} rows/s`,
-      `COPY of the same rows into a contracts-shaped table ${rate(copyMs).toFixed(0)} rows/s`,
-      importMs.map((ms, round) => copyMs[round]! / ms),
-      0.5,
-    );
-  }
-
-  if (want('signin')) {
-    // Holder sign-in (last name + ZIP + VIN → session) with the throttle on vs an app with
-    // COVERWISE_HOLDER_THROTTLE=0 over an identical portfolio, alternating rounds.
-    // The second portfolio stops at 100k (a --contracts 10000000 run would otherwise load it twice);
-    // both sides sign in to the same first 100k contracts.
-    const signInCount = Math.min(contractCount, 100_000);
-    // Two fresh apps with identical portfolios (the main one has served the other benchmarks).
-    const guarded = await startApp();
-    opened.push(guarded);
-    await loadPortfolio(guarded, signInCount, catalog);
-    const open = await startApp({ COVERWISE_HOLDER_THROTTLE: '0' });
-    opened.push(open);
-    await loadPortfolio(open, signInCount, catalog);
-    const signIn = (base: string) => (i: number) => {
-      const n = (i * 7919 + 11) % signInCount;
-      const c = syntheticContract(n, catalog);
-      return {
-        url: `${base}/api/v1/auth/holder-login`,
-        init: {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            lastName: c.holder.lastName,
-            zip: c.holder.address.zip,
-            vin: c.vehicle.vin,
-          }),
-        },
+    if (want('import')) {
+      // The dealer-file import over HTTP (streamed CSV read, every row checked against the catalog,
+      // batches written with COPY in audited transactions) vs the same rows, already prepared, sent to
+      // the baseline and streamed into COPY of a table shaped like contracts (LIKE … INCLUDING ALL: the
+      // same columns, defaults, checks and indexes). Each round has new contract numbers.
+      const version = prepared.catalogVersion;
+      const firstOf = (round: number) => 9_000_000 + round * importRows;
+      const csvOf = (round: number) => {
+        const lines = [CSV_HEADER];
+        for (let i = 0; i < importRows; i++)
+          lines.push(csvLine(syntheticContract(firstOf(round) + i, catalog)));
+        return `${lines.join('\n')}\n`;
       };
-    };
-    const throttled: number[] = [];
-    const unthrottled: number[] = [];
-    // Round 0 warms both sides up and is not counted.
-    for (let round = 0; round <= rounds; round++) {
-      // Each side goes first in every other round, so neither gains from the order.
-      const first = round % 2 === 0 ? guarded.url : open.url;
-      const second = first === guarded.url ? open.url : guarded.url;
-      const x = await runLoad(signIn(first), { seconds, concurrency: 8 });
-      const y = await runLoad(signIn(second), { seconds, concurrency: 8 });
-      const [a, b] = first === guarded.url ? [x, y] : [y, x];
-      if (a.errors + b.errors > 0) throw new Error(`${a.errors + b.errors} holder sign-ins failed`);
-      if (round === 0) continue;
-      throttled.push(a.perSecond);
-      unthrottled.push(b.perSecond);
-    }
-    console.log(
-      `holder sign-in: ${median(throttled).toFixed(0)}/s throttled vs ${median(unthrottled).toFixed(0)}/s unthrottled`,
-    );
-    ratioFigure(
-      'holder sign-in, throttle on',
-      `${median(throttled).toFixed(0)}/s`,
-      `throttle off ${median(unthrottled).toFixed(0)}/s`,
-      throttled.map((perSecond, round) => perSecond / unthrottled[round]!),
-      0.8,
-    );
-  }
-
-  if (want('upload')) {
-    // A GAP claim document through the real route (multipart, holder token), generated as a stream:
-    // a PDF header then filler. Growth of the process's RSS and heap at their peak during each upload.
-    const demo = await startApp({ COVERWISE_DEMO: '1', COVERWISE_UPLOAD_MAX_MB: '200' });
-    opened.push(demo);
-    const holder = DEMO_HOLDERS.find((h) => h.state === 'TX') ?? DEMO_HOLDERS[0]!;
-    const started = await fetch(`${demo.url}/api/v1/gap-claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        lastName: holder.lastName,
-        zip: holder.zip,
-        vin: holder.vin,
-        dateOfLoss: '2026-11-20',
-        lossType: 'total_loss',
-      }),
-    });
-    if (started.status !== 201) throw new Error(`GAP claim start failed: ${await started.text()}`);
-    const claim = (await started.json()) as {
-      id: string;
-      token: string;
-      requiredDocuments: { type: string }[];
-    };
-
-    // The client runs in a child process, so only the server's memory is measured.
-    async function upload(type: string, sizeBytes: number): Promise<{ rssMb: number; heapMb: number }> {
-      gc();
-      const before = process.memoryUsage();
-      let peakRss = before.rss;
-      let peakHeap = before.heapUsed;
-      const sampler = setInterval(() => {
-        const now = process.memoryUsage();
-        peakRss = Math.max(peakRss, now.rss);
-        peakHeap = Math.max(peakHeap, now.heapUsed);
-      }, 5);
-      const child = spawn(process.execPath, [path.join(import.meta.dirname, 'upload-client.mjs')], {
-        env: {
-          ...process.env,
-          UPLOAD_URL: `${demo.url}/api/v1/gap-claims/${claim.id}/documents`,
-          UPLOAD_TOKEN: claim.token,
-          UPLOAD_TYPE: type,
-          UPLOAD_BYTES: String(sizeBytes),
+      const rowsCsvOf = (round: number) => {
+        const lines: string[] = [];
+        for (const row of syntheticRows(importRows, catalog, version, firstOf(round)))
+          lines.push(contractCopyLine(row));
+        return `${lines.join('\n')}\n`;
+      };
+      let round = 0;
+      let baseRound = 0;
+      const timed = async (pid: number, url: string, body: string, headers: Record<string, string>) => {
+        const cpuBefore = cpuMs(pid);
+        const t0 = performance.now();
+        const response = await fetch(url, { method: 'POST', headers, body });
+        const text = await response.text();
+        const took = performance.now() - t0;
+        if (response.status !== 200) throw new Error(`${url}: ${response.status} ${text.slice(0, 500)}`);
+        return { took, text, cpu: (cpuMs(pid) - cpuBefore) / importRows };
+      };
+      const [a, b] = await pairedRounds(
+        'import',
+        async () => {
+          const csv = csvOf(round++);
+          const { took, text, cpu } = await timed(
+            app.pid,
+            `${app.url}/api/v1/contracts/import?fileName=bench.csv`,
+            csv,
+            {
+              authorization: `Bearer ${token}`,
+              'content-type': 'text/csv',
+            },
+          );
+          const result = JSON.parse(text) as { accepted: number; rejected: unknown[] };
+          if (result.accepted !== importRows)
+            throw new Error(
+              `import accepted ${result.accepted} of ${importRows}: ${JSON.stringify(result.rejected[0])}`,
+            );
+          const rate = importRows / (took / 1000);
+          return { rate, p50: took, p99: took, cpuMs: cpu };
         },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        async () => {
+          const { took, cpu } = await timed(baseline.pid, `${baseline.url}/copy`, rowsCsvOf(baseRound++), {
+            'content-type': 'text/csv',
+          });
+          return { rate: importRows / (took / 1000), p50: took, p99: took, cpuMs: cpu };
+        },
+      );
+      figures.push({
+        name: `contract import (${importRows} rows a file)`,
+        subject: `${median(a.rates).toFixed(0)} rows/s (${ms(median(a.p50))} ms a file)`,
+        baseline: `COPY of the same rows into a contracts-shaped table ${median(b.rates).toFixed(0)} rows/s (${ms(median(b.p50))} ms)`,
+        ...(() => {
+          const ratios = a.rates.map((rate, i) => rate / b.rates[i]!);
+          return {
+            value: `${median(ratios).toFixed(2)} (rounds ${spreadOf(ratios)})`,
+            target: '≥ 0.8',
+            met: median(ratios) >= 0.8,
+          };
+        })(),
       });
-      let output = '';
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-      });
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      clearInterval(sampler);
-      if (code !== 0 || !output.startsWith('201')) throw new Error(`upload of ${sizeBytes} bytes: ${output}`);
-      return { rssMb: (peakRss - before.rss) / 2 ** 20, heapMb: (peakHeap - before.heapUsed) / 2 ** 20 };
+      console.log(`import: ${figures.at(-1)!.value}`);
     }
-    const types = claim.requiredDocuments.map((d) => d.type);
-    await upload(types[0]!, 64 * 1024); // warm-up: code paths and buffers loaded once
-    const small = await upload(types[1 % types.length]!, 2 ** 20);
-    const large = await upload(types[2 % types.length]!, 100 * 2 ** 20);
-    const growth = large.rssMb - small.rssMb;
-    console.log(
-      `document upload: peak growth 1 MB file rss +${small.rssMb.toFixed(1)} MB heap +${small.heapMb.toFixed(1)} MB; ` +
-        `100 MB file rss +${large.rssMb.toFixed(1)} MB heap +${large.heapMb.toFixed(1)} MB`,
-    );
-    figures.push({
-      name: 'document upload memory, 1 MB → 100 MB file',
-      subject: `100 MB: rss +${large.rssMb.toFixed(1)} MB, heap +${large.heapMb.toFixed(1)} MB`,
-      baseline: `1 MB: rss +${small.rssMb.toFixed(1)} MB, heap +${small.heapMb.toFixed(1)} MB`,
-      value: `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB`,
-      target: '≤ 30 MB',
-      met: growth <= 30,
-    });
+    await app.stop();
+    await baseline.stop();
   }
+
+  if (prepared && want('signin')) {
+    // Holder sign-in (last name + ZIP + VIN → session) with the throttle on vs an app with
+    // COVERWISE_HOLDER_THROTTLE=0 on the same portfolio, alternating.
+    const guarded = await started(
+      startAppProcess({ ...prepared.env('guarded'), ...ROOMY_THROTTLE }, 'guarded'),
+    );
+    const open = await started(
+      startAppProcess({ ...prepared.env('open'), ...ROOMY_THROTTLE, COVERWISE_HOLDER_THROTTLE: '0' }, 'open'),
+    );
+    const bodies = Array.from({ length: 2000 }, (_, i) => {
+      const c = syntheticContract((i * 7919 + 11) % contractCount, catalog);
+      return {
+        path: '/api/v1/auth/holder-login',
+        method: 'POST',
+        body: JSON.stringify({ lastName: c.holder.lastName, zip: c.holder.address.zip, vin: c.vehicle.vin }),
+      };
+    });
+    const load = (child: Child, label: string) => () =>
+      measured(label, child.pid, () => runLoad({ url: child.url, connections, seconds, requests: bodies }));
+    const [a, b] = await pairedRounds('sign-in', load(guarded, 'throttled'), load(open, 'unthrottled'));
+    ratioFigure('holder sign-in, throttle on', a, b, 'req/s', 'throttle off:', 0.9);
+    await guarded.stop();
+    await open.stop();
+  }
+
+  if (prepared && want('upload')) await uploadMemory(prepared);
+  if (want('rss')) await embeddedRss();
 } finally {
-  for (const app of opened.reverse()) await app.close();
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (error) {
+      console.error('cleanup:', error);
+    }
+  }
 }
 
-console.log(`\n| figure (${engineName}) | measured | baseline | ratio | target |\n|---|---|---|---|---|`);
+/**
+ * Upload memory, the app's peak RSS (VmHWM, reset before each step; no collection is forced anywhere):
+ * one small file vs one large file, and N concurrent small vs N concurrent large. Each file is a GAP
+ * claim document (a PDF header, then filler), generated as a stream by bench/upload-client.mjs.
+ */
+async function uploadMemory(prepared: Prepared) {
+  const app = await started(
+    startAppProcess(
+      { ...prepared.env('upload'), ...ROOMY_THROTTLE, COVERWISE_UPLOAD_MAX_MB: String(largeMb + 16) },
+      'upload',
+    ),
+  );
+  const token = await staffToken(app.url);
+  // Slots to upload into: GAP contracts sold through the API, a claim started on each.
+  let sold = 0;
+  const slots: { claimId: string; token: string; type: string }[] = [];
+  async function slot() {
+    if (slots.length === 0) {
+      const base = syntheticContract(5_000_000 + sold++, catalog);
+      const vin = syntheticVin(5_000_000 + sold);
+      const contract = {
+        ...base,
+        contractNumber: undefined,
+        product: 'gap',
+        planCode: 'GAP',
+        vehicle: { ...base.vehicle, vin },
+        purchaseDate: '2026-06-01',
+        termMonths: 72,
+        termMiles: null,
+        deductibleCents: null,
+        priceCents: 79_500,
+        lienholder: { name: 'Heartland Credit Union' },
+        amountFinancedCents: 3_250_000,
+        msrpCents: 3_600_000,
+      };
+      const created = await fetch(`${app.url}/api/v1/contracts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(contract),
+      });
+      if (created.status !== 201) throw new Error(`GAP contract: ${await created.text()}`);
+      const claim = await fetch(`${app.url}/api/v1/gap-claims`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          lastName: base.holder.lastName,
+          zip: base.holder.address.zip,
+          vin,
+          dateOfLoss: '2026-11-20',
+          lossType: 'total_loss',
+        }),
+      });
+      if (claim.status !== 201) throw new Error(`GAP claim: ${await claim.text()}`);
+      const body = (await claim.json()) as {
+        id: string;
+        token: string;
+        requiredDocuments: { type: string }[];
+      };
+      for (const { type } of body.requiredDocuments)
+        slots.push({ claimId: body.id, token: body.token, type });
+    }
+    return slots.pop()!;
+  }
+  async function upload(sizeMb: number): Promise<void> {
+    const s = await slot();
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'upload-client.mjs')], {
+      env: {
+        ...process.env,
+        UPLOAD_URL: `${app.url}/api/v1/gap-claims/${s.claimId}/documents`,
+        UPLOAD_TOKEN: s.token,
+        UPLOAD_TYPE: s.type,
+        UPLOAD_BYTES: String(Math.round(sizeMb * 2 ** 20)),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0 || !output.startsWith('201'))
+      throw new Error(`upload of ${sizeMb} MB: ${output.slice(0, 500)}`);
+  }
+  /** The app's peak RSS while `count` uploads of `sizeMb` run at once, and its growth above the RSS before. */
+  async function peak(count: number, sizeMb: number): Promise<{ peak: number; growth: number }> {
+    // Slots first, so that only the uploads run in the measured stretch.
+    const ready = await Promise.all(Array.from({ length: count }, () => slot()));
+    slots.push(...ready);
+    await sleep(500);
+    const before = procMemoryMb(app.pid, 'VmRSS');
+    resetPeakRss(app.pid);
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: count }, () => upload(sizeMb)));
+    const top = procMemoryMb(app.pid, 'VmHWM');
+    const took = (performance.now() - t0) / 1000;
+    console.log(
+      `  upload ${count} × ${sizeMb} MB: ${took.toFixed(1)} s, rss before ${before.toFixed(0)} MB, ` +
+        `peak ${top.toFixed(0)} MB (+${(top - before).toFixed(1)} MB)`,
+    );
+    return { peak: top, growth: top - before };
+  }
+  await peak(1, 1); // warm-up: code paths and pools
+  await peak(concurrent, 1);
+  const small = await peak(1, smallMb);
+  const large = await peak(1, largeMb);
+  const smallN = await peak(concurrent, smallMb);
+  const largeN = await peak(concurrent, concurrentMb);
+  const sign = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB`;
+  const shown = (p: { peak: number; growth: number }) =>
+    `peak RSS ${p.peak.toFixed(0)} MB (${sign(p.growth)} during the upload)`;
+  // The figure compares the peaks themselves: memory an upload leaves behind counts against it too.
+  figures.push({
+    name: `upload memory, one ${largeMb} MB file vs one ${smallMb} MB file`,
+    subject: `${largeMb} MB: ${shown(large)}`,
+    baseline: `${smallMb} MB: ${shown(small)}`,
+    value: sign(large.peak - small.peak),
+    target: '≤ +30 MB',
+    met: large.peak - small.peak <= 30,
+  });
+  figures.push({
+    name: `upload memory, ${concurrent} concurrent ${concurrentMb} MB files vs ${concurrent} × ${smallMb} MB`,
+    subject: `${concurrent} × ${concurrentMb} MB: ${shown(largeN)}`,
+    baseline: `${concurrent} × ${smallMb} MB: ${shown(smallN)}`,
+    value: sign(largeN.peak - smallN.peak),
+    target: '≤ +30 MB',
+    met: largeN.peak - smallN.peak <= 30,
+  });
+  await app.stop();
+}
+
+/**
+ * The embedded database's footprint as a newcomer sees it: `node dist/src/main.js` (what `npm start`
+ * runs after its build) on a fresh data folder with the demo and the job workers, its resident size
+ * once ready and quiet, and again after a few pages of the staff app's API.
+ */
+async function embeddedRss() {
+  const dataDir = tempDir('cw-bench-start-');
+  const app = await started(
+    startAppProcess(
+      {
+        DATABASE_URL: '',
+        COVERWISE_DATA_DIR: dataDir,
+        COVERWISE_ADMIN_EMAIL: ADMIN.email,
+        COVERWISE_ADMIN_PASSWORD: ADMIN.password,
+      },
+      'start',
+    ),
+  );
+  await sleep(5000);
+  const ready = procMemoryMb(app.pid, 'VmRSS');
+  const token = await staffToken(app.url);
+  for (const page of [
+    '/api/v1/dashboard',
+    '/api/v1/work-queue',
+    '/api/v1/contracts?lastName=a',
+    '/api/v1/reports/unearned-reserve?asOf=2026-11-30',
+  ]) {
+    const response = await fetch(`${app.url}${page}`, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+  }
+  await sleep(2000);
+  const used = procMemoryMb(app.pid, 'VmRSS');
+  const peak = procMemoryMb(app.pid, 'VmHWM');
+  console.log(
+    `embedded start: rss ${ready.toFixed(0)} MB ready, ${used.toFixed(0)} MB after use, peak ${peak.toFixed(0)} MB`,
+  );
+  figures.push({
+    name: '`npm start` with the demo on PGlite: resident size',
+    subject: `${used.toFixed(0)} MB after a few pages`,
+    baseline: `${ready.toFixed(0)} MB once ready; peak ${peak.toFixed(0)} MB`,
+    value: `${Math.max(used, ready).toFixed(0)} MB`,
+    target: '≤ 400 MB',
+    met: Math.max(used, ready) <= 400,
+  });
+  await app.stop();
+}
+
+console.log(`\n| figure (${engineName}) | app | baseline | ratio | target |\n|---|---|---|---|---|`);
 for (const f of figures) {
   console.log(
     `| ${f.name} | ${f.subject} | ${f.baseline} | ${f.value} | ${f.target} ${f.met ? 'met' : 'MISSED'} |`,

@@ -133,6 +133,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         'database connection lost',
       ),
     onQuery: (durationMs, failed) => metrics.observeQuery(durationMs, failed),
+    pgliteCacheMb: config.pgliteCacheMb,
   });
   try {
     const { db } = database;

@@ -34,6 +34,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'folder of the embedded database; the document store and the email outbox default to folders inside it',
   },
   {
+    names: ['COVERWISE_PGLITE_CACHE_MB'],
+    default: '`32`',
+    meaning:
+      "the embedded database's page cache (PostgreSQL `shared_buffers`), in MB; every page of it used once stays in the process's memory",
+  },
+  {
     names: ['COVERWISE_ADMIN_EMAIL', 'COVERWISE_ADMIN_PASSWORD'],
     default: '—',
     meaning: 'create that admin at start, or reset its password (both or neither; password ≥ 12 characters)',

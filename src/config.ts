@@ -9,6 +9,8 @@ export interface Config {
   /** PostgreSQL server URL; null means the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | null;
   readonly dataDir: string;
+  /** The embedded database's page cache (PostgreSQL shared_buffers) in MB; ignored on a server. */
+  readonly pgliteCacheMb: number;
   readonly adminEmail: string | null;
   readonly adminPassword: string | null;
   /** Seed demo catalog, contracts and users into an empty database. */
@@ -307,6 +309,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host: env.HOST || '127.0.0.1',
     databaseUrl,
     dataDir: path.resolve(cwd, env.COVERWISE_DATA_DIR || './data'),
+    pgliteCacheMb: readInteger(env, 'COVERWISE_PGLITE_CACHE_MB', 32, 1, 4096),
     adminEmail: adminEmail?.toLowerCase() ?? null,
     adminPassword,
     // Demo data is on by default for the embedded database (a newcomer's first run) and off for a server.

@@ -16,6 +16,39 @@ export function findContractsByVin(db: Kysely<Database>, vin: string): Promise<C
     .execute();
 }
 
+/** The columns a repair shop's coverage answer is made of (no personal data of the holder). */
+export const COVERAGE_COLUMNS = [
+  'id',
+  'contract_number',
+  'plan_code',
+  'catalog_version',
+  'purchase_state',
+  'status',
+  'deductible_cents',
+  'selling_dealer_code',
+  'term_days',
+  'expires_on',
+  'expires_at_miles',
+  'waiting_period_ends_on',
+  'waiting_period_ends_at_miles',
+  'vehicle_year',
+  'vehicle_make',
+  'vehicle_model',
+] as const;
+export type CoverageRow = Pick<ContractRow, (typeof COVERAGE_COLUMNS)[number]>;
+
+/** A VIN's service contracts (not GAP addenda), most recently sold first, with the coverage columns only. */
+export function findServiceContractsByVin(db: Kysely<Database>, vin: string): Promise<CoverageRow[]> {
+  return db
+    .selectFrom('contracts')
+    .select(COVERAGE_COLUMNS)
+    .where('vin', '=', vin)
+    .where('product', '=', 'vsc')
+    .orderBy('purchase_date', 'desc')
+    .limit(50)
+    .execute();
+}
+
 export async function nextContractNumber(
   db: Kysely<Database>,
   product: 'vsc' | 'gap',

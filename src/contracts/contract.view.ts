@@ -25,8 +25,19 @@ export interface CoverageView {
   notes: { ruleId: string; sentence: string }[];
 }
 
+/** The facts of a contract that decide whether it covers a day and an odometer reading. */
+export type CoverageFacts = Pick<
+  ContractRow,
+  | 'expires_on'
+  | 'term_days'
+  | 'expires_at_miles'
+  | 'waiting_period_ends_on'
+  | 'waiting_period_ends_at_miles'
+  | 'status'
+>;
+
 /** Whether the contract covers a given day and odometer reading, with the reason when it does not. */
-export function coverageStatusOf(row: ContractRow, at: { onDate: CalendarDate; odometer: number }) {
+export function coverageStatusOf(row: CoverageFacts, at: { onDate: CalendarDate; odometer: number }) {
   return coverageStatusOn(
     {
       expiresOn: row.expires_on,
@@ -41,7 +52,7 @@ export function coverageStatusOf(row: ContractRow, at: { onDate: CalendarDate; o
 }
 
 export function coverageView(
-  row: ContractRow,
+  row: CoverageFacts,
   terms: EffectiveTerms,
   catalog: Catalog,
   at: { onDate: CalendarDate; odometer: number },

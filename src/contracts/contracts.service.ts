@@ -18,7 +18,7 @@ import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.j
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   findContractById,
-  findContractsByVin,
+  findServiceContractsByVin,
   insertContract,
   listContracts,
   nextContractNumber,
@@ -36,7 +36,10 @@ export function createContractsService(deps: {
   const { db, clock, catalog } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
-  async function termsOf(row: ContractRow, executor: Kysely<Database> = db) {
+  async function termsOf(
+    row: Pick<ContractRow, 'catalog_version' | 'plan_code' | 'purchase_state'>,
+    executor: Kysely<Database> = db,
+  ) {
     const { terms, catalog: doc } = await catalog.termsFor(
       row.catalog_version,
       row.plan_code,
@@ -159,7 +162,7 @@ export function createContractsService(deps: {
     const vin = validateVin(vinInput);
     if (!vin.ok) throw new AppError('invalid_vin', vin.detail, { param: 'vin' });
     const onDate = today();
-    const rows = (await findContractsByVin(db, vin.vin)).filter((row) => row.product === 'vsc');
+    const rows = await findServiceContractsByVin(db, vin.vin);
     if (rows.length === 0) return { inForce: false, reasonCode: 'not_found' as const, asOf: onDate };
     const chosen = rows.find((row) => coverageStatusOf(row, { onDate, odometer }).inForce) ?? rows[0]!;
     const { terms, catalog: doc } = await termsOf(chosen);

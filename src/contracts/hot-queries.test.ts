@@ -10,6 +10,7 @@ import type { DatabaseHandle } from '../platform/db/database.js';
 import {
   findContractById,
   findContractsByVin,
+  findServiceContractsByVin,
   insertContractsSkippingExisting,
   listContracts,
 } from './contract.repository.js';
@@ -38,8 +39,12 @@ describeEachEngine('hot queries use indexes', (engine) => {
   type Run = (db: DatabaseHandle['db']) => Promise<unknown>;
   it.each<[string, Run]>([
     [
-      'coverage and holder sign-in: contracts by VIN',
+      'holder sign-in and repair claims: contracts by VIN',
       (db: DatabaseHandle['db']) => findContractsByVin(db, syntheticVin(4242)),
+    ],
+    [
+      'coverage: service contracts by VIN, coverage columns',
+      (db: DatabaseHandle['db']) => findServiceContractsByVin(db, syntheticVin(4242)),
     ],
     [
       'contract by id',

@@ -83,7 +83,11 @@ async function main(argv: string[]): Promise<number> {
   let database: DatabaseHandle;
   try {
     const config = loadConfig();
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      pgliteCacheMb: config.pgliteCacheMb,
+    });
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       console.error(

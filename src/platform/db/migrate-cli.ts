@@ -4,7 +4,11 @@ import { openDatabase } from './database.js';
 import { migrateToLatest } from './migrate.js';
 
 const config = loadConfig();
-const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const handle = await openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  pgliteCacheMb: config.pgliteCacheMb,
+});
 try {
   const applied = await migrateToLatest(handle.db);
   console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
