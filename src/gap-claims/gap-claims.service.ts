@@ -202,6 +202,19 @@ export function createGapClaimsService(deps: {
       .where('status', 'not in', ['denied', 'paid'])
       .executeTakeFirst();
     if (open) return { created: false, claim: open };
+    // A GAP addendum pays one benefit, for the one total loss that ends the loan: once paid it is spent.
+    const paid = await trx
+      .selectFrom('gap_claims')
+      .select(['claim_number'])
+      .where('contract_id', '=', contract.id)
+      .where('status', '=', 'paid')
+      .executeTakeFirst();
+    if (paid) {
+      throw new AppError(
+        'gap_benefit_already_paid',
+        `This GAP addendum already paid its benefit on claim ${paid.claim_number}. A GAP addendum pays once, for the loss that ends the loan, so it cannot take a new claim.`,
+      );
+    }
 
     if (!isCalendarDate(input.dateOfLoss)) {
       throw new AppError('invalid_date', 'The date of loss is not a calendar date (YYYY-MM-DD).', {

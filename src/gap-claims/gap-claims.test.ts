@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { withCheckDigit } from '../contracts/vin.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
 
@@ -52,6 +53,7 @@ describeEachEngine('GAP claims', (engine) => {
   let server: TestServer;
   let reviewer: Awaited<ReturnType<typeof staffClient>>;
   let adjuster: Awaited<ReturnType<typeof staffClient>>;
+  let admin: Awaited<ReturnType<typeof staffClient>>;
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-gap-documents-'));
 
   beforeAll(async () => {
@@ -67,6 +69,7 @@ describeEachEngine('GAP claims', (engine) => {
     });
     reviewer = await staffClient(server, 'reviewer@coverwise.test');
     adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    admin = await staffClient(server, 'admin@coverwise.test');
   });
   afterAll(() => server.close());
 
@@ -81,6 +84,36 @@ describeEachEngine('GAP claims', (engine) => {
     lossType: 'total_loss',
     ...overrides,
   });
+  let vehicleSerial = 0;
+  /** A GAP addendum of its own (a paid addendum is spent), answering the facts that start a claim on it. */
+  async function newGapVehicle() {
+    vehicleSerial += 1;
+    const vin = withCheckDigit(`1FTFW1E50NF${String(900_000 + vehicleSerial).padStart(6, '0')}`);
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: {
+        product: 'gap',
+        planCode: 'GAP',
+        holder: {
+          firstName: 'Lena',
+          lastName: 'Okoye',
+          address: { line1: '2 Oak St', city: 'Austin', state: 'TX', zip: '78701' },
+        },
+        vehicle: { vin, year: 2025, make: 'Ford', model: 'F-150' },
+        odometerAtSale: 10,
+        purchaseDate: '2026-03-01',
+        purchaseState: 'TX',
+        termMonths: 60,
+        priceCents: 79_500,
+        lienholder: { name: 'First Prairie Bank' },
+        amountFinancedCents: 3_000_000,
+        msrpCents: 3_200_000,
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return { lastName: 'Okoye', zip: '78701', vin };
+  }
   const start = (body: Record<string, unknown>) =>
     inject({ method: 'POST', url: '/api/v1/gap-claims', payload: body });
   const asHolder = (token: string) => (options: InjectOptions) =>
@@ -409,11 +442,25 @@ describeEachEngine('GAP claims', (engine) => {
       ]);
     });
 
-    it('lets the holder start a new claim once the last one is paid, with theft documents', async () => {
-      const future = await start(startBody({ dateOfLoss: '2026-11-26' }));
+    it('refuses a new claim on an addendum that has paid its benefit, saying why', async () => {
+      const response = await start(startBody({ dateOfLoss: '2026-11-24', lossType: 'theft' }));
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({ code: 'gap_benefit_already_paid' });
+      expect(response.json().detail).toMatch(/already paid its benefit on claim GAP-CL-2026-\d{6}/);
+      const claims = await server.built.database.db
+        .selectFrom('gap_claims')
+        .select('id')
+        .where('date_of_loss', '=', '2026-11-24')
+        .execute();
+      expect(claims).toEqual([]);
+    });
+
+    it('asks theft documents of a recovered theft, and refuses a loss date in the future', async () => {
+      const facts = await newGapVehicle();
+      const future = await start(startBody({ ...facts, dateOfLoss: '2026-11-26' }));
       expect(future.statusCode).toBe(422);
       expect(future.json()).toMatchObject({ code: 'invalid_date', param: 'dateOfLoss' });
-      const response = await start(startBody({ lossType: 'theft', vehicleRecovered: true }));
+      const response = await start(startBody({ ...facts, lossType: 'theft', vehicleRecovered: true }));
       expect(response.statusCode).toBe(201);
       const types = response.json().requiredDocuments.map((d: { type: string }) => d.type);
       expect(types).toContain('police_report');
@@ -423,7 +470,7 @@ describeEachEngine('GAP claims', (engine) => {
 
   describe('escalation', () => {
     it('escalates each overdue review once and audits it', async () => {
-      const open = (await start(startBody())).json();
+      const open = (await start(startBody({ ...(await newGapVehicle()), lossType: 'theft' }))).json();
       const send = asHolder(open.token);
       expect((await upload(send, open.id, 'police_report', PDF)).statusCode).toBe(201);
       const { createDocumentsService } = await import('../documents/documents.service.js');
@@ -456,7 +503,7 @@ describeEachEngine('GAP claims', (engine) => {
   });
   describe('concurrency', () => {
     it('pays once when five approvals of the same claim arrive at the same time', async () => {
-      const open = (await start(startBody())).json();
+      const open = (await start(startBody(await newGapVehicle()))).json();
       const send = asHolder(open.token);
       for (const item of open.requiredDocuments) {
         if (item.status === 'missing')

@@ -61,6 +61,7 @@ export const ERROR_STATUS = {
   line_not_eligible: 422,
   inspection_required: 409,
   roadside_service_not_covered: 422,
+  gap_benefit_already_paid: 422,
   // Server
   internal_error: 500,
   service_unavailable: 503,
@@ -121,6 +122,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   line_not_eligible: 'That repair line is not eligible for authorization',
   inspection_required: 'An inspection is needed before authorization',
   roadside_service_not_covered: 'That roadside service is not part of this plan',
+  gap_benefit_already_paid: 'The GAP addendum has already paid its benefit',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
 };
