@@ -230,7 +230,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerRepairFacilityRoutes(api, { db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });
-    registerBenefitClaimRoutes(api, { benefitClaims, repairClaims, roadside, db, clock });
+    registerBenefitClaimRoutes(api, {
+      benefitClaims,
+      repairClaims,
+      roadside,
+      db,
+      clock,
+      documentStore,
+      uploadMaxBytes: config.uploadMaxBytes,
+    });
     registerCancellationRoutes(api, { cancellations, db, clock });
     registerTransferRoutes(api, {
       transfers,
