@@ -154,7 +154,9 @@ export function registerGapClaimRoutes(
       // kept in the idempotency record, only its hash in the sessions table.
       const session = await db.transaction().execute(async (trx) => {
         const issued = await deps.auth.issueSession(trx, {
-          holderScope: { contractIds: [result.body.contractId], lastName: lastName.trim() },
+          // Every contract the three facts verified (the VSC on the same vehicle too), as holder
+          // sign-in gives: the holder who came for the GAP claim still sees all their coverage.
+          holderScope: { contractIds, lastName: lastName.trim() },
         });
         await recordAudit(trx, {
           actor: { kind: 'holder', id: issued.sessionId, label: 'contract holder' },

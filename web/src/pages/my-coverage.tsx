@@ -58,6 +58,18 @@ function ContractCard({ contract }: { contract: Contract }) {
         ) : null}
       </dl>
       <CoverageDetails contract={contract} audience="holder" />
+      <ul className="link-list contract-actions">
+        <li>
+          <Link href="/my/claims">
+            {contract.product === 'gap' ? 'My GAP claims' : 'My claims, rental, trip and roadside help'}
+          </Link>
+        </li>
+        {contract.product === 'gap' && contract.status === 'active' ? (
+          <li>
+            <Link href="/gap-claims">Start a GAP claim after a total loss or theft</Link>
+          </li>
+        ) : null}
+      </ul>
       {contract.status === 'active' ? (
         <ul className="link-list contract-actions">
           <li>
