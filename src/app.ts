@@ -175,6 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       timeZone: config.timeZone,
       reviewBusinessDays: config.documentReviewBusinessDays,
       outbox,
+      approvalLimitCents: config.approvalLimitCents,
     });
     const documents = createDocumentsService({
       db,

@@ -56,6 +56,8 @@ export interface Config {
   readonly supportPhone: string;
   readonly supportHours: string;
   readonly roadsidePhone: string;
+  /** The largest GAP benefit an adjuster pays alone unless their user has its own limit (maker–checker above). */
+  readonly approvalLimitCents: number;
 }
 
 export class ConfigError extends Error {
@@ -210,6 +212,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       cwd,
       env.COVERWISE_OUTBOX_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'outbox'),
     ),
+    approvalLimitCents: readInteger(env, 'COVERWISE_APPROVAL_LIMIT_CENTS', 500_000, 0, 1_000_000_000),
     supportPhone: env.COVERWISE_SUPPORT_PHONE || '1-800-555-0142',
     supportHours:
       env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',

@@ -501,6 +501,117 @@ describeEachEngine('GAP claims', (engine) => {
       }
     });
   });
+  describe('maker–checker above the approval limit', () => {
+    it('records a proposal, refuses the proposer, and pays when a second adjuster with a high enough limit approves', async () => {
+      const open = (await start(startBody(await newGapVehicle()))).json();
+      const send = asHolder(open.token);
+      for (const item of open.requiredDocuments)
+        expect((await upload(send, open.id, item.type, PDF)).statusCode).toBe(201);
+      const claim = (await reviewer({ url: `/api/v1/gap-claims/${open.id}` })).json();
+      for (const document of claim.documents)
+        await reviewer({
+          method: 'POST',
+          url: `/api/v1/documents/${document.id}/review`,
+          payload: { decision: 'accept' },
+        });
+      const calculate = (acvCents: number) =>
+        adjuster({
+          method: 'POST',
+          url: `/api/v1/gap-claims/${open.id}/benefit`,
+          payload: { payoffCents: 2_800_000, acvCents, primaryDeductibleCents: 50_000 },
+        });
+      expect((await calculate(2_200_000)).json().benefitCents).toBe(650_000);
+      const approve = (client: typeof adjuster) =>
+        client({ method: 'POST', url: `/api/v1/gap-claims/${open.id}/approval`, payload: {} });
+
+      // Jordan's limit is the setting's $5,000: the $6,500 benefit becomes a proposal.
+      const proposed = await approve(adjuster);
+      expect(proposed.statusCode, proposed.body).toBe(202);
+      expect(proposed.json()).toMatchObject({
+        status: 'ready_for_calculation',
+        payment: null,
+        paymentProposal: { amountCents: 650_000, proposedBy: 'adjuster@coverwise.test' },
+      });
+      const again = await approve(adjuster);
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'second_approver_required' });
+
+      // A second adjuster with the same $5,000 limit cannot release it either.
+      const second = await admin({
+        method: 'POST',
+        url: '/api/v1/users',
+        payload: { email: 'checker@coverwise.test', password: 'a long enough password 19', role: 'adjuster' },
+      });
+      expect(second.statusCode, second.body).toBe(201);
+      const checker = await staffClient(server, 'checker@coverwise.test', 'a long enough password 19');
+      const refused = await approve(checker);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'approval_limit_exceeded' });
+
+      // The admin raises the checker's own limit (audited); the checker pays.
+      const raised = await admin({
+        method: 'PUT',
+        url: `/api/v1/users/${second.json().id}/approval-limit`,
+        payload: { approvalLimitCents: 1_000_000 },
+      });
+      expect(raised.json()).toMatchObject({ approvalLimitCents: 1_000_000 });
+      const paid = await approve(checker);
+      expect(paid.statusCode, paid.body).toBe(200);
+      expect(paid.json()).toMatchObject({ status: 'paid', payment: { amountCents: 650_000 } });
+      const { db } = server.built.database;
+      const audit = await db
+        .selectFrom('audit_events')
+        .select(['action', 'actor_label', 'reason'])
+        .where('entity_id', '=', open.id)
+        .where('action', 'in', ['gap_claim.payment_proposed', 'gap_claim.status_changed'])
+        .orderBy('occurred_at')
+        .execute();
+      expect(audit.map((event) => [event.action, event.actor_label])).toEqual(
+        expect.arrayContaining([
+          ['gap_claim.payment_proposed', 'adjuster@coverwise.test'],
+          ['gap_claim.status_changed', 'checker@coverwise.test'],
+        ]),
+      );
+      expect(audit.some((event) => event.reason?.includes('Proposed by adjuster@coverwise.test'))).toBe(true);
+      const limitAudit = await db
+        .selectFrom('audit_events')
+        .select('data')
+        .where('action', '=', 'user.approval_limit_set')
+        .execute();
+      expect(limitAudit).toEqual([{ data: { from: null, to: 1_000_000 } }]);
+    });
+
+    it('withdraws the proposal when the benefit is recalculated', async () => {
+      const open = (await start(startBody(await newGapVehicle()))).json();
+      const send = asHolder(open.token);
+      for (const item of open.requiredDocuments)
+        expect((await upload(send, open.id, item.type, PDF)).statusCode).toBe(201);
+      const claim = (await reviewer({ url: `/api/v1/gap-claims/${open.id}` })).json();
+      for (const document of claim.documents)
+        await reviewer({
+          method: 'POST',
+          url: `/api/v1/documents/${document.id}/review`,
+          payload: { decision: 'accept' },
+        });
+      const calculate = (acvCents: number) =>
+        adjuster({
+          method: 'POST',
+          url: `/api/v1/gap-claims/${open.id}/benefit`,
+          payload: { payoffCents: 2_800_000, acvCents, primaryDeductibleCents: 50_000 },
+        });
+      const approve = () =>
+        adjuster({ method: 'POST', url: `/api/v1/gap-claims/${open.id}/approval`, payload: {} });
+      await calculate(2_200_000);
+      expect((await approve()).json().paymentProposal).toMatchObject({ amountCents: 650_000 });
+      await calculate(2_250_000);
+      const recalculated = (await adjuster({ url: `/api/v1/gap-claims/${open.id}` })).json();
+      expect(recalculated.paymentProposal).toBeNull();
+      const proposedAgain = await approve();
+      expect(proposedAgain.statusCode).toBe(202);
+      expect(proposedAgain.json().paymentProposal).toMatchObject({ amountCents: 600_000 });
+    });
+  });
+
   describe('concurrency', () => {
     it('pays once when five approvals of the same claim arrive at the same time', async () => {
       const open = (await start(startBody(await newGapVehicle()))).json();

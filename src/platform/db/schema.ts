@@ -21,6 +21,8 @@ export interface UsersTable {
   disabled_at: Timestamp | null;
   /** The repair facility a `repair_facility` user works for (null for other roles). */
   facility_id: Generated<string | null>;
+  /** The largest GAP benefit this user may pay alone; null → the COVERWISE_APPROVAL_LIMIT_CENTS setting. */
+  approval_limit_cents: number | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -380,6 +382,11 @@ export interface GapClaimsTable {
   decision_reason: string | null;
   paid_at: Timestamp | null;
   payment_entry_id: string | null;
+  /** A benefit above the proposer's approval limit, waiting for a second adjuster (maker–checker). */
+  payment_proposed_by_user_id: string | null;
+  payment_proposed_by: string | null;
+  payment_proposed_at: Timestamp | null;
+  payment_proposed_cents: number | null;
   opened_at: Timestamp;
   opened_by: string;
   row_version: Generated<number>;

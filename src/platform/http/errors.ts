@@ -62,6 +62,9 @@ export const ERROR_STATUS = {
   inspection_required: 409,
   roadside_service_not_covered: 422,
   gap_benefit_already_paid: 422,
+  second_approver_required: 409,
+  approval_limit_exceeded: 403,
+  proposal_outdated: 409,
   // Server
   internal_error: 500,
   service_unavailable: 503,
@@ -123,6 +126,9 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   inspection_required: 'An inspection is needed before authorization',
   roadside_service_not_covered: 'That roadside service is not part of this plan',
   gap_benefit_already_paid: 'The GAP addendum has already paid its benefit',
+  second_approver_required: 'A second person must approve this payment',
+  approval_limit_exceeded: 'The amount is above your approval limit',
+  proposal_outdated: 'The benefit changed after the payment was proposed',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
 };

@@ -616,7 +616,8 @@ function ContractClaims({ contractId }: { contractId: string }) {
 export function HolderClaimsPage() {
   const { session } = useSession();
   if (session.status === 'loading') return <LoadingNotice />;
-  if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;
+  if (session.status !== 'holder_signed_in')
+    return <Redirect to="/my/sign-in" state={{ next: '/my/claims' }} />;
   return (
     <>
       <PageHeading title="My claims">My claims</PageHeading>
