@@ -308,6 +308,8 @@ export interface RepairClaimLinesTable {
   eligible_cents: number;
   approved: boolean | null;
   decision_reason_code: string | null;
+  /** The adjuster's own words for a denial, required for "other". */
+  decision_note: string | null;
   approved_cents: number | null;
 }
 
