@@ -192,7 +192,11 @@ export function registerGapClaimRoutes(
         tags: ['GAP claims'],
         summary: 'GAP claims, newest first (a holder sees the claims on their contracts)',
         querystring: Type.Object({
-          status: Type.Optional(Status),
+          status: Type.Optional(
+            StringEnum([...GAP_CLAIM_STATUSES, 'open'] as const, {
+              description: 'One status, or open: every claim not yet paid or denied',
+            }),
+          ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
           startingAfter: Type.Optional(Uuid),
         }),

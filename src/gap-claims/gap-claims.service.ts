@@ -363,7 +363,7 @@ export function createGapClaimsService(deps: {
 
   async function list(
     principal: Principal,
-    filter: { status?: GapClaimStatus | undefined },
+    filter: { status?: GapClaimStatus | 'open' | undefined },
     page: { limit: number; startingAfter?: string | undefined },
   ) {
     let query = db
@@ -388,7 +388,8 @@ export function createGapClaimsService(deps: {
       if (principal.contractIds.length === 0) return { data: [], hasMore: false };
       query = query.where('gap_claims.contract_id', 'in', principal.contractIds);
     }
-    if (filter.status) query = query.where('gap_claims.status', '=', filter.status);
+    if (filter.status === 'open') query = query.where('gap_claims.status', 'not in', ['paid', 'denied']);
+    else if (filter.status) query = query.where('gap_claims.status', '=', filter.status);
     if (page.startingAfter) {
       const after = await db
         .selectFrom('gap_claims')

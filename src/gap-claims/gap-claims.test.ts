@@ -453,6 +453,12 @@ describeEachEngine('GAP claims', (engine) => {
         .where('date_of_loss', '=', '2026-11-24')
         .execute();
       expect(claims).toEqual([]);
+      // The staff list's "open" filter leaves out the paid claim and keeps the rest.
+      const open = (await adjuster({ url: '/api/v1/gap-claims?status=open&limit=100' })).json().data;
+      expect(open.map((c: { id: string }) => c.id)).not.toContain(claimId);
+      expect(open.every((c: { status: string }) => c.status !== 'paid' && c.status !== 'denied')).toBe(true);
+      const all = (await adjuster({ url: '/api/v1/gap-claims?limit=100' })).json().data;
+      expect(all.map((c: { id: string }) => c.id)).toContain(claimId);
     });
 
     it('asks theft documents of a recovered theft, and refuses a loss date in the future', async () => {

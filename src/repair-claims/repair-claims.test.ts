@@ -608,6 +608,11 @@ describeEachEngine('repair claims', (engine) => {
         dueOn: '2026-11-27',
         href: `/adjuster/claims/${claim.id}`,
       });
+      // A reviewer cannot open a repair claim, so their queue never lists one.
+      const reviewerQueue = (await reviewer({ url: '/api/v1/work-queue?limit=100' })).json();
+      expect(
+        reviewerQueue.data.filter((item: { kind: string }) => item.kind === 'repair_claim_decision'),
+      ).toEqual([]);
       await decide(adjuster, claim, [true, false, false]);
       const after = (await adjuster({ url: '/api/v1/work-queue?limit=100' })).json();
       expect(after.data.some((item: { id: string }) => item.id === claim.id)).toBe(false);
