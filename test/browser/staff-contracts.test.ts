@@ -186,6 +186,10 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
       expect(await recent.getByRole('cell').allTextContents()).toEqual(
         expect.arrayContaining(['admin@coverwise.test', 'Finished', '2', '1', '0']),
       );
+      // The report survives a reload: the address names the import.
+      await page.reload();
+      await report.getByText('1 rejected', { exact: true }).waitFor();
+      await report.getByRole('row').filter({ hasText: 'invalid_vin' }).waitFor();
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}admin-import.png`, fullPage: true });
