@@ -60,6 +60,14 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
       await page.getByText('Not included in your plan: trip interruption.').waitFor();
       expect(await page.getByRole('form', { name: 'Claim trip interruption' }).count()).toBe(0);
       await page.getByRole('form', { name: 'Ask for roadside help' }).waitFor();
+      // Roadside at hand: the number from the settings, one tap to call, and the form one link away.
+      const roadside = page.getByRole('complementary', { name: 'Roadside help' });
+      const call = roadside.getByRole('link', { name: 'call 1-800-555-0199 (24 hours a day)' });
+      expect(await call.getAttribute('href')).toBe('tel:18005550199');
+      await roadside.getByRole('link', { name: 'ask for help online' }).click();
+      expect(
+        await page.evaluate(() => document.querySelector(':target')?.getAttribute('aria-labelledby')),
+      ).toBeTruthy();
       await expectAxeClean(page);
     } finally {
       await page.context().close();

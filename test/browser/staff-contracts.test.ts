@@ -127,7 +127,7 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
       await page.getByRole('heading', { level: 2, name: /^Coverage on / }).waitFor();
 
       const auditTrail = page.getByRole('region', { name: 'Audit trail' }).first();
-      await auditTrail.getByRole('cell', { name: 'contract.created' }).first().waitFor();
+      await auditTrail.getByRole('cell', { name: 'Contract created' }).first().waitFor();
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}staff-contract-detail.png`, fullPage: true });

@@ -4,6 +4,7 @@ import type { Contract } from '../contracts.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
 import { claimStatusLabels, LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
@@ -113,6 +114,8 @@ function submissionKey(claim: unknown, receipts: readonly File[]): string {
 }
 
 function FormCard(props: {
+  /** The form's own id, for a link straight to it ("ask for help online"). */
+  anchor?: string | undefined;
   title: string;
   button: string;
   form: FormErrors;
@@ -133,6 +136,7 @@ function FormCard(props: {
   };
   return (
     <form
+      id={props.anchor}
       className="form card"
       onSubmit={handle}
       aria-labelledby={`${id}-title`}
@@ -208,10 +212,12 @@ function RoadsideForm({
   contractId,
   services,
   onDone,
+  anchor,
 }: {
   contractId: string;
   services: readonly string[];
   onDone: () => void;
+  anchor?: string | undefined;
 }) {
   const offered = services.filter((code): code is keyof typeof roadsideServices => code in roadsideServices);
   const [service, setService] = useState<keyof typeof roadsideServices>(offered[0] ?? 'tow');
@@ -226,6 +232,7 @@ function RoadsideForm({
   };
   return (
     <FormCard
+      anchor={anchor}
       title="Ask for roadside help"
       button="Request help"
       form={form}
@@ -531,7 +538,7 @@ function GapContractClaims({ contract }: { contract: Contract }) {
   );
 }
 
-function ContractClaims({ contractId }: { contractId: string }) {
+function ContractClaims({ contractId, first }: { contractId: string; first: boolean }) {
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
   const contract = useApiGet<Contract>(`/contracts/${encodeURIComponent(contractId)}`);
@@ -591,7 +598,12 @@ function ContractClaims({ contractId }: { contractId: string }) {
           ) : null}
           <div className="section-grid">
             {benefits.roadside ? (
-              <RoadsideForm contractId={contractId} services={benefits.roadside.services} onDone={reload} />
+              <RoadsideForm
+                contractId={contractId}
+                services={benefits.roadside.services}
+                onDone={reload}
+                anchor={first ? 'roadside' : undefined}
+              />
             ) : null}
             {benefits.rental ? (
               <RentalForm
@@ -621,12 +633,13 @@ export function HolderClaimsPage() {
   return (
     <>
       <PageHeading title="My claims">My claims</PageHeading>
+      <RoadsideAtHand requestHref="#roadside" />
       <p className="lead">
         Repairs, rental, trip interruption and roadside help on your contracts.{' '}
         <Link href="/my">Back to my coverage</Link>
       </p>
-      {session.holder.contractIds.map((contractId) => (
-        <ContractClaims key={contractId} contractId={contractId} />
+      {session.holder.contractIds.map((contractId, index) => (
+        <ContractClaims key={contractId} contractId={contractId} first={index === 0} />
       ))}
     </>
   );

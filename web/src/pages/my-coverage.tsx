@@ -5,6 +5,7 @@ import { type Contract, fetchContract } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { maskVin } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
 import type { HolderSignInPageState } from './holder-sign-in.js';
@@ -159,6 +160,7 @@ export function MyCoveragePage() {
   return (
     <>
       <PageHeading title="My coverage">My coverage</PageHeading>
+      <RoadsideAtHand requestHref="/my/claims#roadside" />
       {signOutError ? (
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
           {signOutError}
