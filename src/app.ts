@@ -238,6 +238,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       timeZone: config.timeZone,
       reviewBusinessDays: config.documentReviewBusinessDays,
       outbox,
+      approvalLimitCents: config.approvalLimitCents,
     });
     const documents = createDocumentsService({
       db,
@@ -306,7 +307,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerAccountingRoutes(api, { accounting, db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });
-    registerBenefitClaimRoutes(api, { benefitClaims, repairClaims, roadside, db, clock });
+    registerBenefitClaimRoutes(api, {
+      benefitClaims,
+      repairClaims,
+      roadside,
+      db,
+      clock,
+      documentStore,
+      uploadMaxBytes: config.uploadMaxBytes,
+    });
     registerCancellationRoutes(api, { cancellations, db, clock });
     registerTransferRoutes(api, {
       transfers,

@@ -87,6 +87,8 @@ export interface Config {
   readonly roadsidePhone: string;
   /** Internal hosts and ranges webhooks may reach (COVERWISE_WEBHOOK_ALLOW_HOSTS); public addresses always. */
   readonly webhookAllowList: WebhookAllowList;
+  /** The largest GAP benefit an adjuster pays alone unless their user has its own limit (maker–checker above). */
+  readonly approvalLimitCents: number;
 }
 
 export interface S3Settings {
@@ -355,6 +357,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       cwd,
       env.COVERWISE_OUTBOX_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'outbox'),
     ),
+    approvalLimitCents: readInteger(env, 'COVERWISE_APPROVAL_LIMIT_CENTS', 500_000, 0, 1_000_000_000),
     supportPhone: env.COVERWISE_SUPPORT_PHONE || '1-800-555-0142',
     supportHours:
       env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',

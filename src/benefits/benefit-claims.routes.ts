@@ -5,10 +5,17 @@ import type { Database } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import type { DocumentStore } from '../platform/storage/document-store.js';
 import type { RepairClaimsService } from '../repair-claims/repair-claims.service.js';
 import { RoadsideRequestSchema } from '../roadside/roadside.schemas.js';
 import type { RoadsideService } from '../roadside/roadside.service.js';
-import { type BenefitClaimsService, MAX_EXPENSES } from './benefit-claims.service.js';
+import {
+  type BenefitClaimsService,
+  MAX_EXPENSES,
+  type RentalClaimBody,
+  type TripClaimBody,
+} from './benefit-claims.service.js';
+import { claimValidator, MAX_RECEIPTS, receiveClaimSubmission } from './claim-submission.js';
 
 const MONEY = Type.Integer({ minimum: 0, maximum: 10_000_000 });
 const DATE = DateInput('A calendar day');
@@ -69,6 +76,42 @@ const ReceiptSchema = Type.Object({
   receivedAt: Type.String(),
 });
 
+const RentalBodySchema = Type.Object(
+  {
+    repairClaimId: Uuid,
+    expenses: Type.Array(
+      Type.Object(
+        { date: DATE, kind: StringEnum(['rental', 'public_transport'] as const), amountCents: MONEY },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_EXPENSES },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const TripBodySchema = Type.Object(
+  {
+    breakdownOn: DATE,
+    milesFromHome: Type.Integer({ minimum: 0, maximum: 20_000 }),
+    componentGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    keptOvernight: Type.Optional(Type.Boolean()),
+    expenses: Type.Array(
+      Type.Object(
+        {
+          date: DATE,
+          category: StringEnum(['lodging', 'meals'] as const),
+          amountCents: MONEY,
+          alcoholCents: Type.Optional(MONEY),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_EXPENSES },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const BENEFIT_ACCESS = ['holder', 'admin', 'adjuster'] as const;
 
 export function registerBenefitClaimRoutes(
@@ -79,6 +122,8 @@ export function registerBenefitClaimRoutes(
     roadside: RoadsideService;
     db: Kysely<Database>;
     clock: Clock;
+    documentStore: DocumentStore;
+    uploadMaxBytes: number;
   },
 ): void {
   const { benefitClaims, db, clock } = deps;
@@ -94,19 +139,7 @@ export function registerBenefitClaimRoutes(
         summary: 'Rental reimbursement for an authorized repair visit, capped per day and per visit',
         headers: IdempotencyHeaders,
         params: Type.Object({ id: Uuid }),
-        body: Type.Object(
-          {
-            repairClaimId: Uuid,
-            expenses: Type.Array(
-              Type.Object(
-                { date: DATE, kind: StringEnum(['rental', 'public_transport'] as const), amountCents: MONEY },
-                { additionalProperties: false },
-              ),
-              { minItems: 1, maxItems: MAX_EXPENSES },
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: RentalBodySchema,
         response: { 201: Type.Ref('RentalClaim'), ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
@@ -135,27 +168,7 @@ export function registerBenefitClaimRoutes(
           'Lodging and meals after a breakdown far from home, up to the daily cap for the covered days',
         headers: IdempotencyHeaders,
         params: Type.Object({ id: Uuid }),
-        body: Type.Object(
-          {
-            breakdownOn: DATE,
-            milesFromHome: Type.Integer({ minimum: 0, maximum: 20_000 }),
-            componentGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-            keptOvernight: Type.Optional(Type.Boolean()),
-            expenses: Type.Array(
-              Type.Object(
-                {
-                  date: DATE,
-                  category: StringEnum(['lodging', 'meals'] as const),
-                  amountCents: MONEY,
-                  alcoholCents: Type.Optional(MONEY),
-                },
-                { additionalProperties: false },
-              ),
-              { minItems: 1, maxItems: MAX_EXPENSES },
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: TripBodySchema,
         response: {
           201: Type.Ref('TripInterruptionClaim'),
           ...problemResponses(400, 401, 403, 404, 409, 422),
@@ -176,6 +189,90 @@ export function registerBenefitClaimRoutes(
       return sendResult(reply, result);
     },
   );
+
+  // The claim and its receipts in one request, filed together or not at all (claim-submission.ts).
+  const rentalValidator = claimValidator(RentalBodySchema);
+  const tripValidator = claimValidator(TripBodySchema);
+  for (const [path, kind] of [
+    ['/api/v1/contracts/:id/rental-claims/with-receipts', 'rental'],
+    ['/api/v1/contracts/:id/trip-interruption-claims/with-receipts', 'trip'],
+  ] as const) {
+    app.post(
+      path,
+      {
+        config: { access: BENEFIT_ACCESS },
+        schema: {
+          tags: ['Benefits'],
+          summary:
+            kind === 'rental'
+              ? 'Rental reimbursement filed with its receipts: all of it, or nothing'
+              : 'Trip interruption filed with its receipts: all of it, or nothing',
+          description: `Multipart: a "claim" part holding the same JSON body as the JSON endpoint, then up to ${MAX_RECEIPTS} receipts as "file" parts (PDF, JPEG, PNG or HEIC). Every receipt is checked before the claim is filed; a refused receipt (415 unsupported_file_type, 413 file_too_large, with param receipts[n]) files nothing. Accepts an Idempotency-Key.`,
+          headers: IdempotencyHeaders,
+          params: Type.Object({ id: Uuid }),
+          consumes: ['multipart/form-data'],
+          response: {
+            201: Type.Object({
+              claim: Type.Ref(kind === 'rental' ? 'RentalClaim' : 'TripInterruptionClaim'),
+              receipts: Type.Array(ReceiptSchema),
+            }),
+            ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = request.principal!;
+        const submission = await receiveClaimSubmission<RentalClaimBody & TripClaimBody>(
+          request,
+          deps.documentStore,
+          kind === 'rental' ? rentalValidator : tripValidator,
+          { maxBytes: deps.uploadMaxBytes },
+        );
+        try {
+          const result = await runIdempotent(db, submission.idempotent, clock.now(), async (trx) => {
+            const claim =
+              kind === 'rental'
+                ? await benefitClaims.fileRental(
+                    trx,
+                    request.params.id,
+                    submission.claim,
+                    principal,
+                    request.id,
+                  )
+                : await benefitClaims.fileTrip(
+                    trx,
+                    request.params.id,
+                    submission.claim,
+                    principal,
+                    request.id,
+                  );
+            const receipts = [];
+            for (const receipt of submission.receipts)
+              receipts.push(
+                await benefitClaims.recordReceipt(
+                  trx,
+                  {
+                    ownerType: kind === 'rental' ? 'rental_claim' : 'trip_interruption_claim',
+                    claimId: claim.id,
+                    contractId: claim.contractId,
+                  },
+                  receipt,
+                  principal,
+                  request.id,
+                ),
+              );
+            // The receipts get their stored names only now, in the transaction that records their rows.
+            for (const receipt of submission.receipts) await receipt.file.promote();
+            return { status: 201, body: { claim, receipts } };
+          });
+          return sendResult(reply, result);
+        } finally {
+          // A refused claim, a rollback or an idempotent replay keeps none of the staged receipts.
+          for (const receipt of submission.receipts) await receipt.file.discard();
+        }
+      },
+    );
+  }
 
   for (const [path, ownerType] of [
     ['/api/v1/rental-claims/:id/receipts', 'rental_claim'],

@@ -15,7 +15,7 @@ import type { ContractRow, Database } from '../platform/db/schema.js';
 import { AppError, type ErrorCode } from '../platform/http/errors.js';
 import { actorOf, type Principal } from '../platform/http/principal.js';
 import { withUpload } from '../platform/http/uploads.js';
-import type { DocumentStore } from '../platform/storage/document-store.js';
+import type { DocumentStore, StoredFile } from '../platform/storage/document-store.js';
 import { findRepairClaimLines } from '../repair-claims/repair-claim.repository.js';
 import {
   type CalendarDate,
@@ -391,46 +391,64 @@ export function createBenefitClaimsService(deps: {
     await deps.uploadThrottle?.(claim.id, request.ip);
     return withUpload(request, deps.documentStore, { maxBytes: deps.uploadMaxBytes }, (upload) =>
       db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('documents')
-          .values({
-            contract_id: claim.contract_id,
-            owner_type: ownerType,
-            owner_id: claim.id,
-            document_type: 'receipt',
-            status: 'received',
-            sha256: upload.file.sha256,
-            size_bytes: upload.file.sizeBytes,
-            content_type: upload.file.contentType,
-            original_name: upload.originalName,
-            received_at: clock.now(),
-            uploaded_by: actorOf(principal).label,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, {
-          actor: actorOf(principal),
-          action: 'receipt.attached',
-          entityType: ownerType,
-          entityId: claim.id,
-          data: { documentId: row.id, sha256: row.sha256 },
-          requestId: request.id,
-        });
+        const receipt = await recordReceipt(
+          trx,
+          { ownerType, claimId: claim.id, contractId: claim.contract_id },
+          upload,
+          principal,
+          request.id,
+        );
         // The file gets its stored name only now, in the transaction that records its row.
         await upload.file.promote();
-        return {
-          id: row.id,
-          sha256: row.sha256,
-          sizeBytes: Number(row.size_bytes),
-          contentType: row.content_type,
-          originalName: row.original_name,
-          receivedAt: row.received_at.toISOString(),
-        };
+        return receipt;
       }),
     );
   }
 
-  return { fileRental, fileTrip, overview, attachReceipt };
+  /** The documents row (and its audit) of a receipt already in the document store. */
+  async function recordReceipt(
+    trx: Transaction<Database>,
+    owner: { ownerType: 'rental_claim' | 'trip_interruption_claim'; claimId: string; contractId: string },
+    upload: { file: StoredFile; originalName: string | null },
+    principal: Principal,
+    requestId: string,
+  ) {
+    const row = await trx
+      .insertInto('documents')
+      .values({
+        contract_id: owner.contractId,
+        owner_type: owner.ownerType,
+        owner_id: owner.claimId,
+        document_type: 'receipt',
+        status: 'received',
+        sha256: upload.file.sha256,
+        size_bytes: upload.file.sizeBytes,
+        content_type: upload.file.contentType,
+        original_name: upload.originalName,
+        received_at: clock.now(),
+        uploaded_by: actorOf(principal).label,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor: actorOf(principal),
+      action: 'receipt.attached',
+      entityType: owner.ownerType,
+      entityId: owner.claimId,
+      data: { documentId: row.id, sha256: row.sha256 },
+      requestId,
+    });
+    return {
+      id: row.id,
+      sha256: row.sha256,
+      sizeBytes: Number(row.size_bytes),
+      contentType: row.content_type,
+      originalName: row.original_name,
+      receivedAt: row.received_at.toISOString(),
+    };
+  }
+
+  return { fileRental, fileTrip, overview, attachReceipt, recordReceipt };
 }
 
 export type BenefitClaimsService = ReturnType<typeof createBenefitClaimsService>;

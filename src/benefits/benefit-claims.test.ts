@@ -28,6 +28,29 @@ function multipartFile(name: string, bytes: Buffer) {
   };
 }
 
+/** A claim submission: the claim's JSON as the "claim" part, then each receipt as a "file" part. */
+function claimWithReceipts(claim: unknown, files: { name: string; bytes: Buffer }[]) {
+  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="claim"\r\n\r\n${JSON.stringify(claim)}\r\n`,
+    ),
+  ];
+  for (const file of files)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
 let serial = 500;
 function contractBody(planCode: string, state: string, lastName: string) {
   serial += 1;
@@ -304,6 +327,108 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       });
       expect(response.statusCode).toBe(422);
       expect(response.json()).toMatchObject({ code, param });
+    });
+  });
+
+  describe('a claim filed with its receipts', () => {
+    const trip = {
+      breakdownOn: '2026-11-20',
+      milesFromHome: 250,
+      expenses: [{ date: '2026-11-20', category: 'lodging', amountCents: 12_000 }],
+    };
+    const countOf = async (contractId: string) => {
+      const { db } = server.built.database;
+      const claims = await db
+        .selectFrom('trip_interruption_claims')
+        .select('id')
+        .where('contract_id', '=', contractId)
+        .execute();
+      const receipts = await db
+        .selectFrom('documents')
+        .select('id')
+        .where('contract_id', '=', contractId)
+        .where('owner_type', '=', 'trip_interruption_claim')
+        .execute();
+      return { claims: claims.length, receipts: receipts.length };
+    };
+
+    it('files nothing when a receipt is refused, then files the claim with both receipts once', async () => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const url = `/api/v1/contracts/${contract.id}/trip-interruption-claims/with-receipts`;
+      const video = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64)]);
+      const refused = await holder({
+        method: 'POST',
+        url,
+        ...claimWithReceipts(trip, [
+          { name: 'hotel.pdf', bytes: PDF },
+          { name: 'dinner.mp4', bytes: video },
+        ]),
+      });
+      expect(refused.statusCode, refused.body).toBe(415);
+      expect(refused.json()).toMatchObject({ code: 'unsupported_file_type', param: 'receipts[1]' });
+      expect(await countOf(contract.id)).toEqual({ claims: 0, receipts: 0 });
+
+      const key = { 'idempotency-key': `trip-${contract.id}` };
+      const body = claimWithReceipts(trip, [
+        { name: 'hotel.pdf', bytes: PDF },
+        { name: 'dinner.pdf', bytes: Buffer.concat([PDF, Buffer.from('% dinner')]) },
+      ]);
+      const filed = await holder({
+        method: 'POST',
+        url,
+        payload: body.payload,
+        headers: { ...body.headers, ...key },
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+      expect(filed.json().claim).toMatchObject({ status: 'submitted', payableCents: 10_000 });
+      expect(filed.json().receipts.map((r: { originalName: string }) => r.originalName)).toEqual([
+        'hotel.pdf',
+        'dinner.pdf',
+      ]);
+      const again = await holder({
+        method: 'POST',
+        url,
+        payload: body.payload,
+        headers: { ...body.headers, ...key },
+      });
+      expect(again.json().claim.id).toBe(filed.json().claim.id);
+      expect(await countOf(contract.id)).toEqual({ claims: 1, receipts: 2 });
+    });
+
+    it('files nothing when the claim itself is refused, and checks the claim before storing receipts', async () => {
+      const { holder, contract } = await holderOf('MAJOR_GUARD', 'KS');
+      const url = `/api/v1/contracts/${contract.id}/trip-interruption-claims/with-receipts`;
+      const kansas = await holder({
+        method: 'POST',
+        url,
+        ...claimWithReceipts(trip, [{ name: 'hotel.pdf', bytes: PDF }]),
+      });
+      expect(kansas.json()).toMatchObject({ code: 'trip_interruption_not_available' });
+      const shapeless = await holder({
+        method: 'POST',
+        url,
+        ...claimWithReceipts({ ...trip, milesFromHome: 'far' }, [{ name: 'hotel.pdf', bytes: PDF }]),
+      });
+      expect(shapeless.statusCode).toBe(400);
+      expect(shapeless.json()).toMatchObject({ code: 'validation_failed', param: 'milesFromHome' });
+      expect(await countOf(contract.id)).toEqual({ claims: 0, receipts: 0 });
+    });
+
+    it('files a rental claim with its receipt in one request', async () => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const visit = await repair(vin, { hours: 6, authorize: true });
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/rental-claims/with-receipts`,
+        ...claimWithReceipts({ repairClaimId: visit.id, expenses: days(1, 3_000) }, [
+          { name: 'rental.pdf', bytes: PDF },
+        ]),
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({
+        claim: { payableCents: 3_000 },
+        receipts: [{ contentType: 'application/pdf' }],
+      });
     });
   });
 

@@ -101,7 +101,7 @@ describeEachEngine('claim, document and work-queue queries use indexes', (engine
         createWorkQueue({
           db,
           sources: [gapDocumentReviewSource(catalogService(db)), repairClaimDecisionSource(calendar, 1)],
-        }).list({ limit: 20, today: '2026-11-25' }),
+        }).list({ limit: 20, today: '2026-11-25', role: 'adjuster' }),
     ],
     [
       'the open GAP claim of a contract',

@@ -18,9 +18,21 @@ import { demoContracts } from './demo-contracts.js';
 
 export const DEMO_PASSWORD = 'coverwise-demo';
 
-export const DEMO_USERS: readonly { email: string; displayName: string; role: Role }[] = [
+export const DEMO_USERS: readonly {
+  email: string;
+  displayName: string;
+  role: Role;
+  approvalLimitCents?: number;
+}[] = [
   { email: 'admin@coverwise.test', displayName: 'Avery Admin', role: 'admin' },
   { email: 'adjuster@coverwise.test', displayName: 'Jordan Adjuster', role: 'adjuster' },
+  // The second adjuster of maker–checker: approves GAP benefits above Jordan's limit, up to $25,000.
+  {
+    email: 'lead@coverwise.test',
+    displayName: 'Morgan Lead Adjuster',
+    role: 'adjuster',
+    approvalLimitCents: 2_500_000,
+  },
   { email: 'reviewer@coverwise.test', displayName: 'Riley Reviewer', role: 'reviewer' },
   { email: 'shop@coverwise.test', displayName: 'Sam Service Advisor', role: 'repair_facility' },
 ];

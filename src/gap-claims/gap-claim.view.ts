@@ -2,6 +2,7 @@
 // date, the documents themselves, the benefit calculation and payment, and a timeline in plain words.
 import type { DocumentView } from '../documents/document.view.js';
 import type { ContractRow, GapClaimRow, LedgerEntryRow } from '../platform/db/schema.js';
+import { formatUsd } from '../shared/money.js';
 import { wordsForDate } from './gap-claim-messages.js';
 import { type DocumentState, STATUS_WORDS } from './gap-claim-status.js';
 
@@ -42,6 +43,13 @@ export interface GapClaimView {
   } | null;
   decisionReason: string | null;
   payment: { amountCents: number; payee: { kind: string; name: string }; paidAt: string } | null;
+  /** Staff only: a payment above the proposer's limit, waiting for a second adjuster. */
+  paymentProposal: {
+    amountCents: number;
+    proposedBy: string;
+    proposedByUserId: string;
+    proposedAt: string;
+  } | null;
   lienholderName: string | null;
   timeline: TimelineEvent[];
 }
@@ -54,7 +62,11 @@ interface AuditLike {
 }
 
 // Events only staff see: internal escalations and working calculations before a decision.
-const STAFF_ONLY_ACTIONS = new Set(['document.review_escalated', 'gap_claim.benefit_calculated']);
+const STAFF_ONLY_ACTIONS = new Set([
+  'document.review_escalated',
+  'gap_claim.benefit_calculated',
+  'gap_claim.payment_proposed',
+]);
 
 function timelineWords(event: AuditLike, typeNames: Record<string, string>): string {
   const data = event.data ?? {};
@@ -76,6 +88,8 @@ function timelineWords(event: AuditLike, typeNames: Record<string, string>): str
       return `${typeName} accepted`;
     case 'document.rejected':
       return `${typeName} not accepted: ${event.reason ?? 'no reason given'}`;
+    case 'gap_claim.payment_proposed':
+      return `Payment of ${typeof data.amountCents === 'number' ? formatUsd(data.amountCents) : 'the benefit'} proposed by ${typeof data.proposedBy === 'string' ? data.proposedBy : 'an adjuster'}; a second adjuster must approve it`;
     case 'document.review_escalated':
       return `Review of the ${typeName} passed its due date and was escalated`;
     case 'gap_claim.benefit_calculated':
@@ -143,6 +157,18 @@ export function gapClaimView(input: {
           paidAt: input.payment.occurred_at.toISOString(),
         }
       : null,
+    paymentProposal:
+      input.forStaff &&
+      claim.payment_proposed_at &&
+      claim.payment_proposed_by_user_id &&
+      claim.payment_proposed_cents !== null
+        ? {
+            amountCents: claim.payment_proposed_cents,
+            proposedBy: claim.payment_proposed_by ?? '',
+            proposedByUserId: claim.payment_proposed_by_user_id,
+            proposedAt: claim.payment_proposed_at.toISOString(),
+          }
+        : null,
     lienholderName: contract.lienholder_name,
     timeline: input.events
       .filter((event) => input.forStaff || !STAFF_ONLY_ACTIONS.has(event.action))

@@ -73,6 +73,14 @@ export const GapClaimSchema = Type.Object(
         paidAt: Type.String({ format: 'date-time' }),
       }),
     ),
+    paymentProposal: Nullable(
+      Type.Object({
+        amountCents: Cents,
+        proposedBy: Type.String(),
+        proposedByUserId: Type.String(),
+        proposedAt: Type.String({ format: 'date-time' }),
+      }),
+    ),
     lienholderName: Nullable(Type.String()),
     timeline: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), words: Type.String() })),
   },
@@ -165,7 +173,9 @@ export function registerGapClaimRoutes(
       // kept in the idempotency record, only its hash in the sessions table.
       const session = await db.transaction().execute(async (trx) => {
         const issued = await deps.auth.issueSession(trx, {
-          holderScope: { contractIds: [result.body.contractId], lastName: lastName.trim() },
+          // Every contract the three facts verified (the VSC on the same vehicle too), as holder
+          // sign-in gives: the holder who came for the GAP claim still sees all their coverage.
+          holderScope: { contractIds, lastName: lastName.trim() },
         });
         await recordAudit(trx, {
           actor: { kind: 'holder', id: issued.sessionId, label: 'contract holder' },
@@ -193,7 +203,11 @@ export function registerGapClaimRoutes(
         tags: ['GAP claims'],
         summary: 'GAP claims, newest first (a holder sees the claims on their contracts)',
         querystring: Type.Object({
-          status: Type.Optional(Status),
+          status: Type.Optional(
+            StringEnum([...GAP_CLAIM_STATUSES, 'open'] as const, {
+              description: 'One status, or open: every claim not yet paid or denied',
+            }),
+          ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
           startingAfter: Type.Optional(Uuid),
         }),
@@ -351,6 +365,13 @@ export function registerGapClaimRoutes(
       schema: {
         tags: ['GAP claims'],
         summary: 'Approve the calculated benefit and pay it to the lienholder (the claim becomes paid)',
+        description:
+          'Maker–checker: an adjuster pays alone up to their approval limit (their own, or the ' +
+          'COVERWISE_APPROVAL_LIMIT_CENTS setting). Above it, the first approval records a proposal (202, ' +
+          'the claim with paymentProposal) and a second, different adjuster whose limit covers the amount ' +
+          'pays it. The proposer approving again → 409 second_approver_required; a checker below the ' +
+          'amount → 403 approval_limit_exceeded; a benefit recalculated after the proposal → 409 ' +
+          'proposal_outdated.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         params: Type.Object({ id: Uuid }),
         body: Type.Optional(
@@ -359,20 +380,24 @@ export function registerGapClaimRoutes(
             { additionalProperties: false },
           ),
         ),
-        response: { 200: Type.Ref('GapClaim'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+        response: {
+          200: Type.Ref('GapClaim'),
+          202: Type.Ref('GapClaim'),
+          ...problemResponses(400, 401, 403, 404, 409, 422),
+        },
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await gapClaims.approve(
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => {
+        const claim = await gapClaims.approve(
           trx,
           request.params.id,
           request.body ?? {},
           actorOf(request.principal),
           request.id,
-        ),
-      }));
+        );
+        return { status: claim.status === 'paid' ? 200 : 202, body: claim };
+      });
       return sendResult(reply, result);
     },
   );

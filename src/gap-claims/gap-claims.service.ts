@@ -32,6 +32,7 @@ import {
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { formatUsd } from '../shared/money.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { computeGapBenefit } from './gap-benefit.js';
 import { type GapClaimView, gapClaimView, type TimelineEvent } from './gap-claim.view.js';
@@ -43,6 +44,7 @@ import {
   statusChangedMessage,
 } from './gap-claim-messages.js';
 import { acceptsDocuments, checklistOf, checkTransition, STATUS_WORDS } from './gap-claim-status.js';
+import { approvalStep } from './payment-approval.js';
 
 export interface StartClaimInput {
   dateOfLoss: string;
@@ -74,6 +76,8 @@ export function createGapClaimsService(deps: {
   timeZone: string;
   reviewBusinessDays: number;
   outbox: Outbox;
+  /** The largest benefit an adjuster pays alone when their user has no limit of its own. */
+  approvalLimitCents: number;
 }) {
   const { db, clock, catalog, calendar, outbox } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
@@ -87,6 +91,17 @@ export function createGapClaimsService(deps: {
       );
     }
     return terms;
+  }
+
+  /** The user's own approval limit, or the setting's when the user has none. */
+  async function approvalLimitOf(executor: Kysely<Database>, userId: string | null): Promise<number> {
+    if (!userId) return 0;
+    const user = await executor
+      .selectFrom('users')
+      .select('approval_limit_cents')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return user?.approval_limit_cents ?? deps.approvalLimitCents;
   }
 
   async function contractOf(executor: Kysely<Database>, contractId: string): Promise<ContractRow> {
@@ -204,6 +219,19 @@ export function createGapClaimsService(deps: {
       .where('status', 'not in', ['denied', 'paid'])
       .executeTakeFirst();
     if (open) return { created: false, claim: open };
+    // A GAP addendum pays one benefit, for the one total loss that ends the loan: once paid it is spent.
+    const paid = await trx
+      .selectFrom('gap_claims')
+      .select(['claim_number'])
+      .where('contract_id', '=', contract.id)
+      .where('status', '=', 'paid')
+      .executeTakeFirst();
+    if (paid) {
+      throw new AppError(
+        'gap_benefit_already_paid',
+        `This GAP addendum already paid its benefit on claim ${paid.claim_number}. A GAP addendum pays once, for the loss that ends the loan, so it cannot take a new claim.`,
+      );
+    }
 
     if (!isCalendarDate(input.dateOfLoss)) {
       throw new AppError('invalid_date', 'The date of loss is not a calendar date (YYYY-MM-DD).', {
@@ -337,7 +365,7 @@ export function createGapClaimsService(deps: {
 
   async function list(
     principal: Principal,
-    filter: { status?: GapClaimStatus | undefined },
+    filter: { status?: GapClaimStatus | 'open' | undefined },
     page: { limit: number; startingAfter?: string | undefined },
   ) {
     let query = db
@@ -362,7 +390,8 @@ export function createGapClaimsService(deps: {
       if (principal.contractIds.length === 0) return { data: [], hasMore: false };
       query = query.where('gap_claims.contract_id', 'in', principal.contractIds);
     }
-    if (filter.status) query = query.where('gap_claims.status', '=', filter.status);
+    if (filter.status === 'open') query = query.where('gap_claims.status', 'not in', ['paid', 'denied']);
+    else if (filter.status) query = query.where('gap_claims.status', '=', filter.status);
     if (page.startingAfter) {
       const after = await db
         .selectFrom('gap_claims')
@@ -596,6 +625,11 @@ export function createGapClaimsService(deps: {
         benefit_cents: result.benefitCents,
         calculated_at: clock.now(),
         calculated_by: actor.label,
+        // A new amount withdraws any proposal to pay the old one.
+        payment_proposed_by_user_id: null,
+        payment_proposed_by: null,
+        payment_proposed_at: null,
+        payment_proposed_cents: null,
         row_version: sql`row_version + 1`,
       })
       .where('id', '=', id)
@@ -650,11 +684,61 @@ export function createGapClaimsService(deps: {
     }
     const reason = input.reason?.trim() || 'The benefit was calculated and approved.';
     const now = clock.now();
+    const step = approvalStep({
+      amountCents: claim.benefit_cents,
+      approverUserId: actor.id ?? '',
+      approverLimitCents: await approvalLimitOf(trx, actor.id),
+      proposal:
+        claim.payment_proposed_by_user_id && claim.payment_proposed_cents !== null
+          ? { userId: claim.payment_proposed_by_user_id, amountCents: claim.payment_proposed_cents }
+          : null,
+    });
+    if (step.action === 'refuse') {
+      const amount = formatUsd(claim.benefit_cents);
+      const sentences = {
+        second_approver_required: `You proposed paying ${amount}; a second adjuster must approve it.`,
+        approval_limit_exceeded: `${amount} is above your approval limit; an adjuster whose limit covers it must approve it.`,
+        proposal_outdated:
+          'The benefit was recalculated after the payment was proposed; propose the new amount again.',
+      } as const;
+      throw new AppError(step.code, sentences[step.code]);
+    }
+    if (step.action === 'propose') {
+      const proposed = await trx
+        .updateTable('gap_claims')
+        .set({
+          payment_proposed_by_user_id: actor.id,
+          payment_proposed_by: actor.label,
+          payment_proposed_at: now,
+          payment_proposed_cents: claim.benefit_cents,
+          row_version: sql`row_version + 1`,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor,
+        action: 'gap_claim.payment_proposed',
+        entityType: OWNER_TYPE,
+        entityId: id,
+        reason,
+        data: { amountCents: claim.benefit_cents, proposedBy: actor.label, payee: contract.lienholder_name },
+        requestId,
+      });
+      return view(proposed, true, trx);
+    }
     const approved = await transition(
       trx,
       claim,
       'approved',
-      { actor, requestId, reason, contract },
+      {
+        actor,
+        requestId,
+        reason: step.checkedBy
+          ? `${reason} Proposed by ${claim.payment_proposed_by}, approved by ${actor.label}.`
+          : reason,
+        contract,
+      },
       {
         decided_at: now,
         decided_by: actor.label,

@@ -8,6 +8,7 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { waitFor } from '../../test/support/process.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { withCheckDigit } from '../contracts/vin.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
 import { createFileDocumentStore } from '../platform/storage/document-store.js';
@@ -54,6 +55,7 @@ describeEachEngine('GAP claims', (engine) => {
   let server: TestServer;
   let reviewer: Awaited<ReturnType<typeof staffClient>>;
   let adjuster: Awaited<ReturnType<typeof staffClient>>;
+  let admin: Awaited<ReturnType<typeof staffClient>>;
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-gap-documents-'));
 
   beforeAll(async () => {
@@ -69,6 +71,7 @@ describeEachEngine('GAP claims', (engine) => {
     });
     reviewer = await staffClient(server, 'reviewer@coverwise.test');
     adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    admin = await staffClient(server, 'admin@coverwise.test');
   });
   afterAll(() => server.close());
 
@@ -83,6 +86,36 @@ describeEachEngine('GAP claims', (engine) => {
     lossType: 'total_loss',
     ...overrides,
   });
+  let vehicleSerial = 0;
+  /** A GAP addendum of its own (a paid addendum is spent), answering the facts that start a claim on it. */
+  async function newGapVehicle() {
+    vehicleSerial += 1;
+    const vin = withCheckDigit(`1FTFW1E50NF${String(900_000 + vehicleSerial).padStart(6, '0')}`);
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: {
+        product: 'gap',
+        planCode: 'GAP',
+        holder: {
+          firstName: 'Lena',
+          lastName: 'Okoye',
+          address: { line1: '2 Oak St', city: 'Austin', state: 'TX', zip: '78701' },
+        },
+        vehicle: { vin, year: 2025, make: 'Ford', model: 'F-150' },
+        odometerAtSale: 10,
+        purchaseDate: '2026-03-01',
+        purchaseState: 'TX',
+        termMonths: 60,
+        priceCents: 79_500,
+        lienholder: { name: 'First Prairie Bank' },
+        amountFinancedCents: 3_000_000,
+        msrpCents: 3_200_000,
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return { lastName: 'Okoye', zip: '78701', vin };
+  }
   const start = (body: Record<string, unknown>) =>
     inject({ method: 'POST', url: '/api/v1/gap-claims', payload: body });
   const asHolder = (token: string) => (options: InjectOptions) =>
@@ -419,11 +452,31 @@ describeEachEngine('GAP claims', (engine) => {
       ]);
     });
 
-    it('lets the holder start a new claim once the last one is paid, with theft documents', async () => {
-      const future = await start(startBody({ dateOfLoss: '2026-11-26' }));
+    it('refuses a new claim on an addendum that has paid its benefit, saying why', async () => {
+      const response = await start(startBody({ dateOfLoss: '2026-11-24', lossType: 'theft' }));
+      expect(response.statusCode).toBe(422);
+      expect(response.json()).toMatchObject({ code: 'gap_benefit_already_paid' });
+      expect(response.json().detail).toMatch(/already paid its benefit on claim GAP-CL-2026-\d{6}/);
+      const claims = await server.built.database.db
+        .selectFrom('gap_claims')
+        .select('id')
+        .where('date_of_loss', '=', '2026-11-24')
+        .execute();
+      expect(claims).toEqual([]);
+      // The staff list's "open" filter leaves out the paid claim and keeps the rest.
+      const open = (await adjuster({ url: '/api/v1/gap-claims?status=open&limit=100' })).json().data;
+      expect(open.map((c: { id: string }) => c.id)).not.toContain(claimId);
+      expect(open.every((c: { status: string }) => c.status !== 'paid' && c.status !== 'denied')).toBe(true);
+      const all = (await adjuster({ url: '/api/v1/gap-claims?limit=100' })).json().data;
+      expect(all.map((c: { id: string }) => c.id)).toContain(claimId);
+    });
+
+    it('asks theft documents of a recovered theft, and refuses a loss date in the future', async () => {
+      const facts = await newGapVehicle();
+      const future = await start(startBody({ ...facts, dateOfLoss: '2026-11-26' }));
       expect(future.statusCode).toBe(422);
       expect(future.json()).toMatchObject({ code: 'invalid_date', param: 'dateOfLoss' });
-      const response = await start(startBody({ lossType: 'theft', vehicleRecovered: true }));
+      const response = await start(startBody({ ...facts, lossType: 'theft', vehicleRecovered: true }));
       expect(response.statusCode).toBe(201);
       const types = response.json().requiredDocuments.map((d: { type: string }) => d.type);
       expect(types).toContain('police_report');
@@ -433,7 +486,7 @@ describeEachEngine('GAP claims', (engine) => {
 
   describe('escalation', () => {
     it('escalates each overdue review once and audits it', async () => {
-      const open = (await start(startBody())).json();
+      const open = (await start(startBody({ ...(await newGapVehicle()), lossType: 'theft' }))).json();
       const send = asHolder(open.token);
       expect((await upload(send, open.id, 'police_report', PDF)).statusCode).toBe(201);
       const { createDocumentsService } = await import('../documents/documents.service.js');
@@ -456,9 +509,120 @@ describeEachEngine('GAP claims', (engine) => {
       }
     });
   });
+  describe('maker–checker above the approval limit', () => {
+    it('records a proposal, refuses the proposer, and pays when a second adjuster with a high enough limit approves', async () => {
+      const open = (await start(startBody(await newGapVehicle()))).json();
+      const send = asHolder(open.token);
+      for (const item of open.requiredDocuments)
+        expect((await upload(send, open.id, item.type, PDF)).statusCode).toBe(201);
+      const claim = (await reviewer({ url: `/api/v1/gap-claims/${open.id}` })).json();
+      for (const document of claim.documents)
+        await reviewer({
+          method: 'POST',
+          url: `/api/v1/documents/${document.id}/review`,
+          payload: { decision: 'accept' },
+        });
+      const calculate = (acvCents: number) =>
+        adjuster({
+          method: 'POST',
+          url: `/api/v1/gap-claims/${open.id}/benefit`,
+          payload: { payoffCents: 2_800_000, acvCents, primaryDeductibleCents: 50_000 },
+        });
+      expect((await calculate(2_200_000)).json().benefitCents).toBe(650_000);
+      const approve = (client: typeof adjuster) =>
+        client({ method: 'POST', url: `/api/v1/gap-claims/${open.id}/approval`, payload: {} });
+
+      // Jordan's limit is the setting's $5,000: the $6,500 benefit becomes a proposal.
+      const proposed = await approve(adjuster);
+      expect(proposed.statusCode, proposed.body).toBe(202);
+      expect(proposed.json()).toMatchObject({
+        status: 'ready_for_calculation',
+        payment: null,
+        paymentProposal: { amountCents: 650_000, proposedBy: 'adjuster@coverwise.test' },
+      });
+      const again = await approve(adjuster);
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'second_approver_required' });
+
+      // A second adjuster with the same $5,000 limit cannot release it either.
+      const second = await admin({
+        method: 'POST',
+        url: '/api/v1/users',
+        payload: { email: 'checker@coverwise.test', password: 'a long enough password 19', role: 'adjuster' },
+      });
+      expect(second.statusCode, second.body).toBe(201);
+      const checker = await staffClient(server, 'checker@coverwise.test', 'a long enough password 19');
+      const refused = await approve(checker);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'approval_limit_exceeded' });
+
+      // The admin raises the checker's own limit (audited); the checker pays.
+      const raised = await admin({
+        method: 'PUT',
+        url: `/api/v1/users/${second.json().id}/approval-limit`,
+        payload: { approvalLimitCents: 1_000_000 },
+      });
+      expect(raised.json()).toMatchObject({ approvalLimitCents: 1_000_000 });
+      const paid = await approve(checker);
+      expect(paid.statusCode, paid.body).toBe(200);
+      expect(paid.json()).toMatchObject({ status: 'paid', payment: { amountCents: 650_000 } });
+      const { db } = server.built.database;
+      const audit = await db
+        .selectFrom('audit_events')
+        .select(['action', 'actor_label', 'reason'])
+        .where('entity_id', '=', open.id)
+        .where('action', 'in', ['gap_claim.payment_proposed', 'gap_claim.status_changed'])
+        .orderBy('occurred_at')
+        .execute();
+      expect(audit.map((event) => [event.action, event.actor_label])).toEqual(
+        expect.arrayContaining([
+          ['gap_claim.payment_proposed', 'adjuster@coverwise.test'],
+          ['gap_claim.status_changed', 'checker@coverwise.test'],
+        ]),
+      );
+      expect(audit.some((event) => event.reason?.includes('Proposed by adjuster@coverwise.test'))).toBe(true);
+      const limitAudit = await db
+        .selectFrom('audit_events')
+        .select('data')
+        .where('action', '=', 'user.approval_limit_set')
+        .execute();
+      expect(limitAudit).toEqual([{ data: { from: null, to: 1_000_000 } }]);
+    });
+
+    it('withdraws the proposal when the benefit is recalculated', async () => {
+      const open = (await start(startBody(await newGapVehicle()))).json();
+      const send = asHolder(open.token);
+      for (const item of open.requiredDocuments)
+        expect((await upload(send, open.id, item.type, PDF)).statusCode).toBe(201);
+      const claim = (await reviewer({ url: `/api/v1/gap-claims/${open.id}` })).json();
+      for (const document of claim.documents)
+        await reviewer({
+          method: 'POST',
+          url: `/api/v1/documents/${document.id}/review`,
+          payload: { decision: 'accept' },
+        });
+      const calculate = (acvCents: number) =>
+        adjuster({
+          method: 'POST',
+          url: `/api/v1/gap-claims/${open.id}/benefit`,
+          payload: { payoffCents: 2_800_000, acvCents, primaryDeductibleCents: 50_000 },
+        });
+      const approve = () =>
+        adjuster({ method: 'POST', url: `/api/v1/gap-claims/${open.id}/approval`, payload: {} });
+      await calculate(2_200_000);
+      expect((await approve()).json().paymentProposal).toMatchObject({ amountCents: 650_000 });
+      await calculate(2_250_000);
+      const recalculated = (await adjuster({ url: `/api/v1/gap-claims/${open.id}` })).json();
+      expect(recalculated.paymentProposal).toBeNull();
+      const proposedAgain = await approve();
+      expect(proposedAgain.statusCode).toBe(202);
+      expect(proposedAgain.json().paymentProposal).toMatchObject({ amountCents: 600_000 });
+    });
+  });
+
   describe('concurrency', () => {
     it('pays once when five approvals of the same claim arrive at the same time', async () => {
-      const open = (await start(startBody())).json();
+      const open = (await start(startBody(await newGapVehicle()))).json();
       const send = asHolder(open.token);
       for (const item of open.requiredDocuments) {
         if (item.status === 'missing')

@@ -9,6 +9,7 @@ export const GAP_DOCUMENT_REVIEW = 'gap_document_review';
 export function gapDocumentReviewSource(catalog: CatalogService): WorkQueueSource {
   return {
     kind: GAP_DOCUMENT_REVIEW,
+    roles: ['reviewer', 'adjuster', 'admin'],
     async list(db, page) {
       let query = db
         .selectFrom('documents')

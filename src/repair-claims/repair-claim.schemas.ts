@@ -74,6 +74,7 @@ export const RepairClaimLineSchema = Type.Object({
     Type.Object({
       approved: Type.Boolean(),
       reasonCode: Nullable(Type.String()),
+      note: Nullable(Type.String()),
       approvedCents: Type.Integer(),
     }),
   ),
@@ -135,6 +136,12 @@ export const AuthorizationBodySchema = Type.Object(
             id: Uuid,
             approved: Type.Boolean(),
             reasonCode: Type.Optional(StringEnum(DENIAL_REASONS, { description: 'Why a line is denied' })),
+            note: Type.Optional(
+              Type.String({
+                maxLength: 1000,
+                description: 'The adjuster’s words for the shop; required when reasonCode is other',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -15,6 +15,8 @@ export function repairClaimDecisionSource(
 ): WorkQueueSource {
   return {
     kind: REPAIR_CLAIM_DECISION,
+    // Deciding a repair claim is an adjuster's (and an admin's) work; a reviewer could not open it.
+    roles: ['adjuster', 'admin'],
     async list(db, page) {
       // The due day only grows with the arrival instant, so arrival order is this source's queue order
       // and items at or before the cursor can be skipped while reading in that order.

@@ -44,6 +44,10 @@ export const DENIAL_REASONS = [
   'waiting_period',
   'contract_not_in_force',
   'not_a_failure',
+  // What the catalog's exclusions name: wear items, maintenance, glass/body/trim.
+  'wear_item',
+  'maintenance_item',
+  'body_glass_trim',
   'other',
 ] as const;
 export type DenialReason = (typeof DENIAL_REASONS)[number];
@@ -71,7 +75,14 @@ export interface RepairClaimBody {
 }
 
 export interface AuthorizationBody {
-  lines?: { id: string; approved: boolean; reasonCode?: DenialReason | undefined }[] | undefined;
+  lines?:
+    | {
+        id: string;
+        approved: boolean;
+        reasonCode?: DenialReason | undefined;
+        note?: string | undefined;
+      }[]
+    | undefined;
   requestInformation?: string | undefined;
 }
 
@@ -165,6 +176,7 @@ export function createRepairClaimsService(deps: {
             : {
                 approved: line.approved,
                 reasonCode: line.decision_reason_code,
+                note: line.decision_note,
                 approvedCents: line.approved_cents ?? 0,
               },
       })),
@@ -480,6 +492,13 @@ export function createRepairClaimsService(deps: {
         throw new AppError('validation_failed', 'Give a reason for each denied line.', {
           param: `lines[${index}].reasonCode`,
         });
+      // "Denied: Other reason" tells the shop nothing: other needs the adjuster's own words.
+      if (!decision.approved && decision.reasonCode === 'other' && !decision.note?.trim())
+        throw new AppError(
+          'validation_failed',
+          `Say why line ${line.line_number} is denied: "other reason" needs a note the shop reads.`,
+          { param: `lines[${index}].note` },
+        );
     }
     const anyApproved = decisions.some((decision) => decision.approved);
     if (anyApproved && claim.inspection_required && claim.inspected_at === null)
@@ -513,6 +532,7 @@ export function createRepairClaimsService(deps: {
         .set({
           approved: decision.approved,
           decision_reason_code: decision.approved ? null : (decision.reasonCode ?? null),
+          decision_note: decision.approved ? null : decision.note?.trim() || null,
           approved_cents: decision.approved ? line.eligible_cents : 0,
         })
         .where('id', '=', line.id)
@@ -565,7 +585,12 @@ export function createRepairClaimsService(deps: {
         deductibleCents: settlement.deductibleCents,
         deductibleWaived: settlement.deductibleWaived,
         payableToFacilityCents: settlement.payableToFacilityCents,
-        lines: decisions.map((d) => ({ id: d.id, approved: d.approved, reasonCode: d.reasonCode ?? null })),
+        lines: decisions.map((d) => ({
+          id: d.id,
+          approved: d.approved,
+          reasonCode: d.reasonCode ?? null,
+          note: d.note?.trim() || null,
+        })),
       },
       requestId,
     });

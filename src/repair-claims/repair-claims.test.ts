@@ -419,6 +419,49 @@ describeEachEngine('repair claims', (engine) => {
       expect((await decide(shop, claim, [true, false, false])).statusCode).toBe(403);
     });
 
+    it('needs a note for "other reason", keeps it for the shop, and takes the catalog’s exclusions as reasons', async () => {
+      const { vin } = await newContract();
+      const claim = await submitted(shop, estimate(vin));
+      const url = `/api/v1/repair-claims/${claim.id}/authorization`;
+      const lines = (reasons: { reasonCode: string; note?: string }[]) =>
+        claim.lines.map((l: { id: string }, index: number) => ({
+          id: l.id,
+          approved: false,
+          ...reasons[index],
+        }));
+      const bare = await adjuster({
+        method: 'POST',
+        url,
+        payload: {
+          lines: lines([
+            { reasonCode: 'wear_item' },
+            { reasonCode: 'other', note: '   ' },
+            { reasonCode: 'maintenance_item' },
+          ]),
+        },
+      });
+      expect(bare.statusCode).toBe(400);
+      expect(bare.json()).toMatchObject({ code: 'validation_failed', param: 'lines[1].note' });
+      const decided = await adjuster({
+        method: 'POST',
+        url,
+        payload: {
+          lines: lines([
+            { reasonCode: 'wear_item' },
+            { reasonCode: 'other', note: 'The estimate repeats line 1.' },
+            { reasonCode: 'body_glass_trim' },
+          ]),
+        },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+      const seen = (await shop({ url: `/api/v1/repair-claims/${claim.id}` })).json();
+      expect(seen.lines.map((l: { decision: unknown }) => l.decision)).toEqual([
+        { approved: false, reasonCode: 'wear_item', note: null, approvedCents: 0 },
+        { approved: false, reasonCode: 'other', note: 'The estimate repeats line 1.', approvedCents: 0 },
+        { approved: false, reasonCode: 'body_glass_trim', note: null, approvedCents: 0 },
+      ]);
+    });
+
     it('refuses to approve work started before authorization', async () => {
       const { vin } = await newContract();
       const claim = await submitted(shop, estimate(vin, { workStartedAt: '2026-11-25T12:00:00Z' }));
@@ -606,6 +649,11 @@ describeEachEngine('repair claims', (engine) => {
         dueOn: '2026-11-27',
         href: `/adjuster/claims/${claim.id}`,
       });
+      // A reviewer cannot open a repair claim, so their queue never lists one.
+      const reviewerQueue = (await reviewer({ url: '/api/v1/work-queue?limit=100' })).json();
+      expect(
+        reviewerQueue.data.filter((item: { kind: string }) => item.kind === 'repair_claim_decision'),
+      ).toEqual([]);
       await decide(adjuster, claim, [true, false, false]);
       const after = (await adjuster({ url: '/api/v1/work-queue?limit=100' })).json();
       expect(after.data.some((item: { id: string }) => item.id === claim.id)).toBe(false);

@@ -7,6 +7,8 @@ export interface User {
   displayName: string;
   role: Role;
   disabled: boolean;
+  /** The largest GAP benefit the user pays alone; null → the COVERWISE_APPROVAL_LIMIT_CENTS setting. */
+  approvalLimitCents: number | null;
   createdAt: string;
 }
 
@@ -17,6 +19,7 @@ export function toUser(row: UserRow): User {
     displayName: row.display_name,
     role: row.role,
     disabled: row.disabled_at !== null,
+    approvalLimitCents: row.approval_limit_cents,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -35,7 +38,13 @@ export function findUserRowById(db: Kysely<Database>, id: string): Promise<UserR
 
 export async function insertUser(
   db: Kysely<Database>,
-  values: { email: string; displayName: string; role: Role; passwordHash: string },
+  values: {
+    email: string;
+    displayName: string;
+    role: Role;
+    passwordHash: string;
+    approvalLimitCents?: number | null | undefined;
+  },
 ): Promise<UserRow> {
   return db
     .insertInto('users')
@@ -44,6 +53,7 @@ export async function insertUser(
       display_name: values.displayName,
       role: values.role,
       password_hash: values.passwordHash,
+      approval_limit_cents: values.approvalLimitCents ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -75,4 +85,17 @@ export async function listUserRows(
     if (after) query = query.where('email', '>', after.email);
   }
   return query.execute();
+}
+
+export function updateApprovalLimit(
+  db: Kysely<Database>,
+  id: string,
+  values: { approvalLimitCents: number | null; now: Date },
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({ approval_limit_cents: values.approvalLimitCents, updated_at: values.now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

@@ -5,7 +5,7 @@ import type { Database } from '../platform/db/schema.js';
 import { ROLES } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { Page, PageQuery, problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Page, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { UsersService } from './users.service.js';
 
@@ -16,6 +16,9 @@ const UserSchema = Type.Object(
     displayName: Type.String(),
     role: StringEnum(ROLES),
     disabled: Type.Boolean(),
+    approvalLimitCents: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      description: 'The largest GAP benefit the user pays alone; null → COVERWISE_APPROVAL_LIMIT_CENTS',
+    }),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'User' },
@@ -55,6 +58,47 @@ export function registerUserRoutes(
         async (trx) => ({
           status: 201,
           body: await deps.users.createUser(trx, request.body, actorOf(request.principal), request.id),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.put(
+    '/api/v1/users/:id/approval-limit',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Users'],
+        summary: "Set the largest GAP benefit a user may pay without a second approver (null: the setting's)",
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            approvalLimitCents: Type.Union([
+              Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+              Type.Null(),
+            ]),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('User'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await deps.users.setApprovalLimit(
+            trx,
+            request.params.id,
+            request.body.approvalLimitCents,
+            actorOf(request.principal),
+            request.id,
+          ),
         }),
       );
       return sendResult(reply, result);

@@ -12,6 +12,7 @@ import {
   listUserRows,
   toUser,
   type User,
+  updateApprovalLimit,
   updateUserCredentials,
 } from './user.repository.js';
 
@@ -94,7 +95,34 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
     return { data: rows.slice(0, page.limit).map(toUser), hasMore: rows.length > page.limit };
   }
 
-  return { createUser, ensureAdmin, listUsers };
+  /** Sets how large a GAP benefit the user may pay alone (null: the setting's default); audited. */
+  async function setApprovalLimit(
+    trx: Transaction<Database>,
+    id: string,
+    approvalLimitCents: number | null,
+    actor: Actor,
+    requestId: string,
+  ): Promise<User> {
+    const before = await trx
+      .selectFrom('users')
+      .select('approval_limit_cents')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    const row = await updateApprovalLimit(trx, id, { approvalLimitCents, now: clock.now() });
+    if (!before || !row) throw new AppError('not_found', 'No user with that id.');
+    await recordAudit(trx, {
+      actor,
+      action: 'user.approval_limit_set',
+      entityType: 'user',
+      entityId: id,
+      data: { from: before.approval_limit_cents, to: approvalLimitCents },
+      requestId,
+    });
+    return toUser(row);
+  }
+
+  return { createUser, ensureAdmin, listUsers, setApprovalLimit };
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

@@ -58,6 +58,7 @@ export function registerWorkQueueRoutes(
         limit: request.query.limit ?? 20,
         startingAfter: request.query.startingAfter,
         today: deps.today(),
+        role: request.principal?.kind === 'user' ? request.principal.role : 'reviewer',
       });
       const flags = deps.flagsFor ? await deps.flagsFor(page.data) : new Map();
       return { ...page, data: page.data.map((item) => ({ ...item, flags: flags.get(item.id) ?? [] })) };

@@ -3,7 +3,7 @@
 // the work arrived. Each source lists its own items after a cursor in that order; the queue merges
 // them and cuts the page, so adding a source is adding one object to the list in app.ts.
 import type { Kysely } from 'kysely';
-import type { Database } from '../platform/db/schema.js';
+import type { Database, Role } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { type CalendarDate, compareDates } from '../shared/calendar-date.js';
 
@@ -33,6 +33,8 @@ export interface WorkQueueCursor {
 
 export interface WorkQueueSource {
   kind: string;
+  /** The staff roles that can open and work these items; the queue shows a role only its own. */
+  roles: readonly Role[];
   /**
    * Up to `limit` items whose (dueOn, receivedAt, kind, id) comes after `after` (all when null), in
    * that order. `overdue` is decided by the queue, not the source.
@@ -74,11 +76,18 @@ export function compareItems(a: WorkQueueCursor, b: WorkQueueCursor): number {
 }
 
 export function createWorkQueue(deps: { db: Kysely<Database>; sources: readonly WorkQueueSource[] }) {
-  async function list(page: { limit: number; startingAfter?: string | undefined; today: CalendarDate }) {
+  async function list(page: {
+    limit: number;
+    startingAfter?: string | undefined;
+    today: CalendarDate;
+    /** Whose queue: items this role cannot open are not on it. */
+    role: Role;
+  }) {
     const after = page.startingAfter ? decodeCursor(page.startingAfter) : null;
+    const sources = deps.sources.filter((source) => source.roles.includes(page.role));
     // Each source gives at most limit + 1, so the merged list knows whether more remain.
     const lists = await Promise.all(
-      deps.sources.map((source) => source.list(deps.db, { after, limit: page.limit + 1 })),
+      sources.map((source) => source.list(deps.db, { after, limit: page.limit + 1 })),
     );
     const merged = lists.flat().sort(compareItems);
     const data = merged.slice(0, page.limit).map((item) => ({

@@ -80,8 +80,12 @@ describe.skipIf(!chromiumAvailable())('staff dashboard', () => {
         expect(await table.locator('tbody tr').count(), title).toBeGreaterThan(0);
       }
       const claims = page.getByRole('region', { name: 'Claims by status and age', exact: true });
-      await claims.getByRole('cell', { name: 'rental', exact: true }).waitFor();
-      await claims.getByRole('cell', { name: 'repair', exact: true }).first().waitFor();
+      // Claim kinds, statuses and plans in words, not codes.
+      await claims.getByRole('cell', { name: 'Rental', exact: true }).waitFor();
+      await claims.getByRole('cell', { name: 'Repair', exact: true }).first().waitFor();
+      const plans = page.getByRole('region', { name: 'Paid claims and loss ratio by plan', exact: true });
+      await plans.getByRole('cell', { name: 'Value Guard', exact: true }).waitFor();
+      expect(await page.locator('main').textContent()).not.toMatch(/VALUE_GUARD|trip_interruption/);
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}staff-dashboard.png`, fullPage: true });

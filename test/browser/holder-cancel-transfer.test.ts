@@ -106,6 +106,8 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
       await page.getByRole('button', { name: 'Request the transfer' }).click();
 
       await page.getByText('Waiting for the $50.00 transfer fee', { exact: false }).waitFor();
+      // The number to call comes from the settings (COVERWISE_SUPPORT_PHONE, default 1-800-555-0142).
+      await page.getByText('Call us at 1-800-555-0142 to pay it', { exact: false }).waitFor();
       await page.getByLabel('Add a maintenance record').setInputFiles({
         name: 'service-history.pdf',
         mimeType: 'application/pdf',

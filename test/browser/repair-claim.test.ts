@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
+import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
@@ -96,11 +97,24 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
         .click();
       await adjuster.getByRole('link', { name: claimNumber }).click();
       await adjuster.getByRole('heading', { level: 1, name: `Claim ${claimNumber}` }).waitFor();
+      // Nothing is decided until the adjuster decides it: both lines are refused as undecided.
+      expect(await adjuster.getByLabel('Approve line 1').isChecked()).toBe(false);
+      await adjuster.getByRole('button', { name: 'Record decision' }).click();
+      await adjuster.getByText('Approve or deny line 1.').waitFor();
+      await adjuster.getByText('Approve or deny line 2.').waitFor();
+      expect(
+        await adjuster.getByLabel('Approve line 1').evaluate((el) => el === document.activeElement),
+      ).toBe(true);
       await adjuster.getByLabel('Approve line 1').check();
       await adjuster.getByLabel('Deny line 2').check();
+      // "Other reason" needs the adjuster's words for the shop.
+      await adjuster.getByLabel('Reason for denying line 2').selectOption({ label: 'Other reason' });
+      await adjuster.getByRole('button', { name: 'Record decision' }).click();
+      await adjuster.getByText('Write the reason for line 2: the shop reads it.').waitFor();
+      expect(await axeViolations(adjuster)).toEqual([]);
       await adjuster
         .getByLabel('Reason for denying line 2')
-        .selectOption({ label: 'Pre-existing condition' });
+        .selectOption({ label: 'Wear item (not covered)' });
       await adjuster.screenshot({ path: `${screenshotDirectory}adjuster-decision.png`, fullPage: true });
       await adjuster.getByRole('button', { name: 'Record decision' }).click();
       await failOnAlert(adjuster, adjuster.getByRole('heading', { level: 2, name: 'Authorization' }));
@@ -122,7 +136,7 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
       const summary = shop.getByRole('region', { name: 'Authorization' });
       await summary.getByText('$700.00', { exact: true }).waitFor();
       await summary.getByText('$100.00', { exact: true }).waitFor();
-      await lines.getByRole('cell', { name: 'Denied: Pre-existing condition' }).waitFor();
+      await lines.getByRole('cell', { name: 'Denied: Wear item (not covered)' }).waitFor();
 
       await shop.screenshot({ path: `${screenshotDirectory}shop-claim-authorized.png`, fullPage: true });
       await adjuster.screenshot({ path: `${screenshotDirectory}adjuster-claim-decided.png`, fullPage: true });

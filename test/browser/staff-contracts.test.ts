@@ -127,7 +127,7 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
       await page.getByRole('heading', { level: 2, name: /^Coverage on / }).waitFor();
 
       const auditTrail = page.getByRole('region', { name: 'Audit trail' }).first();
-      await auditTrail.getByRole('cell', { name: 'contract.created' }).first().waitFor();
+      await auditTrail.getByRole('cell', { name: 'Contract created' }).first().waitFor();
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}staff-contract-detail.png`, fullPage: true });
@@ -186,6 +186,10 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
       expect(await recent.getByRole('cell').allTextContents()).toEqual(
         expect.arrayContaining(['admin@coverwise.test', 'Finished', '2', '1', '0']),
       );
+      // The report survives a reload: the address names the import.
+      await page.reload();
+      await report.getByText('1 rejected', { exact: true }).waitFor();
+      await report.getByRole('row').filter({ hasText: 'invalid_vin' }).waitFor();
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}admin-import.png`, fullPage: true });

@@ -66,7 +66,7 @@ describe.skipIf(!chromiumAvailable())('rule what-if', () => {
       const rentalRow = effect
         .getByRole('row')
         .filter({ hasText: 'Rental claims' })
-        .filter({ hasText: 'VALUE_GUARD' });
+        .filter({ hasText: 'Value Guard' });
       expect(await rentalRow.getByRole('cell').nth(4).textContent()).toBe('1');
       const contractsAffected = await effect
         .getByRole('term')
@@ -74,6 +74,14 @@ describe.skipIf(!chromiumAvailable())('rule what-if', () => {
         .locator('xpath=following-sibling::dd')
         .textContent();
       expect(Number(contractsAffected?.replace(/,/g, ''))).toBeGreaterThan(0);
+      // Names, not codes: plans by name, catalog fields in words, states and provinces counted apart.
+      await page
+        .getByText(/^Value Guard: rental daily limit — in \d+ states( and \d+ provinces and territories)? \(/)
+        .first()
+        .waitFor();
+      const words = (await effect.textContent()) ?? '';
+      expect(words).not.toContain('benefits.rental.dailyLimitCents');
+      expect(words).not.toMatch(/\bVALUE_GUARD\b|\b64 states\b/);
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}admin-what-if.png`, fullPage: true });

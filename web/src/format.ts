@@ -49,9 +49,11 @@ export function formatCalendarDate(calendarDate: string): string {
   return `${monthName} ${Number(day)}, ${year}`;
 }
 
-const instantFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+// One way of writing a day everywhere: an instant's day is written as a calendar date is
+// ('November 25, 2026'), followed by its time.
+const instantFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short' });
 
-/** An instant (ISO 8601 with offset) in the reader's own time zone: 'Nov 25, 2026, 10:04 AM'. */
+/** An instant (ISO 8601 with offset) in the reader's own time zone: 'November 25, 2026 at 10:04 AM'. */
 export function formatInstant(isoInstant: string): string {
   const instant = new Date(isoInstant);
   return Number.isNaN(instant.getTime()) ? isoInstant : instantFormat.format(instant);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from './router.js';
 import { type Session, useSession } from './session.js';
+import { staffPagesFor } from './staff-pages.js';
 
 // The frame every page shares: a skip link, the header with the main navigation, and <main>.
 
@@ -14,18 +15,7 @@ interface NavItem {
 function navItems(session: Session): NavItem[] {
   const items: NavItem[] = [];
   if (session.status === 'signed_in') {
-    items.push({ label: 'Staff home', href: '/staff' }, { label: 'Contracts', href: '/staff/contracts' });
-    if (session.user.role === 'admin') items.push({ label: 'Import', href: '/admin/import' });
-    if (session.user.role !== 'repair_facility') items.push({ label: 'Dashboard', href: '/staff/dashboard' });
-    if (session.user.role === 'admin') items.push({ label: 'What-if', href: '/admin/what-if' });
-    if (session.user.role === 'admin') items.push({ label: 'Books', href: '/admin/trial-balance' });
-    if (session.user.role === 'repair_facility') items.push({ label: 'Repair claims', href: '/shop' });
-    if (session.user.role === 'adjuster' || session.user.role === 'admin')
-      items.push({ label: 'Claim queue', href: '/adjuster/claims' });
-    if (session.user.role === 'reviewer' || session.user.role === 'adjuster')
-      items.push({ label: 'Work queue', href: '/staff/reviews' });
-    if (session.user.role !== 'repair_facility')
-      items.push({ label: 'GAP claims', href: '/staff/gap-claims' });
+    for (const page of staffPagesFor(session.user.role)) items.push({ label: page.label, href: page.href });
   } else if (session.status === 'holder_signed_in') {
     items.push({ label: 'My coverage', href: '/my' });
     items.push({ label: 'My claims', href: '/my/claims' });

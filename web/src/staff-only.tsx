@@ -24,7 +24,14 @@ export function StaffOnly({ roles, refusal, children }: StaffOnlyProps) {
       </p>
     );
   }
-  if (session.status !== 'signed_in') return <Redirect to="/staff/sign-in" />;
+  // The page asked for rides along, so signing in lands on it rather than on the staff home.
+  if (session.status !== 'signed_in')
+    return (
+      <Redirect
+        to="/staff/sign-in"
+        state={{ next: `${window.location.pathname}${window.location.search}` }}
+      />
+    );
   if (roles && !roles.includes(session.user.role)) {
     return (
       <>

@@ -21,6 +21,8 @@ export interface UsersTable {
   disabled_at: Timestamp | null;
   /** The repair facility a `repair_facility` user works for (null for other roles). */
   facility_id: Generated<string | null>;
+  /** The largest GAP benefit this user may pay alone; null → the COVERWISE_APPROVAL_LIMIT_CENTS setting. */
+  approval_limit_cents: number | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -343,6 +345,8 @@ export interface RepairClaimLinesTable {
   eligible_cents: number;
   approved: boolean | null;
   decision_reason_code: string | null;
+  /** The adjuster's own words for a denial, required for "other". */
+  decision_note: string | null;
   approved_cents: number | null;
 }
 
@@ -417,6 +421,11 @@ export interface GapClaimsTable {
   decision_reason: string | null;
   paid_at: Timestamp | null;
   payment_entry_id: string | null;
+  /** A benefit above the proposer's approval limit, waiting for a second adjuster (maker–checker). */
+  payment_proposed_by_user_id: string | null;
+  payment_proposed_by: string | null;
+  payment_proposed_at: Timestamp | null;
+  payment_proposed_cents: number | null;
   opened_at: Timestamp;
   opened_by: string;
   row_version: Generated<number>;

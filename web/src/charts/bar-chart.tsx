@@ -19,6 +19,8 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, To
 export interface BarSeries {
   label: string;
   values: number[];
+  /** 'right': drawn against a scale of its own on the right, for a series far smaller than the others. */
+  axis?: 'left' | 'right';
 }
 
 const PALETTE = ['#1d4ed8', '#ea580c', '#15803d', '#9333ea', '#b91c1c', '#0e7490', '#a16207', '#4b5563'];
@@ -47,9 +49,10 @@ export function BarChart({
       data: {
         labels,
         datasets: series.map((s, index) => ({
-          label: s.label,
+          label: s.axis === 'right' ? `${s.label} (right-hand scale)` : s.label,
           data: s.values,
           backgroundColor: PALETTE[index % PALETTE.length],
+          yAxisID: s.axis === 'right' ? 'y1' : 'y',
         })),
       },
       options: {
@@ -64,6 +67,22 @@ export function BarChart({
             // Counts are whole numbers: no 0.5 claim ticks.
             ticks: formatValue ? { callback: (value) => formatValue(Number(value)) } : { precision: 0 },
           },
+          ...(series.some((s) => s.axis === 'right')
+            ? {
+                y1: {
+                  position: 'right' as const,
+                  beginAtZero: true,
+                  grid: { drawOnChartArea: false },
+                  title: {
+                    display: true,
+                    text: series.find((s) => s.axis === 'right')?.label ?? '',
+                  },
+                  ticks: formatValue
+                    ? { callback: (value: string | number) => formatValue(Number(value)) }
+                    : { precision: 0 },
+                },
+              }
+            : {}),
         },
         plugins: {
           legend: { position: 'bottom' },

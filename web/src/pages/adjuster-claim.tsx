@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api.js';
 import type { RouteProps } from '../app.js';
+import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { Link } from '../router.js';
@@ -17,12 +18,20 @@ import {
   useApiGet,
 } from './shop-claim-parts.js';
 
+/** The denial reason matching why the rules found a line not eligible, when there is one. */
+function denialReasonFor(code: string | undefined): string {
+  return code && (denialReasons as readonly string[]).includes(code) ? code : '';
+}
+
 // The adjuster's decision screen: approve or deny each line (a denial needs a reason), or send the
 // claim back to the shop with a question; record the inspection a large estimate needs first; pay the
 // shop once authorized.
 
 const denialReasons = [
   'component_not_covered',
+  'wear_item',
+  'maintenance_item',
+  'body_glass_trim',
   'pre_existing_condition',
   'maintenance_not_proven',
   'work_started_before_authorization',
@@ -32,9 +41,11 @@ const denialReasons = [
   'other',
 ] as const;
 
+/** Every line starts undecided: the adjuster says approve or deny for each, nothing is pre-chosen. */
 interface LineChoice {
-  approved: boolean;
+  approved: boolean | null;
   reasonCode: string;
+  note: string;
 }
 
 function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => void }) {
@@ -42,16 +53,15 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
     Object.fromEntries(
       claim.lines.map((line) => [
         line.id,
-        {
-          approved: line.eligible,
-          reasonCode: line.eligible ? 'component_not_covered' : (line.reasonCode ?? 'other'),
-        },
+        // A line the rules found not eligible has its reason ready, but is still not decided.
+        { approved: null, reasonCode: line.eligible ? '' : denialReasonFor(line.reasonCode), note: '' },
       ]),
     ),
   );
   const [question, setQuestion] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useFormErrors();
   const id = useId();
   const url = `/repair-claims/${encodeURIComponent(claim.id)}/authorization`;
 
@@ -69,20 +79,37 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
 
   const handleDecide = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const errors: Record<string, string> = {};
+    for (const line of claim.lines) {
+      const choice = choices[line.id]!;
+      if (choice.approved === null)
+        errors[`decision-${line.id}`] = `Approve or deny line ${line.lineNumber}.`;
+      else if (!choice.approved && !choice.reasonCode)
+        errors[`reason-${line.id}`] = `Choose why line ${line.lineNumber} is denied.`;
+      else if (!choice.approved && choice.reasonCode === 'other' && !choice.note.trim())
+        errors[`note-${line.id}`] = `Write the reason for line ${line.lineNumber}: the shop reads it.`;
+    }
+    if (Object.keys(errors).length > 0) return form.show(errors);
+    form.clear();
     void send({
       lines: claim.lines.map((line) => {
         const choice = choices[line.id]!;
         return {
           id: line.id,
-          approved: choice.approved,
-          ...(choice.approved ? {} : { reasonCode: choice.reasonCode }),
+          approved: choice.approved === true,
+          ...(choice.approved
+            ? {}
+            : {
+                reasonCode: choice.reasonCode,
+                ...(choice.note.trim() ? { note: choice.note.trim() } : {}),
+              }),
         };
       }),
     });
   };
 
   const approvedCents = claim.lines
-    .filter((l) => choices[l.id]?.approved)
+    .filter((l) => choices[l.id]?.approved === true)
     .reduce((t, l) => t + l.eligibleCents, 0);
 
   return (
@@ -96,12 +123,16 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
         className="form form--wide card card--wide"
         onSubmit={handleDecide}
         aria-labelledby={`${id}-decide`}
+        ref={form.formRef}
+        noValidate
       >
         <h2 id={`${id}-decide`}>Decide each line</h2>
+        <FormSummary form={form} />
         {claim.lines.map((line) => {
           const choice = choices[line.id]!;
           const set = (change: Partial<LineChoice>) =>
             setChoices((current) => ({ ...current, [line.id]: { ...choice, ...change } }));
+          const decisionId = `${id}-${line.id}-decision`;
           return (
             <fieldset key={line.id} className="card card--section">
               <legend>
@@ -114,9 +145,10 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
                   type="radio"
                   id={`${id}-${line.id}-approve`}
                   name={`${id}-${line.id}`}
-                  checked={choice.approved}
+                  checked={choice.approved === true}
                   disabled={!line.eligible}
                   onChange={() => set({ approved: true })}
+                  {...form.fieldProps(`decision-${line.id}`, decisionId)}
                 />
                 <label htmlFor={`${id}-${line.id}-approve`}>Approve line {line.lineNumber}</label>
               </div>
@@ -125,27 +157,53 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
                   type="radio"
                   id={`${id}-${line.id}-deny`}
                   name={`${id}-${line.id}`}
-                  checked={!choice.approved}
+                  checked={choice.approved === false}
                   onChange={() => set({ approved: false })}
+                  {...(line.eligible ? {} : form.fieldProps(`decision-${line.id}`, decisionId))}
                 />
                 <label htmlFor={`${id}-${line.id}-deny`}>Deny line {line.lineNumber}</label>
               </div>
-              {choice.approved ? null : (
-                <div className="field">
-                  <label htmlFor={`${id}-${line.id}-reason`}>Reason for denying line {line.lineNumber}</label>
-                  <select
-                    id={`${id}-${line.id}-reason`}
-                    value={choice.reasonCode}
-                    onChange={(e) => set({ reasonCode: e.target.value })}
-                  >
-                    {denialReasons.map((code) => (
-                      <option key={code} value={code}>
-                        {reasonLabel(code)}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-              )}
+              <FieldError id={decisionId} message={form.errors[`decision-${line.id}`]} />
+              {choice.approved === false ? (
+                <>
+                  <div className="field">
+                    <label htmlFor={`${id}-${line.id}-reason`}>
+                      Reason for denying line {line.lineNumber}
+                    </label>
+                    <select
+                      id={`${id}-${line.id}-reason`}
+                      value={choice.reasonCode}
+                      onChange={(e) => set({ reasonCode: e.target.value })}
+                      {...form.fieldProps(`reason-${line.id}`, `${id}-${line.id}-reason`)}
+                    >
+                      <option value="">Choose a reason</option>
+                      {denialReasons.map((code) => (
+                        <option key={code} value={code}>
+                          {reasonLabel(code)}
+                        </option>
+                      ))}
+                    </select>
+                    <FieldError id={`${id}-${line.id}-reason`} message={form.errors[`reason-${line.id}`]} />
+                  </div>
+                  {choice.reasonCode === 'other' ? (
+                    <div className="field">
+                      <label htmlFor={`${id}-${line.id}-note`}>
+                        The reason, in words the shop reads (line {line.lineNumber})
+                      </label>
+                      <textarea
+                        id={`${id}-${line.id}-note`}
+                        rows={2}
+                        maxLength={1000}
+                        style={textareaStyle}
+                        value={choice.note}
+                        onChange={(e) => set({ note: e.target.value })}
+                        {...form.fieldProps(`note-${line.id}`, `${id}-${line.id}-note`)}
+                      />
+                      <FieldError id={`${id}-${line.id}-note`} message={form.errors[`note-${line.id}`]} />
+                    </div>
+                  ) : null}
+                </>
+              ) : null}
             </fieldset>
           );
         })}

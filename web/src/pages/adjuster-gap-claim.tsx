@@ -1,7 +1,8 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api.js';
 import type { RouteProps } from '../app.js';
 import type { StaffUser } from '../auth.js';
+import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { Link } from '../router.js';
@@ -21,10 +22,10 @@ const benefitFields = [
   ['addOnRefundsCents', 'Refunds of cancelled add-ons'],
 ] as const;
 
-/** '25,000.00' or '25000' → 2500000 cents; null when it is not an amount. */
-function parseDollars(input: string): number | null {
+/** '25,000.00' or '25000' → 2500000 cents; '' → undefined (empty is not zero); null when it is not an amount. */
+export function parseDollars(input: string): number | null | undefined {
   const cleaned = input.replace(/[$,\s]/g, '');
-  if (cleaned === '') return 0;
+  if (cleaned === '') return undefined;
   const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(cleaned);
   if (!match) return null;
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
@@ -36,6 +37,13 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
   const [amounts, setAmounts] = useState<Record<string, string>>({});
   const [denialReason, setDenialReason] = useState('');
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  // The confirmation replaces the button that asked for it: focus follows, so it is read out at once.
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+  const calculator = useFormErrors();
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
   const load = useCallback(async () => {
@@ -49,12 +57,13 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
     void load();
   }, [load]);
 
-  const run = async (action: () => Promise<unknown>, done: string) => {
+  /** Runs an action; its answer (or `done`) is the success sentence. */
+  const run = async (action: () => Promise<unknown>, done: string | ((answer: unknown) => string)) => {
     setBusy(true);
     setMessage(null);
     try {
-      await action();
-      setMessage({ error: false, text: done });
+      const answer = await action();
+      setMessage({ error: false, text: typeof done === 'string' ? done : done(answer) });
       await load();
     } catch (caught) {
       setMessage({ error: true, text: problemMessage(caught, 'That did not work. Try again.') });
@@ -66,15 +75,30 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
   const calculate = (event: FormEvent) => {
     event.preventDefault();
     const body: Record<string, number> = {};
+    const errors: Record<string, string> = {};
+    // Every figure is asked for: an empty field is a figure not yet known, never $0.00.
     for (const [name, label] of benefitFields) {
       const cents = parseDollars(amounts[name] ?? '');
-      if (cents === null) {
-        setMessage({ error: true, text: `${label}: enter an amount in dollars, such as 21000.00.` });
-        return;
-      }
-      body[name] = cents;
+      if (cents === undefined)
+        errors[name] = `Enter the ${label.toLowerCase()}, in dollars (0 when there is none).`;
+      else if (cents === null) errors[name] = `${label}: enter an amount in dollars, such as 21000.00.`;
+      else body[name] = cents;
     }
+    if (Object.keys(errors).length > 0) return calculator.show(errors);
+    calculator.clear();
+    setConfirming(false);
     void run(() => api.post(`/gap-claims/${claimId}/benefit`, body), 'Benefit calculated.');
+  };
+
+  const approve = () => {
+    setConfirming(false);
+    void run(
+      () => api.post<GapClaim>(`/gap-claims/${claimId}/approval`, {}),
+      (answer) =>
+        (answer as GapClaim).status === 'paid'
+          ? 'Approved and paid.'
+          : 'The amount is above your approval limit: the payment is proposed and waits for a second adjuster.',
+    );
   };
 
   if (!claim) {
@@ -172,7 +196,8 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
           <p>Not calculated yet.</p>
         )}
         {ready && isAdjuster ? (
-          <form className="form" onSubmit={calculate} noValidate>
+          <form className="form" onSubmit={calculate} noValidate ref={calculator.formRef}>
+            <FormSummary form={calculator} />
             {benefitFields.map(([name, label]) => (
               <div className="field" key={name}>
                 <label htmlFor={`${id}-${name}`}>{label} ($)</label>
@@ -180,9 +205,12 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
                   id={`${id}-${name}`}
                   inputMode="decimal"
                   className="input--short"
+                  required
                   value={amounts[name] ?? ''}
                   onChange={(event) => setAmounts({ ...amounts, [name]: event.target.value })}
+                  {...calculator.fieldProps(name, `${id}-${name}`)}
                 />
+                <FieldError id={`${id}-${name}`} message={calculator.errors[name]} />
               </div>
             ))}
             <button type="submit" className="button" disabled={busy}>
@@ -190,19 +218,45 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
             </button>
           </form>
         ) : null}
-        {ready && isAdjuster && claim.benefit ? (
-          <p>
-            <button
-              type="button"
-              className="button"
-              disabled={busy}
-              onClick={() =>
-                void run(() => api.post(`/gap-claims/${claimId}/approval`, {}), 'Approved and paid.')
-              }
-            >
-              Approve and pay {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}
-            </button>
+        {claim.paymentProposal ? (
+          <p className="notice notice--success" role="status">
+            Payment of {formatCents(claim.paymentProposal.amountCents)} to {claim.lienholderName} proposed by{' '}
+            {claim.paymentProposal.proposedBy} on {formatInstant(claim.paymentProposal.proposedAt)}.{' '}
+            {claim.paymentProposal.proposedByUserId === user.id
+              ? 'A second adjuster must approve it.'
+              : 'It needs your approval as the second adjuster.'}
           </p>
+        ) : null}
+        {ready && isAdjuster && claim.benefit && claim.paymentProposal?.proposedByUserId !== user.id ? (
+          confirming ? (
+            <section className="card" aria-labelledby={`${id}-confirm`}>
+              <p id={`${id}-confirm`}>
+                <strong>
+                  Pay {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}?
+                </strong>{' '}
+                The GAP benefit of claim {claim.claimNumber} goes to the lender; this cannot be undone here.
+              </p>
+              <p className="button-row">
+                <button type="button" className="button" disabled={busy} onClick={approve} ref={confirmRef}>
+                  Yes, pay {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}
+                </button>{' '}
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => setConfirming(false)}
+                >
+                  Cancel
+                </button>
+              </p>
+            </section>
+          ) : (
+            <p>
+              <button type="button" className="button" disabled={busy} onClick={() => setConfirming(true)}>
+                {claim.paymentProposal ? 'Approve the proposed payment' : 'Approve and pay'}{' '}
+                {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}
+              </button>
+            </p>
+          )
         ) : null}
         {claim.payment ? (
           <p role="status">

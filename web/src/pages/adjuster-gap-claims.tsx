@@ -2,12 +2,12 @@ import { useEffect, useId, useState } from 'react';
 import { api } from '../api.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { Link } from '../router.js';
+import { Link, navigate } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 import { lossTypeWords, problemMessage } from './gap-shared.js';
 
-// GAP claims for adjusters, newest first; by default those ready for the benefit calculation.
+// GAP claims for claims staff, newest first; by default every open claim (not paid or denied).
 
 interface ClaimRow {
   id: string;
@@ -22,6 +22,7 @@ interface ClaimRow {
 }
 
 const statusOptions: [string, string][] = [
+  ['open', 'Open claims (not paid or denied)'],
   ['ready_for_calculation', 'Ready for calculation'],
   ['under_review', 'Under review'],
   ['awaiting_documents', 'Awaiting documents'],
@@ -32,7 +33,14 @@ const statusOptions: [string, string][] = [
 
 function Claims() {
   const id = useId();
-  const [status, setStatus] = useState('ready_for_calculation');
+  // Open claims by default (the work still to do), kept in the address so a reload keeps the choice.
+  const [status, setStatusState] = useState(
+    () => new URLSearchParams(window.location.search).get('status') ?? 'open',
+  );
+  const setStatus = (value: string) => {
+    setStatusState(value);
+    navigate(`/staff/gap-claims?status=${encodeURIComponent(value)}`, { replace: true });
+  };
   const [rows, setRows] = useState<ClaimRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -67,7 +75,7 @@ function Claims() {
           Loading…
         </p>
       ) : rows.length === 0 ? (
-        <p>No GAP claims here.</p>
+        <p>No GAP claims with this status. Choose another under “Show”.</p>
       ) : (
         <TableScroll labelledBy={`${id}-caption`}>
           <table className="table">

@@ -3,6 +3,7 @@ import { ApiError, apiRequest } from '../api.js';
 import { type ImportReport, type UploadProgress, uploadDealerFile } from '../contract-import.js';
 import { formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { navigate } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -239,6 +240,28 @@ function RecentImports({ refreshKey, importing }: { refreshKey: number; importin
   );
 }
 
+const reportKey = (importId: string) => `coverwise:import-report:${importId}`;
+
+function storeReport(fileName: string, report: ImportReport): void {
+  try {
+    sessionStorage.setItem(reportKey(report.importId), JSON.stringify({ fileName, report }));
+  } catch {
+    // Storage full or refused: the report stays on screen until the page is left.
+  }
+}
+
+function readStoredReport(importId: string): { fileName: string; report: ImportReport } | null {
+  try {
+    const text = sessionStorage.getItem(reportKey(importId));
+    const parsed = text ? (JSON.parse(text) as { fileName?: unknown; report?: ImportReport }) : null;
+    if (parsed && typeof parsed.fileName === 'string' && parsed.report?.importId === importId)
+      return { fileName: parsed.fileName, report: parsed.report };
+  } catch {
+    // Unreadable: fall back to the server's counters.
+  }
+  return null;
+}
+
 function ImportForm() {
   const [state, setState] = useState<ImportState>({ status: 'idle' });
   const [file, setFile] = useState<File | null>(null);
@@ -251,6 +274,40 @@ function ImportForm() {
 
   // Leaving the page stops an upload that is still going; one that has reached the server finishes there.
   useEffect(() => () => uploadRef.current?.abort(), []);
+
+  // A reload shows the report of the import named in the address again: in full from this tab's
+  // session storage, else the run's counters from the server (the rejected rows are only in the answer).
+  useEffect(() => {
+    const importId = new URLSearchParams(window.location.search).get('import');
+    if (!importId) return;
+    const stored = readStoredReport(importId);
+    if (stored) {
+      setState({ status: 'done', ...stored });
+      return;
+    }
+    let live = true;
+    apiRequest<ImportRun>('GET', `/contracts/imports/${encodeURIComponent(importId)}`).then(
+      (run) => {
+        if (!live || run.status === 'running') return;
+        setState({
+          status: 'done',
+          fileName: run.fileName ?? 'the file',
+          report: {
+            importId: run.id,
+            rowsRead: run.rowsRead,
+            accepted: run.accepted,
+            duplicates: run.duplicates,
+            rejected: [],
+            rejectedCount: run.rejected,
+          },
+        });
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   useEffect(() => {
     if (state.status === 'failed') alertRef.current?.focus();
@@ -279,6 +336,8 @@ function ImportForm() {
         controller.signal,
       );
       setState({ status: 'done', fileName, report });
+      storeReport(fileName, report);
+      navigate(`/admin/import?import=${encodeURIComponent(report.importId)}`, { replace: true });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') {
         setState({

@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, apiBasePath, csrfHeader } from '../api.js';
 import { formatCents, formatCount } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { fieldLabel, regionCountWords } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -30,7 +31,12 @@ interface WhatIfResult {
 }
 
 type CatalogDocument = {
-  plans: { product: string; code: string; benefits?: { rental: { dailyLimitCents: number } | null } }[];
+  plans: {
+    product: string;
+    code: string;
+    name?: string;
+    benefits?: { rental: { dailyLimitCents: number } | null };
+  }[];
   stateRules: { id: string }[];
 };
 
@@ -50,6 +56,16 @@ function groupChangedTerms(changed: WhatIfResult['changedTerms']) {
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+/** Plan names by code, read from the draft being edited (codes stay when it does not parse). */
+function planNamesOf(text: string): Map<string, string> {
+  try {
+    const doc = JSON.parse(text) as CatalogDocument;
+    return new Map(doc.plans.map((plan) => [plan.code, plan.name ?? plan.code]));
+  } catch {
+    return new Map();
+  }
 }
 
 function rentalPreset(doc: CatalogDocument, fromCents: number, toCents: number): CatalogDocument {
@@ -85,6 +101,7 @@ function WhatIfContent() {
   } | null>(null);
   const [busy, setBusy] = useState(false);
   const [published, setPublished] = useState<number | null>(null);
+  const planNames = useMemo(() => planNamesOf(text), [text]);
 
   useEffect(() => {
     api
@@ -278,7 +295,7 @@ function WhatIfContent() {
                 {result.details.map((d) => (
                   <tr key={`${d.area}:${d.planCode}`}>
                     <td>{AREA_LABELS[d.area]}</td>
-                    <td>{d.planCode}</td>
+                    <td>{planNames.get(d.planCode) ?? d.planCode}</td>
                     <td>{d.description}</td>
                     <td>{formatCount(d.contractsAffected)}</td>
                     <td>{formatCount(d.claimsAffected)}</td>
@@ -296,8 +313,9 @@ function WhatIfContent() {
               <ul>
                 {groupChangedTerms(result.changedTerms).map((group) => (
                   <li key={group.key}>
-                    {group.planCode}: {group.fields.join(', ')} — in {group.states.length}{' '}
-                    {group.states.length === 1 ? 'state' : 'states'} ({group.states.join(', ')})
+                    {planNames.get(group.planCode) ?? group.planCode}:{' '}
+                    {group.fields.map(fieldLabel).join(', ')} — in {regionCountWords(group.states)} (
+                    {group.states.join(', ')})
                   </li>
                 ))}
               </ul>

@@ -1,9 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api.js';
+import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { PageHeading } from '../page-heading.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
-import { problemMessage } from './gap-shared.js';
 
 // The public GAP Claims Center: a holder whose vehicle was totaled or stolen starts a claim with the
 // three facts on the contract (last name, ZIP code, VIN), or continues the claim they started.
@@ -12,11 +12,23 @@ function normalizeVin(input: string): string {
   return input.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-function verificationMessage(error: unknown): string {
-  if (error instanceof ApiError && error.code === 'verification_failed') {
-    return "We couldn't find a GAP addendum with those details. Check the last name, ZIP code and VIN.";
-  }
-  return problemMessage(error, 'Something went wrong. Try again.');
+const sentences = {
+  lastName: 'Enter the last name on your contract.',
+  zip: 'Enter the ZIP code on your contract, such as 78701.',
+  vin: 'Enter the 17-character VIN from your contract or insurance card.',
+  dateOfLoss: 'Enter the day the vehicle was totaled or stolen; it cannot be in the future.',
+} as const;
+
+const notFoundSentence =
+  "We couldn't find a GAP addendum with those details. Check the last name, ZIP code and VIN.";
+
+/** Every problem with the three facts at once, before one of the limited attempts is spent. */
+function checkFacts(facts: { lastName: string; zip: string; vin: string }): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!facts.lastName) errors.lastName = sentences.lastName;
+  if (!/^(\d{5}(-?\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$/.test(facts.zip)) errors.zip = sentences.zip;
+  if (facts.vin.length !== 17) errors.vin = sentences.vin;
+  return errors;
 }
 
 export function GapClaimsCenterPage() {
@@ -27,7 +39,7 @@ export function GapClaimsCenterPage() {
   const [lossType, setLossType] = useState<'total_loss' | 'theft'>('total_loss');
   const [recovered, setRecovered] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const form = useFormErrors();
 
   const cleanFacts = () => ({
     lastName: facts.lastName.trim(),
@@ -35,15 +47,19 @@ export function GapClaimsCenterPage() {
     vin: normalizeVin(facts.vin),
   });
 
+  const showFailure = (caught: unknown) => {
+    if (caught instanceof ApiError && caught.code === 'verification_failed') form.show({}, notFoundSentence);
+    else form.showProblem(caught, sentences);
+  };
+
   const startClaim = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
-    if (!dateOfLoss) {
-      setError('Enter the date of the loss.');
-      return;
-    }
+    const errors = checkFacts(cleanFacts());
+    if (!dateOfLoss) errors.dateOfLoss = sentences.dateOfLoss;
+    if (Object.keys(errors).length > 0) return form.show(errors);
     setBusy(true);
-    setError(null);
+    form.clear();
     try {
       const claim = await api.post<{ id: string }>('/gap-claims', {
         ...cleanFacts(),
@@ -54,27 +70,29 @@ export function GapClaimsCenterPage() {
       // The answer set the holder's session cookie; a full load lets the whole app see it.
       window.location.assign(`/gap-claims/${claim.id}`);
     } catch (caught) {
-      setError(verificationMessage(caught));
+      showFailure(caught);
       setBusy(false);
     }
   };
 
   const continueClaim = async () => {
     if (busy) return;
+    const errors = checkFacts(cleanFacts());
+    if (Object.keys(errors).length > 0) return form.show(errors);
     setBusy(true);
-    setError(null);
+    form.clear();
     try {
       await holderSignIn(cleanFacts());
       const claims = await api.get<{ data: { id: string }[] }>('/gap-claims?limit=1');
       const latest = claims.data[0];
       if (!latest) {
-        setError('There is no GAP claim on this contract yet. Start one below.');
+        form.show({}, 'There is no GAP claim on this contract yet. Start one below.');
         setBusy(false);
         return;
       }
       navigate(`/gap-claims/${latest.id}`);
     } catch (caught) {
-      setError(verificationMessage(caught));
+      showFailure(caught);
       setBusy(false);
     }
   };
@@ -90,7 +108,9 @@ export function GapClaimsCenterPage() {
         value={facts[name]}
         onChange={(event) => setFacts({ ...facts, [name]: event.target.value })}
         {...extra}
+        {...form.fieldProps(name, `${id}-${name}`)}
       />
+      <FieldError id={`${id}-${name}`} message={form.errors[name]} />
     </div>
   );
 
@@ -102,12 +122,8 @@ export function GapClaimsCenterPage() {
         insurance settles. Start a claim with the details from your contract, then upload the documents we ask
         for. We review each document within two business days.
       </p>
-      {error ? (
-        <div className="notice notice--error" role="alert">
-          {error}
-        </div>
-      ) : null}
-      <form className="form" onSubmit={startClaim} noValidate>
+      <form className="form" onSubmit={startClaim} noValidate ref={form.formRef}>
+        <FormSummary form={form} />
         <h2>Your contract</h2>
         {field('lastName', 'Last name', { autoComplete: 'family-name', maxLength: 100 })}
         {field('zip', 'ZIP code', { autoComplete: 'postal-code', maxLength: 10, className: 'input--short' })}
@@ -131,7 +147,9 @@ export function GapClaimsCenterPage() {
             required
             value={dateOfLoss}
             onChange={(event) => setDateOfLoss(event.target.value)}
+            {...form.fieldProps('dateOfLoss', `${id}-date`)}
           />
+          <FieldError id={`${id}-date`} message={form.errors.dateOfLoss} />
         </div>
         <fieldset className="field">
           <legend>What happened</legend>

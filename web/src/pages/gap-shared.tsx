@@ -49,6 +49,12 @@ export interface GapClaim {
   benefit: { benefitCents: number; lines: { label: string; amountCents: number }[] } | null;
   decisionReason: string | null;
   payment: { amountCents: number; payee: { kind: string; name: string }; paidAt: string } | null;
+  paymentProposal?: {
+    amountCents: number;
+    proposedBy: string;
+    proposedByUserId: string;
+    proposedAt: string;
+  } | null;
   lienholderName: string | null;
   timeline: { at: string; action: string; words: string }[];
 }

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { stemmer } from 'stemmer';
 import { api } from '../api.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -29,7 +30,11 @@ function normalize(text: string): string {
     .replace(/[^a-z0-9$ ]+/g, ' ');
 }
 
-/** Articles containing every word of the query (question, text, keywords or state rules). */
+/**
+ * Articles containing every word of the query (question, text, keywords or state rules), word forms
+ * matched by their Porter stem: "cancellation", "cancelled" and "cancel" all find "cancel". A query
+ * word also matches anywhere in the text, so an answer shows while the word is still being typed.
+ */
 export function searchArticles(articles: readonly HelpArticle[], query: string): HelpArticle[] {
   const words = normalize(query).split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...articles];
@@ -37,7 +42,9 @@ export function searchArticles(articles: readonly HelpArticle[], query: string):
     const text = normalize(
       [article.question, ...article.paragraphs, ...article.keywords, ...article.stateRules].join(' '),
     );
-    return words.every((word) => text.includes(word));
+    const tokens = text.split(/\s+/).filter(Boolean);
+    const stems = new Set(tokens.map(stemmer));
+    return words.every((word) => stems.has(stemmer(word)) || text.includes(word));
   });
 }
 

@@ -1,16 +1,13 @@
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { api } from '../api.js';
-import { formatCents, formatInstant } from '../format.js';
+import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
+import type { Contract } from '../contracts.js';
+import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
+import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
-import {
-  claimStatusLabels,
-  errorMessage,
-  LoadingNotice,
-  type RepairClaim,
-  useApiGet,
-} from './shop-claim-parts.js';
+import { claimStatusLabels, LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
 
 // The holder's claims: repair claims with their status, rental and trip-interruption claims with
 // what is payable and which limit cut each line, roadside requests with their status; and the forms to
@@ -61,57 +58,110 @@ const roadsideStatuses: Record<RoadsideRequest['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-function dollarsToCents(text: string): number | null {
+/** '$1,234.50' → 123450; '' → undefined (nothing given is not zero); anything else → null. */
+export function dollarsToCents(text: string): number | null | undefined {
   const cleaned = text.replace(/[$,\s]/g, '');
+  if (cleaned === '') return undefined;
   if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
   const [whole, fraction = ''] = cleaned.split('.');
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
 }
 
+const RECEIPT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic'];
+const RECEIPT_ACCEPT = '.pdf,.jpg,.jpeg,.png,.heic,application/pdf,image/jpeg,image/png,image/heic';
+const RECEIPT_SENTENCE = 'Choose receipts that are PDF files or JPEG, PNG or HEIC pictures.';
+
+/** The receipt the holder chose is not one we take: said before anything is sent. */
+function receiptProblem(files: readonly File[]): string | null {
+  const wrong = files.find((file) => file.type !== '' && !RECEIPT_TYPES.includes(file.type));
+  if (wrong) return `“${wrong.name}” is not a PDF, JPEG, PNG or HEIC file. ${RECEIPT_SENTENCE}`;
+  if (files.length > 5) return 'Send at most 5 receipts with one claim.';
+  return null;
+}
+
+/** Files a claim with its receipts in one request: the claim is filed with all of them, or not at all. */
+async function fileWithReceipts(path: string, claim: unknown, receipts: readonly File[]): Promise<void> {
+  const form = new FormData();
+  form.append('claim', JSON.stringify(claim));
+  for (const file of receipts) form.append('file', file);
+  let response: Response;
+  try {
+    response = await fetch(`${apiBasePath}${path}`, {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      // A second press of the button (or a retry after a lost answer) files the same claim once.
+      headers: { ...csrfHeader(), 'idempotency-key': submissionKey(claim, receipts) },
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Coverwise could not be reached.');
+  }
+  if (response.ok) return;
+  let body: unknown = {};
+  try {
+    body = await response.json();
+  } catch {
+    // The status alone still says what went wrong.
+  }
+  throw apiErrorFromProblem(response.status, body);
+}
+
+function submissionKey(claim: unknown, receipts: readonly File[]): string {
+  const text = JSON.stringify([claim, receipts.map((f) => [f.name, f.size, f.lastModified])]);
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+  return `claim-${(hash >>> 0).toString(36)}-${text.length}`;
+}
+
 function FormCard(props: {
+  /** The form's own id, for a link straight to it ("ask for help online"). */
+  anchor?: string | undefined;
   title: string;
   button: string;
-  onSubmit: () => Promise<string | null>;
+  form: FormErrors;
+  onSubmit: () => Promise<void>;
   children: ReactNode;
 }) {
-  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
   const handle = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
-    setError(null);
     try {
-      const problem = await props.onSubmit();
-      if (problem) setError(problem);
-    } catch (caught) {
-      setError(errorMessage(caught));
+      await props.onSubmit();
     } finally {
       setBusy(false);
     }
   };
   return (
-    <form className="form card" onSubmit={handle} aria-labelledby={`${id}-title`}>
+    <form
+      id={props.anchor}
+      className="form card"
+      onSubmit={handle}
+      aria-labelledby={`${id}-title`}
+      ref={props.form.formRef}
+      noValidate
+    >
       <h3 id={`${id}-title`}>{props.title}</h3>
-      {error ? (
-        <div className="notice notice--error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <FormSummary form={props.form} />
       {props.children}
       <button type="submit" className="button" disabled={busy}>
-        {props.button}
+        {busy ? 'Sending…' : props.button}
       </button>
     </form>
   );
 }
 
 function Field(props: {
+  name: string;
   label: string;
+  form: FormErrors;
   value: string;
   onChange: (value: string) => void;
   type?: string;
   short?: boolean;
+  inputMode?: 'decimal' | 'numeric' | 'tel';
 }) {
   const id = useId();
   return (
@@ -119,43 +169,85 @@ function Field(props: {
       <label htmlFor={id}>{props.label}</label>
       <input
         id={id}
+        name={props.name}
         type={props.type ?? 'text'}
+        inputMode={props.inputMode}
         className={props.short ? 'input--short' : undefined}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
+        {...props.form.fieldProps(props.name, id)}
       />
+      <FieldError id={id} message={props.form.errors[props.name]} />
     </div>
   );
 }
 
-async function attachReceipt(path: string, file: File | null): Promise<void> {
-  if (!file) return;
-  const form = new FormData();
-  form.append('file', file);
-  const csrf = document.cookie.match(/(?:^|; )cw_csrf=([^;]*)/)?.[1];
-  const response = await fetch(`/api/v1${path}`, {
-    method: 'POST',
-    body: form,
-    credentials: 'same-origin',
-    headers: csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {},
-  });
-  if (!response.ok) throw new Error('The receipt could not be attached.');
-}
-
-function RoadsideForm({ contractId, onDone }: { contractId: string; onDone: () => void }) {
-  const [service, setService] = useState<keyof typeof roadsideServices>('tow');
-  const [address, setAddress] = useState('');
-  const [phone, setPhone] = useState('');
+function ReceiptField(props: { form: FormErrors; label: string; onChange: (files: File[]) => void }) {
   const id = useId();
   return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <p className="hint" id={`${id}-hint`}>
+        PDF, JPEG, PNG or HEIC; up to 5 files. Your claim is filed together with them.
+      </p>
+      <input
+        id={id}
+        name="receipts"
+        type="file"
+        multiple
+        accept={RECEIPT_ACCEPT}
+        className="input--file"
+        onChange={(e) => props.onChange([...(e.target.files ?? [])])}
+        {...props.form.fieldProps('receipts', id)}
+        aria-describedby={[`${id}-hint`, props.form.errors.receipts ? `${id}-error` : null]
+          .filter(Boolean)
+          .join(' ')}
+      />
+      <FieldError id={id} message={props.form.errors.receipts} />
+    </div>
+  );
+}
+
+function RoadsideForm({
+  contractId,
+  services,
+  onDone,
+  anchor,
+}: {
+  contractId: string;
+  services: readonly string[];
+  onDone: () => void;
+  anchor?: string | undefined;
+}) {
+  const offered = services.filter((code): code is keyof typeof roadsideServices => code in roadsideServices);
+  const [service, setService] = useState<keyof typeof roadsideServices>(offered[0] ?? 'tow');
+  const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
+  const form = useFormErrors();
+  const id = useId();
+  const sentences = {
+    'location.address': 'Say where the vehicle is: a street address, a highway exit or a landmark.',
+    phone: 'Enter a phone number we can call you back on, such as 816-555-0142.',
+    service: 'Choose the help you need.',
+  };
+  return (
     <FormCard
+      anchor={anchor}
       title="Ask for roadside help"
       button="Request help"
+      form={form}
       onSubmit={async () => {
-        if (!address.trim()) return 'Say where the vehicle is.';
-        await api.post('/roadside-requests', { contractId, service, location: { address }, phone });
-        onDone();
-        return null;
+        const errors: Record<string, string> = {};
+        if (!address.trim()) errors['location.address'] = sentences['location.address'];
+        if (phone.replace(/\D/g, '').length < 7) errors.phone = sentences.phone;
+        if (Object.keys(errors).length > 0) return form.show(errors);
+        try {
+          await api.post('/roadside-requests', { contractId, service, location: { address }, phone });
+          form.clear();
+          onDone();
+        } catch (caught) {
+          form.showProblem(caught, sentences);
+        }
       }}
     >
       <div className="field">
@@ -165,15 +257,29 @@ function RoadsideForm({ contractId, onDone }: { contractId: string; onDone: () =
           value={service}
           onChange={(e) => setService(e.target.value as typeof service)}
         >
-          {Object.entries(roadsideServices).map(([code, label]) => (
+          {offered.map((code) => (
             <option key={code} value={code}>
-              {label}
+              {roadsideServices[code]}
             </option>
           ))}
         </select>
       </div>
-      <Field label="Where is the vehicle?" value={address} onChange={setAddress} />
-      <Field label="Phone number to reach you" value={phone} onChange={setPhone} type="tel" />
+      <Field
+        name="location.address"
+        form={form}
+        label="Where is the vehicle?"
+        value={address}
+        onChange={setAddress}
+      />
+      <Field
+        name="phone"
+        form={form}
+        label="Phone number to reach you"
+        value={phone}
+        onChange={setPhone}
+        type="tel"
+        inputMode="tel"
+      />
     </FormCard>
   );
 }
@@ -192,27 +298,43 @@ function RentalForm({
   const [date, setDate] = useState('');
   const [amount, setAmount] = useState('');
   const [kind, setKind] = useState<'rental' | 'public_transport'>('rental');
-  const [receipt, setReceipt] = useState<File | null>(null);
+  const [receipts, setReceipts] = useState<File[]>([]);
+  const form = useFormErrors();
   const id = useId();
   if (authorized.length === 0)
     return <p className="muted">Rental can be claimed once a repair is authorized.</p>;
+  const sentences = {
+    repairClaimId: 'Choose the repair the rental was for.',
+    date: 'Enter the day you paid for the rental.',
+    amount: 'Enter the amount you paid, in dollars, such as 35.00.',
+    expenses: 'Enter the day and the amount you paid.',
+    receipts: RECEIPT_SENTENCE,
+  };
   return (
     <FormCard
       title="Claim rental reimbursement"
       button="Claim rental"
+      form={form}
       onSubmit={async () => {
         const amountCents = dollarsToCents(amount);
-        if (!date || amountCents === null) return 'Give the date and the amount in dollars.';
-        const claim = await api.post<{ id: string }>(
-          `/contracts/${encodeURIComponent(contractId)}/rental-claims`,
-          {
-            repairClaimId,
-            expenses: [{ date, kind, amountCents }],
-          },
-        );
-        await attachReceipt(`/rental-claims/${encodeURIComponent(claim.id)}/receipts`, receipt);
-        onDone();
-        return null;
+        const errors: Record<string, string> = {};
+        if (!date) errors.date = sentences.date;
+        if (amountCents === undefined || amountCents === null || amountCents === 0)
+          errors.amount = sentences.amount;
+        const receiptError = receiptProblem(receipts);
+        if (receiptError) errors.receipts = receiptError;
+        if (Object.keys(errors).length > 0) return form.show(errors);
+        try {
+          await fileWithReceipts(
+            `/contracts/${encodeURIComponent(contractId)}/rental-claims/with-receipts`,
+            { repairClaimId, expenses: [{ date, kind, amountCents }] },
+            receipts,
+          );
+          form.clear();
+          onDone();
+        } catch (caught) {
+          form.showProblem(caught, sentences);
+        }
       }}
     >
       <div className="field">
@@ -232,17 +354,17 @@ function RentalForm({
           <option value="public_transport">Public transport</option>
         </select>
       </div>
-      <Field label="Date" type="date" value={date} onChange={setDate} />
-      <Field label="Amount ($)" value={amount} onChange={setAmount} short />
-      <div className="field">
-        <label htmlFor={`${id}-receipt`}>Receipt (PDF, JPEG, PNG)</label>
-        <input
-          id={`${id}-receipt`}
-          type="file"
-          className="input--file"
-          onChange={(e) => setReceipt(e.target.files?.[0] ?? null)}
-        />
-      </div>
+      <Field name="date" form={form} label="Date" type="date" value={date} onChange={setDate} />
+      <Field
+        name="amount"
+        form={form}
+        label="Amount ($)"
+        value={amount}
+        onChange={setAmount}
+        short
+        inputMode="decimal"
+      />
+      <ReceiptField form={form} label="Receipts" onChange={setReceipts} />
     </FormCard>
   );
 }
@@ -252,52 +374,106 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
   const [miles, setMiles] = useState('');
   const [lodging, setLodging] = useState('');
   const [meals, setMeals] = useState('');
-  const [receipt, setReceipt] = useState<File | null>(null);
-  const id = useId();
+  const [receipts, setReceipts] = useState<File[]>([]);
+  const form = useFormErrors();
+  const sentences = {
+    breakdownOn: 'Enter the day the vehicle broke down.',
+    milesFromHome: 'Enter how many miles from home the breakdown was, in whole miles.',
+    lodging: 'Enter what the lodging cost, in dollars, such as 120.00 (or leave it empty).',
+    meals: 'Enter what the meals cost, in dollars, such as 30.00 (or leave it empty).',
+    expenses: 'Enter what you paid for lodging or meals.',
+    receipts: RECEIPT_SENTENCE,
+  };
   return (
     <FormCard
       title="Claim trip interruption"
       button="Claim trip interruption"
+      form={form}
       onSubmit={async () => {
-        const lodgingCents = dollarsToCents(lodging || '0');
-        const mealsCents = dollarsToCents(meals || '0');
+        const lodgingCents = dollarsToCents(lodging);
+        const mealsCents = dollarsToCents(meals);
         const milesFromHome = Number(miles);
-        if (!breakdownOn || lodgingCents === null || mealsCents === null || !Number.isInteger(milesFromHome))
-          return 'Give the breakdown date, the miles from home and the amounts in dollars.';
+        const errors: Record<string, string> = {};
+        if (!breakdownOn) errors.breakdownOn = sentences.breakdownOn;
+        if (miles.trim() === '' || !Number.isInteger(milesFromHome) || milesFromHome < 0)
+          errors.milesFromHome = sentences.milesFromHome;
+        if (lodgingCents === null) errors.lodging = sentences.lodging;
+        if (mealsCents === null) errors.meals = sentences.meals;
+        if (!lodgingCents && !mealsCents && lodgingCents !== null && mealsCents !== null)
+          errors.lodging = sentences.expenses;
+        const receiptError = receiptProblem(receipts);
+        if (receiptError) errors.receipts = receiptError;
+        if (Object.keys(errors).length > 0) return form.show(errors);
         const expenses = [
-          ...(lodgingCents > 0
-            ? [{ date: breakdownOn, category: 'lodging', amountCents: lodgingCents }]
-            : []),
-          ...(mealsCents > 0 ? [{ date: breakdownOn, category: 'meals', amountCents: mealsCents }] : []),
+          ...(lodgingCents ? [{ date: breakdownOn, category: 'lodging', amountCents: lodgingCents }] : []),
+          ...(mealsCents ? [{ date: breakdownOn, category: 'meals', amountCents: mealsCents }] : []),
         ];
-        if (expenses.length === 0) return 'Give at least one expense.';
-        const claim = await api.post<{ id: string }>(
-          `/contracts/${encodeURIComponent(contractId)}/trip-interruption-claims`,
-          { breakdownOn, milesFromHome, expenses },
-        );
-        await attachReceipt(`/trip-interruption-claims/${encodeURIComponent(claim.id)}/receipts`, receipt);
-        onDone();
-        return null;
+        try {
+          await fileWithReceipts(
+            `/contracts/${encodeURIComponent(contractId)}/trip-interruption-claims/with-receipts`,
+            { breakdownOn, milesFromHome, expenses },
+            receipts,
+          );
+          form.clear();
+          onDone();
+        } catch (caught) {
+          form.showProblem(caught, sentences);
+        }
       }}
     >
-      <Field label="Breakdown date" type="date" value={breakdownOn} onChange={setBreakdownOn} />
-      <Field label="Miles from home" value={miles} onChange={setMiles} short />
-      <Field label="Lodging that night ($)" value={lodging} onChange={setLodging} short />
-      <Field label="Meals that day ($, no alcohol)" value={meals} onChange={setMeals} short />
-      <div className="field">
-        <label htmlFor={`${id}-receipt`}>Receipts (PDF, JPEG, PNG)</label>
-        <input
-          id={`${id}-receipt`}
-          type="file"
-          className="input--file"
-          onChange={(e) => setReceipt(e.target.files?.[0] ?? null)}
-        />
-      </div>
+      <Field
+        name="breakdownOn"
+        form={form}
+        label="Breakdown date"
+        type="date"
+        value={breakdownOn}
+        onChange={setBreakdownOn}
+      />
+      <Field
+        name="milesFromHome"
+        form={form}
+        label="Miles from home"
+        value={miles}
+        onChange={setMiles}
+        short
+        inputMode="numeric"
+      />
+      <Field
+        name="lodging"
+        form={form}
+        label="Lodging that night ($)"
+        value={lodging}
+        onChange={setLodging}
+        short
+        inputMode="decimal"
+      />
+      <Field
+        name="meals"
+        form={form}
+        label="Meals that day ($, no alcohol)"
+        value={meals}
+        onChange={setMeals}
+        short
+        inputMode="decimal"
+      />
+      <ReceiptField form={form} label="Receipts" onChange={setReceipts} />
     </FormCard>
   );
 }
 
-function BenefitList({ title, claims }: { title: string; claims: BenefitClaim[] }) {
+const benefitStatusWords: Record<string, string> = {
+  submitted: 'Received: waiting for review',
+  approved: 'Approved',
+  paid: 'Paid',
+  denied: 'Denied',
+};
+
+/** A short reference the holder can read out on the phone: the claim's first eight characters. */
+function referenceOf(prefix: string, id: string): string {
+  return `${prefix}-${id.replaceAll('-', '').slice(0, 8).toUpperCase()}`;
+}
+
+function BenefitList({ title, prefix, claims }: { title: string; prefix: string; claims: BenefitClaim[] }) {
   if (claims.length === 0) return null;
   return (
     <>
@@ -305,8 +481,9 @@ function BenefitList({ title, claims }: { title: string; claims: BenefitClaim[] 
       <ul className="link-list">
         {claims.map((claim) => (
           <li key={claim.id}>
-            {formatInstant(claim.createdAt)}: {formatCents(claim.payableCents)} payable of{' '}
-            {formatCents(claim.requestedCents)} asked
+            <strong>{referenceOf(prefix, claim.id)}</strong> ·{' '}
+            {benefitStatusWords[claim.status] ?? 'Received'} · filed {formatInstant(claim.createdAt)}:{' '}
+            {formatCents(claim.payableCents)} payable of {formatCents(claim.requestedCents)} asked
             <ul>
               {claim.lines.map((line) => (
                 <li key={line.label}>{line.label}</li>
@@ -319,21 +496,70 @@ function BenefitList({ title, claims }: { title: string; claims: BenefitClaim[] 
   );
 }
 
-function ContractClaims({ contractId }: { contractId: string }) {
+interface GapClaimSummary {
+  id: string;
+  claimNumber: string;
+  statusWords: string;
+  dateOfLoss: string;
+  openedAt: string;
+}
+
+/** A GAP addendum's claims, each a link to its own page, or the way to start one. */
+function GapContractClaims({ contract }: { contract: Contract }) {
+  const claims = useApiGet<{ data: (GapClaimSummary & { contractNumber: string })[] }>(
+    '/gap-claims?limit=20',
+  );
+  const title = `${contract.planName} · ${contract.contractNumber}`;
+  const mine =
+    claims.status === 'loaded'
+      ? claims.value.data.filter((c) => c.contractNumber === contract.contractNumber)
+      : [];
+  return (
+    <section className="card card--wide" aria-label={title}>
+      <h2>{title}</h2>
+      <h3>GAP claims</h3>
+      {claims.status === 'loading' ? <LoadingNotice /> : null}
+      {claims.status === 'failed' ? <p className="notice notice--error">{claims.message}</p> : null}
+      {claims.status === 'loaded' && mine.length === 0 ? (
+        <p>
+          No GAP claim yet. If the vehicle was totaled or stolen,{' '}
+          <Link href="/gap-claims">start a GAP claim</Link>.
+        </p>
+      ) : null}
+      <ul className="link-list">
+        {mine.map((claim) => (
+          <li key={claim.id}>
+            <Link href={`/gap-claims/${encodeURIComponent(claim.id)}`}>{claim.claimNumber}</Link> ·{' '}
+            {claim.statusWords} · loss on {formatCalendarDate(claim.dateOfLoss)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ContractClaims({ contractId, first }: { contractId: string; first: boolean }) {
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
-  const overview = useApiGet<Overview>(`/contracts/${encodeURIComponent(contractId)}/claims`, version);
-  const contract = useApiGet<{ contractNumber: string; planName: string; product: string }>(
-    `/contracts/${encodeURIComponent(contractId)}`,
+  const contract = useApiGet<Contract>(`/contracts/${encodeURIComponent(contractId)}`);
+  const isVsc = contract.status === 'loaded' && contract.value.product === 'vsc';
+  const overview = useApiGet<Overview>(
+    isVsc ? `/contracts/${encodeURIComponent(contractId)}/claims` : null,
+    version,
   );
-  if (overview.status === 'loading' || contract.status === 'loading') return <LoadingNotice />;
-  if (contract.status === 'loaded' && contract.value.product !== 'vsc') return null;
+  if (contract.status === 'loading') return <LoadingNotice />;
+  if (contract.status === 'failed') return <p className="notice notice--error">{contract.message}</p>;
+  if (contract.value.product === 'gap') return <GapContractClaims contract={contract.value} />;
+  if (overview.status === 'loading') return <LoadingNotice />;
   if (overview.status === 'failed') return <p className="notice notice--error">{overview.message}</p>;
   const value = overview.value;
-  const title =
-    contract.status === 'loaded'
-      ? `${contract.value.planName} · ${contract.value.contractNumber}`
-      : 'Contract';
+  const { benefits, inForce } = contract.value.coverage;
+  const title = `${contract.value.planName} · ${contract.value.contractNumber}`;
+  const notIncluded = [
+    benefits.roadside ? null : 'roadside help',
+    benefits.rental ? null : 'rental',
+    benefits.tripInterruption ? null : 'trip interruption',
+  ].filter(Boolean);
   return (
     <section className="card card--wide" aria-label={title}>
       <h2>{title}</h2>
@@ -342,7 +568,7 @@ function ContractClaims({ contractId }: { contractId: string }) {
       <ul className="link-list">
         {value.repairClaims.map((claim) => (
           <li key={claim.id}>
-            {claim.claimNumber} at {claim.facility.name}: {claimStatusLabels[claim.status]}
+            <strong>{claim.claimNumber}</strong> at {claim.facility.name}: {claimStatusLabels[claim.status]}
             {claim.authorization
               ? ` · authorized ${formatCents(claim.authorization.authorizedCents)}, you pay the shop ${formatCents(
                   claim.authorization.holderOwesCents,
@@ -351,8 +577,8 @@ function ContractClaims({ contractId }: { contractId: string }) {
           </li>
         ))}
       </ul>
-      <BenefitList title="Rental claims" claims={value.rentalClaims} />
-      <BenefitList title="Trip interruption claims" claims={value.tripInterruptionClaims} />
+      <BenefitList title="Rental claims" prefix="RR" claims={value.rentalClaims} />
+      <BenefitList title="Trip interruption claims" prefix="TI" claims={value.tripInterruptionClaims} />
       <h3>Roadside requests</h3>
       {value.roadsideRequests.length === 0 ? <p>No roadside requests.</p> : null}
       <ul className="link-list">
@@ -365,16 +591,36 @@ function ContractClaims({ contractId }: { contractId: string }) {
           </li>
         ))}
       </ul>
-      <div className="section-grid">
-        <RoadsideForm contractId={contractId} onDone={reload} />
-        <RentalForm
-          key={`rental-${version}`}
-          contractId={contractId}
-          repairs={value.repairClaims}
-          onDone={reload}
-        />
-        <TripForm key={`trip-${version}`} contractId={contractId} onDone={reload} />
-      </div>
+      {inForce ? (
+        <>
+          {notIncluded.length > 0 ? (
+            <p className="muted">Not included in your plan: {notIncluded.join(', ')}.</p>
+          ) : null}
+          <div className="section-grid">
+            {benefits.roadside ? (
+              <RoadsideForm
+                contractId={contractId}
+                services={benefits.roadside.services}
+                onDone={reload}
+                anchor={first ? 'roadside' : undefined}
+              />
+            ) : null}
+            {benefits.rental ? (
+              <RentalForm
+                key={`rental-${version}`}
+                contractId={contractId}
+                repairs={value.repairClaims}
+                onDone={reload}
+              />
+            ) : null}
+            {benefits.tripInterruption ? (
+              <TripForm key={`trip-${version}`} contractId={contractId} onDone={reload} />
+            ) : null}
+          </div>
+        </>
+      ) : (
+        <p className="muted">This contract is not in force, so no new claims can be made on it.</p>
+      )}
     </section>
   );
 }
@@ -382,16 +628,18 @@ function ContractClaims({ contractId }: { contractId: string }) {
 export function HolderClaimsPage() {
   const { session } = useSession();
   if (session.status === 'loading') return <LoadingNotice />;
-  if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;
+  if (session.status !== 'holder_signed_in')
+    return <Redirect to="/my/sign-in" state={{ next: '/my/claims' }} />;
   return (
     <>
       <PageHeading title="My claims">My claims</PageHeading>
+      <RoadsideAtHand requestHref="#roadside" />
       <p className="lead">
         Repairs, rental, trip interruption and roadside help on your contracts.{' '}
         <Link href="/my">Back to my coverage</Link>
       </p>
-      {session.holder.contractIds.map((contractId) => (
-        <ContractClaims key={contractId} contractId={contractId} />
+      {session.holder.contractIds.map((contractId, index) => (
+        <ContractClaims key={contractId} contractId={contractId} first={index === 0} />
       ))}
     </>
   );

@@ -1,5 +1,6 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api.js';
+import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { PageHeading } from '../page-heading.js';
 import { navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -12,6 +13,12 @@ export interface HolderSignInPageState {
   notice: 'signed_out';
 }
 
+/** Where to go after signing in: the page that sent the holder here, if it was a holder page. */
+function nextPath(state: unknown): string | null {
+  const next = (state as { next?: unknown } | null)?.next;
+  return typeof next === 'string' && next.startsWith('/my') ? next : null;
+}
+
 function isHolderSignInPageState(state: unknown): state is HolderSignInPageState {
   return (
     typeof state === 'object' && state !== null && (state as HolderSignInPageState).notice === 'signed_out'
@@ -20,51 +27,31 @@ function isHolderSignInPageState(state: unknown): state is HolderSignInPageState
 
 type FieldName = 'lastName' | 'zip' | 'vin';
 
-interface FormError {
-  message: string;
-  invalidFields: readonly FieldName[];
-}
-
 const vinLength = 17;
 // A U.S. ZIP or ZIP+4, or a Canadian postal code (contracts are sold in both countries).
 const postalCodePattern = /^(\d{5}(-?\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$/;
 
-// Messages a person can act on; the 429 answer's own detail says when to try again, so it is kept.
-function formErrorFor(error: unknown): FormError {
-  if (error instanceof ApiError) {
-    if (error.code === 'verification_failed') {
-      return {
-        message: "We couldn't find a contract with those details. Check the last name, ZIP code and VIN.",
-        invalidFields: ['lastName', 'zip', 'vin'],
-      };
-    }
-    const param = error.param;
-    const invalidFields: FieldName[] =
-      param === 'lastName' || param === 'zip' || param === 'vin' ? [param] : [];
-    return { message: error.detail, invalidFields };
-  }
-  return { message: 'Something went wrong while signing in. Try again.', invalidFields: [] };
-}
+const sentences: Record<FieldName, string> = {
+  lastName: 'Enter your last name as it is on your contract.',
+  zip: 'Enter the ZIP code from your contract, such as 64105 or 64105-1234.',
+  vin: `Enter the ${vinLength}-character VIN from your contract.`,
+};
+const notFoundSentence =
+  "We couldn't find a contract with those details. Check the last name, ZIP code and VIN.";
 
 /** VINs are printed in groups and read aloud with spaces; the API wants the 17 characters only. */
 function normalizeVin(input: string): string {
   return input.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-/** Checks that would otherwise spend one of the holder's limited attempts on a typo. */
-function checkFacts(lastName: string, zip: string, vin: string): FormError | null {
-  if (lastName === '') return { message: 'Enter your last name.', invalidFields: ['lastName'] };
-  if (!postalCodePattern.test(zip))
-    return {
-      message: 'Enter the ZIP code from your contract, such as 64105 or 64105-1234.',
-      invalidFields: ['zip'],
-    };
+/** Every problem at once, before one of the holder's limited attempts is spent on a typo. */
+function checkFacts(lastName: string, zip: string, vin: string): Partial<Record<FieldName, string>> {
+  const errors: Partial<Record<FieldName, string>> = {};
+  if (lastName === '') errors.lastName = sentences.lastName;
+  if (!postalCodePattern.test(zip)) errors.zip = sentences.zip;
   if (vin.length !== vinLength)
-    return {
-      message: `A VIN has ${vinLength} letters and numbers; the one entered has ${vin.length}.`,
-      invalidFields: ['vin'],
-    };
-  return null;
+    errors.vin = `A VIN has ${vinLength} letters and numbers; the one entered has ${vin.length}.`;
+  return errors;
 }
 
 export function HolderSignInPage() {
@@ -74,55 +61,48 @@ export function HolderSignInPage() {
   const [zip, setZip] = useState('');
   const [vin, setVin] = useState('');
   const [submitting, setSubmitting] = useState(false);
-  const [formError, setFormError] = useState<FormError | null>(null);
-  const alertRef = useRef<HTMLDivElement>(null);
+  const form = useFormErrors();
   const fieldId = useId();
-  const alertId = `${fieldId}-alert`;
   const vinHintId = `${fieldId}-vin-hint`;
-
-  useEffect(() => {
-    if (formError) alertRef.current?.focus();
-  }, [formError]);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (submitting) return;
     const facts = { lastName: lastName.trim(), zip: zip.trim(), vin: normalizeVin(vin) };
-    const problem = checkFacts(facts.lastName, facts.zip, facts.vin);
-    if (problem) {
-      setFormError(problem);
+    const problems = checkFacts(facts.lastName, facts.zip, facts.vin);
+    if (Object.keys(problems).length > 0) {
+      form.show(problems);
       return;
     }
     setSubmitting(true);
-    setFormError(null);
+    form.clear();
     try {
       await holderSignIn(facts);
-      navigate('/my');
+      navigate(nextPath(state) ?? '/my');
     } catch (error) {
-      setFormError(formErrorFor(error));
+      // The server answers the same whichever fact is wrong, so no one field is marked.
+      if (error instanceof ApiError && error.code === 'verification_failed') form.show({}, notFoundSentence);
+      else form.showProblem(error, sentences);
       setSubmitting(false);
     }
   };
 
-  const invalid = (field: FieldName) => formError?.invalidFields.includes(field) ?? false;
   const describedBy = (field: FieldName, hintId?: string) =>
-    [hintId, invalid(field) ? alertId : undefined].filter(Boolean).join(' ') || undefined;
+    [hintId, form.errors[field] ? `${fieldId}-${field}-error` : undefined].filter(Boolean).join(' ') ||
+    undefined;
+  const invalid = (field: FieldName) => (form.errors[field] ? true : undefined);
 
   return (
     <>
       <PageHeading title="Sign in to see your coverage">Sign in to see your coverage</PageHeading>
       <p>Enter the details from your contract. We use them only to find your contract.</p>
-      {isHolderSignInPageState(state) && !formError ? (
+      {isHolderSignInPageState(state) && !form.summary ? (
         <p className="notice notice--success" role="status">
           You have signed out.
         </p>
       ) : null}
-      {formError ? (
-        <div id={alertId} className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
-          {formError.message}
-        </div>
-      ) : null}
-      <form className="form" onSubmit={handleSubmit} noValidate>
+      <form className="form" onSubmit={handleSubmit} noValidate ref={form.formRef}>
+        <FormSummary form={form} />
         <div className="field">
           <label htmlFor={`${fieldId}-last-name`}>Last name</label>
           <input
@@ -134,9 +114,10 @@ export function HolderSignInPage() {
             maxLength={100}
             value={lastName}
             onChange={(event) => setLastName(event.target.value)}
-            aria-invalid={invalid('lastName') || undefined}
+            aria-invalid={invalid('lastName')}
             aria-describedby={describedBy('lastName')}
           />
+          <FieldError id={`${fieldId}-lastName`} message={form.errors.lastName} />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-zip`}>ZIP code</label>
@@ -150,9 +131,10 @@ export function HolderSignInPage() {
             className="input--short"
             value={zip}
             onChange={(event) => setZip(event.target.value)}
-            aria-invalid={invalid('zip') || undefined}
+            aria-invalid={invalid('zip')}
             aria-describedby={describedBy('zip')}
           />
+          <FieldError id={`${fieldId}-zip`} message={form.errors.zip} />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-vin`}>VIN</label>
@@ -172,9 +154,10 @@ export function HolderSignInPage() {
             className="input--vin"
             value={vin}
             onChange={(event) => setVin(event.target.value)}
-            aria-invalid={invalid('vin') || undefined}
+            aria-invalid={invalid('vin')}
             aria-describedby={describedBy('vin', vinHintId)}
           />
+          <FieldError id={`${fieldId}-vin`} message={form.errors.vin} />
         </div>
         <button type="submit" className="button" disabled={submitting}>
           {submitting ? 'Signing in…' : 'Sign in'}

@@ -5,6 +5,7 @@ import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, Redirect, useLocation } from '../router.js';
 import { useSession } from '../session.js';
+import { useSupportContact } from '../support-contact.js';
 
 // "Transfer my contract": after selling the vehicle privately, the holder tells us who bought it. The
 // page shows the fee and the reporting window before they send the request, then the transfer's
@@ -55,12 +56,14 @@ const saleTypeLabels = {
 } as const;
 type SaleType = keyof typeof saleTypeLabels;
 
-export function transferStatusWords(transfer: Transfer): string {
+/** The transfer's state in words; `supportPhone` (from the settings) is the number to call to pay. */
+export function transferStatusWords(transfer: Transfer, supportPhone?: string): string {
   if (transfer.status === 'completed') {
     return `Completed: the contract now belongs to ${transfer.buyer.firstName} ${transfer.buyer.lastName}.`;
   }
   if (transfer.status === 'rejected') return `Rejected: ${transfer.rejectionReason ?? 'no reason given'}.`;
-  return `Waiting for the ${formatCents(transfer.feeCents)} transfer fee. Call us to pay it by card, check or bank transfer; the contract passes to the buyer as soon as it is received.`;
+  const call = supportPhone ? `Call us at ${supportPhone}` : 'Call customer service';
+  return `Waiting for the ${formatCents(transfer.feeCents)} transfer fee. ${call} to pay it by card, check or bank transfer; the contract passes to the buyer as soon as it is received.`;
 }
 
 /** Sends one record as multipart (fields first, then the file), with the CSRF header. */
@@ -157,13 +160,14 @@ function RecordsUpload({
 
 function TransferStatus({ initial }: { initial: Transfer }) {
   const [transfer, setTransfer] = useState(initial);
+  const contact = useSupportContact();
   const headingId = useId();
   const { buyer } = transfer;
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
       <h2 id={headingId}>Your transfer</h2>
       <p className={`transfer-status transfer-status--${transfer.status}`} role="status">
-        {transferStatusWords(transfer)}
+        {transferStatusWords(transfer, contact?.supportPhone)}
       </p>
       <dl className="facts facts--wide">
         <div>

@@ -5,6 +5,7 @@ import { type Contract, fetchContract } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { maskVin } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
 import type { HolderSignInPageState } from './holder-sign-in.js';
@@ -58,6 +59,18 @@ function ContractCard({ contract }: { contract: Contract }) {
         ) : null}
       </dl>
       <CoverageDetails contract={contract} audience="holder" />
+      <ul className="link-list contract-actions">
+        <li>
+          <Link href="/my/claims">
+            {contract.product === 'gap' ? 'My GAP claims' : 'My claims, rental, trip and roadside help'}
+          </Link>
+        </li>
+        {contract.product === 'gap' && contract.status === 'active' ? (
+          <li>
+            <Link href="/gap-claims">Start a GAP claim after a total loss or theft</Link>
+          </li>
+        ) : null}
+      </ul>
       {contract.status === 'active' ? (
         <ul className="link-list contract-actions">
           <li>
@@ -147,6 +160,7 @@ export function MyCoveragePage() {
   return (
     <>
       <PageHeading title="My coverage">My coverage</PageHeading>
+      <RoadsideAtHand requestHref="/my/claims#roadside" />
       {signOutError ? (
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
           {signOutError}

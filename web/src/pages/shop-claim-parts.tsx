@@ -19,7 +19,12 @@ export interface RepairClaimLine {
   reasonCode?: string;
   allowedLaborRateCents: number;
   eligibleCents: number;
-  decision: { approved: boolean; reasonCode: string | null; approvedCents: number } | null;
+  decision: {
+    approved: boolean;
+    reasonCode: string | null;
+    note?: string | null;
+    approvedCents: number;
+  } | null;
 }
 
 export interface RepairClaim {
@@ -75,6 +80,9 @@ const reasonLabels: Record<string, string> = {
   pre_existing_condition: 'Pre-existing condition',
   maintenance_not_proven: 'Maintenance not proven',
   not_a_failure: 'Not a failure',
+  wear_item: 'Wear item (not covered)',
+  maintenance_item: 'Maintenance item (not covered)',
+  body_glass_trim: 'Glass, body or trim (not covered)',
   other: 'Other reason',
 };
 
@@ -174,7 +182,9 @@ export function ClaimLinesTable({ claim, captionId }: { claim: RepairClaim; capt
                   ? 'Not decided yet'
                   : line.decision.approved
                     ? `Approved ${formatCents(line.decision.approvedCents)}`
-                    : `Denied: ${reasonLabel(line.decision.reasonCode)}`}
+                    : line.decision.note
+                      ? `Denied: ${line.decision.note}`
+                      : `Denied: ${reasonLabel(line.decision.reasonCode)}`}
               </td>
             </tr>
           ))}

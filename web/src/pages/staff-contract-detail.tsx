@@ -12,6 +12,7 @@ import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { formatCalendarDate, formatCents, formatCount, formatInstant, formatMiles } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { Link } from '../router.js';
+import { actionLabel } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 import { StaffContractMoney } from './staff-contract-money.js';
@@ -82,9 +83,7 @@ function ContractSections({ contract }: { contract: Contract }) {
       </Section>
       <Section title="Plan and term">
         <dl className="facts">
-          <Fact term="Plan">
-            {contract.planName} <span className="muted">({contract.planCode})</span>
-          </Fact>
+          <Fact term="Plan">{contract.planName}</Fact>
           <Fact term="Product">{productLabel(contract.product)}</Fact>
           <Fact term="Catalog version">{String(contract.catalogVersion)}</Fact>
           <Fact term="Purchased">
@@ -225,9 +224,7 @@ function AuditTrail({ contractId }: { contractId: string }) {
                       <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt)}</time>
                     </td>
                     <td>{event.actor.label}</td>
-                    <td>
-                      <code>{event.action}</code>
-                    </td>
+                    <td>{actionLabel(event.action)}</td>
                     <td>{event.reason ?? '—'}</td>
                   </tr>
                 ))}

@@ -26,9 +26,38 @@ interface Dashboard {
   charts: DashboardChart[];
 }
 
-function formatCell(value: string | number | undefined, kind: ColumnKind): string {
+const claimKindWords: Record<string, string> = {
+  repair: 'Repair',
+  gap: 'GAP',
+  rental: 'Rental',
+  trip_interruption: 'Trip interruption',
+};
+
+/** A code in plain words: 'BASIC_GUARD' → 'Basic Guard', 'ready_for_calculation' → 'Ready for calculation'. */
+function codeWords(code: string): string {
+  if (/^[A-Z0-9_]+$/.test(code) && code.includes('_'))
+    return code
+      .toLowerCase()
+      .split('_')
+      .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+      .join(' ');
+  if (/^[a-z0-9_]+$/.test(code)) {
+    const words = code.replaceAll('_', ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  return code;
+}
+
+/** A text cell as people read it: claim kinds, statuses and plan codes in words. */
+function textWords(key: string, value: string): string {
+  if (key === 'kind') return claimKindWords[value] ?? codeWords(value);
+  if (key === 'status' || key === 'planCode') return codeWords(value);
+  return value;
+}
+
+function formatCell(value: string | number | undefined, kind: ColumnKind, key = ''): string {
   if (value === undefined) return '';
-  if (kind === 'text') return String(value);
+  if (kind === 'text') return textWords(key, String(value));
   const number = Number(value);
   if (kind === 'cents') return formatCents(number);
   if (kind === 'basis_points') return `${(number / 100).toFixed(1)}%`;
@@ -45,6 +74,8 @@ function seriesOf(chart: DashboardChart): {
   series: BarSeries[];
   stacked: boolean;
   money: boolean;
+  /** The series drawn against its own scale on the right, if any. */
+  rightAxisSeries?: string;
 } {
   const column = (key: string) => chart.columns.find((c) => c.key === key)?.label ?? key;
   const pick = (
@@ -62,11 +93,24 @@ function seriesOf(chart: DashboardChart): {
   });
   switch (chart.id) {
     case 'claims_by_status':
-      return pick(['age0to7', 'age8to30', 'age31plus'], (r) => `${r.kind} · ${r.status}`, true);
+      return pick(
+        ['age0to7', 'age8to30', 'age31plus'],
+        (r) => `${textWords('kind', String(r.kind))}: ${textWords('status', String(r.status)).toLowerCase()}`,
+        true,
+      );
     case 'document_reviews_sla':
       return pick(['due', 'onTime'], (r) => String(r.week), false);
     case 'loss_ratio_by_plan':
-      return pick(['writtenPremiumCents', 'paidClaimsCents'], (r) => String(r.planCode), false);
+      // Paid claims are a small fraction of premium: on one scale their bars vanish, so they get a
+      // scale of their own on the right (each axis says which).
+      return {
+        ...pick(
+          ['writtenPremiumCents', 'paidClaimsCents'],
+          (r) => textWords('planCode', String(r.planCode)),
+          false,
+        ),
+        rightAxisSeries: column('paidClaimsCents'),
+      };
     case 'cancellations_by_month':
       return pick(['refundCents'], (r) => String(r.month), false);
     case 'portfolio_by_tier_state': {
@@ -82,7 +126,7 @@ function seriesOf(chart: DashboardChart): {
       return {
         labels: states,
         series: plans.map((plan) => ({
-          label: plan,
+          label: textWords('planCode', plan),
           values: states.map((state) =>
             chart.rows
               .filter((row) => row.planCode === plan && row.state === state)
@@ -104,13 +148,15 @@ function seriesOf(chart: DashboardChart): {
 
 function ChartSection({ chart }: { chart: DashboardChart }) {
   const drawn = useMemo(() => {
-    const { labels, series, stacked, money } = seriesOf(chart);
+    const { labels, series, stacked, money, rightAxisSeries } = seriesOf(chart);
     // Money is drawn in dollars; the table keeps exact cents.
     return {
       labels,
       stacked,
       money,
-      series: money ? series.map((s) => ({ ...s, values: s.values.map((v) => v / 100) })) : series,
+      series: (money ? series.map((s) => ({ ...s, values: s.values.map((v) => v / 100) })) : series).map(
+        (s) => (s.label === rightAxisSeries ? { ...s, axis: 'right' as const } : s),
+      ),
     };
   }, [chart]);
   const headingId = `${chart.id}-heading`;
@@ -151,7 +197,7 @@ function ChartSection({ chart }: { chart: DashboardChart }) {
               <tr key={index}>
                 {chart.columns.map((c) => (
                   <td key={c.key} style={c.kind === 'text' ? undefined : numericCell}>
-                    {formatCell(row[c.key], c.kind)}
+                    {formatCell(row[c.key], c.kind, c.key)}
                   </td>
                 ))}
               </tr>

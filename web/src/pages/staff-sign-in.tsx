@@ -9,6 +9,13 @@ export interface SignInPageState {
   notice: 'signed_out';
 }
 
+/** The staff page that sent the user here to sign in (same-origin paths only), if any. */
+export function nextPath(state: unknown): string | null {
+  const next = (state as { next?: unknown } | null)?.next;
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//')) return null;
+  return next.startsWith('/staff/sign-in') ? null : next;
+}
+
 function isSignInPageState(state: unknown): state is SignInPageState {
   return typeof state === 'object' && state !== null && (state as SignInPageState).notice === 'signed_out';
 }
@@ -62,7 +69,7 @@ export function StaffSignInPage() {
     setFormError(null);
     try {
       await signIn(email.trim(), password);
-      navigate('/staff');
+      navigate(nextPath(state) ?? '/staff');
     } catch (error) {
       setPassword('');
       setFormError({ message: messageFor(error), invalidFields: invalidFieldsFor(error) });

@@ -1,0 +1,152 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { FakeClock } from '../../src/platform/clock.js';
+import { axeViolations } from '../support/axe.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { staffClient } from '../support/http.js';
+import { startTestServer } from '../support/server.js';
+
+// Money never moves on one click: the benefit calculator refuses empty figures (empty is not zero),
+// paying asks for a confirmation that repeats payee and amount, and a benefit above the adjuster's
+// approval limit is only proposed until a second adjuster approves it.
+
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+);
+
+function multipart(type: string) {
+  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
+  return {
+    payload: Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\n${type}\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${type}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      PDF,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+describe.skipIf(!chromiumAvailable())('GAP payment', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+  let claimId: string;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true, clock }), launchBrowser()]);
+    // A claim with every document accepted, ready for the benefit.
+    const started = await server.built.app.inject({
+      method: 'POST',
+      url: '/api/v1/gap-claims',
+      payload: {
+        lastName: gapHolder.lastName,
+        zip: gapHolder.zip,
+        vin: gapHolder.vin,
+        dateOfLoss: '2026-11-20',
+        lossType: 'total_loss',
+      },
+    });
+    const claim = started.json();
+    claimId = claim.id;
+    for (const item of claim.requiredDocuments) {
+      const body = multipart(item.type);
+      const uploaded = await server.built.app.inject({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${claimId}/documents`,
+        payload: body.payload,
+        headers: { ...body.headers, authorization: `Bearer ${claim.token}` },
+      });
+      expect(uploaded.statusCode, uploaded.body).toBe(201);
+    }
+    const reviewer = await staffClient(server, 'reviewer@coverwise.test');
+    const documents = (await reviewer({ url: `/api/v1/gap-claims/${claimId}` })).json().documents;
+    for (const document of documents)
+      await reviewer({
+        method: 'POST',
+        url: `/api/v1/documents/${document.id}/review`,
+        payload: { decision: 'accept' },
+      });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function staffPage(email: string, path: string): Promise<Page> {
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    await page.goto(path);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('coverwise-demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    return page;
+  }
+
+  it('refuses empty figures, confirms payee and amount, and needs a second adjuster above the limit', async () => {
+    const path = `/staff/gap-claims/${claimId}`;
+    // A deep link: after signing in, the adjuster lands on the claim asked for.
+    const maker = await staffPage('adjuster@coverwise.test', path);
+    try {
+      await maker.waitForURL(`**${path}`);
+      const calculate = maker.getByRole('button', { name: 'Calculate the benefit' });
+      await calculate.click();
+      await maker
+        .getByText('Enter the loan payoff on the date of loss, in dollars (0 when there is none).')
+        .waitFor();
+      await maker.getByText('Enter the late fees, in dollars (0 when there is none).').waitFor();
+      expect(
+        await maker
+          .getByLabel('Loan payoff on the date of loss ($)')
+          .evaluate((el) => el === document.activeElement),
+      ).toBe(true);
+      expect(await maker.getByText('Benefit calculated.').count()).toBe(0);
+      expect(await axeViolations(maker)).toEqual([]);
+
+      const figures: [string, string][] = [
+        ['Loan payoff on the date of loss ($)', '28000'],
+        ['Actual cash value (insurer) ($)', '22000'],
+        ['Primary insurance deductible ($)', '500'],
+        ['Past-due payments ($)', '0'],
+        ['Late fees ($)', '0'],
+        ['Refunds of cancelled add-ons ($)', '0'],
+      ];
+      for (const [label, value] of figures) await maker.getByLabel(label).fill(value);
+      await calculate.click();
+      await maker.getByText('Benefit calculated.').waitFor();
+
+      await maker.getByRole('button', { name: /^Approve and pay \$6,500\.00 to / }).click();
+      const confirm = maker.getByRole('button', { name: /^Yes, pay \$6,500\.00 to / });
+      await confirm.waitFor();
+      expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await axeViolations(maker)).toEqual([]);
+      await confirm.click();
+      await maker.getByText(/the payment is proposed and waits for a second adjuster/).waitFor();
+      await maker.getByText(/A second adjuster must approve it\./).waitFor();
+      expect(await maker.getByRole('button', { name: /Approve/ }).count()).toBe(0);
+    } finally {
+      await maker.context().close();
+    }
+
+    const checker = await staffPage('lead@coverwise.test', path);
+    try {
+      await checker.waitForURL(`**${path}`);
+      await checker.getByText(/It needs your approval as the second adjuster\./).waitFor();
+      await checker.getByRole('button', { name: /^Approve the proposed payment \$6,500\.00 to / }).click();
+      await checker.getByRole('button', { name: /^Yes, pay \$6,500\.00 to / }).click();
+      await checker.getByText('Approved and paid.').waitFor();
+      await checker.getByText(/^Paid \$6,500\.00 to /).waitFor();
+      expect(await axeViolations(checker)).toEqual([]);
+    } finally {
+      await checker.context().close();
+    }
+  });
+});

@@ -1,0 +1,179 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
+import { FakeClock } from '../../src/platform/clock.js';
+import { axeViolations } from '../support/axe.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// A holder's claims page as it was walked in a browser: only the benefits the contract includes are
+// offered; a form's errors all show at once beside their fields, the first one focused; a claim whose
+// receipt is refused is not filed at all, and the retry files it once, with its reference and status.
+
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+const missouriHolder = DEMO_HOLDERS[0]!;
+const kansasHolder = DEMO_HOLDERS.find((holder) => holder.state === 'KS')!;
+const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+);
+// An MP4 header: a video, whatever its name says.
+const VIDEO = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(256)]);
+
+describe.skipIf(!chromiumAvailable())('holder claims', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true, clock }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function signedIn(holder: Pick<DemoHolder, 'lastName' | 'zip' | 'vin'>): Promise<Page> {
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await context.newPage();
+    await page.goto('/my/sign-in');
+    await page.getByLabel('Last name').fill(holder.lastName);
+    await page.getByLabel('ZIP code').fill(holder.zip);
+    await page.getByLabel('VIN').fill(holder.vin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/my');
+    return page;
+  }
+
+  async function expectAxeClean(page: Page) {
+    expect(await axeViolations(page)).toEqual([]);
+  }
+
+  it('offers a Kansas holder no trip-interruption form, since the contract does not include it', async () => {
+    const page = await signedIn(kansasHolder);
+    try {
+      await page.goto('/my/claims');
+      await page.getByRole('heading', { level: 2, name: new RegExp(kansasHolder.contractNumber) }).waitFor();
+      await page.getByText('Not included in your plan: trip interruption.').waitFor();
+      expect(await page.getByRole('form', { name: 'Claim trip interruption' }).count()).toBe(0);
+      await page.getByRole('form', { name: 'Ask for roadside help' }).waitFor();
+      // Roadside at hand: the number from the settings, one tap to call, and the form one link away.
+      const roadside = page.getByRole('complementary', { name: 'Roadside help' });
+      const call = roadside.getByRole('link', { name: 'call 1-800-555-0199 (24 hours a day)' });
+      expect(await call.getAttribute('href')).toBe('tel:18005550199');
+      await roadside.getByRole('link', { name: 'ask for help online' }).click();
+      expect(
+        await page.evaluate(() => document.querySelector(':target')?.getAttribute('aria-labelledby')),
+      ).toBeTruthy();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('shows every error of the trip form at once, focuses the first, and files nothing when a receipt is refused', async () => {
+    const page = await signedIn(missouriHolder);
+    try {
+      await page.goto('/my/claims');
+      const form = page.getByRole('form', { name: 'Claim trip interruption' });
+      await form.waitFor();
+      await form.getByRole('button', { name: 'Claim trip interruption' }).click();
+      await form.getByText('Enter the day the vehicle broke down.').waitFor();
+      await form.getByText('Enter how many miles from home the breakdown was, in whole miles.').waitFor();
+      await form.getByText('Enter what you paid for lodging or meals.').waitFor();
+      expect(await form.getByLabel('Breakdown date').evaluate((el) => el === document.activeElement)).toBe(
+        true,
+      );
+      await expectAxeClean(page);
+
+      await form.getByLabel('Breakdown date').fill('2026-11-23');
+      await form.getByLabel('Miles from home').fill('240');
+      await form.getByLabel('Lodging that night ($)').fill('120');
+      // A video named like a PDF passes the browser's check; the server refuses it by its content.
+      await form.getByLabel('Receipts').setInputFiles([
+        { name: 'hotel.pdf', mimeType: 'application/pdf', buffer: PDF },
+        { name: 'dinner.pdf', mimeType: 'application/pdf', buffer: VIDEO },
+      ]);
+      await form.getByRole('button', { name: 'Claim trip interruption' }).click();
+      await form
+        .getByText(
+          'That file is not a PDF, JPEG, PNG or HEIC picture. Choose a file in one of those formats.',
+        )
+        .waitFor();
+      expect(await form.getByLabel('Receipts').evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await page.getByRole('heading', { name: 'Trip interruption claims' }).count()).toBe(0);
+
+      // A file the browser itself knows is a video is refused before anything is sent.
+      await form
+        .getByLabel('Receipts')
+        .setInputFiles({ name: 'clip.mp4', mimeType: 'video/mp4', buffer: VIDEO });
+      await form.getByRole('button', { name: 'Claim trip interruption' }).click();
+      await form.getByText(/“clip\.mp4” is not a PDF, JPEG, PNG or HEIC file/).waitFor();
+
+      await form
+        .getByLabel('Receipts')
+        .setInputFiles({ name: 'hotel.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await form.getByRole('button', { name: 'Claim trip interruption' }).click();
+      await page.getByRole('heading', { name: 'Trip interruption claims' }).waitFor();
+      const claims = page
+        .getByRole('listitem')
+        .filter({ hasText: /^TI-[0-9A-F]{8} · Received: waiting for review/ });
+      await claims.first().waitFor();
+      expect(await claims.count()).toBe(1);
+      const stored = await server.built.database.db
+        .selectFrom('trip_interruption_claims')
+        .innerJoin('contracts', 'contracts.id', 'trip_interruption_claims.contract_id')
+        .select(['trip_interruption_claims.id'])
+        .where('contracts.contract_number', '=', missouriHolder.contractNumber)
+        .execute();
+      expect(stored).toHaveLength(1);
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('opens every contract on the vehicle from the GAP Claims Center, and finds the GAP claim under My claims', async () => {
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto('/gap-claims');
+      await page.getByRole('button', { name: 'Start my claim' }).click();
+      await page.getByText('Enter the last name on your contract.').waitFor();
+      await page.getByText('Enter the 17-character VIN from your contract or insurance card.').waitFor();
+      await page.getByText(/Enter the day the vehicle was totaled or stolen/).waitFor();
+      expect(await page.getByLabel('Last name').evaluate((el) => el === document.activeElement)).toBe(true);
+      await expectAxeClean(page);
+
+      await page.getByLabel('Last name').fill(gapHolder.lastName);
+      await page.getByLabel('ZIP code').fill(gapHolder.zip);
+      await page.getByLabel('VIN').fill(gapHolder.vin);
+      await page.getByLabel('Date of loss').fill('2026-11-20');
+      await page.getByRole('button', { name: 'Start my claim' }).click();
+      await page.waitForURL(/\/gap-claims\/[0-9a-f-]{36}$/);
+      const claimNumber = (
+        await page
+          .getByText(/GAP-CL-\d{4}-\d{6}/)
+          .first()
+          .textContent()
+      )?.match(/GAP-CL-\d{4}-\d{6}/)?.[0];
+      expect(claimNumber).toBeDefined();
+
+      await page.goto('/my');
+      await page.getByRole('heading', { level: 2, name: /DEMO-000005/ }).waitFor();
+      await page.getByRole('heading', { level: 2, name: /DEMO-000006/ }).waitFor();
+      await page.getByRole('link', { name: 'My GAP claims' }).click();
+      await page.waitForURL('**/my/claims');
+      await page.getByRole('link', { name: claimNumber! }).waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await context.close();
+    }
+  });
+});

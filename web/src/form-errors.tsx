@@ -1,0 +1,85 @@
+import { type ReactNode, type RefObject, useEffect, useRef, useState } from 'react';
+import { type FieldSentences, holderProblem } from './holder-messages.js';
+
+// A form's errors, every one at once: a sentence next to each field it is about (linked by
+// aria-describedby), a summary of the rest above the form, and after each failed submission the first
+// invalid field scrolled into view and focused, so a phone user lands on what to fix.
+
+export type FieldErrors = Readonly<Record<string, string>>;
+
+export interface FormErrors {
+  errors: FieldErrors;
+  /** The form-wide problem (not about one field), if any. */
+  summary: string | null;
+  formRef: RefObject<HTMLFormElement | null>;
+  /** Shows these errors (replacing the last ones) and moves focus to the first. */
+  show(errors: FieldErrors, summary?: string | null): void;
+  /** Shows an API failure: next to its field when it names one, else as the summary. */
+  showProblem(error: unknown, sentences?: FieldSentences): void;
+  clear(): void;
+  /** The props that tie an input to its error sentence. */
+  fieldProps(name: string, id: string): { 'aria-invalid'?: true; 'aria-describedby'?: string };
+}
+
+export function useFormErrors(): FormErrors {
+  const [state, setState] = useState<{ errors: FieldErrors; summary: string | null; round: number }>({
+    errors: {},
+    summary: null,
+    round: 0,
+  });
+  const formRef = useRef<HTMLFormElement | null>(null);
+
+  useEffect(() => {
+    if (state.round === 0) return;
+    const form = formRef.current;
+    if (!form) return;
+    const first =
+      form.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      form.querySelector<HTMLElement>('[data-form-summary]');
+    if (!first) return;
+    first.scrollIntoView({ block: 'center' });
+    first.focus({ preventScroll: true });
+  }, [state.round]);
+
+  const show = (errors: FieldErrors, summary: string | null = null) =>
+    setState((previous) => ({ errors, summary, round: previous.round + 1 }));
+
+  return {
+    errors: state.errors,
+    summary: state.summary,
+    formRef,
+    show,
+    showProblem(error, sentences = {}) {
+      const problem = holderProblem(error, sentences);
+      const known = problem.field !== null && problem.field in sentences;
+      if (known && problem.field) show({ [problem.field]: problem.sentence });
+      else show({}, problem.sentence);
+    },
+    clear: () => setState((previous) => ({ errors: {}, summary: null, round: previous.round })),
+    fieldProps(name, id) {
+      return state.errors[name] ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {};
+    },
+  };
+}
+
+/** The sentence under a field; its id is what fieldProps points aria-describedby at. */
+export function FieldError({ id, message }: { id: string; message: string | undefined }): ReactNode {
+  if (!message) return null;
+  return (
+    <p id={`${id}-error`} className="field-error">
+      {message}
+    </p>
+  );
+}
+
+/** The form-wide problem, focusable so that it takes focus when no field is at fault. */
+export function FormSummary({ form }: { form: FormErrors }): ReactNode {
+  const count = Object.keys(form.errors).length;
+  if (!form.summary && count === 0) return null;
+  return (
+    <div className="notice notice--error" role="alert" tabIndex={-1} data-form-summary="">
+      {form.summary ??
+        (count === 1 ? 'Check the field marked below.' : `Check the ${count} fields marked below.`)}
+    </div>
+  );
+}

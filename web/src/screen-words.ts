@@ -1,0 +1,99 @@
+// Words for codes that reach staff screens: audit actions, catalog field paths, and state lists.
+// A code the app does not know yet is turned into plain words rather than shown raw.
+
+const actionWords: Record<string, string> = {
+  'contract.created': 'Contract created',
+  'contract.imported': 'Contract imported',
+  'contract.cancellation_quoted': 'Cancellation quoted',
+  'contract.cancelled': 'Contract cancelled',
+  'contract.claim_filed': 'Claim filed',
+  'contract.transfer_requested': 'Transfer requested',
+  'contract.transfer_document_received': 'Transfer document received',
+  'contract.transfer_fee_received': 'Transfer fee received',
+  'contract.transfer_rejected': 'Transfer rejected',
+  'contract.transferred': 'Contract transferred',
+  'rental_claim.filed': 'Rental claim filed',
+  'trip_interruption_claim.filed': 'Trip interruption claim filed',
+  'roadside_request.requested': 'Roadside help requested',
+  'receipt.attached': 'Receipt attached',
+  'holder.signed_in': 'Holder signed in',
+  'gap_claim.opened': 'GAP claim started',
+  'gap_claim.status_changed': 'GAP claim status changed',
+  'gap_claim.benefit_calculated': 'GAP benefit calculated',
+  'gap_claim.payment_proposed': 'GAP payment proposed (second approval needed)',
+  'document.received': 'Document received',
+  'repair_claim.submitted': 'Repair claim submitted',
+  'repair_claim.paid': 'Repair claim paid',
+};
+
+/** 'trip_interruption_claim.filed' → 'Trip interruption claim filed'. */
+export function actionLabel(action: string): string {
+  return actionWords[action] ?? sentenceCase(action.replace(/[._]/g, ' '));
+}
+
+const fieldWords: Record<string, string> = {
+  'benefits.rental.dailyLimitCents': 'rental daily limit',
+  'benefits.rental.perVisitLimitCents': 'rental limit per repair visit',
+  'benefits.rental.minLaborHours': 'labor hours before rental applies',
+  'benefits.rental': 'rental benefit',
+  'benefits.tripInterruption.dailyLimitCents': 'trip interruption daily limit',
+  'benefits.tripInterruption.maxDays': 'trip interruption days',
+  'benefits.tripInterruption.minMilesFromHome': 'trip interruption distance from home',
+  'benefits.tripInterruption': 'trip interruption benefit',
+  'benefits.roadside.perEventLimitCents': 'roadside limit per event',
+  'benefits.roadside': 'roadside benefit',
+  deductibleOptionsCents: 'deductibles offered',
+  freeLookDays: 'free-look days',
+  laborRateCapCents: 'labor rate cap',
+  inspectionThresholdCents: 'inspection threshold',
+};
+
+/** 'benefits.rental.dailyLimitCents' → 'rental daily limit'; unknown paths in plain words too. */
+export function fieldLabel(path: string): string {
+  const known = fieldWords[path];
+  if (known) return known;
+  return path
+    .replace(/^benefits\./, '')
+    .split('.')
+    .map((part) =>
+      part
+        .replace(/Cents$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toLowerCase(),
+    )
+    .join(' ');
+}
+
+// Canadian provinces and territories: the catalog's "states" include them, so counts say which is which.
+const CANADIAN_CODES = new Set([
+  'AB',
+  'BC',
+  'MB',
+  'NB',
+  'NL',
+  'NS',
+  'NT',
+  'NU',
+  'ON',
+  'PE',
+  'QC',
+  'SK',
+  'YT',
+]);
+
+/** ['MO', 'KS', 'ON'] → '2 states and 1 province'; DC counts with the states. */
+export function regionCountWords(codes: readonly string[]): string {
+  const provinces = codes.filter((code) => CANADIAN_CODES.has(code)).length;
+  const states = codes.length - provinces;
+  const parts = [
+    states > 0 ? `${states} ${states === 1 ? 'state' : 'states'}` : null,
+    provinces > 0
+      ? `${provinces} ${provinces === 1 ? 'province or territory' : 'provinces and territories'}`
+      : null,
+  ].filter(Boolean);
+  return parts.join(' and ');
+}
+
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
