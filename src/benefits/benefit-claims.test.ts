@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
@@ -82,8 +85,10 @@ describeEachEngine('benefit claims and roadside', (engine) => {
   let adjuster: Client;
   let shop: Client;
 
+  const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-benefit-documents-'));
+
   beforeAll(async () => {
-    server = await startTestServer({ engine, clock });
+    server = await startTestServer({ engine, clock, env: { COVERWISE_DOCUMENTS_DIR: documentsDir } });
     admin = await staffClient(server, 'admin@coverwise.test');
     adjuster = await staffClient(server, 'adjuster@coverwise.test');
     shop = await staffClient(server, 'shop@coverwise.test');
@@ -393,6 +398,14 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       });
       expect(again.json().claim.id).toBe(filed.json().claim.id);
       expect(await countOf(contract.id)).toEqual({ claims: 1, receipts: 2 });
+      // Each receipt is stored under its SHA-256 (promoted with its row); nothing is left staged.
+      for (const receipt of filed.json().receipts as { sha256: string }[]) {
+        const { sha256 } = receipt;
+        expect(fs.existsSync(path.join(documentsDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256))).toBe(
+          true,
+        );
+      }
+      expect(fs.readdirSync(path.join(documentsDir, 'tmp'))).toEqual([]);
     });
 
     it('files nothing when the claim itself is refused, and checks the claim before storing receipts', async () => {
