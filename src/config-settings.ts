@@ -184,7 +184,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     ],
     default: '`10`, `50`, `900`',
     meaning:
-      'failed staff sign-ins allowed per email and per client address in a window (shared by all processes); then `429 too_many_attempts`',
+      'staff sign-in: failed tries of one email from one client address before its back-off starts; failures from one address (any email) in a window; then `429 too_many_attempts` + `Retry-After`',
   },
   {
     names: ['COVERWISE_SIGN_IN_BACKOFF_BASE_SECONDS', 'COVERWISE_SIGN_IN_BACKOFF_MAX_SECONDS'],

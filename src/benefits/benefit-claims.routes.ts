@@ -287,7 +287,7 @@ export function registerBenefitClaimRoutes(
           summary: 'Attach a receipt (multipart: a "file" part)',
           params: Type.Object({ id: Uuid }),
           consumes: ['multipart/form-data'],
-          response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415) },
+          response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
         },
       },
       async (request, reply) =>

@@ -262,12 +262,13 @@ export function registerGapClaimRoutes(
         description:
           'The file is streamed to the document store with its SHA-256; its type is sniffed from the bytes ' +
           '(PDF, JPEG, PNG, HEIC, else 415 unsupported_file_type); the size cap answers 413 file_too_large. ' +
-          'A rejected document is replaced by a new upload of its type; nothing is deleted.',
+          'A rejected document is replaced by a new upload of its type; nothing is deleted. A refused upload ' +
+          'stores nothing; uploads are throttled per claim and per client address (429 too_many_attempts).',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         params: Type.Object({ id: Uuid }),
         response: {
           201: Type.Ref('Document'),
-          ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
+          ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
         },
       },
     },

@@ -45,16 +45,6 @@ export function backoffDelaySeconds(failures: number, rule: BackoffRule): number
   return Math.min(rule.maxDelaySeconds, rule.baseDelaySeconds * 2 ** doublings);
 }
 
-/** The waits for 0, 1, 2, … failures up to where they reach the cap (the last entry holds from then on). */
-function backoffTable(rule: BackoffRule): number[] {
-  const table: number[] = [];
-  for (let failures = 0; ; failures++) {
-    const delay = backoffDelaySeconds(failures, rule);
-    table.push(delay);
-    if (delay >= rule.maxDelaySeconds || failures > rule.freeAttempts + 40) return table;
-  }
-}
-
 /**
  * Decides one attempt of a back-off bucket from its state before the attempt: refused while the wait
  * after its last attempt is running (the state is then unchanged, so a refused guess does not prolong
@@ -95,7 +85,6 @@ async function attemptBackoff(
   rule: BackoffRule,
   now: Date,
 ): Promise<BackoffOutcome> {
-  const table = backoffTable(rule);
   const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
   const result = await sql<{
     locked: boolean;
@@ -107,9 +96,12 @@ async function attemptBackoff(
       select attempts, window_started_at from rate_limits where bucket = ${bucket} for update
     ), decision as (
       select coalesce((
+        -- The same wait as backoffDelaySeconds: none before the free attempts are used, then
+        -- base × 2^(failures − free), at most the cap.
         select old.window_started_at > ${resetStart}
-          and ${now} < old.window_started_at
-            + make_interval(secs => (${table}::int[])[least(old.attempts, ${table.length - 1}) + 1])
+          and old.attempts >= ${rule.freeAttempts}::int
+          and ${now} < old.window_started_at + make_interval(secs => least(${rule.maxDelaySeconds}::float8,
+            ${rule.baseDelaySeconds}::float8 * power(2, least(old.attempts - ${rule.freeAttempts}::int, 40))))
         from old), false) as locked
     ), counted as (
       insert into rate_limits as r (bucket, window_started_at, attempts)

@@ -294,7 +294,7 @@ export function registerTransferRoutes(
         consumes: ['multipart/form-data'],
         response: {
           201: Type.Ref('TransferDocument'),
-          ...problemResponses(400, 401, 403, 404, 409, 413, 415),
+          ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
         },
       },
     },

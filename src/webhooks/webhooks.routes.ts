@@ -100,6 +100,11 @@ export function registerWebhookRoutes(
       schema: {
         tags: ['Webhooks'],
         summary: 'Adds an endpoint that receives signed events (Coverwise-Signature: t=…,v1=HMAC-SHA256)',
+        description:
+          'The URL must resolve to public addresses only: loopback, private, link-local (metadata), ' +
+          'carrier-grade NAT, IPv6 unique-local and similar addresses answer 400 validation_failed on ' +
+          '`url`, unless COVERWISE_WEBHOOK_ALLOW_HOSTS names them. Deliveries check the address again ' +
+          'when they connect and never follow redirects.',
         body: Type.Object(
           {
             url: Type.String({ maxLength: 2000 }),

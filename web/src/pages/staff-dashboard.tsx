@@ -214,6 +214,47 @@ function ChartSection({ chart }: { chart: DashboardChart }) {
   );
 }
 
+interface SignInAlert {
+  userId: string;
+  email: string | null;
+  occurredAt: string;
+  failedAttempts: number;
+  windowSeconds: number;
+}
+
+/**
+ * Alerts that someone is guessing at a staff account's password (the user's own; every account's for
+ * an administrator): shown first, because the user may need to change their password.
+ */
+function SignInAlerts() {
+  const [alerts, setAlerts] = useState<SignInAlert[]>([]);
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .get<{ data: SignInAlert[] }>('/auth/sign-in-alerts', { signal: controller.signal })
+      .then((answer) => setAlerts(answer.data))
+      .catch(() => {
+        // The alerts are an extra: the dashboard works without them.
+      });
+    return () => controller.abort();
+  }, []);
+  if (alerts.length === 0) return null;
+  return (
+    <section className="notice notice--error" role="alert" aria-labelledby="sign-in-alerts-heading">
+      <h2 id="sign-in-alerts-heading">Someone is trying to sign in to a staff account</h2>
+      <ul>
+        {alerts.map((alert) => (
+          <li key={`${alert.userId}-${alert.occurredAt}`}>
+            {new Date(alert.occurredAt).toLocaleString()}: {formatCount(alert.failedAttempts)} failed sign-ins
+            to {alert.email ?? 'an account'} within {Math.round(alert.windowSeconds / 60)} minutes. Sign-ins
+            from other addresses are not blocked; if the password may be known, change it.
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function DashboardContent() {
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -233,6 +274,7 @@ function DashboardContent() {
   return (
     <>
       <PageHeading title="Dashboard">Dashboard</PageHeading>
+      <SignInAlerts />
       {error ? (
         <div className="notice notice--error" role="alert">
           {error}
