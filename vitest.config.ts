@@ -12,6 +12,7 @@ import { defineConfig } from 'vitest/config';
 const PROCESS_TESTS = [
   'test/process/**/*.test.ts',
   'test/security/crash-safety.test.ts',
+  'test/security/log-privacy.test.ts',
   'test/build/server-build.test.ts',
 ];
 
