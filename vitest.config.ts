@@ -12,6 +12,7 @@ import { defineConfig } from 'vitest/config';
 const PROCESS_TESTS = [
   'test/process/**/*.test.ts',
   'test/security/crash-safety.test.ts',
+  'test/security/log-privacy.test.ts',
   'test/build/server-build.test.ts',
 ];
 
@@ -30,8 +31,11 @@ export default defineConfig({
           // machines here, while much of a file's time is spent waiting on the servers, PostgreSQL and
           // Chromium it starts rather than in its own process.
           maxWorkers: 2,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Hang guards, not speed budgets: on the shared 2-core machine (load average ~30) building
+          // the app for the OpenAPI check took 88 s and the fuzz test 61 s, against 60 s budgets that
+          // were sized for an idle box. No test measures speed by its timeout (the bench does).
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
           sequence: { groupOrder: 0 },
         },
       },
