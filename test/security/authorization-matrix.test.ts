@@ -42,6 +42,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/auth/sign-in-alerts': '401 403 403 200 200 200 200',
   'POST /api/v1/users': '401 403 403 403 403 403 400',
   'GET /api/v1/users': '401 403 403 403 403 403 200',
+  'PUT /api/v1/users/:id/approval-limit': '401 403 403 403 403 403 400',
   'GET /api/v1/plans': '401 200 200 200 200 200 200',
   'GET /api/v1/catalog': '401 403 403 403 403 403 200',
   'POST /api/v1/catalog/versions': '401 403 403 403 403 403 400',
@@ -65,6 +66,9 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/roadside-requests/:id/status': '401 400 400 403 403 400 400',
   'POST /api/v1/contracts/:id/rental-claims': '401 400 400 403 403 400 400',
   'POST /api/v1/contracts/:id/trip-interruption-claims': '401 400 400 403 403 400 400',
+  // A JSON body is not the multipart these take: 415 for every caller the route admits.
+  'POST /api/v1/contracts/:id/rental-claims/with-receipts': '401 415 415 403 403 415 415',
+  'POST /api/v1/contracts/:id/trip-interruption-claims/with-receipts': '401 415 415 403 403 415 415',
   'POST /api/v1/rental-claims/:id/receipts': '401 404 404 403 403 404 404',
   'POST /api/v1/trip-interruption-claims/:id/receipts': '401 404 404 403 403 404 404',
   'GET /api/v1/contracts/:id/claims': '401 200 404 403 200 200 200',
