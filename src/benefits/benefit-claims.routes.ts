@@ -228,8 +228,9 @@ export function registerBenefitClaimRoutes(
           kind === 'rental' ? rentalValidator : tripValidator,
           { maxBytes: deps.uploadMaxBytes },
         );
+        let result: Awaited<ReturnType<typeof runIdempotent<unknown>>>;
         try {
-          const result = await runIdempotent(db, submission.idempotent, clock.now(), async (trx) => {
+          result = await runIdempotent(db, submission.idempotent, clock.now(), async (trx) => {
             const claim =
               kind === 'rental'
                 ? await benefitClaims.fileRental(
@@ -265,11 +266,12 @@ export function registerBenefitClaimRoutes(
             for (const receipt of submission.receipts) await receipt.file.promote();
             return { status: 201, body: { claim, receipts } };
           });
-          return sendResult(reply, result);
         } finally {
-          // A refused claim, a rollback or an idempotent replay keeps none of the staged receipts.
+          // A refused claim, a rollback or an idempotent replay keeps none of the staged receipts
+          // (before the answer goes out, so a client that reads the store next finds nothing staged).
           for (const receipt of submission.receipts) await receipt.file.discard();
         }
+        return sendResult(reply, result);
       },
     );
   }
