@@ -248,11 +248,16 @@ export function registerAccountingRoutes(
         tags: ['Accounting'],
         summary: "Earn a month's premium (the month-end job, on demand)",
         description:
-          'Posts one entry per plan and state moving the premium earned in `month` (default: last month) from unearned ' +
+          'Posts one entry per plan and state moving the premium earned in `month` from unearned ' +
           'to earned premium. A month posts once: running it again posts nothing new.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object(
-          { month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' })) },
+          {
+            month: Type.String({
+              pattern: '^\\d{4}-\\d{2}$',
+              description: 'YYYY-MM, a month that has ended',
+            }),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -273,7 +278,7 @@ export function registerAccountingRoutes(
         async (trx) => ({
           status: 200,
           body: await accounting.earnMonth(trx, {
-            month: request.body?.month,
+            month: request.body.month,
             actor: actorOf(request.principal),
             requestId: request.id,
           }),

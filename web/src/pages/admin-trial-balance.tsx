@@ -32,12 +32,18 @@ function todayIso(): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
 
+function lastMonth(): string {
+  const now = new Date();
+  const first = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+  return `${first.getFullYear()}-${String(first.getMonth() + 1).padStart(2, '0')}`;
+}
+
 function TrialBalanceContent() {
   const [asOf, setAsOf] = useState(todayIso());
   const [balance, setBalance] = useState<TrialBalance | null>(null);
   const [months, setMonths] = useState<PremiumMonth[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [runMonth, setRunMonth] = useState('');
+  const [runMonth, setRunMonth] = useState(lastMonth());
   const [runMessage, setRunMessage] = useState<string | null>(null);
 
   const load = useCallback((date: string) => {
@@ -66,10 +72,9 @@ function TrialBalanceContent() {
     event.preventDefault();
     setRunMessage(null);
     api
-      .post<{ month: string; entriesPosted: number; earnedCents: number }>(
-        '/accounting/earning-runs',
-        runMonth ? { month: runMonth } : {},
-      )
+      .post<{ month: string; entriesPosted: number; earnedCents: number }>('/accounting/earning-runs', {
+        month: runMonth,
+      })
       .then((result) => {
         setRunMessage(
           result.entriesPosted === 0
@@ -210,12 +215,13 @@ function TrialBalanceContent() {
         </p>
         <form onSubmit={earn} className="inline-form">
           <label>
-            Month (blank: last month){' '}
+            Month{' '}
             <input
               type="month"
               value={runMonth}
               onChange={(e) => setRunMonth(e.target.value)}
               pattern="\d{4}-\d{2}"
+              required
             />
           </label>{' '}
           <button type="submit">Earn premium</button>
