@@ -20,6 +20,8 @@ import { registerContractImportRoutes } from './contracts/contract-import.routes
 import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
+import { registerDealerRoutes } from './dealers/dealers.routes.js';
+import { createDealersService, DEALER_KEY_PREFIX } from './dealers/dealers.service.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { scanningDocumentStore } from './documents/clamd.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
@@ -122,6 +124,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     });
     const catalog = createCatalogService({ db });
+    // Dealer API keys: looked up on every request (a revocation holds at once on every process) and
+    // counted per key in the same limiter as sign-ins.
+    const dealers = createDealersService({
+      db,
+      clock,
+      rateLimiter,
+      keyLimit: { limit: config.dealerKeyRequestsPerMinute, windowSeconds: 60 },
+    });
     // Imports left running by a process that died are marked failed: at start all of them on the
     // embedded database (its data folder is locked to this process), and on a shared server those
     // silent too long to be alive (the recurring job below catches the rest).
@@ -207,7 +217,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
       behindTls: config.behindTls,
-      authenticate: auth.authenticate,
+      authenticate: (token) =>
+        token.startsWith(DEALER_KEY_PREFIX) ? dealers.authenticateKey(token) : auth.authenticate(token),
       uploadMaxBytes: config.uploadMaxBytes,
       ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
     });
@@ -221,6 +232,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
+    registerDealerRoutes(api, { dealers, db, clock });
     registerContractImportRoutes(api, {
       db,
       transactionWithCopy: database.transactionWithCopy,

@@ -37,6 +37,8 @@ export interface Config {
   readonly holderThrottle: boolean;
   /** Staff sign-in attempts allowed per email / per client address in a window (COVERWISE_STAFF_ATTEMPTS_*). */
   readonly staffAttemptsPerEmail: number;
+  /** Requests one dealer API key may make per minute (every process shares the count on a server). */
+  readonly dealerKeyRequestsPerMinute: number;
   readonly staffAttemptsPerAddress: number;
   readonly staffAttemptWindowSeconds: number;
   /** Folder holding the built web app; null when it is not served. */
@@ -198,6 +200,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     holderAttemptWindowSeconds: readInteger(env, 'COVERWISE_HOLDER_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     holderThrottle: readBoolean(env, 'COVERWISE_HOLDER_THROTTLE', true),
     staffAttemptsPerEmail: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_EMAIL', 10, 1, 100_000),
+    dealerKeyRequestsPerMinute: readInteger(
+      env,
+      'COVERWISE_DEALER_KEY_REQUESTS_PER_MINUTE',
+      600,
+      1,
+      1_000_000,
+    ),
     staffAttemptsPerAddress: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
     staffAttemptWindowSeconds: readInteger(env, 'COVERWISE_STAFF_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     webDir,

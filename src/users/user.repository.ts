@@ -7,6 +7,7 @@ export interface User {
   displayName: string;
   role: Role;
   disabled: boolean;
+  dealerId: string | null;
   createdAt: string;
 }
 
@@ -17,6 +18,7 @@ export function toUser(row: UserRow): User {
     displayName: row.display_name,
     role: row.role,
     disabled: row.disabled_at !== null,
+    dealerId: row.dealer_id,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -35,11 +37,12 @@ export function findUserRowById(db: Kysely<Database>, id: string): Promise<UserR
 
 export async function insertUser(
   db: Kysely<Database>,
-  values: { email: string; displayName: string; role: Role; passwordHash: string },
+  values: { email: string; displayName: string; role: Role; passwordHash: string; dealerId?: string | null },
 ): Promise<UserRow> {
   return db
     .insertInto('users')
     .values({
+      dealer_id: values.dealerId ?? null,
       email: values.email.toLowerCase(),
       display_name: values.displayName,
       role: values.role,

@@ -16,6 +16,7 @@ const UserSchema = Type.Object(
     displayName: Type.String(),
     role: StringEnum(ROLES),
     disabled: Type.Boolean(),
+    dealerId: Type.Union([Type.String(), Type.Null()], { description: 'The dealer of a dealer_user' }),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'User' },
@@ -33,7 +34,7 @@ export function registerUserRoutes(
       config: { access: ['admin'] },
       schema: {
         tags: ['Users'],
-        summary: 'Create a staff or repair-facility user',
+        summary: 'Create a staff, repair-facility or dealer user',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {
@@ -41,6 +42,9 @@ export function registerUserRoutes(
             password: Type.String({ maxLength: 200 }),
             role: StringEnum(ROLES),
             displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+            dealerId: Type.Optional(
+              Type.String({ format: 'uuid', description: 'Required for (and only for) a dealer_user' }),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -13,6 +13,7 @@ import * as m0009 from './0009-webhooks.js';
 import * as m0010 from './0010-import-heartbeat.js';
 import * as m0011 from './0011-unlogged-rate-limits.js';
 import * as m0012 from './0012-contract-reference-checks.js';
+import * as m0016 from './0016-dealer-channel.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010-import-heartbeat': m0010,
   '0011-unlogged-rate-limits': m0011,
   '0012-contract-reference-checks': m0012,
+  '0016-dealer-channel': m0016,
 };
