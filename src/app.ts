@@ -47,6 +47,8 @@ import { registerWebApp, spaFallback, webAppAvailable } from './platform/http/we
 import { type JobRunner, type RecurringJob, startJobs } from './platform/jobs/jobs.js';
 import { createDatabaseRateLimiter, createMemoryRateLimiter } from './platform/rate-limit.js';
 import { createFileDocumentStore } from './platform/storage/document-store.js';
+import { registerRateRoutes } from './rating/rates.routes.js';
+import { createRatesService } from './rating/rates.service.js';
 import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
@@ -143,6 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       sweepPartialUploadsOlderThanMs: database.engine === 'pglite' ? 0 : 3_600_000,
     });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
+    const rates = createRatesService({ db, clock, catalog, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
     const benefitClaims = createBenefitClaimsService({
       db,
@@ -233,6 +236,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
     registerDealerRoutes(api, { dealers, db, clock });
+    registerRateRoutes(api, { rates });
     registerContractImportRoutes(api, {
       db,
       transactionWithCopy: database.transactionWithCopy,

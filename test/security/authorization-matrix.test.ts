@@ -57,6 +57,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/dealers/:id': '401 403 403 403 403 403 200 200 200',
   'POST /api/v1/dealers/:id/api-keys': '401 403 403 403 403 403 400 403 403',
   'GET /api/v1/dealers/:id/api-keys': '401 403 403 403 403 403 200 403 403',
+  'POST /api/v1/rates': '401 403 403 403 400 400 400 400 400',
   'POST /api/v1/dealers/:id/api-keys/:keyId/revocation': '401 403 403 403 403 403 404 403 403',
   'GET /api/v1/contracts/imports': '401 403 403 403 403 403 200 403 403',
   'GET /api/v1/contracts/imports/:id': '401 403 403 403 403 403 404 403 403',
