@@ -26,6 +26,8 @@ import { seedDemoData } from './demo/demo-seed.js';
 import { scanningDocumentStore } from './documents/clamd.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
+import { registerEcontractRoutes } from './econtracts/econtracts.routes.js';
+import { createEcontractsService } from './econtracts/econtracts.service.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
@@ -146,6 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const rates = createRatesService({ db, clock, catalog, timeZone: config.timeZone });
+    const econtracts = createEcontractsService({ db, clock, catalog, contracts, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
     const benefitClaims = createBenefitClaimsService({
       db,
@@ -237,6 +240,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerContractRoutes(api, { contracts, db, clock });
     registerDealerRoutes(api, { dealers, db, clock });
     registerRateRoutes(api, { rates });
+    registerEcontractRoutes(api, { econtracts, contracts, db, clock });
     registerContractImportRoutes(api, {
       db,
       transactionWithCopy: database.transactionWithCopy,
