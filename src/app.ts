@@ -28,6 +28,8 @@ import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
 import { registerEcontractRoutes } from './econtracts/econtracts.routes.js';
 import { createEcontractsService } from './econtracts/econtracts.service.js';
+import { registerContractFormRoutes } from './forms/contract-forms.routes.js';
+import { createContractFormsService } from './forms/contract-forms.service.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
@@ -148,6 +150,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const rates = createRatesService({ db, clock, catalog, timeZone: config.timeZone });
+    const forms = createContractFormsService({ db, clock, contracts });
     const econtracts = createEcontractsService({ db, clock, catalog, contracts, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
     const benefitClaims = createBenefitClaimsService({
@@ -241,6 +244,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerDealerRoutes(api, { dealers, db, clock });
     registerRateRoutes(api, { rates });
     registerEcontractRoutes(api, { econtracts, contracts, db, clock });
+    registerContractFormRoutes(api, { forms, db, clock });
     registerContractImportRoutes(api, {
       db,
       transactionWithCopy: database.transactionWithCopy,
