@@ -102,6 +102,7 @@ export function registerAuthRoutes(
           email: result.user.email,
           role: result.user.role,
           displayName: result.user.displayName,
+          ...(result.user.dealerId ? { dealerId: result.user.dealerId } : {}),
         },
       };
     },

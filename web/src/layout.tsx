@@ -13,8 +13,11 @@ interface NavItem {
 
 function navItems(session: Session): NavItem[] {
   const items: NavItem[] = [];
-  if (session.status === 'signed_in') {
+  if (session.status === 'signed_in' && session.user.role === 'dealer_user') {
+    items.push({ label: 'Dealer portal', href: '/dealer' }, { label: 'Account', href: '/staff' });
+  } else if (session.status === 'signed_in') {
     items.push({ label: 'Staff home', href: '/staff' }, { label: 'Contracts', href: '/staff/contracts' });
+    if (session.user.role === 'admin') items.push({ label: 'Dealers', href: '/admin/dealers' });
     if (session.user.role === 'admin') items.push({ label: 'Import', href: '/admin/import' });
     if (session.user.role !== 'repair_facility') items.push({ label: 'Dashboard', href: '/staff/dashboard' });
     if (session.user.role === 'admin') items.push({ label: 'What-if', href: '/admin/what-if' });

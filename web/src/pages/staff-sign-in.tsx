@@ -61,8 +61,9 @@ export function StaffSignInPage() {
     setSubmitting(true);
     setFormError(null);
     try {
-      await signIn(email.trim(), password);
-      navigate('/staff');
+      const user = await signIn(email.trim(), password);
+      // People who sell for a dealer work in the dealer portal.
+      navigate(user.role === 'dealer_user' ? '/dealer' : '/staff');
     } catch (error) {
       setPassword('');
       setFormError({ message: messageFor(error), invalidFields: invalidFieldsFor(error) });
