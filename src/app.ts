@@ -22,12 +22,18 @@ import { registerContractImportRoutes } from './contracts/contract-import.routes
 import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
+import { registerDealerRoutes } from './dealers/dealers.routes.js';
+import { createDealersService, DEALER_KEY_PREFIX } from './dealers/dealers.service.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { scanningDocumentStore } from './documents/clamd.js';
 import { referencedSha256s } from './documents/document.repository.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
 import { createUploadThrottle } from './documents/upload-throttle.js';
+import { registerEcontractRoutes } from './econtracts/econtracts.routes.js';
+import { createEcontractsService } from './econtracts/econtracts.service.js';
+import { registerContractFormRoutes } from './forms/contract-forms.routes.js';
+import { createContractFormsService } from './forms/contract-forms.service.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
@@ -58,6 +64,8 @@ import { registerMetricsRoutes } from './platform/metrics/metrics.routes.js';
 import { createDatabaseRateLimiter, createMemoryRateLimiter } from './platform/rate-limit.js';
 import { openDocumentStore } from './platform/storage/open-document-store.js';
 import { tagRequestSpans } from './platform/telemetry/request-span.js';
+import { registerRateRoutes } from './rating/rates.routes.js';
+import { createRatesService } from './rating/rates.service.js';
 import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.js';
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
@@ -171,6 +179,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     });
     const catalog = createCatalogService({ db });
+    // Dealer API keys: looked up on every request (a revocation holds at once on every process) and
+    // counted per key in the same limiter as sign-ins.
+    const dealers = createDealersService({
+      db,
+      clock,
+      rateLimiter,
+      keyLimit: { limit: config.dealerKeyRequestsPerMinute, windowSeconds: 60 },
+    });
     // Imports left running by a process that died are marked failed: at start all of them on the
     // embedded database (its data folder is locked to this process), and on a shared server those
     // silent too long to be alive (the recurring job below catches the rest).
@@ -193,6 +209,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
+    const rates = createRatesService({ db, clock, catalog, timeZone: config.timeZone });
+    const forms = createContractFormsService({ db, clock, contracts });
+    const econtracts = createEcontractsService({ db, clock, catalog, contracts, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
     const benefitClaims = createBenefitClaimsService({
       timeZone: config.timeZone,
@@ -271,7 +290,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
       behindTls: config.behindTls,
-      authenticate: auth.authenticate,
+      authenticate: (token) =>
+        token.startsWith(DEALER_KEY_PREFIX) ? dealers.authenticateKey(token) : auth.authenticate(token),
       uploadMaxBytes: config.uploadMaxBytes,
       ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
     });
@@ -295,6 +315,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });
+    registerDealerRoutes(api, { dealers, db, clock });
+    registerRateRoutes(api, { rates });
+    registerEcontractRoutes(api, { econtracts, contracts, db, clock });
+    registerContractFormRoutes(api, { forms, db, clock });
     registerContractImportRoutes(api, {
       db,
       transactionWithCopy: database.transactionWithCopy,

@@ -210,19 +210,19 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   {
     names: ['COVERWISE_WEBHOOK_ALLOW_HOSTS'],
-    default: '\u2014',
+    default: '—',
     meaning:
       'webhooks go to public addresses only (checked after DNS when an endpoint is added and at every delivery; redirects are not followed); this comma-separated list of host names, addresses and CIDR ranges (`hooks.internal, 10.20.0.0/16`) names the internal receivers allowed besides',
   },
   {
     names: ['COVERWISE_S3_BUCKET'],
-    default: '\u2014',
+    default: '—',
     meaning:
       'keep documents in this S3-compatible bucket instead of the folder (see "Running several processes"); the other `COVERWISE_S3_*` settings need it',
   },
   {
     names: ['COVERWISE_S3_ENDPOINT'],
-    default: '\u2014 (AWS S3)',
+    default: '— (AWS S3)',
     meaning: 'URL of an S3-compatible service, e.g. `http://minio:9000`',
   },
   {
@@ -232,7 +232,7 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   {
     names: ['COVERWISE_S3_ACCESS_KEY_ID', 'COVERWISE_S3_SECRET_ACCESS_KEY'],
-    default: "\u2014 (the AWS SDK's default chain: `AWS_*` variables, web identity, instance role)",
+    default: "— (the AWS SDK's default chain: `AWS_*` variables, web identity, instance role)",
     meaning: "the bucket's credentials (both or neither)",
   },
   {
@@ -243,20 +243,32 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   {
     names: ['COVERWISE_S3_PREFIX'],
-    default: '\u2014',
+    default: '—',
     meaning: 'key prefix inside the bucket, e.g. `documents/`',
   },
   {
     names: ['COVERWISE_METRICS_TOKEN'],
-    default: '\u2014',
+    default: '—',
     meaning:
-      'bearer token `GET /metrics` asks for (\u2265 16 characters); absent \u2192 `/metrics` answers anyone who reaches the port (see "Metrics and traces")',
+      'bearer token `GET /metrics` asks for (≥ 16 characters); absent → `/metrics` answers anyone who reaches the port (see "Metrics and traces")',
   },
   {
     names: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
-    default: '\u2014',
+    default: '—',
     meaning:
-      "OpenTelemetry collector (OTLP over HTTP, e.g. `http://otel-collector:4318`): traces are sent there; absent \u2192 no tracing. The exporter's other `OTEL_EXPORTER_OTLP_*` variables (headers, timeout) apply",
+      "OpenTelemetry collector (OTLP over HTTP, e.g. `http://otel-collector:4318`): traces are sent there; absent → no tracing. The exporter's other `OTEL_EXPORTER_OTLP_*` variables (headers, timeout) apply",
+  },
+  {
+    names: ['COVERWISE_DEALER_KEY_REQUESTS_PER_MINUTE'],
+    default: '`600`',
+    meaning:
+      'requests one dealer API key may make a minute (shared by all processes); then `429 too_many_attempts`',
+  },
+  {
+    names: ['COVERWISE_APPROVAL_LIMIT_CENTS'],
+    default: '`500000`',
+    meaning:
+      'the largest GAP benefit (cents) an adjuster pays alone when their user has no limit of its own (`PUT /api/v1/users/{id}/approval-limit`); above it one adjuster proposes the payment and a second adjuster whose limit covers it approves (maker–checker, both audited; the proposer can never approve their own)',
   },
 ];
 

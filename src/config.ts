@@ -62,6 +62,8 @@ export interface Config {
    * address in that window past which its user is alerted (COVERWISE_STAFF_*).
    */
   readonly staffAttemptsPerEmail: number;
+  /** Requests one dealer API key may make per minute (every process shares the count on a server). */
+  readonly dealerKeyRequestsPerMinute: number;
   readonly staffAttemptsPerAddress: number;
   readonly staffAttemptWindowSeconds: number;
   readonly staffAttackAlertFailures: number;
@@ -342,6 +344,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     holderAttemptWindowSeconds: readInteger(env, 'COVERWISE_HOLDER_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     holderThrottle: readBoolean(env, 'COVERWISE_HOLDER_THROTTLE', true),
     staffAttemptsPerEmail: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_EMAIL', 10, 1, 100_000),
+    dealerKeyRequestsPerMinute: readInteger(
+      env,
+      'COVERWISE_DEALER_KEY_REQUESTS_PER_MINUTE',
+      600,
+      1,
+      1_000_000,
+    ),
     staffAttemptsPerAddress: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
     staffAttemptWindowSeconds: readInteger(env, 'COVERWISE_STAFF_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     staffAttackAlertFailures: readInteger(env, 'COVERWISE_STAFF_ATTACK_ALERT_FAILURES', 20, 1, 1_000_000),

@@ -15,6 +15,7 @@ export const SessionUserSchema = Type.Object(
     email: Type.String(),
     role: StringEnum(ROLES),
     displayName: Type.String(),
+    dealerId: Type.Optional(Type.String({ description: 'The dealer of a dealer_user' })),
   },
   { $id: 'SessionUser' },
 );
@@ -110,6 +111,7 @@ export function registerAuthRoutes(
           email: result.user.email,
           role: result.user.role,
           displayName: result.user.displayName,
+          ...(result.user.dealerId ? { dealerId: result.user.dealerId } : {}),
         },
       };
     },
@@ -186,6 +188,14 @@ export function registerAuthRoutes(
             holder: Type.Optional(
               Type.Object({ contractIds: Type.Array(Type.String()), lastName: Type.String() }),
             ),
+            dealer: Type.Optional(
+              Type.Object(
+                { id: Type.String(), code: Type.String(), name: Type.String() },
+                {
+                  description: 'A dealer API key: the dealer it acts for',
+                },
+              ),
+            ),
           }),
           ...problemResponses(401),
         },
@@ -200,9 +210,12 @@ export function registerAuthRoutes(
             email: principal.email,
             role: principal.role,
             displayName: principal.displayName,
+            ...(principal.dealerId ? { dealerId: principal.dealerId } : {}),
           },
         };
       }
+      if (principal.kind === 'dealer')
+        return { dealer: { id: principal.dealerId, code: principal.dealerCode, name: principal.dealerName } };
       return { holder: { contractIds: principal.contractIds, lastName: principal.lastName } };
     },
   );

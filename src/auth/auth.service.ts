@@ -192,6 +192,8 @@ export function createAuthService(deps: {
   }
 
   async function logout(principal: Principal, requestId: string): Promise<void> {
+    // A dealer API key has no session to end: an administrator revokes the key.
+    if (principal.kind === 'dealer') return;
     forgetCachedSessions();
     await db.transaction().execute(async (trx) => {
       await revokeSession(trx, principal.sessionId, clock.now());
@@ -245,6 +247,7 @@ export function createAuthService(deps: {
             role: row.role,
             displayName: row.display_name ?? row.email,
             ...(row.role === 'repair_facility' ? { facilityId: row.facility_id } : {}),
+            ...(row.role === 'dealer_user' ? { dealerId: row.dealer_id } : {}),
           },
         },
       };

@@ -41,6 +41,7 @@ export function findLiveSession(db: Kysely<Database>, tokenHash: string, now: Da
       'users.display_name',
       'users.disabled_at',
       'users.facility_id',
+      'users.dealer_id',
     ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)

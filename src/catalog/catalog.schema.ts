@@ -291,6 +291,115 @@ export const StateRuleSchema = Type.Object(
   { additionalProperties: false },
 );
 
+// Rating (DOMAIN.md "Selling through dealers"): what a dealer pays for each offer and what it may
+// charge. Every figure is data; rating.ts prices a vehicle from it.
+const SignedCents = (description: string) =>
+  Type.Integer({ minimum: -100_000_000, maximum: 100_000_000, description });
+export const VehicleClassCodeSchema = Type.String({ pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 16 });
+export const SurchargeConditionSchema = Type.Enum(['four_wheel_drive', 'turbo', 'diesel', 'commercial_use']);
+
+export const RatingSchema = Type.Object(
+  {
+    vehicleClasses: Type.Array(
+      Type.Object(
+        {
+          code: VehicleClassCodeSchema,
+          name: Text('Class name shown to dealers.'),
+          makes: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), {
+            minItems: 1,
+            maxItems: 500,
+            description:
+              'Makes rated in this class (matched without regard to case); a make in no class is not rated.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 50 },
+    ),
+    vscRates: Type.Array(
+      Type.Object(
+        {
+          planCode: PlanCodeSchema,
+          vehicleClass: VehicleClassCodeSchema,
+          termMonths: Type.Integer({ minimum: 1, maximum: 240 }),
+          termMiles: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+          dealerCostCents: Cents('Base dealer cost for the plan, class and term (the rate table).'),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 5_000 },
+    ),
+    deductibleAdjustments: Type.Array(
+      Type.Object(
+        {
+          deductibleCents: Cents('The deductible chosen.'),
+          amountCents: SignedCents('Added to the dealer cost (negative lowers it).'),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 20 },
+    ),
+    surcharges: Type.Array(
+      Type.Object(
+        {
+          condition: SurchargeConditionSchema,
+          label: Text('The line shown on the offer.'),
+          amountCents: Type.Optional(Cents('A fixed amount added to the dealer cost.')),
+          tableRateBasisPoints: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: 100_000,
+              description: 'A share of the table rate added (commercial use × 1.5 = 5000).',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 20 },
+    ),
+    eligibility: Type.Array(
+      Type.Object(
+        {
+          planCode: PlanCodeSchema,
+          maxVehicleAgeYears: WholeNumber('Sale year minus model year may be at most this.'),
+          maxOdometer: WholeNumber('Miles at sale may be at most this.'),
+          commercialUse: Type.Boolean({
+            description: 'Whether the plan is sold for a vehicle in commercial use.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 200 },
+    ),
+    gapRates: Type.Array(
+      Type.Object(
+        {
+          planCode: PlanCodeSchema,
+          termMonths: Type.Integer({ minimum: 1, maximum: 240, description: 'Must equal the loan term.' }),
+          dealerCostCents: Cents('Dealer cost of the GAP addendum for that loan term.'),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 500 },
+    ),
+    maxMarkupCents: Cents('Retail may be at most dealer cost plus this.'),
+    stateMarkupCaps: Type.Array(
+      Type.Object(
+        { state: RegionCodeSchema, maxMarkupCents: Cents('A lower markup cap in this state of sale.') },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
+    rateValidityDays: Type.Integer({
+      minimum: 1,
+      maximum: 365,
+      description: 'Days a stored rate may be booked.',
+    }),
+    voidWindowDays: WholeNumber('Days after the sale in which the dealer may void a contract with no claim.'),
+  },
+  { additionalProperties: false },
+);
+
 export const CatalogSchema = Type.Object(
   {
     name: Text('Catalog name.'),
@@ -299,6 +408,7 @@ export const CatalogSchema = Type.Object(
     plans: Type.Array(PlanSchema, { minItems: 1, maxItems: 200 }),
     stateRules: Type.Array(StateRuleSchema, { maxItems: 2_000 }),
     documentTypes: Type.Array(DocumentTypeSchema, { maxItems: 200 }),
+    rating: Type.Optional(RatingSchema),
   },
   { additionalProperties: false },
 );
@@ -320,5 +430,7 @@ export type StateRule = Static<typeof StateRuleSchema>;
 export type ComponentGroup = Static<typeof ComponentGroupSchema>;
 export type DocumentType = Static<typeof DocumentTypeSchema>;
 export type Catalog = Static<typeof CatalogSchema>;
+export type Rating = Static<typeof RatingSchema>;
+export type SurchargeCondition = Static<typeof SurchargeConditionSchema>;
 /** The loss types a GAP plan lists required documents for. */
 export type GapLossType = keyof GapPlan['requiredDocuments'];

@@ -288,6 +288,8 @@ describe('validateCatalog', () => {
         ['set', '/plans/0/code', 'VALUE_GUARD'],
         ['set', '/stateRules/0/state', 'ZZ'],
         ['push', '/plans/2/excludedComponentGroups', 'rust'],
+        // Renaming BASIC_GUARD would also orphan its rates; the rating section has tests of its own.
+        ['delete', '/rating'],
       ),
     );
     expect(errors).toEqual([

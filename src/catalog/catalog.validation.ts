@@ -11,10 +11,12 @@ import {
   type GapPlan,
   type Plan,
   PlanSchema,
+  RatingSchema,
   type StateRule,
   StateRuleSchema,
   type VscPlan,
 } from './catalog.schema.js';
+import { ratingErrors } from './rating.validation.js';
 import { isRegionCode } from './regions.js';
 import { childPointer, type SchemaError, schemaErrors } from './schema-errors.js';
 import { isPlanSpecific, stateRuleApplies, stateRuleFields } from './state-rules.js';
@@ -121,6 +123,9 @@ function crossFieldErrors(doc: unknown): CatalogError[] {
   errors.push(...duplicateRuleIdErrors(rules));
   for (const rule of rules) errors.push(...stateRuleErrors(rule, known.plans, known.planCodes));
   errors.push(...conflictingRuleErrors(rules, plans));
+  // The rating section is checked once it has its shape (the schema reports what it lacks).
+  if (root.rating !== undefined && Value.Check(RatingSchema, root.rating))
+    errors.push(...ratingErrors(root.rating, known.plans, known.planCodes));
   return errors;
 }
 

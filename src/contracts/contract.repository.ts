@@ -302,6 +302,7 @@ export function contractNumbersOfCopyCsv(csv: string): string[] {
 }
 
 export interface ContractFilter {
+  dealerId?: string | undefined;
   vin?: string | undefined;
   contractNumber?: string | undefined;
   lastNameKeyPrefix?: string | undefined;
@@ -317,6 +318,7 @@ export function listContracts(
     .selectAll()
     .orderBy('id')
     .limit(page.limit + 1);
+  if (filter.dealerId) query = query.where('dealer_id', '=', filter.dealerId);
   if (filter.vin) query = query.where('vin', '=', filter.vin);
   if (filter.contractNumber) query = query.where('contract_number', '=', filter.contractNumber);
   if (filter.lastNameKeyPrefix) {
@@ -325,4 +327,30 @@ export function listContracts(
   }
   if (page.startingAfter) query = query.where('id', '>', page.startingAfter);
   return query.execute();
+}
+
+/** Sets a contract void (only an active one); the updated row, or undefined when it was not active. */
+export function voidContractRow(
+  trx: Kysely<Database>,
+  id: string,
+  values: { reason: string; now: Date },
+): Promise<ContractRow | undefined> {
+  return trx
+    .updateTable('contracts')
+    .set((eb) => ({
+      status: 'void',
+      voided_at: values.now,
+      void_reason: values.reason,
+      updated_at: values.now,
+      row_version: eb('row_version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The contract, locked until the transaction ends. */
+export function findContractForUpdate(trx: Kysely<Database>, id: string): Promise<ContractRow | undefined> {
+  return trx.selectFrom('contracts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

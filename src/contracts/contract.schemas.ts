@@ -154,6 +154,14 @@ export const ContractSchema = Type.Object(
     amountFinancedCents: Type.Union([Type.Integer(), Type.Null()]),
     msrpCents: Type.Union([Type.Integer(), Type.Null()]),
     hasClaims: Type.Boolean(),
+    dealerCode: Type.Union([Type.String(), Type.Null()], {
+      description: 'The registered dealer that booked or sold it (dealer channel)',
+    }),
+    dealerCostCents: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'What the dealer remits; not shown to holders',
+    }),
+    voidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    voidReason: Nullable(Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
     coverage: Type.Optional(Type.Ref('ContractCoverage')),
   },

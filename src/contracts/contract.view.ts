@@ -127,6 +127,10 @@ export function contractView(row: ContractRow, planName: string, onDate: Calenda
     amountFinancedCents: row.amount_financed_cents,
     msrpCents: row.msrp_cents,
     hasClaims: row.has_claims,
+    dealerCode: row.dealer_id ? row.selling_dealer_code : null,
+    dealerCostCents: row.dealer_cost_cents,
+    voidedAt: row.voided_at?.toISOString() ?? null,
+    voidReason: row.void_reason,
     createdAt: row.created_at.toISOString(),
   };
 }

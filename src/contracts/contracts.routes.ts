@@ -53,10 +53,10 @@ export function registerContractRoutes(
   app.get(
     '/api/v1/contracts/:id',
     {
-      config: { access: [...STAFF, 'holder'] },
+      config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
       schema: {
         tags: ['Contracts'],
-        summary: 'A contract with its coverage as it applies today',
+        summary: 'A contract with its coverage as it applies today (a holder or dealer reads only its own)',
         params: Type.Object({ id: Uuid }),
         response: { 200: Type.Ref('Contract'), ...problemResponses(400, 401, 403, 404) },
       },

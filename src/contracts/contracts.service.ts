@@ -13,7 +13,7 @@ import {
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { dealerIdOf, type Principal } from '../platform/http/principal.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
@@ -63,13 +63,20 @@ export function createContractsService(deps: {
     return { ...base, coverage: coverageView(row, terms, doc, { onDate, odometer: row.odometer_at_sale }) };
   }
 
+  /**
+   * Registers a contract. The dealer channel passes `booking`: the catalog version the rate was priced
+   * under and the dealer with its cost; everything else is exactly what POST /contracts does.
+   */
   async function create(
     trx: Transaction<Database>,
     input: ContractInput,
     actor: Actor,
     requestId: string,
+    booking?: { catalogVersion: number; dealerId: string; dealerCostCents: number },
   ): Promise<ContractView> {
-    const current = await catalog.current(trx);
+    const current = booking
+      ? await catalog.byVersion(booking.catalogVersion, trx)
+      : await catalog.current(trx);
     const prepared = prepareContract(input, current.catalog, current.version);
     if (!prepared.ok) throw new AppError(prepared.code, prepared.detail, { param: prepared.param });
     const contractNumber =
@@ -94,6 +101,7 @@ export function createContractsService(deps: {
       contract_number: contractNumber,
       source: 'api',
       import_id: null,
+      ...(booking ? { dealer_id: booking.dealerId, dealer_cost_cents: booking.dealerCostCents } : {}),
     });
     await postContractWritten(trx, row, { effectiveOn: today(), actor, requestId });
     await emitEvent(trx, 'contract.created', {
@@ -113,14 +121,39 @@ export function createContractsService(deps: {
     return view(row, true, trx);
   }
 
-  /** A contract for staff, or for the holder it belongs to; anyone else is told it does not exist. */
-  async function get(id: string, principal: Principal): Promise<ContractView> {
+  /**
+   * A contract's row for staff, for the holder it belongs to, or for the dealer that booked it; anyone
+   * else is told it does not exist.
+   */
+  async function rowFor(
+    id: string,
+    principal: Principal,
+    executor: Kysely<Database> = db,
+  ): Promise<ContractRow> {
     if (principal.kind === 'holder' && !principal.contractIds.includes(id)) {
       throw new AppError('not_found', 'No contract with that id.');
     }
-    const row = await findContractById(db, id);
-    if (!row) throw new AppError('not_found', 'No contract with that id.');
-    return view(row, true);
+    const row = await findContractById(executor, id);
+    const dealerId = dealerIdOf(principal);
+    if (!row || (dealerId !== null && row.dealer_id !== dealerId))
+      throw new AppError('not_found', 'No contract with that id.');
+    return row;
+  }
+
+  /** A contract for staff, for the holder it belongs to, or for its dealer (holders never see the dealer cost). */
+  async function get(id: string, principal: Principal): Promise<ContractView> {
+    const contract = await view(await rowFor(id, principal), true);
+    return principal.kind === 'holder' ? { ...contract, dealerCostCents: null } : contract;
+  }
+
+  /** A dealer's contracts, newest id order (cursor pagination). */
+  async function listForDealer(
+    dealerId: string,
+    page: { limit: number; startingAfter?: string | undefined },
+  ) {
+    const rows = await listContracts(db, { dealerId }, page);
+    const data = await Promise.all(rows.slice(0, page.limit).map((row) => view(row, false)));
+    return { data, hasMore: rows.length > page.limit };
   }
 
   async function search(
@@ -187,7 +220,7 @@ export function createContractsService(deps: {
     };
   }
 
-  return { create, get, search, auditTrail, coverageByVin, today };
+  return { create, get, rowFor, view, listForDealer, search, auditTrail, coverageByVin, today, termsOf };
 }
 
 export type ContractsService = ReturnType<typeof createContractsService>;

@@ -133,3 +133,25 @@ export function validateVin(input: string): VinResult {
 function refuse(detail: string): VinResult {
   return { ok: false, code: 'invalid_vin', detail };
 }
+
+// 49 CFR 565.15(b)(10): the 10th character codes the model year in a 30-year cycle
+// (A = 1980 or 2010, …, Y = 2000 or 2030, 1 = 2001 or 2031, …, 9 = 2009 or 2039); I, O, Q, U, Z and 0
+// are never used there.
+const MODEL_YEAR_CODES = 'ABCDEFGHJKLMNPRSTVWXY123456789';
+
+/**
+ * The model years the VIN's 10th character can stand for, oldest first (one per 30-year cycle from
+ * 1980 up to `latestYear`), or [] when the character is not a model-year code.
+ */
+export function vinModelYears(vin: string, latestYear: number): number[] {
+  const index = MODEL_YEAR_CODES.indexOf(vin.charAt(9).toUpperCase());
+  if (index < 0) return [];
+  const years: number[] = [];
+  for (let year = 1980 + index; year <= latestYear; year += 30) years.push(year);
+  return years;
+}
+
+/** The model-year code (10th character) of a year from 1980 on. */
+export function modelYearCode(year: number): string {
+  return MODEL_YEAR_CODES.charAt((((year - 1980) % 30) + 30) % 30);
+}

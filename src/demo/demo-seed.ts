@@ -37,6 +37,21 @@ export const DEMO_USERS: readonly {
   { email: 'shop@coverwise.test', displayName: 'Sam Service Advisor', role: 'repair_facility' },
 ];
 
+/** The dealers of the demo portfolio (their codes are on the demo contracts). */
+export const DEMO_DEALERS = [
+  { code: 'D-1001', name: 'Plaza Honda', state: 'MO' },
+  { code: 'D-2002', name: 'Sunflower Ford', state: 'KS' },
+  { code: 'D-3003', name: 'Bay City Toyota', state: 'CA' },
+] as const;
+
+/** The demo dealer user: sells for Plaza Honda (D-1001) through the dealer portal. */
+export const DEMO_DEALER_USER = {
+  email: 'dealer@coverwise.test',
+  displayName: 'Dana Dealer',
+  role: 'dealer_user' as const,
+  dealerCode: 'D-1001',
+};
+
 /** Seeds the demo data when the database holds no users yet; returns whether it did. */
 export async function seedDemoData(
   db: Kysely<Database>,
@@ -58,6 +73,28 @@ export async function seedDemoData(
         reason: 'demo data (COVERWISE_DEMO)',
         data: { email: row.email, role: row.role },
       });
+    }
+    for (const dealer of DEMO_DEALERS) {
+      const row = await trx.insertInto('dealers').values(dealer).returning('id').executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor: SYSTEM_ACTOR,
+        action: 'dealer.created',
+        entityType: 'dealer',
+        entityId: row.id,
+        reason: 'demo data (COVERWISE_DEMO)',
+        data: dealer,
+      });
+      if (dealer.code === DEMO_DEALER_USER.dealerCode) {
+        const user = await insertUser(trx, { ...DEMO_DEALER_USER, passwordHash, dealerId: row.id });
+        await recordAudit(trx, {
+          actor: SYSTEM_ACTOR,
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          reason: 'demo data (COVERWISE_DEMO)',
+          data: { email: user.email, role: user.role, dealerId: row.id },
+        });
+      }
     }
     await seedDemoFacilities(trx, 'shop@coverwise.test');
     const rows = demoContracts(today, catalog).map(({ input }) => {

@@ -208,6 +208,7 @@ export function createRepairClaimsService(deps: {
 
   function canSee(claim: RepairClaimRow, principal: Principal): boolean {
     if (principal.kind === 'holder') return principal.contractIds.includes(claim.contract_id);
+    if (principal.kind !== 'user') return false;
     if (principal.role === 'repair_facility') return principal.facilityId === claim.facility_id;
     return true;
   }

@@ -144,7 +144,7 @@ export function createTransfersService(deps: {
     const visible =
       row !== undefined &&
       (principal.kind === 'user' ||
-        principal.contractIds.includes(row.contract_id) ||
+        (principal.kind === 'holder' && principal.contractIds.includes(row.contract_id)) ||
         row.requested_by_session_id === principal.sessionId);
     if (!row || !visible) throw new AppError('not_found', 'No transfer with that id.');
     return row;

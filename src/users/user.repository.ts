@@ -9,6 +9,7 @@ export interface User {
   disabled: boolean;
   /** The largest GAP benefit the user pays alone; null → the COVERWISE_APPROVAL_LIMIT_CENTS setting. */
   approvalLimitCents: number | null;
+  dealerId: string | null;
   createdAt: string;
 }
 
@@ -20,6 +21,7 @@ export function toUser(row: UserRow): User {
     role: row.role,
     disabled: row.disabled_at !== null,
     approvalLimitCents: row.approval_limit_cents,
+    dealerId: row.dealer_id,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -44,11 +46,13 @@ export async function insertUser(
     role: Role;
     passwordHash: string;
     approvalLimitCents?: number | null | undefined;
+    dealerId?: string | null;
   },
 ): Promise<UserRow> {
   return db
     .insertInto('users')
     .values({
+      dealer_id: values.dealerId ?? null,
       email: values.email.toLowerCase(),
       display_name: values.displayName,
       role: values.role,

@@ -19,6 +19,7 @@ const UserSchema = Type.Object(
     approvalLimitCents: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
       description: 'The largest GAP benefit the user pays alone; null → COVERWISE_APPROVAL_LIMIT_CENTS',
     }),
+    dealerId: Type.Union([Type.String(), Type.Null()], { description: 'The dealer of a dealer_user' }),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'User' },
@@ -36,7 +37,7 @@ export function registerUserRoutes(
       config: { access: ['admin'] },
       schema: {
         tags: ['Users'],
-        summary: 'Create a staff or repair-facility user',
+        summary: 'Create a staff, repair-facility or dealer user',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {
@@ -44,6 +45,9 @@ export function registerUserRoutes(
             password: Type.String({ maxLength: 200 }),
             role: StringEnum(ROLES),
             displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+            dealerId: Type.Optional(
+              Type.String({ format: 'uuid', description: 'Required for (and only for) a dealer_user' }),
+            ),
           },
           { additionalProperties: false },
         ),

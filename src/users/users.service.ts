@@ -21,6 +21,8 @@ export interface NewUser {
   password: string;
   role: Role;
   displayName?: string | undefined;
+  /** The dealer a `dealer_user` sells for; required for that role and refused for the others. */
+  dealerId?: string | undefined;
 }
 
 function defaultDisplayName(email: string): string {
@@ -44,7 +46,25 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
         param: 'email',
       });
     }
+    if ((input.role === 'dealer_user') !== (input.dealerId !== undefined)) {
+      throw new AppError(
+        'validation_failed',
+        input.role === 'dealer_user'
+          ? 'A dealer_user needs the dealerId of the dealer they sell for.'
+          : 'Only a dealer_user has a dealerId.',
+        { param: 'dealerId' },
+      );
+    }
+    if (input.dealerId !== undefined) {
+      const dealer = await trx
+        .selectFrom('dealers')
+        .select('id')
+        .where('id', '=', input.dealerId)
+        .executeTakeFirst();
+      if (!dealer) throw new AppError('not_found', 'No dealer with that id.', { param: 'dealerId' });
+    }
     const row = await insertUser(trx, {
+      dealerId: input.dealerId ?? null,
       email: input.email,
       displayName: input.displayName?.trim() || defaultDisplayName(input.email),
       role: input.role,
@@ -55,7 +75,7 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
       action: 'user.created',
       entityType: 'user',
       entityId: row.id,
-      data: { email: row.email, role: row.role },
+      data: { email: row.email, role: row.role, dealerId: row.dealer_id },
       requestId: requestId ?? null,
     });
     return toUser(row);
@@ -84,7 +104,7 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
         entityType: 'user',
         entityId: row.id,
         reason: 'COVERWISE_ADMIN_EMAIL/COVERWISE_ADMIN_PASSWORD set at start-up',
-        data: { email: row.email, role: row.role },
+        data: { email: row.email, role: row.role, dealerId: row.dealer_id },
       });
       return toUser(row);
     });

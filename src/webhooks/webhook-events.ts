@@ -6,6 +6,7 @@ import type { Database } from '../platform/db/schema.js';
 export const WEBHOOK_EVENT_TYPES = [
   'contract.created',
   'contract.cancelled',
+  'contract.voided',
   'repair_claim.authorized',
   'gap_claim.status_changed',
   'document.reviewed',

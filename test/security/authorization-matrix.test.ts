@@ -23,93 +23,108 @@ const CALLERS = [
   'reviewer',
   'adjuster',
   'admin',
+  'dealerUser',
+  'dealerKey',
 ] as const;
 type Caller = (typeof CALLERS)[number];
 
 /**
  * Expected statuses in caller order: anonymous, holder of the objects, another holder, repair
- * facility, reviewer, adjuster, admin. 401 = not signed in, 403 = role refused, 404 = outside the
+ * facility, reviewer, adjuster, admin, dealer user (of D-1001, who did not sell the holder's
+ * contract), dealer API key (of D-1001). 401 = not signed in, 403 = role refused, 404 = outside the
  * holder's scope (or no such object for that caller), 400/415 = allowed, stopped at the empty body.
  */
 const EXPECTED: Record<string, string> = {
-  'GET /openapi.json': '200 200 200 200 200 200 200',
-  'GET /healthz': '200 200 200 200 200 200 200',
-  'GET /readyz': '200 200 200 200 200 200 200',
-  'POST /api/v1/auth/holder-login': '400 400 400 400 400 400 400',
-  'POST /api/v1/auth/login': '400 400 400 400 400 400 400',
-  'POST /api/v1/auth/logout': '401 204 204 204 204 204 204',
-  'GET /api/v1/auth/me': '401 200 200 200 200 200 200',
-  'GET /api/v1/auth/sign-in-alerts': '401 403 403 200 200 200 200',
-  'POST /api/v1/users': '401 403 403 403 403 403 400',
-  'GET /api/v1/users': '401 403 403 403 403 403 200',
-  'PUT /api/v1/users/:id/approval-limit': '401 403 403 403 403 403 400',
-  'GET /api/v1/plans': '401 200 200 200 200 200 200',
-  'GET /api/v1/catalog': '401 403 403 403 403 403 200',
-  'POST /api/v1/catalog/versions': '401 403 403 403 403 403 400',
-  'POST /api/v1/contracts': '401 403 403 403 403 403 400',
-  'GET /api/v1/contracts/:id': '401 200 404 403 200 200 200',
-  'GET /api/v1/contracts': '401 403 403 403 400 400 400',
-  'GET /api/v1/contracts/:id/audit': '401 403 403 403 200 200 200',
-  'GET /api/v1/coverage': '401 403 403 400 400 400 400',
-  'GET /api/v1/repair-facilities': '401 403 403 200 200 200 200',
-  'POST /api/v1/repair-facilities': '401 403 403 403 403 403 400',
-  'POST /api/v1/repair-claims': '401 403 403 400 403 400 400',
-  'GET /api/v1/repair-claims': '401 403 403 200 200 200 200',
-  'GET /api/v1/repair-claims/:id': '401 200 404 200 200 200 200',
-  'POST /api/v1/repair-claims/:id/authorization': '401 403 403 403 403 400 403',
-  'POST /api/v1/repair-claims/:id/inspection': '401 403 403 403 403 400 403',
-  'POST /api/v1/repair-claims/:id/information': '401 403 403 400 403 400 400',
-  'POST /api/v1/repair-claims/:id/payment': '401 403 403 403 403 400 400',
-  'POST /api/v1/roadside-requests': '401 400 400 403 403 400 400',
-  'GET /api/v1/roadside-requests': '401 404 404 403 200 200 200',
-  'GET /api/v1/roadside-requests/:id': '401 200 404 403 200 200 200',
-  'POST /api/v1/roadside-requests/:id/status': '401 400 400 403 403 400 400',
-  'POST /api/v1/contracts/:id/rental-claims': '401 400 400 403 403 400 400',
-  'POST /api/v1/contracts/:id/trip-interruption-claims': '401 400 400 403 403 400 400',
-  // A JSON body is not the multipart these take: 415 for every caller the route admits.
-  'POST /api/v1/contracts/:id/rental-claims/with-receipts': '401 415 415 403 403 415 415',
-  'POST /api/v1/contracts/:id/trip-interruption-claims/with-receipts': '401 415 415 403 403 415 415',
-  'POST /api/v1/rental-claims/:id/receipts': '401 404 404 403 403 404 404',
-  'POST /api/v1/trip-interruption-claims/:id/receipts': '401 404 404 403 403 404 404',
-  'GET /api/v1/contracts/:id/claims': '401 200 404 403 200 200 200',
-  'POST /api/v1/contracts/:id/cancellation-quote': '401 400 400 403 400 400 400',
-  'POST /api/v1/contracts/:id/cancellation': '401 400 400 403 403 400 400',
-  'POST /api/v1/contracts/:id/transfers': '401 400 400 403 403 400 400',
-  'GET /api/v1/contracts/:id/transfers': '401 200 404 403 200 200 200',
-  'GET /api/v1/contracts/:id/transfer-terms': '401 200 404 403 200 200 200',
-  'GET /api/v1/transfers/:id': '401 404 404 403 404 404 404',
-  'POST /api/v1/transfers/:id/fee-payment': '401 403 403 403 403 400 400',
-  'POST /api/v1/transfers/:id/rejection': '401 403 403 403 403 400 400',
-  'POST /api/v1/transfers/:id/documents': '401 404 404 403 403 404 404',
-  'GET /api/v1/contracts/:id/ledger': '401 403 403 403 200 200 200',
-  'POST /api/v1/gap-claims': '400 400 400 400 400 400 400',
-  'GET /api/v1/gap-claims': '401 200 200 403 200 200 200',
-  'GET /api/v1/gap-claims/:id': '401 200 404 403 200 200 200',
-  'POST /api/v1/gap-claims/:id/documents': '401 415 404 403 403 415 415',
-  'POST /api/v1/gap-claims/:id/benefit': '401 403 403 403 403 400 403',
-  'POST /api/v1/gap-claims/:id/approval': '401 403 403 403 403 409 403',
-  'POST /api/v1/gap-claims/:id/denial': '401 403 403 403 403 400 403',
-  'POST /api/v1/documents/:id/review': '401 403 403 403 400 400 403',
-  'GET /api/v1/documents/:id': '401 200 404 403 200 200 200',
-  'GET /api/v1/documents/:id/file': '401 200 404 403 200 200 200',
-  'GET /api/v1/work-queue': '401 403 403 403 200 200 403',
-  'GET /api/v1/reports/unearned-reserve': '401 403 403 403 403 403 200',
-  'GET /api/v1/accounting/trial-balance': '401 403 403 403 403 403 200',
-  'GET /api/v1/accounting/accounts': '401 403 403 403 403 403 200',
-  'GET /api/v1/accounting/journal-entries': '401 403 403 403 403 403 200',
-  'GET /api/v1/accounting/journal.csv': '401 403 403 403 403 403 200',
-  'GET /api/v1/accounting/premium-by-month': '401 403 403 403 403 403 200',
-  'POST /api/v1/accounting/earning-runs': '401 403 403 403 403 403 400',
-  'GET /api/v1/help': '200 200 200 200 200 200 200',
-  'GET /api/v1/dashboard': '401 403 403 403 200 200 200',
-  'GET /api/v1/dashboard/:chart': '401 403 403 403 400 400 400',
-  'POST /api/v1/catalog/what-if': '401 403 403 403 403 403 400',
-  'GET /api/v1/contracts/imports': '401 403 403 403 403 403 200',
-  'GET /api/v1/contracts/imports/:id': '401 403 403 403 403 403 404',
-  'POST /api/v1/webhooks': '401 403 403 403 403 403 400',
-  'GET /api/v1/webhooks': '401 403 403 403 403 403 200',
-  'GET /api/v1/webhooks/:id/deliveries': '401 403 403 403 403 403 404',
-  'POST /api/v1/contracts/import': '401 403 403 403 403 403 415',
+  'GET /openapi.json': '200 200 200 200 200 200 200 200 200',
+  'GET /healthz': '200 200 200 200 200 200 200 200 200',
+  'GET /readyz': '200 200 200 200 200 200 200 200 200',
+  'POST /api/v1/auth/holder-login': '400 400 400 400 400 400 400 400 400',
+  'POST /api/v1/auth/login': '400 400 400 400 400 400 400 400 400',
+  'POST /api/v1/auth/logout': '401 204 204 204 204 204 204 204 204',
+  'GET /api/v1/auth/me': '401 200 200 200 200 200 200 200 200',
+  'POST /api/v1/users': '401 403 403 403 403 403 400 403 403',
+  'GET /api/v1/users': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/plans': '401 200 200 200 200 200 200 200 200',
+  'GET /api/v1/catalog': '401 403 403 403 403 403 200 403 403',
+  'POST /api/v1/catalog/versions': '401 403 403 403 403 403 400 403 403',
+  'POST /api/v1/contracts': '401 403 403 403 403 403 400 403 403',
+  'GET /api/v1/contracts/:id': '401 200 404 403 200 200 200 404 404',
+  'GET /api/v1/contracts': '401 403 403 403 400 400 400 403 403',
+  'GET /api/v1/contracts/:id/audit': '401 403 403 403 200 200 200 403 403',
+  'GET /api/v1/coverage': '401 403 403 400 400 400 400 403 403',
+  'POST /api/v1/dealers': '401 403 403 403 403 403 400 403 403',
+  'GET /api/v1/dealers': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/dealers/:id': '401 403 403 403 403 403 200 200 200',
+  'POST /api/v1/dealers/:id/api-keys': '401 403 403 403 403 403 400 403 403',
+  'GET /api/v1/dealers/:id/api-keys': '401 403 403 403 403 403 200 403 403',
+  'POST /api/v1/dealers/:id/api-keys/:keyId/revocation': '401 403 403 403 403 403 404 403 403',
+  'POST /api/v1/rates': '401 403 403 403 400 400 400 400 400',
+  'POST /api/v1/econtracts': '401 403 403 403 403 403 403 400 400',
+  'POST /api/v1/contracts/:id/void': '401 403 403 403 403 400 400 400 400',
+  'GET /api/v1/dealers/:id/contracts': '401 403 403 403 200 200 200 200 200',
+  'GET /api/v1/contracts/:id/form': '401 200 404 403 200 200 200 404 404',
+  'POST /api/v1/contracts/:id/signatures': '401 400 400 403 403 403 403 400 400',
+  'GET /api/v1/contracts/:id/signatures': '401 200 404 403 200 200 200 404 404',
+  'GET /api/v1/contracts/imports': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/contracts/imports/:id': '401 403 403 403 403 403 404 403 403',
+  'GET /api/v1/repair-facilities': '401 403 403 200 200 200 200 403 403',
+  'POST /api/v1/repair-facilities': '401 403 403 403 403 403 400 403 403',
+  'POST /api/v1/repair-claims': '401 403 403 400 403 400 400 403 403',
+  'GET /api/v1/repair-claims': '401 403 403 200 200 200 200 403 403',
+  'GET /api/v1/repair-claims/:id': '401 200 404 200 200 200 200 403 403',
+  'POST /api/v1/repair-claims/:id/authorization': '401 403 403 403 403 400 403 403 403',
+  'POST /api/v1/repair-claims/:id/inspection': '401 403 403 403 403 400 403 403 403',
+  'POST /api/v1/repair-claims/:id/information': '401 403 403 400 403 400 400 403 403',
+  'POST /api/v1/repair-claims/:id/payment': '401 403 403 403 403 400 400 403 403',
+  'POST /api/v1/roadside-requests': '401 400 400 403 403 400 400 403 403',
+  'GET /api/v1/roadside-requests': '401 404 404 403 200 200 200 403 403',
+  'GET /api/v1/roadside-requests/:id': '401 200 404 403 200 200 200 403 403',
+  'POST /api/v1/roadside-requests/:id/status': '401 400 400 403 403 400 400 403 403',
+  'POST /api/v1/contracts/:id/rental-claims': '401 400 400 403 403 400 400 403 403',
+  'POST /api/v1/contracts/:id/trip-interruption-claims': '401 400 400 403 403 400 400 403 403',
+  'POST /api/v1/rental-claims/:id/receipts': '401 404 404 403 403 404 404 403 403',
+  'POST /api/v1/trip-interruption-claims/:id/receipts': '401 404 404 403 403 404 404 403 403',
+  'GET /api/v1/contracts/:id/claims': '401 200 404 403 200 200 200 403 403',
+  'POST /api/v1/contracts/:id/cancellation-quote': '401 400 400 403 400 400 400 403 403',
+  'POST /api/v1/contracts/:id/cancellation': '401 400 400 403 403 400 400 403 403',
+  'POST /api/v1/contracts/:id/transfers': '401 400 400 403 403 400 400 403 403',
+  'GET /api/v1/contracts/:id/transfers': '401 200 404 403 200 200 200 403 403',
+  'GET /api/v1/contracts/:id/transfer-terms': '401 200 404 403 200 200 200 403 403',
+  'GET /api/v1/transfers/:id': '401 404 404 403 404 404 404 403 403',
+  'POST /api/v1/transfers/:id/fee-payment': '401 403 403 403 403 400 400 403 403',
+  'POST /api/v1/transfers/:id/rejection': '401 403 403 403 403 400 400 403 403',
+  'POST /api/v1/transfers/:id/documents': '401 404 404 403 403 404 404 403 403',
+  'GET /api/v1/contracts/:id/ledger': '401 403 403 403 200 200 200 403 403',
+  'POST /api/v1/gap-claims': '400 400 400 400 400 400 400 400 400',
+  'GET /api/v1/gap-claims': '401 200 200 403 200 200 200 403 403',
+  'GET /api/v1/gap-claims/:id': '401 200 404 403 200 200 200 403 403',
+  'POST /api/v1/gap-claims/:id/documents': '401 415 404 403 403 415 415 403 403',
+  'POST /api/v1/gap-claims/:id/benefit': '401 403 403 403 403 400 403 403 403',
+  'POST /api/v1/gap-claims/:id/approval': '401 403 403 403 403 409 403 403 403',
+  'POST /api/v1/gap-claims/:id/denial': '401 403 403 403 403 400 403 403 403',
+  'POST /api/v1/documents/:id/review': '401 403 403 403 400 400 403 403 403',
+  'GET /api/v1/documents/:id': '401 200 404 403 200 200 200 403 403',
+  'GET /api/v1/documents/:id/file': '401 200 404 403 200 200 200 403 403',
+  'GET /api/v1/work-queue': '401 403 403 403 200 200 403 403 403',
+  'GET /api/v1/reports/unearned-reserve': '401 403 403 403 403 403 200 403 403',
+  'POST /api/v1/webhooks': '401 403 403 403 403 403 400 403 403',
+  'GET /api/v1/webhooks': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/webhooks/:id/deliveries': '401 403 403 403 403 403 404 403 403',
+  'GET /api/v1/help': '200 200 200 200 200 200 200 200 200',
+  'GET /api/v1/dashboard': '401 403 403 403 200 200 200 403 403',
+  'GET /api/v1/dashboard/:chart': '401 403 403 403 400 400 400 403 403',
+  'POST /api/v1/catalog/what-if': '401 403 403 403 403 403 400 403 403',
+  'POST /api/v1/contracts/import': '401 403 403 403 403 403 415 403 403',
+  'GET /api/v1/auth/sign-in-alerts': '401 403 403 200 200 200 200 403 403',
+  'PUT /api/v1/users/:id/approval-limit': '401 403 403 403 403 403 400 403 403',
+  'POST /api/v1/contracts/:id/rental-claims/with-receipts': '401 415 415 403 403 415 415 403 403',
+  'POST /api/v1/contracts/:id/trip-interruption-claims/with-receipts': '401 415 415 403 403 415 415 403 403',
+  'GET /api/v1/accounting/trial-balance': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/accounting/accounts': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/accounting/journal-entries': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/accounting/journal.csv': '401 403 403 403 403 403 200 403 403',
+  'GET /api/v1/accounting/premium-by-month': '401 403 403 403 403 403 200 403 403',
+  'POST /api/v1/accounting/earning-runs': '401 403 403 403 403 403 400 403 403',
 };
 
 const HOLDER = DEMO_HOLDERS[4]!; // Feature Guard + GAP addendum on one vehicle (Texas).
@@ -127,8 +142,22 @@ describeEachEngine('authorization matrix', (engine) => {
       reviewer: 'reviewer@coverwise.test',
       adjuster: 'adjuster@coverwise.test',
       admin: 'admin@coverwise.test',
+      dealerUser: 'dealer@coverwise.test',
     };
     if (caller === 'anonymous') return null;
+    if (caller === 'dealerKey') {
+      const adminToken = tokens.get('admin')!;
+      const dealers = await send(adminToken, { method: 'GET', url: '/api/v1/dealers' });
+      const plaza = dealers.json().data.find((d: { code: string }) => d.code === 'D-1001');
+      const issued = await send(adminToken, {
+        method: 'POST',
+        url: `/api/v1/dealers/${plaza.id}/api-keys`,
+        payload: { label: `matrix ${randomUUID()}` },
+      });
+      expect(issued.statusCode).toBe(201);
+      ids.dealer = plaza.id;
+      return issued.json().key;
+    }
     if (caller === 'holder' || caller === 'otherHolder') {
       const facts = caller === 'holder' ? HOLDER : OTHER_HOLDER;
       const response = await inject({
@@ -156,7 +185,11 @@ describeEachEngine('authorization matrix', (engine) => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ engine, clock });
+    server = await startTestServer({
+      engine,
+      clock,
+      env: { COVERWISE_DEALER_KEY_REQUESTS_PER_MINUTE: '100000' },
+    });
     for (const caller of CALLERS) tokens.set(caller, await signIn(caller));
     const holder = tokens.get('holder')!;
     const me = await send(holder, { method: 'GET', url: '/api/v1/auth/me' });
@@ -235,6 +268,7 @@ describeEachEngine('authorization matrix', (engine) => {
       ['/api/v1/repair-claims/', id('repairClaim')],
       ['/api/v1/documents/', id('document')],
       ['/api/v1/dashboard/', 'claims-by-status'],
+      ['/api/v1/dealers/', id('dealer')],
     ];
     const match = byPrefix.find(([prefix]) => url.startsWith(prefix));
     return url.replace(/:[A-Za-z]+/g, match ? match[1] : randomUUID());

@@ -11,6 +11,8 @@ import { ENGINES, type TestEngine } from './engines.js';
 export interface TestServer {
   baseUrl: string;
   built: BuiltApp;
+  /** The PostgreSQL server database it uses (null on PGlite): a second app may share it. */
+  databaseUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startTestServer(
   return {
     baseUrl: address,
     built,
+    databaseUrl,
     async close() {
       await built.close();
       if (!options.sharedDatabaseUrl) await engine.dropDatabase(databaseUrl);

@@ -36,6 +36,8 @@ interface ProblemDetails {
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. Idempotency-Key. */
+  headers?: Record<string, string>;
 }
 
 export function readCookie(name: string): string | undefined {
@@ -57,6 +59,7 @@ export async function apiRequest<T>(
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') Object.assign(headers, csrfHeader());
+  if (options.headers) Object.assign(headers, options.headers);
 
   let response: Response;
   try {

@@ -4,7 +4,9 @@ import { AdjusterClaimPage } from './pages/adjuster-claim.js';
 import { AdjusterGapClaimPage } from './pages/adjuster-gap-claim.js';
 import { AdjusterGapClaimsPage } from './pages/adjuster-gap-claims.js';
 import { AdjusterQueuePage } from './pages/adjuster-queue.js';
+import { AdminDealersPage } from './pages/admin-dealers.js';
 import { AdminImportPage } from './pages/admin-import.js';
+import { DealerPortalPage } from './pages/dealer-portal.js';
 import { GapClaimPage } from './pages/gap-claim.js';
 import { GapClaimsCenterPage } from './pages/gap-claims-center.js';
 import { HelpPage } from './pages/help.js';
@@ -55,6 +57,8 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/staff/contracts', StaffContractsPage],
   ['/staff/contracts/:id', StaffContractDetailPage],
   ['/admin/import', AdminImportPage],
+  ['/admin/dealers', AdminDealersPage],
+  ['/dealer', DealerPortalPage],
   ['/staff/dashboard', StaffDashboardPage],
   ['/admin/what-if', AdminWhatIfPage],
   ['/admin/trial-balance', AdminTrialBalancePage],

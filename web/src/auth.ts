@@ -3,13 +3,15 @@ import { ApiError, api } from './api.js';
 // Sessions: staff sign in with email and password; contract holders prove who they are with last
 // name, ZIP code and VIN. Both answers set the same session cookie, and /auth/me says which kind it is.
 
-export type StaffRole = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility';
+export type StaffRole = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility' | 'dealer_user';
 
 export interface StaffUser {
   id: string;
   email: string;
   role: StaffRole;
   displayName: string;
+  /** The dealer of a dealer_user. */
+  dealerId?: string;
 }
 
 export const staffRoleLabels: Record<StaffRole, string> = {
@@ -17,6 +19,7 @@ export const staffRoleLabels: Record<StaffRole, string> = {
   adjuster: 'Claims adjuster',
   reviewer: 'Document reviewer',
   repair_facility: 'Repair facility',
+  dealer_user: 'Dealer (F&I)',
 };
 
 /** A role the app does not know yet (a newer server) is shown as sent rather than hidden. */

@@ -14,7 +14,9 @@ interface NavItem {
 
 function navItems(session: Session): NavItem[] {
   const items: NavItem[] = [];
-  if (session.status === 'signed_in') {
+  if (session.status === 'signed_in' && session.user.role === 'dealer_user') {
+    items.push({ label: 'Dealer portal', href: '/dealer' }, { label: 'Account', href: '/staff' });
+  } else if (session.status === 'signed_in') {
     for (const page of staffPagesFor(session.user.role)) items.push({ label: page.label, href: page.href });
   } else if (session.status === 'holder_signed_in') {
     items.push({ label: 'My coverage', href: '/my' });

@@ -18,6 +18,7 @@ export const staffPages: readonly StaffPage[] = [
   { label: 'GAP claims', href: '/staff/gap-claims', roles: ['adjuster', 'reviewer', 'admin'] },
   { label: 'Contracts', href: '/staff/contracts', roles: ['admin', 'adjuster', 'reviewer'] },
   { label: 'Dashboard', href: '/staff/dashboard', roles: ['admin', 'adjuster', 'reviewer'] },
+  { label: 'Dealers', href: '/admin/dealers', roles: ['admin'] },
   { label: 'Import', href: '/admin/import', roles: ['admin'] },
   { label: 'What-if', href: '/admin/what-if', roles: ['admin'] },
   { label: 'Books', href: '/admin/trial-balance', roles: ['admin'] },

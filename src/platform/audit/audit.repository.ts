@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AuditEventRow, Database } from '../db/schema.js';
 
 export interface Actor {
-  kind: 'user' | 'holder' | 'system' | 'anonymous';
+  kind: 'user' | 'holder' | 'system' | 'anonymous' | 'dealer_key';
   id: string | null;
   label: string;
 }

@@ -9,8 +9,8 @@ export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Dat
 /** A jsonb column holding T. */
 export type Json<T> = ColumnType<T, string, string>;
 
-export type Role = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility';
-export const ROLES: readonly Role[] = ['admin', 'adjuster', 'reviewer', 'repair_facility'];
+export type Role = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility' | 'dealer_user';
+export const ROLES: readonly Role[] = ['admin', 'adjuster', 'reviewer', 'repair_facility', 'dealer_user'];
 
 export interface UsersTable {
   id: Generated<string>;
@@ -23,6 +23,8 @@ export interface UsersTable {
   facility_id: Generated<string | null>;
   /** The largest GAP benefit this user may pay alone; null → the COVERWISE_APPROVAL_LIMIT_CENTS setting. */
   approval_limit_cents: number | null;
+  /** The dealer a `dealer_user` sells for (null for other roles; migration 0016). */
+  dealer_id: Generated<string | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -57,7 +59,7 @@ export interface IdempotencyKeysTable {
 export interface AuditEventsTable {
   id: Generated<number>;
   occurred_at: GeneratedTimestamp;
-  actor_kind: 'user' | 'holder' | 'system' | 'anonymous';
+  actor_kind: 'user' | 'holder' | 'system' | 'anonymous' | 'dealer_key';
   actor_id: string | null;
   actor_label: string;
   action: string;
@@ -133,6 +135,11 @@ export interface ContractsTable {
   has_claims: Generated<boolean>;
   source: 'api' | 'import' | 'demo';
   import_id: string | null;
+  /** The dealer that booked or sold it, when known (migration 0016). */
+  dealer_id: Generated<string | null>;
+  dealer_cost_cents: Generated<number | null>;
+  voided_at: Generated<Date | null>;
+  void_reason: Generated<string | null>;
   row_version: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
@@ -470,7 +477,81 @@ export interface WebhookDeliveriesTable {
   attempted_at: Timestamp;
 }
 
+// The dealer channel (migration 0016).
+export interface DealersTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  state: string;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface DealerApiKeysTable {
+  id: Generated<string>;
+  dealer_id: string;
+  key_hash: string;
+  prefix: string;
+  label: string | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
+export interface RatesTable {
+  id: Generated<string>;
+  dealer_id: string | null;
+  requested_by: string;
+  catalog_version: number;
+  product: 'vsc' | 'gap';
+  plan_code: string;
+  term_months: number;
+  term_miles: number | null;
+  deductible_cents: number;
+  dealer_cost_cents: number;
+  max_retail_cents: number;
+  lines: Json<{ label: string; amountCents: number }[]>;
+  vehicle: Json<Record<string, unknown>>;
+  created_at: GeneratedTimestamp;
+  expires_on: string;
+  used_at: Timestamp | null;
+  contract_id: string | null;
+}
+
+export type DealerAccountEventKind = 'contract_booked' | 'contract_voided';
+
+export interface DealerAccountEventsTable {
+  id: Generated<number>;
+  dealer_id: string;
+  contract_id: string | null;
+  kind: DealerAccountEventKind;
+  amount_cents: number;
+  occurred_on: string;
+  occurred_at: GeneratedTimestamp;
+  request_id: string | null;
+}
+
+export interface ContractSignaturesTable {
+  id: Generated<string>;
+  contract_id: string;
+  signer_kind: 'holder' | 'dealer';
+  signer_name: string;
+  signed_at: Timestamp;
+  ip_address: string;
+  pdf_sha256: string;
+  signed_by: string;
+}
+
 export interface Database {
+  dealers: DealersTable;
+  dealer_api_keys: DealerApiKeysTable;
+  rates: RatesTable;
+  dealer_account_events: DealerAccountEventsTable;
+  contract_signatures: ContractSignaturesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;

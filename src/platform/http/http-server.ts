@@ -18,7 +18,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { logDestination } from '../log-stream.js';
 import { AppError, type ErrorCode, toProblem } from './errors.js';
 import { registerBoundedJsonParser } from './json-body.js';
-import type { Access, Authenticator, Principal } from './principal.js';
+import { type Access, type Authenticator, type Principal, roleOf } from './principal.js';
 import { describeValidationError, paramOf, validatorCompiler } from './validation.js';
 
 declare module 'fastify' {
@@ -363,7 +363,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return sendProblem(request, reply, new AppError('unauthenticated', 'Sign in to use this endpoint.'));
     }
     if (access === 'signed_in') return;
-    const role = principal.kind === 'user' ? principal.role : 'holder';
+    const role = roleOf(principal);
     if (!access.includes(role)) {
       return sendProblem(request, reply, new AppError('forbidden', 'Your role may not use this endpoint.'));
     }

@@ -35,6 +35,8 @@ export function idempotencyPrincipal(request: FastifyRequest): string {
   const principal = request.principal;
   if (!principal) return 'anonymous';
   if (principal.kind === 'user') return `user:${principal.userId}`;
+  // A dealer's keys share one scope, so a retry after a key rotation still replays.
+  if (principal.kind === 'dealer') return `dealer:${principal.dealerId}`;
   return `holder:${[...principal.contractIds].sort().join(',')}`;
 }
 

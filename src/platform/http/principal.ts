@@ -12,6 +12,19 @@ export type Principal =
       displayName: string;
       /** The repair facility of a `repair_facility` user; absent for other roles. */
       facilityId?: string | null;
+      /** The dealer of a `dealer_user`; absent for other roles. */
+      dealerId?: string | null;
+    }
+  | {
+      /** A dealer's F&I system calling with one of the dealer's API keys (role `dealer`). */
+      kind: 'dealer';
+      /** The API key's id (keys have no sessions; this names the key in logs and audits). */
+      sessionId: string;
+      keyId: string;
+      keyPrefix: string;
+      dealerId: string;
+      dealerCode: string;
+      dealerName: string;
     }
   | {
       kind: 'holder';
@@ -20,8 +33,24 @@ export type Principal =
       lastName: string;
     };
 
-/** Who may call a route: everyone, any signed-in principal, or the listed roles ('holder' = a signed-in holder). */
-export type Access = 'public' | 'signed_in' | readonly (Role | 'holder')[];
+/**
+ * Who may call a route: everyone, any signed-in principal, or the listed roles ('holder' = a signed-in
+ * holder, 'dealer' = a dealer API key).
+ */
+export type Access = 'public' | 'signed_in' | readonly (Role | 'holder' | 'dealer')[];
+
+/** The role a route's access list is checked against. */
+export function roleOf(principal: Principal): Role | 'holder' | 'dealer' {
+  return principal.kind === 'user' ? principal.role : principal.kind;
+}
+
+/** The dealer a principal acts for: a dealer API key's or a dealer user's; null for everyone else. */
+export function dealerIdOf(principal: Principal | null): string | null {
+  if (!principal) return null;
+  if (principal.kind === 'dealer') return principal.dealerId;
+  if (principal.kind === 'user' && principal.role === 'dealer_user') return principal.dealerId ?? null;
+  return null;
+}
 
 export interface AuthenticatedSession {
   principal: Principal;
@@ -33,11 +62,17 @@ export type Authenticator = (token: string) => Promise<AuthenticatedSession | nu
 
 /** The actor written to the audit trail for a principal. */
 export function actorOf(principal: Principal | null): {
-  kind: 'user' | 'holder' | 'anonymous';
+  kind: 'user' | 'holder' | 'anonymous' | 'dealer_key';
   id: string | null;
   label: string;
 } {
   if (!principal) return { kind: 'anonymous', id: null, label: 'anonymous' };
   if (principal.kind === 'user') return { kind: 'user', id: principal.userId, label: principal.email };
+  if (principal.kind === 'dealer')
+    return {
+      kind: 'dealer_key',
+      id: principal.keyId,
+      label: `dealer ${principal.dealerCode} key ${principal.keyPrefix}…`,
+    };
   return { kind: 'holder', id: principal.sessionId, label: 'contract holder' };
 }

@@ -71,6 +71,16 @@ function ContractCard({ contract }: { contract: Contract }) {
           </li>
         ) : null}
       </ul>
+      <p>
+        <a
+          href={`/api/v1/contracts/${encodeURIComponent(contract.id)}/form`}
+          target="_blank"
+          rel="noreferrer"
+        >
+          Download my contract form (PDF)
+          <span className="visually-hidden"> for contract {contract.contractNumber}</span>
+        </a>
+      </p>
       {contract.status === 'active' ? (
         <ul className="link-list contract-actions">
           <li>

@@ -68,8 +68,9 @@ export function StaffSignInPage() {
     setSubmitting(true);
     setFormError(null);
     try {
-      await signIn(email.trim(), password);
-      navigate(nextPath(state) ?? '/staff');
+      const user = await signIn(email.trim(), password);
+      // People who sell for a dealer work in the dealer portal, unless a deep link asked for a page.
+      navigate(nextPath(state) ?? (user.role === 'dealer_user' ? '/dealer' : '/staff'));
     } catch (error) {
       setPassword('');
       setFormError({ message: messageFor(error), invalidFields: invalidFieldsFor(error) });

@@ -14,6 +14,7 @@ import * as m0010 from './0010-import-heartbeat.js';
 import * as m0011 from './0011-unlogged-rate-limits.js';
 import * as m0012 from './0012-contract-reference-checks.js';
 import * as m0014 from './0014-sign-in-alerts.js';
+import * as m0016 from './0016-dealer-channel.js';
 import * as m0018 from './0018-payment-approvals.js';
 import * as m0021 from './0021-general-ledger.js';
 
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0011-unlogged-rate-limits': m0011,
   '0012-contract-reference-checks': m0012,
   '0014-sign-in-alerts': m0014,
+  '0016-dealer-channel': m0016,
   '0018-payment-approvals': m0018,
   '0021-general-ledger': m0021,
 };

@@ -1,0 +1,192 @@
+// SQL of the dealer concept: dealers, their API keys and their account events.
+import type { Kysely } from 'kysely';
+import type { Database, DealerAccountEventKind } from '../platform/db/schema.js';
+
+export interface Dealer {
+  id: string;
+  code: string;
+  name: string;
+  state: string;
+  contact: { name: string | null; email: string | null; phone: string | null };
+  createdAt: string;
+}
+
+type DealerRow = {
+  id: string;
+  code: string;
+  name: string;
+  state: string;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  created_at: Date;
+};
+
+export function toDealer(row: DealerRow): Dealer {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    state: row.state,
+    contact: { name: row.contact_name, email: row.contact_email, phone: row.contact_phone },
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export function insertDealer(
+  db: Kysely<Database>,
+  values: {
+    code: string;
+    name: string;
+    state: string;
+    contactName: string | null;
+    contactEmail: string | null;
+    contactPhone: string | null;
+  },
+): Promise<DealerRow> {
+  return db
+    .insertInto('dealers')
+    .values({
+      code: values.code,
+      name: values.name,
+      state: values.state,
+      contact_name: values.contactName,
+      contact_email: values.contactEmail,
+      contact_phone: values.contactPhone,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function findDealerById(db: Kysely<Database>, id: string): Promise<DealerRow | undefined> {
+  return db.selectFrom('dealers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findDealerByCode(db: Kysely<Database>, code: string): Promise<DealerRow | undefined> {
+  return db.selectFrom('dealers').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export function listDealerRows(
+  db: Kysely<Database>,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<DealerRow[]> {
+  let query = db
+    .selectFrom('dealers')
+    .selectAll()
+    .orderBy('code')
+    .limit(page.limit + 1);
+  if (page.startingAfter) {
+    const after = page.startingAfter;
+    query = query.where('code', '>', (eb) => eb.selectFrom('dealers').select('code').where('id', '=', after));
+  }
+  return query.execute();
+}
+
+export function insertApiKey(
+  db: Kysely<Database>,
+  values: { dealerId: string; keyHash: string; prefix: string; label: string | null; createdBy: string },
+) {
+  return db
+    .insertInto('dealer_api_keys')
+    .values({
+      dealer_id: values.dealerId,
+      key_hash: values.keyHash,
+      prefix: values.prefix,
+      label: values.label,
+      created_by: values.createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function listApiKeyRows(db: Kysely<Database>, dealerId: string) {
+  return db
+    .selectFrom('dealer_api_keys')
+    .selectAll()
+    .where('dealer_id', '=', dealerId)
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export function revokeApiKeyRow(
+  db: Kysely<Database>,
+  dealerId: string,
+  keyId: string,
+  by: string,
+  now: Date,
+) {
+  return db
+    .updateTable('dealer_api_keys')
+    .set({ revoked_at: now, revoked_by: by })
+    .where('id', '=', keyId)
+    .where('dealer_id', '=', dealerId)
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function findApiKeyRow(db: Kysely<Database>, dealerId: string, keyId: string) {
+  return db
+    .selectFrom('dealer_api_keys')
+    .selectAll()
+    .where('id', '=', keyId)
+    .where('dealer_id', '=', dealerId)
+    .executeTakeFirst();
+}
+
+/** The live (unrevoked) key with this hash and its dealer, read afresh on every request. */
+export function findLiveApiKey(db: Kysely<Database>, keyHash: string) {
+  return db
+    .selectFrom('dealer_api_keys as k')
+    .innerJoin('dealers as d', 'd.id', 'k.dealer_id')
+    .select(['k.id', 'k.prefix', 'k.last_used_at', 'd.id as dealer_id', 'd.code', 'd.name'])
+    .where('k.key_hash', '=', keyHash)
+    .where('k.revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Notes a key's use, at most once a minute per key (a write per request would cost every call). */
+export async function touchApiKey(db: Kysely<Database>, keyId: string, now: Date): Promise<void> {
+  const staleBefore = new Date(now.getTime() - 60_000);
+  await db
+    .updateTable('dealer_api_keys')
+    .set({ last_used_at: now })
+    .where('id', '=', keyId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', staleBefore)]))
+    .execute();
+}
+
+export async function insertDealerAccountEvent(
+  db: Kysely<Database>,
+  values: {
+    dealerId: string;
+    contractId: string;
+    kind: DealerAccountEventKind;
+    amountCents: number;
+    occurredOn: string;
+    requestId: string | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('dealer_account_events')
+    .values({
+      dealer_id: values.dealerId,
+      contract_id: values.contractId,
+      kind: values.kind,
+      amount_cents: values.amountCents,
+      occurred_on: values.occurredOn,
+      request_id: values.requestId,
+    })
+    .execute();
+}
+
+export function listDealerAccountEvents(db: Kysely<Database>, dealerId: string, limit: number) {
+  return db
+    .selectFrom('dealer_account_events')
+    .selectAll()
+    .where('dealer_id', '=', dealerId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,207 @@
+// Dealers and their API keys (shared/API.md "Dealer channel"): administrators manage them; a dealer
+// key or dealer user may read its own dealer record.
+import type { Kysely, Transaction } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf, dealerIdOf } from '../platform/http/principal.js';
+import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { DealersService } from './dealers.service.js';
+
+const Optional = (maxLength: number) => Type.Optional(Type.String({ minLength: 1, maxLength }));
+const Nullable = Type.Union([Type.String(), Type.Null()]);
+
+export const DealerSchema = Type.Object(
+  {
+    id: Type.String(),
+    code: Type.String(),
+    name: Type.String(),
+    state: Type.String(),
+    contact: Type.Object({ name: Nullable, email: Nullable, phone: Nullable }),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Dealer' },
+);
+
+const ApiKeyFields = {
+  id: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the key, to tell keys apart' }),
+  label: Nullable,
+  createdAt: Type.String({ format: 'date-time' }),
+  createdBy: Type.String(),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'Last request made with the key (to the minute)',
+  }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+};
+const ApiKeySchema = Type.Object(ApiKeyFields, { $id: 'DealerApiKey' });
+
+export function registerDealerRoutes(
+  app: TypedApp,
+  deps: { dealers: DealersService; db: Kysely<Database>; clock: Clock },
+): void {
+  const { dealers } = deps;
+  app.addSchema(DealerSchema);
+  app.addSchema(ApiKeySchema);
+  const idempotent = <T>(
+    request: Parameters<typeof idempotentRequestOf>[0],
+    status: number,
+    work: (trx: Transaction<Database>) => Promise<T>,
+  ) =>
+    runIdempotent(deps.db, idempotentRequestOf(request), deps.clock.now(), async (trx) => ({
+      status,
+      body: await work(trx),
+    }));
+
+  app.post(
+    '/api/v1/dealers',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Dealers'],
+        summary: 'Add a dealer',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: Type.Object(
+          {
+            code: Type.String({ minLength: 1, maxLength: 40 }),
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            state: Type.String({ minLength: 2, maxLength: 2 }),
+            contact: Type.Optional(
+              Type.Object(
+                {
+                  name: Optional(200),
+                  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+                  phone: Optional(40),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Dealer'), ...problemResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) =>
+      sendResult(
+        reply,
+        await idempotent(request, 201, (trx) =>
+          dealers.create(trx, request.body, actorOf(request.principal), request.id),
+        ),
+      ),
+  );
+
+  app.get(
+    '/api/v1/dealers',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Dealers'],
+        summary: 'List dealers by code',
+        querystring: Type.Object(PageQuery),
+        response: { 200: Page(Type.Ref('Dealer')), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) =>
+      dealers.list({ limit: request.query.limit ?? 20, startingAfter: request.query.startingAfter }),
+  );
+
+  app.get(
+    '/api/v1/dealers/:id',
+    {
+      config: { access: ['admin', 'dealer', 'dealer_user'] },
+      schema: {
+        tags: ['Dealers'],
+        summary: 'A dealer (a dealer key or dealer user reads only its own)',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('Dealer'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const own = dealerIdOf(request.principal);
+      if (own !== null && own !== request.params.id)
+        throw new AppError('not_found', 'No dealer with that id.');
+      return dealers.get(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/v1/dealers/:id/api-keys',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Dealers'],
+        summary: "Issue an API key for the dealer's systems (the key is shown once, in this answer)",
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          { label: Type.String({ minLength: 1, maxLength: 100, description: 'Which system uses the key' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            ...ApiKeyFields,
+            key: Type.String({ description: 'Shown once; keep it secret' }),
+          }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) =>
+      sendResult(
+        reply,
+        await idempotent(request, 201, (trx) =>
+          dealers.issueKey(
+            trx,
+            request.params.id,
+            request.body.label,
+            actorOf(request.principal),
+            request.id,
+          ),
+        ),
+      ),
+  );
+
+  app.get(
+    '/api/v1/dealers/:id/api-keys',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Dealers'],
+        summary: "The dealer's API keys (never the keys themselves), newest first",
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Page(Type.Ref('DealerApiKey')), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => dealers.listKeys(request.params.id),
+  );
+
+  app.post(
+    '/api/v1/dealers/:id/api-keys/:keyId/revocation',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Dealers'],
+        summary: 'Revoke an API key: from now on it answers 401 on every process',
+        params: Type.Object({ id: Uuid, keyId: Uuid }),
+        response: { 200: Type.Ref('DealerApiKey'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) =>
+      sendResult(
+        reply,
+        await idempotent(request, 200, (trx) =>
+          dealers.revokeKey(
+            trx,
+            request.params.id,
+            request.params.keyId,
+            actorOf(request.principal),
+            request.id,
+          ),
+        ),
+      ),
+  );
+}

@@ -1,0 +1,232 @@
+// Dealers and their API keys. A key is a random secret shown once at issue; only its SHA-256 is
+// stored. Every request with a key looks it up afresh (no cache), so a revoked key answers 401 at once
+// on every process; each key is rate-limited through the shared RateLimiter.
+import { hash, randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { isRegionCode } from '../catalog/regions.js';
+import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import type { AuthenticatedSession } from '../platform/http/principal.js';
+import type { RateLimiter, RateLimitRule } from '../platform/rate-limit.js';
+import {
+  type Dealer,
+  findApiKeyRow,
+  findDealerByCode,
+  findDealerById,
+  findLiveApiKey,
+  insertApiKey,
+  insertDealer,
+  listApiKeyRows,
+  listDealerRows,
+  revokeApiKeyRow,
+  toDealer,
+  touchApiKey,
+} from './dealer.repository.js';
+
+/** Every dealer API key starts with this, so the server tells keys from session tokens at a glance. */
+export const DEALER_KEY_PREFIX = 'cwk_';
+const DEALER_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+
+export interface NewDealer {
+  code: string;
+  name: string;
+  state: string;
+  contact?: { name?: string | undefined; email?: string | undefined; phone?: string | undefined } | undefined;
+}
+
+export interface ApiKeyView {
+  id: string;
+  prefix: string;
+  label: string | null;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+function toKeyView(row: {
+  id: string;
+  prefix: string;
+  label: string | null;
+  created_at: Date;
+  created_by: string;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}): ApiKeyView {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    label: row.label,
+    createdAt: row.created_at.toISOString(),
+    createdBy: row.created_by,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+function sha256(value: string): string {
+  return hash('sha256', value, 'hex');
+}
+
+export function createDealersService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  rateLimiter: RateLimiter;
+  keyLimit: RateLimitRule;
+}) {
+  const { db, clock } = deps;
+
+  async function create(
+    trx: Transaction<Database>,
+    input: NewDealer,
+    actor: Actor,
+    requestId: string,
+  ): Promise<Dealer> {
+    const code = input.code.trim().toUpperCase();
+    if (!DEALER_CODE.test(code))
+      throw new AppError('validation_failed', 'A dealer code is 2–40 letters, digits and dashes.', {
+        param: 'code',
+      });
+    const state = input.state.trim().toUpperCase();
+    if (!isRegionCode(state))
+      throw new AppError('invalid_state', `"${input.state}" is not a U.S. state or Canadian province code.`, {
+        param: 'state',
+      });
+    if (await findDealerByCode(trx, code))
+      throw new AppError('dealer_code_taken', `A dealer with the code ${code} already exists.`, {
+        param: 'code',
+      });
+    const row = await insertDealer(trx, {
+      code,
+      name: input.name.trim(),
+      state,
+      contactName: input.contact?.name?.trim() || null,
+      contactEmail: input.contact?.email?.trim() || null,
+      contactPhone: input.contact?.phone?.trim() || null,
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'dealer.created',
+      entityType: 'dealer',
+      entityId: row.id,
+      data: { code, name: row.name, state },
+      requestId,
+    });
+    return toDealer(row);
+  }
+
+  async function get(id: string, executor: Kysely<Database> = db): Promise<Dealer> {
+    const row = await findDealerById(executor, id);
+    if (!row) throw new AppError('not_found', 'No dealer with that id.');
+    return toDealer(row);
+  }
+
+  async function findByCode(code: string, executor: Kysely<Database> = db): Promise<Dealer | null> {
+    const row = await findDealerByCode(executor, code.trim().toUpperCase());
+    return row ? toDealer(row) : null;
+  }
+
+  async function list(page: { limit: number; startingAfter?: string | undefined }) {
+    const rows = await listDealerRows(db, page);
+    return { data: rows.slice(0, page.limit).map(toDealer), hasMore: rows.length > page.limit };
+  }
+
+  async function issueKey(
+    trx: Transaction<Database>,
+    dealerId: string,
+    label: string,
+    actor: Actor,
+    requestId: string,
+  ): Promise<ApiKeyView & { key: string }> {
+    await get(dealerId, trx);
+    const key = `${DEALER_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const row = await insertApiKey(trx, {
+      dealerId,
+      keyHash: sha256(key),
+      prefix: key.slice(0, DEALER_KEY_PREFIX.length + 6),
+      label: label.trim() || null,
+      createdBy: actor.label,
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'dealer.api_key_issued',
+      entityType: 'dealer',
+      entityId: dealerId,
+      data: { keyId: row.id, prefix: row.prefix, label: row.label },
+      requestId,
+    });
+    return { ...toKeyView(row), key };
+  }
+
+  async function listKeys(dealerId: string): Promise<{ data: ApiKeyView[]; hasMore: boolean }> {
+    await get(dealerId);
+    return { data: (await listApiKeyRows(db, dealerId)).map(toKeyView), hasMore: false };
+  }
+
+  async function revokeKey(
+    trx: Transaction<Database>,
+    dealerId: string,
+    keyId: string,
+    actor: Actor,
+    requestId: string,
+  ): Promise<ApiKeyView> {
+    const revoked = await revokeApiKeyRow(trx, dealerId, keyId, actor.label, clock.now());
+    if (!revoked) {
+      const existing = await findApiKeyRow(trx, dealerId, keyId);
+      if (!existing) throw new AppError('not_found', 'No API key with that id for this dealer.');
+      return toKeyView(existing); // Revoked before: revoking again changes nothing.
+    }
+    await recordAudit(trx, {
+      actor,
+      action: 'dealer.api_key_revoked',
+      entityType: 'dealer',
+      entityId: dealerId,
+      data: { keyId, prefix: revoked.prefix },
+      requestId,
+    });
+    return toKeyView(revoked);
+  }
+
+  /**
+   * The principal of a dealer API key, or null for an unknown or revoked key. Read from the database
+   * on every request: there is deliberately no cache, so a revocation holds at once everywhere.
+   */
+  async function authenticateKey(key: string): Promise<AuthenticatedSession | null> {
+    if (key.length > 200) return null;
+    const row = await findLiveApiKey(db, sha256(key));
+    if (!row) return null;
+    const now = clock.now();
+    const [outcome] = await deps.rateLimiter.hit(
+      [{ bucket: `dealer-key:${row.id}`, rule: deps.keyLimit }],
+      now,
+    );
+    if (outcome && !outcome.allowed) {
+      throw new AppError(
+        'too_many_attempts',
+        `This API key made more than ${deps.keyLimit.limit} requests in ${deps.keyLimit.windowSeconds} seconds; retry after ${outcome.retryAfterSeconds} s.`,
+        { headers: { 'retry-after': String(outcome.retryAfterSeconds) } },
+      );
+    }
+    if (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000)
+      await touchApiKey(db, row.id, now);
+    return {
+      // Keys are sent as a bearer header only; no CSRF token can match this.
+      csrfTokenHash: '',
+      principal: {
+        kind: 'dealer',
+        sessionId: row.id,
+        keyId: row.id,
+        keyPrefix: row.prefix,
+        dealerId: row.dealer_id,
+        dealerCode: row.code,
+        dealerName: row.name,
+      },
+    };
+  }
+
+  return { create, get, findByCode, list, issueKey, listKeys, revokeKey, authenticateKey };
+}
+
+export type DealersService = ReturnType<typeof createDealersService>;

@@ -1,0 +1,147 @@
+// E-contracting, voids and a dealer's contract list (shared/API.md "Dealer channel").
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { ContractsService } from '../contracts/contracts.service.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf, dealerIdOf } from '../platform/http/principal.js';
+import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { EcontractsService } from './econtracts.service.js';
+
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });
+
+const BookingBodySchema = Type.Object(
+  {
+    rateId: Uuid,
+    retailPriceCents: Money('What the customer pays: between the dealer cost and maxRetailCents'),
+    holder: Type.Object(
+      {
+        firstName: Text(100),
+        lastName: Text(100),
+        email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
+        phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+        address: Type.Object(
+          {
+            line1: Text(200),
+            city: Text(100),
+            state: Type.String({ minLength: 2, maxLength: 2 }),
+            zip: Text(10),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    lienholder: Type.Optional(
+      Type.Union([Type.Object({ name: Text(200) }, { additionalProperties: false }), Type.Null()]),
+    ),
+    dealNumber: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 40, description: "The dealer's deal number" }),
+    ),
+    amountFinancedCents: Type.Optional(Money('GAP: must equal the loan the rate was priced with')),
+    msrpCents: Type.Optional(Money('GAP: must equal the loan the rate was priced with')),
+  },
+  { additionalProperties: false },
+);
+
+export function registerEcontractRoutes(
+  app: TypedApp,
+  deps: { econtracts: EcontractsService; contracts: ContractsService; db: Kysely<Database>; clock: Clock },
+): void {
+  const { econtracts } = deps;
+
+  app.post(
+    '/api/v1/econtracts',
+    {
+      config: { access: ['dealer', 'dealer_user'] },
+      schema: {
+        tags: ['Dealer channel'],
+        summary:
+          'Book a rate: registers the contract (as POST /contracts does) with the dealer, its cost and the retail price',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: BookingBodySchema,
+        response: { 201: Type.Ref('Contract'), ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 201,
+          body: await econtracts.book(
+            trx,
+            request.body,
+            request.principal!,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/contracts/:id/void',
+    {
+      config: { access: ['dealer', 'dealer_user', 'admin', 'adjuster'] },
+      schema: {
+        tags: ['Dealer channel'],
+        summary:
+          'Void a contract: its dealer within the void window if no claim was filed, staff at any time (no refund, no fee)',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
+        response: { 200: Type.Ref('Contract'), ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await econtracts.voidContract(
+            trx,
+            request.params.id,
+            request.body.reason,
+            request.principal!,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/dealers/:id/contracts',
+    {
+      config: { access: ['admin', 'adjuster', 'reviewer', 'dealer', 'dealer_user'] },
+      schema: {
+        tags: ['Dealer channel'],
+        summary: "The dealer's contracts (a dealer reads only its own)",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({ ...PageQuery, startingAfter: Type.Optional(Uuid) }),
+        response: { 200: Page(Type.Ref('Contract')), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const own = dealerIdOf(request.principal);
+      if (own !== null && own !== request.params.id)
+        throw new AppError('not_found', 'No dealer with that id.');
+      return deps.contracts.listForDealer(request.params.id, {
+        limit: request.query.limit ?? 20,
+        startingAfter: request.query.startingAfter,
+      });
+    },
+  );
+}

@@ -1,0 +1,236 @@
+// E-contracting and voids (DOMAIN.md "Selling through dealers"). Booking a stored rate registers the
+// contract exactly as POST /contracts does (the contracts service, its validation, audit and coverage),
+// under the catalog version the rate was priced with, and records the dealer, its cost and the retail
+// price; a rate books once. A void ends a contract that never existed for money: its dealer may void
+// it within the void window if no claim was filed, staff at any time; no refund, no fee. Both put an
+// event on the dealer's account (booked: + dealer cost; voided: − dealer cost) for the statement.
+import type { Kysely, Transaction } from 'kysely';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { findContractForUpdate, voidContractRow } from '../contracts/contract.repository.js';
+import type { ContractView } from '../contracts/contract.view.js';
+import type { ContractsService } from '../contracts/contracts.service.js';
+import { findDealerById, insertDealerAccountEvent } from '../dealers/dealer.repository.js';
+import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { dealerIdOf, type Principal } from '../platform/http/principal.js';
+import { findRateForUpdate, markRateUsed } from '../rating/rate.repository.js';
+import type { RatedVehicle } from '../rating/rates.service.js';
+import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { formatUsd } from '../shared/money.js';
+import { emitEvent } from '../webhooks/webhook-events.js';
+
+export interface BookingInput {
+  rateId: string;
+  retailPriceCents: number;
+  holder: {
+    firstName: string;
+    lastName: string;
+    email?: string | null | undefined;
+    phone?: string | null | undefined;
+    address: { line1: string; city: string; state: string; zip: string };
+  };
+  lienholder?: { name: string } | null | undefined;
+  dealNumber?: string | undefined;
+  amountFinancedCents?: number | undefined;
+  msrpCents?: number | undefined;
+}
+
+export type BookedContract = ContractView & { dealerCode: string | null; dealerCostCents: number | null };
+
+/** Whether a sale on `purchaseDate` may still be voided by its dealer on `onDate` (inclusive window). */
+export function withinVoidWindow(
+  purchaseDate: CalendarDate,
+  onDate: CalendarDate,
+  voidWindowDays: number,
+): boolean {
+  return onDate <= addDays(purchaseDate, voidWindowDays);
+}
+
+export function createEcontractsService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  contracts: ContractsService;
+  timeZone: string;
+}) {
+  const { clock, contracts } = deps;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
+
+  async function book(
+    trx: Transaction<Database>,
+    input: BookingInput,
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<BookedContract> {
+    const dealerId = dealerIdOf(principal);
+    if (!dealerId) throw new AppError('forbidden', 'Only a dealer books its rates.');
+    // The rate row is locked: a second booking of it waits here, then finds it used.
+    const rate = await findRateForUpdate(trx, input.rateId);
+    if (!rate || rate.dealer_id !== dealerId)
+      throw new AppError('not_found', 'No rate with that id for this dealer.', { param: 'rateId' });
+    if (rate.contract_id !== null)
+      throw new AppError(
+        'rate_already_used',
+        'This rate has already booked a contract; rate the vehicle again.',
+        {
+          param: 'rateId',
+        },
+      );
+    const onDate = today();
+    if (onDate > rate.expires_on)
+      throw new AppError(
+        'rate_expired',
+        `This rate could be booked until ${rate.expires_on}; rate the vehicle again.`,
+        {
+          param: 'rateId',
+        },
+      );
+    if (input.retailPriceCents < rate.dealer_cost_cents)
+      throw new AppError(
+        'retail_price_below_cost',
+        `The retail price may not be below the dealer cost of ${formatUsd(rate.dealer_cost_cents)}.`,
+        { param: 'retailPriceCents' },
+      );
+    if (input.retailPriceCents > rate.max_retail_cents)
+      throw new AppError(
+        'retail_price_above_cap',
+        `The retail price may be at most ${formatUsd(rate.max_retail_cents)} for this offer.`,
+        { param: 'retailPriceCents' },
+      );
+    const vehicle = rate.vehicle as unknown as RatedVehicle;
+    if (rate.product === 'gap') {
+      // GAP was rated from the loan; a booking may repeat its figures but not change them.
+      for (const [field, rated] of [
+        ['amountFinancedCents', vehicle.loan?.amountFinancedCents],
+        ['msrpCents', vehicle.loan?.msrpCents],
+      ] as const) {
+        if (input[field] !== undefined && input[field] !== rated)
+          throw new AppError('validation_failed', `${field} must be the ${rated} the rate was priced with.`, {
+            param: field,
+          });
+      }
+    }
+    const dealer = await findDealerById(trx, dealerId);
+    if (!dealer) throw new AppError('not_found', 'No dealer with that id.');
+    const contract = await contracts.create(
+      trx,
+      {
+        product: rate.product,
+        planCode: rate.plan_code,
+        holder: input.holder,
+        vehicle: {
+          vin: vehicle.vin,
+          year: vehicle.vehicle.year,
+          make: vehicle.vehicle.make,
+          model: vehicle.vehicle.model,
+        },
+        odometerAtSale: vehicle.odometer,
+        purchaseDate: vehicle.saleDate,
+        purchaseState: vehicle.purchaseState,
+        termMonths: rate.term_months,
+        termMiles: rate.term_miles,
+        priceCents: input.retailPriceCents,
+        deductibleCents: rate.product === 'vsc' ? rate.deductible_cents : null,
+        lienholder: input.lienholder ?? null,
+        sellingDealer: { code: dealer.code, name: dealer.name },
+        amountFinancedCents: rate.product === 'gap' ? (vehicle.loan?.amountFinancedCents ?? null) : null,
+        msrpCents: rate.product === 'gap' ? (vehicle.loan?.msrpCents ?? null) : null,
+      },
+      actor,
+      requestId,
+      { catalogVersion: rate.catalog_version, dealerId, dealerCostCents: rate.dealer_cost_cents },
+    );
+    if (!(await markRateUsed(trx, rate.id, contract.id, clock.now())))
+      throw new AppError('rate_already_used', 'This rate has already booked a contract.', {
+        param: 'rateId',
+      });
+    await insertDealerAccountEvent(trx, {
+      dealerId,
+      contractId: contract.id,
+      kind: 'contract_booked',
+      amountCents: rate.dealer_cost_cents,
+      occurredOn: onDate,
+      requestId,
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.booked',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: {
+        rateId: rate.id,
+        dealerCode: dealer.code,
+        dealerCostCents: rate.dealer_cost_cents,
+        retailPriceCents: input.retailPriceCents,
+        dealNumber: input.dealNumber ?? null,
+      },
+      requestId,
+    });
+    return { ...contract, dealerCode: dealer.code, dealerCostCents: rate.dealer_cost_cents };
+  }
+
+  async function voidContract(
+    trx: Transaction<Database>,
+    contractId: string,
+    reason: string,
+    principal: Principal,
+    actor: Actor,
+    requestId: string,
+  ): Promise<ContractView> {
+    const dealerId = dealerIdOf(principal);
+    const row = await findContractForUpdate(trx, contractId);
+    if (!row || (dealerId !== null && row.dealer_id !== dealerId))
+      throw new AppError('not_found', 'No contract with that id.');
+    if (row.status !== 'active')
+      throw new AppError(
+        'contract_not_active',
+        `The contract is ${row.status}; only an active contract is voided.`,
+      );
+    const onDate = today();
+    if (dealerId !== null) {
+      // The dealer's void is for a deal that unwound: soon after the sale, before any claim.
+      const { catalog } = await deps.catalog.byVersion(row.catalog_version, trx);
+      const windowDays = catalog.rating?.voidWindowDays ?? 0;
+      if (!withinVoidWindow(row.purchase_date, onDate, windowDays))
+        throw new AppError(
+          'void_window_elapsed',
+          `A dealer may void a contract within ${windowDays} days of the sale (until ${addDays(row.purchase_date, windowDays)}); ask the administrator to cancel it instead.`,
+        );
+      if (row.has_claims)
+        throw new AppError(
+          'contract_has_claims',
+          'A claim was filed on this contract: it can be cancelled, not voided.',
+        );
+    }
+    const voided = await voidContractRow(trx, row.id, { reason, now: clock.now() });
+    if (!voided) throw new AppError('contract_not_active', 'The contract is not active.');
+    if (row.dealer_id !== null && row.dealer_cost_cents !== null) {
+      await insertDealerAccountEvent(trx, {
+        dealerId: row.dealer_id,
+        contractId: row.id,
+        kind: 'contract_voided',
+        amountCents: -row.dealer_cost_cents,
+        occurredOn: onDate,
+        requestId,
+      });
+    }
+    await emitEvent(trx, 'contract.voided', { contractId: row.id, contractNumber: row.contract_number });
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.voided',
+      entityType: 'contract',
+      entityId: row.id,
+      reason,
+      data: { dealerCostCents: row.dealer_cost_cents, byDealer: dealerId !== null },
+      requestId,
+    });
+    return contracts.view(voided, true, trx);
+  }
+
+  return { book, voidContract, today };
+}
+
+export type EcontractsService = ReturnType<typeof createEcontractsService>;

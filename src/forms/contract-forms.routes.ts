@@ -1,0 +1,113 @@
+// GET /contracts/{id}/form (the PDF) and its e-signatures (shared/API.md "Dealer channel").
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { Page, problemResponses, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { ContractFormsService } from './contract-forms.service.js';
+
+const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
+
+const SignatureSchema = Type.Object(
+  {
+    id: Type.String(),
+    signerKind: Type.Union([Type.Literal('holder'), Type.Literal('dealer')]),
+    signerName: Type.String(),
+    signedAt: Type.String({ format: 'date-time' }),
+    ipAddress: Type.String(),
+    pdfSha256: Type.String({ description: 'SHA-256 of the exact PDF signed' }),
+  },
+  { $id: 'ContractSignature' },
+);
+
+export function registerContractFormRoutes(
+  app: TypedApp,
+  deps: { forms: ContractFormsService; db: Kysely<Database>; clock: Clock },
+): void {
+  app.addSchema(SignatureSchema);
+
+  app.get(
+    '/api/v1/contracts/:id/form',
+    {
+      config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
+      schema: {
+        tags: ['Dealer channel'],
+        summary: 'The contract form as the holder signs it (application/pdf; X-Form-Sha256 names its bytes)',
+        params: Type.Object({ id: Uuid }),
+        response: { ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const form = await deps.forms.form(request.params.id, request.principal!);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${form.fileName}"`)
+        .header('x-form-sha256', form.sha256)
+        .header('cache-control', 'private, no-store')
+        .send(form.pdf);
+    },
+  );
+
+  app.post(
+    '/api/v1/contracts/:id/signatures',
+    {
+      config: { access: ['holder', 'dealer', 'dealer_user'] },
+      schema: {
+        tags: ['Dealer channel'],
+        summary:
+          'E-sign the form: records signer name, time, IP address and the SHA-256 of the exact PDF signed',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            signerName: Type.String({ minLength: 1, maxLength: 200 }),
+            formSha256: Type.String({
+              pattern: '^[0-9a-fA-F]{64}$',
+              description:
+                'SHA-256 of the form the signer was shown (the X-Form-Sha256 header of GET …/form)',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('ContractSignature'), ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 201,
+          body: await deps.forms.sign(
+            trx,
+            request.params.id,
+            request.body,
+            request.principal!,
+            request.ip,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/contracts/:id/signatures',
+    {
+      config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
+      schema: {
+        tags: ['Dealer channel'],
+        summary: "The form's e-signatures",
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Page(Type.Ref('ContractSignature')), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => deps.forms.signatures(request.params.id, request.principal!),
+  );
+}

@@ -1,0 +1,138 @@
+// E-rating: a dealer's F&I menu sends a vehicle and gets every offer the catalog prices for it, each
+// stored as a rate the dealer may book once within the validity days (catalog rating.rateValidityDays).
+import type { Kysely } from 'kysely';
+import type { CatalogService } from '../catalog/catalog.service.js';
+import { isRegionCode } from '../catalog/regions.js';
+import { validateVin, vinModelYears } from '../contracts/vin.js';
+import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import { insertRates } from './rate.repository.js';
+import { type DriveType, type Fuel, rateVehicle } from './rating.js';
+
+export interface RateRequestInput {
+  vin: string;
+  odometer: number;
+  saleDate: string;
+  purchaseState: string;
+  vehicle: {
+    year: number;
+    make: string;
+    model: string;
+    driveType?: DriveType | undefined;
+    fuel?: Fuel | undefined;
+    turbo?: boolean | undefined;
+    commercialUse?: boolean | undefined;
+  };
+  loan?: { amountFinancedCents: number; msrpCents: number; termMonths: number } | undefined;
+}
+
+/** What a stored rate keeps of the request: what the contract it books is made from. */
+export interface RatedVehicle extends RateRequestInput {
+  vin: string;
+  purchaseState: string;
+}
+
+export function createRatesService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  catalog: CatalogService;
+  timeZone: string;
+}) {
+  const { db, clock, catalog } = deps;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
+
+  function checkRequest(input: RateRequestInput): RatedVehicle {
+    const vin = validateVin(input.vin);
+    if (!vin.ok) throw new AppError('invalid_vin', vin.detail, { param: 'vin' });
+    if (!isCalendarDate(input.saleDate))
+      throw new AppError('invalid_date', `"${input.saleDate}" is not a calendar date (YYYY-MM-DD).`, {
+        param: 'saleDate',
+      });
+    const purchaseState = input.purchaseState.trim().toUpperCase();
+    if (!isRegionCode(purchaseState))
+      throw new AppError(
+        'invalid_state',
+        `"${input.purchaseState}" is not a U.S. state or Canadian province code.`,
+        {
+          param: 'purchaseState',
+        },
+      );
+    const saleYear = Number(input.saleDate.slice(0, 4));
+    if (input.vehicle.year < 1981 || input.vehicle.year > saleYear + 2)
+      throw new AppError('validation_failed', `The model year must be between 1981 and ${saleYear + 2}.`, {
+        param: 'vehicle.year',
+      });
+    // The 10th character of the VIN codes the model year; a different year in the request is a typo in
+    // one of the two, and pricing either could sell a contract for the wrong vehicle.
+    const decoded = vinModelYears(vin.vin, saleYear + 2);
+    if (!decoded.includes(input.vehicle.year))
+      throw new AppError(
+        'vin_model_year_mismatch',
+        decoded.length === 0
+          ? `The VIN's 10th character "${vin.vin.charAt(9)}" is not a model-year code.`
+          : `The VIN is for model year ${decoded.join(' or ')}, not ${input.vehicle.year}.`,
+        { param: 'vehicle.year' },
+      );
+    return { ...input, vin: vin.vin, purchaseState };
+  }
+
+  async function rate(input: RateRequestInput, dealerId: string | null, actor: Actor, requestId: string) {
+    const vehicle = checkRequest(input);
+    const current = await catalog.current();
+    const result = rateVehicle(current.catalog, {
+      saleDate: vehicle.saleDate,
+      odometer: vehicle.odometer,
+      purchaseState: vehicle.purchaseState,
+      vehicle: vehicle.vehicle,
+      loan: vehicle.loan,
+    });
+    const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
+    const stored = JSON.stringify(vehicle);
+    const ids = await db.transaction().execute(async (trx) => {
+      const rateIds = await insertRates(
+        trx,
+        result.offers.map((offer) => ({
+          dealer_id: dealerId,
+          requested_by: actor.label,
+          catalog_version: current.version,
+          product: offer.product,
+          plan_code: offer.planCode,
+          term_months: offer.termMonths,
+          term_miles: offer.termMiles,
+          deductible_cents: offer.deductibleCents,
+          dealer_cost_cents: offer.dealerCostCents,
+          max_retail_cents: offer.maxRetailCents,
+          lines: JSON.stringify(offer.lines),
+          vehicle: stored,
+          expires_on: expiresOn,
+        })),
+      );
+      await recordAudit(trx, {
+        actor,
+        action: 'rates.issued',
+        entityType: 'vin',
+        entityId: vehicle.vin,
+        data: {
+          catalogVersion: current.version,
+          offers: rateIds.length,
+          ineligible: result.ineligible.map((i) => `${i.planCode}:${i.reasonCode}`),
+        },
+        requestId,
+      });
+      return rateIds;
+    });
+    return {
+      catalogVersion: current.version,
+      vehicleClass: result.vehicleClass,
+      offers: result.offers.map((offer, index) => ({ rateId: ids[index]!, ...offer, expiresOn })),
+      ineligible: result.ineligible,
+    };
+  }
+
+  return { rate, checkRequest, today };
+}
+
+export type RatesService = ReturnType<typeof createRatesService>;

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { rateBody, VIN_2024 } from '../../test/support/dealer-channel.js';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { FakeClock } from '../platform/clock.js';
+
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+const vin2024 = VIN_2024;
+
+describeEachEngine('rates', (engine) => {
+  let server: TestServer;
+  let dealerUser: Awaited<ReturnType<typeof staffClient>>;
+  let adjuster: Awaited<ReturnType<typeof staffClient>>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock });
+    dealerUser = await staffClient(server, 'dealer@coverwise.test');
+    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+  });
+  afterAll(() => server.close());
+
+  const rate = (body: Record<string, unknown>, client = dealerUser) =>
+    client({ method: 'POST', url: '/api/v1/rates', payload: body });
+
+  it('prices every plan × term × deductible with its lines and stores each offer as a 30-day rate of the dealer', async () => {
+    const response = await rate(
+      rateBody(
+        { loan: { amountFinancedCents: 3_000_000, msrpCents: 2_800_000, termMonths: 60 } },
+        { turbo: true },
+      ),
+    );
+    expect(response.statusCode).toBe(200);
+    const answer = response.json();
+    expect(answer.vehicleClass).toBe('A');
+    expect(answer.offers).toHaveLength(49);
+    expect(answer.ineligible).toEqual([]);
+    const value = answer.offers.find(
+      (o: { planCode: string; termMonths: number; deductibleCents: number }) =>
+        o.planCode === 'VALUE_GUARD' && o.termMonths === 36 && o.deductibleCents === 10_000,
+    );
+    expect(value).toMatchObject({
+      dealerCostCents: 99_500,
+      maxRetailCents: 349_500,
+      expiresOn: '2026-12-25',
+    });
+    expect(value.lines.map((l: { label: string }) => l.label)).toEqual([
+      'Value Guard, class A, 36 months/36,000 miles',
+      '$100.00 deductible',
+      'Turbo or supercharged surcharge',
+    ]);
+    const stored = await server.built.database.db
+      .selectFrom('rates')
+      .innerJoin('dealers', 'dealers.id', 'rates.dealer_id')
+      .select(['rates.id', 'dealers.code', 'rates.dealer_cost_cents', 'rates.expires_on'])
+      .where('rates.id', '=', value.rateId)
+      .executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ code: 'D-1001', dealer_cost_cents: 99_500, expires_on: '2026-12-25' });
+  });
+
+  it('names the reason for each plan it cannot offer', async () => {
+    const answer = (await rate(rateBody({ odometer: 95_000 }, { year: 2024 }))).json();
+    expect(answer.ineligible).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ planCode: 'MAJOR_GUARD', reasonCode: 'odometer_too_high' }),
+        expect.objectContaining({ planCode: 'GAP', reasonCode: 'loan_details_missing' }),
+      ]),
+    );
+    const unknownMake = (await rate(rateBody({}, { make: 'Lada' }))).json();
+    expect(unknownMake.offers).toEqual([]);
+    expect(
+      unknownMake.ineligible.filter((i: { reasonCode: string }) => i.reasonCode === 'vehicle_not_rated'),
+    ).toHaveLength(4);
+  });
+
+  it('refuses a vehicle year that the VIN does not code (422 vin_model_year_mismatch)', async () => {
+    const response = await rate(rateBody({}, { year: 2023 }));
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'vin_model_year_mismatch', param: 'vehicle.year' });
+    expect(response.json().detail).toContain('2024');
+  });
+
+  it('refuses a bad VIN, state or date with its code and field, storing nothing', async () => {
+    const before = await server.built.database.db
+      .selectFrom('rates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const badVin = await rate(rateBody({ vin: `${vin2024.slice(0, 16)}X` }));
+    expect(badVin.json()).toMatchObject({ code: 'invalid_vin', param: 'vin' });
+    const badState = await rate(rateBody({ purchaseState: 'ZZ' }));
+    expect(badState.json()).toMatchObject({ code: 'invalid_state', param: 'purchaseState' });
+    const badDate = await rate(rateBody({ saleDate: '2026-02-30' }));
+    expect(badDate.json()).toMatchObject({ code: 'invalid_date', param: 'saleDate' });
+    const after = await server.built.database.db
+      .selectFrom('rates')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('rates for staff too, without a dealer', async () => {
+    const answer = (await rate(rateBody(), adjuster)).json();
+    const stored = await server.built.database.db
+      .selectFrom('rates')
+      .select('dealer_id')
+      .where('id', '=', answer.offers[0].rateId)
+      .executeTakeFirstOrThrow();
+    expect(stored.dealer_id).toBeNull();
+  });
+});
