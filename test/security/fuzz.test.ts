@@ -246,8 +246,13 @@ describeEachEngine('hostile input', (engine) => {
 
   beforeAll(async () => {
     server = await startTestServer({ engine, clock, env: { COVERWISE_DOCUMENTS_DIR: documentsDir } });
-    for (const role of ['admin', 'adjuster', 'reviewer', 'repair_facility'] as const) {
-      const email = role === 'repair_facility' ? 'shop@coverwise.test' : `${role}@coverwise.test`;
+    for (const role of ['admin', 'adjuster', 'reviewer', 'repair_facility', 'dealer_user'] as const) {
+      const email =
+        role === 'repair_facility'
+          ? 'shop@coverwise.test'
+          : role === 'dealer_user'
+            ? 'dealer@coverwise.test'
+            : `${role}@coverwise.test`;
       const login = await inject({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -285,7 +290,7 @@ describeEachEngine('hostile input', (engine) => {
     if (access === 'public') return null;
     if (access === 'signed_in') return 'admin';
     return (
-      ['admin', 'adjuster', 'reviewer', 'repair_facility', 'holder'].find((r) =>
+      ['admin', 'adjuster', 'reviewer', 'repair_facility', 'holder', 'dealer_user'].find((r) =>
         access.includes(r as never),
       ) ?? 'admin'
     );
