@@ -5,6 +5,7 @@
 // it within the void window if no claim was filed, staff at any time; no refund, no fee. Both put an
 // event on the dealer's account (booked: + dealer cost; voided: − dealer cost) for the statement.
 import type { Kysely, Transaction } from 'kysely';
+import { postContractVoided } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { findContractForUpdate, voidContractRow } from '../contracts/contract.repository.js';
 import type { ContractView } from '../contracts/contract.view.js';
@@ -207,6 +208,8 @@ export function createEcontractsService(deps: {
     }
     const voided = await voidContractRow(trx, row.id, { reason, now: clock.now() });
     if (!voided) throw new AppError('contract_not_active', 'The contract is not active.');
+    // The books: the premium comes off the receivable and the unearned premium (no refund, no fee).
+    await postContractVoided(trx, row, { effectiveOn: onDate, actor, requestId });
     if (row.dealer_id !== null && row.dealer_cost_cents !== null) {
       await insertDealerAccountEvent(trx, {
         dealerId: row.dealer_id,

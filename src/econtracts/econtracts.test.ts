@@ -1,4 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookingBody, rateBody, VIN_2024 } from '../../test/support/dealer-channel.js';
 import { describeEachEngine } from '../../test/support/engines.js';
@@ -360,6 +361,21 @@ describeEachEngine('e-contracting and voids', (engine) => {
         .where('contract_id', '=', contract.id)
         .execute();
       expect(ledger).toEqual([]);
+      // The books: the written entry (at the dealer cost) and its reversal, so every account nets to zero.
+      const books = await sql<{ event_type: string; account_code: string; net: number }>`
+        select e.event_type, l.account_code, sum(l.debit_cents - l.credit_cents)::integer as net
+        from journal_lines l join journal_entries e on e.id = l.entry_id
+        where e.event_id = ${contract.id}
+        group by e.event_type, l.account_code`.execute(server.built.database.db);
+      expect(new Set(books.rows.map((row) => row.event_type))).toEqual(
+        new Set(['contract_written', 'contract_voided']),
+      );
+      const netByAccount = new Map<string, number>();
+      for (const row of books.rows)
+        netByAccount.set(row.account_code, (netByAccount.get(row.account_code) ?? 0) + row.net);
+      expect([...netByAccount.values()].every((net) => net === 0)).toBe(true);
+      const written = books.rows.filter((row) => row.event_type === 'contract_written' && row.net > 0);
+      expect(written.reduce((sum, row) => sum + row.net, 0)).toBe(contract.dealerCostCents);
       const twice = await voidIt(dealer, contract.id);
       expect(twice.statusCode).toBe(409);
       expect(twice.json().code).toBe('contract_not_active');
