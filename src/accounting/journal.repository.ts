@@ -80,34 +80,16 @@ export async function postJournalEntry(
   return { id: row.id, entryNumber: row.entry_number };
 }
 
-// The dealer channel (another part of issue 16) records a dealer cost on contracts; until that column
-// exists every contract's premium is its price. Looked up once per process: every database a process
-// opens runs the same migrations before it serves (a transaction is a new Kysely object each time, so
-// the answer cannot be kept per handle).
-let dealerCostColumn: Promise<boolean> | null = null;
-
-async function hasDealerCost(db: Kysely<Database>): Promise<boolean> {
-  dealerCostColumn ??= sql<{ found: boolean }>`
-      select exists (select 1 from information_schema.columns
-        where table_schema = current_schema() and table_name = 'contracts' and column_name = 'dealer_cost_cents') as found`
-    .execute(db)
-    .then((result) => result.rows[0]?.found === true);
-  return dealerCostColumn;
-}
-
 /**
  * The administrator's premium of a contract (alias `c`): the dealer cost when one is recorded (the
- * dealer keeps the markup), otherwise the price.
+ * dealer keeps the markup; dealer-channel bookings, migration 0016), otherwise the price.
  */
-export async function premiumSql(db: Kysely<Database>) {
-  return (await hasDealerCost(db))
-    ? sql<number>`coalesce(c.dealer_cost_cents, c.price_cents)::bigint`
-    : sql<number>`c.price_cents::bigint`;
+export async function premiumSql(_db: Kysely<Database>) {
+  return sql<number>`coalesce(c.dealer_cost_cents, c.price_cents)::bigint`;
 }
 
-/** The dealer cost recorded on a contract, or null (none recorded, or no such column yet). */
+/** The dealer cost recorded on a contract, or null when none is. */
 export async function dealerCostCentsOf(db: Kysely<Database>, contractId: string): Promise<number | null> {
-  if (!(await hasDealerCost(db))) return null;
   const result = await sql<{ cost: number | null }>`
     select dealer_cost_cents::bigint as cost from contracts where id = ${contractId}`.execute(db);
   const cost = result.rows[0]?.cost;
