@@ -12,6 +12,8 @@ export type Principal =
       displayName: string;
       /** The repair facility of a `repair_facility` user; absent for other roles. */
       facilityId?: string | null;
+      /** COVERWISE_REQUIRE_MFA: this session may only enrol in two-step sign-in (and sign out). */
+      mfaEnrolmentOnly?: true;
     }
   | {
       kind: 'holder';
