@@ -207,7 +207,8 @@ export function registerAuthRoutes(
     async (request) => {
       const actor = actorOf(request.principal);
       const status = await deps.mfa.status(actor.userId);
-      const required = deps.requireMfaForAdmins && request.principal?.kind === 'user' && request.principal.role === 'admin';
+      const required =
+        deps.requireMfaForAdmins && request.principal?.kind === 'user' && request.principal.role === 'admin';
       return { ...status, required };
     },
   );
@@ -233,8 +234,7 @@ export function registerAuthRoutes(
         },
       },
     },
-    async (request) =>
-      deps.mfa.startEnrolment(actorOf(request.principal), request.body.password, request.id),
+    async (request) => deps.mfa.startEnrolment(actorOf(request.principal), request.body.password, request.id),
   );
 
   app.post(

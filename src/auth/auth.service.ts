@@ -347,7 +347,16 @@ export function createAuthService(deps: {
     return purgeDeadSessions(db, new Date(clock.now().getTime() - 24 * 3_600_000));
   }
 
-  return { login, completeMfaLogin, liftEnrolmentLimit, logout, authenticate, issueSession, purge, forgetCachedSessions };
+  return {
+    login,
+    completeMfaLogin,
+    liftEnrolmentLimit,
+    logout,
+    authenticate,
+    issueSession,
+    purge,
+    forgetCachedSessions,
+  };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

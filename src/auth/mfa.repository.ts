@@ -16,9 +16,7 @@ export async function upsertPendingMfa(db: Kysely<Database>, userId: string, sec
   await db
     .insertInto('user_mfa')
     .values({ user_id: userId, secret, enabled_at: null, last_used_step: null })
-    .onConflict((oc) =>
-      oc.column('user_id').doUpdateSet({ secret, enabled_at: null, last_used_step: null }),
-    )
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret, enabled_at: null, last_used_step: null }))
     .execute();
 }
 
@@ -58,7 +56,7 @@ export async function replaceRecoveryCodes(
 }
 
 /** Marks an unused recovery code of the user used; false when there is none with that hash. */
-export async function useRecoveryCode(
+export async function spendRecoveryCode(
   db: Kysely<Database>,
   userId: string,
   codeHash: string,

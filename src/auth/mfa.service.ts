@@ -24,8 +24,8 @@ import {
   enableMfa,
   findUserMfa,
   replaceRecoveryCodes,
+  spendRecoveryCode,
   upsertPendingMfa,
-  useRecoveryCode,
 } from './mfa.repository.js';
 
 export const TOTP_PERIOD_SECONDS = 30;
@@ -174,7 +174,9 @@ export function createMfaService(deps: {
       return (await claimStep(trx, actor.userId, step)) ? 'totp' : null;
     }
     if (!row.enabled_at || !allowRecoveryCode) return null;
-    return (await useRecoveryCode(trx, actor.userId, hashRecoveryCode(trimmed), now)) ? 'recovery_code' : null;
+    return (await spendRecoveryCode(trx, actor.userId, hashRecoveryCode(trimmed), now))
+      ? 'recovery_code'
+      : null;
   }
 
   /** Starts enrolment after the password is given again: a new secret, not yet in force. */

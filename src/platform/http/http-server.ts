@@ -364,7 +364,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (!principal) {
       return sendProblem(request, reply, new AppError('unauthenticated', 'Sign in to use this endpoint.'));
     }
-    if (principal.kind === 'user' && principal.mfaEnrolmentOnly && !request.routeOptions.config?.duringMfaEnrolment) {
+    if (
+      principal.kind === 'user' &&
+      principal.mfaEnrolmentOnly &&
+      !request.routeOptions.config?.duringMfaEnrolment
+    ) {
       return sendProblem(
         request,
         reply,
