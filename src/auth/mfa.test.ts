@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { FakeClock } from '../platform/clock.js';
