@@ -9,6 +9,7 @@ import { anomalyFlags } from './anomalies/anomaly-flags.js';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createHolderSignInService } from './auth/holder-sign-in.service.js';
+import { createMfaService } from './auth/mfa.service.js';
 import { registerBenefitClaimRoutes } from './benefits/benefit-claims.routes.js';
 import { createBenefitClaimsService } from './benefits/benefit-claims.service.js';
 import { createBusinessCalendar } from './calendar/business-days.js';
@@ -160,7 +161,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // a shared server, this process on the embedded database (its data folder is locked to it).
     const rateLimiter =
       database.engine === 'pglite' ? createMemoryRateLimiter() : createDatabaseRateLimiter(db);
+    // Wrong two-step codes back off per user like passwords per account and address.
+    const mfa = createMfaService({
+      db,
+      clock,
+      rateLimiter,
+      codeRule: signInBackoff(config.staffAttemptsPerEmail),
+    });
     const auth = createAuthService({
+      mfa,
+      requireMfaForAdmins: config.requireMfa,
       rateLimiter,
       db,
       clock,
@@ -311,7 +321,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const api = asTypedApp(app);
     registerSystemRoutes(api, { db, engine: database.engine, version: VERSION });
     registerMetricsRoutes(api, { metrics, token: config.metricsToken });
-    registerAuthRoutes(api, { auth, holderSignIn, secureCookies: config.behindTls, db, clock });
+    registerAuthRoutes(api, {
+      auth,
+      holderSignIn,
+      mfa,
+      requireMfaForAdmins: config.requireMfa,
+      secureCookies: config.behindTls,
+      db,
+      clock,
+    });
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerContractRoutes(api, { contracts, db, clock });

@@ -199,6 +199,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'failed sign-ins to one staff account from any address within the staff window past which its user is alerted (audit event `session.sign_in_attack_suspected`, shown on the staff dashboard via `GET /api/v1/auth/sign-in-alerts`)',
   },
   {
+    names: ['COVERWISE_REQUIRE_MFA'],
+    default: '`0`',
+    meaning:
+      '`1`: administrators must turn on two-step sign-in (TOTP); until they confirm enrolment their session reaches only the enrolment endpoints (`403 mfa_enrolment_required` elsewhere)',
+  },
+  {
     names: [
       'COVERWISE_UPLOADS_PER_CLAIM',
       'COVERWISE_UPLOADS_PER_ADDRESS',

@@ -67,6 +67,8 @@ export interface Config {
   readonly staffAttemptsPerAddress: number;
   readonly staffAttemptWindowSeconds: number;
   readonly staffAttackAlertFailures: number;
+  /** COVERWISE_REQUIRE_MFA: administrators must turn on two-step sign-in (TOTP) before anything else. */
+  readonly requireMfa: boolean;
   /** The first wait after the free tries, doubling with each further failure up to the maximum. */
   readonly signInBackoffBaseSeconds: number;
   readonly signInBackoffMaxSeconds: number;
@@ -354,6 +356,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     staffAttemptsPerAddress: readInteger(env, 'COVERWISE_STAFF_ATTEMPTS_PER_ADDRESS', 50, 1, 1_000_000),
     staffAttemptWindowSeconds: readInteger(env, 'COVERWISE_STAFF_ATTEMPT_WINDOW_SECONDS', 900, 1, 86_400),
     staffAttackAlertFailures: readInteger(env, 'COVERWISE_STAFF_ATTACK_ALERT_FAILURES', 20, 1, 1_000_000),
+    requireMfa: readBoolean(env, 'COVERWISE_REQUIRE_MFA', false),
     signInBackoffBaseSeconds: readInteger(env, 'COVERWISE_SIGN_IN_BACKOFF_BASE_SECONDS', 30, 1, 86_400),
     signInBackoffMaxSeconds: readInteger(env, 'COVERWISE_SIGN_IN_BACKOFF_MAX_SECONDS', 3600, 1, 86_400),
     webDir,

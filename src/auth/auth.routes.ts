@@ -3,10 +3,12 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import { type Database, ROLES } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
+import type { Principal } from '../platform/http/principal.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import { clearSessionCookies, setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import type { AuthService } from './auth.service.js';
 import type { HolderSignInService } from './holder-sign-in.service.js';
+import type { MfaService } from './mfa.service.js';
 import { findSignInAlerts } from './sign-in-alert.repository.js';
 
 export const SessionUserSchema = Type.Object(
@@ -25,6 +27,8 @@ export function registerAuthRoutes(
   deps: {
     auth: AuthService;
     holderSignIn: HolderSignInService;
+    mfa: MfaService;
+    requireMfaForAdmins: boolean;
     secureCookies: boolean;
     db: Kysely<Database>;
     clock: Clock;
@@ -71,6 +75,48 @@ export function registerAuthRoutes(
     },
   );
 
+  const SignedInSchema = Type.Object({
+    token: Type.String(),
+    expiresAt: Type.String({ format: 'date-time' }),
+    user: Type.Ref('SessionUser'),
+    mfaEnrolmentRequired: Type.Optional(
+      Type.Boolean({
+        description:
+          'COVERWISE_REQUIRE_MFA: this administrator must turn on two-step sign-in; until then the session ' +
+          'reaches only /api/v1/auth/mfa*, /api/v1/auth/me and /api/v1/auth/logout (403 mfa_enrolment_required).',
+      }),
+    ),
+  });
+  // Every person who signs in with a password may add a second step (dealer users too; API keys cannot).
+  const staff = ['admin', 'adjuster', 'reviewer', 'repair_facility', 'dealer_user'] as const;
+  const signedInAnswer = (result: {
+    token: string;
+    expiresAt: Date;
+    user: {
+      id: string;
+      email: string;
+      role: (typeof ROLES)[number];
+      displayName: string;
+      dealerId?: string | null;
+    };
+    mfaEnrolmentRequired?: boolean;
+  }) => ({
+    token: result.token,
+    expiresAt: result.expiresAt.toISOString(),
+    user: {
+      id: result.user.id,
+      email: result.user.email,
+      role: result.user.role,
+      displayName: result.user.displayName,
+      ...(result.user.dealerId ? { dealerId: result.user.dealerId } : {}),
+    },
+    ...(result.mfaEnrolmentRequired ? { mfaEnrolmentRequired: true } : {}),
+  });
+  const actorOf = (principal: Principal | null) => {
+    if (principal?.kind !== 'user') throw new AppError('forbidden', 'Two-step sign-in is for staff.');
+    return { userId: principal.userId, email: principal.email };
+  };
+
   app.post(
     '/api/v1/auth/login',
     {
@@ -78,6 +124,10 @@ export function registerAuthRoutes(
       schema: {
         tags: ['Sessions'],
         summary: 'Staff sign-in with email and password',
+        description:
+          'A user without two-step sign-in gets a session at once (as always). A user with it on gets ' +
+          '`{ mfaRequired: true, challengeToken, expiresAt }` (200, no session yet): send the token with a ' +
+          'code from the authenticator app (or a recovery code) to POST /api/v1/auth/login/mfa within 5 minutes.',
         body: Type.Object(
           {
             email: Type.String({ minLength: 3, maxLength: 254 }),
@@ -86,11 +136,14 @@ export function registerAuthRoutes(
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            token: Type.String(),
-            expiresAt: Type.String({ format: 'date-time' }),
-            user: Type.Ref('SessionUser'),
-          }),
+          200: Type.Union([
+            SignedInSchema,
+            Type.Object({
+              mfaRequired: Type.Literal(true),
+              challengeToken: Type.String(),
+              expiresAt: Type.String({ format: 'date-time' }),
+            }),
+          ]),
           ...problemResponses(400, 401, 429),
         },
       },
@@ -102,25 +155,149 @@ export function registerAuthRoutes(
         request.id,
         request.ip,
       );
+      if ('mfaRequired' in result) {
+        return {
+          mfaRequired: true as const,
+          challengeToken: result.challengeToken,
+          expiresAt: result.expiresAt.toISOString(),
+        };
+      }
       setSessionCookies(reply, result, deps.secureCookies);
-      return {
-        token: result.token,
-        expiresAt: result.expiresAt.toISOString(),
-        user: {
-          id: result.user.id,
-          email: result.user.email,
-          role: result.user.role,
-          displayName: result.user.displayName,
-          ...(result.user.dealerId ? { dealerId: result.user.dealerId } : {}),
+      return signedInAnswer(result);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login/mfa',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Second step of a staff sign-in: the challenge token and a code',
+        description:
+          'The code is the 6-digit code of the authenticator app (each accepted once) or one of the ' +
+          'recovery codes (each single use). Wrong codes are throttled per user (429 too_many_attempts) ' +
+          'and audited; a wrong code answers 401 mfa_code_invalid and the challenge stays usable until it ' +
+          'expires; an expired or used challenge answers 401 unauthenticated.',
+        body: Type.Object(
+          {
+            challengeToken: Type.String({ minLength: 1, maxLength: 200 }),
+            code: Type.String({ minLength: 1, maxLength: 40 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SignedInSchema, ...problemResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await auth.completeMfaLogin(request.body.challengeToken, request.body.code, request.id);
+      setSessionCookies(reply, result, deps.secureCookies);
+      return signedInAnswer(result);
+    },
+  );
+
+  const MfaStatusSchema = Type.Object({
+    enabled: Type.Boolean(),
+    pendingEnrolment: Type.Boolean(),
+    recoveryCodesLeft: Type.Integer(),
+    required: Type.Boolean({ description: 'COVERWISE_REQUIRE_MFA is on and this user is an administrator' }),
+  });
+
+  app.get(
+    '/api/v1/auth/mfa',
+    {
+      config: { access: [...staff], duringMfaEnrolment: true },
+      schema: {
+        tags: ['Sessions'],
+        summary: "The signed-in staff user's two-step sign-in",
+        response: { 200: MfaStatusSchema, ...problemResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request.principal);
+      const status = await deps.mfa.status(actor.userId);
+      const required =
+        deps.requireMfaForAdmins && request.principal?.kind === 'user' && request.principal.role === 'admin';
+      return { ...status, required };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/enrolment',
+    {
+      config: { access: [...staff], duringMfaEnrolment: true },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Start two-step sign-in enrolment (password again): a new secret',
+        description:
+          'Answers the base32 secret and the otpauth:// URI to add to an authenticator app. Nothing changes ' +
+          'for sign-in until POST /api/v1/auth/mfa/enrolment/confirm accepts a code. Starting again replaces ' +
+          'a pending secret; 409 mfa_already_enabled when it is on.',
+        body: Type.Object(
+          { password: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ secret: Type.String(), uri: Type.String() }),
+          ...problemResponses(400, 401, 403, 409),
         },
-      };
+      },
+    },
+    async (request) => deps.mfa.startEnrolment(actorOf(request.principal), request.body.password, request.id),
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/enrolment/confirm',
+    {
+      config: { access: [...staff], duringMfaEnrolment: true },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Confirm enrolment with a current code: two-step sign-in is on',
+        description:
+          'Answers ten recovery codes, shown this once (only their hashes are kept); each signs in once ' +
+          'in place of a code. A session limited by COVERWISE_REQUIRE_MFA reaches everything afterwards.',
+        body: Type.Object(
+          { code: Type.String({ minLength: 1, maxLength: 40 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }),
+          ...problemResponses(400, 401, 403, 409, 429),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request.principal);
+      const answer = await deps.mfa.confirmEnrolment(actor, request.body.code, request.id);
+      await auth.liftEnrolmentLimit(request.principal!.sessionId);
+      return answer;
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/mfa/disable',
+    {
+      config: { access: [...staff] },
+      schema: {
+        tags: ['Sessions'],
+        summary: 'Turn two-step sign-in off with a current code or a recovery code',
+        body: Type.Object(
+          { code: Type.String({ minLength: 1, maxLength: 40 }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      await deps.mfa.disable(actorOf(request.principal), request.body.code, request.id);
+      return reply.status(204).send(null);
     },
   );
 
   app.post(
     '/api/v1/auth/logout',
     {
-      config: { access: 'signed_in' },
+      config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
         tags: ['Sessions'],
         summary: 'Sign out: revokes the session',
@@ -178,7 +355,7 @@ export function registerAuthRoutes(
   app.get(
     '/api/v1/auth/me',
     {
-      config: { access: 'signed_in' },
+      config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
         tags: ['Sessions'],
         summary: 'Who is signed in',

@@ -14,8 +14,20 @@ import {
   type RateLimitRule,
 } from '../platform/rate-limit.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/password.js';
-import { findUserRowByEmail, toUser, type User } from '../users/user.repository.js';
+import { findUserRowByEmail, findUserRowById, toUser, type User } from '../users/user.repository.js';
+import { consumeChallenge, findLiveChallenge, insertChallenge, liftEnrolmentOnly } from './mfa.repository.js';
+import type { MfaService } from './mfa.service.js';
 import { findLiveSession, insertSession, purgeDeadSessions, revokeSession } from './session.repository.js';
+
+/** How long a password sign-in's challenge waits for the second factor. */
+const MFA_CHALLENGE_SECONDS = 300;
+
+/** A password sign-in of a user with two-step sign-in on: the code is still needed. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  challengeToken: string;
+  expiresAt: Date;
+}
 
 export function hashToken(token: string): string {
   return hash('sha256', token, 'hex');
@@ -63,6 +75,10 @@ export function createAuthService(deps: {
   loginLimits?: { perEmailAndAddress: BackoffRule; perAddress: RateLimitRule; attackAlert: RateLimitRule };
   /** Where attempts are counted; by default the database, shared by every process. */
   rateLimiter?: RateLimiter;
+  /** Two-step sign-in; absent → password only (unit tests of other services). */
+  mfa?: MfaService;
+  /** COVERWISE_REQUIRE_MFA: administrators without MFA get a session limited to enrolment. */
+  requireMfaForAdmins?: boolean;
 }) {
   const { db, clock, sessionTtlHours } = deps;
   const rateLimiter = deps.rateLimiter ?? createDatabaseRateLimiter(db);
@@ -71,7 +87,7 @@ export function createAuthService(deps: {
 
   async function issueSession(
     trx: Kysely<Database>,
-    owner: { userId: string } | { holderScope: HolderScope },
+    owner: { userId: string; mfaEnrolmentOnly?: boolean } | { holderScope: HolderScope },
   ): Promise<IssuedSession & { sessionId: string }> {
     const token = newToken('cws');
     const csrfToken = randomBytes(24).toString('base64url');
@@ -82,6 +98,7 @@ export function createAuthService(deps: {
       userId: 'userId' in owner ? owner.userId : null,
       holderScope: 'holderScope' in owner ? owner.holderScope : null,
       expiresAt,
+      mfaEnrolmentOnly: 'userId' in owner && owner.mfaEnrolmentOnly === true,
     });
     return { token, csrfToken, expiresAt, lifetimeSeconds: sessionTtlHours * 3600, sessionId };
   }
@@ -156,7 +173,7 @@ export function createAuthService(deps: {
     password: string,
     requestId: string,
     clientAddress = 'unknown',
-  ): Promise<IssuedSession & { user: User }> {
+  ): Promise<(IssuedSession & { user: User; mfaEnrolmentRequired: boolean }) | MfaChallenge> {
     await throttleLogin(email, clientAddress);
     const row = await findUserRowByEmail(db, email);
     // Verify against a dummy hash when the email is unknown, so the answer takes as long either way.
@@ -172,23 +189,78 @@ export function createAuthService(deps: {
       await rateLimiter.refund(buckets.address);
       await rateLimiter.clear(buckets.pair);
     }
+    if (deps.mfa && (await deps.mfa.isEnabled(row.id))) {
+      const challengeToken = newToken('cwm');
+      const expiresAt = new Date(clock.now().getTime() + MFA_CHALLENGE_SECONDS * 1000);
+      await insertChallenge(db, { tokenHash: hashToken(challengeToken), userId: row.id, expiresAt });
+      return { mfaRequired: true, challengeToken, expiresAt };
+    }
+    const enrolmentOnly = Boolean(deps.mfa && deps.requireMfaForAdmins && row.role === 'admin');
     return db.transaction().execute(async (trx) => {
-      const session = await issueSession(trx, { userId: row.id });
-      await recordAudit(trx, {
-        actor: { kind: 'user', id: row.id, label: row.email },
-        action: 'session.signed_in',
-        entityType: 'session',
-        entityId: session.sessionId,
-        requestId,
-      });
-      return {
-        token: session.token,
-        csrfToken: session.csrfToken,
-        expiresAt: session.expiresAt,
-        lifetimeSeconds: session.lifetimeSeconds,
-        user: toUser(row),
-      };
+      const session = await signedIn(trx, toUser(row), requestId, { enrolmentOnly, secondFactor: null });
+      return { ...session, mfaEnrolmentRequired: enrolmentOnly };
     });
+  }
+
+  async function signedIn(
+    trx: Kysely<Database>,
+    user: User,
+    requestId: string,
+    how: { enrolmentOnly: boolean; secondFactor: 'totp' | 'recovery_code' | null },
+  ): Promise<IssuedSession & { user: User }> {
+    const session = await issueSession(trx, { userId: user.id, mfaEnrolmentOnly: how.enrolmentOnly });
+    await recordAudit(trx, {
+      actor: { kind: 'user', id: user.id, label: user.email },
+      action: 'session.signed_in',
+      entityType: 'session',
+      entityId: session.sessionId,
+      data: {
+        ...(how.secondFactor ? { secondFactor: how.secondFactor } : {}),
+        ...(how.enrolmentOnly ? { mfaEnrolmentOnly: true } : {}),
+      },
+      requestId,
+    });
+    return {
+      token: session.token,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+      lifetimeSeconds: session.lifetimeSeconds,
+      user,
+    };
+  }
+
+  /** Completes a password sign-in with a TOTP code or a recovery code; the challenge is used once. */
+  async function completeMfaLogin(
+    challengeToken: string,
+    code: string,
+    requestId: string,
+  ): Promise<IssuedSession & { user: User }> {
+    const mfa = deps.mfa;
+    const tokenHash = hashToken(challengeToken);
+    const challenge = mfa ? await findLiveChallenge(db, tokenHash, clock.now()) : undefined;
+    const row = challenge ? await findUserRowById(db, challenge.user_id) : undefined;
+    if (!mfa || !row || row.disabled_at !== null) {
+      throw new AppError('unauthenticated', 'The sign-in has expired. Sign in again with your password.');
+    }
+    const user = toUser(row);
+    return mfa.withCode(
+      { userId: user.id, email: user.email },
+      code,
+      requestId,
+      { allowRecoveryCode: true },
+      async (trx, used) => {
+        if (!(await consumeChallenge(trx, tokenHash, clock.now()))) {
+          throw new AppError('unauthenticated', 'The sign-in has expired. Sign in again with your password.');
+        }
+        return signedIn(trx, user, requestId, { enrolmentOnly: false, secondFactor: used });
+      },
+    );
+  }
+
+  /** After enrolment is confirmed, the session that did it reaches everything its role may. */
+  async function liftEnrolmentLimit(sessionId: string): Promise<void> {
+    await liftEnrolmentOnly(db, sessionId);
+    forgetCachedSessions();
   }
 
   async function logout(principal: Principal, requestId: string): Promise<void> {
@@ -248,6 +320,7 @@ export function createAuthService(deps: {
             displayName: row.display_name ?? row.email,
             ...(row.role === 'repair_facility' ? { facilityId: row.facility_id } : {}),
             ...(row.role === 'dealer_user' ? { dealerId: row.dealer_id } : {}),
+            ...(row.mfa_enrolment_only ? { mfaEnrolmentOnly: true as const } : {}),
           },
         },
       };
@@ -277,7 +350,16 @@ export function createAuthService(deps: {
     return purgeDeadSessions(db, new Date(clock.now().getTime() - 24 * 3_600_000));
   }
 
-  return { login, logout, authenticate, issueSession, purge, forgetCachedSessions };
+  return {
+    login,
+    completeMfaLogin,
+    liftEnrolmentLimit,
+    logout,
+    authenticate,
+    issueSession,
+    purge,
+    forgetCachedSessions,
+  };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

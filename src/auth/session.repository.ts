@@ -9,6 +9,7 @@ export async function insertSession(
     userId: string | null;
     holderScope: HolderScope | null;
     expiresAt: Date;
+    mfaEnrolmentOnly?: boolean;
   },
 ): Promise<string> {
   const row = await db
@@ -19,6 +20,7 @@ export async function insertSession(
       user_id: values.userId,
       holder_scope: values.holderScope ? JSON.stringify(values.holderScope) : null,
       expires_at: values.expiresAt,
+      mfa_enrolment_only: values.mfaEnrolmentOnly ?? false,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -36,6 +38,7 @@ export function findLiveSession(db: Kysely<Database>, tokenHash: string, now: Da
       'sessions.holder_scope',
       'sessions.user_id',
       'sessions.expires_at',
+      'sessions.mfa_enrolment_only',
       'users.email',
       'users.role',
       'users.display_name',

@@ -27,10 +27,37 @@ export function staffRoleLabel(role: string): string {
   return Object.hasOwn(staffRoleLabels, role) ? staffRoleLabels[role as StaffRole] : role;
 }
 
-export async function signIn(email: string, password: string): Promise<StaffUser> {
-  const answer = await api.post<{ token: string; user: StaffUser }>('/auth/login', { email, password });
+/** A password sign-in answers the user, or, when two-step sign-in is on, a challenge for the code. */
+export type SignInAnswer = { user: StaffUser } | { challengeToken: string };
+
+export async function signIn(email: string, password: string): Promise<SignInAnswer> {
+  const answer = await api.post<{ user?: StaffUser; mfaRequired?: boolean; challengeToken?: string }>(
+    '/auth/login',
+    { email, password },
+  );
+  if (answer.mfaRequired && answer.challengeToken) return { challengeToken: answer.challengeToken };
+  return { user: answer.user as StaffUser };
+}
+
+/** The second step: the code of the authenticator app, or a recovery code. */
+export async function completeMfaSignIn(challengeToken: string, code: string): Promise<StaffUser> {
+  const answer = await api.post<{ user: StaffUser }>('/auth/login/mfa', { challengeToken, code });
   return answer.user;
 }
+
+export interface MfaStatus {
+  enabled: boolean;
+  pendingEnrolment: boolean;
+  recoveryCodesLeft: number;
+  required: boolean;
+}
+
+export const mfaApi = {
+  status: () => api.get<MfaStatus>('/auth/mfa'),
+  start: (password: string) => api.post<{ secret: string; uri: string }>('/auth/mfa/enrolment', { password }),
+  confirm: (code: string) => api.post<{ recoveryCodes: string[] }>('/auth/mfa/enrolment/confirm', { code }),
+  disable: (code: string) => api.post<null>('/auth/mfa/disable', { code }),
+};
 
 /** A contract holder's session: the contracts the three facts matched. */
 export interface HolderIdentity {

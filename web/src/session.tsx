@@ -1,9 +1,11 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import {
+  completeMfaSignIn,
   fetchCurrentPrincipal,
   type HolderIdentity,
   type HolderVerification,
   holderSignIn as holderSignInRequest,
+  type SignInAnswer,
   type StaffUser,
   signIn as signInRequest,
   signOut as signOutRequest,
@@ -22,8 +24,12 @@ export type Session =
 
 export interface SessionContextValue {
   session: Session;
-  /** Resolves with the user on success; rejects with an ApiError (e.g. invalid_credentials). */
-  signIn(email: string, password: string): Promise<StaffUser>;
+  /**
+   * Resolves with the user on success, or with a challenge when two-step sign-in is on (then call
+   * completeMfaSignIn); rejects with an ApiError (e.g. invalid_credentials).
+   */
+  signIn(email: string, password: string): Promise<SignInAnswer>;
+  completeMfaSignIn(challengeToken: string, code: string): Promise<StaffUser>;
   /** Resolves with the holder's contracts; rejects with an ApiError (e.g. verification_failed). */
   holderSignIn(facts: HolderVerification): Promise<HolderIdentity>;
   signOut(): Promise<void>;
@@ -55,7 +61,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const user = await signInRequest(email, password);
+    const answer = await signInRequest(email, password);
+    if ('user' in answer) setSession({ status: 'signed_in', user: answer.user });
+    return answer;
+  }, []);
+
+  const completeMfa = useCallback(async (challengeToken: string, code: string) => {
+    const user = await completeMfaSignIn(challengeToken, code);
     setSession({ status: 'signed_in', user });
     return user;
   }, []);
@@ -72,8 +84,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ session, signIn, holderSignIn, signOut }),
-    [session, signIn, holderSignIn, signOut],
+    () => ({ session, signIn, completeMfaSignIn: completeMfa, holderSignIn, signOut }),
+    [session, signIn, completeMfa, holderSignIn, signOut],
   );
   return <SessionContext value={value}>{children}</SessionContext>;
 }

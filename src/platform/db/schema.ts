@@ -39,6 +39,31 @@ export interface SessionsTable {
   created_at: GeneratedTimestamp;
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
+  /** COVERWISE_REQUIRE_MFA: an administrator's session that may only enrol in two-step sign-in. */
+  mfa_enrolment_only: Generated<boolean>;
+}
+
+export interface UserMfaTable {
+  user_id: string;
+  /** The TOTP secret (base32). */
+  secret: string;
+  enabled_at: Timestamp | null;
+  /** The 30-second step of the last accepted code (a code is never accepted twice). */
+  last_used_step: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface UserMfaRecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  used_at: Timestamp | null;
+}
+
+export interface MfaChallengesTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
 }
 
 export interface HolderScope {
@@ -576,6 +601,9 @@ export interface Database {
   rate_limits: RateLimitsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  user_mfa: UserMfaTable;
+  user_mfa_recovery_codes: UserMfaRecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
 }

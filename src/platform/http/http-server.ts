@@ -25,6 +25,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Every route must say who may call it; registration fails otherwise. */
     access?: Access;
+    /** Reachable by a session limited to two-step sign-in enrolment (COVERWISE_REQUIRE_MFA). */
+    duringMfaEnrolment?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -361,6 +363,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     const principal = request.principal;
     if (!principal) {
       return sendProblem(request, reply, new AppError('unauthenticated', 'Sign in to use this endpoint.'));
+    }
+    if (
+      principal.kind === 'user' &&
+      principal.mfaEnrolmentOnly &&
+      !request.routeOptions.config?.duringMfaEnrolment
+    ) {
+      return sendProblem(
+        request,
+        reply,
+        new AppError('mfa_enrolment_required', 'Turn on two-step sign-in before using Coverwise.'),
+      );
     }
     if (access === 'signed_in') return;
     const role = roleOf(principal);

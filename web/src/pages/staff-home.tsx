@@ -5,6 +5,7 @@ import { PageHeading } from '../page-heading.js';
 import { Redirect } from '../router.js';
 import { useSession } from '../session.js';
 import type { SignInPageState } from './staff-sign-in.js';
+import { TwoStepSignIn } from './two-step-sign-in.js';
 
 const signedOutState: SignInPageState = { notice: 'signed_out' };
 
@@ -76,6 +77,7 @@ export function StaffHomePage() {
           {signingOut ? 'Signing out…' : 'Sign out'}
         </button>
       </section>
+      <TwoStepSignIn />
     </>
   );
 }

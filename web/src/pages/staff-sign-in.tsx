@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
+import type { StaffUser } from '../auth.js';
 import { PageHeading } from '../page-heading.js';
 import { navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -25,6 +26,8 @@ function isSignInPageState(state: unknown): state is SignInPageState {
 const messagesByCode: Record<string, string> = {
   invalid_credentials: 'The email or password is not right. Check both and try again.',
   too_many_attempts: 'Too many sign-in attempts. Wait a few minutes and try again.',
+  mfa_code_invalid: 'That code is not right, or it was already used. Enter the current code from your app.',
+  unauthenticated: 'The sign-in took too long. Enter your email and password again.',
 };
 
 function messageFor(error: unknown): string {
@@ -48,7 +51,9 @@ function invalidFieldsFor(error: unknown): readonly FieldName[] {
 }
 
 export function StaffSignInPage() {
-  const { signIn } = useSession();
+  const { signIn, completeMfaSignIn } = useSession();
+  const [challengeToken, setChallengeToken] = useState<string | null>(null);
+  const [code, setCode] = useState('');
   const { state } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -68,10 +73,24 @@ export function StaffSignInPage() {
     setSubmitting(true);
     setFormError(null);
     try {
-      const user = await signIn(email.trim(), password);
+      let user: StaffUser;
+      if (challengeToken) {
+        user = await completeMfaSignIn(challengeToken, code.trim());
+      } else {
+        const answer = await signIn(email.trim(), password);
+        if ('challengeToken' in answer) {
+          setChallengeToken(answer.challengeToken);
+          setPassword('');
+          setSubmitting(false);
+          return;
+        }
+        user = answer.user;
+      }
       // People who sell for a dealer work in the dealer portal, unless a deep link asked for a page.
       navigate(nextPath(state) ?? (user.role === 'dealer_user' ? '/dealer' : '/staff'));
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'unauthenticated') setChallengeToken(null);
+      setCode('');
       setPassword('');
       setFormError({ message: messageFor(error), invalidFields: invalidFieldsFor(error) });
       setSubmitting(false);
@@ -94,39 +113,62 @@ export function StaffSignInPage() {
           {formError.message}
         </div>
       ) : null}
-      <form className="form" onSubmit={handleSubmit}>
-        <div className="field">
-          <label htmlFor={`${fieldId}-email`}>Email</label>
-          <input
-            id={`${fieldId}-email`}
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-            aria-invalid={invalid('email') || undefined}
-            aria-describedby={invalid('email') ? alertId : undefined}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${fieldId}-password`}>Password</label>
-          <input
-            id={`${fieldId}-password`}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-            aria-invalid={invalid('password') || undefined}
-            aria-describedby={invalid('password') ? alertId : undefined}
-          />
-        </div>
-        <button type="submit" className="button" disabled={submitting}>
-          {submitting ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
+      {challengeToken ? (
+        <form className="form" onSubmit={handleSubmit}>
+          <div className="field">
+            <label htmlFor={`${fieldId}-code`}>Code from your authenticator app (or a recovery code)</label>
+            <input
+              id={`${fieldId}-code`}
+              name="code"
+              autoComplete="one-time-code"
+              // biome-ignore lint/a11y/noAutofocus: the code field is the only thing this step asks for
+              autoFocus
+              required
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+              aria-invalid={formError ? true : undefined}
+              aria-describedby={formError ? alertId : undefined}
+            />
+          </div>
+          <button type="submit" className="button" disabled={submitting}>
+            {submitting ? 'Checking…' : 'Continue'}
+          </button>
+        </form>
+      ) : (
+        <form className="form" onSubmit={handleSubmit}>
+          <div className="field">
+            <label htmlFor={`${fieldId}-email`}>Email</label>
+            <input
+              id={`${fieldId}-email`}
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              aria-invalid={invalid('email') || undefined}
+              aria-describedby={invalid('email') ? alertId : undefined}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${fieldId}-password`}>Password</label>
+            <input
+              id={`${fieldId}-password`}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-invalid={invalid('password') || undefined}
+              aria-describedby={invalid('password') ? alertId : undefined}
+            />
+          </div>
+          <button type="submit" className="button" disabled={submitting}>
+            {submitting ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      )}
     </>
   );
 }
