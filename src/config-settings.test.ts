@@ -9,7 +9,7 @@ function variablesReadByConfig(): Set<string> {
   const source = fs.readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
   const names = new Set<string>();
   for (const match of source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)) names.add(match[1]!);
-  for (const match of source.matchAll(/read[A-Za-z]+\(env, '([A-Z][A-Z0-9_]+)'/g)) names.add(match[1]!);
+  for (const match of source.matchAll(/read[A-Za-z]+\(\s*env,\s*'([A-Z][A-Z0-9_]+)'/g)) names.add(match[1]!);
   return names;
 }
 
