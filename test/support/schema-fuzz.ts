@@ -296,7 +296,12 @@ export class SchemaFuzzer {
     if (schema.pattern) {
       if (schema.pattern.startsWith('^(19|20|21)'))
         return fc.integer({ min: 0, max: 109_572 }).map((days) => isoDay(days));
-      return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
+      // Only the schema's own bounds: a pattern such as ^[0-9a-f]{64}$ fixes a length beyond the default
+      // cap, and filtering by that cap would reject every value fast-check makes (a loop with no end).
+      const maxDeclared = schema.maxLength ?? Number.POSITIVE_INFINITY;
+      return fc
+        .stringMatching(new RegExp(schema.pattern))
+        .filter((value) => value.length >= minLength && value.length <= maxDeclared);
     }
     return fc.oneof(
       fc.string({ minLength, maxLength: Math.min(maxLength, 30) }),
