@@ -90,6 +90,10 @@ describe('traces', () => {
       body: JSON.stringify({ email: 'nobody@coverwise.test', password: 'not-the-password' }),
     });
     expect(response.status).toBe(401);
+    // The request id is always the server's own (a client's X-Request-Id is only logged beside it).
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toBeTruthy();
+    expect(requestId).not.toBe('trace-test-0001');
     // A probe is not traced.
     expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
     child.kill('SIGTERM');
@@ -97,7 +101,7 @@ describe('traces', () => {
     receiver.close();
 
     const server = receiver.spans.find(
-      (s) => attribute(s, 'coverwise.request_id') === 'trace-test-0001' && s.kind === 2,
+      (s) => attribute(s, 'coverwise.request_id') === requestId && s.kind === 2,
     );
     expect(server, JSON.stringify(receiver.spans.map((s) => s.name))).toBeDefined();
     expect(server?.name).toBe('POST /api/v1/auth/login');
