@@ -84,9 +84,7 @@ export async function postJournalEntry(
  * The administrator's premium of a contract (alias `c`): the dealer cost when one is recorded (the
  * dealer keeps the markup; dealer-channel bookings, migration 0016), otherwise the price.
  */
-export async function premiumSql(_db: Kysely<Database>) {
-  return sql<number>`coalesce(c.dealer_cost_cents, c.price_cents)::bigint`;
-}
+export const PREMIUM_SQL = sql<number>`coalesce(c.dealer_cost_cents, c.price_cents)::bigint`;
 
 /** The dealer cost recorded on a contract, or null when none is. */
 export async function dealerCostCentsOf(db: Kysely<Database>, contractId: string): Promise<number | null> {
@@ -110,7 +108,7 @@ export async function postContractsWritten(
   contracts: WrittenContracts,
   event: Omit<NewJournalEntry, 'lines' | 'contractId'>,
 ): Promise<PostedEntry | null> {
-  const premium = await premiumSql(db);
+  const premium = PREMIUM_SQL;
   const filter =
     'contractIds' in contracts
       ? sql`c.id = any(${contracts.contractIds}::uuid[])`

@@ -8,7 +8,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, addMonths, type CalendarDate } from '../shared/calendar-date.js';
-import { premiumSql } from './journal.repository.js';
+import { PREMIUM_SQL } from './journal.repository.js';
 import type { EarningMethod } from './premium-earning.js';
 
 /** A plan's earning method, for a catalog version and (null: every state without its own) a state. */
@@ -35,7 +35,7 @@ export async function postMonthlyEarning(
   const firstDay: CalendarDate = `${input.month}-01`;
   const asOf = addMonths(firstDay, 1);
   const lastDay = addDays(asOf, -1);
-  const premium = await premiumSql(db);
+  const premium = PREMIUM_SQL;
   const defaults = input.methods.filter((row) => row.state === null);
   const byState = input.methods.filter((row) => row.state !== null);
   // Empty VALUES lists are not valid SQL: a row that matches nothing stands in.
