@@ -17,6 +17,8 @@ import { registerCancellationRoutes } from './cancellations/cancellations.routes
 import { createCancellationsService } from './cancellations/cancellations.service.js';
 import { registerCatalogRoutes } from './catalog/catalog.routes.js';
 import { createCatalogService } from './catalog/catalog.service.js';
+import { registerCatalogDraftRoutes } from './catalog/catalog-draft.routes.js';
+import { createCatalogDraftService } from './catalog/catalog-draft.service.js';
 import type { Config } from './config.js';
 import { failAbandonedImports } from './contracts/contract-import.js';
 import { registerContractImportRoutes } from './contracts/contract-import.routes.js';
@@ -332,6 +334,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
+    registerCatalogDraftRoutes(api, { drafts: createCatalogDraftService({ db, catalog, clock }), db, clock });
     registerContractRoutes(api, { contracts, db, clock });
     registerDealerRoutes(api, { dealers, db, clock });
     registerRateRoutes(api, { rates });

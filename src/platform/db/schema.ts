@@ -103,6 +103,15 @@ export interface CatalogVersionsTable {
   note: string | null;
 }
 
+export interface CatalogDraftsTable {
+  id: number;
+  base_version: number;
+  document: Json<unknown>;
+  revision: number;
+  updated_by: string;
+  updated_at: Date;
+}
+
 export interface ContractImportsTable {
   id: Generated<string>;
   file_name: string | null;
@@ -596,6 +605,7 @@ export interface Database {
   journal_lines: JournalLinesTable;
   documents: DocumentsTable;
   catalog_versions: CatalogVersionsTable;
+  catalog_drafts: CatalogDraftsTable;
   contract_imports: ContractImportsTable;
   contracts: ContractsTable;
   rate_limits: RateLimitsTable;
