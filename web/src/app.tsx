@@ -38,6 +38,7 @@ export interface RouteProps {
 // Staff pages with charts or a large editor load on demand, so holders never download Chart.js.
 const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
 const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
+const AdminCatalogPage = lazy(() => import('./pages/admin-catalog.js'));
 const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
 
@@ -61,6 +62,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/dealer', DealerPortalPage],
   ['/staff/dashboard', StaffDashboardPage],
   ['/admin/what-if', AdminWhatIfPage],
+  ['/admin/catalog', AdminCatalogPage],
   ['/admin/trial-balance', AdminTrialBalancePage],
   ['/admin/journal', AdminJournalPage],
   ['/gap-claims', GapClaimsCenterPage],

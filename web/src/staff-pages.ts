@@ -20,6 +20,7 @@ export const staffPages: readonly StaffPage[] = [
   { label: 'Dashboard', href: '/staff/dashboard', roles: ['admin', 'adjuster', 'reviewer'] },
   { label: 'Dealers', href: '/admin/dealers', roles: ['admin'] },
   { label: 'Import', href: '/admin/import', roles: ['admin'] },
+  { label: 'Catalog', href: '/admin/catalog', roles: ['admin'] },
   { label: 'What-if', href: '/admin/what-if', roles: ['admin'] },
   { label: 'Books', href: '/admin/trial-balance', roles: ['admin'] },
 ];

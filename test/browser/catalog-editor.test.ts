@@ -1,0 +1,134 @@
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
+import { axeViolations } from '../support/axe.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// The catalog editor in the built web app on the demo: an administrator raises a plan's rental limit
+// in a form, is told beside the field when the amount cannot be read, sees the change in the diff and
+// its effect in the what-if, and publishes it with a note — axe clean at desk and phone widths.
+
+const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+describe.skipIf(!chromiumAvailable())('catalog editor', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function expectAxeClean(page: Page, where: string) {
+    expect(await axeViolations(page), where).toEqual([]);
+  }
+
+  it('edits a rental limit, shows the diff and the effect, and publishes with a note', async () => {
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto('/staff/sign-in');
+      await page.getByLabel('Email').fill('admin@coverwise.test');
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/staff');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Catalog' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Catalog editor' }).waitFor();
+      const start = page.getByRole('button', { name: /^Start a draft from version \d+$/ });
+      await start.waitFor();
+      const version = Number((await start.textContent())?.match(/\d+$/)?.[0]);
+      await expectAxeClean(page, 'no draft yet');
+      await start.click();
+
+      await page.getByLabel('Plan', { exact: true }).selectOption({ label: 'Value Guard (VSC)' });
+      const daily = page.getByLabel('Rental daily limit');
+      expect(await daily.inputValue()).toBe('35.00');
+      // Empty is not zero: the box says what to type and the draft keeps its amount.
+      await daily.fill('');
+      await page.getByText('Enter an amount in dollars, e.g. 35.00.').waitFor();
+      await daily.fill('40');
+      await page.getByText(/^Draft of version \d+ · Saved /).waitFor();
+      await expectAxeClean(page, 'plan form');
+
+      await page.getByRole('tab', { name: /^Changes/ }).click();
+      const row = page.getByRole('row').filter({ hasText: 'Value Guard › Benefits › Rental › Daily limit' });
+      await row.waitFor();
+      expect(await row.getByRole('cell').allTextContents()).toEqual(['$35.00', '$40.00']);
+      expect(await page.getByRole('row').count()).toBe(2);
+      await expectAxeClean(page, 'changes');
+
+      await page.getByRole('tab', { name: 'Effect and publish' }).click();
+      await page.getByRole('button', { name: 'See the effect' }).click();
+      await page.getByRole('table', { name: 'Effect by area and plan' }).waitFor();
+      await page.getByRole('button', { name: 'Publish…' }).click();
+      await page.getByText('Say why the catalog changes: it is kept with the version.').waitFor();
+      await page.getByLabel('Why the catalog changes').fill('Rental follows local prices');
+      await page.getByRole('button', { name: 'Publish…' }).click();
+      await page.getByText(`Publish 1 change as version ${version + 1}?`).waitFor();
+      await expectAxeClean(page, 'confirmation');
+      await page.getByRole('button', { name: `Publish version ${version + 1}` }).click();
+      await page.getByText(`Published catalog version ${version + 1}.`).waitFor();
+      await page.screenshot({ path: `${screenshotDirectory}admin-catalog.png`, fullPage: true });
+    } finally {
+      await context.close();
+    }
+    const published = await server.built.database.db
+      .selectFrom('catalog_versions')
+      .select(['version', 'note', 'document'])
+      .orderBy('version', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(published.note).toBe('Rental follows local prices');
+    const plan = (
+      published.document as { plans: { code: string; benefits?: { rental: { dailyLimitCents: number } } }[] }
+    ).plans.find((p) => p.code === 'VALUE_GUARD');
+    expect(plan?.benefits?.rental.dailyLimitCents).toBe(4_000);
+  });
+
+  it('shows the validator’s message beside a state rule field, on a phone, axe clean', async () => {
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto('/staff/sign-in');
+      await page.getByLabel('Email').fill('admin@coverwise.test');
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/staff');
+      await page.goto('/admin/catalog');
+      const start = page.getByRole('button', { name: /^Start a draft from version \d+$/ });
+      await start.click();
+      await page.getByRole('tab', { name: 'State rules' }).click();
+      await page.getByRole('button', { name: 'Add a state rule' }).click();
+      // A new rule with no state yet: the validator's reason appears beside the State box.
+      const state = page.getByLabel('State', { exact: true }).last();
+      await expect.poll(() => state.getAttribute('aria-invalid')).toBe('true');
+      await page.getByRole('tab', { name: /^State rules \(\d+/ }).waitFor();
+      await expectAxeClean(page, 'state rules with a problem');
+      await state.fill('OH');
+      await page
+        .getByLabel('The rule in plain English, for the holder')
+        .last()
+        .fill('In Ohio you may cancel within 30 days.');
+      await page.getByLabel('Free look (days)').last().fill('30');
+      await expect.poll(() => state.getAttribute('aria-invalid')).toBeNull();
+      await page.getByRole('tab', { name: /^Changes/ }).click();
+      await page.getByRole('row').filter({ hasText: 'State rules › new-rule-' }).waitFor();
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Discard the draft' }).click();
+      await page.getByRole('button', { name: /^Start a draft from version \d+$/ }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
