@@ -10,7 +10,7 @@ import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { addMonths, compareDates, isCalendarDate } from '../shared/calendar-date.js';
 import type { AccountingService } from './accounting.service.js';
@@ -191,7 +191,10 @@ export function registerAccountingRoutes(
           'account_code, account_name, debit, credit (decimal dollars), contract_id, plan_code, state, dealer_code. ' +
           'Streamed: any size.',
         querystring: Type.Object(JournalFilterQuery),
-        ...{ response: problemResponses(400, 401, 403, 422) },
+        response: {
+          200: FileResponse('The journal lines as CSV (UTF-8), streamed', ['text/csv']),
+          ...problemResponses(400, 401, 403, 422),
+        },
       },
     },
     async (request, reply) => {

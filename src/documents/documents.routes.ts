@@ -4,7 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { DocumentSchema } from './document.schemas.js';
 import type { DocumentsService } from './documents.service.js';
@@ -91,7 +91,10 @@ export function registerDocumentRoutes(
           'Always with Content-Security-Policy: sandbox and X-Content-Type-Options: nosniff.',
         params: Type.Object({ id: Uuid }),
         querystring: Type.Object({ inline: Type.Optional(Type.Boolean()) }),
-        response: { ...problemResponses(400, 401, 403, 404) },
+        response: {
+          200: FileResponse('The file as uploaded', ['application/pdf', 'image/jpeg', 'image/png']),
+          ...problemResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {

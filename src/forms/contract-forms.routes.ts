@@ -5,7 +5,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
-import { Page, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, Page, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { ContractFormsService } from './contract-forms.service.js';
 
@@ -37,7 +37,12 @@ export function registerContractFormRoutes(
         tags: ['Dealer channel'],
         summary: 'The contract form as the holder signs it (application/pdf; X-Form-Sha256 names its bytes)',
         params: Type.Object({ id: Uuid }),
-        response: { ...problemResponses(400, 401, 403, 404) },
+        response: {
+          200: FileResponse('The contract form (PDF); X-Form-Sha256 is the SHA-256 of these bytes', [
+            'application/pdf',
+          ]),
+          ...problemResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {

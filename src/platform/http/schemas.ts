@@ -60,3 +60,16 @@ export function DateInput(description: string, options: { strict?: boolean } = {
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({ data: Type.Array(item), hasMore: Type.Boolean() });
 }
+
+/**
+ * A response that is a file, not JSON (a PDF, a CSV, an upload): described in OpenAPI by its content
+ * types. Fastify does not serialize a Buffer or a stream, so the schema only documents it.
+ */
+export function FileResponse(description: string, contentTypes: readonly string[]) {
+  return Type.Unsafe<unknown>({
+    description,
+    content: Object.fromEntries(
+      contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  });
+}
