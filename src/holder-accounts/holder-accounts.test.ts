@@ -46,11 +46,11 @@ describeEachEngine('holder accounts', (engine) => {
     const inserted = await db
       .insertInto('contracts')
       .values({
-        ...(rest as never),
+        ...rest,
         contract_number: 'DEMO-SECOND-CAR',
         vin: '1HGCM82633A004352',
         holder_email: 'Sofia.5@Example.com',
-      })
+      } as never)
       .returning('id')
       .executeTakeFirstOrThrow();
     secondVehicleId = inserted.id;
@@ -58,11 +58,11 @@ describeEachEngine('holder accounts', (engine) => {
     await db
       .insertInto('contracts')
       .values({
-        ...(rest as never),
+        ...rest,
         contract_number: 'DEMO-HOUSEHOLD',
         vin: '1HGCM82633A004353',
         holder_last_name_key: 'someoneelse',
-      })
+      } as never)
       .execute();
   });
   afterAll(async () => {
