@@ -42,6 +42,7 @@ import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
 import { registerHelpRoutes } from './help/help.routes.js';
+import { purgeEmailTokens } from './holder-accounts/holder-account.repository.js';
 import { registerHolderAccountRoutes } from './holder-accounts/holder-account.routes.js';
 import { createHolderAccountService } from './holder-accounts/holder-account.service.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
@@ -449,6 +450,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         run: async () => ({
           sessionsPurged: await auth.purge(),
           ssoAttemptsPurged: await purgeSignInAttempts(db, new Date(clock.now().getTime() - 86_400_000)),
+          holderLinksPurged: await purgeEmailTokens(db, new Date(clock.now().getTime() - 86_400_000)),
           idempotencyKeysPurged: await purgeExpiredIdempotencyKeys(db, clock.now()),
           rateLimitBucketsPurged: await rateLimiter.purge(new Date(clock.now().getTime() - 86_400_000)),
         }),

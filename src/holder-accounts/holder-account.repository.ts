@@ -189,3 +189,12 @@ export async function contractsByIds(db: Kysely<Database>, ids: readonly string[
     .where('id', 'in', [...ids])
     .execute();
 }
+
+/** Forgets emailed links that expired before `before` (the recurring purge job). */
+export async function purgeEmailTokens(db: Kysely<Database>, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('holder_email_tokens')
+    .where('expires_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
