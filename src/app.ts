@@ -10,6 +10,9 @@ import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createHolderSignInService } from './auth/holder-sign-in.service.js';
 import { createMfaService } from './auth/mfa.service.js';
+import { purgeSignInAttempts } from './auth/oidc.repository.js';
+import { registerOidcRoutes } from './auth/oidc.routes.js';
+import { createOidcService } from './auth/oidc.service.js';
 import { registerBenefitClaimRoutes } from './benefits/benefit-claims.routes.js';
 import { createBenefitClaimsService } from './benefits/benefit-claims.service.js';
 import { createBusinessCalendar } from './calendar/business-days.js';
@@ -41,6 +44,9 @@ import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
 import { registerHelpRoutes } from './help/help.routes.js';
+import { purgeEmailTokens } from './holder-accounts/holder-account.repository.js';
+import { registerHolderAccountRoutes } from './holder-accounts/holder-account.routes.js';
+import { createHolderAccountService } from './holder-accounts/holder-account.service.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
 import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
@@ -254,7 +260,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
 
     // GAP claims, document reviews, the work queue and holder emails (the GAP Claims Center issue).
-    const outbox = createOutbox();
+    const outbox = createOutbox({ clock });
+    // Holder accounts (issue 19): emailed links throttled like holder sign-in, in the same counters.
+    const holderAccounts = createHolderAccountService({
+      db,
+      clock,
+      auth,
+      outbox,
+      limits: {
+        perEmailAndAddress: signInBackoff(config.holderAttemptsPerVin),
+        perAddress: {
+          limit: config.holderAttemptsPerAddress,
+          windowSeconds: config.holderAttemptWindowSeconds,
+        },
+      },
+      linkMinutes: config.holderLinkMinutes,
+      publicUrl: config.publicUrl,
+      throttleEnabled: config.holderThrottle,
+      rateLimiter,
+    });
+    // Staff single sign-on (issue 20) when the COVERWISE_OIDC_* settings are given.
+    const oidc = config.oidc ? createOidcService({ db, clock, auth, settings: config.oidc }) : null;
     const gapDocumentStore = config.clamdUrl
       ? scanningDocumentStore(documentStore, config.clamdUrl, `${config.documentsDir}/scan`)
       : documentStore;
@@ -332,6 +358,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       db,
       clock,
     });
+    registerOidcRoutes(api, { oidc, secureCookies: config.behindTls });
+    registerHolderAccountRoutes(api, { holderAccounts, secureCookies: config.behindTls });
     registerUserRoutes(api, { users, db, clock });
     registerCatalogRoutes(api, { catalog, db, clock });
     registerCatalogDraftRoutes(api, { drafts: createCatalogDraftService({ db, catalog, clock }), db, clock });
@@ -424,6 +452,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         description: 'Deletes sessions that ended a day ago and idempotency records past their retention',
         run: async () => ({
           sessionsPurged: await auth.purge(),
+          ssoAttemptsPurged: await purgeSignInAttempts(db, new Date(clock.now().getTime() - 86_400_000)),
+          holderLinksPurged: await purgeEmailTokens(db, new Date(clock.now().getTime() - 86_400_000)),
           idempotencyKeysPurged: await purgeExpiredIdempotencyKeys(db, clock.now()),
           rateLimitBucketsPurged: await rateLimiter.purge(new Date(clock.now().getTime() - 86_400_000)),
         }),

@@ -199,6 +199,40 @@ export const SETTINGS: readonly SettingDoc[] = [
       'failed sign-ins to one staff account from any address within the staff window past which its user is alerted (audit event `session.sign_in_attack_suspected`, shown on the staff dashboard via `GET /api/v1/auth/sign-in-alerts`)',
   },
   {
+    names: ['COVERWISE_HOLDER_LINK_MINUTES'],
+    default: '`15`',
+    meaning:
+      'how long an emailed holder link works (verify the email of a new holder account, sign in to an account); each link works once',
+  },
+  {
+    names: ['COVERWISE_PUBLIC_URL'],
+    default: '`http://localhost:<PORT>`',
+    meaning:
+      'the address people reach the web app at, used in the links of emails (e.g. `https://coverwise.example.com`)',
+  },
+  {
+    names: [
+      'COVERWISE_OIDC_ISSUER',
+      'COVERWISE_OIDC_CLIENT_ID',
+      'COVERWISE_OIDC_CLIENT_SECRET',
+      'COVERWISE_OIDC_REDIRECT_URL',
+    ],
+    default: '—',
+    meaning:
+      'staff single sign-on with OpenID Connect (authorization code + PKCE): the issuer URL (discovery at `/.well-known/openid-configuration`), the client registered there, its secret (absent → a public client) and the callback registered with it, `<COVERWISE_PUBLIC_URL>/api/v1/auth/oidc/callback`. Set with `COVERWISE_OIDC_ROLE_MAP`; the staff sign-in page then shows "Sign in with …"',
+  },
+  {
+    names: ['COVERWISE_OIDC_ROLE_CLAIM', 'COVERWISE_OIDC_ROLE_MAP'],
+    default: '`groups`, —',
+    meaning:
+      "the ID-token or userinfo claim holding a person's groups (a dotted path such as `realm_access.roles` for nested claims), and how its values map to roles, e.g. `coverwise-admin:admin,claims:adjuster,docs:reviewer` (only admin, adjuster and reviewer; the most powerful mapped role wins). A person with no mapped value is refused. Users are created, or linked by email, on first sign-in (audited), and their role follows the claim",
+  },
+  {
+    names: ['COVERWISE_OIDC_PROVIDER_NAME'],
+    default: '`single sign-on`',
+    meaning: 'the name on the staff sign-in button: "Sign in with <name>"',
+  },
+  {
     names: ['COVERWISE_REQUIRE_MFA'],
     default: '`0`',
     meaning:

@@ -1,6 +1,8 @@
 // Configuration comes from the environment, is validated once at start-up, and is then a frozen,
 // typed object. A bad value stops start-up with a message that names the variable.
+
 import path from 'node:path';
+import { parseRoleMap, type RoleMap } from './auth/oidc-roles.js';
 import { parseAllowList, type WebhookAllowList } from './webhooks/webhook-address.js';
 
 export interface Config {
@@ -93,6 +95,24 @@ export interface Config {
   readonly webhookAllowList: WebhookAllowList;
   /** The largest GAP benefit an adjuster pays alone unless their user has its own limit (maker–checker above). */
   readonly approvalLimitCents: number;
+  /** How long an emailed holder link (verify an email, sign in) works, in minutes. */
+  readonly holderLinkMinutes: number;
+  /** The web app's address as people reach it, for links in emails. */
+  readonly publicUrl: string;
+  /** Staff single sign-on with OpenID Connect; null when not configured. */
+  readonly oidc: OidcSettings | null;
+}
+
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string | null;
+  readonly redirectUrl: string;
+  /** The claim holding the person's groups or roles (a dotted path for nested claims). */
+  readonly roleClaim: string;
+  readonly roleMap: RoleMap;
+  /** Shown on the staff sign-in page: "Sign in with <providerName>". */
+  readonly providerName: string;
 }
 
 export interface S3Settings {
@@ -218,6 +238,46 @@ function readHttpUrl(env: Env, name: string, example: string): string | null {
     throw new ConfigError(name, `must start with http:// or https://, got "${url.protocol}//"`);
   }
   return raw;
+}
+
+const OIDC_REQUIRED = [
+  'COVERWISE_OIDC_ISSUER',
+  'COVERWISE_OIDC_CLIENT_ID',
+  'COVERWISE_OIDC_REDIRECT_URL',
+  'COVERWISE_OIDC_ROLE_MAP',
+] as const;
+
+function readOidc(env: Env): OidcSettings | null {
+  const given = OIDC_REQUIRED.filter((name) => (env[name] ?? '') !== '');
+  if (given.length === 0) return null;
+  const missing = OIDC_REQUIRED.find((name) => (env[name] ?? '') === '');
+  if (missing) {
+    throw new ConfigError(
+      missing,
+      `single sign-on needs ${OIDC_REQUIRED.join(', ')} together: set all or none`,
+    );
+  }
+  const issuer = readHttpUrl(
+    env,
+    'COVERWISE_OIDC_ISSUER',
+    'https://login.example.com/realms/staff',
+  ) as string;
+  const redirectUrl = readHttpUrl(
+    env,
+    'COVERWISE_OIDC_REDIRECT_URL',
+    'https://coverwise.example.com/api/v1/auth/oidc/callback',
+  ) as string;
+  const parsed = parseRoleMap(env.COVERWISE_OIDC_ROLE_MAP as string);
+  if ('error' in parsed) throw new ConfigError('COVERWISE_OIDC_ROLE_MAP', parsed.error);
+  return Object.freeze({
+    issuer,
+    clientId: env.COVERWISE_OIDC_CLIENT_ID as string,
+    clientSecret: env.COVERWISE_OIDC_CLIENT_SECRET || null,
+    redirectUrl,
+    roleClaim: env.COVERWISE_OIDC_ROLE_CLAIM || 'groups',
+    roleMap: parsed.map,
+    providerName: env.COVERWISE_OIDC_PROVIDER_NAME || 'single sign-on',
+  });
 }
 
 const S3_VARIABLES = [
@@ -375,5 +435,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',
     roadsidePhone: env.COVERWISE_ROADSIDE_PHONE || '1-800-555-0199 (24 hours a day)',
     webhookAllowList: readWebhookAllowList(env, 'COVERWISE_WEBHOOK_ALLOW_HOSTS'),
+    holderLinkMinutes: readInteger(env, 'COVERWISE_HOLDER_LINK_MINUTES', 15, 1, 24 * 60),
+    publicUrl: (
+      readHttpUrl(env, 'COVERWISE_PUBLIC_URL', 'https://coverwise.example.com') ??
+      `http://localhost:${readInteger(env, 'PORT', 3000, 0, 65_535)}`
+    ).replace(/\/+$/, ''),
+    oidc: readOidc(env),
   });
 }

@@ -206,7 +206,12 @@ export function createAuthService(deps: {
     trx: Kysely<Database>,
     user: User,
     requestId: string,
-    how: { enrolmentOnly: boolean; secondFactor: 'totp' | 'recovery_code' | null },
+    how: {
+      enrolmentOnly: boolean;
+      secondFactor: 'totp' | 'recovery_code' | null;
+      /** Signed in through OpenID Connect: the issuer (the identity provider did the checking). */
+      sso?: string;
+    },
   ): Promise<IssuedSession & { user: User }> {
     const session = await issueSession(trx, { userId: user.id, mfaEnrolmentOnly: how.enrolmentOnly });
     await recordAudit(trx, {
@@ -215,6 +220,7 @@ export function createAuthService(deps: {
       entityType: 'session',
       entityId: session.sessionId,
       data: {
+        ...(how.sso ? { method: 'oidc', issuer: how.sso } : {}),
         ...(how.secondFactor ? { secondFactor: how.secondFactor } : {}),
         ...(how.enrolmentOnly ? { mfaEnrolmentOnly: true } : {}),
       },
@@ -335,6 +341,7 @@ export function createAuthService(deps: {
           sessionId: row.id,
           contractIds: row.holder_scope.contractIds,
           lastName: row.holder_scope.lastName,
+          ...(row.holder_scope.accountId ? { accountId: row.holder_scope.accountId } : {}),
         },
       },
     };
@@ -350,8 +357,14 @@ export function createAuthService(deps: {
     return purgeDeadSessions(db, new Date(clock.now().getTime() - 24 * 3_600_000));
   }
 
+  /** A staff session after a single sign-on (the identity provider checked the person), in `trx`. */
+  function ssoSignedIn(trx: Kysely<Database>, user: User, issuer: string, requestId: string) {
+    return signedIn(trx, user, requestId, { enrolmentOnly: false, secondFactor: null, sso: issuer });
+  }
+
   return {
     login,
+    ssoSignedIn,
     completeMfaLogin,
     liftEnrolmentLimit,
     logout,

@@ -137,7 +137,9 @@ describeEachEngine('the catalog draft', (engine) => {
       expect(audit.map((a) => a.action)).toEqual(
         expect.arrayContaining(['catalog.draft_started', 'catalog.published']),
       );
-      expect(audit.findLast((a) => a.action === 'catalog.published')?.reason).toBe('Rental follows local prices');
+      expect(audit.findLast((a) => a.action === 'catalog.published')?.reason).toBe(
+        'Rental follows local prices',
+      );
     });
 
     it('refuses to publish a draft compared with an older version, and discards a draft (audited)', async () => {

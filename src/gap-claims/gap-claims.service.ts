@@ -131,7 +131,12 @@ export function createGapClaimsService(deps: {
   ): Promise<void> {
     // A contract without an email address has no one to write to; the claim page still shows it all.
     if (!contract.holder_email) return;
-    await outbox.queue(trx, { to: contract.holder_email, ...message, reference: `gap_claim:${claim.id}` });
+    await outbox.queue(trx, {
+      to: contract.holder_email,
+      ...message,
+      reference: `gap_claim:${claim.id}`,
+      contractId: contract.id,
+    });
   }
 
   /** Moves the claim along the status machine, audited with its reason and emailed to the holder. */

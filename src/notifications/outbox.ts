@@ -3,7 +3,9 @@
 // change always has its email queued. A worker sends queued emails afterwards (mailer.ts).
 import { CompiledQuery, type Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
+import { type Clock, systemClock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { insertNotification } from './notification.repository.js';
 
 export const HOLDER_EMAIL_QUEUE = 'holder-email';
 
@@ -13,6 +15,13 @@ export interface EmailMessage {
   text: string;
   /** What the email is about, for logs and threading (e.g. `gap_claim:<id>`). */
   reference: string;
+  /** The contract the email is about, so the holder's notification centre lists it. */
+  contractId?: string;
+  /**
+   * What the notification centre keeps in place of `text`: an email carrying a secret (a sign-in
+   * link) is recorded without it.
+   */
+  keptText?: string;
 }
 
 export interface Outbox {
@@ -22,7 +31,8 @@ export interface Outbox {
   attach(boss: PgBoss): Promise<void>;
 }
 
-export function createOutbox(): Outbox {
+export function createOutbox(options: { clock?: Clock } = {}): Outbox {
+  const clock = options.clock ?? systemClock;
   let boss: PgBoss | null = null;
   return {
     async attach(started) {
@@ -35,6 +45,15 @@ export function createOutbox(): Outbox {
       boss = started;
     },
     async queue(trx, message) {
+      // The notification centre's copy, in the same transaction as the change and its email.
+      await insertNotification(trx, {
+        recipient: message.to,
+        contractId: message.contractId ?? null,
+        subject: message.subject,
+        body: message.keptText ?? message.text,
+        reference: message.reference,
+        createdAt: clock.now(),
+      });
       // Only the test harness builds the app without pg-boss (BuildOptions.startJobs = false); every
       // server process starts it, so in production an email is always queued with its change.
       if (!boss) return null;
@@ -42,7 +61,8 @@ export function createOutbox(): Outbox {
         const result = await trx.executeQuery(CompiledQuery.raw(text, values));
         return { rows: result.rows as never[] };
       };
-      return boss.send(HOLDER_EMAIL_QUEUE, message, { db: { executeSql } });
+      const { keptText: _kept, ...job } = message;
+      return boss.send(HOLDER_EMAIL_QUEUE, job, { db: { executeSql } });
     },
   };
 }

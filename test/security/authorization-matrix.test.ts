@@ -47,6 +47,18 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/auth/mfa/disable': '401 403 403 400 400 400 400 400 403',
   'POST /api/v1/auth/logout': '401 204 204 204 204 204 204 204 204',
   'GET /api/v1/auth/me': '401 200 200 200 200 200 200 200 200',
+  // Staff single sign-on is not set up on this server (COVERWISE_OIDC_*): start and callback 404.
+  'GET /api/v1/auth/oidc': '200 200 200 200 200 200 200 200 200',
+  'GET /api/v1/auth/oidc/start': '404 404 404 404 404 404 404 404 404',
+  'GET /api/v1/auth/oidc/callback': '404 404 404 404 404 404 404 404 404',
+  // Holder accounts: a contract-facts holder session has no account, so no notification centre.
+  'GET /api/v1/holder-account': '401 200 200 403 403 403 403 403 403',
+  'POST /api/v1/holder-account': '401 400 400 403 403 403 403 403 403',
+  'POST /api/v1/holder-account/verify': '400 400 400 400 400 400 400 400 400',
+  'POST /api/v1/holder-account/sign-in-link': '400 400 400 400 400 400 400 400 400',
+  'POST /api/v1/holder-account/sign-in': '400 400 400 400 400 400 400 400 400',
+  'POST /api/v1/holder-account/forgot-contract': '400 400 400 400 400 400 400 400 400',
+  'GET /api/v1/holder-account/notifications': '401 403 403 403 403 403 403 403 403',
   'POST /api/v1/users': '401 403 403 403 403 403 400 403 403',
   'GET /api/v1/users': '401 403 403 403 403 403 200 403 403',
   'GET /api/v1/plans': '401 200 200 200 200 200 200 200 200',

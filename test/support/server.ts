@@ -24,6 +24,8 @@ export async function startTestServer(
     env?: Record<string, string>;
     /** Share an existing server database (two app processes on one PostgreSQL); it is not dropped on close. */
     sharedDatabaseUrl?: string;
+    /** Start pg-boss and its workers (emails are then sent; see test/support/smtp.ts). Off by default. */
+    startJobs?: boolean;
   } = {},
 ): Promise<TestServer> {
   const engine = options.engine ?? ENGINES[0]!;
@@ -40,7 +42,7 @@ export async function startTestServer(
   // loadConfig resolves the data dir as a path; the in-memory PGlite wants the literal URL.
   const built = await buildApp(
     { ...config, dataDir: 'memory://' },
-    { startJobs: false, ...(options.clock ? { clock: options.clock } : {}) },
+    { startJobs: options.startJobs ?? false, ...(options.clock ? { clock: options.clock } : {}) },
   );
   const address = await built.app.listen({ port: 0, host: '127.0.0.1' });
   return {

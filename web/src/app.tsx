@@ -10,6 +10,13 @@ import { DealerPortalPage } from './pages/dealer-portal.js';
 import { GapClaimPage } from './pages/gap-claim.js';
 import { GapClaimsCenterPage } from './pages/gap-claims-center.js';
 import { HelpPage } from './pages/help.js';
+import {
+  HolderForgotContractPage,
+  HolderLinkSignInPage,
+  HolderNotificationsPage,
+  HolderSignInLinkPage,
+  HolderVerifyEmailPage,
+} from './pages/holder-account.js';
 import { HolderCancelPage } from './pages/holder-cancel.js';
 import { HolderClaimsPage } from './pages/holder-claims.js';
 import { HolderSignInPage } from './pages/holder-sign-in.js';
@@ -24,7 +31,7 @@ import { ShopClaimsPage } from './pages/shop-claims.js';
 import { StaffContractDetailPage } from './pages/staff-contract-detail.js';
 import { StaffContractsPage } from './pages/staff-contracts.js';
 import { StaffHomePage } from './pages/staff-home.js';
-import { StaffSignInPage } from './pages/staff-sign-in.js';
+import { StaffSignInPage, StaffSsoRefusedPage } from './pages/staff-sign-in.js';
 import { matchPath, RouterProvider, useLocation } from './router.js';
 import { SessionProvider } from './session.js';
 
@@ -46,10 +53,16 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/', LandingPage],
   ['/my/sign-in', HolderSignInPage],
   ['/my', MyCoveragePage],
+  ['/my/account/verify', HolderVerifyEmailPage],
+  ['/my/account/sign-in', HolderLinkSignInPage],
+  ['/my/account/sign-in-link', HolderSignInLinkPage],
+  ['/my/forgot-contract', HolderForgotContractPage],
+  ['/my/notifications', HolderNotificationsPage],
   ['/my/claims', HolderClaimsPage],
   ['/my/contracts/:id/cancel', HolderCancelPage],
   ['/my/contracts/:id/transfer', HolderTransferPage],
   ['/staff/sign-in', StaffSignInPage],
+  ['/staff/sign-in/refused', StaffSsoRefusedPage],
   ['/shop', ShopClaimsPage],
   ['/shop/claims/:id', ShopClaimDetailPage],
   ['/adjuster/claims', AdjusterQueuePage],

@@ -69,6 +69,63 @@ export interface MfaChallengesTable {
 export interface HolderScope {
   contractIds: string[];
   lastName: string;
+  /** A holder who signed in to their account (issue 19): the account's id. */
+  accountId?: string;
+}
+
+export interface HolderAccountsTable {
+  id: Generated<string>;
+  /** Lower case. */
+  email: string;
+  last_name: string;
+  last_name_key: string;
+  verified_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface HolderAccountContractsTable {
+  account_id: string;
+  contract_id: string;
+  linked_at: GeneratedTimestamp;
+}
+
+export interface HolderEmailTokensTable {
+  token_hash: string;
+  purpose: 'verify_email' | 'sign_in';
+  account_id: string;
+  contract_ids: Json<string[]>;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface HolderNotificationsTable {
+  id: Generated<string>;
+  /** Lower case. */
+  recipient: string;
+  contract_id: string | null;
+  subject: string;
+  body: string;
+  reference: string;
+  created_at: Timestamp;
+}
+
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: GeneratedTimestamp;
+  last_signed_in_at: Timestamp | null;
+}
+
+export interface OidcSignInAttemptsTable {
+  id_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string | null;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -611,6 +668,12 @@ export interface Database {
   rate_limits: RateLimitsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  holder_accounts: HolderAccountsTable;
+  holder_account_contracts: HolderAccountContractsTable;
+  holder_email_tokens: HolderEmailTokensTable;
+  holder_notifications: HolderNotificationsTable;
+  user_identities: UserIdentitiesTable;
+  oidc_sign_in_attempts: OidcSignInAttemptsTable;
   user_mfa: UserMfaTable;
   user_mfa_recovery_codes: UserMfaRecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;

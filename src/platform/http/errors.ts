@@ -92,6 +92,11 @@ export const ERROR_STATUS = {
   internal_error: 500,
   service_unavailable: 503,
   database_unavailable: 503,
+  // Holder accounts and staff single sign-on (issues 19 and 20)
+  link_invalid: 401,
+  sso_not_configured: 404,
+  sso_failed: 401,
+  sso_role_unmapped: 403,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -178,6 +183,10 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
   database_unavailable: 'The database is unavailable',
+  link_invalid: 'The link has expired or was already used',
+  sso_not_configured: 'Single sign-on is not set up',
+  sso_failed: 'The single sign-on did not complete',
+  sso_role_unmapped: 'Your identity provider gives you no Coverwise role',
 };
 
 export class AppError extends Error {

@@ -33,6 +33,8 @@ export type Principal =
       sessionId: string;
       contractIds: string[];
       lastName: string;
+      /** Signed in to a holder account (issue 19) rather than with one contract's facts. */
+      accountId?: string;
     };
 
 /**

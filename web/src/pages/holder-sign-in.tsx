@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { PageHeading } from '../page-heading.js';
-import { navigate, useLocation } from '../router.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 
 // Contract holders sign in with three facts printed on their contract: last name, ZIP code and VIN.
@@ -163,6 +163,14 @@ export function HolderSignInPage() {
           {submitting ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <ul className="link-list">
+        <li>
+          <Link href="/my/account/sign-in-link">Have an account? Sign in with a link sent to your email</Link>
+        </li>
+        <li>
+          <Link href="/my/forgot-contract">Forgot which contract? Get the list by email</Link>
+        </li>
+      </ul>
     </>
   );
 }

@@ -8,6 +8,7 @@ import { PageHeading } from '../page-heading.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
+import { HolderAccountPanel } from './holder-account.js';
 import type { HolderSignInPageState } from './holder-sign-in.js';
 
 // "My coverage": one card per contract the holder's three facts matched, each fetched on its own
@@ -181,6 +182,7 @@ export function MyCoveragePage() {
         {stillLoading ? 'Loading your coverage…' : ''}
       </p>
       <div className="card-stack">
+        <HolderAccountPanel />
         {ids.map((id) => {
           const card = cards.get(id);
           if (card?.status === 'loaded') return <ContractCard key={id} contract={card.contract} />;

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError } from '../api.js';
+import { ApiError, api } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { PageHeading } from '../page-heading.js';
 import { navigate, useLocation } from '../router.js';
@@ -169,6 +169,53 @@ export function StaffSignInPage() {
           </button>
         </form>
       )}
+      {!challengeToken ? <SingleSignOn returnTo={nextPath(state)} /> : null}
+    </>
+  );
+}
+
+/** "Sign in with <provider>" when staff single sign-on is set up (a plain link: the browser leaves). */
+function SingleSignOn({ returnTo }: { returnTo: string | null }) {
+  const [provider, setProvider] = useState<string | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .get<{ enabled: boolean; providerName: string | null }>('/auth/oidc', { signal: controller.signal })
+      .then((answer) => setProvider(answer.enabled ? answer.providerName : null))
+      .catch(() => setProvider(null));
+    return () => controller.abort();
+  }, []);
+  if (!provider) return null;
+  const href = `/api/v1/auth/oidc/start${returnTo?.startsWith('/staff') ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`;
+  return (
+    <p className="single-sign-on">
+      <a className="button button--secondary" href={href}>
+        Sign in with {provider}
+      </a>
+    </p>
+  );
+}
+
+const refusals: Record<string, string> = {
+  sso_role_unmapped:
+    'You signed in at your organization, but your account there is not in a group that gives a Coverwise role. Ask your administrator to add you to the right group, then try again.',
+  sso_failed:
+    'The sign-in did not complete: it took too long, was started in another browser, or the identity provider did not confirm it. Try again.',
+};
+
+/** Where a refused single sign-on lands: what happened and what to do. */
+export function StaffSsoRefusedPage() {
+  const { search } = useLocation();
+  const code = new URLSearchParams(search).get('code') ?? 'sso_failed';
+  return (
+    <>
+      <PageHeading title="Sign-in refused">We could not sign you in</PageHeading>
+      <div className="notice notice--error" role="alert">
+        {refusals[code] ?? refusals.sso_failed}
+      </div>
+      <p>
+        <a href="/staff/sign-in">Back to staff sign-in</a>
+      </p>
     </>
   );
 }
