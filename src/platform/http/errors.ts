@@ -85,6 +85,8 @@ export const ERROR_STATUS = {
   contract_has_claims: 422,
   not_dealer_contract: 422,
   form_changed: 409,
+  work_item_taken: 409,
+  assignee_not_eligible: 422,
   // Server
   internal_error: 500,
   service_unavailable: 503,
@@ -169,6 +171,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   contract_has_claims: 'A claim was filed on the contract',
   not_dealer_contract: 'The contract was not booked by a dealer',
   form_changed: 'The contract form changed since it was shown',
+  work_item_taken: 'Someone else has taken this work item',
+  assignee_not_eligible: 'That person cannot work this item',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
   database_unavailable: 'The database is unavailable',
