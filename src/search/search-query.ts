@@ -24,7 +24,7 @@ export function planSearch(query: string): SearchPlan {
   const upper = trimmed.toUpperCase();
   const hasDigit = /\d/.test(trimmed);
   const number = hasDigit && NUMBER.test(upper) ? upper : null;
-  const compact = upper.replace(/[\s-]/g, '');
+  const compact = upper.replace(/\s/g, '');
   const vinSuffix = hasDigit && VIN_CHARS.test(compact) ? compact : null;
   let phoneDigits: string | null = null;
   if (PHONE.test(trimmed)) {
