@@ -15,7 +15,7 @@ import {
   contractsByVinSuffix,
 } from './search.repository.js';
 
-const PORTFOLIO = 10_000;
+const PORTFOLIO = 5_000;
 
 describeEachEngine('staff search uses indexes', (engine) => {
   let handle: DatabaseHandle;
@@ -34,7 +34,7 @@ describeEachEngine('staff search uses indexes', (engine) => {
     }
     await insertContractsSkippingExisting(handle.db, batch);
     await analyze(handle.db);
-  }, 180_000);
+  }, 300_000);
   afterAll(() => handle.close());
 
   type Run = (db: DatabaseHandle['db']) => Promise<unknown>;
