@@ -107,6 +107,26 @@ describe.skipIf(!chromiumAvailable())('staff home: my work', () => {
           .getByRole('link', { name: new RegExp(claimNumber) })
           .count(),
       ).toBe(0);
+
+      // The work queue: owner column, filters and sort as labelled selects, arrow keys between rows.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Work queue' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Work queue' }).waitFor();
+      await page.getByLabel('Owner').selectOption({ label: 'Nobody yet' });
+      await page.getByLabel('Sort by').selectOption({ label: 'Received' });
+      const rows = page.locator('tbody tr');
+      await page
+        .getByRole('columnheader', { name: 'Owner' })
+        .or(page.getByText('Nothing is waiting'))
+        .first()
+        .waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      if ((await rows.count()) >= 2) {
+        const first = rows.nth(0).getByRole('link').first();
+        await first.focus();
+        await page.keyboard.press('ArrowDown');
+        const focused = await page.evaluate(() => document.activeElement?.closest('tr')?.rowIndex);
+        expect(focused).toBe(2);
+      }
     } finally {
       await page.context().close();
     }
