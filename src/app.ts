@@ -83,6 +83,8 @@ import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/report-snap
 import { registerReportRoutes } from './reports/reports.routes.js';
 import { registerRoadsideRoutes } from './roadside/roadside.routes.js';
 import { createRoadsideService } from './roadside/roadside.service.js';
+import { registerSearchRoutes } from './search/search.routes.js';
+import { createSearchService } from './search/search.service.js';
 import { registerTransferRoutes } from './transfers/transfers.routes.js';
 import { createTransfersService } from './transfers/transfers.service.js';
 import { registerUserRoutes } from './users/users.routes.js';
@@ -95,6 +97,11 @@ import {
 } from './webhooks/webhook-delivery.js';
 import { registerWebhookRoutes } from './webhooks/webhooks.routes.js';
 import { registerWhatIfRoutes } from './what-if/what-if.routes.js';
+import { registerMyWorkRoutes } from './work-queue/my-work.routes.js';
+import { createMyWorkService } from './work-queue/my-work.service.js';
+import { assignmentsFor } from './work-queue/work-assignment.repository.js';
+import { registerWorkAssignmentRoutes } from './work-queue/work-assignment.routes.js';
+import { createWorkAssignmentService } from './work-queue/work-assignment.service.js';
 import { createWorkQueue } from './work-queue/work-queue.js';
 import { registerWorkQueueRoutes } from './work-queue/work-queue.routes.js';
 
@@ -306,6 +313,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     const workQueue = createWorkQueue({
       db,
+      ownersFor: (items) => assignmentsFor(db, items),
       sources: [
         gapDocumentReviewSource(catalog),
         repairClaimDecisionSource(
@@ -417,6 +425,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       today: documents.today,
       flagsFor: (items) => anomalyFlags(db, items),
     });
+    registerWorkAssignmentRoutes(api, { assignments: createWorkAssignmentService({ db, clock }), db, clock });
+    registerMyWorkRoutes(api, {
+      myWork: createMyWorkService({ db, clock, workQueue, today: documents.today }),
+    });
+    registerSearchRoutes(api, { search: createSearchService({ db }) });
     registerReportRoutes(api, { db, today: documents.today });
     registerWebhookRoutes(api, { db, clock, allowList: config.webhookAllowList });
     registerHelpRoutes(api, {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { problemResponses } from '../platform/http/schemas.js';
+import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import type { WorkQueue } from './work-queue.js';
@@ -14,6 +14,10 @@ export const WorkItemSchema = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
   href: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
+  assignee: Type.Union(
+    [Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }), Type.Null()],
+    { description: 'Who has taken the item; null when nobody has' },
+  ),
   flags: Type.Array(Type.Object({ code: Type.String(), reason: Type.String() }), {
     description: 'Anomalies worth a second look (repeat claim, same file, facility jump, early claim)',
   }),
@@ -36,8 +40,23 @@ export function registerWorkQueueRoutes(
       config: { access: ['reviewer', 'adjuster'] },
       schema: {
         tags: ['Work queue'],
+        operationId: 'listWorkQueue',
         summary: 'Work due, ordered by due date then arrival; overdue items flagged',
+        description:
+          "The items the caller's role can open (document reviews, repair claims to decide), oldest due " +
+          'first, a page at a time (cursor paging), each with its owner. Filter by kind and by owner ' +
+          '(`mine`, `unassigned`).',
         querystring: Type.Object({
+          kind: Type.Optional(
+            StringEnum(['gap_document_review', 'repair_claim_decision'] as const, {
+              description: 'Only items of this kind',
+            }),
+          ),
+          owner: Type.Optional(
+            StringEnum(['anyone', 'mine', 'unassigned'] as const, {
+              description: 'Only items owned by the caller (mine) or by nobody (unassigned)',
+            }),
+          ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
           startingAfter: Type.Optional(
             Type.String({ maxLength: 400, description: 'nextCursor of the previous page' }),
@@ -59,9 +78,21 @@ export function registerWorkQueueRoutes(
         startingAfter: request.query.startingAfter,
         today: deps.today(),
         role: request.principal?.kind === 'user' ? request.principal.role : 'reviewer',
+        filter: {
+          kinds: request.query.kind ? [request.query.kind] : undefined,
+          owner: request.query.owner,
+          userId: request.principal?.kind === 'user' ? request.principal.userId : undefined,
+        },
       });
       const flags = deps.flagsFor ? await deps.flagsFor(page.data) : new Map();
-      return { ...page, data: page.data.map((item) => ({ ...item, flags: flags.get(item.id) ?? [] })) };
+      return {
+        ...page,
+        data: page.data.map((item) => ({
+          ...item,
+          assignee: item.assignee ?? null,
+          flags: flags.get(item.id) ?? [],
+        })),
+      };
     },
   );
 }

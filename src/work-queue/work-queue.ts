@@ -21,6 +21,8 @@ export interface WorkItem {
   /** Where the work is done in the web app. */
   href: string;
   details: Record<string, unknown>;
+  /** Who owns the item (src/work-queue/work-assignment), null when nobody has taken it. */
+  assignee?: { id: string; name: string; email: string } | null;
 }
 
 /** The position after which a page starts: the sort key of the last item of the previous page. */
@@ -75,30 +77,73 @@ export function compareItems(a: WorkQueueCursor, b: WorkQueueCursor): number {
   );
 }
 
-export function createWorkQueue(deps: { db: Kysely<Database>; sources: readonly WorkQueueSource[] }) {
+/** Which items of the queue to show: of some kinds only, and by owner. */
+export interface WorkQueueFilter {
+  kinds?: readonly string[] | undefined;
+  /** 'mine' = owned by `userId`; 'unassigned' = nobody's; 'anyone' (default) = all. */
+  owner?: 'mine' | 'unassigned' | 'anyone' | undefined;
+  userId?: string | undefined;
+}
+
+type Owners = (
+  items: readonly { kind: string; id: string }[],
+) => Promise<Map<string, { assignee: { id: string; name: string; email: string } }>>;
+
+/** At most this many source reads fill one filtered page (a sparse filter may end a page early). */
+const MAX_ROUNDS = 20;
+
+export function createWorkQueue(deps: {
+  db: Kysely<Database>;
+  sources: readonly WorkQueueSource[];
+  /** The owners of a page of items (work assignments); everyone is unassigned without it. */
+  ownersFor?: Owners;
+}) {
   async function list(page: {
     limit: number;
     startingAfter?: string | undefined;
     today: CalendarDate;
     /** Whose queue: items this role cannot open are not on it. */
     role: Role;
+    filter?: WorkQueueFilter;
   }) {
-    const after = page.startingAfter ? decodeCursor(page.startingAfter) : null;
-    const sources = deps.sources.filter((source) => source.roles.includes(page.role));
-    // Each source gives at most limit + 1, so the merged list knows whether more remain.
-    const lists = await Promise.all(
-      sources.map((source) => source.list(deps.db, { after, limit: page.limit + 1 })),
+    const filter = page.filter ?? {};
+    let after = page.startingAfter ? decodeCursor(page.startingAfter) : null;
+    const sources = deps.sources.filter(
+      (source) => source.roles.includes(page.role) && (!filter.kinds || filter.kinds.includes(source.kind)),
     );
-    const merged = lists.flat().sort(compareItems);
-    const data = merged.slice(0, page.limit).map((item) => ({
-      ...item,
-      overdue: compareDates(page.today, item.dueOn) > 0,
-    }));
-    const last = data.at(-1);
+    const owner = filter.owner ?? 'anyone';
+    const out: WorkItem[] = [];
+    let exhausted = sources.length === 0;
+    let lastScanned: WorkQueueCursor | null = null;
+    for (let round = 0; round < MAX_ROUNDS && !exhausted && out.length <= page.limit; round++) {
+      // Each source gives at most limit + 1, so the merged list knows whether more remain.
+      const lists = await Promise.all(
+        sources.map((source) => source.list(deps.db, { after, limit: page.limit + 1 })),
+      );
+      const merged = lists.flat().sort(compareItems);
+      const chunk = merged.slice(0, page.limit + 1);
+      exhausted = merged.length === chunk.length && lists.every((list) => list.length < page.limit + 1);
+      const owners = deps.ownersFor ? await deps.ownersFor(chunk) : new Map();
+      for (const item of chunk) {
+        const assignee = owners.get(`${item.kind}:${item.id}`)?.assignee ?? null;
+        const keep =
+          owner === 'anyone' ||
+          (owner === 'unassigned' && assignee === null) ||
+          (owner === 'mine' && assignee !== null && assignee.id === filter.userId);
+        if (keep) out.push({ ...item, assignee, overdue: compareDates(page.today, item.dueOn) > 0 });
+      }
+      const tail = chunk.at(-1);
+      if (!tail) break;
+      lastScanned = tail;
+      after = tail;
+    }
+    const data = out.slice(0, page.limit);
+    const hasMore = out.length > page.limit || !exhausted;
+    const cursorItem = out.length > page.limit ? data.at(-1) : lastScanned;
     return {
       data,
-      hasMore: merged.length > page.limit,
-      nextCursor: merged.length > page.limit && last ? encodeCursor(last) : null,
+      hasMore,
+      nextCursor: hasMore && cursorItem ? encodeCursor(cursorItem) : null,
     };
   }
   return { list };

@@ -142,6 +142,13 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/accounting/journal.csv': '401 403 403 403 403 403 200 403 403',
   'GET /api/v1/accounting/premium-by-month': '401 403 403 403 403 403 200 403 403',
   'POST /api/v1/accounting/earning-runs': '401 403 403 403 403 403 400 403 403',
+  'GET /api/v1/work-items/:kind/:id/assignment': '401 403 403 403 400 400 400 403 403',
+  'POST /api/v1/work-items/:kind/:id/take': '401 403 403 403 400 400 400 403 403',
+  'POST /api/v1/work-items/:kind/:id/assignment': '401 403 403 403 403 400 400 403 403',
+  'POST /api/v1/work-items/:kind/:id/release': '401 403 403 403 400 400 400 403 403',
+  'GET /api/v1/work-items/assignees': '401 403 403 403 403 400 400 403 403',
+  'GET /api/v1/my-work': '401 403 403 403 200 200 200 403 403',
+  'GET /api/v1/search': '401 403 403 403 400 400 400 403 403',
 };
 
 const HOLDER = DEMO_HOLDERS[4]!; // Feature Guard + GAP addendum on one vehicle (Texas).

@@ -31,6 +31,7 @@ import { ShopClaimsPage } from './pages/shop-claims.js';
 import { StaffContractDetailPage } from './pages/staff-contract-detail.js';
 import { StaffContractsPage } from './pages/staff-contracts.js';
 import { StaffHomePage } from './pages/staff-home.js';
+import { StaffSearchPage } from './pages/staff-search.js';
 import { StaffSignInPage, StaffSsoRefusedPage } from './pages/staff-sign-in.js';
 import { matchPath, RouterProvider, useLocation } from './router.js';
 import { SessionProvider } from './session.js';
@@ -68,6 +69,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/adjuster/claims', AdjusterQueuePage],
   ['/adjuster/claims/:id', AdjusterClaimPage],
   ['/staff', StaffHomePage],
+  ['/staff/search', StaffSearchPage],
   ['/staff/contracts', StaffContractsPage],
   ['/staff/contracts/:id', StaffContractDetailPage],
   ['/admin/import', AdminImportPage],

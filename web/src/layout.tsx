@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { Link, useLocation } from './router.js';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { Link, navigate, useLocation } from './router.js';
 import { type Session, useSession } from './session.js';
 import { staffPagesFor } from './staff-pages.js';
 
@@ -44,6 +44,41 @@ function currentMarks(items: readonly NavItem[], pathname: string): Map<string, 
   return marks;
 }
 
+/** The staff search box: every page of the roles that may search shows it in the header. */
+function StaffSearch() {
+  const { pathname, search } = useLocation();
+  const current = pathname === '/staff/search' ? (new URLSearchParams(search).get('q') ?? '') : '';
+  const [query, setQuery] = useState(current);
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const q = query.trim();
+    if (q) navigate(`/staff/search?q=${encodeURIComponent(q)}`);
+  };
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a form with the search role is the landmark every browser knows.
+    <form
+      role="search"
+      aria-label="Contracts, claims and holders"
+      className="staff-search"
+      onSubmit={onSubmit}
+    >
+      <label htmlFor="staff-search-input">Find a contract, claim or holder</label>
+      <input
+        id="staff-search-input"
+        type="search"
+        value={query}
+        minLength={2}
+        maxLength={100}
+        placeholder="Number, VIN, name or phone"
+        onChange={(event) => setQuery(event.target.value)}
+      />
+      <button type="submit" className="button button--secondary">
+        Search
+      </button>
+    </form>
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const { pathname } = useLocation();
@@ -76,6 +111,9 @@ export function Layout({ children }: { children: ReactNode }) {
               ))}
             </ul>
           </nav>
+          {session.status === 'signed_in' && ['admin', 'adjuster', 'reviewer'].includes(session.user.role) ? (
+            <StaffSearch key={pathname} />
+          ) : null}
         </div>
       </header>
       <main id="main" className="site-main" tabIndex={-1}>

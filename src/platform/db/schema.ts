@@ -637,7 +637,17 @@ export interface ContractSignaturesTable {
   signed_by: string;
 }
 
+/** Who owns a piece of queued work (migration 0027): one row per item. */
+export interface WorkAssignmentsTable {
+  item_kind: string;
+  item_id: string;
+  assignee_id: string;
+  assigned_at: Timestamp;
+  assigned_by: string;
+}
+
 export interface Database {
+  work_assignments: WorkAssignmentsTable;
   dealers: DealersTable;
   dealer_api_keys: DealerApiKeysTable;
   rates: RatesTable;

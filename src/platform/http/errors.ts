@@ -88,6 +88,8 @@ export const ERROR_STATUS = {
   catalog_draft_changed: 409,
   catalog_draft_outdated: 409,
   no_catalog_draft: 404,
+  work_item_taken: 409,
+  assignee_not_eligible: 422,
   // Server
   internal_error: 500,
   service_unavailable: 503,
@@ -180,6 +182,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   catalog_draft_changed: 'Someone else saved the catalog draft since you opened it',
   catalog_draft_outdated: 'A new catalog version was published since the draft was compared',
   no_catalog_draft: 'There is no catalog draft',
+  work_item_taken: 'Someone else has taken this work item',
+  assignee_not_eligible: 'That person cannot work this item',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
   database_unavailable: 'The database is unavailable',

@@ -6,6 +6,7 @@ import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
+import { WorkOwner } from '../work-owner.js';
 import { ClaimFacts } from './shop-claim-detail.js';
 import {
   AuthorizationSummary,
@@ -310,6 +311,9 @@ export function AdjusterClaimPage({ params }: RouteProps) {
               <Link href="/adjuster/claims">Claim queue</Link>
             </p>
             <PageHeading title={`Claim ${value.claimNumber}`}>Claim {value.claimNumber}</PageHeading>
+            {value.status === 'submitted' ? (
+              <WorkOwner kind="repair_claim_decision" id={value.id} userId={user.id} noun="claim" />
+            ) : null}
             <ClaimFacts claim={value} />
             <h2 id="adjuster-lines-heading">Lines</h2>
             <ClaimLinesTable claim={value} captionId="adjuster-lines-heading" />

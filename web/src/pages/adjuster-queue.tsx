@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { onRowKeys } from '../queue-list.js';
 import { Link, useLocation } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
@@ -45,7 +46,7 @@ export function AdjusterQueuePage() {
                         <th scope="col">Inspection</th>
                       </tr>
                     </thead>
-                    <tbody>
+                    <tbody onKeyDown={onRowKeys}>
                       {page.value.data.map((claim) => (
                         <tr key={claim.id}>
                           <th scope="row">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { formatCalendarDate, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { ListControls, onRowKeys, sortRows } from '../queue-list.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -21,7 +22,15 @@ interface WorkItem {
   details: Record<string, unknown>;
   /** Anomalies worth a second look, each with its reason (src/anomalies). */
   flags?: { code: string; reason: string }[];
+  /** Who has taken the item (null = nobody). */
+  assignee?: { id: string; name: string } | null;
 }
+
+const SORT_KEYS: Record<string, (item: WorkItem) => string> = {
+  received: (item) => item.receivedAt,
+  owner: (item) => item.assignee?.name ?? '\uffff',
+  work: (item) => item.title,
+};
 
 interface WorkPage {
   data: WorkItem[];
@@ -29,22 +38,28 @@ interface WorkPage {
   nextCursor: string | null;
 }
 
-function Queue() {
+function Queue({ userId }: { userId: string }) {
+  const [owner, setOwner] = useState('anyone');
+  const [kind, setKind] = useState('');
+  const [sort, setSort] = useState('');
   const [items, setItems] = useState<WorkItem[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async (after: string | null) => {
-    try {
-      const page = await api.get<WorkPage>(
-        `/work-queue?limit=50${after ? `&startingAfter=${encodeURIComponent(after)}` : ''}`,
-      );
-      setItems((previous) => [...(after ? (previous ?? []) : []), ...page.data]);
-      setCursor(page.nextCursor);
-    } catch (caught) {
-      setError(problemMessage(caught, 'The work queue could not be loaded.'));
-    }
-  }, []);
+  const load = useCallback(
+    async (after: string | null) => {
+      try {
+        const page = await api.get<WorkPage>(
+          `/work-queue?limit=50&owner=${owner}${kind ? `&kind=${kind}` : ''}${after ? `&startingAfter=${encodeURIComponent(after)}` : ''}`,
+        );
+        setItems((previous) => [...(after ? (previous ?? []) : []), ...page.data]);
+        setCursor(page.nextCursor);
+      } catch (caught) {
+        setError(problemMessage(caught, 'The work queue could not be loaded.'));
+      }
+    },
+    [owner, kind],
+  );
 
   useEffect(() => {
     void load(null);
@@ -58,6 +73,45 @@ function Queue() {
           {error}
         </div>
       ) : null}
+      <ListControls
+        label="Show and sort"
+        controls={[
+          {
+            id: 'queue-owner',
+            label: 'Owner',
+            value: owner,
+            onChange: setOwner,
+            options: [
+              { value: 'anyone', label: 'Anyone' },
+              { value: 'mine', label: 'Mine' },
+              { value: 'unassigned', label: 'Nobody yet' },
+            ],
+          },
+          {
+            id: 'queue-kind',
+            label: 'Kind of work',
+            value: kind,
+            onChange: setKind,
+            options: [
+              { value: '', label: 'All' },
+              { value: 'gap_document_review', label: 'Document reviews' },
+              { value: 'repair_claim_decision', label: 'Repair claims to decide' },
+            ],
+          },
+          {
+            id: 'queue-sort',
+            label: 'Sort by',
+            value: sort,
+            onChange: setSort,
+            options: [
+              { value: '', label: 'Due date' },
+              { value: 'received', label: 'Received' },
+              { value: 'owner', label: 'Owner' },
+              { value: 'work', label: 'Work' },
+            ],
+          },
+        ]}
+      />
       {items === null ? (
         <p className="muted" role="status">
           Loading…
@@ -74,10 +128,11 @@ function Queue() {
                 <th scope="col">Work</th>
                 <th scope="col">For</th>
                 <th scope="col">Received</th>
+                <th scope="col">Owner</th>
               </tr>
             </thead>
-            <tbody>
-              {items.map((item) => (
+            <tbody onKeyDown={onRowKeys}>
+              {sortRows(items, sort, SORT_KEYS).map((item) => (
                 <tr key={`${item.kind}-${item.id}`}>
                   <td className="nowrap">
                     {formatCalendarDate(item.dueOn)}
@@ -100,6 +155,7 @@ function Queue() {
                   </td>
                   <td>{String(item.details.holderName ?? '')}</td>
                   <td className="nowrap">{formatInstant(item.receivedAt)}</td>
+                  <td>{item.assignee ? (item.assignee.id === userId ? 'You' : item.assignee.name) : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -118,7 +174,7 @@ function Queue() {
 export function ReviewerQueuePage() {
   return (
     <StaffOnly roles={['reviewer', 'adjuster']} refusal="The work queue is for reviewers and adjusters.">
-      {() => <Queue />}
+      {(user) => <Queue userId={user.id} />}
     </StaffOnly>
   );
 }

@@ -4,6 +4,7 @@ import { staffRoleLabel } from '../auth.js';
 import { PageHeading } from '../page-heading.js';
 import { Redirect } from '../router.js';
 import { useSession } from '../session.js';
+import { MyWorkPanel } from './my-work.js';
 import type { SignInPageState } from './staff-sign-in.js';
 import { TwoStepSignIn } from './two-step-sign-in.js';
 
@@ -55,6 +56,9 @@ export function StaffHomePage() {
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
           {signOutError}
         </div>
+      ) : null}
+      {user.role === 'reviewer' || user.role === 'adjuster' || user.role === 'admin' ? (
+        <MyWorkPanel userId={user.id} />
       ) : null}
       <section aria-labelledby="account-heading" className="card">
         <h2 id="account-heading">Your account</h2>

@@ -1,0 +1,308 @@
+// Staff work on a real database (both engines): taking, assigning and releasing queued work (one
+// winner when two people take the same item at once), the owner on the work queue, and the staff home.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { withCheckDigit } from '../contracts/vin.js';
+import { FakeClock } from '../platform/clock.js';
+
+type Client = Awaited<ReturnType<typeof staffClient>>;
+
+let vinSerial = 500;
+function nextVin(): string {
+  vinSerial += 1;
+  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
+}
+
+describeEachEngine('staff work: assignment, work queue owners, my work', (engine) => {
+  // A Monday morning in New York; claims filed now are due by the end of Tuesday.
+  const clock = new FakeClock('2026-11-23T15:00:00Z');
+  let server: TestServer;
+  let admin: Client;
+  let adjuster: Client;
+  let second: Client;
+  let reviewer: Client;
+  let shop: Client;
+  let adjusterId: string;
+  let secondId: string;
+  let reviewerId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock });
+    admin = await staffClient(server, 'admin@coverwise.test');
+    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    reviewer = await staffClient(server, 'reviewer@coverwise.test');
+    shop = await staffClient(server, 'shop@coverwise.test');
+    const created = await admin({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: {
+        email: 'second.adjuster@coverwise.test',
+        password: 'a-long-enough-password',
+        role: 'adjuster',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    secondId = created.json().id;
+    second = await staffClient(server, 'second.adjuster@coverwise.test', 'a-long-enough-password');
+    adjusterId = (await adjuster({ url: '/api/v1/auth/me' })).json().user.id;
+    reviewerId = (await reviewer({ url: '/api/v1/auth/me' })).json().user.id;
+  });
+  afterAll(() => server.close());
+
+  async function repairClaim(): Promise<{ id: string; claimNumber: string }> {
+    const vin = nextVin();
+    const contract = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: {
+        product: 'vsc',
+        planCode: 'VALUE_GUARD',
+        holder: {
+          firstName: 'Rosa',
+          lastName: 'Delgado',
+          address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
+        },
+        vehicle: { vin, year: 2024, make: 'Honda', model: 'Accord' },
+        odometerAtSale: 10_000,
+        purchaseDate: '2026-01-31',
+        purchaseState: 'MO',
+        termMonths: 36,
+        termMiles: 36_000,
+        priceCents: 199_900,
+        deductibleCents: 10_000,
+        lienholder: null,
+        sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
+      },
+    });
+    expect(contract.statusCode, contract.body).toBe(201);
+    const claim = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: {
+        vin,
+        odometer: 21_000,
+        complaint: 'Grinding noise when braking',
+        cause: 'Front calipers seized',
+        correction: 'Replace both front calipers',
+        lines: [
+          {
+            componentGroup: 'brakes',
+            description: 'Front calipers',
+            partsCents: 40_000,
+            laborHours: 2.5,
+            laborRateCents: 12_000,
+          },
+        ],
+      },
+    });
+    expect(claim.statusCode, claim.body).toBe(201);
+    return claim.json();
+  }
+
+  const take = (client: Client, kind: string, id: string, key?: string) =>
+    client({
+      method: 'POST',
+      url: `/api/v1/work-items/${kind}/${id}/take`,
+      headers: key ? { 'idempotency-key': key } : {},
+    });
+
+  async function auditActions(entityId: string): Promise<string[]> {
+    const rows = await server.built.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', entityId)
+      .where('action', 'like', 'work_item.%')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.action);
+  }
+
+  async function queueItem(client: Client, id: string, query = '') {
+    const items = [];
+    let cursor: string | null = null;
+    do {
+      const page = await client({
+        url: `/api/v1/work-queue?limit=100${query}${cursor ? `&startingAfter=${cursor}` : ''}`,
+      });
+      expect(page.statusCode, page.body).toBe(200);
+      items.push(...page.json().data);
+      cursor = page.json().nextCursor;
+    } while (cursor);
+    return items.find((item: { id: string }) => item.id === id);
+  }
+
+  it('takes a claim: the queue shows the owner, taking it again changes nothing, one audit row', async () => {
+    const claim = await repairClaim();
+    expect((await queueItem(adjuster, claim.id)).assignee).toBeNull();
+    const taken = await take(adjuster, 'repair_claim_decision', claim.id);
+    expect(taken.statusCode, taken.body).toBe(200);
+    expect(taken.json()).toMatchObject({
+      kind: 'repair_claim_decision',
+      id: claim.id,
+      assignee: { id: adjusterId, email: 'adjuster@coverwise.test' },
+      assignedAt: clock.now().toISOString(),
+    });
+    const again = await take(adjuster, 'repair_claim_decision', claim.id);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().assignee.id).toBe(adjusterId);
+    expect(await auditActions(claim.id)).toEqual(['work_item.taken']);
+    expect((await queueItem(second, claim.id)).assignee).toMatchObject({ id: adjusterId });
+    expect(await queueItem(adjuster, claim.id, '&owner=mine')).toBeDefined();
+    expect(await queueItem(second, claim.id, '&owner=mine')).toBeUndefined();
+    expect(await queueItem(second, claim.id, '&owner=unassigned')).toBeUndefined();
+    expect(await queueItem(second, claim.id, '&kind=gap_document_review')).toBeUndefined();
+    const refused = await take(second, 'repair_claim_decision', claim.id);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'work_item_taken' });
+    expect(refused.json().detail).toContain('already taken');
+  });
+
+  it('two people taking the same claim at once: one wins, the other gets 409 work_item_taken', async () => {
+    for (let round = 0; round < 3; round++) {
+      const claim = await repairClaim();
+      const answers = await Promise.all([
+        take(adjuster, 'repair_claim_decision', claim.id),
+        take(second, 'repair_claim_decision', claim.id),
+      ]);
+      const statuses = answers.map((answer) => answer.statusCode).sort();
+      expect(statuses).toEqual([200, 409]);
+      const loser = answers.find((answer) => answer.statusCode === 409)!;
+      expect(loser.json().code).toBe('work_item_taken');
+      const winner = answers.find((answer) => answer.statusCode === 200)!.json().assignee.id;
+      expect([adjusterId, secondId]).toContain(winner);
+      expect((await queueItem(adjuster, claim.id)).assignee.id).toBe(winner);
+      expect(await auditActions(claim.id)).toEqual(['work_item.taken']);
+    }
+  });
+
+  it('replays an idempotent take and refuses a reused key with another request', async () => {
+    const claim = await repairClaim();
+    const first = await take(adjuster, 'repair_claim_decision', claim.id, 'take-1');
+    const replay = await take(adjuster, 'repair_claim_decision', claim.id, 'take-1');
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(first.json());
+    const other = await repairClaim();
+    const reused = await take(adjuster, 'repair_claim_decision', other.id, 'take-1');
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().code).toBe('idempotency_key_reused');
+  });
+
+  it('assigns to a colleague whose role can open the item, and releases', async () => {
+    const claim = await repairClaim();
+    await take(adjuster, 'repair_claim_decision', claim.id);
+    const toReviewer = await adjuster({
+      method: 'POST',
+      url: `/api/v1/work-items/repair_claim_decision/${claim.id}/assignment`,
+      payload: { assigneeId: reviewerId },
+    });
+    expect(toReviewer.statusCode).toBe(422);
+    expect(toReviewer.json()).toMatchObject({ code: 'assignee_not_eligible', param: 'assigneeId' });
+    const handed = await adjuster({
+      method: 'POST',
+      url: `/api/v1/work-items/repair_claim_decision/${claim.id}/assignment`,
+      payload: { assigneeId: secondId, note: 'Second adjuster knows this shop' },
+    });
+    expect(handed.statusCode, handed.body).toBe(200);
+    expect(handed.json().assignee.id).toBe(secondId);
+    const byReviewer = await reviewer({
+      method: 'POST',
+      url: `/api/v1/work-items/repair_claim_decision/${claim.id}/assignment`,
+      payload: { assigneeId: reviewerId },
+    });
+    expect(byReviewer.statusCode).toBe(403);
+    const released = await second({
+      method: 'POST',
+      url: `/api/v1/work-items/repair_claim_decision/${claim.id}/release`,
+    });
+    expect(released.statusCode).toBe(200);
+    expect(released.json().assignee).toBeNull();
+    const releasedAgain = await second({
+      method: 'POST',
+      url: `/api/v1/work-items/repair_claim_decision/${claim.id}/release`,
+    });
+    expect(releasedAgain.statusCode).toBe(200);
+    expect(await auditActions(claim.id)).toEqual([
+      'work_item.taken',
+      'work_item.assigned',
+      'work_item.released',
+    ]);
+    const assignees = await adjuster({ url: '/api/v1/work-items/assignees?kind=repair_claim_decision' });
+    const roles = new Set(assignees.json().data.map((user: { role: string }) => user.role));
+    expect([...roles].sort()).toEqual(['adjuster', 'admin']);
+  });
+
+  it('a reviewer cannot take, see or be shown work their role cannot open', async () => {
+    const claim = await repairClaim();
+    const refused = await take(reviewer, 'repair_claim_decision', claim.id);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('forbidden');
+    expect(await queueItem(reviewer, claim.id)).toBeUndefined();
+    const missing = await take(adjuster, 'repair_claim_decision', '00000000-0000-4000-8000-000000000000');
+    expect(missing.statusCode).toBe(404);
+    const home = (await reviewer({ url: '/api/v1/my-work' })).json();
+    const kinds = [...home.overdue, ...home.dueToday, ...home.assignedToMe].map(
+      (item: { kind: string }) => item.kind,
+    );
+    expect(kinds).not.toContain('repair_claim_decision');
+  });
+
+  it('my work: assigned to me, due today, overdue and what others changed, with counts and links', async () => {
+    const claim = await repairClaim();
+    await take(adjuster, 'repair_claim_decision', claim.id);
+    const home = await adjuster({ url: '/api/v1/my-work' });
+    expect(home.statusCode, home.body).toBe(200);
+    const mine = home.json().assignedToMe.find((item: { id: string }) => item.id === claim.id);
+    expect(mine).toMatchObject({
+      kind: 'repair_claim_decision',
+      href: `/adjuster/claims/${claim.id}`,
+      overdue: false,
+    });
+    expect(home.json().counts.assignedToMe).toBeGreaterThanOrEqual(1);
+    expect(home.json().today).toBe('2026-11-23');
+
+    // The adjuster asks the shop a question; the shop answers: a change by someone else on my work.
+    const asked = await adjuster({
+      method: 'POST',
+      url: `/api/v1/repair-claims/${claim.id}/authorization`,
+      payload: { requestInformation: 'Photos of the calipers, please.' },
+    });
+    expect(asked.statusCode, asked.body).toBe(200);
+    const answered = await shop({
+      method: 'POST',
+      url: `/api/v1/repair-claims/${claim.id}/information`,
+      payload: { message: 'Photos sent by email.' },
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    const later = (await adjuster({ url: '/api/v1/my-work' })).json();
+    const change = later.recentlyChanged.find((item: { itemId: string }) => item.itemId === claim.id);
+    expect(change).toMatchObject({ kind: 'repair_claim_decision', by: 'shop@coverwise.test' });
+    expect(change.title).toMatch(/^Repair claim: /);
+    expect(later.counts.recentlyChanged).toBeGreaterThanOrEqual(1);
+
+    // Two business days on, the claim is past its due day (Tuesday): overdue.
+    // (Sessions expire meanwhile: sign in again at the later instant.)
+    clock.set('2026-11-26T15:00:00Z');
+    try {
+      const lateAdjuster = await staffClient(server, 'adjuster@coverwise.test');
+      const overdueHome = (await lateAdjuster({ url: '/api/v1/my-work' })).json();
+      const overdue = overdueHome.overdue.find((item: { id: string }) => item.id === claim.id);
+      expect(overdue).toMatchObject({ overdue: true, dueOn: '2026-11-24' });
+      expect(overdueHome.counts.overdue).toBeGreaterThanOrEqual(1);
+      expect(overdueHome.dueToday.find((item: { id: string }) => item.id === claim.id)).toBeUndefined();
+    } finally {
+      clock.set('2026-11-23T15:00:00Z');
+    }
+    clock.set('2026-11-24T15:00:00Z');
+    try {
+      const nextDayAdjuster = await staffClient(server, 'adjuster@coverwise.test');
+      const dueHome = (await nextDayAdjuster({ url: '/api/v1/my-work' })).json();
+      expect(dueHome.dueToday.find((item: { id: string }) => item.id === claim.id)).toBeDefined();
+      expect(dueHome.counts.dueToday).toBeGreaterThanOrEqual(1);
+    } finally {
+      clock.set('2026-11-23T15:00:00Z');
+    }
+  });
+});
