@@ -71,7 +71,7 @@ export function postImportBatchWritten(
     batchKey: string;
     contractNumbers: () => string[];
     allInserted: boolean;
-    premiums: { planCode: string; state: string; premiumCents: number }[];
+    premiums: { planCode: string; state: string; dealerCode?: string | null; premiumCents: number }[];
   },
   context: PostingContext,
 ): Promise<PostedEntry | null> {
@@ -86,7 +86,11 @@ export function postImportBatchWritten(
     return postJournalEntry(db, {
       ...event,
       lines: batch.premiums.flatMap((group) =>
-        contractWrittenLines(group.premiumCents, { planCode: group.planCode, state: group.state }),
+        contractWrittenLines(group.premiumCents, {
+          planCode: group.planCode,
+          state: group.state,
+          dealerCode: group.dealerCode ?? null,
+        }),
       ),
     });
   return postContractsWritten(
