@@ -89,6 +89,8 @@ export const ERROR_STATUS = {
   internal_error: 500,
   service_unavailable: 503,
   database_unavailable: 503,
+  // Money (dealer statements)
+  remittance_not_pending: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -172,6 +174,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
   database_unavailable: 'The database is unavailable',
+  remittance_not_pending: 'The remittance notice is not pending',
 };
 
 export class AppError extends Error {
