@@ -40,6 +40,7 @@ const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
 const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
 const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
+const AdminDealerStatementPage = lazy(() => import('./pages/admin-dealer-statement.js'));
 
 const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProps>])[] = [
   ['/', LandingPage],
@@ -58,6 +59,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/staff/contracts/:id', StaffContractDetailPage],
   ['/admin/import', AdminImportPage],
   ['/admin/dealers', AdminDealersPage],
+  ['/admin/dealers/:id/statement', AdminDealerStatementPage],
   ['/dealer', DealerPortalPage],
   ['/staff/dashboard', StaffDashboardPage],
   ['/admin/what-if', AdminWhatIfPage],
