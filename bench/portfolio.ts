@@ -71,6 +71,12 @@ export function* syntheticRows(
   }
 }
 
+/**
+ * The dealer who sold the synthetic contracts of a dealer file: a dealer file names a dealer on file,
+ * so a bench database has it (and the demo data has it too: D-1001 is a demo dealer).
+ */
+export const SYNTHETIC_DEALER = { code: 'D-1001', name: 'Plaza Honda', state: 'MO' } as const;
+
 /** CSV lines (dealer-file columns) for the i-th synthetic contracts, header first. */
 export const CSV_HEADER =
   'contract_number,product,plan_code,holder_first_name,holder_last_name,holder_email,holder_phone,address_line1,city,state,zip,vin,vehicle_year,vehicle_make,vehicle_model,odometer_at_sale,purchase_date,purchase_state,term_months,term_miles,price_cents,deductible_cents,lienholder_name,dealer_code,dealer_name,amount_financed_cents,msrp_cents';
@@ -101,8 +107,8 @@ export function csvLine(input: ContractInput & { contractNumber: string }): stri
     input.priceCents,
     input.deductibleCents ?? '',
     input.lienholder?.name ?? '',
-    '',
-    '',
+    SYNTHETIC_DEALER.code,
+    SYNTHETIC_DEALER.name,
     '',
     '',
   ].join(',');

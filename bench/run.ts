@@ -32,6 +32,7 @@ import {
   CSV_HEADER,
   copySyntheticContracts,
   csvLine,
+  SYNTHETIC_DEALER,
   syntheticContract,
   syntheticRows,
   syntheticVin,
@@ -232,6 +233,11 @@ async function prepare(count: number): Promise<Prepared> {
       .orderBy('version', 'desc')
       .executeTakeFirstOrThrow();
     catalogVersion = version;
+    // The dealer the synthetic dealer files name (every row of a dealer file names a dealer on file).
+    await db
+      .insertInto('dealers')
+      .values({ ...SYNTHETIC_DEALER })
+      .execute();
     const t0 = performance.now();
     await copySyntheticContracts(built.database.copyFromCsv, { count, catalog, catalogVersion: version });
     await sql`create table bench_copy_contracts (like contracts including all)`.execute(db);

@@ -28,6 +28,8 @@ import { registerContractImportRoutes } from './contracts/contract-import.routes
 import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
+import { registerDealerStatementRoutes } from './dealers/dealer-statements.routes.js';
+import { createDealerStatementsService } from './dealers/dealer-statements.service.js';
 import { registerDealerRoutes } from './dealers/dealers.routes.js';
 import { createDealersService, DEALER_KEY_PREFIX } from './dealers/dealers.service.js';
 import { seedDemoData } from './demo/demo-seed.js';
@@ -373,6 +375,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerCatalogDraftRoutes(api, { drafts: createCatalogDraftService({ db, catalog, clock }), db, clock });
     registerContractRoutes(api, { contracts, db, clock });
     registerDealerRoutes(api, { dealers, db, clock });
+    registerDealerStatementRoutes(api, {
+      statements: createDealerStatementsService({ db, clock, timeZone: config.timeZone }),
+      db,
+      clock,
+    });
     registerRateRoutes(api, { rates });
     registerEcontractRoutes(api, { econtracts, contracts, db, clock });
     registerContractFormRoutes(api, { forms, db, clock });

@@ -176,6 +176,12 @@ describeEachEngine('general ledger postings', (engine) => {
     const row = (n: number, state: string, price: number) =>
       `GL-${n},vsc,VALUE_GUARD,Ana,"Reyes, Jr.",,,"1 Main St",Austin,TX,78701,${nextVin()},2024,Honda,Civic,5000,2026-10-01,${state},36,36000,${price},10000,,D-9,"Dealer, Nine",,`;
     const file = [header, row(1, 'TX', 100_000), row(2, 'TX', 50_000), row(3, 'MO', 70_000)].join('\n');
+    // Every row of a dealer file names a dealer on file.
+    await server.built.database.db
+      .insertInto('dealers')
+      .values({ code: 'D-9', name: 'Dealer, Nine', state: 'TX' })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
     const deps = {
       db: server.built.database.db,
       transactionWithCopy: server.built.database.transactionWithCopy,

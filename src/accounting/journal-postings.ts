@@ -21,6 +21,7 @@ import {
   contractWrittenLines,
   feeReceivedLines,
   type LineDimensions,
+  remittanceReceivedLines,
   reversalLines,
 } from './postings.js';
 import { type EarningMethod, unearnedCents } from './premium-earning.js';
@@ -71,7 +72,7 @@ export function postImportBatchWritten(
     batchKey: string;
     contractNumbers: () => string[];
     allInserted: boolean;
-    premiums: { planCode: string; state: string; premiumCents: number }[];
+    premiums: { planCode: string; state: string; dealerCode?: string | null; premiumCents: number }[];
   },
   context: PostingContext,
 ): Promise<PostedEntry | null> {
@@ -86,7 +87,11 @@ export function postImportBatchWritten(
     return postJournalEntry(db, {
       ...event,
       lines: batch.premiums.flatMap((group) =>
-        contractWrittenLines(group.premiumCents, { planCode: group.planCode, state: group.state }),
+        contractWrittenLines(group.premiumCents, {
+          planCode: group.planCode,
+          state: group.state,
+          dealerCode: group.dealerCode ?? null,
+        }),
       ),
     });
   return postContractsWritten(
@@ -243,6 +248,22 @@ export function postTransferFee(
     memo: `Transfer fee for contract ${transfer.contract.contract_number}`,
     contractId: transfer.contract.id,
     lines: feeReceivedLines(transfer.amountCents, dimensionsOf(transfer.contract)),
+    ...context,
+  });
+}
+
+/** A dealer's remittance received (recorded by an admin, or a dealer's notice an admin matched). */
+export function postDealerRemittance(
+  db: Kysely<Database>,
+  remittance: { id: string; amountCents: number; reference: string; dealerCode: string },
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  return postJournalEntry(db, {
+    eventType: 'dealer_remittance',
+    eventId: remittance.id,
+    eventKey: `dealer_remittance:${remittance.id}`,
+    memo: `Remittance ${remittance.reference} from dealer ${remittance.dealerCode}`,
+    lines: remittanceReceivedLines(remittance.amountCents, { dealerCode: remittance.dealerCode }),
     ...context,
   });
 }

@@ -122,9 +122,9 @@ export async function postContractsWritten(
   const single = 'contractIds' in contracts && contracts.contractIds.length === 1;
   const groups = await sql<{ plan_code: string; state: string; dealer_code: string | null; premium: number }>`
     select c.plan_code, c.purchase_state as state,
-           ${single ? sql`c.selling_dealer_code` : sql`null::text`} as dealer_code, sum(${premium})::bigint as premium
+           c.selling_dealer_code as dealer_code, sum(${premium})::bigint as premium
       from contracts c where ${filter} and c.status <> 'void'
-     group by 1, 2, 3 order by 1, 2`.execute(db);
+     group by 1, 2, 3 order by 1, 2, 3`.execute(db);
   const contractId = single ? (contracts as { contractIds: string[] }).contractIds[0]! : null;
   const lines = groups.rows.flatMap((group) =>
     contractWrittenLines(Number(group.premium), {

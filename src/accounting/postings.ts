@@ -122,3 +122,11 @@ export function premiumEarnedLines(amountCents: number, dims: LineDimensions): J
 export function reversalLines(lines: readonly JournalLine[]): JournalLine[] {
   return lines.map((line) => ({ ...line, debitCents: line.creditCents, creditCents: line.debitCents }));
 }
+
+/** A dealer's remittance received: cash in, the dealer receivable paid down (a credit balance if more). */
+export function remittanceReceivedLines(amountCents: number, dims: LineDimensions): JournalLine[] {
+  return nonZero([
+    debit(ACCOUNTS.cash, amountCents, dims),
+    credit(ACCOUNTS.dealerReceivable, amountCents, dims),
+  ]);
+}

@@ -10,6 +10,7 @@ import type { EarningMethod } from '../accounting/premium-earning.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { statusAsOf } from '../contracts/contract.view.js';
+import { insertDealerAccountEvent } from '../dealers/dealer.repository.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -211,6 +212,17 @@ export function createCancellationsService(deps: {
       },
       { effectiveOn: onDate, actor, requestId },
     );
+    // The dealer's share of the refund goes on its statement as a chargeback (owed by the dealer).
+    const chargebackCents = posted.allocation.find((part) => part.party === 'dealer')?.amountCents ?? 0;
+    if (row.dealer_id !== null && chargebackCents > 0)
+      await insertDealerAccountEvent(trx, {
+        dealerId: row.dealer_id,
+        contractId: row.id,
+        kind: 'chargeback',
+        amountCents: chargebackCents,
+        occurredOn: onDate,
+        requestId,
+      });
     const updated = await trx
       .updateTable('contracts')
       .set({ status: 'cancelled', row_version: row.row_version + 1, updated_at: clock.now() })

@@ -41,6 +41,7 @@ export const CONTRACT_CSV_COLUMNS = [
   'amount_financed_cents',
   'msrp_cents',
   'sold_after_vehicle_sale',
+  'dealer_cost_cents',
 ] as const;
 
 export type ContractCsvColumn = (typeof CONTRACT_CSV_COLUMNS)[number];
@@ -69,6 +70,7 @@ export const REQUIRED_CSV_COLUMNS: readonly ContractCsvColumn[] = [
   'purchase_state',
   'term_months',
   'price_cents',
+  'dealer_code',
 ];
 
 /** Where a ContractInput field comes from, so a refusal names the CSV column the dealer has to fix. */
@@ -101,6 +103,7 @@ const COLUMN_OF_FIELD: Readonly<Record<string, ContractCsvColumn>> = {
   amountFinancedCents: 'amount_financed_cents',
   msrpCents: 'msrp_cents',
   soldAfterVehicleSale: 'sold_after_vehicle_sale',
+  dealerCostCents: 'dealer_cost_cents',
 };
 
 export type ImportRejectionCode = ErrorCode | 'malformed_csv';
@@ -231,7 +234,7 @@ export function contractInputOf(
   record: readonly string[],
   columns: ColumnIndex,
 ):
-  | { ok: true; input: ContractInput }
+  | { ok: true; input: ContractInput; dealerCostCents: number | null; dealerNamed: boolean }
   | { ok: false; code: ErrorCode; detail: string; column: ContractCsvColumn } {
   const cell = new Cells(record, columns);
   try {
@@ -246,15 +249,18 @@ export function contractInputOf(
     const lienholderName = cell.optionalText('lienholder_name');
     const dealerCode = cell.optionalText('dealer_code');
     const dealerName = cell.optionalText('dealer_name');
-    if ((dealerCode === null) !== (dealerName === null)) {
-      const column = dealerCode === null ? 'dealer_code' : 'dealer_name';
+    if (dealerCode === null) {
+      // Every contract is sold by a dealer on file: its cost is owed on that dealer's statement.
       throw new CellError(
-        column,
-        'validation_failed',
-        `${column}: give dealer_code and dealer_name together.`,
+        'dealer_code',
+        'unknown_dealer',
+        dealerName === null
+          ? 'dealer_code: every row names the dealer who sold it (a dealer code on file).'
+          : 'dealer_code: give the dealer code with dealer_name (the code of a dealer on file).',
       );
     }
     const soldAfterVehicleSale = cell.flag('sold_after_vehicle_sale');
+    const dealerCostCents = cell.wholeNumber('dealer_cost_cents', 'cents');
     const input: ContractInput = {
       contractNumber: cell.text('contract_number'),
       product: cell.text('product').toLowerCase() as ContractInput['product'],
@@ -285,8 +291,8 @@ export function contractInputOf(
       priceCents: cell.required('price_cents', 'cents'),
       deductibleCents: cell.wholeNumber('deductible_cents', 'cents'),
       lienholder: lienholderName === null ? null : { name: lienholderName },
-      sellingDealer:
-        dealerCode === null || dealerName === null ? null : { code: dealerCode, name: dealerName },
+      // The dealer's name on file replaces an empty dealer_name once the code is looked up.
+      sellingDealer: { code: dealerCode, name: dealerName ?? dealerCode },
       amountFinancedCents: cell.wholeNumber('amount_financed_cents', 'cents'),
       msrpCents: cell.wholeNumber('msrp_cents', 'cents'),
       ...(soldAfterVehicleSale === undefined ? {} : { soldAfterVehicleSale }),
@@ -306,7 +312,7 @@ export function contractInputOf(
       }
       throw new CellError(column, 'validation_failed', `${column}: ${describeSchemaError(error)}.`);
     }
-    return { ok: true, input };
+    return { ok: true, input, dealerCostCents, dealerNamed: dealerName !== null };
   } catch (error) {
     if (error instanceof CellError) {
       return { ok: false, code: error.code, detail: error.message, column: error.column };
@@ -340,15 +346,24 @@ export interface CheckedBatch {
   rejectedRows: RejectedRow[];
   /** Null, or how the file ended after this, its last batch. */
   end: FileEnd | null;
-  /** The batch's premium (price) per plan and purchase state: the books post it when every row went in. */
+  /**
+   * The batch's premium (the dealer cost when the row gives one, else the price) per plan, purchase
+   * state and dealer: the books post it when every row went in.
+   */
   premiums: BatchPremium[];
+  /** The contract numbers of the rows that record a dealer cost: each is booked on its dealer's account. */
+  bookedNumbers: string[];
 }
 
 export interface BatchPremium {
   planCode: string;
   state: string;
+  dealerCode: string;
   premiumCents: number;
 }
+
+/** The dealers on file by code, looked up once when the import starts (the worker has no database). */
+export type KnownDealers = Readonly<Record<string, { id: string; name: string }>>;
 
 export type FileEnd =
   | { kind: 'finished' }
@@ -370,6 +385,7 @@ export interface ContractFileOptions {
   importId: string;
   batchSize: number;
   maxRejectedReported: number;
+  dealers: KnownDealers;
 }
 
 /**
@@ -378,7 +394,8 @@ export interface ContractFileOptions {
  * reading the unfinished record at the end (the file was cut off, e.g. by a size limit).
  */
 export function createContractFileChecker(options: ContractFileOptions) {
-  const { catalog, catalogVersion, importId, batchSize, maxRejectedReported } = options;
+  const { catalog, catalogVersion, importId, batchSize, maxRejectedReported, dealers } = options;
+  const dealerOf = new Map(Object.entries(dealers));
   const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
   let columns: ColumnIndex | null = null;
   let done = false;
@@ -391,8 +408,9 @@ export function createContractFileChecker(options: ContractFileOptions) {
   // Good rows of the batch by contract number: a number repeated within the batch is a duplicate here,
   // one repeated across batches is skipped by the database.
   let lines = new Map<string, string>();
-  // The premium of those rows per plan and state ("PLAN\tSTATE" → cents).
+  // The premium of those rows per plan, state and dealer ("PLAN\tSTATE\tDEALER" → cents).
   let premiums = new Map<string, number>();
+  let bookedNumbers: string[] = [];
 
   function reject(row: RejectedRow): void {
     rejected += 1;
@@ -414,12 +432,14 @@ export function createContractFileChecker(options: ContractFileOptions) {
       rejectedRows,
       end,
       premiums: [...premiums].map(([key, premiumCents]) => {
-        const [planCode, state] = key.split('\t') as [string, string];
-        return { planCode, state, premiumCents };
+        const [planCode, state, dealerCode] = key.split('\t') as [string, string, string];
+        return { planCode, state, dealerCode, premiumCents };
       }),
+      bookedNumbers,
     };
     lines = new Map();
     premiums = new Map();
+    bookedNumbers = [];
     duplicatesInBatch = 0;
     recordsInBatch = 0;
     rejectedRows = [];
@@ -453,7 +473,27 @@ export function createContractFileChecker(options: ContractFileOptions) {
         reject({ line, code: converted.code, detail: converted.detail, column: converted.column });
       } else {
         const prepared = prepareContract(converted.input, catalog, catalogVersion);
-        if (!prepared.ok) {
+        const dealerCode = converted.input.sellingDealer?.code.trim() ?? '';
+        const dealer = dealerOf.get(dealerCode);
+        if (prepared.ok && !dealer) {
+          reject({
+            line,
+            code: 'unknown_dealer',
+            detail: `dealer_code: no dealer "${quote(dealerCode)}" is on file; an administrator adds dealers before their files are imported.`,
+            column: 'dealer_code',
+          });
+        } else if (
+          prepared.ok &&
+          converted.dealerCostCents !== null &&
+          converted.dealerCostCents > prepared.row.price_cents
+        ) {
+          reject({
+            line,
+            code: 'retail_price_below_cost',
+            detail: `dealer_cost_cents: the dealer cost (${converted.dealerCostCents}) may not be above the price (${prepared.row.price_cents}).`,
+            column: 'dealer_cost_cents',
+          });
+        } else if (!prepared.ok) {
           const column = COLUMN_OF_FIELD[prepared.param] ?? null;
           reject({
             line,
@@ -466,14 +506,20 @@ export function createContractFileChecker(options: ContractFileOptions) {
           if (lines.has(contractNumber)) duplicatesInBatch += 1;
           else {
             // Completed in place rather than copied: this runs for every row of every file.
+            const cost = converted.dealerCostCents;
             const row: NewContractRow = Object.assign(prepared.row, {
               contract_number: contractNumber,
               source: 'import' as const,
               import_id: importId,
+              dealer_id: dealer!.id,
+              dealer_cost_cents: cost,
+              selling_dealer_code: dealerCode,
+              selling_dealer_name: converted.dealerNamed ? prepared.row.selling_dealer_name : dealer!.name,
             });
             lines.set(contractNumber, contractCopyLine(row));
-            const key = `${row.plan_code}\t${row.purchase_state}`;
-            premiums.set(key, (premiums.get(key) ?? 0) + row.price_cents);
+            if (cost !== null) bookedNumbers.push(contractNumber);
+            const key = `${row.plan_code}\t${row.purchase_state}\t${dealerCode}`;
+            premiums.set(key, (premiums.get(key) ?? 0) + (cost ?? row.price_cents));
           }
         }
       }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoDealers, seedDemoDealersIn } from '../../test/support/dealer-channel.js';
 import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
 import { buildApp } from '../app.js';
 import { type CatalogService, createCatalogService } from '../catalog/catalog.service.js';
@@ -32,6 +33,10 @@ import { withCheckDigit } from './vin.js';
 
 const SAMPLE_FILE = path.resolve('samples/contracts-sample.csv');
 const HEADER = CONTRACT_CSV_COLUMNS.join(',');
+/** The dealers the checker knows in the pure tests (the database tests seed the demo dealers). */
+const CHECKER_DEALERS = {
+  'D-2002': { id: '00000000-0000-4000-8000-000000002002', name: 'Sunflower Ford' },
+};
 const ACTOR = { kind: 'user' as const, id: null, label: 'admin@coverwise.test' };
 
 type Cells = Partial<Record<(typeof CONTRACT_CSV_COLUMNS)[number], string>>;
@@ -64,11 +69,12 @@ function rowCells(n: number, overrides: Cells = {}): Cells {
     price_cents: '149900',
     deductible_cents: '10000',
     lienholder_name: '',
-    dealer_code: '',
+    dealer_code: 'D-2002',
     dealer_name: '',
     amount_financed_cents: '',
     msrp_cents: '',
     sold_after_vehicle_sale: '',
+    dealer_cost_cents: '',
     ...overrides,
   };
 }
@@ -270,10 +276,22 @@ describe('dealer-file cells', () => {
       column: 'sold_after_vehicle_sale',
     },
     {
-      name: 'refuses a dealer code without its name',
-      cells: { dealer_code: 'KS-01' },
+      name: 'refuses a row that names no dealer (every contract is sold by a dealer on file)',
+      cells: { dealer_code: '' },
+      code: 'unknown_dealer',
+      column: 'dealer_code',
+    },
+    {
+      name: 'refuses a dealer name without its code',
+      cells: { dealer_code: '', dealer_name: 'Lawrence Honda' },
+      code: 'unknown_dealer',
+      column: 'dealer_code',
+    },
+    {
+      name: 'refuses a dealer cost that is not whole cents',
+      cells: { dealer_cost_cents: '899.00' },
       code: 'validation_failed',
-      column: 'dealer_name',
+      column: 'dealer_cost_cents',
     },
     {
       name: 'refuses a malformed email',
@@ -305,7 +323,7 @@ describe('dealer-file cells', () => {
       expected: { priceCents: 129900, deductibleCents: 0 },
     },
     {
-      name: 'a dealer needs code and name',
+      name: 'a dealer with code and name',
       cells: { dealer_code: 'KS-01', dealer_name: 'Lawrence Honda' },
       expected: { sellingDealer: { code: 'KS-01', name: 'Lawrence Honda' } },
     },
@@ -335,6 +353,7 @@ describe("dealer-file checker (the worker's part)", () => {
       importId: randomUUID(),
       batchSize,
       maxRejectedReported,
+      dealers: CHECKER_DEALERS,
     });
   const batches = (steps: FileStep[]) => steps.flatMap((step) => (step.kind === 'batch' ? [step.batch] : []));
 
@@ -403,6 +422,7 @@ describe('import progress line', () => {
 
 describeEachEngine('dealer-file import', (engine) => {
   let database: DatabaseHandle;
+  let dealerIds: Record<string, string> = {};
   let catalog: CatalogService;
   const clock = new FakeClock('2026-11-25T15:00:00Z');
 
@@ -410,6 +430,7 @@ describeEachEngine('dealer-file import', (engine) => {
     database = await openTestDatabase(engine);
     catalog = createCatalogService({ db: database.db });
     await catalog.ensureDefault();
+    dealerIds = await seedDemoDealers(database.db);
   });
   afterAll(() => database.close());
 
@@ -488,6 +509,109 @@ describeEachEngine('dealer-file import', (engine) => {
       ['contract.imported', { accepted: 5, duplicates: 0 }],
       ['contract.imported', { accepted: 5, duplicates: 0 }],
       ['contract.imported', { accepted: 2, duplicates: 0 }],
+    ]);
+  });
+
+  it("records each row's dealer and dealer cost, books the cost on the dealer's account and rejects an unknown dealer by line", async () => {
+    const rows = [
+      rowCells(1, { contract_number: 'DLR-1', dealer_code: 'D-1001', dealer_cost_cents: '90000' }),
+      rowCells(2, { contract_number: 'DLR-2', dealer_code: 'NO-SUCH-DEALER' }),
+      rowCells(3, { contract_number: 'DLR-3', dealer_code: 'D-3003', dealer_name: 'Bay City Toyota Inc.' }),
+      rowCells(4, { contract_number: 'DLR-4', dealer_code: 'D-1001', dealer_cost_cents: '149901' }),
+      rowCells(5, { contract_number: 'DLR-5', dealer_code: 'D-2002', dealer_cost_cents: '100000' }),
+    ];
+    const result = await run(csvFile(rows), { batchSize: 2 });
+    expect(result).toMatchObject({ rowsRead: 5, accepted: 3, rejectedCount: 2 });
+    expect(result.rejected).toEqual([
+      {
+        line: 3,
+        code: 'unknown_dealer',
+        column: 'dealer_code',
+        detail: expect.stringContaining('NO-SUCH-DEALER'),
+      },
+      {
+        line: 5,
+        code: 'retail_price_below_cost',
+        column: 'dealer_cost_cents',
+        detail: expect.stringMatching(/^dealer_cost_cents: /),
+      },
+    ]);
+    const stored = await database.db
+      .selectFrom('contracts')
+      .select([
+        'id',
+        'contract_number',
+        'dealer_id',
+        'dealer_cost_cents',
+        'selling_dealer_code',
+        'selling_dealer_name',
+      ])
+      .where('import_id', '=', result.importId)
+      .orderBy('contract_number')
+      .execute();
+    expect(
+      stored.map(({ id: _, ...row }) => ({
+        ...row,
+        dealer_cost_cents: row.dealer_cost_cents === null ? null : Number(row.dealer_cost_cents),
+      })),
+    ).toEqual([
+      {
+        contract_number: 'DLR-1',
+        dealer_id: dealerIds['D-1001'],
+        dealer_cost_cents: 90000,
+        selling_dealer_code: 'D-1001',
+        selling_dealer_name: 'Plaza Honda',
+      },
+      {
+        contract_number: 'DLR-3',
+        dealer_id: dealerIds['D-3003'],
+        dealer_cost_cents: null,
+        selling_dealer_code: 'D-3003',
+        selling_dealer_name: 'Bay City Toyota Inc.',
+      },
+      {
+        contract_number: 'DLR-5',
+        dealer_id: dealerIds['D-2002'],
+        dealer_cost_cents: 100000,
+        selling_dealer_code: 'D-2002',
+        selling_dealer_name: 'Sunflower Ford',
+      },
+    ]);
+    // As a booking does: the dealer cost goes on the dealer's account (a contract with none owes none).
+    const events = await database.db
+      .selectFrom('dealer_account_events')
+      .select(['dealer_id', 'kind', 'amount_cents', 'occurred_on'])
+      .where(
+        'contract_id',
+        'in',
+        stored.map((row) => row.id),
+      )
+      .orderBy('amount_cents')
+      .execute();
+    expect(events.map((event) => ({ ...event, amount_cents: Number(event.amount_cents) }))).toEqual([
+      {
+        dealer_id: dealerIds['D-1001'],
+        kind: 'contract_booked',
+        amount_cents: 90000,
+        occurred_on: '2026-11-25',
+      },
+      {
+        dealer_id: dealerIds['D-2002'],
+        kind: 'contract_booked',
+        amount_cents: 100000,
+        occurred_on: '2026-11-25',
+      },
+    ]);
+    // The books: the premium written is the dealer cost when recorded, on the dealer's receivable.
+    const lines = await sql<{ dealer_code: string; debit: number }>`
+      select l.dealer_code, sum(l.debit_cents)::bigint as debit
+        from journal_lines l join journal_entries e on e.id = l.entry_id
+       where e.event_id = ${result.importId} and l.account_code = '1100'
+       group by 1 order by 1`.execute(database.db);
+    expect(lines.rows.map((row) => [row.dealer_code, Number(row.debit)])).toEqual([
+      ['D-1001', 90000],
+      ['D-2002', 100000],
+      ['D-3003', 149900],
     ]);
   });
 
@@ -704,12 +828,12 @@ describeEachEngine('dealer-file import', (engine) => {
     const result = await run(text);
     expect(result).toMatchObject({ rowsRead: 4, accepted: 2, rejectedCount: 2 });
     expect(result.rejected).toEqual([
-      { line: 3, code: 'malformed_csv', column: null, detail: 'The record has 3 fields; the header has 28.' },
+      { line: 3, code: 'malformed_csv', column: null, detail: 'The record has 3 fields; the header has 29.' },
       {
         line: 4,
         code: 'malformed_csv',
         column: null,
-        detail: 'The record has 29 fields; the header has 28.',
+        detail: 'The record has 30 fields; the header has 29.',
       },
     ]);
   });
@@ -1019,10 +1143,12 @@ describe('npm run import', () => {
     });
 
   it('imports the sample file into the embedded database, lists the rejected rows and exits 0', {
-    timeout: 150_000,
-  }, () => {
+    timeout: 300_000,
+  }, async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-import-cli-'));
     try {
+      // The sample file's dealers are the demo dealers: on file before the import.
+      await seedDemoDealersIn(dataDir);
       const first = runCli([SAMPLE_FILE], dataDir);
       expect(first.status, first.stderr).toBe(0);
       expect(first.stdout).toMatch(/line 14\tinvalid_vin\tvin: /);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { postImportBatchWritten } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
+import { insertImportedBookings, knownDealersByCode } from '../dealers/dealer.repository.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
@@ -149,6 +150,8 @@ export async function importContracts(
   const { db, clock } = deps;
   // The whole file is sold under the version current when the import starts.
   const { version: catalogVersion, catalog } = await deps.catalog.current();
+  // The dealers on file, once: every row must name one of them (a set, not a query per row).
+  const dealers = await knownDealersByCode(db);
 
   const importId = randomUUID();
   let started = false;
@@ -178,6 +181,15 @@ export async function importContracts(
     const written = await deps.transactionWithCopy(async (trx, copyIn) => {
       const inserted = await copyNewContracts(trx, copyIn, batch.copyCsv);
       const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
+      const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
+      // The dealer cost of each new contract goes on its dealer's account, as a booking puts it.
+      if (inserted > 0 && batch.bookedNumbers.length > 0)
+        await insertImportedBookings(trx, {
+          importId,
+          contractNumbers: batch.bookedNumbers,
+          occurredOn: postedOn,
+          requestId: options.requestId,
+        });
       if (inserted > 0)
         await postImportBatchWritten(
           trx,
@@ -189,7 +201,7 @@ export async function importContracts(
             contractNumbers: () => contractNumbersOfCopyCsv(batch.copyCsv),
           },
           {
-            effectiveOn: calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE),
+            effectiveOn: postedOn,
             actor: options.actor,
             requestId: options.requestId,
           },
@@ -256,7 +268,7 @@ export async function importContracts(
 
   // The file is checked in a worker thread while the batches before are written here.
   const session = openContractFileSession(
-    { catalog, catalogVersion, importId, batchSize, maxRejectedReported },
+    { catalog, catalogVersion, importId, batchSize, maxRejectedReported, dealers },
     onSteps,
   );
   let cut = false;

@@ -201,6 +201,8 @@ export const CONTRACT_COPY_COLUMNS = [
   'msrp_cents',
   'source',
   'import_id',
+  'dealer_id',
+  'dealer_cost_cents',
 ] as const satisfies readonly (keyof NewContractRow)[];
 
 export const CONTRACTS_COPY_SQL = `COPY contracts (${CONTRACT_COPY_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`;

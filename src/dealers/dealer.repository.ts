@@ -1,5 +1,5 @@
 // SQL of the dealer concept: dealers, their API keys and their account events.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, DealerAccountEventKind } from '../platform/db/schema.js';
 
 export interface Dealer {
@@ -189,4 +189,32 @@ export function listDealerAccountEvents(db: Kysely<Database>, dealerId: string, 
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+/** Every dealer on file by code (one query: a dealer file's rows are checked against it). */
+export async function knownDealersByCode(
+  db: Kysely<Database>,
+): Promise<Record<string, { id: string; name: string }>> {
+  const rows = await db.selectFrom('dealers').select(['id', 'code', 'name']).execute();
+  return Object.fromEntries(rows.map((row) => [row.code, { id: row.id, name: row.name }]));
+}
+
+/**
+ * Puts the dealer cost of contracts an import batch just added on their dealers' accounts, as a booking
+ * does: one set-based statement for the batch (`contract_number` is unique; `created_at = now()` keeps
+ * to the rows this transaction inserted).
+ */
+export async function insertImportedBookings(
+  db: Kysely<Database>,
+  values: { importId: string; contractNumbers: string[]; occurredOn: string; requestId: string | null },
+): Promise<number> {
+  if (values.contractNumbers.length === 0) return 0;
+  const result = await sql`
+    insert into dealer_account_events (dealer_id, contract_id, kind, amount_cents, occurred_on, request_id)
+    select c.dealer_id, c.id, 'contract_booked', c.dealer_cost_cents, ${values.occurredOn}::date, ${values.requestId}
+      from contracts c
+     where c.contract_number = any(${values.contractNumbers}::text[]) and c.import_id = ${values.importId}
+       and c.created_at = now() and c.dealer_id is not null and c.dealer_cost_cents is not null
+    on conflict (contract_id, kind) do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

@@ -58,6 +58,7 @@ function dealerRow(overrides: Partial<DealerRow>): DealerRow {
     dealer_name: 'Plaza Honda',
     amount_financed_cents: '',
     msrp_cents: '',
+    dealer_cost_cents: '',
     ...overrides,
   };
 }

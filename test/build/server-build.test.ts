@@ -7,12 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { seedDemoDealersIn } from '../support/dealer-channel.js';
 
 const CLI = path.resolve('dist/src/contracts/import-cli.js');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-built-import-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-it('imports the sample dealer file with the built import CLI (its checker in a worker thread)', () => {
+it('imports the sample dealer file with the built import CLI (its checker in a worker thread)', async () => {
+  // The sample file's dealers (the demo dealers) are on file before the import.
+  await seedDemoDealersIn(dataDir);
   expect(fs.existsSync(CLI), `${CLI} is missing: run npm run build:server first`).toBe(true);
   expect(fs.existsSync(path.resolve('dist/src/contracts/contract-file.worker.js'))).toBe(true);
   const result = spawnSync(process.execPath, [CLI, 'samples/contracts-sample.csv'], {

@@ -1,5 +1,10 @@
 // Request bodies of the dealer channel shared by its tests.
+import type { Kysely } from 'kysely';
 import { withCheckDigit } from '../../src/contracts/vin.js';
+import { DEMO_DEALERS } from '../../src/demo/demo-seed.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import type { Database } from '../../src/platform/db/schema.js';
 
 /** A 2024 Honda (model-year code R in the 10th character) with a valid check digit. */
 export const VIN_2024 = withCheckDigit('1HGCM8260RA104352');
@@ -33,4 +38,29 @@ export function bookingBody(
     dealNumber: 'DEAL-77',
     ...overrides,
   };
+}
+
+/**
+ * The demo dealers (D-1001 Plaza Honda, D-2002 Sunflower Ford, D-3003 Bay City Toyota) on a database
+ * that has none yet: the dealers a dealer file (e.g. samples/contracts-sample.csv) names must be on file.
+ */
+export async function seedDemoDealers(db: Kysely<Database>): Promise<Record<string, string>> {
+  await db
+    .insertInto('dealers')
+    .values(DEMO_DEALERS.map((dealer) => ({ ...dealer })))
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  const rows = await db.selectFrom('dealers').select(['id', 'code']).execute();
+  return Object.fromEntries(rows.map((row) => [row.code, row.id]));
+}
+
+/** seedDemoDealers on an embedded database folder no process holds (before a CLI runs on it). */
+export async function seedDemoDealersIn(dataDir: string): Promise<void> {
+  const database = await openDatabase({ databaseUrl: null, dataDir, pgliteCacheMb: 64 });
+  try {
+    await migrateToLatest(database.db);
+    await seedDemoDealers(database.db);
+  } finally {
+    await database.close();
+  }
 }

@@ -49,6 +49,7 @@ const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
 const AdminCatalogPage = lazy(() => import('./pages/admin-catalog.js'));
 const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
+const AdminDealerStatementPage = lazy(() => import('./pages/admin-dealer-statement.js'));
 
 const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProps>])[] = [
   ['/', LandingPage],
@@ -74,6 +75,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/staff/contracts/:id', StaffContractDetailPage],
   ['/admin/import', AdminImportPage],
   ['/admin/dealers', AdminDealersPage],
+  ['/admin/dealers/:id/statement', AdminDealerStatementPage],
   ['/dealer', DealerPortalPage],
   ['/staff/dashboard', StaffDashboardPage],
   ['/admin/what-if', AdminWhatIfPage],

@@ -613,7 +613,7 @@ export interface RatesTable {
   contract_id: string | null;
 }
 
-export type DealerAccountEventKind = 'contract_booked' | 'contract_voided';
+export type DealerAccountEventKind = 'contract_booked' | 'contract_voided' | 'chargeback' | 'remittance';
 
 export interface DealerAccountEventsTable {
   id: Generated<number>;
@@ -623,6 +623,23 @@ export interface DealerAccountEventsTable {
   amount_cents: number;
   occurred_on: string;
   occurred_at: GeneratedTimestamp;
+  request_id: string | null;
+  remittance_id: Generated<string | null>;
+}
+
+export type DealerRemittanceStatus = 'recorded' | 'pending' | 'matched';
+
+export interface DealerRemittancesTable {
+  id: Generated<string>;
+  dealer_id: string;
+  amount_cents: number;
+  reference: string;
+  received_on: string;
+  status: DealerRemittanceStatus;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  matched_by: string | null;
+  matched_at: Timestamp | null;
   request_id: string | null;
 }
 
@@ -652,6 +669,7 @@ export interface Database {
   dealer_api_keys: DealerApiKeysTable;
   rates: RatesTable;
   dealer_account_events: DealerAccountEventsTable;
+  dealer_remittances: DealerRemittancesTable;
   contract_signatures: ContractSignaturesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;

@@ -99,6 +99,8 @@ export const ERROR_STATUS = {
   sso_not_configured: 404,
   sso_failed: 401,
   sso_role_unmapped: 403,
+  // Money (dealer statements)
+  remittance_not_pending: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -191,6 +193,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   sso_not_configured: 'Single sign-on is not set up',
   sso_failed: 'The single sign-on did not complete',
   sso_role_unmapped: 'Your identity provider gives you no Coverwise role',
+  remittance_not_pending: 'The remittance notice is not pending',
 };
 
 export class AppError extends Error {

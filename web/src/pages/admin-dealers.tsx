@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -71,6 +72,9 @@ function DealerKeys({ dealer }: { dealer: Dealer }) {
       <h2 id={headingId}>
         {dealer.name} ({dealer.code}, {dealer.state})
       </h2>
+      <p>
+        <Link href={`/admin/dealers/${dealer.id}/statement`}>Statement of {dealer.code}</Link>
+      </p>
       {error ? (
         <div className="notice notice--error" role="alert">
           {error}

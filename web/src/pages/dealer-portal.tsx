@@ -1,10 +1,13 @@
-import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+
+// The statement (with its Chart.js chart) loads on demand.
+const DealerStatementView = lazy(() => import('../dealer-statement-view.js'));
 
 // The dealer portal: a dealer's F&I person rates a vehicle, books the chosen offer for the customer,
 // downloads the contract form to sign, voids a deal that unwound, and lists the dealer's contracts.
@@ -537,6 +540,20 @@ function Portal({ user }: { user: StaffUser }) {
         />
       ) : null}
       {user.dealerId ? <DealerContracts dealerId={user.dealerId} refreshKey={refreshKey} /> : null}
+      {user.dealerId ? (
+        <section aria-labelledby="own-statement-heading">
+          <h2 id="own-statement-heading">Your statement</h2>
+          <Suspense
+            fallback={
+              <p className="muted" role="status">
+                Loading…
+              </p>
+            }
+          >
+            <DealerStatementView key={refreshKey} dealerId={user.dealerId} asDealer />
+          </Suspense>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,310 @@
+// Dealer statements and remittances over HTTP (API.md "Money"). An admin reads any dealer's statement;
+// a dealer key or dealer user reads only its own (another dealer's answers 404).
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf, dealerIdOf } from '../platform/http/principal.js';
+import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import {
+  type DealerStatementsService,
+  renderStatementPdf,
+  statementCsv,
+} from './dealer-statements.service.js';
+
+const KINDS = ['contract_booked', 'contract_voided', 'chargeback', 'remittance'] as const;
+const Cents = (description: string) => Type.Integer({ description });
+const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
+
+const AgingSchema = Type.Object(
+  {
+    currentCents: Cents('Owed for less than 30 days (a credit balance is a negative amount here)'),
+    days30Cents: Cents('Owed for 30 to 59 days'),
+    days60Cents: Cents('Owed for 60 to 89 days'),
+    days90PlusCents: Cents('Owed for 90 days or more'),
+  },
+  {
+    $id: 'DealerAging',
+    description: 'Open-item aging as of the last day of the period; sums to the closing balance',
+  },
+);
+
+const RemittanceSchema = Type.Object(
+  {
+    id: Type.String(),
+    dealerId: Type.String(),
+    amountCents: Type.Integer(),
+    reference: Type.String(),
+    receivedOn: Type.String({ format: 'date' }),
+    status: StringEnum(['recorded', 'pending', 'matched'] as const, {
+      description: 'recorded by an admin; pending: a dealer notice not yet matched; matched by an admin',
+    }),
+    createdBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    matchedBy: Nullable(Type.String()),
+    matchedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'DealerRemittance' },
+);
+
+const StatementSchema = Type.Object(
+  {
+    dealer: Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() }),
+    from: Type.String({ format: 'date' }),
+    to: Type.String({ format: 'date' }),
+    openingBalanceCents: Cents('Owed at the start of `from` (negative: a credit balance)'),
+    lines: Type.Array(
+      Type.Object({
+        date: Type.String({ format: 'date' }),
+        kind: StringEnum(KINDS),
+        amountCents: Cents('Positive raises what the dealer owes; negative lowers it'),
+        contractId: Nullable(Type.String()),
+        contractNumber: Nullable(Type.String()),
+        remittanceId: Nullable(Type.String()),
+        reference: Nullable(Type.String()),
+        runningBalanceCents: Type.Integer(),
+      }),
+    ),
+    totals: Type.Object({
+      bookedCents: Type.Integer(),
+      voidedCents: Type.Integer(),
+      chargebackCents: Type.Integer(),
+      remittedCents: Type.Integer(),
+    }),
+    closingBalanceCents: Cents(
+      'opening + booked − voided + chargebacks − remitted; positive is owed by the dealer to the administrator',
+    ),
+    creditBalance: Type.Boolean({
+      description: 'The dealer has paid more than it owes (closing balance < 0)',
+    }),
+    aging: Type.Ref('DealerAging'),
+    pendingRemittances: Type.Array(Type.Ref('DealerRemittance')),
+  },
+  { $id: 'DealerStatement' },
+);
+
+const RemittanceBody = Type.Object(
+  {
+    amountCents: Type.Integer({
+      minimum: 1,
+      maximum: 100_000_000_00,
+      description: 'Money received, in cents',
+    }),
+    reference: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Check number, ACH trace or wire reference',
+    }),
+    receivedOn: DateInput('The day the money was received'),
+  },
+  { additionalProperties: false },
+);
+
+const PeriodQuery = Type.Object({
+  from: Type.Optional(DateInput('First day of the period (default: the first of the month of `to`)')),
+  to: Type.Optional(DateInput('Last day of the period (default: today)')),
+});
+
+/** An admin reads any dealer; a dealer key or dealer user only its own (another's is not found). */
+function ownDealerOnly(request: FastifyRequest, dealerId: string): void {
+  const own = dealerIdOf(request.principal);
+  if (own !== null && own !== dealerId) throw new AppError('not_found', 'No dealer with that id.');
+}
+
+export function registerDealerStatementRoutes(
+  app: TypedApp,
+  deps: { statements: DealerStatementsService; db: Kysely<Database>; clock: Clock },
+): void {
+  const { statements } = deps;
+  app.addSchema(AgingSchema);
+  app.addSchema(RemittanceSchema);
+  app.addSchema(StatementSchema);
+  const READERS = ['admin', 'dealer', 'dealer_user'] as const;
+
+  app.get(
+    '/api/v1/dealers/:id/statement',
+    {
+      config: { access: [...READERS] },
+      schema: {
+        tags: ['Money'],
+        operationId: 'getDealerStatement',
+        summary: "A dealer's statement for a period: opening balance, movements, closing balance and aging",
+        description:
+          'Bookings (dealer cost), voids, cancellation chargebacks and remittances between `from` and `to` ' +
+          '(inclusive), with the balance after each; aging (current / 30 / 60 / 90+ days) as of `to`. A positive ' +
+          'balance is owed by the dealer; a remittance above the balance leaves a credit balance (negative). ' +
+          'A dealer key or dealer user reads only its own dealer.',
+        params: Type.Object({ id: Uuid }),
+        querystring: PeriodQuery,
+        response: { 200: Type.Ref('DealerStatement'), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      ownDealerOnly(request, request.params.id);
+      return statements.statement(request.params.id, request.query);
+    },
+  );
+
+  app.get(
+    '/api/v1/dealers/:id/statement.csv',
+    {
+      config: { access: [...READERS] },
+      schema: {
+        tags: ['Money'],
+        operationId: 'getDealerStatementCsv',
+        summary: "A dealer's statement as CSV",
+        description:
+          'Columns: date, kind, contract_number, reference, amount_cents, balance_cents; the first row is the ' +
+          'opening balance, then one row per movement, the closing balance and the aging buckets.',
+        params: Type.Object({ id: Uuid }),
+        querystring: PeriodQuery,
+        response: problemResponses(400, 401, 403, 404, 422),
+      },
+    },
+    async (request, reply) => {
+      ownDealerOnly(request, request.params.id);
+      const view = await statements.statement(request.params.id, request.query);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="statement-${view.dealer.code.replace(/[^A-Za-z0-9_-]/g, '_')}-${view.from}-${view.to}.csv"`,
+        )
+        .send(statementCsv(view));
+    },
+  );
+
+  app.get(
+    '/api/v1/dealers/:id/statement.pdf',
+    {
+      config: { access: [...READERS] },
+      schema: {
+        tags: ['Money'],
+        operationId: 'getDealerStatementPdf',
+        summary: "A dealer's statement as a PDF to send to the dealer",
+        params: Type.Object({ id: Uuid }),
+        querystring: PeriodQuery,
+        response: problemResponses(400, 401, 403, 404, 422),
+      },
+    },
+    async (request, reply) => {
+      ownDealerOnly(request, request.params.id);
+      const view = await statements.statement(request.params.id, request.query);
+      const pdf = await renderStatementPdf(view);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header(
+          'content-disposition',
+          `attachment; filename="statement-${view.dealer.code.replace(/[^A-Za-z0-9_-]/g, '_')}-${view.from}-${view.to}.pdf"`,
+        )
+        .send(pdf);
+    },
+  );
+
+  app.post(
+    '/api/v1/dealers/:id/remittances',
+    {
+      config: { access: [...READERS] },
+      schema: {
+        tags: ['Money'],
+        operationId: 'createDealerRemittance',
+        summary: 'Record a remittance (admin), or send a remittance notice (the dealer itself)',
+        description:
+          "An admin's remittance is recorded at once: it lowers the dealer's balance (a remittance above the " +
+          'balance leaves a credit balance) and posts cash against the dealer receivable. A dealer key or dealer ' +
+          'user sends a notice for its own dealer: status `pending`, nothing moves until an admin matches it. ' +
+          'Idempotent with an Idempotency-Key header.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid }),
+        body: RemittanceBody,
+        response: {
+          201: Type.Ref('DealerRemittance'),
+          ...problemResponses(400, 401, 403, 404, 409, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      ownDealerOnly(request, request.params.id);
+      const byDealer = dealerIdOf(request.principal) !== null;
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 201,
+          body: await (byDealer ? statements.noticeRemittance : statements.recordRemittance)(
+            trx,
+            request.params.id,
+            request.body,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/dealers/:id/remittances',
+    {
+      config: { access: [...READERS] },
+      schema: {
+        tags: ['Money'],
+        operationId: 'listDealerRemittances',
+        summary: "A dealer's remittances and remittance notices, newest first (the last 100)",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({
+          status: Type.Optional(StringEnum(['recorded', 'pending', 'matched'] as const)),
+        }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Ref('DealerRemittance')), hasMore: Type.Boolean() }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      ownDealerOnly(request, request.params.id);
+      return statements.remittances(request.params.id, request.query.status);
+    },
+  );
+
+  app.post(
+    '/api/v1/dealers/:id/remittances/:remittanceId/match',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Money'],
+        operationId: 'matchDealerRemittance',
+        summary: "Match a dealer's remittance notice to money received: it then lowers the balance",
+        description:
+          'Only a `pending` notice is matched (otherwise 409 remittance_not_pending); posts cash against the dealer receivable.',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ id: Uuid, remittanceId: Uuid }),
+        response: { 200: Type.Ref('DealerRemittance'), ...problemResponses(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await statements.matchRemittance(
+            trx,
+            request.params.id,
+            request.params.remittanceId,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+}

@@ -1,0 +1,76 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
+import { axeViolations } from '../support/axe.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// The admin's dealer statement in the built web app against the real server with demo data: from the
+// dealers page to a dealer's statement, the receivables aging as a chart and a table, a remittance
+// recorded above the balance shown as a credit balance, and no accessibility violations.
+
+describe.skipIf(!chromiumAvailable())('the dealer statement (admin)', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openSignedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto('/staff/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/staff');
+    return page;
+  }
+
+  it('shows a dealer statement with its aging chart and table, records a remittance and stays accessible', async () => {
+    const page = await openSignedIn('admin@coverwise.test');
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dealers' }).click();
+      await page.waitForURL('**/admin/dealers');
+      await page.getByRole('link', { name: 'Statement of D-2002' }).click();
+      await page.waitForURL('**/admin/dealers/*/statement');
+      await page.getByRole('heading', { level: 1, name: 'Dealer statement' }).waitFor();
+      await page.getByRole('heading', { name: /Sunflower Ford \(D-2002\)/ }).waitFor();
+      await expect.poll(() => page.locator('canvas').count()).toBe(1);
+      const aging = page.getByRole('table', { name: 'Receivables aging (table)' });
+      expect(await aging.getByRole('row').count()).toBe(6);
+      expect(await page.getByRole('link', { name: 'Download PDF statement' }).getAttribute('href')).toMatch(
+        /\/api\/v1\/dealers\/[0-9a-f-]+\/statement\.pdf\?from=/,
+      );
+      expect(await axeViolations(page)).toEqual([]);
+
+      const form = page.getByRole('form', { name: 'Record a remittance' });
+      await form.getByLabel('Amount ($)').fill('999999.00');
+      await form.getByLabel(/Reference/).fill('CHK 5150');
+      await form.getByRole('button', { name: 'Record remittance' }).click();
+      await expect
+        .poll(() => page.getByText(/Remittance CHK 5150 of \$999,999\.00 recorded\./).count())
+        .toBe(1);
+      await expect.poll(() => page.getByText(/credit balance: more was remitted than owed/).count()).toBe(1);
+      const movements = page.getByRole('table', { name: 'Movements of the period' });
+      await expect.poll(() => movements.getByRole('row').filter({ hasText: 'CHK 5150' }).count()).toBe(1);
+      expect(await axeViolations(page)).toEqual([]);
+
+      // A bad amount is named next to its field.
+      await form.getByLabel('Amount ($)').fill('0');
+      await form.getByLabel(/Reference/).fill('CHK 5151');
+      await form.getByRole('button', { name: 'Record remittance' }).click();
+      await expect
+        .poll(() => page.getByText('Enter the amount received, in dollars (e.g. 1250.00).').count())
+        .toBe(1);
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -1,0 +1,377 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, api, apiBasePath } from './api.js';
+import { BarChart } from './charts/bar-chart.js';
+import { formatCalendarDate, formatCents } from './format.js';
+import { TableScroll } from './table-scroll.js';
+
+// A dealer's statement for a period (GET /dealers/:id/statement): the balances, the receivables aging as
+// a chart with its table, the movements, CSV and PDF downloads. Admins also record remittances and
+// match a dealer's notices; a dealer sends a remittance notice. Loaded on demand (Chart.js with it).
+
+interface Remittance {
+  id: string;
+  amountCents: number;
+  reference: string;
+  receivedOn: string;
+  status: 'recorded' | 'pending' | 'matched';
+}
+
+interface Statement {
+  dealer: { id: string; code: string; name: string };
+  from: string;
+  to: string;
+  openingBalanceCents: number;
+  lines: {
+    date: string;
+    kind: string;
+    amountCents: number;
+    contractNumber: string | null;
+    reference: string | null;
+    runningBalanceCents: number;
+  }[];
+  totals: { bookedCents: number; voidedCents: number; chargebackCents: number; remittedCents: number };
+  closingBalanceCents: number;
+  creditBalance: boolean;
+  aging: { currentCents: number; days30Cents: number; days60Cents: number; days90PlusCents: number };
+  pendingRemittances: Remittance[];
+}
+
+const KIND_WORDS: Record<string, string> = {
+  contract_booked: 'Contract booked',
+  contract_voided: 'Contract voided',
+  chargeback: 'Cancellation chargeback',
+  remittance: 'Remittance',
+};
+
+const BUCKETS = [
+  ['currentCents', 'Current (0–29 days)'],
+  ['days30Cents', '30–59 days'],
+  ['days60Cents', '60–89 days'],
+  ['days90PlusCents', '90 days and over'],
+] as const;
+
+const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
+
+function todayIso(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+function balanceWords(cents: number): string {
+  return cents < 0 ? `${formatCents(-cents)} credit` : formatCents(cents);
+}
+
+function messageOf(caught: unknown, fallback: string): string {
+  return caught instanceof ApiError ? caught.detail : fallback;
+}
+
+function RemittanceForm({
+  dealerId,
+  asDealer,
+  onDone,
+}: {
+  dealerId: string;
+  asDealer: boolean;
+  onDone: (message: string) => void;
+}) {
+  const [amount, setAmount] = useState('');
+  const [reference, setReference] = useState('');
+  const [receivedOn, setReceivedOn] = useState(todayIso());
+  const [error, setError] = useState<{ param: string | undefined; detail: string } | null>(null);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    const cents = Math.round(Number(amount) * 100);
+    if (!Number.isFinite(cents) || cents <= 0) {
+      setError({ param: 'amountCents', detail: 'Enter the amount received, in dollars (e.g. 1250.00).' });
+      return;
+    }
+    api
+      .post<Remittance>(
+        `/dealers/${dealerId}/remittances`,
+        { amountCents: cents, reference, receivedOn },
+        { headers: { 'idempotency-key': `web-${dealerId}-${reference}-${receivedOn}-${cents}` } },
+      )
+      .then((remittance) => {
+        setAmount('');
+        setReference('');
+        onDone(
+          remittance.status === 'pending'
+            ? `Notice ${remittance.reference} sent: the administrator matches it when the money arrives.`
+            : `Remittance ${remittance.reference} of ${formatCents(remittance.amountCents)} recorded.`,
+        );
+      })
+      .catch((caught: unknown) =>
+        setError({
+          param: caught instanceof ApiError ? caught.param : undefined,
+          detail: messageOf(caught, 'The remittance could not be saved.'),
+        }),
+      );
+  }
+
+  const fieldError = (param: string) =>
+    error && (error.param === param || (param === 'amountCents' && !error.param)) ? (
+      <span id={`remit-${param}-error`} className="field-error">
+        {error.detail}
+      </span>
+    ) : null;
+
+  return (
+    <form
+      onSubmit={submit}
+      className="form"
+      aria-label={asDealer ? 'Send a remittance notice' : 'Record a remittance'}
+    >
+      <label>
+        Amount ($)
+        <input
+          inputMode="decimal"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          required
+          aria-invalid={error?.param === 'amountCents' || undefined}
+          aria-describedby={error?.param === 'amountCents' ? 'remit-amountCents-error' : undefined}
+        />
+        {fieldError('amountCents')}
+      </label>
+      <label>
+        Reference (check number, ACH trace)
+        <input
+          value={reference}
+          onChange={(e) => setReference(e.target.value)}
+          required
+          maxLength={100}
+          aria-invalid={error?.param === 'reference' || undefined}
+          aria-describedby={error?.param === 'reference' ? 'remit-reference-error' : undefined}
+        />
+        {fieldError('reference')}
+      </label>
+      <label>
+        Received on
+        <input
+          type="date"
+          value={receivedOn}
+          onChange={(e) => setReceivedOn(e.target.value)}
+          required
+          aria-invalid={error?.param === 'receivedOn' || undefined}
+          aria-describedby={error?.param === 'receivedOn' ? 'remit-receivedOn-error' : undefined}
+        />
+        {fieldError('receivedOn')}
+      </label>
+      <button type="submit">{asDealer ? 'Send notice' : 'Record remittance'}</button>
+    </form>
+  );
+}
+
+export function DealerStatementView({ dealerId, asDealer }: { dealerId: string; asDealer: boolean }) {
+  const [to, setTo] = useState(todayIso());
+  const [from, setFrom] = useState(`${todayIso().slice(0, 8)}01`);
+  const [statement, setStatement] = useState<Statement | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const load = useCallback(
+    (period: { from: string; to: string }) => {
+      setError(null);
+      api
+        .get<Statement>(
+          `/dealers/${dealerId}/statement?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`,
+        )
+        .then(setStatement)
+        .catch((caught: unknown) => setError(messageOf(caught, 'The statement could not be loaded.')));
+    },
+    [dealerId],
+  );
+
+  useEffect(() => load({ from: `${todayIso().slice(0, 8)}01`, to: todayIso() }), [load]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    load({ from, to });
+  }
+
+  function match(remittance: Remittance) {
+    api
+      .post<Remittance>(`/dealers/${dealerId}/remittances/${remittance.id}/match`, undefined, {
+        headers: { 'idempotency-key': `web-match-${remittance.id}` },
+      })
+      .then(() => {
+        setMessage(`Notice ${remittance.reference} matched.`);
+        load({ from, to });
+      })
+      .catch((caught: unknown) => setMessage(messageOf(caught, 'The notice could not be matched.')));
+  }
+
+  const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  return (
+    <>
+      <form onSubmit={submit} className="inline-form" aria-label="Statement period">
+        <label>
+          From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
+        </label>{' '}
+        <label>
+          To <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
+        </label>{' '}
+        <button type="submit">Show statement</button>
+      </form>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      {message ? <p role="status">{message}</p> : null}
+      {statement ? (
+        <>
+          <section className="card card--wide" aria-labelledby="statement-heading">
+            <h2 id="statement-heading">
+              {statement.dealer.name} ({statement.dealer.code}): {formatCalendarDate(statement.from)} to{' '}
+              {formatCalendarDate(statement.to)}
+            </h2>
+            <dl className="facts">
+              <dt>Opening balance</dt>
+              <dd>{balanceWords(statement.openingBalanceCents)}</dd>
+              <dt>Bookings (dealer cost)</dt>
+              <dd>{formatCents(statement.totals.bookedCents)}</dd>
+              <dt>Voids</dt>
+              <dd>−{formatCents(statement.totals.voidedCents)}</dd>
+              <dt>Cancellation chargebacks</dt>
+              <dd>{formatCents(statement.totals.chargebackCents)}</dd>
+              <dt>Remittances</dt>
+              <dd>−{formatCents(statement.totals.remittedCents)}</dd>
+              <dt>Closing balance</dt>
+              <dd>
+                <strong>{balanceWords(statement.closingBalanceCents)}</strong>
+                {statement.creditBalance ? ' (credit balance: more was remitted than owed)' : ''}
+              </dd>
+            </dl>
+            <p>
+              <a href={`${apiBasePath}/dealers/${dealerId}/statement.csv?${query}`} download>
+                Download CSV
+              </a>{' '}
+              ·{' '}
+              <a href={`${apiBasePath}/dealers/${dealerId}/statement.pdf?${query}`} download>
+                Download PDF statement
+              </a>
+            </p>
+          </section>
+          <section className="card card--wide" aria-labelledby="aging-heading">
+            <h2 id="aging-heading">Receivables aging</h2>
+            <figure style={{ margin: '0 0 1rem' }}>
+              <BarChart
+                labels={BUCKETS.map(([, label]) => label)}
+                series={[{ label: 'Owed', values: BUCKETS.map(([key]) => statement.aging[key] / 100) }]}
+                description="Receivables aging: bar chart of what is owed by age. The same numbers are in the table below."
+                formatValue={(value) => formatCents(Math.round(value * 100), { wholeDollars: true })}
+              />
+              <figcaption>
+                As of {formatCalendarDate(statement.to)}; remittances pay the oldest amounts first. A credit
+                balance shows as a negative current amount.
+              </figcaption>
+            </figure>
+            <TableScroll labelledBy="aging-table">
+              <table className="table">
+                <caption id="aging-table">Receivables aging (table)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Age</th>
+                    <th scope="col" style={numericCell}>
+                      Owed
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {BUCKETS.map(([key, label]) => (
+                    <tr key={key}>
+                      <td>{label}</td>
+                      <td style={numericCell}>{balanceWords(statement.aging[key])}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row">Balance</th>
+                    <td style={numericCell}>{balanceWords(statement.closingBalanceCents)}</td>
+                  </tr>
+                </tfoot>
+              </table>
+            </TableScroll>
+          </section>
+          <section className="card card--wide" aria-labelledby="movements-heading">
+            <h2 id="movements-heading">Movements</h2>
+            {statement.lines.length === 0 ? (
+              <p className="muted">No movements in this period.</p>
+            ) : (
+              <TableScroll labelledBy="movements-table">
+                <table className="table">
+                  <caption id="movements-table">Movements of the period</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Date</th>
+                      <th scope="col">What</th>
+                      <th scope="col">Contract or reference</th>
+                      <th scope="col" style={numericCell}>
+                        Amount
+                      </th>
+                      <th scope="col" style={numericCell}>
+                        Balance
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {statement.lines.map((line) => (
+                      <tr
+                        key={`${line.date}-${line.kind}-${line.contractNumber ?? line.reference}-${line.runningBalanceCents}`}
+                      >
+                        <td>{formatCalendarDate(line.date)}</td>
+                        <td>{KIND_WORDS[line.kind] ?? line.kind}</td>
+                        <td>{line.contractNumber ?? line.reference ?? ''}</td>
+                        <td style={numericCell}>{formatCents(line.amountCents)}</td>
+                        <td style={numericCell}>{balanceWords(line.runningBalanceCents)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
+            )}
+          </section>
+          {statement.pendingRemittances.length > 0 ? (
+            <section className="card card--wide" aria-labelledby="pending-heading">
+              <h2 id="pending-heading">Remittance notices not yet matched</h2>
+              <ul>
+                {statement.pendingRemittances.map((notice) => (
+                  <li key={notice.id}>
+                    {formatCalendarDate(notice.receivedOn)} · {notice.reference} ·{' '}
+                    {formatCents(notice.amountCents)}{' '}
+                    {asDealer ? null : (
+                      <button type="button" onClick={() => match(notice)}>
+                        Match {notice.reference}
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </>
+      ) : error ? null : (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
+      <section className="card" aria-labelledby="remit-heading">
+        <h2 id="remit-heading">{asDealer ? 'Tell us about a remittance' : 'Record a remittance'}</h2>
+        <RemittanceForm
+          dealerId={dealerId}
+          asDealer={asDealer}
+          onDone={(text) => {
+            setMessage(text);
+            load({ from, to });
+          }}
+        />
+      </section>
+    </>
+  );
+}
+
+export default DealerStatementView;
