@@ -40,6 +40,8 @@ import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
 import { registerHelpRoutes } from './help/help.routes.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
+import { registerLenderEventRoutes } from './lender-events/lender-events.routes.js';
+import { createLenderEventsService } from './lender-events/lender-events.service.js';
 import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
 import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
@@ -234,6 +236,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
+    const lenderEvents = createLenderEventsService({
+      db,
+      clock,
+      cancellations,
+      timeZone: config.timeZone,
+      inlineMaxRows: config.lenderEventsInlineRows,
+    });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
     const holderSignIn = createHolderSignInService({
@@ -359,6 +368,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       uploadMaxBytes: config.uploadMaxBytes,
     });
     registerCancellationRoutes(api, { cancellations, db, clock });
+    registerLenderEventRoutes(api, { lenderEvents });
     registerTransferRoutes(api, {
       transfers,
       db,
@@ -479,6 +489,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (jobs) {
       // The outbox queues holder emails in each change's transaction; the worker sends them.
       await outbox.attach(jobs.boss);
+      await lenderEvents.attach(jobs.boss, config.runJobs);
       await createDeliveryQueue(jobs.boss);
       webhookBoss = jobs.boss;
       if (config.runJobs)

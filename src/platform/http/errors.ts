@@ -89,6 +89,13 @@ export const ERROR_STATUS = {
   internal_error: 500,
   service_unavailable: 503,
   database_unavailable: 503,
+  // Lender events and funding reconciliation (issue 16)
+  unknown_lender_event: 422,
+  event_date_in_future: 422,
+  vehicle_not_found: 404,
+  already_cancelled: 409,
+  invalid_amount: 422,
+  unknown_product: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -172,6 +179,12 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
   database_unavailable: 'The database is unavailable',
+  unknown_lender_event: 'Unknown lender event type',
+  event_date_in_future: 'The event date is in the future',
+  vehicle_not_found: 'No contract on that vehicle',
+  already_cancelled: 'The contract is already cancelled',
+  invalid_amount: 'The amount is not valid',
+  unknown_product: 'Unknown product',
 };
 
 export class AppError extends Error {
