@@ -368,7 +368,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       uploadMaxBytes: config.uploadMaxBytes,
     });
     registerCancellationRoutes(api, { cancellations, db, clock });
-    registerLenderEventRoutes(api, { lenderEvents });
+    registerLenderEventRoutes(api, { lenderEvents, db, clock });
     registerTransferRoutes(api, {
       transfers,
       db,

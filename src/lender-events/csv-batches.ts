@@ -52,7 +52,7 @@ const MAX_RECORD_CHARACTERS = 64 * 1024;
  * CsvFileRefusedError when the header is wrong, the text stops being CSV or the file passes `maxBytes`.
  */
 export async function* readCsvBatches<C extends string>(
-  source: AsyncIterable<Buffer | string>,
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   spec: CsvColumnSpec<C>,
   options: { batchSize: number; maxBytes?: number; stats?: CsvBatchStats; onChunk?: (chunk: Buffer) => void },
 ): AsyncGenerator<CsvBatchItem<C>[]> {

@@ -447,3 +447,129 @@ export async function reportPage(
     cancellations: row.cancellations,
   }));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The compliance view: lender-event refunds with their deadlines
+
+export interface RefundRow {
+  cancellationId: string;
+  contractId: string;
+  contractNumber: string;
+  vin: string;
+  event: LenderEventType;
+  eventDate: string;
+  lienholderName: string | null;
+  refundCents: number;
+  payeeKind: 'holder' | 'lienholder';
+  payeeName: string;
+  refundDueOn: string;
+  paidOn: string | null;
+  status: 'paid_on_time' | 'paid_late' | 'due' | 'overdue';
+}
+
+/** The SQL twin of refundComplianceStatus (refund-compliance.ts), so the filter and counts are set-based. */
+const statusSql = (today: string) => sql<RefundRow['status']>`case
+  when r.paid_on is not null and r.paid_on <= r.refund_due_on then 'paid_on_time'
+  when r.paid_on is not null then 'paid_late'
+  when ${today}::date <= r.refund_due_on then 'due'
+  else 'overdue' end`;
+
+export async function listRefunds(
+  db: Kysely<Database>,
+  filter: {
+    today: string;
+    lienholderName: string | null;
+    status: RefundRow['status'] | null;
+    startingAfter: string | null;
+    limit: number;
+    cancellationId?: string;
+  },
+): Promise<RefundRow[]> {
+  const rows = await sql<{
+    cancellation_id: string;
+    contract_id: string;
+    contract_number: string;
+    vin: string;
+    event: LenderEventType;
+    event_date: string;
+    lienholder_name: string | null;
+    refund_cents: string | number;
+    payee_kind: 'holder' | 'lienholder';
+    payee_name: string;
+    refund_due_on: string;
+    paid_on: string | null;
+    status: RefundRow['status'];
+  }>`
+    select * from (
+      select r.cancellation_id, r.contract_id, c.contract_number, r.vin, r.event,
+        to_char(r.event_date, 'YYYY-MM-DD') as event_date, r.lienholder_name, r.refund_cents,
+        r.payee_kind, r.payee_name, to_char(r.refund_due_on, 'YYYY-MM-DD') as refund_due_on,
+        to_char(r.paid_on, 'YYYY-MM-DD') as paid_on, ${statusSql(filter.today)} as status,
+        r.refund_due_on as due_sort
+      from lender_event_refunds r join contracts c on c.id = r.contract_id
+      where (${filter.lienholderName}::text is null or r.lienholder_name = ${filter.lienholderName})
+        and (${filter.cancellationId ?? null}::uuid is null or r.cancellation_id = ${filter.cancellationId ?? null})
+    ) x
+    where (${filter.status}::text is null or x.status = ${filter.status})
+      and (${filter.startingAfter}::uuid is null or (x.due_sort, x.cancellation_id) >
+        (select refund_due_on, cancellation_id from lender_event_refunds where cancellation_id = ${filter.startingAfter}))
+    order by x.due_sort, x.cancellation_id
+    limit ${filter.limit}`.execute(db);
+  return rows.rows.map((row) => ({
+    cancellationId: row.cancellation_id,
+    contractId: row.contract_id,
+    contractNumber: row.contract_number,
+    vin: row.vin,
+    event: row.event,
+    eventDate: row.event_date,
+    lienholderName: row.lienholder_name,
+    refundCents: Number(row.refund_cents),
+    payeeKind: row.payee_kind,
+    payeeName: row.payee_name,
+    refundDueOn: row.refund_due_on,
+    paidOn: row.paid_on,
+    status: row.status,
+  }));
+}
+
+export async function refundCounts(
+  db: Kysely<Database>,
+  filter: { today: string; lienholderName: string | null },
+): Promise<Record<RefundRow['status'], { count: number; amountCents: number }>> {
+  const rows = await sql<{ status: RefundRow['status']; n: number; cents: string | number }>`
+    select ${statusSql(filter.today)} as status, count(*)::int as n, coalesce(sum(r.refund_cents), 0)::bigint as cents
+    from lender_event_refunds r
+    where (${filter.lienholderName}::text is null or r.lienholder_name = ${filter.lienholderName})
+    group by 1`.execute(db);
+  const counts = {
+    paid_on_time: { count: 0, amountCents: 0 },
+    paid_late: { count: 0, amountCents: 0 },
+    due: { count: 0, amountCents: 0 },
+    overdue: { count: 0, amountCents: 0 },
+  };
+  for (const row of rows.rows) counts[row.status] = { count: Number(row.n), amountCents: Number(row.cents) };
+  return counts;
+}
+
+/** Locks the refund for recording its payment. */
+export async function refundForUpdate(db: Kysely<Database>, cancellationId: string) {
+  return db
+    .selectFrom('lender_event_refunds')
+    .selectAll()
+    .where('cancellation_id', '=', cancellationId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function markRefundPaid(
+  db: Kysely<Database>,
+  cancellationId: string,
+  paidOn: string,
+  reference: string,
+): Promise<void> {
+  await db
+    .updateTable('lender_event_refunds')
+    .set({ paid_on: paidOn, payment_reference: reference })
+    .where('cancellation_id', '=', cancellationId)
+    .execute();
+}

@@ -1,15 +1,25 @@
 // HTTP side of lender events (shared/API.md "Money", POST /api/v1/lender-events): JSON or a streamed
 // CSV body; a small file answers 200 with every row's outcome, a large one 202 with the run to watch
 // (GET /lender-events/runs/{id}: rows done of the total) and its report (…/results, …/report.csv).
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import { IDEMPOTENCY_HEADER, idempotencyPrincipal } from '../platform/http/idempotency.js';
+import {
+  IDEMPOTENCY_HEADER,
+  idempotencyPrincipal,
+  idempotentRequestOf,
+  runIdempotent,
+  sendResult,
+} from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { LENDER_EVENT_TYPES } from './lender-event-rules.js';
 import type { LenderEventsService } from './lender-events.service.js';
+import { REFUND_COMPLIANCE_STATUSES } from './refund-compliance.js';
 
 const SENDERS = ['admin', 'lender'] as const;
 export const MAX_LENDER_EVENT_BYTES = 256 * 1024 * 1024;
@@ -110,7 +120,7 @@ const SubmitAnswer = Type.Object({
 
 export function registerLenderEventRoutes(
   app: TypedApp,
-  deps: { lenderEvents: LenderEventsService; maxBytes?: number },
+  deps: { lenderEvents: LenderEventsService; db: Kysely<Database>; clock: Clock; maxBytes?: number },
 ): void {
   const { lenderEvents } = deps;
   const maxBytes = deps.maxBytes ?? MAX_LENDER_EVENT_BYTES;
@@ -280,11 +290,140 @@ export function registerLenderEventRoutes(
     },
     async (request, reply) => {
       await lenderEvents.run(request.principal!, request.params.id);
-      const { Readable } = await import('node:stream');
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="lender-events-${request.params.id}.csv"`)
         .send(Readable.from(lenderEvents.reportCsv(request.principal!, request.params.id)));
     },
   );
+
+  app.addSchema(RefundSchema);
+
+  app.get(
+    '/api/v1/lender-events/refunds',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'listLenderEventRefunds',
+        summary:
+          "The lender's compliance view: every lender-event refund with its deadline and whether it was met",
+        description:
+          'status: paid_on_time (paid on or before refundDueOn), paid_late, due (unpaid, deadline not passed), overdue. ' +
+          'Ordered by deadline; `counts` covers every refund the caller may see, whatever the filter. A lender sees its own loans.',
+        querystring: Type.Object({
+          status: Type.Optional(StringEnum(REFUND_COMPLIANCE_STATUSES)),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          startingAfter: Type.Optional(Uuid),
+        }),
+        response: {
+          200: Type.Object({
+            asOf: Type.String({
+              format: 'date',
+              description: 'The business day the statuses are computed for',
+            }),
+            counts: Type.Object(
+              Object.fromEntries(
+                REFUND_COMPLIANCE_STATUSES.map((status) => [
+                  status,
+                  Type.Object({ count: Type.Integer(), amountCents: Type.Integer() }),
+                ]),
+              ),
+            ),
+            data: Type.Array(Type.Ref('LenderEventRefund')),
+            hasMore: Type.Boolean(),
+          }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) =>
+      lenderEvents.refunds(request.principal!, {
+        status: request.query.status ?? null,
+        startingAfter: request.query.startingAfter ?? null,
+        limit: request.query.limit,
+      }),
+  );
+
+  app.get(
+    '/api/v1/lender-events/refunds.csv',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'downloadLenderEventRefunds',
+        summary: 'The compliance view as CSV (streamed)',
+        querystring: Type.Object({ status: Type.Optional(StringEnum(REFUND_COMPLIANCE_STATUSES)) }),
+        response: problemResponses(400, 401, 403),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="lender-event-refunds.csv"')
+        .send(Readable.from(lenderEvents.refundsCsv(request.principal!, request.query.status ?? null))),
+  );
+
+  app.post(
+    '/api/v1/lender-events/refunds/:cancellationId/payment',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'recordLenderEventRefundPayment',
+        summary: 'Record that a lender-event refund was paid (posts refunds payable against cash)',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ cancellationId: Uuid }),
+        body: Type.Object(
+          {
+            paidOn: Type.String({ maxLength: 32, description: 'YYYY-MM-DD, today or before' }),
+            reference: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'Check number or ACH trace',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('LenderEventRefund'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await lenderEvents.recordRefundPayment(
+            trx,
+            request.params.cancellationId,
+            request.body,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
 }
+
+const RefundSchema = Type.Object(
+  {
+    cancellationId: Type.String(),
+    contractId: Type.String(),
+    contractNumber: Type.String(),
+    vin: Type.String(),
+    event: StringEnum(LENDER_EVENT_TYPES),
+    eventDate: Type.String({ format: 'date' }),
+    lienholderName: Type.Union([Type.String(), Type.Null()]),
+    refundCents: Type.Integer({ minimum: 0 }),
+    payeeKind: StringEnum(['holder', 'lienholder'] as const),
+    payeeName: Type.String(),
+    refundDueOn: Type.String({ format: 'date' }),
+    paidOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    status: StringEnum(REFUND_COMPLIANCE_STATUSES),
+  },
+  { $id: 'LenderEventRefund' },
+);

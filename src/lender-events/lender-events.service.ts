@@ -10,6 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
+import { postJournalEntry } from '../accounting/journal.repository.js';
 import type { CancellationsService } from '../cancellations/cancellations.service.js';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -17,7 +18,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, LenderEventCancellationJson } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { Principal } from '../platform/http/principal.js';
-import { calendarDateInZone } from '../shared/calendar-date.js';
+import { calendarDateInZone, compareDates, isCalendarDateInWindow } from '../shared/calendar-date.js';
 import { type CsvBatchStats, CsvFileRefusedError, readCsvBatches } from './csv-batches.js';
 import {
   type AddOnDecision,
@@ -30,6 +31,7 @@ import {
   rowOutcome,
 } from './lender-event-rules.js';
 import * as repo from './lender-events.repository.js';
+import { type RefundComplianceStatus, refundPaidLines } from './refund-compliance.js';
 
 export const LENDER_EVENTS_QUEUE = 'apply-lender-events';
 /** Rows staged per insert and applied per batch. */
@@ -526,7 +528,137 @@ export function createLenderEventsService(deps: {
     }
   }
 
+  // -------------------------------------------------------------------------------------------------
+  // The compliance view
+
+  async function refunds(
+    principal: Principal,
+    query: { status: RefundComplianceStatus | null; startingAfter: string | null; limit: number },
+  ) {
+    const onDate = today();
+    const lienholderName = lienholderOf(principal);
+    const rows = await repo.listRefunds(db, {
+      ...query,
+      limit: query.limit + 1,
+      today: onDate,
+      lienholderName,
+    });
+    return {
+      asOf: onDate,
+      counts: await repo.refundCounts(db, { today: onDate, lienholderName }),
+      data: rows.slice(0, query.limit),
+      hasMore: rows.length > query.limit,
+    };
+  }
+
+  async function* refundsCsv(
+    principal: Principal,
+    status: RefundComplianceStatus | null,
+  ): AsyncGenerator<string> {
+    const onDate = today();
+    const lienholderName = lienholderOf(principal);
+    yield 'cancellation_id,contract_number,vin,event,event_date,lienholder,refund_cents,payee_kind,payee_name,refund_due_on,paid_on,status\n';
+    let startingAfter: string | null = null;
+    for (;;) {
+      const rows = await repo.listRefunds(db, {
+        today: onDate,
+        lienholderName,
+        status,
+        startingAfter,
+        limit: 1000,
+      });
+      if (rows.length === 0) return;
+      yield rows
+        .map(
+          (r) =>
+            `${[
+              r.cancellationId,
+              r.contractNumber,
+              r.vin,
+              r.event,
+              r.eventDate,
+              r.lienholderName,
+              r.refundCents,
+              r.payeeKind,
+              r.payeeName,
+              r.refundDueOn,
+              r.paidOn,
+              r.status,
+            ]
+              .map(csvField)
+              .join(',')}\n`,
+        )
+        .join('');
+      startingAfter = rows[rows.length - 1]!.cancellationId;
+    }
+  }
+
+  /** Records that a lender-event refund was paid: refunds payable settled from cash, audited. */
+  async function recordRefundPayment(
+    trx: Kysely<Database>,
+    cancellationId: string,
+    payment: { paidOn: string; reference: string },
+    actor: Actor,
+    requestId: string,
+  ) {
+    if (!isCalendarDateInWindow(payment.paidOn) || compareDates(payment.paidOn, today()) > 0) {
+      throw new AppError(
+        'invalid_date',
+        'The payment date must be a calendar date (YYYY-MM-DD), today or before.',
+        {
+          param: 'paidOn',
+        },
+      );
+    }
+    const refund = await repo.refundForUpdate(trx, cancellationId);
+    if (!refund) throw new AppError('not_found', 'No lender-event refund with that cancellation id.');
+    if (refund.paid_on !== null) {
+      throw new AppError(
+        'conflict',
+        `This refund was already recorded as paid on ${String(refund.paid_on)}.`,
+      );
+    }
+    await repo.markRefundPaid(trx, cancellationId, payment.paidOn, payment.reference);
+    const amount = Number(refund.refund_cents);
+    const entry = await postJournalEntry(trx, {
+      eventType: 'lender_event_refund_paid',
+      eventId: cancellationId,
+      eventKey: `lender_event_refund_paid:${cancellationId}`,
+      effectiveOn: payment.paidOn,
+      memo: `Refund paid to ${refund.payee_name} (${payment.reference})`,
+      contractId: refund.contract_id,
+      lines: amount > 0 ? refundPaidLines(amount, refund.contract_id) : [],
+      actor,
+      requestId,
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'lender_event_refund.paid',
+      entityType: 'cancellation',
+      entityId: cancellationId,
+      data: {
+        paidOn: payment.paidOn,
+        reference: payment.reference,
+        refundCents: amount,
+        journalEntryId: entry?.id ?? null,
+      },
+      requestId,
+    });
+    const [row] = await repo.listRefunds(trx, {
+      today: today(),
+      lienholderName: null,
+      status: null,
+      startingAfter: null,
+      limit: 1,
+      cancellationId,
+    });
+    return row as repo.RefundRow;
+  }
+
   return {
+    refunds,
+    refundsCsv,
+    recordRefundPayment,
     receiveJson,
     receiveCsv,
     applyRun,

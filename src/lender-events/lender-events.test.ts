@@ -316,4 +316,77 @@ describeEachEngine('lender events', (engine) => {
     expect(progress.json()).toMatchObject({ rowsDone: 60, status: 'finished' });
     await booksBalance();
   });
+
+  it('compliance view: every refund with its deadline; a recorded payment posts to the books and is on time or late', async () => {
+    const vin = nextVin();
+    await createContract(vscBody(vin));
+    const vin2 = nextVin();
+    await createContract(vscBody(vin2));
+    const sent = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: {
+        events: [
+          { vin, event: 'repossession', eventDate: '2026-11-20' },
+          { vin: vin2, event: 'payoff', eventDate: '2026-09-01' },
+        ],
+      },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const [due, overdue] = sent
+      .json()
+      .results.map(
+        (r: { cancellations: { cancellationId: string }[] }) => r.cancellations[0]!.cancellationId,
+      );
+
+    const list = await lender({ method: 'GET', url: '/api/v1/lender-events/refunds?limit=100' });
+    expect(list.statusCode, list.body).toBe(200);
+    const byId = Object.fromEntries(
+      list.json().data.map((r: { cancellationId: string }) => [r.cancellationId, r]),
+    );
+    expect(byId[due]).toMatchObject({ status: 'due', refundDueOn: '2026-12-20', payeeKind: 'lienholder' });
+    expect(byId[overdue]).toMatchObject({
+      status: 'overdue',
+      refundDueOn: '2026-10-01',
+      payeeKind: 'holder',
+    });
+    expect(list.json().counts.overdue.count).toBeGreaterThanOrEqual(1);
+
+    const paid = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${overdue}/payment`,
+      payload: { paidOn: '2026-11-24', reference: 'CHK-1001' },
+    });
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json()).toMatchObject({ status: 'paid_late', paidOn: '2026-11-24' });
+    const twice = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${overdue}/payment`,
+      payload: { paidOn: '2026-11-24', reference: 'CHK-1002' },
+    });
+    expect(twice.statusCode).toBe(409);
+    const future = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${due}/payment`,
+      payload: { paidOn: '2026-12-01', reference: 'CHK-1003' },
+    });
+    expect(future.json()).toMatchObject({ code: 'invalid_date', param: 'paidOn' });
+    const onTime = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${due}/payment`,
+      payload: { paidOn: '2026-11-25', reference: 'ACH-77' },
+    });
+    expect(onTime.json().status).toBe('paid_on_time');
+
+    const filtered = await admin({
+      method: 'GET',
+      url: '/api/v1/lender-events/refunds?status=paid_late&limit=100',
+    });
+    expect(filtered.json().data.every((r: { status: string }) => r.status === 'paid_late')).toBe(true);
+    const csv = await admin({ method: 'GET', url: '/api/v1/lender-events/refunds.csv?status=paid_on_time' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain(`${due},`);
+    expect(csv.body).toContain(',paid_on_time');
+    await booksBalance();
+  });
 });
