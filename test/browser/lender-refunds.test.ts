@@ -2,7 +2,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/contracts/vin.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
-import { FakeClock } from '../../src/platform/clock.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
@@ -16,10 +15,13 @@ describe.skipIf(!chromiumAvailable())('lender-event refunds (compliance view)', 
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Browser;
   const vin = withCheckDigit('1FTFW1E50NF990001');
+  // Real dates (the browser's session cookie lives in real time): sold 200 days ago, repossessed 90
+  // days ago, so the refund's 30-day deadline has passed.
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([
-      startTestServer({ demo: true, clock: new FakeClock('2026-11-25T15:00:00Z') }),
+      startTestServer({ demo: true }),
       launchBrowser(),
     ]);
     const admin = await staffClient(server, 'admin@coverwise.test');
@@ -46,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('lender-event refunds (compliance view)', 
         },
         vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
         odometerAtSale: 30_000,
-        purchaseDate: '2026-01-15',
+        purchaseDate: daysAgo(200),
         purchaseState: 'MO',
         termMonths: 36,
         termMiles: 36_000,
@@ -59,7 +61,7 @@ describe.skipIf(!chromiumAvailable())('lender-event refunds (compliance view)', 
     const sent = await admin({
       method: 'POST',
       url: '/api/v1/lender-events',
-      payload: { events: [{ vin, event: 'repossession', eventDate: '2026-09-01' }] },
+      payload: { events: [{ vin, event: 'repossession', eventDate: daysAgo(90) }] },
     });
     expect(sent.statusCode, sent.body).toBe(200);
   });
