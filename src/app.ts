@@ -35,6 +35,8 @@ import { registerEcontractRoutes } from './econtracts/econtracts.routes.js';
 import { createEcontractsService } from './econtracts/econtracts.service.js';
 import { registerContractFormRoutes } from './forms/contract-forms.routes.js';
 import { createContractFormsService } from './forms/contract-forms.service.js';
+import { registerFundingRoutes } from './funding/funding.routes.js';
+import { createFundingService } from './funding/funding.service.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
@@ -262,6 +264,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     // GAP claims, document reviews, the work queue and holder emails (the GAP Claims Center issue).
     const outbox = createOutbox();
+    const funding = createFundingService({
+      db,
+      clock,
+      timeZone: config.timeZone,
+      remittanceDays: config.fundingRemittanceDays,
+      outbox,
+    });
     const gapDocumentStore = config.clamdUrl
       ? scanningDocumentStore(documentStore, config.clamdUrl, `${config.documentsDir}/scan`)
       : documentStore;
@@ -369,6 +378,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     registerCancellationRoutes(api, { cancellations, db, clock });
     registerLenderEventRoutes(api, { lenderEvents, db, clock });
+    registerFundingRoutes(api, { funding });
     registerTransferRoutes(api, {
       transfers,
       db,
@@ -467,6 +477,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         description:
           "Earns last month's premium: one journal entry per plan and state from unearned to earned (set-based; a month posts once)",
         run: async () => ({ ...(await accounting.runMonthEnd({ actor: SYSTEM_ACTOR })) }),
+      },
+      {
+        name: 'email-funding-reconciliation',
+        cron: '0 12 * * *',
+        description:
+          "Reconciles each lender's newest funded-deals upload and emails each dealer its exceptions and the lender the report",
+        run: async () => ({ ...(await funding.emailReports()) }),
       },
       {
         name: 'snapshot-unearned-reserve',
