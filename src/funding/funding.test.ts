@@ -13,7 +13,9 @@ const clock = new FakeClock('2026-11-25T15:00:00Z');
 describeEachEngine('funding reconciliation', (engine) => {
   let server: TestServer;
   let admin: Awaited<ReturnType<typeof staffClient>>;
-  const [v1, v2, v3] = ['1FTFW1E50NF880001', '1FTFW1E50NF880002', '1FTFW1E50NF880003'].map(withCheckDigit);
+  const [v1, v2, v3] = ['1FTFW1E50NF880001', '1FTFW1E50NF880002', '1FTFW1E50NF880003'].map(
+    withCheckDigit,
+  ) as [string, string, string];
 
   beforeAll(async () => {
     server = await startTestServer({ engine, clock, demo: true });

@@ -20,10 +20,7 @@ describe.skipIf(!chromiumAvailable())('lender-event refunds (compliance view)', 
   const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startTestServer({ demo: true }),
-      launchBrowser(),
-    ]);
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
     const admin = await staffClient(server, 'admin@coverwise.test');
     await admin({
       method: 'POST',
@@ -93,7 +90,7 @@ describe.skipIf(!chromiumAvailable())('lender-event refunds (compliance view)', 
       expect(await overdueRow.textContent()).toMatch(/Overdue\s*1/);
       expect(await page.getByText(vin).count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
-      await page.getByLabel('Status').selectOption('paid_on_time');
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('paid_on_time');
       await page.getByRole('button', { name: 'Show' }).click();
       await expect.poll(() => page.getByText('No refunds match.').count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
