@@ -42,6 +42,8 @@ import { registerEcontractRoutes } from './econtracts/econtracts.routes.js';
 import { createEcontractsService } from './econtracts/econtracts.service.js';
 import { registerContractFormRoutes } from './forms/contract-forms.routes.js';
 import { createContractFormsService } from './forms/contract-forms.service.js';
+import { registerFundingRoutes } from './funding/funding.routes.js';
+import { createFundingService } from './funding/funding.service.js';
 import { registerGapClaimRoutes } from './gap-claims/gap-claims.routes.js';
 import { createGapClaimsService } from './gap-claims/gap-claims.service.js';
 import { gapDocumentReviewSource } from './gap-claims/gap-document-review.source.js';
@@ -50,6 +52,8 @@ import { purgeEmailTokens } from './holder-accounts/holder-account.repository.js
 import { registerHolderAccountRoutes } from './holder-accounts/holder-account.routes.js';
 import { createHolderAccountService } from './holder-accounts/holder-account.service.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
+import { registerLenderEventRoutes } from './lender-events/lender-events.routes.js';
+import { createLenderEventsService } from './lender-events/lender-events.service.js';
 import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
 import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
@@ -251,6 +255,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
+    const lenderEvents = createLenderEventsService({
+      db,
+      clock,
+      cancellations,
+      timeZone: config.timeZone,
+      inlineMaxRows: config.lenderEventsInlineRows,
+    });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
     const holderSignIn = createHolderSignInService({
@@ -290,6 +301,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     // Staff single sign-on (issue 20) when the COVERWISE_OIDC_* settings are given.
     const oidc = config.oidc ? createOidcService({ db, clock, auth, settings: config.oidc }) : null;
+    const funding = createFundingService({
+      db,
+      clock,
+      timeZone: config.timeZone,
+      remittanceDays: config.fundingRemittanceDays,
+      outbox,
+    });
     const gapDocumentStore = config.clamdUrl
       ? scanningDocumentStore(documentStore, config.clamdUrl, `${config.documentsDir}/scan`)
       : documentStore;
@@ -405,6 +423,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       uploadMaxBytes: config.uploadMaxBytes,
     });
     registerCancellationRoutes(api, { cancellations, db, clock });
+    registerLenderEventRoutes(api, { lenderEvents, db, clock });
+    registerFundingRoutes(api, { funding });
     registerTransferRoutes(api, {
       transfers,
       db,
@@ -512,6 +532,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         run: async () => ({ ...(await accounting.runMonthEnd({ actor: SYSTEM_ACTOR })) }),
       },
       {
+        name: 'email-funding-reconciliation',
+        cron: '0 12 * * *',
+        description:
+          "Reconciles each lender's newest funded-deals upload and emails each dealer its exceptions and the lender the report",
+        run: async () => ({ ...(await funding.emailReports()) }),
+      },
+      {
         name: 'snapshot-unearned-reserve',
         cron: '0 7 * * *',
         description:
@@ -532,6 +559,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (jobs) {
       // The outbox queues holder emails in each change's transaction; the worker sends them.
       await outbox.attach(jobs.boss);
+      await lenderEvents.attach(jobs.boss, config.runJobs);
       await createDeliveryQueue(jobs.boss);
       webhookBoss = jobs.boss;
       if (config.runJobs)

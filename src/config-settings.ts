@@ -310,6 +310,18 @@ export const SETTINGS: readonly SettingDoc[] = [
     meaning:
       'the largest GAP benefit (cents) an adjuster pays alone when their user has no limit of its own (`PUT /api/v1/users/{id}/approval-limit`); above it one adjuster proposes the payment and a second adjuster whose limit covers it approves (maker–checker, both audited; the proposer can never approve their own)',
   },
+  {
+    names: ['COVERWISE_LENDER_EVENTS_INLINE_ROWS'],
+    default: '`1000`',
+    meaning:
+      'a lender-event file with at most this many rows is applied before the answer (200); a larger one is applied by the `apply-lender-events` job (202, progress at `/api/v1/lender-events/runs/{id}`)',
+  },
+  {
+    names: ['COVERWISE_FUNDING_REMITTANCE_DAYS'],
+    default: '`30`',
+    meaning:
+      'funding reconciliation: a registered contract whose dealer cost is not remitted this many days after the sale is reported `registered_not_remitted`',
+  },
 ];
 
 /** README's settings table, rendered from SETTINGS. */

@@ -326,6 +326,7 @@ export function createAuthService(deps: {
             displayName: row.display_name ?? row.email,
             ...(row.role === 'repair_facility' ? { facilityId: row.facility_id } : {}),
             ...(row.role === 'dealer_user' ? { dealerId: row.dealer_id } : {}),
+            ...(row.role === 'lender' ? { lienholderName: row.lienholder_name } : {}),
             ...(row.mfa_enrolment_only ? { mfaEnrolmentOnly: true as const } : {}),
           },
         },

@@ -45,6 +45,7 @@ export function findLiveSession(db: Kysely<Database>, tokenHash: string, now: Da
       'users.disabled_at',
       'users.facility_id',
       'users.dealer_id',
+      'users.lienholder_name',
     ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)

@@ -47,12 +47,14 @@ export async function insertUser(
     passwordHash: string;
     approvalLimitCents?: number | null | undefined;
     dealerId?: string | null;
+    lienholderName?: string | null;
   },
 ): Promise<UserRow> {
   return db
     .insertInto('users')
     .values({
       dealer_id: values.dealerId ?? null,
+      lienholder_name: values.lienholderName ?? null,
       email: values.email.toLowerCase(),
       display_name: values.displayName,
       role: values.role,

@@ -48,6 +48,13 @@ export function registerUserRoutes(
             dealerId: Type.Optional(
               Type.String({ format: 'uuid', description: 'Required for (and only for) a dealer_user' }),
             ),
+            lienholderName: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 200,
+                description: 'Required for (and only for) a lender: the lienholder its loans name',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

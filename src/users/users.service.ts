@@ -23,6 +23,8 @@ export interface NewUser {
   displayName?: string | undefined;
   /** The dealer a `dealer_user` sells for; required for that role and refused for the others. */
   dealerId?: string | undefined;
+  /** The lienholder a `lender` works for (as contracts name it); required for that role only. */
+  lienholderName?: string | undefined;
 }
 
 function defaultDisplayName(email: string): string {
@@ -55,6 +57,15 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
         { param: 'dealerId' },
       );
     }
+    if ((input.role === 'lender') !== (input.lienholderName !== undefined)) {
+      throw new AppError(
+        'validation_failed',
+        input.role === 'lender'
+          ? 'A lender needs the lienholderName its loans are recorded under.'
+          : 'Only a lender has a lienholderName.',
+        { param: 'lienholderName' },
+      );
+    }
     if (input.dealerId !== undefined) {
       const dealer = await trx
         .selectFrom('dealers')
@@ -65,6 +76,7 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
     }
     const row = await insertUser(trx, {
       dealerId: input.dealerId ?? null,
+      lienholderName: input.lienholderName?.trim() ?? null,
       email: input.email,
       displayName: input.displayName?.trim() || defaultDisplayName(input.email),
       role: input.role,

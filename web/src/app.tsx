@@ -48,6 +48,7 @@ const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
 const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
 const AdminCatalogPage = lazy(() => import('./pages/admin-catalog.js'));
 const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
+const LenderRefundsPage = lazy(() => import('./pages/lender-refunds.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
 const AdminDealerStatementPage = lazy(() => import('./pages/admin-dealer-statement.js'));
 
@@ -81,6 +82,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/admin/what-if', AdminWhatIfPage],
   ['/admin/catalog', AdminCatalogPage],
   ['/admin/trial-balance', AdminTrialBalancePage],
+  ['/lender/refunds', LenderRefundsPage],
   ['/admin/journal', AdminJournalPage],
   ['/gap-claims', GapClaimsCenterPage],
   ['/gap-claims/:id', GapClaimPage],

@@ -3,7 +3,7 @@ import { ApiError, api } from './api.js';
 // Sessions: staff sign in with email and password; contract holders prove who they are with last
 // name, ZIP code and VIN. Both answers set the same session cookie, and /auth/me says which kind it is.
 
-export type StaffRole = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility' | 'dealer_user';
+export type StaffRole = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility' | 'dealer_user' | 'lender';
 
 export interface StaffUser {
   id: string;
@@ -20,6 +20,7 @@ export const staffRoleLabels: Record<StaffRole, string> = {
   reviewer: 'Document reviewer',
   repair_facility: 'Repair facility',
   dealer_user: 'Dealer (F&I)',
+  lender: 'Lender',
 };
 
 /** A role the app does not know yet (a newer server) is shown as sent rather than hidden. */

@@ -23,6 +23,7 @@ export const staffPages: readonly StaffPage[] = [
   { label: 'Catalog', href: '/admin/catalog', roles: ['admin'] },
   { label: 'What-if', href: '/admin/what-if', roles: ['admin'] },
   { label: 'Books', href: '/admin/trial-balance', roles: ['admin'] },
+  { label: 'Lender refunds', href: '/lender/refunds', roles: ['admin', 'lender'] },
 ];
 
 export function staffPagesFor(role: StaffRole): StaffPage[] {

@@ -9,8 +9,15 @@ export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Dat
 /** A jsonb column holding T. */
 export type Json<T> = ColumnType<T, string, string>;
 
-export type Role = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility' | 'dealer_user';
-export const ROLES: readonly Role[] = ['admin', 'adjuster', 'reviewer', 'repair_facility', 'dealer_user'];
+export type Role = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility' | 'dealer_user' | 'lender';
+export const ROLES: readonly Role[] = [
+  'admin',
+  'adjuster',
+  'reviewer',
+  'repair_facility',
+  'dealer_user',
+  'lender',
+];
 
 export interface UsersTable {
   id: Generated<string>;
@@ -25,6 +32,8 @@ export interface UsersTable {
   approval_limit_cents: number | null;
   /** The dealer a `dealer_user` sells for (null for other roles; migration 0016). */
   dealer_id: Generated<string | null>;
+  /** The lienholder a `lender` user works for: they see only loans naming it (migration 0026). */
+  lienholder_name: Generated<string | null>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -683,6 +692,12 @@ export interface Database {
   trip_interruption_claims: TripInterruptionClaimsTable;
   roadside_requests: RoadsideRequestsTable;
   cancellations: CancellationsTable;
+  lender_event_runs: LenderEventRunsTable;
+  lender_event_rows: LenderEventRowsTable;
+  lender_events: LenderEventsTable;
+  lender_event_refunds: LenderEventRefundsTable;
+  funding_uploads: FundingUploadsTable;
+  funded_deals: FundedDealsTable;
   transfers: TransfersTable;
   ledger_entries: LedgerEntriesTable;
   gl_accounts: GlAccountsTable;
@@ -722,3 +737,114 @@ export type DocumentRow = Selectable<DocumentsTable>;
 export type CancellationRow = Selectable<CancellationsTable>;
 export type TransferRow = Selectable<TransfersTable>;
 export type GapClaimRow = Selectable<GapClaimsTable>;
+
+// Lender events, compliance and funding reconciliation (migration 0026).
+export type LenderEventType = 'payoff' | 'repossession' | 'total_loss';
+export type LenderEventRunStatus = 'receiving' | 'queued' | 'running' | 'finished' | 'failed';
+export type LenderEventRowStatus = 'pending' | 'cancelled' | 'skipped' | 'rejected';
+
+export interface LenderEventCancellationJson {
+  contractId: string;
+  cancellationId: string | null;
+  product: 'vsc' | 'gap';
+  outcome: 'cancelled' | 'already_cancelled' | 'not_in_force' | 'claimed_not_cancelled';
+  refundCents: number | null;
+  payee: { kind: 'holder' | 'lienholder'; name: string } | null;
+  refundDueOn: string | null;
+}
+
+export interface LenderEventRunsTable {
+  id: string;
+  status: LenderEventRunStatus;
+  source: 'json' | 'csv';
+  file_name: string | null;
+  content_sha256: string | null;
+  idempotency_principal: string | null;
+  idempotency_key: string | null;
+  /** A lender user's run touches only its lienholder's loans; null for an admin's run. */
+  lienholder_name: string | null;
+  rows_total: Generated<number>;
+  rows_done: Generated<number>;
+  cancelled: Generated<number>;
+  skipped: Generated<number>;
+  rejected: Generated<number>;
+  failure: string | null;
+  /** Who sent the file: the principal the job acts as ({userId, email, role, lienholderName}). */
+  started_by: Json<{ userId: string; email: string; role: Role; lienholderName: string | null }>;
+  request_id: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface LenderEventRowsTable {
+  run_id: string;
+  line: number;
+  vin: string;
+  event: string;
+  event_date: string;
+  odometer: string;
+  reference: string;
+  status: LenderEventRowStatus;
+  code: string | null;
+  detail: string | null;
+  param: string | null;
+  cancellations: ColumnType<LenderEventCancellationJson[], string | undefined, string>;
+}
+
+export interface LenderEventsTable {
+  id: string;
+  vin: string;
+  event: LenderEventType;
+  event_date: ColumnType<string, string, string>;
+  odometer: number | null;
+  reference: string | null;
+  run_id: string;
+  line: number;
+  status: 'cancelled' | 'skipped';
+  code: string | null;
+  cancellations: Json<LenderEventCancellationJson[]>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface LenderEventRefundsTable {
+  cancellation_id: string;
+  lender_event_id: string;
+  contract_id: string;
+  vin: string;
+  event: LenderEventType;
+  event_date: string;
+  lienholder_name: string | null;
+  refund_cents: ColumnType<number, number, number>;
+  payee_kind: 'holder' | 'lienholder';
+  payee_name: string;
+  refund_due_on: string;
+  paid_on: string | null;
+  payment_reference: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface FundingUploadsTable {
+  id: string;
+  lienholder_name: string;
+  file_name: string | null;
+  rows_read: Generated<number>;
+  rejected: ColumnType<
+    Array<{ line: number; code: string; detail: string; param: string | null }>,
+    string | undefined,
+    string
+  >;
+  started_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface FundedDealsTable {
+  upload_id: string;
+  line: number;
+  lienholder_name: string;
+  vin: string;
+  product: 'vsc' | 'gap';
+  amount_financed_cents: ColumnType<number, number, number>;
+  funded_on: string;
+  dealer_code: string;
+}

@@ -101,6 +101,13 @@ export const ERROR_STATUS = {
   sso_role_unmapped: 403,
   // Money (dealer statements)
   remittance_not_pending: 409,
+  // Lender events and funding reconciliation (issue 16)
+  unknown_lender_event: 422,
+  event_date_in_future: 422,
+  vehicle_not_found: 404,
+  already_cancelled: 409,
+  invalid_amount: 422,
+  unknown_product: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -194,6 +201,12 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   sso_failed: 'The single sign-on did not complete',
   sso_role_unmapped: 'Your identity provider gives you no Coverwise role',
   remittance_not_pending: 'The remittance notice is not pending',
+  unknown_lender_event: 'Unknown lender event type',
+  event_date_in_future: 'The event date is in the future',
+  vehicle_not_found: 'No contract on that vehicle',
+  already_cancelled: 'The contract is already cancelled',
+  invalid_amount: 'The amount is not valid',
+  unknown_product: 'Unknown product',
 };
 
 export class AppError extends Error {

@@ -14,6 +14,8 @@ export type Principal =
       facilityId?: string | null;
       /** The dealer of a `dealer_user`; absent for other roles. */
       dealerId?: string | null;
+      /** The lienholder of a `lender` user (migration 0026); absent for other roles. */
+      lienholderName?: string | null;
       /** COVERWISE_REQUIRE_MFA: this session may only enrol in two-step sign-in (and sign out). */
       mfaEnrolmentOnly?: true;
     }

@@ -1,0 +1,165 @@
+// All SQL of funding reconciliation: an upload's funded deals (written a batch at a time as the file
+// streams in), read back a page at a time with the registered contracts on their VINs.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
+import type { FundedDeal, RegisteredContract } from './funding-reconciliation.js';
+
+export async function insertUpload(
+  db: Kysely<Database>,
+  upload: { id: string; lienholderName: string; fileName: string | null; startedBy: string },
+): Promise<void> {
+  await db
+    .insertInto('funding_uploads')
+    .values({
+      id: upload.id,
+      lienholder_name: upload.lienholderName,
+      file_name: upload.fileName,
+      started_by: upload.startedBy,
+    })
+    .execute();
+}
+
+export async function insertDeals(
+  db: Kysely<Database>,
+  uploadId: string,
+  lienholderName: string,
+  deals: readonly FundedDeal[],
+): Promise<void> {
+  if (deals.length === 0) return;
+  await db
+    .insertInto('funded_deals')
+    .values(
+      deals.map((deal) => ({
+        upload_id: uploadId,
+        line: deal.line,
+        lienholder_name: lienholderName,
+        vin: deal.vin,
+        product: deal.product,
+        amount_financed_cents: deal.amountFinancedCents,
+        funded_on: deal.fundedOn,
+        dealer_code: deal.dealerCode,
+      })),
+    )
+    .execute();
+}
+
+export async function finishUpload(
+  db: Kysely<Database>,
+  uploadId: string,
+  rowsRead: number,
+  rejected: { line: number; code: string; detail: string; param: string | null }[],
+): Promise<void> {
+  await db
+    .updateTable('funding_uploads')
+    .set({ rows_read: rowsRead, rejected: JSON.stringify(rejected) })
+    .where('id', '=', uploadId)
+    .execute();
+}
+
+export async function findUpload(db: Kysely<Database>, id: string) {
+  return db.selectFrom('funding_uploads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The newest upload of each lienholder (what the recurring job reconciles). */
+export async function latestUploads(db: Kysely<Database>) {
+  return db
+    .selectFrom('funding_uploads')
+    .selectAll()
+    .distinctOn('lienholder_name')
+    .orderBy('lienholder_name')
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function dealsPage(
+  db: Kysely<Database>,
+  uploadId: string,
+  afterLine: number,
+  limit: number,
+): Promise<FundedDeal[]> {
+  const rows = await db
+    .selectFrom('funded_deals')
+    .select([
+      'line',
+      'vin',
+      'product',
+      'amount_financed_cents',
+      sql<string>`to_char(funded_on, 'YYYY-MM-DD')`.as('funded_on'),
+      'dealer_code',
+    ])
+    .where('upload_id', '=', uploadId)
+    .where('line', '>', afterLine)
+    .orderBy('line')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    line: row.line,
+    vin: row.vin,
+    product: row.product,
+    amountFinancedCents: Number(row.amount_financed_cents),
+    fundedOn: row.funded_on,
+    dealerCode: row.dealer_code,
+  }));
+}
+
+/**
+ * The registered contracts on these VINs, as the matching needs them. `booked`: a dealer cost is on
+ * the dealer's account (dealer channel). `remitted`: no remittance is modelled on this branch yet
+ * (dealer statements, migration 0024), so false — see funding-reconciliation.ts.
+ */
+export async function contractsOnVins(
+  db: Kysely<Database>,
+  vins: readonly string[],
+): Promise<RegisteredContract[]> {
+  if (vins.length === 0) return [];
+  const rows = await db
+    .selectFrom('contracts as c')
+    .leftJoin('dealers as d', 'd.id', 'c.dealer_id')
+    .select([
+      'c.id',
+      'c.contract_number',
+      'c.vin',
+      'c.product',
+      'c.price_cents',
+      'c.purchase_date',
+      'c.status',
+      'c.dealer_cost_cents',
+      sql<string | null>`coalesce(d.code, c.selling_dealer_code)`.as('dealer_code'),
+    ])
+    .where('c.vin', 'in', [...new Set(vins)])
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    contractNumber: row.contract_number,
+    vin: row.vin,
+    product: row.product,
+    priceCents: row.price_cents,
+    purchaseDate: row.purchase_date,
+    dealerCode: row.dealer_code,
+    booked: row.dealer_cost_cents !== null,
+    remitted: false,
+    status: row.status,
+  }));
+}
+
+export async function dealerEmails(db: Kysely<Database>, codes: readonly string[]) {
+  if (codes.length === 0) return new Map<string, string>();
+  const rows = await db
+    .selectFrom('dealers')
+    .select(['code', 'contact_email'])
+    .where('code', 'in', [...codes])
+    .where('contact_email', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [row.code, row.contact_email as string]));
+}
+
+export async function lenderEmails(db: Kysely<Database>, lienholderName: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('email')
+    .where('role', '=', 'lender')
+    .where('lienholder_name', '=', lienholderName)
+    .where('disabled_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.email);
+}

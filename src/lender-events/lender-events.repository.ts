@@ -1,0 +1,575 @@
+// All SQL of lender events: runs, their staged rows (written in batches as the file streams in),
+// the applied events keyed by (VIN, event, date), their refunds, and the set-based look-ups a batch
+// needs (contracts of the batch's VINs, events already applied).
+import { type Kysely, sql } from 'kysely';
+import type {
+  Database,
+  LenderEventCancellationJson,
+  LenderEventRowStatus,
+  LenderEventRunStatus,
+  LenderEventRunsTable,
+  LenderEventType,
+  Role,
+} from '../platform/db/schema.js';
+import type { AddOnFacts, RawLenderEvent } from './lender-event-rules.js';
+
+export interface StartedBy {
+  userId: string;
+  email: string;
+  role: Role;
+  lienholderName: string | null;
+}
+
+export async function insertRun(
+  db: Kysely<Database>,
+  run: {
+    id: string;
+    source: 'json' | 'csv';
+    fileName: string | null;
+    lienholderName: string | null;
+    startedBy: StartedBy;
+    requestId: string | null;
+    idempotency: { principal: string; key: string } | null;
+    now: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('lender_event_runs')
+    .values({
+      id: run.id,
+      status: 'receiving',
+      source: run.source,
+      file_name: run.fileName,
+      content_sha256: null,
+      idempotency_principal: run.idempotency?.principal ?? null,
+      idempotency_key: run.idempotency?.key ?? null,
+      lienholder_name: run.lienholderName,
+      failure: null,
+      started_by: JSON.stringify(run.startedBy),
+      request_id: run.requestId,
+      created_at: run.now,
+      updated_at: run.now,
+      finished_at: null,
+    })
+    .execute();
+}
+
+export async function findRunByIdempotencyKey(db: Kysely<Database>, principal: string, key: string) {
+  return db
+    .selectFrom('lender_event_runs')
+    .selectAll()
+    .where('idempotency_principal', '=', principal)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function findRun(db: Kysely<Database>, id: string) {
+  return db.selectFrom('lender_event_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export type RunRow = NonNullable<Awaited<ReturnType<typeof findRun>>>;
+
+export async function listRuns(
+  db: Kysely<Database>,
+  filter: { lienholderName: string | null; limit: number },
+): Promise<RunRow[]> {
+  let query = db
+    .selectFrom('lender_event_runs')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc');
+  if (filter.lienholderName !== null) query = query.where('lienholder_name', '=', filter.lienholderName);
+  return query.limit(filter.limit).execute();
+}
+
+/** A staged row: pending (to apply) or already rejected (it could not be read as an event). */
+export interface StagedRow {
+  line: number;
+  raw: RawLenderEvent;
+  rejection: { code: string; detail: string; param: string | null } | null;
+}
+
+/** Writes one batch of staged rows (one multi-row insert). */
+export async function stageRows(
+  db: Kysely<Database>,
+  runId: string,
+  rows: readonly StagedRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('lender_event_rows')
+    .values(
+      rows.map((row) => ({
+        run_id: runId,
+        line: row.line,
+        vin: row.raw.vin,
+        event: row.raw.event,
+        event_date: row.raw.eventDate,
+        odometer: row.raw.odometer,
+        reference: row.raw.reference,
+        status: row.rejection ? ('rejected' as const) : ('pending' as const),
+        code: row.rejection?.code ?? null,
+        detail: row.rejection?.detail ?? null,
+        param: row.rejection?.param ?? null,
+      })),
+    )
+    .execute();
+}
+
+export async function setRunStatus(
+  db: Kysely<Database>,
+  runId: string,
+  values: Partial<Pick<LenderEventRunsTable, 'status' | 'content_sha256' | 'failure'>> & {
+    now: Date;
+    finished?: boolean;
+  },
+): Promise<void> {
+  const { now, finished, ...rest } = values;
+  await db
+    .updateTable('lender_event_runs')
+    .set({ ...rest, updated_at: now, ...(finished ? { finished_at: now } : {}) })
+    .where('id', '=', runId)
+    .execute();
+}
+
+/** Counts the staged rows into rows_total (and those rejected while reading into the counters). */
+export async function sealStagedRun(
+  db: Kysely<Database>,
+  runId: string,
+  contentSha256: string,
+  now: Date,
+): Promise<void> {
+  await sql`
+    update lender_event_runs r set
+      status = 'queued',
+      content_sha256 = ${contentSha256},
+      rows_total = s.total,
+      rows_done = s.rejected,
+      rejected = s.rejected,
+      updated_at = ${now}
+    from (
+      select count(*)::int as total, count(*) filter (where status = 'rejected')::int as rejected
+      from lender_event_rows where run_id = ${runId}
+    ) s
+    where r.id = ${runId}`.execute(db);
+}
+
+export async function deleteStagedRun(db: Kysely<Database>, runId: string): Promise<void> {
+  await db.deleteFrom('lender_event_rows').where('run_id', '=', runId).execute();
+}
+
+export interface PendingRow {
+  line: number;
+  raw: RawLenderEvent;
+}
+
+/** The next pending rows of a run, in file order. */
+export async function nextPendingRows(
+  db: Kysely<Database>,
+  runId: string,
+  limit: number,
+): Promise<PendingRow[]> {
+  const rows = await db
+    .selectFrom('lender_event_rows')
+    .select(['line', 'vin', 'event', 'event_date', 'odometer', 'reference'])
+    .where('run_id', '=', runId)
+    .where('status', '=', 'pending')
+    .orderBy('line')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    line: row.line,
+    raw: {
+      vin: row.vin,
+      event: row.event,
+      eventDate: row.event_date,
+      odometer: row.odometer,
+      reference: row.reference,
+    },
+  }));
+}
+
+export async function finishRow(
+  db: Kysely<Database>,
+  runId: string,
+  line: number,
+  outcome: {
+    status: Exclude<LenderEventRowStatus, 'pending'>;
+    code: string | null;
+    detail: string | null;
+    param: string | null;
+    cancellations: LenderEventCancellationJson[];
+  },
+): Promise<void> {
+  await db
+    .updateTable('lender_event_rows')
+    .set({
+      status: outcome.status,
+      code: outcome.code,
+      detail: outcome.detail,
+      param: outcome.param,
+      cancellations: JSON.stringify(outcome.cancellations),
+    })
+    .where('run_id', '=', runId)
+    .where('line', '=', line)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Re-counts the run's progress from its rows (one statement): rows done and the outcome counters. */
+export async function refreshRunProgress(
+  db: Kysely<Database>,
+  runId: string,
+  now: Date,
+  finalStatus: LenderEventRunStatus | null,
+): Promise<void> {
+  await sql`
+    update lender_event_runs r set
+      rows_done = s.done,
+      cancelled = s.cancelled,
+      skipped = s.skipped,
+      rejected = s.rejected,
+      updated_at = ${now},
+      status = coalesce(${finalStatus}::text, r.status),
+      finished_at = case when ${finalStatus}::text is null then r.finished_at else ${now}::timestamptz end
+    from (
+      select
+        count(*) filter (where status <> 'pending')::int as done,
+        count(*) filter (where status = 'cancelled')::int as cancelled,
+        count(*) filter (where status = 'skipped')::int as skipped,
+        count(*) filter (where status = 'rejected')::int as rejected
+      from lender_event_rows where run_id = ${runId}
+    ) s
+    where r.id = ${runId}`.execute(db);
+}
+
+/** The contracts on the batch's VINs (a lender's run sees only its loans), as the rules need them. */
+export async function addOnsByVin(
+  db: Kysely<Database>,
+  vins: readonly string[],
+  lienholderName: string | null,
+): Promise<Map<string, AddOnFacts[]>> {
+  const byVin = new Map<string, AddOnFacts[]>();
+  if (vins.length === 0) return byVin;
+  let query = db
+    .selectFrom('contracts')
+    .select(['id', 'vin', 'product', 'status', 'purchase_date', 'expires_on', 'odometer_at_sale'])
+    .where('vin', 'in', [...new Set(vins)]);
+  if (lienholderName !== null) query = query.where('lienholder_name', '=', lienholderName);
+  for (const row of await query.execute()) {
+    const list = byVin.get(row.vin) ?? [];
+    list.push({
+      id: row.id,
+      product: row.product,
+      status: row.status,
+      purchaseDate: row.purchase_date,
+      expiresOn: row.expires_on,
+      odometerAtSale: row.odometer_at_sale,
+    });
+    byVin.set(row.vin, list);
+  }
+  return byVin;
+}
+
+export interface AppliedEvent {
+  vin: string;
+  event: LenderEventType;
+  eventDate: string;
+  status: 'cancelled' | 'skipped';
+  code: string | null;
+  cancellations: LenderEventCancellationJson[];
+}
+
+const naturalKey = (vin: string, event: string, eventDate: string) => `${vin}|${event}|${eventDate}`;
+
+/** Events of the batch already applied (by any run), keyed by VIN|event|date. */
+export async function appliedEvents(
+  db: Kysely<Database>,
+  keys: readonly { vin: string; event: LenderEventType; eventDate: string }[],
+): Promise<Map<string, AppliedEvent>> {
+  const found = new Map<string, AppliedEvent>();
+  if (keys.length === 0) return found;
+  const rows = await db
+    .selectFrom('lender_events')
+    .select([
+      'vin',
+      'event',
+      sql<string>`to_char(event_date, 'YYYY-MM-DD')`.as('event_date'),
+      'status',
+      'code',
+      'cancellations',
+    ])
+    .where('vin', 'in', [...new Set(keys.map((k) => k.vin))])
+    .execute();
+  const wanted = new Set(keys.map((k) => naturalKey(k.vin, k.event, k.eventDate)));
+  for (const row of rows) {
+    const key = naturalKey(row.vin, row.event, row.event_date);
+    if (wanted.has(key)) {
+      found.set(key, {
+        vin: row.vin,
+        event: row.event,
+        eventDate: row.event_date,
+        status: row.status,
+        code: row.code,
+        cancellations: row.cancellations,
+      });
+    }
+  }
+  return found;
+}
+
+export { naturalKey };
+
+/** Claims the event's natural key; false when another run (or line) applied it first. */
+export async function claimEvent(
+  db: Kysely<Database>,
+  event: {
+    id: string;
+    vin: string;
+    event: LenderEventType;
+    eventDate: string;
+    odometer: number | null;
+    reference: string | null;
+    runId: string;
+    line: number;
+  },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('lender_events')
+    .values({
+      id: event.id,
+      vin: event.vin,
+      event: event.event,
+      event_date: event.eventDate,
+      odometer: event.odometer,
+      reference: event.reference,
+      run_id: event.runId,
+      line: event.line,
+      status: 'skipped',
+      code: null,
+      cancellations: '[]',
+    })
+    .onConflict((oc) => oc.constraint('lender_events_natural_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function completeEvent(
+  db: Kysely<Database>,
+  id: string,
+  outcome: {
+    status: 'cancelled' | 'skipped';
+    code: string | null;
+    cancellations: LenderEventCancellationJson[];
+  },
+): Promise<void> {
+  await db
+    .updateTable('lender_events')
+    .set({ status: outcome.status, code: outcome.code, cancellations: JSON.stringify(outcome.cancellations) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertRefund(
+  db: Kysely<Database>,
+  refund: {
+    cancellationId: string;
+    lenderEventId: string;
+    contractId: string;
+    vin: string;
+    event: LenderEventType;
+    eventDate: string;
+    refundCents: number;
+    payeeKind: 'holder' | 'lienholder';
+    payeeName: string;
+    refundDueOn: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('lender_event_refunds')
+    .values({
+      cancellation_id: refund.cancellationId,
+      lender_event_id: refund.lenderEventId,
+      contract_id: refund.contractId,
+      vin: refund.vin,
+      event: refund.event,
+      event_date: refund.eventDate,
+      lienholder_name: sql<
+        string | null
+      >`(select lienholder_name from contracts where id = ${refund.contractId})`,
+      refund_cents: refund.refundCents,
+      payee_kind: refund.payeeKind,
+      payee_name: refund.payeeName,
+      refund_due_on: refund.refundDueOn,
+      paid_on: null,
+      payment_reference: null,
+    })
+    .execute();
+}
+
+export interface ReportRow {
+  line: number;
+  vin: string;
+  event: string;
+  eventDate: string;
+  status: LenderEventRowStatus;
+  code: string | null;
+  detail: string | null;
+  param: string | null;
+  cancellations: LenderEventCancellationJson[];
+}
+
+/** A page of the run's report in file order, after `afterLine`. */
+export async function reportPage(
+  db: Kysely<Database>,
+  runId: string,
+  afterLine: number,
+  limit: number,
+): Promise<ReportRow[]> {
+  const rows = await db
+    .selectFrom('lender_event_rows')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('line', '>', afterLine)
+    .orderBy('line')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    line: row.line,
+    vin: row.vin,
+    event: row.event,
+    eventDate: row.event_date,
+    status: row.status,
+    code: row.code,
+    detail: row.detail,
+    param: row.param,
+    cancellations: row.cancellations,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The compliance view: lender-event refunds with their deadlines
+
+export interface RefundRow {
+  cancellationId: string;
+  contractId: string;
+  contractNumber: string;
+  vin: string;
+  event: LenderEventType;
+  eventDate: string;
+  lienholderName: string | null;
+  refundCents: number;
+  payeeKind: 'holder' | 'lienholder';
+  payeeName: string;
+  refundDueOn: string;
+  paidOn: string | null;
+  status: 'paid_on_time' | 'paid_late' | 'due' | 'overdue';
+}
+
+/** The SQL twin of refundComplianceStatus (refund-compliance.ts), so the filter and counts are set-based. */
+const statusSql = (today: string) => sql<RefundRow['status']>`case
+  when r.paid_on is not null and r.paid_on <= r.refund_due_on then 'paid_on_time'
+  when r.paid_on is not null then 'paid_late'
+  when ${today}::date <= r.refund_due_on then 'due'
+  else 'overdue' end`;
+
+export async function listRefunds(
+  db: Kysely<Database>,
+  filter: {
+    today: string;
+    lienholderName: string | null;
+    status: RefundRow['status'] | null;
+    startingAfter: string | null;
+    limit: number;
+    cancellationId?: string;
+  },
+): Promise<RefundRow[]> {
+  const rows = await sql<{
+    cancellation_id: string;
+    contract_id: string;
+    contract_number: string;
+    vin: string;
+    event: LenderEventType;
+    event_date: string;
+    lienholder_name: string | null;
+    refund_cents: string | number;
+    payee_kind: 'holder' | 'lienholder';
+    payee_name: string;
+    refund_due_on: string;
+    paid_on: string | null;
+    status: RefundRow['status'];
+  }>`
+    select * from (
+      select r.cancellation_id, r.contract_id, c.contract_number, r.vin, r.event,
+        to_char(r.event_date, 'YYYY-MM-DD') as event_date, r.lienholder_name, r.refund_cents,
+        r.payee_kind, r.payee_name, to_char(r.refund_due_on, 'YYYY-MM-DD') as refund_due_on,
+        to_char(r.paid_on, 'YYYY-MM-DD') as paid_on, ${statusSql(filter.today)} as status,
+        r.refund_due_on as due_sort
+      from lender_event_refunds r join contracts c on c.id = r.contract_id
+      where (${filter.lienholderName}::text is null or r.lienholder_name = ${filter.lienholderName})
+        and (${filter.cancellationId ?? null}::uuid is null or r.cancellation_id = ${filter.cancellationId ?? null})
+    ) x
+    where (${filter.status}::text is null or x.status = ${filter.status})
+      and (${filter.startingAfter}::uuid is null or (x.due_sort, x.cancellation_id) >
+        (select refund_due_on, cancellation_id from lender_event_refunds where cancellation_id = ${filter.startingAfter}))
+    order by x.due_sort, x.cancellation_id
+    limit ${filter.limit}`.execute(db);
+  return rows.rows.map((row) => ({
+    cancellationId: row.cancellation_id,
+    contractId: row.contract_id,
+    contractNumber: row.contract_number,
+    vin: row.vin,
+    event: row.event,
+    eventDate: row.event_date,
+    lienholderName: row.lienholder_name,
+    refundCents: Number(row.refund_cents),
+    payeeKind: row.payee_kind,
+    payeeName: row.payee_name,
+    refundDueOn: row.refund_due_on,
+    paidOn: row.paid_on,
+    status: row.status,
+  }));
+}
+
+export async function refundCounts(
+  db: Kysely<Database>,
+  filter: { today: string; lienholderName: string | null },
+): Promise<Record<RefundRow['status'], { count: number; amountCents: number }>> {
+  const rows = await sql<{ status: RefundRow['status']; n: number; cents: string | number }>`
+    select ${statusSql(filter.today)} as status, count(*)::int as n, coalesce(sum(r.refund_cents), 0)::bigint as cents
+    from lender_event_refunds r
+    where (${filter.lienholderName}::text is null or r.lienholder_name = ${filter.lienholderName})
+    group by 1`.execute(db);
+  const counts = {
+    paid_on_time: { count: 0, amountCents: 0 },
+    paid_late: { count: 0, amountCents: 0 },
+    due: { count: 0, amountCents: 0 },
+    overdue: { count: 0, amountCents: 0 },
+  };
+  for (const row of rows.rows) counts[row.status] = { count: Number(row.n), amountCents: Number(row.cents) };
+  return counts;
+}
+
+/** Locks the refund for recording its payment. */
+export async function refundForUpdate(db: Kysely<Database>, cancellationId: string) {
+  return db
+    .selectFrom('lender_event_refunds')
+    .selectAll()
+    .where('cancellation_id', '=', cancellationId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function markRefundPaid(
+  db: Kysely<Database>,
+  cancellationId: string,
+  paidOn: string,
+  reference: string,
+): Promise<void> {
+  await db
+    .updateTable('lender_event_refunds')
+    .set({ paid_on: paidOn, payment_reference: reference })
+    .where('cancellation_id', '=', cancellationId)
+    .execute();
+}

@@ -1,0 +1,429 @@
+// HTTP side of lender events (shared/API.md "Money", POST /api/v1/lender-events): JSON or a streamed
+// CSV body; a small file answers 200 with every row's outcome, a large one 202 with the run to watch
+// (GET /lender-events/runs/{id}: rows done of the total) and its report (…/results, …/report.csv).
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import {
+  IDEMPOTENCY_HEADER,
+  idempotencyPrincipal,
+  idempotentRequestOf,
+  runIdempotent,
+  sendResult,
+} from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { LENDER_EVENT_TYPES } from './lender-event-rules.js';
+import type { LenderEventsService } from './lender-events.service.js';
+import { REFUND_COMPLIANCE_STATUSES } from './refund-compliance.js';
+
+const SENDERS = ['admin', 'lender'] as const;
+export const MAX_LENDER_EVENT_BYTES = 256 * 1024 * 1024;
+const MAX_JSON_EVENTS = 10_000;
+
+const LenderEventInput = Type.Object(
+  {
+    vin: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'The vehicle (17 characters, check digit verified)',
+    }),
+    event: StringEnum(LENDER_EVENT_TYPES),
+    eventDate: Type.String({
+      maxLength: 32,
+      description: 'YYYY-MM-DD: the day the loan was paid off, the vehicle repossessed or totaled',
+    }),
+    odometer: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0, maximum: 2_000_000 }), Type.Null()], {
+        description: 'Miles on the event date; when absent the refund is pro rata on days only',
+      }),
+    ),
+    reference: Type.Optional(
+      Type.Union([Type.String({ maxLength: 200 }), Type.Null()], {
+        description: "The lender's loan reference",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const JsonBody = Type.Object(
+  { events: Type.Array(LenderEventInput, { minItems: 1, maxItems: MAX_JSON_EVENTS }) },
+  { additionalProperties: false },
+);
+
+const CancellationOutcome = Type.Object({
+  contractId: Type.String(),
+  cancellationId: Type.Union([Type.String(), Type.Null()]),
+  product: StringEnum(['vsc', 'gap'] as const),
+  outcome: StringEnum(['cancelled', 'already_cancelled', 'not_in_force', 'claimed_not_cancelled'] as const, {
+    description:
+      'cancelled by this event; already cancelled before; not in force on the event date; a GAP addendum on a total loss (claimed, not cancelled)',
+  }),
+  refundCents: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  payee: Type.Union([
+    Type.Object({ kind: StringEnum(['holder', 'lienholder'] as const), name: Type.String() }),
+    Type.Null(),
+  ]),
+  refundDueOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+});
+
+export const LenderEventResultSchema = Type.Object(
+  {
+    line: Type.Integer({
+      description: 'File line (CSV, the header is line 1) or position in the list (JSON, from 1)',
+    }),
+    vin: Type.String(),
+    event: Type.String(),
+    eventDate: Type.String(),
+    status: StringEnum(['pending', 'cancelled', 'skipped', 'rejected'] as const),
+    code: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'skipped: already_cancelled, not_in_force, claimed_not_cancelled, duplicate_event; rejected: invalid_vin, unknown_lender_event, invalid_date, event_date_in_future, vehicle_not_found, validation_failed or a cancellation code (contract_not_active, odometer_below_sale, …)',
+    }),
+    detail: Type.Union([Type.String(), Type.Null()]),
+    param: Type.Union([Type.String(), Type.Null()]),
+    cancellations: Type.Array(CancellationOutcome),
+  },
+  { $id: 'LenderEventResult' },
+);
+
+const RunSchema = Type.Object(
+  {
+    runId: Type.String(),
+    status: StringEnum(['receiving', 'queued', 'running', 'finished', 'failed'] as const),
+    source: StringEnum(['json', 'csv'] as const),
+    fileName: Type.Union([Type.String(), Type.Null()]),
+    rowsTotal: Type.Integer(),
+    rowsDone: Type.Integer({ description: 'Progress: rows applied (or rejected) so far' }),
+    cancelled: Type.Integer(),
+    skipped: Type.Integer(),
+    rejected: Type.Integer(),
+    failure: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'LenderEventRun' },
+);
+
+const SubmitAnswer = Type.Object({
+  run: Type.Ref('LenderEventRun'),
+  results: Type.Array(Type.Ref('LenderEventResult'), {
+    description:
+      'Every row, in order (200 only; a queued run answers [] — read /results once it has finished)',
+  }),
+});
+
+export function registerLenderEventRoutes(
+  app: TypedApp,
+  deps: { lenderEvents: LenderEventsService; db: Kysely<Database>; clock: Clock; maxBytes?: number },
+): void {
+  const { lenderEvents } = deps;
+  const maxBytes = deps.maxBytes ?? MAX_LENDER_EVENT_BYTES;
+  app.addSchema(LenderEventResultSchema);
+  app.addSchema(RunSchema);
+
+  void app.register(async (scoped: TypedApp) => {
+    // JSON as everywhere; text/csv handed through as the request stream (never buffered).
+    scoped.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+
+    scoped.post(
+      '/api/v1/lender-events',
+      {
+        config: { access: SENDERS },
+        bodyLimit: maxBytes,
+        schema: {
+          tags: ['Lender events'],
+          operationId: 'submitLenderEvents',
+          summary:
+            'Report payoffs, repossessions and total losses: every add-on in force on the vehicle is cancelled',
+          description:
+            'Body: JSON `{events:[{vin, event, eventDate, odometer?, reference?}]}` (up to 10,000) or `text/csv` of any size ' +
+            'with the header `vin,event,event_date[,odometer][,reference]`. Each event cancels every VSC and GAP addendum in force ' +
+            'on the vehicle as of the event date through the cancellation use case (refund by the state rules, paid to the holder ' +
+            'after a payoff and to the lienholder after a repossession or total loss, due by refundDueOn); what is already cancelled ' +
+            'is skipped; a GAP addendum on a total loss is claimed, not cancelled. A bad row is rejected with its line and code and ' +
+            'the rest go on. An event already applied (same VIN, event and date) changes nothing (duplicate_event); the same ' +
+            'Idempotency-Key with the same body answers the first run. A lender user reaches only loans naming its lienholder. ' +
+            'Up to COVERWISE_LENDER_EVENTS_INLINE_ROWS rows are applied before the answer (200); larger files are applied by a ' +
+            'background job (202): watch GET /api/v1/lender-events/runs/{id}.',
+          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+          querystring: Type.Object({
+            fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+          }),
+          body: {
+            content: {
+              'application/json': { schema: JsonBody },
+              'text/csv': { schema: Type.Unknown({ description: 'CSV text, header first' }) },
+            },
+          } as never,
+          response: {
+            200: SubmitAnswer,
+            202: SubmitAnswer,
+            ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+          },
+        },
+      },
+      async (request, reply) => {
+        const header = request.headers[IDEMPOTENCY_HEADER];
+        const options = {
+          principal: request.principal!,
+          actor: actorOf(request.principal),
+          fileName: request.query.fileName ?? null,
+          requestId: request.id,
+          idempotency:
+            typeof header === 'string' ? { principal: idempotencyPrincipal(request), key: header } : null,
+          maxBytes,
+        };
+        const body = request.body as Readable | { events: Record<string, unknown>[] } | undefined;
+        let answer: Awaited<ReturnType<LenderEventsService['receiveCsv']>>;
+        if (body && typeof (body as Readable).iterator === 'function') {
+          const stream = body as Readable;
+          const source = { [Symbol.asyncIterator]: () => stream.iterator({ destroyOnReturn: false }) };
+          try {
+            answer = await lenderEvents.receiveCsv(source as AsyncIterable<Buffer>, options);
+          } catch (error) {
+            if (!stream.readableEnded) reply.header('connection', 'close');
+            throw error;
+          }
+        } else if (body && Array.isArray((body as { events?: unknown }).events)) {
+          answer = await lenderEvents.receiveJson(
+            (body as { events: Record<string, unknown>[] }).events,
+            options,
+          );
+        } else {
+          throw new AppError('unsupported_media_type', 'Send the events as application/json or text/csv.');
+        }
+        const finished = answer.run.status === 'finished';
+        const results = finished
+          ? (
+              await lenderEvents.results(request.principal!, answer.run.runId, {
+                afterLine: 0,
+                limit: 10_001,
+              })
+            ).data
+          : [];
+        return reply.code(finished ? 200 : 202).send({ run: answer.run, results });
+      },
+    );
+  });
+
+  app.get(
+    '/api/v1/lender-events/runs',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'listLenderEventRuns',
+        summary: 'Lender-event runs, newest first (a lender sees its own)',
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Ref('LenderEventRun')) }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({ data: await lenderEvents.runs(request.principal!, request.query.limit) }),
+  );
+
+  app.get(
+    '/api/v1/lender-events/runs/:id',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'getLenderEventRun',
+        summary: 'A run: status and progress (rows done of the total), updated after every batch',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('LenderEventRun'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => lenderEvents.run(request.principal!, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/lender-events/runs/:id/results',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'listLenderEventResults',
+        summary: "A run's rows with their outcomes, in file order, a page at a time",
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          afterLine: Type.Integer({
+            minimum: 0,
+            default: 0,
+            description: 'The last line of the page before',
+          }),
+        }),
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Ref('LenderEventResult')), hasMore: Type.Boolean() }),
+          ...problemResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) =>
+      lenderEvents.results(request.principal!, request.params.id, {
+        afterLine: request.query.afterLine,
+        limit: request.query.limit,
+      }),
+  );
+
+  app.get(
+    '/api/v1/lender-events/runs/:id/report.csv',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'downloadLenderEventReport',
+        summary:
+          "A run's report as CSV: line, outcome, code, contract ids, refunds, payees and due dates (streamed)",
+        params: Type.Object({ id: Uuid }),
+        response: problemResponses(400, 401, 403, 404),
+      },
+    },
+    async (request, reply) => {
+      await lenderEvents.run(request.principal!, request.params.id);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="lender-events-${request.params.id}.csv"`)
+        .send(Readable.from(lenderEvents.reportCsv(request.principal!, request.params.id)));
+    },
+  );
+
+  app.addSchema(RefundSchema);
+
+  app.get(
+    '/api/v1/lender-events/refunds',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'listLenderEventRefunds',
+        summary:
+          "The lender's compliance view: every lender-event refund with its deadline and whether it was met",
+        description:
+          'status: paid_on_time (paid on or before refundDueOn), paid_late, due (unpaid, deadline not passed), overdue. ' +
+          'Ordered by deadline; `counts` covers every refund the caller may see, whatever the filter. A lender sees its own loans.',
+        querystring: Type.Object({
+          status: Type.Optional(StringEnum(REFUND_COMPLIANCE_STATUSES)),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+          startingAfter: Type.Optional(Uuid),
+        }),
+        response: {
+          200: Type.Object({
+            asOf: Type.String({
+              format: 'date',
+              description: 'The business day the statuses are computed for',
+            }),
+            counts: Type.Object(
+              Object.fromEntries(
+                REFUND_COMPLIANCE_STATUSES.map((status) => [
+                  status,
+                  Type.Object({ count: Type.Integer(), amountCents: Type.Integer() }),
+                ]),
+              ),
+            ),
+            data: Type.Array(Type.Ref('LenderEventRefund')),
+            hasMore: Type.Boolean(),
+          }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) =>
+      lenderEvents.refunds(request.principal!, {
+        status: request.query.status ?? null,
+        startingAfter: request.query.startingAfter ?? null,
+        limit: request.query.limit,
+      }),
+  );
+
+  app.get(
+    '/api/v1/lender-events/refunds.csv',
+    {
+      config: { access: SENDERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'downloadLenderEventRefunds',
+        summary: 'The compliance view as CSV (streamed)',
+        querystring: Type.Object({ status: Type.Optional(StringEnum(REFUND_COMPLIANCE_STATUSES)) }),
+        response: problemResponses(400, 401, 403),
+      },
+    },
+    async (request, reply) =>
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="lender-event-refunds.csv"')
+        .send(Readable.from(lenderEvents.refundsCsv(request.principal!, request.query.status ?? null))),
+  );
+
+  app.post(
+    '/api/v1/lender-events/refunds/:cancellationId/payment',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'recordLenderEventRefundPayment',
+        summary: 'Record that a lender-event refund was paid (posts refunds payable against cash)',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        params: Type.Object({ cancellationId: Uuid }),
+        body: Type.Object(
+          {
+            paidOn: Type.String({ maxLength: 32, description: 'YYYY-MM-DD, today or before' }),
+            reference: Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'Check number or ACH trace',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('LenderEventRefund'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(
+        deps.db,
+        idempotentRequestOf(request),
+        deps.clock.now(),
+        async (trx) => ({
+          status: 200,
+          body: await lenderEvents.recordRefundPayment(
+            trx,
+            request.params.cancellationId,
+            request.body,
+            actorOf(request.principal),
+            request.id,
+          ),
+        }),
+      );
+      return sendResult(reply, result);
+    },
+  );
+}
+
+const RefundSchema = Type.Object(
+  {
+    cancellationId: Type.String(),
+    contractId: Type.String(),
+    contractNumber: Type.String(),
+    vin: Type.String(),
+    event: StringEnum(LENDER_EVENT_TYPES),
+    eventDate: Type.String({ format: 'date' }),
+    lienholderName: Type.Union([Type.String(), Type.Null()]),
+    refundCents: Type.Integer({ minimum: 0 }),
+    payeeKind: StringEnum(['holder', 'lienholder'] as const),
+    payeeName: Type.String(),
+    refundDueOn: Type.String({ format: 'date' }),
+    paidOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    status: StringEnum(REFUND_COMPLIANCE_STATUSES),
+  },
+  { $id: 'LenderEventRefund' },
+);

@@ -1,0 +1,392 @@
+// Lender events against a real database, on both engines: JSON and CSV, a bad row rejected with its
+// line and code while the rest go on, already-cancelled skipped, the same file sent again changing
+// nothing (and the books still balancing), a lender seeing only its own loans, a large file as a run.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { trialBalance } from '../accounting/journal.repository.js';
+import { withCheckDigit } from '../contracts/vin.js';
+import { FakeClock } from '../platform/clock.js';
+
+// Business "today" is 2026-11-25 in America/New_York.
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+let serial = 0;
+
+function nextVin() {
+  serial += 1;
+  return withCheckDigit(`1FTFW1E50NF${String(700_000 + serial).padStart(6, '0')}`);
+}
+
+function vscBody(vin: string, overrides: Record<string, unknown> = {}) {
+  return {
+    product: 'vsc',
+    planCode: 'VALUE_GUARD',
+    holder: {
+      firstName: 'Ana',
+      lastName: 'Núñez',
+      address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
+    },
+    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
+    odometerAtSale: 30_000,
+    purchaseDate: '2026-01-15',
+    purchaseState: 'MO',
+    termMonths: 36,
+    termMiles: 36_000,
+    priceCents: 120_000,
+    deductibleCents: 10_000,
+    lienholder: { name: 'First Prairie Bank' },
+    ...overrides,
+  };
+}
+
+function gapBody(vin: string) {
+  return {
+    product: 'gap',
+    planCode: 'GAP',
+    holder: {
+      firstName: 'Ana',
+      lastName: 'Núñez',
+      address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
+    },
+    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
+    odometerAtSale: 30_000,
+    purchaseDate: '2026-01-15',
+    purchaseState: 'MO',
+    termMonths: 60,
+    priceCents: 80_000,
+    lienholder: { name: 'First Prairie Bank' },
+    amountFinancedCents: 3_000_000,
+    msrpCents: 3_500_000,
+  };
+}
+
+describeEachEngine('lender events', (engine) => {
+  let server: TestServer;
+  let admin: Awaited<ReturnType<typeof staffClient>>;
+  let lender: Awaited<ReturnType<typeof staffClient>>;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      engine,
+      clock,
+      demo: true,
+      env: { COVERWISE_LENDER_EVENTS_INLINE_ROWS: '50' },
+    });
+    admin = await staffClient(server, 'admin@coverwise.test');
+    const created = await admin({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: {
+        email: 'loans@prairie.test',
+        password: 'a long lender passphrase 77',
+        role: 'lender',
+        lienholderName: 'First Prairie Bank',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    lender = await staffClient(server, 'loans@prairie.test', 'a long lender passphrase 77');
+  });
+  afterAll(() => server.close());
+
+  async function createContract(body: Record<string, unknown>) {
+    const response = await admin({ method: 'POST', url: '/api/v1/contracts', payload: body });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json().id as string;
+  }
+
+  async function booksBalance() {
+    const accounts = await trialBalance(server.built.database.db, '2026-12-31');
+    const debit = accounts.reduce((sum, a) => sum + a.debitCents, 0);
+    const credit = accounts.reduce((sum, a) => sum + a.creditCents, 0);
+    expect(debit).toBe(credit);
+  }
+
+  it('JSON: cancels every add-on in force, pays the right party, sets the deadline, skips GAP on a total loss', async () => {
+    const payoffVin = nextVin();
+    const vsc = await createContract(vscBody(payoffVin));
+    const gap = await createContract(gapBody(payoffVin));
+    const lossVin = nextVin();
+    const lossVsc = await createContract(vscBody(lossVin));
+    const lossGap = await createContract(gapBody(lossVin));
+
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: {
+        events: [
+          { vin: payoffVin, event: 'payoff', eventDate: '2026-10-01', odometer: 40_000, reference: 'L-1' },
+          { vin: lossVin, event: 'total_loss', eventDate: '2026-10-02' },
+          { vin: 'NOTAVIN', event: 'payoff', eventDate: '2026-10-01' },
+        ],
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const { run, results } = response.json();
+    expect(run).toMatchObject({ status: 'finished', rowsTotal: 3, rowsDone: 3, cancelled: 2, rejected: 1 });
+    const [payoff, loss, bad] = results;
+    expect(payoff.status).toBe('cancelled');
+    expect(payoff.cancellations.map((c: { contractId: string }) => c.contractId).sort()).toEqual(
+      [vsc, gap].sort(),
+    );
+    for (const c of payoff.cancellations) {
+      expect(c).toMatchObject({ outcome: 'cancelled', payee: { kind: 'holder' }, refundDueOn: '2026-10-31' });
+      expect(c.refundCents).toBeGreaterThan(0);
+    }
+    expect(loss.status).toBe('cancelled');
+    const byId = Object.fromEntries(loss.cancellations.map((c: { contractId: string }) => [c.contractId, c]));
+    expect(byId[lossVsc]).toMatchObject({
+      outcome: 'cancelled',
+      payee: { kind: 'lienholder', name: 'First Prairie Bank' },
+    });
+    expect(byId[lossGap]).toMatchObject({ outcome: 'claimed_not_cancelled', refundCents: null });
+    expect(bad).toMatchObject({ line: 3, status: 'rejected', code: 'invalid_vin', param: 'vin' });
+
+    const contract = await admin({ method: 'GET', url: `/api/v1/contracts/${vsc}` });
+    expect(contract.json().status).toBe('cancelled');
+    await booksBalance();
+  });
+
+  it('CSV: a bad row is rejected with its line and code, the rest go on; already cancelled is skipped; a resend changes nothing', async () => {
+    const a = nextVin();
+    const b = nextVin();
+    const c = nextVin();
+    const contractA = await createContract(vscBody(a));
+    await createContract(vscBody(b));
+    const contractC = await createContract(vscBody(c));
+    // c is cancelled by hand first.
+    const manual = await admin({
+      method: 'POST',
+      url: `/api/v1/contracts/${contractC}/cancellation`,
+      payload: { cancelOn: '2026-09-01', odometer: 35_000, reason: 'customer_request' },
+    });
+    expect(manual.statusCode, manual.body).toBe(201);
+
+    const csv = [
+      'vin,event,event_date,odometer,reference',
+      `${a},repossession,2026-09-15,41000,LN-1`,
+      `${b},payoff,2026-13-40,,LN-2`,
+      `${c},payoff,2026-09-20,,LN-3`,
+      `${b},foreclosure,2026-09-20,,LN-4`,
+      `${b},payoff,2027-01-01,,LN-5`,
+      '',
+    ].join('\n');
+    const send = (key?: string) =>
+      admin({
+        method: 'POST',
+        url: '/api/v1/lender-events?fileName=nightly.csv',
+        payload: csv,
+        headers: { 'content-type': 'text/csv', ...(key ? { 'idempotency-key': key } : {}) },
+      });
+    const first = await send('night-1');
+    expect(first.statusCode, first.body).toBe(200);
+    const rows = first.json().results;
+    expect(
+      rows.map((r: { line: number; status: string; code: string | null }) => [r.line, r.status, r.code]),
+    ).toEqual([
+      [2, 'cancelled', null],
+      [3, 'rejected', 'invalid_date'],
+      [4, 'skipped', 'already_cancelled'],
+      [5, 'rejected', 'unknown_lender_event'],
+      [6, 'rejected', 'event_date_in_future'],
+    ]);
+    expect(rows[0].cancellations[0]).toMatchObject({
+      contractId: contractA,
+      payee: { kind: 'lienholder', name: 'First Prairie Bank' },
+      refundDueOn: '2026-10-15',
+    });
+    const cancellationsBefore = await server.built.database.db
+      .selectFrom('cancellations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+
+    // Same key, same body: the first run again.
+    const replay = await send('night-1');
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json().run.runId).toBe(first.json().run.runId);
+    // Same key, another body: refused.
+    const reused = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: `${csv}${a},payoff,2026-09-01,,\n`,
+      headers: { 'content-type': 'text/csv', 'idempotency-key': 'night-1' },
+    });
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().code).toBe('idempotency_key_reused');
+    // No key: a new run, but every applied event is a duplicate and nothing changes.
+    const again = await send();
+    expect(again.statusCode).toBe(200);
+    expect(again.json().results[0]).toMatchObject({ status: 'skipped', code: 'duplicate_event' });
+    expect(again.json().results[0].cancellations[0].contractId).toBe(contractA);
+    const cancellationsAfter = await server.built.database.db
+      .selectFrom('cancellations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(cancellationsAfter.n)).toBe(Number(cancellationsBefore.n));
+    await booksBalance();
+
+    const report = await admin({
+      method: 'GET',
+      url: `/api/v1/lender-events/runs/${first.json().run.runId}/report.csv`,
+    });
+    expect(report.statusCode).toBe(200);
+    expect(report.body.split('\n')[0]).toBe(
+      'line,vin,event,event_date,status,code,contract_ids,refund_cents,payees,refund_due_on,detail',
+    );
+    expect(report.body).toContain(`2,${a},repossession,2026-09-15,cancelled`);
+  });
+
+  it('a header without the required columns refuses the file and stages nothing', async () => {
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: 'vin,event\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'validation_failed', param: 'eventDate' });
+  });
+
+  it('a lender reaches only loans naming its lienholder; runs and reports are its own', async () => {
+    const other = nextVin();
+    await createContract(vscBody(other, { lienholder: { name: 'Other Credit Union' } }));
+    const mine = nextVin();
+    await createContract(vscBody(mine));
+    const response = await lender({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: {
+        events: [
+          { vin: other, event: 'payoff', eventDate: '2026-10-01' },
+          { vin: mine, event: 'payoff', eventDate: '2026-10-01' },
+        ],
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(
+      response.json().results.map((r: { status: string; code: string | null }) => [r.status, r.code]),
+    ).toEqual([
+      ['rejected', 'vehicle_not_found'],
+      ['cancelled', null],
+    ]);
+    const runs = await lender({ method: 'GET', url: '/api/v1/lender-events/runs' });
+    expect(runs.json().data.every((r: { runId: string }) => r.runId === response.json().run.runId)).toBe(
+      true,
+    );
+  });
+
+  it('a file over the inline limit is a run applied by the job: queued, then progress to the end', async () => {
+    const vins = Array.from({ length: 60 }, () => nextVin());
+    for (const vin of vins.slice(0, 3)) await createContract(vscBody(vin));
+    const csv = ['vin,event,event_date', ...vins.map((vin) => `${vin},payoff,2026-10-05`)].join('\n');
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    // No job queue in this test process: the run stays queued until a worker applies it.
+    expect(response.statusCode, response.body).toBe(202);
+    const { runId, rowsTotal, rowsDone } = response.json().run;
+    expect([rowsTotal, rowsDone]).toEqual([60, 0]);
+    // What the `apply-lender-events` job does.
+    const lenderEvents = (server.built as unknown as { lenderEvents?: unknown }).lenderEvents;
+    expect(lenderEvents).toBeUndefined();
+    const { createLenderEventsService } = await import('./lender-events.service.js');
+    const { createCancellationsService } = await import('../cancellations/cancellations.service.js');
+    const { createCatalogService } = await import('../catalog/catalog.service.js');
+    const db = server.built.database.db;
+    const catalog = createCatalogService({ db });
+    const service = createLenderEventsService({
+      db,
+      clock,
+      timeZone: 'America/New_York',
+      inlineMaxRows: 50,
+      cancellations: createCancellationsService({ db, clock, catalog, timeZone: 'America/New_York' }),
+    });
+    const finished = await service.applyRun(runId, { batchSize: 25 });
+    expect(finished).toMatchObject({
+      status: 'finished',
+      rowsTotal: 60,
+      rowsDone: 60,
+      cancelled: 3,
+      rejected: 57,
+    });
+    const progress = await admin({ method: 'GET', url: `/api/v1/lender-events/runs/${runId}` });
+    expect(progress.json()).toMatchObject({ rowsDone: 60, status: 'finished' });
+    await booksBalance();
+  });
+
+  it('compliance view: every refund with its deadline; a recorded payment posts to the books and is on time or late', async () => {
+    const vin = nextVin();
+    await createContract(vscBody(vin));
+    const vin2 = nextVin();
+    await createContract(vscBody(vin2));
+    const sent = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: {
+        events: [
+          { vin, event: 'repossession', eventDate: '2026-11-20' },
+          { vin: vin2, event: 'payoff', eventDate: '2026-09-01' },
+        ],
+      },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const [due, overdue] = sent
+      .json()
+      .results.map(
+        (r: { cancellations: { cancellationId: string }[] }) => r.cancellations[0]!.cancellationId,
+      );
+
+    const list = await lender({ method: 'GET', url: '/api/v1/lender-events/refunds?limit=100' });
+    expect(list.statusCode, list.body).toBe(200);
+    const byId = Object.fromEntries(
+      list.json().data.map((r: { cancellationId: string }) => [r.cancellationId, r]),
+    );
+    expect(byId[due]).toMatchObject({ status: 'due', refundDueOn: '2026-12-20', payeeKind: 'lienholder' });
+    expect(byId[overdue]).toMatchObject({
+      status: 'overdue',
+      refundDueOn: '2026-10-01',
+      payeeKind: 'holder',
+    });
+    expect(list.json().counts.overdue.count).toBeGreaterThanOrEqual(1);
+
+    const paid = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${overdue}/payment`,
+      payload: { paidOn: '2026-11-24', reference: 'CHK-1001' },
+    });
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json()).toMatchObject({ status: 'paid_late', paidOn: '2026-11-24' });
+    const twice = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${overdue}/payment`,
+      payload: { paidOn: '2026-11-24', reference: 'CHK-1002' },
+    });
+    expect(twice.statusCode).toBe(409);
+    const future = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${due}/payment`,
+      payload: { paidOn: '2026-12-01', reference: 'CHK-1003' },
+    });
+    expect(future.json()).toMatchObject({ code: 'invalid_date', param: 'paidOn' });
+    const onTime = await admin({
+      method: 'POST',
+      url: `/api/v1/lender-events/refunds/${due}/payment`,
+      payload: { paidOn: '2026-11-25', reference: 'ACH-77' },
+    });
+    expect(onTime.json().status).toBe('paid_on_time');
+
+    const filtered = await admin({
+      method: 'GET',
+      url: '/api/v1/lender-events/refunds?status=paid_late&limit=100',
+    });
+    expect(filtered.json().data.every((r: { status: string }) => r.status === 'paid_late')).toBe(true);
+    const csv = await admin({ method: 'GET', url: '/api/v1/lender-events/refunds.csv?status=paid_on_time' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain(`${due},`);
+    expect(csv.body).toContain(',paid_on_time');
+    await booksBalance();
+  });
+});
