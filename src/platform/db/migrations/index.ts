@@ -18,6 +18,7 @@ import * as m0016 from './0016-dealer-channel.js';
 import * as m0018 from './0018-payment-approvals.js';
 import * as m0021 from './0021-general-ledger.js';
 import * as m0023 from './0023-staff-mfa.js';
+import * as m0025 from './0025-payment-runs.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0018-payment-approvals': m0018,
   '0021-general-ledger': m0021,
   '0023-staff-mfa': m0023,
+  '0025-payment-runs': m0025,
 };
