@@ -42,6 +42,10 @@ import { registerHelpRoutes } from './help/help.routes.js';
 import { registerLedgerRoutes } from './ledger/ledger.routes.js';
 import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
+import { registerOfacRoutes } from './ofac/ofac.routes.js';
+import { createOfacService } from './ofac/ofac.service.js';
+import { registerPaymentRunRoutes } from './payment-runs/payment-runs.routes.js';
+import { createPaymentRunsService } from './payment-runs/payment-runs.service.js';
 import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
@@ -236,6 +240,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
+    const ofac = createOfacService({ db, clock, matchThreshold: config.payments.ofacMatchThreshold });
+    const paymentRuns = createPaymentRunsService({
+      db,
+      clock,
+      timeZone: config.timeZone,
+      ofac,
+      settings: {
+        ach: {
+          odfiRoutingNumber: config.payments.odfiRoutingNumber,
+          destinationName: config.payments.odfiName,
+          immediateOrigin: config.payments.companyId,
+          originName: config.payments.companyName,
+          companyId: config.payments.companyId,
+          companyName: config.payments.companyName,
+          entryDescription: 'CLAIMS',
+        },
+        checkAccountNumber: config.payments.checkAccountNumber,
+      },
+    });
     const holderSignIn = createHolderSignInService({
       db,
       clock,
@@ -347,6 +370,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     registerRepairFacilityRoutes(api, { db, clock });
     registerAccountingRoutes(api, { accounting, db, clock });
+    registerPaymentRunRoutes(api, {
+      paymentRuns,
+      db,
+      clock,
+      timeZone: config.timeZone,
+      form1099ThresholdCents: config.payments.form1099ThresholdCents,
+    });
+    registerOfacRoutes(api, { ofac, db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });
     registerBenefitClaimRoutes(api, {
