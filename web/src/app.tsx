@@ -39,6 +39,7 @@ export interface RouteProps {
 const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
 const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
 const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
+const AdminPaymentRunsPage = lazy(() => import('./pages/admin-payment-runs.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
 
 const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProps>])[] = [
@@ -62,6 +63,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/staff/dashboard', StaffDashboardPage],
   ['/admin/what-if', AdminWhatIfPage],
   ['/admin/trial-balance', AdminTrialBalancePage],
+  ['/admin/payment-runs', AdminPaymentRunsPage],
   ['/admin/journal', AdminJournalPage],
   ['/gap-claims', GapClaimsCenterPage],
   ['/gap-claims/:id', GapClaimPage],

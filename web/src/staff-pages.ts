@@ -22,6 +22,7 @@ export const staffPages: readonly StaffPage[] = [
   { label: 'Import', href: '/admin/import', roles: ['admin'] },
   { label: 'What-if', href: '/admin/what-if', roles: ['admin'] },
   { label: 'Books', href: '/admin/trial-balance', roles: ['admin'] },
+  { label: 'Payment runs', href: '/admin/payment-runs', roles: ['admin'] },
 ];
 
 export function staffPagesFor(role: StaffRole): StaffPage[] {
