@@ -175,8 +175,8 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
     return { listId: list.id, matches };
   }
 
-  async function currentList() {
-    const list = await currentOfacList(db);
+  async function currentList(executor: Kysely<Database> = db) {
+    const list = await currentOfacList(executor);
     return list ? listView(list) : null;
   }
 

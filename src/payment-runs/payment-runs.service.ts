@@ -174,7 +174,7 @@ export function createPaymentRunsService(deps: {
     if (!run) throw new AppError('not_found', 'No such payment run.', { param: 'id' });
     if (run.status !== 'draft')
       throw new AppError('payment_run_not_draft', `Payment run ${run.run_number} is ${run.status}.`);
-    const current = await ofac.currentList();
+    const current = await ofac.currentList(trx);
     if (!current || !run.ofac_list_id)
       throw new AppError(
         'ofac_list_missing',
