@@ -53,6 +53,17 @@ describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download 
         sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
       },
     });
+    // The holder gave a bank account: the refund goes by ACH (PPD).
+    await admin({
+      method: 'PUT',
+      url: `/api/v1/contracts/${contract.json().id}/payee-bank-accounts/holder`,
+      payload: {
+        accountHolderName: 'Rosa Delgado',
+        routingNumber: '121000248',
+        accountNumber: '00987654321',
+        accountType: 'savings',
+      },
+    });
     await admin({
       method: 'POST',
       url: `/api/v1/contracts/${contract.json().id}/cancellation`,
@@ -102,13 +113,12 @@ describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download 
 
       await page.getByRole('button', { name: 'Approve and pay' }).click();
       await expect.poll(() => page.getByText(/^Paid \d+ payments/).count()).toBe(1);
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: 'Download NACHA file' }).click(),
-      ]);
-      const stream = await download.createReadStream();
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      // The link is the file's address; the browser context (with the staff session) fetches it.
+      const href = await page.getByRole('link', { name: 'Download NACHA file' }).getAttribute('href');
+      const file = await page.context().request.get(href!);
+      expect(file.status()).toBe(200);
+      expect(file.headers()['content-disposition']).toMatch(/attachment; filename="payment-run-\d+\.ach"/);
+      const chunks = [await file.body()];
       const records = Buffer.concat(chunks).toString('ascii').slice(0, -1).split('\n');
       expect(records[0]!.startsWith('101 021000021')).toBe(true);
       expect(records.every((record) => record.length === 94)).toBe(true);
