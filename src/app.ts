@@ -56,6 +56,10 @@ import { registerLenderEventRoutes } from './lender-events/lender-events.routes.
 import { createLenderEventsService } from './lender-events/lender-events.service.js';
 import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
+import { registerOfacRoutes } from './ofac/ofac.routes.js';
+import { createOfacService } from './ofac/ofac.service.js';
+import { registerPaymentRunRoutes } from './payment-runs/payment-runs.routes.js';
+import { createPaymentRunsService } from './payment-runs/payment-runs.service.js';
 import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
@@ -264,6 +268,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
+    const ofac = createOfacService({ db, clock, matchThreshold: config.payments.ofacMatchThreshold });
+    const paymentRuns = createPaymentRunsService({
+      db,
+      clock,
+      timeZone: config.timeZone,
+      ofac,
+      settings: {
+        ach: {
+          odfiRoutingNumber: config.payments.odfiRoutingNumber,
+          destinationName: config.payments.odfiName,
+          immediateOrigin: config.payments.companyId,
+          originName: config.payments.companyName,
+          companyId: config.payments.companyId,
+          companyName: config.payments.companyName,
+          entryDescription: 'CLAIMS',
+        },
+        checkAccountNumber: config.payments.checkAccountNumber,
+      },
+    });
     const holderSignIn = createHolderSignInService({
       db,
       clock,
@@ -411,6 +434,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     registerRepairFacilityRoutes(api, { db, clock });
     registerAccountingRoutes(api, { accounting, db, clock });
+    registerPaymentRunRoutes(api, {
+      paymentRuns,
+      db,
+      clock,
+      timeZone: config.timeZone,
+      form1099ThresholdCents: config.payments.form1099ThresholdCents,
+    });
+    registerOfacRoutes(api, { ofac, db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });
     registerBenefitClaimRoutes(api, {

@@ -322,6 +322,34 @@ export const SETTINGS: readonly SettingDoc[] = [
     meaning:
       'funding reconciliation: a registered contract whose dealer cost is not remitted this many days after the sale is reported `registered_not_remitted`',
   },
+  {
+    names: ['COVERWISE_ACH_ODFI_ROUTING', 'COVERWISE_ACH_ODFI_NAME'],
+    default: '`021000021`, `ORIGINATING BANK`',
+    meaning:
+      "the originating bank of payment runs' NACHA files (routing number with a valid check digit; immediate destination and name)",
+  },
+  {
+    names: ['COVERWISE_ACH_COMPANY_ID', 'COVERWISE_ACH_COMPANY_NAME'],
+    default: '`1000000000`, `COVERWISE`',
+    meaning:
+      'the administrator as ACH originator (ten-character company identification, usually 1 + EIN; company name)',
+  },
+  {
+    names: ['COVERWISE_CHECK_ACCOUNT_NUMBER'],
+    default: '`000000000000`',
+    meaning: 'the disbursement account checks are drawn on, named in the positive-pay file (4–17 digits)',
+  },
+  {
+    names: ['COVERWISE_OFAC_MATCH_THRESHOLD'],
+    default: '`0.92`',
+    meaning:
+      'OFAC screening: a payee whose normalized name scores at least this (Jaro–Winkler, 0–1) against an SDN name is held for review',
+  },
+  {
+    names: ['COVERWISE_1099_THRESHOLD_CENTS'],
+    default: '`60000`',
+    meaning: 'a repair facility paid at least this much (cents) in a calendar year is on the 1099-NEC report',
+  },
 ];
 
 /** README's settings table, rendered from SETTINGS. */

@@ -103,6 +103,16 @@ export interface Config {
   readonly publicUrl: string;
   /** Staff single sign-on with OpenID Connect; null when not configured. */
   readonly oidc: OidcSettings | null;
+  /** Payment runs: the NACHA originator, the check account, OFAC threshold, 1099-NEC threshold. */
+  readonly payments: {
+    readonly odfiRoutingNumber: string;
+    readonly odfiName: string;
+    readonly companyId: string;
+    readonly companyName: string;
+    readonly checkAccountNumber: string;
+    readonly ofacMatchThreshold: number;
+    readonly form1099ThresholdCents: number;
+  };
 }
 
 export interface OidcSettings {
@@ -148,6 +158,30 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
   const value = Number(raw);
   if (value < min || value > max)
     throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readPattern(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!pattern.test(raw)) throw new ConfigError(name, `must be ${what}, got "${raw}"`);
+  return raw;
+}
+
+function readFraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(raw) || value <= 0)
+    throw new ConfigError(name, `must be a number above 0 and at most 1, got "${raw}"`);
+  return value;
+}
+
+function readRoutingNumber(env: Env, name: string, fallback: string): string {
+  const value = readPattern(env, name, fallback, /^\d{9}$/, 'nine digits');
+  const weights = [3, 7, 1, 3, 7, 1, 3, 7, 1];
+  const sum = [...value].reduce((total, digit, index) => total + Number(digit) * weights[index]!, 0);
+  if (sum % 10 !== 0) throw new ConfigError(name, `fails the ABA check digit: "${value}"`);
   return value;
 }
 
@@ -434,6 +468,39 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       env.COVERWISE_OUTBOX_DIR || path.join(env.COVERWISE_DATA_DIR || './data', 'outbox'),
     ),
     approvalLimitCents: readInteger(env, 'COVERWISE_APPROVAL_LIMIT_CENTS', 500_000, 0, 1_000_000_000),
+    payments: {
+      odfiRoutingNumber: readRoutingNumber(env, 'COVERWISE_ACH_ODFI_ROUTING', '021000021'),
+      odfiName: readPattern(
+        env,
+        'COVERWISE_ACH_ODFI_NAME',
+        'ORIGINATING BANK',
+        /^[\x20-\x7e]{1,23}$/,
+        'up to 23 plain characters',
+      ),
+      companyId: readPattern(
+        env,
+        'COVERWISE_ACH_COMPANY_ID',
+        '1000000000',
+        /^[A-Za-z0-9 ]{10}$/,
+        'ten letters or digits',
+      ),
+      companyName: readPattern(
+        env,
+        'COVERWISE_ACH_COMPANY_NAME',
+        'COVERWISE',
+        /^[\x20-\x7e]{1,16}$/,
+        'up to 16 plain characters',
+      ),
+      checkAccountNumber: readPattern(
+        env,
+        'COVERWISE_CHECK_ACCOUNT_NUMBER',
+        '000000000000',
+        /^\d{4,17}$/,
+        '4–17 digits',
+      ),
+      ofacMatchThreshold: readFraction(env, 'COVERWISE_OFAC_MATCH_THRESHOLD', 0.92),
+      form1099ThresholdCents: readInteger(env, 'COVERWISE_1099_THRESHOLD_CENTS', 60_000, 0, 1_000_000_000),
+    },
     supportPhone: env.COVERWISE_SUPPORT_PHONE || '1-800-555-0142',
     supportHours:
       env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',

@@ -49,6 +49,7 @@ const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
 const AdminCatalogPage = lazy(() => import('./pages/admin-catalog.js'));
 const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
 const LenderRefundsPage = lazy(() => import('./pages/lender-refunds.js'));
+const AdminPaymentRunsPage = lazy(() => import('./pages/admin-payment-runs.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
 const AdminDealerStatementPage = lazy(() => import('./pages/admin-dealer-statement.js'));
 
@@ -83,6 +84,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/admin/catalog', AdminCatalogPage],
   ['/admin/trial-balance', AdminTrialBalancePage],
   ['/lender/refunds', LenderRefundsPage],
+  ['/admin/payment-runs', AdminPaymentRunsPage],
   ['/admin/journal', AdminJournalPage],
   ['/gap-claims', GapClaimsCenterPage],
   ['/gap-claims/:id', GapClaimPage],

@@ -24,6 +24,7 @@ export const staffPages: readonly StaffPage[] = [
   { label: 'What-if', href: '/admin/what-if', roles: ['admin'] },
   { label: 'Books', href: '/admin/trial-balance', roles: ['admin'] },
   { label: 'Lender refunds', href: '/lender/refunds', roles: ['admin', 'lender'] },
+  { label: 'Payment runs', href: '/admin/payment-runs', roles: ['admin'] },
 ];
 
 export function staffPagesFor(role: StaffRole): StaffPage[] {

@@ -401,6 +401,12 @@ export interface RepairFacilitiesTable {
   labor_rate_cents: number;
   dealer_code: string | null;
   created_at: GeneratedTimestamp;
+  /** ACH details (migration 0025): all three or none; without them the facility is paid by check. */
+  bank_routing_number: string | null;
+  bank_account_number: string | null;
+  bank_account_type: BankAccountType | null;
+  /** Taxpayer identification number (nine digits) for the 1099-NEC. */
+  tin: string | null;
 }
 
 export type RepairClaimStatus = 'submitted' | 'information_requested' | 'authorized' | 'denied' | 'paid';
@@ -672,8 +678,123 @@ export interface WorkAssignmentsTable {
   assigned_by: string;
 }
 
+// Payment runs and OFAC screening (migration 0025).
+export type BankAccountType = 'checking' | 'savings';
+export type PayableSourceType =
+  | 'repair_claim'
+  | 'rental_claim'
+  | 'trip_interruption_claim'
+  | 'roadside_request'
+  | 'cancellation';
+export type PaymentRunStatus = 'draft' | 'approved' | 'discarded';
+export type PaymentItemStatus = 'ready' | 'held' | 'blocked' | 'paid' | 'skipped';
+export type OfacHoldStatus = 'held' | 'released' | 'blocked';
+
+export interface PayeeBankAccountsTable {
+  contract_id: string;
+  payee_kind: 'holder' | 'lienholder';
+  account_holder_name: string;
+  bank_routing_number: string;
+  bank_account_number: string;
+  bank_account_type: BankAccountType;
+  updated_by: string;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface OfacListsTable {
+  id: Generated<string>;
+  loaded_at: GeneratedTimestamp;
+  loaded_by: string;
+  entry_count: number;
+  alternate_count: Generated<number>;
+}
+
+export interface OfacNamesTable {
+  id: Generated<number>;
+  list_id: string;
+  ent_num: number;
+  alt_num: number | null;
+  name: string;
+  normalized_name: string;
+  sdn_type: string | null;
+  program: string | null;
+  remarks: string | null;
+}
+
+export interface PaymentRunsTable {
+  id: Generated<string>;
+  run_number: Generated<number>;
+  status: PaymentRunStatus;
+  pay_on: string;
+  ofac_list_id: string | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  nacha_file: string | null;
+  positive_pay_file: string | null;
+  row_version: Generated<number>;
+}
+
+export interface PaymentRunItemsTable {
+  id: Generated<string>;
+  run_id: string;
+  source_type: PayableSourceType;
+  source_id: string;
+  contract_id: string;
+  payee_type: 'repair_facility' | 'holder' | 'lienholder';
+  payee_name: string;
+  facility_id: string | null;
+  method: 'ach' | 'check';
+  amount_cents: number;
+  bank_routing_number: string | null;
+  bank_account_number: string | null;
+  bank_account_type: BankAccountType | null;
+  status: PaymentItemStatus;
+  skip_reason: string | null;
+  check_number: number | null;
+  trace_number: string | null;
+  journal_entry_id: string | null;
+  paid_at: Timestamp | null;
+}
+
+export interface PaymentSettlementsTable {
+  source_type: PayableSourceType;
+  source_id: string;
+  run_id: string;
+  item_id: string;
+  settled_at: GeneratedTimestamp;
+}
+
+export interface OfacHoldsTable {
+  id: Generated<string>;
+  item_id: string;
+  source_type: PayableSourceType;
+  source_id: string;
+  payee_name: string;
+  list_id: string;
+  ent_num: number;
+  matched_name: string;
+  sdn_type: string | null;
+  program: string | null;
+  remarks: string | null;
+  score: string;
+  status: OfacHoldStatus;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   work_assignments: WorkAssignmentsTable;
+  payee_bank_accounts: PayeeBankAccountsTable;
+  ofac_lists: OfacListsTable;
+  ofac_names: OfacNamesTable;
+  payment_runs: PaymentRunsTable;
+  payment_run_items: PaymentRunItemsTable;
+  payment_settlements: PaymentSettlementsTable;
+  ofac_holds: OfacHoldsTable;
   dealers: DealersTable;
   dealer_api_keys: DealerApiKeysTable;
   rates: RatesTable;

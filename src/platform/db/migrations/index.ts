@@ -19,6 +19,7 @@ import * as m0018 from './0018-payment-approvals.js';
 import * as m0021 from './0021-general-ledger.js';
 import * as m0023 from './0023-staff-mfa.js';
 import * as m0024 from './0024-dealer-statements.js';
+import * as m0025 from './0025-payment-runs.js';
 import * as m0026 from './0026-lender-events.js';
 import * as m0027 from './0027-staff-work.js';
 import * as m0028 from './0028-holder-accounts-and-sso.js';
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '0021-general-ledger': m0021,
   '0023-staff-mfa': m0023,
   '0024-dealer-statements': m0024,
+  '0025-payment-runs': m0025,
   '0026-lender-events': m0026,
   '0027-staff-work': m0027,
   '0028-holder-accounts-and-sso': m0028,

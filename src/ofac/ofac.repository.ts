@@ -1,0 +1,199 @@
+// The SQL of OFAC screening: loaded SDN lists and their names, and the holds a possible match puts on a
+// payment run item (listed, decided).
+import type { Kysely } from 'kysely';
+import type { Database, OfacHoldStatus, PayableSourceType } from '../platform/db/schema.js';
+
+export interface NewSdnName {
+  entNum: number;
+  altNum: number | null;
+  name: string;
+  normalizedName: string;
+  sdnType: string | null;
+  program: string | null;
+  remarks: string | null;
+}
+
+export async function insertOfacList(db: Kysely<Database>, loadedBy: string): Promise<string> {
+  const row = await db
+    .insertInto('ofac_lists')
+    .values({ loaded_by: loadedBy, entry_count: 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertSdnNames(db: Kysely<Database>, listId: string, names: NewSdnName[]) {
+  if (names.length === 0) return;
+  await db
+    .insertInto('ofac_names')
+    .values(
+      names.map((name) => ({
+        list_id: listId,
+        ent_num: name.entNum,
+        alt_num: name.altNum,
+        name: name.name,
+        normalized_name: name.normalizedName,
+        sdn_type: name.sdnType,
+        program: name.program,
+        remarks: name.remarks,
+      })),
+    )
+    .execute();
+}
+
+export async function setListCounts(
+  db: Kysely<Database>,
+  listId: string,
+  counts: { entryCount?: number; alternateCount?: number },
+) {
+  await db
+    .updateTable('ofac_lists')
+    .set({
+      ...(counts.entryCount !== undefined ? { entry_count: counts.entryCount } : {}),
+      ...(counts.alternateCount !== undefined ? { alternate_count: counts.alternateCount } : {}),
+    })
+    .where('id', '=', listId)
+    .execute();
+}
+
+/** The newest loaded list (screening always uses it). */
+export function currentOfacList(db: Kysely<Database>) {
+  return db
+    .selectFrom('ofac_lists')
+    .selectAll()
+    .where('entry_count', '>', 0)
+    .orderBy('loaded_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function findOfacList(db: Kysely<Database>, id: string) {
+  return db.selectFrom('ofac_lists').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The primary entry of each ent_num in the list (alternates name the entry's SDN type and program). */
+export async function primaryEntNums(db: Kysely<Database>, listId: string): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('ofac_names')
+    .select('ent_num')
+    .where('list_id', '=', listId)
+    .where('alt_num', 'is', null)
+    .execute();
+  return new Set(rows.map((row) => Number(row.ent_num)));
+}
+
+export async function listSdnNames(db: Kysely<Database>, listId: string) {
+  const rows = await db
+    .selectFrom('ofac_names')
+    .select(['ent_num', 'alt_num', 'name', 'normalized_name', 'sdn_type', 'program', 'remarks'])
+    .where('list_id', '=', listId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    entNum: Number(row.ent_num),
+    altNum: row.alt_num === null ? null : Number(row.alt_num),
+    name: row.name,
+    normalizedName: row.normalized_name,
+    sdnType: row.sdn_type,
+    program: row.program,
+    remarks: row.remarks,
+  }));
+}
+
+export interface NewOfacHold {
+  itemId: string;
+  sourceType: PayableSourceType;
+  sourceId: string;
+  payeeName: string;
+  listId: string;
+  entNum: number;
+  matchedName: string;
+  sdnType: string | null;
+  program: string | null;
+  remarks: string | null;
+  score: number;
+}
+
+export async function insertOfacHold(db: Kysely<Database>, hold: NewOfacHold): Promise<void> {
+  await db
+    .insertInto('ofac_holds')
+    .values({
+      item_id: hold.itemId,
+      source_type: hold.sourceType,
+      source_id: hold.sourceId,
+      payee_name: hold.payeeName,
+      list_id: hold.listId,
+      ent_num: hold.entNum,
+      matched_name: hold.matchedName,
+      sdn_type: hold.sdnType,
+      program: hold.program,
+      remarks: hold.remarks,
+      score: hold.score.toFixed(4),
+      status: 'held',
+    })
+    .execute();
+}
+
+/** Sources a person already released after a possible match: the same payable is not held again. */
+export async function releasedSources(
+  db: Kysely<Database>,
+  sources: { sourceType: string; sourceId: string }[],
+): Promise<Set<string>> {
+  if (sources.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('ofac_holds')
+    .select(['source_type', 'source_id'])
+    .where('status', '=', 'released')
+    .where(
+      'source_id',
+      'in',
+      sources.map((source) => source.sourceId),
+    )
+    .execute();
+  return new Set(rows.map((row) => `${row.source_type}:${row.source_id}`));
+}
+
+export function listOfacHolds(
+  db: Kysely<Database>,
+  filter: { status?: OfacHoldStatus | undefined; limit: number; id?: string; runId?: string },
+) {
+  let query = db
+    .selectFrom('ofac_holds as h')
+    .innerJoin('payment_run_items as i', 'i.id', 'h.item_id')
+    .innerJoin('payment_runs as r', 'r.id', 'i.run_id')
+    .selectAll('h')
+    .select([
+      'i.run_id',
+      'r.run_number',
+      'i.amount_cents',
+      'i.payee_type',
+      'i.method',
+      'i.status as item_status',
+    ]);
+  if (filter.status) query = query.where('h.status', '=', filter.status);
+  if (filter.id) query = query.where('h.id', '=', filter.id);
+  if (filter.runId) query = query.where('i.run_id', '=', filter.runId);
+  return query.orderBy('h.created_at', 'desc').orderBy('h.id').limit(filter.limit).execute();
+}
+
+export function lockOfacHold(db: Kysely<Database>, id: string) {
+  return db.selectFrom('ofac_holds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function decideOfacHold(
+  db: Kysely<Database>,
+  id: string,
+  decision: { status: 'released' | 'blocked'; decidedBy: string; decidedAt: Date; reason: string },
+) {
+  await db
+    .updateTable('ofac_holds')
+    .set({
+      status: decision.status,
+      decided_by: decision.decidedBy,
+      decided_at: decision.decidedAt,
+      decision_reason: decision.reason,
+    })
+    .where('id', '=', id)
+    .execute();
+}

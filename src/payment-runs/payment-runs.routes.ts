@@ -1,0 +1,558 @@
+// Payment runs for administrators (DOMAIN.md "Paying out"): preview a run (a draft of what would be paid,
+// every payee screened against the OFAC SDN list), approve it (pays the ready items once, posts the
+// books), download its NACHA ACH file and positive-pay check file; the bank details payees are paid to
+// (repair facilities, a contract's holder or lienholder; account numbers are masked in every answer);
+// and the 1099-NEC report of repair facilities paid at least the threshold in a year.
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/http/errors.js';
+import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { actorOf } from '../platform/http/principal.js';
+import { PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import type { TypedApp } from '../platform/http/typed-app.js';
+import { findRepairFacility } from '../repair-facilities/repair-facility.repository.js';
+import { form1099NecCsv } from './form-1099-nec.js';
+import {
+  deletePayeeBankAccount,
+  facilityPaymentsForYear,
+  updateFacilityPaymentDetails,
+  upsertPayeeBankAccount,
+} from './payment-runs.repository.js';
+import { checkRoutingNumber, maskAccountNumber, type PaymentRunsService } from './payment-runs.service.js';
+
+const ADMIN = ['admin'] as const;
+const TAGS = ['Payment runs'];
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
+
+const SourceType = StringEnum([
+  'repair_claim',
+  'rental_claim',
+  'trip_interruption_claim',
+  'roadside_request',
+  'cancellation',
+] as const);
+const PayeeType = StringEnum(['repair_facility', 'holder', 'lienholder'] as const);
+const AccountType = StringEnum(['checking', 'savings'] as const);
+
+const MaskedBankAccount = Type.Object({
+  routingNumber: Type.String({ pattern: '^\\d{9}$' }),
+  accountNumberMasked: Type.String({ description: 'The last four digits only, e.g. ••••6789' }),
+  accountType: AccountType,
+});
+
+const PaymentRunSchema = Type.Object(
+  {
+    id: Type.String(),
+    runNumber: Type.Integer(),
+    status: StringEnum(['draft', 'approved', 'discarded'] as const),
+    payOn: Type.String({
+      format: 'date',
+      description: 'Effective entry date of the ACH file and issue date of the checks',
+    }),
+    createdBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    approvedBy: Nullable(Type.String()),
+    approvedAt: Nullable(Type.String({ format: 'date-time' })),
+    ofacListId: Nullable(
+      Type.String({ description: 'The SDN list the payees were screened against (null: none loaded)' }),
+    ),
+    files: Type.Object({ nacha: Type.Boolean(), positivePay: Type.Boolean() }),
+    totals: Type.Object({
+      itemCount: Type.Integer(),
+      payableCents: Type.Integer({ description: 'Ready and paid items' }),
+      achCount: Type.Integer(),
+      achCents: Type.Integer(),
+      checkCount: Type.Integer(),
+      checkCents: Type.Integer(),
+      heldCount: Type.Integer({ description: 'Waiting on an OFAC review' }),
+      heldCents: Type.Integer(),
+      paidCount: Type.Integer(),
+      paidCents: Type.Integer(),
+      skippedCount: Type.Integer({ description: 'Paid by another run (or by hand) first' }),
+      blockedCount: Type.Integer(),
+    }),
+    byPayeeType: Type.Array(
+      Type.Object({ payeeType: PayeeType, count: Type.Integer(), amountCents: Type.Integer() }),
+    ),
+    items: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        source: Type.Object({ type: SourceType, id: Type.String() }),
+        contractId: Type.String(),
+        payee: Type.Object({ type: PayeeType, name: Type.String(), facilityId: Nullable(Type.String()) }),
+        method: StringEnum(['ach', 'check'] as const),
+        amountCents: Type.Integer({ minimum: 1 }),
+        bankAccount: Nullable(MaskedBankAccount),
+        status: StringEnum(['ready', 'held', 'blocked', 'paid', 'skipped'] as const),
+        skipReason: Nullable(Type.String({ description: 'already_paid or amount_changed' })),
+        checkNumber: Nullable(Type.Integer()),
+        traceNumber: Nullable(Type.String({ description: 'The ACH entry trace number (15 digits)' })),
+        journalEntryId: Nullable(Type.String()),
+        ofacHold: Nullable(
+          Type.Object({
+            id: Type.String(),
+            status: StringEnum(['held', 'released', 'blocked'] as const),
+            matchedName: Type.String(),
+            entNum: Type.Integer(),
+            program: Nullable(Type.String()),
+            score: Type.Number(),
+          }),
+        ),
+      }),
+    ),
+  },
+  { $id: 'PaymentRun' },
+);
+
+const PaymentRunSummarySchema = Type.Object({
+  id: Type.String(),
+  runNumber: Type.Integer(),
+  status: StringEnum(['draft', 'approved', 'discarded'] as const),
+  payOn: Type.String({ format: 'date' }),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  approvedBy: Nullable(Type.String()),
+  approvedAt: Nullable(Type.String({ format: 'date-time' })),
+  itemCount: Type.Integer(),
+  paidCents: Type.Integer(),
+  heldCount: Type.Integer(),
+});
+
+const BankAccountInput = Type.Object(
+  {
+    routingNumber: Type.String({
+      pattern: '^\\d{9}$',
+      description: 'ABA routing number (check digit verified)',
+    }),
+    accountNumber: Type.String({ pattern: '^\\d{4,17}$' }),
+    accountType: AccountType,
+  },
+  { additionalProperties: false },
+);
+
+const FacilityPaymentDetails = Type.Object({
+  facilityId: Type.String(),
+  method: StringEnum(['ach', 'check'] as const),
+  bankAccount: Nullable(MaskedBankAccount),
+  tinMasked: Nullable(Type.String({ description: 'The last four digits only, e.g. •••••6789' })),
+});
+
+function facilityDetailsView(row: {
+  id: string;
+  bank_routing_number: string | null;
+  bank_account_number: string | null;
+  bank_account_type: 'checking' | 'savings' | null;
+  tin: string | null;
+}) {
+  return {
+    facilityId: row.id,
+    method: row.bank_routing_number ? ('ach' as const) : ('check' as const),
+    bankAccount: row.bank_routing_number
+      ? {
+          routingNumber: row.bank_routing_number,
+          accountNumberMasked: maskAccountNumber(row.bank_account_number)!,
+          accountType: row.bank_account_type ?? 'checking',
+        }
+      : null,
+    tinMasked: row.tin ? `•••••${row.tin.slice(-4)}` : null,
+  };
+}
+
+export function registerPaymentRunRoutes(
+  app: TypedApp,
+  deps: {
+    paymentRuns: PaymentRunsService;
+    db: Kysely<Database>;
+    clock: Clock;
+    timeZone: string;
+    form1099ThresholdCents: number;
+  },
+): void {
+  const { paymentRuns, db, clock } = deps;
+  app.addSchema(PaymentRunSchema);
+
+  app.get(
+    '/api/v1/payment-runs',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'listPaymentRuns',
+        summary: 'Payment runs, newest first',
+        description:
+          'Each run with its status, count of items, amount paid and items held by OFAC screening.',
+        querystring: Type.Object(PageQuery),
+        response: {
+          200: Type.Object({ data: Type.Array(PaymentRunSummarySchema), hasMore: Type.Boolean() }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) =>
+      paymentRuns.list({ limit: request.query.limit ?? 20, startingAfter: request.query.startingAfter }),
+  );
+
+  app.post(
+    '/api/v1/payment-runs',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'previewPaymentRun',
+        summary: 'Preview a payment run: a draft of what would be paid',
+        description:
+          'Takes the payables open now (repair authorizations, rental, trip and towing reimbursements, cancellation refunds; ' +
+          'oldest first, at most 1000), each with its payee, method (ACH when the payee has bank details, else check) and ' +
+          'amount, screens every payee against the newest OFAC SDN list (a possible match is `held`), and keeps the draft ' +
+          'for approval. 422 `nothing_to_pay` when nothing is owed.',
+        headers: IdempotencyHeader,
+        body: Type.Object(
+          {
+            payOn: Type.Optional(
+              Type.String({ format: 'date', description: 'Default today; at most 30 days ahead' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('PaymentRun'), ...problemResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 201,
+        body: await paymentRuns.preview(trx, request.body, actorOf(request.principal), request.id),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/payment-runs/:id',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'getPaymentRun',
+        summary: 'A payment run with its items and totals',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('PaymentRun'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => paymentRuns.view(request.params.id),
+  );
+
+  app.post(
+    '/api/v1/payment-runs/:id/approval',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'approvePaymentRun',
+        summary: 'Approve a payment run: pay its ready items and write its files',
+        description:
+          'Pays each ready item once: a payable another run (or a person) paid first is `skipped`. Posts each payment to ' +
+          'the books (payable → cash) and the payments ledger in the same transaction, then writes the NACHA file (ACH ' +
+          'items) and the positive-pay file (checks). Held items wait for an OFAC decision. 409 `payment_run_not_draft` ' +
+          'when the run was approved or discarded; 422 `ofac_list_missing` when no SDN list screened it; 409 ' +
+          '`ofac_screening_outdated` when a newer list was loaded since.',
+        headers: IdempotencyHeader,
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('PaymentRun'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 200,
+        body: await paymentRuns.approve(trx, request.params.id, actorOf(request.principal), request.id),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  app.post(
+    '/api/v1/payment-runs/:id/discard',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'discardPaymentRun',
+        summary: 'Discard a draft payment run (its payables stay open for another run)',
+        headers: IdempotencyHeader,
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('PaymentRun'), ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
+        status: 200,
+        body: await paymentRuns.discard(trx, request.params.id, actorOf(request.principal), request.id),
+      }));
+      return sendResult(reply, result);
+    },
+  );
+
+  app.get(
+    '/api/v1/payment-runs/:id/nacha',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'downloadPaymentRunNacha',
+        summary: "An approved run's NACHA ACH file (text, 94-character records)",
+        description:
+          'Credits only (service class 220): a CCD batch for businesses (repair facilities, lienholders) and a PPD batch ' +
+          'for holders; blocking factor 10.',
+        params: Type.Object({ id: Uuid }),
+        response: problemResponses(400, 401, 403, 404, 409),
+      },
+    },
+    async (request, reply) => {
+      const file = await paymentRuns.file(request.params.id, 'nacha');
+      return reply
+        .header('content-type', 'text/plain; charset=us-ascii')
+        .header('content-disposition', `attachment; filename="payment-run-${file.runNumber}.ach"`)
+        .send(file.text);
+    },
+  );
+
+  app.get(
+    '/api/v1/payment-runs/:id/positive-pay',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'downloadPaymentRunPositivePay',
+        summary: "An approved run's positive-pay check issue file (CSV)",
+        description:
+          'Chase Business Online positive-pay layout, no header: issue code `I`, account number, check number, issue date ' +
+          'MMDDYY, amount in dollars with two decimals, payee name (at most 40 characters).',
+        params: Type.Object({ id: Uuid }),
+        response: problemResponses(400, 401, 403, 404, 409),
+      },
+    },
+    async (request, reply) => {
+      const file = await paymentRuns.file(request.params.id, 'positive_pay');
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="payment-run-${file.runNumber}-positive-pay.csv"`,
+        )
+        .send(file.text);
+    },
+  );
+
+  app.get(
+    '/api/v1/repair-facilities/:id/payment-details',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'getRepairFacilityPaymentDetails',
+        summary: "A repair facility's payment details (bank account and TIN, masked)",
+        params: Type.Object({ id: Uuid }),
+        response: { 200: FacilityPaymentDetails, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const row = await findRepairFacility(db, request.params.id);
+      if (!row) throw new AppError('not_found', 'No such repair facility.', { param: 'id' });
+      return facilityDetailsView(row);
+    },
+  );
+
+  app.put(
+    '/api/v1/repair-facilities/:id/payment-details',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'setRepairFacilityPaymentDetails',
+        summary: "Set a repair facility's bank account (ACH; null: paid by check) and TIN (for its 1099-NEC)",
+        description:
+          'The routing number must pass its ABA check digit (422 `invalid_routing_number`); the TIN is nine digits, dashes ' +
+          'allowed (422 `invalid_tin`). Answers with the account number and TIN masked.',
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            bankAccount: Nullable(BankAccountInput),
+            tin: Nullable(
+              Type.String({ maxLength: 11, description: 'Nine digits (EIN 12-3456789 or SSN 123-45-6789)' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: FacilityPaymentDetails, ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const { bankAccount } = request.body;
+      if (bankAccount) checkRoutingNumber(bankAccount.routingNumber, 'bankAccount.routingNumber');
+      const tin = request.body.tin === null ? null : request.body.tin.replaceAll('-', '');
+      if (tin !== null && !/^\d{9}$/.test(tin))
+        throw new AppError('invalid_tin', 'A TIN is nine digits.', { param: 'tin' });
+      return db.transaction().execute(async (trx) => {
+        const row = await updateFacilityPaymentDetails(trx, request.params.id, {
+          bank: bankAccount,
+          tin,
+        });
+        if (!row) throw new AppError('not_found', 'No such repair facility.', { param: 'id' });
+        const view = facilityDetailsView(row);
+        await recordAudit(trx, {
+          actor: actorOf(request.principal),
+          action: 'repair_facility.payment_details_set',
+          entityType: 'repair_facility',
+          entityId: row.id,
+          data: { method: view.method, bankAccount: view.bankAccount, tinMasked: view.tinMasked },
+          requestId: request.id,
+        });
+        return view;
+      });
+    },
+  );
+
+  app.put(
+    '/api/v1/contracts/:id/payee-bank-accounts/:payeeKind',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'setContractPayeeBankAccount',
+        summary:
+          "Give a contract's holder or lienholder bank account for its payments (ACH instead of a check)",
+        params: Type.Object({ id: Uuid, payeeKind: StringEnum(['holder', 'lienholder'] as const) }),
+        body: Type.Object(
+          {
+            accountHolderName: Type.String({ minLength: 1, maxLength: 200 }),
+            routingNumber: Type.String({ pattern: '^\\d{9}$' }),
+            accountNumber: Type.String({ pattern: '^\\d{4,17}$' }),
+            accountType: AccountType,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            contractId: Type.String(),
+            payeeKind: StringEnum(['holder', 'lienholder'] as const),
+            accountHolderName: Type.String(),
+            bankAccount: MaskedBankAccount,
+          }),
+          ...problemResponses(400, 401, 403, 404, 422),
+        },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      checkRoutingNumber(body.routingNumber, 'routingNumber');
+      return db.transaction().execute(async (trx) => {
+        const contract = await trx
+          .selectFrom('contracts')
+          .select('id')
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (!contract) throw new AppError('not_found', 'No such contract.', { param: 'id' });
+        const row = await upsertPayeeBankAccount(trx, {
+          contractId: contract.id,
+          payeeKind: request.params.payeeKind,
+          accountHolderName: body.accountHolderName,
+          routingNumber: body.routingNumber,
+          accountNumber: body.accountNumber,
+          accountType: body.accountType,
+          updatedBy: actorOf(request.principal).label,
+          updatedAt: clock.now(),
+        });
+        const bankAccount = {
+          routingNumber: row.bank_routing_number,
+          accountNumberMasked: maskAccountNumber(row.bank_account_number)!,
+          accountType: row.bank_account_type,
+        };
+        await recordAudit(trx, {
+          actor: actorOf(request.principal),
+          action: 'contract.payee_bank_account_set',
+          entityType: 'contract',
+          entityId: contract.id,
+          data: { payeeKind: row.payee_kind, bankAccount },
+          requestId: request.id,
+        });
+        return {
+          contractId: contract.id,
+          payeeKind: row.payee_kind,
+          accountHolderName: row.account_holder_name,
+          bankAccount,
+        };
+      });
+    },
+  );
+
+  app.delete(
+    '/api/v1/contracts/:id/payee-bank-accounts/:payeeKind',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: TAGS,
+        operationId: 'removeContractPayeeBankAccount',
+        summary: "Remove a holder's or lienholder's bank account: they are paid by check",
+        params: Type.Object({ id: Uuid, payeeKind: StringEnum(['holder', 'lienholder'] as const) }),
+        response: { 204: Type.Null(), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await db.transaction().execute(async (trx) => {
+        await deletePayeeBankAccount(trx, request.params.id, request.params.payeeKind);
+        await recordAudit(trx, {
+          actor: actorOf(request.principal),
+          action: 'contract.payee_bank_account_removed',
+          entityType: 'contract',
+          entityId: request.params.id,
+          data: { payeeKind: request.params.payeeKind },
+          requestId: request.id,
+        });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/1099-nec',
+    {
+      config: { access: ADMIN },
+      schema: {
+        tags: ['Reports'],
+        operationId: 'form1099NecReport',
+        summary:
+          'Repair facilities paid at least the 1099-NEC threshold in a year (CSV for a filing service)',
+        description:
+          'Per facility, the repair payments of the calendar year (business time zone; by a run or by hand, net of ' +
+          'reversals) when they reach COVERWISE_1099_THRESHOLD_CENTS (default $600). Columns: payee_tin, payee_name, ' +
+          'address_line1, city, state, zip, country, box1_nonemployee_compensation (dollars), payments, tin_missing. ' +
+          'The TIN is in full: this file goes to the filing service.',
+        querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2199 }) }),
+        response: problemResponses(400, 401, 403),
+      },
+    },
+    async (request, reply) => {
+      const rows = await facilityPaymentsForYear(db, {
+        year: request.query.year,
+        timeZone: deps.timeZone,
+        thresholdCents: deps.form1099ThresholdCents,
+      });
+      await recordAudit(db, {
+        actor: actorOf(request.principal),
+        action: 'report.1099_nec_exported',
+        entityType: 'report',
+        entityId: `1099-nec-${request.query.year}`,
+        data: { facilities: rows.length },
+        requestId: request.id,
+      });
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="1099-nec-${request.query.year}.csv"`)
+        .send(form1099NecCsv(rows));
+    },
+  );
+}

@@ -1,0 +1,131 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/contracts/vin.js';
+import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
+import { axeViolations } from '../support/axe.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { staffClient } from '../support/http.js';
+import { startTestServer } from '../support/server.js';
+
+// A payment run in the built web app against the real server with demo data: the administrator loads the
+// SDN list, previews a run (totals by payee type as a chart with its table), approves it and downloads the
+// NACHA file; axe finds no violation on the page before and after approval.
+
+const SDN_CSV = '306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n';
+
+describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download NACHA)', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+    const admin = await staffClient(server, 'admin@coverwise.test');
+    const facilities = (await admin({ url: '/api/v1/repair-facilities' })).json().data;
+    await admin({
+      method: 'PUT',
+      url: `/api/v1/repair-facilities/${facilities[0].id}/payment-details`,
+      payload: {
+        bankAccount: { routingNumber: '011000015', accountNumber: '123456789012', accountType: 'checking' },
+        tin: '123456789',
+      },
+    });
+    // A cancellation refund owed to a holder (checks) beside whatever the demo data owes.
+    const contract = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: {
+        product: 'vsc',
+        planCode: 'VALUE_GUARD',
+        holder: {
+          firstName: 'Rosa',
+          lastName: 'Delgado',
+          address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
+        },
+        vehicle: { vin: withCheckDigit('1HGCM82603A009901'), year: 2024, make: 'Honda', model: 'Accord' },
+        odometerAtSale: 10_000,
+        purchaseDate: '2026-01-31',
+        purchaseState: 'MO',
+        termMonths: 36,
+        termMiles: 36_000,
+        priceCents: 199_900,
+        deductibleCents: 10_000,
+        lienholder: null,
+        sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
+      },
+    });
+    // The holder gave a bank account: the refund goes by ACH (PPD).
+    await admin({
+      method: 'PUT',
+      url: `/api/v1/contracts/${contract.json().id}/payee-bank-accounts/holder`,
+      payload: {
+        accountHolderName: 'Rosa Delgado',
+        routingNumber: '121000248',
+        accountNumber: '00987654321',
+        accountType: 'savings',
+      },
+    });
+    await admin({
+      method: 'POST',
+      url: `/api/v1/contracts/${contract.json().id}/cancellation`,
+      payload: {
+        cancelOn: new Date().toISOString().slice(0, 10),
+        odometer: 11_000,
+        reason: 'customer_request',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openSignedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.baseUrl, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto('/staff/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/staff');
+    return page;
+  }
+
+  it('previews a run, approves it and downloads a NACHA file of 94-character records', async () => {
+    const page = await openSignedIn('admin@coverwise.test');
+    try {
+      await page.getByRole('link', { name: 'Payment runs' }).click();
+      await page.waitForURL('**/admin/payment-runs');
+      await page.getByLabel('SDN list (sdn.csv from the Treasury)').setInputFiles({
+        name: 'sdn.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(SDN_CSV),
+      });
+      await page.getByRole('button', { name: 'Load the list' }).click();
+      await expect.poll(() => page.getByText('Loaded 1 SDN entries.').count()).toBe(1);
+
+      await page.getByRole('button', { name: 'Preview a payment run' }).click();
+      await expect.poll(() => page.getByText(/Would pay \d+ by ACH/).count()).toBe(1);
+      await expect.poll(() => page.locator('canvas').count()).toBe(1);
+      expect(await page.getByRole('table', { name: 'Run totals by payee type' }).count()).toBe(1);
+      expect(await page.getByText('Rosa Delgado').count()).toBeGreaterThan(0);
+      expect(await axeViolations(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Approve and pay' }).click();
+      await expect.poll(() => page.getByText(/^Paid \d+ payments/).count()).toBe(1);
+      // The link is the file's address; the browser context (with the staff session) fetches it.
+      const href = await page.getByRole('link', { name: 'Download NACHA file' }).getAttribute('href');
+      const file = await page.context().request.get(href!);
+      expect(file.status()).toBe(200);
+      expect(file.headers()['content-disposition']).toMatch(/attachment; filename="payment-run-\d+\.ach"/);
+      const chunks = [await file.body()];
+      const records = Buffer.concat(chunks).toString('ascii').slice(0, -1).split('\n');
+      expect(records[0]!.startsWith('101 021000021')).toBe(true);
+      expect(records.every((record) => record.length === 94)).toBe(true);
+      expect(records.length % 10).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
