@@ -4,8 +4,8 @@
 // each surcharge is a fixed amount or a share of the table rate, not both; no row is given twice.
 
 import type { Plan, Rating } from './catalog.schema.js';
-import type { CatalogError } from './catalog.validation.js';
 import { isRegionCode } from './regions.js';
+import type { SchemaError as CatalogError } from './schema-errors.js';
 
 /**
  * `plans` are the well-formed plans; `planCodes` every plan's code, shaped or not, so that a rate of a

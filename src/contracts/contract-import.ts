@@ -27,6 +27,7 @@ import { openContractFileSession } from './contract-file-pool.js';
 // What the file's checks are, for the callers that show or test them.
 export {
   CONTRACT_CSV_COLUMNS,
+  CONTRACT_CSV_HEADER,
   type ContractCsvColumn,
   contractInputOf,
   type ImportRejectionCode,

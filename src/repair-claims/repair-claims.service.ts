@@ -4,7 +4,7 @@
 
 import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred, postClaimPaid } from '../accounting/journal-postings.js';
-import { computeRentalReimbursement } from '../benefits/benefit-limits.js';
+import { computeRentalReimbursement } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
 import { findContractById, findContractsByVin } from '../contracts/contract.repository.js';

@@ -5,7 +5,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
 import { contractForPrincipal, inForceOn } from '../benefits/benefit-claims.service.js';
-import { computeTowingReimbursement } from '../benefits/benefit-limits.js';
+import { computeTowingReimbursement } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { findContractById } from '../contracts/contract.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';

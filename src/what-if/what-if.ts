@@ -13,7 +13,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { type EffectiveTerms, resolveTerms } from '../catalog/effective-terms.js';
 import { CA_PROVINCES, US_STATES } from '../catalog/regions.js';
-import { PREMIUM_LEDGER_KINDS } from '../dashboard/dashboard.js';
+import { PREMIUM_LEDGER_KINDS } from '../ledger/ledger-kinds.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
 
