@@ -1,5 +1,5 @@
 // Benefit claims on a service contract: rental reimbursement for an authorized repair and trip
-// interruption after a breakdown far from home (DOMAIN.md "Benefits"). What qualifies and how much is
+// interruption after a breakdown far from home (docs/domain.md "Benefits"). What qualifies and how much is
 // payable comes from catalog/benefit-limits.ts with the limits of the contract's own catalog version and state.
 
 import type { FastifyRequest } from 'fastify';

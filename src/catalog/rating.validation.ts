@@ -1,4 +1,4 @@
-// The rating section's rules across fields (DOMAIN.md "Selling through dealers"): every rate names a
+// The rating section's rules across fields (docs/domain.md "Selling through dealers"): every rate names a
 // plan of the right product, a known vehicle class and a term the plan sells; a make sits in one class
 // only; every deductible a rated plan offers has an adjustment; every rated plan has its eligibility;
 // each surcharge is a fixed amount or a share of the table rate, not both; no row is given twice.

@@ -1,4 +1,4 @@
-// A dealer file, checked: the CSV text of a contracts file (shared/API.md POST /api/v1/contracts/import)
+// A dealer file, checked: the CSV text of a contracts file (docs/api.md POST /api/v1/contracts/import)
 // turned into batches of contract rows ready for COPY, and the rows refused, each with its file line,
 // code and the column to fix. Pure and synchronous (no database, no clock): the import runs it in a
 // worker thread, so that checking the next batch overlaps with writing the one before.

@@ -1,4 +1,4 @@
-// Dealer-file import (issue "Dealer-file import", shared/API.md POST /api/v1/contracts/import): a CSV
+// Dealer-file import (issue "Dealer-file import", docs/api.md POST /api/v1/contracts/import): a CSV
 // of contracts, one a row, is streamed into the registry under the catalog version current when the
 // import starts. Good rows are kept and bad rows reported by file line; the contract number is the key,
 // so importing the same file again creates nothing new. The rows are read and checked in a worker thread

@@ -1,4 +1,4 @@
-// Request and response schemas of the repair-claim API (shared/API.md "Repair claims (VSC)").
+// Request and response schemas of the repair-claim API (docs/api.md "Repair claims (VSC)").
 import { Type } from 'typebox';
 import { StringEnum, Uuid } from '../platform/http/schemas.js';
 import { MAX_LABOR_RATE_CENTS } from '../repair-facilities/labor-rate.js';

@@ -35,7 +35,7 @@ import {
 } from './repair-claim.repository.js';
 import { assessEstimate, type LineReasonCode, settleAuthorization } from './repair-estimate.js';
 
-/** Reasons an adjuster may give for denying a line (DOMAIN.md "Repair claims" step 4). */
+/** Reasons an adjuster may give for denying a line (docs/domain.md "Repair claims" step 4). */
 export const DENIAL_REASONS = [
   'component_not_covered',
   'pre_existing_condition',

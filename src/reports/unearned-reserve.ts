@@ -1,4 +1,4 @@
-// Unearned-premium reserve (issue 9, DOMAIN.md "Cancellations", the pro-rata-days rule): as of a date,
+// Unearned-premium reserve (issue 9, docs/domain.md "Cancellations", the pro-rata-days rule): as of a date,
 // each contract sold by then has earned its price in proportion to the days of its term that have
 // passed; the rest is unearned. One SQL statement over the whole portfolio, grouped per plan and state.
 import { type Kysely, sql } from 'kysely';

@@ -4,7 +4,7 @@
 // that differ go to SQL, which computes every contract's and claim's amounts set-based.
 //
 // What is compared (draft minus current; positive = more paid out):
-// - cancellation refunds of every active contract cancelled today (DOMAIN.md "The default computation"),
+// - cancellation refunds of every active contract cancelled today (docs/domain.md "The default computation"),
 //   with no odometer reading known: the days share decides, as it does whenever miles are not the lesser;
 // - rental claims opened in the last 365 days, re-capped by the draft's daily and per-visit limits
 //   (expenses per day up to the daily limit, the visit up to the per-visit limit);
