@@ -71,8 +71,8 @@ import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.j
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
 import { registerRepairFacilityRoutes } from './repair-facilities/repair-facilities.routes.js';
-import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/report-snapshots.js';
 import { registerReportRoutes } from './reports/reports.routes.js';
+import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/reports.service.js';
 import { registerRoadsideRoutes } from './roadside/roadside.routes.js';
 import { createRoadsideService } from './roadside/roadside.service.js';
 import { registerTransferRoutes } from './transfers/transfers.routes.js';
