@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { registerAccountingRoutes } from './accounting/accounting.routes.js';
 import { createAccountingService } from './accounting/accounting.service.js';
-import { anomalyFlags } from './anomalies/anomaly-flags.js';
+import { anomalyFlags } from './anomalies/anomalies.service.js';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createHolderSignInService } from './auth/holder-sign-in.service.js';
