@@ -2,6 +2,7 @@
 // component group, early claims, each claim against its facility's history, and files seen twice.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
+import type { AnomalyEvidence } from './anomaly-flags.js';
 
 /** A value of the contract's plan in the catalog version it was sold under (null when unset). */
 function planClaimsSetting(field: 'repeatClaimWindowDays' | 'earlyClaimDays') {
@@ -12,7 +13,7 @@ function planClaimsSetting(field: 'repeatClaimWindowDays' | 'earlyClaimDays') {
 
 /** Earlier claims on the same VIN and component group within the plan's repeatClaimWindowDays. */
 export async function repeatClaimRows(db: Kysely<Database>, claimIds: readonly string[]) {
-  const result = await sql<{ id: string; other_number: string; component_group: string; days: number }>`
+  const result = await sql<AnomalyEvidence['repeats'][number]>`
     select distinct c.id, o.claim_number as other_number, l.component_group,
            (c.submitted_at::date - o.submitted_at::date) as days
     from repair_claims c
@@ -30,7 +31,7 @@ export async function repeatClaimRows(db: Kysely<Database>, claimIds: readonly s
 
 /** Claims submitted within the plan's earlyClaimDays of the contract's purchase. */
 export async function earlyClaimRows(db: Kysely<Database>, claimIds: readonly string[]) {
-  const result = await sql<{ id: string; days: number; limit_days: number }>`
+  const result = await sql<AnomalyEvidence['early'][number]>`
     select c.id, (c.submitted_at::date - k.purchase_date) as days, ${planClaimsSetting('earlyClaimDays')} as limit_days
     from repair_claims c
     join contracts k on k.id = c.contract_id
@@ -46,14 +47,7 @@ export async function facilityHistoryRows(
   claimIds: readonly string[],
   history: { claims: number; minimumClaims: number },
 ) {
-  const result = await sql<{
-    id: string;
-    amount_cents: number;
-    rate_cents: number;
-    median_amount: number;
-    median_rate: number;
-    history: number;
-  }>`
+  const result = await sql<AnomalyEvidence['jumps'][number]>`
     with totals as (
       select rc.id, rc.facility_id, rc.submitted_at,
              sum(l.requested_cents)::bigint as amount_cents, max(l.labor_rate_cents) as rate_cents
@@ -78,7 +72,7 @@ export async function facilityHistoryRows(
 
 /** Files (by SHA-256) of these items, or owned by them, that are also on another owner. */
 export async function sharedFileRows(db: Kysely<Database>, ids: readonly string[]) {
-  const result = await sql<{ item_id: string; other_type: string; other_id: string; sha256: string }>`
+  const result = await sql<AnomalyEvidence['duplicates'][number]>`
     select distinct case when d.owner_id::text in (${sql.join([...ids])}) then d.owner_id::text else d.id::text end as item_id,
            o.owner_type as other_type, o.owner_id::text as other_id, d.sha256
     from documents d
