@@ -2,6 +2,11 @@
 // the catalog), generated deterministically and streamed in batches so memory stays flat for any N.
 import type { Catalog } from '../src/catalog/catalog.schema.js';
 import { CONTRACTS_COPY_SQL, contractCopyLine } from '../src/contracts/contract.repository.js';
+import {
+  CONTRACT_CSV_COLUMNS,
+  CONTRACT_CSV_HEADER,
+  type ContractCsvColumn,
+} from '../src/contracts/contract-file.js';
 import { type ContractInput, prepareContract } from '../src/contracts/contract-input.js';
 import { withCheckDigit } from '../src/contracts/vin.js';
 import type { NewContractRow } from '../src/platform/db/schema.js';
@@ -78,40 +83,38 @@ export function* syntheticRows(
 export const SYNTHETIC_DEALER = { code: 'D-1001', name: 'Plaza Honda', state: 'MO' } as const;
 
 /** CSV lines (dealer-file columns) for the i-th synthetic contracts, header first. */
-export const CSV_HEADER =
-  'contract_number,product,plan_code,holder_first_name,holder_last_name,holder_email,holder_phone,address_line1,city,state,zip,vin,vehicle_year,vehicle_make,vehicle_model,odometer_at_sale,purchase_date,purchase_state,term_months,term_miles,price_cents,deductible_cents,lienholder_name,dealer_code,dealer_name,amount_financed_cents,msrp_cents';
+export const CSV_HEADER = CONTRACT_CSV_HEADER;
 
 export function csvLine(input: ContractInput & { contractNumber: string }): string {
   const h = input.holder;
-  return [
-    input.contractNumber,
-    input.product,
-    input.planCode,
-    h.firstName,
-    h.lastName,
-    h.email ?? '',
-    h.phone ?? '',
-    h.address.line1,
-    h.address.city,
-    h.address.state,
-    h.address.zip,
-    input.vehicle.vin,
-    input.vehicle.year,
-    input.vehicle.make,
-    input.vehicle.model,
-    input.odometerAtSale,
-    input.purchaseDate,
-    input.purchaseState,
-    input.termMonths,
-    input.termMiles ?? '',
-    input.priceCents,
-    input.deductibleCents ?? '',
-    input.lienholder?.name ?? '',
-    SYNTHETIC_DEALER.code,
-    SYNTHETIC_DEALER.name,
-    '',
-    '',
-  ].join(',');
+  const cells: Partial<Record<ContractCsvColumn, string | number>> = {
+    contract_number: input.contractNumber,
+    product: input.product,
+    plan_code: input.planCode,
+    holder_first_name: h.firstName,
+    holder_last_name: h.lastName,
+    holder_email: h.email ?? '',
+    holder_phone: h.phone ?? '',
+    address_line1: h.address.line1,
+    city: h.address.city,
+    state: h.address.state,
+    zip: h.address.zip,
+    vin: input.vehicle.vin,
+    vehicle_year: input.vehicle.year,
+    vehicle_make: input.vehicle.make,
+    vehicle_model: input.vehicle.model,
+    odometer_at_sale: input.odometerAtSale,
+    purchase_date: input.purchaseDate,
+    purchase_state: input.purchaseState,
+    term_months: input.termMonths,
+    term_miles: input.termMiles ?? '',
+    price_cents: input.priceCents,
+    deductible_cents: input.deductibleCents ?? '',
+    lienholder_name: input.lienholder?.name ?? '',
+    dealer_code: SYNTHETIC_DEALER.code,
+    dealer_name: SYNTHETIC_DEALER.name,
+  };
+  return CONTRACT_CSV_COLUMNS.map((column) => cells[column] ?? '').join(',');
 }
 
 /**

@@ -13,7 +13,7 @@ import { copySyntheticContracts, syntheticVin } from '../bench/portfolio.js';
 import { buildApp } from '../src/app.js';
 import { loadDefaultCatalog } from '../src/catalog/default-catalog.js';
 import { loadConfig } from '../src/config.js';
-import { unearnedReserve } from '../src/reports/unearned-reserve.js';
+import { unearnedReserve } from '../src/reports/reports.service.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { registerAccountingRoutes } from './accounting/accounting.routes.js';
 import { createAccountingService } from './accounting/accounting.service.js';
-import { anomalyFlags } from './anomalies/anomaly-flags.js';
+import { anomalyFlags } from './anomalies/anomalies.service.js';
 import { registerAuthRoutes, SessionUserSchema } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createHolderSignInService } from './auth/holder-sign-in.service.js';
@@ -89,8 +89,8 @@ import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.j
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
 import { registerRepairFacilityRoutes } from './repair-facilities/repair-facilities.routes.js';
-import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/report-snapshots.js';
 import { registerReportRoutes } from './reports/reports.routes.js';
+import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/reports.service.js';
 import { registerRoadsideRoutes } from './roadside/roadside.routes.js';
 import { createRoadsideService } from './roadside/roadside.service.js';
 import { registerSearchRoutes } from './search/search.routes.js';

@@ -78,7 +78,7 @@ export interface Config {
   readonly signInBackoffMaxSeconds: number;
   /** Folder holding the built web app; null when it is not served. */
   readonly webDir: string | null;
-  /** GAP document reviews: due this many business days after the business day of receipt (DOMAIN.md). */
+  /** GAP document reviews: due this many business days after the business day of receipt (docs/domain.md). */
   readonly documentReviewBusinessDays: number;
   /** Minutes after local midnight from which a receipt counts from the next business day (17:00 = 1020). */
   readonly businessDayCutoffMinutes: number;

@@ -1,4 +1,4 @@
-// The general ledger for administrators (API.md "Money"): trial balance as of a date, the chart of
+// The general ledger for administrators (docs/api.md "Money"): trial balance as of a date, the chart of
 // accounts, a journal browser (cursor pages, filters by account, dates, event and contract), the journal
 // as CSV for a general-ledger system, written against earned premium by month, and the month-end
 // earning run (also a recurring job).

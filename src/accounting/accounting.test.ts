@@ -10,7 +10,7 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { createCatalogService } from '../catalog/catalog.service.js';
-import { importContracts } from '../contracts/contract-import.js';
+import { CONTRACT_CSV_COLUMNS, importContracts } from '../contracts/contract-import.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import { FakeClock } from '../platform/clock.js';
@@ -171,8 +171,8 @@ describeEachEngine('general ledger postings', (engine) => {
   });
 
   it('posts each import batch once, grouped by plan and state, and nothing for rows already on file', async () => {
-    const header =
-      'contract_number,product,plan_code,holder_first_name,holder_last_name,holder_email,holder_phone,address_line1,city,state,zip,vin,vehicle_year,vehicle_make,vehicle_model,odometer_at_sale,purchase_date,purchase_state,term_months,term_miles,price_cents,deductible_cents,lienholder_name,dealer_code,dealer_name,amount_financed_cents,msrp_cents';
+    // The dealer-file columns but the last (sold_after_vehicle_sale), which may be left out.
+    const header = CONTRACT_CSV_COLUMNS.filter((column) => column !== 'sold_after_vehicle_sale').join(',');
     const row = (n: number, state: string, price: number) =>
       `GL-${n},vsc,VALUE_GUARD,Ana,"Reyes, Jr.",,,"1 Main St",Austin,TX,78701,${nextVin()},2024,Honda,Civic,5000,2026-10-01,${state},36,36000,${price},10000,,D-9,"Dealer, Nine",,`;
     const file = [header, row(1, 'TX', 100_000), row(2, 'TX', 50_000), row(3, 'MO', 70_000)].join('\n');

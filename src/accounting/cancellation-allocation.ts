@@ -1,4 +1,4 @@
-// Who pays a cancellation refund (DOMAIN.md "Money of the administrator", "Cancellation allocation"):
+// Who pays a cancellation refund (docs/domain.md "Money of the administrator", "Cancellation allocation"):
 // with `share` the fraction that set the gross refund (1 for a full refund), the dealer is charged back
 // (retail − dealer cost) × share, rounded half-up to the cent, and the administrator pays the rest of the
 // refund (the fee is the administrator's). A contract with no dealer cost recorded charges no dealer back.

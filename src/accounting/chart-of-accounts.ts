@@ -1,4 +1,4 @@
-// The chart of accounts of the administrator's general ledger (DOMAIN.md "Money of the administrator",
+// The chart of accounts of the administrator's general ledger (docs/domain.md "Money of the administrator",
 // "Books"). Migration 0021 creates the same rows in gl_accounts; a new account is a migration.
 
 export const ACCOUNTS = {

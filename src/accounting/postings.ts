@@ -1,4 +1,4 @@
-// The journal lines each money event posts (DOMAIN.md "Books"). Pure: a service computes the amounts,
+// The journal lines each money event posts (docs/domain.md "Books"). Pure: a service computes the amounts,
 // these functions say which accounts they debit and credit. Every builder returns balanced lines (a
 // property test checks it for any amounts); the database refuses an unbalanced entry anyway.
 import { ACCOUNTS, type AccountCode } from './chart-of-accounts.js';

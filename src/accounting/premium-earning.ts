@@ -1,4 +1,4 @@
-// Premium is earned over the contract's term (DOMAIN.md "Money of the administrator"): pro rata by days
+// Premium is earned over the contract's term (docs/domain.md "Money of the administrator"): pro rata by days
 // by default, or by the rule of 78s when the catalog's cancellation method for the plan and state is
 // rule_of_78s (a GAP form may choose it). The same rule decides what a cancellation releases from the
 // unearned premium, so the month-end earning and the cancellation add up to the premium exactly.

@@ -4,7 +4,7 @@ import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
-import { anomalyFlags } from './anomaly-flags.js';
+import { anomalyFlags } from './anomalies.service.js';
 
 // Flags on the adjuster's work queue, computed in SQL from the claims the shop submits through the API.
 const clock = new FakeClock('2026-11-25T15:00:00Z');

@@ -1,10 +1,11 @@
 // Benefit claims on a service contract: rental reimbursement for an authorized repair and trip
-// interruption after a breakdown far from home (DOMAIN.md "Benefits"). What qualifies and how much is
-// payable comes from benefit-limits.ts with the limits of the contract's own catalog version and state.
+// interruption after a breakdown far from home (docs/domain.md "Benefits"). What qualifies and how much is
+// payable comes from catalog/benefit-limits.ts with the limits of the contract's own catalog version and state.
 
 import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
+import { computeRentalReimbursement, computeTripInterruption } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
 import { findContractById } from '../contracts/contract.repository.js';
@@ -23,7 +24,6 @@ import {
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
-import { computeRentalReimbursement, computeTripInterruption } from './benefit-limits.js';
 
 export const MAX_EXPENSES = 31;
 

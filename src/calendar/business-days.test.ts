@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, dayOfWeek } from '../shared/calendar-date.js';
 import { createBusinessCalendar } from './business-days.js';
 
-// DOMAIN.md defaults: America/New_York, cutoff 17:00, reviews due within 2 business days.
+// docs/domain.md defaults: America/New_York, cutoff 17:00, reviews due within 2 business days.
 const CUTOFF_MINUTES = 17 * 60;
 const REVIEW_BUSINESS_DAYS = 2;
 const calendar = createBusinessCalendar({ timeZone: 'America/New_York', cutoffMinutes: CUTOFF_MINUTES });

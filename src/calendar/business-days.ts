@@ -1,4 +1,4 @@
-// Business days per DOMAIN.md "Business days": Monday–Friday minus the 11 U.S. federal holidays as OPM
+// Business days per docs/domain.md "Business days": Monday–Friday minus the 11 U.S. federal holidays as OPM
 // observes them (5 U.S.C. 6103 and Executive Order 11582: Saturday → Friday before, Sunday → Monday after).
 import Holidays from 'date-holidays';
 import type { CalendarDate } from '../shared/calendar-date.js';

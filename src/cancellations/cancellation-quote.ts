@@ -1,5 +1,5 @@
 // A contract's cancellation quote: the refund rule of its catalog version and state of purchase
-// (DOMAIN.md "Cancellations") applied to its stored term, with the payee, the proof its reason needs
+// (docs/domain.md "Cancellations") applied to its stored term, with the payee, the proof its reason needs
 // and the state rules that shaped it. Pure: the service passes in the contract, terms and claims paid.
 
 import type { EffectiveTerms } from '../catalog/effective-terms.js';

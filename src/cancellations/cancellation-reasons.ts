@@ -1,4 +1,4 @@
-// Why a contract is cancelled, who is paid the refund and what proof each reason needs (DOMAIN.md
+// Why a contract is cancelled, who is paid the refund and what proof each reason needs (docs/domain.md
 // "Parties" — the lienholder is payee while the loan is open and sole payee after repossession or
 // total loss — and "Cancellations": payoff letter, total-loss letter, repossession letter, odometer
 // statement, signed request).

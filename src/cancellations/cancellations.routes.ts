@@ -1,4 +1,4 @@
-// POST /api/v1/contracts/{id}/cancellation-quote and /cancellation (shared/API.md "Transfers and
+// POST /api/v1/contracts/{id}/cancellation-quote and /cancellation (docs/api.md "Transfers and
 // cancellations"): the holder of the contract or staff.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';

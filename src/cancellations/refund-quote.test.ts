@@ -8,7 +8,7 @@ import {
   type RefundRule,
 } from './refund-quote.js';
 
-// Rules as the catalog would produce them from the DOMAIN.md defaults and state overrides.
+// Rules as the catalog would produce them from the docs/domain.md defaults and state overrides.
 const DEFAULT_VSC: RefundRule = {
   freeLookDays: 60,
   method: 'pro_rata',

@@ -1,6 +1,6 @@
 // Cancellation refund quote for a VSC or GAP addendum: free look, pro rata on days or miles remaining
 // (whichever is less) or Rule of 78s, minus the admin fee and, where the state allows, claims paid
-// (DOMAIN.md "Cancellations", "The default computation"; fees and days come from the catalog rule).
+// (docs/domain.md "Cancellations", "The default computation"; fees and days come from the catalog rule).
 
 import {
   type CalendarDate,

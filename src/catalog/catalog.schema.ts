@@ -1,11 +1,11 @@
 // The product catalog's shape: plans, component groups, benefit limits, fees and state rules as one
-// versioned JSON document (DOMAIN.md "Products and tiers", "Benefits", "Transfers", "Cancellations").
+// versioned JSON document (docs/domain.md "Products and tiers", "Benefits", "Transfers", "Cancellations").
 // The same TypeBox schema validates an uploaded catalog and describes it in the OpenAPI document;
 // rules that span several fields (references, uniqueness, conflicts) live in catalog.validation.ts.
 
 import { type Static, Type } from 'typebox';
 
-// Money is integer cents (STYLE.md "Data and money"), at most $10,000,000: catalog amounts (deductibles,
+// Money is integer cents (docs/style.md "Data and money"), at most $10,000,000: catalog amounts (deductibles,
 // limits, fees) reach int4 columns of claims, so they stay under 2^31 cents.
 const Cents = (description: string) => Type.Integer({ minimum: 0, maximum: 1_000_000_000, description });
 
@@ -291,7 +291,7 @@ export const StateRuleSchema = Type.Object(
   { additionalProperties: false },
 );
 
-// Rating (DOMAIN.md "Selling through dealers"): what a dealer pays for each offer and what it may
+// Rating (docs/domain.md "Selling through dealers"): what a dealer pays for each offer and what it may
 // charge. Every figure is data; rating.ts prices a vehicle from it.
 const SignedCents = (description: string) =>
   Type.Integer({ minimum: -100_000_000, maximum: 100_000_000, description });

@@ -59,7 +59,7 @@ describe('default catalog', () => {
     ],
     ['MAJOR_GUARD', 'exclusionary', [], ['wear_items', 'maintenance', 'glass_body_trim']],
     ['FEATURE_GUARD', 'stated_component', ['infotainment', 'sensors_cameras', 'driver_assist'], []],
-  ])('%s is %s with the tier groups of DOMAIN.md', (code, style, covered, excluded) => {
+  ])('%s is %s with the tier groups of docs/domain.md', (code, style, covered, excluded) => {
     const plan = vscPlan(code);
     expect(plan.style).toBe(style);
     expect(plan.coveredComponentGroups).toEqual(covered);
@@ -81,7 +81,7 @@ describe('default catalog', () => {
     });
   });
 
-  it.each(VSC_CODES)('%s carries the VSC defaults of DOMAIN.md', (code) => {
+  it.each(VSC_CODES)('%s carries the VSC defaults of docs/domain.md', (code) => {
     const plan = vscPlan(code);
     expect(plan.deductibleOptionsCents).toEqual([0, 10_000, 20_000]);
     expect(plan.disappearingDeductibleCents).toBe(10_000);
@@ -119,7 +119,7 @@ describe('default catalog', () => {
     });
   });
 
-  it('gives GAP its DOMAIN.md limits, a 30-day free look and no transfer', () => {
+  it('gives GAP its docs/domain.md limits, a 30-day free look and no transfer', () => {
     const plan = gapPlan();
     expect(plan.gap).toEqual({
       deductibleCoverMaxCents: 100_000,

@@ -1,4 +1,4 @@
-// The default catalog shipped with Coverwise (DOMAIN.md's defaults as data, default-catalog.json),
+// The default catalog shipped with Coverwise (docs/domain.md's defaults as data, default-catalog.json),
 // used to seed an empty database; a stored catalog version is what contracts are decided from.
 
 import type { Catalog } from './catalog.schema.js';

@@ -1,5 +1,5 @@
 // The terms one contract is held to: its plan's defaults from the catalog version it was sold under,
-// changed by every state rule of its state of purchase (DOMAIN.md "Products and tiers", "Benefits",
+// changed by every state rule of its state of purchase (docs/domain.md "Products and tiers", "Benefits",
 // "Transfers", "Cancellations"). Each overridable field records which rule set it, for audit and for
 // the notes shown to the holder.
 

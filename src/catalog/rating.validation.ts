@@ -1,11 +1,11 @@
-// The rating section's rules across fields (DOMAIN.md "Selling through dealers"): every rate names a
+// The rating section's rules across fields (docs/domain.md "Selling through dealers"): every rate names a
 // plan of the right product, a known vehicle class and a term the plan sells; a make sits in one class
 // only; every deductible a rated plan offers has an adjustment; every rated plan has its eligibility;
 // each surcharge is a fixed amount or a share of the table rate, not both; no row is given twice.
 
 import type { Plan, Rating } from './catalog.schema.js';
-import type { CatalogError } from './catalog.validation.js';
 import { isRegionCode } from './regions.js';
+import type { SchemaError as CatalogError } from './schema-errors.js';
 
 /**
  * `plans` are the well-formed plans; `planCodes` every plan's code, shaped or not, so that a rate of a

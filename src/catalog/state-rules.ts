@@ -1,4 +1,4 @@
-// Which state rules apply to a contract and what each one sets (DOMAIN.md "Cancellations" state
+// Which state rules apply to a contract and what each one sets (docs/domain.md "Cancellations" state
 // overrides, "Transfers", "Benefits" Kansas trip interruption). A rule applies when the contract was
 // purchased in its state, the plan's product is one of its products and, when it names plans, the
 // plan is one of them. A rule naming plans is more specific and wins over one for every plan;

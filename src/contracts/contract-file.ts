@@ -1,4 +1,4 @@
-// A dealer file, checked: the CSV text of a contracts file (shared/API.md POST /api/v1/contracts/import)
+// A dealer file, checked: the CSV text of a contracts file (docs/api.md POST /api/v1/contracts/import)
 // turned into batches of contract rows ready for COPY, and the rows refused, each with its file line,
 // code and the column to fix. Pure and synchronous (no database, no clock): the import runs it in a
 // worker thread, so that checking the next batch overlaps with writing the one before.
@@ -11,67 +11,57 @@ import { ContractBodySchema } from './contract.schemas.js';
 import { type ContractInput, prepareContract } from './contract-input.js';
 import { type CsvSyntaxError, createCsvReader } from './csv-reader.js';
 
-/** The columns of a dealer file, in the order the README documents them. */
-export const CONTRACT_CSV_COLUMNS = [
-  'contract_number',
-  'product',
-  'plan_code',
-  'holder_first_name',
-  'holder_last_name',
-  'holder_email',
-  'holder_phone',
-  'address_line1',
-  'city',
-  'state',
-  'zip',
-  'vin',
-  'vehicle_year',
-  'vehicle_make',
-  'vehicle_model',
-  'odometer_at_sale',
-  'purchase_date',
-  'purchase_state',
-  'term_months',
-  'term_miles',
-  'price_cents',
-  'deductible_cents',
-  'lienholder_name',
-  'dealer_code',
-  'dealer_name',
-  'amount_financed_cents',
-  'msrp_cents',
-  'sold_after_vehicle_sale',
-  'dealer_cost_cents',
-] as const;
-
-export type ContractCsvColumn = (typeof CONTRACT_CSV_COLUMNS)[number];
-
 /**
- * Columns every file must have. The product-specific ones (term_miles and deductible_cents for a
- * service contract, amount_financed_cents and msrp_cents for GAP) may be left out of a file that holds
- * only the other product; a row that needs them and lacks them is rejected on its own.
+ * The columns of a dealer file, in the order the README documents them, each with whether every file
+ * must have it. The product-specific ones (term_miles and deductible_cents for a service contract,
+ * amount_financed_cents and msrp_cents for GAP) may be left out of a file that holds only the other
+ * product; a row that needs them and lacks them is rejected on its own. The one list of them: the
+ * import, its tests, the bench and the samples derive theirs from it.
  */
-export const REQUIRED_CSV_COLUMNS: readonly ContractCsvColumn[] = [
-  'contract_number',
-  'product',
-  'plan_code',
-  'holder_first_name',
-  'holder_last_name',
-  'address_line1',
-  'city',
-  'state',
-  'zip',
-  'vin',
-  'vehicle_year',
-  'vehicle_make',
-  'vehicle_model',
-  'odometer_at_sale',
-  'purchase_date',
-  'purchase_state',
-  'term_months',
-  'price_cents',
-  'dealer_code',
-];
+const CONTRACT_CSV_COLUMN_PRESENCE = {
+  contract_number: 'required',
+  product: 'required',
+  plan_code: 'required',
+  holder_first_name: 'required',
+  holder_last_name: 'required',
+  holder_email: 'optional',
+  holder_phone: 'optional',
+  address_line1: 'required',
+  city: 'required',
+  state: 'required',
+  zip: 'required',
+  vin: 'required',
+  vehicle_year: 'required',
+  vehicle_make: 'required',
+  vehicle_model: 'required',
+  odometer_at_sale: 'required',
+  purchase_date: 'required',
+  purchase_state: 'required',
+  term_months: 'required',
+  term_miles: 'optional',
+  price_cents: 'required',
+  deductible_cents: 'optional',
+  lienholder_name: 'optional',
+  dealer_code: 'required',
+  dealer_name: 'optional',
+  amount_financed_cents: 'optional',
+  msrp_cents: 'optional',
+  sold_after_vehicle_sale: 'optional',
+  dealer_cost_cents: 'optional',
+} as const satisfies Record<string, 'required' | 'optional'>;
+
+export type ContractCsvColumn = keyof typeof CONTRACT_CSV_COLUMN_PRESENCE;
+
+/** The columns of a dealer file, in the order the README documents them. */
+export const CONTRACT_CSV_COLUMNS = Object.keys(CONTRACT_CSV_COLUMN_PRESENCE) as readonly ContractCsvColumn[];
+
+/** Columns every file must have (see CONTRACT_CSV_COLUMN_PRESENCE). */
+export const REQUIRED_CSV_COLUMNS: readonly ContractCsvColumn[] = CONTRACT_CSV_COLUMNS.filter(
+  (column) => CONTRACT_CSV_COLUMN_PRESENCE[column] === 'required',
+);
+
+/** The header line of a dealer file with every column. */
+export const CONTRACT_CSV_HEADER = CONTRACT_CSV_COLUMNS.join(',');
 
 /** Where a ContractInput field comes from, so a refusal names the CSV column the dealer has to fix. */
 const COLUMN_OF_FIELD: Readonly<Record<string, ContractCsvColumn>> = {

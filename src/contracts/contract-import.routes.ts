@@ -1,4 +1,4 @@
-// HTTP side of the dealer-file import (shared/API.md POST /api/v1/contracts/import): the CSV body is
+// HTTP side of the dealer-file import (docs/api.md POST /api/v1/contracts/import): the CSV body is
 // streamed straight into the import, never buffered, and a run can be watched from another request.
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';

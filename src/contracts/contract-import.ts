@@ -1,4 +1,4 @@
-// Dealer-file import (issue "Dealer-file import", shared/API.md POST /api/v1/contracts/import): a CSV
+// Dealer-file import (issue "Dealer-file import", docs/api.md POST /api/v1/contracts/import): a CSV
 // of contracts, one a row, is streamed into the registry under the catalog version current when the
 // import starts. Good rows are kept and bad rows reported by file line; the contract number is the key,
 // so importing the same file again creates nothing new. The rows are read and checked in a worker thread
@@ -28,6 +28,7 @@ import { openContractFileSession } from './contract-file-pool.js';
 // What the file's checks are, for the callers that show or test them.
 export {
   CONTRACT_CSV_COLUMNS,
+  CONTRACT_CSV_HEADER,
   type ContractCsvColumn,
   contractInputOf,
   type ImportRejectionCode,

@@ -4,7 +4,7 @@ import { addDays, addMonths, daysBetween } from '../shared/calendar-date.js';
 import type { ContractStatus, ContractTerm } from './contract-term.js';
 import { canRenew, computeContractTerm, coverageStatusOn } from './contract-term.js';
 
-// DOMAIN.md defaults, passed in as data the way the catalog will.
+// docs/domain.md defaults, passed in as data the way the catalog will.
 const WAITING_PERIOD = { days: 30, miles: 1_000 };
 const RENEWAL_RULE = { minMonthsRemaining: 2, minMilesRemaining: 2_000 };
 

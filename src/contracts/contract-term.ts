@@ -1,4 +1,4 @@
-// The VSC contract term per DOMAIN.md "Products and tiers" and "Cancellations": months and miles from
+// The VSC contract term per docs/domain.md "Products and tiers" and "Cancellations": months and miles from
 // the purchase date and odometer, ending at whichever comes first, extended by any waiting period.
 import type { CalendarDate } from '../shared/calendar-date.js';
 import {
@@ -60,7 +60,7 @@ function assertWholeNumber(value: number, label: string): void {
 }
 
 /**
- * Computes when a contract ends. When a waiting period applies, DOMAIN.md says it is "added to expiry":
+ * Computes when a contract ends. When a waiting period applies, docs/domain.md says it is "added to expiry":
  * its days extend `expiresOn` and its miles extend `expiresAtMiles`, so the holder still gets the whole
  * term of real coverage. `termDays` deliberately stays the base term (without the extension) because
  * the default pro-rata refund is defined on "days from purchaseDate to purchaseDate + termMonths".
@@ -127,7 +127,7 @@ export function coverageStatusOn(
 
 /**
  * Renewal is allowed while at least `minMonthsRemaining` whole calendar months and `minMilesRemaining`
- * miles remain before expiry (both limits inclusive), per DOMAIN.md "Products and tiers".
+ * miles remain before expiry (both limits inclusive), per docs/domain.md "Products and tiers".
  */
 export function canRenew(
   term: ContractTerm,

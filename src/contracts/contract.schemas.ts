@@ -1,4 +1,4 @@
-// Request and response schemas of the contract API (shared/API.md "Contracts").
+// Request and response schemas of the contract API (docs/api.md "Contracts").
 import { Type } from 'typebox';
 import { DateInput, StringEnum } from '../platform/http/schemas.js';
 import { CONTRACT_LIMITS } from './contract-input.js';

@@ -2,6 +2,7 @@
 // a table of rows that the web app draws and exports. Every chart is one indexed aggregate query over
 // the live tables (migration 0008-dashboard adds the indexes); nothing is computed row by row in JS.
 import { type Kysely, sql } from 'kysely';
+import { PREMIUM_LEDGER_KINDS } from '../ledger/ledger-kinds.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
 
@@ -46,12 +47,6 @@ export interface Dashboard {
 /** How far back the weekly and monthly series reach. */
 export const SLA_WEEKS = 12;
 export const CANCELLATION_MONTHS = 12;
-
-/**
- * Ledger kinds that move premium rather than pay a claim; every other payout is a claim payment
- * (repair payments, GAP benefits and benefit reimbursements), net of its reversals.
- */
-export const PREMIUM_LEDGER_KINDS = ['cancellation_refund', 'transfer_fee'] as const;
 
 const n = (value: string | number | null | undefined): number => Number(value ?? 0);
 

@@ -1,4 +1,4 @@
-// Dealers and their API keys (shared/API.md "Dealer channel"): administrators manage them; a dealer
+// Dealers and their API keys (docs/api.md "Dealer channel"): administrators manage them; a dealer
 // key or dealer user may read its own dealer record.
 import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';

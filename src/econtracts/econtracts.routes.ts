@@ -1,4 +1,4 @@
-// E-contracting, voids and a dealer's contract list (shared/API.md "Dealer channel").
+// E-contracting, voids and a dealer's contract list (docs/api.md "Dealer channel").
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { ContractsService } from '../contracts/contracts.service.js';

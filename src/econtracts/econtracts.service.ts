@@ -1,4 +1,4 @@
-// E-contracting and voids (DOMAIN.md "Selling through dealers"). Booking a stored rate registers the
+// E-contracting and voids (docs/domain.md "Selling through dealers"). Booking a stored rate registers the
 // contract exactly as POST /contracts does (the contracts service, its validation, audit and coverage),
 // under the catalog version the rate was priced with, and records the dealer, its cost and the retail
 // price; a rate books once. A void ends a contract that never existed for money: its dealer may void

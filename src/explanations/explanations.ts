@@ -123,7 +123,7 @@ export interface ReviewDueFacts {
 
 /**
  * "Due by Monday, November 30 — 2 business days after we received it; Thanksgiving (Nov 26) is not a
- * business day": the review due date with the rule (DOMAIN.md "Business days") that produced it.
+ * business day": the review due date with the rule (docs/domain.md "Business days") that produced it.
  */
 export function explainReviewDue(facts: ReviewDueFacts): string {
   const unit = facts.businessDays === 1 ? 'business day' : 'business days';

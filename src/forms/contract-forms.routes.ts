@@ -1,4 +1,4 @@
-// GET /contracts/{id}/form (the PDF) and its e-signatures (shared/API.md "Dealer channel").
+// GET /contracts/{id}/form (the PDF) and its e-signatures (docs/api.md "Dealer channel").
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';

@@ -7,7 +7,7 @@ import {
   type GapBenefitRule,
 } from './gap-benefit.js';
 
-// DOMAIN.md defaults: $1,000 deductible cover, LTV cap 150% of MSRP, $50,000 maximum benefit.
+// docs/domain.md defaults: $1,000 deductible cover, LTV cap 150% of MSRP, $50,000 maximum benefit.
 const DEFAULT_RULE: GapBenefitRule = {
   deductibleCoverMaxCents: 100_000,
   ltvCapBasisPoints: 15_000,
@@ -217,7 +217,7 @@ describe('computeGapBenefit properties', () => {
     );
   });
 
-  it('matches the DOMAIN.md formula when the loan is within the LTV cap', () => {
+  it('matches the docs/domain.md formula when the loan is within the LTV cap', () => {
     fc.assert(
       fc.property(claimArbitrary, payoffArbitrary, (rest, payoffCents) => {
         fc.pre(rest.amountFinancedCents * 10_000 <= rest.msrpCents * rest.rule.ltvCapBasisPoints);

@@ -1,6 +1,6 @@
 // GAP benefit on a total loss: adjusted payoff − ACV + the covered part of the primary deductible,
 // floored at 0 and capped at the maximum benefit, with the balance above the LTV cap removed
-// (DOMAIN.md "GAP claims"; the cover, cap and maximum come from the catalog rule).
+// (docs/domain.md "GAP claims"; the cover, cap and maximum come from the catalog rule).
 
 import { assertCents, formatUsd, prorateHalfUp } from '../shared/money.js';
 

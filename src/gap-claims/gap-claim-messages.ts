@@ -1,4 +1,4 @@
-// The emails a GAP claim sends its holder (DOMAIN.md "GAP claims": the holder is told when a document
+// The emails a GAP claim sends its holder (docs/domain.md "GAP claims": the holder is told when a document
 // is received, accepted or rejected with the reason, and when the claim's status changes). Plain
 // functions over plain data; the service queues what they return through the outbox.
 import type { GapClaimStatus } from '../platform/db/schema.js';

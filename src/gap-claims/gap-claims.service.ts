@@ -1,4 +1,4 @@
-// GAP claims (DOMAIN.md "GAP claims"): a holder starts one with last name + ZIP + VIN, uploads the
+// GAP claims (docs/domain.md "GAP claims"): a holder starts one with last name + ZIP + VIN, uploads the
 // documents the catalog requires for the loss type, staff review each within the business-day SLA,
 // an adjuster computes the benefit with the contract's catalog version and approves it (paid to the
 // lienholder through the ledger) or denies it. Every change is audited and emailed to the holder in

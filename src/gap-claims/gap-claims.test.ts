@@ -14,7 +14,7 @@ import { FakeClock } from '../platform/clock.js';
 import { createFileDocumentStore } from '../platform/storage/document-store.js';
 
 // Business "today" is Wednesday 2026-11-25, 10:00 in America/New_York: a document received now is
-// due Monday 2026-11-30, because Thursday is Thanksgiving (DOMAIN.md "Business days").
+// due Monday 2026-11-30, because Thursday is Thanksgiving (docs/domain.md "Business days").
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 // The demo holder with a Feature Guard and a GAP addendum on one vehicle (Texas, financed).
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;

@@ -103,6 +103,14 @@ export async function reverseLedgerEntry(
   return toLedgerEntry(row);
 }
 
+/** The most entries listLedgerEntries answers for one contract. */
+export const LEDGER_ENTRIES_LISTED = 1000;
+
+export async function contractExists(db: Kysely<Database>, contractId: string): Promise<boolean> {
+  const row = await db.selectFrom('contracts').select('id').where('id', '=', contractId).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function listLedgerEntries(db: Kysely<Database>, contractId: string): Promise<LedgerEntry[]> {
   const rows = await db
     .selectFrom('ledger_entries')
@@ -110,7 +118,7 @@ export async function listLedgerEntries(db: Kysely<Database>, contractId: string
     .where('contract_id', '=', contractId)
     .orderBy('occurred_at')
     .orderBy('id')
-    .limit(1000)
+    .limit(LEDGER_ENTRIES_LISTED)
     .execute();
   return rows.map(toLedgerEntry);
 }

@@ -3,10 +3,9 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { listLedgerEntries } from './ledger.repository.js';
+import { createLedgerService, type LedgerService } from './ledger.service.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
 
@@ -28,7 +27,11 @@ export const LedgerEntrySchema = Type.Object(
   { $id: 'LedgerEntry' },
 );
 
-export function registerLedgerRoutes(app: TypedApp, deps: { db: Kysely<Database> }): void {
+export function registerLedgerRoutes(
+  app: TypedApp,
+  deps: { db: Kysely<Database>; ledger?: LedgerService },
+): void {
+  const ledger = deps.ledger ?? createLedgerService(deps);
   app.addSchema(LedgerEntrySchema);
   app.get(
     '/api/v1/contracts/:id/ledger',
@@ -49,26 +52,6 @@ export function registerLedgerRoutes(app: TypedApp, deps: { db: Kysely<Database>
         },
       },
     },
-    async (request) => {
-      const contract = await deps.db
-        .selectFrom('contracts')
-        .select('id')
-        .where('id', '=', request.params.id)
-        .executeTakeFirst();
-      if (!contract) throw new AppError('not_found', 'No contract with that id.');
-      const entries = await listLedgerEntries(deps.db, contract.id);
-      let paidOutCents = 0;
-      let receivedCents = 0;
-      for (const entry of entries) {
-        // A reversal has the opposite direction of the entry it reverses and cancels it out.
-        const original = entry.reversesEntryId === null;
-        const isPayout = original ? entry.direction === 'payout' : entry.direction === 'receipt';
-        const signed = original ? entry.amountCents : -entry.amountCents;
-        if (isPayout) paidOutCents += signed;
-        else receivedCents += signed;
-      }
-      // listLedgerEntries is bounded at 1,000 entries, far more than any one contract has.
-      return { data: entries, hasMore: entries.length >= 1000, paidOutCents, receivedCents };
-    },
+    async (request) => ledger.contractLedger(request.params.id),
   );
 }

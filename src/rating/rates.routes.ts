@@ -1,4 +1,4 @@
-// POST /api/v1/rates (shared/API.md "Dealer channel"): e-rating for dealers' F&I menus and staff.
+// POST /api/v1/rates (docs/api.md "Dealer channel"): e-rating for dealers' F&I menus and staff.
 import { Type } from 'typebox';
 import { actorOf, dealerIdOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';

@@ -1,4 +1,4 @@
-// Rating a vehicle for the dealer's F&I menu (DOMAIN.md "Selling through dealers"): for each plan the
+// Rating a vehicle for the dealer's F&I menu (docs/domain.md "Selling through dealers"): for each plan the
 // catalog rates, either the priced offers (every term × deductible, or the GAP term equal to the loan's)
 // or the reason it is not offered. Dealer cost = table rate + deductible adjustment + surcharges, each
 // a line of the offer; maximum retail = dealer cost + the markup cap (a state may set a lower one).

@@ -1,13 +1,15 @@
-// Request and response schemas of the repair-claim API (shared/API.md "Repair claims (VSC)").
+// Request and response schemas of the repair-claim API (docs/api.md "Repair claims (VSC)").
 import { Type } from 'typebox';
 import { StringEnum, Uuid } from '../platform/http/schemas.js';
+import { MAX_LABOR_RATE_CENTS } from '../repair-facilities/labor-rate.js';
 import { DENIAL_REASONS, MAX_ESTIMATE_LINES } from './repair-claims.service.js';
 
 // Realistic bounds that keep every amount of a claim within its int4 columns (repair_claim_lines,
 // repair_claims): a line is at most $100,000 of parts plus 100 h at $1,000/h ($200,000), and 50
 // lines make at most $10,000,000, under 2^31 cents. A rate of $10,000,000/h overflowed them (500).
 export const MAX_LINE_PARTS_CENTS = 10_000_000;
-export const MAX_LABOR_RATE_CENTS = 100_000;
+export { MAX_LABOR_RATE_CENTS };
+
 const Money = (description: string, maximum: number) => Type.Integer({ minimum: 0, maximum, description });
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });

@@ -1,6 +1,6 @@
 // The work-queue source of repair claims waiting for an adjuster's decision. A shop waits with the
 // vehicle apart, so a submitted claim is due by the end of the next business day after it arrives
-// (the same clock DOMAIN.md gives an after-hours emergency repair to be reported); the number of
+// (the same clock docs/domain.md gives an after-hours emergency repair to be reported); the number of
 // business days is a setting passed in, not a rule in this file.
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import { compareItems, type WorkQueueSource } from '../work-queue/work-queue.js';

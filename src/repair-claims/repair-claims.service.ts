@@ -4,7 +4,7 @@
 
 import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred, postClaimPaid } from '../accounting/journal-postings.js';
-import { computeRentalReimbursement } from '../benefits/benefit-limits.js';
+import { computeRentalReimbursement } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
 import { findContractById, findContractsByVin } from '../contracts/contract.repository.js';
@@ -35,7 +35,7 @@ import {
 } from './repair-claim.repository.js';
 import { assessEstimate, type LineReasonCode, settleAuthorization } from './repair-estimate.js';
 
-/** Reasons an adjuster may give for denying a line (DOMAIN.md "Repair claims" step 4). */
+/** Reasons an adjuster may give for denying a line (docs/domain.md "Repair claims" step 4). */
 export const DENIAL_REASONS = [
   'component_not_covered',
   'pre_existing_condition',

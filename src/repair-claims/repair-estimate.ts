@@ -1,4 +1,4 @@
-// Repair-claim eligibility and authorization totals per DOMAIN.md "Repair claims (authorization)":
+// Repair-claim eligibility and authorization totals per docs/domain.md "Repair claims (authorization)":
 // each estimate line is judged against the contract's catalog terms (covered component group, contract
 // in force, waiting period, labor-rate cap, work started before authorization), and an authorization
 // pays the approved lines less the per-visit deductible, which is waived at the selling dealer when the

@@ -7,7 +7,7 @@ import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http
 import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { MAX_LABOR_RATE_CENTS } from '../repair-claims/repair-claim.schemas.js';
+import { MAX_LABOR_RATE_CENTS } from './labor-rate.js';
 import {
   findRepairFacility,
   insertRepairFacility,

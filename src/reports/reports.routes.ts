@@ -7,7 +7,8 @@ import { AppError } from '../platform/http/errors.js';
 import { DateInput, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { isCalendarDate } from '../shared/calendar-date.js';
-import { unearnedReserve, unearnedReserveCsv } from './unearned-reserve.js';
+import { unearnedReserve } from './reports.service.js';
+import { unearnedReserveCsv } from './unearned-reserve.js';
 
 const Cents = Type.Integer();
 const Amounts = {

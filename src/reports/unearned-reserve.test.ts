@@ -9,8 +9,11 @@ import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { FakeClock } from '../platform/clock.js';
 import type { ContractStatusValue } from '../platform/db/schema.js';
-import { findUnearnedReserveSnapshot, storeUnearnedReserveSnapshot } from './report-snapshots.js';
-import { unearnedReserve } from './unearned-reserve.js';
+import {
+  findUnearnedReserveSnapshot,
+  storeUnearnedReserveSnapshot,
+  unearnedReserve,
+} from './reports.service.js';
 
 const AS_OF = '2026-11-25';
 const clock = new FakeClock('2026-11-25T15:00:00Z');

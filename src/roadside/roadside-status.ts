@@ -1,4 +1,4 @@
-// The life of a roadside request (DOMAIN.md "Benefits", towing / roadside): it is requested, a
+// The life of a roadside request (docs/domain.md "Benefits", towing / roadside): it is requested, a
 // provider is dispatched, and it is completed; it can be cancelled until it is completed. Staff move
 // it along; the holder may only cancel a request no provider has been sent to yet.
 

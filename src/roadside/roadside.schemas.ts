@@ -1,4 +1,4 @@
-// Request and response schemas of roadside requests (shared/API.md "Benefits").
+// Request and response schemas of roadside requests (docs/api.md "Benefits").
 import { Type } from 'typebox';
 import { StringEnum, Uuid } from '../platform/http/schemas.js';
 

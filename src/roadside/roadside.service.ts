@@ -1,11 +1,11 @@
 // Roadside requests: a holder (or staff on the phone) asks for a tow, jump start, flat tire, lockout
 // or fuel delivery; staff dispatch and complete it and the holder sees the status. A completed tow is
-// reimbursed up to the plan's per-disablement limit (DOMAIN.md "Benefits").
+// reimbursed up to the plan's per-disablement limit (docs/domain.md "Benefits").
 
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
 import { contractForPrincipal, inForceOn } from '../benefits/benefit-claims.service.js';
-import { computeTowingReimbursement } from '../benefits/benefit-limits.js';
+import { computeTowingReimbursement } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { findContractById } from '../contracts/contract.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';

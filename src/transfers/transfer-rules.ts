@@ -1,4 +1,4 @@
-// Whether a contract may pass to a new owner, and for what fee (DOMAIN.md "Transfers": private sale
+// Whether a contract may pass to a new owner, and for what fee (docs/domain.md "Transfers": private sale
 // only, reported within 30 days of the ownership change, fee $50 — FL $40, MA $0 — and GAP is not
 // transferable; the numbers come from the contract's catalog terms). Pure: the service passes in the
 // contract, its terms and today's date.

@@ -1,4 +1,4 @@
-// Transfers to a new owner (shared/API.md "Transfers and cancellations"): the holder or staff ask for
+// Transfers to a new owner (docs/api.md "Transfers and cancellations"): the holder or staff ask for
 // one; staff record its fee or reject it; the holder or staff attach the maintenance records.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';

@@ -4,7 +4,7 @@
 // exponential backoff up to WEBHOOK_RETRY_LIMIT times; every attempt leaves a row in webhook_deliveries.
 import http from 'node:http';
 import https from 'node:https';
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -15,6 +15,14 @@ import {
   webhookTargetRefusal,
 } from './webhook-address.js';
 import { SIGNATURE_HEADER, webhookSignature } from './webhook-signature.js';
+import {
+  findEndpoint,
+  findEvent,
+  insertDelivery,
+  listActiveSubscriptions,
+  lockUndispatchedEvents,
+  markEventsDispatched,
+} from './webhooks.repository.js';
 
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 /** Retries after the first attempt; with backoff from 30 s this spans roughly two hours. */
@@ -95,25 +103,16 @@ export async function dispatchPendingEvents(
 ): Promise<{ eventsDispatched: number; deliveriesQueued: number; batches: number }> {
   const deliveriesPerBatch = Math.max(1, options.deliveriesPerBatch ?? DISPATCH_DELIVERIES_PER_BATCH);
   const eventsPerRun = options.eventsPerRun ?? DISPATCH_EVENTS_PER_RUN;
-  const endpoints = await db
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'event_types'])
-    .where('active', '=', true)
-    .execute();
+  const endpoints = await listActiveSubscriptions(db);
   // An event yields at most one delivery per endpoint: this many events fit in a batch (at least one).
   const eventsPerBatch = Math.max(1, Math.floor(deliveriesPerBatch / Math.max(1, endpoints.length)));
   const totals = { eventsDispatched: 0, deliveriesQueued: 0, batches: 0 };
   while (totals.eventsDispatched < eventsPerRun) {
     const batch = await db.transaction().execute(async (trx) => {
-      const events = await trx
-        .selectFrom('webhook_events')
-        .select(['id', 'type'])
-        .where('dispatched_at', 'is', null)
-        .orderBy('occurred_at')
-        .limit(Math.min(eventsPerBatch, eventsPerRun - totals.eventsDispatched))
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const events = await lockUndispatchedEvents(
+        trx,
+        Math.min(eventsPerBatch, eventsPerRun - totals.eventsDispatched),
+      );
       if (events.length === 0) return null;
       const jobs = events.flatMap((event) =>
         endpoints
@@ -121,15 +120,10 @@ export async function dispatchPendingEvents(
           .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id })),
       );
       await queue(trx, jobs);
-      await trx
-        .updateTable('webhook_events')
-        .set({ dispatched_at: sql<Date>`now()` })
-        .where(
-          'id',
-          'in',
-          events.map((event) => event.id),
-        )
-        .execute();
+      await markEventsDispatched(
+        trx,
+        events.map((event) => event.id),
+      );
       return { events: events.length, deliveries: jobs.length };
     });
     if (!batch) break;
@@ -195,10 +189,7 @@ export async function deliverWebhook(
   attempt: number,
 ): Promise<DeliveryOutcome | null> {
   const { db, clock } = deps;
-  const [event, endpoint] = await Promise.all([
-    db.selectFrom('webhook_events').selectAll().where('id', '=', job.eventId).executeTakeFirst(),
-    db.selectFrom('webhook_endpoints').selectAll().where('id', '=', job.endpointId).executeTakeFirst(),
-  ]);
+  const [event, endpoint] = await Promise.all([findEvent(db, job.eventId), findEndpoint(db, job.endpointId)]);
   if (!event || !endpoint?.active) return null;
   const body = JSON.stringify({
     id: event.id,
@@ -235,19 +226,16 @@ export async function deliverWebhook(
   } catch (error) {
     outcome = { succeeded: false, statusCode: null, error: (error as Error).message.slice(0, 500) };
   }
-  await db
-    .insertInto('webhook_deliveries')
-    .values({
-      endpoint_id: endpoint.id,
-      event_id: event.id,
-      attempt,
-      status_code: outcome.statusCode,
-      succeeded: outcome.succeeded,
-      duration_ms: Math.round(performance.now() - startedMs),
-      error: outcome.error,
-      attempted_at: started,
-    })
-    .execute();
+  await insertDelivery(db, {
+    endpointId: endpoint.id,
+    eventId: event.id,
+    attempt,
+    statusCode: outcome.statusCode,
+    succeeded: outcome.succeeded,
+    durationMs: Math.round(performance.now() - startedMs),
+    error: outcome.error,
+    attemptedAt: started,
+  });
   if (!outcome.succeeded) throw new WebhookDeliveryFailed(outcome);
   return outcome;
 }

@@ -2,6 +2,7 @@
 // leaves no event and a committed one always has it. The dispatcher (webhook-delivery.ts) sends them.
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
+import { insertEvent } from './webhooks.repository.js';
 
 export const WEBHOOK_EVENT_TYPES = [
   'contract.created',
@@ -20,10 +21,5 @@ export async function emitEvent(
   type: WebhookEventType,
   data: Record<string, unknown>,
 ): Promise<string> {
-  const row = await trx
-    .insertInto('webhook_events')
-    .values({ type, data: JSON.stringify(data) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return insertEvent(trx, type, data);
 }

@@ -1,24 +1,15 @@
 // Admin configuration of webhook endpoints and their delivery log.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import {
-  type ResolveAll,
-  resolveWithSystem,
-  type WebhookAllowList,
-  webhookTargetRefusal,
-} from './webhook-address.js';
+import type { ResolveAll, WebhookAllowList } from './webhook-address.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
-
-const MAX_ENDPOINTS_LISTED = 100;
-const MAX_DELIVERIES_LISTED = 100;
+import { createWebhooksService, type WebhooksService } from './webhooks.service.js';
 
 const EndpointSchema = Type.Object({
   id: Uuid,
@@ -41,48 +32,6 @@ const DeliverySchema = Type.Object({
   attemptedAt: Type.String({ format: 'date-time' }),
 });
 
-function endpointView(row: {
-  id: string;
-  url: string;
-  event_types: string[];
-  description: string | null;
-  active: boolean;
-  created_at: Date;
-}) {
-  return {
-    id: row.id,
-    url: row.url,
-    eventTypes: row.event_types,
-    description: row.description,
-    active: row.active,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
-async function checkUrl(raw: string, allow: WebhookAllowList, resolve: ResolveAll): Promise<string> {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new AppError('validation_failed', 'The webhook URL must be an absolute http(s) URL.', {
-      param: 'url',
-    });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new AppError('validation_failed', 'The webhook URL must start with https:// or http://.', {
-      param: 'url',
-    });
-  if (url.username || url.password)
-    throw new AppError('validation_failed', 'The webhook URL must not carry a user name or password.', {
-      param: 'url',
-    });
-  // Only public addresses (after DNS) unless allowed by name or range: not the app's own network.
-  const refusal = await webhookTargetRefusal(url, allow, resolve);
-  if (refusal)
-    throw new AppError('validation_failed', `The webhook URL is refused: ${refusal}.`, { param: 'url' });
-  return url.toString();
-}
-
 export function registerWebhookRoutes(
   app: TypedApp,
   deps: {
@@ -91,8 +40,11 @@ export function registerWebhookRoutes(
     allowList: WebhookAllowList;
     /** How host names are resolved (the system resolver; tests give their own). */
     resolve?: ResolveAll;
+    /** The use cases (built from db, allowList and resolve when not given). */
+    webhooks?: WebhooksService;
   },
 ): void {
+  const webhooks = deps.webhooks ?? createWebhooksService(deps);
   app.post(
     '/api/v1/webhooks',
     {
@@ -122,34 +74,16 @@ export function registerWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const url = await checkUrl(request.body.url, deps.allowList, deps.resolve ?? resolveWithSystem);
+      const url = await webhooks.checkUrl(request.body.url);
       const actor = actorOf(request.principal);
       const result = await runIdempotent(
         deps.db,
         idempotentRequestOf(request),
         deps.clock.now(),
-        async (trx) => {
-          const row = await trx
-            .insertInto('webhook_endpoints')
-            .values({
-              url,
-              secret: request.body.secret,
-              event_types: [...request.body.eventTypes],
-              description: request.body.description ?? null,
-              created_by: actor.label,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await recordAudit(trx, {
-            actor,
-            action: 'webhook_endpoint.created',
-            entityType: 'webhook_endpoint',
-            entityId: row.id,
-            data: { url, eventTypes: row.event_types },
-            requestId: request.id,
-          });
-          return { status: 201, body: endpointView(row) };
-        },
+        async (trx) => ({
+          status: 201,
+          body: await webhooks.addEndpoint(trx, { ...request.body, url }, actor, request.id),
+        }),
       );
       return sendResult(reply, result);
     },
@@ -165,16 +99,7 @@ export function registerWebhookRoutes(
         response: { 200: Type.Object({ data: Type.Array(EndpointSchema) }), ...problemResponses(401, 403) },
       },
     },
-    async () => {
-      const rows = await deps.db
-        .selectFrom('webhook_endpoints')
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .limit(MAX_ENDPOINTS_LISTED)
-        .execute();
-      return { data: rows.map(endpointView) };
-    },
+    async () => ({ data: await webhooks.listEndpoints() }),
   );
 
   app.get(
@@ -191,45 +116,6 @@ export function registerWebhookRoutes(
         },
       },
     },
-    async (request) => {
-      const endpoint = await deps.db
-        .selectFrom('webhook_endpoints')
-        .select('id')
-        .where('id', '=', request.params.id)
-        .executeTakeFirst();
-      if (!endpoint) throw new AppError('not_found', 'No webhook endpoint has this id.', { param: 'id' });
-      const rows = await deps.db
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-        .select([
-          'd.id',
-          'd.event_id',
-          'e.type',
-          'd.attempt',
-          'd.status_code',
-          'd.succeeded',
-          'd.duration_ms',
-          'd.error',
-          'd.attempted_at',
-        ])
-        .where('d.endpoint_id', '=', endpoint.id)
-        .orderBy('d.attempted_at', 'desc')
-        .orderBy('d.attempt', 'desc')
-        .limit(MAX_DELIVERIES_LISTED)
-        .execute();
-      return {
-        data: rows.map((row) => ({
-          id: row.id,
-          eventId: row.event_id,
-          eventType: row.type,
-          attempt: row.attempt,
-          statusCode: row.status_code,
-          succeeded: row.succeeded,
-          durationMs: row.duration_ms,
-          error: row.error,
-          attemptedAt: row.attempted_at.toISOString(),
-        })),
-      };
-    },
+    async (request) => ({ data: await webhooks.listDeliveries(request.params.id) }),
   );
 }

@@ -4,7 +4,7 @@
 // that differ go to SQL, which computes every contract's and claim's amounts set-based.
 //
 // What is compared (draft minus current; positive = more paid out):
-// - cancellation refunds of every active contract cancelled today (DOMAIN.md "The default computation"),
+// - cancellation refunds of every active contract cancelled today (docs/domain.md "The default computation"),
 //   with no odometer reading known: the days share decides, as it does whenever miles are not the lesser;
 // - rental claims opened in the last 365 days, re-capped by the draft's daily and per-visit limits
 //   (expenses per day up to the daily limit, the visit up to the per-visit limit);
@@ -13,7 +13,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { type EffectiveTerms, resolveTerms } from '../catalog/effective-terms.js';
 import { CA_PROVINCES, US_STATES } from '../catalog/regions.js';
-import { PREMIUM_LEDGER_KINDS } from '../dashboard/dashboard.js';
+import { PREMIUM_LEDGER_KINDS } from '../ledger/ledger-kinds.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
 

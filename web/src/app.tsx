@@ -33,15 +33,11 @@ import { StaffContractsPage } from './pages/staff-contracts.js';
 import { StaffHomePage } from './pages/staff-home.js';
 import { StaffSearchPage } from './pages/staff-search.js';
 import { StaffSignInPage, StaffSsoRefusedPage } from './pages/staff-sign-in.js';
-import { matchPath, RouterProvider, useLocation } from './router.js';
+import { matchPath, type RouteProps, RouterProvider, useLocation } from './router.js';
 import { SessionProvider } from './session.js';
 
 // Every page the web app has, by path pattern (':name' segments become `params`). The server answers
 // index.html for any unknown non-API path, so a path missing here shows the not-found page.
-
-export interface RouteProps {
-  params: Record<string, string>;
-}
 
 // Staff pages with charts or a large editor load on demand, so holders never download Chart.js.
 const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));

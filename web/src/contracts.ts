@@ -1,6 +1,6 @@
 import { api } from './api.js';
 
-// The contract, audit and plan shapes the API answers (docs: /work/shared/API.md and /docs), and the
+// The contract, audit and plan shapes the API answers (docs: docs/api.md and /docs), and the
 // requests that fetch them. Fields that only one product has (miles for VSC, amounts financed for
 // GAP) are typed as possibly null so a GAP contract never renders 'undefined miles'.
 

@@ -22,6 +22,11 @@ export interface RouterLocation {
   afterNavigation: boolean;
 }
 
+/** What the router gives the page a route shows: the parameters of its path (':id' → params.id). */
+export interface RouteProps {
+  params: Record<string, string>;
+}
+
 export interface NavigateOptions {
   replace?: boolean;
   state?: unknown;

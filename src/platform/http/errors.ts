@@ -1,5 +1,5 @@
 // The one application error type. Its `code` comes from a closed list that outside clients rely on
-// (see shared/API.md); each code has exactly one HTTP status. A business-rule refusal is a named code
+// (see docs/api.md); each code has exactly one HTTP status. A business-rule refusal is a named code
 // ('contract_not_active'), never a bare 400.
 
 export const ERROR_STATUS = {
@@ -46,7 +46,7 @@ export const ERROR_STATUS = {
   file_too_large: 413,
   unsupported_file_type: 415,
   malware_detected: 422,
-  // Contract lifecycle, claims and benefits (shared/API.md)
+  // Contract lifecycle, claims and benefits (docs/api.md)
   contract_not_active: 409,
   invalid_status_transition: 409,
   transfer_window_elapsed: 422,
@@ -72,7 +72,7 @@ export const ERROR_STATUS = {
   second_approver_required: 409,
   approval_limit_exceeded: 403,
   proposal_outdated: 409,
-  // Dealer channel (shared/API.md "Dealer channel")
+  // Dealer channel (docs/api.md "Dealer channel")
   dealer_code_taken: 409,
   unknown_dealer: 422,
   vin_model_year_mismatch: 422,

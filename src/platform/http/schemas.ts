@@ -15,7 +15,7 @@ export const ProblemSchema = Type.Object(
     type: Type.String(),
     title: Type.String(),
     status: Type.Integer(),
-    code: Type.String({ description: 'Stable snake_case error code (see API.md)' }),
+    code: Type.String({ description: 'Stable snake_case error code (see docs/api.md)' }),
     detail: Type.String(),
     param: Type.Optional(Type.String({ description: 'The request field the error is about' })),
     errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),

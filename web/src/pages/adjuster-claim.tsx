@@ -1,10 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api.js';
-import type { RouteProps } from '../app.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { Link } from '../router.js';
+import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { WorkOwner } from '../work-owner.js';
 import { ClaimFacts } from './shop-claim-detail.js';

@@ -1,11 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api.js';
-import type { RouteProps } from '../app.js';
 import type { StaffUser } from '../auth.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { Link } from '../router.js';
+import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 import { documentStateWords, type GapClaim, lossTypeWords, problemMessage } from './gap-shared.js';

@@ -1,9 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { api } from '../api.js';
-import type { RouteProps } from '../app.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { Link } from '../router.js';
+import { Link, type RouteProps } from '../router.js';
 import { TableScroll } from '../table-scroll.js';
 import {
   documentStateWords,

@@ -1,9 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../api.js';
-import type { RouteProps } from '../app.js';
 import { formatCents, formatInstant, formatMiles } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { Link } from '../router.js';
+import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import {
   AuthorizationSummary,

@@ -1,6 +1,6 @@
 // Repair facilities and their users, repair claims with their estimate lines and per-line decisions,
 // and the benefit claims that hang off a contract: rental reimbursement, trip interruption and
-// roadside requests (DOMAIN.md "Repair claims (authorization)", "Benefits").
+// roadside requests (docs/domain.md "Repair claims (authorization)", "Benefits").
 import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {

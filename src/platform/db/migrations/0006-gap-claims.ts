@@ -1,5 +1,5 @@
 // GAP claims (a total loss or theft under a GAP addendum) and the escalation mark on document
-// reviews that pass their due date (DOMAIN.md "GAP claims", "Business days").
+// reviews that pass their due date (docs/domain.md "GAP claims", "Business days").
 import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -82,7 +82,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     db,
   );
 
-  // What the dealer statement is built from (DOMAIN.md "Money of the administrator"): append-only, a
+  // What the dealer statement is built from (docs/domain.md "Money of the administrator"): append-only, a
   // positive amount is owed by the dealer to the administrator. One event of a kind per contract.
   await db.schema
     .createTable('dealer_account_events')

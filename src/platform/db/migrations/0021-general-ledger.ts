@@ -1,4 +1,4 @@
-// The administrator's double-entry general ledger (issue 16, DOMAIN.md "Money of the administrator"):
+// The administrator's double-entry general ledger (issue 16, docs/domain.md "Money of the administrator"):
 // a chart of accounts and journal entries whose lines always balance.
 //
 // The database, not only the code, keeps the books honest:

@@ -1,12 +1,21 @@
-// The nightly unearned-reserve snapshot (issue 9): the report as of the business day that just ended,
+// The reports' use cases: the unearned-reserve report as of a date and its nightly snapshot (issue 9),
 // stored once per date in report_snapshots (a re-run replaces that date's snapshot).
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
-import { unearnedReserve } from './unearned-reserve.js';
+import { findReportSnapshot, unearnedReserveRows, upsertReportSnapshot } from './reports.repository.js';
+import { type UnearnedReserveReport, unearnedReserveReport } from './unearned-reserve.js';
 
 export const UNEARNED_RESERVE_REPORT = 'unearned_reserve';
+
+/** The unearned-premium reserve as of `asOf`, per plan and state, with its totals. */
+export async function unearnedReserve(
+  db: Kysely<Database>,
+  asOf: CalendarDate,
+): Promise<UnearnedReserveReport> {
+  return unearnedReserveReport(asOf, await unearnedReserveRows(db, asOf));
+}
 
 /** Stores the report as of `asOf`; returns how many plan-and-state rows it holds. */
 export async function storeUnearnedReserveSnapshot(
@@ -15,15 +24,7 @@ export async function storeUnearnedReserveSnapshot(
 ): Promise<{ asOf: CalendarDate; rows: number }> {
   return db.transaction().execute(async (trx) => {
     const report = await unearnedReserve(trx, asOf);
-    await trx
-      .insertInto('report_snapshots')
-      .values({ report: UNEARNED_RESERVE_REPORT, as_of: asOf, data: JSON.stringify(report) })
-      .onConflict((oc) =>
-        oc
-          .columns(['report', 'as_of'])
-          .doUpdateSet({ data: (eb) => eb.ref('excluded.data'), created_at: sql`now()` }),
-      )
-      .execute();
+    await upsertReportSnapshot(trx, UNEARNED_RESERVE_REPORT, asOf, report);
     return { asOf, rows: report.rows.length };
   });
 }
@@ -33,11 +34,6 @@ export function nightlyAsOf(clock: Clock, timeZone: string): CalendarDate {
   return addDays(calendarDateInZone(clock.now(), timeZone), -1);
 }
 
-export async function findUnearnedReserveSnapshot(db: Kysely<Database>, asOf: CalendarDate) {
-  return db
-    .selectFrom('report_snapshots')
-    .select(['as_of', 'data', 'created_at'])
-    .where('report', '=', UNEARNED_RESERVE_REPORT)
-    .where('as_of', '=', asOf)
-    .executeTakeFirst();
+export function findUnearnedReserveSnapshot(db: Kysely<Database>, asOf: CalendarDate) {
+  return findReportSnapshot(db, UNEARNED_RESERVE_REPORT, asOf);
 }

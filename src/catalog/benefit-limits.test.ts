@@ -15,7 +15,7 @@ import {
   type TripInterruptionRule,
 } from './benefit-limits.js';
 
-// DOMAIN.md defaults: rental $35/day and $175 per visit when the repair needs ≥ 2.0 labor hours or
+// docs/domain.md defaults: rental $35/day and $175 per visit when the repair needs ≥ 2.0 labor hours or
 // the vehicle stays overnight; trip interruption $100/day for up to 3 days beyond 100 miles from home.
 const RENTAL_RULE: RentalRule = {
   dailyLimitCents: 3500,

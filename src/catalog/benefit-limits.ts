@@ -1,5 +1,5 @@
 // Benefit limits for rental reimbursement, trip interruption and towing: who qualifies and how much
-// of each expense is payable under the daily, per-visit and per-event caps (DOMAIN.md "Benefits";
+// of each expense is payable under the daily, per-visit and per-event caps (docs/domain.md "Benefits";
 // every limit, distance and day count comes from the catalog rule).
 
 import { addDays, type CalendarDate, compareDates, isCalendarDate } from '../shared/calendar-date.js';
