@@ -26,10 +26,10 @@ import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { registerDealerRoutes } from './dealers/dealers.routes.js';
 import { createDealersService, DEALER_KEY_PREFIX } from './dealers/dealers.service.js';
 import { seedDemoData } from './demo/demo-seed.js';
-import { scanningDocumentStore } from './documents/clamd.js';
 import { referencedSha256s } from './documents/document.repository.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
+import { createUploadPath } from './documents/upload-path.js';
 import { createUploadThrottle } from './documents/upload-throttle.js';
 import { registerEcontractRoutes } from './econtracts/econtracts.routes.js';
 import { createEcontractsService } from './econtracts/econtracts.service.js';
@@ -218,6 +218,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         perAddress: { limit: config.uploadsPerAddress, windowSeconds: config.uploadWindowSeconds },
       },
     });
+    // Every upload (GAP claim documents, transfer records, benefit receipts) takes this one path:
+    // throttled, size-capped, type-sniffed and, with COVERWISE_CLAMD_URL, virus-scanned before it is stored.
+    const uploads = createUploadPath({
+      store: documentStore,
+      maxBytes: config.uploadMaxBytes,
+      clamd: config.clamdUrl,
+      scanSpoolDir: `${config.documentsDir}/scan`,
+      throttle: uploadThrottle,
+    });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const rates = createRatesService({ db, clock, catalog, timeZone: config.timeZone });
     const forms = createContractFormsService({ db, clock, contracts });
@@ -228,9 +237,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       db,
       clock,
       catalog,
-      documentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
-      uploadThrottle,
     });
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
@@ -253,9 +259,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     // GAP claims, document reviews, the work queue and holder emails (the GAP Claims Center issue).
     const outbox = createOutbox();
-    const gapDocumentStore = config.clamdUrl
-      ? scanningDocumentStore(documentStore, config.clamdUrl, `${config.documentsDir}/scan`)
-      : documentStore;
     const gapClaims = createGapClaimsService({
       db,
       clock,
@@ -355,17 +358,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       roadside,
       db,
       clock,
-      documentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
+      uploads,
     });
     registerCancellationRoutes(api, { cancellations, db, clock });
     registerTransferRoutes(api, {
       transfers,
       db,
       clock,
-      documentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
-      uploadThrottle,
+      uploads,
       forgetCachedSessions: auth.forgetCachedSessions,
     });
     registerLedgerRoutes(api, { db });
@@ -373,9 +373,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       gapClaims,
       holderSignIn,
       auth,
-      store: gapDocumentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
-      uploadThrottle,
+      uploads,
       db,
       clock,
       secureCookies: config.behindTls,

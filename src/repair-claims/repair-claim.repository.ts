@@ -83,3 +83,18 @@ export async function listRepairClaims(
   }
   return query.execute();
 }
+
+/** The contract's repair claim, locked for the rest of the transaction (undefined: not on that contract). */
+export function lockRepairClaimOfContract(
+  db: Kysely<Database>,
+  id: string,
+  contractId: string,
+): Promise<RepairClaimRow | undefined> {
+  return db
+    .selectFrom('repair_claims')
+    .selectAll()
+    .where('id', '=', id)
+    .where('contract_id', '=', contractId)
+    .forUpdate()
+    .executeTakeFirst();
+}
