@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, type VscTerms } from '../catalog/effective-terms.js';
-import { inForceOn, loadServiceContract } from '../contracts/contract-access.js';
+import { holderMayTouch, inForceOn, loadServiceContract } from '../contracts/contract-access.js';
 import { recordDocument } from '../documents/document-records.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -326,7 +326,7 @@ export function createBenefitClaimsService(deps: {
     principal: Principal,
   ): Promise<ReceiptOwner> {
     const claim = await findBenefitClaimContract(db, ownerType, claimId);
-    if (!claim || (principal.kind === 'holder' && !principal.contractIds.includes(claim.contract_id)))
+    if (!claim || !holderMayTouch(principal, claim.contract_id))
       throw new AppError('not_found', 'No claim with that id.');
     return { ownerType, claimId: claim.id, contractId: claim.contract_id };
   }

@@ -16,16 +16,22 @@ import { type ContractView, contractView, coverageView } from './contract.view.j
 
 const NOT_FOUND = 'No contract with that id.';
 
+/**
+ * Whether a holder's session covers the contract (always true for anyone else): what a record on a
+ * contract (a claim, a document, a request) checks before showing itself to a holder.
+ */
+export function holderMayTouch(principal: Principal, contractId: string): boolean {
+  return principal.kind !== 'holder' || principal.contractIds.includes(contractId);
+}
+
 /** Before any query: a holder names only their own contracts (others read as missing). */
 export function assertHolderMayTouch(principal: Principal, contractId: string): void {
-  if (principal.kind === 'holder' && !principal.contractIds.includes(contractId)) {
-    throw new AppError('not_found', NOT_FOUND);
-  }
+  if (!holderMayTouch(principal, contractId)) throw new AppError('not_found', NOT_FOUND);
 }
 
 /** Whether the principal may see this contract: staff any, a holder their own, a dealer those it booked. */
 export function maySee(principal: Principal, row: Pick<ContractRow, 'id' | 'dealer_id'>): boolean {
-  if (principal.kind === 'holder') return principal.contractIds.includes(row.id);
+  if (principal.kind === 'holder') return holderMayTouch(principal, row.id);
   const dealerId = dealerIdOf(principal);
   return dealerId === null || row.dealer_id === dealerId;
 }

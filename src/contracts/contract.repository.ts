@@ -6,6 +6,14 @@ export function findContractById(db: Kysely<Database>, id: string): Promise<Cont
   return db.selectFrom('contracts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function findContractByNumber(db: Kysely<Database>, contractNumber: string) {
+  return db
+    .selectFrom('contracts')
+    .select('id')
+    .where('contract_number', '=', contractNumber)
+    .executeTakeFirst();
+}
+
 export function findContractsByVin(db: Kysely<Database>, vin: string): Promise<ContractRow[]> {
   return db
     .selectFrom('contracts')
@@ -423,4 +431,15 @@ export function findGapContractsForUpdate(trx: Kysely<Database>, ids: string[]):
     .orderBy('purchase_date', 'desc')
     .forUpdate()
     .execute();
+}
+
+/** A claim ends the full-refund free look: marks the contract as having claims; false when it had. */
+export async function markContractHasClaims(trx: Kysely<Database>, id: string, now: Date): Promise<boolean> {
+  const result = await trx
+    .updateTable('contracts')
+    .set((eb) => ({ has_claims: true, updated_at: now, row_version: eb('row_version', '+', 1) }))
+    .where('id', '=', id)
+    .where('has_claims', '=', false)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

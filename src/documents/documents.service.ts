@@ -3,6 +3,7 @@
 // transaction. Also serves a document's file to staff and to the holder of its contract, and
 // escalates reviews that passed their due date (the recurring job).
 import type { Kysely, Transaction } from 'kysely';
+import { holderMayTouch } from '../contracts/contract-access.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, DocumentRow } from '../platform/db/schema.js';
@@ -100,9 +101,7 @@ export function createDocumentsService(deps: {
   async function findFor(id: string, principal: Principal): Promise<DocumentRow> {
     const row = await findDocument(db, id);
     if (!row) throw new AppError('not_found', NOT_FOUND);
-    if (principal.kind === 'holder' && !principal.contractIds.includes(row.contract_id)) {
-      throw new AppError('not_found', NOT_FOUND);
-    }
+    if (!holderMayTouch(principal, row.contract_id)) throw new AppError('not_found', NOT_FOUND);
     return row;
   }
 

@@ -273,36 +273,31 @@ export function registerGapClaimRoutes(
       const { id } = request.params;
       // Refuse before reading the file when the claim is not there or takes no documents.
       await gapClaims.checkUploadAllowed(id, principal);
-      const result = await receiveDocumentUpload(
-        request,
-        deps.uploads,
-        { ownerId: id },
-        async (upload) => {
-          const type = upload.fields.type?.trim();
-          if (!type) {
-            throw new AppError(
-              'validation_failed',
-              'Name the document type in a "type" field before the file.',
-              { param: 'type' },
-            );
-          }
-          // The multipart body is not JSON: the idempotency hash covers the type and the file's SHA-256.
-          const idempotent = { ...idempotentRequestOf(request), body: { type, sha256: upload.file.sha256 } };
-          return runIdempotent(db, idempotent, clock.now(), async (trx) => {
-            const document = await gapClaims.addDocument(
-              trx,
-              id,
-              principal,
-              { type, file: upload.file, originalName: upload.originalName },
-              actorOf(principal),
-              request.id,
-            );
-            // The file gets its stored name only now, in the transaction that records its row.
-            await upload.file.promote();
-            return { status: 201, body: document };
-          });
-        },
-      );
+      const result = await receiveDocumentUpload(request, deps.uploads, { ownerId: id }, async (upload) => {
+        const type = upload.fields.type?.trim();
+        if (!type) {
+          throw new AppError(
+            'validation_failed',
+            'Name the document type in a "type" field before the file.',
+            { param: 'type' },
+          );
+        }
+        // The multipart body is not JSON: the idempotency hash covers the type and the file's SHA-256.
+        const idempotent = { ...idempotentRequestOf(request), body: { type, sha256: upload.file.sha256 } };
+        return runIdempotent(db, idempotent, clock.now(), async (trx) => {
+          const document = await gapClaims.addDocument(
+            trx,
+            id,
+            principal,
+            { type, file: upload.file, originalName: upload.originalName },
+            actorOf(principal),
+            request.id,
+          );
+          // The file gets its stored name only now, in the transaction that records its row.
+          await upload.file.promote();
+          return { status: 201, body: document };
+        });
+      });
       return sendResult(reply, result);
     },
   );

@@ -9,7 +9,7 @@ import { postClaimPaid } from '../accounting/journal-postings.js';
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { findGapContractsForUpdate } from '../contracts/contract.repository.js';
-import { contractOfRecord, gapTermsOf as termsOfGap } from '../contracts/contract-access.js';
+import { contractOfRecord, holderMayTouch, gapTermsOf as termsOfGap } from '../contracts/contract-access.js';
 import {
   documentsOfOwner,
   findCurrentDocumentOfType,
@@ -259,9 +259,7 @@ export function createGapClaimsService(deps: {
   async function findFor(id: string, principal: Principal, executor: Kysely<Database> = db) {
     const claim = await findGapClaim(executor, id);
     if (!claim) throw new AppError('not_found', NOT_FOUND);
-    if (principal.kind === 'holder' && !principal.contractIds.includes(claim.contract_id)) {
-      throw new AppError('not_found', NOT_FOUND);
-    }
+    if (!holderMayTouch(principal, claim.contract_id)) throw new AppError('not_found', NOT_FOUND);
     return claim;
   }
 

@@ -8,6 +8,7 @@ import { computeTowingReimbursement } from '../benefits/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import {
   contractOfRecord,
+  holderMayTouch,
   inForceOn,
   loadServiceContract,
   vscTermsOf,
@@ -115,7 +116,7 @@ export function createRoadsideService(deps: {
 
   async function visible(id: string, principal: Principal, executor: Kysely<Database>, lock = false) {
     const row = await findRoadsideRequest(executor, id, { forUpdate: lock });
-    if (!row || (principal.kind === 'holder' && !principal.contractIds.includes(row.contract_id)))
+    if (!row || !holderMayTouch(principal, row.contract_id))
       throw new AppError('not_found', 'No roadside request with that id.');
     return row;
   }
@@ -129,10 +130,7 @@ export function createRoadsideService(deps: {
     filter: { status?: RoadsideStatus | undefined; contractId?: string | undefined },
     page: { limit: number; startingAfter?: string | undefined },
   ) {
-    if (
-      principal.kind === 'holder' &&
-      (!filter.contractId || !principal.contractIds.includes(filter.contractId))
-    )
+    if (principal.kind === 'holder' && (!filter.contractId || !holderMayTouch(principal, filter.contractId)))
       throw new AppError('not_found', 'No contract with that id.', { param: 'contractId' });
     const rows = await listRoadsideRequests(db, filter, page);
     const data = await Promise.all(rows.slice(0, page.limit).map((row) => view(row)));

@@ -9,7 +9,7 @@ import { postTransferFee } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
 import { contractNumberOf, setContractHolder } from '../contracts/contract.repository.js';
-import { loadContract, termsOf } from '../contracts/contract-access.js';
+import { holderMayTouch, loadContract, termsOf } from '../contracts/contract-access.js';
 import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
 import { documentsOfOwner } from '../documents/document.repository.js';
 import { type ReceivedFile, recordDocument } from '../documents/document-records.js';
@@ -145,7 +145,7 @@ export function createTransfersService(deps: {
     const visible =
       row !== undefined &&
       (principal.kind === 'user' ||
-        (principal.kind === 'holder' && principal.contractIds.includes(row.contract_id)) ||
+        (principal.kind === 'holder' && holderMayTouch(principal, row.contract_id)) ||
         row.requested_by_session_id === principal.sessionId);
     if (!row || !visible) throw new AppError('not_found', 'No transfer with that id.');
     return row;
