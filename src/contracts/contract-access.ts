@@ -12,7 +12,13 @@ import { AppError } from '../platform/http/errors.js';
 import { dealerIdOf, type Principal } from '../platform/http/principal.js';
 import { type CalendarDate, compareDates } from '../shared/calendar-date.js';
 import { findContractById, findContractForUpdate } from './contract.repository.js';
-import { type ContractView, contractView, coverageView } from './contract.view.js';
+import {
+  type ContractView,
+  type CoverageFacts,
+  contractView,
+  coverageStatusOf,
+  coverageView,
+} from './contract.view.js';
 
 const NOT_FOUND = 'No contract with that id.';
 
@@ -121,20 +127,28 @@ export async function loadServiceContract(
 }
 
 /**
- * Whether the contract was in force on a day, by status and dates only (a benefit or roadside call
- * has no odometer reading): sold on or before the day, the day not past its expiry, and not cancelled
- * or void (a contract that has expired since still counts for a day within its term). Coverage of a
- * repair, which knows the miles and the waiting period, is contract-term.ts's coverageStatusOn.
+ * Whether the contract covers a repair on a day at an odometer reading, with the reason when it does
+ * not (contract-term.ts's coverageStatusOn over the contract's stored term): the one definition of
+ * "in force".
+ */
+export const coverageOn = coverageStatusOf;
+
+/**
+ * Whether the contract was in force on a day when the odometer is not known (a benefit or roadside
+ * call): coverageOn by date and status, on a day on or after the sale; a contract that has expired
+ * since still counts for a day within its term, and a waiting period (which ends by miles too) does
+ * not take a benefit away.
  */
 export function inForceOn(
-  contract: Pick<ContractRow, 'status' | 'purchase_date' | 'expires_on'>,
+  contract: CoverageFacts & Pick<ContractRow, 'purchase_date'>,
   day: CalendarDate,
 ): boolean {
-  return (
-    (contract.status === 'active' || contract.status === 'expired') &&
-    compareDates(day, contract.purchase_date) >= 0 &&
-    compareDates(day, contract.expires_on) <= 0
+  if (compareDates(day, contract.purchase_date) < 0) return false;
+  const status = coverageOn(
+    { ...contract, status: contract.status === 'expired' ? 'active' : contract.status },
+    { onDate: day, odometer: 0 },
   );
+  return status.inForce || status.reasonCode === 'waiting_period';
 }
 
 /** The contract as the API shows it (with its coverage on `onDate` when asked), inside `executor`. */

@@ -24,8 +24,8 @@ import {
   listContracts,
   nextContractNumber,
 } from './contract.repository.js';
-import { type ContractView, coverageStatusOf, coverageView } from './contract.view.js';
-import { contractViewOf, loadContract, termsOf as termsOfContract } from './contract-access.js';
+import { type ContractView, coverageView } from './contract.view.js';
+import { contractViewOf, coverageOn, loadContract, termsOf as termsOfContract } from './contract-access.js';
 import { type ContractInput, lastNameKey, prepareContract } from './contract-input.js';
 import { validateVin } from './vin.js';
 
@@ -166,7 +166,7 @@ export function createContractsService(deps: {
     const onDate = today();
     const rows = await findServiceContractsByVin(db, vin.vin);
     if (rows.length === 0) return { inForce: false, reasonCode: 'not_found' as const, asOf: onDate };
-    const chosen = rows.find((row) => coverageStatusOf(row, { onDate, odometer }).inForce) ?? rows[0]!;
+    const chosen = rows.find((row) => coverageOn(row, { onDate, odometer }).inForce) ?? rows[0]!;
     const { terms, catalog: doc } = await termsOf(chosen);
     const coverage = coverageView(chosen, terms, doc, { onDate, odometer });
     return {

@@ -12,8 +12,7 @@ import {
   findContractsByVin,
   markContractHasClaims,
 } from '../contracts/contract.repository.js';
-import { coverageStatusOf } from '../contracts/contract.view.js';
-import { holderMayTouch, vscTermsOf } from '../contracts/contract-access.js';
+import { coverageOn, holderMayTouch, vscTermsOf } from '../contracts/contract-access.js';
 import { validateVin } from '../contracts/vin.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -252,7 +251,7 @@ export function createRepairClaimsService(deps: {
     if (rows.length === 0)
       throw new AppError('not_found', 'No service contract covers that VIN.', { param: 'vin' });
     const onDate = today();
-    return rows.find((row) => coverageStatusOf(row, { onDate, odometer }).inForce) ?? rows[0]!;
+    return rows.find((row) => coverageOn(row, { onDate, odometer }).inForce) ?? rows[0]!;
   }
 
   function laborHundredths(hours: number, index: number): number {
@@ -304,7 +303,7 @@ export function createRepairClaimsService(deps: {
         laborRateCents: line.laborRateCents ?? facility.labor_rate_cents,
       };
     });
-    const coverage = coverageStatusOf(contract, { onDate: today(), odometer: body.odometer });
+    const coverage = coverageOn(contract, { onDate: today(), odometer: body.odometer });
     // No authorization exists before the claim does, so work reported as started is started before it.
     const assessment = assessEstimate({
       terms,
