@@ -33,10 +33,10 @@ import { createDealerStatementsService } from './dealers/dealer-statements.servi
 import { registerDealerRoutes } from './dealers/dealers.routes.js';
 import { createDealersService, DEALER_KEY_PREFIX } from './dealers/dealers.service.js';
 import { seedDemoData } from './demo/demo-seed.js';
-import { scanningDocumentStore } from './documents/clamd.js';
 import { referencedSha256s } from './documents/document.repository.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
 import { createDocumentsService } from './documents/documents.service.js';
+import { createUploadPath } from './documents/upload-path.js';
 import { createUploadThrottle } from './documents/upload-throttle.js';
 import { registerEcontractRoutes } from './econtracts/econtracts.routes.js';
 import { createEcontractsService } from './econtracts/econtracts.service.js';
@@ -243,6 +243,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         perAddress: { limit: config.uploadsPerAddress, windowSeconds: config.uploadWindowSeconds },
       },
     });
+    // Every upload (GAP claim documents, transfer records, benefit receipts) takes this one path:
+    // throttled, size-capped, type-sniffed and, with COVERWISE_CLAMD_URL, virus-scanned before it is stored.
+    const uploads = createUploadPath({
+      store: documentStore,
+      maxBytes: config.uploadMaxBytes,
+      clamd: config.clamdUrl,
+      scanSpoolDir: `${config.documentsDir}/scan`,
+      throttle: uploadThrottle,
+    });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
     const rates = createRatesService({ db, clock, catalog, timeZone: config.timeZone });
     const forms = createContractFormsService({ db, clock, contracts });
@@ -253,9 +262,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       db,
       clock,
       catalog,
-      documentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
-      uploadThrottle,
     });
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
@@ -331,9 +337,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       remittanceDays: config.fundingRemittanceDays,
       outbox,
     });
-    const gapDocumentStore = config.clamdUrl
-      ? scanningDocumentStore(documentStore, config.clamdUrl, `${config.documentsDir}/scan`)
-      : documentStore;
     const gapClaims = createGapClaimsService({
       db,
       clock,
@@ -450,8 +453,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       roadside,
       db,
       clock,
-      documentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
+      uploads,
     });
     registerCancellationRoutes(api, { cancellations, db, clock });
     registerLenderEventRoutes(api, { lenderEvents, db, clock });
@@ -460,9 +462,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       transfers,
       db,
       clock,
-      documentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
-      uploadThrottle,
+      uploads,
       forgetCachedSessions: auth.forgetCachedSessions,
     });
     registerLedgerRoutes(api, { db });
@@ -470,9 +470,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       gapClaims,
       holderSignIn,
       auth,
-      store: gapDocumentStore,
-      uploadMaxBytes: config.uploadMaxBytes,
-      uploadThrottle,
+      uploads,
       db,
       clock,
       secureCookies: config.behindTls,

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import type { DocumentStore } from '../platform/storage/document-store.js';
 import type { RepairClaimsService } from '../repair-claims/repair-claims.service.js';
 import { RoadsideRequestSchema } from '../roadside/roadside.schemas.js';
 import type { RoadsideService } from '../roadside/roadside.service.js';
@@ -122,8 +122,8 @@ export function registerBenefitClaimRoutes(
     roadside: RoadsideService;
     db: Kysely<Database>;
     clock: Clock;
-    documentStore: DocumentStore;
-    uploadMaxBytes: number;
+    /** Where receipts are received, scanned and stored (throttled per claim). */
+    uploads: UploadPath;
   },
 ): void {
   const { benefitClaims, db, clock } = deps;
@@ -224,9 +224,9 @@ export function registerBenefitClaimRoutes(
         const principal = request.principal!;
         const submission = await receiveClaimSubmission<RentalClaimBody & TripClaimBody>(
           request,
-          deps.documentStore,
+          deps.uploads.store,
           kind === 'rental' ? rentalValidator : tripValidator,
-          { maxBytes: deps.uploadMaxBytes },
+          { maxBytes: deps.uploads.maxBytes },
         );
         let result: Awaited<ReturnType<typeof runIdempotent<unknown>>>;
         try {
@@ -292,10 +292,17 @@ export function registerBenefitClaimRoutes(
           response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
         },
       },
-      async (request, reply) =>
-        reply
-          .status(201)
-          .send(await benefitClaims.attachReceipt(request, ownerType, request.params.id, request.principal!)),
+      async (request, reply) => {
+        const principal = request.principal!;
+        const owner = await benefitClaims.receiptOwner(ownerType, request.params.id, principal);
+        const receipt = await receiveDocumentUpload(
+          request,
+          deps.uploads,
+          { ownerId: owner.claimId },
+          (upload) => benefitClaims.attachReceipt(owner, upload, principal, request.id),
+        );
+        return reply.status(201).send(receipt);
+      },
     );
   }
 

@@ -2,30 +2,37 @@
 // interruption after a breakdown far from home (docs/domain.md "Benefits"). What qualifies and how much is
 // payable comes from catalog/benefit-limits.ts with the limits of the contract's own catalog version and state.
 
-import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
 import { computeRentalReimbursement, computeTripInterruption } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { isComponentGroupCovered, resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
-import { findContractById } from '../contracts/contract.repository.js';
-import type { UploadThrottle } from '../documents/upload-throttle.js';
+import { isComponentGroupCovered, type VscTerms } from '../catalog/effective-terms.js';
+import { holderMayTouch, inForceOn, loadServiceContract } from '../contracts/contract-access.js';
+import { recordDocument } from '../documents/document-records.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
-import type { ContractRow, Database } from '../platform/db/schema.js';
+import type { Database } from '../platform/db/schema.js';
 import { AppError, type ErrorCode } from '../platform/http/errors.js';
 import { actorOf, type Principal } from '../platform/http/principal.js';
-import { withUpload } from '../platform/http/uploads.js';
-import type { DocumentStore, StoredFile } from '../platform/storage/document-store.js';
-import { findRepairClaimLines } from '../repair-claims/repair-claim.repository.js';
+import type { StagedFile, StoredFile } from '../platform/storage/document-store.js';
+import { findRepairClaimLines, lockRepairClaimOfContract } from '../repair-claims/repair-claim.repository.js';
+import { calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import {
-  type CalendarDate,
-  calendarDateInZone,
-  compareDates,
-  isCalendarDate,
-} from '../shared/calendar-date.js';
+  benefitClaimsOfContract,
+  findBenefitClaimContract,
+  findRentalClaimForRepair,
+  insertRentalClaim,
+  insertTripInterruptionClaim,
+} from './benefit-claim.repository.js';
 
 export const MAX_EXPENSES = 31;
+
+/** The benefit claim a receipt belongs to. */
+export interface ReceiptOwner {
+  ownerType: 'rental_claim' | 'trip_interruption_claim';
+  claimId: string;
+  contractId: string;
+}
 
 export interface RentalClaimBody {
   repairClaimId: string;
@@ -43,33 +50,6 @@ export interface TripClaimBody {
     amountCents: number;
     alcoholCents?: number | undefined;
   }[];
-}
-
-/** Loads a VSC contract the principal may act on: staff any, a holder only their own (others read as missing). */
-export async function contractForPrincipal(
-  db: Kysely<Database>,
-  catalog: CatalogService,
-  contractId: string,
-  principal: Principal,
-): Promise<{ contract: ContractRow; terms: VscTerms }> {
-  if (principal.kind === 'holder' && !principal.contractIds.includes(contractId))
-    throw new AppError('not_found', 'No contract with that id.');
-  const contract = await findContractById(db, contractId);
-  if (!contract) throw new AppError('not_found', 'No contract with that id.');
-  const version = await catalog.byVersion(contract.catalog_version, db);
-  const terms = resolveTerms(version.catalog, contract.plan_code, contract.purchase_state);
-  if (terms?.product !== 'vsc')
-    throw new AppError('not_found', 'Benefits belong to service contracts; this contract is a GAP addendum.');
-  return { contract, terms };
-}
-
-/** Whether the contract was in force on a day (status and dates; miles are not known for a benefit). */
-export function inForceOn(contract: ContractRow, day: CalendarDate): boolean {
-  return (
-    (contract.status === 'active' || contract.status === 'expired') &&
-    compareDates(day, contract.purchase_date) >= 0 &&
-    compareDates(day, contract.expires_on) <= 0
-  );
 }
 
 /** The state rule that withdrew a benefit, when one did (the plan's own null has no sentence). */
@@ -91,12 +71,8 @@ export function createBenefitClaimsService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   catalog: CatalogService;
-  documentStore: DocumentStore;
-  uploadMaxBytes: number;
   /** The business time zone: the day a reimbursement owed is posted to the books. */
   timeZone?: string;
-  /** Counts each upload per claim and per client address (429 when over). */
-  uploadThrottle?: UploadThrottle;
 }) {
   const { db, clock, catalog } = deps;
   const postingContext = (principal: Principal, requestId: string) => ({
@@ -160,15 +136,9 @@ export function createBenefitClaimsService(deps: {
     principal: Principal,
     requestId: string,
   ) {
-    const { contract, terms } = await contractForPrincipal(trx, catalog, contractId, principal);
+    const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId);
     checkDates(body.expenses);
-    const repair = await trx
-      .selectFrom('repair_claims')
-      .selectAll()
-      .where('id', '=', body.repairClaimId)
-      .where('contract_id', '=', contract.id)
-      .forUpdate()
-      .executeTakeFirst();
+    const repair = await lockRepairClaimOfContract(trx, body.repairClaimId, contract.id);
     if (!repair)
       throw new AppError('not_found', 'No repair claim with that id on this contract.', {
         param: 'repairClaimId',
@@ -208,29 +178,21 @@ export function createBenefitClaimsService(deps: {
       const { detail, param } = details[result.code];
       throw new AppError(result.code as ErrorCode, detail, param ? { param } : {});
     }
-    const existing = await trx
-      .selectFrom('rental_claims')
-      .select('id')
-      .where('repair_claim_id', '=', repair.id)
-      .executeTakeFirst();
+    const existing = await findRentalClaimForRepair(trx, repair.id);
     if (existing)
       throw new AppError('conflict', 'A rental claim was already filed for this repair visit.', {
         param: 'repairClaimId',
       });
-    const row = await trx
-      .insertInto('rental_claims')
-      .values({
-        contract_id: contract.id,
-        repair_claim_id: repair.id,
-        status: 'submitted',
-        requested_cents: body.expenses.reduce((t, e) => t + e.amountCents, 0),
-        payable_cents: result.payableCents,
-        lines: JSON.stringify(result.lines),
-        created_by: actorOf(principal).label,
-        created_at: clock.now(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertRentalClaim(trx, {
+      contract_id: contract.id,
+      repair_claim_id: repair.id,
+      status: 'submitted',
+      requested_cents: body.expenses.reduce((t, e) => t + e.amountCents, 0),
+      payable_cents: result.payableCents,
+      lines: JSON.stringify(result.lines),
+      created_by: actorOf(principal).label,
+      created_at: clock.now(),
+    });
     await postClaimIncurred(
       trx,
       {
@@ -260,7 +222,7 @@ export function createBenefitClaimsService(deps: {
     principal: Principal,
     requestId: string,
   ) {
-    const { contract, terms } = await contractForPrincipal(trx, catalog, contractId, principal);
+    const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId);
     if (!isCalendarDate(body.breakdownOn))
       throw new AppError('invalid_date', `${body.breakdownOn} is not a calendar date.`, {
         param: 'breakdownOn',
@@ -313,22 +275,18 @@ export function createBenefitClaimsService(deps: {
       const { detail, param } = details[result.code];
       throw new AppError(result.code, detail, param ? { param } : {});
     }
-    const row = await trx
-      .insertInto('trip_interruption_claims')
-      .values({
-        contract_id: contract.id,
-        status: 'submitted',
-        breakdown_on: body.breakdownOn,
-        miles_from_home: body.milesFromHome,
-        component_group: body.componentGroup ?? null,
-        requested_cents: body.expenses.reduce((t, e) => t + e.amountCents, 0),
-        payable_cents: result.payableCents,
-        lines: JSON.stringify(result.lines),
-        created_by: actorOf(principal).label,
-        created_at: clock.now(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertTripInterruptionClaim(trx, {
+      contract_id: contract.id,
+      status: 'submitted',
+      breakdown_on: body.breakdownOn,
+      miles_from_home: body.milesFromHome,
+      component_group: body.componentGroup ?? null,
+      requested_cents: body.expenses.reduce((t, e) => t + e.amountCents, 0),
+      payable_cents: result.payableCents,
+      lines: JSON.stringify(result.lines),
+      created_by: actorOf(principal).label,
+      created_at: clock.now(),
+    });
     await postClaimIncurred(
       trx,
       {
@@ -353,83 +311,59 @@ export function createBenefitClaimsService(deps: {
 
   /** Everything claimed on a contract, for its holder's claims page and for staff. */
   async function overview(contractId: string, principal: Principal) {
-    const { contract } = await contractForPrincipal(db, catalog, contractId, principal);
-    const [rentals, trips] = await Promise.all([
-      db
-        .selectFrom('rental_claims')
-        .selectAll()
-        .where('contract_id', '=', contract.id)
-        .orderBy('created_at')
-        .limit(100)
-        .execute(),
-      db
-        .selectFrom('trip_interruption_claims')
-        .selectAll()
-        .where('contract_id', '=', contract.id)
-        .orderBy('created_at')
-        .limit(100)
-        .execute(),
-    ]);
+    const { contract } = await loadServiceContract(db, catalog, principal, contractId);
+    const { rentals, trips } = await benefitClaimsOfContract(db, contract.id, 100);
     return { rentalClaims: rentals.map(rentalView), tripInterruptionClaims: trips.map(tripView) };
   }
 
-  /** A receipt for a rental or trip-interruption claim, stored as a document of that claim. */
-  async function attachReceipt(
-    request: FastifyRequest,
+  /**
+   * The claim a receipt is for, checked before the file is read: it exists and the principal may see
+   * it (a holder only their own contract's claims; others read as missing).
+   */
+  async function receiptOwner(
     ownerType: 'rental_claim' | 'trip_interruption_claim',
     claimId: string,
     principal: Principal,
-  ) {
-    const table = ownerType === 'rental_claim' ? 'rental_claims' : 'trip_interruption_claims';
-    const claim = await db
-      .selectFrom(table)
-      .select(['id', 'contract_id'])
-      .where('id', '=', claimId)
-      .executeTakeFirst();
-    if (!claim || (principal.kind === 'holder' && !principal.contractIds.includes(claim.contract_id)))
+  ): Promise<ReceiptOwner> {
+    const claim = await findBenefitClaimContract(db, ownerType, claimId);
+    if (!claim || !holderMayTouch(principal, claim.contract_id))
       throw new AppError('not_found', 'No claim with that id.');
-    await deps.uploadThrottle?.(claim.id, request.ip);
-    return withUpload(request, deps.documentStore, { maxBytes: deps.uploadMaxBytes }, (upload) =>
-      db.transaction().execute(async (trx) => {
-        const receipt = await recordReceipt(
-          trx,
-          { ownerType, claimId: claim.id, contractId: claim.contract_id },
-          upload,
-          principal,
-          request.id,
-        );
-        // The file gets its stored name only now, in the transaction that records its row.
-        await upload.file.promote();
-        return receipt;
-      }),
-    );
+    return { ownerType, claimId: claim.id, contractId: claim.contract_id };
+  }
+
+  /** A receipt for a rental or trip-interruption claim, received and staged: recorded, then stored. */
+  async function attachReceipt(
+    owner: ReceiptOwner,
+    upload: { file: StagedFile; originalName: string | null },
+    principal: Principal,
+    requestId: string,
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const receipt = await recordReceipt(trx, owner, upload, principal, requestId);
+      // The file gets its stored name only now, in the transaction that records its row.
+      await upload.file.promote();
+      return receipt;
+    });
   }
 
   /** The documents row (and its audit) of a receipt already in the document store. */
   async function recordReceipt(
     trx: Transaction<Database>,
-    owner: { ownerType: 'rental_claim' | 'trip_interruption_claim'; claimId: string; contractId: string },
+    owner: ReceiptOwner,
     upload: { file: StoredFile; originalName: string | null },
     principal: Principal,
     requestId: string,
   ) {
-    const row = await trx
-      .insertInto('documents')
-      .values({
-        contract_id: owner.contractId,
-        owner_type: owner.ownerType,
-        owner_id: owner.claimId,
-        document_type: 'receipt',
-        status: 'received',
-        sha256: upload.file.sha256,
-        size_bytes: upload.file.sizeBytes,
-        content_type: upload.file.contentType,
-        original_name: upload.originalName,
-        received_at: clock.now(),
-        uploaded_by: actorOf(principal).label,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await recordDocument(trx, {
+      contractId: owner.contractId,
+      ownerType: owner.ownerType,
+      ownerId: owner.claimId,
+      documentType: 'receipt',
+      status: 'received',
+      upload,
+      receivedAt: clock.now(),
+      uploadedBy: actorOf(principal).label,
+    });
     await recordAudit(trx, {
       actor: actorOf(principal),
       action: 'receipt.attached',
@@ -448,7 +382,7 @@ export function createBenefitClaimsService(deps: {
     };
   }
 
-  return { fileRental, fileTrip, overview, attachReceipt, recordReceipt };
+  return { fileRental, fileTrip, overview, receiptOwner, attachReceipt, recordReceipt };
 }
 
 export type BenefitClaimsService = ReturnType<typeof createBenefitClaimsService>;

@@ -8,8 +8,10 @@ import { dealerCostCentsOf } from '../accounting/journal.repository.js';
 import { postCancellation } from '../accounting/journal-postings.js';
 import type { EarningMethod } from '../accounting/premium-earning.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
+import { setContractStatus } from '../contracts/contract.repository.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { statusAsOf } from '../contracts/contract.view.js';
+import { contractViewOf, loadContract, termsOf } from '../contracts/contract-access.js';
 import { insertDealerAccountEvent } from '../dealers/dealer.repository.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -24,12 +26,12 @@ import {
   isCalendarDate,
 } from '../shared/calendar-date.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
+import { claimsPaidCents, insertCancellation } from './cancellation.repository.js';
 import {
   type CancellationQuote,
   type CancellationRequest,
   quoteContractCancellation,
 } from './cancellation-quote.js';
-import { claimsPaidCents, contractViewIn, loadContract, termsOf } from './contract-access.js';
 
 /** A quote with who pays the refund (administrator and dealer parts) and when it is due. */
 export type AllocatedQuote = CancellationQuote & { allocation: AllocationPart[]; refundDueOn: CalendarDate };
@@ -177,26 +179,23 @@ export function createCancellationsService(deps: {
             requestId,
           })
         : null;
-    await trx
-      .insertInto('cancellations')
-      .values({
-        id: cancellationId,
-        contract_id: row.id,
-        cancel_on: quoted.cancelOn,
-        odometer: quoted.odometer,
-        reason: quoted.reason,
-        method: quoted.method,
-        gross_refund_cents: quoted.grossRefundCents,
-        fee_cents: quoted.feeCents,
-        claims_deducted_cents: quoted.claimsDeductedCents,
-        refund_cents: quoted.refundCents,
-        payee_kind: quoted.payee.kind,
-        payee_name: quoted.payee.name,
-        quote: JSON.stringify(quoted),
-        ledger_entry_id: entry?.id ?? null,
-        requested_by: actor.label,
-      })
-      .execute();
+    await insertCancellation(trx, {
+      id: cancellationId,
+      contract_id: row.id,
+      cancel_on: quoted.cancelOn,
+      odometer: quoted.odometer,
+      reason: quoted.reason,
+      method: quoted.method,
+      gross_refund_cents: quoted.grossRefundCents,
+      fee_cents: quoted.feeCents,
+      claims_deducted_cents: quoted.claimsDeductedCents,
+      refund_cents: quoted.refundCents,
+      payee_kind: quoted.payee.kind,
+      payee_name: quoted.payee.name,
+      quote: JSON.stringify(quoted),
+      ledger_entry_id: entry?.id ?? null,
+      requested_by: actor.label,
+    });
     const posted = await postCancellation(
       trx,
       {
@@ -223,13 +222,7 @@ export function createCancellationsService(deps: {
         occurredOn: onDate,
         requestId,
       });
-    const updated = await trx
-      .updateTable('contracts')
-      .set({ status: 'cancelled', row_version: row.row_version + 1, updated_at: clock.now() })
-      .where('id', '=', row.id)
-      .where('row_version', '=', row.row_version)
-      .returningAll()
-      .executeTakeFirst();
+    const updated = await setContractStatus(trx, row, { status: 'cancelled', now: clock.now() });
     if (!updated)
       throw new AppError('conflict', 'The contract changed while it was being cancelled; try again.');
     await emitEvent(trx, 'contract.cancelled', {
@@ -260,7 +253,7 @@ export function createCancellationsService(deps: {
       requestId,
     });
     return {
-      contract: await contractViewIn(catalog, updated, trx, onDate),
+      contract: await contractViewOf(catalog, updated, trx, onDate),
       refund: {
         ...quoted,
         cancellationId,

@@ -6,6 +6,14 @@ export function findContractById(db: Kysely<Database>, id: string): Promise<Cont
   return db.selectFrom('contracts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function findContractByNumber(db: Kysely<Database>, contractNumber: string) {
+  return db
+    .selectFrom('contracts')
+    .select('id')
+    .where('contract_number', '=', contractNumber)
+    .executeTakeFirst();
+}
+
 export function findContractsByVin(db: Kysely<Database>, vin: string): Promise<ContractRow[]> {
   return db
     .selectFrom('contracts')
@@ -355,4 +363,85 @@ export function voidContractRow(
 /** The contract, locked until the transaction ends. */
 export function findContractForUpdate(trx: Kysely<Database>, id: string): Promise<ContractRow | undefined> {
   return trx.selectFrom('contracts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Sets the contract's status when its row_version is still `rowVersion` (optimistic check on top of
+ * the caller's lock); the updated row, or undefined when the contract changed meanwhile.
+ */
+export function setContractStatus(
+  trx: Kysely<Database>,
+  row: Pick<ContractRow, 'id' | 'row_version'>,
+  values: { status: ContractRow['status']; now: Date },
+): Promise<ContractRow | undefined> {
+  return trx
+    .updateTable('contracts')
+    .set({ status: values.status, row_version: row.row_version + 1, updated_at: values.now })
+    .where('id', '=', row.id)
+    .where('row_version', '=', row.row_version)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The contract number of a contract (for views of records that name it). */
+export async function contractNumberOf(db: Kysely<Database>, id: string): Promise<string> {
+  const row = await db
+    .selectFrom('contracts')
+    .select('contract_number')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return row.contract_number;
+}
+
+/**
+ * Makes the named person the contract's holder when its row_version is still `row_version` (a
+ * transfer); false when the contract changed meanwhile.
+ */
+export async function setContractHolder(
+  trx: Kysely<Database>,
+  row: Pick<ContractRow, 'id' | 'row_version'>,
+  holder: Pick<
+    ContractRow,
+    | 'holder_first_name'
+    | 'holder_last_name'
+    | 'holder_last_name_key'
+    | 'holder_email'
+    | 'holder_phone'
+    | 'address_line1'
+    | 'address_city'
+    | 'address_state'
+    | 'address_zip'
+  >,
+  now: Date,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('contracts')
+    .set({ ...holder, row_version: row.row_version + 1, updated_at: now })
+    .where('id', '=', row.id)
+    .where('row_version', '=', row.row_version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The GAP addenda among these contracts, most recently sold first, locked until the transaction ends. */
+export function findGapContractsForUpdate(trx: Kysely<Database>, ids: string[]): Promise<ContractRow[]> {
+  return trx
+    .selectFrom('contracts')
+    .selectAll()
+    .where('id', 'in', ids)
+    .where('product', '=', 'gap')
+    .orderBy('purchase_date', 'desc')
+    .forUpdate()
+    .execute();
+}
+
+/** A claim ends the full-refund free look: marks the contract as having claims; false when it had. */
+export async function markContractHasClaims(trx: Kysely<Database>, id: string, now: Date): Promise<boolean> {
+  const result = await trx
+    .updateTable('contracts')
+    .set((eb) => ({ has_claims: true, updated_at: now, row_version: eb('row_version', '+', 1) }))
+    .where('id', '=', id)
+    .where('has_claims', '=', false)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

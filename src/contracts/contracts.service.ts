@@ -13,17 +13,19 @@ import {
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
-import { dealerIdOf, type Principal } from '../platform/http/principal.js';
+import type { Principal } from '../platform/http/principal.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   findContractById,
+  findContractByNumber,
   findServiceContractsByVin,
   insertContract,
   listContracts,
   nextContractNumber,
 } from './contract.repository.js';
-import { type ContractView, contractView, coverageStatusOf, coverageView } from './contract.view.js';
+import { type ContractView, coverageView } from './contract.view.js';
+import { contractViewOf, coverageOn, loadContract, termsOf as termsOfContract } from './contract-access.js';
 import { type ContractInput, lastNameKey, prepareContract } from './contract-input.js';
 import { validateVin } from './vin.js';
 
@@ -36,32 +38,14 @@ export function createContractsService(deps: {
   const { db, clock, catalog } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
-  async function termsOf(
+  /** The contract's effective terms (contract-access.ts), for services that hold this one. */
+  const termsOf = (
     row: Pick<ContractRow, 'catalog_version' | 'plan_code' | 'purchase_state'>,
     executor: Kysely<Database> = db,
-  ) {
-    const { terms, catalog: doc } = await catalog.termsFor(
-      row.catalog_version,
-      row.plan_code,
-      row.purchase_state,
-      executor,
-    );
-    if (!terms)
-      throw new Error(`Plan ${row.plan_code} is missing from catalog version ${row.catalog_version}`);
-    return { terms, catalog: doc };
-  }
+  ) => termsOfContract(catalog, row, executor);
 
-  async function view(
-    row: ContractRow,
-    withCoverage: boolean,
-    executor: Kysely<Database> = db,
-  ): Promise<ContractView> {
-    const { terms, catalog: doc } = await termsOf(row, executor);
-    const onDate = today();
-    const base = contractView(row, terms.planName, onDate);
-    if (!withCoverage) return base;
-    return { ...base, coverage: coverageView(row, terms, doc, { onDate, odometer: row.odometer_at_sale }) };
-  }
+  const view = (row: ContractRow, withCoverage: boolean, executor: Kysely<Database> = db) =>
+    contractViewOf(catalog, row, executor, today(), withCoverage);
 
   /**
    * Registers a contract. The dealer channel passes `booking`: the catalog version the rate was priced
@@ -82,11 +66,7 @@ export function createContractsService(deps: {
     const contractNumber =
       prepared.row.contract_number ??
       (await nextContractNumber(trx, prepared.row.product, input.purchaseDate.slice(0, 4)));
-    const taken = await trx
-      .selectFrom('contracts')
-      .select('id')
-      .where('contract_number', '=', contractNumber)
-      .executeTakeFirst();
+    const taken = await findContractByNumber(trx, contractNumber);
     if (taken) {
       throw new AppError(
         'contract_number_taken',
@@ -125,19 +105,8 @@ export function createContractsService(deps: {
    * A contract's row for staff, for the holder it belongs to, or for the dealer that booked it; anyone
    * else is told it does not exist.
    */
-  async function rowFor(
-    id: string,
-    principal: Principal,
-    executor: Kysely<Database> = db,
-  ): Promise<ContractRow> {
-    if (principal.kind === 'holder' && !principal.contractIds.includes(id)) {
-      throw new AppError('not_found', 'No contract with that id.');
-    }
-    const row = await findContractById(executor, id);
-    const dealerId = dealerIdOf(principal);
-    if (!row || (dealerId !== null && row.dealer_id !== dealerId))
-      throw new AppError('not_found', 'No contract with that id.');
-    return row;
+  function rowFor(id: string, principal: Principal, executor: Kysely<Database> = db): Promise<ContractRow> {
+    return loadContract(executor, principal, id);
   }
 
   /** A contract for staff, for the holder it belongs to, or for its dealer (holders never see the dealer cost). */
@@ -197,7 +166,7 @@ export function createContractsService(deps: {
     const onDate = today();
     const rows = await findServiceContractsByVin(db, vin.vin);
     if (rows.length === 0) return { inForce: false, reasonCode: 'not_found' as const, asOf: onDate };
-    const chosen = rows.find((row) => coverageStatusOf(row, { onDate, odometer }).inForce) ?? rows[0]!;
+    const chosen = rows.find((row) => coverageOn(row, { onDate, odometer }).inForce) ?? rows[0]!;
     const { terms, catalog: doc } = await termsOf(chosen);
     const coverage = coverageView(chosen, terms, doc, { onDate, odometer });
     return {

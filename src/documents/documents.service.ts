@@ -2,7 +2,8 @@
 // holder reads; the document's owner (a GAP claim, later others) reacts to the decision in the same
 // transaction. Also serves a document's file to staff and to the holder of its contract, and
 // escalates reviews that passed their due date (the recurring job).
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { holderMayTouch } from '../contracts/contract-access.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, DocumentRow } from '../platform/db/schema.js';
@@ -11,6 +12,7 @@ import type { Principal } from '../platform/http/principal.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
+import { escalateOverdueReviews, findDocument, markDocumentReviewed } from './document.repository.js';
 import { type DocumentView, documentView } from './document.view.js';
 
 /** What an owner of documents (owner_type) does when one of its documents is reviewed. */
@@ -60,12 +62,7 @@ export function createDocumentsService(deps: {
       });
     }
     // The row lock makes two reviewers deciding at once take turns: the second sees the decision.
-    const row = await trx
-      .selectFrom('documents')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
+    const row = await findDocument(trx, id, { forUpdate: true });
     if (!row) throw new AppError('not_found', NOT_FOUND);
     if (row.status !== 'pending_review') {
       throw new AppError(
@@ -74,18 +71,12 @@ export function createDocumentsService(deps: {
       );
     }
     const status = input.decision === 'accept' ? 'accepted' : 'rejected';
-    const updated = await trx
-      .updateTable('documents')
-      .set({
-        status,
-        reviewed_at: clock.now(),
-        reviewed_by: actor.label,
-        review_reason: reason,
-        row_version: sql`row_version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await markDocumentReviewed(trx, id, {
+      status,
+      at: clock.now(),
+      by: actor.label,
+      reason,
+    });
     await emitEvent(trx, 'document.reviewed', {
       documentId: id,
       status,
@@ -108,11 +99,9 @@ export function createDocumentsService(deps: {
 
   /** The document's record, for staff or the holder of its contract (anyone else: 404). */
   async function findFor(id: string, principal: Principal): Promise<DocumentRow> {
-    const row = await db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await findDocument(db, id);
     if (!row) throw new AppError('not_found', NOT_FOUND);
-    if (principal.kind === 'holder' && !principal.contractIds.includes(row.contract_id)) {
-      throw new AppError('not_found', NOT_FOUND);
-    }
+    if (!holderMayTouch(principal, row.contract_id)) throw new AppError('not_found', NOT_FOUND);
     return row;
   }
 
@@ -127,25 +116,9 @@ export function createDocumentsService(deps: {
     return { row, stream };
   }
 
-  /**
-   * Marks every pending review past its due date as escalated and audits each once, in one statement
-   * (set-based, so a large backlog is one round trip); answers how many were escalated.
-   */
+  /** Marks every pending review past its due date as escalated (audited); answers how many. */
   async function escalateOverdue(): Promise<number> {
-    const now = clock.now();
-    const result = await sql<{ id: string }>`
-      with escalated as (
-        update documents set escalated_at = ${now}, row_version = row_version + 1
-        where status = 'pending_review' and escalated_at is null and review_due_on < ${today()}::date
-        returning id, owner_type, owner_id, document_type, review_due_on
-      )
-      insert into audit_events (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data)
-      select 'system', null, 'system', 'document.review_escalated', 'document', id::text,
-        'The review passed its due date', jsonb_build_object('ownerType', owner_type, 'ownerId', owner_id,
-          'documentType', document_type, 'reviewDueOn', review_due_on)
-      from escalated
-      returning entity_id as id`.execute(db);
-    return result.rows.length;
+    return escalateOverdueReviews(db, clock.now(), today());
   }
 
   return { review, get, file, escalateOverdue, view, today };

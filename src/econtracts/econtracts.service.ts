@@ -7,8 +7,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { postContractVoided } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { findContractForUpdate, voidContractRow } from '../contracts/contract.repository.js';
+import { voidContractRow } from '../contracts/contract.repository.js';
 import type { ContractView } from '../contracts/contract.view.js';
+import { loadContract } from '../contracts/contract-access.js';
 import type { ContractsService } from '../contracts/contracts.service.js';
 import { findDealerById, insertDealerAccountEvent } from '../dealers/dealer.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -182,9 +183,7 @@ export function createEcontractsService(deps: {
     requestId: string,
   ): Promise<ContractView> {
     const dealerId = dealerIdOf(principal);
-    const row = await findContractForUpdate(trx, contractId);
-    if (!row || (dealerId !== null && row.dealer_id !== dealerId))
-      throw new AppError('not_found', 'No contract with that id.');
+    const row = await loadContract(trx, principal, contractId, { forUpdate: true });
     if (row.status !== 'active')
       throw new AppError(
         'contract_not_active',

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { AuthService } from '../auth/auth.service.js';
 import type { HolderSignInService } from '../auth/holder-sign-in.service.js';
-import type { UploadThrottle } from '../documents/upload-throttle.js';
+import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -11,8 +11,6 @@ import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http
 import { actorOf } from '../platform/http/principal.js';
 import { DateInput, Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
-import { withUpload } from '../platform/http/uploads.js';
-import type { DocumentStore } from '../platform/storage/document-store.js';
 import { GAP_CLAIM_STATUSES } from './gap-claim-status.js';
 import type { GapClaimsService } from './gap-claims.service.js';
 
@@ -105,10 +103,8 @@ export function registerGapClaimRoutes(
     gapClaims: GapClaimsService;
     holderSignIn: HolderSignInService;
     auth: AuthService;
-    store: DocumentStore;
-    uploadMaxBytes: number;
-    /** Counts each upload per claim and per client address (429 when over). */
-    uploadThrottle?: UploadThrottle;
+    /** Where claim documents are received, scanned and stored (throttled per claim). */
+    uploads: UploadPath;
     db: Kysely<Database>;
     clock: Clock;
     secureCookies: boolean;
@@ -277,37 +273,31 @@ export function registerGapClaimRoutes(
       const { id } = request.params;
       // Refuse before reading the file when the claim is not there or takes no documents.
       await gapClaims.checkUploadAllowed(id, principal);
-      await deps.uploadThrottle?.(id, request.ip);
-      const result = await withUpload(
-        request,
-        deps.store,
-        { maxBytes: deps.uploadMaxBytes },
-        async (upload) => {
-          const type = upload.fields.type?.trim();
-          if (!type) {
-            throw new AppError(
-              'validation_failed',
-              'Name the document type in a "type" field before the file.',
-              { param: 'type' },
-            );
-          }
-          // The multipart body is not JSON: the idempotency hash covers the type and the file's SHA-256.
-          const idempotent = { ...idempotentRequestOf(request), body: { type, sha256: upload.file.sha256 } };
-          return runIdempotent(db, idempotent, clock.now(), async (trx) => {
-            const document = await gapClaims.addDocument(
-              trx,
-              id,
-              principal,
-              { type, file: upload.file, originalName: upload.originalName },
-              actorOf(principal),
-              request.id,
-            );
-            // The file gets its stored name only now, in the transaction that records its row.
-            await upload.file.promote();
-            return { status: 201, body: document };
-          });
-        },
-      );
+      const result = await receiveDocumentUpload(request, deps.uploads, { ownerId: id }, async (upload) => {
+        const type = upload.fields.type?.trim();
+        if (!type) {
+          throw new AppError(
+            'validation_failed',
+            'Name the document type in a "type" field before the file.',
+            { param: 'type' },
+          );
+        }
+        // The multipart body is not JSON: the idempotency hash covers the type and the file's SHA-256.
+        const idempotent = { ...idempotentRequestOf(request), body: { type, sha256: upload.file.sha256 } };
+        return runIdempotent(db, idempotent, clock.now(), async (trx) => {
+          const document = await gapClaims.addDocument(
+            trx,
+            id,
+            principal,
+            { type, file: upload.file, originalName: upload.originalName },
+            actorOf(principal),
+            request.id,
+          );
+          // The file gets its stored name only now, in the transaction that records its row.
+          await upload.file.promote();
+          return { status: 201, body: document };
+        });
+      });
       return sendResult(reply, result);
     },
   );

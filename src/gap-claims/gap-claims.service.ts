@@ -4,12 +4,19 @@
 // lienholder through the ledger) or denies it. Every change is audited and emailed to the holder in
 // the transaction that makes it.
 
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { postClaimPaid } from '../accounting/journal-postings.js';
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { type GapTerms, resolveTerms } from '../catalog/effective-terms.js';
+import { findGapContractsForUpdate } from '../contracts/contract.repository.js';
+import { contractOfRecord, holderMayTouch, gapTermsOf as termsOfGap } from '../contracts/contract-access.js';
+import {
+  documentsOfOwner,
+  findCurrentDocumentOfType,
+  markDocumentSuperseded,
+} from '../documents/document.repository.js';
 import { type DocumentView, documentView } from '../documents/document.view.js';
+import { type ReceivedFile, recordDocument } from '../documents/document-records.js';
 import type { DocumentOwner } from '../documents/documents.service.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import type { Outbox } from '../notifications/outbox.js';
@@ -25,7 +32,6 @@ import type {
 } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { Principal } from '../platform/http/principal.js';
-import type { StoredFile } from '../platform/storage/document-store.js';
 import {
   type CalendarDate,
   calendarDateInZone,
@@ -35,6 +41,18 @@ import {
 import { formatUsd } from '../shared/money.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { computeGapBenefit } from './gap-benefit.js';
+import {
+  findGapClaim,
+  findLedgerEntry,
+  findOpenGapClaim,
+  findPaidGapClaim,
+  gapClaimTimeline,
+  insertGapClaim,
+  listGapClaims,
+  nextGapClaimNumber,
+  updateGapClaim,
+  userApprovalLimit,
+} from './gap-claim.repository.js';
 import { type GapClaimView, gapClaimView, type TimelineEvent } from './gap-claim.view.js';
 import {
   type ClaimMessage,
@@ -82,43 +100,19 @@ export function createGapClaimsService(deps: {
   const { db, clock, catalog, calendar, outbox } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
-  async function gapTermsOf(contract: ContractRow, executor: Kysely<Database> = db): Promise<GapTerms> {
-    const version = await catalog.byVersion(contract.catalog_version, executor);
-    const terms = resolveTerms(version.catalog, contract.plan_code, contract.purchase_state);
-    if (terms?.product !== 'gap') {
-      throw new Error(
-        `Contract ${contract.id} is not a GAP plan in catalog version ${contract.catalog_version}`,
-      );
-    }
-    return terms;
-  }
+  const gapTermsOf = (contract: ContractRow, executor: Kysely<Database> = db) =>
+    termsOfGap(catalog, contract, executor);
 
   /** The user's own approval limit, or the setting's when the user has none. */
   async function approvalLimitOf(executor: Kysely<Database>, userId: string | null): Promise<number> {
     if (!userId) return 0;
-    const user = await executor
-      .selectFrom('users')
-      .select('approval_limit_cents')
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    return user?.approval_limit_cents ?? deps.approvalLimitCents;
+    return (await userApprovalLimit(executor, userId)) ?? deps.approvalLimitCents;
   }
 
-  async function contractOf(executor: Kysely<Database>, contractId: string): Promise<ContractRow> {
-    return executor
-      .selectFrom('contracts')
-      .selectAll()
-      .where('id', '=', contractId)
-      .executeTakeFirstOrThrow();
-  }
+  const contractOf = contractOfRecord;
 
   async function lockClaim(trx: Transaction<Database>, id: string): Promise<GapClaimRow> {
-    const row = await trx
-      .selectFrom('gap_claims')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
+    const row = await findGapClaim(trx, id, { forUpdate: true });
     if (!row) throw new AppError('not_found', NOT_FOUND);
     return row;
   }
@@ -156,12 +150,7 @@ export function createGapClaimsService(deps: {
         `A claim that is ${claim.status.replaceAll('_', ' ')} cannot become ${to.replaceAll('_', ' ')}.`,
       );
     }
-    const updated = await trx
-      .updateTable('gap_claims')
-      .set({ ...extra, status: to, row_version: sql`row_version + 1` })
-      .where('id', '=', claim.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await updateGapClaim(trx, claim.id, { ...extra, status: to });
     await emitEvent(trx, 'gap_claim.status_changed', { gapClaimId: claim.id, from: claim.status, to });
     await recordAudit(trx, {
       actor: context.actor,
@@ -199,14 +188,7 @@ export function createGapClaimsService(deps: {
     requestId: string,
   ): Promise<{ created: boolean; claim: GapClaimRow }> {
     // Locking the contract rows serialises two starts for the same contract.
-    const contracts = await trx
-      .selectFrom('contracts')
-      .selectAll()
-      .where('id', 'in', contractIds)
-      .where('product', '=', 'gap')
-      .orderBy('purchase_date', 'desc')
-      .forUpdate()
-      .execute();
+    const contracts = await findGapContractsForUpdate(trx, contractIds);
     if (contracts.length === 0) {
       throw new AppError(
         'verification_failed',
@@ -217,20 +199,10 @@ export function createGapClaimsService(deps: {
     if (!contract) {
       throw new AppError('contract_not_active', 'The GAP addendum on this vehicle is no longer active.');
     }
-    const open = await trx
-      .selectFrom('gap_claims')
-      .selectAll()
-      .where('contract_id', '=', contract.id)
-      .where('status', 'not in', ['denied', 'paid'])
-      .executeTakeFirst();
+    const open = await findOpenGapClaim(trx, contract.id);
     if (open) return { created: false, claim: open };
     // A GAP addendum pays one benefit, for the one total loss that ends the loan: once paid it is spent.
-    const paid = await trx
-      .selectFrom('gap_claims')
-      .select(['claim_number'])
-      .where('contract_id', '=', contract.id)
-      .where('status', '=', 'paid')
-      .executeTakeFirst();
+    const paid = await findPaidGapClaim(trx, contract.id);
     if (paid) {
       throw new AppError(
         'gap_benefit_already_paid',
@@ -257,22 +229,17 @@ export function createGapClaimsService(deps: {
       input.lossType === 'theft' && input.vehicleRecovered ? 'theft_recovered' : input.lossType;
     const terms = await gapTermsOf(contract, trx);
     const required = terms.requiredDocuments[lossType];
-    const number = await sql<{ n: number }>`select nextval('gap_claim_number_seq') as n`.execute(trx);
-    const claimNumber = `GAP-CL-${today().slice(0, 4)}-${String(number.rows[0]!.n).padStart(6, '0')}`;
-    const claim = await trx
-      .insertInto('gap_claims')
-      .values({
-        claim_number: claimNumber,
-        contract_id: contract.id,
-        status: 'awaiting_documents',
-        loss_type: lossType,
-        date_of_loss: input.dateOfLoss,
-        required_documents: JSON.stringify(required),
-        opened_at: clock.now(),
-        opened_by: actor.label,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const claimNumber = await nextGapClaimNumber(trx, today().slice(0, 4));
+    const claim = await insertGapClaim(trx, {
+      claim_number: claimNumber,
+      contract_id: contract.id,
+      status: 'awaiting_documents',
+      loss_type: lossType,
+      date_of_loss: input.dateOfLoss,
+      required_documents: JSON.stringify(required),
+      opened_at: clock.now(),
+      opened_by: actor.label,
+    });
     await recordAudit(trx, {
       actor,
       action: 'gap_claim.opened',
@@ -295,39 +262,18 @@ export function createGapClaimsService(deps: {
   }
 
   async function findFor(id: string, principal: Principal, executor: Kysely<Database> = db) {
-    const claim = await executor.selectFrom('gap_claims').selectAll().where('id', '=', id).executeTakeFirst();
+    const claim = await findGapClaim(executor, id);
     if (!claim) throw new AppError('not_found', NOT_FOUND);
-    if (principal.kind === 'holder' && !principal.contractIds.includes(claim.contract_id)) {
-      throw new AppError('not_found', NOT_FOUND);
-    }
+    if (!holderMayTouch(principal, claim.contract_id)) throw new AppError('not_found', NOT_FOUND);
     return claim;
   }
 
   async function documentsOf(executor: Kysely<Database>, claimId: string): Promise<DocumentRow[]> {
-    return executor
-      .selectFrom('documents')
-      .selectAll()
-      .where('owner_type', '=', OWNER_TYPE)
-      .where('owner_id', '=', claimId)
-      .orderBy('received_at', 'desc')
-      .orderBy('id')
-      .limit(MAX_DOCUMENTS)
-      .execute();
-  }
-
-  async function timelineOf(executor: Kysely<Database>, claimId: string) {
-    return executor
-      .selectFrom('audit_events')
-      .select(['occurred_at', 'action', 'reason', 'data', 'entity_id', 'entity_type'])
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('entity_type', '=', OWNER_TYPE), eb('entity_id', '=', claimId)]),
-          eb.and([eb('entity_type', '=', 'document'), sql<boolean>`data->>'ownerId' = ${claimId}`]),
-        ]),
-      )
-      .orderBy('id', 'asc')
-      .limit(MAX_TIMELINE_EVENTS)
-      .execute();
+    return documentsOfOwner(
+      executor,
+      { ownerType: OWNER_TYPE, ownerId: claimId },
+      { order: 'newest_first', limit: MAX_DOCUMENTS },
+    );
   }
 
   /** The claim with its checklist, documents and timeline, as staff or its holder sees it. */
@@ -341,13 +287,9 @@ export function createGapClaimsService(deps: {
     const rows = await documentsOf(executor, claim.id);
     const onDate = today();
     const documents: DocumentView[] = rows.map((row) => documentView(row, onDate, terms.documentTypeNames));
-    const events = await timelineOf(executor, claim.id);
+    const events = await gapClaimTimeline(executor, claim.id, MAX_TIMELINE_EVENTS);
     const payment = claim.payment_entry_id
-      ? await executor
-          .selectFrom('ledger_entries')
-          .selectAll()
-          .where('id', '=', claim.payment_entry_id)
-          .executeTakeFirst()
+      ? await findLedgerEntry(executor, claim.payment_entry_id)
       : undefined;
     return gapClaimView({
       claim,
@@ -373,43 +315,15 @@ export function createGapClaimsService(deps: {
     filter: { status?: GapClaimStatus | 'open' | undefined },
     page: { limit: number; startingAfter?: string | undefined },
   ) {
-    let query = db
-      .selectFrom('gap_claims')
-      .innerJoin('contracts', 'contracts.id', 'gap_claims.contract_id')
-      .select([
-        'gap_claims.id',
-        'gap_claims.claim_number',
-        'gap_claims.status',
-        'gap_claims.loss_type',
-        'gap_claims.date_of_loss',
-        'gap_claims.opened_at',
-        'gap_claims.benefit_cents',
-        'contracts.contract_number',
-        'contracts.holder_first_name',
-        'contracts.holder_last_name',
-      ])
-      .orderBy('gap_claims.opened_at', 'desc')
-      .orderBy('gap_claims.id', 'desc')
-      .limit(page.limit + 1);
-    if (principal.kind === 'holder') {
-      if (principal.contractIds.length === 0) return { data: [], hasMore: false };
-      query = query.where('gap_claims.contract_id', 'in', principal.contractIds);
-    }
-    if (filter.status === 'open') query = query.where('gap_claims.status', 'not in', ['paid', 'denied']);
-    else if (filter.status) query = query.where('gap_claims.status', '=', filter.status);
-    if (page.startingAfter) {
-      const after = await db
-        .selectFrom('gap_claims')
-        .select(['opened_at', 'id'])
-        .where('id', '=', page.startingAfter)
-        .executeTakeFirst();
-      if (!after)
-        throw new AppError('validation_failed', 'startingAfter names no claim.', { param: 'startingAfter' });
-      query = query.where(
-        sql<boolean>`(gap_claims.opened_at, gap_claims.id) < (${after.opened_at}, ${after.id}::uuid)`,
-      );
-    }
-    const rows = await query.execute();
+    if (principal.kind === 'holder' && principal.contractIds.length === 0)
+      return { data: [], hasMore: false };
+    const rows = await listGapClaims(
+      db,
+      { contractIds: principal.kind === 'holder' ? principal.contractIds : undefined, status: filter.status },
+      page,
+    );
+    if (!rows)
+      throw new AppError('validation_failed', 'startingAfter names no claim.', { param: 'startingAfter' });
     return {
       data: rows.slice(0, page.limit).map((row) => ({
         id: row.id,
@@ -442,7 +356,7 @@ export function createGapClaimsService(deps: {
     trx: Transaction<Database>,
     id: string,
     principal: Principal,
-    upload: { type: string; file: StoredFile; originalName: string | null },
+    upload: ReceivedFile & { type: string },
     actor: Actor,
     requestId: string,
   ): Promise<DocumentView> {
@@ -464,15 +378,7 @@ export function createGapClaimsService(deps: {
     const contract = await contractOf(trx, claim.contract_id);
     const terms = await gapTermsOf(contract, trx);
     const typeName = terms.documentTypeNames[upload.type] ?? upload.type;
-    const current = await trx
-      .selectFrom('documents')
-      .selectAll()
-      .where('owner_type', '=', OWNER_TYPE)
-      .where('owner_id', '=', id)
-      .where('document_type', '=', upload.type)
-      .where('status', '!=', 'superseded')
-      .forUpdate()
-      .executeTakeFirst();
+    const current = await findCurrentDocumentOfType(trx, { ownerType: OWNER_TYPE, ownerId: id }, upload.type);
     if (current && current.status !== 'rejected') {
       throw new AppError(
         'conflict',
@@ -484,31 +390,20 @@ export function createGapClaimsService(deps: {
     const reviewDueOn = calendar.reviewDueOn(receivedAt, deps.reviewBusinessDays);
     if (current) {
       // Nothing is deleted: the rejected document stays on file, marked as replaced.
-      await trx
-        .updateTable('documents')
-        .set({ status: 'superseded', row_version: sql`row_version + 1` })
-        .where('id', '=', current.id)
-        .execute();
+      await markDocumentSuperseded(trx, current.id);
     }
-    const document = await trx
-      .insertInto('documents')
-      .values({
-        contract_id: claim.contract_id,
-        owner_type: OWNER_TYPE,
-        owner_id: id,
-        document_type: upload.type,
-        status: 'pending_review',
-        sha256: upload.file.sha256,
-        size_bytes: upload.file.sizeBytes,
-        content_type: upload.file.contentType,
-        original_name: upload.originalName,
-        received_at: receivedAt,
-        review_due_on: reviewDueOn,
-        supersedes_id: current?.id ?? null,
-        uploaded_by: actor.label,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const document = await recordDocument(trx, {
+      contractId: claim.contract_id,
+      ownerType: OWNER_TYPE,
+      ownerId: id,
+      documentType: upload.type,
+      status: 'pending_review',
+      upload,
+      receivedAt,
+      reviewDueOn,
+      supersedesId: current?.id ?? null,
+      uploadedBy: actor.label,
+    });
     await recordAudit(trx, {
       actor,
       action: 'document.received',
@@ -623,22 +518,17 @@ export function createGapClaimsService(deps: {
       ltvCapped: result.ltvCapped,
       lines: result.lines,
     };
-    await trx
-      .updateTable('gap_claims')
-      .set({
-        calculation: JSON.stringify(calculation),
-        benefit_cents: result.benefitCents,
-        calculated_at: clock.now(),
-        calculated_by: actor.label,
-        // A new amount withdraws any proposal to pay the old one.
-        payment_proposed_by_user_id: null,
-        payment_proposed_by: null,
-        payment_proposed_at: null,
-        payment_proposed_cents: null,
-        row_version: sql`row_version + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
+    await updateGapClaim(trx, id, {
+      calculation: JSON.stringify(calculation),
+      benefit_cents: result.benefitCents,
+      calculated_at: clock.now(),
+      calculated_by: actor.label,
+      // A new amount withdraws any proposal to pay the old one.
+      payment_proposed_by_user_id: null,
+      payment_proposed_by: null,
+      payment_proposed_at: null,
+      payment_proposed_cents: null,
+    });
     await recordAudit(trx, {
       actor,
       action: 'gap_claim.benefit_calculated',
@@ -709,18 +599,12 @@ export function createGapClaimsService(deps: {
       throw new AppError(step.code, sentences[step.code]);
     }
     if (step.action === 'propose') {
-      const proposed = await trx
-        .updateTable('gap_claims')
-        .set({
-          payment_proposed_by_user_id: actor.id,
-          payment_proposed_by: actor.label,
-          payment_proposed_at: now,
-          payment_proposed_cents: claim.benefit_cents,
-          row_version: sql`row_version + 1`,
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const proposed = await updateGapClaim(trx, id, {
+        payment_proposed_by_user_id: actor.id,
+        payment_proposed_by: actor.label,
+        payment_proposed_at: now,
+        payment_proposed_cents: claim.benefit_cents,
+      });
       await recordAudit(trx, {
         actor,
         action: 'gap_claim.payment_proposed',

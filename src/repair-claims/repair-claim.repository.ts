@@ -1,5 +1,5 @@
 // Repair claims and their estimate lines as stored; the service maps them to what the API shows.
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type {
   Database,
   RepairClaimLinesTable,
@@ -82,4 +82,44 @@ export async function listRepairClaims(
     );
   }
   return query.execute();
+}
+
+/** The contract's repair claim, locked for the rest of the transaction (undefined: not on that contract). */
+export function lockRepairClaimOfContract(
+  db: Kysely<Database>,
+  id: string,
+  contractId: string,
+): Promise<RepairClaimRow | undefined> {
+  return db
+    .selectFrom('repair_claims')
+    .selectAll()
+    .where('id', '=', id)
+    .where('contract_id', '=', contractId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Changes the claim; its row_version goes up by one. */
+export async function updateRepairClaim(
+  trx: Kysely<Database>,
+  id: string,
+  values: Omit<Updateable<RepairClaimsTable>, 'row_version'>,
+): Promise<void> {
+  await trx
+    .updateTable('repair_claims')
+    .set((eb) => ({ ...values, row_version: eb('row_version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The adjuster's decision on one estimate line. */
+export async function decideRepairClaimLine(
+  trx: Kysely<Database>,
+  lineId: string,
+  values: Pick<
+    Updateable<RepairClaimLinesTable>,
+    'approved' | 'decision_reason_code' | 'decision_note' | 'approved_cents'
+  >,
+): Promise<void> {
+  await trx.updateTable('repair_claim_lines').set(values).where('id', '=', lineId).execute();
 }

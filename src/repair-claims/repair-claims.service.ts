@@ -6,9 +6,13 @@ import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred, postClaimPaid } from '../accounting/journal-postings.js';
 import { computeRentalReimbursement } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { resolveTerms, type VscTerms } from '../catalog/effective-terms.js';
-import { findContractById, findContractsByVin } from '../contracts/contract.repository.js';
-import { coverageStatusOf } from '../contracts/contract.view.js';
+import type { VscTerms } from '../catalog/effective-terms.js';
+import {
+  findContractById,
+  findContractsByVin,
+  markContractHasClaims,
+} from '../contracts/contract.repository.js';
+import { coverageOn, holderMayTouch, vscTermsOf } from '../contracts/contract-access.js';
 import { validateVin } from '../contracts/vin.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -23,6 +27,7 @@ import {
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
+  decideRepairClaimLine,
   findRepairClaim,
   findRepairClaimLines,
   insertRepairClaim,
@@ -32,6 +37,7 @@ import {
   nextNumber,
   type RepairClaimLineRow,
   type RepairClaimRow,
+  updateRepairClaim,
 } from './repair-claim.repository.js';
 import { assessEstimate, type LineReasonCode, settleAuthorization } from './repair-estimate.js';
 
@@ -95,13 +101,8 @@ export function createRepairClaimsService(deps: {
   const { db, clock, catalog } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
-  async function termsOf(contract: ContractRow, executor: Kysely<Database> = db): Promise<VscTerms> {
-    const version = await catalog.byVersion(contract.catalog_version, executor);
-    const terms = resolveTerms(version.catalog, contract.plan_code, contract.purchase_state);
-    if (terms?.product !== 'vsc')
-      throw new Error(`Plan ${contract.plan_code} is not a VSC plan of catalog ${contract.catalog_version}`);
-    return terms;
-  }
+  const termsOf = (contract: ContractRow, executor: Kysely<Database> = db): Promise<VscTerms> =>
+    vscTermsOf(catalog, contract, executor);
 
   function rentalEligible(terms: VscTerms, claim: RepairClaimRow, lines: RepairClaimLineRow[]): boolean {
     if (claim.status !== 'authorized' && claim.status !== 'paid') return false;
@@ -207,7 +208,7 @@ export function createRepairClaimsService(deps: {
   }
 
   function canSee(claim: RepairClaimRow, principal: Principal): boolean {
-    if (principal.kind === 'holder') return principal.contractIds.includes(claim.contract_id);
+    if (principal.kind === 'holder') return holderMayTouch(principal, claim.contract_id);
     if (principal.kind !== 'user') return false;
     if (principal.role === 'repair_facility') return principal.facilityId === claim.facility_id;
     return true;
@@ -250,7 +251,7 @@ export function createRepairClaimsService(deps: {
     if (rows.length === 0)
       throw new AppError('not_found', 'No service contract covers that VIN.', { param: 'vin' });
     const onDate = today();
-    return rows.find((row) => coverageStatusOf(row, { onDate, odometer }).inForce) ?? rows[0]!;
+    return rows.find((row) => coverageOn(row, { onDate, odometer }).inForce) ?? rows[0]!;
   }
 
   function laborHundredths(hours: number, index: number): number {
@@ -302,7 +303,7 @@ export function createRepairClaimsService(deps: {
         laborRateCents: line.laborRateCents ?? facility.labor_rate_cents,
       };
     });
-    const coverage = coverageStatusOf(contract, { onDate: today(), odometer: body.odometer });
+    const coverage = coverageOn(contract, { onDate: today(), odometer: body.odometer });
     // No authorization exists before the claim does, so work reported as started is started before it.
     const assessment = assessEstimate({
       terms,
@@ -349,12 +350,7 @@ export function createRepairClaimsService(deps: {
       }),
     );
     // A claim ends the full-refund free look, whatever becomes of it.
-    const flipped = await trx
-      .updateTable('contracts')
-      .set((eb) => ({ has_claims: true, updated_at: now, row_version: eb('row_version', '+', 1) }))
-      .where('id', '=', contract.id)
-      .where('has_claims', '=', false)
-      .executeTakeFirst();
+    const flipped = await markContractHasClaims(trx, contract.id, now);
     const actor = actorOf(principal);
     await recordAudit(trx, {
       actor,
@@ -380,7 +376,7 @@ export function createRepairClaimsService(deps: {
       data: {
         repairClaimId: claim.id,
         claimNumber: claim.claim_number,
-        hasClaimsSet: Number(flipped.numUpdatedRows) > 0,
+        hasClaimsSet: flipped,
       },
       requestId,
     });
@@ -440,15 +436,10 @@ export function createRepairClaimsService(deps: {
       );
     if (body.requestInformation !== undefined) {
       requireStatus(claim, ['submitted'], 'sent back for information');
-      await trx
-        .updateTable('repair_claims')
-        .set((eb) => ({
-          status: 'information_requested',
-          information_request: body.requestInformation ?? null,
-          row_version: eb('row_version', '+', 1),
-        }))
-        .where('id', '=', claim.id)
-        .execute();
+      await updateRepairClaim(trx, claim.id, {
+        status: 'information_requested',
+        information_request: body.requestInformation ?? null,
+      });
       await recordAudit(trx, {
         actor,
         action: 'repair_claim.information_requested',
@@ -528,35 +519,26 @@ export function createRepairClaimsService(deps: {
     });
     for (const line of lines) {
       const { decision } = byId.get(line.id)!;
-      await trx
-        .updateTable('repair_claim_lines')
-        .set({
-          approved: decision.approved,
-          decision_reason_code: decision.approved ? null : (decision.reasonCode ?? null),
-          decision_note: decision.approved ? null : decision.note?.trim() || null,
-          approved_cents: decision.approved ? line.eligible_cents : 0,
-        })
-        .where('id', '=', line.id)
-        .execute();
+      await decideRepairClaimLine(trx, line.id, {
+        approved: decision.approved,
+        decision_reason_code: decision.approved ? null : (decision.reasonCode ?? null),
+        decision_note: decision.approved ? null : decision.note?.trim() || null,
+        approved_cents: decision.approved ? line.eligible_cents : 0,
+      });
     }
     const authorizationNumber = anyApproved
       ? `A-${today().slice(0, 4)}-${String(await nextNumber(trx, 'authorization_number_seq')).padStart(6, '0')}`
       : null;
-    await trx
-      .updateTable('repair_claims')
-      .set((eb) => ({
-        status: anyApproved ? 'authorized' : 'denied',
-        authorization_number: authorizationNumber,
-        decided_by: actor.label,
-        decided_at: now,
-        authorized_cents: settlement.authorizedCents,
-        deductible_cents: settlement.deductibleCents,
-        deductible_waived: settlement.deductibleWaived,
-        payable_cents: settlement.payableToFacilityCents,
-        row_version: eb('row_version', '+', 1),
-      }))
-      .where('id', '=', claim.id)
-      .execute();
+    await updateRepairClaim(trx, claim.id, {
+      status: anyApproved ? 'authorized' : 'denied',
+      authorization_number: authorizationNumber,
+      decided_by: actor.label,
+      decided_at: now,
+      authorized_cents: settlement.authorizedCents,
+      deductible_cents: settlement.deductibleCents,
+      deductible_waived: settlement.deductibleWaived,
+      payable_cents: settlement.payableToFacilityCents,
+    });
     if (anyApproved)
       await postClaimIncurred(
         trx,
@@ -622,15 +604,7 @@ export function createRepairClaimsService(deps: {
   ) {
     const claim = await lockedClaim(trx, id);
     requireStatus(claim, ['submitted'], 'inspected');
-    await trx
-      .updateTable('repair_claims')
-      .set((eb) => ({
-        inspected_at: clock.now(),
-        inspection_notes: body.notes,
-        row_version: eb('row_version', '+', 1),
-      }))
-      .where('id', '=', claim.id)
-      .execute();
+    await updateRepairClaim(trx, claim.id, { inspected_at: clock.now(), inspection_notes: body.notes });
     await recordAudit(trx, {
       actor: actorOf(principal),
       action: 'repair_claim.inspected',
@@ -653,11 +627,7 @@ export function createRepairClaimsService(deps: {
     await visibleClaim(id, principal, trx);
     const claim = await lockedClaim(trx, id);
     requireStatus(claim, ['information_requested'], 'answered');
-    await trx
-      .updateTable('repair_claims')
-      .set((eb) => ({ status: 'submitted', row_version: eb('row_version', '+', 1) }))
-      .where('id', '=', claim.id)
-      .execute();
+    await updateRepairClaim(trx, claim.id, { status: 'submitted' });
     await recordAudit(trx, {
       actor: actorOf(principal),
       action: 'repair_claim.information_provided',
@@ -710,11 +680,7 @@ export function createRepairClaimsService(deps: {
         },
         { effectiveOn: today(), actor, requestId },
       );
-    await trx
-      .updateTable('repair_claims')
-      .set((eb) => ({ status: 'paid', paid_at: clock.now(), row_version: eb('row_version', '+', 1) }))
-      .where('id', '=', claim.id)
-      .execute();
+    await updateRepairClaim(trx, claim.id, { status: 'paid', paid_at: clock.now() });
     await recordAudit(trx, {
       actor,
       action: 'repair_claim.paid',

@@ -2,21 +2,31 @@
 // or fuel delivery; staff dispatch and complete it and the holder sees the status. A completed tow is
 // reimbursed up to the plan's per-disablement limit (docs/domain.md "Benefits").
 
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
-import { contractForPrincipal, inForceOn } from '../benefits/benefit-claims.service.js';
 import { computeTowingReimbursement } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { findContractById } from '../contracts/contract.repository.js';
+import {
+  contractOfRecord,
+  holderMayTouch,
+  inForceOn,
+  loadServiceContract,
+  vscTermsOf,
+} from '../contracts/contract-access.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database, RoadsideRequestsTable, RoadsideStatus } from '../platform/db/schema.js';
+import type { Database, RoadsideStatus } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { actorOf, type Principal } from '../platform/http/principal.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
+import {
+  findRoadsideRequest,
+  insertRoadsideRequest,
+  listRoadsideRequests,
+  type RoadsideRow,
+  updateRoadsideRequest,
+} from './roadside.repository.js';
 import { roadsideTransition } from './roadside-status.js';
-
-type RoadsideRow = Selectable<RoadsideRequestsTable>;
 
 export interface RoadsideBody {
   contractId: string;
@@ -34,12 +44,7 @@ export function createRoadsideService(deps: {
   const { db, clock, catalog } = deps;
 
   async function view(row: RoadsideRow, executor: Kysely<Database> = db) {
-    const { terms } = await contractForPrincipal(executor, catalog, row.contract_id, {
-      kind: 'holder',
-      sessionId: 'system',
-      contractIds: [row.contract_id],
-      lastName: '',
-    });
+    const terms = await vscTermsOf(catalog, await contractOfRecord(executor, row.contract_id), executor);
     return {
       id: row.id,
       contractId: row.contract_id,
@@ -67,7 +72,7 @@ export function createRoadsideService(deps: {
     principal: Principal,
     requestId: string,
   ) {
-    const { contract, terms } = await contractForPrincipal(trx, catalog, body.contractId, principal);
+    const { contract, terms } = await loadServiceContract(trx, catalog, principal, body.contractId);
     const { address, lat, lng } = body.location;
     if (!address && (lat === undefined || lng === undefined))
       throw new AppError('validation_failed', 'Give an address or both lat and lng.', { param: 'location' });
@@ -85,23 +90,19 @@ export function createRoadsideService(deps: {
         param: 'contractId',
       });
     const now = clock.now();
-    const row = await trx
-      .insertInto('roadside_requests')
-      .values({
-        contract_id: contract.id,
-        service: body.service,
-        status: 'requested',
-        location: JSON.stringify({
-          ...(address ? { address } : {}),
-          ...(lat !== undefined ? { lat, lng } : {}),
-        }),
-        phone: body.phone,
-        created_by: actorOf(principal).label,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertRoadsideRequest(trx, {
+      contract_id: contract.id,
+      service: body.service,
+      status: 'requested',
+      location: JSON.stringify({
+        ...(address ? { address } : {}),
+        ...(lat !== undefined ? { lat, lng } : {}),
+      }),
+      phone: body.phone,
+      created_by: actorOf(principal).label,
+      created_at: now,
+      updated_at: now,
+    });
     await recordAudit(trx, {
       actor: actorOf(principal),
       action: 'roadside_request.requested',
@@ -114,10 +115,8 @@ export function createRoadsideService(deps: {
   }
 
   async function visible(id: string, principal: Principal, executor: Kysely<Database>, lock = false) {
-    let query = executor.selectFrom('roadside_requests').selectAll().where('id', '=', id);
-    if (lock) query = query.forUpdate();
-    const row = await query.executeTakeFirst();
-    if (!row || (principal.kind === 'holder' && !principal.contractIds.includes(row.contract_id)))
+    const row = await findRoadsideRequest(executor, id, { forUpdate: lock });
+    if (!row || !holderMayTouch(principal, row.contract_id))
       throw new AppError('not_found', 'No roadside request with that id.');
     return row;
   }
@@ -131,34 +130,9 @@ export function createRoadsideService(deps: {
     filter: { status?: RoadsideStatus | undefined; contractId?: string | undefined },
     page: { limit: number; startingAfter?: string | undefined },
   ) {
-    if (
-      principal.kind === 'holder' &&
-      (!filter.contractId || !principal.contractIds.includes(filter.contractId))
-    )
+    if (principal.kind === 'holder' && (!filter.contractId || !holderMayTouch(principal, filter.contractId)))
       throw new AppError('not_found', 'No contract with that id.', { param: 'contractId' });
-    let query = db
-      .selectFrom('roadside_requests')
-      .selectAll()
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(page.limit + 1);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.contractId) query = query.where('contract_id', '=', filter.contractId);
-    if (page.startingAfter) {
-      const after = await db
-        .selectFrom('roadside_requests')
-        .select(['created_at', 'id'])
-        .where('id', '=', page.startingAfter)
-        .executeTakeFirst();
-      if (!after) return { data: [], hasMore: false };
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '>', after.created_at),
-          eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
-        ]),
-      );
-    }
-    const rows = await query.execute();
+    const rows = await listRoadsideRequests(db, filter, page);
     const data = await Promise.all(rows.slice(0, page.limit).map((row) => view(row)));
     return { data, hasMore: rows.length > page.limit };
   }
@@ -190,29 +164,19 @@ export function createRoadsideService(deps: {
       });
     let towing: { payableCents: number; lines: { label: string; amountCents: number }[] } | null = null;
     if (body.towingCostCents !== undefined) {
-      const { terms } = await contractForPrincipal(trx, catalog, row.contract_id, principal);
+      const { terms } = await loadServiceContract(trx, catalog, principal, row.contract_id);
       towing = computeTowingReimbursement({
         requestedCents: body.towingCostCents,
         rule: { perEventLimitCents: terms.benefits.roadside.perEventLimitCents },
       });
     }
-    const updated = await trx
-      .updateTable('roadside_requests')
-      .set((eb) => ({
-        status: body.status,
-        updated_at: clock.now(),
-        row_version: eb('row_version', '+', 1),
-        ...(towing
-          ? {
-              towing_cost_cents: body.towingCostCents ?? 0,
-              payable_cents: towing.payableCents,
-              lines: JSON.stringify(towing.lines),
-            }
-          : {}),
-      }))
-      .where('id', '=', row.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await updateRoadsideRequest(trx, row.id, {
+      status: body.status,
+      now: clock.now(),
+      towing: towing
+        ? { costCents: body.towingCostCents ?? 0, payableCents: towing.payableCents, lines: towing.lines }
+        : null,
+    });
     if (towing && towing.payableCents > 0)
       await postClaimIncurred(
         trx,
@@ -221,7 +185,7 @@ export function createRoadsideService(deps: {
           id: row.id,
           label: 'Towing reimbursement',
           amountCents: towing.payableCents,
-          contract: (await findContractById(trx, row.contract_id))!,
+          contract: await contractOfRecord(trx, row.contract_id),
         },
         { effectiveOn: calendarDateInZone(clock.now(), deps.timeZone), actor: actorOf(principal), requestId },
       );

@@ -2,7 +2,7 @@
 // one; staff record its fee or reject it; the holder or staff attach the maintenance records.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import type { UploadThrottle } from '../documents/upload-throttle.js';
+import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
@@ -10,8 +10,7 @@ import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http
 import { actorOf } from '../platform/http/principal.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { withUpload } from '../platform/http/uploads.js';
-import type { DocumentContentType, DocumentStore } from '../platform/storage/document-store.js';
+import type { DocumentContentType } from '../platform/storage/document-store.js';
 import { FEE_PAYMENT_METHODS, TRANSFER_DOCUMENT_TYPES, type TransfersService } from './transfers.service.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
@@ -106,10 +105,8 @@ export function registerTransferRoutes(
     transfers: TransfersService;
     db: Kysely<Database>;
     clock: Clock;
-    documentStore: DocumentStore;
-    uploadMaxBytes: number;
-    /** Counts each upload per transfer and per client address (429 when over). */
-    uploadThrottle?: UploadThrottle;
+    /** Where maintenance records are received, scanned and stored (throttled per transfer). */
+    uploads: UploadPath;
     /** Drops this process's cached sessions, so a completed transfer leaves the seller's session at once. */
     forgetCachedSessions?: () => void;
   },
@@ -301,11 +298,10 @@ export function registerTransferRoutes(
     async (request, reply) => {
       const principal = request.principal!;
       await transfers.assertMayAttach(request.params.id, principal);
-      await deps.uploadThrottle?.(request.params.id, request.ip);
-      const document = await withUpload(
+      const document = await receiveDocumentUpload(
         request,
-        deps.documentStore,
-        { maxBytes: deps.uploadMaxBytes, allowedTypes: RECORD_TYPES },
+        deps.uploads,
+        { ownerId: request.params.id, allowedTypes: RECORD_TYPES },
         async (upload) => {
           const type = upload.fields.type || 'maintenance_record';
           if (!(TRANSFER_DOCUMENT_TYPES as readonly string[]).includes(type)) {

@@ -5,12 +5,14 @@
 // records handed to the buyer are attached as documents.
 
 import type { Kysely, Transaction } from 'kysely';
-import { sql } from 'kysely';
 import { postTransferFee } from '../accounting/journal-postings.js';
-import { loadContract, termsOf } from '../cancellations/contract-access.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
+import { contractNumberOf, setContractHolder } from '../contracts/contract.repository.js';
+import { holderMayTouch, loadContract, termsOf } from '../contracts/contract-access.js';
 import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
+import { documentsOfOwner } from '../documents/document.repository.js';
+import { type ReceivedFile, recordDocument } from '../documents/document-records.js';
 import { explain } from '../explanations/explanations.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -24,8 +26,16 @@ import type {
 } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { Principal } from '../platform/http/principal.js';
-import type { StoredFile } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone, daysBetween } from '../shared/calendar-date.js';
+import {
+  completeTransferRow,
+  findPendingTransfer,
+  findTransfer,
+  insertTransfer,
+  listTransfersOfContract,
+  rejectTransferRow,
+  removeContractFromHolderSessions,
+} from './transfer.repository.js';
 import { decideTransfer } from './transfer-rules.js';
 
 export interface TransferInput {
@@ -112,20 +122,13 @@ export function createTransfersService(deps: {
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
   async function viewOf(executor: Kysely<Database>, row: TransferRow): Promise<TransferView> {
-    const contract = await executor
-      .selectFrom('contracts')
-      .select('contract_number')
-      .where('id', '=', row.contract_id)
-      .executeTakeFirstOrThrow();
-    const documents = await executor
-      .selectFrom('documents')
-      .selectAll()
-      .where('owner_type', '=', 'transfer')
-      .where('owner_id', '=', row.id)
-      .orderBy('received_at')
-      .limit(200)
-      .execute();
-    return transferView(row, contract.contract_number, documents);
+    const contractNumber = await contractNumberOf(executor, row.contract_id);
+    const documents = await documentsOfOwner(
+      executor,
+      { ownerType: 'transfer', ownerId: row.id },
+      { order: 'oldest_first', limit: 200 },
+    );
+    return transferView(row, contractNumber, documents);
   }
 
   /**
@@ -138,13 +141,11 @@ export function createTransfersService(deps: {
     transferId: string,
     options: { forUpdate?: boolean } = {},
   ): Promise<TransferRow> {
-    let query = executor.selectFrom('transfers').selectAll().where('id', '=', transferId);
-    if (options.forUpdate) query = query.forUpdate();
-    const row = await query.executeTakeFirst();
+    const row = await findTransfer(executor, transferId, options);
     const visible =
       row !== undefined &&
       (principal.kind === 'user' ||
-        (principal.kind === 'holder' && principal.contractIds.includes(row.contract_id)) ||
+        (principal.kind === 'holder' && holderMayTouch(principal, row.contract_id)) ||
         row.requested_by_session_id === principal.sessionId);
     if (!row || !visible) throw new AppError('not_found', 'No transfer with that id.');
     return row;
@@ -192,9 +193,10 @@ export function createTransfersService(deps: {
     feeLedgerEntryId: string | null,
   ): Promise<TransferRow> {
     const now = clock.now();
-    const updatedContract = await trx
-      .updateTable('contracts')
-      .set({
+    const holderChanged = await setContractHolder(
+      trx,
+      contract,
+      {
         holder_first_name: transfer.buyer_first_name,
         holder_last_name: transfer.buyer_last_name,
         holder_last_name_key: lastNameKey(transfer.buyer_last_name),
@@ -204,36 +206,17 @@ export function createTransfersService(deps: {
         address_city: transfer.buyer_address_city,
         address_state: transfer.buyer_address_state,
         address_zip: transfer.buyer_address_zip,
-        row_version: contract.row_version + 1,
-        updated_at: now,
-      })
-      .where('id', '=', contract.id)
-      .where('row_version', '=', contract.row_version)
-      .executeTakeFirst();
-    if (Number(updatedContract.numUpdatedRows) !== 1) {
+      },
+      now,
+    );
+    if (!holderChanged) {
       throw new AppError('conflict', 'The contract changed while it was being transferred; try again.');
     }
-    const completed = await trx
-      .updateTable('transfers')
-      .set({
-        status: 'completed',
-        completed_at: now,
-        fee_ledger_entry_id: feeLedgerEntryId,
-        row_version: transfer.row_version + 1,
-      })
-      .where('id', '=', transfer.id)
-      .where('row_version', '=', transfer.row_version)
-      .returningAll()
-      .executeTakeFirst();
+    const completed = await completeTransferRow(trx, transfer, { now, feeLedgerEntryId });
     if (!completed)
       throw new AppError('conflict', 'The transfer changed while it was being completed; try again.');
     // The seller's sessions keep their other contracts (a GAP addendum on the same VIN stays theirs).
-    await sql`
-      update sessions
-      set holder_scope = jsonb_set(holder_scope, '{contractIds}', (holder_scope -> 'contractIds') - ${contract.id}::text)
-      where holder_scope is not null
-        and revoked_at is null
-        and holder_scope -> 'contractIds' @> ${JSON.stringify([contract.id])}::jsonb`.execute(trx);
+    await removeContractFromHolderSessions(trx, contract.id);
     await recordAudit(trx, {
       actor,
       action: 'contract.transferred',
@@ -305,51 +288,42 @@ export function createTransfersService(deps: {
       throw new AppError(decision.code, detail, decision.param ? { param: decision.param } : {});
     }
     const buyer = checkBuyer(input.buyer);
-    const pending = await trx
-      .selectFrom('transfers')
-      .select('id')
-      .where('contract_id', '=', contract.id)
-      .where('status', '=', 'pending_fee')
-      .executeTakeFirst();
+    const pending = await findPendingTransfer(trx, contract.id);
     if (pending) {
       throw new AppError('conflict', 'A transfer of this contract is already waiting for its fee.', {
         param: 'id',
       });
     }
-    const inserted = await trx
-      .insertInto('transfers')
-      .values({
-        contract_id: contract.id,
-        status: 'pending_fee',
-        ownership_transferred_on: input.ownershipTransferredOn,
-        sale_type: input.saleType,
-        odometer: input.odometer,
-        fee_cents: decision.feeCents,
-        seller: JSON.stringify({
-          firstName: contract.holder_first_name,
-          lastName: contract.holder_last_name,
-          email: contract.holder_email,
-          phone: contract.holder_phone,
-          address: {
-            line1: contract.address_line1,
-            city: contract.address_city,
-            state: contract.address_state,
-            zip: contract.address_zip,
-          },
-        }),
-        buyer_first_name: input.buyer.firstName.trim(),
-        buyer_last_name: input.buyer.lastName.trim(),
-        buyer_email: input.buyer.email?.trim() || null,
-        buyer_phone: input.buyer.phone?.trim() || null,
-        buyer_address_line1: input.buyer.address.line1.trim(),
-        buyer_address_city: input.buyer.address.city.trim(),
-        buyer_address_state: buyer.state,
-        buyer_address_zip: buyer.zip,
-        requested_by: actor.label,
-        requested_by_session_id: principal.kind === 'holder' ? principal.sessionId : null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const inserted = await insertTransfer(trx, {
+      contract_id: contract.id,
+      status: 'pending_fee',
+      ownership_transferred_on: input.ownershipTransferredOn,
+      sale_type: input.saleType,
+      odometer: input.odometer,
+      fee_cents: decision.feeCents,
+      seller: JSON.stringify({
+        firstName: contract.holder_first_name,
+        lastName: contract.holder_last_name,
+        email: contract.holder_email,
+        phone: contract.holder_phone,
+        address: {
+          line1: contract.address_line1,
+          city: contract.address_city,
+          state: contract.address_state,
+          zip: contract.address_zip,
+        },
+      }),
+      buyer_first_name: input.buyer.firstName.trim(),
+      buyer_last_name: input.buyer.lastName.trim(),
+      buyer_email: input.buyer.email?.trim() || null,
+      buyer_phone: input.buyer.phone?.trim() || null,
+      buyer_address_line1: input.buyer.address.line1.trim(),
+      buyer_address_city: input.buyer.address.city.trim(),
+      buyer_address_state: buyer.state,
+      buyer_address_zip: buyer.zip,
+      requested_by: actor.label,
+      requested_by_session_id: principal.kind === 'holder' ? principal.sessionId : null,
+    });
     await recordAudit(trx, {
       actor,
       action: 'contract.transfer_requested',
@@ -443,17 +417,7 @@ export function createTransfersService(deps: {
         `The transfer is ${transfer.status}; it cannot be rejected.`,
       );
     }
-    const rejected = await trx
-      .updateTable('transfers')
-      .set({
-        status: 'rejected',
-        rejection_reason: reason.trim(),
-        rejected_at: clock.now(),
-        row_version: transfer.row_version + 1,
-      })
-      .where('id', '=', transfer.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const rejected = await rejectTransferRow(trx, transfer, { reason: reason.trim(), now: clock.now() });
     await recordAudit(trx, {
       actor,
       action: 'contract.transfer_rejected',
@@ -486,13 +450,7 @@ export function createTransfersService(deps: {
 
   async function listForContract(contractId: string, principal: Principal) {
     await loadContract(db, principal, contractId);
-    const rows = await db
-      .selectFrom('transfers')
-      .selectAll()
-      .where('contract_id', '=', contractId)
-      .orderBy('created_at', 'desc')
-      .limit(51)
-      .execute();
+    const rows = await listTransfersOfContract(db, contractId, 51);
     const data = await Promise.all(rows.slice(0, 50).map((row) => viewOf(db, row)));
     return { data, hasMore: rows.length > 50 };
   }
@@ -511,7 +469,7 @@ export function createTransfersService(deps: {
   async function attachDocument(
     trx: Transaction<Database>,
     transferId: string,
-    upload: { file: StoredFile; originalName: string | null; type: string },
+    upload: ReceivedFile & { type: string },
     principal: Principal,
     actor: Actor,
     requestId: string,
@@ -523,23 +481,16 @@ export function createTransfersService(deps: {
         'The transfer was rejected; no records can be attached.',
       );
     }
-    const row = await trx
-      .insertInto('documents')
-      .values({
-        contract_id: transfer.contract_id,
-        owner_type: 'transfer',
-        owner_id: transfer.id,
-        document_type: upload.type,
-        status: 'received',
-        sha256: upload.file.sha256,
-        size_bytes: upload.file.sizeBytes,
-        content_type: upload.file.contentType,
-        original_name: upload.originalName,
-        received_at: clock.now(),
-        uploaded_by: actor.label,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await recordDocument(trx, {
+      contractId: transfer.contract_id,
+      ownerType: 'transfer',
+      ownerId: transfer.id,
+      documentType: upload.type,
+      status: 'received',
+      upload,
+      receivedAt: clock.now(),
+      uploadedBy: actor.label,
+    });
     await recordAudit(trx, {
       actor,
       action: 'contract.transfer_document_received',

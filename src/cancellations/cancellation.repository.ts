@@ -1,0 +1,35 @@
+// The SQL of cancellations: the claims paid on a contract (deducted from some refunds) and the
+// cancellation record itself.
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { CancellationsTable, Database } from '../platform/db/schema.js';
+
+/** The ledger sources that are claim payments (repair, GAP and benefit claims, roadside). */
+export const CLAIM_SOURCE_TYPES = [
+  'repair_claim',
+  'gap_claim',
+  'rental_claim',
+  'trip_interruption_claim',
+  'roadside_request',
+] as const;
+
+/** Claims paid on the contract: net payouts (reversals included) of every claim source in the ledger. */
+export async function claimsPaidCents(db: Kysely<Database>, contractId: string): Promise<number> {
+  const result = await db
+    .selectFrom('ledger_entries')
+    .select(
+      sql<number>`coalesce(sum(case when direction = 'payout' then amount_cents else -amount_cents end), 0)::bigint`.as(
+        'net',
+      ),
+    )
+    .where('contract_id', '=', contractId)
+    .where('source_type', 'in', [...CLAIM_SOURCE_TYPES])
+    .executeTakeFirstOrThrow();
+  return Math.max(0, Number(result.net));
+}
+
+export async function insertCancellation(
+  trx: Kysely<Database>,
+  row: Insertable<CancellationsTable>,
+): Promise<void> {
+  await trx.insertInto('cancellations').values(row).execute();
+}
