@@ -7,8 +7,8 @@ import { resolveTerms } from '../catalog/effective-terms.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { addMonths, type CalendarDate, calendarDateInZone, compareDates } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import {
   findJournalEntryNumber,
   type JournalFilter,

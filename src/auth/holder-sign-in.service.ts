@@ -11,13 +11,13 @@ import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import {
   type BackoffRule,
   createDatabaseRateLimiter,
   type RateLimiter,
   type RateLimitRule,
 } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
 import type { AuthService } from './auth.service.js';
 
 export interface HolderSignInLimits {
@@ -74,7 +74,7 @@ export function createHolderSignInService(deps: {
       throw new AppError(
         'too_many_attempts',
         `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-        { headers: { 'retry-after': String(retryAfter) } },
+        { retryAfterSeconds: retryAfter },
       );
     }
   }

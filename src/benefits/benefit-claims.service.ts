@@ -12,8 +12,6 @@ import type { UploadThrottle } from '../documents/upload-throttle.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
-import { AppError, type ErrorCode } from '../platform/http/errors.js';
-import { actorOf, type Principal } from '../platform/http/principal.js';
 import { withUpload } from '../platform/http/uploads.js';
 import type { DocumentStore, StoredFile } from '../platform/storage/document-store.js';
 import { findRepairClaimLines } from '../repair-claims/repair-claim.repository.js';
@@ -23,6 +21,8 @@ import {
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
+import { actorOf, type Principal } from '../shared/principal.js';
 import { computeRentalReimbursement, computeTripInterruption } from './benefit-limits.js';
 
 export const MAX_EXPENSES = 31;

@@ -6,9 +6,9 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { type EffectiveTerms, resolveTerms } from '../catalog/effective-terms.js';
 import { type ContractView, contractView, coverageView } from '../contracts/contract.view.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 
 /** The ledger sources that are claim payments (repair, GAP and benefit claims, roadside). */
 export const CLAIM_SOURCE_TYPES = [

@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../shared/errors.js';
 import { findCatalogVersion, findLatestCatalogVersion, insertCatalogVersion } from './catalog.repository.js';
 import type { Catalog } from './catalog.schema.js';
 import { validateCatalog } from './catalog.validation.js';

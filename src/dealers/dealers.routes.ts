@@ -4,11 +4,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf, dealerIdOf } from '../platform/http/principal.js';
 import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, dealerIdOf } from '../shared/principal.js';
 import type { DealersService } from './dealers.service.js';
 
 const Optional = (maxLength: number) => Type.Optional(Type.String({ minLength: 1, maxLength }));

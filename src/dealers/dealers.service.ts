@@ -7,9 +7,9 @@ import { isRegionCode } from '../catalog/regions.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { AuthenticatedSession } from '../platform/http/principal.js';
 import type { RateLimiter, RateLimitRule } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
+import type { AuthenticatedSession } from '../shared/principal.js';
 import {
   type Dealer,
   findApiKeyRow,
@@ -206,7 +206,7 @@ export function createDealersService(deps: {
       throw new AppError(
         'too_many_attempts',
         `This API key made more than ${deps.keyLimit.limit} requests in ${deps.keyLimit.windowSeconds} seconds; retry after ${outcome.retryAfterSeconds} s.`,
-        { headers: { 'retry-after': String(outcome.retryAfterSeconds) } },
+        { retryAfterSeconds: outcome.retryAfterSeconds },
       );
     }
     if (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000)

@@ -6,10 +6,10 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, DocumentRow } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { type DocumentView, documentView } from './document.view.js';
 

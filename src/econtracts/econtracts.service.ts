@@ -14,12 +14,12 @@ import { findDealerById, insertDealerAccountEvent } from '../dealers/dealer.repo
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { dealerIdOf, type Principal } from '../platform/http/principal.js';
 import { findRateForUpdate, markRateUsed } from '../rating/rate.repository.js';
 import type { RatedVehicle } from '../rating/rates.service.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
+import { dealerIdOf, type Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 
 export interface BookingInput {

@@ -6,13 +6,13 @@ import type { UploadThrottle } from '../documents/upload-throttle.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
 import { DateInput, Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import { withUpload } from '../platform/http/uploads.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import { GAP_CLAIM_STATUSES } from './gap-claim-status.js';
 import type { GapClaimsService } from './gap-claims.service.js';
 

@@ -23,8 +23,6 @@ import type {
   GapClaimStatus,
   GapLossTypeValue,
 } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
 import type { StoredFile } from '../platform/storage/document-store.js';
 import {
   type CalendarDate,
@@ -32,7 +30,9 @@ import {
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
+import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { computeGapBenefit } from './gap-benefit.js';
 import { type GapClaimView, gapClaimView, type TimelineEvent } from './gap-claim.view.js';

@@ -3,9 +3,9 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
 import { listLedgerEntries } from './ledger.repository.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;

@@ -14,13 +14,13 @@ import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database, RepairClaimStatus } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { actorOf, type Principal } from '../platform/http/principal.js';
 import {
   findRepairFacility,
   type RepairFacilityRow,
 } from '../repair-facilities/repair-facility.repository.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, type Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   findRepairClaim,

@@ -4,10 +4,10 @@ import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { MAX_LABOR_RATE_CENTS } from '../repair-claims/repair-claim.schemas.js';
+import { actorOf } from '../shared/principal.js';
 import {
   findRepairFacility,
   insertRepairFacility,

@@ -11,9 +11,9 @@ import { findContractById } from '../contracts/contract.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, RoadsideRequestsTable, RoadsideStatus } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { actorOf, type Principal } from '../platform/http/principal.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, type Principal } from '../shared/principal.js';
 import { roadsideTransition } from './roadside-status.js';
 
 type RoadsideRow = Selectable<RoadsideRequestsTable>;

@@ -5,13 +5,13 @@ import { Type } from 'typebox';
 import type { UploadThrottle } from '../documents/upload-throttle.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { withUpload } from '../platform/http/uploads.js';
 import type { DocumentContentType, DocumentStore } from '../platform/storage/document-store.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import { FEE_PAYMENT_METHODS, TRANSFER_DOCUMENT_TYPES, type TransfersService } from './transfers.service.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;

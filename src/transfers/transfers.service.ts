@@ -22,10 +22,10 @@ import type {
   TransferRow,
   TransferSaleType,
 } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
 import type { StoredFile } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone, daysBetween } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import { decideTransfer } from './transfer-rules.js';
 
 export interface TransferInput {

@@ -4,7 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../shared/errors.js';
 import { hashPassword, passwordProblems } from './password.js';
 import {
   findUserRowByEmail,
