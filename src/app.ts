@@ -71,6 +71,7 @@ import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.j
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
 import { registerRepairFacilityRoutes } from './repair-facilities/repair-facilities.routes.js';
+import { createRepairFacilitiesService } from './repair-facilities/repair-facilities.service.js';
 import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/report-snapshots.js';
 import { registerReportRoutes } from './reports/reports.routes.js';
 import { registerRoadsideRoutes } from './roadside/roadside.routes.js';
@@ -345,7 +346,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       timeZone: config.timeZone,
       progressObserver: metrics.importProgress,
     });
-    registerRepairFacilityRoutes(api, { db, clock });
+    registerRepairFacilityRoutes(api, { repairFacilities: createRepairFacilitiesService({ db }), db, clock });
     registerAccountingRoutes(api, { accounting, db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });
     registerRoadsideRoutes(api, { roadside, db, clock });
@@ -372,7 +373,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerGapClaimRoutes(api, {
       gapClaims,
       holderSignIn,
-      auth,
       store: gapDocumentStore,
       uploadMaxBytes: config.uploadMaxBytes,
       uploadThrottle,

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { addMonths, compareDates, isCalendarDate } from '../shared/calendar-date.js';
@@ -271,20 +271,13 @@ export function registerAccountingRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await accounting.earnMonth(trx, {
-            month: request.body.month,
-            actor: actorOf(request.principal),
-            requestId: request.id,
-          }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        accounting.earnMonth(run, {
+          month: request.body.month,
+          actor: actorOf(request.principal),
+          requestId: request.id,
         }),
       );
-      return sendResult(reply, result);
     },
   );
 }

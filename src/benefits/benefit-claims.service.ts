@@ -12,8 +12,9 @@ import type { UploadThrottle } from '../documents/upload-throttle.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
+import { asUseCase, transactional } from '../platform/db/transaction.js';
 import { withUpload } from '../platform/http/uploads.js';
-import type { DocumentStore, StoredFile } from '../platform/storage/document-store.js';
+import type { DocumentStore, StagedFile, StoredFile } from '../platform/storage/document-store.js';
 import { findRepairClaimLines } from '../repair-claims/repair-claim.repository.js';
 import {
   type CalendarDate,
@@ -390,7 +391,7 @@ export function createBenefitClaimsService(deps: {
       throw new AppError('not_found', 'No claim with that id.');
     await deps.uploadThrottle?.(claim.id, request.ip);
     return withUpload(request, deps.documentStore, { maxBytes: deps.uploadMaxBytes }, (upload) =>
-      db.transaction().execute(async (trx) => {
+      transactional(db)(async (trx) => {
         const receipt = await recordReceipt(
           trx,
           { ownerType, claimId: claim.id, contractId: claim.contract_id },
@@ -448,7 +449,42 @@ export function createBenefitClaimsService(deps: {
     };
   }
 
-  return { fileRental, fileTrip, overview, attachReceipt, recordReceipt };
+  /**
+   * A claim filed with its receipts (the multipart endpoints): all of it or nothing, in one
+   * transaction, in which the receipts' files also get their stored names.
+   */
+  async function fileWithReceipts(
+    trx: Transaction<Database>,
+    kind: 'rental' | 'trip',
+    contractId: string,
+    body: RentalClaimBody & TripClaimBody,
+    receipts: readonly { file: StagedFile; originalName: string | null }[],
+    principal: Principal,
+    requestId: string,
+  ) {
+    const claim =
+      kind === 'rental'
+        ? await fileRental(trx, contractId, body, principal, requestId)
+        : await fileTrip(trx, contractId, body, principal, requestId);
+    const owner = {
+      ownerType: kind === 'rental' ? ('rental_claim' as const) : ('trip_interruption_claim' as const),
+      claimId: claim.id,
+      contractId: claim.contractId,
+    };
+    const recorded = [];
+    for (const receipt of receipts)
+      recorded.push(await recordReceipt(trx, owner, receipt, principal, requestId));
+    for (const receipt of receipts) await receipt.file.promote();
+    return { claim, receipts: recorded };
+  }
+
+  return {
+    fileRental: asUseCase(fileRental),
+    fileTrip: asUseCase(fileTrip),
+    fileWithReceipts: asUseCase(fileWithReceipts),
+    overview,
+    attachReceipt,
+  };
 }
 
 export type BenefitClaimsService = ReturnType<typeof createBenefitClaimsService>;

@@ -1,6 +1,7 @@
 // Cancelling a contract: a quote anyone entitled may ask for (and which is recorded in the audit
 // trail), and the cancellation itself, which locks the contract row, records the quote it was
 // executed on, pays the refund through the ledger and ends the contract, all in one transaction.
+
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type AllocationPart, allocateRefund, refundDueOn } from '../accounting/cancellation-allocation.js';
@@ -14,6 +15,7 @@ import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import {
   type CalendarDate,
   calendarDateInZone,
@@ -258,7 +260,7 @@ export function createCancellationsService(deps: {
     };
   }
 
-  return { quote, cancel, today };
+  return { quote, cancel: asUseCase(cancel), today };
 }
 
 export type CancellationsService = ReturnType<typeof createCancellationsService>;

@@ -12,6 +12,7 @@ import {
 } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import { dealerIdOf, type Principal } from '../shared/principal.js';
@@ -220,7 +221,18 @@ export function createContractsService(deps: {
     };
   }
 
-  return { create, get, rowFor, view, listForDealer, search, auditTrail, coverageByVin, today, termsOf };
+  return {
+    create: asUseCase(create),
+    get,
+    rowFor,
+    view,
+    listForDealer,
+    search,
+    auditTrail,
+    coverageByVin,
+    today,
+    termsOf,
+  };
 }
 
 export type ContractsService = ReturnType<typeof createContractsService>;

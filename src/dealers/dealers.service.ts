@@ -1,12 +1,14 @@
 // Dealers and their API keys. A key is a random secret shown once at issue; only its SHA-256 is
 // stored. Every request with a key looks it up afresh (no cache), so a revoked key answers 401 at once
 // on every process; each key is rate-limited through the shared RateLimiter.
+
 import { hash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { isRegionCode } from '../catalog/regions.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import type { RateLimiter, RateLimitRule } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { AuthenticatedSession } from '../shared/principal.js';
@@ -226,7 +228,16 @@ export function createDealersService(deps: {
     };
   }
 
-  return { create, get, findByCode, list, issueKey, listKeys, revokeKey, authenticateKey };
+  return {
+    create: asUseCase(create),
+    get,
+    findByCode,
+    list,
+    issueKey: asUseCase(issueKey),
+    listKeys,
+    revokeKey: asUseCase(revokeKey),
+    authenticateKey,
+  };
 }
 
 export type DealersService = ReturnType<typeof createDealersService>;

@@ -2,10 +2,12 @@
 // holder reads; the document's owner (a GAP claim, later others) reacts to the decision in the same
 // transaction. Also serves a document's file to staff and to the holder of its contract, and
 // escalates reviews that passed their due date (the recurring job).
+
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, DocumentRow } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
@@ -148,7 +150,7 @@ export function createDocumentsService(deps: {
     return result.rows.length;
   }
 
-  return { review, get, file, escalateOverdue, view, today };
+  return { review: asUseCase(review), get, file, escalateOverdue, view, today };
 }
 
 export type DocumentsService = ReturnType<typeof createDocumentsService>;

@@ -4,6 +4,7 @@
 // price; a rate books once. A void ends a contract that never existed for money: its dealer may void
 // it within the void window if no claim was filed, staff at any time; no refund, no fee. Both put an
 // event on the dealer's account (booked: + dealer cost; voided: − dealer cost) for the statement.
+
 import type { Kysely, Transaction } from 'kysely';
 import { postContractVoided } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
@@ -14,6 +15,7 @@ import { findDealerById, insertDealerAccountEvent } from '../dealers/dealer.repo
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { asUseCase, joining } from '../platform/db/transaction.js';
 import { findRateForUpdate, markRateUsed } from '../rating/rate.repository.js';
 import type { RatedVehicle } from '../rating/rates.service.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
@@ -116,8 +118,9 @@ export function createEcontractsService(deps: {
     }
     const dealer = await findDealerById(trx, dealerId);
     if (!dealer) throw new AppError('not_found', 'No dealer with that id.');
+    // The contract is registered in this booking's transaction.
     const contract = await contracts.create(
-      trx,
+      joining(trx),
       {
         product: rate.product,
         planCode: rate.plan_code,
@@ -233,7 +236,7 @@ export function createEcontractsService(deps: {
     return contracts.view(voided, true, trx);
   }
 
-  return { book, voidContract, today };
+  return { book: asUseCase(book), voidContract: asUseCase(voidContract), today };
 }
 
 export type EcontractsService = ReturnType<typeof createEcontractsService>;

@@ -23,6 +23,7 @@ import type {
   GapClaimStatus,
   GapLossTypeValue,
 } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import type { StoredFile } from '../platform/storage/document-store.js';
 import {
   type CalendarDate,
@@ -803,16 +804,38 @@ export function createGapClaimsService(deps: {
     return view(denied, true, trx);
   }
 
+  /** POST /gap-claims: starts a claim (or finds the open one, `created` false) and sums it up. */
+  async function startClaim(
+    trx: Transaction<Database>,
+    contractIds: string[],
+    input: StartClaimInput,
+    actor: Actor,
+    requestId: string,
+  ) {
+    const { created, claim } = await start(trx, contractIds, input, actor, requestId);
+    const summary = await view(claim, false, trx);
+    return {
+      created,
+      id: summary.id,
+      claimNumber: summary.claimNumber,
+      contractId: summary.contractId,
+      status: summary.status,
+      lossType: summary.lossType,
+      dateOfLoss: summary.dateOfLoss,
+      requiredDocuments: summary.requiredDocuments,
+    };
+  }
+
   return {
-    start,
+    start: asUseCase(startClaim),
     get,
     list,
     view,
     checkUploadAllowed,
-    addDocument,
-    calculateBenefit,
-    approve,
-    deny,
+    addDocument: asUseCase(addDocument),
+    calculateBenefit: asUseCase(calculateBenefit),
+    approve: asUseCase(approve),
+    deny: asUseCase(deny),
     documentOwner,
     today,
   };

@@ -14,6 +14,7 @@ import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database, RepairClaimStatus } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import {
   findRepairFacility,
   type RepairFacilityRow,
@@ -726,7 +727,18 @@ export function createRepairClaimsService(deps: {
     return { claim: await view((await findRepairClaim(trx, claim.id))!, trx), ledgerEntry: entry };
   }
 
-  return { submit, get, list, authorize, recordInspection, respond, pay, view, termsOf, today };
+  return {
+    submit: asUseCase(submit),
+    get,
+    list,
+    authorize: asUseCase(authorize),
+    recordInspection: asUseCase(recordInspection),
+    respond: asUseCase(respond),
+    pay: asUseCase(pay),
+    view,
+    termsOf,
+    today,
+  };
 }
 
 function principalLabel(principal: Principal): string {

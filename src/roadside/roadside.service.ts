@@ -11,6 +11,7 @@ import { findContractById } from '../contracts/contract.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, RoadsideRequestsTable, RoadsideStatus } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, type Principal } from '../shared/principal.js';
@@ -236,7 +237,7 @@ export function createRoadsideService(deps: {
     return view(updated, trx);
   }
 
-  return { request, get, list, move };
+  return { request: asUseCase(request), get, list, move: asUseCase(move) };
 }
 
 export type RoadsideService = ReturnType<typeof createRoadsideService>;

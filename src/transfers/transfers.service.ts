@@ -22,6 +22,7 @@ import type {
   TransferRow,
   TransferSaleType,
 } from '../platform/db/schema.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import type { StoredFile } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone, daysBetween } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
@@ -552,14 +553,14 @@ export function createTransfersService(deps: {
   }
 
   return {
-    request,
-    recordFeePayment,
-    reject,
+    request: asUseCase(request),
+    recordFeePayment: asUseCase(recordFeePayment),
+    reject: asUseCase(reject),
     get,
     termsFor,
     listForContract,
     assertMayAttach,
-    attachDocument,
+    attachDocument: asUseCase(attachDocument),
   };
 }
 

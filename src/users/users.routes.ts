@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { ROLES } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Page, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
@@ -55,16 +55,9 @@ export function registerUserRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await deps.users.createUser(trx, request.body, actorOf(request.principal), request.id),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        deps.users.createUser(run, request.body, actorOf(request.principal), request.id),
       );
-      return sendResult(reply, result);
     },
   );
 
@@ -90,22 +83,15 @@ export function registerUserRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await deps.users.setApprovalLimit(
-            trx,
-            request.params.id,
-            request.body.approvalLimitCents,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        deps.users.setApprovalLimit(
+          run,
+          request.params.id,
+          request.body.approvalLimitCents,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 

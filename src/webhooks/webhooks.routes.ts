@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
@@ -124,11 +124,9 @@ export function registerWebhookRoutes(
     async (request, reply) => {
       const url = await checkUrl(request.body.url, deps.allowList, deps.resolve ?? resolveWithSystem);
       const actor = actorOf(request.principal);
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => {
+      // TODO(issue 18): the endpoint's SQL and audit row move to a webhooks service.
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        run(async (trx) => {
           const row = await trx
             .insertInto('webhook_endpoints')
             .values({
@@ -148,10 +146,9 @@ export function registerWebhookRoutes(
             data: { url, eventTypes: row.event_types },
             requestId: request.id,
           });
-          return { status: 201, body: endpointView(row) };
-        },
+          return endpointView(row);
+        }),
       );
-      return sendResult(reply, result);
     },
   );
 
