@@ -1,18 +1,18 @@
-// `npx tsx src/dashboard/dashboard-bench.ts [--contracts N]`: times the staff dashboard and a rule
+// `npx tsx bench/dashboard.ts [--contracts N]`: times the staff dashboard and a rule
 // what-if over a synthetic portfolio on PostgreSQL (DATABASE_URL; a database it creates and drops).
 // Contracts are loaded with COPY; cancellations and claim payments are derived from them in SQL.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { median } from '../../bench/load.js';
-import { copySyntheticContracts } from '../../bench/portfolio.js';
-import { buildApp } from '../app.js';
-import type { Catalog } from '../catalog/catalog.schema.js';
-import { loadDefaultCatalog } from '../catalog/default-catalog.js';
-import { loadConfig } from '../config.js';
-import { runWhatIf } from '../what-if/what-if.js';
-import { buildDashboard, CHART_IDS, dashboardChart } from './dashboard.js';
+import { buildApp } from '../src/app.js';
+import type { Catalog } from '../src/catalog/catalog.schema.js';
+import { loadDefaultCatalog } from '../src/catalog/default-catalog.js';
+import { loadConfig } from '../src/config.js';
+import { buildDashboard, CHART_IDS, dashboardChart } from '../src/dashboard/dashboard.js';
+import { runWhatIf } from '../src/what-if/what-if.js';
+import { median } from './load.js';
+import { copySyntheticContracts } from './portfolio.js';
 
 const { values: args } = parseArgs({
   options: {
