@@ -212,8 +212,9 @@ export function registerBenefitClaimRoutes(
           kind === 'rental' ? rentalValidator : tripValidator,
           { maxBytes: deps.uploadMaxBytes },
         );
+        let result: Awaited<ReturnType<typeof runIdempotent<unknown>>>;
         try {
-          const result = await runIdempotent(db, submission.idempotent, clock.now(), 201, (run) =>
+          result = await runIdempotent(db, submission.idempotent, clock.now(), 201, (run) =>
             benefitClaims.fileWithReceipts(
               run,
               kind,
@@ -224,12 +225,12 @@ export function registerBenefitClaimRoutes(
               request.id,
             ),
           );
-          return sendResult(reply, result);
         } finally {
           // A refused claim, a rollback or an idempotent replay keeps none of the staged receipts
           // (before the answer goes out, so a client that reads the store next finds nothing staged).
           for (const receipt of submission.receipts) await receipt.file.discard();
         }
+        return sendResult(reply, result);
       },
     );
   }
