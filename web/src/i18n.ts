@@ -51,18 +51,23 @@ export function intlLocale(language: string = i18next.language): string {
   return language === 'es' ? 'es-US' : 'en-US';
 }
 
-i18next.use(initReactI18next).init({
+const initialLanguage = languageFor(typeof window === 'undefined' ? '/' : window.location.pathname);
+
+function setDocumentLanguage(language: string): void {
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
+}
+i18next.on('languageChanged', setDocumentLanguage);
+
+// The messages are bundled, so the first render already has them (initAsync: false).
+void i18next.use(initReactI18next).init({
+  initAsync: false,
   resources: { en: { translation: en }, es: { translation: es } },
-  lng: languageFor(typeof window === 'undefined' ? '/' : window.location.pathname),
+  lng: initialLanguage,
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
   returnNull: false,
 });
-function setDocumentLanguage(language: string): void {
-  if (typeof document !== 'undefined') document.documentElement.lang = language;
-}
-setDocumentLanguage(i18next.language);
-i18next.on('languageChanged', setDocumentLanguage);
+setDocumentLanguage(initialLanguage);
 
 /** The switch: remembers the holder's choice and speaks it at once. */
 export function chooseLanguage(language: Language): void {
