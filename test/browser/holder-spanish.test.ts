@@ -94,6 +94,30 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
         .click();
       await page.getByRole('heading', { level: 1, name: 'Mi cobertura' }).waitFor();
       expect(await htmlLang(page)).toBe('es');
+
+      // The claims page speaks Spanish too, forms and errors included.
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Mis reclamos' })
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Mis reclamos' }).waitFor();
+      await page.getByRole('heading', { name: 'Reclamos de reparación' }).first().waitFor();
+      const roadside = page.getByRole('form', { name: 'Pedir asistencia en carretera' }).first();
+      await roadside.getByRole('button', { name: 'Pedir ayuda' }).click();
+      await roadside.getByText('Indique dónde está el vehículo', { exact: false }).first().waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('opens the GAP Claims Center in Spanish', async () => {
+    const page = await openSpanishPage('/gap-claims');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'Centro de reclamos GAP' }).waitFor();
+      await page.getByRole('button', { name: 'Presentar mi reclamo' }).click();
+      await page.getByText('Escriba el apellido que aparece en su contrato.').waitFor();
+      await expectAxeClean(page);
     } finally {
       await page.context().close();
     }
