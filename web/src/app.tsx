@@ -1,4 +1,5 @@
 import { type ComponentType, lazy, Suspense } from 'react';
+import { useTranslation } from './i18n.js';
 import { Layout } from './layout.js';
 import { AdjusterClaimPage } from './pages/adjuster-claim.js';
 import { AdjusterGapClaimPage } from './pages/adjuster-gap-claim.js';
@@ -93,6 +94,8 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
 
 function CurrentPage() {
   const { pathname } = useLocation();
+  // Subscribes the page to the language: switching it re-renders the page in the new language.
+  useTranslation();
   for (const [pattern, Page] of routes) {
     const params = matchPath(pattern, pathname);
     // The key gives each contract its own page instance, so nothing of one shows on the next.

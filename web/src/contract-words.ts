@@ -6,25 +6,20 @@ import type {
   TripInterruptionBenefit,
 } from './contracts.js';
 import { formatCalendarDate, formatCents, formatLimitCents, formatMiles, formatMonths } from './format.js';
+import { intlLocale, t } from './i18n.js';
 
 // Contracts in plain words, shared by the holder's "My coverage" and the staff contract pages: the
 // limits all come from the contract's coverage block (the catalog), so nothing here knows $75 or 3 days.
 
-const statusLabels: Record<string, string> = {
-  active: 'Active',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  void: 'Void',
-};
+const statuses = new Set(['active', 'cancelled', 'expired', 'void']);
 
 /** The contract's recorded status ('active' → 'Active'); an unknown status is shown as sent. */
 export function contractStatusLabel(status: string): string {
-  return statusLabels[status] ?? status;
+  return statuses.has(status) ? t(`words.status.${status}`) : status;
 }
 
 export function productLabel(product: string): string {
-  if (product === 'vsc') return 'Vehicle service contract';
-  if (product === 'gap') return 'GAP addendum';
+  if (product === 'vsc' || product === 'gap') return t(`words.product.${product}`);
   return product;
 }
 
@@ -37,34 +32,34 @@ function waitingPeriodEnd(contract: ContractSummary): string {
   const date = contract.waitingPeriodEndsOn ? formatCalendarDate(contract.waitingPeriodEndsOn) : null;
   const miles =
     contract.waitingPeriodEndsAtMiles === null ? null : formatMiles(contract.waitingPeriodEndsAtMiles);
-  if (date && miles) return ` until ${date} or ${miles}, whichever comes first`;
-  if (date) return ` until ${date}`;
-  if (miles) return ` until ${miles}`;
+  if (date && miles) return t('words.untilDateOrMiles', { date, miles });
+  if (date) return t('words.untilDate', { date });
+  if (miles) return t('words.untilMiles', { miles });
   return '';
 }
 
 /** 'In force', or 'Not in force: ' and why, as the server judged it on `coverage.asOf`. */
 export function coverageStatus(contract: ContractSummary, coverage: Coverage): CoverageStatus {
-  if (coverage.inForce) return { inForce: true, text: 'In force' };
+  if (coverage.inForce) return { inForce: true, text: t('words.inForce') };
   switch (coverage.reasonCode) {
     case 'expired_by_date':
-      return { inForce: false, text: `Not in force: expired on ${formatCalendarDate(contract.expiresOn)}` };
+      return { inForce: false, text: t('words.expiredOn', { date: formatCalendarDate(contract.expiresOn) }) };
     case 'expired_by_miles':
       return {
         inForce: false,
         text:
           contract.expiresAtMiles === null
-            ? 'Not in force: expired by mileage'
-            : `Not in force: expired by mileage at ${formatMiles(contract.expiresAtMiles)}`,
+            ? t('words.expiredByMiles')
+            : t('words.expiredAtMiles', { miles: formatMiles(contract.expiresAtMiles) }),
       };
     case 'cancelled':
-      return { inForce: false, text: 'Not in force: cancelled' };
+      return { inForce: false, text: t('words.notInForceCancelled') };
     case 'void':
-      return { inForce: false, text: 'Not in force: void' };
+      return { inForce: false, text: t('words.notInForceVoid') };
     case 'waiting_period':
-      return { inForce: false, text: `Not in force: in waiting period${waitingPeriodEnd(contract)}` };
+      return { inForce: false, text: t('words.waiting', { until: waitingPeriodEnd(contract) }) };
     default:
-      return { inForce: false, text: 'Not in force' };
+      return { inForce: false, text: t('words.notInForce') };
   }
 }
 
@@ -76,57 +71,65 @@ export function termWords(contract: ContractSummary): string {
 
 /** 'From November 25, 2026 to November 25, 2029 or 84,000 miles, whichever comes first'. */
 export function coveragePeriodWords(contract: ContractSummary): string {
-  const from = `From ${formatCalendarDate(contract.purchaseDate)} to ${formatCalendarDate(contract.expiresOn)}`;
-  if (contract.expiresAtMiles === null) return from;
-  return `${from} or ${formatMiles(contract.expiresAtMiles)}, whichever comes first`;
+  const from = formatCalendarDate(contract.purchaseDate);
+  const to = formatCalendarDate(contract.expiresOn);
+  if (contract.expiresAtMiles === null) return t('words.period', { from, to });
+  return t('words.periodMiles', { from, to, miles: formatMiles(contract.expiresAtMiles) });
 }
 
 /** '$100 per repair visit', or 'No deductible'. */
 export function deductibleWords(deductibleCents: number | null): string {
-  if (!deductibleCents) return 'No deductible';
-  return `${formatLimitCents(deductibleCents)} per repair visit`;
+  if (!deductibleCents) return t('words.noDeductible');
+  return t('words.perVisit', { amount: formatLimitCents(deductibleCents) });
 }
 
-const roadsideServiceNames: Record<string, string> = {
-  tow: 'towing to a licensed repair facility',
-  jump_start: 'jump start',
-  flat_tire: 'flat tire change',
-  lockout: 'lockout help',
-  fuel_delivery: 'fuel delivery',
-};
+const roadsideServices = new Set(['tow', 'jump_start', 'flat_tire', 'lockout', 'fuel_delivery']);
 
 /** A service the app has no words for yet is shown from its code ('battery_swap' → 'battery swap'). */
 export function roadsideServiceName(service: string): string {
-  return roadsideServiceNames[service] ?? service.replaceAll('_', ' ');
+  return roadsideServices.has(service) ? t(`words.roadside.${service}`) : service.replaceAll('_', ' ');
 }
 
 /** '$75 per event: towing to a licensed repair facility, jump start, flat tire change'. */
 export function roadsideWords(roadside: RoadsideBenefit): string {
-  const limit = `${formatLimitCents(roadside.perEventLimitCents)} per event`;
+  const limit = t('words.perEvent', { amount: formatLimitCents(roadside.perEventLimitCents) });
   if (roadside.services.length === 0) return limit;
   return `${limit}: ${roadside.services.map(roadsideServiceName).join(', ')}`;
 }
 
-const laborHoursFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const laborHoursFormat = {
+  format: (hours: number) => new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: 2 }).format(hours),
+};
 
 /**
  * '$35 a day up to $175 per repair visit (when the repair needs 2 or more labor hours or keeps your
  * vehicle overnight)'.
  */
 export function rentalWords(rental: RentalBenefit): string {
-  const limits = `${formatLimitCents(rental.dailyLimitCents)} a day up to ${formatLimitCents(rental.perVisitLimitCents)} per repair visit`;
-  const laborHours = `the repair needs ${laborHoursFormat.format(rental.minLaborHours)} or more labor hours`;
-  const condition = rental.overnightQualifies ? `${laborHours} or keeps your vehicle overnight` : laborHours;
-  return `${limits} (when ${condition})`;
+  const limits = t('words.rentalLimits', {
+    daily: formatLimitCents(rental.dailyLimitCents),
+    perVisit: formatLimitCents(rental.perVisitLimitCents),
+  });
+  const laborHours = t('words.rentalLabor', { hours: laborHoursFormat.format(rental.minLaborHours) });
+  const condition = rental.overnightQualifies
+    ? t('words.rentalOvernight', { labor: laborHours })
+    : laborHours;
+  return t('words.rentalWhen', { limits, condition });
 }
 
 /** '$100 a day for up to 3 days when more than 100 miles from home'. */
 export function tripInterruptionWords(trip: TripInterruptionBenefit): string {
-  const days = trip.maxDays === 1 ? '1 day' : `${trip.maxDays} days`;
-  return `${formatLimitCents(trip.dailyLimitCents)} a day for up to ${days} when more than ${formatMiles(trip.minMilesFromHome)} from home`;
+  const days = t('words.days', { count: trip.maxDays });
+  return t('words.trip', {
+    daily: formatLimitCents(trip.dailyLimitCents),
+    days,
+    miles: formatMiles(trip.minMilesFromHome),
+  });
 }
 
 /** Money as people read it on a contract: '$1,234.50', or 'Not recorded' when the field is empty. */
 export function moneyOrNotRecorded(amountCents: number | null | undefined): string {
-  return amountCents === null || amountCents === undefined ? 'Not recorded' : formatCents(amountCents);
+  return amountCents === null || amountCents === undefined
+    ? t('words.notRecorded')
+    : formatCents(amountCents);
 }

@@ -1,11 +1,13 @@
 import { useId } from 'react';
 import { coverageStatus, rentalWords, roadsideWords, tripInterruptionWords } from './contract-words.js';
 import type { Contract } from './contracts.js';
+import { useTranslation } from './i18n.js';
 
 // The coverage block of a contract (status, what is covered, benefits, notes), as the holder and
 // staff both see it. Headings start at h3: each page puts it under its own h2.
 
 export function CoverageStatusBadge({ contract }: { contract: Contract }) {
+  useTranslation();
   const status = coverageStatus(contract, contract.coverage);
   return (
     <p className={`coverage-status ${status.inForce ? 'coverage-status--in-force' : 'coverage-status--not'}`}>
@@ -22,21 +24,19 @@ interface CoverageDetailsProps {
 
 export function CoverageDetails({ contract, audience }: CoverageDetailsProps) {
   const headingId = useId();
+  const { t } = useTranslation();
   const { coverage } = contract;
-  const notIncluded = audience === 'holder' ? 'Not included in your plan' : 'Not included in this plan';
+  const notIncluded = t(audience === 'holder' ? 'details.notIncludedHolder' : 'details.notIncludedStaff');
   const { roadside, rental, tripInterruption } = coverage.benefits;
 
   return (
     <>
       <section aria-labelledby={`${headingId}-covered`}>
-        <h3 id={`${headingId}-covered`}>What's covered</h3>
+        <h3 id={`${headingId}-covered`}>{t('details.covered')}</h3>
         {contract.product === 'gap' ? (
-          <p>
-            If the vehicle is stolen or written off, GAP pays the lender the difference between what is still
-            owed on the loan and what the insurer pays, within the limits of the addendum.
-          </p>
+          <p>{t('details.gapExplained')}</p>
         ) : coverage.componentGroups.length === 0 ? (
-          <p>No component groups are listed for this plan.</p>
+          <p>{t('details.noGroups')}</p>
         ) : (
           <ul className="component-groups">
             {coverage.componentGroups.map((group) => (
@@ -50,18 +50,18 @@ export function CoverageDetails({ contract, audience }: CoverageDetailsProps) {
       </section>
       {contract.product === 'vsc' ? (
         <section aria-labelledby={`${headingId}-benefits`}>
-          <h3 id={`${headingId}-benefits`}>Benefits</h3>
+          <h3 id={`${headingId}-benefits`}>{t('details.benefits')}</h3>
           <dl className="facts facts--wide">
             <div>
-              <dt>Roadside help</dt>
+              <dt>{t('details.roadside')}</dt>
               <dd>{roadside ? roadsideWords(roadside) : notIncluded}</dd>
             </div>
             <div>
-              <dt>Rental car</dt>
+              <dt>{t('details.rental')}</dt>
               <dd>{rental ? rentalWords(rental) : notIncluded}</dd>
             </div>
             <div>
-              <dt>Trip interruption</dt>
+              <dt>{t('details.trip')}</dt>
               <dd>{tripInterruption ? tripInterruptionWords(tripInterruption) : notIncluded}</dd>
             </div>
           </dl>
@@ -69,7 +69,7 @@ export function CoverageDetails({ contract, audience }: CoverageDetailsProps) {
       ) : null}
       {coverage.notes.length > 0 ? (
         <section aria-labelledby={`${headingId}-notes`}>
-          <h3 id={`${headingId}-notes`}>Notes</h3>
+          <h3 id={`${headingId}-notes`}>{t('details.notes')}</h3>
           <ul className="coverage-notes">
             {coverage.notes.map((note) => (
               <li key={note.ruleId}>{note.sentence}</li>

@@ -1,5 +1,6 @@
 import { type ReactNode, type RefObject, useEffect, useRef, useState } from 'react';
 import { type FieldSentences, holderProblem } from './holder-messages.js';
+import { t } from './i18n.js';
 
 // A form's errors, every one at once: a sentence next to each field it is about (linked by
 // aria-describedby), a summary of the rest above the form, and after each failed submission the first
@@ -78,8 +79,7 @@ export function FormSummary({ form }: { form: FormErrors }): ReactNode {
   if (!form.summary && count === 0) return null;
   return (
     <div className="notice notice--error" role="alert" tabIndex={-1} data-form-summary="">
-      {form.summary ??
-        (count === 1 ? 'Check the field marked below.' : `Check the ${count} fields marked below.`)}
+      {form.summary ?? (count === 1 ? t('form.checkOne') : t('form.checkMany', { count }))}
     </div>
   );
 }

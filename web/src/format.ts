@@ -1,6 +1,9 @@
 // How the web app writes money, calendar dates, instants and distances for people. Money arrives as
 // integer cents and calendar dates as 'YYYY-MM-DD'; both are formatted from their parts so no
-// floating-point or time-zone arithmetic can shift a cent or a day.
+// floating-point or time-zone arithmetic can shift a cent or a day. Holder pages may be in Spanish:
+// numbers and dates then follow 'es-US' (Intl), words come from the locale files.
+
+import { intlLocale, t } from './i18n.js';
 
 const monthNames = [
   'January',
@@ -17,7 +20,18 @@ const monthNames = [
   'December',
 ] as const;
 
-const groupedInteger = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const groupedIntegers = new Map<string, Intl.NumberFormat>();
+const groupedInteger = {
+  format(value: number): string {
+    const locale = intlLocale();
+    let format = groupedIntegers.get(locale);
+    if (!format) {
+      format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+      groupedIntegers.set(locale, format);
+    }
+    return format.format(value);
+  },
+};
 
 /** 123450 → '$1,234.50'; -500 → '−$5.00'. Whole dollars keep their cents ('$100.00') unless `wholeDollars`. */
 export function formatCents(amountCents: number, options: { wholeDollars?: boolean } = {}): string {
@@ -46,12 +60,20 @@ export function formatCalendarDate(calendarDate: string): string {
   const [, year, month, day] = match;
   const monthName = monthNames[Number(month) - 1];
   if (!monthName) return calendarDate;
+  if (intlLocale() !== 'en-US') {
+    // Noon UTC of that day, written in UTC: no time zone can move it to another day.
+    const noon = Date.UTC(Number(year), Number(month) - 1, Number(day), 12);
+    return new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long', timeZone: 'UTC' }).format(noon);
+  }
   return `${monthName} ${Number(day)}, ${year}`;
 }
 
 // One way of writing a day everywhere: an instant's day is written as a calendar date is
 // ('November 25, 2026'), followed by its time.
-const instantFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short' });
+const instantFormat = {
+  format: (instant: Date) =>
+    new Intl.DateTimeFormat(intlLocale(), { dateStyle: 'long', timeStyle: 'short' }).format(instant),
+};
 
 /** An instant (ISO 8601 with offset) in the reader's own time zone: 'November 25, 2026 at 10:04 AM'. */
 export function formatInstant(isoInstant: string): string {
@@ -66,12 +88,12 @@ export function formatCount(count: number): string {
 
 /** 36000 → '36,000 miles'; 1 → '1 mile'. */
 export function formatMiles(miles: number): string {
-  return `${formatCount(miles)} ${miles === 1 ? 'mile' : 'miles'}`;
+  return t('format.miles', { count: miles, formatted: formatCount(miles) });
 }
 
 /** 36 → '36 months'; 1 → '1 month'. */
 export function formatMonths(months: number): string {
-  return `${formatCount(months)} ${months === 1 ? 'month' : 'months'}`;
+  return t('format.months', { count: months, formatted: formatCount(months) });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ApiError } from './api.js';
+import { t } from './i18n.js';
 
 // What a holder reads when a request fails. The API's `detail` is written for developers when the
 // request's shape is wrong ("lastName must NOT have fewer than 1 characters"), so shape errors become
@@ -22,19 +23,19 @@ const SHAPE_CODES = new Set([
   'invalid_vin',
 ]);
 
-const CODE_SENTENCES: Readonly<Record<string, string>> = {
-  unauthenticated: 'Your session has ended. Sign in again to continue.',
-  forbidden: 'This is not something you can do from this page.',
-  csrf_token_invalid: 'This page was open too long. Reload it and try again.',
-  too_many_attempts: 'Too many tries. Wait a few minutes, then try again.',
-  unsupported_file_type:
-    'That file is not a PDF, JPEG, PNG or HEIC picture. Choose a file in one of those formats.',
-  file_too_large: 'That file is too large. Choose a smaller file, such as a photo of the receipt.',
-  payload_too_large: 'That is more than we can take at once. Send smaller files.',
-  malware_detected: 'Our virus check refused that file. Choose another copy of it.',
-  network_error: 'Coverwise could not be reached. Check your connection and try again.',
-  idempotency_request_in_progress: 'We are still working on your last request. Wait a moment.',
-};
+// The sentences are in the locale files (errors.<code>), in the holder's language.
+const SENTENCE_CODES = new Set([
+  'unauthenticated',
+  'forbidden',
+  'csrf_token_invalid',
+  'too_many_attempts',
+  'unsupported_file_type',
+  'file_too_large',
+  'payload_too_large',
+  'malware_detected',
+  'network_error',
+  'idempotency_request_in_progress',
+]);
 
 /** The field an API param names, as the form knows it: `expenses[0].amountCents` → `expenses`. */
 function fieldOf(param: string | undefined, sentences: FieldSentences): string | null {
@@ -45,19 +46,17 @@ function fieldOf(param: string | undefined, sentences: FieldSentences): string |
 }
 
 export function holderProblem(error: unknown, sentences: FieldSentences = {}): HolderProblem {
-  if (!(error instanceof ApiError))
-    return { field: null, sentence: 'Something went wrong. Try again in a moment.' };
+  if (!(error instanceof ApiError)) return { field: null, sentence: t('errors.generic') };
   const field = fieldOf(error.param, sentences);
   const fieldSentence = field ? sentences[field] : undefined;
   if (SHAPE_CODES.has(error.code))
     return {
       field,
-      sentence: fieldSentence ?? 'Some of the details are not right. Check the form and try again.',
+      sentence: fieldSentence ?? t('errors.shape'),
     };
-  const codeSentence = CODE_SENTENCES[error.code];
-  if (codeSentence) return { field, sentence: codeSentence };
+  if (SENTENCE_CODES.has(error.code)) return { field, sentence: t(`errors.${error.code}`) };
   if (error.status >= 500 || error.status === 0 || error.code === 'http_error')
-    return { field: null, sentence: 'That did not work on our side. Try again in a moment.' };
+    return { field: null, sentence: t('errors.server') };
   // A business rule's own sentence (it names the rule, the state, the claim).
   return { field, sentence: error.detail };
 }

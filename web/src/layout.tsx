@@ -1,4 +1,5 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { chooseLanguage, isHolderPath, type Language, syncLanguageWithPath, useTranslation } from './i18n.js';
 import { Link, navigate, useLocation } from './router.js';
 import { type Session, useSession } from './session.js';
 import { staffPagesFor } from './staff-pages.js';
@@ -12,20 +13,20 @@ interface NavItem {
   external?: boolean;
 }
 
-function navItems(session: Session): NavItem[] {
+function navItems(session: Session, t: (key: string) => string): NavItem[] {
   const items: NavItem[] = [];
   if (session.status === 'signed_in' && session.user.role === 'dealer_user') {
     items.push({ label: 'Dealer portal', href: '/dealer' }, { label: 'Account', href: '/staff' });
   } else if (session.status === 'signed_in') {
     for (const page of staffPagesFor(session.user.role)) items.push({ label: page.label, href: page.href });
   } else if (session.status === 'holder_signed_in') {
-    items.push({ label: 'My coverage', href: '/my' });
-    items.push({ label: 'My claims', href: '/my/claims' });
-    items.push({ label: 'Help', href: '/help' });
+    items.push({ label: t('nav.myCoverage'), href: '/my' });
+    items.push({ label: t('nav.myClaims'), href: '/my/claims' });
+    items.push({ label: t('nav.help'), href: '/help' });
   } else {
-    items.push({ label: 'Sign in', href: '/staff/sign-in' });
+    items.push({ label: t('nav.signIn'), href: '/staff/sign-in' });
   }
-  items.push({ label: 'API docs', href: '/docs', external: true });
+  items.push({ label: t('nav.apiDocs'), href: '/docs', external: true });
   return items;
 }
 
@@ -79,17 +80,46 @@ function StaffSearch() {
   );
 }
 
+const languageNames: Record<Language, string> = { en: 'English', es: 'Español' };
+
+/** "English | Español": each name in its own language, the current one marked. */
+function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <nav aria-label={t('language.switchLabel')} className="language-switch">
+      {(['en', 'es'] as const).map((language, index) => (
+        <span key={language}>
+          {index > 0 ? <span aria-hidden="true"> | </span> : null}
+          <button
+            type="button"
+            className="link-button"
+            lang={language}
+            aria-pressed={i18n.language === language}
+            onClick={() => chooseLanguage(language)}
+          >
+            {languageNames[language]}
+          </button>
+        </span>
+      ))}
+    </nav>
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const { pathname } = useLocation();
-  const items = navItems(session);
+  const { t } = useTranslation();
+  const items = navItems(session, t);
   const marks = currentMarks(items, pathname);
+  const holderPage = isHolderPath(pathname);
+
+  useEffect(() => syncLanguageWithPath(pathname), [pathname]);
 
   return (
     <>
       {/* <main> has tabIndex -1, so following the fragment moves focus there, not just the scroll. */}
       <a className="skip-link" href="#main">
-        Skip to main content
+        {t('layout.skip')}
       </a>
       <header className="site-header">
         <div className="site-header__inner">
@@ -114,6 +144,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {session.status === 'signed_in' && ['admin', 'adjuster', 'reviewer'].includes(session.user.role) ? (
             <StaffSearch key={pathname} />
           ) : null}
+          {holderPage ? <LanguageSwitch /> : null}
         </div>
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
@@ -122,7 +153,7 @@ export function Layout({ children }: { children: ReactNode }) {
       {/* Every page, holder pages above all, links the help center and the phone numbers it lists. */}
       <footer className="site-main">
         <p className="muted">
-          Questions about your coverage, a claim or a cancellation? <Link href="/help">Help center</Link>
+          {t('layout.footerQuestion')} <Link href="/help">{t('layout.helpCenter')}</Link>
         </p>
       </footer>
     </>

@@ -1,3 +1,4 @@
+import { useTranslation } from './i18n.js';
 import { useSupportContact } from './support-contact.js';
 
 // "Need help now?": the roadside number (from the settings) as a one-tap call on a phone, and the way to
@@ -11,15 +12,18 @@ export function dialable(phone: string): string {
 
 export function RoadsideAtHand({ requestHref }: { requestHref?: string }) {
   const contact = useSupportContact();
+  const { t } = useTranslation();
   if (!contact) return null;
   return (
-    <aside className="notice notice--success roadside-at-hand" aria-label="Roadside help">
-      <strong>Need help now?</strong> Roadside assistance:{' '}
-      <a href={`tel:${dialable(contact.roadsidePhone)}`}>call {contact.roadsidePhone}</a>
+    <aside className="notice notice--success roadside-at-hand" aria-label={t('roadside.label')}>
+      <strong>{t('roadside.needHelp')}</strong> {t('roadside.assistance')}{' '}
+      <a href={`tel:${dialable(contact.roadsidePhone)}`}>
+        {t('roadside.call', { phone: contact.roadsidePhone })}
+      </a>
       {requestHref ? (
         <>
           {' '}
-          or <a href={requestHref}>ask for help online</a>
+          {t('roadside.or')} <a href={requestHref}>{t('roadside.online')}</a>
         </>
       ) : null}
       .

@@ -137,7 +137,7 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
         <dd>{claim.contractNumber}</dd>
         <dt>Loss</dt>
         <dd>
-          {lossTypeWords[claim.lossType] ?? claim.lossType} on {formatCalendarDate(claim.dateOfLoss)}
+          {lossTypeWords(claim.lossType)} on {formatCalendarDate(claim.dateOfLoss)}
         </dd>
         <dt>Lienholder (payee)</dt>
         <dd>{claim.lienholderName ?? 'None on file'}</dd>

@@ -97,7 +97,7 @@ function Claims() {
                   </th>
                   <td>{row.holderName}</td>
                   <td>
-                    {lossTypeWords[row.lossType] ?? row.lossType}, {formatCalendarDate(row.dateOfLoss)}
+                    {lossTypeWords(row.lossType)}, {formatCalendarDate(row.dateOfLoss)}
                   </td>
                   <td>{row.statusWords}</td>
                   <td>{row.benefitCents === null ? '—' : formatCents(row.benefitCents)}</td>

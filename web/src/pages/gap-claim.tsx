@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { api } from '../api.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
+import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, type RouteProps } from '../router.js';
 import { TableScroll } from '../table-scroll.js';
@@ -17,6 +18,7 @@ import {
 
 function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => void }) {
   const id = useId();
+  const { t } = useTranslation();
   const open = claim.requiredDocuments.filter(
     (item) => item.status === 'missing' || item.status === 'rejected',
   );
@@ -34,7 +36,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!file || !type) {
-      setMessage({ error: true, text: 'Choose the document and the file to upload.' });
+      setMessage({ error: true, text: t('gapClaim.chooseFile') });
       return;
     }
     setMessage(null);
@@ -43,13 +45,16 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
       const document = await uploadClaimDocument(claim.id, type, file, setPercent);
       setMessage({
         error: false,
-        text: `Received your ${document.typeName}. We will review it by ${formatCalendarDate(document.reviewDueOn ?? '')}.`,
+        text: t('gapClaim.received', {
+          document: document.typeName,
+          date: formatCalendarDate(document.reviewDueOn ?? ''),
+        }),
       });
       setFile(null);
       (event.target as HTMLFormElement).reset();
       onUploaded();
     } catch (caught) {
-      setMessage({ error: true, text: problemMessage(caught, 'The upload did not work. Try again.') });
+      setMessage({ error: true, text: problemMessage(caught, t('gapClaim.uploadFailed')) });
     } finally {
       setPercent(undefined);
     }
@@ -57,8 +62,8 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
 
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Upload a document</h2>
-      <p className="hint">PDF, JPEG, PNG or HEIC (a phone photo is fine).</p>
+      <h2 id={`${id}-heading`}>{t('gapClaim.uploadHeading')}</h2>
+      <p className="hint">{t('gapClaim.uploadHint')}</p>
       {message ? (
         <div
           className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
@@ -69,7 +74,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
       ) : null}
       <form className="form" onSubmit={submit}>
         <div className="field">
-          <label htmlFor={`${id}-type`}>Document</label>
+          <label htmlFor={`${id}-type`}>{t('gapClaim.document')}</label>
           <select id={`${id}-type`} value={type} onChange={(event) => setType(event.target.value)}>
             {open.map((item) => (
               <option key={item.type} value={item.type}>
@@ -79,7 +84,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-file`}>File</label>
+          <label htmlFor={`${id}-file`}>{t('gapClaim.file')}</label>
           <input
             id={`${id}-file`}
             className="input--file"
@@ -90,7 +95,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
         </div>
         {percent !== undefined ? (
           <div className="upload-progress">
-            <label htmlFor={`${id}-progress`}>Uploading {file?.name}</label>
+            <label htmlFor={`${id}-progress`}>{t('gapClaim.uploading', { name: file?.name ?? '' })}</label>
             {percent === null ? (
               <progress id={`${id}-progress`} />
             ) : (
@@ -106,7 +111,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
           </div>
         ) : null}
         <button type="submit" className="button" disabled={percent !== undefined}>
-          Upload
+          {t('gapClaim.upload')}
         </button>
       </form>
     </section>
@@ -122,7 +127,7 @@ export function GapClaimPage({ params }: RouteProps) {
     try {
       setClaim(await api.get<GapClaim>(`/gap-claims/${encodeURIComponent(claimId)}`));
     } catch (caught) {
-      setError(problemMessage(caught, 'The claim could not be loaded.'));
+      setError(problemMessage(caught, t('gapClaim.loadFailed')));
     }
   }, [claimId]);
 
@@ -133,9 +138,9 @@ export function GapClaimPage({ params }: RouteProps) {
   if (error) {
     return (
       <>
-        <PageHeading title="GAP claim">GAP claim</PageHeading>
+        <PageHeading title={t('gapClaim.title')}>{t('gapClaim.title')}</PageHeading>
         <div className="notice notice--error" role="alert">
-          {error} <Link href="/gap-claims">Go to the GAP Claims Center</Link> to start or continue a claim.
+          {error} <Link href="/gap-claims">{t('gapClaim.goToCenter')}</Link> {t('gapClaim.toStart')}
         </div>
       </>
     );
@@ -143,48 +148,56 @@ export function GapClaimPage({ params }: RouteProps) {
   if (!claim) {
     return (
       <p className="muted" role="status">
-        Loading…
+        {t('common.loading')}
       </p>
     );
   }
 
   return (
     <>
-      <PageHeading title={`GAP claim ${claim.claimNumber}`}>GAP claim {claim.claimNumber}</PageHeading>
+      <PageHeading title={t('gapClaim.titleNumber', { number: claim.claimNumber })}>
+        {t('gapClaim.titleNumber', { number: claim.claimNumber })}
+      </PageHeading>
       <p className="lead" role="status">
         {claim.statusWords}
       </p>
       <dl className="facts">
-        <dt>Loss</dt>
+        <dt>{t('gapClaim.loss')}</dt>
         <dd>
-          {lossTypeWords[claim.lossType] ?? claim.lossType} on {formatCalendarDate(claim.dateOfLoss)}
+          {t('gapClaim.lossOn', {
+            loss: lossTypeWords(claim.lossType),
+            date: formatCalendarDate(claim.dateOfLoss),
+          })}
         </dd>
-        <dt>Contract</dt>
+        <dt>{t('gapClaim.contract')}</dt>
         <dd>{claim.contractNumber}</dd>
         {claim.payment ? (
           <>
-            <dt>Paid</dt>
+            <dt>{t('gapClaim.paid')}</dt>
             <dd>
-              {formatCents(claim.payment.amountCents)} to {claim.payment.payee.name}
+              {t('gapClaim.paidTo', {
+                amount: formatCents(claim.payment.amountCents),
+                payee: claim.payment.payee.name,
+              })}
             </dd>
           </>
         ) : null}
         {claim.status === 'denied' && claim.decisionReason ? (
           <>
-            <dt>Reason</dt>
+            <dt>{t('gapClaim.reason')}</dt>
             <dd>{claim.decisionReason}</dd>
           </>
         ) : null}
       </dl>
 
-      <h2 id="checklist-heading">Your documents</h2>
+      <h2 id="checklist-heading">{t('gapClaim.yourDocuments')}</h2>
       <TableScroll labelledBy="checklist-heading">
         <table className="table">
           <thead>
             <tr>
-              <th scope="col">Document</th>
-              <th scope="col">State</th>
-              <th scope="col">Note from our reviewer</th>
+              <th scope="col">{t('gapClaim.document')}</th>
+              <th scope="col">{t('gapClaim.state')}</th>
+              <th scope="col">{t('gapClaim.reviewerNote')}</th>
             </tr>
           </thead>
           <tbody>
@@ -201,7 +214,7 @@ export function GapClaimPage({ params }: RouteProps) {
 
       <UploadForm claim={claim} onUploaded={() => void load()} />
 
-      <h2>What has happened</h2>
+      <h2>{t('gapClaim.history')}</h2>
       <ol className="card-stack">
         {claim.timeline.map((event) => (
           <li key={`${event.at}-${event.action}-${event.words}`}>

@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
+import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
@@ -12,19 +13,20 @@ function normalizeVin(input: string): string {
   return input.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-const sentences = {
-  lastName: 'Enter the last name on your contract.',
-  zip: 'Enter the ZIP code on your contract, such as 78701.',
-  vin: 'Enter the 17-character VIN from your contract or insurance card.',
-  dateOfLoss: 'Enter the day the vehicle was totaled or stolen; it cannot be in the future.',
-} as const;
-
-const notFoundSentence =
-  "We couldn't find a GAP addendum with those details. Check the last name, ZIP code and VIN.";
+/** The sentence per field, in the holder's language at the time it is said. */
+function fieldSentences() {
+  return {
+    lastName: t('gapCenter.errors.lastName'),
+    zip: t('gapCenter.errors.zip'),
+    vin: t('gapCenter.errors.vin'),
+    dateOfLoss: t('gapCenter.errors.dateOfLoss'),
+  };
+}
 
 /** Every problem with the three facts at once, before one of the limited attempts is spent. */
 function checkFacts(facts: { lastName: string; zip: string; vin: string }): Record<string, string> {
   const errors: Record<string, string> = {};
+  const sentences = fieldSentences();
   if (!facts.lastName) errors.lastName = sentences.lastName;
   if (!/^(\d{5}(-?\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$/.test(facts.zip)) errors.zip = sentences.zip;
   if (facts.vin.length !== 17) errors.vin = sentences.vin;
@@ -33,6 +35,7 @@ function checkFacts(facts: { lastName: string; zip: string; vin: string }): Reco
 
 export function GapClaimsCenterPage() {
   const { holderSignIn } = useSession();
+  const { t } = useTranslation();
   const id = useId();
   const [facts, setFacts] = useState({ lastName: '', zip: '', vin: '' });
   const [dateOfLoss, setDateOfLoss] = useState('');
@@ -48,15 +51,16 @@ export function GapClaimsCenterPage() {
   });
 
   const showFailure = (caught: unknown) => {
-    if (caught instanceof ApiError && caught.code === 'verification_failed') form.show({}, notFoundSentence);
-    else form.showProblem(caught, sentences);
+    if (caught instanceof ApiError && caught.code === 'verification_failed')
+      form.show({}, t('gapCenter.errors.notFound'));
+    else form.showProblem(caught, fieldSentences());
   };
 
   const startClaim = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (busy) return;
     const errors = checkFacts(cleanFacts());
-    if (!dateOfLoss) errors.dateOfLoss = sentences.dateOfLoss;
+    if (!dateOfLoss) errors.dateOfLoss = t('gapCenter.errors.dateOfLoss');
     if (Object.keys(errors).length > 0) return form.show(errors);
     setBusy(true);
     form.clear();
@@ -86,7 +90,7 @@ export function GapClaimsCenterPage() {
       const claims = await api.get<{ data: { id: string }[] }>('/gap-claims?limit=1');
       const latest = claims.data[0];
       if (!latest) {
-        form.show({}, 'There is no GAP claim on this contract yet. Start one below.');
+        form.show({}, t('gapCenter.errors.noClaim'));
         setBusy(false);
         return;
       }
@@ -116,18 +120,18 @@ export function GapClaimsCenterPage() {
 
   return (
     <>
-      <PageHeading title="GAP Claims Center">GAP Claims Center</PageHeading>
-      <p className="lead">
-        If your vehicle was totaled or stolen, your GAP addendum may pay the rest of your loan after your
-        insurance settles. Start a claim with the details from your contract, then upload the documents we ask
-        for. We review each document within two business days.
-      </p>
+      <PageHeading title={t('gapCenter.title')}>{t('gapCenter.title')}</PageHeading>
+      <p className="lead">{t('gapCenter.lead')}</p>
       <form className="form" onSubmit={startClaim} noValidate ref={form.formRef}>
         <FormSummary form={form} />
-        <h2>Your contract</h2>
-        {field('lastName', 'Last name', { autoComplete: 'family-name', maxLength: 100 })}
-        {field('zip', 'ZIP code', { autoComplete: 'postal-code', maxLength: 10, className: 'input--short' })}
-        {field('vin', 'VIN', {
+        <h2>{t('gapCenter.yourContract')}</h2>
+        {field('lastName', t('signIn.lastName'), { autoComplete: 'family-name', maxLength: 100 })}
+        {field('zip', t('signIn.zip'), {
+          autoComplete: 'postal-code',
+          maxLength: 10,
+          className: 'input--short',
+        })}
+        {field('vin', t('signIn.vin'), {
           autoComplete: 'off',
           maxLength: 24,
           className: 'input--vin',
@@ -135,12 +139,12 @@ export function GapClaimsCenterPage() {
         })}
         <p>
           <button type="button" className="button button--secondary" onClick={continueClaim} disabled={busy}>
-            Continue my claim
+            {t('gapCenter.continue')}
           </button>
         </p>
-        <h2>Your loss</h2>
+        <h2>{t('gapCenter.yourLoss')}</h2>
         <div className="field">
-          <label htmlFor={`${id}-date`}>Date of loss</label>
+          <label htmlFor={`${id}-date`}>{t('gapCenter.dateOfLoss')}</label>
           <input
             id={`${id}-date`}
             type="date"
@@ -152,7 +156,7 @@ export function GapClaimsCenterPage() {
           <FieldError id={`${id}-date`} message={form.errors.dateOfLoss} />
         </div>
         <fieldset className="field">
-          <legend>What happened</legend>
+          <legend>{t('gapCenter.whatHappened')}</legend>
           <label>
             <input
               type="radio"
@@ -160,7 +164,7 @@ export function GapClaimsCenterPage() {
               checked={lossType === 'total_loss'}
               onChange={() => setLossType('total_loss')}
             />{' '}
-            The vehicle was totaled
+            {t('gapCenter.totaled')}
           </label>
           <label>
             <input
@@ -169,7 +173,7 @@ export function GapClaimsCenterPage() {
               checked={lossType === 'theft'}
               onChange={() => setLossType('theft')}
             />{' '}
-            The vehicle was stolen
+            {t('gapCenter.stolen')}
           </label>
           {lossType === 'theft' ? (
             <label>
@@ -178,12 +182,12 @@ export function GapClaimsCenterPage() {
                 checked={recovered}
                 onChange={(event) => setRecovered(event.target.checked)}
               />{' '}
-              The vehicle has been recovered
+              {t('gapCenter.recovered')}
             </label>
           ) : null}
         </fieldset>
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Please wait…' : 'Start my claim'}
+          {busy ? t('gapCenter.wait') : t('gapCenter.start')}
         </button>
       </form>
     </>

@@ -1,5 +1,6 @@
 import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
 import { formatCalendarDate } from '../format.js';
+import { t } from '../i18n.js';
 
 // What the GAP claim pages share: the claim's shape as the API answers it, the document upload (XHR,
 // for its progress events) and the words for document states.
@@ -59,24 +60,27 @@ export interface GapClaim {
   timeline: { at: string; action: string; words: string }[];
 }
 
-export const lossTypeWords: Record<string, string> = {
-  total_loss: 'Total loss',
-  theft: 'Theft',
-  theft_recovered: 'Theft, vehicle recovered',
-};
+const lossTypes = new Set(['total_loss', 'theft', 'theft_recovered']);
+
+/** 'theft' → 'Theft' in the reader's language; an unknown type is shown as sent. */
+export function lossTypeWords(lossType: string): string {
+  return lossTypes.has(lossType) ? t(`gap.loss.${lossType}`) : lossType;
+}
 
 export function documentStateWords(item: Pick<ChecklistItem, 'status' | 'reviewDueOn' | 'overdue'>): string {
   switch (item.status) {
     case 'missing':
-      return 'Not received yet';
+      return t('gap.doc.missing');
     case 'pending_review':
       return item.reviewDueOn
-        ? `Received; review due by ${formatCalendarDate(item.reviewDueOn)}${item.overdue ? ' (overdue)' : ''}`
-        : 'Received; waiting for review';
+        ? t(item.overdue ? 'gap.doc.dueByOverdue' : 'gap.doc.dueBy', {
+            date: formatCalendarDate(item.reviewDueOn),
+          })
+        : t('gap.doc.waiting');
     case 'accepted':
-      return 'Accepted';
+      return t('gap.doc.accepted');
     case 'rejected':
-      return 'Not accepted: please upload it again';
+      return t('gap.doc.rejected');
   }
 }
 
@@ -108,14 +112,7 @@ export function uploadClaimDocument(
       if (request.status >= 200 && request.status < 300 && body !== undefined) resolve(body as ClaimDocument);
       else reject(apiErrorFromProblem(request.status, body));
     };
-    request.onerror = () =>
-      reject(
-        new ApiError(
-          0,
-          'network_error',
-          'Coverwise could not be reached. Check your connection and try again.',
-        ),
-      );
+    request.onerror = () => reject(new ApiError(0, 'network_error', t('errors.network_error')));
     const form = new FormData();
     form.append('type', type);
     form.append('file', file);

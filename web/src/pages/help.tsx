@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { stemmer } from 'stemmer';
 import { api } from '../api.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, useLocation } from '../router.js';
 
@@ -76,35 +77,35 @@ export function HelpPage() {
 
   return (
     <>
-      <PageHeading title="Help center">Help center</PageHeading>
-      <p className="lead">Answers to the questions contract holders ask most, and how to reach us.</p>
+      <PageHeading title={t('help.title')}>{t('help.title')}</PageHeading>
+      <p className="lead">{t('help.lead')}</p>
       <search>
         <form className="form form--inline" onSubmit={onSubmit}>
           <div className="field">
-            <label htmlFor="help-search">Search the help center</label>
+            <label htmlFor="help-search">{t('help.search')}</label>
             <input
               id="help-search"
               type="search"
               value={query}
               onChange={(event) => setQuery(event.target.value)}
-              placeholder="e.g. cancel, rental, tow"
+              placeholder={t('help.placeholder')}
             />
           </div>
         </form>
       </search>
       {failed && (
         <p className="notice notice--error" role="alert">
-          The help center could not be loaded. Please try again.
+          {t('help.failed')}
         </p>
       )}
       {help && (
         <>
           <p role="status" className="muted">
             {query.trim() === ''
-              ? `${help.articles.length} answers`
+              ? t('help.answers', { count: help.articles.length })
               : matches.length === 0
-                ? `No answers match “${query.trim()}”. Call us at ${help.contact.supportPhone}.`
-                : `${matches.length} ${matches.length === 1 ? 'answer matches' : 'answers match'} “${query.trim()}”`}
+                ? t('help.noMatch', { query: query.trim(), phone: help.contact.supportPhone })
+                : t('help.matches', { count: matches.length, query: query.trim() })}
           </p>
           <div className="card-stack">
             {matches.map((article) => (
@@ -115,7 +116,7 @@ export function HelpPage() {
                 ))}
                 {article.stateRules.length > 0 && (
                   <details>
-                    <summary>Rules that differ by state</summary>
+                    <summary>{t('help.stateRules')}</summary>
                     <ul className="coverage-notes">
                       {article.stateRules.map((sentence) => (
                         <li key={sentence}>{sentence}</li>
@@ -132,10 +133,10 @@ export function HelpPage() {
             ))}
           </div>
           <section className="card" aria-labelledby="help-contact">
-            <h2 id="help-contact">Contact us</h2>
+            <h2 id="help-contact">{t('help.contact')}</h2>
             <dl className="facts">
               <div>
-                <dt>Customer service</dt>
+                <dt>{t('help.customerService')}</dt>
                 <dd>
                   <a href={`tel:${help.contact.supportPhone.replace(/[^0-9+]/g, '')}`}>
                     {help.contact.supportPhone}
@@ -143,11 +144,11 @@ export function HelpPage() {
                 </dd>
               </div>
               <div>
-                <dt>Hours</dt>
+                <dt>{t('help.hours')}</dt>
                 <dd>{help.contact.supportHours}</dd>
               </div>
               <div>
-                <dt>Roadside assistance</dt>
+                <dt>{t('help.roadside')}</dt>
                 <dd>{help.contact.roadsidePhone}</dd>
               </div>
             </dl>

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatInstant } from '../format.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
@@ -11,7 +12,7 @@ import { useSession } from '../session.js';
 // the URL's fragment, which never reaches a server log; the page posts it and then reloads "My
 // coverage" so the session is read afresh.
 
-const emailSentence = 'Enter your email address, such as name@example.com.';
+const emailSentence = () => t('account.errors.email');
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface HolderAccount {
@@ -42,7 +43,7 @@ function EmailForm({
     event.preventDefault();
     if (submitting) return;
     if (!emailPattern.test(email.trim())) {
-      form.show({ email: emailSentence });
+      form.show({ email: emailSentence() });
       return;
     }
     setSubmitting(true);
@@ -50,7 +51,7 @@ function EmailForm({
     try {
       await onSubmit(email.trim());
     } catch (error) {
-      form.showProblem(error, { email: emailSentence });
+      form.showProblem(error, { email: emailSentence() });
     } finally {
       setSubmitting(false);
     }
@@ -115,34 +116,29 @@ export function HolderAccountPanel() {
   if (account) {
     return (
       <section className="card card--wide" aria-labelledby={headingId}>
-        <h2 id={headingId}>My account</h2>
+        <h2 id={headingId}>{t('account.myAccount')}</h2>
         <p>
-          Signed in as <strong>{account.email}</strong>. Every contract on file for you is listed below.
+          {t('account.signedInAs')} <strong>{account.email}</strong>. {t('account.allListed')}
         </p>
         <p>
-          <Link href="/my/notifications">Emails we sent you</Link>
+          <Link href="/my/notifications">{t('account.emailsSent')}</Link>
         </p>
       </section>
     );
   }
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
-      <h2 id={headingId}>Create an account</h2>
+      <h2 id={headingId}>{t('account.create')}</h2>
       {sentTo ? (
-        <SentNotice
-          message={`We sent a link to ${sentTo}. Open it within 15 minutes to finish: after that, you sign in with your email, and all your contracts are in one place.`}
-        />
+        <SentNotice message={t('account.linkSent', { email: sentTo })} />
       ) : (
         <>
-          <p>
-            Next time, sign in with a link sent to your email instead of your VIN, and see all your contracts
-            together.
-          </p>
+          <p>{t('account.createLead')}</p>
           <EmailForm
-            label="Email address"
-            hint="We send a link to confirm it is yours."
-            button="Send me the link"
-            busyButton="Sending…"
+            label={t('account.email')}
+            hint={t('account.createHint')}
+            button={t('account.createButton')}
+            busyButton={t('claims.sending')}
             onSubmit={async (email) => {
               const answer = await api.post<{ email: string }>('/holder-account', { email });
               setSentTo(answer.email);
@@ -157,17 +153,14 @@ export function HolderAccountPanel() {
 /** Follows an emailed link (`#token=…`): verify the email or sign in, then open "My coverage". */
 function LinkLandingPage({ purpose }: { purpose: 'verify' | 'sign-in' }) {
   const [failure, setFailure] = useState<string | null>(null);
-  const title = purpose === 'verify' ? 'Confirming your email' : 'Signing you in';
+  const title = purpose === 'verify' ? t('account.confirming') : t('account.signingIn');
   useEffect(() => {
     const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
     // The token leaves the address bar at once (history, screenshots, shoulder surfers).
     window.history.replaceState(window.history.state, '', window.location.pathname);
     api.post(purpose === 'verify' ? '/holder-account/verify' : '/holder-account/sign-in', { token }).then(
       () => window.location.assign('/my'),
-      () =>
-        setFailure(
-          'This link has expired or was already used. Links work once, for 15 minutes. Ask for a new one below.',
-        ),
+      () => setFailure(t('account.linkExpired')),
     );
   }, [purpose]);
   return (
@@ -179,12 +172,12 @@ function LinkLandingPage({ purpose }: { purpose: 'verify' | 'sign-in' }) {
             {failure}
           </div>
           <p>
-            <Link href="/my/account/sign-in-link">Email me a new sign-in link</Link>
+            <Link href="/my/account/sign-in-link">{t('account.newLink')}</Link>
           </p>
         </>
       ) : (
         <p className="muted" role="status">
-          One moment…
+          {t('account.oneMoment')}
         </p>
       )}
     </>
@@ -203,15 +196,15 @@ export function HolderSignInLinkPage() {
   const [sent, setSent] = useState<string | null>(null);
   return (
     <>
-      <PageHeading title="Sign in with your email">Sign in with your email</PageHeading>
+      <PageHeading title={t('account.linkTitle')}>{t('account.linkTitle')}</PageHeading>
       {sent ? (
         <SentNotice message={sent} />
       ) : (
         <EmailForm
-          label="Email address"
-          hint="The email of your Coverwise account. We send a link that signs you in; it works once, for 15 minutes."
-          button="Email me a sign-in link"
-          busyButton="Sending…"
+          label={t('account.email')}
+          hint={t('account.linkHint')}
+          button={t('account.linkButton')}
+          busyButton={t('claims.sending')}
           onSubmit={async (email) => {
             const answer = await api.post<{ message: string }>('/holder-account/sign-in-link', { email });
             setSent(answer.message);
@@ -219,7 +212,7 @@ export function HolderSignInLinkPage() {
         />
       )}
       <p>
-        <Link href="/my/sign-in">Sign in with your last name, ZIP code and VIN instead</Link>
+        <Link href="/my/sign-in">{t('account.factsInstead')}</Link>
       </p>
     </>
   );
@@ -229,19 +222,16 @@ export function HolderForgotContractPage() {
   const [sent, setSent] = useState<string | null>(null);
   return (
     <>
-      <PageHeading title="Forgot which contract?">Forgot which contract?</PageHeading>
-      <p>
-        Enter the email address on your contract. We email you the list of your contracts, with their numbers
-        and the last six characters of each VIN.
-      </p>
+      <PageHeading title={t('account.forgotTitle')}>{t('account.forgotTitle')}</PageHeading>
+      <p>{t('account.forgotLead')}</p>
       {sent ? (
         <SentNotice message={sent} />
       ) : (
         <EmailForm
-          label="Email address"
-          hint="The email you gave when you bought the contract."
-          button="Email me my contracts"
-          busyButton="Sending…"
+          label={t('account.email')}
+          hint={t('account.forgotHint')}
+          button={t('account.forgotButton')}
+          busyButton={t('claims.sending')}
           onSubmit={async (email) => {
             const answer = await api.post<{ message: string }>('/holder-account/forgot-contract', { email });
             setSent(answer.message);
@@ -249,7 +239,7 @@ export function HolderForgotContractPage() {
         />
       )}
       <p>
-        <Link href="/my/sign-in">Back to sign-in</Link>
+        <Link href="/my/sign-in">{t('account.backToSignIn')}</Link>
       </p>
     </>
   );
@@ -281,30 +271,30 @@ export function HolderNotificationsPage() {
   if (!signedIn) return <Redirect to="/my/sign-in" />;
   return (
     <>
-      <PageHeading title="Emails we sent you">Emails we sent you</PageHeading>
+      <PageHeading title={t('account.emailsSent')}>{t('account.emailsSent')}</PageHeading>
       {notifications === 'loading' ? (
         <p className="muted" role="status">
-          Loading…
+          {t('common.loading')}
         </p>
       ) : notifications === 'failed' ? (
         <div className="notice notice--error" role="alert">
-          Your emails are shown to account holders. Create an account from My coverage to see them here.
+          {t('account.notificationsNeedAccount')}
         </div>
       ) : notifications.length === 0 ? (
-        <p>We have not sent you any emails yet.</p>
+        <p>{t('account.noEmails')}</p>
       ) : (
         <ul className="card-stack notification-list">
           {notifications.map((notification) => (
             <li key={notification.id} className="card card--wide">
               <h2>{notification.subject}</h2>
-              <p className="muted">Sent {formatInstant(notification.sentAt)}</p>
+              <p className="muted">{t('account.sentAt', { at: formatInstant(notification.sentAt) })}</p>
               <p className="preserve-lines">{notification.body}</p>
             </li>
           ))}
         </ul>
       )}
       <p>
-        <Link href="/my">Back to my coverage</Link>
+        <Link href="/my">{t('claims.back')}</Link>
       </p>
     </>
   );

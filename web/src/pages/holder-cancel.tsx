@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { type Contract, fetchContract } from '../contracts.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
@@ -61,11 +62,11 @@ export function QuoteDetails({
   return (
     <>
       <p className="refund-total">
-        Refund: <strong>{formatCents(quote.refundCents)}</strong>
+        {t('cancel.refund')} <strong>{formatCents(quote.refundCents)}</strong>
       </p>
       <table className="table quote-lines" aria-labelledby={headingId}>
         <caption id={headingId} className="visually-hidden">
-          How the refund is worked out
+          {t('cancel.howWorkedOut')}
         </caption>
         <tbody>
           {quote.lines.map((line) => (
@@ -75,7 +76,7 @@ export function QuoteDetails({
             </tr>
           ))}
           <tr className="quote-lines__total">
-            <th scope="row">{audience === 'holder' ? 'Your refund' : 'Refund'}</th>
+            <th scope="row">{audience === 'holder' ? t('cancel.yourRefund') : 'Refund'}</th>
             <td className="nowrap quote-lines__amount">{formatCents(quote.refundCents)}</td>
           </tr>
         </tbody>
@@ -83,7 +84,7 @@ export function QuoteDetails({
       {quote.explanation.map((sentence) => (
         <p key={sentence}>{sentence}</p>
       ))}
-      <h3>{audience === 'holder' ? 'What we need from you' : 'Proof needed'}</h3>
+      <h3>{audience === 'holder' ? t('cancel.weNeed') : 'Proof needed'}</h3>
       <ul>
         {quote.requiredProof.map((proof) => (
           <li key={proof.type}>{proof.label}</li>
@@ -136,10 +137,7 @@ function CancelForm({ contract }: { contract: Contract }) {
             if (controller.signal.aborted) return;
             setQuote({
               status: 'refused',
-              message:
-                failure instanceof ApiError
-                  ? failure.detail
-                  : 'The quote could not be worked out. Try again.',
+              message: failure instanceof ApiError ? failure.detail : t('cancel.quoteFailed'),
             });
           },
         );
@@ -162,16 +160,16 @@ function CancelForm({ contract }: { contract: Contract }) {
     return (
       <div className="notice notice--success notice--wide" role="status" tabIndex={-1} ref={doneRef}>
         <p>
-          <strong>Contract {contract.contractNumber} is cancelled</strong> as of{' '}
-          {formatCalendarDate(refund.cancelOn)}.
+          <strong>{t('cancel.doneContract', { number: contract.contractNumber })}</strong>{' '}
+          {t('cancel.doneAsOf', { date: formatCalendarDate(refund.cancelOn) })}
         </p>
         <p>
           {refund.refundCents > 0
-            ? `A refund of ${formatCents(refund.refundCents)} will be paid to ${refund.payee.name}.`
-            : 'No refund is due.'}
+            ? t('cancel.refundPaid', { amount: formatCents(refund.refundCents), payee: refund.payee.name })
+            : t('cancel.noRefund')}
         </p>
         <p>
-          <a href="/my">Back to my coverage</a>
+          <a href="/my">{t('claims.back')}</a>
         </p>
       </div>
     );
@@ -191,9 +189,7 @@ function CancelForm({ contract }: { contract: Contract }) {
         }),
       );
     } catch (failure) {
-      setError(
-        failure instanceof ApiError ? failure.detail : 'The contract could not be cancelled. Try again.',
-      );
+      setError(failure instanceof ApiError ? failure.detail : t('cancel.failed'));
       setSubmitting(false);
     }
   };
@@ -201,7 +197,7 @@ function CancelForm({ contract }: { contract: Contract }) {
   return (
     <form className="form form--wide" onSubmit={handleSubmit} noValidate>
       <div className="field">
-        <label htmlFor={`${fieldId}-date`}>Cancellation date</label>
+        <label htmlFor={`${fieldId}-date`}>{t('cancel.date')}</label>
         <input
           id={`${fieldId}-date`}
           type="date"
@@ -213,9 +209,9 @@ function CancelForm({ contract }: { contract: Contract }) {
         />
       </div>
       <div className="field">
-        <label htmlFor={`${fieldId}-odometer`}>Odometer reading (miles)</label>
+        <label htmlFor={`${fieldId}-odometer`}>{t('cancel.odometer')}</label>
         <p className="hint" id={`${fieldId}-odometer-hint`}>
-          The mileage on the cancellation date, as on the dashboard.
+          {t('cancel.odometerHint')}
         </p>
         <input
           id={`${fieldId}-odometer`}
@@ -228,7 +224,7 @@ function CancelForm({ contract }: { contract: Contract }) {
         />
       </div>
       <div className="field">
-        <label htmlFor={`${fieldId}-reason`}>Why are you cancelling?</label>
+        <label htmlFor={`${fieldId}-reason`}>{t('cancel.why')}</label>
         <select
           id={`${fieldId}-reason`}
           value={reason}
@@ -236,18 +232,16 @@ function CancelForm({ contract }: { contract: Contract }) {
         >
           {Object.entries(cancellationReasonLabels).map(([value, label]) => (
             <option key={value} value={value}>
-              {label}
+              {t(`cancel.reason.${value}`, { defaultValue: label })}
             </option>
           ))}
         </select>
       </div>
 
       <section className="quote" aria-labelledby={quoteHeadingId} aria-live="polite">
-        <h2 id={quoteHeadingId}>Your refund quote</h2>
-        {quote.status === 'idle' ? (
-          <p className="muted">Enter the odometer reading to see your refund.</p>
-        ) : null}
-        {quote.status === 'loading' ? <p className="muted">Working out your refund…</p> : null}
+        <h2 id={quoteHeadingId}>{t('cancel.quoteHeading')}</h2>
+        {quote.status === 'idle' ? <p className="muted">{t('cancel.enterOdometer')}</p> : null}
+        {quote.status === 'loading' ? <p className="muted">{t('cancel.working')}</p> : null}
         {quote.status === 'refused' ? <div className="notice notice--error">{quote.message}</div> : null}
         {quote.status === 'ready' ? <QuoteDetails quote={quote.quote} audience="holder" /> : null}
       </section>
@@ -264,16 +258,14 @@ function CancelForm({ contract }: { contract: Contract }) {
           checked={confirmed}
           onChange={(event) => setConfirmed(event.target.checked)}
         />
-        <label htmlFor={`${fieldId}-confirm`}>
-          I understand that cancelling ends my coverage and cannot be undone.
-        </label>
+        <label htmlFor={`${fieldId}-confirm`}>{t('cancel.understand')}</label>
       </div>
       <button
         type="submit"
         className="button"
         disabled={submitting || quote.status !== 'ready' || !confirmed}
       >
-        {submitting ? 'Cancelling…' : 'Cancel my contract'}
+        {submitting ? t('cancel.cancelling') : t('coverage.cancel')}
       </button>
     </form>
   );
@@ -295,31 +287,34 @@ export function HolderCancelPage({ params }: { params: Record<string, string> })
         if (controller.signal.aborted) return;
         setState({
           status: 'failed',
-          message:
-            failure instanceof ApiError ? failure.detail : 'The contract could not be loaded. Try again.',
+          message: failure instanceof ApiError ? failure.detail : t('cancel.loadFailed'),
         });
       },
     );
     return () => controller.abort();
   }, [contractId, session.status]);
 
-  if (session.status === 'loading') return <p className="muted">Loading…</p>;
+  if (session.status === 'loading') return <p className="muted">{t('common.loading')}</p>;
   if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;
 
   return (
     <>
       <p className="breadcrumb">
-        <Link href="/my">My coverage</Link>
+        <Link href="/my">{t('coverage.title')}</Link>
       </p>
-      <PageHeading title="Cancel my contract">Cancel my contract</PageHeading>
-      {state.status === 'loading' ? <p className="muted">Loading your contract…</p> : null}
+      <PageHeading title={t('coverage.cancel')}>{t('coverage.cancel')}</PageHeading>
+      {state.status === 'loading' ? <p className="muted">{t('cancel.loadingContract')}</p> : null}
       {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
       {state.status === 'loaded' ? (
         <>
           <p className="lead">
-            {state.contract.planName} · contract {state.contract.contractNumber} ·{' '}
-            {state.contract.vehicle.year} {state.contract.vehicle.make} {state.contract.vehicle.model}, VIN
-            ending{' '}
+            {state.contract.planName} ·{' '}
+            {t('coverage.contractNumber', { number: state.contract.contractNumber })} ·{' '}
+            {t('coverage.vehicleWords', {
+              year: state.contract.vehicle.year,
+              make: state.contract.vehicle.make,
+              model: state.contract.vehicle.model,
+            })}{' '}
             <span className="nowrap" translate="no">
               {maskVin(state.contract.vehicle.vin)}
             </span>
@@ -327,7 +322,7 @@ export function HolderCancelPage({ params }: { params: Record<string, string> })
           {state.contract.status === 'active' ? (
             <CancelForm contract={state.contract} />
           ) : (
-            <p>This contract is no longer in force, so there is nothing to cancel.</p>
+            <p>{t('cancel.notInForce')}</p>
           )}
         </>
       ) : null}

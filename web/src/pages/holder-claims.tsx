@@ -3,6 +3,7 @@ import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../
 import type { Contract } from '../contracts.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
@@ -51,12 +52,10 @@ const roadsideServices = {
   lockout: 'Lockout',
   fuel_delivery: 'Fuel delivery',
 } as const;
-const roadsideStatuses: Record<RoadsideRequest['status'], string> = {
-  requested: 'Requested: we are finding help',
-  dispatched: 'Help is on the way',
-  completed: 'Completed',
-  cancelled: 'Cancelled',
-};
+/** The words for a roadside request's status, in the holder's language. */
+function roadsideStatusWords(status: RoadsideRequest['status']): string {
+  return t(`claims.roadsideStatus.${status}`);
+}
 
 /** '$1,234.50' → 123450; '' → undefined (nothing given is not zero); anything else → null. */
 export function dollarsToCents(text: string): number | null | undefined {
@@ -69,13 +68,13 @@ export function dollarsToCents(text: string): number | null | undefined {
 
 const RECEIPT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic'];
 const RECEIPT_ACCEPT = '.pdf,.jpg,.jpeg,.png,.heic,application/pdf,image/jpeg,image/png,image/heic';
-const RECEIPT_SENTENCE = 'Choose receipts that are PDF files or JPEG, PNG or HEIC pictures.';
+const receiptSentence = () => t('claims.receiptSentence');
 
 /** The receipt the holder chose is not one we take: said before anything is sent. */
 function receiptProblem(files: readonly File[]): string | null {
   const wrong = files.find((file) => file.type !== '' && !RECEIPT_TYPES.includes(file.type));
-  if (wrong) return `“${wrong.name}” is not a PDF, JPEG, PNG or HEIC file. ${RECEIPT_SENTENCE}`;
-  if (files.length > 5) return 'Send at most 5 receipts with one claim.';
+  if (wrong) return `${t('claims.wrongReceipt', { name: wrong.name })} ${receiptSentence()}`;
+  if (files.length > 5) return t('claims.tooManyReceipts');
   return null;
 }
 
@@ -94,7 +93,7 @@ async function fileWithReceipts(path: string, claim: unknown, receipts: readonly
       headers: { ...csrfHeader(), 'idempotency-key': submissionKey(claim, receipts) },
     });
   } catch {
-    throw new ApiError(0, 'network_error', 'Coverwise could not be reached.');
+    throw new ApiError(0, 'network_error', t('errors.network_error'));
   }
   if (response.ok) return;
   let body: unknown = {};
@@ -147,7 +146,7 @@ function FormCard(props: {
       <FormSummary form={props.form} />
       {props.children}
       <button type="submit" className="button" disabled={busy}>
-        {busy ? 'Sending…' : props.button}
+        {busy ? t('claims.sending') : props.button}
       </button>
     </form>
   );
@@ -188,7 +187,7 @@ function ReceiptField(props: { form: FormErrors; label: string; onChange: (files
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
       <p className="hint" id={`${id}-hint`}>
-        PDF, JPEG, PNG or HEIC; up to 5 files. Your claim is filed together with them.
+        {t('claims.receiptHint')}
       </p>
       <input
         id={id}
@@ -226,15 +225,15 @@ function RoadsideForm({
   const form = useFormErrors();
   const id = useId();
   const sentences = {
-    'location.address': 'Say where the vehicle is: a street address, a highway exit or a landmark.',
-    phone: 'Enter a phone number we can call you back on, such as 816-555-0142.',
-    service: 'Choose the help you need.',
+    'location.address': t('claims.errors.address'),
+    phone: t('claims.errors.phone'),
+    service: t('claims.errors.service'),
   };
   return (
     <FormCard
       anchor={anchor}
-      title="Ask for roadside help"
-      button="Request help"
+      title={t('claims.roadsideTitle')}
+      button={t('claims.roadsideButton')}
       form={form}
       onSubmit={async () => {
         const errors: Record<string, string> = {};
@@ -251,7 +250,7 @@ function RoadsideForm({
       }}
     >
       <div className="field">
-        <label htmlFor={`${id}-service`}>Service</label>
+        <label htmlFor={`${id}-service`}>{t('claims.service.label')}</label>
         <select
           id={`${id}-service`}
           value={service}
@@ -259,7 +258,7 @@ function RoadsideForm({
         >
           {offered.map((code) => (
             <option key={code} value={code}>
-              {roadsideServices[code]}
+              {t(`claims.service.${code}`)}
             </option>
           ))}
         </select>
@@ -267,14 +266,14 @@ function RoadsideForm({
       <Field
         name="location.address"
         form={form}
-        label="Where is the vehicle?"
+        label={t('claims.where')}
         value={address}
         onChange={setAddress}
       />
       <Field
         name="phone"
         form={form}
-        label="Phone number to reach you"
+        label={t('claims.phone')}
         value={phone}
         onChange={setPhone}
         type="tel"
@@ -301,19 +300,18 @@ function RentalForm({
   const [receipts, setReceipts] = useState<File[]>([]);
   const form = useFormErrors();
   const id = useId();
-  if (authorized.length === 0)
-    return <p className="muted">Rental can be claimed once a repair is authorized.</p>;
+  if (authorized.length === 0) return <p className="muted">{t('claims.rentalAfterRepair')}</p>;
   const sentences = {
-    repairClaimId: 'Choose the repair the rental was for.',
-    date: 'Enter the day you paid for the rental.',
-    amount: 'Enter the amount you paid, in dollars, such as 35.00.',
-    expenses: 'Enter the day and the amount you paid.',
-    receipts: RECEIPT_SENTENCE,
+    repairClaimId: t('claims.errors.repair'),
+    date: t('claims.errors.rentalDate'),
+    amount: t('claims.errors.amount'),
+    expenses: t('claims.errors.rentalExpenses'),
+    receipts: receiptSentence(),
   };
   return (
     <FormCard
-      title="Claim rental reimbursement"
-      button="Claim rental"
+      title={t('claims.rentalTitle')}
+      button={t('claims.rentalButton')}
       form={form}
       onSubmit={async () => {
         const amountCents = dollarsToCents(amount);
@@ -338,33 +336,33 @@ function RentalForm({
       }}
     >
       <div className="field">
-        <label htmlFor={`${id}-repair`}>Repair</label>
+        <label htmlFor={`${id}-repair`}>{t('claims.repair')}</label>
         <select id={`${id}-repair`} value={repairClaimId} onChange={(e) => setRepairClaimId(e.target.value)}>
           {authorized.map((r) => (
             <option key={r.id} value={r.id}>
-              {r.claimNumber} at {r.facility.name}
+              {t('claims.repairAt', { number: r.claimNumber, facility: r.facility.name })}
             </option>
           ))}
         </select>
       </div>
       <div className="field">
-        <label htmlFor={`${id}-kind`}>Kind</label>
+        <label htmlFor={`${id}-kind`}>{t('claims.kind')}</label>
         <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-          <option value="rental">Rental car</option>
-          <option value="public_transport">Public transport</option>
+          <option value="rental">{t('details.rental')}</option>
+          <option value="public_transport">{t('claims.publicTransport')}</option>
         </select>
       </div>
-      <Field name="date" form={form} label="Date" type="date" value={date} onChange={setDate} />
+      <Field name="date" form={form} label={t('claims.date')} type="date" value={date} onChange={setDate} />
       <Field
         name="amount"
         form={form}
-        label="Amount ($)"
+        label={t('claims.amount')}
         value={amount}
         onChange={setAmount}
         short
         inputMode="decimal"
       />
-      <ReceiptField form={form} label="Receipts" onChange={setReceipts} />
+      <ReceiptField form={form} label={t('claims.receipts')} onChange={setReceipts} />
     </FormCard>
   );
 }
@@ -377,17 +375,17 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
   const [receipts, setReceipts] = useState<File[]>([]);
   const form = useFormErrors();
   const sentences = {
-    breakdownOn: 'Enter the day the vehicle broke down.',
-    milesFromHome: 'Enter how many miles from home the breakdown was, in whole miles.',
-    lodging: 'Enter what the lodging cost, in dollars, such as 120.00 (or leave it empty).',
-    meals: 'Enter what the meals cost, in dollars, such as 30.00 (or leave it empty).',
-    expenses: 'Enter what you paid for lodging or meals.',
-    receipts: RECEIPT_SENTENCE,
+    breakdownOn: t('claims.errors.breakdownOn'),
+    milesFromHome: t('claims.errors.milesFromHome'),
+    lodging: t('claims.errors.lodging'),
+    meals: t('claims.errors.meals'),
+    expenses: t('claims.errors.tripExpenses'),
+    receipts: receiptSentence(),
   };
   return (
     <FormCard
-      title="Claim trip interruption"
-      button="Claim trip interruption"
+      title={t('claims.tripTitle')}
+      button={t('claims.tripButton')}
       form={form}
       onSubmit={async () => {
         const lodgingCents = dollarsToCents(lodging);
@@ -424,7 +422,7 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
       <Field
         name="breakdownOn"
         form={form}
-        label="Breakdown date"
+        label={t('claims.breakdownDate')}
         type="date"
         value={breakdownOn}
         onChange={setBreakdownOn}
@@ -432,7 +430,7 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
       <Field
         name="milesFromHome"
         form={form}
-        label="Miles from home"
+        label={t('claims.milesFromHome')}
         value={miles}
         onChange={setMiles}
         short
@@ -441,7 +439,7 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
       <Field
         name="lodging"
         form={form}
-        label="Lodging that night ($)"
+        label={t('claims.lodging')}
         value={lodging}
         onChange={setLodging}
         short
@@ -450,23 +448,18 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
       <Field
         name="meals"
         form={form}
-        label="Meals that day ($, no alcohol)"
+        label={t('claims.meals')}
         value={meals}
         onChange={setMeals}
         short
         inputMode="decimal"
       />
-      <ReceiptField form={form} label="Receipts" onChange={setReceipts} />
+      <ReceiptField form={form} label={t('claims.receipts')} onChange={setReceipts} />
     </FormCard>
   );
 }
 
-const benefitStatusWords: Record<string, string> = {
-  submitted: 'Received: waiting for review',
-  approved: 'Approved',
-  paid: 'Paid',
-  denied: 'Denied',
-};
+const benefitStatuses = new Set(['submitted', 'approved', 'paid', 'denied']);
 
 /** A short reference the holder can read out on the phone: the claim's first eight characters. */
 function referenceOf(prefix: string, id: string): string {
@@ -482,8 +475,12 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
         {claims.map((claim) => (
           <li key={claim.id}>
             <strong>{referenceOf(prefix, claim.id)}</strong> ·{' '}
-            {benefitStatusWords[claim.status] ?? 'Received'} · filed {formatInstant(claim.createdAt)}:{' '}
-            {formatCents(claim.payableCents)} payable of {formatCents(claim.requestedCents)} asked
+            {t(`claims.benefitStatus.${benefitStatuses.has(claim.status) ? claim.status : 'received'}`)} ·{' '}
+            {t('claims.filed', {
+              at: formatInstant(claim.createdAt),
+              payable: formatCents(claim.payableCents),
+              asked: formatCents(claim.requestedCents),
+            })}
             <ul>
               {claim.lines.map((line) => (
                 <li key={line.label}>{line.label}</li>
@@ -517,20 +514,19 @@ function GapContractClaims({ contract }: { contract: Contract }) {
   return (
     <section className="card card--wide" aria-label={title}>
       <h2>{title}</h2>
-      <h3>GAP claims</h3>
+      <h3>{t('claims.gapClaims')}</h3>
       {claims.status === 'loading' ? <LoadingNotice /> : null}
       {claims.status === 'failed' ? <p className="notice notice--error">{claims.message}</p> : null}
       {claims.status === 'loaded' && mine.length === 0 ? (
         <p>
-          No GAP claim yet. If the vehicle was totaled or stolen,{' '}
-          <Link href="/gap-claims">start a GAP claim</Link>.
+          {t('claims.noGapClaim')} <Link href="/gap-claims">{t('claims.startGapClaim')}</Link>.
         </p>
       ) : null}
       <ul className="link-list">
         {mine.map((claim) => (
           <li key={claim.id}>
             <Link href={`/gap-claims/${encodeURIComponent(claim.id)}`}>{claim.claimNumber}</Link> ·{' '}
-            {claim.statusWords} · loss on {formatCalendarDate(claim.dateOfLoss)}
+            {claim.statusWords} · {t('claims.lossOn', { date: formatCalendarDate(claim.dateOfLoss) })}
           </li>
         ))}
       </ul>
@@ -556,37 +552,41 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
   const { benefits, inForce } = contract.value.coverage;
   const title = `${contract.value.planName} · ${contract.value.contractNumber}`;
   const notIncluded = [
-    benefits.roadside ? null : 'roadside help',
-    benefits.rental ? null : 'rental',
-    benefits.tripInterruption ? null : 'trip interruption',
+    benefits.roadside ? null : t('claims.notIncluded.roadside'),
+    benefits.rental ? null : t('claims.notIncluded.rental'),
+    benefits.tripInterruption ? null : t('claims.notIncluded.trip'),
   ].filter(Boolean);
   return (
     <section className="card card--wide" aria-label={title}>
       <h2>{title}</h2>
-      <h3>Repair claims</h3>
-      {value.repairClaims.length === 0 ? <p>No repair claims.</p> : null}
+      <h3>{t('claims.repairClaims')}</h3>
+      {value.repairClaims.length === 0 ? <p>{t('claims.noRepairClaims')}</p> : null}
       <ul className="link-list">
         {value.repairClaims.map((claim) => (
           <li key={claim.id}>
-            <strong>{claim.claimNumber}</strong> at {claim.facility.name}: {claimStatusLabels[claim.status]}
+            <strong>{claim.claimNumber}</strong> {t('claims.atFacility', { facility: claim.facility.name })}:{' '}
+            {t(`claims.repairStatus.${claim.status}`, { defaultValue: claimStatusLabels[claim.status] })}
             {claim.authorization
-              ? ` · authorized ${formatCents(claim.authorization.authorizedCents)}, you pay the shop ${formatCents(
-                  claim.authorization.holderOwesCents,
-                )}`
+              ? ` · ${t('claims.authorized', {
+                  authorized: formatCents(claim.authorization.authorizedCents),
+                  owes: formatCents(claim.authorization.holderOwesCents),
+                })}`
               : ''}
           </li>
         ))}
       </ul>
-      <BenefitList title="Rental claims" prefix="RR" claims={value.rentalClaims} />
-      <BenefitList title="Trip interruption claims" prefix="TI" claims={value.tripInterruptionClaims} />
-      <h3>Roadside requests</h3>
-      {value.roadsideRequests.length === 0 ? <p>No roadside requests.</p> : null}
+      <BenefitList title={t('claims.rentalClaims')} prefix="RR" claims={value.rentalClaims} />
+      <BenefitList title={t('claims.tripClaims')} prefix="TI" claims={value.tripInterruptionClaims} />
+      <h3>{t('claims.roadsideRequests')}</h3>
+      {value.roadsideRequests.length === 0 ? <p>{t('claims.noRoadsideRequests')}</p> : null}
       <ul className="link-list">
         {value.roadsideRequests.map((request) => (
           <li key={request.id}>
-            {roadsideServices[request.service as keyof typeof roadsideServices] ?? request.service}
-            {request.location.address ? ` at ${request.location.address}` : ''}:{' '}
-            <strong>{roadsideStatuses[request.status]}</strong>
+            {request.service in roadsideServices ? t(`claims.service.${request.service}`) : request.service}
+            {request.location.address
+              ? ` ${t('claims.atAddress', { address: request.location.address })}`
+              : ''}
+            : <strong>{roadsideStatusWords(request.status)}</strong>
             {request.towing ? ` · ${request.towing.lines[0]?.label ?? ''}` : ''}
           </li>
         ))}
@@ -594,7 +594,7 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
       {inForce ? (
         <>
           {notIncluded.length > 0 ? (
-            <p className="muted">Not included in your plan: {notIncluded.join(', ')}.</p>
+            <p className="muted">{t('claims.notIncludedList', { list: notIncluded.join(', ') })}</p>
           ) : null}
           <div className="section-grid">
             {benefits.roadside ? (
@@ -619,7 +619,7 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
           </div>
         </>
       ) : (
-        <p className="muted">This contract is not in force, so no new claims can be made on it.</p>
+        <p className="muted">{t('claims.notInForce')}</p>
       )}
     </section>
   );
@@ -632,11 +632,10 @@ export function HolderClaimsPage() {
     return <Redirect to="/my/sign-in" state={{ next: '/my/claims' }} />;
   return (
     <>
-      <PageHeading title="My claims">My claims</PageHeading>
+      <PageHeading title={t('claims.title')}>{t('claims.title')}</PageHeading>
       <RoadsideAtHand requestHref="#roadside" />
       <p className="lead">
-        Repairs, rental, trip interruption and roadside help on your contracts.{' '}
-        <Link href="/my">Back to my coverage</Link>
+        {t('claims.lead')} <Link href="/my">{t('claims.back')}</Link>
       </p>
       {session.holder.contractIds.map((contractId, index) => (
         <ContractClaims key={contractId} contractId={contractId} first={index === 0} />

@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
+import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -31,13 +32,14 @@ const vinLength = 17;
 // A U.S. ZIP or ZIP+4, or a Canadian postal code (contracts are sold in both countries).
 const postalCodePattern = /^(\d{5}(-?\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$/;
 
-const sentences: Record<FieldName, string> = {
-  lastName: 'Enter your last name as it is on your contract.',
-  zip: 'Enter the ZIP code from your contract, such as 64105 or 64105-1234.',
-  vin: `Enter the ${vinLength}-character VIN from your contract.`,
-};
-const notFoundSentence =
-  "We couldn't find a contract with those details. Check the last name, ZIP code and VIN.";
+/** The sentence per field, in the holder's language at the time it is said. */
+function fieldSentences(): Record<FieldName, string> {
+  return {
+    lastName: t('signIn.errors.lastName'),
+    zip: t('signIn.errors.zip'),
+    vin: t('signIn.errors.vin', { length: vinLength }),
+  };
+}
 
 /** VINs are printed in groups and read aloud with spaces; the API wants the 17 characters only. */
 function normalizeVin(input: string): string {
@@ -47,15 +49,17 @@ function normalizeVin(input: string): string {
 /** Every problem at once, before one of the holder's limited attempts is spent on a typo. */
 function checkFacts(lastName: string, zip: string, vin: string): Partial<Record<FieldName, string>> {
   const errors: Partial<Record<FieldName, string>> = {};
+  const sentences = fieldSentences();
   if (lastName === '') errors.lastName = sentences.lastName;
   if (!postalCodePattern.test(zip)) errors.zip = sentences.zip;
   if (vin.length !== vinLength)
-    errors.vin = `A VIN has ${vinLength} letters and numbers; the one entered has ${vin.length}.`;
+    errors.vin = t('signIn.errors.vinLength', { length: vinLength, entered: vin.length });
   return errors;
 }
 
 export function HolderSignInPage() {
   const { holderSignIn } = useSession();
+  const { t } = useTranslation();
   const { state } = useLocation();
   const [lastName, setLastName] = useState('');
   const [zip, setZip] = useState('');
@@ -81,8 +85,9 @@ export function HolderSignInPage() {
       navigate(nextPath(state) ?? '/my');
     } catch (error) {
       // The server answers the same whichever fact is wrong, so no one field is marked.
-      if (error instanceof ApiError && error.code === 'verification_failed') form.show({}, notFoundSentence);
-      else form.showProblem(error, sentences);
+      if (error instanceof ApiError && error.code === 'verification_failed')
+        form.show({}, t('signIn.errors.notFound'));
+      else form.showProblem(error, fieldSentences());
       setSubmitting(false);
     }
   };
@@ -94,17 +99,17 @@ export function HolderSignInPage() {
 
   return (
     <>
-      <PageHeading title="Sign in to see your coverage">Sign in to see your coverage</PageHeading>
-      <p>Enter the details from your contract. We use them only to find your contract.</p>
+      <PageHeading title={t('signIn.title')}>{t('signIn.title')}</PageHeading>
+      <p>{t('signIn.intro')}</p>
       {isHolderSignInPageState(state) && !form.summary ? (
         <p className="notice notice--success" role="status">
-          You have signed out.
+          {t('signIn.signedOut')}
         </p>
       ) : null}
       <form className="form" onSubmit={handleSubmit} noValidate ref={form.formRef}>
         <FormSummary form={form} />
         <div className="field">
-          <label htmlFor={`${fieldId}-last-name`}>Last name</label>
+          <label htmlFor={`${fieldId}-last-name`}>{t('signIn.lastName')}</label>
           <input
             id={`${fieldId}-last-name`}
             name="lastName"
@@ -120,7 +125,7 @@ export function HolderSignInPage() {
           <FieldError id={`${fieldId}-lastName`} message={form.errors.lastName} />
         </div>
         <div className="field">
-          <label htmlFor={`${fieldId}-zip`}>ZIP code</label>
+          <label htmlFor={`${fieldId}-zip`}>{t('signIn.zip')}</label>
           <input
             id={`${fieldId}-zip`}
             name="zip"
@@ -137,10 +142,9 @@ export function HolderSignInPage() {
           <FieldError id={`${fieldId}-zip`} message={form.errors.zip} />
         </div>
         <div className="field">
-          <label htmlFor={`${fieldId}-vin`}>VIN</label>
+          <label htmlFor={`${fieldId}-vin`}>{t('signIn.vin')}</label>
           <p id={vinHintId} className="hint">
-            The 17-character vehicle identification number. It is on your contract, your insurance card and
-            registration, and on the dashboard where it meets the windshield on the driver's side.
+            {t('signIn.vinHint')}
           </p>
           <input
             id={`${fieldId}-vin`}
@@ -160,15 +164,15 @@ export function HolderSignInPage() {
           <FieldError id={`${fieldId}-vin`} message={form.errors.vin} />
         </div>
         <button type="submit" className="button" disabled={submitting}>
-          {submitting ? 'Signing in…' : 'Sign in'}
+          {submitting ? t('signIn.submitting') : t('signIn.submit')}
         </button>
       </form>
       <ul className="link-list">
         <li>
-          <Link href="/my/account/sign-in-link">Have an account? Sign in with a link sent to your email</Link>
+          <Link href="/my/account/sign-in-link">{t('signIn.accountLink')}</Link>
         </li>
         <li>
-          <Link href="/my/forgot-contract">Forgot which contract? Get the list by email</Link>
+          <Link href="/my/forgot-contract">{t('signIn.forgotLink')}</Link>
         </li>
       </ul>
     </>

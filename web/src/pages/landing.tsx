@@ -1,32 +1,31 @@
+import { useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link } from '../router.js';
 
 export function LandingPage() {
+  const { t } = useTranslation();
   return (
     <>
       <PageHeading title="Coverwise">Coverwise</PageHeading>
-      <p className="lead">
-        Coverwise administers vehicle service contracts and GAP addenda: it sells and records contracts,
-        handles repair and benefit claims, and quotes transfers and cancellations.
-      </p>
+      <p className="lead">{t('landing.lead')}</p>
       <ul className="link-list">
         <li>
           <Link className="button-link" href="/my/sign-in">
-            Contract holders: see your coverage
+            {t('landing.holders')}
           </Link>
         </li>
         <li>
           <Link className="button-link button--secondary" href="/gap-claims">
-            GAP Claims Center: vehicle totaled or stolen?
+            {t('landing.gap')}
           </Link>
         </li>
         <li>
           <Link className="button-link button--secondary" href="/staff/sign-in">
-            Staff and repair facility sign-in
+            {t('landing.staff')}
           </Link>
         </li>
         <li>
-          <a href="/docs">API documentation</a>
+          <a href="/docs">{t('landing.apiDocs')}</a>
         </li>
       </ul>
     </>

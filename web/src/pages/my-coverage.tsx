@@ -4,6 +4,7 @@ import { coveragePeriodWords, deductibleWords, productLabel, termWords } from '.
 import { type Contract, fetchContract } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { maskVin } from '../format.js';
+import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
@@ -23,38 +24,40 @@ const signedOutState: HolderSignInPageState = { notice: 'signed_out' };
 
 function ContractCard({ contract }: { contract: Contract }) {
   const headingId = useId();
+  const { t } = useTranslation();
   const { vehicle } = contract;
   return (
     <article className="card card--wide contract-card" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        {contract.planName} <span className="muted">· contract {contract.contractNumber}</span>
+        {contract.planName}{' '}
+        <span className="muted">· {t('coverage.contractNumber', { number: contract.contractNumber })}</span>
       </h2>
       <CoverageStatusBadge contract={contract} />
       <dl className="facts facts--wide">
         <div>
-          <dt>Product</dt>
+          <dt>{t('coverage.product')}</dt>
           <dd>{productLabel(contract.product)}</dd>
         </div>
         <div>
-          <dt>Vehicle</dt>
+          <dt>{t('coverage.vehicle')}</dt>
           <dd>
-            {vehicle.year} {vehicle.make} {vehicle.model}, VIN ending{' '}
+            {t('coverage.vehicleWords', { year: vehicle.year, make: vehicle.make, model: vehicle.model })}{' '}
             <span className="nowrap" translate="no">
               {maskVin(vehicle.vin)}
             </span>
           </dd>
         </div>
         <div>
-          <dt>Term</dt>
+          <dt>{t('coverage.term')}</dt>
           <dd>{termWords(contract)}</dd>
         </div>
         <div>
-          <dt>Coverage dates</dt>
+          <dt>{t('coverage.dates')}</dt>
           <dd>{coveragePeriodWords(contract)}</dd>
         </div>
         {contract.product === 'vsc' ? (
           <div>
-            <dt>Deductible</dt>
+            <dt>{t('coverage.deductible')}</dt>
             <dd>{deductibleWords(contract.deductibleCents)}</dd>
           </div>
         ) : null}
@@ -63,12 +66,12 @@ function ContractCard({ contract }: { contract: Contract }) {
       <ul className="link-list contract-actions">
         <li>
           <Link href="/my/claims">
-            {contract.product === 'gap' ? 'My GAP claims' : 'My claims, rental, trip and roadside help'}
+            {contract.product === 'gap' ? t('coverage.gapClaimsLink') : t('coverage.claimsLink')}
           </Link>
         </li>
         {contract.product === 'gap' && contract.status === 'active' ? (
           <li>
-            <Link href="/gap-claims">Start a GAP claim after a total loss or theft</Link>
+            <Link href="/gap-claims">{t('coverage.startGap')}</Link>
           </li>
         ) : null}
       </ul>
@@ -78,19 +81,23 @@ function ContractCard({ contract }: { contract: Contract }) {
           target="_blank"
           rel="noreferrer"
         >
-          Download my contract form (PDF)
-          <span className="visually-hidden"> for contract {contract.contractNumber}</span>
+          {t('coverage.downloadForm')}
+          <span className="visually-hidden">
+            {t('coverage.forContract', { number: contract.contractNumber })}
+          </span>
         </a>
       </p>
       {contract.status === 'active' ? (
         <ul className="link-list contract-actions">
           <li>
-            <Link href={`/my/contracts/${encodeURIComponent(contract.id)}/cancel`}>Cancel my contract</Link>
+            <Link href={`/my/contracts/${encodeURIComponent(contract.id)}/cancel`}>
+              {t('coverage.cancel')}
+            </Link>
           </li>
           {contract.product === 'vsc' ? (
             <li>
               <Link href={`/my/contracts/${encodeURIComponent(contract.id)}/transfer`}>
-                Transfer my contract
+                {t('coverage.transfer')}
               </Link>
             </li>
           ) : null}
@@ -114,8 +121,8 @@ function useHolderContracts(contractIds: readonly string[] | null): ReadonlyMap<
         (contract) => setCards((previous) => new Map(previous).set(id, { status: 'loaded', contract })),
         (error: unknown) => {
           if (controller.signal.aborted) return;
-          const why = error instanceof ApiError ? ` ${error.detail}` : ' Try again later.';
-          const message = `One of your contracts could not be shown.${why}`;
+          const why = error instanceof ApiError ? error.detail : t('coverage.tryLater');
+          const message = `${t('coverage.cardFailed')} ${why}`;
           setCards((previous) => new Map(previous).set(id, { status: 'failed', message }));
         },
       );
@@ -128,6 +135,7 @@ function useHolderContracts(contractIds: readonly string[] | null): ReadonlyMap<
 
 export function MyCoveragePage() {
   const { session, signOut } = useSession();
+  const { t } = useTranslation();
   const [signingOut, setSigningOut] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
@@ -141,7 +149,7 @@ export function MyCoveragePage() {
   if (session.status === 'loading') {
     return (
       <p className="muted" role="status">
-        Loading…
+        {t('common.loading')}
       </p>
     );
   }
@@ -158,9 +166,7 @@ export function MyCoveragePage() {
       // The signed-out session re-renders this page, whose redirect carries the notice along.
       await signOut();
     } catch (error) {
-      setSignOutError(
-        error instanceof ApiError ? error.detail : 'Signing out did not work. Try again in a moment.',
-      );
+      setSignOutError(error instanceof ApiError ? error.detail : t('coverage.signOutFailed'));
       setSigningOut(false);
     }
   };
@@ -170,16 +176,16 @@ export function MyCoveragePage() {
 
   return (
     <>
-      <PageHeading title="My coverage">My coverage</PageHeading>
+      <PageHeading title={t('coverage.title')}>{t('coverage.title')}</PageHeading>
       <RoadsideAtHand requestHref="/my/claims#roadside" />
       {signOutError ? (
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
           {signOutError}
         </div>
       ) : null}
-      {ids.length === 0 ? <p>There are no contracts to show for these details.</p> : null}
+      {ids.length === 0 ? <p>{t('coverage.noContracts')}</p> : null}
       <p className="muted" role="status">
-        {stillLoading ? 'Loading your coverage…' : ''}
+        {stillLoading ? t('coverage.loading') : ''}
       </p>
       <div className="card-stack">
         <HolderAccountPanel />
@@ -202,7 +208,7 @@ export function MyCoveragePage() {
         onClick={handleSignOut}
         disabled={signingOut}
       >
-        {signingOut ? 'Signing out…' : 'Sign out'}
+        {signingOut ? t('coverage.signingOut') : t('coverage.signOut')}
       </button>
     </>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { formatCents } from '../format.js';
+import { t } from '../i18n.js';
 
 // What the repair-claim screens share: the claim as the API answers it, words for its codes, a loader
 // hook, the per-line decision table and the authorization summary the shop and the adjuster both see.
@@ -110,7 +111,7 @@ export function useApiGet<T>(path: string | null, version = 0): Load<T> {
         if (controller.signal.aborted) return;
         setState({
           status: 'failed',
-          message: error instanceof ApiError ? error.detail : 'Loading failed. Try again in a moment.',
+          message: error instanceof ApiError ? error.detail : t('common.loadFailed'),
           notFound: error instanceof ApiError && error.status === 404,
         });
       },
@@ -130,7 +131,7 @@ export const textareaStyle = { width: '100%', font: 'inherit', padding: '0.5rem'
 export function LoadingNotice() {
   return (
     <p className="muted" role="status">
-      Loading…
+      {t('common.loading')}
     </p>
   );
 }

@@ -1,0 +1,135 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { axeViolations } from '../support/axe.js';
+import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/server.js';
+
+// A Spanish-speaking holder: the browser says es-US, so the holder pages speak Spanish from the first
+// one; the switch in the header turns them to English and back, and the choice is remembered.
+
+const holder = DEMO_HOLDERS[0]!;
+const deskViewport = { width: 1280, height: 900 };
+const phoneViewport = { width: 390, height: 844 };
+
+describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openSpanishPage(path: string): Promise<Page> {
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: phoneViewport,
+      locale: 'es-US',
+    });
+    const page = await context.newPage();
+    await page.goto(path);
+    return page;
+  }
+
+  /** axe finds nothing at desk and at phone width. */
+  async function expectAxeClean(page: Page) {
+    for (const viewport of [deskViewport, phoneViewport]) {
+      await page.setViewportSize(viewport);
+      expect(await axeViolations(page), `axe at ${viewport.width}px on ${page.url()}`).toEqual([]);
+    }
+  }
+
+  const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
+
+  it('signs in and reads the coverage in Spanish, switches to English and back', async () => {
+    const page = await openSpanishPage('/');
+    try {
+      expect(await htmlLang(page)).toBe('es');
+      await page.getByRole('link', { name: 'Titulares de contratos: consulte su cobertura' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Inicie sesión para ver su cobertura' }).waitFor();
+      await expectAxeClean(page);
+
+      // Every error at once, in Spanish, next to its field.
+      await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+      await page.getByText('Escriba su apellido tal como aparece en su contrato.').waitFor();
+      await page.getByText('Revise los 3 campos marcados abajo.').waitFor();
+      await expectAxeClean(page);
+
+      await page.getByLabel('Apellido').fill(holder.lastName);
+      await page.getByLabel('Código postal').fill(holder.zip);
+      await page.getByLabel('VIN').fill(holder.vin);
+      await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+
+      await page.waitForURL('**/my');
+      await page.getByRole('heading', { level: 1, name: 'Mi cobertura' }).waitFor();
+      const card = page.getByRole('article').first();
+      await card.getByText('Vigente', { exact: true }).waitFor();
+      await card.getByRole('heading', { name: 'Qué cubre' }).waitFor();
+      await card.getByText('$35 por día, hasta $175 por visita al taller', { exact: false }).waitFor();
+      // Dates as Spanish readers write them.
+      await card.getByText(/^Del \d{1,2} de [a-z]+ de \d{4} al \d{1,2} de [a-z]+ de \d{4}/).waitFor();
+      await page.getByText('¿Necesita ayuda ahora?').waitFor();
+      await expectAxeClean(page);
+
+      const languages = page.getByRole('navigation', { name: 'Idioma' });
+      await languages.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { level: 1, name: 'My coverage' }).waitFor();
+      await page.getByText('In force', { exact: true }).first().waitFor();
+      expect(await htmlLang(page)).toBe('en');
+      await expectAxeClean(page);
+
+      // The choice outlives a reload, whatever the browser says.
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'My coverage' }).waitFor();
+      expect(await htmlLang(page)).toBe('en');
+
+      await page
+        .getByRole('navigation', { name: 'Language' })
+        .getByRole('button', { name: 'Español' })
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Mi cobertura' }).waitFor();
+      expect(await htmlLang(page)).toBe('es');
+
+      // The claims page speaks Spanish too, forms and errors included.
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Mis reclamos' })
+        .click();
+      await page.getByRole('heading', { level: 1, name: 'Mis reclamos' }).waitFor();
+      await page.getByRole('heading', { name: 'Reclamos de reparación' }).first().waitFor();
+      const roadside = page.getByRole('form', { name: 'Pedir asistencia en carretera' }).first();
+      await roadside.getByRole('button', { name: 'Pedir ayuda' }).click();
+      await roadside.getByText('Indique dónde está el vehículo', { exact: false }).first().waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('opens the GAP Claims Center in Spanish', async () => {
+    const page = await openSpanishPage('/gap-claims');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'Centro de reclamos GAP' }).waitFor();
+      await page.getByRole('button', { name: 'Presentar mi reclamo' }).click();
+      await page.getByText('Escriba el apellido que aparece en su contrato.').waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('keeps staff pages in English for a Spanish browser', async () => {
+    const page = await openSpanishPage('/staff/sign-in');
+    try {
+      expect(await htmlLang(page)).toBe('en');
+      expect(await page.getByRole('navigation', { name: 'Idioma' }).count()).toBe(0);
+    } finally {
+      await page.context().close();
+    }
+  });
+});

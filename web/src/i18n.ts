@@ -1,0 +1,91 @@
+import i18next from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import en from './locales/en.json' with { type: 'json' };
+import es from './locales/es.json' with { type: 'json' };
+
+// The holder pages speak English and Spanish (i18next, messages in web/src/locales/*.json). The
+// language is the one the holder chose with the switch (remembered in localStorage), else the
+// browser's (navigator.language 'es*' → Spanish), else English. Staff pages stay English whatever
+// the holder's choice: only the paths below are translated.
+
+export const languages = ['en', 'es'] as const;
+export type Language = (typeof languages)[number];
+
+const storageKey = 'coverwise.language';
+
+/** The pages a holder (or anyone not signed in as staff) reads. */
+export function isHolderPath(pathname: string): boolean {
+  return (
+    pathname === '/' ||
+    pathname === '/my' ||
+    pathname.startsWith('/my/') ||
+    pathname === '/gap-claims' ||
+    pathname.startsWith('/gap-claims/') ||
+    pathname === '/help'
+  );
+}
+
+function storedLanguage(): Language | null {
+  try {
+    const stored = window.localStorage.getItem(storageKey);
+    return stored === 'en' || stored === 'es' ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The holder's language: their choice, else the browser's. */
+export function preferredLanguage(): Language {
+  const stored = storedLanguage();
+  if (stored) return stored;
+  const browser = typeof navigator === 'undefined' ? '' : (navigator.language ?? '');
+  return browser.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+function languageFor(pathname: string): Language {
+  return isHolderPath(pathname) ? preferredLanguage() : 'en';
+}
+
+/** The Intl locale money and dates are written in. */
+export function intlLocale(language: string = i18next.language): string {
+  return language === 'es' ? 'es-US' : 'en-US';
+}
+
+const initialLanguage = languageFor(typeof window === 'undefined' ? '/' : window.location.pathname);
+
+function setDocumentLanguage(language: string): void {
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
+}
+i18next.on('languageChanged', setDocumentLanguage);
+
+// The messages are bundled, so the first render already has them (initAsync: false).
+void i18next.use(initReactI18next).init({
+  initAsync: false,
+  resources: { en: { translation: en }, es: { translation: es } },
+  lng: initialLanguage,
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+setDocumentLanguage(initialLanguage);
+
+/** The switch: remembers the holder's choice and speaks it at once. */
+export function chooseLanguage(language: Language): void {
+  try {
+    window.localStorage.setItem(storageKey, language);
+  } catch {
+    // Private windows may refuse storage; the choice still holds for this visit.
+  }
+  void i18next.changeLanguage(language);
+}
+
+/** Keeps the language in step with the page: the holder's on holder pages, English on staff pages. */
+export function syncLanguageWithPath(pathname: string): void {
+  const wanted = languageFor(pathname);
+  if (i18next.language !== wanted) void i18next.changeLanguage(wanted);
+}
+
+/** A translation outside React (formatters, error sentences). */
+export const t = i18next.t.bind(i18next);
+
+export { i18next, useTranslation };
