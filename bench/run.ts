@@ -22,6 +22,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -678,6 +679,27 @@ async function dealerChannel(prepared: Prepared) {
   await app.stop();
 }
 
+/** A POST answered whenever the server is done (no client-side timeout): status and body text. */
+function postWithoutTimeout(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /**
  * Lender events (issue 16, "Speed"): a lender-event CSV of --events payoffs (one per vehicle, each
  * cancelling the contract in force on it through the cancellation use case) posted to
@@ -740,12 +762,13 @@ async function lenderEvents(prepared: Prepared) {
       for (let i = 0; i < eventCount; i++) lines.push(`${syntheticVin(first + i)},payoff,${eventDate}`);
       const cpuBefore = cpuMs(app.pid);
       const t0 = performance.now();
-      const response = await fetch(`${app.url}/api/v1/lender-events?fileName=bench.csv`, {
-        method: 'POST',
-        headers: csvHeaders,
-        body: `${lines.join('\n')}\n`,
-      });
-      const text = await response.text();
+      // node:http, not fetch: fetch gives up on an answer that takes over 300 s (a slow run is a figure too).
+      const response = await postWithoutTimeout(
+        `${app.url}/api/v1/lender-events?fileName=bench.csv`,
+        csvHeaders,
+        `${lines.join('\n')}\n`,
+      );
+      const text = response.text;
       const took = performance.now() - t0;
       if (response.status !== 200) throw new Error(`lender events: ${response.status} ${text.slice(0, 500)}`);
       const { run } = JSON.parse(text) as { run: { cancelled: number; skipped: number; rejected: number } };
