@@ -1,7 +1,10 @@
 // The bench's load generator, run as a process of its own (never inside a server under test):
 // autocannon's closed loop of `connections` keep-alive connections for `seconds`, over a list of
 // requests taken in turn (each connection starts at its own place in the list). The spec comes as
-// JSON in the file named by the first argument: { url, connections, seconds, headers?, requests: [{ path, method?, body? }] }.
+// JSON in the file named by the first argument:
+//   { url, connections, seconds, amount?, headers?, requests: [{ path, method?, body? }] }
+// With `amount`, exactly that many requests are sent (each request of the list once when the list is
+// that long: requests that may run once, such as booking a rate) and `seconds` is ignored.
 // Prints one JSON line: requests answered 2xx per second, latency p50/p99 in ms, errors and non-2xx.
 import fs from 'node:fs';
 import autocannon from 'autocannon';
@@ -13,7 +16,7 @@ let next = 0;
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
-  duration: spec.seconds,
+  ...(spec.amount ? { amount: spec.amount } : { duration: spec.seconds }),
   headers: spec.headers ?? {},
   // One request template, filled from the list in turn by every connection.
   requests: [

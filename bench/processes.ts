@@ -140,6 +140,8 @@ export async function runLoad(spec: {
   url: string;
   connections: number;
   seconds: number;
+  /** Exactly this many requests instead of `seconds` of them. */
+  amount?: number;
   headers?: Record<string, string>;
   requests: LoadRequest[];
 }): Promise<LoadResult> {

@@ -6,7 +6,8 @@
 // prints. Runs on the embedded PGlite by default, on PostgreSQL when DATABASE_URL is set (in fresh
 // databases it creates and drops). Build first: `npm run build:server` (`npm run bench` does).
 //
-//   npm run bench                            all: coverage, signin, import, upload, rss
+//   npm run bench                            all: coverage, signin, import, rating, booking,
+//                                            lender-events, upload, rss
 //   npm run bench -- --only coverage         some of them, comma-separated
 //   npm run bench -- --contracts 100000      portfolio size (default 10000), loaded with COPY
 //   npm run bench -- --rounds 5 --seconds 4  paired rounds per figure (default 5, after a warm-up
@@ -15,9 +16,13 @@
 //   npm run bench -- --import-rows 20000     rows per import round (default 20000)
 //   npm run bench -- --large-mb 1024         the large upload (default 1024 MB; the small one is 10 MB)
 //   npm run bench -- --concurrent 4          concurrent uploads in the bounded-memory figure (default 4)
+//   npm run bench -- --rating-connections 32 connections of the rating figure (default 32: its p99 target)
+//   npm run bench -- --bookings 400          bookings (and POST /contracts) per side of a round (default 400)
+//   npm run bench -- --events 5000           lender events per round (default 5000; vs --import-rows)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +33,7 @@ import { buildApp } from '../src/app.js';
 import { loadDefaultCatalog } from '../src/catalog/default-catalog.js';
 import { loadConfig } from '../src/config.js';
 import { CONTRACTS_COPY_SQL, contractCopyLine } from '../src/contracts/contract.repository.js';
+import { withCheckDigit } from '../src/contracts/vin.js';
 import {
   CSV_HEADER,
   copySyntheticContracts,
@@ -60,6 +66,9 @@ const { values: args } = parseArgs({
     'small-mb': { type: 'string', default: '10' },
     concurrent: { type: 'string', default: '4' },
     'concurrent-mb': { type: 'string', default: '100' },
+    'rating-connections': { type: 'string', default: '32' },
+    bookings: { type: 'string', default: '400' },
+    events: { type: 'string', default: '5000' },
   },
 });
 const contractCount = Number(args.contracts);
@@ -71,6 +80,9 @@ const largeMb = Number(args['large-mb']);
 const smallMb = Number(args['small-mb']);
 const concurrent = Number(args.concurrent);
 const concurrentMb = Number(args['concurrent-mb']);
+const ratingConnections = Number(args['rating-connections']);
+const bookings = Number(args.bookings);
+const eventCount = Number(args.events);
 const serverUrl = process.env.DATABASE_URL || null;
 const want = (name: string) => !args.only || args.only.split(',').includes(name);
 const engineName = serverUrl ? 'PostgreSQL' : 'embedded PGlite';
@@ -305,7 +317,15 @@ console.log(
 );
 
 try {
-  const needsPortfolio = ['coverage', 'signin', 'import', 'upload'].some(want);
+  const needsPortfolio = [
+    'coverage',
+    'signin',
+    'import',
+    'rating',
+    'booking',
+    'lender-events',
+    'upload',
+  ].some(want);
   const prepared = needsPortfolio ? await prepare(contractCount) : null;
 
   if (prepared && (want('coverage') || want('import'))) {
@@ -449,6 +469,8 @@ try {
     await open.stop();
   }
 
+  if (prepared && (want('rating') || want('booking'))) await dealerChannel(prepared);
+  if (prepared && want('lender-events')) await lenderEvents(prepared);
   if (prepared && want('upload')) await uploadMemory(prepared);
   if (want('rss')) await embeddedRss();
 } finally {
@@ -459,6 +481,319 @@ try {
       console.error('cleanup:', error);
     }
   }
+}
+
+/** A calendar day `days` from today (UTC), YYYY-MM-DD. */
+function dayFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A new API key of the synthetic dealer (D-1001), issued by the admin: the dealer's systems sign in with it. */
+async function dealerKey(url: string, token: string): Promise<string> {
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const listed = await fetch(`${url}/api/v1/dealers`, { headers: auth });
+  const dealers = ((await listed.json()) as { data: { id: string; code: string }[] }).data;
+  const dealer = dealers.find((d) => d.code === SYNTHETIC_DEALER.code);
+  if (!dealer) throw new Error(`dealer ${SYNTHETIC_DEALER.code} is not on file`);
+  const issued = await fetch(`${url}/api/v1/dealers/${dealer.id}/api-keys`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ label: 'bench' }),
+  });
+  if (issued.status !== 201) throw new Error(`API key: ${await issued.text()}`);
+  return ((await issued.json()) as { key: string }).key;
+}
+
+/** The i-th vehicle the dealer rates: a 2024 Honda Accord (model-year code R), each with its own VIN. */
+function ratingBody(i: number, withLoan: boolean) {
+  return {
+    vin: withCheckDigit(`1HGCM8260RA${String(i % 1_000_000).padStart(6, '0')}`),
+    odometer: 12_000 + (i % 20) * 1000,
+    saleDate: dayFromToday(-1),
+    purchaseState: 'MO',
+    vehicle: { year: 2024, make: 'Honda', model: 'Accord' },
+    ...(withLoan ? { loan: { amountFinancedCents: 3_000_000, msrpCents: 2_800_000, termMonths: 60 } } : {}),
+  };
+}
+
+interface Offer {
+  rateId: string;
+  product: 'vsc' | 'gap';
+  dealerCostCents: number;
+}
+
+/**
+ * The dealer channel (issue 15, "Speed"), on one app process with a dealer API key:
+ * - rating: POST /api/v1/rates for one vehicle (every plan × term × deductible, and GAP for the loan:
+ *   49 offers, each stored as a rate) vs the baseline's bare-route coverage lookup (GET /coverage by VIN,
+ *   bench/baseline-server.mjs), at --rating-connections (32: the p99 target is set at 32 callers).
+ *   The baseline does a fraction of the work (one indexed select, no rows written): the ratio says what
+ *   rating costs over the cheapest answer the stack can give, as the issue asks.
+ * - booking: POST /api/v1/econtracts (booking a stored rate: the contract as POST /contracts registers it,
+ *   with the dealer, its cost and the retail price) vs POST /api/v1/contracts with a staff token, the same
+ *   number of requests on each side of a round (--bookings). A rate books once, so every booking of every
+ *   round gets a rate of its own, created before the measured stretch (one rating call gives ~45 VSC offers).
+ */
+async function dealerChannel(prepared: Prepared) {
+  const app = await started(
+    startAppProcess(
+      {
+        ...prepared.env('dealer'),
+        ...ROOMY_THROTTLE,
+        // The per-key limit stays on (it is part of every dealer request), with room for the load.
+        COVERWISE_DEALER_KEY_REQUESTS_PER_MINUTE: '1000000',
+      },
+      'dealer',
+    ),
+  );
+  const token = await staffToken(app.url);
+  const key = await dealerKey(app.url, token);
+  const keyHeaders = { authorization: `Bearer ${key}` };
+
+  if (want('rating')) {
+    const baseline = await started(startBaseline(prepared.baselineEnv('rating-baseline')));
+    const rates = Array.from({ length: 500 }, (_, i) => ({
+      path: '/api/v1/rates',
+      method: 'POST',
+      body: JSON.stringify(ratingBody(i, true)),
+    }));
+    const vins = Array.from({ length: 2000 }, (_, i) => syntheticVin((i * 7919) % contractCount));
+    const [a, b] = await pairedRounds(
+      'rating',
+      () =>
+        measured('rating (app)', app.pid, () =>
+          runLoad({
+            url: app.url,
+            connections: ratingConnections,
+            seconds,
+            headers: keyHeaders,
+            requests: rates,
+          }),
+        ),
+      () =>
+        measured('rating (baseline)', baseline.pid, () =>
+          runLoad({
+            url: baseline.url,
+            connections: ratingConnections,
+            seconds,
+            requests: vins.map((vin) => ({ path: `/coverage?vin=${vin}` })),
+          }),
+        ),
+    );
+    ratioFigure(
+      `rating one vehicle (49 offers), ${ratingConnections} connections`,
+      a,
+      b,
+      'req/s',
+      'bare Fastify + pg coverage lookup by VIN:',
+      0.5,
+    );
+    const p99 = median(a.p99);
+    figures.push({
+      name: `rating p99 at ${ratingConnections} connections`,
+      subject: `p99 ${ms(p99)} ms (p50 ${ms(median(a.p50))} ms)`,
+      baseline: `dealer menus time out at 20 s`,
+      value: `${ms(p99)} ms (rounds ${spreadOf(a.p99)})`,
+      target: '≤ 100 ms',
+      met: p99 <= 100,
+    });
+    await baseline.stop();
+  }
+
+  if (want('booking')) {
+    // Rates for every booking of every round (warm-up included), each booked once.
+    const needed = bookings * (rounds + 1);
+    const offers: Offer[] = [];
+    for (let vehicle = 0; offers.length < needed; vehicle++) {
+      const response = await fetch(`${app.url}/api/v1/rates`, {
+        method: 'POST',
+        headers: { ...keyHeaders, 'content-type': 'application/json' },
+        body: JSON.stringify(ratingBody(100_000 + vehicle, false)),
+      });
+      if (response.status !== 200) throw new Error(`rating: ${await response.text()}`);
+      offers.push(
+        ...((await response.json()) as { offers: Offer[] }).offers.filter((o) => o.product === 'vsc'),
+      );
+    }
+    console.log(`  booking: ${needed} rates created`);
+    const booking = (offer: Offer) => ({
+      path: '/api/v1/econtracts',
+      method: 'POST',
+      body: JSON.stringify({
+        rateId: offer.rateId,
+        retailPriceCents: offer.dealerCostCents + 50_000,
+        holder: {
+          firstName: 'Rosa',
+          lastName: 'Delgado',
+          email: 'rosa@example.com',
+          address: { line1: '4 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
+        },
+        lienholder: { name: 'Heartland Credit Union' },
+        dealNumber: 'BENCH',
+      }),
+    });
+    let appRound = 0;
+    let baseRound = 0;
+    const [a, b] = await pairedRounds(
+      'booking',
+      () => {
+        const slice = offers.slice(appRound * bookings, ++appRound * bookings);
+        return measured('booking (econtracts)', app.pid, () =>
+          runLoad({
+            url: app.url,
+            connections,
+            seconds,
+            amount: bookings,
+            headers: keyHeaders,
+            requests: slice.map(booking),
+          }),
+        );
+      },
+      () => {
+        const first = 6_000_000 + baseRound++ * bookings;
+        return measured('booking (contracts)', app.pid, () =>
+          runLoad({
+            url: app.url,
+            connections,
+            seconds,
+            amount: bookings,
+            headers: { authorization: `Bearer ${token}` },
+            requests: Array.from({ length: bookings }, (_, i) => ({
+              path: '/api/v1/contracts',
+              method: 'POST',
+              body: JSON.stringify({ ...syntheticContract(first + i, catalog), contractNumber: undefined }),
+            })),
+          }),
+        );
+      },
+    );
+    ratioFigure(
+      `booking a rate (${bookings} a round)`,
+      a,
+      b,
+      'bookings/s',
+      'POST /api/v1/contracts on the same app:',
+      0.5,
+    );
+  }
+  await app.stop();
+}
+
+/** A POST answered whenever the server is done (no client-side timeout): status and body text. */
+function postWithoutTimeout(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
+ * Lender events (issue 16, "Speed"): a lender-event CSV of --events payoffs (one per vehicle, each
+ * cancelling the contract in force on it through the cancellation use case) posted to
+ * POST /api/v1/lender-events and applied before the answer, vs a dealer file of --import-rows rows posted
+ * to POST /api/v1/contracts/import on the same app process, in rows/s. The sizes differ on purpose: the
+ * import hands its rows to a parsing worker and writes batches of thousands with COPY, so a small file
+ * measures mostly the worker's start-up and the first batch's round trips (a 300-row file ran at a
+ * fraction of the import's steady rate); at 20,000 rows that is a few percent of the file. Lender events
+ * have no such fixed cost, and 5,000 events (applied inline: COVERWISE_LENDER_EVENTS_INLINE_ROWS is raised
+ * above it) take about as long as the import's file, so neither side is a blip on a busy machine.
+ * The vehicles the events name are imported (untimed) first, sold 60 days ago so that every one is in force.
+ */
+async function lenderEvents(prepared: Prepared) {
+  const app = await started(
+    startAppProcess(
+      {
+        ...prepared.env('lender'),
+        ...ROOMY_THROTTLE,
+        COVERWISE_LENDER_EVENTS_INLINE_ROWS: String(eventCount + 1),
+      },
+      'lender',
+    ),
+  );
+  const token = await staffToken(app.url);
+  const csvHeaders = { authorization: `Bearer ${token}`, 'content-type': 'text/csv' };
+  const importFile = async (first: number, count: number, purchaseDate?: string) => {
+    const lines = [CSV_HEADER];
+    for (let i = 0; i < count; i++) {
+      const contract = syntheticContract(first + i, catalog);
+      lines.push(csvLine(purchaseDate ? { ...contract, purchaseDate } : contract));
+    }
+    const cpuBefore = cpuMs(app.pid);
+    const t0 = performance.now();
+    const response = await fetch(`${app.url}/api/v1/contracts/import?fileName=bench.csv`, {
+      method: 'POST',
+      headers: csvHeaders,
+      body: `${lines.join('\n')}\n`,
+    });
+    const text = await response.text();
+    const took = performance.now() - t0;
+    if (response.status !== 200) throw new Error(`import: ${response.status} ${text.slice(0, 500)}`);
+    const result = JSON.parse(text) as { accepted: number; rejected: unknown[] };
+    if (result.accepted !== count)
+      throw new Error(
+        `import accepted ${result.accepted} of ${count}: ${JSON.stringify(result.rejected[0])}`,
+      );
+    return { rate: count / (took / 1000), p50: took, p99: took, cpuMs: (cpuMs(app.pid) - cpuBefore) / count };
+  };
+  const TARGETS = 7_000_000;
+  await importFile(TARGETS, eventCount * (rounds + 1), dayFromToday(-60));
+  console.log(`  lender events: ${eventCount * (rounds + 1)} vehicles in force imported`);
+  const eventDate = dayFromToday(-1);
+  let eventRound = 0;
+  let importRound = 0;
+  const [a, b] = await pairedRounds(
+    'lender events',
+    async () => {
+      const first = TARGETS + eventRound++ * eventCount;
+      const lines = ['vin,event,event_date'];
+      for (let i = 0; i < eventCount; i++) lines.push(`${syntheticVin(first + i)},payoff,${eventDate}`);
+      const cpuBefore = cpuMs(app.pid);
+      const t0 = performance.now();
+      // node:http, not fetch: fetch gives up on an answer that takes over 300 s (a slow run is a figure too).
+      const response = await postWithoutTimeout(
+        `${app.url}/api/v1/lender-events?fileName=bench.csv`,
+        csvHeaders,
+        `${lines.join('\n')}\n`,
+      );
+      const text = response.text;
+      const took = performance.now() - t0;
+      if (response.status !== 200) throw new Error(`lender events: ${response.status} ${text.slice(0, 500)}`);
+      const { run } = JSON.parse(text) as { run: { cancelled: number; skipped: number; rejected: number } };
+      if (run.cancelled !== eventCount)
+        throw new Error(`lender events cancelled ${run.cancelled} of ${eventCount}: ${text.slice(0, 500)}`);
+      return {
+        rate: eventCount / (took / 1000),
+        p50: took,
+        p99: took,
+        cpuMs: (cpuMs(app.pid) - cpuBefore) / eventCount,
+      };
+    },
+    () => importFile(9_200_000 + importRound++ * importRows, importRows),
+  );
+  const ratios = a.rates.map((rate, i) => rate / b.rates[i]!);
+  figures.push({
+    name: `lender events (${eventCount} payoffs) vs contract import (${importRows} rows)`,
+    subject: `${median(a.rates).toFixed(0)} events/s (${ms(median(a.p50))} ms a file, server CPU ${median(a.cpuMs).toFixed(2)} ms an event)`,
+    baseline: `import ${median(b.rates).toFixed(0)} rows/s (${ms(median(b.p50))} ms a file, server CPU ${median(b.cpuMs).toFixed(2)} ms a row)`,
+    value: `${median(ratios).toFixed(2)} (rounds ${spreadOf(ratios)})`,
+    target: '≥ 0.3',
+    met: median(ratios) >= 0.3,
+  });
+  console.log(`lender events: ${figures.at(-1)!.value}`);
+  await app.stop();
 }
 
 /**
