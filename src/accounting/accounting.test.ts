@@ -171,8 +171,10 @@ describeEachEngine('general ledger postings', (engine) => {
   });
 
   it('posts each import batch once, grouped by plan and state, and nothing for rows already on file', async () => {
-    // The dealer-file columns but the last (sold_after_vehicle_sale), which may be left out.
-    const header = CONTRACT_CSV_COLUMNS.filter((column) => column !== 'sold_after_vehicle_sale').join(',');
+    // The dealer-file columns but the last two (sold_after_vehicle_sale, dealer_cost_cents), which may be left out.
+    const header = CONTRACT_CSV_COLUMNS.filter(
+      (column) => column !== 'sold_after_vehicle_sale' && column !== 'dealer_cost_cents',
+    ).join(',');
     const row = (n: number, state: string, price: number) =>
       `GL-${n},vsc,VALUE_GUARD,Ana,"Reyes, Jr.",,,"1 Main St",Austin,TX,78701,${nextVin()},2024,Honda,Civic,5000,2026-10-01,${state},36,36000,${price},10000,,D-9,"Dealer, Nine",,`;
     const file = [header, row(1, 'TX', 100_000), row(2, 'TX', 50_000), row(3, 'MO', 70_000)].join('\n');
