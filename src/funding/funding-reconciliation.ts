@@ -5,9 +5,9 @@
 // lists deals financed but not registered, contracts registered but not remitted more than N days
 // after the sale, and deals whose amount financed for the add-on differs from the contract's price.
 //
-// "Remitted": dealer remittances are modelled in the dealer-statement work (migration 0024); until
-// they are on this branch a contract's `remitted` comes from the caller (false when no remittance is
-// recorded), so a booked contract (dealer cost on the dealer's account) past N days is reported.
+// "Remitted": the dealer's remittances (dealer statements, migration 0024) cover the contract's dealer
+// cost, paying the account's charges oldest first (funding.repository.ts remittedContracts); a booked
+// contract (dealer cost on the dealer's account) not covered N days after the sale is reported.
 import { validateVin } from '../contracts/vin.js';
 import {
   addDays,

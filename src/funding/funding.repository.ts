@@ -104,8 +104,8 @@ export async function dealsPage(
 
 /**
  * The registered contracts on these VINs, as the matching needs them. `booked`: a dealer cost is on
- * the dealer's account (dealer channel). `remitted`: no remittance is modelled on this branch yet
- * (dealer statements, migration 0024), so false — see funding-reconciliation.ts.
+ * the dealer's account (dealer channel). `remitted`: the dealer's remittances (migration 0024) cover
+ * the contract — see remittedContracts.
  */
 export async function contractsOnVins(
   db: Kysely<Database>,
@@ -128,6 +128,10 @@ export async function contractsOnVins(
     ])
     .where('c.vin', 'in', [...new Set(vins)])
     .execute();
+  const remitted = await remittedContracts(
+    db,
+    rows.map((row) => row.id),
+  );
   return rows.map((row) => ({
     id: row.id,
     contractNumber: row.contract_number,
@@ -137,9 +141,50 @@ export async function contractsOnVins(
     purchaseDate: row.purchase_date,
     dealerCode: row.dealer_code,
     booked: row.dealer_cost_cents !== null,
-    remitted: false,
+    remitted: remitted.has(row.id),
     status: row.status,
   }));
+}
+
+/**
+ * Which of these contracts their dealer has paid for, as the dealer statement ages the account (open
+ * items, dealer-statement.ts): the dealer's credits (remittances, and credits left over on other
+ * contracts) pay its contracts' charges oldest first; a contract is remitted when the credits cover
+ * every charge up to and including its own. A contract with nothing on a dealer's account is not.
+ */
+export async function remittedContracts(
+  db: Kysely<Database>,
+  contractIds: readonly string[],
+): Promise<Set<string>> {
+  if (contractIds.length === 0) return new Set();
+  const rows = await sql<{ contract_id: string }>`
+    with dealers_of as (
+      select distinct dealer_id from dealer_account_events
+       where contract_id in (${sql.join([...new Set(contractIds)])})
+    ),
+    per_contract as (
+      select e.dealer_id, e.contract_id, coalesce(min(e.occurred_on) filter (where e.amount_cents > 0), min(e.occurred_on)) as dated,
+             sum(e.amount_cents) as net
+        from dealer_account_events e join dealers_of d on d.dealer_id = e.dealer_id
+       where e.contract_id is not null
+       group by e.dealer_id, e.contract_id
+    ),
+    credits as (
+      select d.dealer_id,
+             coalesce((select -sum(e.amount_cents) from dealer_account_events e
+                        where e.dealer_id = d.dealer_id and e.contract_id is null), 0)
+           + coalesce((select -sum(p.net) from per_contract p where p.dealer_id = d.dealer_id and p.net < 0), 0) as paid
+        from dealers_of d
+    ),
+    running as (
+      select p.dealer_id, p.contract_id,
+             sum(greatest(p.net, 0)) over (partition by p.dealer_id order by p.dated, p.contract_id
+                                           rows between unbounded preceding and current row) as cumulative
+        from per_contract p
+    )
+    select r.contract_id from running r join credits c on c.dealer_id = r.dealer_id
+     where r.cumulative <= c.paid and r.contract_id in (${sql.join([...new Set(contractIds)])})`.execute(db);
+  return new Set(rows.rows.map((row) => row.contract_id));
 }
 
 export async function dealerEmails(db: Kysely<Database>, codes: readonly string[]) {

@@ -6,6 +6,7 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
+import { insertRemittance } from '../dealers/dealer-statement.repository.js';
 import { FakeClock } from '../platform/clock.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
@@ -117,5 +118,79 @@ describeEachEngine('funding reconciliation', (engine) => {
       headers: { 'content-type': 'text/csv' },
     });
     expect(noLienholder.json()).toMatchObject({ code: 'validation_failed', param: 'lienholder' });
+  });
+
+  it('counts a booked contract as remitted once the dealer remittances (migration 0024) cover it', async () => {
+    const db = server.built.database.db;
+    const csv = [
+      'vin,product,amount_financed_cents,funded_on,dealer_code',
+      `${v2},vsc,120000,2026-06-03,D1`,
+    ].join('\n');
+    const uploaded = await admin({
+      method: 'POST',
+      url: '/api/v1/funding-uploads?lienholder=First%20Prairie%20Bank',
+      payload: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const notRemitted = async () => {
+      const report = await admin({
+        method: 'GET',
+        url: `/api/v1/funding-uploads/${uploaded.json().uploadId}/reconciliation`,
+      });
+      expect(report.statusCode, report.body).toBe(200);
+      return report.json().dealers[0].registeredNotRemitted as number;
+    };
+    // The dealer cost of v2 on a dealer's account, and a remittance short of it: still not remitted.
+    const dealer =
+      (await db.selectFrom('dealers').select('id').where('code', '=', 'FR-1').executeTakeFirst()) ??
+      (await db
+        .insertInto('dealers')
+        .values({ code: 'FR-1', name: 'Funding Remit Motors', state: 'MO' })
+        .returning('id')
+        .executeTakeFirstOrThrow());
+    const contract = await db
+      .selectFrom('contracts')
+      .select('id')
+      .where('vin', '=', v2)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('dealer_account_events')
+      .values({
+        dealer_id: dealer.id,
+        contract_id: contract.id,
+        kind: 'contract_booked',
+        amount_cents: 80_000,
+        occurred_on: '2026-06-01',
+      })
+      .execute();
+    const remit = async (amountCents: number, reference: string) => {
+      const remittance = await insertRemittance(db, {
+        dealerId: dealer.id,
+        amountCents,
+        reference,
+        receivedOn: '2026-07-01',
+        status: 'recorded',
+        createdBy: 'test',
+        requestId: null,
+      });
+      await db
+        .insertInto('dealer_account_events')
+        .values({
+          dealer_id: dealer.id,
+          contract_id: null,
+          kind: 'remittance',
+          amount_cents: -amountCents,
+          occurred_on: '2026-07-01',
+          remittance_id: remittance.id,
+        })
+        .execute();
+    };
+    expect(await notRemitted()).toBe(1);
+    await remit(50_000, 'FR-A');
+    expect(await notRemitted()).toBe(1);
+    // The rest of the dealer cost remitted: the contract is paid for.
+    await remit(30_000, 'FR-B');
+    expect(await notRemitted()).toBe(0);
   });
 });

@@ -551,6 +551,11 @@ export async function refundCounts(
   return counts;
 }
 
+/** Locks the cancellation (the payment runs lock it before paying its refund). */
+export async function lockCancellation(db: Kysely<Database>, cancellationId: string): Promise<void> {
+  await db.selectFrom('cancellations').select('id').where('id', '=', cancellationId).forUpdate().execute();
+}
+
 /** Locks the refund for recording its payment. */
 export async function refundForUpdate(db: Kysely<Database>, cancellationId: string) {
   return db

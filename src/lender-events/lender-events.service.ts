@@ -611,6 +611,9 @@ export function createLenderEventsService(deps: {
         },
       );
     }
+    // The cancellation locked first, as a payment run locks it before paying the refund: whichever path
+    // pays first, the other sees it paid (lockPayableSource / paid_on below) and the refund is paid once.
+    await repo.lockCancellation(trx, cancellationId);
     const refund = await repo.refundForUpdate(trx, cancellationId);
     if (!refund) throw new AppError('not_found', 'No lender-event refund with that cancellation id.');
     if (refund.paid_on !== null) {

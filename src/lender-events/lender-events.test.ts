@@ -365,6 +365,13 @@ describeEachEngine('lender events', (engine) => {
       payload: { paidOn: '2026-11-24', reference: 'CHK-1002' },
     });
     expect(twice.statusCode).toBe(409);
+    // Paid by the lender-event path: a payment run no longer owes it (the unpaid one it still does).
+    const run = await admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} });
+    expect(run.statusCode, run.body).toBe(201);
+    const sources = run.json().items.map((item: { source: { id: string } }) => item.source.id);
+    expect(sources).not.toContain(overdue);
+    expect(sources).toContain(due);
+    await admin({ method: 'POST', url: `/api/v1/payment-runs/${run.json().id}/discard` });
     const future = await admin({
       method: 'POST',
       url: `/api/v1/lender-events/refunds/${due}/payment`,

@@ -78,6 +78,8 @@ export async function openPayables(db: Kysely<Database>, limit: number): Promise
         from cancellations x join contracts c on c.id = x.contract_id
         left join payee_bank_accounts b on b.contract_id = x.contract_id and b.payee_kind = x.payee_kind
        where x.refund_cents > 0
+         -- A lender-event refund recorded as paid (POST /lender-events/refunds/{id}/payment) is not owed.
+         and not exists (select 1 from lender_event_refunds r where r.cancellation_id = x.id and r.paid_on is not null)
     )
     select p.* from payables p
      where not exists (select 1 from payment_settlements s
@@ -215,7 +217,15 @@ export async function lockPayableSource(
   }[sourceType];
   const result = await query.execute(db);
   const amount = result.rows[0]?.amount;
-  return amount === undefined || amount === null ? null : Number(amount);
+  if (amount === undefined || amount === null) return null;
+  if (sourceType === 'cancellation') {
+    // Read after the lock, in a statement of its own (so it sees what committed while this waited): a
+    // lender-event refund recorded as paid by the lender-event path (which locks the cancellation too).
+    const paid = await sql`select 1 from lender_event_refunds
+      where cancellation_id = ${sourceId} and paid_on is not null`.execute(db);
+    if (paid.rows.length > 0) return null;
+  }
+  return Number(amount);
 }
 
 /** Claims the payable for this run; false when another run (committed before) settled it. */
@@ -257,6 +267,15 @@ export async function markSourcePaid(
       .updateTable('trip_interruption_claims')
       .set({ status: 'paid' })
       .where('id', '=', sourceId)
+      .execute();
+  else if (sourceType === 'cancellation')
+    // A lender-event refund paid by a run: the compliance view shows it paid, and the lender-event
+    // payment path then refuses it as already paid.
+    await db
+      .updateTable('lender_event_refunds')
+      .set({ paid_on: paidAt.toISOString().slice(0, 10), payment_reference: 'payment run' })
+      .where('cancellation_id', '=', sourceId)
+      .where('paid_on', 'is', null)
       .execute();
 }
 

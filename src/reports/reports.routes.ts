@@ -1,13 +1,15 @@
 // GET /api/v1/reports/unearned-reserve?asOf=YYYY-MM-DD (admin): the unearned-premium reserve per plan
 // and purchase state as of a date, as JSON or, with `Accept: text/csv` or `?format=csv`, as CSV.
+import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
-import { DateInput, problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { DateInput, FileResponse, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { unearnedReserve } from './reports.service.js';
+import { isMonth, monthEndCsv } from './month-end.js';
+import { monthEnd, unearnedReserve } from './reports.service.js';
 import { unearnedReserveCsv } from './unearned-reserve.js';
 
 const Cents = Type.Integer();
@@ -29,6 +31,46 @@ export const UnearnedReserveSchema = Type.Object(
     totals: Type.Object(Amounts),
   },
   { $id: 'UnearnedReserveReport' },
+);
+
+const Aging = {
+  currentCents: Cents,
+  days30Cents: Cents,
+  days60Cents: Cents,
+  days90PlusCents: Cents,
+  balanceCents: Type.Integer({ description: 'Owed by the dealer (negative: a credit balance)' }),
+};
+const PremiumAmounts = {
+  writtenCents: Type.Integer({ description: 'Premium written in the month (less voids), from the journal' }),
+  earnedCents: Type.Integer({ description: 'Premium earned in the month, from the journal' }),
+  unearnedCents: Type.Integer({ description: 'Unearned premium at the end of the month' }),
+  claimsPaidCents: Type.Integer({ description: 'Claims paid out in the month' }),
+  lossRatioBasisPoints: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Claims paid ÷ earned premium in basis points, half-up (null when nothing was earned)',
+  }),
+};
+const RefundCount = Type.Object({ count: Type.Integer({ minimum: 0 }), amountCents: Cents });
+
+export const MonthEndSchema = Type.Object(
+  {
+    month: Type.String({ description: 'YYYY-MM' }),
+    from: Type.String({ format: 'date' }),
+    to: Type.String({ format: 'date' }),
+    premium: Type.Array(Type.Object({ planCode: Type.String(), state: Type.String(), ...PremiumAmounts })),
+    premiumTotals: Type.Object(PremiumAmounts),
+    trend: Type.Array(Type.Object({ month: Type.String(), writtenCents: Cents, earnedCents: Cents }), {
+      description: 'Written and earned premium for the twelve months to the report month',
+    }),
+    receivables: Type.Array(Type.Object({ dealerCode: Type.String(), dealerName: Type.String(), ...Aging }), {
+      description: "Each dealer's receivable aged as of the month's last day",
+    }),
+    receivablesTotals: Type.Object(Aging),
+    refunds: Type.Object(
+      { paid_on_time: RefundCount, paid_late: RefundCount, due: RefundCount, overdue: RefundCount },
+      { description: "Lender-event refunds as they stood at the end of the month's last day" },
+    ),
+  },
+  { $id: 'MonthEndReport' },
 );
 
 export function registerReportRoutes(
@@ -74,5 +116,72 @@ export function registerReportRoutes(
       }
       return report;
     },
+  );
+
+  app.addSchema(MonthEndSchema);
+  const monthEndDescription =
+    'Written, earned and unearned premium by plan and state, claims paid and the loss ratio (from the general ledger), ' +
+    "every dealer's receivable aged (current / 30 / 60 / 90+ days) as of the month's last day, and the lender-event " +
+    'refunds paid on time, paid late, due and overdue as of that day; with written and earned for the twelve months ' +
+    'to the month. `month` defaults to the current month.';
+  const monthOf = (month: string | undefined): string => {
+    const value = month ?? deps.today().slice(0, 7);
+    if (!isMonth(value))
+      throw new AppError('invalid_date', 'month is not a month (YYYY-MM).', { param: 'month' });
+    return value;
+  };
+  const MonthQuery = {
+    month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' })),
+  };
+  const sendCsv = async (reply: FastifyReply, month: string) =>
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="month-end-${month}.csv"`)
+      .serializer((payload: unknown) => payload as string)
+      .send(monthEndCsv(await monthEnd(deps.db, month)));
+
+  app.get(
+    '/api/v1/reports/month-end',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Reports'],
+        operationId: 'getMonthEndReport',
+        summary: 'Month-end report: premium, claims, loss ratio, receivables aging, refunds (JSON or CSV)',
+        description: `${monthEndDescription} Send \`Accept: text/csv\` or \`format=csv\` for CSV.`,
+        querystring: Type.Object({
+          ...MonthQuery,
+          format: Type.Optional(StringEnum(['json', 'csv'] as const)),
+        }),
+        response: { 200: Type.Ref('MonthEndReport'), ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const month = monthOf(request.query.month);
+      const wantsCsv =
+        request.query.format === 'csv' ||
+        (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
+      if (wantsCsv) return sendCsv(reply, month);
+      return monthEnd(deps.db, month);
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/month-end.csv',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['Reports'],
+        operationId: 'getMonthEndReportCsv',
+        summary: 'Month-end report as CSV',
+        description: `${monthEndDescription} One line per figure: month, section, plan_code, state, dealer_code, measure, value (cents; the loss ratio in basis points).`,
+        querystring: Type.Object(MonthQuery),
+        response: {
+          200: FileResponse('The month-end report as CSV (UTF-8)', ['text/csv']),
+          ...problemResponses(400, 401, 403, 422),
+        },
+      },
+    },
+    async (request, reply) => sendCsv(reply, monthOf(request.query.month)),
   );
 }

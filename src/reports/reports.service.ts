@@ -3,7 +3,14 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { addDays, addMonths, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { type MonthEndReport, monthBounds, monthEndReport } from './month-end.js';
+import {
+  dealersOpenItems,
+  premiumByMonth,
+  premiumByPlanAndState,
+  refundStatesAsOf,
+} from './month-end.repository.js';
 import { findReportSnapshot, unearnedReserveRows, upsertReportSnapshot } from './reports.repository.js';
 import { type UnearnedReserveReport, unearnedReserveReport } from './unearned-reserve.js';
 
@@ -36,4 +43,16 @@ export function nightlyAsOf(clock: Clock, timeZone: string): CalendarDate {
 
 export function findUnearnedReserveSnapshot(db: Kysely<Database>, asOf: CalendarDate) {
   return findReportSnapshot(db, UNEARNED_RESERVE_REPORT, asOf);
+}
+
+/** The month-end report for `month` (YYYY-MM), with written and earned for the twelve months to it. */
+export async function monthEnd(db: Kysely<Database>, month: string): Promise<MonthEndReport> {
+  const { from, to } = monthBounds(month);
+  const [premium, trend, dealers, refunds] = await Promise.all([
+    premiumByPlanAndState(db, { from, to }),
+    premiumByMonth(db, { from: addMonths(from, -11), to }),
+    dealersOpenItems(db, to),
+    refundStatesAsOf(db, to),
+  ]);
+  return monthEndReport({ month, premium, trend, dealers, refunds });
 }

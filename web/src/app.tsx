@@ -45,6 +45,7 @@ const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
 const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
 const AdminCatalogPage = lazy(() => import('./pages/admin-catalog.js'));
 const AdminTrialBalancePage = lazy(() => import('./pages/admin-trial-balance.js'));
+const AdminMonthEndPage = lazy(() => import('./pages/admin-month-end.js'));
 const LenderRefundsPage = lazy(() => import('./pages/lender-refunds.js'));
 const AdminPaymentRunsPage = lazy(() => import('./pages/admin-payment-runs.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
@@ -80,6 +81,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/admin/what-if', AdminWhatIfPage],
   ['/admin/catalog', AdminCatalogPage],
   ['/admin/trial-balance', AdminTrialBalancePage],
+  ['/admin/month-end', AdminMonthEndPage],
   ['/lender/refunds', LenderRefundsPage],
   ['/admin/payment-runs', AdminPaymentRunsPage],
   ['/admin/journal', AdminJournalPage],

@@ -23,6 +23,7 @@ export const staffPages: readonly StaffPage[] = [
   { label: 'Catalog', href: '/admin/catalog', roles: ['admin'] },
   { label: 'What-if', href: '/admin/what-if', roles: ['admin'] },
   { label: 'Books', href: '/admin/trial-balance', roles: ['admin'] },
+  { label: 'Month-end', href: '/admin/month-end', roles: ['admin'] },
   { label: 'Lender refunds', href: '/lender/refunds', roles: ['admin', 'lender'] },
   { label: 'Payment runs', href: '/admin/payment-runs', roles: ['admin'] },
 ];
