@@ -41,6 +41,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'holderLogin',
         tags: ['Sessions'],
         summary: 'Contract holder sign-in with last name + ZIP + VIN',
         description:
@@ -122,6 +123,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'login',
         tags: ['Sessions'],
         summary: 'Staff sign-in with email and password',
         description:
@@ -172,6 +174,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'loginMfa',
         tags: ['Sessions'],
         summary: 'Second step of a staff sign-in: the challenge token and a code',
         description:
@@ -208,6 +211,7 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff], duringMfaEnrolment: true },
       schema: {
+        operationId: 'getMfaStatus',
         tags: ['Sessions'],
         summary: "The signed-in staff user's two-step sign-in",
         response: { 200: MfaStatusSchema, ...problemResponses(401, 403) },
@@ -227,6 +231,7 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff], duringMfaEnrolment: true },
       schema: {
+        operationId: 'startMfaEnrolment',
         tags: ['Sessions'],
         summary: 'Start two-step sign-in enrolment (password again): a new secret',
         description:
@@ -251,6 +256,7 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff], duringMfaEnrolment: true },
       schema: {
+        operationId: 'confirmMfaEnrolment',
         tags: ['Sessions'],
         summary: 'Confirm enrolment with a current code: two-step sign-in is on',
         description:
@@ -279,6 +285,7 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff] },
       schema: {
+        operationId: 'disableMfa',
         tags: ['Sessions'],
         summary: 'Turn two-step sign-in off with a current code or a recovery code',
         body: Type.Object(
@@ -299,6 +306,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
+        operationId: 'logout',
         tags: ['Sessions'],
         summary: 'Sign out: revokes the session',
         response: { 204: Type.Null(), ...problemResponses(401) },
@@ -317,6 +325,7 @@ export function registerAuthRoutes(
     {
       config: { access: ['admin', 'adjuster', 'reviewer', 'repair_facility'] },
       schema: {
+        operationId: 'listSignInAlerts',
         tags: ['Sessions'],
         summary: "Recent alerts that an account's sign-in is being guessed at (the last 7 days)",
         description:
@@ -357,6 +366,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
+        operationId: 'getCurrentSession',
         tags: ['Sessions'],
         summary: 'Who is signed in',
         response: {

@@ -135,6 +135,7 @@ export function registerBenefitClaimRoutes(
     {
       config: { access: BENEFIT_ACCESS },
       schema: {
+        operationId: 'createRentalClaim',
         tags: ['Benefits'],
         summary: 'Rental reimbursement for an authorized repair visit, capped per day and per visit',
         headers: IdempotencyHeaders,
@@ -155,6 +156,7 @@ export function registerBenefitClaimRoutes(
     {
       config: { access: BENEFIT_ACCESS },
       schema: {
+        operationId: 'createTripInterruptionClaim',
         tags: ['Benefits'],
         summary:
           'Lodging and meals after a breakdown far from home, up to the daily cap for the covered days',
@@ -270,6 +272,7 @@ export function registerBenefitClaimRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'listContractBenefitClaims',
         tags: ['Benefits'],
         summary: 'Everything claimed on a contract: repair claims, rental, trip interruption, roadside',
         params: Type.Object({ id: Uuid }),

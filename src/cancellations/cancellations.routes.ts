@@ -101,6 +101,7 @@ export function registerCancellationRoutes(
     {
       config: { access: STAFF_AND_HOLDER },
       schema: {
+        operationId: 'quoteCancellation',
         tags: ['Cancellations'],
         summary: 'What cancelling on a date at an odometer reading would refund, line by line',
         params: Type.Object({ id: Uuid }),
@@ -123,6 +124,7 @@ export function registerCancellationRoutes(
     {
       config: { access: CANCELLERS },
       schema: {
+        operationId: 'cancelContract',
         tags: ['Cancellations'],
         summary: 'Cancel the contract: the refund is paid through the ledger and the contract ends',
         params: Type.Object({ id: Uuid }),

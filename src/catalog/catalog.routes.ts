@@ -19,6 +19,7 @@ export function registerCatalogRoutes(
     {
       config: { access: 'signed_in' },
       schema: {
+        operationId: 'listPlans',
         tags: ['Catalog'],
         summary: 'The plans of the current catalog version',
         response: {
@@ -84,6 +85,7 @@ export function registerCatalogRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listCatalog',
         tags: ['Catalog'],
         summary: 'The current catalog document and its version',
         response: {
@@ -116,6 +118,7 @@ export function registerCatalogRoutes(
       config: { access: ['admin'] },
       bodyLimit: 4 * 1024 * 1024,
       schema: {
+        operationId: 'publishCatalogVersion',
         tags: ['Catalog'],
         summary:
           'Publish a new catalog version (validated; a bad catalog is refused whole with every reason)',

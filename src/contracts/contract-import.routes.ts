@@ -116,6 +116,7 @@ export function registerContractImportRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listContractImports',
         tags: ['Contracts'],
         summary: 'Import runs, newest first: find a run whose answer never arrived and see how it ended',
         description:
@@ -143,6 +144,7 @@ export function registerContractImportRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'getContractImport',
         tags: ['Contracts'],
         summary: 'An import run: status and counters, updated after every batch',
         params: Type.Object({ id: Uuid }),

@@ -29,6 +29,7 @@ export function registerContractRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createContract',
         tags: ['Contracts'],
         summary: 'Register a contract sold under the current catalog version',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -48,6 +49,7 @@ export function registerContractRoutes(
     {
       config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'getContract',
         tags: ['Contracts'],
         summary: 'A contract with its coverage as it applies today (a holder or dealer reads only its own)',
         params: Type.Object({ id: Uuid }),
@@ -62,6 +64,7 @@ export function registerContractRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'listContracts',
         tags: ['Contracts'],
         summary: 'Find contracts by VIN, contract number or last name (prefix)',
         description:
@@ -90,6 +93,7 @@ export function registerContractRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'getContractAuditTrail',
         tags: ['Contracts'],
         summary: "The contract's audit trail, oldest first",
         params: Type.Object({ id: Uuid }),
@@ -126,6 +130,7 @@ export function registerContractRoutes(
     {
       config: { access: ['repair_facility', ...STAFF] },
       schema: {
+        operationId: 'lookupCoverage',
         tags: ['Contracts'],
         summary: 'Coverage by VIN and current odometer, for repair facilities (no personal data)',
         querystring: Type.Object({

@@ -51,6 +51,7 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createDealer',
         tags: ['Dealers'],
         summary: 'Add a dealer',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -86,6 +87,7 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listDealers',
         tags: ['Dealers'],
         summary: 'List dealers by code',
         querystring: Type.Object(PageQuery),
@@ -101,6 +103,7 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'getDealer',
         tags: ['Dealers'],
         summary: 'A dealer (a dealer key or dealer user reads only its own)',
         params: Type.Object({ id: Uuid }),
@@ -120,6 +123,7 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createDealerApiKey',
         tags: ['Dealers'],
         summary: "Issue an API key for the dealer's systems (the key is shown once, in this answer)",
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -148,6 +152,7 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listDealerApiKeys',
         tags: ['Dealers'],
         summary: "The dealer's API keys (never the keys themselves), newest first",
         params: Type.Object({ id: Uuid }),
@@ -162,6 +167,7 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'revokeDealerApiKey',
         tags: ['Dealers'],
         summary: 'Revoke an API key: from now on it answers 401 on every process',
         params: Type.Object({ id: Uuid, keyId: Uuid }),

@@ -31,6 +31,7 @@ export function registerDocumentRoutes(
     {
       config: { access: ['reviewer', 'adjuster'] },
       schema: {
+        operationId: 'reviewDocument',
         tags: ['Documents'],
         summary: 'Accept or reject a document waiting for review, with a reason the holder reads',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -57,6 +58,7 @@ export function registerDocumentRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getDocument',
         tags: ['Documents'],
         summary: "A document's record and review",
         params: Type.Object({ id: Uuid }),
@@ -71,6 +73,7 @@ export function registerDocumentRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'downloadDocumentFile',
         tags: ['Documents'],
         summary: "The document's file, with the content type sniffed when it was uploaded",
         description:

@@ -59,6 +59,7 @@ export function registerEcontractRoutes(
     {
       config: { access: ['dealer', 'dealer_user'] },
       schema: {
+        operationId: 'createEcontract',
         tags: ['Dealer channel'],
         summary:
           'Book a rate: registers the contract (as POST /contracts does) with the dealer, its cost and the retail price',
@@ -79,6 +80,7 @@ export function registerEcontractRoutes(
     {
       config: { access: ['dealer', 'dealer_user', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'voidContract',
         tags: ['Dealer channel'],
         summary:
           'Void a contract: its dealer within the void window if no claim was filed, staff at any time (no refund, no fee)',
@@ -107,6 +109,7 @@ export function registerEcontractRoutes(
     {
       config: { access: ['admin', 'adjuster', 'reviewer', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'listDealerContracts',
         tags: ['Dealer channel'],
         summary: "The dealer's contracts (a dealer reads only its own)",
         params: Type.Object({ id: Uuid }),

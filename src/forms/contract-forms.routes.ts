@@ -34,6 +34,7 @@ export function registerContractFormRoutes(
     {
       config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'getContractForm',
         tags: ['Dealer channel'],
         summary: 'The contract form as the holder signs it (application/pdf; X-Form-Sha256 names its bytes)',
         params: Type.Object({ id: Uuid }),
@@ -61,6 +62,7 @@ export function registerContractFormRoutes(
     {
       config: { access: ['holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'signContractForm',
         tags: ['Dealer channel'],
         summary:
           'E-sign the form: records signer name, time, IP address and the SHA-256 of the exact PDF signed',
@@ -100,6 +102,7 @@ export function registerContractFormRoutes(
     {
       config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'listContractSignatures',
         tags: ['Dealer channel'],
         summary: "The form's e-signatures",
         params: Type.Object({ id: Uuid }),

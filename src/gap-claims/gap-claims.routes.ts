@@ -121,6 +121,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'createGapClaim',
         tags: ['GAP claims'],
         summary: 'Start a GAP claim with last name + ZIP + VIN (or get the open one)',
         description:
@@ -178,6 +179,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'listGapClaims',
         tags: ['GAP claims'],
         summary: 'GAP claims, newest first (a holder sees the claims on their contracts)',
         querystring: Type.Object({
@@ -221,6 +223,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getGapClaim',
         tags: ['GAP claims'],
         summary: 'A GAP claim with its document checklist, documents and timeline',
         params: Type.Object({ id: Uuid }),
@@ -235,6 +238,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: UPLOADERS },
       schema: {
+        operationId: 'uploadGapClaimDocument',
         tags: ['GAP claims'],
         summary: 'Upload a required document (multipart: a `type` field, then the `file`)',
         description:
@@ -287,6 +291,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'calculateGapClaimBenefit',
         tags: ['GAP claims'],
         summary: "Compute the GAP benefit with the contract's catalog version; stored on the claim",
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -332,6 +337,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'approveGapClaim',
         tags: ['GAP claims'],
         summary: 'Approve the calculated benefit and pay it to the lienholder (the claim becomes paid)',
         description:
@@ -379,6 +385,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'denyGapClaim',
         tags: ['GAP claims'],
         summary: 'Deny the claim with a reason the holder reads',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),

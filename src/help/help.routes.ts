@@ -24,6 +24,7 @@ export function registerHelpRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getHelp',
         tags: ['Help'],
         summary: 'Help center articles, with figures filled from the current catalog and settings',
         response: {

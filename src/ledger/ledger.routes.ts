@@ -38,6 +38,7 @@ export function registerLedgerRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'getContractLedger',
         tags: ['Contracts'],
         summary: "The contract's payments ledger, oldest first",
         params: Type.Object({ id: Uuid }),

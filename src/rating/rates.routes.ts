@@ -90,6 +90,7 @@ export function registerRateRoutes(app: TypedApp, deps: { rates: RatesService })
     {
       config: { access: ['dealer', 'dealer_user', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'createRate',
         tags: ['Dealer channel'],
         summary:
           'Rate a vehicle: every offer (plan × term × deductible, GAP for the loan term) with its priced lines',

@@ -41,6 +41,7 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'createRepairClaim',
         tags: ['Repair claims'],
         summary: 'Submit an estimate; each line comes back eligible or not, with a reason code',
         headers: IdempotencyHeaders,
@@ -60,6 +61,7 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', ...STAFF] },
       schema: {
+        operationId: 'listRepairClaims',
         tags: ['Repair claims'],
         summary: 'Repair claims oldest first (the adjuster queue with status=submitted); a shop sees its own',
         querystring: Type.Object({
@@ -84,6 +86,7 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', ...STAFF, 'holder'] },
       schema: {
+        operationId: 'getRepairClaim',
         tags: ['Repair claims'],
         summary: 'A repair claim with its lines, decisions and status',
         params: Type.Object({ id: Uuid }),
@@ -98,6 +101,7 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'authorizeRepairClaim',
         tags: ['Repair claims'],
         summary: 'Approve or deny each line (an authorization number when one is approved), or ask the shop',
         headers: IdempotencyHeaders,
@@ -118,6 +122,7 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'requestRepairClaimInspection',
         tags: ['Repair claims'],
         summary: 'Record the inspection an estimate above the catalog threshold needs before approval',
         headers: IdempotencyHeaders,
@@ -141,6 +146,7 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'requestRepairClaimInformation',
         tags: ['Repair claims'],
         summary: "The shop's answer to an adjuster's question; the claim returns to the queue",
         headers: IdempotencyHeaders,
@@ -164,6 +170,7 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['adjuster', 'admin'] },
       schema: {
+        operationId: 'payRepairClaim',
         tags: ['Repair claims'],
         summary: 'Pay the shop the payable amount (card or check): a ledger entry; the claim closes',
         headers: IdempotencyHeaders,

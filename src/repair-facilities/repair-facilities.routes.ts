@@ -46,6 +46,7 @@ export function registerRepairFacilityRoutes(
     {
       config: { access: ['admin', 'adjuster', 'reviewer', 'repair_facility'] },
       schema: {
+        operationId: 'listRepairFacilities',
         tags: ['Repair claims'],
         summary: 'Repair facilities (a shop user sees its own)',
         response: {
@@ -62,6 +63,7 @@ export function registerRepairFacilityRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createRepairFacility',
         tags: ['Repair claims'],
         summary: 'Register a repair facility (a licensed shop in the U.S. or Canada)',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),

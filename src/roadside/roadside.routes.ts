@@ -26,6 +26,7 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'createRoadsideRequest',
         tags: ['Benefits'],
         summary: 'Ask for roadside help: tow, jump start, flat tire, lockout or fuel delivery',
         headers: IdempotencyHeaders,
@@ -45,6 +46,7 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'listRoadsideRequests',
         tags: ['Benefits'],
         summary: 'Roadside requests oldest first; a holder names one of their contracts',
         querystring: Type.Object({
@@ -69,6 +71,7 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'getRoadsideRequest',
         tags: ['Benefits'],
         summary: 'A roadside request and its status',
         params: Type.Object({ id: Uuid }),
@@ -83,6 +86,7 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'updateRoadsideRequestStatus',
         tags: ['Benefits'],
         summary:
           'Move a request: staff dispatch, complete or cancel it; a holder may cancel it before dispatch',

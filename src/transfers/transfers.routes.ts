@@ -129,6 +129,7 @@ export function registerTransferRoutes(
     {
       config: { access: TRANSFER_ACTORS },
       schema: {
+        operationId: 'createContractTransfer',
         tags: ['Transfers'],
         summary: 'Ask to transfer the contract to the buyer of a private sale',
         params: Type.Object({ id: Uuid }),
@@ -163,6 +164,7 @@ export function registerTransferRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'listContractTransfers',
         tags: ['Transfers'],
         summary: "The contract's transfers, newest first",
         params: Type.Object({ id: Uuid }),
@@ -180,6 +182,7 @@ export function registerTransferRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getContractTransferTerms',
         tags: ['Transfers'],
         summary: 'What transferring this contract takes: allowed, fee, reporting window',
         params: Type.Object({ id: Uuid }),
@@ -204,6 +207,7 @@ export function registerTransferRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getTransfer',
         tags: ['Transfers'],
         summary: 'A transfer: status, fee, buyer and attached records',
         params: Type.Object({ id: Uuid }),
@@ -218,6 +222,7 @@ export function registerTransferRoutes(
     {
       config: { access: FEE_STAFF },
       schema: {
+        operationId: 'payTransferFee',
         tags: ['Transfers'],
         summary: 'Record the transfer fee as received; the buyer becomes the holder',
         params: Type.Object({ id: Uuid }),
@@ -255,6 +260,7 @@ export function registerTransferRoutes(
     {
       config: { access: FEE_STAFF },
       schema: {
+        operationId: 'rejectTransfer',
         tags: ['Transfers'],
         summary: 'Reject a transfer that is waiting for its fee',
         params: Type.Object({ id: Uuid }),
@@ -282,6 +288,7 @@ export function registerTransferRoutes(
     {
       config: { access: TRANSFER_ACTORS },
       schema: {
+        operationId: 'uploadTransferDocument',
         tags: ['Transfers'],
         summary: 'Attach a maintenance record (PDF, JPEG or PNG; multipart fields `type` then `file`)',
         params: Type.Object({ id: Uuid }),

@@ -36,6 +36,7 @@ export function registerUserRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createUser',
         tags: ['Users'],
         summary: 'Create a staff, repair-facility or dealer user',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -73,6 +74,7 @@ export function registerUserRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'setUserApprovalLimit',
         tags: ['Users'],
         summary: "Set the largest GAP benefit a user may pay without a second approver (null: the setting's)",
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -107,6 +109,7 @@ export function registerUserRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listUsers',
         tags: ['Users'],
         summary: 'List users',
         querystring: Type.Object(PageQuery),

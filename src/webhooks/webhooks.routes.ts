@@ -50,6 +50,7 @@ export function registerWebhookRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createWebhook',
         tags: ['Webhooks'],
         summary: 'Adds an endpoint that receives signed events (Coverwise-Signature: t=…,v1=HMAC-SHA256)',
         description:
@@ -87,6 +88,7 @@ export function registerWebhookRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listWebhooks',
         tags: ['Webhooks'],
         summary: 'The configured webhook endpoints, newest first',
         response: { 200: Type.Object({ data: Type.Array(EndpointSchema) }), ...problemResponses(401, 403) },
@@ -100,6 +102,7 @@ export function registerWebhookRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listWebhookDeliveries',
         tags: ['Webhooks'],
         summary: "An endpoint's delivery attempts, newest first (status code, attempt, duration, error)",
         params: Type.Object({ id: Uuid }),

@@ -15,6 +15,7 @@ export function registerSystemRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'checkLiveness',
         tags: ['System'],
         summary: 'The process is up',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
@@ -28,6 +29,7 @@ export function registerSystemRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'checkReadiness',
         tags: ['System'],
         summary: 'The database is reachable',
         response: {
