@@ -189,6 +189,8 @@ export function registerBenefitClaimRoutes(
         config: { access: BENEFIT_ACCESS },
         schema: {
           tags: ['Benefits'],
+          operationId:
+            kind === 'rental' ? 'createRentalClaimWithReceipts' : 'createTripInterruptionClaimWithReceipts',
           summary:
             kind === 'rental'
               ? 'Rental reimbursement filed with its receipts: all of it, or nothing'
@@ -247,7 +249,12 @@ export function registerBenefitClaimRoutes(
         config: { access: BENEFIT_ACCESS },
         schema: {
           tags: ['Benefits'],
+          operationId:
+            ownerType === 'rental_claim' ? 'attachRentalClaimReceipt' : 'attachTripInterruptionClaimReceipt',
           summary: 'Attach a receipt (multipart: a "file" part)',
+          description:
+            'Adds one receipt (PDF, JPEG, PNG or HEIC) to a rental or trip-interruption claim the caller may read. ' +
+            'A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429).',
           params: Type.Object({ id: Uuid }),
           consumes: ['multipart/form-data'],
           response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },

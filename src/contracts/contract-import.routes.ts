@@ -74,6 +74,7 @@ export function registerContractImportRoutes(
         bodyLimit: maxBytes,
         schema: {
           tags: ['Contracts'],
+          operationId: 'importContracts',
           summary: 'Import a dealer file of contracts (text/csv, one contract a row; see README)',
           description:
             'Good rows are kept and bad rows reported with their line; a row is never half-applied. ' +

@@ -14,7 +14,7 @@ import {
   sendIdempotent,
   sendResult,
 } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -286,7 +286,10 @@ export function registerLenderEventRoutes(
         summary:
           "A run's report as CSV: line, outcome, code, contract ids, refunds, payees and due dates (streamed)",
         params: Type.Object({ id: Uuid }),
-        response: problemResponses(400, 401, 403, 404),
+        response: {
+          200: FileResponse("The run's report as CSV (UTF-8), streamed", ['text/csv']),
+          ...problemResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -355,7 +358,10 @@ export function registerLenderEventRoutes(
         operationId: 'downloadLenderEventRefunds',
         summary: 'The compliance view as CSV (streamed)',
         querystring: Type.Object({ status: Type.Optional(StringEnum(REFUND_COMPLIANCE_STATUSES)) }),
-        response: problemResponses(400, 401, 403),
+        response: {
+          200: FileResponse('Lender-event refunds as CSV (UTF-8), streamed', ['text/csv']),
+          ...problemResponses(400, 401, 403),
+        },
       },
     },
     async (request, reply) =>

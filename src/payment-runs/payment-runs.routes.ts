@@ -9,7 +9,7 @@ import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { findRepairFacility } from '../repair-facilities/repair-facility.repository.js';
 import { AppError } from '../shared/errors.js';
@@ -302,7 +302,10 @@ export function registerPaymentRunRoutes(
           'Credits only (service class 220): a CCD batch for businesses (repair facilities, lienholders) and a PPD batch ' +
           'for holders; blocking factor 10.',
         params: Type.Object({ id: Uuid }),
-        response: problemResponses(400, 401, 403, 404, 409),
+        response: {
+          200: FileResponse('The NACHA ACH file of the run', ['text/plain']),
+          ...problemResponses(400, 401, 403, 404, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -326,7 +329,10 @@ export function registerPaymentRunRoutes(
           'Chase Business Online positive-pay layout, no header: issue code `I`, account number, check number, issue date ' +
           'MMDDYY, amount in dollars with two decimals, payee name (at most 40 characters).',
         params: Type.Object({ id: Uuid }),
-        response: problemResponses(400, 401, 403, 404, 409),
+        response: {
+          200: FileResponse('The positive-pay check file of the run (CSV)', ['text/csv']),
+          ...problemResponses(400, 401, 403, 404, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -526,7 +532,10 @@ export function registerPaymentRunRoutes(
           'address_line1, city, state, zip, country, box1_nonemployee_compensation (dollars), payments, tin_missing. ' +
           'The TIN is in full: this file goes to the filing service.',
         querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2199 }) }),
-        response: problemResponses(400, 401, 403),
+        response: {
+          200: FileResponse('The 1099-NEC report as CSV', ['text/csv']),
+          ...problemResponses(400, 401, 403),
+        },
       },
     },
     async (request, reply) => {
