@@ -133,6 +133,7 @@ export function registerAccountingRoutes(
       config: { access: ADMIN },
       schema: {
         operationId: 'listAccounts',
+        description: "Accounting staff. The chart of accounts with each account's type; changes nothing.",
         tags: ['Accounting'],
         summary: 'The chart of accounts',
         response: {
@@ -166,6 +167,8 @@ export function registerAccountingRoutes(
       config: { access: ADMIN },
       schema: {
         operationId: 'listJournalEntries',
+        description:
+          'Accounting staff. Balanced journal entries with their lines, newest first, a page at a time.',
         tags: ['Accounting'],
         summary: 'Journal entries with their lines, newest first',
         querystring: Type.Object({ ...JournalFilterQuery, ...PageQuery }),

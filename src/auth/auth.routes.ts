@@ -212,6 +212,8 @@ export function registerAuthRoutes(
       config: { access: [...staff], duringMfaEnrolment: true },
       schema: {
         operationId: 'getMfaStatus',
+        description:
+          'For the signed-in staff user only. Tells whether two-step sign-in is on and how many recovery codes remain; changes nothing.',
         tags: ['Sessions'],
         summary: "The signed-in staff user's two-step sign-in",
         response: { 200: MfaStatusSchema, ...problemResponses(401, 403) },
@@ -286,6 +288,8 @@ export function registerAuthRoutes(
       config: { access: [...staff] },
       schema: {
         operationId: 'disableMfa',
+        description:
+          'For the signed-in staff user. Needs a current authenticator code or an unused recovery code (422 on a wrong code); writes an audit row.',
         tags: ['Sessions'],
         summary: 'Turn two-step sign-in off with a current code or a recovery code',
         body: Type.Object(
@@ -307,6 +311,8 @@ export function registerAuthRoutes(
       config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
         operationId: 'logout',
+        description:
+          "Revokes the caller's session; the token answers 401 afterwards. Calling it again with a revoked token answers 401 and changes nothing.",
         tags: ['Sessions'],
         summary: 'Sign out: revokes the session',
         response: { 204: Type.Null(), ...problemResponses(401) },
@@ -367,6 +373,8 @@ export function registerAuthRoutes(
       config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
         operationId: 'getCurrentSession',
+        description:
+          'Any signed-in caller. Returns who the bearer token belongs to (user, role, dealer or holder) so a client can decide what to show; changes nothing.',
         tags: ['Sessions'],
         summary: 'Who is signed in',
         response: {

@@ -136,6 +136,8 @@ export function registerBenefitClaimRoutes(
       config: { access: BENEFIT_ACCESS },
       schema: {
         operationId: 'createRentalClaim',
+        description:
+          'Holders for their own contracts, and staff. Files a rental claim for an authorized repair visit; the amount is capped per day and per visit. Accepts an Idempotency-Key.',
         tags: ['Benefits'],
         summary: 'Rental reimbursement for an authorized repair visit, capped per day and per visit',
         headers: IdempotencyHeaders,
@@ -157,6 +159,8 @@ export function registerBenefitClaimRoutes(
       config: { access: BENEFIT_ACCESS },
       schema: {
         operationId: 'createTripInterruptionClaim',
+        description:
+          'Holders for their own contracts, and staff. Files lodging and meals after a breakdown far from home, capped per covered day. Accepts an Idempotency-Key.',
         tags: ['Benefits'],
         summary:
           'Lodging and meals after a breakdown far from home, up to the daily cap for the covered days',
@@ -280,6 +284,8 @@ export function registerBenefitClaimRoutes(
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
       schema: {
         operationId: 'listContractBenefitClaims',
+        description:
+          'Staff, or the holder for their own contract. Every claim on the contract of every kind, with status and amounts.',
         tags: ['Benefits'],
         summary: 'Everything claimed on a contract: repair claims, rental, trip interruption, roadside',
         params: Type.Object({ id: Uuid }),

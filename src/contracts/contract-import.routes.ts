@@ -146,6 +146,7 @@ export function registerContractImportRoutes(
       config: { access: ['admin'] },
       schema: {
         operationId: 'getContractImport',
+        description: 'Administrators only. Poll this to follow an import; counters update after every batch.',
         tags: ['Contracts'],
         summary: 'An import run: status and counters, updated after every batch',
         params: Type.Object({ id: Uuid }),

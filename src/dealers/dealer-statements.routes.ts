@@ -188,6 +188,8 @@ export function registerDealerStatementRoutes(
       schema: {
         tags: ['Money'],
         operationId: 'getDealerStatementPdf',
+        description:
+          'Staff, or the dealer for its own statement. The same figures as the JSON statement for the period, rendered as a PDF; 422 on a bad period.',
         summary: "A dealer's statement as a PDF to send to the dealer",
         params: Type.Object({ id: Uuid }),
         querystring: PeriodQuery,
@@ -255,6 +257,8 @@ export function registerDealerStatementRoutes(
       schema: {
         tags: ['Money'],
         operationId: 'listDealerRemittances',
+        description:
+          'Staff, or the dealer for its own. The last 100 remittances and remittance notices, newest first.',
         summary: "A dealer's remittances and remittance notices, newest first (the last 100)",
         params: Type.Object({ id: Uuid }),
         querystring: Type.Object({

@@ -118,6 +118,8 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
       schema: {
         tags: ['Lender events'],
         operationId: 'getFundingReconciliation',
+        description:
+          'Accounting staff. Exceptions found by comparing a lender funding upload with registered contracts and remittances, grouped by dealer.',
         summary:
           'Per dealer: financed but not registered, registered but not remitted past N days, price mismatches',
         params: Type.Object({ id: Uuid }),
@@ -134,6 +136,7 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
       schema: {
         tags: ['Lender events'],
         operationId: 'downloadFundingReconciliation',
+        description: 'Accounting staff. The same exceptions as the JSON view, one a CSV row.',
         summary: 'The reconciliation exceptions as CSV, one a row',
         params: Type.Object({ id: Uuid }),
         response: {

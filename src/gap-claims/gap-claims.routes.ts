@@ -180,6 +180,7 @@ export function registerGapClaimRoutes(
       config: { access: [...STAFF, 'holder'] },
       schema: {
         operationId: 'listGapClaims',
+        description: 'Staff see every claim; a holder sees the claims on their contracts. Newest first.',
         tags: ['GAP claims'],
         summary: 'GAP claims, newest first (a holder sees the claims on their contracts)',
         querystring: Type.Object({
@@ -224,6 +225,7 @@ export function registerGapClaimRoutes(
       config: { access: [...STAFF, 'holder'] },
       schema: {
         operationId: 'getGapClaim',
+        description: 'Staff, or the holder for their own claim (404 otherwise).',
         tags: ['GAP claims'],
         summary: 'A GAP claim with its document checklist, documents and timeline',
         params: Type.Object({ id: Uuid }),
@@ -292,6 +294,8 @@ export function registerGapClaimRoutes(
       config: { access: ['adjuster'] },
       schema: {
         operationId: 'calculateGapClaimBenefit',
+        description:
+          "Claims staff. Computes the benefit with the contract's catalog version and stores it on the claim; repeating it recomputes with current figures.",
         tags: ['GAP claims'],
         summary: "Compute the GAP benefit with the contract's catalog version; stored on the claim",
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -386,6 +390,8 @@ export function registerGapClaimRoutes(
       config: { access: ['adjuster'] },
       schema: {
         operationId: 'denyGapClaim',
+        description:
+          'Claims staff. Denies the claim with a reason the holder reads; 409 when the claim is already decided. Writes an audit row.',
         tags: ['GAP claims'],
         summary: 'Deny the claim with a reason the holder reads',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),

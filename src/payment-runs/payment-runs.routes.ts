@@ -236,6 +236,7 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'getPaymentRun',
+        description: 'Accounting staff. The run with its items and totals by payment method.',
         summary: 'A payment run with its items and totals',
         params: Type.Object({ id: Uuid }),
         response: { 200: Type.Ref('PaymentRun'), ...problemResponses(400, 401, 403, 404) },
@@ -277,6 +278,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'discardPaymentRun',
+        description:
+          'Accounting staff. Discards a draft run; its payables return to open. 409 `payment_run_not_draft` once the run is approved.',
         summary: 'Discard a draft payment run (its payables stay open for another run)',
         headers: IdempotencyHeader,
         params: Type.Object({ id: Uuid }),
@@ -354,6 +357,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'getRepairFacilityPaymentDetails',
+        description:
+          "Accounting staff. The facility's bank account and TIN, masked; the full numbers are never returned.",
         summary: "A repair facility's payment details (bank account and TIN, masked)",
         params: Type.Object({ id: Uuid }),
         response: { 200: FacilityPaymentDetails, ...problemResponses(400, 401, 403, 404) },
@@ -423,6 +428,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'setContractPayeeBankAccount',
+        description:
+          "Accounting staff. Sets the holder's or lienholder's bank account; later payments go by ACH. Replaces any earlier account. Writes an audit row.",
         summary:
           "Give a contract's holder or lienholder bank account for its payments (ACH instead of a check)",
         params: Type.Object({ id: Uuid, payeeKind: StringEnum(['holder', 'lienholder'] as const) }),
@@ -496,6 +503,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'removeContractPayeeBankAccount',
+        description:
+          'Accounting staff. Removes the account; later payments go by check. Writes an audit row.',
         summary: "Remove a holder's or lienholder's bank account: they are paid by check",
         params: Type.Object({ id: Uuid, payeeKind: StringEnum(['holder', 'lienholder'] as const) }),
         response: { 204: Type.Null(), ...problemResponses(400, 401, 403) },

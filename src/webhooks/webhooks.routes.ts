@@ -89,6 +89,8 @@ export function registerWebhookRoutes(
       config: { access: ['admin'] },
       schema: {
         operationId: 'listWebhooks',
+        description:
+          'Administrators only. The endpoints with their event types; signing secrets are not returned.',
         tags: ['Webhooks'],
         summary: 'The configured webhook endpoints, newest first',
         response: { 200: Type.Object({ data: Type.Array(EndpointSchema) }), ...problemResponses(401, 403) },
@@ -103,6 +105,8 @@ export function registerWebhookRoutes(
       config: { access: ['admin'] },
       schema: {
         operationId: 'listWebhookDeliveries',
+        description:
+          'Administrators only. Delivery attempts for the endpoint, newest first, for troubleshooting.',
         tags: ['Webhooks'],
         summary: "An endpoint's delivery attempts, newest first (status code, attempt, duration, error)",
         params: Type.Object({ id: Uuid }),
