@@ -110,6 +110,7 @@ export function registerAccountingRoutes(
     {
       config: { access: ADMIN },
       schema: {
+        operationId: 'getTrialBalance',
         tags: ['Accounting'],
         summary: 'Trial balance as of a date',
         description:
@@ -131,6 +132,8 @@ export function registerAccountingRoutes(
     {
       config: { access: ADMIN },
       schema: {
+        operationId: 'listAccounts',
+        description: "Accounting staff. The chart of accounts with each account's type; changes nothing.",
         tags: ['Accounting'],
         summary: 'The chart of accounts',
         response: {
@@ -163,6 +166,9 @@ export function registerAccountingRoutes(
     {
       config: { access: ADMIN },
       schema: {
+        operationId: 'listJournalEntries',
+        description:
+          'Accounting staff. Balanced journal entries with their lines, newest first, a page at a time.',
         tags: ['Accounting'],
         summary: 'Journal entries with their lines, newest first',
         querystring: Type.Object({ ...JournalFilterQuery, ...PageQuery }),
@@ -184,6 +190,7 @@ export function registerAccountingRoutes(
     {
       config: { access: ADMIN },
       schema: {
+        operationId: 'exportJournalCsv',
         tags: ['Accounting'],
         summary: 'The journal as CSV (one row per line, oldest first) for a general-ledger system',
         description:
@@ -212,6 +219,7 @@ export function registerAccountingRoutes(
     {
       config: { access: ADMIN },
       schema: {
+        operationId: 'getPremiumByMonth',
         tags: ['Accounting'],
         summary: 'Written and earned premium per month, from the journal',
         description:
@@ -248,6 +256,7 @@ export function registerAccountingRoutes(
     {
       config: { access: ADMIN },
       schema: {
+        operationId: 'runEarning',
         tags: ['Accounting'],
         summary: "Earn a month's premium (the month-end job, on demand)",
         description:

@@ -41,6 +41,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'holderLogin',
         tags: ['Sessions'],
         summary: 'Contract holder sign-in with last name + ZIP + VIN',
         description:
@@ -122,6 +123,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'login',
         tags: ['Sessions'],
         summary: 'Staff sign-in with email and password',
         description:
@@ -172,6 +174,7 @@ export function registerAuthRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'loginMfa',
         tags: ['Sessions'],
         summary: 'Second step of a staff sign-in: the challenge token and a code',
         description:
@@ -208,6 +211,9 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff], duringMfaEnrolment: true },
       schema: {
+        operationId: 'getMfaStatus',
+        description:
+          'For the signed-in staff user only. Tells whether two-step sign-in is on and how many recovery codes remain; changes nothing.',
         tags: ['Sessions'],
         summary: "The signed-in staff user's two-step sign-in",
         response: { 200: MfaStatusSchema, ...problemResponses(401, 403) },
@@ -227,6 +233,7 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff], duringMfaEnrolment: true },
       schema: {
+        operationId: 'startMfaEnrolment',
         tags: ['Sessions'],
         summary: 'Start two-step sign-in enrolment (password again): a new secret',
         description:
@@ -251,6 +258,7 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff], duringMfaEnrolment: true },
       schema: {
+        operationId: 'confirmMfaEnrolment',
         tags: ['Sessions'],
         summary: 'Confirm enrolment with a current code: two-step sign-in is on',
         description:
@@ -279,6 +287,9 @@ export function registerAuthRoutes(
     {
       config: { access: [...staff] },
       schema: {
+        operationId: 'disableMfa',
+        description:
+          'For the signed-in staff user. Needs a current authenticator code or an unused recovery code (422 on a wrong code); writes an audit row.',
         tags: ['Sessions'],
         summary: 'Turn two-step sign-in off with a current code or a recovery code',
         body: Type.Object(
@@ -299,6 +310,9 @@ export function registerAuthRoutes(
     {
       config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
+        operationId: 'logout',
+        description:
+          "Revokes the caller's session; the token answers 401 afterwards. Calling it again with a revoked token answers 401 and changes nothing.",
         tags: ['Sessions'],
         summary: 'Sign out: revokes the session',
         response: { 204: Type.Null(), ...problemResponses(401) },
@@ -317,6 +331,7 @@ export function registerAuthRoutes(
     {
       config: { access: ['admin', 'adjuster', 'reviewer', 'repair_facility'] },
       schema: {
+        operationId: 'listSignInAlerts',
         tags: ['Sessions'],
         summary: "Recent alerts that an account's sign-in is being guessed at (the last 7 days)",
         description:
@@ -357,6 +372,9 @@ export function registerAuthRoutes(
     {
       config: { access: 'signed_in', duringMfaEnrolment: true },
       schema: {
+        operationId: 'getCurrentSession',
+        description:
+          'Any signed-in caller. Returns who the bearer token belongs to (user, role, dealer or holder) so a client can decide what to show; changes nothing.',
         tags: ['Sessions'],
         summary: 'Who is signed in',
         response: {

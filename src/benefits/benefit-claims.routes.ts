@@ -135,6 +135,9 @@ export function registerBenefitClaimRoutes(
     {
       config: { access: BENEFIT_ACCESS },
       schema: {
+        operationId: 'createRentalClaim',
+        description:
+          'Holders for their own contracts, and staff. Files a rental claim for an authorized repair visit; the amount is capped per day and per visit. Accepts an Idempotency-Key.',
         tags: ['Benefits'],
         summary: 'Rental reimbursement for an authorized repair visit, capped per day and per visit',
         headers: IdempotencyHeaders,
@@ -155,6 +158,9 @@ export function registerBenefitClaimRoutes(
     {
       config: { access: BENEFIT_ACCESS },
       schema: {
+        operationId: 'createTripInterruptionClaim',
+        description:
+          'Holders for their own contracts, and staff. Files lodging and meals after a breakdown far from home, capped per covered day. Accepts an Idempotency-Key.',
         tags: ['Benefits'],
         summary:
           'Lodging and meals after a breakdown far from home, up to the daily cap for the covered days',
@@ -187,6 +193,8 @@ export function registerBenefitClaimRoutes(
         config: { access: BENEFIT_ACCESS },
         schema: {
           tags: ['Benefits'],
+          operationId:
+            kind === 'rental' ? 'createRentalClaimWithReceipts' : 'createTripInterruptionClaimWithReceipts',
           summary:
             kind === 'rental'
               ? 'Rental reimbursement filed with its receipts: all of it, or nothing'
@@ -245,7 +253,12 @@ export function registerBenefitClaimRoutes(
         config: { access: BENEFIT_ACCESS },
         schema: {
           tags: ['Benefits'],
+          operationId:
+            ownerType === 'rental_claim' ? 'attachRentalClaimReceipt' : 'attachTripInterruptionClaimReceipt',
           summary: 'Attach a receipt (multipart: a "file" part)',
+          description:
+            'Adds one receipt (PDF, JPEG, PNG or HEIC) to a rental or trip-interruption claim the caller may read. ' +
+            'A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429).',
           params: Type.Object({ id: Uuid }),
           consumes: ['multipart/form-data'],
           response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
@@ -270,6 +283,9 @@ export function registerBenefitClaimRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'listContractBenefitClaims',
+        description:
+          'Staff, or the holder for their own contract. Every claim on the contract of every kind, with status and amounts.',
         tags: ['Benefits'],
         summary: 'Everything claimed on a contract: repair claims, rental, trip interruption, roadside',
         params: Type.Object({ id: Uuid }),

@@ -101,6 +101,9 @@ export function registerCancellationRoutes(
     {
       config: { access: STAFF_AND_HOLDER },
       schema: {
+        operationId: 'quoteCancellation',
+        description:
+          'Staff, the dealer or the holder. Computes the refund for a cancellation date and odometer reading line by line; changes nothing and is safe to repeat.',
         tags: ['Cancellations'],
         summary: 'What cancelling on a date at an odometer reading would refund, line by line',
         params: Type.Object({ id: Uuid }),
@@ -123,6 +126,9 @@ export function registerCancellationRoutes(
     {
       config: { access: CANCELLERS },
       schema: {
+        operationId: 'cancelContract',
+        description:
+          'Staff, the dealer or the holder. Cancels the contract and pays the refund through the ledger in one transaction; 409 when already cancelled. Accepts an Idempotency-Key.',
         tags: ['Cancellations'],
         summary: 'Cancel the contract: the refund is paid through the ledger and the contract ends',
         params: Type.Object({ id: Uuid }),

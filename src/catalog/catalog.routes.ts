@@ -19,6 +19,9 @@ export function registerCatalogRoutes(
     {
       config: { access: 'signed_in' },
       schema: {
+        operationId: 'listPlans',
+        description:
+          'Any signed-in caller. The plans of the catalog version in force now, as rating and contract registration use them.',
         tags: ['Catalog'],
         summary: 'The plans of the current catalog version',
         response: {
@@ -84,6 +87,9 @@ export function registerCatalogRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listCatalog',
+        description:
+          'Any signed-in caller. The whole current catalog document with its version number; changes nothing.',
         tags: ['Catalog'],
         summary: 'The current catalog document and its version',
         response: {
@@ -116,6 +122,9 @@ export function registerCatalogRoutes(
       config: { access: ['admin'] },
       bodyLimit: 4 * 1024 * 1024,
       schema: {
+        operationId: 'publishCatalogVersion',
+        description:
+          'Administrators only. Validates the whole catalog and publishes it as the next version; a bad catalog is refused with 422 and every reason, and nothing is published. Existing contracts keep their version.',
         tags: ['Catalog'],
         summary:
           'Publish a new catalog version (validated; a bad catalog is refused whole with every reason)',

@@ -74,6 +74,7 @@ export function registerContractImportRoutes(
         bodyLimit: maxBytes,
         schema: {
           tags: ['Contracts'],
+          operationId: 'importContracts',
           summary: 'Import a dealer file of contracts (text/csv, one contract a row; see README)',
           description:
             'Good rows are kept and bad rows reported with their line; a row is never half-applied. ' +
@@ -116,6 +117,7 @@ export function registerContractImportRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listContractImports',
         tags: ['Contracts'],
         summary: 'Import runs, newest first: find a run whose answer never arrived and see how it ended',
         description:
@@ -143,6 +145,8 @@ export function registerContractImportRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'getContractImport',
+        description: 'Administrators only. Poll this to follow an import; counters update after every batch.',
         tags: ['Contracts'],
         summary: 'An import run: status and counters, updated after every batch',
         params: Type.Object({ id: Uuid }),

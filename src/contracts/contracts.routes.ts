@@ -29,6 +29,9 @@ export function registerContractRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createContract',
+        description:
+          'Staff only. Registers a contract under the current catalog version and posts its premium to the ledger in the same transaction. Accepts an Idempotency-Key; 422 with the field in `param` on bad input.',
         tags: ['Contracts'],
         summary: 'Register a contract sold under the current catalog version',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -48,6 +51,9 @@ export function registerContractRoutes(
     {
       config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'getContract',
+        description:
+          'Staff read any contract; a holder or dealer reads only its own (404 otherwise). Coverage is computed as of today.',
         tags: ['Contracts'],
         summary: 'A contract with its coverage as it applies today (a holder or dealer reads only its own)',
         params: Type.Object({ id: Uuid }),
@@ -62,6 +68,7 @@ export function registerContractRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'listContracts',
         tags: ['Contracts'],
         summary: 'Find contracts by VIN, contract number or last name (prefix)',
         description:
@@ -90,6 +97,8 @@ export function registerContractRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'getContractAuditTrail',
+        description: 'Staff only. Every audit row about the contract (who, when, what, why), oldest first.',
         tags: ['Contracts'],
         summary: "The contract's audit trail, oldest first",
         params: Type.Object({ id: Uuid }),
@@ -126,6 +135,9 @@ export function registerContractRoutes(
     {
       config: { access: ['repair_facility', ...STAFF] },
       schema: {
+        operationId: 'lookupCoverage',
+        description:
+          'For repair facilities and staff. Finds coverage by VIN and the current odometer; returns no personal data. 404 when no contract covers the vehicle.',
         tags: ['Contracts'],
         summary: 'Coverage by VIN and current odometer, for repair facilities (no personal data)',
         querystring: Type.Object({

@@ -38,6 +38,7 @@ export function registerDashboardRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'getDashboard',
         tags: ['Dashboard'],
         summary: 'The staff dashboard: claims, document-review SLA, loss ratio, cancellations, portfolio',
         description:
@@ -62,6 +63,8 @@ export function registerDashboardRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'getDashboardChart',
+        description: "Staff. One chart's data; with format=csv its table as CSV. 404 for an unknown chart.",
         tags: ['Dashboard'],
         summary: 'One dashboard chart (JSON), or its table as CSV with format=csv',
         params: Type.Object({ chart: StringEnum(CHART_IDS) }),

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
@@ -162,7 +162,10 @@ export function registerDealerStatementRoutes(
           'opening balance, then one row per movement, the closing balance and the aging buckets.',
         params: Type.Object({ id: Uuid }),
         querystring: PeriodQuery,
-        response: problemResponses(400, 401, 403, 404, 422),
+        response: {
+          200: FileResponse("The dealer's statement as CSV (UTF-8)", ['text/csv']),
+          ...problemResponses(400, 401, 403, 404, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -185,10 +188,15 @@ export function registerDealerStatementRoutes(
       schema: {
         tags: ['Money'],
         operationId: 'getDealerStatementPdf',
+        description:
+          'Staff, or the dealer for its own statement. The same figures as the JSON statement for the period, rendered as a PDF; 422 on a bad period.',
         summary: "A dealer's statement as a PDF to send to the dealer",
         params: Type.Object({ id: Uuid }),
         querystring: PeriodQuery,
-        response: problemResponses(400, 401, 403, 404, 422),
+        response: {
+          200: FileResponse("The dealer's statement (PDF)", ['application/pdf']),
+          ...problemResponses(400, 401, 403, 404, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -249,6 +257,8 @@ export function registerDealerStatementRoutes(
       schema: {
         tags: ['Money'],
         operationId: 'listDealerRemittances',
+        description:
+          'Staff, or the dealer for its own. The last 100 remittances and remittance notices, newest first.',
         summary: "A dealer's remittances and remittance notices, newest first (the last 100)",
         params: Type.Object({ id: Uuid }),
         querystring: Type.Object({

@@ -51,6 +51,9 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createDealer',
+        description:
+          'Administrators only. Adds a dealer with a unique code (409 when taken). Writes an audit row.',
         tags: ['Dealers'],
         summary: 'Add a dealer',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -86,6 +89,8 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listDealers',
+        description: 'Staff only. Dealers ordered by code.',
         tags: ['Dealers'],
         summary: 'List dealers by code',
         querystring: Type.Object(PageQuery),
@@ -101,6 +106,9 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'getDealer',
+        description:
+          'Staff read any dealer; a dealer API key or dealer user reads only its own (404 otherwise).',
         tags: ['Dealers'],
         summary: 'A dealer (a dealer key or dealer user reads only its own)',
         params: Type.Object({ id: Uuid }),
@@ -120,6 +128,9 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createDealerApiKey',
+        description:
+          "Administrators only. Issues a key for the dealer's systems; the secret appears only in this answer and is stored hashed. Writes an audit row.",
         tags: ['Dealers'],
         summary: "Issue an API key for the dealer's systems (the key is shown once, in this answer)",
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -148,6 +159,9 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listDealerApiKeys',
+        description:
+          'Administrators only. Key ids, labels and dates, newest first; the secrets are never returned.',
         tags: ['Dealers'],
         summary: "The dealer's API keys (never the keys themselves), newest first",
         params: Type.Object({ id: Uuid }),
@@ -162,6 +176,9 @@ export function registerDealerRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'revokeDealerApiKey',
+        description:
+          'Administrators only. Revokes the key at once on every process; revoking an already revoked key changes nothing. Writes an audit row.',
         tags: ['Dealers'],
         summary: 'Revoke an API key: from now on it answers 401 on every process',
         params: Type.Object({ id: Uuid, keyId: Uuid }),

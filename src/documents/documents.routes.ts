@@ -31,6 +31,9 @@ export function registerDocumentRoutes(
     {
       config: { access: ['reviewer', 'adjuster'] },
       schema: {
+        operationId: 'reviewDocument',
+        description:
+          'Staff. Accepts or rejects a document waiting for review, with a reason; 409 when it was already reviewed. Writes an audit row.',
         tags: ['Documents'],
         summary: 'Accept or reject a document waiting for review, with a reason the holder reads',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -57,6 +60,8 @@ export function registerDocumentRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getDocument',
+        description: 'Staff, or the owner of the claim or transfer the document belongs to.',
         tags: ['Documents'],
         summary: "A document's record and review",
         params: Type.Object({ id: Uuid }),
@@ -71,6 +76,7 @@ export function registerDocumentRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'downloadDocumentFile',
         tags: ['Documents'],
         summary: "The document's file, with the content type sniffed when it was uploaded",
         description:

@@ -59,6 +59,9 @@ export function registerEcontractRoutes(
     {
       config: { access: ['dealer', 'dealer_user'] },
       schema: {
+        operationId: 'createEcontract',
+        description:
+          'Dealer API keys and dealer users. Books a rate as a contract for the dealer, with its cost and retail price, and posts it to the ledger. Accepts an Idempotency-Key.',
         tags: ['Dealer channel'],
         summary:
           'Book a rate: registers the contract (as POST /contracts does) with the dealer, its cost and the retail price',
@@ -79,6 +82,9 @@ export function registerEcontractRoutes(
     {
       config: { access: ['dealer', 'dealer_user', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'voidContract',
+        description:
+          "The contract's dealer within the void window when no claim was filed, or staff at any time. Reverses the contract's entries; 409 when the contract cannot be voided.",
         tags: ['Dealer channel'],
         summary:
           'Void a contract: its dealer within the void window if no claim was filed, staff at any time (no refund, no fee)',
@@ -107,6 +113,9 @@ export function registerEcontractRoutes(
     {
       config: { access: ['admin', 'adjuster', 'reviewer', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'listDealerContracts',
+        description:
+          "Staff, or the dealer for its own contracts (404 for another dealer's). Paged, newest first.",
         tags: ['Dealer channel'],
         summary: "The dealer's contracts (a dealer reads only its own)",
         params: Type.Object({ id: Uuid }),

@@ -34,6 +34,9 @@ export function registerContractFormRoutes(
     {
       config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'getContractForm',
+        description:
+          'The holder, the dealer or staff. Returns the PDF form; the X-Form-Sha256 header names its bytes, which signing must quote back.',
         tags: ['Dealer channel'],
         summary: 'The contract form as the holder signs it (application/pdf; X-Form-Sha256 names its bytes)',
         params: Type.Object({ id: Uuid }),
@@ -61,6 +64,9 @@ export function registerContractFormRoutes(
     {
       config: { access: ['holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'signContractForm',
+        description:
+          'The holder or the dealer on their behalf. Records the signature against the SHA-256 of the exact form; 409 when the form changed since it was read. Writes an audit row.',
         tags: ['Dealer channel'],
         summary:
           'E-sign the form: records signer name, time, IP address and the SHA-256 of the exact PDF signed',
@@ -100,6 +106,9 @@ export function registerContractFormRoutes(
     {
       config: { access: [...STAFF, 'holder', 'dealer', 'dealer_user'] },
       schema: {
+        operationId: 'listContractSignatures',
+        description:
+          "The holder, the dealer or staff. The e-signatures recorded on the contract's form, oldest first.",
         tags: ['Dealer channel'],
         summary: "The form's e-signatures",
         params: Type.Object({ id: Uuid }),

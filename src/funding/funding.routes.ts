@@ -2,7 +2,7 @@
 // the per-dealer report as JSON or CSV.
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -118,6 +118,8 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
       schema: {
         tags: ['Lender events'],
         operationId: 'getFundingReconciliation',
+        description:
+          'Accounting staff. Exceptions found by comparing a lender funding upload with registered contracts and remittances, grouped by dealer.',
         summary:
           'Per dealer: financed but not registered, registered but not remitted past N days, price mismatches',
         params: Type.Object({ id: Uuid }),
@@ -134,9 +136,13 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
       schema: {
         tags: ['Lender events'],
         operationId: 'downloadFundingReconciliation',
+        description: 'Accounting staff. The same exceptions as the JSON view, one a CSV row.',
         summary: 'The reconciliation exceptions as CSV, one a row',
         params: Type.Object({ id: Uuid }),
-        response: problemResponses(400, 401, 403, 404),
+        response: {
+          200: FileResponse('The reconciliation exceptions as CSV (UTF-8)', ['text/csv']),
+          ...problemResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) =>

@@ -121,6 +121,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'createGapClaim',
         tags: ['GAP claims'],
         summary: 'Start a GAP claim with last name + ZIP + VIN (or get the open one)',
         description:
@@ -178,6 +179,8 @@ export function registerGapClaimRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'listGapClaims',
+        description: 'Staff see every claim; a holder sees the claims on their contracts. Newest first.',
         tags: ['GAP claims'],
         summary: 'GAP claims, newest first (a holder sees the claims on their contracts)',
         querystring: Type.Object({
@@ -221,6 +224,8 @@ export function registerGapClaimRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getGapClaim',
+        description: 'Staff, or the holder for their own claim (404 otherwise).',
         tags: ['GAP claims'],
         summary: 'A GAP claim with its document checklist, documents and timeline',
         params: Type.Object({ id: Uuid }),
@@ -235,6 +240,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: UPLOADERS },
       schema: {
+        operationId: 'uploadGapClaimDocument',
         tags: ['GAP claims'],
         summary: 'Upload a required document (multipart: a `type` field, then the `file`)',
         description:
@@ -287,6 +293,9 @@ export function registerGapClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'calculateGapClaimBenefit',
+        description:
+          "Claims staff. Computes the benefit with the contract's catalog version and stores it on the claim; repeating it recomputes with current figures.",
         tags: ['GAP claims'],
         summary: "Compute the GAP benefit with the contract's catalog version; stored on the claim",
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -332,6 +341,7 @@ export function registerGapClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'approveGapClaim',
         tags: ['GAP claims'],
         summary: 'Approve the calculated benefit and pay it to the lienholder (the claim becomes paid)',
         description:
@@ -379,6 +389,9 @@ export function registerGapClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'denyGapClaim',
+        description:
+          'Claims staff. Denies the claim with a reason the holder reads; 409 when the claim is already decided. Writes an audit row.',
         tags: ['GAP claims'],
         summary: 'Deny the claim with a reason the holder reads',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),

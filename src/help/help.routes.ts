@@ -24,6 +24,9 @@ export function registerHelpRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getHelp',
+        description:
+          'Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings.',
         tags: ['Help'],
         summary: 'Help center articles, with figures filled from the current catalog and settings',
         response: {

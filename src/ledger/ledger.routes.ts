@@ -38,6 +38,9 @@ export function registerLedgerRoutes(
     {
       config: { access: STAFF },
       schema: {
+        operationId: 'getContractLedger',
+        description:
+          'Staff, or the holder for their own contract. Every payment and refund posted for the contract, oldest first.',
         tags: ['Contracts'],
         summary: "The contract's payments ledger, oldest first",
         params: Type.Object({ id: Uuid }),

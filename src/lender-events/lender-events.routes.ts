@@ -14,7 +14,7 @@ import {
   sendIdempotent,
   sendResult,
 } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -220,6 +220,7 @@ export function registerLenderEventRoutes(
       schema: {
         tags: ['Lender events'],
         operationId: 'listLenderEventRuns',
+        description: 'Staff see every run; a lender sees its own. Newest first.',
         summary: 'Lender-event runs, newest first (a lender sees its own)',
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) }),
         response: {
@@ -238,6 +239,7 @@ export function registerLenderEventRoutes(
       schema: {
         tags: ['Lender events'],
         operationId: 'getLenderEventRun',
+        description: 'Poll this to follow a run; progress updates after every batch.',
         summary: 'A run: status and progress (rows done of the total), updated after every batch',
         params: Type.Object({ id: Uuid }),
         response: { 200: Type.Ref('LenderEventRun'), ...problemResponses(400, 401, 403, 404) },
@@ -253,6 +255,7 @@ export function registerLenderEventRoutes(
       schema: {
         tags: ['Lender events'],
         operationId: 'listLenderEventResults',
+        description: "Each row's outcome, code and contract, in file order; page with startingAfter.",
         summary: "A run's rows with their outcomes, in file order, a page at a time",
         params: Type.Object({ id: Uuid }),
         querystring: Type.Object({
@@ -283,10 +286,15 @@ export function registerLenderEventRoutes(
       schema: {
         tags: ['Lender events'],
         operationId: 'downloadLenderEventReport',
+        description:
+          'Staff, or the lender for its own run. The CSV is streamed, so large runs start downloading at once.',
         summary:
           "A run's report as CSV: line, outcome, code, contract ids, refunds, payees and due dates (streamed)",
         params: Type.Object({ id: Uuid }),
-        response: problemResponses(400, 401, 403, 404),
+        response: {
+          200: FileResponse("The run's report as CSV (UTF-8), streamed", ['text/csv']),
+          ...problemResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -353,9 +361,14 @@ export function registerLenderEventRoutes(
       schema: {
         tags: ['Lender events'],
         operationId: 'downloadLenderEventRefunds',
+        description:
+          'Compliance staff. Every refund lender events triggered with its payee and due date, streamed as CSV.',
         summary: 'The compliance view as CSV (streamed)',
         querystring: Type.Object({ status: Type.Optional(StringEnum(REFUND_COMPLIANCE_STATUSES)) }),
-        response: problemResponses(400, 401, 403),
+        response: {
+          200: FileResponse('Lender-event refunds as CSV (UTF-8), streamed', ['text/csv']),
+          ...problemResponses(400, 401, 403),
+        },
       },
     },
     async (request, reply) =>
@@ -372,6 +385,8 @@ export function registerLenderEventRoutes(
       schema: {
         tags: ['Lender events'],
         operationId: 'recordLenderEventRefundPayment',
+        description:
+          'Accounting staff. Marks the refund paid and posts refunds payable against cash; 409 when it was already paid.',
         summary: 'Record that a lender-event refund was paid (posts refunds payable against cash)',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         params: Type.Object({ cancellationId: Uuid }),

@@ -133,6 +133,8 @@ export function registerOfacRoutes(
       schema: {
         tags: TAGS,
         operationId: 'getCurrentOfacSdnList',
+        description:
+          'Compliance staff. The newest loaded SDN list, which screening uses now; 404 when none has been loaded.',
         summary: 'The SDN list screening uses now (the newest loaded)',
         response: { 200: Type.Ref('OfacList'), ...problemResponses(401, 403, 404) },
       },
@@ -151,6 +153,8 @@ export function registerOfacRoutes(
       schema: {
         tags: TAGS,
         operationId: 'listOfacHolds',
+        description:
+          'Compliance staff. Payments held for a possible SDN match, waiting for a decision, newest first.',
         summary: 'Payments held by a possible SDN match, newest first',
         querystring: Type.Object({
           status: Type.Optional(StringEnum(['held', 'released', 'blocked'] as const)),

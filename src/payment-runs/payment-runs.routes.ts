@@ -9,7 +9,7 @@ import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { findRepairFacility } from '../repair-facilities/repair-facility.repository.js';
 import { AppError } from '../shared/errors.js';
@@ -236,6 +236,7 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'getPaymentRun',
+        description: 'Accounting staff. The run with its items and totals by payment method.',
         summary: 'A payment run with its items and totals',
         params: Type.Object({ id: Uuid }),
         response: { 200: Type.Ref('PaymentRun'), ...problemResponses(400, 401, 403, 404) },
@@ -277,6 +278,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'discardPaymentRun',
+        description:
+          'Accounting staff. Discards a draft run; its payables return to open. 409 `payment_run_not_draft` once the run is approved.',
         summary: 'Discard a draft payment run (its payables stay open for another run)',
         headers: IdempotencyHeader,
         params: Type.Object({ id: Uuid }),
@@ -302,7 +305,10 @@ export function registerPaymentRunRoutes(
           'Credits only (service class 220): a CCD batch for businesses (repair facilities, lienholders) and a PPD batch ' +
           'for holders; blocking factor 10.',
         params: Type.Object({ id: Uuid }),
-        response: problemResponses(400, 401, 403, 404, 409),
+        response: {
+          200: FileResponse('The NACHA ACH file of the run', ['text/plain']),
+          ...problemResponses(400, 401, 403, 404, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -326,7 +332,10 @@ export function registerPaymentRunRoutes(
           'Chase Business Online positive-pay layout, no header: issue code `I`, account number, check number, issue date ' +
           'MMDDYY, amount in dollars with two decimals, payee name (at most 40 characters).',
         params: Type.Object({ id: Uuid }),
-        response: problemResponses(400, 401, 403, 404, 409),
+        response: {
+          200: FileResponse('The positive-pay check file of the run (CSV)', ['text/csv']),
+          ...problemResponses(400, 401, 403, 404, 409),
+        },
       },
     },
     async (request, reply) => {
@@ -348,6 +357,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'getRepairFacilityPaymentDetails',
+        description:
+          "Accounting staff. The facility's bank account and TIN, masked; the full numbers are never returned.",
         summary: "A repair facility's payment details (bank account and TIN, masked)",
         params: Type.Object({ id: Uuid }),
         response: { 200: FacilityPaymentDetails, ...problemResponses(400, 401, 403, 404) },
@@ -417,6 +428,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'setContractPayeeBankAccount',
+        description:
+          "Accounting staff. Sets the holder's or lienholder's bank account; later payments go by ACH. Replaces any earlier account. Writes an audit row.",
         summary:
           "Give a contract's holder or lienholder bank account for its payments (ACH instead of a check)",
         params: Type.Object({ id: Uuid, payeeKind: StringEnum(['holder', 'lienholder'] as const) }),
@@ -490,6 +503,8 @@ export function registerPaymentRunRoutes(
       schema: {
         tags: TAGS,
         operationId: 'removeContractPayeeBankAccount',
+        description:
+          'Accounting staff. Removes the account; later payments go by check. Writes an audit row.',
         summary: "Remove a holder's or lienholder's bank account: they are paid by check",
         params: Type.Object({ id: Uuid, payeeKind: StringEnum(['holder', 'lienholder'] as const) }),
         response: { 204: Type.Null(), ...problemResponses(400, 401, 403) },
@@ -526,7 +541,10 @@ export function registerPaymentRunRoutes(
           'address_line1, city, state, zip, country, box1_nonemployee_compensation (dollars), payments, tin_missing. ' +
           'The TIN is in full: this file goes to the filing service.',
         querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2199 }) }),
-        response: problemResponses(400, 401, 403),
+        response: {
+          200: FileResponse('The 1099-NEC report as CSV', ['text/csv']),
+          ...problemResponses(400, 401, 403),
+        },
       },
     },
     async (request, reply) => {

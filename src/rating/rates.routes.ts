@@ -90,6 +90,9 @@ export function registerRateRoutes(app: TypedApp, deps: { rates: RatesService })
     {
       config: { access: ['dealer', 'dealer_user', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'createRate',
+        description:
+          'Dealers and staff. Prices every offer for the vehicle under the current catalog; changes nothing, so it is safe to repeat. 422 with `param` when the vehicle is not eligible or input is bad.',
         tags: ['Dealer channel'],
         summary:
           'Rate a vehicle: every offer (plan × term × deductible, GAP for the loan term) with its priced lines',

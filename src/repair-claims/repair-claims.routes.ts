@@ -41,6 +41,9 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'createRepairClaim',
+        description:
+          'Repair facilities. Submits an estimate on a covered contract; each line is checked against the coverage and comes back eligible or not with a reason code. Accepts an Idempotency-Key.',
         tags: ['Repair claims'],
         summary: 'Submit an estimate; each line comes back eligible or not, with a reason code',
         headers: IdempotencyHeaders,
@@ -60,6 +63,9 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', ...STAFF] },
       schema: {
+        operationId: 'listRepairClaims',
+        description:
+          'Adjusters see every claim (status=submitted gives the queue); a repair facility sees its own. Oldest first.',
         tags: ['Repair claims'],
         summary: 'Repair claims oldest first (the adjuster queue with status=submitted); a shop sees its own',
         querystring: Type.Object({
@@ -84,6 +90,8 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', ...STAFF, 'holder'] },
       schema: {
+        operationId: 'getRepairClaim',
+        description: 'Adjusters, or the repair facility for its own claim (404 otherwise).',
         tags: ['Repair claims'],
         summary: 'A repair claim with its lines, decisions and status',
         params: Type.Object({ id: Uuid }),
@@ -98,6 +106,9 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'authorizeRepairClaim',
+        description:
+          "Adjusters. Approves or denies each line or asks the shop a question; approval above the adjuster's limit or without a needed inspection answers 409/422. Writes an audit row.",
         tags: ['Repair claims'],
         summary: 'Approve or deny each line (an authorization number when one is approved), or ask the shop',
         headers: IdempotencyHeaders,
@@ -118,6 +129,9 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['adjuster'] },
       schema: {
+        operationId: 'requestRepairClaimInspection',
+        description:
+          'Adjusters. Records the inspection result an estimate above the catalog threshold needs before it can be approved. Writes an audit row.',
         tags: ['Repair claims'],
         summary: 'Record the inspection an estimate above the catalog threshold needs before approval',
         headers: IdempotencyHeaders,
@@ -141,6 +155,9 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['repair_facility', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'requestRepairClaimInformation',
+        description:
+          "The repair facility that owns the claim. Answers the adjuster's question and returns the claim to the queue; 409 when no question is open.",
         tags: ['Repair claims'],
         summary: "The shop's answer to an adjuster's question; the claim returns to the queue",
         headers: IdempotencyHeaders,
@@ -164,6 +181,9 @@ export function registerRepairClaimRoutes(
     {
       config: { access: ['adjuster', 'admin'] },
       schema: {
+        operationId: 'payRepairClaim',
+        description:
+          'Accounting staff. Pays the approved amount by card or check, posts the ledger entry and closes the claim; 409 when the claim is not approved. Accepts an Idempotency-Key.',
         tags: ['Repair claims'],
         summary: 'Pay the shop the payable amount (card or check): a ledger entry; the claim closes',
         headers: IdempotencyHeaders,

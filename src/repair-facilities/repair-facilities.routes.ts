@@ -46,6 +46,8 @@ export function registerRepairFacilityRoutes(
     {
       config: { access: ['admin', 'adjuster', 'reviewer', 'repair_facility'] },
       schema: {
+        operationId: 'listRepairFacilities',
+        description: 'Staff see every facility; a repair-facility user sees only its own.',
         tags: ['Repair claims'],
         summary: 'Repair facilities (a shop user sees its own)',
         response: {
@@ -62,6 +64,9 @@ export function registerRepairFacilityRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createRepairFacility',
+        description:
+          'Staff only. Registers a licensed repair facility in the U.S. or Canada; 422 with `param` on bad input. Writes an audit row.',
         tags: ['Repair claims'],
         summary: 'Register a repair facility (a licensed shop in the U.S. or Canada)',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),

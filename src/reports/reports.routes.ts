@@ -83,6 +83,7 @@ export function registerReportRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'getUnearnedReserveReport',
         tags: ['Reports'],
         summary: 'Unearned-premium reserve per plan and state as of a date (JSON or CSV)',
         description:

@@ -26,6 +26,9 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'createRoadsideRequest',
+        description:
+          'Holders for their own contracts, and staff. Opens a request for help at a location; 422 when the contract does not include roadside.',
         tags: ['Benefits'],
         summary: 'Ask for roadside help: tow, jump start, flat tire, lockout or fuel delivery',
         headers: IdempotencyHeaders,
@@ -45,6 +48,8 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'listRoadsideRequests',
+        description: 'Staff see every request; a holder must name one of their contracts. Oldest first.',
         tags: ['Benefits'],
         summary: 'Roadside requests oldest first; a holder names one of their contracts',
         querystring: Type.Object({
@@ -69,6 +74,8 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },
       schema: {
+        operationId: 'getRoadsideRequest',
+        description: 'Staff, or the holder of the contract (404 otherwise).',
         tags: ['Benefits'],
         summary: 'A roadside request and its status',
         params: Type.Object({ id: Uuid }),
@@ -83,6 +90,9 @@ export function registerRoadsideRoutes(
     {
       config: { access: ['holder', 'admin', 'adjuster'] },
       schema: {
+        operationId: 'updateRoadsideRequestStatus',
+        description:
+          'Staff dispatch, complete or cancel; a holder may only cancel before dispatch. 409 on a move the current status does not allow. Writes an audit row.',
         tags: ['Benefits'],
         summary:
           'Move a request: staff dispatch, complete or cancel it; a holder may cancel it before dispatch',

@@ -129,6 +129,9 @@ export function registerTransferRoutes(
     {
       config: { access: TRANSFER_ACTORS },
       schema: {
+        operationId: 'createContractTransfer',
+        description:
+          'The holder or staff. Opens a transfer to the buyer; 422 when the contract does not allow transfer or the reporting window has passed.',
         tags: ['Transfers'],
         summary: 'Ask to transfer the contract to the buyer of a private sale',
         params: Type.Object({ id: Uuid }),
@@ -163,6 +166,8 @@ export function registerTransferRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'listContractTransfers',
+        description: 'Staff, or the holder for their own contract.',
         tags: ['Transfers'],
         summary: "The contract's transfers, newest first",
         params: Type.Object({ id: Uuid }),
@@ -180,6 +185,9 @@ export function registerTransferRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getContractTransferTerms',
+        description:
+          'Staff, or the holder. Whether the contract can be transferred, the fee and the reporting window; changes nothing.',
         tags: ['Transfers'],
         summary: 'What transferring this contract takes: allowed, fee, reporting window',
         params: Type.Object({ id: Uuid }),
@@ -204,6 +212,8 @@ export function registerTransferRoutes(
     {
       config: { access: [...STAFF, 'holder'] },
       schema: {
+        operationId: 'getTransfer',
+        description: 'Staff, or the holder who asked for it.',
         tags: ['Transfers'],
         summary: 'A transfer: status, fee, buyer and attached records',
         params: Type.Object({ id: Uuid }),
@@ -218,6 +228,9 @@ export function registerTransferRoutes(
     {
       config: { access: FEE_STAFF },
       schema: {
+        operationId: 'payTransferFee',
+        description:
+          'Staff. Records the fee received, posts it to the ledger and makes the buyer the holder; 409 when the transfer is not waiting for its fee.',
         tags: ['Transfers'],
         summary: 'Record the transfer fee as received; the buyer becomes the holder',
         params: Type.Object({ id: Uuid }),
@@ -255,6 +268,9 @@ export function registerTransferRoutes(
     {
       config: { access: FEE_STAFF },
       schema: {
+        operationId: 'rejectTransfer',
+        description:
+          'Staff. Rejects a transfer waiting for its fee, with a reason; 409 in any other status. Writes an audit row.',
         tags: ['Transfers'],
         summary: 'Reject a transfer that is waiting for its fee',
         params: Type.Object({ id: Uuid }),
@@ -282,6 +298,9 @@ export function registerTransferRoutes(
     {
       config: { access: TRANSFER_ACTORS },
       schema: {
+        operationId: 'uploadTransferDocument',
+        description:
+          'The holder or staff. Attaches a maintenance record; 415 `unsupported_file_type` or 413 `file_too_large` on a refused file.',
         tags: ['Transfers'],
         summary: 'Attach a maintenance record (PDF, JPEG or PNG; multipart fields `type` then `file`)',
         params: Type.Object({ id: Uuid }),

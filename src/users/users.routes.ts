@@ -36,6 +36,9 @@ export function registerUserRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createUser',
+        description:
+          'Administrators only. Creates a user with a role; 409 when the e-mail is already taken. Writes an audit row.',
         tags: ['Users'],
         summary: 'Create a staff, repair-facility or dealer user',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -73,6 +76,9 @@ export function registerUserRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'setUserApprovalLimit',
+        description:
+          "Administrators only. Sets or clears (null) the user's GAP approval limit in cents; above it a second approver is needed. Writes an audit row.",
         tags: ['Users'],
         summary: "Set the largest GAP benefit a user may pay without a second approver (null: the setting's)",
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -107,6 +113,9 @@ export function registerUserRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listUsers',
+        description:
+          'Administrators only. Lists user accounts with their roles; never returns password hashes or secrets.',
         tags: ['Users'],
         summary: 'List users',
         querystring: Type.Object(PageQuery),

@@ -50,6 +50,7 @@ export function registerWebhookRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'createWebhook',
         tags: ['Webhooks'],
         summary: 'Adds an endpoint that receives signed events (Coverwise-Signature: t=…,v1=HMAC-SHA256)',
         description:
@@ -87,6 +88,9 @@ export function registerWebhookRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listWebhooks',
+        description:
+          'Administrators only. The endpoints with their event types; signing secrets are not returned.',
         tags: ['Webhooks'],
         summary: 'The configured webhook endpoints, newest first',
         response: { 200: Type.Object({ data: Type.Array(EndpointSchema) }), ...problemResponses(401, 403) },
@@ -100,6 +104,9 @@ export function registerWebhookRoutes(
     {
       config: { access: ['admin'] },
       schema: {
+        operationId: 'listWebhookDeliveries',
+        description:
+          'Administrators only. Delivery attempts for the endpoint, newest first, for troubleshooting.',
         tags: ['Webhooks'],
         summary: "An endpoint's delivery attempts, newest first (status code, attempt, duration, error)",
         params: Type.Object({ id: Uuid }),

@@ -23,6 +23,7 @@ export function registerWhatIfRoutes(
       config: { access: ['admin'] },
       bodyLimit: 4 * 1024 * 1024,
       schema: {
+        operationId: 'runCatalogWhatIf',
         tags: ['Catalog'],
         summary: 'The effect of a draft catalog on the portfolio and last year’s claims (nothing is stored)',
         description:

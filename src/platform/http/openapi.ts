@@ -38,6 +38,12 @@ export const OPENAPI_TAGS = [
   { name: 'Dashboard', description: 'Dashboard charts as JSON or CSV' },
   { name: 'Webhooks', description: 'Webhook endpoints and their deliveries' },
   { name: 'Help', description: 'Help center articles' },
+  { name: 'Holder accounts', description: "Contract holders' own sign-in accounts" },
+  { name: 'Money', description: 'Payee bank accounts and payment details' },
+  { name: 'Payment runs', description: 'Batched payments to payees: NACHA ACH and positive-pay files' },
+  { name: 'OFAC screening', description: 'SDN lists and payments held by a possible match' },
+  { name: 'Lender events', description: 'Lender payoff and repossession files and the refunds they trigger' },
+  { name: 'Search', description: 'Search across contracts, holders and claims' },
 ];
 
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {

@@ -15,6 +15,9 @@ export function registerSystemRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'checkLiveness',
+        description:
+          'Public, no authentication. Answers 200 while the process is running; it does not touch the database, so use it as a liveness probe.',
         tags: ['System'],
         summary: 'The process is up',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
@@ -28,6 +31,9 @@ export function registerSystemRoutes(
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'checkReadiness',
+        description:
+          'Public, no authentication. Answers 200 when the database answers a query and 503 otherwise; use it as a readiness probe before sending traffic.',
         tags: ['System'],
         summary: 'The database is reachable',
         response: {

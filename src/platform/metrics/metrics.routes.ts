@@ -19,6 +19,7 @@ export function registerMetricsRoutes(app: TypedApp, deps: { metrics: Metrics; t
     {
       config: { access: 'public' },
       schema: {
+        operationId: 'getMetrics',
         tags: ['System'],
         summary: 'Prometheus metrics (text exposition format)',
         description:
