@@ -90,6 +90,7 @@ import { repairClaimDecisionSource } from './repair-claims/repair-claim.source.j
 import { registerRepairClaimRoutes } from './repair-claims/repair-claims.routes.js';
 import { createRepairClaimsService } from './repair-claims/repair-claims.service.js';
 import { registerRepairFacilityRoutes } from './repair-facilities/repair-facilities.routes.js';
+import { createRepairFacilitiesService } from './repair-facilities/repair-facilities.service.js';
 import { registerReportRoutes } from './reports/reports.routes.js';
 import { nightlyAsOf, storeUnearnedReserveSnapshot } from './reports/reports.service.js';
 import { registerRoadsideRoutes } from './roadside/roadside.routes.js';
@@ -455,7 +456,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       timeZone: config.timeZone,
       progressObserver: metrics.importProgress,
     });
-    registerRepairFacilityRoutes(api, { db, clock });
+    registerRepairFacilityRoutes(api, { repairFacilities: createRepairFacilitiesService({ db }), db, clock });
     registerAccountingRoutes(api, { accounting, db, clock });
     registerPaymentRunRoutes(api, {
       paymentRuns,
@@ -489,7 +490,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerGapClaimRoutes(api, {
       gapClaims,
       holderSignIn,
-      auth,
       uploads,
       db,
       clock,

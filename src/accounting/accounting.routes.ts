@@ -7,12 +7,12 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { FileResponse, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { addMonths, compareDates, isCalendarDate } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import type { AccountingService } from './accounting.service.js';
 
 const ADMIN = ['admin'] as const;
@@ -274,20 +274,13 @@ export function registerAccountingRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await accounting.earnMonth(trx, {
-            month: request.body.month,
-            actor: actorOf(request.principal),
-            requestId: request.id,
-          }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        accounting.earnMonth(run, {
+          month: request.body.month,
+          actor: actorOf(request.principal),
+          requestId: request.id,
         }),
       );
-      return sendResult(reply, result);
     },
   );
 }

@@ -1,14 +1,16 @@
 // The administrator's books for staff: the month-end earning run (recurring job and admin call), the
 // trial balance, the journal (pages and a CSV export for a general-ledger system) and written against
 // earned premium by month. Postings themselves happen in each money event's service (journal-postings.ts).
+
 import { type Kysely, sql } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { resolveTerms } from '../catalog/effective-terms.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase, transactional } from '../platform/db/transaction.js';
 import { addMonths, type CalendarDate, calendarDateInZone, compareDates } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import {
   findJournalEntryNumber,
   type JournalFilter,
@@ -121,7 +123,7 @@ export function createAccountingService(deps: {
 
   /** earnMonth in a transaction of its own (the recurring job). */
   function runMonthEnd(input: { month?: string | undefined; actor: Actor; requestId?: string | null }) {
-    return db.transaction().execute((trx) => earnMonth(trx, input));
+    return asUseCase(earnMonth)(transactional(db), input);
   }
 
   async function trialBalanceAsOf(asOf: CalendarDate) {
@@ -193,7 +195,7 @@ export function createAccountingService(deps: {
 
   return {
     today,
-    earnMonth,
+    earnMonth: asUseCase(earnMonth),
     runMonthEnd,
     earningMethods: () => earningMethods(db),
     trialBalance: trialBalanceAsOf,

@@ -5,14 +5,14 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, HolderScope } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { AuthenticatedSession, Principal } from '../platform/http/principal.js';
 import {
   type BackoffRule,
   createDatabaseRateLimiter,
   type RateLimiter,
   type RateLimitRule,
 } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
+import type { AuthenticatedSession, Principal } from '../shared/principal.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/password.js';
 import { findUserRowByEmail, findUserRowById, toUser, type User } from '../users/user.repository.js';
 import { consumeChallenge, findLiveChallenge, insertChallenge, liftEnrolmentOnly } from './mfa.repository.js';
@@ -129,7 +129,7 @@ export function createAuthService(deps: {
       throw new AppError(
         'too_many_attempts',
         `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-        { headers: { 'retry-after': String(retryAfter) } },
+        { retryAfterSeconds: retryAfter },
       );
     }
   }

@@ -11,13 +11,14 @@ import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { transactional } from '../platform/db/transaction.js';
 import {
   type BackoffRule,
   createDatabaseRateLimiter,
   type RateLimiter,
   type RateLimitRule,
 } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
 import type { AuthService } from './auth.service.js';
 
 export interface HolderSignInLimits {
@@ -74,7 +75,7 @@ export function createHolderSignInService(deps: {
       throw new AppError(
         'too_many_attempts',
         `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-        { headers: { 'retry-after': String(retryAfter) } },
+        { retryAfterSeconds: retryAfter },
       );
     }
   }
@@ -104,7 +105,7 @@ export function createHolderSignInService(deps: {
 
   async function signIn(facts: HolderFacts, clientAddress: string, requestId: string) {
     const contractIds = await verify(facts, clientAddress);
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const session = await auth.issueSession(trx, {
         holderScope: { contractIds, lastName: facts.lastName.trim() },
       });
@@ -121,7 +122,31 @@ export function createHolderSignInService(deps: {
     });
   }
 
-  return { verify, signIn };
+  /**
+   * The holder session a GAP claim start hands out: the three facts were verified for `contractIds`
+   * (the VSC on the same vehicle too, as holder sign-in gives); audited on the claim's contract.
+   */
+  async function openSessionForClaim(
+    facts: { contractIds: string[]; lastName: string; claimContractId: string },
+    requestId: string,
+  ) {
+    return transactional(db)(async (trx) => {
+      const issued = await auth.issueSession(trx, {
+        holderScope: { contractIds: facts.contractIds, lastName: facts.lastName.trim() },
+      });
+      await recordAudit(trx, {
+        actor: { kind: 'holder', id: issued.sessionId, label: 'contract holder' },
+        action: 'holder.signed_in',
+        entityType: 'contract',
+        entityId: facts.claimContractId,
+        reason: 'GAP claim start',
+        requestId,
+      });
+      return issued;
+    });
+  }
+
+  return { verify, signIn, openSessionForClaim };
 }
 
 export type HolderSignInService = ReturnType<typeof createHolderSignInService>;

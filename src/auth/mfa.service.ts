@@ -13,8 +13,8 @@ import { Secret, TOTP } from 'otpauth';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import type { BackoffRule, RateLimiter } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
 import { verifyPassword } from '../users/password.js';
 import { findUserRowById } from '../users/user.repository.js';
 import {
@@ -110,7 +110,7 @@ export function createMfaService(deps: {
         throw new AppError(
           'too_many_attempts',
           `Too many wrong codes. Try again in ${Math.ceil(outcome.retryAfterSeconds / 60)} minute(s).`,
-          { headers: { 'retry-after': String(outcome.retryAfterSeconds) } },
+          { retryAfterSeconds: outcome.retryAfterSeconds },
         );
       }
     }

@@ -2,9 +2,9 @@
 // back to /callback, which sets the session cookies and sends it on to the staff page it asked for,
 // or to the staff sign-in page with the reason it was refused.
 import { Type } from 'typebox';
-import { AppError } from '../platform/http/errors.js';
 import { problemResponses } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
 import type { OidcService } from './oidc.service.js';
 
 /** The cookie holding the id of a sign-in in flight (HttpOnly; Lax so the provider's redirect brings it). */

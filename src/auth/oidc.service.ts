@@ -12,7 +12,7 @@ import type { OidcSettings } from '../config.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../shared/errors.js';
 import { findUserRowByEmail, insertUser, toUser } from '../users/user.repository.js';
 import { type AuthService, hashToken } from './auth.service.js';
 import {

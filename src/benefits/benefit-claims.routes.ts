@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { runIdempotent, sendIdempotent, sendResult } from '../platform/http/idempotency.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { RepairClaimsService } from '../repair-claims/repair-claims.service.js';
@@ -144,17 +144,9 @@ export function registerBenefitClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 201,
-        body: await benefitClaims.fileRental(
-          trx,
-          request.params.id,
-          request.body,
-          request.principal!,
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        benefitClaims.fileRental(run, request.params.id, request.body, request.principal!, request.id),
+      );
     },
   );
 
@@ -176,17 +168,9 @@ export function registerBenefitClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 201,
-        body: await benefitClaims.fileTrip(
-          trx,
-          request.params.id,
-          request.body,
-          request.principal!,
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        benefitClaims.fileTrip(run, request.params.id, request.body, request.principal!, request.id),
+      );
     },
   );
 
@@ -230,42 +214,17 @@ export function registerBenefitClaimRoutes(
         );
         let result: Awaited<ReturnType<typeof runIdempotent<unknown>>>;
         try {
-          result = await runIdempotent(db, submission.idempotent, clock.now(), async (trx) => {
-            const claim =
-              kind === 'rental'
-                ? await benefitClaims.fileRental(
-                    trx,
-                    request.params.id,
-                    submission.claim,
-                    principal,
-                    request.id,
-                  )
-                : await benefitClaims.fileTrip(
-                    trx,
-                    request.params.id,
-                    submission.claim,
-                    principal,
-                    request.id,
-                  );
-            const receipts = [];
-            for (const receipt of submission.receipts)
-              receipts.push(
-                await benefitClaims.recordReceipt(
-                  trx,
-                  {
-                    ownerType: kind === 'rental' ? 'rental_claim' : 'trip_interruption_claim',
-                    claimId: claim.id,
-                    contractId: claim.contractId,
-                  },
-                  receipt,
-                  principal,
-                  request.id,
-                ),
-              );
-            // The receipts get their stored names only now, in the transaction that records their rows.
-            for (const receipt of submission.receipts) await receipt.file.promote();
-            return { status: 201, body: { claim, receipts } };
-          });
+          result = await runIdempotent(db, submission.idempotent, clock.now(), 201, (run) =>
+            benefitClaims.fileWithReceipts(
+              run,
+              kind,
+              request.params.id,
+              submission.claim,
+              submission.receipts,
+              principal,
+              request.id,
+            ),
+          );
         } finally {
           // A refused claim, a rollback or an idempotent replay keeps none of the staged receipts
           // (before the answer goes out, so a client that reads the store next finds nothing staged).

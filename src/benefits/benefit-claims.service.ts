@@ -12,11 +12,12 @@ import { recordDocument } from '../documents/document-records.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError, type ErrorCode } from '../platform/http/errors.js';
-import { actorOf, type Principal } from '../platform/http/principal.js';
+import { asUseCase, transactional } from '../platform/db/transaction.js';
 import type { StagedFile, StoredFile } from '../platform/storage/document-store.js';
 import { findRepairClaimLines, lockRepairClaimOfContract } from '../repair-claims/repair-claim.repository.js';
 import { calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
+import { actorOf, type Principal } from '../shared/principal.js';
 import {
   benefitClaimsOfContract,
   findBenefitClaimContract,
@@ -338,7 +339,7 @@ export function createBenefitClaimsService(deps: {
     principal: Principal,
     requestId: string,
   ) {
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const receipt = await recordReceipt(trx, owner, upload, principal, requestId);
       // The file gets its stored name only now, in the transaction that records its row.
       await upload.file.promote();
@@ -382,7 +383,43 @@ export function createBenefitClaimsService(deps: {
     };
   }
 
-  return { fileRental, fileTrip, overview, receiptOwner, attachReceipt, recordReceipt };
+  /**
+   * A claim filed with its receipts (the multipart endpoints): all of it or nothing, in one
+   * transaction, in which the receipts' files also get their stored names.
+   */
+  async function fileWithReceipts(
+    trx: Transaction<Database>,
+    kind: 'rental' | 'trip',
+    contractId: string,
+    body: RentalClaimBody & TripClaimBody,
+    receipts: readonly { file: StagedFile; originalName: string | null }[],
+    principal: Principal,
+    requestId: string,
+  ) {
+    const claim =
+      kind === 'rental'
+        ? await fileRental(trx, contractId, body, principal, requestId)
+        : await fileTrip(trx, contractId, body, principal, requestId);
+    const owner = {
+      ownerType: kind === 'rental' ? ('rental_claim' as const) : ('trip_interruption_claim' as const),
+      claimId: claim.id,
+      contractId: claim.contractId,
+    };
+    const recorded = [];
+    for (const receipt of receipts)
+      recorded.push(await recordReceipt(trx, owner, receipt, principal, requestId));
+    for (const receipt of receipts) await receipt.file.promote();
+    return { claim, receipts: recorded };
+  }
+
+  return {
+    fileRental: asUseCase(fileRental),
+    fileTrip: asUseCase(fileTrip),
+    fileWithReceipts: asUseCase(fileWithReceipts),
+    overview,
+    receiptOwner,
+    attachReceipt,
+  };
 }
 
 export type BenefitClaimsService = ReturnType<typeof createBenefitClaimsService>;

@@ -5,11 +5,11 @@
 // receipts sent with it. A retry with the same Idempotency-Key answers the first claim again.
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import { AppError } from '../platform/http/errors.js';
 import type { IdempotentRequest } from '../platform/http/idempotency.js';
 import { idempotencyPrincipal } from '../platform/http/idempotency.js';
-import { describeValidationError, paramOf, validatorCompiler } from '../platform/http/validation.js';
 import type { DocumentStore, StagedFile } from '../platform/storage/document-store.js';
+import { describeValidationError, paramOf, validatorCompiler } from '../platform/validation.js';
+import { AppError } from '../shared/errors.js';
 
 /** Receipts one submission may carry. */
 export const MAX_RECEIPTS = 5;

@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import { CANCELLATION_REASONS } from './cancellation-reasons.js';
 import type { CancellationsService } from './cancellations.service.js';
 
@@ -132,23 +132,16 @@ export function registerCancellationRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await cancellations.cancel(
-            trx,
-            request.params.id,
-            request.body,
-            request.principal!,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        cancellations.cancel(
+          run,
+          request.params.id,
+          request.body,
+          request.principal!,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 }

@@ -1,6 +1,7 @@
 // Cancelling a contract: a quote anyone entitled may ask for (and which is recorded in the audit
 // trail), and the cancellation itself, which locks the contract row, records the quote it was
 // executed on, pays the refund through the ledger and ends the contract, all in one transaction.
+
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type AllocationPart, allocateRefund, refundDueOn } from '../accounting/cancellation-allocation.js';
@@ -17,14 +18,15 @@ import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import {
   type CalendarDate,
   calendarDateInZone,
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { claimsPaidCents, insertCancellation } from './cancellation.repository.js';
 import {
@@ -263,7 +265,7 @@ export function createCancellationsService(deps: {
     };
   }
 
-  return { quote, cancel, today };
+  return { quote, cancel: asUseCase(cancel), today };
 }
 
 export type CancellationsService = ReturnType<typeof createCancellationsService>;

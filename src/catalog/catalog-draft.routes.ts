@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import type { CatalogDraftService } from './catalog-draft.service.js';
 
 const DraftSchema = Type.Object(
@@ -138,16 +138,9 @@ export function registerCatalogDraftRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await drafts.publish(trx, request.body, actorOf(request.principal), request.id),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        drafts.publish(run, request.body, actorOf(request.principal), request.id),
       );
-      return sendResult(reply, result);
     },
   );
 }

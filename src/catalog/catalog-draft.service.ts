@@ -8,7 +8,8 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase, joining, transactional } from '../platform/db/transaction.js';
+import { AppError } from '../shared/errors.js';
 import type { CatalogService } from './catalog.service.js';
 import { type CatalogError, validateCatalog } from './catalog.validation.js';
 import { type CatalogChange, diffCatalogs } from './catalog-diff.js';
@@ -76,7 +77,7 @@ export function createCatalogDraftService(deps: {
     actor: Actor,
     requestId: string,
   ): Promise<CatalogDraftView> {
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       await lockDraft(trx);
       const existing = await findCatalogDraft(trx);
       const current = await catalog.current(trx);
@@ -117,7 +118,7 @@ export function createCatalogDraftService(deps: {
   }
 
   async function discard(actor: Actor, reason: string | null, requestId: string): Promise<void> {
-    await db.transaction().execute(async (trx) => {
+    await transactional(db)(async (trx) => {
       await lockDraft(trx);
       const existing = await findCatalogDraft(trx);
       if (!existing || !(await deleteCatalogDraft(trx))) {
@@ -160,12 +161,12 @@ export function createCatalogDraftService(deps: {
         { param: 'currentVersion' },
       );
     }
-    const published = await catalog.publish(trx, existing.document, actor, input.note, requestId);
+    const published = await catalog.publish(joining(trx), existing.document, actor, input.note, requestId);
     await deleteCatalogDraft(trx);
     return { version: published.version, publishedAt: published.publishedAt };
   }
 
-  return { get, save, discard, publish };
+  return { get, save, discard, publish: asUseCase(publish) };
 }
 
 export type CatalogDraftService = ReturnType<typeof createCatalogDraftService>;

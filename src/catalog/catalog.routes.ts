@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import type { CatalogService } from './catalog.service.js';
 
 export function registerCatalogRoutes(
@@ -131,22 +131,15 @@ export function registerCatalogRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => {
-          const published = await catalog.publish(
-            trx,
-            request.body.document,
-            actorOf(request.principal),
-            request.body.note ?? null,
-            request.id,
-          );
-          return { status: 201, body: { version: published.version, publishedAt: published.publishedAt } };
-        },
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        catalog.publish(
+          run,
+          request.body.document,
+          actorOf(request.principal),
+          request.body.note ?? null,
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 }

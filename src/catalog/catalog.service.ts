@@ -2,10 +2,12 @@
 // version it was sold under so every later decision uses the rules it was sold with. Versions are
 // immutable, so a process may keep parsed versions in memory; which version is current is always
 // read from the database (another process may have published a newer one).
+
 import type { Kysely, Transaction } from 'kysely';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase } from '../platform/db/transaction.js';
+import { AppError } from '../shared/errors.js';
 import { findCatalogVersion, findLatestCatalogVersion, insertCatalogVersion } from './catalog.repository.js';
 import type { Catalog } from './catalog.schema.js';
 import { validateCatalog } from './catalog.validation.js';
@@ -134,7 +136,19 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
     return { terms: resolved.get(key) ?? null, catalog: entry.catalog };
   }
 
-  return { ensureDefault, current, byVersion, publish, termsFor };
+  /** POST /catalog: publishes a new version; answers its number and when it was published. */
+  async function publishVersion(
+    trx: Transaction<Database>,
+    document: unknown,
+    actor: Actor,
+    note: string | null,
+    requestId: string,
+  ): Promise<{ version: number; publishedAt: string }> {
+    const published = await publish(trx, document, actor, note, requestId);
+    return { version: published.version, publishedAt: published.publishedAt };
+  }
+
+  return { ensureDefault, current, byVersion, publish: asUseCase(publishVersion), termsFor };
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;

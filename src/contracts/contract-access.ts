@@ -8,9 +8,9 @@ import type { Catalog } from '../catalog/catalog.schema.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { EffectiveTerms, GapTerms, VscTerms } from '../catalog/effective-terms.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { dealerIdOf, type Principal } from '../platform/http/principal.js';
 import { type CalendarDate, compareDates } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import { dealerIdOf, type Principal } from '../shared/principal.js';
 import { findContractById, findContractForUpdate } from './contract.repository.js';
 import {
   type ContractView,

@@ -4,8 +4,8 @@
 // worker thread, so that checking the next batch overlaps with writing the one before.
 import type { Catalog } from '../catalog/catalog.schema.js';
 import type { NewContractRow } from '../platform/db/schema.js';
-import type { ErrorCode } from '../platform/http/errors.js';
-import { validatorCompiler } from '../platform/http/validation.js';
+import { validatorCompiler } from '../platform/validation.js';
+import type { ErrorCode } from '../shared/errors.js';
 import { contractCopyLine } from './contract.repository.js';
 import { ContractBodySchema } from './contract.schemas.js';
 import { type ContractInput, prepareContract } from './contract-input.js';

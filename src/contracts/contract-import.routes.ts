@@ -2,10 +2,10 @@
 // streamed straight into the import, never buffered, and a run can be watched from another request.
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { AppError } from '../platform/http/errors.js';
-import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import {
   type ContractImportDeps,
   findContractImport,

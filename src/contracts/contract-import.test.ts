@@ -14,7 +14,7 @@ import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { loadConfig } from '../config.js';
 import { FakeClock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../shared/errors.js';
 import { createContractFileChecker, type FileStep } from './contract-file.js';
 import {
   CONTRACT_CSV_COLUMNS,

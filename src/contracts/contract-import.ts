@@ -13,8 +13,8 @@ import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.r
 import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { ContractImportsTable, Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { contractNumbersOfCopyCsv, copyNewContracts } from './contract.repository.js';
 import {
   type CheckedBatch,

@@ -5,8 +5,8 @@
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { isCaProvince, isRegionCode } from '../catalog/regions.js';
 import type { NewContractRow } from '../platform/db/schema.js';
-import type { ErrorCode } from '../platform/http/errors.js';
 import { FIRST_INPUT_YEAR, isCalendarDateInWindow, LAST_INPUT_YEAR } from '../shared/calendar-date.js';
+import type { ErrorCode } from '../shared/errors.js';
 import { computeContractTerm } from './contract-term.js';
 import { validateVin } from './vin.js';
 

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Page, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import {
   ContractBodySchema,
   ContractSchema,
@@ -37,16 +37,9 @@ export function registerContractRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await contracts.create(trx, request.body, actorOf(request.principal), request.id),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        contracts.create(run, request.body, actorOf(request.principal), request.id),
       );
-      return sendResult(reply, result);
     },
   );
 

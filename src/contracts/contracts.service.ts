@@ -12,9 +12,10 @@ import {
 } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import { dealerIdOf, type Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   findContractById,
@@ -189,7 +190,18 @@ export function createContractsService(deps: {
     };
   }
 
-  return { create, get, rowFor, view, listForDealer, search, auditTrail, coverageByVin, today, termsOf };
+  return {
+    create: asUseCase(create),
+    get,
+    rowFor,
+    view,
+    listForDealer,
+    search,
+    auditTrail,
+    coverageByVin,
+    today,
+    termsOf,
+  };
 }
 
 export type ContractsService = ReturnType<typeof createContractsService>;

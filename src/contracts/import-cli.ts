@@ -13,7 +13,7 @@ import { systemClock } from '../platform/clock.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../shared/errors.js';
 import { type ImportProgress, importContracts, type RejectedRow } from './contract-import.js';
 
 /** One progress line: rows, rows per second, share of the file read, and the counters. */

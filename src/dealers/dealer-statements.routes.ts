@@ -5,11 +5,11 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf, dealerIdOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, dealerIdOf } from '../shared/principal.js';
 import {
   type DealerStatementsService,
   renderStatementPdf,
@@ -230,22 +230,15 @@ export function registerDealerStatementRoutes(
     async (request, reply) => {
       ownDealerOnly(request, request.params.id);
       const byDealer = dealerIdOf(request.principal) !== null;
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await (byDealer ? statements.noticeRemittance : statements.recordRemittance)(
-            trx,
-            request.params.id,
-            request.body,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        (byDealer ? statements.noticeRemittance : statements.recordRemittance)(
+          run,
+          request.params.id,
+          request.body,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 
@@ -289,22 +282,15 @@ export function registerDealerStatementRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await statements.matchRemittance(
-            trx,
-            request.params.id,
-            request.params.remittanceId,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        statements.matchRemittance(
+          run,
+          request.params.id,
+          request.params.remittanceId,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 }

@@ -8,8 +8,9 @@ import { postDealerRemittance } from '../accounting/journal-postings.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
 import { findDealerById } from './dealer.repository.js';
 import { AGING_BUCKETS, type Aging, assembleStatement, type StatementTotals } from './dealer-statement.js';
@@ -281,7 +282,14 @@ export function createDealerStatementsService(deps: {
     return { data: rows.map(remittanceView), hasMore: false };
   }
 
-  return { statement, recordRemittance, noticeRemittance, matchRemittance, remittances, periodOf };
+  return {
+    statement,
+    recordRemittance: asUseCase(recordRemittance),
+    noticeRemittance: asUseCase(noticeRemittance),
+    matchRemittance: asUseCase(matchRemittance),
+    remittances,
+    periodOf,
+  };
 }
 
 export type DealerStatementsService = ReturnType<typeof createDealerStatementsService>;

@@ -1,14 +1,14 @@
 // Dealers and their API keys (docs/api.md "Dealer channel"): administrators manage them; a dealer
 // key or dealer user may read its own dealer record.
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf, dealerIdOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, dealerIdOf } from '../shared/principal.js';
 import type { DealersService } from './dealers.service.js';
 
 const Optional = (maxLength: number) => Type.Optional(Type.String({ minLength: 1, maxLength }));
@@ -46,16 +46,6 @@ export function registerDealerRoutes(
   const { dealers } = deps;
   app.addSchema(DealerSchema);
   app.addSchema(ApiKeySchema);
-  const idempotent = <T>(
-    request: Parameters<typeof idempotentRequestOf>[0],
-    status: number,
-    work: (trx: Transaction<Database>) => Promise<T>,
-  ) =>
-    runIdempotent(deps.db, idempotentRequestOf(request), deps.clock.now(), async (trx) => ({
-      status,
-      body: await work(trx),
-    }));
-
   app.post(
     '/api/v1/dealers',
     {
@@ -86,11 +76,8 @@ export function registerDealerRoutes(
       },
     },
     async (request, reply) =>
-      sendResult(
-        reply,
-        await idempotent(request, 201, (trx) =>
-          dealers.create(trx, request.body, actorOf(request.principal), request.id),
-        ),
+      sendIdempotent(deps, request, reply, 201, (run) =>
+        dealers.create(run, request.body, actorOf(request.principal), request.id),
       ),
   );
 
@@ -151,17 +138,8 @@ export function registerDealerRoutes(
       },
     },
     async (request, reply) =>
-      sendResult(
-        reply,
-        await idempotent(request, 201, (trx) =>
-          dealers.issueKey(
-            trx,
-            request.params.id,
-            request.body.label,
-            actorOf(request.principal),
-            request.id,
-          ),
-        ),
+      sendIdempotent(deps, request, reply, 201, (run) =>
+        dealers.issueKey(run, request.params.id, request.body.label, actorOf(request.principal), request.id),
       ),
   );
 
@@ -191,16 +169,13 @@ export function registerDealerRoutes(
       },
     },
     async (request, reply) =>
-      sendResult(
-        reply,
-        await idempotent(request, 200, (trx) =>
-          dealers.revokeKey(
-            trx,
-            request.params.id,
-            request.params.keyId,
-            actorOf(request.principal),
-            request.id,
-          ),
+      sendIdempotent(deps, request, reply, 200, (run) =>
+        dealers.revokeKey(
+          run,
+          request.params.id,
+          request.params.keyId,
+          actorOf(request.principal),
+          request.id,
         ),
       ),
   );

@@ -1,15 +1,17 @@
 // Dealers and their API keys. A key is a random secret shown once at issue; only its SHA-256 is
 // stored. Every request with a key looks it up afresh (no cache), so a revoked key answers 401 at once
 // on every process; each key is rate-limited through the shared RateLimiter.
+
 import { hash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { isRegionCode } from '../catalog/regions.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { AuthenticatedSession } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import type { RateLimiter, RateLimitRule } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
+import type { AuthenticatedSession } from '../shared/principal.js';
 import {
   type Dealer,
   findApiKeyRow,
@@ -206,7 +208,7 @@ export function createDealersService(deps: {
       throw new AppError(
         'too_many_attempts',
         `This API key made more than ${deps.keyLimit.limit} requests in ${deps.keyLimit.windowSeconds} seconds; retry after ${outcome.retryAfterSeconds} s.`,
-        { headers: { 'retry-after': String(outcome.retryAfterSeconds) } },
+        { retryAfterSeconds: outcome.retryAfterSeconds },
       );
     }
     if (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000)
@@ -226,7 +228,16 @@ export function createDealersService(deps: {
     };
   }
 
-  return { create, get, findByCode, list, issueKey, listKeys, revokeKey, authenticateKey };
+  return {
+    create: asUseCase(create),
+    get,
+    findByCode,
+    list,
+    issueKey: asUseCase(issueKey),
+    listKeys,
+    revokeKey: asUseCase(revokeKey),
+    authenticateKey,
+  };
 }
 
 export type DealersService = ReturnType<typeof createDealersService>;

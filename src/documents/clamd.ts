@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../platform/http/errors.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
+import { AppError } from '../shared/errors.js';
 
 export type ScanVerdict = { clean: true } | { clean: false; signature: string };
 

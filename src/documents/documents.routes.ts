@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import { DocumentSchema } from './document.schemas.js';
 import type { DocumentsService } from './documents.service.js';
 
@@ -46,22 +46,9 @@ export function registerDocumentRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await documents.review(
-            trx,
-            request.params.id,
-            request.body,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        documents.review(run, request.params.id, request.body, actorOf(request.principal), request.id),
       );
-      return sendResult(reply, result);
     },
   );
 

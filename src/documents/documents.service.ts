@@ -2,15 +2,16 @@
 // holder reads; the document's owner (a GAP claim, later others) reacts to the decision in the same
 // transaction. Also serves a document's file to staff and to the holder of its contract, and
 // escalates reviews that passed their due date (the recurring job).
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { holderMayTouch } from '../contracts/contract-access.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, DocumentRow } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { escalateOverdueReviews, findDocument, markDocumentReviewed } from './document.repository.js';
 import { type DocumentView, documentView } from './document.view.js';
@@ -121,7 +122,7 @@ export function createDocumentsService(deps: {
     return escalateOverdueReviews(db, clock.now(), today());
   }
 
-  return { review, get, file, escalateOverdue, view, today };
+  return { review: asUseCase(review), get, file, escalateOverdue, view, today };
 }
 
 export type DocumentsService = ReturnType<typeof createDocumentsService>;

@@ -4,8 +4,8 @@
 // embedded database).
 import { createHash } from 'node:crypto';
 import type { Clock } from '../platform/clock.js';
-import { AppError } from '../platform/http/errors.js';
 import type { RateLimiter, RateLimitRule } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
 
 export interface UploadLimits {
   /** Uploads to one claim or transfer in a window. */
@@ -40,7 +40,7 @@ export function createUploadThrottle(deps: {
     throw new AppError(
       'too_many_attempts',
       `Too many uploads. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-      { headers: { 'retry-after': String(retryAfter) } },
+      { retryAfterSeconds: retryAfter },
     );
   };
 }

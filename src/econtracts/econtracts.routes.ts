@@ -4,11 +4,11 @@ import { Type } from 'typebox';
 import type { ContractsService } from '../contracts/contracts.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf, dealerIdOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, dealerIdOf } from '../shared/principal.js';
 import type { EcontractsService } from './econtracts.service.js';
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
@@ -68,22 +68,9 @@ export function registerEcontractRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await econtracts.book(
-            trx,
-            request.body,
-            request.principal!,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        econtracts.book(run, request.body, request.principal!, actorOf(request.principal), request.id),
       );
-      return sendResult(reply, result);
     },
   );
 
@@ -102,23 +89,16 @@ export function registerEcontractRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await econtracts.voidContract(
-            trx,
-            request.params.id,
-            request.body.reason,
-            request.principal!,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        econtracts.voidContract(
+          run,
+          request.params.id,
+          request.body.reason,
+          request.principal!,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 

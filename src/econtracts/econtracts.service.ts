@@ -4,6 +4,7 @@
 // price; a rate books once. A void ends a contract that never existed for money: its dealer may void
 // it within the void window if no claim was filed, staff at any time; no refund, no fee. Both put an
 // event on the dealer's account (booked: + dealer cost; voided: − dealer cost) for the statement.
+
 import type { Kysely, Transaction } from 'kysely';
 import { postContractVoided } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
@@ -15,12 +16,13 @@ import { findDealerById, insertDealerAccountEvent } from '../dealers/dealer.repo
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { dealerIdOf, type Principal } from '../platform/http/principal.js';
+import { asUseCase, joining } from '../platform/db/transaction.js';
 import { findRateForUpdate, markRateUsed } from '../rating/rate.repository.js';
 import type { RatedVehicle } from '../rating/rates.service.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
+import { dealerIdOf, type Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 
 export interface BookingInput {
@@ -117,8 +119,9 @@ export function createEcontractsService(deps: {
     }
     const dealer = await findDealerById(trx, dealerId);
     if (!dealer) throw new AppError('not_found', 'No dealer with that id.');
+    // The contract is registered in this booking's transaction.
     const contract = await contracts.create(
-      trx,
+      joining(trx),
       {
         product: rate.product,
         planCode: rate.plan_code,
@@ -232,7 +235,7 @@ export function createEcontractsService(deps: {
     return contracts.view(voided, true, trx);
   }
 
-  return { book, voidContract, today };
+  return { book: asUseCase(book), voidContract: asUseCase(voidContract), today };
 }
 
 export type EcontractsService = ReturnType<typeof createEcontractsService>;

@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { FileResponse, Page, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import type { ContractFormsService } from './contract-forms.service.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
@@ -81,24 +81,17 @@ export function registerContractFormRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await deps.forms.sign(
-            trx,
-            request.params.id,
-            request.body,
-            request.principal!,
-            request.ip,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        deps.forms.sign(
+          run,
+          request.params.id,
+          request.body,
+          request.principal!,
+          request.ip,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 

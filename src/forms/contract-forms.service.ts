@@ -1,14 +1,16 @@
 // Contract forms and their e-signatures: any contract (booked, imported or entered) has its form; a
 // holder or its dealer signs the exact PDF it was shown, named by its SHA-256 (the form is rebuilt
 // and compared, so a signature never names a document other than the one the server would serve).
+
 import { hash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ContractsService } from '../contracts/contracts.service.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import { renderContractForm } from './contract-form.js';
 
 export interface SignatureView {
@@ -111,7 +113,7 @@ export function createContractFormsService(deps: {
     return { data: rows.map(toSignatureView), hasMore: false };
   }
 
-  return { form, sign, signatures };
+  return { form, sign: asUseCase(sign), signatures };
 }
 
 export type ContractFormsService = ReturnType<typeof createContractFormsService>;

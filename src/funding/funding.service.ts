@@ -11,9 +11,9 @@ import type { Outbox } from '../notifications/outbox.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import * as repo from './funding.repository.js';
 import {
   checkFundedDeal,

@@ -1,16 +1,20 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import type { AuthService } from '../auth/auth.service.js';
 import type { HolderSignInService } from '../auth/holder-sign-in.service.js';
 import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path.js';
-import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { followedBy } from '../platform/db/transaction.js';
+import {
+  idempotentRequestOf,
+  runIdempotent,
+  sendIdempotent,
+  sendResult,
+} from '../platform/http/idempotency.js';
 import { DateInput, Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import { GAP_CLAIM_STATUSES } from './gap-claim-status.js';
 import type { GapClaimsService } from './gap-claims.service.js';
 
@@ -102,7 +106,6 @@ export function registerGapClaimRoutes(
   deps: {
     gapClaims: GapClaimsService;
     holderSignIn: HolderSignInService;
-    auth: AuthService;
     /** Where claim documents are received, scanned and stored (throttled per claim). */
     uploads: UploadPath;
     db: Kysely<Database>;
@@ -149,40 +152,19 @@ export function registerGapClaimRoutes(
       const { lastName, zip, vin, ...claimInput } = request.body;
       const contractIds = await deps.holderSignIn.verify({ lastName, zip, vin }, request.ip);
       const actor = { kind: 'holder' as const, id: null, label: 'contract holder' };
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => {
-        const { created, claim } = await gapClaims.start(trx, contractIds, claimInput, actor, request.id);
-        const view = await gapClaims.view(claim, false, trx);
-        return {
-          status: created ? 201 : 200,
-          body: {
-            id: view.id,
-            claimNumber: view.claimNumber,
-            contractId: view.contractId,
-            status: view.status,
-            lossType: view.lossType,
-            dateOfLoss: view.dateOfLoss,
-            requiredDocuments: view.requiredDocuments,
-          },
-        };
-      });
+      const result = await runIdempotent(
+        db,
+        idempotentRequestOf(request),
+        clock.now(),
+        (started: { created: boolean }) => (started.created ? 201 : 200),
+        (run) => gapClaims.start(run, contractIds, claimInput, actor, request.id),
+      );
       // The session is issued after the claim is stored (and again on a replay): a token is never
       // kept in the idempotency record, only its hash in the sessions table.
-      const session = await db.transaction().execute(async (trx) => {
-        const issued = await deps.auth.issueSession(trx, {
-          // Every contract the three facts verified (the VSC on the same vehicle too), as holder
-          // sign-in gives: the holder who came for the GAP claim still sees all their coverage.
-          holderScope: { contractIds, lastName: lastName.trim() },
-        });
-        await recordAudit(trx, {
-          actor: { kind: 'holder', id: issued.sessionId, label: 'contract holder' },
-          action: 'holder.signed_in',
-          entityType: 'contract',
-          entityId: result.body.contractId,
-          reason: 'GAP claim start',
-          requestId: request.id,
-        });
-        return issued;
-      });
+      const session = await deps.holderSignIn.openSessionForClaim(
+        { contractIds, lastName, claimContractId: result.body.contractId },
+        request.id,
+      );
       setSessionCookies(reply, session, deps.secureCookies);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply
@@ -284,19 +266,17 @@ export function registerGapClaimRoutes(
         }
         // The multipart body is not JSON: the idempotency hash covers the type and the file's SHA-256.
         const idempotent = { ...idempotentRequestOf(request), body: { type, sha256: upload.file.sha256 } };
-        return runIdempotent(db, idempotent, clock.now(), async (trx) => {
-          const document = await gapClaims.addDocument(
-            trx,
+        return runIdempotent(db, idempotent, clock.now(), 201, (run) =>
+          gapClaims.addDocument(
+            // The file gets its stored name only in the transaction that records its row.
+            followedBy(run, () => upload.file.promote()),
             id,
             principal,
             { type, file: upload.file, originalName: upload.originalName },
             actorOf(principal),
             request.id,
-          );
-          // The file gets its stored name only now, in the transaction that records its row.
-          await upload.file.promote();
-          return { status: 201, body: document };
-        });
+          ),
+        );
       });
       return sendResult(reply, result);
     },
@@ -335,17 +315,15 @@ export function registerGapClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await gapClaims.calculateBenefit(
-          trx,
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        gapClaims.calculateBenefit(
+          run,
           request.params.id,
           request.body,
           actorOf(request.principal),
           request.id,
         ),
-      }));
-      return sendResult(reply, result);
+      );
     },
   );
 
@@ -379,17 +357,20 @@ export function registerGapClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => {
-        const claim = await gapClaims.approve(
-          trx,
-          request.params.id,
-          request.body ?? {},
-          actorOf(request.principal),
-          request.id,
-        );
-        return { status: claim.status === 'paid' ? 200 : 202, body: claim };
-      });
-      return sendResult(reply, result);
+      return sendIdempotent(
+        deps,
+        request,
+        reply,
+        (claim: { status: string }) => (claim.status === 'paid' ? 200 : 202),
+        (run) =>
+          gapClaims.approve(
+            run,
+            request.params.id,
+            request.body ?? {},
+            actorOf(request.principal),
+            request.id,
+          ),
+      );
     },
   );
 
@@ -410,17 +391,9 @@ export function registerGapClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await gapClaims.deny(
-          trx,
-          request.params.id,
-          request.body,
-          actorOf(request.principal),
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        gapClaims.deny(run, request.params.id, request.body, actorOf(request.principal), request.id),
+      );
     },
   );
 }

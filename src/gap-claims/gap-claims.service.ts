@@ -30,15 +30,17 @@ import type {
   GapClaimStatus,
   GapLossTypeValue,
 } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
+import type { StoredFile } from '../platform/storage/document-store.js';
 import {
   type CalendarDate,
   calendarDateInZone,
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
+import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { computeGapBenefit } from './gap-benefit.js';
 import {
@@ -692,16 +694,38 @@ export function createGapClaimsService(deps: {
     return view(denied, true, trx);
   }
 
+  /** POST /gap-claims: starts a claim (or finds the open one, `created` false) and sums it up. */
+  async function startClaim(
+    trx: Transaction<Database>,
+    contractIds: string[],
+    input: StartClaimInput,
+    actor: Actor,
+    requestId: string,
+  ) {
+    const { created, claim } = await start(trx, contractIds, input, actor, requestId);
+    const summary = await view(claim, false, trx);
+    return {
+      created,
+      id: summary.id,
+      claimNumber: summary.claimNumber,
+      contractId: summary.contractId,
+      status: summary.status,
+      lossType: summary.lossType,
+      dateOfLoss: summary.dateOfLoss,
+      requiredDocuments: summary.requiredDocuments,
+    };
+  }
+
   return {
-    start,
+    start: asUseCase(startClaim),
     get,
     list,
     view,
     checkUploadAllowed,
-    addDocument,
-    calculateBenefit,
-    approve,
-    deny,
+    addDocument: asUseCase(addDocument),
+    calculateBenefit: asUseCase(calculateBenefit),
+    approve: asUseCase(approve),
+    deny: asUseCase(deny),
     documentOwner,
     today,
   };

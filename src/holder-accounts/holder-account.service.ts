@@ -15,14 +15,14 @@ import type { Outbox } from '../notifications/outbox.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
 import {
   type BackoffRule,
   createDatabaseRateLimiter,
   type RateLimiter,
   type RateLimitRule,
 } from '../platform/rate-limit.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import {
   consumeEmailToken,
   contractsByIds,
@@ -98,7 +98,7 @@ export function createHolderAccountService(deps: {
       throw new AppError(
         'too_many_attempts',
         `Too many requests. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-        { headers: { 'retry-after': String(retryAfter) } },
+        { retryAfterSeconds: retryAfter },
       );
     }
   }

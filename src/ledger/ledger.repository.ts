@@ -1,7 +1,7 @@
 // The payments ledger: every movement of money is an appended entry (a refund, a fee, a claim
 // payment); a correction is a reversing entry that names the entry it reverses. Nothing is updated
 // or deleted (the database refuses it), and totals are derived from the entries.
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import type { Database, LedgerDirection, LedgerEntryRow, PayeeKind } from '../platform/db/schema.js';
 import { assertCents } from '../shared/money.js';
@@ -76,33 +76,6 @@ export async function appendLedgerEntry(db: Kysely<Database>, entry: NewLedgerEn
   return toLedgerEntry(row);
 }
 
-/** Appends the entry that reverses `original` (same amount, opposite effect). */
-export async function reverseLedgerEntry(
-  db: Kysely<Database>,
-  original: LedgerEntry,
-  details: { memo: string; actor: Actor; requestId?: string | null },
-): Promise<LedgerEntry> {
-  const row = await db
-    .insertInto('ledger_entries')
-    .values({
-      contract_id: original.contractId,
-      kind: original.kind,
-      direction: original.direction === 'payout' ? 'receipt' : 'payout',
-      amount_cents: original.amountCents,
-      payee_kind: original.payee.kind,
-      payee_name: original.payee.name,
-      source_type: original.source.type,
-      source_id: original.source.id,
-      reverses_entry_id: original.id,
-      memo: details.memo,
-      created_by: details.actor.label,
-      request_id: details.requestId ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toLedgerEntry(row);
-}
-
 /** The most entries listLedgerEntries answers for one contract. */
 export const LEDGER_ENTRIES_LISTED = 1000;
 
@@ -121,22 +94,4 @@ export async function listLedgerEntries(db: Kysely<Database>, contractId: string
     .limit(LEDGER_ENTRIES_LISTED)
     .execute();
   return rows.map(toLedgerEntry);
-}
-
-/** Net payout for a source (payouts minus receipts, reversals included): what was really paid. */
-export async function netPayoutCents(
-  db: Kysely<Database>,
-  source: { type: string; id: string },
-): Promise<number> {
-  const result = await db
-    .selectFrom('ledger_entries')
-    .select(
-      sql<number>`coalesce(sum(case when direction = 'payout' then amount_cents else -amount_cents end), 0)::bigint`.as(
-        'net',
-      ),
-    )
-    .where('source_type', '=', source.type)
-    .where('source_id', '=', source.id)
-    .executeTakeFirstOrThrow();
-  return Number(result.net);
 }

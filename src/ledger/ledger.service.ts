@@ -1,7 +1,7 @@
 // Reading a contract's payments ledger: its entries, oldest first, and what they add up to.
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { AppError } from '../shared/errors.js';
 import {
   contractExists,
   LEDGER_ENTRIES_LISTED,

@@ -6,17 +6,18 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import {
   IDEMPOTENCY_HEADER,
   idempotencyPrincipal,
   idempotentRequestOf,
   runIdempotent,
+  sendIdempotent,
   sendResult,
 } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import { LENDER_EVENT_TYPES } from './lender-event-rules.js';
 import type { LenderEventsService } from './lender-events.service.js';
 import { REFUND_COMPLIANCE_STATUSES } from './refund-compliance.js';
@@ -389,22 +390,15 @@ export function registerLenderEventRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await lenderEvents.recordRefundPayment(
-            trx,
-            request.params.cancellationId,
-            request.body,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        lenderEvents.recordRefundPayment(
+          run,
+          request.params.cancellationId,
+          request.body,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 }

@@ -16,9 +16,10 @@ import type { Actor } from '../platform/audit/audit.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, LenderEventCancellationJson } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { asUseCase, joining, type Tx } from '../platform/db/transaction.js';
 import { calendarDateInZone, compareDates, isCalendarDateInWindow } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import { type CsvBatchStats, CsvFileRefusedError, readCsvBatches } from './csv-batches.js';
 import {
   type AddOnDecision,
@@ -438,7 +439,7 @@ export function createLenderEventsService(deps: {
   }
 
   async function applyDecision(
-    trx: Parameters<CancellationsService['cancel']>[0],
+    trx: Tx,
     decision: AddOnDecision,
     event: LenderEvent,
     eventId: string,
@@ -460,7 +461,7 @@ export function createLenderEventsService(deps: {
       };
     }
     const { refund } = await cancellations.cancel(
-      trx,
+      joining(trx),
       decision.contractId,
       { cancelOn: decision.cancelOn, odometer: decision.odometer, reason: event.event },
       principal,
@@ -595,7 +596,7 @@ export function createLenderEventsService(deps: {
 
   /** Records that a lender-event refund was paid: refunds payable settled from cash, audited. */
   async function recordRefundPayment(
-    trx: Kysely<Database>,
+    trx: Tx,
     cancellationId: string,
     payment: { paidOn: string; reference: string },
     actor: Actor,
@@ -658,7 +659,7 @@ export function createLenderEventsService(deps: {
   return {
     refunds,
     refundsCsv,
-    recordRefundPayment,
+    recordRefundPayment: asUseCase(recordRefundPayment),
     receiveJson,
     receiveCsv,
     applyRun,

@@ -6,11 +6,11 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import type { OfacService } from './ofac.service.js';
 
 const ADMIN = ['admin'] as const;
@@ -190,11 +190,9 @@ export function registerOfacRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await ofac.decide(trx, request.params.id, request.body, actorOf(request.principal), request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent({ db, clock }, request, reply, 200, (run) =>
+        ofac.decide(run, request.params.id, request.body, actorOf(request.principal), request.id),
+      );
     },
   );
 }

@@ -7,7 +7,8 @@ import { type CsvRecord, createCsvReader } from '../contracts/csv-reader.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase } from '../platform/db/transaction.js';
+import { AppError } from '../shared/errors.js';
 import {
   currentOfacList,
   decideOfacHold,
@@ -237,7 +238,7 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
     return holdView(row!);
   }
 
-  return { loadSdnList, loadAlternates, screen, currentList, holds, decide };
+  return { loadSdnList, loadAlternates, screen, currentList, holds, decide: asUseCase(decide) };
 }
 
 export type OfacService = ReturnType<typeof createOfacService>;

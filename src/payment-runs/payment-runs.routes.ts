@@ -8,12 +8,12 @@ import { Type } from 'typebox';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { findRepairFacility } from '../repair-facilities/repair-facility.repository.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import { form1099NecCsv } from './form-1099-nec.js';
 import {
   deletePayeeBankAccount,
@@ -223,11 +223,9 @@ export function registerPaymentRunRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 201,
-        body: await paymentRuns.preview(trx, request.body, actorOf(request.principal), request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent({ db, clock }, request, reply, 201, (run) =>
+        paymentRuns.preview(run, request.body, actorOf(request.principal), request.id),
+      );
     },
   );
 
@@ -266,11 +264,9 @@ export function registerPaymentRunRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await paymentRuns.approve(trx, request.params.id, actorOf(request.principal), request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent({ db, clock }, request, reply, 200, (run) =>
+        paymentRuns.approve(run, request.params.id, actorOf(request.principal), request.id),
+      );
     },
   );
 
@@ -288,11 +284,9 @@ export function registerPaymentRunRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await paymentRuns.discard(trx, request.params.id, actorOf(request.principal), request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent({ db, clock }, request, reply, 200, (run) =>
+        paymentRuns.discard(run, request.params.id, actorOf(request.principal), request.id),
+      );
     },
   );
 

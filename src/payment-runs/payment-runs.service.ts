@@ -14,7 +14,7 @@ import type { OfacService } from '../ofac/ofac.service.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, PayableSourceType } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import {
   addDays,
   type CalendarDate,
@@ -22,6 +22,7 @@ import {
   compareDates,
   isCalendarDate,
 } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { type AchOriginator, buildAchFile, isRoutingNumber } from './nacha.js';
 import { postPayablePaid } from './payment-postings.js';
 import {
@@ -460,7 +461,15 @@ export function createPaymentRunsService(deps: {
     return { runNumber: Number(run.run_number), text };
   }
 
-  return { preview, approve, discard, view: (id: string) => view(db, id), list, file, today };
+  return {
+    preview: asUseCase(preview),
+    approve: asUseCase(approve),
+    discard: asUseCase(discard),
+    view: (id: string) => view(db, id),
+    list,
+    file,
+    today,
+  };
 }
 
 export type PaymentRunsService = ReturnType<typeof createPaymentRunsService>;

@@ -1,8 +1,8 @@
 // POST /api/v1/rates (docs/api.md "Dealer channel"): e-rating for dealers' F&I menus and staff.
 import { Type } from 'typebox';
-import { actorOf, dealerIdOf } from '../platform/http/principal.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf, dealerIdOf } from '../shared/principal.js';
 import type { RatesService } from './rates.service.js';
 
 const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });

@@ -7,8 +7,8 @@ import { validateVin, vinModelYears } from '../contracts/vin.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { insertRates } from './rate.repository.js';
 import { type DriveType, type Fuel, rateVehicle } from './rating.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import {
@@ -33,7 +33,7 @@ export function registerRepairClaimRoutes(
   app: TypedApp,
   deps: { repairClaims: RepairClaimsService; db: Kysely<Database>; clock: Clock },
 ): void {
-  const { repairClaims, db, clock } = deps;
+  const { repairClaims } = deps;
   app.addSchema(RepairClaimSchema);
 
   app.post(
@@ -49,11 +49,9 @@ export function registerRepairClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 201,
-        body: await repairClaims.submit(trx, request.body, request.principal!, request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        repairClaims.submit(run, request.body, request.principal!, request.id),
+      );
     },
   );
 
@@ -109,17 +107,9 @@ export function registerRepairClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await repairClaims.authorize(
-          trx,
-          request.params.id,
-          request.body,
-          request.principal!,
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        repairClaims.authorize(run, request.params.id, request.body, request.principal!, request.id),
+      );
     },
   );
 
@@ -140,17 +130,9 @@ export function registerRepairClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await repairClaims.recordInspection(
-          trx,
-          request.params.id,
-          request.body,
-          request.principal!,
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        repairClaims.recordInspection(run, request.params.id, request.body, request.principal!, request.id),
+      );
     },
   );
 
@@ -171,17 +153,9 @@ export function registerRepairClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await repairClaims.respond(
-          trx,
-          request.params.id,
-          request.body,
-          request.principal!,
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        repairClaims.respond(run, request.params.id, request.body, request.principal!, request.id),
+      );
     },
   );
 
@@ -205,11 +179,9 @@ export function registerRepairClaimRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await repairClaims.pay(trx, request.params.id, request.body, request.principal!, request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        repairClaims.pay(run, request.params.id, request.body, request.principal!, request.id),
+      );
     },
   );
 }

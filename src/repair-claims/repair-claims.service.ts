@@ -18,13 +18,14 @@ import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database, RepairClaimStatus } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { actorOf, type Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import {
   findRepairFacility,
   type RepairFacilityRow,
 } from '../repair-facilities/repair-facility.repository.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, type Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   decideRepairClaimLine,
@@ -692,7 +693,18 @@ export function createRepairClaimsService(deps: {
     return { claim: await view((await findRepairClaim(trx, claim.id))!, trx), ledgerEntry: entry };
   }
 
-  return { submit, get, list, authorize, recordInspection, respond, pay, view, termsOf, today };
+  return {
+    submit: asUseCase(submit),
+    get,
+    list,
+    authorize: asUseCase(authorize),
+    recordInspection: asUseCase(recordInspection),
+    respond: asUseCase(respond),
+    pay: asUseCase(pay),
+    view,
+    termsOf,
+    today,
+  };
 }
 
 function principalLabel(principal: Principal): string {

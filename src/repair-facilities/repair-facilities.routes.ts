@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import { MAX_LABOR_RATE_CENTS } from './labor-rate.js';
+import type { RepairFacilitiesService } from './repair-facilities.service.js';
 import {
   findRepairFacility,
   insertRepairFacility,
@@ -37,9 +37,8 @@ const RepairFacilitySchema = Type.Object(
 
 export function registerRepairFacilityRoutes(
   app: TypedApp,
-  deps: { db: Kysely<Database>; clock: Clock },
+  deps: { repairFacilities: RepairFacilitiesService; db: Kysely<Database>; clock: Clock },
 ): void {
-  const { db, clock } = deps;
   app.addSchema(RepairFacilitySchema);
 
   app.get(
@@ -55,15 +54,7 @@ export function registerRepairFacilityRoutes(
         },
       },
     },
-    async (request) => {
-      const principal = request.principal!;
-      if (principal.kind === 'user' && principal.role === 'repair_facility') {
-        const own = principal.facilityId ? await findRepairFacility(db, principal.facilityId) : undefined;
-        return { data: own ? [toRepairFacility(own)] : [], hasMore: false };
-      }
-      const rows = await listRepairFacilities(db, 101);
-      return { data: rows.slice(0, 100).map(toRepairFacility), hasMore: rows.length > 100 };
-    },
+    async (request) => deps.repairFacilities.list(request.principal!),
   );
 
   app.post(
@@ -96,31 +87,9 @@ export function registerRepairFacilityRoutes(
         response: { 201: Type.Ref('RepairFacility'), ...problemResponses(400, 401, 403) },
       },
     },
-    async (request, reply) => {
-      const body = request.body;
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => {
-        const row = await insertRepairFacility(trx, {
-          name: body.name,
-          address_line1: body.address.line1,
-          city: body.address.city,
-          region: body.address.region.toUpperCase(),
-          postal_code: body.address.postalCode,
-          country: body.address.country,
-          phone: body.phone ?? null,
-          labor_rate_cents: body.laborRateCents,
-          dealer_code: body.dealerCode ?? null,
-        });
-        await recordAudit(trx, {
-          actor: actorOf(request.principal),
-          action: 'repair_facility.created',
-          entityType: 'repair_facility',
-          entityId: row.id,
-          data: { name: row.name, dealerCode: row.dealer_code },
-          requestId: request.id,
-        });
-        return { status: 201, body: toRepairFacility(row) };
-      });
-      return sendResult(reply, result);
-    },
+    async (request, reply) =>
+      sendIdempotent(deps, request, reply, 201, (run) =>
+        deps.repairFacilities.create(run, request.body, actorOf(request.principal), request.id),
+      ),
   );
 }

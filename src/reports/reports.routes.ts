@@ -3,10 +3,10 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { DateInput, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { isCalendarDate } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { unearnedReserve } from './reports.service.js';
 import { unearnedReserveCsv } from './unearned-reserve.js';
 

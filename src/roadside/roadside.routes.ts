@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import {
@@ -19,7 +19,7 @@ export function registerRoadsideRoutes(
   app: TypedApp,
   deps: { roadside: RoadsideService; db: Kysely<Database>; clock: Clock },
 ): void {
-  const { roadside, db, clock } = deps;
+  const { roadside } = deps;
 
   app.post(
     '/api/v1/roadside-requests',
@@ -34,11 +34,9 @@ export function registerRoadsideRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 201,
-        body: await roadside.request(trx, request.body, request.principal!, request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        roadside.request(run, request.body, request.principal!, request.id),
+      );
     },
   );
 
@@ -95,11 +93,9 @@ export function registerRoadsideRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await roadside.move(trx, request.params.id, request.body, request.principal!, request.id),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        roadside.move(run, request.params.id, request.body, request.principal!, request.id),
+      );
     },
   );
 }

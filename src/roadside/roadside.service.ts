@@ -16,9 +16,10 @@ import {
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, RoadsideStatus } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { actorOf, type Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, type Principal } from '../shared/principal.js';
 import {
   findRoadsideRequest,
   insertRoadsideRequest,
@@ -200,7 +201,7 @@ export function createRoadsideService(deps: {
     return view(updated, trx);
   }
 
-  return { request, get, list, move };
+  return { request: asUseCase(request), get, list, move: asUseCase(move) };
 }
 
 export type RoadsideService = ReturnType<typeof createRoadsideService>;

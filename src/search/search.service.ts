@@ -3,8 +3,8 @@
 // link, only of the kinds the caller's role can open.
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import {
   type ContractHit,
   contractsByName,

@@ -5,12 +5,18 @@ import { Type } from 'typebox';
 import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { followedBy, transactional } from '../platform/db/transaction.js';
+import {
+  idempotentRequestOf,
+  runIdempotent,
+  sendIdempotent,
+  sendResult,
+} from '../platform/http/idempotency.js';
 import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { DocumentContentType } from '../platform/storage/document-store.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf } from '../shared/principal.js';
 import { FEE_PAYMENT_METHODS, TRANSFER_DOCUMENT_TYPES, type TransfersService } from './transfers.service.js';
 
 const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
@@ -136,17 +142,16 @@ export function registerTransferRoutes(
         deps.db,
         idempotentRequestOf(request),
         deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await transfers.request(
-            trx,
+        201,
+        (run) =>
+          transfers.request(
+            run,
             request.params.id,
             request.body,
             request.principal!,
             actorOf(request.principal),
             request.id,
           ),
-        }),
       );
       afterChange(result);
       return sendResult(reply, result);
@@ -229,17 +234,16 @@ export function registerTransferRoutes(
         deps.db,
         idempotentRequestOf(request),
         deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await transfers.recordFeePayment(
-            trx,
+        200,
+        (run) =>
+          transfers.recordFeePayment(
+            run,
             request.params.id,
             request.body,
             request.principal!,
             actorOf(request.principal),
             request.id,
           ),
-        }),
       );
       afterChange(result);
       return sendResult(reply, result);
@@ -260,23 +264,16 @@ export function registerTransferRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await transfers.reject(
-            trx,
-            request.params.id,
-            request.body.reason,
-            request.principal!,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        transfers.reject(
+          run,
+          request.params.id,
+          request.body.reason,
+          request.principal!,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 
@@ -311,19 +308,15 @@ export function registerTransferRoutes(
               { param: 'type' },
             );
           }
-          return deps.db.transaction().execute(async (trx) => {
-            const attached = await transfers.attachDocument(
-              trx,
-              request.params.id,
-              { file: upload.file, originalName: upload.originalName, type },
-              principal,
-              actorOf(principal),
-              request.id,
-            );
-            // The file gets its stored name only now, in the transaction that records its row.
-            await upload.file.promote();
-            return attached;
-          });
+          return transfers.attachDocument(
+            // The file gets its stored name only in the transaction that records its row.
+            followedBy(transactional(deps.db), () => upload.file.promote()),
+            request.params.id,
+            { file: upload.file, originalName: upload.originalName, type },
+            principal,
+            actorOf(principal),
+            request.id,
+          );
         },
       );
       return reply.status(201).send(document);

@@ -24,9 +24,10 @@ import type {
   TransferRow,
   TransferSaleType,
 } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
 import { type CalendarDate, calendarDateInZone, daysBetween } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import {
   completeTransferRow,
   findPendingTransfer,
@@ -503,14 +504,14 @@ export function createTransfersService(deps: {
   }
 
   return {
-    request,
-    recordFeePayment,
-    reject,
+    request: asUseCase(request),
+    recordFeePayment: asUseCase(recordFeePayment),
+    reject: asUseCase(reject),
     get,
     termsFor,
     listForContract,
     assertMayAttach,
-    attachDocument,
+    attachDocument: asUseCase(attachDocument),
   };
 }
 

@@ -3,10 +3,10 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { ROLES } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Page, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import type { UsersService } from './users.service.js';
 
 const UserSchema = Type.Object(
@@ -62,16 +62,9 @@ export function registerUserRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await deps.users.createUser(trx, request.body, actorOf(request.principal), request.id),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        deps.users.createUser(run, request.body, actorOf(request.principal), request.id),
       );
-      return sendResult(reply, result);
     },
   );
 
@@ -97,22 +90,15 @@ export function registerUserRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 200,
-          body: await deps.users.setApprovalLimit(
-            trx,
-            request.params.id,
-            request.body.approvalLimitCents,
-            actorOf(request.principal),
-            request.id,
-          ),
-        }),
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        deps.users.setApprovalLimit(
+          run,
+          request.params.id,
+          request.body.approvalLimitCents,
+          actorOf(request.principal),
+          request.id,
+        ),
       );
-      return sendResult(reply, result);
     },
   );
 

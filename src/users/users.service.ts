@@ -1,10 +1,12 @@
 // Staff accounts: administrators create users with a role; the admin named in the settings is
 // created or has its password reset at every start.
+
 import type { Kysely, Transaction } from 'kysely';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase } from '../platform/db/transaction.js';
+import { AppError } from '../shared/errors.js';
 import { hashPassword, passwordProblems } from './password.js';
 import {
   findUserRowByEmail,
@@ -154,7 +156,12 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
     return toUser(row);
   }
 
-  return { createUser, ensureAdmin, listUsers, setApprovalLimit };
+  return {
+    createUser: asUseCase(createUser),
+    ensureAdmin,
+    listUsers,
+    setApprovalLimit: asUseCase(setApprovalLimit),
+  };
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { actorOf } from '../platform/http/principal.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
+import { actorOf } from '../shared/principal.js';
 import type { ResolveAll, WebhookAllowList } from './webhook-address.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
 import { createWebhooksService, type WebhooksService } from './webhooks.service.js';
@@ -76,16 +76,9 @@ export function registerWebhookRoutes(
     async (request, reply) => {
       const url = await webhooks.checkUrl(request.body.url);
       const actor = actorOf(request.principal);
-      const result = await runIdempotent(
-        deps.db,
-        idempotentRequestOf(request),
-        deps.clock.now(),
-        async (trx) => ({
-          status: 201,
-          body: await webhooks.addEndpoint(trx, { ...request.body, url }, actor, request.id),
-        }),
+      return sendIdempotent(deps, request, reply, 201, (run) =>
+        webhooks.addEndpoint(run, { ...request.body, url }, actor, request.id),
       );
-      return sendResult(reply, result);
     },
   );
 

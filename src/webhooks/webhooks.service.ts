@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
+import { asUseCase } from '../platform/db/transaction.js';
+import { AppError } from '../shared/errors.js';
 import {
   type ResolveAll,
   resolveWithSystem,
@@ -139,7 +140,7 @@ export function createWebhooksService(deps: {
     }));
   }
 
-  return { checkUrl, addEndpoint, listEndpoints, listDeliveries };
+  return { checkUrl, addEndpoint: asUseCase(addEndpoint), listEndpoints, listDeliveries };
 }
 
 export type WebhooksService = ReturnType<typeof createWebhooksService>;

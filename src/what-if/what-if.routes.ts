@@ -5,10 +5,10 @@ import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { validateCatalog } from '../catalog/catalog.validation.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 import { runWhatIf } from './what-if.js';
 
 const Count = Type.Integer({ minimum: 0 });

@@ -4,9 +4,9 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import type { Principal } from '../platform/http/principal.js';
 import { type CalendarDate, compareDates } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
+import type { Principal } from '../shared/principal.js';
 import { openClaimAssignmentsOf, recentChangesFor } from './my-work.repository.js';
 import { type AssignableKind, canWork, isAssignableKind, KIND_ENTITY } from './work-assignment.js';
 import type { WorkItem, WorkQueue } from './work-queue.js';

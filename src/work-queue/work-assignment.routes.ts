@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { idempotentRequestOf, runIdempotent, sendResult } from '../platform/http/idempotency.js';
+import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { ASSIGNABLE_KINDS } from './work-assignment.js';
@@ -79,17 +79,9 @@ export function registerWorkAssignmentRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await assignments.take(
-          trx,
-          request.params.kind,
-          request.params.id,
-          request.principal!,
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent({ db, clock }, request, reply, 200, (run) =>
+        assignments.take(run, request.params.kind, request.params.id, request.principal!, request.id),
+      );
     },
   );
 
@@ -118,18 +110,16 @@ export function registerWorkAssignmentRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await assignments.assign(
-          trx,
+      return sendIdempotent({ db, clock }, request, reply, 200, (run) =>
+        assignments.assign(
+          run,
           request.params.kind,
           request.params.id,
           request.body,
           request.principal!,
           request.id,
         ),
-      }));
-      return sendResult(reply, result);
+      );
     },
   );
 
@@ -150,17 +140,9 @@ export function registerWorkAssignmentRoutes(
       },
     },
     async (request, reply) => {
-      const result = await runIdempotent(db, idempotentRequestOf(request), clock.now(), async (trx) => ({
-        status: 200,
-        body: await assignments.release(
-          trx,
-          request.params.kind,
-          request.params.id,
-          request.principal!,
-          request.id,
-        ),
-      }));
-      return sendResult(reply, result);
+      return sendIdempotent({ db, clock }, request, reply, 200, (run) =>
+        assignments.release(run, request.params.kind, request.params.id, request.principal!, request.id),
+      );
     },
   );
 

@@ -4,8 +4,9 @@ import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
-import { actorOf, type Principal } from '../platform/http/principal.js';
+import { asUseCase } from '../platform/db/transaction.js';
+import { AppError } from '../shared/errors.js';
+import { actorOf, type Principal } from '../shared/principal.js';
 import {
   type AssignableKind,
   canAssignOthers,
@@ -173,7 +174,7 @@ export function createWorkAssignmentService(deps: { db: Kysely<Database>; clock:
     return listAssignableUsers(db, KIND_ROLES[kind]);
   }
 
-  return { take, assign, release, get, assignees };
+  return { take: asUseCase(take), assign: asUseCase(assign), release: asUseCase(release), get, assignees };
 }
 
 export type WorkAssignmentService = ReturnType<typeof createWorkAssignmentService>;

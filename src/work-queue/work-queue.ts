@@ -4,8 +4,8 @@
 // them and cuts the page, so adding a source is adding one object to the list in app.ts.
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../platform/db/schema.js';
-import { AppError } from '../platform/http/errors.js';
 import { type CalendarDate, compareDates } from '../shared/calendar-date.js';
+import { AppError } from '../shared/errors.js';
 
 export interface WorkItem {
   /** The source's kind, e.g. 'gap_document_review'. */

@@ -14,12 +14,14 @@ import Fastify, {
 } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
+import { AppError, type ErrorCode } from '../../shared/errors.js';
+import { type Principal, roleOf } from '../../shared/principal.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { logDestination } from '../log-stream.js';
-import { AppError, type ErrorCode, toProblem } from './errors.js';
+import { describeValidationError, paramOf, validatorCompiler } from '../validation.js';
+import { problemHeaders, statusOf, toProblem } from './errors.js';
 import { registerBoundedJsonParser } from './json-body.js';
-import { type Access, type Authenticator, type Principal, roleOf } from './principal.js';
-import { describeValidationError, paramOf, validatorCompiler } from './validation.js';
+import type { Access, Authenticator } from './principal.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -87,10 +89,20 @@ function sha256(value: string): string {
   return hash('sha256', value, 'hex');
 }
 
-function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  headers: Record<string, string> = {},
+): FastifyReply {
   return reply
-    .status(error.status)
-    .headers({ 'cache-control': 'no-store', 'x-request-id': request.id, ...error.headers })
+    .status(statusOf(error))
+    .headers({
+      'cache-control': 'no-store',
+      'x-request-id': request.id,
+      ...problemHeaders(error),
+      ...headers,
+    })
     .type('application/problem+json')
     .send(toProblem(error, request.id));
 }
@@ -133,13 +145,13 @@ function answerClientError(
         : new AppError('validation_failed', 'The request is not valid HTTP.');
   const requestId = randomUUID();
   log.info(
-    { reqId: requestId, code: error.code, status: problem.status },
+    { reqId: requestId, code: error.code, status: statusOf(problem) },
     'request refused by the HTTP parser',
   );
   if (socket.writable) {
     const body = JSON.stringify(toProblem(problem, requestId));
     socket.write(
-      `HTTP/1.1 ${problem.status} ${problem.code.replaceAll('_', ' ')}\r\n` +
+      `HTTP/1.1 ${statusOf(problem)} ${problem.code.replaceAll('_', ' ')}\r\n` +
         'Content-Type: application/problem+json\r\nCache-Control: no-store\r\n' +
         `X-Request-Id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
@@ -179,7 +191,7 @@ function problemFor(error: FastifyError & { validationContext?: string }): AppEr
     return new AppError(
       'database_unavailable',
       'The database cannot be reached right now. Try again shortly, with the same Idempotency-Key so that a retry cannot apply a change twice.',
-      { headers: { 'retry-after': '5' } },
+      { retryAfterSeconds: 5 },
     );
   }
   const pgCode = (error as { code?: string }).code;
@@ -233,7 +245,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
           : error.code === 'FST_ERR_BAD_URL'
             ? new AppError('validation_failed', 'The path is not a valid URL (a bad percent-encoding?).')
             : problemFor(error);
-      request.log.info({ code: error.code, status: problem.status }, 'request refused by the router');
+      request.log.info({ code: error.code, status: statusOf(problem) }, 'request refused by the router');
       return sendProblem(request, reply, problem);
     },
     logger: {
@@ -392,7 +404,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     const problem = problemFor(error);
     if (problem.code === 'database_unavailable')
       request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
-    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else if (statusOf(problem) >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(request, reply, problem);
   });
 
@@ -407,10 +419,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         new AppError(
           'method_not_allowed',
           `${request.method} is not allowed here; use ${allowed.join(' or ')}.`,
-          {
-            headers: { allow: allowed.join(', ') },
-          },
         ),
+        { allow: allowed.join(', ') },
       );
     }
     return sendProblem(

@@ -6,9 +6,11 @@
 // record.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { AppError } from '../../shared/errors.js';
+import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
-import { AppError } from './errors.js';
+import type { InTransaction, Tx } from '../db/transaction.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -71,22 +73,40 @@ function requestHash(request: IdempotentRequest): string {
     .digest('hex');
 }
 
+/** The status to answer with: fixed, or read from the use case's result (202 while awaiting a second approver). */
+export type ResponseStatus<T> = number | ((body: T) => number);
+
 /**
- * Runs a state-changing use case in one transaction, honouring the idempotency key when there is one.
- * The use case returns the HTTP status and body to answer with.
+ * A state-changing use case as a route calls it: the service method, given the transaction runner it
+ * must open its one transaction with (src/platform/db/transaction.ts).
+ */
+export type Command<T> = (run: InTransaction) => Promise<T>;
+
+/** A replay found in the use case's transaction: thrown out of the service to the idempotency helper. */
+class Replay extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('idempotent replay');
+  }
+}
+
+/**
+ * Runs a state-changing use case honouring the idempotency key when there is one. The service opens
+ * the use case's one transaction through the runner it is given; in that transaction the runner
+ * first looks the key up (a replay answers the stored response and runs nothing), then runs the
+ * work and stores the response beside its changes.
  */
 export async function runIdempotent<T>(
   db: Kysely<Database>,
   request: IdempotentRequest,
   now: Date,
-  work: (trx: Transaction<Database>) => Promise<UseCaseResult<T>>,
+  status: ResponseStatus<T>,
+  command: Command<T>,
 ): Promise<UseCaseResult<T> & { replayed: boolean }> {
-  if (request.key === undefined) {
-    const result = await db.transaction().execute(work);
-    return { ...result, replayed: false };
-  }
   const key = request.key;
-  if (!KEY_PATTERN.test(key)) {
+  if (key !== undefined && !KEY_PATTERN.test(key)) {
     throw new AppError(
       'validation_failed',
       'The Idempotency-Key header must be 1–255 visible ASCII characters.',
@@ -95,59 +115,128 @@ export async function runIdempotent<T>(
       },
     );
   }
-  const hash = requestHash(request);
-  return db.transaction().execute(async (trx) => {
-    // A transaction-scoped advisory lock on the key: a second request with the same key while the
-    // first is running finds it taken and is told so, instead of running the use case twice.
-    const lockId = `${request.principal}\n${key}`;
-    const locked = await sql<{ locked: boolean }>`
-      select pg_try_advisory_xact_lock(hashtextextended(${lockId}, 0)) as locked`.execute(trx);
-    if (!locked.rows[0]?.locked) {
-      throw new AppError(
-        'idempotency_request_in_progress',
-        'A request with this Idempotency-Key is still being processed; retry when it has finished.',
+  const hash = key === undefined ? '' : requestHash(request);
+  const statusOf = (body: T) => (typeof status === 'number' ? status : status(body));
+  let done: UseCaseResult<T> | undefined;
+  let opened = false;
+  const run: InTransaction = (work) => {
+    if (opened) throw new Error('A use case runs in one transaction: it opened a second one.');
+    opened = true;
+    return db.transaction().execute(async (trx) => {
+      if (key !== undefined) await replayIfStored(trx, request.principal, key, hash, now);
+      const value = await work(trx);
+      // The runner's result is the command's (checked below), so the stored response is the answer.
+      done = { status: statusOf(value as unknown as T), body: value as unknown as T };
+      if (key !== undefined) await storeResponse(trx, request.principal, key, hash, now, done);
+      return value;
+    });
+  };
+  try {
+    const body = await command(run);
+    if (done === undefined || !Object.is(body, done.body)) {
+      throw new Error(
+        'A use case must run in the transaction it is given and return what that transaction returned.',
       );
     }
-    const stored = await trx
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'response_status', 'response_body'])
-      .where('principal', '=', request.principal)
-      .where('key', '=', key)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    if (stored) {
-      if (stored.request_hash !== hash) {
-        throw new AppError(
-          'idempotency_key_reused',
-          'This Idempotency-Key was used with a different request. Use a new key for a new request.',
-          { param: 'Idempotency-Key' },
-        );
-      }
-      return { status: stored.response_status, body: stored.response_body as T, replayed: true };
-    }
-    const result = await work(trx);
-    await trx
-      .insertInto('idempotency_keys')
-      .values({
-        principal: request.principal,
-        key,
+    return { ...done, replayed: false };
+  } catch (error) {
+    if (error instanceof Replay) return { status: error.status, body: error.body as T, replayed: true };
+    throw error;
+  }
+}
+
+/**
+ * Takes the key's lock and throws a `Replay` when a response is stored for it; refuses a reused key
+ * (another request) and a key whose first request is still running.
+ */
+async function replayIfStored(
+  trx: Tx,
+  principal: string,
+  key: string,
+  hash: string,
+  now: Date,
+): Promise<void> {
+  // A transaction-scoped advisory lock on the key: a second request with the same key while the
+  // first is running finds it taken and is told so, instead of running the use case twice.
+  const lockId = `${principal}\n${key}`;
+  const locked = await sql<{ locked: boolean }>`
+    select pg_try_advisory_xact_lock(hashtextextended(${lockId}, 0)) as locked`.execute(trx);
+  if (!locked.rows[0]?.locked) {
+    throw new AppError(
+      'idempotency_request_in_progress',
+      'A request with this Idempotency-Key is still being processed; retry when it has finished.',
+    );
+  }
+  const stored = await trx
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'response_status', 'response_body'])
+    .where('principal', '=', principal)
+    .where('key', '=', key)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (!stored) return;
+  if (stored.request_hash !== hash) {
+    throw new AppError(
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request. Use a new key for a new request.',
+      { param: 'Idempotency-Key' },
+    );
+  }
+  throw new Replay(stored.response_status, stored.response_body);
+}
+
+async function storeResponse(
+  trx: Tx,
+  principal: string,
+  key: string,
+  hash: string,
+  now: Date,
+  result: UseCaseResult<unknown>,
+): Promise<void> {
+  await trx
+    .insertInto('idempotency_keys')
+    .values({
+      principal,
+      key,
+      request_hash: hash,
+      response_status: result.status,
+      response_body: JSON.stringify(result.body),
+      expires_at: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3_600_000),
+    })
+    .onConflict((oc) =>
+      oc.columns(['principal', 'key']).doUpdateSet({
         request_hash: hash,
         response_status: result.status,
         response_body: JSON.stringify(result.body),
+        created_at: now,
         expires_at: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3_600_000),
-      })
-      .onConflict((oc) =>
-        oc.columns(['principal', 'key']).doUpdateSet({
-          request_hash: hash,
-          response_status: result.status,
-          response_body: JSON.stringify(result.body),
-          created_at: now,
-          expires_at: new Date(now.getTime() + IDEMPOTENCY_RETENTION_HOURS * 3_600_000),
-        }),
-      )
-      .execute();
-    return { ...result, replayed: false };
-  });
+      }),
+    )
+    .execute();
+}
+
+/**
+ * The one way a route runs a state-changing use case: idempotent on the request's Idempotency-Key,
+ * answered with `status` and the use case's result (Idempotent-Replayed: true on a replay).
+ *
+ *   async (request, reply) =>
+ *     sendIdempotent(deps, request, reply, 201, (run) => contracts.create(run, request.body, actor, request.id))
+ */
+export async function sendIdempotent<T>(
+  deps: { db: Kysely<Database>; clock: Clock },
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: ResponseStatus<T>,
+  command: Command<T>,
+): Promise<FastifyReply> {
+  const result = await runIdempotent(
+    deps.db,
+    idempotentRequestOf(request),
+    deps.clock.now(),
+    status,
+    command,
+  );
+  return sendResult(reply, result);
 }
 
 /** Deletes idempotency records past their retention (the recurring purge job); returns how many. */

@@ -2,7 +2,7 @@
 // walks a body (the NUL-character check, schema validation, idempotency hashing, audit data) can be
 // driven into a stack overflow by a small body of brackets ("[" × 8000 is 16 KB).
 import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError } from '../../shared/errors.js';
 
 /** Deeper than any body of the API (the catalog document, the deepest, nests 7 levels). */
 export const MAX_JSON_DEPTH = 32;

@@ -3,8 +3,8 @@
 // the handler promotes it in the transaction that records its row, and whatever else happens (a bad
 // field, a conflict, a rollback, an idempotent replay) the staged file is discarded.
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../shared/errors.js';
 import type { DocumentContentType, DocumentStore, StagedFile } from '../storage/document-store.js';
-import { AppError } from './errors.js';
 
 export interface ReceivedUpload {
   fields: Record<string, string>;

@@ -2,7 +2,7 @@
 // (a scraper's `authorization` setting); without it, keep the port away from the public (README).
 import { timingSafeEqual } from 'node:crypto';
 import { Type } from 'typebox';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../../shared/errors.js';
 import { problemResponses } from '../http/schemas.js';
 import type { TypedApp } from '../http/typed-app.js';
 import type { Metrics } from './metrics.js';

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type TestS3Server } from '../../../test/support/s3-server.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../../shared/errors.js';
 import {
   createFileDocumentStore,
   DocumentIntegrityError,

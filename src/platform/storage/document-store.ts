@@ -18,7 +18,7 @@ import type { Readable } from 'node:stream';
 import { pipeline as streamPipeline, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../../shared/errors.js';
 
 export const DOCUMENT_TYPES = {
   'application/pdf': 'PDF',
