@@ -20,11 +20,12 @@ import type { Outbox } from '../notifications/outbox.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
-import type { Principal } from '../platform/http/principal.js';
+import { joining } from '../platform/db/transaction.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { createRepairClaimsService } from '../repair-claims/repair-claims.service.js';
 import { createRoadsideService } from '../roadside/roadside.service.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
+import type { Principal } from '../shared/principal.js';
 import {
   demoHistoryWritten,
   demoServiceContracts,
@@ -201,7 +202,7 @@ export async function seedDemoHistory(
     const submittedAt = clockAt(daysAgo);
     const claim = await inTransaction((trx) =>
       createRepairClaimsService({ db, clock: submittedAt, catalog, timeZone }).submit(
-        trx,
+        joining(trx),
         {
           vin: contract.vin,
           odometer: contract.odometer_at_sale + 2_000 + (365 - daysAgo) * 30,
@@ -231,7 +232,7 @@ export async function seedDemoHistory(
     const denied = index % 7 === 3;
     await inTransaction((trx) =>
       createRepairClaimsService({ db, clock: decidedAt, catalog, timeZone }).authorize(
-        trx,
+        joining(trx),
         claim.id,
         {
           lines: claim.lines.map((line) =>
@@ -253,7 +254,7 @@ export async function seedDemoHistory(
     const paidAt = clockAt(daysAgo - 3);
     await inTransaction((trx) =>
       createRepairClaimsService({ db, clock: paidAt, catalog, timeZone }).pay(
-        trx,
+        joining(trx),
         claim.id,
         { method: index % 2 === 0 ? 'card' : 'check', reference: `DEMO-PAY-${1000 + index}` },
         adjuster.principal,
@@ -269,7 +270,7 @@ export async function seedDemoHistory(
     const firstDay = dayOf(clockAt(repair.daysAgo));
     await inTransaction((trx) =>
       createBenefitClaimsService({ db, clock: filedAt, catalog, timeZone }).fileRental(
-        trx,
+        joining(trx),
         repair.contractId,
         {
           repairClaimId: repair.claimId,
@@ -291,7 +292,7 @@ export async function seedDemoHistory(
     const breakdownOn = dayOf(clockAt(daysAgo));
     await inTransaction((trx) =>
       createBenefitClaimsService({ db, clock: clockAt(daysAgo - 5), catalog, timeZone }).fileTrip(
-        trx,
+        joining(trx),
         contract.id,
         {
           breakdownOn,
@@ -319,7 +320,7 @@ export async function seedDemoHistory(
     const service = services[index % services.length]!;
     const request = await inTransaction((trx) =>
       roadside.request(
-        trx,
+        joining(trx),
         {
           contractId: contract.id,
           service,
@@ -334,12 +335,12 @@ export async function seedDemoHistory(
     if (daysAgo === 0) continue;
     const later = createRoadsideService({ db, clock: clockAt(daysAgo, 45), catalog, timeZone });
     await inTransaction((trx) =>
-      later.move(trx, request.id, { status: 'dispatched' }, admin.principal, requestId()),
+      later.move(joining(trx), request.id, { status: 'dispatched' }, admin.principal, requestId()),
     );
     const done = createRoadsideService({ db, clock: clockAt(daysAgo, 120), catalog, timeZone });
     await inTransaction((trx) =>
       done.move(
-        trx,
+        joining(trx),
         request.id,
         { status: 'completed', ...(service === 'tow' ? { towingCostCents: 6_500 } : {}) },
         admin.principal,
@@ -355,7 +356,7 @@ export async function seedDemoHistory(
     const at = clockAt(daysAgo);
     await inTransaction((trx) =>
       createCancellationsService({ db, clock: at, catalog, timeZone }).cancel(
-        trx,
+        joining(trx),
         contract.id,
         {
           cancelOn: dayOf(at),
@@ -404,7 +405,7 @@ export async function seedDemoHistory(
     const soldAt = clockAt(stage.lossDaysAgo + 200);
     const addendum = await inTransaction((trx) =>
       createContractsService({ db, clock: soldAt, catalog, timeZone }).create(
-        trx,
+        joining(trx),
         {
           product: 'gap',
           planCode: 'GAP',
@@ -440,9 +441,9 @@ export async function seedDemoHistory(
       ),
     );
     const opened = gapServicesAt(clockAt(stage.lossDaysAgo - 1));
-    const { claim } = await inTransaction((trx) =>
+    const claim = await inTransaction((trx) =>
       opened.gapClaims.start(
-        trx,
+        joining(trx),
         [addendum.id],
         { dateOfLoss: dayOf(clockAt(stage.lossDaysAgo)), lossType: 'total_loss' },
         SYSTEM_ACTOR,
@@ -450,16 +451,16 @@ export async function seedDemoHistory(
       ),
     );
     summary.gapClaims++;
-    const types = claim.required_documents;
+    const types = claim.requiredDocuments.map((item) => item.type);
     for (const [typeIndex, type] of types.entries()) {
       const receivedDaysAgo = Math.max(0, stage.lossDaysAgo - 2 - typeIndex);
       const received = gapServicesAt(clockAt(receivedDaysAgo, 10));
-      const staged = await deps.store.put(Readable.from(demoPdf(`${claim.claim_number} ${type}`)), {
+      const staged = await deps.store.put(Readable.from(demoPdf(`${claim.claimNumber} ${type}`)), {
         maxBytes: 1_000_000,
       });
       const document = await inTransaction(async (trx) => {
         const row = await received.gapClaims.addDocument(
-          trx,
+          joining(trx),
           claim.id,
           adjuster.principal,
           { type, file: staged, originalName: `${type}.pdf` },
@@ -476,7 +477,7 @@ export async function seedDemoHistory(
       const reject = index === 1 && typeIndex === 1;
       await inTransaction((trx) =>
         reviewedAt.documents.review(
-          trx,
+          joining(trx),
           document.id,
           reject
             ? { decision: 'reject', reason: 'The page with the payoff amount is missing; send every page.' }
@@ -490,7 +491,7 @@ export async function seedDemoHistory(
     const decided = gapServicesAt(clockAt(stage.lossDaysAgo - 12));
     await inTransaction((trx) =>
       decided.gapClaims.calculateBenefit(
-        trx,
+        joining(trx),
         claim.id,
         { payoffCents: 1_840_000, acvCents: 1_500_000, primaryDeductibleCents: 50_000 },
         adjuster.actor,
@@ -499,7 +500,7 @@ export async function seedDemoHistory(
     );
     await inTransaction((trx) =>
       decided.gapClaims.approve(
-        trx,
+        joining(trx),
         claim.id,
         { reason: 'Every document accepted.' },
         adjuster.actor,
