@@ -58,10 +58,10 @@ describeEachEngine('demo history', (engine) => {
     const adjuster = await staffClient(server, 'adjuster@coverwise.test');
     const queue = await adjuster({ method: 'GET', url: '/api/v1/work-queue' });
     expect(queue.statusCode).toBe(200);
-    expect((queue.json() as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    expect((queue.json() as { data: unknown[] }).data.length).toBeGreaterThan(0);
     const gap = await adjuster({ method: 'GET', url: '/api/v1/gap-claims' });
     expect(gap.statusCode).toBe(200);
-    const claims = (gap.json() as { items: { status: string }[] }).items;
+    const claims = (gap.json() as { data: { status: string }[] }).data;
     expect(new Set(claims.map((c) => c.status)).size).toBeGreaterThanOrEqual(2);
     const trial = await admin({ method: 'GET', url: '/api/v1/accounting/trial-balance' });
     expect(trial.statusCode).toBe(200);
