@@ -32,6 +32,7 @@ import { registerDealerStatementRoutes } from './dealers/dealer-statements.route
 import { createDealerStatementsService } from './dealers/dealer-statements.service.js';
 import { registerDealerRoutes } from './dealers/dealers.routes.js';
 import { createDealersService, DEALER_KEY_PREFIX } from './dealers/dealers.service.js';
+import { seedDemoHistory } from './demo/demo-history.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { referencedSha256s } from './documents/document.repository.js';
 import { registerDocumentRoutes } from './documents/documents.routes.js';
@@ -374,7 +375,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
 
     await catalog.ensureDefault();
-    if (config.demo) await seedDemoData(db, { catalog, clock, timeZone: config.timeZone });
+    let demoHistory: Awaited<ReturnType<typeof seedDemoHistory>> = null;
+    let demoHistoryMs = 0;
+    if (config.demo) {
+      await seedDemoData(db, { catalog, clock, timeZone: config.timeZone });
+      // A year of history through the services, once (issue 19: every dashboard chart has data).
+      const historyStarted = performance.now();
+      if (config.demoHistory)
+        demoHistory = await seedDemoHistory(db, {
+          catalog,
+          clock,
+          timeZone: config.timeZone,
+          store: documentStore,
+          outbox,
+          reviewBusinessDays: config.documentReviewBusinessDays,
+          cutoffMinutes: config.businessDayCutoffMinutes,
+          approvalLimitCents: config.approvalLimitCents,
+        });
+      demoHistoryMs = Math.round(performance.now() - historyStarted);
+    }
     if (config.adminEmail && config.adminPassword)
       await users.ensureAdmin(config.adminEmail, config.adminPassword);
 
@@ -389,6 +408,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ...(serveWeb ? { notFoundFallback: spaFallback } : {}),
     });
     log = app.log;
+    if (demoHistory) app.log.info({ demoHistory, ms: demoHistoryMs }, 'demo history written');
     metrics.installHttpHooks(app);
     tagRequestSpans(app);
     metrics.attachDatabase({

@@ -50,6 +50,12 @@ export const SETTINGS: readonly SettingDoc[] = [
     meaning: '`1` seeds demo data into an empty database',
   },
   {
+    names: ['COVERWISE_DEMO_HISTORY'],
+    default: '`1`',
+    meaning:
+      'with `COVERWISE_DEMO`: also write a year of history through the services (claims, payments, cancellations, GAP documents), once',
+  },
+  {
     names: ['COVERWISE_TIMEZONE'],
     default: '`America/New_York`',
     meaning: "the administrator's business time zone (business-day deadlines)",

@@ -17,6 +17,8 @@ export interface Config {
   readonly adminPassword: string | null;
   /** Seed demo catalog, contracts and users into an empty database. */
   readonly demo: boolean;
+  /** With demo: also write the demo's year of history (issue 19). */
+  readonly demoHistory: boolean;
   /** The administrator's business time zone (IANA name). */
   readonly timeZone: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -416,6 +418,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     adminPassword,
     // Demo data is on by default for the embedded database (a newcomer's first run) and off for a server.
     demo: readBoolean(env, 'COVERWISE_DEMO', databaseUrl === null),
+    demoHistory: readBoolean(env, 'COVERWISE_DEMO_HISTORY', true),
     timeZone: readTimeZone(env, 'COVERWISE_TIMEZONE', 'America/New_York'),
     logLevel,
     sessionTtlHours: readInteger(env, 'COVERWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),

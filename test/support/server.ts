@@ -19,6 +19,8 @@ export interface TestServer {
 export async function startTestServer(
   options: {
     demo?: boolean;
+    /** With demo: also write the demo's year of history (slower; off by default). */
+    demoHistory?: boolean;
     engine?: TestEngine;
     clock?: Clock;
     env?: Record<string, string>;
@@ -33,6 +35,7 @@ export async function startTestServer(
   const config = loadConfig({
     COVERWISE_DATA_DIR: 'memory://',
     COVERWISE_DEMO: options.demo === false ? '0' : '1',
+    COVERWISE_DEMO_HISTORY: options.demoHistory ? '1' : '0',
     COVERWISE_WEB_DIR: path.resolve('dist/web'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     COVERWISE_DOCUMENTS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'cw-documents-')),

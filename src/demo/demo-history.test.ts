@@ -1,0 +1,100 @@
+// The living demo (issue 19) on a real database: after the demo seed and its year of history, every
+// dashboard chart has a non-zero data point, the work queue and the GAP claims list have items, the
+// books balance, and seeding again changes nothing.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { staffClient } from '../../test/support/http.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { createCatalogService } from '../catalog/catalog.service.js';
+import { createOutbox } from '../notifications/outbox.js';
+import { FakeClock } from '../platform/clock.js';
+import type { DocumentStore } from '../platform/storage/document-store.js';
+import { seedDemoHistory } from './demo-history.js';
+
+const clock = new FakeClock('2026-12-04T15:00:00Z');
+
+const TABLES = [
+  'repair_claims',
+  'rental_claims',
+  'trip_interruption_claims',
+  'roadside_requests',
+  'cancellations',
+  'gap_claims',
+  'documents',
+  'journal_entries',
+  'audit_events',
+  'contracts',
+] as const;
+
+describeEachEngine('demo history', (engine) => {
+  let server: TestServer;
+  let admin: Awaited<ReturnType<typeof staffClient>>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock, demo: true, demoHistory: true });
+    admin = await staffClient(server, 'admin@coverwise.test');
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('gives every dashboard chart at least one non-zero data point', async () => {
+    const response = await admin({ method: 'GET', url: '/api/v1/dashboard' });
+    expect(response.statusCode).toBe(200);
+    const dashboard = response.json() as {
+      charts: { id: string; columns: { key: string; kind: string }[]; rows: Record<string, unknown>[] }[];
+    };
+    expect(dashboard.charts.length).toBeGreaterThan(0);
+    for (const chart of dashboard.charts) {
+      const numeric = chart.columns.filter((c) => c.kind !== 'text').map((c) => c.key);
+      const nonZero = chart.rows.some((row) => numeric.some((key) => Number(row[key]) > 0));
+      expect({ chart: chart.id, nonZero }).toEqual({ chart: chart.id, nonZero: true });
+    }
+    const loss = dashboard.charts.find((c) => c.id === 'loss_ratio_by_plan')!;
+    expect(loss.rows.some((row) => Number(row.paidClaimsCents) > 0)).toBe(true);
+  });
+
+  it('fills the work queue and the GAP claims list, and the books balance', async () => {
+    const adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    const queue = await adjuster({ method: 'GET', url: '/api/v1/work-queue' });
+    expect(queue.statusCode).toBe(200);
+    expect((queue.json() as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    const gap = await adjuster({ method: 'GET', url: '/api/v1/gap-claims' });
+    expect(gap.statusCode).toBe(200);
+    const claims = (gap.json() as { data: { status: string }[] }).data;
+    expect(new Set(claims.map((c) => c.status)).size).toBeGreaterThanOrEqual(2);
+    const trial = await admin({ method: 'GET', url: '/api/v1/accounting/trial-balance' });
+    expect(trial.statusCode).toBe(200);
+    const balance = trial.json() as { balanced: boolean; totalDebitCents: number; totalCreditCents: number };
+    expect(balance.balanced).toBe(true);
+    expect(balance.totalDebitCents).toBe(balance.totalCreditCents);
+    expect(balance.totalDebitCents).toBeGreaterThan(0);
+  });
+
+  it('writes nothing when seeded again', async () => {
+    const { db } = server.built.database;
+    const count = async () => {
+      const counts: Record<string, number> = {};
+      for (const table of TABLES) {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
+        counts[table] = Number(row.n);
+      }
+      return counts;
+    };
+    const before = await count();
+    expect(before.repair_claims).toBeGreaterThan(0);
+    const unusedStore = {} as DocumentStore;
+    const again = await seedDemoHistory(db, {
+      catalog: createCatalogService({ db }),
+      clock,
+      timeZone: 'America/New_York',
+      store: unusedStore,
+      outbox: createOutbox({ clock }),
+    });
+    expect(again).toBeNull();
+    expect(await count()).toEqual(before);
+  });
+});
