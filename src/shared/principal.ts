@@ -2,7 +2,7 @@
 // may see and do from it; the HTTP edge (src/platform/http/principal.ts) resolves it from a session.
 // Staff sign in with email and password; contract holders sign in with
 // last name + ZIP + VIN and see only their own contracts.
-import type { Role } from '../platform/db/schema.js';
+import type { Role } from './roles.js';
 
 export type Principal =
   | {

@@ -9,15 +9,9 @@ export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Dat
 /** A jsonb column holding T. */
 export type Json<T> = ColumnType<T, string, string>;
 
-export type Role = 'admin' | 'adjuster' | 'reviewer' | 'repair_facility' | 'dealer_user' | 'lender';
-export const ROLES: readonly Role[] = [
-  'admin',
-  'adjuster',
-  'reviewer',
-  'repair_facility',
-  'dealer_user',
-  'lender',
-];
+import type { Role } from '../../shared/roles.js';
+
+export { ROLES, type Role } from '../../shared/roles.js';
 
 export interface UsersTable {
   id: Generated<string>;
