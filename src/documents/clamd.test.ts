@@ -4,7 +4,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EICAR, PDF, startFakeClamd } from '../../test/support/fake-clamd.js';
+import { statusOf } from '../platform/http/errors.js';
 import { createFileDocumentStore } from '../platform/storage/document-store.js';
+import type { AppError } from '../shared/errors.js';
 import { parseClamdReply, scanningDocumentStore, scanWithClamd } from './clamd.js';
 
 describe('clamd INSTREAM client', () => {
@@ -63,10 +65,11 @@ describe('clamd INSTREAM client', () => {
     });
 
     it('refuses an infected file with 422 malware_detected and keeps nothing', async () => {
-      await expect(store().put(Readable.from([EICAR]), { maxBytes: 1_000_000 })).rejects.toMatchObject({
-        code: 'malware_detected',
-        status: 422,
-      });
+      const refused = await store()
+        .put(Readable.from([EICAR]), { maxBytes: 1_000_000 })
+        .catch((error: AppError) => error);
+      expect(refused).toMatchObject({ code: 'malware_detected' });
+      expect(statusOf(refused as AppError)).toBe(422);
       expect(leftovers()).toEqual([]);
     });
 
