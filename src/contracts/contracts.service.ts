@@ -15,7 +15,7 @@ import type { ContractRow, Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
 import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { dealerIdOf, type Principal } from '../shared/principal.js';
+import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import {
   findContractById,

@@ -2,7 +2,7 @@
 // holder reads; the document's owner (a GAP claim, later others) reacts to the decision in the same
 // transaction. Also serves a document's file to staff and to the holder of its contract, and
 // escalates reviews that passed their due date (the recurring job).
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { holderMayTouch } from '../contracts/contract-access.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';

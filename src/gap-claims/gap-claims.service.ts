@@ -31,7 +31,6 @@ import type {
   GapLossTypeValue,
 } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
-import type { StoredFile } from '../platform/storage/document-store.js';
 import {
   type CalendarDate,
   calendarDateInZone,

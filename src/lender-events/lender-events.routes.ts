@@ -6,14 +6,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import {
-  IDEMPOTENCY_HEADER,
-  idempotencyPrincipal,
-  idempotentRequestOf,
-  runIdempotent,
-  sendIdempotent,
-  sendResult,
-} from '../platform/http/idempotency.js';
+import { IDEMPOTENCY_HEADER, idempotencyPrincipal, sendIdempotent } from '../platform/http/idempotency.js';
 import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';

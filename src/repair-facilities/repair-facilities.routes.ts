@@ -8,12 +8,6 @@ import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import { MAX_LABOR_RATE_CENTS } from './labor-rate.js';
 import type { RepairFacilitiesService } from './repair-facilities.service.js';
-import {
-  findRepairFacility,
-  insertRepairFacility,
-  listRepairFacilities,
-  toRepairFacility,
-} from './repair-facility.repository.js';
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 

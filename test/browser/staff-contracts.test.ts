@@ -105,8 +105,9 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
       await page.getByRole('heading', { level: 1, name: 'Contracts' }).waitFor();
 
       // A prefix of the last name, in lower case, finds the contract.
-      await page.getByLabel('Last name').fill(featuredHolder.lastName.slice(0, 4).toLowerCase());
-      await page.getByRole('button', { name: 'Search' }).click();
+      const search = page.getByRole('form', { name: 'Search contracts' });
+      await search.getByLabel('Last name').fill(featuredHolder.lastName.slice(0, 4).toLowerCase());
+      await search.getByRole('button', { name: 'Search' }).click();
 
       await page.getByRole('heading', { level: 2, name: 'Results' }).waitFor();
       expect(new URL(page.url()).searchParams.get('lastName')).toBe(

@@ -304,16 +304,29 @@ describeEachEngine('hostile input', (engine) => {
     );
   }
 
-  function pathFor(url: string): string {
+  /**
+   * The route's path with its parameters filled in: an id where the path wants an id, and the
+   * first allowed value where the parameter is an enumeration (e.g. a work item's kind), so that
+   * what is judged is the body or the query, not the path.
+   */
+  function pathFor(url: string, parameters: { in: string; name: string; schema?: Schema }[] = []): string {
     const id = url.startsWith('/api/v1/gap-claims/') ? ids.gapClaim! : ids.contract!;
-    return url.replace(/:[A-Za-z]+/g, id);
+    return url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+      const allowed = parameters.find((p) => p.in === 'path' && p.name === name)?.schema?.enum;
+      return Array.isArray(allowed) && typeof allowed[0] === 'string' ? allowed[0] : id;
+    });
   }
 
   /** A JSON POST to a route of the table, its path parameters filled in. */
-  function postJson(url: string, headers: { authorization?: string }, body: unknown): InjectOptions {
+  function postJson(
+    url: string,
+    headers: { authorization?: string },
+    body: unknown,
+    parameters: { in: string; name: string; schema?: Schema }[] = [],
+  ): InjectOptions {
     return {
       method: 'POST',
-      url: pathFor(url),
+      url: pathFor(url, parameters),
       headers: { ...headers, 'content-type': 'application/json' },
       payload: JSON.stringify(body),
     };
@@ -503,7 +516,7 @@ describeEachEngine('hostile input', (engine) => {
           string,
           {
             requestBody?: { content?: Record<string, { schema: Schema }> };
-            parameters?: { in: string; name: string }[];
+            parameters?: { in: string; name: string; schema?: Schema }[];
           }
         >
       >;
@@ -522,11 +535,15 @@ describeEachEngine('hostile input', (engine) => {
         const body = nulBody(schema, components);
         if (!JSON.stringify(body).includes('\\u0000')) continue;
         bodies++;
-        await expectRefusedCleanly(postJson(route.url, headers, body), `POST ${route.url}`, {
-          status: 400,
-          code: 'validation_failed',
-          paramMatching: /^[A-Za-z0-9_.]+$/,
-        });
+        await expectRefusedCleanly(
+          postJson(route.url, headers, body, operation?.parameters),
+          `POST ${route.url}`,
+          {
+            status: 400,
+            code: 'validation_failed',
+            paramMatching: /^[A-Za-z0-9_.]+$/,
+          },
+        );
       }
       if (route.method === 'GET') {
         for (const parameter of operation?.parameters?.filter((p) => p.in === 'query') ?? []) {
@@ -535,7 +552,7 @@ describeEachEngine('hostile input', (engine) => {
             {
               method: 'GET',
               // Path parameters that are not ids get a real value, so that the query is what is judged.
-              url: `${pathFor(route.url.replace(':chart', CHART_IDS[0]!))}?${parameter.name}=${encodeURIComponent(NUL_TEXT)}`,
+              url: `${pathFor(route.url.replace(':chart', CHART_IDS[0]!), operation?.parameters)}?${parameter.name}=${encodeURIComponent(NUL_TEXT)}`,
               headers,
             },
             `GET ${route.url}?${parameter.name}=`,

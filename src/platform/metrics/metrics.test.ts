@@ -161,7 +161,16 @@ describeEachEngine('GET /metrics', (engine) => {
   it('shows document reviews past their due date (the SLA) once the due date has passed', async () => {
     const overdue = async () =>
       sample(await scrape(), 'coverwise_document_reviews_overdue', { escalated: 'false' });
+    // Two readings before the upload: now, and two weeks on (when other pending reviews will be
+    // late too); the upload must change the first by nothing and the second by exactly one.
     const before = await overdue();
+    clock.set('2026-12-09T15:00:00Z');
+    let laterBefore: number | undefined;
+    try {
+      laterBefore = await overdue();
+    } finally {
+      clock.set('2026-11-25T15:00:00Z');
+    }
     const started = await built.app.inject({
       method: 'POST',
       url: '/api/v1/gap-claims',
@@ -186,7 +195,7 @@ describeEachEngine('GET /metrics', (engine) => {
     expect(await overdue()).toBe(before);
     clock.set('2026-12-09T15:00:00Z');
     try {
-      expect(await overdue()).toBe((before ?? 0) + 1);
+      expect(await overdue()).toBe((laterBefore ?? 0) + 1);
     } finally {
       clock.set('2026-11-25T15:00:00Z');
     }
