@@ -165,7 +165,7 @@ describeEachEngine('GET /metrics', (engine) => {
     // late too); the upload must change the first by nothing and the second by exactly one.
     const before = await overdue();
     clock.set('2026-12-09T15:00:00Z');
-    let laterBefore: number | undefined;
+    let laterBefore: number | null = null;
     try {
       laterBefore = await overdue();
     } finally {
