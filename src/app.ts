@@ -152,6 +152,8 @@ export interface BuildOptions {
   processKind?: 'web' | 'worker';
   /** Tracing started before the app was loaded (src/platform/telemetry/tracing.ts); flushed on close. */
   tracing?: { shutdown(): Promise<void> } | null;
+  /** An in-memory PGlite starts from this data-folder image (see DatabaseOptions.pgliteImage). */
+  pgliteImage?: Blob;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
@@ -170,6 +172,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ),
     onQuery: (durationMs, failed) => metrics.observeQuery(durationMs, failed),
     pgliteCacheMb: config.pgliteCacheMb,
+    ...(options.pgliteImage ? { pgliteImage: options.pgliteImage } : {}),
   });
   try {
     const { db } = database;

@@ -44,7 +44,7 @@ describe.skipIf(!chromiumAvailable())('the month-end report', () => {
     try {
       await page.getByRole('link', { name: 'Month-end' }).click();
       await page.waitForURL('**/admin/month-end');
-      await page.getByLabel('Month').fill(month);
+      await page.getByLabel('Month', { exact: true }).fill(month);
       await page.getByRole('button', { name: 'Show' }).click();
       await expect
         .poll(() => page.getByRole('table', { name: 'Premium and claims by plan and state' }).count())

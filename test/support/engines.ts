@@ -6,6 +6,7 @@ import pg from 'pg';
 import { describe } from 'vitest';
 import { type DatabaseHandle, type Engine, openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { migratedPgliteImage } from './pglite-image.js';
 
 export interface TestEngine {
   name: Engine;
@@ -52,7 +53,12 @@ export const ENGINES: TestEngine[] = [
 /** Opens a fresh, migrated database on the engine; close() also drops a server database. */
 export async function openTestDatabase(engine: TestEngine): Promise<DatabaseHandle & { url: string | null }> {
   const url = await engine.createDatabaseUrl();
-  const handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 4 });
+  const handle = await openDatabase({
+    databaseUrl: url,
+    dataDir: 'memory://',
+    poolSize: 4,
+    ...(url === null ? { pgliteImage: await migratedPgliteImage() } : {}),
+  });
   await migrateToLatest(handle.db);
   return {
     ...handle,

@@ -7,6 +7,7 @@ import { type BuiltApp, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { ENGINES, type TestEngine } from './engines.js';
+import { migratedPgliteImage } from './pglite-image.js';
 
 export interface TestServer {
   baseUrl: string;
@@ -45,7 +46,11 @@ export async function startTestServer(
   // loadConfig resolves the data dir as a path; the in-memory PGlite wants the literal URL.
   const built = await buildApp(
     { ...config, dataDir: 'memory://' },
-    { startJobs: options.startJobs ?? false, ...(options.clock ? { clock: options.clock } : {}) },
+    {
+      startJobs: options.startJobs ?? false,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(databaseUrl === null ? { pgliteImage: await migratedPgliteImage() } : {}),
+    },
   );
   const address = await built.app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, apiBasePath } from './api.js';
 import { BarChart } from './charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from './format.js';
@@ -78,6 +78,9 @@ function RemittanceForm({
   const [reference, setReference] = useState('');
   const [receivedOn, setReceivedOn] = useState(todayIso());
   const [error, setError] = useState<{ param: string | undefined; detail: string } | null>(null);
+  // One key per remittance being entered: sending it again (a double click, a retry after a lost
+  // answer) records it once; a recorded remittance starts the next one with a new key.
+  const idempotencyKey = useRef(crypto.randomUUID());
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -91,9 +94,10 @@ function RemittanceForm({
       .post<Remittance>(
         `/dealers/${dealerId}/remittances`,
         { amountCents: cents, reference, receivedOn },
-        { headers: { 'idempotency-key': `web-${dealerId}-${reference}-${receivedOn}-${cents}` } },
+        { headers: { 'idempotency-key': idempotencyKey.current } },
       )
       .then((remittance) => {
+        idempotencyKey.current = crypto.randomUUID();
         setAmount('');
         setReference('');
         onDone(
@@ -110,8 +114,12 @@ function RemittanceForm({
       );
   }
 
+  const fieldParams = ['amountCents', 'reference', 'receivedOn'];
+  // An error that names no field of the form (or a field it does not show) is shown by the amount.
   const fieldError = (param: string) =>
-    error && (error.param === param || (param === 'amountCents' && !error.param)) ? (
+    error &&
+    (error.param === param ||
+      (param === 'amountCents' && (!error.param || !fieldParams.includes(error.param)))) ? (
       <span id={`remit-${param}-error`} className="field-error">
         {error.detail}
       </span>

@@ -48,6 +48,11 @@ export interface DatabaseHandle {
   transactionWithCopy<T>(work: (trx: Kysely<Database>, copyIn: CopyIn) => Promise<T>): Promise<T>;
   /** The connection pool's use now (for /metrics): connections open, idle, and requests waiting. */
   poolStats(): { total: number; idle: number; waiting: number; max: number };
+  /**
+   * PGlite only: the data folder as an image (PGlite's `dumpDataDir`), which `pgliteImage` starts a
+   * new in-memory database from; run it only when nothing else uses the database.
+   */
+  dumpImage?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -77,6 +82,11 @@ export interface DatabaseOptions {
   onQuery?: QueryObserver;
   /** PGlite's page cache (PostgreSQL `shared_buffers`) in MB; default 32. */
   pgliteCacheMb?: number;
+  /**
+   * An in-memory PGlite starts from this data-folder image (PGlite's `dumpDataDir`) instead of running
+   * initdb: 0.3 s instead of 1.3 s. The test suite hands in an image it migrated once.
+   */
+  pgliteImage?: Blob;
 }
 
 /**
@@ -227,7 +237,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const startParams = pgliteStartParams(options.pgliteCacheMb ?? 32);
     const folder = inMemory ? options.dataDir : path.join(options.dataDir, 'pglite');
     if (!inMemory) await createPgliteDataFolder(folder, startParams);
-    const pglite = await PGlite.create(folder, { startParams });
+    const pglite = await PGlite.create(folder, {
+      startParams,
+      ...(inMemory && options.pgliteImage ? { loadDataDir: options.pgliteImage } : {}),
+    });
     // PGlite has exactly one connection: the pool holds one client and queues the rest.
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as pg.PoolConfig);
     const copyBlob = async (copySql: string, csv: string) => {
@@ -247,7 +260,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         db.transaction().execute((trx) => work(trx, copyBlob)),
     });
     // Kysely's destroy() ends the pool; PGlite itself is closed after it.
-    return handleFromPool(
+    const handle = handleFromPool(
       pool,
       'pglite',
       bulk,
@@ -257,6 +270,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       },
       options.onQuery,
     );
+    return { ...handle, dumpImage: () => pglite.dumpDataDir('none') };
   } catch (error) {
     lock?.release();
     throw error;

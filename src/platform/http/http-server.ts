@@ -1,6 +1,7 @@
 // Builds the Fastify instance every route hangs off: request ids, logging without personal data,
 // strict validation, problem+json errors for everything that can go wrong, security headers,
 // session authentication and a declared access rule on every route.
+
 import { hash, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import fastifyCookie from '@fastify/cookie';
@@ -22,6 +23,7 @@ import { describeValidationError, paramOf, validatorCompiler } from '../validati
 import { problemHeaders, statusOf, toProblem } from './errors.js';
 import { registerBoundedJsonParser } from './json-body.js';
 import type { Access, Authenticator } from './principal.js';
+import { cachingSerializerFactory } from './serializer-cache.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -229,6 +231,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     // Our own id for every request: a client's X-Request-Id is recorded beside it (clientRequestId in
     // every log line of the request), so a client cannot make its requests' lines pass for others'.
     genReqId: () => randomUUID(),
+    // Response serializers are compiled once per process per schema (see serializer-cache.ts).
+    schemaController: { compilersFactory: { buildSerializer: cachingSerializerFactory } },
     childLoggerFactory(logger, bindings, childOptions, rawRequest) {
       const clientRequestId = clientRequestIdOf(rawRequest.headers);
       return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, childOptions);
