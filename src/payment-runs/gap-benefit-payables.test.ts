@@ -165,8 +165,8 @@ describeEachEngine('GAP benefits in payment runs', (engine) => {
     // In the preview of two runs over the same payables, as a payable to the lienholder by ACH.
     const first = await preview();
     const second = await preview();
-    const itemOf = (run: { items: { source: { id: string } }[] }) =>
-      run.items.find((item) => item.source.id === claimId);
+    type Item = { source: { id: string }; status: string; skipReason: string | null };
+    const itemOf = (run: { items: Item[] }) => run.items.find((item) => item.source.id === claimId);
     for (const run of [first, second])
       expect(itemOf(run)).toMatchObject({
         source: { type: 'gap_claim', id: claimId },
@@ -185,7 +185,7 @@ describeEachEngine('GAP benefits in payment runs', (engine) => {
     ]);
     expect(a!.statusCode, a!.body).toBe(200);
     expect(b!.statusCode, b!.body).toBe(200);
-    const outcomes = [itemOf(a!.json()), itemOf(b!.json())] as { status: string; skipReason: string | null }[];
+    const outcomes = [itemOf(a!.json()), itemOf(b!.json())] as Item[];
     expect(outcomes.map((item) => item.status).sort()).toEqual(['paid', 'skipped']);
     expect(outcomes.find((item) => item.status === 'skipped')!.skipReason).toBe('already_paid');
     const payingRun = outcomes[0]!.status === 'paid' ? a!.json() : b!.json();
@@ -201,7 +201,11 @@ describeEachEngine('GAP benefits in payment runs', (engine) => {
       status: 'paid',
       payment: { amountCents: 150_000, payee: { kind: 'lienholder', name: 'First Prairie Bank' } },
     });
-    const ledger = await db.selectFrom('ledger_entries').selectAll().where('source_id', '=', claimId).execute();
+    const ledger = await db
+      .selectFrom('ledger_entries')
+      .selectAll()
+      .where('source_id', '=', claimId)
+      .execute();
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ kind: 'gap_benefit', source_type: 'gap_claim', method: 'ach' });
     expect(Number(ledger[0]!.amount_cents)).toBe(150_000);
@@ -216,7 +220,9 @@ describeEachEngine('GAP benefits in payment runs', (engine) => {
       where source_type = 'gap_claim' and source_id = ${claimId}`.execute(db);
     expect(Number(settlements.rows[0]!.n)).toBe(1);
     const audit = await sql<{ reason: string }>`select reason from audit_events
-      where entity_id = ${claimId} and action = 'gap_claim.status_changed' and data->>'to' = 'paid'`.execute(db);
+      where entity_id = ${claimId} and action = 'gap_claim.status_changed' and data->>'to' = 'paid'`.execute(
+      db,
+    );
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]!.reason).toMatch(/^Paid to First Prairie Bank \(ACH, payment run \d+\)\.$/);
 
@@ -224,9 +230,9 @@ describeEachEngine('GAP benefits in payment runs', (engine) => {
     const nacha = await admin({ url: `/api/v1/payment-runs/${payingRun.id}/nacha` });
     expect(nacha.statusCode).toBe(200);
     const entries = nacha.body.split('\n').filter((record) => record.startsWith('6'));
-    expect(entries.some((record) => record.includes('987654321') && record.slice(29, 39) === '0000150000')).toBe(
-      true,
-    );
+    expect(
+      entries.some((record) => record.includes('987654321') && record.slice(29, 39) === '0000150000'),
+    ).toBe(true);
 
     // Not owed any more: the next preview leaves it out; the addendum is spent.
     const next = await admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} });

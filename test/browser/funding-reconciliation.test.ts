@@ -111,9 +111,9 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
       // The lender is asked for next to its field, and nothing is sent without it.
       await form.getByRole('button', { name: 'Upload and reconcile' }).click();
       await page.getByText('Enter the lender whose funded deals these are.').waitFor();
-      expect(
-        await form.getByLabel('Lender (lienholder name)').getAttribute('aria-describedby'),
-      ).toMatch(/-lienholder-error$/);
+      expect(await form.getByLabel('Lender (lienholder name)').getAttribute('aria-describedby')).toMatch(
+        /-lienholder-error$/,
+      );
       expect(await axeViolations(page)).toEqual([]);
 
       await form.getByLabel('Lender (lienholder name)').fill('First Prairie Bank');
@@ -131,9 +131,14 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
       await expect.poll(() => page.locator('canvas').count()).toBe(1);
       const perDealer = page.getByRole('table', { name: 'Exceptions per dealer (table)' });
       const cells = async (dealer: string) =>
-        (await perDealer.getByRole('row').filter({ hasText: dealer }).first().getByRole('cell').allTextContents()).map(
-          (text) => text.trim(),
-        );
+        (
+          await perDealer
+            .getByRole('row')
+            .filter({ hasText: dealer })
+            .first()
+            .getByRole('cell')
+            .allTextContents()
+        ).map((text) => text.trim());
       // Deals, matched, financed not registered, registered not remitted, price mismatches.
       expect(await cells('D1')).toEqual(['2', '2', '0', '1', '1']);
       expect(await cells('D2')).toEqual(['1', '0', '1', '0', '0']);

@@ -144,7 +144,9 @@ describe.skipIf(!chromiumAvailable())('GAP payment', () => {
       await checker.getByRole('button', { name: /^Approve the proposed payment \$6,500\.00 to / }).click();
       await checker.getByRole('button', { name: /^Yes, approve paying \$6,500\.00 to / }).click();
       await checker.getByText('Approved, to be paid in the next payment run.').waitFor();
-      await checker.getByText(/^Approved: \$6,500\.00 to .+, to be paid in the next payment run\.$/).waitFor();
+      await checker
+        .getByText(/^Approved: \$6,500\.00 to .+, to be paid in the next payment run\.$/)
+        .waitFor();
       expect(await axeViolations(checker)).toEqual([]);
     } finally {
       await checker.context().close();

@@ -261,8 +261,8 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
         ) : null}
         {claim.status === 'approved' && claim.benefit ? (
           <p role="status">
-            Approved: {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}, to be paid in the next
-            payment run.
+            Approved: {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}, to be paid in the
+            next payment run.
           </p>
         ) : null}
         {claim.payment ? (

@@ -332,8 +332,8 @@ function ReconciliationView({ report }: { report: Reconciliation }) {
         <section className="card card--wide" aria-labelledby="exceptions-heading">
           <h2 id="exceptions-heading">Exceptions</h2>
           <p className="muted">
-            VINs show their last six characters; amounts are the lender's amount financed for the add-on against
-            the registered contract's price (difference = financed − price).
+            VINs show their last six characters; amounts are the lender's amount financed for the add-on
+            against the registered contract's price (difference = financed − price).
           </p>
           {shown.map(({ dealer, rows }) =>
             rows.length > 0 ? (
@@ -345,7 +345,8 @@ function ReconciliationView({ report }: { report: Reconciliation }) {
           )}
           {budget <= 0 ? (
             <p>
-              The first {formatCount(MAX_EXCEPTION_ROWS)} exceptions are shown; download the CSV for every one.
+              The first {formatCount(MAX_EXCEPTION_ROWS)} exceptions are shown; download the CSV for every
+              one.
             </p>
           ) : null}
         </section>
@@ -376,7 +377,9 @@ function FundingContent({ user }: { user: StaffUser }) {
       .get<Reconciliation>(`/funding-uploads/${encodeURIComponent(uploadId)}/reconciliation`)
       .then(setReport)
       .catch((caught: unknown) =>
-        setReportError(caught instanceof ApiError ? caught.detail : 'The reconciliation could not be loaded.'),
+        setReportError(
+          caught instanceof ApiError ? caught.detail : 'The reconciliation could not be loaded.',
+        ),
       );
   }, []);
 
@@ -437,7 +440,9 @@ function FundingContent({ user }: { user: StaffUser }) {
       const detail = caught instanceof ApiError ? caught.detail : 'The upload did not work. Try again.';
       // The lender's name is its own field; every other refusal (header, size, type) is about the file.
       showErrors(
-        caught instanceof ApiError && caught.param === 'lienholder' ? { lienholder: detail } : { file: detail },
+        caught instanceof ApiError && caught.param === 'lienholder'
+          ? { lienholder: detail }
+          : { file: detail },
       );
     } finally {
       if (uploadRef.current === controller) uploadRef.current = null;
@@ -461,8 +466,8 @@ function FundingContent({ user }: { user: StaffUser }) {
       <PageHeading title="Funding reconciliation">Funding reconciliation</PageHeading>
       <p>
         Upload a lender's funded deals to find, per dealer, the add-ons the loan paid for that were never
-        registered, the contracts whose dealer has not remitted, and the deals financed at another price than the
-        contract's.
+        registered, the contracts whose dealer has not remitted, and the deals financed at another price than
+        the contract's.
       </p>
       <section className="card" aria-labelledby={`${fieldId}-upload-heading`}>
         <h2 id={`${fieldId}-upload-heading`}>Upload funded deals</h2>
@@ -491,8 +496,9 @@ function FundingContent({ user }: { user: StaffUser }) {
           <div className="field">
             <label htmlFor={`${fieldId}-file`}>Funded deals (CSV)</label>
             <p id={`${fieldId}-file-hint`} className="hint">
-              One deal a row; the first line names the columns <code>vin</code>, <code>product</code> (vsc or gap),{' '}
-              <code>amount_financed_cents</code>, <code>funded_on</code> (YYYY-MM-DD) and <code>dealer_code</code>.
+              One deal a row; the first line names the columns <code>vin</code>, <code>product</code> (vsc or
+              gap), <code>amount_financed_cents</code>, <code>funded_on</code> (YYYY-MM-DD) and{' '}
+              <code>dealer_code</code>.
             </p>
             <input
               id={`${fieldId}-file`}
@@ -565,7 +571,10 @@ function FundingContent({ user }: { user: StaffUser }) {
 
 export function AdminFundingPage() {
   return (
-    <StaffOnly roles={['admin', 'lender']} refusal="Funding reconciliation is for administrators and lenders.">
+    <StaffOnly
+      roles={['admin', 'lender']}
+      refusal="Funding reconciliation is for administrators and lenders."
+    >
       {(user) => <FundingContent user={user} />}
     </StaffOnly>
   );

@@ -11,7 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     db,
   );
   // The open GAP payables are read by status: approved claims not yet settled.
-  await sql`create index gap_claims_approved_idx on gap_claims (decided_at) where status = 'approved'`.execute(db);
+  await sql`create index gap_claims_approved_idx on gap_claims (decided_at) where status = 'approved'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
