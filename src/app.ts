@@ -280,24 +280,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
     const ofac = createOfacService({ db, clock, matchThreshold: config.payments.ofacMatchThreshold });
-    const paymentRuns = createPaymentRunsService({
-      db,
-      clock,
-      timeZone: config.timeZone,
-      ofac,
-      settings: {
-        ach: {
-          odfiRoutingNumber: config.payments.odfiRoutingNumber,
-          destinationName: config.payments.odfiName,
-          immediateOrigin: config.payments.companyId,
-          originName: config.payments.companyName,
-          companyId: config.payments.companyId,
-          companyName: config.payments.companyName,
-          entryDescription: 'CLAIMS',
-        },
-        checkAccountNumber: config.payments.checkAccountNumber,
-      },
-    });
     const holderSignIn = createHolderSignInService({
       db,
       clock,
@@ -354,6 +336,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       reviewBusinessDays: config.documentReviewBusinessDays,
       outbox,
       approvalLimitCents: config.approvalLimitCents,
+    });
+    const paymentRuns = createPaymentRunsService({
+      db,
+      clock,
+      timeZone: config.timeZone,
+      ofac,
+      // An approved GAP benefit is a payable of a run; paying it makes the claim paid.
+      gapBenefits: gapClaims,
+      settings: {
+        ach: {
+          odfiRoutingNumber: config.payments.odfiRoutingNumber,
+          destinationName: config.payments.odfiName,
+          immediateOrigin: config.payments.companyId,
+          originName: config.payments.companyName,
+          companyId: config.payments.companyId,
+          companyName: config.payments.companyName,
+          entryDescription: 'CLAIMS',
+        },
+        checkAccountNumber: config.payments.checkAccountNumber,
+      },
     });
     const documents = createDocumentsService({
       db,

@@ -314,7 +314,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     names: ['COVERWISE_APPROVAL_LIMIT_CENTS'],
     default: '`500000`',
     meaning:
-      'the largest GAP benefit (cents) an adjuster pays alone when their user has no limit of its own (`PUT /api/v1/users/{id}/approval-limit`); above it one adjuster proposes the payment and a second adjuster whose limit covers it approves (maker–checker, both audited; the proposer can never approve their own)',
+      'the largest GAP benefit (cents) an adjuster approves alone for payment when their user has no limit of its own (`PUT /api/v1/users/{id}/approval-limit`); above it one adjuster proposes the payment and a second adjuster whose limit covers it approves (maker–checker, both audited; the proposer can never approve their own)',
   },
   {
     names: ['COVERWISE_LENDER_EVENTS_INLINE_ROWS'],

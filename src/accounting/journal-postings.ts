@@ -188,9 +188,13 @@ export type ClaimSourceType =
   | 'repair_claim'
   | 'rental_claim'
   | 'trip_interruption_claim'
-  | 'roadside_request';
+  | 'roadside_request'
+  | 'gap_claim';
 
-/** A claim became owed (a repair authorized, a rental or trip reimbursement filed, a tow completed). */
+/**
+ * A claim became owed (a repair authorized, a rental or trip reimbursement filed, a tow completed, a
+ * GAP benefit approved).
+ */
 export function postClaimIncurred(
   db: Kysely<Database>,
   claim: { type: ClaimSourceType; id: string; label: string; amountCents: number; contract: ContractRow },
@@ -214,7 +218,7 @@ export function postClaimIncurred(
 export async function postClaimPaid(
   db: Kysely<Database>,
   claim: {
-    type: ClaimSourceType | 'gap_claim';
+    type: ClaimSourceType;
     id: string;
     label: string;
     amountCents: number;

@@ -97,7 +97,7 @@ export function claimPaidLines(amountCents: number, dims: LineDimensions): Journ
   ]);
 }
 
-/** A claim decided and paid at once (a GAP benefit). */
+/** A claim paid whose liability was never posted (owed before the books began): expense against cash. */
 export function claimPaidDirectLines(amountCents: number, dims: LineDimensions): JournalLine[] {
   return nonZero([
     debit(ACCOUNTS.claimsExpense, amountCents, dims),

@@ -372,7 +372,8 @@ export async function seedDemoHistory(
   }
 
   // ---- GAP: addenda sold on three financed vehicles of the portfolio, then a total loss each, at
-  // three stages: benefit paid, documents under review (one rejected), documents just received.
+  // three stages: benefit approved (a payable of the next payment run), documents under review (one
+  // rejected), documents just received.
   const calendar = createBusinessCalendar({ timeZone, cutoffMinutes: deps.cutoffMinutes ?? 17 * 60 });
   const gapServicesAt = (clock: Clock) => {
     const gapClaims = createGapClaimsService({

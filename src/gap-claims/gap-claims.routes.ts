@@ -343,12 +343,15 @@ export function registerGapClaimRoutes(
       schema: {
         operationId: 'approveGapClaim',
         tags: ['GAP claims'],
-        summary: 'Approve the calculated benefit and pay it to the lienholder (the claim becomes paid)',
+        summary:
+          'Approve the calculated benefit (the claim becomes approved; the next payment run pays the lienholder)',
         description:
-          'Maker–checker: an adjuster pays alone up to their approval limit (their own, or the ' +
-          'COVERWISE_APPROVAL_LIMIT_CENTS setting). Above it, the first approval records a proposal (202, ' +
-          'the claim with paymentProposal) and a second, different adjuster whose limit covers the amount ' +
-          'pays it. The proposer approving again → 409 second_approver_required; a checker below the ' +
+          'Claims staff. The approved benefit is owed to the lienholder (claims expense against claims payable) and ' +
+          'is a payable of the next payment run, which pays it (ACH or check) and makes the claim `paid`. ' +
+          'Maker–checker: an adjuster approves alone up to their approval limit (their own, or the ' +
+          'COVERWISE_APPROVAL_LIMIT_CENTS setting) → 200, the claim `approved`. Above it, the first approval records ' +
+          'a proposal (202, the claim with paymentProposal) and a second, different adjuster whose limit covers the ' +
+          'amount approves it. The proposer approving again → 409 second_approver_required; a checker below the ' +
           'amount → 403 approval_limit_exceeded; a benefit recalculated after the proposal → 409 ' +
           'proposal_outdated.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
@@ -371,7 +374,7 @@ export function registerGapClaimRoutes(
         deps,
         request,
         reply,
-        (claim: { status: string }) => (claim.status === 'paid' ? 200 : 202),
+        (claim: { status: string }) => (claim.status === 'approved' ? 200 : 202),
         (run) =>
           gapClaims.approve(
             run,

@@ -1,11 +1,11 @@
 // GAP claims (docs/domain.md "GAP claims"): a holder starts one with last name + ZIP + VIN, uploads the
 // documents the catalog requires for the loss type, staff review each within the business-day SLA,
-// an adjuster computes the benefit with the contract's catalog version and approves it (paid to the
-// lienholder through the ledger) or denies it. Every change is audited and emailed to the holder in
-// the transaction that makes it.
+// an adjuster computes the benefit with the contract's catalog version and approves it (owed to the
+// lienholder; the next payment run pays it) or denies it. Every change is audited and emailed to the
+// holder in the transaction that makes it.
 
 import type { Kysely, Transaction } from 'kysely';
-import { postClaimPaid } from '../accounting/journal-postings.js';
+import { postClaimIncurred } from '../accounting/journal-postings.js';
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { findGapContractsForUpdate } from '../contracts/contract.repository.js';
@@ -18,7 +18,6 @@ import {
 import { type DocumentView, documentView } from '../documents/document.view.js';
 import { type ReceivedFile, recordDocument } from '../documents/document-records.js';
 import type { DocumentOwner } from '../documents/documents.service.js';
-import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -546,7 +545,10 @@ export function createGapClaimsService(deps: {
     };
   }
 
-  /** Approves the calculated benefit and pays it to the lienholder: a ledger entry; the claim is paid. */
+  /**
+   * Approves the calculated benefit: the claim is approved and the benefit is owed to the lienholder
+   * (claims expense against claims payable); the next payment run pays it (benefitPaid).
+   */
   async function approve(
     trx: Transaction<Database>,
     id: string,
@@ -635,19 +637,7 @@ export function createGapClaimsService(deps: {
         decision_reason: reason,
       },
     );
-    const entry = await appendLedgerEntry(trx, {
-      contractId: contract.id,
-      kind: 'gap_benefit',
-      direction: 'payout',
-      amountCents: claim.benefit_cents,
-      payee: { kind: 'lienholder', name: contract.lienholder_name },
-      reference: claim.claim_number,
-      source: { type: OWNER_TYPE, id },
-      memo: `GAP benefit for claim ${claim.claim_number}`,
-      actor,
-      requestId,
-    });
-    await postClaimPaid(
+    await postClaimIncurred(
       trx,
       {
         type: 'gap_claim',
@@ -658,14 +648,32 @@ export function createGapClaimsService(deps: {
       },
       { effectiveOn: today(), actor, requestId },
     );
-    const paid = await transition(
+    return view(approved, true, trx);
+  }
+
+  /**
+   * A payment run paid the approved benefit to the lienholder (its payments-ledger entry is
+   * `ledgerEntryId`): the claim becomes paid, audited and told to the holder, in the run's transaction.
+   */
+  async function benefitPaid(
+    trx: Transaction<Database>,
+    id: string,
+    payment: { ledgerEntryId: string; paidAt: Date; reference: string; actor: Actor; requestId: string },
+  ): Promise<void> {
+    const claim = await lockClaim(trx, id);
+    const contract = await contractOf(trx, claim.contract_id);
+    await transition(
       trx,
-      approved,
+      claim,
       'paid',
-      { actor, requestId, reason: `Paid to ${contract.lienholder_name}.`, contract },
-      { paid_at: now, payment_entry_id: entry.id },
+      {
+        actor: payment.actor,
+        requestId: payment.requestId,
+        reason: `Paid to ${contract.lienholder_name ?? 'the lienholder'} (${payment.reference}).`,
+        contract,
+      },
+      { paid_at: payment.paidAt, payment_entry_id: payment.ledgerEntryId },
     );
-    return view(paid, true, trx);
   }
 
   async function deny(
@@ -724,6 +732,7 @@ export function createGapClaimsService(deps: {
     addDocument: asUseCase(addDocument),
     calculateBenefit: asUseCase(calculateBenefit),
     approve: asUseCase(approve),
+    benefitPaid,
     deny: asUseCase(deny),
     documentOwner,
     today,

@@ -406,15 +406,12 @@ describeEachEngine('GAP claims', (engine) => {
       expect(reviewerTry.statusCode).toBe(403);
     });
 
-    it('pays the lienholder on approval: one ledger entry, the claim is paid, a second approval is refused', async () => {
+    it('approves the benefit for the next payment run, which pays the lienholder: one ledger entry, the claim is paid', async () => {
       const approve = () =>
         adjuster({ method: 'POST', url: `/api/v1/gap-claims/${claimId}/approval`, payload: {} });
       const response = await approve();
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toMatchObject({
-        status: 'paid',
-        payment: { amountCents: 500_000, payee: { kind: 'lienholder', name: expect.any(String) } },
-      });
+      expect(response.json()).toMatchObject({ status: 'approved', payment: null });
       expect((await approve()).json()).toMatchObject({ code: 'invalid_status_transition' });
       const deny = await adjuster({
         method: 'POST',
@@ -422,23 +419,54 @@ describeEachEngine('GAP claims', (engine) => {
         payload: { reason: 'too late' },
       });
       expect(deny.statusCode).toBe(409);
-      // The general ledger: one entry for the benefit paid, claims expense against cash.
-      const journal = await server.built.database.db
-        .selectFrom('journal_lines as l')
-        .innerJoin('journal_entries as e', 'e.id', 'l.entry_id')
-        .select(['l.account_code', 'l.debit_cents', 'l.credit_cents'])
-        .where('e.event_key', '=', `gap_claim_paid:${claimId}`)
-        .orderBy('l.line_number')
-        .execute();
-      expect(journal).toEqual([
+      const { db } = server.built.database;
+      const journalOf = (eventKey: string) =>
+        db
+          .selectFrom('journal_lines as l')
+          .innerJoin('journal_entries as e', 'e.id', 'l.entry_id')
+          .select(['l.account_code', 'l.debit_cents', 'l.credit_cents'])
+          .where('e.event_key', '=', eventKey)
+          .orderBy('l.line_number')
+          .execute();
+      // Approved, the benefit is owed: claims expense against claims payable; nothing is paid yet.
+      expect(await journalOf(`gap_claim_incurred:${claimId}`)).toEqual([
         { account_code: '5000', debit_cents: 500_000, credit_cents: 0 },
+        { account_code: '2100', debit_cents: 0, credit_cents: 500_000 },
+      ]);
+      const ledgerOfClaim = () =>
+        db.selectFrom('ledger_entries').selectAll().where('source_id', '=', claimId).execute();
+      expect(await ledgerOfClaim()).toEqual([]);
+
+      // The next payment run pays it to the lienholder.
+      const sdn = await admin({
+        method: 'POST',
+        url: '/api/v1/ofac/sdn-lists',
+        headers: { 'content-type': 'text/csv' },
+        payload: `306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. 'BNC'."\r\n`,
+      });
+      expect(sdn.statusCode, sdn.body).toBe(201);
+      const run = await admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} });
+      expect(run.statusCode, run.body).toBe(201);
+      const item = run.json().items.find((i: { source: { id: string } }) => i.source.id === claimId);
+      expect(item).toMatchObject({
+        source: { type: 'gap_claim' },
+        payee: { type: 'lienholder' },
+        amountCents: 500_000,
+        status: 'ready',
+      });
+      const paidRun = await admin({ method: 'POST', url: `/api/v1/payment-runs/${run.json().id}/approval` });
+      expect(paidRun.statusCode, paidRun.body).toBe(200);
+      const paid = (await adjuster({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      expect(paid).toMatchObject({
+        status: 'paid',
+        payment: { amountCents: 500_000, payee: { kind: 'lienholder', name: expect.any(String) } },
+      });
+      // The general ledger: the payment settles claims payable against cash.
+      expect(await journalOf(`gap_claim_paid:${claimId}`)).toEqual([
+        { account_code: '2100', debit_cents: 500_000, credit_cents: 0 },
         { account_code: '1000', debit_cents: 0, credit_cents: 500_000 },
       ]);
-      const entries = await server.built.database.db
-        .selectFrom('ledger_entries')
-        .selectAll()
-        .where('source_id', '=', claimId)
-        .execute();
+      const entries = await ledgerOfClaim();
       expect(entries).toHaveLength(1);
       expect(entries[0]).toMatchObject({
         kind: 'gap_benefit',
@@ -510,7 +538,7 @@ describeEachEngine('GAP claims', (engine) => {
     });
   });
   describe('maker–checker above the approval limit', () => {
-    it('records a proposal, refuses the proposer, and pays when a second adjuster with a high enough limit approves', async () => {
+    it('records a proposal, refuses the proposer, and approves when a second adjuster with a high enough limit approves', async () => {
       const open = (await start(startBody(await newGapVehicle()))).json();
       const send = asHolder(open.token);
       for (const item of open.requiredDocuments)
@@ -563,9 +591,10 @@ describeEachEngine('GAP claims', (engine) => {
         payload: { approvalLimitCents: 1_000_000 },
       });
       expect(raised.json()).toMatchObject({ approvalLimitCents: 1_000_000 });
-      const paid = await approve(checker);
-      expect(paid.statusCode, paid.body).toBe(200);
-      expect(paid.json()).toMatchObject({ status: 'paid', payment: { amountCents: 650_000 } });
+      const approved = await approve(checker);
+      expect(approved.statusCode, approved.body).toBe(200);
+      // Approved for the next payment run, which pays it (payment-runs/gap-benefit-payables.test.ts).
+      expect(approved.json()).toMatchObject({ status: 'approved', payment: null });
       const { db } = server.built.database;
       const audit = await db
         .selectFrom('audit_events')
@@ -621,7 +650,7 @@ describeEachEngine('GAP claims', (engine) => {
   });
 
   describe('concurrency', () => {
-    it('pays once when five approvals of the same claim arrive at the same time', async () => {
+    it('approves once when five approvals of the same claim arrive at the same time', async () => {
       const open = (await start(startBody(await newGapVehicle()))).json();
       const send = asHolder(open.token);
       for (const item of open.requiredDocuments) {
@@ -650,13 +679,16 @@ describeEachEngine('GAP claims', (engine) => {
         ),
       );
       expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
+      // Owed once: one entry of claims expense against claims payable (a payment run pays it once).
       const entries = await server.built.database.db
-        .selectFrom('ledger_entries')
-        .select(['amount_cents'])
-        .where('source_type', '=', 'gap_claim')
-        .where('source_id', '=', open.id)
+        .selectFrom('journal_entries as e')
+        .innerJoin('journal_lines as l', 'l.entry_id', 'e.id')
+        .select(['l.credit_cents'])
+        .where('e.event_type', '=', 'gap_claim_incurred')
+        .where('e.event_id', '=', open.id)
+        .where('l.account_code', '=', '2100')
         .execute();
-      expect(entries).toEqual([{ amount_cents: 150_000 }]);
+      expect(entries).toEqual([{ credit_cents: 150_000 }]);
     });
   });
 });

@@ -26,8 +26,8 @@ export interface Payable {
 /**
  * What is owed and not yet paid by a run: repair authorizations (to the shop), rental and trip
  * reimbursements and completed tows (to the holder), cancellation refunds (to the holder or
- * lienholder the cancellation named). Settled payables and payables an admin blocked after an OFAC
- * match are left out. Oldest first, at most `limit`.
+ * lienholder the cancellation named), approved GAP benefits (to the lienholder). Settled payables
+ * and payables an admin blocked after an OFAC match are left out. Oldest first, at most `limit`.
  */
 export async function openPayables(db: Kysely<Database>, limit: number): Promise<Payable[]> {
   const result = await sql<{
@@ -80,6 +80,13 @@ export async function openPayables(db: Kysely<Database>, limit: number): Promise
        where x.refund_cents > 0
          -- A lender-event refund recorded as paid (POST /lender-events/refunds/{id}/payment) is not owed.
          and not exists (select 1 from lender_event_refunds r where r.cancellation_id = x.id and r.paid_on is not null)
+      union all
+      select 'gap_claim', g.id, g.contract_id, 'lienholder', c.lienholder_name, null, g.benefit_cents::bigint,
+             b.bank_routing_number, b.bank_account_number, b.bank_account_type,
+             'GAP ' || g.claim_number, g.decided_at
+        from gap_claims g join contracts c on c.id = g.contract_id
+        left join payee_bank_accounts b on b.contract_id = g.contract_id and b.payee_kind = 'lienholder'
+       where g.status = 'approved' and g.benefit_cents > 0 and c.lienholder_name is not null
     )
     select p.* from payables p
      where not exists (select 1 from payment_settlements s
@@ -196,7 +203,8 @@ export async function runTotals(db: Kysely<Database>, runIds: string[]) {
 
 /**
  * Locks the payable's source row and answers its amount when it is still owed (a repair still
- * authorized, a reimbursement still submitted, a tow still completed, a cancellation), else null.
+ * authorized, a reimbursement still submitted, a tow still completed, a cancellation, a GAP benefit
+ * still approved), else null.
  */
 export async function lockPayableSource(
   db: Kysely<Database>,
@@ -214,6 +222,8 @@ export async function lockPayableSource(
       where id = ${sourceId} and status = 'completed' for update`,
     cancellation: sql<{ amount: number }>`select refund_cents::bigint as amount from cancellations
       where id = ${sourceId} for update`,
+    gap_claim: sql<{ amount: number }>`select benefit_cents::bigint as amount from gap_claims
+      where id = ${sourceId} and status = 'approved' for update`,
   }[sourceType];
   const result = await query.execute(db);
   const amount = result.rows[0]?.amount;

@@ -35,6 +35,7 @@ const SourceType = StringEnum([
   'trip_interruption_claim',
   'roadside_request',
   'cancellation',
+  'gap_claim',
 ] as const);
 const PayeeType = StringEnum(['repair_facility', 'holder', 'lienholder'] as const);
 const AccountType = StringEnum(['checking', 'savings'] as const);
@@ -206,7 +207,8 @@ export function registerPaymentRunRoutes(
         operationId: 'previewPaymentRun',
         summary: 'Preview a payment run: a draft of what would be paid',
         description:
-          'Takes the payables open now (repair authorizations, rental, trip and towing reimbursements, cancellation refunds; ' +
+          'Takes the payables open now (repair authorizations, rental, trip and towing reimbursements, approved GAP ' +
+          'benefits to the lienholder, cancellation refunds; ' +
           'oldest first, at most 1000), each with its payee, method (ACH when the payee has bank details, else check) and ' +
           'amount, screens every payee against the newest OFAC SDN list (a possible match is `held`), and keeps the draft ' +
           'for approval. 422 `nothing_to_pay` when nothing is owed.',
@@ -255,7 +257,8 @@ export function registerPaymentRunRoutes(
         summary: 'Approve a payment run: pay its ready items and write its files',
         description:
           'Pays each ready item once: a payable another run (or a person) paid first is `skipped`. Posts each payment to ' +
-          'the books (payable → cash) and the payments ledger in the same transaction, then writes the NACHA file (ACH ' +
+          'the books (payable → cash) and the payments ledger in the same transaction (a repair or GAP claim paid ' +
+          'becomes `paid`), then writes the NACHA file (ACH ' +
           'items) and the positive-pay file (checks). Held items wait for an OFAC decision. 409 `payment_run_not_draft` ' +
           'when the run was approved or discarded; 422 `ofac_list_missing` when no SDN list screened it; 409 ' +
           '`ofac_screening_outdated` when a newer list was loaded since.',

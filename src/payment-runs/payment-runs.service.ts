@@ -1,6 +1,7 @@
 // Payment runs (DOMAIN.md "Paying out"; issue 16): an admin previews a run (the payables open now, each
 // with its payee, method and amount, every payee screened against the OFAC SDN list), approves it, and
-// downloads the NACHA ACH file for ACH payees and the positive-pay file for checks.
+// downloads the NACHA ACH file for ACH payees and the positive-pay file for checks. Payables are shop
+// authorizations, benefits (rental, trip, towing, approved GAP benefits) and cancellation refunds.
 //
 // Paid once: approval walks the run's ready items in one order (source type, source id), locks each
 // payable's source row, checks it is still owed, and inserts its settlement row (primary key on the
@@ -14,7 +15,7 @@ import type { OfacService } from '../ofac/ofac.service.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, PayableSourceType } from '../platform/db/schema.js';
-import { asUseCase } from '../platform/db/transaction.js';
+import { asUseCase, type Tx } from '../platform/db/transaction.js';
 import {
   addDays,
   type CalendarDate,
@@ -62,6 +63,7 @@ const LEDGER_KIND: Record<PayableSourceType, string> = {
   trip_interruption_claim: 'trip_interruption_reimbursement',
   roadside_request: 'towing_reimbursement',
   cancellation: 'cancellation_refund',
+  gap_claim: 'gap_benefit',
 };
 
 const LABEL: Record<PayableSourceType, string> = {
@@ -70,7 +72,20 @@ const LABEL: Record<PayableSourceType, string> = {
   trip_interruption_claim: 'Trip interruption reimbursement',
   roadside_request: 'Towing reimbursement',
   cancellation: 'Cancellation refund',
+  gap_claim: 'GAP benefit',
 };
+
+/**
+ * What paying an approved GAP benefit changes on its claim (the GAP claims service): the claim becomes
+ * paid with its payments-ledger entry, audited and told to the holder, in the run's transaction.
+ */
+export interface GapBenefitPayments {
+  benefitPaid(
+    trx: Tx,
+    claimId: string,
+    payment: { ledgerEntryId: string; paidAt: Date; reference: string; actor: Actor; requestId: string },
+  ): Promise<void>;
+}
 
 /** "••••6789": the last four digits of an account number, never more. */
 export function maskAccountNumber(accountNumber: string | null): string | null {
@@ -94,6 +109,7 @@ export function createPaymentRunsService(deps: {
   timeZone: string;
   ofac: OfacService;
   settings: PaymentSettings;
+  gapBenefits: GapBenefitPayments;
 }) {
   const { db, clock, ofac, settings } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
@@ -170,7 +186,7 @@ export function createPaymentRunsService(deps: {
    * Pays the run's ready items (held ones wait for an admin's decision) and writes its files. Refused
    * when the run is not a draft, when no SDN list screened it, or when a newer list was loaded since.
    */
-  async function approve(trx: Kysely<Database>, id: string, actor: Actor, requestId: string) {
+  async function approve(trx: Tx, id: string, actor: Actor, requestId: string) {
     const run = await lockRun(trx, id);
     if (!run) throw new AppError('not_found', 'No such payment run.', { param: 'id' });
     if (run.status !== 'draft')
@@ -216,19 +232,33 @@ export function createPaymentRunsService(deps: {
       const checkNumber = item.method === 'check' ? await nextCheckNumber(trx) : null;
       const contract = await findContractForPosting(trx, item.contract_id);
       const label = `${LABEL[item.source_type]} (run ${run.run_number})`;
+      const reference = checkNumber !== null ? `check ${checkNumber}` : `payment run ${run.run_number}`;
       await markSourcePaid(trx, item.source_type, item.source_id, now);
       // A cancellation's refund is already on the payments ledger (recorded when it was cancelled).
-      if (item.source_type !== 'cancellation')
-        await appendLedgerEntry(trx, {
-          contractId: item.contract_id,
-          kind: LEDGER_KIND[item.source_type],
-          direction: 'payout',
-          amountCents: Number(item.amount_cents),
-          payee: { kind: item.payee_type, name: item.payee_name },
-          method: item.method,
-          reference: checkNumber !== null ? `check ${checkNumber}` : `payment run ${run.run_number}`,
-          source: { type: item.source_type, id: item.source_id },
-          memo: label,
+      const ledgerEntry =
+        item.source_type === 'cancellation'
+          ? null
+          : await appendLedgerEntry(trx, {
+              contractId: item.contract_id,
+              kind: LEDGER_KIND[item.source_type],
+              direction: 'payout',
+              amountCents: Number(item.amount_cents),
+              payee: { kind: item.payee_type, name: item.payee_name },
+              method: item.method,
+              reference,
+              source: { type: item.source_type, id: item.source_id },
+              memo: label,
+              actor,
+              requestId,
+            });
+      if (item.source_type === 'gap_claim' && ledgerEntry)
+        await deps.gapBenefits.benefitPaid(trx, item.source_id, {
+          ledgerEntryId: ledgerEntry.id,
+          paidAt: now,
+          reference:
+            checkNumber !== null
+              ? `check ${checkNumber}, payment run ${run.run_number}`
+              : `ACH, payment run ${run.run_number}`,
           actor,
           requestId,
         });

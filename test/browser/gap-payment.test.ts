@@ -8,8 +8,9 @@ import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
 // Money never moves on one click: the benefit calculator refuses empty figures (empty is not zero),
-// paying asks for a confirmation that repeats payee and amount, and a benefit above the adjuster's
-// approval limit is only proposed until a second adjuster approves it.
+// approving the payment asks for a confirmation that repeats payee and amount, a benefit above the
+// adjuster's approval limit is only proposed until a second adjuster approves it, and an approved
+// benefit is said to be paid in the next payment run (the run pays it).
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
@@ -123,8 +124,8 @@ describe.skipIf(!chromiumAvailable())('GAP payment', () => {
       await calculate.click();
       await maker.getByText('Benefit calculated.').waitFor();
 
-      await maker.getByRole('button', { name: /^Approve and pay \$6,500\.00 to / }).click();
-      const confirm = maker.getByRole('button', { name: /^Yes, pay \$6,500\.00 to / });
+      await maker.getByRole('button', { name: /^Approve paying \$6,500\.00 to / }).click();
+      const confirm = maker.getByRole('button', { name: /^Yes, approve paying \$6,500\.00 to / });
       await confirm.waitFor();
       expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
       expect(await axeViolations(maker)).toEqual([]);
@@ -141,9 +142,11 @@ describe.skipIf(!chromiumAvailable())('GAP payment', () => {
       await checker.waitForURL(`**${path}`);
       await checker.getByText(/It needs your approval as the second adjuster\./).waitFor();
       await checker.getByRole('button', { name: /^Approve the proposed payment \$6,500\.00 to / }).click();
-      await checker.getByRole('button', { name: /^Yes, pay \$6,500\.00 to / }).click();
-      await checker.getByText('Approved and paid.').waitFor();
-      await checker.getByText(/^Paid \$6,500\.00 to /).waitFor();
+      await checker.getByRole('button', { name: /^Yes, approve paying \$6,500\.00 to / }).click();
+      await checker.getByText('Approved, to be paid in the next payment run.').waitFor();
+      await checker
+        .getByText(/^Approved: \$6,500\.00 to .+, to be paid in the next payment run\.$/)
+        .waitFor();
       expect(await axeViolations(checker)).toEqual([]);
     } finally {
       await checker.context().close();

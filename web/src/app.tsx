@@ -50,6 +50,7 @@ const LenderRefundsPage = lazy(() => import('./pages/lender-refunds.js'));
 const AdminPaymentRunsPage = lazy(() => import('./pages/admin-payment-runs.js'));
 const AdminJournalPage = lazy(() => import('./pages/admin-journal.js'));
 const AdminDealerStatementPage = lazy(() => import('./pages/admin-dealer-statement.js'));
+const AdminFundingPage = lazy(() => import('./pages/admin-funding.js'));
 
 const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProps>])[] = [
   ['/', LandingPage],
@@ -85,6 +86,7 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/lender/refunds', LenderRefundsPage],
   ['/admin/payment-runs', AdminPaymentRunsPage],
   ['/admin/journal', AdminJournalPage],
+  ['/admin/funding', AdminFundingPage],
   ['/gap-claims', GapClaimsCenterPage],
   ['/gap-claims/:id', GapClaimPage],
   ['/help', HelpPage],

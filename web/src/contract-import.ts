@@ -1,8 +1,9 @@
 import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from './api.js';
 
-// Sends a dealer file (CSV, possibly tens of megabytes) to POST /contracts/import. It uses
-// XMLHttpRequest rather than fetch because only XHR reports upload progress, which a person watching
-// a large file needs; the answer is the same problem+json or report JSON as anywhere else.
+// Sends a CSV file, possibly tens of megabytes: a dealer file to POST /contracts/import, a lender's
+// funded deals to POST /funding-uploads. It uses XMLHttpRequest rather than fetch because only XHR
+// reports upload progress, which a person watching a large file needs; the answer is the same
+// problem+json or report JSON as anywhere else.
 
 export interface RejectedRow {
   /** The file line the record starts on; the header is line 1. */
@@ -47,21 +48,25 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Resolves with the server's report; rejects with an ApiError, or an AbortError when `signal` aborts. */
-export function uploadDealerFile(
+/**
+ * Sends a CSV file to an upload endpoint (`path` under /api/v1, with its query) and resolves with the
+ * server's JSON answer; rejects with an ApiError, or an AbortError when `signal` aborts.
+ */
+export function uploadCsvFile<T>(
+  path: string,
+  query: URLSearchParams,
   file: File,
   callbacks: UploadCallbacks,
   signal?: AbortSignal,
-): Promise<ImportReport> {
+): Promise<T> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new DOMException('The upload was cancelled.', 'AbortError'));
       return;
     }
     const request = new XMLHttpRequest();
-    const query = new URLSearchParams();
     if (file.name) query.set('fileName', file.name.slice(0, maxFileNameLength));
-    request.open('POST', `${apiBasePath}/contracts/import${query.size > 0 ? `?${query}` : ''}`);
+    request.open('POST', `${apiBasePath}${path}${query.size > 0 ? `?${query}` : ''}`);
     request.setRequestHeader('content-type', 'text/csv');
     request.setRequestHeader('accept', 'application/json, application/problem+json');
     for (const [name, value] of Object.entries(csrfHeader())) request.setRequestHeader(name, value);
@@ -77,7 +82,7 @@ export function uploadDealerFile(
 
     request.onload = () => {
       const body = parseJson(request.responseText);
-      if (request.status >= 200 && request.status < 300 && body !== undefined) resolve(body as ImportReport);
+      if (request.status >= 200 && request.status < 300 && body !== undefined) resolve(body as T);
       else reject(apiErrorFromProblem(request.status, body));
     };
     request.onerror = () =>
@@ -93,4 +98,13 @@ export function uploadDealerFile(
 
     request.send(file);
   });
+}
+
+/** Resolves with the server's report; rejects with an ApiError, or an AbortError when `signal` aborts. */
+export function uploadDealerFile(
+  file: File,
+  callbacks: UploadCallbacks,
+  signal?: AbortSignal,
+): Promise<ImportReport> {
+  return uploadCsvFile<ImportReport>('/contracts/import', new URLSearchParams(), file, callbacks, signal);
 }

@@ -26,6 +26,7 @@ export const staffPages: readonly StaffPage[] = [
   { label: 'Month-end', href: '/admin/month-end', roles: ['admin'] },
   { label: 'Lender refunds', href: '/lender/refunds', roles: ['admin', 'lender'] },
   { label: 'Payment runs', href: '/admin/payment-runs', roles: ['admin'] },
+  { label: 'Funding reconciliation', href: '/admin/funding', roles: ['admin', 'lender'] },
 ];
 
 export function staffPagesFor(role: StaffRole): StaffPage[] {

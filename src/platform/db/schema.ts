@@ -679,7 +679,8 @@ export type PayableSourceType =
   | 'rental_claim'
   | 'trip_interruption_claim'
   | 'roadside_request'
-  | 'cancellation';
+  | 'cancellation'
+  | 'gap_claim';
 export type PaymentRunStatus = 'draft' | 'approved' | 'discarded';
 export type PaymentItemStatus = 'ready' | 'held' | 'blocked' | 'paid' | 'skipped';
 export type OfacHoldStatus = 'held' | 'released' | 'blocked';

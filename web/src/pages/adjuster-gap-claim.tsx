@@ -10,7 +10,8 @@ import { TableScroll } from '../table-scroll.js';
 import { documentStateWords, type GapClaim, lossTypeWords, problemMessage } from './gap-shared.js';
 
 // An adjuster's GAP claim: the documents and their reviews, the benefit calculation with each line,
-// then approval (paid to the lienholder) or denial with a reason.
+// then approval (the benefit is owed to the lienholder and the next payment run pays it) or denial
+// with a reason.
 
 const benefitFields = [
   ['payoffCents', 'Loan payoff on the date of loss'],
@@ -94,8 +95,8 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
     void run(
       () => api.post<GapClaim>(`/gap-claims/${claimId}/approval`, {}),
       (answer) =>
-        (answer as GapClaim).status === 'paid'
-          ? 'Approved and paid.'
+        (answer as GapClaim).status === 'approved'
+          ? 'Approved, to be paid in the next payment run.'
           : 'The amount is above your approval limit: the payment is proposed and waits for a second adjuster.',
     );
   };
@@ -231,13 +232,14 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
             <section className="card" aria-labelledby={`${id}-confirm`}>
               <p id={`${id}-confirm`}>
                 <strong>
-                  Pay {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}?
+                  Approve paying {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}?
                 </strong>{' '}
-                The GAP benefit of claim {claim.claimNumber} goes to the lender; this cannot be undone here.
+                The GAP benefit of claim {claim.claimNumber} goes to the lender in the next payment run; this
+                cannot be undone here.
               </p>
               <p className="button-row">
                 <button type="button" className="button" disabled={busy} onClick={approve} ref={confirmRef}>
-                  Yes, pay {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}
+                  Yes, approve paying {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}
                 </button>{' '}
                 <button
                   type="button"
@@ -251,11 +253,17 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
           ) : (
             <p>
               <button type="button" className="button" disabled={busy} onClick={() => setConfirming(true)}>
-                {claim.paymentProposal ? 'Approve the proposed payment' : 'Approve and pay'}{' '}
+                {claim.paymentProposal ? 'Approve the proposed payment' : 'Approve paying'}{' '}
                 {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}
               </button>
             </p>
           )
+        ) : null}
+        {claim.status === 'approved' && claim.benefit ? (
+          <p role="status">
+            Approved: {formatCents(claim.benefit.benefitCents)} to {claim.lienholderName}, to be paid in the
+            next payment run.
+          </p>
         ) : null}
         {claim.payment ? (
           <p role="status">

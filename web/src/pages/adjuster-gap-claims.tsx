@@ -26,6 +26,7 @@ const statusOptions: [string, string][] = [
   ['ready_for_calculation', 'Ready for calculation'],
   ['under_review', 'Under review'],
   ['awaiting_documents', 'Awaiting documents'],
+  ['approved', 'Approved, to be paid in the next run'],
   ['paid', 'Paid'],
   ['denied', 'Denied'],
   ['', 'All'],

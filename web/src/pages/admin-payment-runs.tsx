@@ -74,6 +74,7 @@ const SOURCE: Record<string, string> = {
   trip_interruption_claim: 'Trip interruption',
   roadside_request: 'Towing',
   cancellation: 'Cancellation refund',
+  gap_claim: 'GAP benefit',
 };
 
 function message(caught: unknown, fallback: string): string {
@@ -311,8 +312,8 @@ function PaymentRunsContent() {
     <>
       <PageHeading title="Payment runs">Payment runs</PageHeading>
       <p>
-        Repair authorizations, reimbursements and cancellation refunds are paid in runs: preview what would be
-        paid, review it, approve it, then send the files to the bank.
+        Repair authorizations, reimbursements, approved GAP benefits and cancellation refunds are paid in
+        runs: preview what would be paid, review it, approve it, then send the files to the bank.
       </p>
       <p>
         <button type="button" onClick={preview} disabled={busy}>
