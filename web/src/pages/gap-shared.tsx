@@ -1,6 +1,6 @@
 import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
 import { formatCalendarDate } from '../format.js';
-import { t } from '../i18n.js';
+import { holderLanguage, t } from '../i18n.js';
 
 // What the GAP claim pages share: the claim's shape as the API answers it, the document upload (XHR,
 // for its progress events) and the words for document states.
@@ -115,6 +115,7 @@ export function uploadClaimDocument(
     request.onerror = () => reject(new ApiError(0, 'network_error', t('errors.network_error')));
     const form = new FormData();
     form.append('type', type);
+    form.append('language', holderLanguage());
     form.append('file', file);
     request.send(form);
   });

@@ -3,7 +3,7 @@ import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../
 import type { Contract } from '../contracts.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
-import { t } from '../i18n.js';
+import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
@@ -81,7 +81,7 @@ function receiptProblem(files: readonly File[]): string | null {
 /** Files a claim with its receipts in one request: the claim is filed with all of them, or not at all. */
 async function fileWithReceipts(path: string, claim: unknown, receipts: readonly File[]): Promise<void> {
   const form = new FormData();
-  form.append('claim', JSON.stringify(claim));
+  form.append('claim', JSON.stringify({ ...(claim as object), language: holderLanguage() }));
   for (const file of receipts) form.append('file', file);
   let response: Response;
   try {
