@@ -92,7 +92,20 @@ export const GapClaimSchema = Type.Object(
       }),
     ),
     lienholderName: Nullable(Type.String()),
-    timeline: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), words: Type.String() })),
+    timeline: Type.Array(
+      Type.Object({
+        at: Type.String(),
+        action: Type.String(),
+        words: Type.String({ description: 'The event in English words' }),
+        status: Type.Optional(Type.String({ description: 'A status change: the new status' })),
+        documentType: Type.Optional(Type.String({ description: "A document event: the type's code" })),
+        reviewDueOn: Type.Optional(Type.String({ format: 'date' })),
+        reason: Type.Optional(Type.String({ description: 'The reason as written' })),
+        reasonCode: Type.Optional(
+          Type.String({ description: 'A reason the system wrote, by its stable code (translate by it)' }),
+        ),
+      }),
+    ),
   },
   { $id: 'GapClaim' },
 );

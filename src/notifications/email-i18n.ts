@@ -54,14 +54,16 @@ export function dateWords(date: string, language: HolderLanguage | null | undefi
 }
 
 /**
- * A catalog document type's name in the holder's language: the locale file's name for the code, else
- * the catalog's own name (an administrator may add a type the files do not know yet).
+ * A catalog document type's name in the holder's language: in English the catalog's own name (as an
+ * administrator wrote it); in Spanish the locale file's name for the code, else the catalog's (a type
+ * added to the catalog that the files do not know yet).
  */
 export function documentName(
   code: string,
   catalogName: string,
   language: HolderLanguage | null | undefined,
 ): string {
+  if (holderLanguageOf(language) === 'en') return catalogName;
   return emailWords(language)(`document.${code}`, { defaultValue: catalogName });
 }
 

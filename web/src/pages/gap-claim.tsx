@@ -7,9 +7,12 @@ import { Link, type RouteProps } from '../router.js';
 import { TableScroll } from '../table-scroll.js';
 import {
   documentStateWords,
+  documentTypeName,
   type GapClaim,
+  gapStatusWords,
   lossTypeWords,
   problemMessage,
+  timelineWords,
   uploadClaimDocument,
 } from './gap-shared.js';
 
@@ -46,7 +49,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
       setMessage({
         error: false,
         text: t('gapClaim.received', {
-          document: document.typeName,
+          document: documentTypeName(document.type, document.typeName),
           date: formatCalendarDate(document.reviewDueOn ?? ''),
         }),
       });
@@ -78,7 +81,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
           <select id={`${id}-type`} value={type} onChange={(event) => setType(event.target.value)}>
             {open.map((item) => (
               <option key={item.type} value={item.type}>
-                {item.name}
+                {documentTypeName(item.type, item.name)}
               </option>
             ))}
           </select>
@@ -159,7 +162,7 @@ export function GapClaimPage({ params }: RouteProps) {
         {t('gapClaim.titleNumber', { number: claim.claimNumber })}
       </PageHeading>
       <p className="lead" role="status">
-        {claim.statusWords}
+        {gapStatusWords(claim)}
       </p>
       <dl className="facts">
         <dt>{t('gapClaim.loss')}</dt>
@@ -203,7 +206,7 @@ export function GapClaimPage({ params }: RouteProps) {
           <tbody>
             {claim.requiredDocuments.map((item) => (
               <tr key={item.type}>
-                <th scope="row">{item.name}</th>
+                <th scope="row">{documentTypeName(item.type, item.name)}</th>
                 <td>{documentStateWords(item)}</td>
                 <td>{item.reason ?? ''}</td>
               </tr>
@@ -218,7 +221,8 @@ export function GapClaimPage({ params }: RouteProps) {
       <ol className="card-stack">
         {claim.timeline.map((event) => (
           <li key={`${event.at}-${event.action}-${event.words}`}>
-            <span className="muted">{formatInstant(event.at)}</span> — {event.words}
+            <span className="muted">{formatInstant(event.at)}</span> —{' '}
+            {timelineWords(event, new Map(claim.requiredDocuments.map((item) => [item.type, item.name])))}
           </li>
         ))}
       </ol>

@@ -87,7 +87,7 @@ export function QuoteDetails({
       <h3>{audience === 'holder' ? t('cancel.weNeed') : 'Proof needed'}</h3>
       <ul>
         {quote.requiredProof.map((proof) => (
-          <li key={proof.type}>{proof.label}</li>
+          <li key={proof.type}>{t(`cancel.proof.${proof.type}`, { defaultValue: proof.label })}</li>
         ))}
       </ul>
     </>

@@ -8,6 +8,7 @@ import { PageHeading } from '../page-heading.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
+import { gapStatusWords } from './gap-shared.js';
 import { claimStatusLabels, LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
 
 // The holder's claims: repair claims with their status, rental and trip-interruption claims with
@@ -496,6 +497,7 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
 interface GapClaimSummary {
   id: string;
   claimNumber: string;
+  status: string;
   statusWords: string;
   dateOfLoss: string;
   openedAt: string;
@@ -526,7 +528,7 @@ function GapContractClaims({ contract }: { contract: Contract }) {
         {mine.map((claim) => (
           <li key={claim.id}>
             <Link href={`/gap-claims/${encodeURIComponent(claim.id)}`}>{claim.claimNumber}</Link> ·{' '}
-            {claim.statusWords} · {t('claims.lossOn', { date: formatCalendarDate(claim.dateOfLoss) })}
+            {gapStatusWords(claim)} · {t('claims.lossOn', { date: formatCalendarDate(claim.dateOfLoss) })}
           </li>
         ))}
       </ul>
