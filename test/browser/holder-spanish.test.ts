@@ -177,6 +177,19 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
     }
   });
 
+  it('answers in the help center in Spanish', async () => {
+    const page = await openSpanishPage('/help');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
+      await page.getByRole('heading', { name: '¿Cómo transfiero o cancelo mi contrato?' }).waitFor();
+      await page.getByLabel('Buscar en el centro de ayuda').fill('cancelación');
+      await page.getByText('1 respuesta coincide con “cancelación”', { exact: false }).waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('keeps staff pages in English for a Spanish browser', async () => {
     const page = await openSpanishPage('/staff/sign-in');
     try {

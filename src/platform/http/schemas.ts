@@ -80,5 +80,6 @@ export function FileResponse(description: string, contentTypes: readonly string[
  * emails this request leads to, and later ones about the same contract or account, are written in it.
  */
 export const LanguageInput = StringEnum(HOLDER_LANGUAGES, {
-  description: "The holder's language (en, es) for the emails this leads to; English when not sent",
+  description:
+    "The holder's language (en, es), the holder pages' choice: emails this leads to, and later ones, are written in it; English when not sent",
 });

@@ -465,7 +465,10 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
   const contractId = params.id ?? '';
   const transferId = new URLSearchParams(search).get('transfer');
   const [state, setState] = useState<PageState>({ status: 'loading' });
-  const [contractLine, setContractLine] = useState<string | null>(null);
+  // The line's words are chosen at render, so the language switch re-words it at once.
+  const [contractLine, setContractLine] = useState<{ key: string; values: Record<string, unknown> } | null>(
+    null,
+  );
 
   useEffect(() => {
     if (session.status !== 'holder_signed_in') return;
@@ -475,21 +478,22 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
       if (transferId) {
         // A transfer this session asked for stays visible after the contract has passed to the buyer.
         const transfer = await api.get<Transfer>(`/transfers/${encodeURIComponent(transferId)}`, { signal });
-        setContractLine(t('transfer.contractLine', { number: transfer.contractNumber }));
+        setContractLine({ key: 'transfer.contractLine', values: { number: transfer.contractNumber } });
         setState({ status: 'transfer', transfer });
         return;
       }
       const contract = await fetchContract(contractId, signal);
-      setContractLine(
-        t('transfer.contractVehicle', {
+      setContractLine({
+        key: 'transfer.contractVehicle',
+        values: {
           plan: contract.planName,
           number: contract.contractNumber,
           year: contract.vehicle.year,
           make: contract.vehicle.make,
           model: contract.vehicle.model,
           vin: maskVin(contract.vehicle.vin),
-        }),
-      );
+        },
+      });
       const [terms, transfers] = await Promise.all([
         api.get<TransferTerms>(`/contracts/${encodeURIComponent(contractId)}/transfer-terms`, { signal }),
         api.get<{ data: Transfer[] }>(`/contracts/${encodeURIComponent(contractId)}/transfers`, { signal }),
@@ -516,7 +520,7 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
         <Link href="/my">{t('coverage.title')}</Link>
       </p>
       <PageHeading title={t('coverage.transfer')}>{t('coverage.transfer')}</PageHeading>
-      {contractLine ? <p className="lead">{contractLine}</p> : null}
+      {contractLine ? <p className="lead">{t(contractLine.key, contractLine.values)}</p> : null}
       {state.status === 'loading' ? <p className="muted">{t('common.loading')}</p> : null}
       {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
       {state.status === 'transfer' ? (
