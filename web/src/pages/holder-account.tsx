@@ -201,7 +201,8 @@ export function HolderSignInLinkPage() {
     <>
       <PageHeading title={t('account.linkTitle')}>{t('account.linkTitle')}</PageHeading>
       {sent ? (
-        <SentNotice message={sent} />
+        // The API's sentence is the same whatever the email; the page says it in the reader's language.
+        <SentNotice message={t('account.sameAnswer')} />
       ) : (
         <EmailForm
           label={t('account.email')}
@@ -231,7 +232,8 @@ export function HolderForgotContractPage() {
       <PageHeading title={t('account.forgotTitle')}>{t('account.forgotTitle')}</PageHeading>
       <p>{t('account.forgotLead')}</p>
       {sent ? (
-        <SentNotice message={sent} />
+        // The API's sentence is the same whatever the email; the page says it in the reader's language.
+        <SentNotice message={t('account.sameAnswer')} />
       ) : (
         <EmailForm
           label={t('account.email')}
