@@ -175,19 +175,15 @@ export function createGapClaimsService(deps: {
       data: { from: claim.status, to },
       requestId: context.requestId,
     });
-    await email(
-      trx,
-      context.contract,
-      updated,
-      (language) =>
-        statusChangedMessage({
-          claimNumber: claim.claim_number,
-          status: to,
-          reason: context.reason,
-          amountCents: to === 'paid' ? updated.benefit_cents : null,
-          payeeName: context.contract.lienholder_name,
-          language,
-        }),
+    await email(trx, context.contract, updated, (language) =>
+      statusChangedMessage({
+        claimNumber: claim.claim_number,
+        status: to,
+        reason: context.reason,
+        amountCents: to === 'paid' ? updated.benefit_cents : null,
+        payeeName: context.contract.lienholder_name,
+        language,
+      }),
     );
     return updated;
   }
@@ -266,18 +262,14 @@ export function createGapClaimsService(deps: {
       data: { claimNumber, contractId: contract.id, lossType, requiredDocuments: required },
       requestId,
     });
-    await email(
-      trx,
-      contract,
-      claim,
-      (language) =>
-        claimOpenedMessage({
-          claimNumber,
-          requiredNames: required.map((type) =>
-            documentName(type, terms.documentTypeNames[type] ?? type, language),
-          ),
-          language,
-        }),
+    await email(trx, contract, claim, (language) =>
+      claimOpenedMessage({
+        claimNumber,
+        requiredNames: required.map((type) =>
+          documentName(type, terms.documentTypeNames[type] ?? type, language),
+        ),
+        language,
+      }),
     );
     return { created: true, claim };
   }
@@ -444,17 +436,13 @@ export function createGapClaimsService(deps: {
       },
       requestId,
     });
-    await email(
-      trx,
-      contract,
-      claim,
-      (language) =>
-        documentReceivedMessage({
-          claimNumber: claim.claim_number,
-          typeName: documentName(upload.type, typeName, language),
-          reviewDueOn,
-          language,
-        }),
+    await email(trx, contract, claim, (language) =>
+      documentReceivedMessage({
+        claimNumber: claim.claim_number,
+        typeName: documentName(upload.type, typeName, language),
+        reviewDueOn,
+        language,
+      }),
     );
     if (claim.status === 'awaiting_documents') {
       await transition(trx, claim, 'under_review', {
@@ -477,22 +465,18 @@ export function createGapClaimsService(deps: {
       const claim = await lockClaim(trx, document.owner_id);
       const contract = await contractOf(trx, claim.contract_id);
       const terms = await gapTermsOf(contract, trx);
-      await email(
-        trx,
-        contract,
-        claim,
-        (language) =>
-          documentReviewedMessage({
-            claimNumber: claim.claim_number,
-            typeName: documentName(
-              document.document_type,
-              terms.documentTypeNames[document.document_type] ?? document.document_type,
-              language,
-            ),
-            accepted: document.status === 'accepted',
-            reason: document.review_reason,
+      await email(trx, contract, claim, (language) =>
+        documentReviewedMessage({
+          claimNumber: claim.claim_number,
+          typeName: documentName(
+            document.document_type,
+            terms.documentTypeNames[document.document_type] ?? document.document_type,
             language,
-          }),
+          ),
+          accepted: document.status === 'accepted',
+          reason: document.review_reason,
+          language,
+        }),
       );
       if (claim.status !== 'under_review' || document.status !== 'accepted') return;
       const documents = await documentsOf(trx, claim.id);

@@ -51,7 +51,16 @@ const SPANISH: Readonly<Record<string, Spanish>> = {
       'Para cancelar, inicie sesión en Mi cobertura y elija Cancelar: verá el reembolso antes de confirmar. Si cancela dentro del período de revisión gratuita ({vscFreeLookDays} días para un contrato de servicio, {stateFreeLookDays} días en algunos estados; {gapFreeLookDays} días para un anexo GAP), le devolvemos el precio completo.',
       'Cuando vende su vehículo a una persona, el contrato de servicio puede pasar al comprador: avísenos de la venta dentro de {transferWindowDays} días, adjunte un registro de mantenimiento y pague el cargo de transferencia. Una venta a un concesionario o una entrega como parte de pago no transfiere el contrato, y un anexo GAP nunca se transfiere.',
     ],
-    keywords: ['cancelar', 'cancelación', 'reembolso', 'transferir', 'transferencia', 'vender', 'venta', 'comprador'],
+    keywords: [
+      'cancelar',
+      'cancelación',
+      'reembolso',
+      'transferir',
+      'transferencia',
+      'vender',
+      'venta',
+      'comprador',
+    ],
     actionLabel: 'Iniciar sesión en Mi cobertura',
   },
   'what-does-it-cost': {
@@ -81,6 +90,8 @@ export const HELP_ARTICLES_ES: readonly HelpArticleSource[] = HELP_ARTICLES.map(
     question: spanish.question,
     paragraphs: spanish.paragraphs,
     keywords: [...spanish.keywords, ...article.keywords],
-    ...(article.action ? { action: { ...article.action, label: spanish.actionLabel ?? article.action.label } } : {}),
+    ...(article.action
+      ? { action: { ...article.action, label: spanish.actionLabel ?? article.action.label } }
+      : {}),
   };
 });

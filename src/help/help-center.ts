@@ -2,8 +2,8 @@
 // catalog and settings (help-facts.ts). A placeholder without a value is a programmer error.
 import type { Catalog } from '../catalog/catalog.schema.js';
 import type { HolderLanguage } from '../shared/language.js';
-import { HELP_ARTICLES, type HelpArticleSource } from './articles.js';
 import { HELP_ARTICLES_ES } from './articles.es.js';
+import { HELP_ARTICLES, type HelpArticleSource } from './articles.js';
 import { type HelpSettings, type HelpValues, helpValues, stateRuleSentences } from './help-facts.js';
 
 export interface HelpArticle {

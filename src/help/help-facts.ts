@@ -21,7 +21,11 @@ const JOINS: Readonly<Record<HolderLanguage, { to: string; and: string }>> = {
   es: { to: 'a', and: 'y' },
 };
 
-export function helpValues(catalog: Catalog, settings: HelpSettings, language: HolderLanguage = 'en'): HelpValues {
+export function helpValues(
+  catalog: Catalog,
+  settings: HelpSettings,
+  language: HolderLanguage = 'en',
+): HelpValues {
   const joins = JOINS[language];
   /** A range of whole numbers written "30" when every plan agrees, else "30 to 60" ("30 a 60"). */
   function range(values: readonly number[], write: (value: number) => string = String): string {

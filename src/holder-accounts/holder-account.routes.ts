@@ -194,12 +194,7 @@ export function registerHolderAccountRoutes(
       },
     },
     async (request, reply) => {
-      await holderAccounts.forgotContract(
-        request.body.email,
-        request.ip,
-        request.id,
-        request.body.language,
-      );
+      await holderAccounts.forgotContract(request.body.email, request.ip, request.id, request.body.language);
       return reply.status(202).send({ message: SAME_ANSWER });
     },
   );

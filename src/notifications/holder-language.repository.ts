@@ -25,7 +25,10 @@ export async function rememberContractLanguage(
 }
 
 /** The contract holder's language, or null when no request said it. */
-export async function contractLanguage(db: Kysely<Database>, contractId: string): Promise<HolderLanguage | null> {
+export async function contractLanguage(
+  db: Kysely<Database>,
+  contractId: string,
+): Promise<HolderLanguage | null> {
   const row = await db
     .selectFrom('contract_holder_languages')
     .select('language')

@@ -171,7 +171,9 @@ describeEachEngine('holder emails in the holder language', (engine) => {
       `Reclamo GAP ${n}: por favor, envíe de nuevo su anexo GAP`,
     ]);
     const [opened, received, reviewing, rejected] = emails.map((email) => email.body);
-    expect(opened).toContain('Iniciamos su reclamo GAP. Por favor, envíenos estos documentos:\n\n- Anexo GAP\n');
+    expect(opened).toContain(
+      'Iniciamos su reclamo GAP. Por favor, envíenos estos documentos:\n\n- Anexo GAP\n',
+    );
     expect(opened).toContain('- Contrato de compraventa a plazos');
     expect(opened?.endsWith(signature)).toBe(true);
     expect(received).toBe(

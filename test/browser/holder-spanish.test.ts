@@ -141,7 +141,9 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
 
       // A form error in Spanish, then the request.
       await page.getByRole('button', { name: 'Solicitar la transferencia' }).click();
-      await page.getByText('Escriba la lectura del odómetro al momento de la venta', { exact: false }).waitFor();
+      await page
+        .getByText('Escriba la lectura del odómetro al momento de la venta', { exact: false })
+        .waitFor();
       await expectAxeClean(page);
       await page.getByLabel('¿Cómo lo vendió?').selectOption('private');
       await page.getByLabel('Odómetro al momento de la venta (millas)').fill('15000');

@@ -179,7 +179,9 @@ function TransferStatus({ initial }: { initial: Transfer }) {
         </div>
         <div>
           <dt>{t('transfer.odometer')}</dt>
-          <dd>{t('format.miles', { count: transfer.odometer, formatted: formatCount(transfer.odometer) })}</dd>
+          <dd>
+            {t('format.miles', { count: transfer.odometer, formatted: formatCount(transfer.odometer) })}
+          </dd>
         </div>
         <div>
           <dt>{t('transfer.fee')}</dt>
@@ -500,8 +502,7 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
       ]);
       const pending = transfers.data.find((transfer) => transfer.status === 'pending_fee');
       if (pending) setState({ status: 'transfer', transfer: pending });
-      else if (!terms.allowed)
-        setState({ status: 'failed', message: t('transfer.notAllowed') });
+      else if (!terms.allowed) setState({ status: 'failed', message: t('transfer.notAllowed') });
       else if (contract.status !== 'active')
         setState({ status: 'failed', message: t('transfer.notInForce') });
       else setState({ status: 'form', contract, terms });
