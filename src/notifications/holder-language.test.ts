@@ -105,19 +105,20 @@ describeEachEngine('holder emails in the holder language', (engine) => {
     return { lastName: 'Ramirez', zip: '78701', vin };
   }
 
-  /** The emails queued for `recipient`, oldest first. */
+  /** The emails queued for `recipient`, oldest first (two of one instant by subject, for a stable order). */
   async function emailsTo(recipient: string) {
     return server.built.database.db
       .selectFrom('holder_notifications')
       .select(['subject', 'body', 'reference'])
       .where('recipient', '=', recipient)
       .orderBy('created_at')
-      .orderBy('id')
+      .orderBy('subject')
       .execute();
   }
 
   /** Starts a claim (with `language` when given), uploads the addendum as the holder, and the reviewer rejects it. */
   async function claimJourney(email: string, language?: 'en' | 'es') {
+    clock.set('2026-11-25T15:00:00Z');
     const facts = await gapContract(email);
     const started = await inject({
       method: 'POST',
@@ -138,6 +139,7 @@ describeEachEngine('holder emails in the holder language', (engine) => {
     };
     const holder = (options: InjectOptions) =>
       inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${claim.token}` } });
+    clock.advance(60_000);
     // The upload sends no language: the one the claim started with is kept for the contract.
     const uploaded = await holder({
       method: 'POST',
@@ -153,7 +155,6 @@ describeEachEngine('holder emails in the holder language', (engine) => {
       payload: { decision: 'reject', reason: 'The addendum is not signed.' },
     });
     expect(rejected.statusCode, rejected.body).toBe(200);
-    clock.set('2026-11-25T15:00:00Z');
     return { claim, emails: await emailsTo(email) };
   }
 
@@ -164,13 +165,14 @@ describeEachEngine('holder emails in the holder language', (engine) => {
     spanishClaimId = claim.id;
     const n = claim.claimNumber;
     const signature = `\n\nEl número de su reclamo es ${n}. Puede seguir su reclamo en el Centro de reclamos GAP.\n\nReclamos de Coverwise`;
+    // The upload's two emails share an instant: listed by subject.
     expect(emails.map((email) => email.subject)).toEqual([
       `Reclamo GAP ${n}: iniciamos su reclamo`,
-      `Reclamo GAP ${n}: recibimos su anexo GAP`,
       `Reclamo GAP ${n}: estamos revisando sus documentos`,
+      `Reclamo GAP ${n}: recibimos su anexo GAP`,
       `Reclamo GAP ${n}: por favor, envíe de nuevo su anexo GAP`,
     ]);
-    const [opened, received, reviewing, rejected] = emails.map((email) => email.body);
+    const [opened, reviewing, received, rejected] = emails.map((email) => email.body);
     expect(opened).toContain(
       'Iniciamos su reclamo GAP. Por favor, envíenos estos documentos:\n\n- Anexo GAP\n',
     );
@@ -237,6 +239,7 @@ describeEachEngine('holder emails in the holder language', (engine) => {
   });
 
   it('sends "forgot which contract?" in the language of the request, English when none', async () => {
+    clock.set('2026-11-28T15:00:00Z');
     const spanish = await inject({
       method: 'POST',
       url: '/api/v1/holder-account/forgot-contract',
