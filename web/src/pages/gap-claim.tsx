@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
+import { holderProblem } from '../holder-messages.js';
 import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, type RouteProps } from '../router.js';
@@ -11,7 +12,6 @@ import {
   type GapClaim,
   gapStatusWords,
   lossTypeWords,
-  problemMessage,
   timelineWords,
   uploadClaimDocument,
 } from './gap-shared.js';
@@ -57,7 +57,11 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
       (event.target as HTMLFormElement).reset();
       onUploaded();
     } catch (caught) {
-      setMessage({ error: true, text: problemMessage(caught, t('gapClaim.uploadFailed')) });
+      // A holder sentence per code (a wrong file type, too large…) in the reader's language.
+      setMessage({
+        error: true,
+        text: caught instanceof ApiError ? holderProblem(caught).sentence : t('gapClaim.uploadFailed'),
+      });
     } finally {
       setPercent(undefined);
     }
@@ -130,7 +134,7 @@ export function GapClaimPage({ params }: RouteProps) {
     try {
       setClaim(await api.get<GapClaim>(`/gap-claims/${encodeURIComponent(claimId)}`));
     } catch (caught) {
-      setError(problemMessage(caught, t('gapClaim.loadFailed')));
+      setError(caught instanceof ApiError ? holderProblem(caught).sentence : t('gapClaim.loadFailed'));
     }
   }, [claimId]);
 
