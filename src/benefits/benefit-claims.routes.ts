@@ -4,7 +4,7 @@ import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { runIdempotent, sendIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, LanguageInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { RepairClaimsService } from '../repair-claims/repair-claims.service.js';
 import { RoadsideRequestSchema } from '../roadside/roadside.schemas.js';
@@ -86,6 +86,7 @@ const RentalBodySchema = Type.Object(
       ),
       { minItems: 1, maxItems: MAX_EXPENSES },
     ),
+    language: Type.Optional(LanguageInput),
   },
   { additionalProperties: false },
 );
@@ -108,6 +109,7 @@ const TripBodySchema = Type.Object(
       ),
       { minItems: 1, maxItems: MAX_EXPENSES },
     ),
+    language: Type.Optional(LanguageInput),
   },
   { additionalProperties: false },
 );

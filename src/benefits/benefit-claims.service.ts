@@ -9,6 +9,7 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, type VscTerms } from '../catalog/effective-terms.js';
 import { holderMayTouch, inForceOn, loadServiceContract } from '../contracts/contract-access.js';
 import { recordDocument } from '../documents/document-records.js';
+import { rememberContractLanguage } from '../notifications/holder-language.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -17,6 +18,7 @@ import type { StagedFile, StoredFile } from '../platform/storage/document-store.
 import { findRepairClaimLines, lockRepairClaimOfContract } from '../repair-claims/repair-claim.repository.js';
 import { calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError, type ErrorCode } from '../shared/errors.js';
+import type { HolderLanguage } from '../shared/language.js';
 import { actorOf, type Principal } from '../shared/principal.js';
 import {
   benefitClaimsOfContract,
@@ -38,6 +40,8 @@ export interface ReceiptOwner {
 export interface RentalClaimBody {
   repairClaimId: string;
   expenses: { date: string; kind: 'rental' | 'public_transport'; amountCents: number }[];
+  /** The holder pages' language (docs/languages.md), remembered for later emails about the contract. */
+  language?: HolderLanguage | undefined;
 }
 
 export interface TripClaimBody {
@@ -51,6 +55,8 @@ export interface TripClaimBody {
     amountCents: number;
     alcoholCents?: number | undefined;
   }[];
+  /** The holder pages' language (docs/languages.md), remembered for later emails about the contract. */
+  language?: HolderLanguage | undefined;
 }
 
 /** The state rule that withdrew a benefit, when one did (the plan's own null has no sentence). */
@@ -138,6 +144,8 @@ export function createBenefitClaimsService(deps: {
     requestId: string,
   ) {
     const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId);
+    if (principal.kind === 'holder' && body.language)
+      await rememberContractLanguage(trx, [contract.id], body.language, clock.now());
     checkDates(body.expenses);
     const repair = await lockRepairClaimOfContract(trx, body.repairClaimId, contract.id);
     if (!repair)
@@ -224,6 +232,8 @@ export function createBenefitClaimsService(deps: {
     requestId: string,
   ) {
     const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId);
+    if (principal.kind === 'holder' && body.language)
+      await rememberContractLanguage(trx, [contract.id], body.language, clock.now());
     if (!isCalendarDate(body.breakdownOn))
       throw new AppError('invalid_date', `${body.breakdownOn} is not a calendar date.`, {
         param: 'breakdownOn',

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, LanguageInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import { CANCELLATION_REASONS } from './cancellation-reasons.js';
@@ -28,6 +28,12 @@ export const CancellationBodySchema = Type.Object(
     }),
     reason: StringEnum(CANCELLATION_REASONS),
   },
+  { additionalProperties: false },
+);
+
+/** A cancellation: the quote's fields and the holder pages' language (docs/languages.md). */
+const CancelBodySchema = Type.Object(
+  { ...CancellationBodySchema.properties, language: Type.Optional(LanguageInput) },
   { additionalProperties: false },
 );
 
@@ -133,7 +139,7 @@ export function registerCancellationRoutes(
         summary: 'Cancel the contract: the refund is paid through the ledger and the contract ends',
         params: Type.Object({ id: Uuid }),
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
-        body: CancellationBodySchema,
+        body: CancelBodySchema,
         response: { 201: CancellationResultSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },

@@ -15,6 +15,7 @@ import { statusAsOf } from '../contracts/contract.view.js';
 import { contractViewOf, loadContract, termsOf } from '../contracts/contract-access.js';
 import { insertDealerAccountEvent } from '../dealers/dealer.repository.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
+import { rememberContractLanguage } from '../notifications/holder-language.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
@@ -26,6 +27,7 @@ import {
   isCalendarDate,
 } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
+import type { HolderLanguage } from '../shared/language.js';
 import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 import { claimsPaidCents, insertCancellation } from './cancellation.repository.js';
@@ -146,13 +148,16 @@ export function createCancellationsService(deps: {
   async function cancel(
     trx: Transaction<Database>,
     contractId: string,
-    request: CancellationRequest,
+    request: CancellationRequest & { language?: HolderLanguage | undefined },
     principal: Principal,
     actor: Actor,
     requestId: string,
   ): Promise<CancellationResult> {
     // The lock makes a second, concurrent cancellation wait here and then find the contract cancelled.
     const row = await loadContract(trx, principal, contractId, { forUpdate: true });
+    // The holder pages' language, for the emails written later about this contract (docs/languages.md).
+    if (principal.kind === 'holder' && request.language)
+      await rememberContractLanguage(trx, [row.id], request.language, clock.now());
     const onDate = today();
     assertActive(row, onDate);
     if (isCalendarDate(request.cancelOn) && compareDates(request.cancelOn, onDate) > 0) {

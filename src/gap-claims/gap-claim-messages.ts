@@ -1,46 +1,46 @@
 // The emails a GAP claim sends its holder (docs/domain.md "GAP claims": the holder is told when a document
-// is received, accepted or rejected with the reason, and when the claim's status changes). Plain
-// functions over plain data; the service queues what they return through the outbox.
+// is received, accepted or rejected with the reason, and when the claim's status changes), in the
+// holder's language (docs/languages.md; the words are in src/notifications/locales). Plain functions over
+// plain data; the service queues what they return through the outbox.
+import { dateWords, emailWords, nameInSentence } from '../notifications/email-i18n.js';
 import type { GapClaimStatus } from '../platform/db/schema.js';
+import type { HolderLanguage } from '../shared/language.js';
 import { formatUsd } from '../shared/money.js';
-import { STATUS_WORDS } from './gap-claim-status.js';
+import { systemReasonCode } from './gap-claim-status.js';
 
 export interface ClaimMessage {
   subject: string;
   text: string;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** '2026-11-30' → 'November 30, 2026', split from its parts (never parsed as a UTC midnight). */
 export function wordsForDate(date: string): string {
-  const [year, month, day] = date.split('-');
-  return `${MONTHS[Number(month) - 1] ?? month} ${Number(day)}, ${year}`;
+  return dateWords(date, 'en');
 }
 
-function signature(claimNumber: string): string {
-  return `\n\nYour claim number is ${claimNumber}. You can follow your claim in the GAP Claims Center.\n\nCoverwise Claims`;
+function signature(claimNumber: string, language: HolderLanguage): string {
+  return emailWords(language)('gapClaim.signature', { claimNumber });
 }
 
-export function claimOpenedMessage(claim: { claimNumber: string; requiredNames: string[] }): ClaimMessage {
+/** A reason the system wrote (a fixed sentence) in the holder's language; a person's reason as written. */
+function reasonWords(reason: string, language: HolderLanguage): string {
+  const code = systemReasonCode(reason);
+  return code ? emailWords(language)(`gapClaim.systemReason.${code}`, { defaultValue: reason }) : reason;
+}
+
+/** `requiredNames` and `typeName` are already in the holder's language (email-i18n.ts documentName). */
+export function claimOpenedMessage(claim: {
+  claimNumber: string;
+  requiredNames: string[];
+  language?: HolderLanguage;
+}): ClaimMessage {
+  const language = claim.language ?? 'en';
+  const t = emailWords(language);
   return {
-    subject: `GAP claim ${claim.claimNumber}: we have started your claim`,
+    subject: t('gapClaim.opened.subject', { claimNumber: claim.claimNumber }),
     text:
-      `We have started your GAP claim. Please send us these documents:\n\n${claim.requiredNames.map((name) => `- ${name}`).join('\n')}` +
-      signature(claim.claimNumber),
+      t('gapClaim.opened.text', { list: claim.requiredNames.map((name) => `- ${name}`).join('\n') }) +
+      signature(claim.claimNumber, language),
   };
 }
 
@@ -48,12 +48,16 @@ export function documentReceivedMessage(input: {
   claimNumber: string;
   typeName: string;
   reviewDueOn: string;
+  language?: HolderLanguage;
 }): ClaimMessage {
+  const language = input.language ?? 'en';
+  const t = emailWords(language);
+  const document = nameInSentence(input.typeName, language);
   return {
-    subject: `GAP claim ${input.claimNumber}: we received your ${input.typeName}`,
+    subject: t('gapClaim.received.subject', { claimNumber: input.claimNumber, document }),
     text:
-      `We received your ${input.typeName}. We will review it by the end of ${wordsForDate(input.reviewDueOn)}.` +
-      signature(input.claimNumber),
+      t('gapClaim.received.text', { document, date: dateWords(input.reviewDueOn, language) }) +
+      signature(input.claimNumber, language),
   };
 }
 
@@ -62,18 +66,22 @@ export function documentReviewedMessage(input: {
   typeName: string;
   accepted: boolean;
   reason: string | null;
+  language?: HolderLanguage;
 }): ClaimMessage {
+  const language = input.language ?? 'en';
+  const t = emailWords(language);
+  const document = nameInSentence(input.typeName, language);
   if (input.accepted) {
     return {
-      subject: `GAP claim ${input.claimNumber}: your ${input.typeName} was accepted`,
-      text: `We reviewed and accepted your ${input.typeName}.${input.reason ? ` ${input.reason}` : ''}${signature(input.claimNumber)}`,
+      subject: t('gapClaim.accepted.subject', { claimNumber: input.claimNumber, document }),
+      text: `${t('gapClaim.accepted.text', { document })}${input.reason ? ` ${input.reason}` : ''}${signature(input.claimNumber, language)}`,
     };
   }
   return {
-    subject: `GAP claim ${input.claimNumber}: please send your ${input.typeName} again`,
+    subject: t('gapClaim.rejected.subject', { claimNumber: input.claimNumber, document }),
     text:
-      `We could not accept your ${input.typeName}. The reason: ${input.reason ?? 'not given'}\n\n` +
-      `Please upload a new copy in the GAP Claims Center.${signature(input.claimNumber)}`,
+      t('gapClaim.rejected.text', { document, reason: input.reason ?? t('gapClaim.noReason') }) +
+      signature(input.claimNumber, language),
   };
 }
 
@@ -83,13 +91,23 @@ export function statusChangedMessage(input: {
   reason: string | null;
   amountCents?: number | null;
   payeeName?: string | null;
+  language?: HolderLanguage;
 }): ClaimMessage {
+  const language = input.language ?? 'en';
+  const t = emailWords(language);
+  const words = t(`status.${input.status}`);
   const paid =
     input.status === 'paid' && input.amountCents != null
-      ? ` We paid ${formatUsd(input.amountCents)} to ${input.payeeName ?? 'your lender'}.`
+      ? t('gapClaim.paid', {
+          amount: formatUsd(input.amountCents),
+          payee: input.payeeName ?? t('gapClaim.yourLender'),
+        })
       : '';
   return {
-    subject: `GAP claim ${input.claimNumber}: ${STATUS_WORDS[input.status].toLowerCase()}`,
-    text: `${STATUS_WORDS[input.status]}.${paid}${input.reason ? `\n\n${input.reason}` : ''}${signature(input.claimNumber)}`,
+    subject: t('gapClaim.statusSubject', {
+      claimNumber: input.claimNumber,
+      status: words.toLocaleLowerCase(language === 'es' ? 'es-US' : 'en-US'),
+    }),
+    text: `${words}.${paid}${input.reason ? `\n\n${reasonWords(input.reason, language)}` : ''}${signature(input.claimNumber, language)}`,
   };
 }

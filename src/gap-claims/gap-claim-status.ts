@@ -77,3 +77,19 @@ export const STATUS_WORDS: Readonly<Record<GapClaimStatus, string>> = {
   denied: 'Claim denied',
   paid: 'Benefit paid to your lender',
 };
+
+/**
+ * The reasons the system itself gives a status change (not a person's words), by a stable code: the
+ * holder's timeline and emails say them in the holder's language (docs/languages.md).
+ */
+export const SYSTEM_REASONS = {
+  first_document_received: 'The first document was received.',
+  all_documents_accepted: 'Every required document was accepted.',
+} as const;
+export type SystemReasonCode = keyof typeof SYSTEM_REASONS;
+
+/** A system reason's code from its sentence (undefined for a person's reason). */
+export function systemReasonCode(reason: string | null | undefined): SystemReasonCode | undefined {
+  if (!reason) return undefined;
+  return (Object.keys(SYSTEM_REASONS) as SystemReasonCode[]).find((code) => SYSTEM_REASONS[code] === reason);
+}

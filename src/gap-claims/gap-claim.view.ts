@@ -4,7 +4,7 @@ import type { DocumentView } from '../documents/document.view.js';
 import type { ContractRow, GapClaimRow, LedgerEntryRow } from '../platform/db/schema.js';
 import { formatUsd } from '../shared/money.js';
 import { wordsForDate } from './gap-claim-messages.js';
-import { type DocumentState, STATUS_WORDS } from './gap-claim-status.js';
+import { type DocumentState, STATUS_WORDS, systemReasonCode } from './gap-claim-status.js';
 
 export interface ChecklistItem {
   type: string;
@@ -20,7 +20,33 @@ export interface ChecklistItem {
 export interface TimelineEvent {
   at: string;
   action: string;
+  /** The event in English words; the codes below let a page say it in the holder's language. */
   words: string;
+  /** status_changed: the new status. */
+  status?: string;
+  /** document events: the document type's code. */
+  documentType?: string;
+  /** document.received: the review's due date. */
+  reviewDueOn?: string;
+  /** The reason as written (a person's words, or a system sentence with its reasonCode). */
+  reason?: string;
+  /** A reason the system wrote, by its stable code (gap-claim-status.ts SYSTEM_REASONS). */
+  reasonCode?: string;
+}
+
+/** The codes of an event a page needs to say it in another language than English. */
+function timelineCodes(event: AuditLike): Omit<TimelineEvent, 'at' | 'action' | 'words'> {
+  const data = event.data ?? {};
+  const codes: Omit<TimelineEvent, 'at' | 'action' | 'words'> = {};
+  if (event.action === 'gap_claim.status_changed' && typeof data.to === 'string') codes.status = data.to;
+  if (typeof data.documentType === 'string') codes.documentType = data.documentType;
+  if (typeof data.reviewDueOn === 'string') codes.reviewDueOn = data.reviewDueOn;
+  if (event.reason && event.action !== 'gap_claim.opened') {
+    codes.reason = event.reason;
+    const code = systemReasonCode(event.reason);
+    if (code) codes.reasonCode = code;
+  }
+  return codes;
 }
 
 export interface GapClaimView {
@@ -176,6 +202,7 @@ export function gapClaimView(input: {
         at: event.occurred_at.toISOString(),
         action: event.action,
         words: timelineWords(event, typeNames),
+        ...timelineCodes(event),
       })),
   };
 }

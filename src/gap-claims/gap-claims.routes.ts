@@ -11,9 +11,17 @@ import {
   sendIdempotent,
   sendResult,
 } from '../platform/http/idempotency.js';
-import { DateInput, Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  DateInput,
+  LanguageInput,
+  Page,
+  problemResponses,
+  StringEnum,
+  Uuid,
+} from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
+import { isHolderLanguage } from '../shared/language.js';
 import { actorOf } from '../shared/principal.js';
 import { GAP_CLAIM_STATUSES } from './gap-claim-status.js';
 import type { GapClaimsService } from './gap-claims.service.js';
@@ -84,7 +92,20 @@ export const GapClaimSchema = Type.Object(
       }),
     ),
     lienholderName: Nullable(Type.String()),
-    timeline: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), words: Type.String() })),
+    timeline: Type.Array(
+      Type.Object({
+        at: Type.String(),
+        action: Type.String(),
+        words: Type.String({ description: 'The event in English words' }),
+        status: Type.Optional(Type.String({ description: 'A status change: the new status' })),
+        documentType: Type.Optional(Type.String({ description: "A document event: the type's code" })),
+        reviewDueOn: Type.Optional(Type.String({ format: 'date' })),
+        reason: Type.Optional(Type.String({ description: 'The reason as written' })),
+        reasonCode: Type.Optional(
+          Type.String({ description: 'A reason the system wrote, by its stable code (translate by it)' }),
+        ),
+      }),
+    ),
   },
   { $id: 'GapClaim' },
 );
@@ -139,6 +160,7 @@ export function registerGapClaimRoutes(
             vehicleRecovered: Type.Optional(
               Type.Boolean({ description: 'Theft: the vehicle was recovered (adds the recovery report)' }),
             ),
+            language: Type.Optional(LanguageInput),
           },
           { additionalProperties: false },
         ),
@@ -247,7 +269,9 @@ export function registerGapClaimRoutes(
           'The file is streamed to the document store with its SHA-256; its type is sniffed from the bytes ' +
           '(PDF, JPEG, PNG, HEIC, else 415 unsupported_file_type); the size cap answers 413 file_too_large. ' +
           'A rejected document is replaced by a new upload of its type; nothing is deleted. A refused upload ' +
-          'stores nothing; uploads are throttled per claim and per client address (429 too_many_attempts).',
+          'stores nothing; uploads are throttled per claim and per client address (429 too_many_attempts). ' +
+          'A holder may send a `language` field (en, es) before the file: the emails about the claim are then ' +
+          'written in it.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         params: Type.Object({ id: Uuid }),
         response: {
@@ -270,6 +294,10 @@ export function registerGapClaimRoutes(
             { param: 'type' },
           );
         }
+        const language = upload.fields.language?.trim() || undefined;
+        if (language !== undefined && !isHolderLanguage(language)) {
+          throw new AppError('validation_failed', 'The "language" field is en or es.', { param: 'language' });
+        }
         // The multipart body is not JSON: the idempotency hash covers the type and the file's SHA-256.
         const idempotent = { ...idempotentRequestOf(request), body: { type, sha256: upload.file.sha256 } };
         return runIdempotent(db, idempotent, clock.now(), 201, (run) =>
@@ -278,7 +306,7 @@ export function registerGapClaimRoutes(
             followedBy(run, () => upload.file.promote()),
             id,
             principal,
-            { type, file: upload.file, originalName: upload.originalName },
+            { type, file: upload.file, originalName: upload.originalName, language },
             actorOf(principal),
             request.id,
           ),

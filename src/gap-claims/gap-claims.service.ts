@@ -18,6 +18,8 @@ import {
 import { type DocumentView, documentView } from '../documents/document.view.js';
 import { type ReceivedFile, recordDocument } from '../documents/document-records.js';
 import type { DocumentOwner } from '../documents/documents.service.js';
+import { documentName } from '../notifications/email-i18n.js';
+import { contractLanguage, rememberContractLanguage } from '../notifications/holder-language.repository.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -37,6 +39,7 @@ import {
   isCalendarDate,
 } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
+import type { HolderLanguage } from '../shared/language.js';
 import { formatUsd } from '../shared/money.js';
 import type { Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
@@ -61,7 +64,13 @@ import {
   documentReviewedMessage,
   statusChangedMessage,
 } from './gap-claim-messages.js';
-import { acceptsDocuments, checklistOf, checkTransition, STATUS_WORDS } from './gap-claim-status.js';
+import {
+  acceptsDocuments,
+  checklistOf,
+  checkTransition,
+  STATUS_WORDS,
+  SYSTEM_REASONS,
+} from './gap-claim-status.js';
 import { approvalStep } from './payment-approval.js';
 
 export interface StartClaimInput {
@@ -69,6 +78,8 @@ export interface StartClaimInput {
   lossType: 'total_loss' | 'theft';
   /** Theft only: the vehicle was found again (the recovery report is then required too). */
   vehicleRecovered?: boolean | undefined;
+  /** The holder pages' language: remembered for the contract, and this claim's emails are in it. */
+  language?: HolderLanguage | undefined;
 }
 
 export interface BenefitInput {
@@ -117,14 +128,16 @@ export function createGapClaimsService(deps: {
     return row;
   }
 
+  /** The email in the contract holder's language (the one their requests last sent; else English). */
   async function email(
     trx: Kysely<Database>,
     contract: ContractRow,
     claim: GapClaimRow,
-    message: ClaimMessage,
+    write: (language: HolderLanguage) => ClaimMessage,
   ): Promise<void> {
     // A contract without an email address has no one to write to; the claim page still shows it all.
     if (!contract.holder_email) return;
+    const message = write((await contractLanguage(trx, contract.id)) ?? 'en');
     await outbox.queue(trx, {
       to: contract.holder_email,
       ...message,
@@ -161,16 +174,14 @@ export function createGapClaimsService(deps: {
       data: { from: claim.status, to },
       requestId: context.requestId,
     });
-    await email(
-      trx,
-      context.contract,
-      updated,
+    await email(trx, context.contract, updated, (language) =>
       statusChangedMessage({
         claimNumber: claim.claim_number,
         status: to,
         reason: context.reason,
         amountCents: to === 'paid' ? updated.benefit_cents : null,
         payeeName: context.contract.lienholder_name,
+        language,
       }),
     );
     return updated;
@@ -199,6 +210,7 @@ export function createGapClaimsService(deps: {
     if (!contract) {
       throw new AppError('contract_not_active', 'The GAP addendum on this vehicle is no longer active.');
     }
+    if (input.language) await rememberContractLanguage(trx, [contract.id], input.language, clock.now());
     const open = await findOpenGapClaim(trx, contract.id);
     if (open) return { created: false, claim: open };
     // A GAP addendum pays one benefit, for the one total loss that ends the loan: once paid it is spent.
@@ -249,13 +261,13 @@ export function createGapClaimsService(deps: {
       data: { claimNumber, contractId: contract.id, lossType, requiredDocuments: required },
       requestId,
     });
-    await email(
-      trx,
-      contract,
-      claim,
+    await email(trx, contract, claim, (language) =>
       claimOpenedMessage({
         claimNumber,
-        requiredNames: required.map((type) => terms.documentTypeNames[type] ?? type),
+        requiredNames: required.map((type) =>
+          documentName(type, terms.documentTypeNames[type] ?? type, language),
+        ),
+        language,
       }),
     );
     return { created: true, claim };
@@ -356,7 +368,7 @@ export function createGapClaimsService(deps: {
     trx: Transaction<Database>,
     id: string,
     principal: Principal,
-    upload: ReceivedFile & { type: string },
+    upload: ReceivedFile & { type: string; language?: HolderLanguage | undefined },
     actor: Actor,
     requestId: string,
   ): Promise<DocumentView> {
@@ -376,6 +388,9 @@ export function createGapClaimsService(deps: {
       );
     }
     const contract = await contractOf(trx, claim.contract_id);
+    // Only the holder's own upload says their language (staff may take papers in for them).
+    if (principal.kind === 'holder' && upload.language)
+      await rememberContractLanguage(trx, [contract.id], upload.language, clock.now());
     const terms = await gapTermsOf(contract, trx);
     const typeName = terms.documentTypeNames[upload.type] ?? upload.type;
     const current = await findCurrentDocumentOfType(trx, { ownerType: OWNER_TYPE, ownerId: id }, upload.type);
@@ -420,17 +435,19 @@ export function createGapClaimsService(deps: {
       },
       requestId,
     });
-    await email(
-      trx,
-      contract,
-      claim,
-      documentReceivedMessage({ claimNumber: claim.claim_number, typeName, reviewDueOn }),
+    await email(trx, contract, claim, (language) =>
+      documentReceivedMessage({
+        claimNumber: claim.claim_number,
+        typeName: documentName(upload.type, typeName, language),
+        reviewDueOn,
+        language,
+      }),
     );
     if (claim.status === 'awaiting_documents') {
       await transition(trx, claim, 'under_review', {
         actor,
         requestId,
-        reason: 'The first document was received.',
+        reason: SYSTEM_REASONS.first_document_received,
         contract,
       });
     }
@@ -447,15 +464,17 @@ export function createGapClaimsService(deps: {
       const claim = await lockClaim(trx, document.owner_id);
       const contract = await contractOf(trx, claim.contract_id);
       const terms = await gapTermsOf(contract, trx);
-      await email(
-        trx,
-        contract,
-        claim,
+      await email(trx, contract, claim, (language) =>
         documentReviewedMessage({
           claimNumber: claim.claim_number,
-          typeName: terms.documentTypeNames[document.document_type] ?? document.document_type,
+          typeName: documentName(
+            document.document_type,
+            terms.documentTypeNames[document.document_type] ?? document.document_type,
+            language,
+          ),
           accepted: document.status === 'accepted',
           reason: document.review_reason,
+          language,
         }),
       );
       if (claim.status !== 'under_review' || document.status !== 'accepted') return;
@@ -467,7 +486,7 @@ export function createGapClaimsService(deps: {
       if (checklist.every((item) => item.status === 'accepted')) {
         await transition(trx, claim, 'ready_for_calculation', {
           ...context,
-          reason: 'Every required document was accepted.',
+          reason: SYSTEM_REASONS.all_documents_accepted,
           contract,
         });
       }

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from '../../test/support/server.js';
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { HELP_ARTICLES } from './articles.js';
-import { fillPlaceholders, renderHelpCenter } from './help-center.js';
+import { fillPlaceholders, helpArticlesIn, renderHelpCenter } from './help-center.js';
 import { helpValues } from './help-facts.js';
 
 const settings = {
@@ -68,6 +68,27 @@ describe('help center articles', () => {
     expect(cost.stateRules).toContain('In Florida, the fee to transfer the contract to a new owner is $40.');
   });
 
+  it('answers the same questions in Spanish, with the same figures filled in', () => {
+    const spanish = renderHelpCenter(catalog, 1, settings, helpArticlesIn('es'), 'es');
+    const english = renderHelpCenter(catalog, 1, settings);
+    expect(spanish.articles.map((article) => article.id)).toEqual(english.articles.map((a) => a.id));
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [index, article] of helpArticlesIn('es').entries()) {
+      const source = HELP_ARTICLES[index]!;
+      expect(article.question).not.toBe(source.question);
+      expect(article.paragraphs.map(placeholders)).toEqual(source.paragraphs.map(placeholders));
+      expect(article.action?.href).toBe(source.action?.href);
+    }
+    const cost = spanish.articles.find((a) => a.id === 'what-does-it-cost')!;
+    expect(cost.paragraphs[0]).toContain('($0.00 a $200.00)');
+    expect(spanish.articles.find((a) => a.id === 'contact-us')!.paragraphs[0]).toBe(
+      'Llame a servicio al cliente al 1-800-555-0142, Monday–Friday 8 a.m.–8 p.m. Eastern.',
+    );
+    // A Spanish search word finds the answer, and so does the English one.
+    const cancel = spanish.articles.find((a) => a.id === 'transfer-or-cancel')!;
+    expect(cancel.keywords).toEqual(expect.arrayContaining(['cancelación', 'cancel']));
+  });
+
   it('refuses a placeholder that has no value (a programmer error)', () => {
     expect(() => fillPlaceholders('Call {nowhere}.', {})).toThrow(/nowhere/);
     expect(HELP_ARTICLES.length).toBeGreaterThanOrEqual(6);
@@ -92,5 +113,14 @@ describeEachEngine('GET /api/v1/help', (engine) => {
     expect(body.contact.supportPhone).toBe('1-888-555-0100');
     const contact = body.articles.find((article: { id: string }) => article.id === 'contact-us');
     expect(contact.paragraphs[0]).toBe('Call customer service at 1-888-555-0100, every day 7–7.');
+  });
+
+  it('answers in Spanish when asked, and refuses a language it does not speak', async () => {
+    const spanish = await server.built.app.inject({ method: 'GET', url: '/api/v1/help?language=es' });
+    expect(spanish.statusCode).toBe(200);
+    const contact = spanish.json().articles.find((article: { id: string }) => article.id === 'contact-us');
+    expect(contact.question).toBe('¿Cómo me comunico con ustedes?');
+    const french = await server.built.app.inject({ method: 'GET', url: '/api/v1/help?language=fr' });
+    expect(french.statusCode).toBe(400);
   });
 });

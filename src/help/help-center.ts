@@ -1,6 +1,8 @@
 // The help center's answers with their figures filled in: articles (articles.ts) × values from the
 // catalog and settings (help-facts.ts). A placeholder without a value is a programmer error.
 import type { Catalog } from '../catalog/catalog.schema.js';
+import type { HolderLanguage } from '../shared/language.js';
+import { HELP_ARTICLES_ES } from './articles.es.js';
 import { HELP_ARTICLES, type HelpArticleSource } from './articles.js';
 import { type HelpSettings, type HelpValues, helpValues, stateRuleSentences } from './help-facts.js';
 
@@ -28,13 +30,19 @@ export function fillPlaceholders(text: string, values: HelpValues): string {
   });
 }
 
+/** The articles in a holder's language (English unless Spanish is asked for). */
+export function helpArticlesIn(language: HolderLanguage): readonly HelpArticleSource[] {
+  return language === 'es' ? HELP_ARTICLES_ES : HELP_ARTICLES;
+}
+
 export function renderHelpCenter(
   catalog: Catalog,
   catalogVersion: number,
   settings: HelpSettings,
   articles: readonly HelpArticleSource[] = HELP_ARTICLES,
+  language: HolderLanguage = 'en',
 ): HelpCenter {
-  const values = helpValues(catalog, settings);
+  const values = helpValues(catalog, settings, language);
   const stateRules = stateRuleSentences(catalog);
   return {
     catalogVersion,

@@ -1,6 +1,7 @@
 // The figures the help center quotes (free look, fees, windows, limits, review days) read from the
 // current catalog and the settings, so an article never states a number that the rules do not.
 import type { Catalog, GapPlan, VscPlan } from '../catalog/catalog.schema.js';
+import type { HolderLanguage } from '../shared/language.js';
 import { formatUsd } from '../shared/money.js';
 
 export interface HelpSettings {
@@ -14,20 +15,29 @@ export interface HelpSettings {
 /** Named values an article may quote as {name}; all are already written for people. */
 export type HelpValues = Readonly<Record<string, string>>;
 
-/** A range of whole numbers written "30" when every plan agrees, else "30 to 60". */
-function range(values: readonly number[], write: (value: number) => string = String): string {
-  if (values.length === 0) return '—';
-  const lowest = Math.min(...values);
-  const highest = Math.max(...values);
-  return lowest === highest ? write(lowest) : `${write(lowest)} to ${write(highest)}`;
-}
+/** The joining words of ranges and lists, per language. */
+const JOINS: Readonly<Record<HolderLanguage, { to: string; and: string }>> = {
+  en: { to: 'to', and: 'and' },
+  es: { to: 'a', and: 'y' },
+};
 
-function listing(names: readonly string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-}
-
-export function helpValues(catalog: Catalog, settings: HelpSettings): HelpValues {
+export function helpValues(
+  catalog: Catalog,
+  settings: HelpSettings,
+  language: HolderLanguage = 'en',
+): HelpValues {
+  const joins = JOINS[language];
+  /** A range of whole numbers written "30" when every plan agrees, else "30 to 60" ("30 a 60"). */
+  function range(values: readonly number[], write: (value: number) => string = String): string {
+    if (values.length === 0) return '—';
+    const lowest = Math.min(...values);
+    const highest = Math.max(...values);
+    return lowest === highest ? write(lowest) : `${write(lowest)} ${joins.to} ${write(highest)}`;
+  }
+  function listing(names: readonly string[]): string {
+    if (names.length <= 1) return names.join('');
+    return `${names.slice(0, -1).join(', ')} ${joins.and} ${names.at(-1)}`;
+  }
   const vscPlans = catalog.plans.filter((plan): plan is VscPlan => plan.product === 'vsc');
   const gapPlans = catalog.plans.filter((plan): plan is GapPlan => plan.product === 'gap');
   const transferable = vscPlans.filter((plan) => plan.transfer.allowed);

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { problemResponses } from '../platform/http/schemas.js';
+import { LanguageInput, problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { renderHelpCenter } from './help-center.js';
+import { helpArticlesIn, renderHelpCenter } from './help-center.js';
 import type { HelpSettings } from './help-facts.js';
 
 const HelpArticleSchema = Type.Object({
@@ -26,9 +26,13 @@ export function registerHelpRoutes(
       schema: {
         operationId: 'getHelp',
         description:
-          'Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings.',
+          'Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and ' +
+          'settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written.',
         tags: ['Help'],
         summary: 'Help center articles, with figures filled from the current catalog and settings',
+        querystring: Type.Object({
+          language: Type.Optional(LanguageInput),
+        }),
         response: {
           200: Type.Object({
             catalogVersion: Type.Integer(),
@@ -43,9 +47,17 @@ export function registerHelpRoutes(
         },
       },
     },
-    async () => {
+    async (request) => {
       const current = await deps.catalog.current();
-      return renderHelpCenter(current.catalog, current.version, deps.settings);
+      const language = request.query.language ?? 'en';
+      // The state rules' sentences and the support hours are data, as written (English).
+      return renderHelpCenter(
+        current.catalog,
+        current.version,
+        deps.settings,
+        helpArticlesIn(language),
+        language,
+      );
     },
   );
 }

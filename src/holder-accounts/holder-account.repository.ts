@@ -1,6 +1,7 @@
 // All SQL of holder accounts (issue 19).
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
+import type { HolderLanguage } from '../shared/language.js';
 
 export interface AccountRow {
   id: string;
@@ -8,9 +9,11 @@ export interface AccountRow {
   lastName: string;
   lastNameKey: string;
   verifiedAt: Date | null;
+  /** The language of the account holder's last request (migration 0036); null when not known. */
+  language: HolderLanguage | null;
 }
 
-const accountColumns = ['id', 'email', 'last_name', 'last_name_key', 'verified_at'] as const;
+const accountColumns = ['id', 'email', 'last_name', 'last_name_key', 'verified_at', 'language'] as const;
 
 function toAccount(row: {
   id: string;
@@ -18,6 +21,7 @@ function toAccount(row: {
   last_name: string;
   last_name_key: string;
   verified_at: Date | null;
+  language: HolderLanguage | null;
 }): AccountRow {
   return {
     id: row.id,
@@ -25,6 +29,7 @@ function toAccount(row: {
     lastName: row.last_name,
     lastNameKey: row.last_name_key,
     verifiedAt: row.verified_at,
+    language: row.language,
   };
 }
 
@@ -62,6 +67,15 @@ export async function findOrCreateAccount(
   const row = await findAccountByEmail(db, values.email);
   if (!row) throw new Error(`holder account ${values.email} vanished after its insert`);
   return row;
+}
+
+/** The language the account holder's latest request was sent in. */
+export async function setAccountLanguage(
+  db: Kysely<Database>,
+  accountId: string,
+  language: HolderLanguage,
+): Promise<void> {
+  await db.updateTable('holder_accounts').set({ language }).where('id', '=', accountId).execute();
 }
 
 export async function markVerified(db: Kysely<Database>, accountId: string, now: Date): Promise<void> {

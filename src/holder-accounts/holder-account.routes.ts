@@ -1,6 +1,6 @@
 // Holder accounts (issue 19): HTTP only; the service does the work.
 import { Type } from 'typebox';
-import { problemResponses } from '../platform/http/schemas.js';
+import { LanguageInput, problemResponses } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import type { HolderAccountService } from './holder-account.service.js';
 
@@ -8,7 +8,10 @@ const SAME_ANSWER =
   'If that email address is on file, we have sent an email to it. It can take a few minutes to arrive; check your spam folder too.';
 
 const EmailBody = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 254, description: 'The email address, as typed' }) },
+  {
+    email: Type.String({ minLength: 1, maxLength: 254, description: 'The email address, as typed' }),
+    language: Type.Optional(LanguageInput),
+  },
   { additionalProperties: false },
 );
 const TokenBody = Type.Object(
@@ -82,6 +85,7 @@ export function registerHolderAccountRoutes(
         request.body.email,
         request.ip,
         request.id,
+        request.body.language,
       );
       return reply.status(202).send({ email: started.email, expiresAt: started.expiresAt.toISOString() });
     },
@@ -133,7 +137,12 @@ export function registerHolderAccountRoutes(
       },
     },
     async (request, reply) => {
-      await holderAccounts.requestSignInLink(request.body.email, request.ip, request.id);
+      await holderAccounts.requestSignInLink(
+        request.body.email,
+        request.ip,
+        request.id,
+        request.body.language,
+      );
       return reply.status(202).send({ message: SAME_ANSWER });
     },
   );
@@ -185,7 +194,7 @@ export function registerHolderAccountRoutes(
       },
     },
     async (request, reply) => {
-      await holderAccounts.forgotContract(request.body.email, request.ip, request.id);
+      await holderAccounts.forgotContract(request.body.email, request.ip, request.id, request.body.language);
       return reply.status(202).send({ message: SAME_ANSWER });
     },
   );

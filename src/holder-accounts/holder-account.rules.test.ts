@@ -86,6 +86,21 @@ describe('emailed links', () => {
       expect(message.keptText).not.toContain('cwl_secret');
     }
   });
+
+  it('are written in Spanish for a Spanish holder, the link kept out just the same', () => {
+    const verify = verifyEmailMessage('https://x.example/my/account/verify#token=cwl_secret', 15, 'es');
+    expect(verify.subject).toBe('Confirme su correo electrónico para su cuenta de Coverwise');
+    expect(verify.text).toContain('El enlace funciona una sola vez, durante 15 minutos.');
+    const signIn = signInLinkMessage('https://x.example/my/account/sign-in#token=cwl_secret', 1, 'es');
+    expect(signIn.subject).toBe('Su enlace para iniciar sesión en Coverwise');
+    expect(signIn.text).toContain('durante 1 minuto.');
+    expect(signInLinkMessage('https://x.example/', 1).text).toContain('for 1 minute.');
+    for (const message of [verify, signIn]) {
+      expect(message.text).toContain('cwl_secret');
+      expect(message.keptText).not.toContain('cwl_secret');
+      expect(message.keptText).toContain('(el enlace no se guarda aquí)');
+    }
+  });
 });
 
 describe('the contract list email', () => {

@@ -1,6 +1,9 @@
 // Holder accounts as pure functions over plain data (issue 19): which contracts an account holds,
-// when an emailed link expires, and the emails' wording. The service does the I/O.
+// when an emailed link expires, and the emails' wording (in the holder's language: the words are in
+// src/notifications/locales). The service does the I/O.
 import { lastNameKey } from '../contracts/contract-input.js';
+import { emailWords } from '../notifications/email-i18n.js';
+import type { HolderLanguage } from '../shared/language.js';
 
 /** An email address as it is compared and stored: trimmed, lower case. */
 export function normalizeEmail(input: string): string {
@@ -71,39 +74,45 @@ export interface OutgoingEmail {
   keptText: string;
 }
 
-function minutesWords(minutes: number): string {
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-}
-
-export function verifyEmailMessage(link: string, linkMinutes: number): OutgoingEmail {
+export function verifyEmailMessage(
+  link: string,
+  linkMinutes: number,
+  language: HolderLanguage = 'en',
+): OutgoingEmail {
+  const t = emailWords(language);
   const lines = (linkLine: string) =>
     [
-      'You asked to create a Coverwise account with this email address.',
+      t('account.verify.asked'),
       '',
-      'Confirm it with this link:',
+      t('account.verify.confirm'),
       linkLine,
       '',
-      `The link works once, for ${minutesWords(linkMinutes)}. If you did not ask for an account, ignore this email: nothing changes.`,
+      t('account.verify.works', { minutes: t('account.minutes', { count: linkMinutes }) }),
     ].join('\n');
   return {
-    subject: 'Confirm your email for your Coverwise account',
+    subject: t('account.verify.subject'),
     text: lines(link),
-    keptText: lines('(the link is not kept here)'),
+    keptText: lines(t('account.linkNotKept')),
   };
 }
 
-export function signInLinkMessage(link: string, linkMinutes: number): OutgoingEmail {
+export function signInLinkMessage(
+  link: string,
+  linkMinutes: number,
+  language: HolderLanguage = 'en',
+): OutgoingEmail {
+  const t = emailWords(language);
   const lines = (linkLine: string) =>
     [
-      'Here is your link to sign in to Coverwise:',
+      t('account.signIn.here'),
       linkLine,
       '',
-      `The link works once, for ${minutesWords(linkMinutes)}. If you did not ask to sign in, ignore this email.`,
+      t('account.signIn.works', { minutes: t('account.minutes', { count: linkMinutes }) }),
     ].join('\n');
   return {
-    subject: 'Your Coverwise sign-in link',
+    subject: t('account.signIn.subject'),
     text: lines(link),
-    keptText: lines('(the link is not kept here)'),
+    keptText: lines(t('account.linkNotKept')),
   };
 }
 
@@ -114,17 +123,25 @@ export interface ContractSummary {
   vehicle: string;
 }
 
-export function contractListMessage(contracts: readonly ContractSummary[]): OutgoingEmail {
-  const rows = contracts.map(
-    (contract) =>
-      `- Contract ${contract.contractNumber} (${contract.product === 'gap' ? 'GAP addendum' : 'vehicle service contract'}): ${contract.vehicle}, VIN ending ${maskVin(contract.vin)}`,
+export function contractListMessage(
+  contracts: readonly ContractSummary[],
+  language: HolderLanguage = 'en',
+): OutgoingEmail {
+  const t = emailWords(language);
+  const rows = contracts.map((contract) =>
+    t('account.contracts.row', {
+      number: contract.contractNumber,
+      product: t(`account.contracts.product.${contract.product}`),
+      vehicle: contract.vehicle,
+      vin: maskVin(contract.vin),
+    }),
   );
   const text = [
-    `These are the contracts on file for this email address (${contracts.length}):`,
+    t('account.contracts.intro', { count: contracts.length }),
     '',
     ...rows,
     '',
-    "To see one, sign in with your last name, the ZIP code on the contract and the vehicle's full VIN (on your insurance card, registration, or the dashboard by the windshield).",
+    t('account.contracts.howToSee'),
   ].join('\n');
-  return { subject: 'Your Coverwise contracts', text, keptText: text };
+  return { subject: t('account.contracts.subject'), text, keptText: text };
 }

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.js';
 import { hashToken } from '../auth/auth.service.js';
 import { lastNameKey } from '../contracts/contract-input.js';
+import { rememberContractLanguage } from '../notifications/holder-language.repository.js';
 import { listNotifications } from '../notifications/notification.repository.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -22,6 +23,7 @@ import {
   type RateLimitRule,
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
+import type { HolderLanguage } from '../shared/language.js';
 import type { Principal } from '../shared/principal.js';
 import {
   consumeEmailToken,
@@ -34,6 +36,7 @@ import {
   linkContracts,
   linkedContractIds,
   markVerified,
+  setAccountLanguage,
 } from './holder-account.repository.js';
 import {
   contractBelongsToAccount,
@@ -173,6 +176,8 @@ export function createHolderAccountService(deps: {
     emailInput: string,
     clientAddress: string,
     requestId: string,
+    /** The holder pages' language: the email is in it, and the account remembers it. */
+    language?: HolderLanguage,
   ) {
     if (principal?.kind !== 'holder')
       throw new AppError('forbidden', 'Sign in with your contract details first.');
@@ -186,6 +191,10 @@ export function createHolderAccountService(deps: {
         lastName: principal.lastName,
         lastNameKey: lastNameKey(principal.lastName),
       });
+      if (language) {
+        await setAccountLanguage(trx, account.id, language);
+        await rememberContractLanguage(trx, principal.contractIds, language, clock.now());
+      }
       await insertEmailToken(trx, {
         tokenHash,
         purpose: 'verify_email',
@@ -193,7 +202,11 @@ export function createHolderAccountService(deps: {
         contractIds: principal.contractIds,
         expiresAt,
       });
-      const message = verifyEmailMessage(`${publicUrl}/my/account/verify#token=${token}`, linkMinutes);
+      const message = verifyEmailMessage(
+        `${publicUrl}/my/account/verify#token=${token}`,
+        linkMinutes,
+        language ?? account.language ?? 'en',
+      );
       await outbox.queue(trx, { to: email, ...message, reference: `holder_account:${account.id}` });
       await recordAudit(trx, {
         actor: { kind: 'holder', id: principal.sessionId, label: 'contract holder' },
@@ -232,6 +245,7 @@ export function createHolderAccountService(deps: {
     emailInput: string,
     clientAddress: string,
     requestId: string,
+    language?: HolderLanguage,
   ): Promise<void> {
     const email = checkedEmail(emailInput);
     await throttle(email, clientAddress);
@@ -246,7 +260,12 @@ export function createHolderAccountService(deps: {
         contractIds: [],
         expiresAt: linkExpiresAt(clock.now(), linkMinutes),
       });
-      const message = signInLinkMessage(`${publicUrl}/my/account/sign-in#token=${token}`, linkMinutes);
+      if (language) await setAccountLanguage(trx, account.id, language);
+      const message = signInLinkMessage(
+        `${publicUrl}/my/account/sign-in#token=${token}`,
+        linkMinutes,
+        language ?? account.language ?? 'en',
+      );
       await outbox.queue(trx, { to: email, ...message, reference: `holder_account:${account.id}` });
       await recordAudit(trx, {
         actor: { kind: 'anonymous', id: null, label: 'sign-in link request' },
@@ -268,7 +287,12 @@ export function createHolderAccountService(deps: {
   }
 
   /** "Forgot which contract?": the contracts on file for the email go to that email; the same answer either way. */
-  async function forgotContract(emailInput: string, clientAddress: string, requestId: string): Promise<void> {
+  async function forgotContract(
+    emailInput: string,
+    clientAddress: string,
+    requestId: string,
+    language?: HolderLanguage,
+  ): Promise<void> {
     const email = checkedEmail(emailInput);
     await throttle(email, clientAddress);
     const contracts = await contractsWithHolderEmail(db, email);
@@ -280,6 +304,8 @@ export function createHolderAccountService(deps: {
         vin: contract.vin,
         vehicle: `${contract.vehicle_year} ${contract.vehicle_make} ${contract.vehicle_model}`,
       })),
+      // Nobody is signed in: the list is in the language of this request (the address may be anyone's).
+      language ?? 'en',
     );
     await db.transaction().execute(async (trx) => {
       await outbox.queue(trx, { to: email, ...message, reference: `contract_list:${requestId}` });

@@ -12,7 +12,7 @@ import {
   sendIdempotent,
   sendResult,
 } from '../platform/http/idempotency.js';
-import { DateInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { DateInput, LanguageInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { DocumentContentType } from '../platform/storage/document-store.js';
 import { AppError } from '../shared/errors.js';
@@ -55,6 +55,7 @@ export const TransferBodySchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    language: Type.Optional(LanguageInput),
   },
   { additionalProperties: false },
 );

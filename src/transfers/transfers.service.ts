@@ -15,6 +15,10 @@ import { documentsOfOwner } from '../documents/document.repository.js';
 import { type ReceivedFile, recordDocument } from '../documents/document-records.js';
 import { explain } from '../explanations/explanations.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
+import {
+  forgetContractLanguage,
+  rememberContractLanguage,
+} from '../notifications/holder-language.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type {
@@ -27,6 +31,7 @@ import type {
 import { asUseCase } from '../platform/db/transaction.js';
 import { type CalendarDate, calendarDateInZone, daysBetween } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
+import type { HolderLanguage } from '../shared/language.js';
 import type { Principal } from '../shared/principal.js';
 import {
   completeTransferRow,
@@ -50,6 +55,8 @@ export interface TransferInput {
     phone?: string | null | undefined;
     address: { line1: string; city: string; state: string; zip: string };
   };
+  /** The holder pages' language (docs/languages.md), remembered for the seller's later emails. */
+  language?: HolderLanguage | undefined;
 }
 
 export const FEE_PAYMENT_METHODS = ['card', 'check', 'ach'] as const;
@@ -213,6 +220,8 @@ export function createTransfersService(deps: {
     if (!holderChanged) {
       throw new AppError('conflict', 'The contract changed while it was being transferred; try again.');
     }
+    // The seller's language is not the buyer's: the buyer's emails are in English until they say.
+    await forgetContractLanguage(trx, contract.id);
     const completed = await completeTransferRow(trx, transfer, { now, feeLedgerEntryId });
     if (!completed)
       throw new AppError('conflict', 'The transfer changed while it was being completed; try again.');
@@ -289,6 +298,8 @@ export function createTransfersService(deps: {
       throw new AppError(decision.code, detail, decision.param ? { param: decision.param } : {});
     }
     const buyer = checkBuyer(input.buyer);
+    if (principal.kind === 'holder' && input.language)
+      await rememberContractLanguage(trx, [contract.id], input.language, clock.now());
     const pending = await findPendingTransfer(trx, contract.id);
     if (pending) {
       throw new AppError('conflict', 'A transfer of this contract is already waiting for its fee.', {

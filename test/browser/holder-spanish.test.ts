@@ -9,6 +9,8 @@ import { startTestServer } from '../support/server.js';
 // one; the switch in the header turns them to English and back, and the choice is remembered.
 
 const holder = DEMO_HOLDERS[0]!;
+// Kansas, not financed, bought 90 days ago: the default $50 transfer fee.
+const kansasHolder = DEMO_HOLDERS.find((candidate) => candidate.state === 'KS')!;
 const deskViewport = { width: 1280, height: 900 };
 const phoneViewport = { width: 390, height: 844 };
 
@@ -117,6 +119,73 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
       await page.getByRole('heading', { level: 1, name: 'Centro de reclamos GAP' }).waitFor();
       await page.getByRole('button', { name: 'Presentar mi reclamo' }).click();
       await page.getByText('Escriba el apellido que aparece en su contrato.').waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('transfers a contract in Spanish, and the request carries the holder language', async () => {
+    const page = await openSpanishPage('/my/sign-in');
+    try {
+      await page.getByLabel('Apellido').fill(kansasHolder.lastName);
+      await page.getByLabel('Código postal').fill(kansasHolder.zip);
+      await page.getByLabel('VIN').fill(kansasHolder.vin);
+      await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+      await page.waitForURL('**/my');
+      await page.getByRole('link', { name: 'Transferir mi contrato' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Transferir mi contrato' }).waitFor();
+      await page.getByText('Cargo de transferencia: $50.00', { exact: false }).waitFor();
+      await page.getByText('Avísenos dentro de los', { exact: false }).waitFor();
+      await expectAxeClean(page);
+
+      // A form error in Spanish, then the request.
+      await page.getByRole('button', { name: 'Solicitar la transferencia' }).click();
+      await page
+        .getByText('Escriba la lectura del odómetro al momento de la venta', { exact: false })
+        .waitFor();
+      await expectAxeClean(page);
+      await page.getByLabel('¿Cómo lo vendió?').selectOption('private');
+      await page.getByLabel('Odómetro al momento de la venta (millas)').fill('15000');
+      await page.getByLabel('Nombre', { exact: true }).fill('Grace');
+      await page.getByLabel('Apellido', { exact: true }).fill('Hopper');
+      await page.getByLabel('Dirección').fill('12 River Rd');
+      await page.getByLabel('Ciudad').fill('Topeka');
+      await page.getByLabel('Estado', { exact: true }).fill('KS');
+      await page.getByLabel('Código postal (ZIP) del comprador').fill('66603');
+      await page.getByRole('button', { name: 'Solicitar la transferencia' }).click();
+
+      await page.getByRole('heading', { name: 'Su transferencia' }).waitFor();
+      await page
+        .getByText('Esperamos el pago del cargo de transferencia de $50.00. Llámenos al 1-800-555-0142', {
+          exact: false,
+        })
+        .waitFor();
+      await page.getByText('15,000 millas').waitFor();
+      await page.getByText('Todavía no hay registros adjuntos.').waitFor();
+      await page.getByLabel('Agregar un registro de mantenimiento').waitFor();
+      await expectAxeClean(page);
+
+      // The holder's language is kept for the contract, so later emails about it are in Spanish.
+      const kept = await server.built.database.db
+        .selectFrom('contract_holder_languages')
+        .innerJoin('contracts', 'contracts.id', 'contract_holder_languages.contract_id')
+        .select('contract_holder_languages.language')
+        .where('contracts.contract_number', '=', kansasHolder.contractNumber)
+        .executeTakeFirst();
+      expect(kept?.language).toBe('es');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('answers in the help center in Spanish', async () => {
+    const page = await openSpanishPage('/help');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
+      await page.getByRole('heading', { name: '¿Cómo transfiero o cancelo mi contrato?' }).waitFor();
+      await page.getByLabel('Buscar en el centro de ayuda').fill('cancelación');
+      await page.getByText('1 respuesta coincide con “cancelación”', { exact: false }).waitFor();
       await expectAxeClean(page);
     } finally {
       await page.context().close();

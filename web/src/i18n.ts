@@ -85,6 +85,14 @@ export function syncLanguageWithPath(pathname: string): void {
   if (i18next.language !== wanted) void i18next.changeLanguage(wanted);
 }
 
+/**
+ * The language the holder reads the page in, sent as `language` on the requests that lead to an
+ * email (docs/languages.md), so the email is in it too.
+ */
+export function holderLanguage(): Language {
+  return i18next.language === 'es' ? 'es' : 'en';
+}
+
 /** A translation outside React (formatters, error sentences). */
 export const t = i18next.t.bind(i18next);
 

@@ -9,6 +9,7 @@ export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Dat
 /** A jsonb column holding T. */
 export type Json<T> = ColumnType<T, string, string>;
 
+import type { HolderLanguage } from '../../shared/language.js';
 import type { Role } from '../../shared/roles.js';
 
 export { ROLES, type Role } from '../../shared/roles.js';
@@ -84,6 +85,15 @@ export interface HolderAccountsTable {
   last_name_key: string;
   verified_at: Timestamp | null;
   created_at: GeneratedTimestamp;
+  /** The account holder's language (migration 0036); null when not known (emails in English). */
+  language: Generated<HolderLanguage | null>;
+}
+
+/** The language of a contract's current holder, from the holder pages' requests (migration 0036). */
+export interface ContractHolderLanguagesTable {
+  contract_id: string;
+  language: HolderLanguage;
+  updated_at: Timestamp;
 }
 
 export interface HolderAccountContractsTable {
@@ -831,6 +841,7 @@ export interface Database {
   holder_account_contracts: HolderAccountContractsTable;
   holder_email_tokens: HolderEmailTokensTable;
   holder_notifications: HolderNotificationsTable;
+  contract_holder_languages: ContractHolderLanguagesTable;
   user_identities: UserIdentitiesTable;
   oidc_sign_in_attempts: OidcSignInAttemptsTable;
   user_mfa: UserMfaTable;

@@ -1,6 +1,7 @@
 // Schema building blocks shared by every route: problem documents, pagination and enums that render
 // well in OpenAPI 3.0.
 import { type TSchema, type TUnsafe, Type } from 'typebox';
+import { HOLDER_LANGUAGES } from '../../shared/language.js';
 
 /** A string enum as OpenAPI 3.0 understands it (`enum`, not `anyOf` of consts). */
 export function StringEnum<const T extends readonly string[]>(
@@ -73,3 +74,12 @@ export function FileResponse(description: string, contentTypes: readonly string[
     ),
   });
 }
+
+/**
+ * The holder's language as the holder pages send it (their switch's choice, docs/languages.md): the
+ * emails this request leads to, and later ones about the same contract or account, are written in it.
+ */
+export const LanguageInput = StringEnum(HOLDER_LANGUAGES, {
+  description:
+    "The holder's language (en, es), the holder pages' choice: emails this leads to, and later ones, are written in it; English when not sent",
+});

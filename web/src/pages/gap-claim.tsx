@@ -1,15 +1,18 @@
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
+import { holderProblem } from '../holder-messages.js';
 import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, type RouteProps } from '../router.js';
 import { TableScroll } from '../table-scroll.js';
 import {
   documentStateWords,
+  documentTypeName,
   type GapClaim,
+  gapStatusWords,
   lossTypeWords,
-  problemMessage,
+  timelineWords,
   uploadClaimDocument,
 } from './gap-shared.js';
 
@@ -46,7 +49,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
       setMessage({
         error: false,
         text: t('gapClaim.received', {
-          document: document.typeName,
+          document: documentTypeName(document.type, document.typeName),
           date: formatCalendarDate(document.reviewDueOn ?? ''),
         }),
       });
@@ -54,7 +57,11 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
       (event.target as HTMLFormElement).reset();
       onUploaded();
     } catch (caught) {
-      setMessage({ error: true, text: problemMessage(caught, t('gapClaim.uploadFailed')) });
+      // A holder sentence per code (a wrong file type, too large…) in the reader's language.
+      setMessage({
+        error: true,
+        text: caught instanceof ApiError ? holderProblem(caught).sentence : t('gapClaim.uploadFailed'),
+      });
     } finally {
       setPercent(undefined);
     }
@@ -78,7 +85,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
           <select id={`${id}-type`} value={type} onChange={(event) => setType(event.target.value)}>
             {open.map((item) => (
               <option key={item.type} value={item.type}>
-                {item.name}
+                {documentTypeName(item.type, item.name)}
               </option>
             ))}
           </select>
@@ -127,7 +134,7 @@ export function GapClaimPage({ params }: RouteProps) {
     try {
       setClaim(await api.get<GapClaim>(`/gap-claims/${encodeURIComponent(claimId)}`));
     } catch (caught) {
-      setError(problemMessage(caught, t('gapClaim.loadFailed')));
+      setError(caught instanceof ApiError ? holderProblem(caught).sentence : t('gapClaim.loadFailed'));
     }
   }, [claimId]);
 
@@ -159,7 +166,7 @@ export function GapClaimPage({ params }: RouteProps) {
         {t('gapClaim.titleNumber', { number: claim.claimNumber })}
       </PageHeading>
       <p className="lead" role="status">
-        {claim.statusWords}
+        {gapStatusWords(claim)}
       </p>
       <dl className="facts">
         <dt>{t('gapClaim.loss')}</dt>
@@ -203,7 +210,7 @@ export function GapClaimPage({ params }: RouteProps) {
           <tbody>
             {claim.requiredDocuments.map((item) => (
               <tr key={item.type}>
-                <th scope="row">{item.name}</th>
+                <th scope="row">{documentTypeName(item.type, item.name)}</th>
                 <td>{documentStateWords(item)}</td>
                 <td>{item.reason ?? ''}</td>
               </tr>
@@ -218,7 +225,8 @@ export function GapClaimPage({ params }: RouteProps) {
       <ol className="card-stack">
         {claim.timeline.map((event) => (
           <li key={`${event.at}-${event.action}-${event.words}`}>
-            <span className="muted">{formatInstant(event.at)}</span> — {event.words}
+            <span className="muted">{formatInstant(event.at)}</span> —{' '}
+            {timelineWords(event, new Map(claim.requiredDocuments.map((item) => [item.type, item.name])))}
           </li>
         ))}
       </ol>

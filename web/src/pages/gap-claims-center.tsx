@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
-import { t, useTranslation } from '../i18n.js';
+import { holderLanguage, t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
@@ -70,6 +70,7 @@ export function GapClaimsCenterPage() {
         dateOfLoss,
         lossType,
         ...(lossType === 'theft' ? { vehicleRecovered: recovered } : {}),
+        language: holderLanguage(),
       });
       // The answer set the holder's session cookie; a full load lets the whole app see it.
       window.location.assign(`/gap-claims/${claim.id}`);

@@ -1,6 +1,6 @@
 import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
 import { formatCalendarDate } from '../format.js';
-import { t } from '../i18n.js';
+import { holderLanguage, t } from '../i18n.js';
 
 // What the GAP claim pages share: the claim's shape as the API answers it, the document upload (XHR,
 // for its progress events) and the words for document states.
@@ -57,10 +57,82 @@ export interface GapClaim {
     proposedAt: string;
   } | null;
   lienholderName: string | null;
-  timeline: { at: string; action: string; words: string }[];
+  timeline: TimelineEvent[];
+}
+
+/** A timeline event: English `words`, and the codes that say it in the reader's language. */
+export interface TimelineEvent {
+  at: string;
+  action: string;
+  words: string;
+  status?: string;
+  documentType?: string;
+  reviewDueOn?: string;
+  reason?: string;
+  reasonCode?: string;
 }
 
 const lossTypes = new Set(['total_loss', 'theft', 'theft_recovered']);
+const statuses = new Set([
+  'awaiting_documents',
+  'under_review',
+  'ready_for_calculation',
+  'approved',
+  'denied',
+  'paid',
+]);
+
+/** The claim's status in the reader's language, by its code (the API's English words otherwise). */
+export function gapStatusWords(claim: { status: string; statusWords: string }): string {
+  return statuses.has(claim.status) ? t(`gap.status.${claim.status}`) : claim.statusWords;
+}
+
+/**
+ * A document type's name: in English the catalog's own (as the API sends it), in Spanish the locale
+ * file's for the code, else the catalog's (a type an administrator added since).
+ */
+export function documentTypeName(type: string, name: string): string {
+  if (holderLanguage() === 'en') return name;
+  return t(`gap.docType.${type}`, { defaultValue: name });
+}
+
+/** A reason the system wrote, in the reader's language; a person's reason as they wrote it. */
+function reasonWords(event: TimelineEvent): string | null {
+  if (!event.reason) return null;
+  return event.reasonCode
+    ? t(`gap.systemReason.${event.reasonCode}`, { defaultValue: event.reason })
+    : event.reason;
+}
+
+/**
+ * A timeline event in the reader's language, from its codes; an event the holder pages do not know
+ * (staff-only ones) keeps the API's English words. `names` maps document type codes to the API's names.
+ */
+export function timelineWords(event: TimelineEvent, names: ReadonlyMap<string, string>): string {
+  const document = event.documentType
+    ? documentTypeName(event.documentType, names.get(event.documentType) ?? event.documentType)
+    : t('gap.timeline.document');
+  const reason = reasonWords(event);
+  switch (event.action) {
+    case 'gap_claim.opened':
+      return t('gap.timeline.opened');
+    case 'gap_claim.status_changed': {
+      if (!event.status || !statuses.has(event.status)) return event.words;
+      const words = t(`gap.status.${event.status}`);
+      return reason ? t('gap.timeline.withReason', { words, reason }) : words;
+    }
+    case 'document.received':
+      return event.reviewDueOn
+        ? t('gap.timeline.receivedDue', { document, date: formatCalendarDate(event.reviewDueOn) })
+        : t('gap.timeline.received', { document });
+    case 'document.accepted':
+      return t('gap.timeline.accepted', { document });
+    case 'document.rejected':
+      return t('gap.timeline.rejected', { document, reason: reason ?? t('gap.timeline.noReason') });
+    default:
+      return event.words;
+  }
+}
 
 /** 'theft' → 'Theft' in the reader's language; an unknown type is shown as sent. */
 export function lossTypeWords(lossType: string): string {
@@ -115,6 +187,7 @@ export function uploadClaimDocument(
     request.onerror = () => reject(new ApiError(0, 'network_error', t('errors.network_error')));
     const form = new FormData();
     form.append('type', type);
+    form.append('language', holderLanguage());
     form.append('file', file);
     request.send(form);
   });

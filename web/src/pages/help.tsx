@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { stemmer } from 'stemmer';
 import { api } from '../api.js';
-import { t } from '../i18n.js';
+import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, useLocation } from '../router.js';
 
@@ -56,16 +56,18 @@ export function HelpPage() {
   const [failed, setFailed] = useState(false);
   const [query, setQuery] = useState(initialQuery);
 
+  // The articles come in the reader's language; switching it asks for them again.
+  const language = holderLanguage();
   useEffect(() => {
     let current = true;
     api
-      .get<HelpCenter>('/help')
+      .get<HelpCenter>(`/help?language=${language}`)
       .then((body) => current && setHelp(body))
       .catch(() => current && setFailed(true));
     return () => {
       current = false;
     };
-  }, []);
+  }, [language]);
 
   const matches = useMemo(() => (help ? searchArticles(help.articles, query) : []), [help, query]);
 

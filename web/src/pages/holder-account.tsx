@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatInstant } from '../format.js';
-import { t } from '../i18n.js';
+import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
@@ -140,7 +140,10 @@ export function HolderAccountPanel() {
             button={t('account.createButton')}
             busyButton={t('claims.sending')}
             onSubmit={async (email) => {
-              const answer = await api.post<{ email: string }>('/holder-account', { email });
+              const answer = await api.post<{ email: string }>('/holder-account', {
+                email,
+                language: holderLanguage(),
+              });
               setSentTo(answer.email);
             }}
           />
@@ -198,7 +201,8 @@ export function HolderSignInLinkPage() {
     <>
       <PageHeading title={t('account.linkTitle')}>{t('account.linkTitle')}</PageHeading>
       {sent ? (
-        <SentNotice message={sent} />
+        // The API's sentence is the same whatever the email; the page says it in the reader's language.
+        <SentNotice message={t('account.sameAnswer')} />
       ) : (
         <EmailForm
           label={t('account.email')}
@@ -206,7 +210,10 @@ export function HolderSignInLinkPage() {
           button={t('account.linkButton')}
           busyButton={t('claims.sending')}
           onSubmit={async (email) => {
-            const answer = await api.post<{ message: string }>('/holder-account/sign-in-link', { email });
+            const answer = await api.post<{ message: string }>('/holder-account/sign-in-link', {
+              email,
+              language: holderLanguage(),
+            });
             setSent(answer.message);
           }}
         />
@@ -225,7 +232,8 @@ export function HolderForgotContractPage() {
       <PageHeading title={t('account.forgotTitle')}>{t('account.forgotTitle')}</PageHeading>
       <p>{t('account.forgotLead')}</p>
       {sent ? (
-        <SentNotice message={sent} />
+        // The API's sentence is the same whatever the email; the page says it in the reader's language.
+        <SentNotice message={t('account.sameAnswer')} />
       ) : (
         <EmailForm
           label={t('account.email')}
@@ -233,7 +241,10 @@ export function HolderForgotContractPage() {
           button={t('account.forgotButton')}
           busyButton={t('claims.sending')}
           onSubmit={async (email) => {
-            const answer = await api.post<{ message: string }>('/holder-account/forgot-contract', { email });
+            const answer = await api.post<{ message: string }>('/holder-account/forgot-contract', {
+              email,
+              language: holderLanguage(),
+            });
             setSent(answer.message);
           }}
         />

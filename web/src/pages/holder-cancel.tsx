@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { type Contract, fetchContract } from '../contracts.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
-import { t } from '../i18n.js';
+import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
@@ -87,7 +87,7 @@ export function QuoteDetails({
       <h3>{audience === 'holder' ? t('cancel.weNeed') : 'Proof needed'}</h3>
       <ul>
         {quote.requiredProof.map((proof) => (
-          <li key={proof.type}>{proof.label}</li>
+          <li key={proof.type}>{t(`cancel.proof.${proof.type}`, { defaultValue: proof.label })}</li>
         ))}
       </ul>
     </>
@@ -186,6 +186,7 @@ function CancelForm({ contract }: { contract: Contract }) {
           cancelOn,
           odometer: odometerNumber,
           reason,
+          language: holderLanguage(),
         }),
       );
     } catch (failure) {

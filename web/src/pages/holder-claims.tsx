@@ -3,11 +3,12 @@ import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../
 import type { Contract } from '../contracts.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
-import { t } from '../i18n.js';
+import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
+import { gapStatusWords } from './gap-shared.js';
 import { claimStatusLabels, LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
 
 // The holder's claims: repair claims with their status, rental and trip-interruption claims with
@@ -81,7 +82,7 @@ function receiptProblem(files: readonly File[]): string | null {
 /** Files a claim with its receipts in one request: the claim is filed with all of them, or not at all. */
 async function fileWithReceipts(path: string, claim: unknown, receipts: readonly File[]): Promise<void> {
   const form = new FormData();
-  form.append('claim', JSON.stringify(claim));
+  form.append('claim', JSON.stringify({ ...(claim as object), language: holderLanguage() }));
   for (const file of receipts) form.append('file', file);
   let response: Response;
   try {
@@ -496,6 +497,7 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
 interface GapClaimSummary {
   id: string;
   claimNumber: string;
+  status: string;
   statusWords: string;
   dateOfLoss: string;
   openedAt: string;
@@ -526,7 +528,7 @@ function GapContractClaims({ contract }: { contract: Contract }) {
         {mine.map((claim) => (
           <li key={claim.id}>
             <Link href={`/gap-claims/${encodeURIComponent(claim.id)}`}>{claim.claimNumber}</Link> ·{' '}
-            {claim.statusWords} · {t('claims.lossOn', { date: formatCalendarDate(claim.dateOfLoss) })}
+            {gapStatusWords(claim)} · {t('claims.lossOn', { date: formatCalendarDate(claim.dateOfLoss) })}
           </li>
         ))}
       </ul>

@@ -2,6 +2,8 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
 import { type Contract, fetchContract } from '../contracts.js';
 import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
+import { holderProblem } from '../holder-messages.js';
+import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, Redirect, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -49,21 +51,19 @@ export interface Transfer {
   documents: TransferDocument[];
 }
 
-const saleTypeLabels = {
-  private: 'A private sale (to a person)',
-  dealer: 'A sale to a dealer',
-  trade_in: 'A trade-in',
-} as const;
-type SaleType = keyof typeof saleTypeLabels;
+const saleTypes = ['private', 'dealer', 'trade_in'] as const;
+type SaleType = (typeof saleTypes)[number];
 
 /** The transfer's state in words; `supportPhone` (from the settings) is the number to call to pay. */
 export function transferStatusWords(transfer: Transfer, supportPhone?: string): string {
   if (transfer.status === 'completed') {
-    return `Completed: the contract now belongs to ${transfer.buyer.firstName} ${transfer.buyer.lastName}.`;
+    return t('transfer.completed', { buyer: `${transfer.buyer.firstName} ${transfer.buyer.lastName}` });
   }
-  if (transfer.status === 'rejected') return `Rejected: ${transfer.rejectionReason ?? 'no reason given'}.`;
-  const call = supportPhone ? `Call us at ${supportPhone}` : 'Call customer service';
-  return `Waiting for the ${formatCents(transfer.feeCents)} transfer fee. ${call} to pay it by card, check or bank transfer; the contract passes to the buyer as soon as it is received.`;
+  if (transfer.status === 'rejected')
+    return t('transfer.rejected', { reason: transfer.rejectionReason ?? t('transfer.noReason') });
+  return supportPhone
+    ? t('transfer.waitingCall', { fee: formatCents(transfer.feeCents), phone: supportPhone })
+    : t('transfer.waiting', { fee: formatCents(transfer.feeCents) });
 }
 
 /** Sends one record as multipart (fields first, then the file), with the CSRF header. */
@@ -80,11 +80,7 @@ async function uploadRecord(transferId: string, file: File): Promise<TransferDoc
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(
-      0,
-      'network_error',
-      'Coverwise could not be reached. Check your connection and try again.',
-    );
+    throw new ApiError(0, 'network_error', t('errors.network_error'));
   }
   const body: unknown = await response.json().catch(() => ({}));
   if (!response.ok) throw apiErrorFromProblem(response.status, body);
@@ -107,7 +103,7 @@ function RecordsUpload({
     event.preventDefault();
     const file = inputRef.current?.files?.[0];
     if (!file) {
-      setMessage({ kind: 'error', text: 'Choose a PDF, JPEG or PNG file first.' });
+      setMessage({ kind: 'error', text: t('transfer.chooseFile') });
       return;
     }
     setUploading(true);
@@ -115,12 +111,12 @@ function RecordsUpload({
     try {
       const document = await uploadRecord(transfer.id, file);
       onUploaded(document);
-      setMessage({ kind: 'success', text: `${file.name} was received.` });
+      setMessage({ kind: 'success', text: t('transfer.recordReceived', { name: file.name }) });
       if (inputRef.current) inputRef.current.value = '';
     } catch (failure) {
       setMessage({
         kind: 'error',
-        text: failure instanceof ApiError ? failure.detail : 'The upload failed. Try again.',
+        text: failure instanceof ApiError ? holderProblem(failure).sentence : t('transfer.uploadFailed'),
       });
     } finally {
       setUploading(false);
@@ -130,9 +126,9 @@ function RecordsUpload({
   return (
     <form className="form--records" onSubmit={handleSubmit}>
       <div className="field">
-        <label htmlFor={`${fieldId}-file`}>Add a maintenance record</label>
+        <label htmlFor={`${fieldId}-file`}>{t('transfer.addRecord')}</label>
         <p className="hint" id={`${fieldId}-hint`}>
-          Oil changes, services and repairs you hand to the buyer: PDF, JPEG or PNG.
+          {t('transfer.addRecordHint')}
         </p>
         <input
           id={`${fieldId}-file`}
@@ -152,7 +148,7 @@ function RecordsUpload({
         </div>
       ) : null}
       <button type="submit" className="button button--secondary" disabled={uploading}>
-        {uploading ? 'Uploading…' : 'Upload record'}
+        {uploading ? t('transfer.uploading') : t('transfer.upload')}
       </button>
     </form>
   );
@@ -165,39 +161,42 @@ function TransferStatus({ initial }: { initial: Transfer }) {
   const { buyer } = transfer;
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
-      <h2 id={headingId}>Your transfer</h2>
+      <h2 id={headingId}>{t('transfer.yours')}</h2>
       <p className={`transfer-status transfer-status--${transfer.status}`} role="status">
         {transferStatusWords(transfer, contact?.supportPhone)}
       </p>
       <dl className="facts facts--wide">
         <div>
-          <dt>Buyer</dt>
+          <dt>{t('transfer.buyer')}</dt>
           <dd>
             {buyer.firstName} {buyer.lastName}, {buyer.address.line1}, {buyer.address.city},{' '}
             {buyer.address.state} {buyer.address.zip}
           </dd>
         </div>
         <div>
-          <dt>Sold on</dt>
+          <dt>{t('transfer.soldOn')}</dt>
           <dd>{formatCalendarDate(transfer.ownershipTransferredOn)}</dd>
         </div>
         <div>
-          <dt>Odometer</dt>
-          <dd>{formatCount(transfer.odometer)} miles</dd>
+          <dt>{t('transfer.odometer')}</dt>
+          <dd>
+            {t('format.miles', { count: transfer.odometer, formatted: formatCount(transfer.odometer) })}
+          </dd>
         </div>
         <div>
-          <dt>Transfer fee</dt>
-          <dd>{transfer.feeCents === 0 ? 'None' : formatCents(transfer.feeCents)}</dd>
+          <dt>{t('transfer.fee')}</dt>
+          <dd>{transfer.feeCents === 0 ? t('transfer.noFee') : formatCents(transfer.feeCents)}</dd>
         </div>
       </dl>
-      <h3>Maintenance records</h3>
+      <h3>{t('transfer.records')}</h3>
       {transfer.documents.length === 0 ? (
-        <p>No records attached yet.</p>
+        <p>{t('transfer.noRecords')}</p>
       ) : (
         <ul>
           {transfer.documents.map((document) => (
             <li key={document.id}>
-              {document.originalName ?? 'Record'} <span className="muted">(received)</span>
+              {document.originalName ?? t('transfer.record')}{' '}
+              <span className="muted">{t('transfer.received')}</span>
             </li>
           ))}
         </ul>
@@ -212,7 +211,7 @@ function TransferStatus({ initial }: { initial: Transfer }) {
       ) : null}
       {transfer.status === 'completed' ? (
         <p>
-          <a href="/my">Back to my coverage</a>
+          <a href="/my">{t('claims.back')}</a>
         </p>
       ) : null}
     </section>
@@ -309,7 +308,7 @@ function TransferForm({
     event.preventDefault();
     const odometer = values.odometer.replaceAll(',', '');
     if (!/^\d{1,7}$/.test(odometer)) {
-      setError('Enter the odometer reading at the sale, in whole miles.');
+      setError(t('transfer.errors.odometer'));
       return;
     }
     setSubmitting(true);
@@ -330,10 +329,11 @@ function TransferForm({
             zip: values.zip.trim(),
           },
         },
+        language: holderLanguage(),
       });
       onCreated(transfer);
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : 'The transfer could not be sent. Try again.');
+      setError(failure instanceof ApiError ? holderProblem(failure).sentence : t('transfer.failed'));
       setSubmitting(false);
     }
   };
@@ -342,18 +342,20 @@ function TransferForm({
     <form className="form form--wide" onSubmit={handleSubmit} noValidate>
       <div className="notice notice--info">
         <p>
-          Transfer fee: <strong>{terms.feeCents === 0 ? 'none' : formatCents(terms.feeCents)}</strong>.
+          {t('transfer.feeLabel')}{' '}
+          <strong>{terms.feeCents === 0 ? t('transfer.feeNone') : formatCents(terms.feeCents)}</strong>.
           {terms.notes.map((note) => ` ${note.sentence}`)}
         </p>
         <p>
-          Tell us within {terms.windowDays} days of the sale
-          {terms.privateSaleOnly ? '; only a private sale transfers the contract' : ''}.
+          {terms.privateSaleOnly
+            ? t('transfer.windowPrivate', { count: terms.windowDays })
+            : t('transfer.window', { count: terms.windowDays })}
         </p>
       </div>
       <fieldset>
-        <legend>The sale</legend>
+        <legend>{t('transfer.sale')}</legend>
         <div className="field">
-          <label htmlFor={`${fieldId}-date`}>Date the vehicle changed hands</label>
+          <label htmlFor={`${fieldId}-date`}>{t('transfer.date')}</label>
           <input
             id={`${fieldId}-date`}
             type="date"
@@ -365,22 +367,22 @@ function TransferForm({
           />
         </div>
         <div className="field">
-          <label htmlFor={`${fieldId}-sale`}>How was it sold?</label>
+          <label htmlFor={`${fieldId}-sale`}>{t('transfer.how')}</label>
           <select
             id={`${fieldId}-sale`}
             value={values.saleType}
             onChange={(event) => set('saleType')(event.target.value)}
           >
-            {Object.entries(saleTypeLabels).map(([value, label]) => (
+            {saleTypes.map((value) => (
               <option key={value} value={value}>
-                {label}
+                {t(`transfer.saleType.${value}`)}
               </option>
             ))}
           </select>
         </div>
         <TextField
           id={`${fieldId}-odometer`}
-          label="Odometer at the sale (miles)"
+          label={t('transfer.odometerAtSale')}
           className="input--short"
           inputMode="numeric"
           value={values.odometer}
@@ -388,44 +390,49 @@ function TransferForm({
         />
       </fieldset>
       <fieldset>
-        <legend>The buyer</legend>
+        <legend>{t('transfer.theBuyer')}</legend>
         <TextField
           id={`${fieldId}-first`}
-          label="First name"
+          label={t('transfer.firstName')}
           value={values.firstName}
           onChange={set('firstName')}
         />
         <TextField
           id={`${fieldId}-last`}
-          label="Last name"
+          label={t('transfer.lastName')}
           value={values.lastName}
           onChange={set('lastName')}
         />
         <TextField
           id={`${fieldId}-email`}
-          label="Email (optional)"
+          label={t('transfer.email')}
           inputMode="email"
           value={values.email}
           onChange={set('email')}
         />
         <TextField
           id={`${fieldId}-line1`}
-          label="Street address"
+          label={t('transfer.street')}
           value={values.line1}
           onChange={set('line1')}
         />
-        <TextField id={`${fieldId}-city`} label="City" value={values.city} onChange={set('city')} />
+        <TextField
+          id={`${fieldId}-city`}
+          label={t('transfer.city')}
+          value={values.city}
+          onChange={set('city')}
+        />
         <TextField
           id={`${fieldId}-state`}
-          label="State"
-          hint="Two letters, such as FL"
+          label={t('transfer.state')}
+          hint={t('transfer.stateHint')}
           className="input--short"
           value={values.state}
           onChange={set('state')}
         />
         <TextField
           id={`${fieldId}-zip`}
-          label="Buyer's ZIP code"
+          label={t('transfer.zip')}
           className="input--short"
           inputMode="numeric"
           value={values.zip}
@@ -438,7 +445,7 @@ function TransferForm({
         </div>
       ) : null}
       <button type="submit" className="button" disabled={submitting}>
-        {submitting ? 'Sending…' : 'Request the transfer'}
+        {submitting ? t('transfer.sending') : t('transfer.submit')}
       </button>
     </form>
   );
@@ -451,7 +458,7 @@ type PageState =
   | { status: 'failed'; message: string };
 
 function errorText(failure: unknown): string {
-  return failure instanceof ApiError ? failure.detail : 'This page could not be loaded. Try again.';
+  return failure instanceof ApiError ? holderProblem(failure).sentence : t('transfer.loadFailed');
 }
 
 export function HolderTransferPage({ params }: { params: Record<string, string> }) {
@@ -460,7 +467,10 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
   const contractId = params.id ?? '';
   const transferId = new URLSearchParams(search).get('transfer');
   const [state, setState] = useState<PageState>({ status: 'loading' });
-  const [contractLine, setContractLine] = useState<string | null>(null);
+  // The line's words are chosen at render, so the language switch re-words it at once.
+  const [contractLine, setContractLine] = useState<{ key: string; values: Record<string, unknown> } | null>(
+    null,
+  );
 
   useEffect(() => {
     if (session.status !== 'holder_signed_in') return;
@@ -470,27 +480,31 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
       if (transferId) {
         // A transfer this session asked for stays visible after the contract has passed to the buyer.
         const transfer = await api.get<Transfer>(`/transfers/${encodeURIComponent(transferId)}`, { signal });
-        setContractLine(`Contract ${transfer.contractNumber}`);
+        setContractLine({ key: 'transfer.contractLine', values: { number: transfer.contractNumber } });
         setState({ status: 'transfer', transfer });
         return;
       }
       const contract = await fetchContract(contractId, signal);
-      setContractLine(
-        `${contract.planName} · contract ${contract.contractNumber} · ${contract.vehicle.year} ${contract.vehicle.make} ${contract.vehicle.model}, VIN ending ${maskVin(contract.vehicle.vin)}`,
-      );
+      setContractLine({
+        key: 'transfer.contractVehicle',
+        values: {
+          plan: contract.planName,
+          number: contract.contractNumber,
+          year: contract.vehicle.year,
+          make: contract.vehicle.make,
+          model: contract.vehicle.model,
+          vin: maskVin(contract.vehicle.vin),
+        },
+      });
       const [terms, transfers] = await Promise.all([
         api.get<TransferTerms>(`/contracts/${encodeURIComponent(contractId)}/transfer-terms`, { signal }),
         api.get<{ data: Transfer[] }>(`/contracts/${encodeURIComponent(contractId)}/transfers`, { signal }),
       ]);
       const pending = transfers.data.find((transfer) => transfer.status === 'pending_fee');
       if (pending) setState({ status: 'transfer', transfer: pending });
-      else if (!terms.allowed)
-        setState({ status: 'failed', message: 'This contract cannot be transferred to a new owner.' });
+      else if (!terms.allowed) setState({ status: 'failed', message: t('transfer.notAllowed') });
       else if (contract.status !== 'active')
-        setState({
-          status: 'failed',
-          message: 'This contract is no longer in force, so it cannot be transferred.',
-        });
+        setState({ status: 'failed', message: t('transfer.notInForce') });
       else setState({ status: 'form', contract, terms });
     })().catch((failure: unknown) => {
       if (!signal.aborted) setState({ status: 'failed', message: errorText(failure) });
@@ -498,17 +512,17 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
     return () => controller.abort();
   }, [contractId, transferId, session.status]);
 
-  if (session.status === 'loading') return <p className="muted">Loading…</p>;
+  if (session.status === 'loading') return <p className="muted">{t('common.loading')}</p>;
   if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;
 
   return (
     <>
       <p className="breadcrumb">
-        <Link href="/my">My coverage</Link>
+        <Link href="/my">{t('coverage.title')}</Link>
       </p>
-      <PageHeading title="Transfer my contract">Transfer my contract</PageHeading>
-      {contractLine ? <p className="lead">{contractLine}</p> : null}
-      {state.status === 'loading' ? <p className="muted">Loading…</p> : null}
+      <PageHeading title={t('coverage.transfer')}>{t('coverage.transfer')}</PageHeading>
+      {contractLine ? <p className="lead">{t(contractLine.key, contractLine.values)}</p> : null}
+      {state.status === 'loading' ? <p className="muted">{t('common.loading')}</p> : null}
       {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
       {state.status === 'transfer' ? (
         <TransferStatus key={state.transfer.id} initial={state.transfer} />

@@ -25,6 +25,7 @@ import * as m0027 from './0027-staff-work.js';
 import * as m0028 from './0028-holder-accounts-and-sso.js';
 import * as m0030 from './0030-catalog-drafts.js';
 import * as m0034 from './0034-gap-benefit-payables.js';
+import * as m0036 from './0036-holder-language.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0028-holder-accounts-and-sso': m0028,
   '0030-catalog-drafts': m0030,
   '0034-gap-benefit-payables': m0034,
+  '0036-holder-language': m0036,
 };
