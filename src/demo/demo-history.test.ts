@@ -24,6 +24,8 @@ const TABLES = [
   'journal_entries',
   'audit_events',
   'contracts',
+  'transfers',
+  'contract_imports',
 ] as const;
 
 describeEachEngine('demo history', (engine) => {
@@ -69,6 +71,17 @@ describeEachEngine('demo history', (engine) => {
     expect(balance.balanced).toBe(true);
     expect(balance.totalDebitCents).toBe(balance.totalCreditCents);
     expect(balance.totalDebitCents).toBeGreaterThan(0);
+  });
+
+  it('has transfers (paid and one waiting for its fee) and an imported dealer file with its report', async () => {
+    const { db } = server.built.database;
+    const transfers = await db.selectFrom('transfers').select('status').orderBy('created_at').execute();
+    expect(transfers.map((t) => t.status)).toEqual(['completed', 'completed', 'pending_fee']);
+    const imports = await admin({ method: 'GET', url: '/api/v1/contracts/imports' });
+    expect(imports.statusCode, imports.body).toBe(200);
+    expect(imports.json().data).toEqual([
+      expect.objectContaining({ fileName: 'plaza-honda-weekly.csv', status: 'finished', accepted: 5, rejected: 1 }),
+    ]);
   });
 
   it('writes nothing when seeded again', async () => {
