@@ -82,6 +82,14 @@ describeEachEngine('demo history', (engine) => {
     expect(imports.json().data).toEqual([
       expect.objectContaining({ fileName: 'plaza-honda-weekly.csv', status: 'finished', accepted: 5, rejected: 1 }),
     ]);
+    // The imported contracts' dealer cost is booked to Plaza Honda, which paid for two of them.
+    const dealers = (await admin({ method: 'GET', url: '/api/v1/dealers' })).json().data;
+    const plaza = dealers.find((dealer: { code: string }) => dealer.code === 'D-1001');
+    const remittances = await admin({ method: 'GET', url: `/api/v1/dealers/${plaza.id}/remittances` });
+    expect(remittances.statusCode, remittances.body).toBe(200);
+    expect(remittances.json().data).toEqual([
+      expect.objectContaining({ amountCents: 261_000, reference: 'PLAZA-ACH-20431', status: 'recorded' }),
+    ]);
   });
 
   it('writes nothing when seeded again', async () => {

@@ -15,6 +15,8 @@ import { createCancellationsService } from '../cancellations/cancellations.servi
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { CONTRACT_CSV_COLUMNS, type ContractImportDeps, importContracts } from '../contracts/contract-import.js';
 import { createContractsService } from '../contracts/contracts.service.js';
+import { findDealerByCode } from '../dealers/dealer.repository.js';
+import { createDealerStatementsService } from '../dealers/dealer-statements.service.js';
 import { computeVinCheckDigit, withCheckDigit } from '../contracts/vin.js';
 import { createDocumentsService } from '../documents/documents.service.js';
 import { createGapClaimsService } from '../gap-claims/gap-claims.service.js';
@@ -65,6 +67,7 @@ export interface DemoHistorySummary {
   documents: number;
   transfers: number;
   importedContracts: number;
+  remittances: number;
 }
 
 function mulberry32(seed: number): () => number {
@@ -139,6 +142,7 @@ export async function seedDemoHistory(
     documents: 0,
     transfers: 0,
     importedContracts: 0,
+    remittances: 0,
   };
 
   // A clock standing `daysAgo` days before now (plus some minutes, to order events of one day).
@@ -613,6 +617,23 @@ export async function seedDemoHistory(
       { actor: admin.actor, fileName: 'plaza-honda-weekly.csv', requestId: requestId() },
     );
     summary.importedContracts = result.accepted;
+
+    // ---- Ten days later Plaza Honda pays for two of the imported contracts: a remittance recorded
+    // against its account, so its statement shows bookings, a payment and a balance still owed.
+    const plaza = await findDealerByCode(db, 'D-1001');
+    if (plaza && result.accepted >= 2) {
+      const receivedAt = clockAt(11);
+      await inTransaction((trx) =>
+        createDealerStatementsService({ db, clock: receivedAt, timeZone }).recordRemittance(
+          joining(trx),
+          plaza.id,
+          { amountCents: 112_000 + 149_000, reference: 'PLAZA-ACH-20431', receivedOn: dayOf(receivedAt) },
+          admin.actor,
+          requestId(),
+        ),
+      );
+      summary.remittances++;
+    }
   }
 
   await inTransaction((trx) =>

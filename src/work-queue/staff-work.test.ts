@@ -289,6 +289,7 @@ describeEachEngine('staff work: assignment, work queue owners, my work', (engine
         id: claim.id,
         title: `GAP claim ${claim.claimNumber}`,
         href: `/staff/gap-claims/${claim.id}`,
+        assignee: expect.objectContaining({ id: reviewerId, name: 'Riley Reviewer' }),
       }),
     );
     const owners = (

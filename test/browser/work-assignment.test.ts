@@ -152,6 +152,7 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
       const assigned = reviewer.getByRole('region', { name: /^Assigned to me \(\d+\)$/ });
       const link = assigned.getByRole('link', { name: `GAP claim ${claim.claimNumber}` });
       await link.waitFor();
+      await assigned.getByRole('listitem').filter({ has: link }).getByText('yours', { exact: false }).waitFor();
       expect(await axeViolations(reviewer)).toEqual([]);
       await link.click();
       await reviewer.getByRole('heading', { level: 1, name: `GAP claim ${claim.claimNumber}` }).waitFor();

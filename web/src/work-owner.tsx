@@ -105,7 +105,10 @@ function AssignForm({
     if (!chosen) errors.assigneeId = `Choose the colleague who will own this ${noun}.`;
     else if (chosen.id === current?.id) errors.assigneeId = `${chosen.name} already owns this ${noun}.`;
     if (note.trim().length > 500) errors.note = 'Keep the note to 500 characters.';
-    if (Object.keys(errors).length > 0) return form.show(errors);
+    if (Object.keys(errors).length > 0) {
+      form.show(errors);
+      return;
+    }
     form.clear();
     setConfirming(true);
   };
@@ -160,7 +163,7 @@ function AssignForm({
           <option value="">Choose a colleague</option>
           {colleagues.map((colleague) => (
             <option key={colleague.id} value={colleague.id}>
-              {colleague.name} ({staffRoleLabel(colleague.role as StaffUser['role'])})
+              {colleague.name} ({staffRoleLabel(colleague.role)})
               {colleague.id === current?.id ? ', owns it now' : ''}
             </option>
           ))}
@@ -196,7 +199,15 @@ function AssignForm({
             <button type="button" className="button" disabled={busy} onClick={assign} ref={confirmRef}>
               Yes, assign to {chosen.name}
             </button>{' '}
-            <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                setConfirming(false);
+                // Back to the choice, which is enabled again on the next paint.
+                requestAnimationFrame(() => selectRef.current?.focus());
+              }}
+            >
               Change
             </button>
           </p>
@@ -246,10 +257,10 @@ export function WorkOwner({
         setLoadError(null);
       } catch (failure) {
         if (signal?.aborted) return;
-        setLoadError(refusalSentence(failure, kind === 'gap_document_review' ? 'review' : 'item'));
+        setLoadError(refusalSentence(failure, noun));
       }
     },
-    [path, kind],
+    [path, noun],
   );
 
   useEffect(() => {
@@ -358,6 +369,8 @@ export function WorkOwner({
             setAssigning(false);
             setDone(message);
             void load();
+            // The form closes: focus goes back to the button that opened it (the news is a status).
+            requestAnimationFrame(() => assignButtonRef.current?.focus());
           }}
           onCancel={() => {
             setAssigning(false);
@@ -394,7 +407,7 @@ export function useOwners(kind: WorkKind, ids: readonly string[] | null): Owners
         ),
       ),
     ).then(
-      (answers) => setOwners(new Map(answers.flatMap((answer) => answer.data.map((row) => [row.id, row.assignee])))),
+      (answers) => setOwners(new Map(answers.flatMap((answer) => answer.data.map((row) => [row.id, row.assignee] as const)))),
       () => {
         if (!controller.signal.aborted) setOwners(new Map());
       },
