@@ -7,7 +7,12 @@ import { postClaimIncurred } from '../accounting/journal-postings.js';
 import { computeRentalReimbursement, computeTripInterruption } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, type VscTerms } from '../catalog/effective-terms.js';
-import { holderMayTouch, inForceOn, loadContract, loadServiceContract } from '../contracts/contract-access.js';
+import {
+  holderMayTouch,
+  inForceOn,
+  loadContract,
+  loadServiceContract,
+} from '../contracts/contract-access.js';
 import { recordDocument } from '../documents/document-records.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';

@@ -80,7 +80,12 @@ describeEachEngine('demo history', (engine) => {
     const imports = await admin({ method: 'GET', url: '/api/v1/contracts/imports' });
     expect(imports.statusCode, imports.body).toBe(200);
     expect(imports.json().data).toEqual([
-      expect.objectContaining({ fileName: 'plaza-honda-weekly.csv', status: 'finished', accepted: 5, rejected: 1 }),
+      expect.objectContaining({
+        fileName: 'plaza-honda-weekly.csv',
+        status: 'finished',
+        accepted: 5,
+        rejected: 1,
+      }),
     ]);
     // The imported contracts' dealer cost is booked to Plaza Honda, which paid for two of them.
     const dealers = (await admin({ method: 'GET', url: '/api/v1/dealers' })).json().data;

@@ -13,11 +13,15 @@ import { createBenefitClaimsService } from '../benefits/benefit-claims.service.j
 import { createBusinessCalendar } from '../calendar/business-days.js';
 import { createCancellationsService } from '../cancellations/cancellations.service.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { CONTRACT_CSV_COLUMNS, type ContractImportDeps, importContracts } from '../contracts/contract-import.js';
+import {
+  CONTRACT_CSV_COLUMNS,
+  type ContractImportDeps,
+  importContracts,
+} from '../contracts/contract-import.js';
 import { createContractsService } from '../contracts/contracts.service.js';
+import { computeVinCheckDigit, withCheckDigit } from '../contracts/vin.js';
 import { findDealerByCode } from '../dealers/dealer.repository.js';
 import { createDealerStatementsService } from '../dealers/dealer-statements.service.js';
-import { computeVinCheckDigit, withCheckDigit } from '../contracts/vin.js';
 import { createDocumentsService } from '../documents/documents.service.js';
 import { createGapClaimsService } from '../gap-claims/gap-claims.service.js';
 import type { Outbox } from '../notifications/outbox.js';

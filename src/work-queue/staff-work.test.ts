@@ -259,7 +259,7 @@ describeEachEngine('staff work: assignment, work queue owners, my work', (engine
     }
   });
 
-  it('an adjuster assigns a GAP claim to a reviewer: it is on the reviewer\'s home, assigned to them', async () => {
+  it("an adjuster assigns a GAP claim to a reviewer: it is on the reviewer's home, assigned to them", async () => {
     const holder = DEMO_HOLDERS.find((candidate) => candidate.situation.includes('GAP'))!;
     const started = await server.built.app.inject({
       method: 'POST',

@@ -172,7 +172,9 @@ export function registerWorkAssignmentRoutes(
             data: Type.Array(
               Type.Object({
                 id: Type.String(),
-                assignee: Type.Union([AssigneeSchema, Type.Null()], { description: 'null when nobody owns it' }),
+                assignee: Type.Union([AssigneeSchema, Type.Null()], {
+                  description: 'null when nobody owns it',
+                }),
                 assignedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
               }),
             ),

@@ -187,16 +187,24 @@ export function createWorkAssignmentService(deps: { db: Kysely<Database>; clock:
       throw new AppError('forbidden', 'Your role does not work this kind of item.', { param: 'kind' });
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
     if (unique.length > MAX_OWNER_IDS || unique.some((id) => !UUID.test(id)))
-      throw new AppError('validation_failed', `ids names up to ${MAX_OWNER_IDS} item ids, separated by commas.`, {
-        param: 'ids',
-      });
+      throw new AppError(
+        'validation_failed',
+        `ids names up to ${MAX_OWNER_IDS} item ids, separated by commas.`,
+        {
+          param: 'ids',
+        },
+      );
     const found = await assignmentsFor(
       db,
       unique.map((id) => ({ kind, id })),
     );
     return unique.map((id) => {
       const row = found.get(`${kind}:${id}`) ?? null;
-      return { id, assignee: row ? row.assignee : null, assignedAt: row ? row.assignedAt.toISOString() : null };
+      return {
+        id,
+        assignee: row ? row.assignee : null,
+        assignedAt: row ? row.assignedAt.toISOString() : null,
+      };
     });
   }
 

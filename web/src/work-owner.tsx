@@ -78,14 +78,12 @@ function AssignForm({
 
   useEffect(() => {
     const controller = new AbortController();
-    api
-      .get<{ data: Colleague[] }>(`/work-items/assignees?kind=${kind}`, { signal: controller.signal })
-      .then(
-        (answer) => setColleagues(answer.data),
-        (error: unknown) => {
-          if (!controller.signal.aborted) setLoadError(refusalSentence(error, noun));
-        },
-      );
+    api.get<{ data: Colleague[] }>(`/work-items/assignees?kind=${kind}`, { signal: controller.signal }).then(
+      (answer) => setColleagues(answer.data),
+      (error: unknown) => {
+        if (!controller.signal.aborted) setLoadError(refusalSentence(error, noun));
+      },
+    );
     return () => controller.abort();
   }, [kind, noun]);
 
@@ -188,7 +186,7 @@ function AssignForm({
         <FieldError id={`${id}-note`} message={form.errors.note} />
       </div>
       {confirming && chosen ? (
-        <div className="card" role="group" aria-labelledby={`${id}-confirm`}>
+        <div className="card">
           <p id={`${id}-confirm`}>
             <strong>
               Assign this {noun} to {chosen.name}?
@@ -407,7 +405,10 @@ export function useOwners(kind: WorkKind, ids: readonly string[] | null): Owners
         ),
       ),
     ).then(
-      (answers) => setOwners(new Map(answers.flatMap((answer) => answer.data.map((row) => [row.id, row.assignee] as const)))),
+      (answers) =>
+        setOwners(
+          new Map(answers.flatMap((answer) => answer.data.map((row) => [row.id, row.assignee] as const))),
+        ),
       () => {
         if (!controller.signal.aborted) setOwners(new Map());
       },

@@ -102,7 +102,9 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
         </Link>
       </p>
       <PageHeading title={heading}>{heading}</PageHeading>
-      {claim.status === 'submitted' ? <WorkOwner kind={kind} id={claim.id} user={user} noun={words.noun} /> : null}
+      {claim.status === 'submitted' ? (
+        <WorkOwner kind={kind} id={claim.id} user={user} noun={words.noun} />
+      ) : null}
       <dl className="facts">
         <div>
           <dt>Status</dt>
@@ -158,15 +160,18 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
   );
 }
 
-function page(kind: Kind) {
-  return function BenefitClaimPage({ params }: RouteProps) {
-    return (
-      <StaffOnly roles={['adjuster', 'admin']} refusal="Benefit claims are for adjusters.">
-        {(user) => <Detail kind={kind} claimId={params.id ?? ''} user={user} />}
-      </StaffOnly>
-    );
-  };
+export function StaffRentalClaimPage({ params }: RouteProps) {
+  return (
+    <StaffOnly roles={['adjuster', 'admin']} refusal="Benefit claims are for adjusters.">
+      {(user) => <Detail kind="rental_claim" claimId={params.id ?? ''} user={user} />}
+    </StaffOnly>
+  );
 }
 
-export const StaffRentalClaimPage = page('rental_claim');
-export const StaffTripClaimPage = page('trip_interruption_claim');
+export function StaffTripClaimPage({ params }: RouteProps) {
+  return (
+    <StaffOnly roles={['adjuster', 'admin']} refusal="Benefit claims are for adjusters.">
+      {(user) => <Detail kind="trip_interruption_claim" claimId={params.id ?? ''} user={user} />}
+    </StaffOnly>
+  );
+}

@@ -12,10 +12,10 @@ import { type AuditEvent, type Contract, fetchAuditTrail, fetchContract } from '
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { formatCalendarDate, formatCents, formatCount, formatInstant, formatMiles } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { onRowKeys } from '../queue-list.js';
 import { Link } from '../router.js';
 import { actionLabel } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
-import { onRowKeys } from '../queue-list.js';
 import { TableScroll } from '../table-scroll.js';
 import { isLead, ownerWords, useOwners } from '../work-owner.js';
 import { benefitStatusWords } from './staff-benefit-claim.js';
