@@ -160,7 +160,7 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
       await link.waitFor();
       await assigned
         .getByRole('listitem')
-        .filter({ has: link })
+        .filter({ hasText: `GAP claim ${claim.claimNumber}` })
         .getByText('yours', { exact: false })
         .waitFor();
       expect(await axeViolations(reviewer)).toEqual([]);
