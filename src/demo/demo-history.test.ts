@@ -35,7 +35,9 @@ describeEachEngine('demo history', (engine) => {
   beforeAll(async () => {
     server = await startTestServer({ engine, clock, demo: true, demoHistory: true });
     admin = await staffClient(server, 'admin@coverwise.test');
-  }, 120_000);
+    // The history's dealer file is checked in a worker thread, which loads the TypeScript sources
+    // through tsx in tests (seconds, not the compiled build's milliseconds): room for a busy machine.
+  }, 240_000);
   afterAll(async () => {
     await server?.close();
   });
