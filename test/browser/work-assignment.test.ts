@@ -5,7 +5,7 @@ import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
-import { staffClient } from '../support/http.js';
+import { holderClient, staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
 // Claim assignment in the staff pages (issue 19): an adjuster assigns a GAP claim to a colleague with
@@ -40,6 +40,7 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
   let browser: Browser;
   let claim: { id: string; claimNumber: string };
   let review: { id: string; typeName: string };
+  let rental: { id: string; contractId: string };
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer({ demo: true, clock }), launchBrowser()]);
@@ -67,6 +68,43 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
     });
     expect(uploaded.statusCode, uploaded.body).toBe(201);
     review = { id: uploaded.json().id, typeName: uploaded.json().typeName };
+
+    // A rental claim: an authorized repair on a Value Guard contract, then the holder's rental days.
+    const featured = DEMO_HOLDERS[0]!;
+    const shop = await staffClient(server, 'shop@coverwise.test');
+    const repair = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: {
+        vin: featured.vin,
+        odometer: 25_000,
+        complaint: 'Grinding noise when braking',
+        cause: 'Front calipers seized',
+        correction: 'Replace front calipers',
+        lines: [
+          { componentGroup: 'brakes', description: 'Front calipers', partsCents: 40_000, laborHours: 2.5 },
+        ],
+      },
+    });
+    expect(repair.statusCode, repair.body).toBe(201);
+    const adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    const authorized = await adjuster({
+      method: 'POST',
+      url: `/api/v1/repair-claims/${repair.json().id}/authorization`,
+      payload: { lines: [{ id: repair.json().lines[0].id, approved: true }] },
+    });
+    expect(authorized.statusCode, authorized.body).toBe(200);
+    const holder = await holderClient(server, featured);
+    const filed = await holder({
+      method: 'POST',
+      url: `/api/v1/contracts/${repair.json().contractId}/rental-claims`,
+      payload: {
+        repairClaimId: repair.json().id,
+        expenses: [{ date: '2026-11-24', kind: 'rental', amountCents: 3_000 }],
+      },
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    rental = { id: filed.json().id, contractId: filed.json().contractId };
   });
 
   afterAll(async () => {
@@ -229,6 +267,28 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
       expect(await alert.evaluate((element) => element === document.activeElement)).toBe(true);
       await owner.getByText('Jordan Adjuster owns this.').waitFor();
       expect(await owner.getByRole('button', { name: 'Release' }).count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+  it('gives a rental claim a staff page with its owner, and the contract lists it with the owner', async () => {
+    const page = await signIn('adjuster@coverwise.test');
+    try {
+      await page.goto(`/staff/rental-claims/${rental.id}`);
+      await page.getByRole('heading', { level: 1, name: /^Rental claim on contract / }).waitFor();
+      await page.getByRole('cell', { name: '$30.00' }).first().waitFor();
+      const owner = page.getByRole('region', { name: 'Owner' });
+      await owner.getByRole('button', { name: 'Take this rental claim' }).click();
+      await owner.getByText('You own this.').waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByRole('link', { name: /^Contract / }).click();
+      const claims = page.getByRole('region', { name: 'Benefit claims' });
+      await claims
+        .getByRole('row')
+        .filter({ hasText: 'Rental' })
+        .getByRole('cell', { name: 'You', exact: true })
+        .waitFor();
       expect(await axeViolations(page)).toEqual([]);
     } finally {
       await page.context().close();
