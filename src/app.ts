@@ -396,6 +396,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           reviewBusinessDays: config.documentReviewBusinessDays,
           cutoffMinutes: config.businessDayCutoffMinutes,
           approvalLimitCents: config.approvalLimitCents,
+          transactionWithCopy: database.transactionWithCopy,
         });
       demoHistoryMs = Math.round(performance.now() - historyStarted);
     }

@@ -52,3 +52,13 @@ export function findBenefitClaimContract(
   const table = ownerType === 'rental_claim' ? 'rental_claims' : 'trip_interruption_claims';
   return db.selectFrom(table).select(['id', 'contract_id']).where('id', '=', claimId).executeTakeFirst();
 }
+
+/** One rental claim by id (undefined: no such claim). */
+export function findRentalClaim(db: Kysely<Database>, claimId: string) {
+  return db.selectFrom('rental_claims').selectAll().where('id', '=', claimId).executeTakeFirst();
+}
+
+/** One trip-interruption claim by id (undefined: no such claim). */
+export function findTripInterruptionClaim(db: Kysely<Database>, claimId: string) {
+  return db.selectFrom('trip_interruption_claims').selectAll().where('id', '=', claimId).executeTakeFirst();
+}

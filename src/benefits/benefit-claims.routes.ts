@@ -281,6 +281,42 @@ export function registerBenefitClaimRoutes(
   }
 
   app.get(
+    '/api/v1/rental-claims/:id',
+    {
+      config: { access: BENEFIT_ACCESS },
+      schema: {
+        tags: ['Benefits'],
+        operationId: 'getRentalClaim',
+        summary: 'One rental reimbursement claim',
+        description:
+          'A rental claim with its payable lines, for claims staff (its detail page) and for the holder ' +
+          'of its contract (another holder gets 404 `not_found`).',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('RentalClaim'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => benefitClaims.rentalClaim(request.params.id, request.principal!),
+  );
+
+  app.get(
+    '/api/v1/trip-interruption-claims/:id',
+    {
+      config: { access: BENEFIT_ACCESS },
+      schema: {
+        tags: ['Benefits'],
+        operationId: 'getTripInterruptionClaim',
+        summary: 'One trip interruption claim',
+        description:
+          'A trip interruption claim with its payable lines, for claims staff (its detail page) and for ' +
+          'the holder of its contract (another holder gets 404 `not_found`).',
+        params: Type.Object({ id: Uuid }),
+        response: { 200: Type.Ref('TripInterruptionClaim'), ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => benefitClaims.tripClaim(request.params.id, request.principal!),
+  );
+
+  app.get(
     '/api/v1/contracts/:id/claims',
     {
       config: { access: ['holder', 'admin', 'adjuster', 'reviewer'] },

@@ -7,7 +7,12 @@ import { postClaimIncurred } from '../accounting/journal-postings.js';
 import { computeRentalReimbursement, computeTripInterruption } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, type VscTerms } from '../catalog/effective-terms.js';
-import { holderMayTouch, inForceOn, loadServiceContract } from '../contracts/contract-access.js';
+import {
+  holderMayTouch,
+  inForceOn,
+  loadContract,
+  loadServiceContract,
+} from '../contracts/contract-access.js';
 import { recordDocument } from '../documents/document-records.js';
 import { rememberContractLanguage } from '../notifications/holder-language.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -23,7 +28,9 @@ import { actorOf, type Principal } from '../shared/principal.js';
 import {
   benefitClaimsOfContract,
   findBenefitClaimContract,
+  findRentalClaim,
   findRentalClaimForRepair,
+  findTripInterruptionClaim,
   insertRentalClaim,
   insertTripInterruptionClaim,
 } from './benefit-claim.repository.js';
@@ -328,6 +335,26 @@ export function createBenefitClaimsService(deps: {
   }
 
   /**
+   * One rental or trip-interruption claim (its detail page): staff any, a holder only their own
+   * contract's (others read as missing, as every contract does).
+   */
+  async function rentalClaim(claimId: string, principal: Principal) {
+    const row = await findRentalClaim(db, claimId);
+    if (!row || !holderMayTouch(principal, row.contract_id))
+      throw new AppError('not_found', 'No claim with that id.');
+    await loadContract(db, principal, row.contract_id);
+    return rentalView(row);
+  }
+
+  async function tripClaim(claimId: string, principal: Principal) {
+    const row = await findTripInterruptionClaim(db, claimId);
+    if (!row || !holderMayTouch(principal, row.contract_id))
+      throw new AppError('not_found', 'No claim with that id.');
+    await loadContract(db, principal, row.contract_id);
+    return tripView(row);
+  }
+
+  /**
    * The claim a receipt is for, checked before the file is read: it exists and the principal may see
    * it (a holder only their own contract's claims; others read as missing).
    */
@@ -427,6 +454,8 @@ export function createBenefitClaimsService(deps: {
     fileTrip: asUseCase(fileTrip),
     fileWithReceipts: asUseCase(fileWithReceipts),
     overview,
+    rentalClaim,
+    tripClaim,
     receiptOwner,
     attachReceipt,
   };

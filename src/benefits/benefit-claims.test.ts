@@ -242,6 +242,14 @@ describeEachEngine('benefit claims and roadside', (engine) => {
         ...multipartFile('receipt.pdf', PDF),
       });
       expect(refused.statusCode).toBe(404);
+      // One claim by id (its staff detail page): the holder and staff read it, another holder cannot.
+      const own = await holder({ url: `/api/v1/rental-claims/${rental.id}` });
+      expect(own.statusCode, own.body).toBe(200);
+      expect(own.json()).toMatchObject({ id: rental.id, contractId: contract.id, status: 'submitted' });
+      const byStaff = await adjuster({ url: `/api/v1/rental-claims/${rental.id}` });
+      expect(byStaff.json()).toEqual(own.json());
+      expect((await stranger({ url: `/api/v1/rental-claims/${rental.id}` })).statusCode).toBe(404);
+      expect((await adjuster({ url: `/api/v1/trip-interruption-claims/${rental.id}` })).statusCode).toBe(404);
       expect(
         (
           await stranger({
@@ -291,6 +299,9 @@ describeEachEngine('benefit claims and roadside', (engine) => {
         [0, ['outside_covered_days']],
       ]);
       expect(claim.payableCents).toBe(21_000);
+      const read = await adjuster({ url: `/api/v1/trip-interruption-claims/${claim.id}` });
+      expect(read.statusCode, read.body).toBe(200);
+      expect(read.json()).toEqual(claim);
     });
 
     it('refuses a contract bought in Kansas with the state rule’s sentence', async () => {

@@ -13,7 +13,15 @@ import { createBenefitClaimsService } from '../benefits/benefit-claims.service.j
 import { createBusinessCalendar } from '../calendar/business-days.js';
 import { createCancellationsService } from '../cancellations/cancellations.service.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
+import {
+  CONTRACT_CSV_COLUMNS,
+  type ContractImportDeps,
+  importContracts,
+} from '../contracts/contract-import.js';
 import { createContractsService } from '../contracts/contracts.service.js';
+import { computeVinCheckDigit, withCheckDigit } from '../contracts/vin.js';
+import { findDealerByCode } from '../dealers/dealer.repository.js';
+import { createDealerStatementsService } from '../dealers/dealer-statements.service.js';
 import { createDocumentsService } from '../documents/documents.service.js';
 import { createGapClaimsService } from '../gap-claims/gap-claims.service.js';
 import type { Outbox } from '../notifications/outbox.js';
@@ -26,6 +34,7 @@ import { createRepairClaimsService } from '../repair-claims/repair-claims.servic
 import { createRoadsideService } from '../roadside/roadside.service.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import type { Principal } from '../shared/principal.js';
+import { createTransfersService } from '../transfers/transfers.service.js';
 import {
   demoHistoryWritten,
   demoServiceContracts,
@@ -47,6 +56,8 @@ export interface DemoHistoryDeps {
   approvalLimitCents?: number;
   reviewBusinessDays?: number;
   cutoffMinutes?: number;
+  /** The database's COPY transaction: with it, a dealer file is imported as an administrator would. */
+  transactionWithCopy?: ContractImportDeps['transactionWithCopy'];
 }
 
 /** What the history wrote, for the start-up log and the tests. */
@@ -58,6 +69,9 @@ export interface DemoHistorySummary {
   cancellations: number;
   gapClaims: number;
   documents: number;
+  transfers: number;
+  importedContracts: number;
+  remittances: number;
 }
 
 function mulberry32(seed: number): () => number {
@@ -130,6 +144,9 @@ export async function seedDemoHistory(
     cancellations: 0,
     gapClaims: 0,
     documents: 0,
+    transfers: 0,
+    importedContracts: 0,
+    remittances: 0,
   };
 
   // A clock standing `daysAgo` days before now (plus some minutes, to order events of one day).
@@ -508,6 +525,120 @@ export async function seedDemoHistory(
         requestId(),
       ),
     );
+  }
+
+  // ---- Transfers: private sales reported within the window; the fee paid and the buyer now the
+  // holder, the newest still waiting for its fee.
+  const buyers = [
+    { firstName: 'Dana', lastName: 'Whitfield', line1: '41 Maple Avenue', city: 'Columbia', zip: '65201' },
+    { firstName: 'Luis', lastName: 'Ortega', line1: '7 Lakeview Drive', city: 'Kansas City', zip: '64112' },
+    { firstName: 'Priya', lastName: 'Raman', line1: '218 Sycamore Street', city: 'St. Louis', zip: '63101' },
+  ];
+  for (const [index, contract] of take(buyers.length).entries()) {
+    const buyer = buyers[index]!;
+    const daysAgo = 250 - index * 115;
+    const at = clockAt(daysAgo);
+    const requested = await inTransaction((trx) =>
+      createTransfersService({ db, clock: at, catalog, timeZone }).request(
+        joining(trx),
+        contract.id,
+        {
+          ownershipTransferredOn: dayOf(clockAt(daysAgo + 6)),
+          saleType: 'private',
+          odometer: contract.odometer_at_sale + 4_000 + (365 - daysAgo) * 30,
+          buyer: {
+            firstName: buyer.firstName,
+            lastName: buyer.lastName,
+            address: { line1: buyer.line1, city: buyer.city, state: 'MO', zip: buyer.zip },
+          },
+        },
+        admin.principal,
+        admin.actor,
+        requestId(),
+      ),
+    );
+    summary.transfers++;
+    if (index === buyers.length - 1 || requested.status !== 'pending_fee') continue;
+    await inTransaction((trx) =>
+      createTransfersService({ db, clock: clockAt(daysAgo - 2), catalog, timeZone }).recordFeePayment(
+        joining(trx),
+        requested.id,
+        { method: 'card', reference: `DEMO-TRANSFER-${index + 1}` },
+        admin.principal,
+        admin.actor,
+        requestId(),
+      ),
+    );
+  }
+
+  // ---- A dealer file imported three weeks ago: new contracts booked to the dealer (its cost on the
+  // dealer's statement), and one row refused for its VIN, as a real file would have.
+  if (deps.transactionWithCopy) {
+    const importedAt = clockAt(21);
+    const soldOn = (daysBefore: number) => dayOf(clockAt(21 + daysBefore));
+    const row = (index: number, overrides: Record<string, string> = {}) => {
+      const values: Record<string, string> = {
+        contract_number: `IMPORT-D1001-${String(index).padStart(4, '0')}`,
+        product: 'vsc',
+        plan_code: index % 2 === 0 ? 'VALUE_GUARD' : 'MAJOR_GUARD',
+        holder_first_name: ['Imani', 'Carlos', 'Grace', 'Owen', 'Mei'][index % 5]!,
+        holder_last_name: ['Importwell', 'Benitez', 'Okafor', 'Lindqvist', 'Tanaka'][index % 5]!,
+        holder_email: '',
+        holder_phone: `555-01${String(40 + index).padStart(2, '0')}`,
+        address_line1: `${12 + index * 7} Elm Street`,
+        city: 'Kansas City',
+        state: 'MO',
+        zip: '64111',
+        vin: withCheckDigit(`1HGCM8260RA${String(204_350 + index).padStart(6, '0')}`),
+        vehicle_year: '2025',
+        vehicle_make: 'Honda',
+        vehicle_model: index % 2 === 0 ? 'Accord' : 'CR-V',
+        odometer_at_sale: String(9_000 + index * 1_250),
+        purchase_date: soldOn(index),
+        purchase_state: 'MO',
+        term_months: '36',
+        term_miles: '36000',
+        price_cents: index % 2 === 0 ? '189900' : '249900',
+        deductible_cents: '10000',
+        lienholder_name: '',
+        dealer_code: 'D-1001',
+        dealer_name: 'Plaza Honda',
+        amount_financed_cents: '',
+        msrp_cents: '',
+        dealer_cost_cents: index % 2 === 0 ? '112000' : '149000',
+        ...overrides,
+      };
+      return columns.map((column) => values[column] ?? '').join(',');
+    };
+    const columns = CONTRACT_CSV_COLUMNS.filter((column) => column !== 'sold_after_vehicle_sale');
+    const lines = [columns.join(','), row(1), row(2), row(3), row(4), row(5)];
+    // A typo in the last VIN (its check digit no longer matches): the report names the line.
+    const good = withCheckDigit('1HGCM8260RA204356');
+    const typo = `${good.slice(0, 8)}${computeVinCheckDigit(good) === '1' ? '2' : '1'}${good.slice(9)}`;
+    lines.push(row(6, { vin: typo }));
+    const result = await importContracts(
+      { db, transactionWithCopy: deps.transactionWithCopy, catalog, clock: importedAt, timeZone },
+      Readable.from([`${lines.join('\n')}\n`]),
+      { actor: admin.actor, fileName: 'plaza-honda-weekly.csv', requestId: requestId() },
+    );
+    summary.importedContracts = result.accepted;
+
+    // ---- Ten days later Plaza Honda pays for two of the imported contracts: a remittance recorded
+    // against its account, so its statement shows bookings, a payment and a balance still owed.
+    const plaza = await findDealerByCode(db, 'D-1001');
+    if (plaza && result.accepted >= 2) {
+      const receivedAt = clockAt(11);
+      await inTransaction((trx) =>
+        createDealerStatementsService({ db, clock: receivedAt, timeZone }).recordRemittance(
+          joining(trx),
+          plaza.id,
+          { amountCents: 112_000 + 149_000, reference: 'PLAZA-ACH-20431', receivedOn: dayOf(receivedAt) },
+          admin.actor,
+          requestId(),
+        ),
+      );
+      summary.remittances++;
+    }
   }
 
   await inTransaction((trx) =>

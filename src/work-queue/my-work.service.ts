@@ -107,7 +107,8 @@ export function createMyWorkService(deps: {
         dueOn: null,
         overdue: false,
         href: KIND_ENTITY[row.kind].href(row.id),
-        assignee: null,
+        // Assigned to the caller, by definition of the list.
+        assignee: { id: userId, name: principal.displayName, email: principal.email },
       })),
     ];
     const since = new Date(deps.clock.now().getTime() - RECENT_DAYS * 86_400_000);

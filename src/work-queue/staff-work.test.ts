@@ -5,6 +5,7 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
+import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
@@ -232,6 +233,74 @@ describeEachEngine('staff work: assignment, work queue owners, my work', (engine
     const assignees = await adjuster({ url: '/api/v1/work-items/assignees?kind=repair_claim_decision' });
     const roles = new Set(assignees.json().data.map((user: { role: string }) => user.role));
     expect([...roles].sort()).toEqual(['adjuster', 'admin']);
+  });
+
+  it('answers the owners of a page of a list, for the kinds a role can open', async () => {
+    const taken = await repairClaim();
+    const free = await repairClaim();
+    await take(adjuster, 'repair_claim_decision', taken.id);
+    const owners = await adjuster({
+      url: `/api/v1/work-items/owners?kind=repair_claim_decision&ids=${taken.id},${free.id.toUpperCase()}`,
+    });
+    expect(owners.statusCode, owners.body).toBe(200);
+    expect(owners.json().data).toEqual([
+      { id: taken.id, assignee: expect.objectContaining({ id: adjusterId }), assignedAt: expect.any(String) },
+      { id: free.id, assignee: null, assignedAt: null },
+    ]);
+    // A reviewer does not open repair claims, so is not told who owns them.
+    const byReviewer = await reviewer({
+      url: `/api/v1/work-items/owners?kind=repair_claim_decision&ids=${taken.id}`,
+    });
+    expect(byReviewer.statusCode).toBe(403);
+    for (const ids of ['', 'not-an-id', `${taken.id};${free.id}`]) {
+      const bad = await adjuster({ url: `/api/v1/work-items/owners?kind=repair_claim_decision&ids=${ids}` });
+      expect(bad.statusCode, ids).toBe(400);
+      expect(bad.json().code).toBe('validation_failed');
+    }
+  });
+
+  it("an adjuster assigns a GAP claim to a reviewer: it is on the reviewer's home, assigned to them", async () => {
+    const holder = DEMO_HOLDERS.find((candidate) => candidate.situation.includes('GAP'))!;
+    const started = await server.built.app.inject({
+      method: 'POST',
+      url: '/api/v1/gap-claims',
+      payload: {
+        lastName: holder.lastName,
+        zip: holder.zip,
+        vin: holder.vin,
+        dateOfLoss: '2026-11-20',
+        lossType: 'total_loss',
+      },
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const claim = started.json();
+    const eligible = (await adjuster({ url: '/api/v1/work-items/assignees?kind=gap_claim' })).json().data;
+    expect(eligible.map((user: { id: string }) => user.id)).toContain(reviewerId);
+    const assigned = await adjuster({
+      method: 'POST',
+      url: `/api/v1/work-items/gap_claim/${claim.id}/assignment`,
+      payload: { assigneeId: reviewerId, note: 'Riley has the lender on the phone' },
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const home = (await reviewer({ url: '/api/v1/my-work' })).json();
+    expect(home.assignedToMe).toContainEqual(
+      expect.objectContaining({
+        kind: 'gap_claim',
+        id: claim.id,
+        title: `GAP claim ${claim.claimNumber}`,
+        href: `/staff/gap-claims/${claim.id}`,
+        assignee: expect.objectContaining({ id: reviewerId, name: 'Riley Reviewer' }),
+      }),
+    );
+    const owners = (
+      await reviewer({ url: `/api/v1/work-items/owners?kind=gap_claim&ids=${claim.id}` })
+    ).json().data;
+    expect(owners[0].assignee.id).toBe(reviewerId);
+    // The adjuster taking it now is refused with the code the page explains.
+    const late = await take(adjuster, 'gap_claim', claim.id);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('work_item_taken');
+    expect(await auditActions(claim.id)).toEqual(['work_item.assigned']);
   });
 
   it('a reviewer cannot take, see or be shown work their role cannot open', async () => {

@@ -5,7 +5,7 @@ import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
 import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { ASSIGNABLE_KINDS } from './work-assignment.js';
+import { ASSIGNABLE_KINDS, MAX_OWNER_IDS } from './work-assignment.js';
 import type { WorkAssignmentService } from './work-assignment.service.js';
 
 const IdempotencyHeaders = Type.Object({
@@ -144,6 +144,48 @@ export function registerWorkAssignmentRoutes(
         assignments.release(run, request.params.kind, request.params.id, request.principal!, request.id),
       );
     },
+  );
+
+  const uuid = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+  app.get(
+    '/api/v1/work-items/owners',
+    {
+      config: { access: ['reviewer', 'adjuster', 'admin'] },
+      schema: {
+        tags: ['Work queue'],
+        operationId: 'listWorkItemOwners',
+        summary: 'Who owns each item of a list',
+        description:
+          'The owner of each named item of one kind (a page of the GAP claims or of the repair-claim ' +
+          'queue), in the order asked; `assignee` is null when nobody has taken it, and for an id that ' +
+          'names no item. A role asks only about the kinds of work it can open (403 `forbidden` otherwise).',
+        querystring: Type.Object({
+          kind: KindParam,
+          ids: Type.String({
+            pattern: `^${uuid}(,${uuid}){0,${MAX_OWNER_IDS - 1}}$`,
+            maxLength: 37 * MAX_OWNER_IDS,
+            description: `Up to ${MAX_OWNER_IDS} item ids, separated by commas`,
+          }),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                assignee: Type.Union([AssigneeSchema, Type.Null()], {
+                  description: 'null when nobody owns it',
+                }),
+                assignedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+              }),
+            ),
+          }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({
+      data: await assignments.owners(request.query.kind, request.query.ids.split(','), request.principal!),
+    }),
   );
 
   app.get(

@@ -13,11 +13,13 @@ import {
   canWork,
   KIND_ENTITY,
   KIND_ROLES,
+  MAX_OWNER_IDS,
   releaseOutcome,
   takeOutcome,
 } from './work-assignment.js';
 import {
   type AssignmentRow,
+  assignmentsFor,
   deleteAssignment,
   findActiveUser,
   findAssignment,
@@ -26,6 +28,8 @@ import {
   upsertAssignment,
   workItemExists,
 } from './work-assignment.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface AssignmentView {
   kind: string;
@@ -169,12 +173,54 @@ export function createWorkAssignmentService(deps: { db: Kysely<Database>; clock:
     return viewOf(kind, id, await findAssignment(db, kind, id));
   }
 
+  /**
+   * The owners of a page of a list (one kind, ids as the list shows them), in the order asked, null
+   * for nobody. Ids that name no item answer null: the list that names them has checked they exist.
+   */
+  async function owners(
+    kind: AssignableKind,
+    ids: readonly string[],
+    principal: Principal,
+  ): Promise<{ id: string; assignee: AssignmentView['assignee']; assignedAt: string | null }[]> {
+    const user = staffOf(principal);
+    if (!canWork(user.role, kind))
+      throw new AppError('forbidden', 'Your role does not work this kind of item.', { param: 'kind' });
+    const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+    if (unique.length > MAX_OWNER_IDS || unique.some((id) => !UUID.test(id)))
+      throw new AppError(
+        'validation_failed',
+        `ids names up to ${MAX_OWNER_IDS} item ids, separated by commas.`,
+        {
+          param: 'ids',
+        },
+      );
+    const found = await assignmentsFor(
+      db,
+      unique.map((id) => ({ kind, id })),
+    );
+    return unique.map((id) => {
+      const row = found.get(`${kind}:${id}`) ?? null;
+      return {
+        id,
+        assignee: row ? row.assignee : null,
+        assignedAt: row ? row.assignedAt.toISOString() : null,
+      };
+    });
+  }
+
   /** Whom a lead may hand an item of this kind to. */
   async function assignees(kind: AssignableKind) {
     return listAssignableUsers(db, KIND_ROLES[kind]);
   }
 
-  return { take: asUseCase(take), assign: asUseCase(assign), release: asUseCase(release), get, assignees };
+  return {
+    take: asUseCase(take),
+    assign: asUseCase(assign),
+    release: asUseCase(release),
+    get,
+    owners,
+    assignees,
+  };
 }
 
 export type WorkAssignmentService = ReturnType<typeof createWorkAssignmentService>;

@@ -27,12 +27,15 @@ export const KIND_ENTITY: Record<AssignableKind, { entityType: string; href: (id
   repair_claim_decision: { entityType: 'repair_claim', href: (id) => `/adjuster/claims/${id}` },
   gap_document_review: { entityType: 'document', href: (id) => `/staff/reviews/${id}` },
   gap_claim: { entityType: 'gap_claim', href: (id) => `/staff/gap-claims/${id}` },
-  rental_claim: { entityType: 'rental_claim', href: (id) => `/staff/contracts?rentalClaim=${id}` },
+  rental_claim: { entityType: 'rental_claim', href: (id) => `/staff/rental-claims/${id}` },
   trip_interruption_claim: {
     entityType: 'trip_interruption_claim',
-    href: (id) => `/staff/contracts?tripClaim=${id}`,
+    href: (id) => `/staff/trip-interruption-claims/${id}`,
   },
 };
+
+/** How many items one question about owners may name (a page of a list). */
+export const MAX_OWNER_IDS = 100;
 
 export function isAssignableKind(kind: string): kind is AssignableKind {
   return (ASSIGNABLE_KINDS as readonly string[]).includes(kind);

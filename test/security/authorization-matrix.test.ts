@@ -107,6 +107,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/contracts/:id/trip-interruption-claims': '401 400 400 403 403 400 400 403 403',
   'POST /api/v1/rental-claims/:id/receipts': '401 404 404 403 403 404 404 403 403',
   'POST /api/v1/trip-interruption-claims/:id/receipts': '401 404 404 403 403 404 404 403 403',
+  'GET /api/v1/rental-claims/:id': '401 404 404 403 403 404 404 403 403',
+  'GET /api/v1/trip-interruption-claims/:id': '401 404 404 403 403 404 404 403 403',
   'GET /api/v1/contracts/:id/claims': '401 200 404 403 200 200 200 403 403',
   'POST /api/v1/contracts/:id/cancellation-quote': '401 400 400 403 400 400 400 403 403',
   'POST /api/v1/contracts/:id/cancellation': '401 400 400 403 403 400 400 403 403',
@@ -153,6 +155,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/work-items/:kind/:id/assignment': '401 403 403 403 403 400 400 403 403',
   'POST /api/v1/work-items/:kind/:id/release': '401 403 403 403 400 400 400 403 403',
   'GET /api/v1/work-items/assignees': '401 403 403 403 403 400 400 403 403',
+  'GET /api/v1/work-items/owners': '401 403 403 403 400 400 400 403 403',
   'GET /api/v1/my-work': '401 403 403 403 200 200 200 403 403',
   'GET /api/v1/search': '401 403 403 403 400 400 400 403 403',
   // Catalog drafts, payment runs, OFAC, 1099-NEC, lender events, funding and month-end: administrators only.

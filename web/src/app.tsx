@@ -29,6 +29,7 @@ import { ReviewerDocumentPage } from './pages/reviewer-document.js';
 import { ReviewerQueuePage } from './pages/reviewer-queue.js';
 import { ShopClaimDetailPage } from './pages/shop-claim-detail.js';
 import { ShopClaimsPage } from './pages/shop-claims.js';
+import { StaffRentalClaimPage, StaffTripClaimPage } from './pages/staff-benefit-claim.js';
 import { StaffContractDetailPage } from './pages/staff-contract-detail.js';
 import { StaffContractsPage } from './pages/staff-contracts.js';
 import { StaffHomePage } from './pages/staff-home.js';
@@ -94,6 +95,8 @@ const routes: readonly (readonly [pattern: string, page: ComponentType<RouteProp
   ['/staff/reviews/:id', ReviewerDocumentPage],
   ['/staff/gap-claims', AdjusterGapClaimsPage],
   ['/staff/gap-claims/:id', AdjusterGapClaimPage],
+  ['/staff/rental-claims/:id', StaffRentalClaimPage],
+  ['/staff/trip-interruption-claims/:id', StaffTripClaimPage],
 ];
 
 function CurrentPage() {

@@ -311,7 +311,7 @@ export function AdjusterClaimPage({ params }: RouteProps) {
             </p>
             <PageHeading title={`Claim ${value.claimNumber}`}>Claim {value.claimNumber}</PageHeading>
             {value.status === 'submitted' ? (
-              <WorkOwner kind="repair_claim_decision" id={value.id} userId={user.id} noun="claim" />
+              <WorkOwner kind="repair_claim_decision" id={value.id} user={user} noun="claim" />
             ) : null}
             <ClaimFacts claim={value} />
             <h2 id="adjuster-lines-heading">Lines</h2>

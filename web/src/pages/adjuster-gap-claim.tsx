@@ -7,6 +7,7 @@ import { PageHeading } from '../page-heading.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+import { WorkOwner } from '../work-owner.js';
 import { documentStateWords, type GapClaim, lossTypeWords, problemMessage } from './gap-shared.js';
 
 // An adjuster's GAP claim: the documents and their reviews, the benefit calculation with each line,
@@ -128,6 +129,9 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
         >
           {message.text}
         </div>
+      ) : null}
+      {claim.status !== 'paid' && claim.status !== 'denied' ? (
+        <WorkOwner kind="gap_claim" id={claim.id} user={user} noun="GAP claim" />
       ) : null}
       <dl className="facts">
         <dt>Status</dt>

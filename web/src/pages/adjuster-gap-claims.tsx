@@ -2,9 +2,11 @@ import { useEffect, useId, useState } from 'react';
 import { api } from '../api.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { onRowKeys } from '../queue-list.js';
 import { Link, navigate } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+import { ownerWords, useOwners } from '../work-owner.js';
 import { lossTypeWords, problemMessage } from './gap-shared.js';
 
 // GAP claims for claims staff, newest first; by default every open claim (not paid or denied).
@@ -32,7 +34,7 @@ const statusOptions: [string, string][] = [
   ['', 'All'],
 ];
 
-function Claims() {
+function Claims({ userId }: { userId: string }) {
   const id = useId();
   // Open claims by default (the work still to do), kept in the address so a reload keeps the choice.
   const [status, setStatusState] = useState(
@@ -44,6 +46,7 @@ function Claims() {
   };
   const [rows, setRows] = useState<ClaimRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const owners = useOwners('gap_claim', rows ? rows.map((row) => row.id) : null);
 
   useEffect(() => {
     setRows(null);
@@ -88,9 +91,10 @@ function Claims() {
                 <th scope="col">Loss</th>
                 <th scope="col">Status</th>
                 <th scope="col">Benefit</th>
+                <th scope="col">Owner</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody onKeyDown={onRowKeys}>
               {rows.map((row) => (
                 <tr key={row.id}>
                   <th scope="row">
@@ -102,6 +106,7 @@ function Claims() {
                   </td>
                   <td>{row.statusWords}</td>
                   <td>{row.benefitCents === null ? '—' : formatCents(row.benefitCents)}</td>
+                  <td>{ownerWords(owners, row.id, userId)}</td>
                 </tr>
               ))}
             </tbody>
@@ -115,7 +120,7 @@ function Claims() {
 export function AdjusterGapClaimsPage() {
   return (
     <StaffOnly roles={['adjuster', 'reviewer', 'admin']} refusal="GAP claims are for claims staff.">
-      {() => <Claims />}
+      {(user) => <Claims userId={user.id} />}
     </StaffOnly>
   );
 }

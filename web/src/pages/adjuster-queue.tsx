@@ -4,6 +4,7 @@ import { PageHeading } from '../page-heading.js';
 import { onRowKeys } from '../queue-list.js';
 import { Link, useLocation } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
+import { ownerWords, useOwners } from '../work-owner.js';
 import { LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
 
 // The adjuster's queue: repair claims waiting for a decision, oldest first, a page at a time (the
@@ -15,9 +16,13 @@ export function AdjusterQueuePage() {
   const query = `/repair-claims?status=submitted&limit=20${startingAfter ? `&startingAfter=${encodeURIComponent(startingAfter)}` : ''}`;
   const page = useApiGet<{ data: RepairClaim[]; hasMore: boolean }>(query);
   const captionId = useId();
+  const owners = useOwners(
+    'repair_claim_decision',
+    page.status === 'loaded' ? page.value.data.map((claim) => claim.id) : null,
+  );
   return (
     <StaffOnly roles={['adjuster', 'admin']} refusal="The claim queue is for adjusters.">
-      {() => (
+      {(user) => (
         <>
           <PageHeading title="Claim queue">Claim queue</PageHeading>
           <p className="lead">Repair claims waiting for a decision, oldest first.</p>
@@ -44,6 +49,7 @@ export function AdjusterQueuePage() {
                         <th scope="col">Requested</th>
                         <th scope="col">Eligible</th>
                         <th scope="col">Inspection</th>
+                        <th scope="col">Owner</th>
                       </tr>
                     </thead>
                     <tbody onKeyDown={onRowKeys}>
@@ -66,6 +72,7 @@ export function AdjusterQueuePage() {
                                 : 'Needed'
                               : '—'}
                           </td>
+                          <td>{ownerWords(owners, claim.id, user.id)}</td>
                         </tr>
                       ))}
                     </tbody>

@@ -1,9 +1,11 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { api } from '../api.js';
+import type { StaffUser } from '../auth.js';
 import { formatCalendarDate, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
+import { WorkOwner } from '../work-owner.js';
 import { type ClaimDocument, problemMessage } from './gap-shared.js';
 
 // A reviewer's view of one document: the file itself (a PDF or image shown inline in a sandboxed
@@ -28,7 +30,7 @@ function Viewer({ document }: { document: ClaimDocument }) {
   return <p>This file type cannot be shown in the browser.</p>;
 }
 
-function Review({ documentId }: { documentId: string }) {
+function Review({ documentId, user }: { documentId: string; user: StaffUser }) {
   const id = useId();
   const [document, setDocument] = useState<ClaimDocument | null>(null);
   const [reason, setReason] = useState('');
@@ -81,6 +83,9 @@ function Review({ documentId }: { documentId: string }) {
         >
           {message.text}
         </div>
+      ) : null}
+      {document?.status === 'pending_review' ? (
+        <WorkOwner kind="gap_document_review" id={document.id} user={user} noun="document review" />
       ) : null}
       {document ? (
         <div className="section-grid">
@@ -148,7 +153,7 @@ function Review({ documentId }: { documentId: string }) {
 export function ReviewerDocumentPage({ params }: RouteProps) {
   return (
     <StaffOnly roles={['reviewer', 'adjuster']} refusal="Document reviews are for reviewers and adjusters.">
-      {() => <Review documentId={params.id ?? ''} />}
+      {(user) => <Review documentId={params.id ?? ''} user={user} />}
     </StaffOnly>
   );
 }

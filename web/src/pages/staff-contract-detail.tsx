@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { ApiError } from '../api.js';
+import { ApiError, api } from '../api.js';
+import type { StaffUser } from '../auth.js';
 import {
   contractStatusLabel,
   deductibleWords,
@@ -11,10 +12,13 @@ import { type AuditEvent, type Contract, fetchAuditTrail, fetchContract } from '
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { formatCalendarDate, formatCents, formatCount, formatInstant, formatMiles } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { onRowKeys } from '../queue-list.js';
 import { Link } from '../router.js';
 import { actionLabel } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+import { isLead, ownerWords, useOwners } from '../work-owner.js';
+import { benefitStatusWords } from './staff-benefit-claim.js';
 import { StaffContractMoney } from './staff-contract-money.js';
 
 // One contract for staff: every recorded field, the coverage as of today and the audit trail of who
@@ -256,7 +260,105 @@ function AuditTrail({ contractId }: { contractId: string }) {
   );
 }
 
-function ContractDetail({ contractId }: { contractId: string }) {
+interface BenefitClaimRow {
+  id: string;
+  status: string;
+  payableCents: number;
+  requestedCents: number;
+  createdAt: string;
+}
+
+/**
+ * The contract's rental and trip interruption claims, each with its owner and a link to its page
+ * (where it is taken, released or assigned). For the roles that work them: adjusters, administrators.
+ */
+function BenefitClaims({ contractId, userId }: { contractId: string; userId: string }) {
+  const headingId = useId();
+  const [claims, setClaims] = useState<{
+    rentalClaims: BenefitClaimRow[];
+    tripInterruptionClaims: BenefitClaimRow[];
+  } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .get<{ rentalClaims: BenefitClaimRow[]; tripInterruptionClaims: BenefitClaimRow[] }>(
+        `/contracts/${encodeURIComponent(contractId)}/claims`,
+        { signal: controller.signal },
+      )
+      .then(setClaims, (caught: unknown) => {
+        if (!controller.signal.aborted)
+          setError(caught instanceof ApiError ? caught.detail : 'The benefit claims could not be loaded.');
+      });
+    return () => controller.abort();
+  }, [contractId]);
+  const rentalOwners = useOwners('rental_claim', claims ? claims.rentalClaims.map((c) => c.id) : null);
+  const tripOwners = useOwners(
+    'trip_interruption_claim',
+    claims ? claims.tripInterruptionClaims.map((c) => c.id) : null,
+  );
+  const rows = claims
+    ? [
+        ...claims.rentalClaims.map((claim) => ({
+          claim,
+          title: 'Rental',
+          href: `/staff/rental-claims/${claim.id}`,
+          owner: ownerWords(rentalOwners, claim.id, userId),
+        })),
+        ...claims.tripInterruptionClaims.map((claim) => ({
+          claim,
+          title: 'Trip interruption',
+          href: `/staff/trip-interruption-claims/${claim.id}`,
+          owner: ownerWords(tripOwners, claim.id, userId),
+        })),
+      ]
+    : [];
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Benefit claims</h2>
+      {error ? (
+        <div className="notice notice--error" role="alert">
+          {error}
+        </div>
+      ) : claims === null ? (
+        <p className="muted" role="status">
+          Loading the benefit claims…
+        </p>
+      ) : rows.length === 0 ? (
+        <p>No rental or trip interruption claims on this contract.</p>
+      ) : (
+        <TableScroll labelledBy={headingId}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Claim</th>
+                <th scope="col">Filed</th>
+                <th scope="col">Status</th>
+                <th scope="col">Payable</th>
+                <th scope="col">Owner</th>
+              </tr>
+            </thead>
+            <tbody onKeyDown={onRowKeys}>
+              {rows.map((row) => (
+                <tr key={row.claim.id}>
+                  <th scope="row">
+                    <Link href={row.href}>{row.title}</Link>
+                  </th>
+                  <td className="nowrap">{formatInstant(row.claim.createdAt)}</td>
+                  <td>{benefitStatusWords(row.claim.status)}</td>
+                  <td className="nowrap">{formatCents(row.claim.payableCents)}</td>
+                  <td>{row.owner}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+    </section>
+  );
+}
+
+function ContractDetail({ contractId, user }: { contractId: string; user: StaffUser }) {
   const [state, setState] = useState<ContractState>({ status: 'loading' });
   const coverageHeadingId = useId();
   const errorRef = useRef<HTMLDivElement>(null);
@@ -336,6 +438,9 @@ function ContractDetail({ contractId }: { contractId: string }) {
         active={contract.status === 'active'}
         today={contract.coverage.asOf}
       />
+      {contract.product === 'vsc' && isLead(user) ? (
+        <BenefitClaims contractId={contract.id} userId={user.id} />
+      ) : null}
       <AuditTrail contractId={contract.id} />
     </>
   );
@@ -343,5 +448,5 @@ function ContractDetail({ contractId }: { contractId: string }) {
 
 export function StaffContractDetailPage({ params }: { params: Record<string, string> }) {
   const contractId = params.id ?? '';
-  return <StaffOnly>{() => <ContractDetail contractId={contractId} />}</StaffOnly>;
+  return <StaffOnly>{(user) => <ContractDetail contractId={contractId} user={user} />}</StaffOnly>;
 }
