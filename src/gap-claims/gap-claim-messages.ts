@@ -2,6 +2,7 @@
 // is received, accepted or rejected with the reason, and when the claim's status changes). Plain
 // functions over plain data; the service queues what they return through the outbox.
 import type { GapClaimStatus } from '../platform/db/schema.js';
+import { MONTH_NAMES } from '../shared/calendar-date.js';
 import { formatUsd } from '../shared/money.js';
 import { STATUS_WORDS } from './gap-claim-status.js';
 
@@ -10,25 +11,11 @@ export interface ClaimMessage {
   text: string;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** '2026-11-30' → 'November 30, 2026', split from its parts (never parsed as a UTC midnight). */
 export function wordsForDate(date: string): string {
   const [year, month, day] = date.split('-');
-  return `${MONTHS[Number(month) - 1] ?? month} ${Number(day)}, ${year}`;
+  return `${MONTH_NAMES[Number(month) - 1] ?? month} ${Number(day)}, ${year}`;
 }
 
 function signature(claimNumber: string): string {
