@@ -143,7 +143,9 @@ export function createMfaService(deps: {
           });
         }
         if (used === 'recovery_code') {
-          await auditMfa(trx, actor, 'mfa.recovery_code_used', requestId, { recoveryCodesLeft: await countUnusedRecoveryCodes(trx, actor.userId) });
+          await auditMfa(trx, actor, 'mfa.recovery_code_used', requestId, {
+            recoveryCodesLeft: await countUnusedRecoveryCodes(trx, actor.userId),
+          });
         }
         return work(trx, used);
       });

@@ -18,6 +18,14 @@ import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import { contractNumbersOfCopyCsv, copyNewContracts } from './contract.repository.js';
 import {
+  type CheckedBatch,
+  type FileEnd,
+  type FileStep,
+  REQUIRED_CSV_COLUMNS,
+  type RejectedRow,
+} from './contract-file.js';
+import { openContractFileSession } from './contract-file-pool.js';
+import {
   type ContractImportRow,
   failSilentImports,
   findImportRunRow,
@@ -26,14 +34,6 @@ import {
   markImportFailed,
   updateImportProgress,
 } from './contract-import.repository.js';
-import {
-  type CheckedBatch,
-  type FileEnd,
-  type FileStep,
-  REQUIRED_CSV_COLUMNS,
-  type RejectedRow,
-} from './contract-file.js';
-import { openContractFileSession } from './contract-file-pool.js';
 
 // What the file's checks are, for the callers that show or test them.
 export {

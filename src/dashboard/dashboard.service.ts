@@ -36,7 +36,9 @@ export async function dashboardChart(
     case 'claims_by_status':
       return claimsByStatusChart(await claimCountsByStatusAndAge(db, today, timeZone));
     case 'document_reviews_sla':
-      return documentReviewsSlaChart(await reviewsDueByWeek(db, { from: slaWindowStart(today), today }, timeZone));
+      return documentReviewsSlaChart(
+        await reviewsDueByWeek(db, { from: slaWindowStart(today), today }, timeZone),
+      );
     case 'loss_ratio_by_plan':
       return lossRatioByPlanChart(await writtenAndPaidByPlan(db));
     case 'cancellations_by_month':

@@ -114,7 +114,9 @@ export function documentReviewsSlaChart(weeks: { week: string; due: number; onTi
   };
 }
 
-export function lossRatioByPlanChart(plans: { planCode: string; writtenCents: number; paidCents: number }[]): Chart {
+export function lossRatioByPlanChart(
+  plans: { planCode: string; writtenCents: number; paidCents: number }[],
+): Chart {
   return {
     id: 'loss_ratio_by_plan',
     title: 'Paid claims and loss ratio by plan',

@@ -6,8 +6,8 @@ import type { Kysely } from 'kysely';
 import { postContractsWritten } from '../accounting/journal.repository.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { insertContractsSkippingExisting, listContractNumbers } from '../contracts/contract.repository.js';
-import { insertDealer } from '../dealers/dealer.repository.js';
 import { prepareContract } from '../contracts/contract-input.js';
+import { insertDealer } from '../dealers/dealer.repository.js';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
@@ -76,7 +76,12 @@ export async function seedDemoData(
       });
     }
     for (const dealer of DEMO_DEALERS) {
-      const row = await insertDealer(trx, { ...dealer, contactName: null, contactEmail: null, contactPhone: null });
+      const row = await insertDealer(trx, {
+        ...dealer,
+        contactName: null,
+        contactEmail: null,
+        contactPhone: null,
+      });
       await recordAudit(trx, {
         actor: SYSTEM_ACTOR,
         action: 'dealer.created',

@@ -12,7 +12,11 @@ import { asUseCase } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
 import { renderContractForm } from './contract-form.js';
-import { type ContractSignatureRow, insertSignature, listSignatures } from './contract-signature.repository.js';
+import {
+  type ContractSignatureRow,
+  insertSignature,
+  listSignatures,
+} from './contract-signature.repository.js';
 
 export interface SignatureView {
   id: string;
@@ -69,12 +73,12 @@ export function createContractFormsService(deps: {
         { param: 'formSha256' },
       );
     const inserted = await insertSignature(trx, {
-        contract_id: row.id,
-        signer_kind: principal.kind === 'holder' ? 'holder' : 'dealer',
-        signer_name: input.signerName.trim(),
-        signed_at: clock.now(),
-        ip_address: ipAddress,
-        pdf_sha256: sha256,
+      contract_id: row.id,
+      signer_kind: principal.kind === 'holder' ? 'holder' : 'dealer',
+      signer_name: input.signerName.trim(),
+      signed_at: clock.now(),
+      ip_address: ipAddress,
+      pdf_sha256: sha256,
       signed_by: actor.label,
     });
     await recordAudit(trx, {

@@ -11,7 +11,6 @@ export interface ClaimMessage {
   text: string;
 }
 
-
 /** '2026-11-30' → 'November 30, 2026', split from its parts (never parsed as a UTC midnight). */
 export function wordsForDate(date: string): string {
   const [year, month, day] = date.split('-');

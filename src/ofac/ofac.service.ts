@@ -12,7 +12,6 @@ import { AppError } from '../shared/errors.js';
 import {
   currentOfacList,
   decideOfacHold,
-  settleHeldRunItem,
   findOfacList,
   insertOfacList,
   insertSdnNames,
@@ -22,6 +21,7 @@ import {
   type NewSdnName,
   primaryEntNums,
   setListCounts,
+  settleHeldRunItem,
 } from './ofac.repository.js';
 import { bestMatch, normalizeName } from './ofac-match.js';
 import { type Parsed, parseAltRecord, parseSdnRecord } from './sdn-file.js';

@@ -91,7 +91,12 @@ export function createPaymentDetailsService(deps: {
   async function setPayeeBankAccount(
     contractId: string,
     payeeKind: PayeeKind,
-    input: { accountHolderName: string; routingNumber: string; accountNumber: string; accountType: BankAccountType },
+    input: {
+      accountHolderName: string;
+      routingNumber: string;
+      accountNumber: string;
+      accountType: BankAccountType;
+    },
     actor: Actor,
     requestId: string,
   ) {

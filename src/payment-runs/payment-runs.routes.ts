@@ -453,7 +453,11 @@ export function registerPaymentRunRoutes(
       },
     },
     async (request, reply) => {
-      const csv = await paymentDetails.form1099Nec(request.query.year, actorOf(request.principal), request.id);
+      const csv = await paymentDetails.form1099Nec(
+        request.query.year,
+        actorOf(request.principal),
+        request.id,
+      );
       return sendCsv(reply, `1099-nec-${request.query.year}.csv`, csv);
     },
   );

@@ -106,7 +106,8 @@ export function registerReportRoutes(
       if (!isCalendarDate(asOf))
         throw new AppError('invalid_date', 'asOf is not a calendar date.', { param: 'asOf' });
       const report = await unearnedReserve(deps.db, asOf);
-      if (wantsCsv(request)) return sendCsv(reply, `unearned-reserve-${asOf}.csv`, unearnedReserveCsv(report));
+      if (wantsCsv(request))
+        return sendCsv(reply, `unearned-reserve-${asOf}.csv`, unearnedReserveCsv(report));
       return report;
     },
   );

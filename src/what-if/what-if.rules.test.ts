@@ -3,7 +3,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
-import { changedPairs, claimsLookbackStart, groupChangedTerms, noDifference, whatIfResult } from './what-if.js';
+import {
+  changedPairs,
+  claimsLookbackStart,
+  groupChangedTerms,
+  noDifference,
+  whatIfResult,
+} from './what-if.js';
 
 const TODAY = '2026-11-25';
 

@@ -164,7 +164,14 @@ export function claimsLookbackStart(today: CalendarDate): CalendarDate {
 
 /** The answer when the draft changes no terms at all. */
 export function noDifference(asOf: CalendarDate, changedTerms: WhatIfResult['changedTerms']): WhatIfResult {
-  return { asOf, contractsAffected: 0, claimsAffected: 0, moneyDifferenceCents: 0, changedTerms, details: [] };
+  return {
+    asOf,
+    contractsAffected: 0,
+    claimsAffected: 0,
+    moneyDifferenceCents: 0,
+    changedTerms,
+    details: [],
+  };
 }
 
 /** The per-plan totals read from the portfolio, as details and their sums (draft minus current). */
