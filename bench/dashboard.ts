@@ -9,8 +9,9 @@ import { buildApp } from '../src/app.js';
 import type { Catalog } from '../src/catalog/catalog.schema.js';
 import { loadDefaultCatalog } from '../src/catalog/default-catalog.js';
 import { loadConfig } from '../src/config.js';
-import { buildDashboard, CHART_IDS, dashboardChart } from '../src/dashboard/dashboard.js';
-import { runWhatIf } from '../src/what-if/what-if.js';
+import { CHART_IDS } from '../src/dashboard/dashboard.js';
+import { buildDashboard, dashboardChart } from '../src/dashboard/dashboard.service.js';
+import { runWhatIf } from '../src/what-if/what-if.service.js';
 import { median } from './load.js';
 import { copySyntheticContracts } from './portfolio.js';
 

@@ -59,6 +59,7 @@ import { createMailer, startEmailWorker } from './notifications/mailer.js';
 import { createOutbox } from './notifications/outbox.js';
 import { registerOfacRoutes } from './ofac/ofac.routes.js';
 import { createOfacService } from './ofac/ofac.service.js';
+import { createPaymentDetailsService } from './payment-runs/payment-details.service.js';
 import { registerPaymentRunRoutes } from './payment-runs/payment-runs.routes.js';
 import { createPaymentRunsService } from './payment-runs/payment-runs.service.js';
 import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
@@ -280,6 +281,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
     const ofac = createOfacService({ db, clock, matchThreshold: config.payments.ofacMatchThreshold });
+    const paymentDetails = createPaymentDetailsService({
+      db,
+      clock,
+      timeZone: config.timeZone,
+      form1099ThresholdCents: config.payments.form1099ThresholdCents,
+    });
     const holderSignIn = createHolderSignInService({
       db,
       clock,
@@ -466,10 +473,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerAccountingRoutes(api, { accounting, db, clock });
     registerPaymentRunRoutes(api, {
       paymentRuns,
+      paymentDetails,
       db,
       clock,
-      timeZone: config.timeZone,
-      form1099ThresholdCents: config.payments.form1099ThresholdCents,
     });
     registerOfacRoutes(api, { ofac, db, clock });
     registerRepairClaimRoutes(api, { repairClaims, db, clock });

@@ -2,7 +2,8 @@
 // trial balance, the journal (pages and a CSV export for a general-ledger system) and written against
 // earned premium by month. Postings themselves happen in each money event's service (journal-postings.ts).
 
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { listCatalogVersionNumbers } from '../catalog/catalog.repository.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { resolveTerms } from '../catalog/effective-terms.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -22,6 +23,7 @@ import {
 import {
   type EarningMethodRow,
   type EarningRunResult,
+  lockEarningRuns,
   postMonthlyEarning,
 } from './premium-earning.repository.js';
 
@@ -50,13 +52,8 @@ export function createAccountingService(deps: {
    * rule changes the cancellation terms, the method resolved for that state.
    */
   async function earningMethods(executor: Kysely<Database>): Promise<EarningMethodRow[]> {
-    const versions = await executor
-      .selectFrom('catalog_versions')
-      .select('version')
-      .orderBy('version')
-      .execute();
     const rows: EarningMethodRow[] = [];
-    for (const { version } of versions) {
+    for (const version of await listCatalogVersionNumbers(executor)) {
       const { catalog: document } = await catalog.byVersion(version, executor);
       for (const plan of document.plans) {
         rows.push({
@@ -102,8 +99,7 @@ export function createAccountingService(deps: {
           param: 'month',
         },
       );
-    // One run at a time (two would each wait on the other's event keys, then skip them anyway).
-    await sql`select pg_advisory_xact_lock(hashtext('coverwise.premium_earning'))`.execute(trx);
+    await lockEarningRuns(trx);
     const result = await postMonthlyEarning(trx, {
       month,
       methods: await earningMethods(trx),

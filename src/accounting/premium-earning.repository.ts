@@ -27,6 +27,14 @@ export interface EarningRunResult {
 
 export const PREMIUM_EARNING_EVENT = 'premium_earning';
 
+/**
+ * Waits for any other earning run to end (a transaction-scoped advisory lock): one run at a time, as two
+ * would each wait on the other's event keys, then skip them anyway.
+ */
+export async function lockEarningRuns(trx: Kysely<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('coverwise.premium_earning'))`.execute(trx);
+}
+
 /** `month` is YYYY-MM; the run earns through its last day (as of the first day of the next month). */
 export async function postMonthlyEarning(
   db: Kysely<Database>,

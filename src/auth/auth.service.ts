@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, HolderScope } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import {
   type BackoffRule,
   createDatabaseRateLimiter,
@@ -196,7 +197,7 @@ export function createAuthService(deps: {
       return { mfaRequired: true, challengeToken, expiresAt };
     }
     const enrolmentOnly = Boolean(deps.mfa && deps.requireMfaForAdmins && row.role === 'admin');
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const session = await signedIn(trx, toUser(row), requestId, { enrolmentOnly, secondFactor: null });
       return { ...session, mfaEnrolmentRequired: enrolmentOnly };
     });
@@ -273,7 +274,7 @@ export function createAuthService(deps: {
     // A dealer API key has no session to end: an administrator revokes the key.
     if (principal.kind === 'dealer') return;
     forgetCachedSessions();
-    await db.transaction().execute(async (trx) => {
+    await transactional(db)(async (trx) => {
       await revokeSession(trx, principal.sessionId, clock.now());
       await recordAudit(trx, {
         actor:

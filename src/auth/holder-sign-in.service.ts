@@ -7,6 +7,7 @@
 // holder with the right facts at another address gets in.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { findHolderFactsByVin } from '../contracts/contract.repository.js';
 import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -84,12 +85,7 @@ export function createHolderSignInService(deps: {
   async function verify(facts: HolderFacts, clientAddress: string): Promise<string[]> {
     const vin = facts.vin.trim().toUpperCase();
     await throttle(vin, clientAddress);
-    const rows = await db
-      .selectFrom('contracts')
-      .select(['id', 'holder_last_name_key', 'address_zip', 'address_state'])
-      .where('vin', '=', vin)
-      .limit(50)
-      .execute();
+    const rows = await findHolderFactsByVin(db, vin);
     const key = lastNameKey(facts.lastName);
     const matching = rows.filter(
       (row) =>

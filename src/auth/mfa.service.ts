@@ -13,6 +13,7 @@ import { Secret, TOTP } from 'otpauth';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import type { BackoffRule, RateLimiter } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import { verifyPassword } from '../users/password.js';
@@ -57,6 +58,24 @@ function newRecoveryCode(): string {
   const bytes = randomBytes(10);
   const chars = [...bytes].map((b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join('');
   return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+/** An audit row of the user's own two-step sign-in, on the user. */
+function auditMfa(
+  executor: Kysely<Database>,
+  actor: MfaActor,
+  action: string,
+  requestId: string,
+  data?: Record<string, unknown>,
+): Promise<void> {
+  return recordAudit(executor, {
+    actor: { kind: 'user', id: actor.userId, label: actor.email },
+    action,
+    entityType: 'user',
+    entityId: actor.userId,
+    ...(data ? { data } : {}),
+    requestId,
+  });
 }
 
 export interface MfaActor {
@@ -116,7 +135,7 @@ export function createMfaService(deps: {
     }
     let result: T;
     try {
-      result = await db.transaction().execute(async (trx) => {
+      result = await transactional(db)(async (trx) => {
         const used = await check(trx, actor, code, options.allowRecoveryCode);
         if (!used) {
           throw new AppError('mfa_code_invalid', 'That code is not right, or it was already used.', {
@@ -124,26 +143,15 @@ export function createMfaService(deps: {
           });
         }
         if (used === 'recovery_code') {
-          await recordAudit(trx, {
-            actor: { kind: 'user', id: actor.userId, label: actor.email },
-            action: 'mfa.recovery_code_used',
-            entityType: 'user',
-            entityId: actor.userId,
-            data: { recoveryCodesLeft: await countUnusedRecoveryCodes(trx, actor.userId) },
-            requestId,
+          await auditMfa(trx, actor, 'mfa.recovery_code_used', requestId, {
+            recoveryCodesLeft: await countUnusedRecoveryCodes(trx, actor.userId),
           });
         }
         return work(trx, used);
       });
     } catch (error) {
       if (error instanceof AppError && error.code === 'mfa_code_invalid') {
-        await recordAudit(db, {
-          actor: { kind: 'user', id: actor.userId, label: actor.email },
-          action: 'mfa.code_failed',
-          entityType: 'user',
-          entityId: actor.userId,
-          requestId,
-        });
+        await auditMfa(db, actor, 'mfa.code_failed', requestId);
       }
       throw error;
     }
@@ -189,15 +197,9 @@ export function createMfaService(deps: {
       throw new AppError('mfa_already_enabled', 'Two-step sign-in is already on. Turn it off first.');
     }
     const secret = new Secret({ size: 20 }).base32;
-    await db.transaction().execute(async (trx) => {
+    await transactional(db)(async (trx) => {
       await upsertPendingMfa(trx, actor.userId, secret);
-      await recordAudit(trx, {
-        actor: { kind: 'user', id: actor.userId, label: actor.email },
-        action: 'mfa.enrolment_started',
-        entityType: 'user',
-        entityId: actor.userId,
-        requestId,
-      });
+      await auditMfa(trx, actor, 'mfa.enrolment_started', requestId);
     });
     return { secret, uri: totpFor(secret, issuer, actor.email).toString() };
   }
@@ -211,13 +213,7 @@ export function createMfaService(deps: {
     await withCode(actor, code, requestId, { allowRecoveryCode: false }, async (trx) => {
       await enableMfa(trx, actor.userId, clock.now());
       await replaceRecoveryCodes(trx, actor.userId, recoveryCodes.map(hashRecoveryCode));
-      await recordAudit(trx, {
-        actor: { kind: 'user', id: actor.userId, label: actor.email },
-        action: 'mfa.enabled',
-        entityType: 'user',
-        entityId: actor.userId,
-        requestId,
-      });
+      await auditMfa(trx, actor, 'mfa.enabled', requestId);
     });
     return { recoveryCodes };
   }
@@ -227,13 +223,7 @@ export function createMfaService(deps: {
     if (!(await isEnabled(actor.userId))) throw new AppError('mfa_not_enabled', 'Two-step sign-in is off.');
     await withCode(actor, code, requestId, { allowRecoveryCode: true }, async (trx) => {
       await deleteMfa(trx, actor.userId);
-      await recordAudit(trx, {
-        actor: { kind: 'user', id: actor.userId, label: actor.email },
-        action: 'mfa.disabled',
-        entityType: 'user',
-        entityId: actor.userId,
-        requestId,
-      });
+      await auditMfa(trx, actor, 'mfa.disabled', requestId);
     });
   }
 

@@ -12,6 +12,7 @@ import type { OidcSettings } from '../config.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import { findUserRowByEmail, insertUser, toUser } from '../users/user.repository.js';
 import { type AuthService, hashToken } from './auth.service.js';
@@ -194,7 +195,7 @@ export function createOidcService(deps: {
       typeof claims.name === 'string' && claims.name.trim() !== '' ? claims.name.trim() : email;
     const now = clock.now();
     const issuer = settings.issuer;
-    const result = await db.transaction().execute(async (trx) => {
+    const result = await transactional(db)(async (trx) => {
       let row = await findUserByIdentity(trx, issuer, subject);
       const actor = { kind: 'system' as const, id: null, label: 'single sign-on' };
       if (row) {

@@ -1,5 +1,5 @@
 // The catalog editor's one shared draft (migration 0030).
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 
 export interface CatalogDraftRow {
@@ -59,4 +59,9 @@ export async function writeCatalogDraft(
 export async function deleteCatalogDraft(db: Kysely<Database>): Promise<boolean> {
   const result = await db.deleteFrom('catalog_drafts').where('id', '=', 1).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** Serializes writers of the one draft (a transaction-scoped advisory lock: a first save has no row to lock yet). */
+export async function lockCatalogDraft(trx: Kysely<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended('coverwise.catalog_draft', 0))`.execute(trx);
 }

@@ -4,7 +4,7 @@
 // names the revision it was based on; one based on an older copy is refused (409
 // catalog_draft_changed), never silently lost over a colleague's edit. Publishing names the current
 // version the administrator compared the draft with, so what is published is the diff they saw.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -13,7 +13,12 @@ import { AppError } from '../shared/errors.js';
 import type { CatalogService } from './catalog.service.js';
 import { type CatalogError, validateCatalog } from './catalog.validation.js';
 import { type CatalogChange, diffCatalogs } from './catalog-diff.js';
-import { deleteCatalogDraft, findCatalogDraft, writeCatalogDraft } from './catalog-draft.repository.js';
+import {
+  deleteCatalogDraft,
+  findCatalogDraft,
+  lockCatalogDraft,
+  writeCatalogDraft,
+} from './catalog-draft.repository.js';
 
 export interface CatalogDraftView {
   baseVersion: number;
@@ -52,11 +57,6 @@ export function createCatalogDraftService(deps: {
     };
   }
 
-  /** Serializes writers of the one draft (a first save has no row to lock yet). */
-  async function lockDraft(trx: Transaction<Database>): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtextextended('coverwise.catalog_draft', 0))`.execute(trx);
-  }
-
   async function get(): Promise<CatalogDraftView> {
     const draft = await view(db);
     if (!draft) {
@@ -78,7 +78,7 @@ export function createCatalogDraftService(deps: {
     requestId: string,
   ): Promise<CatalogDraftView> {
     return transactional(db)(async (trx) => {
-      await lockDraft(trx);
+      await lockCatalogDraft(trx);
       const existing = await findCatalogDraft(trx);
       const current = await catalog.current(trx);
       if ((existing?.revision ?? null) !== input.revision) {
@@ -119,7 +119,7 @@ export function createCatalogDraftService(deps: {
 
   async function discard(actor: Actor, reason: string | null, requestId: string): Promise<void> {
     await transactional(db)(async (trx) => {
-      await lockDraft(trx);
+      await lockCatalogDraft(trx);
       const existing = await findCatalogDraft(trx);
       if (!existing || !(await deleteCatalogDraft(trx))) {
         throw new AppError('no_catalog_draft', 'There is no catalog draft to discard.');
@@ -143,7 +143,7 @@ export function createCatalogDraftService(deps: {
     actor: Actor,
     requestId: string,
   ): Promise<{ version: number; publishedAt: string }> {
-    await lockDraft(trx);
+    await lockCatalogDraft(trx);
     const existing = await findCatalogDraft(trx);
     if (!existing) throw new AppError('no_catalog_draft', 'There is no catalog draft to publish.');
     if (existing.revision !== input.revision) {

@@ -19,6 +19,12 @@ export async function findLatestCatalogVersion(db: Kysely<Database>): Promise<Ca
   return row && toRow(row);
 }
 
+/** Every published version number, oldest first. */
+export async function listCatalogVersionNumbers(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db.selectFrom('catalog_versions').select('version').orderBy('version').execute();
+  return rows.map((row) => row.version);
+}
+
 export async function findCatalogVersion(
   db: Kysely<Database>,
   version: number,

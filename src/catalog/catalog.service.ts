@@ -6,7 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Database } from '../platform/db/schema.js';
-import { asUseCase } from '../platform/db/transaction.js';
+import { asUseCase, transactional } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import { findCatalogVersion, findLatestCatalogVersion, insertCatalogVersion } from './catalog.repository.js';
 import type { Catalog } from './catalog.schema.js';
@@ -51,7 +51,7 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
 
   /** Loads the checked-in default catalog as version 1 into a database that has none. */
   async function ensureDefault(): Promise<void> {
-    await db.transaction().execute(async (trx) => {
+    await transactional(db)(async (trx) => {
       if (await findLatestCatalogVersion(trx)) return;
       await insertCatalogVersion(trx, {
         version: 1,

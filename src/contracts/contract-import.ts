@@ -5,14 +5,15 @@
 // (contract-file.ts) while the batch before is written here with COPY. Memory stays flat in the file's
 // size: one batch is written while the next is checked, and only the first rejected rows are kept.
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { postImportBatchWritten } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { insertImportedBookings, knownDealersByCode } from '../dealers/dealer.repository.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
-import type { ContractImportsTable, Database } from '../platform/db/schema.js';
+import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import { contractNumbersOfCopyCsv, copyNewContracts } from './contract.repository.js';
@@ -24,6 +25,15 @@ import {
   type RejectedRow,
 } from './contract-file.js';
 import { openContractFileSession } from './contract-file-pool.js';
+import {
+  type ContractImportRow,
+  failSilentImports,
+  findImportRunRow,
+  insertImportRun,
+  listImportRunRows,
+  markImportFailed,
+  updateImportProgress,
+} from './contract-import.repository.js';
 
 // What the file's checks are, for the callers that show or test them.
 export {
@@ -163,17 +173,12 @@ export async function importContracts(
   const writes = createWriteQueue();
 
   async function startRun(): Promise<void> {
-    await db
-      .insertInto('contract_imports')
-      .values({
-        id: importId,
-        file_name: options.fileName,
-        status: 'running',
-        started_by: options.actor.label,
-        started_at: clock.now(),
-        updated_at: clock.now(),
-      })
-      .execute();
+    await insertImportRun(db, {
+      id: importId,
+      fileName: options.fileName,
+      startedBy: options.actor.label,
+      now: clock.now(),
+    });
     started = true;
   }
 
@@ -217,18 +222,14 @@ export async function importContracts(
           requestId: options.requestId,
         });
       }
-      await trx
-        .updateTable('contract_imports')
-        .set({
-          rows_read: batch.rowsRead,
-          accepted: progress.accepted + inserted,
-          duplicates: progress.duplicates + duplicates,
-          rejected: batch.rejected,
-          updated_at: clock.now(),
-          ...(finalStatus ? { status: finalStatus, finished_at: clock.now() } : {}),
-        })
-        .where('id', '=', importId)
-        .execute();
+      await updateImportProgress(trx, importId, {
+        rowsRead: batch.rowsRead,
+        accepted: progress.accepted + inserted,
+        duplicates: progress.duplicates + duplicates,
+        rejected: batch.rejected,
+        finalStatus,
+        now: clock.now(),
+      });
       return { inserted, duplicates };
     });
     progress.rowsRead = batch.rowsRead;
@@ -257,12 +258,7 @@ export async function importContracts(
   async function failWith(error: unknown): Promise<never> {
     await writes.idle();
     if (started) {
-      await db
-        .updateTable('contract_imports')
-        .set({ status: 'failed', finished_at: clock.now(), updated_at: clock.now() })
-        .where('id', '=', importId)
-        .execute()
-        .catch(() => {});
+      await markImportFailed(db, importId, clock.now()).catch(() => {});
     }
     throw error;
   }
@@ -348,14 +344,8 @@ export async function failAbandonedImports(
   clock: Clock,
   silentSince: Date,
 ): Promise<string[]> {
-  return db.transaction().execute(async (trx) => {
-    const abandoned = await trx
-      .updateTable('contract_imports')
-      .set({ status: 'failed', finished_at: clock.now(), updated_at: clock.now() })
-      .where('status', '=', 'running')
-      .where('updated_at', '<=', silentSince)
-      .returning(['id', 'accepted', 'rows_read'])
-      .execute();
+  return transactional(db)(async (trx) => {
+    const abandoned = await failSilentImports(trx, silentSince, clock.now());
     for (const run of abandoned) {
       await recordAudit(trx, {
         actor: SYSTEM_ACTOR,
@@ -387,7 +377,7 @@ export interface ContractImportRun {
   finishedAt: string | null;
 }
 
-function toRun(row: Selectable<ContractImportsTable>): ContractImportRun {
+function toRun(row: ContractImportRow): ContractImportRun {
   return {
     id: row.id,
     fileName: row.file_name,
@@ -410,28 +400,12 @@ export async function listContractImports(
   db: Kysely<Database>,
   page: { limit: number; startingAfter?: string | undefined },
 ): Promise<{ data: ContractImportRun[]; hasMore: boolean }> {
-  let query = db
-    .selectFrom('contract_imports')
-    .selectAll()
-    .orderBy('started_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1);
-  if (page.startingAfter) {
-    const cursor = await db
-      .selectFrom('contract_imports')
-      .select(['started_at', 'id'])
-      .where('id', '=', page.startingAfter)
-      .executeTakeFirst();
-    if (!cursor) {
-      throw new AppError('validation_failed', 'startingAfter names no import run.', {
-        param: 'startingAfter',
-      });
-    }
-    query = query.where(({ eb, refTuple, tuple }) =>
-      eb(refTuple('started_at', 'id'), '<', tuple(cursor.started_at, cursor.id)),
-    );
+  const rows = await listImportRunRows(db, page);
+  if (!rows) {
+    throw new AppError('validation_failed', 'startingAfter names no import run.', {
+      param: 'startingAfter',
+    });
   }
-  const rows = await query.execute();
   return { data: rows.slice(0, page.limit).map(toRun), hasMore: rows.length > page.limit };
 }
 
@@ -440,6 +414,6 @@ export async function findContractImport(
   db: Kysely<Database>,
   id: string,
 ): Promise<ContractImportRun | null> {
-  const row = await db.selectFrom('contract_imports').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await findImportRunRow(db, id);
   return row ? toRun(row) : null;
 }

@@ -24,6 +24,21 @@ export function findContractsByVin(db: Kysely<Database>, vin: string): Promise<C
     .execute();
 }
 
+/** Every contract's id, number and plan (the demo seed's few; not for a real portfolio). */
+export function listContractNumbers(db: Kysely<Database>) {
+  return db.selectFrom('contracts').select(['id', 'contract_number', 'plan_code']).execute();
+}
+
+/** The facts holder sign-in checks of the contracts on a VIN (at most 50, in no particular order). */
+export function findHolderFactsByVin(db: Kysely<Database>, vin: string) {
+  return db
+    .selectFrom('contracts')
+    .select(['id', 'holder_last_name_key', 'address_zip', 'address_state'])
+    .where('vin', '=', vin)
+    .limit(50)
+    .execute();
+}
+
 /** The columns a repair shop's coverage answer is made of (no personal data of the holder). */
 export const COVERAGE_COLUMNS = [
   'id',

@@ -3,10 +3,12 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
+import { sendCsv, wantsCsv } from '../platform/http/csv-reply.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
-import { buildDashboard, CHART_IDS, chartCsv, dashboardChart } from './dashboard.js';
+import { CHART_IDS, chartCsv } from './dashboard.js';
+import { buildDashboard, dashboardChart } from './dashboard.service.js';
 
 const ChartSchema = Type.Object(
   {
@@ -75,16 +77,7 @@ export function registerDashboardRoutes(
     async (request, reply) => {
       const today = deps.today();
       const chart = await dashboardChart(deps.db, request.params.chart, today, deps.timeZone);
-      const wantsCsv =
-        request.query.format === 'csv' ||
-        (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
-      if (wantsCsv) {
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${chart.id}-${today}.csv"`)
-          .serializer((payload: unknown) => payload as string)
-          .send(chartCsv(chart));
-      }
+      if (wantsCsv(request)) return sendCsv(reply, `${chart.id}-${today}.csv`, chartCsv(chart));
       return chart;
     },
   );

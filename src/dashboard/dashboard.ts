@@ -1,9 +1,6 @@
 // The staff dashboard (issue 10): the state of the portfolio at a glance, one chart per question, each
-// a table of rows that the web app draws and exports. Every chart is one indexed aggregate query over
-// the live tables (migration 0008-dashboard adds the indexes); nothing is computed row by row in JS.
-import { type Kysely, sql } from 'kysely';
-import { PREMIUM_LEDGER_KINDS } from '../ledger/ledger-kinds.js';
-import type { Database } from '../platform/db/schema.js';
+// a table of rows that the web app draws and exports. Every chart's data is one indexed aggregate query
+// over the live tables (dashboard.repository.ts); this file shapes those totals into charts (pure).
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
 
 export type ChartId =
@@ -27,6 +24,9 @@ export interface ChartColumn {
   kind: 'text' | 'count' | 'cents' | 'basis_points';
 }
 
+/** A claim's age in whole days since it was opened, as the claims chart groups it. */
+export type ClaimAgeBucket = '0-7' | '8-30' | '31+';
+
 export type ChartRow = Record<string, string | number>;
 
 export interface Chart {
@@ -48,30 +48,12 @@ export interface Dashboard {
 export const SLA_WEEKS = 12;
 export const CANCELLATION_MONTHS = 12;
 
-const n = (value: string | number | null | undefined): number => Number(value ?? 0);
-
-async function claimsByStatus(db: Kysely<Database>, today: CalendarDate, timeZone: string): Promise<Chart> {
-  // Age is whole days from the day the claim was opened (business time zone) to today.
-  const result = await sql<{ kind: string; status: string; bucket: string; claims: string }>`
-    with claims as (
-      select 'repair' as kind, status::text, (submitted_at at time zone ${timeZone})::date as opened_on
-        from repair_claims
-      union all
-      select 'gap', status::text, (opened_at at time zone ${timeZone})::date from gap_claims
-      union all
-      select 'rental', status::text, (created_at at time zone ${timeZone})::date from rental_claims
-      union all
-      select 'trip_interruption', status::text, (created_at at time zone ${timeZone})::date
-        from trip_interruption_claims
-    )
-    select kind, status,
-      case when ${today}::date - opened_on <= 7 then '0-7'
-           when ${today}::date - opened_on <= 30 then '8-30'
-           else '31+' end as bucket,
-      count(*) as claims
-    from claims group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+/** The claims chart: one row per kind and status, its claims counted per age bucket. */
+export function claimsByStatusChart(
+  counts: { kind: string; status: string; bucket: ClaimAgeBucket; claims: number }[],
+): Chart {
   const byKey = new Map<string, ChartRow>();
-  for (const r of result.rows) {
+  for (const r of counts) {
     const key = `${r.kind}\n${r.status}`;
     const row = byKey.get(key) ?? {
       kind: r.kind,
@@ -82,8 +64,8 @@ async function claimsByStatus(db: Kysely<Database>, today: CalendarDate, timeZon
       total: 0,
     };
     const column = r.bucket === '0-7' ? 'age0to7' : r.bucket === '8-30' ? 'age8to30' : 'age31plus';
-    row[column] = n(row[column]) + n(r.claims);
-    row.total = n(row.total) + n(r.claims);
+    row[column] = Number(row[column]) + r.claims;
+    row.total = Number(row.total) + r.claims;
     byKey.set(key, row);
   }
   return {
@@ -103,31 +85,16 @@ async function claimsByStatus(db: Kysely<Database>, today: CalendarDate, timeZon
   };
 }
 
-async function reviewsDue(db: Kysely<Database>, today: CalendarDate) {
-  const row = await sql<{ due_today: string; overdue: string }>`
-    select count(*) filter (where review_due_on = ${today}::date) as due_today,
-           count(*) filter (where review_due_on < ${today}::date) as overdue
-    from documents where status = 'pending_review' and review_due_on <= ${today}::date`.execute(db);
-  return { dueToday: n(row.rows[0]?.due_today), overdue: n(row.rows[0]?.overdue) };
+/** The first day before the SLA chart's weeks: reviews due after it count. */
+export function slaWindowStart(today: CalendarDate): CalendarDate {
+  return addDays(today, -7 * SLA_WEEKS);
 }
 
-async function documentReviewsSla(
-  db: Kysely<Database>,
-  today: CalendarDate,
-  timeZone: string,
-): Promise<Chart> {
-  // A review meets its SLA when it was decided on or before review_due_on (business time zone). Weeks
-  // start on Monday and are those of the due date; reviews not yet due do not count yet.
-  const from = addDays(today, -7 * SLA_WEEKS);
-  const result = await sql<{ week: string; due: string; on_time: string }>`
-    select to_char(date_trunc('week', review_due_on), 'YYYY-MM-DD') as week,
-      count(*) as due,
-      count(*) filter (
-        where reviewed_at is not null and (reviewed_at at time zone ${timeZone})::date <= review_due_on
-      ) as on_time
-    from documents
-    where review_due_on > ${from}::date and review_due_on <= ${today}::date and status <> 'superseded'
-    group by 1 order by 1`.execute(db);
+/**
+ * The SLA chart: a review meets its SLA when it was decided on or before its due date (business time
+ * zone); reviews not yet due do not count yet.
+ */
+export function documentReviewsSlaChart(weeks: { week: string; due: number; onTime: number }[]): Chart {
   return {
     id: 'document_reviews_sla',
     title: 'Document reviews: SLA adherence by week',
@@ -138,29 +105,18 @@ async function documentReviewsSla(
       { key: 'onTime', label: 'On time', kind: 'count' },
       { key: 'adherenceBasisPoints', label: 'Adherence', kind: 'basis_points' },
     ],
-    rows: result.rows.map((r) => ({
+    rows: weeks.map((r) => ({
       week: r.week,
-      due: n(r.due),
-      onTime: n(r.on_time),
-      adherenceBasisPoints: n(r.due) === 0 ? 0 : Math.round((n(r.on_time) * 10_000) / n(r.due)),
+      due: r.due,
+      onTime: r.onTime,
+      adherenceBasisPoints: r.due === 0 ? 0 : Math.round((r.onTime * 10_000) / r.due),
     })),
   };
 }
 
-async function lossRatioByPlan(db: Kysely<Database>): Promise<Chart> {
-  const result = await sql<{ plan_code: string; written_cents: string; paid_cents: string }>`
-    with written as (
-      select plan_code, sum(price_cents::bigint) as written_cents
-      from contracts where status <> 'void' group by plan_code
-    ), paid as (
-      select c.plan_code,
-        sum(case when l.direction = 'payout' then l.amount_cents else -l.amount_cents end) as paid_cents
-      from ledger_entries l join contracts c on c.id = l.contract_id
-      where l.kind not in (${sql.join(PREMIUM_LEDGER_KINDS.map((kind) => sql.lit(kind)))})
-      group by c.plan_code
-    )
-    select w.plan_code, w.written_cents, coalesce(p.paid_cents, 0) as paid_cents
-    from written w left join paid p on p.plan_code = w.plan_code order by w.plan_code`.execute(db);
+export function lossRatioByPlanChart(
+  plans: { planCode: string; writtenCents: number; paidCents: number }[],
+): Chart {
   return {
     id: 'loss_ratio_by_plan',
     title: 'Paid claims and loss ratio by plan',
@@ -172,24 +128,18 @@ async function lossRatioByPlan(db: Kysely<Database>): Promise<Chart> {
       { key: 'paidClaimsCents', label: 'Paid claims', kind: 'cents' },
       { key: 'lossRatioBasisPoints', label: 'Loss ratio', kind: 'basis_points' },
     ],
-    rows: result.rows.map((r) => ({
-      planCode: r.plan_code,
-      writtenPremiumCents: n(r.written_cents),
-      paidClaimsCents: n(r.paid_cents),
-      lossRatioBasisPoints:
-        n(r.written_cents) === 0 ? 0 : Math.round((n(r.paid_cents) * 10_000) / n(r.written_cents)),
+    rows: plans.map((r) => ({
+      planCode: r.planCode,
+      writtenPremiumCents: r.writtenCents,
+      paidClaimsCents: r.paidCents,
+      lossRatioBasisPoints: r.writtenCents === 0 ? 0 : Math.round((r.paidCents * 10_000) / r.writtenCents),
     })),
   };
 }
 
-async function cancellationsByMonth(db: Kysely<Database>, today: CalendarDate): Promise<Chart> {
-  const result = await sql<{ month: string; cancellations: string; refund_cents: string }>`
-    select to_char(cancel_on, 'YYYY-MM') as month, count(*) as cancellations,
-      sum(refund_cents::bigint) as refund_cents
-    from cancellations
-    where cancel_on >= (date_trunc('month', ${today}::date) - make_interval(months => ${CANCELLATION_MONTHS - 1}))::date
-      and cancel_on <= ${today}::date
-    group by 1 order by 1`.execute(db);
+export function cancellationsByMonthChart(
+  months: { month: string; cancellations: number; refundCents: number }[],
+): Chart {
   return {
     id: 'cancellations_by_month',
     title: 'Cancellations and refunds by month',
@@ -199,20 +149,13 @@ async function cancellationsByMonth(db: Kysely<Database>, today: CalendarDate): 
       { key: 'cancellations', label: 'Cancellations', kind: 'count' },
       { key: 'refundCents', label: 'Refunds', kind: 'cents' },
     ],
-    rows: result.rows.map((r) => ({
-      month: r.month,
-      cancellations: n(r.cancellations),
-      refundCents: n(r.refund_cents),
-    })),
+    rows: months.map((r) => ({ month: r.month, cancellations: r.cancellations, refundCents: r.refundCents })),
   };
 }
 
-async function portfolioByTierState(db: Kysely<Database>): Promise<Chart> {
-  const result = await sql<{ plan_code: string; state: string; contracts: string; premium_cents: string }>`
-    select plan_code, purchase_state as state, count(*) as contracts,
-      sum(price_cents::bigint) as premium_cents
-    from contracts where status = 'active'
-    group by 1, 2 order by 1, 2`.execute(db);
+export function portfolioByTierStateChart(
+  groups: { planCode: string; state: string; contracts: number; premiumCents: number }[],
+): Chart {
   return {
     id: 'portfolio_by_tier_state',
     title: 'Portfolio by tier and state',
@@ -223,49 +166,13 @@ async function portfolioByTierState(db: Kysely<Database>): Promise<Chart> {
       { key: 'contracts', label: 'Active contracts', kind: 'count' },
       { key: 'premiumCents', label: 'Premium', kind: 'cents' },
     ],
-    rows: result.rows.map((r) => ({
-      planCode: r.plan_code,
+    rows: groups.map((r) => ({
+      planCode: r.planCode,
       state: r.state,
-      contracts: n(r.contracts),
-      premiumCents: n(r.premium_cents),
+      contracts: r.contracts,
+      premiumCents: r.premiumCents,
     })),
   };
-}
-
-/** One chart, by id. */
-export async function dashboardChart(
-  db: Kysely<Database>,
-  id: ChartId,
-  today: CalendarDate,
-  timeZone: string,
-): Promise<Chart> {
-  switch (id) {
-    case 'claims_by_status':
-      return claimsByStatus(db, today, timeZone);
-    case 'document_reviews_sla':
-      return documentReviewsSla(db, today, timeZone);
-    case 'loss_ratio_by_plan':
-      return lossRatioByPlan(db);
-    case 'cancellations_by_month':
-      return cancellationsByMonth(db, today);
-    case 'portfolio_by_tier_state':
-      return portfolioByTierState(db);
-  }
-}
-
-/** Every chart and the review counters, as of `today` in the business time zone. */
-export async function buildDashboard(
-  db: Kysely<Database>,
-  today: CalendarDate,
-  timeZone: string,
-): Promise<Dashboard> {
-  // Concurrent: on a server each chart's query takes a pool connection of its own, so the page waits
-  // for the slowest one, not the sum; PGlite's single-connection pool simply queues them.
-  const [due, ...charts] = await Promise.all([
-    reviewsDue(db, today),
-    ...CHART_IDS.map((id) => dashboardChart(db, id, today, timeZone)),
-  ]);
-  return { asOf: today, reviewsDueToday: due.dueToday, reviewsOverdue: due.overdue, charts };
 }
 
 function csvCell(value: string | number): string {

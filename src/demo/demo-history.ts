@@ -8,7 +8,7 @@
 // Idempotent: the last step writes a `demo.history_written` audit row; when it is there nothing runs.
 // Each event is its own transaction, as the service's use case would be over HTTP.
 import { Readable } from 'node:stream';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { createBenefitClaimsService } from '../benefits/benefit-claims.service.js';
 import { createBusinessCalendar } from '../calendar/business-days.js';
 import { createCancellationsService } from '../cancellations/cancellations.service.js';
@@ -28,7 +28,7 @@ import type { Outbox } from '../notifications/outbox.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
-import { joining } from '../platform/db/transaction.js';
+import { joining, transactional } from '../platform/db/transaction.js';
 import type { DocumentStore } from '../platform/storage/document-store.js';
 import { createRepairClaimsService } from '../repair-claims/repair-claims.service.js';
 import { createRoadsideService } from '../roadside/roadside.service.js';
@@ -158,8 +158,7 @@ export async function seedDemoHistory(
   const today = dayOf(deps.clock);
   let requestNumber = 0;
   const requestId = () => `demo-history-${++requestNumber}`;
-  const inTransaction = <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
-    db.transaction().execute(work);
+  const inTransaction = transactional(db);
 
   const users = await findDemoUsers(db, [
     'admin@coverwise.test',

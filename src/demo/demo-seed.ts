@@ -5,15 +5,17 @@
 import type { Kysely } from 'kysely';
 import { postContractsWritten } from '../accounting/journal.repository.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { insertContractsSkippingExisting } from '../contracts/contract.repository.js';
+import { insertContractsSkippingExisting, listContractNumbers } from '../contracts/contract.repository.js';
 import { prepareContract } from '../contracts/contract-input.js';
+import { insertDealer } from '../dealers/dealer.repository.js';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import { seedDemoFacilities } from '../repair-facilities/demo-facilities.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { hashPassword } from '../users/password.js';
-import { insertUser } from '../users/user.repository.js';
+import { anyUserExists, insertUser } from '../users/user.repository.js';
 import { demoContracts } from './demo-contracts.js';
 
 export const DEMO_PASSWORD = 'coverwise-demo';
@@ -60,9 +62,8 @@ export async function seedDemoData(
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const { version, catalog } = await deps.catalog.current();
   const today = calendarDateInZone(deps.clock.now(), deps.timeZone);
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-    if (existing) return false;
+  return transactional(db)(async (trx) => {
+    if (await anyUserExists(trx)) return false;
     for (const user of DEMO_USERS) {
       const row = await insertUser(trx, { ...user, passwordHash });
       await recordAudit(trx, {
@@ -75,7 +76,12 @@ export async function seedDemoData(
       });
     }
     for (const dealer of DEMO_DEALERS) {
-      const row = await trx.insertInto('dealers').values(dealer).returning('id').executeTakeFirstOrThrow();
+      const row = await insertDealer(trx, {
+        ...dealer,
+        contactName: null,
+        contactEmail: null,
+        contactPhone: null,
+      });
       await recordAudit(trx, {
         actor: SYSTEM_ACTOR,
         action: 'dealer.created',
@@ -109,10 +115,7 @@ export async function seedDemoData(
       };
     });
     await insertContractsSkippingExisting(trx, rows);
-    const inserted = await trx
-      .selectFrom('contracts')
-      .select(['id', 'contract_number', 'plan_code'])
-      .execute();
+    const inserted = await listContractNumbers(trx);
     await postContractsWritten(
       trx,
       { contractIds: inserted.map((contract) => contract.id) },

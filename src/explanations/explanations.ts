@@ -3,9 +3,20 @@
 // wording lives in one place and every API answer that carries a code can also carry its sentence.
 import type { Holiday } from '../calendar/business-days.js';
 import type { LineReasonCode } from '../repair-claims/repair-estimate.js';
-import { type CalendarDate, compareDates, dayOfWeek } from '../shared/calendar-date.js';
+import { type CalendarDate, compareDates, dayOfWeek, MONTH_NAMES } from '../shared/calendar-date.js';
 import { formatUsd } from '../shared/money.js';
-import type { TransferRefusalCode } from '../transfers/transfer-rules.js';
+
+/**
+ * Why a transfer is refused (src/transfers/transfer-rules.ts decides): named here, with the sentences,
+ * because transfers explain their refusals through this table and the import goes that way only.
+ */
+export type TransferRefusalCode =
+  | 'not_transferable'
+  | 'contract_not_active'
+  | 'invalid_date'
+  | 'transfer_requires_private_sale'
+  | 'transfer_window_elapsed'
+  | 'odometer_below_sale';
 
 /** Benefit and refund outcomes that have a name of their own (not tied to one calculator's type). */
 export type BenefitReasonCode =
@@ -82,29 +93,15 @@ export function explainIfKnown(code: string, values: ExplanationValues = {}): st
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 function longDate(date: CalendarDate): string {
   const [, month, day] = date.split('-').map(Number) as [number, number, number];
-  return `${WEEKDAYS[dayOfWeek(date)]}, ${MONTHS[month - 1]} ${day}`;
+  return `${WEEKDAYS[dayOfWeek(date)]}, ${MONTH_NAMES[month - 1]} ${day}`;
 }
 
 function shortDate(date: CalendarDate): string {
   const [, month, day] = date.split('-').map(Number) as [number, number, number];
-  return `${(MONTHS[month - 1] as string).slice(0, 3)} ${day}`;
+  return `${(MONTH_NAMES[month - 1] as string).slice(0, 3)} ${day}`;
 }
 
 // OPM's names are formal ("Thanksgiving Day"); the holder sentence uses the everyday name.

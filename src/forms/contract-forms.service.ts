@@ -12,6 +12,11 @@ import { asUseCase } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
 import { renderContractForm } from './contract-form.js';
+import {
+  type ContractSignatureRow,
+  insertSignature,
+  listSignatures,
+} from './contract-signature.repository.js';
 
 export interface SignatureView {
   id: string;
@@ -22,14 +27,7 @@ export interface SignatureView {
   pdfSha256: string;
 }
 
-function toSignatureView(row: {
-  id: string;
-  signer_kind: 'holder' | 'dealer';
-  signer_name: string;
-  signed_at: Date;
-  ip_address: string;
-  pdf_sha256: string;
-}): SignatureView {
+function toSignatureView(row: ContractSignatureRow): SignatureView {
   return {
     id: row.id,
     signerKind: row.signer_kind,
@@ -74,19 +72,15 @@ export function createContractFormsService(deps: {
         'The form changed since it was downloaded (or the hash is not of this form); download it again and sign that one.',
         { param: 'formSha256' },
       );
-    const inserted = await trx
-      .insertInto('contract_signatures')
-      .values({
-        contract_id: row.id,
-        signer_kind: principal.kind === 'holder' ? 'holder' : 'dealer',
-        signer_name: input.signerName.trim(),
-        signed_at: clock.now(),
-        ip_address: ipAddress,
-        pdf_sha256: sha256,
-        signed_by: actor.label,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const inserted = await insertSignature(trx, {
+      contract_id: row.id,
+      signer_kind: principal.kind === 'holder' ? 'holder' : 'dealer',
+      signer_name: input.signerName.trim(),
+      signed_at: clock.now(),
+      ip_address: ipAddress,
+      pdf_sha256: sha256,
+      signed_by: actor.label,
+    });
     await recordAudit(trx, {
       actor,
       action: 'contract.form_signed',
@@ -103,13 +97,7 @@ export function createContractFormsService(deps: {
     principal: Principal,
   ): Promise<{ data: SignatureView[]; hasMore: boolean }> {
     const row = await contracts.rowFor(contractId, principal);
-    const rows = await db
-      .selectFrom('contract_signatures')
-      .selectAll()
-      .where('contract_id', '=', row.id)
-      .orderBy('signed_at')
-      .limit(100)
-      .execute();
+    const rows = await listSignatures(db, row.id, 100);
     return { data: rows.map(toSignatureView), hasMore: false };
   }
 

@@ -11,6 +11,7 @@ import type { Outbox } from '../notifications/outbox.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
@@ -72,7 +73,7 @@ export function createFundingService(deps: {
     const rejected: { line: number; code: string; detail: string; param: string | null }[] = [];
     try {
       // One transaction: the upload is whole or absent (a file that stops being CSV leaves nothing).
-      await db.transaction().execute(async (trx) => {
+      await transactional(db)(async (trx) => {
         await repo.insertUpload(trx, {
           id,
           lienholderName,
@@ -238,7 +239,7 @@ export function createFundingService(deps: {
         dealers.map((d) => d.dealerCode),
       );
       const lenders = await repo.lenderEmails(db, upload.lienholder_name);
-      await db.transaction().execute(async (trx) => {
+      await transactional(db)(async (trx) => {
         for (const dealer of view(dealers)) {
           const to = dealerAddresses.get(dealer.dealerCode);
           if (!to) continue;

@@ -8,6 +8,7 @@ import type {
   GapClaimsTable,
   LedgerEntryRow,
 } from '../platform/db/schema.js';
+import type { WorkQueueCursor } from '../work-queue/work-queue.js';
 
 const OWNER_TYPE = 'gap_claim';
 
@@ -143,6 +144,47 @@ export async function listGapClaims(
     if (!after) return undefined;
     query = query.where(
       sql<boolean>`(gap_claims.opened_at, gap_claims.id) < (${after.opened_at}, ${after.id}::uuid)`,
+    );
+  }
+  return query.execute();
+}
+
+/**
+ * GAP claim documents waiting for review, in the work queue's order (review due date, received, kind,
+ * id) after `after`, `limit` at the most; `kind` is this queue's name for them, which the order counts.
+ */
+export function listGapDocumentsAwaitingReview(
+  db: Kysely<Database>,
+  page: { after: WorkQueueCursor | null; limit: number; kind: string },
+) {
+  let query = db
+    .selectFrom('documents')
+    .innerJoin('gap_claims', 'gap_claims.id', 'documents.owner_id')
+    .innerJoin('contracts', 'contracts.id', 'documents.contract_id')
+    .select([
+      'documents.id',
+      'documents.document_type',
+      'documents.review_due_on',
+      'documents.received_at',
+      'documents.escalated_at',
+      'documents.content_type',
+      'gap_claims.id as claim_id',
+      'gap_claims.claim_number',
+      'contracts.catalog_version',
+      'contracts.holder_first_name',
+      'contracts.holder_last_name',
+    ])
+    .where('documents.owner_type', '=', OWNER_TYPE)
+    .where('documents.status', '=', 'pending_review')
+    .orderBy('documents.review_due_on')
+    .orderBy('documents.received_at')
+    .orderBy('documents.id')
+    .limit(page.limit);
+  const after = page.after;
+  if (after) {
+    query = query.where(
+      sql<boolean>`(documents.review_due_on, documents.received_at, ${page.kind}::text, documents.id::text)
+        > (${after.dueOn}::date, ${after.receivedAt}::timestamptz, ${after.kind}::text, ${after.id}::text)`,
     );
   }
   return query.execute();

@@ -1,11 +1,17 @@
 // Holder accounts (issue 19): HTTP only; the service does the work.
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { LanguageInput, problemResponses } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import type { HolderAccountService } from './holder-account.service.js';
 
+type HolderLinkSession = Awaited<ReturnType<HolderAccountService['signInWithLink']>>;
+
 const SAME_ANSWER =
   'If that email address is on file, we have sent an email to it. It can take a few minutes to arrive; check your spam folder too.';
+
+/** 202 with the one sentence an email request answers whether or not the address is on file. */
+const sameAnswer = (reply: FastifyReply) => reply.status(202).send({ message: SAME_ANSWER });
 
 const EmailBody = Type.Object(
   {
@@ -33,6 +39,17 @@ export function registerHolderAccountRoutes(
   deps: { holderAccounts: HolderAccountService; secureCookies: boolean },
 ): void {
   const { holderAccounts } = deps;
+
+  /** A holder session signed in by an emailed link: its cookies set, and the answer that names it. */
+  function holderSession(reply: FastifyReply, session: HolderLinkSession) {
+    setSessionCookies(reply, session, deps.secureCookies);
+    return {
+      token: session.token,
+      expiresAt: session.expiresAt.toISOString(),
+      contractIds: session.contractIds,
+      email: session.email,
+    };
+  }
 
   app.get(
     '/api/v1/holder-account',
@@ -107,16 +124,8 @@ export function registerHolderAccountRoutes(
         response: { 200: HolderSessionAnswer, ...problemResponses(400, 401) },
       },
     },
-    async (request, reply) => {
-      const session = await holderAccounts.verifyEmail(request.body.token, request.id);
-      setSessionCookies(reply, session, deps.secureCookies);
-      return {
-        token: session.token,
-        expiresAt: session.expiresAt.toISOString(),
-        contractIds: session.contractIds,
-        email: session.email,
-      };
-    },
+    async (request, reply) =>
+      holderSession(reply, await holderAccounts.verifyEmail(request.body.token, request.id)),
   );
 
   app.post(
@@ -143,7 +152,7 @@ export function registerHolderAccountRoutes(
         request.id,
         request.body.language,
       );
-      return reply.status(202).send({ message: SAME_ANSWER });
+      return sameAnswer(reply);
     },
   );
 
@@ -164,16 +173,8 @@ export function registerHolderAccountRoutes(
         response: { 200: HolderSessionAnswer, ...problemResponses(400, 401) },
       },
     },
-    async (request, reply) => {
-      const session = await holderAccounts.signInWithLink(request.body.token, request.id);
-      setSessionCookies(reply, session, deps.secureCookies);
-      return {
-        token: session.token,
-        expiresAt: session.expiresAt.toISOString(),
-        contractIds: session.contractIds,
-        email: session.email,
-      };
-    },
+    async (request, reply) =>
+      holderSession(reply, await holderAccounts.signInWithLink(request.body.token, request.id)),
   );
 
   app.post(
@@ -195,7 +196,7 @@ export function registerHolderAccountRoutes(
     },
     async (request, reply) => {
       await holderAccounts.forgotContract(request.body.email, request.ip, request.id, request.body.language);
-      return reply.status(202).send({ message: SAME_ANSWER });
+      return sameAnswer(reply);
     },
   );
 

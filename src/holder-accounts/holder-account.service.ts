@@ -16,6 +16,7 @@ import type { Outbox } from '../notifications/outbox.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import {
   type BackoffRule,
   createDatabaseRateLimiter,
@@ -185,7 +186,7 @@ export function createHolderAccountService(deps: {
     await throttle(email, clientAddress);
     const { token, tokenHash } = newLinkToken();
     const expiresAt = linkExpiresAt(clock.now(), linkMinutes);
-    await db.transaction().execute(async (trx) => {
+    await transactional(db)(async (trx) => {
       const account = await findOrCreateAccount(trx, {
         email,
         lastName: principal.lastName,
@@ -222,7 +223,7 @@ export function createHolderAccountService(deps: {
 
   /** The emailed verification link: the email is verified, the contracts linked, and the holder signed in. */
   async function verifyEmail(token: string, requestId: string) {
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const link = await redeemLink(trx, token, 'verify_email');
       const account = await findAccountById(trx, link.accountId);
       if (!account) throw new AppError('link_invalid', LINK_NOT_USABLE);
@@ -252,7 +253,7 @@ export function createHolderAccountService(deps: {
     const account = await findAccountByEmail(db, email);
     if (!account?.verifiedAt) return;
     const { token, tokenHash } = newLinkToken();
-    await db.transaction().execute(async (trx) => {
+    await transactional(db)(async (trx) => {
       await insertEmailToken(trx, {
         tokenHash,
         purpose: 'sign_in',
@@ -278,7 +279,7 @@ export function createHolderAccountService(deps: {
   }
 
   async function signInWithLink(token: string, requestId: string) {
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const link = await redeemLink(trx, token, 'sign_in');
       const account = await findAccountById(trx, link.accountId);
       if (!account?.verifiedAt) throw new AppError('link_invalid', LINK_NOT_USABLE);
@@ -307,7 +308,7 @@ export function createHolderAccountService(deps: {
       // Nobody is signed in: the list is in the language of this request (the address may be anyone's).
       language ?? 'en',
     );
-    await db.transaction().execute(async (trx) => {
+    await transactional(db)(async (trx) => {
       await outbox.queue(trx, { to: email, ...message, reference: `contract_list:${requestId}` });
       await recordAudit(trx, {
         actor: { kind: 'anonymous', id: null, label: 'forgot which contract' },

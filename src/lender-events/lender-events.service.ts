@@ -16,7 +16,7 @@ import type { Actor } from '../platform/audit/audit.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, LenderEventCancellationJson } from '../platform/db/schema.js';
-import { asUseCase, joining, type Tx } from '../platform/db/transaction.js';
+import { asUseCase, joining, type Tx, transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone, compareDates, isCalendarDateInWindow } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
@@ -398,7 +398,7 @@ export function createLenderEventsService(deps: {
     }
     const requestId = run.request_id ?? `lender-event-run:${run.id}`;
     try {
-      await db.transaction().execute(async (trx) => {
+      await transactional(db)(async (trx) => {
         const eventId = randomUUID();
         if (!(await repo.claimEvent(trx, { id: eventId, ...event, runId: run.id, line }))) {
           const again = await repo.appliedEvents(trx, [event]);

@@ -1,10 +1,11 @@
 // Holder emails go through an outbox: the job that sends one is queued in pg-boss inside the SAME
 // transaction as the change it reports, so a rolled-back change queues no email and a committed
 // change always has its email queued. A worker sends queued emails afterwards (mailer.ts).
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { type Clock, systemClock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { inTransaction } from '../platform/jobs/in-transaction.js';
 import { insertNotification } from './notification.repository.js';
 
 export const HOLDER_EMAIL_QUEUE = 'holder-email';
@@ -57,12 +58,8 @@ export function createOutbox(options: { clock?: Clock } = {}): Outbox {
       // Only the test harness builds the app without pg-boss (BuildOptions.startJobs = false); every
       // server process starts it, so in production an email is always queued with its change.
       if (!boss) return null;
-      const executeSql = async (text: string, values: unknown[]) => {
-        const result = await trx.executeQuery(CompiledQuery.raw(text, values));
-        return { rows: result.rows as never[] };
-      };
       const { keptText: _kept, ...job } = message;
-      return boss.send(HOLDER_EMAIL_QUEUE, job, { db: { executeSql } });
+      return boss.send(HOLDER_EMAIL_QUEUE, job, { db: inTransaction(trx) });
     },
   };
 }

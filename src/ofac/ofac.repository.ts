@@ -197,3 +197,29 @@ export async function decideOfacHold(
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * The payment-run item a decided hold held: `ready` to pay (released) or `blocked`, while the item is
+ * still held and its run still a draft. (The payment-run item is written here, beside its hold, since
+ * payment runs use OFAC screening and not the reverse.)
+ */
+export async function settleHeldRunItem(
+  trx: Kysely<Database>,
+  itemId: string,
+  status: 'ready' | 'blocked',
+): Promise<void> {
+  await trx
+    .updateTable('payment_run_items')
+    .set({ status })
+    .where('id', '=', itemId)
+    .where('status', '=', 'held')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('payment_runs as r')
+          .select('r.id')
+          .whereRef('r.id', '=', 'payment_run_items.run_id')
+          .where('r.status', '=', 'draft'),
+      ),
+    )
+    .execute();
+}

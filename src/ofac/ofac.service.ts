@@ -7,7 +7,7 @@ import { type CsvRecord, createCsvReader } from '../contracts/csv-reader.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { asUseCase } from '../platform/db/transaction.js';
+import { asUseCase, transactional } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import {
   currentOfacList,
@@ -21,6 +21,7 @@ import {
   type NewSdnName,
   primaryEntNums,
   setListCounts,
+  settleHeldRunItem,
 } from './ofac.repository.js';
 import { bestMatch, normalizeName } from './ofac-match.js';
 import { type Parsed, parseAltRecord, parseSdnRecord } from './sdn-file.js';
@@ -87,7 +88,7 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
 
   /** Loads sdn.csv as a new list (the newest list screens from then on); all or nothing. */
   async function loadSdnList(source: AsyncIterable<Buffer | string>, actor: Actor, requestId: string) {
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const listId = await insertOfacList(trx, actor.label);
       const entryCount = await loadInto(trx, listId, source, parseSdnRecord, (row) => ({
         entNum: row.entNum,
@@ -120,7 +121,7 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
     actor: Actor,
     requestId: string,
   ) {
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const list = await findOfacList(trx, listId);
       if (!list) throw new AppError('not_found', 'No such SDN list.', { param: 'id' });
       const entries = await primaryEntNums(trx, listId);
@@ -205,20 +206,7 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
       throw new AppError('ofac_hold_decided', `The hold was already ${hold.status} by ${hold.decided_by}.`);
     const status = input.decision === 'release' ? 'released' : 'blocked';
     await decideOfacHold(trx, holdId, { status, decidedBy: actor.label, decidedAt: clock.now(), reason });
-    await trx
-      .updateTable('payment_run_items')
-      .set({ status: status === 'released' ? 'ready' : 'blocked' })
-      .where('id', '=', hold.item_id)
-      .where('status', '=', 'held')
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('payment_runs as r')
-            .select('r.id')
-            .whereRef('r.id', '=', 'payment_run_items.run_id')
-            .where('r.status', '=', 'draft'),
-        ),
-      )
-      .execute();
+    await settleHeldRunItem(trx, hold.item_id, status === 'released' ? 'ready' : 'blocked');
     await recordAudit(trx, {
       actor,
       action: status === 'released' ? 'ofac.hold_released' : 'ofac.hold_blocked',

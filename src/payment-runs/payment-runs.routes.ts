@@ -5,23 +5,15 @@
 // and the 1099-NEC report of repair facilities paid at least the threshold in a year.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
-import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { sendCsv } from '../platform/http/csv-reply.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
 import { FileResponse, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { findRepairFacility } from '../repair-facilities/repair-facility.repository.js';
-import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
-import { form1099NecCsv } from './form-1099-nec.js';
-import {
-  deletePayeeBankAccount,
-  facilityPaymentsForYear,
-  updateFacilityPaymentDetails,
-  upsertPayeeBankAccount,
-} from './payment-runs.repository.js';
-import { checkRoutingNumber, maskAccountNumber, type PaymentRunsService } from './payment-runs.service.js';
+import type { PaymentDetailsService } from './payment-details.service.js';
+import type { PaymentRunsService } from './payment-runs.service.js';
 
 const ADMIN = ['admin'] as const;
 const TAGS = ['Payment runs'];
@@ -143,38 +135,16 @@ const FacilityPaymentDetails = Type.Object({
   tinMasked: Nullable(Type.String({ description: 'The last four digits only, e.g. •••••6789' })),
 });
 
-function facilityDetailsView(row: {
-  id: string;
-  bank_routing_number: string | null;
-  bank_account_number: string | null;
-  bank_account_type: 'checking' | 'savings' | null;
-  tin: string | null;
-}) {
-  return {
-    facilityId: row.id,
-    method: row.bank_routing_number ? ('ach' as const) : ('check' as const),
-    bankAccount: row.bank_routing_number
-      ? {
-          routingNumber: row.bank_routing_number,
-          accountNumberMasked: maskAccountNumber(row.bank_account_number)!,
-          accountType: row.bank_account_type ?? 'checking',
-        }
-      : null,
-    tinMasked: row.tin ? `•••••${row.tin.slice(-4)}` : null,
-  };
-}
-
 export function registerPaymentRunRoutes(
   app: TypedApp,
   deps: {
     paymentRuns: PaymentRunsService;
+    paymentDetails: PaymentDetailsService;
     db: Kysely<Database>;
     clock: Clock;
-    timeZone: string;
-    form1099ThresholdCents: number;
   },
 ): void {
-  const { paymentRuns, db, clock } = deps;
+  const { paymentRuns, paymentDetails, db, clock } = deps;
   app.addSchema(PaymentRunSchema);
 
   app.get(
@@ -343,13 +313,7 @@ export function registerPaymentRunRoutes(
     },
     async (request, reply) => {
       const file = await paymentRuns.file(request.params.id, 'positive_pay');
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="payment-run-${file.runNumber}-positive-pay.csv"`,
-        )
-        .send(file.text);
+      return sendCsv(reply, `payment-run-${file.runNumber}-positive-pay.csv`, file.text);
     },
   );
 
@@ -367,11 +331,7 @@ export function registerPaymentRunRoutes(
         response: { 200: FacilityPaymentDetails, ...problemResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => {
-      const row = await findRepairFacility(db, request.params.id);
-      if (!row) throw new AppError('not_found', 'No such repair facility.', { param: 'id' });
-      return facilityDetailsView(row);
-    },
+    async (request) => paymentDetails.facilityDetails(request.params.id),
   );
 
   app.put(
@@ -398,30 +358,13 @@ export function registerPaymentRunRoutes(
         response: { 200: FacilityPaymentDetails, ...problemResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => {
-      const { bankAccount } = request.body;
-      if (bankAccount) checkRoutingNumber(bankAccount.routingNumber, 'bankAccount.routingNumber');
-      const tin = request.body.tin === null ? null : request.body.tin.replaceAll('-', '');
-      if (tin !== null && !/^\d{9}$/.test(tin))
-        throw new AppError('invalid_tin', 'A TIN is nine digits.', { param: 'tin' });
-      return db.transaction().execute(async (trx) => {
-        const row = await updateFacilityPaymentDetails(trx, request.params.id, {
-          bank: bankAccount,
-          tin,
-        });
-        if (!row) throw new AppError('not_found', 'No such repair facility.', { param: 'id' });
-        const view = facilityDetailsView(row);
-        await recordAudit(trx, {
-          actor: actorOf(request.principal),
-          action: 'repair_facility.payment_details_set',
-          entityType: 'repair_facility',
-          entityId: row.id,
-          data: { method: view.method, bankAccount: view.bankAccount, tinMasked: view.tinMasked },
-          requestId: request.id,
-        });
-        return view;
-      });
-    },
+    async (request) =>
+      paymentDetails.setFacilityDetails(
+        request.params.id,
+        request.body,
+        actorOf(request.principal),
+        request.id,
+      ),
   );
 
   app.put(
@@ -456,47 +399,14 @@ export function registerPaymentRunRoutes(
         },
       },
     },
-    async (request) => {
-      const body = request.body;
-      checkRoutingNumber(body.routingNumber, 'routingNumber');
-      return db.transaction().execute(async (trx) => {
-        const contract = await trx
-          .selectFrom('contracts')
-          .select('id')
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        if (!contract) throw new AppError('not_found', 'No such contract.', { param: 'id' });
-        const row = await upsertPayeeBankAccount(trx, {
-          contractId: contract.id,
-          payeeKind: request.params.payeeKind,
-          accountHolderName: body.accountHolderName,
-          routingNumber: body.routingNumber,
-          accountNumber: body.accountNumber,
-          accountType: body.accountType,
-          updatedBy: actorOf(request.principal).label,
-          updatedAt: clock.now(),
-        });
-        const bankAccount = {
-          routingNumber: row.bank_routing_number,
-          accountNumberMasked: maskAccountNumber(row.bank_account_number)!,
-          accountType: row.bank_account_type,
-        };
-        await recordAudit(trx, {
-          actor: actorOf(request.principal),
-          action: 'contract.payee_bank_account_set',
-          entityType: 'contract',
-          entityId: contract.id,
-          data: { payeeKind: row.payee_kind, bankAccount },
-          requestId: request.id,
-        });
-        return {
-          contractId: contract.id,
-          payeeKind: row.payee_kind,
-          accountHolderName: row.account_holder_name,
-          bankAccount,
-        };
-      });
-    },
+    async (request) =>
+      paymentDetails.setPayeeBankAccount(
+        request.params.id,
+        request.params.payeeKind,
+        request.body,
+        actorOf(request.principal),
+        request.id,
+      ),
   );
 
   app.delete(
@@ -514,17 +424,12 @@ export function registerPaymentRunRoutes(
       },
     },
     async (request, reply) => {
-      await db.transaction().execute(async (trx) => {
-        await deletePayeeBankAccount(trx, request.params.id, request.params.payeeKind);
-        await recordAudit(trx, {
-          actor: actorOf(request.principal),
-          action: 'contract.payee_bank_account_removed',
-          entityType: 'contract',
-          entityId: request.params.id,
-          data: { payeeKind: request.params.payeeKind },
-          requestId: request.id,
-        });
-      });
+      await paymentDetails.removePayeeBankAccount(
+        request.params.id,
+        request.params.payeeKind,
+        actorOf(request.principal),
+        request.id,
+      );
       return reply.status(204).send(null);
     },
   );
@@ -551,23 +456,12 @@ export function registerPaymentRunRoutes(
       },
     },
     async (request, reply) => {
-      const rows = await facilityPaymentsForYear(db, {
-        year: request.query.year,
-        timeZone: deps.timeZone,
-        thresholdCents: deps.form1099ThresholdCents,
-      });
-      await recordAudit(db, {
-        actor: actorOf(request.principal),
-        action: 'report.1099_nec_exported',
-        entityType: 'report',
-        entityId: `1099-nec-${request.query.year}`,
-        data: { facilities: rows.length },
-        requestId: request.id,
-      });
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="1099-nec-${request.query.year}.csv"`)
-        .send(form1099NecCsv(rows));
+      const csv = await paymentDetails.form1099Nec(
+        request.query.year,
+        actorOf(request.principal),
+        request.id,
+      );
+      return sendCsv(reply, `1099-nec-${request.query.year}.csv`, csv);
     },
   );
 }

@@ -7,6 +7,7 @@ import { validateVin, vinModelYears } from '../contracts/vin.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import { insertRates } from './rate.repository.js';
@@ -91,7 +92,7 @@ export function createRatesService(deps: {
     });
     const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
     const stored = JSON.stringify(vehicle);
-    const ids = await db.transaction().execute(async (trx) => {
+    const ids = await transactional(db)(async (trx) => {
       const rateIds = await insertRates(
         trx,
         result.offers.map((offer) => ({

@@ -123,3 +123,39 @@ export async function decideRepairClaimLine(
 ): Promise<void> {
   await trx.updateTable('repair_claim_lines').set(values).where('id', '=', lineId).execute();
 }
+
+/**
+ * Submitted claims (waiting for a decision) with their shop's name, in arrival order after the claim
+ * `after` (from the first when null), `limit` at the most.
+ */
+export function listSubmittedClaimsAfter(
+  db: Kysely<Database>,
+  after: { submittedAt: Date; id: string } | null,
+  limit: number,
+) {
+  let query = db
+    .selectFrom('repair_claims')
+    .innerJoin('repair_facilities', 'repair_facilities.id', 'repair_claims.facility_id')
+    .select([
+      'repair_claims.id',
+      'repair_claims.claim_number',
+      'repair_claims.submitted_at',
+      'repair_claims.inspection_required',
+      'repair_claims.inspected_at',
+      'repair_facilities.name as facility_name',
+    ])
+    .where('repair_claims.status', '=', 'submitted')
+    .orderBy('repair_claims.submitted_at')
+    .orderBy('repair_claims.id')
+    .limit(limit);
+  if (after) {
+    const { submittedAt, id } = after;
+    query = query.where((eb) =>
+      eb.or([
+        eb('repair_claims.submitted_at', '>', submittedAt),
+        eb.and([eb('repair_claims.submitted_at', '=', submittedAt), eb('repair_claims.id', '>', id)]),
+      ]),
+    );
+  }
+  return query.execute();
+}

@@ -4,6 +4,7 @@
 // business days is a setting passed in, not a rule in this file.
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import { compareItems, type WorkQueueSource } from '../work-queue/work-queue.js';
+import { listSubmittedClaimsAfter } from './repair-claim.repository.js';
 
 export const REPAIR_CLAIM_DECISION = 'repair_claim_decision';
 const BATCH_SIZE = 200;
@@ -23,31 +24,7 @@ export function repairClaimDecisionSource(
       const items = [];
       let last: { submittedAt: Date; id: string } | null = null;
       for (let batch = 0; batch < MAX_BATCHES && items.length < page.limit; batch++) {
-        let query = db
-          .selectFrom('repair_claims')
-          .innerJoin('repair_facilities', 'repair_facilities.id', 'repair_claims.facility_id')
-          .select([
-            'repair_claims.id',
-            'repair_claims.claim_number',
-            'repair_claims.submitted_at',
-            'repair_claims.inspection_required',
-            'repair_claims.inspected_at',
-            'repair_facilities.name as facility_name',
-          ])
-          .where('repair_claims.status', '=', 'submitted')
-          .orderBy('repair_claims.submitted_at')
-          .orderBy('repair_claims.id')
-          .limit(BATCH_SIZE);
-        if (last) {
-          const { submittedAt, id } = last;
-          query = query.where((eb) =>
-            eb.or([
-              eb('repair_claims.submitted_at', '>', submittedAt),
-              eb.and([eb('repair_claims.submitted_at', '=', submittedAt), eb('repair_claims.id', '>', id)]),
-            ]),
-          );
-        }
-        const rows = await query.execute();
+        const rows = await listSubmittedClaimsAfter(db, last, BATCH_SIZE);
         for (const row of rows) {
           const item = {
             kind: REPAIR_CLAIM_DECISION,

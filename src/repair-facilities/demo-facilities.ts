@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Database } from '../platform/db/schema.js';
+import { findUserRowByEmail } from '../users/user.repository.js';
 import { assignUserToFacility, insertRepairFacility } from './repair-facility.repository.js';
 
 export const DEMO_FACILITIES = [
@@ -46,10 +47,6 @@ export async function seedDemoFacilities(db: Kysely<Database>, shopUserEmail: st
       data: { name: row.name, dealerCode: row.dealer_code },
     });
   }
-  const shop = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', shopUserEmail)
-    .executeTakeFirst();
+  const shop = await findUserRowByEmail(db, shopUserEmail);
   if (shop && ids[0]) await assignUserToFacility(db, shop.id, ids[0]);
 }

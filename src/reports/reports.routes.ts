@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
+import { sendCsv, wantsCsv } from '../platform/http/csv-reply.js';
 import { DateInput, FileResponse, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { isCalendarDate } from '../shared/calendar-date.js';
@@ -105,16 +106,8 @@ export function registerReportRoutes(
       if (!isCalendarDate(asOf))
         throw new AppError('invalid_date', 'asOf is not a calendar date.', { param: 'asOf' });
       const report = await unearnedReserve(deps.db, asOf);
-      const wantsCsv =
-        request.query.format === 'csv' ||
-        (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
-      if (wantsCsv) {
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="unearned-reserve-${asOf}.csv"`)
-          .serializer((payload: unknown) => payload as string)
-          .send(unearnedReserveCsv(report));
-      }
+      if (wantsCsv(request))
+        return sendCsv(reply, `unearned-reserve-${asOf}.csv`, unearnedReserveCsv(report));
       return report;
     },
   );
@@ -134,12 +127,8 @@ export function registerReportRoutes(
   const MonthQuery = {
     month: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' })),
   };
-  const sendCsv = async (reply: FastifyReply, month: string) =>
-    reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="month-end-${month}.csv"`)
-      .serializer((payload: unknown) => payload as string)
-      .send(monthEndCsv(await monthEnd(deps.db, month)));
+  const sendMonthEndCsv = async (reply: FastifyReply, month: string) =>
+    sendCsv(reply, `month-end-${month}.csv`, monthEndCsv(await monthEnd(deps.db, month)));
 
   app.get(
     '/api/v1/reports/month-end',
@@ -159,10 +148,7 @@ export function registerReportRoutes(
     },
     async (request, reply) => {
       const month = monthOf(request.query.month);
-      const wantsCsv =
-        request.query.format === 'csv' ||
-        (request.query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
-      if (wantsCsv) return sendCsv(reply, month);
+      if (wantsCsv(request)) return sendMonthEndCsv(reply, month);
       return monthEnd(deps.db, month);
     },
   );
@@ -183,6 +169,6 @@ export function registerReportRoutes(
         },
       },
     },
-    async (request, reply) => sendCsv(reply, monthOf(request.query.month)),
+    async (request, reply) => sendMonthEndCsv(reply, monthOf(request.query.month)),
   );
 }

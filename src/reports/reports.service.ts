@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
 import { addDays, addMonths, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { type MonthEndReport, monthBounds, monthEndReport } from './month-end.js';
 import {
@@ -29,7 +30,7 @@ export async function storeUnearnedReserveSnapshot(
   db: Kysely<Database>,
   asOf: CalendarDate,
 ): Promise<{ asOf: CalendarDate; rows: number }> {
-  return db.transaction().execute(async (trx) => {
+  return transactional(db)(async (trx) => {
     const report = await unearnedReserve(trx, asOf);
     await upsertReportSnapshot(trx, UNEARNED_RESERVE_REPORT, asOf, report);
     return { asOf, rows: report.rows.length };

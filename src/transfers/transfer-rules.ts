@@ -4,6 +4,7 @@
 // contract, its terms and today's date.
 
 import type { TransferRule } from '../catalog/catalog.schema.js';
+import type { TransferRefusalCode } from '../explanations/explanations.js';
 import type { ContractStatusValue, TransferSaleType } from '../platform/db/schema.js';
 import {
   addDays,
@@ -27,14 +28,6 @@ export interface TransferRequestFacts {
   saleType: TransferSaleType;
   odometer: number;
 }
-
-export type TransferRefusalCode =
-  | 'not_transferable'
-  | 'contract_not_active'
-  | 'invalid_date'
-  | 'transfer_requires_private_sale'
-  | 'transfer_window_elapsed'
-  | 'odometer_below_sale';
 
 export type TransferDecision =
   | { ok: true; feeCents: number; windowEndsOn: CalendarDate; daysSinceTransfer: number }

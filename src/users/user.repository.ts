@@ -34,6 +34,11 @@ export function findUserRowByEmail(db: Kysely<Database>, email: string): Promise
     .executeTakeFirst();
 }
 
+/** Whether the database holds any user at all (the demo seeds only an empty one). */
+export async function anyUserExists(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export function findUserRowById(db: Kysely<Database>, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -91,6 +96,16 @@ export async function listUserRows(
     if (after) query = query.where('email', '>', after.email);
   }
   return query.execute();
+}
+
+/** The user's approval limit, its row locked for the update that follows; undefined for no such user. */
+export function findApprovalLimitForUpdate(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('users')
+    .select('approval_limit_cents')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export function updateApprovalLimit(

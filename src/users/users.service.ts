@@ -2,13 +2,15 @@
 // created or has its password reset at every start.
 
 import type { Kysely, Transaction } from 'kysely';
+import { findDealerById } from '../dealers/dealer.repository.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
-import { asUseCase } from '../platform/db/transaction.js';
+import { asUseCase, transactional } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
 import { hashPassword, passwordProblems } from './password.js';
 import {
+  findApprovalLimitForUpdate,
   findUserRowByEmail,
   insertUser,
   listUserRows,
@@ -69,11 +71,7 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
       );
     }
     if (input.dealerId !== undefined) {
-      const dealer = await trx
-        .selectFrom('dealers')
-        .select('id')
-        .where('id', '=', input.dealerId)
-        .executeTakeFirst();
+      const dealer = await findDealerById(trx, input.dealerId);
       if (!dealer) throw new AppError('not_found', 'No dealer with that id.', { param: 'dealerId' });
     }
     const row = await insertUser(trx, {
@@ -98,7 +96,7 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
   /** Creates the admin named in the settings, or resets its password and role if it exists. */
   async function ensureAdmin(email: string, password: string): Promise<User> {
     const passwordHash = await hashPassword(password);
-    return db.transaction().execute(async (trx) => {
+    return transactional(db)(async (trx) => {
       const existing = await findUserRowByEmail(trx, email);
       if (existing) {
         await updateUserCredentials(trx, existing.id, { passwordHash, role: 'admin', now: clock.now() });
@@ -137,12 +135,7 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
     actor: Actor,
     requestId: string,
   ): Promise<User> {
-    const before = await trx
-      .selectFrom('users')
-      .select('approval_limit_cents')
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
+    const before = await findApprovalLimitForUpdate(trx, id);
     const row = await updateApprovalLimit(trx, id, { approvalLimitCents, now: clock.now() });
     if (!before || !row) throw new AppError('not_found', 'No user with that id.');
     await recordAudit(trx, {

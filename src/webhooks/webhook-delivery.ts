@@ -4,10 +4,12 @@
 // exponential backoff up to WEBHOOK_RETRY_LIMIT times; every attempt leaves a row in webhook_deliveries.
 import http from 'node:http';
 import https from 'node:https';
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { transactional } from '../platform/db/transaction.js';
+import { inTransaction } from '../platform/jobs/in-transaction.js';
 import {
   EMPTY_ALLOW_LIST,
   guardedLookup,
@@ -61,13 +63,9 @@ export type QueueDelivery = (trx: Kysely<Database>, jobs: readonly DeliveryJob[]
 export function pgBossQueue(boss: PgBoss): QueueDelivery {
   return async (trx, jobs) => {
     if (jobs.length === 0) return;
-    const executeSql = async (text: string, values: unknown[]) => {
-      const result = await trx.executeQuery(CompiledQuery.raw(text, values));
-      return { rows: result.rows as never[] };
-    };
     await boss.insert(
       jobs.map((job) => ({ name: WEBHOOK_DELIVERY_QUEUE, data: job })),
-      { db: { executeSql } },
+      { db: inTransaction(trx) },
     );
   };
 }
@@ -108,7 +106,7 @@ export async function dispatchPendingEvents(
   const eventsPerBatch = Math.max(1, Math.floor(deliveriesPerBatch / Math.max(1, endpoints.length)));
   const totals = { eventsDispatched: 0, deliveriesQueued: 0, batches: 0 };
   while (totals.eventsDispatched < eventsPerRun) {
-    const batch = await db.transaction().execute(async (trx) => {
+    const batch = await transactional(db)(async (trx) => {
       const events = await lockUndispatchedEvents(
         trx,
         Math.min(eventsPerBatch, eventsPerRun - totals.eventsDispatched),

@@ -3,13 +3,11 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { validateCatalog } from '../catalog/catalog.validation.js';
 import type { Database } from '../platform/db/schema.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
-import { AppError } from '../shared/errors.js';
-import { runWhatIf } from './what-if.js';
+import { whatIfOfDraft } from './what-if.service.js';
 
 const Count = Type.Integer({ minimum: 0 });
 
@@ -63,22 +61,6 @@ export function registerWhatIfRoutes(
         },
       },
     },
-    async (request) => {
-      const validation = validateCatalog(request.body.document);
-      if (!validation.ok) {
-        throw new AppError(
-          'invalid_catalog',
-          `The draft catalog is not valid: ${validation.errors.length} problem(s), the first at ${validation.errors[0]?.path || '/'}: ${validation.errors[0]?.message}`,
-          { param: 'document', errors: validation.errors.slice(0, 200) },
-        );
-      }
-      const current = await deps.catalog.current();
-      const result = await runWhatIf(deps.db, {
-        current: current.catalog,
-        draft: validation.catalog,
-        today: deps.today(),
-      });
-      return { catalogVersion: current.version, ...result };
-    },
+    async (request) => whatIfOfDraft(deps, request.body.document),
   );
 }

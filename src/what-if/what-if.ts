@@ -1,7 +1,8 @@
 // Rule what-if (issue 10): the effect of a draft catalog on the portfolio and on last year's claims
 // before it is published, as if the draft replaced the current catalog for every contract. The terms
-// of each plan and state are resolved in JS under both catalogs (a few hundred pairs); only the pairs
-// that differ go to SQL, which computes every contract's and claim's amounts set-based.
+// of each plan and state are resolved under both catalogs (a few hundred pairs); only the pairs that
+// differ go to the database (what-if.repository.ts), which computes every contract's and claim's amounts
+// set-based and answers totals per plan. Pure: this file compares catalogs and sums the totals.
 //
 // What is compared (draft minus current; positive = more paid out):
 // - cancellation refunds of every active contract cancelled today (docs/domain.md "The default computation"),
@@ -9,12 +10,9 @@
 // - rental claims opened in the last 365 days, re-capped by the draft's daily and per-visit limits
 //   (expenses per day up to the daily limit, the visit up to the per-visit limit);
 // - contracts whose effective terms (any benefit limit, fee or day count) change at all.
-import { type Kysely, sql } from 'kysely';
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { type EffectiveTerms, resolveTerms } from '../catalog/effective-terms.js';
 import { CA_PROVINCES, US_STATES } from '../catalog/regions.js';
-import { PREMIUM_LEDGER_KINDS } from '../ledger/ledger-kinds.js';
-import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
 
 export interface WhatIfDetail {
@@ -41,7 +39,7 @@ export interface WhatIfResult {
 /** Days back from today that count as "last year's claims". */
 export const CLAIMS_LOOKBACK_DAYS = 365;
 
-interface PairTerms {
+export interface PairTerms {
   plan: string;
   state: string;
   terms_changed: boolean;
@@ -137,153 +135,91 @@ export function changedPairs(current: Catalog, draft: Catalog): PairTerms[] {
   return pairs;
 }
 
-/** The pairs as a SQL relation `t` (jsonb_to_recordset over one bound parameter). */
-function pairsRelation(pairs: PairTerms[]) {
-  return sql`jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as t(
-    plan text, state text, terms_changed boolean, cancellation_changed boolean, rental_changed boolean,
-    cur_free_look int, cur_method text, cur_fee bigint, cur_fee_bp bigint, cur_claims_deducted boolean,
-    new_free_look int, new_method text, new_fee bigint, new_fee_bp bigint, new_claims_deducted boolean,
-    cur_rental_daily bigint, cur_rental_visit bigint, new_rental_daily bigint, new_rental_visit bigint)`;
+/** One plan's count of active contracts whose terms change. */
+export interface PlanContractCount {
+  plan: string;
+  contracts: number;
 }
 
-/**
- * A refund as SQL over contract `c`, claims paid `paid`, and the rule columns with `prefix`
- * (cur_ or new_). Integer arithmetic: floor((2·p·a + b) / 2b) is p·a/b rounded half-up, the same as
- * prorateHalfUp in src/shared/money.ts.
- */
-function refundSql(prefix: 'cur' | 'new', today: CalendarDate) {
-  const col = (name: string) => sql.ref(`t.${prefix}_${name}`);
-  const remainingDays = sql`greatest(c.expires_on - ${today}::date, 0)::bigint`;
-  // Whole months from today to the expiry, as wholeMonthsBetween counts them: the calendar-month
-  // difference, less one when adding it to today (clamped to the month's end) passes the expiry.
-  const monthSpan = sql`((extract(year from c.expires_on) - extract(year from ${today}::date)) * 12
-    + extract(month from c.expires_on) - extract(month from ${today}::date))::int`;
-  const monthsLeft = sql`greatest(${monthSpan}
-    - case when (${today}::date + make_interval(months => ${monthSpan}))::date > c.expires_on then 1 else 0 end,
-    0)::bigint`;
-  const n78 = sql`(c.term_months::bigint * (c.term_months + 1))`;
-  const gross = sql`case when ${col('method')} = 'rule_of_78s'
-      then (2 * c.price_cents::bigint * ${monthsLeft} * (${monthsLeft} + 1) + ${n78}) / (2 * ${n78})
-      else (2 * c.price_cents::bigint * ${remainingDays} + greatest(c.term_days, 1))
-           / (2 * greatest(c.term_days, 1)::bigint) end`;
-  const fee = sql`case when ${col('fee_bp')} is null then ${col('fee')}
-      else least(${col('fee')}, (2 * c.price_cents::bigint * ${col('fee_bp')} + 10000) / 20000) end`;
-  const claims = sql`case when ${col('claims_deducted')} then coalesce(paid.cents, 0) else 0 end`;
-  return sql`case
-      when (${today}::date - c.purchase_date) <= ${col('free_look')} and not c.has_claims
-        then c.price_cents::bigint
-      else greatest(0, ${gross} - ${fee} - ${claims}) end`;
+/** One plan's refunds under the current and the draft terms, and how many contracts' refunds differ. */
+export interface PlanRefundTotals {
+  plan: string;
+  contracts: number;
+  currentCents: number;
+  draftCents: number;
 }
 
-const n = (value: string | number | null | undefined): number => Number(value ?? 0);
+/** One plan's rental claims paid under the current and the draft limits, and how many differ. */
+export interface PlanClaimTotals {
+  plan: string;
+  claims: number;
+  currentCents: number;
+  draftCents: number;
+}
 
-export async function runWhatIf(
-  db: Kysely<Database>,
-  input: { current: Catalog; draft: Catalog; today: CalendarDate },
-): Promise<WhatIfResult> {
-  const { today } = input;
-  const pairs = changedPairs(input.current, input.draft);
-  const changedTerms = groupChangedTerms(input.current, input.draft, pairs);
-  if (pairs.length === 0) {
-    return {
-      asOf: today,
-      contractsAffected: 0,
-      claimsAffected: 0,
-      moneyDifferenceCents: 0,
-      changedTerms,
-      details: [],
-    };
-  }
-  const t = pairsRelation(pairs);
-  const premiumKinds = sql.join(PREMIUM_LEDGER_KINDS.map((kind) => sql.lit(kind)));
+/** The first day whose claims count as "last year's claims" on `today`. */
+export function claimsLookbackStart(today: CalendarDate): CalendarDate {
+  return addDays(today, -CLAIMS_LOOKBACK_DAYS);
+}
 
-  const terms = await sql<{ plan: string; contracts: string }>`
-    select c.plan_code as plan, count(*) as contracts
-    from contracts c join ${t} on t.plan = c.plan_code and t.state = c.purchase_state
-    where c.status = 'active' and c.expires_on >= ${today}::date
-    group by 1 order by 1`.execute(db);
+/** The answer when the draft changes no terms at all. */
+export function noDifference(asOf: CalendarDate, changedTerms: WhatIfResult['changedTerms']): WhatIfResult {
+  return {
+    asOf,
+    contractsAffected: 0,
+    claimsAffected: 0,
+    moneyDifferenceCents: 0,
+    changedTerms,
+    details: [],
+  };
+}
 
-  const refunds = await sql<{ plan: string; contracts: string; cur: string; new: string }>`
-    with per_contract as (
-      select c.plan_code as plan, ${refundSql('cur', today)} as cur, ${refundSql('new', today)} as new
-      from contracts c
-      join ${t} on t.plan = c.plan_code and t.state = c.purchase_state and t.cancellation_changed
-      left join lateral (
-        select sum(case when l.direction = 'payout' then l.amount_cents else -l.amount_cents end) as cents
-        from ledger_entries l
-        where l.contract_id = c.id and l.kind not in (${premiumKinds})
-          and (t.cur_claims_deducted or t.new_claims_deducted)
-      ) paid on true
-      where c.status = 'active' and c.expires_on >= ${today}::date and c.purchase_date <= ${today}::date
-    )
-    select plan, count(*) filter (where cur <> new) as contracts, sum(cur) as cur, sum(new) as new
-    from per_contract group by plan order by plan`.execute(db);
-
-  // Rental: per claim and expense date the requested total, capped per day, then per visit.
-  const rentals = await sql<{ plan: string; claims: string; cur: string; new: string }>`
-    with days as (
-      select r.id, c.plan_code as plan, t.cur_rental_daily, t.cur_rental_visit,
-        t.new_rental_daily, t.new_rental_visit,
-        sum((line->>'requestedCents')::bigint) as requested
-      from rental_claims r
-      join contracts c on c.id = r.contract_id
-      join ${t} on t.plan = c.plan_code and t.state = c.purchase_state and t.rental_changed
-      cross join lateral jsonb_array_elements(r.lines) as line
-      where r.created_at >= ${addDays(today, -CLAIMS_LOOKBACK_DAYS)}::date
-      group by r.id, c.plan_code, t.cur_rental_daily, t.cur_rental_visit, t.new_rental_daily,
-        t.new_rental_visit, line->>'date'
-    ), per_claim as (
-      select id, plan,
-        -- least() skips nulls in SQL, so a rule that is not there (no rental) must pay 0 explicitly.
-        case when min(cur_rental_daily) is null then 0
-          else least(min(cur_rental_visit), sum(least(requested, cur_rental_daily))) end as cur,
-        case when min(new_rental_daily) is null then 0
-          else least(min(new_rental_visit), sum(least(requested, new_rental_daily))) end as new
-      from days group by id, plan
-    )
-    select plan, count(*) filter (where cur <> new) as claims, sum(cur) as cur, sum(new) as new
-    from per_claim group by plan order by plan`.execute(db);
-
+/** The per-plan totals read from the portfolio, as details and their sums (draft minus current). */
+export function whatIfResult(
+  asOf: CalendarDate,
+  changedTerms: WhatIfResult['changedTerms'],
+  totals: { terms: PlanContractCount[]; refunds: PlanRefundTotals[]; rentals: PlanClaimTotals[] },
+): WhatIfResult {
   const details: WhatIfDetail[] = [];
-  for (const r of terms.rows) {
+  for (const r of totals.terms) {
     details.push({
       area: 'contract_terms',
       planCode: r.plan,
       description: 'Active contracts whose terms the draft changes',
-      contractsAffected: n(r.contracts),
+      contractsAffected: r.contracts,
       claimsAffected: 0,
       currentCents: 0,
       draftCents: 0,
       differenceCents: 0,
     });
   }
-  for (const r of refunds.rows) {
+  for (const r of totals.refunds) {
     details.push({
       area: 'cancellation_refunds',
       planCode: r.plan,
-      description: `Refunds if every active contract were cancelled on ${today}`,
-      contractsAffected: n(r.contracts),
+      description: `Refunds if every active contract were cancelled on ${asOf}`,
+      contractsAffected: r.contracts,
       claimsAffected: 0,
-      currentCents: n(r.cur),
-      draftCents: n(r.new),
-      differenceCents: n(r.new) - n(r.cur),
+      currentCents: r.currentCents,
+      draftCents: r.draftCents,
+      differenceCents: r.draftCents - r.currentCents,
     });
   }
-  for (const r of rentals.rows) {
+  for (const r of totals.rentals) {
     details.push({
       area: 'rental_claims',
       planCode: r.plan,
       description: `Rental claims of the last ${CLAIMS_LOOKBACK_DAYS} days re-capped`,
       contractsAffected: 0,
-      claimsAffected: n(r.claims),
-      currentCents: n(r.cur),
-      draftCents: n(r.new),
-      differenceCents: n(r.new) - n(r.cur),
+      claimsAffected: r.claims,
+      currentCents: r.currentCents,
+      draftCents: r.draftCents,
+      differenceCents: r.draftCents - r.currentCents,
     });
   }
   const sum = (pick: (d: WhatIfDetail) => number) => details.reduce((total, d) => total + pick(d), 0);
   return {
-    asOf: today,
+    asOf,
     contractsAffected: sum((d) => (d.area === 'contract_terms' ? d.contractsAffected : 0)),
     claimsAffected: sum((d) => d.claimsAffected),
     moneyDifferenceCents: sum((d) => d.differenceCents),
@@ -293,7 +229,11 @@ export async function runWhatIf(
 }
 
 /** The changed fields per plan and state, for the admin to read what the draft really changes. */
-function groupChangedTerms(current: Catalog, draft: Catalog, pairs: PairTerms[]) {
+export function groupChangedTerms(
+  current: Catalog,
+  draft: Catalog,
+  pairs: PairTerms[],
+): WhatIfResult['changedTerms'] {
   const MAX_LISTED = 200;
   return pairs.slice(0, MAX_LISTED).map((pair) => {
     const before = resolveTerms(current, pair.plan, pair.state);
