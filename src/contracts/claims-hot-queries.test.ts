@@ -73,7 +73,7 @@ describeEachEngine('claim, document and work-queue queries use indexes', (engine
       .executeTakeFirstOrThrow();
     claimId = claim.id;
     contractId = claim.contract_id;
-  }, 180_000);
+  });
   afterAll(() => handle.close());
 
   type Db = DatabaseHandle['db'];

@@ -936,9 +936,7 @@ describeEachEngine('dealer-file import', (engine) => {
   // memory goal (peak RSS does not grow with the file's size) is measured by the bench, not here: a
   // memory figure in a test depends on when V8 collects.
   const ROWS = 100_000;
-  it(`imports ${ROWS.toLocaleString('en-US')} generated rows batch by batch`, {
-    timeout: 180_000,
-  }, async () => {
+  it(`imports ${ROWS.toLocaleString('en-US')} generated rows batch by batch`, async () => {
     let progressCalls = 0;
     const onProgress = (_progress: ImportProgress) => {
       progressCalls += 1;
@@ -1121,7 +1119,7 @@ describe('npm run import', () => {
     spawnSync(tsx, [cli, ...args], {
       encoding: 'utf8',
       env: { ...process.env, DATABASE_URL: '', COVERWISE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-      timeout: 120_000,
+      timeout: 300_000,
     });
 
   it('imports the sample file into the embedded database, lists the rejected rows and exits 0', {
@@ -1146,7 +1144,7 @@ describe('npm run import', () => {
     }
   });
 
-  it('exits 1 and says to stop the server when the embedded database is in use', { timeout: 60_000 }, () => {
+  it('exits 1 and says to stop the server when the embedded database is in use', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-import-cli-'));
     try {
       // This test process stands in for a running server holding the data-directory lock.

@@ -33,7 +33,7 @@ describeEachEngine('hot queries use indexes', (engine) => {
     }
     await insertContractsSkippingExisting(handle.db, batch);
     await analyze(handle.db);
-  }, 180_000);
+  });
   afterAll(() => handle.close());
 
   type Run = (db: DatabaseHandle['db']) => Promise<unknown>;

@@ -164,7 +164,7 @@ describeEachEngine('staff dashboard', (engine) => {
         })
         .execute();
     }
-  }, 60_000);
+  });
   afterAll(() => server.close());
 
   async function chart(id: string) {

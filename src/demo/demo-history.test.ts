@@ -37,7 +37,7 @@ describeEachEngine('demo history', (engine) => {
     admin = await staffClient(server, 'admin@coverwise.test');
     // The history's dealer file is checked in a worker thread, which loads the TypeScript sources
     // through tsx in tests (seconds, not the compiled build's milliseconds): room for a busy machine.
-  }, 240_000);
+  });
   afterAll(async () => {
     await server?.close();
   });

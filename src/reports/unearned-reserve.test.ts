@@ -179,7 +179,7 @@ describeEachEngine('unearned-reserve report', (engine) => {
           .execute();
       }
     }
-  }, 60_000);
+  });
   afterAll(() => server.close());
 
   it.each(CASES.filter(([, , expected]) => expected !== null))('%s', async (_name, c, expected) => {

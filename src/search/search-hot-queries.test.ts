@@ -34,7 +34,7 @@ describeEachEngine('staff search uses indexes', (engine) => {
     }
     await insertContractsSkippingExisting(handle.db, batch);
     await analyze(handle.db);
-  }, 300_000);
+  });
   afterAll(() => handle.close());
 
   type Run = (db: DatabaseHandle['db']) => Promise<unknown>;

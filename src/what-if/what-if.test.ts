@@ -112,7 +112,7 @@ describeEachEngine('rule what-if', (engine) => {
       createdAt: '2025-11-01T12:00:00Z',
       expenses: [{ date: '2025-10-31', requestedCents: 9_000 }],
     });
-  }, 60_000);
+  });
   afterAll(() => server.close());
 
   const whatIf = (document: unknown) =>

@@ -21,7 +21,7 @@ it('imports the sample dealer file with the built import CLI (its checker in a w
   const result = spawnSync(process.execPath, [CLI, 'samples/contracts-sample.csv'], {
     env: { ...process.env, COVERWISE_DATA_DIR: dataDir, COVERWISE_DEMO: '0', DATABASE_URL: '' },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 300_000,
   });
   expect(result.status, result.stderr).toBe(0);
   expect(result.stdout).toMatch(/15 rows read, 12 accepted, 0 duplicates, 3 rejected/);
