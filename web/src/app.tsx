@@ -34,6 +34,7 @@ import { StaffContractsPage } from './pages/staff-contracts.js';
 import { StaffHomePage } from './pages/staff-home.js';
 import { StaffSearchPage } from './pages/staff-search.js';
 import { StaffSignInPage, StaffSsoRefusedPage } from './pages/staff-sign-in.js';
+import { QueryProvider } from './queries.js';
 import { matchPath, type RouteProps, RouterProvider, useLocation } from './router.js';
 import { SessionProvider } from './session.js';
 
@@ -119,12 +120,14 @@ function CurrentPage() {
 
 export function App() {
   return (
-    <RouterProvider>
-      <SessionProvider>
-        <Layout>
-          <CurrentPage />
-        </Layout>
-      </SessionProvider>
-    </RouterProvider>
+    <QueryProvider>
+      <RouterProvider>
+        <SessionProvider>
+          <Layout>
+            <CurrentPage />
+          </Layout>
+        </SessionProvider>
+      </RouterProvider>
+    </QueryProvider>
   );
 }

@@ -1,8 +1,8 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { api } from '../api.js';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery, useRefetch } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { TableScroll } from '../table-scroll.js';
 import {
@@ -120,22 +120,12 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
 
 export function GapClaimPage({ params }: RouteProps) {
   const claimId = params.id ?? '';
-  const [claim, setClaim] = useState<GapClaim | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const claimQuery = useApiQuery('/gap-claims/{id}', { params: { path: { id: claimId } } });
+  const refetch = useRefetch();
+  const claim = claimQuery.data;
 
-  const load = useCallback(async () => {
-    try {
-      setClaim(await api.get<GapClaim>(`/gap-claims/${encodeURIComponent(claimId)}`));
-    } catch (caught) {
-      setError(problemMessage(caught, t('gapClaim.loadFailed')));
-    }
-  }, [claimId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (error) {
+  if (!claim && claimQuery.isError) {
+    const error = problemMessage(claimQuery.error, t('gapClaim.loadFailed'));
     return (
       <>
         <PageHeading title={t('gapClaim.title')}>{t('gapClaim.title')}</PageHeading>
@@ -212,7 +202,7 @@ export function GapClaimPage({ params }: RouteProps) {
         </table>
       </TableScroll>
 
-      <UploadForm claim={claim} onUploaded={() => void load()} />
+      <UploadForm claim={claim} onUploaded={() => void refetch(['/gap-claims/{id}'])} />
 
       <h2>{t('gapClaim.history')}</h2>
       <ol className="card-stack">

@@ -1,28 +1,15 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { stemmer } from 'stemmer';
-import { api } from '../api.js';
+import type { ApiResponse } from '../api.js';
 import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery } from '../queries.js';
 import { Link, navigate, useLocation } from '../router.js';
 
 // The help center: the questions holders ask, answered with figures the server fills from the
 // current catalog and settings (GET /api/v1/help), and a search box that filters them in the browser.
 
-interface HelpArticle {
-  id: string;
-  question: string;
-  topic: string;
-  paragraphs: string[];
-  keywords: string[];
-  stateRules: string[];
-  action: { label: string; href: string } | null;
-}
-
-interface HelpCenter {
-  catalogVersion: number;
-  contact: { supportPhone: string; supportHours: string; roadsidePhone: string };
-  articles: HelpArticle[];
-}
+type HelpArticle = ApiResponse<'get', '/help'>['articles'][number];
 
 function normalize(text: string): string {
   return text
@@ -52,20 +39,9 @@ export function searchArticles(articles: readonly HelpArticle[], query: string):
 export function HelpPage() {
   const { search } = useLocation();
   const initialQuery = new URLSearchParams(search).get('q') ?? '';
-  const [help, setHelp] = useState<HelpCenter | null>(null);
-  const [failed, setFailed] = useState(false);
+  const helpQuery = useApiQuery('/help', undefined, { staleTime: Number.POSITIVE_INFINITY });
+  const help = helpQuery.data;
   const [query, setQuery] = useState(initialQuery);
-
-  useEffect(() => {
-    let current = true;
-    api
-      .get<HelpCenter>('/help')
-      .then((body) => current && setHelp(body))
-      .catch(() => current && setFailed(true));
-    return () => {
-      current = false;
-    };
-  }, []);
 
   const matches = useMemo(() => (help ? searchArticles(help.articles, query) : []), [help, query]);
 
@@ -93,7 +69,7 @@ export function HelpPage() {
           </div>
         </form>
       </search>
-      {failed && (
+      {helpQuery.isError && (
         <p className="notice notice--error" role="alert">
           {t('help.failed')}
         </p>
