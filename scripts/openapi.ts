@@ -11,5 +11,8 @@ fs.mkdirSync('openapi', { recursive: true });
 fs.writeFileSync(openApiDocumentPath, `${JSON.stringify(document, null, 2)}\n`);
 console.log(`${openApiDocumentPath}: ${Object.keys((document as { paths: object }).paths).length} paths`);
 // Generated from the file just written, exactly as test/web/api-types.test.ts generates it.
-fs.writeFileSync(apiTypesPath, await generateApiTypes(JSON.parse(fs.readFileSync(openApiDocumentPath, 'utf8'))));
+fs.writeFileSync(
+  apiTypesPath,
+  await generateApiTypes(JSON.parse(fs.readFileSync(openApiDocumentPath, 'utf8'))),
+);
 console.log(`${apiTypesPath}: the web app's API types`);

@@ -19,7 +19,10 @@ describe('web/src/api-types.ts', () => {
     };
     const [firstPath] = Object.keys(document.paths);
     expect(firstPath).toBeDefined();
-    const renamed = { ...document, paths: { '/api/v1/renamed-for-the-test': document.paths[firstPath ?? ''] } };
+    const renamed = {
+      ...document,
+      paths: { '/api/v1/renamed-for-the-test': document.paths[firstPath ?? ''] },
+    };
     const generated = await generateApiTypes(renamed);
     expect(generated).toContain('"/api/v1/renamed-for-the-test"');
     expect(generated).not.toEqual(await generateApiTypesFromFile());

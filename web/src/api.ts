@@ -1,4 +1,9 @@
-import createClient, { type MaybeOptionalInit, type MethodResponse, type Middleware } from 'openapi-fetch';
+import createClient, {
+  type ClientPathsWithMethod,
+  type MaybeOptionalInit,
+  type MethodResponse,
+  type Middleware,
+} from 'openapi-fetch';
 import type { components, paths } from './api-types.js';
 
 // The one way the web app talks to the Coverwise API: JSON in and out, the session cookie for
@@ -26,9 +31,7 @@ export type ApiSchema<Name extends keyof components['schemas']> = components['sc
 
 type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** The paths that answer `Method`, e.g. ApiPath<'get'>. */
-export type ApiPath<Method extends ApiMethod> = {
-  [Path in keyof ApiPaths]: ApiPaths[Path] extends { [M in Method]: object } ? Path : never;
-}[keyof ApiPaths];
+export type ApiPath<Method extends ApiMethod> = ClientPathsWithMethod<typeof client, Method>;
 /** What a successful call answers (the JSON body; undefined for 204). */
 export type ApiResponse<Method extends ApiMethod, Path extends ApiPath<Method>> = MethodResponse<
   typeof client,
@@ -36,7 +39,8 @@ export type ApiResponse<Method extends ApiMethod, Path extends ApiPath<Method>> 
   Path
 >;
 /** The JSON body a call sends. */
-export type ApiBody<Method extends ApiMethod, Path extends ApiPath<Method>> = ApiPaths[Path][Method] extends {
+export type ApiBody<Method extends ApiMethod, Path extends ApiPath<Method>> = ApiPaths[Path][Method &
+  keyof ApiPaths[Path]] extends {
   requestBody?: { content: { 'application/json': infer Body } };
 }
   ? Body
@@ -44,10 +48,13 @@ export type ApiBody<Method extends ApiMethod, Path extends ApiPath<Method>> = Ap
 /** The second argument of a call: path and query parameters, body, headers, signal. */
 export type ApiInit<Method extends ApiMethod, Path extends ApiPath<Method>> = MaybeOptionalInit<
   ApiPaths[Path],
-  Method
+  Method & keyof ApiPaths[Path]
 >;
 /** The init argument is optional when nothing in it is required. */
 type InitArgs<Init> = undefined extends Init ? [init?: Init] : [init: Init];
+
+/** One finding of a validator the problem lists (e.g. the catalog's): where, and what is wrong. */
+export type ProblemFinding = NonNullable<ApiSchema<'Problem'>['errors']>[number];
 
 /** An answer other than 2xx, carrying the problem+json fields the API promises. */
 export class ApiError extends Error {
@@ -55,14 +62,23 @@ export class ApiError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly param: string | undefined;
+  /** Every finding, when the problem lists them (a catalog that does not validate); else empty. */
+  readonly errors: readonly ProblemFinding[];
 
-  constructor(status: number, code: string, detail: string, param?: string) {
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    param?: string,
+    errors: readonly ProblemFinding[] = [],
+  ) {
     super(detail);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.param = param;
+    this.errors = errors;
   }
 }
 
@@ -72,6 +88,12 @@ interface ProblemDetails {
   code?: unknown;
   detail?: unknown;
   param?: unknown;
+  errors?: unknown;
+}
+
+function isFinding(value: unknown): value is ProblemFinding {
+  const finding = value as { path?: unknown; message?: unknown } | null;
+  return typeof finding?.path === 'string' && typeof finding.message === 'string';
 }
 
 export interface RequestOptions {
@@ -128,7 +150,11 @@ function typedCall<Method extends ApiMethod>(method: Method) {
   ): Promise<ApiResponse<Method, Path>> => {
     // The generic signature above is the typed one; openapi-fetch's own overloads cannot be
     // re-stated generically, so the call itself is made untyped.
-    const request = client.request as (method: string, path: string, init: unknown) => Promise<{ data?: unknown }>;
+    const request = client.request as (
+      method: string,
+      path: string,
+      init: unknown,
+    ) => Promise<{ data?: unknown }>;
     const { data } = await request(method, path, init);
     return data as ApiResponse<Method, Path>;
   };
@@ -156,7 +182,11 @@ export async function apiRequest<T>(
   path: string,
   options: RequestOptions = {},
 ): Promise<T> {
-  const request = client.request as (method: string, path: string, init: unknown) => Promise<{ data?: unknown }>;
+  const request = client.request as (
+    method: string,
+    path: string,
+    init: unknown,
+  ) => Promise<{ data?: unknown }>;
   const { data } = await request(method.toLowerCase(), path, {
     body: options.body,
     headers: options.headers,
@@ -189,7 +219,8 @@ export function apiErrorFromProblem(status: number, body: unknown): ApiError {
         ? problem.title
         : `The request failed (HTTP ${status}).`;
   const param = typeof problem.param === 'string' ? problem.param : undefined;
-  return new ApiError(status, code, detail, param);
+  const errors = Array.isArray(problem.errors) ? problem.errors.filter(isFinding) : [];
+  return new ApiError(status, code, detail, param, errors);
 }
 
 /** The header pair that proves a state-changing request comes from this app (double-submit cookie). */

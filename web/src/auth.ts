@@ -1,4 +1,4 @@
-import { ApiError, type ApiBody, type ApiResponse, type ApiSchema, apiClient } from './api.js';
+import { type ApiBody, ApiError, type ApiResponse, type ApiSchema, apiClient } from './api.js';
 
 // Sessions: staff sign in with email and password; contract holders prove who they are with last
 // name, ZIP code and VIN. Both answers set the same session cookie, and /auth/me says which kind it is.

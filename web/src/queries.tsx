@@ -8,7 +8,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
-import { type ApiInit, type ApiPath, type ApiResponse, ApiError, apiClient } from './api.js';
+import { ApiError, type ApiInit, type ApiPath, type ApiResponse, apiClient } from './api.js';
 
 // How pages read and change data: TanStack Query over the typed client of web/src/api.ts, so
 // loading, errors (an ApiError with the problem's code, detail and param), retries and refetching
@@ -44,22 +44,19 @@ export function createQueryClient(): QueryClient {
 }
 
 /** The one QueryClient of the app, around the router in web/src/app.tsx. */
-export function QueryProvider({ children, client }: { children: ReactNode; client?: QueryClient }) {
-  const defaultClient = useDefaultClient();
-  return <QueryClientProvider client={client ?? defaultClient}>{children}</QueryClientProvider>;
-}
-
-let appQueryClient: QueryClient | undefined;
-function useDefaultClient(): QueryClient {
-  appQueryClient ??= createQueryClient();
-  return appQueryClient;
+export function QueryProvider({ children }: { children: ReactNode }) {
+  const [client] = useState(createQueryClient);
+  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
 
 type GetPath = ApiPath<'get'>;
 type ChangeMethod = 'post' | 'put' | 'patch' | 'delete';
 
 /** The key of a GET query: its path template, then its parameters. */
-export function apiQueryKey<Path extends GetPath>(path: Path, init?: ApiInit<'get', Path>): readonly unknown[] {
+export function apiQueryKey<Path extends GetPath>(
+  path: Path,
+  init?: ApiInit<'get', Path>,
+): readonly unknown[] {
   const params = (init as { params?: unknown } | undefined)?.params;
   return params === undefined ? [path] : [path, params];
 }
@@ -99,7 +96,11 @@ interface MutationOptions<Data, Init>
 export function useApiMutation<Method extends ChangeMethod, Path extends ApiPath<Method>>(
   method: Method,
   path: Path,
-  { invalidates = [], onSuccess, ...options }: MutationOptions<ApiResponse<Method, Path>, ApiInit<Method, Path>> = {},
+  {
+    invalidates = [],
+    onSuccess,
+    ...options
+  }: MutationOptions<ApiResponse<Method, Path>, ApiInit<Method, Path>> = {},
 ) {
   const refetch = useRefetch();
   return useMutation<ApiResponse<Method, Path>, ApiError, ApiInit<Method, Path>>({

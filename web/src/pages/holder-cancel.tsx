@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
+import { type ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
 import { t } from '../i18n.js';
@@ -112,7 +112,8 @@ function useQuote(
   });
   if (!typed) return { status: 'idle' };
   if (JSON.stringify(typed) !== JSON.stringify(asked) || query.isPending) return { status: 'loading' };
-  if (query.isError) return { status: 'refused', message: errorMessage(query.error, t('cancel.quoteFailed')) };
+  if (query.isError)
+    return { status: 'refused', message: errorMessage(query.error, t('cancel.quoteFailed')) };
   return { status: 'ready', quote: query.data };
 }
 
@@ -262,12 +263,14 @@ export function HolderCancelPage({ params }: { params: Record<string, string> })
     ...contractQueryOptions(contractId),
     enabled: session.status === 'holder_signed_in',
   });
-  const state: { status: 'loading' } | { status: 'loaded'; contract: Contract } | { status: 'failed'; message: string } =
-    contractQuery.data
-      ? { status: 'loaded', contract: contractQuery.data }
-      : contractQuery.isError
-        ? { status: 'failed', message: errorMessage(contractQuery.error, t('cancel.loadFailed')) }
-        : { status: 'loading' };
+  const state:
+    | { status: 'loading' }
+    | { status: 'loaded'; contract: Contract }
+    | { status: 'failed'; message: string } = contractQuery.data
+    ? { status: 'loaded', contract: contractQuery.data }
+    : contractQuery.isError
+      ? { status: 'failed', message: errorMessage(contractQuery.error, t('cancel.loadFailed')) }
+      : { status: 'loading' };
 
   if (session.status === 'loading') return <p className="muted">{t('common.loading')}</p>;
   if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;

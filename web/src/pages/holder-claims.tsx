@@ -382,12 +382,7 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
           ...(mealsCents ? [{ date: breakdownOn, category: 'meals', amountCents: mealsCents }] : []),
         ];
         try {
-          await fileWithReceipts(
-            'trip',
-            contractId,
-            { breakdownOn, milesFromHome, expenses },
-            receipts,
-          );
+          await fileWithReceipts('trip', contractId, { breakdownOn, milesFromHome, expenses }, receipts);
           form.clear();
           onDone();
         } catch (caught) {
