@@ -941,7 +941,7 @@ function EffectPanel({
   const [effect, setEffect] = useState<WhatIfResult | null>(null);
   const whatIf = useApiMutation('post', '/catalog/what-if');
   const publication = useApiMutation('post', '/catalog/draft/publication', {
-    invalidates: ['/catalog', '/catalog/versions'],
+    invalidates: ['/catalog', '/plans'],
   });
   const busy = whatIf.isPending || publication.isPending;
   const [problem, setProblem] = useState<string | null>(null);

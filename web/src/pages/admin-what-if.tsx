@@ -91,7 +91,7 @@ function WhatIfContent() {
   const catalog = useApiQuery('/catalog', undefined);
   const whatIf = useApiMutation('post', '/catalog/what-if');
   const publishing = useApiMutation('post', '/catalog/versions', {
-    invalidates: ['/catalog', '/catalog/versions', '/catalog/draft'],
+    invalidates: ['/catalog', '/plans', '/catalog/draft'],
   });
   const busy = whatIf.isPending || publishing.isPending;
 
