@@ -68,7 +68,10 @@ function RemittanceForm({
       .mutateAsync({
         params: {
           path: { id: dealerId },
-          header: { 'idempotency-key': `web-${dealerId}-${reference}-${receivedOn}-${cents}` },
+          // The key must be visible ASCII: a reference such as "CHK 5150" is encoded into it.
+          header: {
+            'idempotency-key': `web-${dealerId}-${encodeURIComponent(reference)}-${receivedOn}-${cents}`,
+          },
         },
         body: { amountCents: cents, reference, receivedOn },
       })
