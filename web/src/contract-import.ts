@@ -1,29 +1,14 @@
-import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from './api.js';
+import { ApiError, type ApiResponse, apiBasePath, apiErrorFromProblem, csrfHeader } from './api.js';
 
 // Sends a CSV file, possibly tens of megabytes: a dealer file to POST /contracts/import, a lender's
 // funded deals to POST /funding-uploads. It uses XMLHttpRequest rather than fetch because only XHR
 // reports upload progress, which a person watching a large file needs; the answer is the same
 // problem+json or report JSON as anywhere else.
 
-export interface RejectedRow {
-  /** The file line the record starts on; the header is line 1. */
-  line: number;
-  code: string;
-  detail: string;
-  /** The CSV column to fix, when the server can name one. */
-  column?: string | null;
-}
-
-export interface ImportReport {
-  importId: string;
-  /** Data records read, the header not counted. */
-  rowsRead?: number;
-  accepted: number;
-  duplicates: number;
-  /** The first rejected rows (the server bounds the list); `rejectedCount` counts them all. */
-  rejected: RejectedRow[];
-  rejectedCount?: number;
-}
+/** The server's report on an imported file (rejected: the first rejected rows; the server bounds the list). */
+export type ImportReport = ApiResponse<'post', '/contracts/import'>;
+/** A rejected row: the file line it starts on (the header is line 1), why, and the column to fix. */
+export type RejectedRow = ImportReport['rejected'][number];
 
 /** The server keeps the file name with the import run; it takes at most this many characters. */
 const maxFileNameLength = 255;

@@ -1,109 +1,26 @@
-import { api } from './api.js';
+import { type ApiSchema, api, apiClient } from './api.js';
+import { apiQueryKey } from './queries.js';
 
-// The contract, audit and plan shapes the API answers (docs: docs/api.md and /docs), and the
-// requests that fetch them. Fields that only one product has (miles for VSC, amounts financed for
-// GAP) are typed as possibly null so a GAP contract never renders 'undefined miles'.
+// The contract shapes the API answers (from the generated web/src/api-types.ts) and the requests
+// that fetch them. Fields that only one product has (miles for VSC, amounts financed for GAP) are
+// typed as possibly null so a GAP contract never renders 'undefined miles'.
 
-export type ContractStatus = 'active' | 'cancelled' | 'expired' | 'void';
-export type Product = 'vsc' | 'gap';
-export type CoverageReasonCode =
-  | 'expired_by_date'
-  | 'expired_by_miles'
-  | 'cancelled'
-  | 'void'
-  | 'waiting_period';
-
-export interface ComponentGroup {
-  code: string;
-  name: string;
-  description: string;
-}
-
-export interface RoadsideBenefit {
-  perEventLimitCents: number;
-  services: string[];
-}
-
-export interface RentalBenefit {
-  dailyLimitCents: number;
-  perVisitLimitCents: number;
-  minLaborHours: number;
-  overnightQualifies: boolean;
-}
-
-export interface TripInterruptionBenefit {
-  dailyLimitCents: number;
-  maxDays: number;
-  minMilesFromHome: number;
-}
-
-export interface Benefits {
-  roadside: RoadsideBenefit | null;
-  rental: RentalBenefit | null;
-  tripInterruption: TripInterruptionBenefit | null;
-}
-
-export interface CoverageNote {
-  ruleId: string;
-  sentence: string;
-}
-
-export interface Coverage {
-  inForce: boolean;
-  /** A string the app does not know yet (a newer server) is shown as plain 'Not in force'. */
-  reasonCode?: CoverageReasonCode | (string & {});
-  asOf: string;
-  componentGroups: ComponentGroup[];
-  benefits: Benefits;
-  notes: CoverageNote[];
-}
-
-export interface ContractHolder {
-  firstName: string;
-  lastName: string;
-  email?: string | null;
-  phone?: string | null;
-  address: { line1: string; city: string; state: string; zip: string };
-}
-
-export interface Vehicle {
-  vin: string;
-  year: number;
-  make: string;
-  model: string;
-}
-
-export interface ContractSummary {
-  id: string;
-  contractNumber: string;
-  status: ContractStatus | (string & {});
-  product: Product;
-  planCode: string;
-  planName: string;
-  catalogVersion: string | number;
-  holder: ContractHolder;
-  vehicle: Vehicle;
-  odometerAtSale: number;
-  purchaseDate: string;
-  purchaseState: string;
-  termMonths: number;
-  termMiles: number | null;
-  expiresOn: string;
-  expiresAtMiles: number | null;
-  waitingPeriodEndsOn: string | null;
-  waitingPeriodEndsAtMiles: number | null;
-  priceCents: number;
-  deductibleCents: number | null;
-  lienholder: { name: string } | null;
-  sellingDealer: { code: string; name: string } | null;
-  amountFinancedCents: number | null;
-  msrpCents: number | null;
-  createdAt: string;
-}
-
-export interface Contract extends ContractSummary {
-  coverage: Coverage;
-}
+/** A contract as a search lists it (no coverage block). */
+export type ContractSummary = ApiSchema<'Contract'>;
+export type Coverage = ApiSchema<'ContractCoverage'>;
+/** A contract as GET /contracts/{id} answers it: always with its coverage. */
+export type Contract = ContractSummary & { coverage: Coverage };
+export type ContractStatus = ContractSummary['status'];
+export type Product = ContractSummary['product'];
+export type CoverageReasonCode = NonNullable<Coverage['reasonCode']>;
+export type ContractHolder = ContractSummary['holder'];
+export type Vehicle = ContractSummary['vehicle'];
+export type ComponentGroup = Coverage['componentGroups'][number];
+export type Benefits = Coverage['benefits'];
+export type RoadsideBenefit = NonNullable<Benefits['roadside']>;
+export type RentalBenefit = NonNullable<Benefits['rental']>;
+export type TripInterruptionBenefit = NonNullable<Benefits['tripInterruption']>;
+export type CoverageNote = Coverage['notes'][number];
 
 export interface Page<T> {
   data: T[];
@@ -135,8 +52,17 @@ export const contractPageSize = 20;
 /** Audit events per request; a contract's history is short, "Show older events" fetches more. */
 export const auditPageSize = 50;
 
-export function fetchContract(id: string, signal?: AbortSignal): Promise<Contract> {
-  return api.get<Contract>(`/contracts/${encodeURIComponent(id)}`, { signal });
+export async function fetchContract(id: string, signal?: AbortSignal): Promise<Contract> {
+  // The single contract always carries its coverage (the schema shares Contract with the list).
+  return (await apiClient.GET('/contracts/{id}', { params: { path: { id } }, signal })) as Contract;
+}
+
+/** The query of one contract (key as useApiQuery('/contracts/{id}') makes it, so it refetches with it). */
+export function contractQueryOptions(id: string) {
+  return {
+    queryKey: apiQueryKey('/contracts/{id}', { params: { path: { id } } }),
+    queryFn: ({ signal }: { signal: AbortSignal }) => fetchContract(id, signal),
+  };
 }
 
 export function searchContracts(
@@ -144,16 +70,19 @@ export function searchContracts(
   startingAfter: string | undefined,
   signal?: AbortSignal,
 ): Promise<Page<ContractSummary>> {
-  const query = new URLSearchParams();
+  const query: ContractSearch & { limit: number; startingAfter?: string } = { limit: contractPageSize };
   for (const field of contractSearchFields) {
     const value = search[field];
-    if (value) query.set(field, value);
+    if (value) query[field] = value;
   }
-  query.set('limit', String(contractPageSize));
-  if (startingAfter) query.set('startingAfter', startingAfter);
-  return api.get<Page<ContractSummary>>(`/contracts?${query}`, { signal });
+  if (startingAfter) query.startingAfter = startingAfter;
+  return apiClient.GET('/contracts', { params: { query }, signal });
 }
 
+/**
+ * The API document declares only `limit` for the audit trail (no `startingAfter`), so this request
+ * stays untyped until the route pages its answer (see docs/architecture.md, "Web data fetching").
+ */
 export function fetchAuditTrail(
   contractId: string,
   startingAfter: string | undefined,

@@ -1,40 +1,16 @@
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, apiBasePath } from './api.js';
+import { keepPreviousData } from '@tanstack/react-query';
+import { type FormEvent, useRef, useState } from 'react';
+import { ApiError, type ApiSchema, apiBasePath } from './api.js';
 import { BarChart } from './charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from './format.js';
+import { useApiMutation, useApiQuery, useRefetch } from './queries.js';
 import { TableScroll } from './table-scroll.js';
 
 // A dealer's statement for a period (GET /dealers/:id/statement): the balances, the receivables aging as
 // a chart with its table, the movements, CSV and PDF downloads. Admins also record remittances and
 // match a dealer's notices; a dealer sends a remittance notice. Loaded on demand (Chart.js with it).
 
-interface Remittance {
-  id: string;
-  amountCents: number;
-  reference: string;
-  receivedOn: string;
-  status: 'recorded' | 'pending' | 'matched';
-}
-
-interface Statement {
-  dealer: { id: string; code: string; name: string };
-  from: string;
-  to: string;
-  openingBalanceCents: number;
-  lines: {
-    date: string;
-    kind: string;
-    amountCents: number;
-    contractNumber: string | null;
-    reference: string | null;
-    runningBalanceCents: number;
-  }[];
-  totals: { bookedCents: number; voidedCents: number; chargebackCents: number; remittedCents: number };
-  closingBalanceCents: number;
-  creditBalance: boolean;
-  aging: { currentCents: number; days30Cents: number; days60Cents: number; days90PlusCents: number };
-  pendingRemittances: Remittance[];
-}
+type Remittance = ApiSchema<'DealerRemittance'>;
 
 const KIND_WORDS: Record<string, string> = {
   contract_booked: 'Contract booked',
@@ -81,6 +57,7 @@ function RemittanceForm({
   // One key per remittance being entered: sending it again (a double click, a retry after a lost
   // answer) records it once; a recorded remittance starts the next one with a new key.
   const idempotencyKey = useRef(crypto.randomUUID());
+  const remit = useApiMutation('post', '/dealers/{id}/remittances');
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -90,12 +67,14 @@ function RemittanceForm({
       setError({ param: 'amountCents', detail: 'Enter the amount received, in dollars (e.g. 1250.00).' });
       return;
     }
-    api
-      .post<Remittance>(
-        `/dealers/${dealerId}/remittances`,
-        { amountCents: cents, reference, receivedOn },
-        { headers: { 'idempotency-key': idempotencyKey.current } },
-      )
+    remit
+      .mutateAsync({
+        params: {
+          path: { id: dealerId },
+          header: { 'idempotency-key': idempotencyKey.current },
+        },
+        body: { amountCents: cents, reference, receivedOn },
+      })
       .then((remittance) => {
         idempotencyKey.current = crypto.randomUUID();
         setAmount('');
@@ -175,40 +154,43 @@ function RemittanceForm({
 export function DealerStatementView({ dealerId, asDealer }: { dealerId: string; asDealer: boolean }) {
   const [to, setTo] = useState(todayIso());
   const [from, setFrom] = useState(`${todayIso().slice(0, 8)}01`);
-  const [statement, setStatement] = useState<Statement | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-
-  const load = useCallback(
-    (period: { from: string; to: string }) => {
-      setError(null);
-      api
-        .get<Statement>(
-          `/dealers/${dealerId}/statement?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`,
-        )
-        .then(setStatement)
-        .catch((caught: unknown) => setError(messageOf(caught, 'The statement could not be loaded.')));
-    },
-    [dealerId],
+  // The period shown: the one last asked for with "Show statement"; it stays while the next loads.
+  const [period, setPeriod] = useState({ from, to });
+  const statementQuery = useApiQuery(
+    '/dealers/{id}/statement',
+    { params: { path: { id: dealerId }, query: period } },
+    { placeholderData: keepPreviousData },
   );
-
-  useEffect(() => load({ from: `${todayIso().slice(0, 8)}01`, to: todayIso() }), [load]);
+  const statement = statementQuery.data ?? null;
+  const error = statementQuery.isError
+    ? messageOf(statementQuery.error, 'The statement could not be loaded.')
+    : null;
+  const [message, setMessage] = useState<string | null>(null);
+  const refetch = useRefetch();
+  const reload = () => void refetch(['/dealers/{id}/statement']);
+  const matchNotice = useApiMutation('post', '/dealers/{id}/remittances/{remittanceId}/match', {
+    invalidates: ['/dealers/{id}/statement'],
+  });
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    load({ from, to });
+    if (from === period.from && to === period.to) reload();
+    else setPeriod({ from, to });
   }
 
   function match(remittance: Remittance) {
-    api
-      .post<Remittance>(`/dealers/${dealerId}/remittances/${remittance.id}/match`, undefined, {
-        headers: { 'idempotency-key': `web-match-${remittance.id}` },
-      })
-      .then(() => {
-        setMessage(`Notice ${remittance.reference} matched.`);
-        load({ from, to });
-      })
-      .catch((caught: unknown) => setMessage(messageOf(caught, 'The notice could not be matched.')));
+    matchNotice.mutate(
+      {
+        params: {
+          path: { id: dealerId, remittanceId: remittance.id },
+          header: { 'idempotency-key': `web-match-${remittance.id}` },
+        },
+      },
+      {
+        onSuccess: () => setMessage(`Notice ${remittance.reference} matched.`),
+        onError: (caught) => setMessage(messageOf(caught, 'The notice could not be matched.')),
+      },
+    );
   }
 
   const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
@@ -374,7 +356,7 @@ export function DealerStatementView({ dealerId, asDealer }: { dealerId: string; 
           asDealer={asDealer}
           onDone={(text) => {
             setMessage(text);
-            load({ from, to });
+            reload();
           }}
         />
       </section>

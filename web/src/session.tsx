@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import {
   completeMfaSignIn,
@@ -39,6 +40,9 @@ const SessionContext = createContext<SessionContextValue | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ status: 'loading' });
+  // What one person's session fetched is never shown to the next: a change of who is signed in
+  // empties the query cache (web/src/queries.tsx).
+  const queryClient = useQueryClient();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -60,28 +64,43 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => controller.abort();
   }, []);
 
-  const signIn = useCallback(async (email: string, password: string) => {
-    const answer = await signInRequest(email, password);
-    if ('user' in answer) setSession({ status: 'signed_in', user: answer.user });
-    return answer;
-  }, []);
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const answer = await signInRequest(email, password);
+      if ('user' in answer) {
+        queryClient.clear();
+        setSession({ status: 'signed_in', user: answer.user });
+      }
+      return answer;
+    },
+    [queryClient],
+  );
 
-  const completeMfa = useCallback(async (challengeToken: string, code: string) => {
-    const user = await completeMfaSignIn(challengeToken, code);
-    setSession({ status: 'signed_in', user });
-    return user;
-  }, []);
+  const completeMfa = useCallback(
+    async (challengeToken: string, code: string) => {
+      const user = await completeMfaSignIn(challengeToken, code);
+      queryClient.clear();
+      setSession({ status: 'signed_in', user });
+      return user;
+    },
+    [queryClient],
+  );
 
-  const holderSignIn = useCallback(async (facts: HolderVerification) => {
-    const holder = await holderSignInRequest(facts);
-    setSession({ status: 'holder_signed_in', holder });
-    return holder;
-  }, []);
+  const holderSignIn = useCallback(
+    async (facts: HolderVerification) => {
+      const holder = await holderSignInRequest(facts);
+      queryClient.clear();
+      setSession({ status: 'holder_signed_in', holder });
+      return holder;
+    },
+    [queryClient],
+  );
 
   const signOut = useCallback(async () => {
     await signOutRequest();
+    queryClient.clear();
     setSession({ status: 'signed_out', signedOutByUser: true });
-  }, []);
+  }, [queryClient]);
 
   const value = useMemo(
     () => ({ session, signIn, completeMfaSignIn: completeMfa, holderSignIn, signOut }),

@@ -1,40 +1,14 @@
-import { useEffect, useState } from 'react';
-import { api } from './api.js';
+import type { ApiResponse } from './api.js';
+import { useApiQuery } from './queries.js';
 
 // The customer-service and roadside numbers from the server's settings (COVERWISE_SUPPORT_PHONE,
-// COVERWISE_ROADSIDE_PHONE), read once per page load from the public help center answer.
+// COVERWISE_ROADSIDE_PHONE), read once per page load from the public help center answer (the same
+// query as the help page, so the two share one request).
 
-export interface SupportContact {
-  supportPhone: string;
-  supportHours: string;
-  roadsidePhone: string;
-}
-
-let pending: Promise<SupportContact> | null = null;
-
-function loadContact(): Promise<SupportContact> {
-  pending ??= api.get<{ contact: SupportContact }>('/help').then(
-    (help) => help.contact,
-    (error: unknown) => {
-      pending = null;
-      throw error;
-    },
-  );
-  return pending;
-}
+export type SupportContact = ApiResponse<'get', '/help'>['contact'];
 
 /** The contact numbers, or null until they arrive (or when they cannot be read). */
 export function useSupportContact(): SupportContact | null {
-  const [contact, setContact] = useState<SupportContact | null>(null);
-  useEffect(() => {
-    let live = true;
-    loadContact().then(
-      (value) => live && setContact(value),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  return contact;
+  const help = useApiQuery('/help', undefined, { staleTime: Number.POSITIVE_INFINITY });
+  return help.data?.contact ?? null;
 }

@@ -1,5 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, api, apiRequest } from '../api.js';
+import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
 import {
   type CancellationRule,
   type CatalogDocument,
@@ -24,6 +25,7 @@ import {
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCents, formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { apiQueryKey, apiQueryOptions, errorMessage, useApiMutation, useApiQuery } from '../queries.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -33,41 +35,15 @@ import { TableScroll } from '../table-scroll.js';
 // typed (one shared draft, so nothing is lost on a refresh), and each save answers the catalog
 // validator's messages, shown beside the fields they are about. The JSON stays as an advanced view.
 
-interface CatalogChange {
-  path: string;
-  label: string;
-  kind: 'added' | 'removed' | 'changed';
-  current: unknown;
-  draft: unknown;
-  cents: boolean;
-}
+/**
+ * The shared draft as the API answers it. The API document leaves the catalog itself open
+ * (`document: unknown`; the server's catalog schema is the authority), so the editor reads it as
+ * the CatalogDocument its forms edit.
+ */
+type Draft = Omit<ApiSchema<'CatalogDraft'>, 'document'> & { document: CatalogDocument };
+type WhatIfResult = ApiResponse<'post', '/catalog/what-if'>;
 
-interface Draft {
-  baseVersion: number;
-  currentVersion: number;
-  revision: number;
-  updatedBy: string;
-  updatedAt: string;
-  document: CatalogDocument;
-  errors: { path: string; message: string }[];
-  changes: CatalogChange[];
-}
-
-interface WhatIfResult {
-  contractsAffected: number;
-  claimsAffected: number;
-  moneyDifferenceCents: number;
-  details: {
-    area: 'contract_terms' | 'cancellation_refunds' | 'rental_claims';
-    planCode: string;
-    description: string;
-    contractsAffected: number;
-    claimsAffected: number;
-    currentCents: number;
-    draftCents: number;
-    differenceCents: number;
-  }[];
-}
+const draftKey = apiQueryKey('/catalog/draft', undefined);
 
 type Tab = 'plans' | 'states' | 'rates' | 'changes' | 'effect' | 'json';
 const TABS: { id: Tab; label: string; prefix: string | null }[] = [
@@ -110,9 +86,11 @@ function useDraftSaver(onSaved: (draft: Draft) => void, onFailed: (error: unknow
       const document = pending.current;
       pending.current = null;
       try {
-        const saved = await apiRequest<Draft>('PUT', '/catalog/draft', {
+        // A save queue (one save at a time, edits in between sent together), so the typed call is
+        // made here rather than through useApiMutation.
+        const saved = (await apiClient.PUT('/catalog/draft', {
           body: { revision: revision.current, document },
-        });
+        })) as Draft;
         revision.current = saved.revision;
         onSaved(saved);
         if (!pending.current) setState('saved');
@@ -961,7 +939,11 @@ function EffectPanel({
   onPublished: (version: number) => void;
 }) {
   const [effect, setEffect] = useState<WhatIfResult | null>(null);
-  const [busy, setBusy] = useState(false);
+  const whatIf = useApiMutation('post', '/catalog/what-if');
+  const publication = useApiMutation('post', '/catalog/draft/publication', {
+    invalidates: ['/catalog', '/plans'],
+  });
+  const busy = whatIf.isPending || publication.isPending;
   const [problem, setProblem] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [noteError, setNoteError] = useState<string | null>(null);
@@ -969,35 +951,35 @@ function EffectPanel({
   const planName = (code: string) => doc.plans.find((p) => p.code === code)?.name ?? code;
   const money = effect?.details.filter((d) => d.area !== 'contract_terms') ?? [];
 
-  async function seeEffect() {
-    setBusy(true);
+  function seeEffect() {
     setProblem(null);
-    try {
-      setEffect(await api.post<WhatIfResult>('/catalog/what-if', { document: doc }));
-    } catch (error) {
-      setEffect(null);
-      setProblem(error instanceof ApiError ? error.detail : 'The effect could not be worked out. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    whatIf.mutate(
+      { body: { document: doc } },
+      {
+        onSuccess: setEffect,
+        onError: (error) => {
+          setEffect(null);
+          setProblem(errorMessage(error, 'The effect could not be worked out. Try again.'));
+        },
+      },
+    );
   }
 
-  async function publish() {
-    setBusy(true);
+  function publish() {
     setProblem(null);
-    try {
-      const published = await api.post<{ version: number }>(
-        '/catalog/draft/publication',
-        { note: note.trim(), currentVersion: draft.currentVersion, revision: draft.revision },
-        { headers: { 'Idempotency-Key': `catalog-draft-${draft.currentVersion}-${draft.revision}` } },
-      );
-      onPublished(published.version);
-    } catch (error) {
-      setConfirming(false);
-      setProblem(error instanceof ApiError ? error.detail : 'The catalog could not be published. Try again.');
-    } finally {
-      setBusy(false);
-    }
+    publication.mutate(
+      {
+        params: { header: { 'idempotency-key': `catalog-draft-${draft.currentVersion}-${draft.revision}` } },
+        body: { note: note.trim(), currentVersion: draft.currentVersion, revision: draft.revision },
+      },
+      {
+        onSuccess: (published) => onPublished(published.version),
+        onError: (error) => {
+          setConfirming(false);
+          setProblem(errorMessage(error, 'The catalog could not be published. Try again.'));
+        },
+      },
+    );
   }
 
   const blocked =
@@ -1213,14 +1195,27 @@ function JsonPanel({ doc, onApply }: { doc: CatalogDocument; onApply: (doc: Cata
 }
 
 function CatalogEditor() {
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const queryClient = useQueryClient();
+  // The draft is the query's data (each save's answer replaces it); the document being edited is
+  // this page's own state, taken from the draft when one is loaded or started.
+  const draftQuery = useApiQuery('/catalog/draft', undefined, { staleTime: Number.POSITIVE_INFINITY });
+  const noDraft = draftQuery.error?.code === 'no_catalog_draft';
+  const currentQuery = useApiQuery('/catalog', undefined, { enabled: noDraft });
+  const draft = noDraft ? null : ((draftQuery.data as Draft | undefined) ?? null);
+  const missing = noDraft && currentQuery.data ? { version: currentQuery.data.version } : null;
   const [doc, setDoc] = useState<CatalogDocument | null>(null);
-  const [missing, setMissing] = useState<{ version: number } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [published, setPublished] = useState<number | null>(null);
   const [tab, setTab] = useState<Tab>('plans');
+  const startDraft = useApiMutation('put', '/catalog/draft');
+  const discardDraft = useApiMutation('delete', '/catalog/draft');
+  const loadProblem =
+    draftQuery.isError && !noDraft
+      ? errorMessage(draftQuery.error, 'The catalog could not be loaded.')
+      : null;
+  const shownProblem = problem ?? loadProblem;
 
-  const onSaved = useCallback((saved: Draft) => setDraft(saved), []);
+  const onSaved = useCallback((saved: Draft) => queryClient.setQueryData(draftKey, saved), [queryClient]);
   const onFailed = useCallback((error: unknown) => {
     setProblem(
       error instanceof ApiError
@@ -1232,48 +1227,59 @@ function CatalogEditor() {
   }, []);
   const saver = useDraftSaver(onSaved, onFailed);
 
+  const seed = useCallback(
+    (loaded: Draft) => {
+      saver.setRevision(loaded.revision);
+      setDoc(loaded.document);
+    },
+    [saver.setRevision],
+  );
+
+  // The first answer fills the editor; later ones (each save's) leave what is typed alone.
+  const seeded = useRef(false);
+  useEffect(() => {
+    if (seeded.current || !draftQuery.data) return;
+    seeded.current = true;
+    seed(draftQuery.data as Draft);
+  }, [draftQuery.data, seed]);
+
+  /** Reads the draft again (or learns there is none: the query's error says so and the page offers one). */
   const load = useCallback(async () => {
     setProblem(null);
     try {
-      const found = await api.get<Draft>('/catalog/draft');
-      saver.setRevision(found.revision);
-      setDraft(found);
-      setDoc(found.document);
-      setMissing(null);
+      seed(
+        (await queryClient.fetchQuery({
+          ...apiQueryOptions('/catalog/draft', undefined),
+          staleTime: 0,
+        })) as Draft,
+      );
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'no_catalog_draft') {
-        const current = await api.get<{ version: number }>('/catalog');
-        setDraft(null);
-        setDoc(null);
-        setMissing({ version: current.version });
-      } else setProblem(error instanceof ApiError ? error.detail : 'The catalog could not be loaded.');
+      if (!(error instanceof ApiError && error.code === 'no_catalog_draft'))
+        setProblem(errorMessage(error, 'The catalog could not be loaded.'));
     }
-  }, [saver.setRevision]);
+  }, [queryClient, seed]);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function start() {
-    try {
-      const started = await apiRequest<Draft>('PUT', '/catalog/draft', { body: { revision: null } });
-      saver.setRevision(started.revision);
-      setDraft(started);
-      setDoc(started.document);
-      setMissing(null);
-      setPublished(null);
-    } catch (error) {
-      setProblem(error instanceof ApiError ? error.detail : 'The draft could not be started.');
-    }
+  function start() {
+    startDraft.mutate(
+      { body: { revision: null } },
+      {
+        onSuccess: (started) => {
+          queryClient.setQueryData(draftKey, started);
+          seed(started as Draft);
+          setPublished(null);
+        },
+        onError: (error) => setProblem(errorMessage(error, 'The draft could not be started.')),
+      },
+    );
   }
 
   async function discard() {
     if (!window.confirm('Discard the draft? Every change in it is lost.')) return;
     try {
-      await apiRequest('DELETE', '/catalog/draft');
+      await discardDraft.mutateAsync(undefined);
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'no_catalog_draft')) {
-        setProblem(error instanceof ApiError ? error.detail : 'The draft could not be discarded.');
+        setProblem(errorMessage(error, 'The draft could not be discarded.'));
         return;
       }
     }
@@ -1321,9 +1327,9 @@ function CatalogEditor() {
           their version.
         </div>
       ) : null}
-      {problem ? (
+      {shownProblem ? (
         <div className="notice notice--error" role="alert" style={{ maxWidth: '40rem' }}>
-          <p>{problem}</p>
+          <p>{shownProblem}</p>
           <button type="button" className="button button--secondary" onClick={() => void load()}>
             Reload the draft
           </button>

@@ -1,7 +1,8 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { type FormEvent, useId, useState } from 'react';
+import { ApiError, type ApiResponse, type ApiSchema } from '../api.js';
 import { formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -9,48 +10,37 @@ import { TableScroll } from '../table-scroll.js';
 // Dealers and their API keys, for administrators: add a dealer, issue a key (shown once), see when
 // each key was last used, and revoke one (it stops working at once).
 
-interface Dealer {
-  id: string;
-  code: string;
-  name: string;
-  state: string;
-}
-
-interface ApiKey {
-  id: string;
-  prefix: string;
-  label: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+type Dealer = ApiSchema<'Dealer'>;
+type ApiKey = ApiResponse<'get', '/dealers/{id}/api-keys'>['data'][number];
 
 function messageOf(error: unknown): string {
   return error instanceof ApiError ? `${error.detail} (${error.code})` : 'Something went wrong; try again.';
 }
 
 function DealerKeys({ dealer }: { dealer: Dealer }) {
-  const [keys, setKeys] = useState<ApiKey[]>([]);
+  const path = { path: { id: dealer.id } };
+  const keysQuery = useApiQuery('/dealers/{id}/api-keys', { params: path });
+  const keys = keysQuery.data?.data ?? [];
+  const issueKey = useApiMutation('post', '/dealers/{id}/api-keys', {
+    invalidates: ['/dealers/{id}/api-keys'],
+  });
+  const revokeKey = useApiMutation('post', '/dealers/{id}/api-keys/{keyId}/revocation', {
+    invalidates: ['/dealers/{id}/api-keys'],
+  });
   const [label, setLabel] = useState('');
   const [issued, setIssued] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [changeError, setError] = useState<string | null>(null);
+  const error = changeError ?? (keysQuery.isError ? messageOf(keysQuery.error) : null);
   const labelId = useId();
   const headingId = useId();
-  const load = useCallback(async () => {
-    setKeys((await api.get<{ data: ApiKey[] }>(`/dealers/${dealer.id}/api-keys`)).data);
-  }, [dealer.id]);
-  useEffect(() => {
-    load().catch((caught: unknown) => setError(messageOf(caught)));
-  }, [load]);
 
   const issue = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setError(null);
     try {
-      const answer = await api.post<{ key: string }>(`/dealers/${dealer.id}/api-keys`, { label });
+      const answer = await issueKey.mutateAsync({ params: path, body: { label } });
       setIssued(answer.key);
       setLabel('');
-      await load();
     } catch (caught) {
       setError(messageOf(caught));
     }
@@ -59,8 +49,7 @@ function DealerKeys({ dealer }: { dealer: Dealer }) {
   const revoke = async (key: ApiKey) => {
     setError(null);
     try {
-      await api.post(`/dealers/${dealer.id}/api-keys/${key.id}/revocation`);
-      await load();
+      await revokeKey.mutateAsync({ params: { path: { id: dealer.id, keyId: key.id } } });
     } catch (caught) {
       setError(messageOf(caught));
     }
@@ -137,24 +126,20 @@ function DealerKeys({ dealer }: { dealer: Dealer }) {
 }
 
 function Dealers() {
-  const [dealers, setDealers] = useState<Dealer[]>([]);
+  const dealersQuery = useApiQuery('/dealers', { params: { query: { limit: 100 } } });
+  const dealers = dealersQuery.data?.data ?? [];
+  const addDealer = useApiMutation('post', '/dealers', { invalidates: ['/dealers'] });
   const [form, setForm] = useState({ code: '', name: '', state: '' });
-  const [error, setError] = useState<string | null>(null);
+  const [changeError, setError] = useState<string | null>(null);
+  const error = changeError ?? (dealersQuery.isError ? messageOf(dealersQuery.error) : null);
   const ids = { code: useId(), name: useId(), state: useId() };
-  const load = useCallback(async () => {
-    setDealers((await api.get<{ data: Dealer[] }>('/dealers?limit=100')).data);
-  }, []);
-  useEffect(() => {
-    load().catch((caught: unknown) => setError(messageOf(caught)));
-  }, [load]);
 
   const add = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setError(null);
     try {
-      await api.post('/dealers', form);
+      await addDealer.mutateAsync({ body: form });
       setForm({ code: '', name: '', state: '' });
-      await load();
     } catch (caught) {
       setError(messageOf(caught));
     }

@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, apiRequest } from '../api.js';
+import { ApiError, type ApiResponse, apiClient } from '../api.js';
 import { type ImportReport, type UploadProgress, uploadDealerFile } from '../contract-import.js';
 import { formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery, useRefetch } from '../queries.js';
 import { navigate } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -128,18 +129,7 @@ function ImportReportSection({ report, fileName }: { report: ImportReport; fileN
 }
 
 /** An import run as `GET /api/v1/contracts/imports` lists it. */
-interface ImportRun {
-  id: string;
-  fileName: string | null;
-  status: 'running' | 'finished' | 'failed';
-  rowsRead: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  startedBy: string;
-  startedAt: string;
-  finishedAt: string | null;
-}
+type ImportRun = ApiResponse<'get', '/contracts/imports'>['data'][number];
 
 const runStatusWords: Record<ImportRun['status'], string> = {
   running: 'Running',
@@ -155,34 +145,18 @@ const livePollMs = 2000;
  * answer never arrived (a closed tab, a restarted server) shows how far it got. Read again every few
  * seconds while a run is going, so that a large file's progress shows as batches are written.
  */
-function RecentImports({ refreshKey, importing }: { refreshKey: number; importing: boolean }) {
-  const [runs, setRuns] = useState<ImportRun[] | null>(null);
-  const [failed, setFailed] = useState(false);
+function RecentImports({ importing }: { importing: boolean }) {
   const headingId = useId();
-  const anyRunning = runs?.some((run) => run.status === 'running') ?? false;
-  const live = importing || anyRunning;
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey is the signal to read again.
-  useEffect(() => {
-    let stopped = false;
-    const load = async () => {
-      try {
-        const page = await apiRequest<{ data: ImportRun[] }>('GET', '/contracts/imports?limit=10');
-        if (!stopped) {
-          setRuns(page.data);
-          setFailed(false);
-        }
-      } catch {
-        if (!stopped) setFailed(true);
-      }
-    };
-    void load();
-    const timer = live ? setInterval(load, livePollMs) : undefined;
-    return () => {
-      stopped = true;
-      if (timer) clearInterval(timer);
-    };
-  }, [refreshKey, live]);
+  const runsQuery = useApiQuery(
+    '/contracts/imports',
+    { params: { query: { limit: 10 } } },
+    {
+      refetchInterval: (query) =>
+        importing || query.state.data?.data.some((run) => run.status === 'running') ? livePollMs : false,
+    },
+  );
+  const runs: ImportRun[] | null = runsQuery.data?.data ?? null;
+  const failed = runsQuery.isError;
 
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
@@ -265,8 +239,8 @@ function readStoredReport(importId: string): { fileName: string; report: ImportR
 function ImportForm() {
   const [state, setState] = useState<ImportState>({ status: 'idle' });
   const [file, setFile] = useState<File | null>(null);
-  // Counts imports that ended here (with a report or an error): each reads the recent runs again.
-  const [importsEnded, setImportsEnded] = useState(0);
+  // An import that ended here (with a report or an error) reads the recent runs again.
+  const refetch = useRefetch();
   const uploadRef = useRef<AbortController | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
   const fieldId = useId();
@@ -286,7 +260,7 @@ function ImportForm() {
       return;
     }
     let live = true;
-    apiRequest<ImportRun>('GET', `/contracts/imports/${encodeURIComponent(importId)}`).then(
+    apiClient.GET('/contracts/imports/{id}', { params: { path: { id: importId } } }).then(
       (run) => {
         if (!live || run.status === 'running') return;
         setState({
@@ -352,7 +326,7 @@ function ImportForm() {
       });
     } finally {
       if (uploadRef.current === controller) uploadRef.current = null;
-      setImportsEnded((count) => count + 1);
+      void refetch(['/contracts/imports']);
     }
   };
 
@@ -436,7 +410,7 @@ function ImportForm() {
       {state.status === 'done' ? (
         <ImportReportSection report={state.report} fileName={state.fileName} />
       ) : null}
-      <RecentImports refreshKey={importsEnded} importing={state.status === 'processing'} />
+      <RecentImports importing={state.status === 'processing'} />
     </>
   );
 }

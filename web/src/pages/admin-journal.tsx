@@ -1,5 +1,6 @@
-import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, apiBasePath } from '../api.js';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError, apiBasePath, apiClient } from '../api.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -8,27 +9,6 @@ import { TableScroll } from '../table-scroll.js';
 
 // The journal browser (GET /accounting/journal-entries): entries newest first with their lines, filtered
 // by account, dates and event, a page at a time; the same filter downloads the journal as CSV.
-
-interface JournalLine {
-  lineNumber: number;
-  accountCode: string;
-  accountName: string;
-  debitCents: number;
-  creditCents: number;
-  planCode: string | null;
-  state: string | null;
-}
-
-interface JournalEntry {
-  id: string;
-  entryNumber: number;
-  effectiveOn: string;
-  eventType: string;
-  eventId: string;
-  contractId: string | null;
-  memo: string;
-  lines: JournalLine[];
-}
 
 const FILTERS = ['account', 'from', 'to', 'eventType', 'eventId'] as const;
 type Filter = Record<(typeof FILTERS)[number], string>;
@@ -50,29 +30,25 @@ function JournalContent() {
   const applied = filterFrom(search);
   const appliedQuery = queryOf(applied);
   const [draft, setDraft] = useState<Filter>(applied);
-  const [entries, setEntries] = useState<JournalEntry[]>([]);
-  const [hasMore, setHasMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  function loadPage(after: string | null, replace: boolean) {
-    setLoading(true);
-    setError(null);
-    const query = [appliedQuery, 'limit=25', after ? `startingAfter=${after}` : ''].filter(Boolean).join('&');
-    api
-      .get<{ data: JournalEntry[]; hasMore: boolean }>(`/accounting/journal-entries?${query}`)
-      .then((page) => {
-        setEntries((previous) => (replace ? page.data : [...previous, ...page.data]));
-        setHasMore(page.hasMore);
-      })
-      .catch((caught: unknown) =>
-        setError(caught instanceof ApiError ? caught.detail : 'The journal could not be loaded.'),
-      )
-      .finally(() => setLoading(false));
-  }
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter (the query string) starts over.
-  useEffect(() => loadPage(null, true), [appliedQuery]);
+  // A new filter (the query string) starts over; "Older entries" fetches the next page after the last.
+  const filter = Object.fromEntries(FILTERS.filter((key) => applied[key]).map((key) => [key, applied[key]]));
+  const journal = useInfiniteQuery({
+    queryKey: ['/accounting/journal-entries', { query: filter }],
+    queryFn: ({ pageParam, signal }) =>
+      apiClient.GET('/accounting/journal-entries', {
+        params: { query: { ...filter, limit: 25, ...(pageParam ? { startingAfter: pageParam } : {}) } },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => (page.hasMore ? (page.data.at(-1)?.id ?? null) : null),
+  });
+  const entries = journal.data?.pages.flatMap((page) => page.data) ?? [];
+  const loading = journal.isPending || journal.isFetchingNextPage;
+  const error = journal.error
+    ? journal.error instanceof ApiError
+      ? journal.error.detail
+      : 'The journal could not be loaded.'
+    : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -166,8 +142,8 @@ function JournalContent() {
       ) : entries.length === 0 ? (
         <p className="muted">No entries match.</p>
       ) : null}
-      {hasMore && !loading ? (
-        <button type="button" onClick={() => loadPage(entries[entries.length - 1]!.id, false)}>
+      {journal.hasNextPage && !loading ? (
+        <button type="button" onClick={() => void journal.fetchNextPage()}>
           Older entries
         </button>
       ) : null}

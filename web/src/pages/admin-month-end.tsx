@@ -1,8 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api, apiBasePath } from '../api.js';
+import { keepPreviousData } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError, type ApiSchema, apiBasePath } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery, useRefetch } from '../queries.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -12,32 +14,8 @@ import { TableScroll } from '../table-scroll.js';
 // aging (each a chart with its table), and the lender-event refunds due and overdue; CSV download.
 // Administrators only; this page and Chart.js load on demand.
 
-interface PremiumAmounts {
-  writtenCents: number;
-  earnedCents: number;
-  unearnedCents: number;
-  claimsPaidCents: number;
-  lossRatioBasisPoints: number | null;
-}
-interface AgingAmounts {
-  currentCents: number;
-  days30Cents: number;
-  days60Cents: number;
-  days90PlusCents: number;
-  balanceCents: number;
-}
-type RefundState = 'paid_on_time' | 'paid_late' | 'due' | 'overdue';
-interface MonthEndReport {
-  month: string;
-  from: string;
-  to: string;
-  premium: (PremiumAmounts & { planCode: string; state: string })[];
-  premiumTotals: PremiumAmounts;
-  trend: { month: string; writtenCents: number; earnedCents: number }[];
-  receivables: (AgingAmounts & { dealerCode: string; dealerName: string })[];
-  receivablesTotals: AgingAmounts;
-  refunds: Record<RefundState, { count: number; amountCents: number }>;
-}
+type MonthEndReport = ApiSchema<'MonthEndReport'>;
+type RefundState = keyof MonthEndReport['refunds'];
 
 const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
 const AGING = [
@@ -67,27 +45,26 @@ const dollars = (value: number) => formatCents(Math.round(value * 100), { wholeD
 
 function MonthEndContent() {
   const [month, setMonth] = useState(lastMonth());
-  const [report, setReport] = useState<MonthEndReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback((value: string) => {
-    setError(null);
-    setLoading(true);
-    api
-      .get<MonthEndReport>(`/reports/month-end?month=${encodeURIComponent(value)}`)
-      .then(setReport)
-      .catch((caught: unknown) =>
-        setError(caught instanceof ApiError ? caught.detail : 'The month-end report could not be loaded.'),
-      )
-      .finally(() => setLoading(false));
-  }, []);
-
-  useEffect(() => load(lastMonth()), [load]);
+  // The month shown: the one last asked for with "Show"; its report stays while the next one loads.
+  const [shownMonth, setShownMonth] = useState(month);
+  const reportQuery = useApiQuery(
+    '/reports/month-end',
+    { params: { query: { month: shownMonth } } },
+    { placeholderData: keepPreviousData },
+  );
+  const refetch = useRefetch();
+  const report: MonthEndReport | null = reportQuery.data ?? null;
+  const loading = reportQuery.isFetching;
+  const error = reportQuery.error
+    ? reportQuery.error instanceof ApiError
+      ? reportQuery.error.detail
+      : 'The month-end report could not be loaded.'
+    : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    load(month);
+    if (month === shownMonth) void refetch(['/reports/month-end']);
+    else setShownMonth(month);
   }
 
   return (

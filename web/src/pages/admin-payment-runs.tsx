@@ -1,8 +1,9 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api, apiBasePath, csrfHeader } from '../api.js';
+import { type FormEvent, useState } from 'react';
+import { ApiError, type ApiSchema, apiBasePath, apiClient } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -11,56 +12,8 @@ import { TableScroll } from '../table-scroll.js';
 // download its NACHA and positive-pay files; the OFAC SDN list upload and the holds a possible match puts
 // on a payment (release or block with a reason).
 
-interface RunItem {
-  id: string;
-  source: { type: string; id: string };
-  payee: { type: string; name: string };
-  method: 'ach' | 'check';
-  amountCents: number;
-  bankAccount: { routingNumber: string; accountNumberMasked: string } | null;
-  status: string;
-  checkNumber: number | null;
-  traceNumber: string | null;
-  ofacHold: { matchedName: string; score: number } | null;
-}
-
-interface PaymentRun {
-  id: string;
-  runNumber: number;
-  status: 'draft' | 'approved' | 'discarded';
-  payOn: string;
-  files: { nacha: boolean; positivePay: boolean };
-  totals: {
-    itemCount: number;
-    payableCents: number;
-    achCount: number;
-    achCents: number;
-    checkCount: number;
-    checkCents: number;
-    heldCount: number;
-    paidCount: number;
-    paidCents: number;
-    skippedCount: number;
-  };
-  byPayeeType: { payeeType: string; count: number; amountCents: number }[];
-  items: RunItem[];
-}
-
-interface OfacHold {
-  id: string;
-  status: string;
-  payeeName: string;
-  amountCents: number;
-  runNumber: number;
-  score: number;
-  matchedEntry: {
-    entNum: number;
-    name: string;
-    sdnType: string | null;
-    program: string | null;
-    remarks: string | null;
-  };
-}
+type PaymentRun = ApiSchema<'PaymentRun'>;
+type OfacHold = ApiSchema<'OfacHold'>;
 
 const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
 const PAYEE_TYPE: Record<string, string> = {
@@ -82,17 +35,12 @@ function message(caught: unknown, fallback: string): string {
 }
 
 function RunReview({ run, onChanged }: { run: PaymentRun; onChanged: (run: PaymentRun) => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const approval = useApiMutation('post', '/payment-runs/{id}/approval', { onSuccess: onChanged });
+  const error = approval.isError ? message(approval.error, 'The run could not be approved.') : null;
+  const busy = approval.isPending;
 
   function approve() {
-    setBusy(true);
-    setError(null);
-    api
-      .post<PaymentRun>(`/payment-runs/${run.id}/approval`)
-      .then(onChanged)
-      .catch((caught: unknown) => setError(message(caught, 'The run could not be approved.')))
-      .finally(() => setBusy(false));
+    approval.mutate({ params: { path: { id: run.id } } });
   }
 
   return (
@@ -213,21 +161,22 @@ function RunReview({ run, onChanged }: { run: PaymentRun; onChanged: (run: Payme
   );
 }
 
-function HoldDecision({ hold, onDecided }: { hold: OfacHold; onDecided: () => void }) {
+function HoldDecision({ hold }: { hold: OfacHold }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const decision = useApiMutation('post', '/ofac/holds/{id}/decision', { invalidates: ['/ofac/holds'] });
   const fieldId = `reason-${hold.id}`;
 
-  function decide(decision: 'release' | 'block') {
+  function decide(choice: 'release' | 'block') {
     if (!reason.trim()) {
       setError('Say why.');
       return;
     }
     setError(null);
-    api
-      .post(`/ofac/holds/${hold.id}/decision`, { decision, reason })
-      .then(onDecided)
-      .catch((caught: unknown) => setError(message(caught, 'The decision could not be saved.')));
+    decision.mutate(
+      { params: { path: { id: hold.id } }, body: { decision: choice, reason } },
+      { onError: (caught) => setError(message(caught, 'The decision could not be saved.')) },
+    );
   }
 
   return (
@@ -258,30 +207,23 @@ function HoldDecision({ hold, onDecided }: { hold: OfacHold; onDecided: () => vo
 
 function PaymentRunsContent() {
   const [run, setRun] = useState<PaymentRun | null>(null);
-  const [holds, setHolds] = useState<OfacHold[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const holdsQuery = useApiQuery('/ofac/holds', { params: { query: { status: 'held', limit: 100 } } });
+  const holds: OfacHold[] = holdsQuery.data?.data ?? [];
+  // Previewing a run screens its payees, which may put new payments on hold.
+  const previewRun = useApiMutation('post', '/payment-runs', {
+    invalidates: ['/ofac/holds'],
+    onSuccess: setRun,
+  });
+  const busy = previewRun.isPending;
   const [sdnMessage, setSdnMessage] = useState<string | null>(null);
-
-  const loadHolds = useCallback(() => {
-    api
-      .get<{ data: OfacHold[] }>('/ofac/holds?status=held&limit=100')
-      .then((answer) => setHolds(answer.data))
-      .catch((caught: unknown) => setError(message(caught, 'The OFAC holds could not be loaded.')));
-  }, []);
-  useEffect(loadHolds, [loadHolds]);
+  const error = previewRun.isError
+    ? message(previewRun.error, 'The run could not be previewed.')
+    : holdsQuery.isError
+      ? message(holdsQuery.error, 'The OFAC holds could not be loaded.')
+      : null;
 
   function preview() {
-    setBusy(true);
-    setError(null);
-    api
-      .post<PaymentRun>('/payment-runs', {})
-      .then((answer) => {
-        setRun(answer);
-        loadHolds();
-      })
-      .catch((caught: unknown) => setError(message(caught, 'The run could not be previewed.')))
-      .finally(() => setBusy(false));
+    previewRun.mutate({ body: {} });
   }
 
   function uploadSdn(event: FormEvent<HTMLFormElement>) {
@@ -293,19 +235,20 @@ function PaymentRunsContent() {
       return;
     }
     setSdnMessage('Loading the list…');
-    fetch(`${apiBasePath}/ofac/sdn-lists`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/csv', ...csrfHeader() },
-      body: file,
-      credentials: 'same-origin',
-    })
-      .then(async (response) => {
-        const body = await response.json();
-        setSdnMessage(
-          response.ok ? `Loaded ${body.entryCount} SDN entries.` : (body.detail ?? 'The list was refused.'),
-        );
+    apiClient
+      .POST('/ofac/sdn-lists', {
+        // The API document does not describe the CSV body, so the file is sent as it is.
+        body: file as never,
+        bodySerializer: (body: unknown) => body,
+        headers: { 'content-type': 'text/csv' },
       })
-      .catch(() => setSdnMessage('The list could not be sent.'));
+      .then(
+        (list) => setSdnMessage(`Loaded ${list.entryCount} SDN entries.`),
+        (caught: unknown) =>
+          setSdnMessage(
+            caught instanceof ApiError && caught.status !== 0 ? caught.detail : 'The list could not be sent.',
+          ),
+      );
   }
 
   return (
@@ -366,7 +309,7 @@ function PaymentRunsContent() {
                     <td style={numericCell}>{hold.score.toFixed(3)}</td>
                     <td style={numericCell}>{formatCents(hold.amountCents)}</td>
                     <td>
-                      <HoldDecision hold={hold} onDecided={loadHolds} />
+                      <HoldDecision hold={hold} />
                     </td>
                   </tr>
                 ))}

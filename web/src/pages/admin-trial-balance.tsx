@@ -1,8 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { keepPreviousData } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery, useRefetch } from '../queries.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -10,20 +12,6 @@ import { TableScroll } from '../table-scroll.js';
 // The trial balance as of a date (GET /accounting/trial-balance), written against earned premium by
 // month as a chart with its table (GET /accounting/premium-by-month), and the month-end earning run on
 // demand (POST /accounting/earning-runs). Administrators only; this page and Chart.js load on demand.
-
-interface TrialBalance {
-  asOf: string;
-  accounts: { code: string; name: string; type: string; debitCents: number; creditCents: number }[];
-  totalDebitCents: number;
-  totalCreditCents: number;
-  balanced: boolean;
-}
-
-interface PremiumMonth {
-  month: string;
-  writtenCents: number;
-  earnedCents: number;
-}
 
 const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
 
@@ -40,52 +28,55 @@ function lastMonth(): string {
 
 function TrialBalanceContent() {
   const [asOf, setAsOf] = useState(todayIso());
-  const [balance, setBalance] = useState<TrialBalance | null>(null);
-  const [months, setMonths] = useState<PremiumMonth[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  // The date shown: the one last asked for with "Show" (what is typed is not asked until then).
+  const [shownAsOf, setShownAsOf] = useState(asOf);
   const [runMonth, setRunMonth] = useState(lastMonth());
   const [runMessage, setRunMessage] = useState<string | null>(null);
-
-  const load = useCallback((date: string) => {
-    setError(null);
-    Promise.all([
-      api.get<TrialBalance>(`/accounting/trial-balance?asOf=${encodeURIComponent(date)}`),
-      api.get<{ data: PremiumMonth[] }>(`/accounting/premium-by-month?to=${encodeURIComponent(date)}`),
-    ])
-      .then(([tb, premium]) => {
-        setBalance(tb);
-        setMonths(premium.data);
-      })
-      .catch((caught: unknown) =>
-        setError(caught instanceof ApiError ? caught.detail : 'The trial balance could not be loaded.'),
-      );
-  }, []);
-
-  useEffect(() => load(todayIso()), [load]);
+  // The figures of the previous date stay on screen while the next ones load.
+  const balanceQuery = useApiQuery(
+    '/accounting/trial-balance',
+    { params: { query: { asOf: shownAsOf } } },
+    { placeholderData: keepPreviousData },
+  );
+  const premiumQuery = useApiQuery(
+    '/accounting/premium-by-month',
+    { params: { query: { to: shownAsOf } } },
+    { placeholderData: keepPreviousData },
+  );
+  const refetch = useRefetch();
+  const earning = useApiMutation('post', '/accounting/earning-runs', {
+    invalidates: ['/accounting/trial-balance', '/accounting/premium-by-month'],
+  });
+  const balance = balanceQuery.data ?? null;
+  const months = premiumQuery.data?.data ?? [];
+  const failure = balanceQuery.error ?? premiumQuery.error;
+  const error = failure
+    ? failure instanceof ApiError
+      ? failure.detail
+      : 'The trial balance could not be loaded.'
+    : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    load(asOf);
+    if (asOf === shownAsOf) void refetch(['/accounting/trial-balance', '/accounting/premium-by-month']);
+    else setShownAsOf(asOf);
   }
 
   function earn(event: FormEvent) {
     event.preventDefault();
     setRunMessage(null);
-    api
-      .post<{ month: string; entriesPosted: number; earnedCents: number }>('/accounting/earning-runs', {
-        month: runMonth,
-      })
-      .then((result) => {
-        setRunMessage(
-          result.entriesPosted === 0
-            ? `${result.month}: nothing new to post (the month was already earned).`
-            : `${result.month}: ${result.entriesPosted} entries posted, ${formatCents(result.earnedCents)} earned.`,
-        );
-        load(asOf);
-      })
-      .catch((caught: unknown) =>
-        setRunMessage(caught instanceof ApiError ? caught.detail : 'The earning run failed.'),
-      );
+    earning.mutate(
+      { body: { month: runMonth } },
+      {
+        onSuccess: (result) =>
+          setRunMessage(
+            result.entriesPosted === 0
+              ? `${result.month}: nothing new to post (the month was already earned).`
+              : `${result.month}: ${result.entriesPosted} entries posted, ${formatCents(result.earnedCents)} earned.`,
+          ),
+        onError: (caught) => setRunMessage(caught.detail),
+      },
+    );
   }
 
   return (

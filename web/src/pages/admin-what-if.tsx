@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, apiBasePath, csrfHeader } from '../api.js';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, type ApiResponse } from '../api.js';
 import { formatCents, formatCount } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { fieldLabel, regionCountWords } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -9,26 +10,8 @@ import { TableScroll } from '../table-scroll.js';
 // Rule what-if: an administrator edits the current catalog (by hand or with a preset), sees what the
 // draft would change in the portfolio and in last year's claims, and then publishes it.
 
-interface WhatIfDetail {
-  area: 'contract_terms' | 'cancellation_refunds' | 'rental_claims';
-  planCode: string;
-  description: string;
-  contractsAffected: number;
-  claimsAffected: number;
-  currentCents: number;
-  draftCents: number;
-  differenceCents: number;
-}
-
-interface WhatIfResult {
-  catalogVersion: number;
-  asOf: string;
-  contractsAffected: number;
-  claimsAffected: number;
-  moneyDifferenceCents: number;
-  changedTerms: { planCode: string; state: string; fields: string[] }[];
-  details: WhatIfDetail[];
-}
+type WhatIfResult = ApiResponse<'post', '/catalog/what-if'>;
+type WhatIfDetail = WhatIfResult['details'][number];
 
 type CatalogDocument = {
   plans: {
@@ -90,6 +73,10 @@ function freeLookPreset(doc: CatalogDocument, state: string, days: number): Cata
   return doc;
 }
 
+function problemDetail(caught: unknown, fallback: string): string {
+  return caught instanceof ApiError ? caught.detail : fallback;
+}
+
 function WhatIfContent() {
   const [text, setText] = useState('');
   const [baseVersion, setBaseVersion] = useState<number | null>(null);
@@ -99,24 +86,25 @@ function WhatIfContent() {
     detail: string;
     errors: { path: string; message: string }[];
   } | null>(null);
-  const [busy, setBusy] = useState(false);
   const [published, setPublished] = useState<number | null>(null);
   const planNames = useMemo(() => planNamesOf(text), [text]);
+  const catalog = useApiQuery('/catalog', undefined);
+  const whatIf = useApiMutation('post', '/catalog/what-if');
+  const publishing = useApiMutation('post', '/catalog/versions', {
+    invalidates: ['/catalog', '/plans', '/catalog/draft'],
+  });
+  const busy = whatIf.isPending || publishing.isPending;
 
+  // The draft starts as the current catalog, once: a later refetch never overwrites what is typed.
+  const seeded = useRef(false);
   useEffect(() => {
-    api
-      .get<{ version: number; document: unknown }>('/catalog')
-      .then((current) => {
-        setText(JSON.stringify(current.document, null, 2));
-        setBaseVersion(current.version);
-      })
-      .catch((caught: unknown) =>
-        setProblem({
-          detail: caught instanceof ApiError ? caught.detail : 'The catalog could not be loaded.',
-          errors: [],
-        }),
-      );
-  }, []);
+    if (catalog.isError && !seeded.current)
+      setProblem({ detail: problemDetail(catalog.error, 'The catalog could not be loaded.'), errors: [] });
+    if (!catalog.data || seeded.current) return;
+    seeded.current = true;
+    setText(JSON.stringify(catalog.data.document, null, 2));
+    setBaseVersion(catalog.data.version);
+  }, [catalog.data, catalog.isError, catalog.error]);
 
   function parsed(): CatalogDocument | null {
     try {
@@ -136,55 +124,35 @@ function WhatIfContent() {
     setProblem(null);
   }
 
-  async function post(path: string, body: unknown): Promise<{ ok: boolean; body: Record<string, unknown> }> {
-    const response = await fetch(`${apiBasePath}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...csrfHeader() },
-      body: JSON.stringify(body),
-      credentials: 'same-origin',
-    });
-    return { ok: response.ok, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+  function showProblem(caught: ApiError) {
+    setProblem({ detail: problemDetail(caught, 'The request was refused.'), errors: [...caught.errors] });
   }
 
-  function showProblem(body: Record<string, unknown>) {
-    setProblem({
-      detail: typeof body.detail === 'string' ? body.detail : 'The request was refused.',
-      errors: Array.isArray(body.errors) ? (body.errors as { path: string; message: string }[]) : [],
-    });
-  }
-
-  async function runWhatIf(event: FormEvent) {
+  function runWhatIf(event: FormEvent) {
     event.preventDefault();
     const doc = parsed();
     if (!doc) return;
-    setBusy(true);
     setProblem(null);
     setPublished(null);
-    try {
-      const answer = await post('/catalog/what-if', { document: doc });
-      if (answer.ok) setResult(answer.body as unknown as WhatIfResult);
-      else {
-        setResult(null);
-        showProblem(answer.body);
-      }
-    } catch {
-      setProblem({ detail: 'Coverwise could not be reached. Try again.', errors: [] });
-    } finally {
-      setBusy(false);
-    }
+    whatIf.mutate(
+      { body: { document: doc } },
+      {
+        onSuccess: setResult,
+        onError: (caught) => {
+          setResult(null);
+          showProblem(caught);
+        },
+      },
+    );
   }
 
-  async function publish() {
+  function publish() {
     const doc = parsed();
     if (!doc) return;
-    setBusy(true);
-    try {
-      const answer = await post('/catalog/versions', { document: doc, note: 'Published after a what-if' });
-      if (answer.ok) setPublished(Number(answer.body.version));
-      else showProblem(answer.body);
-    } finally {
-      setBusy(false);
-    }
+    publishing.mutate(
+      { body: { document: doc, note: 'Published after a what-if' } },
+      { onSuccess: (answer) => setPublished(answer.version), onError: showProblem },
+    );
   }
 
   return (

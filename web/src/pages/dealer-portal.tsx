@@ -1,8 +1,9 @@
-import { type FormEvent, lazy, Suspense, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { type FormEvent, lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
+import { type ApiBody, ApiError, type ApiResponse, type ApiSchema } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -12,36 +13,13 @@ const DealerStatementView = lazy(() => import('../dealer-statement-view.js'));
 // The dealer portal: a dealer's F&I person rates a vehicle, books the chosen offer for the customer,
 // downloads the contract form to sign, voids a deal that unwound, and lists the dealer's contracts.
 
-interface Offer {
-  rateId: string;
-  product: 'vsc' | 'gap';
-  planCode: string;
-  termMonths: number;
-  termMiles: number | null;
-  deductibleCents: number;
-  dealerCostCents: number;
-  maxRetailCents: number;
-  expiresOn: string;
-  lines: { label: string; amountCents: number }[];
-}
+type RateAnswer = ApiResponse<'post', '/rates'>;
+type Offer = RateAnswer['offers'][number];
+type RateVehicle = ApiBody<'post', '/rates'>['vehicle'];
+type Contract = ApiSchema<'Contract'>;
 
-interface RateAnswer {
-  vehicleClass: string | null;
-  offers: Offer[];
-  ineligible: { planCode: string; reasonCode: string; detail: string }[];
-}
-
-interface Contract {
-  id: string;
-  contractNumber: string;
-  status: string;
-  planName: string;
-  priceCents: number;
-  dealerCostCents: number | null;
-  purchaseDate: string;
-  holder: { firstName: string; lastName: string };
-  vehicle: { vin: string; year: number; make: string; model: string };
-}
+/** What a booking or a void changes: the dealer's contracts and statement. */
+const dealerLists = ['/dealers/{id}/contracts', '/dealers/{id}/statement'] as const;
 
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) return `${error.detail} (${error.code})`;
@@ -108,7 +86,8 @@ function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
   const [turbo, setTurbo] = useState(false);
   const [commercialUse, setCommercialUse] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const rate = useApiMutation('post', '/rates');
+  const busy = rate.isPending;
   const set = (key: keyof typeof vehicle) => (value: string) => setVehicle((v) => ({ ...v, [key]: value }));
   const driveId = useId();
   const fuelId = useId();
@@ -117,29 +96,29 @@ function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
     try {
-      const answer = await api.post<RateAnswer>('/rates', {
-        vin: vehicle.vin.trim(),
-        odometer: Number(vehicle.odometer),
-        saleDate: vehicle.saleDate,
-        purchaseState: vehicle.purchaseState.trim().toUpperCase(),
-        vehicle: {
-          year: Number(vehicle.year),
-          make: vehicle.make.trim(),
-          model: vehicle.model.trim(),
-          driveType: vehicle.driveType,
-          fuel: vehicle.fuel,
-          turbo,
-          commercialUse,
+      const answer = await rate.mutateAsync({
+        body: {
+          vin: vehicle.vin.trim(),
+          odometer: Number(vehicle.odometer),
+          saleDate: vehicle.saleDate,
+          purchaseState: vehicle.purchaseState.trim().toUpperCase(),
+          vehicle: {
+            year: Number(vehicle.year),
+            make: vehicle.make.trim(),
+            model: vehicle.model.trim(),
+            // The selects offer only the API's values.
+            driveType: vehicle.driveType as RateVehicle['driveType'],
+            fuel: vehicle.fuel as RateVehicle['fuel'],
+            turbo,
+            commercialUse,
+          },
         },
       });
       onRated(answer);
     } catch (caught) {
       setError(messageOf(caught));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -223,7 +202,9 @@ function BookForm({ offer, onBooked }: { offer: Offer; onBooked: (contract: Cont
   });
   const [retail, setRetail] = useState(String(offer.dealerCostCents / 100));
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const book = useApiMutation('post', '/econtracts', { invalidates: dealerLists });
+  // Still busy once booked: the booked contract replaces this form.
+  const busy = book.isPending || book.isSuccess;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const set = (key: keyof typeof holder) => (value: string) => setHolder((h) => ({ ...h, [key]: value }));
   // One key per attempt at this offer: a retried click replays instead of booking twice.
@@ -235,12 +216,11 @@ function BookForm({ offer, onBooked }: { offer: Offer; onBooked: (contract: Cont
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
     try {
-      const contract = await api.post<Contract>(
-        '/econtracts',
-        {
+      const contract = await book.mutateAsync({
+        params: { header: { 'idempotency-key': idempotencyKey } },
+        body: {
           rateId: offer.rateId,
           retailPriceCents: Math.round(Number(retail) * 100),
           holder: {
@@ -254,12 +234,10 @@ function BookForm({ offer, onBooked }: { offer: Offer; onBooked: (contract: Cont
             },
           },
         },
-        { headers: { 'idempotency-key': idempotencyKey } },
-      );
+      });
       onBooked(contract);
     } catch (caught) {
       setError(messageOf(caught));
-      setBusy(false);
     }
   };
 
@@ -318,7 +296,8 @@ function BookedContract({
 }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const voiding = useApiMutation('post', '/contracts/{id}/void', { invalidates: dealerLists });
+  const busy = voiding.isPending;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const reasonId = useId();
   useEffect(() => {
@@ -327,14 +306,11 @@ function BookedContract({
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
     try {
-      onVoided(await api.post<Contract>(`/contracts/${contract.id}/void`, { reason }));
+      onVoided(await voiding.mutateAsync({ params: { path: { id: contract.id } }, body: { reason } }));
     } catch (caught) {
       setError(messageOf(caught));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -440,20 +416,12 @@ function Offers({ answer, onChoose }: { answer: RateAnswer; onChoose: (offer: Of
   );
 }
 
-function DealerContracts({ dealerId, refreshKey }: { dealerId: string; refreshKey: number }) {
-  const [contracts, setContracts] = useState<Contract[] | null>(null);
-  const [failed, setFailed] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey asks for a fresh list.
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<{ data: Contract[] }>(`/dealers/${dealerId}/contracts?limit=100`, { signal: controller.signal })
-      .then((page) => setContracts(page.data))
-      .catch(() => {
-        if (!controller.signal.aborted) setFailed(true);
-      });
-    return () => controller.abort();
-  }, [dealerId, refreshKey]);
+function DealerContracts({ dealerId }: { dealerId: string }) {
+  const contractsQuery = useApiQuery('/dealers/{id}/contracts', {
+    params: { path: { id: dealerId }, query: { limit: 100 } },
+  });
+  const contracts: Contract[] | null = contractsQuery.data?.data ?? null;
+  const failed = contractsQuery.isError;
   return (
     <div className="card card--wide">
       <h2 id="contracts-heading">Your contracts</h2>
@@ -500,8 +468,6 @@ function Portal({ user }: { user: StaffUser }) {
   const [answer, setAnswer] = useState<RateAnswer | null>(null);
   const [chosen, setChosen] = useState<Offer | null>(null);
   const [contract, setContract] = useState<Contract | null>(null);
-  const [refreshKey, setRefreshKey] = useState(0);
-  const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
 
   return (
     <>
@@ -525,7 +491,6 @@ function Portal({ user }: { user: StaffUser }) {
           offer={chosen}
           onBooked={(booked) => {
             setContract(booked);
-            refresh();
           }}
         />
       ) : null}
@@ -535,11 +500,10 @@ function Portal({ user }: { user: StaffUser }) {
           contract={contract}
           onVoided={(voided) => {
             setContract(voided);
-            refresh();
           }}
         />
       ) : null}
-      {user.dealerId ? <DealerContracts dealerId={user.dealerId} refreshKey={refreshKey} /> : null}
+      {user.dealerId ? <DealerContracts dealerId={user.dealerId} /> : null}
       {user.dealerId ? (
         <section aria-labelledby="own-statement-heading">
           <h2 id="own-statement-heading">Your statement</h2>
@@ -550,7 +514,7 @@ function Portal({ user }: { user: StaffUser }) {
               </p>
             }
           >
-            <DealerStatementView key={refreshKey} dealerId={user.dealerId} asDealer />
+            <DealerStatementView dealerId={user.dealerId} asDealer />
           </Suspense>
         </section>
       ) : null}

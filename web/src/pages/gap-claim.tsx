@@ -1,9 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { ApiError } from '../api.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { holderProblem } from '../holder-messages.js';
 import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery, useRefetch } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { TableScroll } from '../table-scroll.js';
 import {
@@ -127,22 +128,15 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
 
 export function GapClaimPage({ params }: RouteProps) {
   const claimId = params.id ?? '';
-  const [claim, setClaim] = useState<GapClaim | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const claimQuery = useApiQuery('/gap-claims/{id}', { params: { path: { id: claimId } } });
+  const refetch = useRefetch();
+  const claim = claimQuery.data;
 
-  const load = useCallback(async () => {
-    try {
-      setClaim(await api.get<GapClaim>(`/gap-claims/${encodeURIComponent(claimId)}`));
-    } catch (caught) {
-      setError(caught instanceof ApiError ? holderProblem(caught).sentence : t('gapClaim.loadFailed'));
-    }
-  }, [claimId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  if (error) {
+  if (!claim && claimQuery.isError) {
+    const error =
+      claimQuery.error instanceof ApiError
+        ? holderProblem(claimQuery.error).sentence
+        : t('gapClaim.loadFailed');
     return (
       <>
         <PageHeading title={t('gapClaim.title')}>{t('gapClaim.title')}</PageHeading>
@@ -219,7 +213,7 @@ export function GapClaimPage({ params }: RouteProps) {
         </table>
       </TableScroll>
 
-      <UploadForm claim={claim} onUploaded={() => void load()} />
+      <UploadForm claim={claim} onUploaded={() => void refetch(['/gap-claims/{id}'])} />
 
       <h2>{t('gapClaim.history')}</h2>
       <ol className="card-stack">

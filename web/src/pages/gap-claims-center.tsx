@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { ApiError, apiClient } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { holderLanguage, t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation } from '../queries.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
 
@@ -43,6 +44,7 @@ export function GapClaimsCenterPage() {
   const [recovered, setRecovered] = useState(false);
   const [busy, setBusy] = useState(false);
   const form = useFormErrors();
+  const start = useApiMutation('post', '/gap-claims');
 
   const cleanFacts = () => ({
     lastName: facts.lastName.trim(),
@@ -65,12 +67,14 @@ export function GapClaimsCenterPage() {
     setBusy(true);
     form.clear();
     try {
-      const claim = await api.post<{ id: string }>('/gap-claims', {
-        ...cleanFacts(),
-        dateOfLoss,
-        lossType,
-        ...(lossType === 'theft' ? { vehicleRecovered: recovered } : {}),
-        language: holderLanguage(),
+      const claim = await start.mutateAsync({
+        body: {
+          ...cleanFacts(),
+          dateOfLoss,
+          lossType,
+          ...(lossType === 'theft' ? { vehicleRecovered: recovered } : {}),
+          language: holderLanguage(),
+        },
       });
       // The answer set the holder's session cookie; a full load lets the whole app see it.
       window.location.assign(`/gap-claims/${claim.id}`);
@@ -88,7 +92,7 @@ export function GapClaimsCenterPage() {
     form.clear();
     try {
       await holderSignIn(cleanFacts());
-      const claims = await api.get<{ data: { id: string }[] }>('/gap-claims?limit=1');
+      const claims = await apiClient.GET('/gap-claims', { params: { query: { limit: 1 } } });
       const latest = claims.data[0];
       if (!latest) {
         form.show({}, t('gapCenter.errors.noClaim'));

@@ -1,76 +1,18 @@
-import { ApiError, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
+import { ApiError, type ApiSchema, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
 import { formatCalendarDate } from '../format.js';
 import { holderLanguage, t } from '../i18n.js';
 
 // What the GAP claim pages share: the claim's shape as the API answers it, the document upload (XHR,
-// for its progress events) and the words for document states.
+// for its progress events, which fetch cannot report; CSRF header and errors as web/src/api.ts
+// makes them) and the words for document states.
 
-export type DocumentState = 'missing' | 'pending_review' | 'accepted' | 'rejected';
-
-export interface ChecklistItem {
-  type: string;
-  name: string;
-  status: DocumentState;
-  documentId: string | null;
-  receivedAt: string | null;
-  reviewDueOn: string | null;
-  overdue: boolean;
-  reason: string | null;
-}
-
-export interface ClaimDocument {
-  id: string;
-  type: string;
-  typeName: string;
-  status: string;
-  contentType: string;
-  originalName: string | null;
-  receivedAt: string;
-  reviewDueOn: string | null;
-  overdue: boolean;
-  escalated: boolean;
-  reviewReason: string | null;
-  ownerId: string;
-  sha256: string;
-  sizeBytes: number;
-}
-
-export interface GapClaim {
-  id: string;
-  claimNumber: string;
-  contractNumber: string;
-  holderName: string;
-  status: string;
-  statusWords: string;
-  lossType: string;
-  dateOfLoss: string;
-  openedAt: string;
-  requiredDocuments: ChecklistItem[];
-  documents: ClaimDocument[];
-  benefit: { benefitCents: number; lines: { label: string; amountCents: number }[] } | null;
-  decisionReason: string | null;
-  payment: { amountCents: number; payee: { kind: string; name: string }; paidAt: string } | null;
-  paymentProposal?: {
-    amountCents: number;
-    proposedBy: string;
-    proposedByUserId: string;
-    proposedAt: string;
-  } | null;
-  lienholderName: string | null;
-  timeline: TimelineEvent[];
-}
-
+/** A GAP claim as the API answers it (GET /gap-claims/{id}). */
+export type GapClaim = ApiSchema<'GapClaim'>;
+export type ChecklistItem = GapClaim['requiredDocuments'][number];
+export type DocumentState = ChecklistItem['status'];
+export type ClaimDocument = ApiSchema<'Document'>;
 /** A timeline event: English `words`, and the codes that say it in the reader's language. */
-export interface TimelineEvent {
-  at: string;
-  action: string;
-  words: string;
-  status?: string;
-  documentType?: string;
-  reviewDueOn?: string;
-  reason?: string;
-  reasonCode?: string;
-}
+export type TimelineEvent = GapClaim['timeline'][number];
 
 const lossTypes = new Set(['total_loss', 'theft', 'theft_recovered']);
 const statuses = new Set([

@@ -1,28 +1,15 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { stemmer } from 'stemmer';
-import { api } from '../api.js';
-import { holderLanguage, t } from '../i18n.js';
+import type { ApiResponse } from '../api.js';
+import { holderLanguage, t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery } from '../queries.js';
 import { Link, navigate, useLocation } from '../router.js';
 
 // The help center: the questions holders ask, answered with figures the server fills from the
 // current catalog and settings (GET /api/v1/help), and a search box that filters them in the browser.
 
-interface HelpArticle {
-  id: string;
-  question: string;
-  topic: string;
-  paragraphs: string[];
-  keywords: string[];
-  stateRules: string[];
-  action: { label: string; href: string } | null;
-}
-
-interface HelpCenter {
-  catalogVersion: number;
-  contact: { supportPhone: string; supportHours: string; roadsidePhone: string };
-  articles: HelpArticle[];
-}
+type HelpArticle = ApiResponse<'get', '/help'>['articles'][number];
 
 function normalize(text: string): string {
   return text
@@ -52,22 +39,17 @@ export function searchArticles(articles: readonly HelpArticle[], query: string):
 export function HelpPage() {
   const { search } = useLocation();
   const initialQuery = new URLSearchParams(search).get('q') ?? '';
-  const [help, setHelp] = useState<HelpCenter | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [query, setQuery] = useState(initialQuery);
-
-  // The articles come in the reader's language; switching it asks for them again.
+  // The articles come in the reader's language; the language is part of the query's key, so
+  // switching it asks for them again (useTranslation renders the page again on a switch).
+  useTranslation();
   const language = holderLanguage();
-  useEffect(() => {
-    let current = true;
-    api
-      .get<HelpCenter>(`/help?language=${language}`)
-      .then((body) => current && setHelp(body))
-      .catch(() => current && setFailed(true));
-    return () => {
-      current = false;
-    };
-  }, [language]);
+  const helpQuery = useApiQuery(
+    '/help',
+    { params: { query: { language } } },
+    { staleTime: Number.POSITIVE_INFINITY },
+  );
+  const help = helpQuery.data;
+  const [query, setQuery] = useState(initialQuery);
 
   const matches = useMemo(() => (help ? searchArticles(help.articles, query) : []), [help, query]);
 
@@ -95,7 +77,7 @@ export function HelpPage() {
           </div>
         </form>
       </search>
-      {failed && (
+      {helpQuery.isError && (
         <p className="notice notice--error" role="alert">
           {t('help.failed')}
         </p>

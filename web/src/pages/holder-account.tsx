@@ -1,9 +1,10 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { api } from '../api.js';
+import { apiClient } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatInstant } from '../format.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
 
@@ -14,11 +15,6 @@ import { useSession } from '../session.js';
 
 const emailSentence = () => t('account.errors.email');
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-interface HolderAccount {
-  email: string;
-  verified: boolean;
-}
 
 /** One email field and a button: the shape of every form on these pages. */
 function EmailForm({
@@ -100,19 +96,12 @@ function SentNotice({ message }: { message: string }) {
 /** "My coverage": create an account (facts session), or the account's email and notifications. */
 export function HolderAccountPanel() {
   const headingId = useId();
-  const [account, setAccount] = useState<HolderAccount | null | 'loading'>('loading');
+  const accountQuery = useApiQuery('/holder-account', undefined);
+  const create = useApiMutation('post', '/holder-account');
   const [sentTo, setSentTo] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<{ account: HolderAccount | null }>('/holder-account', { signal: controller.signal })
-      .then((answer) => setAccount(answer.account))
-      .catch(() => {
-        if (!controller.signal.aborted) setAccount(null);
-      });
-    return () => controller.abort();
-  }, []);
-  if (account === 'loading') return null;
+  if (accountQuery.isPending) return null;
+  // A session that cannot have an account (or an answer that failed) is offered to create one.
+  const account = accountQuery.data?.account ?? null;
   if (account) {
     return (
       <section className="card card--wide" aria-labelledby={headingId}>
@@ -140,10 +129,7 @@ export function HolderAccountPanel() {
             button={t('account.createButton')}
             busyButton={t('claims.sending')}
             onSubmit={async (email) => {
-              const answer = await api.post<{ email: string }>('/holder-account', {
-                email,
-                language: holderLanguage(),
-              });
+              const answer = await create.mutateAsync({ body: { email, language: holderLanguage() } });
               setSentTo(answer.email);
             }}
           />
@@ -161,7 +147,12 @@ function LinkLandingPage({ purpose }: { purpose: 'verify' | 'sign-in' }) {
     const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
     // The token leaves the address bar at once (history, screenshots, shoulder surfers).
     window.history.replaceState(window.history.state, '', window.location.pathname);
-    api.post(purpose === 'verify' ? '/holder-account/verify' : '/holder-account/sign-in', { token }).then(
+    const init = { body: { token } };
+    const followed =
+      purpose === 'verify'
+        ? apiClient.POST('/holder-account/verify', init)
+        : apiClient.POST('/holder-account/sign-in', init);
+    followed.then(
       () => window.location.assign('/my'),
       () => setFailure(t('account.linkExpired')),
     );
@@ -197,6 +188,7 @@ export function HolderLinkSignInPage() {
 
 export function HolderSignInLinkPage() {
   const [sent, setSent] = useState<string | null>(null);
+  const requestLink = useApiMutation('post', '/holder-account/sign-in-link');
   return (
     <>
       <PageHeading title={t('account.linkTitle')}>{t('account.linkTitle')}</PageHeading>
@@ -210,10 +202,7 @@ export function HolderSignInLinkPage() {
           button={t('account.linkButton')}
           busyButton={t('claims.sending')}
           onSubmit={async (email) => {
-            const answer = await api.post<{ message: string }>('/holder-account/sign-in-link', {
-              email,
-              language: holderLanguage(),
-            });
+            const answer = await requestLink.mutateAsync({ body: { email, language: holderLanguage() } });
             setSent(answer.message);
           }}
         />
@@ -227,6 +216,7 @@ export function HolderSignInLinkPage() {
 
 export function HolderForgotContractPage() {
   const [sent, setSent] = useState<string | null>(null);
+  const forgot = useApiMutation('post', '/holder-account/forgot-contract');
   return (
     <>
       <PageHeading title={t('account.forgotTitle')}>{t('account.forgotTitle')}</PageHeading>
@@ -241,10 +231,7 @@ export function HolderForgotContractPage() {
           button={t('account.forgotButton')}
           busyButton={t('claims.sending')}
           onSubmit={async (email) => {
-            const answer = await api.post<{ message: string }>('/holder-account/forgot-contract', {
-              email,
-              language: holderLanguage(),
-            });
+            const answer = await forgot.mutateAsync({ body: { email, language: holderLanguage() } });
             setSent(answer.message);
           }}
         />
@@ -256,46 +243,28 @@ export function HolderForgotContractPage() {
   );
 }
 
-interface Notification {
-  id: string;
-  subject: string;
-  body: string;
-  sentAt: string;
-}
-
 export function HolderNotificationsPage() {
   const { session } = useSession();
-  const [notifications, setNotifications] = useState<Notification[] | 'loading' | 'failed'>('loading');
   const signedIn = session.status === 'holder_signed_in';
-  useEffect(() => {
-    if (!signedIn) return;
-    const controller = new AbortController();
-    api
-      .get<{ data: Notification[] }>('/holder-account/notifications', { signal: controller.signal })
-      .then((answer) => setNotifications(answer.data))
-      .catch(() => {
-        if (!controller.signal.aborted) setNotifications('failed');
-      });
-    return () => controller.abort();
-  }, [signedIn]);
+  const notificationsQuery = useApiQuery('/holder-account/notifications', undefined, { enabled: signedIn });
   if (session.status === 'loading') return null;
   if (!signedIn) return <Redirect to="/my/sign-in" />;
   return (
     <>
       <PageHeading title={t('account.emailsSent')}>{t('account.emailsSent')}</PageHeading>
-      {notifications === 'loading' ? (
+      {notificationsQuery.isPending ? (
         <p className="muted" role="status">
           {t('common.loading')}
         </p>
-      ) : notifications === 'failed' ? (
+      ) : notificationsQuery.isError ? (
         <div className="notice notice--error" role="alert">
           {t('account.notificationsNeedAccount')}
         </div>
-      ) : notifications.length === 0 ? (
+      ) : notificationsQuery.data.data.length === 0 ? (
         <p>{t('account.noEmails')}</p>
       ) : (
         <ul className="card-stack notification-list">
-          {notifications.map((notification) => (
+          {notificationsQuery.data.data.map((notification) => (
             <li key={notification.id} className="card card--wide">
               <h2>{notification.subject}</h2>
               <p className="muted">{t('account.sentAt', { at: formatInstant(notification.sentAt) })}</p>

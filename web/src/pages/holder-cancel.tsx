@@ -1,9 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, api } from '../api.js';
-import { type Contract, fetchContract } from '../contracts.js';
+import { type ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
+import { type Contract, contractQueryOptions } from '../contracts.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { errorMessage, useApiMutation, useDebounced } from '../queries.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
 
@@ -12,7 +14,8 @@ import { useSession } from '../session.js';
 // before they confirm. The server computes the quote with the contract's own catalog version and
 // state rules; this page only shows it.
 
-export type CancellationReason = 'customer_request' | 'payoff' | 'total_loss' | 'repossession' | 'trade_in';
+export type CancellationQuote = ApiSchema<'CancellationQuote'>;
+export type CancellationReason = CancellationQuote['reason'];
 
 export const cancellationReasonLabels: Record<CancellationReason, string> = {
   customer_request: 'I no longer want the contract',
@@ -22,25 +25,7 @@ export const cancellationReasonLabels: Record<CancellationReason, string> = {
   repossession: 'The vehicle was repossessed',
 };
 
-export interface CancellationQuote {
-  method: 'full' | 'pro_rata_days' | 'pro_rata_miles' | 'rule_of_78s';
-  cancelOn: string;
-  odometer: number;
-  grossRefundCents: number;
-  feeCents: number;
-  claimsDeductedCents: number;
-  refundCents: number;
-  payee: { kind: 'holder' | 'lienholder'; name: string };
-  lines: { label: string; amountCents: number; ruleId?: string }[];
-  explanation: string[];
-  requiredProof: { type: string; label: string }[];
-  ruleIds: string[];
-}
-
-interface CancellationResult {
-  contract: Contract;
-  refund: CancellationQuote & { cancellationId: string };
-}
+type CancellationResult = ApiResponse<'post', '/contracts/{id}/cancellation'>;
 
 type QuoteState =
   | { status: 'idle' }
@@ -99,15 +84,47 @@ function todayFrom(contract: Contract): string {
   return contract.coverage.asOf;
 }
 
+/**
+ * The refund quote for what the holder typed, asked for once they stop typing for a moment; a
+ * new question shows "working" until its answer arrives.
+ */
+function useQuote(
+  contractId: string,
+  cancelOn: string,
+  odometer: number | null,
+  reason: CancellationReason,
+): QuoteState {
+  const complete = odometer !== null && /^\d{4}-\d{2}-\d{2}$/.test(cancelOn);
+  const typed = complete ? { cancelOn, odometer, reason } : null;
+  const asked = useDebounced(typed, quoteDelayMs);
+  const query = useQuery<CancellationQuote, ApiError>({
+    queryKey: ['/contracts/{id}/cancellation-quote', { path: { id: contractId } }, asked],
+    queryFn: ({ signal }) =>
+      apiClient.POST('/contracts/{id}/cancellation-quote', {
+        params: { path: { id: contractId } },
+        // Only enabled once `asked` is set.
+        body: asked as NonNullable<typeof asked>,
+        signal,
+      }),
+    enabled: asked !== null,
+    // A quote is a question about what was typed: asking again would give the same refusal.
+    retry: false,
+  });
+  if (!typed) return { status: 'idle' };
+  if (JSON.stringify(typed) !== JSON.stringify(asked) || query.isPending) return { status: 'loading' };
+  if (query.isError)
+    return { status: 'refused', message: errorMessage(query.error, t('cancel.quoteFailed')) };
+  return { status: 'ready', quote: query.data };
+}
+
 function CancelForm({ contract }: { contract: Contract }) {
   const [cancelOn, setCancelOn] = useState(() => todayFrom(contract));
   const [odometer, setOdometer] = useState('');
   const [reason, setReason] = useState<CancellationReason>('customer_request');
-  const [quote, setQuote] = useState<QuoteState>({ status: 'idle' });
   const [confirmed, setConfirmed] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<CancellationResult | null>(null);
+  const cancel = useApiMutation('post', '/contracts/{id}/cancellation');
   const errorRef = useRef<HTMLDivElement>(null);
   const doneRef = useRef<HTMLDivElement>(null);
   const fieldId = useId();
@@ -117,36 +134,7 @@ function CancelForm({ contract }: { contract: Contract }) {
     ? Number(odometer.replaceAll(',', ''))
     : null;
 
-  useEffect(() => {
-    if (odometerNumber === null || !/^\d{4}-\d{2}-\d{2}$/.test(cancelOn)) {
-      setQuote({ status: 'idle' });
-      return;
-    }
-    const controller = new AbortController();
-    setQuote({ status: 'loading' });
-    const timer = setTimeout(() => {
-      api
-        .post<CancellationQuote>(
-          `/contracts/${encodeURIComponent(contract.id)}/cancellation-quote`,
-          { cancelOn, odometer: odometerNumber, reason },
-          { signal: controller.signal },
-        )
-        .then(
-          (answer) => setQuote({ status: 'ready', quote: answer }),
-          (failure: unknown) => {
-            if (controller.signal.aborted) return;
-            setQuote({
-              status: 'refused',
-              message: failure instanceof ApiError ? failure.detail : t('cancel.quoteFailed'),
-            });
-          },
-        );
-    }, quoteDelayMs);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [contract.id, cancelOn, odometerNumber, reason]);
+  const quote = useQuote(contract.id, cancelOn, odometerNumber, reason);
 
   useEffect(() => {
     if (error) errorRef.current?.focus();
@@ -178,20 +166,16 @@ function CancelForm({ contract }: { contract: Contract }) {
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (quote.status !== 'ready' || !confirmed || odometerNumber === null) return;
-    setSubmitting(true);
     setError(null);
     try {
       setResult(
-        await api.post<CancellationResult>(`/contracts/${encodeURIComponent(contract.id)}/cancellation`, {
-          cancelOn,
-          odometer: odometerNumber,
-          reason,
-          language: holderLanguage(),
+        await cancel.mutateAsync({
+          params: { path: { id: contract.id } },
+          body: { cancelOn, odometer: odometerNumber, reason, language: holderLanguage() },
         }),
       );
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : t('cancel.failed'));
-      setSubmitting(false);
+      setError(errorMessage(failure, t('cancel.failed')));
     }
   };
 
@@ -264,9 +248,9 @@ function CancelForm({ contract }: { contract: Contract }) {
       <button
         type="submit"
         className="button"
-        disabled={submitting || quote.status !== 'ready' || !confirmed}
+        disabled={cancel.isPending || quote.status !== 'ready' || !confirmed}
       >
-        {submitting ? t('cancel.cancelling') : t('coverage.cancel')}
+        {cancel.isPending ? t('cancel.cancelling') : t('coverage.cancel')}
       </button>
     </form>
   );
@@ -275,25 +259,18 @@ function CancelForm({ contract }: { contract: Contract }) {
 export function HolderCancelPage({ params }: { params: Record<string, string> }) {
   const { session } = useSession();
   const contractId = params.id ?? '';
-  const [state, setState] = useState<
-    { status: 'loading' } | { status: 'loaded'; contract: Contract } | { status: 'failed'; message: string }
-  >({ status: 'loading' });
-
-  useEffect(() => {
-    if (session.status !== 'holder_signed_in') return;
-    const controller = new AbortController();
-    fetchContract(contractId, controller.signal).then(
-      (contract) => setState({ status: 'loaded', contract }),
-      (failure: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({
-          status: 'failed',
-          message: failure instanceof ApiError ? failure.detail : t('cancel.loadFailed'),
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [contractId, session.status]);
+  const contractQuery = useQuery({
+    ...contractQueryOptions(contractId),
+    enabled: session.status === 'holder_signed_in',
+  });
+  const state:
+    | { status: 'loading' }
+    | { status: 'loaded'; contract: Contract }
+    | { status: 'failed'; message: string } = contractQuery.data
+    ? { status: 'loaded', contract: contractQuery.data }
+    : contractQuery.isError
+      ? { status: 'failed', message: errorMessage(contractQuery.error, t('cancel.loadFailed')) }
+      : { status: 'loading' };
 
   if (session.status === 'loading') return <p className="muted">{t('common.loading')}</p>;
   if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;

@@ -1,50 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
-import type { Contract } from '../contracts.js';
+import { type ApiResponse, apiClient } from '../api.js';
+import { type Contract, contractQueryOptions } from '../contracts.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { errorMessage, useApiMutation, useApiQuery, useRefetch } from '../queries.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { useSession } from '../session.js';
 import { gapStatusWords } from './gap-shared.js';
-import { claimStatusLabels, LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
+import { claimStatusLabels, LoadingNotice } from './shop-claim-parts.js';
 
 // The holder's claims: repair claims with their status, rental and trip-interruption claims with
 // what is payable and which limit cut each line, roadside requests with their status; and the forms to
 // claim rental, trip interruption (with receipts) and to ask for roadside help.
 
-interface BenefitLine {
-  label: string;
-  payableCents: number;
-  limitsApplied: string[];
-}
-interface BenefitClaim {
-  id: string;
-  status: string;
-  payableCents: number;
-  requestedCents: number;
-  lines: BenefitLine[];
-  createdAt: string;
-  breakdownOn?: string;
-  repairClaimId?: string;
-}
-interface RoadsideRequest {
-  id: string;
-  service: string;
-  status: 'requested' | 'dispatched' | 'completed' | 'cancelled';
-  location: { address?: string };
-  perEventLimitCents: number;
-  towing: { requestedCents: number; payableCents: number; lines: { label: string }[] } | null;
-  createdAt: string;
-}
-interface Overview {
-  repairClaims: RepairClaim[];
-  rentalClaims: BenefitClaim[];
-  tripInterruptionClaims: BenefitClaim[];
-  roadsideRequests: RoadsideRequest[];
-}
+type Overview = ApiResponse<'get', '/contracts/{id}/claims'>;
+type RepairClaim = Overview['repairClaims'][number];
+type BenefitClaim = Overview['rentalClaims'][number] | Overview['tripInterruptionClaims'][number];
+type RoadsideRequest = Overview['roadsideRequests'][number];
 
 const roadsideServices = {
   tow: 'Tow',
@@ -80,30 +56,27 @@ function receiptProblem(files: readonly File[]): string | null {
 }
 
 /** Files a claim with its receipts in one request: the claim is filed with all of them, or not at all. */
-async function fileWithReceipts(path: string, claim: unknown, receipts: readonly File[]): Promise<void> {
+async function fileWithReceipts(
+  kind: 'rental' | 'trip',
+  contractId: string,
+  claim: unknown,
+  receipts: readonly File[],
+): Promise<void> {
   const form = new FormData();
   form.append('claim', JSON.stringify({ ...(claim as object), language: holderLanguage() }));
   for (const file of receipts) form.append('file', file);
-  let response: Response;
-  try {
-    response = await fetch(`${apiBasePath}${path}`, {
-      method: 'POST',
-      body: form,
-      credentials: 'same-origin',
+  const init = {
+    params: {
+      path: { id: contractId },
       // A second press of the button (or a retry after a lost answer) files the same claim once.
-      headers: { ...csrfHeader(), 'idempotency-key': submissionKey(claim, receipts) },
-    });
-  } catch {
-    throw new ApiError(0, 'network_error', t('errors.network_error'));
-  }
-  if (response.ok) return;
-  let body: unknown = {};
-  try {
-    body = await response.json();
-  } catch {
-    // The status alone still says what went wrong.
-  }
-  throw apiErrorFromProblem(response.status, body);
+      header: { 'idempotency-key': submissionKey(claim, receipts) },
+    },
+    // The API document does not describe the multipart body, so the form is sent as it is.
+    body: form as never,
+    bodySerializer: (body: unknown) => body,
+  };
+  if (kind === 'rental') await apiClient.POST('/contracts/{id}/rental-claims/with-receipts', init);
+  else await apiClient.POST('/contracts/{id}/trip-interruption-claims/with-receipts', init);
 }
 
 function submissionKey(claim: unknown, receipts: readonly File[]): string {
@@ -224,6 +197,7 @@ function RoadsideForm({
   const [address, setAddress] = useState('');
   const [phone, setPhone] = useState('');
   const form = useFormErrors();
+  const request = useApiMutation('post', '/roadside-requests');
   const id = useId();
   const sentences = {
     'location.address': t('claims.errors.address'),
@@ -242,7 +216,7 @@ function RoadsideForm({
         if (phone.replace(/\D/g, '').length < 7) errors.phone = sentences.phone;
         if (Object.keys(errors).length > 0) return form.show(errors);
         try {
-          await api.post('/roadside-requests', { contractId, service, location: { address }, phone });
+          await request.mutateAsync({ body: { contractId, service, location: { address }, phone } });
           form.clear();
           onDone();
         } catch (caught) {
@@ -325,7 +299,8 @@ function RentalForm({
         if (Object.keys(errors).length > 0) return form.show(errors);
         try {
           await fileWithReceipts(
-            `/contracts/${encodeURIComponent(contractId)}/rental-claims/with-receipts`,
+            'rental',
+            contractId,
             { repairClaimId, expenses: [{ date, kind, amountCents }] },
             receipts,
           );
@@ -408,11 +383,7 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
           ...(mealsCents ? [{ date: breakdownOn, category: 'meals', amountCents: mealsCents }] : []),
         ];
         try {
-          await fileWithReceipts(
-            `/contracts/${encodeURIComponent(contractId)}/trip-interruption-claims/with-receipts`,
-            { breakdownOn, milesFromHome, expenses },
-            receipts,
-          );
+          await fileWithReceipts('trip', contractId, { breakdownOn, milesFromHome, expenses }, receipts);
           form.clear();
           onDone();
         } catch (caught) {
@@ -494,32 +465,20 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
   );
 }
 
-interface GapClaimSummary {
-  id: string;
-  claimNumber: string;
-  status: string;
-  statusWords: string;
-  dateOfLoss: string;
-  openedAt: string;
-}
-
 /** A GAP addendum's claims, each a link to its own page, or the way to start one. */
 function GapContractClaims({ contract }: { contract: Contract }) {
-  const claims = useApiGet<{ data: (GapClaimSummary & { contractNumber: string })[] }>(
-    '/gap-claims?limit=20',
-  );
+  const claims = useApiQuery('/gap-claims', { params: { query: { limit: 20 } } });
   const title = `${contract.planName} · ${contract.contractNumber}`;
-  const mine =
-    claims.status === 'loaded'
-      ? claims.value.data.filter((c) => c.contractNumber === contract.contractNumber)
-      : [];
+  const mine = claims.data?.data.filter((c) => c.contractNumber === contract.contractNumber) ?? [];
   return (
     <section className="card card--wide" aria-label={title}>
       <h2>{title}</h2>
       <h3>{t('claims.gapClaims')}</h3>
-      {claims.status === 'loading' ? <LoadingNotice /> : null}
-      {claims.status === 'failed' ? <p className="notice notice--error">{claims.message}</p> : null}
-      {claims.status === 'loaded' && mine.length === 0 ? (
+      {claims.isPending ? <LoadingNotice /> : null}
+      {claims.isError ? (
+        <p className="notice notice--error">{errorMessage(claims.error, t('common.loadFailed'))}</p>
+      ) : null}
+      {claims.isSuccess && mine.length === 0 ? (
         <p>
           {t('claims.noGapClaim')} <Link href="/gap-claims">{t('claims.startGapClaim')}</Link>.
         </p>
@@ -537,22 +496,33 @@ function GapContractClaims({ contract }: { contract: Contract }) {
 }
 
 function ContractClaims({ contractId, first }: { contractId: string; first: boolean }) {
+  // A filed claim or request refetches the lists and starts its form afresh.
   const [version, setVersion] = useState(0);
-  const reload = () => setVersion((v) => v + 1);
-  const contract = useApiGet<Contract>(`/contracts/${encodeURIComponent(contractId)}`);
-  const isVsc = contract.status === 'loaded' && contract.value.product === 'vsc';
-  const overview = useApiGet<Overview>(
-    isVsc ? `/contracts/${encodeURIComponent(contractId)}/claims` : null,
-    version,
+  const refetch = useRefetch();
+  const reload = () => {
+    setVersion((v) => v + 1);
+    void refetch(['/contracts/{id}/claims']);
+  };
+  const contractQuery = useQuery(contractQueryOptions(contractId));
+  const isVsc = contractQuery.data?.product === 'vsc';
+  const overview = useApiQuery(
+    '/contracts/{id}/claims',
+    { params: { path: { id: contractId } } },
+    { enabled: isVsc },
   );
-  if (contract.status === 'loading') return <LoadingNotice />;
-  if (contract.status === 'failed') return <p className="notice notice--error">{contract.message}</p>;
-  if (contract.value.product === 'gap') return <GapContractClaims contract={contract.value} />;
-  if (overview.status === 'loading') return <LoadingNotice />;
-  if (overview.status === 'failed') return <p className="notice notice--error">{overview.message}</p>;
-  const value = overview.value;
-  const { benefits, inForce } = contract.value.coverage;
-  const title = `${contract.value.planName} · ${contract.value.contractNumber}`;
+  const contract = contractQuery.data;
+  if (contractQuery.isError)
+    return (
+      <p className="notice notice--error">{errorMessage(contractQuery.error, t('common.loadFailed'))}</p>
+    );
+  if (!contract) return <LoadingNotice />;
+  if (contract.product === 'gap') return <GapContractClaims contract={contract} />;
+  if (overview.isError)
+    return <p className="notice notice--error">{errorMessage(overview.error, t('common.loadFailed'))}</p>;
+  if (!overview.data) return <LoadingNotice />;
+  const value = overview.data;
+  const { benefits, inForce } = contract.coverage;
+  const title = `${contract.planName} · ${contract.contractNumber}`;
   const notIncluded = [
     benefits.roadside ? null : t('claims.notIncluded.roadside'),
     benefits.rental ? null : t('claims.notIncluded.rental'),
@@ -601,6 +571,7 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
           <div className="section-grid">
             {benefits.roadside ? (
               <RoadsideForm
+                key={`roadside-${version}`}
                 contractId={contractId}
                 services={benefits.roadside.services}
                 onDone={reload}

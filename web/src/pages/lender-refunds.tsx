@@ -1,8 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { keepPreviousData } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError, type ApiResponse } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery, useRefetch } from '../queries.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -10,7 +12,8 @@ import { TableScroll } from '../table-scroll.js';
 // its deadline and whether it was met, as counts in a chart and its table, then the refunds one by one
 // (filterable by status) and a CSV download. Lenders see their own loans; administrators see all.
 
-type Status = 'paid_on_time' | 'paid_late' | 'due' | 'overdue';
+type Answer = ApiResponse<'get', '/lender-events/refunds'>;
+type Status = keyof Answer['counts'];
 const STATUSES: Status[] = ['paid_on_time', 'paid_late', 'due', 'overdue'];
 const STATUS_LABELS: Record<Status, string> = {
   paid_on_time: 'Paid on time',
@@ -24,49 +27,29 @@ const EVENT_LABELS: Record<string, string> = {
   total_loss: 'Total loss',
 };
 
-interface Refund {
-  cancellationId: string;
-  contractNumber: string;
-  vin: string;
-  event: string;
-  eventDate: string;
-  refundCents: number;
-  payeeKind: 'holder' | 'lienholder';
-  payeeName: string;
-  refundDueOn: string;
-  paidOn: string | null;
-  status: Status;
-}
-
-interface Answer {
-  asOf: string;
-  counts: Record<Status, { count: number; amountCents: number }>;
-  data: Refund[];
-  hasMore: boolean;
-}
-
 const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
 
 function RefundsContent() {
   const [status, setStatus] = useState<Status | ''>('');
-  const [answer, setAnswer] = useState<Answer | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback((filter: Status | '') => {
-    setError(null);
-    api
-      .get<Answer>(`/lender-events/refunds?limit=100${filter ? `&status=${filter}` : ''}`)
-      .then(setAnswer)
-      .catch((caught: unknown) =>
-        setError(caught instanceof ApiError ? caught.detail : 'The refunds could not be loaded.'),
-      );
-  }, []);
-
-  useEffect(() => load(''), [load]);
+  // The filter shown: the one last asked for with the form; its answer stays while the next loads.
+  const [shownStatus, setShownStatus] = useState<Status | ''>('');
+  const refundsQuery = useApiQuery(
+    '/lender-events/refunds',
+    { params: { query: { limit: 100, ...(shownStatus ? { status: shownStatus } : {}) } } },
+    { placeholderData: keepPreviousData },
+  );
+  const refetch = useRefetch();
+  const answer: Answer | null = refundsQuery.data ?? null;
+  const error = refundsQuery.error
+    ? refundsQuery.error instanceof ApiError
+      ? refundsQuery.error.detail
+      : 'The refunds could not be loaded.'
+    : null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    load(status);
+    if (status === shownStatus) void refetch(['/lender-events/refunds']);
+    else setShownStatus(status);
   }
 
   return (

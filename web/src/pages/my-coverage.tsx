@@ -1,7 +1,8 @@
+import { useQueries } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
 import { coveragePeriodWords, deductibleWords, productLabel, termWords } from '../contract-words.js';
-import { type Contract, fetchContract } from '../contracts.js';
+import { type Contract, contractQueryOptions } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { maskVin } from '../format.js';
 import { t, useTranslation } from '../i18n.js';
@@ -107,29 +108,18 @@ function ContractCard({ contract }: { contract: Contract }) {
   );
 }
 
+/** One query per contract, so one that fails to load does not hide the others. */
 function useHolderContracts(contractIds: readonly string[] | null): ReadonlyMap<string, CardState> {
-  const [cards, setCards] = useState<ReadonlyMap<string, CardState>>(new Map());
-  const idsKey = contractIds?.join(',') ?? '';
-
-  useEffect(() => {
-    if (idsKey === '') return;
-    const ids = idsKey.split(',');
-    const controller = new AbortController();
-    setCards(new Map(ids.map((id) => [id, { status: 'loading' }])));
-    for (const id of ids) {
-      fetchContract(id, controller.signal).then(
-        (contract) => setCards((previous) => new Map(previous).set(id, { status: 'loaded', contract })),
-        (error: unknown) => {
-          if (controller.signal.aborted) return;
-          const why = error instanceof ApiError ? error.detail : t('coverage.tryLater');
-          const message = `${t('coverage.cardFailed')} ${why}`;
-          setCards((previous) => new Map(previous).set(id, { status: 'failed', message }));
-        },
-      );
-    }
-    return () => controller.abort();
-  }, [idsKey]);
-
+  const queries = useQueries({ queries: (contractIds ?? []).map((id) => contractQueryOptions(id)) });
+  const cards = new Map<string, CardState>();
+  for (const [index, id] of (contractIds ?? []).entries()) {
+    const query = queries[index];
+    if (query?.data) cards.set(id, { status: 'loaded', contract: query.data });
+    else if (query?.isError) {
+      const why = query.error instanceof ApiError ? query.error.detail : t('coverage.tryLater');
+      cards.set(id, { status: 'failed', message: `${t('coverage.cardFailed')} ${why}` });
+    } else cards.set(id, { status: 'loading' });
+  }
   return cards;
 }
 

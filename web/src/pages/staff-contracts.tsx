@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
 import { contractStatusLabel } from '../contract-words.js';
@@ -181,35 +182,33 @@ function resultsSummary(page: Page<ContractSummary>, onLaterPage: boolean): stri
 function ContractSearchPage() {
   const location = useLocation();
   const { search, startingAfter, baseQuery } = readSearch(location.search);
-  const [state, setState] = useState<SearchState>({ status: 'idle' });
+  const resultsQuery = useQuery({
+    queryKey: ['/contracts', { query: { ...search, startingAfter } }],
+    queryFn: ({ signal }) => searchContracts(search, startingAfter, signal),
+    enabled: baseQuery !== '',
+  });
+  const state: SearchState =
+    baseQuery === ''
+      ? { status: 'idle' }
+      : resultsQuery.data
+        ? { status: 'loaded', page: resultsQuery.data }
+        : resultsQuery.isError
+          ? {
+              status: 'failed',
+              message:
+                resultsQuery.error instanceof ApiError
+                  ? resultsQuery.error.detail
+                  : 'The search did not work. Try again.',
+            }
+          : { status: 'loading' };
   const resultsHeadingRef = useRef<HTMLHeadingElement>(null);
   const resultsHeadingId = useId();
-
-  useEffect(() => {
-    if (baseQuery === '') {
-      setState({ status: 'idle' });
-      return;
-    }
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    searchContracts(readSearch(baseQuery).search, startingAfter, controller.signal).then(
-      (page) => setState({ status: 'loaded', page }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({
-          status: 'failed',
-          message: error instanceof ApiError ? error.detail : 'The search did not work. Try again.',
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [baseQuery, startingAfter]);
 
   // After a search or a page change in the app, start the reader at the results rather than the top.
   const { afterNavigation } = location;
   useEffect(() => {
-    if (afterNavigation && state.status === 'loaded') resultsHeadingRef.current?.focus();
-  }, [afterNavigation, state]);
+    if (afterNavigation && resultsQuery.data) resultsHeadingRef.current?.focus();
+  }, [afterNavigation, resultsQuery.data]);
 
   const lastContract = state.status === 'loaded' ? state.page.data.at(-1) : undefined;
 

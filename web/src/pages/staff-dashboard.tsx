@@ -1,30 +1,17 @@
-import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api, apiBasePath } from '../api.js';
+import { useMemo } from 'react';
+import { ApiError, type ApiSchema, apiBasePath } from '../api.js';
 import { BarChart, type BarSeries } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents, formatCount } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery } from '../queries.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
 // The staff dashboard: each chart of GET /api/v1/dashboard drawn with Chart.js, with its numbers as a
 // table and a CSV download. This page and Chart.js are a chunk of their own, loaded only here.
 
-type ColumnKind = 'text' | 'count' | 'cents' | 'basis_points';
-
-interface DashboardChart {
-  id: string;
-  title: string;
-  caption: string;
-  columns: { key: string; label: string; kind: ColumnKind }[];
-  rows: Record<string, string | number>[];
-}
-
-interface Dashboard {
-  asOf: string;
-  reviewsDueToday: number;
-  reviewsOverdue: number;
-  charts: DashboardChart[];
-}
+type DashboardChart = ApiSchema<'DashboardChart'>;
+type ColumnKind = DashboardChart['columns'][number]['kind'];
 
 const claimKindWords: Record<string, string> = {
   repair: 'Repair',
@@ -214,30 +201,13 @@ function ChartSection({ chart }: { chart: DashboardChart }) {
   );
 }
 
-interface SignInAlert {
-  userId: string;
-  email: string | null;
-  occurredAt: string;
-  failedAttempts: number;
-  windowSeconds: number;
-}
-
 /**
  * Alerts that someone is guessing at a staff account's password (the user's own; every account's for
  * an administrator): shown first, because the user may need to change their password.
  */
 function SignInAlerts() {
-  const [alerts, setAlerts] = useState<SignInAlert[]>([]);
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<{ data: SignInAlert[] }>('/auth/sign-in-alerts', { signal: controller.signal })
-      .then((answer) => setAlerts(answer.data))
-      .catch(() => {
-        // The alerts are an extra: the dashboard works without them.
-      });
-    return () => controller.abort();
-  }, []);
+  // The alerts are an extra: the dashboard works without them (a failure shows nothing).
+  const alerts = useApiQuery('/auth/sign-in-alerts', undefined).data?.data ?? [];
   if (alerts.length === 0) return null;
   return (
     <section className="notice notice--error" role="alert" aria-labelledby="sign-in-alerts-heading">
@@ -256,20 +226,13 @@ function SignInAlerts() {
 }
 
 function DashboardContent() {
-  const [dashboard, setDashboard] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<Dashboard>('/dashboard', { signal: controller.signal })
-      .then(setDashboard)
-      .catch((caught: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(caught instanceof ApiError ? caught.detail : 'The dashboard could not be loaded.');
-      });
-    return () => controller.abort();
-  }, []);
+  const dashboardQuery = useApiQuery('/dashboard', undefined);
+  const dashboard = dashboardQuery.data ?? null;
+  const error = dashboardQuery.error
+    ? dashboardQuery.error instanceof ApiError
+      ? dashboardQuery.error.detail
+      : 'The dashboard could not be loaded.'
+    : null;
 
   return (
     <>

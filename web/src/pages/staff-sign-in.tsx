@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { ApiError } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery } from '../queries.js';
 import { navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 
@@ -176,15 +177,8 @@ export function StaffSignInPage() {
 
 /** "Sign in with <provider>" when staff single sign-on is set up (a plain link: the browser leaves). */
 function SingleSignOn({ returnTo }: { returnTo: string | null }) {
-  const [provider, setProvider] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<{ enabled: boolean; providerName: string | null }>('/auth/oidc', { signal: controller.signal })
-      .then((answer) => setProvider(answer.enabled ? answer.providerName : null))
-      .catch(() => setProvider(null));
-    return () => controller.abort();
-  }, []);
+  const oidc = useApiQuery('/auth/oidc', undefined);
+  const provider = oidc.data?.enabled ? oidc.data.providerName : null;
   if (!provider) return null;
   const href = `/api/v1/auth/oidc/start${returnTo?.startsWith('/staff') ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`;
   return (

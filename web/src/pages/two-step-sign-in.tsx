@@ -1,6 +1,7 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api.js';
-import { type MfaStatus, mfaApi } from '../auth.js';
+import { mfaApi } from '../auth.js';
+import { useApiQuery, useRefetch } from '../queries.js';
 
 // The staff home's "Two-step sign-in" section: turn TOTP on (password again, then a code from the
 // app), see the recovery codes once, turn it off with a code.
@@ -15,7 +16,9 @@ function messageOf(error: unknown): string {
 }
 
 export function TwoStepSignIn() {
-  const [status, setStatus] = useState<MfaStatus | null>(null);
+  const statusQuery = useApiQuery('/auth/mfa', undefined);
+  const status = statusQuery.data ?? null;
+  const refetch = useRefetch();
   const [enrolment, setEnrolment] = useState<{ secret: string; uri: string } | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [password, setPassword] = useState('');
@@ -24,10 +27,7 @@ export function TwoStepSignIn() {
   const [busy, setBusy] = useState(false);
   const id = useId();
 
-  const load = useCallback(() => {
-    mfaApi.status().then(setStatus, (e: unknown) => setError(messageOf(e)));
-  }, []);
-  useEffect(load, [load]);
+  const load = () => void refetch(['/auth/mfa']);
 
   const run = (work: () => Promise<void>) => async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -60,12 +60,12 @@ export function TwoStepSignIn() {
   return (
     <section aria-labelledby={`${id}-heading`} className="card">
       <h2 id={`${id}-heading`}>Two-step sign-in</h2>
-      {error ? (
+      {error || statusQuery.isError ? (
         <div className="notice notice--error" role="alert">
-          {error}
+          {error ?? messageOf(statusQuery.error)}
         </div>
       ) : null}
-      {status === null ? (
+      {statusQuery.isPending ? (
         <p className="muted" role="status">
           Loading…
         </p>
