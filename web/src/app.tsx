@@ -1,10 +1,6 @@
 import { type ComponentType, lazy, Suspense } from 'react';
 import { useTranslation } from './i18n.js';
 import { Layout } from './layout.js';
-import { AdjusterClaimPage } from './pages/adjuster-claim.js';
-import { AdjusterGapClaimPage } from './pages/adjuster-gap-claim.js';
-import { AdjusterGapClaimsPage } from './pages/adjuster-gap-claims.js';
-import { AdjusterQueuePage } from './pages/adjuster-queue.js';
 import { GapClaimPage } from './pages/gap-claim.js';
 import { GapClaimsCenterPage } from './pages/gap-claims-center.js';
 import { HelpPage } from './pages/help.js';
@@ -22,10 +18,6 @@ import { HolderTransferPage } from './pages/holder-transfer.js';
 import { LandingPage } from './pages/landing.js';
 import { MyCoveragePage } from './pages/my-coverage.js';
 import { NotFoundPage } from './pages/not-found.js';
-import { ReviewerDocumentPage } from './pages/reviewer-document.js';
-import { ReviewerQueuePage } from './pages/reviewer-queue.js';
-import { StaffHomePage } from './pages/staff-home.js';
-import { StaffSearchPage } from './pages/staff-search.js';
 import { StaffSignInPage, StaffSsoRefusedPage } from './pages/staff-sign-in.js';
 import { QueryProvider } from './queries.js';
 import { matchPath, type RouteProps, RouterProvider, useLocation } from './router.js';
@@ -35,6 +27,29 @@ import { SessionProvider } from './session.js';
 // index.html for any unknown non-API path, so a path missing here shows the not-found page.
 
 // Staff pages with charts or a large editor load on demand, so holders never download Chart.js.
+// The claims staff's pages too: a holder's first page carries only the holder pages.
+const AdjusterClaimPage = lazy(() =>
+  import('./pages/adjuster-claim.js').then((m) => ({ default: m.AdjusterClaimPage })),
+);
+const AdjusterGapClaimPage = lazy(() =>
+  import('./pages/adjuster-gap-claim.js').then((m) => ({ default: m.AdjusterGapClaimPage })),
+);
+const AdjusterGapClaimsPage = lazy(() =>
+  import('./pages/adjuster-gap-claims.js').then((m) => ({ default: m.AdjusterGapClaimsPage })),
+);
+const AdjusterQueuePage = lazy(() =>
+  import('./pages/adjuster-queue.js').then((m) => ({ default: m.AdjusterQueuePage })),
+);
+const ReviewerDocumentPage = lazy(() =>
+  import('./pages/reviewer-document.js').then((m) => ({ default: m.ReviewerDocumentPage })),
+);
+const ReviewerQueuePage = lazy(() =>
+  import('./pages/reviewer-queue.js').then((m) => ({ default: m.ReviewerQueuePage })),
+);
+const StaffHomePage = lazy(() => import('./pages/staff-home.js').then((m) => ({ default: m.StaffHomePage })));
+const StaffSearchPage = lazy(() =>
+  import('./pages/staff-search.js').then((m) => ({ default: m.StaffSearchPage })),
+);
 const StaffDashboardPage = lazy(() => import('./pages/staff-dashboard.js'));
 const AdminWhatIfPage = lazy(() => import('./pages/admin-what-if.js'));
 const AdminCatalogPage = lazy(() => import('./pages/admin-catalog.js'));
