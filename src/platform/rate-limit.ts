@@ -86,6 +86,13 @@ async function attemptBackoff(
   now: Date,
 ): Promise<BackoffOutcome> {
   const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
+  // The row must exist before it is locked: a statement's snapshot is taken when it starts, so
+  // concurrent first attempts on a new bucket would each find no row to lock, all decide "allowed"
+  // and then take turns incrementing it (PostgreSQL let 4 of 12 racing attempts through where 3 were
+  // free). A row with no attempts yet, committed by its own statement, is what they queue on.
+  await sql`
+    insert into rate_limits (bucket, window_started_at, attempts) values (${bucket}, ${now}, 0)
+    on conflict (bucket) do nothing`.execute(db);
   const result = await sql<{
     locked: boolean;
     old_attempts: number | null;
