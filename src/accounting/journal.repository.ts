@@ -80,7 +80,7 @@ export async function postJournalEntry(
   return { id: row.id, entryNumber: row.entry_number };
 }
 
-/** Rows per multi-row insert: well under PostgreSQL's 65,535 bind parameters for the widest rows. */
+/** Journal lines per multi-row insert: 9 parameters each, well under PostgreSQL's 65,535. */
 const ROWS_PER_INSERT = 4000;
 
 /**
@@ -103,12 +103,24 @@ export async function postJournalEntries(
     }
     if (!isBalanced(entry.lines)) throw new Error(`journal entry ${entry.eventKey} does not balance`);
   }
-  const byKey = new Map(withLines.map((entry) => [entry.eventKey, entry]));
-  for (let start = 0; start < withLines.length; start += ROWS_PER_INSERT) {
+  // Chunks end on entry boundaries: an entry's lines always go in with one statement.
+  for (let start = 0; start < withLines.length; ) {
+    let end = start;
+    let lineCount = 0;
+    while (
+      end < withLines.length &&
+      (end === start || lineCount + withLines[end]!.lines.length <= ROWS_PER_INSERT)
+    ) {
+      lineCount += withLines[end]!.lines.length;
+      end += 1;
+    }
+    const chunk = withLines.slice(start, end);
+    start = end;
+    const byKey = new Map(chunk.map((entry) => [entry.eventKey, entry]));
     const rows = await db
       .insertInto('journal_entries')
       .values(
-        withLines.slice(start, start + ROWS_PER_INSERT).map((entry) => ({
+        chunk.map((entry) => ({
           effective_on: entry.effectiveOn,
           event_type: entry.eventType,
           event_id: entry.eventId,
@@ -123,25 +135,25 @@ export async function postJournalEntries(
       .onConflict((oc) => oc.column('event_key').doNothing())
       .returning(['id', 'entry_number', 'event_key'])
       .execute();
+    if (rows.length === 0) continue;
     for (const row of rows) posted.set(row.event_key, { id: row.id, entryNumber: row.entry_number });
-  }
-  const lines = [...posted].flatMap(([key, { id }]) =>
-    byKey.get(key)!.lines.map((line, index) => ({
-      entry_id: id,
-      line_number: index + 1,
-      account_code: line.account,
-      debit_cents: line.debitCents,
-      credit_cents: line.creditCents,
-      contract_id: line.contractId ?? null,
-      plan_code: line.planCode ?? null,
-      state: line.state ?? null,
-      dealer_code: line.dealerCode ?? null,
-    })),
-  );
-  for (let start = 0; start < lines.length; start += ROWS_PER_INSERT) {
     await db
       .insertInto('journal_lines')
-      .values(lines.slice(start, start + ROWS_PER_INSERT))
+      .values(
+        rows.flatMap((row) =>
+          byKey.get(row.event_key)!.lines.map((line, index) => ({
+            entry_id: row.id,
+            line_number: index + 1,
+            account_code: line.account,
+            debit_cents: line.debitCents,
+            credit_cents: line.creditCents,
+            contract_id: line.contractId ?? null,
+            plan_code: line.planCode ?? null,
+            state: line.state ?? null,
+            dealer_code: line.dealerCode ?? null,
+          })),
+        ),
+      )
       .execute();
   }
   return posted;

@@ -294,7 +294,6 @@ export function createCancellationsService(deps: {
     };
   }
 
-
   /**
    * Quotes cancellations for a batch use case (lender events) that has locked the contracts: the claims
    * paid on all of them are read in one statement, then each quote is the same rule as cancel()'s (the

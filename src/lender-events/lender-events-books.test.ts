@@ -64,8 +64,7 @@ function gapBody(vin: string) {
 
 const SDN_CSV = '9001,"ZABALETA, Ximena",individual,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"-0-"\r\n';
 
-const dayBefore = (daysAgo: number) =>
-  new Date(Date.UTC(2026, 10, 25 - daysAgo)).toISOString().slice(0, 10);
+const dayBefore = (daysAgo: number) => new Date(Date.UTC(2026, 10, 25 - daysAgo)).toISOString().slice(0, 10);
 
 describeEachEngine('lender events and the books', (engine) => {
   let server: TestServer;
@@ -161,8 +160,7 @@ describeEachEngine('lender events and the books', (engine) => {
             };
             return e.twice ? [event, event] : [event];
           });
-          const send = () =>
-            admin({ method: 'POST', url: '/api/v1/lender-events', payload: { events } });
+          const send = () => admin({ method: 'POST', url: '/api/v1/lender-events', payload: { events } });
           const first = await send();
           expect(first.statusCode, first.body).toBe(200);
           const results = first.json().results as {
@@ -280,16 +278,23 @@ describeEachEngine('lender events and the books', (engine) => {
     expect(resent).toMatchObject({ status: 'skipped', code: 'duplicate_event' });
     expect(resent.cancellations[0]).toMatchObject({ cancellationId, refundCents: cancelled.refundCents });
     expect(other).toMatchObject({ status: 'skipped', code: 'already_cancelled' });
-    expect(other.cancellations[0]).toMatchObject({ contractId, outcome: 'already_cancelled', refundCents: null });
+    expect(other.cancellations[0]).toMatchObject({
+      contractId,
+      outcome: 'already_cancelled',
+      refundCents: null,
+    });
     expect(await count('cancellations')).toBe(cancellationsBefore);
     expect(await count('lender_event_refunds')).toBe(refundsBefore);
 
     // Nothing is owed on it any more: no payment run takes it, the lender-event payment path refuses it,
     // and a cancellation by hand answers the contract is not active.
     const next = await admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} });
-    expect(next.statusCode, next.body).toBe(201);
-    expect(itemOf(next.json().items)).toBeUndefined();
-    await admin({ method: 'POST', url: `/api/v1/payment-runs/${next.json().id}/discard` });
+    if (next.statusCode === 201) {
+      expect(itemOf(next.json().items)).toBeUndefined();
+      await admin({ method: 'POST', url: `/api/v1/payment-runs/${next.json().id}/discard` });
+    } else {
+      expect(next.json().code, next.body).toBe('nothing_to_pay');
+    }
     const byHand = await admin({
       method: 'POST',
       url: `/api/v1/lender-events/refunds/${cancellationId}/payment`,

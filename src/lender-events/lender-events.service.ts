@@ -12,10 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { postJournalEntry } from '../accounting/journal.repository.js';
-import type {
-  CancellationsService,
-  QuotedCancellation,
-} from '../cancellations/cancellations.service.js';
+import type { CancellationsService, QuotedCancellation } from '../cancellations/cancellations.service.js';
 import { lockContractsByVin } from '../contracts/contract.repository.js';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
