@@ -5,10 +5,11 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
-import { allocateRefund } from './cancellation-allocation.js';
+import { type AllocationPart, allocateRefund } from './cancellation-allocation.js';
 import {
   dealerCostCentsOf,
   findJournalEntryByKey,
+  type NewJournalEntry,
   type PostedEntry,
   postContractsWritten,
   postJournalEntry,
@@ -136,16 +137,15 @@ export interface CancellationPosting {
 }
 
 /**
- * A cancellation: releases what the earning rule had not earned by the cancellation date, makes the
- * refund payable, charges the dealer its share and keeps the fee. Returns the allocation it posted.
+ * The entry a cancellation posts, and the allocation it posts (pure: the caller passes the dealer cost
+ * recorded on the contract, or null). One builder for the single cancellation and for a batch of them.
  */
-export async function postCancellation(
-  db: Kysely<Database>,
+export function cancellationEntry(
   cancellation: CancellationPosting,
+  dealerCostCents: number | null,
   context: PostingContext,
-) {
+): { entry: NewJournalEntry; allocation: AllocationPart[] } {
   const { contract } = cancellation;
-  const dealerCostCents = await dealerCostCentsOf(db, contract.id);
   const premiumCents = dealerCostCents ?? contract.price_cents;
   const allocation = allocateRefund({
     refundCents: cancellation.refundCents,
@@ -164,24 +164,40 @@ export async function postCancellation(
     cancellation.cancelOn,
     cancellation.earningMethod,
   );
-  const entry = await postJournalEntry(db, {
-    eventType: 'cancellation',
-    eventId: cancellation.cancellationId,
-    eventKey: `cancellation:${cancellation.cancellationId}`,
-    memo: `Cancellation of contract ${contract.contract_number} as of ${cancellation.cancelOn}`,
-    contractId: contract.id,
-    lines: cancellationLines(
-      {
-        unearnedReleasedCents: released,
-        refundCents: cancellation.refundCents,
-        dealerChargebackCents: allocation.find((part) => part.party === 'dealer')!.amountCents,
-        feeKeptCents: Math.min(cancellation.feeCents, cancellation.grossRefundCents),
-      },
-      dimensionsOf(contract),
-    ),
-    ...context,
-  });
-  return { entry, allocation };
+  return {
+    entry: {
+      eventType: 'cancellation',
+      eventId: cancellation.cancellationId,
+      eventKey: `cancellation:${cancellation.cancellationId}`,
+      memo: `Cancellation of contract ${contract.contract_number} as of ${cancellation.cancelOn}`,
+      contractId: contract.id,
+      lines: cancellationLines(
+        {
+          unearnedReleasedCents: released,
+          refundCents: cancellation.refundCents,
+          dealerChargebackCents: allocation.find((part) => part.party === 'dealer')!.amountCents,
+          feeKeptCents: Math.min(cancellation.feeCents, cancellation.grossRefundCents),
+        },
+        dimensionsOf(contract),
+      ),
+      ...context,
+    },
+    allocation,
+  };
+}
+
+/**
+ * A cancellation: releases what the earning rule had not earned by the cancellation date, makes the
+ * refund payable, charges the dealer its share and keeps the fee. Returns the allocation it posted.
+ */
+export async function postCancellation(
+  db: Kysely<Database>,
+  cancellation: CancellationPosting,
+  context: PostingContext,
+) {
+  const dealerCostCents = await dealerCostCentsOf(db, cancellation.contract.id);
+  const { entry, allocation } = cancellationEntry(cancellation, dealerCostCents, context);
+  return { entry: await postJournalEntry(db, entry), allocation };
 }
 
 export type ClaimSourceType =

@@ -80,6 +80,85 @@ export async function postJournalEntry(
   return { id: row.id, entryNumber: row.entry_number };
 }
 
+/** Journal lines per multi-row insert: 9 parameters each, well under PostgreSQL's 65,535. */
+const ROWS_PER_INSERT = 4000;
+
+/**
+ * Posts many entries in the caller's transaction with one insert for the entries and one for their lines
+ * (a batch of cancellations, say); the same checks as postJournalEntry, and the same deferred trigger
+ * checks each entry balances at commit. Entries with no lines, or whose event key was already posted,
+ * are left out. Answers the posted entries by event key.
+ */
+export async function postJournalEntries(
+  db: Kysely<Database>,
+  entries: readonly NewJournalEntry[],
+): Promise<Map<string, PostedEntry>> {
+  const posted = new Map<string, PostedEntry>();
+  const withLines = entries.filter((entry) => entry.lines.length > 0);
+  if (withLines.length === 0) return posted;
+  for (const entry of withLines) {
+    for (const line of entry.lines) {
+      assertCents(line.debitCents, 'debit');
+      assertCents(line.creditCents, 'credit');
+    }
+    if (!isBalanced(entry.lines)) throw new Error(`journal entry ${entry.eventKey} does not balance`);
+  }
+  // Chunks end on entry boundaries: an entry's lines always go in with one statement.
+  for (let start = 0; start < withLines.length; ) {
+    let end = start;
+    let lineCount = 0;
+    while (
+      end < withLines.length &&
+      (end === start || lineCount + withLines[end]!.lines.length <= ROWS_PER_INSERT)
+    ) {
+      lineCount += withLines[end]!.lines.length;
+      end += 1;
+    }
+    const chunk = withLines.slice(start, end);
+    start = end;
+    const byKey = new Map(chunk.map((entry) => [entry.eventKey, entry]));
+    const rows = await db
+      .insertInto('journal_entries')
+      .values(
+        chunk.map((entry) => ({
+          effective_on: entry.effectiveOn,
+          event_type: entry.eventType,
+          event_id: entry.eventId,
+          event_key: entry.eventKey,
+          contract_id: entry.contractId ?? null,
+          reverses_entry_id: entry.reversesEntryId ?? null,
+          memo: entry.memo,
+          created_by: entry.actor.label,
+          request_id: entry.requestId ?? null,
+        })),
+      )
+      .onConflict((oc) => oc.column('event_key').doNothing())
+      .returning(['id', 'entry_number', 'event_key'])
+      .execute();
+    if (rows.length === 0) continue;
+    for (const row of rows) posted.set(row.event_key, { id: row.id, entryNumber: row.entry_number });
+    await db
+      .insertInto('journal_lines')
+      .values(
+        rows.flatMap((row) =>
+          byKey.get(row.event_key)!.lines.map((line, index) => ({
+            entry_id: row.id,
+            line_number: index + 1,
+            account_code: line.account,
+            debit_cents: line.debitCents,
+            credit_cents: line.creditCents,
+            contract_id: line.contractId ?? null,
+            plan_code: line.planCode ?? null,
+            state: line.state ?? null,
+            dealer_code: line.dealerCode ?? null,
+          })),
+        ),
+      )
+      .execute();
+  }
+  return posted;
+}
+
 /**
  * The administrator's premium of a contract (alias `c`): the dealer cost when one is recorded (the
  * dealer keeps the markup; dealer-channel bookings, migration 0016), otherwise the price.

@@ -33,3 +33,38 @@ export async function insertCancellation(
 ): Promise<void> {
   await trx.insertInto('cancellations').values(row).execute();
 }
+
+/** Claims paid on each of these contracts (as claimsPaidCents, in one statement); absent → 0. */
+export async function claimsPaidByContract(
+  db: Kysely<Database>,
+  contractIds: readonly string[],
+): Promise<Map<string, number>> {
+  const paid = new Map<string, number>();
+  if (contractIds.length === 0) return paid;
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .select([
+      'contract_id',
+      sql<number>`coalesce(sum(case when direction = 'payout' then amount_cents else -amount_cents end), 0)::bigint`.as(
+        'net',
+      ),
+    ])
+    .where('contract_id', 'in', [...new Set(contractIds)])
+    .where('source_type', 'in', [...CLAIM_SOURCE_TYPES])
+    .groupBy('contract_id')
+    .execute();
+  for (const row of rows) paid.set(row.contract_id, Math.max(0, Number(row.net)));
+  return paid;
+}
+
+/** Many cancellation records with one insert (a batch of lender events). */
+export async function insertCancellations(
+  trx: Kysely<Database>,
+  rows: readonly Insertable<CancellationsTable>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await trx
+    .insertInto('cancellations')
+    .values([...rows])
+    .execute();
+}

@@ -5,18 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type AllocationPart, allocateRefund, refundDueOn } from '../accounting/cancellation-allocation.js';
-import { dealerCostCentsOf } from '../accounting/journal.repository.js';
-import { postCancellation } from '../accounting/journal-postings.js';
+import { dealerCostCentsOf, postJournalEntries } from '../accounting/journal.repository.js';
+import { cancellationEntry, postCancellation } from '../accounting/journal-postings.js';
 import type { EarningMethod } from '../accounting/premium-earning.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { setContractStatus } from '../contracts/contract.repository.js';
+import type { EffectiveTerms } from '../catalog/effective-terms.js';
+import { setContractStatus, setContractsStatus } from '../contracts/contract.repository.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { statusAsOf } from '../contracts/contract.view.js';
 import { contractViewOf, loadContract, termsOf } from '../contracts/contract-access.js';
-import { insertDealerAccountEvent } from '../dealers/dealer.repository.js';
-import { appendLedgerEntry } from '../ledger/ledger.repository.js';
+import { insertDealerAccountEvent, insertDealerAccountEvents } from '../dealers/dealer.repository.js';
+import { appendLedgerEntries, appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { rememberContractLanguage } from '../notifications/holder-language.repository.js';
-import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import { type Actor, recordAudit, recordAudits } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
@@ -29,8 +30,13 @@ import {
 import { AppError } from '../shared/errors.js';
 import type { HolderLanguage } from '../shared/language.js';
 import type { Principal } from '../shared/principal.js';
-import { emitEvent } from '../webhooks/webhook-events.js';
-import { claimsPaidCents, insertCancellation } from './cancellation.repository.js';
+import { emitEvent, emitEvents } from '../webhooks/webhook-events.js';
+import {
+  claimsPaidByContract,
+  claimsPaidCents,
+  insertCancellation,
+  insertCancellations,
+} from './cancellation.repository.js';
 import {
   type CancellationQuote,
   type CancellationRequest,
@@ -39,6 +45,14 @@ import {
 
 /** A quote with who pays the refund (administrator and dealer parts) and when it is due. */
 export type AllocatedQuote = CancellationQuote & { allocation: AllocationPart[]; refundDueOn: CalendarDate };
+
+/** A cancellation quoted for a batch (cancelQuoted executes it under the id chosen here). */
+export interface QuotedCancellation {
+  row: ContractRow;
+  quoted: AllocatedQuote;
+  earningMethod: EarningMethod;
+  cancellationId: string;
+}
 
 export interface CancellationResult {
   contract: ContractView;
@@ -79,18 +93,19 @@ export function createCancellationsService(deps: {
     }
   }
 
-  async function computeQuote(
-    executor: Kysely<Database>,
+  /** The quote with its allocation and deadline, from what the caller loaded; a refusal throws. */
+  function allocatedQuote(
     row: ContractRow,
+    terms: EffectiveTerms,
+    claimsPaid: number,
+    dealerCostCents: number | null,
     request: CancellationRequest,
-  ): Promise<{ quoted: AllocatedQuote; earningMethod: EarningMethod }> {
+  ): { quoted: AllocatedQuote; earningMethod: EarningMethod } {
     if (!isCalendarDate(request.cancelOn)) {
       throw new AppError('invalid_date', `"${request.cancelOn}" is not a calendar date (YYYY-MM-DD).`, {
         param: 'cancelOn',
       });
     }
-    const { terms } = await termsOf(catalog, row, executor);
-    const claimsPaid = await claimsPaidCents(executor, row.id);
     const result = quoteContractCancellation(row, terms, claimsPaid, request);
     if (!result.ok) {
       const refusal = REFUSAL_DETAILS[result.code];
@@ -100,7 +115,7 @@ export function createCancellationsService(deps: {
     const allocation = allocateRefund({
       refundCents: quoted.refundCents,
       retailCents: row.price_cents,
-      dealerCostCents: await dealerCostCentsOf(executor, row.id),
+      dealerCostCents,
       shareNumerator: quoted.shareNumerator,
       shareDenominator: quoted.shareDenominator,
     });
@@ -112,6 +127,28 @@ export function createCancellationsService(deps: {
       },
       earningMethod: terms.cancellation.method,
     };
+  }
+
+  async function computeQuote(
+    executor: Kysely<Database>,
+    row: ContractRow,
+    request: CancellationRequest,
+  ): Promise<{ quoted: AllocatedQuote; earningMethod: EarningMethod }> {
+    const { terms } = await termsOf(catalog, row, executor);
+    const claimsPaid = await claimsPaidCents(executor, row.id);
+    return allocatedQuote(row, terms, claimsPaid, await dealerCostCentsOf(executor, row.id), request);
+  }
+
+  function assertNotFuture(request: CancellationRequest, onDate: CalendarDate): void {
+    if (isCalendarDate(request.cancelOn) && compareDates(request.cancelOn, onDate) > 0) {
+      throw new AppError(
+        'invalid_date',
+        'A cancellation cannot be dated after today; ask for a quote instead.',
+        {
+          param: 'cancelOn',
+        },
+      );
+    }
   }
 
   /** A refund quote for an active contract; recorded in the contract's audit trail. */
@@ -160,15 +197,7 @@ export function createCancellationsService(deps: {
       await rememberContractLanguage(trx, [row.id], request.language, clock.now());
     const onDate = today();
     assertActive(row, onDate);
-    if (isCalendarDate(request.cancelOn) && compareDates(request.cancelOn, onDate) > 0) {
-      throw new AppError(
-        'invalid_date',
-        'A cancellation cannot be dated after today; ask for a quote instead.',
-        {
-          param: 'cancelOn',
-        },
-      );
-    }
+    assertNotFuture(request, onDate);
     const { quoted, earningMethod } = await computeQuote(trx, row, request);
     const cancellationId = randomUUID();
 
@@ -270,7 +299,171 @@ export function createCancellationsService(deps: {
     };
   }
 
-  return { quote, cancel: asUseCase(cancel), today };
+  /**
+   * Quotes cancellations for a batch use case (lender events) that has locked the contracts: the claims
+   * paid on all of them are read in one statement, then each quote is the same rule as cancel()'s (the
+   * same checks and refusals, thrown as the same AppError). Nothing is written.
+   */
+  async function batchQuoter(trx: Transaction<Database>, rows: readonly ContractRow[]) {
+    const claimsPaid = await claimsPaidByContract(
+      trx,
+      rows.map((row) => row.id),
+    );
+    const onDate = today();
+    return async (row: ContractRow, request: CancellationRequest): Promise<QuotedCancellation> => {
+      assertActive(row, onDate);
+      assertNotFuture(request, onDate);
+      const { terms } = await termsOf(catalog, row, trx);
+      const dealerCostCents = row.dealer_cost_cents === null ? null : Number(row.dealer_cost_cents);
+      return {
+        row,
+        ...allocatedQuote(row, terms, claimsPaid.get(row.id) ?? 0, dealerCostCents, request),
+        cancellationId: randomUUID(),
+      };
+    };
+  }
+
+  /**
+   * Executes quoted cancellations of locked contracts, a batch at a time: what cancel() writes for one
+   * contract (payments-ledger refund, cancellation record, balanced journal entry, dealer chargeback,
+   * status, webhook event, audit row), each kind of row written with one statement for the whole batch.
+   */
+  async function cancelQuoted(
+    trx: Transaction<Database>,
+    items: readonly QuotedCancellation[],
+    actor: Actor,
+    requestId: string,
+  ): Promise<Map<string, { ledgerEntryId: string | null; journalEntryId: string | null }>> {
+    const written = new Map<string, { ledgerEntryId: string | null; journalEntryId: string | null }>();
+    if (items.length === 0) return written;
+    const onDate = today();
+    const ledgerIds = await appendLedgerEntries(
+      trx,
+      items
+        .filter(({ quoted }) => quoted.refundCents > 0)
+        .map(({ row, quoted, cancellationId }) => ({
+          contractId: row.id,
+          kind: 'cancellation_refund',
+          direction: 'payout' as const,
+          amountCents: quoted.refundCents,
+          payee: quoted.payee,
+          source: { type: 'cancellation', id: cancellationId },
+          memo: `Refund on cancellation of contract ${row.contract_number} (${quoted.method})`,
+          actor,
+          requestId,
+        })),
+    );
+    await insertCancellations(
+      trx,
+      items.map(({ row, quoted, cancellationId }) => ({
+        id: cancellationId,
+        contract_id: row.id,
+        cancel_on: quoted.cancelOn,
+        odometer: quoted.odometer,
+        reason: quoted.reason,
+        method: quoted.method,
+        gross_refund_cents: quoted.grossRefundCents,
+        fee_cents: quoted.feeCents,
+        claims_deducted_cents: quoted.claimsDeductedCents,
+        refund_cents: quoted.refundCents,
+        payee_kind: quoted.payee.kind,
+        payee_name: quoted.payee.name,
+        quote: JSON.stringify(quoted),
+        ledger_entry_id: ledgerIds.get(cancellationId) ?? null,
+        requested_by: actor.label,
+      })),
+    );
+    const postings = items.map(({ row, quoted, earningMethod, cancellationId }) =>
+      cancellationEntry(
+        {
+          cancellationId,
+          contract: row,
+          cancelOn: quoted.cancelOn,
+          earningMethod,
+          refundCents: quoted.refundCents,
+          grossRefundCents: quoted.grossRefundCents,
+          feeCents: quoted.feeCents,
+          shareNumerator: quoted.shareNumerator,
+          shareDenominator: quoted.shareDenominator,
+        },
+        row.dealer_cost_cents === null ? null : Number(row.dealer_cost_cents),
+        { effectiveOn: onDate, actor, requestId },
+      ),
+    );
+    const posted = await postJournalEntries(
+      trx,
+      postings.map((posting) => posting.entry),
+    );
+    // The dealer's share of each refund goes on its statement as a chargeback (owed by the dealer).
+    await insertDealerAccountEvents(
+      trx,
+      items.flatMap(({ row }, index) => {
+        const chargebackCents =
+          postings[index]!.allocation.find((part) => part.party === 'dealer')?.amountCents ?? 0;
+        return row.dealer_id !== null && chargebackCents > 0
+          ? [
+              {
+                dealerId: row.dealer_id,
+                contractId: row.id,
+                kind: 'chargeback' as const,
+                amountCents: chargebackCents,
+                occurredOn: onDate,
+                requestId,
+              },
+            ]
+          : [];
+      }),
+    );
+    const updated = await setContractsStatus(
+      trx,
+      items.map((item) => item.row),
+      { status: 'cancelled', now: clock.now() },
+    );
+    if (updated.length !== items.length)
+      throw new AppError('conflict', 'A contract changed while it was being cancelled; try again.');
+    await emitEvents(
+      trx,
+      'contract.cancelled',
+      items.map(({ row, quoted, cancellationId }) => ({
+        contractId: row.id,
+        cancellationId,
+        cancelOn: quoted.cancelOn,
+        refundCents: quoted.refundCents,
+      })),
+    );
+    await recordAudits(
+      trx,
+      items.map(({ row, quoted, cancellationId }) => ({
+        actor,
+        action: 'contract.cancelled',
+        entityType: 'contract',
+        entityId: row.id,
+        reason: quoted.reason,
+        data: {
+          cancellationId,
+          cancelOn: quoted.cancelOn,
+          odometer: quoted.odometer,
+          method: quoted.method,
+          grossRefundCents: quoted.grossRefundCents,
+          feeCents: quoted.feeCents,
+          claimsDeductedCents: quoted.claimsDeductedCents,
+          refundCents: quoted.refundCents,
+          payee: quoted.payee,
+          ledgerEntryId: ledgerIds.get(cancellationId) ?? null,
+          ruleIds: quoted.ruleIds,
+        },
+        requestId,
+      })),
+    );
+    for (const { cancellationId } of items)
+      written.set(cancellationId, {
+        ledgerEntryId: ledgerIds.get(cancellationId) ?? null,
+        journalEntryId: posted.get(`cancellation:${cancellationId}`)?.id ?? null,
+      });
+    return written;
+  }
+
+  return { quote, cancel: asUseCase(cancel), today, batchQuoter, cancelQuoted };
 }
 
 export type CancellationsService = ReturnType<typeof createCancellationsService>;

@@ -398,6 +398,43 @@ export function setContractStatus(
     .executeTakeFirst();
 }
 
+/**
+ * Sets the status of many contracts (a batch use case holding their locks), each only while its
+ * row_version is still the one given; answers the ids it updated.
+ */
+export async function setContractsStatus(
+  trx: Kysely<Database>,
+  rows: readonly Pick<ContractRow, 'id' | 'row_version'>[],
+  values: { status: ContractRow['status']; now: Date },
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const result = await sql<{ id: string }>`
+    update contracts c set status = ${values.status}, row_version = c.row_version + 1, updated_at = ${values.now}
+      from jsonb_to_recordset(${JSON.stringify(rows.map((row) => ({ id: row.id, v: row.row_version })))}::jsonb)
+        as v(id uuid, v integer)
+     where c.id = v.id and c.row_version = v.v
+    returning c.id`.execute(trx);
+  return result.rows.map((row) => row.id);
+}
+
+/**
+ * The contracts on these VINs, locked for update in id order (a batch use case that may change them;
+ * the order keeps two batches from deadlocking); only those naming `lienholderName` when it is given.
+ */
+export async function lockContractsByVin(
+  trx: Kysely<Database>,
+  vins: readonly string[],
+  lienholderName: string | null,
+): Promise<ContractRow[]> {
+  if (vins.length === 0) return [];
+  let query = trx
+    .selectFrom('contracts')
+    .selectAll()
+    .where('vin', 'in', [...new Set(vins)]);
+  if (lienholderName !== null) query = query.where('lienholder_name', '=', lienholderName);
+  return query.orderBy('id').forUpdate().execute();
+}
+
 /** The contract number of a contract (for views of records that name it). */
 export async function contractNumberOf(db: Kysely<Database>, id: string): Promise<string> {
   const row = await db

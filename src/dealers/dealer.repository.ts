@@ -181,6 +181,34 @@ export async function insertDealerAccountEvent(
     .execute();
 }
 
+/** Many account events with one insert (the chargebacks of a batch of cancellations). */
+export async function insertDealerAccountEvents(
+  db: Kysely<Database>,
+  values: readonly {
+    dealerId: string;
+    contractId: string;
+    kind: DealerAccountEventKind;
+    amountCents: number;
+    occurredOn: string;
+    requestId: string | null;
+  }[],
+): Promise<void> {
+  if (values.length === 0) return;
+  await db
+    .insertInto('dealer_account_events')
+    .values(
+      values.map((value) => ({
+        dealer_id: value.dealerId,
+        contract_id: value.contractId,
+        kind: value.kind,
+        amount_cents: value.amountCents,
+        occurred_on: value.occurredOn,
+        request_id: value.requestId,
+      })),
+    )
+    .execute();
+}
+
 export function listDealerAccountEvents(db: Kysely<Database>, dealerId: string, limit: number) {
   return db
     .selectFrom('dealer_account_events')

@@ -76,6 +76,41 @@ export async function appendLedgerEntry(db: Kysely<Database>, entry: NewLedgerEn
   return toLedgerEntry(row);
 }
 
+/**
+ * Appends many entries with one insert (a batch of cancellations); answers each new entry's id by its
+ * source id, in the caller's transaction.
+ */
+export async function appendLedgerEntries(
+  db: Kysely<Database>,
+  entries: readonly NewLedgerEntry[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (entries.length === 0) return ids;
+  const rows = await db
+    .insertInto('ledger_entries')
+    .values(
+      entries.map((entry) => ({
+        contract_id: entry.contractId,
+        kind: entry.kind,
+        direction: entry.direction,
+        amount_cents: assertCents(entry.amountCents, 'ledger amount'),
+        payee_kind: entry.payee.kind,
+        payee_name: entry.payee.name,
+        method: entry.method ?? null,
+        reference: entry.reference ?? null,
+        source_type: entry.source.type,
+        source_id: entry.source.id,
+        memo: entry.memo ?? null,
+        created_by: entry.actor.label,
+        request_id: entry.requestId ?? null,
+      })),
+    )
+    .returning(['id', 'source_id'])
+    .execute();
+  for (const row of rows) ids.set(row.source_id, row.id);
+  return ids;
+}
+
 /** The most entries listLedgerEntries answers for one contract. */
 export const LEDGER_ENTRIES_LISTED = 1000;
 

@@ -1,6 +1,6 @@
 // All SQL of lender events: runs, their staged rows (written in batches as the file streams in),
 // the applied events keyed by (VIN, event, date), their refunds, and the set-based look-ups a batch
-// needs (contracts of the batch's VINs, events already applied).
+// needs (events already applied), and the batch's writes (one statement each).
 import { type Kysely, sql } from 'kysely';
 import type {
   Database,
@@ -11,7 +11,7 @@ import type {
   LenderEventType,
   Role,
 } from '../platform/db/schema.js';
-import type { AddOnFacts, RawLenderEvent } from './lender-event-rules.js';
+import type { RawLenderEvent } from './lender-event-rules.js';
 
 export interface StartedBy {
   userId: string;
@@ -158,6 +158,18 @@ export async function deleteStagedRun(db: Kysely<Database>, runId: string): Prom
   await db.deleteFrom('lender_event_rows').where('run_id', '=', runId).execute();
 }
 
+/**
+ * Refreshes the planner's statistics of the tables a run reads by key and grows. The embedded database
+ * (PGlite) has no autovacuum: a table analyzed while nearly empty stays "empty" to the planner, and the
+ * per-row checks at commit (foreign keys into journal_entries and lender_events, the journal's balance
+ * trigger over journal_lines) then scan the whole table for every row, so each batch got slower than the
+ * one before. On a PostgreSQL server autovacuum does this anyway; a large run asks once at its start.
+ */
+export async function analyzeGrowingTables(db: Kysely<Database>): Promise<void> {
+  await sql`analyze journal_entries, journal_lines, cancellations, ledger_entries, lender_events,
+    lender_event_refunds, lender_event_rows, contracts`.execute(db);
+}
+
 export interface PendingRow {
   line: number;
   raw: RawLenderEvent;
@@ -189,33 +201,6 @@ export async function nextPendingRows(
   }));
 }
 
-export async function finishRow(
-  db: Kysely<Database>,
-  runId: string,
-  line: number,
-  outcome: {
-    status: Exclude<LenderEventRowStatus, 'pending'>;
-    code: string | null;
-    detail: string | null;
-    param: string | null;
-    cancellations: LenderEventCancellationJson[];
-  },
-): Promise<void> {
-  await db
-    .updateTable('lender_event_rows')
-    .set({
-      status: outcome.status,
-      code: outcome.code,
-      detail: outcome.detail,
-      param: outcome.param,
-      cancellations: JSON.stringify(outcome.cancellations),
-    })
-    .where('run_id', '=', runId)
-    .where('line', '=', line)
-    .where('status', '=', 'pending')
-    .execute();
-}
-
 /** Re-counts the run's progress from its rows (one statement): rows done and the outcome counters. */
 export async function refreshRunProgress(
   db: Kysely<Database>,
@@ -241,34 +226,6 @@ export async function refreshRunProgress(
       from lender_event_rows where run_id = ${runId}
     ) s
     where r.id = ${runId}`.execute(db);
-}
-
-/** The contracts on the batch's VINs (a lender's run sees only its loans), as the rules need them. */
-export async function addOnsByVin(
-  db: Kysely<Database>,
-  vins: readonly string[],
-  lienholderName: string | null,
-): Promise<Map<string, AddOnFacts[]>> {
-  const byVin = new Map<string, AddOnFacts[]>();
-  if (vins.length === 0) return byVin;
-  let query = db
-    .selectFrom('contracts')
-    .select(['id', 'vin', 'product', 'status', 'purchase_date', 'expires_on', 'odometer_at_sale'])
-    .where('vin', 'in', [...new Set(vins)]);
-  if (lienholderName !== null) query = query.where('lienholder_name', '=', lienholderName);
-  for (const row of await query.execute()) {
-    const list = byVin.get(row.vin) ?? [];
-    list.push({
-      id: row.id,
-      product: row.product,
-      status: row.status,
-      purchaseDate: row.purchase_date,
-      expiresOn: row.expires_on,
-      odometerAtSale: row.odometer_at_sale,
-    });
-    byVin.set(row.vin, list);
-  }
-  return byVin;
 }
 
 export interface AppliedEvent {
@@ -320,10 +277,10 @@ export async function appliedEvents(
 
 export { naturalKey };
 
-/** Claims the event's natural key; false when another run (or line) applied it first. */
-export async function claimEvent(
+/** A batch's events with their outcomes, claimed with one insert; answers the ids it inserted. */
+export async function claimEvents(
   db: Kysely<Database>,
-  event: {
+  events: readonly {
     id: string;
     vin: string;
     event: LenderEventType;
@@ -332,79 +289,123 @@ export async function claimEvent(
     reference: string | null;
     runId: string;
     line: number;
-  },
-): Promise<boolean> {
-  const inserted = await db
-    .insertInto('lender_events')
-    .values({
-      id: event.id,
-      vin: event.vin,
-      event: event.event,
-      event_date: event.eventDate,
-      odometer: event.odometer,
-      reference: event.reference,
-      run_id: event.runId,
-      line: event.line,
-      status: 'skipped',
-      code: null,
-      cancellations: '[]',
-    })
-    .onConflict((oc) => oc.constraint('lender_events_natural_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
-}
-
-export async function completeEvent(
-  db: Kysely<Database>,
-  id: string,
-  outcome: {
     status: 'cancelled' | 'skipped';
     code: string | null;
     cancellations: LenderEventCancellationJson[];
-  },
-): Promise<void> {
-  await db
-    .updateTable('lender_events')
-    .set({ status: outcome.status, code: outcome.code, cancellations: JSON.stringify(outcome.cancellations) })
-    .where('id', '=', id)
+  }[],
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const rows = await db
+    .insertInto('lender_events')
+    .values(
+      events.map((event) => ({
+        id: event.id,
+        vin: event.vin,
+        event: event.event,
+        event_date: event.eventDate,
+        odometer: event.odometer,
+        reference: event.reference,
+        run_id: event.runId,
+        line: event.line,
+        status: event.status,
+        code: event.code,
+        cancellations: JSON.stringify(event.cancellations),
+      })),
+    )
+    .onConflict((oc) => oc.constraint('lender_events_natural_key').doNothing())
+    .returning('id')
     .execute();
+  return new Set(rows.map((row) => row.id));
 }
 
-export async function insertRefund(
+/** A batch's refunds with one insert (the lienholder as the contract names it, passed in). */
+export async function insertRefunds(
   db: Kysely<Database>,
-  refund: {
+  refunds: readonly {
     cancellationId: string;
     lenderEventId: string;
     contractId: string;
     vin: string;
     event: LenderEventType;
     eventDate: string;
+    lienholderName: string | null;
     refundCents: number;
     payeeKind: 'holder' | 'lienholder';
     payeeName: string;
     refundDueOn: string;
-  },
+  }[],
 ): Promise<void> {
+  if (refunds.length === 0) return;
   await db
     .insertInto('lender_event_refunds')
-    .values({
-      cancellation_id: refund.cancellationId,
-      lender_event_id: refund.lenderEventId,
-      contract_id: refund.contractId,
-      vin: refund.vin,
-      event: refund.event,
-      event_date: refund.eventDate,
-      lienholder_name: sql<
-        string | null
-      >`(select lienholder_name from contracts where id = ${refund.contractId})`,
-      refund_cents: refund.refundCents,
-      payee_kind: refund.payeeKind,
-      payee_name: refund.payeeName,
-      refund_due_on: refund.refundDueOn,
-      paid_on: null,
-      payment_reference: null,
-    })
+    .values(
+      refunds.map((refund) => ({
+        cancellation_id: refund.cancellationId,
+        lender_event_id: refund.lenderEventId,
+        contract_id: refund.contractId,
+        vin: refund.vin,
+        event: refund.event,
+        event_date: refund.eventDate,
+        lienholder_name: refund.lienholderName,
+        refund_cents: refund.refundCents,
+        payee_kind: refund.payeeKind,
+        payee_name: refund.payeeName,
+        refund_due_on: refund.refundDueOn,
+        paid_on: null,
+        payment_reference: null,
+      })),
+    )
+    .execute();
+}
+
+export interface RowOutcome {
+  line: number;
+  status: Exclude<LenderEventRowStatus, 'pending'>;
+  code: string | null;
+  detail: string | null;
+  param: string | null;
+  cancellations: LenderEventCancellationJson[];
+}
+
+/**
+ * Finishes a batch's rows with one statement (a row already finished is left as it is); answers how
+ * many rows it finished with each outcome.
+ */
+export async function finishRows(
+  db: Kysely<Database>,
+  runId: string,
+  outcomes: readonly RowOutcome[],
+): Promise<{ cancelled: number; skipped: number; rejected: number }> {
+  const counts = { cancelled: 0, skipped: 0, rejected: 0 };
+  if (outcomes.length === 0) return counts;
+  const result = await sql<{ status: 'cancelled' | 'skipped' | 'rejected' }>`
+    update lender_event_rows r set
+      status = v.status, code = v.code, detail = v.detail, param = v.param, cancellations = v.cancellations
+    from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb)
+      as v(line integer, status text, code text, detail text, param text, cancellations jsonb)
+    where r.run_id = ${runId} and r.line = v.line and r.status = 'pending'
+    returning r.status`.execute(db);
+  for (const row of result.rows) counts[row.status] += 1;
+  return counts;
+}
+
+/** Adds a batch's outcomes to the run's progress (in the batch's transaction, so it counts each row once). */
+export async function addRunProgress(
+  db: Kysely<Database>,
+  runId: string,
+  counts: { cancelled: number; skipped: number; rejected: number },
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('lender_event_runs')
+    .set((eb) => ({
+      rows_done: eb('rows_done', '+', counts.cancelled + counts.skipped + counts.rejected),
+      cancelled: eb('cancelled', '+', counts.cancelled),
+      skipped: eb('skipped', '+', counts.skipped),
+      rejected: eb('rejected', '+', counts.rejected),
+      updated_at: now,
+    }))
+    .where('id', '=', runId)
     .execute();
 }
 

@@ -1,28 +1,30 @@
 // Lender events (issue 16; shared/API.md "Money", POST /lender-events): a lender reports payoffs,
 // repossessions and total losses, as JSON or as a CSV of any size. The rows are first staged in the
 // database in batches as the body streams in (memory stays flat whatever the size), then applied a batch
-// at a time: the batch's VINs and already-applied events are looked up in one statement each, and every
-// event is applied in its own transaction through the SAME cancellation use case as a cancellation asked
-// for by hand (refund by the rules, payee by the reason, refundDueOn from the state rule). An event is
+// at a time, each batch in one transaction and set-based: the batch's contracts (locked) and its
+// already-applied events are read with one statement each, every row is decided by the pure rules and the
+// cancellation quote (the same rule, refusals and payee as a cancellation asked for by hand; refundDueOn
+// from the state rule), and each kind of row the batch writes goes in with one statement. An event is
 // keyed by (VIN, event, date): sending it again changes nothing. A small file is applied before the
 // answer; a large one by the pg-boss job `apply-lender-events`, with its progress (rows done / total)
-// readable meanwhile and its report downloadable as CSV.
+// updated by every batch and its report downloadable as CSV.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { postJournalEntry } from '../accounting/journal.repository.js';
-import type { CancellationsService } from '../cancellations/cancellations.service.js';
+import type { CancellationsService, QuotedCancellation } from '../cancellations/cancellations.service.js';
+import { lockContractsByVin } from '../contracts/contract.repository.js';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database, LenderEventCancellationJson } from '../platform/db/schema.js';
-import { asUseCase, joining, type Tx, transactional } from '../platform/db/transaction.js';
+import type { ContractRow, Database, LenderEventCancellationJson } from '../platform/db/schema.js';
+import { asUseCase, type Tx, transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone, compareDates, isCalendarDateInWindow } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
 import { type CsvBatchStats, CsvFileRefusedError, readCsvBatches } from './csv-batches.js';
 import {
-  type AddOnDecision,
+  type AddOnFacts,
   checkLenderEvent,
   LENDER_EVENT_COLUMNS,
   type LenderEvent,
@@ -296,7 +298,7 @@ export function createLenderEventsService(deps: {
 
   /**
    * Applies a run's pending rows a batch at a time until none is left; safe to run again after a crash
-   * (each row is finished in the transaction that applies it, so a row is applied once).
+   * (each batch finishes its rows in the transaction that applies them, so a row is applied once).
    */
   async function applyRun(runId: string, options: { batchSize?: number } = {}): Promise<LenderEventRunView> {
     const run = await repo.findRun(db, runId);
@@ -304,191 +306,187 @@ export function createLenderEventsService(deps: {
     if (run.status === 'finished' || run.status === 'failed' || run.status === 'receiving')
       return runView(run);
     await repo.setRunStatus(db, runId, { status: 'running', now: clock.now() });
-    const principal: Principal = {
-      kind: 'user',
-      sessionId: `lender-event-run:${runId}`,
-      userId: run.started_by.userId,
-      email: run.started_by.email,
-      role: run.started_by.role,
-      displayName: run.started_by.email,
-      lienholderName: run.started_by.lienholderName,
-    };
     const actor: Actor = { kind: 'user', id: run.started_by.userId, label: run.started_by.email };
     const batchSize = options.batchSize ?? LENDER_EVENT_BATCH_SIZE;
+    if (run.rows_total >= LENDER_EVENT_BATCH_SIZE) await repo.analyzeGrowingTables(db);
     for (;;) {
       const pending = await repo.nextPendingRows(db, runId, batchSize);
       if (pending.length === 0) break;
-      await applyBatch(run, pending, principal, actor);
-      await repo.refreshRunProgress(db, runId, clock.now(), null);
+      await applyBatch(run, pending, actor);
     }
     await repo.refreshRunProgress(db, runId, clock.now(), 'finished');
     return runView((await repo.findRun(db, runId)) as repo.RunRow);
   }
 
-  async function applyBatch(
-    run: repo.RunRow,
-    pending: repo.PendingRow[],
-    principal: Principal,
-    actor: Actor,
-  ) {
+  /**
+   * One batch in one transaction, set-based: the contracts on the batch's VINs are locked and its
+   * already-applied events read with one statement each; each row is then decided in file order by the
+   * pure rules (planLenderEvent, and the cancellation quote through the cancellations service, with the
+   * claims paid of every contract read once), a contract cancelled by an earlier row reading as cancelled
+   * to the later ones; then every kind of row the batch writes (events, cancellations, refunds, journal
+   * entries, chargebacks, audit, webhook events, the rows' outcomes, the run's progress) is written with
+   * one statement. A row the rules refuse is rejected with its code while the rest go on; nothing of a
+   * refused row is written.
+   */
+  async function applyBatch(run: repo.RunRow, pending: repo.PendingRow[], actor: Actor) {
     const onDate = today();
     const checked = pending.map((row) => ({ line: row.line, result: checkLenderEvent(row.raw, onDate) }));
-    const events = checked.flatMap((c) => (c.result.ok ? [{ line: c.line, event: c.result.event }] : []));
-    // Set-based look-ups for the whole batch: the contracts on its VINs and its events already applied.
-    const addOns = await repo.addOnsByVin(
-      db,
-      events.map((e) => e.event.vin),
-      run.lienholder_name,
-    );
-    const applied = await repo.appliedEvents(
-      db,
-      events.map((e) => e.event),
-    );
-    for (const { line, result } of checked) {
-      if (!result.ok) {
-        await repo.finishRow(db, run.id, line, {
-          status: 'rejected',
-          code: result.code,
-          detail: result.detail,
-          param: result.param,
-          cancellations: [],
-        });
-        continue;
-      }
-      const earlier = applied.get(
-        repo.naturalKey(result.event.vin, result.event.event, result.event.eventDate),
-      );
-      if (earlier) {
-        await finishDuplicate(run.id, line, earlier.cancellations);
-        continue;
-      }
-      await applyEvent(run, line, result.event, addOns.get(result.event.vin) ?? [], principal, actor);
-    }
-  }
-
-  async function finishDuplicate(runId: string, line: number, cancellations: LenderEventCancellationJson[]) {
-    await repo.finishRow(db, runId, line, {
-      status: 'skipped',
-      code: 'duplicate_event',
-      detail: 'This event (VIN, event and date) was already applied; nothing changed.',
-      param: null,
-      cancellations,
-    });
-  }
-
-  /** One event in one transaction: claim its key, cancel what the rules say, record the refunds and the row. */
-  async function applyEvent(
-    run: repo.RunRow,
-    line: number,
-    event: LenderEvent,
-    addOns: readonly import('./lender-event-rules.js').AddOnFacts[],
-    principal: Principal,
-    actor: Actor,
-  ) {
-    const plan = planLenderEvent(event, addOns);
-    if (plan.kind === 'reject') {
-      await repo.finishRow(db, run.id, line, {
-        status: 'rejected',
-        code: plan.code,
-        detail: plan.detail,
-        param: 'vin',
-        cancellations: [],
-      });
-      return;
-    }
+    const events = checked.flatMap((c) => (c.result.ok ? [c.result.event] : []));
     const requestId = run.request_id ?? `lender-event-run:${run.id}`;
-    try {
-      await transactional(db)(async (trx) => {
-        const eventId = randomUUID();
-        if (!(await repo.claimEvent(trx, { id: eventId, ...event, runId: run.id, line }))) {
-          const again = await repo.appliedEvents(trx, [event]);
-          const earlier = again.get(repo.naturalKey(event.vin, event.event, event.eventDate));
-          await repo.finishRow(trx, run.id, line, {
-            status: 'skipped',
-            code: 'duplicate_event',
-            detail: 'This event (VIN, event and date) was already applied; nothing changed.',
-            param: null,
-            cancellations: earlier?.cancellations ?? [],
-          });
-          return;
+    await transactional(db)(async (trx) => {
+      const contracts = await lockContractsByVin(
+        trx,
+        events.map((event) => event.vin),
+        run.lienholder_name,
+      );
+      const applied = await repo.appliedEvents(trx, events);
+      const quote = await cancellations.batchQuoter(trx, contracts);
+      const onVehicle = new Map<string, { row: ContractRow; facts: AddOnFacts }[]>();
+      for (const row of contracts) {
+        const list = onVehicle.get(row.vin) ?? [];
+        list.push({ row, facts: addOnFactsOf(row) });
+        onVehicle.set(row.vin, list);
+      }
+      const outcomes: repo.RowOutcome[] = [];
+      const claims: ClaimedEvent[] = [];
+      // An event applied earlier in this batch: its key → its cancellations.
+      const appliedHere = new Map<string, LenderEventCancellationJson[]>();
+      for (const { line, result } of checked) {
+        if (!result.ok) {
+          outcomes.push({ line, status: 'rejected', ...rejection(result), cancellations: [] });
+          continue;
         }
-        const results: LenderEventCancellationJson[] = [];
-        for (const decision of plan.decisions)
-          results.push(
-            await applyDecision(trx, decision, event, eventId, principal, actor, requestId, addOns),
-          );
-        const outcome = rowOutcome(plan.decisions);
-        await repo.completeEvent(trx, eventId, { ...outcome, cancellations: results });
-        await repo.finishRow(trx, run.id, line, {
-          ...outcome,
-          detail: null,
-          param: null,
-          cancellations: results,
+        const event = result.event;
+        const key = repo.naturalKey(event.vin, event.event, event.eventDate);
+        const earlier = applied.get(key)?.cancellations ?? appliedHere.get(key);
+        if (earlier) {
+          outcomes.push(duplicateOutcome(line, earlier));
+          continue;
+        }
+        const addOns = onVehicle.get(event.vin) ?? [];
+        const plan = planLenderEvent(
+          event,
+          addOns.map((addOn) => addOn.facts),
+        );
+        if (plan.kind === 'reject') {
+          outcomes.push({
+            line,
+            status: 'rejected',
+            code: plan.code,
+            detail: plan.detail,
+            param: 'vin',
+            cancellations: [],
+          });
+          continue;
+        }
+        const quoted = new Map<string, QuotedCancellation>();
+        try {
+          for (const decision of plan.decisions) {
+            if (decision.action !== 'cancel') continue;
+            const addOn = addOns.find((a) => a.row.id === decision.contractId)!;
+            quoted.set(
+              decision.contractId,
+              await quote(addOn.row, {
+                cancelOn: decision.cancelOn,
+                odometer: decision.odometer,
+                reason: event.event,
+              }),
+            );
+          }
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          outcomes.push({
+            line,
+            status: 'rejected',
+            code: error.code,
+            detail: error.message,
+            param: error.param ?? null,
+            cancellations: [],
+          });
+          continue;
+        }
+        const results = plan.decisions.map((decision): LenderEventCancellationJson => {
+          const product = addOns.find((a) => a.row.id === decision.contractId)!.facts.product;
+          const done = quoted.get(decision.contractId);
+          if (decision.action === 'skip' || !done) {
+            return {
+              contractId: decision.contractId,
+              cancellationId: null,
+              product,
+              outcome: decision.action === 'skip' ? decision.outcome : 'cancelled',
+              refundCents: null,
+              payee: null,
+              refundDueOn: null,
+            };
+          }
+          return {
+            contractId: decision.contractId,
+            cancellationId: done.cancellationId,
+            product,
+            outcome: 'cancelled',
+            refundCents: done.quoted.refundCents,
+            payee: done.quoted.payee,
+            refundDueOn: done.quoted.refundDueOn,
+          };
         });
-      });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await repo.finishRow(db, run.id, line, {
-        status: 'rejected',
-        code: error.code,
-        detail: error.message,
-        param: error.param ?? null,
-        cancellations: [],
-      });
-    }
-  }
+        // What this event cancels reads as cancelled to the batch's later rows (another event, same VIN).
+        for (const addOn of addOns) if (quoted.has(addOn.row.id)) addOn.facts.status = 'cancelled';
+        const outcome = rowOutcome(plan.decisions);
+        appliedHere.set(key, results);
+        claims.push({
+          id: randomUUID(),
+          ...event,
+          runId: run.id,
+          line,
+          ...outcome,
+          cancellations: results,
+          quoted: [...quoted.values()],
+        });
+        outcomes.push({ line, ...outcome, detail: null, param: null, cancellations: results });
+      }
 
-  async function applyDecision(
-    trx: Tx,
-    decision: AddOnDecision,
-    event: LenderEvent,
-    eventId: string,
-    principal: Principal,
-    actor: Actor,
-    requestId: string,
-    addOns: readonly import('./lender-event-rules.js').AddOnFacts[],
-  ): Promise<LenderEventCancellationJson> {
-    const product = addOns.find((a) => a.id === decision.contractId)?.product ?? 'vsc';
-    if (decision.action === 'skip') {
-      return {
-        contractId: decision.contractId,
-        cancellationId: null,
-        product,
-        outcome: decision.outcome,
-        refundCents: null,
-        payee: null,
-        refundDueOn: null,
-      };
-    }
-    const { refund } = await cancellations.cancel(
-      joining(trx),
-      decision.contractId,
-      { cancelOn: decision.cancelOn, odometer: decision.odometer, reason: event.event },
-      principal,
-      actor,
-      requestId,
-    );
-    await repo.insertRefund(trx, {
-      cancellationId: refund.cancellationId,
-      lenderEventId: eventId,
-      contractId: decision.contractId,
-      vin: event.vin,
-      event: event.event,
-      eventDate: event.eventDate,
-      refundCents: refund.refundCents,
-      payeeKind: refund.payee.kind,
-      payeeName: refund.payee.name,
-      refundDueOn: refund.refundDueOn,
+      // Claim the events' natural keys. On PostgreSQL a concurrent run that applied the same event has
+      // committed by now (it held the same contracts' locks); its event wins and this row is a duplicate.
+      const claimed = await repo.claimEvents(trx, claims);
+      const lost = claims.filter((claim) => !claimed.has(claim.id));
+      if (lost.length > 0) {
+        const again = await repo.appliedEvents(trx, lost);
+        for (const claim of lost) {
+          const index = outcomes.findIndex((o) => o.line === claim.line);
+          outcomes[index] = duplicateOutcome(
+            claim.line,
+            again.get(repo.naturalKey(claim.vin, claim.event, claim.eventDate))?.cancellations ?? [],
+          );
+        }
+      }
+      const kept = claims.filter((claim) => claimed.has(claim.id));
+      await cancellations.cancelQuoted(
+        trx,
+        kept.flatMap((claim) => claim.quoted),
+        actor,
+        requestId,
+      );
+      await repo.insertRefunds(
+        trx,
+        kept.flatMap((claim) =>
+          claim.quoted.map(({ row, quoted, cancellationId }) => ({
+            cancellationId,
+            lenderEventId: claim.id,
+            contractId: row.id,
+            vin: claim.vin,
+            event: claim.event,
+            eventDate: claim.eventDate,
+            lienholderName: row.lienholder_name,
+            refundCents: quoted.refundCents,
+            payeeKind: quoted.payee.kind,
+            payeeName: quoted.payee.name,
+            refundDueOn: quoted.refundDueOn,
+          })),
+        ),
+      );
+      const counts = await repo.finishRows(trx, run.id, outcomes);
+      await repo.addRunProgress(trx, run.id, counts, clock.now());
     });
-    return {
-      contractId: decision.contractId,
-      cancellationId: refund.cancellationId,
-      product,
-      outcome: 'cancelled',
-      refundCents: refund.refundCents,
-      payee: refund.payee,
-      refundDueOn: refund.refundDueOn,
-    };
   }
 
   async function results(principal: Principal, runId: string, page: { afterLine: number; limit: number }) {
@@ -689,6 +687,48 @@ export function createLenderEventsService(deps: {
         );
       }
     },
+  };
+}
+
+/** An event a batch applies: its lender_events row and the cancellations it executes. */
+interface ClaimedEvent {
+  id: string;
+  vin: string;
+  event: LenderEvent['event'];
+  eventDate: string;
+  odometer: number | null;
+  reference: string | null;
+  runId: string;
+  line: number;
+  status: 'cancelled' | 'skipped';
+  code: string | null;
+  cancellations: LenderEventCancellationJson[];
+  quoted: QuotedCancellation[];
+}
+
+function addOnFactsOf(row: ContractRow): AddOnFacts {
+  return {
+    id: row.id,
+    product: row.product,
+    status: row.status,
+    purchaseDate: row.purchase_date,
+    expiresOn: row.expires_on,
+    odometerAtSale: row.odometer_at_sale,
+  };
+}
+
+function rejection(result: { code: string; detail: string; param: string }) {
+  return { code: result.code, detail: result.detail, param: result.param };
+}
+
+function duplicateOutcome(line: number, cancellations: LenderEventCancellationJson[]): repo.RowOutcome {
+  return {
+    line,
+    status: 'skipped',
+    code: 'duplicate_event',
+    detail: 'This event (VIN, event and date) was already applied; nothing changed.',
+    param: null,
+    cancellations,
   };
 }
 

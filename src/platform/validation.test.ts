@@ -1,4 +1,5 @@
 // Where a NUL character sits in a request value, as the JSON pointer the 400 names.
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { nulCharacterPath } from './validation.js';
 
@@ -29,5 +30,17 @@ describe('deeply nested values', () => {
     const path = nulCharacterPath(value);
     expect(path?.length).toBe(100_000 * 2);
     expect(nulCharacterPath(JSON.parse(`${'['.repeat(50_000)}1${']'.repeat(50_000)}`))).toBeNull();
+  });
+});
+
+describe('bodies that are not JSON', () => {
+  it('does not walk into a stream (a text/csv body): its object graph is cyclic', () => {
+    const stream = new PassThrough();
+    const cyclic = Object.assign(new PassThrough(), { self: null as unknown, text: 'x\u0000' });
+    cyclic.self = cyclic;
+    expect(nulCharacterPath(stream)).toBeNull();
+    expect(nulCharacterPath(cyclic)).toBeNull();
+    expect(nulCharacterPath({ body: cyclic })).toBeNull();
+    expect(nulCharacterPath(Object.assign(Object.create(null), { q: 'a\u0000' }))).toBe('/q');
   });
 });

@@ -31,7 +31,7 @@ const coercingAjv = makeAjv(true);
  */
 export function nulCharacterPath(value: unknown): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? '' : null;
-  if (value === null || typeof value !== 'object') return null;
+  if (!isJsonContainer(value)) return null;
   // Each frame: a container, its keys (null for an array), the next position, and the key that led to it.
   type Frame = { node: object; keys: string[] | null; next: number; via: string | number | null };
   const stack: Frame[] = [
@@ -50,11 +50,23 @@ export function nulCharacterPath(value: unknown): string | null {
     const child = (frame.node as Record<string | number, unknown>)[key];
     if (typeof child === 'string') {
       if (child.includes('\u0000')) return pointerOf(stack, key);
-    } else if (child !== null && typeof child === 'object') {
+    } else if (isJsonContainer(child)) {
       stack.push({ node: child, keys: Array.isArray(child) ? null : Object.keys(child), next: 0, via: key });
     }
   }
   return null;
+}
+
+/**
+ * Whether the walk goes into a value: an array or a plain object, as parsed JSON and query strings are.
+ * A body handed to its route as a stream (text/csv) is neither: its object graph (socket, parser, …) is
+ * cyclic, and walking it never ended (each lap pushed more frames, until the heap ran out).
+ */
+function isJsonContainer(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** The JSON pointer of `last` below the containers on the stack (built only for a hit). */

@@ -2,7 +2,7 @@
 // leaves no event and a committed one always has it. The dispatcher (webhook-delivery.ts) sends them.
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
-import { insertEvent } from './webhooks.repository.js';
+import { insertEvent, insertEvents } from './webhooks.repository.js';
 
 export const WEBHOOK_EVENT_TYPES = [
   'contract.created',
@@ -22,4 +22,13 @@ export async function emitEvent(
   data: Record<string, unknown>,
 ): Promise<string> {
   return insertEvent(trx, type, data);
+}
+
+/** Records one event of `type` per item of `data` in `trx` (a batch use case's transaction). */
+export async function emitEvents(
+  trx: Kysely<Database>,
+  type: WebhookEventType,
+  data: readonly Record<string, unknown>[],
+): Promise<void> {
+  await insertEvents(trx, type, data);
 }

@@ -89,6 +89,19 @@ export async function insertEvent(
   return row.id;
 }
 
+/** Records many events of one type with one insert. */
+export async function insertEvents(
+  trx: Kysely<Database>,
+  type: string,
+  data: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (data.length === 0) return;
+  await trx
+    .insertInto('webhook_events')
+    .values(data.map((item) => ({ type, data: JSON.stringify(item) })))
+    .execute();
+}
+
 export function findEvent(db: Kysely<Database>, id: string) {
   return db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -65,6 +65,27 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Prom
     .execute();
 }
 
+/** Writes many audit events with one insert (a batch use case), in the caller's transaction. */
+export async function recordAudits(db: Kysely<Database>, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('audit_events')
+    .values(
+      entries.map((entry) => ({
+        actor_kind: entry.actor.kind,
+        actor_id: entry.actor.id,
+        actor_label: entry.actor.label,
+        action: entry.action,
+        entity_type: entry.entityType,
+        entity_id: entry.entityId,
+        reason: entry.reason ?? null,
+        data: entry.data ? JSON.stringify(entry.data) : null,
+        request_id: entry.requestId ?? null,
+      })),
+    )
+    .execute();
+}
+
 export async function listAuditEvents(
   db: Kysely<Database>,
   filter: { entityType: string; entityId: string; limit: number },
