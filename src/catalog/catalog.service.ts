@@ -8,7 +8,11 @@ import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.r
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
-import { findCatalogVersion, findLatestCatalogVersion, insertCatalogVersion } from './catalog.repository.js';
+import {
+  findCatalogVersion,
+  findLatestCatalogVersionNumber,
+  insertCatalogVersion,
+} from './catalog.repository.js';
 import type { Catalog } from './catalog.schema.js';
 import { validateCatalog } from './catalog.validation.js';
 import { loadDefaultCatalog } from './default-catalog.js';
@@ -52,7 +56,7 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
   /** Loads the checked-in default catalog as version 1 into a database that has none. */
   async function ensureDefault(): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      if (await findLatestCatalogVersion(trx)) return;
+      if ((await findLatestCatalogVersionNumber(trx)) !== undefined) return;
       await insertCatalogVersion(trx, {
         version: 1,
         document: loadDefaultCatalog(),
@@ -70,9 +74,14 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
   }
 
   async function current(executor: Kysely<Database> = db): Promise<CatalogVersion> {
-    const row = await findLatestCatalogVersion(executor);
+    // The number alone is read on every call; the document (the whole catalog as JSON) only when this
+    // process has not parsed that version yet.
+    const version = await findLatestCatalogVersionNumber(executor);
+    const cached = version === undefined ? undefined : parsed.get(version);
+    if (cached) return cached;
+    const row = version === undefined ? undefined : await findCatalogVersion(executor, version);
     if (!row) throw new AppError('service_unavailable', 'No catalog has been published yet.');
-    return parsed.get(row.version) ?? parse(row);
+    return parse(row);
   }
 
   async function byVersion(version: number, executor: Kysely<Database> = db): Promise<CatalogVersion> {
@@ -99,8 +108,7 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
         { errors: result.errors.slice(0, 200) },
       );
     }
-    const latest = await findLatestCatalogVersion(trx);
-    const version = (latest?.version ?? 0) + 1;
+    const version = ((await findLatestCatalogVersionNumber(trx)) ?? 0) + 1;
     await insertCatalogVersion(trx, { version, document: result.catalog, publishedBy: actor.label, note });
     await recordAudit(trx, {
       actor,

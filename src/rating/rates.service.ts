@@ -1,5 +1,6 @@
-// E-rating: a dealer's F&I menu sends a vehicle and gets every offer the catalog prices for it, each
-// stored as a rate the dealer may book once within the validity days (catalog rating.rateValidityDays).
+// E-rating: a dealer's F&I menu sends a vehicle and gets every offer the catalog prices for it. The answer
+// is stored as one quote; each of its offers is a rate the dealer may book once within the validity days
+// (catalog rating.rateValidityDays).
 import type { Kysely } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
@@ -9,7 +10,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { insertRates } from './rate.repository.js';
+import { insertQuote, newQuoteId, rateIdOf } from './rate.repository.js';
 import { type DriveType, type Fuel, rateVehicle } from './rating.js';
 
 export interface RateRequestInput {
@@ -90,44 +91,38 @@ export function createRatesService(deps: {
       loan: vehicle.loan,
     });
     const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
-    const stored = JSON.stringify(vehicle);
-    const ids = await db.transaction().execute(async (trx) => {
-      const rateIds = await insertRates(
-        trx,
-        result.offers.map((offer) => ({
+    // One row for the whole answer (not one per offer): its offers are the rates a booking refers to.
+    const quoteId = newQuoteId();
+    const offers = result.offers.map((offer, index) => ({ rateId: rateIdOf(quoteId, index), ...offer }));
+    await db.transaction().execute(async (trx) => {
+      if (offers.length > 0)
+        await insertQuote(trx, {
+          id: quoteId,
           dealer_id: dealerId,
           requested_by: actor.label,
           catalog_version: current.version,
-          product: offer.product,
-          plan_code: offer.planCode,
-          term_months: offer.termMonths,
-          term_miles: offer.termMiles,
-          deductible_cents: offer.deductibleCents,
-          dealer_cost_cents: offer.dealerCostCents,
-          max_retail_cents: offer.maxRetailCents,
-          lines: JSON.stringify(offer.lines),
-          vehicle: stored,
+          vehicle: JSON.stringify(vehicle),
+          offers: JSON.stringify(offers),
           expires_on: expiresOn,
-        })),
-      );
+        });
       await recordAudit(trx, {
         actor,
         action: 'rates.issued',
         entityType: 'vin',
         entityId: vehicle.vin,
         data: {
+          quoteId: offers.length > 0 ? quoteId : null,
           catalogVersion: current.version,
-          offers: rateIds.length,
+          offers: offers.length,
           ineligible: result.ineligible.map((i) => `${i.planCode}:${i.reasonCode}`),
         },
         requestId,
       });
-      return rateIds;
     });
     return {
       catalogVersion: current.version,
       vehicleClass: result.vehicleClass,
-      offers: result.offers.map((offer, index) => ({ rateId: ids[index]!, ...offer, expiresOn })),
+      offers: offers.map((offer) => ({ ...offer, expiresOn })),
       ineligible: result.ineligible,
     };
   }
