@@ -73,15 +73,29 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
     });
   }
 
+  /** What current() last answered in this process: a hint, never taken as current without a check. */
+  let lastCurrent: CatalogVersion | null = null;
+
   async function current(executor: Kysely<Database> = db): Promise<CatalogVersion> {
     // The number alone is read on every call; the document (the whole catalog as JSON) only when this
     // process has not parsed that version yet.
     const version = await findLatestCatalogVersionNumber(executor);
-    const cached = version === undefined ? undefined : parsed.get(version);
-    if (cached) return cached;
-    const row = version === undefined ? undefined : await findCatalogVersion(executor, version);
-    if (!row) throw new AppError('service_unavailable', 'No catalog has been published yet.');
-    return parse(row);
+    const row =
+      version === undefined || parsed.has(version) ? undefined : await findCatalogVersion(executor, version);
+    const entry = version === undefined ? undefined : (parsed.get(version) ?? (row && parse(row)));
+    if (!entry) throw new AppError('service_unavailable', 'No catalog has been published yet.');
+    lastCurrent = entry;
+    return entry;
+  }
+
+  /**
+   * The version current() last answered here, without reading the database (read once when there is
+   * none). Another process may have published since: a caller must check, in the statement that
+   * writes what it priced, that this is still the latest version, and call current() when it is not
+   * (the rating does: src/rating/rate.repository.ts insertQuoteIfCurrent).
+   */
+  async function lastKnownCurrent(): Promise<CatalogVersion> {
+    return lastCurrent ?? current();
   }
 
   async function byVersion(version: number, executor: Kysely<Database> = db): Promise<CatalogVersion> {
@@ -156,7 +170,14 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
     return { version: published.version, publishedAt: published.publishedAt };
   }
 
-  return { ensureDefault, current, byVersion, publish: asUseCase(publishVersion), termsFor };
+  return {
+    ensureDefault,
+    current,
+    lastKnownCurrent,
+    byVersion,
+    publish: asUseCase(publishVersion),
+    termsFor,
+  };
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;

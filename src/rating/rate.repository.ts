@@ -6,7 +6,7 @@
 // found inside its quote by rateId, never by position.
 import { randomUUID } from 'node:crypto';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, RateQuotesTable, StoredOffer } from '../platform/db/schema.js';
+import type { AuditEventsTable, Database, RateQuotesTable, StoredOffer } from '../platform/db/schema.js';
 
 const OFFER_HEX_DIGITS = 4;
 /** The most offers one quote numbers (16 bits). */
@@ -29,8 +29,40 @@ export function newQuoteId(): string {
   return quoteIdOf(randomUUID());
 }
 
-export async function insertQuote(db: Kysely<Database>, row: Insertable<RateQuotesTable>): Promise<void> {
-  await db.insertInto('rate_quotes').values(row).execute();
+/**
+ * Stores a rating answer (its quote, when it has offers) and its audit row in one statement, only if
+ * `catalogVersion` is still the latest published version: the answer was priced with a version this
+ * process read earlier, and another process may have published since. Answers the latest version
+ * (nothing written when it is not `catalogVersion`), or null when no catalog is published.
+ * One statement is one transaction: no BEGIN and COMMIT round trips on a call dealers make all day.
+ */
+export async function insertQuoteIfCurrent(
+  db: Kysely<Database>,
+  values: {
+    catalogVersion: number;
+    quote: Insertable<RateQuotesTable> | null;
+    audit: Insertable<AuditEventsTable>;
+  },
+): Promise<number | null> {
+  const { catalogVersion, quote, audit } = values;
+  const insertQuote = quote
+    ? sql`, quote as (
+        insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, expires_on)
+        select ${quote.id}::uuid, ${quote.dealer_id}::uuid, ${quote.requested_by}::text,
+          ${quote.catalog_version}::integer, ${quote.vehicle}::jsonb, ${quote.offers}::jsonb, ${quote.expires_on}::date
+        from latest where latest.version = ${catalogVersion}::integer)`
+    : sql``;
+  const result = await sql<{ version: number | null }>`
+    with latest as (select max(version) as version from catalog_versions)${insertQuote},
+    audit as (
+      insert into audit_events
+        (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data, request_id)
+      select ${audit.actor_kind}::text, ${audit.actor_id ?? null}::text, ${audit.actor_label}::text,
+        ${audit.action}::text, ${audit.entity_type}::text, ${audit.entity_id}::text, ${audit.reason ?? null}::text,
+        ${audit.data ?? null}::jsonb, ${audit.request_id ?? null}::text
+      from latest where latest.version = ${catalogVersion}::integer)
+    select version from latest`.execute(db);
+  return result.rows[0]?.version ?? null;
 }
 
 export interface QuotedOffer {

@@ -5,12 +5,12 @@ import type { Kysely } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
 import { validateVin, vinModelYears } from '../contracts/vin.js';
-import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import { type Actor, auditRow } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { insertQuote, newQuoteId, rateIdOf } from './rate.repository.js';
+import { insertQuoteIfCurrent, newQuoteId, rateIdOf } from './rate.repository.js';
 import { type DriveType, type Fuel, rateVehicle } from './rating.js';
 
 export interface RateRequestInput {
@@ -82,49 +82,65 @@ export function createRatesService(deps: {
 
   async function rate(input: RateRequestInput, dealerId: string | null, actor: Actor, requestId: string) {
     const vehicle = checkRequest(input);
-    const current = await catalog.current();
-    const result = rateVehicle(current.catalog, {
+    const request = {
       saleDate: vehicle.saleDate,
       odometer: vehicle.odometer,
       purchaseState: vehicle.purchaseState,
       vehicle: vehicle.vehicle,
       loan: vehicle.loan,
-    });
-    const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
-    // One row for the whole answer (not one per offer): its offers are the rates a booking refers to.
-    const quoteId = newQuoteId();
-    const offers = result.offers.map((offer, index) => ({ rateId: rateIdOf(quoteId, index), ...offer }));
-    await db.transaction().execute(async (trx) => {
-      if (offers.length > 0)
-        await insertQuote(trx, {
-          id: quoteId,
-          dealer_id: dealerId,
-          requested_by: actor.label,
-          catalog_version: current.version,
-          vehicle: JSON.stringify(vehicle),
-          offers: JSON.stringify(offers),
-          expires_on: expiresOn,
-        });
-      await recordAudit(trx, {
-        actor,
-        action: 'rates.issued',
-        entityType: 'vin',
-        entityId: vehicle.vin,
-        data: {
-          quoteId: offers.length > 0 ? quoteId : null,
-          catalogVersion: current.version,
-          offers: offers.length,
-          ineligible: result.ineligible.map((i) => `${i.planCode}:${i.reasonCode}`),
-        },
-        requestId,
-      });
-    });
-    return {
-      catalogVersion: current.version,
-      vehicleClass: result.vehicleClass,
-      offers: offers.map((offer) => ({ ...offer, expiresOn })),
-      ineligible: result.ineligible,
     };
+    // Priced with the version this process last knew as current; the write checks it still is, and
+    // a version published meanwhile (by any process) prices the vehicle again.
+    let current = await catalog.lastKnownCurrent();
+    for (let attempt = 1; ; attempt++) {
+      const result = rateVehicle(current.catalog, request);
+      const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
+      // One row for the whole answer (not one per offer): its offers are the rates a booking refers to.
+      const quoteId = newQuoteId();
+      const offers = result.offers.map((offer, index) => ({ rateId: rateIdOf(quoteId, index), ...offer }));
+      const latest = await insertQuoteIfCurrent(db, {
+        catalogVersion: current.version,
+        quote:
+          offers.length === 0
+            ? null
+            : {
+                id: quoteId,
+                dealer_id: dealerId,
+                requested_by: actor.label,
+                catalog_version: current.version,
+                vehicle: JSON.stringify(vehicle),
+                offers: JSON.stringify(offers),
+                expires_on: expiresOn,
+              },
+        audit: auditRow({
+          actor,
+          action: 'rates.issued',
+          entityType: 'vin',
+          entityId: vehicle.vin,
+          data: {
+            quoteId: offers.length > 0 ? quoteId : null,
+            catalogVersion: current.version,
+            offers: offers.length,
+            ineligible: result.ineligible.map((i) => `${i.planCode}:${i.reasonCode}`),
+          },
+          requestId,
+        }),
+      });
+      if (latest === current.version)
+        return {
+          catalogVersion: current.version,
+          vehicleClass: result.vehicleClass,
+          offers: offers.map((offer) => ({ ...offer, expiresOn })),
+          ineligible: result.ineligible,
+        };
+      // Publishing is rare; versions published back to back while one vehicle is priced, rarer still.
+      if (attempt >= 3)
+        throw new AppError(
+          'service_unavailable',
+          'The catalog is being republished; rate the vehicle again.',
+        );
+      current = await catalog.current();
+    }
   }
 
   return { rate, checkRequest, today };

@@ -1,8 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rateBody, VIN_2024 } from '../../test/support/dealer-channel.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { insertCatalogVersion } from '../catalog/catalog.repository.js';
+import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { FakeClock } from '../platform/clock.js';
 import { quoteIdOf } from './rate.repository.js';
 
@@ -118,5 +121,38 @@ describeEachEngine('rates', (engine) => {
       .where('id', '=', quoteIdOf(answer.offers[0].rateId))
       .executeTakeFirstOrThrow();
     expect(stored.dealer_id).toBeNull();
+  });
+
+  it('prices with a version another process published since, not the one this process last used', async () => {
+    const { db } = server.built.database;
+    const before = (await rate(rateBody())).json();
+    const document = loadDefaultCatalog();
+    for (const row of document.rating!.vscRates) row.dealerCostCents += 1_000;
+    // Written straight to the database, as a publication by another process would be.
+    await insertCatalogVersion(db, {
+      version: before.catalogVersion + 1,
+      document,
+      publishedBy: 'another process',
+      note: null,
+    });
+    const after = (await rate(rateBody())).json();
+    expect(after.catalogVersion).toBe(before.catalogVersion + 1);
+    const vsc = (answer: { offers: { product: string; dealerCostCents: number }[] }) =>
+      answer.offers.filter((o) => o.product === 'vsc').map((o) => o.dealerCostCents);
+    expect(vsc(after)).toEqual(vsc(before).map((cents) => cents + 1_000));
+    const quote = await db
+      .selectFrom('rate_quotes')
+      .select('catalog_version')
+      .where('id', '=', quoteIdOf(after.offers[0].rateId))
+      .executeTakeFirstOrThrow();
+    expect(quote.catalog_version).toBe(after.catalogVersion);
+    // One answer, one audit row: the attempt with the old version wrote nothing.
+    const audits = await db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'rates.issued')
+      .where(sql<boolean>`data->>'quoteId' = ${quoteIdOf(after.offers[0].rateId)}`)
+      .executeTakeFirstOrThrow();
+    expect(Number(audits.n)).toBe(1);
   });
 });
