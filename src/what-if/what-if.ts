@@ -8,7 +8,9 @@
 //   with no odometer reading known: the days share decides, as it does whenever miles are not the lesser;
 // - rental claims opened in the last 365 days, re-capped by the draft's daily and per-visit limits
 //   (expenses per day up to the daily limit, the visit up to the per-visit limit);
-// - contracts whose effective terms (any benefit limit, fee or day count) change at all.
+// - contracts whose effective terms (any benefit limit, fee or day count) change at all;
+// - dealer prices: sample vehicles rated under both catalogs (rating-changes.ts), whether or not any
+//   contract's terms change.
 import { type Kysely, sql } from 'kysely';
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { type EffectiveTerms, resolveTerms } from '../catalog/effective-terms.js';
@@ -16,6 +18,7 @@ import { CA_PROVINCES, US_STATES } from '../catalog/regions.js';
 import { PREMIUM_LEDGER_KINDS } from '../ledger/ledger-kinds.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
+import { compareRating, type RatingComparison } from './rating-changes.js';
 
 export interface WhatIfDetail {
   area: 'contract_terms' | 'cancellation_refunds' | 'rental_claims';
@@ -36,6 +39,8 @@ export interface WhatIfResult {
   /** The plan-and-state terms that differ, with the fields that changed. */
   changedTerms: { planCode: string; state: string; fields: string[] }[];
   details: WhatIfDetail[];
+  /** Dealer prices of sample vehicles under the current catalog and the draft (rating-changes.ts). */
+  rating: RatingComparison;
 }
 
 /** Days back from today that count as "last year's claims". */
@@ -184,6 +189,7 @@ export async function runWhatIf(
   const { today } = input;
   const pairs = changedPairs(input.current, input.draft);
   const changedTerms = groupChangedTerms(input.current, input.draft, pairs);
+  const rating = compareRating(input.current, input.draft, today);
   if (pairs.length === 0) {
     return {
       asOf: today,
@@ -192,6 +198,7 @@ export async function runWhatIf(
       moneyDifferenceCents: 0,
       changedTerms,
       details: [],
+      rating,
     };
   }
   const t = pairsRelation(pairs);
@@ -289,6 +296,7 @@ export async function runWhatIf(
     moneyDifferenceCents: sum((d) => d.differenceCents),
     changedTerms,
     details,
+    rating,
   };
 }
 

@@ -24,6 +24,7 @@ import {
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCents, formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { RatingChanges, type RatingComparison } from '../rating-changes.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -67,6 +68,7 @@ interface WhatIfResult {
     draftCents: number;
     differenceCents: number;
   }[];
+  rating: RatingComparison;
 }
 
 type Tab = 'plans' | 'states' | 'rates' | 'changes' | 'effect' | 'json';
@@ -1086,6 +1088,11 @@ function EffectPanel({
                 </tbody>
               </table>
             </TableScroll>
+            <RatingChanges
+              rating={effect.rating}
+              currentLabel={`Version ${draft.currentVersion}`}
+              planName={planName}
+            />
           </>
         ) : null}
       </section>

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, apiBasePath, csrfHeader } from '../api.js';
 import { formatCents, formatCount } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { RatingChanges, type RatingComparison } from '../rating-changes.js';
 import { fieldLabel, regionCountWords } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -28,6 +29,7 @@ interface WhatIfResult {
   moneyDifferenceCents: number;
   changedTerms: { planCode: string; state: string; fields: string[] }[];
   details: WhatIfDetail[];
+  rating: RatingComparison;
 }
 
 type CatalogDocument = {
@@ -321,6 +323,11 @@ function WhatIfContent() {
               </ul>
             </>
           ) : null}
+          <RatingChanges
+            rating={result.rating}
+            currentLabel={`Version ${result.catalogVersion}`}
+            planName={(code) => planNames.get(code) ?? code}
+          />
           <p>
             <button type="button" className="button" onClick={publish} disabled={busy}>
               Publish this catalog
