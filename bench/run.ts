@@ -525,7 +525,7 @@ interface Offer {
 /**
  * The dealer channel (issue 15, "Speed"), on one app process with a dealer API key:
  * - rating: POST /api/v1/rates for one vehicle (every plan × term × deductible, and GAP for the loan:
- *   49 offers, each stored as a rate) vs the baseline's bare-route coverage lookup (GET /coverage by VIN,
+ *   49 offers, stored as one quote) vs the baseline's bare-route coverage lookup (GET /coverage by VIN,
  *   bench/baseline-server.mjs), at --rating-connections (32: the p99 target is set at 32 callers).
  *   The baseline does a fraction of the work (one indexed select, no rows written): the ratio says what
  *   rating costs over the cheapest answer the stack can give, as the issue asks.

@@ -9,14 +9,15 @@ export interface CatalogVersionRow {
   note: string | null;
 }
 
-export async function findLatestCatalogVersion(db: Kysely<Database>): Promise<CatalogVersionRow | undefined> {
+/** The number of the latest version only: a process that has it parsed need not read the document. */
+export async function findLatestCatalogVersionNumber(db: Kysely<Database>): Promise<number | undefined> {
   const row = await db
     .selectFrom('catalog_versions')
-    .selectAll()
+    .select('version')
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row && toRow(row);
+  return row?.version;
 }
 
 /** Every published version number, oldest first. */

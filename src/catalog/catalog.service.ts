@@ -8,7 +8,11 @@ import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.r
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase, transactional } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
-import { findCatalogVersion, findLatestCatalogVersion, insertCatalogVersion } from './catalog.repository.js';
+import {
+  findCatalogVersion,
+  findLatestCatalogVersionNumber,
+  insertCatalogVersion,
+} from './catalog.repository.js';
 import type { Catalog } from './catalog.schema.js';
 import { validateCatalog } from './catalog.validation.js';
 import { loadDefaultCatalog } from './default-catalog.js';
@@ -52,7 +56,7 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
   /** Loads the checked-in default catalog as version 1 into a database that has none. */
   async function ensureDefault(): Promise<void> {
     await transactional(db)(async (trx) => {
-      if (await findLatestCatalogVersion(trx)) return;
+      if ((await findLatestCatalogVersionNumber(trx)) !== undefined) return;
       await insertCatalogVersion(trx, {
         version: 1,
         document: loadDefaultCatalog(),
@@ -69,10 +73,29 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
     });
   }
 
+  /** What current() last answered in this process: a hint, never taken as current without a check. */
+  let lastCurrent: CatalogVersion | null = null;
+
   async function current(executor: Kysely<Database> = db): Promise<CatalogVersion> {
-    const row = await findLatestCatalogVersion(executor);
-    if (!row) throw new AppError('service_unavailable', 'No catalog has been published yet.');
-    return parsed.get(row.version) ?? parse(row);
+    // The number alone is read on every call; the document (the whole catalog as JSON) only when this
+    // process has not parsed that version yet.
+    const version = await findLatestCatalogVersionNumber(executor);
+    const row =
+      version === undefined || parsed.has(version) ? undefined : await findCatalogVersion(executor, version);
+    const entry = version === undefined ? undefined : (parsed.get(version) ?? (row && parse(row)));
+    if (!entry) throw new AppError('service_unavailable', 'No catalog has been published yet.');
+    lastCurrent = entry;
+    return entry;
+  }
+
+  /**
+   * The version current() last answered here, without reading the database (read once when there is
+   * none). Another process may have published since: a caller must check, in the statement that
+   * writes what it priced, that this is still the latest version, and call current() when it is not
+   * (the rating does: src/rating/rate.repository.ts insertQuoteIfCurrent).
+   */
+  async function lastKnownCurrent(): Promise<CatalogVersion> {
+    return lastCurrent ?? current();
   }
 
   async function byVersion(version: number, executor: Kysely<Database> = db): Promise<CatalogVersion> {
@@ -99,8 +122,7 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
         { errors: result.errors.slice(0, 200) },
       );
     }
-    const latest = await findLatestCatalogVersion(trx);
-    const version = (latest?.version ?? 0) + 1;
+    const version = ((await findLatestCatalogVersionNumber(trx)) ?? 0) + 1;
     await insertCatalogVersion(trx, { version, document: result.catalog, publishedBy: actor.label, note });
     await recordAudit(trx, {
       actor,
@@ -148,7 +170,14 @@ export function createCatalogService(deps: { db: Kysely<Database> }) {
     return { version: published.version, publishedAt: published.publishedAt };
   }
 
-  return { ensureDefault, current, byVersion, publish: asUseCase(publishVersion), termsFor };
+  return {
+    ensureDefault,
+    current,
+    lastKnownCurrent,
+    byVersion,
+    publish: asUseCase(publishVersion),
+    termsFor,
+  };
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;

@@ -17,7 +17,7 @@ import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase, joining } from '../platform/db/transaction.js';
-import { findRateForUpdate, markRateUsed } from '../rating/rate.repository.js';
+import { findQuotedOfferForUpdate, findRateBooking, insertRateBooking } from '../rating/rate.repository.js';
 import type { RatedVehicle } from '../rating/rates.service.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
@@ -71,11 +71,12 @@ export function createEcontractsService(deps: {
   ): Promise<BookedContract> {
     const dealerId = dealerIdOf(principal);
     if (!dealerId) throw new AppError('forbidden', 'Only a dealer books its rates.');
-    // The rate row is locked: a second booking of it waits here, then finds it used.
-    const rate = await findRateForUpdate(trx, input.rateId);
-    if (!rate || rate.dealer_id !== dealerId)
+    // The rate's quote is locked: a second booking of the rate waits here, then finds it booked.
+    const quoted = await findQuotedOfferForUpdate(trx, input.rateId);
+    const rate = quoted?.offer;
+    if (!quoted || !rate || quoted.dealerId !== dealerId)
       throw new AppError('not_found', 'No rate with that id for this dealer.', { param: 'rateId' });
-    if (rate.contract_id !== null)
+    if ((await findRateBooking(trx, rate.rateId)) !== null)
       throw new AppError(
         'rate_already_used',
         'This rate has already booked a contract; rate the vehicle again.',
@@ -84,27 +85,28 @@ export function createEcontractsService(deps: {
         },
       );
     const onDate = today();
-    if (onDate > rate.expires_on)
+    if (onDate > quoted.expiresOn)
       throw new AppError(
         'rate_expired',
-        `This rate could be booked until ${rate.expires_on}; rate the vehicle again.`,
+        `This rate could be booked until ${quoted.expiresOn}; rate the vehicle again.`,
         {
           param: 'rateId',
         },
       );
-    if (input.retailPriceCents < rate.dealer_cost_cents)
+    // The cost and the cap are the stored offer's: what the dealer sends is only the retail price.
+    if (input.retailPriceCents < rate.dealerCostCents)
       throw new AppError(
         'retail_price_below_cost',
-        `The retail price may not be below the dealer cost of ${formatUsd(rate.dealer_cost_cents)}.`,
+        `The retail price may not be below the dealer cost of ${formatUsd(rate.dealerCostCents)}.`,
         { param: 'retailPriceCents' },
       );
-    if (input.retailPriceCents > rate.max_retail_cents)
+    if (input.retailPriceCents > rate.maxRetailCents)
       throw new AppError(
         'retail_price_above_cap',
-        `The retail price may be at most ${formatUsd(rate.max_retail_cents)} for this offer.`,
+        `The retail price may be at most ${formatUsd(rate.maxRetailCents)} for this offer.`,
         { param: 'retailPriceCents' },
       );
-    const vehicle = rate.vehicle as unknown as RatedVehicle;
+    const vehicle = quoted.vehicle as unknown as RatedVehicle;
     if (rate.product === 'gap') {
       // GAP was rated from the loan; a booking may repeat its figures but not change them.
       for (const [field, rated] of [
@@ -124,7 +126,7 @@ export function createEcontractsService(deps: {
       joining(trx),
       {
         product: rate.product,
-        planCode: rate.plan_code,
+        planCode: rate.planCode,
         holder: input.holder,
         vehicle: {
           vin: vehicle.vin,
@@ -135,10 +137,10 @@ export function createEcontractsService(deps: {
         odometerAtSale: vehicle.odometer,
         purchaseDate: vehicle.saleDate,
         purchaseState: vehicle.purchaseState,
-        termMonths: rate.term_months,
-        termMiles: rate.term_miles,
+        termMonths: rate.termMonths,
+        termMiles: rate.termMiles,
         priceCents: input.retailPriceCents,
-        deductibleCents: rate.product === 'vsc' ? rate.deductible_cents : null,
+        deductibleCents: rate.product === 'vsc' ? rate.deductibleCents : null,
         lienholder: input.lienholder ?? null,
         sellingDealer: { code: dealer.code, name: dealer.name },
         amountFinancedCents: rate.product === 'gap' ? (vehicle.loan?.amountFinancedCents ?? null) : null,
@@ -146,9 +148,16 @@ export function createEcontractsService(deps: {
       },
       actor,
       requestId,
-      { catalogVersion: rate.catalog_version, dealerId, dealerCostCents: rate.dealer_cost_cents },
+      { catalogVersion: quoted.catalogVersion, dealerId, dealerCostCents: rate.dealerCostCents },
     );
-    if (!(await markRateUsed(trx, rate.id, contract.id, clock.now())))
+    if (
+      !(await insertRateBooking(trx, {
+        rateId: rate.rateId,
+        quoteId: quoted.quoteId,
+        contractId: contract.id,
+        now: clock.now(),
+      }))
+    )
       throw new AppError('rate_already_used', 'This rate has already booked a contract.', {
         param: 'rateId',
       });
@@ -156,7 +165,7 @@ export function createEcontractsService(deps: {
       dealerId,
       contractId: contract.id,
       kind: 'contract_booked',
-      amountCents: rate.dealer_cost_cents,
+      amountCents: rate.dealerCostCents,
       occurredOn: onDate,
       requestId,
     });
@@ -166,15 +175,15 @@ export function createEcontractsService(deps: {
       entityType: 'contract',
       entityId: contract.id,
       data: {
-        rateId: rate.id,
+        rateId: rate.rateId,
         dealerCode: dealer.code,
-        dealerCostCents: rate.dealer_cost_cents,
+        dealerCostCents: rate.dealerCostCents,
         retailPriceCents: input.retailPriceCents,
         dealNumber: input.dealNumber ?? null,
       },
       requestId,
     });
-    return { ...contract, dealerCode: dealer.code, dealerCostCents: rate.dealer_cost_cents };
+    return { ...contract, dealerCode: dealer.code, dealerCostCents: rate.dealerCostCents };
   }
 
   async function voidContract(

@@ -7,6 +7,7 @@ import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
+import { findRateBooking } from '../rating/rate.repository.js';
 import { withinVoidWindow } from './econtracts.service.js';
 
 const START = '2026-11-25T15:00:00Z';
@@ -105,8 +106,10 @@ describeEachEngine('e-contracting and voids', (engine) => {
       headers: key ? { 'idempotency-key': key } : {},
     });
 
-  const rateRow = (id: string) =>
-    server.built.database.db.selectFrom('rates').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  /** The rate's booking: the contract it booked, or null. */
+  const rateRow = async (id: string) => ({
+    contract_id: await findRateBooking(server.built.database.db, id),
+  });
 
   const accountEvents = (contractId: string) =>
     server.built.database.db
@@ -265,6 +268,30 @@ describeEachEngine('e-contracting and voids', (engine) => {
         msrpCents: 2_800_000,
         expiresOn: '2031-11-25',
       });
+    });
+
+    it('books each offer of one answer once (VSC and GAP together), and no offer the answer did not hold', async () => {
+      const loan = { amountFinancedCents: 3_000_000, msrpCents: 2_800_000, termMonths: 60 };
+      const offers = await rate(dealer, { loan });
+      const vsc = offers.find((o) => o.planCode === 'VALUE_GUARD')!;
+      const gap = offers.find((o) => o.planCode === 'GAP')!;
+      expect((await book(dealer, bookingBody(vsc.rateId, vsc.dealerCostCents))).statusCode).toBe(201);
+      expect((await book(dealer, bookingBody(gap.rateId, gap.dealerCostCents))).statusCode).toBe(201);
+      expect((await book(dealer, bookingBody(gap.rateId, gap.dealerCostCents))).json().code).toBe(
+        'rate_already_used',
+      );
+      // An id next to the answer's offers (same quote, an offer number it never had) is no rate.
+      const beyond = `${gap.rateId.slice(0, -4)}ffff`;
+      expect(offers.map((o) => o.rateId)).not.toContain(beyond);
+      const forged = await book(dealer, bookingBody(beyond, gap.dealerCostCents));
+      expect(forged.statusCode).toBe(404);
+      expect(forged.json()).toMatchObject({ code: 'not_found', param: 'rateId' });
+      // Upper case is the same UUID.
+      const upper = offers.find((o) => o.planCode === 'BASIC_GUARD')!;
+      expect(
+        (await book(dealer, bookingBody(upper.rateId.toUpperCase(), upper.dealerCostCents))).statusCode,
+      ).toBe(201);
+      expect((await book(dealer, bookingBody(upper.rateId, upper.dealerCostCents))).statusCode).toBe(409);
     });
 
     it('books a rate exactly once when bookings race, on one process and across two', async () => {

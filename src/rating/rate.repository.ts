@@ -1,30 +1,142 @@
-// SQL of stored rates: every priced offer is a row a dealer may book once before it expires.
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { Database, RatesTable } from '../platform/db/schema.js';
+// SQL of stored rates. A rating call is stored as one quote row holding every offer of its answer (jsonb);
+// each offer is a rate a dealer may book once before the quote expires. An offer's rateId is its quote's
+// id with the offer's number in the last 16 bits (the quote id has them clear), so booking finds the
+// quote by primary key from the rateId alone, and the API's rateId stays a UUID. Rates stored before
+// quotes (migration 0031) are quotes of one offer whose rateId has other last bits: the offer is always
+// found inside its quote by rateId, never by position.
+import { randomUUID } from 'node:crypto';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import type { AuditEventsTable, Database, RateQuotesTable, StoredOffer } from '../platform/db/schema.js';
 
-export async function insertRates(db: Kysely<Database>, rows: Insertable<RatesTable>[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const inserted = await db.insertInto('rates').values(rows).returning('id').execute();
-  return inserted.map((row) => row.id);
+const OFFER_HEX_DIGITS = 4;
+/** The most offers one quote numbers (16 bits). */
+export const MAX_OFFERS_PER_QUOTE = 16 ** OFFER_HEX_DIGITS;
+
+/** The quote a rateId belongs to (its id with the last 16 bits clear); lower case, as stored. */
+export function quoteIdOf(rateId: string): string {
+  return `${rateId.slice(0, -OFFER_HEX_DIGITS)}${'0'.repeat(OFFER_HEX_DIGITS)}`.toLowerCase();
 }
 
-/** The rate, locked until the transaction ends: two bookings of one rate take turns. */
-export function findRateForUpdate(trx: Transaction<Database>, id: string) {
-  return trx.selectFrom('rates').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/** The rateId of a quote's offer number `index` (0-based). */
+export function rateIdOf(quoteId: string, index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_OFFERS_PER_QUOTE)
+    throw new RangeError(`A quote numbers at most ${MAX_OFFERS_PER_QUOTE} offers, not offer ${index}.`);
+  return `${quoteId.slice(0, -OFFER_HEX_DIGITS)}${index.toString(16).padStart(OFFER_HEX_DIGITS, '0')}`;
 }
 
-/** Marks the rate booked by the contract; false when another booking took it first. */
-export async function markRateUsed(
+/** A new quote id: a random UUID with its offer bits clear. */
+export function newQuoteId(): string {
+  return quoteIdOf(randomUUID());
+}
+
+/**
+ * Stores a rating answer (its quote, when it has offers) and its audit row in one statement, only if
+ * `catalogVersion` is still the latest published version: the answer was priced with a version this
+ * process read earlier, and another process may have published since. Answers the latest version
+ * (nothing written when it is not `catalogVersion`), or null when no catalog is published.
+ * One statement is one transaction: no BEGIN and COMMIT round trips on a call dealers make all day.
+ */
+export async function insertQuoteIfCurrent(
+  db: Kysely<Database>,
+  values: {
+    catalogVersion: number;
+    quote: Insertable<RateQuotesTable> | null;
+    audit: Insertable<AuditEventsTable>;
+  },
+): Promise<number | null> {
+  const { catalogVersion, quote, audit } = values;
+  const insertQuote = quote
+    ? sql`, quote as (
+        insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, expires_on)
+        select ${quote.id}::uuid, ${quote.dealer_id}::uuid, ${quote.requested_by}::text,
+          ${quote.catalog_version}::integer, ${quote.vehicle}::jsonb, ${quote.offers}::jsonb, ${quote.expires_on}::date
+        from latest where latest.version = ${catalogVersion}::integer)`
+    : sql``;
+  const result = await sql<{ version: number | null }>`
+    with latest as (select max(version) as version from catalog_versions)${insertQuote},
+    audit as (
+      insert into audit_events
+        (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data, request_id)
+      select ${audit.actor_kind}::text, ${audit.actor_id ?? null}::text, ${audit.actor_label}::text,
+        ${audit.action}::text, ${audit.entity_type}::text, ${audit.entity_id}::text, ${audit.reason ?? null}::text,
+        ${audit.data ?? null}::jsonb, ${audit.request_id ?? null}::text
+      from latest where latest.version = ${catalogVersion}::integer)
+    select version from latest`.execute(db);
+  return result.rows[0]?.version ?? null;
+}
+
+export interface QuotedOffer {
+  quoteId: string;
+  dealerId: string | null;
+  catalogVersion: number;
+  vehicle: Record<string, unknown>;
+  expiresOn: string;
+  /** The offer with that rateId, or null when the quote has none. */
+  offer: StoredOffer | null;
+}
+
+/**
+ * The quote of a rate with the rate's offer, the quote locked until the transaction ends: two bookings
+ * of its offers take turns. Read whether the offer is booked after this (a statement of its own sees
+ * what a booking that held the lock committed).
+ */
+export async function findQuotedOfferForUpdate(
   trx: Transaction<Database>,
-  id: string,
-  contractId: string,
-  now: Date,
-): Promise<boolean> {
-  const result = await trx
-    .updateTable('rates')
-    .set({ used_at: now, contract_id: contractId })
-    .where('id', '=', id)
-    .where('contract_id', 'is', null)
+  rateId: string,
+): Promise<QuotedOffer | undefined> {
+  const id = rateId.toLowerCase();
+  const row = await trx
+    .selectFrom('rate_quotes')
+    .select([
+      'id',
+      'dealer_id',
+      'catalog_version',
+      'vehicle',
+      'expires_on',
+      sql<StoredOffer | null>`jsonb_path_query_first(offers, '$[*] ? (@.rateId == $id)', jsonb_build_object('id', ${id}::text))`.as(
+        'offer',
+      ),
+    ])
+    .where('id', '=', quoteIdOf(id))
+    .forUpdate()
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return (
+    row && {
+      quoteId: row.id,
+      dealerId: row.dealer_id,
+      catalogVersion: row.catalog_version,
+      vehicle: row.vehicle,
+      expiresOn: row.expires_on,
+      offer: row.offer,
+    }
+  );
+}
+
+/** The contract the rate booked, or null. */
+export async function findRateBooking(db: Kysely<Database>, rateId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('rate_bookings')
+    .select('contract_id')
+    .where('rate_id', '=', rateId.toLowerCase())
+    .executeTakeFirst();
+  return row?.contract_id ?? null;
+}
+
+/** Records that the rate booked the contract; false when another booking took it first. */
+export async function insertRateBooking(
+  trx: Transaction<Database>,
+  values: { rateId: string; quoteId: string; contractId: string; now: Date },
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('rate_bookings')
+    .values({
+      rate_id: values.rateId.toLowerCase(),
+      quote_id: values.quoteId,
+      contract_id: values.contractId,
+      booked_at: values.now,
+    })
+    .onConflict((oc) => oc.column('rate_id').doNothing())
+    .returning('rate_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }

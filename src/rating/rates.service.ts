@@ -1,16 +1,16 @@
-// E-rating: a dealer's F&I menu sends a vehicle and gets every offer the catalog prices for it, each
-// stored as a rate the dealer may book once within the validity days (catalog rating.rateValidityDays).
+// E-rating: a dealer's F&I menu sends a vehicle and gets every offer the catalog prices for it. The answer
+// is stored as one quote; each of its offers is a rate the dealer may book once within the validity days
+// (catalog rating.rateValidityDays).
 import type { Kysely } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
 import { validateVin, vinModelYears } from '../contracts/vin.js';
-import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
+import { type Actor, auditRow } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { transactional } from '../platform/db/transaction.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { insertRates } from './rate.repository.js';
+import { insertQuoteIfCurrent, newQuoteId, rateIdOf } from './rate.repository.js';
 import { type DriveType, type Fuel, rateVehicle } from './rating.js';
 
 export interface RateRequestInput {
@@ -82,55 +82,66 @@ export function createRatesService(deps: {
 
   async function rate(input: RateRequestInput, dealerId: string | null, actor: Actor, requestId: string) {
     const vehicle = checkRequest(input);
-    const current = await catalog.current();
-    const result = rateVehicle(current.catalog, {
+    const request = {
       saleDate: vehicle.saleDate,
       odometer: vehicle.odometer,
       purchaseState: vehicle.purchaseState,
       vehicle: vehicle.vehicle,
       loan: vehicle.loan,
-    });
-    const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
-    const stored = JSON.stringify(vehicle);
-    const ids = await transactional(db)(async (trx) => {
-      const rateIds = await insertRates(
-        trx,
-        result.offers.map((offer) => ({
-          dealer_id: dealerId,
-          requested_by: actor.label,
-          catalog_version: current.version,
-          product: offer.product,
-          plan_code: offer.planCode,
-          term_months: offer.termMonths,
-          term_miles: offer.termMiles,
-          deductible_cents: offer.deductibleCents,
-          dealer_cost_cents: offer.dealerCostCents,
-          max_retail_cents: offer.maxRetailCents,
-          lines: JSON.stringify(offer.lines),
-          vehicle: stored,
-          expires_on: expiresOn,
-        })),
-      );
-      await recordAudit(trx, {
-        actor,
-        action: 'rates.issued',
-        entityType: 'vin',
-        entityId: vehicle.vin,
-        data: {
-          catalogVersion: current.version,
-          offers: rateIds.length,
-          ineligible: result.ineligible.map((i) => `${i.planCode}:${i.reasonCode}`),
-        },
-        requestId,
-      });
-      return rateIds;
-    });
-    return {
-      catalogVersion: current.version,
-      vehicleClass: result.vehicleClass,
-      offers: result.offers.map((offer, index) => ({ rateId: ids[index]!, ...offer, expiresOn })),
-      ineligible: result.ineligible,
     };
+    // Priced with the version this process last knew as current; the write checks it still is, and
+    // a version published meanwhile (by any process) prices the vehicle again.
+    let current = await catalog.lastKnownCurrent();
+    for (let attempt = 1; ; attempt++) {
+      const result = rateVehicle(current.catalog, request);
+      const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
+      // One row for the whole answer (not one per offer): its offers are the rates a booking refers to.
+      // The quote and its audit row are one statement, atomic on its own: no transaction is opened.
+      const quoteId = newQuoteId();
+      const offers = result.offers.map((offer, index) => ({ rateId: rateIdOf(quoteId, index), ...offer }));
+      const latest = await insertQuoteIfCurrent(db, {
+        catalogVersion: current.version,
+        quote:
+          offers.length === 0
+            ? null
+            : {
+                id: quoteId,
+                dealer_id: dealerId,
+                requested_by: actor.label,
+                catalog_version: current.version,
+                vehicle: JSON.stringify(vehicle),
+                offers: JSON.stringify(offers),
+                expires_on: expiresOn,
+              },
+        audit: auditRow({
+          actor,
+          action: 'rates.issued',
+          entityType: 'vin',
+          entityId: vehicle.vin,
+          data: {
+            quoteId: offers.length > 0 ? quoteId : null,
+            catalogVersion: current.version,
+            offers: offers.length,
+            ineligible: result.ineligible.map((i) => `${i.planCode}:${i.reasonCode}`),
+          },
+          requestId,
+        }),
+      });
+      if (latest === current.version)
+        return {
+          catalogVersion: current.version,
+          vehicleClass: result.vehicleClass,
+          offers: offers.map((offer) => ({ ...offer, expiresOn })),
+          ineligible: result.ineligible,
+        };
+      // Publishing is rare; versions published back to back while one vehicle is priced, rarer still.
+      if (attempt >= 3)
+        throw new AppError(
+          'service_unavailable',
+          'The catalog is being republished; rate the vehicle again.',
+        );
+      current = await catalog.current();
+    }
   }
 
   return { rate, checkRequest, today };

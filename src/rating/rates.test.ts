@@ -1,9 +1,13 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rateBody, VIN_2024 } from '../../test/support/dealer-channel.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { insertCatalogVersion } from '../catalog/catalog.repository.js';
+import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { FakeClock } from '../platform/clock.js';
+import { quoteIdOf } from './rate.repository.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const vin2024 = VIN_2024;
@@ -23,7 +27,7 @@ describeEachEngine('rates', (engine) => {
   const rate = (body: Record<string, unknown>, client = dealerUser) =>
     client({ method: 'POST', url: '/api/v1/rates', payload: body });
 
-  it('prices every plan × term × deductible with its lines and stores each offer as a 30-day rate of the dealer', async () => {
+  it('prices every plan × term × deductible with its lines and stores the answer as one 30-day quote of the dealer', async () => {
     const response = await rate(
       rateBody(
         { loan: { amountFinancedCents: 3_000_000, msrpCents: 2_800_000, termMonths: 60 } },
@@ -49,13 +53,24 @@ describeEachEngine('rates', (engine) => {
       '$100.00 deductible',
       'Turbo or supercharged surcharge',
     ]);
+    // One quote row holds the whole answer; the offer is found in it by its rateId.
     const stored = await server.built.database.db
-      .selectFrom('rates')
-      .innerJoin('dealers', 'dealers.id', 'rates.dealer_id')
-      .select(['rates.id', 'dealers.code', 'rates.dealer_cost_cents', 'rates.expires_on'])
-      .where('rates.id', '=', value.rateId)
+      .selectFrom('rate_quotes')
+      .innerJoin('dealers', 'dealers.id', 'rate_quotes.dealer_id')
+      .select(['rate_quotes.id', 'dealers.code', 'rate_quotes.offers', 'rate_quotes.expires_on'])
+      .where('rate_quotes.id', '=', quoteIdOf(value.rateId))
       .executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({ code: 'D-1001', dealer_cost_cents: 99_500, expires_on: '2026-12-25' });
+    expect(stored.offers).toHaveLength(49);
+    expect(stored.offers.map((o) => o.rateId)).toEqual(
+      answer.offers.map((o: { rateId: string }) => o.rateId),
+    );
+    expect(new Set(stored.offers.map((o) => o.rateId)).size).toBe(49);
+    expect(stored.offers.find((o) => o.rateId === value.rateId)).toMatchObject({
+      dealerCostCents: 99_500,
+      maxRetailCents: 349_500,
+      lines: value.lines,
+    });
+    expect(stored).toMatchObject({ code: 'D-1001', expires_on: '2026-12-25' });
   });
 
   it('names the reason for each plan it cannot offer', async () => {
@@ -82,7 +97,7 @@ describeEachEngine('rates', (engine) => {
 
   it('refuses a bad VIN, state or date with its code and field, storing nothing', async () => {
     const before = await server.built.database.db
-      .selectFrom('rates')
+      .selectFrom('rate_quotes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     const badVin = await rate(rateBody({ vin: `${vin2024.slice(0, 16)}X` }));
@@ -92,7 +107,7 @@ describeEachEngine('rates', (engine) => {
     const badDate = await rate(rateBody({ saleDate: '2026-02-30' }));
     expect(badDate.json()).toMatchObject({ code: 'invalid_date', param: 'saleDate' });
     const after = await server.built.database.db
-      .selectFrom('rates')
+      .selectFrom('rate_quotes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
@@ -101,10 +116,43 @@ describeEachEngine('rates', (engine) => {
   it('rates for staff too, without a dealer', async () => {
     const answer = (await rate(rateBody(), adjuster)).json();
     const stored = await server.built.database.db
-      .selectFrom('rates')
+      .selectFrom('rate_quotes')
       .select('dealer_id')
-      .where('id', '=', answer.offers[0].rateId)
+      .where('id', '=', quoteIdOf(answer.offers[0].rateId))
       .executeTakeFirstOrThrow();
     expect(stored.dealer_id).toBeNull();
+  });
+
+  it('prices with a version another process published since, not the one this process last used', async () => {
+    const { db } = server.built.database;
+    const before = (await rate(rateBody())).json();
+    const document = loadDefaultCatalog();
+    for (const row of document.rating!.vscRates) row.dealerCostCents += 1_000;
+    // Written straight to the database, as a publication by another process would be.
+    await insertCatalogVersion(db, {
+      version: before.catalogVersion + 1,
+      document,
+      publishedBy: 'another process',
+      note: null,
+    });
+    const after = (await rate(rateBody())).json();
+    expect(after.catalogVersion).toBe(before.catalogVersion + 1);
+    const vsc = (answer: { offers: { product: string; dealerCostCents: number }[] }) =>
+      answer.offers.filter((o) => o.product === 'vsc').map((o) => o.dealerCostCents);
+    expect(vsc(after)).toEqual(vsc(before).map((cents) => cents + 1_000));
+    const quote = await db
+      .selectFrom('rate_quotes')
+      .select('catalog_version')
+      .where('id', '=', quoteIdOf(after.offers[0].rateId))
+      .executeTakeFirstOrThrow();
+    expect(quote.catalog_version).toBe(after.catalogVersion);
+    // One answer, one audit row: the attempt with the old version wrote nothing.
+    const audits = await db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('action', '=', 'rates.issued')
+      .where(sql<boolean>`data->>'quoteId' = ${quoteIdOf(after.offers[0].rateId)}`)
+      .executeTakeFirstOrThrow();
+    expect(Number(audits.n)).toBe(1);
   });
 });

@@ -7,9 +7,11 @@ import type { Database } from '../platform/db/schema.js';
 import { problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
+import { MAX_RATING_CHANGES } from './rating-changes.js';
 import { whatIfOfDraft } from './what-if.service.js';
 
 const Count = Type.Integer({ minimum: 0 });
+const NullableCents = Type.Union([Type.Integer(), Type.Null()]);
 
 export function registerWhatIfRoutes(
   app: TypedApp,
@@ -27,7 +29,8 @@ export function registerWhatIfRoutes(
         description:
           'The draft is validated like a published catalog (422 invalid_catalog with every error). Then, as if it ' +
           'replaced the current catalog for every contract: active contracts whose terms change, the refund of ' +
-          'every active contract cancelled today, and rental claims of the last 365 days re-capped. Money is ' +
+          'every active contract cancelled today, rental claims of the last 365 days re-capped, and the dealer ' +
+          'prices of sample vehicles rated under both (`rating`). Money is ' +
           'draft minus current, in cents: positive means more paid out.',
         body: Type.Object({ document: Type.Unknown() }, { additionalProperties: false }),
         response: {
@@ -55,6 +58,34 @@ export function registerWhatIfRoutes(
                 draftCents: Type.Integer(),
                 differenceCents: Type.Integer(),
               }),
+            ),
+            rating: Type.Object(
+              {
+                vehicles: Type.Array(Type.String(), {
+                  description: 'The sample vehicles rated under both catalogs',
+                }),
+                offersCompared: Count,
+                offersChanged: Count,
+                changes: Type.Array(
+                  Type.Object({
+                    vehicle: Type.String(),
+                    planCode: Type.String(),
+                    termMonths: Type.Integer(),
+                    termMiles: Type.Union([Type.Integer(), Type.Null()]),
+                    deductibleCents: Type.Integer(),
+                    currentDealerCostCents: NullableCents,
+                    draftDealerCostCents: NullableCents,
+                    currentMaxRetailCents: NullableCents,
+                    draftMaxRetailCents: NullableCents,
+                    currentReasonCode: Type.Union([Type.String(), Type.Null()]),
+                    draftReasonCode: Type.Union([Type.String(), Type.Null()]),
+                  }),
+                  {
+                    description: `Offers whose dealer cost, maximum retail or availability differ (at most ${MAX_RATING_CHANGES})`,
+                  },
+                ),
+              },
+              { description: 'Dealer prices of sample vehicles: current catalog vs the draft' },
             ),
           }),
           ...problemResponses(400, 401, 403, 422),

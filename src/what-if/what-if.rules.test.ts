@@ -12,14 +12,20 @@ import {
 } from './what-if.js';
 
 const TODAY = '2026-11-25';
+const NO_RATING_CHANGES = { vehicles: [], offersCompared: 0, offersChanged: 0, changes: [] };
 
 describe('whatIfResult', () => {
   it('adds the refund and rental differences and counts contracts from the terms rows only', () => {
-    const result = whatIfResult(TODAY, [], {
-      terms: [{ plan: 'VALUE_GUARD', contracts: 4 }],
-      refunds: [{ plan: 'VALUE_GUARD', contracts: 2, currentCents: 10_000, draftCents: 12_500 }],
-      rentals: [{ plan: 'MAJOR_GUARD', claims: 3, currentCents: 9_000, draftCents: 6_000 }],
-    });
+    const result = whatIfResult(
+      TODAY,
+      [],
+      {
+        terms: [{ plan: 'VALUE_GUARD', contracts: 4 }],
+        refunds: [{ plan: 'VALUE_GUARD', contracts: 2, currentCents: 10_000, draftCents: 12_500 }],
+        rentals: [{ plan: 'MAJOR_GUARD', claims: 3, currentCents: 9_000, draftCents: 6_000 }],
+      },
+      NO_RATING_CHANGES,
+    );
     expect(result).toMatchObject({
       asOf: TODAY,
       contractsAffected: 4,
@@ -34,7 +40,9 @@ describe('whatIfResult', () => {
   });
 
   it('answers no difference with no rows', () => {
-    expect(whatIfResult(TODAY, [], { terms: [], refunds: [], rentals: [] })).toEqual(noDifference(TODAY, []));
+    expect(whatIfResult(TODAY, [], { terms: [], refunds: [], rentals: [] }, NO_RATING_CHANGES)).toEqual(
+      noDifference(TODAY, [], NO_RATING_CHANGES),
+    );
   });
 
   it('sums every refund and rental difference (property)', () => {
@@ -49,11 +57,16 @@ describe('whatIfResult', () => {
     );
     fc.assert(
       fc.property(totals, totals, (refunds, rentals) => {
-        const result = whatIfResult(TODAY, [], {
-          terms: [],
-          refunds: refunds.map(({ count, ...r }) => ({ ...r, contracts: count })),
-          rentals: rentals.map(({ count, ...r }) => ({ ...r, claims: count })),
-        });
+        const result = whatIfResult(
+          TODAY,
+          [],
+          {
+            terms: [],
+            refunds: refunds.map(({ count, ...r }) => ({ ...r, contracts: count })),
+            rentals: rentals.map(({ count, ...r }) => ({ ...r, claims: count })),
+          },
+          NO_RATING_CHANGES,
+        );
         const expected = [...refunds, ...rentals].reduce((sum, r) => sum + r.draftCents - r.currentCents, 0);
         expect(result.moneyDifferenceCents).toBe(expected);
         expect(result.claimsAffected).toBe(rentals.reduce((sum, r) => sum + r.count, 0));

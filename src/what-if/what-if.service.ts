@@ -1,6 +1,7 @@
 // The rule what-if as a use case: the draft is validated like a published catalog, compared with the
 // current one (what-if.ts, pure), and only the plan-and-state pairs that differ are costed over the
-// portfolio (what-if.repository.ts). Read-only: nothing is stored.
+// portfolio (what-if.repository.ts); sample vehicles are rated under both catalogs (rating-changes.ts,
+// pure). Read-only: nothing is stored.
 import type { Kysely } from 'kysely';
 import type { Catalog } from '../catalog/catalog.schema.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
@@ -8,6 +9,7 @@ import { validateCatalog } from '../catalog/catalog.validation.js';
 import type { Database } from '../platform/db/schema.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
+import { compareRating } from './rating-changes.js';
 import {
   changedPairs,
   claimsLookbackStart,
@@ -30,11 +32,12 @@ export async function runWhatIf(
   const { today } = input;
   const pairs = changedPairs(input.current, input.draft);
   const changedTerms = groupChangedTerms(input.current, input.draft, pairs);
-  if (pairs.length === 0) return noDifference(today, changedTerms);
+  const rating = compareRating(input.current, input.draft, today);
+  if (pairs.length === 0) return noDifference(today, changedTerms, rating);
   const terms = await countContractsOnChangedTerms(db, pairs, today);
   const refunds = await refundTotalsOnChangedTerms(db, pairs, today);
   const rentals = await rentalTotalsOnChangedTerms(db, pairs, claimsLookbackStart(today));
-  return whatIfResult(today, changedTerms, { terms, refunds, rentals });
+  return whatIfResult(today, changedTerms, { terms, refunds, rentals }, rating);
 }
 
 /**

@@ -247,7 +247,22 @@ describeEachEngine('rule what-if', (engine) => {
       claimsAffected: 0,
       moneyDifferenceCents: 0,
       details: [],
+      rating: { offersChanged: 0, changes: [] },
     });
+  });
+
+  it('shows what a dearer rate table does to dealer prices, even when no contract terms change', async () => {
+    const draft = draftWith((d) => {
+      for (const row of d.rating!.vscRates) if (row.planCode === 'BASIC_GUARD') row.dealerCostCents += 2_500;
+    });
+    const body = (await whatIf(draft)).json();
+    expect(body).toMatchObject({ contractsAffected: 0, moneyDifferenceCents: 0, details: [] });
+    expect(body.rating.vehicles.length).toBeGreaterThan(0);
+    expect(body.rating.offersChanged).toBeGreaterThan(0);
+    for (const change of body.rating.changes) {
+      expect(change.planCode).toBe('BASIC_GUARD');
+      expect(change.draftDealerCostCents - change.currentDealerCostCents).toBe(2_500);
+    }
   });
 
   it('refuses an invalid draft with 422 invalid_catalog and every error', async () => {

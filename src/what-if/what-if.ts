@@ -9,11 +9,14 @@
 //   with no odometer reading known: the days share decides, as it does whenever miles are not the lesser;
 // - rental claims opened in the last 365 days, re-capped by the draft's daily and per-visit limits
 //   (expenses per day up to the daily limit, the visit up to the per-visit limit);
-// - contracts whose effective terms (any benefit limit, fee or day count) change at all.
+// - contracts whose effective terms (any benefit limit, fee or day count) change at all;
+// - dealer prices: sample vehicles rated under both catalogs (rating-changes.ts, pure as well), whether
+//   or not any contract's terms change.
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { type EffectiveTerms, resolveTerms } from '../catalog/effective-terms.js';
 import { CA_PROVINCES, US_STATES } from '../catalog/regions.js';
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
+import type { RatingComparison } from './rating-changes.js';
 
 export interface WhatIfDetail {
   area: 'contract_terms' | 'cancellation_refunds' | 'rental_claims';
@@ -34,6 +37,8 @@ export interface WhatIfResult {
   /** The plan-and-state terms that differ, with the fields that changed. */
   changedTerms: { planCode: string; state: string; fields: string[] }[];
   details: WhatIfDetail[];
+  /** Dealer prices of sample vehicles under the current catalog and the draft (rating-changes.ts). */
+  rating: RatingComparison;
 }
 
 /** Days back from today that count as "last year's claims". */
@@ -163,7 +168,11 @@ export function claimsLookbackStart(today: CalendarDate): CalendarDate {
 }
 
 /** The answer when the draft changes no terms at all. */
-export function noDifference(asOf: CalendarDate, changedTerms: WhatIfResult['changedTerms']): WhatIfResult {
+export function noDifference(
+  asOf: CalendarDate,
+  changedTerms: WhatIfResult['changedTerms'],
+  rating: RatingComparison,
+): WhatIfResult {
   return {
     asOf,
     contractsAffected: 0,
@@ -171,6 +180,7 @@ export function noDifference(asOf: CalendarDate, changedTerms: WhatIfResult['cha
     moneyDifferenceCents: 0,
     changedTerms,
     details: [],
+    rating,
   };
 }
 
@@ -179,6 +189,7 @@ export function whatIfResult(
   asOf: CalendarDate,
   changedTerms: WhatIfResult['changedTerms'],
   totals: { terms: PlanContractCount[]; refunds: PlanRefundTotals[]; rentals: PlanClaimTotals[] },
+  rating: RatingComparison,
 ): WhatIfResult {
   const details: WhatIfDetail[] = [];
   for (const r of totals.terms) {
@@ -225,6 +236,7 @@ export function whatIfResult(
     moneyDifferenceCents: sum((d) => d.differenceCents),
     changedTerms,
     details,
+    rating,
   };
 }
 

@@ -2689,7 +2689,7 @@ export interface paths {
         put?: never;
         /**
          * The effect of a draft catalog on the portfolio and last year’s claims (nothing is stored)
-         * @description The draft is validated like a published catalog (422 invalid_catalog with every error). Then, as if it replaced the current catalog for every contract: active contracts whose terms change, the refund of every active contract cancelled today, and rental claims of the last 365 days re-capped. Money is draft minus current, in cents: positive means more paid out.
+         * @description The draft is validated like a published catalog (422 invalid_catalog with every error). Then, as if it replaced the current catalog for every contract: active contracts whose terms change, the refund of every active contract cancelled today, rental claims of the last 365 days re-capped, and the dealer prices of sample vehicles rated under both (`rating`). Money is draft minus current, in cents: positive means more paid out.
          */
         post: operations["runCatalogWhatIf"];
         delete?: never;
@@ -14406,6 +14406,27 @@ export interface operations {
                             draftCents: number;
                             differenceCents: number;
                         }[];
+                        /** @description Dealer prices of sample vehicles: current catalog vs the draft */
+                        rating: {
+                            /** @description The sample vehicles rated under both catalogs */
+                            vehicles: string[];
+                            offersCompared: number;
+                            offersChanged: number;
+                            /** @description Offers whose dealer cost, maximum retail or availability differ (at most 300) */
+                            changes: {
+                                vehicle: string;
+                                planCode: string;
+                                termMonths: number;
+                                termMiles: number | null;
+                                deductibleCents: number;
+                                currentDealerCostCents: number | null;
+                                draftDealerCostCents: number | null;
+                                currentMaxRetailCents: number | null;
+                                draftMaxRetailCents: number | null;
+                                currentReasonCode: string | null;
+                                draftReasonCode: string | null;
+                            }[];
+                        };
                     };
                 };
             };

@@ -1,7 +1,7 @@
 // The audit trail: one append-only table; every state change writes who, when, what and why in the
 // same transaction as the change itself (the database refuses updates and deletes of these rows).
-import type { Kysely } from 'kysely';
-import type { AuditEventRow, Database } from '../db/schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { AuditEventRow, AuditEventsTable, Database } from '../db/schema.js';
 
 export interface Actor {
   kind: 'user' | 'holder' | 'system' | 'anonymous' | 'dealer_key';
@@ -47,22 +47,27 @@ function toEvent(row: AuditEventRow): AuditEvent {
   };
 }
 
+/**
+ * The audit_events row of an entry. recordAudit writes it; a repository that must write its change and
+ * the audit row in one statement (see src/rating/rate.repository.ts) inserts this row itself.
+ */
+export function auditRow(entry: AuditEntry): Insertable<AuditEventsTable> {
+  return {
+    actor_kind: entry.actor.kind,
+    actor_id: entry.actor.id,
+    actor_label: entry.actor.label,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId,
+    reason: entry.reason ?? null,
+    data: entry.data ? JSON.stringify(entry.data) : null,
+    request_id: entry.requestId ?? null,
+  };
+}
+
 /** Writes one audit event; pass the use case's transaction so the event commits with the change. */
 export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      actor_kind: entry.actor.kind,
-      actor_id: entry.actor.id,
-      actor_label: entry.actor.label,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      reason: entry.reason ?? null,
-      data: entry.data ? JSON.stringify(entry.data) : null,
-      request_id: entry.requestId ?? null,
-    })
-    .execute();
+  await db.insertInto('audit_events').values(auditRow(entry)).execute();
 }
 
 /** Writes many audit events with one insert (a batch use case), in the caller's transaction. */

@@ -612,24 +612,37 @@ export interface DealerApiKeysTable {
   revoked_by: string | null;
 }
 
-export interface RatesTable {
-  id: Generated<string>;
+/** An offer of a rate answer as its quote keeps it: what booking it makes of the contract. */
+export interface StoredOffer {
+  rateId: string;
+  product: 'vsc' | 'gap';
+  planCode: string;
+  termMonths: number;
+  termMiles: number | null;
+  deductibleCents: number;
+  dealerCostCents: number;
+  maxRetailCents: number;
+  lines: { label: string; amountCents: number }[];
+}
+
+/** One rating call: every offer of its answer, each bookable once until expires_on. */
+export interface RateQuotesTable {
+  id: string;
   dealer_id: string | null;
   requested_by: string;
   catalog_version: number;
-  product: 'vsc' | 'gap';
-  plan_code: string;
-  term_months: number;
-  term_miles: number | null;
-  deductible_cents: number;
-  dealer_cost_cents: number;
-  max_retail_cents: number;
-  lines: Json<{ label: string; amountCents: number }[]>;
   vehicle: Json<Record<string, unknown>>;
+  offers: Json<StoredOffer[]>;
   created_at: GeneratedTimestamp;
   expires_on: string;
-  used_at: Timestamp | null;
-  contract_id: string | null;
+}
+
+/** The contract an offer (rate) of a quote booked: one each way. */
+export interface RateBookingsTable {
+  rate_id: string;
+  quote_id: string;
+  contract_id: string;
+  booked_at: Timestamp;
 }
 
 export type DealerAccountEventKind = 'contract_booked' | 'contract_voided' | 'chargeback' | 'remittance';
@@ -802,7 +815,8 @@ export interface Database {
   ofac_holds: OfacHoldsTable;
   dealers: DealersTable;
   dealer_api_keys: DealerApiKeysTable;
-  rates: RatesTable;
+  rate_quotes: RateQuotesTable;
+  rate_bookings: RateBookingsTable;
   dealer_account_events: DealerAccountEventsTable;
   dealer_remittances: DealerRemittancesTable;
   contract_signatures: ContractSignaturesTable;

@@ -26,6 +26,7 @@ import { BarChart } from '../charts/bar-chart.js';
 import { formatCents, formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { apiQueryKey, apiQueryOptions, errorMessage, useApiMutation, useApiQuery } from '../queries.js';
+import { RatingChanges } from '../rating-changes.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -1068,6 +1069,11 @@ function EffectPanel({
                 </tbody>
               </table>
             </TableScroll>
+            <RatingChanges
+              rating={effect.rating}
+              currentLabel={`Version ${draft.currentVersion}`}
+              planName={planName}
+            />
           </>
         ) : null}
       </section>

@@ -3,6 +3,7 @@ import { ApiError, type ApiResponse } from '../api.js';
 import { formatCents, formatCount } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation, useApiQuery } from '../queries.js';
+import { RatingChanges } from '../rating-changes.js';
 import { fieldLabel, regionCountWords } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -289,6 +290,11 @@ function WhatIfContent() {
               </ul>
             </>
           ) : null}
+          <RatingChanges
+            rating={result.rating}
+            currentLabel={`Version ${result.catalogVersion}`}
+            planName={(code) => planNames.get(code) ?? code}
+          />
           <p>
             <button type="button" className="button" onClick={publish} disabled={busy}>
               Publish this catalog

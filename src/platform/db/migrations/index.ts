@@ -24,6 +24,7 @@ import * as m0026 from './0026-lender-events.js';
 import * as m0027 from './0027-staff-work.js';
 import * as m0028 from './0028-holder-accounts-and-sso.js';
 import * as m0030 from './0030-catalog-drafts.js';
+import * as m0031 from './0031-rate-quotes.js';
 import * as m0034 from './0034-gap-benefit-payables.js';
 import * as m0036 from './0036-holder-language.js';
 
@@ -51,6 +52,7 @@ export const migrations: Record<string, Migration> = {
   '0027-staff-work': m0027,
   '0028-holder-accounts-and-sso': m0028,
   '0030-catalog-drafts': m0030,
+  '0031-rate-quotes': m0031,
   '0034-gap-benefit-payables': m0034,
   '0036-holder-language': m0036,
 };
