@@ -43,4 +43,10 @@ describe('bodies that are not JSON', () => {
     expect(nulCharacterPath({ body: cyclic })).toBeNull();
     expect(nulCharacterPath(Object.assign(Object.create(null), { q: 'a\u0000' }))).toBe('/q');
   });
+
+  it('walks into a query string as Fastify parses it (fast-querystring: a prototype whose prototype is null)', () => {
+    const empty = Object.create(null) as object;
+    const query = Object.assign(Object.create(empty), { returnTo: '/staff\u0000' });
+    expect(nulCharacterPath(query)).toBe('/returnTo');
+  });
 });

@@ -59,14 +59,16 @@ export function nulCharacterPath(value: unknown): string | null {
 
 /**
  * Whether the walk goes into a value: an array or a plain object, as parsed JSON and query strings are.
- * A body handed to its route as a stream (text/csv) is neither: its object graph (socket, parser, …) is
- * cyclic, and walking it never ended (each lap pushed more frames, until the heap ran out).
+ * A query string's object has a prototype of its own whose prototype is null (fast-querystring's
+ * `Empty`), so that counts as plain too. A body handed to its route as a stream (text/csv) is neither:
+ * its object graph (socket, parser, …) is cyclic, and walking it never ended (each lap pushed more
+ * frames, until the heap ran out).
  */
 function isJsonContainer(value: unknown): value is object {
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) return true;
   const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return prototype === Object.prototype || prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /** The JSON pointer of `last` below the containers on the stack (built only for a hit). */

@@ -15,7 +15,7 @@ import type { WorkItem, WorkQueue } from './work-queue.js';
 const QUEUE_PAGES = 10;
 const QUEUE_PAGE_SIZE = 100;
 /** How many items each section lists (the counts cover all). */
-const SECTION_ITEMS = 10;
+export const SECTION_ITEMS = 10;
 const RECENT_DAYS = 14;
 
 export interface MyWorkItem {
