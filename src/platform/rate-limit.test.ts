@@ -214,12 +214,19 @@ for (const { name, open } of LIMITERS) {
       });
     });
 
-    it('lets exactly the free attempts through when they race', async () => {
+    it('lets exactly the free attempts through when they race, on a new bucket and on a used one', async () => {
       const now = at('2026-11-26T12:00:00Z');
-      const outcomes = await Promise.all(
-        Array.from({ length: 12 }, () => limiter.attempt('test-pair:race', backoff, now)),
-      );
-      expect(outcomes.filter((outcome) => outcome.allowed)).toHaveLength(3);
+      // Several new buckets: racing first attempts are where a lock on a missing row cannot help.
+      for (const bucket of ['race-1', 'race-2', 'race-3', 'race-4', 'race-5']) {
+        const outcomes = await Promise.all(
+          Array.from({ length: 12 }, () => limiter.attempt(`test-pair:${bucket}`, backoff, now)),
+        );
+        expect(outcomes.filter((outcome) => outcome.allowed)).toHaveLength(3);
+        for (const refused of outcomes.filter((outcome) => !outcome.allowed)) {
+          expect(refused).toEqual({ allowed: false, failures: 3, retryAfterSeconds: expect.any(Number) });
+          expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+        }
+      }
     });
   });
 }

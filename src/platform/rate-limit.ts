@@ -86,15 +86,17 @@ async function attemptBackoff(
   now: Date,
 ): Promise<BackoffOutcome> {
   const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
-  // The row must exist before it is locked: a statement's snapshot is taken when it starts, so
-  // concurrent first attempts on a new bucket would each find no row to lock, all decide "allowed"
-  // and then take turns incrementing it (PostgreSQL let 4 of 12 racing attempts through where 3 were
-  // free). A row with no attempts yet, committed by its own statement, is what they queue on.
-  await sql`
-    insert into rate_limits (bucket, window_started_at, attempts) values (${bucket}, ${now}, 0)
-    on conflict (bucket) do nothing`.execute(db);
+  // The wait as SQL over a row `x` (the same as backoffDelaySeconds: none before the free attempts are
+  // used, then base × 2^(failures − free), at most the cap).
+  const lockedOver = (x: 'old' | 'r') => sql`(${sql.ref(`${x}.window_started_at`)} > ${resetStart}
+    and ${sql.ref(`${x}.attempts`)} >= ${rule.freeAttempts}::int
+    and ${now} < ${sql.ref(`${x}.window_started_at`)} + make_interval(secs => least(${rule.maxDelaySeconds}::float8,
+      ${rule.baseDelaySeconds}::float8 * power(2, least(${sql.ref(`${x}.attempts`)} - ${rule.freeAttempts}::int, 40)))))`;
+  // The upsert decides again over the row it conflicts with (its DO UPDATE sees the row's latest
+  // version under the row lock): concurrent first attempts on a new bucket all find no row to lock in
+  // their snapshot, and without that second decision each counted itself in (PostgreSQL let 4 of 12
+  // racing attempts through where 3 were free). An attempt is allowed exactly when it was counted.
   const result = await sql<{
-    locked: boolean;
     old_attempts: number | null;
     old_at: Date | null;
     counted: number | null;
@@ -102,30 +104,31 @@ async function attemptBackoff(
     with old as (
       select attempts, window_started_at from rate_limits where bucket = ${bucket} for update
     ), decision as (
-      select coalesce((
-        -- The same wait as backoffDelaySeconds: none before the free attempts are used, then
-        -- base × 2^(failures − free), at most the cap.
-        select old.window_started_at > ${resetStart}
-          and old.attempts >= ${rule.freeAttempts}::int
-          and ${now} < old.window_started_at + make_interval(secs => least(${rule.maxDelaySeconds}::float8,
-            ${rule.baseDelaySeconds}::float8 * power(2, least(old.attempts - ${rule.freeAttempts}::int, 40))))
-        from old), false) as locked
+      select coalesce((select ${lockedOver('old')} from old), false) as locked
     ), counted as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
       select ${bucket}, ${now}, 1 from decision where not locked
       on conflict (bucket) do update set
         attempts = case when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
         window_started_at = excluded.window_started_at
+      where not ${lockedOver('r')}
       returning attempts
     )
-    select (select locked from decision) as locked,
-      (select attempts from old) as old_attempts,
+    select (select attempts from old) as old_attempts,
       (select window_started_at from old) as old_at,
       (select attempts from counted) as counted`.execute(db);
   const row = result.rows[0]!;
-  if (!row.locked) return { allowed: true, failures: row.counted ?? 1, retryAfterSeconds: 0 };
-  // Refused under the row lock; the wait left is the same rule over the state the database saw.
-  const before = { failures: row.old_attempts ?? 0, lastAttemptAt: new Date(row.old_at ?? now).getTime() };
+  if (row.counted !== null) return { allowed: true, failures: row.counted, retryAfterSeconds: 0 };
+  // Refused under the row lock; the wait left is the same rule over the state the database saw (read
+  // again when the refusal came from the upsert's second decision, a race on a new bucket).
+  const state =
+    row.old_at !== null
+      ? { attempts: row.old_attempts ?? 0, at: row.old_at }
+      : await sql<{ attempts: number; at: Date }>`
+          select attempts, window_started_at as at from rate_limits where bucket = ${bucket}`
+          .execute(db)
+          .then((read) => read.rows[0] ?? { attempts: 0, at: now });
+  const before = { failures: state.attempts, lastAttemptAt: new Date(state.at).getTime() };
   const decided = decideBackoff(before, rule, now.getTime());
   return {
     allowed: false,
