@@ -267,27 +267,10 @@ export function createCancellationsService(deps: {
       cancelOn: quoted.cancelOn,
       refundCents: quoted.refundCents,
     });
-    await recordAudit(trx, {
-      actor,
-      action: 'contract.cancelled',
-      entityType: 'contract',
-      entityId: row.id,
-      reason: quoted.reason,
-      data: {
-        cancellationId,
-        cancelOn: quoted.cancelOn,
-        odometer: quoted.odometer,
-        method: quoted.method,
-        grossRefundCents: quoted.grossRefundCents,
-        feeCents: quoted.feeCents,
-        claimsDeductedCents: quoted.claimsDeductedCents,
-        refundCents: quoted.refundCents,
-        payee: quoted.payee,
-        ledgerEntryId: entry?.id ?? null,
-        ruleIds: quoted.ruleIds,
-      },
-      requestId,
-    });
+    await recordAudit(
+      trx,
+      cancelledAudit(row.id, quoted, cancellationId, entry?.id ?? null, actor, requestId),
+    );
     return {
       contract: await contractViewOf(catalog, updated, trx, onDate),
       refund: {
@@ -433,27 +416,16 @@ export function createCancellationsService(deps: {
     );
     await recordAudits(
       trx,
-      items.map(({ row, quoted, cancellationId }) => ({
-        actor,
-        action: 'contract.cancelled',
-        entityType: 'contract',
-        entityId: row.id,
-        reason: quoted.reason,
-        data: {
+      items.map(({ row, quoted, cancellationId }) =>
+        cancelledAudit(
+          row.id,
+          quoted,
           cancellationId,
-          cancelOn: quoted.cancelOn,
-          odometer: quoted.odometer,
-          method: quoted.method,
-          grossRefundCents: quoted.grossRefundCents,
-          feeCents: quoted.feeCents,
-          claimsDeductedCents: quoted.claimsDeductedCents,
-          refundCents: quoted.refundCents,
-          payee: quoted.payee,
-          ledgerEntryId: ledgerIds.get(cancellationId) ?? null,
-          ruleIds: quoted.ruleIds,
-        },
-        requestId,
-      })),
+          ledgerIds.get(cancellationId) ?? null,
+          actor,
+          requestId,
+        ),
+      ),
     );
     for (const { cancellationId } of items)
       written.set(cancellationId, {
@@ -467,3 +439,35 @@ export function createCancellationsService(deps: {
 }
 
 export type CancellationsService = ReturnType<typeof createCancellationsService>;
+
+/** The audit row of a cancellation, the same for one made by hand and one a lender event makes. */
+function cancelledAudit(
+  contractId: string,
+  quoted: CancellationQuote,
+  cancellationId: string,
+  ledgerEntryId: string | null,
+  actor: Actor,
+  requestId: string,
+) {
+  return {
+    actor,
+    action: 'contract.cancelled',
+    entityType: 'contract',
+    entityId: contractId,
+    reason: quoted.reason,
+    data: {
+      cancellationId,
+      cancelOn: quoted.cancelOn,
+      odometer: quoted.odometer,
+      method: quoted.method,
+      grossRefundCents: quoted.grossRefundCents,
+      feeCents: quoted.feeCents,
+      claimsDeductedCents: quoted.claimsDeductedCents,
+      refundCents: quoted.refundCents,
+      payee: quoted.payee,
+      ledgerEntryId,
+      ruleIds: quoted.ruleIds,
+    },
+    requestId,
+  };
+}
