@@ -52,6 +52,21 @@ describe('request log', () => {
     expect(lines.some((line) => line.reqId === 'spoofed-id-1')).toBe(false);
   });
 
+  it('logs a request and its answer without their headers: no token or cookie', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/ping`, {
+      headers: { authorization: 'Bearer bearer-secret-1', cookie: 'cw_session=cookie-secret-2' },
+    });
+    const ours = response.headers.get('x-request-id');
+    const ofRequest = lines.filter((line) => line.reqId === ours);
+    expect(ofRequest.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['incoming request', 'request completed']),
+    );
+    const text = JSON.stringify(ofRequest);
+    expect(text).not.toContain('bearer-secret-1');
+    expect(text).not.toContain('cookie-secret-2');
+    expect(ofRequest.find((line) => line.msg === 'request completed')?.res).toEqual({ statusCode: 200 });
+  });
+
   it('logs a client that aborts an upload at info level, not as an error', async () => {
     const settled = new Promise<void>((resolve) => {
       uploadSettled = resolve;
