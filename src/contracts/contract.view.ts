@@ -2,7 +2,7 @@
 // status as of today and, for holders and staff, the coverage as it applies to this contract (its
 // catalog version and its purchase state's rules).
 import type { Catalog } from '../catalog/catalog.schema.js';
-import type { EffectiveTerms } from '../catalog/effective-terms.js';
+import type { EffectiveTerms, VscTerms } from '../catalog/effective-terms.js';
 import type { ContractRow } from '../platform/db/schema.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import { type CoverageReasonCode, coverageStatusOn } from './contract-term.js';
@@ -51,6 +51,21 @@ export function coverageStatusOf(row: CoverageFacts, at: { onDate: CalendarDate;
   );
 }
 
+/** The component groups of a plan's terms, named from its catalog: worked out once per terms (they never change). */
+const componentGroupsByTerms = new WeakMap<object, CoverageView['componentGroups']>();
+
+function componentGroupsOf(terms: VscTerms, catalog: Catalog): CoverageView['componentGroups'] {
+  let groups = componentGroupsByTerms.get(terms);
+  if (!groups) {
+    groups = terms.coveredComponentGroups.map((code) => {
+      const group = catalog.componentGroups.find((g) => g.code === code);
+      return { code, name: group?.name ?? code, description: group?.description ?? '' };
+    });
+    componentGroupsByTerms.set(terms, groups);
+  }
+  return groups;
+}
+
 export function coverageView(
   row: CoverageFacts,
   terms: EffectiveTerms,
@@ -58,13 +73,7 @@ export function coverageView(
   at: { onDate: CalendarDate; odometer: number },
 ): CoverageView {
   const status = coverageStatusOf(row, at);
-  const groups =
-    terms.product === 'vsc'
-      ? terms.coveredComponentGroups.map((code) => {
-          const group = catalog.componentGroups.find((g) => g.code === code);
-          return { code, name: group?.name ?? code, description: group?.description ?? '' };
-        })
-      : [];
+  const groups = terms.product === 'vsc' ? componentGroupsOf(terms, catalog) : [];
   return {
     inForce: status.inForce,
     ...(status.inForce ? {} : { reasonCode: status.reasonCode }),

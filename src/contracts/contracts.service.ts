@@ -170,8 +170,15 @@ export function createContractsService(deps: {
     const chosen = rows.find((row) => coverageOn(row, { onDate, odometer }).inForce) ?? rows[0]!;
     const { terms, catalog: doc } = await termsOf(chosen);
     const coverage = coverageView(chosen, terms, doc, { onDate, odometer });
+    // One object literal of fixed shape (spreading the coverage block into it built it property by
+    // property, the costliest line of the lookup); reasonCode undefined is not written.
     return {
-      ...coverage,
+      inForce: coverage.inForce,
+      reasonCode: coverage.reasonCode,
+      asOf: coverage.asOf,
+      componentGroups: coverage.componentGroups,
+      benefits: coverage.benefits,
+      notes: coverage.notes,
       contractId: chosen.id,
       contractNumber: chosen.contract_number,
       planCode: chosen.plan_code,

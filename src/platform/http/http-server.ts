@@ -332,12 +332,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     // API answers carry personal data and tokens: no cache may keep them unless a route says otherwise.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'no-store');
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   await app.register(fastifyCookie);
