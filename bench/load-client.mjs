@@ -2,7 +2,8 @@
 // autocannon's closed loop of `connections` keep-alive connections for `seconds`, over a list of
 // requests taken in turn (each connection starts at its own place in the list). The spec comes as
 // JSON in the file named by the first argument:
-//   { url, connections, seconds, amount?, headers?, requests: [{ path, method?, body? }] }
+//   { url, connections, seconds, amount?, headers?, requests: [{ path, method?, body?, headers? }] }
+// (a request's own headers are added to the common ones, e.g. the X-Forwarded-For of its client).
 // With `amount`, exactly that many requests are sent (each request of the list once when the list is
 // that long: requests that may run once, such as booking a rate) and `seconds` is ignored.
 // Prints one JSON line: requests answered 2xx per second, latency p50/p99 in ms, errors and non-2xx.
@@ -25,6 +26,7 @@ const result = await autocannon({
         const r = requests[next++ % requests.length];
         request.path = r.path;
         request.method = r.method ?? 'GET';
+        if (r.headers !== undefined) request.headers = { ...request.headers, ...r.headers };
         if (r.body !== undefined) {
           request.body = r.body;
           request.headers = { ...request.headers, 'content-type': 'application/json' };

@@ -124,6 +124,8 @@ export interface LoadRequest {
   path: string;
   method?: string;
   body?: string;
+  /** Headers of this request on top of the run's common ones. */
+  headers?: Record<string, string>;
 }
 export interface LoadResult {
   perSecond: number;

@@ -117,12 +117,19 @@ export function createAuthService(deps: {
   async function throttleLogin(email: string, clientAddress: string): Promise<void> {
     const limits = deps.loginLimits;
     if (!limits) return;
-    const now = clock.now();
     const buckets = loginBuckets(email, clientAddress);
-    const [byAddress] = await rateLimiter.hit([{ bucket: buckets.address, rule: limits.perAddress }], now);
-    const byPair = await rateLimiter.attempt(buckets.pair, limits.perEmailAndAddress, now);
+    // Counted up front, before the password is checked (a success gives its attempt back), in one
+    // statement for the address's window and this account's back-off from the address.
+    const { address: byAddress, pair: byPair } = await rateLimiter.attemptFromAddress(
+      {
+        address: { bucket: buckets.address, rule: limits.perAddress },
+        pair: { bucket: buckets.pair, rule: limits.perEmailAndAddress },
+        succeeded: false,
+      },
+      clock.now(),
+    );
     const waits = [
-      ...(byAddress && !byAddress.allowed ? [byAddress.retryAfterSeconds] : []),
+      ...(byAddress.allowed ? [] : [byAddress.retryAfterSeconds]),
       ...(byPair.allowed ? [] : [byPair.retryAfterSeconds]),
     ];
     if (waits.length > 0) {

@@ -55,21 +55,29 @@ export function createHolderSignInService(deps: {
   const { db, clock, auth, limits } = deps;
   const rateLimiter = deps.rateLimiter ?? createDatabaseRateLimiter(db);
 
-  const pairBucket = (vin: string, clientAddress: string) =>
-    bucketKey('holder-vin-ip', `${vin}\n${clientAddress}`);
-
-  /** Counts the attempt per address and per VIN from this address; throws 429 when either refuses. */
-  async function throttle(vin: string, clientAddress: string): Promise<void> {
+  /**
+   * Counts the attempt per address and per VIN from this address in one statement; throws 429 when
+   * either refuses. The facts are checked first (one indexed read), so a right attempt clears this
+   * address's failures for the VIN in the same statement instead of a second one; it is still decided
+   * under the bucket's row lock like a wrong one, so racing guesses cannot slip a right one past the
+   * wait, and a refused attempt answers 429 whether its facts were right or not.
+   */
+  async function throttle(vin: string, clientAddress: string, verified: boolean): Promise<void> {
     if (deps.throttleEnabled === false) return;
-    const now = clock.now();
-    const [byAddress] = await rateLimiter.hit(
-      [{ bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress }],
-      now,
+    const { address, pair } = await rateLimiter.attemptFromAddress(
+      {
+        address: { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
+        pair: {
+          bucket: bucketKey('holder-vin-ip', `${vin}\n${clientAddress}`),
+          rule: limits.perVinAndAddress,
+        },
+        succeeded: verified,
+      },
+      clock.now(),
     );
-    const byPair = await rateLimiter.attempt(pairBucket(vin, clientAddress), limits.perVinAndAddress, now);
     const waits = [
-      ...(byAddress && !byAddress.allowed ? [byAddress.retryAfterSeconds] : []),
-      ...(byPair.allowed ? [] : [byPair.retryAfterSeconds]),
+      ...(address.allowed ? [] : [address.retryAfterSeconds]),
+      ...(pair.allowed ? [] : [pair.retryAfterSeconds]),
     ];
     if (waits.length > 0) {
       const retryAfter = Math.max(...waits);
@@ -84,7 +92,6 @@ export function createHolderSignInService(deps: {
   /** The ids of the contracts these facts verify, or a 401 that is the same whichever fact is wrong. */
   async function verify(facts: HolderFacts, clientAddress: string): Promise<string[]> {
     const vin = facts.vin.trim().toUpperCase();
-    await throttle(vin, clientAddress);
     const rows = await findHolderFactsByVin(db, vin);
     const key = lastNameKey(facts.lastName);
     const matching = rows.filter(
@@ -93,9 +100,8 @@ export function createHolderSignInService(deps: {
         row.holder_last_name_key === key &&
         normalizePostalCode(facts.zip, row.address_state) === row.address_zip,
     );
+    await throttle(vin, clientAddress, matching.length > 0);
     if (matching.length === 0) throw new AppError('verification_failed', NOT_VERIFIED);
-    // The right facts clear this address's failures for the VIN.
-    if (deps.throttleEnabled !== false) await rateLimiter.clear(pairBucket(vin, clientAddress));
     return matching.map((row) => row.id);
   }
 

@@ -83,18 +83,20 @@ export function createHolderAccountService(deps: {
 
   async function throttle(email: string, clientAddress: string): Promise<void> {
     if (deps.throttleEnabled === false) return;
-    const now = clock.now();
-    const [byAddress] = await rateLimiter.hit(
-      [{ bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress }],
-      now,
-    );
-    const byPair = await rateLimiter.attempt(
-      bucketKey('holder-email-ip', `${email}\n${clientAddress}`),
-      limits.perEmailAndAddress,
-      now,
+    // The address's window and this email's back-off from it, in one statement.
+    const { address: byAddress, pair: byPair } = await rateLimiter.attemptFromAddress(
+      {
+        address: { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
+        pair: {
+          bucket: bucketKey('holder-email-ip', `${email}\n${clientAddress}`),
+          rule: limits.perEmailAndAddress,
+        },
+        succeeded: false,
+      },
+      clock.now(),
     );
     const waits = [
-      ...(byAddress && !byAddress.allowed ? [byAddress.retryAfterSeconds] : []),
+      ...(byAddress.allowed ? [] : [byAddress.retryAfterSeconds]),
       ...(byPair.allowed ? [] : [byPair.retryAfterSeconds]),
     ];
     if (waits.length > 0) {

@@ -214,6 +214,95 @@ for (const { name, open } of LIMITERS) {
       });
     });
 
+    it('counts an attempt from an address in its window and its back-off at once; right facts clear the back-off', async () => {
+      const now = at('2026-11-27T10:00:00Z');
+      const address = { bucket: 'test-ip:both', rule: { limit: 4, windowSeconds: 60 } };
+      const pair = { bucket: 'test-pair:both', rule: backoff };
+      const attempt = (succeeded: boolean) => limiter.attemptFromAddress({ address, pair, succeeded }, now);
+      expect(await attempt(false)).toEqual({
+        address: { allowed: true, attempts: 1, retryAfterSeconds: 60 },
+        pair: { allowed: true, failures: 1, retryAfterSeconds: 0 },
+      });
+      expect((await attempt(false)).pair.failures).toBe(2);
+      // The right facts: allowed, and the two failures are forgotten.
+      expect(await attempt(true)).toEqual({
+        address: { allowed: true, attempts: 3, retryAfterSeconds: 60 },
+        pair: { allowed: true, failures: 0, retryAfterSeconds: 0 },
+      });
+      expect((await attempt(false)).pair).toEqual({ allowed: true, failures: 1, retryAfterSeconds: 0 });
+      // The address's window is used up: refused, and right facts then clear nothing (a failure is counted).
+      const refused = await attempt(true);
+      expect(refused.address).toEqual({ allowed: false, attempts: 5, retryAfterSeconds: 60 });
+      expect(refused.pair).toEqual({ allowed: true, failures: 2, retryAfterSeconds: 0 });
+    });
+
+    it('refuses right facts while the wait runs, and leaves the wait as it was', async () => {
+      const now = at('2026-11-27T11:00:00Z');
+      const address = { bucket: 'test-ip:wait', rule: { limit: 100, windowSeconds: 60 } };
+      const pair = { bucket: 'test-pair:wait', rule: backoff };
+      for (let i = 0; i < 3; i++) await limiter.attemptFromAddress({ address, pair, succeeded: false }, now);
+      const later = at('2026-11-27T11:00:10Z');
+      expect((await limiter.attemptFromAddress({ address, pair, succeeded: true }, later)).pair).toEqual({
+        allowed: false,
+        failures: 3,
+        retryAfterSeconds: 20,
+      });
+      expect(await limiter.attempt('test-pair:wait', backoff, later)).toMatchObject({
+        allowed: false,
+        failures: 3,
+      });
+    });
+
+    it('lets exactly the free attempts from one address through when they race on a new key, right facts only before the wait', async () => {
+      const now = at('2026-11-27T12:00:00Z');
+      for (const key of ['1', '2', '3', '4', '5']) {
+        const address = { bucket: `test-ip:mixed-${key}`, rule: { limit: 100, windowSeconds: 60 } };
+        const pair = { bucket: `test-pair:mixed-${key}`, rule: backoff };
+        // Eleven wrong guesses and the right one, all at once.
+        const outcomes = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            limiter.attemptFromAddress({ address, pair, succeeded: i === 6 }, now),
+          ),
+        );
+        expect(outcomes.map((outcome) => outcome.address.attempts).sort((a, b) => a - b)).toEqual(
+          Array.from({ length: 12 }, (_, i) => i + 1),
+        );
+        const right = outcomes[6]!;
+        const wrongAllowed = outcomes.filter((outcome, i) => i !== 6 && outcome.pair.allowed).length;
+        if (right.pair.allowed) {
+          // Taken in turn before the wait began: it cleared up to two failures, then three were free again.
+          expect(right.pair.failures).toBe(0);
+          expect(wrongAllowed).toBeGreaterThanOrEqual(3);
+          expect(wrongAllowed).toBeLessThanOrEqual(5);
+        } else {
+          expect(right.pair).toMatchObject({ allowed: false, failures: 3 });
+          expect(wrongAllowed).toBe(3);
+        }
+        for (const refused of outcomes.filter((outcome) => !outcome.pair.allowed)) {
+          expect(refused.pair).toEqual({
+            allowed: false,
+            failures: 3,
+            retryAfterSeconds: expect.any(Number),
+          });
+          expect(refused.pair.retryAfterSeconds).toBeGreaterThan(0);
+        }
+      }
+    });
+
+    it('lets exactly the free attempts from one address through when wrong guesses race on a new key', async () => {
+      const now = at('2026-11-27T13:00:00Z');
+      for (const key of ['1', '2', '3']) {
+        const address = { bucket: `test-ip:wrong-${key}`, rule: { limit: 100, windowSeconds: 60 } };
+        const pair = { bucket: `test-pair:wrong-${key}`, rule: backoff };
+        const outcomes = await Promise.all(
+          Array.from({ length: 12 }, () =>
+            limiter.attemptFromAddress({ address, pair, succeeded: false }, now),
+          ),
+        );
+        expect(outcomes.filter((outcome) => outcome.pair.allowed)).toHaveLength(3);
+      }
+    });
+
     it('lets exactly the free attempts through when they race, on a new bucket and on a used one', async () => {
       const now = at('2026-11-26T12:00:00Z');
       // Several new buckets: racing first attempts are where a lock on a missing row cannot help.

@@ -38,6 +38,26 @@ export interface BackoffOutcome {
   retryAfterSeconds: number;
 }
 
+/** One sign-in attempt of a key (a VIN, an email) from a client address, as the throttles count it. */
+export interface AddressAttempt {
+  /** The address's window over all keys. */
+  address: { bucket: string; rule: RateLimitRule };
+  /** The back-off of this key from this address (its bucket name derives from the address too). */
+  pair: { bucket: string; rule: BackoffRule };
+  /**
+   * True when the attempt's facts are known to be right (holder sign-in checks them first): if both
+   * buckets allow it, the pair's back-off is cleared instead of counting a failure. False when they
+   * are wrong or not known yet: counted as a failure (a success then clears the bucket afterwards).
+   */
+  succeeded: boolean;
+}
+
+export interface AddressAttemptOutcome {
+  address: RateLimitOutcome;
+  /** Failures 0 when the attempt cleared the back-off. */
+  pair: BackoffOutcome;
+}
+
 /** Seconds an attempt must wait after `failures` consecutive failures: 0, then base × 2^n up to the cap. */
 export function backoffDelaySeconds(failures: number, rule: BackoffRule): number {
   if (failures < rule.freeAttempts) return 0;
@@ -74,50 +94,32 @@ export function decideBackoff(
   };
 }
 
-/**
- * One attempt of a back-off bucket in one statement: the row is locked, its state before the attempt
- * decides (as `decideBackoff` does), and an allowed attempt is counted. Concurrent attempts take turns
- * on the row lock, so a burst of guesses cannot slip past the wait.
- */
-async function attemptBackoff(
+/** SQL: true when the wait after the last attempt recorded in row `x` (a back-off bucket) still runs. */
+function waitRunsOver(x: 'old' | 'r', rule: BackoffRule, now: Date) {
+  const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
+  // The same as backoffDelaySeconds: no wait before the free attempts are used, then
+  // base × 2^(failures − free), at most the cap.
+  return sql`(${sql.ref(`${x}.window_started_at`)} > ${resetStart}
+    and ${sql.ref(`${x}.attempts`)} >= ${rule.freeAttempts}::int
+    and ${now} < ${sql.ref(`${x}.window_started_at`)} + make_interval(secs => least(${rule.maxDelaySeconds}::float8,
+      ${rule.baseDelaySeconds}::float8 * power(2, least(${sql.ref(`${x}.attempts`)} - ${rule.freeAttempts}::int, 40)))))`;
+}
+
+/** What a back-off statement returns of its bucket: the state it locked, and the count it wrote. */
+interface BackoffRow {
+  old_attempts: number | null;
+  old_at: Date | null;
+  counted: number | null;
+}
+
+/** The outcome of a back-off bucket from what its statement returned. */
+async function backoffOutcome(
   db: Kysely<Database>,
   bucket: string,
   rule: BackoffRule,
   now: Date,
+  row: BackoffRow,
 ): Promise<BackoffOutcome> {
-  const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
-  // The wait as SQL over a row `x` (the same as backoffDelaySeconds: none before the free attempts are
-  // used, then base × 2^(failures − free), at most the cap).
-  const lockedOver = (x: 'old' | 'r') => sql`(${sql.ref(`${x}.window_started_at`)} > ${resetStart}
-    and ${sql.ref(`${x}.attempts`)} >= ${rule.freeAttempts}::int
-    and ${now} < ${sql.ref(`${x}.window_started_at`)} + make_interval(secs => least(${rule.maxDelaySeconds}::float8,
-      ${rule.baseDelaySeconds}::float8 * power(2, least(${sql.ref(`${x}.attempts`)} - ${rule.freeAttempts}::int, 40)))))`;
-  // The upsert decides again over the row it conflicts with (its DO UPDATE sees the row's latest
-  // version under the row lock): concurrent first attempts on a new bucket all find no row to lock in
-  // their snapshot, and without that second decision each counted itself in (PostgreSQL let 4 of 12
-  // racing attempts through where 3 were free). An attempt is allowed exactly when it was counted.
-  const result = await sql<{
-    old_attempts: number | null;
-    old_at: Date | null;
-    counted: number | null;
-  }>`
-    with old as (
-      select attempts, window_started_at from rate_limits where bucket = ${bucket} for update
-    ), decision as (
-      select coalesce((select ${lockedOver('old')} from old), false) as locked
-    ), counted as (
-      insert into rate_limits as r (bucket, window_started_at, attempts)
-      select ${bucket}, ${now}, 1 from decision where not locked
-      on conflict (bucket) do update set
-        attempts = case when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
-        window_started_at = excluded.window_started_at
-      where not ${lockedOver('r')}
-      returning attempts
-    )
-    select (select attempts from old) as old_attempts,
-      (select window_started_at from old) as old_at,
-      (select attempts from counted) as counted`.execute(db);
-  const row = result.rows[0]!;
   if (row.counted !== null) return { allowed: true, failures: row.counted, retryAfterSeconds: 0 };
   // Refused under the row lock; the wait left is the same rule over the state the database saw (read
   // again when the refusal came from the upsert's second decision, a race on a new bucket).
@@ -134,6 +136,114 @@ async function attemptBackoff(
     allowed: false,
     failures: before.failures,
     retryAfterSeconds: decided.allowed ? 1 : decided.retryAfterSeconds,
+  };
+}
+
+/**
+ * One attempt of a back-off bucket in one statement: the row is locked, its state before the attempt
+ * decides (as `decideBackoff` does), and an allowed attempt is counted. Concurrent attempts take turns
+ * on the row lock, so a burst of guesses cannot slip past the wait.
+ */
+async function attemptBackoff(
+  db: Kysely<Database>,
+  bucket: string,
+  rule: BackoffRule,
+  now: Date,
+): Promise<BackoffOutcome> {
+  const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
+  // The upsert decides again over the row it conflicts with (its DO UPDATE sees the row's latest
+  // version under the row lock): concurrent first attempts on a new bucket all find no row to lock in
+  // their snapshot, and without that second decision each counted itself in (PostgreSQL let 4 of 12
+  // racing attempts through where 3 were free). An attempt is allowed exactly when it was counted.
+  const result = await sql<BackoffRow>`
+    with old as (
+      select attempts, window_started_at from rate_limits where bucket = ${bucket} for update
+    ), decision as (
+      select coalesce((select ${waitRunsOver('old', rule, now)} from old), false) as locked
+    ), counted as (
+      insert into rate_limits as r (bucket, window_started_at, attempts)
+      select ${bucket}, ${now}, 1 from decision where not locked
+      on conflict (bucket) do update set
+        attempts = case when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
+        window_started_at = excluded.window_started_at
+      where not ${waitRunsOver('r', rule, now)}
+      returning attempts
+    )
+    select (select attempts from old) as old_attempts,
+      (select window_started_at from old) as old_at,
+      (select attempts from counted) as counted`.execute(db);
+  return backoffOutcome(db, bucket, rule, now, result.rows[0]!);
+}
+
+/** The outcome of a fixed-window bucket from the count and window start its upsert returned. */
+function windowOutcome(
+  rule: RateLimitRule,
+  row: { attempts: number; window_started_at: Date },
+  now: Date,
+): RateLimitOutcome {
+  const windowEndsAt = new Date(row.window_started_at).getTime() + rule.windowSeconds * 1000;
+  return {
+    allowed: row.attempts <= rule.limit,
+    attempts: row.attempts,
+    retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt - now.getTime()) / 1000)),
+  };
+}
+
+/**
+ * A sign-in attempt from a client address in one statement (one round trip, one commit): counted in
+ * the address's window, and decided by the back-off of its key from that address as `attemptBackoff`
+ * decides (the same lock and second decision, so racing attempts cannot slip past the wait). When
+ * the caller already knows the attempt's facts were right and both buckets allow it, the back-off is
+ * cleared instead of counting a failure (the count of 0 forgets it, as a deleted row would).
+ * The pair's bucket names the address too, so two statements that share a pair lock the same rows in
+ * the same order (address, then pair): no deadlock.
+ */
+async function attemptFromAddress(
+  db: Kysely<Database>,
+  attempt: AddressAttempt,
+  now: Date,
+): Promise<AddressAttemptOutcome> {
+  const { address, pair } = attempt;
+  const windowStart = new Date(now.getTime() - address.rule.windowSeconds * 1000);
+  const resetStart = new Date(now.getTime() - pair.rule.resetAfterSeconds * 1000);
+  const result = await sql<BackoffRow & { address_attempts: number; address_started_at: Date }>`
+    with by_address as (
+      insert into rate_limits as r (bucket, window_started_at, attempts)
+      values (${address.bucket}, ${now}, 1)
+      on conflict (bucket) do update set
+        attempts = case when r.window_started_at <= ${windowStart} then 1 else r.attempts + 1 end,
+        window_started_at = case when r.window_started_at <= ${windowStart}
+          then excluded.window_started_at else r.window_started_at end
+      returning attempts, window_started_at
+    ), old as (
+      select attempts, window_started_at from rate_limits where bucket = ${pair.bucket} for update
+    ), decision as (
+      select coalesce((select ${waitRunsOver('old', pair.rule, now)} from old), false) as locked,
+        ${attempt.succeeded}::boolean and (select attempts from by_address) <= ${address.rule.limit}::int
+          as clears
+    ), counted as (
+      insert into rate_limits as r (bucket, window_started_at, attempts)
+      select ${pair.bucket}, ${now}, case when clears then 0 else 1 end from decision where not locked
+      on conflict (bucket) do update set
+        attempts = case when excluded.attempts = 0 then 0
+          when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
+        window_started_at = excluded.window_started_at
+      where not ${waitRunsOver('r', pair.rule, now)}
+      returning attempts
+    )
+    select (select attempts from by_address) as address_attempts,
+      (select window_started_at from by_address) as address_started_at,
+      (select attempts from old) as old_attempts,
+      (select window_started_at from old) as old_at,
+      (select attempts from counted) as counted`.execute(db);
+  const row = result.rows[0]!;
+  return {
+    address: windowOutcome(
+      address.rule,
+      { attempts: row.address_attempts, window_started_at: row.address_started_at },
+      now,
+    ),
+    pair: await backoffOutcome(db, pair.bucket, pair.rule, now, row),
   };
 }
 
@@ -168,15 +278,7 @@ async function hitRateLimits(
         then excluded.window_started_at else r.window_started_at end
     returning bucket, attempts, window_started_at`.execute(db);
   const byBucket = new Map(result.rows.map((row) => [row.bucket, row]));
-  return hits.map((hit) => {
-    const row = byBucket.get(hit.bucket)!;
-    const windowEndsAt = new Date(row.window_started_at).getTime() + hit.rule.windowSeconds * 1000;
-    return {
-      allowed: row.attempts <= hit.rule.limit,
-      attempts: row.attempts,
-      retryAfterSeconds: Math.max(1, Math.ceil((windowEndsAt - now.getTime()) / 1000)),
-    };
-  });
+  return hits.map((hit) => windowOutcome(hit.rule, byBucket.get(hit.bucket)!, now));
 }
 
 /** Forgets a bucket (a back-off bucket after a success). */
@@ -212,6 +314,8 @@ export interface RateLimiter {
   refund(bucket: string): Promise<void>;
   /** One attempt of a back-off bucket: refused while its wait runs, else counted as a failure. */
   attempt(bucket: string, rule: BackoffRule, now: Date): Promise<BackoffOutcome>;
+  /** One attempt of a key from an address: its address's window and its back-off, counted together. */
+  attemptFromAddress(attempt: AddressAttempt, now: Date): Promise<AddressAttemptOutcome>;
   /** Forgets a bucket (a success clears its back-off). */
   clear(bucket: string): Promise<void>;
   /** Forgets buckets whose window started before `before`; returns how many. */
@@ -227,6 +331,7 @@ export function createDatabaseRateLimiter(db: Kysely<Database>): RateLimiter {
     hit: (hits, now) => hitRateLimits(db, hits, now),
     refund: (bucket) => refundRateLimit(db, bucket),
     attempt: (bucket, rule, now) => attemptBackoff(db, bucket, rule, now),
+    attemptFromAddress: (attempt, now) => attemptFromAddress(db, attempt, now),
     clear: (bucket) => clearBucket(db, bucket),
     purge: (before) => purgeRateLimits(db, before),
   };
@@ -243,7 +348,7 @@ const MEMORY_BUCKETS_BEFORE_SWEEP = 100_000;
  */
 export function createMemoryRateLimiter(): RateLimiter {
   const buckets = new Map<string, { windowStartedAt: number; attempts: number; windowMs: number }>();
-  return {
+  const limiter: RateLimiter = {
     async hit(hits, now) {
       if (new Set(hits.map((hit) => hit.bucket)).size !== hits.length) {
         throw new Error('RateLimiter.hit: each bucket may appear once');
@@ -292,6 +397,14 @@ export function createMemoryRateLimiter(): RateLimiter {
         retryAfterSeconds: decided.retryAfterSeconds,
       };
     },
+    async attemptFromAddress({ address, pair, succeeded }, now) {
+      const [byAddress] = await limiter.hit([address], now);
+      const byPair = await limiter.attempt(pair.bucket, pair.rule, now);
+      // Right facts that both buckets allow clear the back-off (the database counts 0 instead).
+      if (!succeeded || !byAddress!.allowed || !byPair.allowed) return { address: byAddress!, pair: byPair };
+      buckets.delete(pair.bucket);
+      return { address: byAddress!, pair: { ...byPair, failures: 0 } };
+    },
     async clear(bucket) {
       buckets.delete(bucket);
     },
@@ -306,4 +419,5 @@ export function createMemoryRateLimiter(): RateLimiter {
       return purged;
     },
   };
+  return limiter;
 }
