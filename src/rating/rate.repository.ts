@@ -248,3 +248,38 @@ export async function insertRateBooking(
     .executeTakeFirst();
   return inserted !== undefined;
 }
+
+/**
+ * Deletes up to `limit` quotes whose validity ended before `expiredBefore` and none of whose offers
+ * booked, and writes one audit row with how many, in one statement (atomic on its own: the count
+ * audited is the count deleted). Answers how many were deleted; the caller repeats until fewer than
+ * `limit`. A quote being booked is skipped (locked), though none of these can book: booking refuses
+ * a quote past its expiry. A quote with a booking is kept whole (the booking refers to it).
+ */
+export async function purgeExpiredQuotes(
+  db: Kysely<Database>,
+  values: { expiredBefore: string; limit: number; audit: Insertable<AuditEventsTable> },
+): Promise<number> {
+  const { expiredBefore, limit, audit } = values;
+  const result = await sql<{ purged: number }>`
+    with doomed as (
+      select q.id from rate_quotes q
+      where q.expires_on < ${expiredBefore}::date
+        and not exists (select 1 from rate_bookings b where b.quote_id = q.id)
+      order by q.expires_on
+      limit ${limit}::integer
+      for update of q skip locked),
+    purged as (
+      delete from rate_quotes q using doomed where q.id = doomed.id returning q.expires_on),
+    audit as (
+      insert into audit_events
+        (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data, request_id)
+      select ${audit.actor_kind}::text, ${audit.actor_id ?? null}::text, ${audit.actor_label}::text,
+        ${audit.action}::text, ${audit.entity_type}::text, ${audit.entity_id}::text, ${audit.reason ?? null}::text,
+        coalesce(${audit.data ?? null}::jsonb, '{}'::jsonb) || jsonb_build_object(
+          'count', count(*), 'oldestExpiresOn', min(expires_on), 'newestExpiresOn', max(expires_on)),
+        ${audit.request_id ?? null}::text
+      from purged having count(*) > 0)
+    select count(*)::integer as purged from purged`.execute(db);
+  return result.rows[0]?.purged ?? 0;
+}

@@ -5,12 +5,19 @@ import type { Kysely } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
 import { validateVin, vinModelYears } from '../contracts/vin.js';
-import { type Actor, auditRow } from '../platform/audit/audit.repository.js';
+import { type Actor, auditRow, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { compactOffer, findQuote, insertQuoteIfCurrent, newQuoteId, rateIdOf } from './rate.repository.js';
+import {
+  compactOffer,
+  findQuote,
+  insertQuoteIfCurrent,
+  newQuoteId,
+  purgeExpiredQuotes,
+  rateIdOf,
+} from './rate.repository.js';
 import { type DriveType, type Fuel, type RatingRequest, rateVehicle } from './rating.js';
 
 export interface RateRequestInput {
@@ -41,6 +48,10 @@ export function createRatesService(deps: {
   clock: Clock;
   catalog: CatalogService;
   timeZone: string;
+  /** Days after its validity ended that a quote nothing booked is purged (COVERWISE_RATE_QUOTE_RETENTION_DAYS). */
+  quoteRetentionDays?: number;
+  /** Quotes deleted by one statement of the purge. */
+  purgeBatchSize?: number;
 }) {
   const { db, clock, catalog } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
@@ -198,7 +209,33 @@ export function createRatesService(deps: {
     };
   }
 
-  return { rate, checkRequest, today, explainQuote };
+  /**
+   * The recurring purge: deletes the quotes whose validity ended more than the retention days ago and
+   * none of whose offers booked, in batches (one statement each, its audit row included: a system
+   * action with the count). Answers how many quotes went.
+   */
+  async function purgeExpired(): Promise<number> {
+    const expiredBefore = addDays(today(), -(deps.quoteRetentionDays ?? 90));
+    const limit = deps.purgeBatchSize ?? 1000;
+    let total = 0;
+    for (;;) {
+      const purged = await purgeExpiredQuotes(db, {
+        expiredBefore,
+        limit,
+        audit: auditRow({
+          actor: SYSTEM_ACTOR,
+          action: 'rate_quotes.purged',
+          entityType: 'rate_quotes',
+          entityId: `expired-before-${expiredBefore}`,
+          data: { expiredBefore, retentionDays: deps.quoteRetentionDays ?? 90 },
+        }),
+      });
+      total += purged;
+      if (purged < limit) return total;
+    }
+  }
+
+  return { rate, checkRequest, today, explainQuote, purgeExpired };
 }
 
 export type RatesService = ReturnType<typeof createRatesService>;
