@@ -227,6 +227,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock,
       rateLimiter,
       keyLimit: { limit: config.dealerKeyRequestsPerMinute, windowSeconds: 60 },
+      // One process per embedded data folder: it alone revokes keys, so it may keep them (exactly).
+      cacheKeysInProcess: database.engine === 'pglite',
     });
     // Imports left running by a process that died are marked failed: at start all of them on the
     // embedded database (its data folder is locked to this process), and on a shared server those
