@@ -227,6 +227,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock,
       rateLimiter,
       keyLimit: { limit: config.dealerKeyRequestsPerMinute, windowSeconds: 60 },
+      // One process per embedded data folder: it alone revokes keys, so it may keep them (exactly).
+      cacheKeysInProcess: database.engine === 'pglite',
     });
     // Imports left running by a process that died are marked failed: at start all of them on the
     // embedded database (its data folder is locked to this process), and on a shared server those
@@ -259,7 +261,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       throttle: uploadThrottle,
     });
     const contracts = createContractsService({ db, clock, catalog, timeZone: config.timeZone });
-    const rates = createRatesService({ db, clock, catalog, timeZone: config.timeZone });
+    const rates = createRatesService({
+      db,
+      clock,
+      catalog,
+      timeZone: config.timeZone,
+      quoteRetentionDays: config.rateQuoteRetentionDays,
+    });
     const forms = createContractFormsService({ db, clock, contracts });
     const econtracts = createEcontractsService({ db, clock, catalog, contracts, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
@@ -558,6 +566,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           idempotencyKeysPurged: await purgeExpiredIdempotencyKeys(db, clock.now()),
           rateLimitBucketsPurged: await rateLimiter.purge(new Date(clock.now().getTime() - 86_400_000)),
         }),
+      },
+      {
+        name: 'purge-expired-rate-quotes',
+        cron: '41 3 * * *',
+        description:
+          'Deletes rate quotes that never booked, COVERWISE_RATE_QUOTE_RETENTION_DAYS after their validity ended (in batches, each audited with its count)',
+        run: async () => ({ rateQuotesPurged: await rates.purgeExpired() }),
       },
       {
         name: 'fail-abandoned-imports',

@@ -167,6 +167,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'a dealer-file import that wrote no batch for this long is taken as abandoned (its process died) and marked `failed`; on the embedded database every running import is at start',
   },
   {
+    names: ['COVERWISE_RATE_QUOTE_RETENTION_DAYS'],
+    default: '`90`',
+    meaning:
+      'a rate quote none of whose offers booked is deleted this many days after its validity ended (the recurring job `purge-expired-rate-quotes`, audited with the count); quotes with a booking are kept',
+  },
+  {
     names: ['COVERWISE_HOLDER_THROTTLE'],
     default: '`1`',
     meaning:

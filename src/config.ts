@@ -27,6 +27,8 @@ export interface Config {
   readonly sessionCacheSeconds: number;
   /** A running import that wrote no batch for this long is taken as abandoned (its process died). */
   readonly importAbandonedAfterMs: number;
+  /** Days after its validity ended that a rate quote nothing booked is purged. */
+  readonly rateQuoteRetentionDays: number;
   readonly lenderEventsInlineRows: number;
   readonly fundingRemittanceDays: number;
   /** On SIGTERM, how long in-flight work may take before the process exits anyway. */
@@ -425,6 +427,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sessionCacheSeconds: readInteger(env, 'COVERWISE_SESSION_CACHE_SECONDS', 5, 0, 60),
     importAbandonedAfterMs:
       readInteger(env, 'COVERWISE_IMPORT_ABANDONED_AFTER_SECONDS', 900, 1, 86_400) * 1000,
+    rateQuoteRetentionDays: readInteger(env, 'COVERWISE_RATE_QUOTE_RETENTION_DAYS', 90, 0, 3650),
     lenderEventsInlineRows: readInteger(env, 'COVERWISE_LENDER_EVENTS_INLINE_ROWS', 1000, 0, 1_000_000),
     fundingRemittanceDays: readInteger(env, 'COVERWISE_FUNDING_REMITTANCE_DAYS', 30, 0, 3650),
     shutdownTimeoutMs: readInteger(env, 'COVERWISE_SHUTDOWN_TIMEOUT_SECONDS', 25, 1, 3_600) * 1000,

@@ -8,7 +8,7 @@ import { isRegionCode } from '../catalog/regions.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { asUseCase } from '../platform/db/transaction.js';
+import { asUseCase, type InTransaction } from '../platform/db/transaction.js';
 import type { RateLimiter, RateLimitRule } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { AuthenticatedSession } from '../shared/principal.js';
@@ -77,6 +77,12 @@ export function createDealersService(deps: {
   clock: Clock;
   rateLimiter: RateLimiter;
   keyLimit: RateLimitRule;
+  /**
+   * Keep live keys in this process (true on the embedded database only): its data folder serves one
+   * process, and a key is revoked through this service in it, which forgets them all on commit. With a
+   * server database other processes revoke keys, so every request reads the key afresh.
+   */
+  cacheKeysInProcess?: boolean;
 }) {
   const { db, clock } = deps;
 
@@ -191,13 +197,41 @@ export function createDealersService(deps: {
     return toKeyView(revoked);
   }
 
+  type LiveKey = NonNullable<Awaited<ReturnType<typeof findLiveApiKey>>>;
+  const liveKeys = new Map<string, LiveKey>();
+  /** Bumped when a revocation commits: a lookup that started before it keeps nothing it read. */
+  let revocations = 0;
+  const MAX_CACHED_KEYS = 10_000;
+
+  /** Forgets every key this process kept (after a revocation committed). */
+  function forgetKeys(): void {
+    revocations++;
+    liveKeys.clear();
+  }
+
+  async function liveKey(keyHash: string): Promise<LiveKey | undefined> {
+    if (!deps.cacheKeysInProcess) return findLiveApiKey(db, keyHash);
+    const kept = liveKeys.get(keyHash);
+    if (kept) return kept;
+    const startedAt = revocations;
+    const row = await findLiveApiKey(db, keyHash);
+    // Unknown and revoked keys are not kept: a key issued a moment later works at once.
+    if (row && revocations === startedAt) {
+      if (liveKeys.size >= MAX_CACHED_KEYS) liveKeys.clear();
+      liveKeys.set(keyHash, row);
+    }
+    return row;
+  }
+
   /**
-   * The principal of a dealer API key, or null for an unknown or revoked key. Read from the database
-   * on every request: there is deliberately no cache, so a revocation holds at once everywhere.
+   * The principal of a dealer API key, or null for an unknown or revoked key. On a server database it
+   * is read on every request (another process may have revoked it); on the embedded one, whose single
+   * process is the only one that revokes, from the keys this process keeps, forgotten as a revocation
+   * commits (revokeKey): either way a revoked key answers 401 from the next request on.
    */
   async function authenticateKey(key: string): Promise<AuthenticatedSession | null> {
     if (key.length > 200) return null;
-    const row = await findLiveApiKey(db, sha256(key));
+    const row = await liveKey(sha256(key));
     if (!row) return null;
     const now = clock.now();
     const [outcome] = await deps.rateLimiter.hit(
@@ -211,8 +245,10 @@ export function createDealersService(deps: {
         { retryAfterSeconds: outcome.retryAfterSeconds },
       );
     }
-    if (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000)
+    if (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000) {
       await touchApiKey(db, row.id, now);
+      row.last_used_at = now; // a kept key is not touched again for a minute either
+    }
     return {
       // Keys are sent as a bearer header only; no CSRF token can match this.
       csrfTokenHash: '',
@@ -235,7 +271,14 @@ export function createDealersService(deps: {
     list,
     issueKey: asUseCase(issueKey),
     listKeys,
-    revokeKey: asUseCase(revokeKey),
+    /** Revokes a key; once its transaction has committed, this process forgets the keys it kept. */
+    async revokeKey(run: InTransaction, dealerId: string, keyId: string, actor: Actor, requestId: string) {
+      try {
+        return await asUseCase(revokeKey)(run, dealerId, keyId, actor, requestId);
+      } finally {
+        forgetKeys();
+      }
+    },
     authenticateKey,
   };
 }

@@ -6,11 +6,12 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
 import { migrations } from '../platform/db/migrations/index.js';
 import type { Database } from '../platform/db/schema.js';
-import { findRateBooking, quoteIdOf } from './rate.repository.js';
+import { findRateBooking, quoteIdOf, rateIdOf } from './rate.repository.js';
 
 const UNUSED = '6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b';
 const USED = '0b9a8c7d-6e5f-4a3b-9c2d-1e0f2a3b4c5d';
 const CONTRACT = '11111111-2222-4333-8444-555555555555';
+const COMPACT_QUOTE = 'c0ffee00-1111-4222-8333-444444440000';
 
 describeEachEngine('migration 0031 (rate quotes)', (engine) => {
   let handle: DatabaseHandle;
@@ -80,16 +81,64 @@ describeEachEngine('migration 0031 (rate quotes)', (engine) => {
     expect(tables.rows[0]?.n).toBe(0);
   });
 
-  it('goes back down to a row per offer with its booking', async () => {
+  it('goes back down to a row per offer with its booking, compact quotes too', async () => {
+    // A quote in the compact form rating stores now: offers by position, line amounts without labels.
+    await sql`insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, expires_on)
+      values (${COMPACT_QUOTE}, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', 'key D-9', 1, '{"vin": "Y"}',
+        ${JSON.stringify([
+          ['vsc', 'VALUE_GUARD', 36, 36_000, 10_000, 99_500, 349_500, [99_500, 0]],
+          ['gap', 'GAP', 60, null, 0, 40_000, 140_000, [40_000]],
+        ])}::jsonb, '2026-12-25')`.execute(handle.db);
     const down = await migrator.migrateTo('0030-catalog-drafts');
     expect(down.error).toBeUndefined();
-    const rows = await sql<{ id: string; contract_id: string | null; dealer_cost_cents: number }>`
-      select id, contract_id, dealer_cost_cents from rates order by id`.execute(handle.db);
+    const rows = await sql<{
+      id: string;
+      contract_id: string | null;
+      dealer_cost_cents: number;
+      term_miles: number | null;
+      lines: unknown;
+    }>`select id, contract_id, dealer_cost_cents::integer as dealer_cost_cents, term_miles, lines
+      from rates order by id`.execute(handle.db);
     expect(rows.rows).toEqual([
-      { id: USED, contract_id: CONTRACT, dealer_cost_cents: 99_500 },
-      { id: UNUSED, contract_id: null, dealer_cost_cents: 99_500 },
+      {
+        id: USED,
+        contract_id: CONTRACT,
+        dealer_cost_cents: 99_500,
+        term_miles: 36_000,
+        lines: expect.anything(),
+      },
+      {
+        id: UNUSED,
+        contract_id: null,
+        dealer_cost_cents: 99_500,
+        term_miles: 36_000,
+        lines: expect.anything(),
+      },
+      {
+        id: rateIdOf(COMPACT_QUOTE, 0),
+        contract_id: null,
+        dealer_cost_cents: 99_500,
+        term_miles: 36_000,
+        lines: [
+          { label: '', amountCents: 99_500 },
+          { label: '', amountCents: 0 },
+        ],
+      },
+      {
+        id: rateIdOf(COMPACT_QUOTE, 1),
+        contract_id: null,
+        dealer_cost_cents: 40_000,
+        term_miles: null,
+        lines: [{ label: '', amountCents: 40_000 }],
+      },
     ]);
     const up = await migrator.migrateToLatest();
     expect(up.error).toBeUndefined();
+    // Up again, the compact quote's offers are one quote of objects, each still found by its rateId.
+    const again = await sql<{ n: number }>`
+      select jsonb_array_length(offers)::integer as n from rate_quotes where id = ${COMPACT_QUOTE}`.execute(
+      handle.db,
+    );
+    expect(again.rows).toEqual([{ n: 2 }]);
   });
 });

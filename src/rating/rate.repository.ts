@@ -2,11 +2,23 @@
 // each offer is a rate a dealer may book once before the quote expires. An offer's rateId is its quote's
 // id with the offer's number in the last 16 bits (the quote id has them clear), so booking finds the
 // quote by primary key from the rateId alone, and the API's rateId stays a UUID. Rates stored before
-// quotes (migration 0031) are quotes of one offer whose rateId has other last bits: the offer is always
-// found inside its quote by rateId, never by position.
+// quotes (migration 0031) are quotes of one offer whose rateId has other last bits.
+//
+// What a quote stores of each offer is what booking and audit need, compactly (CompactStoredOffer: the
+// product, plan, term, deductible, dealer cost, maximum retail and each priced line's amount, in
+// positions), not the answer's document: the lines' labels follow from the quote's vehicle and catalog
+// version (rates.service.ts explainQuote re-derives them, and checks the amounts against these). A
+// compact offer's rateId is its position in the quote. Quotes stored before (objects with their rateId
+// and labels) are still read: their offer is found by rateId, never by position.
 import { randomUUID } from 'node:crypto';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import type { AuditEventsTable, Database, RateQuotesTable, StoredOffer } from '../platform/db/schema.js';
+import type {
+  AuditEventsTable,
+  CompactStoredOffer,
+  Database,
+  RateQuotesTable,
+  StoredOffer,
+} from '../platform/db/schema.js';
 
 const OFFER_HEX_DIGITS = 4;
 /** The most offers one quote numbers (16 bits). */
@@ -22,6 +34,67 @@ export function rateIdOf(quoteId: string, index: number): string {
   if (!Number.isInteger(index) || index < 0 || index >= MAX_OFFERS_PER_QUOTE)
     throw new RangeError(`A quote numbers at most ${MAX_OFFERS_PER_QUOTE} offers, not offer ${index}.`);
   return `${quoteId.slice(0, -OFFER_HEX_DIGITS)}${index.toString(16).padStart(OFFER_HEX_DIGITS, '0')}`;
+}
+
+/** The position of a rate's offer in its quote (the last 16 bits of the rateId). */
+function offerIndexOf(rateId: string): number {
+  return Number.parseInt(rateId.slice(-OFFER_HEX_DIGITS), 16);
+}
+
+/** An offer of a quote as booking reads it, whichever form the quote stored it in. */
+export interface BookableOffer {
+  rateId: string;
+  product: 'vsc' | 'gap';
+  planCode: string;
+  termMonths: number;
+  termMiles: number | null;
+  deductibleCents: number;
+  dealerCostCents: number;
+  maxRetailCents: number;
+  lineAmountsCents: number[];
+}
+
+/** What a quote stores of an offer (see the head of this file). */
+export function compactOffer(offer: Omit<BookableOffer, 'rateId'>): CompactStoredOffer {
+  return [
+    offer.product,
+    offer.planCode,
+    offer.termMonths,
+    offer.termMiles,
+    offer.deductibleCents,
+    offer.dealerCostCents,
+    offer.maxRetailCents,
+    offer.lineAmountsCents,
+  ];
+}
+
+/** The offer a quote stored at position `index`, in either form. */
+export function storedOfferAt(quoteId: string, index: number, stored: StoredOffer): BookableOffer {
+  if (!Array.isArray(stored))
+    return {
+      rateId: stored.rateId,
+      product: stored.product,
+      planCode: stored.planCode,
+      termMonths: stored.termMonths,
+      termMiles: stored.termMiles,
+      deductibleCents: stored.deductibleCents,
+      dealerCostCents: stored.dealerCostCents,
+      maxRetailCents: stored.maxRetailCents,
+      lineAmountsCents: stored.lines.map((line) => line.amountCents),
+    };
+  const [product, planCode, termMonths, termMiles, deductibleCents, dealerCostCents, maxRetailCents, lines] =
+    stored;
+  return {
+    rateId: rateIdOf(quoteId, index),
+    product,
+    planCode,
+    termMonths,
+    termMiles,
+    deductibleCents,
+    dealerCostCents,
+    maxRetailCents,
+    lineAmountsCents: lines,
+  };
 }
 
 /** A new quote id: a random UUID with its offer bits clear. */
@@ -72,7 +145,7 @@ export interface QuotedOffer {
   vehicle: Record<string, unknown>;
   expiresOn: string;
   /** The offer with that rateId, or null when the quote has none. */
-  offer: StoredOffer | null;
+  offer: BookableOffer | null;
 }
 
 /**
@@ -93,7 +166,10 @@ export async function findQuotedOfferForUpdate(
       'catalog_version',
       'vehicle',
       'expires_on',
-      sql<StoredOffer | null>`jsonb_path_query_first(offers, '$[*] ? (@.rateId == $id)', jsonb_build_object('id', ${id}::text))`.as(
+      // A compact quote's offer is at the rateId's position; an older quote's is found by its rateId.
+      sql<StoredOffer | null>`case when jsonb_typeof(offers -> 0) = 'array'
+        then offers -> ${offerIndexOf(id)}::integer
+        else jsonb_path_query_first(offers, '$[*] ? (@.rateId == $id)', jsonb_build_object('id', ${id}::text)) end`.as(
         'offer',
       ),
     ])
@@ -107,7 +183,39 @@ export async function findQuotedOfferForUpdate(
       catalogVersion: row.catalog_version,
       vehicle: row.vehicle,
       expiresOn: row.expires_on,
-      offer: row.offer,
+      offer: row.offer === null ? null : storedOfferAt(row.id, offerIndexOf(id), row.offer),
+    }
+  );
+}
+
+/** A stored quote as explaining it needs: its vehicle, catalog version and offers (decoded). */
+export async function findQuote(
+  db: Kysely<Database>,
+  quoteId: string,
+): Promise<
+  | {
+      id: string;
+      dealerId: string | null;
+      catalogVersion: number;
+      vehicle: Record<string, unknown>;
+      expiresOn: string;
+      offers: BookableOffer[];
+    }
+  | undefined
+> {
+  const row = await db
+    .selectFrom('rate_quotes')
+    .select(['id', 'dealer_id', 'catalog_version', 'vehicle', 'expires_on', 'offers'])
+    .where('id', '=', quoteId.toLowerCase())
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      dealerId: row.dealer_id,
+      catalogVersion: row.catalog_version,
+      vehicle: row.vehicle,
+      expiresOn: row.expires_on,
+      offers: row.offers.map((offer, index) => storedOfferAt(row.id, index, offer)),
     }
   );
 }
@@ -139,4 +247,39 @@ export async function insertRateBooking(
     .returning('rate_id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/**
+ * Deletes up to `limit` quotes whose validity ended before `expiredBefore` and none of whose offers
+ * booked, and writes one audit row with how many, in one statement (atomic on its own: the count
+ * audited is the count deleted). Answers how many were deleted; the caller repeats until fewer than
+ * `limit`. A quote being booked is skipped (locked), though none of these can book: booking refuses
+ * a quote past its expiry. A quote with a booking is kept whole (the booking refers to it).
+ */
+export async function purgeExpiredQuotes(
+  db: Kysely<Database>,
+  values: { expiredBefore: string; limit: number; audit: Insertable<AuditEventsTable> },
+): Promise<number> {
+  const { expiredBefore, limit, audit } = values;
+  const result = await sql<{ purged: number }>`
+    with doomed as (
+      select q.id from rate_quotes q
+      where q.expires_on < ${expiredBefore}::date
+        and not exists (select 1 from rate_bookings b where b.quote_id = q.id)
+      order by q.expires_on
+      limit ${limit}::integer
+      for update of q skip locked),
+    purged as (
+      delete from rate_quotes q using doomed where q.id = doomed.id returning q.expires_on),
+    audit as (
+      insert into audit_events
+        (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data, request_id)
+      select ${audit.actor_kind}::text, ${audit.actor_id ?? null}::text, ${audit.actor_label}::text,
+        ${audit.action}::text, ${audit.entity_type}::text, ${audit.entity_id}::text, ${audit.reason ?? null}::text,
+        coalesce(${audit.data ?? null}::jsonb, '{}'::jsonb) || jsonb_build_object(
+          'count', count(*), 'oldestExpiresOn', min(expires_on), 'newestExpiresOn', max(expires_on)),
+        ${audit.request_id ?? null}::text
+      from purged having count(*) > 0)
+    select count(*)::integer as purged from purged`.execute(db);
+  return result.rows[0]?.purged ?? 0;
 }

@@ -5,13 +5,20 @@ import type { Kysely } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
 import { validateVin, vinModelYears } from '../contracts/vin.js';
-import { type Actor, auditRow } from '../platform/audit/audit.repository.js';
+import { type Actor, auditRow, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { insertQuoteIfCurrent, newQuoteId, rateIdOf } from './rate.repository.js';
-import { type DriveType, type Fuel, rateVehicle } from './rating.js';
+import {
+  compactOffer,
+  findQuote,
+  insertQuoteIfCurrent,
+  newQuoteId,
+  purgeExpiredQuotes,
+  rateIdOf,
+} from './rate.repository.js';
+import { type DriveType, type Fuel, type RatingRequest, rateVehicle } from './rating.js';
 
 export interface RateRequestInput {
   vin: string;
@@ -41,6 +48,10 @@ export function createRatesService(deps: {
   clock: Clock;
   catalog: CatalogService;
   timeZone: string;
+  /** Days after its validity ended that a quote nothing booked is purged (COVERWISE_RATE_QUOTE_RETENTION_DAYS). */
+  quoteRetentionDays?: number;
+  /** Quotes deleted by one statement of the purge. */
+  purgeBatchSize?: number;
 }) {
   const { db, clock, catalog } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
@@ -80,15 +91,18 @@ export function createRatesService(deps: {
     return { ...input, vin: vin.vin, purchaseState };
   }
 
+  /** What the rating engine is given of a checked request (and of a stored quote's vehicle). */
+  const ratingRequestOf = (vehicle: RatedVehicle): RatingRequest => ({
+    saleDate: vehicle.saleDate,
+    odometer: vehicle.odometer,
+    purchaseState: vehicle.purchaseState,
+    vehicle: vehicle.vehicle,
+    loan: vehicle.loan,
+  });
+
   async function rate(input: RateRequestInput, dealerId: string | null, actor: Actor, requestId: string) {
     const vehicle = checkRequest(input);
-    const request = {
-      saleDate: vehicle.saleDate,
-      odometer: vehicle.odometer,
-      purchaseState: vehicle.purchaseState,
-      vehicle: vehicle.vehicle,
-      loan: vehicle.loan,
-    };
+    const request = ratingRequestOf(vehicle);
     // Priced with the version this process last knew as current; the write checks it still is, and
     // a version published meanwhile (by any process) prices the vehicle again.
     let current = await catalog.lastKnownCurrent();
@@ -110,7 +124,12 @@ export function createRatesService(deps: {
                 requested_by: actor.label,
                 catalog_version: current.version,
                 vehicle: JSON.stringify(vehicle),
-                offers: JSON.stringify(offers),
+                // What booking and audit need (rate.repository.ts): the labels are re-derived when asked.
+                offers: JSON.stringify(
+                  result.offers.map((offer) =>
+                    compactOffer({ ...offer, lineAmountsCents: offer.lines.map((line) => line.amountCents) }),
+                  ),
+                ),
                 expires_on: expiresOn,
               },
         audit: auditRow({
@@ -144,7 +163,79 @@ export function createRatesService(deps: {
     }
   }
 
-  return { rate, checkRequest, today };
+  /**
+   * A stored quote's answer with every line's label, re-derived from what the quote keeps: its vehicle
+   * priced again with its catalog version (rating is a pure function of the two). Each offer's stored
+   * figures are the record; the re-derivation must match them, else the quote cannot be explained
+   * (and says so) rather than be explained wrongly.
+   */
+  async function explainQuote(quoteId: string) {
+    const quote = await findQuote(db, quoteId);
+    if (!quote) throw new AppError('not_found', 'No rate quote with that id.');
+    const version = await catalog.byVersion(quote.catalogVersion);
+    const result = rateVehicle(version.catalog, ratingRequestOf(quote.vehicle as unknown as RatedVehicle));
+    const stored = quote.offers;
+    const derived = result.offers;
+    const matches =
+      stored.length === derived.length &&
+      stored.every((offer, index) => {
+        const again = derived[index]!;
+        return (
+          offer.product === again.product &&
+          offer.planCode === again.planCode &&
+          offer.termMonths === again.termMonths &&
+          offer.termMiles === again.termMiles &&
+          offer.deductibleCents === again.deductibleCents &&
+          offer.dealerCostCents === again.dealerCostCents &&
+          offer.maxRetailCents === again.maxRetailCents &&
+          offer.lineAmountsCents.length === again.lines.length &&
+          offer.lineAmountsCents.every((cents, line) => cents === again.lines[line]!.amountCents)
+        );
+      });
+    if (!matches)
+      throw new AppError(
+        'conflict',
+        `Quote ${quote.id} does not price the same again with catalog version ${quote.catalogVersion}.`,
+      );
+    return {
+      catalogVersion: quote.catalogVersion,
+      vehicleClass: result.vehicleClass,
+      offers: stored.map(({ lineAmountsCents: _, ...offer }, index) => ({
+        ...offer,
+        expiresOn: quote.expiresOn,
+        lines: derived[index]!.lines,
+      })),
+      ineligible: result.ineligible,
+    };
+  }
+
+  /**
+   * The recurring purge: deletes the quotes whose validity ended more than the retention days ago and
+   * none of whose offers booked, in batches (one statement each, its audit row included: a system
+   * action with the count). Answers how many quotes went.
+   */
+  async function purgeExpired(): Promise<number> {
+    const expiredBefore = addDays(today(), -(deps.quoteRetentionDays ?? 90));
+    const limit = deps.purgeBatchSize ?? 1000;
+    let total = 0;
+    for (;;) {
+      const purged = await purgeExpiredQuotes(db, {
+        expiredBefore,
+        limit,
+        audit: auditRow({
+          actor: SYSTEM_ACTOR,
+          action: 'rate_quotes.purged',
+          entityType: 'rate_quotes',
+          entityId: `expired-before-${expiredBefore}`,
+          data: { expiredBefore, retentionDays: deps.quoteRetentionDays ?? 90 },
+        }),
+      });
+      total += purged;
+      if (purged < limit) return total;
+    }
+  }
+
+  return { rate, checkRequest, today, explainQuote, purgeExpired };
 }
 
 export type RatesService = ReturnType<typeof createRatesService>;

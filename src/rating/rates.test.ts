@@ -5,9 +5,11 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { insertCatalogVersion } from '../catalog/catalog.repository.js';
+import { createCatalogService } from '../catalog/catalog.service.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { FakeClock } from '../platform/clock.js';
-import { quoteIdOf } from './rate.repository.js';
+import { quoteIdOf, rateIdOf } from './rate.repository.js';
+import { createRatesService } from './rates.service.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const vin2024 = VIN_2024;
@@ -23,6 +25,17 @@ describeEachEngine('rates', (engine) => {
     adjuster = await staffClient(server, 'adjuster@coverwise.test');
   });
   afterAll(() => server.close());
+
+  // A service of its own over the same database: explaining needs nothing the request's process held.
+  const explainQuote = (quoteId: string) => {
+    const { db } = server.built.database;
+    return createRatesService({
+      db,
+      clock,
+      catalog: createCatalogService({ db }),
+      timeZone: 'America/Chicago',
+    }).explainQuote(quoteId);
+  };
 
   const rate = (body: Record<string, unknown>, client = dealerUser) =>
     client({ method: 'POST', url: '/api/v1/rates', payload: body });
@@ -53,7 +66,8 @@ describeEachEngine('rates', (engine) => {
       '$100.00 deductible',
       'Turbo or supercharged surcharge',
     ]);
-    // One quote row holds the whole answer; the offer is found in it by its rateId.
+    // One quote row holds the whole answer, compactly: each offer's figures and line amounts at the
+    // position its rateId names, no labels (they are re-derived when asked).
     const stored = await server.built.database.db
       .selectFrom('rate_quotes')
       .innerJoin('dealers', 'dealers.id', 'rate_quotes.dealer_id')
@@ -61,15 +75,21 @@ describeEachEngine('rates', (engine) => {
       .where('rate_quotes.id', '=', quoteIdOf(value.rateId))
       .executeTakeFirstOrThrow();
     expect(stored.offers).toHaveLength(49);
-    expect(stored.offers.map((o) => o.rateId)).toEqual(
-      answer.offers.map((o: { rateId: string }) => o.rateId),
+    expect(answer.offers.map((o: { rateId: string }) => o.rateId)).toEqual(
+      answer.offers.map((_: unknown, index: number) => rateIdOf(stored.id, index)),
     );
-    expect(new Set(stored.offers.map((o) => o.rateId)).size).toBe(49);
-    expect(stored.offers.find((o) => o.rateId === value.rateId)).toMatchObject({
-      dealerCostCents: 99_500,
-      maxRetailCents: 349_500,
-      lines: value.lines,
-    });
+    const index = answer.offers.indexOf(value);
+    expect(stored.offers[index]).toEqual([
+      'vsc',
+      'VALUE_GUARD',
+      36,
+      36_000,
+      10_000,
+      99_500,
+      349_500,
+      value.lines.map((l: { amountCents: number }) => l.amountCents),
+    ]);
+    expect(JSON.stringify(stored.offers).length).toBeLessThan(JSON.stringify(answer.offers).length / 4);
     expect(stored).toMatchObject({ code: 'D-1001', expires_on: '2026-12-25' });
   });
 
@@ -154,5 +174,33 @@ describeEachEngine('rates', (engine) => {
       .where(sql<boolean>`data->>'quoteId' = ${quoteIdOf(after.offers[0].rateId)}`)
       .executeTakeFirstOrThrow();
     expect(Number(audits.n)).toBe(1);
+  });
+  it("re-derives a stored quote's answer, labels included, equal to the answer it was issued as", async () => {
+    const loan = { amountFinancedCents: 3_000_000, msrpCents: 2_800_000, termMonths: 60 };
+    const variants: [Record<string, unknown>, Record<string, unknown>][] = [
+      [{ loan }, {}],
+      [{ loan }, { turbo: true, driveType: '4wd' }],
+      [{}, { fuel: 'diesel', driveType: 'awd', commercialUse: true }],
+      [{ odometer: 95_000, purchaseState: 'ca' }, { turbo: true }],
+      [{ loan: { ...loan, termMonths: 48 } }, { driveType: 'awd' }],
+    ];
+    for (const [body, vehicle] of variants) {
+      const response = await rate(rateBody(body, vehicle));
+      expect(response.statusCode).toBe(200);
+      const answer = response.json();
+      expect(answer.offers.length).toBeGreaterThan(0);
+      const explained = await explainQuote(quoteIdOf(answer.offers[0].rateId));
+      expect(JSON.parse(JSON.stringify(explained))).toEqual(answer);
+    }
+  });
+
+  it('refuses to explain a quote whose stored figures no longer price the same again', async () => {
+    const answer = (await rate(rateBody())).json();
+    const quoteId = quoteIdOf(answer.offers[0].rateId);
+    // A tampered stored figure: the re-derivation no longer matches the record, and says so.
+    await sql`update rate_quotes set offers = jsonb_set(offers, '{0,5}', '1') where id = ${quoteId}::uuid`.execute(
+      server.built.database.db,
+    );
+    await expect(explainQuote(quoteId)).rejects.toMatchObject({ code: 'conflict' });
   });
 });

@@ -612,8 +612,11 @@ export interface DealerApiKeysTable {
   revoked_by: string | null;
 }
 
-/** An offer of a rate answer as its quote keeps it: what booking it makes of the contract. */
-export interface StoredOffer {
+/**
+ * An offer of a rate answer as quotes stored before the compact form (migration 0031's conversion and
+ * quotes written until then): an object naming its rateId, with every line's label.
+ */
+export interface LegacyStoredOffer {
   rateId: string;
   product: 'vsc' | 'gap';
   planCode: string;
@@ -624,6 +627,25 @@ export interface StoredOffer {
   maxRetailCents: number;
   lines: { label: string; amountCents: number }[];
 }
+
+/**
+ * An offer as a quote stores it now (src/rating/rate.repository.ts): what booking and audit need, in
+ * positions: [product, planCode, termMonths, termMiles, deductibleCents, dealerCostCents, maxRetailCents,
+ * the amount of each priced line]. Its rateId is its position in the quote; the lines' labels are
+ * re-derived from the quote's vehicle and catalog version when asked.
+ */
+export type CompactStoredOffer = [
+  product: 'vsc' | 'gap',
+  planCode: string,
+  termMonths: number,
+  termMiles: number | null,
+  deductibleCents: number,
+  dealerCostCents: number,
+  maxRetailCents: number,
+  lineAmountsCents: number[],
+];
+
+export type StoredOffer = LegacyStoredOffer | CompactStoredOffer;
 
 /** One rating call: every offer of its answer, each bookable once until expires_on. */
 export interface RateQuotesTable {

@@ -36,14 +36,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`
     insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, created_at, expires_on)
-    select overlay(r.id::text placing '0000' from 33 for 4)::uuid, r.dealer_id, r.requested_by,
-      r.catalog_version, r.vehicle,
-      jsonb_build_array(jsonb_build_object(
+    select overlay(r.id::text placing '0000' from 33 for 4)::uuid, (array_agg(r.dealer_id))[1],
+      min(r.requested_by), min(r.catalog_version), (array_agg(r.vehicle))[1],
+      jsonb_agg(jsonb_build_object(
         'rateId', r.id::text, 'product', r.product, 'planCode', r.plan_code, 'termMonths', r.term_months,
         'termMiles', r.term_miles, 'deductibleCents', r.deductible_cents,
-        'dealerCostCents', r.dealer_cost_cents, 'maxRetailCents', r.max_retail_cents, 'lines', r.lines)),
-      r.created_at, r.expires_on
-    from rates r`.execute(db);
+        'dealerCostCents', r.dealer_cost_cents, 'maxRetailCents', r.max_retail_cents, 'lines', r.lines)
+        order by r.id),
+      min(r.created_at), min(r.expires_on)
+    from rates r
+    -- Rates that share all but their last 16 bits came down from one quote (down below): one quote again.
+    group by 1`.execute(db);
   await sql`
     insert into rate_bookings (rate_id, quote_id, contract_id, booked_at)
     select r.id, overlay(r.id::text placing '0000' from 33 for 4)::uuid, r.contract_id,
@@ -82,7 +85,17 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       (o->>'deductibleCents')::bigint, (o->>'dealerCostCents')::bigint, (o->>'maxRetailCents')::bigint,
       o->'lines', q.vehicle, q.created_at, q.expires_on, b.booked_at, b.contract_id
     from rate_quotes q
-    cross join lateral jsonb_array_elements(q.offers) o
+    cross join lateral (
+      -- Quotes stored in the compact form (positions, no labels: src/rating/rate.repository.ts) go back
+      -- as objects with the rateId of their position and unlabelled lines.
+      select case when jsonb_typeof(e.o) = 'array' then jsonb_build_object(
+          'rateId', overlay(q.id::text placing lpad(to_hex((e.n - 1)::integer), 4, '0') from 33 for 4),
+          'product', e.o->>0, 'planCode', e.o->>1, 'termMonths', e.o->2, 'termMiles', e.o->3,
+          'deductibleCents', e.o->4, 'dealerCostCents', e.o->5, 'maxRetailCents', e.o->6,
+          'lines', (select coalesce(jsonb_agg(jsonb_build_object('label', '', 'amountCents', a) order by i), '[]'::jsonb)
+                      from jsonb_array_elements(e.o->7) with ordinality l(a, i)))
+        else e.o end
+      from jsonb_array_elements(q.offers) with ordinality e(o, n)) as x(o)
     left join rate_bookings b on b.rate_id = (o->>'rateId')::uuid`.execute(db);
   await db.schema.dropTable('rate_bookings').execute();
   await db.schema.dropTable('rate_quotes').execute();
