@@ -104,6 +104,9 @@ export function registerContractRoutes(
         params: Type.Object({ id: Uuid }),
         querystring: Type.Object({
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 100 })),
+          startingAfter: Type.Optional(
+            Type.Integer({ minimum: 0, description: 'The id of the last event of the previous page' }),
+          ),
         }),
         response: {
           200: Page(
@@ -127,7 +130,11 @@ export function registerContractRoutes(
         },
       },
     },
-    async (request) => contracts.auditTrail(request.params.id, { limit: request.query.limit ?? 100 }),
+    async (request) =>
+      contracts.auditTrail(request.params.id, {
+        limit: request.query.limit ?? 100,
+        ...(request.query.startingAfter === undefined ? {} : { startingAfter: request.query.startingAfter }),
+      }),
   );
 
   app.get(

@@ -149,10 +149,15 @@ export function createContractsService(deps: {
 
   async function auditTrail(
     id: string,
-    page: { limit: number },
+    page: { limit: number; startingAfter?: number },
   ): Promise<{ data: AuditEvent[]; hasMore: boolean }> {
     if (!(await findContractById(db, id))) throw new AppError('not_found', 'No contract with that id.');
-    const events = await listAuditEvents(db, { entityType: 'contract', entityId: id, limit: page.limit + 1 });
+    const events = await listAuditEvents(db, {
+      entityType: 'contract',
+      entityId: id,
+      limit: page.limit + 1,
+      ...(page.startingAfter === undefined ? {} : { startingAfter: page.startingAfter }),
+    });
     return { data: events.slice(0, page.limit), hasMore: events.length > page.limit };
   }
 

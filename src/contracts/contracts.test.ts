@@ -77,6 +77,11 @@ describeEachEngine('contracts', (engine) => {
       expect(contract.coverage.benefits.tripInterruption).toBeNull();
       const audit = (await adjuster({ url: `/api/v1/contracts/${contract.id}/audit` })).json();
       expect(audit.data.map((e: { action: string }) => e.action)).toEqual(['contract.created']);
+      // The next page starts after the last event read ("Show more events" on the staff page).
+      const after = await adjuster({
+        url: `/api/v1/contracts/${contract.id}/audit?startingAfter=${audit.data[0].id}`,
+      });
+      expect(after.json()).toEqual({ data: [], hasMore: false });
     });
 
     it('adds the waiting period to expiry when sold after the vehicle sale', async () => {

@@ -5847,6 +5847,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The id of the last event of the previous page */
+                startingAfter?: number;
             };
             header?: never;
             path: {

@@ -14,13 +14,11 @@ import type { components, paths } from './api-types.js';
 //   const contract = await apiClient.GET('/contracts/{id}', { params: { path: { id } } });
 //
 // Any answer other than 2xx rejects with an ApiError carrying the problem+json fields. Pages read
-// and change data through the hooks in web/src/queries.ts, which add loading, retry and refetching.
+// and change data through the hooks in web/src/queries.tsx, which add loading, retry and refetching.
 
 export const apiBasePath = '/api/v1';
 const csrfCookieName = 'cw_csrf';
 const csrfHeaderName = 'x-csrf-token';
-
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The API's paths as the web app names them: relative to /api/v1 ('/contracts/{id}'). */
 export type ApiPaths = {
@@ -96,13 +94,6 @@ function isFinding(value: unknown): value is ProblemFinding {
   return typeof finding?.path === 'string' && typeof finding.message === 'string';
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  signal?: AbortSignal;
-  /** Extra request headers, e.g. Idempotency-Key. */
-  headers?: Record<string, string>;
-}
-
 export function readCookie(name: string): string | undefined {
   for (const pair of document.cookie.split(';')) {
     const separatorIndex = pair.indexOf('=');
@@ -172,29 +163,6 @@ export const apiClient = {
   DELETE: typedCall('delete'),
 };
 
-/**
- * The untyped call, kept for the pages not yet moved to `apiClient` (see docs/architecture.md,
- * "Web data fetching"). `path` is relative to /api/v1, e.g. '/auth/me'. A 204 answer resolves to
- * undefined.
- */
-export async function apiRequest<T>(
-  method: HttpMethod,
-  path: string,
-  options: RequestOptions = {},
-): Promise<T> {
-  const request = client.request as (
-    method: string,
-    path: string,
-    init: unknown,
-  ) => Promise<{ data?: unknown }>;
-  const { data } = await request(method.toLowerCase(), path, {
-    body: options.body,
-    headers: options.headers,
-    signal: options.signal,
-  });
-  return data as T;
-}
-
 async function toApiError(response: Response): Promise<ApiError> {
   const contentType = response.headers.get('content-type') ?? '';
   let problem: unknown = {};
@@ -228,10 +196,3 @@ export function csrfHeader(): Record<string, string> {
   const csrfToken = readCookie(csrfCookieName);
   return csrfToken ? { [csrfHeaderName]: csrfToken } : {};
 }
-
-/** Untyped shorthands for the pages not yet moved to `apiClient`. */
-export const api = {
-  get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => apiRequest<T>('GET', path, options),
-  post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
-    apiRequest<T>('POST', path, { ...options, body }),
-};

@@ -1,4 +1,4 @@
-import { type ApiSchema, api, apiClient } from './api.js';
+import { type ApiResponse, type ApiSchema, apiClient } from './api.js';
 import { apiQueryKey } from './queries.js';
 
 // The contract shapes the API answers (from the generated web/src/api-types.ts) and the requests
@@ -27,16 +27,7 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
-export interface AuditEvent {
-  id: string;
-  occurredAt: string;
-  actor: { kind: string; id: string | null; label: string };
-  action: string;
-  entityType: string;
-  entityId: string;
-  reason: string | null;
-  data: unknown;
-}
+export type AuditEvent = ApiResponse<'get', '/contracts/{id}/audit'>['data'][number];
 
 /** What staff can search contracts by; at least one must be given (the API refuses none). */
 export interface ContractSearch {
@@ -79,18 +70,17 @@ export function searchContracts(
   return apiClient.GET('/contracts', { params: { query }, signal });
 }
 
-/**
- * The API document declares only `limit` for the audit trail (no `startingAfter`), so this request
- * stays untyped until the route pages its answer (see docs/architecture.md, "Web data fetching").
- */
+/** One page of a contract's audit trail, oldest first, after the event `startingAfter` when given. */
 export function fetchAuditTrail(
   contractId: string,
-  startingAfter: string | undefined,
+  startingAfter: number | undefined,
   signal?: AbortSignal,
 ): Promise<Page<AuditEvent>> {
-  const query = new URLSearchParams({ limit: String(auditPageSize) });
-  if (startingAfter) query.set('startingAfter', startingAfter);
-  return api.get<Page<AuditEvent>>(`/contracts/${encodeURIComponent(contractId)}/audit?${query}`, {
+  return apiClient.GET('/contracts/{id}/audit', {
+    params: {
+      path: { id: contractId },
+      query: { limit: auditPageSize, ...(startingAfter === undefined ? {} : { startingAfter }) },
+    },
     signal,
   });
 }

@@ -1,8 +1,10 @@
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, api } from './api.js';
+import { useQueries } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { ApiError, type ApiPaths, type ApiSchema } from './api.js';
 import { type StaffUser, staffRoleLabel } from './auth.js';
 import { FieldError, FormSummary, useFormErrors } from './form-errors.js';
 import { formatInstant } from './format.js';
+import { apiQueryOptions, useApiMutation, useApiQuery, useRefetch } from './queries.js';
 
 // Who owns a piece of queued work (src/work-queue/work-assignment), the same panel on every kind of
 // work item: "Take this …" when nobody owns it, "Release" for its owner and for leads (adjusters and
@@ -10,27 +12,18 @@ import { formatInstant } from './format.js';
 // can open the item, an optional note for the audit trail, and a confirmation that names the person.
 // Refusals are said in words next to the button or field they are about, and take focus.
 
-export interface Assignment {
-  kind: string;
-  id: string;
-  assignee: { id: string; name: string; email: string } | null;
-  assignedAt: string | null;
-}
-
-interface Colleague {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-}
+export type Assignment = ApiSchema<'WorkAssignment'>;
 
 /** The kinds of work the assignment endpoints know (their `:kind`). */
-export type WorkKind =
-  | 'repair_claim_decision'
-  | 'gap_document_review'
-  | 'gap_claim'
-  | 'rental_claim'
-  | 'trip_interruption_claim';
+export type WorkKind = ApiPaths['/work-items/assignees']['get']['parameters']['query']['kind'];
+
+/** What a change of owner makes stale: the item's owner, the lists' owners, my work and the queue. */
+const ownerChanged = [
+  '/work-items/{kind}/{id}/assignment',
+  '/work-items/owners',
+  '/my-work',
+  '/work-queue',
+] as const;
 
 /** Adjusters and administrators hand work to others and release anyone's (as the API decides). */
 export function isLead(user: Pick<StaffUser, 'role'>): boolean {
@@ -47,18 +40,18 @@ function refusalSentence(error: unknown, noun: string): string {
 }
 
 function idempotent() {
-  return { headers: { 'idempotency-key': crypto.randomUUID() } };
+  return { 'idempotency-key': crypto.randomUUID() };
 }
 
 function AssignForm({
-  path,
+  item,
   kind,
   noun,
   current,
   onAssigned,
   onCancel,
 }: {
-  path: string;
+  item: { kind: WorkKind; id: string };
   kind: WorkKind;
   noun: string;
   current: Assignment['assignee'];
@@ -67,25 +60,18 @@ function AssignForm({
 }) {
   const id = useId();
   const form = useFormErrors();
-  const [colleagues, setColleagues] = useState<Colleague[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const colleaguesQuery = useApiQuery('/work-items/assignees', { params: { query: { kind } } });
+  const colleagues = colleaguesQuery.data?.data ?? null;
+  const loadError = colleaguesQuery.isError ? refusalSentence(colleaguesQuery.error, noun) : null;
   const [assigneeId, setAssigneeId] = useState('');
   const [note, setNote] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const assignment = useApiMutation('post', '/work-items/{kind}/{id}/assignment', {
+    invalidates: ownerChanged,
+  });
+  const busy = assignment.isPending;
   const confirmRef = useRef<HTMLButtonElement>(null);
   const selectRef = useRef<HTMLSelectElement>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api.get<{ data: Colleague[] }>(`/work-items/assignees?kind=${kind}`, { signal: controller.signal }).then(
-      (answer) => setColleagues(answer.data),
-      (error: unknown) => {
-        if (!controller.signal.aborted) setLoadError(refusalSentence(error, noun));
-      },
-    );
-    return () => controller.abort();
-  }, [kind, noun]);
 
   // The form opens on its first field; the confirmation, once asked for, takes focus.
   useEffect(() => {
@@ -111,24 +97,23 @@ function AssignForm({
     setConfirming(true);
   };
 
-  const assign = async () => {
+  const assign = () => {
     if (!chosen) return;
-    setBusy(true);
-    try {
-      await api.post(
-        `${path}/assignment`,
-        { assigneeId: chosen.id, ...(note.trim() ? { note: note.trim() } : {}) },
-        idempotent(),
-      );
-      onAssigned(`${chosen.name} now owns this ${noun}.`);
-    } catch (error) {
-      setConfirming(false);
-      if (error instanceof ApiError && error.param === 'assigneeId') form.show({ assigneeId: error.detail });
-      else if (error instanceof ApiError && error.param === 'note') form.show({ note: error.detail });
-      else form.show({}, refusalSentence(error, noun));
-    } finally {
-      setBusy(false);
-    }
+    assignment.mutate(
+      {
+        params: { path: item, header: idempotent() },
+        body: { assigneeId: chosen.id, ...(note.trim() ? { note: note.trim() } : {}) },
+      },
+      {
+        onSuccess: () => onAssigned(`${chosen.name} now owns this ${noun}.`),
+        onError: (error) => {
+          setConfirming(false);
+          if (error.param === 'assigneeId') form.show({ assigneeId: error.detail });
+          else if (error.param === 'note') form.show({ note: error.detail });
+          else form.show({}, refusalSentence(error, noun));
+        },
+      },
+    );
   };
 
   if (loadError)
@@ -237,10 +222,14 @@ export function WorkOwner({
   noun: string;
 }) {
   const headingId = useId();
-  const path = `/work-items/${kind}/${encodeURIComponent(id)}`;
-  const [assignment, setAssignment] = useState<Assignment | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const item = { kind, id };
+  const assignmentQuery = useApiQuery('/work-items/{kind}/{id}/assignment', { params: { path: item } });
+  const assignment = assignmentQuery.data ?? null;
+  const loadError = assignmentQuery.isError ? refusalSentence(assignmentQuery.error, noun) : null;
+  const refetch = useRefetch();
+  const take = useApiMutation('post', '/work-items/{kind}/{id}/take', { invalidates: ownerChanged });
+  const release = useApiMutation('post', '/work-items/{kind}/{id}/release', { invalidates: ownerChanged });
+  const busy = take.isPending || release.isPending;
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [assigning, setAssigning] = useState(false);
@@ -248,49 +237,32 @@ export function WorkOwner({
   const assignButtonRef = useRef<HTMLButtonElement>(null);
   const lead = isLead(user);
 
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      try {
-        setAssignment(await api.get<Assignment>(`${path}/assignment`, signal ? { signal } : {}));
-        setLoadError(null);
-      } catch (failure) {
-        if (signal?.aborted) return;
-        setLoadError(refusalSentence(failure, noun));
-      }
-    },
-    [path, noun],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
-
   useEffect(() => {
     if (error) alertRef.current?.focus();
   }, [error]);
 
-  async function act(action: 'take' | 'release') {
+  function act(action: 'take' | 'release') {
     const before = assignment?.assignee ?? null;
-    setBusy(true);
     setError(null);
     setDone(null);
-    try {
-      await api.post(`${path}/${action}`, undefined, idempotent());
-      setDone(
-        action === 'take'
-          ? `You have taken this ${noun}.`
-          : before && before.id !== user.id
-            ? `${before.name} no longer owns this ${noun}; it is back in the queue.`
-            : `You released this ${noun}.`,
-      );
-    } catch (failure) {
-      setError(refusalSentence(failure, noun));
-    } finally {
-      setBusy(false);
-      await load();
-    }
+    (action === 'take' ? take : release).mutate(
+      { params: { path: item, header: idempotent() } },
+      {
+        onSuccess: () =>
+          setDone(
+            action === 'take'
+              ? `You have taken this ${noun}.`
+              : before && before.id !== user.id
+                ? `${before.name} no longer owns this ${noun}; it is back in the queue.`
+                : `You released this ${noun}.`,
+          ),
+        onError: (failure) => {
+          setError(refusalSentence(failure, noun));
+          // Someone else may have changed the owner meanwhile: show who owns it now.
+          void refetch(ownerChanged);
+        },
+      },
+    );
   }
 
   if (loadError)
@@ -359,14 +331,13 @@ export function WorkOwner({
       ) : null}
       {lead && assigning ? (
         <AssignForm
-          path={path}
+          item={item}
           kind={kind}
           noun={noun}
           current={owner}
           onAssigned={(message) => {
             setAssigning(false);
             setDone(message);
-            void load();
             // The form closes: focus goes back to the button that opened it (the news is a status).
             requestAnimationFrame(() => assignButtonRef.current?.focus());
           }}
@@ -388,34 +359,21 @@ export type Owners = ReadonlyMap<string, Assignment['assignee']>;
  * null while loading, and an empty map when they could not be read (the list still works without).
  */
 export function useOwners(kind: WorkKind, ids: readonly string[] | null): Owners | null {
-  const [owners, setOwners] = useState<Owners | null>(null);
-  const key = ids ? ids.join(',') : null;
-  useEffect(() => {
-    if (key === null) return;
-    const all = key === '' ? [] : key.split(',');
-    const controller = new AbortController();
-    setOwners(null);
-    const pages: string[][] = [];
-    for (let start = 0; start < all.length; start += 100) pages.push(all.slice(start, start + 100));
-    Promise.all(
-      pages.map((page) =>
-        api.get<{ data: { id: string; assignee: Assignment['assignee'] }[] }>(
-          `/work-items/owners?kind=${kind}&ids=${page.join(',')}`,
-          { signal: controller.signal },
-        ),
-      ),
-    ).then(
-      (answers) =>
-        setOwners(
-          new Map(answers.flatMap((answer) => answer.data.map((row) => [row.id, row.assignee] as const))),
-        ),
-      () => {
-        if (!controller.signal.aborted) setOwners(new Map());
-      },
-    );
-    return () => controller.abort();
-  }, [kind, key]);
-  return owners;
+  const pages: string[][] = [];
+  for (let start = 0; ids && start < ids.length; start += 100) pages.push(ids.slice(start, start + 100));
+  return useQueries({
+    queries: pages.map((page) =>
+      apiQueryOptions('/work-items/owners', { params: { query: { kind, ids: page.join(',') } } }),
+    ),
+    combine: (answers) => {
+      if (ids === null) return null;
+      if (answers.some((answer) => answer.isError)) return new Map();
+      if (answers.some((answer) => !answer.data)) return null;
+      return new Map(
+        answers.flatMap((answer) => (answer.data?.data ?? []).map((row) => [row.id, row.assignee] as const)),
+      );
+    },
+  });
 }
 
 /** An owner as a list shows it: "You", their name, or "Nobody yet". */

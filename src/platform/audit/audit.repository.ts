@@ -93,15 +93,14 @@ export async function recordAudits(db: Kysely<Database>, entries: readonly Audit
 
 export async function listAuditEvents(
   db: Kysely<Database>,
-  filter: { entityType: string; entityId: string; limit: number },
+  filter: { entityType: string; entityId: string; limit: number; startingAfter?: number },
 ): Promise<AuditEvent[]> {
-  const rows = await db
+  let query = db
     .selectFrom('audit_events')
     .selectAll()
     .where('entity_type', '=', filter.entityType)
-    .where('entity_id', '=', filter.entityId)
-    .orderBy('id', 'asc')
-    .limit(filter.limit)
-    .execute();
+    .where('entity_id', '=', filter.entityId);
+  if (filter.startingAfter !== undefined) query = query.where('id', '>', filter.startingAfter);
+  const rows = await query.orderBy('id', 'asc').limit(filter.limit).execute();
   return rows.map(toEvent);
 }

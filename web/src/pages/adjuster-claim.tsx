@@ -1,12 +1,13 @@
 import { type FormEvent, useId, useState } from 'react';
-import { api } from '../api.js';
+import type { ApiBody } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { WorkOwner } from '../work-owner.js';
-import { ClaimFacts } from './shop-claim-detail.js';
+import { ClaimFacts, ClaimLoadFailed } from './shop-claim-detail.js';
 import {
   AuthorizationSummary,
   ClaimLinesTable,
@@ -14,13 +15,13 @@ import {
   LoadingNotice,
   type RepairClaim,
   reasonLabel,
+  TextAreaField,
   textareaStyle,
-  useApiGet,
 } from './shop-claim-parts.js';
 
 /** The denial reason matching why the rules found a line not eligible, when there is one. */
-function denialReasonFor(code: string | undefined): string {
-  return code && (denialReasons as readonly string[]).includes(code) ? code : '';
+function denialReasonFor(code: string | undefined): DenialReason | '' {
+  return denialReasons.find((reason) => reason === code) ?? '';
 }
 
 // The adjuster's decision screen: approve or deny each line (a denial needs a reason), or send the
@@ -40,15 +41,19 @@ const denialReasons = [
   'not_a_failure',
   'other',
 ] as const;
+type DenialReason = (typeof denialReasons)[number];
 
 /** Every line starts undecided: the adjuster says approve or deny for each, nothing is pre-chosen. */
 interface LineChoice {
   approved: boolean | null;
-  reasonCode: string;
+  reasonCode: DenialReason | '';
   note: string;
 }
 
-function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => void }) {
+/** What a change of the claim makes stale: the claim and the lists that show it. */
+const claimChanged = ['/repair-claims/{id}', '/repair-claims', '/my-work'] as const;
+
+function DecisionForm({ claim }: { claim: RepairClaim }) {
   const [choices, setChoices] = useState<Record<string, LineChoice>>(() =>
     Object.fromEntries(
       claim.lines.map((line) => [
@@ -59,23 +64,14 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
     ),
   );
   const [question, setQuestion] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useFormErrors();
   const id = useId();
-  const url = `/repair-claims/${encodeURIComponent(claim.id)}/authorization`;
-
-  const send = async (body: unknown) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(url, body);
-      onDone();
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setBusy(false);
-    }
-  };
+  const decide = useApiMutation('post', '/repair-claims/{id}/authorization', { invalidates: claimChanged });
+  const error = decide.error ? errorMessage(decide.error) : null;
+  // Busy from the click until the claim is read again (the form then closes or starts afresh).
+  const busy = decide.isPending || decide.isSuccess;
+  const send = (body: ApiBody<'post', '/repair-claims/{id}/authorization'>) =>
+    decide.mutate({ params: { path: { id: claim.id } }, body });
 
   const handleDecide = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -100,7 +96,7 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
           ...(choice.approved
             ? {}
             : {
-                reasonCode: choice.reasonCode,
+                ...(choice.reasonCode ? { reasonCode: choice.reasonCode } : {}),
                 ...(choice.note.trim() ? { note: choice.note.trim() } : {}),
               }),
         };
@@ -173,7 +169,7 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
                     <select
                       id={`${id}-${line.id}-reason`}
                       value={choice.reasonCode}
-                      onChange={(e) => set({ reasonCode: e.target.value })}
+                      onChange={(e) => set({ reasonCode: denialReasonFor(e.target.value) })}
                       {...form.fieldProps(`reason-${line.id}`, `${id}-${line.id}-reason`)}
                     >
                       <option value="">Choose a reason</option>
@@ -221,18 +217,12 @@ function DecisionForm({ claim, onDone }: { claim: RepairClaim; onDone: () => voi
         }}
       >
         <h2 id={`${id}-ask`}>Or ask the shop</h2>
-        <div className="field">
-          <label htmlFor={`${id}-question`}>Question for the shop</label>
-          <textarea
-            rows={3}
-            style={textareaStyle}
-            id={`${id}-question`}
-            required
-            maxLength={2000}
-            value={question}
-            onChange={(e) => setQuestion(e.target.value)}
-          />
-        </div>
+        <TextAreaField
+          id={`${id}-question`}
+          label="Question for the shop"
+          value={question}
+          onChange={setQuestion}
+        />
         <button type="submit" className="button button--secondary" disabled={busy}>
           Send back for information
         </button>
@@ -245,22 +235,19 @@ function TextActionForm(props: {
   heading: string;
   label: string;
   button: string;
-  onSubmit: (text: string) => Promise<void>;
+  onSubmit: (text: string) => void;
+  error: unknown;
 }) {
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const error = props.error ? errorMessage(props.error) : null;
   const id = useId();
   return (
     <form
       className="form card"
       aria-labelledby={`${id}-heading`}
-      onSubmit={async (event) => {
+      onSubmit={(event) => {
         event.preventDefault();
-        try {
-          await props.onSubmit(text);
-        } catch (caught) {
-          setError(errorMessage(caught));
-        }
+        props.onSubmit(text);
       }}
     >
       <h2 id={`${id}-heading`}>{props.heading}</h2>
@@ -287,22 +274,16 @@ function TextActionForm(props: {
 }
 
 export function AdjusterClaimPage({ params }: RouteProps) {
-  const [version, setVersion] = useState(0);
-  const reload = () => setVersion((v) => v + 1);
-  const path = `/repair-claims/${encodeURIComponent(params.id ?? '')}`;
-  const claim = useApiGet<RepairClaim>(path, version);
+  const path = { params: { path: { id: params.id ?? '' } } };
+  const claim = useApiQuery('/repair-claims/{id}', path);
+  const inspect = useApiMutation('post', '/repair-claims/{id}/inspection', { invalidates: claimChanged });
+  const pay = useApiMutation('post', '/repair-claims/{id}/payment', { invalidates: claimChanged });
   return (
     <StaffOnly roles={['adjuster', 'admin']} refusal="Deciding claims is for adjusters.">
       {(user) => {
-        if (claim.status === 'loading') return <LoadingNotice />;
-        if (claim.status === 'failed')
-          return (
-            <>
-              <PageHeading title="Repair claim">Repair claim</PageHeading>
-              <p className="notice notice--error">{claim.message}</p>
-            </>
-          );
-        const value = claim.value;
+        if (claim.isPending) return <LoadingNotice />;
+        if (claim.isError) return <ClaimLoadFailed error={claim.error} />;
+        const value = claim.data;
         const needsInspection = value.inspection.required && !value.inspection.inspectedAt;
         return (
           <>
@@ -322,24 +303,21 @@ export function AdjusterClaimPage({ params }: RouteProps) {
                 heading="Inspection needed first"
                 label="Inspection findings"
                 button="Record inspection"
-                onSubmit={async (notes) => {
-                  await api.post(`${path}/inspection`, { notes });
-                  reload();
-                }}
+                error={inspect.error}
+                onSubmit={(notes) => inspect.mutate({ ...path, body: { notes } })}
               />
             ) : null}
             {value.status === 'submitted' && user.role === 'adjuster' ? (
-              <DecisionForm key={version} claim={value} onDone={reload} />
+              // A new reading of the claim starts the form afresh.
+              <DecisionForm key={claim.dataUpdatedAt} claim={value} />
             ) : null}
             {value.status === 'authorized' ? (
               <TextActionForm
                 heading={`Pay ${value.facility.name} ${formatCents(value.authorization?.payableToFacilityCents ?? 0)} by check`}
                 label="Check number"
                 button="Record payment"
-                onSubmit={async (reference) => {
-                  await api.post(`${path}/payment`, { method: 'check', reference });
-                  reload();
-                }}
+                error={pay.error}
+                onSubmit={(reference) => pay.mutate({ ...path, body: { method: 'check', reference } })}
               />
             ) : null}
           </>

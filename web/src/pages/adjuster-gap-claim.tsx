@@ -1,14 +1,15 @@
-import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
-import { api } from '../api.js';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import type { ApiBody } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 import { WorkOwner } from '../work-owner.js';
-import { documentStateWords, type GapClaim, lossTypeWords, problemMessage } from './gap-shared.js';
+import { documentStateWords, lossTypeWords, problemMessage, ResultNotice } from './gap-shared.js';
 
 // An adjuster's GAP claim: the documents and their reviews, the benefit calculation with each line,
 // then approval (the benefit is owed to the lienholder and the next payment run pays it) or denial
@@ -32,9 +33,17 @@ export function parseDollars(input: string): number | null | undefined {
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
 }
 
+/** What a decision on a GAP claim makes stale: the claim and the lists of work it is in. */
+const claimChanged = ['/gap-claims/{id}', '/gap-claims', '/work-queue', '/my-work'] as const;
+
 function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
   const id = useId();
-  const [claim, setClaim] = useState<GapClaim | null>(null);
+  const path = { params: { path: { id: claimId } } };
+  const claimQuery = useApiQuery('/gap-claims/{id}', path);
+  const claim = claimQuery.data ?? null;
+  const calculateBenefit = useApiMutation('post', '/gap-claims/{id}/benefit', { invalidates: claimChanged });
+  const approval = useApiMutation('post', '/gap-claims/{id}/approval', { invalidates: claimChanged });
+  const denial = useApiMutation('post', '/gap-claims/{id}/denial', { invalidates: claimChanged });
   const [amounts, setAmounts] = useState<Record<string, string>>({});
   const [denialReason, setDenialReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -47,25 +56,13 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
   const calculator = useFormErrors();
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setClaim(await api.get<GapClaim>(`/gap-claims/${encodeURIComponent(claimId)}`));
-    } catch (caught) {
-      setMessage({ error: true, text: problemMessage(caught, 'The claim could not be loaded.') });
-    }
-  }, [claimId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  /** Runs an action; its answer (or `done`) is the success sentence. */
-  const run = async (action: () => Promise<unknown>, done: string | ((answer: unknown) => string)) => {
+  /** Runs an action (the claim is read again once it succeeded); its answer (or `done`) is the success sentence. */
+  const run = async <Answer,>(action: () => Promise<Answer>, done: string | ((answer: Answer) => string)) => {
     setBusy(true);
     setMessage(null);
     try {
       const answer = await action();
       setMessage({ error: false, text: typeof done === 'string' ? done : done(answer) });
-      await load();
     } catch (caught) {
       setMessage({ error: true, text: problemMessage(caught, 'That did not work. Try again.') });
     } finally {
@@ -75,7 +72,7 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
 
   const calculate = (event: FormEvent) => {
     event.preventDefault();
-    const body: Record<string, number> = {};
+    const body: Partial<Record<(typeof benefitFields)[number][0], number>> = {};
     const errors: Record<string, string> = {};
     // Every figure is asked for: an empty field is a figure not yet known, never $0.00.
     for (const [name, label] of benefitFields) {
@@ -88,24 +85,26 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
     if (Object.keys(errors).length > 0) return calculator.show(errors);
     calculator.clear();
     setConfirming(false);
-    void run(() => api.post(`/gap-claims/${claimId}/benefit`, body), 'Benefit calculated.');
+    // Every field was filled in (the loop above refused any that was not), so the body is complete.
+    const complete = body as ApiBody<'post', '/gap-claims/{id}/benefit'>;
+    void run(() => calculateBenefit.mutateAsync({ ...path, body: complete }), 'Benefit calculated.');
   };
 
   const approve = () => {
     setConfirming(false);
     void run(
-      () => api.post<GapClaim>(`/gap-claims/${claimId}/approval`, {}),
+      () => approval.mutateAsync({ ...path, body: {} }),
       (answer) =>
-        (answer as GapClaim).status === 'approved'
+        answer.status === 'approved'
           ? 'Approved, to be paid in the next payment run.'
           : 'The amount is above your approval limit: the payment is proposed and waits for a second adjuster.',
     );
   };
 
   if (!claim) {
-    return message ? (
+    return claimQuery.isError ? (
       <div className="notice notice--error" role="alert">
-        {message.text}
+        {problemMessage(claimQuery.error, 'The claim could not be loaded.')}
       </div>
     ) : (
       <p className="muted" role="status">
@@ -122,14 +121,7 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
       <p>
         <Link href="/staff/gap-claims">All GAP claims</Link>
       </p>
-      {message ? (
-        <div
-          className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
-          role={message.error ? 'alert' : 'status'}
-        >
-          {message.text}
-        </div>
-      ) : null}
+      <ResultNotice message={message} />
       {claim.status !== 'paid' && claim.status !== 'denied' ? (
         <WorkOwner kind="gap_claim" id={claim.id} user={user} noun="GAP claim" />
       ) : null}
@@ -285,7 +277,7 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
             onSubmit={(event) => {
               event.preventDefault();
               void run(
-                () => api.post(`/gap-claims/${claimId}/denial`, { reason: denialReason }),
+                () => denial.mutateAsync({ ...path, body: { reason: denialReason } }),
                 'The claim was denied.',
               );
             }}

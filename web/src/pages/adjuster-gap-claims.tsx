@@ -1,7 +1,8 @@
-import { useEffect, useId, useState } from 'react';
-import { api } from '../api.js';
+import { useId, useState } from 'react';
+import type { ApiPaths } from '../api.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery } from '../queries.js';
 import { onRowKeys } from '../queue-list.js';
 import { Link, navigate } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
@@ -11,19 +12,9 @@ import { lossTypeWords, problemMessage } from './gap-shared.js';
 
 // GAP claims for claims staff, newest first; by default every open claim (not paid or denied).
 
-interface ClaimRow {
-  id: string;
-  claimNumber: string;
-  status: string;
-  statusWords: string;
-  lossType: string;
-  dateOfLoss: string;
-  benefitCents: number | null;
-  contractNumber: string;
-  holderName: string;
-}
+type Status = NonNullable<NonNullable<ApiPaths['/gap-claims']['get']['parameters']['query']>['status']>;
 
-const statusOptions: [string, string][] = [
+const statusOptions: [Status | '', string][] = [
   ['open', 'Open claims (not paid or denied)'],
   ['ready_for_calculation', 'Ready for calculation'],
   ['under_review', 'Under review'],
@@ -37,31 +28,35 @@ const statusOptions: [string, string][] = [
 function Claims({ userId }: { userId: string }) {
   const id = useId();
   // Open claims by default (the work still to do), kept in the address so a reload keeps the choice.
-  const [status, setStatusState] = useState(
-    () => new URLSearchParams(window.location.search).get('status') ?? 'open',
+  const [status, setStatusState] = useState<Status | ''>(
+    () =>
+      statusOptions.find(
+        ([value]) => value === new URLSearchParams(window.location.search).get('status'),
+      )?.[0] ?? 'open',
   );
-  const setStatus = (value: string) => {
+  const setStatus = (value: Status | '') => {
     setStatusState(value);
     navigate(`/staff/gap-claims?status=${encodeURIComponent(value)}`, { replace: true });
   };
-  const [rows, setRows] = useState<ClaimRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const claims = useApiQuery('/gap-claims', {
+    params: { query: { limit: 100, ...(status ? { status } : {}) } },
+  });
+  const rows = claims.data?.data ?? null;
+  const error = claims.isError ? problemMessage(claims.error, 'The claims could not be loaded.') : null;
   const owners = useOwners('gap_claim', rows ? rows.map((row) => row.id) : null);
-
-  useEffect(() => {
-    setRows(null);
-    api
-      .get<{ data: ClaimRow[] }>(`/gap-claims?limit=100${status ? `&status=${status}` : ''}`)
-      .then((page) => setRows(page.data))
-      .catch((caught) => setError(problemMessage(caught, 'The claims could not be loaded.')));
-  }, [status]);
 
   return (
     <>
       <PageHeading title="GAP claims">GAP claims</PageHeading>
       <div className="field">
         <label htmlFor={`${id}-status`}>Show</label>
-        <select id={`${id}-status`} value={status} onChange={(event) => setStatus(event.target.value)}>
+        <select
+          id={`${id}-status`}
+          value={status}
+          onChange={(event) =>
+            setStatus(statusOptions.find(([value]) => value === event.target.value)?.[0] ?? '')
+          }
+        >
           {statusOptions.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -75,9 +70,11 @@ function Claims({ userId }: { userId: string }) {
         </div>
       ) : null}
       {rows === null ? (
-        <p className="muted" role="status">
-          Loading…
-        </p>
+        error ? null : (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        )
       ) : rows.length === 0 ? (
         <p>No GAP claims with this status. Choose another under “Show”.</p>
       ) : (

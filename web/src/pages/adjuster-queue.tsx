@@ -1,11 +1,13 @@
 import { useId } from 'react';
 import { formatCents, formatInstant } from '../format.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { errorMessage, useApiQuery } from '../queries.js';
 import { onRowKeys } from '../queue-list.js';
 import { Link, useLocation } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { ownerWords, useOwners } from '../work-owner.js';
-import { LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.js';
+import { LoadingNotice } from './shop-claim-parts.js';
 
 // The adjuster's queue: repair claims waiting for a decision, oldest first, a page at a time (the
 // cursor lives in the address so Back returns to the previous page).
@@ -13,12 +15,13 @@ import { LoadingNotice, type RepairClaim, useApiGet } from './shop-claim-parts.j
 export function AdjusterQueuePage() {
   const { search } = useLocation();
   const startingAfter = new URLSearchParams(search).get('startingAfter');
-  const query = `/repair-claims?status=submitted&limit=20${startingAfter ? `&startingAfter=${encodeURIComponent(startingAfter)}` : ''}`;
-  const page = useApiGet<{ data: RepairClaim[]; hasMore: boolean }>(query);
+  const page = useApiQuery('/repair-claims', {
+    params: { query: { status: 'submitted', limit: 20, ...(startingAfter ? { startingAfter } : {}) } },
+  });
   const captionId = useId();
   const owners = useOwners(
     'repair_claim_decision',
-    page.status === 'loaded' ? page.value.data.map((claim) => claim.id) : null,
+    page.data ? page.data.data.map((claim) => claim.id) : null,
   );
   return (
     <StaffOnly roles={['adjuster', 'admin']} refusal="The claim queue is for adjusters.">
@@ -26,16 +29,18 @@ export function AdjusterQueuePage() {
         <>
           <PageHeading title="Claim queue">Claim queue</PageHeading>
           <p className="lead">Repair claims waiting for a decision, oldest first.</p>
-          {page.status === 'loading' ? <LoadingNotice /> : null}
-          {page.status === 'failed' ? <p className="notice notice--error">{page.message}</p> : null}
-          {page.status === 'loaded' ? (
-            page.value.data.length === 0 ? (
+          {page.isPending ? <LoadingNotice /> : null}
+          {page.isError ? (
+            <p className="notice notice--error">{errorMessage(page.error, t('common.loadFailed'))}</p>
+          ) : null}
+          {page.isSuccess ? (
+            page.data.data.length === 0 ? (
               <p>No claims are waiting.</p>
             ) : (
               <>
                 <h2 id={captionId}>
-                  Waiting ({page.value.data.length}
-                  {page.value.hasMore ? '+' : ''})
+                  Waiting ({page.data.data.length}
+                  {page.data.hasMore ? '+' : ''})
                 </h2>
                 {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1). */}
                 <section className="table-scroll" aria-labelledby={captionId} tabIndex={0}>
@@ -53,7 +58,7 @@ export function AdjusterQueuePage() {
                       </tr>
                     </thead>
                     <tbody onKeyDown={onRowKeys}>
-                      {page.value.data.map((claim) => (
+                      {page.data.data.map((claim) => (
                         <tr key={claim.id}>
                           <th scope="row">
                             <Link href={`/adjuster/claims/${encodeURIComponent(claim.id)}`}>
@@ -78,10 +83,10 @@ export function AdjusterQueuePage() {
                     </tbody>
                   </table>
                 </section>
-                {page.value.hasMore ? (
+                {page.data.hasMore ? (
                   <p>
                     <Link
-                      href={`/adjuster/claims?startingAfter=${encodeURIComponent(page.value.data.at(-1)?.id ?? '')}`}
+                      href={`/adjuster/claims?startingAfter=${encodeURIComponent(page.data.data.at(-1)?.id ?? '')}`}
                     >
                       Next page
                     </Link>

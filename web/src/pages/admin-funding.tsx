@@ -1,13 +1,15 @@
-import { type FormEvent, Fragment, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { ApiError, api, apiBasePath } from '../api.js';
+import { type FormEvent, Fragment, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { ApiError, type ApiResponse, apiBasePath } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { type UploadProgress, uploadCsvFile } from '../contract-import.js';
 import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { navigate } from '../router.js';
+import { errorMessage, useApiQuery } from '../queries.js';
+import { navigate, useLocation } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+import { RejectedRowsTable, UploadProgressPanel } from '../upload-progress.js';
 
 // Funding reconciliation (POST /funding-uploads, GET /funding-uploads/:id/reconciliation): an
 // administrator (or a lender, for its own deals) uploads the lender's funded deals as CSV, with a
@@ -16,48 +18,11 @@ import { TableScroll } from '../table-scroll.js';
 // past N days, and priced differently — counts as a chart and its table, each exception with its masked
 // VIN, contract number and amounts, and the whole list as a CSV download.
 
-interface UploadAnswer {
-  uploadId: string;
-  lienholderName: string;
-  rowsRead: number;
-  accepted: number;
-  rejected: { line: number; code: string; detail: string; param: string | null }[];
-  rejectedCount: number;
-}
-
-type ExceptionKind = 'financed_not_registered' | 'registered_not_remitted' | 'price_mismatch';
-
-interface FundingException {
-  kind: ExceptionKind;
-  line: number;
-  vin: string;
-  product: 'vsc' | 'gap';
-  amountFinancedCents: number;
-  fundedOn: string;
-  contractId: string | null;
-  contractNumber: string | null;
-  priceCents: number | null;
-  differenceCents: number | null;
-  daysSinceSale: number | null;
-}
-
-interface DealerReconciliation {
-  dealerCode: string;
-  deals: number;
-  matched: number;
-  financedNotRegistered: number;
-  registeredNotRemitted: number;
-  priceMismatches: number;
-  exceptions: FundingException[];
-}
-
-interface Reconciliation {
-  uploadId: string;
-  lienholderName: string;
-  asOf: string;
-  remittanceDays: number;
-  dealers: DealerReconciliation[];
-}
+type UploadAnswer = ApiResponse<'post', '/funding-uploads'>;
+type Reconciliation = ApiResponse<'get', '/funding-uploads/{id}/reconciliation'>;
+type DealerReconciliation = Reconciliation['dealers'][number];
+type FundingException = DealerReconciliation['exceptions'][number];
+type ExceptionKind = FundingException['kind'];
 
 type UploadState =
   | { status: 'idle' }
@@ -85,11 +50,6 @@ const MAX_CHART_DEALERS = 20;
 const MAX_EXCEPTION_ROWS = 500;
 const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
 
-function percentSent(progress: UploadProgress): number | null {
-  if (!progress.totalBytes) return null;
-  return Math.min(100, Math.floor((progress.sentBytes / progress.totalBytes) * 100));
-}
-
 function exceptionCount(dealer: DealerReconciliation): number {
   return dealer.financedNotRegistered + dealer.registeredNotRemitted + dealer.priceMismatches;
 }
@@ -109,36 +69,19 @@ function UploadReport({ answer, fileName }: { answer: UploadAnswer; fileName: st
         <li>{formatCount(answer.rejectedCount)} rejected</li>
       </ul>
       {answer.rejectedCount > 0 ? (
-        <TableScroll labelledBy={`${headingId}-rejected`}>
-          <table className="table">
-            <caption id={`${headingId}-rejected`}>
+        <RejectedRowsTable
+          rows={answer.rejected.map((row) => ({ ...row, column: row.param }))}
+          labelledBy={`${headingId}-rejected`}
+          showsColumn
+          caption={
+            <>
               Rejected rows (line 1 is the header)
               {answer.rejected.length < answer.rejectedCount
                 ? `: the first ${formatCount(answer.rejected.length)} of ${formatCount(answer.rejectedCount)}`
                 : ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Code</th>
-                <th scope="col">Column</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {answer.rejected.map((row) => (
-                <tr key={`${row.line}-${row.code}`}>
-                  <td>{row.line}</td>
-                  <td>
-                    <code>{row.code}</code>
-                  </td>
-                  <td>{row.param ? <code>{row.param}</code> : '—'}</td>
-                  <td>{row.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+            </>
+          }
+        />
       ) : null}
     </section>
   );
@@ -362,8 +305,6 @@ function FundingContent({ user }: { user: StaffUser }) {
   const [file, setFile] = useState<File | null>(null);
   const [state, setState] = useState<UploadState>({ status: 'idle' });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [report, setReport] = useState<Reconciliation | null>(null);
-  const [reportError, setReportError] = useState<string | null>(null);
   const uploadRef = useRef<AbortController | null>(null);
   const lienholderRef = useRef<HTMLInputElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -371,23 +312,14 @@ function FundingContent({ user }: { user: StaffUser }) {
   // Leaving the page stops an upload that is still going.
   useEffect(() => () => uploadRef.current?.abort(), []);
 
-  const loadReport = useCallback((uploadId: string) => {
-    setReportError(null);
-    api
-      .get<Reconciliation>(`/funding-uploads/${encodeURIComponent(uploadId)}/reconciliation`)
-      .then(setReport)
-      .catch((caught: unknown) =>
-        setReportError(
-          caught instanceof ApiError ? caught.detail : 'The reconciliation could not be loaded.',
-        ),
-      );
-  }, []);
-
-  // A reload (or a shared link) shows the reconciliation of the upload named in the address again.
-  useEffect(() => {
-    const uploadId = new URLSearchParams(window.location.search).get('upload');
-    if (uploadId) loadReport(uploadId);
-  }, [loadReport]);
+  // The reconciliation of the upload named in the address: the one just sent, or after a reload (or
+  // from a shared link) the one named there.
+  const uploadId = new URLSearchParams(useLocation().search).get('upload');
+  const reportQuery = useApiQuery(
+    '/funding-uploads/{id}/reconciliation',
+    { params: { path: { id: uploadId ?? '' } } },
+    { enabled: uploadId !== null },
+  );
 
   const showErrors = (found: Partial<Record<Field, string>>) => {
     setErrors(found);
@@ -396,6 +328,12 @@ function FundingContent({ user }: { user: StaffUser }) {
   };
 
   const busy = state.status === 'uploading' || state.status === 'processing';
+  // A new upload hides the last one's reconciliation until its own is read.
+  const report = busy ? null : (reportQuery.data ?? null);
+  const reportError =
+    !busy && reportQuery.isError
+      ? errorMessage(reportQuery.error, 'The reconciliation could not be loaded.')
+      : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -409,8 +347,6 @@ function FundingContent({ user }: { user: StaffUser }) {
       return;
     }
     setErrors({});
-    setReport(null);
-    setReportError(null);
     const fileName = file.name;
     const controller = new AbortController();
     uploadRef.current = controller;
@@ -430,7 +366,6 @@ function FundingContent({ user }: { user: StaffUser }) {
       );
       setState({ status: 'done', fileName, answer });
       navigate(`/admin/funding?upload=${encodeURIComponent(answer.uploadId)}`, { replace: true });
-      loadReport(answer.uploadId);
     } catch (caught) {
       setState({ status: 'idle' });
       if (caught instanceof DOMException && caught.name === 'AbortError') {
@@ -449,7 +384,6 @@ function FundingContent({ user }: { user: StaffUser }) {
     }
   };
 
-  const percent = state.status === 'uploading' ? percentSent(state.progress) : null;
   const phaseAnnouncement =
     state.status === 'uploading'
       ? `Uploading ${state.fileName}…`
@@ -527,35 +461,11 @@ function FundingContent({ user }: { user: StaffUser }) {
           {phaseAnnouncement}
         </p>
         {state.status === 'uploading' || state.status === 'processing' ? (
-          <div className="upload-progress">
-            <label htmlFor={`${fieldId}-progress`}>
-              {state.status === 'uploading' ? `Uploading ${state.fileName}` : 'Processing…'}
-            </label>
-            {state.status === 'uploading' && percent !== null ? (
-              <>
-                <progress id={`${fieldId}-progress`} max={100} value={percent}>
-                  {percent}%
-                </progress>
-                <span className="upload-progress__percent" aria-hidden="true">
-                  {percent}%
-                </span>
-              </>
-            ) : (
-              // No value: an indeterminate bar, since the server does not report how far it has read.
-              <progress id={`${fieldId}-progress`} />
-            )}
-            {state.status === 'uploading' ? (
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() => uploadRef.current?.abort()}
-              >
-                Cancel upload
-              </button>
-            ) : (
-              <p className="muted">The server is checking every row. Large files take a minute or two.</p>
-            )}
-          </div>
+          <UploadProgressPanel
+            id={`${fieldId}-progress`}
+            phase={state}
+            onCancel={() => uploadRef.current?.abort()}
+          />
         ) : null}
       </section>
       {state.status === 'done' ? <UploadReport answer={state.answer} fileName={state.fileName} /> : null}

@@ -7,6 +7,7 @@ import { useApiQuery, useRefetch } from '../queries.js';
 import { navigate } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+import { RejectedRowsTable, UploadProgressPanel } from '../upload-progress.js';
 
 // "Import a dealer file": an administrator sends a CSV of contracts sold by dealers. Uploading shows a
 // progress bar, then "Processing…" while the server checks every row, then the report: rows accepted,
@@ -22,11 +23,6 @@ type ImportState =
 /** Rows of the rejected table drawn on the page; a file with more rejects offers them as a download. */
 const maxRejectedRowsShown = 500;
 const sampleFileHref = '/samples/contracts-sample.csv';
-
-function percentSent(progress: UploadProgress): number | null {
-  if (!progress.totalBytes) return null;
-  return Math.min(100, Math.floor((progress.sentBytes / progress.totalBytes) * 100));
-}
 
 function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -65,7 +61,6 @@ function ImportReportSection({ report, fileName }: { report: ImportReport; fileN
 
   const rejectedCount = report.rejectedCount ?? report.rejected.length;
   const shownRows = report.rejected.slice(0, maxRejectedRowsShown);
-  const showsColumn = shownRows.some((row) => row.column);
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
       <h2 id={headingId} ref={headingRef} tabIndex={-1}>
@@ -89,30 +84,7 @@ function ImportReportSection({ report, fileName }: { report: ImportReport; fileN
             These rows were not imported. Correct them and import a file with just those rows again; line 1 is
             the header.
           </p>
-          <TableScroll labelledBy={rejectedHeadingId}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Code</th>
-                  {showsColumn ? <th scope="col">Column</th> : null}
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shownRows.map((row) => (
-                  <tr key={`${row.line}-${row.code}-${row.column ?? ''}`}>
-                    <td>{row.line}</td>
-                    <td>
-                      <code>{row.code}</code>
-                    </td>
-                    {showsColumn ? <td>{row.column ? <code>{row.column}</code> : '—'}</td> : null}
-                    <td>{row.detail}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <RejectedRowsTable rows={shownRows} labelledBy={rejectedHeadingId} />
           {shownRows.length < rejectedCount ? (
             <p>
               The first {formatCount(shownRows.length)} of {formatCount(rejectedCount)} rejected rows are
@@ -330,7 +302,6 @@ function ImportForm() {
     }
   };
 
-  const percent = state.status === 'uploading' ? percentSent(state.progress) : null;
   const phaseAnnouncement =
     state.status === 'uploading'
       ? `Uploading ${state.fileName}…`
@@ -377,35 +348,7 @@ function ImportForm() {
         {phaseAnnouncement}
       </p>
       {state.status === 'uploading' || state.status === 'processing' ? (
-        <div className="upload-progress">
-          <label htmlFor={progressId}>
-            {state.status === 'uploading' ? `Uploading ${state.fileName}` : 'Processing…'}
-          </label>
-          {state.status === 'uploading' && percent !== null ? (
-            <>
-              <progress id={progressId} max={100} value={percent}>
-                {percent}%
-              </progress>
-              <span className="upload-progress__percent" aria-hidden="true">
-                {percent}%
-              </span>
-            </>
-          ) : (
-            // No value: an indeterminate bar, since the server does not report how far it has read.
-            <progress id={progressId} />
-          )}
-          {state.status === 'uploading' ? (
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => uploadRef.current?.abort()}
-            >
-              Cancel upload
-            </button>
-          ) : (
-            <p className="muted">The server is checking every row. Large files take a minute or two.</p>
-          )}
-        </div>
+        <UploadProgressPanel id={progressId} phase={state} onCancel={() => uploadRef.current?.abort()} />
       ) : null}
       {state.status === 'done' ? (
         <ImportReportSection report={state.report} fileName={state.fileName} />

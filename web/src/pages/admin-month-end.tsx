@@ -4,6 +4,7 @@ import { ApiError, type ApiSchema, apiBasePath } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { PremiumByMonthTable } from '../premium-by-month.js';
 import { useApiQuery, useRefetch } from '../queries.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
@@ -186,31 +187,11 @@ function MonthEndContent() {
               )}
               <figcaption>The twelve months to {report.month}, from the journal.</figcaption>
             </figure>
-            <TableScroll labelledBy="trend-table">
-              <table className="table">
-                <caption id="trend-table">Earned and written premium by month (table)</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Month</th>
-                    <th scope="col" style={numericCell}>
-                      Written
-                    </th>
-                    <th scope="col" style={numericCell}>
-                      Earned
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.trend.map((m) => (
-                    <tr key={m.month}>
-                      <td>{m.month}</td>
-                      <td style={numericCell}>{formatCents(m.writtenCents)}</td>
-                      <td style={numericCell}>{formatCents(m.earnedCents)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <PremiumByMonthTable
+              id="trend-table"
+              caption="Earned and written premium by month (table)"
+              months={report.trend}
+            />
           </section>
 
           <section className="card card--wide" aria-labelledby="aging-heading">

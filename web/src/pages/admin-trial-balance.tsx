@@ -4,6 +4,7 @@ import { ApiError } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { PremiumByMonthTable } from '../premium-by-month.js';
 import { useApiMutation, useApiQuery, useRefetch } from '../queries.js';
 import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
@@ -172,31 +173,11 @@ function TrialBalanceContent() {
             premium by the month-end runs and by cancellations.
           </figcaption>
         </figure>
-        <TableScroll labelledBy="premium-table">
-          <table className="table">
-            <caption id="premium-table">Written and earned premium by month (table)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col" style={numericCell}>
-                  Written
-                </th>
-                <th scope="col" style={numericCell}>
-                  Earned
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {months.map((m) => (
-                <tr key={m.month}>
-                  <td>{m.month}</td>
-                  <td style={numericCell}>{formatCents(m.writtenCents)}</td>
-                  <td style={numericCell}>{formatCents(m.earnedCents)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <PremiumByMonthTable
+          id="premium-table"
+          caption="Written and earned premium by month (table)"
+          months={months}
+        />
       </section>
       <section className="card card--wide" aria-labelledby="earn-heading">
         <h2 id="earn-heading">Month-end earning</h2>

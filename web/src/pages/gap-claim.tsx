@@ -13,6 +13,7 @@ import {
   type GapClaim,
   gapStatusWords,
   lossTypeWords,
+  ResultNotice,
   timelineWords,
   uploadClaimDocument,
 } from './gap-shared.js';
@@ -72,14 +73,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{t('gapClaim.uploadHeading')}</h2>
       <p className="hint">{t('gapClaim.uploadHint')}</p>
-      {message ? (
-        <div
-          className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
-          role={message.error ? 'alert' : 'status'}
-        >
-          {message.text}
-        </div>
-      ) : null}
+      <ResultNotice message={message} />
       <form className="form" onSubmit={submit}>
         <div className="field">
           <label htmlFor={`${id}-type`}>{t('gapClaim.document')}</label>

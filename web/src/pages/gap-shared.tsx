@@ -135,6 +135,19 @@ export function uploadClaimDocument(
   });
 }
 
+/** What the last action said: a success as a status, a failure as an alert. */
+export function ResultNotice({ message }: { message: { error: boolean; text: string } | null }) {
+  if (!message) return null;
+  return (
+    <div
+      className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
+      role={message.error ? 'alert' : 'status'}
+    >
+      {message.text}
+    </div>
+  );
+}
+
 export function problemMessage(error: unknown, fallback: string): string {
   return error instanceof ApiError ? error.detail : fallback;
 }

@@ -1,10 +1,12 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, api, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
-import { type Contract, fetchContract } from '../contracts.js';
+import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
+import { type Contract, contractQueryOptions } from '../contracts.js';
 import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
 import { holderProblem } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { apiQueryKey, useApiMutation, useApiQuery } from '../queries.js';
 import { Link, navigate, Redirect, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { useSupportContact } from '../support-contact.js';
@@ -14,42 +16,9 @@ import { useSupportContact } from '../support-contact.js';
 // status and the maintenance records they attach for the buyer. Once the transfer completes the
 // contract belongs to the buyer; this session can still follow the transfer, not the contract.
 
-export interface TransferTerms {
-  allowed: boolean;
-  feeCents: number;
-  windowDays: number;
-  privateSaleOnly: boolean;
-  notes: { ruleId: string; sentence: string }[];
-}
-
-export interface TransferDocument {
-  id: string;
-  type: string;
-  status: string;
-  contentType: string;
-  sizeBytes: number;
-  originalName: string | null;
-  receivedAt: string;
-}
-
-export interface Transfer {
-  id: string;
-  contractId: string;
-  contractNumber: string;
-  status: 'pending_fee' | 'completed' | 'rejected';
-  ownershipTransferredOn: string;
-  saleType: string;
-  odometer: number;
-  feeCents: number;
-  buyer: {
-    firstName: string;
-    lastName: string;
-    email: string | null;
-    address: { line1: string; city: string; state: string; zip: string };
-  };
-  rejectionReason: string | null;
-  documents: TransferDocument[];
-}
+export type TransferTerms = ApiResponse<'get', '/contracts/{id}/transfer-terms'>;
+export type TransferDocument = ApiSchema<'TransferDocument'>;
+export type Transfer = ApiSchema<'Transfer'>;
 
 const saleTypes = ['private', 'dealer', 'trade_in'] as const;
 type SaleType = (typeof saleTypes)[number];
@@ -66,25 +35,17 @@ export function transferStatusWords(transfer: Transfer, supportPhone?: string): 
     : t('transfer.waiting', { fee: formatCents(transfer.feeCents) });
 }
 
-/** Sends one record as multipart (fields first, then the file), with the CSRF header. */
-async function uploadRecord(transferId: string, file: File): Promise<TransferDocument> {
+/** Sends one record as multipart (fields first, then the file). */
+function uploadRecord(transferId: string, file: File): Promise<TransferDocument> {
   const form = new FormData();
   form.append('type', 'maintenance_record');
   form.append('file', file);
-  let response: Response;
-  try {
-    response = await fetch(`${apiBasePath}/transfers/${encodeURIComponent(transferId)}/documents`, {
-      method: 'POST',
-      body: form,
-      headers: { accept: 'application/json, application/problem+json', ...csrfHeader() },
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new ApiError(0, 'network_error', t('errors.network_error'));
-  }
-  const body: unknown = await response.json().catch(() => ({}));
-  if (!response.ok) throw apiErrorFromProblem(response.status, body);
-  return body as TransferDocument;
+  return apiClient.POST('/transfers/{id}/documents', {
+    params: { path: { id: transferId } },
+    // The API document does not describe the multipart body, so the form is sent as it is.
+    body: form as never,
+    bodySerializer: (body: unknown) => body,
+  });
 }
 
 function RecordsUpload({
@@ -294,8 +255,19 @@ function TransferForm({
     state: '',
     zip: '',
   });
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const create = useApiMutation('post', '/contracts/{id}/transfers', {
+    invalidates: ['/contracts/{id}/transfers'],
+    onSuccess: onCreated,
+  });
+  const submitting = create.isPending;
+  const error =
+    invalid ??
+    (create.error
+      ? create.error instanceof ApiError
+        ? holderProblem(create.error).sentence
+        : t('transfer.failed')
+      : null);
   const errorRef = useRef<HTMLDivElement>(null);
   const set = (name: keyof FormValues) => (value: string) =>
     setValues((current) => ({ ...current, [name]: value }));
@@ -304,17 +276,18 @@ function TransferForm({
     if (error) errorRef.current?.focus();
   }, [error]);
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    create.reset();
     const odometer = values.odometer.replaceAll(',', '');
     if (!/^\d{1,7}$/.test(odometer)) {
-      setError(t('transfer.errors.odometer'));
+      setInvalid(t('transfer.errors.odometer'));
       return;
     }
-    setSubmitting(true);
-    setError(null);
-    try {
-      const transfer = await api.post<Transfer>(`/contracts/${encodeURIComponent(contract.id)}/transfers`, {
+    setInvalid(null);
+    create.mutate({
+      params: { path: { id: contract.id } },
+      body: {
         ownershipTransferredOn: values.ownershipTransferredOn,
         saleType: values.saleType,
         odometer: Number(odometer),
@@ -330,12 +303,8 @@ function TransferForm({
           },
         },
         language: holderLanguage(),
-      });
-      onCreated(transfer);
-    } catch (failure) {
-      setError(failure instanceof ApiError ? holderProblem(failure).sentence : t('transfer.failed'));
-      setSubmitting(false);
-    }
+      },
+    });
   };
 
   return (
@@ -461,56 +430,56 @@ function errorText(failure: unknown): string {
   return failure instanceof ApiError ? holderProblem(failure).sentence : t('transfer.loadFailed');
 }
 
+/** The contract line above the page: its plan and vehicle, or (once passed on) its number. */
+function contractLine(contract: Contract | undefined, transfer: Transfer | undefined): string | null {
+  if (!contract) return transfer ? t('transfer.contractLine', { number: transfer.contractNumber }) : null;
+  return t('transfer.contractVehicle', {
+    plan: contract.planName,
+    number: contract.contractNumber,
+    year: contract.vehicle.year,
+    make: contract.vehicle.make,
+    model: contract.vehicle.model,
+    vin: maskVin(contract.vehicle.vin),
+  });
+}
+
 export function HolderTransferPage({ params }: { params: Record<string, string> }) {
   const { session } = useSession();
   const { search } = useLocation();
+  const queryClient = useQueryClient();
   const contractId = params.id ?? '';
   const transferId = new URLSearchParams(search).get('transfer');
-  const [state, setState] = useState<PageState>({ status: 'loading' });
-  // The line's words are chosen at render, so the language switch re-words it at once.
-  const [contractLine, setContractLine] = useState<{ key: string; values: Record<string, unknown> } | null>(
-    null,
+  const signedIn = session.status === 'holder_signed_in';
+  // A transfer this session asked for stays visible after the contract has passed to the buyer.
+  const transferQuery = useApiQuery(
+    '/transfers/{id}',
+    { params: { path: { id: transferId ?? '' } } },
+    { enabled: signedIn && transferId !== null },
   );
+  const forContract = signedIn && transferId === null;
+  const contractPath = { params: { path: { id: contractId } } };
+  const contractQuery = useQuery({ ...contractQueryOptions(contractId), enabled: forContract });
+  const termsQuery = useApiQuery('/contracts/{id}/transfer-terms', contractPath, { enabled: forContract });
+  const transfersQuery = useApiQuery('/contracts/{id}/transfers', contractPath, { enabled: forContract });
 
-  useEffect(() => {
-    if (session.status !== 'holder_signed_in') return;
-    const controller = new AbortController();
-    const { signal } = controller;
-    (async () => {
-      if (transferId) {
-        // A transfer this session asked for stays visible after the contract has passed to the buyer.
-        const transfer = await api.get<Transfer>(`/transfers/${encodeURIComponent(transferId)}`, { signal });
-        setContractLine({ key: 'transfer.contractLine', values: { number: transfer.contractNumber } });
-        setState({ status: 'transfer', transfer });
-        return;
-      }
-      const contract = await fetchContract(contractId, signal);
-      setContractLine({
-        key: 'transfer.contractVehicle',
-        values: {
-          plan: contract.planName,
-          number: contract.contractNumber,
-          year: contract.vehicle.year,
-          make: contract.vehicle.make,
-          model: contract.vehicle.model,
-          vin: maskVin(contract.vehicle.vin),
-        },
-      });
-      const [terms, transfers] = await Promise.all([
-        api.get<TransferTerms>(`/contracts/${encodeURIComponent(contractId)}/transfer-terms`, { signal }),
-        api.get<{ data: Transfer[] }>(`/contracts/${encodeURIComponent(contractId)}/transfers`, { signal }),
-      ]);
-      const pending = transfers.data.find((transfer) => transfer.status === 'pending_fee');
-      if (pending) setState({ status: 'transfer', transfer: pending });
-      else if (!terms.allowed) setState({ status: 'failed', message: t('transfer.notAllowed') });
-      else if (contract.status !== 'active')
-        setState({ status: 'failed', message: t('transfer.notInForce') });
-      else setState({ status: 'form', contract, terms });
-    })().catch((failure: unknown) => {
-      if (!signal.aborted) setState({ status: 'failed', message: errorText(failure) });
-    });
-    return () => controller.abort();
-  }, [contractId, transferId, session.status]);
+  let state: PageState = { status: 'loading' };
+  if (transferId !== null) {
+    if (transferQuery.data) state = { status: 'transfer', transfer: transferQuery.data };
+    else if (transferQuery.isError) state = { status: 'failed', message: errorText(transferQuery.error) };
+  } else {
+    const failure = contractQuery.error ?? termsQuery.error ?? transfersQuery.error;
+    const contract = contractQuery.data;
+    const terms = termsQuery.data;
+    const pending = transfersQuery.data?.data.find((transfer) => transfer.status === 'pending_fee');
+    if (failure) state = { status: 'failed', message: errorText(failure) };
+    else if (!contract || !terms || !transfersQuery.data) state = { status: 'loading' };
+    else if (pending) state = { status: 'transfer', transfer: pending };
+    else if (!terms.allowed) state = { status: 'failed', message: t('transfer.notAllowed') };
+    else if (contract.status !== 'active') state = { status: 'failed', message: t('transfer.notInForce') };
+    else state = { status: 'form', contract, terms };
+  }
+  // The line's words are chosen at render, so the language switch re-words it at once.
+  const line = contractLine(contractQuery.data, transferQuery.data);
 
   if (session.status === 'loading') return <p className="muted">{t('common.loading')}</p>;
   if (session.status !== 'holder_signed_in') return <Redirect to="/my/sign-in" />;
@@ -521,7 +490,7 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
         <Link href="/my">{t('coverage.title')}</Link>
       </p>
       <PageHeading title={t('coverage.transfer')}>{t('coverage.transfer')}</PageHeading>
-      {contractLine ? <p className="lead">{t(contractLine.key, contractLine.values)}</p> : null}
+      {line ? <p className="lead">{line}</p> : null}
       {state.status === 'loading' ? <p className="muted">{t('common.loading')}</p> : null}
       {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
       {state.status === 'transfer' ? (
@@ -532,11 +501,15 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
           contract={state.contract}
           terms={state.terms}
           onCreated={(transfer) => {
-            // The transfer's id goes into the address so a reload still finds it once it completed.
+            // The transfer's id goes into the address so a reload still finds it once it completed;
+            // the answer is the transfer's first reading, so the page shows it at once.
+            queryClient.setQueryData(
+              apiQueryKey('/transfers/{id}', { params: { path: { id: transfer.id } } }),
+              transfer,
+            );
             navigate(`/my/contracts/${encodeURIComponent(contractId)}/transfer?transfer=${transfer.id}`, {
               replace: true,
             });
-            setState({ status: 'transfer', transfer });
           }}
         />
       ) : null}

@@ -1,30 +1,16 @@
 import { type ReactNode, useId } from 'react';
+import type { ApiSchema } from '../api.js';
 import { formatCalendarDate, formatInstant } from '../format.js';
+import { t } from '../i18n.js';
+import { errorMessage, useApiQuery } from '../queries.js';
 import { Link } from '../router.js';
-import { LoadingNotice, useApiGet } from './shop-claim-parts.js';
+import { LoadingNotice } from './shop-claim-parts.js';
 
 // The staff home's "my work": counts of what is overdue, due today, assigned to me and recently changed,
 // each count a link to its list, each item one click into its page (GET /api/v1/my-work).
 
-interface MyWorkItem {
-  kind: string;
-  id: string;
-  title: string;
-  dueOn: string | null;
-  overdue: boolean;
-  href: string;
-  assignee: { id: string; name: string } | null;
-}
-
-interface MyWork {
-  today: string;
-  complete: boolean;
-  counts: { overdue: number; dueToday: number; assignedToMe: number; recentlyChanged: number };
-  overdue: MyWorkItem[];
-  dueToday: MyWorkItem[];
-  assignedToMe: MyWorkItem[];
-  recentlyChanged: { id: string; title: string; by: string; occurredAt: string; href: string }[];
-}
+type MyWork = ApiSchema<'MyWork'>;
+type MyWorkItem = MyWork['overdue'][number];
 
 function ItemList({ items, userId }: { items: MyWorkItem[]; userId: string }) {
   return (
@@ -69,10 +55,11 @@ function Section({
 }
 
 export function MyWorkPanel({ userId }: { userId: string }) {
-  const work = useApiGet<MyWork>('/my-work');
-  if (work.status === 'loading') return <LoadingNotice />;
-  if (work.status === 'failed') return <p className="notice notice--error">{work.message}</p>;
-  const value = work.value;
+  const work = useApiQuery('/my-work', undefined);
+  if (work.isPending) return <LoadingNotice />;
+  if (work.isError)
+    return <p className="notice notice--error">{errorMessage(work.error, t('common.loadFailed'))}</p>;
+  const value = work.data;
   const atLeast = value.complete ? '' : ' or more';
   const counts: [string, string, number][] = [
     ['my-work-overdue', 'Overdue', value.counts.overdue],

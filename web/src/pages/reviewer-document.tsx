@@ -1,12 +1,12 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
-import { api } from '../api.js';
+import { type FormEvent, useId, useState } from 'react';
 import type { StaffUser } from '../auth.js';
 import { formatCalendarDate, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { WorkOwner } from '../work-owner.js';
-import { type ClaimDocument, problemMessage } from './gap-shared.js';
+import { type ClaimDocument, problemMessage, ResultNotice } from './gap-shared.js';
 
 // A reviewer's view of one document: the file itself (a PDF or image shown inline in a sandboxed
 // frame, anything else as a download) beside the accept / reject decision with its reason.
@@ -32,40 +32,40 @@ function Viewer({ document }: { document: ClaimDocument }) {
 
 function Review({ documentId, user }: { documentId: string; user: StaffUser }) {
   const id = useId();
-  const [document, setDocument] = useState<ClaimDocument | null>(null);
+  const path = { params: { path: { id: documentId } } };
+  const documentQuery = useApiQuery('/documents/{id}', path);
+  const document = documentQuery.data ?? null;
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const review = useApiMutation('post', '/documents/{id}/review', {
+    invalidates: ['/documents/{id}', '/work-queue', '/my-work', '/gap-claims/{id}'],
+  });
+  const busy = review.isPending;
+  const shown =
+    message ??
+    (documentQuery.isError
+      ? { error: true, text: problemMessage(documentQuery.error, 'The document could not be loaded.') }
+      : null);
 
-  useEffect(() => {
-    api
-      .get<ClaimDocument>(`/documents/${encodeURIComponent(documentId)}`)
-      .then(setDocument)
-      .catch((caught) =>
-        setMessage({ error: true, text: problemMessage(caught, 'The document could not be loaded.') }),
-      );
-  }, [documentId]);
-
-  const decide = async (decision: 'accept' | 'reject', event?: FormEvent) => {
+  const decide = (decision: 'accept' | 'reject', event?: FormEvent) => {
     event?.preventDefault();
     if (decision === 'reject' && !reason.trim()) {
       setMessage({ error: true, text: 'Write the reason for rejecting it; the holder reads it.' });
       return;
     }
-    setBusy(true);
     setMessage(null);
-    try {
-      const reviewed = await api.post<ClaimDocument>(`/documents/${encodeURIComponent(documentId)}/review`, {
-        decision,
-        ...(reason.trim() ? { reason: reason.trim() } : {}),
-      });
-      setDocument(reviewed);
-      setMessage({ error: false, text: decision === 'accept' ? 'Document accepted.' : 'Document rejected.' });
-    } catch (caught) {
-      setMessage({ error: true, text: problemMessage(caught, 'The review was not saved. Try again.') });
-    } finally {
-      setBusy(false);
-    }
+    review.mutate(
+      { ...path, body: { decision, ...(reason.trim() ? { reason: reason.trim() } : {}) } },
+      {
+        onSuccess: () =>
+          setMessage({
+            error: false,
+            text: decision === 'accept' ? 'Document accepted.' : 'Document rejected.',
+          }),
+        onError: (caught) =>
+          setMessage({ error: true, text: problemMessage(caught, 'The review was not saved. Try again.') }),
+      },
+    );
   };
 
   return (
@@ -76,14 +76,7 @@ function Review({ documentId, user }: { documentId: string; user: StaffUser }) {
       <p>
         <Link href="/staff/reviews">Back to the work queue</Link>
       </p>
-      {message ? (
-        <div
-          className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
-          role={message.error ? 'alert' : 'status'}
-        >
-          {message.text}
-        </div>
-      ) : null}
+      <ResultNotice message={shown} />
       {document?.status === 'pending_review' ? (
         <WorkOwner kind="gap_document_review" id={document.id} user={user} noun="document review" />
       ) : null}
@@ -113,7 +106,7 @@ function Review({ documentId, user }: { documentId: string; user: StaffUser }) {
               </dd>
             </dl>
             {document.status === 'pending_review' ? (
-              <form className="form" onSubmit={(event) => void decide('reject', event)}>
+              <form className="form" onSubmit={(event) => decide('reject', event)}>
                 <div className="field">
                   <label htmlFor={`${id}-reason`}>Reason (the holder reads it)</label>
                   <textarea
@@ -124,12 +117,7 @@ function Review({ documentId, user }: { documentId: string; user: StaffUser }) {
                     onChange={(event) => setReason(event.target.value)}
                   />
                 </div>
-                <button
-                  type="button"
-                  className="button"
-                  disabled={busy}
-                  onClick={() => void decide('accept')}
-                >
+                <button type="button" className="button" disabled={busy} onClick={() => decide('accept')}>
                   Accept
                 </button>{' '}
                 <button type="submit" className="button button--secondary" disabled={busy}>

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api.js';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { type ApiPaths, type ApiResponse, apiClient } from '../api.js';
 import { formatCalendarDate, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { ListControls, onRowKeys, sortRows } from '../queue-list.js';
@@ -10,21 +11,10 @@ import { problemMessage } from './gap-shared.js';
 
 // The reviewers' work queue: everything waiting, the most urgent first, with overdue items marked.
 
-interface WorkItem {
-  kind: string;
-  id: string;
-  title: string;
-  dueOn: string;
-  overdue: boolean;
-  escalated: boolean;
-  receivedAt: string;
-  href: string;
-  details: Record<string, unknown>;
-  /** Anomalies worth a second look, each with its reason (src/anomalies). */
-  flags?: { code: string; reason: string }[];
-  /** Who has taken the item (null = nobody). */
-  assignee?: { id: string; name: string } | null;
-}
+type WorkItem = ApiResponse<'get', '/work-queue'>['data'][number];
+type QueueFilter = NonNullable<ApiPaths['/work-queue']['get']['parameters']['query']>;
+type Owner = NonNullable<QueueFilter['owner']>;
+type Kind = NonNullable<QueueFilter['kind']>;
 
 const SORT_KEYS: Record<string, (item: WorkItem) => string> = {
   received: (item) => item.receivedAt,
@@ -32,38 +22,24 @@ const SORT_KEYS: Record<string, (item: WorkItem) => string> = {
   work: (item) => item.title,
 };
 
-interface WorkPage {
-  data: WorkItem[];
-  hasMore: boolean;
-  nextCursor: string | null;
-}
-
 function Queue({ userId }: { userId: string }) {
-  const [owner, setOwner] = useState('anyone');
-  const [kind, setKind] = useState('');
+  const [owner, setOwner] = useState<Owner>('anyone');
+  const [kind, setKind] = useState<Kind | ''>('');
   const [sort, setSort] = useState('');
-  const [items, setItems] = useState<WorkItem[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(
-    async (after: string | null) => {
-      try {
-        const page = await api.get<WorkPage>(
-          `/work-queue?limit=50&owner=${owner}${kind ? `&kind=${kind}` : ''}${after ? `&startingAfter=${encodeURIComponent(after)}` : ''}`,
-        );
-        setItems((previous) => [...(after ? (previous ?? []) : []), ...page.data]);
-        setCursor(page.nextCursor);
-      } catch (caught) {
-        setError(problemMessage(caught, 'The work queue could not be loaded.'));
-      }
-    },
-    [owner, kind],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  // A new filter starts over; "Show more" fetches the page after the last one's cursor.
+  const filter: QueueFilter = { owner, ...(kind ? { kind } : {}) };
+  const queue = useInfiniteQuery({
+    queryKey: ['/work-queue', { query: filter }],
+    queryFn: ({ pageParam, signal }) =>
+      apiClient.GET('/work-queue', {
+        params: { query: { ...filter, limit: 50, ...(pageParam ? { startingAfter: pageParam } : {}) } },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+  });
+  const items = queue.data?.pages.flatMap((page) => page.data) ?? null;
+  const error = queue.error ? problemMessage(queue.error, 'The work queue could not be loaded.') : null;
 
   return (
     <>
@@ -80,7 +56,7 @@ function Queue({ userId }: { userId: string }) {
             id: 'queue-owner',
             label: 'Owner',
             value: owner,
-            onChange: setOwner,
+            onChange: (value) => setOwner(value as Owner),
             options: [
               { value: 'anyone', label: 'Anyone' },
               { value: 'mine', label: 'Mine' },
@@ -91,7 +67,7 @@ function Queue({ userId }: { userId: string }) {
             id: 'queue-kind',
             label: 'Kind of work',
             value: kind,
-            onChange: setKind,
+            onChange: (value) => setKind(value as Kind | ''),
             options: [
               { value: '', label: 'All' },
               { value: 'gap_document_review', label: 'Document reviews' },
@@ -113,9 +89,11 @@ function Queue({ userId }: { userId: string }) {
         ]}
       />
       {items === null ? (
-        <p className="muted" role="status">
-          Loading…
-        </p>
+        error ? null : (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        )
       ) : items.length === 0 ? (
         <p>Nothing is waiting for review.</p>
       ) : (
@@ -162,8 +140,13 @@ function Queue({ userId }: { userId: string }) {
           </table>
         </TableScroll>
       )}
-      {cursor ? (
-        <button type="button" className="button button--secondary" onClick={() => void load(cursor)}>
+      {queue.hasNextPage ? (
+        <button
+          type="button"
+          className="button button--secondary"
+          disabled={queue.isFetchingNextPage}
+          onClick={() => void queue.fetchNextPage()}
+        >
           Show more
         </button>
       ) : null}

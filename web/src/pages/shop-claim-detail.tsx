@@ -1,7 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
-import { api } from '../api.js';
 import { formatCents, formatInstant, formatMiles } from '../format.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import {
@@ -11,25 +12,22 @@ import {
   errorMessage,
   LoadingNotice,
   type RepairClaim,
-  textareaStyle,
-  useApiGet,
+  TextAreaField,
 } from './shop-claim-parts.js';
 
 // One repair claim as its shop sees it: the per-line decisions, and once decided the authorization
 // number, deductible and amount payable; when the adjuster asked a question, the form to answer it.
 
-function AnswerQuestion({ claim, onAnswered }: { claim: RepairClaim; onAnswered: () => void }) {
+function AnswerQuestion({ claim }: { claim: RepairClaim }) {
   const [message, setMessage] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const id = useId();
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const answer = useApiMutation('post', '/repair-claims/{id}/information', {
+    invalidates: ['/repair-claims/{id}', '/repair-claims'],
+  });
+  const error = answer.error ? errorMessage(answer.error) : null;
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    try {
-      await api.post(`/repair-claims/${encodeURIComponent(claim.id)}/information`, { message });
-      onAnswered();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
+    answer.mutate({ params: { path: { id: claim.id } }, body: { message } });
   };
   return (
     <form className="form card" onSubmit={handleSubmit} aria-labelledby={`${id}-heading`}>
@@ -40,22 +38,21 @@ function AnswerQuestion({ claim, onAnswered }: { claim: RepairClaim; onAnswered:
           {error}
         </div>
       ) : null}
-      <div className="field">
-        <label htmlFor={`${id}-answer`}>Your answer</label>
-        <textarea
-          rows={3}
-          style={textareaStyle}
-          id={`${id}-answer`}
-          required
-          maxLength={2000}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-        />
-      </div>
+      <TextAreaField id={`${id}-answer`} label="Your answer" value={message} onChange={setMessage} />
       <button type="submit" className="button">
         Send answer
       </button>
     </form>
+  );
+}
+
+/** The heading and the reason when a repair claim could not be loaded (shop and adjuster alike). */
+export function ClaimLoadFailed({ error }: { error: unknown }) {
+  return (
+    <>
+      <PageHeading title="Repair claim">Repair claim</PageHeading>
+      <p className="notice notice--error">{errorMessage(error, t('common.loadFailed'))}</p>
+    </>
   );
 }
 
@@ -122,20 +119,13 @@ export function ClaimFacts({ claim }: { claim: RepairClaim }) {
 }
 
 export function ShopClaimDetailPage({ params }: RouteProps) {
-  const [version, setVersion] = useState(0);
-  const claim = useApiGet<RepairClaim>(`/repair-claims/${encodeURIComponent(params.id ?? '')}`, version);
+  const claim = useApiQuery('/repair-claims/{id}', { params: { path: { id: params.id ?? '' } } });
   return (
     <StaffOnly roles={['repair_facility']} refusal="This page is for repair facilities.">
       {() => {
-        if (claim.status === 'loading') return <LoadingNotice />;
-        if (claim.status === 'failed')
-          return (
-            <>
-              <PageHeading title="Repair claim">Repair claim</PageHeading>
-              <p className="notice notice--error">{claim.message}</p>
-            </>
-          );
-        const value = claim.value;
+        if (claim.isPending) return <LoadingNotice />;
+        if (claim.isError) return <ClaimLoadFailed error={claim.error} />;
+        const value = claim.data;
         return (
           <>
             <p className="breadcrumb">
@@ -151,9 +141,7 @@ export function ShopClaimDetailPage({ params }: RouteProps) {
             <AuthorizationSummary claim={value} />
             <h2 id="lines-heading">Lines</h2>
             <ClaimLinesTable claim={value} captionId="lines-heading" />
-            {value.status === 'information_requested' ? (
-              <AnswerQuestion claim={value} onAnswered={() => setVersion((v) => v + 1)} />
-            ) : null}
+            {value.status === 'information_requested' ? <AnswerQuestion claim={value} /> : null}
             <ClaimFacts claim={value} />
           </>
         );

@@ -1,68 +1,13 @@
-import { useEffect, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { ApiError, type ApiSchema } from '../api.js';
 import { formatCents } from '../format.js';
 import { t } from '../i18n.js';
 
-// What the repair-claim screens share: the claim as the API answers it, words for its codes, a loader
-// hook, the per-line decision table and the authorization summary the shop and the adjuster both see.
+// What the repair-claim screens share: the claim as the API answers it, words for its codes, the
+// per-line decision table and the authorization summary the shop and the adjuster both see.
 
-export interface RepairClaimLine {
-  id: string;
-  lineNumber: number;
-  componentGroup: string;
-  componentGroupName: string;
-  description: string;
-  partsCents: number;
-  laborHours: number;
-  laborRateCents: number;
-  requestedCents: number;
-  eligible: boolean;
-  reasonCode?: string;
-  allowedLaborRateCents: number;
-  eligibleCents: number;
-  decision: {
-    approved: boolean;
-    reasonCode: string | null;
-    note?: string | null;
-    approvedCents: number;
-  } | null;
-}
-
-export interface RepairClaim {
-  id: string;
-  claimNumber: string;
-  status: 'submitted' | 'information_requested' | 'authorized' | 'denied' | 'paid';
-  contractId: string;
-  contractNumber: string;
-  planName: string;
-  facility: { id: string; name: string; dealerCode: string | null };
-  vin: string;
-  odometer: number;
-  complaint: string;
-  cause: string;
-  correction: string;
-  keptOvernight: boolean;
-  workStartedAt: string | null;
-  submittedAt: string;
-  inspection: { required: boolean; inspectedAt: string | null; notes: string | null };
-  informationRequest: string | null;
-  contractDeductibleCents: number;
-  lines: RepairClaimLine[];
-  requestedCents: number;
-  eligibleCents: number;
-  authorization: {
-    authorizationNumber: string | null;
-    decidedAt: string | null;
-    decidedBy: string | null;
-    authorizedCents: number;
-    deductibleCents: number;
-    deductibleWaived: boolean;
-    payableToFacilityCents: number;
-    holderOwesCents: number;
-    rentalEligible: boolean;
-  } | null;
-  paidAt: string | null;
-}
+/** A repair claim as the API answers it (GET /repair-claims/{id}). */
+export type RepairClaim = ApiSchema<'RepairClaim'>;
+export type RepairClaimLine = RepairClaim['lines'][number];
 
 export const claimStatusLabels: Record<RepairClaim['status'], string> = {
   submitted: 'Waiting for a decision',
@@ -92,41 +37,40 @@ export function reasonLabel(code: string | null | undefined): string {
   return reasonLabels[code] ?? code;
 }
 
-export type Load<T> =
-  | { status: 'loading' }
-  | { status: 'loaded'; value: T }
-  | { status: 'failed'; message: string; notFound: boolean };
-
-/** Loads `path` (relative to /api/v1) whenever it or `version` changes. */
-export function useApiGet<T>(path: string | null, version = 0): Load<T> {
-  const [state, setState] = useState<Load<T>>({ status: 'loading' });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the caller's way to ask for a reload.
-  useEffect(() => {
-    if (path === null) return;
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    api.get<T>(path, { signal: controller.signal }).then(
-      (value) => setState({ status: 'loaded', value }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({
-          status: 'failed',
-          message: error instanceof ApiError ? error.detail : t('common.loadFailed'),
-          notFound: error instanceof ApiError && error.status === 404,
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [path, version]);
-  return state;
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof ApiError ? error.detail : 'That did not work. Try again in a moment.';
+export function errorMessage(error: unknown, fallback = 'That did not work. Try again in a moment.'): string {
+  return error instanceof ApiError ? error.detail : fallback;
 }
 
 /** The stylesheet has no rule for text areas yet; these keep them as wide as the other inputs. */
 export const textareaStyle = { width: '100%', font: 'inherit', padding: '0.5rem' } as const;
+
+/** A required, labelled text area of the claim forms (a complaint, a question, an answer). */
+export function TextAreaField({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        rows={3}
+        style={textareaStyle}
+        id={id}
+        required
+        maxLength={2000}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </div>
+  );
+}
 
 export function LoadingNotice() {
   return (

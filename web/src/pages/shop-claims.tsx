@@ -1,34 +1,20 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { api } from '../api.js';
+import { type ApiResponse, apiClient } from '../api.js';
 import { formatCalendarDate, formatCents, formatInstant, formatMiles } from '../format.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiMutation, useApiQuery } from '../queries.js';
 import { Link, navigate } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
-import {
-  claimStatusLabels,
-  errorMessage,
-  LoadingNotice,
-  type RepairClaim,
-  textareaStyle,
-  useApiGet,
-} from './shop-claim-parts.js';
+import { claimStatusLabels, errorMessage, LoadingNotice, TextAreaField } from './shop-claim-parts.js';
 
 // The repair facility's desk: look up coverage by VIN and odometer, write an estimate with lines and
 // submit it; the claim's page then shows the decision per line, the authorization number and the
 // amount payable. The shop's own claims are listed below, newest decisions first in status order.
 
-interface Coverage {
-  inForce: boolean;
-  reasonCode?: string;
-  contractNumber?: string;
-  planName?: string;
-  deductibleCents?: number;
-  disappearingDeductible?: boolean;
-  expiresOn?: string;
-  expiresAtMiles?: number;
-  componentGroups?: { code: string; name: string }[];
-  vehicle?: { year: number; make: string; model: string };
-}
+/** What the shop learns about a VIN at an odometer (no personal data of the holder). */
+type Coverage = ApiResponse<'get', '/coverage'>;
+type ComponentGroupOption = Pick<NonNullable<Coverage['componentGroups']>[number], 'code' | 'name'>;
 
 const coverageReasons: Record<string, string> = {
   not_found: 'No service contract covers this VIN.',
@@ -78,9 +64,10 @@ function CoverageLookup({
     setError(null);
     setBusy(true);
     try {
-      const coverage = await api.get<Coverage>(
-        `/coverage?vin=${encodeURIComponent(cleanVin)}&odometer=${miles}`,
-      );
+      // A one-off read the button asks for: the answer goes to the page, not to a cache.
+      const coverage = await apiClient.GET('/coverage', {
+        params: { query: { vin: cleanVin, odometer: miles } },
+      });
       onCoverage(cleanVin, miles, coverage);
     } catch (caught) {
       setError(errorMessage(caught));
@@ -159,7 +146,7 @@ function CoverageResult({ coverage }: { coverage: Coverage }) {
             <dt>Covered through</dt>
             <dd>
               {coverage.expiresOn ? formatCalendarDate(coverage.expiresOn) : '—'} or{' '}
-              {coverage.expiresAtMiles !== undefined ? formatMiles(coverage.expiresAtMiles) : '—'}
+              {coverage.expiresAtMiles != null ? formatMiles(coverage.expiresAtMiles) : '—'}
             </dd>
           </div>
           <div>
@@ -189,18 +176,21 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
   const [correction, setCorrection] = useState('');
   const [keptOvernight, setKeptOvernight] = useState(false);
   const [lines, setLines] = useState<LineDraft[]>(() => [emptyLine(groups[0]?.code ?? '')]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [invalid, setInvalid] = useState<string | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
   const id = useId();
-  const allGroups = useApiGet<{
-    data: { code: string; componentGroups: { code: string; name: string }[] }[];
-  }>('/plans');
+  const plans = useApiQuery('/plans', undefined);
   // Any catalog group may be written on an estimate; the answer says which are covered.
-  const groupOptions =
-    allGroups.status === 'loaded'
-      ? uniqueGroups(allGroups.value.data.flatMap((plan) => plan.componentGroups ?? []))
-      : groups;
+  const groupOptions = plans.data
+    ? uniqueGroups(plans.data.data.flatMap((plan) => plan.componentGroups))
+    : groups;
+  const submit = useApiMutation('post', '/repair-claims', {
+    invalidates: ['/repair-claims'],
+    onSuccess: (claim) => navigate(`/shop/claims/${encodeURIComponent(claim.id)}`),
+  });
+  const error = invalid ?? (submit.error ? errorMessage(submit.error) : null);
+  // Busy until the claim's page opens.
+  const busy = submit.isPending || submit.isSuccess;
 
   useEffect(() => {
     if (error) alertRef.current?.focus();
@@ -209,8 +199,9 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
   const update = (key: number, change: Partial<LineDraft>) =>
     setLines((current) => current.map((line) => (line.key === key ? { ...line, ...change } : line)));
 
-  const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    submit.reset();
     const body = [];
     for (const [index, line] of lines.entries()) {
       const partsCents = dollarsToCents(line.parts || '0');
@@ -222,7 +213,7 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
         !Number.isFinite(laborHours) ||
         rateCents === null
       ) {
-        setError(
+        setInvalid(
           `Line ${index + 1}: give a description, parts in dollars, hours and (optionally) the hourly rate.`,
         );
         return;
@@ -235,23 +226,8 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
         ...(rateCents !== undefined ? { laborRateCents: rateCents } : {}),
       });
     }
-    setError(null);
-    setBusy(true);
-    try {
-      const claim = await api.post<RepairClaim>('/repair-claims', {
-        vin,
-        odometer,
-        complaint,
-        cause,
-        correction,
-        keptOvernight,
-        lines: body,
-      });
-      navigate(`/shop/claims/${encodeURIComponent(claim.id)}`);
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setBusy(false);
-    }
+    setInvalid(null);
+    submit.mutate({ body: { vin, odometer, complaint, cause, correction, keptOvernight, lines: body } });
   };
 
   return (
@@ -266,42 +242,9 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
           {error}
         </div>
       ) : null}
-      <div className="field">
-        <label htmlFor={`${id}-complaint`}>Complaint</label>
-        <textarea
-          rows={3}
-          style={textareaStyle}
-          id={`${id}-complaint`}
-          required
-          maxLength={2000}
-          value={complaint}
-          onChange={(e) => setComplaint(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-cause`}>Cause</label>
-        <textarea
-          rows={3}
-          style={textareaStyle}
-          id={`${id}-cause`}
-          required
-          maxLength={2000}
-          value={cause}
-          onChange={(e) => setCause(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-correction`}>Correction</label>
-        <textarea
-          rows={3}
-          style={textareaStyle}
-          id={`${id}-correction`}
-          required
-          maxLength={2000}
-          value={correction}
-          onChange={(e) => setCorrection(e.target.value)}
-        />
-      </div>
+      <TextAreaField id={`${id}-complaint`} label="Complaint" value={complaint} onChange={setComplaint} />
+      <TextAreaField id={`${id}-cause`} label="Cause" value={cause} onChange={setCause} />
+      <TextAreaField id={`${id}-correction`} label="Correction" value={correction} onChange={setCorrection} />
       <div className="field field--checkbox">
         <input
           id={`${id}-overnight`}
@@ -395,23 +338,25 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
   );
 }
 
-function uniqueGroups(groups: { code: string; name: string }[]): { code: string; name: string }[] {
-  const seen = new Map<string, { code: string; name: string }>();
+function uniqueGroups(groups: ComponentGroupOption[]): ComponentGroupOption[] {
+  const seen = new Map<string, ComponentGroupOption>();
   for (const group of groups) if (!seen.has(group.code)) seen.set(group.code, group);
   return [...seen.values()];
 }
 
 function MyClaims() {
-  const claims = useApiGet<{ data: RepairClaim[]; hasMore: boolean }>('/repair-claims?limit=50');
+  const claims = useApiQuery('/repair-claims', { params: { query: { limit: 50 } } });
   return (
     <section className="card card--wide" aria-labelledby="my-claims-heading">
       <h2 id="my-claims-heading">Your claims</h2>
-      {claims.status === 'loading' ? <LoadingNotice /> : null}
-      {claims.status === 'failed' ? <p className="notice notice--error">{claims.message}</p> : null}
-      {claims.status === 'loaded' && claims.value.data.length === 0 ? <p>No claims yet.</p> : null}
-      {claims.status === 'loaded' && claims.value.data.length > 0 ? (
+      {claims.isPending ? <LoadingNotice /> : null}
+      {claims.isError ? (
+        <p className="notice notice--error">{errorMessage(claims.error, t('common.loadFailed'))}</p>
+      ) : null}
+      {claims.data?.data.length === 0 ? <p>No claims yet.</p> : null}
+      {claims.data && claims.data.data.length > 0 ? (
         <ul className="link-list">
-          {[...claims.value.data].reverse().map((claim) => (
+          {[...claims.data.data].reverse().map((claim) => (
             <li key={claim.id}>
               <Link href={`/shop/claims/${encodeURIComponent(claim.id)}`}>{claim.claimNumber}</Link> ·{' '}
               {claimStatusLabels[claim.status]} · {formatInstant(claim.submittedAt)}

@@ -1,9 +1,11 @@
-import { useEffect, useId, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { useQuery } from '@tanstack/react-query';
+import { useId } from 'react';
+import { ApiError } from '../api.js';
 import type { StaffUser } from '../auth.js';
-import { fetchContract } from '../contracts.js';
+import { contractQueryOptions } from '../contracts.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { useApiQuery } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -13,34 +15,11 @@ import { WorkOwner } from '../work-owner.js';
 // payable line by line (each limit that cut a line is named in its words), the contract it is on, and
 // who owns it (take, release, assign) while it waits for the payment run.
 
-interface BenefitLine {
-  label: string;
-  date: string;
-  requestedCents: number;
-  payableCents: number;
-}
-
-interface BenefitClaim {
-  id: string;
-  contractId: string;
-  status: string;
-  requestedCents: number;
-  payableCents: number;
-  lines: BenefitLine[];
-  createdAt: string;
-  breakdownOn?: string;
-  milesFromHome?: number;
-}
-
 type Kind = 'rental_claim' | 'trip_interruption_claim';
 
-const KINDS: Record<Kind, { path: string; title: string; noun: string }> = {
-  rental_claim: { path: '/rental-claims', title: 'Rental claim', noun: 'rental claim' },
-  trip_interruption_claim: {
-    path: '/trip-interruption-claims',
-    title: 'Trip interruption claim',
-    noun: 'trip interruption claim',
-  },
+const KINDS: Record<Kind, { title: string; noun: string }> = {
+  rental_claim: { title: 'Rental claim', noun: 'rental claim' },
+  trip_interruption_claim: { title: 'Trip interruption claim', noun: 'trip interruption claim' },
 };
 
 /** A benefit claim's status in words (they are filed, then paid by a payment run). */
@@ -53,31 +32,26 @@ export function benefitStatusWords(status: string): string {
 function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: StaffUser }) {
   const id = useId();
   const words = KINDS[kind];
-  const [claim, setClaim] = useState<BenefitClaim | null>(null);
-  const [contractNumber, setContractNumber] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<BenefitClaim>(`${words.path}/${encodeURIComponent(claimId)}`, { signal: controller.signal })
-      .then(async (loaded) => {
-        setClaim(loaded);
-        const contract = await fetchContract(loaded.contractId, controller.signal);
-        setContractNumber(contract.contractNumber);
-      })
-      .catch((caught: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(
-          caught instanceof ApiError && caught.status === 404
-            ? `There is no ${words.noun} with this identifier.`
-            : caught instanceof ApiError
-              ? caught.detail
-              : `The ${words.noun} could not be loaded. Try again.`,
-        );
-      });
-    return () => controller.abort();
-  }, [claimId, words]);
+  const init = { params: { path: { id: claimId } } };
+  const rental = useApiQuery('/rental-claims/{id}', init, { enabled: kind === 'rental_claim' });
+  const trip = useApiQuery('/trip-interruption-claims/{id}', init, {
+    enabled: kind === 'trip_interruption_claim',
+  });
+  const claimQuery = kind === 'rental_claim' ? rental : trip;
+  const claim = claimQuery.data ?? null;
+  const contractQuery = useQuery({
+    ...contractQueryOptions(claim?.contractId ?? ''),
+    enabled: claim !== null,
+  });
+  const contractNumber = contractQuery.data?.contractNumber ?? null;
+  const caught = claimQuery.error;
+  const error = !caught
+    ? null
+    : caught instanceof ApiError && caught.status === 404
+      ? `There is no ${words.noun} with this identifier.`
+      : caught instanceof ApiError
+        ? caught.detail
+        : `The ${words.noun} could not be loaded. Try again.`;
 
   if (!claim)
     return error ? (
@@ -114,7 +88,7 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
           <dt>Filed</dt>
           <dd>{formatInstant(claim.createdAt)}</dd>
         </div>
-        {claim.breakdownOn ? (
+        {'breakdownOn' in claim && claim.breakdownOn ? (
           <div>
             <dt>Breakdown</dt>
             <dd>

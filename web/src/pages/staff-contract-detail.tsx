@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { ApiError } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import {
   contractStatusLabel,
@@ -8,10 +9,12 @@ import {
   productLabel,
   termWords,
 } from '../contract-words.js';
-import { type AuditEvent, type Contract, fetchAuditTrail, fetchContract } from '../contracts.js';
+import type { Contract } from '../contracts.js';
+import { contractQueryOptions, fetchAuditTrail } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { formatCalendarDate, formatCents, formatCount, formatInstant, formatMiles } from '../format.js';
 import { PageHeading } from '../page-heading.js';
+import { errorMessage, useApiQuery } from '../queries.js';
 import { onRowKeys } from '../queue-list.js';
 import { Link } from '../router.js';
 import { actionLabel } from '../screen-words.js';
@@ -23,17 +26,6 @@ import { StaffContractMoney } from './staff-contract-money.js';
 
 // One contract for staff: every recorded field, the coverage as of today and the audit trail of who
 // did what to it. The contract and its trail load separately so a slow trail never hides the contract.
-
-type ContractState =
-  | { status: 'loading' }
-  | { status: 'loaded'; contract: Contract }
-  | { status: 'not_found' }
-  | { status: 'failed'; message: string };
-
-type AuditState =
-  | { status: 'loading' }
-  | { status: 'loaded'; events: AuditEvent[]; hasMore: boolean; loadingMore: boolean; error: string | null }
-  | { status: 'failed'; message: string };
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -147,69 +139,35 @@ function ContractSections({ contract }: { contract: Contract }) {
 }
 
 function AuditTrail({ contractId }: { contractId: string }) {
-  const [state, setState] = useState<AuditState>({ status: 'loading' });
   const headingId = useId();
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    fetchAuditTrail(contractId, undefined, controller.signal).then(
-      (page) =>
-        setState({
-          status: 'loaded',
-          events: page.data,
-          hasMore: page.hasMore,
-          loadingMore: false,
-          error: null,
-        }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({
-          status: 'failed',
-          message: error instanceof ApiError ? error.detail : 'The audit trail could not be loaded.',
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [contractId]);
-
-  const loadMore = async () => {
-    if (state.status !== 'loaded' || state.loadingMore) return;
-    const lastEvent = state.events.at(-1);
-    setState({ ...state, loadingMore: true, error: null });
-    try {
-      const page = await fetchAuditTrail(contractId, lastEvent?.id);
-      setState({
-        status: 'loaded',
-        events: [...state.events, ...page.data],
-        hasMore: page.hasMore,
-        loadingMore: false,
-        error: null,
-      });
-    } catch (error) {
-      setState({
-        ...state,
-        loadingMore: false,
-        error: error instanceof ApiError ? error.detail : 'More events could not be loaded. Try again.',
-      });
-    }
-  };
+  // "Show more events" fetches the page after the last event read.
+  const trail = useInfiniteQuery({
+    queryKey: ['/contracts/{id}/audit', { path: { id: contractId } }],
+    queryFn: ({ pageParam, signal }) => fetchAuditTrail(contractId, pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page) => (page.hasMore ? page.data.at(-1)?.id : undefined),
+  });
+  const events = trail.data?.pages.flatMap((page) => page.data) ?? [];
+  // A failed first page replaces the table; a failed later page is said under the events read so far.
+  const failure = trail.isError ? errorMessage(trail.error, 'The audit trail could not be loaded.') : null;
+  const loadingMore = trail.isFetchingNextPage;
+  const loadMore = () => void trail.fetchNextPage();
 
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
       <h2 id={headingId}>Audit trail</h2>
-      {state.status === 'loading' ? (
+      {trail.isPending ? (
         <p className="muted" role="status">
           Loading the audit trail…
         </p>
       ) : null}
-      {state.status === 'failed' ? (
+      {failure && !trail.data ? (
         <div className="notice notice--error" role="alert">
-          {state.message}
+          {failure}
         </div>
       ) : null}
-      {state.status === 'loaded' && state.events.length === 0 ? <p>Nothing has been recorded yet.</p> : null}
-      {state.status === 'loaded' && state.events.length > 0 ? (
+      {trail.data && events.length === 0 ? <p>Nothing has been recorded yet.</p> : null}
+      {trail.data && events.length > 0 ? (
         <>
           <TableScroll labelledBy={headingId}>
             <table className="table">
@@ -222,7 +180,7 @@ function AuditTrail({ contractId }: { contractId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {state.events.map((event) => (
+                {events.map((event) => (
                   <tr key={event.id}>
                     <td className="nowrap">
                       <time dateTime={event.occurredAt}>{formatInstant(event.occurredAt)}</time>
@@ -235,23 +193,23 @@ function AuditTrail({ contractId }: { contractId: string }) {
               </tbody>
             </table>
           </TableScroll>
-          {state.error ? (
+          {failure && trail.isFetchNextPageError ? (
             <div className="notice notice--error" role="alert">
-              {state.error}
+              {errorMessage(trail.error, 'More events could not be loaded. Try again.')}
             </div>
           ) : null}
-          {state.hasMore ? (
+          {trail.hasNextPage ? (
             <button
               type="button"
               className="button button--secondary"
               onClick={loadMore}
-              disabled={state.loadingMore}
+              disabled={loadingMore}
             >
-              {state.loadingMore ? 'Loading…' : 'Show more events'}
+              {loadingMore ? 'Loading…' : 'Show more events'}
             </button>
           ) : (
             <p className="muted">
-              {state.events.length === 1 ? '1 event' : `${formatCount(state.events.length)} events`} in all.
+              {events.length === 1 ? '1 event' : `${formatCount(events.length)} events`} in all.
             </p>
           )}
         </>
@@ -260,38 +218,17 @@ function AuditTrail({ contractId }: { contractId: string }) {
   );
 }
 
-interface BenefitClaimRow {
-  id: string;
-  status: string;
-  payableCents: number;
-  requestedCents: number;
-  createdAt: string;
-}
-
 /**
  * The contract's rental and trip interruption claims, each with its owner and a link to its page
  * (where it is taken, released or assigned). For the roles that work them: adjusters, administrators.
  */
 function BenefitClaims({ contractId, userId }: { contractId: string; userId: string }) {
   const headingId = useId();
-  const [claims, setClaims] = useState<{
-    rentalClaims: BenefitClaimRow[];
-    tripInterruptionClaims: BenefitClaimRow[];
-  } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<{ rentalClaims: BenefitClaimRow[]; tripInterruptionClaims: BenefitClaimRow[] }>(
-        `/contracts/${encodeURIComponent(contractId)}/claims`,
-        { signal: controller.signal },
-      )
-      .then(setClaims, (caught: unknown) => {
-        if (!controller.signal.aborted)
-          setError(caught instanceof ApiError ? caught.detail : 'The benefit claims could not be loaded.');
-      });
-    return () => controller.abort();
-  }, [contractId]);
+  const claimsQuery = useApiQuery('/contracts/{id}/claims', { params: { path: { id: contractId } } });
+  const claims = claimsQuery.data ?? null;
+  const error = claimsQuery.isError
+    ? errorMessage(claimsQuery.error, 'The benefit claims could not be loaded.')
+    : null;
   const rentalOwners = useOwners('rental_claim', claims ? claims.rentalClaims.map((c) => c.id) : null);
   const tripOwners = useOwners(
     'trip_interruption_claim',
@@ -359,41 +296,24 @@ function BenefitClaims({ contractId, userId }: { contractId: string; userId: str
 }
 
 function ContractDetail({ contractId, user }: { contractId: string; user: StaffUser }) {
-  const [state, setState] = useState<ContractState>({ status: 'loading' });
+  const contractQuery = useQuery(contractQueryOptions(contractId));
   const coverageHeadingId = useId();
   const errorRef = useRef<HTMLDivElement>(null);
+  const notFound = contractQuery.error instanceof ApiError && contractQuery.error.status === 404;
+  const failed = contractQuery.isError && !notFound;
 
   useEffect(() => {
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    fetchContract(contractId, controller.signal).then(
-      (contract) => setState({ status: 'loaded', contract }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        if (error instanceof ApiError && error.status === 404) setState({ status: 'not_found' });
-        else
-          setState({
-            status: 'failed',
-            message:
-              error instanceof ApiError ? error.detail : 'The contract could not be loaded. Try again.',
-          });
-      },
-    );
-    return () => controller.abort();
-  }, [contractId]);
+    if (failed) errorRef.current?.focus();
+  }, [failed]);
 
-  useEffect(() => {
-    if (state.status === 'failed') errorRef.current?.focus();
-  }, [state.status]);
-
-  if (state.status === 'loading') {
+  if (contractQuery.isPending) {
     return (
       <p className="muted" role="status">
         Loading the contract…
       </p>
     );
   }
-  if (state.status === 'not_found') {
+  if (notFound) {
     return (
       <>
         <PageHeading title="Contract not found">Contract not found</PageHeading>
@@ -403,18 +323,18 @@ function ContractDetail({ contractId, user }: { contractId: string; user: StaffU
       </>
     );
   }
-  if (state.status === 'failed') {
+  if (contractQuery.isError) {
     return (
       <>
         <PageHeading title="Contract">Contract</PageHeading>
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={errorRef}>
-          {state.message}
+          {errorMessage(contractQuery.error, 'The contract could not be loaded. Try again.')}
         </div>
       </>
     );
   }
 
-  const { contract } = state;
+  const contract: Contract = contractQuery.data;
   return (
     <>
       <p className="breadcrumb">

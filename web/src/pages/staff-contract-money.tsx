@@ -1,6 +1,7 @@
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
-import { ApiError, api } from '../api.js';
+import { type FormEvent, useId, useState } from 'react';
+import type { ApiSchema } from '../api.js';
 import { formatCalendarDate, formatCents, formatCount, formatInstant } from '../format.js';
+import { errorMessage, useApiMutation, useApiQuery } from '../queries.js';
 import { useSession } from '../session.js';
 import { TableScroll } from '../table-scroll.js';
 import {
@@ -9,30 +10,25 @@ import {
   cancellationReasonLabels,
   QuoteDetails,
 } from './holder-cancel.js';
-import { type Transfer, transferStatusWords } from './holder-transfer.js';
+import { transferStatusWords } from './holder-transfer.js';
+
+type Transfer = ApiSchema<'Transfer'>;
 
 // The staff contract page's money and ownership: every ledger entry (refunds, transfer fees, claim
 // payments and reversals) and the contract's transfers, where an adjuster records a fee that was
-// paid or rejects a transfer. The page reloads after an action so it never shows a stale holder or total.
+// paid or rejects a transfer. After an action the contract, its trail, ledger and transfers are read
+// again, so the page never shows a stale holder or total.
 
-interface LedgerEntry {
-  id: string;
-  occurredAt: string;
-  kind: string;
-  direction: 'payout' | 'receipt';
-  amountCents: number;
-  payee: { kind: string; name: string };
-  method: string | null;
-  reference: string | null;
-  reversesEntryId: string | null;
-  memo: string | null;
-}
-
-interface LedgerPage {
-  data: LedgerEntry[];
-  paidOutCents: number;
-  receivedCents: number;
-}
+/**
+ * What a change of the contract's money or owner makes stale: the contract (holder, status), its audit
+ * trail, its ledger and its transfers, all on this page; they are read again rather than left stale.
+ */
+const contractChanged = [
+  '/contracts/{id}',
+  '/contracts/{id}/audit',
+  '/contracts/{id}/ledger',
+  '/contracts/{id}/transfers',
+] as const;
 
 const kindLabels: Record<string, string> = {
   cancellation_refund: 'Cancellation refund',
@@ -45,36 +41,19 @@ function kindLabel(kind: string): string {
 
 export function ContractMoney({ contractId }: { contractId: string }) {
   const headingId = useId();
-  const [state, setState] = useState<
-    { status: 'loading' } | { status: 'loaded'; ledger: LedgerPage } | { status: 'failed'; message: string }
-  >({ status: 'loading' });
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api
-      .get<LedgerPage>(`/contracts/${encodeURIComponent(contractId)}/ledger`, { signal: controller.signal })
-      .then(
-        (ledger) => setState({ status: 'loaded', ledger }),
-        (failure: unknown) => {
-          if (controller.signal.aborted) return;
-          setState({
-            status: 'failed',
-            message: failure instanceof ApiError ? failure.detail : 'The ledger could not be loaded.',
-          });
-        },
-      );
-    return () => controller.abort();
-  }, [contractId]);
+  const ledger = useApiQuery('/contracts/{id}/ledger', { params: { path: { id: contractId } } });
 
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
       <h2 id={headingId}>Payments ledger</h2>
-      {state.status === 'loading' ? <p className="muted">Loading the ledger…</p> : null}
-      {state.status === 'failed' ? <div className="notice notice--error">{state.message}</div> : null}
-      {state.status === 'loaded' && state.ledger.data.length === 0 ? (
-        <p>No money has moved on this contract.</p>
+      {ledger.isPending ? <p className="muted">Loading the ledger…</p> : null}
+      {ledger.isError ? (
+        <div className="notice notice--error">
+          {errorMessage(ledger.error, 'The ledger could not be loaded.')}
+        </div>
       ) : null}
-      {state.status === 'loaded' && state.ledger.data.length > 0 ? (
+      {ledger.data?.data.length === 0 ? <p>No money has moved on this contract.</p> : null}
+      {ledger.data && ledger.data.data.length > 0 ? (
         <>
           <TableScroll labelledBy={headingId}>
             <table className="table">
@@ -89,7 +68,7 @@ export function ContractMoney({ contractId }: { contractId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {state.ledger.data.map((entry) => (
+                {ledger.data.data.map((entry) => (
                   <tr key={entry.id}>
                     <td className="nowrap">
                       <time dateTime={entry.occurredAt}>{formatInstant(entry.occurredAt)}</time>
@@ -112,8 +91,8 @@ export function ContractMoney({ contractId }: { contractId: string }) {
             </table>
           </TableScroll>
           <p className="muted">
-            Paid out {formatCents(state.ledger.paidOutCents)} · received{' '}
-            {formatCents(state.ledger.receivedCents)}
+            Paid out {formatCents(ledger.data.paidOutCents)} · received{' '}
+            {formatCents(ledger.data.receivedCents)}
           </p>
         </>
       ) : null}
@@ -121,35 +100,28 @@ export function ContractMoney({ contractId }: { contractId: string }) {
   );
 }
 
-function FeePaymentForm({ transfer, onDone }: { transfer: Transfer; onDone: () => void }) {
+function FeePaymentForm({ transfer }: { transfer: Transfer }) {
   const fieldId = useId();
   const [method, setMethod] = useState<'card' | 'check' | 'ach'>('check');
   const [reference, setReference] = useState('');
   const [rejectReason, setRejectReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const feePayment = useApiMutation('post', '/transfers/{id}/fee-payment', { invalidates: contractChanged });
+  const rejection = useApiMutation('post', '/transfers/{id}/rejection', { invalidates: contractChanged });
+  // Busy from the click until the page is read again (the transfer then no longer waits for its fee).
+  const busy = feePayment.isPending || feePayment.isSuccess || rejection.isPending || rejection.isSuccess;
+  const failure = feePayment.error ?? rejection.error;
+  const error = failure ? errorMessage(failure, 'That did not work. Try again.') : null;
+  const path = { params: { path: { id: transfer.id } } };
 
-  const send = async (path: string, body: unknown) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post(path, body);
-      onDone();
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : 'That did not work. Try again.');
-      setBusy(false);
-    }
-  };
   const recordFee = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void send(`/transfers/${encodeURIComponent(transfer.id)}/fee-payment`, {
-      method,
-      reference: reference.trim(),
-    });
+    rejection.reset();
+    feePayment.mutate({ ...path, body: { method, reference: reference.trim() } });
   };
   const reject = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void send(`/transfers/${encodeURIComponent(transfer.id)}/rejection`, { reason: rejectReason.trim() });
+    feePayment.reset();
+    rejection.mutate({ ...path, body: { reason: rejectReason.trim() } });
   };
 
   return (
@@ -208,35 +180,16 @@ function FeePaymentForm({ transfer, onDone }: { transfer: Transfer; onDone: () =
 export function ContractTransfers({
   contractId,
   canRecordFees,
-  onChanged,
 }: {
   contractId: string;
   canRecordFees: boolean;
-  onChanged: () => void;
 }) {
   const headingId = useId();
-  const [transfers, setTransfers] = useState<Transfer[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      api
-        .get<{ data: Transfer[] }>(`/contracts/${encodeURIComponent(contractId)}/transfers`, { signal })
-        .then(
-          (page) => setTransfers(page.data),
-          (failure: unknown) => {
-            if (signal?.aborted) return;
-            setError(failure instanceof ApiError ? failure.detail : 'The transfers could not be loaded.');
-          },
-        ),
-    [contractId],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
+  const transfersQuery = useApiQuery('/contracts/{id}/transfers', { params: { path: { id: contractId } } });
+  const transfers = transfersQuery.data?.data ?? null;
+  const error = transfersQuery.isError
+    ? errorMessage(transfersQuery.error, 'The transfers could not be loaded.')
+    : null;
 
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
@@ -256,9 +209,7 @@ export function ContractTransfers({
             {transfer.buyer.address.zip} · odometer {formatCount(transfer.odometer)} · fee{' '}
             {formatCents(transfer.feeCents)} · {formatCount(transfer.documents.length)} record(s)
           </p>
-          {transfer.status === 'pending_fee' && canRecordFees ? (
-            <FeePaymentForm transfer={transfer} onDone={onChanged} />
-          ) : null}
+          {transfer.status === 'pending_fee' && canRecordFees ? <FeePaymentForm transfer={transfer} /> : null}
         </article>
       ))}
     </section>
@@ -273,37 +224,28 @@ function StaffCancellation({ contractId, today }: { contractId: string; today: s
   const [odometer, setOdometer] = useState('');
   const [reason, setReason] = useState<CancellationReason>('customer_request');
   const [quote, setQuote] = useState<CancellationQuote | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const quoting = useApiMutation('post', '/contracts/{id}/cancellation-quote', { onSuccess: setQuote });
+  const cancellation = useApiMutation('post', '/contracts/{id}/cancellation', {
+    invalidates: contractChanged,
+  });
+  // Busy from the click until the contract is read again (a cancelled contract hides this section).
+  const busy = quoting.isPending || cancellation.isPending || cancellation.isSuccess;
+  const failure = quoting.error ?? cancellation.error;
+  const error = failure ? errorMessage(failure, 'That did not work. Try again.') : null;
 
-  const body = () => ({ cancelOn, odometer: Number(odometer.replaceAll(',', '')), reason });
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.detail : 'That did not work. Try again.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const request = () => ({
+    params: { path: { id: contractId } },
+    body: { cancelOn, odometer: Number(odometer.replaceAll(',', '')), reason },
+  });
   const getQuote = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void run(async () => {
-      setQuote(
-        await api.post<CancellationQuote>(
-          `/contracts/${encodeURIComponent(contractId)}/cancellation-quote`,
-          body(),
-        ),
-      );
-    });
+    cancellation.reset();
+    quoting.mutate(request());
   };
-  const cancel = () =>
-    run(async () => {
-      await api.post(`/contracts/${encodeURIComponent(contractId)}/cancellation`, body());
-      window.location.reload();
-    });
+  const cancel = () => {
+    quoting.reset();
+    cancellation.mutate(request());
+  };
 
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
@@ -367,7 +309,7 @@ function StaffCancellation({ contractId, today }: { contractId: string; today: s
         <>
           <QuoteDetails quote={quote} audience="staff" />
           <p className="muted">Rules: {quote.ruleIds.join(', ')}</p>
-          <button type="button" className="button" disabled={busy} onClick={() => void cancel()}>
+          <button type="button" className="button" disabled={busy} onClick={cancel}>
             Cancel the contract for {formatCents(quote.refundCents)}
           </button>
         </>
@@ -395,11 +337,7 @@ export function StaffContractMoney({
     <>
       {active ? <StaffCancellation contractId={contractId} today={today} /> : null}
       <ContractMoney contractId={contractId} />
-      <ContractTransfers
-        contractId={contractId}
-        canRecordFees={role === 'admin' || role === 'adjuster'}
-        onChanged={() => window.location.reload()}
-      />
+      <ContractTransfers contractId={contractId} canRecordFees={role === 'admin' || role === 'adjuster'} />
     </>
   );
 }

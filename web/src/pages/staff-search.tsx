@@ -1,19 +1,15 @@
+import type { ApiResponse } from '../api.js';
+import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
+import { errorMessage, useApiQuery } from '../queries.js';
 import { Link, useLocation } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
-import { LoadingNotice, useApiGet } from './shop-claim-parts.js';
+import { LoadingNotice } from './shop-claim-parts.js';
 
 // The answers of the staff search box (in the header of every staff page): contracts, claims and
 // holders found by number, VIN, name or phone, each a link to its page.
 
-interface SearchResult {
-  type: 'contract' | 'repair_claim' | 'gap_claim' | 'holder';
-  id: string;
-  title: string;
-  subtitle: string;
-  href: string;
-  matchedBy: 'number' | 'vin' | 'phone' | 'name';
-}
+type SearchResult = ApiResponse<'get', '/search'>['data'][number];
 
 const TYPE_WORDS: Record<SearchResult['type'], string> = {
   contract: 'Contract',
@@ -32,9 +28,7 @@ const MATCH_WORDS: Record<SearchResult['matchedBy'], string> = {
 export function StaffSearchPage() {
   const { search } = useLocation();
   const q = new URLSearchParams(search).get('q')?.trim() ?? '';
-  const results = useApiGet<{ data: SearchResult[] }>(
-    q.length >= 2 ? `/search?q=${encodeURIComponent(q)}` : null,
-  );
+  const results = useApiQuery('/search', { params: { query: { q } } }, { enabled: q.length >= 2 });
   return (
     <StaffOnly roles={['admin', 'adjuster', 'reviewer']} refusal="Search is for claims staff.">
       {() => (
@@ -44,19 +38,19 @@ export function StaffSearchPage() {
             <p>
               Type a contract or claim number, a VIN (or its last 6 characters), a name or a phone number.
             </p>
-          ) : results.status === 'loading' ? (
+          ) : results.isPending ? (
             <LoadingNotice />
-          ) : results.status === 'failed' ? (
-            <p className="notice notice--error">{results.message}</p>
-          ) : results.value.data.length === 0 ? (
+          ) : results.isError ? (
+            <p className="notice notice--error">{errorMessage(results.error, t('common.loadFailed'))}</p>
+          ) : results.data.data.length === 0 ? (
             <p role="status">Nothing found for “{q}”.</p>
           ) : (
             <>
               <p role="status">
-                {results.value.data.length} found for “{q}”.
+                {results.data.data.length} found for “{q}”.
               </p>
               <ul className="work-list">
-                {results.value.data.map((result) => (
+                {results.data.data.map((result) => (
                   <li key={`${result.type}:${result.id}`}>
                     <Link href={result.href}>{result.title}</Link>{' '}
                     <span className="muted">
