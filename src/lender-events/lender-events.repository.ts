@@ -160,9 +160,8 @@ export async function deleteStagedRun(db: Kysely<Database>, runId: string): Prom
 /**
  * Refreshes the planner's statistics of the tables a run reads by key and grows. The embedded database
  * (PGlite) has no autovacuum: a table analyzed while nearly empty stays "empty" to the planner, and the
- * per-row checks at commit (foreign keys into journal_entries and lender_events, the journal's balance
- * trigger over journal_lines) then scan the whole table for every row, so each batch got slower than the
- * one before. On a PostgreSQL server autovacuum does this anyway; a large run asks once at its start.
+ * per-row checks (foreign keys into journal_entries and lender_events) and the journal's balance check
+ * then scan the whole table, so each batch got slower than the one before. On a PostgreSQL server autovacuum does this anyway; a large run asks once at its start.
  */
 export async function analyzeGrowingTables(db: Kysely<Database>): Promise<void> {
   await sql`analyze journal_entries, journal_lines, cancellations, ledger_entries, lender_events,
