@@ -1,5 +1,6 @@
 // The general ledger's guarantees in the database itself (both engines): an unbalanced entry, an entry
-// of one line and a line added later to a posted entry are refused at commit; journal rows cannot be
+// of one line or none, an entry whose lines are split over two statements and a line added later to a
+// posted entry are refused by the statement that writes them (migration 0039); journal rows cannot be
 // updated or deleted; an event posts once; and coverwise_unearned_cents() is premium-earning.ts in SQL.
 import fc from 'fast-check';
 import { type Kysely, sql } from 'kysely';
@@ -33,34 +34,69 @@ describeEachEngine('general ledger in the database', (engine) => {
     return String((error as { message?: string }).message ?? error);
   }
 
-  it('refuses, at commit, an entry whose debits and credits differ', async () => {
-    const attempt = db.transaction().execute(async (trx) => {
-      const entry = await sql<{ id: string }>`
+  /** An entry and its lines in one statement, as the app writes them. */
+  function entryWithLines(key: string, lines: [account: string, debit: number, credit: number][]) {
+    const values = sql.join(
+      lines.map(
+        ([account, debit, credit], index) =>
+          sql`(${index + 1}::integer, ${account}::text, ${debit}::bigint, ${credit}::bigint)`,
+      ),
+    );
+    return sql`
+      with entry as (
         insert into journal_entries (effective_on, event_type, event_id, event_key, memo, created_by)
-        values ('2026-11-30', 'test', 'unbalanced', 'test:unbalanced', 'test', 'test') returning id`.execute(
-        trx,
-      );
-      const id = entry.rows[0]!.id;
-      await sql`insert into journal_lines (entry_id, line_number, account_code, debit_cents, credit_cents)
-        values (${id}, 1, '1000', 10000, 0), (${id}, 2, '4100', 0, 9999)`.execute(trx);
+        values ('2026-11-30', 'test', ${key}, ${key}, 'test', 'test') returning id
+      )
+      insert into journal_lines (entry_id, line_number, account_code, debit_cents, credit_cents)
+      select entry.id, v.n, v.account, v.debit, v.credit
+        from entry cross join (values ${values}) as v (n, account, debit, credit)`;
+  }
+
+  it('refuses an entry whose debits and credits differ', async () => {
+    const attempt = db.transaction().execute(async (trx) => {
+      await entryWithLines('test:unbalanced', [
+        ['1000', 10000, 0],
+        ['4100', 0, 9999],
+      ]).execute(trx);
     });
     await expect(attempt).rejects.toSatisfy((error) => /does not balance/.test(refusal(error)));
     const left = await sql`select 1 from journal_entries where event_key = 'test:unbalanced'`.execute(db);
     expect(left.rows).toHaveLength(0);
+    // The same entry balanced is written.
+    await entryWithLines('test:balanced', [
+      ['5000', 10000, 0],
+      ['2100', 0, 10000],
+    ]).execute(db);
+    const written = await sql`select 1 from journal_entries where event_key = 'test:balanced'`.execute(db);
+    expect(written.rows).toHaveLength(1);
   });
 
-  it('refuses an entry with one line or none', async () => {
-    const oneLine = db.transaction().execute(async (trx) => {
-      const entry = await sql<{ id: string }>`
-        insert into journal_entries (effective_on, event_type, event_id, event_key, memo, created_by)
-        values ('2026-11-30', 'test', 'one', 'test:one-line', 'test', 'test') returning id`.execute(trx);
-      await sql`insert into journal_lines (entry_id, line_number, account_code, debit_cents, credit_cents)
-        values (${entry.rows[0]!.id}, 1, '1000', 0, 0)`.execute(trx);
-    });
-    await expect(oneLine).rejects.toBeDefined();
+  it('refuses an entry with one line or none, and one whose lines come in two statements', async () => {
+    await expect(entryWithLines('test:one-line', [['1000', 0, 0]]).execute(db)).rejects.toBeDefined();
     await expect(entryRow('test:no-lines')).rejects.toSatisfy((error) =>
       /does not balance/.test(refusal(error)),
     );
+    const split = db.transaction().execute(async (trx) => {
+      const entry = await entryWithLines('test:split', [
+        ['1000', 500, 0],
+        ['4100', 0, 500],
+      ]).execute(trx);
+      expect(entry.numAffectedRows).toBe(2n);
+      const id = await sql<{
+        id: string;
+      }>`select id from journal_entries where event_key = 'test:split'`.execute(trx);
+      // Two more lines that balance together, each statement leaving the entry unbalanced.
+      await sql`insert into journal_lines (entry_id, line_number, account_code, debit_cents, credit_cents)
+        values (${id.rows[0]!.id}, 3, '1000', 7, 0)`.execute(trx);
+      await sql`insert into journal_lines (entry_id, line_number, account_code, debit_cents, credit_cents)
+        values (${id.rows[0]!.id}, 4, '4100', 0, 7)`.execute(trx);
+    });
+    await expect(split).rejects.toSatisfy((error) => /does not balance/.test(refusal(error)));
+    const left =
+      await sql`select 1 from journal_entries where event_key in ('test:one-line', 'test:no-lines', 'test:split')`.execute(
+        db,
+      );
+    expect(left.rows).toHaveLength(0);
   });
 
   it('posts a balanced entry once per event key and refuses a line added to it later', async () => {

@@ -1,6 +1,8 @@
 // The general ledger's SQL: posting entries (each with its lines, in the caller's transaction), the
 // contracts-written postings (one contract or a whole import batch, set-based), and the reads (trial
-// balance, journal pages, premium by month). The database checks at commit that each entry balances.
+// balance, journal pages, premium by month). The database checks that each entry balances when the
+// statement writing it ends (migration 0039).
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import type { Database, JournalEntryRow, JournalLineRow } from '../platform/db/schema.js';
@@ -37,57 +39,19 @@ export async function postJournalEntry(
   db: Kysely<Database>,
   entry: NewJournalEntry,
 ): Promise<PostedEntry | null> {
-  if (entry.lines.length === 0) return null;
-  for (const line of entry.lines) {
-    assertCents(line.debitCents, 'debit');
-    assertCents(line.creditCents, 'credit');
-  }
-  // A programmer error, caught before the database would refuse the whole transaction at commit.
-  if (!isBalanced(entry.lines)) throw new Error(`journal entry ${entry.eventKey} does not balance`);
-  const row = await db
-    .insertInto('journal_entries')
-    .values({
-      effective_on: entry.effectiveOn,
-      event_type: entry.eventType,
-      event_id: entry.eventId,
-      event_key: entry.eventKey,
-      contract_id: entry.contractId ?? null,
-      reverses_entry_id: entry.reversesEntryId ?? null,
-      memo: entry.memo,
-      created_by: entry.actor.label,
-      request_id: entry.requestId ?? null,
-    })
-    .onConflict((oc) => oc.column('event_key').doNothing())
-    .returning(['id', 'entry_number'])
-    .executeTakeFirst();
-  if (!row) return null;
-  await db
-    .insertInto('journal_lines')
-    .values(
-      entry.lines.map((line, index) => ({
-        entry_id: row.id,
-        line_number: index + 1,
-        account_code: line.account,
-        debit_cents: line.debitCents,
-        credit_cents: line.creditCents,
-        contract_id: line.contractId ?? null,
-        plan_code: line.planCode ?? null,
-        state: line.state ?? null,
-        dealer_code: line.dealerCode ?? null,
-      })),
-    )
-    .execute();
-  return { id: row.id, entryNumber: row.entry_number };
+  const posted = await postJournalEntries(db, [entry]);
+  return posted.get(entry.eventKey) ?? null;
 }
 
-/** Journal lines per multi-row insert: 9 parameters each, well under PostgreSQL's 65,535. */
-const ROWS_PER_INSERT = 4000;
+/** Journal lines per statement: bounds one statement's JSON (an entry's lines are never split). */
+const LINES_PER_STATEMENT = 4000;
 
 /**
- * Posts many entries in the caller's transaction with one insert for the entries and one for their lines
- * (a batch of cancellations, say); the same checks as postJournalEntry, and the same deferred trigger
- * checks each entry balances at commit. Entries with no lines, or whose event key was already posted,
- * are left out. Answers the posted entries by event key.
+ * Posts many entries in the caller's transaction (a batch of cancellations, say), each entry with its
+ * lines in ONE statement: the database checks, when that statement ends, that every entry it wrote
+ * balances (migration 0039), so an entry and its lines always go in together. The entries and lines go
+ * as two JSON documents (one parameter each, however many rows). Entries with no lines, or whose event
+ * key was already posted, are left out. Answers the posted entries by event key.
  */
 export async function postJournalEntries(
   db: Kysely<Database>,
@@ -101,60 +65,76 @@ export async function postJournalEntries(
       assertCents(line.debitCents, 'debit');
       assertCents(line.creditCents, 'credit');
     }
+    // A programmer error, caught before the database refuses the statement.
     if (!isBalanced(entry.lines)) throw new Error(`journal entry ${entry.eventKey} does not balance`);
   }
-  // Chunks end on entry boundaries: an entry's lines always go in with one statement.
+  // Chunks end on entry boundaries: an entry's lines always go in with its own statement.
   for (let start = 0; start < withLines.length; ) {
     let end = start;
     let lineCount = 0;
     while (
       end < withLines.length &&
-      (end === start || lineCount + withLines[end]!.lines.length <= ROWS_PER_INSERT)
+      (end === start || lineCount + withLines[end]!.lines.length <= LINES_PER_STATEMENT)
     ) {
       lineCount += withLines[end]!.lines.length;
       end += 1;
     }
     const chunk = withLines.slice(start, end);
     start = end;
-    const byKey = new Map(chunk.map((entry) => [entry.eventKey, entry]));
-    const rows = await db
-      .insertInto('journal_entries')
-      .values(
-        chunk.map((entry) => ({
-          effective_on: entry.effectiveOn,
-          event_type: entry.eventType,
-          event_id: entry.eventId,
-          event_key: entry.eventKey,
-          contract_id: entry.contractId ?? null,
-          reverses_entry_id: entry.reversesEntryId ?? null,
-          memo: entry.memo,
-          created_by: entry.actor.label,
-          request_id: entry.requestId ?? null,
-        })),
+    const heads: unknown[] = [];
+    const lines: unknown[] = [];
+    for (const entry of chunk) {
+      const id = randomUUID();
+      heads.push({
+        id,
+        effective_on: entry.effectiveOn,
+        event_type: entry.eventType,
+        event_id: entry.eventId,
+        event_key: entry.eventKey,
+        contract_id: entry.contractId ?? null,
+        reverses_entry_id: entry.reversesEntryId ?? null,
+        memo: entry.memo,
+        created_by: entry.actor.label,
+        request_id: entry.requestId ?? null,
+      });
+      entry.lines.forEach((line, index) => {
+        lines.push({
+          entry_id: id,
+          line_number: index + 1,
+          account_code: line.account,
+          debit_cents: line.debitCents,
+          credit_cents: line.creditCents,
+          contract_id: line.contractId ?? null,
+          plan_code: line.planCode ?? null,
+          state: line.state ?? null,
+          dealer_code: line.dealerCode ?? null,
+        });
+      });
+    }
+    // An entry whose event key is taken is skipped, and so are its lines (joined to the entries written).
+    const rows = await sql<{ id: string; entry_number: number; event_key: string }>`
+      with written as (
+        insert into journal_entries (id, effective_on, event_type, event_id, event_key, contract_id,
+                                     reverses_entry_id, memo, created_by, request_id)
+        select * from jsonb_to_recordset(${JSON.stringify(heads)}::jsonb) as e(id uuid, effective_on date,
+               event_type text, event_id text, event_key text, contract_id uuid, reverses_entry_id uuid,
+               memo text, created_by text, request_id text)
+        on conflict (event_key) do nothing
+        returning id, entry_number, event_key
+      ),
+      written_lines as (
+        insert into journal_lines (entry_id, line_number, account_code, debit_cents, credit_cents,
+                                   contract_id, plan_code, state, dealer_code)
+        select l.entry_id, l.line_number, l.account_code, l.debit_cents, l.credit_cents, l.contract_id,
+               l.plan_code, l.state, l.dealer_code
+          from jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as l(entry_id uuid, line_number integer,
+               account_code text, debit_cents bigint, credit_cents bigint, contract_id uuid, plan_code text,
+               state text, dealer_code text)
+          join written w on w.id = l.entry_id
       )
-      .onConflict((oc) => oc.column('event_key').doNothing())
-      .returning(['id', 'entry_number', 'event_key'])
-      .execute();
-    if (rows.length === 0) continue;
-    for (const row of rows) posted.set(row.event_key, { id: row.id, entryNumber: row.entry_number });
-    await db
-      .insertInto('journal_lines')
-      .values(
-        rows.flatMap((row) =>
-          byKey.get(row.event_key)!.lines.map((line, index) => ({
-            entry_id: row.id,
-            line_number: index + 1,
-            account_code: line.account,
-            debit_cents: line.debitCents,
-            credit_cents: line.creditCents,
-            contract_id: line.contractId ?? null,
-            plan_code: line.planCode ?? null,
-            state: line.state ?? null,
-            dealer_code: line.dealerCode ?? null,
-          })),
-        ),
-      )
-      .execute();
+      select id, entry_number, event_key from written`.execute(db);
+    for (const row of rows.rows)
+      posted.set(row.event_key, { id: row.id, entryNumber: Number(row.entry_number) });
   }
   return posted;
 }

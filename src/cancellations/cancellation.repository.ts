@@ -1,6 +1,7 @@
 // The SQL of cancellations: the claims paid on a contract (deducted from some refunds) and the
 // cancellation record itself.
 import { type Insertable, type Kysely, sql } from 'kysely';
+import { insertJsonRows } from '../platform/db/json-rows.repository.js';
 import type { CancellationsTable, Database } from '../platform/db/schema.js';
 
 /** The ledger sources that are claim payments (repair, GAP and benefit claims, roadside). */
@@ -57,14 +58,13 @@ export async function claimsPaidByContract(
   return paid;
 }
 
-/** Many cancellation records with one insert (a batch of lender events). */
+/**
+ * Many cancellation records with one insert (a batch of lender events); each row's quote is the quote
+ * itself (stored as jsonb), not its JSON text.
+ */
 export async function insertCancellations(
   trx: Kysely<Database>,
-  rows: readonly Insertable<CancellationsTable>[],
+  rows: readonly (Omit<Insertable<CancellationsTable>, 'quote'> & { quote: object })[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await trx
-    .insertInto('cancellations')
-    .values([...rows])
-    .execute();
+  await insertJsonRows(trx, 'cancellations', rows);
 }

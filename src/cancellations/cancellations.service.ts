@@ -351,7 +351,7 @@ export function createCancellationsService(deps: {
         refund_cents: quoted.refundCents,
         payee_kind: quoted.payee.kind,
         payee_name: quoted.payee.name,
-        quote: JSON.stringify(quoted),
+        quote: quoted,
         ledger_entry_id: ledgerIds.get(cancellationId) ?? null,
         requested_by: actor.label,
       })),

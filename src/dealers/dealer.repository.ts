@@ -1,5 +1,6 @@
 // SQL of the dealer concept: dealers, their API keys and their account events.
 import { type Kysely, sql } from 'kysely';
+import { insertJsonRows } from '../platform/db/json-rows.repository.js';
 import type { Database, DealerAccountEventKind } from '../platform/db/schema.js';
 
 export interface Dealer {
@@ -193,20 +194,18 @@ export async function insertDealerAccountEvents(
     requestId: string | null;
   }[],
 ): Promise<void> {
-  if (values.length === 0) return;
-  await db
-    .insertInto('dealer_account_events')
-    .values(
-      values.map((value) => ({
-        dealer_id: value.dealerId,
-        contract_id: value.contractId,
-        kind: value.kind,
-        amount_cents: value.amountCents,
-        occurred_on: value.occurredOn,
-        request_id: value.requestId,
-      })),
-    )
-    .execute();
+  await insertJsonRows(
+    db,
+    'dealer_account_events',
+    values.map((value) => ({
+      dealer_id: value.dealerId,
+      contract_id: value.contractId,
+      kind: value.kind,
+      amount_cents: value.amountCents,
+      occurred_on: value.occurredOn,
+      request_id: value.requestId,
+    })),
+  );
 }
 
 export function listDealerAccountEvents(db: Kysely<Database>, dealerId: string, limit: number) {

@@ -3,6 +3,7 @@
 // or deleted (the database refuses it), and totals are derived from the entries.
 import type { Kysely } from 'kysely';
 import type { Actor } from '../platform/audit/audit.repository.js';
+import { insertJsonRows } from '../platform/db/json-rows.repository.js';
 import type { Database, LedgerDirection, LedgerEntryRow, PayeeKind } from '../platform/db/schema.js';
 import { assertCents } from '../shared/money.js';
 
@@ -86,27 +87,26 @@ export async function appendLedgerEntries(
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   if (entries.length === 0) return ids;
-  const rows = await db
-    .insertInto('ledger_entries')
-    .values(
-      entries.map((entry) => ({
-        contract_id: entry.contractId,
-        kind: entry.kind,
-        direction: entry.direction,
-        amount_cents: assertCents(entry.amountCents, 'ledger amount'),
-        payee_kind: entry.payee.kind,
-        payee_name: entry.payee.name,
-        method: entry.method ?? null,
-        reference: entry.reference ?? null,
-        source_type: entry.source.type,
-        source_id: entry.source.id,
-        memo: entry.memo ?? null,
-        created_by: entry.actor.label,
-        request_id: entry.requestId ?? null,
-      })),
-    )
-    .returning(['id', 'source_id'])
-    .execute();
+  const rows = await insertJsonRows<{ id: string; source_id: string }>(
+    db,
+    'ledger_entries',
+    entries.map((entry) => ({
+      contract_id: entry.contractId,
+      kind: entry.kind,
+      direction: entry.direction,
+      amount_cents: assertCents(entry.amountCents, 'ledger amount'),
+      payee_kind: entry.payee.kind,
+      payee_name: entry.payee.name,
+      method: entry.method ?? null,
+      reference: entry.reference ?? null,
+      source_type: entry.source.type,
+      source_id: entry.source.id,
+      memo: entry.memo ?? null,
+      created_by: entry.actor.label,
+      request_id: entry.requestId ?? null,
+    })),
+    { returning: ['id', 'source_id'] },
+  );
   for (const row of rows) ids.set(row.source_id, row.id);
   return ids;
 }

@@ -2,6 +2,7 @@
 // the applied events keyed by (VIN, event, date), their refunds, and the set-based look-ups a batch
 // needs (events already applied), and the batch's writes (one statement each).
 import { type Kysely, sql } from 'kysely';
+import { insertJsonRows } from '../platform/db/json-rows.repository.js';
 import type {
   Database,
   LenderEventCancellationJson,
@@ -95,25 +96,23 @@ export async function stageRows(
   runId: string,
   rows: readonly StagedRow[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('lender_event_rows')
-    .values(
-      rows.map((row) => ({
-        run_id: runId,
-        line: row.line,
-        vin: row.raw.vin,
-        event: row.raw.event,
-        event_date: row.raw.eventDate,
-        odometer: row.raw.odometer,
-        reference: row.raw.reference,
-        status: row.rejection ? ('rejected' as const) : ('pending' as const),
-        code: row.rejection?.code ?? null,
-        detail: row.rejection?.detail ?? null,
-        param: row.rejection?.param ?? null,
-      })),
-    )
-    .execute();
+  await insertJsonRows(
+    db,
+    'lender_event_rows',
+    rows.map((row) => ({
+      run_id: runId,
+      line: row.line,
+      vin: row.raw.vin,
+      event: row.raw.event,
+      event_date: row.raw.eventDate,
+      odometer: row.raw.odometer,
+      reference: row.raw.reference,
+      status: row.rejection ? ('rejected' as const) : ('pending' as const),
+      code: row.rejection?.code ?? null,
+      detail: row.rejection?.detail ?? null,
+      param: row.rejection?.param ?? null,
+    })),
+  );
 }
 
 export async function setRunStatus(
@@ -161,9 +160,8 @@ export async function deleteStagedRun(db: Kysely<Database>, runId: string): Prom
 /**
  * Refreshes the planner's statistics of the tables a run reads by key and grows. The embedded database
  * (PGlite) has no autovacuum: a table analyzed while nearly empty stays "empty" to the planner, and the
- * per-row checks at commit (foreign keys into journal_entries and lender_events, the journal's balance
- * trigger over journal_lines) then scan the whole table for every row, so each batch got slower than the
- * one before. On a PostgreSQL server autovacuum does this anyway; a large run asks once at its start.
+ * per-row checks (foreign keys into journal_entries and lender_events) and the journal's balance check
+ * then scan the whole table, so each batch got slower than the one before. On a PostgreSQL server autovacuum does this anyway; a large run asks once at its start.
  */
 export async function analyzeGrowingTables(db: Kysely<Database>): Promise<void> {
   await sql`analyze journal_entries, journal_lines, cancellations, ledger_entries, lender_events,
@@ -294,27 +292,24 @@ export async function claimEvents(
     cancellations: LenderEventCancellationJson[];
   }[],
 ): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
-  const rows = await db
-    .insertInto('lender_events')
-    .values(
-      events.map((event) => ({
-        id: event.id,
-        vin: event.vin,
-        event: event.event,
-        event_date: event.eventDate,
-        odometer: event.odometer,
-        reference: event.reference,
-        run_id: event.runId,
-        line: event.line,
-        status: event.status,
-        code: event.code,
-        cancellations: JSON.stringify(event.cancellations),
-      })),
-    )
-    .onConflict((oc) => oc.constraint('lender_events_natural_key').doNothing())
-    .returning('id')
-    .execute();
+  const rows = await insertJsonRows<{ id: string }>(
+    db,
+    'lender_events',
+    events.map((event) => ({
+      id: event.id,
+      vin: event.vin,
+      event: event.event,
+      event_date: event.eventDate,
+      odometer: event.odometer,
+      reference: event.reference,
+      run_id: event.runId,
+      line: event.line,
+      status: event.status,
+      code: event.code,
+      cancellations: event.cancellations,
+    })),
+    { onConflictDoNothing: { constraint: 'lender_events_natural_key' }, returning: ['id'] },
+  );
   return new Set(rows.map((row) => row.id));
 }
 
@@ -335,27 +330,25 @@ export async function insertRefunds(
     refundDueOn: string;
   }[],
 ): Promise<void> {
-  if (refunds.length === 0) return;
-  await db
-    .insertInto('lender_event_refunds')
-    .values(
-      refunds.map((refund) => ({
-        cancellation_id: refund.cancellationId,
-        lender_event_id: refund.lenderEventId,
-        contract_id: refund.contractId,
-        vin: refund.vin,
-        event: refund.event,
-        event_date: refund.eventDate,
-        lienholder_name: refund.lienholderName,
-        refund_cents: refund.refundCents,
-        payee_kind: refund.payeeKind,
-        payee_name: refund.payeeName,
-        refund_due_on: refund.refundDueOn,
-        paid_on: null,
-        payment_reference: null,
-      })),
-    )
-    .execute();
+  await insertJsonRows(
+    db,
+    'lender_event_refunds',
+    refunds.map((refund) => ({
+      cancellation_id: refund.cancellationId,
+      lender_event_id: refund.lenderEventId,
+      contract_id: refund.contractId,
+      vin: refund.vin,
+      event: refund.event,
+      event_date: refund.eventDate,
+      lienholder_name: refund.lienholderName,
+      refund_cents: refund.refundCents,
+      payee_kind: refund.payeeKind,
+      payee_name: refund.payeeName,
+      refund_due_on: refund.refundDueOn,
+      paid_on: null,
+      payment_reference: null,
+    })),
+  );
 }
 
 export interface RowOutcome {

@@ -25,7 +25,7 @@ describeEachEngine('month-end report', (engine) => {
   const line = (account: JournalLine['account'], debitCents: number, creditCents: number, d: object) =>
     ({ account, debitCents, creditCents, ...d }) as JournalLine;
   async function post(key: string, eventType: string, effectiveOn: string, lines: JournalLine[]) {
-    // The entry and its lines in one transaction (the balance is checked at commit).
+    // The entry and its lines in one statement (the database checks the balance when it ends).
     await db.transaction().execute((trx) =>
       postJournalEntry(trx, {
         eventType,

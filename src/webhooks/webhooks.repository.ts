@@ -1,5 +1,6 @@
 // SQL of the webhook concept: endpoints, the event outbox and the delivery log.
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { insertJsonRows } from '../platform/db/json-rows.repository.js';
 import type { Database, WebhookEndpointsTable } from '../platform/db/schema.js';
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
@@ -95,11 +96,11 @@ export async function insertEvents(
   type: string,
   data: readonly Record<string, unknown>[],
 ): Promise<void> {
-  if (data.length === 0) return;
-  await trx
-    .insertInto('webhook_events')
-    .values(data.map((item) => ({ type, data: JSON.stringify(item) })))
-    .execute();
+  await insertJsonRows(
+    trx,
+    'webhook_events',
+    data.map((item) => ({ type, data: item })),
+  );
 }
 
 export function findEvent(db: Kysely<Database>, id: string) {

@@ -1,6 +1,7 @@
 // The audit trail: one append-only table; every state change writes who, when, what and why in the
 // same transaction as the change itself (the database refuses updates and deletes of these rows).
 import type { Insertable, Kysely } from 'kysely';
+import { insertJsonRows } from '../db/json-rows.repository.js';
 import type { AuditEventRow, AuditEventsTable, Database } from '../db/schema.js';
 
 export interface Actor {
@@ -72,23 +73,21 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Prom
 
 /** Writes many audit events with one insert (a batch use case), in the caller's transaction. */
 export async function recordAudits(db: Kysely<Database>, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db
-    .insertInto('audit_events')
-    .values(
-      entries.map((entry) => ({
-        actor_kind: entry.actor.kind,
-        actor_id: entry.actor.id,
-        actor_label: entry.actor.label,
-        action: entry.action,
-        entity_type: entry.entityType,
-        entity_id: entry.entityId,
-        reason: entry.reason ?? null,
-        data: entry.data ? JSON.stringify(entry.data) : null,
-        request_id: entry.requestId ?? null,
-      })),
-    )
-    .execute();
+  await insertJsonRows(
+    db,
+    'audit_events',
+    entries.map((entry) => ({
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id,
+      actor_label: entry.actor.label,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      reason: entry.reason ?? null,
+      data: entry.data ?? null,
+      request_id: entry.requestId ?? null,
+    })),
+  );
 }
 
 export async function listAuditEvents(

@@ -285,7 +285,7 @@ export interface GlAccountsTable {
   normal_balance: 'debit' | 'credit';
 }
 
-/** A journal entry: its lines balance (checked by the database at commit); append-only. */
+/** A journal entry: its lines balance (checked by the database when the statement writing them ends); append-only. */
 export interface JournalEntriesTable {
   id: Generated<string>;
   entry_number: Generated<number>;
