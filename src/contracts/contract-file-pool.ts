@@ -71,10 +71,21 @@ function sharedWorker(): SharedWorker {
   return state;
 }
 
+/**
+ * How much of the file the worker is handed ahead of what it has read: about two batches of 2,500
+ * typical rows. The worker must hold the next batch's text before a batch is written: on the embedded
+ * PGlite a write runs on this thread and blocks it, so text handed over only after each piece was read
+ * left the worker idle for the whole write (checking and writing took turns instead of overlapping).
+ */
+export const READ_AHEAD_CHARACTERS = 2 * 2 ** 20;
+
 export interface ContractFileSession {
-  /** Hands the worker a chunk of the file; resolves once it has read all of it (its steps given before). */
+  /**
+   * Hands the worker a chunk of the file; resolves once what it has not read yet (this chunk included)
+   * is at most READ_AHEAD_CHARACTERS, so that memory stays flat whatever the file's size.
+   */
   push(chunk: string | Uint8Array): Promise<void>;
-  /** The end of the file: the last batch. */
+  /** The end of the file: the last batch; resolves once the worker has read everything (steps given before). */
   end(): Promise<void>;
   /** The file is cut off here (a size limit): the last batch, without the unfinished record. */
   cut(): Promise<void>;
@@ -88,15 +99,21 @@ export function openContractFileSession(
 ): ContractFileSession {
   const { worker, listeners } = sharedWorker();
   const session = nextSession++;
-  let waiting: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  // The sizes of the requests sent and not yet read by the worker, oldest first (it replies to each in order).
+  const unread: number[] = [];
+  let unreadCharacters = 0;
+  let waiting: { until: () => boolean; resolve: () => void; reject: (error: Error) => void } | null = null;
   let failure: Error | null = null;
   let closed = false;
   listeners.set(session, {
     onSteps,
     onConsumed() {
-      const pending = waiting;
-      waiting = null;
-      pending?.resolve();
+      unreadCharacters -= unread.shift() ?? 0;
+      if (waiting?.until()) {
+        const pending = waiting;
+        waiting = null;
+        pending.resolve();
+      }
     },
     onFailed(error) {
       failure = error;
@@ -109,24 +126,31 @@ export function openContractFileSession(
   if (listeners.size === 1) worker.ref();
   worker.postMessage({ session, type: 'open', options } satisfies WorkerRequest);
 
-  function send(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<void> {
+  /** Sends a request of `size` characters; resolves once `until()` holds. */
+  function send(request: WorkerRequest, size: number, until: () => boolean, transfer: ArrayBuffer[] = []) {
     if (failure) return Promise.reject(failure);
     if (closed) return Promise.reject(new Error('The dealer-file check is closed.'));
-    return new Promise((resolve, reject) => {
-      waiting = { resolve, reject };
-      worker.postMessage(request, transfer);
+    unread.push(size);
+    unreadCharacters += size;
+    worker.postMessage(request, transfer);
+    if (until()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      waiting = { until, resolve, reject };
     });
   }
+  const roomAhead = () => unreadCharacters <= READ_AHEAD_CHARACTERS;
+  const allRead = () => unread.length === 0;
 
   return {
     push(chunk) {
-      if (typeof chunk === 'string') return send({ session, type: 'text', text: chunk });
+      if (typeof chunk === 'string')
+        return send({ session, type: 'text', text: chunk }, chunk.length, roomAhead);
       // A copy of just these bytes, handed over (a stream's chunk may be a view of a larger buffer).
       const bytes = new Uint8Array(chunk);
-      return send({ session, type: 'text', text: bytes }, [bytes.buffer]);
+      return send({ session, type: 'text', text: bytes }, bytes.length, roomAhead, [bytes.buffer]);
     },
-    end: () => send({ session, type: 'end' }),
-    cut: () => send({ session, type: 'cut' }),
+    end: () => send({ session, type: 'end' }, 0, allRead),
+    cut: () => send({ session, type: 'cut' }, 0, allRead),
     close() {
       if (closed) return;
       closed = true;

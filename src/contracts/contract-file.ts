@@ -4,7 +4,7 @@
 // worker thread, so that checking the next batch overlaps with writing the one before.
 import type { Catalog } from '../catalog/catalog.schema.js';
 import type { NewContractRow } from '../platform/db/schema.js';
-import { validatorCompiler } from '../platform/validation.js';
+import { compileBodySchema, validatorCompiler } from '../platform/validation.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { contractCopyLine } from './contract.repository.js';
 import { ContractBodySchema } from './contract.schemas.js';
@@ -112,14 +112,27 @@ const MAX_RECORD_CHARACTERS = 64 * 1024;
 /** Values quoted back in a rejection are cut to this length. */
 const QUOTED_VALUE_CHARACTERS = 40;
 
+type BodyValidator = ((value: unknown) => boolean) & {
+  errors?:
+    | { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[]
+    | null;
+};
+
+/** The API's validator (the body's schema, NUL characters refused as the field's error). */
 const validateContractBody = validatorCompiler({
   schema: ContractBodySchema,
   httpPart: 'body',
   method: 'POST',
   url: '/api/v1/contracts/import',
-}) as unknown as ((value: unknown) => boolean) & {
-  errors?: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[];
-};
+}) as unknown as BodyValidator;
+/** The same schema without the walk looking for NUL characters, for a record that has none. */
+const validateContractShape = compileBodySchema(ContractBodySchema) as unknown as BodyValidator;
+
+/** Whether a cell of the record holds a NUL character (then the API's validator names the field). */
+function hasNulCharacter(record: readonly string[]): boolean {
+  for (const field of record) if (field.includes('\u0000')) return true;
+  return false;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Header and cells
@@ -289,8 +302,11 @@ export function contractInputOf(
     };
     // The same shape and bounds as POST /api/v1/contracts, so a row is accepted exactly when the API
     // would accept the same contract.
-    if (!validateContractBody(input)) {
-      const error = validateContractBody.errors?.[0];
+    // Every value of `input` is a record's cell or made from one, so a record without a NUL character
+    // gives a body without one: the walk looking for them runs only where the record has one.
+    const validate = hasNulCharacter(record) ? validateContractBody : validateContractShape;
+    if (!validate(input)) {
+      const error = validate.errors?.[0];
       const path = (error?.instancePath ?? '').split('/').filter(Boolean).join('.');
       const column = COLUMN_OF_FIELD[path] ?? 'contract_number';
       if (column === 'purchase_date') {
@@ -411,8 +427,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
   }
 
   function takeBatch(end: FileEnd | null): FileStep {
-    let copyCsv = '';
-    for (const line of lines.values()) copyCsv += `${line}\n`;
+    // One flat string (a join), which the worker hands over as it is.
+    const copyCsv = lines.size === 0 ? '' : `${[...lines.values()].join('\n')}\n`;
     const batch: CheckedBatch = {
       copyCsv,
       rowCount: lines.size,

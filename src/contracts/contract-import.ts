@@ -277,6 +277,8 @@ export async function importContracts(
         break;
       }
       progress.bytesRead += bytes;
+      // The worker is handed the file ahead of what it has checked (a bounded amount), so that it
+      // checks the next batch while this thread writes the one before.
       await session.push(chunk);
       if (refused || writes.failure) break;
       // One batch written while the next is checked; the file waits while more are queued.
