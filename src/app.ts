@@ -13,6 +13,11 @@ import { createMfaService } from './auth/mfa.service.js';
 import { purgeSignInAttempts } from './auth/oidc.repository.js';
 import { registerOidcRoutes } from './auth/oidc.routes.js';
 import { createOidcService } from './auth/oidc.service.js';
+import {
+  benefitClaimReviewSource,
+  RENTAL_CLAIM_REVIEW,
+  TRIP_INTERRUPTION_CLAIM_REVIEW,
+} from './benefits/benefit-claim.source.js';
 import { registerBenefitClaimRoutes } from './benefits/benefit-claims.routes.js';
 import { createBenefitClaimsService } from './benefits/benefit-claims.service.js';
 import { createBusinessCalendar } from './calendar/business-days.js';
@@ -263,11 +268,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const forms = createContractFormsService({ db, clock, contracts });
     const econtracts = createEcontractsService({ db, clock, catalog, contracts, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
+    const businessCalendar = createBusinessCalendar({
+      timeZone: config.timeZone,
+      cutoffMinutes: config.businessDayCutoffMinutes,
+    });
     const benefitClaims = createBenefitClaimsService({
       timeZone: config.timeZone,
       db,
       clock,
       catalog,
+      calendar: businessCalendar,
+      reviewBusinessDays: config.documentReviewBusinessDays,
     });
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
@@ -376,13 +387,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ownersFor: (items) => assignmentsFor(db, items),
       sources: [
         gapDocumentReviewSource(catalog),
-        repairClaimDecisionSource(
-          createBusinessCalendar({
-            timeZone: config.timeZone,
-            cutoffMinutes: config.businessDayCutoffMinutes,
-          }),
-          1,
-        ),
+        repairClaimDecisionSource(businessCalendar, 1),
+        benefitClaimReviewSource(RENTAL_CLAIM_REVIEW),
+        benefitClaimReviewSource(TRIP_INTERRUPTION_CLAIM_REVIEW),
       ],
     });
 

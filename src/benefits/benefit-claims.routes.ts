@@ -47,6 +47,11 @@ const RentalClaimSchema = Type.Object(
     payableCents: Type.Integer(),
     lines: Type.Array(BenefitLineSchema),
     createdAt: Type.String(),
+    reviewDueOn: Type.String({
+      format: 'date',
+      description:
+        "The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)",
+    }),
   },
   { $id: 'RentalClaim' },
 );
@@ -63,6 +68,11 @@ const TripClaimSchema = Type.Object(
     payableCents: Type.Integer(),
     lines: Type.Array(BenefitLineSchema),
     createdAt: Type.String(),
+    reviewDueOn: Type.String({
+      format: 'date',
+      description:
+        "The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)",
+    }),
   },
   { $id: 'TripInterruptionClaim' },
 );

@@ -2359,7 +2359,7 @@ export interface paths {
         };
         /**
          * Work due, ordered by due date then arrival; overdue items flagged
-         * @description The items the caller's role can open (document reviews, repair claims to decide), oldest due first, a page at a time (cursor paging), each with its owner. Filter by kind and by owner (`mine`, `unassigned`).
+         * @description The items the caller's role can open (document reviews, repair claims to decide, rental and trip-interruption claims to review, due by the review SLA of the catalog), oldest due first, a page at a time (cursor paging), each with its owner. Filter by kind and by owner (`mine`, `unassigned`).
          */
         get: operations["listWorkQueue"];
         put?: never;
@@ -3346,6 +3346,11 @@ export interface components {
                 [key: string]: unknown;
             })[];
             createdAt: string;
+            /**
+             * Format: date
+             * @description The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)
+             */
+            reviewDueOn: string;
         };
         TripInterruptionClaim: {
             id: string;
@@ -3370,6 +3375,11 @@ export interface components {
                 [key: string]: unknown;
             })[];
             createdAt: string;
+            /**
+             * Format: date
+             * @description The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)
+             */
+            reviewDueOn: string;
         };
         CancellationQuote: {
             contractId: string;
@@ -13204,7 +13214,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only items of this kind */
-                kind?: "gap_document_review" | "repair_claim_decision";
+                kind?: "gap_document_review" | "repair_claim_decision" | "rental_claim" | "trip_interruption_claim";
                 /** @description Only items owned by the caller (mine) or by nobody (unassigned) */
                 owner?: "anyone" | "mine" | "unassigned";
                 limit?: number;

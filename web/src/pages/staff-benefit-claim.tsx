@@ -28,6 +28,7 @@ interface BenefitClaim {
   payableCents: number;
   lines: BenefitLine[];
   createdAt: string;
+  reviewDueOn?: string;
   breakdownOn?: string;
   milesFromHome?: number;
 }
@@ -114,6 +115,12 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
           <dt>Filed</dt>
           <dd>{formatInstant(claim.createdAt)}</dd>
         </div>
+        {claim.status === 'submitted' && claim.reviewDueOn ? (
+          <div>
+            <dt>Review due</dt>
+            <dd>{formatCalendarDate(claim.reviewDueOn)}</dd>
+          </div>
+        ) : null}
         {claim.breakdownOn ? (
           <div>
             <dt>Breakdown</dt>

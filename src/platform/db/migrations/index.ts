@@ -27,6 +27,7 @@ import * as m0030 from './0030-catalog-drafts.js';
 import * as m0031 from './0031-rate-quotes.js';
 import * as m0034 from './0034-gap-benefit-payables.js';
 import * as m0036 from './0036-holder-language.js';
+import * as m0041 from './0041-benefit-claim-review-due.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0031-rate-quotes': m0031,
   '0034-gap-benefit-payables': m0034,
   '0036-holder-language': m0036,
+  '0041-benefit-claim-review-due': m0041,
 };
