@@ -2897,8 +2897,14 @@ export interface components {
                 } | null;
             };
             notes: {
+                /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
                 ruleId: string;
+                /** @description The rule in English, as the catalog words it */
                 sentence: string;
+                /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                params: {
+                    [key: string]: string | number;
+                };
             }[];
         };
         Contract: {
@@ -3333,7 +3339,14 @@ export interface components {
             requestedCents: number;
             payableCents: number;
             lines: ({
+                /** @description The line in English */
                 label: string;
+                /** @description What the line says, as a stable code a client translates with `params` and `limitsApplied`: rental_expense, trip_expense (absent on claims filed before codes were sent) */
+                code?: string;
+                /** @description date, kind or category, requestedCents, payableCents, and the limits the line may name: dailyLimitCents, perVisitLimitCents (rental); alcoholCents, breakdownOn, lastCoveredDay, maxDays (trip) */
+                params?: {
+                    [key: string]: string | number;
+                };
                 date: string;
                 requestedCents: number;
                 payableCents: number;
@@ -3362,7 +3375,14 @@ export interface components {
             requestedCents: number;
             payableCents: number;
             lines: ({
+                /** @description The line in English */
                 label: string;
+                /** @description What the line says, as a stable code a client translates with `params` and `limitsApplied`: rental_expense, trip_expense (absent on claims filed before codes were sent) */
+                code?: string;
+                /** @description date, kind or category, requestedCents, payableCents, and the limits the line may name: dailyLimitCents, perVisitLimitCents (rental); alcoholCents, breakdownOn, lastCoveredDay, maxDays (trip) */
+                params?: {
+                    [key: string]: string | number;
+                };
                 date: string;
                 requestedCents: number;
                 payableCents: number;
@@ -3403,12 +3423,27 @@ export interface components {
                 name: string;
             };
             lines: {
+                /** @description The line in English */
                 label: string;
+                /** @description What the line says, as a stable code a client translates with `params`: full_refund_free_look, share_days, share_miles, share_rule_of_78s, admin_fee, admin_fee_limited, claims_deducted, claims_not_deducted, no_refund_due */
+                code: string;
+                /** @description The numbers in the line: freeLookDays; remaining, total, shareBasisPoints, priceCents (share lines); maxBasisPoints (admin_fee_limited) */
+                params: {
+                    [key: string]: number;
+                };
                 /** @description Signed: deductions are negative; the lines add up to refundCents */
                 amountCents: number;
                 ruleId?: string;
             }[];
+            /** @description Sentences in English */
             explanation: string[];
+            /** @description The same sentences as codes with parameters, in the same order, for a client to translate */
+            explanationItems: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
             requiredProof: {
                 type: string;
                 label: string;
@@ -5979,8 +6014,14 @@ export interface operations {
                             } | null;
                         };
                         notes?: {
+                            /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
                             ruleId: string;
+                            /** @description The rule in English, as the catalog words it */
                             sentence: string;
+                            /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                            params: {
+                                [key: string]: string | number;
+                            };
                         }[];
                         contractId?: string;
                         contractNumber?: string;
@@ -9757,7 +9798,14 @@ export interface operations {
                                 requestedCents: number;
                                 payableCents: number;
                                 lines: {
+                                    /** @description The line in English */
                                     label: string;
+                                    /** @description towing: say it from `params` in any language */
+                                    code?: string;
+                                    /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
                                     amountCents: number;
                                 }[];
                             } | null;
@@ -9856,7 +9904,14 @@ export interface operations {
                             requestedCents: number;
                             payableCents: number;
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description towing: say it from `params` in any language */
+                                code?: string;
+                                /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                params?: {
+                                    [key: string]: string | number;
+                                };
                                 amountCents: number;
                             }[];
                         } | null;
@@ -9947,7 +10002,14 @@ export interface operations {
                             requestedCents: number;
                             payableCents: number;
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description towing: say it from `params` in any language */
+                                code?: string;
+                                /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                params?: {
+                                    [key: string]: string | number;
+                                };
                                 amountCents: number;
                             }[];
                         } | null;
@@ -10040,7 +10102,14 @@ export interface operations {
                             requestedCents: number;
                             payableCents: number;
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description towing: say it from `params` in any language */
+                                code?: string;
+                                /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                params?: {
+                                    [key: string]: string | number;
+                                };
                                 amountCents: number;
                             }[];
                         } | null;
@@ -10845,7 +10914,14 @@ export interface operations {
                                 requestedCents: number;
                                 payableCents: number;
                                 lines: {
+                                    /** @description The line in English */
                                     label: string;
+                                    /** @description towing: say it from `params` in any language */
+                                    code?: string;
+                                    /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
                                     amountCents: number;
                                 }[];
                             } | null;
@@ -11039,12 +11115,27 @@ export interface operations {
                                 name: string;
                             };
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description What the line says, as a stable code a client translates with `params`: full_refund_free_look, share_days, share_miles, share_rule_of_78s, admin_fee, admin_fee_limited, claims_deducted, claims_not_deducted, no_refund_due */
+                                code: string;
+                                /** @description The numbers in the line: freeLookDays; remaining, total, shareBasisPoints, priceCents (share lines); maxBasisPoints (admin_fee_limited) */
+                                params: {
+                                    [key: string]: number;
+                                };
                                 /** @description Signed: deductions are negative; the lines add up to refundCents */
                                 amountCents: number;
                                 ruleId?: string;
                             }[];
+                            /** @description Sentences in English */
                             explanation: string[];
+                            /** @description The same sentences as codes with parameters, in the same order, for a client to translate */
+                            explanationItems: {
+                                code: string;
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
                             requiredProof: {
                                 type: string;
                                 label: string;
@@ -11911,8 +12002,14 @@ export interface operations {
                         privateSaleOnly: boolean;
                         feeRuleId: string;
                         notes: {
+                            /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
                             ruleId: string;
+                            /** @description The rule in English, as the catalog words it */
                             sentence: string;
+                            /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                            params: {
+                                [key: string]: string | number;
+                            };
                         }[];
                     };
                 };

@@ -6,6 +6,7 @@ import { holderProblem } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, Redirect, useLocation } from '../router.js';
+import { stateRuleText } from '../server-text.js';
 import { useSession } from '../session.js';
 import { useSupportContact } from '../support-contact.js';
 
@@ -344,7 +345,7 @@ function TransferForm({
         <p>
           {t('transfer.feeLabel')}{' '}
           <strong>{terms.feeCents === 0 ? t('transfer.feeNone') : formatCents(terms.feeCents)}</strong>.
-          {terms.notes.map((note) => ` ${note.sentence}`)}
+          {terms.notes.map((note) => ` ${stateRuleText(note)}`)}
         </p>
         <p>
           {terms.privateSaleOnly
