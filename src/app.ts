@@ -355,6 +355,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       outbox,
       approvalLimitCents: config.approvalLimitCents,
     });
+    const paymentSettings = {
+      ach: {
+        odfiRoutingNumber: config.payments.odfiRoutingNumber,
+        destinationName: config.payments.odfiName,
+        immediateOrigin: config.payments.companyId,
+        originName: config.payments.companyName,
+        companyId: config.payments.companyId,
+        companyName: config.payments.companyName,
+        entryDescription: 'CLAIMS',
+      },
+      checkAccountNumber: config.payments.checkAccountNumber,
+    };
     const paymentRuns = createPaymentRunsService({
       db,
       clock,
@@ -362,18 +374,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ofac,
       // An approved GAP benefit is a payable of a run; paying it makes the claim paid.
       gapBenefits: gapClaims,
-      settings: {
-        ach: {
-          odfiRoutingNumber: config.payments.odfiRoutingNumber,
-          destinationName: config.payments.odfiName,
-          immediateOrigin: config.payments.companyId,
-          originName: config.payments.companyName,
-          companyId: config.payments.companyId,
-          companyName: config.payments.companyName,
-          entryDescription: 'CLAIMS',
-        },
-        checkAccountNumber: config.payments.checkAccountNumber,
-      },
+      settings: paymentSettings,
     });
     const documents = createDocumentsService({
       db,
@@ -411,6 +412,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           cutoffMinutes: config.businessDayCutoffMinutes,
           approvalLimitCents: config.approvalLimitCents,
           transactionWithCopy: database.transactionWithCopy,
+          payments: { ofacMatchThreshold: config.payments.ofacMatchThreshold, settings: paymentSettings },
         });
       demoHistoryMs = Math.round(performance.now() - historyStarted);
     }
