@@ -13,6 +13,11 @@ import { createMfaService } from './auth/mfa.service.js';
 import { purgeSignInAttempts } from './auth/oidc.repository.js';
 import { registerOidcRoutes } from './auth/oidc.routes.js';
 import { createOidcService } from './auth/oidc.service.js';
+import {
+  benefitClaimReviewSource,
+  RENTAL_CLAIM_REVIEW,
+  TRIP_INTERRUPTION_CLAIM_REVIEW,
+} from './benefits/benefit-claim.source.js';
 import { registerBenefitClaimRoutes } from './benefits/benefit-claims.routes.js';
 import { createBenefitClaimsService } from './benefits/benefit-claims.service.js';
 import { createBusinessCalendar } from './calendar/business-days.js';
@@ -271,11 +276,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const forms = createContractFormsService({ db, clock, contracts });
     const econtracts = createEcontractsService({ db, clock, catalog, contracts, timeZone: config.timeZone });
     const repairClaims = createRepairClaimsService({ db, clock, catalog, timeZone: config.timeZone });
+    const businessCalendar = createBusinessCalendar({
+      timeZone: config.timeZone,
+      cutoffMinutes: config.businessDayCutoffMinutes,
+    });
     const benefitClaims = createBenefitClaimsService({
       timeZone: config.timeZone,
       db,
       clock,
       catalog,
+      calendar: businessCalendar,
+      reviewBusinessDays: config.documentReviewBusinessDays,
     });
     const roadside = createRoadsideService({ db, clock, catalog, timeZone: config.timeZone });
     const cancellations = createCancellationsService({ db, clock, catalog, timeZone: config.timeZone });
@@ -352,6 +363,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       outbox,
       approvalLimitCents: config.approvalLimitCents,
     });
+    const paymentSettings = {
+      ach: {
+        odfiRoutingNumber: config.payments.odfiRoutingNumber,
+        destinationName: config.payments.odfiName,
+        immediateOrigin: config.payments.companyId,
+        originName: config.payments.companyName,
+        companyId: config.payments.companyId,
+        companyName: config.payments.companyName,
+        entryDescription: 'CLAIMS',
+      },
+      checkAccountNumber: config.payments.checkAccountNumber,
+    };
     const paymentRuns = createPaymentRunsService({
       db,
       clock,
@@ -359,18 +382,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ofac,
       // An approved GAP benefit is a payable of a run; paying it makes the claim paid.
       gapBenefits: gapClaims,
-      settings: {
-        ach: {
-          odfiRoutingNumber: config.payments.odfiRoutingNumber,
-          destinationName: config.payments.odfiName,
-          immediateOrigin: config.payments.companyId,
-          originName: config.payments.companyName,
-          companyId: config.payments.companyId,
-          companyName: config.payments.companyName,
-          entryDescription: 'CLAIMS',
-        },
-        checkAccountNumber: config.payments.checkAccountNumber,
-      },
+      settings: paymentSettings,
     });
     const documents = createDocumentsService({
       db,
@@ -384,13 +396,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ownersFor: (items) => assignmentsFor(db, items),
       sources: [
         gapDocumentReviewSource(catalog),
-        repairClaimDecisionSource(
-          createBusinessCalendar({
-            timeZone: config.timeZone,
-            cutoffMinutes: config.businessDayCutoffMinutes,
-          }),
-          1,
-        ),
+        repairClaimDecisionSource(businessCalendar, 1),
+        benefitClaimReviewSource(RENTAL_CLAIM_REVIEW),
+        benefitClaimReviewSource(TRIP_INTERRUPTION_CLAIM_REVIEW),
       ],
     });
 
@@ -412,6 +420,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           cutoffMinutes: config.businessDayCutoffMinutes,
           approvalLimitCents: config.approvalLimitCents,
           transactionWithCopy: database.transactionWithCopy,
+          payments: { ofacMatchThreshold: config.payments.ofacMatchThreshold, settings: paymentSettings },
         });
       demoHistoryMs = Math.round(performance.now() - historyStarted);
     }

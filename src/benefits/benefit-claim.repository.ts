@@ -62,3 +62,49 @@ export function findRentalClaim(db: Kysely<Database>, claimId: string) {
 export function findTripInterruptionClaim(db: Kysely<Database>, claimId: string) {
   return db.selectFrom('trip_interruption_claims').selectAll().where('id', '=', claimId).executeTakeFirst();
 }
+
+/**
+ * Open (submitted) rental or trip-interruption claims in work-queue order — review due date, filing
+ * instant, id — after a position of that order (all when null), `limit` at most.
+ */
+export function listOpenBenefitClaimsAfter(
+  db: Kysely<Database>,
+  table: 'rental_claims' | 'trip_interruption_claims',
+  after: { dueOn: string; filedAt: Date; id: string; inclusiveOfTies: boolean } | null,
+  limit: number,
+) {
+  // Both tables have every column read here; Kysely types one of them so the builder has one shape.
+  let query = db
+    .selectFrom(`${table as 'rental_claims'} as claim`)
+    .innerJoin('contracts', 'contracts.id', 'claim.contract_id')
+    .select([
+      'claim.id',
+      'claim.review_due_on',
+      'claim.created_at',
+      'claim.payable_cents',
+      'contracts.id as contract_id',
+      'contracts.contract_number',
+      'contracts.holder_first_name',
+      'contracts.holder_last_name',
+    ])
+    .where('claim.status', '=', 'submitted')
+    .orderBy('claim.review_due_on')
+    .orderBy('claim.created_at')
+    .orderBy('claim.id')
+    .limit(limit);
+  if (after) {
+    const { dueOn, filedAt, id, inclusiveOfTies } = after;
+    query = query.where((eb) =>
+      eb.or([
+        eb('claim.review_due_on', '>', dueOn),
+        eb.and([eb('claim.review_due_on', '=', dueOn), eb('claim.created_at', '>', filedAt)]),
+        eb.and([
+          eb('claim.review_due_on', '=', dueOn),
+          eb('claim.created_at', '=', filedAt),
+          inclusiveOfTies ? eb.val(true) : eb('claim.id', '>', id),
+        ]),
+      ]),
+    );
+  }
+  return query.execute();
+}

@@ -24,7 +24,19 @@ const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.S
 /** A payable line: the amount and, in `limitsApplied` and the label, which limit cut it. */
 const BenefitLineSchema = Type.Object(
   {
-    label: Type.String(),
+    label: Type.String({ description: 'The line in English' }),
+    code: Type.Optional(
+      Type.String({
+        description:
+          'What the line says, as a stable code a client translates with `params` and `limitsApplied`: rental_expense, trip_expense (absent on claims filed before codes were sent)',
+      }),
+    ),
+    params: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+        description:
+          'date, kind or category, requestedCents, payableCents, and the limits the line may name: dailyLimitCents, perVisitLimitCents (rental); alcoholCents, breakdownOn, lastCoveredDay, maxDays (trip)',
+      }),
+    ),
     date: Type.String(),
     requestedCents: Type.Integer(),
     payableCents: Type.Integer(),
@@ -47,6 +59,11 @@ const RentalClaimSchema = Type.Object(
     payableCents: Type.Integer(),
     lines: Type.Array(BenefitLineSchema),
     createdAt: Type.String(),
+    reviewDueOn: Type.String({
+      format: 'date',
+      description:
+        "The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)",
+    }),
   },
   { $id: 'RentalClaim' },
 );
@@ -63,6 +80,11 @@ const TripClaimSchema = Type.Object(
     payableCents: Type.Integer(),
     lines: Type.Array(BenefitLineSchema),
     createdAt: Type.String(),
+    reviewDueOn: Type.String({
+      format: 'date',
+      description:
+        "The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)",
+    }),
   },
   { $id: 'TripInterruptionClaim' },
 );

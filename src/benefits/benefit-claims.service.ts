@@ -4,6 +4,8 @@
 
 import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
+import type { BusinessCalendar } from '../calendar/business-days.js';
+import { createBusinessCalendar } from '../calendar/business-days.js';
 import { computeRentalReimbursement, computeTripInterruption } from '../catalog/benefit-limits.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isComponentGroupCovered, type VscTerms } from '../catalog/effective-terms.js';
@@ -34,6 +36,7 @@ import {
   insertRentalClaim,
   insertTripInterruptionClaim,
 } from './benefit-claim.repository.js';
+import { benefitReviewDueOn } from './benefit-review-due.js';
 
 export const MAX_EXPENSES = 31;
 
@@ -87,8 +90,16 @@ export function createBenefitClaimsService(deps: {
   catalog: CatalogService;
   /** The business time zone: the day a reimbursement owed is posted to the books. */
   timeZone?: string;
+  /** The business calendar of review due dates (default: the time zone's, 17:00 cutoff). */
+  calendar?: BusinessCalendar;
+  /** The review SLA when the catalog's benefit rule names none (the document-review setting; default 2). */
+  reviewBusinessDays?: number;
 }) {
   const { db, clock, catalog } = deps;
+  const calendar =
+    deps.calendar ??
+    createBusinessCalendar({ timeZone: deps.timeZone ?? 'America/New_York', cutoffMinutes: 17 * 60 });
+  const settingReviewDays = deps.reviewBusinessDays ?? 2;
   const postingContext = (principal: Principal, requestId: string) => ({
     effectiveOn: calendarDateInZone(clock.now(), deps.timeZone ?? 'America/New_York'),
     actor: actorOf(principal),
@@ -104,6 +115,7 @@ export function createBenefitClaimsService(deps: {
     payable_cents: number;
     lines: unknown[];
     created_at: Date;
+    review_due_on: string;
   }) {
     return {
       id: row.id,
@@ -114,6 +126,7 @@ export function createBenefitClaimsService(deps: {
       payableCents: row.payable_cents,
       lines: row.lines as Record<string, unknown>[],
       createdAt: row.created_at.toISOString(),
+      reviewDueOn: row.review_due_on,
     };
   }
 
@@ -128,6 +141,7 @@ export function createBenefitClaimsService(deps: {
     payable_cents: number;
     lines: unknown[];
     created_at: Date;
+    review_due_on: string;
   }) {
     return {
       id: row.id,
@@ -140,6 +154,7 @@ export function createBenefitClaimsService(deps: {
       payableCents: row.payable_cents,
       lines: row.lines as Record<string, unknown>[],
       createdAt: row.created_at.toISOString(),
+      reviewDueOn: row.review_due_on,
     };
   }
 
@@ -199,6 +214,7 @@ export function createBenefitClaimsService(deps: {
       throw new AppError('conflict', 'A rental claim was already filed for this repair visit.', {
         param: 'repairClaimId',
       });
+    const filedAt = clock.now();
     const row = await insertRentalClaim(trx, {
       contract_id: contract.id,
       repair_claim_id: repair.id,
@@ -207,7 +223,8 @@ export function createBenefitClaimsService(deps: {
       payable_cents: result.payableCents,
       lines: JSON.stringify(result.lines),
       created_by: actorOf(principal).label,
-      created_at: clock.now(),
+      created_at: filedAt,
+      review_due_on: benefitReviewDueOn(calendar, filedAt, rule, settingReviewDays),
     });
     await postClaimIncurred(
       trx,
@@ -293,6 +310,7 @@ export function createBenefitClaimsService(deps: {
       const { detail, param } = details[result.code];
       throw new AppError(result.code, detail, param ? { param } : {});
     }
+    const filedAt = clock.now();
     const row = await insertTripInterruptionClaim(trx, {
       contract_id: contract.id,
       status: 'submitted',
@@ -303,7 +321,8 @@ export function createBenefitClaimsService(deps: {
       payable_cents: result.payableCents,
       lines: JSON.stringify(result.lines),
       created_by: actorOf(principal).label,
-      created_at: clock.now(),
+      created_at: filedAt,
+      review_due_on: benefitReviewDueOn(calendar, filedAt, rule, settingReviewDays),
     });
     await postClaimIncurred(
       trx,

@@ -5,7 +5,14 @@
 import type { EffectiveTerms } from '../catalog/effective-terms.js';
 import type { CancellationReason, ContractRow } from '../platform/db/schema.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
-import { type Payee, type Proof, payeeSentence, refundPayee, requiredProof } from './cancellation-reasons.js';
+import {
+  type Payee,
+  type Proof,
+  payeeSentence,
+  payeeSentenceItem,
+  refundPayee,
+  requiredProof,
+} from './cancellation-reasons.js';
 import {
   type CalculationLine,
   quoteCancellationRefund,
@@ -38,6 +45,8 @@ export interface CancellationQuote {
   lines: CalculationLine[];
   /** Further sentences: who is paid, the state rules that apply. */
   explanation: string[];
+  /** `explanation` as codes with parameters, in the same order (docs/languages.md). */
+  explanationItems: { code: string; params: Record<string, string | number> }[];
   requiredProof: Proof[];
   /** The catalog rules that set the refund terms (state rule ids, or plan:<CODE> for a plan default). */
   ruleIds: string[];
@@ -90,9 +99,12 @@ export function quoteContractCancellation(
     request.reason,
   );
   const stateRuleIds = new Set(ruleIds.filter((id) => !id.startsWith('plan:')));
-  const explanation = [
-    payeeSentence(payee, request.reason),
-    ...terms.notes.filter((note) => stateRuleIds.has(note.ruleId)).map((note) => note.sentence),
+  const ruleNotes = terms.notes.filter((note) => stateRuleIds.has(note.ruleId));
+  const explanation = [payeeSentence(payee, request.reason), ...ruleNotes.map((note) => note.sentence)];
+  // The same sentences as codes: a state rule's is `state_rule` with its id among the parameters.
+  const explanationItems = [
+    payeeSentenceItem(payee, request.reason),
+    ...ruleNotes.map((note) => ({ code: 'state_rule', params: { ...note.params, ruleId: note.ruleId } })),
   ];
   return {
     ok: true,
@@ -113,6 +125,7 @@ export function quoteContractCancellation(
       payee,
       lines: result.lines,
       explanation,
+      explanationItems,
       requiredProof: requiredProof(request.reason),
       ruleIds,
       catalogVersion: contract.catalog_version,

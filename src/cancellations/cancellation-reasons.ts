@@ -74,3 +74,14 @@ export function payeeSentence(payee: Payee, reason: CancellationReason): string 
   }
   return `The refund is paid to ${payee.name}, your lender, because the loan is still open.`;
 }
+
+/** payeeSentence as a stable code and its parameter, for a page to say in its reader's language. */
+export function payeeSentenceItem(
+  payee: Payee,
+  reason: CancellationReason,
+): { code: string; params: Record<string, string> } {
+  const params = { name: payee.name };
+  if (payee.kind === 'holder') return { code: 'payee_holder', params };
+  if (reason === 'total_loss' || reason === 'repossession') return { code: 'payee_lienholder_alone', params };
+  return { code: 'payee_lienholder_open_loan', params };
+}

@@ -5,7 +5,14 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { DateInput, LanguageInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  DateInput,
+  LanguageInput,
+  problemResponses,
+  StringEnum,
+  TextItemSchema,
+  Uuid,
+} from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import { CANCELLATION_REASONS } from './cancellation-reasons.js';
@@ -54,14 +61,25 @@ const QuoteFields = {
   payee: Type.Object({ kind: StringEnum(['holder', 'lienholder'] as const), name: Type.String() }),
   lines: Type.Array(
     Type.Object({
-      label: Type.String(),
+      label: Type.String({ description: 'The line in English' }),
+      code: Type.String({
+        description:
+          'What the line says, as a stable code a client translates with `params`: full_refund_free_look, share_days, share_miles, share_rule_of_78s, admin_fee, admin_fee_limited, claims_deducted, claims_not_deducted, no_refund_due',
+      }),
+      params: Type.Record(Type.String(), Type.Number(), {
+        description:
+          'The numbers in the line: freeLookDays; remaining, total, shareBasisPoints, priceCents (share lines); maxBasisPoints (admin_fee_limited)',
+      }),
       amountCents: Type.Integer({
         description: 'Signed: deductions are negative; the lines add up to refundCents',
       }),
       ruleId: Type.Optional(Type.String()),
     }),
   ),
-  explanation: Type.Array(Type.String()),
+  explanation: Type.Array(Type.String(), { description: 'Sentences in English' }),
+  explanationItems: Type.Array(TextItemSchema, {
+    description: 'The same sentences as codes with parameters, in the same order, for a client to translate',
+  }),
   requiredProof: Type.Array(Type.Object({ type: Type.String(), label: Type.String() })),
   ruleIds: Type.Array(Type.String()),
   catalogVersion: Type.Integer(),

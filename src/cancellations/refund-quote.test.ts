@@ -302,11 +302,25 @@ describe('quoteCancellationRefund', () => {
     expect(quote.lines).toEqual([
       {
         label: 'Refund share: 1,065 of 1,096 days remain (97.17%) of the $1,200.00 price',
+        code: 'share_days',
+        params: { remaining: 1065, total: 1096, shareBasisPoints: 9717, priceCents: 120_000 },
         amountCents: 116_606,
         ruleId: 'vsc-default, vsc-tx',
       },
-      { label: 'Administrative fee', amountCents: -5000, ruleId: 'vsc-default, vsc-tx' },
-      { label: 'Claims paid on this contract', amountCents: -30_000, ruleId: 'vsc-default, vsc-tx' },
+      {
+        label: 'Administrative fee',
+        code: 'admin_fee',
+        params: {},
+        amountCents: -5000,
+        ruleId: 'vsc-default, vsc-tx',
+      },
+      {
+        label: 'Claims paid on this contract',
+        code: 'claims_deducted',
+        params: {},
+        amountCents: -30_000,
+        ruleId: 'vsc-default, vsc-tx',
+      },
     ]);
   });
 
@@ -320,6 +334,8 @@ describe('quoteCancellationRefund', () => {
     const quote = quoted(vsc({ priceCents: 20_000, cancelOn: '2027-01-15', odometer: 40_000, rule: CA_VSC }));
     expect(quote.lines[1]).toEqual({
       label: 'Administrative fee (limited to 10% of the price)',
+      code: 'admin_fee_limited',
+      params: { maxBasisPoints: 1000 },
       amountCents: -2000,
     });
   });

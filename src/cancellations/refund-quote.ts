@@ -41,8 +41,25 @@ export interface RefundQuoteInput {
   ruleIds?: string[];
 }
 
+/** The stable codes of the quote's lines: a page says a line in its reader's language from these. */
+export type CalculationLineCode =
+  | 'full_refund_free_look'
+  | 'share_days'
+  | 'share_miles'
+  | 'share_rule_of_78s'
+  | 'admin_fee'
+  | 'admin_fee_limited'
+  | 'claims_deducted'
+  | 'claims_not_deducted'
+  | 'no_refund_due';
+
 export interface CalculationLine {
+  /** The line in English (kept for every client that shows it as written). */
   label: string;
+  /** What the line says, as a stable code; with `params`, what a client translates. */
+  code: CalculationLineCode;
+  /** The numbers in the line (cents, counts, basis points), by name. */
+  params: Record<string, number>;
   /** Signed cents: deductions are negative; the lines add up to the result amount. */
   amountCents: number;
   ruleId?: string;
@@ -75,6 +92,8 @@ interface Share {
   numerator: number;
   denominator: number;
   label: string;
+  code: 'share_days' | 'share_miles' | 'share_rule_of_78s';
+  params: Record<string, number>;
 }
 
 export function quoteCancellationRefund(input: RefundQuoteInput): RefundQuote | RefundQuoteRefusal {
@@ -100,6 +119,8 @@ export function quoteCancellationRefund(input: RefundQuoteInput): RefundQuote | 
       lines: [
         withRule({
           label: `Full refund: cancelled within the ${rule.freeLookDays}-day free look with no claims filed`,
+          code: 'full_refund_free_look',
+          params: { freeLookDays: rule.freeLookDays },
           amountCents: priceCents,
         }),
       ],
@@ -118,6 +139,8 @@ export function quoteCancellationRefund(input: RefundQuoteInput): RefundQuote | 
   const lines: CalculationLine[] = [
     withRule({
       label: `${share.label} of the ${formatUsd(priceCents)} price`,
+      code: share.code,
+      params: { ...share.params, priceCents },
       amountCents: grossRefundCents,
     }),
   ];
@@ -128,22 +151,38 @@ export function quoteCancellationRefund(input: RefundQuoteInput): RefundQuote | 
         label: limitedByPercent
           ? `Administrative fee (limited to ${formatBasisPoints(rule.adminFeeMaxBasisPointsOfPrice ?? 0)} of the price)`
           : 'Administrative fee',
+        code: limitedByPercent ? 'admin_fee_limited' : 'admin_fee',
+        params: limitedByPercent ? { maxBasisPoints: rule.adminFeeMaxBasisPointsOfPrice ?? 0 } : {},
         amountCents: -feeCents,
       }),
     );
   }
   if (claimsDeductedCents > 0) {
-    lines.push(withRule({ label: 'Claims paid on this contract', amountCents: -claimsDeductedCents }));
+    lines.push(
+      withRule({
+        label: 'Claims paid on this contract',
+        code: 'claims_deducted',
+        params: {},
+        amountCents: -claimsDeductedCents,
+      }),
+    );
   } else if (input.claimsPaidCents > 0) {
     // Shown so the holder sees that paid claims were considered and, by the state rule, not deducted.
     lines.push(
-      withRule({ label: 'Claims paid are not deducted under this contract’s rules', amountCents: 0 }),
+      withRule({
+        label: 'Claims paid are not deducted under this contract’s rules',
+        code: 'claims_not_deducted',
+        params: {},
+        amountCents: 0,
+      }),
     );
   }
   const shortfallCents = refundCents - (grossRefundCents - feeCents - claimsDeductedCents);
   if (shortfallCents > 0) {
     lines.push({
       label: 'No refund is due: the deductions exceed the refund share',
+      code: 'no_refund_due',
+      params: {},
       amountCents: shortfallCents,
     });
   }
@@ -183,6 +222,12 @@ function daysShare(input: RefundQuoteInput): Share {
     numerator: daysRemaining,
     denominator: input.termDays,
     label: `Refund share: ${formatCount(daysRemaining)} of ${formatCount(input.termDays)} days remain (${formatPercent(daysRemaining, input.termDays)})`,
+    code: 'share_days',
+    params: {
+      remaining: daysRemaining,
+      total: input.termDays,
+      shareBasisPoints: percentBasisPoints(daysRemaining, input.termDays),
+    },
   };
 }
 
@@ -194,6 +239,12 @@ function milesShareOf(input: RefundQuoteInput): Share | null {
     numerator: milesRemaining,
     denominator: input.termMiles,
     label: `Refund share: ${formatCount(milesRemaining)} of ${formatCount(input.termMiles)} miles remain (${formatPercent(milesRemaining, input.termMiles)})`,
+    code: 'share_miles',
+    params: {
+      remaining: milesRemaining,
+      total: input.termMiles,
+      shareBasisPoints: percentBasisPoints(milesRemaining, input.termMiles),
+    },
   };
 }
 
@@ -211,6 +262,12 @@ function ruleOf78sShare(input: RefundQuoteInput): Share {
     numerator,
     denominator,
     label: `Refund share (Rule of 78s): ${monthsRemaining} of ${termMonths} whole months remain, ${monthsRemaining}×${monthsRemaining + 1} ÷ ${termMonths}×${termMonths + 1} (${formatPercent(numerator, denominator)})`,
+    code: 'share_rule_of_78s',
+    params: {
+      remaining: monthsRemaining,
+      total: termMonths,
+      shareBasisPoints: percentBasisPoints(numerator, denominator),
+    },
   };
 }
 
@@ -248,9 +305,14 @@ function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** A fraction in basis points, rounded half-up exactly (no floats). */
+function percentBasisPoints(numerator: number, denominator: number): number {
+  return prorateHalfUp(10_000, numerator, denominator);
+}
+
 /** A fraction as a percentage with two decimals ("28.47%"), rounded half-up exactly (no floats). */
 function formatPercent(numerator: number, denominator: number): string {
-  const basisPoints = prorateHalfUp(10_000, numerator, denominator);
+  const basisPoints = percentBasisPoints(numerator, denominator);
   return `${Math.floor(basisPoints / 100)}.${String(basisPoints % 100).padStart(2, '0')}%`;
 }
 

@@ -298,7 +298,19 @@ describe('computeTowingReimbursement', () => {
     const result = computeTowingReimbursement({ requestedCents, rule: { perEventLimitCents: 7500 } });
     expect(result).toEqual({
       payableCents,
-      lines: [{ label: `Towing: ${words}`, amountCents: payableCents }],
+      lines: [
+        {
+          label: `Towing: ${words}`,
+          code: 'towing',
+          params: {
+            requestedCents,
+            payableCents,
+            perEventLimitCents: 7500,
+            capped: payableCents < requestedCents ? 1 : 0,
+          },
+          amountCents: payableCents,
+        },
+      ],
     });
   });
 });

@@ -6,7 +6,14 @@ import { addDays, type CalendarDate, compareDates, isCalendarDate } from '../sha
 import { assertCents, formatUsd } from '../shared/money.js';
 
 export interface CalculationLine {
+  /** The line in English. */
   label: string;
+  /**
+   * What the line says as a stable code (rental_expense, trip_expense, towing) with `params`, for a
+   * page to say in its reader's language; each limit the line names is in `limitsApplied`.
+   */
+  code?: string;
+  params?: Record<string, string | number>;
   /** Signed cents; the lines add up to the payable amount. */
   amountCents: number;
   ruleId?: string;
@@ -109,6 +116,15 @@ export function computeRentalReimbursement(input: RentalInput): RentalResult {
           caps,
         },
       ),
+      code: 'rental_expense',
+      params: {
+        date: expense.date,
+        kind: expense.kind,
+        requestedCents: expense.amountCents,
+        payableCents,
+        dailyLimitCents: rule.dailyLimitCents,
+        perVisitLimitCents: rule.perVisitLimitCents,
+      },
       amountCents: payableCents,
       date: expense.date,
       kind: expense.kind,
@@ -231,6 +247,18 @@ export function computeTripInterruption(input: TripInterruptionInput): TripInter
         notes,
         caps,
       }),
+      code: 'trip_expense',
+      params: {
+        date: expense.date,
+        category: expense.category,
+        requestedCents: expense.amountCents,
+        payableCents,
+        alcoholCents,
+        breakdownOn: input.breakdownOn,
+        lastCoveredDay,
+        maxDays: rule.maxDays,
+        dailyLimitCents: rule.dailyLimitCents,
+      },
       amountCents: payableCents,
       date: expense.date,
       category: expense.category,
@@ -269,6 +297,13 @@ export function computeTowingReimbursement(input: TowingInput): TowingResult {
     lines: [
       {
         label: describeExpense('Towing', input.requestedCents, payableCents, { caps }),
+        code: 'towing',
+        params: {
+          requestedCents: input.requestedCents,
+          payableCents,
+          perEventLimitCents: input.rule.perEventLimitCents,
+          capped: payableCents < input.requestedCents ? 1 : 0,
+        },
         amountCents: payableCents,
       },
     ],

@@ -68,6 +68,14 @@ export const RentalRuleSchema = Type.Object(
     overnightQualifies: Type.Boolean({
       description: 'When true, keeping the vehicle overnight also qualifies.',
     }),
+    reviewBusinessDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60,
+        description:
+          'Staff review a claim by the end of this many business days after the business day it is filed (the work-queue due date). Absent: the document-review SLA setting.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -77,6 +85,14 @@ export const TripInterruptionRuleSchema = Type.Object(
     dailyLimitCents: Cents('Most paid for lodging and meals for one day.'),
     maxDays: WholeNumber('Most days paid per occurrence.'),
     minMilesFromHome: WholeNumber('The breakdown must happen more than this many miles from home.'),
+    reviewBusinessDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60,
+        description:
+          'Staff review a claim by the end of this many business days after the business day it is filed (the work-queue due date). Absent: the document-review SLA setting.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -78,6 +78,7 @@ describe('default catalog', () => {
       dailyLimitCents: 10_000,
       maxDays: 3,
       minMilesFromHome: 100,
+      reviewBusinessDays: 2,
     });
   });
 
@@ -116,6 +117,7 @@ describe('default catalog', () => {
       perVisitLimitCents: 17_500,
       minLaborHours: 2,
       overnightQualifies: true,
+      reviewBusinessDays: 2,
     });
   });
 

@@ -52,6 +52,7 @@ describe('resolveTerms', () => {
       {
         ruleId: 'KS-trip-interruption',
         sentence: 'Trip interruption is not part of contracts bought in Kansas.',
+        params: { state: 'KS', tripInterruptionAvailable: 0 },
       },
     ]);
     expect(terms.ruleSources['benefits.tripInterruption']).toBe('KS-trip-interruption');
@@ -63,6 +64,7 @@ describe('resolveTerms', () => {
       dailyLimitCents: 10_000,
       maxDays: 3,
       minMilesFromHome: 100,
+      reviewBusinessDays: 2,
     });
     expect(terms.notes).toEqual([]);
     expect(terms.ruleSources['benefits.tripInterruption']).toBe('plan:MAJOR_GUARD');
@@ -231,10 +233,10 @@ describe('resolveTerms with rules written for the occasion', () => {
   it('shows a rule that changes nothing as a notice to VSC and GAP holders alike', () => {
     const from = withRules(notice);
     expect(vscTerms('BASIC_GUARD', 'WA', from).notes).toEqual([
-      { ruleId: 'WA-notice', sentence: notice.sentence },
+      { ruleId: 'WA-notice', sentence: notice.sentence, params: { state: 'WA' } },
     ]);
     expect(resolveTerms(from, 'GAP', 'WA')?.notes).toEqual([
-      { ruleId: 'WA-notice', sentence: notice.sentence },
+      { ruleId: 'WA-notice', sentence: notice.sentence, params: { state: 'WA' } },
     ]);
   });
 });

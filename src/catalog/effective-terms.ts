@@ -16,12 +16,15 @@ import type {
   TripInterruptionRule,
   VscPlan,
 } from './catalog.schema.js';
-import { applicableStateRules, stateRuleFields } from './state-rules.js';
+import { applicableStateRules, stateRuleFields, stateRuleParams } from './state-rules.js';
 
 /** A state rule that shaped the contract, in words for the holder. */
 export interface StateRuleNote {
   ruleId: string;
+  /** The rule in English, as the catalog words it. */
   sentence: string;
+  /** What the rule sets (stateRuleParams): a page says the rule from `ruleId` and these in its language. */
+  params: Record<string, string | number>;
 }
 
 interface CommonTerms {
@@ -127,7 +130,7 @@ function resolveOverrides(catalog: Catalog, plan: Plan, purchaseState: string) {
   const deciding = new Set(Object.values(ruleSources));
   const notes = rules
     .filter((rule) => stateRuleFields(rule).length === 0 || deciding.has(rule.id))
-    .map((rule) => ({ ruleId: rule.id, sentence: rule.sentence }));
+    .map((rule) => ({ ruleId: rule.id, sentence: rule.sentence, params: stateRuleParams(rule) }));
   return { terms, ruleSources, notes };
 }
 

@@ -56,3 +56,24 @@ export function stateRuleFields(rule: StateRule): StateRuleField[] {
   }
   return fields;
 }
+
+/**
+ * The numbers and flags a rule sets, flat, for a page to say the rule in its reader's language (the
+ * rule's `sentence` is English): `state`, then each override by a camel-case name of its path
+ * (`tripInterruptionAvailable`, `cancellationAdminFeeCents`, `transferFeeCents`, …); booleans as 0 / 1.
+ */
+export function stateRuleParams(rule: StateRule): Record<string, string | number> {
+  const params: Record<string, string | number> = { state: rule.state };
+  const { overrides } = rule;
+  if (overrides.rentalAvailable !== undefined) params.rentalAvailable = overrides.rentalAvailable ? 1 : 0;
+  if (overrides.tripInterruptionAvailable !== undefined)
+    params.tripInterruptionAvailable = overrides.tripInterruptionAvailable ? 1 : 0;
+  for (const section of ['cancellation', 'transfer'] as const) {
+    for (const [name, value] of Object.entries(overrides[section] ?? {})) {
+      if (value === undefined || value === null) continue;
+      const key = `${section}${name[0]!.toUpperCase()}${name.slice(1)}`;
+      params[key] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    }
+  }
+  return params;
+}

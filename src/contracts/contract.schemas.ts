@@ -1,6 +1,6 @@
 // Request and response schemas of the contract API (docs/api.md "Contracts").
 import { Type } from 'typebox';
-import { DateInput, StringEnum } from '../platform/http/schemas.js';
+import { DateInput, StateRuleNoteSchema, StringEnum } from '../platform/http/schemas.js';
 import { CONTRACT_LIMITS } from './contract-input.js';
 
 const Money = (description: string) => Type.Integer({ ...CONTRACT_LIMITS.cents, description });
@@ -106,7 +106,7 @@ const CoverageFields = {
     Type.Object({ code: Type.String(), name: Type.String(), description: Type.String() }),
   ),
   benefits: BenefitsSchema,
-  notes: Type.Array(Type.Object({ ruleId: Type.String(), sentence: Type.String() })),
+  notes: Type.Array(StateRuleNoteSchema),
 };
 
 export const CoverageBlockSchema = Type.Object(CoverageFields, { $id: 'ContractCoverage' });

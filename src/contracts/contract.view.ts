@@ -22,7 +22,7 @@ export interface CoverageView {
     } | null;
     tripInterruption: { dailyLimitCents: number; maxDays: number; minMilesFromHome: number } | null;
   };
-  notes: { ruleId: string; sentence: string }[];
+  notes: { ruleId: string; sentence: string; params: Record<string, string | number> }[];
 }
 
 /** The facts of a contract that decide whether it covers a day and an odometer reading. */

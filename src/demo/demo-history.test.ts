@@ -99,6 +99,33 @@ describeEachEngine('demo history', (engine) => {
     ]);
   });
 
+  it('has lender events, an SDN list and an approved payment run with one payee held for review', async () => {
+    const runs = (await admin({ url: '/api/v1/lender-events/runs' })).json().data;
+    expect(runs.length).toBe(2);
+    expect(runs.every((run: { status: string }) => run.status === 'finished')).toBe(true);
+    expect(runs.reduce((total: number, run: { cancelled: number }) => total + run.cancelled, 0)).toBe(5);
+    expect(runs.reduce((total: number, run: { rejected: number }) => total + run.rejected, 0)).toBe(1);
+    const refunds = await admin({ url: '/api/v1/lender-events/refunds' });
+    expect(refunds.statusCode, refunds.body).toBe(200);
+    const statuses = new Set(refunds.json().data.map((row: { status: string }) => row.status));
+    expect(statuses.size).toBeGreaterThanOrEqual(2);
+    const list = await admin({ url: '/api/v1/ofac/sdn-lists/current' });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json().entryCount).toBe(5);
+    const holds = (await admin({ url: '/api/v1/ofac/holds' })).json().data;
+    expect(holds).toEqual([
+      expect.objectContaining({
+        payeeName: 'Dana Whitfield',
+        status: 'held',
+        matchedEntry: expect.objectContaining({ entNum: 9001, name: 'WHITFIELD, Dana Maria' }),
+      }),
+    ]);
+    const paymentRuns = (await admin({ url: '/api/v1/payment-runs' })).json().data;
+    expect(paymentRuns).toEqual([expect.objectContaining({ status: 'approved' })]);
+    const monthEnd = await admin({ url: '/api/v1/reports/month-end' });
+    expect(monthEnd.statusCode, monthEnd.body).toBe(200);
+  });
+
   it('writes nothing when seeded again', async () => {
     const { db } = server.built.database;
     const count = async () => {

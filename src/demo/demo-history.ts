@@ -7,7 +7,9 @@
 //
 // Idempotent: the last step writes a `demo.history_written` audit row; when it is there nothing runs.
 // Each event is its own transaction, as the service's use case would be over HTTP.
+import { createReadStream, existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { createBenefitClaimsService } from '../benefits/benefit-claims.service.js';
 import { createBusinessCalendar } from '../calendar/business-days.js';
@@ -24,7 +26,10 @@ import { findDealerByCode } from '../dealers/dealer.repository.js';
 import { createDealerStatementsService } from '../dealers/dealer-statements.service.js';
 import { createDocumentsService } from '../documents/documents.service.js';
 import { createGapClaimsService } from '../gap-claims/gap-claims.service.js';
+import { createLenderEventsService } from '../lender-events/lender-events.service.js';
 import type { Outbox } from '../notifications/outbox.js';
+import { createOfacService } from '../ofac/ofac.service.js';
+import { createPaymentRunsService, type PaymentSettings } from '../payment-runs/payment-runs.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
@@ -58,6 +63,23 @@ export interface DemoHistoryDeps {
   cutoffMinutes?: number;
   /** The database's COPY transaction: with it, a dealer file is imported as an administrator would. */
   transactionWithCopy?: ContractImportDeps['transactionWithCopy'];
+  /** The payment settings: with them, the demo loads its SDN list and pays a payment run. */
+  payments?: { ofacMatchThreshold: number; settings: PaymentSettings };
+}
+
+/**
+ * The demo's SDN list (src/demo/fixtures/demo-sdn.csv, fictional names in the Treasury's sdn.csv format):
+ * beside this module when run from the sources, copied beside the build by `npm run build:server`.
+ */
+export function demoSdnFile(): string {
+  const candidates = [
+    new URL('./fixtures/demo-sdn.csv', import.meta.url),
+    new URL('../../../src/demo/fixtures/demo-sdn.csv', import.meta.url),
+  ].map((url) => fileURLToPath(url));
+  const found = candidates.find((path) => existsSync(path));
+  if (!found)
+    throw new Error(`demo history: the demo SDN list is missing (looked in ${candidates.join(', ')})`);
+  return found;
 }
 
 /** What the history wrote, for the start-up log and the tests. */
@@ -72,6 +94,9 @@ export interface DemoHistorySummary {
   transfers: number;
   importedContracts: number;
   remittances: number;
+  lenderEvents: number;
+  paymentRuns: number;
+  heldPayments: number;
 }
 
 function mulberry32(seed: number): () => number {
@@ -147,6 +172,9 @@ export async function seedDemoHistory(
     transfers: 0,
     importedContracts: 0,
     remittances: 0,
+    lenderEvents: 0,
+    paymentRuns: 0,
+    heldPayments: 0,
   };
 
   // A clock standing `daysAgo` days before now (plus some minutes, to order events of one day).
@@ -533,7 +561,8 @@ export async function seedDemoHistory(
     { firstName: 'Luis', lastName: 'Ortega', line1: '7 Lakeview Drive', city: 'Kansas City', zip: '64112' },
     { firstName: 'Priya', lastName: 'Raman', line1: '218 Sycamore Street', city: 'St. Louis', zip: '63101' },
   ];
-  for (const [index, contract] of take(buyers.length).entries()) {
+  const transferred = take(buyers.length);
+  for (const [index, contract] of transferred.entries()) {
     const buyer = buyers[index]!;
     const daysAgo = 250 - index * 115;
     const at = clockAt(daysAgo);
@@ -639,6 +668,76 @@ export async function seedDemoHistory(
       summary.remittances++;
     }
   }
+
+  // ---- Lender events: the lender's file of payoffs, a repossession and a total loss, received ten
+  // days ago through the lender-events service (each add-on on the vehicle cancelled, the refund due
+  // by the state's deadline); a second file two days ago with a fresh payoff, and a row for a VIN the
+  // administrator does not know, which the report rejects.
+  const lenderEventsAt = (clock: Clock) =>
+    createLenderEventsService({
+      db,
+      clock,
+      cancellations: createCancellationsService({ db, clock, catalog, timeZone }),
+      timeZone,
+      inlineMaxRows: 1_000,
+    });
+  const eventVehicles = take(4, (c) => c.lienholder_name !== null);
+  const eventRow = (vin: string, event: string, daysAgo: number, odometer: number, reference: string) =>
+    [vin, event, dayOf(clockAt(daysAgo)), String(odometer), reference].join(',');
+  const odometerOn = (c: { odometer_at_sale: number }, daysAgo: number) =>
+    c.odometer_at_sale + 3_500 + (365 - daysAgo) * 28;
+  const sendLenderFile = async (daysAgo: number, rows: string[], fileName: string) => {
+    const result = await lenderEventsAt(clockAt(daysAgo)).receiveCsv(
+      Readable.from([`vin,event,eventDate,odometer,reference\n${rows.join('\n')}\n`]),
+      { principal: admin.principal, actor: admin.actor, fileName, requestId: requestId(), idempotency: null },
+    );
+    summary.lenderEvents += result.run.rowsTotal;
+  };
+  const [paidOff, repossessed, totalled, recent] = eventVehicles;
+  // The first private buyer's loan is paid off too: the refund is theirs (see the SDN list below).
+  const buyerContract = transferred[0];
+  const firstFile = [
+    ...(paidOff ? [eventRow(paidOff.vin, 'payoff', 30, odometerOn(paidOff, 30), 'LN-40112')] : []),
+    ...(buyerContract
+      ? [eventRow(buyerContract.vin, 'payoff', 20, odometerOn(buyerContract, 20) + 6_000, 'LN-40127')]
+      : []),
+    ...(repossessed
+      ? [eventRow(repossessed.vin, 'repossession', 18, odometerOn(repossessed, 18), 'LN-40131')]
+      : []),
+    ...(totalled ? [eventRow(totalled.vin, 'total_loss', 12, odometerOn(totalled, 12), 'LN-40158')] : []),
+  ];
+  if (firstFile.length > 0) await sendLenderFile(10, firstFile, 'heartland-events-weekly.csv');
+
+  // ---- A payment run a week ago: the SDN list loaded first (every payee is screened), then the run
+  // previewed and approved. The private buyer screens as a possible match to an SDN entry: that refund
+  // is held for review, everything else is paid (NACHA and positive-pay files written).
+  if (deps.payments) {
+    const loadedAt = clockAt(8);
+    const ofacAt = (clock: Clock) =>
+      createOfacService({ db, clock, matchThreshold: deps.payments!.ofacMatchThreshold });
+    await ofacAt(loadedAt).loadSdnList(createReadStream(demoSdnFile()), admin.actor, requestId());
+    const runAt = clockAt(7);
+    const paymentRuns = createPaymentRunsService({
+      db,
+      clock: runAt,
+      timeZone,
+      ofac: ofacAt(runAt),
+      settings: deps.payments.settings,
+      gapBenefits: gapServicesAt(runAt).gapClaims,
+    });
+    const previewed = await inTransaction((trx) =>
+      paymentRuns.preview(joining(trx), {}, admin.actor, requestId()),
+    );
+    summary.heldPayments = previewed.items.filter((item) => item.status === 'held').length;
+    await inTransaction((trx) => paymentRuns.approve(joining(trx), previewed.id, admin.actor, requestId()));
+    summary.paymentRuns++;
+  }
+
+  const secondFile = [
+    ...(recent ? [eventRow(recent.vin, 'payoff', 3, odometerOn(recent, 3), 'LN-40203')] : []),
+    eventRow(withCheckDigit('1FTFW1E50PFA00001'), 'total_loss', 4, 21_000, 'LN-40210'),
+  ];
+  await sendLenderFile(2, secondFile, 'heartland-events-weekly-2.csv');
 
   await inTransaction((trx) =>
     recordAudit(trx, {

@@ -46,7 +46,18 @@ export const RoadsideRequestSchema = Type.Object({
     Type.Object({
       requestedCents: Type.Integer(),
       payableCents: Type.Integer(),
-      lines: Type.Array(Type.Object({ label: Type.String(), amountCents: Type.Integer() })),
+      lines: Type.Array(
+        Type.Object({
+          label: Type.String({ description: 'The line in English' }),
+          code: Type.Optional(Type.String({ description: 'towing: say it from `params` in any language' })),
+          params: Type.Optional(
+            Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+              description: 'requestedCents, payableCents, perEventLimitCents, capped (0/1)',
+            }),
+          ),
+          amountCents: Type.Integer(),
+        }),
+      ),
     }),
     Type.Null(),
   ]),

@@ -12,7 +12,14 @@ import {
   sendIdempotent,
   sendResult,
 } from '../platform/http/idempotency.js';
-import { DateInput, LanguageInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  DateInput,
+  LanguageInput,
+  problemResponses,
+  StateRuleNoteSchema,
+  StringEnum,
+  Uuid,
+} from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { DocumentContentType } from '../platform/storage/document-store.js';
 import { AppError } from '../shared/errors.js';
@@ -199,7 +206,7 @@ export function registerTransferRoutes(
             windowDays: Type.Integer(),
             privateSaleOnly: Type.Boolean(),
             feeRuleId: Type.String(),
-            notes: Type.Array(Type.Object({ ruleId: Type.String(), sentence: Type.String() })),
+            notes: Type.Array(StateRuleNoteSchema),
           }),
           ...problemResponses(400, 401, 403, 404),
         },

@@ -82,6 +82,8 @@ export async function insertRentalClaim(
       lines: JSON.stringify(lines),
       created_by: 'fixture',
       created_at: options.createdAt,
+      // The what-if replays limits, not review deadlines: any due date will do.
+      review_due_on: options.createdAt.slice(0, 10),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 // All SQL of the staff home ("my work"): what changed lately on the work a person touched or owns,
-// and the open items assigned to them that the work queue does not list (GAP and benefit claims).
+// and the open items assigned to them that the work queue does not list (GAP claims).
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 
@@ -69,14 +69,17 @@ export async function recentChangesFor(
 }
 
 export interface OpenAssignmentRow {
-  kind: 'gap_claim' | 'rental_claim' | 'trip_interruption_claim';
+  kind: 'gap_claim';
   id: string;
   reference: string;
   status: string;
   assignedAt: Date;
 }
 
-/** GAP and benefit claims assigned to the user and still open (not paid, not denied). */
+/**
+ * GAP claims assigned to the user and still open (not paid, not denied). Rental and trip-interruption
+ * claims are items of the work queue (with a due date), so the home finds them there.
+ */
 export async function openClaimAssignmentsOf(
   db: Kysely<Database>,
   userId: string,
@@ -92,59 +95,11 @@ export async function openClaimAssignmentsOf(
     .orderBy('work_assignments.assigned_at', 'desc')
     .limit(limit)
     .execute();
-  const rental = await db
-    .selectFrom('work_assignments')
-    .innerJoin('rental_claims', 'rental_claims.id', 'work_assignments.item_id')
-    .innerJoin('contracts', 'contracts.id', 'rental_claims.contract_id')
-    .select([
-      'rental_claims.id',
-      'contracts.contract_number',
-      'rental_claims.status',
-      'work_assignments.assigned_at',
-    ])
-    .where('work_assignments.item_kind', '=', 'rental_claim')
-    .where('work_assignments.assignee_id', '=', userId)
-    .where('rental_claims.status', '=', 'submitted')
-    .limit(limit)
-    .execute();
-  const trip = await db
-    .selectFrom('work_assignments')
-    .innerJoin('trip_interruption_claims', 'trip_interruption_claims.id', 'work_assignments.item_id')
-    .innerJoin('contracts', 'contracts.id', 'trip_interruption_claims.contract_id')
-    .select([
-      'trip_interruption_claims.id',
-      'contracts.contract_number',
-      'trip_interruption_claims.status',
-      'work_assignments.assigned_at',
-    ])
-    .where('work_assignments.item_kind', '=', 'trip_interruption_claim')
-    .where('work_assignments.assignee_id', '=', userId)
-    .where('trip_interruption_claims.status', '=', 'submitted')
-    .limit(limit)
-    .execute();
-  return [
-    ...gap.map((row) => ({
-      kind: 'gap_claim' as const,
-      id: row.id,
-      reference: row.claim_number,
-      status: row.status,
-      assignedAt: row.assigned_at,
-    })),
-    ...rental.map((row) => ({
-      kind: 'rental_claim' as const,
-      id: row.id,
-      reference: row.contract_number,
-      status: row.status,
-      assignedAt: row.assigned_at,
-    })),
-    ...trip.map((row) => ({
-      kind: 'trip_interruption_claim' as const,
-      id: row.id,
-      reference: row.contract_number,
-      status: row.status,
-      assignedAt: row.assigned_at,
-    })),
-  ]
-    .sort((a, b) => b.assignedAt.getTime() - a.assignedAt.getTime())
-    .slice(0, limit);
+  return gap.map((row) => ({
+    kind: 'gap_claim' as const,
+    id: row.id,
+    reference: row.claim_number,
+    status: row.status,
+    assignedAt: row.assigned_at,
+  }));
 }

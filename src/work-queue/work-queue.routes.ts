@@ -43,14 +43,21 @@ export function registerWorkQueueRoutes(
         operationId: 'listWorkQueue',
         summary: 'Work due, ordered by due date then arrival; overdue items flagged',
         description:
-          "The items the caller's role can open (document reviews, repair claims to decide), oldest due " +
+          "The items the caller's role can open (document reviews, repair claims to decide, rental and trip-interruption " +
+          'claims to review, due by the review SLA of the catalog), oldest due ' +
           'first, a page at a time (cursor paging), each with its owner. Filter by kind and by owner ' +
           '(`mine`, `unassigned`).',
         querystring: Type.Object({
           kind: Type.Optional(
-            StringEnum(['gap_document_review', 'repair_claim_decision'] as const, {
-              description: 'Only items of this kind',
-            }),
+            StringEnum(
+              [
+                'gap_document_review',
+                'repair_claim_decision',
+                'rental_claim',
+                'trip_interruption_claim',
+              ] as const,
+              { description: 'Only items of this kind' },
+            ),
           ),
           owner: Type.Optional(
             StringEnum(['anyone', 'mine', 'unassigned'] as const, {

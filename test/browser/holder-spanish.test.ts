@@ -113,6 +113,32 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
     }
   });
 
+  it('says a cancellation quote in Spanish: its lines and who is paid come from codes, not English', async () => {
+    const page = await openSpanishPage('/my/sign-in');
+    try {
+      await page.getByLabel('Apellido').fill(holder.lastName);
+      await page.getByLabel('Código postal').fill(holder.zip);
+      await page.getByLabel('VIN').fill(holder.vin);
+      await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+      await page.waitForURL('**/my');
+      await page.getByRole('link', { name: 'Cancelar mi contrato' }).first().click();
+      await page.getByLabel('Lectura del odómetro (millas)').fill('25000');
+      await page.getByLabel('¿Por qué cancela?').selectOption('customer_request');
+      const quote = page.getByRole('region', { name: 'Su cotización de reembolso' });
+      // The share line, said from its code and numbers (the API's English label is "Refund share: …").
+      await quote
+        .getByText(/^Parte del reembolso: quedan [\d,]+ de [\d,]+ (días|millas)/)
+        .first()
+        .waitFor();
+      await quote.getByText('Cargo administrativo', { exact: true }).waitFor();
+      await quote.getByText('su prestamista, porque el préstamo sigue abierto', { exact: false }).waitFor();
+      expect(await quote.getByText('Refund share', { exact: false }).count()).toBe(0);
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('opens the GAP Claims Center in Spanish', async () => {
     const page = await openSpanishPage('/gap-claims');
     try {

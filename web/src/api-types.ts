@@ -2359,7 +2359,7 @@ export interface paths {
         };
         /**
          * Work due, ordered by due date then arrival; overdue items flagged
-         * @description The items the caller's role can open (document reviews, repair claims to decide), oldest due first, a page at a time (cursor paging), each with its owner. Filter by kind and by owner (`mine`, `unassigned`).
+         * @description The items the caller's role can open (document reviews, repair claims to decide, rental and trip-interruption claims to review, due by the review SLA of the catalog), oldest due first, a page at a time (cursor paging), each with its owner. Filter by kind and by owner (`mine`, `unassigned`).
          */
         get: operations["listWorkQueue"];
         put?: never;
@@ -2897,8 +2897,14 @@ export interface components {
                 } | null;
             };
             notes: {
+                /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
                 ruleId: string;
+                /** @description The rule in English, as the catalog words it */
                 sentence: string;
+                /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                params: {
+                    [key: string]: string | number;
+                };
             }[];
         };
         Contract: {
@@ -3333,7 +3339,14 @@ export interface components {
             requestedCents: number;
             payableCents: number;
             lines: ({
+                /** @description The line in English */
                 label: string;
+                /** @description What the line says, as a stable code a client translates with `params` and `limitsApplied`: rental_expense, trip_expense (absent on claims filed before codes were sent) */
+                code?: string;
+                /** @description date, kind or category, requestedCents, payableCents, and the limits the line may name: dailyLimitCents, perVisitLimitCents (rental); alcoholCents, breakdownOn, lastCoveredDay, maxDays (trip) */
+                params?: {
+                    [key: string]: string | number;
+                };
                 date: string;
                 requestedCents: number;
                 payableCents: number;
@@ -3346,6 +3359,11 @@ export interface components {
                 [key: string]: unknown;
             })[];
             createdAt: string;
+            /**
+             * Format: date
+             * @description The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)
+             */
+            reviewDueOn: string;
         };
         TripInterruptionClaim: {
             id: string;
@@ -3357,7 +3375,14 @@ export interface components {
             requestedCents: number;
             payableCents: number;
             lines: ({
+                /** @description The line in English */
                 label: string;
+                /** @description What the line says, as a stable code a client translates with `params` and `limitsApplied`: rental_expense, trip_expense (absent on claims filed before codes were sent) */
+                code?: string;
+                /** @description date, kind or category, requestedCents, payableCents, and the limits the line may name: dailyLimitCents, perVisitLimitCents (rental); alcoholCents, breakdownOn, lastCoveredDay, maxDays (trip) */
+                params?: {
+                    [key: string]: string | number;
+                };
                 date: string;
                 requestedCents: number;
                 payableCents: number;
@@ -3370,6 +3395,11 @@ export interface components {
                 [key: string]: unknown;
             })[];
             createdAt: string;
+            /**
+             * Format: date
+             * @description The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)
+             */
+            reviewDueOn: string;
         };
         CancellationQuote: {
             contractId: string;
@@ -3393,12 +3423,27 @@ export interface components {
                 name: string;
             };
             lines: {
+                /** @description The line in English */
                 label: string;
+                /** @description What the line says, as a stable code a client translates with `params`: full_refund_free_look, share_days, share_miles, share_rule_of_78s, admin_fee, admin_fee_limited, claims_deducted, claims_not_deducted, no_refund_due */
+                code: string;
+                /** @description The numbers in the line: freeLookDays; remaining, total, shareBasisPoints, priceCents (share lines); maxBasisPoints (admin_fee_limited) */
+                params: {
+                    [key: string]: number;
+                };
                 /** @description Signed: deductions are negative; the lines add up to refundCents */
                 amountCents: number;
                 ruleId?: string;
             }[];
+            /** @description Sentences in English */
             explanation: string[];
+            /** @description The same sentences as codes with parameters, in the same order, for a client to translate */
+            explanationItems: {
+                code: string;
+                params: {
+                    [key: string]: string | number;
+                };
+            }[];
             requiredProof: {
                 type: string;
                 label: string;
@@ -5971,8 +6016,14 @@ export interface operations {
                             } | null;
                         };
                         notes?: {
+                            /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
                             ruleId: string;
+                            /** @description The rule in English, as the catalog words it */
                             sentence: string;
+                            /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                            params: {
+                                [key: string]: string | number;
+                            };
                         }[];
                         contractId?: string;
                         contractNumber?: string;
@@ -9749,7 +9800,14 @@ export interface operations {
                                 requestedCents: number;
                                 payableCents: number;
                                 lines: {
+                                    /** @description The line in English */
                                     label: string;
+                                    /** @description towing: say it from `params` in any language */
+                                    code?: string;
+                                    /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
                                     amountCents: number;
                                 }[];
                             } | null;
@@ -9848,7 +9906,14 @@ export interface operations {
                             requestedCents: number;
                             payableCents: number;
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description towing: say it from `params` in any language */
+                                code?: string;
+                                /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                params?: {
+                                    [key: string]: string | number;
+                                };
                                 amountCents: number;
                             }[];
                         } | null;
@@ -9939,7 +10004,14 @@ export interface operations {
                             requestedCents: number;
                             payableCents: number;
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description towing: say it from `params` in any language */
+                                code?: string;
+                                /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                params?: {
+                                    [key: string]: string | number;
+                                };
                                 amountCents: number;
                             }[];
                         } | null;
@@ -10032,7 +10104,14 @@ export interface operations {
                             requestedCents: number;
                             payableCents: number;
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description towing: say it from `params` in any language */
+                                code?: string;
+                                /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                params?: {
+                                    [key: string]: string | number;
+                                };
                                 amountCents: number;
                             }[];
                         } | null;
@@ -10837,7 +10916,14 @@ export interface operations {
                                 requestedCents: number;
                                 payableCents: number;
                                 lines: {
+                                    /** @description The line in English */
                                     label: string;
+                                    /** @description towing: say it from `params` in any language */
+                                    code?: string;
+                                    /** @description requestedCents, payableCents, perEventLimitCents, capped (0/1) */
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
                                     amountCents: number;
                                 }[];
                             } | null;
@@ -11031,12 +11117,27 @@ export interface operations {
                                 name: string;
                             };
                             lines: {
+                                /** @description The line in English */
                                 label: string;
+                                /** @description What the line says, as a stable code a client translates with `params`: full_refund_free_look, share_days, share_miles, share_rule_of_78s, admin_fee, admin_fee_limited, claims_deducted, claims_not_deducted, no_refund_due */
+                                code: string;
+                                /** @description The numbers in the line: freeLookDays; remaining, total, shareBasisPoints, priceCents (share lines); maxBasisPoints (admin_fee_limited) */
+                                params: {
+                                    [key: string]: number;
+                                };
                                 /** @description Signed: deductions are negative; the lines add up to refundCents */
                                 amountCents: number;
                                 ruleId?: string;
                             }[];
+                            /** @description Sentences in English */
                             explanation: string[];
+                            /** @description The same sentences as codes with parameters, in the same order, for a client to translate */
+                            explanationItems: {
+                                code: string;
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
                             requiredProof: {
                                 type: string;
                                 label: string;
@@ -11903,8 +12004,14 @@ export interface operations {
                         privateSaleOnly: boolean;
                         feeRuleId: string;
                         notes: {
+                            /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
                             ruleId: string;
+                            /** @description The rule in English, as the catalog words it */
                             sentence: string;
+                            /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                            params: {
+                                [key: string]: string | number;
+                            };
                         }[];
                     };
                 };
@@ -13206,7 +13313,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only items of this kind */
-                kind?: "gap_document_review" | "repair_claim_decision";
+                kind?: "gap_document_review" | "repair_claim_decision" | "rental_claim" | "trip_interruption_claim";
                 /** @description Only items owned by the caller (mine) or by nobody (unassigned) */
                 owner?: "anyone" | "mine" | "unassigned";
                 limit?: number;

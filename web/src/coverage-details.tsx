@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { coverageStatus, rentalWords, roadsideWords, tripInterruptionWords } from './contract-words.js';
 import type { Contract } from './contracts.js';
 import { useTranslation } from './i18n.js';
+import { stateRuleText } from './server-text.js';
 
 // The coverage block of a contract (status, what is covered, benefits, notes), as the holder and
 // staff both see it. Headings start at h3: each page puts it under its own h2.
@@ -72,7 +73,7 @@ export function CoverageDetails({ contract, audience }: CoverageDetailsProps) {
           <h3 id={`${headingId}-notes`}>{t('details.notes')}</h3>
           <ul className="coverage-notes">
             {coverage.notes.map((note) => (
-              <li key={note.ruleId}>{note.sentence}</li>
+              <li key={note.ruleId}>{stateRuleText(note)}</li>
             ))}
           </ul>
         </section>

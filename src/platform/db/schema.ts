@@ -477,6 +477,8 @@ export interface RentalClaimsTable {
   lines: Json<unknown[]>;
   created_by: string;
   created_at: Timestamp;
+  /** The business day by whose end staff review the claim (migration 0041). */
+  review_due_on: string;
 }
 
 export interface TripInterruptionClaimsTable {
@@ -491,6 +493,8 @@ export interface TripInterruptionClaimsTable {
   lines: Json<unknown[]>;
   created_by: string;
   created_at: Timestamp;
+  /** The business day by whose end staff review the claim (migration 0041). */
+  review_due_on: string;
 }
 
 export type RoadsideStatus = 'requested' | 'dispatched' | 'completed' | 'cancelled';

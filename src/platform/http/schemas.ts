@@ -83,3 +83,19 @@ export const LanguageInput = StringEnum(HOLDER_LANGUAGES, {
   description:
     "The holder's language (en, es), the holder pages' choice: emails this leads to, and later ones, are written in it; English when not sent",
 });
+
+/** A sentence as a stable code and its parameters, for a client to say in its reader's language. */
+export const TextItemSchema = Type.Object({
+  code: Type.String(),
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+});
+
+/** A state rule's note: the catalog's English sentence, and its id and parameters to translate it by. */
+export const StateRuleNoteSchema = Type.Object({
+  ruleId: Type.String({ description: 'The rule (a client translates it by id, e.g. stateRule.<ruleId>)' }),
+  sentence: Type.String({ description: 'The rule in English, as the catalog words it' }),
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {
+    description:
+      'What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1',
+  }),
+});

@@ -7,6 +7,7 @@ import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useDebounced } from '../queries.js';
 import { Link, Redirect } from '../router.js';
+import { explanationText, quoteLineText } from '../server-text.js';
 import { useSession } from '../session.js';
 
 // "Cancel my contract": the holder picks the date, the odometer reading and why, and sees the refund
@@ -56,7 +57,7 @@ export function QuoteDetails({
         <tbody>
           {quote.lines.map((line) => (
             <tr key={line.label}>
-              <th scope="row">{line.label}</th>
+              <th scope="row">{quoteLineText(line)}</th>
               <td className="nowrap quote-lines__amount">{formatCents(line.amountCents)}</td>
             </tr>
           ))}
@@ -66,8 +67,8 @@ export function QuoteDetails({
           </tr>
         </tbody>
       </table>
-      {quote.explanation.map((sentence) => (
-        <p key={sentence}>{sentence}</p>
+      {quote.explanation.map((sentence, index) => (
+        <p key={sentence}>{explanationText(quote.explanationItems[index], sentence)}</p>
       ))}
       <h3>{audience === 'holder' ? t('cancel.weNeed') : 'Proof needed'}</h3>
       <ul>

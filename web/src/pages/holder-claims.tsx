@@ -9,6 +9,7 @@ import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useApiQuery, useRefetch } from '../queries.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
+import { benefitLineText } from '../server-text.js';
 import { useSession } from '../session.js';
 import { gapStatusWords } from './gap-shared.js';
 import { claimStatusLabels, LoadingNotice } from './shop-claim-parts.js';
@@ -455,7 +456,7 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
             })}
             <ul>
               {claim.lines.map((line) => (
-                <li key={line.label}>{line.label}</li>
+                <li key={line.label}>{benefitLineText(line)}</li>
               ))}
             </ul>
           </li>
@@ -559,7 +560,7 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
               ? ` ${t('claims.atAddress', { address: request.location.address })}`
               : ''}
             : <strong>{roadsideStatusWords(request.status)}</strong>
-            {request.towing ? ` · ${request.towing.lines[0]?.label ?? ''}` : ''}
+            {request.towing?.lines[0] ? ` · ${benefitLineText(request.towing.lines[0])}` : ''}
           </li>
         ))}
       </ul>

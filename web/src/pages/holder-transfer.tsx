@@ -8,6 +8,7 @@ import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { apiQueryKey, useApiMutation, useApiQuery } from '../queries.js';
 import { Link, navigate, Redirect, useLocation } from '../router.js';
+import { stateRuleText } from '../server-text.js';
 import { useSession } from '../session.js';
 import { useSupportContact } from '../support-contact.js';
 
@@ -313,7 +314,7 @@ function TransferForm({
         <p>
           {t('transfer.feeLabel')}{' '}
           <strong>{terms.feeCents === 0 ? t('transfer.feeNone') : formatCents(terms.feeCents)}</strong>.
-          {terms.notes.map((note) => ` ${note.sentence}`)}
+          {terms.notes.map((note) => ` ${stateRuleText(note)}`)}
         </p>
         <p>
           {terms.privateSaleOnly

@@ -72,6 +72,8 @@ function Queue({ userId }: { userId: string }) {
               { value: '', label: 'All' },
               { value: 'gap_document_review', label: 'Document reviews' },
               { value: 'repair_claim_decision', label: 'Repair claims to decide' },
+              { value: 'rental_claim', label: 'Rental claims to review' },
+              { value: 'trip_interruption_claim', label: 'Trip interruption claims to review' },
             ],
           },
           {

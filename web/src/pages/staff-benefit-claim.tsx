@@ -88,6 +88,12 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
           <dt>Filed</dt>
           <dd>{formatInstant(claim.createdAt)}</dd>
         </div>
+        {claim.status === 'submitted' && claim.reviewDueOn ? (
+          <div>
+            <dt>Review due</dt>
+            <dd>{formatCalendarDate(claim.reviewDueOn)}</dd>
+          </div>
+        ) : null}
         {'breakdownOn' in claim && claim.breakdownOn ? (
           <div>
             <dt>Breakdown</dt>
