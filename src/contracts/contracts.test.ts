@@ -218,6 +218,7 @@ describeEachEngine('contracts', (engine) => {
       expect(body.notes).toContainEqual({
         ruleId: 'KS-trip-interruption',
         sentence: expect.stringContaining('Kansas'),
+        params: { state: 'KS', tripInterruptionAvailable: 0 },
       });
     });
 

@@ -214,6 +214,7 @@ describeEachEngine('transfers', (engine) => {
           {
             ruleId: 'FL-vsc-transfer',
             sentence: 'In Florida, the fee to transfer the contract to a new owner is $40.',
+            params: { state: 'FL', transferFeeCents: 4000 },
           },
         ],
       });

@@ -6,6 +6,7 @@ import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
+import { serverToday } from '../support/today.js';
 
 // A payment run in the built web app against the real server with demo data: the administrator loads the
 // SDN list, previews a run (totals by payee type as a chart with its table), approves it and downloads the
@@ -68,7 +69,7 @@ describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download 
       method: 'POST',
       url: `/api/v1/contracts/${contract.json().id}/cancellation`,
       payload: {
-        cancelOn: new Date().toISOString().slice(0, 10),
+        cancelOn: serverToday(),
         odometer: 11_000,
         reason: 'customer_request',
       },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/config-settings.js';
 import { killAllProcesses, startServerProcess } from '../support/process.js';
+import { serverToday } from '../support/today.js';
 
 afterAll(() => killAllProcesses());
 
@@ -92,7 +93,7 @@ describe('the README', () => {
       );
       // The session sells on a printed date; the server judges rates and the void window by its own
       // clock, so the sale is moved to the server's today (nothing else in the session is changed).
-      const today = new Date().toISOString().slice(0, 10);
+      const today = serverToday();
       const script = `set -euo pipefail\n${session!
         .replace(/^BASE=.*$/m, `BASE=${server.baseUrl}/api/v1`)
         .replace(/"saleDate": "\d{4}-\d{2}-\d{2}"/, `"saleDate": "${today}"`)}`;
