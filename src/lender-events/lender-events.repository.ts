@@ -157,15 +157,37 @@ export async function deleteStagedRun(db: Kysely<Database>, runId: string): Prom
   await db.deleteFrom('lender_event_rows').where('run_id', '=', runId).execute();
 }
 
+/** The tables a run reads by key and grows (contracts: read by VIN and updated). */
+const RUN_TABLES = [
+  'journal_entries',
+  'journal_lines',
+  'cancellations',
+  'ledger_entries',
+  'lender_events',
+  'lender_event_refunds',
+  'lender_event_rows',
+  'contracts',
+] as const;
+
 /**
- * Refreshes the planner's statistics of the tables a run reads by key and grows. The embedded database
- * (PGlite) has no autovacuum: a table analyzed while nearly empty stays "empty" to the planner, and the
- * per-row checks (foreign keys into journal_entries and lender_events) and the journal's balance check
- * then scan the whole table, so each batch got slower than the one before. On a PostgreSQL server autovacuum does this anyway; a large run asks once at its start.
+ * Refreshes the planner's statistics of the tables a run of `rows` events reads by key and grows, when
+ * they are stale for it. The embedded database (PGlite) has no autovacuum: a table analyzed while nearly
+ * empty stays "empty" to the planner, and the per-row checks (foreign keys into journal_entries and
+ * lender_events) and the journal's balance check then scan the whole table, so each batch got slower than
+ * the one before. A table is analyzed when it was never analyzed or its statistics count fewer rows than
+ * the run is about to add (pg_class.reltuples, both engines); one already larger keeps its statistics
+ * (analyzing it cost about as much as applying a few hundred events, at every run of a nightly file).
+ * On a PostgreSQL server autovacuum keeps them fresh anyway.
  */
-export async function analyzeGrowingTables(db: Kysely<Database>): Promise<void> {
-  await sql`analyze journal_entries, journal_lines, cancellations, ledger_entries, lender_events,
-    lender_event_refunds, lender_event_rows, contracts`.execute(db);
+export async function analyzeGrowingTables(db: Kysely<Database>, rows: number): Promise<string[]> {
+  const stale = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.oid = any(array[${sql.join(RUN_TABLES.map((name) => sql.lit(name)))}]::regclass[])
+      and c.reltuples < ${rows}
+    order by c.relname`.execute(db);
+  const names = stale.rows.map((row) => row.name);
+  if (names.length > 0) await sql`analyze ${sql.join(names.map((name) => sql.table(name)))}`.execute(db);
+  return names;
 }
 
 export interface PendingRow {

@@ -308,7 +308,7 @@ export function createLenderEventsService(deps: {
     await repo.setRunStatus(db, runId, { status: 'running', now: clock.now() });
     const actor: Actor = { kind: 'user', id: run.started_by.userId, label: run.started_by.email };
     const batchSize = options.batchSize ?? LENDER_EVENT_BATCH_SIZE;
-    if (run.rows_total >= LENDER_EVENT_BATCH_SIZE) await repo.analyzeGrowingTables(db);
+    if (run.rows_total >= LENDER_EVENT_BATCH_SIZE) await repo.analyzeGrowingTables(db, run.rows_total);
     for (;;) {
       const pending = await repo.nextPendingRows(db, runId, batchSize);
       if (pending.length === 0) break;
