@@ -12,7 +12,6 @@ import { createHolderSignInService } from './auth/holder-sign-in.service.js';
 import { createMfaService } from './auth/mfa.service.js';
 import { purgeSignInAttempts } from './auth/oidc.repository.js';
 import { registerOidcRoutes } from './auth/oidc.routes.js';
-import { createOidcService } from './auth/oidc.service.js';
 import {
   benefitClaimReviewSource,
   RENTAL_CLAIM_REVIEW,
@@ -341,8 +340,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       throttleEnabled: config.holderThrottle,
       rateLimiter,
     });
-    // Staff single sign-on (issue 20) when the COVERWISE_OIDC_* settings are given.
-    const oidc = config.oidc ? createOidcService({ db, clock, auth, settings: config.oidc }) : null;
+    // Staff single sign-on (issue 20) when the COVERWISE_OIDC_* settings are given (its OIDC client
+    // library is loaded only then).
+    const oidc = config.oidc
+      ? (await import('./auth/oidc.service.js')).createOidcService({ db, clock, auth, settings: config.oidc })
+      : null;
     const funding = createFundingService({
       db,
       clock,

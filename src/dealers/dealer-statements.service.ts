@@ -3,12 +3,12 @@
 // balance, aging) as JSON, CSV and PDF; remittances recorded by admins (posted to the books: cash against
 // the dealer receivable); a dealer's own remittance notice, pending until an admin matches it.
 import type { Kysely, Transaction } from 'kysely';
-import PDFDocument from 'pdfkit';
 import { postDealerRemittance } from '../accounting/journal-postings.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
+import { loadPdfKit } from '../platform/pdf.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
@@ -341,7 +341,8 @@ function balanceWords(cents: number): string {
 }
 
 /** The statement a dealer is sent, as a PDF (pdfkit, as the contract forms are made). */
-export function renderStatementPdf(view: DealerStatementView): Promise<Buffer> {
+export async function renderStatementPdf(view: DealerStatementView): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'LETTER',

@@ -3,9 +3,9 @@
 // benefits with their limits, cancellation and transfer terms, signature lines). The same contract
 // and terms always give the same bytes (the creation date is the contract's), so the SHA-256 of a form
 // names exactly the document a signer saw.
-import PDFDocument from 'pdfkit';
 import type { EffectiveTerms } from '../catalog/effective-terms.js';
 import type { ContractRow } from '../platform/db/schema.js';
+import { loadPdfKit } from '../platform/pdf.js';
 import { formatUsd } from '../shared/money.js';
 
 function miles(value: number): string {
@@ -126,7 +126,8 @@ export function contractFormSections(
 }
 
 /** The form as PDF bytes. */
-export function renderContractForm(row: ContractRow, terms: EffectiveTerms): Promise<Buffer> {
+export async function renderContractForm(row: ContractRow, terms: EffectiveTerms): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'LETTER',

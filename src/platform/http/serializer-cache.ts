@@ -145,12 +145,19 @@ function withDirectNullablesEach(schemas: unknown): unknown {
 
 /**
  * Fastify's default serializer factory over schemas with direct nullables, memoized per process by
- * (shared schemas, options, schema).
+ * (shared schemas, options, schema), each compiled at its first answer rather than when the app starts.
+ *
+ * Lazily: an app has a response schema for every status of every route (~600), and most of them answer
+ * rarely or never in a given process (the problem documents of statuses a route seldom gives, the
+ * admin's pages on a process that serves repair shops). Compiled at start they took ~1 s of CPU and left
+ * their generated sources, compiled code and the garbage of compiling them in the heap of every process.
+ * A serializer is a pure function of its schema, so compiling it at its first use gives the same JSON.
  */
 export const cachingSerializerFactory: SerializerFactory = (externalSchemas, options) => {
-  const context = digest([externalSchemas ?? null, options ?? null]);
+  let context: string | undefined;
   let compile: ReturnType<SerializerFactory> | undefined;
-  return (route) => {
+  const serializerOf = (route: Parameters<ReturnType<SerializerFactory>>[0]): Serializer => {
+    context ??= digest([externalSchemas ?? null, options ?? null]);
     const key = `${context}:${digest(route.schema ?? null)}`;
     let serializer = compiled.get(key);
     if (!serializer) {
@@ -159,5 +166,12 @@ export const cachingSerializerFactory: SerializerFactory = (externalSchemas, opt
       compiled.set(key, serializer);
     }
     return serializer;
+  };
+  return (route) => {
+    let serializer: Serializer | undefined;
+    return ((data: unknown) => {
+      serializer ??= serializerOf(route);
+      return serializer(data);
+    }) as Serializer;
   };
 };

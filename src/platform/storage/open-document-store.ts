@@ -1,14 +1,15 @@
 // Picks the document store the settings name: the S3-compatible bucket when COVERWISE_S3_BUCKET is
-// set, otherwise the folder COVERWISE_DOCUMENTS_DIR.
+// set, otherwise the folder COVERWISE_DOCUMENTS_DIR. The AWS SDK is loaded only for a bucket: a process
+// on the folder store never needs it (it is ~5 MB of heap and code).
 import type { S3Settings } from '../../config.js';
 import { createFileDocumentStore, type DocumentStore } from './document-store.js';
-import { createS3DocumentStore } from './s3-document-store.js';
 
 export async function openDocumentStore(settings: {
   s3: S3Settings | null;
   documentsDir: string;
 }): Promise<DocumentStore> {
   if (settings.s3) {
+    const { createS3DocumentStore } = await import('./s3-document-store.js');
     try {
       return await createS3DocumentStore(settings.s3);
     } catch (error) {
