@@ -4,6 +4,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { schemasCompileEagerly } from './http/schema-compilation.js';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -86,7 +87,9 @@ type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null }
  */
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
-  let compiled: Validate | undefined;
+  let compiled: Validate | undefined = schemasCompileEagerly()
+    ? (ajv.compile(schema) as Validate)
+    : undefined;
   const validate: Validate = (data) => {
     const nulAt = nulCharacterPath(data);
     if (nulAt !== null) {

@@ -23,6 +23,7 @@
 // serializer never checks elsewhere (a plain string field is written without its format checked either).
 import { createHash } from 'node:crypto';
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import { schemasCompileEagerly } from './schema-compilation.js';
 
 type SerializerFactory = ReturnType<typeof SerializerSelector>;
 type Serializer = ReturnType<ReturnType<SerializerFactory>>;
@@ -168,7 +169,7 @@ export const cachingSerializerFactory: SerializerFactory = (externalSchemas, opt
     return serializer;
   };
   return (route) => {
-    let serializer: Serializer | undefined;
+    let serializer: Serializer | undefined = schemasCompileEagerly() ? serializerOf(route) : undefined;
     return ((data: unknown) => {
       serializer ??= serializerOf(route);
       return serializer(data);
