@@ -233,6 +233,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       keyLimit: { limit: config.dealerKeyRequestsPerMinute, windowSeconds: 60 },
       // One process per embedded data folder: it alone revokes keys, so it may keep them (exactly).
       cacheKeysInProcess: database.engine === 'pglite',
+      // On a server the limiter's counters are in the database: the key's read counts its use too.
+      countUseInKeyLookup: database.engine !== 'pglite',
     });
     // Imports left running by a process that died are marked failed: at start all of them on the
     // embedded database (its data folder is locked to this process), and on a shared server those

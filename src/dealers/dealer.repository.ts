@@ -1,6 +1,7 @@
 // SQL of the dealer concept: dealers, their API keys and their account events.
 import { type Kysely, sql } from 'kysely';
 import { insertJsonRows } from '../platform/db/json-rows.repository.js';
+import { prepared } from '../platform/db/prepared.js';
 import type { Database, DealerAccountEventKind } from '../platform/db/schema.js';
 
 export interface Dealer {
@@ -145,6 +146,47 @@ export function findLiveApiKey(db: Kysely<Database>, keyHash: string) {
     .where('k.key_hash', '=', keyHash)
     .where('k.revoked_at', 'is', null)
     .executeTakeFirst();
+}
+
+/**
+ * The live key with this hash and its dealer, and its use counted in the key's fixed-window bucket
+ * (`bucketPrefix` + the key's id in rate_limits, the window rule of platform/rate-limit.ts), in one
+ * statement: one round trip where a lookup and a count were two. An unknown or revoked key counts
+ * nothing (no row to count from). The count is an upsert, so concurrent requests of one key are each
+ * counted once. Named (platform/db/prepared.ts): it runs on every request with a key.
+ */
+export async function findLiveApiKeyCountingUse(
+  db: Kysely<Database>,
+  values: { keyHash: string; bucketPrefix: string; now: Date; windowSeconds: number },
+) {
+  const windowStart = new Date(values.now.getTime() - values.windowSeconds * 1000);
+  const result = await prepared(sql<{
+    id: string;
+    prefix: string;
+    last_used_at: Date | null;
+    dealer_id: string;
+    code: string;
+    name: string;
+    attempts: number;
+    window_started_at: Date;
+  }>`
+    with key as (
+      select k.id, k.prefix, k.last_used_at, d.id as dealer_id, d.code, d.name
+      from dealer_api_keys k join dealers d on d.id = k.dealer_id
+      where k.key_hash = ${values.keyHash}::text and k.revoked_at is null
+    ), counted as (
+      insert into rate_limits as r (bucket, window_started_at, attempts)
+      select ${values.bucketPrefix}::text || key.id::text, ${values.now}::timestamptz, 1 from key
+      on conflict (bucket) do update set
+        attempts = case when r.window_started_at <= ${windowStart}::timestamptz then 1 else r.attempts + 1 end,
+        window_started_at = case when r.window_started_at <= ${windowStart}::timestamptz
+          then excluded.window_started_at else r.window_started_at end
+      returning attempts, window_started_at
+    )
+    select key.id, key.prefix, key.last_used_at, key.dealer_id, key.code, key.name,
+      counted.attempts, counted.window_started_at
+    from key cross join counted`).execute(db);
+  return result.rows[0];
 }
 
 /** Notes a key's use, at most once a minute per key (a write per request would cost every call). */

@@ -1,6 +1,8 @@
 // Dealers and their API keys. A key is a random secret shown once at issue; only its SHA-256 is
-// stored. Every request with a key looks it up afresh (no cache), so a revoked key answers 401 at once
-// on every process; each key is rate-limited through the shared RateLimiter.
+// stored. On a server database every request with a key looks it up afresh (no cache), so a revoked
+// key answers 401 at once on every process, and the same statement counts the request in the key's
+// rate-limit bucket; on the embedded database (one process) keys are kept in the process and counted
+// by its RateLimiter.
 
 import { hash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -9,7 +11,12 @@ import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase, type InTransaction } from '../platform/db/transaction.js';
-import type { RateLimiter, RateLimitRule } from '../platform/rate-limit.js';
+import {
+  type RateLimiter,
+  type RateLimitOutcome,
+  type RateLimitRule,
+  windowOutcome,
+} from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { AuthenticatedSession } from '../shared/principal.js';
 import {
@@ -18,6 +25,7 @@ import {
   findDealerByCode,
   findDealerById,
   findLiveApiKey,
+  findLiveApiKeyCountingUse,
   insertApiKey,
   insertDealer,
   listApiKeyRows,
@@ -29,6 +37,8 @@ import {
 
 /** Every dealer API key starts with this, so the server tells keys from session tokens at a glance. */
 export const DEALER_KEY_PREFIX = 'cwk_';
+/** A key's requests are counted in the rate-limit bucket of this prefix and the key's id. */
+const KEY_BUCKET_PREFIX = 'dealer-key:';
 const DEALER_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 
 export interface NewDealer {
@@ -83,6 +93,11 @@ export function createDealersService(deps: {
    * server database other processes revoke keys, so every request reads the key afresh.
    */
   cacheKeysInProcess?: boolean;
+  /**
+   * Read the key and count its use in one statement (true when `rateLimiter` keeps its counters in
+   * the database, i.e. on a server database): the same bucket and rule, one round trip instead of two.
+   */
+  countUseInKeyLookup?: boolean;
 }) {
   const { db, clock } = deps;
 
@@ -229,16 +244,38 @@ export function createDealersService(deps: {
    * process is the only one that revokes, from the keys this process keeps, forgotten as a revocation
    * commits (revokeKey): either way a revoked key answers 401 from the next request on.
    */
-  async function authenticateKey(key: string): Promise<AuthenticatedSession | null> {
-    if (key.length > 200) return null;
-    const row = await liveKey(sha256(key));
-    if (!row) return null;
-    const now = clock.now();
+  /** The live key of a hash with its use counted in the key's bucket (`dealer-key:<key id>`), or undefined. */
+  async function countedLiveKey(
+    keyHash: string,
+    now: Date,
+  ): Promise<{ row: LiveKey; outcome: RateLimitOutcome } | undefined> {
+    if (deps.countUseInKeyLookup) {
+      const counted = await findLiveApiKeyCountingUse(db, {
+        keyHash,
+        bucketPrefix: KEY_BUCKET_PREFIX,
+        now,
+        windowSeconds: deps.keyLimit.windowSeconds,
+      });
+      if (!counted) return undefined;
+      const { attempts, window_started_at, ...row } = counted;
+      return { row, outcome: windowOutcome(deps.keyLimit, { attempts, window_started_at }, now) };
+    }
+    const row = await liveKey(keyHash);
+    if (!row) return undefined;
     const [outcome] = await deps.rateLimiter.hit(
-      [{ bucket: `dealer-key:${row.id}`, rule: deps.keyLimit }],
+      [{ bucket: `${KEY_BUCKET_PREFIX}${row.id}`, rule: deps.keyLimit }],
       now,
     );
-    if (outcome && !outcome.allowed) {
+    return { row, outcome: outcome! };
+  }
+
+  async function authenticateKey(key: string): Promise<AuthenticatedSession | null> {
+    if (key.length > 200) return null;
+    const now = clock.now();
+    const counted = await countedLiveKey(sha256(key), now);
+    if (!counted) return null;
+    const { row, outcome } = counted;
+    if (!outcome.allowed) {
       throw new AppError(
         'too_many_attempts',
         `This API key made more than ${deps.keyLimit.limit} requests in ${deps.keyLimit.windowSeconds} seconds; retry after ${outcome.retryAfterSeconds} s.`,

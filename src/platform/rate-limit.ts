@@ -176,7 +176,7 @@ async function attemptBackoff(
 }
 
 /** The outcome of a fixed-window bucket from the count and window start its upsert returned. */
-function windowOutcome(
+export function windowOutcome(
   rule: RateLimitRule,
   row: { attempts: number; window_started_at: Date },
   now: Date,

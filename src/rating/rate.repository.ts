@@ -12,6 +12,7 @@
 // and labels) are still read: their offer is found by rateId, never by position.
 import { randomUUID } from 'node:crypto';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { prepared } from '../platform/db/prepared.js';
 import type {
   AuditEventsTable,
   CompactStoredOffer,
@@ -54,8 +55,10 @@ export interface BookableOffer {
   lineAmountsCents: number[];
 }
 
-/** What a quote stores of an offer (see the head of this file). */
-export function compactOffer(offer: Omit<BookableOffer, 'rateId'>): CompactStoredOffer {
+/** What a quote stores of an offer, priced lines and all (see the head of this file). */
+export function compactOffer(
+  offer: Omit<BookableOffer, 'rateId' | 'lineAmountsCents'> & { lines: readonly { amountCents: number }[] },
+): CompactStoredOffer {
   return [
     offer.product,
     offer.planCode,
@@ -64,7 +67,7 @@ export function compactOffer(offer: Omit<BookableOffer, 'rateId'>): CompactStore
     offer.deductibleCents,
     offer.dealerCostCents,
     offer.maxRetailCents,
-    offer.lineAmountsCents,
+    offer.lines.map((line) => line.amountCents),
   ];
 }
 
@@ -125,7 +128,8 @@ export async function insertQuoteIfCurrent(
           ${quote.catalog_version}::integer, ${quote.vehicle}::jsonb, ${quote.offers}::jsonb, ${quote.expires_on}::date
         from latest where latest.version = ${catalogVersion}::integer)`
     : sql``;
-  const result = await sql<{ version: number | null }>`
+  // Named (platform/db/prepared.ts): the server plans it once per connection, not on every rating call.
+  const result = await prepared(sql<{ version: number | null }>`
     with latest as (select max(version) as version from catalog_versions)${insertQuote},
     audit as (
       insert into audit_events
@@ -134,7 +138,7 @@ export async function insertQuoteIfCurrent(
         ${audit.action}::text, ${audit.entity_type}::text, ${audit.entity_id}::text, ${audit.reason ?? null}::text,
         ${audit.data ?? null}::jsonb, ${audit.request_id ?? null}::text
       from latest where latest.version = ${catalogVersion}::integer)
-    select version from latest`.execute(db);
+    select version from latest`).execute(db);
   return result.rows[0]?.version ?? null;
 }
 

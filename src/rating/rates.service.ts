@@ -112,7 +112,7 @@ export function createRatesService(deps: {
       // One row for the whole answer (not one per offer): its offers are the rates a booking refers to.
       // The quote and its audit row are one statement, atomic on its own: no transaction is opened.
       const quoteId = newQuoteId();
-      const offers = result.offers.map((offer, index) => ({ rateId: rateIdOf(quoteId, index), ...offer }));
+      const { offers } = result;
       const latest = await insertQuoteIfCurrent(db, {
         catalogVersion: current.version,
         quote:
@@ -125,11 +125,7 @@ export function createRatesService(deps: {
                 catalog_version: current.version,
                 vehicle: JSON.stringify(vehicle),
                 // What booking and audit need (rate.repository.ts): the labels are re-derived when asked.
-                offers: JSON.stringify(
-                  result.offers.map((offer) =>
-                    compactOffer({ ...offer, lineAmountsCents: offer.lines.map((line) => line.amountCents) }),
-                  ),
-                ),
+                offers: JSON.stringify(offers.map(compactOffer)),
                 expires_on: expiresOn,
               },
         audit: auditRow({
@@ -150,7 +146,7 @@ export function createRatesService(deps: {
         return {
           catalogVersion: current.version,
           vehicleClass: result.vehicleClass,
-          offers: offers.map((offer) => ({ ...offer, expiresOn })),
+          offers: offers.map((offer, index) => ({ rateId: rateIdOf(quoteId, index), ...offer, expiresOn })),
           ineligible: result.ineligible,
         };
       // Publishing is rare; versions published back to back while one vehicle is priced, rarer still.

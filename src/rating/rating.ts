@@ -146,33 +146,39 @@ function rateVsc(
   if (request.vehicle.commercialUse === true && !eligibility.commercialUse)
     return refuse('commercial_use_not_rated', `${plan.name} is not sold for vehicles in commercial use.`);
 
+  // Each deductible's adjustment and label, and each term's label, are worked out once per plan and
+  // term, not once per offer (a term × deductible grid prices dozens of offers).
+  const deductibles: { cents: number; line: OfferLine }[] = [];
+  for (const deductibleCents of plan.deductibleOptionsCents) {
+    const adjustment = rating.deductibleAdjustments.find((a) => a.deductibleCents === deductibleCents);
+    if (adjustment)
+      deductibles.push({
+        cents: deductibleCents,
+        line: { label: `${formatUsd(deductibleCents)} deductible`, amountCents: adjustment.amountCents },
+      });
+  }
+  const surcharges = rating.surcharges.filter((s) => surchargeApplies(s.condition, request));
   const offers: Offer[] = [];
   for (const term of plan.termOptions) {
     const rate = rates.find(
       (r) => r.vehicleClass === vehicleClass && r.termMonths === term.months && r.termMiles === term.miles,
     );
     if (!rate) continue;
-    const surchargeLines = rating.surcharges
-      .filter((s) => surchargeApplies(s.condition, request))
-      .map((s) => ({
-        label: s.label,
-        amountCents:
-          s.amountCents !== undefined
-            ? s.amountCents
-            : basisPointsOf(rate.dealerCostCents, s.tableRateBasisPoints ?? 0),
-      }));
-    for (const deductibleCents of plan.deductibleOptionsCents) {
-      const adjustment = rating.deductibleAdjustments.find((a) => a.deductibleCents === deductibleCents);
-      if (!adjustment) continue;
-      const lines: OfferLine[] = [
-        {
-          label: `${plan.name}, class ${vehicleClass}, ${term.months} months/${term.miles.toLocaleString('en-US')} miles`,
-          amountCents: rate.dealerCostCents,
-        },
-        { label: `${formatUsd(deductibleCents)} deductible`, amountCents: adjustment.amountCents },
-        ...surchargeLines,
-      ];
-      offers.push(offerOf(plan, term, deductibleCents, lines, markupCents));
+    const tableLine: OfferLine = {
+      label: `${plan.name}, class ${vehicleClass}, ${term.months} months/${term.miles.toLocaleString('en-US')} miles`,
+      amountCents: rate.dealerCostCents,
+    };
+    const surchargeLines = surcharges.map((s) => ({
+      label: s.label,
+      amountCents:
+        s.amountCents !== undefined
+          ? s.amountCents
+          : basisPointsOf(rate.dealerCostCents, s.tableRateBasisPoints ?? 0),
+    }));
+    for (const deductible of deductibles) {
+      // Each offer has lines of its own (line objects are shared: nothing changes one after pricing).
+      const lines: OfferLine[] = [tableLine, deductible.line, ...surchargeLines];
+      offers.push(offerOf(plan, term, deductible.cents, lines, markupCents));
     }
   }
   if (offers.length === 0)

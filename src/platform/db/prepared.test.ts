@@ -1,0 +1,58 @@
+// Statements marked prepared() go out named, on both engines, and answer as unnamed ones do.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachEngine, openTestDatabase } from '../../../test/support/engines.js';
+import { namePreparedStatements, PREPARED_MARK, prepared, statementName } from './prepared.js';
+
+describe('prepared statements: naming', () => {
+  it('names a text the same every time, differently from another text, within 63 characters', () => {
+    const a = statementName(`${PREPARED_MARK}select 1`);
+    expect(statementName(`${PREPARED_MARK}select 1`)).toBe(a);
+    expect(statementName(`${PREPARED_MARK}select 2`)).not.toBe(a);
+    expect(a.length).toBeLessThanOrEqual(63);
+  });
+
+  it('sends marked statements with their name and everything else as it came', () => {
+    const calls: unknown[][] = [];
+    const client = { query: (...args: unknown[]) => calls.push(args) };
+    namePreparedStatements(client as never);
+    const marked = `${PREPARED_MARK}select $1::int`;
+    client.query(marked, [1]);
+    client.query('select $1::int', [2]);
+    client.query({ text: 'select 3' });
+    expect(calls).toEqual([
+      [{ name: statementName(marked), text: marked, values: [1] }],
+      ['select $1::int', [2]],
+      [{ text: 'select 3' }],
+    ]);
+  });
+});
+
+describeEachEngine('prepared statements', (engine) => {
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  });
+  afterAll(() => database.close());
+
+  it('answers a marked statement with its values each time, on every connection, in and out of transactions', async () => {
+    const twice = (n: number) => prepared(sql<{ twice: number }>`select ${n}::integer * 2 as twice`);
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => twice(n).execute(database.db)));
+    expect(answers.map((a) => a.rows[0]!.twice)).toEqual([2, 4, 6, 8, 10, 12]);
+    const inTransaction = await database.db.transaction().execute(async (trx) => {
+      const first = await twice(7).execute(trx);
+      const second = await twice(8).execute(trx);
+      return [first.rows[0]!.twice, second.rows[0]!.twice];
+    });
+    expect(inTransaction).toEqual([14, 16]);
+  });
+
+  it('reports a failing marked statement and keeps the connection usable', async () => {
+    const failing = prepared(sql`select 1 / ${0}::integer`);
+    await expect(failing.execute(database.db)).rejects.toThrow(/division by zero/);
+    await expect(failing.execute(database.db)).rejects.toThrow(/division by zero/);
+    expect((await prepared(sql<{ one: number }>`select 1 as one`).execute(database.db)).rows).toEqual([
+      { one: 1 },
+    ]);
+  });
+});
