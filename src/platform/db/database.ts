@@ -14,6 +14,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { namePreparedStatements } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export { isDatabaseUnavailable } from './unavailable.js';
@@ -191,7 +192,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // queryable); the next query opens a new connection once the server is back.
     const onConnectionError = (error: Error) => options.onConnectionError?.(error);
     pool.on('error', onConnectionError);
-    pool.on('connect', (client) => client.on('error', onConnectionError));
+    pool.on('connect', (client) => {
+      client.on('error', onConnectionError);
+      namePreparedStatements(client);
+    });
     const copyFromCsv = async (copySql: string, csv: string) => {
       const client = await pool.connect();
       try {
@@ -243,6 +247,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     });
     // PGlite has exactly one connection: the pool holds one client and queues the rest.
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as pg.PoolConfig);
+    pool.on('connect', namePreparedStatements);
     const copyBlob = async (copySql: string, csv: string) => {
       const result = await pglite.query(copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'"), [], {
         blob: new Blob([csv]),
