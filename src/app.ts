@@ -444,7 +444,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log = app.log;
     if (demoHistory) app.log.info({ demoHistory, ms: demoHistoryMs }, 'demo history written');
     metrics.installHttpHooks(app);
-    tagRequestSpans(app);
+    // The request id goes on the request's span when there are spans (tracing on); else no hook.
+    if (options.tracing) tagRequestSpans(app);
     metrics.attachDatabase({
       pool: database.poolStats,
       queues: () => jobQueueWaiting(db),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepared } from '../platform/db/prepared.js';
 import type { Database, HolderScope } from '../platform/db/schema.js';
 
 export async function insertSession(
@@ -12,7 +13,7 @@ export async function insertSession(
     mfaEnrolmentOnly?: boolean;
   },
 ): Promise<string> {
-  const row = await db
+  const query = db
     .insertInto('sessions')
     .values({
       token_hash: values.tokenHash,
@@ -23,13 +24,15 @@ export async function insertSession(
       mfa_enrolment_only: values.mfaEnrolmentOnly ?? false,
     })
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .compile();
+  const [row] = (await db.executeQuery(prepared(query))).rows;
+  if (!row) throw new Error('the session insert returned no row');
   return row.id;
 }
 
 /** The live session for a token hash with its user (if a staff session), or undefined. */
-export function findLiveSession(db: Kysely<Database>, tokenHash: string, now: Date) {
-  return db
+export async function findLiveSession(db: Kysely<Database>, tokenHash: string, now: Date) {
+  const query = db
     .selectFrom('sessions')
     .leftJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -50,7 +53,8 @@ export function findLiveSession(db: Kysely<Database>, tokenHash: string, now: Da
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)
-    .executeTakeFirst();
+    .compile();
+  return (await db.executeQuery(prepared(query))).rows[0];
 }
 
 export async function revokeSession(db: Kysely<Database>, sessionId: string, now: Date): Promise<void> {

@@ -1,5 +1,6 @@
 import { type CompiledQuery, createQueryId, type Kysely, sql } from 'kysely';
 import type { CopyIn } from '../platform/db/database.js';
+import { prepared } from '../platform/db/prepared.js';
 import type { ContractRow, Database, NewContractRow } from '../platform/db/schema.js';
 
 export function findContractById(db: Kysely<Database>, id: string): Promise<ContractRow | undefined> {
@@ -30,13 +31,14 @@ export function listContractNumbers(db: Kysely<Database>) {
 }
 
 /** The facts holder sign-in checks of the contracts on a VIN (at most 50, in no particular order). */
-export function findHolderFactsByVin(db: Kysely<Database>, vin: string) {
-  return db
+export async function findHolderFactsByVin(db: Kysely<Database>, vin: string) {
+  const query = db
     .selectFrom('contracts')
     .select(['id', 'holder_last_name_key', 'address_zip', 'address_state'])
     .where('vin', '=', vin)
     .limit(50)
-    .execute();
+    .compile();
+  return (await db.executeQuery(prepared(query))).rows;
 }
 
 /** The columns a repair shop's coverage answer is made of (no personal data of the holder). */
@@ -79,7 +81,7 @@ function coverageSelect(db: Kysely<Database>) {
       .orderBy('purchase_date', 'desc')
       .limit(50)
       .compile();
-    compiled = { query, vinAt: query.parameters.indexOf(VIN_SLOT) };
+    compiled = { query: prepared(query), vinAt: query.parameters.indexOf(VIN_SLOT) };
     coverageSelects.set(db, compiled);
   }
   return compiled;

@@ -15,7 +15,11 @@ let broken = false;
 /** The process's one log destination (standard output). */
 export function logDestination(): SonicBoom {
   if (destination) return destination;
-  const stream = new SonicBoomClass({ fd: 1, sync: false, minLength: 0 });
+  // Lines are written out in batches (at 4 KB, or every 50 ms, whichever comes first), not one write
+  // per line: each write goes through libuv's thread pool, a hand-off to another thread and back,
+  // which cost a busy server more than formatting the line (two lines a request). A line reaches the
+  // file at most 50 ms late; shutdown (endLogs) writes out what is buffered.
+  const stream = new SonicBoomClass({ fd: 1, sync: false, minLength: 4096, periodicFlush: 50 });
   stream.on('error', () => {
     // EPIPE (the reader is gone) or any other write error: drop the logs from now on.
     broken = true;

@@ -2,6 +2,7 @@
 // same transaction as the change itself (the database refuses updates and deletes of these rows).
 import type { Insertable, Kysely } from 'kysely';
 import { insertJsonRows } from '../db/json-rows.repository.js';
+import { prepared } from '../db/prepared.js';
 import type { AuditEventRow, AuditEventsTable, Database } from '../db/schema.js';
 
 export interface Actor {
@@ -68,7 +69,7 @@ export function auditRow(entry: AuditEntry): Insertable<AuditEventsTable> {
 
 /** Writes one audit event; pass the use case's transaction so the event commits with the change. */
 export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await db.insertInto('audit_events').values(auditRow(entry)).execute();
+  await db.executeQuery(prepared(db.insertInto('audit_events').values(auditRow(entry)).compile()));
 }
 
 /** Writes many audit events with one insert (a batch use case), in the caller's transaction. */

@@ -47,6 +47,31 @@ describeEachEngine('prepared statements', (engine) => {
     expect(inTransaction).toEqual([14, 16]);
   });
 
+  it('runs a marked statement (raw or compiled) under its name, and an unmarked one unnamed', async () => {
+    const compiled = (n: number) =>
+      sql<{ doubled: number }>`select ${n}::int * 2 as doubled, 'compiled-probe' as probe`.compile(
+        database.db,
+      );
+    // One transaction: the statements below share its connection (a statement is named per connection).
+    await database.db.transaction().execute(async (trx) => {
+      const first = await trx.executeQuery(prepared(compiled(2)));
+      const second = await trx.executeQuery(prepared(compiled(21)));
+      expect([first.rows[0]?.doubled, second.rows[0]?.doubled]).toEqual([4, 42]);
+      await prepared(sql`select 'raw-probe' as probe`).execute(trx);
+      await sql`select 'unnamed-probe' as probe`.execute(trx);
+      const named = await sql<{ name: string; statement: string }>`
+        select name, statement from pg_prepared_statements where statement like '%-probe%'
+        and statement not like '%pg_prepared_statements%' order by statement`.execute(trx);
+      expect(named.rows).toEqual([
+        { name: statementName(prepared(compiled(0)).sql), statement: prepared(compiled(0)).sql },
+        {
+          name: expect.stringMatching(/^cw_[0-9a-f]{32}$/),
+          statement: `${PREPARED_MARK}select 'raw-probe' as probe`,
+        },
+      ]);
+    });
+  });
+
   it('reports a failing marked statement and keeps the connection usable', async () => {
     const failing = prepared(sql`select 1 / ${0}::integer`);
     await expect(failing.execute(database.db)).rejects.toThrow(/division by zero/);

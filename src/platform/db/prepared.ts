@@ -10,15 +10,29 @@
 // varies, an `in (...)` of any length, would pile up). Behind a pooler in transaction mode this needs
 // one that tracks protocol-level prepared statements (PgBouncer 1.21+ with max_prepared_statements).
 import { createHash } from 'node:crypto';
-import { type RawBuilder, sql } from 'kysely';
+import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import type pg from 'pg';
 
 /** The comment a marked statement's text starts with. */
 export const PREPARED_MARK = '/* prepared */ ';
 
-/** The statement sent as a named prepared statement (it must be one statement, as every query is). */
-export function prepared<T>(statement: RawBuilder<T>): RawBuilder<T> {
+/**
+ * The statement sent as a named prepared statement (it must be one statement, as every query is): a raw
+ * statement, or a query compiled by the builder (run it with `db.executeQuery`).
+ */
+export function prepared<T>(statement: RawBuilder<T>): RawBuilder<T>;
+export function prepared<T>(statement: CompiledQuery<T>): CompiledQuery<T>;
+export function prepared<T>(statement: RawBuilder<T> | CompiledQuery<T>): RawBuilder<T> | CompiledQuery<T> {
+  if (isCompiledQuery(statement)) {
+    return statement.sql.startsWith(PREPARED_MARK)
+      ? statement
+      : { ...statement, sql: `${PREPARED_MARK}${statement.sql}` };
+  }
   return sql<T>`${sql.raw(PREPARED_MARK)}${statement}`;
+}
+
+function isCompiledQuery<T>(statement: RawBuilder<T> | CompiledQuery<T>): statement is CompiledQuery<T> {
+  return typeof (statement as CompiledQuery<T>).sql === 'string';
 }
 
 const names = new Map<string, string>();
