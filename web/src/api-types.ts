@@ -2627,7 +2627,7 @@ export interface paths {
         };
         /**
          * Help center articles, with figures filled from the current catalog and settings
-         * @description Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written.
+         * @description Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written (stateRuleNotes gives each rule by id and parameters for a client to translate).
          */
         get: operations["getHelp"];
         put?: never;
@@ -3633,8 +3633,15 @@ export interface components {
             benefit: {
                 benefitCents: number;
                 lines: {
+                    /** @description The line in English */
                     label: string;
                     amountCents: number;
+                    /** @description What the line says, for a client to say it in its language (payoff, past_due_removed, late_fees_removed, add_on_refunds_removed, interest_after_loss_removed, ltv_cap, acv, deductible, deductible_capped, no_benefit_due, max_benefit_cap); absent on lines calculated before the codes */
+                    code?: string;
+                    /** @description The line's numbers by name (…Cents in cents, …BasisPoints in basis points) */
+                    params?: {
+                        [key: string]: number;
+                    };
                 }[];
                 /** Format: date-time */
                 calculatedAt: string | null;
@@ -12873,8 +12880,15 @@ export interface operations {
                         adjustedPayoffCents: number;
                         ltvCapped: boolean;
                         lines: {
+                            /** @description The line in English */
                             label: string;
                             amountCents: number;
+                            /** @description What the line says, for a client to say it in its language (payoff, past_due_removed, late_fees_removed, add_on_refunds_removed, interest_after_loss_removed, ltv_cap, acv, deductible, deductible_capped, no_benefit_due, max_benefit_cap); absent on lines calculated before the codes */
+                            code?: string;
+                            /** @description The line's numbers by name (…Cents in cents, …BasisPoints in basis points) */
+                            params?: {
+                                [key: string]: number;
+                            };
                         }[];
                     };
                 };
@@ -14356,6 +14370,17 @@ export interface operations {
                             keywords: string[];
                             /** @description State rule sentences that change the answer */
                             stateRules: string[];
+                            /** @description The same state rules in the same order, each with its id and parameters, for a client to say them in its language */
+                            stateRuleNotes: {
+                                /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
+                                ruleId: string;
+                                /** @description The rule in English, as the catalog words it */
+                                sentence: string;
+                                /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
                             action: {
                                 label: string;
                                 href: string;
