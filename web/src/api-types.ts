@@ -1982,6 +1982,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funding-uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent funded-deals uploads, newest first
+         * @description Accounting staff. The newest funded-deals uploads first (a lender sees only its own), so the reconciliation dashboard can open the latest.
+         */
+        get: operations["listFundingUploads"];
+        put?: never;
+        /**
+         * Upload a lender's funded deals (text/csv, streamed) for reconciliation with the registry
+         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order). A bad row is rejected with its line and code (invalid_vin, unknown_product, invalid_amount, invalid_date, validation_failed) and the rest are kept. A lender uploads its own deals; an administrator names the lienholder.
+         */
+        post: operations["uploadFundedDeals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funding-uploads/{id}/reconciliation": {
         parameters: {
             query?: never;
@@ -2772,26 +2796,6 @@ export interface paths {
          * @description Body: JSON `{events:[{vin, event, eventDate, odometer?, reference?}]}` (up to 10,000) or `text/csv` of any size with the header `vin,event,event_date[,odometer][,reference]`. Each event cancels every VSC and GAP addendum in force on the vehicle as of the event date through the cancellation use case (refund by the state rules, paid to the holder after a payoff and to the lienholder after a repossession or total loss, due by refundDueOn); what is already cancelled is skipped; a GAP addendum on a total loss is claimed, not cancelled. A bad row is rejected with its line and code and the rest go on. An event already applied (same VIN, event and date) changes nothing (duplicate_event); the same Idempotency-Key with the same body answers the first run. A lender user reaches only loans naming its lienholder. Up to COVERWISE_LENDER_EVENTS_INLINE_ROWS rows are applied before the answer (200); larger files are applied by a background job (202): watch GET /api/v1/lender-events/runs/{id}.
          */
         post: operations["submitLenderEvents"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funding-uploads": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload a lender's funded deals (text/csv, streamed) for reconciliation with the registry
-         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order). A bad row is rejected with its line and code (invalid_vin, unknown_product, invalid_amount, invalid_date, validation_failed) and the rest are kept. A lender uploads its own deals; an administrator names the lienholder.
-         */
-        post: operations["uploadFundedDeals"];
         delete?: never;
         options?: never;
         head?: never;
@@ -11671,6 +11675,146 @@ export interface operations {
             };
         };
     };
+    listFundingUploads: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            uploadId: string;
+                            lienholderName: string;
+                            fileName: string | null;
+                            rowsRead: number;
+                            uploadedBy: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadFundedDeals: {
+        parameters: {
+            query?: {
+                lienholder?: string;
+                fileName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uploadId: string;
+                        lienholderName: string;
+                        rowsRead: number;
+                        accepted: number;
+                        rejected: {
+                            line: number;
+                            code: string;
+                            detail: string;
+                            param: string | null;
+                        }[];
+                        rejectedCount: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getFundingReconciliation: {
         parameters: {
             query?: never;
@@ -14960,86 +15104,6 @@ export interface operations {
             };
             /** @description RFC 9457 problem document */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    uploadFundedDeals: {
-        parameters: {
-            query?: {
-                lienholder?: string;
-                fileName?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        uploadId: string;
-                        lienholderName: string;
-                        rowsRead: number;
-                        accepted: number;
-                        rejected: {
-                            line: number;
-                            code: string;
-                            detail: string;
-                            param: string | null;
-                        }[];
-                        rejectedCount: number;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem document */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            415: {
                 headers: {
                     [name: string]: unknown;
                 };
