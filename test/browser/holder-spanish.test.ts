@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { multipart, PDF } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
@@ -15,24 +16,6 @@ const holder = DEMO_HOLDERS[0]!;
 const kansasHolder = DEMO_HOLDERS.find((candidate) => candidate.state === 'KS')!;
 // Financed, with a GAP addendum: a claim on it is decided before the holder reads it.
 const gapHolder = DEMO_HOLDERS.find((candidate) => candidate.situation.includes('GAP'))!;
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
-
-function multipartDocument(type: string) {
-  const boundary = `----coverwise${type}`;
-  return {
-    payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\n${type}\r\n`),
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${type}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-      ),
-      PDF,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 const deskViewport = { width: 1280, height: 900 };
 const phoneViewport = { width: 390, height: 844 };
 
@@ -281,7 +264,10 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
     expect(started.statusCode, started.body).toBe(201);
     const claim = started.json();
     for (const item of claim.requiredDocuments) {
-      const body = multipartDocument(item.type);
+      const body = multipart(
+        { type: item.type },
+        { name: `${item.type}.pdf`, bytes: PDF, contentType: 'application/pdf' },
+      );
       const uploaded = await inject({
         method: 'POST',
         url: `/api/v1/gap-claims/${claim.id}/documents`,
