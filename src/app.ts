@@ -424,6 +424,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           cutoffMinutes: config.businessDayCutoffMinutes,
           approvalLimitCents: config.approvalLimitCents,
           transactionWithCopy: database.transactionWithCopy,
+          fundingRemittanceDays: config.fundingRemittanceDays,
           payments: { ofacMatchThreshold: config.payments.ofacMatchThreshold, settings: paymentSettings },
         });
       demoHistoryMs = Math.round(performance.now() - historyStarted);

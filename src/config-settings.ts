@@ -53,7 +53,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     names: ['COVERWISE_DEMO_HISTORY'],
     default: '`1`',
     meaning:
-      'with `COVERWISE_DEMO`: also write a year of history through the services (claims, payments, cancellations, GAP documents, transfers, an imported dealer file, lender payoffs and a repossession, a payment run with an OFAC hold), once',
+      'with `COVERWISE_DEMO`: also write a year of history through the services (claims, payments, cancellations, GAP documents, transfers, an imported dealer file, lender payoffs and a repossession, a payment run with an OFAC hold, a lender’s funded-deals file for the funding reconciliation), once',
   },
   {
     names: ['COVERWISE_TIMEZONE'],

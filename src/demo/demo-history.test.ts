@@ -126,6 +126,25 @@ describeEachEngine('demo history', (engine) => {
     expect(monthEnd.statusCode, monthEnd.body).toBe(200);
   });
 
+  it("has a lender's funded-deals upload whose reconciliation shows every kind of finding", async () => {
+    const uploads = await admin({ url: '/api/v1/funding-uploads' });
+    expect(uploads.statusCode, uploads.body).toBe(200);
+    const [latest] = uploads.json().data;
+    expect(latest).toMatchObject({
+      lienholderName: 'Heartland Credit Union',
+      fileName: 'heartland-funded-deals.csv',
+      rowsRead: 6,
+    });
+    const report = await admin({ url: `/api/v1/funding-uploads/${latest.uploadId}/reconciliation` });
+    expect(report.statusCode, report.body).toBe(200);
+    const kinds = report.json().dealers.flatMap((dealer: { exceptions: { kind: string }[] }) =>
+      dealer.exceptions.map((exception) => exception.kind),
+    );
+    expect(new Set(kinds)).toEqual(
+      new Set(['financed_not_registered', 'registered_not_remitted', 'price_mismatch']),
+    );
+  });
+
   it('writes nothing when seeded again', async () => {
     const { db } = server.built.database;
     const count = async () => {

@@ -25,6 +25,7 @@ import { computeVinCheckDigit, withCheckDigit } from '../contracts/vin.js';
 import { findDealerByCode } from '../dealers/dealer.repository.js';
 import { createDealerStatementsService } from '../dealers/dealer-statements.service.js';
 import { createDocumentsService } from '../documents/documents.service.js';
+import { createFundingService } from '../funding/funding.service.js';
 import { createGapClaimsService } from '../gap-claims/gap-claims.service.js';
 import { createLenderEventsService } from '../lender-events/lender-events.service.js';
 import type { Outbox } from '../notifications/outbox.js';
@@ -63,6 +64,8 @@ export interface DemoHistoryDeps {
   cutoffMinutes?: number;
   /** The database's COPY transaction: with it, a dealer file is imported as an administrator would. */
   transactionWithCopy?: ContractImportDeps['transactionWithCopy'];
+  /** COVERWISE_FUNDING_REMITTANCE_DAYS (30 by default), for the funding service the demo uploads through. */
+  fundingRemittanceDays?: number;
   /** The payment settings: with them, the demo loads its SDN list and pays a payment run. */
   payments?: { ofacMatchThreshold: number; settings: PaymentSettings };
 }
@@ -95,6 +98,7 @@ export interface DemoHistorySummary {
   importedContracts: number;
   remittances: number;
   lenderEvents: number;
+  fundedDeals: number;
   paymentRuns: number;
   heldPayments: number;
 }
@@ -173,6 +177,7 @@ export async function seedDemoHistory(
     importedContracts: 0,
     remittances: 0,
     lenderEvents: 0,
+    fundedDeals: 0,
     paymentRuns: 0,
     heldPayments: 0,
   };
@@ -603,7 +608,10 @@ export async function seedDemoHistory(
   // dealer's statement), and one row refused for its VIN, as a real file would have.
   if (deps.transactionWithCopy) {
     const importedAt = clockAt(21);
-    const soldOn = (daysBefore: number) => dayOf(clockAt(21 + daysBefore));
+    // Sold 11 to 16 days before the file came in: more than the funding remittance window (30 days by
+    // default) has passed since, so the contracts Plaza Honda has not paid for show on the funding
+    // reconciliation below.
+    const soldOn = (daysBefore: number) => dayOf(clockAt(21 + 10 + daysBefore));
     const row = (index: number, overrides: Record<string, string> = {}) => {
       const values: Record<string, string> = {
         contract_number: `IMPORT-D1001-${String(index).padStart(4, '0')}`,
@@ -667,6 +675,41 @@ export async function seedDemoHistory(
       );
       summary.remittances++;
     }
+
+    // ---- Yesterday the lender uploaded its funded deals (through the funding service, as from the
+    // reconciliation page): the imported contracts it financed, one at another price than the
+    // contract's, and an add-on it financed that was never registered. The reconciliation shows every
+    // kind of finding: financed but not registered, registered but not remitted (the three contracts
+    // Plaza Honda has not paid for, sold more than 30 days ago), and a price mismatch.
+    const importedVin = (index: number) =>
+      withCheckDigit(`1HGCM8260RA${String(204_350 + index).padStart(6, '0')}`);
+    const price = (index: number) => (index % 2 === 0 ? 189_900 : 249_900);
+    const deal = (vin: string, product: string, amountCents: number, fundedOn: string) =>
+      [vin, product, String(amountCents), fundedOn, 'D-1001'].join(',');
+    const deals = [
+      ...[1, 3, 4, 5].map((index) => deal(importedVin(index), 'vsc', price(index), soldOn(index))),
+      deal(importedVin(2), 'vsc', price(2) + 10_000, soldOn(2)),
+      deal(withCheckDigit('1HGCM8260RA299001'), 'vsc', 219_900, soldOn(3)),
+    ];
+    const funding = createFundingService({
+      db,
+      clock: clockAt(1),
+      timeZone,
+      remittanceDays: deps.fundingRemittanceDays ?? 30,
+      outbox: deps.outbox,
+    });
+    const uploaded = await funding.upload(
+      Readable.from([`vin,product,amountFinancedCents,fundedOn,dealerCode\n${deals.join('\n')}\n`]),
+      {
+        principal: admin.principal,
+        actor: admin.actor,
+        lienholder: 'Heartland Credit Union',
+        fileName: 'heartland-funded-deals.csv',
+        requestId: requestId(),
+        maxBytes: 1_000_000,
+      },
+    );
+    summary.fundedDeals += uploaded.accepted;
   }
 
   // ---- Lender events: the lender's file of payoffs, a repossession and a total loss, received ten

@@ -60,6 +60,18 @@ export async function findUpload(db: Kysely<Database>, id: string) {
   return db.selectFrom('funding_uploads').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The newest uploads first (of one lienholder when named), for the dashboard to open one. */
+export async function recentUploads(db: Kysely<Database>, lienholderName: string | null, limit: number) {
+  let query = db
+    .selectFrom('funding_uploads')
+    .select(['id', 'lienholder_name', 'file_name', 'rows_read', 'started_by', 'created_at'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (lienholderName !== null) query = query.where('lienholder_name', '=', lienholderName);
+  return query.execute();
+}
+
 /** The newest upload of each lienholder (what the recurring job reconciles). */
 export async function latestUploads(db: Kysely<Database>) {
   return db

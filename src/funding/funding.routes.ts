@@ -112,6 +112,39 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
   });
 
   app.get(
+    '/api/v1/funding-uploads',
+    {
+      config: { access: READERS },
+      schema: {
+        tags: ['Lender events'],
+        operationId: 'listFundingUploads',
+        description:
+          'Accounting staff. The newest funded-deals uploads first (a lender sees only its own), so the reconciliation dashboard can open the latest.',
+        summary: 'Recent funded-deals uploads, newest first',
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                uploadId: Type.String({ format: 'uuid' }),
+                lienholderName: Type.String(),
+                fileName: Type.Union([Type.String(), Type.Null()]),
+                rowsRead: Type.Integer(),
+                uploadedBy: Type.String(),
+                uploadedAt: Type.String({ format: 'date-time' }),
+              }),
+            ),
+          }),
+          ...problemResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({ data: await funding.recent(request.principal!, request.query.limit ?? 20) }),
+  );
+
+  app.get(
     '/api/v1/funding-uploads/:id/reconciliation',
     {
       config: { access: READERS },

@@ -278,8 +278,24 @@ export function createFundingService(deps: {
     return lines.join('\n');
   }
 
+  /** The newest uploads the caller may read (a lender only its own), newest first. */
+  async function recent(principal: Principal, limit: number) {
+    const own =
+      principal.kind === 'user' && principal.role === 'lender' ? (principal.lienholderName ?? '') : null;
+    const rows = await repo.recentUploads(db, own, limit);
+    return rows.map((row) => ({
+      uploadId: row.id,
+      lienholderName: row.lienholder_name,
+      fileName: row.file_name,
+      rowsRead: row.rows_read,
+      uploadedBy: row.started_by,
+      uploadedAt: new Date(row.created_at).toISOString(),
+    }));
+  }
+
   return {
     upload,
+    recent,
     emailReports,
     async report(principal: Principal, uploadId: string) {
       const found = await visibleUpload(principal, uploadId);

@@ -140,9 +140,24 @@ describe('computeGapBenefit', () => {
 
   it('explains the worked example line by line', () => {
     expect(computeGapBenefit(claim({})).lines).toEqual([
-      { label: 'Loan payoff on the date of loss', amountCents: 2_500_000 },
-      { label: 'Insurance settlement: actual cash value of the vehicle', amountCents: -2_100_000 },
-      { label: 'Your insurance deductible', amountCents: 100_000 },
+      {
+        label: 'Loan payoff on the date of loss',
+        code: 'payoff',
+        params: { payoffCents: 2_500_000 },
+        amountCents: 2_500_000,
+      },
+      {
+        label: 'Insurance settlement: actual cash value of the vehicle',
+        code: 'acv',
+        params: { acvCents: 2_100_000 },
+        amountCents: -2_100_000,
+      },
+      {
+        label: 'Your insurance deductible',
+        code: 'deductible',
+        params: { deductibleCoveredCents: 100_000 },
+        amountCents: 100_000,
+      },
     ]);
   });
 
@@ -158,6 +173,13 @@ describe('computeGapBenefit', () => {
     expect(capped.lines).toContainEqual({
       label:
         'Balance above the loan-to-value limit removed: $36,000.00 financed is more than 150% of the $20,000.00 vehicle value ($30,000.00)',
+      code: 'ltv_cap',
+      params: {
+        amountFinancedCents: 3_600_000,
+        ltvCapBasisPoints: 15_000,
+        msrpCents: 2_000_000,
+        capCents: 3_000_000,
+      },
       amountCents: -550_000,
     });
     const maximum = computeGapBenefit(
@@ -170,6 +192,8 @@ describe('computeGapBenefit', () => {
     );
     expect(maximum.lines.at(-1)).toEqual({
       label: 'Capped at the $50,000.00 maximum GAP benefit',
+      code: 'max_benefit_cap',
+      params: { maxBenefitCents: 5_000_000 },
       amountCents: -1_100_000,
     });
   });

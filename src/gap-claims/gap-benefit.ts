@@ -27,11 +27,35 @@ export interface GapBenefitInput {
 }
 
 export interface CalculationLine {
+  /** The line in English. */
   label: string;
+  /**
+   * What the line says as a stable code (GAP_LINE_CODES) with its numbers by name in `params`, for a
+   * page to say it in its reader's language (docs/languages.md).
+   */
+  code: GapLineCode;
+  params: Record<string, number>;
   /** Signed cents: deductions are negative; the lines add up to the result amount. */
   amountCents: number;
   ruleId?: string;
 }
+
+/** The codes of the calculation's lines, each with the names of the numbers it carries. */
+export const GAP_LINE_CODES = {
+  payoff: ['payoffCents'],
+  past_due_removed: ['amountCents'],
+  late_fees_removed: ['amountCents'],
+  add_on_refunds_removed: ['amountCents'],
+  interest_after_loss_removed: ['amountCents'],
+  ltv_cap: ['amountFinancedCents', 'ltvCapBasisPoints', 'msrpCents', 'capCents'],
+  acv: ['acvCents'],
+  deductible: ['deductibleCoveredCents'],
+  deductible_capped: ['deductibleCoveredCents', 'deductibleCoverMaxCents', 'primaryDeductibleCents'],
+  no_benefit_due: [],
+  max_benefit_cap: ['maxBenefitCents'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type GapLineCode = keyof typeof GAP_LINE_CODES;
 
 export interface GapBenefit {
   benefitCents: number;
@@ -45,19 +69,24 @@ export function computeGapBenefit(input: GapBenefitInput): GapBenefit {
   const { rule } = input;
   const interestAfterLossCents = input.interestAfterLossCents ?? 0;
   const lines: CalculationLine[] = [
-    { label: 'Loan payoff on the date of loss', amountCents: input.payoffCents },
+    {
+      label: 'Loan payoff on the date of loss',
+      code: 'payoff',
+      params: { payoffCents: input.payoffCents },
+      amountCents: input.payoffCents,
+    },
   ];
-  const removals: [string, number][] = [
-    ['Past-due payments removed', input.pastDueCents],
-    ['Late fees removed', input.lateFeesCents],
-    ['Refunds of cancelled add-on products removed', input.addOnRefundsCents],
-    ['Interest after the date of loss removed', interestAfterLossCents],
+  const removals: [GapLineCode, string, number][] = [
+    ['past_due_removed', 'Past-due payments removed', input.pastDueCents],
+    ['late_fees_removed', 'Late fees removed', input.lateFeesCents],
+    ['add_on_refunds_removed', 'Refunds of cancelled add-on products removed', input.addOnRefundsCents],
+    ['interest_after_loss_removed', 'Interest after the date of loss removed', interestAfterLossCents],
   ];
   let adjustedPayoffCents = input.payoffCents;
-  for (const [label, amountCents] of removals) {
+  for (const [code, label, amountCents] of removals) {
     if (amountCents === 0) continue;
     adjustedPayoffCents -= amountCents;
-    lines.push({ label, amountCents: -amountCents });
+    lines.push({ label, code, params: { amountCents }, amountCents: -amountCents });
   }
 
   // The loan is over the cap when amountFinanced > MSRP × bps / 10,000; compared and scaled on the
@@ -71,6 +100,13 @@ export function computeGapBenefit(input: GapBenefitInput): GapBenefit {
     const capCents = prorateHalfUp(input.msrpCents, rule.ltvCapBasisPoints, 10_000);
     lines.push({
       label: `Balance above the loan-to-value limit removed: ${formatUsd(input.amountFinancedCents)} financed is more than ${formatBasisPoints(rule.ltvCapBasisPoints)} of the ${formatUsd(input.msrpCents)} vehicle value (${formatUsd(capCents)})`,
+      code: 'ltv_cap',
+      params: {
+        amountFinancedCents: input.amountFinancedCents,
+        ltvCapBasisPoints: rule.ltvCapBasisPoints,
+        msrpCents: input.msrpCents,
+        capCents,
+      },
       amountCents: scaledCents - adjustedPayoffCents,
     });
     adjustedPayoffCents = scaledCents;
@@ -79,16 +115,31 @@ export function computeGapBenefit(input: GapBenefitInput): GapBenefit {
   const deductibleCoveredCents = Math.min(input.primaryDeductibleCents, rule.deductibleCoverMaxCents);
   lines.push({
     label: 'Insurance settlement: actual cash value of the vehicle',
+    code: 'acv',
+    params: { acvCents: input.acvCents },
     amountCents: -input.acvCents,
   });
   if (deductibleCoveredCents > 0) {
-    lines.push({
-      label:
-        deductibleCoveredCents < input.primaryDeductibleCents
-          ? `Your insurance deductible, covered up to ${formatUsd(rule.deductibleCoverMaxCents)}`
-          : 'Your insurance deductible',
-      amountCents: deductibleCoveredCents,
-    });
+    const capped = deductibleCoveredCents < input.primaryDeductibleCents;
+    lines.push(
+      capped
+        ? {
+            label: `Your insurance deductible, covered up to ${formatUsd(rule.deductibleCoverMaxCents)}`,
+            code: 'deductible_capped',
+            params: {
+              deductibleCoveredCents,
+              deductibleCoverMaxCents: rule.deductibleCoverMaxCents,
+              primaryDeductibleCents: input.primaryDeductibleCents,
+            },
+            amountCents: deductibleCoveredCents,
+          }
+        : {
+            label: 'Your insurance deductible',
+            code: 'deductible',
+            params: { deductibleCoveredCents },
+            amountCents: deductibleCoveredCents,
+          },
+    );
   }
 
   const uncappedCents = adjustedPayoffCents - input.acvCents + deductibleCoveredCents;
@@ -96,11 +147,15 @@ export function computeGapBenefit(input: GapBenefitInput): GapBenefit {
   if (uncappedCents < 0) {
     lines.push({
       label: 'No GAP benefit is due: the insurance settlement covers the loan balance',
+      code: 'no_benefit_due',
+      params: {},
       amountCents: -uncappedCents,
     });
   } else if (uncappedCents > rule.maxBenefitCents) {
     lines.push({
       label: `Capped at the ${formatUsd(rule.maxBenefitCents)} maximum GAP benefit`,
+      code: 'max_benefit_cap',
+      params: { maxBenefitCents: rule.maxBenefitCents },
       amountCents: rule.maxBenefitCents - uncappedCents,
     });
   }

@@ -64,7 +64,7 @@ export interface GapClaimView {
   documents: DocumentView[];
   benefit: {
     benefitCents: number;
-    lines: { label: string; amountCents: number }[];
+    lines: GapLineView[];
     calculatedAt: string | null;
   } | null;
   decisionReason: string | null;
@@ -78,6 +78,29 @@ export interface GapClaimView {
   } | null;
   lienholderName: string | null;
   timeline: TimelineEvent[];
+}
+
+/** A line of the benefit calculation: the English label, and its code and numbers when it has them. */
+export interface GapLineView {
+  label: string;
+  amountCents: number;
+  code?: string;
+  params?: Record<string, number>;
+}
+
+/**
+ * A stored calculation line as the API shows it. Lines calculated before the codes (stored without
+ * `code`) keep only their English label.
+ */
+export function gapLineView(line: {
+  label: string;
+  amountCents: number;
+  code?: string;
+  params?: Record<string, number>;
+}): GapLineView {
+  return line.code
+    ? { label: line.label, amountCents: line.amountCents, code: line.code, params: line.params ?? {} }
+    : { label: line.label, amountCents: line.amountCents };
 }
 
 interface AuditLike {
@@ -136,7 +159,7 @@ export function gapClaimView(input: {
   forStaff: boolean;
 }): GapClaimView {
   const { claim, contract, documents, typeNames } = input;
-  const calculation = claim.calculation as { lines?: { label: string; amountCents: number }[] } | null;
+  const calculation = claim.calculation as { lines?: Parameters<typeof gapLineView>[0][] } | null;
   return {
     id: claim.id,
     claimNumber: claim.claim_number,
@@ -170,8 +193,7 @@ export function gapClaimView(input: {
       (input.forStaff || claim.status === 'paid' || claim.status === 'approved')
         ? {
             benefitCents: claim.benefit_cents,
-            lines:
-              calculation?.lines?.map((line) => ({ label: line.label, amountCents: line.amountCents })) ?? [],
+            lines: calculation?.lines?.map(gapLineView) ?? [],
             calculatedAt: claim.calculated_at?.toISOString() ?? null,
           }
         : null,

@@ -52,7 +52,21 @@ const ChecklistItemSchema = Type.Object({
   reason: Nullable(Type.String({ description: 'The reviewer’s reason, shown to the holder' })),
 });
 
-const BenefitLineSchema = Type.Object({ label: Type.String(), amountCents: Type.Integer() });
+const BenefitLineSchema = Type.Object({
+  label: Type.String({ description: 'The line in English' }),
+  amountCents: Type.Integer(),
+  code: Type.Optional(
+    Type.String({
+      description:
+        'What the line says, for a client to say it in its language (payoff, past_due_removed, late_fees_removed, add_on_refunds_removed, interest_after_loss_removed, ltv_cap, acv, deductible, deductible_capped, no_benefit_due, max_benefit_cap); absent on lines calculated before the codes',
+    }),
+  ),
+  params: Type.Optional(
+    Type.Record(Type.String(), Type.Integer(), {
+      description: "The line's numbers by name (…Cents in cents, …BasisPoints in basis points)",
+    }),
+  ),
+});
 
 export const GapClaimSchema = Type.Object(
   {

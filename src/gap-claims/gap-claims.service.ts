@@ -56,7 +56,7 @@ import {
   updateGapClaim,
   userApprovalLimit,
 } from './gap-claim.repository.js';
-import { type GapClaimView, gapClaimView, type TimelineEvent } from './gap-claim.view.js';
+import { type GapClaimView, gapClaimView, gapLineView, type TimelineEvent } from './gap-claim.view.js';
 import {
   type ClaimMessage,
   claimOpenedMessage,
@@ -560,7 +560,7 @@ export function createGapClaimsService(deps: {
       benefitCents: result.benefitCents,
       adjustedPayoffCents: result.adjustedPayoffCents,
       ltvCapped: result.ltvCapped,
-      lines: result.lines.map((line) => ({ label: line.label, amountCents: line.amountCents })),
+      lines: result.lines.map(gapLineView),
     };
   }
 

@@ -393,9 +393,24 @@ describeEachEngine('GAP claims', (engine) => {
       expect(response.json()).toMatchObject({
         benefitCents: 500_000,
         lines: [
-          { label: 'Loan payoff on the date of loss', amountCents: 2_500_000 },
-          { label: 'Insurance settlement: actual cash value of the vehicle', amountCents: -2_100_000 },
-          { label: 'Your insurance deductible', amountCents: 100_000 },
+          {
+            label: 'Loan payoff on the date of loss',
+            amountCents: 2_500_000,
+            code: 'payoff',
+            params: { payoffCents: 2_500_000 },
+          },
+          {
+            label: 'Insurance settlement: actual cash value of the vehicle',
+            amountCents: -2_100_000,
+            code: 'acv',
+            params: { acvCents: 2_100_000 },
+          },
+          {
+            label: 'Your insurance deductible',
+            amountCents: 100_000,
+            code: 'deductible',
+            params: { deductibleCoveredCents: 100_000 },
+          },
         ],
       });
       const reviewerTry = await reviewer({

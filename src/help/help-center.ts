@@ -1,10 +1,17 @@
 // The help center's answers with their figures filled in: articles (articles.ts) × values from the
 // catalog and settings (help-facts.ts). A placeholder without a value is a programmer error.
 import type { Catalog } from '../catalog/catalog.schema.js';
+import type { StateRuleNote } from '../catalog/effective-terms.js';
 import type { HolderLanguage } from '../shared/language.js';
 import { HELP_ARTICLES_ES } from './articles.es.js';
 import { HELP_ARTICLES, type HelpArticleSource } from './articles.js';
-import { type HelpSettings, type HelpValues, helpValues, stateRuleSentences } from './help-facts.js';
+import {
+  type HelpSettings,
+  type HelpValues,
+  helpValues,
+  stateRuleNotes,
+  stateRuleSentences,
+} from './help-facts.js';
 
 export interface HelpArticle {
   id: string;
@@ -13,6 +20,8 @@ export interface HelpArticle {
   paragraphs: string[];
   keywords: string[];
   stateRules: string[];
+  /** The same rules, each with its id and parameters, to be said in the reader's language. */
+  stateRuleNotes: StateRuleNote[];
   action: { label: string; href: string } | null;
 }
 
@@ -44,6 +53,7 @@ export function renderHelpCenter(
 ): HelpCenter {
   const values = helpValues(catalog, settings, language);
   const stateRules = stateRuleSentences(catalog);
+  const notes = stateRuleNotes(catalog);
   return {
     catalogVersion,
     contact: {
@@ -58,6 +68,7 @@ export function renderHelpCenter(
       paragraphs: article.paragraphs.map((paragraph) => fillPlaceholders(paragraph, values)),
       keywords: [...article.keywords],
       stateRules: article.includesStateRules ? stateRules : [],
+      stateRuleNotes: article.includesStateRules ? notes : [],
       action: article.action ?? null,
     })),
   };

@@ -1,6 +1,8 @@
 // The figures the help center quotes (free look, fees, windows, limits, review days) read from the
 // current catalog and the settings, so an article never states a number that the rules do not.
 import type { Catalog, GapPlan, VscPlan } from '../catalog/catalog.schema.js';
+import type { StateRuleNote } from '../catalog/effective-terms.js';
+import { stateRuleParams } from '../catalog/state-rules.js';
 import type { HolderLanguage } from '../shared/language.js';
 import { formatUsd } from '../shared/money.js';
 
@@ -118,4 +120,16 @@ export function helpValues(
 /** The holder sentences of the catalog's state rules, which the cost and cancellation answers list. */
 export function stateRuleSentences(catalog: Catalog): string[] {
   return catalog.stateRules.map((rule) => rule.sentence);
+}
+
+/**
+ * The same rules as notes: the English sentence with the rule's id and what it sets (stateRuleParams),
+ * for a page to say each rule in its reader's language (docs/languages.md).
+ */
+export function stateRuleNotes(catalog: Catalog): StateRuleNote[] {
+  return catalog.stateRules.map((rule) => ({
+    ruleId: rule.id,
+    sentence: rule.sentence,
+    params: stateRuleParams(rule),
+  }));
 }

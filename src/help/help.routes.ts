@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { LanguageInput, problemResponses } from '../platform/http/schemas.js';
+import { LanguageInput, problemResponses, StateRuleNoteSchema } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { helpArticlesIn, renderHelpCenter } from './help-center.js';
 import type { HelpSettings } from './help-facts.js';
@@ -12,6 +12,10 @@ const HelpArticleSchema = Type.Object({
   paragraphs: Type.Array(Type.String()),
   keywords: Type.Array(Type.String()),
   stateRules: Type.Array(Type.String(), { description: 'State rule sentences that change the answer' }),
+  stateRuleNotes: Type.Array(StateRuleNoteSchema, {
+    description:
+      'The same state rules in the same order, each with its id and parameters, for a client to say them in its language',
+  }),
   action: Type.Union([Type.Object({ label: Type.String(), href: Type.String() }), Type.Null()]),
 });
 
@@ -27,7 +31,8 @@ export function registerHelpRoutes(
         operationId: 'getHelp',
         description:
           'Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and ' +
-          'settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written.',
+          'settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written ' +
+          '(stateRuleNotes gives each rule by id and parameters for a client to translate).',
         tags: ['Help'],
         summary: 'Help center articles, with figures filled from the current catalog and settings',
         querystring: Type.Object({
@@ -50,7 +55,8 @@ export function registerHelpRoutes(
     async (request) => {
       const current = await deps.catalog.current();
       const language = request.query.language ?? 'en';
-      // The state rules' sentences and the support hours are data, as written (English).
+      // The state rules' sentences and the support hours are data, as written (English); the rules also
+      // come as notes with ids and parameters, which the holder pages say in Spanish.
       return renderHelpCenter(
         current.catalog,
         current.version,

@@ -131,4 +131,51 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
       await context.close();
     }
   });
+
+  it('sets how soon rental claims are reviewed: the validator’s range beside the field, the diff and the what-if', async () => {
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto('/staff/sign-in');
+      await page.getByLabel('Email').fill('admin@coverwise.test');
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/staff');
+      await page.goto('/admin/catalog');
+      await page.getByRole('button', { name: /^Start a draft from version \d+$/ }).click();
+      await page.getByLabel('Plan', { exact: true }).selectOption({ label: 'Value Guard (VSC)' });
+      const rentalReview = page.getByLabel('Rental claims reviewed within (business days)');
+      expect(await rentalReview.inputValue()).toBe('2');
+      await page.getByLabel('Trip interruption claims reviewed within (business days)').waitFor();
+      // Outside the catalog's range: the validator says so beside the box.
+      await rentalReview.fill('61');
+      await expect.poll(() => rentalReview.getAttribute('aria-invalid')).toBe('true');
+      await expectAxeClean(page, 'review days out of range');
+      await rentalReview.fill('3');
+      await expect.poll(() => rentalReview.getAttribute('aria-invalid')).toBeNull();
+      await page.getByText(/^Draft of version \d+ · Saved /).waitFor();
+
+      await page.getByRole('tab', { name: /^Changes/ }).click();
+      const row = page
+        .getByRole('row')
+        .filter({ hasText: 'Value Guard › Benefits › Rental › Review business days' });
+      expect(await row.getByRole('cell').allTextContents()).toEqual(['2', '3']);
+
+      await page.getByRole('tab', { name: 'Effect and publish' }).click();
+      await page.getByRole('button', { name: 'See the effect' }).click();
+      await page.getByRole('heading', { name: 'Terms that change' }).waitFor();
+      await page
+        .getByText('Value Guard: rental claims review time (business days) — in', { exact: false })
+        .waitFor();
+      await expectAxeClean(page, 'effect of the review days');
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Discard the draft' }).click();
+      await page.getByRole('button', { name: /^Start a draft from version \d+$/ }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -175,3 +175,52 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
     }
   });
 });
+
+// A fresh `npm start`: the demo history uploaded a lender's funded deals through the funding service,
+// so the page opens on the newest upload's reconciliation, with every kind of finding, before anyone
+// uploads anything.
+describe.skipIf(!chromiumAvailable())('funding reconciliation on the living demo', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startTestServer({ demo: true, demoHistory: true }),
+      launchBrowser(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('opens on the demo lender’s upload with every kind of finding, accessibly', async () => {
+    const context = await browser.newContext({ baseURL: server.baseUrl });
+    const page = await context.newPage();
+    try {
+      await page.goto('/staff/sign-in');
+      await page.getByLabel('Email').fill('admin@coverwise.test');
+      await page.getByLabel('Password').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/staff');
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Funding reconciliation' })
+        .click();
+      await page
+        .getByRole('heading', { name: /^Reconciliation with Heartland Credit Union as of / })
+        .waitFor();
+      const d1001 = page.getByRole('table', { name: /^Exceptions of dealer D-1001/ });
+      for (const kind of ['Financed, not registered', 'Registered, not remitted', 'Price mismatch'])
+        await d1001.getByRole('row').filter({ hasText: kind }).first().waitFor();
+      const recent = page.getByRole('region', { name: 'Recent uploads' });
+      expect(
+        await recent.getByRole('link', { name: 'heartland-funded-deals.csv' }).getAttribute('aria-current'),
+      ).toBe('page');
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

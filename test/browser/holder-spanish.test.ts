@@ -1,9 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
+import { multipart, PDF } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
+import { serverToday } from '../support/today.js';
 
 // A Spanish-speaking holder: the browser says es-US, so the holder pages speak Spanish from the first
 // one; the switch in the header turns them to English and back, and the choice is remembered.
@@ -11,6 +14,8 @@ import { startTestServer } from '../support/server.js';
 const holder = DEMO_HOLDERS[0]!;
 // Kansas, not financed, bought 90 days ago: the default $50 transfer fee.
 const kansasHolder = DEMO_HOLDERS.find((candidate) => candidate.state === 'KS')!;
+// Financed, with a GAP addendum: a claim on it is decided before the holder reads it.
+const gapHolder = DEMO_HOLDERS.find((candidate) => candidate.situation.includes('GAP'))!;
 const deskViewport = { width: 1280, height: 900 };
 const phoneViewport = { width: 390, height: 844 };
 
@@ -212,6 +217,105 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
       await page.getByRole('heading', { name: '¿Cómo transfiero o cancelo mi contrato?' }).waitFor();
       await page.getByLabel('Buscar en el centro de ayuda').fill('cancelación');
       await page.getByText('1 respuesta coincide con “cancelación”', { exact: false }).waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('reads the state rules of the help center in Spanish, said from their ids and amounts', async () => {
+    const page = await openSpanishPage('/help');
+    try {
+      const cost = page.getByRole('region', { name: '¿Cómo transfiero o cancelo mi contrato?' });
+      await cost.getByText('Reglas que varían según el estado').first().click();
+      await cost
+        .getByText('En Florida, el cargo por transferir el contrato a un nuevo dueño es de $40.00.')
+        .waitFor();
+      await cost
+        .getByText('La interrupción de viaje no forma parte de los contratos comprados en Kansas.')
+        .waitFor();
+      expect(await cost.getByText('In Florida', { exact: false }).count()).toBe(0);
+      // The search reads the rules as the page says them.
+      await page.getByLabel('Buscar en el centro de ayuda').fill('Florida');
+      await page.getByRole('heading', { name: '¿Cómo transfiero o cancelo mi contrato?' }).waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('shows a decided GAP benefit line by line in Spanish', async () => {
+    // The claim through the API: started, every document accepted, the benefit calculated and approved.
+    const inject = server.built.app.inject.bind(server.built.app);
+    const lossOn = new Date(`${serverToday()}T12:00:00Z`);
+    lossOn.setUTCDate(lossOn.getUTCDate() - 10);
+    const started = await inject({
+      method: 'POST',
+      url: '/api/v1/gap-claims',
+      payload: {
+        lastName: gapHolder.lastName,
+        zip: gapHolder.zip,
+        vin: gapHolder.vin,
+        dateOfLoss: lossOn.toISOString().slice(0, 10),
+        lossType: 'total_loss',
+        language: 'es',
+      },
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const claim = started.json();
+    for (const item of claim.requiredDocuments) {
+      const body = multipart(
+        { type: item.type },
+        { name: `${item.type}.pdf`, bytes: PDF, contentType: 'application/pdf' },
+      );
+      const uploaded = await inject({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${claim.id}/documents`,
+        payload: body.payload,
+        headers: { ...body.headers, authorization: `Bearer ${claim.token}` },
+      });
+      expect(uploaded.statusCode, uploaded.body).toBe(201);
+    }
+    const reviewer = await staffClient(server, 'reviewer@coverwise.test');
+    for (const document of (await reviewer({ url: `/api/v1/gap-claims/${claim.id}` })).json().documents)
+      await reviewer({
+        method: 'POST',
+        url: `/api/v1/documents/${document.id}/review`,
+        payload: { decision: 'accept' },
+      });
+    const adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    const calculated = await adjuster({
+      method: 'POST',
+      url: `/api/v1/gap-claims/${claim.id}/benefit`,
+      payload: {
+        payoffCents: 2_000_000,
+        acvCents: 1_600_000,
+        primaryDeductibleCents: 50_000,
+        pastDueCents: 20_000,
+      },
+    });
+    expect(calculated.statusCode, calculated.body).toBe(200);
+    const approved = await adjuster({
+      method: 'POST',
+      url: `/api/v1/gap-claims/${claim.id}/approval`,
+      payload: {},
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+
+    const page = await openSpanishPage('/gap-claims');
+    try {
+      await page.getByLabel('Apellido').fill(gapHolder.lastName);
+      await page.getByLabel('Código postal').fill(gapHolder.zip);
+      await page.getByLabel('VIN').fill(gapHolder.vin);
+      await page.getByRole('button', { name: 'Continuar mi reclamo' }).click();
+      await page.waitForURL(`**/gap-claims/${claim.id}`);
+      const benefit = page.getByRole('region', { name: 'Su beneficio GAP' });
+      await benefit.getByText('Saldo para liquidar el préstamo en la fecha de la pérdida').waitFor();
+      await benefit.getByText('Se restan los pagos atrasados').waitFor();
+      await benefit.getByText('Pago del seguro: valor real en efectivo del vehículo').waitFor();
+      await benefit.getByText('Su deducible del seguro').waitFor();
+      await benefit.getByText('$4,300.00').waitFor();
+      expect(await benefit.getByText('Loan payoff', { exact: false }).count()).toBe(0);
       await expectAxeClean(page);
     } finally {
       await page.context().close();

@@ -185,6 +185,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/lender-events/refunds': '401 403 403 403 403 403 200 403 403',
   'GET /api/v1/lender-events/refunds.csv': '401 403 403 403 403 403 200 403 403',
   'POST /api/v1/lender-events/refunds/:cancellationId/payment': '401 403 403 403 403 403 400 403 403',
+  'GET /api/v1/funding-uploads': '401 403 403 403 403 403 200 403 403',
   'GET /api/v1/funding-uploads/:id/reconciliation': '401 403 403 403 403 403 404 403 403',
   'GET /api/v1/funding-uploads/:id/reconciliation.csv': '401 403 403 403 403 403 404 403 403',
   'GET /api/v1/reports/month-end': '401 403 403 403 403 403 200 403 403',

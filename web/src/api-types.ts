@@ -1982,6 +1982,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/funding-uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent funded-deals uploads, newest first
+         * @description Accounting staff. The newest funded-deals uploads first (a lender sees only its own), so the reconciliation dashboard can open the latest.
+         */
+        get: operations["listFundingUploads"];
+        put?: never;
+        /**
+         * Upload a lender's funded deals (text/csv, streamed) for reconciliation with the registry
+         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order). A bad row is rejected with its line and code (invalid_vin, unknown_product, invalid_amount, invalid_date, validation_failed) and the rest are kept. A lender uploads its own deals; an administrator names the lienholder.
+         */
+        post: operations["uploadFundedDeals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/funding-uploads/{id}/reconciliation": {
         parameters: {
             query?: never;
@@ -2627,7 +2651,7 @@ export interface paths {
         };
         /**
          * Help center articles, with figures filled from the current catalog and settings
-         * @description Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written.
+         * @description Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written (stateRuleNotes gives each rule by id and parameters for a client to translate).
          */
         get: operations["getHelp"];
         put?: never;
@@ -2772,26 +2796,6 @@ export interface paths {
          * @description Body: JSON `{events:[{vin, event, eventDate, odometer?, reference?}]}` (up to 10,000) or `text/csv` of any size with the header `vin,event,event_date[,odometer][,reference]`. Each event cancels every VSC and GAP addendum in force on the vehicle as of the event date through the cancellation use case (refund by the state rules, paid to the holder after a payoff and to the lienholder after a repossession or total loss, due by refundDueOn); what is already cancelled is skipped; a GAP addendum on a total loss is claimed, not cancelled. A bad row is rejected with its line and code and the rest go on. An event already applied (same VIN, event and date) changes nothing (duplicate_event); the same Idempotency-Key with the same body answers the first run. A lender user reaches only loans naming its lienholder. Up to COVERWISE_LENDER_EVENTS_INLINE_ROWS rows are applied before the answer (200); larger files are applied by a background job (202): watch GET /api/v1/lender-events/runs/{id}.
          */
         post: operations["submitLenderEvents"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/funding-uploads": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload a lender's funded deals (text/csv, streamed) for reconciliation with the registry
-         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order). A bad row is rejected with its line and code (invalid_vin, unknown_product, invalid_amount, invalid_date, validation_failed) and the rest are kept. A lender uploads its own deals; an administrator names the lienholder.
-         */
-        post: operations["uploadFundedDeals"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3633,8 +3637,15 @@ export interface components {
             benefit: {
                 benefitCents: number;
                 lines: {
+                    /** @description The line in English */
                     label: string;
                     amountCents: number;
+                    /** @description What the line says, for a client to say it in its language (payoff, past_due_removed, late_fees_removed, add_on_refunds_removed, interest_after_loss_removed, ltv_cap, acv, deductible, deductible_capped, no_benefit_due, max_benefit_cap); absent on lines calculated before the codes */
+                    code?: string;
+                    /** @description The line's numbers by name (…Cents in cents, …BasisPoints in basis points) */
+                    params?: {
+                        [key: string]: number;
+                    };
                 }[];
                 /** Format: date-time */
                 calculatedAt: string | null;
@@ -11664,6 +11675,146 @@ export interface operations {
             };
         };
     };
+    listFundingUploads: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            uploadId: string;
+                            lienholderName: string;
+                            fileName: string | null;
+                            rowsRead: number;
+                            uploadedBy: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadFundedDeals: {
+        parameters: {
+            query?: {
+                lienholder?: string;
+                fileName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uploadId: string;
+                        lienholderName: string;
+                        rowsRead: number;
+                        accepted: number;
+                        rejected: {
+                            line: number;
+                            code: string;
+                            detail: string;
+                            param: string | null;
+                        }[];
+                        rejectedCount: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getFundingReconciliation: {
         parameters: {
             query?: never;
@@ -12873,8 +13024,15 @@ export interface operations {
                         adjustedPayoffCents: number;
                         ltvCapped: boolean;
                         lines: {
+                            /** @description The line in English */
                             label: string;
                             amountCents: number;
+                            /** @description What the line says, for a client to say it in its language (payoff, past_due_removed, late_fees_removed, add_on_refunds_removed, interest_after_loss_removed, ltv_cap, acv, deductible, deductible_capped, no_benefit_due, max_benefit_cap); absent on lines calculated before the codes */
+                            code?: string;
+                            /** @description The line's numbers by name (…Cents in cents, …BasisPoints in basis points) */
+                            params?: {
+                                [key: string]: number;
+                            };
                         }[];
                     };
                 };
@@ -14356,6 +14514,17 @@ export interface operations {
                             keywords: string[];
                             /** @description State rule sentences that change the answer */
                             stateRules: string[];
+                            /** @description The same state rules in the same order, each with its id and parameters, for a client to say them in its language */
+                            stateRuleNotes: {
+                                /** @description The rule (a client translates it by id, e.g. stateRule.<ruleId>) */
+                                ruleId: string;
+                                /** @description The rule in English, as the catalog words it */
+                                sentence: string;
+                                /** @description What the rule sets: state, then each override by a camel-case name of its path (tripInterruptionAvailable, cancellationAdminFeeCents, cancellationFreeLookDays, transferFeeCents, …); booleans as 0/1 */
+                                params: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
                             action: {
                                 label: string;
                                 href: string;
@@ -14935,86 +15104,6 @@ export interface operations {
             };
             /** @description RFC 9457 problem document */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    uploadFundedDeals: {
-        parameters: {
-            query?: {
-                lienholder?: string;
-                fileName?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        uploadId: string;
-                        lienholderName: string;
-                        rowsRead: number;
-                        accepted: number;
-                        rejected: {
-                            line: number;
-                            code: string;
-                            detail: string;
-                            param: string | null;
-                        }[];
-                        rejectedCount: number;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem document */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description RFC 9457 problem document */
-            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,12 +27,16 @@ export interface RentalRule {
   perVisitLimitCents: number;
   minLaborHours: number;
   overnightQualifies: boolean;
+  /** Business days staff have to review a claim; absent: the document-review setting. */
+  reviewBusinessDays?: number;
 }
 
 export interface TripRule {
   dailyLimitCents: number;
   maxDays: number;
   minMilesFromHome: number;
+  /** Business days staff have to review a claim; absent: the document-review setting. */
+  reviewBusinessDays?: number;
 }
 
 export interface VscPlan {

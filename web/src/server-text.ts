@@ -1,6 +1,7 @@
 // Texts the server writes in English but also sends as stable codes with parameters (docs/languages.md
 // "Texts the server writes, translated by code"): cancellation quote lines and explanations, benefit
-// expense lines and state rules' sentences. Each is said from the locale files in the page's language;
+// expense lines, GAP benefit calculation lines and state rules' sentences (coverage, cancellation,
+// transfer and help pages). Each is said from the locale files in the page's language;
 // a code the files do not know keeps the server's English words.
 import { formatCalendarDate, formatCents, formatCount } from './format.js';
 import { i18next, intlLocale, t } from './i18n.js';
@@ -80,4 +81,9 @@ export function benefitLineText(line: {
     say(`benefitLine.limit.${line.code}.${limit}`, params, limit),
   );
   return limits.length === 0 ? base : `${base} (${limits.join('; ')})`;
+}
+
+/** A line of a GAP benefit calculation; a line calculated before the codes keeps its English label. */
+export function gapLineText(line: { label: string; code?: string; params?: Params }): string {
+  return line.code ? say(`gapLine.${line.code}`, line.params, line.label) : line.label;
 }

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
+import { ApiError, type ApiSchema, apiClient } from '../api.js';
 import {
   type CancellationRule,
   type CatalogDocument,
@@ -22,13 +22,12 @@ import {
   SelectField,
   TextField,
 } from '../catalog-fields.js';
-import { BarChart } from '../charts/bar-chart.js';
 import { formatCents, formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { apiQueryKey, apiQueryOptions, errorMessage, useApiMutation, useApiQuery } from '../queries.js';
-import { RatingChanges } from '../rating-changes.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
+import { WhatIfEffect, type WhatIfResult } from '../what-if-effect.js';
 
 // The catalog editor: administrators change the next catalog version with forms (plans, state rules,
 // rate tables), see every field the draft changes beside the current value, see what it would do to
@@ -42,7 +41,6 @@ import { TableScroll } from '../table-scroll.js';
  * the CatalogDocument its forms edit.
  */
 type Draft = Omit<ApiSchema<'CatalogDraft'>, 'document'> & { document: CatalogDocument };
-type WhatIfResult = ApiResponse<'post', '/catalog/what-if'>;
 
 const draftKey = apiQueryKey('/catalog/draft', undefined);
 
@@ -300,6 +298,34 @@ function TransferFields({ rule, base, edit }: { rule: TransferRule; base: string
   );
 }
 
+/**
+ * How many business days staff have to review a rental or trip-interruption claim (the work queue's
+ * due date); empty leaves the field out, and the document-review setting applies.
+ */
+function ReviewDaysField({
+  benefit,
+  path,
+  value,
+  edit,
+}: {
+  benefit: string;
+  path: string;
+  value: number | undefined;
+  edit: Editing;
+}) {
+  return (
+    <NumberField
+      label={`${benefit} claims reviewed within (business days)`}
+      hint="After the business day the claim is filed, 0 to 60. Empty: the document-review setting."
+      path={`${path}/reviewBusinessDays`}
+      messages={edit.messages}
+      optional
+      value={value ?? null}
+      onChange={(v) => edit.set(`${path}/reviewBusinessDays`, v === null ? undefined : v)}
+    />
+  );
+}
+
 function VscPlanFields({ plan, base, edit }: { plan: VscPlan; base: string; edit: Editing }) {
   const rental = plan.benefits.rental;
   const trip = plan.benefits.tripInterruption;
@@ -445,6 +471,12 @@ function VscPlanFields({ plan, base, edit }: { plan: VscPlan; base: string; edit
               checked={rental.overnightQualifies}
               onChange={(v) => edit.set(`${base}/benefits/rental/overnightQualifies`, v)}
             />
+            <ReviewDaysField
+              benefit="Rental"
+              path={`${base}/benefits/rental`}
+              value={rental.reviewBusinessDays}
+              edit={edit}
+            />
           </>
         ) : null}
       </Fieldset>
@@ -483,6 +515,12 @@ function VscPlanFields({ plan, base, edit }: { plan: VscPlan; base: string; edit
               messages={edit.messages}
               value={trip.minMilesFromHome}
               onChange={(v) => edit.set(`${base}/benefits/tripInterruption/minMilesFromHome`, v)}
+            />
+            <ReviewDaysField
+              benefit="Trip interruption"
+              path={`${base}/benefits/tripInterruption`}
+              value={trip.reviewBusinessDays}
+              edit={edit}
             />
           </>
         ) : null}
@@ -922,12 +960,6 @@ function ChangesPanel({ draft }: { draft: Draft }) {
   );
 }
 
-const AREA_WORDS: Record<WhatIfResult['details'][number]['area'], string> = {
-  contract_terms: 'Contract terms',
-  cancellation_refunds: 'Cancellation refunds',
-  rental_claims: 'Rental claims',
-};
-
 function EffectPanel({
   draft,
   doc,
@@ -950,7 +982,6 @@ function EffectPanel({
   const [noteError, setNoteError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const planName = (code: string) => doc.plans.find((p) => p.code === code)?.name ?? code;
-  const money = effect?.details.filter((d) => d.area !== 'contract_terms') ?? [];
 
   function seeEffect() {
     setProblem(null);
@@ -1008,73 +1039,12 @@ function EffectPanel({
           </button>
         </p>
         {effect ? (
-          <>
-            <dl className="facts facts--wide">
-              <div>
-                <dt>Contracts affected</dt>
-                <dd>{formatCount(effect.contractsAffected)}</dd>
-              </div>
-              <div>
-                <dt>Claims affected</dt>
-                <dd>{formatCount(effect.claimsAffected)}</dd>
-              </div>
-              <div>
-                <dt>Money difference</dt>
-                <dd data-testid="effect-money">
-                  {effect.moneyDifferenceCents > 0 ? '+' : ''}
-                  {formatCents(effect.moneyDifferenceCents)}
-                </dd>
-              </div>
-            </dl>
-            {money.length > 0 ? (
-              <BarChart
-                labels={money.map((d) => `${AREA_WORDS[d.area]}, ${planName(d.planCode)}`)}
-                series={[
-                  {
-                    label: `Version ${draft.currentVersion}`,
-                    values: money.map((d) => d.currentCents / 100),
-                  },
-                  { label: 'Draft', values: money.map((d) => d.draftCents / 100) },
-                ]}
-                description="Money paid under the current version and under the draft, by area and plan; the table below has the figures."
-                formatValue={(v) => formatCents(Math.round(v * 100))}
-              />
-            ) : null}
-            <TableScroll labelledBy="effect-caption">
-              <table className="table">
-                <caption id="effect-caption">Effect by area and plan</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Area</th>
-                    <th scope="col">Plan</th>
-                    <th scope="col">Contracts</th>
-                    <th scope="col">Claims</th>
-                    <th scope="col">Version {draft.currentVersion}</th>
-                    <th scope="col">Draft</th>
-                    <th scope="col">Difference</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {effect.details.map((d) => (
-                    <tr key={`${d.area}:${d.planCode}`}>
-                      <td>{AREA_WORDS[d.area]}</td>
-                      <td>{planName(d.planCode)}</td>
-                      <td>{formatCount(d.contractsAffected)}</td>
-                      <td>{formatCount(d.claimsAffected)}</td>
-                      <td>{d.area === 'contract_terms' ? '' : formatCents(d.currentCents)}</td>
-                      <td>{d.area === 'contract_terms' ? '' : formatCents(d.draftCents)}</td>
-                      <td>{d.area === 'contract_terms' ? '' : formatCents(d.differenceCents)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-            <RatingChanges
-              rating={effect.rating}
-              currentLabel={`Version ${draft.currentVersion}`}
-              planName={planName}
-            />
-          </>
+          <WhatIfEffect
+            effect={effect}
+            planName={planName}
+            currentLabel={`Version ${draft.currentVersion}`}
+            chart
+          />
         ) : null}
       </section>
       <section aria-labelledby="publish-heading">

@@ -3,10 +3,10 @@ import { ApiError, type ApiResponse, apiBasePath } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { BarChart } from '../charts/bar-chart.js';
 import { type UploadProgress, uploadCsvFile } from '../contract-import.js';
-import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
+import { formatCalendarDate, formatCents, formatCount, formatInstant, maskVin } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { errorMessage, useApiQuery } from '../queries.js';
-import { navigate, useLocation } from '../router.js';
+import { errorMessage, useApiQuery, useRefetch } from '../queries.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 import { RejectedRowsTable, UploadProgressPanel } from '../upload-progress.js';
@@ -19,6 +19,7 @@ import { RejectedRowsTable, UploadProgressPanel } from '../upload-progress.js';
 // VIN, contract number and amounts, and the whole list as a CSV download.
 
 type UploadAnswer = ApiResponse<'post', '/funding-uploads'>;
+type RecentUpload = ApiResponse<'get', '/funding-uploads'>['data'][number];
 type Reconciliation = ApiResponse<'get', '/funding-uploads/{id}/reconciliation'>;
 type DealerReconciliation = Reconciliation['dealers'][number];
 type FundingException = DealerReconciliation['exceptions'][number];
@@ -312,9 +313,12 @@ function FundingContent({ user }: { user: StaffUser }) {
   // Leaving the page stops an upload that is still going.
   useEffect(() => () => uploadRef.current?.abort(), []);
 
-  // The reconciliation of the upload named in the address: the one just sent, or after a reload (or
-  // from a shared link) the one named there.
-  const uploadId = new URLSearchParams(useLocation().search).get('upload');
+  // The reconciliation of the upload named in the address (the one just sent, or after a reload or
+  // from a shared link the one named there); without one, of the newest upload the caller may read.
+  const refetch = useRefetch();
+  const recentQuery = useApiQuery('/funding-uploads', { params: { query: { limit: 10 } } });
+  const recent = recentQuery.data?.data ?? [];
+  const uploadId = new URLSearchParams(useLocation().search).get('upload') ?? recent[0]?.uploadId ?? null;
   const reportQuery = useApiQuery(
     '/funding-uploads/{id}/reconciliation',
     { params: { path: { id: uploadId ?? '' } } },
@@ -365,6 +369,7 @@ function FundingContent({ user }: { user: StaffUser }) {
         controller.signal,
       );
       setState({ status: 'done', fileName, answer });
+      void refetch(['/funding-uploads']);
       navigate(`/admin/funding?upload=${encodeURIComponent(answer.uploadId)}`, { replace: true });
     } catch (caught) {
       setState({ status: 'idle' });
@@ -475,7 +480,33 @@ function FundingContent({ user }: { user: StaffUser }) {
         </div>
       ) : null}
       {report ? <ReconciliationView report={report} /> : null}
+      {recent.length > 0 ? <RecentUploads uploads={recent} shown={uploadId} /> : null}
     </>
+  );
+}
+
+/** The newest uploads, each a link to its reconciliation; the one shown is marked. */
+function RecentUploads({ uploads, shown }: { uploads: readonly RecentUpload[]; shown: string | null }) {
+  const id = useId();
+  return (
+    <section className="card" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Recent uploads</h2>
+      <ul>
+        {uploads.map((upload) => (
+          <li key={upload.uploadId}>
+            <Link
+              href={`/admin/funding?upload=${encodeURIComponent(upload.uploadId)}`}
+              aria-current={upload.uploadId === shown ? 'page' : undefined}
+            >
+              {upload.fileName ?? 'Funded deals'}
+            </Link>{' '}
+            — {upload.lienholderName}, {formatCount(upload.rowsRead)} {upload.rowsRead === 1 ? 'row' : 'rows'}
+            , {formatInstant(upload.uploadedAt)}
+            {upload.uploadId === shown ? ' (shown above)' : ''}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -1,18 +1,12 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, type ApiResponse } from '../api.js';
-import { formatCents, formatCount } from '../format.js';
+import { ApiError } from '../api.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation, useApiQuery } from '../queries.js';
-import { RatingChanges } from '../rating-changes.js';
-import { fieldLabel, regionCountWords } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
-import { TableScroll } from '../table-scroll.js';
+import { WhatIfEffect, type WhatIfResult } from '../what-if-effect.js';
 
 // Rule what-if: an administrator edits the current catalog (by hand or with a preset), sees what the
 // draft would change in the portfolio and in last year's claims, and then publishes it.
-
-type WhatIfResult = ApiResponse<'post', '/catalog/what-if'>;
-type WhatIfDetail = WhatIfResult['details'][number];
 
 type CatalogDocument = {
   plans: {
@@ -23,24 +17,6 @@ type CatalogDocument = {
   }[];
   stateRules: { id: string }[];
 };
-
-const AREA_LABELS: Record<WhatIfDetail['area'], string> = {
-  contract_terms: 'Contract terms',
-  cancellation_refunds: 'Cancellation refunds',
-  rental_claims: 'Rental claims',
-};
-
-/** One line per plan and set of changed fields, naming the states, instead of one per state. */
-function groupChangedTerms(changed: WhatIfResult['changedTerms']) {
-  const groups = new Map<string, { key: string; planCode: string; fields: string[]; states: string[] }>();
-  for (const term of changed) {
-    const key = `${term.planCode}:${term.fields.join(',')}`;
-    const group = groups.get(key) ?? { key, planCode: term.planCode, fields: term.fields, states: [] };
-    group.states.push(term.state);
-    groups.set(key, group);
-  }
-  return [...groups.values()];
-}
 
 /** Plan names by code, read from the draft being edited (codes stay when it does not parse). */
 function planNamesOf(text: string): Map<string, string> {
@@ -225,75 +201,10 @@ function WhatIfContent() {
       {result ? (
         <section className="card card--wide" aria-labelledby="effect-heading">
           <h2 id="effect-heading">Effect of the draft</h2>
-          <dl className="facts">
-            <div>
-              <dt>Contracts affected</dt>
-              <dd>{formatCount(result.contractsAffected)}</dd>
-            </div>
-            <div>
-              <dt>Claims affected</dt>
-              <dd>{formatCount(result.claimsAffected)}</dd>
-            </div>
-            <div>
-              <dt>Money difference</dt>
-              <dd data-testid="money-difference">
-                {result.moneyDifferenceCents > 0 ? '+' : ''}
-                {formatCents(result.moneyDifferenceCents)}
-              </dd>
-            </div>
-          </dl>
-          <p className="muted">
-            Draft minus current, as if the draft applied to every contract: positive means more paid out.
-          </p>
-          <TableScroll labelledBy="effect-table">
-            <table className="table">
-              <caption id="effect-table">Effect by area and plan</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Area</th>
-                  <th scope="col">Plan</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Contracts</th>
-                  <th scope="col">Claims</th>
-                  <th scope="col">Current</th>
-                  <th scope="col">Draft</th>
-                  <th scope="col">Difference</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.details.map((d) => (
-                  <tr key={`${d.area}:${d.planCode}`}>
-                    <td>{AREA_LABELS[d.area]}</td>
-                    <td>{planNames.get(d.planCode) ?? d.planCode}</td>
-                    <td>{d.description}</td>
-                    <td>{formatCount(d.contractsAffected)}</td>
-                    <td>{formatCount(d.claimsAffected)}</td>
-                    <td>{d.area === 'contract_terms' ? '' : formatCents(d.currentCents)}</td>
-                    <td>{d.area === 'contract_terms' ? '' : formatCents(d.draftCents)}</td>
-                    <td>{d.area === 'contract_terms' ? '' : formatCents(d.differenceCents)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          {result.changedTerms.length > 0 ? (
-            <>
-              <h3>Terms that change</h3>
-              <ul>
-                {groupChangedTerms(result.changedTerms).map((group) => (
-                  <li key={group.key}>
-                    {planNames.get(group.planCode) ?? group.planCode}:{' '}
-                    {group.fields.map(fieldLabel).join(', ')} — in {regionCountWords(group.states)} (
-                    {group.states.join(', ')})
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-          <RatingChanges
-            rating={result.rating}
-            currentLabel={`Version ${result.catalogVersion}`}
+          <WhatIfEffect
+            effect={result}
             planName={(code) => planNames.get(code) ?? code}
+            currentLabel={`Version ${result.catalogVersion}`}
           />
           <p>
             <button type="button" className="button" onClick={publish} disabled={busy}>

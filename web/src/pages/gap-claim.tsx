@@ -6,6 +6,7 @@ import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiQuery, useRefetch } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
+import { gapLineText } from '../server-text.js';
 import { TableScroll } from '../table-scroll.js';
 import {
   documentStateWords,
@@ -120,6 +121,36 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
   );
 }
 
+/** Once the benefit is decided, how it was worked out, each line in the reader's language. */
+function BenefitCalculation({ benefit }: { benefit: NonNullable<GapClaim['benefit']> }) {
+  const id = useId();
+  return (
+    <section className="card" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{t('gapClaim.benefitHeading')}</h2>
+      <TableScroll labelledBy={`${id}-caption`}>
+        <table className="table">
+          <caption id={`${id}-caption`}>{t('gapClaim.benefitCaption')}</caption>
+          <tbody>
+            {benefit.lines.map((line, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a line is its place in the calculation
+              <tr key={index}>
+                <td>{gapLineText(line)}</td>
+                <td className="nowrap">{formatCents(line.amountCents)}</td>
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">{t('gapClaim.benefitTotal')}</th>
+              <td className="nowrap">
+                <strong>{formatCents(benefit.benefitCents)}</strong>
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </TableScroll>
+    </section>
+  );
+}
+
 export function GapClaimPage({ params }: RouteProps) {
   const claimId = params.id ?? '';
   const claimQuery = useApiQuery('/gap-claims/{id}', { params: { path: { id: claimId } } });
@@ -206,6 +237,8 @@ export function GapClaimPage({ params }: RouteProps) {
           </tbody>
         </table>
       </TableScroll>
+
+      {claim.benefit ? <BenefitCalculation benefit={claim.benefit} /> : null}
 
       <UploadForm claim={claim} onUploaded={() => void refetch(['/gap-claims/{id}'])} />
 

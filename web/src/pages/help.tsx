@@ -5,6 +5,7 @@ import { holderLanguage, t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiQuery } from '../queries.js';
 import { Link, navigate, useLocation } from '../router.js';
+import { stateRuleText } from '../server-text.js';
 
 // The help center: the questions holders ask, answered with figures the server fills from the
 // current catalog and settings (GET /api/v1/help), and a search box that filters them in the browser.
@@ -18,6 +19,11 @@ function normalize(text: string): string {
     .replace(/[^a-z0-9$ ]+/g, ' ');
 }
 
+/** An article's state rules as the reader reads them: said from their ids in the page's language. */
+function stateRuleSentences(article: HelpArticle): string[] {
+  return article.stateRuleNotes.map(stateRuleText);
+}
+
 /**
  * Articles containing every word of the query (question, text, keywords or state rules), word forms
  * matched by their Porter stem: "cancellation", "cancelled" and "cancel" all find "cancel". A query
@@ -28,7 +34,9 @@ export function searchArticles(articles: readonly HelpArticle[], query: string):
   if (words.length === 0) return [...articles];
   return articles.filter((article) => {
     const text = normalize(
-      [article.question, ...article.paragraphs, ...article.keywords, ...article.stateRules].join(' '),
+      [article.question, ...article.paragraphs, ...article.keywords, ...stateRuleSentences(article)].join(
+        ' ',
+      ),
     );
     const tokens = text.split(/\s+/).filter(Boolean);
     const stems = new Set(tokens.map(stemmer));
@@ -98,12 +106,12 @@ export function HelpPage() {
                 {article.paragraphs.map((paragraph) => (
                   <p key={paragraph}>{paragraph}</p>
                 ))}
-                {article.stateRules.length > 0 && (
+                {article.stateRuleNotes.length > 0 && (
                   <details>
                     <summary>{t('help.stateRules')}</summary>
                     <ul className="coverage-notes">
-                      {article.stateRules.map((sentence) => (
-                        <li key={sentence}>{sentence}</li>
+                      {article.stateRuleNotes.map((note) => (
+                        <li key={note.ruleId}>{stateRuleText(note)}</li>
                       ))}
                     </ul>
                   </details>
