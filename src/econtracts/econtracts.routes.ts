@@ -5,7 +5,7 @@ import type { ContractsService } from '../contracts/contracts.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { Nullable, Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
@@ -22,8 +22,8 @@ const BookingBodySchema = Type.Object(
       {
         firstName: Text(100),
         lastName: Text(100),
-        email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
-        phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+        email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+        phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
         address: Type.Object(
           {
             line1: Text(200),
@@ -36,9 +36,7 @@ const BookingBodySchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    lienholder: Type.Optional(
-      Type.Union([Type.Object({ name: Text(200) }, { additionalProperties: false }), Type.Null()]),
-    ),
+    lienholder: Type.Optional(Nullable(Type.Object({ name: Text(200) }, { additionalProperties: false }))),
     dealNumber: Type.Optional(
       Type.String({ minLength: 1, maxLength: 40, description: "The dealer's deal number" }),
     ),

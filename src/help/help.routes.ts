@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { LanguageInput, problemResponses } from '../platform/http/schemas.js';
+import { LanguageInput, Nullable, problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { helpArticlesIn, renderHelpCenter } from './help-center.js';
 import type { HelpSettings } from './help-facts.js';
@@ -12,7 +12,7 @@ const HelpArticleSchema = Type.Object({
   paragraphs: Type.Array(Type.String()),
   keywords: Type.Array(Type.String()),
   stateRules: Type.Array(Type.String(), { description: 'State rule sentences that change the answer' }),
-  action: Type.Union([Type.Object({ label: Type.String(), href: Type.String() }), Type.Null()]),
+  action: Nullable(Type.Object({ label: Type.String(), href: Type.String() })),
 });
 
 export function registerHelpRoutes(

@@ -15,6 +15,7 @@ import {
 import {
   DateInput,
   LanguageInput,
+  Nullable,
   problemResponses,
   StateRuleNoteSchema,
   StringEnum,
@@ -37,7 +38,6 @@ const TRANSFER_ACTORS = ['admin', 'adjuster', 'holder'] as const;
 const RECORD_TYPES: readonly DocumentContentType[] = ['application/pdf', 'image/jpeg', 'image/png'];
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const TransferBodySchema = Type.Object(
   {
