@@ -6,29 +6,35 @@ import { CONTRACT_LIMITS } from './contract-input.js';
 const Money = (description: string) => Type.Integer({ ...CONTRACT_LIMITS.cents, description });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
+/**
+ * A person a contract is written to, as a request names them: the holder of a new contract (staff or a
+ * dealer's e-contract) or the buyer it is transferred to. Contact details may be left out or null.
+ */
+export const PersonInputSchema = Type.Object(
+  {
+    firstName: Text(100),
+    lastName: Text(100),
+    email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+    address: Type.Object(
+      {
+        line1: Text(200),
+        city: Text(100),
+        state: Type.String({ minLength: 2, maxLength: 2 }),
+        zip: Text(10),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ContractBodySchema = Type.Object(
   {
     contractNumber: Type.Optional(Type.String({ maxLength: 40, description: 'Omit to have one assigned' })),
     product: StringEnum(['vsc', 'gap'] as const),
     planCode: Type.String({ minLength: 1, maxLength: 40 }),
-    holder: Type.Object(
-      {
-        firstName: Text(100),
-        lastName: Text(100),
-        email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
-        phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-        address: Type.Object(
-          {
-            line1: Text(200),
-            city: Text(100),
-            state: Type.String({ minLength: 2, maxLength: 2 }),
-            zip: Text(10),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    holder: PersonInputSchema,
     vehicle: Type.Object(
       {
         vin: Type.String({ minLength: 1, maxLength: 40 }),

@@ -1,6 +1,7 @@
 // E-contracting, voids and a dealer's contract list (docs/api.md "Dealer channel").
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import { PersonInputSchema } from '../contracts/contract.schemas.js';
 import type { ContractsService } from '../contracts/contracts.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -18,24 +19,7 @@ const BookingBodySchema = Type.Object(
   {
     rateId: Uuid,
     retailPriceCents: Money('What the customer pays: between the dealer cost and maxRetailCents'),
-    holder: Type.Object(
-      {
-        firstName: Text(100),
-        lastName: Text(100),
-        email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
-        phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-        address: Type.Object(
-          {
-            line1: Text(200),
-            city: Text(100),
-            state: Type.String({ minLength: 2, maxLength: 2 }),
-            zip: Text(10),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    holder: PersonInputSchema,
     lienholder: Type.Optional(Nullable(Type.Object({ name: Text(200) }, { additionalProperties: false }))),
     dealNumber: Type.Optional(
       Type.String({ minLength: 1, maxLength: 40, description: "The dealer's deal number" }),
