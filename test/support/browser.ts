@@ -42,7 +42,12 @@ export function launchBrowser(): Promise<Browser> {
 export interface SignInOptions {
   /** The user's password: the demo users' by default. */
   password?: string;
-  /** Where signing in lands: the staff home by default (a dealer user lands on /dealer). */
+  /**
+   * The page opened first: the staff sign-in page by default, or a deep link, which sends to the sign-in
+   * page and back to itself once signed in.
+   */
+  from?: string;
+  /** Where signing in lands: `from` when given, else the staff home (a dealer user lands on /dealer). */
   landsOn?: string;
   /** The new browser context's options beside its base URL (viewport, acceptDownloads, bypassCSP…). */
   context?: BrowserContextOptions;
@@ -62,11 +67,12 @@ export async function openSignedIn(
   const context = await browser.newContext({ ...options.context, baseURL: server.baseUrl });
   try {
     const page = await context.newPage();
-    await page.goto('/staff/sign-in');
+    await page.goto(options.from ?? '/staff/sign-in');
+    if (options.from) await page.waitForURL('**/staff/sign-in');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(options.password ?? DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`**${options.landsOn ?? '/staff'}`);
+    await page.waitForURL(`**${options.landsOn ?? options.from ?? '/staff'}`);
     return page;
   } catch (error) {
     await context.close();
