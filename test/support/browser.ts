@@ -79,3 +79,19 @@ export async function openSignedIn(
     throw error;
   }
 }
+
+/** A phone's viewport, the size most holders use. */
+export const PHONE = { width: 390, height: 844 };
+
+/** A page in a browser context of its own (its own cookies), opened at `path`: a phone's by default. */
+export async function openPage(
+  browser: Browser,
+  server: { baseUrl: string },
+  path: string,
+  viewport: { width: number; height: number } = PHONE,
+): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.baseUrl, viewport });
+  const page = await context.newPage();
+  await page.goto(path);
+  return page;
+}
