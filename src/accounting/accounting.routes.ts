@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { FileResponse, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, Nullable, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { addMonths, compareDates, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
@@ -55,8 +55,8 @@ const JournalEntrySchema = Type.Object(
     }),
     eventId: Type.String(),
     eventKey: Type.String({ description: 'Unique: an event posts once' }),
-    contractId: Type.Union([Type.String(), Type.Null()]),
-    reversesEntryId: Type.Union([Type.String(), Type.Null()]),
+    contractId: Nullable(Type.String()),
+    reversesEntryId: Nullable(Type.String()),
     memo: Type.String(),
     createdBy: Type.String(),
     lines: Type.Array(
@@ -66,10 +66,10 @@ const JournalEntrySchema = Type.Object(
         accountName: Type.String(),
         debitCents: Type.Integer({ minimum: 0 }),
         creditCents: Type.Integer({ minimum: 0 }),
-        contractId: Type.Union([Type.String(), Type.Null()]),
-        planCode: Type.Union([Type.String(), Type.Null()]),
-        state: Type.Union([Type.String(), Type.Null()]),
-        dealerCode: Type.Union([Type.String(), Type.Null()]),
+        contractId: Nullable(Type.String()),
+        planCode: Nullable(Type.String()),
+        state: Nullable(Type.String()),
+        dealerCode: Nullable(Type.String()),
       }),
     ),
   },

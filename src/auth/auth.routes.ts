@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import { type Database, ROLES } from '../platform/db/schema.js';
-import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import { clearSessionCookies, setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
@@ -344,7 +344,7 @@ export function registerAuthRoutes(
             data: Type.Array(
               Type.Object({
                 userId: Type.String(),
-                email: Type.Union([Type.String(), Type.Null()]),
+                email: Nullable(Type.String()),
                 occurredAt: Type.String({ format: 'date-time' }),
                 failedAttempts: Type.Integer(),
                 windowSeconds: Type.Integer(),

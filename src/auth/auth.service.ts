@@ -11,6 +11,7 @@ import {
   createDatabaseRateLimiter,
   type RateLimiter,
   type RateLimitRule,
+  refuseWhenLimited,
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { AuthenticatedSession, Principal } from '../shared/principal.js';
@@ -120,7 +121,7 @@ export function createAuthService(deps: {
     const buckets = loginBuckets(email, clientAddress);
     // Counted up front, before the password is checked (a success gives its attempt back), in one
     // statement for the address's window and this account's back-off from the address.
-    const { address: byAddress, pair: byPair } = await rateLimiter.attemptFromAddress(
+    const outcome = await rateLimiter.attemptFromAddress(
       {
         address: { bucket: buckets.address, rule: limits.perAddress },
         pair: { bucket: buckets.pair, rule: limits.perEmailAndAddress },
@@ -128,18 +129,7 @@ export function createAuthService(deps: {
       },
       clock.now(),
     );
-    const waits = [
-      ...(byAddress.allowed ? [] : [byAddress.retryAfterSeconds]),
-      ...(byPair.allowed ? [] : [byPair.retryAfterSeconds]),
-    ];
-    if (waits.length > 0) {
-      const retryAfter = Math.max(...waits);
-      throw new AppError(
-        'too_many_attempts',
-        `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-        { retryAfterSeconds: retryAfter },
-      );
-    }
+    refuseWhenLimited(outcome, 'sign-in attempts');
   }
 
   /**

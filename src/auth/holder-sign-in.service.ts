@@ -18,6 +18,7 @@ import {
   createDatabaseRateLimiter,
   type RateLimiter,
   type RateLimitRule,
+  refuseWhenLimited,
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { AuthService } from './auth.service.js';
@@ -64,7 +65,7 @@ export function createHolderSignInService(deps: {
    */
   async function throttle(vin: string, clientAddress: string, verified: boolean): Promise<void> {
     if (deps.throttleEnabled === false) return;
-    const { address, pair } = await rateLimiter.attemptFromAddress(
+    const outcome = await rateLimiter.attemptFromAddress(
       {
         address: { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
         pair: {
@@ -75,18 +76,7 @@ export function createHolderSignInService(deps: {
       },
       clock.now(),
     );
-    const waits = [
-      ...(address.allowed ? [] : [address.retryAfterSeconds]),
-      ...(pair.allowed ? [] : [pair.retryAfterSeconds]),
-    ];
-    if (waits.length > 0) {
-      const retryAfter = Math.max(...waits);
-      throw new AppError(
-        'too_many_attempts',
-        `Too many sign-in attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-        { retryAfterSeconds: retryAfter },
-      );
-    }
+    refuseWhenLimited(outcome, 'sign-in attempts');
   }
 
   /** The ids of the contracts these facts verify, or a 401 that is the same whichever fact is wrong. */

@@ -2,7 +2,7 @@
 // back to /callback, which sets the session cookies and sends it on to the staff page it asked for,
 // or to the staff sign-in page with the reason it was refused.
 import { Type } from 'typebox';
-import { problemResponses } from '../platform/http/schemas.js';
+import { Nullable, problemResponses } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import type { OidcService } from './oidc.service.js';
@@ -30,7 +30,7 @@ export function registerOidcRoutes(
         response: {
           200: Type.Object({
             enabled: Type.Boolean(),
-            providerName: Type.Union([Type.String(), Type.Null()]),
+            providerName: Nullable(Type.String()),
           }),
         },
       },

@@ -4,7 +4,14 @@ import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { runIdempotent, sendIdempotent, sendResult } from '../platform/http/idempotency.js';
-import { DateInput, LanguageInput, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  DateInput,
+  LanguageInput,
+  Nullable,
+  problemResponses,
+  StringEnum,
+  Uuid,
+} from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { RepairClaimsService } from '../repair-claims/repair-claims.service.js';
 import { RoadsideRequestSchema } from '../roadside/roadside.schemas.js';
@@ -75,7 +82,7 @@ const TripClaimSchema = Type.Object(
     status: Type.String(),
     breakdownOn: Type.String(),
     milesFromHome: Type.Integer(),
-    componentGroup: Type.Union([Type.String(), Type.Null()]),
+    componentGroup: Nullable(Type.String()),
     requestedCents: Type.Integer(),
     payableCents: Type.Integer(),
     lines: Type.Array(BenefitLineSchema),
@@ -94,7 +101,7 @@ const ReceiptSchema = Type.Object({
   sha256: Type.String(),
   sizeBytes: Type.Integer(),
   contentType: Type.String(),
-  originalName: Type.Union([Type.String(), Type.Null()]),
+  originalName: Nullable(Type.String()),
   receivedAt: Type.String(),
 });
 

@@ -8,6 +8,7 @@ import { sendIdempotent } from '../platform/http/idempotency.js';
 import {
   DateInput,
   LanguageInput,
+  Nullable,
   problemResponses,
   StringEnum,
   TextItemSchema,
@@ -106,8 +107,8 @@ const CancellationResultSchema = Type.Object({
   refund: Type.Object({
     ...QuoteFields,
     cancellationId: Type.String(),
-    ledgerEntryId: Type.Union([Type.String(), Type.Null()]),
-    journalEntryId: Type.Union([Type.String(), Type.Null()], {
+    ledgerEntryId: Nullable(Type.String()),
+    journalEntryId: Nullable(Type.String(), {
       description: 'The general-ledger entry the cancellation posted',
     }),
   }),

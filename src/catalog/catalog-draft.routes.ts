@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { problemResponses } from '../platform/http/schemas.js';
+import { Nullable, problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import type { CatalogDraftService } from './catalog-draft.service.js';
@@ -76,7 +76,7 @@ export function registerCatalogDraftRoutes(
           'given). A save based on an older revision is refused with 409 catalog_draft_changed.',
         body: Type.Object(
           {
-            revision: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+            revision: Nullable(Type.Integer({ minimum: 1 })),
             document: Type.Optional(Type.Unknown()),
           },
           { additionalProperties: false },

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import type { CatalogService } from './catalog.service.js';
@@ -36,7 +36,7 @@ export function registerCatalogRoutes(
                 componentGroups: Type.Array(
                   Type.Object({ code: Type.String(), name: Type.String(), description: Type.String() }),
                 ),
-                benefits: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+                benefits: Nullable(Type.Record(Type.String(), Type.Unknown())),
               }),
             ),
           }),
@@ -97,7 +97,7 @@ export function registerCatalogRoutes(
             version: Type.Integer(),
             publishedAt: Type.String(),
             publishedBy: Type.String(),
-            note: Type.Union([Type.String(), Type.Null()]),
+            note: Nullable(Type.String()),
             document: Type.Unknown(),
           }),
           ...problemResponses(401, 403),

@@ -4,6 +4,7 @@
 // rules that span several fields (references, uniqueness, conflicts) live in catalog.validation.ts.
 
 import { type Static, Type } from 'typebox';
+import { Nullable } from '../platform/http/schemas.js';
 
 // Money is integer cents (docs/style.md "Data and money"), at most $10,000,000: catalog amounts (deductibles,
 // limits, fees) reach int4 columns of claims, so they stay under 2^31 cents.
@@ -44,10 +45,9 @@ export const CancellationRuleSchema = Type.Object(
     ),
     method: CancellationMethodSchema,
     adminFeeCents: Cents('Administrative fee deducted from a refund after the free look.'),
-    adminFeeMaxBasisPointsOfPrice: Type.Union([
+    adminFeeMaxBasisPointsOfPrice: Nullable(
       BasisPointsOfPrice('The fee may not exceed this share of the price (CA: 10% = 1000).'),
-      Type.Null(),
-    ]),
+    ),
     claimsDeducted: Type.Boolean({ description: 'Whether claims paid are deducted from the refund.' }),
     refundDueDays: Type.Optional(
       WholeNumber(
@@ -180,10 +180,9 @@ export const VscPlanSchema = Type.Object(
       uniqueItems: true,
       maxItems: 20,
     }),
-    disappearingDeductibleCents: Type.Union([
+    disappearingDeductibleCents: Nullable(
       Cents('This deductible is waived when the repair is done at the selling dealer.'),
-      Type.Null(),
-    ]),
+    ),
     deductiblePer: Type.Enum(['repair_visit', 'repair_line']),
     termOptions: Type.Array(TermOptionSchema, { minItems: 1, maxItems: 50 }),
     waitingPeriod: Type.Object(
@@ -203,10 +202,10 @@ export const VscPlanSchema = Type.Object(
     benefits: Type.Object(
       {
         roadside: RoadsideRuleSchema,
-        rental: Type.Union([RentalRuleSchema, Type.Null()], {
+        rental: Nullable(RentalRuleSchema, {
           description: 'Null when the plan has no rental.',
         }),
-        tripInterruption: Type.Union([TripInterruptionRuleSchema, Type.Null()], {
+        tripInterruption: Nullable(TripInterruptionRuleSchema, {
           description: 'Null when the plan has no trip interruption.',
         }),
       },
@@ -217,10 +216,9 @@ export const VscPlanSchema = Type.Object(
         inspectionThresholdCents: Cents(
           'Estimates above this amount may need an inspection before authorization.',
         ),
-        laborRateCapCents: Type.Union([
+        laborRateCapCents: Nullable(
           Cents('Highest hourly shop rate paid; null when the posted rate is paid.'),
-          Type.Null(),
-        ]),
+        ),
         repairOrderDueDays: WholeNumber(
           'Days after authorization in which the repair order must be submitted.',
         ),

@@ -2,7 +2,7 @@
 // streamed straight into the import, never buffered, and a run can be watched from another request.
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -31,7 +31,7 @@ const ImportResultSchema = Type.Object({
         description: 'A contract error code (invalid_vin, unknown_plan, …) or malformed_csv',
       }),
       detail: Type.String(),
-      column: Type.Union([Type.String(), Type.Null()]),
+      column: Nullable(Type.String()),
     }),
     { description: 'The first 1,000 rejected rows, in file order' },
   ),
@@ -40,7 +40,7 @@ const ImportResultSchema = Type.Object({
 
 const ImportRunSchema = Type.Object({
   id: Type.String(),
-  fileName: Type.Union([Type.String(), Type.Null()]),
+  fileName: Nullable(Type.String()),
   status: StringEnum(['running', 'finished', 'failed'] as const),
   rowsRead: Type.Integer(),
   accepted: Type.Integer(),
@@ -48,7 +48,7 @@ const ImportRunSchema = Type.Object({
   rejected: Type.Integer(),
   startedBy: Type.String(),
   startedAt: Type.String({ format: 'date-time' }),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
 });
 
 export function registerContractImportRoutes(

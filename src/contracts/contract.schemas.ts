@@ -1,34 +1,40 @@
 // Request and response schemas of the contract API (docs/api.md "Contracts").
 import { Type } from 'typebox';
-import { DateInput, StateRuleNoteSchema, StringEnum } from '../platform/http/schemas.js';
+import { DateInput, Nullable, StateRuleNoteSchema, StringEnum } from '../platform/http/schemas.js';
 import { CONTRACT_LIMITS } from './contract-input.js';
 
 const Money = (description: string) => Type.Integer({ ...CONTRACT_LIMITS.cents, description });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+/**
+ * A person a contract is written to, as a request names them: the holder of a new contract (staff or a
+ * dealer's e-contract) or the buyer it is transferred to. Contact details may be left out or null.
+ */
+export const PersonInputSchema = Type.Object(
+  {
+    firstName: Text(100),
+    lastName: Text(100),
+    email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+    address: Type.Object(
+      {
+        line1: Text(200),
+        city: Text(100),
+        state: Type.String({ minLength: 2, maxLength: 2 }),
+        zip: Text(10),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const ContractBodySchema = Type.Object(
   {
     contractNumber: Type.Optional(Type.String({ maxLength: 40, description: 'Omit to have one assigned' })),
     product: StringEnum(['vsc', 'gap'] as const),
     planCode: Type.String({ minLength: 1, maxLength: 40 }),
-    holder: Type.Object(
-      {
-        firstName: Text(100),
-        lastName: Text(100),
-        email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
-        phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
-        address: Type.Object(
-          {
-            line1: Text(200),
-            city: Text(100),
-            state: Type.String({ minLength: 2, maxLength: 2 }),
-            zip: Text(10),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    holder: PersonInputSchema,
     vehicle: Type.Object(
       {
         vin: Type.String({ minLength: 1, maxLength: 40 }),
@@ -42,18 +48,15 @@ export const ContractBodySchema = Type.Object(
     purchaseDate: DateInput('Contract purchase date'),
     purchaseState: Type.String({ minLength: 2, maxLength: 2 }),
     termMonths: Type.Integer(CONTRACT_LIMITS.termMonths),
-    termMiles: Type.Optional(Type.Union([Type.Integer(CONTRACT_LIMITS.termMiles), Type.Null()])),
+    termMiles: Type.Optional(Nullable(Type.Integer(CONTRACT_LIMITS.termMiles))),
     priceCents: Money('Contract price in cents'),
-    deductibleCents: Type.Optional(Type.Union([Money('Deductible per repair visit'), Type.Null()])),
-    lienholder: Type.Union([Type.Object({ name: Text(200) }, { additionalProperties: false }), Type.Null()]),
+    deductibleCents: Type.Optional(Nullable(Money('Deductible per repair visit'))),
+    lienholder: Nullable(Type.Object({ name: Text(200) }, { additionalProperties: false })),
     sellingDealer: Type.Optional(
-      Type.Union([
-        Type.Object({ code: Text(40), name: Text(200) }, { additionalProperties: false }),
-        Type.Null(),
-      ]),
+      Nullable(Type.Object({ code: Text(40), name: Text(200) }, { additionalProperties: false })),
     ),
-    amountFinancedCents: Type.Optional(Type.Union([Money('GAP: amount financed'), Type.Null()])),
-    msrpCents: Type.Optional(Type.Union([Money('GAP: MSRP or retail book value'), Type.Null()])),
+    amountFinancedCents: Type.Optional(Nullable(Money('GAP: amount financed'))),
+    msrpCents: Type.Optional(Nullable(Money('GAP: MSRP or retail book value'))),
     soldAfterVehicleSale: Type.Optional(
       Type.Boolean({
         description: 'Sold after the vehicle sale and out of factory warranty: the waiting period applies',
@@ -63,30 +66,25 @@ export const ContractBodySchema = Type.Object(
   { additionalProperties: false },
 );
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
-
 export const BenefitsSchema = Type.Object({
-  roadside: Type.Union([
+  roadside: Nullable(
     Type.Object({ perEventLimitCents: Type.Integer(), services: Type.Array(Type.String()) }),
-    Type.Null(),
-  ]),
-  rental: Type.Union([
+  ),
+  rental: Nullable(
     Type.Object({
       dailyLimitCents: Type.Integer(),
       perVisitLimitCents: Type.Integer(),
       minLaborHours: Type.Number(),
       overnightQualifies: Type.Boolean(),
     }),
-    Type.Null(),
-  ]),
-  tripInterruption: Type.Union([
+  ),
+  tripInterruption: Nullable(
     Type.Object({
       dailyLimitCents: Type.Integer(),
       maxDays: Type.Integer(),
       minMilesFromHome: Type.Integer(),
     }),
-    Type.Null(),
-  ]),
+  ),
 });
 
 export const CoverageReason = StringEnum([
@@ -142,25 +140,25 @@ export const ContractSchema = Type.Object(
     purchaseDate: Type.String(),
     purchaseState: Type.String(),
     termMonths: Type.Integer(),
-    termMiles: Type.Union([Type.Integer(), Type.Null()]),
+    termMiles: Nullable(Type.Integer()),
     expiresOn: Type.String(),
-    expiresAtMiles: Type.Union([Type.Integer(), Type.Null()]),
+    expiresAtMiles: Nullable(Type.Integer()),
     waitingPeriodEndsOn: Nullable(Type.String()),
-    waitingPeriodEndsAtMiles: Type.Union([Type.Integer(), Type.Null()]),
+    waitingPeriodEndsAtMiles: Nullable(Type.Integer()),
     priceCents: Type.Integer(),
     deductibleCents: Type.Integer(),
-    lienholder: Type.Union([Type.Object({ name: Type.String() }), Type.Null()]),
-    sellingDealer: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()]),
-    amountFinancedCents: Type.Union([Type.Integer(), Type.Null()]),
-    msrpCents: Type.Union([Type.Integer(), Type.Null()]),
+    lienholder: Nullable(Type.Object({ name: Type.String() })),
+    sellingDealer: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+    amountFinancedCents: Nullable(Type.Integer()),
+    msrpCents: Nullable(Type.Integer()),
     hasClaims: Type.Boolean(),
-    dealerCode: Type.Union([Type.String(), Type.Null()], {
+    dealerCode: Nullable(Type.String(), {
       description: 'The registered dealer that booked or sold it (dealer channel)',
     }),
-    dealerCostCents: Type.Union([Type.Integer(), Type.Null()], {
+    dealerCostCents: Nullable(Type.Integer(), {
       description: 'What the dealer remits; not shown to holders',
     }),
-    voidedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    voidedAt: Nullable(Type.String({ format: 'date-time' })),
     voidReason: Nullable(Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
     coverage: Type.Optional(Type.Ref('ContractCoverage')),
@@ -183,8 +181,8 @@ export const CoverageLookupSchema = Type.Object({
   ),
   sellingDealerCode: Type.Optional(Nullable(Type.String())),
   expiresOn: Type.Optional(Type.String()),
-  expiresAtMiles: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  expiresAtMiles: Type.Optional(Nullable(Type.Integer())),
   waitingPeriodEndsOn: Type.Optional(Nullable(Type.String())),
-  waitingPeriodEndsAtMiles: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  waitingPeriodEndsAtMiles: Type.Optional(Nullable(Type.Integer())),
   vehicle: Type.Optional(Type.Object({ year: Type.Integer(), make: Type.String(), model: Type.String() })),
 });

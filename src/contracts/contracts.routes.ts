@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Page, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { Nullable, Page, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import {
@@ -115,15 +115,15 @@ export function registerContractRoutes(
               occurredAt: Type.String(),
               actor: Type.Object({
                 kind: Type.String(),
-                id: Type.Union([Type.String(), Type.Null()]),
+                id: Nullable(Type.String()),
                 label: Type.String(),
               }),
               action: Type.String(),
               entityType: Type.String(),
               entityId: Type.String(),
-              reason: Type.Union([Type.String(), Type.Null()]),
-              data: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-              requestId: Type.Union([Type.String(), Type.Null()]),
+              reason: Nullable(Type.String()),
+              data: Nullable(Type.Record(Type.String(), Type.Unknown())),
+              requestId: Nullable(Type.String()),
             }),
           ),
           ...problemResponses(400, 401, 403, 404),

@@ -6,7 +6,14 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { DateInput, FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  DateInput,
+  FileResponse,
+  Nullable,
+  problemResponses,
+  StringEnum,
+  Uuid,
+} from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
@@ -18,7 +25,6 @@ import {
 
 const KINDS = ['contract_booked', 'contract_voided', 'chargeback', 'remittance'] as const;
 const Cents = (description: string) => Type.Integer({ description });
-const Nullable = (schema: ReturnType<typeof Type.String>) => Type.Union([schema, Type.Null()]);
 
 const AgingSchema = Type.Object(
   {

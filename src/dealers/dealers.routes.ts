@@ -5,14 +5,13 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { Nullable, Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
 import type { DealersService } from './dealers.service.js';
 
 const Optional = (maxLength: number) => Type.Optional(Type.String({ minLength: 1, maxLength }));
-const Nullable = Type.Union([Type.String(), Type.Null()]);
 
 export const DealerSchema = Type.Object(
   {
@@ -20,7 +19,11 @@ export const DealerSchema = Type.Object(
     code: Type.String(),
     name: Type.String(),
     state: Type.String(),
-    contact: Type.Object({ name: Nullable, email: Nullable, phone: Nullable }),
+    contact: Type.Object({
+      name: Nullable(Type.String()),
+      email: Nullable(Type.String()),
+      phone: Nullable(Type.String()),
+    }),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'Dealer' },
@@ -29,13 +32,13 @@ export const DealerSchema = Type.Object(
 const ApiKeyFields = {
   id: Type.String(),
   prefix: Type.String({ description: 'The first characters of the key, to tell keys apart' }),
-  label: Nullable,
+  label: Nullable(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
   createdBy: Type.String(),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+  lastUsedAt: Nullable(Type.String({ format: 'date-time' }), {
     description: 'Last request made with the key (to the minute)',
   }),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revokedAt: Nullable(Type.String({ format: 'date-time' })),
 };
 const ApiKeySchema = Type.Object(ApiKeyFields, { $id: 'DealerApiKey' });
 

@@ -137,9 +137,11 @@ describeEachEngine('demo history', (engine) => {
     });
     const report = await admin({ url: `/api/v1/funding-uploads/${latest.uploadId}/reconciliation` });
     expect(report.statusCode, report.body).toBe(200);
-    const kinds = report.json().dealers.flatMap((dealer: { exceptions: { kind: string }[] }) =>
-      dealer.exceptions.map((exception) => exception.kind),
-    );
+    const kinds = report
+      .json()
+      .dealers.flatMap((dealer: { exceptions: { kind: string }[] }) =>
+        dealer.exceptions.map((exception) => exception.kind),
+      );
     expect(new Set(kinds)).toEqual(
       new Set(['financed_not_registered', 'registered_not_remitted', 'price_mismatch']),
     );

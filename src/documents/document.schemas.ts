@@ -1,8 +1,5 @@
 import { Type } from 'typebox';
-import { StringEnum } from '../platform/http/schemas.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+import { Nullable, StringEnum } from '../platform/http/schemas.js';
 
 export const DocumentSchema = Type.Object(
   {

@@ -1,11 +1,12 @@
 // E-contracting, voids and a dealer's contract list (docs/api.md "Dealer channel").
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import { PersonInputSchema } from '../contracts/contract.schemas.js';
 import type { ContractsService } from '../contracts/contracts.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { Nullable, Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
@@ -18,27 +19,8 @@ const BookingBodySchema = Type.Object(
   {
     rateId: Uuid,
     retailPriceCents: Money('What the customer pays: between the dealer cost and maxRetailCents'),
-    holder: Type.Object(
-      {
-        firstName: Text(100),
-        lastName: Text(100),
-        email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 254 }), Type.Null()])),
-        phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
-        address: Type.Object(
-          {
-            line1: Text(200),
-            city: Text(100),
-            state: Type.String({ minLength: 2, maxLength: 2 }),
-            zip: Text(10),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
-    lienholder: Type.Optional(
-      Type.Union([Type.Object({ name: Text(200) }, { additionalProperties: false }), Type.Null()]),
-    ),
+    holder: PersonInputSchema,
+    lienholder: Type.Optional(Nullable(Type.Object({ name: Text(200) }, { additionalProperties: false }))),
     dealNumber: Type.Optional(
       Type.String({ minLength: 1, maxLength: 40, description: "The dealer's deal number" }),
     ),

@@ -2,7 +2,7 @@
 // the per-dealer report as JSON or CSV.
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -18,13 +18,13 @@ const Exception = Type.Object({
   product: StringEnum(['vsc', 'gap'] as const),
   amountFinancedCents: Type.Integer(),
   fundedOn: Type.String({ format: 'date' }),
-  contractId: Type.Union([Type.String(), Type.Null()]),
-  contractNumber: Type.Union([Type.String(), Type.Null()]),
-  priceCents: Type.Union([Type.Integer(), Type.Null()]),
-  differenceCents: Type.Union([Type.Integer(), Type.Null()], {
+  contractId: Nullable(Type.String()),
+  contractNumber: Nullable(Type.String()),
+  priceCents: Nullable(Type.Integer()),
+  differenceCents: Nullable(Type.Integer(), {
     description: 'Financed minus price (price_mismatch)',
   }),
-  daysSinceSale: Type.Union([Type.Integer(), Type.Null()], { description: 'registered_not_remitted' }),
+  daysSinceSale: Nullable(Type.Integer(), { description: 'registered_not_remitted' }),
 });
 
 const Report = Type.Object({
@@ -78,7 +78,7 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
                   line: Type.Integer(),
                   code: Type.String(),
                   detail: Type.String(),
-                  param: Type.Union([Type.String(), Type.Null()]),
+                  param: Nullable(Type.String()),
                 }),
               ),
               rejectedCount: Type.Integer(),
@@ -130,7 +130,7 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
               Type.Object({
                 uploadId: Type.String({ format: 'uuid' }),
                 lienholderName: Type.String(),
-                fileName: Type.Union([Type.String(), Type.Null()]),
+                fileName: Nullable(Type.String()),
                 rowsRead: Type.Integer(),
                 uploadedBy: Type.String(),
                 uploadedAt: Type.String({ format: 'date-time' }),

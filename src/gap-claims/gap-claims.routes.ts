@@ -14,6 +14,7 @@ import {
 import {
   DateInput,
   LanguageInput,
+  Nullable,
   Page,
   problemResponses,
   StringEnum,
@@ -32,8 +33,6 @@ const STAFF = ['admin', 'adjuster', 'reviewer'] as const;
  * reviewer, who decides on those documents: the one who checks papers does not also supply them.
  */
 const UPLOADERS = ['admin', 'adjuster', 'holder'] as const;
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 const Cents = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 // The amounts of a loss: up to $10,000,000 each, so that their sums stay exact integers (safe-integer
 // amounts could add up past 2^53, where the bigint columns no longer read back as numbers).

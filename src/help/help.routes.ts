@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { LanguageInput, problemResponses, StateRuleNoteSchema } from '../platform/http/schemas.js';
+import { LanguageInput, Nullable, problemResponses, StateRuleNoteSchema } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { helpArticlesIn, renderHelpCenter } from './help-center.js';
 import type { HelpSettings } from './help-facts.js';
@@ -16,7 +16,7 @@ const HelpArticleSchema = Type.Object({
     description:
       'The same state rules in the same order, each with its id and parameters, for a client to say them in its language',
   }),
-  action: Type.Union([Type.Object({ label: Type.String(), href: Type.String() }), Type.Null()]),
+  action: Nullable(Type.Object({ label: Type.String(), href: Type.String() })),
 });
 
 export function registerHelpRoutes(

@@ -1,7 +1,7 @@
 // Holder accounts (issue 19): HTTP only; the service does the work.
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { LanguageInput, problemResponses } from '../platform/http/schemas.js';
+import { LanguageInput, Nullable, problemResponses } from '../platform/http/schemas.js';
 import { setSessionCookies, type TypedApp } from '../platform/http/typed-app.js';
 import type { HolderAccountService } from './holder-account.service.js';
 
@@ -64,10 +64,7 @@ export function registerHolderAccountRoutes(
           'one; a holder signed in by an emailed link answers its verified email.',
         response: {
           200: Type.Object({
-            account: Type.Union([
-              Type.Object({ email: Type.String(), verified: Type.Boolean() }),
-              Type.Null(),
-            ]),
+            account: Nullable(Type.Object({ email: Type.String(), verified: Type.Boolean() })),
           }),
           ...problemResponses(401, 403),
         },
@@ -219,7 +216,7 @@ export function registerHolderAccountRoutes(
                 subject: Type.String(),
                 body: Type.String(),
                 sentAt: Type.String({ format: 'date-time' }),
-                contractId: Type.Union([Type.String(), Type.Null()]),
+                contractId: Nullable(Type.String()),
               }),
             ),
           }),

@@ -22,6 +22,7 @@ import {
   createDatabaseRateLimiter,
   type RateLimiter,
   type RateLimitRule,
+  refuseWhenLimited,
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { HolderLanguage } from '../shared/language.js';
@@ -84,7 +85,7 @@ export function createHolderAccountService(deps: {
   async function throttle(email: string, clientAddress: string): Promise<void> {
     if (deps.throttleEnabled === false) return;
     // The address's window and this email's back-off from it, in one statement.
-    const { address: byAddress, pair: byPair } = await rateLimiter.attemptFromAddress(
+    const outcome = await rateLimiter.attemptFromAddress(
       {
         address: { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
         pair: {
@@ -95,18 +96,7 @@ export function createHolderAccountService(deps: {
       },
       clock.now(),
     );
-    const waits = [
-      ...(byAddress.allowed ? [] : [byAddress.retryAfterSeconds]),
-      ...(byPair.allowed ? [] : [byPair.retryAfterSeconds]),
-    ];
-    if (waits.length > 0) {
-      const retryAfter = Math.max(...waits);
-      throw new AppError(
-        'too_many_attempts',
-        `Too many requests. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
-        { retryAfterSeconds: retryAfter },
-      );
-    }
+    refuseWhenLimited(outcome, 'requests');
   }
 
   function checkedEmail(input: string): string {

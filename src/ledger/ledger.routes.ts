@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { createLedgerService, type LedgerService } from './ledger.service.js';
 
@@ -18,11 +18,11 @@ export const LedgerEntrySchema = Type.Object(
     direction: StringEnum(['payout', 'receipt'] as const),
     amountCents: Type.Integer({ minimum: 0 }),
     payee: Type.Object({ kind: Type.String(), name: Type.String() }),
-    method: Type.Union([Type.String(), Type.Null()]),
-    reference: Type.Union([Type.String(), Type.Null()]),
+    method: Nullable(Type.String()),
+    reference: Nullable(Type.String()),
     source: Type.Object({ type: Type.String(), id: Type.String() }),
-    reversesEntryId: Type.Union([Type.String(), Type.Null()]),
-    memo: Type.Union([Type.String(), Type.Null()]),
+    reversesEntryId: Nullable(Type.String()),
+    memo: Nullable(Type.String()),
   },
   { $id: 'LedgerEntry' },
 );

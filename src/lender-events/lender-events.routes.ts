@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { IDEMPOTENCY_HEADER, idempotencyPrincipal, sendIdempotent } from '../platform/http/idempotency.js';
-import { FileResponse, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -32,12 +32,12 @@ const LenderEventInput = Type.Object(
       description: 'YYYY-MM-DD: the day the loan was paid off, the vehicle repossessed or totaled',
     }),
     odometer: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 0, maximum: 2_000_000 }), Type.Null()], {
+      Nullable(Type.Integer({ minimum: 0, maximum: 2_000_000 }), {
         description: 'Miles on the event date; when absent the refund is pro rata on days only',
       }),
     ),
     reference: Type.Optional(
-      Type.Union([Type.String({ maxLength: 200 }), Type.Null()], {
+      Nullable(Type.String({ maxLength: 200 }), {
         description: "The lender's loan reference",
       }),
     ),
@@ -52,18 +52,15 @@ const JsonBody = Type.Object(
 
 const CancellationOutcome = Type.Object({
   contractId: Type.String(),
-  cancellationId: Type.Union([Type.String(), Type.Null()]),
+  cancellationId: Nullable(Type.String()),
   product: StringEnum(['vsc', 'gap'] as const),
   outcome: StringEnum(['cancelled', 'already_cancelled', 'not_in_force', 'claimed_not_cancelled'] as const, {
     description:
       'cancelled by this event; already cancelled before; not in force on the event date; a GAP addendum on a total loss (claimed, not cancelled)',
   }),
-  refundCents: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-  payee: Type.Union([
-    Type.Object({ kind: StringEnum(['holder', 'lienholder'] as const), name: Type.String() }),
-    Type.Null(),
-  ]),
-  refundDueOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  refundCents: Nullable(Type.Integer({ minimum: 0 })),
+  payee: Nullable(Type.Object({ kind: StringEnum(['holder', 'lienholder'] as const), name: Type.String() })),
+  refundDueOn: Nullable(Type.String({ format: 'date' })),
 });
 
 export const LenderEventResultSchema = Type.Object(
@@ -75,12 +72,12 @@ export const LenderEventResultSchema = Type.Object(
     event: Type.String(),
     eventDate: Type.String(),
     status: StringEnum(['pending', 'cancelled', 'skipped', 'rejected'] as const),
-    code: Type.Union([Type.String(), Type.Null()], {
+    code: Nullable(Type.String(), {
       description:
         'skipped: already_cancelled, not_in_force, claimed_not_cancelled, duplicate_event; rejected: invalid_vin, unknown_lender_event, invalid_date, event_date_in_future, vehicle_not_found, validation_failed or a cancellation code (contract_not_active, odometer_below_sale, …)',
     }),
-    detail: Type.Union([Type.String(), Type.Null()]),
-    param: Type.Union([Type.String(), Type.Null()]),
+    detail: Nullable(Type.String()),
+    param: Nullable(Type.String()),
     cancellations: Type.Array(CancellationOutcome),
   },
   { $id: 'LenderEventResult' },
@@ -91,15 +88,15 @@ const RunSchema = Type.Object(
     runId: Type.String(),
     status: StringEnum(['receiving', 'queued', 'running', 'finished', 'failed'] as const),
     source: StringEnum(['json', 'csv'] as const),
-    fileName: Type.Union([Type.String(), Type.Null()]),
+    fileName: Nullable(Type.String()),
     rowsTotal: Type.Integer(),
     rowsDone: Type.Integer({ description: 'Progress: rows applied (or rejected) so far' }),
     cancelled: Type.Integer(),
     skipped: Type.Integer(),
     rejected: Type.Integer(),
-    failure: Type.Union([Type.String(), Type.Null()]),
+    failure: Nullable(Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
-    finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finishedAt: Nullable(Type.String({ format: 'date-time' })),
   },
   { $id: 'LenderEventRun' },
 );
@@ -419,12 +416,12 @@ const RefundSchema = Type.Object(
     vin: Type.String(),
     event: StringEnum(LENDER_EVENT_TYPES),
     eventDate: Type.String({ format: 'date' }),
-    lienholderName: Type.Union([Type.String(), Type.Null()]),
+    lienholderName: Nullable(Type.String()),
     refundCents: Type.Integer({ minimum: 0 }),
     payeeKind: StringEnum(['holder', 'lienholder'] as const),
     payeeName: Type.String(),
     refundDueOn: Type.String({ format: 'date' }),
-    paidOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    paidOn: Nullable(Type.String({ format: 'date' })),
     status: StringEnum(REFUND_COMPLIANCE_STATUSES),
   },
   { $id: 'LenderEventRefund' },

@@ -3,6 +3,7 @@
 // message builders (gap-claim-messages.ts, holder-account.rules.ts) take the holder's language and ask
 // `emailWords(language)` for each sentence; an unknown language is English.
 import i18next, { type TFunction } from 'i18next';
+import { MONTH_NAMES } from '../shared/calendar-date.js';
 import { type HolderLanguage, holderLanguageOf } from '../shared/language.js';
 import en from './locales/en.json' with { type: 'json' };
 import es from './locales/es.json' with { type: 'json' };
@@ -24,21 +25,6 @@ export function emailWords(language: HolderLanguage | null | undefined): TFuncti
   return instance.getFixedT(holderLanguageOf(language));
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /**
  * '2026-11-30' → 'November 30, 2026' or '30 de noviembre de 2026', from its parts (never parsed as a
  * UTC midnight, which is the day before west of Greenwich).
@@ -50,7 +36,7 @@ export function dateWords(date: string, language: HolderLanguage | null | undefi
     if (!Number.isNaN(noon))
       return new Intl.DateTimeFormat('es-US', { dateStyle: 'long', timeZone: 'UTC' }).format(noon);
   }
-  return `${MONTHS[Number(month) - 1] ?? month} ${Number(day)}, ${year}`;
+  return `${MONTH_NAMES[Number(month) - 1] ?? month} ${Number(day)}, ${year}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -17,8 +17,6 @@ const ADMIN = ['admin'] as const;
 const TAGS = ['OFAC screening'];
 /** The SDN list's CSV release is about 5 MB with alt.csv; this bounds a wrong upload. */
 const MAX_SDN_BYTES = 64 * 1024 * 1024;
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 const OfacListSchema = Type.Object(
   {

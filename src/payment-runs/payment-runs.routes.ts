@@ -9,7 +9,14 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendCsv } from '../platform/http/csv-reply.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { FileResponse, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  FileResponse,
+  Nullable,
+  PageQuery,
+  problemResponses,
+  StringEnum,
+  Uuid,
+} from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import type { PaymentDetailsService } from './payment-details.service.js';
@@ -17,8 +24,6 @@ import type { PaymentRunsService } from './payment-runs.service.js';
 
 const ADMIN = ['admin'] as const;
 const TAGS = ['Payment runs'];
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 const IdempotencyHeader = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
 
 const SourceType = StringEnum([

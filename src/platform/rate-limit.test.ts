@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, openTestDatabase } from '../../test/support/engines.js';
+import { AppError } from '../shared/errors.js';
 import type { DatabaseHandle } from './db/database.js';
 import {
   type BackoffRule,
@@ -13,6 +14,7 @@ import {
   createMemoryRateLimiter,
   decideBackoff,
   type RateLimiter,
+  refuseWhenLimited,
 } from './rate-limit.js';
 
 const backoff: BackoffRule = {
@@ -21,6 +23,36 @@ const backoff: BackoffRule = {
   maxDelaySeconds: 600,
   resetAfterSeconds: 86_400,
 };
+
+describe('refusing a limited attempt', () => {
+  const outcome = (addressWait: number | null, pairWait: number | null) => ({
+    address: { allowed: addressWait === null, attempts: 1, retryAfterSeconds: addressWait ?? 0 },
+    pair: { allowed: pairWait === null, failures: 1, retryAfterSeconds: pairWait ?? 0 },
+  });
+
+  it.each([
+    { address: 90, pair: null, message: 'Too many sign-in attempts. Try again in 2 minute(s).', wait: 90 },
+    { address: null, pair: 60, message: 'Too many sign-in attempts. Try again in 1 minute(s).', wait: 60 },
+    { address: 30, pair: 600, message: 'Too many sign-in attempts. Try again in 10 minute(s).', wait: 600 },
+  ])('answers too_many_attempts with the longer wait (address $address s, pair $pair s)', (row) => {
+    let thrown: unknown;
+    try {
+      refuseWhenLimited(outcome(row.address, row.pair), 'sign-in attempts');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(AppError);
+    expect(thrown).toMatchObject({
+      code: 'too_many_attempts',
+      message: row.message,
+      retryAfterSeconds: row.wait,
+    });
+  });
+
+  it('lets an attempt both sides allow through', () => {
+    expect(() => refuseWhenLimited(outcome(null, null), 'requests')).not.toThrow();
+  });
+});
 
 describe('back-off rule', () => {
   it.each([

@@ -5,6 +5,7 @@
 // further attempt must wait twice as long as the last (rows of the same table: `attempts` is the
 // failure count and `window_started_at` the time of the last attempt).
 import { type Kysely, sql } from 'kysely';
+import { AppError } from '../shared/errors.js';
 import { prepared } from './db/prepared.js';
 import type { Database } from './db/schema.js';
 
@@ -57,6 +58,26 @@ export interface AddressAttemptOutcome {
   address: RateLimitOutcome;
   /** Failures 0 when the attempt cleared the back-off. */
   pair: BackoffOutcome;
+}
+
+/**
+ * Throws 429 too_many_attempts when the address's window or the key's back-off refused the attempt,
+ * with the longer of their waits: "Too many <what>. Try again in N minute(s)."
+ */
+export function refuseWhenLimited({ address, pair }: AddressAttemptOutcome, what: string): void {
+  const waits = [
+    ...(address.allowed ? [] : [address.retryAfterSeconds]),
+    ...(pair.allowed ? [] : [pair.retryAfterSeconds]),
+  ];
+  if (waits.length === 0) return;
+  const retryAfter = Math.max(...waits);
+  throw new AppError(
+    'too_many_attempts',
+    `Too many ${what}. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`,
+    {
+      retryAfterSeconds: retryAfter,
+    },
+  );
 }
 
 /** Seconds an attempt must wait after `failures` consecutive failures: 0, then base × 2^n up to the cap. */

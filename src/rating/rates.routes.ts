@@ -1,6 +1,6 @@
 // POST /api/v1/rates (docs/api.md "Dealer channel"): e-rating for dealers' F&I menus and staff.
 import { Type } from 'typebox';
-import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
 import type { RatesService } from './rates.service.js';
@@ -51,14 +51,14 @@ const LineSchema = Type.Object({ label: Type.String(), amountCents: Type.Integer
 
 export const RateAnswerSchema = Type.Object({
   catalogVersion: Type.Integer(),
-  vehicleClass: Type.Union([Type.String(), Type.Null()]),
+  vehicleClass: Nullable(Type.String()),
   offers: Type.Array(
     Type.Object({
       rateId: Type.String({ description: 'Book the offer with this id (once, until expiresOn)' }),
       product: StringEnum(['vsc', 'gap'] as const),
       planCode: Type.String(),
       termMonths: Type.Integer(),
-      termMiles: Type.Union([Type.Integer(), Type.Null()]),
+      termMiles: Nullable(Type.Integer()),
       deductibleCents: Type.Integer(),
       dealerCostCents: Type.Integer({ description: 'What the dealer remits: the sum of the lines' }),
       maxRetailCents: Type.Integer({ description: 'Most the dealer may charge the customer' }),

@@ -1,6 +1,6 @@
 // Request and response schemas of the repair-claim API (docs/api.md "Repair claims (VSC)").
 import { Type } from 'typebox';
-import { StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { MAX_LABOR_RATE_CENTS } from '../repair-facilities/labor-rate.js';
 import { DENIAL_REASONS, MAX_ESTIMATE_LINES } from './repair-claims.service.js';
 
@@ -13,8 +13,6 @@ export { MAX_LABOR_RATE_CENTS };
 const Money = (description: string, maximum: number) => Type.Integer({ minimum: 0, maximum, description });
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 export const REPAIR_CLAIM_STATUSES = [
   'submitted',

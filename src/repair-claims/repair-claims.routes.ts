@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, Page, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import {
   AuthorizationAnswerSchema,
@@ -25,8 +25,8 @@ const LedgerEntrySchema = Type.Object({
   direction: Type.String(),
   amountCents: Type.Integer(),
   payee: Type.Object({ kind: Type.String(), name: Type.String() }),
-  method: Type.Union([Type.String(), Type.Null()]),
-  reference: Type.Union([Type.String(), Type.Null()]),
+  method: Nullable(Type.String()),
+  reference: Nullable(Type.String()),
 });
 
 export function registerRepairClaimRoutes(
@@ -192,7 +192,7 @@ export function registerRepairClaimRoutes(
         response: {
           200: Type.Object({
             claim: Type.Ref('RepairClaim'),
-            ledgerEntry: Type.Union([LedgerEntrySchema, Type.Null()]),
+            ledgerEntry: Nullable(LedgerEntrySchema),
           }),
           ...problemResponses(400, 401, 403, 404, 409, 422),
         },

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import { MAX_LABOR_RATE_CENTS } from './labor-rate.js';
@@ -22,9 +22,9 @@ const RepairFacilitySchema = Type.Object(
       postalCode: Type.String(),
       country: StringEnum(['US', 'CA'] as const),
     }),
-    phone: Type.Union([Type.String(), Type.Null()]),
+    phone: Nullable(Type.String()),
     laborRateCents: Type.Integer(),
-    dealerCode: Type.Union([Type.String(), Type.Null()]),
+    dealerCode: Nullable(Type.String()),
   },
   { $id: 'RepairFacility' },
 );

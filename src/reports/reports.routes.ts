@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../platform/db/schema.js';
 import { sendCsv, wantsCsv } from '../platform/http/csv-reply.js';
-import { DateInput, FileResponse, problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { DateInput, FileResponse, Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
@@ -46,7 +46,7 @@ const PremiumAmounts = {
   earnedCents: Type.Integer({ description: 'Premium earned in the month, from the journal' }),
   unearnedCents: Type.Integer({ description: 'Unearned premium at the end of the month' }),
   claimsPaidCents: Type.Integer({ description: 'Claims paid out in the month' }),
-  lossRatioBasisPoints: Type.Union([Type.Integer(), Type.Null()], {
+  lossRatioBasisPoints: Nullable(Type.Integer(), {
     description: 'Claims paid ÷ earned premium in basis points, half-up (null when nothing was earned)',
   }),
 };

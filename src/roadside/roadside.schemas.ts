@@ -1,6 +1,6 @@
 // Request and response schemas of roadside requests (docs/api.md "Benefits").
 import { Type } from 'typebox';
-import { StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, StringEnum, Uuid } from '../platform/http/schemas.js';
 
 export const ROADSIDE_SERVICES = ['tow', 'jump_start', 'flat_tire', 'lockout', 'fuel_delivery'] as const;
 export const ROADSIDE_STATUSES = ['requested', 'dispatched', 'completed', 'cancelled'] as const;
@@ -42,7 +42,7 @@ export const RoadsideRequestSchema = Type.Object({
   location: LocationSchema,
   phone: Type.String(),
   perEventLimitCents: Type.Integer(),
-  towing: Type.Union([
+  towing: Nullable(
     Type.Object({
       requestedCents: Type.Integer(),
       payableCents: Type.Integer(),
@@ -59,8 +59,7 @@ export const RoadsideRequestSchema = Type.Object({
         }),
       ),
     }),
-    Type.Null(),
-  ]),
+  ),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });

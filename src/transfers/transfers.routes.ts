@@ -2,6 +2,7 @@
 // one; staff record its fee or reject it; the holder or staff attach the maintenance records.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
+import { PersonInputSchema } from '../contracts/contract.schemas.js';
 import { receiveDocumentUpload, type UploadPath } from '../documents/upload-path.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -15,6 +16,7 @@ import {
 import {
   DateInput,
   LanguageInput,
+  Nullable,
   problemResponses,
   StateRuleNoteSchema,
   StringEnum,
@@ -37,31 +39,13 @@ const TRANSFER_ACTORS = ['admin', 'adjuster', 'holder'] as const;
 const RECORD_TYPES: readonly DocumentContentType[] = ['application/pdf', 'image/jpeg', 'image/png'];
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const TransferBodySchema = Type.Object(
   {
     ownershipTransferredOn: DateInput('The day the vehicle changed owner'),
     saleType: StringEnum(['private', 'dealer', 'trade_in'] as const),
     odometer: Type.Integer({ minimum: 0, maximum: 2_000_000 }),
-    buyer: Type.Object(
-      {
-        firstName: Text(100),
-        lastName: Text(100),
-        email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
-        phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-        address: Type.Object(
-          {
-            line1: Text(200),
-            city: Text(100),
-            state: Type.String({ minLength: 2, maxLength: 2 }),
-            zip: Text(10),
-          },
-          { additionalProperties: false },
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    buyer: PersonInputSchema,
     language: Type.Optional(LanguageInput),
   },
   { additionalProperties: false },

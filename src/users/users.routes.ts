@@ -4,7 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { ROLES } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Page, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, Page, PageQuery, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import type { UsersService } from './users.service.js';
@@ -16,10 +16,10 @@ const UserSchema = Type.Object(
     displayName: Type.String(),
     role: StringEnum(ROLES),
     disabled: Type.Boolean(),
-    approvalLimitCents: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+    approvalLimitCents: Nullable(Type.Integer({ minimum: 0 }), {
       description: 'The largest GAP benefit the user pays alone; null → COVERWISE_APPROVAL_LIMIT_CENTS',
     }),
-    dealerId: Type.Union([Type.String(), Type.Null()], { description: 'The dealer of a dealer_user' }),
+    dealerId: Nullable(Type.String(), { description: 'The dealer of a dealer_user' }),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'User' },
@@ -85,10 +85,7 @@ export function registerUserRoutes(
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           {
-            approvalLimitCents: Type.Union([
-              Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
-              Type.Null(),
-            ]),
+            approvalLimitCents: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
           },
           { additionalProperties: false },
         ),

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import type { ResolveAll, WebhookAllowList } from './webhook-address.js';
@@ -15,7 +15,7 @@ const EndpointSchema = Type.Object({
   id: Uuid,
   url: Type.String(),
   eventTypes: Type.Array(Type.String()),
-  description: Type.Union([Type.String(), Type.Null()]),
+  description: Nullable(Type.String()),
   active: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 });
@@ -25,10 +25,10 @@ const DeliverySchema = Type.Object({
   eventId: Uuid,
   eventType: Type.String(),
   attempt: Type.Integer({ description: '1 for the first try, 2 for the first retry, …' }),
-  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  statusCode: Nullable(Type.Integer()),
   succeeded: Type.Boolean(),
   durationMs: Type.Integer(),
-  error: Type.Union([Type.String(), Type.Null()]),
+  error: Nullable(Type.String()),
   attemptedAt: Type.String({ format: 'date-time' }),
 });
 

@@ -4,14 +4,13 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { Database } from '../platform/db/schema.js';
-import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import { MAX_RATING_CHANGES } from './rating-changes.js';
 import { whatIfOfDraft } from './what-if.service.js';
 
 const Count = Type.Integer({ minimum: 0 });
-const NullableCents = Type.Union([Type.Integer(), Type.Null()]);
 
 export function registerWhatIfRoutes(
   app: TypedApp,
@@ -71,14 +70,14 @@ export function registerWhatIfRoutes(
                     vehicle: Type.String(),
                     planCode: Type.String(),
                     termMonths: Type.Integer(),
-                    termMiles: Type.Union([Type.Integer(), Type.Null()]),
+                    termMiles: Nullable(Type.Integer()),
                     deductibleCents: Type.Integer(),
-                    currentDealerCostCents: NullableCents,
-                    draftDealerCostCents: NullableCents,
-                    currentMaxRetailCents: NullableCents,
-                    draftMaxRetailCents: NullableCents,
-                    currentReasonCode: Type.Union([Type.String(), Type.Null()]),
-                    draftReasonCode: Type.Union([Type.String(), Type.Null()]),
+                    currentDealerCostCents: Nullable(Type.Integer()),
+                    draftDealerCostCents: Nullable(Type.Integer()),
+                    currentMaxRetailCents: Nullable(Type.Integer()),
+                    draftMaxRetailCents: Nullable(Type.Integer()),
+                    currentReasonCode: Nullable(Type.String()),
+                    draftReasonCode: Nullable(Type.String()),
                   }),
                   {
                     description: `Offers whose dealer cost, maximum retail or availability differ (at most ${MAX_RATING_CHANGES})`,

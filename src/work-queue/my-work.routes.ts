@@ -1,18 +1,15 @@
 import { Type } from 'typebox';
-import { problemResponses } from '../platform/http/schemas.js';
+import { Nullable, problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { MyWorkService } from './my-work.service.js';
 
-const Assignee = Type.Union([
-  Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
-  Type.Null(),
-]);
+const Assignee = Nullable(Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }));
 
 const MyWorkItemSchema = Type.Object({
   kind: Type.String({ description: 'The kind of work (as the work queue names it)' }),
   id: Type.String(),
   title: Type.String(),
-  dueOn: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  dueOn: Nullable(Type.String({ format: 'date' })),
   overdue: Type.Boolean(),
   href: Type.String({ description: 'Where the item is worked in the web app' }),
   assignee: Assignee,

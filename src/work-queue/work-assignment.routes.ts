@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { ASSIGNABLE_KINDS, MAX_OWNER_IDS } from './work-assignment.js';
 import type { WorkAssignmentService } from './work-assignment.service.js';
@@ -30,8 +30,8 @@ const AssignmentSchema = Type.Object(
   {
     kind: Type.String(),
     id: Type.String(),
-    assignee: Type.Union([AssigneeSchema, Type.Null()], { description: 'null when nobody owns the item' }),
-    assignedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    assignee: Nullable(AssigneeSchema, { description: 'null when nobody owns the item' }),
+    assignedAt: Nullable(Type.String({ format: 'date-time' })),
   },
   { $id: 'WorkAssignment', description: 'Who owns a work item' },
 );
@@ -172,10 +172,10 @@ export function registerWorkAssignmentRoutes(
             data: Type.Array(
               Type.Object({
                 id: Type.String(),
-                assignee: Type.Union([AssigneeSchema, Type.Null()], {
+                assignee: Nullable(AssigneeSchema, {
                   description: 'null when nobody owns it',
                 }),
-                assignedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+                assignedAt: Nullable(Type.String({ format: 'date-time' })),
               }),
             ),
           }),

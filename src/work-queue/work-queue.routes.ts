@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import type { WorkQueue } from './work-queue.js';
@@ -14,10 +14,9 @@ export const WorkItemSchema = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
   href: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
-  assignee: Type.Union(
-    [Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }), Type.Null()],
-    { description: 'Who has taken the item; null when nobody has' },
-  ),
+  assignee: Nullable(Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }), {
+    description: 'Who has taken the item; null when nobody has',
+  }),
   flags: Type.Array(Type.Object({ code: Type.String(), reason: Type.String() }), {
     description: 'Anomalies worth a second look (repeat claim, same file, facility jump, early claim)',
   }),
@@ -73,7 +72,7 @@ export function registerWorkQueueRoutes(
           200: Type.Object({
             data: Type.Array(WorkItemSchema),
             hasMore: Type.Boolean(),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
+            nextCursor: Nullable(Type.String()),
           }),
           ...problemResponses(400, 401, 403),
         },

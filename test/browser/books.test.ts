@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The books in the built web app against the real server with demo data: the trial balance balances,
@@ -21,19 +20,8 @@ describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', (
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('shows the administrator a balanced trial balance, the premium chart and the journal', async () => {
-    const page = await openSignedIn('admin@coverwise.test');
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
       await page.getByRole('link', { name: 'Books' }).click();
       await page.waitForURL('**/admin/trial-balance');
@@ -61,7 +49,7 @@ describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', (
   });
 
   it('tells an adjuster the books are for administrators', async () => {
-    const page = await openSignedIn('adjuster@coverwise.test');
+    const page = await openSignedIn(browser, server, 'adjuster@coverwise.test');
     try {
       await page.goto('/admin/journal');
       await expect.poll(() => page.getByText('The books are for administrators only.').count()).toBe(1);

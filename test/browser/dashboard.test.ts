@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { insertRentalClaim, insertRepairClaim } from '../../src/what-if/what-if.fixtures.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The staff dashboard in the built web app against the real server with demo data and a few claims:
@@ -44,19 +43,10 @@ describe.skipIf(!chromiumAvailable())('staff dashboard', () => {
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('shows the adjuster every chart drawn with data, its table and a CSV download', async () => {
-    const page = await openSignedIn('adjuster@coverwise.test');
+    const page = await openSignedIn(browser, server, 'adjuster@coverwise.test', {
+      context: { acceptDownloads: true },
+    });
     try {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
       await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
@@ -102,7 +92,9 @@ describe.skipIf(!chromiumAvailable())('staff dashboard', () => {
   });
 
   it('keeps the dashboard from repair facilities', async () => {
-    const page = await openSignedIn('shop@coverwise.test');
+    const page = await openSignedIn(browser, server, 'shop@coverwise.test', {
+      context: { acceptDownloads: true },
+    });
     try {
       const navigation = page.getByRole('navigation', { name: 'Main' });
       expect(await navigation.getByRole('link', { name: 'Dashboard' }).count()).toBe(0);

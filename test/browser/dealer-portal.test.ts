@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { VIN_2024 } from '../support/dealer-channel.js';
 import { startTestServer } from '../support/server.js';
 
@@ -37,14 +36,11 @@ describe.skipIf(!chromiumAvailable())('dealer portal', () => {
   });
 
   it('rates a vehicle, books an offer, downloads the form and voids the contract', async () => {
-    const context = await browser.newContext({ baseURL: server.baseUrl, bypassCSP: true });
-    const page = await context.newPage();
+    const page = await openSignedIn(browser, server, 'dealer@coverwise.test', {
+      landsOn: '/dealer',
+      context: { bypassCSP: true },
+    });
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('dealer@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/dealer');
       await page.getByRole('heading', { level: 1, name: 'Dealer portal' }).waitFor();
       await page.getByRole('heading', { level: 2, name: 'Your contracts' }).waitFor();
       expect(await axeViolations(page)).toEqual([]);
@@ -97,19 +93,15 @@ describe.skipIf(!chromiumAvailable())('dealer portal', () => {
       await row.getByRole('cell', { name: 'void', exact: true }).waitFor();
       expect(await axeViolations(page)).toEqual([]);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 
   it('lets the administrator issue a dealer API key, shown once', async () => {
-    const context = await browser.newContext({ baseURL: server.baseUrl, bypassCSP: true });
-    const page = await context.newPage();
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test', {
+      context: { bypassCSP: true },
+    });
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('admin@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/staff');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dealers' }).click();
       await page.getByRole('heading', { level: 1, name: 'Dealers' }).waitFor();
       const plaza = page.locator('.card', {
@@ -121,7 +113,7 @@ describe.skipIf(!chromiumAvailable())('dealer portal', () => {
       await plaza.getByRole('cell', { name: 'never' }).waitFor();
       expect(await axeViolations(page)).toEqual([]);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 });

@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The admin's dealer statement in the built web app against the real server with demo data: from the
@@ -22,19 +21,8 @@ describe.skipIf(!chromiumAvailable())('the dealer statement (admin)', () => {
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('shows a dealer statement with its aging chart and table, records a remittance and stays accessible', async () => {
-    const page = await openSignedIn('admin@coverwise.test');
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dealers' }).click();
       await page.waitForURL('**/admin/dealers');

@@ -1,10 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/contracts/vin.js';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
@@ -72,19 +71,8 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('uploads funded deals and shows each kind of exception per dealer as a chart and a table, accessibly', async () => {
-    const page = await openSignedIn('admin@coverwise.test');
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
       await page
         .getByRole('navigation', { name: 'Main' })
@@ -196,14 +184,8 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation on the living demo
   });
 
   it('opens on the demo lender’s upload with every kind of finding, accessibly', async () => {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('admin@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/staff');
       await page
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link', { name: 'Funding reconciliation' })
@@ -220,7 +202,7 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation on the living demo
       ).toBe('page');
       expect(await axeViolations(page)).toEqual([]);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 });

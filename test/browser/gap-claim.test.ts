@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The GAP Claims Center journey: a holder starts a claim from the landing page with last name, ZIP
@@ -33,20 +33,13 @@ describe.skipIf(!chromiumAvailable())('GAP claim', () => {
     await server?.close();
   });
 
-  async function openPage(path: string, viewport = { width: 390, height: 844 }): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport });
-    const page = await context.newPage();
-    await page.goto(path);
-    return page;
-  }
-
   function checklistRow(page: Page, documentName: string) {
     return page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: documentName }) });
   }
 
   it('lets a holder start a claim and upload a PDF, and a reviewer accept it', async () => {
-    const holder = await openPage('/');
-    const reviewer = await openPage('/staff/sign-in', { width: 1280, height: 900 });
+    const holder = await openPage(browser, server, '/');
+    const reviewer = await openPage(browser, server, '/staff/sign-in', { width: 1280, height: 900 });
     try {
       await holder.getByRole('link', { name: 'GAP Claims Center: vehicle totaled or stolen?' }).click();
       await holder.getByRole('heading', { level: 1, name: 'GAP Claims Center' }).waitFor();

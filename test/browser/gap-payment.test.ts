@@ -2,8 +2,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
+import { pdfUpload } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
@@ -14,24 +15,6 @@ import { startTestServer } from '../support/server.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
-
-function multipart(type: string) {
-  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
-  return {
-    payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\n${type}\r\n`),
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${type}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-      ),
-      PDF,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe.skipIf(!chromiumAvailable())('GAP payment', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -55,7 +38,7 @@ describe.skipIf(!chromiumAvailable())('GAP payment', () => {
     const claim = started.json();
     claimId = claim.id;
     for (const item of claim.requiredDocuments) {
-      const body = multipart(item.type);
+      const body = pdfUpload(item.type);
       const uploaded = await server.built.app.inject({
         method: 'POST',
         url: `/api/v1/gap-claims/${claimId}/documents`,
@@ -79,17 +62,12 @@ describe.skipIf(!chromiumAvailable())('GAP payment', () => {
     await server?.close();
   });
 
-  async function staffPage(email: string, path: string): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 1280, height: 900 },
+  /** Signed in from a deep link to `path`, which sends to the sign-in page and back. */
+  function staffPage(email: string, path: string): Promise<Page> {
+    return openSignedIn(browser, server, email, {
+      from: path,
+      context: { viewport: { width: 1280, height: 900 } },
     });
-    const page = await context.newPage();
-    await page.goto(path);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('coverwise-demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    return page;
   }
 
   it('refuses empty figures, confirms payee and amount, and needs a second adjuster above the limit', async () => {

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The help center: a holder follows the footer link from their coverage page, reads answers whose
@@ -29,18 +29,8 @@ describe.skipIf(!chromiumAvailable())('help center', () => {
     await server?.close();
   });
 
-  async function openPage(path: string): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 390, height: 844 },
-    });
-    const page = await context.newPage();
-    await page.goto(path);
-    return page;
-  }
-
   it('is linked from a holder page and answers with figures from the catalog and settings', async () => {
-    const page = await openPage('/my/sign-in');
+    const page = await openPage(browser, server, '/my/sign-in');
     try {
       await page.getByLabel('Last name').fill(holder.lastName);
       await page.getByLabel('ZIP code').fill(holder.zip);
@@ -60,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('help center', () => {
   });
 
   it('narrows the answers to those matching every word of the search', async () => {
-    const page = await openPage('/help');
+    const page = await openPage(browser, server, '/help');
     try {
       await page.getByRole('heading', { level: 2, name: 'What is covered?' }).waitFor();
       await page.getByLabel('Search the help center').fill('rental');

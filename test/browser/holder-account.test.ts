@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 import { linkTokenIn, startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
@@ -35,13 +35,6 @@ describe.skipIf(!chromiumAvailable())('holder accounts', () => {
     await smtp?.close();
   });
 
-  async function openPage(path: string, viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport });
-    const page = await context.newPage();
-    await page.goto(path);
-    return page;
-  }
-
   /** axe at this width, and again at the other one. */
   async function expectAxeClean(page: Page) {
     const viewport = page.viewportSize()!;
@@ -55,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('holder accounts', () => {
     page.getByRole('article').filter({ has: page.getByRole('heading', { name: contractNumber }) });
 
   it('creates an account, signs in by the emailed link and sees both contracts', async () => {
-    const page = await openPage('/my/sign-in', PHONE);
+    const page = await openPage(browser, server, '/my/sign-in', PHONE);
     try {
       await page.getByLabel('Last name').fill(sofia.lastName);
       await page.getByLabel('ZIP code').fill(sofia.zip);
@@ -134,7 +127,7 @@ describe.skipIf(!chromiumAvailable())('holder accounts', () => {
   });
 
   it('sends the list of contracts to a holder who forgot which contract, and answers the same for anyone', async () => {
-    const page = await openPage('/my/sign-in', DESK);
+    const page = await openPage(browser, server, '/my/sign-in', DESK);
     try {
       await page.getByRole('link', { name: /Forgot which contract/ }).click();
       await page.getByRole('heading', { level: 1, name: 'Forgot which contract?' }).waitFor();

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // A contract holder cancels with a live quote, and another transfers their contract to a buyer:
@@ -31,13 +31,6 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
     await server?.close();
   });
 
-  async function openPage(path: string, viewport = { width: 390, height: 844 }): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport });
-    const page = await context.newPage();
-    await page.goto(path);
-    return page;
-  }
-
   async function signInAsHolder(page: Page, facts: Pick<DemoHolder, 'lastName' | 'zip' | 'vin'>) {
     await page.getByLabel('Last name').fill(facts.lastName);
     await page.getByLabel('ZIP code').fill(facts.zip);
@@ -47,7 +40,7 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
   }
 
   it('lets a holder see a live quote with its explanation and cancel', async () => {
-    const page = await openPage('/my/sign-in');
+    const page = await openPage(browser, server, '/my/sign-in');
     try {
       await signInAsHolder(page, missouriHolder);
       await page.getByRole('link', { name: 'Cancel my contract' }).click();
@@ -88,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
   });
 
   it('lets a holder transfer to a buyer who can then sign in, once staff record the fee', async () => {
-    const page = await openPage('/my/sign-in');
+    const page = await openPage(browser, server, '/my/sign-in');
     try {
       await signInAsHolder(page, kansasHolder);
       await page.getByRole('link', { name: 'Transfer my contract' }).click();
@@ -122,7 +115,7 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
     }
 
     // An adjuster records the fee on the staff contract page.
-    const staff = await openPage('/staff/sign-in', { width: 1280, height: 900 });
+    const staff = await openPage(browser, server, '/staff/sign-in', { width: 1280, height: 900 });
     try {
       await staff.getByLabel('Email').fill('adjuster@coverwise.test');
       await staff.getByLabel('Password').fill('coverwise-demo');
@@ -155,7 +148,7 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
     }
 
     // The buyer's facts now sign in; the seller's no longer do.
-    const buyer = await openPage('/my/sign-in');
+    const buyer = await openPage(browser, server, '/my/sign-in');
     try {
       await signInAsHolder(buyer, { lastName: 'Hopper', zip: '66603', vin: kansasHolder.vin });
       await buyer.getByRole('heading', { name: kansasHolder.contractNumber }).waitFor();

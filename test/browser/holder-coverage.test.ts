@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultCatalog } from '../../src/catalog/default-catalog.js';
 import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // A contract holder's journey through the built web app against the real server with demo data:
@@ -41,17 +41,6 @@ describe.skipIf(!chromiumAvailable())('holder coverage', () => {
     await server?.close();
   });
 
-  // A fresh phone-sized context per test: its own cookies, and the size most holders will use.
-  async function openPage(path: string): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 390, height: 844 },
-    });
-    const page = await context.newPage();
-    await page.goto(path);
-    return page;
-  }
-
   async function signInAsHolder(page: Page, facts: Pick<DemoHolder, 'lastName' | 'zip' | 'vin'>) {
     await page.getByLabel('Last name').fill(facts.lastName);
     await page.getByLabel('ZIP code').fill(facts.zip);
@@ -66,7 +55,7 @@ describe.skipIf(!chromiumAvailable())('holder coverage', () => {
 
   it('lets a holder sign in from the landing page and see what their contract covers', async () => {
     const { planName, firstGroupName } = planFacts(missouriHolder.planCode);
-    const page = await openPage('/');
+    const page = await openPage(browser, server, '/');
     try {
       await page.getByRole('link', { name: 'Contract holders: see your coverage' }).click();
       await page.getByRole('heading', { level: 1, name: 'Sign in to see your coverage' }).waitFor();
@@ -107,7 +96,7 @@ describe.skipIf(!chromiumAvailable())('holder coverage', () => {
 
   it('refuses a wrong ZIP code with the same message whichever detail is wrong', async () => {
     const wrongZip = missouriHolder.zip === '10001' ? '10002' : '10001';
-    const page = await openPage('/my/sign-in');
+    const page = await openPage(browser, server, '/my/sign-in');
     try {
       await signInAsHolder(page, { ...missouriHolder, zip: wrongZip });
 
@@ -125,7 +114,7 @@ describe.skipIf(!chromiumAvailable())('holder coverage', () => {
   });
 
   it('tells a holder whose contract was bought in Kansas that trip interruption is not part of it', async () => {
-    const page = await openPage('/my/sign-in');
+    const page = await openPage(browser, server, '/my/sign-in');
     try {
       await signInAsHolder(page, kansasHolder);
 

@@ -1,8 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
@@ -28,19 +27,8 @@ describe.skipIf(!chromiumAvailable())('the month-end report', () => {
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('shows the administrator the month with charts and tables, and the CSV', async () => {
-    const page = await openSignedIn('admin@coverwise.test');
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
       await page.getByRole('link', { name: 'Month-end' }).click();
       await page.waitForURL('**/admin/month-end');
@@ -72,7 +60,7 @@ describe.skipIf(!chromiumAvailable())('the month-end report', () => {
   });
 
   it('tells an adjuster the report is for administrators', async () => {
-    const page = await openSignedIn('adjuster@coverwise.test');
+    const page = await openSignedIn(browser, server, 'adjuster@coverwise.test');
     try {
       expect(await page.getByRole('link', { name: 'Month-end' }).count()).toBe(0);
       await page.goto('/admin/month-end');

@@ -1,16 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/contracts/vin.js';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
+import { FakeClock } from '../../src/platform/clock.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
-import { serverToday } from '../support/today.js';
 
 // A payment run in the built web app against the real server with demo data: the administrator loads the
 // SDN list, previews a run (totals by payee type as a chart with its table), approves it and downloads the
 // NACHA file; axe finds no violation on the page before and after approval.
+
+// The server's clock stands still at 10:00 in New York on 2026-11-25 (its business time zone), so the
+// refund's cancellation date is that day whatever the wall clock says (the session cookie's lifetime
+// is relative, so the browser keeps it).
+const clock = new FakeClock('2026-11-25T15:00:00Z');
+const TODAY = '2026-11-25';
 
 const SDN_CSV = '306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n';
 
@@ -19,7 +24,7 @@ describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download 
   let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+    [server, browser] = await Promise.all([startTestServer({ demo: true, clock }), launchBrowser()]);
     const admin = await staffClient(server, 'admin@coverwise.test');
     const facilities = (await admin({ url: '/api/v1/repair-facilities' })).json().data;
     await admin({
@@ -69,7 +74,7 @@ describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download 
       method: 'POST',
       url: `/api/v1/contracts/${contract.json().id}/cancellation`,
       payload: {
-        cancelOn: serverToday(),
+        cancelOn: TODAY,
         odometer: 11_000,
         reason: 'customer_request',
       },
@@ -81,19 +86,10 @@ describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download 
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('previews a run, approves it and downloads a NACHA file of 94-character records', async () => {
-    const page = await openSignedIn('admin@coverwise.test');
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test', {
+      context: { acceptDownloads: true },
+    });
     try {
       await page.getByRole('link', { name: 'Payment runs' }).click();
       await page.waitForURL('**/admin/payment-runs');

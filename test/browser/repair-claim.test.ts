@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The pre-authorization journey through the built web app with demo data: the demo shop (Sam's Auto
@@ -29,17 +28,6 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   async function failOnAlert(page: Page, expected: ReturnType<Page['getByRole']>): Promise<void> {
     const alert = page.getByRole('alert');
     await expected.or(alert).first().waitFor();
@@ -47,8 +35,8 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
   }
 
   it('lets a shop submit an estimate, an adjuster authorize part of it, and the shop see the number and payable', async () => {
-    const shop = await openSignedIn('shop@coverwise.test');
-    const adjuster = await openSignedIn('adjuster@coverwise.test');
+    const shop = await openSignedIn(browser, server, 'shop@coverwise.test');
+    const adjuster = await openSignedIn(browser, server, 'adjuster@coverwise.test');
     try {
       // The shop looks up coverage and writes the estimate.
       await shop

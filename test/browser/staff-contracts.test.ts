@@ -1,19 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_CSV_COLUMNS, type ContractCsvColumn } from '../../src/contracts/contract-import.js';
 import { computeVinCheckDigit, withCheckDigit } from '../../src/contracts/vin.js';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // Staff journeys through the built web app against the real server with demo data: an adjuster finds
 // a contract and reads its detail and audit trail; an administrator imports a dealer file.
 
-const demoAdjuster = { email: 'adjuster@coverwise.test', password: DEMO_PASSWORD };
-const demoAdmin = { email: 'admin@coverwise.test', password: DEMO_PASSWORD };
 const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const featuredHolder = DEMO_HOLDERS[0]!;
 
@@ -84,19 +81,8 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
     await server?.close();
   });
 
-  async function openSignedIn(user: { email: string; password: string }): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('lets the adjuster find a contract by last name and read its detail and audit trail', async () => {
-    const page = await openSignedIn(demoAdjuster);
+    const page = await openSignedIn(browser, server, 'adjuster@coverwise.test');
     try {
       // Only administrators import dealer files, so the adjuster's menu has no Import.
       const navigation = page.getByRole('navigation', { name: 'Main' });
@@ -143,7 +129,7 @@ describe.skipIf(!chromiumAvailable())('staff contracts', () => {
   });
 
   it('lets the admin import a dealer file and see which rows were accepted and which rejected', async () => {
-    const page = await openSignedIn(demoAdmin);
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
       await page.getByRole('heading', { level: 1, name: 'Import a dealer file' }).waitFor();

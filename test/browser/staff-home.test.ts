@@ -4,7 +4,7 @@ import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The adjuster's day (issue 19): sign in → the staff home shows their work (a repair claim due today)
@@ -59,15 +59,10 @@ describe.skipIf(!chromiumAvailable())('staff home: my work', () => {
     await server?.close();
   });
 
-  async function signIn(width: number, height: number): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height } });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill('adjuster@coverwise.test');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
+  function signIn(width: number, height: number): Promise<Page> {
+    return openSignedIn(browser, server, 'adjuster@coverwise.test', {
+      context: { viewport: { width, height } },
+    });
   }
 
   it('shows the adjuster their work, and takes and decides a claim from it', async () => {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/platform/clock.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // Staff dead ends, walked in a browser: each role's menu lists only pages it can open, a deep link
@@ -23,18 +23,12 @@ describe.skipIf(!chromiumAvailable())('staff menus and deep links', () => {
     await server?.close();
   });
 
-  async function signIn(email: string, path: string): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 1280, height: 900 },
+  /** Signed in from `path`, which sends to the sign-in page and back. */
+  function signIn(email: string, path: string): Promise<Page> {
+    return openSignedIn(browser, server, email, {
+      from: path,
+      context: { viewport: { width: 1280, height: 900 } },
     });
-    const page = await context.newPage();
-    await page.goto(path);
-    await page.waitForURL('**/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('coverwise-demo');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    return page;
   }
 
   async function menu(page: Page): Promise<string[]> {

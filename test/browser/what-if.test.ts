@@ -2,9 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { insertRentalClaim } from '../../src/what-if/what-if.fixtures.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The rule what-if in the built web app on the demo portfolio: an administrator applies the preset
@@ -43,14 +42,8 @@ describe.skipIf(!chromiumAvailable())('rule what-if', () => {
   });
 
   it('shows the admin what a $40 daily rental limit would change before publishing it', async () => {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('admin@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/staff');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'What-if' }).click();
       await page.getByRole('heading', { level: 1, name: 'Rule what-if' }).waitFor();
       // The editor holds the current catalog once it has loaded.
@@ -86,19 +79,13 @@ describe.skipIf(!chromiumAvailable())('rule what-if', () => {
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}admin-what-if.png`, fullPage: true });
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 
   it('lists every reason an invalid draft is refused', async () => {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('admin@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/staff');
       await page.goto('/admin/what-if');
       await expect.poll(() => page.getByLabel('Draft catalog (JSON)').inputValue()).toContain('"plans"');
       await page.getByLabel('Draft catalog (JSON)').fill('{"name": "broken"}');
@@ -107,7 +94,7 @@ describe.skipIf(!chromiumAvailable())('rule what-if', () => {
       await alert.getByText(/^The draft catalog is not valid/).waitFor();
       expect(await alert.getByRole('listitem').count()).toBeGreaterThan(0);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 });

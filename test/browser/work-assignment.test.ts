@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { FakeClock } from '../../src/platform/clock.js';
+import { pdfUpload } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { holderClient, staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
@@ -16,24 +16,6 @@ import { startTestServer } from '../support/server.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
-
-function multipart(type: string) {
-  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
-  return {
-    payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="type"\r\n\r\n${type}\r\n`),
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${type}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-      ),
-      PDF,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -59,7 +41,7 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
     const opened = started.json();
     claim = { id: opened.id, claimNumber: opened.claimNumber };
     // One document received: a review waiting in the reviewers' queue.
-    const body = multipart(opened.requiredDocuments[0].type);
+    const body = pdfUpload(opened.requiredDocuments[0].type);
     const uploaded = await server.built.app.inject({
       method: 'POST',
       url: `/api/v1/gap-claims/${claim.id}/documents`,
@@ -112,15 +94,8 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
     await server?.close();
   });
 
-  async function signIn(email: string, width = 1280, height = 900): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width, height } });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
+  function signIn(email: string, width = 1280, height = 900): Promise<Page> {
+    return openSignedIn(browser, server, email, { context: { viewport: { width, height } } });
   }
 
   const isFocused = (locator: ReturnType<Page['getByLabel']>) =>

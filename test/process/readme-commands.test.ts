@@ -1,17 +1,15 @@
 // The README's commands are what a newcomer types first; when one of them names a script, a file, a
 // setting or an endpoint that is gone, the newcomer is the first to find out. This test reads every
 // `sh` block of the README and checks what it names against the repository, and runs the README's
-// dealer curl session, as printed, against the built server with the demo data.
-import { spawnSync } from 'node:child_process';
+// dealer curl session, as printed, against the server with the demo data.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/config-settings.js';
-import { killAllProcesses, startServerProcess } from '../support/process.js';
-import { serverToday } from '../support/today.js';
-
-afterAll(() => killAllProcesses());
+import { FakeClock } from '../../src/platform/clock.js';
+import { startTestServer } from '../support/server.js';
 
 const readme = fs.readFileSync('README.md', 'utf8');
 const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
@@ -79,25 +77,29 @@ describe('the README', () => {
     expect(called.filter((p) => !patterns.some((re) => re.test(p)))).toEqual([]);
   });
 
-  it("runs the dealer developer's curl session against the built server with the demo data", async () => {
-    const built = path.resolve('dist/src/main.js');
-    expect(fs.existsSync(built), `${built} is missing: run npm run build:server first`).toBe(true);
+  it("runs the dealer developer's curl session, as printed, against the server with the demo data", async () => {
     const session = blocks.find((block) => block.includes('$BASE/rates'));
     expect(session, 'the README has a dealer curl session').toBeDefined();
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-readme-'));
+    // The session sells on a printed date, and the server judges rates and the void window by its own
+    // clock: the server's clock stands on that date (10:00 in New York, its business time zone), so the
+    // session runs as printed whatever the wall clock says.
+    const saleDate = /"saleDate": "(\d{4}-\d{2}-\d{2})"/.exec(session!)?.[1];
+    expect(saleDate, 'the session sells on a printed date').toBeDefined();
+    const server = await startTestServer({ demo: true, clock: new FakeClock(`${saleDate}T15:00:00Z`) });
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-readme-work-'));
     try {
-      const server = await startServerProcess(
-        { COVERWISE_DATA_DIR: dataDir, COVERWISE_DEMO: '1', DATABASE_URL: '' },
-        built,
+      const script = `set -euo pipefail\n${session!.replace(/^BASE=.*$/m, `BASE=${server.baseUrl}/api/v1`)}`;
+      // Not spawnSync: the server answers curl from this process's event loop.
+      const run = await new Promise<{ status: number | string | null; stdout: string; stderr: string }>(
+        (resolve) =>
+          execFile(
+            'bash',
+            ['-c', script],
+            { cwd: workDir, encoding: 'utf8', timeout: 120_000 },
+            (error, stdout, stderr) =>
+              resolve({ status: error ? (error.code ?? error.signal ?? null) : 0, stdout, stderr }),
+          ),
       );
-      // The session sells on a printed date; the server judges rates and the void window by its own
-      // clock, so the sale is moved to the server's today (nothing else in the session is changed).
-      const today = serverToday();
-      const script = `set -euo pipefail\n${session!
-        .replace(/^BASE=.*$/m, `BASE=${server.baseUrl}/api/v1`)
-        .replace(/"saleDate": "\d{4}-\d{2}-\d{2}"/, `"saleDate": "${today}"`)}`;
-      const run = spawnSync('bash', ['-c', script], { cwd: workDir, encoding: 'utf8', timeout: 120_000 });
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
       // The void answers the contract's new status; the dealer's list names the contract it booked.
       expect(run.stdout).toContain('"void"');
@@ -107,10 +109,8 @@ describe('the README', () => {
       expect(contract.contractNumber, JSON.stringify(contract)).toBeTruthy();
       expect(run.stdout).toContain(contract.contractNumber);
       expect(fs.readFileSync(path.join(workDir, 'contract.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
-      server.child.kill('SIGTERM');
-      expect(await server.exited).toBe(0);
     } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await server.close();
       fs.rmSync(workDir, { recursive: true, force: true });
     }
   });

@@ -30,3 +30,8 @@ export function multipart(
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
 }
+
+/** A document upload: its `type` field and a small PDF named after the type. */
+export function pdfUpload(type: string) {
+  return multipart({ type }, { name: `${type}.pdf`, bytes: PDF, contentType: 'application/pdf' });
+}

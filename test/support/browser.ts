@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 
 // Browser journeys drive the system Chromium (Debian's `chromium` package) through playwright-core,
 // so no browser is downloaded at install time. Override the binary with CHROMIUM_PATH.
@@ -36,4 +37,61 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+export interface SignInOptions {
+  /** The user's password: the demo users' by default. */
+  password?: string;
+  /**
+   * The page opened first: the staff sign-in page by default, or a deep link, which sends to the sign-in
+   * page and back to itself once signed in.
+   */
+  from?: string;
+  /** Where signing in lands: `from` when given, else the staff home (a dealer user lands on /dealer). */
+  landsOn?: string;
+  /** The new browser context's options beside its base URL (viewport, acceptDownloads, bypassCSP…). */
+  context?: BrowserContextOptions;
+}
+
+/**
+ * A page in a browser context of its own, signed in through the staff sign-in page as `email` and
+ * arrived where signing in lands. Close it with `page.context().close()`; should signing in fail, the
+ * context is closed here.
+ */
+export async function openSignedIn(
+  browser: Browser,
+  server: { baseUrl: string },
+  email: string,
+  options: SignInOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ ...options.context, baseURL: server.baseUrl });
+  try {
+    const page = await context.newPage();
+    await page.goto(options.from ?? '/staff/sign-in');
+    if (options.from) await page.waitForURL('**/staff/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(options.password ?? DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`**${options.landsOn ?? options.from ?? '/staff'}`);
+    return page;
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+}
+
+/** A phone's viewport, the size most holders use. */
+export const PHONE = { width: 390, height: 844 };
+
+/** A page in a browser context of its own (its own cookies), opened at `path`: a phone's by default. */
+export async function openPage(
+  browser: Browser,
+  server: { baseUrl: string },
+  path: string,
+  viewport: { width: number; height: number } = PHONE,
+): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.baseUrl, viewport });
+  const page = await context.newPage();
+  await page.goto(path);
+  return page;
 }

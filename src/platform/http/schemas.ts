@@ -1,6 +1,6 @@
 // Schema building blocks shared by every route: problem documents, pagination and enums that render
 // well in OpenAPI 3.0.
-import { type TSchema, type TUnsafe, Type } from 'typebox';
+import { type TNull, type TSchema, type TSchemaOptions, type TUnion, type TUnsafe, Type } from 'typebox';
 import { HOLDER_LANGUAGES } from '../../shared/language.js';
 
 /** A string enum as OpenAPI 3.0 understands it (`enum`, not `anyOf` of consts). */
@@ -9,6 +9,14 @@ export function StringEnum<const T extends readonly string[]>(
   options: { description?: string } = {},
 ): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+/**
+ * A value or null, written as TypeBox writes it: `anyOf: [S, {type: 'null'}]` (the response serializer
+ * turns that into a direct nullable, see serializer-cache.ts). Options (a description) go on the union.
+ */
+export function Nullable<T extends TSchema>(schema: T, options?: TSchemaOptions): TUnion<[T, TNull]> {
+  return Type.Union([schema, Type.Null()], options);
 }
 
 export const ProblemSchema = Type.Object(

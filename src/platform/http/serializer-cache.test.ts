@@ -1,16 +1,13 @@
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { StringEnum } from './schemas.js';
+import { Nullable, StringEnum } from './schemas.js';
 import { cachingSerializerFactory, withDirectNullables } from './serializer-cache.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 const Item = Type.Object({ code: Type.String(), cents: Type.Integer() });
 const Answer = Type.Object({
   text: Nullable(Type.String()),
-  described: Type.Union([Type.String(), Type.Null()], { description: 'a described field' }),
+  described: Nullable(Type.String(), { description: 'a described field' }),
   nullFirst: Type.Union([Type.Null(), Type.Integer()]),
   count: Nullable(Type.Integer()),
   ratio: Nullable(Type.Number()),
