@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { createCancellationsService } from '../cancellations/cancellations.service.js';
@@ -26,46 +27,6 @@ type Client = Awaited<ReturnType<typeof staffClient>>;
 
 let serial = 0;
 const nextVin = () => withCheckDigit(`1FTFW1E50NF${String(850_000 + ++serial).padStart(6, '0')}`);
-
-const HOLDER = {
-  firstName: 'Ana',
-  lastName: 'Núñez',
-  address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
-};
-
-function vscBody(vin: string, priceCents: number) {
-  return {
-    product: 'vsc',
-    planCode: 'VALUE_GUARD',
-    holder: HOLDER,
-    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-    odometerAtSale: 30_000,
-    purchaseDate: '2026-01-15',
-    purchaseState: 'MO',
-    termMonths: 36,
-    termMiles: 36_000,
-    priceCents,
-    deductibleCents: 10_000,
-    lienholder: { name: 'First Prairie Bank' },
-  };
-}
-
-function gapBody(vin: string) {
-  return {
-    product: 'gap',
-    planCode: 'GAP',
-    holder: HOLDER,
-    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-    odometerAtSale: 30_000,
-    purchaseDate: '2026-01-15',
-    purchaseState: 'MO',
-    termMonths: 60,
-    priceCents: 80_000,
-    lienholder: { name: 'First Prairie Bank' },
-    amountFinancedCents: 3_000_000,
-    msrpCents: 3_500_000,
-  };
-}
 
 const dayBefore = (daysAgo: number) => new Date(Date.UTC(2026, 10, 25 - daysAgo)).toISOString().slice(0, 10);
 
@@ -220,8 +181,12 @@ describeEachEngine('lender events: batches against one event at a time', (engine
                   const vin = nextVin();
                   vins.push(vin);
                   for (let i = 0; i < vehicle.vscs; i++)
-                    contracts.push(await createContract(vscBody(vin, vehicle.priceCents + i * 1_000)));
-                  if (vehicle.gap) contracts.push(await createContract(gapBody(vin)));
+                    contracts.push(
+                      await createContract(
+                        lenderVscBody(vin, { priceCents: vehicle.priceCents + i * 1_000 }),
+                      ),
+                    );
+                  if (vehicle.gap) contracts.push(await createContract(lenderGapBody(vin)));
                 }
                 return { vins, contracts, unknown: nextVin() };
               })(),

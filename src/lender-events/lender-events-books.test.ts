@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bookingBody, rateBody } from '../../test/support/dealer-channel.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { withCheckDigit } from '../contracts/vin.js';
@@ -21,46 +22,6 @@ type Client = Awaited<ReturnType<typeof staffClient>>;
 let serial = 0;
 const fordVin = () => withCheckDigit(`1FTFW1E50NF${String(810_000 + ++serial).padStart(6, '0')}`);
 const hondaVin = () => withCheckDigit(`1HGCM8260RA${String(820_000 + ++serial).padStart(6, '0')}`);
-
-const HOLDER = {
-  firstName: 'Ana',
-  lastName: 'Núñez',
-  address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
-};
-
-function vscBody(vin: string, priceCents: number) {
-  return {
-    product: 'vsc',
-    planCode: 'VALUE_GUARD',
-    holder: HOLDER,
-    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-    odometerAtSale: 30_000,
-    purchaseDate: '2026-01-15',
-    purchaseState: 'MO',
-    termMonths: 36,
-    termMiles: 36_000,
-    priceCents,
-    deductibleCents: 10_000,
-    lienholder: { name: 'First Prairie Bank' },
-  };
-}
-
-function gapBody(vin: string) {
-  return {
-    product: 'gap',
-    planCode: 'GAP',
-    holder: HOLDER,
-    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-    odometerAtSale: 30_000,
-    purchaseDate: '2026-01-15',
-    purchaseState: 'MO',
-    termMonths: 60,
-    priceCents: 80_000,
-    lienholder: { name: 'First Prairie Bank' },
-    amountFinancedCents: 3_000_000,
-    msrpCents: 3_500_000,
-  };
-}
 
 const SDN_CSV = '9001,"ZABALETA, Ximena",individual,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"-0-"\r\n';
 
@@ -141,8 +102,8 @@ describeEachEngine('lender events and the books', (engine) => {
           for (const vehicle of vehicles) {
             if (vehicle.kind === 'direct') {
               const vin = fordVin();
-              await created(vscBody(vin, vehicle.priceCents));
-              if (vehicle.withGap) await created(gapBody(vin));
+              await created(lenderVscBody(vin, { priceCents: vehicle.priceCents }));
+              if (vehicle.withGap) await created(lenderGapBody(vin));
               vins.push(vin);
             } else {
               const vin = hondaVin();
@@ -227,7 +188,7 @@ describeEachEngine('lender events and the books', (engine) => {
 
   it('a refund already paid by a payment run, reported again, is skipped and never paid twice', async () => {
     const vin = fordVin();
-    const contractId = await created(vscBody(vin, 150_000));
+    const contractId = await created(lenderVscBody(vin, { priceCents: 150_000 }));
     const sent = await admin({
       method: 'POST',
       url: '/api/v1/lender-events',

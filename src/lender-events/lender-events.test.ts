@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { withCheckDigit } from '../contracts/vin.js';
@@ -16,49 +17,6 @@ let serial = 0;
 function nextVin() {
   serial += 1;
   return withCheckDigit(`1FTFW1E50NF${String(700_000 + serial).padStart(6, '0')}`);
-}
-
-function vscBody(vin: string, overrides: Record<string, unknown> = {}) {
-  return {
-    product: 'vsc',
-    planCode: 'VALUE_GUARD',
-    holder: {
-      firstName: 'Ana',
-      lastName: 'Núñez',
-      address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
-    },
-    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-    odometerAtSale: 30_000,
-    purchaseDate: '2026-01-15',
-    purchaseState: 'MO',
-    termMonths: 36,
-    termMiles: 36_000,
-    priceCents: 120_000,
-    deductibleCents: 10_000,
-    lienholder: { name: 'First Prairie Bank' },
-    ...overrides,
-  };
-}
-
-function gapBody(vin: string) {
-  return {
-    product: 'gap',
-    planCode: 'GAP',
-    holder: {
-      firstName: 'Ana',
-      lastName: 'Núñez',
-      address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
-    },
-    vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-    odometerAtSale: 30_000,
-    purchaseDate: '2026-01-15',
-    purchaseState: 'MO',
-    termMonths: 60,
-    priceCents: 80_000,
-    lienholder: { name: 'First Prairie Bank' },
-    amountFinancedCents: 3_000_000,
-    msrpCents: 3_500_000,
-  };
 }
 
 describeEachEngine('lender events', (engine) => {
@@ -104,11 +62,11 @@ describeEachEngine('lender events', (engine) => {
 
   it('JSON: cancels every add-on in force, pays the right party, sets the deadline, skips GAP on a total loss', async () => {
     const payoffVin = nextVin();
-    const vsc = await createContract(vscBody(payoffVin));
-    const gap = await createContract(gapBody(payoffVin));
+    const vsc = await createContract(lenderVscBody(payoffVin));
+    const gap = await createContract(lenderGapBody(payoffVin));
     const lossVin = nextVin();
-    const lossVsc = await createContract(vscBody(lossVin));
-    const lossGap = await createContract(gapBody(lossVin));
+    const lossVsc = await createContract(lenderVscBody(lossVin));
+    const lossGap = await createContract(lenderGapBody(lossVin));
 
     const response = await admin({
       method: 'POST',
@@ -151,9 +109,9 @@ describeEachEngine('lender events', (engine) => {
     const a = nextVin();
     const b = nextVin();
     const c = nextVin();
-    const contractA = await createContract(vscBody(a));
-    await createContract(vscBody(b));
-    const contractC = await createContract(vscBody(c));
+    const contractA = await createContract(lenderVscBody(a));
+    await createContract(lenderVscBody(b));
+    const contractC = await createContract(lenderVscBody(c));
     // c is cancelled by hand first.
     const manual = await admin({
       method: 'POST',
@@ -249,9 +207,9 @@ describeEachEngine('lender events', (engine) => {
 
   it('a lender reaches only loans naming its lienholder; runs and reports are its own', async () => {
     const other = nextVin();
-    await createContract(vscBody(other, { lienholder: { name: 'Other Credit Union' } }));
+    await createContract(lenderVscBody(other, { lienholder: { name: 'Other Credit Union' } }));
     const mine = nextVin();
-    await createContract(vscBody(mine));
+    await createContract(lenderVscBody(mine));
     const response = await lender({
       method: 'POST',
       url: '/api/v1/lender-events',
@@ -277,7 +235,7 @@ describeEachEngine('lender events', (engine) => {
 
   it('a file over the inline limit is a run applied by the job: queued, then progress to the end', async () => {
     const vins = Array.from({ length: 60 }, () => nextVin());
-    for (const vin of vins.slice(0, 3)) await createContract(vscBody(vin));
+    for (const vin of vins.slice(0, 3)) await createContract(lenderVscBody(vin));
     const csv = ['vin,event,event_date', ...vins.map((vin) => `${vin},payoff,2026-10-05`)].join('\n');
     const response = await admin({
       method: 'POST',
@@ -319,9 +277,9 @@ describeEachEngine('lender events', (engine) => {
 
   it('compliance view: every refund with its deadline; a recorded payment posts to the books and is on time or late', async () => {
     const vin = nextVin();
-    await createContract(vscBody(vin));
+    await createContract(lenderVscBody(vin));
     const vin2 = nextVin();
-    await createContract(vscBody(vin2));
+    await createContract(lenderVscBody(vin2));
     const sent = await admin({
       method: 'POST',
       url: '/api/v1/lender-events',
