@@ -53,25 +53,30 @@ export function toLedgerEntry(row: LedgerEntryRow): LedgerEntry {
   };
 }
 
+/** The row of a new entry (amounts checked to be whole cents). */
+function ledgerEntryRow(entry: NewLedgerEntry) {
+  return {
+    contract_id: entry.contractId,
+    kind: entry.kind,
+    direction: entry.direction,
+    amount_cents: assertCents(entry.amountCents, 'ledger amount'),
+    payee_kind: entry.payee.kind,
+    payee_name: entry.payee.name,
+    method: entry.method ?? null,
+    reference: entry.reference ?? null,
+    source_type: entry.source.type,
+    source_id: entry.source.id,
+    memo: entry.memo ?? null,
+    created_by: entry.actor.label,
+    request_id: entry.requestId ?? null,
+  };
+}
+
 /** Appends one entry; pass the use case's transaction. A second original entry for the same source and kind is refused by a unique index. */
 export async function appendLedgerEntry(db: Kysely<Database>, entry: NewLedgerEntry): Promise<LedgerEntry> {
   const row = await db
     .insertInto('ledger_entries')
-    .values({
-      contract_id: entry.contractId,
-      kind: entry.kind,
-      direction: entry.direction,
-      amount_cents: assertCents(entry.amountCents, 'ledger amount'),
-      payee_kind: entry.payee.kind,
-      payee_name: entry.payee.name,
-      method: entry.method ?? null,
-      reference: entry.reference ?? null,
-      source_type: entry.source.type,
-      source_id: entry.source.id,
-      memo: entry.memo ?? null,
-      created_by: entry.actor.label,
-      request_id: entry.requestId ?? null,
-    })
+    .values(ledgerEntryRow(entry))
     .returningAll()
     .executeTakeFirstOrThrow();
   return toLedgerEntry(row);
@@ -90,21 +95,7 @@ export async function appendLedgerEntries(
   const rows = await insertJsonRows<{ id: string; source_id: string }>(
     db,
     'ledger_entries',
-    entries.map((entry) => ({
-      contract_id: entry.contractId,
-      kind: entry.kind,
-      direction: entry.direction,
-      amount_cents: assertCents(entry.amountCents, 'ledger amount'),
-      payee_kind: entry.payee.kind,
-      payee_name: entry.payee.name,
-      method: entry.method ?? null,
-      reference: entry.reference ?? null,
-      source_type: entry.source.type,
-      source_id: entry.source.id,
-      memo: entry.memo ?? null,
-      created_by: entry.actor.label,
-      request_id: entry.requestId ?? null,
-    })),
+    entries.map(ledgerEntryRow),
     { returning: ['id', 'source_id'] },
   );
   for (const row of rows) ids.set(row.source_id, row.id);
