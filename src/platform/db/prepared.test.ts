@@ -2,7 +2,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine, openTestDatabase } from '../../../test/support/engines.js';
-import { namePreparedStatements, PREPARED_MARK, prepared, statementName } from './prepared.js';
+import { isResultTypeChanged, namePreparedStatements, PREPARED_MARK, prepared, statementName } from './prepared.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 describe('prepared statements: naming', () => {
   it('names a text the same every time, differently from another text, within 63 characters', () => {
@@ -79,5 +80,24 @@ describeEachEngine('prepared statements', (engine) => {
     expect((await prepared(sql<{ one: number }>`select 1 as one`).execute(database.db)).rows).toEqual([
       { one: 1 },
     ]);
+  });
+
+  it('renames a statement whose result type a migration changed, so the retry of the refused request succeeds', async () => {
+    await database.db.connection().execute(async (connection) => {
+      await sql`create temporary table deploy_probe (amount integer)`.execute(connection);
+      await sql`insert into deploy_probe values (7)`.execute(connection);
+      const read = () => prepared(sql<{ amount: unknown }>`select amount from deploy_probe`).execute(connection);
+      expect((await read()).rows).toEqual([{ amount: 7 }]);
+      // What a newer release's migration does while this process still runs.
+      await sql`alter table deploy_probe alter column amount type bigint`.execute(connection);
+      const refused = await read().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isResultTypeChanged(refused)).toBe(true);
+      expect(isDatabaseUnavailable(refused)).toBe(true);
+      expect((await read()).rows).toEqual([{ amount: 7 }]);
+      expect((await read()).rows).toEqual([{ amount: 7 }]);
+    });
   });
 });

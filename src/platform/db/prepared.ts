@@ -49,16 +49,40 @@ export function statementName(text: string): string {
   return name;
 }
 
+// A migration that changes the row type a named statement answers (a column's type, say, while a rolling
+// deploy still runs the older processes) makes PostgreSQL refuse that statement on every connection that
+// prepared it, with "cached plan must not change result type" (SQLSTATE 0A000), for as long as the
+// connection lives: node-postgres would keep sending the name it parsed there. The connection then
+// sends that text under a new name (a fresh parse and plan) from its next use on, and the request that
+// met the error is answered 503 (`isDatabaseUnavailable`), so its retry succeeds.
+const FEATURE_NOT_SUPPORTED = '0A000';
+const RESULT_TYPE_CHANGED = /cached plan must not change result type/;
+
+/** Whether `error` is PostgreSQL refusing a named statement whose result type a schema change altered. */
+export function isResultTypeChanged(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === FEATURE_NOT_SUPPORTED && typeof message === 'string' && RESULT_TYPE_CHANGED.test(message);
+}
+
 /**
  * Makes a pool's client send marked statements named (call it as the pool connects the client, before
  * anyone uses it). Everything else goes through unchanged.
  */
 export function namePreparedStatements(client: pg.ClientBase): void {
   const query = client.query as (...args: unknown[]) => unknown;
+  // The names this connection renamed after their result type changed: name → how many times.
+  const renamed = new Map<string, number>();
   client.query = function (this: pg.ClientBase, ...args: unknown[]) {
     const [text, values] = args;
-    if (args.length <= 2 && typeof text === 'string' && text.startsWith(PREPARED_MARK))
-      return query.call(this, { name: statementName(text), text, values });
-    return query.apply(this, args);
+    if (!(args.length <= 2 && typeof text === 'string' && text.startsWith(PREPARED_MARK)))
+      return query.apply(this, args);
+    const base = statementName(text);
+    const times = renamed.get(base) ?? 0;
+    const answer = query.call(this, { name: times === 0 ? base : `${base}_${times}`, text, values });
+    if (!(answer instanceof Promise)) return answer;
+    return answer.catch((error: unknown) => {
+      if (isResultTypeChanged(error)) renamed.set(base, times + 1);
+      throw error;
+    });
   } as typeof client.query;
 }

@@ -1,5 +1,8 @@
 // Which errors mean "the database server is away" (stopped, restarting, unreachable) as opposed to
 // "this request or its data is wrong": the HTTP layer answers the first with 503 database_unavailable.
+// A named statement that a migration outdated during a rolling deploy is answered the same way (the
+// connection renames it, so the retry succeeds): see `isResultTypeChanged`.
+import { isResultTypeChanged } from './prepared.js';
 
 // SQLSTATEs of a server going away or not yet accepting work: class 08 (connection exception),
 // admin_shutdown, crash_shutdown, cannot_connect_now, database_dropped, too_many_connections.
@@ -40,6 +43,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     }
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message)))
       return true;
+    // A named statement a migration outdated mid-deploy: the connection renames it, a retry succeeds.
+    if (isResultTypeChanged(current)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
