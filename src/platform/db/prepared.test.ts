@@ -2,7 +2,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine, openTestDatabase } from '../../../test/support/engines.js';
-import { isResultTypeChanged, namePreparedStatements, PREPARED_MARK, prepared, statementName } from './prepared.js';
+import {
+  isResultTypeChanged,
+  namePreparedStatements,
+  PREPARED_MARK,
+  prepared,
+  statementName,
+} from './prepared.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 describe('prepared statements: naming', () => {
@@ -86,7 +92,8 @@ describeEachEngine('prepared statements', (engine) => {
     await database.db.connection().execute(async (connection) => {
       await sql`create temporary table deploy_probe (amount integer)`.execute(connection);
       await sql`insert into deploy_probe values (7)`.execute(connection);
-      const read = () => prepared(sql<{ amount: unknown }>`select amount from deploy_probe`).execute(connection);
+      const read = () =>
+        prepared(sql<{ amount: unknown }>`select amount from deploy_probe`).execute(connection);
       expect((await read()).rows).toEqual([{ amount: 7 }]);
       // What a newer release's migration does while this process still runs.
       await sql`alter table deploy_probe alter column amount type bigint`.execute(connection);
