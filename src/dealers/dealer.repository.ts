@@ -1,7 +1,7 @@
 // SQL of the dealer concept: dealers, their API keys and their account events.
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { insertJsonRows } from '../platform/db/json-rows.repository.js';
-import { prepared } from '../platform/db/prepared.js';
+import { PREPARED_MARK } from '../platform/db/prepared.js';
 import type { Database, DealerAccountEventKind } from '../platform/db/schema.js';
 
 export interface Dealer {
@@ -148,6 +148,36 @@ export function findLiveApiKey(db: Kysely<Database>, keyHash: string) {
     .executeTakeFirst();
 }
 
+interface LiveKeyCounted {
+  id: string;
+  prefix: string;
+  last_used_at: Date | null;
+  dealer_id: string;
+  code: string;
+  name: string;
+  attempts: number;
+  window_started_at: Date;
+}
+
+// A fixed text, compiled once rather than by the query builder on every request.
+const FIND_LIVE_KEY_COUNTING_USE = `${PREPARED_MARK}
+    with key as (
+      select k.id, k.prefix, k.last_used_at, d.id as dealer_id, d.code, d.name
+      from dealer_api_keys k join dealers d on d.id = k.dealer_id
+      where k.key_hash = $1::text and k.revoked_at is null
+    ), counted as (
+      insert into rate_limits as r (bucket, window_started_at, attempts)
+      select $2::text || key.id::text, $3::timestamptz, 1 from key
+      on conflict (bucket) do update set
+        attempts = case when r.window_started_at <= $4::timestamptz then 1 else r.attempts + 1 end,
+        window_started_at = case when r.window_started_at <= $4::timestamptz
+          then excluded.window_started_at else r.window_started_at end
+      returning attempts, window_started_at
+    )
+    select key.id, key.prefix, key.last_used_at, key.dealer_id, key.code, key.name,
+      counted.attempts, counted.window_started_at
+    from key cross join counted`;
+
 /**
  * The live key with this hash and its dealer, and its use counted in the key's fixed-window bucket
  * (`bucketPrefix` + the key's id in rate_limits, the window rule of platform/rate-limit.ts), in one
@@ -160,32 +190,14 @@ export async function findLiveApiKeyCountingUse(
   values: { keyHash: string; bucketPrefix: string; now: Date; windowSeconds: number },
 ) {
   const windowStart = new Date(values.now.getTime() - values.windowSeconds * 1000);
-  const result = await prepared(sql<{
-    id: string;
-    prefix: string;
-    last_used_at: Date | null;
-    dealer_id: string;
-    code: string;
-    name: string;
-    attempts: number;
-    window_started_at: Date;
-  }>`
-    with key as (
-      select k.id, k.prefix, k.last_used_at, d.id as dealer_id, d.code, d.name
-      from dealer_api_keys k join dealers d on d.id = k.dealer_id
-      where k.key_hash = ${values.keyHash}::text and k.revoked_at is null
-    ), counted as (
-      insert into rate_limits as r (bucket, window_started_at, attempts)
-      select ${values.bucketPrefix}::text || key.id::text, ${values.now}::timestamptz, 1 from key
-      on conflict (bucket) do update set
-        attempts = case when r.window_started_at <= ${windowStart}::timestamptz then 1 else r.attempts + 1 end,
-        window_started_at = case when r.window_started_at <= ${windowStart}::timestamptz
-          then excluded.window_started_at else r.window_started_at end
-      returning attempts, window_started_at
-    )
-    select key.id, key.prefix, key.last_used_at, key.dealer_id, key.code, key.name,
-      counted.attempts, counted.window_started_at
-    from key cross join counted`).execute(db);
+  const result = await db.executeQuery<LiveKeyCounted>(
+    CompiledQuery.raw(FIND_LIVE_KEY_COUNTING_USE, [
+      values.keyHash,
+      values.bucketPrefix,
+      values.now,
+      windowStart,
+    ]),
+  );
   return result.rows[0];
 }
 

@@ -7,7 +7,7 @@ import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
-import { findRateBooking } from '../rating/rate.repository.js';
+import { findRateBooking, quoteIdOf } from '../rating/rate.repository.js';
 import { withinVoidWindow } from './econtracts.service.js';
 
 const START = '2026-11-25T15:00:00Z';
@@ -200,6 +200,32 @@ describeEachEngine('e-contracting and voids', (engine) => {
       expect(response.statusCode).toBe(422);
       expect(response.json()).toMatchObject({ code: 'invalid_zip', param: 'holder.address.zip' });
       expect((await rateRow(offer.rateId)).contract_id).toBeNull();
+    });
+
+    it('books a rate of a quote stored in the older form (offers as objects with their rateId and labels)', async () => {
+      // What rating stored before the compact form: each offer as the answer showed it, found by rateId.
+      const answer = await rate(dealer);
+      const offer = answer.find(
+        (o) => o.planCode === 'VALUE_GUARD' && o.termMonths === 48 && o.deductibleCents === 10_000,
+      )!;
+      const legacy = answer.map((o) => {
+        const { expiresOn: _, ...stored } = o as Offer & { expiresOn: string };
+        return stored;
+      });
+      await sql`update rate_quotes set offers = ${JSON.stringify(legacy)}::json
+        where id = ${quoteIdOf(offer.rateId)}::uuid`.execute(server.built.database.db);
+      const response = await book(dealer, bookingBody(offer.rateId, offer.dealerCostCents + 1_000));
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({
+        planCode: 'VALUE_GUARD',
+        termMonths: 48,
+        deductibleCents: 10_000,
+        dealerCostCents: offer.dealerCostCents,
+        priceCents: offer.dealerCostCents + 1_000,
+      });
+      expect((await rateRow(offer.rateId)).contract_id).toBe(response.json().id);
+      const again = await book(dealer, bookingBody(offer.rateId, offer.dealerCostCents));
+      expect(again.json()).toMatchObject({ code: 'rate_already_used', param: 'rateId' });
     });
 
     it('replays an Idempotency-Key and refuses it with another body', async () => {

@@ -136,7 +136,7 @@ describeEachEngine('migration 0031 (rate quotes)', (engine) => {
     expect(up.error).toBeUndefined();
     // Up again, the compact quote's offers are one quote of objects, each still found by its rateId.
     const again = await sql<{ n: number }>`
-      select jsonb_array_length(offers)::integer as n from rate_quotes where id = ${COMPACT_QUOTE}`.execute(
+      select json_array_length(offers)::integer as n from rate_quotes where id = ${COMPACT_QUOTE}`.execute(
       handle.db,
     );
     expect(again.rows).toEqual([{ n: 2 }]);

@@ -1,4 +1,4 @@
-// SQL of stored rates. A rating call is stored as one quote row holding every offer of its answer (jsonb);
+// SQL of stored rates. A rating call is stored as one quote row holding every offer of its answer (json, migration 0043);
 // each offer is a rate a dealer may book once before the quote expires. An offer's rateId is its quote's
 // id with the offer's number in the last 16 bits (the quote id has them clear), so booking finds the
 // quote by primary key from the rateId alone, and the API's rateId stays a UUID. Rates stored before
@@ -11,8 +11,8 @@
 // compact offer's rateId is its position in the quote. Quotes stored before (objects with their rateId
 // and labels) are still read: their offer is found by rateId, never by position.
 import { randomUUID } from 'node:crypto';
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import { prepared } from '../platform/db/prepared.js';
+import { CompiledQuery, type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { PREPARED_MARK } from '../platform/db/prepared.js';
 import type {
   AuditEventsTable,
   CompactStoredOffer,
@@ -121,26 +121,52 @@ export async function insertQuoteIfCurrent(
   },
 ): Promise<number | null> {
   const { catalogVersion, quote, audit } = values;
-  const insertQuote = quote
-    ? sql`, quote as (
-        insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, expires_on)
-        select ${quote.id}::uuid, ${quote.dealer_id}::uuid, ${quote.requested_by}::text,
-          ${quote.catalog_version}::integer, ${quote.vehicle}::jsonb, ${quote.offers}::jsonb, ${quote.expires_on}::date
-        from latest where latest.version = ${catalogVersion}::integer)`
-    : sql``;
-  // Named (platform/db/prepared.ts): the server plans it once per connection, not on every rating call.
-  const result = await prepared(sql<{ version: number | null }>`
-    with latest as (select max(version) as version from catalog_versions)${insertQuote},
+  const auditValues = [
+    audit.actor_kind,
+    audit.actor_id ?? null,
+    audit.actor_label,
+    audit.action,
+    audit.entity_type,
+    audit.entity_id,
+    audit.reason ?? null,
+    audit.data ?? null,
+    audit.request_id ?? null,
+  ];
+  // Two fixed texts, compiled once (not by the query builder on every call) and named: the server
+  // plans each once per connection.
+  const result = await db.executeQuery<{ version: number | null }>(
+    quote
+      ? CompiledQuery.raw(INSERT_QUOTE_AND_AUDIT, [
+          catalogVersion,
+          ...auditValues,
+          quote.id,
+          quote.dealer_id ?? null,
+          quote.requested_by,
+          quote.catalog_version,
+          quote.vehicle,
+          quote.offers,
+          quote.expires_on,
+        ])
+      : CompiledQuery.raw(INSERT_AUDIT, [catalogVersion, ...auditValues]),
+  );
+  return result.rows[0]?.version ?? null;
+}
+
+/** The latest catalog version and, when it is $1, the audit row ($2–$10): see insertQuoteIfCurrent. */
+const AUDIT_IF_CURRENT = `
     audit as (
       insert into audit_events
         (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data, request_id)
-      select ${audit.actor_kind}::text, ${audit.actor_id ?? null}::text, ${audit.actor_label}::text,
-        ${audit.action}::text, ${audit.entity_type}::text, ${audit.entity_id}::text, ${audit.reason ?? null}::text,
-        ${audit.data ?? null}::jsonb, ${audit.request_id ?? null}::text
-      from latest where latest.version = ${catalogVersion}::integer)
-    select version from latest`).execute(db);
-  return result.rows[0]?.version ?? null;
-}
+      select $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb, $10::text
+      from latest where latest.version = $1::integer)
+    select version from latest`;
+const INSERT_AUDIT = `${PREPARED_MARK}with latest as (select max(version) as version from catalog_versions),${AUDIT_IF_CURRENT}`;
+// The quote's vehicle and offers are `json` (migration 0043): stored as sent, nothing looks inside.
+const INSERT_QUOTE_AND_AUDIT = `${PREPARED_MARK}with latest as (select max(version) as version from catalog_versions),
+    quote as (
+      insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, expires_on)
+      select $11::uuid, $12::uuid, $13::text, $14::integer, $15::json, $16::json, $17::date
+      from latest where latest.version = $1::integer),${AUDIT_IF_CURRENT}`;
 
 export interface QuotedOffer {
   quoteId: string;
@@ -171,9 +197,9 @@ export async function findQuotedOfferForUpdate(
       'vehicle',
       'expires_on',
       // A compact quote's offer is at the rateId's position; an older quote's is found by its rateId.
-      sql<StoredOffer | null>`case when jsonb_typeof(offers -> 0) = 'array'
+      sql<StoredOffer | null>`case when json_typeof(offers -> 0) = 'array'
         then offers -> ${offerIndexOf(id)}::integer
-        else jsonb_path_query_first(offers, '$[*] ? (@.rateId == $id)', jsonb_build_object('id', ${id}::text)) end`.as(
+        else jsonb_path_query_first(offers::jsonb, '$[*] ? (@.rateId == $id)', jsonb_build_object('id', ${id}::text))::json end`.as(
         'offer',
       ),
     ])

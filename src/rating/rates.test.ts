@@ -198,7 +198,7 @@ describeEachEngine('rates', (engine) => {
     const answer = (await rate(rateBody())).json();
     const quoteId = quoteIdOf(answer.offers[0].rateId);
     // A tampered stored figure: the re-derivation no longer matches the record, and says so.
-    await sql`update rate_quotes set offers = jsonb_set(offers, '{0,5}', '1') where id = ${quoteId}::uuid`.execute(
+    await sql`update rate_quotes set offers = jsonb_set(offers::jsonb, '{0,5}', '1')::json where id = ${quoteId}::uuid`.execute(
       server.built.database.db,
     );
     await expect(explainQuote(quoteId)).rejects.toMatchObject({ code: 'conflict' });
