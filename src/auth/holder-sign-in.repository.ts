@@ -15,6 +15,9 @@ import {
   addressAttemptSql,
 } from '../platform/rate-limit.js';
 
+/** The Canadian provinces and territories, in the statement's text (constant: one prepared text). */
+const PROVINCES = sql.join(CA_PROVINCES.map((code) => sql.lit(code)));
+
 export interface HolderFactsKeys {
   vin: string;
   /** `lastNameKey` of the name given; null when it has no letters (it matches nothing). */
@@ -43,7 +46,7 @@ export async function verifyHolderFactsCountingAttempt(
         where vin = ${facts.vin}::text limit 50
       ) c
       where c.holder_last_name_key = ${facts.lastNameKey}::text
-        and c.address_zip = case when c.address_state = any(${[...CA_PROVINCES]}::text[])
+        and c.address_zip = case when c.address_state in (${PROVINCES})
           then ${facts.caPostalCode}::text else ${facts.usZip}::text end
     ), ${counting.ctes}
     select ${counting.columns}, array(select id::text from matching) as contract_ids`.compile(db);

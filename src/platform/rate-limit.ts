@@ -242,10 +242,12 @@ export function addressAttemptSql(
       select attempts, window_started_at from rate_limits where bucket = ${pair.bucket} for update
     ), decision as (
       select coalesce((select ${waitRunsOver('old', pair.rule, now)} from old), false) as locked,
-        (${succeeded}) and (select attempts from by_address) <= ${address.rule.limit}::int as clears
+        (${succeeded}) and (select attempts from by_address) <= ${address.rule.limit}::int as clears,
+        coalesce((select attempts from old), 0) = 0 as nothing_to_forget
     ), counted as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
-      select ${pair.bucket}, ${now}, case when clears then 0 else 1 end from decision where not locked
+      select ${pair.bucket}, ${now}, case when clears then 0 else 1 end from decision
+      where not locked and not (clears and nothing_to_forget)
       on conflict (bucket) do update set
         attempts = case when excluded.attempts = 0 then 0
           when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
@@ -257,7 +259,8 @@ export function addressAttemptSql(
       (select window_started_at from by_address) as address_started_at,
       (select attempts from old) as old_attempts,
       (select window_started_at from old) as old_at,
-      (select attempts from counted) as counted`,
+      coalesce((select attempts from counted),
+        (select 0 from decision where not locked and clears and nothing_to_forget)) as counted`,
   };
 }
 
@@ -283,9 +286,12 @@ export async function addressAttemptOutcome(
  * the address's window, and decided by the back-off of its key from that address as `attemptBackoff`
  * decides (the same lock and second decision, so racing attempts cannot slip past the wait). When
  * the caller already knows the attempt's facts were right and both buckets allow it, the back-off is
- * cleared instead of counting a failure (the count of 0 forgets it, as a deleted row would).
- * The pair's bucket names the address too, so two statements that share a pair lock the same rows in
- * the same order (address, then pair): no deadlock.
+ * cleared instead of counting a failure (the count of 0 forgets it, as a deleted row would; a
+ * bucket with no failures to forget, the usual case of a holder signing in, is not written at all:
+ * a row the statement found with 0 failures is locked, and a row its snapshot did not show was
+ * written by an attempt that then counts as the later one). The pair's bucket names the address too,
+ * so two statements that share a pair lock the same rows in the same order (address, then pair): no
+ * deadlock.
  */
 async function attemptFromAddress(
   db: Kysely<Database>,
