@@ -5,7 +5,8 @@
 // keys): a sequential scan serves it. Without the index, and with room left on each page
 // (fillfactor 50: a row is ~80 bytes, a page holds about 50 of them plus their next versions), an
 // update writes its new version on the same page and touches no index.
-// (The table stays UNLOGGED on a PostgreSQL server, migration 0011: see there and README "Security".)
+// (The table stays UNLOGGED on a PostgreSQL server, migration 0011: see there and README "Running
+// several processes".)
 import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
