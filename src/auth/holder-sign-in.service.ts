@@ -8,12 +8,18 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { findHolderFactsByVin } from '../contracts/contract.repository.js';
-import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
+import {
+  lastNameKey,
+  normalizeCaPostalCode,
+  normalizePostalCode,
+  normalizeUsZip,
+} from '../contracts/contract-input.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { transactional } from '../platform/db/transaction.js';
 import {
+  type AddressAttempt,
   type BackoffRule,
   createDatabaseRateLimiter,
   type RateLimiter,
@@ -22,6 +28,7 @@ import {
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { AuthService } from './auth.service.js';
+import { verifyHolderFactsCountingAttempt } from './holder-sign-in.repository.js';
 
 export interface HolderSignInLimits {
   /** Back-off of one VIN from one client address. */
@@ -57,8 +64,9 @@ export function createHolderSignInService(deps: {
   const rateLimiter = deps.rateLimiter ?? createDatabaseRateLimiter(db);
 
   /**
-   * Counts the attempt per address and per VIN from this address in one statement; throws 429 when
-   * either refuses. The facts are checked first (one indexed read), so a right attempt clears this
+   * Counts the attempt per address and per VIN from this address; throws 429 when either refuses.
+   * With the counters in the database this is part of the facts check's statement (`verify`); with
+   * counters in memory the facts are checked first (one indexed read), so a right attempt clears this
    * address's failures for the VIN in the same statement instead of a second one; it is still decided
    * under the bucket's row lock like a wrong one, so racing guesses cannot slip a right one past the
    * wait, and a refused attempt answers 429 whether its facts were right or not.
@@ -66,24 +74,45 @@ export function createHolderSignInService(deps: {
   async function throttle(vin: string, clientAddress: string, verified: boolean): Promise<void> {
     if (deps.throttleEnabled === false) return;
     const outcome = await rateLimiter.attemptFromAddress(
-      {
-        address: { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
-        pair: {
-          bucket: bucketKey('holder-vin-ip', `${vin}\n${clientAddress}`),
-          rule: limits.perVinAndAddress,
-        },
-        succeeded: verified,
-      },
+      { ...attemptBuckets(vin, clientAddress), succeeded: verified },
       clock.now(),
     );
     refuseWhenLimited(outcome, 'sign-in attempts');
   }
 
+  /** The address's window and the VIN's back-off from that address. */
+  function attemptBuckets(vin: string, clientAddress: string): Omit<AddressAttempt, 'succeeded'> {
+    return {
+      address: { bucket: bucketKey('holder-ip', clientAddress), rule: limits.perAddress },
+      pair: {
+        bucket: bucketKey('holder-vin-ip', `${vin}\n${clientAddress}`),
+        rule: limits.perVinAndAddress,
+      },
+    };
+  }
+
   /** The ids of the contracts these facts verify, or a 401 that is the same whichever fact is wrong. */
   async function verify(facts: HolderFacts, clientAddress: string): Promise<string[]> {
     const vin = facts.vin.trim().toUpperCase();
-    const rows = await findHolderFactsByVin(db, vin);
     const key = lastNameKey(facts.lastName);
+    if (deps.throttleEnabled !== false && rateLimiter.store === 'database') {
+      // The facts checked and the attempt counted in one statement: the throttle costs no round trip.
+      const { contractIds, outcome } = await verifyHolderFactsCountingAttempt(
+        db,
+        {
+          vin,
+          lastNameKey: key === '' ? null : key,
+          usZip: normalizeUsZip(facts.zip),
+          caPostalCode: normalizeCaPostalCode(facts.zip),
+        },
+        attemptBuckets(vin, clientAddress),
+        clock.now(),
+      );
+      refuseWhenLimited(outcome, 'sign-in attempts');
+      if (contractIds.length === 0) throw new AppError('verification_failed', NOT_VERIFIED);
+      return contractIds;
+    }
+    const rows = await findHolderFactsByVin(db, vin);
     const matching = rows.filter(
       (row) =>
         key !== '' &&

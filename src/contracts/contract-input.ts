@@ -76,13 +76,19 @@ export function lastNameKey(lastName: string): string {
 
 /** ZIP5 from ZIP5 or ZIP+4, or a Canadian postal code as "A1A 1A1"; null when neither. */
 export function normalizePostalCode(value: string, region: string): string | null {
-  const text = value.trim().toUpperCase();
-  if (isCaProvince(region)) {
-    const match = CA_POSTAL.exec(text);
-    return match ? `${match[1]} ${match[2]}` : null;
-  }
-  const match = US_ZIP.exec(text);
+  return isCaProvince(region) ? normalizeCaPostalCode(value) : normalizeUsZip(value);
+}
+
+/** ZIP5 from ZIP5 or ZIP+4; null when it is neither. */
+export function normalizeUsZip(value: string): string | null {
+  const match = US_ZIP.exec(value.trim().toUpperCase());
   return match ? match[1]! : null;
+}
+
+/** A Canadian postal code as "A1A 1A1"; null when it is not one. */
+export function normalizeCaPostalCode(value: string): string | null {
+  const match = CA_POSTAL.exec(value.trim().toUpperCase());
+  return match ? `${match[1]} ${match[2]}` : null;
 }
 
 function refuse(code: ErrorCode, detail: string, param: string): ContractInputResult {

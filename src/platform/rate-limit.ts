@@ -4,7 +4,7 @@
 // buckets count consecutive failures of one key from one client address: a few are free, then each
 // further attempt must wait twice as long as the last (rows of the same table: `attempts` is the
 // failure count and `window_started_at` the time of the last attempt).
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
 import { prepared } from './db/prepared.js';
 import type { Database } from './db/schema.js';
@@ -211,27 +211,26 @@ export function windowOutcome(
   };
 }
 
+/** What the statement of an attempt from an address returns of its two buckets. */
+export type AddressAttemptRow = BackoffRow & { address_attempts: number; address_started_at: Date };
+
 /**
- * A sign-in attempt from a client address in one statement (one round trip, one commit): counted in
- * the address's window, and decided by the back-off of its key from that address as `attemptBackoff`
- * decides (the same lock and second decision, so racing attempts cannot slip past the wait). When
- * the caller already knows the attempt's facts were right and both buckets allow it, the back-off is
- * cleared instead of counting a failure (the count of 0 forgets it, as a deleted row would).
- * The pair's bucket names the address too, so two statements that share a pair lock the same rows in
- * the same order (address, then pair): no deadlock.
+ * The parts of one attempt from an address for a statement of its own or a larger one: the CTEs
+ * `by_address`, `old`, `decision` and `counted` (in that order; put them after any CTE `succeeded`
+ * reads), and the columns of an `AddressAttemptRow`. `succeeded` is an SQL boolean: a parameter, or
+ * an expression over earlier CTEs of the same statement (holder sign-in checks the facts there, so
+ * the check and the count are one round trip).
  */
-async function attemptFromAddress(
-  db: Kysely<Database>,
-  attempt: AddressAttempt,
+export function addressAttemptSql(
+  attempt: Omit<AddressAttempt, 'succeeded'>,
   now: Date,
-): Promise<AddressAttemptOutcome> {
+  succeeded: RawBuilder<boolean>,
+): { ctes: RawBuilder<unknown>; columns: RawBuilder<unknown> } {
   const { address, pair } = attempt;
   const windowStart = new Date(now.getTime() - address.rule.windowSeconds * 1000);
   const resetStart = new Date(now.getTime() - pair.rule.resetAfterSeconds * 1000);
-  // One text for every attempt (the rules and times are parameters): a named prepared statement, so
-  // PostgreSQL parses and plans this statement of four parts once per connection, not per sign-in.
-  const query = sql<BackoffRow & { address_attempts: number; address_started_at: Date }>`
-    with by_address as (
+  return {
+    ctes: sql`by_address as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
       values (${address.bucket}, ${now}, 1)
       on conflict (bucket) do update set
@@ -243,32 +242,68 @@ async function attemptFromAddress(
       select attempts, window_started_at from rate_limits where bucket = ${pair.bucket} for update
     ), decision as (
       select coalesce((select ${waitRunsOver('old', pair.rule, now)} from old), false) as locked,
-        ${attempt.succeeded}::boolean and (select attempts from by_address) <= ${address.rule.limit}::int
-          as clears
+        (${succeeded}) and (select attempts from by_address) <= ${address.rule.limit}::int as clears,
+        coalesce((select attempts from old), 0) = 0 as nothing_to_forget
     ), counted as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
-      select ${pair.bucket}, ${now}, case when clears then 0 else 1 end from decision where not locked
+      select ${pair.bucket}, ${now}, case when clears then 0 else 1 end from decision
+      where not locked and not (clears and nothing_to_forget)
       on conflict (bucket) do update set
         attempts = case when excluded.attempts = 0 then 0
           when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
         window_started_at = excluded.window_started_at
       where not ${waitRunsOver('r', pair.rule, now)}
       returning attempts
-    )
-    select (select attempts from by_address) as address_attempts,
+    )`,
+    columns: sql`(select attempts from by_address) as address_attempts,
       (select window_started_at from by_address) as address_started_at,
       (select attempts from old) as old_attempts,
       (select window_started_at from old) as old_at,
-      (select attempts from counted) as counted`.compile(db);
-  const row = (await db.executeQuery(prepared(query))).rows[0]!;
+      coalesce((select attempts from counted),
+        (select 0 from decision where not locked and clears and nothing_to_forget)) as counted`,
+  };
+}
+
+/** The outcome of an attempt from an address from the row its statement returned. */
+export async function addressAttemptOutcome(
+  db: Kysely<Database>,
+  attempt: Omit<AddressAttempt, 'succeeded'>,
+  now: Date,
+  row: AddressAttemptRow,
+): Promise<AddressAttemptOutcome> {
   return {
     address: windowOutcome(
-      address.rule,
+      attempt.address.rule,
       { attempts: row.address_attempts, window_started_at: row.address_started_at },
       now,
     ),
-    pair: await backoffOutcome(db, pair.bucket, pair.rule, now, row),
+    pair: await backoffOutcome(db, attempt.pair.bucket, attempt.pair.rule, now, row),
   };
+}
+
+/**
+ * A sign-in attempt from a client address in one statement (one round trip, one commit): counted in
+ * the address's window, and decided by the back-off of its key from that address as `attemptBackoff`
+ * decides (the same lock and second decision, so racing attempts cannot slip past the wait). When
+ * the caller already knows the attempt's facts were right and both buckets allow it, the back-off is
+ * cleared instead of counting a failure (the count of 0 forgets it, as a deleted row would; a
+ * bucket with no failures to forget, the usual case of a holder signing in, is not written at all:
+ * a row the statement found with 0 failures is locked, and a row its snapshot did not show was
+ * written by an attempt that then counts as the later one). The pair's bucket names the address too,
+ * so two statements that share a pair lock the same rows in the same order (address, then pair): no
+ * deadlock.
+ */
+async function attemptFromAddress(
+  db: Kysely<Database>,
+  attempt: AddressAttempt,
+  now: Date,
+): Promise<AddressAttemptOutcome> {
+  const parts = addressAttemptSql(attempt, now, sql<boolean>`${attempt.succeeded}::boolean`);
+  // One text for every attempt (the rules and times are parameters): a named prepared statement, so
+  // PostgreSQL parses and plans this statement of four parts once per connection, not per sign-in.
+  const query = sql<AddressAttemptRow>`with ${parts.ctes} select ${parts.columns}`.compile(db);
+  const row = (await db.executeQuery(prepared(query))).rows[0]!;
+  return addressAttemptOutcome(db, attempt, now, row);
 }
 
 /**
@@ -332,6 +367,11 @@ async function refundRateLimit(db: Kysely<Database>, bucket: string): Promise<vo
 
 /** Counts attempts in buckets: the throttles of holder and staff sign-in use one of these. */
 export interface RateLimiter {
+  /**
+   * Where the counters live: 'database' (the table rate_limits, which a statement of a use case may
+   * count in itself, see `addressAttemptSql`) or 'memory' (this process only).
+   */
+  readonly store: 'database' | 'memory';
   /** Counts one attempt in each bucket (each at most once a call); outcomes in the order of `hits`. */
   hit(hits: readonly { bucket: string; rule: RateLimitRule }[], now: Date): Promise<RateLimitOutcome[]>;
   /** Takes back one attempt from a bucket. */
@@ -352,6 +392,7 @@ export interface RateLimiter {
  */
 export function createDatabaseRateLimiter(db: Kysely<Database>): RateLimiter {
   return {
+    store: 'database',
     hit: (hits, now) => hitRateLimits(db, hits, now),
     refund: (bucket) => refundRateLimit(db, bucket),
     attempt: (bucket, rule, now) => attemptBackoff(db, bucket, rule, now),
@@ -373,6 +414,7 @@ const MEMORY_BUCKETS_BEFORE_SWEEP = 100_000;
 export function createMemoryRateLimiter(): RateLimiter {
   const buckets = new Map<string, { windowStartedAt: number; attempts: number; windowMs: number }>();
   const limiter: RateLimiter = {
+    store: 'memory',
     async hit(hits, now) {
       if (new Set(hits.map((hit) => hit.bucket)).size !== hits.length) {
         throw new Error('RateLimiter.hit: each bucket may appear once');
