@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { GAP_HOLDER, gapAddendumBody } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 import { dateWords, documentName, nameInSentence } from './email-i18n.js';
@@ -81,25 +82,9 @@ describeEachEngine('holder emails in the holder language', (engine) => {
     const response = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'gap',
-        planCode: 'GAP',
-        holder: {
-          firstName: 'Lucia',
-          lastName: 'Ramirez',
-          email,
-          address: { line1: '2 Oak St', city: 'Austin', state: 'TX', zip: '78701' },
-        },
-        vehicle: { vin, year: 2025, make: 'Ford', model: 'F-150' },
-        odometerAtSale: 10,
-        purchaseDate: '2026-03-01',
-        purchaseState: 'TX',
-        termMonths: 60,
-        priceCents: 79_500,
-        lienholder: { name: 'First Prairie Bank' },
-        amountFinancedCents: 3_000_000,
-        msrpCents: 3_200_000,
-      },
+      payload: gapAddendumBody(vin, {
+        holder: { ...GAP_HOLDER, firstName: 'Lucia', lastName: 'Ramirez', email },
+      }),
     });
     expect(response.statusCode, response.body).toBe(201);
     return { lastName: 'Ramirez', zip: '78701', vin };

@@ -1,8 +1,8 @@
 import { withCheckDigit } from '../../src/contracts/vin.js';
 
-// The contract and repair estimate the staff-side tests (claims, the work queue, search, payments) start
-// from: a 2024 Honda Accord sold in Missouri by Plaza Honda under Value Guard (36 months, $1,999), and a
-// repair shop's estimate for its front brakes.
+// The contracts and repair estimate the staff-side tests (claims, the work queue, search, payments) start
+// from: a 2024 Honda Accord sold in Missouri by Plaza Honda under Value Guard (36 months, $1,999), a repair
+// shop's estimate for its front brakes, and a GAP addendum sold in Texas.
 
 /** Fresh VINs (`1HGCM82603A` and a serial counted on from `after`, with the check digit), one per call. */
 export function vinSequence(after: number): () => string {
@@ -57,6 +57,34 @@ export function brakesEstimate(vin: string, overrides: Record<string, unknown> =
     cause: 'Front calipers seized',
     correction: 'Replace both front calipers',
     lines: [BRAKES_LINE],
+    ...overrides,
+  };
+}
+
+export const GAP_HOLDER = {
+  firstName: 'Lena',
+  lastName: 'Okoye',
+  address: { line1: '2 Oak St', city: 'Austin', state: 'TX', zip: '78701' },
+};
+
+/**
+ * A `POST /contracts` body of a GAP addendum on `vin`: a 2025 Ford F-150 sold in Texas on 2026-03-01,
+ * $30,000 financed by First Prairie Bank, with `overrides` on top.
+ */
+export function gapAddendumBody(vin: string, overrides: Record<string, unknown> = {}) {
+  return {
+    product: 'gap',
+    planCode: 'GAP',
+    holder: GAP_HOLDER,
+    vehicle: { vin, year: 2025, make: 'Ford', model: 'F-150' },
+    odometerAtSale: 10,
+    purchaseDate: '2026-03-01',
+    purchaseState: 'TX',
+    termMonths: 60,
+    priceCents: 79_500,
+    lienholder: { name: 'First Prairie Bank' },
+    amountFinancedCents: 3_000_000,
+    msrpCents: 3_200_000,
     ...overrides,
   };
 }
