@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multipart, PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
@@ -16,30 +17,6 @@ import { dateWords, documentName, nameInSentence } from './email-i18n.js';
 
 // Wednesday 2026-11-25, 10:00 in New York: a document received now is due Monday 2026-11-30.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
-
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer }) {
-  const boundary = '----coverwiselanguage';
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    file.bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe('email words', () => {
   it('write dates, document names and names in sentences per language', () => {
