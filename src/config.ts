@@ -225,33 +225,13 @@ function readClamdUrl(env: Env, name: string): { host: string; port: number } | 
 }
 
 function readSmtpUrl(env: Env, name: string): string | null {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a URL such as smtp://user:password@mail.example.com:587');
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new ConfigError(name, `must start with smtp:// or smtps://, got "${url.protocol}//"`);
-  }
-  return raw;
+  return readUrl(env, name, ['smtp', 'smtps'], 'smtp://user:password@mail.example.com:587', { secret: true });
 }
 
 function readDatabaseUrl(env: Env, name: string): string | null {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a URL such as postgres://user@host:5432/database');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, `must start with postgres:// or postgresql://, got "${url.protocol}//"`);
-  }
-  return raw;
+  return readUrl(env, name, ['postgres', 'postgresql'], 'postgres://user@host:5432/database', {
+    secret: true,
+  });
 }
 
 function readWebhookAllowList(env: Env, name: string): WebhookAllowList {
@@ -266,16 +246,31 @@ function readWebhookAllowList(env: Env, name: string): WebhookAllowList {
 }
 
 function readHttpUrl(env: Env, name: string, example: string): string | null {
+  return readUrl(env, name, ['http', 'https'], example, { secret: false });
+}
+
+/**
+ * An optional URL setting (unset or empty → null) whose scheme is one of `schemes`. The value of one that
+ * may carry a password (`secret`) is not repeated in the error.
+ */
+function readUrl(
+  env: Env,
+  name: string,
+  schemes: readonly string[],
+  example: string,
+  options: { secret: boolean },
+): string | null {
   const raw = env[name];
   if (raw === undefined || raw === '') return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, `must be a URL such as ${example}, got "${raw}"`);
+    throw new ConfigError(name, `must be a URL such as ${example}${options.secret ? '' : `, got "${raw}"`}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(name, `must start with http:// or https://, got "${url.protocol}//"`);
+  if (!schemes.some((scheme) => url.protocol === `${scheme}:`)) {
+    const allowed = schemes.map((scheme) => `${scheme}://`).join(' or ');
+    throw new ConfigError(name, `must start with ${allowed}, got "${url.protocol}//"`);
   }
   return raw;
 }

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { brakesEstimate, staffVscBody, vinSequence } from '../../test/support/staff-contracts.js';
 import { createCatalogService } from '../catalog/catalog.service.js';
 import { CONTRACT_CSV_COLUMNS, importContracts } from '../contracts/contract-import.js';
-import { withCheckDigit } from '../contracts/vin.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import { FakeClock } from '../platform/clock.js';
 import { ACCOUNTS } from './chart-of-accounts.js';
@@ -21,34 +21,7 @@ import { postContractVoided } from './journal-postings.js';
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
-let vinSerial = 500;
-function nextVin(): string {
-  vinSerial += 1;
-  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
-}
-
-function contractBody(overrides: Record<string, unknown> = {}) {
-  return {
-    product: 'vsc',
-    planCode: 'VALUE_GUARD',
-    holder: {
-      firstName: 'Rosa',
-      lastName: 'Delgado',
-      address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
-    },
-    vehicle: { vin: nextVin(), year: 2024, make: 'Honda', model: 'Accord' },
-    odometerAtSale: 10_000,
-    purchaseDate: '2026-01-31',
-    purchaseState: 'MO',
-    termMonths: 36,
-    termMiles: 36_000,
-    priceCents: 199_900,
-    deductibleCents: 10_000,
-    lienholder: null,
-    sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
-    ...overrides,
-  };
-}
+const nextVin = vinSequence(500);
 
 interface EntryView {
   id: string;
@@ -93,7 +66,7 @@ describeEachEngine('general ledger postings', (engine) => {
     const response = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: contractBody(overrides),
+      payload: staffVscBody(nextVin(), overrides),
     });
     expect(response.statusCode, response.body).toBe(201);
     return response.json() as { id: string; vehicle: { vin: string } };
@@ -114,23 +87,7 @@ describeEachEngine('general ledger postings', (engine) => {
     const submitted = await shop({
       method: 'POST',
       url: '/api/v1/repair-claims',
-      payload: {
-        vin,
-        odometer: 21_000,
-        complaint: 'Grinding noise when braking',
-        cause: 'Front calipers seized',
-        correction: 'Replace both front calipers',
-        keptOvernight: true,
-        lines: [
-          {
-            componentGroup: 'brakes',
-            description: 'Front calipers',
-            partsCents: 40_000,
-            laborHours: 2.5,
-            laborRateCents: 12_000,
-          },
-        ],
-      },
+      payload: brakesEstimate(vin, { keptOvernight: true }),
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
     const claim = submitted.json();

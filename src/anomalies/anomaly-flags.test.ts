@@ -2,7 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
-import { withCheckDigit } from '../contracts/vin.js';
+import {
+  BRAKES_LINE,
+  brakesEstimate,
+  staffVscBody,
+  vinSequence,
+} from '../../test/support/staff-contracts.js';
 import { FakeClock } from '../platform/clock.js';
 import { anomalyFlags } from './anomalies.service.js';
 
@@ -10,43 +15,11 @@ import { anomalyFlags } from './anomalies.service.js';
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const DAY_MS = 86_400_000;
 type Client = Awaited<ReturnType<typeof staffClient>>;
-let vinSerial = 500;
+const nextVin = vinSequence(500);
 
-function nextVin(): string {
-  vinSerial += 1;
-  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
-}
-
-const contractBody = (vin: string, purchaseDate: string) => ({
-  product: 'vsc',
-  planCode: 'VALUE_GUARD',
-  holder: {
-    firstName: 'Rosa',
-    lastName: 'Delgado',
-    address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
-  },
-  vehicle: { vin, year: 2024, make: 'Honda', model: 'Accord' },
-  odometerAtSale: 10_000,
-  purchaseDate,
-  purchaseState: 'MO',
-  termMonths: 36,
-  termMiles: 36_000,
-  priceCents: 199_900,
-  deductibleCents: 10_000,
-  lienholder: null,
-  sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
-});
-
-const estimate = (vin: string, partsCents: number, laborRateCents = 12_000) => ({
-  vin,
-  odometer: 21_000,
-  complaint: 'Grinding noise when braking',
-  cause: 'Front calipers seized',
-  correction: 'Replace both front calipers',
-  lines: [
-    { componentGroup: 'brakes', description: 'Front calipers', partsCents, laborHours: 1, laborRateCents },
-  ],
-});
+// Front calipers: `partsCents` of parts and an hour of labor at `laborRateCents`.
+const estimate = (vin: string, partsCents: number, laborRateCents = 12_000) =>
+  brakesEstimate(vin, { lines: [{ ...BRAKES_LINE, partsCents, laborHours: 1, laborRateCents }] });
 
 describeEachEngine('anomaly flags on the work queue', (engine) => {
   let server: TestServer;
@@ -67,7 +40,7 @@ describeEachEngine('anomaly flags on the work queue', (engine) => {
     const response = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: contractBody(vin, purchaseDate),
+      payload: staffVscBody(vin, { purchaseDate }),
     });
     expect(response.statusCode, response.body).toBe(201);
     return vin;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { STAFF_HOLDER, staffVscBody } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 
@@ -45,24 +46,16 @@ describeEachEngine('benefit claims in the work queue', (engine) => {
     const created = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'vsc',
-        planCode: 'VALUE_GUARD',
+      payload: staffVscBody(vin, {
         holder: {
+          ...STAFF_HOLDER,
           firstName: 'Iris',
           lastName: `Queue${serial}`,
-          address: { line1: '1 Elm St', city: 'Kansas City', state: 'MO', zip: '64111' },
+          address: { ...STAFF_HOLDER.address, line1: '1 Elm St' },
         },
         vehicle: { vin, year: 2024, make: 'Honda', model: 'Civic' },
-        odometerAtSale: 10_000,
-        purchaseDate: '2026-01-31',
-        purchaseState: 'MO',
-        termMonths: 36,
-        termMiles: 36_000,
-        priceCents: 199_900,
-        deductibleCents: 10_000,
-        lienholder: null,
-      },
+        sellingDealer: undefined, // sold with no dealer named
+      }),
     });
     expect(created.statusCode, created.body).toBe(201);
     return { id: created.json().id as string, vin };

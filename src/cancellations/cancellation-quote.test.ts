@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { contractRow } from '../../test/support/contract-row.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { resolveTerms } from '../catalog/effective-terms.js';
 import type { CancellationReason, ContractRow } from '../platform/db/schema.js';
@@ -11,57 +12,7 @@ const catalog = loadDefaultCatalog();
 
 // A 36-month / 36,000-mile contract sold 2026-01-15 at 30,000 miles for $1,200, as the registry
 // stores it: expires 2029-01-15 (1,096 days) or at 66,000 miles.
-function contract(overrides: Partial<ContractRow> = {}): ContractRow {
-  return {
-    id: '00000000-0000-4000-8000-000000000001',
-    contract_number: 'VSC-2026-000001',
-    product: 'vsc',
-    plan_code: 'VALUE_GUARD',
-    catalog_version: 1,
-    status: 'active',
-    holder_first_name: 'Ana',
-    holder_last_name: 'Núñez',
-    holder_last_name_key: 'nunez',
-    holder_email: null,
-    holder_phone: null,
-    address_line1: '1 Elm St',
-    address_city: 'Topeka',
-    address_state: 'KS',
-    address_zip: '66603',
-    vin: '1HGCM82633A004352',
-    vehicle_year: 2024,
-    vehicle_make: 'Honda',
-    vehicle_model: 'Accord',
-    odometer_at_sale: 30_000,
-    purchase_date: '2026-01-15',
-    purchase_state: 'MO',
-    term_months: 36,
-    term_miles: 36_000,
-    term_days: 1096,
-    expires_on: '2029-01-15',
-    expires_at_miles: 66_000,
-    waiting_period_ends_on: null,
-    waiting_period_ends_at_miles: null,
-    price_cents: 120_000,
-    deductible_cents: 10_000,
-    lienholder_name: 'First Prairie Bank',
-    selling_dealer_code: null,
-    selling_dealer_name: null,
-    amount_financed_cents: null,
-    msrp_cents: null,
-    has_claims: false,
-    source: 'api',
-    import_id: null,
-    dealer_id: null,
-    dealer_cost_cents: null,
-    voided_at: null,
-    void_reason: null,
-    row_version: 1,
-    created_at: new Date('2026-01-15T15:00:00Z'),
-    updated_at: new Date('2026-01-15T15:00:00Z'),
-    ...overrides,
-  };
-}
+const contract = contractRow;
 
 // A 60-month GAP addendum sold 2026-01-15 for $795: expires 2031-01-15 (1,826 days), no mileage term.
 function gapContract(overrides: Partial<ContractRow> = {}): ContractRow {

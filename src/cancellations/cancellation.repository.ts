@@ -28,11 +28,14 @@ export async function claimsPaidCents(db: Kysely<Database>, contractId: string):
   return Math.max(0, Number(result.net));
 }
 
-export async function insertCancellation(
-  trx: Kysely<Database>,
-  row: Insertable<CancellationsTable>,
-): Promise<void> {
-  await trx.insertInto('cancellations').values(row).execute();
+/** A cancellation record to insert: its quote is the quote itself (stored as jsonb), not its JSON text. */
+export type CancellationRecord = Omit<Insertable<CancellationsTable>, 'quote'> & { quote: object };
+
+export async function insertCancellation(trx: Kysely<Database>, row: CancellationRecord): Promise<void> {
+  await trx
+    .insertInto('cancellations')
+    .values({ ...row, quote: JSON.stringify(row.quote) })
+    .execute();
 }
 
 /** Claims paid on each of these contracts (as claimsPaidCents, in one statement); absent → 0. */
@@ -58,13 +61,10 @@ export async function claimsPaidByContract(
   return paid;
 }
 
-/**
- * Many cancellation records with one insert (a batch of lender events); each row's quote is the quote
- * itself (stored as jsonb), not its JSON text.
- */
+/** Many cancellation records with one insert (a batch of lender events). */
 export async function insertCancellations(
   trx: Kysely<Database>,
-  rows: readonly (Omit<Insertable<CancellationsTable>, 'quote'> & { quote: object })[],
+  rows: readonly CancellationRecord[],
 ): Promise<void> {
   await insertJsonRows(trx, 'cancellations', rows);
 }

@@ -6,7 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type AllocationPart, allocateRefund, refundDueOn } from '../accounting/cancellation-allocation.js';
 import { dealerCostCentsOf, postJournalEntries } from '../accounting/journal.repository.js';
-import { cancellationEntry, postCancellation } from '../accounting/journal-postings.js';
+import {
+  type CancellationPosting,
+  cancellationEntry,
+  postCancellation,
+} from '../accounting/journal-postings.js';
 import type { EarningMethod } from '../accounting/premium-earning.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { EffectiveTerms } from '../catalog/effective-terms.js';
@@ -32,6 +36,7 @@ import type { HolderLanguage } from '../shared/language.js';
 import type { Principal } from '../shared/principal.js';
 import { emitEvent, emitEvents } from '../webhooks/webhook-events.js';
 import {
+  type CancellationRecord,
   claimsPaidByContract,
   claimsPaidCents,
   insertCancellation,
@@ -200,53 +205,12 @@ export function createCancellationsService(deps: {
     assertNotFuture(request, onDate);
     const { quoted, earningMethod } = await computeQuote(trx, row, request);
     const cancellationId = randomUUID();
+    const item: QuotedCancellation = { row, quoted, earningMethod, cancellationId };
 
     const entry =
-      quoted.refundCents > 0
-        ? await appendLedgerEntry(trx, {
-            contractId: row.id,
-            kind: 'cancellation_refund',
-            direction: 'payout',
-            amountCents: quoted.refundCents,
-            payee: quoted.payee,
-            source: { type: 'cancellation', id: cancellationId },
-            memo: `Refund on cancellation of contract ${row.contract_number} (${quoted.method})`,
-            actor,
-            requestId,
-          })
-        : null;
-    await insertCancellation(trx, {
-      id: cancellationId,
-      contract_id: row.id,
-      cancel_on: quoted.cancelOn,
-      odometer: quoted.odometer,
-      reason: quoted.reason,
-      method: quoted.method,
-      gross_refund_cents: quoted.grossRefundCents,
-      fee_cents: quoted.feeCents,
-      claims_deducted_cents: quoted.claimsDeductedCents,
-      refund_cents: quoted.refundCents,
-      payee_kind: quoted.payee.kind,
-      payee_name: quoted.payee.name,
-      quote: JSON.stringify(quoted),
-      ledger_entry_id: entry?.id ?? null,
-      requested_by: actor.label,
-    });
-    const posted = await postCancellation(
-      trx,
-      {
-        cancellationId,
-        contract: row,
-        cancelOn: quoted.cancelOn,
-        earningMethod,
-        refundCents: quoted.refundCents,
-        grossRefundCents: quoted.grossRefundCents,
-        feeCents: quoted.feeCents,
-        shareNumerator: quoted.shareNumerator,
-        shareDenominator: quoted.shareDenominator,
-      },
-      { effectiveOn: onDate, actor, requestId },
-    );
+      quoted.refundCents > 0 ? await appendLedgerEntry(trx, refundEntryOf(item, actor, requestId)) : null;
+    await insertCancellation(trx, cancellationRecordOf(item, entry?.id ?? null, actor));
+    const posted = await postCancellation(trx, postingOf(item), { effectiveOn: onDate, actor, requestId });
     // The dealer's share of the refund goes on its statement as a chargeback (owed by the dealer).
     const chargebackCents = posted.allocation.find((part) => part.party === 'dealer')?.amountCents ?? 0;
     if (row.dealer_id !== null && chargebackCents > 0)
@@ -324,52 +288,16 @@ export function createCancellationsService(deps: {
       trx,
       items
         .filter(({ quoted }) => quoted.refundCents > 0)
-        .map(({ row, quoted, cancellationId }) => ({
-          contractId: row.id,
-          kind: 'cancellation_refund',
-          direction: 'payout' as const,
-          amountCents: quoted.refundCents,
-          payee: quoted.payee,
-          source: { type: 'cancellation', id: cancellationId },
-          memo: `Refund on cancellation of contract ${row.contract_number} (${quoted.method})`,
-          actor,
-          requestId,
-        })),
+        .map((item) => refundEntryOf(item, actor, requestId)),
     );
     await insertCancellations(
       trx,
-      items.map(({ row, quoted, cancellationId }) => ({
-        id: cancellationId,
-        contract_id: row.id,
-        cancel_on: quoted.cancelOn,
-        odometer: quoted.odometer,
-        reason: quoted.reason,
-        method: quoted.method,
-        gross_refund_cents: quoted.grossRefundCents,
-        fee_cents: quoted.feeCents,
-        claims_deducted_cents: quoted.claimsDeductedCents,
-        refund_cents: quoted.refundCents,
-        payee_kind: quoted.payee.kind,
-        payee_name: quoted.payee.name,
-        quote: quoted,
-        ledger_entry_id: ledgerIds.get(cancellationId) ?? null,
-        requested_by: actor.label,
-      })),
+      items.map((item) => cancellationRecordOf(item, ledgerIds.get(item.cancellationId) ?? null, actor)),
     );
-    const postings = items.map(({ row, quoted, earningMethod, cancellationId }) =>
+    const postings = items.map((item) =>
       cancellationEntry(
-        {
-          cancellationId,
-          contract: row,
-          cancelOn: quoted.cancelOn,
-          earningMethod,
-          refundCents: quoted.refundCents,
-          grossRefundCents: quoted.grossRefundCents,
-          feeCents: quoted.feeCents,
-          shareNumerator: quoted.shareNumerator,
-          shareDenominator: quoted.shareDenominator,
-        },
-        row.dealer_cost_cents === null ? null : Number(row.dealer_cost_cents),
+        postingOf(item),
+        item.row.dealer_cost_cents === null ? null : Number(item.row.dealer_cost_cents),
         { effectiveOn: onDate, actor, requestId },
       ),
     );
@@ -439,6 +367,63 @@ export function createCancellationsService(deps: {
 }
 
 export type CancellationsService = ReturnType<typeof createCancellationsService>;
+
+// What a cancellation writes, the same for one made by hand (cancel) and a batch (cancelQuoted).
+
+/** The payments-ledger refund (written only when the refund is above zero). */
+function refundEntryOf({ row, quoted, cancellationId }: QuotedCancellation, actor: Actor, requestId: string) {
+  return {
+    contractId: row.id,
+    kind: 'cancellation_refund',
+    direction: 'payout' as const,
+    amountCents: quoted.refundCents,
+    payee: quoted.payee,
+    source: { type: 'cancellation', id: cancellationId },
+    memo: `Refund on cancellation of contract ${row.contract_number} (${quoted.method})`,
+    actor,
+    requestId,
+  };
+}
+
+/** The cancellation record, with the quote it was executed on and the ledger entry of its refund. */
+function cancellationRecordOf(
+  { row, quoted, cancellationId }: QuotedCancellation,
+  ledgerEntryId: string | null,
+  actor: Actor,
+): CancellationRecord {
+  return {
+    id: cancellationId,
+    contract_id: row.id,
+    cancel_on: quoted.cancelOn,
+    odometer: quoted.odometer,
+    reason: quoted.reason,
+    method: quoted.method,
+    gross_refund_cents: quoted.grossRefundCents,
+    fee_cents: quoted.feeCents,
+    claims_deducted_cents: quoted.claimsDeductedCents,
+    refund_cents: quoted.refundCents,
+    payee_kind: quoted.payee.kind,
+    payee_name: quoted.payee.name,
+    quote: quoted,
+    ledger_entry_id: ledgerEntryId,
+    requested_by: actor.label,
+  };
+}
+
+/** What the journal posts for the cancellation. */
+function postingOf({ row, quoted, earningMethod, cancellationId }: QuotedCancellation): CancellationPosting {
+  return {
+    cancellationId,
+    contract: row,
+    cancelOn: quoted.cancelOn,
+    earningMethod,
+    refundCents: quoted.refundCents,
+    grossRefundCents: quoted.grossRefundCents,
+    feeCents: quoted.feeCents,
+    shareNumerator: quoted.shareNumerator,
+    shareDenominator: quoted.shareDenominator,
+  };
+}
 
 /** The audit row of a cancellation, the same for one made by hand and one a lender event makes. */
 function cancelledAudit(

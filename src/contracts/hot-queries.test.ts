@@ -1,17 +1,14 @@
 // The queries a busy day repeats (coverage by VIN, holder sign-in, contract search)
 // read through indexes, never a sequential scan of the registry.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { syntheticRows, syntheticVin } from '../../bench/portfolio.js';
-import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
-import { analyze, captureQueries, sequentialScans } from '../../test/support/explain.js';
-import { insertCatalogVersion } from '../catalog/catalog.repository.js';
-import { loadDefaultCatalog } from '../catalog/default-catalog.js';
+import { syntheticVin } from '../../bench/portfolio.js';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { captureQueries, openSyntheticPortfolio, sequentialScans } from '../../test/support/explain.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import {
   findContractById,
   findContractsByVin,
   findServiceContractsByVin,
-  insertContractsSkippingExisting,
   listContracts,
 } from './contract.repository.js';
 
@@ -20,19 +17,7 @@ const PORTFOLIO = 20_000;
 describeEachEngine('hot queries use indexes', (engine) => {
   let handle: DatabaseHandle;
   beforeAll(async () => {
-    handle = await openTestDatabase(engine);
-    const catalog = loadDefaultCatalog();
-    await insertCatalogVersion(handle.db, { version: 1, document: catalog, publishedBy: 'test', note: null });
-    let batch = [];
-    for (const row of syntheticRows(PORTFOLIO, catalog, 1)) {
-      batch.push(row);
-      if (batch.length === 2000) {
-        await insertContractsSkippingExisting(handle.db, batch);
-        batch = [];
-      }
-    }
-    await insertContractsSkippingExisting(handle.db, batch);
-    await analyze(handle.db);
+    handle = await openSyntheticPortfolio(engine, PORTFOLIO);
   });
   afterAll(() => handle.close());
 

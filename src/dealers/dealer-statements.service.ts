@@ -80,6 +80,30 @@ export interface RemittanceInput {
   receivedOn: CalendarDate;
 }
 
+/** The audit row of a remittance recorded by an admin or noticed by the dealer. */
+function remittanceAudit(
+  action: 'dealer.remittance_recorded' | 'dealer.remittance_noticed',
+  dealerId: string,
+  remittanceId: string,
+  input: RemittanceInput,
+  actor: Actor,
+  requestId: string,
+) {
+  return {
+    actor,
+    action,
+    entityType: 'dealer',
+    entityId: dealerId,
+    data: {
+      remittanceId,
+      amountCents: input.amountCents,
+      reference: input.reference,
+      receivedOn: input.receivedOn,
+    },
+    requestId,
+  };
+}
+
 export function createDealerStatementsService(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -163,19 +187,10 @@ export function createDealerStatementsService(deps: {
       requestId,
     });
     await applyRemittance(trx, row, dealer.code, actor, requestId);
-    await recordAudit(trx, {
-      actor,
-      action: 'dealer.remittance_recorded',
-      entityType: 'dealer',
-      entityId: dealerId,
-      data: {
-        remittanceId: row.id,
-        amountCents: input.amountCents,
-        reference: input.reference,
-        receivedOn: input.receivedOn,
-      },
-      requestId,
-    });
+    await recordAudit(
+      trx,
+      remittanceAudit('dealer.remittance_recorded', dealerId, row.id, input, actor, requestId),
+    );
     return remittanceView(row);
   }
 
@@ -196,19 +211,10 @@ export function createDealerStatementsService(deps: {
       createdBy: actor.label,
       requestId,
     });
-    await recordAudit(trx, {
-      actor,
-      action: 'dealer.remittance_noticed',
-      entityType: 'dealer',
-      entityId: dealerId,
-      data: {
-        remittanceId: row.id,
-        amountCents: input.amountCents,
-        reference: input.reference,
-        receivedOn: input.receivedOn,
-      },
-      requestId,
-    });
+    await recordAudit(
+      trx,
+      remittanceAudit('dealer.remittance_noticed', dealerId, row.id, input, actor, requestId),
+    );
     return remittanceView(row);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractRow } from '../../test/support/contract-row.js';
 import { bookingBody, rateBody } from '../../test/support/dealer-channel.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
@@ -9,60 +10,20 @@ import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { resolveTerms } from '../catalog/effective-terms.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
-import type { ContractRow } from '../platform/db/schema.js';
 import { contractFormSections, renderContractForm } from './contract-form.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 type Client = (options: InjectOptions) => Promise<LightMyRequestResponse>;
 
-const row = {
-  id: '00000000-0000-4000-8000-000000000001',
+const row = contractRow({
   contract_number: 'VSC-2026-000042',
-  product: 'vsc',
   plan_code: 'MAJOR_GUARD',
-  catalog_version: 1,
-  status: 'active',
-  holder_first_name: 'Ana',
-  holder_last_name: 'Núñez',
-  holder_last_name_key: 'nunez',
   holder_email: 'ana@example.com',
-  holder_phone: null,
-  address_line1: '1 Elm St',
-  address_city: 'Topeka',
-  address_state: 'KS',
-  address_zip: '66603',
-  vin: '1HGCM82633A004352',
-  vehicle_year: 2024,
-  vehicle_make: 'Honda',
-  vehicle_model: 'Accord',
-  odometer_at_sale: 30_000,
-  purchase_date: '2026-01-15',
   purchase_state: 'KS',
-  term_months: 36,
-  term_miles: 36_000,
-  term_days: 1096,
-  expires_on: '2029-01-15',
-  expires_at_miles: 66_000,
-  waiting_period_ends_on: null,
-  waiting_period_ends_at_miles: null,
   price_cents: 189_900,
-  deductible_cents: 10_000,
-  lienholder_name: 'First Prairie Bank',
   selling_dealer_code: 'D-2002',
   selling_dealer_name: 'Sunflower Ford',
-  amount_financed_cents: null,
-  msrp_cents: null,
-  has_claims: false,
-  source: 'api',
-  import_id: null,
-  dealer_id: null,
-  dealer_cost_cents: null,
-  voided_at: null,
-  void_reason: null,
-  row_version: 1,
-  created_at: new Date('2026-01-15T15:00:00Z'),
-  updated_at: new Date('2026-01-15T15:00:00Z'),
-} satisfies ContractRow;
+});
 
 describe('the contract form', () => {
   const terms = resolveTerms(loadDefaultCatalog(), 'MAJOR_GUARD', 'KS')!;

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { insertRemittance } from '../dealers/dealer-statement.repository.js';
@@ -28,25 +29,7 @@ describeEachEngine('funding reconciliation', (engine) => {
       const response = await admin({
         method: 'POST',
         url: '/api/v1/contracts',
-        payload: {
-          product: 'vsc',
-          planCode: 'VALUE_GUARD',
-          holder: {
-            firstName: 'Ana',
-            lastName: 'Núñez',
-            address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
-          },
-          vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-          odometerAtSale: 30_000,
-          purchaseDate,
-          purchaseState: 'MO',
-          termMonths: 36,
-          termMiles: 36_000,
-          priceCents: 120_000,
-          deductibleCents: 10_000,
-          lienholder: { name: 'First Prairie Bank' },
-          sellingDealer: { code: 'D1', name: 'Prairie Motors' },
-        },
+        payload: lenderVscBody(vin, { purchaseDate, sellingDealer: { code: 'D1', name: 'Prairie Motors' } }),
       });
       expect(response.statusCode, response.body).toBe(201);
     }

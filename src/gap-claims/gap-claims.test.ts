@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multipart, PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { waitFor } from '../../test/support/process.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { gapAddendumBody } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
@@ -19,37 +21,10 @@ const clock = new FakeClock('2026-11-25T15:00:00Z');
 // The demo holder with a Feature Guard and a GAP addendum on one vehicle (Texas, financed).
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
 const vscOnlyHolder = DEMO_HOLDERS[0]!;
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
 );
-
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer } | null) {
-  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describeEachEngine('GAP claims', (engine) => {
   let server: TestServer;
@@ -94,24 +69,7 @@ describeEachEngine('GAP claims', (engine) => {
     const response = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'gap',
-        planCode: 'GAP',
-        holder: {
-          firstName: 'Lena',
-          lastName: 'Okoye',
-          address: { line1: '2 Oak St', city: 'Austin', state: 'TX', zip: '78701' },
-        },
-        vehicle: { vin, year: 2025, make: 'Ford', model: 'F-150' },
-        odometerAtSale: 10,
-        purchaseDate: '2026-03-01',
-        purchaseState: 'TX',
-        termMonths: 60,
-        priceCents: 79_500,
-        lienholder: { name: 'First Prairie Bank' },
-        amountFinancedCents: 3_000_000,
-        msrpCents: 3_200_000,
-      },
+      payload: gapAddendumBody(vin),
     });
     expect(response.statusCode, response.body).toBe(201);
     return { lastName: 'Okoye', zip: '78701', vin };

@@ -1,8 +1,10 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multipart, PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { GAP_HOLDER, gapAddendumBody } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 import { dateWords, documentName, nameInSentence } from './email-i18n.js';
@@ -15,30 +17,6 @@ import { dateWords, documentName, nameInSentence } from './email-i18n.js';
 
 // Wednesday 2026-11-25, 10:00 in New York: a document received now is due Monday 2026-11-30.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
-
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer }) {
-  const boundary = '----coverwiselanguage';
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    file.bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe('email words', () => {
   it('write dates, document names and names in sentences per language', () => {
@@ -81,25 +59,9 @@ describeEachEngine('holder emails in the holder language', (engine) => {
     const response = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'gap',
-        planCode: 'GAP',
-        holder: {
-          firstName: 'Lucia',
-          lastName: 'Ramirez',
-          email,
-          address: { line1: '2 Oak St', city: 'Austin', state: 'TX', zip: '78701' },
-        },
-        vehicle: { vin, year: 2025, make: 'Ford', model: 'F-150' },
-        odometerAtSale: 10,
-        purchaseDate: '2026-03-01',
-        purchaseState: 'TX',
-        termMonths: 60,
-        priceCents: 79_500,
-        lienholder: { name: 'First Prairie Bank' },
-        amountFinancedCents: 3_000_000,
-        msrpCents: 3_200_000,
-      },
+      payload: gapAddendumBody(vin, {
+        holder: { ...GAP_HOLDER, firstName: 'Lucia', lastName: 'Ramirez', email },
+      }),
     });
     expect(response.statusCode, response.body).toBe(201);
     return { lastName: 'Ramirez', zip: '78701', vin };

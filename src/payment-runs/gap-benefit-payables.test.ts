@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { gapAddendumBody } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 
@@ -54,24 +55,7 @@ describeEachEngine('GAP benefits in payment runs', (engine) => {
     const contract = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'gap',
-        planCode: 'GAP',
-        holder: {
-          firstName: 'Lena',
-          lastName: 'Okoye',
-          address: { line1: '2 Oak St', city: 'Austin', state: 'TX', zip: '78701' },
-        },
-        vehicle: { vin, year: 2025, make: 'Ford', model: 'F-150' },
-        odometerAtSale: 10,
-        purchaseDate: '2026-03-01',
-        purchaseState: 'TX',
-        termMonths: 60,
-        priceCents: 79_500,
-        lienholder: { name: 'First Prairie Bank' },
-        amountFinancedCents: 3_000_000,
-        msrpCents: 3_200_000,
-      },
+      payload: gapAddendumBody(vin),
     });
     expect(contract.statusCode, contract.body).toBe(201);
     const started = await server.built.app.inject({

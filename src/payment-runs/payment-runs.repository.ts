@@ -8,6 +8,7 @@ import type {
   PayableSourceType,
   PaymentItemStatus,
 } from '../platform/db/schema.js';
+import type { Form1099Row } from './form-1099-nec.js';
 
 export interface Payable {
   sourceType: PayableSourceType;
@@ -436,18 +437,7 @@ export async function facilityPaymentsForYear(
   db: Kysely<Database>,
   input: { year: number; timeZone: string; thresholdCents: number },
 ) {
-  const result = await sql<{
-    facility_id: string;
-    name: string;
-    tin: string | null;
-    address_line1: string;
-    city: string;
-    region: string;
-    postal_code: string;
-    country: string;
-    total: number;
-    payments: number;
-  }>`
+  const result = await sql<Form1099Row & { facility_id: string }>`
     select f.id as facility_id, f.name, f.tin, f.address_line1, f.city, f.region, f.postal_code, f.country,
            sum(case when l.direction = 'payout' then l.amount_cents else -l.amount_cents end)::bigint as total,
            count(*) filter (where l.reverses_entry_id is null)::bigint as payments

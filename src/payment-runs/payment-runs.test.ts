@@ -7,17 +7,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
-import { withCheckDigit } from '../contracts/vin.js';
+import {
+  brakesEstimate,
+  STAFF_HOLDER,
+  staffVscBody,
+  vinSequence,
+} from '../../test/support/staff-contracts.js';
 import { FakeClock } from '../platform/clock.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
-let vinSerial = 700;
-function nextVin(): string {
-  vinSerial += 1;
-  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
-}
+const nextVin = vinSequence(700);
 
 const SDN_CSV = [
   '306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. \'BNC\'."',
@@ -46,21 +47,7 @@ describeEachEngine('payment runs', (engine) => {
     const response = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'vsc',
-        planCode: 'VALUE_GUARD',
-        holder: { ...holder, address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' } },
-        vehicle: { vin: nextVin(), year: 2024, make: 'Honda', model: 'Accord' },
-        odometerAtSale: 10_000,
-        purchaseDate: '2026-01-31',
-        purchaseState: 'MO',
-        termMonths: 36,
-        termMiles: 36_000,
-        priceCents: 199_900,
-        deductibleCents: 10_000,
-        lienholder: null,
-        sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
-      },
+      payload: staffVscBody(nextVin(), { holder: { ...STAFF_HOLDER, ...holder } }),
     });
     expect(response.statusCode, response.body).toBe(201);
     return response.json() as { id: string; vehicle: { vin: string } };
@@ -86,23 +73,7 @@ describeEachEngine('payment runs', (engine) => {
     const submitted = await shop({
       method: 'POST',
       url: '/api/v1/repair-claims',
-      payload: {
-        vin: contract.vehicle.vin,
-        odometer: 21_000,
-        complaint: 'Grinding noise when braking',
-        cause: 'Front calipers seized',
-        correction: 'Replace both front calipers',
-        keptOvernight: true,
-        lines: [
-          {
-            componentGroup: 'brakes',
-            description: 'Front calipers',
-            partsCents: 40_000,
-            laborHours: 2.5,
-            laborRateCents: 12_000,
-          },
-        ],
-      },
+      payload: brakesEstimate(contract.vehicle.vin, { keptOvernight: true }),
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
     const claim = submitted.json();

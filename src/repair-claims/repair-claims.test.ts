@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import {
+  BRAKES_LINE,
+  brakesEstimate,
+  staffVscBody,
+  vinSequence,
+} from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 import { MAX_LABOR_RATE_CENTS, MAX_LINE_PARTS_CENTS } from './repair-claim.schemas.js';
@@ -11,67 +17,30 @@ import { MAX_ESTIMATE_LINES } from './repair-claims.service.js';
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
-let vinSerial = 100;
-function nextVin(): string {
-  vinSerial += 1;
-  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
-}
-
-function contractBody(vin: string, overrides: Record<string, unknown> = {}) {
-  return {
-    product: 'vsc',
-    planCode: 'VALUE_GUARD',
-    holder: {
-      firstName: 'Rosa',
-      lastName: 'Delgado',
-      address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
-    },
-    vehicle: { vin, year: 2024, make: 'Honda', model: 'Accord' },
-    odometerAtSale: 10_000,
-    purchaseDate: '2026-01-31',
-    purchaseState: 'MO',
-    termMonths: 36,
-    termMiles: 36_000,
-    priceCents: 199_900,
-    deductibleCents: 10_000,
-    lienholder: null,
-    sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
-    ...overrides,
-  };
-}
+const nextVin = vinSequence(100);
 
 // Brakes (covered by Value Guard): $400 parts + 2.5 h at $120 = $700. Infotainment (not covered): $300.
-const estimate = (vin: string, overrides: Record<string, unknown> = {}) => ({
-  vin,
-  odometer: 21_000,
-  complaint: 'Grinding noise when braking',
-  cause: 'Front calipers seized',
-  correction: 'Replace both front calipers',
-  lines: [
-    {
-      componentGroup: 'brakes',
-      description: 'Front calipers',
-      partsCents: 40_000,
-      laborHours: 2.5,
-      laborRateCents: 12_000,
-    },
-    {
-      componentGroup: 'infotainment',
-      description: 'Head unit',
-      partsCents: 30_000,
-      laborHours: 0,
-      laborRateCents: 12_000,
-    },
-    {
-      componentGroup: 'steering',
-      description: 'Tie rod ends',
-      partsCents: 10_000,
-      laborHours: 1,
-      laborRateCents: 12_000,
-    },
-  ],
-  ...overrides,
-});
+const estimate = (vin: string, overrides: Record<string, unknown> = {}) =>
+  brakesEstimate(vin, {
+    lines: [
+      BRAKES_LINE,
+      {
+        componentGroup: 'infotainment',
+        description: 'Head unit',
+        partsCents: 30_000,
+        laborHours: 0,
+        laborRateCents: 12_000,
+      },
+      {
+        componentGroup: 'steering',
+        description: 'Tie rod ends',
+        partsCents: 10_000,
+        laborHours: 1,
+        laborRateCents: 12_000,
+      },
+    ],
+    ...overrides,
+  });
 
 describeEachEngine('repair claims', (engine) => {
   let server: TestServer;
@@ -109,7 +78,7 @@ describeEachEngine('repair claims', (engine) => {
     const response = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: contractBody(vin, overrides),
+      payload: staffVscBody(vin, overrides),
     });
     expect(response.statusCode, response.body).toBe(201);
     return { vin, contract: response.json() };

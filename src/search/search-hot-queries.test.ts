@@ -1,12 +1,9 @@
 // The staff search box's lookups read through indexes (migration 0027), never a sequential scan of the
 // contract registry: checked with EXPLAIN on a synthetic portfolio, on both engines.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { syntheticRows, syntheticVin } from '../../bench/portfolio.js';
-import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
-import { analyze, captureQueries, sequentialScans } from '../../test/support/explain.js';
-import { insertCatalogVersion } from '../catalog/catalog.repository.js';
-import { loadDefaultCatalog } from '../catalog/default-catalog.js';
-import { insertContractsSkippingExisting } from '../contracts/contract.repository.js';
+import { syntheticVin } from '../../bench/portfolio.js';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { captureQueries, openSyntheticPortfolio, sequentialScans } from '../../test/support/explain.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import {
   contractsByName,
@@ -20,20 +17,10 @@ const PORTFOLIO = 5_000;
 describeEachEngine('staff search uses indexes', (engine) => {
   let handle: DatabaseHandle;
   beforeAll(async () => {
-    handle = await openTestDatabase(engine);
-    const catalog = loadDefaultCatalog();
-    await insertCatalogVersion(handle.db, { version: 1, document: catalog, publishedBy: 'test', note: null });
-    let batch = [];
-    let i = 0;
-    for (const row of syntheticRows(PORTFOLIO, catalog, 1)) {
-      batch.push({ ...row, holder_phone: `(816) 55${String(i++).padStart(5, '0')}` });
-      if (batch.length === 2000) {
-        await insertContractsSkippingExisting(handle.db, batch);
-        batch = [];
-      }
-    }
-    await insertContractsSkippingExisting(handle.db, batch);
-    await analyze(handle.db);
+    handle = await openSyntheticPortfolio(engine, PORTFOLIO, (row, i) => ({
+      ...row,
+      holder_phone: `(816) 55${String(i).padStart(5, '0')}`,
+    }));
   });
   afterAll(() => handle.close());
 

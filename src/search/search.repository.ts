@@ -66,24 +66,13 @@ export async function contractsByName(
 }
 
 export async function repairClaimsByNumber(db: Kysely<Database>, number: string, limit: number) {
-  return db
-    .selectFrom('repair_claims')
-    .innerJoin('contracts', 'contracts.id', 'repair_claims.contract_id')
-    .select([
-      'repair_claims.id',
-      'repair_claims.claim_number',
-      'repair_claims.status',
-      'contracts.contract_number',
-      'contracts.holder_first_name',
-      'contracts.holder_last_name',
-    ])
+  return repairClaims(db, limit)
     .where((eb) =>
       eb.or([
         eb('repair_claims.claim_number', '=', number),
         eb('repair_claims.authorization_number', '=', number),
       ]),
     )
-    .limit(limit)
     .execute();
 }
 
@@ -93,6 +82,12 @@ export async function repairClaimsOfContracts(
   limit: number,
 ) {
   if (contractIds.length === 0) return [];
+  return repairClaims(db, limit)
+    .where('repair_claims.contract_id', 'in', [...contractIds])
+    .execute();
+}
+
+function repairClaims(db: Kysely<Database>, limit: number) {
   return db
     .selectFrom('repair_claims')
     .innerJoin('contracts', 'contracts.id', 'repair_claims.contract_id')
@@ -104,10 +99,8 @@ export async function repairClaimsOfContracts(
       'contracts.holder_first_name',
       'contracts.holder_last_name',
     ])
-    .where('repair_claims.contract_id', 'in', [...contractIds])
     .orderBy('repair_claims.submitted_at', 'desc')
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 export async function gapClaimsByNumber(db: Kysely<Database>, number: string, limit: number) {

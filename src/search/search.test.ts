@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { brakesEstimate, STAFF_HOLDER, staffVscBody } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 
@@ -29,48 +30,17 @@ describeEachEngine('staff search', (engine) => {
     const created = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'vsc',
-        planCode: 'VALUE_GUARD',
-        holder: {
-          firstName: 'Ximena',
-          lastName: 'Quintanilla',
-          phone: '(816) 555-0199',
-          address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
-        },
+      payload: staffVscBody(vin, {
+        holder: { ...STAFF_HOLDER, firstName: 'Ximena', lastName: 'Quintanilla', phone: '(816) 555-0199' },
         vehicle: { vin, year: 2019, make: 'Toyota', model: 'Corolla' },
-        odometerAtSale: 10_000,
-        purchaseDate: '2026-01-31',
-        purchaseState: 'MO',
-        termMonths: 36,
-        termMiles: 36_000,
-        priceCents: 199_900,
-        deductibleCents: 10_000,
-        lienholder: null,
-        sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
-      },
+      }),
     });
     expect(created.statusCode, created.body).toBe(201);
     contract = created.json();
     const submitted = await shop({
       method: 'POST',
       url: '/api/v1/repair-claims',
-      payload: {
-        vin,
-        odometer: 21_000,
-        complaint: 'Grinding noise when braking',
-        cause: 'Front calipers seized',
-        correction: 'Replace both front calipers',
-        lines: [
-          {
-            componentGroup: 'brakes',
-            description: 'Front calipers',
-            partsCents: 40_000,
-            laborHours: 2.5,
-            laborRateCents: 12_000,
-          },
-        ],
-      },
+      payload: brakesEstimate(vin),
     });
     expect(submitted.statusCode, submitted.body).toBe(201);
     claim = submitted.json();

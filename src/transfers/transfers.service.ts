@@ -357,6 +357,19 @@ export function createTransfersService(deps: {
     return viewOf(trx, row);
   }
 
+  /** The transfer, locked, when it waits for its fee; else invalid_status_transition saying `refusal`. */
+  async function transferAwaitingFee(
+    trx: Transaction<Database>,
+    transferId: string,
+    principal: Principal,
+    refusal: string,
+  ) {
+    const transfer = await loadTransfer(trx, principal, transferId, { forUpdate: true });
+    if (transfer.status !== 'pending_fee')
+      throw new AppError('invalid_status_transition', `The transfer is ${transfer.status}; ${refusal}.`);
+    return transfer;
+  }
+
   async function recordFeePayment(
     trx: Transaction<Database>,
     transferId: string,
@@ -365,13 +378,7 @@ export function createTransfersService(deps: {
     actor: Actor,
     requestId: string,
   ): Promise<TransferView> {
-    const transfer = await loadTransfer(trx, principal, transferId, { forUpdate: true });
-    if (transfer.status !== 'pending_fee') {
-      throw new AppError(
-        'invalid_status_transition',
-        `The transfer is ${transfer.status}; its fee cannot be recorded.`,
-      );
-    }
+    const transfer = await transferAwaitingFee(trx, transferId, principal, 'its fee cannot be recorded');
     const contract = await loadContract(trx, principal, transfer.contract_id, { forUpdate: true });
     if (contract.status !== 'active') {
       throw new AppError(
@@ -422,13 +429,7 @@ export function createTransfersService(deps: {
     actor: Actor,
     requestId: string,
   ): Promise<TransferView> {
-    const transfer = await loadTransfer(trx, principal, transferId, { forUpdate: true });
-    if (transfer.status !== 'pending_fee') {
-      throw new AppError(
-        'invalid_status_transition',
-        `The transfer is ${transfer.status}; it cannot be rejected.`,
-      );
-    }
+    const transfer = await transferAwaitingFee(trx, transferId, principal, 'it cannot be rejected');
     const rejected = await rejectTransferRow(trx, transfer, { reason: reason.trim(), now: clock.now() });
     await recordAudit(trx, {
       actor,

@@ -4,18 +4,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
-import { withCheckDigit } from '../contracts/vin.js';
+import { brakesEstimate, staffVscBody, vinSequence } from '../../test/support/staff-contracts.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
 import { SECTION_ITEMS } from './my-work.service.js';
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
-let vinSerial = 500;
-function nextVin(): string {
-  vinSerial += 1;
-  return withCheckDigit(`1HGCM82603A${String(vinSerial).padStart(6, '0')}`);
-}
+const nextVin = vinSequence(500);
 
 describeEachEngine('staff work: assignment, work queue owners, my work', (engine) => {
   // A Monday morning in New York; claims filed now are due by the end of Tuesday.
@@ -55,50 +51,9 @@ describeEachEngine('staff work: assignment, work queue owners, my work', (engine
 
   async function repairClaim(): Promise<{ id: string; claimNumber: string }> {
     const vin = nextVin();
-    const contract = await admin({
-      method: 'POST',
-      url: '/api/v1/contracts',
-      payload: {
-        product: 'vsc',
-        planCode: 'VALUE_GUARD',
-        holder: {
-          firstName: 'Rosa',
-          lastName: 'Delgado',
-          address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
-        },
-        vehicle: { vin, year: 2024, make: 'Honda', model: 'Accord' },
-        odometerAtSale: 10_000,
-        purchaseDate: '2026-01-31',
-        purchaseState: 'MO',
-        termMonths: 36,
-        termMiles: 36_000,
-        priceCents: 199_900,
-        deductibleCents: 10_000,
-        lienholder: null,
-        sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
-      },
-    });
+    const contract = await admin({ method: 'POST', url: '/api/v1/contracts', payload: staffVscBody(vin) });
     expect(contract.statusCode, contract.body).toBe(201);
-    const claim = await shop({
-      method: 'POST',
-      url: '/api/v1/repair-claims',
-      payload: {
-        vin,
-        odometer: 21_000,
-        complaint: 'Grinding noise when braking',
-        cause: 'Front calipers seized',
-        correction: 'Replace both front calipers',
-        lines: [
-          {
-            componentGroup: 'brakes',
-            description: 'Front calipers',
-            partsCents: 40_000,
-            laborHours: 2.5,
-            laborRateCents: 12_000,
-          },
-        ],
-      },
-    });
+    const claim = await shop({ method: 'POST', url: '/api/v1/repair-claims', payload: brakesEstimate(vin) });
     expect(claim.statusCode, claim.body).toBe(201);
     return claim.json();
   }

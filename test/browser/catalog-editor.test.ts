@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, DESK, launchBrowser, openSignedIn, PHONE } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 // The catalog editor in the built web app on the demo: an administrator raises a plan's rental limit
@@ -29,21 +28,25 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
     expect(await axeViolations(page), where).toEqual([]);
   }
 
+  /** A page signed in as the admin, at `viewport`, on the staff home. */
+  const signedInAdmin = (viewport: { width: number; height: number }) =>
+    openSignedIn(browser, server, 'admin@coverwise.test', { context: { viewport } });
+
+  const startDraft = (page: Page) => page.getByRole('button', { name: /^Start a draft from version \d+$/ });
+
+  /** Discards the draft (accepting the confirmation) and waits for the editor to offer a new one. */
+  async function discardDraft(page: Page) {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Discard the draft' }).click();
+    await startDraft(page).waitFor();
+  }
+
   it('edits a rental limit, shows the diff and the effect, and publishes with a note', async () => {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
+    const page = await signedInAdmin(DESK);
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('admin@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/staff');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Catalog' }).click();
       await page.getByRole('heading', { level: 1, name: 'Catalog editor' }).waitFor();
-      const start = page.getByRole('button', { name: /^Start a draft from version \d+$/ });
+      const start = startDraft(page);
       await start.waitFor();
       const version = Number((await start.textContent())?.match(/\d+$/)?.[0]);
       await expectAxeClean(page, 'no draft yet');
@@ -79,7 +82,7 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
       await page.getByText(`Published catalog version ${version + 1}.`).waitFor();
       await page.screenshot({ path: `${screenshotDirectory}admin-catalog.png`, fullPage: true });
     } finally {
-      await context.close();
+      await page.context().close();
     }
     const published = await server.built.database.db
       .selectFrom('catalog_versions')
@@ -94,20 +97,10 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
   });
 
   it('shows the validator’s message beside a state rule field, on a phone, axe clean', async () => {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 390, height: 844 },
-    });
-    const page = await context.newPage();
+    const page = await signedInAdmin(PHONE);
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('admin@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/staff');
       await page.goto('/admin/catalog');
-      const start = page.getByRole('button', { name: /^Start a draft from version \d+$/ });
-      await start.click();
+      await startDraft(page).click();
       await page.getByRole('tab', { name: 'State rules' }).click();
       await page.getByRole('button', { name: 'Add a state rule' }).click();
       // A new rule with no state yet: the validator's reason appears beside the State box.
@@ -124,28 +117,17 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
       await expect.poll(() => state.getAttribute('aria-invalid')).toBeNull();
       await page.getByRole('tab', { name: /^Changes/ }).click();
       await page.getByRole('row').filter({ hasText: 'State rules › new-rule-' }).waitFor();
-      page.once('dialog', (dialog) => void dialog.accept());
-      await page.getByRole('button', { name: 'Discard the draft' }).click();
-      await page.getByRole('button', { name: /^Start a draft from version \d+$/ }).waitFor();
+      await discardDraft(page);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 
   it('sets how soon rental claims are reviewed: the validator’s range beside the field, the diff and the what-if', async () => {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
+    const page = await signedInAdmin(DESK);
     try {
-      await page.goto('/staff/sign-in');
-      await page.getByLabel('Email').fill('admin@coverwise.test');
-      await page.getByLabel('Password').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL('**/staff');
       await page.goto('/admin/catalog');
-      await page.getByRole('button', { name: /^Start a draft from version \d+$/ }).click();
+      await startDraft(page).click();
       await page.getByLabel('Plan', { exact: true }).selectOption({ label: 'Value Guard (VSC)' });
       const rentalReview = page.getByLabel('Rental claims reviewed within (business days)');
       expect(await rentalReview.inputValue()).toBe('2');
@@ -171,11 +153,9 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
         .getByText('Value Guard: rental claims review time (business days) — in', { exact: false })
         .waitFor();
       await expectAxeClean(page, 'effect of the review days');
-      page.once('dialog', (dialog) => void dialog.accept());
-      await page.getByRole('button', { name: 'Discard the draft' }).click();
-      await page.getByRole('button', { name: /^Start a draft from version \d+$/ }).waitFor();
+      await discardDraft(page);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   });
 });

@@ -1,10 +1,11 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/contracts/vin.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
+import { lenderVscBody } from '../support/lender-portfolio.js';
 import { startTestServer } from '../support/server.js';
 
 // The admin's funding reconciliation in the built web app against the real server with demo data: from
@@ -19,6 +20,21 @@ const [registered, unremitted, unregistered] = [
   '1FTFW1E50NF990002',
   '1FTFW1E50NF990003',
 ].map(withCheckDigit) as [string, string, string];
+
+/** Signed in as the admin, the funding reconciliation page opened from the main navigation. */
+async function openFunding(browser: Browser, server: { baseUrl: string }): Promise<Page> {
+  const page = await openSignedIn(browser, server, 'admin@coverwise.test');
+  try {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Funding reconciliation' })
+      .click();
+    return page;
+  } catch (error) {
+    await page.context().close();
+    throw error;
+  }
+}
 
 describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -35,25 +51,7 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
       const response = await admin({
         method: 'POST',
         url: '/api/v1/contracts',
-        payload: {
-          product: 'vsc',
-          planCode: 'VALUE_GUARD',
-          holder: {
-            firstName: 'Ana',
-            lastName: 'Núñez',
-            address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
-          },
-          vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-          odometerAtSale: 30_000,
-          purchaseDate,
-          purchaseState: 'MO',
-          termMonths: 36,
-          termMiles: 36_000,
-          priceCents: 120_000,
-          deductibleCents: 10_000,
-          lienholder: { name: 'First Prairie Bank' },
-          sellingDealer: { code: 'D1', name: 'Prairie Motors' },
-        },
+        payload: lenderVscBody(vin, { purchaseDate, sellingDealer: { code: 'D1', name: 'Prairie Motors' } }),
       });
       expect(response.statusCode, response.body).toBe(201);
       contractNumbers.set(vin, response.json().contractNumber);
@@ -72,12 +70,8 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
   });
 
   it('uploads funded deals and shows each kind of exception per dealer as a chart and a table, accessibly', async () => {
-    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
+    const page = await openFunding(browser, server);
     try {
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Funding reconciliation' })
-        .click();
       await page.waitForURL('**/admin/funding');
       await page.getByRole('heading', { level: 1, name: 'Funding reconciliation' }).waitFor();
       expect(await axeViolations(page)).toEqual([]);
@@ -184,12 +178,8 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation on the living demo
   });
 
   it('opens on the demo lender’s upload with every kind of finding, accessibly', async () => {
-    const page = await openSignedIn(browser, server, 'admin@coverwise.test');
+    const page = await openFunding(browser, server);
     try {
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Funding reconciliation' })
-        .click();
       await page
         .getByRole('heading', { name: /^Reconciliation with Heartland Credit Union as of / })
         .waitFor();

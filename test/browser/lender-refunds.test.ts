@@ -1,10 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/contracts/vin.js';
 import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
+import { lenderVscBody } from '../support/lender-portfolio.js';
 import { startTestServer } from '../support/server.js';
 
 // The lender's compliance page in the built web app: a lender signs in, opens "Lender refunds", sees
@@ -35,24 +36,7 @@ describe.skipIf(!chromiumAvailable())('lender-event refunds (compliance view)', 
     const contract = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'vsc',
-        planCode: 'VALUE_GUARD',
-        holder: {
-          firstName: 'Ana',
-          lastName: 'Núñez',
-          address: { line1: '1 Elm St', city: 'Topeka', state: 'KS', zip: '66603' },
-        },
-        vehicle: { vin, year: 2022, make: 'Ford', model: 'F-150' },
-        odometerAtSale: 30_000,
-        purchaseDate: daysAgo(200),
-        purchaseState: 'MO',
-        termMonths: 36,
-        termMiles: 36_000,
-        priceCents: 120_000,
-        deductibleCents: 10_000,
-        lienholder: { name: 'First Prairie Bank' },
-      },
+      payload: lenderVscBody(vin, { purchaseDate: daysAgo(200) }),
     });
     expect(contract.statusCode, contract.body).toBe(201);
     const sent = await admin({
@@ -68,19 +52,8 @@ describe.skipIf(!chromiumAvailable())('lender-event refunds (compliance view)', 
     await server?.close();
   });
 
-  async function openSignedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    const page = await context.newPage();
-    await page.goto('/staff/sign-in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/staff');
-    return page;
-  }
-
   it('shows a lender its refunds with deadlines, as a chart and tables, accessibly', async () => {
-    const page = await openSignedIn('loans@prairie.test');
+    const page = await openSignedIn(browser, server, 'loans@prairie.test');
     try {
       await page.getByRole('link', { name: 'Lender refunds' }).click();
       await page.waitForURL('**/lender/refunds');

@@ -6,6 +6,7 @@ import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
+import { staffVscBody } from '../support/staff-contracts.js';
 
 // A payment run in the built web app against the real server with demo data: the administrator loads the
 // SDN list, previews a run (totals by payee type as a chart with its table), approves it and downloads the
@@ -39,25 +40,7 @@ describe.skipIf(!chromiumAvailable())('payment runs (preview, approve, download 
     const contract = await admin({
       method: 'POST',
       url: '/api/v1/contracts',
-      payload: {
-        product: 'vsc',
-        planCode: 'VALUE_GUARD',
-        holder: {
-          firstName: 'Rosa',
-          lastName: 'Delgado',
-          address: { line1: '9 Oak St', city: 'Kansas City', state: 'MO', zip: '64111' },
-        },
-        vehicle: { vin: withCheckDigit('1HGCM82603A009901'), year: 2024, make: 'Honda', model: 'Accord' },
-        odometerAtSale: 10_000,
-        purchaseDate: '2026-01-31',
-        purchaseState: 'MO',
-        termMonths: 36,
-        termMiles: 36_000,
-        priceCents: 199_900,
-        deductibleCents: 10_000,
-        lienholder: null,
-        sellingDealer: { code: 'D-1001', name: 'Plaza Honda' },
-      },
+      payload: staffVscBody(withCheckDigit('1HGCM82603A009901')),
     });
     // The holder gave a bank account: the refund goes by ACH (PPD).
     await admin({

@@ -83,6 +83,9 @@ export async function openSignedIn(
 /** A phone's viewport, the size most holders use. */
 export const PHONE = { width: 390, height: 844 };
 
+/** A desk's viewport, the size staff work at. */
+export const DESK = { width: 1280, height: 900 };
+
 /** A page in a browser context of its own (its own cookies), opened at `path`: a phone's by default. */
 export async function openPage(
   browser: Browser,

@@ -1,7 +1,13 @@
 // Checks that hot queries use indexes: runs the real repository function with a plugin that captures
 // the SQL it sends, then asks PostgreSQL for the plan of each captured query.
 import { CompiledQuery, type Kysely, type KyselyPlugin, type RootOperationNode, sql } from 'kysely';
-import type { Database } from '../../src/platform/db/schema.js';
+import { syntheticRows } from '../../bench/portfolio.js';
+import { insertCatalogVersion } from '../../src/catalog/catalog.repository.js';
+import { loadDefaultCatalog } from '../../src/catalog/default-catalog.js';
+import { insertContractsSkippingExisting } from '../../src/contracts/contract.repository.js';
+import type { DatabaseHandle } from '../../src/platform/db/database.js';
+import type { Database, NewContractRow } from '../../src/platform/db/schema.js';
+import { openTestDatabase, type TestEngine } from './engines.js';
 
 export async function captureQueries<T>(
   db: Kysely<Database>,
@@ -50,4 +56,30 @@ export async function sequentialScans(db: Kysely<Database>, queries: CompiledQue
 
 export async function analyze(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
+}
+
+/**
+ * A fresh database of `engine` holding `count` synthetic contracts (bench/portfolio.ts) on the default
+ * catalog, analyzed, so plans are those of a real portfolio; `adjust` may change each row first.
+ */
+export async function openSyntheticPortfolio(
+  engine: TestEngine,
+  count: number,
+  adjust: (row: NewContractRow, index: number) => NewContractRow = (row) => row,
+): Promise<DatabaseHandle> {
+  const handle = await openTestDatabase(engine);
+  const catalog = loadDefaultCatalog();
+  await insertCatalogVersion(handle.db, { version: 1, document: catalog, publishedBy: 'test', note: null });
+  let batch: NewContractRow[] = [];
+  let index = 0;
+  for (const row of syntheticRows(count, catalog, 1)) {
+    batch.push(adjust(row, index++));
+    if (batch.length === 2000) {
+      await insertContractsSkippingExisting(handle.db, batch);
+      batch = [];
+    }
+  }
+  await insertContractsSkippingExisting(handle.db, batch);
+  await analyze(handle.db);
+  return handle;
 }

@@ -1,5 +1,5 @@
-// The contracts the lender-event tests build a portfolio from: a Ford in Missouri financed by First
-// Prairie Bank, as a service contract (Value Guard, 36 months) and a GAP addendum on the same loan.
+// The contracts the lender-event and funding tests build a portfolio from: a Ford in Missouri financed by
+// First Prairie Bank, as a service contract (Value Guard, 36 months) and a GAP addendum on the same loan.
 
 export const LENDER_HOLDER = {
   firstName: 'Ana',

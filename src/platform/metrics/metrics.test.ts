@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { multipart, PDF } from '../../../test/security/multipart.js';
 import { describeEachEngine } from '../../../test/support/engines.js';
 import { staffClient } from '../../../test/support/http.js';
 import type { TestServer } from '../../../test/support/server.js';
@@ -15,9 +16,6 @@ import { FakeClock } from '../clock.js';
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
 
 /** The value of one series in Prometheus text, or null when it is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | null {
@@ -31,27 +29,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
   }
   return null;
-}
-
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer }) {
-  const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    file.bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
 }
 
 describeEachEngine('GET /metrics', (engine) => {
