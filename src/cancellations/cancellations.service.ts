@@ -5,8 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type AllocationPart, allocateRefund, refundDueOn } from '../accounting/cancellation-allocation.js';
-import { dealerCostCentsOf, postJournalEntries } from '../accounting/journal.repository.js';
-import { cancellationEntry, postCancellation } from '../accounting/journal-postings.js';
+import { dealerCostCentsOf, postJournalEntry } from '../accounting/journal.repository.js';
+import {
+  cancellationEntry,
+  postCancellation,
+  type SummaryEvent,
+  summaryEntry,
+} from '../accounting/journal-postings.js';
 import type { EarningMethod } from '../accounting/premium-earning.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { EffectiveTerms } from '../catalog/effective-terms.js';
@@ -308,14 +313,19 @@ export function createCancellationsService(deps: {
 
   /**
    * Executes quoted cancellations of locked contracts, a batch at a time: what cancel() writes for one
-   * contract (payments-ledger refund, cancellation record, balanced journal entry, dealer chargeback,
-   * status, webhook event, audit row), each kind of row written with one statement for the whole batch.
+   * contract (payments-ledger refund, cancellation record, dealer chargeback, status, webhook event,
+   * audit row), each kind of row written with one statement for the whole batch. The general ledger gets
+   * ONE summary entry for the batch, named by `summary` (the lines every cancellation's own entry would
+   * have, summed by account, plan, state and dealer: journal-postings.ts summaryEntry); the per-contract
+   * detail is in the rows above. A summary whose event key is already posted refuses the batch (its
+   * lines would otherwise be lost): the transaction rolls back.
    */
   async function cancelQuoted(
     trx: Transaction<Database>,
     items: readonly QuotedCancellation[],
     actor: Actor,
     requestId: string,
+    summary: SummaryEvent,
   ): Promise<Map<string, { ledgerEntryId: string | null; journalEntryId: string | null }>> {
     const written = new Map<string, { ledgerEntryId: string | null; journalEntryId: string | null }>();
     if (items.length === 0) return written;
@@ -373,10 +383,14 @@ export function createCancellationsService(deps: {
         { effectiveOn: onDate, actor, requestId },
       ),
     );
-    const posted = await postJournalEntries(
-      trx,
+    const entry = summaryEntry(
       postings.map((posting) => posting.entry),
+      summary,
+      { effectiveOn: onDate, actor, requestId },
     );
+    const posted = entry ? await postJournalEntry(trx, entry) : null;
+    if (entry && !posted)
+      throw new AppError('conflict', `The journal entry ${summary.eventKey} was already posted; try again.`);
     // The dealer's share of each refund goes on its statement as a chargeback (owed by the dealer).
     await insertDealerAccountEvents(
       trx,
@@ -430,7 +444,7 @@ export function createCancellationsService(deps: {
     for (const { cancellationId } of items)
       written.set(cancellationId, {
         ledgerEntryId: ledgerIds.get(cancellationId) ?? null,
-        journalEntryId: posted.get(`cancellation:${cancellationId}`)?.id ?? null,
+        journalEntryId: posted?.id ?? null,
       });
     return written;
   }

@@ -37,6 +37,11 @@ import * as repo from './lender-events.repository.js';
 import { type RefundComplianceStatus, refundPaidLines } from './refund-compliance.js';
 
 export const LENDER_EVENTS_QUEUE = 'apply-lender-events';
+/** The journal's event type of a lender-event batch's summary entry (its event id is the run's id). */
+export const LENDER_EVENT_BATCH_ENTRY = 'lender_event_batch';
+/** The summary entry's key: the run and the batch's first and last line of the file. */
+export const lenderEventBatchKey = (runId: string, firstLine: number, lastLine: number) =>
+  `${LENDER_EVENT_BATCH_ENTRY}:${runId}:${firstLine}-${lastLine}`;
 /** Rows staged per insert and applied per batch. */
 export const LENDER_EVENT_BATCH_SIZE = 500;
 
@@ -460,12 +465,17 @@ export function createLenderEventsService(deps: {
         }
       }
       const kept = claims.filter((claim) => claimed.has(claim.id));
-      await cancellations.cancelQuoted(
-        trx,
-        kept.flatMap((claim) => claim.quoted),
-        actor,
-        requestId,
-      );
+      const executed = kept.flatMap((claim) => claim.quoted);
+      // One journal entry for the batch, naming the run and the batch's lines (the drill-down from the
+      // journal to the run's rows and their cancellations).
+      const first = pending[0]!.line;
+      const last = pending[pending.length - 1]!.line;
+      await cancellations.cancelQuoted(trx, executed, actor, requestId, {
+        eventType: LENDER_EVENT_BATCH_ENTRY,
+        eventId: run.id,
+        eventKey: lenderEventBatchKey(run.id, first, last),
+        memo: `Cancellations of lender-event run ${run.id}, lines ${first}–${last} (${executed.length} contracts)`,
+      });
       await repo.insertRefunds(
         trx,
         kept.flatMap((claim) =>
