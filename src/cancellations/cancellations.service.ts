@@ -1,6 +1,7 @@
 // Cancelling a contract: a quote anyone entitled may ask for (and which is recorded in the audit
 // trail), and the cancellation itself, which locks the contract row, records the quote it was
-// executed on, pays the refund through the ledger and ends the contract, all in one transaction.
+// executed on (its figures; the words are re-derived: stored-quote.ts), pays the refund through the
+// ledger and ends the contract, all in one transaction.
 
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -47,6 +48,7 @@ import {
   type CancellationRequest,
   quoteContractCancellation,
 } from './cancellation-quote.js';
+import { storedQuote } from './stored-quote.js';
 
 /** A quote with who pays the refund (administrator and dealer parts) and when it is due. */
 export type AllocatedQuote = CancellationQuote & { allocation: AllocationPart[]; refundDueOn: CalendarDate };
@@ -233,7 +235,7 @@ export function createCancellationsService(deps: {
       refund_cents: quoted.refundCents,
       payee_kind: quoted.payee.kind,
       payee_name: quoted.payee.name,
-      quote: JSON.stringify(quoted),
+      quote: JSON.stringify(storedQuote(quoted)),
       ledger_entry_id: entry?.id ?? null,
       requested_by: actor.label,
     });
@@ -361,7 +363,7 @@ export function createCancellationsService(deps: {
         refund_cents: quoted.refundCents,
         payee_kind: quoted.payee.kind,
         payee_name: quoted.payee.name,
-        quote: quoted,
+        quote: storedQuote(quoted),
         ledger_entry_id: ledgerIds.get(cancellationId) ?? null,
         requested_by: actor.label,
       })),

@@ -12,6 +12,7 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { explainedCancellation } from '../../test/support/stored-quote.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
@@ -353,9 +354,23 @@ describeEachEngine('lender events and the books', (engine) => {
       expect(0 - net('1150', (line) => line.dealerCode === dealerCode)).toBe(total(ofDealer, 'chargeback'));
     }
     expect(total(detail.rows, 'chargeback')).toBeGreaterThan(0);
-    // The run's report lists the same cancellations, row by row.
+    // The run's report lists the same cancellations, row by row; each record rebuilds its whole quote.
     const report = await admin({ url: `/api/v1/lender-events/runs/${runId}/results?limit=100` });
     expect(report.statusCode, report.body).toBe(200);
+    for (const row of report.json().data as {
+      cancellations: { cancellationId: string | null; refundCents: number; refundDueOn: string }[];
+    }[]) {
+      for (const cancelled of row.cancellations.filter((c) => c.cancellationId !== null)) {
+        const { stored, explained } = await explainedCancellation(db, cancelled.cancellationId!);
+        expect(stored).not.toHaveProperty('explanation');
+        expect(explained).toMatchObject({
+          refundCents: cancelled.refundCents,
+          refundDueOn: cancelled.refundDueOn,
+          reason: 'payoff',
+        });
+        expect(explained!.lines.length).toBeGreaterThan(0);
+      }
+    }
     expect(
       (report.json().data as { cancellations: { contractId: string; outcome: string }[] }[])
         .flatMap((row) => row.cancellations.filter((c) => c.outcome === 'cancelled').map((c) => c.contractId))
