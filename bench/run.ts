@@ -194,6 +194,8 @@ async function measured(label: string, pid: number, run: () => Promise<LoadResul
 
 interface Prepared {
   catalogVersion: number;
+  /** The database on a PostgreSQL server (null on PGlite), for its backends' CPU time. */
+  databaseUrl: string | null;
   /** Environment for a process on this database (a clone of the data folder on PGlite). */
   env(label: string): Record<string, string>;
   /** The same for the baseline server. */
@@ -273,6 +275,7 @@ async function prepare(count: number): Promise<Prepared> {
   };
   return {
     catalogVersion,
+    databaseUrl,
     env: (label) => ({
       ...common(label),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { COVERWISE_DATA_DIR: clone(label) }),
@@ -764,6 +767,8 @@ async function lenderEvents(prepared: Prepared) {
   await importFile(TARGETS, eventCount * (rounds + 1), dayFromToday(-60));
   console.log(`  lender events: ${eventCount * (rounds + 1)} vehicles in force imported`);
   const eventDate = dayFromToday(-1);
+  const backends = backendCpu(prepared.databaseUrl);
+  const backendMsPerEvent: number[] = [];
   let eventRound = 0;
   let importRound = 0;
   const [a, b] = await pairedRounds(
@@ -773,6 +778,7 @@ async function lenderEvents(prepared: Prepared) {
       const lines = ['vin,event,event_date'];
       for (let i = 0; i < eventCount; i++) lines.push(`${syntheticVin(first + i)},payoff,${eventDate}`);
       const cpuBefore = cpuMs(app.pid);
+      const backendsBefore = await backends.cpu();
       const t0 = performance.now();
       // node:http, not fetch: fetch gives up on an answer that takes over 300 s (a slow run is a figure too).
       const response = await postWithoutTimeout(
@@ -786,6 +792,11 @@ async function lenderEvents(prepared: Prepared) {
       const { run } = JSON.parse(text) as { run: { cancelled: number; skipped: number; rejected: number } };
       if (run.cancelled !== eventCount)
         throw new Error(`lender events cancelled ${run.cancelled} of ${eventCount}: ${text.slice(0, 500)}`);
+      const backendMs = backends.spent(backendsBefore, await backends.cpu()) / eventCount;
+      if (backendMs > 0) {
+        backendMsPerEvent.push(backendMs);
+        console.log(`  lender events: PostgreSQL backends' CPU ${backendMs.toFixed(2)} ms an event`);
+      }
       return {
         rate: eventCount / (took / 1000),
         p50: took,
@@ -798,14 +809,53 @@ async function lenderEvents(prepared: Prepared) {
   const ratios = a.rates.map((rate, i) => rate / b.rates[i]!);
   figures.push({
     name: `lender events (${eventCount} payoffs) vs contract import (${importRows} rows)`,
-    subject: `${median(a.rates).toFixed(0)} events/s (${ms(median(a.p50))} ms a file, server CPU ${median(a.cpuMs).toFixed(2)} ms an event)`,
+    subject:
+      `${median(a.rates).toFixed(0)} events/s (${ms(median(a.p50))} ms a file, server CPU ${median(a.cpuMs).toFixed(2)} ms an event` +
+      `${backendMsPerEvent.length > 1 ? `, PostgreSQL backends' CPU ${median(backendMsPerEvent.slice(1)).toFixed(2)} ms an event` : ''})`,
     baseline: `import ${median(b.rates).toFixed(0)} rows/s (${ms(median(b.p50))} ms a file, server CPU ${median(b.cpuMs).toFixed(2)} ms a row)`,
     value: `${median(ratios).toFixed(2)} (rounds ${spreadOf(ratios)})`,
     target: '≥ 0.3',
     met: median(ratios) >= 0.3,
   });
   console.log(`lender events: ${figures.at(-1)!.value}`);
+  await backends.close();
   await app.stop();
+}
+
+/**
+ * The CPU time of a PostgreSQL database's server backends (on this machine), read from /proc for every
+ * backend connected to it but the one asking; nothing on PGlite (its engine runs inside the app process).
+ */
+function backendCpu(databaseUrl: string | null) {
+  const client = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : null;
+  const connected = client?.connect();
+  return {
+    async cpu(): Promise<Map<number, number>> {
+      const spent = new Map<number, number>();
+      if (!client) return spent;
+      await connected;
+      const { rows } = await client.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      for (const { pid } of rows) {
+        try {
+          spent.set(pid, cpuMs(pid));
+        } catch {
+          // A backend that ended between the query and the read.
+        }
+      }
+      return spent;
+    },
+    /** CPU spent between two readings (a backend that started in between counts from zero). */
+    spent(before: Map<number, number>, after: Map<number, number>): number {
+      let total = 0;
+      for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+      return total;
+    },
+    async close() {
+      await client?.end();
+    },
+  };
 }
 
 /**

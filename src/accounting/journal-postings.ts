@@ -24,6 +24,7 @@ import {
   type LineDimensions,
   remittanceReceivedLines,
   reversalLines,
+  summedLines,
 } from './postings.js';
 import { type EarningMethod, unearnedCents } from './premium-earning.js';
 
@@ -184,6 +185,31 @@ export function cancellationEntry(
     },
     allocation,
   };
+}
+
+/** What names a summary entry: its event (a lender-event run's batch, say) and memo. */
+export interface SummaryEvent {
+  eventType: string;
+  eventId: string;
+  eventKey: string;
+  memo: string;
+}
+
+/**
+ * Many entries posted as ONE summary entry (a batch of cancellations a lender-event run executes, as an
+ * import batch posts one entry per batch): their lines summed by account, plan and state, and dealer on
+ * the dealer accounts (summedLines), so every total the books report on is the same as the entries'
+ * would be; no contract on the entry or its lines (the per-contract detail is in the subledger:
+ * cancellations, refunds, dealer account events). Null when nothing moved.
+ */
+export function summaryEntry(
+  entries: readonly NewJournalEntry[],
+  summary: SummaryEvent,
+  context: PostingContext,
+): NewJournalEntry | null {
+  const lines = summedLines(entries.flatMap((entry) => entry.lines));
+  if (lines.length === 0) return null;
+  return { ...summary, contractId: null, lines, ...context };
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type JournalLine,
   premiumEarnedLines,
   reversalLines,
+  summedLines,
 } from './postings.js';
 import { earnedCents, unearnedCents } from './premium-earning.js';
 
@@ -85,6 +86,56 @@ describe('postings', () => {
         else expect(isBalanced(lines)).toBe(true);
       }),
       { seed: 1602, numRuns: 500 },
+    );
+  });
+
+  it('sums many cancellations into balanced summary lines with the same totals per account, plan, state and dealer', () => {
+    const cancellation = fc.record({
+      released: cents,
+      refund: cents,
+      chargeback: cents,
+      fee: cents,
+      contractId: fc.uuid(),
+      planCode: fc.constantFrom('VALUE_GUARD', 'GAP', 'POWERTRAIN'),
+      state: fc.constantFrom('MO', 'TX', 'NY'),
+      dealerCode: fc.constantFrom(null, 'D-1001', 'D-2002'),
+    });
+    /** Net debit per account, plan, state, and dealer on the dealer accounts (what the books report on). */
+    const totals = (lines: JournalLine[]) => {
+      const sums = new Map<string, number>();
+      for (const l of lines) {
+        const dealer = l.account === ACCOUNTS.dealerChargebacks || l.account === ACCOUNTS.dealerReceivable;
+        const key = [l.account, l.planCode, l.state, dealer ? l.dealerCode : null].join('|');
+        sums.set(key, (sums.get(key) ?? 0) + l.debitCents - l.creditCents);
+      }
+      return [...sums.entries()].filter(([, net]) => net !== 0).sort(([a], [b]) => a.localeCompare(b));
+    };
+    fc.assert(
+      fc.property(fc.array(cancellation, { maxLength: 40 }), (items) => {
+        const lines = items.flatMap((c) =>
+          cancellationLines(
+            {
+              unearnedReleasedCents: c.released,
+              refundCents: c.refund,
+              dealerChargebackCents: c.chargeback,
+              feeKeptCents: c.fee,
+            },
+            { contractId: c.contractId, planCode: c.planCode, state: c.state, dealerCode: c.dealerCode },
+          ),
+        );
+        const summed = summedLines(lines);
+        if (summed.length > 0) expect(isBalanced(summed)).toBe(true);
+        expect(totals(summed)).toEqual(totals(lines));
+        expect(summed.every((l) => l.contractId === null)).toBe(true);
+        // The dealer is kept on the dealer accounts only; one line per account, plan, state and dealer.
+        expect(summed.every((l) => l.account === ACCOUNTS.dealerChargebacks || l.dealerCode === null)).toBe(
+          true,
+        );
+        expect(
+          new Set(summed.map((l) => [l.account, l.planCode, l.state, l.dealerCode].join('|'))).size,
+        ).toBe(summed.length);
+      }),
+      { seed: 1603, numRuns: 300 },
     );
   });
 

@@ -130,3 +130,45 @@ export function remittanceReceivedLines(amountCents: number, dims: LineDimension
     credit(ACCOUNTS.dealerReceivable, amountCents, dims),
   ]);
 }
+
+/** The accounts whose lines keep the dealer when summed: what a dealer owes is reported per dealer. */
+const DEALER_ACCOUNTS: ReadonlySet<AccountCode> = new Set([
+  ACCOUNTS.dealerReceivable,
+  ACCOUNTS.dealerChargebacks,
+]);
+
+/**
+ * Many events' lines summed into the lines of one summary entry (a lender-event batch, as an import
+ * batch posts one entry): one line per account, plan and state (and dealer on the dealer accounts),
+ * net debit or net credit, zero sums left out; the contract is dropped (its detail stays in the
+ * subledger the summary is drilled down to). Every total the books report on is kept: per account (the
+ * trial balance), per account, plan and state (month-end, premium earning) and per dealer on the dealer
+ * accounts. Balanced lines sum to balanced lines. Lines come out in a stable order (account, plan,
+ * state, dealer).
+ */
+export function summedLines(lines: Iterable<JournalLine>): JournalLine[] {
+  const sums = new Map<string, { dims: JournalLine; net: bigint }>();
+  for (const line of lines) {
+    const dealerCode = DEALER_ACCOUNTS.has(line.account) ? (line.dealerCode ?? null) : null;
+    const planCode = line.planCode ?? null;
+    const state = line.state ?? null;
+    const key = JSON.stringify([line.account, planCode, state, dealerCode]);
+    const sum = sums.get(key) ?? {
+      dims: { account: line.account, debitCents: 0, creditCents: 0, planCode, state, dealerCode },
+      net: 0n,
+    };
+    sum.net += BigInt(line.debitCents) - BigInt(line.creditCents);
+    sums.set(key, sum);
+  }
+  const out: JournalLine[] = [];
+  for (const [, { dims, net }] of [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (net === 0n) continue;
+    out.push({
+      ...dims,
+      contractId: null,
+      debitCents: net > 0n ? Number(net) : 0,
+      creditCents: net < 0n ? Number(-net) : 0,
+    });
+  }
+  return out;
+}

@@ -57,13 +57,22 @@ export type CancellationQuoteResult =
   | { ok: true; quote: CancellationQuote }
   | { ok: false; code: RefundQuoteRefusalCode };
 
+/** Rule ids per terms object: the catalog service hands out one object per version, plan and state. */
+const ruleIdsOfTerms = new WeakMap<EffectiveTerms, readonly string[]>();
+
 /** The distinct rules behind the cancellation terms, state rules first. */
 export function cancellationRuleIds(terms: EffectiveTerms): string[] {
-  const ids = new Set<string>();
-  for (const [key, source] of Object.entries(terms.ruleSources)) {
-    if (key.startsWith('cancellation.')) ids.add(source);
+  let ids = ruleIdsOfTerms.get(terms);
+  if (!ids) {
+    const found = new Set<string>();
+    for (const [key, source] of Object.entries(terms.ruleSources)) {
+      if (key.startsWith('cancellation.')) found.add(source);
+    }
+    ids = [...found].sort((a, b) => Number(a.startsWith('plan:')) - Number(b.startsWith('plan:')));
+    ruleIdsOfTerms.set(terms, ids);
   }
-  return [...ids].sort((a, b) => Number(a.startsWith('plan:')) - Number(b.startsWith('plan:')));
+  // A copy: the caller's quote owns its list.
+  return [...ids];
 }
 
 export function quoteContractCancellation(

@@ -1,15 +1,18 @@
 // Cancelling a contract: a quote anyone entitled may ask for (and which is recorded in the audit
 // trail), and the cancellation itself, which locks the contract row, records the quote it was
-// executed on, pays the refund through the ledger and ends the contract, all in one transaction.
+// executed on (its figures; the words are re-derived: stored-quote.ts), pays the refund through the
+// ledger and ends the contract, all in one transaction.
 
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type AllocationPart, allocateRefund, refundDueOn } from '../accounting/cancellation-allocation.js';
-import { dealerCostCentsOf, postJournalEntries } from '../accounting/journal.repository.js';
+import { dealerCostCentsOf, postJournalEntry } from '../accounting/journal.repository.js';
 import {
   type CancellationPosting,
   cancellationEntry,
   postCancellation,
+  type SummaryEvent,
+  summaryEntry,
 } from '../accounting/journal-postings.js';
 import type { EarningMethod } from '../accounting/premium-earning.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
@@ -47,6 +50,7 @@ import {
   type CancellationRequest,
   quoteContractCancellation,
 } from './cancellation-quote.js';
+import { storedQuote } from './stored-quote.js';
 
 /** A quote with who pays the refund (administrator and dealer parts) and when it is due. */
 export type AllocatedQuote = CancellationQuote & { allocation: AllocationPart[]; refundDueOn: CalendarDate };
@@ -272,14 +276,19 @@ export function createCancellationsService(deps: {
 
   /**
    * Executes quoted cancellations of locked contracts, a batch at a time: what cancel() writes for one
-   * contract (payments-ledger refund, cancellation record, balanced journal entry, dealer chargeback,
-   * status, webhook event, audit row), each kind of row written with one statement for the whole batch.
+   * contract (payments-ledger refund, cancellation record, dealer chargeback, status, webhook event,
+   * audit row), each kind of row written with one statement for the whole batch. The general ledger gets
+   * ONE summary entry for the batch, named by `summary` (the lines every cancellation's own entry would
+   * have, summed by account, plan, state and dealer: journal-postings.ts summaryEntry); the per-contract
+   * detail is in the rows above. A summary whose event key is already posted refuses the batch (its
+   * lines would otherwise be lost): the transaction rolls back.
    */
   async function cancelQuoted(
     trx: Transaction<Database>,
     items: readonly QuotedCancellation[],
     actor: Actor,
     requestId: string,
+    summary: SummaryEvent,
   ): Promise<Map<string, { ledgerEntryId: string | null; journalEntryId: string | null }>> {
     const written = new Map<string, { ledgerEntryId: string | null; journalEntryId: string | null }>();
     if (items.length === 0) return written;
@@ -301,10 +310,14 @@ export function createCancellationsService(deps: {
         { effectiveOn: onDate, actor, requestId },
       ),
     );
-    const posted = await postJournalEntries(
-      trx,
+    const entry = summaryEntry(
       postings.map((posting) => posting.entry),
+      summary,
+      { effectiveOn: onDate, actor, requestId },
     );
+    const posted = entry ? await postJournalEntry(trx, entry) : null;
+    if (entry && !posted)
+      throw new AppError('conflict', `The journal entry ${summary.eventKey} was already posted; try again.`);
     // The dealer's share of each refund goes on its statement as a chargeback (owed by the dealer).
     await insertDealerAccountEvents(
       trx,
@@ -358,7 +371,7 @@ export function createCancellationsService(deps: {
     for (const { cancellationId } of items)
       written.set(cancellationId, {
         ledgerEntryId: ledgerIds.get(cancellationId) ?? null,
-        journalEntryId: posted.get(`cancellation:${cancellationId}`)?.id ?? null,
+        journalEntryId: posted?.id ?? null,
       });
     return written;
   }
@@ -404,7 +417,7 @@ function cancellationRecordOf(
     refund_cents: quoted.refundCents,
     payee_kind: quoted.payee.kind,
     payee_name: quoted.payee.name,
-    quote: quoted,
+    quote: storedQuote(quoted),
     ledger_entry_id: ledgerEntryId,
     requested_by: actor.label,
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { explainedCancellation } from '../../test/support/stored-quote.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 
@@ -233,6 +234,15 @@ describeEachEngine('cancellations', (engine) => {
         source: { type: 'cancellation', id: refund.cancellationId },
       });
       expect(ledger.paidOutCents).toBe(100_000);
+
+      // The record keeps the quote's figures only; the whole quote answered is rebuilt from it.
+      const { stored, explained } = await explainedCancellation(
+        server.built.database.db,
+        refund.cancellationId,
+      );
+      expect(stored).not.toHaveProperty('lines');
+      const { cancellationId: _c, ledgerEntryId: _l, journalEntryId: _j, ...answered } = refund;
+      expect(explained).toEqual(answered);
 
       const audit = (await adjuster({ url: `/api/v1/contracts/${id}/audit` })).json();
       expect(audit.data.map((e: { action: string }) => e.action)).toEqual([

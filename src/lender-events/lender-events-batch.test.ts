@@ -2,9 +2,10 @@
 // repossessions, total losses; several add-ons on one vehicle, vehicles cancelled by an earlier run or an
 // earlier row, unknown VINs, bad rows, the same event twice) are applied to two portfolios built alike,
 // one a row per batch, the other in batches of several rows. Every row's outcome, every refund, payee and
-// deadline, and every row written (cancellations, ledger refunds, journal entries and lines, chargebacks,
-// audit rows, lender-event refunds) must be the same; the books balance. Also: a run analyzes only the
-// tables whose statistics are stale for its size.
+// deadline, and every subledger row written (cancellations, ledger refunds, chargebacks, audit rows,
+// lender-event refunds) must be the same, and so must the general ledger's totals per account, plan, state
+// and dealer (each batch posts one summary entry, so the entries differ in number, never in totals); the
+// books balance. Also: a run analyzes only the tables whose statistics are stale for its size.
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -75,8 +76,15 @@ describeEachEngine('lender events: batches against one event at a time', (engine
     return response.json().id as string;
   }
 
-  /** Receives `events` as a JSON run and applies it in batches of `batchSize` rows; answers its report. */
-  async function apply(events: Record<string, unknown>[], batchSize: number): Promise<LenderEventResult[]> {
+  /**
+   * Receives `events` as a JSON run and applies it in batches of `batchSize` rows; answers its report
+   * (and adds the run's id to `runs`).
+   */
+  async function apply(
+    events: Record<string, unknown>[],
+    batchSize: number,
+    runs: string[] = [],
+  ): Promise<LenderEventResult[]> {
     const received = await service.receiveJson(events, {
       principal,
       actor: { kind: 'user', id: principal.kind === 'user' ? principal.userId : null, label: 'admin' },
@@ -87,6 +95,7 @@ describeEachEngine('lender events: batches against one event at a time', (engine
     expect(received.queued).toBe(true);
     const run = await service.applyRun(received.run.runId, { batchSize });
     expect(run.status).toBe('finished');
+    runs.push(received.run.runId);
     const page = await service.results(principal, received.run.runId, { afterLine: 0, limit: 1000 });
     return page.data;
   }
@@ -125,6 +134,33 @@ describeEachEngine('lender events: batches against one event at a time', (engine
       const { id: _id, ...rest } = byId.get(id)!;
       return rest;
     });
+  }
+
+  /**
+   * What the runs posted to the general ledger: their summary entries' lines summed by account, plan,
+   * state and dealer (the totals the trial balance, month-end report, premium earning and dealer accounts
+   * read), and how many entries. Each entry names its run and balances (the database refuses it otherwise).
+   */
+  async function postedBy(runIds: string[]) {
+    const db = server.built.database.db;
+    if (runIds.length === 0) return { totals: [], entries: 0 };
+    const totals = await sql<Record<string, unknown>>`
+      select l.account_code as account, l.plan_code as plan, l.state, l.dealer_code as dealer,
+             sum(l.debit_cents - l.credit_cents)::bigint::text as net
+        from journal_entries e join journal_lines l on l.entry_id = e.id
+       where e.event_type = 'lender_event_batch' and e.event_id in (${sql.join(runIds)})
+       group by 1, 2, 3, 4
+      having sum(l.debit_cents - l.credit_cents) <> 0
+       order by 1, 2, 3, 4`.execute(db);
+    const entries = await sql<{ n: number; with_contract: number }>`
+      select count(*)::int as n,
+             count(*) filter (where e.contract_id is not null or exists (
+               select 1 from journal_lines l where l.entry_id = e.id and l.contract_id is not null))::int as with_contract
+        from journal_entries e
+       where e.event_type = 'lender_event_batch' and e.event_id in (${sql.join(runIds)})`.execute(db);
+    // A summary names no contract: the per-contract detail is in the subledger rows compared above.
+    expect(entries.rows[0]!.with_contract).toBe(0);
+    return { totals: totals.rows, entries: entries.rows[0]!.n };
   }
 
   /** A row's outcome without its ids and VIN. */
@@ -209,15 +245,22 @@ describeEachEngine('lender events: batches against one event at a time', (engine
               return e.twice ? [event, event] : [event];
             });
           const [one, many] = sides as [(typeof sides)[0], (typeof sides)[0]];
+          const runsOfOne: string[] = [];
+          const runsOfMany: string[] = [];
           if (earlier(one).length > 0) {
-            await apply(earlier(one), 1);
-            await apply(earlier(many), batchSize);
+            await apply(earlier(one), 1, runsOfOne);
+            await apply(earlier(many), batchSize, runsOfMany);
           }
-          const oneAtATime = await apply(file(one), 1);
-          const inBatches = await apply(file(many), batchSize);
+          const oneAtATime = await apply(file(one), 1, runsOfOne);
+          const inBatches = await apply(file(many), batchSize, runsOfMany);
           expect(inBatches.map(shape)).toEqual(oneAtATime.map(shape));
           for (const row of inBatches) seen.add(row.code ?? row.status);
           expect(await writtenFor(many.contracts)).toEqual(await writtenFor(one.contracts));
+          // The books: the same totals per account, plan, state and dealer, however the rows were batched
+          // (a batch posts one summary entry, so fewer entries in batches; never more than one a batch).
+          const [postedOne, postedMany] = [await postedBy(runsOfOne), await postedBy(runsOfMany)];
+          expect(postedMany.totals).toEqual(postedOne.totals);
+          expect(postedMany.entries).toBeLessThanOrEqual(postedOne.entries);
         },
       ),
       { seed: 1616_2027, numRuns: 6 },

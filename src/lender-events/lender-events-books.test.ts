@@ -1,7 +1,8 @@
 // Lender events and the books, on both engines: random lender events (payoffs, repossessions, total
 // losses, some twice, some on the same vehicle, some refused) applied through the endpoint leave a trial
 // balance that balances, every refund allocated in parts that sum to it (the dealer's part on its
-// statement), and a second sending that changes nothing; and a refund already paid by a payment run,
+// statement), and a second sending that changes nothing; a batch's one summary entry balances, equals the
+// per-cancellation entries of the same cancellations made by hand, and drills down to the run; and a refund already paid by a payment run,
 // reported again by the lender, is skipped (API.md: "skips what is already cancelled"), never paid twice.
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -11,6 +12,7 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { explainedCancellation } from '../../test/support/stored-quote.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
@@ -184,6 +186,197 @@ describeEachEngine('lender events and the books', (engine) => {
       ),
       { seed: 1616_2026, numRuns: 4 },
     );
+  });
+
+  it("posts one balanced summary entry per batch, naming the run, equal to the cancellations' own entries summed, and drilled down to the run's rows", async () => {
+    const db = server.built.database.db;
+    // Twins: each vehicle's contracts are cancelled once by a lender event and once by hand (the same date,
+    // odometer and reason), so the summary can be compared with the per-cancellation entries by hand.
+    const vehicles = [
+      { price: 150_000, gap: false, markup: null },
+      { price: 90_000, gap: true, markup: null },
+      { price: 0, gap: false, markup: 120_000 },
+      { price: 0, gap: false, markup: 40_000 },
+    ];
+    const byEvent: string[] = [];
+    const byHand: string[] = [];
+    for (const vehicle of vehicles) {
+      for (const twins of [byEvent, byHand]) {
+        if (vehicle.markup !== null) {
+          const vin = hondaVin();
+          await booked(vin, vehicle.markup);
+          twins.push(vin);
+          continue;
+        }
+        const vin = fordVin();
+        await created(lenderVscBody(vin, { priceCents: vehicle.price }));
+        if (vehicle.gap) await created(lenderGapBody(vin));
+        twins.push(vin);
+      }
+    }
+    const eventDate = '2026-11-25';
+    const sent = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: { events: byEvent.map((vin) => ({ vin, event: 'payoff', eventDate, odometer: 41_000 })) },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const runId = sent.json().run.runId as string;
+    expect(sent.json().run.cancelled, sent.body).toBe(byEvent.length);
+    // GAP on a payoff is cancelled too: every contract on the vehicles.
+    const handContracts = await db.selectFrom('contracts').select('id').where('vin', 'in', byHand).execute();
+    for (const { id } of handContracts) {
+      const cancelled = await admin({
+        method: 'POST',
+        url: `/api/v1/contracts/${id}/cancellation`,
+        payload: { cancelOn: eventDate, odometer: 41_000, reason: 'payoff' },
+      });
+      expect(cancelled.statusCode, cancelled.body).toBe(201);
+    }
+
+    // One entry for the run's one batch, through the journal browser: it names the run and its lines.
+    const listed = await admin({
+      url: `/api/v1/accounting/journal-entries?eventType=lender_event_batch&eventId=${runId}&limit=10`,
+    });
+    expect(listed.statusCode, listed.body).toBe(200);
+    const entries = listed.json().data as {
+      eventKey: string;
+      contractId: string | null;
+      memo: string;
+      lines: {
+        accountCode: string;
+        debitCents: number;
+        creditCents: number;
+        contractId: string | null;
+        planCode: string | null;
+        state: string | null;
+        dealerCode: string | null;
+      }[];
+    }[];
+    expect(entries).toHaveLength(1);
+    const [entry] = entries as [(typeof entries)[0]];
+    expect(entry.eventKey).toBe(`lender_event_batch:${runId}:1-${byEvent.length}`);
+    expect(entry.memo).toContain(runId);
+    expect(entry.contractId).toBeNull();
+    const sum = (lines: typeof entry.lines, side: 'debitCents' | 'creditCents') =>
+      lines.reduce((total, line) => total + Number(line[side]), 0);
+    expect(sum(entry.lines, 'debitCents')).toBe(sum(entry.lines, 'creditCents'));
+    expect(entry.lines.every((line) => line.contractId === null && line.planCode && line.state)).toBe(true);
+    // The dealer is kept on the dealer accounts only.
+    expect(entry.lines.every((line) => (line.accountCode === '1150') === (line.dealerCode !== null))).toBe(
+      true,
+    );
+
+    // The same totals per account, plan, state (and dealer on 1150) as the twins' entries by hand.
+    const totals = (
+      lines: {
+        account: string;
+        plan: string | null;
+        state: string | null;
+        dealer: string | null;
+        net: number;
+      }[],
+    ) => {
+      const sums = new Map<string, number>();
+      for (const line of lines) {
+        const key = [line.account, line.plan, line.state, line.account === '1150' ? line.dealer : null].join(
+          '|',
+        );
+        sums.set(key, (sums.get(key) ?? 0) + line.net);
+      }
+      return [...sums.entries()].filter(([, net]) => net !== 0).sort(([a], [b]) => a.localeCompare(b));
+    };
+    const handLines = await sql<{
+      account: string;
+      plan: string | null;
+      state: string | null;
+      dealer: string | null;
+      net: string;
+    }>`select l.account_code as account, l.plan_code as plan, l.state, l.dealer_code as dealer,
+              (l.debit_cents - l.credit_cents)::text as net
+         from journal_entries e join journal_lines l on l.entry_id = e.id
+        where e.event_type = 'cancellation'
+          and e.contract_id = any(${handContracts.map((c) => c.id)}::uuid[])`.execute(db);
+    expect(handLines.rows.length).toBeGreaterThan(0);
+    expect(
+      totals(
+        entry.lines.map((line) => ({
+          account: line.accountCode,
+          plan: line.planCode,
+          state: line.state,
+          dealer: line.dealerCode,
+          net: Number(line.debitCents) - Number(line.creditCents),
+        })),
+      ),
+    ).toEqual(totals(handLines.rows.map((row) => ({ ...row, net: Number(row.net) }))));
+
+    // Drill down: the key names the run's lines; their events' cancellations, refunds and chargebacks are
+    // the per-contract detail, and add up to the entry's refunds payable, fee revenue and chargebacks.
+    const [, keyRun, range] = entry.eventKey.split(':') as [string, string, string];
+    const [firstLine, lastLine] = range.split('-').map(Number) as [number, number];
+    const detail = await sql<{
+      contract_id: string;
+      plan_code: string;
+      state: string;
+      refund: string;
+      fee_kept: string;
+      chargeback: string;
+      dealer_code: string | null;
+    }>`select x.contract_id, c.plan_code, c.purchase_state as state, x.refund_cents::text as refund,
+              least(x.fee_cents, x.gross_refund_cents)::text as fee_kept,
+              coalesce((select sum(d.amount_cents) from dealer_account_events d
+                         where d.contract_id = x.contract_id and d.kind = 'chargeback'), 0)::text as chargeback,
+              c.selling_dealer_code as dealer_code
+         from lender_events v
+         join lender_event_refunds r on r.lender_event_id = v.id
+         join cancellations x on x.id = r.cancellation_id
+         join contracts c on c.id = x.contract_id
+        where v.run_id = ${keyRun} and v.line between ${firstLine} and ${lastLine}`.execute(db);
+    const eventContracts = await db
+      .selectFrom('contracts')
+      .select('id')
+      .where('vin', 'in', byEvent)
+      .execute();
+    expect(detail.rows.map((row) => row.contract_id).sort()).toEqual(eventContracts.map((c) => c.id).sort());
+    const net = (account: string, match: (line: (typeof entry.lines)[number]) => boolean = () => true) =>
+      entry.lines
+        .filter((line) => line.accountCode === account && match(line))
+        .reduce((total, line) => total + Number(line.creditCents) - Number(line.debitCents), 0);
+    const total = (rows: typeof detail.rows, field: 'refund' | 'fee_kept' | 'chargeback') =>
+      rows.reduce((sum, row) => sum + Number(row[field]), 0);
+    for (const plan of new Set(detail.rows.map((row) => row.plan_code))) {
+      const ofPlan = detail.rows.filter((row) => row.plan_code === plan);
+      expect(net('2200', (line) => line.planCode === plan)).toBe(total(ofPlan, 'refund'));
+      expect(net('4100', (line) => line.planCode === plan)).toBe(total(ofPlan, 'fee_kept'));
+    }
+    for (const dealerCode of new Set(detail.rows.map((row) => row.dealer_code))) {
+      const ofDealer = detail.rows.filter((row) => row.dealer_code === dealerCode);
+      expect(0 - net('1150', (line) => line.dealerCode === dealerCode)).toBe(total(ofDealer, 'chargeback'));
+    }
+    expect(total(detail.rows, 'chargeback')).toBeGreaterThan(0);
+    // The run's report lists the same cancellations, row by row; each record rebuilds its whole quote.
+    const report = await admin({ url: `/api/v1/lender-events/runs/${runId}/results?limit=100` });
+    expect(report.statusCode, report.body).toBe(200);
+    for (const row of report.json().data as {
+      cancellations: { cancellationId: string | null; refundCents: number; refundDueOn: string }[];
+    }[]) {
+      for (const cancelled of row.cancellations.filter((c) => c.cancellationId !== null)) {
+        const { stored, explained } = await explainedCancellation(db, cancelled.cancellationId!);
+        expect(stored).not.toHaveProperty('explanation');
+        expect(explained).toMatchObject({
+          refundCents: cancelled.refundCents,
+          refundDueOn: cancelled.refundDueOn,
+          reason: 'payoff',
+        });
+        expect(explained!.lines.length).toBeGreaterThan(0);
+      }
+    }
+    expect(
+      (report.json().data as { cancellations: { contractId: string; outcome: string }[] }[])
+        .flatMap((row) => row.cancellations.filter((c) => c.outcome === 'cancelled').map((c) => c.contractId))
+        .sort(),
+    ).toEqual(eventContracts.map((c) => c.id).sort());
+    await expectBooksBalance();
   });
 
   it('a refund already paid by a payment run, reported again, is skipped and never paid twice', async () => {

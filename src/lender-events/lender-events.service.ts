@@ -4,7 +4,8 @@
 // at a time, each batch in one transaction and set-based: the batch's contracts (locked) and its
 // already-applied events are read with one statement each, every row is decided by the pure rules and the
 // cancellation quote (the same rule, refusals and payee as a cancellation asked for by hand; refundDueOn
-// from the state rule), and each kind of row the batch writes goes in with one statement. An event is
+// from the state rule), and each kind of row the batch writes goes in with one statement (the journal:
+// one summary entry per batch, naming the run and the batch's lines). An event is
 // keyed by (VIN, event, date): sending it again changes nothing. A small file is applied before the
 // answer; a large one by the pg-boss job `apply-lender-events`, with its progress (rows done / total)
 // updated by every batch and its report downloadable as CSV.
@@ -37,6 +38,11 @@ import * as repo from './lender-events.repository.js';
 import { type RefundComplianceStatus, refundPaidLines } from './refund-compliance.js';
 
 export const LENDER_EVENTS_QUEUE = 'apply-lender-events';
+/** The journal's event type of a lender-event batch's summary entry (its event id is the run's id). */
+export const LENDER_EVENT_BATCH_ENTRY = 'lender_event_batch';
+/** The summary entry's key: the run and the batch's first and last line of the file. */
+export const lenderEventBatchKey = (runId: string, firstLine: number, lastLine: number) =>
+  `${LENDER_EVENT_BATCH_ENTRY}:${runId}:${firstLine}-${lastLine}`;
 /** Rows staged per insert and applied per batch. */
 export const LENDER_EVENT_BATCH_SIZE = 500;
 
@@ -323,9 +329,10 @@ export function createLenderEventsService(deps: {
    * already-applied events read with one statement each; each row is then decided in file order by the
    * pure rules (planLenderEvent, and the cancellation quote through the cancellations service, with the
    * claims paid of every contract read once), a contract cancelled by an earlier row reading as cancelled
-   * to the later ones; then every kind of row the batch writes (events, cancellations, refunds, journal
-   * entries, chargebacks, audit, webhook events, the rows' outcomes, the run's progress) is written with
-   * one statement. A row the rules refuse is rejected with its code while the rest go on; nothing of a
+   * to the later ones; then every kind of row the batch writes (events, cancellations, refunds,
+   * chargebacks, audit, webhook events, the rows' outcomes, the run's progress) is written with one
+   * statement, and the general ledger gets one summary entry for the batch (its cancellations' lines
+   * summed by account, plan, state and dealer; it names the run and the batch's lines). A row the rules refuse is rejected with its code while the rest go on; nothing of a
    * refused row is written.
    */
   async function applyBatch(run: repo.RunRow, pending: repo.PendingRow[], actor: Actor) {
@@ -460,12 +467,17 @@ export function createLenderEventsService(deps: {
         }
       }
       const kept = claims.filter((claim) => claimed.has(claim.id));
-      await cancellations.cancelQuoted(
-        trx,
-        kept.flatMap((claim) => claim.quoted),
-        actor,
-        requestId,
-      );
+      const executed = kept.flatMap((claim) => claim.quoted);
+      // One journal entry for the batch, naming the run and the batch's lines (the drill-down from the
+      // journal to the run's rows and their cancellations).
+      const first = pending[0]!.line;
+      const last = pending[pending.length - 1]!.line;
+      await cancellations.cancelQuoted(trx, executed, actor, requestId, {
+        eventType: LENDER_EVENT_BATCH_ENTRY,
+        eventId: run.id,
+        eventKey: lenderEventBatchKey(run.id, first, last),
+        memo: `Cancellations of lender-event run ${run.id}, lines ${first}–${last} (${executed.length} contracts)`,
+      });
       await repo.insertRefunds(
         trx,
         kept.flatMap((claim) =>
