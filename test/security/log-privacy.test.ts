@@ -75,7 +75,7 @@ describe('logs', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     const output = server.output();
-    expect(output).toContain('incoming request');
+    expect(output).toContain('request completed');
     const secrets = [
       HOLDER.vin,
       GAP_HOLDER.vin,

@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
@@ -248,6 +249,34 @@ function problemFor(error: FastifyError & { validationContext?: string }): AppEr
   );
 }
 
+/**
+ * One access line a request: "request completed" (or "request errored") when the answer has gone,
+ * carrying the request's method, masked path and id with the status and the time taken, so the line
+ * reads alone. Fastify's "incoming request" line is written only at `debug`: at `info` it doubled the
+ * log for nothing a reader needs (its fields are on the completion line), and writing it was about 3%
+ * of a coverage lookup's CPU (profile of 2026-12-05). What the second line no longer shows at `info`:
+ * a request still in flight when the process dies; the crash path logs its own error.
+ */
+class AccessLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (!this.isLogDisabled(request)) request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    if (error)
+      reply.log.error(
+        { req: request, res: reply, err: error, responseTime: reply.elapsedTime },
+        'request errored',
+      );
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     trustProxy: options.trustProxy,
@@ -256,6 +285,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     requestIdHeader: false,
+    logController: new AccessLog(),
     // Our own id for every request: a client's X-Request-Id is recorded beside it (clientRequestId in
     // every log line of the request), so a client cannot make its requests' lines pass for others'.
     genReqId: () => randomUUID(),
