@@ -341,10 +341,13 @@ function describeSchemaError(
 
 /** Good rows ready for the database, with the counters of everything read up to the batch's end. */
 export interface CheckedBatch {
-  /** The rows as COPY csv lines (CONTRACTS_COPY_SQL), one a line. */
-  copyCsv: string;
+  /**
+   * The rows as COPY csv lines (CONTRACTS_COPY_SQL), one a line, UTF-8: bytes the worker hands over
+   * without a copy and the database connection sends as they are.
+   */
+  copyData: Uint8Array;
   rowCount: number;
-  /** Rows whose number came again later in the same batch (only the first is in copyCsv). */
+  /** Rows whose number came again later in the same batch (only the first is in copyData). */
   duplicatesInBatch: number;
   rowsRead: number;
   rejected: number;
@@ -394,6 +397,35 @@ export interface ContractFileOptions {
   dealers: KnownDealers;
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * A batch's COPY lines, written as UTF-8 into one growing buffer as they are made: no string of the
+ * whole batch is built, and the bytes go to the database as they are (on PostgreSQL the connection
+ * writes them, on PGlite they are its COPY blob), so the thread writing batches encodes nothing.
+ */
+class CopyDataBuilder {
+  private buffer = new Uint8Array(64 * 1024);
+  private length = 0;
+
+  addLine(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, and the line break one more.
+    const room = line.length * 3 + 1;
+    if (this.length + room > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + room));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.length += utf8.encodeInto(line, this.buffer.subarray(this.length)).written;
+    this.buffer[this.length++] = 0x0a;
+  }
+
+  /** The lines written, in a buffer of their own (it can be handed to another thread). */
+  bytes(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
 /**
  * Reads a dealer file piece by piece. `push` and `end` give back what the text completed: the header's
  * verdict, full batches, a stop. `end` also gives the last, partial batch; `cut` gives it without
@@ -413,7 +445,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
   let rejectedRows: RejectedRow[] = [];
   // Good rows of the batch by contract number: a number repeated within the batch is a duplicate here,
   // one repeated across batches is skipped by the database.
-  let lines = new Map<string, string>();
+  let numbers = new Set<string>();
+  let copyData = new CopyDataBuilder();
   // The premium of those rows per plan, state and dealer ("PLAN\tSTATE\tDEALER" → cents).
   let premiums = new Map<string, number>();
   let bookedNumbers: string[] = [];
@@ -427,11 +460,9 @@ export function createContractFileChecker(options: ContractFileOptions) {
   }
 
   function takeBatch(end: FileEnd | null): FileStep {
-    // One flat string (a join), which the worker hands over as it is.
-    const copyCsv = lines.size === 0 ? '' : `${[...lines.values()].join('\n')}\n`;
     const batch: CheckedBatch = {
-      copyCsv,
-      rowCount: lines.size,
+      copyData: copyData.bytes(),
+      rowCount: numbers.size,
       duplicatesInBatch,
       rowsRead,
       rejected,
@@ -443,7 +474,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
       }),
       bookedNumbers,
     };
-    lines = new Map();
+    numbers = new Set();
+    copyData = new CopyDataBuilder();
     premiums = new Map();
     bookedNumbers = [];
     duplicatesInBatch = 0;
@@ -509,7 +541,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
           });
         } else {
           const contractNumber = prepared.row.contract_number!;
-          if (lines.has(contractNumber)) duplicatesInBatch += 1;
+          if (numbers.has(contractNumber)) duplicatesInBatch += 1;
           else {
             // Completed in place rather than copied: this runs for every row of every file.
             const cost = converted.dealerCostCents;
@@ -522,7 +554,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
               selling_dealer_code: dealerCode,
               selling_dealer_name: converted.dealerNamed ? prepared.row.selling_dealer_name : dealer!.name,
             });
-            lines.set(contractNumber, contractCopyLine(row));
+            numbers.add(contractNumber);
+            copyData.addLine(contractCopyLine(row));
             if (cost !== null) bookedNumbers.push(contractNumber);
             const key = `${row.plan_code}\t${row.purchase_state}\t${dealerCode}`;
             premiums.set(key, (premiums.get(key) ?? 0) + (cost ?? row.price_cents));
@@ -530,7 +563,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
         }
       }
     }
-    if (lines.size >= batchSize || recordsInBatch >= batchSize) steps.push(takeBatch(null));
+    if (numbers.size >= batchSize || recordsInBatch >= batchSize) steps.push(takeBatch(null));
   }
 
   function read(

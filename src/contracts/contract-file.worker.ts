@@ -19,8 +19,18 @@ function open(session: number, options: ContractFileOptions): void {
   sessions.set(session, { checker: createContractFileChecker(options), decoder: new TextDecoder('utf-8') });
 }
 
+/** The batches' COPY bytes, handed over rather than copied. */
+function transferList(message: WorkerReplyBody): ArrayBuffer[] {
+  if (message.type !== 'steps') return [];
+  const buffers: ArrayBuffer[] = [];
+  for (const step of message.steps)
+    if (step.kind === 'batch') buffers.push(step.batch.copyData.buffer as ArrayBuffer);
+  return buffers;
+}
+
 port.on('message', (request: WorkerRequest) => {
-  const reply = (message: WorkerReplyBody) => port.postMessage({ session: request.session, ...message });
+  const reply = (message: WorkerReplyBody) =>
+    port.postMessage({ session: request.session, ...message }, transferList(message));
   try {
     if (request.type === 'open') {
       open(request.session, request.options);

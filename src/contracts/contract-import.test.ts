@@ -357,7 +357,7 @@ describe("dealer-file checker (the worker's part)", () => {
     file.push(text.slice(0, text.length - 20));
     const [last] = batches(file.cut());
     expect(last).toMatchObject({ rowCount: 1, rowsRead: 1, rejected: 0, end: { kind: 'cut' } });
-    expect(last?.copyCsv).toContain('CUT-1');
+    expect(new TextDecoder().decode(last?.copyData)).toContain('CUT-1');
   });
 
   it('counts a number repeated in a batch once, and keeps only the first rejected rows', () => {

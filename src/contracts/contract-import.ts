@@ -185,7 +185,7 @@ export async function importContracts(
   async function writeBatch(batch: CheckedBatch): Promise<void> {
     const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
     const written = await deps.transactionWithCopy(async (trx, copyIn) => {
-      const inserted = await copyNewContracts(trx, copyIn, batch.copyCsv);
+      const inserted = await copyNewContracts(trx, copyIn, batch.copyData);
       const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
       const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
       // The dealer cost of each new contract goes on its dealer's account, as a booking puts it.
@@ -204,7 +204,7 @@ export async function importContracts(
             batchKey: String(batch.rowsRead),
             allInserted: inserted === batch.rowCount,
             premiums: batch.premiums,
-            contractNumbers: () => contractNumbersOfCopyCsv(batch.copyCsv),
+            contractNumbers: () => contractNumbersOfCopyCsv(batch.copyData),
           },
           {
             effectiveOn: postedOn,

@@ -288,8 +288,12 @@ export function contractCopyLine(row: NewContractRow): string {
  * transaction that took it meanwhile), that COPY fails on the unique number and is undone to a
  * savepoint; the rows then go through a temporary table and INSERT … ON CONFLICT DO NOTHING.
  */
-export async function copyNewContracts(trx: Kysely<Database>, copyIn: CopyIn, csv: string): Promise<number> {
-  if (csv === '') return 0;
+export async function copyNewContracts(
+  trx: Kysely<Database>,
+  copyIn: CopyIn,
+  csv: string | Uint8Array,
+): Promise<number> {
+  if (csv.length === 0) return 0;
   await sql`savepoint copy_new_contracts`.execute(trx);
   try {
     const copied = await copyIn(CONTRACTS_COPY_SQL, csv);
@@ -315,7 +319,8 @@ export async function copyNewContracts(trx: Kysely<Database>, copyIn: CopyIn, cs
 const UNIQUE_VIOLATION = '23505';
 
 /** The contract numbers (first fields) of COPY csv lines as contractCopyLine writes them. */
-export function contractNumbersOfCopyCsv(csv: string): string[] {
+export function contractNumbersOfCopyCsv(data: string | Uint8Array): string[] {
+  const csv = typeof data === 'string' ? data : new TextDecoder().decode(data);
   const numbers: string[] = [];
   let index = 0;
   while (index < csv.length) {

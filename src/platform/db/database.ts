@@ -61,11 +61,11 @@ export interface DatabaseHandle {
 export type QueryObserver = (durationMs: number, failed: boolean) => void;
 
 /**
- * `COPY table (columns) FROM STDIN WITH (FORMAT csv)` of `csv`; resolves to the number of rows loaded.
- * A failure (a constraint, a bad value) fails the statement and, unless a savepoint was set before
- * it, the transaction.
+ * `COPY table (columns) FROM STDIN WITH (FORMAT csv)` of `data` (the text, or its UTF-8 bytes);
+ * resolves to the number of rows loaded. A failure (a constraint, a bad value) fails the statement
+ * and, unless a savepoint was set before it, the transaction.
  */
-export type CopyIn = (copySql: string, csv: string) => Promise<number>;
+export type CopyIn = (copySql: string, data: string | Uint8Array) => Promise<number>;
 
 export interface DatabaseOptions {
   /** PostgreSQL server URL; null → embedded PGlite. */
@@ -170,10 +170,15 @@ interface SingleClientPool {
 }
 
 /** COPY … FROM STDIN of `csv` on a PostgreSQL server connection. */
-async function copyOnClient(client: pg.PoolClient, copySql: string, csv: string): Promise<number> {
+async function copyOnClient(
+  client: pg.PoolClient,
+  copySql: string,
+  data: string | Uint8Array,
+): Promise<number> {
   const { from } = await import('pg-copy-streams');
   const stream = client.query(from(copySql));
-  await pipeline(Readable.from([csv]), stream);
+  const chunk = typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  await pipeline(Readable.from([chunk]), stream);
   return stream.rowCount;
 }
 
@@ -248,9 +253,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // PGlite has exactly one connection: the pool holds one client and queues the rest.
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as pg.PoolConfig);
     pool.on('connect', (client) => namePreparedStatements(client));
-    const copyBlob = async (copySql: string, csv: string) => {
+    const copyBlob = async (copySql: string, data: string | Uint8Array) => {
       const result = await pglite.query(copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'"), [], {
-        blob: new Blob([csv]),
+        // The bytes of a batch are the worker's own ArrayBuffer (never shared memory).
+        blob: new Blob([data as string | Uint8Array<ArrayBuffer>]),
       });
       return result.affectedRows ?? 0;
     };
