@@ -84,7 +84,13 @@ const JournalFilterQuery = {
   to: Type.Optional(DatePattern('Effective on or before (YYYY-MM-DD)')),
   eventType: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
   eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  contractId: Type.Optional(Uuid),
+  contractId: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description:
+        'Entries of this contract: its own, those with a line on it, and the summary entry of the lender-event batch that cancelled it (the cancellation names it)',
+    }),
+  ),
 };
 
 function checkRange(query: { from?: string | undefined; to?: string | undefined }): void {

@@ -262,6 +262,16 @@ export async function listJournalEntries(
             .whereRef('cl.entry_id', '=', 'e.id')
             .where('cl.contract_id', '=', contractId),
         ),
+        // A lender-event batch's summary entry carries no contract; its cancellations name it.
+        eb(
+          'e.id',
+          'in',
+          eb
+            .selectFrom('cancellations as cx')
+            .select('cx.journal_entry_id')
+            .where('cx.contract_id', '=', contractId)
+            .where('cx.journal_entry_id', 'is not', null),
+        ),
       ]),
     );
   }

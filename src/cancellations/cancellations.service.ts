@@ -213,8 +213,15 @@ export function createCancellationsService(deps: {
 
     const entry =
       quoted.refundCents > 0 ? await appendLedgerEntry(trx, refundEntryOf(item, actor, requestId)) : null;
-    await insertCancellation(trx, cancellationRecordOf(item, entry?.id ?? null, actor));
     const posted = await postCancellation(trx, postingOf(item), { effectiveOn: onDate, actor, requestId });
+    await insertCancellation(
+      trx,
+      cancellationRecordOf(
+        item,
+        { ledgerEntryId: entry?.id ?? null, journalEntryId: posted.entry?.id ?? null },
+        actor,
+      ),
+    );
     // The dealer's share of the refund goes on its statement as a chargeback (owed by the dealer).
     const chargebackCents = posted.allocation.find((part) => part.party === 'dealer')?.amountCents ?? 0;
     if (row.dealer_id !== null && chargebackCents > 0)
@@ -299,10 +306,6 @@ export function createCancellationsService(deps: {
         .filter(({ quoted }) => quoted.refundCents > 0)
         .map((item) => refundEntryOf(item, actor, requestId)),
     );
-    await insertCancellations(
-      trx,
-      items.map((item) => cancellationRecordOf(item, ledgerIds.get(item.cancellationId) ?? null, actor)),
-    );
     const postings = items.map((item) =>
       cancellationEntry(
         postingOf(item),
@@ -318,6 +321,17 @@ export function createCancellationsService(deps: {
     const posted = entry ? await postJournalEntry(trx, entry) : null;
     if (entry && !posted)
       throw new AppError('conflict', `The journal entry ${summary.eventKey} was already posted; try again.`);
+    // Each record names the summary entry, so the journal's contract filter finds its cancellation.
+    await insertCancellations(
+      trx,
+      items.map((item) =>
+        cancellationRecordOf(
+          item,
+          { ledgerEntryId: ledgerIds.get(item.cancellationId) ?? null, journalEntryId: posted?.id ?? null },
+          actor,
+        ),
+      ),
+    );
     // The dealer's share of each refund goes on its statement as a chargeback (owed by the dealer).
     await insertDealerAccountEvents(
       trx,
@@ -398,10 +412,10 @@ function refundEntryOf({ row, quoted, cancellationId }: QuotedCancellation, acto
   };
 }
 
-/** The cancellation record, with the quote it was executed on and the ledger entry of its refund. */
+/** The cancellation record, with the quote it was executed on, its refund's ledger entry and its journal entry. */
 function cancellationRecordOf(
   { row, quoted, cancellationId }: QuotedCancellation,
-  ledgerEntryId: string | null,
+  posted: { ledgerEntryId: string | null; journalEntryId: string | null },
   actor: Actor,
 ): CancellationRecord {
   return {
@@ -418,7 +432,8 @@ function cancellationRecordOf(
     payee_kind: quoted.payee.kind,
     payee_name: quoted.payee.name,
     quote: storedQuote(quoted),
-    ledger_entry_id: ledgerEntryId,
+    ledger_entry_id: posted.ledgerEntryId,
+    journal_entry_id: posted.journalEntryId,
     requested_by: actor.label,
   };
 }

@@ -266,6 +266,33 @@ describeEachEngine('lender events and the books', (engine) => {
     expect(entry.lines.every((line) => (line.accountCode === '1150') === (line.dealerCode !== null))).toBe(
       true,
     );
+    // From a contract up to the entry: the journal's contract filter finds the batch's summary (its
+    // cancellation names it), as it finds a hand cancellation's own entry.
+    const eventContracts0 = await db
+      .selectFrom('contracts')
+      .select('id')
+      .where('vin', 'in', byEvent)
+      .execute();
+    for (const { id } of eventContracts0) {
+      const ofContract = await admin({ url: `/api/v1/accounting/journal-entries?contractId=${id}&limit=50` });
+      expect(ofContract.statusCode, ofContract.body).toBe(200);
+      const keys = (ofContract.json().data as { eventKey: string }[]).map(
+        (listedEntry) => listedEntry.eventKey,
+      );
+      expect(keys).toContain(entry.eventKey);
+    }
+    const handCancellation = await db
+      .selectFrom('cancellations')
+      .innerJoin('journal_entries', 'journal_entries.id', 'cancellations.journal_entry_id')
+      .select([
+        'journal_entries.event_key',
+        'journal_entries.contract_id',
+        'cancellations.contract_id as cancelled',
+      ])
+      .where('cancellations.contract_id', '=', handContracts[0]!.id)
+      .executeTakeFirstOrThrow();
+    expect(handCancellation.event_key).toMatch(/^cancellation:/);
+    expect(handCancellation.contract_id).toBe(handCancellation.cancelled);
 
     // The same totals per account, plan, state (and dealer on 1150) as the twins' entries by hand.
     const totals = (

@@ -7903,6 +7903,7 @@ export interface operations {
                 to?: string;
                 eventType?: string;
                 eventId?: string;
+                /** @description Entries of this contract: its own, those with a line on it, and the summary entry of the lender-event batch that cancelled it (the cancellation names it) */
                 contractId?: string;
                 limit?: number;
                 /** @description Id of the last item of the previous page */
@@ -7975,6 +7976,7 @@ export interface operations {
                 to?: string;
                 eventType?: string;
                 eventId?: string;
+                /** @description Entries of this contract: its own, those with a line on it, and the summary entry of the lender-event batch that cancelled it (the cancellation names it) */
                 contractId?: string;
             };
             header?: never;

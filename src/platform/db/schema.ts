@@ -356,6 +356,8 @@ export interface CancellationsTable {
   payee_name: string;
   quote: Json<Record<string, unknown>>;
   ledger_entry_id: string | null;
+  /** The journal entry that posted it: its own, or its lender-event batch's summary (migration 0042). */
+  journal_entry_id: string | null;
   requested_by: string;
   created_at: GeneratedTimestamp;
 }

@@ -30,6 +30,7 @@ import * as m0036 from './0036-holder-language.js';
 import * as m0039 from './0039-journal-balance-per-statement.js';
 import * as m0040 from './0040-rate-quote-expiry-index.js';
 import * as m0041 from './0041-benefit-claim-review-due.js';
+import * as m0042 from './0042-cancellation-journal-entry.js';
 import * as m0043 from './0043-rate-quotes-json.js';
 import * as m0044 from './0044-rate-limits-hot-updates.js';
 
@@ -63,6 +64,7 @@ export const migrations: Record<string, Migration> = {
   '0039-journal-balance-per-statement': m0039,
   '0040-rate-quote-expiry-index': m0040,
   '0041-benefit-claim-review-due': m0041,
+  '0042-cancellation-journal-entry': m0042,
   '0043-rate-quotes-json': m0043,
   '0044-rate-limits-hot-updates': m0044,
 };
