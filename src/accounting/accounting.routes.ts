@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { FileResponse, Nullable, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, Nullable, PageQuery, problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { addMonths, compareDates, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
