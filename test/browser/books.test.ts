@@ -1,11 +1,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/contracts/vin.js';
+import { addDays } from '../../src/shared/calendar-date.js';
 import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
+import { staffClient } from '../support/http.js';
+import { lenderVscBody } from '../support/lender-portfolio.js';
 import { startTestServer } from '../support/server.js';
+import { serverToday } from '../support/today.js';
 
 // The books in the built web app against the real server with demo data: the trial balance balances,
 // written against earned premium draws as a chart with its table, the month-end run answers, and the
-// journal lists the demo portfolio's entry and filters by account.
+// journal lists the demo portfolio's entry, filters by account, and links a lender-event batch's
+// summary entry to its run's report.
 
 describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -13,6 +19,22 @@ describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', (
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer({ demo: true }), launchBrowser()]);
+    // A payoff reported by the lender: its run posts one summary entry for its batch.
+    const admin = await staffClient(server, 'admin@coverwise.test');
+    const vin = withCheckDigit('1FTFW1E50NF930001');
+    const today = serverToday();
+    const contract = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: lenderVscBody(vin, { purchaseDate: addDays(today, -200) }),
+    });
+    expect(contract.statusCode, contract.body).toBe(201);
+    const sent = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: { events: [{ vin, event: 'payoff', eventDate: addDays(today, -10), odometer: 34_000 }] },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
   });
 
   afterAll(async () => {
@@ -43,6 +65,19 @@ describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', (
       await page.waitForURL('**/admin/journal?account=1000');
       await expect.poll(() => page.getByText(/No entries match|1000 Cash/).count()).toBeGreaterThan(0);
       expect(await page.getByText(/^(premium_earning|contracts_seeded)$/).count()).toBe(0);
+
+      // The lender-event run posted one summary entry for its batch: it links to the run's report.
+      await page.getByLabel('Account').fill('');
+      await page.getByLabel('Event', { exact: true }).fill('lender_event_batch');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.waitForURL('**/admin/journal?eventType=lender_event_batch');
+      const report = page.getByRole('link', { name: "the run's report, row by row (CSV)" }).first();
+      await expect.poll(() => report.count()).toBe(1);
+      const href = await report.getAttribute('href');
+      expect(href).toMatch(/\/api\/v1\/lender-events\/runs\/[0-9a-f-]{36}\/report\.csv$/);
+      const csv = await page.request.get(href!);
+      expect(csv.status()).toBe(200);
+      expect(await csv.text()).toMatch(/payoff/);
     } finally {
       await page.context().close();
     }

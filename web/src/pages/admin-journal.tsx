@@ -8,9 +8,10 @@ import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
 // The journal browser (GET /accounting/journal-entries): entries newest first with their lines, filtered
-// by account, dates and event, a page at a time; the same filter downloads the journal as CSV.
+// by account, dates, event and contract, a page at a time; the same filter downloads the journal as CSV.
+// A lender-event batch's summary entry (no contract of its own) links to its run's row-by-row report.
 
-const FILTERS = ['account', 'from', 'to', 'eventType', 'eventId'] as const;
+const FILTERS = ['account', 'from', 'to', 'eventType', 'eventId', 'contractId'] as const;
 type Filter = Record<(typeof FILTERS)[number], string>;
 const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
 
@@ -72,7 +73,8 @@ function JournalContent() {
       </p>
       <form onSubmit={submit} className="inline-form" aria-label="Filter the journal">
         {field('account', 'Account')} {field('from', 'From', 'date')} {field('to', 'To', 'date')}{' '}
-        {field('eventType', 'Event')} {field('eventId', 'Event id')} <button type="submit">Filter</button>
+        {field('eventType', 'Event')} {field('eventId', 'Event id')} {field('contractId', 'Contract id')}{' '}
+        <button type="submit">Filter</button>
       </form>
       <p>
         <a href={`${apiBasePath}/accounting/journal.csv${appliedQuery ? `?${appliedQuery}` : ''}`} download>
@@ -99,7 +101,7 @@ function JournalContent() {
               <th scope="col" style={numericCell}>
                 Credit
               </th>
-              <th scope="col">Plan / state</th>
+              <th scope="col">Plan / state / dealer</th>
             </tr>
           </thead>
           <tbody>
@@ -120,6 +122,17 @@ function JournalContent() {
                             <Link href={`/staff/contracts/${entry.contractId}`}>contract</Link>
                           </>
                         ) : null}
+                        {entry.eventType === 'lender_event_batch' ? (
+                          <>
+                            <br />
+                            <a
+                              href={`${apiBasePath}/lender-events/runs/${encodeURIComponent(entry.eventId)}/report.csv`}
+                              download
+                            >
+                              the run's report, row by row (CSV)
+                            </a>
+                          </>
+                        ) : null}
                       </td>
                     </>
                   ) : null}
@@ -128,7 +141,7 @@ function JournalContent() {
                   </td>
                   <td style={numericCell}>{line.debitCents ? formatCents(line.debitCents) : ''}</td>
                   <td style={numericCell}>{line.creditCents ? formatCents(line.creditCents) : ''}</td>
-                  <td>{[line.planCode, line.state].filter(Boolean).join(' / ')}</td>
+                  <td>{[line.planCode, line.state, line.dealerCode].filter(Boolean).join(' / ')}</td>
                 </tr>
               )),
             )}
