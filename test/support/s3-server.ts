@@ -18,28 +18,37 @@ interface S3rverObject {
 }
 
 interface S3rverFilesystemStore {
-  getResourcePath(bucket: string, key: string, resource: 'object'): string;
+  getResourcePath(bucket: string, key: string | undefined, resource: 'object' | 'uploads'): string;
   putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
 }
 
-// s3rver 3.7.1 answers a PUT once it has read the body, not once its file is written: its putObject
-// resolves on the hashing Transform's 'finish' (at once for a Buffer body), before the file stream has
-// written. A GET right after can then read a short or empty object: CI of 2026-12-05 read an overwritten
-// object back as 0 bytes. S3 reads its own writes, so the test server must too: this putObject is
-// s3rver's own, answering once the file stream has finished.
+// s3rver 3.7.1 answers a PUT once it has read the body, not once its file is written: its putObject and
+// putPart resolve on the hashing Transform's 'finish' (putObject at once for a Buffer body), before the
+// file stream has written. A GET right after (or the completion of a multipart upload right after its
+// last part) can then read a short or empty file: CI of 2026-12-05 read an overwritten object back as
+// 0 bytes. S3 reads its own writes, so the test server must too: these two methods are s3rver's own,
+// answering once the file stream has finished.
 const require = createRequire(import.meta.url);
 const FilesystemStore = require('s3rver/lib/stores/filesystem.js') as {
   prototype: {
     putObject(this: S3rverFilesystemStore, object: S3rverObject): Promise<{ size: number; md5: string }>;
+    putPart(
+      this: S3rverFilesystemStore,
+      bucket: string,
+      uploadId: string,
+      partNumber: number,
+      content: Readable,
+    ): Promise<{ size: number; md5: string }>;
   };
 };
-FilesystemStore.prototype.putObject = async function putObject(object) {
-  const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
-  await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+
+/** Writes the content to the file; answers its size and MD5 once the file stream has finished. */
+async function writeHashed(content: Buffer | Readable, file: string): Promise<{ size: number; md5: string }> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
   const md5 = createHash('md5');
   let size = 0;
   await pipeline(
-    Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content,
+    Buffer.isBuffer(content) ? Readable.from([content]) : content,
     new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         md5.update(chunk);
@@ -47,11 +56,29 @@ FilesystemStore.prototype.putObject = async function putObject(object) {
         callback(null, chunk);
       },
     }),
-    fs.createWriteStream(objectPath),
+    fs.createWriteStream(file),
   );
-  const digest = md5.digest('hex');
-  await this.putMetadata(object.bucket, object.key, object.metadata, digest);
-  return { size, md5: digest };
+  return { size, md5: md5.digest('hex') };
+}
+
+FilesystemStore.prototype.putObject = async function putObject(object) {
+  const written = await writeHashed(
+    object.content,
+    this.getResourcePath(object.bucket, object.key, 'object'),
+  );
+  await this.putMetadata(object.bucket, object.key, object.metadata, written.md5);
+  return written;
+};
+
+FilesystemStore.prototype.putPart = async function putPart(bucket, uploadId, partNumber, content) {
+  const partPath = path.join(
+    this.getResourcePath(bucket, undefined, 'uploads'),
+    uploadId,
+    String(partNumber),
+  );
+  const written = await writeHashed(content, partPath);
+  await fs.promises.writeFile(`${partPath}.md5`, written.md5);
+  return written;
 };
 
 export interface TestS3Server {
