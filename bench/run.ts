@@ -114,6 +114,8 @@ interface Side {
   p50: number[];
   p99: number[];
   cpuMs: number[];
+  /** The PostgreSQL backends' CPU per answer, when measured (a server database only). */
+  dbMs: number[];
 }
 /** One side of one round: its rate, latencies, and the CPU its server process spent per answer. */
 interface Run {
@@ -121,11 +123,14 @@ interface Run {
   p50: number;
   p99: number;
   cpuMs: number;
+  dbMs?: number | undefined;
 }
-const newSide = (): Side => ({ rates: [], p50: [], p99: [], cpuMs: [] });
+const newSide = (): Side => ({ rates: [], p50: [], p99: [], cpuMs: [], dbMs: [] });
 const describe = (side: Side, unit: string) =>
   `${median(side.rates).toFixed(0)} ${unit} (p50 ${ms(median(side.p50))} ms, p99 ${ms(median(side.p99))} ms, ` +
-  `server CPU ${median(side.cpuMs).toFixed(2)} ms a request)`;
+  `server CPU ${median(side.cpuMs).toFixed(2)} ms a request` +
+  `${side.dbMs.length > 0 ? `, PostgreSQL backends' CPU ${median(side.dbMs).toFixed(2)} ms a request` : ''})`;
+const dbOf = (run: Run) => (run.dbMs === undefined ? '' : ` db ${run.dbMs.toFixed(2)} ms`);
 
 function ratioFigure(name: string, app: Side, base: Side, unit: string, baseline: string, target: number) {
   const ratios = app.rates.map((rate, round) => rate / base.rates[round]!);
@@ -159,7 +164,7 @@ async function pairedRounds(
     const [a, b] = appFirst ? [first, second] : [second, first];
     console.log(
       `  ${label} round ${round}${round === 0 ? ' (warm-up)' : ''}: app ${a.rate.toFixed(0)} p99 ${ms(a.p99)} ms ` +
-        `cpu ${a.cpuMs.toFixed(2)} ms, baseline ${b.rate.toFixed(0)} p99 ${ms(b.p99)} ms cpu ${b.cpuMs.toFixed(2)} ms, ` +
+        `cpu ${a.cpuMs.toFixed(2)} ms${dbOf(a)}, baseline ${b.rate.toFixed(0)} p99 ${ms(b.p99)} ms cpu ${b.cpuMs.toFixed(2)} ms${dbOf(b)}, ` +
         `ratio ${(a.rate / b.rate).toFixed(2)}`,
     );
     if (round === 0) continue;
@@ -171,22 +176,39 @@ async function pairedRounds(
       side.p50.push(r.p50);
       side.p99.push(r.p99);
       side.cpuMs.push(r.cpuMs);
+      if (r.dbMs !== undefined) side.dbMs.push(r.dbMs);
     }
   }
   return [app, base];
 }
 
-/** A load run against the process `pid`, with the CPU time that process spent per answer. */
-async function measured(label: string, pid: number, run: () => Promise<LoadResult>): Promise<Run> {
+/**
+ * A load run against the process `pid`, with the CPU time that process spent per answer (and, given
+ * `backends`, the CPU the database's server backends spent per answer).
+ */
+async function measured(
+  label: string,
+  pid: number,
+  run: () => Promise<LoadResult>,
+  backends?: ReturnType<typeof backendCpu>,
+): Promise<Run> {
+  const backendsBefore = await backends?.cpu();
   const cpuBefore = cpuMs(pid);
   const result = await run();
   const cpu = cpuMs(pid) - cpuBefore;
+  const backendMs = backends && backendsBefore ? backends.spent(backendsBefore, await backends.cpu()) : 0;
   if (result.errors + result.non2xx > 0 || result.ok === 0) {
     throw new Error(
       `${label}: ${result.errors} errors, ${result.non2xx} non-2xx of ${result.ok + result.non2xx}`,
     );
   }
-  return { rate: result.perSecond, p50: result.p50, p99: result.p99, cpuMs: cpu / result.ok };
+  return {
+    rate: result.perSecond,
+    p50: result.p50,
+    p99: result.p99,
+    cpuMs: cpu / result.ok,
+    dbMs: backendMs > 0 ? backendMs / result.ok : undefined,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -573,28 +595,39 @@ async function dealerChannel(prepared: Prepared) {
       body: JSON.stringify(ratingBody(i, true)),
     }));
     const vins = Array.from({ length: 2000 }, (_, i) => syntheticVin((i * 7919) % contractCount));
+    // On PostgreSQL, also the CPU of the database's backends per answer (the side not measured is idle).
+    const backends = backendCpu(prepared.databaseUrl);
     const [a, b] = await pairedRounds(
       'rating',
       () =>
-        measured('rating (app)', app.pid, () =>
-          runLoad({
-            url: app.url,
-            connections: ratingConnections,
-            seconds,
-            headers: keyHeaders,
-            requests: rates,
-          }),
+        measured(
+          'rating (app)',
+          app.pid,
+          () =>
+            runLoad({
+              url: app.url,
+              connections: ratingConnections,
+              seconds,
+              headers: keyHeaders,
+              requests: rates,
+            }),
+          backends,
         ),
       () =>
-        measured('rating (baseline)', baseline.pid, () =>
-          runLoad({
-            url: baseline.url,
-            connections: ratingConnections,
-            seconds,
-            requests: vins.map((vin) => ({ path: `/coverage?vin=${vin}` })),
-          }),
+        measured(
+          'rating (baseline)',
+          baseline.pid,
+          () =>
+            runLoad({
+              url: baseline.url,
+              connections: ratingConnections,
+              seconds,
+              requests: vins.map((vin) => ({ path: `/coverage?vin=${vin}` })),
+            }),
+          backends,
         ),
     );
+    await backends.close();
     ratioFigure(
       `rating one vehicle (49 offers), ${ratingConnections} connections`,
       a,
