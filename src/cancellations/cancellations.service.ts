@@ -61,6 +61,8 @@ export interface QuotedCancellation {
   quoted: AllocatedQuote;
   earningMethod: EarningMethod;
   cancellationId: string;
+  /** The lender event that causes it (its refund is then a lender-event refund: the compliance view). */
+  lenderEventId?: string;
 }
 
 export interface CancellationResult {
@@ -414,7 +416,7 @@ function refundEntryOf({ row, quoted, cancellationId }: QuotedCancellation, acto
 
 /** The cancellation record, with the quote it was executed on, its refund's ledger entry and its journal entry. */
 function cancellationRecordOf(
-  { row, quoted, cancellationId }: QuotedCancellation,
+  { row, quoted, cancellationId, lenderEventId }: QuotedCancellation,
   posted: { ledgerEntryId: string | null; journalEntryId: string | null },
   actor: Actor,
 ): CancellationRecord {
@@ -434,6 +436,8 @@ function cancellationRecordOf(
     quote: storedQuote(quoted),
     ledger_entry_id: posted.ledgerEntryId,
     journal_entry_id: posted.journalEntryId,
+    lender_event_id: lenderEventId ?? null,
+    refund_due_on: quoted.refundDueOn,
     requested_by: actor.label,
   };
 }

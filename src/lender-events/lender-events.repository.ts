@@ -164,7 +164,6 @@ const RUN_TABLES = [
   'cancellations',
   'ledger_entries',
   'lender_events',
-  'lender_event_refunds',
   'lender_event_rows',
   'contracts',
 ] as const;
@@ -335,44 +334,6 @@ export async function claimEvents(
   return new Set(rows.map((row) => row.id));
 }
 
-/** A batch's refunds with one insert (the lienholder as the contract names it, passed in). */
-export async function insertRefunds(
-  db: Kysely<Database>,
-  refunds: readonly {
-    cancellationId: string;
-    lenderEventId: string;
-    contractId: string;
-    vin: string;
-    event: LenderEventType;
-    eventDate: string;
-    lienholderName: string | null;
-    refundCents: number;
-    payeeKind: 'holder' | 'lienholder';
-    payeeName: string;
-    refundDueOn: string;
-  }[],
-): Promise<void> {
-  await insertJsonRows(
-    db,
-    'lender_event_refunds',
-    refunds.map((refund) => ({
-      cancellation_id: refund.cancellationId,
-      lender_event_id: refund.lenderEventId,
-      contract_id: refund.contractId,
-      vin: refund.vin,
-      event: refund.event,
-      event_date: refund.eventDate,
-      lienholder_name: refund.lienholderName,
-      refund_cents: refund.refundCents,
-      payee_kind: refund.payeeKind,
-      payee_name: refund.payeeName,
-      refund_due_on: refund.refundDueOn,
-      paid_on: null,
-      payment_reference: null,
-    })),
-  );
-}
-
 export interface RowOutcome {
   line: number;
   status: Exclude<LenderEventRowStatus, 'pending'>;
@@ -517,18 +478,21 @@ export async function listRefunds(
     status: RefundRow['status'];
   }>`
     select * from (
-      select r.cancellation_id, r.contract_id, c.contract_number, r.vin, r.event,
-        to_char(r.event_date, 'YYYY-MM-DD') as event_date, r.lienholder_name, r.refund_cents,
+      select r.id as cancellation_id, r.contract_id, c.contract_number, e.vin, e.event,
+        to_char(e.event_date, 'YYYY-MM-DD') as event_date, c.lienholder_name, r.refund_cents,
         r.payee_kind, r.payee_name, to_char(r.refund_due_on, 'YYYY-MM-DD') as refund_due_on,
         to_char(r.paid_on, 'YYYY-MM-DD') as paid_on, ${statusSql(filter.today)} as status,
         r.refund_due_on as due_sort
-      from lender_event_refunds r join contracts c on c.id = r.contract_id
-      where (${filter.lienholderName}::text is null or r.lienholder_name = ${filter.lienholderName})
-        and (${filter.cancellationId ?? null}::uuid is null or r.cancellation_id = ${filter.cancellationId ?? null})
+      from cancellations r
+      join lender_events e on e.id = r.lender_event_id
+      join contracts c on c.id = r.contract_id
+      where r.lender_event_id is not null
+        and (${filter.lienholderName}::text is null or c.lienholder_name = ${filter.lienholderName})
+        and (${filter.cancellationId ?? null}::uuid is null or r.id = ${filter.cancellationId ?? null})
     ) x
     where (${filter.status}::text is null or x.status = ${filter.status})
       and (${filter.startingAfter}::uuid is null or (x.due_sort, x.cancellation_id) >
-        (select refund_due_on, cancellation_id from lender_event_refunds where cancellation_id = ${filter.startingAfter}))
+        (select refund_due_on, id from cancellations where id = ${filter.startingAfter}))
     order by x.due_sort, x.cancellation_id
     limit ${filter.limit}`.execute(db);
   return rows.rows.map((row) => ({
@@ -554,8 +518,10 @@ export async function refundCounts(
 ): Promise<Record<RefundRow['status'], { count: number; amountCents: number }>> {
   const rows = await sql<{ status: RefundRow['status']; n: number; cents: string | number }>`
     select ${statusSql(filter.today)} as status, count(*)::int as n, coalesce(sum(r.refund_cents), 0)::bigint as cents
-    from lender_event_refunds r
-    where (${filter.lienholderName}::text is null or r.lienholder_name = ${filter.lienholderName})
+    from cancellations r
+    where r.lender_event_id is not null
+      and (${filter.lienholderName}::text is null
+        or exists (select 1 from contracts c where c.id = r.contract_id and c.lienholder_name = ${filter.lienholderName}))
     group by 1`.execute(db);
   const counts = {
     paid_on_time: { count: 0, amountCents: 0 },
@@ -567,19 +533,18 @@ export async function refundCounts(
   return counts;
 }
 
-/** Locks the cancellation (the payment runs lock it before paying its refund). */
-export async function lockCancellation(db: Kysely<Database>, cancellationId: string): Promise<void> {
-  await db.selectFrom('cancellations').select('id').where('id', '=', cancellationId).forUpdate().execute();
-}
-
-/** Locks the refund for recording its payment. */
+/**
+ * Locks the cancellation (as the payment runs lock it before paying its refund) and answers its
+ * lender-event refund; undefined when it is no lender-event refund.
+ */
 export async function refundForUpdate(db: Kysely<Database>, cancellationId: string) {
   return db
-    .selectFrom('lender_event_refunds')
-    .selectAll()
-    .where('cancellation_id', '=', cancellationId)
+    .selectFrom('cancellations')
+    .select(['id', 'contract_id', 'refund_cents', 'payee_name', 'paid_on', 'lender_event_id'])
+    .where('id', '=', cancellationId)
     .forUpdate()
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .then((row) => (row && row.lender_event_id !== null ? row : undefined));
 }
 
 export async function markRefundPaid(
@@ -589,8 +554,8 @@ export async function markRefundPaid(
   reference: string,
 ): Promise<void> {
   await db
-    .updateTable('lender_event_refunds')
+    .updateTable('cancellations')
     .set({ paid_on: paidOn, payment_reference: reference })
-    .where('cancellation_id', '=', cancellationId)
+    .where('id', '=', cancellationId)
     .execute();
 }

@@ -467,7 +467,11 @@ export function createLenderEventsService(deps: {
         }
       }
       const kept = claims.filter((claim) => claimed.has(claim.id));
-      const executed = kept.flatMap((claim) => claim.quoted);
+      // Each cancellation names its event: its refund is the event's lender-event refund (the compliance
+      // view), with the deadline from the state rule on the cancellation record.
+      const executed = kept.flatMap((claim) =>
+        claim.quoted.map((item) => ({ ...item, lenderEventId: claim.id })),
+      );
       // One journal entry for the batch, naming the run and the batch's lines (the drill-down from the
       // journal to the run's rows and their cancellations).
       const first = pending[0]!.line;
@@ -478,24 +482,6 @@ export function createLenderEventsService(deps: {
         eventKey: lenderEventBatchKey(run.id, first, last),
         memo: `Cancellations of lender-event run ${run.id}, lines ${first}–${last} (${executed.length} contracts)`,
       });
-      await repo.insertRefunds(
-        trx,
-        kept.flatMap((claim) =>
-          claim.quoted.map(({ row, quoted, cancellationId }) => ({
-            cancellationId,
-            lenderEventId: claim.id,
-            contractId: row.id,
-            vin: claim.vin,
-            event: claim.event,
-            eventDate: claim.eventDate,
-            lienholderName: row.lienholder_name,
-            refundCents: quoted.refundCents,
-            payeeKind: quoted.payee.kind,
-            payeeName: quoted.payee.name,
-            refundDueOn: quoted.refundDueOn,
-          })),
-        ),
-      );
       const counts = await repo.finishRows(trx, run.id, outcomes);
       await repo.addRunProgress(trx, run.id, counts, clock.now());
     });
@@ -623,7 +609,6 @@ export function createLenderEventsService(deps: {
     }
     // The cancellation locked first, as a payment run locks it before paying the refund: whichever path
     // pays first, the other sees it paid (lockPayableSource / paid_on below) and the refund is paid once.
-    await repo.lockCancellation(trx, cancellationId);
     const refund = await repo.refundForUpdate(trx, cancellationId);
     if (!refund) throw new AppError('not_found', 'No lender-event refund with that cancellation id.');
     if (refund.paid_on !== null) {

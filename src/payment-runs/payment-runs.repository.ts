@@ -80,7 +80,7 @@ export async function openPayables(db: Kysely<Database>, limit: number): Promise
         left join payee_bank_accounts b on b.contract_id = x.contract_id and b.payee_kind = x.payee_kind
        where x.refund_cents > 0
          -- A lender-event refund recorded as paid (POST /lender-events/refunds/{id}/payment) is not owed.
-         and not exists (select 1 from lender_event_refunds r where r.cancellation_id = x.id and r.paid_on is not null)
+         and x.paid_on is null
       union all
       select 'gap_claim', g.id, g.contract_id, 'lienholder', c.lienholder_name, null, g.benefit_cents::bigint,
              b.bank_routing_number, b.bank_account_number, b.bank_account_type,
@@ -221,21 +221,16 @@ export async function lockPayableSource(
       from trip_interruption_claims where id = ${sourceId} and status = 'submitted' for update`,
     roadside_request: sql<{ amount: number }>`select payable_cents::bigint as amount from roadside_requests
       where id = ${sourceId} and status = 'completed' for update`,
+    // A lender-event refund recorded as paid by the lender-event path (which locks the cancellation
+    // too, so this reads what committed while it waited) is not owed.
     cancellation: sql<{ amount: number }>`select refund_cents::bigint as amount from cancellations
-      where id = ${sourceId} for update`,
+      where id = ${sourceId} and paid_on is null for update`,
     gap_claim: sql<{ amount: number }>`select benefit_cents::bigint as amount from gap_claims
       where id = ${sourceId} and status = 'approved' for update`,
   }[sourceType];
   const result = await query.execute(db);
   const amount = result.rows[0]?.amount;
   if (amount === undefined || amount === null) return null;
-  if (sourceType === 'cancellation') {
-    // Read after the lock, in a statement of its own (so it sees what committed while this waited): a
-    // lender-event refund recorded as paid by the lender-event path (which locks the cancellation too).
-    const paid = await sql`select 1 from lender_event_refunds
-      where cancellation_id = ${sourceId} and paid_on is not null`.execute(db);
-    if (paid.rows.length > 0) return null;
-  }
   return Number(amount);
 }
 
@@ -283,9 +278,10 @@ export async function markSourcePaid(
     // A lender-event refund paid by a run: the compliance view shows it paid, and the lender-event
     // payment path then refuses it as already paid.
     await db
-      .updateTable('lender_event_refunds')
+      .updateTable('cancellations')
       .set({ paid_on: paidAt.toISOString().slice(0, 10), payment_reference: 'payment run' })
-      .where('cancellation_id', '=', sourceId)
+      .where('id', '=', sourceId)
+      .where('lender_event_id', 'is not', null)
       .where('paid_on', 'is', null)
       .execute();
 }

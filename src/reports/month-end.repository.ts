@@ -85,8 +85,8 @@ export async function refundStatesAsOf(
         when ${asOf}::date <= r.refund_due_on then 'due'
         else 'overdue' end as status,
       count(*)::int as n, coalesce(sum(r.refund_cents), 0)::bigint as cents
-    from lender_event_refunds r
-    where r.event_date <= ${asOf}::date
+    from cancellations r join lender_events e on e.id = r.lender_event_id
+    where e.event_date <= ${asOf}::date
     group by 1`.execute(db);
   return Object.fromEntries(
     rows.rows.map((row) => [row.status, { count: Number(row.n), amountCents: Number(row.cents) }]),

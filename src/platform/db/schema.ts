@@ -358,6 +358,12 @@ export interface CancellationsTable {
   ledger_entry_id: string | null;
   /** The journal entry that posted it: its own, or its lender-event batch's summary (migration 0042). */
   journal_entry_id: string | null;
+  /** A lender-event refund: the event that caused it, its deadline and its payment (migration 0045). */
+  lender_event_id: string | null;
+  /** The refund's deadline from the state rule (empty on cancellations made by hand before migration 0045). */
+  refund_due_on: ColumnType<string | null, string | null, string | null>;
+  paid_on: ColumnType<string | null, string | null, string | null>;
+  payment_reference: string | null;
   requested_by: string;
   created_at: GeneratedTimestamp;
 }
@@ -863,7 +869,6 @@ export interface Database {
   lender_event_runs: LenderEventRunsTable;
   lender_event_rows: LenderEventRowsTable;
   lender_events: LenderEventsTable;
-  lender_event_refunds: LenderEventRefundsTable;
   funding_uploads: FundingUploadsTable;
   funded_deals: FundedDealsTable;
   transfers: TransfersTable;
@@ -973,23 +978,6 @@ export interface LenderEventsTable {
   status: 'cancelled' | 'skipped';
   code: string | null;
   cancellations: Json<LenderEventCancellationJson[]>;
-  created_at: GeneratedTimestamp;
-}
-
-export interface LenderEventRefundsTable {
-  cancellation_id: string;
-  lender_event_id: string;
-  contract_id: string;
-  vin: string;
-  event: LenderEventType;
-  event_date: string;
-  lienholder_name: string | null;
-  refund_cents: ColumnType<number, number, number>;
-  payee_kind: 'holder' | 'lienholder';
-  payee_name: string;
-  refund_due_on: string;
-  paid_on: string | null;
-  payment_reference: string | null;
   created_at: GeneratedTimestamp;
 }
 

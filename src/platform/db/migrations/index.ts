@@ -33,6 +33,7 @@ import * as m0041 from './0041-benefit-claim-review-due.js';
 import * as m0042 from './0042-cancellation-journal-entry.js';
 import * as m0043 from './0043-rate-quotes-json.js';
 import * as m0044 from './0044-rate-limits-hot-updates.js';
+import * as m0045 from './0045-lender-refunds-on-cancellations.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   '0042-cancellation-journal-entry': m0042,
   '0043-rate-quotes-json': m0043,
   '0044-rate-limits-hot-updates': m0044,
+  '0045-lender-refunds-on-cancellations': m0045,
 };
