@@ -114,6 +114,8 @@ interface Side {
   p50: number[];
   p99: number[];
   cpuMs: number[];
+  /** CPU of the database's PostgreSQL backends per answer (measured by some figures on a server). */
+  backendMs: number[];
 }
 /** One side of one round: its rate, latencies, and the CPU its server process spent per answer. */
 interface Run {
@@ -121,11 +123,13 @@ interface Run {
   p50: number;
   p99: number;
   cpuMs: number;
+  backendMs?: number;
 }
-const newSide = (): Side => ({ rates: [], p50: [], p99: [], cpuMs: [] });
+const newSide = (): Side => ({ rates: [], p50: [], p99: [], cpuMs: [], backendMs: [] });
 const describe = (side: Side, unit: string) =>
   `${median(side.rates).toFixed(0)} ${unit} (p50 ${ms(median(side.p50))} ms, p99 ${ms(median(side.p99))} ms, ` +
-  `server CPU ${median(side.cpuMs).toFixed(2)} ms a request)`;
+  `server CPU ${median(side.cpuMs).toFixed(2)} ms a request` +
+  `${side.backendMs.length > 0 ? `, PostgreSQL backends' CPU ${median(side.backendMs).toFixed(2)} ms a request` : ''})`;
 
 function ratioFigure(name: string, app: Side, base: Side, unit: string, baseline: string, target: number) {
   const ratios = app.rates.map((rate, round) => rate / base.rates[round]!);
@@ -159,7 +163,8 @@ async function pairedRounds(
     const [a, b] = appFirst ? [first, second] : [second, first];
     console.log(
       `  ${label} round ${round}${round === 0 ? ' (warm-up)' : ''}: app ${a.rate.toFixed(0)} p99 ${ms(a.p99)} ms ` +
-        `cpu ${a.cpuMs.toFixed(2)} ms, baseline ${b.rate.toFixed(0)} p99 ${ms(b.p99)} ms cpu ${b.cpuMs.toFixed(2)} ms, ` +
+        `cpu ${a.cpuMs.toFixed(2)}${backendNote(a)} ms, baseline ${b.rate.toFixed(0)} p99 ${ms(b.p99)} ms ` +
+        `cpu ${b.cpuMs.toFixed(2)}${backendNote(b)} ms, ` +
         `ratio ${(a.rate / b.rate).toFixed(2)}`,
     );
     if (round === 0) continue;
@@ -171,22 +176,40 @@ async function pairedRounds(
       side.p50.push(r.p50);
       side.p99.push(r.p99);
       side.cpuMs.push(r.cpuMs);
+      if (r.backendMs !== undefined) side.backendMs.push(r.backendMs);
     }
   }
   return [app, base];
 }
 
 /** A load run against the process `pid`, with the CPU time that process spent per answer. */
-async function measured(label: string, pid: number, run: () => Promise<LoadResult>): Promise<Run> {
+const backendNote = (run: Run) => (run.backendMs === undefined ? '' : ` + ${run.backendMs.toFixed(2)} pg`);
+
+/**
+ * One side's load, with the CPU its server process spent per answer, and when `backends` is given (a
+ * figure whose sides take turns on one PostgreSQL database) the CPU of that database's backends too.
+ */
+async function measured(
+  label: string,
+  pid: number,
+  run: () => Promise<LoadResult>,
+  backends?: ReturnType<typeof backendCpu>,
+): Promise<Run> {
+  const backendsBefore = await backends?.cpu();
   const cpuBefore = cpuMs(pid);
   const result = await run();
   const cpu = cpuMs(pid) - cpuBefore;
+  const backendsAfter = await backends?.cpu();
   if (result.errors + result.non2xx > 0 || result.ok === 0) {
     throw new Error(
       `${label}: ${result.errors} errors, ${result.non2xx} non-2xx of ${result.ok + result.non2xx}`,
     );
   }
-  return { rate: result.perSecond, p50: result.p50, p99: result.p99, cpuMs: cpu / result.ok };
+  const backendMs =
+    backendsBefore && backendsAfter && backendsAfter.size > 0
+      ? backends!.spent(backendsBefore, backendsAfter) / result.ok
+      : undefined;
+  return { rate: result.perSecond, p50: result.p50, p99: result.p99, cpuMs: cpu / result.ok, backendMs };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -476,10 +499,18 @@ try {
         body: JSON.stringify({ lastName: c.holder.lastName, zip: c.holder.address.zip, vin: c.vehicle.vin }),
       };
     });
+    // Both apps use one database on a server: the backends' CPU during a side is that side's.
+    const backends = backendCpu(prepared.databaseUrl);
     const load = (child: Child, label: string) => () =>
-      measured(label, child.pid, () => runLoad({ url: child.url, connections, seconds, requests: bodies }));
+      measured(
+        label,
+        child.pid,
+        () => runLoad({ url: child.url, connections, seconds, requests: bodies }),
+        backends,
+      );
     const [a, b] = await pairedRounds('sign-in', load(guarded, 'throttled'), load(open, 'unthrottled'));
     ratioFigure('holder sign-in, throttle on', a, b, 'req/s', 'throttle off:', 0.9);
+    await backends.close();
     await guarded.stop();
     await open.stop();
   }
