@@ -498,10 +498,18 @@ try {
         body: JSON.stringify({ lastName: c.holder.lastName, zip: c.holder.address.zip, vin: c.vehicle.vin }),
       };
     });
+    // Both apps use one database on a server: the backends' CPU during a side is that side's.
+    const backends = backendCpu(prepared.databaseUrl);
     const load = (child: Child, label: string) => () =>
-      measured(label, child.pid, () => runLoad({ url: child.url, connections, seconds, requests: bodies }));
+      measured(
+        label,
+        child.pid,
+        () => runLoad({ url: child.url, connections, seconds, requests: bodies }),
+        backends,
+      );
     const [a, b] = await pairedRounds('sign-in', load(guarded, 'throttled'), load(open, 'unthrottled'));
     ratioFigure('holder sign-in, throttle on', a, b, 'req/s', 'throttle off:', 0.9);
+    await backends.close();
     await guarded.stop();
     await open.stop();
   }

@@ -3,20 +3,39 @@
 // address's window and the VIN's back-off from that address (cleared instead when the facts are right
 // and both allow it) in the same statement. With the throttle on, a sign-in then costs the round trips
 // of one without it.
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { CA_PROVINCES } from '../catalog/regions.js';
-import { prepared } from '../platform/db/prepared.js';
+import { PREPARED_MARK } from '../platform/db/prepared.js';
 import type { Database } from '../platform/db/schema.js';
 import {
+  ADDRESS_ATTEMPT_COLUMNS,
   type AddressAttempt,
   type AddressAttemptOutcome,
   type AddressAttemptRow,
+  addressAttemptCtes,
   addressAttemptOutcome,
-  addressAttemptSql,
+  addressAttemptValues,
 } from '../platform/rate-limit.js';
 
-/** The Canadian provinces and territories, in the statement's text (constant: one prepared text). */
-const PROVINCES = sql.join(CA_PROVINCES.map((code) => sql.lit(code)));
+/** The Canadian provinces and territories as SQL literals (codes of two capital letters). */
+const PROVINCES = CA_PROVINCES.map((code) => {
+  if (!/^[A-Z]{2}$/.test(code)) throw new Error(`not a province code: ${code}`);
+  return `'${code}'`;
+}).join(', ');
+
+// One fixed text, built once and named (platform/db/prepared.ts): $1–$4 the facts, then the
+// attempt's parameters (platform/rate-limit.ts).
+const VERIFY_FACTS_COUNTING_ATTEMPT = `${PREPARED_MARK}
+    with matching as (
+      select c.id from (
+        select id, holder_last_name_key, address_zip, address_state from contracts
+        where vin = $1::text limit 50
+      ) c
+      where c.holder_last_name_key = $2::text
+        and c.address_zip = case when c.address_state in (${PROVINCES})
+          then $3::text else $4::text end
+    ), ${addressAttemptCtes(5, 'exists (select 1 from matching)')}
+    select ${ADDRESS_ATTEMPT_COLUMNS}, array(select id::text from matching) as contract_ids`;
 
 export interface HolderFactsKeys {
   vin: string;
@@ -38,18 +57,13 @@ export async function verifyHolderFactsCountingAttempt(
   attempt: Omit<AddressAttempt, 'succeeded'>,
   now: Date,
 ): Promise<{ contractIds: string[]; outcome: AddressAttemptOutcome }> {
-  const counting = addressAttemptSql(attempt, now, sql<boolean>`exists (select 1 from matching)`);
-  const query = sql<AddressAttemptRow & { contract_ids: string[] }>`
-    with matching as (
-      select c.id from (
-        select id, holder_last_name_key, address_zip, address_state from contracts
-        where vin = ${facts.vin}::text limit 50
-      ) c
-      where c.holder_last_name_key = ${facts.lastNameKey}::text
-        and c.address_zip = case when c.address_state in (${PROVINCES})
-          then ${facts.caPostalCode}::text else ${facts.usZip}::text end
-    ), ${counting.ctes}
-    select ${counting.columns}, array(select id::text from matching) as contract_ids`.compile(db);
-  const row = (await db.executeQuery(prepared(query))).rows[0]!;
+  const query = CompiledQuery.raw(VERIFY_FACTS_COUNTING_ATTEMPT, [
+    facts.vin,
+    facts.lastNameKey,
+    facts.caPostalCode,
+    facts.usZip,
+    ...addressAttemptValues(attempt, now),
+  ]) as CompiledQuery<AddressAttemptRow & { contract_ids: string[] }>;
+  const row = (await db.executeQuery(query)).rows[0]!;
   return { contractIds: row.contract_ids, outcome: await addressAttemptOutcome(db, attempt, now, row) };
 }

@@ -5,7 +5,7 @@
 // and per client address over all VINs. A VIN is printed on the windshield, so a count per VIN alone
 // would let anyone lock its holder out; counted per address, a guesser slows only themself, and the
 // holder with the right facts at another address gets in.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { findHolderFactsByVin } from '../contracts/contract.repository.js';
 import {
@@ -46,8 +46,8 @@ export interface HolderFacts {
 const NOT_VERIFIED = 'We could not find a contract with that last name, ZIP code and VIN.';
 
 function bucketKey(kind: string, value: string): string {
-  // Buckets hold a hash, not the VIN or address itself.
-  return `${kind}:${createHash('sha256').update(value).digest('base64url').slice(0, 32)}`;
+  // Buckets hold a hash, not the VIN or address itself (one-shot `hash`: a quarter of createHash's cost).
+  return `${kind}:${hash('sha256', value, 'base64url').slice(0, 32)}`;
 }
 
 export function createHolderSignInService(deps: {

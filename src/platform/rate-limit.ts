@@ -4,9 +4,9 @@
 // buckets count consecutive failures of one key from one client address: a few are free, then each
 // further attempt must wait twice as long as the last (rows of the same table: `attempts` is the
 // failure count and `window_started_at` the time of the last attempt).
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
-import { prepared } from './db/prepared.js';
+import { PREPARED_MARK } from './db/prepared.js';
 import type { Database } from './db/schema.js';
 
 export interface RateLimitRule {
@@ -116,15 +116,26 @@ export function decideBackoff(
   };
 }
 
-/** SQL: true when the wait after the last attempt recorded in row `x` (a back-off bucket) still runs. */
-function waitRunsOver(x: 'old' | 'r', rule: BackoffRule, now: Date) {
-  const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
+/** The placeholders of a back-off rule's parameters and of the times it is decided at. */
+interface BackoffPlaceholders {
+  now: string;
+  resetStart: string;
+  freeAttempts: string;
+  maxDelaySeconds: string;
+  baseDelaySeconds: string;
+}
+
+/**
+ * SQL text: true when the wait after the last attempt recorded in row `x` (a back-off bucket) still
+ * runs, with the rule and times as the parameters named (placeholders such as `$5`).
+ */
+function waitRunsOver(x: 'old' | 'r', p: BackoffPlaceholders): string {
   // The same as backoffDelaySeconds: no wait before the free attempts are used, then
   // base × 2^(failures − free), at most the cap.
-  return sql`(${sql.ref(`${x}.window_started_at`)} > ${resetStart}
-    and ${sql.ref(`${x}.attempts`)} >= ${rule.freeAttempts}::int
-    and ${now} < ${sql.ref(`${x}.window_started_at`)} + make_interval(secs => least(${rule.maxDelaySeconds}::float8,
-      ${rule.baseDelaySeconds}::float8 * power(2, least(${sql.ref(`${x}.attempts`)} - ${rule.freeAttempts}::int, 40)))))`;
+  return `(${x}.window_started_at > ${p.resetStart}::timestamptz
+    and ${x}.attempts >= ${p.freeAttempts}::int
+    and ${p.now}::timestamptz < ${x}.window_started_at + make_interval(secs => least(${p.maxDelaySeconds}::float8,
+      ${p.baseDelaySeconds}::float8 * power(2, least(${x}.attempts - ${p.freeAttempts}::int, 40)))))`;
 }
 
 /** What a back-off statement returns of its bucket: the state it locked, and the count it wrote. */
@@ -161,6 +172,36 @@ async function backoffOutcome(
   };
 }
 
+// The upsert decides again over the row it conflicts with (its DO UPDATE sees the row's latest
+// version under the row lock): concurrent first attempts on a new bucket all find no row to lock in
+// their snapshot, and without that second decision each counted itself in (PostgreSQL let 4 of 12
+// racing attempts through where 3 were free). An attempt is allowed exactly when it was counted.
+// A fixed text ($1 bucket, $2 now, $3 the reset start, $4–$6 the rule), compiled once.
+const BACKOFF_PLACEHOLDERS: BackoffPlaceholders = {
+  now: '$2',
+  resetStart: '$3',
+  freeAttempts: '$4',
+  maxDelaySeconds: '$5',
+  baseDelaySeconds: '$6',
+};
+const ATTEMPT_BACKOFF = `
+    with old as (
+      select attempts, window_started_at from rate_limits where bucket = $1::text for update
+    ), decision as (
+      select coalesce((select ${waitRunsOver('old', BACKOFF_PLACEHOLDERS)} from old), false) as locked
+    ), counted as (
+      insert into rate_limits as r (bucket, window_started_at, attempts)
+      select $1::text, $2::timestamptz, 1 from decision where not locked
+      on conflict (bucket) do update set
+        attempts = case when r.window_started_at <= $3::timestamptz then 1 else r.attempts + 1 end,
+        window_started_at = excluded.window_started_at
+      where not ${waitRunsOver('r', BACKOFF_PLACEHOLDERS)}
+      returning attempts
+    )
+    select (select attempts from old) as old_attempts,
+      (select window_started_at from old) as old_at,
+      (select attempts from counted) as counted`;
+
 /**
  * One attempt of a back-off bucket in one statement: the row is locked, its state before the attempt
  * decides (as `decideBackoff` does), and an allowed attempt is counted. Concurrent attempts take turns
@@ -173,27 +214,16 @@ async function attemptBackoff(
   now: Date,
 ): Promise<BackoffOutcome> {
   const resetStart = new Date(now.getTime() - rule.resetAfterSeconds * 1000);
-  // The upsert decides again over the row it conflicts with (its DO UPDATE sees the row's latest
-  // version under the row lock): concurrent first attempts on a new bucket all find no row to lock in
-  // their snapshot, and without that second decision each counted itself in (PostgreSQL let 4 of 12
-  // racing attempts through where 3 were free). An attempt is allowed exactly when it was counted.
-  const result = await sql<BackoffRow>`
-    with old as (
-      select attempts, window_started_at from rate_limits where bucket = ${bucket} for update
-    ), decision as (
-      select coalesce((select ${waitRunsOver('old', rule, now)} from old), false) as locked
-    ), counted as (
-      insert into rate_limits as r (bucket, window_started_at, attempts)
-      select ${bucket}, ${now}, 1 from decision where not locked
-      on conflict (bucket) do update set
-        attempts = case when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
-        window_started_at = excluded.window_started_at
-      where not ${waitRunsOver('r', rule, now)}
-      returning attempts
-    )
-    select (select attempts from old) as old_attempts,
-      (select window_started_at from old) as old_at,
-      (select attempts from counted) as counted`.execute(db);
+  const result = await db.executeQuery<BackoffRow>(
+    CompiledQuery.raw(ATTEMPT_BACKOFF, [
+      bucket,
+      now,
+      resetStart,
+      rule.freeAttempts,
+      rule.maxDelaySeconds,
+      rule.baseDelaySeconds,
+    ]),
+  );
   return backoffOutcome(db, bucket, rule, now, result.rows[0]!);
 }
 
@@ -214,54 +244,71 @@ export function windowOutcome(
 /** What the statement of an attempt from an address returns of its two buckets. */
 export type AddressAttemptRow = BackoffRow & { address_attempts: number; address_started_at: Date };
 
+/** How many parameters `addressAttemptValues` gives (the placeholders `addressAttemptCtes` uses). */
+export const ADDRESS_ATTEMPT_PARAMETERS = 9;
+
 /**
- * The parts of one attempt from an address for a statement of its own or a larger one: the CTEs
+ * The text of one attempt from an address for a statement of its own or a larger one: the CTEs
  * `by_address`, `old`, `decision` and `counted` (in that order; put them after any CTE `succeeded`
- * reads), and the columns of an `AddressAttemptRow`. `succeeded` is an SQL boolean: a parameter, or
- * an expression over earlier CTEs of the same statement (holder sign-in checks the facts there, so
- * the check and the count are one round trip).
+ * reads), whose parameters are `addressAttemptValues` from placeholder `$first` on. `succeeded` is an
+ * SQL boolean: a parameter, or an expression over earlier CTEs of the same statement (holder sign-in
+ * checks the facts there, so the check and the count are one round trip). Build the statement once:
+ * the text depends on nothing but these arguments (the rules and times are parameters).
  */
-export function addressAttemptSql(
-  attempt: Omit<AddressAttempt, 'succeeded'>,
-  now: Date,
-  succeeded: RawBuilder<boolean>,
-): { ctes: RawBuilder<unknown>; columns: RawBuilder<unknown> } {
-  const { address, pair } = attempt;
-  const windowStart = new Date(now.getTime() - address.rule.windowSeconds * 1000);
-  const resetStart = new Date(now.getTime() - pair.rule.resetAfterSeconds * 1000);
-  return {
-    ctes: sql`by_address as (
+export function addressAttemptCtes(first: number, succeeded: string): string {
+  const $ = (index: number) => `$${first + index}`;
+  const [addressBucket, now, windowStart, pairBucket, resetStart] = [$(0), $(1), $(2), $(3), $(4)];
+  const addressLimit = $(8);
+  const rule = { now, resetStart, freeAttempts: $(5), maxDelaySeconds: $(6), baseDelaySeconds: $(7) };
+  return `by_address as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
-      values (${address.bucket}, ${now}, 1)
+      values (${addressBucket}::text, ${now}::timestamptz, 1)
       on conflict (bucket) do update set
-        attempts = case when r.window_started_at <= ${windowStart} then 1 else r.attempts + 1 end,
-        window_started_at = case when r.window_started_at <= ${windowStart}
+        attempts = case when r.window_started_at <= ${windowStart}::timestamptz then 1 else r.attempts + 1 end,
+        window_started_at = case when r.window_started_at <= ${windowStart}::timestamptz
           then excluded.window_started_at else r.window_started_at end
       returning attempts, window_started_at
     ), old as (
-      select attempts, window_started_at from rate_limits where bucket = ${pair.bucket} for update
+      select attempts, window_started_at from rate_limits where bucket = ${pairBucket}::text for update
     ), decision as (
-      select coalesce((select ${waitRunsOver('old', pair.rule, now)} from old), false) as locked,
-        (${succeeded}) and (select attempts from by_address) <= ${address.rule.limit}::int as clears,
+      select coalesce((select ${waitRunsOver('old', rule)} from old), false) as locked,
+        (${succeeded}) and (select attempts from by_address) <= ${addressLimit}::int as clears,
         coalesce((select attempts from old), 0) = 0 as nothing_to_forget
     ), counted as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
-      select ${pair.bucket}, ${now}, case when clears then 0 else 1 end from decision
+      select ${pairBucket}::text, ${now}::timestamptz, case when clears then 0 else 1 end from decision
       where not locked and not (clears and nothing_to_forget)
       on conflict (bucket) do update set
         attempts = case when excluded.attempts = 0 then 0
-          when r.window_started_at <= ${resetStart} then 1 else r.attempts + 1 end,
+          when r.window_started_at <= ${resetStart}::timestamptz then 1 else r.attempts + 1 end,
         window_started_at = excluded.window_started_at
-      where not ${waitRunsOver('r', pair.rule, now)}
+      where not ${waitRunsOver('r', rule)}
       returning attempts
-    )`,
-    columns: sql`(select attempts from by_address) as address_attempts,
+    )`;
+}
+
+/** The columns of an `AddressAttemptRow`, over the CTEs of `addressAttemptCtes`. */
+export const ADDRESS_ATTEMPT_COLUMNS = `(select attempts from by_address) as address_attempts,
       (select window_started_at from by_address) as address_started_at,
       (select attempts from old) as old_attempts,
       (select window_started_at from old) as old_at,
       coalesce((select attempts from counted),
-        (select 0 from decision where not locked and clears and nothing_to_forget)) as counted`,
-  };
+        (select 0 from decision where not locked and clears and nothing_to_forget)) as counted`;
+
+/** The parameters of `addressAttemptCtes`, in the order of its placeholders. */
+export function addressAttemptValues(attempt: Omit<AddressAttempt, 'succeeded'>, now: Date): unknown[] {
+  const { address, pair } = attempt;
+  return [
+    address.bucket,
+    now,
+    new Date(now.getTime() - address.rule.windowSeconds * 1000),
+    pair.bucket,
+    new Date(now.getTime() - pair.rule.resetAfterSeconds * 1000),
+    pair.rule.freeAttempts,
+    pair.rule.maxDelaySeconds,
+    pair.rule.baseDelaySeconds,
+    address.rule.limit,
+  ];
 }
 
 /** The outcome of an attempt from an address from the row its statement returned. */
@@ -281,6 +328,12 @@ export async function addressAttemptOutcome(
   };
 }
 
+// One text for every attempt ($1 succeeded, then the attempt's parameters), built once and named
+// (platform/db/prepared.ts): PostgreSQL parses and plans this statement of four parts once per
+// connection, not per sign-in.
+const ATTEMPT_FROM_ADDRESS = `${PREPARED_MARK}with ${addressAttemptCtes(2, '$1::boolean')}
+    select ${ADDRESS_ATTEMPT_COLUMNS}`;
+
 /**
  * A sign-in attempt from a client address in one statement (one round trip, one commit): counted in
  * the address's window, and decided by the back-off of its key from that address as `attemptBackoff`
@@ -298,11 +351,11 @@ async function attemptFromAddress(
   attempt: AddressAttempt,
   now: Date,
 ): Promise<AddressAttemptOutcome> {
-  const parts = addressAttemptSql(attempt, now, sql<boolean>`${attempt.succeeded}::boolean`);
-  // One text for every attempt (the rules and times are parameters): a named prepared statement, so
-  // PostgreSQL parses and plans this statement of four parts once per connection, not per sign-in.
-  const query = sql<AddressAttemptRow>`with ${parts.ctes} select ${parts.columns}`.compile(db);
-  const row = (await db.executeQuery(prepared(query))).rows[0]!;
+  const row = (
+    await db.executeQuery<AddressAttemptRow>(
+      CompiledQuery.raw(ATTEMPT_FROM_ADDRESS, [attempt.succeeded, ...addressAttemptValues(attempt, now)]),
+    )
+  ).rows[0]!;
   return addressAttemptOutcome(db, attempt, now, row);
 }
 
