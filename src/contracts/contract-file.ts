@@ -441,6 +441,9 @@ export function createContractFileChecker(options: ContractFileOptions) {
   let rejected = 0;
   let reported = 0;
   let recordsInBatch = 0;
+  // The batch is full: it is handed over when the next record comes, or with the file's end when none
+  // does (so a file whose rows fill its last batch exactly ends in that batch, not in an empty one).
+  let full = false;
   let duplicatesInBatch = 0;
   let rejectedRows: RejectedRow[] = [];
   // Good rows of the batch by contract number: a number repeated within the batch is a duplicate here,
@@ -480,6 +483,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
     bookedNumbers = [];
     duplicatesInBatch = 0;
     recordsInBatch = 0;
+    full = false;
     rejectedRows = [];
     return { kind: 'batch', batch };
   }
@@ -496,6 +500,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
       steps.push({ kind: 'header' });
       return;
     }
+    if (full) steps.push(takeBatch(null));
     rowsRead += 1;
     recordsInBatch += 1;
     if (record.length !== columns.size) {
@@ -563,7 +568,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
         }
       }
     }
-    if (numbers.size >= batchSize || recordsInBatch >= batchSize) steps.push(takeBatch(null));
+    if (numbers.size >= batchSize || recordsInBatch >= batchSize) full = true;
   }
 
   function read(

@@ -1,6 +1,7 @@
 // The SQL of dealer-file import runs (`contract_imports`): a run's row is written when its header is
 // read, its counters after every batch (in the batch's transaction), and its status when it ends.
 import type { Kysely, Selectable } from 'kysely';
+import { type AuditEntry, auditRow } from '../platform/audit/audit.repository.js';
 import type { ContractImportsTable, Database } from '../platform/db/schema.js';
 
 export type ContractImportRow = Selectable<ContractImportsTable>;
@@ -22,7 +23,10 @@ export async function insertImportRun(
     .execute();
 }
 
-/** The run's counters after a batch, and its end when the batch was the last. */
+/**
+ * The run's counters after a batch, and its end when the batch was the last, with the batch's audit
+ * event (when it has one) written by the same statement: one round trip where two were.
+ */
 export async function updateImportProgress(
   trx: Kysely<Database>,
   id: string,
@@ -34,19 +38,27 @@ export async function updateImportProgress(
     finalStatus: 'finished' | 'failed' | null;
     now: Date;
   },
+  audit: AuditEntry | null = null,
 ): Promise<void> {
-  await trx
-    .updateTable('contract_imports')
-    .set({
-      rows_read: values.rowsRead,
-      accepted: values.accepted,
-      duplicates: values.duplicates,
-      rejected: values.rejected,
-      updated_at: values.now,
-      ...(values.finalStatus ? { status: values.finalStatus, finished_at: values.now } : {}),
-    })
-    .where('id', '=', id)
-    .execute();
+  const update = (db: Pick<Kysely<Database>, 'updateTable'>) =>
+    db
+      .updateTable('contract_imports')
+      .set({
+        rows_read: values.rowsRead,
+        accepted: values.accepted,
+        duplicates: values.duplicates,
+        rejected: values.rejected,
+        updated_at: values.now,
+        ...(values.finalStatus ? { status: values.finalStatus, finished_at: values.now } : {}),
+      })
+      .where('id', '=', id);
+  if (!audit) {
+    await update(trx).execute();
+    return;
+  }
+  await update(
+    trx.with('batch_audit', (db) => db.insertInto('audit_events').values(auditRow(audit))),
+  ).execute();
 }
 
 export async function markImportFailed(db: Kysely<Database>, id: string, now: Date): Promise<void> {

@@ -339,15 +339,26 @@ describe("dealer-file checker (the worker's part)", () => {
     });
   const batches = (steps: FileStep[]) => steps.flatMap((step) => (step.kind === 'batch' ? [step.batch] : []));
 
-  it('gives full batches as the text completes them, and the rest with the end', () => {
+  it('gives a full batch once the next record is read, and the rest with the end', () => {
     const file = checker(2);
     const text = csvFile([1, 2, 3].map((n) => rowCells(n, { contract_number: `CHK-${n}` })));
     const first = file.push(text.slice(0, text.length - 5));
-    expect(first[0]).toEqual({ kind: 'header' });
-    expect(batches(first).map((b) => [b.rowCount, b.rowsRead, b.end])).toEqual([[2, 2, null]]);
-    expect(batches(file.push(text.slice(text.length - 5))).map((b) => [b.rowCount, b.rowsRead])).toEqual([]);
+    expect(first).toEqual([{ kind: 'header' }]);
+    expect(
+      batches(file.push(text.slice(text.length - 5))).map((b) => [b.rowCount, b.rowsRead, b.end]),
+    ).toEqual([[2, 2, null]]);
     expect(batches(file.end()).map((b) => [b.rowCount, b.rowsRead, b.end])).toEqual([
       [1, 3, { kind: 'finished' }],
+    ]);
+  });
+
+  it('ends a file whose rows fill its last batch exactly in that batch, not in an empty one', () => {
+    const file = checker(2);
+    const text = csvFile([1, 2, 3, 4].map((n) => rowCells(n, { contract_number: `EXACT-${n}` })));
+    const steps = [...file.push(text), ...file.end()];
+    expect(batches(steps).map((b) => [b.rowCount, b.rowsRead, b.end])).toEqual([
+      [2, 2, null],
+      [2, 4, { kind: 'finished' }],
     ]);
   });
 
@@ -946,7 +957,8 @@ describeEachEngine('dealer-file import', (engine) => {
     const seconds = (performance.now() - startedAt) / 1000;
     expect(result).toMatchObject({ rowsRead: ROWS, accepted: ROWS, duplicates: 0, rejectedCount: 0 });
     expect(await countContracts('GEN-')).toBeGreaterThanOrEqual(ROWS);
-    expect(progressCalls).toBe(ROWS / DEFAULT_IMPORT_BATCH_SIZE + 1);
+    // One call a batch: the rows fill the last batch exactly, and the file ends in it (no empty batch).
+    expect(progressCalls).toBe(ROWS / DEFAULT_IMPORT_BATCH_SIZE);
     console.info(
       `[${engine.name}] ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s`,
     );

@@ -16,7 +16,12 @@ import type { Database } from '../platform/db/schema.js';
 import { transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
-import { contractNumbersOfCopyCsv, copyNewContracts } from './contract.repository.js';
+import {
+  contractNumbersOfCopyCsv,
+  copyNewContracts,
+  isContractNumberTaken,
+  mergeNewContracts,
+} from './contract.repository.js';
 import {
   type CheckedBatch,
   type FileEnd,
@@ -182,10 +187,31 @@ export async function importContracts(
     started = true;
   }
 
+  /**
+   * One batch in one transaction: its new contracts, their bookings and journal entry, then its audit
+   * event and the run's counters (one statement). The rows go in with a plain COPY; when a number of
+   * the batch is taken (a file sent again), that COPY fails, the transaction is undone, and the batch
+   * is written again with the numbers on file skipped (mergeNewContracts).
+   */
   async function writeBatch(batch: CheckedBatch): Promise<void> {
+    const written = await writeBatchAs(batch, copyNewContracts).catch((error: unknown) => {
+      if (!isContractNumberTaken(error)) throw error;
+      return writeBatchAs(batch, mergeNewContracts);
+    });
+    progress.rowsRead = batch.rowsRead;
+    progress.rejected = batch.rejected;
+    progress.accepted += written.inserted;
+    progress.duplicates += written.duplicates;
+    options.onProgress?.({ ...progress });
+  }
+
+  function writeBatchAs(
+    batch: CheckedBatch,
+    addContracts: typeof copyNewContracts,
+  ): Promise<{ inserted: number; duplicates: number }> {
     const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
-    const written = await deps.transactionWithCopy(async (trx, copyIn) => {
-      const inserted = await copyNewContracts(trx, copyIn, batch.copyData);
+    return deps.transactionWithCopy(async (trx, copyIn) => {
+      const inserted = await addContracts(trx, copyIn, batch.copyData);
       const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
       const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
       // The dealer cost of each new contract goes on its dealer's account, as a booking puts it.
@@ -212,31 +238,30 @@ export async function importContracts(
             requestId: options.requestId,
           },
         );
-      if (batch.rowCount > 0) {
-        await recordAudit(trx, {
-          actor: options.actor,
-          action: 'contract.imported',
-          entityType: 'contract_import',
-          entityId: importId,
-          data: { accepted: inserted, duplicates },
-          requestId: options.requestId,
-        });
-      }
-      await updateImportProgress(trx, importId, {
-        rowsRead: batch.rowsRead,
-        accepted: progress.accepted + inserted,
-        duplicates: progress.duplicates + duplicates,
-        rejected: batch.rejected,
-        finalStatus,
-        now: clock.now(),
-      });
+      await updateImportProgress(
+        trx,
+        importId,
+        {
+          rowsRead: batch.rowsRead,
+          accepted: progress.accepted + inserted,
+          duplicates: progress.duplicates + duplicates,
+          rejected: batch.rejected,
+          finalStatus,
+          now: clock.now(),
+        },
+        batch.rowCount > 0
+          ? {
+              actor: options.actor,
+              action: 'contract.imported',
+              entityType: 'contract_import',
+              entityId: importId,
+              data: { accepted: inserted, duplicates },
+              requestId: options.requestId,
+            }
+          : null,
+      );
       return { inserted, duplicates };
     });
-    progress.rowsRead = batch.rowsRead;
-    progress.rejected = batch.rejected;
-    progress.accepted += written.inserted;
-    progress.duplicates += written.duplicates;
-    options.onProgress?.({ ...progress });
   }
 
   function onSteps(steps: FileStep[]): void {

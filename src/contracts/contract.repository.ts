@@ -282,27 +282,39 @@ export function contractCopyLine(row: NewContractRow): string {
 }
 
 /**
- * Adds the contracts of `csv` (COPY lines in CONTRACT_COPY_COLUMNS order) whose numbers are not in the
- * registry yet, in the caller's transaction, and returns how many it added. They go in with COPY, all
- * at once: the rows of a new file are new. When a number is taken (the same file sent again, or another
- * transaction that took it meanwhile), that COPY fails on the unique number and is undone to a
- * savepoint; the rows then go through a temporary table and INSERT … ON CONFLICT DO NOTHING.
+ * Adds the contracts of `csv` (COPY lines in CONTRACT_COPY_COLUMNS order) with COPY, all at once, in the
+ * caller's transaction, and returns how many it added: the rows of a new file are new. When a number is
+ * taken (the same file sent again, or another transaction that took it meanwhile) the COPY fails with
+ * a unique violation (isContractNumberTaken) and the transaction cannot go on: the caller undoes it and
+ * writes the batch again with mergeNewContracts (the same signature, so either is passed as the batch's
+ * writer; this one needs only the transaction's COPY). No savepoint: a subtransaction and two more round
+ * trips in every batch, for the rare batch that needs the second way.
  */
 export async function copyNewContracts(
+  _trx: Kysely<Database>,
+  copyIn: CopyIn,
+  csv: string | Uint8Array,
+): Promise<number> {
+  if (csv.length === 0) return 0;
+  return copyIn(CONTRACTS_COPY_SQL, csv);
+}
+
+/** Whether copyNewContracts failed because a contract number of its rows is taken. */
+export function isContractNumberTaken(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
+/**
+ * Adds the contracts of `csv` whose numbers are not in the registry yet, in the caller's transaction,
+ * and returns how many it added: the rows go through a temporary table and INSERT … ON CONFLICT DO
+ * NOTHING (slower than copyNewContracts, but a taken number is skipped instead of failing the batch).
+ */
+export async function mergeNewContracts(
   trx: Kysely<Database>,
   copyIn: CopyIn,
   csv: string | Uint8Array,
 ): Promise<number> {
   if (csv.length === 0) return 0;
-  await sql`savepoint copy_new_contracts`.execute(trx);
-  try {
-    const copied = await copyIn(CONTRACTS_COPY_SQL, csv);
-    await sql`release savepoint copy_new_contracts`.execute(trx);
-    return copied;
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-    await sql`rollback to savepoint copy_new_contracts`.execute(trx);
-  }
   // Per connection, emptied at each commit.
   await sql`create temporary table if not exists contracts_staging
     (like contracts including defaults) on commit delete rows`.execute(trx);
