@@ -75,7 +75,7 @@ describeEachEngine('holder email outbox', (engine) => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    databaseUrl = await engine.createDatabaseUrl();
+    databaseUrl = await engine.createMigratedDatabaseUrl();
     const config = loadConfig({
       COVERWISE_DATA_DIR: 'memory://',
       COVERWISE_DEMO: '1',

@@ -15,6 +15,7 @@ import { loadDefaultCatalog } from '../../src/catalog/default-catalog.js';
 import { DEFAULT_IMPORT_BATCH_SIZE } from '../../src/contracts/contract-import.js';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { describeEachEngine, type TestEngine } from '../support/engines.js';
+import { seedMigratedPgliteFolder } from '../support/pglite-image.js';
 import { killAllProcesses, type RunningProcess, startServerProcess, waitFor } from '../support/process.js';
 import { multipart, PDF } from './multipart.js';
 
@@ -75,9 +76,12 @@ async function signIn(baseUrl: string, credentials = ADMIN): Promise<Record<stri
 
 describeEachEngine('crash safety (SIGKILL, restart on the same data)', (engine) => {
   async function freshData(name: string): Promise<Data> {
-    const databaseUrl = await engine.createDatabaseUrl();
+    // Migrated already (a copy of the template, or a folder from the image): the kills are the test.
+    const databaseUrl = await engine.createMigratedDatabaseUrl();
     dropAfterEach.push({ engine, url: databaseUrl });
-    return { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), `cw-crash-${name}-`)), databaseUrl };
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cw-crash-${name}-`));
+    if (databaseUrl === null) await seedMigratedPgliteFolder(dataDir);
+    return { dataDir, databaseUrl };
   }
 
   it('keeps whole batches and an honest run record after a kill mid-import; sending the file again completes it', async () => {

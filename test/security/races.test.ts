@@ -53,7 +53,7 @@ describe.skipIf(!engine)('races across two app instances on one PostgreSQL', () 
   }
 
   beforeAll(async () => {
-    databaseUrl = (await engine!.createDatabaseUrl())!;
+    databaseUrl = (await engine!.createMigratedDatabaseUrl())!;
     const first = await startTestServer({ engine, clock, sharedDatabaseUrl: databaseUrl });
     const second = await startTestServer({ engine, clock, sharedDatabaseUrl: databaseUrl });
     apps = [first, second];

@@ -5,6 +5,7 @@ import { DEMO_DEALERS } from '../../src/demo/demo-seed.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import type { Database } from '../../src/platform/db/schema.js';
+import { seedMigratedPgliteFolder } from './pglite-image.js';
 
 /** A 2024 Honda (model-year code R in the 10th character) with a valid check digit. */
 export const VIN_2024 = withCheckDigit('1HGCM8260RA104352');
@@ -56,6 +57,9 @@ export async function seedDemoDealers(db: Kysely<Database>): Promise<Record<stri
 
 /** seedDemoDealers on an embedded database folder no process holds (before a CLI runs on it). */
 export async function seedDemoDealersIn(dataDir: string): Promise<void> {
+  // The data folder starts from the suite's migrated image (instead of initdb and every migration);
+  // the migrations below then find nothing to do, as they would on a folder a server had used.
+  await seedMigratedPgliteFolder(dataDir);
   const database = await openDatabase({ databaseUrl: null, dataDir, pgliteCacheMb: 64 });
   try {
     await migrateToLatest(database.db);

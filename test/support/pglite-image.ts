@@ -9,20 +9,28 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 
 const MIGRATIONS_DIR = path.resolve('src/platform/db/migrations');
 const CACHE_DIR = path.resolve('node_modules/.cache/coverwise');
 
-function imageKey(): string {
+/** A digest of every migration's name and source (also names the server's template database). */
+export function migrationsKey(): string {
   const hash = createHash('sha256');
-  const pgliteManifest = path.resolve('node_modules/@electric-sql/pglite/package.json');
-  hash.update(JSON.parse(fs.readFileSync(pgliteManifest, 'utf8')).version as string);
   for (const name of fs.readdirSync(MIGRATIONS_DIR).sort()) {
     hash.update(name);
     hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, name)));
   }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function imageKey(): string {
+  const hash = createHash('sha256');
+  const pgliteManifest = path.resolve('node_modules/@electric-sql/pglite/package.json');
+  hash.update(JSON.parse(fs.readFileSync(pgliteManifest, 'utf8')).version as string);
+  hash.update(migrationsKey());
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -50,4 +58,16 @@ export function migratedPgliteImage(): Promise<Blob> {
     return new Blob([fs.readFileSync(file)]);
   })();
   return image;
+}
+
+/**
+ * Makes `dataDir` an embedded database folder (as `COVERWISE_DATA_DIR` names it) migrated to latest,
+ * from the image: what a server's first start on an empty folder leaves, without initdb and every
+ * migration. The migrations a process runs on it at start find nothing to do.
+ */
+export async function seedMigratedPgliteFolder(dataDir: string): Promise<void> {
+  const pglite = await PGlite.create(path.join(dataDir, 'pglite'), {
+    loadDataDir: await migratedPgliteImage(),
+  });
+  await pglite.close();
 }

@@ -32,7 +32,7 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const engine = options.engine ?? ENGINES[0]!;
-  const databaseUrl = options.sharedDatabaseUrl ?? (await engine.createDatabaseUrl());
+  const databaseUrl = options.sharedDatabaseUrl ?? (await engine.createMigratedDatabaseUrl());
   const config = loadConfig({
     COVERWISE_DATA_DIR: 'memory://',
     COVERWISE_DEMO: options.demo === false ? '0' : '1',

@@ -45,7 +45,7 @@ describeEachEngine('GET /metrics', (engine) => {
   };
 
   beforeAll(async () => {
-    databaseUrl = await engine.createDatabaseUrl();
+    databaseUrl = await engine.createMigratedDatabaseUrl();
     const config = loadConfig({
       COVERWISE_DATA_DIR: 'memory://',
       COVERWISE_DEMO: '1',
