@@ -57,8 +57,10 @@ function migratedTemplate(): Promise<string> {
       await admin.query("select pg_advisory_lock(hashtext('coverwise test template'))");
       const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
       if (found.rowCount === 0) {
+        // Older templates, and any template a test process that died left half-made (it held this lock
+        // while building, so nobody is building one now).
         const stale = await admin.query<{ datname: string }>(
-          "select datname from pg_database where datname like 'cw\\_template\\_%'",
+          "select datname from pg_database where datname like 'cw\\_template\\_%' or datname like 'cw\\_building\\_%'",
         );
         for (const { datname } of stale.rows)
           await admin.query(`drop database if exists ${datname} with (force)`);
