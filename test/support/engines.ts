@@ -43,9 +43,16 @@ function databaseUrlNamed(name: string): string {
 
 // The migrated template on the server: `cw_template_<digest of the migrations>`, made by the first test
 // process that needs it (the others wait on an advisory lock) and copied by every test database after:
-// a copy takes a fraction of running the migrations. A changed migration makes a new template (and
-// the old ones are dropped), so a stale one is never used. Nobody connects to the template once it is
-// made (PostgreSQL copies only a database without sessions).
+// a copy takes a fraction of running the migrations. A changed migration makes a new template, so a
+// stale one is never used. Nobody connects to the template once it is made (PostgreSQL copies only a
+// database without sessions).
+//
+// Templates of other migration sets are dropped only once they are a day old (the time each was made
+// is its database comment): another checkout's suite on the same server — a second branch, CI beside a
+// developer — may be copying its own template right now, and dropping it would fail that suite's next
+// file ("template database does not exist"). Seen 2026-12-05: a branch's test run dropped the CI run's
+// template mid-run.
+const STALE_TEMPLATE_AGE_MS = 24 * 3_600_000;
 let template: Promise<string> | null = null;
 
 function migratedTemplate(): Promise<string> {
@@ -57,10 +64,16 @@ function migratedTemplate(): Promise<string> {
       await admin.query("select pg_advisory_lock(hashtext('coverwise test template'))");
       const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
       if (found.rowCount === 0) {
-        // Older templates, and any template a test process that died left half-made (it held this lock
-        // while building, so nobody is building one now).
+        // Other sets' templates made over a day ago (or before templates carried their time), and any
+        // template a test process that died left half-made (it held this lock while building, so
+        // nobody is building one now).
         const stale = await admin.query<{ datname: string }>(
-          "select datname from pg_database where datname like 'cw\\_template\\_%' or datname like 'cw\\_building\\_%'",
+          `select datname from pg_database
+           where datname like 'cw\\_building\\_%'
+             or (datname like 'cw\\_template\\_%'
+               and coalesce(nullif(substring(shobj_description(oid, 'pg_database') from '^made at ([0-9]+)$'), '')::bigint, 0)
+                 < $1::bigint)`,
+          [Date.now() - STALE_TEMPLATE_AGE_MS],
         );
         for (const { datname } of stale.rows)
           await admin.query(`drop database if exists ${datname} with (force)`);
@@ -73,6 +86,7 @@ function migratedTemplate(): Promise<string> {
         } finally {
           await handle.close();
         }
+        await admin.query(`comment on database ${building} is 'made at ${Date.now()}'`);
         await admin.query(`alter database ${building} rename to ${name}`);
       }
       return name;
