@@ -1,6 +1,7 @@
 // Holder sign-in's facts check and throttle, with the counters in the database (the facts read and the
 // attempt counted in one statement, holder-sign-in.repository.ts) and in process memory (the facts read
 // first, then the counters): the same attempts get the same answers from both, on both engines.
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
@@ -75,6 +76,17 @@ const STEPS: [number, Facts, string, Answer][] = [
   // A Canadian holder: the postal code is compared as a Canadian one, with or without its space.
   [130, 'ca', 'd', 1],
   [130, 'ca zip as us', 'd', 401],
+  // Right facts refused by the address's window count as failures of the VIN's back-off from there:
+  // eight sign-ins, then three refusals (three free failures), one more once their wait has passed
+  // (a fourth failure) ...
+  ...Array.from({ length: 8 }, (): [number, Facts, string, Answer] => [200, 'right', 'e', 1]),
+  [200, 'right', 'e', '429 60'],
+  [200, 'right', 'e', '429 60'],
+  [200, 'right', 'e', '429 60'],
+  [245, 'right', 'e', '429 15'],
+  // ... so in the address's next window the right facts wait 60 s from the last failure.
+  [262, 'right', 'e', '429 43'],
+  [305, 'right', 'e', 1],
 ];
 
 function factsOf(kind: Facts): HolderFacts {
@@ -141,5 +153,50 @@ describeEachEngine('holder sign-in throttle', (engine) => {
       );
     }
     expect(answers).toEqual(STEPS.map((step) => step[3]));
+  });
+
+  // The database's counters skip the VIN's back-off for right facts from an address with no failure
+  // within the reset window (migration 0046); the memory counters always decide it. Any sequence of
+  // attempts — right and wrong, from two addresses, with waits that run out, windows that restart and
+  // back-offs that reset — gets the same answers from both.
+  it('answers any sequence of attempts alike with the counters in the database and in memory', async () => {
+    const db = server.built.database.db;
+    const step = fc.record({
+      facts: fc.constantFrom<Facts>('right', 'right', 'wrong name', 'vin 1'),
+      address: fc.constantFrom('a', 'b'),
+      after: fc.constantFrom(0, 0, 0, 0, 1, 20, 45, 61, 3_600, 90_000),
+    });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+        run++;
+        const answersOf = async (limiter: RateLimiter) => {
+          const clock = new FakeClock(START);
+          const auth = createAuthService({ db, clock, sessionTtlHours: 1 });
+          const service = createHolderSignInService({ db, clock, auth, limits, rateLimiter: limiter });
+          const answers: Answer[] = [];
+          for (const { facts, address, after } of steps) {
+            clock.advance(after * 1000);
+            // Addresses of this run only: the database's buckets outlive it.
+            const ip = `2001:db8::${run.toString(16)}:${address.charCodeAt(0).toString(16)}`;
+            answers.push(
+              await service.verify(factsOf(facts), ip).then(
+                (ids) => ids.length,
+                (error: unknown) => {
+                  if (!(error instanceof AppError)) throw error;
+                  if (error.code === 'verification_failed') return 401 as const;
+                  return `429 ${error.retryAfterSeconds ?? 0}` as const;
+                },
+              ),
+            );
+          }
+          return answers;
+        };
+        expect(await answersOf(createDatabaseRateLimiter(db))).toEqual(
+          await answersOf(createMemoryRateLimiter()),
+        );
+      }),
+      { numRuns: 60 },
+    );
   });
 });

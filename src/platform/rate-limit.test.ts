@@ -183,6 +183,26 @@ for (const { name, open } of LIMITERS) {
       expect(counts((i) => (i % 2 === 0 ? 1 : 0))).toEqual(oneToTwenty);
     });
 
+    // In the database an address's row says when an attempt from it last failed (migration 0046), and
+    // holder sign-in looks at the back-offs from that address only while that is recent: the purge keeps
+    // such a row even when its window started long before.
+    it.skipIf(!name.startsWith('database'))(
+      'keeps an address whose last failure is more recent than the purge instant',
+      async () => {
+        const address = { bucket: 'test-ip:purge', rule: { limit: 100, windowSeconds: 86_400 } };
+        const pair = { bucket: 'test-pair:purge', rule: backoff };
+        await limiter.attemptFromAddress({ address, pair, succeeded: true }, at('2026-11-20T00:00:00Z'));
+        await limiter.attemptFromAddress({ address, pair, succeeded: false }, at('2026-11-20T10:00:00Z'));
+        await limiter.purge(at('2026-11-20T01:00:00Z'));
+        const after = await limiter.attemptFromAddress(
+          { address, pair, succeeded: false },
+          at('2026-11-20T10:00:01Z'),
+        );
+        expect(after.address.attempts).toBe(3);
+        expect(after.pair.failures).toBe(2);
+      },
+    );
+
     it('forgets buckets whose window started before the purge instant', async () => {
       const rule = { limit: 5, windowSeconds: 60 };
       await limiter.hit([{ bucket: 'old', rule }], at('2026-11-24T09:00:00Z'));

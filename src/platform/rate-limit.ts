@@ -242,61 +242,151 @@ export function windowOutcome(
 }
 
 /** What the statement of an attempt from an address returns of its two buckets. */
-export type AddressAttemptRow = BackoffRow & { address_attempts: number; address_started_at: Date };
+type AddressAttemptRow = BackoffRow & { address_attempts: number; address_started_at: Date };
 
-/** How many parameters `addressAttemptValues` gives (the placeholders `addressAttemptCtes` uses). */
-export const ADDRESS_ATTEMPT_PARAMETERS = 9;
+/** The placeholders of an address's window (bucket, now, the window's start, its limit). */
+export interface AddressPlaceholders {
+  bucket: string;
+  now: string;
+  windowStart: string;
+  limit: string;
+}
+
+/** The placeholders of a key's back-off from an address (its bucket, and the rule and times). */
+interface PairPlaceholders extends BackoffPlaceholders {
+  bucket: string;
+}
 
 /**
- * The text of one attempt from an address for a statement of its own or a larger one: the CTEs
- * `by_address`, `old`, `decision` and `counted` (in that order; put them after any CTE `succeeded`
- * reads), whose parameters are `addressAttemptValues` from placeholder `$first` on. `succeeded` is an
- * SQL boolean: a parameter, or an expression over earlier CTEs of the same statement (holder sign-in
- * checks the facts there, so the check and the count are one round trip). Build the statement once:
- * the text depends on nothing but these arguments (the rules and times are parameters).
+ * SQL text: the CTE `by_address`, one attempt counted in an address's window, returning the count, the
+ * window's start and `failed_at`. An attempt that will count as a failure of its key's back-off (its
+ * facts wrong, `succeeded` false, or refused by this window) stamps `failed_at` with now (migration
+ * 0046), BEFORE the back-off counts it: so a back-off row from this address can be waiting, or hold
+ * failures to forget, only while the address's `failed_at` is within the back-off's reset window.
  */
-export function addressAttemptCtes(first: number, succeeded: string): string {
-  const $ = (index: number) => `$${first + index}`;
-  const [addressBucket, now, windowStart, pairBucket, resetStart] = [$(0), $(1), $(2), $(3), $(4)];
-  const addressLimit = $(8);
-  const rule = { now, resetStart, freeAttempts: $(5), maxDelaySeconds: $(6), baseDelaySeconds: $(7) };
+export function byAddressCte(p: AddressPlaceholders, succeeded: string): string {
+  const restarts = `r.window_started_at <= ${p.windowStart}::timestamptz`;
   return `by_address as (
-      insert into rate_limits as r (bucket, window_started_at, attempts)
-      values (${addressBucket}::text, ${now}::timestamptz, 1)
+      insert into rate_limits as r (bucket, window_started_at, attempts, failed_at)
+      values (${p.bucket}::text, ${p.now}::timestamptz, 1,
+        case when (${succeeded}) and 1 <= ${p.limit}::int then null else ${p.now}::timestamptz end)
       on conflict (bucket) do update set
-        attempts = case when r.window_started_at <= ${windowStart}::timestamptz then 1 else r.attempts + 1 end,
-        window_started_at = case when r.window_started_at <= ${windowStart}::timestamptz
-          then excluded.window_started_at else r.window_started_at end
-      returning attempts, window_started_at
-    ), old as (
-      select attempts, window_started_at from rate_limits where bucket = ${pairBucket}::text for update
+        attempts = case when ${restarts} then 1 else r.attempts + 1 end,
+        window_started_at = case when ${restarts} then excluded.window_started_at else r.window_started_at end,
+        failed_at = case when (${succeeded})
+            and (case when ${restarts} then 1 else r.attempts + 1 end) <= ${p.limit}::int
+          then r.failed_at else ${p.now}::timestamptz end
+      returning attempts, window_started_at, failed_at
+    )`;
+}
+
+/**
+ * SQL text: the CTEs `old`, `decision` and `counted`, one attempt of a key's back-off from an address,
+ * decided under the row's lock; `clears` is an SQL boolean (the facts were right and the address's
+ * window allowed the attempt): then the back-off is cleared instead of counting a failure, and a row
+ * with no failures to forget is not written at all.
+ */
+function pairCtes(p: PairPlaceholders, clears: string): string {
+  return `old as (
+      select attempts, window_started_at from rate_limits where bucket = ${p.bucket}::text for update
     ), decision as (
-      select coalesce((select ${waitRunsOver('old', rule)} from old), false) as locked,
-        (${succeeded}) and (select attempts from by_address) <= ${addressLimit}::int as clears,
+      select coalesce((select ${waitRunsOver('old', p)} from old), false) as locked,
+        (${clears}) as clears,
         coalesce((select attempts from old), 0) = 0 as nothing_to_forget
     ), counted as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
-      select ${pairBucket}::text, ${now}::timestamptz, case when clears then 0 else 1 end from decision
+      select ${p.bucket}::text, ${p.now}::timestamptz, case when clears then 0 else 1 end from decision
       where not locked and not (clears and nothing_to_forget)
       on conflict (bucket) do update set
         attempts = case when excluded.attempts = 0 then 0
-          when r.window_started_at <= ${resetStart}::timestamptz then 1 else r.attempts + 1 end,
+          when r.window_started_at <= ${p.resetStart}::timestamptz then 1 else r.attempts + 1 end,
         window_started_at = excluded.window_started_at
-      where not ${waitRunsOver('r', rule)}
+      where not ${waitRunsOver('r', p)}
       returning attempts
     )`;
 }
 
-/** The columns of an `AddressAttemptRow`, over the CTEs of `addressAttemptCtes`. */
-export const ADDRESS_ATTEMPT_COLUMNS = `(select attempts from by_address) as address_attempts,
-      (select window_started_at from by_address) as address_started_at,
-      (select attempts from old) as old_attempts,
+/** The columns of a `BackoffRow`, over the CTEs of `pairCtes`. */
+const PAIR_COLUMNS = `(select attempts from old) as old_attempts,
       (select window_started_at from old) as old_at,
       coalesce((select attempts from counted),
         (select 0 from decision where not locked and clears and nothing_to_forget)) as counted`;
 
+/**
+ * The text of one attempt from an address in one statement: the CTEs `by_address`, `old`, `decision`
+ * and `counted` (in that order), whose parameters are `addressAttemptValues` from placeholder `$first`
+ * on; `succeeded` is an SQL boolean. Build the statement once: the text depends on nothing but these
+ * arguments (the rules and times are parameters). Holder sign-in counts its address's window with
+ * `byAddressCte` in its facts check and the back-off with `attemptPairAfterAddress` only when needed.
+ */
+function addressAttemptCtes(first: number, succeeded: string): string {
+  const $ = (index: number) => `$${first + index}`;
+  const [addressBucket, now, windowStart, pairBucket, resetStart] = [$(0), $(1), $(2), $(3), $(4)];
+  const limit = $(8);
+  const pair = {
+    bucket: pairBucket,
+    now,
+    resetStart,
+    freeAttempts: $(5),
+    maxDelaySeconds: $(6),
+    baseDelaySeconds: $(7),
+  };
+  return `${byAddressCte({ bucket: addressBucket, now, windowStart, limit }, succeeded)}, ${pairCtes(
+    pair,
+    `(${succeeded}) and (select attempts from by_address) <= ${limit}::int`,
+  )}`;
+}
+
+// One key's back-off from an address on its own, after its address's window counted the attempt in a
+// statement before ($1 clears, $2 the bucket, $3 now, $4 the reset start, $5–$7 the rule).
+const PAIR_ATTEMPT = `${PREPARED_MARK}with ${pairCtes(
+  {
+    bucket: '$2',
+    now: '$3',
+    resetStart: '$4',
+    freeAttempts: '$5',
+    maxDelaySeconds: '$6',
+    baseDelaySeconds: '$7',
+  },
+  '$1::boolean',
+)}
+    select ${PAIR_COLUMNS}`;
+
+/**
+ * The back-off half of `attemptFromAddress`, for a statement that counted the address's window (and
+ * stamped its `failed_at`) already: decided under the back-off row's lock, cleared when `clears` (the
+ * facts were right and the window allowed the attempt), else counted as a failure.
+ */
+export async function attemptPairAfterAddress(
+  db: Kysely<Database>,
+  pair: { bucket: string; rule: BackoffRule },
+  clears: boolean,
+  now: Date,
+): Promise<BackoffOutcome> {
+  const resetStart = new Date(now.getTime() - pair.rule.resetAfterSeconds * 1000);
+  const row = (
+    await db.executeQuery<BackoffRow>(
+      CompiledQuery.raw(PAIR_ATTEMPT, [
+        clears,
+        pair.bucket,
+        now,
+        resetStart,
+        pair.rule.freeAttempts,
+        pair.rule.maxDelaySeconds,
+        pair.rule.baseDelaySeconds,
+      ]),
+    )
+  ).rows[0]!;
+  return backoffOutcome(db, pair.bucket, pair.rule, now, row);
+}
+
+/** The columns of an `AddressAttemptRow`, over the CTEs of `addressAttemptCtes`. */
+const ADDRESS_ATTEMPT_COLUMNS = `(select attempts from by_address) as address_attempts,
+      (select window_started_at from by_address) as address_started_at,
+      ${PAIR_COLUMNS}`;
+
 /** The parameters of `addressAttemptCtes`, in the order of its placeholders. */
-export function addressAttemptValues(attempt: Omit<AddressAttempt, 'succeeded'>, now: Date): unknown[] {
+function addressAttemptValues(attempt: Omit<AddressAttempt, 'succeeded'>, now: Date): unknown[] {
   const { address, pair } = attempt;
   return [
     address.bucket,
@@ -312,7 +402,7 @@ export function addressAttemptValues(attempt: Omit<AddressAttempt, 'succeeded'>,
 }
 
 /** The outcome of an attempt from an address from the row its statement returned. */
-export async function addressAttemptOutcome(
+async function addressAttemptOutcome(
   db: Kysely<Database>,
   attempt: Omit<AddressAttempt, 'succeeded'>,
   now: Date,
@@ -398,11 +488,16 @@ async function clearBucket(db: Kysely<Database>, bucket: string): Promise<void> 
   await db.deleteFrom('rate_limits').where('bucket', '=', bucket).execute();
 }
 
-/** Removes buckets whose window ended before `before` (the recurring purge job). */
+/**
+ * Removes buckets whose window ended before `before` (the recurring purge job). An address's row with a
+ * failure since then is kept: its `failed_at` is what tells a sign-in to look at the back-offs from
+ * that address (migration 0046).
+ */
 async function purgeRateLimits(db: Kysely<Database>, before: Date): Promise<number> {
   const result = await db
     .deleteFrom('rate_limits')
     .where('window_started_at', '<', before)
+    .where((eb) => eb.or([eb('failed_at', 'is', null), eb('failed_at', '<', before)]))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
@@ -422,7 +517,7 @@ async function refundRateLimit(db: Kysely<Database>, bucket: string): Promise<vo
 export interface RateLimiter {
   /**
    * Where the counters live: 'database' (the table rate_limits, which a statement of a use case may
-   * count in itself, see `addressAttemptSql`) or 'memory' (this process only).
+   * count in itself, see `byAddressCte` and `attemptPairAfterAddress`) or 'memory' (this process only).
    */
   readonly store: 'database' | 'memory';
   /** Counts one attempt in each bucket (each at most once a call); outcomes in the order of `hits`. */

@@ -253,6 +253,8 @@ export interface RateLimitsTable {
   bucket: string;
   window_started_at: Timestamp;
   attempts: number;
+  /** An address's row: when an attempt from it last failed (migration 0046); null on other rows. */
+  failed_at: Timestamp | null;
 }
 
 export type LedgerDirection = 'payout' | 'receipt';

@@ -34,6 +34,7 @@ import * as m0042 from './0042-cancellation-journal-entry.js';
 import * as m0043 from './0043-rate-quotes-json.js';
 import * as m0044 from './0044-rate-limits-hot-updates.js';
 import * as m0045 from './0045-lender-refunds-on-cancellations.js';
+import * as m0046 from './0046-rate-limits-failed-at.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   '0043-rate-quotes-json': m0043,
   '0044-rate-limits-hot-updates': m0044,
   '0045-lender-refunds-on-cancellations': m0045,
+  '0046-rate-limits-failed-at': m0046,
 };
