@@ -438,7 +438,12 @@ describeEachEngine('lender events and the books', (engine) => {
       payload: SDN_CSV,
     });
     expect(sdn.statusCode, sdn.body).toBe(201);
-    const run = await admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} });
+    // A run paying two days ahead (its ACH entries and journal entry dated then).
+    const run = await admin({
+      method: 'POST',
+      url: '/api/v1/payment-runs',
+      payload: { payOn: '2026-11-27' },
+    });
     expect(run.statusCode, run.body).toBe(201);
     const itemOf = (items: { source: { id: string }; status: string }[]) =>
       items.find((item) => item.source.id === cancellationId);
@@ -447,11 +452,21 @@ describeEachEngine('lender events and the books', (engine) => {
     expect(approved.statusCode, approved.body).toBe(200);
     expect(itemOf(approved.json().items)?.status).toBe('paid');
 
-    // The compliance view shows it paid (by the run, today: after its deadline of 2026-10-31).
+    // The compliance view shows it paid on the run's date (after its deadline of 2026-10-31), and the
+    // cancellation records the payment's reference.
     const paid = await admin({ url: '/api/v1/lender-events/refunds?status=paid_late&limit=100' });
     expect(
       paid.json().data.find((r: { cancellationId: string }) => r.cancellationId === cancellationId),
-    ).toMatchObject({ paidOn: '2026-11-25', refundDueOn: '2026-10-31' });
+    ).toMatchObject({ paidOn: '2026-11-27', refundDueOn: '2026-10-31' });
+    const reference = await server.built.database.db
+      .selectFrom('cancellations')
+      .select('payment_reference')
+      .where('id', '=', cancellationId)
+      .executeTakeFirstOrThrow();
+    // Paid by check (the holder has no bank account on file): the reference is the check's number.
+    const item = itemOf(approved.json().items) as { checkNumber: number | null } | undefined;
+    expect(item?.checkNumber).toEqual(expect.any(Number));
+    expect(reference.payment_reference).toBe(`check ${item?.checkNumber}`);
     const cancellationsBefore = await count('cancellations');
     const refundsBefore = await countLenderRefunds();
 

@@ -253,13 +253,19 @@ export async function settle(
   return row !== undefined;
 }
 
-/** Marks the source paid where its record has a paid status (repairs, rental and trip reimbursements). */
+/**
+ * Marks the source paid where its record says so: repairs, rental and trip reimbursements get their
+ * paid status, and a lender-event refund its payment date (the run's pay-on date, the date its
+ * journal entry and its ACH file carry, so the compliance view compares that with the deadline) and
+ * reference (the check number or the run).
+ */
 export async function markSourcePaid(
   db: Kysely<Database>,
   sourceType: PayableSourceType,
   sourceId: string,
-  paidAt: Date,
+  paid: { at: Date; on: string; reference: string },
 ) {
+  const paidAt = paid.at;
   if (sourceType === 'repair_claim')
     await db
       .updateTable('repair_claims')
@@ -279,7 +285,7 @@ export async function markSourcePaid(
     // payment path then refuses it as already paid.
     await db
       .updateTable('cancellations')
-      .set({ paid_on: paidAt.toISOString().slice(0, 10), payment_reference: 'payment run' })
+      .set({ paid_on: paid.on, payment_reference: paid.reference })
       .where('id', '=', sourceId)
       .where('lender_event_id', 'is not', null)
       .where('paid_on', 'is', null)

@@ -233,7 +233,7 @@ export function createPaymentRunsService(deps: {
       const contract = await findContractForPosting(trx, item.contract_id);
       const label = `${LABEL[item.source_type]} (run ${run.run_number})`;
       const reference = checkNumber !== null ? `check ${checkNumber}` : `payment run ${run.run_number}`;
-      await markSourcePaid(trx, item.source_type, item.source_id, now);
+      await markSourcePaid(trx, item.source_type, item.source_id, { at: now, on: run.pay_on, reference });
       // A cancellation's refund is already on the payments ledger (recorded when it was cancelled).
       const ledgerEntry =
         item.source_type === 'cancellation'
