@@ -5,6 +5,9 @@
 // holder signing in with the right facts from an address with no recent failure — nearly every sign-in —
 // skips the back-off's row altogether: no lookup, no lock, no write (holder-sign-in.repository.ts).
 // No index: the column changes with the row's count, and an update of it stays HOT (migration 0044).
+// During a rolling upgrade, processes of the build before this one count failures without stamping the
+// address's row; a holder's right facts sent to an upgraded process meanwhile could pass a back-off's
+// wait that those failures started. Upgrade all processes in one go where that window matters.
 import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
