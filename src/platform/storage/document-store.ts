@@ -291,13 +291,35 @@ export function createFileDocumentStore(rootDir: string): DocumentStore {
     }
   }
 
+  /**
+   * Removes an upload's temporary file once its write stream has closed. An upload that fails at once
+   * (a truncated body, a client gone before its first byte) rejects the pipeline while the file's open
+   * may still be pending in libuv's thread pool; the removal, another thread-pool task, can then run
+   * beside the open on a second thread and finish first, and the open creates the file after it (CI of
+   * 2026-12-05 13:19: test/security/fuzz.test.ts found a truncated upload's `.part` file, once in ten
+   * runs; a script that delays the open behind busy threads shows the pipeline rejecting 150 ms before
+   * the open). The stream closes only after its pending open, so waiting for 'close' first removes the
+   * file that open made.
+   */
+  async function removeTemporary(out: fs.WriteStream, tmpPath: string): Promise<void> {
+    if (!out.closed) {
+      await new Promise<void>((resolve) => {
+        out.once('close', () => resolve());
+        out.on('error', () => {}); // The upload's own error is already on its way to the caller.
+        out.destroy();
+      });
+    }
+    await fs.promises.rm(tmpPath, { force: true });
+  }
+
   const store: DocumentStore = {
     location: rootDir,
     async put(source, options) {
       const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
       const meter = uploadMeter(source, options);
+      const out = fs.createWriteStream(tmpPath, { flags: 'wx' });
       try {
-        await pipeline(source, meter.stream, fs.createWriteStream(tmpPath, { flags: 'wx' }));
+        await pipeline(source, meter.stream, out);
         const stored = await meter.finish();
         await fsyncFile(tmpPath);
         return staged(stored, {
@@ -305,7 +327,7 @@ export function createFileDocumentStore(rootDir: string): DocumentStore {
           discard: () => fs.promises.rm(tmpPath, { force: true }),
         });
       } catch (error) {
-        await fs.promises.rm(tmpPath, { force: true });
+        await removeTemporary(out, tmpPath);
         source.resume?.();
         throw error;
       }
@@ -314,15 +336,16 @@ export function createFileDocumentStore(rootDir: string): DocumentStore {
       documentKeyPath(sha256);
       const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
       const hashing = hashingStream();
+      const out = fs.createWriteStream(tmpPath, { flags: 'wx' });
       try {
-        await pipeline(source, hashing.stream, fs.createWriteStream(tmpPath, { flags: 'wx' }));
+        await pipeline(source, hashing.stream, out);
         const actual = hashing.digest();
         if (actual !== sha256) throw new DocumentIntegrityError(sha256, actual);
         await fsyncFile(tmpPath);
         await settle(tmpPath, sha256);
         return { sizeBytes: hashing.sizeBytes() };
       } catch (error) {
-        await fs.promises.rm(tmpPath, { force: true });
+        await removeTemporary(out, tmpPath);
         throw error;
       }
     },
