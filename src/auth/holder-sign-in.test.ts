@@ -112,6 +112,19 @@ function factsOf(kind: Facts): HolderFacts {
   }
 }
 
+/** What an attempt got, as the tables write it: the contracts signed in to, 401, or 429 with its wait. */
+function answerOf(verified: Promise<string[]>): Promise<Answer> {
+  return verified.then(
+    (ids) => ids.length,
+    (error: unknown) => {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'verification_failed') return 401 as const;
+      expect(error.code).toBe('too_many_attempts');
+      return `429 ${error.retryAfterSeconds ?? 0}` as const;
+    },
+  );
+}
+
 describeEachEngine('holder sign-in throttle', (engine) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -140,17 +153,7 @@ describeEachEngine('holder sign-in throttle', (engine) => {
     for (const [seconds, facts, address] of STEPS) {
       clock.set(new Date(new Date(START).getTime() + seconds * 1000));
       const ip = `${prefix}.${address.charCodeAt(0)}`;
-      answers.push(
-        await service.verify(factsOf(facts), ip).then(
-          (ids) => ids.length,
-          (error: unknown) => {
-            if (!(error instanceof AppError)) throw error;
-            if (error.code === 'verification_failed') return 401 as const;
-            expect(error.code).toBe('too_many_attempts');
-            return `429 ${error.retryAfterSeconds ?? 0}` as const;
-          },
-        ),
-      );
+      answers.push(await answerOf(service.verify(factsOf(facts), ip)));
     }
     expect(answers).toEqual(STEPS.map((step) => step[3]));
   });
@@ -179,16 +182,7 @@ describeEachEngine('holder sign-in throttle', (engine) => {
             clock.advance(after * 1000);
             // Addresses of this run only: the database's buckets outlive it.
             const ip = `2001:db8::${run.toString(16)}:${address.charCodeAt(0).toString(16)}`;
-            answers.push(
-              await service.verify(factsOf(facts), ip).then(
-                (ids) => ids.length,
-                (error: unknown) => {
-                  if (!(error instanceof AppError)) throw error;
-                  if (error.code === 'verification_failed') return 401 as const;
-                  return `429 ${error.retryAfterSeconds ?? 0}` as const;
-                },
-              ),
-            );
+            answers.push(await answerOf(service.verify(factsOf(facts), ip)));
           }
           return answers;
         };

@@ -265,11 +265,10 @@ export async function markSourcePaid(
   sourceId: string,
   paid: { at: Date; on: string; reference: string },
 ) {
-  const paidAt = paid.at;
   if (sourceType === 'repair_claim')
     await db
       .updateTable('repair_claims')
-      .set((eb) => ({ status: 'paid', paid_at: paidAt, row_version: eb('row_version', '+', 1) }))
+      .set((eb) => ({ status: 'paid', paid_at: paid.at, row_version: eb('row_version', '+', 1) }))
       .where('id', '=', sourceId)
       .execute();
   else if (sourceType === 'rental_claim')
