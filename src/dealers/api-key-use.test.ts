@@ -101,4 +101,30 @@ describeEachEngine('dealer API key read and counted in one statement', (engine) 
     expect(outcomes.filter((o) => o === 'too_many_attempts')).toHaveLength(8);
     expect(await counted(issued.id)).toBe(LIMIT + 8);
   });
+
+  it('counts concurrent requests of several keys, unknown and revoked ones among them, each exactly', async () => {
+    const keys = await Promise.all(['first', 'second', 'third'].map(issue));
+    const revoked = await issue('gone');
+    await dealers.revokeKey(transactional(database.db), dealerId, revoked.id, SYSTEM_ACTOR, 'r4');
+    const sent = Array.from({ length: LIMIT + 3 }, () => [
+      ...keys.map((key) => key.key),
+      revoked.key,
+      'cwk_nobody-was-given-this-one',
+    ]).flat();
+    const outcomes = await Promise.all(
+      sent.map((key) =>
+        dealers.authenticateKey(key).then(
+          (session) => (session ? `allowed:${(session.principal as { keyId: string }).keyId}` : 'unknown'),
+          (error: unknown) => (error instanceof AppError ? error.code : String(error)),
+        ),
+      ),
+    );
+    for (const key of keys) {
+      expect(outcomes.filter((o) => o === `allowed:${key.id}`)).toHaveLength(LIMIT);
+      expect(await counted(key.id)).toBe(LIMIT + 3);
+    }
+    expect(outcomes.filter((o) => o === 'too_many_attempts')).toHaveLength(3 * keys.length);
+    expect(outcomes.filter((o) => o === 'unknown')).toHaveLength(2 * (LIMIT + 3));
+    expect(await counted(revoked.id)).toBeNull();
+  });
 });

@@ -148,7 +148,8 @@ export function findLiveApiKey(db: Kysely<Database>, keyHash: string) {
     .executeTakeFirst();
 }
 
-interface LiveKeyCounted {
+export interface LiveKeyCounted {
+  key_hash: string;
   id: string;
   prefix: string;
   last_used_at: Date | null;
@@ -160,45 +161,59 @@ interface LiveKeyCounted {
 }
 
 // A fixed text, compiled once rather than by the query builder on every request.
-const FIND_LIVE_KEY_COUNTING_USE = `${PREPARED_MARK}
-    with key as (
-      select k.id, k.prefix, k.last_used_at, d.id as dealer_id, d.code, d.name
-      from dealer_api_keys k join dealers d on d.id = k.dealer_id
-      where k.key_hash = $1::text and k.revoked_at is null
+const FIND_LIVE_KEYS_COUNTING_USE = `${PREPARED_MARK}
+    with asked as (
+      select * from unnest($1::text[], $2::integer[]) as a(key_hash, uses)
+    ), key as (
+      select k.id, k.key_hash, k.prefix, k.last_used_at, d.id as dealer_id, d.code, d.name, asked.uses
+      from asked
+      join dealer_api_keys k on k.key_hash = asked.key_hash and k.revoked_at is null
+      join dealers d on d.id = k.dealer_id
     ), counted as (
       insert into rate_limits as r (bucket, window_started_at, attempts)
-      select $2::text || key.id::text, $3::timestamptz, 1 from key
+      -- In the order of the buckets: two statements counting the same keys lock their rows in one order.
+      select $3::text || key.id::text, $4::timestamptz, key.uses from key order by 1
       on conflict (bucket) do update set
-        attempts = case when r.window_started_at <= $4::timestamptz then 1 else r.attempts + 1 end,
-        window_started_at = case when r.window_started_at <= $4::timestamptz
+        attempts = case when r.window_started_at <= $5::timestamptz
+          then excluded.attempts else r.attempts + excluded.attempts end,
+        window_started_at = case when r.window_started_at <= $5::timestamptz
           then excluded.window_started_at else r.window_started_at end
-      returning attempts, window_started_at
+      returning bucket, attempts, window_started_at
     )
-    select key.id, key.prefix, key.last_used_at, key.dealer_id, key.code, key.name,
+    select key.key_hash, key.id, key.prefix, key.last_used_at, key.dealer_id, key.code, key.name,
       counted.attempts, counted.window_started_at
-    from key cross join counted`;
+    from key join counted on counted.bucket = $3::text || key.id::text`;
 
 /**
- * The live key with this hash and its dealer, and its use counted in the key's fixed-window bucket
- * (`bucketPrefix` + the key's id in rate_limits, the window rule of platform/rate-limit.ts), in one
- * statement: one round trip where a lookup and a count were two. An unknown or revoked key counts
- * nothing (no row to count from). The count is an upsert, so concurrent requests of one key are each
- * counted once. Named (platform/db/prepared.ts): it runs on every request with a key.
+ * The live keys with these hashes and their dealers, each key's uses (`uses`, the requests that sent
+ * it) counted in its fixed-window bucket (`bucketPrefix` + the key's id in rate_limits, the window rule
+ * of platform/rate-limit.ts), in one statement: one round trip for the requests of many keys, where a
+ * lookup and a count were two for each request. The hashes must differ. An unknown or revoked key
+ * counts nothing (no row to count from) and is not in the answer. Each answer's `attempts` is the
+ * window's count after these uses: the requests' own counts are the last `uses` of it. The count is an
+ * upsert, so concurrent statements count every use once. Named (platform/db/prepared.ts): it runs for
+ * every request with a key.
  */
-export async function findLiveApiKeyCountingUse(
+export async function findLiveApiKeysCountingUse(
   db: Kysely<Database>,
-  values: { keyHash: string; bucketPrefix: string; now: Date; windowSeconds: number },
-) {
+  values: {
+    keys: readonly { keyHash: string; uses: number }[];
+    bucketPrefix: string;
+    now: Date;
+    windowSeconds: number;
+  },
+): Promise<LiveKeyCounted[]> {
   const windowStart = new Date(values.now.getTime() - values.windowSeconds * 1000);
   const result = await db.executeQuery<LiveKeyCounted>(
-    CompiledQuery.raw(FIND_LIVE_KEY_COUNTING_USE, [
-      values.keyHash,
+    CompiledQuery.raw(FIND_LIVE_KEYS_COUNTING_USE, [
+      values.keys.map((key) => key.keyHash),
+      values.keys.map((key) => key.uses),
       values.bucketPrefix,
       values.now,
       windowStart,
     ]),
   );
-  return result.rows[0];
+  return result.rows;
 }
 
 /** Notes a key's use, at most once a minute per key (a write per request would cost every call). */

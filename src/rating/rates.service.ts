@@ -8,14 +8,16 @@ import { validateVin, vinModelYears } from '../contracts/vin.js';
 import { type Actor, auditRow, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
+import { writeBatches } from '../platform/db/write-batches.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import {
   compactOffer,
   findQuote,
-  insertQuoteIfCurrent,
+  insertQuotesIfCurrent,
   newQuoteId,
   purgeExpiredQuotes,
+  type QuoteWrite,
   rateIdOf,
 } from './rate.repository.js';
 import { type DriveType, type Fuel, type RatingRequest, rateVehicle } from './rating.js';
@@ -54,6 +56,16 @@ export function createRatesService(deps: {
   purgeBatchSize?: number;
 }) {
   const { db, clock, catalog } = deps;
+  // Concurrent rating answers are stored together, a statement for all that arrived while the one
+  // before was on its way (platform/db/write-batches.ts): each caller still answers only once its quote
+  // is committed. One statement at a time (of up to 64 answers): measured with `npm run bench -- --only
+  // rating` on PostgreSQL (32 callers, 2 CPUs), two at a time made smaller batches and the ratio fell
+  // from 0.48 to 0.41 in two alternating runs.
+  const storeQuote = writeBatches<QuoteWrite, number | null>({
+    write: (writes) => insertQuotesIfCurrent(db, writes),
+    maxBatch: 64,
+    maxInFlight: 1,
+  });
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
   function checkRequest(input: RateRequestInput): RatedVehicle {
@@ -110,10 +122,11 @@ export function createRatesService(deps: {
       const result = rateVehicle(current.catalog, request);
       const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);
       // One row for the whole answer (not one per offer): its offers are the rates a booking refers to.
-      // The quote and its audit row are one statement, atomic on its own: no transaction is opened.
+      // The quote and its audit row are written together (with other callers' answers: storeQuote), in one
+      // statement, atomic on its own: no transaction is opened.
       const quoteId = newQuoteId();
       const { offers } = result;
-      const latest = await insertQuoteIfCurrent(db, {
+      const latest = await storeQuote({
         catalogVersion: current.version,
         quote:
           offers.length === 0

@@ -7,8 +7,9 @@ import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { insertCatalogVersion } from '../catalog/catalog.repository.js';
 import { createCatalogService } from '../catalog/catalog.service.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
+import { auditRow } from '../platform/audit/audit.repository.js';
 import { FakeClock } from '../platform/clock.js';
-import { quoteIdOf, rateIdOf } from './rate.repository.js';
+import { insertQuotesIfCurrent, newQuoteId, quoteIdOf, rateIdOf } from './rate.repository.js';
 import { createRatesService } from './rates.service.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
@@ -175,6 +176,89 @@ describeEachEngine('rates', (engine) => {
       .executeTakeFirstOrThrow();
     expect(Number(audits.n)).toBe(1);
   });
+  it('stores answers asked for at once (written together) each as its own quote with its own audit row', async () => {
+    const { db } = server.built.database;
+    const bodies = Array.from({ length: 12 }, (_, i) =>
+      i === 5
+        ? rateBody({}, { make: 'Lada' })
+        : rateBody({ odometer: 10_000 + i * 1_000 }, { turbo: i % 2 === 0 }),
+    );
+    const answers = (await Promise.all(bodies.map((body) => rate(body)))).map((response) => {
+      expect(response.statusCode).toBe(200);
+      return response.json();
+    });
+    const quoteIds = answers.filter((a) => a.offers.length > 0).map((a) => quoteIdOf(a.offers[0].rateId));
+    expect(new Set(quoteIds).size).toBe(11);
+    const stored = await db
+      .selectFrom('rate_quotes')
+      .select(['id', 'vehicle', 'offers'])
+      .where('id', 'in', quoteIds)
+      .execute();
+    for (const [index, answer] of answers.entries()) {
+      if (index === 5) {
+        expect(answer.offers).toEqual([]);
+        continue;
+      }
+      const quote = stored.find((row) => row.id === quoteIdOf(answer.offers[0].rateId))!;
+      expect(quote.vehicle).toMatchObject({ odometer: 10_000 + index * 1_000 });
+      expect(quote.offers).toHaveLength(answer.offers.length);
+      expect((quote.offers as unknown[][]).map((offer) => offer[5])).toEqual(
+        answer.offers.map((offer: { dealerCostCents: number }) => offer.dealerCostCents),
+      );
+    }
+    const audits = await db
+      .selectFrom('audit_events')
+      .select(sql<string | null>`data->>'quoteId'`.as('quote_id'))
+      .where('action', '=', 'rates.issued')
+      .where('entity_id', '=', VIN_2024)
+      .where(sql<boolean>`data->>'quoteId' = any(${quoteIds})`)
+      .execute();
+    expect(audits.map((a) => a.quote_id).sort()).toEqual([...quoteIds].sort());
+  });
+
+  it('writes, of answers stored together, only those priced with the latest catalog version', async () => {
+    const { db } = server.built.database;
+    const latest = (await rate(rateBody())).json().catalogVersion as number;
+    const write = (catalogVersion: number) => {
+      const id = newQuoteId();
+      return {
+        id,
+        write: {
+          catalogVersion,
+          quote: {
+            id,
+            dealer_id: null,
+            requested_by: 'test',
+            catalog_version: catalogVersion,
+            vehicle: JSON.stringify({ vin: VIN_2024 }),
+            offers: JSON.stringify([]),
+            expires_on: '2026-12-25',
+          },
+          audit: auditRow({
+            actor: { kind: 'system', id: null, label: 'test' },
+            action: 'rates.issued',
+            entityType: 'vin',
+            entityId: VIN_2024,
+            data: { quoteId: id, catalogVersion },
+          }),
+        },
+      };
+    };
+    const current = [write(latest), write(latest)];
+    const stale = write(latest - 1);
+    const answers = await insertQuotesIfCurrent(db, [current[0]!.write, stale.write, current[1]!.write]);
+    expect(answers).toEqual([latest, latest, latest]);
+    const ids = [current[0]!.id, stale.id, current[1]!.id];
+    const quotes = await db.selectFrom('rate_quotes').select('id').where('id', 'in', ids).execute();
+    expect(quotes.map((q) => q.id).sort()).toEqual([current[0]!.id, current[1]!.id].sort());
+    const audits = await db
+      .selectFrom('audit_events')
+      .select(sql<string>`data->>'quoteId'`.as('quote_id'))
+      .where(sql<boolean>`data->>'quoteId' = any(${ids})`)
+      .execute();
+    expect(audits.map((a) => a.quote_id).sort()).toEqual([current[0]!.id, current[1]!.id].sort());
+  });
+
   it("re-derives a stored quote's answer, labels included, equal to the answer it was issued as", async () => {
     const loan = { amountFinancedCents: 3_000_000, msrpCents: 2_800_000, termMonths: 60 };
     const variants: [Record<string, unknown>, Record<string, unknown>][] = [
