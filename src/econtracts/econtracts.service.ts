@@ -17,7 +17,7 @@ import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase, joining } from '../platform/db/transaction.js';
-import { findQuotedOfferForUpdate, findRateBooking, insertRateBooking } from '../rating/rate.repository.js';
+import { findQuotedOfferLockingRate, findRateBooking, insertRateBooking } from '../rating/rate.repository.js';
 import type { RatedVehicle } from '../rating/rates.service.js';
 import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
@@ -71,8 +71,8 @@ export function createEcontractsService(deps: {
   ): Promise<BookedContract> {
     const dealerId = dealerIdOf(principal);
     if (!dealerId) throw new AppError('forbidden', 'Only a dealer books its rates.');
-    // The rate's quote is locked: a second booking of the rate waits here, then finds it booked.
-    const quoted = await findQuotedOfferForUpdate(trx, input.rateId);
+    // The rate is locked: a second booking of the same rate waits here, then finds it booked.
+    const quoted = await findQuotedOfferLockingRate(trx, input.rateId);
     const rate = quoted?.offer;
     if (!quoted || !rate || quoted.dealerId !== dealerId)
       throw new AppError('not_found', 'No rate with that id for this dealer.', { param: 'rateId' });

@@ -7,7 +7,7 @@ import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
-import { findRateBooking, quoteIdOf } from '../rating/rate.repository.js';
+import { findQuotedOfferLockingRate, findRateBooking, quoteIdOf } from '../rating/rate.repository.js';
 import { withinVoidWindow } from './econtracts.service.js';
 
 const START = '2026-11-25T15:00:00Z';
@@ -371,6 +371,63 @@ describeEachEngine('e-contracting and voids', (engine) => {
         } finally {
           await other.close();
         }
+      }
+    });
+    it("books two offers of one quote at once, each its own contract (a deal's VSC and GAP, say)", async () => {
+      const offers = await rate(dealer, {
+        loan: { amountFinancedCents: 3_000_000, msrpCents: 2_800_000, termMonths: 60 },
+      });
+      const vsc = offers.find((o) => o.planCode === 'VALUE_GUARD')!;
+      const gap = offers.find((o) => o.planCode === 'GAP')!;
+      expect(quoteIdOf(vsc.rateId)).toBe(quoteIdOf(gap.rateId));
+      const responses = await Promise.all(
+        [vsc, gap].map((offer) => book(dealer, bookingBody(offer.rateId, offer.dealerCostCents))),
+      );
+      expect(responses.map((r) => r.statusCode)).toEqual([201, 201]);
+      const contractIds = await Promise.all(
+        [vsc, gap].map(async (o) => (await rateRow(o.rateId)).contract_id),
+      );
+      expect(new Set(contractIds).size).toBe(2);
+      expect(responses.map((r) => r.json().id).sort()).toEqual([...contractIds].sort());
+    });
+
+    it('locks the rate being booked, not its quote: another offer of the quote books meanwhile (PostgreSQL)', async () => {
+      if (!server.databaseUrl) return; // one connection on the embedded database: nothing runs beside
+      const offers = await rate(dealer);
+      const [first, second] = offers;
+      const { db } = server.built.database;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      // One transaction holds the first rate's lock until the test lets it go.
+      const holder = db.transaction().execute(async (trx) => {
+        await findQuotedOfferLockingRate(trx, first!.rateId);
+        locked();
+        await held;
+      });
+      await isLocked;
+      try {
+        // Another transaction waits at most 300 ms for a lock: the second rate of the quote is free...
+        const other = await db.transaction().execute(async (trx) => {
+          await sql`set local lock_timeout = '300ms'`.execute(trx);
+          return findQuotedOfferLockingRate(trx, second!.rateId);
+        });
+        expect(other?.offer?.rateId).toBe(second!.rateId);
+        // ...and the first is not (lock_not_available once the timeout has passed).
+        await expect(
+          db.transaction().execute(async (trx) => {
+            await sql`set local lock_timeout = '300ms'`.execute(trx);
+            return findQuotedOfferLockingRate(trx, first!.rateId);
+          }),
+        ).rejects.toMatchObject({ code: '55P03' });
+      } finally {
+        release();
+        await holder;
       }
     });
   });

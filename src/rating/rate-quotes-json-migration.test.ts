@@ -7,7 +7,7 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
 import { migrations } from '../platform/db/migrations/index.js';
 import type { Database } from '../platform/db/schema.js';
-import { findQuote, findQuotedOfferForUpdate, rateIdOf } from './rate.repository.js';
+import { findQuote, findQuotedOfferLockingRate, rateIdOf } from './rate.repository.js';
 
 const DEALER = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 const OBJECT_QUOTE = 'c0ffee00-1111-4222-8333-444444450000';
@@ -49,7 +49,7 @@ describeEachEngine('migration 0043 (rate quotes as json)', (engine) => {
     ).rows;
 
   const offerFor = (rateId: string) =>
-    handle.db.transaction().execute((trx) => findQuotedOfferForUpdate(trx, rateId));
+    handle.db.transaction().execute((trx) => findQuotedOfferLockingRate(trx, rateId));
 
   beforeAll(async () => {
     url = await engine.createDatabaseUrl();

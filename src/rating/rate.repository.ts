@@ -220,12 +220,20 @@ export interface QuotedOffer {
   offer: BookableOffer | null;
 }
 
+/** The advisory-lock namespace (the first key of the two-key form) of "this rate is being booked". */
+const RATE_BOOKING_LOCK = 1_381_126_219; // 'RATE' in ASCII
+
 /**
- * The quote of a rate with the rate's offer, the quote locked until the transaction ends: two bookings
- * of its offers take turns. Read whether the offer is booked after this (a statement of its own sees
- * what a booking that held the lock committed).
+ * The quote of a rate with the rate's offer, the rate locked until the transaction ends: two bookings
+ * of one rate take turns, while bookings of other offers of the same quote (a deal's VSC and GAP, say)
+ * go on side by side. The lock is a transaction-level advisory lock on the rate's id (in the rate
+ * booking namespace); the quote row itself is only key-share locked, so that the purge of expired
+ * quotes (which skips locked rows) cannot take it away meanwhile. Read whether the offer is booked
+ * after this (a statement of its own sees what a booking that held the lock committed). Until
+ * 2026-12-05 the quote row was locked for update, and every booking of any of a quote's offers waited
+ * for the one before.
  */
-export async function findQuotedOfferForUpdate(
+export async function findQuotedOfferLockingRate(
   trx: Transaction<Database>,
   rateId: string,
 ): Promise<QuotedOffer | undefined> {
@@ -238,6 +246,9 @@ export async function findQuotedOfferForUpdate(
       'catalog_version',
       'vehicle',
       'expires_on',
+      sql<string>`pg_advisory_xact_lock(${RATE_BOOKING_LOCK}::integer, hashtext(${id}::text))::text`.as(
+        'locked',
+      ),
       // A compact quote's offer is at the rateId's position; an older quote's is found by its rateId.
       sql<StoredOffer | null>`case when json_typeof(offers -> 0) = 'array'
         then offers -> ${offerIndexOf(id)}::integer
@@ -246,7 +257,7 @@ export async function findQuotedOfferForUpdate(
       ),
     ])
     .where('id', '=', quoteIdOf(id))
-    .forUpdate()
+    .forKeyShare()
     .executeTakeFirst();
   return (
     row && {
