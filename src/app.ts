@@ -70,6 +70,7 @@ import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.js';
+import { maintainDatabase } from './platform/db/maintenance.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { createHttpServer } from './platform/http/http-server.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
@@ -636,6 +637,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           'Stores the unearned-reserve report as of the business day that just ended (one SQL query)',
         run: async () => storeUnearnedReserveSnapshot(db, nightlyAsOf(clock, config.timeZone)),
       },
+      // PGlite runs no autovacuum: its tables are vacuumed and analyzed by this job, by autovacuum's rules
+      // (platform/db/maintenance.ts). A PostgreSQL server does this itself.
+      ...(database.engine === 'pglite'
+        ? [
+            {
+              name: 'maintain-embedded-database',
+              cron: '* * * * *',
+              description:
+                "Vacuums and analyzes the embedded database's tables that autovacuum's rules say are due (PGlite has no autovacuum)",
+              run: async () => {
+                const done = await maintainDatabase(db);
+                return done.vacuumed.length + done.analyzed.length > 0 ? done : undefined;
+              },
+            },
+          ]
+        : []),
     ];
     const jobs =
       options.startJobs === false
