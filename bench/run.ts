@@ -27,13 +27,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadDefaultCatalog } from '../src/catalog/default-catalog.js';
 import { loadConfig } from '../src/config.js';
 import { CONTRACTS_COPY_SQL, contractCopyLine } from '../src/contracts/contract.repository.js';
 import { withCheckDigit } from '../src/contracts/vin.js';
+import { maintainDatabase } from '../src/platform/db/maintenance.js';
 import {
   CSV_HEADER,
   copySyntheticContracts,
@@ -99,6 +100,15 @@ export interface Figure {
 }
 const figures: Figure[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
+/**
+ * Run before every round, both sides: on a PostgreSQL server whose autovacuum is off (this machine's
+ * CI setting, conf.d/90-ci.conf), one pass of autovacuum's rules over the bench database
+ * (src/platform/db/maintenance.ts), as a deployment's autovacuum would have run by then. Without it,
+ * tables the bench fills from nearly empty (the journal, sessions, rate quotes) keep the statistics of
+ * their empty state, and the plans cached on the apps' connections scan them whole: both sides of
+ * booking slowed round after round.
+ */
+let betweenRounds: (() => Promise<void>) | null = null;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -158,6 +168,7 @@ async function pairedRounds(
   const app = newSide();
   const base = newSide();
   for (let round = 0; round <= rounds; round++) {
+    await betweenRounds?.();
     const appFirst = round % 2 === 0;
     const first = await (appFirst ? runApp() : runBase());
     const second = await (appFirst ? runBase() : runApp());
@@ -251,6 +262,7 @@ function tempDir(prefix: string): string {
 
 async function prepare(count: number): Promise<Prepared> {
   const databaseUrl = serverUrl ? await createDatabase() : null;
+  if (databaseUrl) betweenRounds = await autovacuumStandIn(databaseUrl);
   const dataDir = tempDir('cw-bench-data-');
   const config = loadConfig({
     COVERWISE_DEMO: '0',
@@ -1094,3 +1106,22 @@ for (const f of figures) {
   );
 }
 process.exitCode = figures.every((f) => f.met) ? 0 : 1;
+
+/** The autovacuum pass of `betweenRounds`, when the server's autovacuum is off; null when it is on. */
+async function autovacuumStandIn(databaseUrl: string): Promise<(() => Promise<void>) | null> {
+  const db = new Kysely<unknown>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }),
+  });
+  const { rows } = await sql<{ autovacuum: string }>`show autovacuum`.execute(db);
+  if (rows[0]?.autovacuum === 'on') {
+    await db.destroy();
+    return null;
+  }
+  console.log(
+    "PostgreSQL's autovacuum is off on this server: the bench runs autovacuum's rules on its database before every round",
+  );
+  cleanups.push(() => db.destroy());
+  return async () => {
+    await maintainDatabase(db);
+  };
+}
