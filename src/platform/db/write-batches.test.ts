@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { writeBatches } from './write-batches.js';
+import { describe, expect, it, vi } from 'vitest';
+import { isDatabaseUnavailable } from './unavailable.js';
+import { DatabaseNotAnsweringError, writeBatches } from './write-batches.js';
 
 /** A write function whose statements finish only when the test says so. */
 function controlledWrites<T, R = T>(
@@ -128,6 +129,44 @@ describe('writeBatches', () => {
     await settle();
     expect(seen).toEqual([{ ok: 1 }, { ok: 1 }, { ok: 1 }]);
     expect(() => writeBatches({ write: writes.write, maxBatch: 0, maxInFlight: 1 })).toThrow(RangeError);
+  });
+
+  it('refuses, as the database being unavailable, the writes behind a statement that does not come back, until it does', async () => {
+    vi.useFakeTimers();
+    try {
+      const writes = controlledWrites<number>();
+      const submit = writeBatches({
+        write: writes.write,
+        maxBatch: 10,
+        maxInFlight: 1,
+        stallTimeoutMs: 5_000,
+      });
+      const seen = outcomes([1, 2, 3].map(submit));
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(seen).toEqual(['pending', 'pending', 'pending']);
+      await vi.advanceTimersByTimeAsync(1);
+      // The writes waiting behind the statement are refused; the statement's own caller still waits for it.
+      expect(seen[0]).toBe('pending');
+      for (const outcome of seen.slice(1)) {
+        const { error } = outcome as { error: unknown };
+        expect(error).toBeInstanceOf(DatabaseNotAnsweringError);
+        expect(isDatabaseUnavailable(error)).toBe(true);
+      }
+      // So is a write that arrives meanwhile, at once.
+      const late = outcomes([submit(4)]);
+      await vi.advanceTimersByTimeAsync(0);
+      expect((late[0] as { error: unknown }).error).toBeInstanceOf(DatabaseNotAnsweringError);
+      // Once the statement comes back, writes go again.
+      writes.statements[0]!.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(seen[0]).toEqual({ ok: 1 });
+      const after = submit(5);
+      expect(writes.statements.map((s) => s.items)).toEqual([[1], [5]]);
+      writes.statements[1]!.finish();
+      await expect(after).resolves.toBe(5);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes every item exactly once and answers each its own result, whatever the arrivals and completion order', async () => {
