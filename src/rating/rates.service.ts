@@ -159,7 +159,22 @@ export function createRatesService(deps: {
         return {
           catalogVersion: current.version,
           vehicleClass: result.vehicleClass,
-          offers: offers.map((offer, index) => ({ rateId: rateIdOf(quoteId, index), ...offer, expiresOn })),
+          // One object literal of fixed shape per offer, not `{ rateId, ...offer, expiresOn }`: a spread after
+          // another property copies property by property. `npm run bench -- --only rating` on PostgreSQL,
+          // three alternating pairs of runs: ratio 0.48, 0.42, 0.43 with the spread, 0.55, 0.52, 0.50
+          // without (app CPU 0.39–0.70 and 0.28–0.44 ms a call).
+          offers: offers.map((offer, index) => ({
+            rateId: rateIdOf(quoteId, index),
+            product: offer.product,
+            planCode: offer.planCode,
+            termMonths: offer.termMonths,
+            termMiles: offer.termMiles,
+            deductibleCents: offer.deductibleCents,
+            dealerCostCents: offer.dealerCostCents,
+            maxRetailCents: offer.maxRetailCents,
+            lines: offer.lines,
+            expiresOn,
+          })),
           ineligible: result.ineligible,
         };
       // Publishing is rare; versions published back to back while one vehicle is priced, rarer still.
