@@ -241,12 +241,6 @@ export function createDealersService(deps: {
   }
 
   /**
-   * The principal of a dealer API key, or null for an unknown or revoked key. On a server database it
-   * is read on every request (another process may have revoked it); on the embedded one, whose single
-   * process is the only one that revokes, from the keys this process keeps, forgotten as a revocation
-   * commits (revokeKey): either way a revoked key answers 401 from the next request on.
-   */
-  /**
    * Requests with keys that arrive while such a statement is on its way are counted together, in the
    * next statement, for all of them (platform/db/write-batches.ts; a dealer's F&I system sends many at
    * once): each key's uses are added to its window at once, and each request of the batch gets a count
@@ -301,6 +295,12 @@ export function createDealersService(deps: {
     return { row, outcome: outcome! };
   }
 
+  /**
+   * The principal of a dealer API key, or null for an unknown or revoked key. On a server database it
+   * is read on every request (another process may have revoked it); on the embedded one, whose single
+   * process is the only one that revokes, from the keys this process keeps, forgotten as a revocation
+   * commits (revokeKey): either way a revoked key answers 401 from the next request on.
+   */
   async function authenticateKey(key: string): Promise<AuthenticatedSession | null> {
     if (key.length > 200) return null;
     const now = clock.now();
