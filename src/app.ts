@@ -298,6 +298,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       cancellations,
       timeZone: config.timeZone,
       inlineMaxRows: config.lenderEventsInlineRows,
+      concurrentBatches: database.engine === 'pglite' ? 1 : 2,
     });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });

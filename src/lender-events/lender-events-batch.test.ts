@@ -1,17 +1,21 @@
 // The batch path against one event at a time, on both engines: the same random lender events (payoffs,
 // repossessions, total losses; several add-ons on one vehicle, vehicles cancelled by an earlier run or an
 // earlier row, unknown VINs, bad rows, the same event twice) are applied to two portfolios built alike,
-// one a row per batch, the other in batches of several rows. Every row's outcome, every refund, payee and
-// deadline, and every subledger row written (cancellations, ledger refunds, chargebacks, audit rows,
-// lender-event refunds) must be the same, and so must the general ledger's totals per account, plan, state
-// and dealer (each batch posts one summary entry, so the entries differ in number, never in totals); the
-// books balance. Also: a run analyzes only the tables whose statistics are stale for its size.
+// one a row per batch and a batch at a time, the other in batches of several rows with two batches under
+// way at once (as a PostgreSQL server runs them; a vehicle's events then often fall in two batches at
+// once). Every row's outcome, every refund, payee and deadline, and every subledger row written
+// (cancellations, ledger refunds, chargebacks, audit rows, lender-event refunds) must be the same, and so
+// must the general ledger's totals per account, plan, state and dealer (each batch posts one summary
+// entry, so the entries differ in number, never in totals); the books balance. Also: a run analyzes only
+// the tables whose statistics are stale for its size.
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
+import { waitFor } from '../../test/support/process.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { createCancellationsService } from '../cancellations/cancellations.service.js';
@@ -77,8 +81,9 @@ describeEachEngine('lender events: batches against one event at a time', (engine
   }
 
   /**
-   * Receives `events` as a JSON run and applies it in batches of `batchSize` rows; answers its report
-   * (and adds the run's id to `runs`).
+   * Receives `events` as a JSON run and applies it in batches of `batchSize` rows, one batch at a time
+   * when it is 1 and otherwise with two batches under way at once (as on a PostgreSQL server); answers its
+   * report (and adds the run's id to `runs`).
    */
   async function apply(
     events: Record<string, unknown>[],
@@ -93,7 +98,10 @@ describeEachEngine('lender events: batches against one event at a time', (engine
       idempotency: null,
     });
     expect(received.queued).toBe(true);
-    const run = await service.applyRun(received.run.runId, { batchSize });
+    const run = await service.applyRun(received.run.runId, {
+      batchSize,
+      concurrentBatches: batchSize === 1 ? 1 : 2,
+    });
     expect(run.status).toBe('finished');
     runs.push(received.run.runId);
     const page = await service.results(principal, received.run.runId, { afterLine: 0, limit: 1000 });
@@ -281,6 +289,92 @@ describeEachEngine('lender events: batches against one event at a time', (engine
     const credit = accounts.reduce((sum, a) => sum + a.creditCents, 0);
     expect(debit).toBe(credit);
   }, 240_000);
+
+  // Two batches under way at once (PostgreSQL server only; the embedded database has one connection).
+  // Batch 1 holds a payoff of vehicle W and one of V, batch 2 a repossession of V. W's contract is held
+  // locked from outside, so batch 1 waits at its first lock (a batch locks in contract-id order; W's sorts
+  // first). Batch 2 must not lock V meanwhile: V is still free while batch 1 waits. Once W is released,
+  // V is cancelled by its payoff (line 2) and the repossession (line 3) finds it cancelled, as one batch
+  // at a time would have it. Were batch 2 to lock V first, it would cancel V by the repossession and then
+  // wait for batch 1, which waits for V: the run would never end.
+  it.runIf(engine.name === 'postgres')(
+    'two batches under way keep file order: a batch locks only after the one before has locked',
+    async () => {
+      const [first, second] = [nextVin(), nextVin()];
+      const ids = [await createContract(lenderVscBody(first)), await createContract(lenderVscBody(second))];
+      const [w, v] =
+        ids[0]! < ids[1]!
+          ? [
+              { vin: first, id: ids[0]! },
+              { vin: second, id: ids[1]! },
+            ]
+          : [
+              { vin: second, id: ids[1]! },
+              { vin: first, id: ids[0]! },
+            ];
+      const received = await service.receiveJson(
+        [
+          { vin: w.vin, event: 'payoff', eventDate: dayBefore(20) },
+          { vin: v.vin, event: 'payoff', eventDate: dayBefore(20) },
+          { vin: v.vin, event: 'repossession', eventDate: dayBefore(10) },
+        ],
+        {
+          principal,
+          actor: { kind: 'user', id: null, label: 'admin' },
+          fileName: null,
+          requestId: null,
+          idempotency: null,
+        },
+      );
+      const blocker = new pg.Client({ connectionString: server.databaseUrl! });
+      await blocker.connect();
+      try {
+        await blocker.query('begin');
+        await blocker.query('select id from contracts where id = $1 for update', [w.id]);
+        const applying = service.applyRun(received.run.runId, { batchSize: 2, concurrentBatches: 2 });
+        applying.catch(() => {});
+        // pg_stat_activity is read afresh each time (inside a transaction it is one snapshot otherwise).
+        await waitFor('batch 1 waiting for W', async () => {
+          await blocker.query('select pg_stat_clear_snapshot()');
+          const waiting = await blocker.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          return waiting.rows[0]!.n > 0;
+        });
+        // Batch 2 has begun its transaction by now, and waits for batch 1 before locking anything.
+        await waitFor('batch 2 under way', async () => {
+          await blocker.query('select pg_stat_clear_snapshot()');
+          const open = await blocker.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and state = 'idle in transaction' and pid <> pg_backend_pid()`,
+          );
+          return open.rows[0]!.n > 0;
+        });
+        const free = await blocker.query('select id from contracts where id = $1 for update nowait', [v.id]);
+        expect(free.rowCount).toBe(1);
+        await blocker.query('rollback');
+        const run = await applying;
+        expect(run).toMatchObject({ status: 'finished', cancelled: 2, skipped: 1, rejected: 0 });
+      } finally {
+        await blocker.end();
+      }
+      const report = await service.results(principal, received.run.runId, { afterLine: 0, limit: 10 });
+      expect(report.data.map((row) => [row.line, row.vin, row.status, row.code])).toEqual([
+        [1, w.vin, 'cancelled', null],
+        [2, v.vin, 'cancelled', null],
+        [3, v.vin, 'skipped', 'already_cancelled'],
+      ]);
+      const reasons = await sql<{ id: string; reason: string }>`
+        select contract_id as id, reason from cancellations where contract_id in (${w.id}, ${v.id})
+        order by contract_id`.execute(server.built.database.db);
+      expect(reasons.rows).toEqual([
+        { id: w.id, reason: 'payoff' },
+        { id: v.id, reason: 'payoff' },
+      ]);
+    },
+    60_000,
+  );
 
   it('a run analyzes only the tables whose statistics count fewer rows than it adds', async () => {
     const db = server.built.database.db;

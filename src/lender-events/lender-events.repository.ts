@@ -194,17 +194,19 @@ export interface PendingRow {
   raw: RawLenderEvent;
 }
 
-/** The next pending rows of a run, in file order. */
+/** The next pending rows of a run after line `afterLine`, in file order. */
 export async function nextPendingRows(
   db: Kysely<Database>,
   runId: string,
   limit: number,
+  afterLine = 0,
 ): Promise<PendingRow[]> {
   const rows = await db
     .selectFrom('lender_event_rows')
     .select(['line', 'vin', 'event', 'event_date', 'odometer', 'reference'])
     .where('run_id', '=', runId)
     .where('status', '=', 'pending')
+    .where('line', '>', afterLine)
     .orderBy('line')
     .limit(limit)
     .execute();

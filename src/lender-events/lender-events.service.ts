@@ -119,6 +119,8 @@ export function createLenderEventsService(deps: {
   timeZone: string;
   /** Files with at most this many rows are applied before the answer; larger ones by the job. */
   inlineMaxRows: number;
+  /** Batches of a run under way at once (PostgreSQL server: 2; the embedded database: 1). */
+  concurrentBatches?: number;
 }) {
   const { db, clock, cancellations } = deps;
   let boss: PgBoss | null = null;
@@ -305,8 +307,18 @@ export function createLenderEventsService(deps: {
   /**
    * Applies a run's pending rows a batch at a time until none is left; safe to run again after a crash
    * (each batch finishes its rows in the transaction that applies them, so a row is applied once).
+   *
+   * On a PostgreSQL server up to `concurrentBatches` batches are under way at once, each in its own
+   * transaction, so that the app works out one batch while the database writes the one before. File
+   * order is kept: a batch locks its contracts only once the batch before has locked its own (a vehicle
+   * of both then waits for the earlier batch to commit, and reads as it left it), and it takes the run's
+   * progress row and commits only once the batch before has committed (when that one fails, the later
+   * ones roll back with it). The embedded database has one connection: one batch at a time.
    */
-  async function applyRun(runId: string, options: { batchSize?: number } = {}): Promise<LenderEventRunView> {
+  async function applyRun(
+    runId: string,
+    options: { batchSize?: number; concurrentBatches?: number } = {},
+  ): Promise<LenderEventRunView> {
     const run = await repo.findRun(db, runId);
     if (!run) throw new AppError('not_found', 'No lender-event run with that id.');
     if (run.status === 'finished' || run.status === 'failed' || run.status === 'receiving')
@@ -314,12 +326,29 @@ export function createLenderEventsService(deps: {
     await repo.setRunStatus(db, runId, { status: 'running', now: clock.now() });
     const actor: Actor = { kind: 'user', id: run.started_by.userId, label: run.started_by.email };
     const batchSize = options.batchSize ?? LENDER_EVENT_BATCH_SIZE;
+    const depth = Math.max(1, options.concurrentBatches ?? deps.concurrentBatches ?? 1);
     if (run.rows_total >= LENDER_EVENT_BATCH_SIZE) await repo.analyzeGrowingTables(db, run.rows_total);
-    for (;;) {
-      const pending = await repo.nextPendingRows(db, runId, batchSize);
-      if (pending.length === 0) break;
-      await applyBatch(run, pending, actor);
+    const underWay: BatchOrder[] = [];
+    let previous: BatchOrder = FIRST_BATCH;
+    let afterLine = 0;
+    try {
+      for (;;) {
+        // The rows of the batches under way are still pending (not committed): read on after them.
+        const pending = await repo.nextPendingRows(db, runId, batchSize, afterLine);
+        if (pending.length === 0) break;
+        afterLine = pending[pending.length - 1]!.line;
+        const order = batchOrder();
+        const ahead = previous;
+        order.settle(applyBatch(run, pending, actor, ahead, order));
+        previous = order;
+        underWay.push(order);
+        if (underWay.length >= depth) await underWay.shift()!.committed;
+      }
+    } finally {
+      // Every batch under way ends (commits or rolls back) before the run's state is touched again.
+      await Promise.allSettled(underWay.map((batch) => batch.committed));
     }
+    for (const batch of underWay) await batch.committed;
     await repo.refreshRunProgress(db, runId, clock.now(), 'finished');
     return runView((await repo.findRun(db, runId)) as repo.RunRow);
   }
@@ -335,17 +364,29 @@ export function createLenderEventsService(deps: {
    * summed by account, plan, state and dealer; it names the run and the batch's lines). A row the rules refuse is rejected with its code while the rest go on; nothing of a
    * refused row is written.
    */
-  async function applyBatch(run: repo.RunRow, pending: repo.PendingRow[], actor: Actor) {
+  async function applyBatch(
+    run: repo.RunRow,
+    pending: repo.PendingRow[],
+    actor: Actor,
+    ahead: BatchOrder,
+    order: BatchOrder,
+  ) {
     const onDate = today();
     const checked = pending.map((row) => ({ line: row.line, result: checkLenderEvent(row.raw, onDate) }));
     const events = checked.flatMap((c) => (c.result.ok ? [c.result.event] : []));
     const requestId = run.request_id ?? `lender-event-run:${run.id}`;
     await transactional(db)(async (trx) => {
-      const contracts = await lockContractsByVin(
-        trx,
-        events.map((event) => event.vin),
-        run.lienholder_name,
-      );
+      await ahead.locked;
+      let contracts: ContractRow[];
+      try {
+        contracts = await lockContractsByVin(
+          trx,
+          events.map((event) => event.vin),
+          run.lienholder_name,
+        );
+      } finally {
+        order.lockedNow();
+      }
       const applied = await repo.appliedEvents(trx, events);
       const quote = await cancellations.batchQuoter(trx, contracts);
       const onVehicle = new Map<string, { row: ContractRow; facts: AddOnFacts }[]>();
@@ -483,6 +524,9 @@ export function createLenderEventsService(deps: {
         memo: `Cancellations of lender-event run ${run.id}, lines ${first}–${last} (${executed.length} contracts)`,
       });
       const counts = await repo.finishRows(trx, run.id, outcomes);
+      // The run's row is the one every batch updates: taken only after the batch before committed (it
+      // may be waiting for this one's contracts otherwise never), and this batch commits after it.
+      await ahead.committed;
       await repo.addRunProgress(trx, run.id, counts, clock.now());
     });
   }
@@ -686,6 +730,43 @@ export function createLenderEventsService(deps: {
     },
   };
 }
+
+/**
+ * Where a batch of a run stands, for the batch after it: `locked` once its contracts are locked (or it
+ * failed before), `committed` once it committed (rejected when it failed: the later batches roll back).
+ */
+interface BatchOrder {
+  locked: Promise<void>;
+  committed: Promise<void>;
+  lockedNow(): void;
+  settle(applied: Promise<void>): void;
+}
+
+function batchOrder(): BatchOrder {
+  let lockedNow = () => {};
+  const locked = new Promise<void>((resolve) => {
+    lockedNow = resolve;
+  });
+  let settle: (applied: Promise<void>) => void = () => {};
+  const committed = new Promise<void>((resolve, reject) => {
+    settle = (applied) => {
+      applied.then(resolve, (error: unknown) => {
+        lockedNow();
+        reject(error);
+      });
+    };
+  });
+  // A batch's failure reaches the run through the batch awaited last; no rejection goes unhandled.
+  committed.catch(() => {});
+  return { locked, committed, lockedNow, settle };
+}
+
+const FIRST_BATCH: BatchOrder = {
+  locked: Promise.resolve(),
+  committed: Promise.resolve(),
+  lockedNow: () => {},
+  settle: () => {},
+};
 
 /** An event a batch applies: its lender_events row and the cancellations it executes. */
 interface ClaimedEvent {
