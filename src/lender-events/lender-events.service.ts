@@ -524,8 +524,9 @@ export function createLenderEventsService(deps: {
         memo: `Cancellations of lender-event run ${run.id}, lines ${first}–${last} (${executed.length} contracts)`,
       });
       const counts = await repo.finishRows(trx, run.id, outcomes);
-      // The run's row is the one every batch updates: taken only after the batch before committed (it
-      // may be waiting for this one's contracts otherwise never), and this batch commits after it.
+      // The run's row is the one row every batch updates. A batch updates it only once the batch before
+      // has committed (holding it sooner, it could make the batch before wait for it while it waits for
+      // that batch), and so commits after it.
       await ahead.committed;
       await repo.addRunProgress(trx, run.id, counts, clock.now());
     });
