@@ -9,6 +9,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = path.resolve(import.meta.dirname, '..');
 
+// Every process the bench starts, until it exits. If the bench itself dies (an exception thrown in an
+// event handler skips run.ts's cleanups), they are killed as it exits: a server left running would
+// take CPU from the next measurement on this machine.
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** `spawn`, with the child killed if the bench exits before it. */
+export function spawnChild(...args: Parameters<typeof spawn>): ChildProcess {
+  const child = spawn(...args);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
 export interface Child {
   url: string;
   pid: number;
@@ -58,7 +74,7 @@ export async function startAppProcess(env: Record<string, string>, label: string
   const out = fs.openSync(logFile, 'w');
   // e.g. BENCH_APP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/profiles' to profile the servers (app, baseline).
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/src/main.js')], {
+  const child = spawnChild(process.execPath, [...nodeArgs, path.join(root, 'dist/src/main.js')], {
     cwd: root,
     env: {
       ...process.env,
@@ -98,7 +114,7 @@ export async function startAppProcess(env: Record<string, string>, label: string
 /** bench/baseline-server.mjs, a bare Fastify over the same database. */
 export async function startBaseline(env: Record<string, string>): Promise<Child> {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
+  const child = spawnChild(
     process.execPath,
     [...nodeArgs, path.join(import.meta.dirname, 'baseline-server.mjs')],
     {
@@ -109,10 +125,11 @@ export async function startBaseline(env: Record<string, string>): Promise<Child>
   );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
+    // Its first line of JSON names its URL (node flags such as --trace-gc may print lines before it).
     child.stdout!.on('data', (chunk) => {
       output += chunk;
-      const line = output.split('\n')[0];
-      if (output.includes('\n')) resolve((JSON.parse(line!) as { url: string }).url);
+      const line = output.split('\n').find((l, i, lines) => i < lines.length - 1 && l.startsWith('{"url":'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
     child.once('exit', (code) => reject(new Error(`baseline server exited (${code})`)));
   });
@@ -150,7 +167,7 @@ export async function runLoad(spec: {
   // The spec goes in a file: a long request list would overflow the environment's size limit.
   const specFile = path.join(os.tmpdir(), `cw-bench-load-${process.pid}-${randomUUID()}.json`);
   fs.writeFileSync(specFile, JSON.stringify(spec));
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load-client.mjs'), specFile], {
+  const child = spawnChild(process.execPath, [path.join(import.meta.dirname, 'load-client.mjs'), specFile], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

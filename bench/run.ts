@@ -19,7 +19,6 @@
 //   npm run bench -- --rating-connections 32 connections of the rating figure (default 32: its p99 target)
 //   npm run bench -- --bookings 400          bookings (and POST /contracts) per side of a round (default 400)
 //   npm run bench -- --events 5000           lender events per round (default 5000; vs --import-rows)
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -51,6 +50,7 @@ import {
   procMemoryMb,
   resetPeakRss,
   runLoad,
+  spawnChild,
   startAppProcess,
   startBaseline,
 } from './processes.js';
@@ -987,7 +987,7 @@ async function uploadMemory(prepared: Prepared) {
   }
   async function upload(sizeMb: number): Promise<void> {
     const s = await slot();
-    const child = spawn(process.execPath, [path.join(import.meta.dirname, 'upload-client.mjs')], {
+    const child = spawnChild(process.execPath, [path.join(import.meta.dirname, 'upload-client.mjs')], {
       env: {
         ...process.env,
         UPLOAD_URL: `${app.url}/api/v1/gap-claims/${s.claimId}/documents`,
@@ -998,7 +998,7 @@ async function uploadMemory(prepared: Prepared) {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
-    child.stdout.on('data', (chunk) => {
+    child.stdout!.on('data', (chunk) => {
       output += chunk;
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
