@@ -489,7 +489,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerContractImportRoutes(api, {
       db,
       transactionWithCopy: database.transactionWithCopy,
-      concurrentBatches: database.engine === 'pglite' ? 1 : 2,
       catalog,
       clock,
       timeZone: config.timeZone,

@@ -5,16 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoDealers, seedDemoDealersIn } from '../../test/support/dealer-channel.js';
 import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
-import { waitFor } from '../../test/support/process.js';
 import { buildApp } from '../app.js';
 import { type CatalogService, createCatalogService } from '../catalog/catalog.service.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { loadConfig } from '../config.js';
 import { FakeClock } from '../platform/clock.js';
+import type { DatabaseHandle } from '../platform/db/database.js';
 import { AppError } from '../shared/errors.js';
 import { createContractFileChecker, type FileStep } from './contract-file.js';
 import {
@@ -415,7 +414,7 @@ describe('import progress line', () => {
 // The import against a real database
 
 describeEachEngine('dealer-file import', (engine) => {
-  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  let database: DatabaseHandle;
   let dealerIds: Record<string, string> = {};
   let catalog: CatalogService;
   const clock = new FakeClock('2026-11-25T15:00:00Z');
@@ -428,19 +427,9 @@ describeEachEngine('dealer-file import', (engine) => {
   });
   afterAll(() => database.close());
 
-  const run = (
-    source: string | Readable,
-    options: Partial<ContractImportOptions> = {},
-    concurrentBatches = 1,
-  ) =>
+  const run = (source: string | Readable, options: Partial<ContractImportOptions> = {}) =>
     importContracts(
-      {
-        db: database.db,
-        transactionWithCopy: database.transactionWithCopy,
-        catalog,
-        clock,
-        concurrentBatches,
-      },
+      { db: database.db, transactionWithCopy: database.transactionWithCopy, catalog, clock },
       typeof source === 'string' ? Readable.from([source]) : source,
       { actor: ACTOR, fileName: 'test.csv', requestId: null, ...options },
     );
@@ -675,102 +664,36 @@ describeEachEngine('dealer-file import', (engine) => {
     expect(seen.at(-1)).toMatchObject({ accepted: 9, duplicates: 1, rejected: 1 });
   });
 
-  // A batch refused as its rows go in (a row trigger) or only at its commit (a deferred constraint
-  // trigger): with two batches under way, the batch after it may have copied its rows in by then, and
-  // must roll back too.
-  it.each([
-    { concurrentBatches: 1, when: 'insert' },
-    { concurrentBatches: 2, when: 'insert' },
-    { concurrentBatches: 2, when: 'commit' },
-  ])(
-    'stops at a database failure in a batch, keeps the batches committed before it and marks the run failed ($concurrentBatches at once, refused at $when)',
-    async ({ concurrentBatches, when }) => {
-      // A trigger stands in for the database refusing one batch (a full disk, a lost connection).
-      await sql`create function refuse_dbfail_3() returns trigger language plpgsql as $$
+  it('stops at a database failure in a batch, keeps the batches committed before it and marks the run failed', async () => {
+    // A trigger stands in for the database refusing one batch (a full disk, a lost connection).
+    await sql`create function refuse_dbfail_3() returns trigger language plpgsql as $$
       begin
-        if new.contract_number like 'DBFAIL-%-3' then raise exception 'disk full (simulated)'; end if;
+        if new.contract_number = 'DBFAIL-3' then raise exception 'disk full (simulated)'; end if;
         return new;
       end $$`.execute(database.db);
-      if (when === 'insert')
-        await sql`create trigger refuse_dbfail_3 before insert on contracts
-        for each row execute function refuse_dbfail_3()`.execute(database.db);
-      else
-        await sql`create constraint trigger refuse_dbfail_3 after insert on contracts
-        deferrable initially deferred for each row execute function refuse_dbfail_3()`.execute(database.db);
-      try {
-        const prefix = `DBFAIL-${concurrentBatches}${when.toUpperCase()}-`;
-        const rows = Array.from({ length: 9 }, (_, i) => rowCells(i, { contract_number: `${prefix}${i}` }));
-        const error = await run(csvFile(rows), { batchSize: 2 }, concurrentBatches).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(Error);
-        expect((error as Error).message).toContain('disk full (simulated)');
-        // Batches [0, 1] and [2, 3]: the second is refused whole, and nothing after it is written.
-        expect(await countContracts(prefix)).toBe(2);
-        const { import_id } = await database.db
-          .selectFrom('contracts')
-          .select('import_id')
-          .where('contract_number', '=', `${prefix}0`)
-          .executeTakeFirstOrThrow();
-        expect(await findContractImport(database.db, import_id!)).toMatchObject({
-          status: 'failed',
-          rowsRead: 2,
-          accepted: 2,
-        });
-      } finally {
-        await sql`drop trigger refuse_dbfail_3 on contracts`.execute(database.db);
-        await sql`drop function refuse_dbfail_3()`.execute(database.db);
-      }
-    },
-  );
-
-  // Two batches under way at once (concurrentBatches 2, as the app runs on a PostgreSQL server): the
-  // journal is held locked from outside, so each batch stops at its journal entry once its contracts
-  // are in. Both batches of the file waiting there at once shows the second copied its rows in while the
-  // first had not committed; once released, every row is in and the counts are the file's.
-  it.runIf(engine.name === 'postgres')(
-    'writes the next batch while the one before commits, and keeps the counts in file order',
-    async () => {
-      const blocker = new pg.Client({ connectionString: database.url! });
-      await blocker.connect();
-      try {
-        await blocker.query('begin');
-        await blocker.query('lock table journal_entries in exclusive mode');
-        const rows = Array.from({ length: 6 }, (_, i) => rowCells(i, { contract_number: `OVERLAP-${i}` }));
-        const progress: ImportProgress[] = [];
-        const importing = run(csvFile(rows), { batchSize: 2, onProgress: (p) => progress.push(p) }, 2);
-        importing.catch(() => {});
-        await waitFor(
-          'two batches waiting for the journal',
-          async () => {
-            const waiting = await blocker.query<{ n: number }>(
-              `select count(*)::int as n from pg_locks
-              where relation = 'journal_entries'::regclass and not granted`,
-            );
-            return waiting.rows[0]!.n >= 2;
-          },
-          // One batch at a time never gets there: fail well before the test's timeout.
-          { hangAfterMs: 30_000 },
-        );
-        expect(progress).toEqual([]);
-        await blocker.query('rollback');
-        const result = await importing;
-        expect(result).toMatchObject({ rowsRead: 6, accepted: 6, duplicates: 0, rejectedCount: 0 });
-        expect(progress.map((p) => [p.rowsRead, p.accepted])).toEqual([
-          [2, 2],
-          [4, 4],
-          [6, 6],
-        ]);
-        expect(await findContractImport(database.db, result.importId)).toMatchObject({
-          status: 'finished',
-          rowsRead: 6,
-          accepted: 6,
-        });
-      } finally {
-        await blocker.end();
-      }
-      expect(await countContracts('OVERLAP-')).toBe(6);
-    },
-    60_000,
-  );
+    await sql`create trigger refuse_dbfail_3 before insert on contracts
+      for each row execute function refuse_dbfail_3()`.execute(database.db);
+    try {
+      const rows = Array.from({ length: 9 }, (_, i) => rowCells(i, { contract_number: `DBFAIL-${i}` }));
+      const error = await run(csvFile(rows), { batchSize: 2 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain('disk full (simulated)');
+      // Batches [0, 1] and [2, 3]: the second is refused whole, and nothing after it is written.
+      expect(await countContracts('DBFAIL-')).toBe(2);
+      const { import_id } = await database.db
+        .selectFrom('contracts')
+        .select('import_id')
+        .where('contract_number', '=', 'DBFAIL-0')
+        .executeTakeFirstOrThrow();
+      expect(await findContractImport(database.db, import_id!)).toMatchObject({
+        status: 'failed',
+        accepted: 2,
+      });
+    } finally {
+      await sql`drop trigger refuse_dbfail_3 on contracts`.execute(database.db);
+      await sql`drop function refuse_dbfail_3()`.execute(database.db);
+    }
+  });
 
   it('runs imports side by side, each with its own rows and counters', async () => {
     const files = ['SIDE-A-', 'SIDE-B-', 'SIDE-C-'].map((prefix) =>
@@ -787,49 +710,32 @@ describeEachEngine('dealer-file import', (engine) => {
     for (const prefix of ['SIDE-A-', 'SIDE-B-', 'SIDE-C-']) expect(await countContracts(prefix)).toBe(6);
   });
 
-  it.each([
-    { batchSize: undefined, concurrentBatches: 1 },
-    { batchSize: 2, concurrentBatches: 2 },
-  ])(
-    'creates nothing new when the same file is imported again (batches of $batchSize, $concurrentBatches at once)',
-    async ({ batchSize, concurrentBatches }) => {
-      const before = await countContracts('SAMPLE-');
-      const again = await run(
-        fs.createReadStream(SAMPLE_FILE),
-        batchSize ? { batchSize } : {},
-        concurrentBatches,
-      );
-      expect(again).toMatchObject({ rowsRead: 15, accepted: 0, duplicates: 12, rejectedCount: 3 });
-      expect(await countContracts('SAMPLE-')).toBe(before);
-    },
-  );
+  it('creates nothing new when the same file is imported again', async () => {
+    const before = await countContracts('SAMPLE-');
+    const again = await run(fs.createReadStream(SAMPLE_FILE));
+    expect(again).toMatchObject({ rowsRead: 15, accepted: 0, duplicates: 12, rejectedCount: 3 });
+    expect(await countContracts('SAMPLE-')).toBe(before);
+  });
 
   it.each([
-    { name: 'in the same batch', batchSize: 1000, concurrentBatches: 1, repeatAt: 3 },
-    { name: 'in different batches', batchSize: 1, concurrentBatches: 1, repeatAt: 3 },
-    // The repeat's batch copies its rows in while the first number's batch has not committed: its COPY
-    // waits for that commit, is refused, and the batch is merged (the number counted as a duplicate).
-    { name: 'in the next batch, two under way', batchSize: 1, concurrentBatches: 2, repeatAt: 2 },
-  ])(
-    'counts a contract number repeated within one file as a duplicate ($name)',
-    async ({ batchSize, concurrentBatches, repeatAt }) => {
-      const prefix = `REPEAT-${batchSize}-${concurrentBatches}-${repeatAt}-`;
-      const others = [rowCells(2, { contract_number: `${prefix}2` })];
-      const repeat = rowCells(3, { contract_number: `${prefix}1`, holder_first_name: 'Someone else' });
-      const rows = [
-        rowCells(1, { contract_number: `${prefix}1` }),
-        ...(repeatAt === 2 ? [repeat, ...others] : [...others, repeat]),
-      ];
-      const result = await run(csvFile(rows), { batchSize }, concurrentBatches);
-      expect(result).toMatchObject({ rowsRead: 3, accepted: 2, duplicates: 1, rejectedCount: 0 });
-      const first = await database.db
-        .selectFrom('contracts')
-        .select('holder_first_name')
-        .where('contract_number', '=', `${prefix}1`)
-        .executeTakeFirstOrThrow();
-      expect(first.holder_first_name).toBe('Ava');
-    },
-  );
+    { name: 'in the same batch', batchSize: 1000 },
+    { name: 'in different batches', batchSize: 1 },
+  ])('counts a contract number repeated within one file as a duplicate ($name)', async ({ batchSize }) => {
+    const prefix = `REPEAT-${batchSize}-`;
+    const rows = [
+      rowCells(1, { contract_number: `${prefix}1` }),
+      rowCells(2, { contract_number: `${prefix}2` }),
+      rowCells(3, { contract_number: `${prefix}1`, holder_first_name: 'Someone else' }),
+    ];
+    const result = await run(csvFile(rows), { batchSize });
+    expect(result).toMatchObject({ rowsRead: 3, accepted: 2, duplicates: 1, rejectedCount: 0 });
+    const first = await database.db
+      .selectFrom('contracts')
+      .select('holder_first_name')
+      .where('contract_number', '=', `${prefix}1`)
+      .executeTakeFirstOrThrow();
+    expect(first.holder_first_name).toBe('Ava');
+  });
 
   it('refuses a file whose header names an unknown column, whole and before reading any row', async () => {
     const importsBefore = await database.db.selectFrom('contract_imports').select('id').execute();

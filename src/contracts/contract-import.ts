@@ -77,12 +77,6 @@ export interface ContractImportDeps {
   db: Kysely<Database>;
   /** Each batch is one transaction whose rows go in with COPY. */
   transactionWithCopy: DatabaseHandle['transactionWithCopy'];
-  /**
-   * Batches under way at once, each in a transaction (and a connection) of its own: 2 on a PostgreSQL
-   * server (one copies its rows in while the one before commits), 1 (the default) on the embedded PGlite,
-   * which has one connection.
-   */
-  concurrentBatches?: number;
   catalog: CatalogService;
   clock: Clock;
   /** The business time zone: the day the batch's premium is posted to the books. */
@@ -124,68 +118,30 @@ export const DEFAULT_IMPORT_BATCH_SIZE = 2500;
 const MAX_BATCH_SIZE = 10_000;
 const DEFAULT_MAX_REJECTED_REPORTED = 1000;
 
-/** Where a write of the queue stands, for the write after it. */
-interface WriteOrder {
-  /** The next write may begin: this one has copied its contracts in, or has ended. */
-  handedOn: Promise<void>;
-  /** This write has committed and counted its rows in the run's progress (rejected when it failed). */
-  committed: Promise<void>;
-}
-
-const NOTHING_AHEAD: WriteOrder = { handedOn: Promise.resolve(), committed: Promise.resolve() };
-
 /**
- * The run's writes (its row, then its batches), in file order, up to `depth` under way at once: a
- * write begins once the one before has handed on (a batch, once its contracts are copied in) and
- * commits only after the one before has committed, so that what is committed is always the file's first
- * batches. The file is read on only while at most `depth` writes are pending, so memory stays flat
- * whatever the file's size. After a failure nothing more begins, and a write already under way rolls
- * back (its wait for the one before fails).
+ * Batch writes, one after another in file order, with at most `limit` waiting: the file is read on
+ * only while the database keeps up, so memory stays flat whatever the file's size.
  */
-function createWriteQueue(depth: number) {
-  let last: WriteOrder = NOTHING_AHEAD;
-  let tail: Promise<unknown> = Promise.resolve();
-  const pending: Promise<unknown>[] = [];
-  // Each write's end (committed or failed), in order: a write begins only once the one `depth` places
-  // before it has ended, so that at most `depth` are under way.
-  const ended: Promise<unknown>[] = [];
+function createWriteQueue() {
+  let tail: Promise<void> = Promise.resolve();
+  const pending: Promise<void>[] = [];
   let failure: { error: unknown } | null = null;
   return {
-    add(write: (ahead: WriteOrder, handOn: () => void) => Promise<void>): void {
-      const ahead = last;
-      const room = ended.at(-depth) ?? Promise.resolve();
-      let handOn: () => void = () => {};
-      const handedOn = new Promise<void>((resolve) => {
-        handOn = resolve;
+    add(write: () => Promise<void>): void {
+      // After a failure nothing more is written: every later batch would leave a gap in the file.
+      const next = tail.then(() => (failure ? undefined : write()));
+      tail = next.catch((error: unknown) => {
+        failure ??= { error };
       });
-      const committed = (async () => {
-        await Promise.all([ahead.handedOn, room]);
-        try {
-          if (failure) throw failure.error;
-          await write(ahead, handOn);
-        } catch (error) {
-          failure ??= { error };
-          throw error;
-        } finally {
-          handOn();
-        }
-      })();
-      // A failure reaches the run through `failure`; no rejection goes unhandled.
-      const settled = committed.catch(() => {});
-      last = { handedOn, committed };
-      tail = Promise.all([tail, settled]);
-      ended.push(settled);
-      if (ended.length > depth) ended.shift();
+      const settled = tail.then(() => {
+        pending.splice(pending.indexOf(settled), 1);
+      });
       pending.push(settled);
-      void settled.then(() => pending.splice(pending.indexOf(settled), 1));
     },
     async waitUntilAtMost(limit: number): Promise<void> {
       while (pending.length > limit) await pending[0];
     },
-    idle: async () => {
-      await tail;
-    },
-    depth,
+    idle: () => tail,
     get failure() {
       return failure;
     },
@@ -219,7 +175,7 @@ export async function importContracts(
   const rejected: RejectedRow[] = [];
   let refused: { detail: string; column: string | null } | null = null;
   let fileEnd: FileEnd | null = null;
-  const writes = createWriteQueue(Math.max(1, deps.concurrentBatches ?? 1));
+  const writes = createWriteQueue();
 
   async function startRun(): Promise<void> {
     await insertImportRun(db, {
@@ -237,17 +193,10 @@ export async function importContracts(
    * the batch is taken (a file sent again), that COPY fails, the transaction is undone, and the batch
    * is written again with the numbers on file skipped (mergeNewContracts).
    */
-  async function writeBatch(batch: CheckedBatch, ahead: WriteOrder, handOn: () => void): Promise<void> {
-    let handedOn = false;
-    const handOnce = () => {
-      handedOn = true;
-      handOn();
-    };
-    const written = await writeBatchAs(batch, copyNewContracts, ahead, handOnce).catch((error: unknown) => {
-      // Only a COPY refused for a taken number is written again (merged). Once the COPY went in, the
-      // next batch may be under way, and a merge now could wait on its rows while it waits on this commit.
-      if (handedOn || !isContractNumberTaken(error)) throw error;
-      return writeBatchAs(batch, mergeNewContracts, ahead, handOnce);
+  async function writeBatch(batch: CheckedBatch): Promise<void> {
+    const written = await writeBatchAs(batch, copyNewContracts).catch((error: unknown) => {
+      if (!isContractNumberTaken(error)) throw error;
+      return writeBatchAs(batch, mergeNewContracts);
     });
     progress.rowsRead = batch.rowsRead;
     progress.rejected = batch.rejected;
@@ -259,15 +208,10 @@ export async function importContracts(
   function writeBatchAs(
     batch: CheckedBatch,
     addContracts: typeof copyNewContracts,
-    ahead: WriteOrder,
-    handOn: () => void,
   ): Promise<{ inserted: number; duplicates: number }> {
     const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
     return deps.transactionWithCopy(async (trx, copyIn) => {
       const inserted = await addContracts(trx, copyIn, batch.copyData);
-      // The next batch may copy its contracts in meanwhile (a number of it that this batch holds waits for
-      // this commit, then takes the merge path).
-      handOn();
       const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
       const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
       // The dealer cost of each new contract goes on its dealer's account, as a booking puts it.
@@ -294,8 +238,6 @@ export async function importContracts(
             requestId: options.requestId,
           },
         );
-      // The run's row and counts after the batch before: this batch commits only once that one has.
-      await ahead.committed;
       await updateImportProgress(
         trx,
         importId,
@@ -329,7 +271,7 @@ export async function importContracts(
       else {
         rejected.push(...step.batch.rejectedRows);
         if (step.batch.end) fileEnd = step.batch.end;
-        writes.add((ahead, handOn) => writeBatch(step.batch, ahead, handOn));
+        writes.add(() => writeBatch(step.batch));
       }
     }
   }
@@ -364,8 +306,8 @@ export async function importContracts(
       // checks the next batch while this thread writes the one before.
       await session.push(chunk);
       if (refused || writes.failure) break;
-      // The batches under way are written while the next is checked; the file waits while more are queued.
-      await writes.waitUntilAtMost(writes.depth);
+      // One batch written while the next is checked; the file waits while more are queued.
+      await writes.waitUntilAtMost(1);
     }
     if (!refused && !writes.failure) await (cut ? session.cut() : session.end());
   } catch (error) {

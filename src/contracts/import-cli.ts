@@ -117,14 +117,7 @@ async function main(argv: string[]): Promise<number> {
     let result: Awaited<ReturnType<typeof importContracts>>;
     try {
       result = await importContracts(
-        {
-          db,
-          transactionWithCopy: database.transactionWithCopy,
-          // As the server does: two batches under way on a PostgreSQL server, one on the embedded database.
-          concurrentBatches: database.engine === 'pglite' ? 1 : 2,
-          catalog,
-          clock: systemClock,
-        },
+        { db, transactionWithCopy: database.transactionWithCopy, catalog, clock: systemClock },
         fs.createReadStream(file),
         {
           actor,
