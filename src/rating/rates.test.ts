@@ -49,7 +49,23 @@ describeEachEngine('rates', (engine) => {
       ),
     );
     expect(response.statusCode).toBe(200);
+    // Serialized by the route's 200 schema before the quote was stored, and sent as those bytes.
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(response.headers['content-length'])).toBe(response.rawPayload.length);
     const answer = response.json();
+    expect(Object.keys(answer)).toEqual(['catalogVersion', 'vehicleClass', 'offers', 'ineligible']);
+    expect(Object.keys(answer.offers[0])).toEqual([
+      'rateId',
+      'product',
+      'planCode',
+      'termMonths',
+      'termMiles',
+      'deductibleCents',
+      'dealerCostCents',
+      'maxRetailCents',
+      'expiresOn',
+      'lines',
+    ]);
     expect(answer.vehicleClass).toBe('A');
     expect(answer.offers).toHaveLength(49);
     expect(answer.ineligible).toEqual([]);
