@@ -50,7 +50,7 @@ export interface RateRequestInput {
 export interface RateAnswer {
   catalogVersion: number;
   vehicleClass: string | null;
-  offers: (Omit<Offer, 'lines'> & { rateId: string; expiresOn: string; lines: Offer['lines'] })[];
+  offers: (Offer & { rateId: string; expiresOn: string })[];
   ineligible: Ineligible[];
 }
 
