@@ -1,4 +1,4 @@
-import { type ReactNode, type RefObject, useEffect, useRef, useState } from 'react';
+import { type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react';
 import { type FieldSentences, holderProblem } from './holder-messages.js';
 import { t } from './i18n.js';
 
@@ -30,7 +30,8 @@ export function useFormErrors(): FormErrors {
   });
   const formRef = useRef<HTMLFormElement | null>(null);
 
-  useEffect(() => {
+  // A layout effect: focus lands in the commit that shows the errors (see focus.ts).
+  useLayoutEffect(() => {
     if (state.round === 0) return;
     const form = formRef.current;
     if (!form) return;

@@ -1,7 +1,8 @@
 import { useQueries } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { ApiError, type ApiPaths, type ApiSchema } from './api.js';
 import { type StaffUser, staffRoleLabel } from './auth.js';
+import { useFocusWhen } from './focus.js';
 import { FieldError, FormSummary, useFormErrors } from './form-errors.js';
 import { formatInstant } from './format.js';
 import { apiQueryOptions, useApiMutation, useApiQuery, useRefetch } from './queries.js';
@@ -74,12 +75,8 @@ function AssignForm({
   const selectRef = useRef<HTMLSelectElement>(null);
 
   // The form opens on its first field; the confirmation, once asked for, takes focus.
-  useEffect(() => {
-    if (colleagues) selectRef.current?.focus();
-  }, [colleagues]);
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
+  useFocusWhen(selectRef, colleagues);
+  useFocusWhen(confirmRef, confirming);
 
   const chosen = colleagues?.find((colleague) => colleague.id === assigneeId);
 
@@ -237,9 +234,7 @@ export function WorkOwner({
   const assignButtonRef = useRef<HTMLButtonElement>(null);
   const lead = isLead(user);
 
-  useEffect(() => {
-    if (error) alertRef.current?.focus();
-  }, [error]);
+  useFocusWhen(alertRef, error);
 
   function act(action: 'take' | 'release') {
     const before = assignment?.assignee ?? null;

@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import type { ApiBody } from '../api.js';
 import type { StaffUser } from '../auth.js';
+import { useFocusWhen } from '../focus.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
@@ -50,9 +51,7 @@ function ClaimDetail({ claimId, user }: { claimId: string; user: StaffUser }) {
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   // The confirmation replaces the button that asked for it: focus follows, so it is read out at once.
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
+  useFocusWhen(confirmRef, confirming);
   const calculator = useFormErrors();
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, type ApiResponse, apiClient } from '../api.js';
 import { type ImportReport, type UploadProgress, uploadDealerFile } from '../contract-import.js';
+import { useFocusWhen } from '../focus.js';
 import { formatCount, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiQuery, useRefetch } from '../queries.js';
@@ -255,9 +256,7 @@ function ImportForm() {
     };
   }, []);
 
-  useEffect(() => {
-    if (state.status === 'failed') alertRef.current?.focus();
-  }, [state.status]);
+  useFocusWhen(alertRef, state.status === 'failed');
 
   const busy = state.status === 'uploading' || state.status === 'processing';
 

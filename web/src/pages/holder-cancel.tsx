@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { type ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
+import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
@@ -137,12 +138,8 @@ function CancelForm({ contract }: { contract: Contract }) {
 
   const quote = useQuote(contract.id, cancelOn, odometerNumber, reason);
 
-  useEffect(() => {
-    if (error) errorRef.current?.focus();
-  }, [error]);
-  useEffect(() => {
-    if (result) doneRef.current?.focus();
-  }, [result]);
+  useFocusWhen(errorRef, error);
+  useFocusWhen(doneRef, result);
 
   if (result) {
     const { refund } = result;

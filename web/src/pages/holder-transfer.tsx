@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
+import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
 import { holderProblem } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
@@ -273,9 +274,7 @@ function TransferForm({
   const set = (name: keyof FormValues) => (value: string) =>
     setValues((current) => ({ ...current, [name]: value }));
 
-  useEffect(() => {
-    if (error) errorRef.current?.focus();
-  }, [error]);
+  useFocusWhen(errorRef, error);
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

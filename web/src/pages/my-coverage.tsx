@@ -1,9 +1,10 @@
 import { useQueries } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
 import { coveragePeriodWords, deductibleWords, productLabel, termWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
+import { useFocusWhen } from '../focus.js';
 import { maskVin } from '../format.js';
 import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
@@ -132,9 +133,7 @@ export function MyCoveragePage() {
   const contractIds = session.status === 'holder_signed_in' ? session.holder.contractIds : null;
   const cards = useHolderContracts(contractIds);
 
-  useEffect(() => {
-    if (signOutError) alertRef.current?.focus();
-  }, [signOutError]);
+  useFocusWhen(alertRef, signOutError);
 
   if (session.status === 'loading') {
     return (

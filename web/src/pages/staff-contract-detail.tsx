@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useId, useRef } from 'react';
 import { ApiError } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import {
@@ -12,6 +12,7 @@ import {
 import type { Contract } from '../contracts.js';
 import { contractQueryOptions, fetchAuditTrail } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
+import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, formatCount, formatInstant, formatMiles } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiQuery } from '../queries.js';
@@ -302,9 +303,7 @@ function ContractDetail({ contractId, user }: { contractId: string; user: StaffU
   const notFound = contractQuery.error instanceof ApiError && contractQuery.error.status === 404;
   const failed = contractQuery.isError && !notFound;
 
-  useEffect(() => {
-    if (failed) errorRef.current?.focus();
-  }, [failed]);
+  useFocusWhen(errorRef, failed);
 
   if (contractQuery.isPending) {
     return (

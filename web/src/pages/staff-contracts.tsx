@@ -9,6 +9,7 @@ import {
   type Page,
   searchContracts,
 } from '../contracts.js';
+import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -59,9 +60,7 @@ function ContractSearchForm({ initial }: { initial: ContractSearch }) {
   const alertRef = useRef<HTMLDivElement>(null);
   const fieldId = useId();
 
-  useEffect(() => {
-    if (formError) alertRef.current?.focus();
-  }, [formError]);
+  useFocusWhen(alertRef, formError);
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiError } from '../api.js';
 import { staffRoleLabel } from '../auth.js';
+import { useFocusWhen } from '../focus.js';
 import { PageHeading } from '../page-heading.js';
 import { Redirect } from '../router.js';
 import { useSession } from '../session.js';
@@ -16,9 +17,7 @@ export function StaffHomePage() {
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (signOutError) alertRef.current?.focus();
-  }, [signOutError]);
+  useFocusWhen(alertRef, signOutError);
 
   if (session.status === 'loading') {
     return (

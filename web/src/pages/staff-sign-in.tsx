@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
 import type { StaffUser } from '../auth.js';
+import { useFocusWhen } from '../focus.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiQuery } from '../queries.js';
 import { navigate, useLocation } from '../router.js';
@@ -64,9 +65,7 @@ export function StaffSignInPage() {
   const fieldId = useId();
   const alertId = `${fieldId}-alert`;
 
-  useEffect(() => {
-    if (formError) alertRef.current?.focus();
-  }, [formError]);
+  useFocusWhen(alertRef, formError);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
