@@ -72,12 +72,13 @@ function sharedWorker(): SharedWorker {
 }
 
 /**
- * How much of the file the worker is handed ahead of what it has read: about two batches of 2,500
- * typical rows. The worker must hold the next batch's text before a batch is written: on the embedded
- * PGlite a write runs on this thread and blocks it, so text handed over only after each piece was read
- * left the worker idle for the whole write (checking and writing took turns instead of overlapping).
+ * How much of the file the worker is handed ahead of what it has read: about two of the largest batches
+ * (DEFAULT_IMPORT_BATCH_SIZE) of typical rows (about 420 characters each). The worker must hold the next
+ * batch's text before a batch is written: on the embedded PGlite a write runs on this thread and blocks
+ * it, so text handed over only after each piece was read left the worker idle for the whole write
+ * (checking and writing took turns instead of overlapping).
  */
-export const READ_AHEAD_CHARACTERS = 2 * 2 ** 20;
+export const READ_AHEAD_CHARACTERS = 4 * 2 ** 20;
 
 export interface ContractFileSession {
   /**

