@@ -1,89 +1,10 @@
 // POST /api/v1/rates (docs/api.md "Dealer channel"): e-rating for dealers' F&I menus and staff.
 import type { FastifyReply } from 'fastify';
-import { Type } from 'typebox';
-import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
+import { RateAnswerSchema, RateRequestSchema } from './rates.schemas.js';
 import type { RatesService } from './rates.service.js';
-
-const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });
-
-export const RateRequestSchema = Type.Object(
-  {
-    vin: Type.String({ minLength: 1, maxLength: 40 }),
-    odometer: Type.Integer({ minimum: 0, maximum: 2_000_000, description: 'Miles at sale' }),
-    saleDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Day of the sale (YYYY-MM-DD)' }),
-    purchaseState: Type.String({ minLength: 2, maxLength: 2 }),
-    vehicle: Type.Object(
-      {
-        year: Type.Integer({
-          minimum: 1900,
-          maximum: 2100,
-          description: "Must match the VIN's 10th character",
-        }),
-        make: Type.String({ minLength: 1, maxLength: 60 }),
-        model: Type.String({ minLength: 1, maxLength: 60 }),
-        driveType: Type.Optional(StringEnum(['2wd', '4wd', 'awd'] as const)),
-        fuel: Type.Optional(StringEnum(['gas', 'diesel', 'hybrid', 'electric'] as const)),
-        turbo: Type.Optional(Type.Boolean({ description: 'Turbocharged or supercharged' })),
-        commercialUse: Type.Optional(Type.Boolean()),
-      },
-      { additionalProperties: false },
-    ),
-    loan: Type.Optional(
-      Type.Object(
-        {
-          amountFinancedCents: Money('Amount financed'),
-          msrpCents: Money('MSRP or retail book value'),
-          termMonths: Type.Integer({
-            minimum: 1,
-            maximum: 240,
-            description: 'Loan term; GAP is rated for it only',
-          }),
-        },
-        { additionalProperties: false, description: 'The loan: GAP is rated from it' },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const LineSchema = Type.Object({ label: Type.String(), amountCents: Type.Integer() });
-
-export const RateAnswerSchema = Type.Object({
-  catalogVersion: Type.Integer(),
-  vehicleClass: Nullable(Type.String()),
-  offers: Type.Array(
-    Type.Object({
-      rateId: Type.String({ description: 'Book the offer with this id (once, until expiresOn)' }),
-      product: StringEnum(['vsc', 'gap'] as const),
-      planCode: Type.String(),
-      termMonths: Type.Integer(),
-      termMiles: Nullable(Type.Integer()),
-      deductibleCents: Type.Integer(),
-      dealerCostCents: Type.Integer({ description: 'What the dealer remits: the sum of the lines' }),
-      maxRetailCents: Type.Integer({ description: 'Most the dealer may charge the customer' }),
-      expiresOn: Type.String(),
-      lines: Type.Array(LineSchema),
-    }),
-  ),
-  ineligible: Type.Array(
-    Type.Object({
-      planCode: Type.String(),
-      reasonCode: StringEnum([
-        'plan_not_rated',
-        'vehicle_not_rated',
-        'vehicle_too_old',
-        'odometer_too_high',
-        'commercial_use_not_rated',
-        'loan_details_missing',
-        'ltv_above_cap',
-        'loan_term_not_rated',
-      ] as const),
-      detail: Type.String(),
-    }),
-  ),
-});
 
 export function registerRateRoutes(app: TypedApp, deps: { rates: RatesService }): void {
   app.post(

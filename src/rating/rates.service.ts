@@ -20,14 +20,8 @@ import {
   type QuoteWrite,
   rateIdOf,
 } from './rate.repository.js';
-import {
-  type DriveType,
-  type Fuel,
-  type Ineligible,
-  type Offer,
-  type RatingRequest,
-  rateVehicle,
-} from './rating.js';
+import type { RateAnswer } from './rates.schemas.js';
+import { type DriveType, type Fuel, type RatingRequest, rateVehicle } from './rating.js';
 
 export interface RateRequestInput {
   vin: string;
@@ -44,14 +38,6 @@ export interface RateRequestInput {
     commercialUse?: boolean | undefined;
   };
   loan?: { amountFinancedCents: number; msrpCents: number; termMonths: number } | undefined;
-}
-
-/** What POST /rates answers (rates.routes.ts RateAnswerSchema). */
-export interface RateAnswer {
-  catalogVersion: number;
-  vehicleClass: string | null;
-  offers: (Offer & { rateId: string; expiresOn: string })[];
-  ineligible: Ineligible[];
 }
 
 /** What a stored rate keeps of the request: what the contract it books is made from. */
