@@ -3,6 +3,7 @@
 // `RateAnswer`, the type of RateAnswerSchema, so the two cannot drift apart.
 import { type Static, Type } from 'typebox';
 import { Nullable, StringEnum } from '../platform/http/schemas.js';
+import { INELIGIBLE_REASONS } from './rating.js';
 
 const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });
 
@@ -68,16 +69,7 @@ export const RateAnswerSchema = Type.Object({
   ineligible: Type.Array(
     Type.Object({
       planCode: Type.String(),
-      reasonCode: StringEnum([
-        'plan_not_rated',
-        'vehicle_not_rated',
-        'vehicle_too_old',
-        'odometer_too_high',
-        'commercial_use_not_rated',
-        'loan_details_missing',
-        'ltv_above_cap',
-        'loan_term_not_rated',
-      ] as const),
+      reasonCode: StringEnum(INELIGIBLE_REASONS),
       detail: Type.String(),
     }),
   ),

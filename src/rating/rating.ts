@@ -41,15 +41,19 @@ export interface Offer {
   lines: OfferLine[];
 }
 
-export type IneligibleReason =
-  | 'plan_not_rated'
-  | 'vehicle_not_rated'
-  | 'vehicle_too_old'
-  | 'odometer_too_high'
-  | 'commercial_use_not_rated'
-  | 'loan_details_missing'
-  | 'ltv_above_cap'
-  | 'loan_term_not_rated';
+/** Why a plan is not offered for a vehicle: the reason codes a rate answer names (rates.schemas.ts). */
+export const INELIGIBLE_REASONS = [
+  'plan_not_rated',
+  'vehicle_not_rated',
+  'vehicle_too_old',
+  'odometer_too_high',
+  'commercial_use_not_rated',
+  'loan_details_missing',
+  'ltv_above_cap',
+  'loan_term_not_rated',
+] as const;
+
+export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
 
 export interface Ineligible {
   planCode: string;
