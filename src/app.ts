@@ -69,7 +69,6 @@ import { createPaymentRunsService } from './payment-runs/payment-runs.service.js
 import { SYSTEM_ACTOR } from './platform/audit/audit.repository.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
-import { batchesUnderWay } from './platform/db/batch-order.js';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.js';
 import { maintainDatabase } from './platform/db/maintenance.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -299,7 +298,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       cancellations,
       timeZone: config.timeZone,
       inlineMaxRows: config.lenderEventsInlineRows,
-      concurrentBatches: batchesUnderWay(database.engine),
+      concurrentBatches: database.engine === 'pglite' ? 1 : 2,
     });
     const transfers = createTransfersService({ db, clock, catalog, timeZone: config.timeZone });
     const accounting = createAccountingService({ db, clock, catalog, timeZone: config.timeZone });
@@ -490,7 +489,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerContractImportRoutes(api, {
       db,
       transactionWithCopy: database.transactionWithCopy,
-      concurrentBatches: batchesUnderWay(database.engine),
       catalog,
       clock,
       timeZone: config.timeZone,

@@ -9,13 +9,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoDealers, seedDemoDealersIn } from '../../test/support/dealer-channel.js';
 import { describeEachEngine, openTestDatabase } from '../../test/support/engines.js';
-import { waitFor } from '../../test/support/process.js';
 import { buildApp } from '../app.js';
 import { type CatalogService, createCatalogService } from '../catalog/catalog.service.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { loadConfig } from '../config.js';
 import { FakeClock } from '../platform/clock.js';
-import { batchesUnderWay } from '../platform/db/batch-order.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { AppError } from '../shared/errors.js';
 import { batchSizesOf, createContractFileChecker, type FileStep, nextBatchSize } from './contract-file.js';
@@ -23,7 +21,6 @@ import { READ_AHEAD_CHARACTERS } from './contract-file-pool.js';
 import {
   CONTRACT_CSV_COLUMNS,
   type ContractImportOptions,
-  type ContractImportResult,
   ContractImportStoppedError,
   contractInputOf,
   DEFAULT_IMPORT_BATCH_SIZE,
@@ -497,16 +494,9 @@ describeEachEngine('dealer-file import', (engine) => {
   });
   afterAll(() => database.close());
 
-  // As the app runs it: on a PostgreSQL server two batches are under way at once.
   const run = (source: string | Readable, options: Partial<ContractImportOptions> = {}) =>
     importContracts(
-      {
-        db: database.db,
-        transactionWithCopy: database.transactionWithCopy,
-        concurrentBatches: batchesUnderWay(engine.name),
-        catalog,
-        clock,
-      },
+      { db: database.db, transactionWithCopy: database.transactionWithCopy, catalog, clock },
       typeof source === 'string' ? Readable.from([source]) : source,
       { actor: ACTOR, fileName: 'test.csv', requestId: null, ...options },
     );
@@ -772,65 +762,6 @@ describeEachEngine('dealer-file import', (engine) => {
     }
   });
 
-  // Two batches under way at once (PostgreSQL server only; the embedded database has one connection).
-  // A trigger makes batch 1's COPY wait for an advisory lock held here, as a number that another import
-  // has just written would. Batch 2 begins its transaction meanwhile, but must not add its contracts
-  // before batch 1 has added its own: were a number in both, batch 1 would then wait for batch 2, which
-  // waits in the app for batch 1 to commit (a deadlock the database cannot see). Once the lock goes,
-  // every batch commits in file order.
-  it.runIf(engine.name === 'postgres')(
-    'two batches under way keep file order: a batch adds its contracts only after the one before has',
-    async () => {
-      await sql`create function hold_order_1() returns trigger language plpgsql as $$
-        begin
-          if new.contract_number = 'ORDER-1' then perform pg_advisory_xact_lock(4242001); end if;
-          return new;
-        end $$`.execute(database.db);
-      await sql`create trigger hold_order_1 before insert on contracts
-        for each row execute function hold_order_1()`.execute(database.db);
-      const seen: ImportProgress[] = [];
-      try {
-        await database.db.connection().execute(async (holder) => {
-          await sql`select pg_advisory_lock(4242001)`.execute(holder);
-          let importing: Promise<ContractImportResult> | null = null;
-          try {
-            const rows = [1, 2, 3].map((i) => rowCells(i, { contract_number: `ORDER-${i}` }));
-            importing = run(csvFile(rows), { batchSize: 1, onProgress: (p) => seen.push(p) });
-            importing.catch(() => {});
-            const activity = () =>
-              sql<{ state: string; wait_event_type: string | null; query: string }>`
-                select state, wait_event_type, query from pg_stat_activity
-                where datname = current_database() and pid <> pg_backend_pid()`
-                .execute(holder)
-                .then((result) => result.rows);
-            await waitFor('batch 1 waiting in its COPY', async () =>
-              (await activity()).some((a) => a.wait_event_type === 'Lock' && /^copy/i.test(a.query)),
-            );
-            const batch2 = await waitFor('batch 2 under way', async () =>
-              (await activity()).find((a) => a.state === 'idle in transaction'),
-            );
-            // Batch 2 has begun its transaction and waits in the app: its last statement is the BEGIN.
-            expect(batch2.query.trim()).toMatch(/^begin$/i);
-            expect(await countContracts('ORDER-')).toBe(0);
-          } finally {
-            await sql`select pg_advisory_unlock(4242001)`.execute(holder);
-          }
-          const result = await importing;
-          expect(result).toMatchObject({ rowsRead: 3, accepted: 3, duplicates: 0 });
-        });
-        expect(seen.map((p) => [p.rowsRead, p.accepted])).toEqual([
-          [1, 1],
-          [2, 2],
-          [3, 3],
-        ]);
-        expect(await countContracts('ORDER-')).toBe(3);
-      } finally {
-        await sql`drop trigger hold_order_1 on contracts`.execute(database.db);
-        await sql`drop function hold_order_1()`.execute(database.db);
-      }
-    },
-  );
-
   it('runs imports side by side, each with its own rows and counters', async () => {
     const files = ['SIDE-A-', 'SIDE-B-', 'SIDE-C-'].map((prefix) =>
       Array.from({ length: 7 }, (_, i) =>
@@ -854,31 +785,24 @@ describeEachEngine('dealer-file import', (engine) => {
   });
 
   it.each([
-    { name: 'in the same batch', batchSize: 1000, adjacent: false },
-    { name: 'in different batches', batchSize: 1, adjacent: false },
-    // On a server the second batch's COPY meets the first's number before that batch has committed.
-    { name: 'in adjacent batches', batchSize: 1, adjacent: true },
-  ])(
-    'counts a contract number repeated within one file as a duplicate ($name)',
-    async ({ batchSize, adjacent }) => {
-      const prefix = `REPEAT-${batchSize}-${adjacent ? 'A' : 'S'}-`;
-      const repeated = rowCells(3, { contract_number: `${prefix}1`, holder_first_name: 'Someone else' });
-      const rows = [
-        rowCells(1, { contract_number: `${prefix}1` }),
-        ...(adjacent ? [repeated] : []),
-        rowCells(2, { contract_number: `${prefix}2` }),
-        ...(adjacent ? [] : [repeated]),
-      ];
-      const result = await run(csvFile(rows), { batchSize });
-      expect(result).toMatchObject({ rowsRead: 3, accepted: 2, duplicates: 1, rejectedCount: 0 });
-      const first = await database.db
-        .selectFrom('contracts')
-        .select('holder_first_name')
-        .where('contract_number', '=', `${prefix}1`)
-        .executeTakeFirstOrThrow();
-      expect(first.holder_first_name).toBe('Ava');
-    },
-  );
+    { name: 'in the same batch', batchSize: 1000 },
+    { name: 'in different batches', batchSize: 1 },
+  ])('counts a contract number repeated within one file as a duplicate ($name)', async ({ batchSize }) => {
+    const prefix = `REPEAT-${batchSize}-`;
+    const rows = [
+      rowCells(1, { contract_number: `${prefix}1` }),
+      rowCells(2, { contract_number: `${prefix}2` }),
+      rowCells(3, { contract_number: `${prefix}1`, holder_first_name: 'Someone else' }),
+    ];
+    const result = await run(csvFile(rows), { batchSize });
+    expect(result).toMatchObject({ rowsRead: 3, accepted: 2, duplicates: 1, rejectedCount: 0 });
+    const first = await database.db
+      .selectFrom('contracts')
+      .select('holder_first_name')
+      .where('contract_number', '=', `${prefix}1`)
+      .executeTakeFirstOrThrow();
+    expect(first.holder_first_name).toBe('Ava');
+  });
 
   it('refuses a file whose header names an unknown column, whole and before reading any row', async () => {
     const importsBefore = await database.db.selectFrom('contract_imports').select('id').execute();

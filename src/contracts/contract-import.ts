@@ -11,7 +11,6 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { insertImportedBookings, knownDealersByCode } from '../dealers/dealer.repository.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
-import { type BatchOrder, batchOrder, FIRST_BATCH } from '../platform/db/batch-order.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import { transactional } from '../platform/db/transaction.js';
@@ -82,11 +81,6 @@ export interface ContractImportDeps {
   clock: Clock;
   /** The business time zone: the day the batch's premium is posted to the books. */
   timeZone?: string;
-  /**
-   * Batch transactions under way at once (platform/db/batch-order.ts batchesUnderWay): 2 on a
-   * PostgreSQL server, where one batch's COPY runs while the batch before commits; default 1.
-   */
-  concurrentBatches?: number;
 }
 
 export interface ContractImportOptions {
@@ -137,50 +131,29 @@ const MAX_BATCH_SIZE = 10_000;
 const DEFAULT_MAX_REJECTED_REPORTED = 1000;
 
 /**
- * Batch writes in file order, up to `depth` transactions under way at once (platform/db/batch-order.ts:
- * a batch adds its contracts once the batch before has added its own, and commits after it); with at
- * most `limit` waiting, the file is read on only while the database keeps up, so memory stays flat
- * whatever the file's size.
+ * Batch writes, one after another in file order, with at most `limit` waiting: the file is read on
+ * only while the database keeps up, so memory stays flat whatever the file's size.
  */
-function createWriteQueue(depth: number) {
-  let previous: BatchOrder = FIRST_BATCH;
-  // Settled (never rejected) when each of the last `depth` writes added has ended.
-  const recent: Promise<void>[] = [];
+function createWriteQueue() {
+  let tail: Promise<void> = Promise.resolve();
   const pending: Promise<void>[] = [];
   let failure: { error: unknown } | null = null;
   return {
-    add(write: (ahead: BatchOrder, order: BatchOrder) => Promise<void>): void {
-      const ahead = previous;
-      const order = batchOrder();
-      previous = order;
-      // A write begins once the one `depth` places before it has ended.
-      const turn = recent.length >= depth ? recent[recent.length - depth]! : Promise.resolve();
-      const written = turn.then(() => {
-        // After a failure nothing more is written: every later batch would leave a gap in the file.
-        if (failure) throw failure.error;
-        return write(ahead, order);
+    add(write: () => Promise<void>): void {
+      // After a failure nothing more is written: every later batch would leave a gap in the file.
+      const next = tail.then(() => (failure ? undefined : write()));
+      tail = next.catch((error: unknown) => {
+        failure ??= { error };
       });
-      order.settle(written);
-      const settled = written
-        .then(
-          () => {},
-          (error: unknown) => {
-            failure ??= { error };
-          },
-        )
-        .then(() => {
-          pending.splice(pending.indexOf(settled), 1);
-        });
-      recent.push(settled);
-      if (recent.length > depth) recent.shift();
+      const settled = tail.then(() => {
+        pending.splice(pending.indexOf(settled), 1);
+      });
       pending.push(settled);
     },
     async waitUntilAtMost(limit: number): Promise<void> {
       while (pending.length > limit) await pending[0];
     },
-    async idle(): Promise<void> {
-      while (pending.length > 0) await pending[pending.length - 1];
-    },
+    idle: () => tail,
     get failure() {
       return failure;
     },
@@ -207,7 +180,6 @@ export async function importContracts(
     throw new RangeError(`firstBatchSize must be a whole number ≥ 1, got ${options.firstBatchSize}`);
   }
   const { db, clock } = deps;
-  const concurrentBatches = Math.max(1, deps.concurrentBatches ?? 1);
   // The whole file is sold under the version current when the import starts.
   const { version: catalogVersion, catalog } = await deps.catalog.current();
   // The dealers on file, once: every row must name one of them (a set, not a query per row).
@@ -219,7 +191,7 @@ export async function importContracts(
   const rejected: RejectedRow[] = [];
   let refused: { detail: string; column: string | null } | null = null;
   let fileEnd: FileEnd | null = null;
-  const writes = createWriteQueue(concurrentBatches);
+  const writes = createWriteQueue();
 
   async function startRun(): Promise<void> {
     await insertImportRun(db, {
@@ -237,10 +209,10 @@ export async function importContracts(
    * the batch is taken (a file sent again), that COPY fails, the transaction is undone, and the batch
    * is written again with the numbers on file skipped (mergeNewContracts).
    */
-  async function writeBatch(batch: CheckedBatch, ahead: BatchOrder, order: BatchOrder): Promise<void> {
-    const written = await writeBatchAs(batch, copyNewContracts, ahead, order).catch((error: unknown) => {
+  async function writeBatch(batch: CheckedBatch): Promise<void> {
+    const written = await writeBatchAs(batch, copyNewContracts).catch((error: unknown) => {
       if (!isContractNumberTaken(error)) throw error;
-      return writeBatchAs(batch, mergeNewContracts, ahead, order);
+      return writeBatchAs(batch, mergeNewContracts);
     });
     progress.rowsRead = batch.rowsRead;
     progress.rejected = batch.rejected;
@@ -252,16 +224,10 @@ export async function importContracts(
   function writeBatchAs(
     batch: CheckedBatch,
     addContracts: typeof copyNewContracts,
-    ahead: BatchOrder,
-    order: BatchOrder,
   ): Promise<{ inserted: number; duplicates: number }> {
     const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
     return deps.transactionWithCopy(async (trx, copyIn) => {
-      // A contract number in this batch and the one before is the earlier batch's: this batch's COPY
-      // (or merge) then waits for that one to commit, and the earlier never waits for this one.
-      await ahead.claimed;
       const inserted = await addContracts(trx, copyIn, batch.copyData);
-      order.claimedNow();
       const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
       const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
       // The dealer cost of each new contract goes on its dealer's account, as a booking puts it.
@@ -288,9 +254,6 @@ export async function importContracts(
             requestId: options.requestId,
           },
         );
-      // The run's row is the one row every batch updates, and its counters go on from the batch
-      // before: it is updated once that batch has committed (rolled back when that one failed).
-      await ahead.committed;
       await updateImportProgress(
         trx,
         importId,
@@ -324,7 +287,7 @@ export async function importContracts(
       else {
         rejected.push(...step.batch.rejectedRows);
         if (step.batch.end) fileEnd = step.batch.end;
-        writes.add((ahead, order) => writeBatch(step.batch, ahead, order));
+        writes.add(() => writeBatch(step.batch));
       }
     }
   }
@@ -359,8 +322,8 @@ export async function importContracts(
       // checks the next batch while this thread writes the one before.
       await session.push(chunk);
       if (refused || writes.failure) break;
-      // Batches written while the next is checked; the file waits while more are queued.
-      await writes.waitUntilAtMost(concurrentBatches);
+      // One batch written while the next is checked; the file waits while more are queued.
+      await writes.waitUntilAtMost(1);
     }
     if (!refused && !writes.failure) await (cut ? session.cut() : session.end());
   } catch (error) {

@@ -10,7 +10,6 @@ import { createCatalogService } from '../catalog/catalog.service.js';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import { systemClock } from '../platform/clock.js';
-import { batchesUnderWay } from '../platform/db/batch-order.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
@@ -118,13 +117,7 @@ async function main(argv: string[]): Promise<number> {
     let result: Awaited<ReturnType<typeof importContracts>>;
     try {
       result = await importContracts(
-        {
-          db,
-          transactionWithCopy: database.transactionWithCopy,
-          concurrentBatches: batchesUnderWay(database.engine),
-          catalog,
-          clock: systemClock,
-        },
+        { db, transactionWithCopy: database.transactionWithCopy, catalog, clock: systemClock },
         fs.createReadStream(file),
         {
           actor,

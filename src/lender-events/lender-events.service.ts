@@ -18,7 +18,6 @@ import { lockContractsByVin } from '../contracts/contract.repository.js';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
-import { type BatchOrder, batchOrder, FIRST_BATCH } from '../platform/db/batch-order.js';
 import type { ContractRow, Database, LenderEventCancellationJson } from '../platform/db/schema.js';
 import { asUseCase, type Tx, transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone, compareDates, isCalendarDateInWindow } from '../shared/calendar-date.js';
@@ -377,7 +376,7 @@ export function createLenderEventsService(deps: {
     const events = checked.flatMap((c) => (c.result.ok ? [c.result.event] : []));
     const requestId = run.request_id ?? `lender-event-run:${run.id}`;
     await transactional(db)(async (trx) => {
-      await ahead.claimed;
+      await ahead.locked;
       let contracts: ContractRow[];
       try {
         contracts = await lockContractsByVin(
@@ -386,7 +385,7 @@ export function createLenderEventsService(deps: {
           run.lienholder_name,
         );
       } finally {
-        order.claimedNow();
+        order.lockedNow();
       }
       const applied = await repo.appliedEvents(trx, events);
       const quote = await cancellations.batchQuoter(trx, contracts);
@@ -732,6 +731,43 @@ export function createLenderEventsService(deps: {
     },
   };
 }
+
+/**
+ * Where a batch of a run stands, for the batch after it: `locked` once its contracts are locked (or it
+ * failed before), `committed` once it committed (rejected when it failed: the later batches roll back).
+ */
+interface BatchOrder {
+  locked: Promise<void>;
+  committed: Promise<void>;
+  lockedNow(): void;
+  settle(applied: Promise<void>): void;
+}
+
+function batchOrder(): BatchOrder {
+  let lockedNow = () => {};
+  const locked = new Promise<void>((resolve) => {
+    lockedNow = resolve;
+  });
+  let settle: (applied: Promise<void>) => void = () => {};
+  const committed = new Promise<void>((resolve, reject) => {
+    settle = (applied) => {
+      applied.then(resolve, (error: unknown) => {
+        lockedNow();
+        reject(error);
+      });
+    };
+  });
+  // A batch's failure reaches the run through the batch awaited last; no rejection goes unhandled.
+  committed.catch(() => {});
+  return { locked, committed, lockedNow, settle };
+}
+
+const FIRST_BATCH: BatchOrder = {
+  locked: Promise.resolve(),
+  committed: Promise.resolve(),
+  lockedNow: () => {},
+  settle: () => {},
+};
 
 /** An event a batch applies: its lender_events row and the cancellations it executes. */
 interface ClaimedEvent {
