@@ -44,6 +44,10 @@ async function openEngine() {
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(process.env.BASELINE_PGLITE_DIR, {
     parsers: { 1082: (value) => value, 20: (value) => Number(value) },
+    // The app's engine settings (bench/run.ts), so that both sides run the same database.
+    ...(process.env.BASELINE_PGLITE_START_PARAMS
+      ? { startParams: JSON.parse(process.env.BASELINE_PGLITE_START_PARAMS) }
+      : {}),
   });
   return {
     query: async (text, values) => (await db.query(text, values)).rows,

@@ -99,7 +99,7 @@ export interface DatabaseOptions {
  * (migrations, the demo) get 16 MB; the single-user engine has one backend, so the shared tables
  * sized by `max_connections` are sized for a few.
  */
-function pgliteStartParams(cacheMb: number): string[] {
+export function pgliteStartParams(cacheMb: number): string[] {
   const settings = [`shared_buffers=${cacheMb}MB`, 'maintenance_work_mem=16MB', 'max_connections=8'];
   return [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])];
 }
