@@ -1,8 +1,9 @@
 // HTTP side of the dealer-file import (docs/api.md POST /api/v1/contracts/import): the CSV body is
 // streamed straight into the import, never buffered, and a run can be watched from another request.
-import type { Readable } from 'node:stream';
+
 import { Type } from 'typebox';
 import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { streamedBody } from '../platform/http/streamed-body.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -87,27 +88,15 @@ export function registerContractImportRoutes(
         },
       },
       async (request, reply) => {
-        const body = request.body as Readable | undefined;
-        if (!body || typeof body.iterator !== 'function') {
-          throw new AppError('unsupported_media_type', 'Send the dealer file as text/csv.');
-        }
-        // Iterating without destroying the request on an early stop, so that the problem document
-        // still reaches the client (Node discards the rest of the body after the answer).
-        const source = { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) };
-        try {
-          return await importContracts(deps, source as AsyncIterable<Buffer>, {
-            actor: actorOf(request.principal),
-            fileName: request.query.fileName ?? null,
-            requestId: request.id,
-            maxBytes,
-            ...(deps.progressObserver ? { onProgress: deps.progressObserver() } : {}),
-          });
-        } catch (error) {
-          // Refused before the end of the body: the client may stop sending once it has the answer,
-          // which would leave the connection half-way through a request; close it instead.
-          if (!body.readableEnded) reply.header('connection', 'close');
-          throw error;
-        }
+        // Refused part-way, the rest of the body is read and dropped after the answer (streamed-body.ts).
+        const source = streamedBody(request, reply, 'Send the dealer file as text/csv.');
+        return importContracts(deps, source, {
+          actor: actorOf(request.principal),
+          fileName: request.query.fileName ?? null,
+          requestId: request.id,
+          maxBytes,
+          ...(deps.progressObserver ? { onProgress: deps.progressObserver() } : {}),
+        });
       },
     );
   });

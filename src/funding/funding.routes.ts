@@ -1,10 +1,10 @@
 // HTTP side of funding reconciliation: a lender uploads its funded deals (text/csv, streamed) and reads
 // the per-dealer report as JSON or CSV.
-import type { Readable } from 'node:stream';
+
 import { Type } from 'typebox';
 import { FileResponse, Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { streamedBody } from '../platform/http/streamed-body.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
-import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
 import type { FundingService } from './funding.service.js';
 
@@ -88,25 +88,17 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
         },
       },
       async (request, reply) => {
-        const body = request.body as Readable | undefined;
-        if (!body || typeof body.iterator !== 'function') {
-          throw new AppError('unsupported_media_type', 'Send the funded deals as text/csv.');
-        }
-        const source = { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) };
-        try {
-          const result = await funding.upload(source as AsyncIterable<Buffer>, {
-            principal: request.principal!,
-            actor: actorOf(request.principal),
-            ...(request.query.lienholder ? { lienholder: request.query.lienholder } : {}),
-            fileName: request.query.fileName ?? null,
-            requestId: request.id,
-            maxBytes: MAX_BYTES,
-          });
-          return reply.code(201).send(result);
-        } catch (error) {
-          if (!body.readableEnded) reply.header('connection', 'close');
-          throw error;
-        }
+        // Refused part-way, the rest of the body is read and dropped after the answer (streamed-body.ts).
+        const source = streamedBody(request, reply, 'Send the funded deals as text/csv.');
+        const result = await funding.upload(source, {
+          principal: request.principal!,
+          actor: actorOf(request.principal),
+          ...(request.query.lienholder ? { lienholder: request.query.lienholder } : {}),
+          fileName: request.query.fileName ?? null,
+          requestId: request.id,
+          maxBytes: MAX_BYTES,
+        });
+        return reply.code(201).send(result);
       },
     );
   });

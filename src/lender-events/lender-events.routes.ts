@@ -1,6 +1,7 @@
 // HTTP side of lender events (shared/API.md "Money", POST /api/v1/lender-events): JSON or a streamed
 // CSV body; a small file answers 200 with every row's outcome, a large one 202 with the run to watch
 // (GET /lender-events/runs/{id}: rows done of the total) and its report (…/results, …/report.csv).
+
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
@@ -8,6 +9,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { IDEMPOTENCY_HEADER, idempotencyPrincipal, sendIdempotent } from '../platform/http/idempotency.js';
 import { FileResponse, Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { streamedBody } from '../platform/http/streamed-body.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -173,14 +175,11 @@ export function registerLenderEventRoutes(
         const body = request.body as Readable | { events: Record<string, unknown>[] } | undefined;
         let answer: Awaited<ReturnType<LenderEventsService['receiveCsv']>>;
         if (body && typeof (body as Readable).iterator === 'function') {
-          const stream = body as Readable;
-          const source = { [Symbol.asyncIterator]: () => stream.iterator({ destroyOnReturn: false }) };
-          try {
-            answer = await lenderEvents.receiveCsv(source as AsyncIterable<Buffer>, options);
-          } catch (error) {
-            if (!stream.readableEnded) reply.header('connection', 'close');
-            throw error;
-          }
+          // Refused part-way, the rest of the body is read and dropped after the answer (streamed-body.ts).
+          answer = await lenderEvents.receiveCsv(
+            streamedBody(request, reply, 'Send the events as application/json or text/csv.'),
+            options,
+          );
         } else if (body && Array.isArray((body as { events?: unknown }).events)) {
           answer = await lenderEvents.receiveJson(
             (body as { events: Record<string, unknown>[] }).events,

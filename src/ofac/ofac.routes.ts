@@ -1,13 +1,14 @@
 // OFAC screening for administrators: load the SDN list (sdn.csv, then optionally alt.csv; text/csv,
 // streamed), see the loaded list, and review the payments a possible match holds (release or block,
 // with a reason; audited).
-import type { Readable } from 'node:stream';
+
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
 import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { streamedBody } from '../platform/http/streamed-body.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf } from '../shared/principal.js';
@@ -57,12 +58,7 @@ const OfacHoldSchema = Type.Object(
   { $id: 'OfacHold' },
 );
 
-function streamOf(body: unknown): AsyncIterable<Buffer> {
-  const stream = body as Readable | undefined;
-  if (!stream || typeof stream.iterator !== 'function')
-    throw new AppError('unsupported_media_type', 'Send the file as text/csv.');
-  return { [Symbol.asyncIterator]: () => stream.iterator({ destroyOnReturn: false }) };
-}
+const SEND_CSV = 'Send the file as text/csv.';
 
 export function registerOfacRoutes(
   app: TypedApp,
@@ -93,7 +89,12 @@ export function registerOfacRoutes(
         },
       },
       async (request, reply) => {
-        const list = await ofac.loadSdnList(streamOf(request.body), actorOf(request.principal), request.id);
+        // Refused part-way, the rest of the body is read and dropped after the answer (streamed-body.ts).
+        const list = await ofac.loadSdnList(
+          streamedBody(request, reply, SEND_CSV),
+          actorOf(request.principal),
+          request.id,
+        );
         return reply.status(201).send(list);
       },
     );
@@ -114,10 +115,10 @@ export function registerOfacRoutes(
           response: { 200: Type.Ref('OfacList'), ...problemResponses(400, 401, 403, 404, 413, 415, 422) },
         },
       },
-      async (request) =>
+      async (request, reply) =>
         ofac.loadAlternates(
           request.params.id,
-          streamOf(request.body),
+          streamedBody(request, reply, SEND_CSV),
           actorOf(request.principal),
           request.id,
         ),
