@@ -1,6 +1,5 @@
 // HTTP side of the dealer-file import (docs/api.md POST /api/v1/contracts/import): the CSV body is
 // streamed straight into the import, never buffered, and a run can be watched from another request.
-
 import { Type } from 'typebox';
 import { Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { streamedBody } from '../platform/http/streamed-body.js';

@@ -1,6 +1,5 @@
 // HTTP side of funding reconciliation: a lender uploads its funded deals (text/csv, streamed) and reads
 // the per-dealer report as JSON or CSV.
-
 import { Type } from 'typebox';
 import { FileResponse, Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
 import { streamedBody } from '../platform/http/streamed-body.js';

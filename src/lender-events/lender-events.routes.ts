@@ -1,7 +1,6 @@
 // HTTP side of lender events (shared/API.md "Money", POST /api/v1/lender-events): JSON or a streamed
 // CSV body; a small file answers 200 with every row's outcome, a large one 202 with the run to watch
 // (GET /lender-events/runs/{id}: rows done of the total) and its report (…/results, …/report.csv).
-
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';

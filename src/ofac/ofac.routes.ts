@@ -1,7 +1,6 @@
 // OFAC screening for administrators: load the SDN list (sdn.csv, then optionally alt.csv; text/csv,
 // streamed), see the loaded list, and review the payments a possible match holds (release or block,
 // with a reason; audited).
-
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
