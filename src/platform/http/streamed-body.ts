@@ -16,8 +16,12 @@ import { AppError } from '../../shared/errors.js';
 
 /** The most of a refused body read and dropped after the answer (4 × the import's read-ahead). */
 export const LINGER_MAX_BYTES = 16 * 2 ** 20;
-/** How long after the answer the rest of a refused body is read, at most. */
-export const LINGER_MAX_MS = 30_000;
+/**
+ * How long after the answer the rest of a refused body is read, at most: well within the 25 s a
+ * shutdown waits by default for requests under way (COVERWISE_SHUTDOWN_TIMEOUT_SECONDS), which a lingering
+ * body counts as.
+ */
+export const LINGER_MAX_MS = 10_000;
 
 export interface LingerLimits {
   maxBytes: number;
