@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Nullable, problemResponses, StringEnum } from '../platform/http/schemas.js';
+import { Nullable, ProductField, problemResponses } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import type { CatalogService } from './catalog.service.js';
@@ -32,7 +32,7 @@ export function registerCatalogRoutes(
                 code: Type.String(),
                 name: Type.String(),
                 description: Type.String(),
-                product: StringEnum(['vsc', 'gap'] as const),
+                product: ProductField,
                 componentGroups: Type.Array(
                   Type.Object({ code: Type.String(), name: Type.String(), description: Type.String() }),
                 ),

@@ -5,6 +5,7 @@
 
 import { type Static, Type } from 'typebox';
 import { Nullable } from '../platform/http/schemas.js';
+import { PRODUCTS } from '../shared/products.js';
 
 // Money is integer cents (docs/style.md "Data and money"), at most $10,000,000: catalog amounts (deductibles,
 // limits, fees) reach int4 columns of claims, so they stay under 2^31 cents.
@@ -28,7 +29,7 @@ export const ItemCodeSchema = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLen
 /** Two-letter region code; catalog.validation.ts checks it against regions.ts. */
 export const RegionCodeSchema = Type.String({ pattern: '^[A-Z]{2}$' });
 
-export const ProductSchema = Type.Enum(['vsc', 'gap']);
+export const ProductSchema = Type.Enum(PRODUCTS);
 export const CancellationMethodSchema = Type.Enum(['pro_rata', 'rule_of_78s']);
 export const RoadsideServiceSchema = Type.Enum([
   'tow',

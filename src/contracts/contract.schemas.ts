@@ -1,6 +1,12 @@
 // Request and response schemas of the contract API (docs/api.md "Contracts").
 import { Type } from 'typebox';
-import { DateInput, Nullable, StateRuleNoteSchema, StringEnum } from '../platform/http/schemas.js';
+import {
+  DateInput,
+  Nullable,
+  ProductField,
+  StateRuleNoteSchema,
+  StringEnum,
+} from '../platform/http/schemas.js';
 import { CONTRACT_LIMITS } from './contract-input.js';
 
 const Money = (description: string) => Type.Integer({ ...CONTRACT_LIMITS.cents, description });
@@ -32,7 +38,7 @@ export const PersonInputSchema = Type.Object(
 export const ContractBodySchema = Type.Object(
   {
     contractNumber: Type.Optional(Type.String({ maxLength: 40, description: 'Omit to have one assigned' })),
-    product: StringEnum(['vsc', 'gap'] as const),
+    product: ProductField,
     planCode: Type.String({ minLength: 1, maxLength: 40 }),
     holder: PersonInputSchema,
     vehicle: Type.Object(
@@ -114,7 +120,7 @@ export const ContractSchema = Type.Object(
     id: Type.String(),
     contractNumber: Type.String(),
     status: StringEnum(['active', 'cancelled', 'expired', 'void'] as const),
-    product: StringEnum(['vsc', 'gap'] as const),
+    product: ProductField,
     planCode: Type.String(),
     planName: Type.String(),
     catalogVersion: Type.Integer(),

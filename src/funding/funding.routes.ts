@@ -1,7 +1,14 @@
 // HTTP side of funding reconciliation: a lender uploads its funded deals (text/csv, streamed) and reads
 // the per-dealer report as JSON or CSV.
 import { Type } from 'typebox';
-import { FileResponse, Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  FileResponse,
+  Nullable,
+  ProductField,
+  problemResponses,
+  StringEnum,
+  Uuid,
+} from '../platform/http/schemas.js';
 import { streamedBody } from '../platform/http/streamed-body.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
@@ -14,7 +21,7 @@ const Exception = Type.Object({
   kind: StringEnum(['financed_not_registered', 'registered_not_remitted', 'price_mismatch'] as const),
   line: Type.Integer(),
   vin: Type.String(),
-  product: StringEnum(['vsc', 'gap'] as const),
+  product: ProductField,
   amountFinancedCents: Type.Integer(),
   fundedOn: Type.String({ format: 'date' }),
   contractId: Nullable(Type.String()),

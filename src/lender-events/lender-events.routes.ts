@@ -7,7 +7,14 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { IDEMPOTENCY_HEADER, idempotencyPrincipal, sendIdempotent } from '../platform/http/idempotency.js';
-import { FileResponse, Nullable, problemResponses, StringEnum, Uuid } from '../platform/http/schemas.js';
+import {
+  FileResponse,
+  Nullable,
+  ProductField,
+  problemResponses,
+  StringEnum,
+  Uuid,
+} from '../platform/http/schemas.js';
 import { streamedBody } from '../platform/http/streamed-body.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
@@ -54,7 +61,7 @@ const JsonBody = Type.Object(
 const CancellationOutcome = Type.Object({
   contractId: Type.String(),
   cancellationId: Nullable(Type.String()),
-  product: StringEnum(['vsc', 'gap'] as const),
+  product: ProductField,
   outcome: StringEnum(['cancelled', 'already_cancelled', 'not_in_force', 'claimed_not_cancelled'] as const, {
     description:
       'cancelled by this event; already cancelled before; not in force on the event date; a GAP addendum on a total loss (claimed, not cancelled)',

@@ -2,8 +2,8 @@
 // validates and the answer its compiled serializer writes. The service builds the answer as
 // `RateAnswer`, the type of RateAnswerSchema, so the two cannot drift apart.
 import { type Static, Type } from 'typebox';
-import { Nullable, StringEnum } from '../platform/http/schemas.js';
-import { INELIGIBLE_REASONS } from './rating.js';
+import { Nullable, ProductField, StringEnum } from '../platform/http/schemas.js';
+import { DRIVE_TYPES, FUELS, INELIGIBLE_REASONS } from './rating.js';
 
 const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });
 
@@ -22,8 +22,8 @@ export const RateRequestSchema = Type.Object(
         }),
         make: Type.String({ minLength: 1, maxLength: 60 }),
         model: Type.String({ minLength: 1, maxLength: 60 }),
-        driveType: Type.Optional(StringEnum(['2wd', '4wd', 'awd'] as const)),
-        fuel: Type.Optional(StringEnum(['gas', 'diesel', 'hybrid', 'electric'] as const)),
+        driveType: Type.Optional(StringEnum(DRIVE_TYPES)),
+        fuel: Type.Optional(StringEnum(FUELS)),
         turbo: Type.Optional(Type.Boolean({ description: 'Turbocharged or supercharged' })),
         commercialUse: Type.Optional(Type.Boolean()),
       },
@@ -55,7 +55,7 @@ export const RateAnswerSchema = Type.Object({
   offers: Type.Array(
     Type.Object({
       rateId: Type.String({ description: 'Book the offer with this id (once, until expiresOn)' }),
-      product: StringEnum(['vsc', 'gap'] as const),
+      product: ProductField,
       planCode: Type.String(),
       termMonths: Type.Integer(),
       termMiles: Nullable(Type.Integer()),
@@ -74,6 +74,9 @@ export const RateAnswerSchema = Type.Object({
     }),
   ),
 });
+
+/** What POST /api/v1/rates is sent (the route has validated its shape; the service checks the rest). */
+export type RateRequestInput = Static<typeof RateRequestSchema>;
 
 /** What POST /api/v1/rates answers. */
 export type RateAnswer = Static<typeof RateAnswerSchema>;

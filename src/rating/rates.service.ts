@@ -20,25 +20,8 @@ import {
   type QuoteWrite,
   rateIdOf,
 } from './rate.repository.js';
-import type { RateAnswer } from './rates.schemas.js';
-import { type DriveType, type Fuel, type RatingRequest, rateVehicle } from './rating.js';
-
-export interface RateRequestInput {
-  vin: string;
-  odometer: number;
-  saleDate: string;
-  purchaseState: string;
-  vehicle: {
-    year: number;
-    make: string;
-    model: string;
-    driveType?: DriveType | undefined;
-    fuel?: Fuel | undefined;
-    turbo?: boolean | undefined;
-    commercialUse?: boolean | undefined;
-  };
-  loan?: { amountFinancedCents: number; msrpCents: number; termMonths: number } | undefined;
-}
+import type { RateAnswer, RateRequestInput } from './rates.schemas.js';
+import { type RatingRequest, rateVehicle } from './rating.js';
 
 /** What a stored rate keeps of the request: what the contract it books is made from. */
 export interface RatedVehicle extends RateRequestInput {

@@ -6,8 +6,10 @@
 import type { Catalog, GapPlan, Rating, VscPlan } from '../catalog/catalog.schema.js';
 import { basisPointsOf, formatUsd, sumCents } from '../shared/money.js';
 
-export type DriveType = '2wd' | '4wd' | 'awd';
-export type Fuel = 'gas' | 'diesel' | 'hybrid' | 'electric';
+export const DRIVE_TYPES = ['2wd', '4wd', 'awd'] as const;
+export type DriveType = (typeof DRIVE_TYPES)[number];
+export const FUELS = ['gas', 'diesel', 'hybrid', 'electric'] as const;
+export type Fuel = (typeof FUELS)[number];
 
 export interface RatingRequest {
   saleDate: string;

@@ -2,6 +2,7 @@
 // well in OpenAPI 3.0.
 import { type TNull, type TSchema, type TSchemaOptions, type TUnion, type TUnsafe, Type } from 'typebox';
 import { HOLDER_LANGUAGES } from '../../shared/language.js';
+import { PRODUCTS } from '../../shared/products.js';
 
 /** A string enum as OpenAPI 3.0 understands it (`enum`, not `anyOf` of consts). */
 export function StringEnum<const T extends readonly string[]>(
@@ -10,6 +11,9 @@ export function StringEnum<const T extends readonly string[]>(
 ): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
+
+/** A product code in a request or an answer: `vsc` or `gap`. */
+export const ProductField = StringEnum(PRODUCTS);
 
 /**
  * A value or null, written as TypeBox writes it: `anyOf: [S, {type: 'null'}]` (the response serializer
