@@ -213,6 +213,26 @@ describe.each([
     expect(await harness.partialUploads()).toBe(0);
   });
 
+  it('refuses a type that is not allowed once its first bytes arrive, not after the whole file', async () => {
+    const before = await allKeys(store);
+    // 40 MB of text offered in 64 KiB chunks, made as they are read; the cap is 10 MB.
+    let offered = 0;
+    const source = Readable.from(
+      (function* () {
+        while (offered < 40 * 2 ** 20) {
+          offered += 65_536;
+          yield Buffer.alloc(65_536, 'not a document at all\n');
+        }
+      })(),
+    );
+    const error = await store.put(source, { maxBytes: 10 * 2 ** 20 }).catch((e: unknown) => e);
+    // The type is the answer (a smaller file of it would be refused too), and the rest was not read.
+    expect(error).toMatchObject({ code: 'unsupported_file_type', param: 'file' });
+    expect(offered).toBeLessThan(10 * 2 ** 20);
+    expect(await allKeys(store)).toEqual(before);
+    expect(await harness.partialUploads()).toBe(0);
+  });
+
   it('keeps nothing of an upload whose client goes away part-way', async () => {
     const before = await allKeys(store);
     const error = await store

@@ -175,8 +175,11 @@ function tooLarge(maxBytes: number): AppError {
 
 /**
  * What every store does to an upload on its way through: counts it against the size cap, hashes it
- * and keeps its first bytes for type sniffing. `finish()` answers the stored file's description
- * once the stream has ended, or throws the error the client gets (too large, a refused type).
+ * and sniffs its type from its first bytes. A type that is not allowed is refused as soon as those
+ * bytes have arrived (a holder who picked the wrong file is told at once, not after sending all of it,
+ * and is told the type, not that a wrong file is too large); a file shorter than them is sniffed when it
+ * ends. `finish()` answers the stored file's description once the stream has ended, or throws the
+ * error the client gets (too large, a refused type).
  */
 export function uploadMeter(source: Readable, options: PutOptions) {
   const allowed = options.allowedTypes ?? ALLOWED_DOCUMENT_TYPES;
@@ -184,6 +187,22 @@ export function uploadMeter(source: Readable, options: PutOptions) {
   const head: Buffer[] = [];
   let headBytes = 0;
   let sizeBytes = 0;
+  let contentType: DocumentContentType | null = null;
+
+  /** The type the first bytes show, or the 415 when it is not allowed. */
+  async function sniff(): Promise<DocumentContentType> {
+    const sniffed = await fileTypeFromBuffer(Buffer.concat(head));
+    const type = sniffed?.mime as DocumentContentType | undefined;
+    if (!type || !allowed.includes(type)) {
+      throw new AppError(
+        'unsupported_file_type',
+        `Upload a ${allowed.map((t) => DOCUMENT_TYPES[t]).join(', ')} file${sniffed ? ` (this one is ${sniffed.ext.toUpperCase()})` : ''}.`,
+        { param: 'file' },
+      );
+    }
+    return type;
+  }
+
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       sizeBytes += chunk.length;
@@ -192,11 +211,23 @@ export function uploadMeter(source: Readable, options: PutOptions) {
         return;
       }
       hash.update(chunk);
-      if (headBytes < SNIFF_BYTES) {
-        head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
-        headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
+      if (headBytes >= SNIFF_BYTES) {
+        callback(null, chunk);
+        return;
       }
-      callback(null, chunk);
+      head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
+      headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
+      if (headBytes < SNIFF_BYTES) {
+        callback(null, chunk);
+        return;
+      }
+      sniff().then(
+        (type) => {
+          contentType = type;
+          callback(null, chunk);
+        },
+        (error: unknown) => callback(error as Error),
+      );
     },
   });
   return {
@@ -204,15 +235,7 @@ export function uploadMeter(source: Readable, options: PutOptions) {
     async finish(): Promise<StoredFile> {
       // The multipart reader ends a file early (instead of failing) when it passes its own limit.
       if ((source as Readable & { truncated?: boolean }).truncated) throw tooLarge(options.maxBytes);
-      const sniffed = await fileTypeFromBuffer(Buffer.concat(head));
-      const contentType = sniffed?.mime as DocumentContentType | undefined;
-      if (!contentType || !allowed.includes(contentType)) {
-        throw new AppError(
-          'unsupported_file_type',
-          `Upload a ${allowed.map((t) => DOCUMENT_TYPES[t]).join(', ')} file${sniffed ? ` (this one is ${sniffed.ext.toUpperCase()})` : ''}.`,
-          { param: 'file' },
-        );
-      }
+      contentType ??= await sniff();
       return { sha256: hash.digest('hex'), sizeBytes, contentType };
     },
   };
