@@ -73,6 +73,32 @@ describe('clamd INSTREAM client', () => {
       expect(leftovers()).toEqual([]);
     });
 
+    it('refuses a file over the cap, or of a type not allowed, before spooling it whole or scanning it', async () => {
+      const scansBefore = fake.commands.length;
+      for (const [fill, code] of [
+        [PDF, 'file_too_large'],
+        [Buffer.from('not a document at all\n'), 'unsupported_file_type'],
+      ] as const) {
+        let offered = 0;
+        const source = Readable.from(
+          (function* () {
+            yield fill;
+            while (offered < 40 * 2 ** 20) {
+              offered += 65_536;
+              yield Buffer.alloc(65_536, 0x20);
+            }
+          })(),
+        );
+        const refused = await store()
+          .put(source, { maxBytes: 10 * 2 ** 20 })
+          .catch((error: AppError) => error);
+        expect(refused).toMatchObject({ code, param: 'file' });
+        expect(offered).toBeLessThanOrEqual(10 * 2 ** 20 + 65_536 * 32);
+      }
+      expect(fake.commands.length).toBe(scansBefore);
+      expect(leftovers()).toEqual([]);
+    });
+
     it('refuses the upload with 503 when the scan fails', async () => {
       const unreachable = scanningDocumentStore(
         createFileDocumentStore(root),

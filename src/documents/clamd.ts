@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { DocumentStore } from '../platform/storage/document-store.js';
+import { type DocumentStore, uploadMeter } from '../platform/storage/document-store.js';
 import { AppError } from '../shared/errors.js';
 
 export type ScanVerdict = { clean: true } | { clean: false; signature: string };
@@ -104,23 +103,9 @@ export function scanningDocumentStore(
     ...store,
     async put(source, options) {
       const spoolPath = path.join(spoolDir, `${randomUUID()}.scan`);
-      let sizeBytes = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          sizeBytes += chunk.length;
-          if (sizeBytes > options.maxBytes) {
-            callback(
-              new AppError(
-                'file_too_large',
-                `The file is larger than the ${Math.floor(options.maxBytes / 1_048_576)} MB limit.`,
-                { param: 'file' },
-              ),
-            );
-            return;
-          }
-          callback(null, chunk);
-        },
-      });
+      // The size cap and the type's first look as every store applies them (a file over the cap, or of a
+      // type that is not allowed, is refused before it is spooled whole or scanned).
+      const meter = uploadMeter(source, options).stream;
       try {
         await pipeline(source, meter, fs.createWriteStream(spoolPath, { flags: 'wx' }));
         let verdict: ScanVerdict;
