@@ -20,6 +20,7 @@
 //   npm run bench -- --rating-connections 32 connections of the rating figure (default 32: its p99 target)
 //   npm run bench -- --bookings 400          bookings (and POST /contracts) per side of a round (default 400)
 //   npm run bench -- --events 5000           lender events per round (default 5000; vs --import-rows)
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -114,6 +115,33 @@ const cleanups: (() => Promise<void> | void)[] = [];
  */
 let betweenRounds: (() => Promise<void>) | null = null;
 
+/**
+ * Run before each figure's warm-up: the writes of the figure before are flushed first, so that a figure
+ * is measured on a settled machine, not while the server and the kernel write back what the figure
+ * before it wrote (the import's 4 × 20,000 rows a side a round, about a gigabyte with their WAL). On a
+ * PostgreSQL server, a `CHECKPOINT`; on both engines, `sync` for the kernel's dirty pages (PGlite's files,
+ * the WAL). Measured 2026-12-06 with `--only import,signin` on PostgreSQL: without it the sign-in figure's
+ * first rounds after the import ran at 0.78 and 0.90 with the backends' CPU a throttled sign-in 0.43 ms,
+ * against 0.36–0.39 ms in its later rounds and in `--only signin` runs (see docs/performance-log.md).
+ */
+let checkpointRefused = false;
+async function settle(): Promise<void> {
+  if (serverUrl) {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query('checkpoint');
+    } catch (error) {
+      // CHECKPOINT needs a superuser or the pg_checkpoint role (PostgreSQL 15).
+      if (!checkpointRefused) console.log(`no CHECKPOINT before each figure: ${(error as Error).message}`);
+      checkpointRefused = true;
+    } finally {
+      await client.end();
+    }
+  }
+  spawnSync('sync');
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -171,6 +199,7 @@ async function pairedRounds(
 ): Promise<[Side, Side]> {
   const app = newSide();
   const base = newSide();
+  await settle();
   for (let round = 0; round <= rounds; round++) {
     await betweenRounds?.();
     const appFirst = round % 2 === 0;
