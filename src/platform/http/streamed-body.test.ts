@@ -18,6 +18,16 @@ async function refusingServer(limits: LingerLimits): Promise<{ app: FastifyInsta
   return { app, port: (app.server.address() as net.AddressInfo).port };
 }
 
+/** The refusing server with these limits, for the enclosing describe block (started before, closed after). */
+function refusingServerFor(limits: LingerLimits): () => { app: FastifyInstance; port: number } {
+  let server: { app: FastifyInstance; port: number } | undefined;
+  beforeAll(async () => {
+    server = await refusingServer(limits);
+  });
+  afterAll(() => server?.app.close());
+  return () => server!;
+}
+
 /** A raw connection: what it has received so far, and whether the server has closed it. */
 async function connect(port: number) {
   const socket = net.connect(port, '127.0.0.1');
@@ -40,14 +50,10 @@ const head = (length: number) =>
   `POST /refuse HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\nContent-Length: ${length}\r\n\r\n`;
 
 describe('a streamed body refused part-way', () => {
-  let server: { app: FastifyInstance; port: number };
-  beforeAll(async () => {
-    server = await refusingServer({ maxBytes: 1024 * 1024, maxMs: 60_000 });
-  });
-  afterAll(() => server.app.close());
+  const server = refusingServerFor({ maxBytes: 1024 * 1024, maxMs: 60_000 });
 
   it('is read to its end after the answer, so the client finishes sending and the connection serves the next request', async () => {
-    const { socket, state } = await connect(server.port);
+    const { socket, state } = await connect(server().port);
     const rest = Buffer.alloc(512 * 1024, 'x');
     socket.write(head(5 + rest.length));
     socket.write('bad\r\n');
@@ -62,7 +68,7 @@ describe('a streamed body refused part-way', () => {
   });
 
   it('closes the connection once more than the limit has arrived after the answer', async () => {
-    const { socket, state } = await connect(server.port);
+    const { socket, state } = await connect(server().port);
     const total = 64 * 1024 * 1024;
     socket.write(head(total));
     socket.write('bad\r\n');
@@ -85,14 +91,10 @@ describe('a streamed body refused part-way', () => {
 });
 
 describe('a streamed body refused part-way whose client stops sending', () => {
-  let server: { app: FastifyInstance; port: number };
-  beforeAll(async () => {
-    server = await refusingServer({ maxBytes: 1024 * 1024, maxMs: 50 });
-  });
-  afterAll(() => server.app.close());
+  const server = refusingServerFor({ maxBytes: 1024 * 1024, maxMs: 50 });
 
   it('has its connection closed once the time after the answer is up', async () => {
-    const { socket, state } = await connect(server.port);
+    const { socket, state } = await connect(server().port);
     socket.write(head(1000));
     socket.write('bad\r\n');
     await waitFor('the refusal', () => state.received.includes('"refused":true'));
