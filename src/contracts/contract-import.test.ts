@@ -1010,6 +1010,32 @@ describeEachEngine('dealer-file import', (engine) => {
     },
   );
 
+  // A batch before the file's last commits without waiting for its WAL flush; the last one's commit, which
+  // waits, comes before the answer and makes them all durable (platform/db/transaction.ts).
+  it('commits every batch but the last without waiting for the flush', async () => {
+    const rows = Array.from({ length: 5 }, (_, i) => rowCells(i, { contract_number: `FLUSH-${i}` }));
+    const settings: string[] = [];
+    const result = await importContracts(
+      {
+        db: database.db,
+        catalog,
+        clock,
+        transactionWithCopy: (work) =>
+          database.transactionWithCopy(async (trx, copyIn) => {
+            const value = await work(trx, copyIn);
+            const { rows: shown } = await sql<{ setting: string }>`
+              select current_setting('synchronous_commit') as setting`.execute(trx);
+            settings.push(shown[0]!.setting);
+            return value;
+          }),
+      },
+      Readable.from([csvFile(rows)]),
+      { actor: ACTOR, fileName: 'flush.csv', requestId: null, batchSize: 2, firstBatchSize: 2 },
+    );
+    expect(result).toMatchObject({ rowsRead: 5, accepted: 5 });
+    expect(settings).toEqual(['off', 'off', 'on']);
+  });
+
   // Seven growing batches on both engines, the last one full (500 + 1,000 + 2,000 + 4,000 + 5,000 + 5,000 +
   // 5,000): what this proves (every row in, one progress report per batch and one at the end) holds the
   // same for seven batches as for forty. The rate at scale and the memory goal (peak RSS does not grow

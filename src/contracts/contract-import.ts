@@ -13,7 +13,7 @@ import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.r
 import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
-import { transactional } from '../platform/db/transaction.js';
+import { commitWithoutWaitingForFlush, transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import {
@@ -227,6 +227,10 @@ export async function importContracts(
   ): Promise<{ inserted: number; duplicates: number }> {
     const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
     return deps.transactionWithCopy(async (trx, copyIn) => {
+      // Every batch but the file's last commits without waiting for its flush: the last one's commit,
+      // before the file is answered, makes them all durable (commitWithoutWaitingForFlush). Where the
+      // file stops early instead, the run is marked failed in a commit that waits (failWith).
+      if (batch.end === null) await commitWithoutWaitingForFlush(trx);
       const inserted = await addContracts(trx, copyIn, batch.copyData);
       const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
       const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
