@@ -174,18 +174,30 @@ const describe = (side: Side, unit: string) =>
   `${side.dbMs.length > 0 ? `, PostgreSQL backends' CPU ${median(side.dbMs).toFixed(2)} ms a request` : ''})`;
 const dbOf = (run: Run) => (run.dbMs === undefined ? '' : ` db ${run.dbMs.toFixed(2)} ms`);
 
-function ratioFigure(name: string, app: Side, base: Side, unit: string, baseline: string, target: number) {
-  const ratios = app.rates.map((rate, round) => rate / base.rates[round]!);
+/**
+ * The median of the rounds' ratios against a "≥ target": its value with the rounds' spread, and whether it
+ * is met. Two decimals, or three where two would round a miss up to the target (0.798 printed as 0.80
+ * beside "MISSED", 2026-12-06).
+ */
+function ratioOutcome(ratios: number[], target: number): Pick<Figure, 'value' | 'target' | 'met'> {
   const ratio = median(ratios);
+  const met = ratio >= target;
+  const shown = !met && Number(ratio.toFixed(2)) >= target ? ratio.toFixed(3) : ratio.toFixed(2);
+  return { value: `${shown} (rounds ${spreadOf(ratios)})`, target: `≥ ${target}`, met };
+}
+
+function ratioFigure(name: string, app: Side, base: Side, unit: string, baseline: string, target: number) {
+  const outcome = ratioOutcome(
+    app.rates.map((rate, round) => rate / base.rates[round]!),
+    target,
+  );
   figures.push({
     name,
     subject: describe(app, unit),
     baseline: `${baseline} ${describe(base, unit)}`,
-    value: `${ratio.toFixed(2)} (rounds ${spreadOf(ratios)})`,
-    target: `≥ ${target}`,
-    met: ratio >= target,
+    ...outcome,
   });
-  console.log(`${name}: ${ratio.toFixed(2)} (rounds ${spreadOf(ratios)})`);
+  console.log(`${name}: ${outcome.value}`);
 }
 
 /**
@@ -529,14 +541,10 @@ try {
         name: `contract import (${importFiles} files of ${importRows} rows a side)`,
         subject: `${median(a.rates).toFixed(0)} rows/s (${ms(median(a.p50))} ms a file)`,
         baseline: `COPY of the same rows into a contracts-shaped table ${median(b.rates).toFixed(0)} rows/s (${ms(median(b.p50))} ms)`,
-        ...(() => {
-          const ratios = a.rates.map((rate, i) => rate / b.rates[i]!);
-          return {
-            value: `${median(ratios).toFixed(2)} (rounds ${spreadOf(ratios)})`,
-            target: '≥ 0.8',
-            met: median(ratios) >= 0.8,
-          };
-        })(),
+        ...ratioOutcome(
+          a.rates.map((rate, i) => rate / b.rates[i]!),
+          0.8,
+        ),
       });
       console.log(`import: ${figures.at(-1)!.value}`);
     }
@@ -929,9 +937,7 @@ async function lenderEvents(prepared: Prepared) {
       `${median(a.rates).toFixed(0)} events/s (${ms(median(a.p50))} ms a file, server CPU ${median(a.cpuMs).toFixed(2)} ms an event` +
       `${backendMsPerEvent.length > 1 ? `, PostgreSQL backends' CPU ${median(backendMsPerEvent.slice(1)).toFixed(2)} ms an event` : ''})`,
     baseline: `import ${median(b.rates).toFixed(0)} rows/s (${ms(median(b.p50))} ms a file, server CPU ${median(b.cpuMs).toFixed(2)} ms a row)`,
-    value: `${median(ratios).toFixed(2)} (rounds ${spreadOf(ratios)})`,
-    target: '≥ 0.3',
-    met: median(ratios) >= 0.3,
+    ...ratioOutcome(ratios, 0.3),
   });
   console.log(`lender events: ${figures.at(-1)!.value}`);
   await backends.close();
