@@ -13,7 +13,7 @@ import { type Actor, recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.r
 import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
-import { commitWithoutWaitingForFlush, transactional } from '../platform/db/transaction.js';
+import { transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import {
@@ -226,62 +226,64 @@ export async function importContracts(
     addContracts: typeof copyNewContracts,
   ): Promise<{ inserted: number; duplicates: number }> {
     const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
-    return deps.transactionWithCopy(async (trx, copyIn) => {
-      // Every batch but the file's last commits without waiting for its flush: the last one's commit,
-      // before the file is answered, makes them all durable (commitWithoutWaitingForFlush). Where the
-      // file stops early instead, the run is marked failed in a commit that waits (failWith).
-      if (batch.end === null) await commitWithoutWaitingForFlush(trx);
-      const inserted = await addContracts(trx, copyIn, batch.copyData);
-      const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
-      const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
-      // The dealer cost of each new contract goes on its dealer's account, as a booking puts it.
-      if (inserted > 0 && batch.bookedNumbers.length > 0)
-        await insertImportedBookings(trx, {
-          importId,
-          contractNumbers: batch.bookedNumbers,
-          occurredOn: postedOn,
-          requestId: options.requestId,
-        });
-      if (inserted > 0)
-        await postImportBatchWritten(
-          trx,
-          {
+    // Every batch but the file's last commits without waiting for its flush on a PostgreSQL server: the
+    // last one's commit, before the file is answered, makes them all durable (TransactionWithCopyOptions).
+    // Where the file stops early instead, the run is marked failed in a commit that waits (failWith).
+    return deps.transactionWithCopy(
+      async (trx, copyIn) => {
+        const inserted = await addContracts(trx, copyIn, batch.copyData);
+        const duplicates = batch.duplicatesInBatch + batch.rowCount - inserted;
+        const postedOn = calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE);
+        // The dealer cost of each new contract goes on its dealer's account, as a booking puts it.
+        if (inserted > 0 && batch.bookedNumbers.length > 0)
+          await insertImportedBookings(trx, {
             importId,
-            batchKey: String(batch.rowsRead),
-            allInserted: inserted === batch.rowCount,
-            premiums: batch.premiums,
-            contractNumbers: () => contractNumbersOfCopyCsv(batch.copyData),
-          },
-          {
-            effectiveOn: postedOn,
-            actor: options.actor,
+            contractNumbers: batch.bookedNumbers,
+            occurredOn: postedOn,
             requestId: options.requestId,
-          },
-        );
-      await updateImportProgress(
-        trx,
-        importId,
-        {
-          rowsRead: batch.rowsRead,
-          accepted: progress.accepted + inserted,
-          duplicates: progress.duplicates + duplicates,
-          rejected: batch.rejected,
-          finalStatus,
-          now: clock.now(),
-        },
-        batch.rowCount > 0
-          ? {
+          });
+        if (inserted > 0)
+          await postImportBatchWritten(
+            trx,
+            {
+              importId,
+              batchKey: String(batch.rowsRead),
+              allInserted: inserted === batch.rowCount,
+              premiums: batch.premiums,
+              contractNumbers: () => contractNumbersOfCopyCsv(batch.copyData),
+            },
+            {
+              effectiveOn: postedOn,
               actor: options.actor,
-              action: 'contract.imported',
-              entityType: 'contract_import',
-              entityId: importId,
-              data: { accepted: inserted, duplicates },
               requestId: options.requestId,
-            }
-          : null,
-      );
-      return { inserted, duplicates };
-    });
+            },
+          );
+        await updateImportProgress(
+          trx,
+          importId,
+          {
+            rowsRead: batch.rowsRead,
+            accepted: progress.accepted + inserted,
+            duplicates: progress.duplicates + duplicates,
+            rejected: batch.rejected,
+            finalStatus,
+            now: clock.now(),
+          },
+          batch.rowCount > 0
+            ? {
+                actor: options.actor,
+                action: 'contract.imported',
+                entityType: 'contract_import',
+                entityId: importId,
+                data: { accepted: inserted, duplicates },
+                requestId: options.requestId,
+              }
+            : null,
+        );
+        return { inserted, duplicates };
+      },
+      { commitWaitsForFlush: batch.end !== null },
+    );
   }
 
   function onSteps(steps: FileStep[]): void {

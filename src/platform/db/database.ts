@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { namePreparedStatements } from './prepared.js';
@@ -46,7 +46,10 @@ export interface DatabaseHandle {
    * Runs `work` in one transaction, like `db.transaction().execute`, with `copyIn` to bulk-load CSV
    * text with COPY inside that same transaction (several times cheaper than INSERT for many rows).
    */
-  transactionWithCopy<T>(work: (trx: Kysely<Database>, copyIn: CopyIn) => Promise<T>): Promise<T>;
+  transactionWithCopy<T>(
+    work: (trx: Kysely<Database>, copyIn: CopyIn) => Promise<T>,
+    options?: TransactionWithCopyOptions,
+  ): Promise<T>;
   /** The connection pool's use now (for /metrics): connections open, idle, and requests waiting. */
   poolStats(): { total: number; idle: number; waiting: number; max: number };
   /**
@@ -55,6 +58,20 @@ export interface DatabaseHandle {
    */
   dumpImage?(): Promise<Blob>;
   close(): Promise<void>;
+}
+
+export interface TransactionWithCopyOptions {
+  /**
+   * False: on a PostgreSQL server the commit does not wait for the server to flush its WAL to disk (nor,
+   * with synchronous replication, for the standby): `SET LOCAL synchronous_commit = off`. Only for a step
+   * of a longer piece of work whose LAST step commits normally before anything is acknowledged: the WAL
+   * is flushed in order, so that last commit's wait makes every step before it durable too. Until then a
+   * crash of the database server may undo the last of these steps, whole and in order (what a reader saw
+   * of them can go back; nothing acknowledged is lost); the app's own crash loses nothing, the server
+   * holds the WAL. On PGlite the database runs in the app's process (an app crash is a database crash),
+   * so there the commit always waits. Default true.
+   */
+  commitWaitsForFlush?: boolean;
 }
 
 /** Called after each query Kysely runs, with its duration (for the query-latency histogram). */
@@ -211,7 +228,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     };
     // COPY needs the transaction's own connection, which Kysely does not hand out: the transaction
     // runs on a Kysely over that one client instead.
-    const transactionWithCopy: DatabaseHandle['transactionWithCopy'] = async (work) => {
+    const transactionWithCopy: DatabaseHandle['transactionWithCopy'] = async (work, options) => {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
@@ -221,7 +238,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         };
         return await kyselyOver(single)
           .transaction()
-          .execute((trx) => work(trx, (copySql, csv) => copyOnClient(client, copySql, csv)));
+          .execute(async (trx) => {
+            if (options?.commitWaitsForFlush === false)
+              await sql`set local synchronous_commit = off`.execute(trx);
+            return work(trx, (copySql, csv) => copyOnClient(client, copySql, csv));
+          });
       } catch (error) {
         // A connection whose COPY or ROLLBACK failed half-way is not given to anyone else.
         if (!(error instanceof pg.DatabaseError)) broken = error as Error;
