@@ -176,7 +176,7 @@ const dbOf = (run: Run) => (run.dbMs === undefined ? '' : ` db ${run.dbMs.toFixe
 
 /**
  * The median of the rounds' ratios against a "≥ target": its value with the rounds' spread, and whether it
- * is met. Two decimals, or three where two would round a miss up to the target (0.798 printed as 0.80
+ * is met. Two decimals, or three where two would round a miss up to the target (0.796 printed as 0.80
  * beside "MISSED", 2026-12-06).
  */
 function ratioOutcome(ratios: number[], target: number): Pick<Figure, 'value' | 'target' | 'met'> {
