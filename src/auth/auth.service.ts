@@ -54,6 +54,13 @@ export interface IssuedSession {
   lifetimeSeconds: number;
 }
 
+/** A session made but not stored yet (`newSession`): what its client gets, and what its row holds. */
+export interface NewSession {
+  issued: IssuedSession;
+  tokenHash: string;
+  csrfTokenHash: string;
+}
+
 /** Most sessions a process keeps in its short-lived cache. */
 const SESSION_CACHE_ENTRIES = 10_000;
 
@@ -87,22 +94,36 @@ export function createAuthService(deps: {
   const cacheMs = (deps.sessionCacheSeconds ?? 0) * 1000;
   const cache = new Map<string, { session: AuthenticatedSession; until: number; expiresAt: number }>();
 
-  async function issueSession(
-    trx: Kysely<Database>,
-    owner: { userId: string; mfaEnrolmentOnly?: boolean } | { holderScope: HolderScope },
-  ): Promise<IssuedSession & { sessionId: string }> {
+  /**
+   * A new session's secrets and expiry, not yet stored: what the client gets, and the hashes the
+   * sessions row holds. `issueSession` stores it; holder sign-in stores it in its own statement
+   * (holder-sign-in.repository.ts).
+   */
+  function newSession(): NewSession {
     const token = newToken('cws');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(clock.now().getTime() + sessionTtlHours * 3_600_000);
-    const sessionId = await insertSession(trx, {
+    return {
+      issued: { token, csrfToken, expiresAt, lifetimeSeconds: sessionTtlHours * 3600 },
       tokenHash: hashToken(token),
       csrfTokenHash: hashToken(csrfToken),
+    };
+  }
+
+  async function issueSession(
+    trx: Kysely<Database>,
+    owner: { userId: string; mfaEnrolmentOnly?: boolean } | { holderScope: HolderScope },
+    session: NewSession = newSession(),
+  ): Promise<IssuedSession & { sessionId: string }> {
+    const sessionId = await insertSession(trx, {
+      tokenHash: session.tokenHash,
+      csrfTokenHash: session.csrfTokenHash,
       userId: 'userId' in owner ? owner.userId : null,
       holderScope: 'holderScope' in owner ? owner.holderScope : null,
-      expiresAt,
+      expiresAt: session.issued.expiresAt,
       mfaEnrolmentOnly: 'userId' in owner && owner.mfaEnrolmentOnly === true,
     });
-    return { token, csrfToken, expiresAt, lifetimeSeconds: sessionTtlHours * 3600, sessionId };
+    return { ...session.issued, sessionId };
   }
 
   /** The buckets of a staff sign-in: one account from one address, and one address (hashes only). */
@@ -368,6 +389,7 @@ export function createAuthService(deps: {
     liftEnrolmentLimit,
     logout,
     authenticate,
+    newSession,
     issueSession,
     purge,
     forgetCachedSessions,

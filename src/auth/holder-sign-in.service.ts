@@ -27,8 +27,14 @@ import {
   refuseWhenLimited,
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
-import type { AuthService } from './auth.service.js';
-import { verifyHolderFactsCountingAttempt } from './holder-sign-in.repository.js';
+import type { AuthService, IssuedSession, NewSession } from './auth.service.js';
+import {
+  type HolderFactsKeys,
+  type HolderSessionRow,
+  signInCountingAttempt,
+  signInUncounted,
+  verifyHolderFactsCountingAttempt,
+} from './holder-sign-in.repository.js';
 
 export interface HolderSignInLimits {
   /** Back-off of one VIN from one client address. */
@@ -91,56 +97,114 @@ export function createHolderSignInService(deps: {
     };
   }
 
+  /** The facts as the statements compare them with a contract's. */
+  function factKeys(facts: HolderFacts): HolderFactsKeys {
+    const key = lastNameKey(facts.lastName);
+    return {
+      vin: facts.vin.trim().toUpperCase(),
+      lastNameKey: key === '' ? null : key,
+      usZip: normalizeUsZip(facts.zip),
+      caPostalCode: normalizeCaPostalCode(facts.zip),
+    };
+  }
+
   /** The ids of the contracts these facts verify, or a 401 that is the same whichever fact is wrong. */
   async function verify(facts: HolderFacts, clientAddress: string): Promise<string[]> {
-    const vin = facts.vin.trim().toUpperCase();
-    const key = lastNameKey(facts.lastName);
+    const keys = factKeys(facts);
     if (deps.throttleEnabled !== false && rateLimiter.store === 'database') {
       // The facts checked and the attempt counted in one statement: the throttle costs no round trip.
       const { contractIds, outcome } = await verifyHolderFactsCountingAttempt(
         db,
-        {
-          vin,
-          lastNameKey: key === '' ? null : key,
-          usZip: normalizeUsZip(facts.zip),
-          caPostalCode: normalizeCaPostalCode(facts.zip),
-        },
-        attemptBuckets(vin, clientAddress),
+        keys,
+        attemptBuckets(keys.vin, clientAddress),
         clock.now(),
       );
       refuseWhenLimited(outcome, 'sign-in attempts');
       if (contractIds.length === 0) throw new AppError('verification_failed', NOT_VERIFIED);
       return contractIds;
     }
-    const rows = await findHolderFactsByVin(db, vin);
+    const rows = await findHolderFactsByVin(db, keys.vin);
     const matching = rows.filter(
       (row) =>
-        key !== '' &&
-        row.holder_last_name_key === key &&
+        keys.lastNameKey !== null &&
+        row.holder_last_name_key === keys.lastNameKey &&
         normalizePostalCode(facts.zip, row.address_state) === row.address_zip,
     );
-    await throttle(vin, clientAddress, matching.length > 0);
+    await throttle(keys.vin, clientAddress, matching.length > 0);
     if (matching.length === 0) throw new AppError('verification_failed', NOT_VERIFIED);
     return matching.map((row) => row.id);
   }
 
-  async function signIn(facts: HolderFacts, clientAddress: string, requestId: string) {
-    const contractIds = await verify(facts, clientAddress);
+  /** The session of a verified sign-in, stored with its audit rows in a transaction of its own. */
+  function storeSession(
+    contractIds: string[],
+    lastName: string,
+    session: NewSession,
+    requestId: string,
+  ): Promise<IssuedSession & { contractIds: string[] }> {
     return transactional(db)(async (trx) => {
-      const session = await auth.issueSession(trx, {
-        holderScope: { contractIds, lastName: facts.lastName.trim() },
-      });
+      const stored = await auth.issueSession(trx, { holderScope: { contractIds, lastName } }, session);
       for (const contractId of contractIds) {
         await recordAudit(trx, {
-          actor: { kind: 'holder', id: session.sessionId, label: 'contract holder' },
+          actor: { kind: 'holder', id: stored.sessionId, label: 'contract holder' },
           action: 'holder.signed_in',
           entityType: 'contract',
           entityId: contractId,
           requestId,
         });
       }
-      return { ...session, contractIds };
+      return { ...session.issued, contractIds };
     });
+  }
+
+  /**
+   * Signs a holder in: the facts checked, the attempt counted, and the session stored with an audit row
+   * per contract. A sign-in is one statement (one round trip, one commit) unless the throttle needs a
+   * second look (holder-sign-in.repository.ts): with the counters in the database, the statement counts
+   * the attempt too; with them in this process's memory, the attempt is counted first, as a failure of
+   * the VIN's back-off that right facts then clear (as staff sign-in counts), so that racing attempts
+   * cannot slip past a wait while the statement runs.
+   */
+  async function signIn(
+    facts: HolderFacts,
+    clientAddress: string,
+    requestId: string,
+  ): Promise<IssuedSession & { contractIds: string[] }> {
+    const keys = factKeys(facts);
+    const session = auth.newSession();
+    const row: HolderSessionRow = {
+      tokenHash: session.tokenHash,
+      csrfTokenHash: session.csrfTokenHash,
+      expiresAt: session.issued.expiresAt,
+      lastName: facts.lastName.trim(),
+      requestId,
+    };
+    const throttled = deps.throttleEnabled !== false;
+    if (throttled && rateLimiter.store === 'database') {
+      const signedIn = await signInCountingAttempt(
+        db,
+        keys,
+        attemptBuckets(keys.vin, clientAddress),
+        row,
+        clock.now(),
+      );
+      if (signedIn.sessionId !== null) return { ...session.issued, contractIds: signedIn.contractIds };
+      refuseWhenLimited(signedIn.outcome, 'sign-in attempts');
+      if (signedIn.contractIds.length === 0) throw new AppError('verification_failed', NOT_VERIFIED);
+      // Right facts from an address with a recent failure, and the VIN's back-off from it cleared.
+      return storeSession(signedIn.contractIds, row.lastName, session, requestId);
+    }
+    const buckets = attemptBuckets(keys.vin, clientAddress);
+    if (throttled) {
+      refuseWhenLimited(
+        await rateLimiter.attemptFromAddress({ ...buckets, succeeded: false }, clock.now()),
+        'sign-in attempts',
+      );
+    }
+    const signedIn = await signInUncounted(db, keys, row);
+    if (signedIn.sessionId === null) throw new AppError('verification_failed', NOT_VERIFIED);
+    if (throttled) await rateLimiter.clear(buckets.pair.bucket);
+    return { ...session.issued, contractIds: signedIn.contractIds };
   }
 
   /**

@@ -1,6 +1,8 @@
 // Holder sign-in's facts check and throttle, with the counters in the database (the facts read and the
 // attempt counted in one statement, holder-sign-in.repository.ts) and in process memory (the facts read
-// first, then the counters): the same attempts get the same answers from both, on both engines.
+// first, then the counters): the same attempts get the same answers from both, on both engines, whether
+// only the facts are checked (`verify`, as a GAP claim start does) or a session is issued (`signIn`, whose
+// statement stores the session and its audit rows too).
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,7 +17,11 @@ import {
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import { createAuthService } from './auth.service.js';
-import { createHolderSignInService, type HolderFacts } from './holder-sign-in.service.js';
+import {
+  createHolderSignInService,
+  type HolderFacts,
+  type HolderSignInService,
+} from './holder-sign-in.service.js';
 
 const START = '2026-11-28T09:00:00Z';
 const limits = {
@@ -112,6 +118,24 @@ function factsOf(kind: Facts): HolderFacts {
   }
 }
 
+/** `verify` checks the facts (a GAP claim start); `signIn` also issues the session. */
+const USE_CASES = ['verify', 'signIn'] as const;
+type UseCase = (typeof USE_CASES)[number];
+
+/** One attempt through a use case: the ids of the contracts it signed in to. */
+async function attempt(
+  service: HolderSignInService,
+  use: UseCase,
+  facts: HolderFacts,
+  ip: string,
+  requestId: string,
+): Promise<string[]> {
+  if (use === 'verify') return service.verify(facts, ip);
+  const session = await service.signIn(facts, ip, requestId);
+  expect(session.token).toMatch(/^cws_/);
+  return session.contractIds;
+}
+
 /** What an attempt got, as the tables write it: the contracts signed in to, 401, or 429 with its wait. */
 function answerOf(verified: Promise<string[]>): Promise<Answer> {
   return verified.then(
@@ -142,20 +166,68 @@ describeEachEngine('holder sign-in throttle', (engine) => {
     ['memory (facts, then the count)', () => createMemoryRateLimiter()],
   ];
 
-  it.each(LIMITERS)('answers every attempt as the table says, counters in %s', async (name, limiter) => {
+  const CASES = LIMITERS.flatMap(([name, limiter], index) =>
+    USE_CASES.map((use, useIndex) => ({
+      name,
+      limiter,
+      use,
+      prefix: `198.51.${100 + index * 2 + useIndex}`,
+    })),
+  );
+
+  it.each(CASES)('answers every attempt as the table says: $use, counters in $name', async (run) => {
     const db = server.built.database.db;
     const clock = new FakeClock(START);
     const auth = createAuthService({ db, clock, sessionTtlHours: 1 });
-    const service = createHolderSignInService({ db, clock, auth, limits, rateLimiter: limiter() });
-    // Addresses of their own per limiter: the database's buckets outlive the run.
-    const prefix = name.startsWith('database') ? '198.51.100' : '203.0.113';
+    const service = createHolderSignInService({ db, clock, auth, limits, rateLimiter: run.limiter() });
+    // Addresses of their own per run (the database's buckets outlive it), and a request id of its own.
+    const requestId = `table ${run.prefix}`;
     const answers: Answer[] = [];
     for (const [seconds, facts, address] of STEPS) {
       clock.set(new Date(new Date(START).getTime() + seconds * 1000));
-      const ip = `${prefix}.${address.charCodeAt(0)}`;
-      answers.push(await answerOf(service.verify(factsOf(facts), ip)));
+      const ip = `${run.prefix}.${address.charCodeAt(0)}`;
+      answers.push(await answerOf(attempt(service, run.use, factsOf(facts), ip, requestId)));
     }
     expect(answers).toEqual(STEPS.map((step) => step[3]));
+    if (run.use !== 'signIn') return;
+    // Each sign-in stored one session, whose scope holds the contracts it answered, and an audit row per
+    // contract naming it; a refused attempt stored neither.
+    const audited = await sql<{ session_id: string; contracts: number; scoped: number }>`
+      select a.actor_id as session_id, count(*)::int as contracts,
+        jsonb_array_length(min(s.holder_scope::text)::jsonb -> 'contractIds') as scoped
+      from audit_events a join sessions s on s.id::text = a.actor_id
+      where a.action = 'holder.signed_in' and a.request_id = ${requestId}
+      group by a.actor_id`.execute(db);
+    const signedIn = answers.filter(
+      (answer): answer is number => typeof answer === 'number' && answer !== 401,
+    );
+    expect(audited.rows.map((row) => row.contracts).sort()).toEqual([...signedIn].sort());
+    expect(audited.rows.every((row) => row.scoped === row.contracts)).toBe(true);
+  });
+
+  // COVERWISE_HOLDER_THROTTLE=0 (the bench's baseline): the same statement without the count.
+  it('with the throttle off, signs in on right facts and answers 401 otherwise, never 429', async () => {
+    const db = server.built.database.db;
+    const clock = new FakeClock(START);
+    const auth = createAuthService({ db, clock, sessionTtlHours: 1 });
+    const service = createHolderSignInService({ db, clock, auth, limits, throttleEnabled: false });
+    const kinds: Facts[] = [
+      'wrong name',
+      'wrong name',
+      'wrong name',
+      'wrong name',
+      'right',
+      'ca',
+      'no letters',
+    ];
+    const answers: Answer[] = [];
+    for (let round = 0; round < 3; round++)
+      for (const kind of kinds)
+        answers.push(await answerOf(attempt(service, 'signIn', factsOf(kind), '192.0.2.9', 'unthrottled')));
+    expect(answers).toEqual(Array.from({ length: 3 }, () => [401, 401, 401, 401, 1, 1, 401]).flat());
+    const audited = await sql<{ rows: number }>`select count(*)::int as rows from audit_events
+      where action = 'holder.signed_in' and request_id = 'unthrottled'`.execute(db);
+    expect(audited.rows[0]!.rows).toBe(6);
   });
 
   // The database's counters skip the VIN's back-off for right facts from an address with no failure
@@ -173,22 +245,23 @@ describeEachEngine('holder sign-in throttle', (engine) => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
         run++;
-        const answersOf = async (limiter: RateLimiter) => {
+        const answersOf = async (limiter: RateLimiter, use: UseCase) => {
           const clock = new FakeClock(START);
           const auth = createAuthService({ db, clock, sessionTtlHours: 1 });
           const service = createHolderSignInService({ db, clock, auth, limits, rateLimiter: limiter });
           const answers: Answer[] = [];
           for (const { facts, address, after } of steps) {
             clock.advance(after * 1000);
-            // Addresses of this run only: the database's buckets outlive it.
-            const ip = `2001:db8::${run.toString(16)}:${address.charCodeAt(0).toString(16)}`;
-            answers.push(await answerOf(service.verify(factsOf(facts), ip)));
+            // Addresses of this run and use case only: the database's buckets outlive it.
+            const ip = `2001:db8::${run.toString(16)}:${USE_CASES.indexOf(use)}:${address.charCodeAt(0).toString(16)}`;
+            answers.push(await answerOf(attempt(service, use, factsOf(facts), ip, 'property')));
           }
           return answers;
         };
-        expect(await answersOf(createDatabaseRateLimiter(db))).toEqual(
-          await answersOf(createMemoryRateLimiter()),
-        );
+        const expected = await answersOf(createMemoryRateLimiter(), 'verify');
+        expect(await answersOf(createDatabaseRateLimiter(db), 'verify')).toEqual(expected);
+        expect(await answersOf(createDatabaseRateLimiter(db), 'signIn')).toEqual(expected);
+        expect(await answersOf(createMemoryRateLimiter(), 'signIn')).toEqual(expected);
       }),
       { numRuns: 60 },
     );
