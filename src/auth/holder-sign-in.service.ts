@@ -194,8 +194,8 @@ export function createHolderSignInService(deps: {
       // Right facts from an address with a recent failure, and the VIN's back-off from it cleared.
       return storeSession(signedIn.contractIds, row.lastName, session, requestId);
     }
-    const buckets = attemptBuckets(keys.vin, clientAddress);
-    if (throttled) {
+    const buckets = throttled ? attemptBuckets(keys.vin, clientAddress) : null;
+    if (buckets) {
       refuseWhenLimited(
         await rateLimiter.attemptFromAddress({ ...buckets, succeeded: false }, clock.now()),
         'sign-in attempts',
@@ -203,7 +203,7 @@ export function createHolderSignInService(deps: {
     }
     const signedIn = await signInUncounted(db, keys, row);
     if (signedIn.sessionId === null) throw new AppError('verification_failed', NOT_VERIFIED);
-    if (throttled) await rateLimiter.clear(buckets.pair.bucket);
+    if (buckets) await rateLimiter.clear(buckets.pair.bucket);
     return { ...session.issued, contractIds: signedIn.contractIds };
   }
 
