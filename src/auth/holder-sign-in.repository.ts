@@ -217,7 +217,10 @@ export async function signInCountingAttempt(
   attempt: Omit<AddressAttempt, 'succeeded'>,
   session: HolderSessionRow,
   now: Date,
-): Promise<{ contractIds: string[]; sessionId: string | null; outcome: AddressAttemptOutcome }> {
+): Promise<
+  | { contractIds: string[]; sessionId: string }
+  | { contractIds: string[]; sessionId: null; outcome: AddressAttemptOutcome }
+> {
   const query = CompiledQuery.raw(SIGN_IN_COUNTING_ATTEMPT, [
     ...countingValues(facts, attempt.address, now),
     new Date(now.getTime() - attempt.pair.rule.resetAfterSeconds * 1000),
@@ -228,18 +231,7 @@ export async function signInCountingAttempt(
     session.requestId,
   ]) as CompiledQuery<CountedRow & { session_id: string | null }>;
   const row = (await db.executeQuery(query)).rows[0]!;
-  if (row.session_id !== null) {
-    const address = windowOutcome(
-      attempt.address.rule,
-      { attempts: row.address_attempts, window_started_at: row.address_started_at },
-      now,
-    );
-    return {
-      contractIds: row.contract_ids,
-      sessionId: row.session_id,
-      outcome: { address, pair: { allowed: true, failures: 0, retryAfterSeconds: 0 } },
-    };
-  }
+  if (row.session_id !== null) return { contractIds: row.contract_ids, sessionId: row.session_id };
   return {
     contractIds: row.contract_ids,
     sessionId: null,
