@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/demo-seed.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, DESK, launchBrowser, openSignedIn, PHONE } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
@@ -22,6 +23,23 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  // A test that stopped halfway may have left its draft open: the next one starts from none.
+  afterEach(async () => {
+    const { app } = server.built;
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'admin@coverwise.test', password: DEMO_PASSWORD },
+    });
+    const { token } = login.json<{ token: string }>();
+    const discarded = await app.inject({
+      method: 'DELETE',
+      url: '/api/v1/catalog/draft',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(discarded.statusCode === 404 || discarded.statusCode < 300, discarded.body).toBe(true);
   });
 
   async function expectAxeClean(page: Page, where: string) {
@@ -94,6 +112,25 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
       published.document as { plans: { code: string; benefits?: { rental: { dailyLimitCents: number } } }[] }
     ).plans.find((p) => p.code === 'VALUE_GUARD');
     expect(plan?.benefits?.rental.dailyLimitCents).toBe(4_000);
+  });
+
+  // A selected tab's text turns white at once; a background fading in behind it would leave it
+  // unreadable for the fade (axe caught it so, right after a click). Buttons still fade on hover.
+  it('switches tabs at once where motion is allowed, while buttons keep their hover fade', async () => {
+    const page = await openSignedIn(browser, server, 'admin@coverwise.test', {
+      context: { viewport: DESK, reducedMotion: 'no-preference' },
+    });
+    try {
+      await page.goto('/admin/catalog');
+      await startDraft(page).click();
+      const fade = (name: RegExp) =>
+        page.getByRole('tab', { name }).evaluate((tab) => getComputedStyle(tab).transitionDuration);
+      expect([await fade(/^Plans/), await fade(/^Changes/)]).toEqual(['0s', '0s']);
+      const discard = page.getByRole('button', { name: 'Discard the draft' });
+      expect(await discard.evaluate((button) => getComputedStyle(button).transitionDuration)).toBe('0.12s');
+    } finally {
+      await page.context().close();
+    }
   });
 
   it('shows the validator’s message beside a state rule field, on a phone, axe clean', async () => {

@@ -22,7 +22,21 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Chromium for the journeys. Every context it opens prefers reduced motion unless its options say
+ * otherwise: no page is checked (axe's colour contrast, a screenshot) halfway through a CSS transition,
+ * whose state depends on how busy the machine is (the catalog editor's tabs failed axe once so, in CI on
+ * 2026-12-06).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await launch();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options?: BrowserContextOptions) =>
+    newContext({ reducedMotion: 'reduce', ...options });
+  return browser;
+}
+
+function launch(): Promise<Browser> {
   // Playwright gives every launch its own temporary user-data dir, so runs never share a profile.
   return chromium.launch({
     executablePath: chromiumPath,
