@@ -169,13 +169,15 @@ async function countedOutcome(
   return { address: byAddress, pair: byPair };
 }
 
+/** The parameters $1–$4 of `MATCHING_CTE`. */
+function factValues(facts: HolderFactsKeys): unknown[] {
+  return [facts.vin, facts.lastNameKey, facts.caPostalCode, facts.usZip];
+}
+
 /** The parameters $1–$8 of a statement that checks the facts and counts the attempt. */
 function countingValues(facts: HolderFactsKeys, address: AddressAttempt['address'], now: Date): unknown[] {
   return [
-    facts.vin,
-    facts.lastNameKey,
-    facts.caPostalCode,
-    facts.usZip,
+    ...factValues(facts),
     address.bucket,
     now,
     new Date(now.getTime() - address.rule.windowSeconds * 1000),
@@ -249,10 +251,7 @@ export async function signInUncounted(
   session: HolderSessionRow,
 ): Promise<{ contractIds: string[]; sessionId: string | null }> {
   const query = CompiledQuery.raw(SIGN_IN_UNCOUNTED, [
-    facts.vin,
-    facts.lastNameKey,
-    facts.caPostalCode,
-    facts.usZip,
+    ...factValues(facts),
     session.tokenHash,
     session.csrfTokenHash,
     session.expiresAt,
