@@ -22,6 +22,7 @@ import type { ContractView } from '../contracts/contract.view.js';
 import { statusAsOf } from '../contracts/contract.view.js';
 import { contractViewOf, loadContract, termsOf } from '../contracts/contract-access.js';
 import { insertDealerAccountEvent, insertDealerAccountEvents } from '../dealers/dealer.repository.js';
+import { gapClaimsHoldingAddenda } from '../gap-claims/gap-claim.repository.js';
 import { appendLedgerEntries, appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { rememberContractLanguage } from '../notifications/holder-language.repository.js';
 import { type Actor, recordAudit, recordAudits } from '../platform/audit/audit.repository.js';
@@ -111,7 +112,20 @@ export function createCancellationsService(deps: {
     claimsPaid: number,
     dealerCostCents: number | null,
     request: CancellationRequest,
+    gapClaim: { claimNumber: string; paid: boolean } | undefined,
   ): { quoted: AllocatedQuote; earningMethod: EarningMethod } {
+    // A GAP addendum on a total loss is claimed, not cancelled (docs/domain.md): a refund would pay for
+    // the addendum as well as its benefit. A denied claim leaves it cancellable; a paid one spent it.
+    if (gapClaim?.paid)
+      throw new AppError(
+        'gap_benefit_already_paid',
+        `This GAP addendum paid its benefit on claim ${gapClaim.claimNumber}: it is spent, so nothing is refunded and it cannot be cancelled.`,
+      );
+    if (gapClaim)
+      throw new AppError(
+        'gap_claim_open',
+        `GAP claim ${gapClaim.claimNumber} is open on this GAP addendum: a GAP addendum with a claim is claimed, not cancelled. It can be cancelled if the claim is denied.`,
+      );
     if (!isCalendarDate(request.cancelOn)) {
       throw new AppError('invalid_date', `"${request.cancelOn}" is not a calendar date (YYYY-MM-DD).`, {
         param: 'cancelOn',
@@ -147,7 +161,16 @@ export function createCancellationsService(deps: {
   ): Promise<{ quoted: AllocatedQuote; earningMethod: EarningMethod }> {
     const { terms } = await termsOf(catalog, row, executor);
     const claimsPaid = await claimsPaidCents(executor, row.id);
-    return allocatedQuote(row, terms, claimsPaid, await dealerCostCentsOf(executor, row.id), request);
+    const gapClaim =
+      row.product === 'gap' ? (await gapClaimsHoldingAddenda(executor, [row.id])).get(row.id) : undefined;
+    return allocatedQuote(
+      row,
+      terms,
+      claimsPaid,
+      await dealerCostCentsOf(executor, row.id),
+      request,
+      gapClaim,
+    );
   }
 
   function assertNotFuture(request: CancellationRequest, onDate: CalendarDate): void {
@@ -269,6 +292,10 @@ export function createCancellationsService(deps: {
       trx,
       rows.map((row) => row.id),
     );
+    const gapClaims = await gapClaimsHoldingAddenda(
+      trx,
+      rows.filter((row) => row.product === 'gap').map((row) => row.id),
+    );
     const onDate = today();
     return async (row: ContractRow, request: CancellationRequest): Promise<QuotedCancellation> => {
       assertActive(row, onDate);
@@ -277,7 +304,14 @@ export function createCancellationsService(deps: {
       const dealerCostCents = row.dealer_cost_cents === null ? null : Number(row.dealer_cost_cents);
       return {
         row,
-        ...allocatedQuote(row, terms, claimsPaid.get(row.id) ?? 0, dealerCostCents, request),
+        ...allocatedQuote(
+          row,
+          terms,
+          claimsPaid.get(row.id) ?? 0,
+          dealerCostCents,
+          request,
+          gapClaims.get(row.id),
+        ),
         cancellationId: randomUUID(),
       };
     };

@@ -32,6 +32,28 @@ export function findOpenGapClaim(db: Kysely<Database>, contractId: string): Prom
     .executeTakeFirst();
 }
 
+/**
+ * The claim that holds each of these GAP addenda, by contract id: its open claim (neither denied nor
+ * paid: the addendum is being claimed) or its paid one (the addendum is spent). Either way the addendum
+ * cannot be cancelled for a refund; a denied claim holds nothing.
+ */
+export async function gapClaimsHoldingAddenda(
+  db: Kysely<Database>,
+  contractIds: readonly string[],
+): Promise<Map<string, { claimNumber: string; paid: boolean }>> {
+  if (contractIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('gap_claims')
+    .select(['contract_id', 'claim_number', 'status'])
+    .where('contract_id', 'in', contractIds)
+    .where('status', '!=', 'denied')
+    .orderBy('opened_at')
+    .execute();
+  return new Map(
+    rows.map((row) => [row.contract_id, { claimNumber: row.claim_number, paid: row.status === 'paid' }]),
+  );
+}
+
 /** The contract's paid claim, if its one benefit was paid already. */
 export function findPaidGapClaim(db: Kysely<Database>, contractId: string) {
   return db

@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { findGapContractsForUpdate } from '../contracts/contract.repository.js';
+import { findGapContractsForUpdate, markContractHasClaims } from '../contracts/contract.repository.js';
 import { contractOfRecord, holderMayTouch, gapTermsOf as termsOfGap } from '../contracts/contract-access.js';
 import {
   documentsOfOwner,
@@ -251,6 +251,16 @@ export function createGapClaimsService(deps: {
       required_documents: JSON.stringify(required),
       opened_at: clock.now(),
       opened_by: actor.label,
+    });
+    // A claim ends the full-refund free look, whatever becomes of it (as a repair claim does).
+    const flipped = await markContractHasClaims(trx, contract.id, clock.now());
+    await recordAudit(trx, {
+      actor,
+      action: 'contract.claim_filed',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: { gapClaimId: claim.id, claimNumber, hasClaimsSet: flipped },
+      requestId,
     });
     await recordAudit(trx, {
       actor,

@@ -470,6 +470,20 @@ describeEachEngine('GAP claims', (engine) => {
       expect(open.every((c: { status: string }) => c.status !== 'paid' && c.status !== 'denied')).toBe(true);
       const all = (await adjuster({ url: '/api/v1/gap-claims?limit=100' })).json().data;
       expect(all.map((c: { id: string }) => c.id)).toContain(claimId);
+      // Spent, the addendum refunds nothing: a cancellation (or its quote) is refused, saying why.
+      const { contractId } = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      for (const url of [
+        `/api/v1/contracts/${contractId}/cancellation-quote`,
+        `/api/v1/contracts/${contractId}/cancellation`,
+      ]) {
+        const refused = await admin({
+          method: 'POST',
+          url,
+          payload: { cancelOn: '2026-11-25', odometer: 40_000, reason: 'customer_request' },
+        });
+        expect(refused.statusCode, url).toBe(422);
+        expect(refused.json()).toMatchObject({ code: 'gap_benefit_already_paid' });
+      }
     });
 
     it('asks theft documents of a recovered theft, and refuses a loss date in the future', async () => {
@@ -482,6 +496,74 @@ describeEachEngine('GAP claims', (engine) => {
       const types = response.json().requiredDocuments.map((d: { type: string }) => d.type);
       expect(types).toContain('police_report');
       expect(types).toContain('recovery_report');
+    });
+  });
+
+  describe('an open claim holds its addendum', () => {
+    it('ends the free look, and refuses a cancellation quote or a cancellation until the claim is denied', async () => {
+      const facts = await newGapVehicle();
+      const started = await start(startBody(facts));
+      expect(started.statusCode, started.body).toBe(201);
+      const { id: gapClaimId, contractId, token } = started.json();
+      const send = asHolder(token);
+      const { db } = server.built.database;
+      const contract = await db
+        .selectFrom('contracts')
+        .select(['has_claims', 'status'])
+        .where('id', '=', contractId)
+        .executeTakeFirstOrThrow();
+      expect(contract).toEqual({ has_claims: true, status: 'active' });
+      const filed = await db
+        .selectFrom('audit_events')
+        .select(['action', 'data'])
+        .where('entity_id', '=', contractId)
+        .where('action', '=', 'contract.claim_filed')
+        .execute();
+      expect(filed).toEqual([
+        {
+          action: 'contract.claim_filed',
+          data: { gapClaimId, claimNumber: started.json().claimNumber, hasClaimsSet: true },
+        },
+      ]);
+
+      const request = { cancelOn: '2026-11-25', odometer: 31_000, reason: 'customer_request' };
+      for (const [url, client] of [
+        [`/api/v1/contracts/${contractId}/cancellation-quote`, send],
+        [`/api/v1/contracts/${contractId}/cancellation`, send],
+        [`/api/v1/contracts/${contractId}/cancellation`, admin],
+      ] as const) {
+        const refused = await client({ method: 'POST', url, payload: request });
+        expect(refused.statusCode, url).toBe(409);
+        expect(refused.json()).toMatchObject({ code: 'gap_claim_open' });
+        expect(refused.json().detail).toContain(started.json().claimNumber);
+      }
+      expect(
+        await db.selectFrom('cancellations').select('id').where('contract_id', '=', contractId).execute(),
+      ).toEqual([]);
+
+      // Denied, the claim no longer holds the addendum (it was not spent): it can be cancelled, with the
+      // pro-rata refund of an addendum whose free look a claim ended.
+      const uploaded = await upload(send, gapClaimId, 'gap_addendum', PNG, 'scan.png');
+      expect(uploaded.statusCode).toBe(201);
+      const reviewed = await reviewer({
+        method: 'POST',
+        url: `/api/v1/documents/${uploaded.json().id}/review`,
+        payload: { decision: 'accept' },
+      });
+      expect(reviewed.statusCode, reviewed.body).toBe(200);
+      const denied = await adjuster({
+        method: 'POST',
+        url: `/api/v1/gap-claims/${gapClaimId}/denial`,
+        payload: { reason: 'The vehicle was repaired, not a total loss.' },
+      });
+      expect(denied.statusCode, denied.body).toBe(200);
+      const quoted = await send({
+        method: 'POST',
+        url: `/api/v1/contracts/${contractId}/cancellation-quote`,
+        payload: request,
+      });
+      expect(quoted.statusCode, quoted.body).toBe(200);
+      expect(quoted.json().method).not.toBe('full');
     });
   });
 

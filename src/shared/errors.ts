@@ -107,6 +107,8 @@ export const ERROR_TITLES = {
   already_cancelled: 'The contract is already cancelled',
   invalid_amount: 'The amount is not valid',
   unknown_product: 'Unknown product',
+  gap_claim_open: 'The GAP addendum has an open GAP claim',
+  benefit_claim_exists: 'A claim was already filed for this',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

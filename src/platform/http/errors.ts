@@ -114,6 +114,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   already_cancelled: 409,
   invalid_amount: 422,
   unknown_product: 422,
+  gap_claim_open: 409,
+  benefit_claim_exists: 409,
 };
 
 /** The HTTP status an error is answered with. */
