@@ -98,14 +98,15 @@ describeEachEngine('benefit claims in the work queue', (engine) => {
     return filed.json() as { id: string; reviewDueOn: string };
   }
 
-  async function trip(contractId: string) {
+  /** A trip interruption claim for a breakdown on `breakdownOn` (one claim per breakdown). */
+  async function trip(contractId: string, breakdownOn = '2026-11-20') {
     const filed = await adjuster({
       method: 'POST',
       url: `/api/v1/contracts/${contractId}/trip-interruption-claims`,
       payload: {
-        breakdownOn: '2026-11-20',
+        breakdownOn,
         milesFromHome: 250,
-        expenses: [{ date: '2026-11-20', category: 'lodging', amountCents: 9_000 }],
+        expenses: [{ date: breakdownOn, category: 'lodging', amountCents: 9_000 }],
       },
     });
     expect(filed.statusCode, filed.body).toBe(201);
@@ -156,7 +157,7 @@ describeEachEngine('benefit claims in the work queue', (engine) => {
     // Five business days after Monday, Thanksgiving not counted: Tuesday 1 December.
     expect(rentalB.reviewDueOn).toBe('2026-12-01');
     // The first contract keeps its own version's SLA.
-    const tripA2 = await trip(first.id);
+    const tripA2 = await trip(first.id, '2026-11-21');
     expect(tripA2.reviewDueOn).toBe('2026-11-25');
 
     const ours = new Set([rentalA.id, tripA.id, repairWaiting, tripB.id, rentalB.id, tripA2.id]);

@@ -15,6 +15,16 @@ export function insertRentalClaim(trx: Kysely<Database>, row: Insertable<RentalC
   return trx.insertInto('rental_claims').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** The contract's trip interruption claim for a breakdown on that day, if one was filed. */
+export function findTripClaimForBreakdown(db: Kysely<Database>, contractId: string, breakdownOn: string) {
+  return db
+    .selectFrom('trip_interruption_claims')
+    .select(['id', 'created_at'])
+    .where('contract_id', '=', contractId)
+    .where('breakdown_on', '=', breakdownOn)
+    .executeTakeFirst();
+}
+
 export function insertTripInterruptionClaim(
   trx: Kysely<Database>,
   row: Insertable<TripInterruptionClaimsTable>,

@@ -23,7 +23,12 @@ import type { Database } from '../platform/db/schema.js';
 import { asUseCase, transactional } from '../platform/db/transaction.js';
 import type { StagedFile, StoredFile } from '../platform/storage/document-store.js';
 import { findRepairClaimLines, lockRepairClaimOfContract } from '../repair-claims/repair-claim.repository.js';
-import { calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import {
+  type CalendarDate,
+  calendarDateInZone,
+  compareDates,
+  isCalendarDate,
+} from '../shared/calendar-date.js';
 import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { HolderLanguage } from '../shared/language.js';
 import { actorOf, type Principal } from '../shared/principal.js';
@@ -32,6 +37,7 @@ import {
   findBenefitClaimContract,
   findRentalClaim,
   findRentalClaimForRepair,
+  findTripClaimForBreakdown,
   findTripInterruptionClaim,
   insertRentalClaim,
   insertTripInterruptionClaim,
@@ -75,12 +81,29 @@ function withdrawingRule(terms: VscTerms, field: 'benefits.rental' | 'benefits.t
   return terms.notes.find((note) => note.ruleId === source);
 }
 
-function checkDates(expenses: readonly { date: string }[]): void {
+/**
+ * Each expense's date is a calendar date, neither after `today` (a receipt is for a day that has
+ * happened) nor before the contract was bought (it covered nothing then).
+ */
+function checkDates(
+  expenses: readonly { date: string }[],
+  contract: { purchase_date: string },
+  today: CalendarDate,
+): void {
   expenses.forEach((expense, index) => {
+    const param = `expenses[${index}].date`;
     if (!isCalendarDate(expense.date))
-      throw new AppError('invalid_date', `${expense.date} is not a calendar date.`, {
-        param: `expenses[${index}].date`,
+      throw new AppError('invalid_date', `${expense.date} is not a calendar date.`, { param });
+    if (compareDates(expense.date, today) > 0)
+      throw new AppError('invalid_date', `An expense cannot be dated after today (${expense.date}).`, {
+        param,
       });
+    if (compareDates(expense.date, contract.purchase_date) < 0)
+      throw new AppError(
+        'invalid_date',
+        `An expense on ${expense.date} is before the contract was bought (${contract.purchase_date}).`,
+        { param },
+      );
   });
 }
 
@@ -100,8 +123,9 @@ export function createBenefitClaimsService(deps: {
     deps.calendar ??
     createBusinessCalendar({ timeZone: deps.timeZone ?? 'America/New_York', cutoffMinutes: 17 * 60 });
   const settingReviewDays = deps.reviewBusinessDays ?? 2;
+  const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone ?? 'America/New_York');
   const postingContext = (principal: Principal, requestId: string) => ({
-    effectiveOn: calendarDateInZone(clock.now(), deps.timeZone ?? 'America/New_York'),
+    effectiveOn: today(),
     actor: actorOf(principal),
     requestId,
   });
@@ -168,7 +192,7 @@ export function createBenefitClaimsService(deps: {
     const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId);
     if (principal.kind === 'holder' && body.language)
       await rememberContractLanguage(trx, [contract.id], body.language, clock.now());
-    checkDates(body.expenses);
+    checkDates(body.expenses, contract, today());
     const repair = await lockRepairClaimOfContract(trx, body.repairClaimId, contract.id);
     if (!repair)
       throw new AppError('not_found', 'No repair claim with that id on this contract.', {
@@ -211,9 +235,11 @@ export function createBenefitClaimsService(deps: {
     }
     const existing = await findRentalClaimForRepair(trx, repair.id);
     if (existing)
-      throw new AppError('conflict', 'A rental claim was already filed for this repair visit.', {
-        param: 'repairClaimId',
-      });
+      throw new AppError(
+        'benefit_claim_exists',
+        'A rental claim was already filed for this repair visit: one claim covers a visit.',
+        { param: 'repairClaimId' },
+      );
     const filedAt = clock.now();
     const row = await insertRentalClaim(trx, {
       contract_id: contract.id,
@@ -255,14 +281,29 @@ export function createBenefitClaimsService(deps: {
     principal: Principal,
     requestId: string,
   ) {
-    const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId);
+    // The contract's row is locked: two claims for one breakdown filed at once are filed one after the
+    // other, and the second finds the first.
+    const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId, {
+      forUpdate: true,
+    });
     if (principal.kind === 'holder' && body.language)
       await rememberContractLanguage(trx, [contract.id], body.language, clock.now());
     if (!isCalendarDate(body.breakdownOn))
       throw new AppError('invalid_date', `${body.breakdownOn} is not a calendar date.`, {
         param: 'breakdownOn',
       });
-    checkDates(body.expenses);
+    if (compareDates(body.breakdownOn, today()) > 0)
+      throw new AppError('invalid_date', 'The breakdown date cannot be in the future.', {
+        param: 'breakdownOn',
+      });
+    checkDates(body.expenses, contract, today());
+    // One claim per breakdown: its limits (a day's, and the days from the breakdown) are per occurrence.
+    if (await findTripClaimForBreakdown(trx, contract.id, body.breakdownOn))
+      throw new AppError(
+        'benefit_claim_exists',
+        `A trip interruption claim was already filed for the breakdown on ${body.breakdownOn}: one claim covers a breakdown, with every expense of its days.`,
+        { param: 'breakdownOn' },
+      );
     if (!inForceOn(contract, body.breakdownOn))
       throw new AppError('contract_not_in_force', `The contract was not in force on ${body.breakdownOn}.`, {
         param: 'breakdownOn',

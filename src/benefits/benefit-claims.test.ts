@@ -180,6 +180,25 @@ describeEachEngine('benefit claims and roadside', (engine) => {
         payload: { repairClaimId: claim.id, expenses: days(1, 1_000) },
       });
       expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'benefit_claim_exists', param: 'repairClaimId' });
+    });
+
+    it.each([
+      ['after today', '2026-11-26'],
+      ['before the contract was bought', '2026-01-30'],
+    ])('refuses an expense dated %s with 422 invalid_date naming it', async (_case, date) => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const claim = await repair(vin, { hours: 2.5, authorize: true });
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/rental-claims`,
+        payload: {
+          repairClaimId: claim.id,
+          expenses: [...days(1, 3_000), { date, kind: 'rental', amountCents: 3_000 }],
+        },
+      });
+      expect(response.statusCode, response.body).toBe(422);
+      expect(response.json()).toMatchObject({ code: 'invalid_date', param: 'expenses[1].date' });
     });
 
     it.each([
@@ -302,7 +321,59 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       const read = await adjuster({ url: `/api/v1/trip-interruption-claims/${claim.id}` });
       expect(read.statusCode, read.body).toBe(200);
       expect(read.json()).toEqual(claim);
+      // Its limits are per breakdown: a second claim for the same breakdown is refused, and pays nothing.
+      const again = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+        payload: trip({ expenses: [{ date: '2026-11-21', category: 'meals', amountCents: 2_000 }] }),
+      });
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'benefit_claim_exists', param: 'breakdownOn' });
+      const claims = await server.built.database.db
+        .selectFrom('trip_interruption_claims')
+        .select('payable_cents')
+        .where('contract_id', '=', contract.id)
+        .execute();
+      expect(claims).toEqual([{ payable_cents: 21_000 }]);
     });
+
+    it.each([
+      ['a breakdown after today', { breakdownOn: '2026-11-26' }, 'breakdownOn'],
+      [
+        'an expense after today',
+        { expenses: [{ date: '2026-11-26', category: 'lodging', amountCents: 9_000 }] },
+        'expenses[0].date',
+      ],
+      [
+        'an expense before the contract was bought',
+        {
+          breakdownOn: '2026-02-01',
+          expenses: [
+            { date: '2026-02-01', category: 'lodging', amountCents: 9_000 },
+            { date: '2026-01-30', category: 'meals', amountCents: 1_000 },
+          ],
+        },
+        'expenses[1].date',
+      ],
+    ])(
+      'refuses %s with 422 invalid_date naming the field, and files nothing',
+      async (_case, change, param) => {
+        const { holder, contract } = await holderOf('VALUE_GUARD');
+        const response = await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+          payload: trip(change),
+        });
+        expect(response.statusCode, response.body).toBe(422);
+        expect(response.json()).toMatchObject({ code: 'invalid_date', param });
+        const claims = await server.built.database.db
+          .selectFrom('trip_interruption_claims')
+          .select('id')
+          .where('contract_id', '=', contract.id)
+          .execute();
+        expect(claims).toEqual([]);
+      },
+    );
 
     it('refuses a contract bought in Kansas with the state rule’s sentence', async () => {
       const { holder, contract } = await holderOf('MAJOR_GUARD', 'KS');

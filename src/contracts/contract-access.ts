@@ -118,8 +118,9 @@ export async function loadServiceContract(
   catalog: CatalogService,
   principal: Principal,
   contractId: string,
+  options: { forUpdate?: boolean } = {},
 ): Promise<{ contract: ContractRow; terms: VscTerms }> {
-  const contract = await loadContract(db, principal, contractId);
+  const contract = await loadContract(db, principal, contractId, options);
   const { terms } = await termsOf(catalog, contract, db);
   if (terms.product !== 'vsc')
     throw new AppError('not_found', 'Benefits belong to service contracts; this contract is a GAP addendum.');

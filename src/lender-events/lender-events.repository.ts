@@ -542,7 +542,7 @@ export async function refundCounts(
 export async function refundForUpdate(db: Kysely<Database>, cancellationId: string) {
   return db
     .selectFrom('cancellations')
-    .select(['id', 'contract_id', 'refund_cents', 'payee_name', 'paid_on', 'lender_event_id'])
+    .select(['id', 'contract_id', 'refund_cents', 'payee_name', 'paid_on', 'lender_event_id', 'cancel_on'])
     .where('id', '=', cancellationId)
     .forUpdate()
     .executeTakeFirst()

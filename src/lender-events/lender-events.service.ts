@@ -15,6 +15,7 @@ import type PgBoss from 'pg-boss';
 import { postJournalEntry } from '../accounting/journal.repository.js';
 import type { CancellationsService, QuotedCancellation } from '../cancellations/cancellations.service.js';
 import { lockContractsByVin } from '../contracts/contract.repository.js';
+import { refuseWhileOfacHold } from '../ofac/ofac-holds.js';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -662,6 +663,15 @@ export function createLenderEventsService(deps: {
         `This refund was already recorded as paid on ${String(refund.paid_on)}.`,
       );
     }
+    // A refund is owed from its cancellation's date: a payment dated before it is a typo, and would post
+    // the money to the books in a period before it was owed.
+    if (compareDates(payment.paidOn, refund.cancel_on) < 0)
+      throw new AppError(
+        'invalid_date',
+        `The payment date is before the refund was owed (the cancellation on ${refund.cancel_on}).`,
+        { param: 'paidOn' },
+      );
+    await refuseWhileOfacHold(trx, 'cancellation', cancellationId);
     await repo.markRefundPaid(trx, cancellationId, payment.paidOn, payment.reference);
     const amount = Number(refund.refund_cents);
     const entry = await postJournalEntry(trx, {

@@ -223,3 +223,18 @@ export async function settleHeldRunItem(
     )
     .execute();
 }
+
+/**
+ * The undecided or blocking OFAC hold on a payable (held for review, or blocked), if any: money recorded
+ * as paid by hand must not pass a screening that a payment run would stop at.
+ */
+export function unreleasedOfacHold(db: Kysely<Database>, sourceType: PayableSourceType, sourceId: string) {
+  return db
+    .selectFrom('ofac_holds')
+    .select(['id', 'status', 'payee_name', 'matched_name'])
+    .where('source_type', '=', sourceType)
+    .where('source_id', '=', sourceId)
+    .where('status', 'in', ['held', 'blocked'])
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { LENDER_HOLDER, lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import {
   brakesEstimate,
@@ -286,6 +287,122 @@ describeEachEngine('payment runs', (engine) => {
     expect(
       (await admin({ method: 'POST', url: `/api/v1/payment-runs/${next.id}/approval` })).statusCode,
     ).toBe(200);
+  });
+
+  it('refuses a lender-event refund recorded as paid by hand while its payee is held for OFAC review, or dated before it was owed', async () => {
+    const vin = nextVin();
+    const created = await admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: lenderVscBody(vin, {
+        holder: { ...LENDER_HOLDER, firstName: 'Ximena', lastName: 'Zabaleta' },
+      }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    // A payoff: the refund goes to the holder, whose name is a possible SDN match.
+    const reported = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: { events: [{ vin, event: 'payoff', eventDate: '2026-11-20' }] },
+    });
+    expect(reported.statusCode, reported.body).toBe(200);
+    const cancellationId = reported.json().results[0].cancellations[0].cancellationId as string;
+    const run = await preview();
+    const item = run.items.find((i: { source: { id: string } }) => i.source.id === cancellationId);
+    expect(item).toMatchObject({ status: 'held' });
+    await admin({ method: 'POST', url: `/api/v1/payment-runs/${run.id}/discard` });
+
+    const pay = (paidOn: string) =>
+      admin({
+        method: 'POST',
+        url: `/api/v1/lender-events/refunds/${cancellationId}/payment`,
+        payload: { paidOn, reference: 'CHK-9' },
+      });
+    const early = await pay('2026-11-19');
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({ code: 'invalid_date', param: 'paidOn' });
+    const held = await pay('2026-11-24');
+    expect(held.statusCode).toBe(409);
+    expect(held.json()).toMatchObject({ code: 'payment_on_ofac_hold' });
+    expect(held.json().detail).toContain('ZABALETA, Ximena');
+    const { db } = server.built.database;
+    const cancellation = await db
+      .selectFrom('cancellations')
+      .select('paid_on')
+      .where('id', '=', cancellationId)
+      .executeTakeFirstOrThrow();
+    expect(cancellation.paid_on).toBeNull();
+
+    // Released with a reason, the payment can be recorded.
+    const hold = (await admin({ url: '/api/v1/ofac/holds?status=held' }))
+      .json()
+      .data.find((h: { source: { id: string } }) => h.source.id === cancellationId);
+    const released = await admin({
+      method: 'POST',
+      url: `/api/v1/ofac/holds/${hold.id}/decision`,
+      payload: { decision: 'release', reason: 'Not the listed person: another date of birth.' },
+    });
+    expect(released.statusCode, released.body).toBe(200);
+    const paid = await pay('2026-11-24');
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(await trialBalanced()).toBe(true);
+  });
+
+  it('refuses a repair recorded as paid by hand while its facility is held for OFAC review', async () => {
+    const repair = await authorizedRepair();
+    const { db } = server.built.database;
+    const facility = await db
+      .selectFrom('repair_facilities')
+      .select('name')
+      .where('id', '=', facilityId)
+      .executeTakeFirstOrThrow();
+    // The facility's name, for this test only, is a listed one.
+    await db
+      .updateTable('repair_facilities')
+      .set({ name: 'Banco Nacional de Cuba' })
+      .where('id', '=', facilityId)
+      .execute();
+    try {
+      const run = await preview();
+      const item = run.items.find((i: { source: { id: string } }) => i.source.id === repair.id);
+      expect(item).toMatchObject({ status: 'held' });
+      await admin({ method: 'POST', url: `/api/v1/payment-runs/${run.id}/discard` });
+      const refused = await adjuster({
+        method: 'POST',
+        url: `/api/v1/repair-claims/${repair.id}/payment`,
+        payload: { method: 'check', reference: 'CHK-77' },
+      });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'payment_on_ofac_hold' });
+      const claim = await db
+        .selectFrom('repair_claims')
+        .select('status')
+        .where('id', '=', repair.id)
+        .executeTakeFirstOrThrow();
+      expect(claim.status).toBe('authorized');
+      const hold = (await admin({ url: '/api/v1/ofac/holds?status=held' }))
+        .json()
+        .data.find((h: { source: { id: string } }) => h.source.id === repair.id);
+      const blocked = await admin({
+        method: 'POST',
+        url: `/api/v1/ofac/holds/${hold.id}/decision`,
+        payload: { decision: 'block', reason: 'Confirmed match.' },
+      });
+      expect(blocked.statusCode, blocked.body).toBe(200);
+      const stillRefused = await adjuster({
+        method: 'POST',
+        url: `/api/v1/repair-claims/${repair.id}/payment`,
+        payload: { method: 'check', reference: 'CHK-78' },
+      });
+      expect(stillRefused.json()).toMatchObject({ code: 'payment_on_ofac_hold' });
+      expect(stillRefused.json().detail).toContain('blocked');
+    } finally {
+      await db
+        .updateTable('repair_facilities')
+        .set({ name: facility.name })
+        .where('id', '=', facilityId)
+        .execute();
+    }
   });
 
   it('pays each payable exactly once when two runs over the same payables are approved at once', async () => {

@@ -15,6 +15,7 @@ import {
 import { coverageOn, holderMayTouch, vscTermsOf } from '../contracts/contract-access.js';
 import { validateVin } from '../contracts/vin.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
+import { refuseWhileOfacHold } from '../ofac/ofac-holds.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database, RepairClaimStatus } from '../platform/db/schema.js';
@@ -649,6 +650,7 @@ export function createRepairClaimsService(deps: {
   ) {
     const claim = await lockedClaim(trx, id);
     requireStatus(claim, ['authorized'], 'paid');
+    await refuseWhileOfacHold(trx, 'repair_claim', claim.id);
     const facility = (await findRepairFacility(trx, claim.facility_id))!;
     const actor = actorOf(principal);
     const amountCents = claim.payable_cents ?? 0;

@@ -109,6 +109,7 @@ export const ERROR_TITLES = {
   unknown_product: 'Unknown product',
   gap_claim_open: 'The GAP addendum has an open GAP claim',
   benefit_claim_exists: 'A claim was already filed for this',
+  payment_on_ofac_hold: 'The payment is held or blocked by OFAC screening',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

@@ -1,10 +1,12 @@
 import { ApiError } from './api.js';
-import { t } from './i18n.js';
+import { i18next, t } from './i18n.js';
 
 // What a holder reads when a request fails. The API's `detail` is written for developers when the
 // request's shape is wrong ("lastName must NOT have fewer than 1 characters"), so shape errors become
 // the form's own sentence for the field; business-rule refusals keep the API's sentence, which is
-// written for the holder (a state rule, a claim number), and the rest get a sentence per code.
+// written for the holder (a state rule, a claim number), and the rest get a sentence per code. The API
+// writes its sentences in English: on a page in another language a refusal is said by its code
+// (errors.rule.<code>) when the locale files know it.
 
 /** A form's sentence per field (by the API's `param`), said when that field is missing or malformed. */
 export type FieldSentences = Readonly<Record<string, string>>;
@@ -57,6 +59,9 @@ export function holderProblem(error: unknown, sentences: FieldSentences = {}): H
   if (SENTENCE_CODES.has(error.code)) return { field, sentence: t(`errors.${error.code}`) };
   if (error.status >= 500 || error.status === 0 || error.code === 'http_error')
     return { field: null, sentence: t('errors.server') };
-  // A business rule's own sentence (it names the rule, the state, the claim).
+  // A business rule's own sentence (it names the rule, the state, the claim), or in another language
+  // the locale's sentence for the rule.
+  if (i18next.language !== 'en' && i18next.exists(`errors.rule.${error.code}`))
+    return { field, sentence: t(`errors.rule.${error.code}`) };
   return { field, sentence: error.detail };
 }

@@ -116,6 +116,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unknown_product: 422,
   gap_claim_open: 409,
   benefit_claim_exists: 409,
+  payment_on_ofac_hold: 409,
 };
 
 /** The HTTP status an error is answered with. */

@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
-import { type ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
+import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
+import { holderProblem } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useDebounced } from '../queries.js';
@@ -114,9 +115,16 @@ function useQuote(
   });
   if (!typed) return { status: 'idle' };
   if (JSON.stringify(typed) !== JSON.stringify(asked) || query.isPending) return { status: 'loading' };
-  if (query.isError)
-    return { status: 'refused', message: errorMessage(query.error, t('cancel.quoteFailed')) };
+  if (query.isError) return { status: 'refused', message: cancelProblem(query.error) };
   return { status: 'ready', quote: query.data };
+}
+
+/** A refused quote or cancellation as the holder reads it, in the page's language. */
+function cancelProblem(error: ApiError): string {
+  return holderProblem(error, {
+    odometer: t('cancel.odometerInvalid'),
+    cancelOn: t('cancel.dateInvalid'),
+  }).sentence;
 }
 
 function CancelForm({ contract }: { contract: Contract }) {
@@ -136,6 +144,8 @@ function CancelForm({ contract }: { contract: Contract }) {
     ? Number(odometer.replaceAll(',', ''))
     : null;
 
+  // Something typed that is not a reading in whole miles: said at once, not left as "enter the reading".
+  const odometerUnreadable = odometer.trim() !== '' && odometerNumber === null;
   const quote = useQuote(contract.id, cancelOn, odometerNumber, reason);
 
   useFocusWhen(errorRef, error);
@@ -173,7 +183,7 @@ function CancelForm({ contract }: { contract: Contract }) {
         }),
       );
     } catch (failure) {
-      setError(errorMessage(failure, t('cancel.failed')));
+      setError(failure instanceof ApiError ? cancelProblem(failure) : t('cancel.failed'));
     }
   };
 
@@ -201,10 +211,20 @@ function CancelForm({ contract }: { contract: Contract }) {
           className="input--short"
           inputMode="numeric"
           autoComplete="off"
-          aria-describedby={`${fieldId}-odometer-hint`}
+          aria-describedby={
+            odometerUnreadable
+              ? `${fieldId}-odometer-hint ${fieldId}-odometer-error`
+              : `${fieldId}-odometer-hint`
+          }
+          {...(odometerUnreadable ? { 'aria-invalid': true } : {})}
           value={odometer}
           onChange={(event) => setOdometer(event.target.value)}
         />
+        {odometerUnreadable ? (
+          <p id={`${fieldId}-odometer-error`} className="field-error">
+            {t('cancel.odometerInvalid')}
+          </p>
+        ) : null}
       </div>
       <div className="field">
         <label htmlFor={`${fieldId}-reason`}>{t('cancel.why')}</label>

@@ -262,13 +262,18 @@ function RoadsideForm({
 function RentalForm({
   contractId,
   repairs,
+  filedFor,
   onDone,
 }: {
   contractId: string;
   repairs: RepairClaim[];
+  /** The repair claims that have their rental claim already (one per repair visit). */
+  filedFor: ReadonlySet<string>;
   onDone: () => void;
 }) {
-  const authorized = repairs.filter((r) => r.status === 'authorized' || r.status === 'paid');
+  const authorized = repairs.filter(
+    (r) => (r.status === 'authorized' || r.status === 'paid') && !filedFor.has(r.id),
+  );
   const [repairClaimId, setRepairClaimId] = useState(authorized[0]?.id ?? '');
   const [date, setDate] = useState('');
   const [amount, setAmount] = useState('');
@@ -276,7 +281,12 @@ function RentalForm({
   const [receipts, setReceipts] = useState<File[]>([]);
   const form = useFormErrors();
   const id = useId();
-  if (authorized.length === 0) return <p className="muted">{t('claims.rentalAfterRepair')}</p>;
+  if (authorized.length === 0)
+    return (
+      <p className="muted">
+        {filedFor.size > 0 ? t('claims.rentalAllFiled') : t('claims.rentalAfterRepair')}
+      </p>
+    );
   const sentences = {
     repairClaimId: t('claims.errors.repair'),
     date: t('claims.errors.rentalDate'),
@@ -314,13 +324,19 @@ function RentalForm({
     >
       <div className="field">
         <label htmlFor={`${id}-repair`}>{t('claims.repair')}</label>
-        <select id={`${id}-repair`} value={repairClaimId} onChange={(e) => setRepairClaimId(e.target.value)}>
+        <select
+          id={`${id}-repair`}
+          value={repairClaimId}
+          onChange={(e) => setRepairClaimId(e.target.value)}
+          {...form.fieldProps('repairClaimId', `${id}-repair`)}
+        >
           {authorized.map((r) => (
             <option key={r.id} value={r.id}>
               {t('claims.repairAt', { number: r.claimNumber, facility: r.facility.name })}
             </option>
           ))}
         </select>
+        <FieldError id={`${id}-repair`} message={form.errors.repairClaimId} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-kind`}>{t('claims.kind')}</label>
@@ -584,6 +600,7 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
                 key={`rental-${version}`}
                 contractId={contractId}
                 repairs={value.repairClaims}
+                filedFor={new Set(value.rentalClaims.map((claim) => claim.repairClaimId))}
                 onDone={reload}
               />
             ) : null}
