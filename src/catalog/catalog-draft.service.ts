@@ -19,6 +19,7 @@ import {
   lockCatalogDraft,
   writeCatalogDraft,
 } from './catalog-draft.repository.js';
+import { draftShapeProblem } from './draft-shape.js';
 
 export interface CatalogDraftView {
   baseVersion: number;
@@ -96,6 +97,13 @@ export function createCatalogDraftService(deps: {
           param: 'document',
         });
       }
+      const misshapen = draftShapeProblem(document);
+      if (misshapen)
+        throw new AppError(
+          'validation_failed',
+          `The draft must keep the catalog's shape: ${misshapen} is not the list or object a catalog has there.`,
+          { param: misshapen },
+        );
       await writeCatalogDraft(trx, {
         baseVersion: existing?.baseVersion ?? current.version,
         document,

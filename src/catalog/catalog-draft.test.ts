@@ -5,8 +5,10 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { FakeClock } from '../platform/clock.js';
+import { loadDefaultCatalog } from './default-catalog.js';
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
+const DEFAULT_PLAN_COUNT = loadDefaultCatalog().plans.length;
 
 type Doc = {
   plans: { product: string; code: string; benefits?: { rental: { dailyLimitCents: number } | null } }[];
@@ -162,5 +164,53 @@ describeEachEngine('the catalog draft', (engine) => {
         .execute();
       expect(discarded).toHaveLength(1);
     });
+
+    it.each([
+      [
+        'a plans list that is not a list',
+        (d: Record<string, unknown>) => ({ ...d, plans: 'nope' }),
+        'document.plans',
+      ],
+      [
+        'a plan that is not an object',
+        (d: Record<string, unknown>) => ({ ...d, plans: [...(d.plans as unknown[]), 7] }),
+        `document.plans[${DEFAULT_PLAN_COUNT}]`,
+      ],
+      [
+        "a plan's term options that are not a list",
+        (d: Record<string, unknown>) => ({
+          ...d,
+          plans: (d.plans as Record<string, unknown>[]).map((plan, i) =>
+            i === 0 ? { ...plan, termOptions: {} } : plan,
+          ),
+        }),
+        'document.plans[0].termOptions',
+      ],
+    ])(
+      'refuses a draft with %s (it could not be opened to be fixed), and keeps the one before',
+      async (_case, change, param) => {
+        const started = (
+          await admin({ method: 'PUT', url: '/api/v1/catalog/draft', payload: { revision: null } })
+        ).json();
+        try {
+          const refused = await admin({
+            method: 'PUT',
+            url: '/api/v1/catalog/draft',
+            payload: { revision: started.revision, document: change(started.document) },
+          });
+          expect(refused.statusCode).toBe(400);
+          expect(refused.json()).toMatchObject({ code: 'validation_failed', param });
+          // An unfinished value is still fine: the validator lists it, publishing refuses it.
+          const unfinished = await admin({
+            method: 'PUT',
+            url: '/api/v1/catalog/draft',
+            payload: { revision: started.revision, document: { ...started.document, name: '' } },
+          });
+          expect(unfinished.statusCode, unfinished.body).toBe(200);
+        } finally {
+          await admin({ method: 'DELETE', url: '/api/v1/catalog/draft' });
+        }
+      },
+    );
   });
 });

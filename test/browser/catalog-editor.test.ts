@@ -195,4 +195,29 @@ describe.skipIf(!chromiumAvailable())('catalog editor', () => {
       await page.context().close();
     }
   });
+  it('shows a page that cannot be drawn as a notice inside the frame, not a blank app', async () => {
+    // A draft saved before drafts had to keep the catalog's shape: its plans are not a list.
+    await server.built.database.db
+      .insertInto('catalog_drafts')
+      .values({
+        id: 1,
+        base_version: 1,
+        document: JSON.stringify({ name: 'Broken', plans: 'nope' }),
+        revision: 1,
+        updated_by: 'admin@coverwise.test',
+        updated_at: new Date(),
+      })
+      .execute();
+    const page = await signedInAdmin(DESK);
+    try {
+      await page.goto(`${server.baseUrl}/admin/catalog`);
+      await page.getByText('This page could not be shown.', { exact: false }).waitFor();
+      // The frame is still there: the menu leads on.
+      const home = page.getByRole('navigation', { name: 'Main' }).getByRole('link').first();
+      expect(await home.isVisible()).toBe(true);
+      await expectAxeClean(page, 'a page that failed');
+    } finally {
+      await page.context().close();
+    }
+  });
 });

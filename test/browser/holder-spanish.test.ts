@@ -127,7 +127,18 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
       await page.getByRole('button', { name: 'Iniciar sesión' }).click();
       await page.waitForURL('**/my');
       await page.getByRole('link', { name: 'Cancelar mi contrato' }).first().click();
-      await page.getByLabel('Lectura del odómetro (millas)').fill('25000');
+      const odometer = page.getByLabel('Lectura del odómetro (millas)');
+      // A reading that is not whole miles is said at once, under the field.
+      await odometer.fill('25000.7');
+      await page.getByText('Escriba la lectura del odómetro en millas enteras', { exact: false }).waitFor();
+      expect(await odometer.getAttribute('aria-invalid')).toBe('true');
+      // A refusal of the quote is said from its code, not in the API's English.
+      await odometer.fill('1');
+      await page
+        .getByText('La lectura del odómetro es menor que la del día en que se vendió el contrato.')
+        .waitFor();
+      expect(await page.getByText('The odometer reading is below', { exact: false }).count()).toBe(0);
+      await odometer.fill('25000');
       await page.getByLabel('¿Por qué cancela?').selectOption('customer_request');
       const quote = page.getByRole('region', { name: 'Su cotización de reembolso' });
       // The share line, said from its code and numbers (the API's English label is "Refund share: …").

@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { chooseLanguage, isHolderPath, type Language, syncLanguageWithPath, useTranslation } from './i18n.js';
+import { PageErrorBoundary } from './page-error-boundary.js';
 import { Link, navigate, useLocation } from './router.js';
 import { type Session, useSession } from './session.js';
 import { staffPagesFor } from './staff-pages.js';
@@ -148,7 +149,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id="main" className="site-main" tabIndex={-1}>
-        {children}
+        <PageErrorBoundary key={pathname}>{children}</PageErrorBoundary>
       </main>
       {/* Every page, holder pages above all, links the help center and the phone numbers it lists. */}
       <footer className="site-main">
