@@ -123,12 +123,19 @@ export function compileBodySchema(schema: object): Validate {
 }
 
 /** The field an ajv error is about, as a dotted path a client can show next to its input. */
+/**
+ * The request field a schema error is about, as a JSON path (`lines[0].laborHours`, as docs/api.md says
+ * `param` is, and as the services name fields): an array position in brackets, a property after a dot.
+ */
 export function paramOf(error: ErrorObject): string | undefined {
   const base = error.instancePath
     .split('/')
     .filter(Boolean)
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
+    .reduce((path, segment) => {
+      if (/^\d+$/.test(segment)) return `${path}[${segment}]`;
+      return path ? `${path}.${segment}` : segment;
+    }, '');
   const extra =
     error.keyword === 'required'
       ? (error.params as { missingProperty: string }).missingProperty

@@ -238,14 +238,14 @@ describeEachEngine('repair claims', (engine) => {
         },
         400,
         'validation_failed',
-        'lines.0.laborRateCents',
+        'lines[0].laborRateCents',
       ],
       [
         'parts over $100,000 on one line',
         { lines: [{ componentGroup: 'brakes', description: 'x', partsCents: 10_000_001, laborHours: 0 }] },
         400,
         'validation_failed',
-        'lines.0.partsCents',
+        'lines[0].partsCents',
       ],
     ])('refuses %s (%i %s) and writes nothing', async (_case, overrides, status, code, param) => {
       const { vin, contract } = await newContract();

@@ -546,7 +546,7 @@ describeEachEngine('hostile input', (engine) => {
           {
             status: 400,
             code: 'validation_failed',
-            paramMatching: /^[A-Za-z0-9_.]+$/,
+            paramMatching: /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$/,
           },
         );
       }
