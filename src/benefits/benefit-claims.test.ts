@@ -595,5 +595,46 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       });
       expect(nowhere.json()).toMatchObject({ code: 'validation_failed', param: 'location' });
     });
+
+    it.each([
+      [
+        'a phone number without digits',
+        { phone: 'abcdefgh' },
+        'phone',
+        'must be a phone number with at least 7 digits',
+      ],
+      [
+        'a phone number of spaces',
+        { phone: '         ' },
+        'phone',
+        'must be a phone number with at least 7 digits',
+      ],
+      ['an address of spaces', { location: { address: '    ' } }, 'location.address', 'must not be blank'],
+    ])(
+      'refuses a roadside request with %s, saying why, and records nothing',
+      async (_case, change, param, words) => {
+        const { holder, contract } = await holderOf('VALUE_GUARD');
+        const refused = await holder({
+          method: 'POST',
+          url: '/api/v1/roadside-requests',
+          payload: {
+            contractId: contract.id,
+            service: 'tow',
+            location: { address: 'I-70 mile 12' },
+            phone: '(816) 555-0100',
+            ...change,
+          },
+        });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json()).toMatchObject({ code: 'validation_failed', param });
+        expect(refused.json().detail).toBe(`${param} ${words}.`);
+        const requests = await server.built.database.db
+          .selectFrom('roadside_requests')
+          .select('id')
+          .where('contract_id', '=', contract.id)
+          .execute();
+        expect(requests).toEqual([]);
+      },
+    );
   });
 });

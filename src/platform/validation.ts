@@ -123,6 +123,16 @@ export function compileBodySchema(schema: object): Validate {
 }
 
 /** The field an ajv error is about, as a dotted path a client can show next to its input. */
+/** Text with something in it besides spaces (a pattern of request schemas: NonBlankText). */
+export const NON_BLANK_PATTERN = '\\S';
+/** A phone number: at least seven digits, with any spaces, dashes, dots, parentheses or + between. */
+export const PHONE_PATTERN = '^\\D*(\\d\\D*){7,}$';
+/** What a refused pattern means, said to the caller instead of the pattern itself. */
+const PATTERN_WORDS: Record<string, string> = {
+  [NON_BLANK_PATTERN]: 'must not be blank',
+  [PHONE_PATTERN]: 'must be a phone number with at least 7 digits',
+};
+
 /**
  * The request field a schema error is about, as a JSON path (`lines[0].laborHours`, as docs/api.md says
  * `param` is, and as the services name fields): an array position in brackets, a property after a dot.
@@ -158,6 +168,10 @@ export function describeValidationError(error: ErrorObject, context: string): st
       return `${where} must be ${(error.params as { type: string }).type === 'integer' ? 'a whole number' : `of type ${(error.params as { type: string }).type}`}.`;
     case 'enum':
       return `${where} must be one of: ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}.`;
+    case 'pattern': {
+      const said = PATTERN_WORDS[(error.params as { pattern: string }).pattern];
+      return said ? `${where} ${said}.` : `${where} ${error.message ?? 'is not valid'}.`;
+    }
     default:
       return `${where} ${error.message ?? 'is not valid'}.`;
   }

@@ -1,6 +1,7 @@
 // Request and response schemas of the repair-claim API (docs/api.md "Repair claims (VSC)").
 import { Type } from 'typebox';
 import { Nullable, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { NON_BLANK_PATTERN } from '../platform/validation.js';
 import { MAX_LABOR_RATE_CENTS } from '../repair-facilities/labor-rate.js';
 import { DENIAL_REASONS, MAX_ESTIMATE_LINES } from './repair-claims.service.js';
 
@@ -12,7 +13,12 @@ export { MAX_LABOR_RATE_CENTS };
 
 const Money = (description: string, maximum: number) => Type.Integer({ minimum: 0, maximum, description });
 const Text = (maxLength: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+  Type.String({
+    minLength: 1,
+    maxLength,
+    pattern: NON_BLANK_PATTERN,
+    ...(description ? { description } : {}),
+  });
 
 export const REPAIR_CLAIM_STATUSES = [
   'submitted',

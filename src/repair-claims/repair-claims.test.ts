@@ -228,6 +228,14 @@ describeEachEngine('repair claims', (engine) => {
         'workStartedAt',
       ],
       ['no lines', { lines: [] }, 400, 'validation_failed', undefined],
+      ['a complaint of spaces', { complaint: '   ' }, 400, 'validation_failed', 'complaint'],
+      [
+        'a line described by spaces',
+        { lines: [{ componentGroup: 'brakes', description: ' ', partsCents: 1, laborHours: 0 }] },
+        400,
+        'validation_failed',
+        'lines[0].description',
+      ],
       [
         // 3 h at $10,000,000/h overflowed the int4 amount columns (500).
         'a labor rate of $10,000,000 an hour',

@@ -1,13 +1,14 @@
 // Request and response schemas of roadside requests (docs/api.md "Benefits").
 import { Type } from 'typebox';
 import { Nullable, StringEnum, Uuid } from '../platform/http/schemas.js';
+import { NON_BLANK_PATTERN, PHONE_PATTERN } from '../platform/validation.js';
 
 export const ROADSIDE_SERVICES = ['tow', 'jump_start', 'flat_tire', 'lockout', 'fuel_delivery'] as const;
 export const ROADSIDE_STATUSES = ['requested', 'dispatched', 'completed', 'cancelled'] as const;
 
 export const LocationSchema = Type.Object(
   {
-    address: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: NON_BLANK_PATTERN })),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
   },
@@ -19,7 +20,7 @@ export const RoadsideBodySchema = Type.Object(
     contractId: Uuid,
     service: StringEnum(ROADSIDE_SERVICES),
     location: LocationSchema,
-    phone: Type.String({ minLength: 7, maxLength: 40 }),
+    phone: Type.String({ minLength: 7, maxLength: 40, pattern: PHONE_PATTERN }),
   },
   { additionalProperties: false },
 );
