@@ -20,6 +20,7 @@ import {
 } from '../platform/rate-limit.js';
 import { AppError } from '../shared/errors.js';
 import type { AuthenticatedSession } from '../shared/principal.js';
+import { DEALER_KEY_PREFIX } from '../shared/principal.js';
 import {
   type Dealer,
   findApiKeyRow,
@@ -38,7 +39,6 @@ import {
 } from './dealer.repository.js';
 
 /** Every dealer API key starts with this, so the server tells keys from session tokens at a glance. */
-export const DEALER_KEY_PREFIX = 'cwk_';
 /** A key's requests are counted in the rate-limit bucket of this prefix and the key's id. */
 const KEY_BUCKET_PREFIX = 'dealer-key:';
 const DEALER_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;

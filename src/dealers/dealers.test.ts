@@ -136,6 +136,8 @@ describeEachEngine('dealers and dealer API keys', (engine) => {
       const refused = await withKey(key, '/api/v1/auth/me');
       expect(refused.statusCode).toBe(401);
       expect(refused.json().code).toBe('unauthenticated');
+      // Said as a key's refusal, not a person's expired session.
+      expect(refused.json().detail).toContain('This API key is not valid');
       const actions = await server.built.database.db
         .selectFrom('audit_events')
         .select('action')

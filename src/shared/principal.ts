@@ -75,3 +75,6 @@ export function actorOf(principal: Principal | null): {
     };
   return { kind: 'holder', id: principal.sessionId, label: 'contract holder' };
 }
+
+/** How a dealer API key begins (`cwk_…`): the bearer token of the `dealer` principal. */
+export const DEALER_KEY_PREFIX = 'cwk_';

@@ -17,7 +17,7 @@ import Fastify, {
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import helmet from 'helmet';
 import { AppError, type ErrorCode } from '../../shared/errors.js';
-import { type Principal, roleOf } from '../../shared/principal.js';
+import { DEALER_KEY_PREFIX, type Principal, roleOf } from '../../shared/principal.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { logDestination } from '../log-stream.js';
 import { describeValidationError, paramOf, validatorCompiler } from '../validation.js';
@@ -446,7 +446,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
         return sendProblem(
           request,
           reply,
-          new AppError('unauthenticated', 'Your session has expired or was signed out. Sign in again.'),
+          new AppError(
+            'unauthenticated',
+            token.startsWith(DEALER_KEY_PREFIX)
+              ? 'This API key is not valid: it was revoked or never issued. Ask the administrator for a new key.'
+              : 'Your session has expired or was signed out. Sign in again.',
+          ),
         );
       }
     }
