@@ -90,7 +90,7 @@ describe.skipIf(!chromiumAvailable())('dealer portal', () => {
       await page.getByRole('button', { name: 'Void contract' }).click();
       await page.getByRole('heading', { level: 2, name: `Contract ${contractNumber} is void` }).waitFor();
       const row = page.getByRole('row').filter({ hasText: contractNumber });
-      await row.getByRole('cell', { name: 'void', exact: true }).waitFor();
+      await row.getByRole('cell', { name: 'Void', exact: true }).waitFor();
       expect(await axeViolations(page)).toEqual([]);
     } finally {
       await page.context().close();

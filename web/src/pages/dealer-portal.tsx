@@ -1,6 +1,7 @@
 import { type FormEvent, lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { type ApiBody, ApiError, type ApiResponse, type ApiSchema } from '../api.js';
 import type { StaffUser } from '../auth.js';
+import { contractStatusLabel } from '../contract-words.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation, useApiQuery } from '../queries.js';
@@ -317,7 +318,7 @@ function BookedContract({
   return (
     <section className="card card--wide" aria-labelledby="booked-heading">
       <h2 id="booked-heading" ref={headingRef} tabIndex={-1}>
-        Contract {contract.contractNumber} is {contract.status}
+        Contract {contract.contractNumber} is {contractStatusLabel(contract.status).toLowerCase()}
       </h2>
       <p>
         {contract.planName} for {contract.holder.firstName} {contract.holder.lastName}, retail{' '}
@@ -448,7 +449,7 @@ function DealerContracts({ dealerId }: { dealerId: string }) {
                     {contract.holder.firstName} {contract.holder.lastName}
                   </td>
                   <td>{contract.planName}</td>
-                  <td>{contract.status}</td>
+                  <td>{contractStatusLabel(contract.status)}</td>
                   <td>
                     <a href={`/api/v1/contracts/${contract.id}/form`} target="_blank" rel="noreferrer">
                       PDF<span className="visually-hidden"> of contract {contract.contractNumber}</span>
