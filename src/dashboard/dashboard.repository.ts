@@ -1,6 +1,7 @@
 // The SQL of the staff dashboard: each chart is one indexed aggregate query over the live tables
 // (migration 0008-dashboard adds the indexes); rows come back with their counts and cents as numbers.
 import { type Kysely, sql } from 'kysely';
+import { AWAITS_REVIEW } from '../documents/document.repository.js';
 import { PREMIUM_LEDGER_KINDS } from '../ledger/ledger-kinds.js';
 import type { Database } from '../platform/db/schema.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
@@ -46,7 +47,7 @@ export async function countReviewsDue(
   const row = await sql<{ due_today: string; overdue: string }>`
     select count(*) filter (where review_due_on = ${today}::date) as due_today,
            count(*) filter (where review_due_on < ${today}::date) as overdue
-    from documents where status = 'pending_review' and review_due_on <= ${today}::date`.execute(db);
+    from documents where ${AWAITS_REVIEW} and review_due_on <= ${today}::date`.execute(db);
   return { dueToday: n(row.rows[0]?.due_today), overdue: n(row.rows[0]?.overdue) };
 }
 

@@ -96,6 +96,17 @@ export function markDocumentReviewed(
 }
 
 /**
+ * SQL over a `documents` row: the document awaits a review. Pending, and not a document of a GAP claim
+ * that was decided (denied or paid) while it waited: nobody is to review it then, so it is neither in the
+ * queue nor escalated nor counted as overdue. The one definition the queue, the escalation, the metrics
+ * and the dashboard use.
+ */
+export const AWAITS_REVIEW = sql<boolean>`(documents.status = 'pending_review' and not exists (
+    select 1 from gap_claims decided
+     where documents.owner_type = 'gap_claim' and decided.id = documents.owner_id
+       and decided.status in ('denied', 'paid')))`;
+
+/**
  * Marks every pending review past its due date as escalated and audits each once, in one statement
  * (set-based, so a large backlog is one round trip); answers how many were escalated.
  */
@@ -107,7 +118,7 @@ export async function escalateOverdueReviews(
   const result = await sql<{ id: string }>`
       with escalated as (
         update documents set escalated_at = ${now}, row_version = row_version + 1
-        where status = 'pending_review' and escalated_at is null and review_due_on < ${today}::date
+        where ${AWAITS_REVIEW} and escalated_at is null and review_due_on < ${today}::date
         returning id, owner_type, owner_id, document_type, review_due_on
       )
       insert into audit_events (actor_kind, actor_id, actor_label, action, entity_type, entity_id, reason, data)

@@ -1,6 +1,7 @@
 // The SQL of GAP claims: the claim rows, their numbering, the staff list, the claim's timeline (its
 // audit events and its documents'), and the two lookups a decision needs (approval limit, payment).
 import { type Insertable, type Kysely, sql, type Updateable } from 'kysely';
+import { AWAITS_REVIEW } from '../documents/document.repository.js';
 import type {
   Database,
   GapClaimRow,
@@ -197,7 +198,7 @@ export function listGapDocumentsAwaitingReview(
       'contracts.holder_last_name',
     ])
     .where('documents.owner_type', '=', OWNER_TYPE)
-    .where('documents.status', '=', 'pending_review')
+    .where(AWAITS_REVIEW)
     .orderBy('documents.review_due_on')
     .orderBy('documents.received_at')
     .orderBy('documents.id')

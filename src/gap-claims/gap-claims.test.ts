@@ -545,18 +545,20 @@ describeEachEngine('GAP claims', (engine) => {
       // pro-rata refund of an addendum whose free look a claim ended.
       const uploaded = await upload(send, gapClaimId, 'gap_addendum', PNG, 'scan.png');
       expect(uploaded.statusCode).toBe(201);
-      const reviewed = await reviewer({
-        method: 'POST',
-        url: `/api/v1/documents/${uploaded.json().id}/review`,
-        payload: { decision: 'accept' },
-      });
-      expect(reviewed.statusCode, reviewed.body).toBe(200);
+      const queued = async () =>
+        (await reviewer({ url: '/api/v1/work-queue?limit=100' }))
+          .json()
+          .data.map((item: { id: string }) => item.id);
+      expect(await queued()).toContain(uploaded.json().id);
       const denied = await adjuster({
         method: 'POST',
         url: `/api/v1/gap-claims/${gapClaimId}/denial`,
         payload: { reason: 'The vehicle was repaired, not a total loss.' },
       });
       expect(denied.statusCode, denied.body).toBe(200);
+      // Denied, the claim's document still waiting is nobody's review: out of the queue (and, below, never
+      // escalated: the escalation test counts only its own document).
+      expect(await queued()).not.toContain(uploaded.json().id);
       const quoted = await send({
         method: 'POST',
         url: `/api/v1/contracts/${contractId}/cancellation-quote`,

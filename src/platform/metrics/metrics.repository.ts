@@ -1,6 +1,7 @@
 // The queries behind the gauges read at scrape time; each is served by a partial index
 // (pg-boss's job_i5 on waiting jobs, documents_review_queue_idx, contract_imports_running_idx).
 import { type Kysely, sql } from 'kysely';
+import { AWAITS_REVIEW } from '../../documents/document.repository.js';
 import type { CalendarDate } from '../../shared/calendar-date.js';
 import type { Database } from '../db/schema.js';
 
@@ -26,7 +27,7 @@ export async function overdueDocumentReviews(db: Kysely<Database>, today: Calend
       eb.fn.countAll<number>().filterWhere('escalated_at', 'is', null).as('waiting'),
       eb.fn.countAll<number>().filterWhere('escalated_at', 'is not', null).as('escalated'),
     ])
-    .where('status', '=', 'pending_review')
+    .where(AWAITS_REVIEW)
     .where('review_due_on', '<', today)
     .executeTakeFirstOrThrow();
   return { notEscalated: Number(row.waiting), escalated: Number(row.escalated) };
