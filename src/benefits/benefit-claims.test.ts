@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
@@ -12,10 +13,6 @@ import { addDays } from '../shared/calendar-date.js';
 // Business "today" is 2026-11-25 in America/New_York.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 type Client = Awaited<ReturnType<typeof staffClient>>;
-
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
 
 function multipartFile(name: string, bytes: Buffer) {
   const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;

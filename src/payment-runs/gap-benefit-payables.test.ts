@@ -5,6 +5,7 @@
 // spent), the NACHA file carries it, and the trial balance balances.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
@@ -15,9 +16,6 @@ import { FakeClock } from '../platform/clock.js';
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
 const SDN_CSV = `306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. 'BNC'."\r\n`;
 
 function multipart(type: string) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
@@ -71,8 +72,6 @@ function multipart(fileBytes: Buffer, fileName: string, type = 'maintenance_reco
   ]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
-
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 describeEachEngine('transfers', (engine) => {
   let server: TestServer;

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
+import { PDF } from '../security/multipart.js';
 import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
@@ -15,9 +16,6 @@ const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
 // Wednesday 2026-11-25 at 10:00 in New York: Thursday is Thanksgiving, so the review is due Monday.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
 
 describe.skipIf(!chromiumAvailable())('GAP claim', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
+import { PDF } from '../security/multipart.js';
 import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
@@ -15,7 +16,6 @@ const screenshotDirectory = fileURLToPath(new URL('../../test-results/', import.
 const missouriHolder = DEMO_HOLDERS[0]!;
 // Kansas, not financed, bought 90 days ago: the default $50 transfer fee.
 const kansasHolder = DEMO_HOLDERS.find((holder) => holder.state === 'KS')!;
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;

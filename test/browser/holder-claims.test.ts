@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
+import { PDF } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
@@ -14,9 +15,6 @@ const clock = new FakeClock('2026-11-25T15:00:00Z');
 const missouriHolder = DEMO_HOLDERS[0]!;
 const kansasHolder = DEMO_HOLDERS.find((holder) => holder.state === 'KS')!;
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
 // An MP4 header: a video, whatever its name says.
 const VIDEO = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(256)]);
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
+import { PDF } from '../security/multipart.js';
 import { ENGINES } from '../support/engines.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -17,9 +18,6 @@ const TSX = path.resolve('node_modules/.bin/tsx');
 const postgres = ENGINES.find((engine) => engine.name === 'postgres');
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
-const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
-);
 
 function runDrill(env: Record<string, string>, backupDir: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
