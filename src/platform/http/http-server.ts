@@ -147,11 +147,17 @@ function clientRequestIdOf(headers: Record<string, string | string[] | undefined
 /** Errors of the network, not of the request: the client went away mid-body (an aborted upload). */
 const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
 
+/**
+ * Whether the client left before its request was read. A socket error's code alone does not say so: the
+ * database's connection fails with the same ECONNRESET when PostgreSQL goes away, and that request
+ * (its body long read, a GET with none) must be answered 503 database_unavailable, not "the body
+ * ended early" (seen in the database-restart test).
+ */
 function clientWentAway(request: FastifyRequest, error: { code?: unknown }): boolean {
   return (
     request.raw.aborted ||
     request.raw.socket?.destroyed === true ||
-    (typeof error.code === 'string' && CLIENT_GONE_CODES.has(error.code))
+    (typeof error.code === 'string' && CLIENT_GONE_CODES.has(error.code) && !request.raw.complete)
   );
 }
 
