@@ -232,6 +232,8 @@ describe.skipIf(skipReason !== null)('the server while its PostgreSQL restarts',
       const label = `${response.status}${body.code ? ` ${body.code}` : ''}`;
       const tally = answers[during][kind];
       tally[label] = (tally[label] ?? 0) + 1;
+      // Every request here is well formed: a 400 would blame the client for the database's absence.
+      if (response.status === 400) unexpected.push(`${kind} ${url}: 400 ${text.slice(0, 300)}`);
       if (response.status >= 500) {
         if (
           body.code !== 'database_unavailable' ||
