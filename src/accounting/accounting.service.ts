@@ -10,7 +10,13 @@ import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase, transactional } from '../platform/db/transaction.js';
-import { addMonths, type CalendarDate, calendarDateInZone, compareDates } from '../shared/calendar-date.js';
+import {
+  addDays,
+  addMonths,
+  type CalendarDate,
+  calendarDateInZone,
+  compareDates,
+} from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import {
   findJournalEntryNumber,
@@ -23,6 +29,7 @@ import {
 import {
   type EarningMethodRow,
   type EarningRunResult,
+  earnedThrough,
   lockEarningRuns,
   postMonthlyEarning,
 } from './premium-earning.repository.js';
@@ -100,6 +107,16 @@ export function createAccountingService(deps: {
         },
       );
     await lockEarningRuns(trx);
+    // Each run earns everything up to its month's end, so a later month's run has earned this one too.
+    // Running it now would post into a closed month: its entry (the difference from what later months
+    // posted) would restate that month and leave the later ones' balances wrong.
+    const through = await earnedThrough(trx);
+    if (through !== null && compareDates(through, addDays(addMonths(`${month}-01`, 1), -1)) > 0)
+      throw new AppError(
+        'earning_month_closed',
+        `Premium is already earned through ${through}, which includes ${month}; a change since is caught up by the next month's run.`,
+        { param: 'month' },
+      );
     const result = await postMonthlyEarning(trx, {
       month,
       methods: await earningMethods(trx),

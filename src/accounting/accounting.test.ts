@@ -1,9 +1,9 @@
 // Every money event posts its journal entry in the transaction of the change (both engines), through the
 // HTTP API as staff use it: a contract written, an import batch, a repair authorized and paid, a rental
 // reimbursement, a transfer fee, a cancellation (quote and execution answer allocation and refundDueOn),
-// the month-end earning run (once per month); the trial balance balances after a random sequence of them.
+// and the journal's pages and export. The month-end earning run has its own tests
+// (premium-earning.test.ts).
 import { Readable } from 'node:stream';
-import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
@@ -15,7 +15,6 @@ import { CONTRACT_CSV_COLUMNS, importContracts } from '../contracts/contract-imp
 import { SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import { FakeClock } from '../platform/clock.js';
 import { ACCOUNTS } from './chart-of-accounts.js';
-import { postContractVoided } from './journal-postings.js';
 
 // Business "today" is 2026-11-25 in America/New_York.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
@@ -305,51 +304,6 @@ describeEachEngine('general ledger postings', (engine) => {
     });
   });
 
-  describe('month-end earning', () => {
-    it('refuses a month that has not ended and a malformed month', async () => {
-      for (const month of ['2026-11', '2026-13']) {
-        const response = await admin({
-          method: 'POST',
-          url: '/api/v1/accounting/earning-runs',
-          payload: { month },
-        });
-        expect(response.statusCode).toBe(422);
-        expect(response.json().code).toBe('invalid_date');
-      }
-    });
-
-    it('posts one entry per plan and state for a month, once, and keeps the books balanced', async () => {
-      const first = await admin({
-        method: 'POST',
-        url: '/api/v1/accounting/earning-runs',
-        payload: { month: '2026-10' },
-      });
-      expect(first.statusCode, first.body).toBe(200);
-      expect(first.json().entriesPosted).toBeGreaterThan(0);
-      const again = await admin({
-        method: 'POST',
-        url: '/api/v1/accounting/earning-runs',
-        payload: { month: '2026-10' },
-      });
-      expect(again.json()).toMatchObject({ entriesPosted: 0, earnedCents: 0 });
-      const entries = await entriesOf('eventType=premium_earning&eventId=2026-10');
-      expect(entries).toHaveLength(first.json().entriesPosted);
-      expect(entries.every(balances)).toBe(true);
-      const keys = new Set(entries.map((entry) => entry.eventKey));
-      expect(keys.size).toBe(entries.length);
-      const tb = await trialBalance();
-      expect(tb.balanced).toBe(true);
-      const earned = tb.accounts.find((account) => account.code === ACCOUNTS.earnedPremium)!;
-      expect(earned.creditCents).toBeGreaterThan(0);
-      const byMonth = (
-        await admin({ url: '/api/v1/accounting/premium-by-month?from=2026-01-01&to=2026-12-31' })
-      ).json();
-      expect(byMonth.data.find((m: { month: string }) => m.month === '2026-10').earnedCents).toBe(
-        first.json().earnedCents,
-      );
-    });
-  });
-
   it('pages the journal with a cursor, filters it by account, and exports it as CSV', async () => {
     const page1 = (await admin({ url: '/api/v1/accounting/journal-entries?limit=2' })).json();
     expect(page1.data).toHaveLength(2);
@@ -374,88 +328,5 @@ describeEachEngine('general ledger postings', (engine) => {
     expect(
       (await admin({ url: '/api/v1/accounting/journal-entries?from=2026-12-01&to=2026-11-01' })).json().code,
     ).toBe('invalid_date');
-  });
-
-  it('takes a voided contract off the books: written premium reversed, its earnings given back by the next run', async () => {
-    const contract = await newContract({
-      priceCents: 120_000,
-      purchaseState: 'NE',
-      purchaseDate: '2026-03-01',
-    });
-    const db = server.built.database.db;
-    const earnedOf = async () => {
-      const rows = await sql<{ earned: number }>`
-        select coalesce(sum(l.credit_cents - l.debit_cents), 0)::bigint as earned
-          from journal_lines l join journal_entries e on e.id = l.entry_id
-         where l.account_code = '4000' and l.state = 'NE' and e.event_type = 'premium_earning'`.execute(db);
-      return Number(rows.rows[0]!.earned);
-    };
-    await admin({ method: 'POST', url: '/api/v1/accounting/earning-runs', payload: { month: '2026-05' } });
-    expect(await earnedOf()).toBeGreaterThan(0);
-    // The dealer channel voids contracts; here the void is done by hand in one transaction.
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('contracts')
-        .set({ status: 'void' })
-        .where('id', '=', contract.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await postContractVoided(trx, row, { effectiveOn: '2026-11-25', actor: SYSTEM_ACTOR });
-    });
-    const [voided] = await entriesOf(`eventType=contract_voided&eventId=${contract.id}`);
-    expect(net(voided!, ACCOUNTS.unearnedPremium)).toBe(-120_000);
-    expect(net(voided!, ACCOUNTS.dealerReceivable)).toBe(120_000);
-    await admin({ method: 'POST', url: '/api/v1/accounting/earning-runs', payload: { month: '2026-06' } });
-    expect(await earnedOf()).toBe(0);
-    expect((await trialBalance()).balanced).toBe(true);
-  });
-
-  it('balances after any random sequence of contracts, repairs, cancellations and month-end runs', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(
-          fc.oneof(
-            fc.record({ kind: fc.constant('write' as const), price: fc.integer({ min: 1, max: 900_000 }) }),
-            fc.record({ kind: fc.constant('repair' as const) }),
-            fc.record({ kind: fc.constant('cancel' as const), daysAgo: fc.integer({ min: 0, max: 300 }) }),
-            fc.record({ kind: fc.constant('earn' as const), monthsAgo: fc.integer({ min: 1, max: 12 }) }),
-          ),
-          { minLength: 1, maxLength: 5 },
-        ),
-        async (operations) => {
-          const open: { id: string; vin: string }[] = [];
-          for (const operation of operations) {
-            if (operation.kind === 'write') {
-              const contract = await newContract({ priceCents: operation.price, purchaseDate: '2025-12-15' });
-              open.push({ id: contract.id, vin: contract.vehicle.vin });
-            } else if (operation.kind === 'repair' && open.length > 0) {
-              await authorizedRepair(open[open.length - 1]!.vin);
-            } else if (operation.kind === 'cancel' && open.length > 0) {
-              const contract = open.pop()!;
-              const day = new Date(Date.UTC(2026, 10, 25 - operation.daysAgo)).toISOString().slice(0, 10);
-              const response = await adjuster({
-                method: 'POST',
-                url: `/api/v1/contracts/${contract.id}/cancellation`,
-                payload: { cancelOn: day, odometer: 12_000, reason: 'customer_request' },
-              });
-              expect(response.statusCode, response.body).toBe(201);
-            } else if (operation.kind === 'earn') {
-              const month = new Date(Date.UTC(2026, 10 - operation.monthsAgo, 1)).toISOString().slice(0, 7);
-              const response = await admin({
-                method: 'POST',
-                url: '/api/v1/accounting/earning-runs',
-                payload: { month },
-              });
-              expect(response.statusCode, response.body).toBe(200);
-            }
-          }
-          for (const asOf of ['2025-12-31', '2026-06-30', '2026-12-31']) {
-            const tb = await trialBalance(asOf);
-            expect(tb.totalDebitCents).toBe(tb.totalCreditCents);
-          }
-        },
-      ),
-      { seed: 1616, numRuns: 6 },
-    );
   });
 });

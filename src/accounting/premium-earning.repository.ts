@@ -4,6 +4,11 @@
 // what earning entries already posted for that plan and state; one set-based write posts one entry per
 // plan/state/month moving the difference from unearned to earned premium. The event key names the month, plan and state,
 // so a month runs once; a late change (a void, a backdated cancellation) is caught up by the next month.
+//
+// A contract earns from the month its premium went on the books, not from its purchase date: a contract
+// bought in October but imported (or booked) in November has no unearned premium at October's end, so
+// October's run leaves it out and November's earns its October and November at once. Earning it in
+// October's run put a debit balance on unearned premium at October's end (seen after the demo seed).
 import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../platform/audit/audit.repository.js';
 import type { Database } from '../platform/db/schema.js';
@@ -35,6 +40,14 @@ export async function lockEarningRuns(trx: Kysely<Database>): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('coverwise.premium_earning'))`.execute(trx);
 }
 
+/** The last day through which premium has been earned (the latest earning entry's), or null before any. */
+export async function earnedThrough(db: Kysely<Database>): Promise<CalendarDate | null> {
+  const result = await sql<{ through: CalendarDate | null }>`
+    select max(effective_on)::text as through from journal_entries
+     where event_type = ${PREMIUM_EARNING_EVENT}`.execute(db);
+  return result.rows[0]?.through ?? null;
+}
+
 /** `month` is YYYY-MM; the run earns through its last day (as of the first day of the next month). */
 export async function postMonthlyEarning(
   db: Kysely<Database>,
@@ -55,6 +68,14 @@ export async function postMonthlyEarning(
   const amounts = await sql<{ plan_code: string; state: string; amount: number }>`
     with plan_methods (catalog_version, plan_code, state, method) as (${methodValues(defaults)}),
     state_methods (catalog_version, plan_code, state, method) as (${methodValues(byState)}),
+    -- The day each contract's premium went on the books: its own entry (one written through the API),
+    -- its import's first batch, the demo seed, or the opening balance for contracts older than the ledger.
+    booked as (
+      select event_type, event_id, min(effective_on) as booked_on
+        from journal_entries
+       where event_type in ('contract_written', 'contracts_imported', 'contracts_seeded', 'opening_balance')
+       group by 1, 2
+    ),
     target as (
       select c.plan_code, c.purchase_state as state,
              sum(${premium} - coverwise_unearned_cents(${premium}, c.expires_on, c.term_days, c.term_months,
@@ -62,10 +83,15 @@ export async function postMonthlyEarning(
                    coalesce(sm.method, pm.method, 'pro_rata')))::bigint as earned
         from contracts c
         left join cancellations x on x.contract_id = c.id
+        left join booked own on own.event_type = 'contract_written' and own.event_id = c.id::text
+        left join booked batch on batch.event_type = 'contracts_imported' and batch.event_id = c.import_id::text
+        left join booked seed on seed.event_type = 'contracts_seeded' and seed.event_id = 'demo' and c.source = 'demo'
+        left join booked opening on opening.event_type = 'opening_balance'
         left join plan_methods pm on pm.catalog_version = c.catalog_version and pm.plan_code = c.plan_code
         left join state_methods sm on sm.catalog_version = c.catalog_version and sm.plan_code = c.plan_code
              and sm.state = c.purchase_state
        where c.status <> 'void' and c.purchase_date < ${asOf}::date
+         and coalesce(own.booked_on, batch.booked_on, seed.booked_on, opening.booked_on) <= ${lastDay}::date
        group by 1, 2
     ),
     posted as (

@@ -110,6 +110,7 @@ export const ERROR_TITLES = {
   gap_claim_open: 'The GAP addendum has an open GAP claim',
   benefit_claim_exists: 'A claim was already filed for this',
   payment_on_ofac_hold: 'The payment is held or blocked by OFAC screening',
+  earning_month_closed: 'A later month has already been earned',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

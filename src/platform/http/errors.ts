@@ -117,6 +117,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   gap_claim_open: 409,
   benefit_claim_exists: 409,
   payment_on_ofac_hold: 409,
+  earning_month_closed: 409,
 };
 
 /** The HTTP status an error is answered with. */

@@ -183,7 +183,8 @@ function TrialBalanceContent() {
         <h2 id="earn-heading">Month-end earning</h2>
         <p>
           Runs by itself on the 1st of each month for the month before. A month posts once; running it again
-          posts nothing new.
+          posts nothing new. A run earns everything up to its month's end, so a month before the latest one
+          earned cannot be run: a late booking or cancellation is caught up by the next month.
         </p>
         <form onSubmit={earn} className="inline-form">
           <label>
