@@ -16,7 +16,7 @@ pg.types.setTypeParser(1082, (value) => value);
 pg.types.setTypeParser(20, (value) => Number(value));
 
 const COVERAGE_SQL = `select id, contract_number, plan_code, catalog_version, purchase_state, status,
-  deductible_cents, selling_dealer_code, term_days, expires_on, expires_at_miles, waiting_period_ends_on,
+  odometer_at_sale, deductible_cents, selling_dealer_code, term_days, expires_on, expires_at_miles, waiting_period_ends_on,
   waiting_period_ends_at_miles, vehicle_year, vehicle_make, vehicle_model
   from contracts where vin = $1 and product = 'vsc' order by purchase_date desc limit 50`;
 const copySql = process.env.BASELINE_COPY_SQL;

@@ -32,6 +32,11 @@ export function syntheticVin(i: number): string {
   return withCheckDigit(`1FTBW2CM0${'ABCDEFGH'[i % 8]}${String(i).padStart(7, '0')}`);
 }
 
+/** The i-th synthetic contract's odometer at sale. */
+export function syntheticOdometerAtSale(i: number): number {
+  return (i * 37) % 60_000;
+}
+
 export function syntheticContract(i: number, catalog: Catalog): ContractInput & { contractNumber: string } {
   const state = STATES[i % STATES.length]!;
   const planCode = PLANS[i % PLANS.length]!;
@@ -51,7 +56,7 @@ export function syntheticContract(i: number, catalog: Catalog): ContractInput & 
       address: { line1: `${i} Bench Road`, city: 'Springfield', state, zip: ZIPS[state]! },
     },
     vehicle: { vin: syntheticVin(i), year: 2022, make: 'Ford', model: 'F-150' },
-    odometerAtSale: (i * 37) % 60_000,
+    odometerAtSale: syntheticOdometerAtSale(i),
     purchaseDate: addDays('2026-11-01', -(i % 1500)),
     purchaseState: state,
     termMonths: term.months,

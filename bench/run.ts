@@ -43,6 +43,7 @@ import {
   csvLine,
   SYNTHETIC_DEALER,
   syntheticContract,
+  syntheticOdometerAtSale,
   syntheticRows,
   syntheticVin,
 } from './portfolio.js';
@@ -432,7 +433,12 @@ try {
     const token = await staffToken(app.url);
 
     if (want('coverage')) {
-      const vins = Array.from({ length: 2000 }, (_, i) => syntheticVin((i * 7919) % contractCount));
+      // A repair facility's reading: 5,000 miles past the contract's at sale (one below it is refused).
+      const lookups = Array.from({ length: 2000 }, (_, i) => {
+        const n = (i * 7919) % contractCount;
+        return { vin: syntheticVin(n), odometer: syntheticOdometerAtSale(n) + 5_000 };
+      });
+      const vins = lookups.map((lookup) => lookup.vin);
       const [a, b] = await pairedRounds(
         'coverage',
         () =>
@@ -442,7 +448,9 @@ try {
               connections,
               seconds,
               headers: { authorization: `Bearer ${token}` },
-              requests: vins.map((vin) => ({ path: `/api/v1/coverage?vin=${vin}&odometer=20000` })),
+              requests: lookups.map(({ vin, odometer }) => ({
+                path: `/api/v1/coverage?vin=${vin}&odometer=${odometer}`,
+              })),
             }),
           ),
         () =>

@@ -49,6 +49,7 @@ export const COVERAGE_COLUMNS = [
   'catalog_version',
   'purchase_state',
   'status',
+  'odometer_at_sale',
   'deductible_cents',
   'selling_dealer_code',
   'term_days',

@@ -172,7 +172,17 @@ export function createContractsService(deps: {
     const onDate = today();
     const rows = await findServiceContractsByVin(db, vin.vin);
     if (rows.length === 0) return { inForce: false, reasonCode: 'not_found' as const, asOf: onDate };
-    const chosen = rows.find((row) => coverageOn(row, { onDate, odometer }).inForce) ?? rows[0]!;
+    const chosen =
+      rows.find((row) => odometer >= row.odometer_at_sale && coverageOn(row, { onDate, odometer }).inForce) ??
+      rows[0]!;
+    // A reading below the one at sale is a typo (or a rolled-back odometer), never coverage: the estimate
+    // would be refused for it anyway (repair claims answer the same code), so say it at the lookup.
+    if (odometer < chosen.odometer_at_sale)
+      throw new AppError(
+        'odometer_below_sale',
+        `The odometer (${odometer.toLocaleString('en-US')} miles) is below the reading when contract ${chosen.contract_number} was sold (${chosen.odometer_at_sale.toLocaleString('en-US')} miles). Check the reading.`,
+        { param: 'odometer' },
+      );
     const { terms, catalog: doc } = await termsOf(chosen);
     const coverage = coverageView(chosen, terms, doc, { onDate, odometer });
     // One object literal of fixed shape (spreading the coverage block into it built it property by

@@ -262,6 +262,11 @@ describeEachEngine('contracts', (engine) => {
           reasonCode,
         });
       }
+      // A reading below the one at sale (10,000) is refused, in words that name the reading at sale.
+      const below = await lookup(vin(2), 9_999);
+      expect(below.statusCode).toBe(422);
+      expect(below.json()).toMatchObject({ code: 'odometer_below_sale', param: 'odometer' });
+      expect(below.json().detail).toContain('(10,000 miles)');
       const unknown = (await lookup(withCheckDigit('3VWFE21C04M000001'), 1)).json();
       expect(unknown).toMatchObject({ inForce: false, reasonCode: 'not_found' });
       expect((await lookup('NOT-A-VIN', 1)).json().code).toBe('invalid_vin');
