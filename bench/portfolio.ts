@@ -32,6 +32,9 @@ export function syntheticVin(i: number): string {
   return withCheckDigit(`1FTBW2CM0${'ABCDEFGH'[i % 8]}${String(i).padStart(7, '0')}`);
 }
 
+/** The day the synthetic portfolio is written as of: every purchase is on it or before. */
+const PORTFOLIO_DAY = '2026-11-01';
+
 /** The i-th synthetic contract's odometer at sale. */
 export function syntheticOdometerAtSale(i: number): number {
   return (i * 37) % 60_000;
@@ -57,7 +60,7 @@ export function syntheticContract(i: number, catalog: Catalog): ContractInput & 
     },
     vehicle: { vin: syntheticVin(i), year: 2022, make: 'Ford', model: 'F-150' },
     odometerAtSale: syntheticOdometerAtSale(i),
-    purchaseDate: addDays('2026-11-01', -(i % 1500)),
+    purchaseDate: addDays(PORTFOLIO_DAY, -(i % 1500)),
     purchaseState: state,
     termMonths: term.months,
     termMiles: term.miles,
@@ -75,7 +78,7 @@ export function* syntheticRows(
 ): Generator<NewContractRow> {
   for (let i = start; i < start + count; i++) {
     const input = syntheticContract(i, catalog);
-    const prepared = prepareContract(input, catalog, catalogVersion);
+    const prepared = prepareContract(input, catalog, catalogVersion, PORTFOLIO_DAY);
     if (!prepared.ok) throw new Error(`synthetic contract ${i} is invalid: ${prepared.detail}`);
     yield { ...prepared.row, contract_number: input.contractNumber, source: 'import', import_id: null };
   }

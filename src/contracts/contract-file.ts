@@ -5,6 +5,7 @@
 import type { Catalog } from '../catalog/catalog.schema.js';
 import type { NewContractRow } from '../platform/db/schema.js';
 import { compileBodySchema, validatorCompiler } from '../platform/validation.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { contractCopyLine } from './contract.repository.js';
 import { ContractBodySchema } from './contract.schemas.js';
@@ -398,6 +399,8 @@ export interface ContractFileOptions {
   firstBatchSize?: number;
   maxRejectedReported: number;
   dealers: KnownDealers;
+  /** The business day of the import: no row's purchase date may be after it (prepareContract). */
+  today: CalendarDate;
 }
 
 const utf8 = new TextEncoder();
@@ -543,7 +546,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
       if (!converted.ok) {
         reject({ line, code: converted.code, detail: converted.detail, column: converted.column });
       } else {
-        const prepared = prepareContract(converted.input, catalog, catalogVersion);
+        const prepared = prepareContract(converted.input, catalog, catalogVersion, options.today);
         const dealerCode = converted.input.sellingDealer?.code.trim() ?? '';
         const dealer = dealerOf.get(dealerCode);
         if (prepared.ok && !dealer) {

@@ -388,6 +388,7 @@ describe("dealer-file checker (the worker's part)", () => {
       ...(firstBatchSize === undefined ? {} : { firstBatchSize }),
       maxRejectedReported,
       dealers: CHECKER_DEALERS,
+      today: '2026-11-25',
     });
   const batches = (steps: FileStep[]) => steps.flatMap((step) => (step.kind === 'batch' ? [step.batch] : []));
 
@@ -449,6 +450,22 @@ describe("dealer-file checker (the worker's part)", () => {
     const [batch] = batches([...file.push(csvFile(rows)), ...file.end()]);
     expect(batch).toMatchObject({ rowCount: 1, duplicatesInBatch: 1, rowsRead: 4, rejected: 2 });
     expect(batch?.rejectedRows.map((r) => r.line)).toEqual([4]);
+  });
+
+  it('refuses a row sold after the import day (a day ahead is a dealer east of the business time zone)', () => {
+    const file = checker(10);
+    const rows = [
+      rowCells(1, { contract_number: 'DAY-1', purchase_date: '2026-11-26' }),
+      rowCells(2, { contract_number: 'DAY-2', purchase_date: '2026-11-27' }),
+      rowCells(3, { contract_number: 'DAY-3', purchase_date: '2030-01-15' }),
+    ];
+    const [batch] = batches([...file.push(csvFile(rows)), ...file.end()]);
+    expect(batch).toMatchObject({ rowCount: 1, rowsRead: 3, rejected: 2 });
+    expect(batch?.rejectedRows).toEqual([
+      expect.objectContaining({ line: 3, code: 'invalid_date', column: 'purchase_date' }),
+      expect.objectContaining({ line: 4, code: 'invalid_date', column: 'purchase_date' }),
+    ]);
+    expect(batch?.rejectedRows[0]?.detail).toContain('after today (2026-11-25)');
   });
 
   it('refuses a bad header before any row, naming the column', () => {

@@ -312,7 +312,16 @@ export async function importContracts(
 
   // The file is checked in a worker thread while the batches before are written here.
   const session = openContractFileSession(
-    { catalog, catalogVersion, importId, batchSize, firstBatchSize, maxRejectedReported, dealers },
+    {
+      catalog,
+      catalogVersion,
+      importId,
+      batchSize,
+      firstBatchSize,
+      maxRejectedReported,
+      dealers,
+      today: calendarDateInZone(clock.now(), deps.timeZone ?? DEFAULT_TIME_ZONE),
+    },
     onSteps,
   );
   let cut = false;

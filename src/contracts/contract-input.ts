@@ -5,7 +5,14 @@
 import type { Catalog } from '../catalog/catalog.schema.js';
 import { isCaProvince, isRegionCode } from '../catalog/regions.js';
 import type { NewContractRow } from '../platform/db/schema.js';
-import { FIRST_INPUT_YEAR, isCalendarDateInWindow, LAST_INPUT_YEAR } from '../shared/calendar-date.js';
+import {
+  addDays,
+  type CalendarDate,
+  compareDates,
+  FIRST_INPUT_YEAR,
+  isCalendarDateInWindow,
+  LAST_INPUT_YEAR,
+} from '../shared/calendar-date.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { computeContractTerm } from './contract-term.js';
 import { validateVin } from './vin.js';
@@ -95,10 +102,18 @@ function refuse(code: ErrorCode, detail: string, param: string): ContractInputRe
   return { ok: false, code, detail, param };
 }
 
+/**
+ * Days a purchase date may be after the administrator's business day: a dealer in a time zone ahead of
+ * it is already on the next day. Anything later is a sale that has not happened.
+ */
+export const PURCHASE_DATE_GRACE_DAYS = 1;
+
+/** `today` is the business day the contract is booked (or imported) on. */
 export function prepareContract(
   input: ContractInput,
   catalog: Catalog,
   catalogVersion: number,
+  today: CalendarDate,
 ): ContractInputResult {
   let contractNumber: string | null = null;
   if (input.contractNumber !== undefined && input.contractNumber !== '') {
@@ -153,6 +168,14 @@ export function prepareContract(
     return refuse(
       'invalid_date',
       `"${input.purchaseDate}" is not a calendar date (YYYY-MM-DD) in the years ${FIRST_INPUT_YEAR}–${LAST_INPUT_YEAR}.`,
+      'purchaseDate',
+    );
+  }
+  const latest = addDays(today, PURCHASE_DATE_GRACE_DAYS);
+  if (compareDates(input.purchaseDate, latest) > 0) {
+    return refuse(
+      'invalid_date',
+      `The purchase date ${input.purchaseDate} is after today (${today}): a contract is booked for a sale that has happened.`,
       'purchaseDate',
     );
   }

@@ -62,7 +62,7 @@ export function createContractsService(deps: {
     const current = booking
       ? await catalog.byVersion(booking.catalogVersion, trx)
       : await catalog.current(trx);
-    const prepared = prepareContract(input, current.catalog, current.version);
+    const prepared = prepareContract(input, current.catalog, current.version, today());
     if (!prepared.ok) throw new AppError(prepared.code, prepared.detail, { param: prepared.param });
     const contractNumber =
       prepared.row.contract_number ??

@@ -128,6 +128,9 @@ describeEachEngine('contracts', (engine) => {
       ],
       ['an unknown state', { purchaseState: 'ZZ' }, 'invalid_state', 'purchaseState'],
       ['an impossible date', { purchaseDate: '2026-02-30' }, 'invalid_date', 'purchaseDate'],
+      // Today is 2026-11-25; a day ahead is a dealer east of the business time zone, two days is no sale yet.
+      ['a sale that has not happened', { purchaseDate: '2026-11-27' }, 'invalid_date', 'purchaseDate'],
+      ['a sale years ahead', { purchaseDate: '2030-01-15' }, 'invalid_date', 'purchaseDate'],
       [
         'a deductible the plan does not offer',
         { deductibleCents: 5_000 },

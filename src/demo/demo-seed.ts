@@ -104,7 +104,7 @@ export async function seedDemoData(
     }
     await seedDemoFacilities(trx, 'shop@coverwise.test');
     const rows = demoContracts(today, catalog).map(({ input }) => {
-      const prepared = prepareContract(input, catalog, version);
+      const prepared = prepareContract(input, catalog, version, today);
       if (!prepared.ok)
         throw new Error(`demo contract ${input.contractNumber} is invalid: ${prepared.detail}`);
       return {

@@ -492,7 +492,16 @@ describeEachEngine('e-contracting and voids', (engine) => {
     });
 
     it('refuses the dealer after the void window (422 void_window_elapsed) but lets staff void', async () => {
-      const contract = await booked({ saleDate: '2026-10-25' });
+      // Rated and booked on the day of the sale (a rate's sale date is within its 30 days), voided 31 days on.
+      const bookedOnSaleDay = async (saleDate: string) => {
+        clock.set(`${saleDate}T15:00:00Z`);
+        try {
+          return await booked({ saleDate });
+        } finally {
+          clock.set(START);
+        }
+      };
+      const contract = await bookedOnSaleDay('2026-10-25');
       const late = await voidIt(dealer, contract.id);
       expect(late.statusCode).toBe(422);
       expect(late.json().code).toBe('void_window_elapsed');
@@ -500,7 +509,7 @@ describeEachEngine('e-contracting and voids', (engine) => {
       expect(byStaff.statusCode).toBe(200);
       expect(byStaff.json().status).toBe('void');
       // The day before the window closes, the dealer still may.
-      const inTime = await booked({ saleDate: '2026-10-26' });
+      const inTime = await bookedOnSaleDay('2026-10-26');
       expect((await voidIt(dealer, inTime.id)).statusCode).toBe(200);
     });
 

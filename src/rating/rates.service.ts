@@ -9,7 +9,13 @@ import { type Actor, auditRow, SYSTEM_ACTOR } from '../platform/audit/audit.repo
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { writeBatches } from '../platform/db/write-batches.js';
-import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import {
+  addDays,
+  type CalendarDate,
+  calendarDateInZone,
+  compareDates,
+  isCalendarDate,
+} from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import {
   compactOffer,
@@ -87,6 +93,24 @@ export function createRatesService(deps: {
     return { ...input, vin: vin.vin, purchaseState };
   }
 
+  /**
+   * A rate is good for `validityDays` (catalog), and a vehicle's age, which decides its eligibility, is
+   * counted from the sale: so the sale is within that many days of today, either way. A sale date years
+   * back would rate an old car as a young one (and book a contract sold in the past); one years ahead
+   * would book a contract sold in the future.
+   */
+  function checkSaleDate(saleDate: CalendarDate, validityDays: number): void {
+    const now = today();
+    const earliest = addDays(now, -validityDays);
+    const latest = addDays(now, validityDays);
+    if (compareDates(saleDate, earliest) < 0 || compareDates(saleDate, latest) > 0)
+      throw new AppError(
+        'invalid_date',
+        `The sale date must be within ${validityDays} days of today (${earliest} to ${latest}), as long as a rate is good for.`,
+        { param: 'saleDate' },
+      );
+  }
+
   /** What the rating engine is given of a checked request (and of a stored quote's vehicle). */
   const ratingRequestOf = (vehicle: RatedVehicle): RatingRequest => ({
     saleDate: vehicle.saleDate,
@@ -114,6 +138,7 @@ export function createRatesService(deps: {
     // Priced with the version this process last knew as current; the write checks it still is, and
     // a version published meanwhile (by any process) prices the vehicle again.
     let current = await catalog.lastKnownCurrent();
+    checkSaleDate(vehicle.saleDate, current.catalog.rating?.rateValidityDays ?? 30);
     for (let attempt = 1; ; attempt++) {
       const result = rateVehicle(current.catalog, request);
       const expiresOn = addDays(today(), current.catalog.rating?.rateValidityDays ?? 30);

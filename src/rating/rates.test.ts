@@ -132,6 +132,13 @@ describeEachEngine('rates', (engine) => {
     expect(response.json().detail).toContain('2024');
   });
 
+  it('rates a sale as far as 30 days either side of today', async () => {
+    for (const saleDate of ['2026-10-26', '2026-12-25']) {
+      const response = await rate(rateBody({ saleDate }));
+      expect(response.statusCode, response.body).toBe(200);
+    }
+  });
+
   it('refuses a bad VIN, state or date with its code and field, storing nothing', async () => {
     const before = await server.built.database.db
       .selectFrom('rate_quotes')
@@ -143,6 +150,14 @@ describeEachEngine('rates', (engine) => {
     expect(badState.json()).toMatchObject({ code: 'invalid_state', param: 'purchaseState' });
     const badDate = await rate(rateBody({ saleDate: '2026-02-30' }));
     expect(badDate.json()).toMatchObject({ code: 'invalid_date', param: 'saleDate' });
+    // A rate is good for 30 days: the sale is within 30 days of today (2026-11-25), either way. Years
+    // back would rate an old car as a young one; years ahead would book a contract sold in the future.
+    for (const saleDate of ['2026-10-25', '2026-12-26', '2025-06-01', '2030-01-15']) {
+      const outside = await rate(rateBody({ saleDate }));
+      expect(outside.statusCode, saleDate).toBe(422);
+      expect(outside.json()).toMatchObject({ code: 'invalid_date', param: 'saleDate' });
+      expect(outside.json().detail).toContain('2026-10-26 to 2026-12-25');
+    }
     const after = await server.built.database.db
       .selectFrom('rate_quotes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
