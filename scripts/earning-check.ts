@@ -73,7 +73,12 @@ try {
     await db
       .transaction()
       .execute(async (trx) => {
-        const result = await postMonthlyEarning(trx, { month: '2026-10', methods, actor: SYSTEM_ACTOR });
+        const result = await postMonthlyEarning(trx, {
+          month: '2026-10',
+          methods,
+          timeZone: config.timeZone,
+          actor: SYSTEM_ACTOR,
+        });
         entries = result.entriesPosted;
         // Undone, so that every round posts the same entries (a posted month would post nothing).
         throw new Undo();

@@ -120,6 +120,7 @@ export function createAccountingService(deps: {
     const result = await postMonthlyEarning(trx, {
       month,
       methods: await earningMethods(trx),
+      timeZone: deps.timeZone,
       actor: input.actor,
       requestId: input.requestId ?? null,
     });

@@ -5,6 +5,9 @@
 // plan/state/month moving the difference from unearned to earned premium. The event key names the month, plan and state,
 // so a month runs once; a late change (a void, a backdated cancellation) is caught up by the next month.
 //
+// A GAP addendum whose benefit was paid (status `claimed`) has spent its coverage: the first run whose
+// month ends after the payment (the day it was paid in the business time zone) earns its whole premium.
+//
 // A contract earns from the month its premium went on the books, not from its purchase date: a contract
 // bought in October but imported (or booked) in November has no unearned premium at October's end, so
 // October's run leaves it out and November's earns its October and November at once. Earning it in
@@ -51,7 +54,14 @@ export async function earnedThrough(db: Kysely<Database>): Promise<CalendarDate 
 /** `month` is YYYY-MM; the run earns through its last day (as of the first day of the next month). */
 export async function postMonthlyEarning(
   db: Kysely<Database>,
-  input: { month: string; methods: EarningMethodRow[]; actor: Actor; requestId?: string | null },
+  input: {
+    month: string;
+    methods: EarningMethodRow[];
+    /** The business time zone: the day a GAP benefit was paid is taken there. */
+    timeZone: string;
+    actor: Actor;
+    requestId?: string | null;
+  },
 ): Promise<EarningRunResult> {
   const firstDay: CalendarDate = `${input.month}-01`;
   const asOf = addMonths(firstDay, 1);
@@ -76,13 +86,23 @@ export async function postMonthlyEarning(
        where event_type in ('contract_written', 'contracts_imported', 'contracts_seeded', 'opening_balance')
        group by 1, 2
     ),
+    -- The day each GAP addendum's benefit was paid (one paid claim per addendum: it is spent then).
+    spent as (
+      select contract_id, min((paid_at at time zone ${input.timeZone})::date) as paid_on
+        from gap_claims
+       where status = 'paid'
+       group by 1
+    ),
     target as (
       select c.plan_code, c.purchase_state as state,
-             sum(${premium} - coverwise_unearned_cents(${premium}, c.expires_on, c.term_days, c.term_months,
-                   least(${asOf}::date, coalesce(x.cancel_on, ${asOf}::date)),
-                   coalesce(sm.method, pm.method, 'pro_rata')))::bigint as earned
+             sum(case when g.paid_on < ${asOf}::date then ${premium}
+                      else ${premium} - coverwise_unearned_cents(${premium}, c.expires_on, c.term_days, c.term_months,
+                             least(${asOf}::date, coalesce(x.cancel_on, ${asOf}::date)),
+                             coalesce(sm.method, pm.method, 'pro_rata'))
+                 end)::bigint as earned
         from contracts c
         left join cancellations x on x.contract_id = c.id
+        left join spent g on g.contract_id = c.id
         left join booked own on own.event_type = 'contract_written' and own.event_id = c.id::text
         left join booked batch on batch.event_type = 'contracts_imported' and batch.event_id = c.import_id::text
         left join booked seed on seed.event_type = 'contracts_seeded' and seed.event_id = 'demo' and c.source = 'demo'

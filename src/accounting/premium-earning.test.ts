@@ -6,6 +6,7 @@
 // - a contract earns from the month its premium went on the books, not from its purchase date;
 // - a month before one already earned is refused (it would restate a closed month);
 // - a void contract's earnings are given back by the next run;
+// - a GAP addendum whose benefit was paid earns its whole premium by the first run after the payment;
 // - property: after any sequence of bookings, repairs, cancellations, voids of time and month-end runs
 //   (the clock only moving forward), the books balance at every month's end, and neither unearned nor
 //   earned premium is ever a debit balance there.
@@ -15,7 +16,12 @@ import { afterEach, expect, it } from 'vitest';
 import { describeEachEngine, type TestEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
-import { brakesEstimate, staffVscBody, vinSequence } from '../../test/support/staff-contracts.js';
+import {
+  brakesEstimate,
+  gapAddendumBody,
+  staffVscBody,
+  vinSequence,
+} from '../../test/support/staff-contracts.js';
 import { SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import { FakeClock } from '../platform/clock.js';
 import { addDays, addMonths, type CalendarDate, daysBetween } from '../shared/calendar-date.js';
@@ -227,6 +233,65 @@ describeEachEngine('month-end premium earning', (engine) => {
     await ledger.advanceTo('2026-07-02');
     expect((await ledger.earn('2026-06')).statusCode).toBe(200);
     expect(await ledger.earnedIn('NE')).toBe(0);
+    expect((await ledger.trialBalance('2026-12-31')).balanced).toBe(true);
+  });
+
+  it('earns the whole premium of a GAP addendum by the first month-end run after its benefit is paid', async () => {
+    const ledger = await books(engine, '2026-03-04');
+    server = ledger.server;
+    // 60 months from 2026-03-01: 1,826 days (2028 is a leap year), $50 a day of a $913.00 premium.
+    const booked = await ledger.staff().admin({
+      method: 'POST',
+      url: '/api/v1/contracts',
+      payload: gapAddendumBody(nextVin(), {
+        purchaseDate: '2026-03-01',
+        purchaseState: 'IA',
+        priceCents: 91_300,
+      }),
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    const addendum = booked.json() as { id: string };
+    // Its benefit is paid on 2026-04-20 (a payment run pays one in the GAP claims tests; here the paid
+    // claim and the claimed addendum are written by hand in one transaction).
+    await ledger.advanceTo('2026-04-25');
+    const db = ledger.server.built.database.db;
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('gap_claims')
+        .values({
+          claim_number: 'GAP-CL-2026-900001',
+          contract_id: addendum.id,
+          status: 'paid',
+          loss_type: 'total_loss',
+          date_of_loss: '2026-04-02',
+          required_documents: JSON.stringify([]),
+          benefit_cents: 400_000,
+          paid_at: new Date('2026-04-20T15:00:00Z'),
+          opened_at: new Date('2026-04-03T15:00:00Z'),
+          opened_by: 'test',
+        })
+        .execute();
+      await trx.updateTable('contracts').set({ status: 'claimed' }).where('id', '=', addendum.id).execute();
+    });
+    const unearnedIn = async (state: string) => {
+      const rows = await sql<{ unearned: number }>`
+        select coalesce(sum(credit_cents - debit_cents), 0)::bigint as unearned
+          from journal_lines where account_code = '2000' and state = ${state}`.execute(db);
+      return Number(rows.rows[0]!.unearned);
+    };
+
+    // March ended before the payment: its run earns March's 31 days only.
+    expect((await ledger.earn('2026-03')).statusCode).toBe(200);
+    expect(await ledger.earnedIn('IA')).toBe(31 * 50);
+    // April's run, the first after the payment, earns the rest: nothing is unearned any more.
+    await ledger.advanceTo('2026-05-02');
+    expect((await ledger.earn('2026-04')).statusCode).toBe(200);
+    expect(await ledger.earnedIn('IA')).toBe(91_300);
+    expect(await unearnedIn('IA')).toBe(0);
+    // Spent, it earns nothing more.
+    await ledger.advanceTo('2026-06-02');
+    expect((await ledger.earn('2026-05')).statusCode).toBe(200);
+    expect(await ledger.earnedIn('IA')).toBe(91_300);
     expect((await ledger.trialBalance('2026-12-31')).balanced).toBe(true);
   });
 

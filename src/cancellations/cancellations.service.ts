@@ -75,6 +75,17 @@ export interface CancellationResult {
   };
 }
 
+/** The claim holding a GAP addendum: open (it is being claimed) or paid (it is spent). */
+type GapClaimHolding = { claimNumber: string; paid: boolean };
+
+/** A GAP addendum whose benefit was paid is spent: nothing is refunded, so it is never cancelled. */
+function benefitAlreadyPaid(claimNumber: string): AppError {
+  return new AppError(
+    'gap_benefit_already_paid',
+    `This GAP addendum paid its benefit on claim ${claimNumber}: it is spent, so nothing is refunded and it cannot be cancelled.`,
+  );
+}
+
 const REFUSAL_DETAILS = {
   cancel_date_before_purchase: {
     detail: 'The cancellation date is before the contract was bought.',
@@ -95,7 +106,12 @@ export function createCancellationsService(deps: {
   const { db, clock, catalog } = deps;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
-  function assertActive(row: ContractRow, onDate: CalendarDate): void {
+  /**
+   * Refuses a contract that is not active. A GAP addendum whose benefit was paid (status `claimed`) says
+   * so first (422 gap_benefit_already_paid), rather than only that it is not active.
+   */
+  function assertActive(row: ContractRow, onDate: CalendarDate, gapClaim: GapClaimHolding | undefined): void {
+    if (gapClaim?.paid) throw benefitAlreadyPaid(gapClaim.claimNumber);
     const status = statusAsOf(row, onDate);
     if (status !== 'active') {
       throw new AppError(
@@ -112,15 +128,11 @@ export function createCancellationsService(deps: {
     claimsPaid: number,
     dealerCostCents: number | null,
     request: CancellationRequest,
-    gapClaim: { claimNumber: string; paid: boolean } | undefined,
+    gapClaim: GapClaimHolding | undefined,
   ): { quoted: AllocatedQuote; earningMethod: EarningMethod } {
     // A GAP addendum on a total loss is claimed, not cancelled (docs/domain.md): a refund would pay for
     // the addendum as well as its benefit. A denied claim leaves it cancellable; a paid one spent it.
-    if (gapClaim?.paid)
-      throw new AppError(
-        'gap_benefit_already_paid',
-        `This GAP addendum paid its benefit on claim ${gapClaim.claimNumber}: it is spent, so nothing is refunded and it cannot be cancelled.`,
-      );
+    if (gapClaim?.paid) throw benefitAlreadyPaid(gapClaim.claimNumber);
     if (gapClaim)
       throw new AppError(
         'gap_claim_open',
@@ -154,15 +166,24 @@ export function createCancellationsService(deps: {
     };
   }
 
+  /** The claim holding a GAP addendum (open, or paid: spent); undefined for a service contract. */
+  async function gapClaimHolding(
+    executor: Kysely<Database>,
+    row: ContractRow,
+  ): Promise<GapClaimHolding | undefined> {
+    return row.product === 'gap'
+      ? (await gapClaimsHoldingAddenda(executor, [row.id])).get(row.id)
+      : undefined;
+  }
+
   async function computeQuote(
     executor: Kysely<Database>,
     row: ContractRow,
     request: CancellationRequest,
+    gapClaim: GapClaimHolding | undefined,
   ): Promise<{ quoted: AllocatedQuote; earningMethod: EarningMethod }> {
     const { terms } = await termsOf(catalog, row, executor);
     const claimsPaid = await claimsPaidCents(executor, row.id);
-    const gapClaim =
-      row.product === 'gap' ? (await gapClaimsHoldingAddenda(executor, [row.id])).get(row.id) : undefined;
     return allocatedQuote(
       row,
       terms,
@@ -194,8 +215,9 @@ export function createCancellationsService(deps: {
     requestId: string,
   ): Promise<AllocatedQuote> {
     const row = await loadContract(db, principal, contractId);
-    assertActive(row, today());
-    const { quoted } = await computeQuote(db, row, request);
+    const gapClaim = await gapClaimHolding(db, row);
+    assertActive(row, today(), gapClaim);
+    const { quoted } = await computeQuote(db, row, request, gapClaim);
     await recordAudit(db, {
       actor,
       action: 'contract.cancellation_quoted',
@@ -230,9 +252,10 @@ export function createCancellationsService(deps: {
     if (principal.kind === 'holder' && request.language)
       await rememberContractLanguage(trx, [row.id], request.language, clock.now());
     const onDate = today();
-    assertActive(row, onDate);
+    const gapClaim = await gapClaimHolding(trx, row);
+    assertActive(row, onDate, gapClaim);
     assertNotFuture(request, onDate);
-    const { quoted, earningMethod } = await computeQuote(trx, row, request);
+    const { quoted, earningMethod } = await computeQuote(trx, row, request, gapClaim);
     const cancellationId = randomUUID();
     const item: QuotedCancellation = { row, quoted, earningMethod, cancellationId };
 
@@ -298,7 +321,7 @@ export function createCancellationsService(deps: {
     );
     const onDate = today();
     return async (row: ContractRow, request: CancellationRequest): Promise<QuotedCancellation> => {
-      assertActive(row, onDate);
+      assertActive(row, onDate, gapClaims.get(row.id));
       assertNotFuture(request, onDate);
       const { terms } = await termsOf(catalog, row, trx);
       const dealerCostCents = row.dealer_cost_cents === null ? null : Number(row.dealer_cost_cents);

@@ -262,7 +262,7 @@ describe('coverageStatusOn', () => {
         // Days and miles around the term's edges, so every branch of the model is visited.
         fc.integer({ min: 0, max: 1_200 }),
         fc.integer({ min: 20_000, max: 60_000 }),
-        fc.constantFrom<ContractStatus>('active', 'cancelled', 'expired', 'void'),
+        fc.constantFrom<ContractStatus>('active', 'cancelled', 'expired', 'void', 'claimed'),
         (daysAfterPurchase, odometer, status) => {
           const onDate = addDays('2026-01-15', daysAfterPurchase);
           const result = coverageStatusOn(term, { onDate, odometer, status });
@@ -270,7 +270,7 @@ describe('coverageStatusOn', () => {
           const pastMiles = odometer > 57_000;
           const waiting = onDate < '2026-02-14' && odometer < 21_000;
           const expected =
-            status === 'cancelled' || status === 'void'
+            status === 'cancelled' || status === 'void' || status === 'claimed'
               ? status
               : pastDate
                 ? 'expired_by_date'

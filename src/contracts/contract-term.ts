@@ -39,14 +39,16 @@ export interface ContractTerm {
   waitingPeriodEndsAtMiles: number | null;
 }
 
-export type ContractStatus = 'active' | 'cancelled' | 'expired' | 'void';
+/** `claimed`: a GAP addendum whose benefit was paid; it ends there (DOMAIN.md "After a GAP benefit is paid"). */
+export type ContractStatus = 'active' | 'cancelled' | 'expired' | 'void' | 'claimed';
 
 export type CoverageReasonCode =
   | 'expired_by_date'
   | 'expired_by_miles'
   | 'cancelled'
   | 'void'
-  | 'waiting_period';
+  | 'waiting_period'
+  | 'claimed';
 
 export type CoverageStatus = { inForce: true } | { inForce: false; reasonCode: CoverageReasonCode };
 
@@ -99,10 +101,11 @@ export function computeContractTerm(input: ContractTermInput): ContractTerm {
 }
 
 /**
- * Whether the contract covers a repair on `onDate` at `odometer`. A cancelled or void contract never
- * does; then expiry by date (covered through `expiresOn` inclusive), then by miles (covered while
- * odometer ≤ `expiresAtMiles`); a stored status of 'expired' without either reason counts as expired by
- * date; last the waiting period, which lasts while both its date and its miles are still ahead.
+ * Whether the contract covers a repair on `onDate` at `odometer`. A cancelled, void or claimed (a GAP
+ * addendum whose benefit was paid) contract never does; then expiry by date (covered through
+ * `expiresOn` inclusive), then by miles (covered while odometer ≤ `expiresAtMiles`); a stored status of
+ * 'expired' without either reason counts as expired by date; last the waiting period, which lasts while
+ * both its date and its miles are still ahead.
  * The caller only asks about dates on or after the start of the term.
  */
 export function coverageStatusOn(
@@ -111,6 +114,7 @@ export function coverageStatusOn(
 ): CoverageStatus {
   if (at.status === 'cancelled') return { inForce: false, reasonCode: 'cancelled' };
   if (at.status === 'void') return { inForce: false, reasonCode: 'void' };
+  if (at.status === 'claimed') return { inForce: false, reasonCode: 'claimed' };
   if (compareDates(at.onDate, term.expiresOn) > 0) return { inForce: false, reasonCode: 'expired_by_date' };
   if (at.odometer > term.expiresAtMiles) return { inForce: false, reasonCode: 'expired_by_miles' };
   if (at.status === 'expired') return { inForce: false, reasonCode: 'expired_by_date' };

@@ -534,6 +534,25 @@ export function findGapContractsForUpdate(trx: Kysely<Database>, ids: string[]):
     .execute();
 }
 
+/**
+ * A GAP addendum whose benefit was paid ends (DOMAIN.md "After a GAP benefit is paid"): sets it
+ * `claimed` while it is an active GAP addendum; the updated row, or undefined when it was not.
+ */
+export function claimGapAddendum(
+  trx: Kysely<Database>,
+  id: string,
+  now: Date,
+): Promise<ContractRow | undefined> {
+  return trx
+    .updateTable('contracts')
+    .set((eb) => ({ status: 'claimed', updated_at: now, row_version: eb('row_version', '+', 1) }))
+    .where('id', '=', id)
+    .where('product', '=', 'gap')
+    .where('status', '=', 'active')
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** A claim ends the full-refund free look: marks the contract as having claims; false when it had. */
 export async function markContractHasClaims(trx: Kysely<Database>, id: string, now: Date): Promise<boolean> {
   const result = await trx

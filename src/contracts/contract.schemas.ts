@@ -100,6 +100,7 @@ export const CoverageReason = StringEnum([
   'cancelled',
   'void',
   'waiting_period',
+  'claimed',
 ] as const);
 
 const CoverageFields = {
@@ -119,7 +120,9 @@ export const ContractSchema = Type.Object(
   {
     id: Type.String(),
     contractNumber: Type.String(),
-    status: StringEnum(['active', 'cancelled', 'expired', 'void'] as const),
+    status: StringEnum(['active', 'cancelled', 'expired', 'void', 'claimed'] as const, {
+      description: 'claimed: a GAP addendum whose benefit was paid (it ends; nothing is refunded)',
+    }),
     product: ProductField,
     planCode: Type.String(),
     planName: Type.String(),

@@ -37,7 +37,7 @@ export interface RegisteredContract {
   /** Booked through a dealer (a dealer cost is on its account) and so owed to the administrator. */
   booked: boolean;
   remitted: boolean;
-  status: 'active' | 'cancelled' | 'expired' | 'void';
+  status: 'active' | 'cancelled' | 'expired' | 'void' | 'claimed';
 }
 
 export type FundingException =

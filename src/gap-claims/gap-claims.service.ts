@@ -8,7 +8,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { postClaimIncurred } from '../accounting/journal-postings.js';
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import { findGapContractsForUpdate, markContractHasClaims } from '../contracts/contract.repository.js';
+import {
+  claimGapAddendum,
+  findGapContractsForUpdate,
+  markContractHasClaims,
+} from '../contracts/contract.repository.js';
 import { contractOfRecord, holderMayTouch, gapTermsOf as termsOfGap } from '../contracts/contract-access.js';
 import {
   documentsOfOwner,
@@ -93,6 +97,14 @@ export interface BenefitInput {
 }
 
 const NOT_FOUND = 'No GAP claim with that id.';
+
+/** A GAP addendum pays one benefit, for the one total loss that ends the loan: once paid it is spent. */
+function benefitAlreadyPaid(claimNumber: string): AppError {
+  return new AppError(
+    'gap_benefit_already_paid',
+    `This GAP addendum already paid its benefit on claim ${claimNumber}. A GAP addendum pays once, for the loss that ends the loan, so it cannot take a new claim.`,
+  );
+}
 const OWNER_TYPE = 'gap_claim';
 const MAX_TIMELINE_EVENTS = 500;
 const MAX_DOCUMENTS = 500;
@@ -174,6 +186,8 @@ export function createGapClaimsService(deps: {
       data: { from: claim.status, to },
       requestId: context.requestId,
     });
+    // Its benefit paid, the addendum is spent: it ends `claimed` (not cancelled: nothing is refunded).
+    if (to === 'paid') await claimAddendum(trx, updated, context);
     await email(trx, context.contract, updated, (language) =>
       statusChangedMessage({
         claimNumber: claim.claim_number,
@@ -185,6 +199,26 @@ export function createGapClaimsService(deps: {
       }),
     );
     return updated;
+  }
+
+  /** The paid claim's addendum becomes `claimed`, audited, in the transaction that paid the claim. */
+  async function claimAddendum(
+    trx: Transaction<Database>,
+    claim: GapClaimRow,
+    context: { actor: Actor; requestId: string },
+  ): Promise<void> {
+    const claimed = await claimGapAddendum(trx, claim.contract_id, clock.now());
+    // Only an active addendum ends here (one paid before migration 0047 was claimed by its backfill).
+    if (!claimed) return;
+    await recordAudit(trx, {
+      actor: context.actor,
+      action: 'contract.claimed',
+      entityType: 'contract',
+      entityId: claim.contract_id,
+      reason: `GAP benefit paid on claim ${claim.claim_number}`,
+      data: { from: 'active', to: 'claimed', gapClaimId: claim.id, claimNumber: claim.claim_number },
+      requestId: context.requestId,
+    });
   }
 
   /**
@@ -208,19 +242,18 @@ export function createGapClaimsService(deps: {
     }
     const contract = contracts.find((row) => row.status === 'active');
     if (!contract) {
+      // A claimed addendum (its benefit paid) says why it takes no claim, not just that it has ended.
+      const claimed = contracts.find((row) => row.status === 'claimed');
+      const paid = claimed ? await findPaidGapClaim(trx, claimed.id) : undefined;
+      if (paid) throw benefitAlreadyPaid(paid.claim_number);
       throw new AppError('contract_not_active', 'The GAP addendum on this vehicle is no longer active.');
     }
     if (input.language) await rememberContractLanguage(trx, [contract.id], input.language, clock.now());
     const open = await findOpenGapClaim(trx, contract.id);
     if (open) return { created: false, claim: open };
-    // A GAP addendum pays one benefit, for the one total loss that ends the loan: once paid it is spent.
+    // An active addendum with a paid claim is spent all the same.
     const paid = await findPaidGapClaim(trx, contract.id);
-    if (paid) {
-      throw new AppError(
-        'gap_benefit_already_paid',
-        `This GAP addendum already paid its benefit on claim ${paid.claim_number}. A GAP addendum pays once, for the loss that ends the loan, so it cannot take a new claim.`,
-      );
-    }
+    if (paid) throw benefitAlreadyPaid(paid.claim_number);
 
     if (!isCalendarDate(input.dateOfLoss)) {
       throw new AppError('invalid_date', 'The date of loss is not a calendar date (YYYY-MM-DD).', {

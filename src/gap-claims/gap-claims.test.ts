@@ -486,6 +486,94 @@ describeEachEngine('GAP claims', (engine) => {
       }
     });
 
+    it('ends the addendum whose benefit was paid: claimed (not cancelled), audited, out of force, skipped by a lender event', async () => {
+      const { db } = server.built.database;
+      const { contractId, claimNumber } = (await adjuster({ url: `/api/v1/gap-claims/${claimId}` })).json();
+      // The payment run that paid the benefit ended the addendum in its transaction: claimed, nothing
+      // refunded (no cancellation), and its audit row says who, when and why.
+      const contract = await admin({ url: `/api/v1/contracts/${contractId}` });
+      expect(contract.statusCode, contract.body).toBe(200);
+      expect(contract.json()).toMatchObject({
+        status: 'claimed',
+        coverage: { inForce: false, reasonCode: 'claimed' },
+      });
+      const claimed = await db
+        .selectFrom('audit_events')
+        .select(['actor_kind', 'actor_label', 'reason', 'data', 'occurred_at'])
+        .where('entity_type', '=', 'contract')
+        .where('entity_id', '=', contractId)
+        .where('action', '=', 'contract.claimed')
+        .execute();
+      expect(claimed).toEqual([
+        {
+          actor_kind: 'user',
+          actor_label: 'admin@coverwise.test',
+          reason: `GAP benefit paid on claim ${claimNumber}`,
+          data: { from: 'active', to: 'claimed', gapClaimId: claimId, claimNumber },
+          occurred_at: expect.any(Date),
+        },
+      ]);
+      expect(
+        await db.selectFrom('cancellations').select('id').where('contract_id', '=', contractId).execute(),
+      ).toEqual([]);
+
+      // Claimed, the addendum still says why it takes no new claim and cannot be cancelled (the specific
+      // code, not contract_not_active); a GAP addendum never transfers.
+      const again = await start(startBody({ dateOfLoss: '2026-11-24', lossType: 'total_loss' }));
+      expect(again.statusCode).toBe(422);
+      expect(again.json()).toMatchObject({ code: 'gap_benefit_already_paid' });
+      expect(again.json().detail).toContain(claimNumber);
+      const quote = await admin({
+        method: 'POST',
+        url: `/api/v1/contracts/${contractId}/cancellation-quote`,
+        payload: { cancelOn: '2026-11-25', odometer: 40_000, reason: 'customer_request' },
+      });
+      expect(quote.statusCode).toBe(422);
+      expect(quote.json()).toMatchObject({ code: 'gap_benefit_already_paid' });
+      expect(quote.json().detail).toContain(claimNumber);
+      const transfer = await admin({
+        method: 'POST',
+        url: `/api/v1/contracts/${contractId}/transfers`,
+        payload: {
+          ownershipTransferredOn: '2026-11-20',
+          saleType: 'private',
+          odometer: 40_000,
+          buyer: {
+            firstName: 'Bo',
+            lastName: 'Hale',
+            address: { line1: '9 Bay Rd', city: 'Austin', state: 'TX', zip: '78701' },
+          },
+        },
+      });
+      expect(transfer.statusCode, transfer.body).toBe(422);
+      expect(transfer.json()).toMatchObject({ code: 'not_transferable' });
+
+      // The lender reports the loan paid off: the service contract on the vehicle is cancelled, and the
+      // claimed addendum is skipped as not in force (not an error that would reject the lender's row).
+      const reported = await admin({
+        method: 'POST',
+        url: '/api/v1/lender-events',
+        payload: {
+          events: [{ vin: gapHolder.vin, event: 'payoff', eventDate: '2026-11-24', odometer: 20_000 }],
+        },
+      });
+      expect(reported.statusCode, reported.body).toBe(200);
+      const [row] = reported.json().results;
+      expect(row.status, JSON.stringify(row)).toBe('cancelled');
+      expect(row.cancellations).toContainEqual(
+        expect.objectContaining({
+          contractId,
+          product: 'gap',
+          outcome: 'not_in_force',
+          cancellationId: null,
+        }),
+      );
+      expect(row.cancellations).toContainEqual(
+        expect.objectContaining({ product: 'vsc', outcome: 'cancelled' }),
+      );
+      expect((await admin({ url: `/api/v1/contracts/${contractId}` })).json().status).toBe('claimed');
+    });
+
     it('asks theft documents of a recovered theft, and refuses a loss date in the future', async () => {
       const facts = await newGapVehicle();
       const future = await start(startBody({ ...facts, dateOfLoss: '2026-11-26' }));

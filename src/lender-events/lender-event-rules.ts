@@ -117,7 +117,7 @@ export function checkLenderEvent(raw: RawLenderEvent, today: CalendarDate): Chec
 export interface AddOnFacts {
   id: string;
   product: 'vsc' | 'gap';
-  status: 'active' | 'cancelled' | 'expired' | 'void';
+  status: 'active' | 'cancelled' | 'expired' | 'void' | 'claimed';
   purchaseDate: CalendarDate;
   expiresOn: CalendarDate;
   odometerAtSale: number;

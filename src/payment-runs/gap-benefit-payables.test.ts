@@ -207,6 +207,16 @@ describeEachEngine('GAP benefits in payment runs', (engine) => {
     );
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]!.reason).toMatch(/^Paid to First Prairie Bank \(ACH, payment run \d+\)\.$/);
+    // The payment ended the addendum, once (by the run that paid it): claimed, with one audit row.
+    const addendum = await sql<{
+      status: string;
+    }>`select status from contracts where id = ${contractId}`.execute(db);
+    expect(addendum.rows).toEqual([{ status: 'claimed' }]);
+    const claimed = await sql<{ reason: string }>`select reason from audit_events
+      where entity_type = 'contract' and entity_id = ${contractId} and action = 'contract.claimed'`.execute(
+      db,
+    );
+    expect(claimed.rows).toEqual([{ reason: `GAP benefit paid on claim ${claim.claimNumber}` }]);
 
     // The NACHA file of the run that paid it has the lienholder's credit.
     const nacha = await admin({ url: `/api/v1/payment-runs/${payingRun.id}/nacha` });

@@ -42,6 +42,7 @@ const STATUS_WORDS: Record<string, string> = {
   cancelled: 'cancelled',
   expired: 'expired',
   void: 'void',
+  claimed: 'claimed (GAP benefit paid)',
   submitted: 'waiting for a decision',
   information_requested: 'information requested',
   authorized: 'authorized',

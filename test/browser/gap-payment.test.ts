@@ -4,14 +4,15 @@ import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { pdfUpload } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
-import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
+import { chromiumAvailable, launchBrowser, openPage, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
 // Money never moves on one click: the benefit calculator refuses empty figures (empty is not zero),
 // approving the payment asks for a confirmation that repeats payee and amount, a benefit above the
 // adjuster's approval limit is only proposed until a second adjuster approves it, and an approved
-// benefit is said to be paid in the next payment run (the run pays it).
+// benefit is said to be paid in the next payment run (the run pays it). Once paid, the addendum has ended:
+// the staff contract page and the holder's coverage say "Claimed: GAP benefit paid".
 
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 const gapHolder = DEMO_HOLDERS.find((holder) => holder.situation.includes('GAP'))!;
@@ -128,6 +129,52 @@ describe.skipIf(!chromiumAvailable())('GAP payment', () => {
       expect(await axeViolations(checker)).toEqual([]);
     } finally {
       await checker.context().close();
+    }
+  });
+
+  it('says the addendum is claimed once the payment run pays its benefit, to staff and to the holder', async () => {
+    const admin = await staffClient(server, 'admin@coverwise.test');
+    const sdn = await admin({
+      method: 'POST',
+      url: '/api/v1/ofac/sdn-lists',
+      headers: { 'content-type': 'text/csv' },
+      payload: `306,"BANCO NACIONAL DE CUBA",-0- ,"CUBA",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"a.k.a. 'BNC'."\r\n`,
+    });
+    expect(sdn.statusCode, sdn.body).toBe(201);
+    const run = await admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} });
+    expect(run.statusCode, run.body).toBe(201);
+    const paid = await admin({ method: 'POST', url: `/api/v1/payment-runs/${run.json().id}/approval` });
+    expect(paid.statusCode, paid.body).toBe(200);
+    const { contractId } = (await admin({ url: `/api/v1/gap-claims/${claimId}` })).json();
+    const { contractNumber } = (await admin({ url: `/api/v1/contracts/${contractId}` })).json();
+
+    const staff = await staffPage('admin@coverwise.test', `/staff/contracts/${contractId}`);
+    try {
+      await staff.getByText(/· status Claimed: GAP benefit paid$/).waitFor();
+      // The coverage badge says the same: not in force, because the benefit was paid.
+      await staff.locator('.coverage-status--not').getByText('Claimed: GAP benefit paid').waitFor();
+      expect(await axeViolations(staff)).toEqual([]);
+    } finally {
+      await staff.context().close();
+    }
+
+    const holder = await openPage(browser, server, '/my/sign-in');
+    try {
+      await holder.getByLabel('Last name').fill(gapHolder.lastName);
+      await holder.getByLabel('ZIP code').fill(gapHolder.zip);
+      await holder.getByLabel('VIN').fill(gapHolder.vin);
+      await holder.getByRole('button', { name: 'Sign in' }).click();
+      await holder.waitForURL('**/my');
+      const card = holder
+        .getByRole('article')
+        .filter({ has: holder.getByRole('heading', { name: contractNumber }) });
+      await card.getByText('Claimed: GAP benefit paid', { exact: true }).waitFor();
+      // Spent, it takes no new claim and is not cancelled for a refund: neither link is offered.
+      expect(await card.getByRole('link', { name: /Start a GAP claim/ }).count()).toBe(0);
+      expect(await card.getByRole('link', { name: /Cancel/ }).count()).toBe(0);
+      expect(await axeViolations(holder)).toEqual([]);
+    } finally {
+      await holder.context().close();
     }
   });
 });

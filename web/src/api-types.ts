@@ -2875,7 +2875,7 @@ export interface components {
         ContractCoverage: {
             inForce: boolean;
             /** @enum {string} */
-            reasonCode?: "not_found" | "expired_by_date" | "expired_by_miles" | "cancelled" | "void" | "waiting_period";
+            reasonCode?: "not_found" | "expired_by_date" | "expired_by_miles" | "cancelled" | "void" | "waiting_period" | "claimed";
             /** @description The day the coverage was judged for (business time zone) */
             asOf: string;
             componentGroups: {
@@ -2914,8 +2914,11 @@ export interface components {
         Contract: {
             id: string;
             contractNumber: string;
-            /** @enum {string} */
-            status: "active" | "cancelled" | "expired" | "void";
+            /**
+             * @description claimed: a GAP addendum whose benefit was paid (it ends; nothing is refunded)
+             * @enum {string}
+             */
+            status: "active" | "cancelled" | "expired" | "void" | "claimed";
             /** @enum {string} */
             product: "vsc" | "gap";
             planCode: string;
@@ -6001,7 +6004,7 @@ export interface operations {
                     "application/json": {
                         inForce: boolean;
                         /** @enum {string} */
-                        reasonCode?: "not_found" | "expired_by_date" | "expired_by_miles" | "cancelled" | "void" | "waiting_period";
+                        reasonCode?: "not_found" | "expired_by_date" | "expired_by_miles" | "cancelled" | "void" | "waiting_period" | "claimed";
                         /** @description The day the coverage was judged for (business time zone) */
                         asOf: string;
                         componentGroups?: {

@@ -11,11 +11,20 @@ import { intlLocale, t } from './i18n.js';
 // Contracts in plain words, shared by the holder's "My coverage" and the staff contract pages: the
 // limits all come from the contract's coverage block (the catalog), so nothing here knows $75 or 3 days.
 
-const statuses = new Set(['active', 'cancelled', 'expired', 'void']);
+const statuses = new Set(['active', 'cancelled', 'expired', 'void', 'claimed']);
 
 /** The contract's recorded status ('active' → 'Active'); an unknown status is shown as sent. */
 export function contractStatusLabel(status: string): string {
   return statuses.has(status) ? t(`words.status.${status}`) : status;
+}
+
+/**
+ * The status inside a sentence ('Contract … is active'): its words with only the first letter lowered,
+ * so 'Claimed: GAP benefit paid' reads 'claimed: GAP benefit paid'.
+ */
+export function contractStatusInSentence(status: string): string {
+  const label = contractStatusLabel(status);
+  return label.charAt(0).toLocaleLowerCase(intlLocale()) + label.slice(1);
 }
 
 export function productLabel(product: string): string {
@@ -56,6 +65,9 @@ export function coverageStatus(contract: ContractSummary, coverage: Coverage): C
       return { inForce: false, text: t('words.notInForceCancelled') };
     case 'void':
       return { inForce: false, text: t('words.notInForceVoid') };
+    // A GAP addendum whose benefit was paid has ended: its status says why ('Claimed: GAP benefit paid').
+    case 'claimed':
+      return { inForce: false, text: t('words.status.claimed') };
     case 'waiting_period':
       return { inForce: false, text: t('words.waiting', { until: waitingPeriodEnd(contract) }) };
     default:

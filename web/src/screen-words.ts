@@ -7,6 +7,7 @@ const actionWords: Record<string, string> = {
   'contract.cancellation_quoted': 'Cancellation quoted',
   'contract.cancelled': 'Contract cancelled',
   'contract.claim_filed': 'Claim filed',
+  'contract.claimed': 'GAP benefit paid: addendum claimed',
   'contract.transfer_requested': 'Transfer requested',
   'contract.transfer_document_received': 'Transfer document received',
   'contract.transfer_fee_received': 'Transfer fee received',

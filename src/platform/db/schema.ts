@@ -197,7 +197,8 @@ export interface ContractImportsTable {
   updated_at: GeneratedTimestamp;
 }
 
-export type ContractStatusValue = 'active' | 'cancelled' | 'expired' | 'void';
+/** `claimed`: a GAP addendum whose benefit was paid (spent; nothing refunded: migration 0047). */
+export type ContractStatusValue = 'active' | 'cancelled' | 'expired' | 'void' | 'claimed';
 
 export interface ContractsTable {
   id: Generated<string>;

@@ -1,7 +1,7 @@
 import { type FormEvent, lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { type ApiBody, ApiError, type ApiResponse, type ApiSchema } from '../api.js';
 import type { StaffUser } from '../auth.js';
-import { contractStatusLabel } from '../contract-words.js';
+import { contractStatusInSentence, contractStatusLabel } from '../contract-words.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation, useApiQuery } from '../queries.js';
@@ -318,7 +318,7 @@ function BookedContract({
   return (
     <section className="card card--wide" aria-labelledby="booked-heading">
       <h2 id="booked-heading" ref={headingRef} tabIndex={-1}>
-        Contract {contract.contractNumber} is {contractStatusLabel(contract.status).toLowerCase()}
+        Contract {contract.contractNumber} is {contractStatusInSentence(contract.status)}
       </h2>
       <p>
         {contract.planName} for {contract.holder.firstName} {contract.holder.lastName}, retail{' '}

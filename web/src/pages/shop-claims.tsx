@@ -22,6 +22,7 @@ const coverageReasons: Record<string, string> = {
   expired_by_miles: 'The contract has run out of miles.',
   cancelled: 'The contract was cancelled.',
   void: 'The contract is void.',
+  claimed: 'The GAP addendum has paid its benefit.',
   waiting_period: 'The contract is still in its waiting period.',
 };
 

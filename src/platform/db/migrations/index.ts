@@ -35,6 +35,7 @@ import * as m0043 from './0043-rate-quotes-json.js';
 import * as m0044 from './0044-rate-limits-hot-updates.js';
 import * as m0045 from './0045-lender-refunds-on-cancellations.js';
 import * as m0046 from './0046-rate-limits-failed-at.js';
+import * as m0047 from './0047-contract-status-claimed.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   '0044-rate-limits-hot-updates': m0044,
   '0045-lender-refunds-on-cancellations': m0045,
   '0046-rate-limits-failed-at': m0046,
+  '0047-contract-status-claimed': m0047,
 };
