@@ -129,7 +129,7 @@ try {
     return median(times);
   };
   const countMs = await timeOf(() => sql`select count(*) from contracts`.execute(db));
-  const reportMs = await timeOf(() => unearnedReserve(db, args['as-of']));
+  const reportMs = await timeOf(() => unearnedReserve(db, args['as-of'], config.timeZone));
 
   const p99Ratio = large.p99 / small.p99;
   console.log('\n| figure | measured | baseline | ratio | target |\n|---|---|---|---|---|');

@@ -544,7 +544,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       myWork: createMyWorkService({ db, clock, workQueue, today: documents.today }),
     });
     registerSearchRoutes(api, { search: createSearchService({ db }) });
-    registerReportRoutes(api, { db, today: documents.today });
+    registerReportRoutes(api, { db, today: documents.today, timeZone: config.timeZone });
     registerWebhookRoutes(api, { db, clock, allowList: config.webhookAllowList });
     registerHelpRoutes(api, {
       catalog,
@@ -637,7 +637,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         cron: '0 7 * * *',
         description:
           'Stores the unearned-reserve report as of the business day that just ended (one SQL query)',
-        run: async () => storeUnearnedReserveSnapshot(db, nightlyAsOf(clock, config.timeZone)),
+        run: async () =>
+          storeUnearnedReserveSnapshot(db, nightlyAsOf(clock, config.timeZone), config.timeZone),
       },
       // PGlite runs no autovacuum: its tables are vacuumed and analyzed by this job, by autovacuum's rules
       // (platform/db/maintenance.ts). A PostgreSQL server does this itself.

@@ -19,6 +19,8 @@ interface RawRow {
  * The plan-and-state rows of the report as of `asOf`. Per contract sold on or before the date (void contracts never were in
  * force and are left out):
  * - cancelled on or before the date → refunded = its refund, earned = price − refund, unearned = 0;
+ * - a GAP addendum whose benefit was paid on or before the date (in `timeZone`) has spent its coverage:
+ *   earned = price, unearned = 0;
  * - otherwise unearned = price × remainingDays / termDays rounded half-up to the cent (remaining days
  *   = termDays − days elapsed, never below 0, so an expired contract is fully earned) and
  *   earned = price − unearned.
@@ -28,12 +30,17 @@ interface RawRow {
 export async function unearnedReserveRows(
   db: Kysely<Database>,
   asOf: CalendarDate,
+  timeZone: string,
 ): Promise<UnearnedReserveRow[]> {
   const result = await sql<RawRow>`
-    with per_contract as (
+    with spent as (
+      select contract_id from gap_claims
+       where status = 'paid' and (paid_at at time zone ${timeZone})::date <= ${asOf}::date
+    ),
+    per_contract as (
       select c.plan_code, c.purchase_state as state, c.price_cents::bigint as price,
         x.refund_cents::bigint as refund,
-        case when x.contract_id is not null then 0::bigint
+        case when x.contract_id is not null or c.id in (select contract_id from spent) then 0::bigint
           else (2 * c.price_cents::bigint
                   * greatest(c.term_days - (${asOf}::date - c.purchase_date), 0)
                 + greatest(c.term_days, 1))

@@ -20,7 +20,8 @@ const Amounts = {
   writtenPremiumCents: Cents,
   earnedCents: Cents,
   unearnedCents: Type.Integer({
-    description: 'Pro rata by days of the term remaining, half-up per contract',
+    description:
+      'Pro rata by days of the term remaining, half-up per contract; nothing for a GAP addendum whose benefit was paid',
   }),
   refundedCents: Type.Integer({ description: 'Refunds of contracts cancelled on or before the as-of date' }),
 };
@@ -76,7 +77,7 @@ export const MonthEndSchema = Type.Object(
 
 export function registerReportRoutes(
   app: TypedApp,
-  deps: { db: Kysely<Database>; today: () => string },
+  deps: { db: Kysely<Database>; today: () => string; timeZone: string },
 ): void {
   app.addSchema(UnearnedReserveSchema);
   app.get(
@@ -105,7 +106,7 @@ export function registerReportRoutes(
       const asOf = request.query.asOf ?? deps.today();
       if (!isCalendarDate(asOf))
         throw new AppError('invalid_date', 'asOf is not a calendar date.', { param: 'asOf' });
-      const report = await unearnedReserve(deps.db, asOf);
+      const report = await unearnedReserve(deps.db, asOf, deps.timeZone);
       if (wantsCsv(request))
         return sendCsv(reply, `unearned-reserve-${asOf}.csv`, unearnedReserveCsv(report));
       return report;

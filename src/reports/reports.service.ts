@@ -21,17 +21,19 @@ export const UNEARNED_RESERVE_REPORT = 'unearned_reserve';
 export async function unearnedReserve(
   db: Kysely<Database>,
   asOf: CalendarDate,
+  timeZone: string,
 ): Promise<UnearnedReserveReport> {
-  return unearnedReserveReport(asOf, await unearnedReserveRows(db, asOf));
+  return unearnedReserveReport(asOf, await unearnedReserveRows(db, asOf, timeZone));
 }
 
 /** Stores the report as of `asOf`; returns how many plan-and-state rows it holds. */
 export async function storeUnearnedReserveSnapshot(
   db: Kysely<Database>,
   asOf: CalendarDate,
+  timeZone: string,
 ): Promise<{ asOf: CalendarDate; rows: number }> {
   return transactional(db)(async (trx) => {
-    const report = await unearnedReserve(trx, asOf);
+    const report = await unearnedReserve(trx, asOf, timeZone);
     await upsertReportSnapshot(trx, UNEARNED_RESERVE_REPORT, asOf, report);
     return { asOf, rows: report.rows.length };
   });

@@ -16,6 +16,7 @@ import {
 } from './reports.service.js';
 
 const AS_OF = '2026-11-25';
+const TIME_ZONE = 'America/New_York';
 const clock = new FakeClock('2026-11-25T15:00:00Z');
 
 interface Case {
@@ -26,6 +27,8 @@ interface Case {
   priceCents: number;
   status?: ContractStatusValue;
   cancelled?: { on: string; refundCents: number };
+  /** A GAP addendum whose benefit was paid at this instant (status claimed). */
+  benefitPaidAt?: string;
 }
 
 // name, contract, expected report row (null: not in the report)
@@ -100,6 +103,35 @@ const CASES: [string, Case, { earnedCents: number; unearnedCents: number; refund
       },
       { earnedCents: 1_000, unearnedCents: 99_000, refundedCents: 0 },
     ],
+    // A GAP addendum whose benefit was paid has spent its coverage: nothing is unearned from that day
+    // (in the business time zone: 02:00 UTC on the 25th is still the 24th in New York).
+    [
+      'benefit paid before the date: all earned',
+      {
+        planCode: 'CASE_L',
+        state: 'CO',
+        purchaseDate: '2026-01-01',
+        termDays: 1095,
+        priceCents: 100_000,
+        status: 'claimed',
+        benefitPaidAt: '2026-11-25T02:00:00Z',
+      },
+      { earnedCents: 100_000, unearnedCents: 0, refundedCents: 0 },
+    ],
+    [
+      'benefit paid after the date: still in force on it',
+      {
+        planCode: 'CASE_M',
+        state: 'CO',
+        purchaseDate: '2026-01-01',
+        termDays: 1095,
+        priceCents: 109_500,
+        status: 'claimed',
+        benefitPaidAt: '2026-11-26T06:00:00Z',
+      },
+      // 328 of 1,095 days elapsed.
+      { earnedCents: 32_800, unearnedCents: 76_700, refundedCents: 0 },
+    ],
     [
       'void: never in force',
       {
@@ -158,6 +190,23 @@ describeEachEngine('unearned-reserve report', (engine) => {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      if (c.benefitPaidAt) {
+        await db
+          .insertInto('gap_claims')
+          .values({
+            claim_number: `GAP-${c.planCode}`,
+            contract_id: inserted.id,
+            status: 'paid',
+            loss_type: 'total_loss',
+            date_of_loss: '2026-10-01',
+            required_documents: JSON.stringify([]),
+            benefit_cents: 500_000,
+            paid_at: new Date(c.benefitPaidAt),
+            opened_at: new Date('2026-10-02T15:00:00Z'),
+            opened_by: 'test',
+          })
+          .execute();
+      }
       if (c.cancelled) {
         await db
           .insertInto('cancellations')
@@ -183,7 +232,7 @@ describeEachEngine('unearned-reserve report', (engine) => {
   afterAll(() => server.close());
 
   it.each(CASES.filter(([, , expected]) => expected !== null))('%s', async (_name, c, expected) => {
-    const report = await unearnedReserve(server.built.database.db, AS_OF);
+    const report = await unearnedReserve(server.built.database.db, AS_OF, TIME_ZONE);
     const row = report.rows.find((r) => r.planCode === c.planCode && r.state === c.state);
     expect(row).toEqual({
       planCode: c.planCode,
@@ -196,13 +245,13 @@ describeEachEngine('unearned-reserve report', (engine) => {
   });
 
   it('leaves out contracts sold after the date and void contracts', async () => {
-    const report = await unearnedReserve(server.built.database.db, AS_OF);
+    const report = await unearnedReserve(server.built.database.db, AS_OF, TIME_ZONE);
     expect(report.rows.map((r) => r.planCode)).not.toContain('CASE_F');
     expect(report.rows.map((r) => r.planCode)).not.toContain('CASE_J');
   });
 
   it('adds up contracts of one plan and state, apart per state', async () => {
-    const report = await unearnedReserve(server.built.database.db, AS_OF);
+    const report = await unearnedReserve(server.built.database.db, AS_OF, TIME_ZONE);
     expect(report.rows.filter((r) => r.planCode === 'CASE_K')).toEqual([
       {
         planCode: 'CASE_K',
@@ -229,7 +278,7 @@ describeEachEngine('unearned-reserve report', (engine) => {
     expect(report.totals.writtenPremiumCents).toBe(
       report.totals.earnedCents + report.totals.unearnedCents + report.totals.refundedCents,
     );
-    expect(report.totals.contracts).toBe(11);
+    expect(report.totals.contracts).toBe(13);
   });
 
   it('answers an admin with JSON, as of today in the business time zone by default', async () => {
@@ -237,7 +286,7 @@ describeEachEngine('unearned-reserve report', (engine) => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.asOf).toBe('2026-11-25');
-    expect(body.totals).toEqual((await unearnedReserve(server.built.database.db, AS_OF)).totals);
+    expect(body.totals).toEqual((await unearnedReserve(server.built.database.db, AS_OF, TIME_ZONE)).totals);
   });
 
   it.each([
@@ -277,19 +326,19 @@ describeEachEngine('unearned-reserve report', (engine) => {
 
   it('stores one nightly snapshot per date, replacing a re-run', async () => {
     const { db } = server.built.database;
-    expect(await storeUnearnedReserveSnapshot(db, AS_OF)).toEqual({ asOf: AS_OF, rows: 10 });
-    expect(await storeUnearnedReserveSnapshot(db, AS_OF)).toEqual({ asOf: AS_OF, rows: 10 });
+    expect(await storeUnearnedReserveSnapshot(db, AS_OF, TIME_ZONE)).toEqual({ asOf: AS_OF, rows: 12 });
+    expect(await storeUnearnedReserveSnapshot(db, AS_OF, TIME_ZONE)).toEqual({ asOf: AS_OF, rows: 12 });
     const stored = await db.selectFrom('report_snapshots').select('as_of').execute();
     expect(stored).toEqual([{ as_of: AS_OF }]);
     const snapshot = await findUnearnedReserveSnapshot(db, AS_OF);
-    expect(snapshot?.data).toEqual(JSON.parse(JSON.stringify(await unearnedReserve(db, AS_OF))));
+    expect(snapshot?.data).toEqual(JSON.parse(JSON.stringify(await unearnedReserve(db, AS_OF, TIME_ZONE))));
   });
 
   it('two snapshot runs at once (two workers) leave one snapshot for the date', async () => {
     const { db } = server.built.database;
     await Promise.all([
-      storeUnearnedReserveSnapshot(db, '2026-11-24'),
-      storeUnearnedReserveSnapshot(db, '2026-11-24'),
+      storeUnearnedReserveSnapshot(db, '2026-11-24', TIME_ZONE),
+      storeUnearnedReserveSnapshot(db, '2026-11-24', TIME_ZONE),
     ]);
     const stored = await db
       .selectFrom('report_snapshots')

@@ -3816,7 +3816,7 @@ export interface components {
                 cancelledContracts: number;
                 writtenPremiumCents: number;
                 earnedCents: number;
-                /** @description Pro rata by days of the term remaining, half-up per contract */
+                /** @description Pro rata by days of the term remaining, half-up per contract; nothing for a GAP addendum whose benefit was paid */
                 unearnedCents: number;
                 /** @description Refunds of contracts cancelled on or before the as-of date */
                 refundedCents: number;
@@ -3827,7 +3827,7 @@ export interface components {
                 cancelledContracts: number;
                 writtenPremiumCents: number;
                 earnedCents: number;
-                /** @description Pro rata by days of the term remaining, half-up per contract */
+                /** @description Pro rata by days of the term remaining, half-up per contract; nothing for a GAP addendum whose benefit was paid */
                 unearnedCents: number;
                 /** @description Refunds of contracts cancelled on or before the as-of date */
                 refundedCents: number;
