@@ -187,20 +187,40 @@ export function createLenderEventsService(deps: {
   }
 
   /** Stages a JSON list of events (the body is already parsed and bounded by the schema). */
+  /**
+   * One JSON event as a staged row: its fields as the text a CSV row would hold (checked later by the
+   * same rules), or the row's rejection when a field is not text or a number, or is not a field at all.
+   */
+  function stagedJsonEvent(event: Partial<Record<string, unknown>>): Omit<repo.StagedRow, 'line'> {
+    const raw: RawLenderEvent = { vin: '', event: '', eventDate: '', odometer: '', reference: '' };
+    let rejection: repo.StagedRow['rejection'] = null;
+    for (const [field, value] of Object.entries(event)) {
+      if (!(LENDER_EVENT_COLUMNS as readonly string[]).includes(field)) {
+        rejection ??= {
+          code: 'validation_failed',
+          detail: `"${field.slice(0, 64)}" is not a field of an event; send ${LENDER_EVENT_COLUMNS.join(', ')}.`,
+          param: field.slice(0, 64),
+        };
+      } else if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
+        raw[field as keyof RawLenderEvent] = String(value);
+      } else if (value !== null && value !== undefined) {
+        rejection ??= {
+          code: 'validation_failed',
+          detail: `${field} must be ${field === 'odometer' ? 'a whole number of miles' : 'text'}.`,
+          param: field,
+        };
+      }
+    }
+    return { raw, rejection };
+  }
+
   async function receiveJson(
     events: readonly Partial<Record<keyof RawLenderEvent, unknown>>[],
     options: ReceiveOptions,
   ) {
     const rows: repo.StagedRow[] = events.map((event, index) => ({
       line: index + 1,
-      raw: {
-        vin: String(event.vin ?? ''),
-        event: String(event.event ?? ''),
-        eventDate: String(event.eventDate ?? ''),
-        odometer: event.odometer === undefined || event.odometer === null ? '' : String(event.odometer),
-        reference: event.reference === undefined || event.reference === null ? '' : String(event.reference),
-      },
-      rejection: null,
+      ...stagedJsonEvent(event),
     }));
     const sha256 = createHash('sha256')
       .update(JSON.stringify(rows.map((r) => r.raw)))

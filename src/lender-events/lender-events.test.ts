@@ -194,6 +194,46 @@ describeEachEngine('lender events', (engine) => {
     expect(report.body).toContain(`2,${a},repossession,2026-09-15,cancelled`);
   });
 
+  it('a malformed JSON event is rejected on its own, with its line, code and field, and the rest go on', async () => {
+    const good = nextVin();
+    await createContract(lenderVscBody(good));
+    const response = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: {
+        events: [
+          { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', odometer: 'about 20k' },
+          { vin: nextVin(), event: 'payoff' },
+          { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', colour: 'red' },
+          { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', odometer: { miles: 20_000 } },
+          { vin: 12_345, event: 'payoff', eventDate: '2026-10-01' },
+          // A number sent as text is read as the CSV's text is.
+          { vin: good, event: 'payoff', eventDate: '2026-10-01', odometer: '41000' },
+        ],
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(
+      response
+        .json()
+        .results.map((r: { line: number; status: string; code: string | null; param: string | null }) => [
+          r.line,
+          r.status,
+          r.code,
+          r.param,
+        ]),
+    ).toEqual([
+      [1, 'rejected', 'validation_failed', 'odometer'],
+      [2, 'rejected', 'invalid_date', 'eventDate'],
+      [3, 'rejected', 'validation_failed', 'colour'],
+      [4, 'rejected', 'validation_failed', 'odometer'],
+      [5, 'rejected', 'invalid_vin', 'vin'],
+      [6, 'cancelled', null, null],
+    ]);
+    expect(response.json().run).toMatchObject({ rowsTotal: 6, rejected: 5, cancelled: 1 });
+    await booksBalance();
+  });
+
   it('a header without the required columns refuses the file and stages nothing', async () => {
     const response = await admin({
       method: 'POST',

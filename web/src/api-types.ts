@@ -15010,18 +15010,20 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    events: {
-                        /** @description The vehicle (17 characters, check digit verified) */
-                        vin: string;
-                        /** @enum {string} */
-                        event: "payoff" | "repossession" | "total_loss";
+                    events: ({
+                        /** @description The vehicle (17 characters, check digit verified): a string */
+                        vin?: unknown;
+                        /** @description One of payoff, repossession, total_loss */
+                        event?: unknown;
                         /** @description YYYY-MM-DD: the day the loan was paid off, the vehicle repossessed or totaled */
-                        eventDate: string;
-                        /** @description Miles on the event date; when absent the refund is pro rata on days only */
-                        odometer?: number | null;
-                        /** @description The lender's loan reference */
-                        reference?: string | null;
-                    }[];
+                        eventDate?: unknown;
+                        /** @description Miles on the event date, a whole number from 0 to 2,000,000 (or null); when absent the refund is pro rata on days only */
+                        odometer?: unknown;
+                        /** @description The lender's loan reference, up to 200 characters (or null) */
+                        reference?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
                 };
                 "text/csv": unknown;
             };
