@@ -36,6 +36,8 @@ export async function updateImportProgress(
     duplicates: number;
     rejected: number;
     finalStatus: 'finished' | 'failed' | null;
+    /** Why the run failed, when finalStatus is 'failed'. */
+    failure?: string | null;
     now: Date;
   },
   audit: AuditEntry | null = null,
@@ -50,6 +52,7 @@ export async function updateImportProgress(
         rejected: values.rejected,
         updated_at: values.now,
         ...(values.finalStatus ? { status: values.finalStatus, finished_at: values.now } : {}),
+        ...(values.finalStatus === 'failed' ? { failure: values.failure ?? null } : {}),
       })
       .where('id', '=', id);
   if (!audit) {
@@ -61,19 +64,24 @@ export async function updateImportProgress(
   ).execute();
 }
 
-export async function markImportFailed(db: Kysely<Database>, id: string, now: Date): Promise<void> {
+export async function markImportFailed(
+  db: Kysely<Database>,
+  id: string,
+  now: Date,
+  failure: string,
+): Promise<void> {
   await db
     .updateTable('contract_imports')
-    .set({ status: 'failed', finished_at: now, updated_at: now })
+    .set({ status: 'failed', finished_at: now, updated_at: now, failure })
     .where('id', '=', id)
     .execute();
 }
 
 /** Marks running imports silent since `silentSince` failed; answers what they had done. */
-export function failSilentImports(trx: Kysely<Database>, silentSince: Date, now: Date) {
+export function failSilentImports(trx: Kysely<Database>, silentSince: Date, now: Date, failure: string) {
   return trx
     .updateTable('contract_imports')
-    .set({ status: 'failed', finished_at: now, updated_at: now })
+    .set({ status: 'failed', finished_at: now, updated_at: now, failure })
     .where('status', '=', 'running')
     .where('updated_at', '<=', silentSince)
     .returning(['id', 'accepted', 'rows_read'])

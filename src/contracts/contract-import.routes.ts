@@ -49,6 +49,9 @@ const ImportRunSchema = Type.Object({
   startedBy: Type.String(),
   startedAt: Type.String({ format: 'date-time' }),
   finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  failure: Nullable(
+    Type.String({ description: 'Why a failed run stopped, in words; null for a run running or finished' }),
+  ),
 });
 
 export function registerContractImportRoutes(

@@ -713,6 +713,8 @@ describeEachEngine('dealer-file import', (engine) => {
     expect(await findContractImport(database.db, quiet.id)).toMatchObject({
       status: 'failed',
       finishedAt: clock.now().toISOString(),
+      failure:
+        'The process running the import stopped (a restart or a crash) before the end of the file. The rows before the stop were kept: send the same file again to add the rest.',
     });
     expect(await findContractImport(database.db, live.id)).toMatchObject({
       status: 'running',
@@ -772,6 +774,8 @@ describeEachEngine('dealer-file import', (engine) => {
       expect(await findContractImport(database.db, import_id!)).toMatchObject({
         status: 'failed',
         accepted: 2,
+        // Not a database outage: the words do not blame the database, and keep its error out.
+        failure: expect.stringMatching(/^The import stopped on an unexpected error/),
       });
     } finally {
       await sql`drop trigger refuse_dbfail_3 on contracts`.execute(database.db);
@@ -934,6 +938,9 @@ describeEachEngine('dealer-file import', (engine) => {
     expect(await findContractImport(database.db, stopped.importId)).toMatchObject({
       status: 'failed',
       accepted: 2,
+      failure: expect.stringMatching(
+        /^Line 4: .*a quoted field is never closed.* The rows before the stop were kept/,
+      ),
     });
   });
 
@@ -967,6 +974,7 @@ describeEachEngine('dealer-file import', (engine) => {
     ).toMatchObject({
       status: 'failed',
       accepted: kept,
+      failure: expect.stringMatching(/^The file is larger than the 200000 bytes this import accepts\./),
     });
   });
 

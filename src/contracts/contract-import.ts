@@ -14,6 +14,7 @@ import type { Clock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import { transactional } from '../platform/db/transaction.js';
+import { isDatabaseUnavailable } from '../platform/db/unavailable.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
 import { AppError } from '../shared/errors.js';
 import {
@@ -226,6 +227,7 @@ export async function importContracts(
     addContracts: typeof copyNewContracts,
   ): Promise<{ inserted: number; duplicates: number }> {
     const finalStatus = batch.end === null ? null : batch.end.kind === 'finished' ? 'finished' : 'failed';
+    const failure = batch.end === null ? null : stoppedBecause(batch.end);
     // Every batch but the file's last commits without waiting for its flush on a PostgreSQL server: the
     // last one's commit, before the file is answered, makes them all durable (TransactionWithCopyOptions).
     // Where the file stops early instead, the run is marked failed in a commit that waits (failWith).
@@ -267,6 +269,7 @@ export async function importContracts(
             duplicates: progress.duplicates + duplicates,
             rejected: batch.rejected,
             finalStatus,
+            failure,
             now: clock.now(),
           },
           batch.rowCount > 0
@@ -305,9 +308,20 @@ export async function importContracts(
   async function failWith(error: unknown): Promise<never> {
     await writes.idle();
     if (started) {
-      await markImportFailed(db, importId, clock.now()).catch(() => {});
+      const why = isDatabaseUnavailable(error)
+        ? 'The database could not be reached part-way through the file.'
+        : `The import stopped on an unexpected error${options.requestId ? ` (request ${options.requestId} in the server's log)` : ''}.`;
+      await markImportFailed(db, importId, clock.now(), `${why} ${KEPT_SENTENCE}`).catch(() => {});
     }
     throw error;
+  }
+
+  /** Why a file that ended early stopped, for the list of imports (null: it finished). */
+  function stoppedBecause(end: FileEnd): string | null {
+    if (end.kind === 'finished') return null;
+    if (end.kind === 'cut')
+      return `The file is larger than the ${maxBytes} bytes this import accepts. ${KEPT_SENTENCE}`;
+    return `Line ${end.line}: ${end.detail} ${KEPT_SENTENCE}`;
   }
 
   // The file is checked in a worker thread while the batches before are written here.
@@ -403,7 +417,12 @@ export async function failAbandonedImports(
   silentSince: Date,
 ): Promise<string[]> {
   return transactional(db)(async (trx) => {
-    const abandoned = await failSilentImports(trx, silentSince, clock.now());
+    const abandoned = await failSilentImports(
+      trx,
+      silentSince,
+      clock.now(),
+      `The process running the import stopped (a restart or a crash) before the end of the file. ${KEPT_SENTENCE}`,
+    );
     for (const run of abandoned) {
       await recordAudit(trx, {
         actor: SYSTEM_ACTOR,
@@ -422,6 +441,9 @@ export async function failAbandonedImports(
 // ---------------------------------------------------------------------------------------------------
 // Watching a run
 
+/** What a run that stopped part-way kept, and what to do (every batch is whole). */
+const KEPT_SENTENCE = 'The rows before the stop were kept: send the same file again to add the rest.';
+
 export interface ContractImportRun {
   id: string;
   fileName: string | null;
@@ -433,6 +455,8 @@ export interface ContractImportRun {
   startedBy: string;
   startedAt: string;
   finishedAt: string | null;
+  /** Why a failed run stopped; null otherwise (and for runs that failed before migration 0048). */
+  failure: string | null;
 }
 
 function toRun(row: ContractImportRow): ContractImportRun {
@@ -447,6 +471,7 @@ function toRun(row: ContractImportRow): ContractImportRun {
     startedBy: row.started_by,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+    failure: row.failure,
   };
 }
 

@@ -149,6 +149,7 @@ describeEachEngine('crash safety (SIGKILL, restart on the same data)', (engine) 
     const runs = await json(server.baseUrl, 'GET', '/api/v1/contracts/imports?limit=1', undefined, auth);
     const run = (runs.body.data as Record<string, number | string>[])[0]!;
     expect(run).toMatchObject({ fileName: 'crash.csv', status: 'failed' });
+    expect(run.failure).toMatch(/^The process running the import stopped \(a restart or a crash\)/);
     const accepted = run.accepted as number;
     expect(accepted).toBeGreaterThanOrEqual(batchEnds[0]!);
     expect(accepted).toBeLessThan(ROWS);

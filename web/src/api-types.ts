@@ -7578,6 +7578,8 @@ export interface operations {
                             startedAt: string;
                             /** Format: date-time */
                             finishedAt: string | null;
+                            /** @description Why a failed run stopped, in words; null for a run running or finished */
+                            failure: string | null;
                         }[];
                         hasMore: boolean;
                     };
@@ -7643,6 +7645,8 @@ export interface operations {
                         startedAt: string;
                         /** Format: date-time */
                         finishedAt: string | null;
+                        /** @description Why a failed run stopped, in words; null for a run running or finished */
+                        failure: string | null;
                     };
                 };
             };

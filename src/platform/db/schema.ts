@@ -195,6 +195,8 @@ export interface ContractImportsTable {
   finished_at: Timestamp | null;
   /** When the run last made progress (a batch written); a running run silent for long is abandoned. */
   updated_at: GeneratedTimestamp;
+  /** Why a failed run stopped, in words (migration 0048); null otherwise. */
+  failure: string | null;
 }
 
 /** `claimed`: a GAP addendum whose benefit was paid (spent; nothing refunded: migration 0047). */

@@ -171,7 +171,15 @@ function RecentImports({ importing }: { importing: boolean }) {
                     <th scope="row">{run.fileName ?? '(no name)'}</th>
                     <td>{formatInstant(run.startedAt)}</td>
                     <td>{run.startedBy}</td>
-                    <td>{runStatusWords[run.status]}</td>
+                    <td>
+                      {runStatusWords[run.status]}
+                      {run.status === 'failed' && run.failure ? (
+                        <span className="muted">
+                          <br />
+                          {run.failure}
+                        </span>
+                      ) : null}
+                    </td>
                     <td className="numeric">{formatCount(run.rowsRead)}</td>
                     <td className="numeric">{formatCount(run.accepted)}</td>
                     <td className="numeric">{formatCount(run.duplicates)}</td>

@@ -36,6 +36,7 @@ import * as m0044 from './0044-rate-limits-hot-updates.js';
 import * as m0045 from './0045-lender-refunds-on-cancellations.js';
 import * as m0046 from './0046-rate-limits-failed-at.js';
 import * as m0047 from './0047-contract-status-claimed.js';
+import * as m0048 from './0048-contract-import-failure.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -73,4 +74,5 @@ export const migrations: Record<string, Migration> = {
   '0045-lender-refunds-on-cancellations': m0045,
   '0046-rate-limits-failed-at': m0046,
   '0047-contract-status-claimed': m0047,
+  '0048-contract-import-failure': m0048,
 };
