@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { balances, type EntryView, net } from '../../test/support/journal-entries.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { brakesEstimate, staffVscBody, vinSequence } from '../../test/support/staff-contracts.js';
 import { createCatalogService } from '../catalog/catalog.service.js';
@@ -21,25 +22,6 @@ const clock = new FakeClock('2026-11-25T15:00:00Z');
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
 const nextVin = vinSequence(500);
-
-interface EntryView {
-  id: string;
-  eventType: string;
-  eventKey: string;
-  lines: { accountCode: string; debitCents: number; creditCents: number }[];
-}
-
-function net(entry: EntryView, account: string): number {
-  return entry.lines
-    .filter((line) => line.accountCode === account)
-    .reduce((total, line) => total + line.creditCents - line.debitCents, 0);
-}
-
-function balances(entry: EntryView): boolean {
-  const debits = entry.lines.reduce((t, l) => t + l.debitCents, 0);
-  const credits = entry.lines.reduce((t, l) => t + l.creditCents, 0);
-  return entry.lines.length >= 2 && debits === credits;
-}
 
 describeEachEngine('general ledger postings', (engine) => {
   let server: TestServer;

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachEngine, type TestEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { balances, type EntryView, net } from '../../test/support/journal-entries.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import {
   brakesEstimate,
@@ -29,24 +30,6 @@ import { ACCOUNTS } from './chart-of-accounts.js';
 import { postContractVoided } from './journal-postings.js';
 
 const nextVin = vinSequence(700);
-
-interface EntryView {
-  id: string;
-  eventKey: string;
-  lines: { accountCode: string; debitCents: number; creditCents: number }[];
-}
-
-function net(entry: EntryView, account: string): number {
-  return entry.lines
-    .filter((line) => line.accountCode === account)
-    .reduce((total, line) => total + line.creditCents - line.debitCents, 0);
-}
-
-function balances(entry: EntryView): boolean {
-  const debits = entry.lines.reduce((t, l) => t + l.debitCents, 0);
-  const credits = entry.lines.reduce((t, l) => t + l.creditCents, 0);
-  return entry.lines.length >= 2 && debits === credits;
-}
 
 /** The last day of `month` (YYYY-MM). */
 function monthEnd(month: string): CalendarDate {
