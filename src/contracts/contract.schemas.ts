@@ -112,6 +112,9 @@ const CoverageFields = {
   ),
   benefits: BenefitsSchema,
   notes: Type.Array(StateRuleNoteSchema),
+  disappearingDeductible: Type.Boolean({
+    description: 'The deductible is waived when the repair is done at the selling dealer',
+  }),
 };
 
 export const CoverageBlockSchema = Type.Object(CoverageFields, { $id: 'ContractCoverage' });

@@ -23,6 +23,8 @@ export interface CoverageView {
     tripInterruption: { dailyLimitCents: number; maxDays: number; minMilesFromHome: number } | null;
   };
   notes: { ruleId: string; sentence: string; params: Record<string, string | number> }[];
+  /** The contract's deductible is the plan's disappearing one: waived when the selling dealer repairs. */
+  disappearingDeductible: boolean;
 }
 
 /** The facts of a contract that decide whether it covers a day and an odometer reading. */
@@ -67,7 +69,7 @@ function componentGroupsOf(terms: VscTerms, catalog: Catalog): CoverageView['com
 }
 
 export function coverageView(
-  row: CoverageFacts,
+  row: CoverageFacts & Pick<ContractRow, 'deductible_cents'>,
   terms: EffectiveTerms,
   catalog: Catalog,
   at: { onDate: CalendarDate; odometer: number },
@@ -88,6 +90,10 @@ export function coverageView(
           }
         : { roadside: null, rental: null, tripInterruption: null },
     notes: terms.notes,
+    disappearingDeductible:
+      terms.product === 'vsc' &&
+      terms.disappearingDeductibleCents !== null &&
+      row.deductible_cents === terms.disappearingDeductibleCents,
   };
 }
 

@@ -199,10 +199,7 @@ export function createContractsService(deps: {
       planCode: chosen.plan_code,
       planName: terms.planName,
       deductibleCents: chosen.deductible_cents,
-      disappearingDeductible:
-        terms.product === 'vsc' &&
-        terms.disappearingDeductibleCents !== null &&
-        chosen.deductible_cents === terms.disappearingDeductibleCents,
+      disappearingDeductible: coverage.disappearingDeductible,
       sellingDealerCode: chosen.selling_dealer_code,
       expiresOn: chosen.expires_on,
       expiresAtMiles: chosen.expires_at_miles,

@@ -177,7 +177,10 @@ describeEachEngine('contracts', (engine) => {
       const id = holder.contractIds[0]!;
       expect((await holder({ url: `/api/v1/contracts/${id}` })).json()).toMatchObject({
         contractNumber: 'DEMO-000001',
-        coverage: { inForce: true },
+        // Its $100 deductible is Value Guard's disappearing one: waived at the selling dealer.
+        deductibleCents: 10_000,
+        sellingDealer: { name: expect.any(String) },
+        coverage: { inForce: true, disappearingDeductible: true },
       });
       expect((await other({ url: `/api/v1/contracts/${id}` })).statusCode).toBe(404);
       expect((await shop({ url: `/api/v1/contracts/${id}` })).statusCode).toBe(403);

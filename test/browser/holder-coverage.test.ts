@@ -76,6 +76,10 @@ describe.skipIf(!chromiumAvailable())('holder coverage', () => {
       // The default catalog's rental benefit ($35 a day, $175 a visit) in words.
       await card.getByText('$35 a day up to $175 per repair visit', { exact: false }).waitFor();
       await card.getByText('$75 per event', { exact: false }).waitFor();
+      // Its $100 deductible disappears at the dealer who sold it: the holder is told where.
+      await card
+        .getByText(/^\$100 per repair visit Waived when .+, the dealer who sold it, does the repair\.$/)
+        .waitFor();
 
       await mkdir(screenshotDirectory, { recursive: true });
       await page.screenshot({ path: `${screenshotDirectory}holder-coverage.png`, fullPage: true });

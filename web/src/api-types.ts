@@ -2910,6 +2910,8 @@ export interface components {
                     [key: string]: string | number;
                 };
             }[];
+            /** @description The deductible is waived when the repair is done at the selling dealer */
+            disappearingDeductible: boolean;
         };
         Contract: {
             id: string;
@@ -6039,13 +6041,13 @@ export interface operations {
                                 [key: string]: string | number;
                             };
                         }[];
+                        /** @description The deductible is waived when the repair is done at the selling dealer */
+                        disappearingDeductible?: boolean;
                         contractId?: string;
                         contractNumber?: string;
                         planCode?: string;
                         planName?: string;
                         deductibleCents?: number;
-                        /** @description The deductible is waived when the repair is done at the selling dealer */
-                        disappearingDeductible?: boolean;
                         sellingDealerCode?: string | null;
                         expiresOn?: string;
                         expiresAtMiles?: number | null;

@@ -60,7 +60,12 @@ function ContractCard({ contract }: { contract: Contract }) {
         {contract.product === 'vsc' ? (
           <div>
             <dt>{t('coverage.deductible')}</dt>
-            <dd>{deductibleWords(contract.deductibleCents)}</dd>
+            <dd>
+              {deductibleWords(contract.deductibleCents)}
+              {contract.coverage?.disappearingDeductible && contract.sellingDealer ? (
+                <> {t('coverage.disappearingDeductible', { dealer: contract.sellingDealer.name })}</>
+              ) : null}
+            </dd>
           </div>
         ) : null}
       </dl>
