@@ -90,9 +90,11 @@ describeEachEngine('general ledger postings', (engine) => {
       where status <> 'void'`.execute(server.built.database.db);
     expect(-net(seeded!, ACCOUNTS.dealerReceivable)).toBe(Number(premium.rows[0]!.total));
     expect((await trialBalance()).balanced).toBe(true);
-    const month = '2026-11';
+    // The demo's books open 400 days before the seed (2026-11-25), before any of its history.
+    expect(seeded!.effectiveOn).toBe('2025-10-21');
+    const month = '2025-10';
     const byMonth = (
-      await admin({ url: '/api/v1/accounting/premium-by-month?from=2026-11-01&to=2026-11-30' })
+      await admin({ url: '/api/v1/accounting/premium-by-month?from=2025-10-01&to=2025-10-31' })
     ).json();
     expect(byMonth.data).toEqual([{ month, writtenCents: Number(premium.rows[0]!.total), earnedCents: 0 }]);
   });

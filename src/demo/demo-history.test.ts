@@ -73,6 +73,26 @@ describeEachEngine('demo history', (engine) => {
     expect(balance.balanced).toBe(true);
     expect(balance.totalDebitCents).toBe(balance.totalCreditCents);
     expect(balance.totalDebitCents).toBeGreaterThan(0);
+    // The history's backdated cancellations and lender events release premium already on the books: at
+    // no month end of the past year is unearned premium (2000) a debit balance, before or after earning.
+    const unearnedAt = async (asOf: string) => {
+      const tb = (await admin({ url: `/api/v1/accounting/trial-balance?asOf=${asOf}` })).json() as {
+        accounts: { code: string; debitCents: number; creditCents: number }[];
+      };
+      const row = tb.accounts.find((account) => account.code === '2000');
+      return row ? row.creditCents - row.debitCents : 0;
+    };
+    const monthEnds = Array.from({ length: 13 }, (_, i) =>
+      new Date(Date.UTC(2026, 11 - i, 0)).toISOString().slice(0, 10),
+    );
+    for (const asOf of monthEnds) expect(await unearnedAt(asOf), asOf).toBeGreaterThanOrEqual(0);
+    const earned = await admin({
+      method: 'POST',
+      url: '/api/v1/accounting/earning-runs',
+      payload: { month: '2026-11' },
+    });
+    expect(earned.statusCode, earned.body).toBe(200);
+    for (const asOf of monthEnds) expect(await unearnedAt(asOf), asOf).toBeGreaterThanOrEqual(0);
   });
 
   it('has transfers (paid and one waiting for its fee) and an imported dealer file with its report', async () => {

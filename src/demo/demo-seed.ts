@@ -13,12 +13,15 @@ import type { Clock } from '../platform/clock.js';
 import type { Database, Role } from '../platform/db/schema.js';
 import { transactional } from '../platform/db/transaction.js';
 import { seedDemoFacilities } from '../repair-facilities/demo-facilities.js';
-import { calendarDateInZone } from '../shared/calendar-date.js';
+import { addDays, calendarDateInZone } from '../shared/calendar-date.js';
 import { hashPassword } from '../users/password.js';
 import { anyUserExists, insertUser } from '../users/user.repository.js';
 import { demoContracts } from './demo-contracts.js';
 
 export const DEMO_PASSWORD = 'coverwise-demo';
+
+/** The day the demo portfolio goes on the books, in days before the seed: before any of its history. */
+export const DEMO_BOOKS_OPEN_DAYS_AGO = 400;
 
 export const DEMO_USERS: readonly {
   email: string;
@@ -123,7 +126,10 @@ export async function seedDemoData(
         eventType: 'contracts_seeded',
         eventId: 'demo',
         eventKey: 'contracts_seeded:demo',
-        effectiveOn: today,
+        // The demo's books open before its history (demo-history.ts, up to about a year back): its
+        // backdated cancellations and lender events release premium that must already be on the books,
+        // or unearned premium would be a debit balance at the month ends between them and today.
+        effectiveOn: addDays(today, -DEMO_BOOKS_OPEN_DAYS_AGO),
         memo: 'Demo contracts written (COVERWISE_DEMO)',
         actor: SYSTEM_ACTOR,
       },

@@ -5,6 +5,7 @@ export interface EntryView {
   id: string;
   eventType: string;
   eventKey: string;
+  effectiveOn: string;
   lines: { accountCode: string; debitCents: number; creditCents: number }[];
 }
 
