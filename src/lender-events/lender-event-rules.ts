@@ -63,6 +63,14 @@ export function checkLenderEvent(raw: RawLenderEvent, today: CalendarDate): Chec
     };
   }
   const eventDate = raw.eventDate.trim();
+  if (eventDate === '') {
+    return {
+      ok: false,
+      code: 'invalid_date',
+      detail: 'The event date is missing: send eventDate (event_date in a CSV) as YYYY-MM-DD.',
+      param: 'eventDate',
+    };
+  }
   if (!isCalendarDateInWindow(eventDate)) {
     return {
       ok: false,

@@ -191,8 +191,17 @@ export function createLenderEventsService(deps: {
    * One JSON event as a staged row: its fields as the text a CSV row would hold (checked later by the
    * same rules), or the row's rejection when a field is not text or a number, or is not a field at all.
    */
-  function stagedJsonEvent(event: Partial<Record<string, unknown>>): Omit<repo.StagedRow, 'line'> {
+  function stagedJsonEvent(event: unknown): Omit<repo.StagedRow, 'line'> {
     const raw: RawLenderEvent = { vin: '', event: '', eventDate: '', odometer: '', reference: '' };
+    if (typeof event !== 'object' || event === null || Array.isArray(event))
+      return {
+        raw,
+        rejection: {
+          code: 'validation_failed',
+          detail: `An event is an object {${LENDER_EVENT_COLUMNS.join(', ')}}, not ${event === null ? 'null' : Array.isArray(event) ? 'a list' : `a ${typeof event}`}.`,
+          param: null,
+        },
+      };
     let rejection: repo.StagedRow['rejection'] = null;
     for (const [field, value] of Object.entries(event)) {
       if (!(LENDER_EVENT_COLUMNS as readonly string[]).includes(field)) {
@@ -201,12 +210,21 @@ export function createLenderEventsService(deps: {
           detail: `"${field.slice(0, 64)}" is not a field of an event; send ${LENDER_EVENT_COLUMNS.join(', ')}.`,
           param: field.slice(0, 64),
         };
-      } else if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
+        continue;
+      }
+      // Text as a CSV cell holds it; the odometer may also be a number. A VIN sent as a number has
+      // already lost digits to JSON's floating point, so it is refused rather than read.
+      const numberAllowed = field === 'odometer';
+      if (
+        typeof value === 'string' ||
+        (numberAllowed && typeof value === 'number' && Number.isFinite(value))
+      ) {
         raw[field as keyof RawLenderEvent] = String(value);
       } else if (value !== null && value !== undefined) {
+        raw[field as keyof RawLenderEvent] = typeof value === 'number' ? String(value) : '';
         rejection ??= {
           code: 'validation_failed',
-          detail: `${field} must be ${field === 'odometer' ? 'a whole number of miles' : 'text'}.`,
+          detail: `${field} must be ${numberAllowed ? 'a whole number of miles' : 'text, in quotes'}.`,
           param: field,
         };
       }
@@ -214,10 +232,7 @@ export function createLenderEventsService(deps: {
     return { raw, rejection };
   }
 
-  async function receiveJson(
-    events: readonly Partial<Record<keyof RawLenderEvent, unknown>>[],
-    options: ReceiveOptions,
-  ) {
+  async function receiveJson(events: readonly unknown[], options: ReceiveOptions) {
     const rows: repo.StagedRow[] = events.map((event, index) => ({
       line: index + 1,
       ...stagedJsonEvent(event),

@@ -206,7 +206,10 @@ describeEachEngine('lender events', (engine) => {
           { vin: nextVin(), event: 'payoff' },
           { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', colour: 'red' },
           { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', odometer: { miles: 20_000 } },
-          { vin: 12_345, event: 'payoff', eventDate: '2026-10-01' },
+          // A VIN sent as a number has lost digits to floating point: refused, not read.
+          { vin: 12_345_678_901_234_567, event: 'payoff', eventDate: '2026-10-01' },
+          null,
+          'payoff',
           // A number sent as text is read as the CSV's text is.
           { vin: good, event: 'payoff', eventDate: '2026-10-01', odometer: '41000' },
         ],
@@ -227,10 +230,19 @@ describeEachEngine('lender events', (engine) => {
       [2, 'rejected', 'invalid_date', 'eventDate'],
       [3, 'rejected', 'validation_failed', 'colour'],
       [4, 'rejected', 'validation_failed', 'odometer'],
-      [5, 'rejected', 'invalid_vin', 'vin'],
-      [6, 'cancelled', null, null],
+      [5, 'rejected', 'validation_failed', 'vin'],
+      [6, 'rejected', 'validation_failed', null],
+      [7, 'rejected', 'validation_failed', null],
+      [8, 'cancelled', null, null],
     ]);
-    expect(response.json().run).toMatchObject({ rowsTotal: 6, rejected: 5, cancelled: 1 });
+    expect(response.json().run).toMatchObject({ rowsTotal: 8, rejected: 7, cancelled: 1 });
+    const results = response.json().results as { detail: string | null }[];
+    expect(results[1]!.detail).toBe(
+      'The event date is missing: send eventDate (event_date in a CSV) as YYYY-MM-DD.',
+    );
+    expect(results[5]!.detail).toMatch(
+      /^An event is an object \{vin, event, eventDate, odometer, reference\}, not null\.$/,
+    );
     await booksBalance();
   });
 

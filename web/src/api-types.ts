@@ -15016,7 +15016,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    events: ({
+                    events: (({
                         /** @description The vehicle (17 characters, check digit verified): a string */
                         vin?: unknown;
                         /** @description One of payoff, repossession, total_loss */
@@ -15029,7 +15029,7 @@ export interface operations {
                         reference?: unknown;
                     } & {
                         [key: string]: unknown;
-                    })[];
+                    }) | unknown)[];
                 };
                 "text/csv": unknown;
             };
