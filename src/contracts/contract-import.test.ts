@@ -939,7 +939,7 @@ describeEachEngine('dealer-file import', (engine) => {
       status: 'failed',
       accepted: 2,
       failure: expect.stringMatching(
-        /^Line 4: .*a quoted field is never closed.* The rows before the stop were kept/,
+        /^The file is not valid CSV at line 4: a quoted field is never closed.* The rows before the stop were kept/,
       ),
     });
   });

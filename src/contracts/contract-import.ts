@@ -321,7 +321,8 @@ export async function importContracts(
     if (end.kind === 'finished') return null;
     if (end.kind === 'cut')
       return `The file is larger than the ${maxBytes} bytes this import accepts. ${KEPT_SENTENCE}`;
-    return `Line ${end.line}: ${end.detail} ${KEPT_SENTENCE}`;
+    // The detail names the line already ("… not valid CSV at line 5: …").
+    return `${end.detail} ${KEPT_SENTENCE}`;
   }
 
   // The file is checked in a worker thread while the batches before are written here.

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/contracts/vin.js';
 import { addDays } from '../../src/shared/calendar-date.js';
+import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { staffClient } from '../support/http.js';
 import { lenderVscBody } from '../support/lender-portfolio.js';
@@ -53,6 +54,16 @@ describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', (
       await expect.poll(() => page.locator('canvas').count()).toBe(1);
       await page.getByRole('button', { name: 'Earn premium' }).click();
       await expect.poll(() => page.getByText(/entries posted|nothing new to post/).count()).toBe(1);
+      // A month before the one just earned is refused, and said as an error (an alert), not as news.
+      const month = page.getByRole('region', { name: 'Month-end earning' }).getByLabel('Month');
+      const [year, monthNumber] = (await month.inputValue()).split('-').map(Number);
+      await month.fill(new Date(Date.UTC(year!, monthNumber! - 3, 1)).toISOString().slice(0, 7));
+      await page.getByRole('button', { name: 'Earn premium' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /^Premium is already earned through \d{4}-\d{2}-\d{2}/ })
+        .waitFor();
+      expect(await axeViolations(page)).toEqual([]);
 
       await page.getByRole('link', { name: 'journal' }).first().click();
       await page.waitForURL('**/admin/journal');

@@ -32,7 +32,7 @@ function TrialBalanceContent() {
   // The date shown: the one last asked for with "Show" (what is typed is not asked until then).
   const [shownAsOf, setShownAsOf] = useState(asOf);
   const [runMonth, setRunMonth] = useState(lastMonth());
-  const [runMessage, setRunMessage] = useState<string | null>(null);
+  const [runMessage, setRunMessage] = useState<{ error: boolean; text: string } | null>(null);
   // The figures of the previous date stay on screen while the next ones load.
   const balanceQuery = useApiQuery(
     '/accounting/trial-balance',
@@ -70,12 +70,15 @@ function TrialBalanceContent() {
       { body: { month: runMonth } },
       {
         onSuccess: (result) =>
-          setRunMessage(
-            result.entriesPosted === 0
-              ? `${result.month}: nothing new to post (the month was already earned).`
-              : `${result.month}: ${result.entriesPosted} entries posted, ${formatCents(result.earnedCents)} earned.`,
-          ),
-        onError: (caught) => setRunMessage(caught.detail),
+          setRunMessage({
+            error: false,
+            text:
+              result.entriesPosted === 0
+                ? `${result.month}: nothing new to post (the month was already earned).`
+                : `${result.month}: ${result.entriesPosted} entries posted, ${formatCents(result.earnedCents)} earned.`,
+          }),
+        // A refusal (a month not ended, one before the latest earned) is an error, said as one.
+        onError: (caught) => setRunMessage({ error: true, text: caught.detail }),
       },
     );
   }
@@ -199,7 +202,15 @@ function TrialBalanceContent() {
           </label>{' '}
           <button type="submit">Earn premium</button>
         </form>
-        {runMessage ? <p role="status">{runMessage}</p> : null}
+        {runMessage ? (
+          runMessage.error ? (
+            <p className="notice notice--error" role="alert">
+              {runMessage.text}
+            </p>
+          ) : (
+            <p role="status">{runMessage.text}</p>
+          )
+        ) : null}
       </section>
     </>
   );
