@@ -11,6 +11,7 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { voidContractRow } from '../contracts/contract.repository.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { loadContract } from '../contracts/contract-access.js';
+import { PURCHASE_DATE_GRACE_DAYS } from '../contracts/contract-input.js';
 import type { ContractsService } from '../contracts/contracts.service.js';
 import { findDealerById, insertDealerAccountEvent } from '../dealers/dealer.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -119,6 +120,14 @@ export function createEcontractsService(deps: {
           });
       }
     }
+    // A rate may be asked ahead of the sale (within its validity), but a contract is booked for a sale
+    // that has happened: say so about the rate, the field the dealer sent, not about a purchase date.
+    if (vehicle.saleDate > addDays(onDate, PURCHASE_DATE_GRACE_DAYS))
+      throw new AppError(
+        'invalid_date',
+        `This rate is for a sale on ${vehicle.saleDate}: book it on that day or after (the rate is good until ${quoted.expiresOn}).`,
+        { param: 'rateId' },
+      );
     const dealer = await findDealerById(trx, dealerId);
     if (!dealer) throw new AppError('not_found', 'No dealer with that id.');
     // The contract is registered in this booking's transaction.

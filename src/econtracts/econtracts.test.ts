@@ -246,6 +246,26 @@ describeEachEngine('e-contracting and voids', (engine) => {
       expect(other.json().code).toBe('idempotency_key_reused');
     });
 
+    it('books a rate asked ahead of the sale only once the sale day has come, and says so about the rate', async () => {
+      // Today is 2026-11-25: a deal to close on 2026-12-05 may be rated now.
+      // The dealer's system with its API key (a person's session would have lapsed by the sale day).
+      const offer = (await rate(plazaKey, { saleDate: '2026-12-05' })).find(
+        (o) => o.planCode === 'VALUE_GUARD',
+      )!;
+      const early = await book(plazaKey, bookingBody(offer.rateId, offer.dealerCostCents));
+      expect(early.statusCode).toBe(422);
+      expect(early.json()).toMatchObject({ code: 'invalid_date', param: 'rateId' });
+      expect(early.json().detail).toContain('a sale on 2026-12-05: book it on that day or after');
+      try {
+        clock.set('2026-12-05T15:00:00Z');
+        const onTheDay = await book(plazaKey, bookingBody(offer.rateId, offer.dealerCostCents));
+        expect(onTheDay.statusCode, onTheDay.body).toBe(201);
+        expect(onTheDay.json().purchaseDate).toBe('2026-12-05');
+      } finally {
+        clock.set(START);
+      }
+    });
+
     it('refuses a rate past its 30 days (409 rate_expired) and a rate of someone else (404)', async () => {
       const offer = await valueGuardOffer();
       const staffOffer = (await rate(admin))[0]!;
