@@ -206,8 +206,8 @@ describeEachEngine('lender events', (engine) => {
           { vin: nextVin(), event: 'payoff' },
           { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', colour: 'red' },
           { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', odometer: { miles: 20_000 } },
-          // A VIN sent as a number has lost digits to floating point: refused, not read.
-          { vin: 12_345_678_901_234_567, event: 'payoff', eventDate: '2026-10-01' },
+          // A VIN sent as a number (a 17-digit one would have lost digits to floating point): refused.
+          { vin: 12_345_678_901_234, event: 'payoff', eventDate: '2026-10-01' },
           null,
           'payoff',
           // A number sent as text is read as the CSV's text is.
