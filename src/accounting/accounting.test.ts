@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
-import { balances, type EntryView, net } from '../../test/support/journal-entries.js';
+import { balances, type EntryView, net, trialBalanceOf } from '../../test/support/journal-entries.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { brakesEstimate, staffVscBody, vinSequence } from '../../test/support/staff-contracts.js';
 import { createCatalogService } from '../catalog/catalog.service.js';
@@ -53,16 +53,7 @@ describeEachEngine('general ledger postings', (engine) => {
     return response.json() as { id: string; vehicle: { vin: string } };
   }
 
-  async function trialBalance(asOf = '2026-12-31') {
-    const response = await admin({ url: `/api/v1/accounting/trial-balance?asOf=${asOf}` });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json() as {
-      accounts: { code: string; debitCents: number; creditCents: number }[];
-      totalDebitCents: number;
-      totalCreditCents: number;
-      balanced: boolean;
-    };
-  }
+  const trialBalance = (asOf = '2026-12-31') => trialBalanceOf(admin, asOf);
 
   async function authorizedRepair(vin: string) {
     const submitted = await shop({

@@ -15,7 +15,13 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachEngine, type TestEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
-import { balances, type EntryView, net } from '../../test/support/journal-entries.js';
+import {
+  balances,
+  creditBalance,
+  type EntryView,
+  net,
+  trialBalanceOf,
+} from '../../test/support/journal-entries.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import {
   brakesEstimate,
@@ -76,16 +82,7 @@ async function books(engine: TestEngine, startsOn: string) {
     earn(month: string) {
       return staff.admin({ method: 'POST', url: '/api/v1/accounting/earning-runs', payload: { month } });
     },
-    async trialBalance(asOf: string) {
-      const response = await staff.admin({ url: `/api/v1/accounting/trial-balance?asOf=${asOf}` });
-      expect(response.statusCode, response.body).toBe(200);
-      return response.json() as {
-        accounts: { code: string; debitCents: number; creditCents: number }[];
-        totalDebitCents: number;
-        totalCreditCents: number;
-        balanced: boolean;
-      };
-    },
+    trialBalance: (asOf: string) => trialBalanceOf(staff.admin, asOf),
     /** Premium earned by the earning runs in one state, from the journal. */
     async earnedIn(state: string): Promise<number> {
       const rows = await sql<{ earned: number }>`
@@ -97,15 +94,6 @@ async function books(engine: TestEngine, startsOn: string) {
       return Number(rows.rows[0]!.earned);
     },
   };
-}
-
-/** An account's balance on its normal side (credit, for unearned and earned premium). */
-function creditBalance(
-  tb: { accounts: { code: string; debitCents: number; creditCents: number }[] },
-  account: string,
-): number {
-  const row = tb.accounts.find((candidate) => candidate.code === account);
-  return row ? row.creditCents - row.debitCents : 0;
 }
 
 describeEachEngine('month-end premium earning', (engine) => {

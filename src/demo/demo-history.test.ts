@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
+import { creditBalance, trialBalanceOf } from '../../test/support/journal-entries.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { ACCOUNTS } from '../accounting/chart-of-accounts.js';
 import { createCatalogService } from '../catalog/catalog.service.js';
 import { createOutbox } from '../notifications/outbox.js';
 import { FakeClock } from '../platform/clock.js';
@@ -75,13 +77,8 @@ describeEachEngine('demo history', (engine) => {
     expect(balance.totalDebitCents).toBeGreaterThan(0);
     // The history's backdated cancellations and lender events release premium already on the books: at
     // no month end of the past year is unearned premium (2000) a debit balance, before or after earning.
-    const unearnedAt = async (asOf: string) => {
-      const tb = (await admin({ url: `/api/v1/accounting/trial-balance?asOf=${asOf}` })).json() as {
-        accounts: { code: string; debitCents: number; creditCents: number }[];
-      };
-      const row = tb.accounts.find((account) => account.code === '2000');
-      return row ? row.creditCents - row.debitCents : 0;
-    };
+    const unearnedAt = async (asOf: string) =>
+      creditBalance(await trialBalanceOf(admin, asOf), ACCOUNTS.unearnedPremium);
     const monthEnds = Array.from({ length: 13 }, (_, i) =>
       new Date(Date.UTC(2026, 11 - i, 0)).toISOString().slice(0, 10),
     );
