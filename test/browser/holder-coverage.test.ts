@@ -16,6 +16,7 @@ const verificationFailedMessage =
 
 const missouriHolder = DEMO_HOLDERS[0]!;
 const kansasHolder = DEMO_HOLDERS.find((holder) => holder.state === 'KS')!;
+const expiredHolder = DEMO_HOLDERS.find((holder) => holder.lastName === 'Johnson')!;
 
 /** The plan's name and its first covered component group's name, as the default catalog has them. */
 function planFacts(planCode: string): { planName: string; firstGroupName: string } {
@@ -133,6 +134,26 @@ describe.skipIf(!chromiumAvailable())('holder coverage', () => {
         .locator('dt', { hasText: 'Trip interruption' })
         .locator('xpath=following-sibling::dd');
       expect(await tripInterruption.textContent()).toBe('Not included in your plan');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('tells the holder of an ended contract what it covered, not what it covers', async () => {
+    const page = await openPage(browser, server, '/my/sign-in');
+    try {
+      await signInAsHolder(page, expiredHolder);
+
+      await page.waitForURL('**/my');
+      const card = contractCard(page, expiredHolder.contractNumber);
+      await card.waitFor();
+      await card.getByText(/^Not in force: expired on /).waitFor();
+      await card.getByRole('heading', { name: 'What it covered' }).waitFor();
+      await card.getByRole('heading', { name: 'Benefits it included' }).waitFor();
+      await card.getByText('This contract has ended.', { exact: false }).waitFor();
+      expect(await card.getByRole('heading', { name: "What's covered" }).count()).toBe(0);
+      // A deductible waived at the selling dealer is a promise about future repairs: not said once ended.
+      expect(await card.getByText('Waived when', { exact: false }).count()).toBe(0);
     } finally {
       await page.context().close();
     }

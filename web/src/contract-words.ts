@@ -75,6 +75,16 @@ export function coverageStatus(contract: ContractSummary, coverage: Coverage): C
   }
 }
 
+const endedReasons = new Set(['cancelled', 'void', 'claimed', 'expired_by_date', 'expired_by_miles']);
+
+/**
+ * Whether the contract has ended (cancelled, void, claimed or expired), as opposed to in force or
+ * still in its waiting period: its page then tells what it covered, in the past tense.
+ */
+export function coverageEnded(coverage: Coverage): boolean {
+  return !coverage.inForce && coverage.reasonCode !== undefined && endedReasons.has(coverage.reasonCode);
+}
+
 /** '36 months / 36,000 miles', or just the months for a term without a mileage limit (GAP). */
 export function termWords(contract: ContractSummary): string {
   const months = formatMonths(contract.termMonths);

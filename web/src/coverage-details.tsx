@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { coverageStatus, rentalWords, roadsideWords, tripInterruptionWords } from './contract-words.js';
+import { coverageEnded, coverageStatus, rentalWords, roadsideWords, tripInterruptionWords } from './contract-words.js';
 import type { Contract } from './contracts.js';
 import { useTranslation } from './i18n.js';
 import { stateRuleText } from './server-text.js';
@@ -29,11 +29,14 @@ export function CoverageDetails({ contract, audience }: CoverageDetailsProps) {
   const { coverage } = contract;
   const notIncluded = t(audience === 'holder' ? 'details.notIncludedHolder' : 'details.notIncludedStaff');
   const { roadside, rental, tripInterruption } = coverage.benefits;
+  // An ended contract's page tells what it covered, not what it covers.
+  const ended = coverageEnded(coverage);
 
   return (
     <>
       <section aria-labelledby={`${headingId}-covered`}>
-        <h3 id={`${headingId}-covered`}>{t('details.covered')}</h3>
+        <h3 id={`${headingId}-covered`}>{t(ended ? 'details.coveredEnded' : 'details.covered')}</h3>
+        {ended && audience === 'holder' ? <p className="muted">{t('details.endedNote')}</p> : null}
         {contract.product === 'gap' ? (
           <p>{t('details.gapExplained')}</p>
         ) : coverage.componentGroups.length === 0 ? (
@@ -51,7 +54,7 @@ export function CoverageDetails({ contract, audience }: CoverageDetailsProps) {
       </section>
       {contract.product === 'vsc' ? (
         <section aria-labelledby={`${headingId}-benefits`}>
-          <h3 id={`${headingId}-benefits`}>{t('details.benefits')}</h3>
+          <h3 id={`${headingId}-benefits`}>{t(ended ? 'details.benefitsEnded' : 'details.benefits')}</h3>
           <dl className="facts facts--wide">
             <div>
               <dt>{t('details.roadside')}</dt>
