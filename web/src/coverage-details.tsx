@@ -1,5 +1,11 @@
 import { useId } from 'react';
-import { coverageEnded, coverageStatus, rentalWords, roadsideWords, tripInterruptionWords } from './contract-words.js';
+import {
+  coverageEnded,
+  coverageStatus,
+  rentalWords,
+  roadsideWords,
+  tripInterruptionWords,
+} from './contract-words.js';
 import type { Contract } from './contracts.js';
 import { useTranslation } from './i18n.js';
 import { stateRuleText } from './server-text.js';

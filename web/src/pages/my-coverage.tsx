@@ -1,7 +1,13 @@
 import { useQueries } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
-import { coverageEnded, coveragePeriodWords, deductibleWords, productLabel, termWords } from '../contract-words.js';
+import {
+  coverageEnded,
+  coveragePeriodWords,
+  deductibleWords,
+  productLabel,
+  termWords,
+} from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { useFocusWhen } from '../focus.js';
@@ -62,7 +68,9 @@ function ContractCard({ contract }: { contract: Contract }) {
             <dt>{t('coverage.deductible')}</dt>
             <dd>
               {deductibleWords(contract.deductibleCents)}
-              {contract.coverage?.disappearingDeductible && contract.sellingDealer && !coverageEnded(contract.coverage) ? (
+              {contract.coverage?.disappearingDeductible &&
+              contract.sellingDealer &&
+              !coverageEnded(contract.coverage) ? (
                 <> {t('coverage.disappearingDeductible', { dealer: contract.sellingDealer.name })}</>
               ) : null}
             </dd>
