@@ -163,4 +163,28 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
       await context.close();
     }
   });
+
+  it('does not ask a shop for an estimate on a contract that has ended, but lets it ask for a written decision', async () => {
+    const expired = DEMO_HOLDERS.find((holder) => holder.lastName === 'Johnson')!;
+    const shop = await openSignedIn(browser, server, 'shop@coverwise.test');
+    try {
+      await shop.goto('/shop');
+      await shop.getByRole('heading', { level: 1, name: 'Repair claims' }).waitFor();
+      await shop.getByLabel('VIN').fill(expired.vin);
+      await shop.getByLabel('Odometer (miles)').fill('40000');
+      await shop.getByRole('button', { name: 'Look up coverage' }).click();
+      await failOnAlert(shop, shop.getByRole('heading', { level: 2, name: 'Not covered today' }));
+      await shop.getByText('The contract has expired.').waitFor();
+      const anyway = shop.getByText('Submit an estimate anyway, for a written decision');
+      await anyway.waitFor();
+      expect(await shop.getByRole('button', { name: 'Submit estimate' }).isVisible()).toBe(false);
+      expect(await axeViolations(shop)).toEqual([]);
+
+      await anyway.click();
+      await shop.getByRole('button', { name: 'Submit estimate' }).waitFor();
+      expect(await axeViolations(shop)).toEqual([]);
+    } finally {
+      await shop.context().close();
+    }
+  });
 });

@@ -151,7 +151,7 @@ function CoverageResult({ coverage }: { coverage: Coverage }) {
             </dd>
           </div>
           <div>
-            <dt>Covered component groups</dt>
+            <dt>{coverage.inForce ? 'Covered component groups' : 'Component groups in the plan'}</dt>
             <dd>{coverage.componentGroups?.map((g) => g.name).join(', ') || 'None'}</dd>
           </div>
         </dl>
@@ -385,7 +385,20 @@ export function ShopClaimsPage() {
           <CoverageLookup onCoverage={(vin, odometer, coverage) => setLookup({ vin, odometer, coverage })} />
           {lookup ? <CoverageResult coverage={lookup.coverage} /> : null}
           {lookup?.coverage.contractNumber ? (
-            <EstimateForm key={`${lookup.vin}-${lookup.odometer}`} {...lookup} />
+            lookup.coverage.inForce ? (
+              <EstimateForm key={`${lookup.vin}-${lookup.odometer}`} {...lookup} />
+            ) : (
+              // Not in force: no estimate is needed, but a shop may still ask for a written decision
+              // (a customer who disputes the answer), so the form is there, folded away.
+              <details className="card card--wide">
+                <summary>Submit an estimate anyway, for a written decision</summary>
+                <p>
+                  This contract does not cover repairs at this odometer reading today, so the estimate will be
+                  recorded and declined as not covered.
+                </p>
+                <EstimateForm key={`${lookup.vin}-${lookup.odometer}`} {...lookup} />
+              </details>
+            )
           ) : null}
           <MyClaims />
         </>
