@@ -1188,6 +1188,18 @@ describeEachEngine('dealer-file import over HTTP', (engine) => {
     expect(unknown.json()).toMatchObject({ code: 'validation_failed', param: 'startingAfter' });
   });
 
+  it('names the body as the field when the file stops being CSV or is empty', async () => {
+    const sample = fs.readFileSync(SAMPLE_FILE, 'utf8').split('\n');
+    const broken = [...sample.slice(0, 3), 'C-BROKEN,"never closed'].join('\n');
+    const stopped = await post(broken);
+    expect(stopped.statusCode).toBe(400);
+    expect(stopped.json()).toMatchObject({ code: 'validation_failed', param: 'body' });
+    expect(stopped.json().detail).toMatch(/line 4/);
+    const empty = await post('');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ code: 'validation_failed', param: 'body' });
+  });
+
   it('answers 415 unsupported_media_type to a JSON body', async () => {
     const response = await post(JSON.stringify({ contracts: [] }), { contentType: 'application/json' });
     expect(response.statusCode).toBe(415);

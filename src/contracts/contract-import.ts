@@ -114,7 +114,8 @@ export class ContractImportStoppedError extends AppError {
     readonly line: number | null,
     readonly progress: ImportProgress,
   ) {
-    super(code, detail);
+    // The request's body is the file: `param` names it, as for any refused CSV body.
+    super(code, detail, { param: 'body' });
     this.name = 'ContractImportStoppedError';
   }
 }
@@ -366,18 +367,15 @@ export async function importContracts(
 
   const fileRefused = refused as { detail: string; column: string | null } | null;
   if (fileRefused) {
-    throw new AppError(
-      'validation_failed',
-      fileRefused.detail,
-      fileRefused.column ? { param: fileRefused.column } : {},
-    );
+    throw new AppError('validation_failed', fileRefused.detail, { param: fileRefused.column ?? 'body' });
   }
   const tooLarge = `The file is larger than the ${maxBytes} bytes this import accepts.`;
   if (!started) {
-    if (cut) throw new AppError('payload_too_large', tooLarge);
+    if (cut) throw new AppError('payload_too_large', tooLarge, { param: 'body' });
     throw new AppError(
       'validation_failed',
       `The file is empty: its first line must be the header naming the columns (${REQUIRED_CSV_COLUMNS.join(', ')}, …).`,
+      { param: 'body' },
     );
   }
   const end = fileEnd as FileEnd | null;
