@@ -77,6 +77,10 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
       const card = page.getByRole('article').first();
       await card.getByText('Vigente', { exact: true }).waitFor();
       await card.getByRole('heading', { name: 'Qué cubre' }).waitFor();
+      // The catalog's component groups in Spanish too (the default catalog's words are translated).
+      await card.getByText('Motor', { exact: true }).waitFor();
+      await card.getByText('Frenos', { exact: true }).waitFor();
+      expect(await card.getByText('Engine', { exact: true }).count()).toBe(0);
       await card.getByText('$35 por día, hasta $175 por visita al taller', { exact: false }).waitFor();
       // Dates as Spanish readers write them.
       await card.getByText(/^Del \d{1,2} de [a-z]+ de \d{4} al \d{1,2} de [a-z]+ de \d{4}/).waitFor();

@@ -6,7 +6,7 @@ import type {
   TripInterruptionBenefit,
 } from './contracts.js';
 import { formatCalendarDate, formatCents, formatLimitCents, formatMiles, formatMonths } from './format.js';
-import { intlLocale, t } from './i18n.js';
+import { catalogWords, intlLocale, t } from './i18n.js';
 
 // Contracts in plain words, shared by the holder's "My coverage" and the staff contract pages: the
 // limits all come from the contract's coverage block (the catalog), so nothing here knows $75 or 3 days.
@@ -25,6 +25,22 @@ export function contractStatusLabel(status: string): string {
 export function contractStatusInSentence(status: string): string {
   const label = contractStatusLabel(status);
   return label.charAt(0).toLocaleLowerCase(intlLocale()) + label.slice(1);
+}
+
+/** A component group's name and description in the reader's language (catalogWords). */
+export function componentGroupWords(group: { code: string; name: string; description: string }): {
+  name: string;
+  description: string;
+} {
+  return {
+    name: catalogWords(`catalog.componentGroup.${group.code}.name`, group.name),
+    description: catalogWords(`catalog.componentGroup.${group.code}.description`, group.description),
+  };
+}
+
+/** A plan's name in the reader's language (catalogWords): plan names are mostly brands, kept as they are. */
+export function planNameWords(contract: { planCode: string; planName: string }): string {
+  return catalogWords(`catalog.plan.${contract.planCode}`, contract.planName);
 }
 
 export function productLabel(product: string): string {

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import {
+  componentGroupWords,
   coverageEnded,
   coverageStatus,
   rentalWords,
@@ -49,12 +50,15 @@ export function CoverageDetails({ contract, audience }: CoverageDetailsProps) {
           <p>{t('details.noGroups')}</p>
         ) : (
           <ul className="component-groups">
-            {coverage.componentGroups.map((group) => (
-              <li key={group.code}>
-                <strong>{group.name}</strong>
-                {group.description ? <span className="muted">: {group.description}</span> : null}
-              </li>
-            ))}
+            {coverage.componentGroups.map((group) => {
+              const words = componentGroupWords(group);
+              return (
+                <li key={group.code}>
+                  <strong>{words.name}</strong>
+                  {words.description ? <span className="muted">: {words.description}</span> : null}
+                </li>
+              );
+            })}
           </ul>
         )}
       </section>

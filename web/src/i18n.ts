@@ -93,6 +93,19 @@ export function holderLanguage(): Language {
   return i18next.language === 'es' ? 'es' : 'en';
 }
 
+/**
+ * Catalog words (a component group's name, a document type's, a plan's) in the reader's language. The
+ * catalog is data in English; the locale files translate the default catalog's words under `key`. The
+ * translation is used only while the catalog still says what it translates (the key's English text):
+ * words an administrator changed or added since are shown as the catalog has them, never a stale
+ * translation of something else.
+ */
+export function catalogWords(key: string, own: string): string {
+  if (i18next.language === 'en') return own;
+  if (i18next.t(key, { lng: 'en', defaultValue: '' }) !== own) return own;
+  return i18next.t(key, { defaultValue: own });
+}
+
 /** A translation outside React (formatters, error sentences). */
 export const t = i18next.t.bind(i18next);
 

@@ -1,6 +1,6 @@
 import { ApiError, type ApiSchema, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
 import { formatCalendarDate } from '../format.js';
-import { holderLanguage, t } from '../i18n.js';
+import { catalogWords, holderLanguage, t } from '../i18n.js';
 
 // What the GAP claim pages share: the claim's shape as the API answers it, the document upload (XHR,
 // for its progress events, which fetch cannot report; CSRF header and errors as web/src/api.ts
@@ -29,13 +29,9 @@ export function gapStatusWords(claim: { status: string; statusWords: string }): 
   return statuses.has(claim.status) ? t(`gap.status.${claim.status}`) : claim.statusWords;
 }
 
-/**
- * A document type's name: in English the catalog's own (as the API sends it), in Spanish the locale
- * file's for the code, else the catalog's (a type an administrator added since).
- */
+/** A document type's name in the reader's language (catalogWords: the catalog's own unless translated). */
 export function documentTypeName(type: string, name: string): string {
-  if (holderLanguage() === 'en') return name;
-  return t(`gap.docType.${type}`, { defaultValue: name });
+  return catalogWords(`gap.docType.${type}`, name);
 }
 
 /** A reason the system wrote, in the reader's language; a person's reason as they wrote it. */

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
+import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
@@ -304,7 +305,7 @@ export function HolderCancelPage({ params }: { params: Record<string, string> })
       {state.status === 'loaded' ? (
         <>
           <p className="lead">
-            {state.contract.planName} ·{' '}
+            {planNameWords(state.contract)} ·{' '}
             {t('coverage.contractNumber', { number: state.contract.contractNumber })} ·{' '}
             {t('coverage.vehicleWords', {
               year: state.contract.vehicle.year,

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { type ApiResponse, apiClient } from '../api.js';
+import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
@@ -485,7 +486,7 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
 /** A GAP addendum's claims, each a link to its own page, or the way to start one. */
 function GapContractClaims({ contract }: { contract: Contract }) {
   const claims = useApiQuery('/gap-claims', { params: { query: { limit: 20 } } });
-  const title = `${contract.planName} · ${contract.contractNumber}`;
+  const title = `${planNameWords(contract)} · ${contract.contractNumber}`;
   const mine = claims.data?.data.filter((c) => c.contractNumber === contract.contractNumber) ?? [];
   return (
     <section className="card card--wide" aria-label={title}>
@@ -539,7 +540,7 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
   if (!overview.data) return <LoadingNotice />;
   const value = overview.data;
   const { benefits, inForce } = contract.coverage;
-  const title = `${contract.planName} · ${contract.contractNumber}`;
+  const title = `${planNameWords(contract)} · ${contract.contractNumber}`;
   const notIncluded = [
     benefits.roadside ? null : t('claims.notIncluded.roadside'),
     benefits.rental ? null : t('claims.notIncluded.rental'),

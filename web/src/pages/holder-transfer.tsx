@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
+import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
@@ -434,7 +435,7 @@ function errorText(failure: unknown): string {
 function contractLine(contract: Contract | undefined, transfer: Transfer | undefined): string | null {
   if (!contract) return transfer ? t('transfer.contractLine', { number: transfer.contractNumber }) : null;
   return t('transfer.contractVehicle', {
-    plan: contract.planName,
+    plan: planNameWords(contract),
     number: contract.contractNumber,
     year: contract.vehicle.year,
     make: contract.vehicle.make,

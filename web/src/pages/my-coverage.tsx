@@ -5,6 +5,7 @@ import {
   coverageEnded,
   coveragePeriodWords,
   deductibleWords,
+  planNameWords,
   productLabel,
   termWords,
 } from '../contract-words.js';
@@ -37,7 +38,7 @@ function ContractCard({ contract }: { contract: Contract }) {
   return (
     <article className="card card--wide contract-card" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        {contract.planName}{' '}
+        {planNameWords(contract)}{' '}
         <span className="muted">· {t('coverage.contractNumber', { number: contract.contractNumber })}</span>
       </h2>
       <CoverageStatusBadge contract={contract} />
