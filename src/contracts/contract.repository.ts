@@ -468,6 +468,15 @@ export async function setContractsStatus(
  * The contracts on these VINs, locked for update in id order (a batch use case that may change them;
  * the order keeps two batches from deadlocking); only those naming `lienholderName` when it is given.
  */
+/**
+ * A contract's lienholder compared with a lender's name as people write names: case and outer or
+ * repeated spaces aside ('heartland  credit union' is Heartland Credit Union's loan). Dealers type the
+ * lienholder on each deal; the lender's name is the one on its users.
+ */
+export function sameLienholder(column: string, name: string) {
+  return sql<boolean>`lower(regexp_replace(btrim(${sql.ref(column)}), '\\s+', ' ', 'g')) = lower(regexp_replace(btrim(${name}::text), '\\s+', ' ', 'g'))`;
+}
+
 export async function lockContractsByVin(
   trx: Kysely<Database>,
   vins: readonly string[],
@@ -478,7 +487,7 @@ export async function lockContractsByVin(
     .selectFrom('contracts')
     .selectAll()
     .where('vin', 'in', [...new Set(vins)]);
-  if (lienholderName !== null) query = query.where('lienholder_name', '=', lienholderName);
+  if (lienholderName !== null) query = query.where(sameLienholder('lienholder_name', lienholderName));
   return query.orderBy('id').forUpdate().execute();
 }
 

@@ -1,6 +1,7 @@
 // All SQL of funding reconciliation: an upload's funded deals (written a batch at a time as the file
 // streams in), read back a page at a time with the registered contracts on their VINs.
 import { type Kysely, sql } from 'kysely';
+import { sameLienholder } from '../contracts/contract.repository.js';
 import type { Database } from '../platform/db/schema.js';
 import type { FundedDeal, RegisteredContract } from './funding-reconciliation.js';
 
@@ -122,6 +123,7 @@ export async function dealsPage(
 export async function contractsOnVins(
   db: Kysely<Database>,
   vins: readonly string[],
+  lienholderName: string,
 ): Promise<RegisteredContract[]> {
   if (vins.length === 0) return [];
   const rows = await db
@@ -139,6 +141,7 @@ export async function contractsOnVins(
       sql<string | null>`coalesce(d.code, c.selling_dealer_code)`.as('dealer_code'),
     ])
     .where('c.vin', 'in', [...new Set(vins)])
+    .where(sameLienholder('c.lienholder_name', lienholderName))
     .execute();
   const remitted = await remittedContracts(
     db,

@@ -145,8 +145,17 @@ export function createFundingService(deps: {
     return found;
   }
 
-  /** The report: deals a page at a time, matched against the contracts on their VINs; merged per dealer. */
-  async function reconcileUpload(uploadId: string): Promise<DealerReconciliation[]> {
+  /**
+   * The report: deals a page at a time, matched against the contracts on their VINs that name the
+   * upload's lienholder (another lender's loan on the same VIN is none of this lender's business, and a
+   * deal whose contract names no lienholder or another is not registered as this lender's); merged per
+   * dealer.
+   */
+  async function reconcileUpload(upload: {
+    id: string;
+    lienholder_name: string;
+  }): Promise<DealerReconciliation[]> {
+    const uploadId = upload.id;
     const dealers = new Map<string, DealerReconciliation>();
     const onDate = today();
     let after = 0;
@@ -156,6 +165,7 @@ export function createFundingService(deps: {
       const contracts = await repo.contractsOnVins(
         db,
         deals.map((d) => d.vin),
+        upload.lienholder_name,
       );
       for (const part of reconcileFunding(deals, contracts, {
         today: onDate,
@@ -232,7 +242,7 @@ export function createFundingService(deps: {
     let emails = 0;
     const uploads = await repo.latestUploads(db);
     for (const upload of uploads) {
-      const dealers = (await reconcileUpload(upload.id)).filter((d) => d.exceptions.length > 0);
+      const dealers = (await reconcileUpload(upload)).filter((d) => d.exceptions.length > 0);
       if (dealers.length === 0) continue;
       const dealerAddresses = await repo.dealerEmails(
         db,
@@ -304,12 +314,11 @@ export function createFundingService(deps: {
         lienholderName: found.lienholder_name,
         asOf: today(),
         remittanceDays: deps.remittanceDays,
-        dealers: view(await reconcileUpload(uploadId)),
+        dealers: view(await reconcileUpload(found)),
       };
     },
     async reportCsv(principal: Principal, uploadId: string) {
-      await visibleUpload(principal, uploadId);
-      return csvOf(await reconcileUpload(uploadId));
+      return csvOf(await reconcileUpload(await visibleUpload(principal, uploadId)));
     },
   };
 }

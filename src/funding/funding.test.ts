@@ -103,6 +103,57 @@ describeEachEngine('funding reconciliation', (engine) => {
     expect(noLienholder.json()).toMatchObject({ code: 'validation_failed', param: 'lienholder' });
   });
 
+  it("matches only the uploading lienholder's loans, its name compared as people write it", async () => {
+    const [ours, theirs] = ['1FTFW1E50NF880004', '1FTFW1E50NF880005'].map(withCheckDigit) as [string, string];
+    for (const [vin, lienholder] of [
+      [ours, '  first   PRAIRIE bank '],
+      [theirs, 'Heartland Credit Union'],
+    ] as const) {
+      const response = await admin({
+        method: 'POST',
+        url: '/api/v1/contracts',
+        payload: lenderVscBody(vin, {
+          purchaseDate: '2026-11-10',
+          sellingDealer: { code: 'D3', name: 'Lien Motors' },
+          lienholder: { name: lienholder },
+        }),
+      });
+      expect(response.statusCode, response.body).toBe(201);
+    }
+    const uploaded = await admin({
+      method: 'POST',
+      url: '/api/v1/funding-uploads?lienholder=First%20Prairie%20Bank',
+      payload: [
+        'vin,product,amount_financed_cents,funded_on,dealer_code',
+        `${ours},vsc,1,2026-11-12,D3`,
+        `${theirs},vsc,1,2026-11-12,D3`,
+      ].join('\n'),
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const report = await admin({
+      method: 'GET',
+      url: `/api/v1/funding-uploads/${uploaded.json().uploadId}/reconciliation`,
+    });
+    const [dealer] = report.json().dealers;
+    expect(dealer).toMatchObject({
+      dealerCode: 'D3',
+      deals: 2,
+      matched: 1,
+      financedNotRegistered: 1,
+      priceMismatches: 1,
+    });
+    const byKind = Object.fromEntries(dealer.exceptions.map((e: { kind: string }) => [e.kind, e]));
+    expect(byKind.price_mismatch).toMatchObject({ vin: ours });
+    // Heartland's contract on the other VIN is not shown to First Prairie Bank: no number, no price.
+    expect(byKind.financed_not_registered).toMatchObject({
+      vin: theirs,
+      contractId: null,
+      contractNumber: null,
+      priceCents: null,
+    });
+  });
+
   it('counts a booked contract as remitted once the dealer remittances (migration 0024) cover it', async () => {
     const db = server.built.database.db;
     const csv = [

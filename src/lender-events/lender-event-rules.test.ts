@@ -53,7 +53,9 @@ function addOn(overrides: Partial<AddOnFacts> = {}): AddOnFacts {
     status: 'active',
     purchaseDate: '2026-01-15',
     expiresOn: '2029-01-15',
+    expiresAtMiles: 66_000,
     odometerAtSale: 30_000,
+    totalLossReported: false,
     ...overrides,
   };
 }
@@ -85,6 +87,23 @@ describe('planLenderEvent: what an event does to each add-on', () => {
     ['bought on the event date → cancel', {}, { purchaseDate: '2026-10-01' }, 'cancel'],
     ['expired before the event → not in force', {}, { expiresOn: '2026-09-30' }, 'not_in_force'],
     ['expires on the event date → cancel', {}, { expiresOn: '2026-10-01' }, 'cancel'],
+    ['past its miles at the event → not in force', { odometer: 66_001 }, {}, 'not_in_force'],
+    ['at its last mile → cancel', { odometer: 66_000 }, {}, 'cancel'],
+    ['no odometer reported → the date decides', { odometer: null }, { expiresAtMiles: 31_000 }, 'cancel'],
+    ['GAP has no mileage limit', { odometer: 900_000 }, { product: 'gap', expiresAtMiles: null }, 'cancel'],
+    [
+      'payoff after a total loss, GAP → left for its claim',
+      {},
+      { product: 'gap', totalLossReported: true },
+      'claimed_not_cancelled',
+    ],
+    [
+      'repossession after a total loss, GAP → left for its claim',
+      { event: 'repossession' },
+      { product: 'gap', totalLossReported: true },
+      'claimed_not_cancelled',
+    ],
+    ['payoff after a total loss, VSC → cancel', {}, { totalLossReported: true }, 'cancel'],
   ];
   it.each(cases)('%s', (_name, eventOverrides, addOnOverrides, expected) => {
     const plan = planLenderEvent(event(eventOverrides), [addOn(addOnOverrides)]);
@@ -140,7 +159,9 @@ describe('property: applying an event twice changes nothing the second time', ()
     status: fc.constantFrom('active' as const, 'cancelled' as const, 'void' as const, 'expired' as const),
     purchaseDate: fc.constantFrom('2025-06-01', '2026-01-15', '2026-10-01', '2026-11-01'),
     expiresOn: fc.constantFrom('2026-09-30', '2026-10-01', '2029-01-15'),
+    expiresAtMiles: fc.option(fc.integer({ min: 0, max: 150_000 }), { nil: null }),
     odometerAtSale: fc.integer({ min: 0, max: 100_000 }),
+    totalLossReported: fc.boolean(),
   });
   it('every add-on the first pass cancels is skipped as already cancelled by the second', () => {
     fc.assert(

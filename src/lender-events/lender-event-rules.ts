@@ -128,7 +128,15 @@ export interface AddOnFacts {
   status: 'active' | 'cancelled' | 'expired' | 'void' | 'claimed';
   purchaseDate: CalendarDate;
   expiresOn: CalendarDate;
+  /** The reading the term ends at; null for a GAP addendum (no mileage limit). */
+  expiresAtMiles: number | null;
   odometerAtSale: number;
+  /**
+   * A total loss of the vehicle is on record for this add-on (an earlier total-loss event left it for
+   * its claim, or a GAP claim is open or was paid on it): a later payoff or repossession, which is how
+   * an insurer's settlement usually shows up, does not cancel and refund it.
+   */
+  totalLossReported: boolean;
 }
 
 export type AddOnDecision =
@@ -166,9 +174,11 @@ export function planLenderEvent(event: LenderEvent, addOns: readonly AddOnFacts[
       const inForce =
         addOn.status === 'active' &&
         compareDates(addOn.purchaseDate, event.eventDate) <= 0 &&
-        compareDates(event.eventDate, addOn.expiresOn) <= 0;
+        compareDates(event.eventDate, addOn.expiresOn) <= 0 &&
+        // Past its miles it had ended before the event, as coverage judges it (contract-term.ts).
+        !(event.odometer !== null && addOn.expiresAtMiles !== null && event.odometer > addOn.expiresAtMiles);
       if (!inForce) return { contractId: addOn.id, action: 'skip', outcome: 'not_in_force' };
-      if (addOn.product === 'gap' && event.event === 'total_loss') {
+      if (addOn.product === 'gap' && (event.event === 'total_loss' || addOn.totalLossReported)) {
         return { contractId: addOn.id, action: 'skip', outcome: 'claimed_not_cancelled' };
       }
       return {

@@ -191,8 +191,15 @@ describeEachEngine('lender events and the books', (engine) => {
           const before = [await count('cancellations'), await count('journal_entries')];
           const again = await send();
           expect(again.statusCode, again.body).toBe(200);
-          for (const row of again.json().results as { status: string; code: string | null }[])
-            expect(row.status === 'rejected' || row.code === 'duplicate_event').toBe(true);
+          // A row applied the first time is a duplicate now. A row refused the first time (e.g. an odometer
+          // below the sale's) is refused again, or skipped when another row has cancelled its add-ons since.
+          for (const [index, row] of (
+            again.json().results as { status: string; code: string | null }[]
+          ).entries()) {
+            if (results[index]!.status === 'rejected')
+              expect(row.status, JSON.stringify(row)).not.toBe('cancelled');
+            else expect(row.code, JSON.stringify(row)).toBe('duplicate_event');
+          }
           expect([await count('cancellations'), await count('journal_entries')]).toEqual(before);
           await expectBooksBalance();
         },

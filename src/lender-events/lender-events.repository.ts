@@ -2,6 +2,7 @@
 // the applied events keyed by (VIN, event, date), their refunds, and the set-based look-ups a batch
 // needs (events already applied), and the batch's writes (one statement each).
 import { type Kysely, sql } from 'kysely';
+import { sameLienholder } from '../contracts/contract.repository.js';
 import { insertJsonRows } from '../platform/db/json-rows.repository.js';
 import type {
   Database,
@@ -261,6 +262,30 @@ export interface AppliedEvent {
 const naturalKey = (vin: string, event: string, eventDate: string) => `${vin}|${event}|${eventDate}`;
 
 /** Events of the batch already applied (by any run), keyed by VIN|event|date. */
+/**
+ * The GAP addenda among `gapContractIds` with a total loss on record: an earlier total-loss event left
+ * them for their claim, or a GAP claim was opened on them and not denied.
+ */
+export async function gapAddendaWithTotalLoss(
+  db: Kysely<Database>,
+  gapContractIds: readonly string[],
+): Promise<Set<string>> {
+  if (gapContractIds.length === 0) return new Set();
+  const ids = [...new Set(gapContractIds)];
+  const rows = await sql<{ contract_id: string }>`
+    select x->>'contractId' as contract_id
+    from lender_events e
+    cross join lateral jsonb_array_elements(e.cancellations) x
+    where e.vin in (select vin from contracts where id = any(${ids}::uuid[]))
+      and e.event = 'total_loss'
+      and x->>'outcome' = 'claimed_not_cancelled'
+      and x->>'contractId' = any(${ids}::text[])
+    union
+    select contract_id::text from gap_claims
+    where contract_id = any(${ids}::uuid[]) and status <> 'denied'`.execute(db);
+  return new Set(rows.rows.map((row) => row.contract_id));
+}
+
 export async function appliedEvents(
   db: Kysely<Database>,
   keys: readonly { vin: string; event: LenderEventType; eventDate: string }[],
@@ -489,7 +514,7 @@ export async function listRefunds(
       join lender_events e on e.id = r.lender_event_id
       join contracts c on c.id = r.contract_id
       where r.lender_event_id is not null
-        and (${filter.lienholderName}::text is null or c.lienholder_name = ${filter.lienholderName})
+        and (${filter.lienholderName}::text is null or ${sameLienholder('c.lienholder_name', filter.lienholderName ?? '')})
         and (${filter.cancellationId ?? null}::uuid is null or r.id = ${filter.cancellationId ?? null})
     ) x
     where (${filter.status}::text is null or x.status = ${filter.status})
@@ -523,7 +548,7 @@ export async function refundCounts(
     from cancellations r
     where r.lender_event_id is not null
       and (${filter.lienholderName}::text is null
-        or exists (select 1 from contracts c where c.id = r.contract_id and c.lienholder_name = ${filter.lienholderName}))
+        or exists (select 1 from contracts c where c.id = r.contract_id and ${sameLienholder('c.lienholder_name', filter.lienholderName ?? '')}))
     group by 1`.execute(db);
   const counts = {
     paid_on_time: { count: 0, amountCents: 0 },

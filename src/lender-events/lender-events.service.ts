@@ -424,11 +424,15 @@ export function createLenderEventsService(deps: {
         order.lockedNow();
       }
       const applied = await repo.appliedEvents(trx, events);
+      const totalLoss = await repo.gapAddendaWithTotalLoss(
+        trx,
+        contracts.filter((row) => row.product === 'gap' && row.status === 'active').map((row) => row.id),
+      );
       const quote = await cancellations.batchQuoter(trx, contracts);
       const onVehicle = new Map<string, { row: ContractRow; facts: AddOnFacts }[]>();
       for (const row of contracts) {
         const list = onVehicle.get(row.vin) ?? [];
-        list.push({ row, facts: addOnFactsOf(row) });
+        list.push({ row, facts: addOnFactsOf(row, totalLoss) });
         onVehicle.set(row.vin, list);
       }
       const outcomes: repo.RowOutcome[] = [];
@@ -515,6 +519,8 @@ export function createLenderEventsService(deps: {
         });
         // What this event cancels reads as cancelled to the batch's later rows (another event, same VIN).
         for (const addOn of addOns) if (quoted.has(addOn.row.id)) addOn.facts.status = 'cancelled';
+        // A total loss leaves the vehicle's GAP addendum for its claim, for the batch's later rows too.
+        if (event.event === 'total_loss') for (const addOn of addOns) addOn.facts.totalLossReported = true;
         const outcome = rowOutcome(plan.decisions);
         appliedHere.set(key, results);
         claims.push({
@@ -830,14 +836,16 @@ interface ClaimedEvent {
   quoted: QuotedCancellation[];
 }
 
-function addOnFactsOf(row: ContractRow): AddOnFacts {
+function addOnFactsOf(row: ContractRow, totalLoss: ReadonlySet<string>): AddOnFacts {
   return {
     id: row.id,
     product: row.product,
     status: row.status,
     purchaseDate: row.purchase_date,
     expiresOn: row.expires_on,
+    expiresAtMiles: row.expires_at_miles,
     odometerAtSale: row.odometer_at_sale,
+    totalLossReported: totalLoss.has(row.id),
   };
 }
 

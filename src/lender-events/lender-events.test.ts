@@ -285,6 +285,84 @@ describeEachEngine('lender events', (engine) => {
     );
   });
 
+  it("a lender's lienholder name matches loans written with other case or spacing", async () => {
+    const vin = nextVin();
+    const contract = await createContract(
+      lenderVscBody(vin, { lienholder: { name: ' first  prairie BANK' } }),
+    );
+    const response = await lender({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: { events: [{ vin, event: 'payoff', eventDate: '2026-10-01' }] },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().results[0]).toMatchObject({
+      status: 'cancelled',
+      cancellations: [{ contractId: contract }],
+    });
+    const refunds = await lender({ method: 'GET', url: '/api/v1/lender-events/refunds?limit=100' });
+    expect(refunds.json().data.map((r: { contractId: string }) => r.contractId)).toContain(contract);
+  });
+
+  it('a GAP addendum left for its claim by a total loss is not cancelled by the payoff or repossession after it', async () => {
+    const vin = nextVin();
+    const vsc = await createContract(lenderVscBody(vin));
+    const gap = await createContract(lenderGapBody(vin));
+    const send = (events: Record<string, unknown>[]) =>
+      lender({ method: 'POST', url: '/api/v1/lender-events', payload: { events } });
+    const loss = await send([{ vin, event: 'total_loss', eventDate: '2026-10-05' }]);
+    expect(loss.json().results[0].cancellations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ contractId: vsc, outcome: 'cancelled' }),
+        expect.objectContaining({ contractId: gap, outcome: 'claimed_not_cancelled' }),
+      ]),
+    );
+    // The insurer's settlement pays the loan off: the GAP addendum is still left for its claim.
+    const payoff = await send([
+      { vin, event: 'payoff', eventDate: '2026-10-20' },
+      { vin, event: 'repossession', eventDate: '2026-10-21' },
+    ]);
+    expect(
+      payoff.json().results.map((r: { status: string; code: string | null }) => [r.status, r.code]),
+    ).toEqual([
+      ['skipped', 'claimed_not_cancelled'],
+      ['skipped', 'claimed_not_cancelled'],
+    ]);
+    expect((await admin({ method: 'GET', url: `/api/v1/contracts/${gap}` })).json().status).toBe('active');
+
+    // In one file: the total loss, then the payoff of the same loan.
+    const sameFile = nextVin();
+    const gapInFile = await createContract(lenderGapBody(sameFile));
+    const both = await send([
+      { vin: sameFile, event: 'total_loss', eventDate: '2026-10-05' },
+      { vin: sameFile, event: 'payoff', eventDate: '2026-10-20' },
+    ]);
+    expect(both.json().results.map((r: { code: string | null }) => r.code)).toEqual([
+      'claimed_not_cancelled',
+      'claimed_not_cancelled',
+    ]);
+    expect((await admin({ method: 'GET', url: `/api/v1/contracts/${gapInFile}` })).json().status).toBe(
+      'active',
+    );
+    await booksBalance();
+  });
+
+  it('an add-on past its miles at the event is not in force: nothing cancelled, no refund due', async () => {
+    const vin = nextVin();
+    // Value Guard sold at 30,000 miles for 36,000 more: it ends at 66,000.
+    const vsc = await createContract(lenderVscBody(vin));
+    const response = await lender({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: { events: [{ vin, event: 'payoff', eventDate: '2026-10-01', odometer: 70_000 }] },
+    });
+    expect(response.json().results[0]).toMatchObject({
+      status: 'skipped',
+      code: 'not_in_force',
+      cancellations: [{ contractId: vsc, outcome: 'not_in_force', refundCents: null }],
+    });
+  });
+
   it('a file over the inline limit is a run applied by the job: queued, then progress to the end', async () => {
     const vins = Array.from({ length: 60 }, () => nextVin());
     for (const vin of vins.slice(0, 3)) await createContract(lenderVscBody(vin));
