@@ -88,8 +88,9 @@ export function registerAuthRoutes(
       }),
     ),
   });
-  // Every person who signs in with a password may add a second step (dealer users too; API keys cannot).
-  const staff = ['admin', 'adjuster', 'reviewer', 'repair_facility', 'dealer_user'] as const;
+  // Every person who signs in with a password may add a second step (dealer users and lenders too; API
+  // keys and holders cannot). The list is every role, so a role added later is never left out.
+  const staff = ROLES;
   const signedInAnswer = (result: {
     token: string;
     expiresAt: Date;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { FakeClock } from '../platform/clock.js';
+import { ROLES, type Role } from '../shared/roles.js';
 import { totpFor } from './mfa.service.js';
 
 const PASSWORD = 'coverwise-demo';
@@ -250,5 +251,73 @@ describeEachEngine('COVERWISE_REQUIRE_MFA=1', (engine) => {
       headers: { authorization: `Bearer ${login.json().token}` },
     });
     expect(me.statusCode).toBe(200);
+  });
+});
+
+// Every role that signs in at /staff has a two-step sign-in card on its home page: each may read its
+// own status and turn it on (a lender was refused with 403 "Your role may not use this endpoint.").
+describeEachEngine('two-step sign-in for every staff role', (engine) => {
+  let server: TestServer;
+  const clock = new FakeClock('2026-11-25T15:00:00Z');
+  const LENDER_PASSWORD = 'a long lender passphrase 77';
+  const USERS: { role: Role; email: string; password: string }[] = [
+    { role: 'admin', email: 'admin@coverwise.test', password: PASSWORD },
+    { role: 'adjuster', email: 'adjuster@coverwise.test', password: PASSWORD },
+    { role: 'adjuster', email: 'lead@coverwise.test', password: PASSWORD },
+    { role: 'reviewer', email: 'reviewer@coverwise.test', password: PASSWORD },
+    { role: 'repair_facility', email: 'shop@coverwise.test', password: PASSWORD },
+    { role: 'dealer_user', email: 'dealer@coverwise.test', password: PASSWORD },
+    { role: 'lender', email: 'loans@prairie.test', password: LENDER_PASSWORD },
+  ];
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock });
+    const admin = await post(server, '/api/v1/auth/login', {
+      email: 'admin@coverwise.test',
+      password: PASSWORD,
+    });
+    const created = await post(
+      server,
+      '/api/v1/users',
+      {
+        email: 'loans@prairie.test',
+        password: LENDER_PASSWORD,
+        role: 'lender',
+        lienholderName: 'First Prairie Bank',
+      },
+      admin.json().token,
+    );
+    expect(created.statusCode, created.body).toBe(201);
+  });
+  afterAll(() => server.close());
+
+  it('the table names every role', () => {
+    expect(new Set(USERS.map((user) => user.role))).toEqual(new Set(ROLES));
+  });
+
+  it.each(USERS)('$role ($email) reads its status and turns two-step sign-in on', async (user) => {
+    const login = await post(server, '/api/v1/auth/login', { email: user.email, password: user.password });
+    expect(login.statusCode, login.body).toBe(200);
+    const token: string = login.json().token;
+    const status = () =>
+      server.built.app.inject({ url: '/api/v1/auth/mfa', headers: { authorization: `Bearer ${token}` } });
+    const before = await status();
+    expect(before.statusCode, before.body).toBe(200);
+    expect(before.json()).toMatchObject({ enabled: false, pendingEnrolment: false });
+
+    const started = await post(server, '/api/v1/auth/mfa/enrolment', { password: user.password }, token);
+    expect(started.statusCode, started.body).toBe(200);
+    const confirmed = await post(
+      server,
+      '/api/v1/auth/mfa/enrolment/confirm',
+      { code: codeAt(started.json().secret, clock) },
+      token,
+    );
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const after = await status();
+    expect(after.json()).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+
+    const next = await post(server, '/api/v1/auth/login', { email: user.email, password: user.password });
+    expect(next.json()).toMatchObject({ mfaRequired: true });
   });
 });
