@@ -17,6 +17,7 @@ import {
   calendarDateInZone,
   compareDates,
 } from '../shared/calendar-date.js';
+import { csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import {
   findJournalEntryNumber,
@@ -179,7 +180,7 @@ export function createAccountingService(deps: {
       let chunk = '';
       for (const { entry, lines } of rows) {
         for (const line of lines) {
-          chunk += `${[
+          chunk += csvLine([
             entry.entry_number,
             entry.id,
             entry.effective_on,
@@ -193,13 +194,11 @@ export function createAccountingService(deps: {
             line.account_name,
             dollars(line.debit_cents),
             dollars(line.credit_cents),
-            line.contract_id ?? '',
-            line.plan_code ?? '',
-            line.state ?? '',
-            line.dealer_code ?? '',
-          ]
-            .map(csvField)
-            .join(',')}\n`;
+            line.contract_id,
+            line.plan_code,
+            line.state,
+            line.dealer_code,
+          ]);
         }
       }
       yield chunk;
@@ -242,16 +241,12 @@ const CSV_COLUMNS = [
   'dealer_code',
 ];
 
-/** Cents as a decimal amount ("1234.50"), the form general-ledger imports take. */
+/**
+ * Cents as a decimal amount ("1234.50"), the form general-ledger imports take. A journal line's debit and
+ * credit are never negative, so the text never starts with a sign a spreadsheet could take for a formula.
+ */
 function dollars(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
-
-function csvField(value: string | number): string {
-  const text = String(value);
-  // A leading =, +, - or @ would be a formula to a spreadsheet: quote it with a leading apostrophe.
-  const safe = /^[=+\-@]/.test(text) && typeof value === 'string' ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 function entryView({ entry, lines }: Awaited<ReturnType<typeof listJournalEntries>>[number]) {

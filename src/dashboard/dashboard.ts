@@ -2,6 +2,7 @@
 // a table of rows that the web app draws and exports. Every chart's data is one indexed aggregate query
 // over the live tables (dashboard.repository.ts); this file shapes those totals into charts (pure).
 import { addDays, type CalendarDate } from '../shared/calendar-date.js';
+import { csvCell } from '../shared/csv.js';
 
 export type ChartId =
   | 'claims_by_status'
@@ -173,11 +174,6 @@ export function portfolioByTierStateChart(
       premiumCents: r.premiumCents,
     })),
   };
-}
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** A chart's table as CSV: a header of column keys, one line per row, money in cents. */

@@ -10,6 +10,7 @@ import type { Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
 import { loadPdfKit } from '../platform/pdf.js';
 import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import { type CsvValue, csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
 import { findDealerById } from './dealer.repository.js';
@@ -310,15 +311,9 @@ const KIND_LABEL: Record<string, string> = {
   remittance: 'Remittance',
 };
 
-function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  const safe = typeof value === 'string' && /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /** The statement as CSV: a line per movement between the opening and closing balance rows, then the aging. */
 export function statementCsv(view: DealerStatementView): string {
-  const rows: (string | number | null)[][] = [
+  const rows: CsvValue[][] = [
     ['date', 'kind', 'contract_number', 'reference', 'amount_cents', 'balance_cents'],
     [view.from, 'opening_balance', null, null, null, view.openingBalanceCents],
     ...view.lines.map((line) => [
@@ -339,7 +334,7 @@ export function statementCsv(view: DealerStatementView): string {
       null,
     ]),
   ];
-  return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+  return rows.map(csvLine).join('');
 }
 
 function balanceWords(cents: number): string {

@@ -232,4 +232,18 @@ describeEachEngine('dealer statements', (engine) => {
     expect(period.statusCode).toBe(400);
     expect(period.json().param).toBe('from');
   });
+
+  it('writes a reference that starts like a formula as text in the CSV, and a remittance as a negative number', async () => {
+    const recorded = await admin({
+      method: 'POST',
+      url: `/api/v1/dealers/${sunflowerId}/remittances`,
+      payload: { amountCents: 1_234, reference: '=cmd|"/c calc"!A1', receivedOn: '2026-11-24' },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const csv = await admin({
+      url: `/api/v1/dealers/${sunflowerId}/statement.csv?from=2026-11-01&to=2026-11-30`,
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toMatch(/\n2026-11-24,remittance,,"'=cmd\|""\/c calc""!A1",-1234,-?\d+\n/);
+  });
 });

@@ -6,13 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { CsvFileRefusedError, readCsvBatches } from '../lender-events/csv-batches.js';
-import { csvField } from '../lender-events/lender-events.service.js';
 import type { Outbox } from '../notifications/outbox.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone } from '../shared/calendar-date.js';
+import { csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
 import * as repo from './funding.repository.js';
@@ -217,7 +217,7 @@ export function createFundingService(deps: {
       'dealer_code,kind,line,vin,product,amount_financed_cents,funded_on,contract_number,price_cents,difference_cents,days_since_sale\n';
     for (const dealer of view(dealers)) {
       for (const e of dealer.exceptions) {
-        text += `${[
+        text += csvLine([
           dealer.dealerCode,
           e.kind,
           e.line,
@@ -229,9 +229,7 @@ export function createFundingService(deps: {
           e.priceCents,
           e.differenceCents,
           e.daysSinceSale,
-        ]
-          .map(csvField)
-          .join(',')}\n`;
+        ]);
       }
     }
     return text;

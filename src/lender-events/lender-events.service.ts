@@ -22,6 +22,7 @@ import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database, LenderEventCancellationJson } from '../platform/db/schema.js';
 import { asUseCase, type Tx, transactional } from '../platform/db/transaction.js';
 import { calendarDateInZone, compareDates, isCalendarDateInWindow } from '../shared/calendar-date.js';
+import { csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import type { Principal } from '../shared/principal.js';
 import { type CsvBatchStats, CsvFileRefusedError, readCsvBatches } from './csv-batches.js';
@@ -591,21 +592,19 @@ export function createLenderEventsService(deps: {
       let text = '';
       for (const row of rows) {
         const cancelled = row.cancellations.filter((c) => c.outcome === 'cancelled');
-        text += `${[
+        text += csvLine([
           row.line,
           row.vin,
           row.event,
           row.eventDate,
           row.status,
-          row.code ?? '',
+          row.code,
           row.cancellations.map((c) => c.contractId).join(' '),
           cancelled.map((c) => c.refundCents).join(' '),
           cancelled.map((c) => c.payee?.name ?? '').join(' | '),
           cancelled.map((c) => c.refundDueOn).join(' '),
-          row.detail ?? '',
-        ]
-          .map(csvField)
-          .join(',')}\n`;
+          row.detail,
+        ]);
       }
       yield text;
       after = rows[rows.length - 1]!.line;
@@ -653,24 +652,21 @@ export function createLenderEventsService(deps: {
       });
       if (rows.length === 0) return;
       yield rows
-        .map(
-          (r) =>
-            `${[
-              r.cancellationId,
-              r.contractNumber,
-              r.vin,
-              r.event,
-              r.eventDate,
-              r.lienholderName,
-              r.refundCents,
-              r.payeeKind,
-              r.payeeName,
-              r.refundDueOn,
-              r.paidOn,
-              r.status,
-            ]
-              .map(csvField)
-              .join(',')}\n`,
+        .map((r) =>
+          csvLine([
+            r.cancellationId,
+            r.contractNumber,
+            r.vin,
+            r.event,
+            r.eventDate,
+            r.lienholderName,
+            r.refundCents,
+            r.payeeKind,
+            r.payeeName,
+            r.refundDueOn,
+            r.paidOn,
+            r.status,
+          ]),
         )
         .join('');
       startingAfter = rows[rows.length - 1]!.cancellationId;
@@ -862,11 +858,6 @@ function duplicateOutcome(line: number, cancellations: LenderEventCancellationJs
     param: null,
     cancellations,
   };
-}
-
-export function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export type LenderEventsService = ReturnType<typeof createLenderEventsService>;

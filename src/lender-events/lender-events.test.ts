@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { staffClient } from '../../test/support/http.js';
-import { lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
+import { LENDER_HOLDER, lenderGapBody, lenderVscBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { withCheckDigit } from '../contracts/vin.js';
@@ -483,5 +483,38 @@ describeEachEngine('lender events', (engine) => {
     expect(csv.body).toContain(`${due},`);
     expect(csv.body).toContain(',paid_on_time');
     await booksBalance();
+  });
+
+  it('CSV downloads write a name or value that starts like a formula as text, amounts as numbers', async () => {
+    const vin = nextVin();
+    await createContract(
+      lenderVscBody(vin, { holder: { ...LENDER_HOLDER, firstName: '=HYPERLINK("http://x")' } }),
+    );
+    const sent = await admin({
+      method: 'POST',
+      url: '/api/v1/lender-events',
+      payload: {
+        events: [
+          { vin, event: 'payoff', eventDate: '2026-11-01' },
+          { vin: '@SUM(A1:A9)', event: 'payoff', eventDate: '2026-11-01' },
+        ],
+      },
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const { run, results } = sent.json();
+    const cancellationId = results[0].cancellations[0].cancellationId as string;
+
+    const refunds = await admin({ method: 'GET', url: '/api/v1/lender-events/refunds.csv' });
+    expect(refunds.statusCode).toBe(200);
+    const line = refunds.body.split('\n').find((l) => l.startsWith(`${cancellationId},`))!;
+    expect(line).toContain(`,"'=HYPERLINK(""http://x"") Núñez",`);
+    expect(line).not.toMatch(/(^|,)"?=/);
+    expect(line).toMatch(
+      new RegExp(`,First Prairie Bank,${results[0].cancellations[0].refundCents},holder,`),
+    );
+
+    const report = await admin({ method: 'GET', url: `/api/v1/lender-events/runs/${run.runId}/report.csv` });
+    expect(report.statusCode).toBe(200);
+    expect(report.body).toContain("\n2,'@SUM(A1:A9),payoff,2026-11-01,rejected,invalid_vin,");
   });
 });

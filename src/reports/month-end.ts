@@ -10,6 +10,7 @@
 // - Loss ratio: claims paid ÷ earned premium, in basis points, half-up; null when nothing was earned.
 import { type Aging, ageItems, type OpenItem } from '../dealers/dealer-statement.js';
 import { addDays, addMonths, type CalendarDate } from '../shared/calendar-date.js';
+import { csvCell } from '../shared/csv.js';
 
 export interface PremiumRow {
   planCode: string;
@@ -156,12 +157,6 @@ export function monthEndReport(input: {
   };
 }
 
-const csvField = (value: string | number | null): string => {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /**
  * The report as one tidy CSV: `section,plan_code,state,dealer_code,measure,value` — one line per
  * figure (amounts in cents; the loss ratio in basis points), so a spreadsheet can pivot it.
@@ -175,8 +170,8 @@ export function monthEndCsv(report: MonthEndReport): string {
     value: number | null,
   ) =>
     lines.push(
-      [report.month, section, keys.planCode ?? '', keys.state ?? '', keys.dealerCode ?? '', measure, value]
-        .map(csvField)
+      [report.month, section, keys.planCode, keys.state, keys.dealerCode, measure, value]
+        .map(csvCell)
         .join(','),
     );
   const premiumMeasures = [

@@ -3,6 +3,7 @@
 // passed; the rest is unearned. The per-contract figures are one SQL statement over the whole portfolio,
 // grouped per plan and state (reports.repository.ts); this file adds them up and writes the CSV.
 import type { CalendarDate } from '../shared/calendar-date.js';
+import { csvCell } from '../shared/csv.js';
 
 export interface UnearnedReserveRow {
   planCode: string;
@@ -70,7 +71,9 @@ export function unearnedReserveCsv(report: UnearnedReserveReport): string {
         r.earnedCents,
         r.unearnedCents,
         r.refundedCents,
-      ].join(','),
+      ]
+        .map(csvCell)
+        .join(','),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { csvLine } from '../../../src/shared/csv.js';
 import { ApiError, type ApiResponse, apiClient } from '../api.js';
 import { type ImportReport, type UploadProgress, uploadDealerFile } from '../contract-import.js';
 import { useFocusWhen } from '../focus.js';
@@ -25,15 +26,9 @@ type ImportState =
 const maxRejectedRowsShown = 500;
 const sampleFileHref = '/samples/contracts-sample.csv';
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 function rejectedRowsCsv(report: ImportReport): string {
-  const lines = report.rejected.map((row) =>
-    [String(row.line), row.code, row.column ?? '', row.detail].map(csvField).join(','),
-  );
-  return `line,code,column,detail\n${lines.join('\n')}\n`;
+  const lines = report.rejected.map((row) => csvLine([row.line, row.code, row.column, row.detail]));
+  return `line,code,column,detail\n${lines.join('')}`;
 }
 
 function RejectedRowsDownload({ report, fileName }: { report: ImportReport; fileName: string }) {

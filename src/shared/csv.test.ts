@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { type CsvValue, csvCell, csvLine } from './csv.js';
+
+describe('csvCell', () => {
+  it.each<[string, CsvValue, string]>([
+    // what, value, cell written
+    ['plain text', 'Plaza Honda', 'Plaza Honda'],
+    ['a formula', '=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+    ['a formula without quotes', '=1+2', "'=1+2"],
+    ['text starting with +', '+1 555 0100', "'+1 555 0100"],
+    ['text starting with -', '-2+3', "'-2+3"],
+    ['text that looks like a negative number', '-1234', "'-1234"],
+    ['text starting with @', '@SUM(A1:A2)', "'@SUM(A1:A2)"],
+    ['text starting with a tab', '\t=1', "'\t=1"],
+    ['text starting with a carriage return', '\r=1', `"'\r=1"`],
+    ['a formula sign later in the text', 'a=b-c', 'a=b-c'],
+    ['a comma', 'Smith, Ana', '"Smith, Ana"'],
+    ['a quote', 'the "best" car', '"the ""best"" car"'],
+    ['a line break', 'one\ntwo', '"one\ntwo"'],
+    ['empty text', '', ''],
+    ['a negative amount the exporter wrote', -1234, '-1234'],
+    ['a positive amount', 1234, '1234'],
+    ['zero', 0, '0'],
+    ['a bigint', -5n, '-5'],
+    ['null', null, ''],
+    ['undefined', undefined, ''],
+  ])('writes %s', (_what, value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+});
+
+describe('csvLine', () => {
+  it('joins the cells with commas and ends the line', () => {
+    expect(csvLine(['D-1001', '@evil', -500, null, 'a,b'])).toBe(`D-1001,'@evil,-500,,"a,b"\n`);
+  });
+});
