@@ -9,6 +9,7 @@ import {
   openItemsOf,
   statementOf,
 } from './dealer-statement.js';
+import { deductionWords } from './dealer-statements.service.js';
 
 const AS_OF = '2026-11-30';
 
@@ -24,6 +25,16 @@ describe('aging bucket of a charge', () => {
     [400, 'days90PlusCents'],
   ] as const)('%i days old → %s', (days, bucket) => {
     expect(agingBucketOf(days)).toBe(bucket);
+  });
+});
+
+describe('a total that lowers the balance on the PDF statement', () => {
+  it.each([
+    [0, '$0.00'],
+    [1, '−$0.01'],
+    [123_456, '−$1,234.56'],
+  ])('%i cents → %s', (cents, words) => {
+    expect(deductionWords(cents)).toBe(words);
   });
 });
 

@@ -341,6 +341,11 @@ function balanceWords(cents: number): string {
   return cents < 0 ? `${formatUsd(-cents)} credit` : formatUsd(cents);
 }
 
+/** A total that lowers the balance (voids, remittances), with its minus sign unless it is zero. */
+export function deductionWords(cents: number): string {
+  return cents === 0 ? formatUsd(0) : `−${formatUsd(cents)}`;
+}
+
 /** The statement a dealer is sent, as a PDF (pdfkit, as the contract forms are made). */
 export async function renderStatementPdf(view: DealerStatementView): Promise<Buffer> {
   const PDFDocument = await loadPdfKit();
@@ -363,9 +368,9 @@ export async function renderStatementPdf(view: DealerStatementView): Promise<Buf
     doc.moveDown(0.6);
     doc.text(`Opening balance: ${balanceWords(view.openingBalanceCents)}`);
     doc.text(`Bookings (dealer cost): ${formatUsd(view.totals.bookedCents)}`);
-    doc.text(`Voids: −${formatUsd(view.totals.voidedCents)}`);
+    doc.text(`Voids: ${deductionWords(view.totals.voidedCents)}`);
     doc.text(`Cancellation chargebacks: ${formatUsd(view.totals.chargebackCents)}`);
-    doc.text(`Remittances: −${formatUsd(view.totals.remittedCents)}`);
+    doc.text(`Remittances: ${deductionWords(view.totals.remittedCents)}`);
     doc
       .font('Helvetica-Bold')
       .text(

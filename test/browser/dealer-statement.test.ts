@@ -37,6 +37,10 @@ describe.skipIf(!chromiumAvailable())('the dealer statement (admin)', () => {
         /\/api\/v1\/dealers\/[0-9a-f-]+\/statement\.pdf\?from=/,
       );
       expect(await axeViolations(page)).toEqual([]);
+      // Nothing voided or remitted yet: $0.00, with no minus sign.
+      const total = (term: string) => page.locator(`dl.facts dt:text-is("${term}") + dd`).textContent();
+      expect(await total('Voids')).toBe('$0.00');
+      expect(await total('Remittances')).toBe('$0.00');
 
       const form = page.getByRole('form', { name: 'Record a remittance' });
       await form.getByLabel('Amount ($)').fill('999999.00');
@@ -46,6 +50,7 @@ describe.skipIf(!chromiumAvailable())('the dealer statement (admin)', () => {
         .poll(() => page.getByText(/Remittance CHK 5150 of \$999,999\.00 recorded\./).count())
         .toBe(1);
       await expect.poll(() => page.getByText(/credit balance: more was remitted than owed/).count()).toBe(1);
+      expect(await total('Remittances')).toBe('−$999,999.00');
       const movements = page.getByRole('table', { name: 'Movements of the period' });
       await expect.poll(() => movements.getByRole('row').filter({ hasText: 'CHK 5150' }).count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);

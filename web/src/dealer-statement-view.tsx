@@ -224,11 +224,11 @@ export function DealerStatementView({ dealerId, asDealer }: { dealerId: string; 
               <dt>Bookings (dealer cost)</dt>
               <dd>{formatCents(statement.totals.bookedCents)}</dd>
               <dt>Voids</dt>
-              <dd>−{formatCents(statement.totals.voidedCents)}</dd>
+              <dd>{formatCents(-statement.totals.voidedCents)}</dd>
               <dt>Cancellation chargebacks</dt>
               <dd>{formatCents(statement.totals.chargebackCents)}</dd>
               <dt>Remittances</dt>
-              <dd>−{formatCents(statement.totals.remittedCents)}</dd>
+              <dd>{formatCents(-statement.totals.remittedCents)}</dd>
               <dt>Closing balance</dt>
               <dd>
                 <strong>{balanceWords(statement.closingBalanceCents)}</strong>
