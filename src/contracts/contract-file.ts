@@ -11,6 +11,7 @@ import { contractCopyLine } from './contract.repository.js';
 import { ContractBodySchema } from './contract.schemas.js';
 import { type ContractInput, prepareContract } from './contract-input.js';
 import { type CsvSyntaxError, createCsvReader } from './csv-reader.js';
+import { holdsNotUtf8, shownNotUtf8 } from './utf8-text.js';
 
 /**
  * The columns of a dealer file, in the order the README documents them, each with whether every file
@@ -97,7 +98,11 @@ const COLUMN_OF_FIELD: Readonly<Record<string, ContractCsvColumn>> = {
   dealerCostCents: 'dealer_cost_cents',
 };
 
-export type ImportRejectionCode = ErrorCode | 'malformed_csv';
+/**
+ * An error code of the API, or one of the file's own: `malformed_csv` (the record's fields do not match
+ * the header) and `invalid_encoding` (the record holds bytes that are not UTF-8).
+ */
+export type ImportRejectionCode = ErrorCode | 'malformed_csv' | 'invalid_encoding';
 
 export interface RejectedRow {
   /** The file line the record starts on (the header is line 1). */
@@ -173,6 +178,29 @@ export function readHeader(
 
 function quote(value: string): string {
   return value.length > QUOTED_VALUE_CHARACTERS ? `${value.slice(0, QUOTED_VALUE_CHARACTERS)}…` : value;
+}
+
+/** Bytes that are not UTF-8 (a file saved as Latin-1 or Windows-1252): what they are and the one fix. */
+const NOT_UTF8_DETAIL =
+  'holds bytes that are not UTF-8 text (was the file saved as Latin-1 or Windows-1252?); save the file as UTF-8 (in Excel: "CSV UTF-8") and import it again';
+
+/**
+ * Where a record holds bytes that were not UTF-8 (utf8-text.ts marks each), or null: the column (or
+ * "field N" past the header's columns) and the cell as a reader would see it, each such byte as U+FFFD.
+ */
+function notUtf8Cell(
+  record: readonly string[],
+  columns: ColumnIndex,
+): { column: ContractCsvColumn | null; name: string; shown: string } | null {
+  const index = record.findIndex(holdsNotUtf8);
+  if (index === -1) return null;
+  let column: ContractCsvColumn | null = null;
+  for (const [name, at] of columns) if (at === index) column = name;
+  return {
+    column,
+    name: column ?? `field ${index + 1}`,
+    shown: quote(shownNotUtf8(record[index]!.trim())),
+  };
 }
 
 class CellError extends Error {
@@ -467,6 +495,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
   const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
   let columns: ColumnIndex | null = null;
   let done = false;
+  // Whether the text read so far held a byte that was not UTF-8: only then is each record looked at for one.
+  let notUtf8Seen = false;
   let rowsRead = 0;
   let rejected = 0;
   let reported = 0;
@@ -521,6 +551,11 @@ export function createContractFileChecker(options: ContractFileOptions) {
 
   function checkRecord(record: string[], line: number, steps: FileStep[]): void {
     if (!columns) {
+      if (notUtf8Seen && record.some(holdsNotUtf8)) {
+        done = true;
+        steps.push({ kind: 'refused', detail: `Line ${line}: the header ${NOT_UTF8_DETAIL}.`, column: null });
+        return;
+      }
       const header = readHeader(record);
       if (!header.ok) {
         done = true;
@@ -534,7 +569,15 @@ export function createContractFileChecker(options: ContractFileOptions) {
     if (full) steps.push(takeBatch(null));
     rowsRead += 1;
     recordsInBatch += 1;
-    if (record.length !== columns.size) {
+    const notUtf8 = notUtf8Seen ? notUtf8Cell(record, columns) : null;
+    if (notUtf8) {
+      reject({
+        line,
+        code: 'invalid_encoding',
+        detail: `${notUtf8.name}: "${notUtf8.shown}" ${NOT_UTF8_DETAIL}.`,
+        column: notUtf8.column,
+      });
+    } else if (record.length !== columns.size) {
       reject({
         line,
         code: 'malformed_csv',
@@ -630,7 +673,10 @@ export function createContractFileChecker(options: ContractFileOptions) {
   }
 
   return {
-    push: (text: string): FileStep[] => read(reader.push(text), null),
+    push: (text: string): FileStep[] => {
+      if (!notUtf8Seen && holdsNotUtf8(text)) notUtf8Seen = true;
+      return read(reader.push(text), null);
+    },
     end: (): FileStep[] => read(reader.end(), 'finished'),
     cut: (): FileStep[] => read({ records: [], error: null }, 'cut'),
   };

@@ -1,7 +1,6 @@
 // The worker thread that checks dealer files (contract-file.ts) for the imports of this process, so
 // that the next batch is checked while the one before is written. It holds one checker per open
 // import: text in, steps out, in order.
-import { TextDecoder } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import {
   type ContractFileChecker,
@@ -9,14 +8,15 @@ import {
   createContractFileChecker,
 } from './contract-file.js';
 import type { WorkerReplyBody, WorkerRequest } from './contract-file-pool.js';
+import { createUtf8ChunkDecoder, type Utf8ChunkDecoder } from './utf8-text.js';
 
 if (!parentPort) throw new Error('contract-file.worker runs as a worker thread');
 const port = parentPort;
 const PIECE_CHARACTERS = 64 * 1024;
-const sessions = new Map<number, { checker: ContractFileChecker; decoder: TextDecoder }>();
+const sessions = new Map<number, { checker: ContractFileChecker; decoder: Utf8ChunkDecoder }>();
 
 function open(session: number, options: ContractFileOptions): void {
-  sessions.set(session, { checker: createContractFileChecker(options), decoder: new TextDecoder('utf-8') });
+  sessions.set(session, { checker: createContractFileChecker(options), decoder: createUtf8ChunkDecoder() });
 }
 
 /** The batches' COPY bytes, handed over rather than copied. */
@@ -44,9 +44,9 @@ port.on('message', (request: WorkerRequest) => {
     }
     const { checker, decoder } = state;
     if (request.type === 'text') {
-      // Bytes are decoded here, with a character split between two chunks put back together.
-      const text =
-        typeof request.text === 'string' ? request.text : decoder.decode(request.text, { stream: true });
+      // Bytes are decoded here, strictly as UTF-8 (each byte that is not is marked: the checker rejects
+      // its row), with a character split between two chunks put back together.
+      const text = typeof request.text === 'string' ? request.text : decoder.decode(request.text);
       // A large chunk is read a piece at a time, each piece's batches sent at once: the first ones are
       // written while the rest are checked.
       for (let from = 0; from < text.length; from += PIECE_CHARACTERS) {
@@ -56,7 +56,7 @@ port.on('message', (request: WorkerRequest) => {
       }
       if (text.length === 0) reply({ type: 'steps', steps: [], consumed: true });
     } else if (request.type === 'end') {
-      const tail = decoder.decode();
+      const tail = decoder.end();
       reply({ type: 'steps', steps: [...checker.push(tail), ...checker.end()], consumed: true });
       sessions.delete(request.session);
     } else {

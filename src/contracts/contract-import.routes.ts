@@ -28,7 +28,8 @@ const ImportResultSchema = Type.Object({
     Type.Object({
       line: Type.Integer({ description: 'File line the record starts on (the header is line 1)' }),
       code: Type.String({
-        description: 'A contract error code (invalid_vin, unknown_plan, …) or malformed_csv',
+        description:
+          'A contract error code (invalid_vin, unknown_plan, …), malformed_csv, or invalid_encoding (bytes that are not UTF-8)',
       }),
       detail: Type.String(),
       column: Nullable(Type.String()),

@@ -33,6 +33,7 @@ import {
   readHeader,
 } from './contract-import.js';
 import { formatProgress } from './import-cli.js';
+import { NOT_UTF8 } from './utf8-text.js';
 import { withCheckDigit } from './vin.js';
 
 const SAMPLE_FILE = path.resolve('samples/contracts-sample.csv');
@@ -468,6 +469,55 @@ describe("dealer-file checker (the worker's part)", () => {
     expect(batch?.rejectedRows[0]?.detail).toContain('after today (2026-11-25)');
   });
 
+  it('rejects a row holding bytes that were not UTF-8 by line and column, and reads on', () => {
+    const file = checker(10);
+    const rows = [
+      rowCells(1, { contract_number: 'ENC-1', holder_first_name: 'José' }),
+      rowCells(2, { contract_number: 'ENC-2', holder_first_name: `Jos${NOT_UTF8}` }),
+      rowCells(3, { contract_number: 'ENC-3', city: `Bogot${NOT_UTF8}`, zip: '1' }),
+      // U+1F3FF is written with U+DFFF as its second half: a character, not a mark.
+      rowCells(4, { contract_number: 'ENC-4', holder_last_name: 'Smith🏿' }),
+    ];
+    const [batch] = batches([...file.push(csvFile(rows)), ...file.end()]);
+    expect(batch).toMatchObject({ rowCount: 2, rowsRead: 4, rejected: 2 });
+    expect(batch?.rejectedRows).toEqual([
+      {
+        line: 3,
+        code: 'invalid_encoding',
+        column: 'holder_first_name',
+        detail:
+          'holder_first_name: "Jos\uFFFD" holds bytes that are not UTF-8 text (was the file saved as Latin-1 or ' +
+          'Windows-1252?); save the file as UTF-8 (in Excel: "CSV UTF-8") and import it again.',
+      },
+      expect.objectContaining({ line: 4, code: 'invalid_encoding', column: 'city' }),
+    ]);
+    expect(new TextDecoder().decode(batch?.copyData)).toContain('José');
+  });
+
+  it("names the field of a mark past the header's columns", () => {
+    const file = checker(10);
+    const text = `${HEADER}\n${csvLine(rowCells(1, { contract_number: 'ENC-9' }))},x${NOT_UTF8}\n`;
+    const [batch] = batches([...file.push(text), ...file.end()]);
+    expect(batch?.rejectedRows).toEqual([
+      expect.objectContaining({
+        line: 2,
+        code: 'invalid_encoding',
+        column: null,
+        detail: expect.stringMatching(/^field 30: "x\uFFFD"/),
+      }),
+    ]);
+  });
+
+  it('refuses a header holding bytes that were not UTF-8', () => {
+    expect(checker().push(`${HEADER.replace('city', `cit${NOT_UTF8}`)}\n`)).toEqual([
+      {
+        kind: 'refused',
+        detail: expect.stringMatching(/^Line 1: the header holds bytes that are not UTF-8 text/),
+        column: null,
+      },
+    ]);
+  });
+
   it('refuses a bad header before any row, naming the column', () => {
     expect(checker().push('contract_number,colour\n')).toEqual([
       { kind: 'refused', detail: expect.stringContaining('unknown column "colour"'), column: 'colour' },
@@ -839,6 +889,48 @@ describeEachEngine('dealer-file import', (engine) => {
     expect(await database.db.selectFrom('contract_imports').select('id').execute()).toHaveLength(
       importsBefore.length,
     );
+  });
+
+  it('rejects a Latin-1 row as invalid_encoding, keeps the rest, and joins a character split between chunks', async () => {
+    const utf8 = Buffer.from(
+      `${HEADER}\n${csvLine(rowCells(1, { contract_number: 'LATIN-1', holder_first_name: 'José' }))}\n`,
+    );
+    const latin1 = Buffer.from(
+      `${csvLine(rowCells(2, { contract_number: 'LATIN-2', holder_first_name: 'José' }))}\n`,
+      'latin1',
+    );
+    const after = Buffer.from(`${csvLine(rowCells(3, { contract_number: 'LATIN-3', city: 'Año' }))}\n`);
+    // The é of the first row (C3 A9) and the ñ of the third are each cut between two chunks.
+    const cutIn = (bytes: Buffer, character: string) => bytes.indexOf(Buffer.from(character)) + 1;
+    const first = cutIn(utf8, 'é');
+    const third = cutIn(after, 'ñ');
+    const chunks = [
+      utf8.subarray(0, first),
+      utf8.subarray(first),
+      latin1,
+      after.subarray(0, third),
+      after.subarray(third),
+    ];
+    const result = await run(Readable.from(chunks));
+    expect(result).toMatchObject({ rowsRead: 3, accepted: 2, rejectedCount: 1 });
+    expect(result.rejected).toEqual([
+      {
+        line: 3,
+        code: 'invalid_encoding',
+        column: 'holder_first_name',
+        detail: expect.stringMatching(/^holder_first_name: "Jos\uFFFD" holds bytes that are not UTF-8 text/),
+      },
+    ]);
+    const stored = await database.db
+      .selectFrom('contracts')
+      .select(['contract_number', 'holder_first_name', 'address_city as city'])
+      .where('import_id', '=', result.importId)
+      .orderBy('contract_number')
+      .execute();
+    expect(stored).toEqual([
+      { contract_number: 'LATIN-1', holder_first_name: 'José', city: 'Lawrence' },
+      { contract_number: 'LATIN-3', holder_first_name: 'Ava', city: 'Año' },
+    ]);
   });
 
   it('refuses an empty file', async () => {

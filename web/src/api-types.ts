@@ -14786,7 +14786,7 @@ export interface operations {
                         rejected: {
                             /** @description File line the record starts on (the header is line 1) */
                             line: number;
-                            /** @description A contract error code (invalid_vin, unknown_plan, …) or malformed_csv */
+                            /** @description A contract error code (invalid_vin, unknown_plan, …), malformed_csv, or invalid_encoding (bytes that are not UTF-8) */
                             code: string;
                             detail: string;
                             column: string | null;
