@@ -98,23 +98,28 @@ describe('checkFundedDeal', () => {
   const good = {
     vin: V1,
     product: 'VSC',
-    amountFinancedCents: '250000',
-    fundedOn: '2026-11-01',
-    dealerCode: 'D1',
+    amount_financed_cents: '250000',
+    funded_on: '2026-11-01',
+    dealer_code: 'D1',
   };
-  const cases: [string, Partial<typeof good>, string | null][] = [
-    ['a good row', {}, null],
-    ['a bad VIN', { vin: 'X' }, 'invalid_vin'],
-    ['an unknown product', { product: 'tires' }, 'unknown_product'],
-    ['dollars with a point', { amountFinancedCents: '2500.00' }, 'invalid_amount'],
-    ['a negative amount', { amountFinancedCents: '-1' }, 'invalid_amount'],
-    ['a bad date', { fundedOn: '11/01/2026' }, 'invalid_date'],
-    ['no dealer code', { dealerCode: ' ' }, 'validation_failed'],
+  const cases: [string, Partial<typeof good>, string | null, string | null][] = [
+    // name, overrides, code, param (the column as the README names it)
+    ['a good row', {}, null, null],
+    ['a bad VIN', { vin: 'X' }, 'invalid_vin', 'vin'],
+    ['an unknown product', { product: 'tires' }, 'unknown_product', 'product'],
+    ['dollars with a point', { amount_financed_cents: '2500.00' }, 'invalid_amount', 'amount_financed_cents'],
+    ['a negative amount', { amount_financed_cents: '-1' }, 'invalid_amount', 'amount_financed_cents'],
+    ['a bad date', { funded_on: '11/01/2026' }, 'invalid_date', 'funded_on'],
+    ['funded today', { funded_on: TODAY }, null, null],
+    ['funded tomorrow (a lender a time zone ahead)', { funded_on: '2026-11-26' }, null, null],
+    ['funded the day after tomorrow', { funded_on: '2026-11-27' }, 'invalid_date', 'funded_on'],
+    ['funded next year', { funded_on: '2027-11-01' }, 'invalid_date', 'funded_on'],
+    ['no dealer code', { dealer_code: ' ' }, 'validation_failed', 'dealer_code'],
   ];
-  it.each(cases)('%s', (_name, overrides, code) => {
-    const checked = checkFundedDeal(2, { ...good, ...overrides });
+  it.each(cases)('%s', (_name, overrides, code, param) => {
+    const checked = checkFundedDeal(2, { ...good, ...overrides }, TODAY);
     if (code === null)
       expect(checked).toMatchObject({ ok: true, deal: { product: 'vsc', amountFinancedCents: 250_000 } });
-    else expect(checked).toMatchObject({ ok: false, code });
+    else expect(checked).toMatchObject({ ok: false, code, param });
   });
 });

@@ -8,6 +8,7 @@
 // "Remitted": the dealer's remittances (dealer statements, migration 0024) cover the contract's dealer
 // cost, paying the account's charges oldest first (funding.repository.ts remittedContracts); a booked
 // contract (dealer cost on the dealer's account) not covered N days after the sale is reported.
+import { PURCHASE_DATE_GRACE_DAYS } from '../contracts/contract-input.js';
 import { validateVin } from '../contracts/vin.js';
 import {
   addDays,
@@ -108,19 +109,37 @@ export function reconcileFunding(
   );
 }
 
+/** The columns of a funded-deals file, as the README and the upload page name them. */
+export const FUNDED_DEAL_COLUMNS = [
+  'vin',
+  'product',
+  'amount_financed_cents',
+  'funded_on',
+  'dealer_code',
+] as const;
+export type FundedDealColumn = (typeof FUNDED_DEAL_COLUMNS)[number];
+
+/**
+ * Days a funding date may be after the administrator's business day: a lender in a time zone ahead of
+ * it is already on the next day (as for a contract's purchase date). Anything later has not happened.
+ */
+export const FUNDED_ON_GRACE_DAYS = PURCHASE_DATE_GRACE_DAYS;
+
 export type FundedDealRow =
   | { ok: true; deal: FundedDeal }
   | {
       ok: false;
       code: 'invalid_vin' | 'unknown_product' | 'invalid_amount' | 'invalid_date' | 'validation_failed';
       detail: string;
-      param: string;
+      /** The column, by the name the README gives it (the service names it as the file wrote it). */
+      param: FundedDealColumn;
     };
 
-/** Checks one CSV row of a funded-deals file. */
+/** Checks one CSV row of a funded-deals file; `today` is the administrator's business day. */
 export function checkFundedDeal(
   line: number,
-  raw: { vin: string; product: string; amountFinancedCents: string; fundedOn: string; dealerCode: string },
+  raw: Record<FundedDealColumn, string>,
+  today: CalendarDate,
 ): FundedDealRow {
   const vin = validateVin(raw.vin);
   if (!vin.ok) return { ok: false, code: 'invalid_vin', detail: vin.detail, param: 'vin' };
@@ -133,31 +152,39 @@ export function checkFundedDeal(
       param: 'product',
     };
   }
-  const amount = raw.amountFinancedCents.trim();
+  const amount = raw.amount_financed_cents.trim();
   if (!/^\d{1,12}$/.test(amount)) {
     return {
       ok: false,
       code: 'invalid_amount',
-      detail: `"${raw.amountFinancedCents}" is not a whole number of cents.`,
-      param: 'amountFinancedCents',
+      detail: `"${raw.amount_financed_cents}" is not a whole number of cents.`,
+      param: 'amount_financed_cents',
     };
   }
-  const fundedOn = raw.fundedOn.trim();
+  const fundedOn = raw.funded_on.trim();
   if (!isCalendarDateInWindow(fundedOn)) {
     return {
       ok: false,
       code: 'invalid_date',
-      detail: `"${raw.fundedOn}" is not a calendar date (YYYY-MM-DD).`,
-      param: 'fundedOn',
+      detail: `"${raw.funded_on}" is not a calendar date (YYYY-MM-DD).`,
+      param: 'funded_on',
     };
   }
-  const dealerCode = raw.dealerCode.trim();
+  if (compareDates(fundedOn, addDays(today, FUNDED_ON_GRACE_DAYS)) > 0) {
+    return {
+      ok: false,
+      code: 'invalid_date',
+      detail: `The funding date ${fundedOn} is after today (${today}): send a deal once it is funded.`,
+      param: 'funded_on',
+    };
+  }
+  const dealerCode = raw.dealer_code.trim();
   if (dealerCode === '' || dealerCode.length > 64) {
     return {
       ok: false,
       code: 'validation_failed',
       detail: 'The dealer code is empty or too long.',
-      param: 'dealerCode',
+      param: 'dealer_code',
     };
   }
   return {

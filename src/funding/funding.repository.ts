@@ -44,6 +44,20 @@ export async function insertDeals(
     .execute();
 }
 
+/**
+ * Which of these dealer codes are known: a dealer on file, or the selling dealer a registered contract
+ * names (a contract imported or entered before its dealer was on file names its dealer only so). Each
+ * code is looked up on its own and the contracts are read only until one names it.
+ */
+export async function knownDealerCodes(db: Kysely<Database>, codes: readonly string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await sql<{ code: string }>`
+    select x.code from unnest(${[...codes]}::text[]) as x(code)
+     where exists (select 1 from dealers d where d.code = x.code)
+        or exists (select 1 from contracts c where c.selling_dealer_code = x.code)`.execute(db);
+  return new Set(rows.rows.map((row) => row.code));
+}
+
 export async function finishUpload(
   db: Kysely<Database>,
   uploadId: string,

@@ -19,18 +19,21 @@ import * as repo from './funding.repository.js';
 import {
   checkFundedDeal,
   type DealerReconciliation,
+  FUNDED_DEAL_COLUMNS,
   type FundedDeal,
   reconcileFunding,
 } from './funding-reconciliation.js';
 
+// Header names match loosely (case, `_`, `-` and spaces ignored: `amountFinancedCents` is
+// `amount_financed_cents`), with a few other names lenders use.
 const SPEC = {
-  columns: ['vin', 'product', 'amountFinancedCents', 'fundedOn', 'dealerCode'] as const,
-  required: ['vin', 'product', 'amountFinancedCents', 'fundedOn', 'dealerCode'] as const,
+  columns: FUNDED_DEAL_COLUMNS,
+  required: FUNDED_DEAL_COLUMNS,
   aliases: {
-    amountfinanced: 'amountFinancedCents',
-    fundingdate: 'fundedOn',
-    fundeddate: 'fundedOn',
-    dealer: 'dealerCode',
+    amountfinanced: 'amount_financed_cents',
+    fundingdate: 'funded_on',
+    fundeddate: 'funded_on',
+    dealer: 'dealer_code',
   } as const,
 };
 const BATCH = 500;
@@ -68,9 +71,24 @@ export function createFundingService(deps: {
   ) {
     const lienholderName = lienholderFor(options.principal, options.lienholder);
     const id = randomUUID();
+    const onDate = today();
     let rowsRead = 0;
     let rejectedCount = 0;
     const rejected: { line: number; code: string; detail: string; param: string | null }[] = [];
+    // A rejected row names its column as the file's header writes it.
+    let written: ReadonlyMap<string, string> = new Map();
+    const reject = (line: number, code: string, detail: string, param: string | null) => {
+      rejectedCount += 1;
+      if (rejected.length < MAX_REJECTED_REPORTED)
+        rejected.push({
+          line,
+          code,
+          detail,
+          param: param === null ? null : (written.get(param) ?? param),
+        });
+    };
+    // Whether a dealer code is known, remembered for the file: a file names few dealers in many rows.
+    const dealerKnown = new Map<string, boolean>();
     try {
       // One transaction: the upload is whole or absent (a file that stops being CSV leaves nothing).
       await transactional(db)(async (trx) => {
@@ -83,24 +101,33 @@ export function createFundingService(deps: {
         for await (const batch of readCsvBatches(source, SPEC, {
           batchSize: BATCH,
           maxBytes: options.maxBytes,
+          onHeader: (names) => {
+            written = names;
+          },
         })) {
-          const deals: FundedDeal[] = [];
-          for (const item of batch) {
-            rowsRead += 1;
-            const checked = item.rejection
+          const checked = batch.map((item) => ({
+            line: item.line,
+            result: item.rejection
               ? { ok: false as const, ...item.rejection }
-              : checkFundedDeal(item.line, item.values);
-            if (checked.ok) deals.push(checked.deal);
-            else {
-              rejectedCount += 1;
-              if (rejected.length < MAX_REJECTED_REPORTED)
-                rejected.push({
-                  line: item.line,
-                  code: checked.code,
-                  detail: checked.detail,
-                  param: checked.param,
-                });
-            }
+              : checkFundedDeal(item.line, item.values, onDate),
+          }));
+          const unseen = new Set<string>();
+          for (const { result } of checked)
+            if (result.ok && !dealerKnown.has(result.deal.dealerCode)) unseen.add(result.deal.dealerCode);
+          const known = await repo.knownDealerCodes(trx, [...unseen]);
+          for (const code of unseen) dealerKnown.set(code, known.has(code));
+          const deals: FundedDeal[] = [];
+          for (const { line, result } of checked) {
+            rowsRead += 1;
+            if (!result.ok) reject(line, result.code, result.detail, result.param);
+            else if (!dealerKnown.get(result.deal.dealerCode))
+              reject(
+                line,
+                'unknown_dealer',
+                `No dealer "${result.deal.dealerCode}" is on file, and no registered contract names it as its selling dealer.`,
+                'dealer_code',
+              );
+            else deals.push(result.deal);
           }
           await repo.insertDeals(trx, id, lienholderName, deals);
         }

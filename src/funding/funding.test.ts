@@ -47,8 +47,8 @@ describeEachEngine('funding reconciliation', (engine) => {
       'vin,product,amount_financed_cents,funded_on,dealer_code',
       `${v1},vsc,120000,2026-11-12,D1`,
       `${v2},vsc,130000,2026-06-03,D1`,
-      `${v3},gap,70000,2026-11-01,D2`,
-      `${v3},vsc,12.50,2026-11-01,D2`,
+      `${v3},gap,70000,2026-11-01,D-2002`,
+      `${v3},vsc,12.50,2026-11-01,D-2002`,
     ].join('\n');
     const uploaded = await admin({
       method: 'POST',
@@ -61,7 +61,7 @@ describeEachEngine('funding reconciliation', (engine) => {
     expect(uploaded.json().rejected[0]).toMatchObject({
       line: 5,
       code: 'invalid_amount',
-      param: 'amountFinancedCents',
+      param: 'amount_financed_cents',
     });
 
     const { uploadId } = uploaded.json();
@@ -78,10 +78,10 @@ describeEachEngine('funding reconciliation', (engine) => {
         d.priceMismatches,
       ]),
     ).toEqual([
+      ['D-2002', 1, 0, 1, 0, 0],
       ['D1', 2, 2, 0, 1, 1],
-      ['D2', 1, 0, 1, 0, 0],
     ]);
-    expect(dealers[0].exceptions.find((e: { kind: string }) => e.kind === 'price_mismatch')).toMatchObject({
+    expect(dealers[1].exceptions.find((e: { kind: string }) => e.kind === 'price_mismatch')).toMatchObject({
       vin: v2,
       differenceCents: 10_000,
     });
@@ -92,7 +92,7 @@ describeEachEngine('funding reconciliation', (engine) => {
     });
     expect(asCsv.statusCode).toBe(200);
     expect(asCsv.body.trim().split('\n')).toHaveLength(4);
-    expect(asCsv.body).toContain(`D2,financed_not_registered,4,${v3},gap`);
+    expect(asCsv.body).toContain(`D-2002,financed_not_registered,4,${v3},gap`);
 
     const noLienholder = await admin({
       method: 'POST',
@@ -101,6 +101,50 @@ describeEachEngine('funding reconciliation', (engine) => {
       headers: { 'content-type': 'text/csv' },
     });
     expect(noLienholder.json()).toMatchObject({ code: 'validation_failed', param: 'lienholder' });
+  });
+
+  it('names a rejected row by its column as the file writes it, and refuses a future funding date and an unknown dealer', async () => {
+    const upload = (header: string, rows: string[]) =>
+      admin({
+        method: 'POST',
+        url: '/api/v1/funding-uploads?lienholder=First%20Prairie%20Bank',
+        payload: [header, ...rows].join('\n'),
+        headers: { 'content-type': 'text/csv' },
+      });
+    const rows = [
+      `${v1},vsc,12.50,2026-11-12,D1`,
+      `${v1},vsc,120000,2026-11-27,D1`,
+      `${v1},vsc,120000,2026-11-26,D1`,
+      `${v3},vsc,120000,2026-11-12,NOBODY-9`,
+      `${v3},gap,70000,2026-11-12,D-2002`,
+      `${v2},vsc,130000,2026-06-03,D1`,
+    ];
+    const expected = (amount: string, fundedOn: string, dealerCode: string) => [
+      { line: 2, code: 'invalid_amount', param: amount },
+      { line: 3, code: 'invalid_date', param: fundedOn },
+      { line: 5, code: 'unknown_dealer', param: dealerCode },
+    ];
+    for (const [header, names] of [
+      [
+        'vin,product,amount_financed_cents,funded_on,dealer_code',
+        expected('amount_financed_cents', 'funded_on', 'dealer_code'),
+      ],
+      [
+        'VIN,Product,amountFinancedCents,fundedOn,dealerCode',
+        expected('amountFinancedCents', 'fundedOn', 'dealerCode'),
+      ],
+      [
+        'vin,product,Amount Financed,Funding Date,Dealer',
+        expected('Amount Financed', 'Funding Date', 'Dealer'),
+      ],
+    ] as const) {
+      const response = await upload(header, rows);
+      expect(response.statusCode, response.body).toBe(201);
+      // Tomorrow is allowed (a lender a time zone ahead); D1 is on no dealer record, but registered
+      // contracts name it as their selling dealer, and D-2002 is a dealer on file.
+      expect(response.json()).toMatchObject({ rowsRead: 6, accepted: 3, rejectedCount: 3 });
+      expect(response.json().rejected).toMatchObject(names);
+    }
   });
 
   it("matches only the uploading lienholder's loans, its name compared as people write it", async () => {

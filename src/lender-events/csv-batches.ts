@@ -54,7 +54,17 @@ const MAX_RECORD_CHARACTERS = 64 * 1024;
 export async function* readCsvBatches<C extends string>(
   source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   spec: CsvColumnSpec<C>,
-  options: { batchSize: number; maxBytes?: number; stats?: CsvBatchStats; onChunk?: (chunk: Buffer) => void },
+  options: {
+    batchSize: number;
+    maxBytes?: number;
+    stats?: CsvBatchStats;
+    onChunk?: (chunk: Buffer) => void;
+    /**
+     * Told, once the header is read, each column's name as the file writes it (`amount_financed_cents`,
+     * `Amount Financed`): a rejected row names its column the way the sender wrote it.
+     */
+    onHeader?: (written: ReadonlyMap<C, string>) => void;
+  },
 ): AsyncGenerator<CsvBatchItem<C>[]> {
   const stats = options.stats ?? { bytesRead: 0, rowsRead: 0, peakRecordsHeld: 0 };
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -70,6 +80,7 @@ export async function* readCsvBatches<C extends string>(
 
   function readHeader(record: CsvRecord): Map<C, number> {
     const columns = new Map<C, number>();
+    const written = new Map<C, string>();
     for (const [index, raw] of record.fields.entries()) {
       const column = byName.get(normalize(raw));
       if (!column) {
@@ -83,6 +94,7 @@ export async function* readCsvBatches<C extends string>(
         throw new CsvFileRefusedError(`The header names the column "${column}" twice.`, column, record.line);
       }
       columns.set(column, index);
+      written.set(column, raw.trim());
     }
     const missing = spec.required.filter((column) => !columns.has(column));
     if (missing.length > 0) {
@@ -92,6 +104,7 @@ export async function* readCsvBatches<C extends string>(
         record.line,
       );
     }
+    options.onHeader?.(written);
     return columns;
   }
 

@@ -81,8 +81,8 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
         'vin,product,amount_financed_cents,funded_on,dealer_code',
         `${registered},vsc,130000,2026-11-12,D1`,
         `${unremitted},vsc,120000,2026-06-03,D1`,
-        `${unregistered},gap,70000,2026-11-01,D2`,
-        `${unregistered},vsc,12.50,2026-11-01,D2`,
+        `${unregistered},gap,70000,2026-11-01,D-2002`,
+        `${unregistered},vsc,12.50,2026-11-01,D-2002`,
       ].join('\n');
       await form.getByLabel('Funded deals (CSV)').setInputFiles({
         name: 'funded-deals.csv',
@@ -105,7 +105,13 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
       await page.getByText('3 accepted').waitFor();
       const rejected = page.getByRole('table', { name: /^Rejected rows/ });
       const badRow = rejected.getByRole('row').filter({ hasText: 'invalid_amount' });
-      expect((await badRow.getByRole('cell').first().textContent())?.trim()).toBe('5');
+      expect((await badRow.getByRole('cell').allTextContents()).map((text) => text.trim())).toEqual([
+        '5',
+        'invalid_amount',
+        // The column as the file's header names it.
+        'amount_financed_cents',
+        '"12.50" is not a whole number of cents.',
+      ]);
       await page.waitForURL(/\/admin\/funding\?upload=[0-9a-f-]{36}$/);
 
       // Per dealer: the chart and the same numbers as a table.
@@ -123,7 +129,7 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
         ).map((text) => text.trim());
       // Deals, matched, financed not registered, registered not remitted, price mismatches.
       expect(await cells('D1')).toEqual(['2', '2', '0', '1', '1']);
-      expect(await cells('D2')).toEqual(['1', '0', '1', '0', '0']);
+      expect(await cells('D-2002')).toEqual(['1', '0', '1', '0', '0']);
 
       // Each exception with its masked VIN, contract number and amounts.
       const d1 = page.getByRole('table', { name: /^Exceptions of dealer D1/ });
@@ -136,7 +142,7 @@ describe.skipIf(!chromiumAvailable())('funding reconciliation (admin)', () => {
       const notRemitted = d1.getByRole('row').filter({ hasText: 'Registered, not remitted' });
       expect(await notRemitted.textContent()).toContain(`…${unremitted.slice(-6)}`);
       expect(await notRemitted.textContent()).toContain(contractNumbers.get(unremitted));
-      const d2 = page.getByRole('table', { name: /^Exceptions of dealer D2/ });
+      const d2 = page.getByRole('table', { name: /^Exceptions of dealer D-2002/ });
       const notRegistered = d2.getByRole('row').filter({ hasText: 'Financed, not registered' });
       expect(await notRegistered.textContent()).toContain('Not registered');
       expect(await notRegistered.textContent()).toContain(`…${unregistered.slice(-6)}`);

@@ -1997,7 +1997,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a lender's funded deals (text/csv, streamed) for reconciliation with the registry
-         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order). A bad row is rejected with its line and code (invalid_vin, unknown_product, invalid_amount, invalid_date, validation_failed) and the rest are kept. A lender uploads its own deals; an administrator names the lienholder.
+         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order; case, `_` and spaces ignored). A bad row is rejected with its line, code and param (the column as the file's header writes it) and the rest are kept: invalid_vin, unknown_product, invalid_amount, invalid_date (not a date, or a funded_on after tomorrow), unknown_dealer (a dealer_code neither on file nor the selling dealer of a registered contract), validation_failed. A lender uploads its own deals; an administrator names the lienholder.
          */
         post: operations["uploadFundedDeals"];
         delete?: never;
