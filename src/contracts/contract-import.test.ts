@@ -469,6 +469,34 @@ describe("dealer-file checker (the worker's part)", () => {
     expect(batch?.rejectedRows[0]?.detail).toContain('after today (2026-11-25)');
   });
 
+  it('refuses a purchase date before any model year could be sold on purchase_date, not on vehicle_year', () => {
+    const file = checker(10);
+    const rows = [
+      rowCells(1, { contract_number: 'OLD-1', purchase_date: '1900-01-01' }),
+      rowCells(2, { contract_number: 'OLD-2', purchase_date: '1978-12-31', vehicle_year: '1981' }),
+      rowCells(3, { contract_number: 'OLD-3', vehicle_year: '2029' }),
+    ];
+    const [batch] = batches([...file.push(csvFile(rows)), ...file.end()]);
+    expect(batch).toMatchObject({ rowCount: 0, rowsRead: 3, rejected: 3 });
+    expect(batch?.rejectedRows).toEqual([
+      {
+        line: 2,
+        code: 'invalid_date',
+        column: 'purchase_date',
+        detail:
+          'purchase_date: The purchase date 1900-01-01 is before 1979, the earliest year of sale: a vehicle is ' +
+          'of model year 1981 or later (17-character VINs) and is sold at most 2 years before its model year.',
+      },
+      expect.objectContaining({ line: 3, code: 'invalid_date', column: 'purchase_date' }),
+      {
+        line: 4,
+        code: 'validation_failed',
+        column: 'vehicle_year',
+        detail: 'vehicle_year: The model year must be between 1981 and 2028 for a sale in 2026.',
+      },
+    ]);
+  });
+
   it('rejects a row holding bytes that were not UTF-8 by line and column, and reads on', () => {
     const file = checker(10);
     const rows = [

@@ -15,6 +15,7 @@ import {
 } from '../shared/calendar-date.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { computeContractTerm } from './contract-term.js';
+import { modelYearProblem } from './model-year.js';
 import { validateVin } from './vin.js';
 
 export interface ContractInput {
@@ -188,14 +189,11 @@ export function prepareContract(
       outOfBounds.field,
     );
   }
-  const purchaseYear = Number(input.purchaseDate.slice(0, 4));
-  if (input.vehicle.year < 1981 || input.vehicle.year > purchaseYear + 2) {
-    return refuse(
-      'validation_failed',
-      `The model year must be between 1981 and ${purchaseYear + 2}.`,
-      'vehicle.year',
-    );
+  const modelYear = modelYearProblem(input.vehicle.year, input.purchaseDate);
+  if (modelYear?.field === 'sale_date') {
+    return refuse('invalid_date', `The purchase date ${modelYear.detail}`, 'purchaseDate');
   }
+  if (modelYear) return refuse('validation_failed', modelYear.detail, 'vehicle.year');
   const holderLastNameKey = lastNameKey(input.holder.lastName);
   if (!input.holder.firstName.trim() || !holderLastNameKey) {
     return refuse(

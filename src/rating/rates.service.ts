@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
+import { modelYearProblem } from '../contracts/model-year.js';
 import { validateVin, vinModelYears } from '../contracts/vin.js';
 import { type Actor, auditRow, SYSTEM_ACTOR } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -75,10 +76,10 @@ export function createRatesService(deps: {
         },
       );
     const saleYear = Number(input.saleDate.slice(0, 4));
-    if (input.vehicle.year < 1981 || input.vehicle.year > saleYear + 2)
-      throw new AppError('validation_failed', `The model year must be between 1981 and ${saleYear + 2}.`, {
-        param: 'vehicle.year',
-      });
+    const modelYear = modelYearProblem(input.vehicle.year, input.saleDate);
+    if (modelYear?.field === 'sale_date')
+      throw new AppError('invalid_date', `The sale date ${modelYear.detail}`, { param: 'saleDate' });
+    if (modelYear) throw new AppError('validation_failed', modelYear.detail, { param: 'vehicle.year' });
     // The 10th character of the VIN codes the model year; a different year in the request is a typo in
     // one of the two, and pricing either could sell a contract for the wrong vehicle.
     const decoded = vinModelYears(vin.vin, saleYear + 2);

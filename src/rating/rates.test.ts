@@ -150,6 +150,11 @@ describeEachEngine('rates', (engine) => {
     expect(badState.json()).toMatchObject({ code: 'invalid_state', param: 'purchaseState' });
     const badDate = await rate(rateBody({ saleDate: '2026-02-30' }));
     expect(badDate.json()).toMatchObject({ code: 'invalid_date', param: 'saleDate' });
+    // A sale before any model year could be sold is refused on its date (it named an inverted range of
+    // model years on vehicle.year: "between 1981 and 1902").
+    const ancient = await rate(rateBody({ saleDate: '1900-01-01' }));
+    expect(ancient.json()).toMatchObject({ code: 'invalid_date', param: 'saleDate' });
+    expect(ancient.json().detail).toMatch(/^The sale date 1900-01-01 is before 1979/);
     // A rate is good for 30 days: the sale is within 30 days of today (2026-11-25), either way. Years
     // back would rate an old car as a young one; years ahead would book a contract sold in the future.
     for (const saleDate of ['2026-10-25', '2026-12-26', '2025-06-01', '2030-01-15']) {
