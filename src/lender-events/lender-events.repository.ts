@@ -138,11 +138,13 @@ export async function sealStagedRun(
   runId: string,
   contentSha256: string,
   now: Date,
+  csvColumns: Record<string, string> | null = null,
 ): Promise<void> {
   await sql`
     update lender_event_runs r set
       status = 'queued',
       content_sha256 = ${contentSha256},
+      csv_columns = ${csvColumns === null ? null : JSON.stringify(csvColumns)}::jsonb,
       rows_total = s.total,
       rows_done = s.rejected,
       rejected = s.rejected,

@@ -157,8 +157,9 @@ export function registerLenderEventRoutes(
             'with the header `vin,event,event_date[,odometer][,reference]`. Each event cancels every VSC and GAP addendum in force ' +
             'on the vehicle as of the event date through the cancellation use case (refund by the state rules, paid to the holder ' +
             'after a payoff and to the lienholder after a repossession or total loss, due by refundDueOn); what is already cancelled ' +
-            'is skipped; a GAP addendum on a total loss is claimed, not cancelled. A bad row is rejected with its line and code and ' +
-            'the rest go on. An event already applied (same VIN, event and date) changes nothing (duplicate_event); the same ' +
+            'is skipped; a GAP addendum on a total loss is claimed, not cancelled. A bad row is rejected with its line, code and ' +
+            "param (the JSON field, or the CSV column as the file's header writes it) and the rest go on. An event already " +
+            'applied (same VIN, event and date) changes nothing (duplicate_event); the same ' +
             'Idempotency-Key with the same body answers the first run. A lender user reaches only loans naming its lienholder. ' +
             'Up to COVERWISE_LENDER_EVENTS_INLINE_ROWS rows are applied before the answer (200); larger files are applied by a ' +
             'background job (202): watch GET /api/v1/lender-events/runs/{id}.',

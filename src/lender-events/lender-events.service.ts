@@ -276,12 +276,16 @@ export function createLenderEventsService(deps: {
     }
     const runId = await openRun('csv', options);
     let rows = 0;
+    let written: ReadonlyMap<string, string> = new Map();
     try {
       for await (const batch of readCsvBatches(source, CSV_SPEC, {
         batchSize: LENDER_EVENT_BATCH_SIZE,
         ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}),
         ...(stats ? { stats } : {}),
         onChunk: (chunk) => hash.update(chunk),
+        onHeader: (names) => {
+          written = names;
+        },
       })) {
         rows += batch.length;
         await repo.stageRows(
@@ -302,7 +306,7 @@ export function createLenderEventsService(deps: {
       }
       throw error;
     }
-    await repo.sealStagedRun(db, runId, hash.digest('hex'), clock.now());
+    await repo.sealStagedRun(db, runId, hash.digest('hex'), clock.now(), Object.fromEntries(written));
     await audit(runId, options, rows);
     return afterStaging(runId, options);
   }
@@ -409,6 +413,8 @@ export function createLenderEventsService(deps: {
     order: BatchOrder,
   ) {
     const onDate = today();
+    // A CSV row's column named as the file's header writes it (`event_date`); a JSON row's by its field.
+    const asSent = (param: string | null) => (param === null ? null : (run.csv_columns?.[param] ?? param));
     const checked = pending.map((row) => ({ line: row.line, result: checkLenderEvent(row.raw, onDate) }));
     const events = checked.flatMap((c) => (c.result.ok ? [c.result.event] : []));
     const requestId = run.request_id ?? `lender-event-run:${run.id}`;
@@ -442,7 +448,14 @@ export function createLenderEventsService(deps: {
       const appliedHere = new Map<string, LenderEventCancellationJson[]>();
       for (const { line, result } of checked) {
         if (!result.ok) {
-          outcomes.push({ line, status: 'rejected', ...rejection(result), cancellations: [] });
+          outcomes.push({
+            line,
+            status: 'rejected',
+            code: result.code,
+            detail: result.detail,
+            param: asSent(result.param),
+            cancellations: [],
+          });
           continue;
         }
         const event = result.event;
@@ -463,7 +476,7 @@ export function createLenderEventsService(deps: {
             status: 'rejected',
             code: plan.code,
             detail: plan.detail,
-            param: 'vin',
+            param: asSent('vin'),
             cancellations: [],
           });
           continue;
@@ -489,7 +502,7 @@ export function createLenderEventsService(deps: {
             status: 'rejected',
             code: error.code,
             detail: error.message,
-            param: error.param ?? null,
+            param: asSent(error.param ?? null),
             cancellations: [],
           });
           continue;
@@ -843,10 +856,6 @@ function addOnFactsOf(row: ContractRow, totalLoss: ReadonlySet<string>): AddOnFa
     odometerAtSale: row.odometer_at_sale,
     totalLossReported: totalLoss.has(row.id),
   };
-}
-
-function rejection(result: { code: string; detail: string; param: string }) {
-  return { code: result.code, detail: result.detail, param: result.param };
 }
 
 function duplicateOutcome(line: number, cancellations: LenderEventCancellationJson[]): repo.RowOutcome {

@@ -194,6 +194,41 @@ describeEachEngine('lender events', (engine) => {
     expect(report.body).toContain(`2,${a},repossession,2026-09-15,cancelled`);
   });
 
+  it('CSV: a rejected row names its column as the file header writes it', async () => {
+    const unknownVin = nextVin();
+    const rows = (vin: string) => [
+      `${vin},payoff,2026-13-40,`,
+      `${vin},payoff,2027-01-01,`,
+      `${vin},payoff,2026-10-01,lots`,
+      `${vin},foreclosure,2026-10-01,`,
+      `${unknownVin},payoff,2026-10-01,`,
+    ];
+    for (const [header, names] of [
+      ['vin,event,event_date,odometer', ['event_date', 'event_date', 'odometer', 'event', 'vin']],
+      ['vin,event,eventDate,odometer', ['eventDate', 'eventDate', 'odometer', 'event', 'vin']],
+      ['VIN,Type,Date,Odometer', ['Date', 'Date', 'Odometer', 'Type', 'VIN']],
+    ] as const) {
+      const vin = nextVin();
+      await createContract(lenderVscBody(vin));
+      const response = await admin({
+        method: 'POST',
+        url: '/api/v1/lender-events',
+        payload: [header, ...rows(vin)].join('\n'),
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(
+        response.json().results.map((r: { code: string; param: string | null }) => [r.code, r.param]),
+      ).toEqual([
+        ['invalid_date', names[0]],
+        ['event_date_in_future', names[1]],
+        ['validation_failed', names[2]],
+        ['unknown_lender_event', names[3]],
+        ['vehicle_not_found', names[4]],
+      ]);
+    }
+  });
+
   it('a malformed JSON event is rejected on its own, with its line, code and field, and the rest go on', async () => {
     const good = nextVin();
     await createContract(lenderVscBody(good));

@@ -948,6 +948,11 @@ export interface LenderEventRunsTable {
   skipped: Generated<number>;
   rejected: Generated<number>;
   failure: string | null;
+  /**
+   * A CSV run's header as the file wrote it, by canonical column (`{eventDate: 'event_date'}`), so a row
+   * rejected when applied names its column as written (migration 0051); null for a JSON run.
+   */
+  csv_columns: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   /** Who sent the file: the principal the job acts as ({userId, email, role, lienholderName}). */
   started_by: Json<{ userId: string; email: string; role: Role; lienholderName: string | null }>;
   request_id: string | null;
