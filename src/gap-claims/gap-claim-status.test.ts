@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { GapClaimStatus } from '../platform/db/schema.js';
-import { checklistOf, checkTransition, GAP_CLAIM_STATUSES, statusAfterReview } from './gap-claim-status.js';
+import {
+  checklistOf,
+  checkTransition,
+  GAP_CLAIM_STATUSES,
+  statusAfterReview,
+  whyNoBenefitCalculation,
+} from './gap-claim-status.js';
 
 describe('GAP claim status machine', () => {
   const allowed: [GapClaimStatus, GapClaimStatus][] = [
@@ -35,6 +41,28 @@ describe('GAP claim status machine', () => {
         states.map((status) => ({ status })),
       ),
     ).toBe(expected);
+  });
+
+  it.each([
+    {
+      status: 'awaiting_documents',
+      words: /once every document is accepted; this claim is still waiting for documents/,
+    },
+    {
+      status: 'under_review',
+      words: /once every document is accepted; this claim's documents are still under review/,
+    },
+    { status: 'ready_for_calculation', words: null },
+    { status: 'approved', words: /^This claim is already approved/ },
+    { status: 'denied', words: /^This claim is denied/ },
+    { status: 'paid', words: /^This claim is already paid/ },
+  ] as const)('a benefit calculation on a claim $status is refused with $words', ({ status, words }) => {
+    const refusal = whyNoBenefitCalculation(status);
+    if (words === null) expect(refusal).toBeNull();
+    else expect(refusal).toMatch(words);
+    // Only a claim still gathering documents is told that documents are awaited.
+    if (status === 'approved' || status === 'paid' || status === 'denied')
+      expect(refusal).not.toMatch(/document/);
   });
 
   it('lists each required type with its current document, ignoring superseded ones', () => {

@@ -37,6 +37,27 @@ export function acceptsDocuments(status: GapClaimStatus): boolean {
   return status === 'awaiting_documents' || status === 'under_review';
 }
 
+/**
+ * Why the benefit cannot be calculated in a status, in words for the adjuster (409), or null where it
+ * can: only a claim ready for calculation takes one. An approved or paid claim says so, rather than
+ * that its documents are awaited.
+ */
+const NO_BENEFIT_CALCULATION: Readonly<Record<GapClaimStatus, string | null>> = {
+  awaiting_documents:
+    'The benefit is calculated once every document is accepted; this claim is still waiting for documents.',
+  under_review:
+    "The benefit is calculated once every document is accepted; this claim's documents are still under review.",
+  ready_for_calculation: null,
+  approved:
+    'This claim is already approved, with its benefit; the next payment run pays it, so the benefit can no longer be recalculated.',
+  denied: 'This claim is denied: there is no benefit to calculate.',
+  paid: 'This claim is already paid: its benefit can no longer be recalculated.',
+};
+
+export function whyNoBenefitCalculation(status: GapClaimStatus): string | null {
+  return NO_BENEFIT_CALCULATION[status];
+}
+
 export type DocumentState = 'missing' | 'pending_review' | 'accepted' | 'rejected';
 
 /** Each required type's state, from the claim's current (not superseded) documents. */

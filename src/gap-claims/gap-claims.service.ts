@@ -74,6 +74,7 @@ import {
   checkTransition,
   STATUS_WORDS,
   SYSTEM_REASONS,
+  whyNoBenefitCalculation,
 } from './gap-claim-status.js';
 import { approvalStep } from './payment-approval.js';
 
@@ -544,12 +545,8 @@ export function createGapClaimsService(deps: {
     requestId: string,
   ) {
     const claim = await lockClaim(trx, id);
-    if (claim.status !== 'ready_for_calculation') {
-      throw new AppError(
-        'invalid_status_transition',
-        `The benefit is calculated once every document is accepted; this claim is ${claim.status.replaceAll('_', ' ')}.`,
-      );
-    }
+    const refusal = whyNoBenefitCalculation(claim.status);
+    if (refusal) throw new AppError('invalid_status_transition', refusal);
     const contract = await contractOf(trx, claim.contract_id);
     const terms = await gapTermsOf(contract, trx);
     if (!contract.amount_financed_cents || contract.msrp_cents === null) {

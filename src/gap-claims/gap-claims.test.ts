@@ -386,6 +386,19 @@ describeEachEngine('GAP claims', (engine) => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ status: 'approved', payment: null });
       expect((await approve()).json()).toMatchObject({ code: 'invalid_status_transition' });
+      const calculate = () =>
+        adjuster({
+          method: 'POST',
+          url: `/api/v1/gap-claims/${claimId}/benefit`,
+          payload: { payoffCents: 2_500_000, acvCents: 2_100_000, primaryDeductibleCents: 100_000 },
+        });
+      // An approved claim is not told that its documents are awaited.
+      const recalculated = await calculate();
+      expect(recalculated.statusCode).toBe(409);
+      expect(recalculated.json()).toMatchObject({
+        code: 'invalid_status_transition',
+        detail: expect.stringMatching(/^This claim is already approved/),
+      });
       const deny = await adjuster({
         method: 'POST',
         url: `/api/v1/gap-claims/${claimId}/denial`,
@@ -433,6 +446,10 @@ describeEachEngine('GAP claims', (engine) => {
       expect(paid).toMatchObject({
         status: 'paid',
         payment: { amountCents: 500_000, payee: { kind: 'lienholder', name: expect.any(String) } },
+      });
+      expect((await calculate()).json()).toMatchObject({
+        code: 'invalid_status_transition',
+        detail: 'This claim is already paid: its benefit can no longer be recalculated.',
       });
       // The general ledger: the payment settles claims payable against cash.
       expect(await journalOf(`gap_claim_paid:${claimId}`)).toEqual([
