@@ -19,6 +19,8 @@ import { ACCOUNTS } from './chart-of-accounts.js';
 
 // Business "today" is 2026-11-25 in America/New_York.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
+/** The day the test's repairs are submitted (its clock's business day): a rental is paid from then. */
+const REPAIR_VISIT_DAY = '2026-11-25';
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
 const nextVin = vinSequence(500);
@@ -177,13 +179,24 @@ describeEachEngine('general ledger postings', (engine) => {
       url: `/api/v1/contracts/${contract.id}/rental-claims`,
       payload: {
         repairClaimId: repair.id,
-        expenses: [{ date: '2026-11-20', kind: 'rental', amountCents: 3_000 }],
+        expenses: [{ date: REPAIR_VISIT_DAY, kind: 'rental', amountCents: 3_000 }],
       },
     });
     expect(response.statusCode, response.body).toBe(201);
     const rental = response.json();
+    expect(rental.payableCents).toBe(3_000);
     const [entry] = await entriesOf(`eventType=rental_claim_incurred&eventId=${rental.id}`);
     expect(net(entry!, ACCOUNTS.claimsPayable)).toBe(rental.payableCents);
+    // Denied by claims staff: what it owed comes back off claims payable and claims expense.
+    const denied = await adjuster({
+      method: 'POST',
+      url: `/api/v1/rental-claims/${rental.id}/decision`,
+      payload: { decision: 'deny', reasonCode: 'duplicate_claim' },
+    });
+    expect(denied.statusCode, denied.body).toBe(200);
+    const [reversal] = await entriesOf(`eventType=rental_claim_denied&eventId=${rental.id}`);
+    expect(net(reversal!, ACCOUNTS.claimsPayable)).toBe(-rental.payableCents);
+    expect(net(reversal!, ACCOUNTS.claimsExpense)).toBe(rental.payableCents);
   });
 
   it('posts a tow reimbursement owed when the tow is completed with its cost', async () => {

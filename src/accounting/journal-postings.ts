@@ -254,6 +254,28 @@ export function postClaimIncurred(
 }
 
 /**
+ * A claim denied after it was incurred (a rental or trip reimbursement is owed from its filing): what it
+ * put in claims payable and claims expense comes back off. Nothing when it was never incurred.
+ */
+export async function postClaimDenied(
+  db: Kysely<Database>,
+  claim: { type: ClaimSourceType; id: string; label: string; amountCents: number; contract: ContractRow },
+  context: PostingContext,
+): Promise<PostedEntry | null> {
+  const incurred = await findJournalEntryByKey(db, `${claim.type}_incurred:${claim.id}`);
+  if (!incurred) return null;
+  return postJournalEntry(db, {
+    eventType: `${claim.type}_denied`,
+    eventId: claim.id,
+    eventKey: `${claim.type}_denied:${claim.id}`,
+    memo: `${claim.label}: denied`,
+    contractId: claim.contract.id,
+    lines: reversalLines(claimIncurredLines(claim.amountCents, dimensionsOf(claim.contract))),
+    ...context,
+  });
+}
+
+/**
  * A claim paid out. When the claim's liability was posted (it was incurred after the books began) the
  * payment settles claims payable; otherwise the expense is recognised as it is paid.
  */

@@ -118,3 +118,76 @@ export function listOpenBenefitClaimsAfter(
   }
   return query.execute();
 }
+
+const TABLE_OF = {
+  rental_claim: 'rental_claims',
+  trip_interruption_claim: 'trip_interruption_claims',
+} as const;
+
+/** A rental or trip-interruption claim, locked for its decision (undefined: no such claim). */
+export function lockBenefitClaim(
+  trx: Kysely<Database>,
+  kind: 'rental_claim' | 'trip_interruption_claim',
+  claimId: string,
+) {
+  // Both tables have every column read here; Kysely types one of them so the builder has one shape.
+  return trx
+    .selectFrom(TABLE_OF[kind] as 'rental_claims')
+    .select(['id', 'contract_id', 'status', 'payable_cents'])
+    .where('id', '=', claimId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Records a claim's decision: its status, who and when, and a denial's reason. */
+export async function recordBenefitDecision(
+  trx: Kysely<Database>,
+  kind: 'rental_claim' | 'trip_interruption_claim',
+  claimId: string,
+  decision: {
+    status: 'approved' | 'denied';
+    decidedBy: string;
+    decidedAt: Date;
+    reasonCode: string | null;
+    reason: string | null;
+  },
+): Promise<void> {
+  await trx
+    .updateTable(TABLE_OF[kind] as 'rental_claims')
+    .set({
+      status: decision.status,
+      decided_by: decision.decidedBy,
+      decided_at: decision.decidedAt,
+      decision_reason_code: decision.reasonCode,
+      decision_reason: decision.reason,
+    })
+    .where('id', '=', claimId)
+    .execute();
+}
+
+export interface BenefitReceiptRow {
+  id: string;
+  owner_id: string;
+  sha256: string;
+  size_bytes: number | string;
+  content_type: string;
+  original_name: string | null;
+  received_at: Date;
+}
+
+/** The receipts attached to these claims, oldest first. */
+export function receiptsOfBenefitClaims(
+  db: Kysely<Database>,
+  kind: 'rental_claim' | 'trip_interruption_claim',
+  claimIds: readonly string[],
+): Promise<BenefitReceiptRow[]> {
+  if (claimIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('documents')
+    .select(['id', 'owner_id', 'sha256', 'size_bytes', 'content_type', 'original_name', 'received_at'])
+    .where('owner_type', '=', kind)
+    .where('owner_id', 'in', [...claimIds])
+    .orderBy('received_at')
+    .orderBy('id')
+    .execute();
+}

@@ -22,6 +22,7 @@ import {
   type RentalClaimBody,
   type TripClaimBody,
 } from './benefit-claims.service.js';
+import { BENEFIT_DENIAL_REASONS } from './benefit-decision.js';
 import { claimValidator, MAX_RECEIPTS, receiveClaimSubmission } from './claim-submission.js';
 
 const MONEY = Type.Integer({ minimum: 0, maximum: 10_000_000 });
@@ -56,12 +57,59 @@ const BenefitLineSchema = Type.Object(
   { additionalProperties: true },
 );
 
+const ReceiptSchema = Type.Object({
+  id: Type.String({ description: 'The document id: GET /documents/{id}/file downloads it' }),
+  sha256: Type.String(),
+  sizeBytes: Type.Integer(),
+  contentType: Type.String(),
+  originalName: Nullable(Type.String()),
+  receivedAt: Type.String(),
+});
+
+const BenefitStatusSchema = StringEnum(['submitted', 'approved', 'denied', 'paid'] as const, {
+  description:
+    'submitted: waiting for claims staff; approved: the next payment run pays it; denied: with its reason; paid',
+});
+
+const DecisionSchema = Nullable(
+  Type.Object({
+    decidedBy: Type.String(),
+    decidedAt: Type.String({ format: 'date-time' }),
+    reasonCode: Nullable(StringEnum(BENEFIT_DENIAL_REASONS)),
+    reason: Nullable(Type.String()),
+  }),
+  { description: 'Who decided the claim and when, and a denial’s reason; null while it waits' },
+);
+
+const DecisionBodySchema = Type.Union(
+  [
+    Type.Object(
+      {
+        decision: Type.Literal('approve'),
+        reason: Type.Optional(Type.String({ maxLength: 1000 })),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        decision: Type.Literal('deny'),
+        reasonCode: StringEnum(BENEFIT_DENIAL_REASONS),
+        reason: Type.Optional(
+          Type.String({ maxLength: 1000, description: 'Required with reasonCode other' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'Approve as filed, or deny with a reason code (and words, required for other)' },
+);
+
 const RentalClaimSchema = Type.Object(
   {
     id: Type.String(),
     contractId: Type.String(),
     repairClaimId: Type.String(),
-    status: Type.String(),
+    status: BenefitStatusSchema,
     requestedCents: Type.Integer(),
     payableCents: Type.Integer(),
     lines: Type.Array(BenefitLineSchema),
@@ -71,6 +119,8 @@ const RentalClaimSchema = Type.Object(
       description:
         "The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)",
     }),
+    decision: DecisionSchema,
+    receipts: Type.Array(ReceiptSchema),
   },
   { $id: 'RentalClaim' },
 );
@@ -79,7 +129,7 @@ const TripClaimSchema = Type.Object(
   {
     id: Type.String(),
     contractId: Type.String(),
-    status: Type.String(),
+    status: BenefitStatusSchema,
     breakdownOn: Type.String(),
     milesFromHome: Type.Integer(),
     componentGroup: Nullable(Type.String()),
@@ -92,18 +142,11 @@ const TripClaimSchema = Type.Object(
       description:
         "The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)",
     }),
+    decision: DecisionSchema,
+    receipts: Type.Array(ReceiptSchema),
   },
   { $id: 'TripInterruptionClaim' },
 );
-
-const ReceiptSchema = Type.Object({
-  id: Type.String(),
-  sha256: Type.String(),
-  sizeBytes: Type.Integer(),
-  contentType: Type.String(),
-  originalName: Nullable(Type.String()),
-  receivedAt: Type.String(),
-});
 
 const RentalBodySchema = Type.Object(
   {
@@ -306,6 +349,45 @@ export function registerBenefitClaimRoutes(
         );
         return reply.status(201).send(receipt);
       },
+    );
+  }
+
+  for (const [path, kind] of [
+    ['/api/v1/rental-claims/:id/decision', 'rental_claim'],
+    ['/api/v1/trip-interruption-claims/:id/decision', 'trip_interruption_claim'],
+  ] as const) {
+    app.post(
+      path,
+      {
+        config: { access: ['admin', 'adjuster'] },
+        schema: {
+          tags: ['Benefits'],
+          operationId: kind === 'rental_claim' ? 'decideRentalClaim' : 'decideTripInterruptionClaim',
+          summary:
+            kind === 'rental_claim'
+              ? 'Approve or deny a rental claim (claims staff)'
+              : 'Approve or deny a trip interruption claim (claims staff)',
+          description:
+            'Adjusters and admins. A claim is decided once (409 `benefit_claim_decided` after). Approved, the next ' +
+            'payment run pays its payable amount; denied, with `reasonCode` (and `reason`, required for other), ' +
+            'what its filing put on the books is reversed. ' +
+            (kind === 'trip_interruption_claim'
+              ? 'Trip interruption is paid against receipts: approving one with none attached answers 422 `receipts_required`. '
+              : '') +
+            'Accepts an Idempotency-Key.',
+          headers: IdempotencyHeaders,
+          params: Type.Object({ id: Uuid }),
+          body: DecisionBodySchema,
+          response: {
+            200: Type.Ref(kind === 'rental_claim' ? 'RentalClaim' : 'TripInterruptionClaim'),
+            ...problemResponses(400, 401, 403, 404, 409, 422),
+          },
+        },
+      },
+      async (request, reply) =>
+        sendIdempotent(deps, request, reply, 200, (run) =>
+          benefitClaims.decide(run, kind, request.params.id, request.body, request.principal!, request.id),
+        ),
     );
   }
 

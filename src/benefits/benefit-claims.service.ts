@@ -3,7 +3,7 @@
 // payable comes from catalog/benefit-limits.ts with the limits of the contract's own catalog version and state.
 
 import type { Kysely, Transaction } from 'kysely';
-import { postClaimIncurred } from '../accounting/journal-postings.js';
+import { postClaimDenied, postClaimIncurred } from '../accounting/journal-postings.js';
 import type { BusinessCalendar } from '../calendar/business-days.js';
 import { createBusinessCalendar } from '../calendar/business-days.js';
 import { computeRentalReimbursement, computeTripInterruption } from '../catalog/benefit-limits.js';
@@ -33,6 +33,7 @@ import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { HolderLanguage } from '../shared/language.js';
 import { actorOf, type Principal } from '../shared/principal.js';
 import {
+  type BenefitReceiptRow,
   benefitClaimsOfContract,
   findBenefitClaimContract,
   findRentalClaim,
@@ -41,7 +42,11 @@ import {
   findTripInterruptionClaim,
   insertRentalClaim,
   insertTripInterruptionClaim,
+  lockBenefitClaim,
+  receiptsOfBenefitClaims,
+  recordBenefitDecision,
 } from './benefit-claim.repository.js';
+import { type BenefitClaimKind, type BenefitDecisionInput, decideBenefitClaim } from './benefit-decision.js';
 import { benefitReviewDueOn } from './benefit-review-due.js';
 
 export const MAX_EXPENSES = 31;
@@ -107,6 +112,43 @@ function checkDates(
   });
 }
 
+interface DecisionColumns {
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_reason_code: string | null;
+  decision_reason: string | null;
+}
+
+/** Who decided the claim and when, and a denial's reason; null while it waits (and on claims paid before decisions). */
+function decisionView(row: DecisionColumns) {
+  if (row.decided_at === null) return null;
+  return {
+    decidedBy: row.decided_by ?? '',
+    decidedAt: row.decided_at.toISOString(),
+    reasonCode: row.decision_reason_code,
+    reason: row.decision_reason,
+  };
+}
+
+function receiptView(row: BenefitReceiptRow) {
+  return {
+    id: row.id,
+    sha256: row.sha256,
+    sizeBytes: Number(row.size_bytes),
+    contentType: row.content_type,
+    originalName: row.original_name,
+    receivedAt: row.received_at.toISOString(),
+  };
+}
+
+/** Receipts grouped by the claim they belong to. */
+function byOwner(receipts: readonly BenefitReceiptRow[]): Map<string, BenefitReceiptRow[]> {
+  const grouped = new Map<string, BenefitReceiptRow[]>();
+  for (const receipt of receipts)
+    grouped.set(receipt.owner_id, [...(grouped.get(receipt.owner_id) ?? []), receipt]);
+  return grouped;
+}
+
 export function createBenefitClaimsService(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -130,17 +172,20 @@ export function createBenefitClaimsService(deps: {
     requestId,
   });
 
-  function rentalView(row: {
-    id: string;
-    contract_id: string;
-    repair_claim_id: string;
-    status: string;
-    requested_cents: number;
-    payable_cents: number;
-    lines: unknown[];
-    created_at: Date;
-    review_due_on: string;
-  }) {
+  function rentalView(
+    row: {
+      id: string;
+      contract_id: string;
+      repair_claim_id: string;
+      status: string;
+      requested_cents: number;
+      payable_cents: number;
+      lines: unknown[];
+      created_at: Date;
+      review_due_on: string;
+    } & DecisionColumns,
+    receipts: readonly BenefitReceiptRow[],
+  ) {
     return {
       id: row.id,
       contractId: row.contract_id,
@@ -151,22 +196,27 @@ export function createBenefitClaimsService(deps: {
       lines: row.lines as Record<string, unknown>[],
       createdAt: row.created_at.toISOString(),
       reviewDueOn: row.review_due_on,
+      decision: decisionView(row),
+      receipts: receipts.map(receiptView),
     };
   }
 
-  function tripView(row: {
-    id: string;
-    contract_id: string;
-    status: string;
-    breakdown_on: string;
-    miles_from_home: number;
-    component_group: string | null;
-    requested_cents: number;
-    payable_cents: number;
-    lines: unknown[];
-    created_at: Date;
-    review_due_on: string;
-  }) {
+  function tripView(
+    row: {
+      id: string;
+      contract_id: string;
+      status: string;
+      breakdown_on: string;
+      miles_from_home: number;
+      component_group: string | null;
+      requested_cents: number;
+      payable_cents: number;
+      lines: unknown[];
+      created_at: Date;
+      review_due_on: string;
+    } & DecisionColumns,
+    receipts: readonly BenefitReceiptRow[],
+  ) {
     return {
       id: row.id,
       contractId: row.contract_id,
@@ -179,6 +229,8 @@ export function createBenefitClaimsService(deps: {
       lines: row.lines as Record<string, unknown>[],
       createdAt: row.created_at.toISOString(),
       reviewDueOn: row.review_due_on,
+      decision: decisionView(row),
+      receipts: receipts.map(receiptView),
     };
   }
 
@@ -207,6 +259,7 @@ export function createBenefitClaimsService(deps: {
       laborHours: approvedHundredths / 100,
       keptOvernight: repair.kept_overnight,
       expenses: body.expenses,
+      visitStartsOn: calendarDateInZone(repair.submitted_at, deps.timeZone ?? 'America/New_York'),
       rule: rule ?? {
         dailyLimitCents: 0,
         perVisitLimitCents: 0,
@@ -271,7 +324,7 @@ export function createBenefitClaimsService(deps: {
       data: { rentalClaimId: row.id, repairClaimId: repair.id, payableCents: result.payableCents },
       requestId,
     });
-    return rentalView(row);
+    return rentalView(row, []);
   }
 
   async function fileTrip(
@@ -384,14 +437,29 @@ export function createBenefitClaimsService(deps: {
       data: { tripInterruptionClaimId: row.id, payableCents: result.payableCents },
       requestId,
     });
-    return tripView(row);
+    return tripView(row, []);
   }
 
   /** Everything claimed on a contract, for its holder's claims page and for staff. */
   async function overview(contractId: string, principal: Principal) {
     const { contract } = await loadServiceContract(db, catalog, principal, contractId);
     const { rentals, trips } = await benefitClaimsOfContract(db, contract.id, 100);
-    return { rentalClaims: rentals.map(rentalView), tripInterruptionClaims: trips.map(tripView) };
+    const [rentalReceipts, tripReceipts] = await Promise.all([
+      receiptsOfBenefitClaims(
+        db,
+        'rental_claim',
+        rentals.map((row) => row.id),
+      ).then(byOwner),
+      receiptsOfBenefitClaims(
+        db,
+        'trip_interruption_claim',
+        trips.map((row) => row.id),
+      ).then(byOwner),
+    ]);
+    return {
+      rentalClaims: rentals.map((row) => rentalView(row, rentalReceipts.get(row.id) ?? [])),
+      tripInterruptionClaims: trips.map((row) => tripView(row, tripReceipts.get(row.id) ?? [])),
+    };
   }
 
   /**
@@ -403,7 +471,7 @@ export function createBenefitClaimsService(deps: {
     if (!row || !holderMayTouch(principal, row.contract_id))
       throw new AppError('not_found', 'No claim with that id.');
     await loadContract(db, principal, row.contract_id);
-    return rentalView(row);
+    return rentalView(row, await receiptsOfBenefitClaims(db, 'rental_claim', [row.id]));
   }
 
   async function tripClaim(claimId: string, principal: Principal) {
@@ -411,7 +479,7 @@ export function createBenefitClaimsService(deps: {
     if (!row || !holderMayTouch(principal, row.contract_id))
       throw new AppError('not_found', 'No claim with that id.');
     await loadContract(db, principal, row.contract_id);
-    return tripView(row);
+    return tripView(row, await receiptsOfBenefitClaims(db, 'trip_interruption_claim', [row.id]));
   }
 
   /**
@@ -509,7 +577,68 @@ export function createBenefitClaimsService(deps: {
     return { claim, receipts: recorded };
   }
 
+  /**
+   * Claims staff decide a rental or trip-interruption claim (benefit-decision.ts): approved, a payment
+   * run pays it; denied, with its reason, what its filing put on the books comes back off. Audited.
+   */
+  async function decide(
+    trx: Transaction<Database>,
+    kind: BenefitClaimKind,
+    claimId: string,
+    input: BenefitDecisionInput,
+    principal: Principal,
+    requestId: string,
+  ) {
+    const claim = await lockBenefitClaim(trx, kind, claimId);
+    if (!claim) throw new AppError('not_found', 'No claim with that id.');
+    const receipts = await receiptsOfBenefitClaims(trx, kind, [claim.id]);
+    const outcome = decideBenefitClaim({ kind, status: claim.status, receipts: receipts.length }, input);
+    if (!outcome.ok)
+      throw new AppError(outcome.code, outcome.detail, outcome.param ? { param: outcome.param } : {});
+    const actor = actorOf(principal);
+    await recordBenefitDecision(trx, kind, claim.id, {
+      status: outcome.status,
+      decidedBy: actor.label,
+      decidedAt: clock.now(),
+      reasonCode: outcome.reasonCode,
+      reason: outcome.reason,
+    });
+    const { contract } = await loadServiceContract(trx, catalog, principal, claim.contract_id);
+    if (outcome.status === 'denied')
+      await postClaimDenied(
+        trx,
+        {
+          type: kind,
+          id: claim.id,
+          label: kind === 'rental_claim' ? 'Rental reimbursement' : 'Trip interruption reimbursement',
+          amountCents: claim.payable_cents,
+          contract,
+        },
+        postingContext(principal, requestId),
+      );
+    await recordAudit(trx, {
+      actor,
+      action: `${kind}.${outcome.status}`,
+      entityType: 'contract',
+      entityId: contract.id,
+      reason: outcome.reason,
+      data: {
+        [kind === 'rental_claim' ? 'rentalClaimId' : 'tripInterruptionClaimId']: claim.id,
+        payableCents: claim.payable_cents,
+        reasonCode: outcome.reasonCode,
+      },
+      requestId,
+    });
+    if (kind === 'rental_claim') {
+      const row = await findRentalClaim(trx, claim.id);
+      return rentalView(row!, receipts);
+    }
+    const row = await findTripInterruptionClaim(trx, claim.id);
+    return tripView(row!, receipts);
+  }
+
   return {
+    decide: asUseCase(decide),
     fileRental: asUseCase(fileRental),
     fileTrip: asUseCase(fileTrip),
     fileWithReceipts: asUseCase(fileWithReceipts),

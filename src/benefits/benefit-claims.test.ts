@@ -6,7 +6,9 @@ import { PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { trialBalance } from '../accounting/journal.repository.js';
 import { withCheckDigit } from '../contracts/vin.js';
+import { openPayables } from '../payment-runs/payment-runs.repository.js';
 import { FakeClock } from '../platform/clock.js';
 import { addDays } from '../shared/calendar-date.js';
 
@@ -107,8 +109,25 @@ describeEachEngine('benefit claims and roadside', (engine) => {
     return { holder, contract: created.json(), vin: body.vehicle.vin };
   }
 
-  /** A repair claim on the VIN with `hours` of labor-guide time, authorized when asked. */
+  /**
+   * A repair claim on the VIN with `hours` of labor-guide time, authorized when asked. The visit began on
+   * 2026-11-19 (the claim is submitted then, and the clock comes back to today after): rental pays for the
+   * days of the visit (`days` starts the day after).
+   */
   async function repair(
+    vin: string,
+    options: { hours: number; overnight?: boolean; authorize: boolean; group?: string },
+  ) {
+    const today = clock.now();
+    clock.set('2026-11-19T15:00:00Z');
+    try {
+      return await repairOnVisitDay(vin, options);
+    } finally {
+      clock.set(today);
+    }
+  }
+
+  async function repairOnVisitDay(
     vin: string,
     options: { hours: number; overnight?: boolean; authorize: boolean; group?: string },
   ) {
@@ -217,6 +236,28 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       });
       expect(response.statusCode).toBe(422);
       expect(response.json().code).toBe(code);
+    });
+
+    it('pays nothing for an expense dated before the repair visit began', async () => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const visit = await repair(vin, { hours: 3, authorize: true });
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/rental-claims`,
+        payload: {
+          repairClaimId: visit.id,
+          expenses: [
+            { date: '2026-11-18', kind: 'rental', amountCents: 3_000 },
+            { date: '2026-11-19', kind: 'rental', amountCents: 3_000 },
+          ],
+        },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const rental = response.json();
+      expect(rental.payableCents).toBe(3_000);
+      expect(rental.lines[0]).toMatchObject({ payableCents: 0, limitsApplied: ['outside_repair_visit'] });
+      expect(rental.lines[0].label).toContain('the repair visit began on 2026-11-19');
+      expect(rental.lines[1]).toMatchObject({ payableCents: 3_000, limitsApplied: [] });
     });
 
     it('pays rental for a short repair when the vehicle stays overnight', async () => {
@@ -521,6 +562,140 @@ describeEachEngine('benefit claims and roadside', (engine) => {
         claim: { payableCents: 3_000 },
         receipts: [{ contentType: 'application/pdf' }],
       });
+    });
+  });
+
+  describe('deciding a benefit claim', () => {
+    const decide = (client: Client, kind: 'rental' | 'trip', id: string, payload: Record<string, unknown>) =>
+      client({
+        method: 'POST',
+        url: `/api/v1/${kind === 'rental' ? 'rental-claims' : 'trip-interruption-claims'}/${id}/decision`,
+        payload,
+      });
+    const balanced = async () => {
+      const accounts = await trialBalance(server.built.database.db, '2026-12-31');
+      expect(accounts.reduce((sum, a) => sum + a.debitCents, 0)).toBe(
+        accounts.reduce((sum, a) => sum + a.creditCents, 0),
+      );
+    };
+    const payableIds = async () =>
+      (await openPayables(server.built.database.db, 10_000)).map((payable) => payable.sourceId);
+
+    it('pays a rental claim only once an adjuster approved it, and records who and when', async () => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const visit = await repair(vin, { hours: 3, authorize: true });
+      const rental = (
+        await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/rental-claims`,
+          payload: { repairClaimId: visit.id, expenses: days(2, 3_000) },
+        })
+      ).json();
+      expect(await payableIds()).not.toContain(rental.id);
+      // The holder cannot decide their own claim.
+      expect((await decide(holder, 'rental', rental.id, { decision: 'approve' })).statusCode).toBe(403);
+
+      const approved = await decide(adjuster, 'rental', rental.id, { decision: 'approve' });
+      expect(approved.statusCode, approved.body).toBe(200);
+      expect(approved.json()).toMatchObject({
+        status: 'approved',
+        decision: { decidedBy: 'adjuster@coverwise.test', reasonCode: null, reason: null },
+      });
+      expect(await payableIds()).toContain(rental.id);
+      const again = await decide(adjuster, 'rental', rental.id, {
+        decision: 'deny',
+        reasonCode: 'duplicate_claim',
+      });
+      expect(again.statusCode).toBe(409);
+      expect(again.json()).toMatchObject({ code: 'benefit_claim_decided' });
+      const audit = await admin({ url: `/api/v1/contracts/${contract.id}/audit` });
+      expect(audit.body).toContain('rental_claim.approved');
+      await balanced();
+    });
+
+    it('approves trip interruption only against receipts; a denial says why and takes it off the books', async () => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const filed = (
+        await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+          payload: {
+            breakdownOn: '2026-11-21',
+            milesFromHome: 300,
+            componentGroup: 'engine',
+            expenses: [{ date: '2026-11-21', category: 'lodging', amountCents: 9_000 }],
+          },
+        })
+      ).json();
+      const refused = await decide(adjuster, 'trip', filed.id, { decision: 'approve' });
+      expect(refused.statusCode, refused.body).toBe(422);
+      expect(refused.json()).toMatchObject({ code: 'receipts_required', param: 'receipts' });
+      const vague = await decide(adjuster, 'trip', filed.id, { decision: 'deny', reasonCode: 'other' });
+      expect(vague.statusCode, vague.body).toBe(400);
+      expect(vague.json()).toMatchObject({ code: 'validation_failed', param: 'reason' });
+      const unknownReason = await decide(adjuster, 'trip', filed.id, {
+        decision: 'deny',
+        reasonCode: 'bored',
+      });
+      expect(unknownReason.statusCode).toBe(400);
+
+      const journal = async () =>
+        server.built.database.db
+          .selectFrom('journal_entries')
+          .select('event_type')
+          .where('event_id', '=', filed.id)
+          .execute();
+      expect((await journal()).map((e) => e.event_type)).toEqual(['trip_interruption_claim_incurred']);
+      const denied = await decide(adjuster, 'trip', filed.id, {
+        decision: 'deny',
+        reasonCode: 'receipts_missing',
+        reason: 'No hotel receipt after two requests.',
+      });
+      expect(denied.statusCode, denied.body).toBe(200);
+      expect(denied.json()).toMatchObject({
+        status: 'denied',
+        decision: { reasonCode: 'receipts_missing', reason: 'No hotel receipt after two requests.' },
+      });
+      expect((await journal()).map((e) => e.event_type).sort()).toEqual([
+        'trip_interruption_claim_denied',
+        'trip_interruption_claim_incurred',
+      ]);
+      expect(await payableIds()).not.toContain(filed.id);
+      // The holder reads the decision on the claim.
+      const own = await holder({ url: `/api/v1/trip-interruption-claims/${filed.id}` });
+      expect(own.json()).toMatchObject({ status: 'denied', decision: { reasonCode: 'receipts_missing' } });
+      await balanced();
+
+      // With a receipt, the next one is approved.
+      const second = (
+        await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/trip-interruption-claims/with-receipts`,
+          ...claimWithReceipts(
+            {
+              breakdownOn: '2026-11-23',
+              milesFromHome: 300,
+              componentGroup: 'engine',
+              expenses: [{ date: '2026-11-23', category: 'lodging', amountCents: 9_000 }],
+            },
+            [{ name: 'hotel.pdf', bytes: PDF }],
+          ),
+        })
+      ).json();
+      const approved = await decide(adjuster, 'trip', second.claim.id, { decision: 'approve' });
+      expect(approved.statusCode, approved.body).toBe(200);
+      expect(approved.json()).toMatchObject({
+        status: 'approved',
+        receipts: [{ originalName: 'hotel.pdf' }],
+      });
+      expect(await payableIds()).toContain(second.claim.id);
+    });
+
+    it('answers 404 to a claim that does not exist', async () => {
+      const response = await decide(adjuster, 'rental', '00000000-0000-4000-8000-000000000000', {
+        decision: 'approve',
+      });
+      expect(response.statusCode).toBe(404);
     });
   });
 

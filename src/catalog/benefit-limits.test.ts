@@ -158,6 +158,37 @@ describe('computeRentalReimbursement', () => {
     else expect(result).toEqual({ ok: false, code });
   });
 
+  it.each([
+    // name, visit began, payable per line, limits per line
+    ['pays every day from the day the visit began', '2026-03-02', [3000, 3000, 3000], [[], [], []]],
+    [
+      'pays nothing for days before the visit began',
+      '2026-03-03',
+      [0, 3000, 3000],
+      [['outside_repair_visit'], [], []],
+    ],
+    [
+      'keeps the per-visit limit for the visit’s own days',
+      '2026-03-04',
+      [0, 0, 3000],
+      [['outside_repair_visit'], ['outside_repair_visit'], []],
+    ],
+  ] as const)('%s', (_name, visitStartsOn, payable, limits) => {
+    const result = paid(computeRentalReimbursement(rental({ expenses: days(3, 3000), visitStartsOn })));
+    expect(result.lines.map((line) => line.payableCents)).toEqual(payable);
+    expect(result.lines.map((line) => line.limitsApplied)).toEqual(limits);
+  });
+
+  it('says when the visit began on a line before it', () => {
+    const result = paid(
+      computeRentalReimbursement(rental({ expenses: days(1, 3000), visitStartsOn: '2026-03-05' })),
+    );
+    expect(result.lines[0]?.label).toBe(
+      '2026-03-02 rental car: $30.00 requested, $0.00 payable (the repair visit began on 2026-03-05)',
+    );
+    expect(result.lines[0]?.params).toMatchObject({ visitStartsOn: '2026-03-05' });
+  });
+
   it('says which limit cut an expense, in words', () => {
     const result = paid(computeRentalReimbursement(rental({ expenses: days(1, 5000) })));
     expect(result.lines[0]).toMatchObject({

@@ -45,9 +45,14 @@ export interface RentalInput {
   keptOvernight: boolean;
   expenses: RentalExpense[];
   rule: RentalRule;
+  /**
+   * The day the repair visit began (the repair claim's submission, in the business time zone): rental is
+   * per repair visit, so an expense dated before it is not part of the visit and pays nothing.
+   */
+  visitStartsOn?: CalendarDate;
 }
 
-export type RentalLimit = 'daily_limit' | 'per_visit_limit';
+export type RentalLimit = 'daily_limit' | 'per_visit_limit' | 'outside_repair_visit';
 
 export interface RentalLine extends CalculationLine {
   date: CalendarDate;
@@ -92,20 +97,30 @@ export function computeRentalReimbursement(input: RentalInput): RentalResult {
   let paidForVisitCents = 0;
   const lines: RentalLine[] = [];
   for (const expense of chronological(input.expenses)) {
+    const beforeVisit =
+      input.visitStartsOn !== undefined && compareDates(expense.date, input.visitStartsOn) < 0;
     const dayRemainingCents = rule.dailyLimitCents - (paidByDate.get(expense.date) ?? 0);
     const visitRemainingCents = rule.perVisitLimitCents - paidForVisitCents;
-    const payableCents = Math.min(expense.amountCents, dayRemainingCents, visitRemainingCents);
+    const payableCents = beforeVisit
+      ? 0
+      : Math.min(expense.amountCents, dayRemainingCents, visitRemainingCents);
     const limitsApplied: RentalLimit[] = [];
-    if (payableCents < expense.amountCents) {
+    const notes: string[] = [];
+    if (beforeVisit) {
+      limitsApplied.push('outside_repair_visit');
+      notes.push(`the repair visit began on ${input.visitStartsOn}`);
+    } else if (payableCents < expense.amountCents) {
       if (dayRemainingCents === payableCents) limitsApplied.push('daily_limit');
       if (visitRemainingCents === payableCents) limitsApplied.push('per_visit_limit');
     }
     paidByDate.set(expense.date, (paidByDate.get(expense.date) ?? 0) + payableCents);
     paidForVisitCents += payableCents;
-    const caps = limitsApplied.map((limit) =>
+    const caps = limitsApplied.flatMap((limit) =>
       limit === 'daily_limit'
-        ? `the ${formatUsd(rule.dailyLimitCents)} daily rental limit`
-        : `the ${formatUsd(rule.perVisitLimitCents)} per-visit rental limit`,
+        ? [`the ${formatUsd(rule.dailyLimitCents)} daily rental limit`]
+        : limit === 'per_visit_limit'
+          ? [`the ${formatUsd(rule.perVisitLimitCents)} per-visit rental limit`]
+          : [],
     );
     lines.push({
       label: describeExpense(
@@ -113,6 +128,7 @@ export function computeRentalReimbursement(input: RentalInput): RentalResult {
         expense.amountCents,
         payableCents,
         {
+          notes,
           caps,
         },
       ),
@@ -124,6 +140,7 @@ export function computeRentalReimbursement(input: RentalInput): RentalResult {
         payableCents,
         dailyLimitCents: rule.dailyLimitCents,
         perVisitLimitCents: rule.perVisitLimitCents,
+        ...(input.visitStartsOn === undefined ? {} : { visitStartsOn: input.visitStartsOn }),
       },
       amountCents: payableCents,
       date: expense.date,

@@ -143,6 +143,14 @@ describeEachEngine('demo history', (engine) => {
     expect(monthEnd.statusCode, monthEnd.body).toBe(200);
   });
 
+  it('decides every rental and trip-interruption claim before the payment run pays the approved ones', async () => {
+    const db = server.built.database.db;
+    const statuses = async (table: 'rental_claims' | 'trip_interruption_claims') =>
+      (await db.selectFrom(table).select('status').orderBy('created_at').execute()).map((row) => row.status);
+    expect(await statuses('rental_claims')).toEqual(['paid', 'paid', 'paid', 'paid']);
+    expect(await statuses('trip_interruption_claims')).toEqual(['paid', 'paid', 'denied']);
+  });
+
   it("has a lender's funded-deals upload whose reconciliation shows every kind of finding", async () => {
     const uploads = await admin({ url: '/api/v1/funding-uploads' });
     expect(uploads.statusCode, uploads.body).toBe(200);

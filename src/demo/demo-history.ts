@@ -314,10 +314,11 @@ export async function seedDemoHistory(
   }
 
   // ---- Rental reimbursement on some of the paid repairs (plans with a rental benefit).
+  // Claims staff approve each the day after it is filed, so the payment run below pays them.
   for (const repair of repaired.filter((r) => r.planCode !== 'BASIC_GUARD').slice(0, 4)) {
     const filedAt = clockAt(repair.daysAgo - 4);
     const firstDay = dayOf(clockAt(repair.daysAgo));
-    await inTransaction((trx) =>
+    const rental = await inTransaction((trx) =>
       createBenefitClaimsService({ db, clock: filedAt, catalog, timeZone }).fileRental(
         joining(trx),
         repair.contractId,
@@ -332,15 +333,27 @@ export async function seedDemoHistory(
         requestId(),
       ),
     );
+    await inTransaction((trx) =>
+      createBenefitClaimsService({ db, clock: clockAt(repair.daysAgo - 5), catalog, timeZone }).decide(
+        joining(trx),
+        'rental_claim',
+        rental.id,
+        { decision: 'approve' },
+        adjuster.principal,
+        requestId(),
+      ),
+    );
     summary.rentalClaims++;
   }
 
-  // ---- Trip interruption: a breakdown far from home, lodging and meals.
+  // ---- Trip interruption: a breakdown far from home, lodging and meals. The holders of the first two
+  // send their hotel receipt and claims staff approve; the third never sends one and is denied.
   for (const [index, contract] of take(3).entries()) {
     const daysAgo = 300 - index * 110;
     const breakdownOn = dayOf(clockAt(daysAgo));
-    await inTransaction((trx) =>
-      createBenefitClaimsService({ db, clock: clockAt(daysAgo - 5), catalog, timeZone }).fileTrip(
+    const benefitsAt = (clock: Clock) => createBenefitClaimsService({ db, clock, catalog, timeZone });
+    const trip = await inTransaction((trx) =>
+      benefitsAt(clockAt(daysAgo - 5)).fileTrip(
         joining(trx),
         contract.id,
         {
@@ -354,6 +367,35 @@ export async function seedDemoHistory(
           ],
         },
         admin.principal,
+        requestId(),
+      ),
+    );
+    const withReceipt = index < 2;
+    if (withReceipt) {
+      const staged = await deps.store.put(Readable.from(demoPdf(`Hotel receipt ${breakdownOn}`)), {
+        maxBytes: 1_000_000,
+      });
+      const benefits = benefitsAt(clockAt(daysAgo - 5, 12));
+      await benefits.attachReceipt(
+        await benefits.receiptOwner('trip_interruption_claim', trip.id, admin.principal),
+        { file: staged, originalName: 'hotel-receipt.pdf' },
+        admin.principal,
+        requestId(),
+      );
+    }
+    await inTransaction((trx) =>
+      benefitsAt(clockAt(daysAgo - 7)).decide(
+        joining(trx),
+        'trip_interruption_claim',
+        trip.id,
+        withReceipt
+          ? { decision: 'approve' }
+          : {
+              decision: 'deny',
+              reasonCode: 'receipts_missing',
+              reason: 'No hotel or meal receipts were sent after two requests.',
+            },
+        adjuster.principal,
         requestId(),
       ),
     );
@@ -636,7 +678,8 @@ export async function seedDemoHistory(
         term_miles: '36000',
         price_cents: index % 2 === 0 ? '189900' : '249900',
         deductible_cents: '10000',
-        lienholder_name: '',
+        // Financed by Heartland Credit Union, whose funded-deals file below matches them (its own loans only).
+        lienholder_name: 'Heartland Credit Union',
         dealer_code: 'D-1001',
         dealer_name: 'Plaza Honda',
         amount_financed_cents: '',

@@ -26,7 +26,7 @@ export interface Payable {
 
 /**
  * What is owed and not yet paid by a run: repair authorizations (to the shop), rental and trip
- * reimbursements and completed tows (to the holder), cancellation refunds (to the holder or
+ * reimbursements claims staff approved and completed tows (to the holder), cancellation refunds (to the holder or
  * lienholder the cancellation named), approved GAP benefits (to the lienholder). Settled payables
  * and payables an admin blocked after an OFAC match are left out. Oldest first, at most `limit`.
  */
@@ -57,14 +57,14 @@ export async function openPayables(db: Kysely<Database>, limit: number): Promise
              'Rental ' || c.contract_number, r.created_at
         from rental_claims r join contracts c on c.id = r.contract_id
         left join payee_bank_accounts b on b.contract_id = c.id and b.payee_kind = 'holder'
-       where r.status = 'submitted' and r.payable_cents > 0
+       where r.status = 'approved' and r.payable_cents > 0
       union all
       select 'trip_interruption_claim', t.id, t.contract_id, 'holder', c.holder_first_name || ' ' || c.holder_last_name,
              null, t.payable_cents::bigint, b.bank_routing_number, b.bank_account_number, b.bank_account_type,
              'Trip ' || c.contract_number, t.created_at
         from trip_interruption_claims t join contracts c on c.id = t.contract_id
         left join payee_bank_accounts b on b.contract_id = c.id and b.payee_kind = 'holder'
-       where t.status = 'submitted' and t.payable_cents > 0
+       where t.status = 'approved' and t.payable_cents > 0
       union all
       select 'roadside_request', s.id, s.contract_id, 'holder', c.holder_first_name || ' ' || c.holder_last_name,
              null, s.payable_cents::bigint, b.bank_routing_number, b.bank_account_number, b.bank_account_type,
@@ -216,9 +216,9 @@ export async function lockPayableSource(
     repair_claim: sql<{ amount: number }>`select payable_cents::bigint as amount from repair_claims
       where id = ${sourceId} and status = 'authorized' for update`,
     rental_claim: sql<{ amount: number }>`select payable_cents::bigint as amount from rental_claims
-      where id = ${sourceId} and status = 'submitted' for update`,
+      where id = ${sourceId} and status = 'approved' for update`,
     trip_interruption_claim: sql<{ amount: number }>`select payable_cents::bigint as amount
-      from trip_interruption_claims where id = ${sourceId} and status = 'submitted' for update`,
+      from trip_interruption_claims where id = ${sourceId} and status = 'approved' for update`,
     roadside_request: sql<{ amount: number }>`select payable_cents::bigint as amount from roadside_requests
       where id = ${sourceId} and status = 'completed' for update`,
     // A lender-event refund recorded as paid by the lender-event path (which locks the cancellation

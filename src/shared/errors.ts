@@ -111,6 +111,8 @@ export const ERROR_TITLES = {
   benefit_claim_exists: 'A claim was already filed for this',
   payment_on_ofac_hold: 'The payment is held or blocked by OFAC screening',
   earning_month_closed: 'A later month has already been earned',
+  benefit_claim_decided: 'The claim was already decided',
+  receipts_required: 'Receipts are required',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

@@ -5,6 +5,7 @@ import { FakeClock } from '../../src/platform/clock.js';
 import { PDF } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { staffClient } from '../support/http.js';
 import { startTestServer } from '../support/server.js';
 
 // A holder's claims page as it was walked in a browser: only the benefits the contract includes are
@@ -172,6 +173,52 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
       await expectAxeClean(page);
     } finally {
       await context.close();
+    }
+  });
+
+  it('asks for the receipts a trip claim waits for, and says why a claim was denied', async () => {
+    const adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    const contract = await server.built.database.db
+      .selectFrom('contracts')
+      .select('id')
+      .where('contract_number', '=', missouriHolder.contractNumber)
+      .executeTakeFirstOrThrow();
+    const filed = await adjuster({
+      method: 'POST',
+      url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+      payload: {
+        breakdownOn: '2026-11-15',
+        milesFromHome: 320,
+        componentGroup: 'engine',
+        expenses: [{ date: '2026-11-15', category: 'lodging', amountCents: 8_000 }],
+      },
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const page = await signedIn(missouriHolder);
+    try {
+      await page.goto('/my/claims');
+      const claim = page
+        .getByRole('listitem')
+        .filter({ hasText: /^TI-[0-9A-F]{8} · Received: waiting for review/ });
+      await claim
+        .filter({ hasText: 'Trip interruption is paid against receipts: send your hotel and meal receipts' })
+        .waitFor();
+
+      const denied = await adjuster({
+        method: 'POST',
+        url: `/api/v1/trip-interruption-claims/${filed.json().id}/decision`,
+        payload: { decision: 'deny', reasonCode: 'receipts_missing', reason: 'We asked twice by email.' },
+      });
+      expect(denied.statusCode, denied.body).toBe(200);
+      await page.reload();
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: /^TI-[0-9A-F]{8} · Denied/ })
+        .getByText('Denied: no receipts were sent. We asked twice by email.')
+        .waitFor();
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
     }
   });
 });

@@ -82,7 +82,7 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
       url: `/api/v1/contracts/${repair.json().contractId}/rental-claims`,
       payload: {
         repairClaimId: repair.json().id,
-        expenses: [{ date: '2026-11-24', kind: 'rental', amountCents: 3_000 }],
+        expenses: [{ date: '2026-11-25', kind: 'rental', amountCents: 3_000 }],
       },
     });
     expect(filed.statusCode, filed.body).toBe(201);
@@ -264,6 +264,24 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
         .filter({ hasText: 'Rental' })
         .getByRole('cell', { name: 'You', exact: true })
         .waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // The owner decides it: every error at once first, then the approval the payment run pays.
+      await page.goto(`/staff/rental-claims/${rental.id}`);
+      const decision = page.getByRole('form', { name: 'Decide the claim' });
+      await decision.getByRole('button', { name: 'Record the decision' }).click();
+      await decision.getByText('Approve or deny the claim.').waitFor();
+      expect(await isFocused(decision.getByLabel('Approve as filed'))).toBe(true);
+      await decision.getByLabel('Deny').check();
+      await decision.getByLabel('Reason for denying').selectOption({ label: 'Other (say why)' });
+      await decision.getByRole('button', { name: 'Record the decision' }).click();
+      await decision.getByText('Write the reason: the holder reads it.').waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await decision.getByLabel('Approve as filed').check();
+      await decision.getByRole('button', { name: 'Record the decision' }).click();
+      await page.getByText('Approved: the next payment run pays it').waitFor();
+      await page.getByText(/by adjuster@coverwise\.test$/).waitFor();
+      expect(await page.getByRole('form', { name: 'Decide the claim' }).count()).toBe(0);
       expect(await axeViolations(page)).toEqual([]);
     } finally {
       await page.context().close();

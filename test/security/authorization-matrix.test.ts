@@ -109,6 +109,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/trip-interruption-claims/:id/receipts': '401 404 404 403 403 404 404 403 403',
   'GET /api/v1/rental-claims/:id': '401 404 404 403 403 404 404 403 403',
   'GET /api/v1/trip-interruption-claims/:id': '401 404 404 403 403 404 404 403 403',
+  'POST /api/v1/rental-claims/:id/decision': '401 403 403 403 403 400 400 403 403',
+  'POST /api/v1/trip-interruption-claims/:id/decision': '401 403 403 403 403 400 400 403 403',
   'GET /api/v1/contracts/:id/claims': '401 200 404 403 200 200 200 403 403',
   'POST /api/v1/contracts/:id/cancellation-quote': '401 400 400 403 400 400 400 403 403',
   'POST /api/v1/contracts/:id/cancellation': '401 400 400 403 403 400 400 403 403',

@@ -1742,6 +1742,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rental-claims/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or deny a rental claim (claims staff)
+         * @description Adjusters and admins. A claim is decided once (409 `benefit_claim_decided` after). Approved, the next payment run pays its payable amount; denied, with `reasonCode` (and `reason`, required for other), what its filing put on the books is reversed. Accepts an Idempotency-Key.
+         */
+        post: operations["decideRentalClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trip-interruption-claims/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or deny a trip interruption claim (claims staff)
+         * @description Adjusters and admins. A claim is decided once (409 `benefit_claim_decided` after). Approved, the next payment run pays its payable amount; denied, with `reasonCode` (and `reason`, required for other), what its filing put on the books is reversed. Trip interruption is paid against receipts: approving one with none attached answers 422 `receipts_required`. Accepts an Idempotency-Key.
+         */
+        post: operations["decideTripInterruptionClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rental-claims/{id}": {
         parameters: {
             query?: never;
@@ -3344,7 +3384,11 @@ export interface components {
             id: string;
             contractId: string;
             repairClaimId: string;
-            status: string;
+            /**
+             * @description submitted: waiting for claims staff; approved: the next payment run pays it; denied: with its reason; paid
+             * @enum {string}
+             */
+            status: "submitted" | "approved" | "denied" | "paid";
             requestedCents: number;
             payableCents: number;
             lines: ({
@@ -3373,11 +3417,33 @@ export interface components {
              * @description The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)
              */
             reviewDueOn: string;
+            /** @description Who decided the claim and when, and a denial’s reason; null while it waits */
+            decision: {
+                decidedBy: string;
+                /** Format: date-time */
+                decidedAt: string;
+                /** @enum {string|null} */
+                reasonCode: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other" | null;
+                reason: string | null;
+            } | null;
+            receipts: {
+                /** @description The document id: GET /documents/{id}/file downloads it */
+                id: string;
+                sha256: string;
+                sizeBytes: number;
+                contentType: string;
+                originalName: string | null;
+                receivedAt: string;
+            }[];
         };
         TripInterruptionClaim: {
             id: string;
             contractId: string;
-            status: string;
+            /**
+             * @description submitted: waiting for claims staff; approved: the next payment run pays it; denied: with its reason; paid
+             * @enum {string}
+             */
+            status: "submitted" | "approved" | "denied" | "paid";
             breakdownOn: string;
             milesFromHome: number;
             componentGroup: string | null;
@@ -3409,6 +3475,24 @@ export interface components {
              * @description The business day by whose end staff review the claim (the catalog's review SLA; the work-queue due date)
              */
             reviewDueOn: string;
+            /** @description Who decided the claim and when, and a denial’s reason; null while it waits */
+            decision: {
+                decidedBy: string;
+                /** Format: date-time */
+                decidedAt: string;
+                /** @enum {string|null} */
+                reasonCode: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other" | null;
+                reason: string | null;
+            } | null;
+            receipts: {
+                /** @description The document id: GET /documents/{id}/file downloads it */
+                id: string;
+                sha256: string;
+                sizeBytes: number;
+                contentType: string;
+                originalName: string | null;
+                receivedAt: string;
+            }[];
         };
         CancellationQuote: {
             contractId: string;
@@ -10409,6 +10493,7 @@ export interface operations {
                     "application/json": {
                         claim: components["schemas"]["RentalClaim"];
                         receipts: {
+                            /** @description The document id: GET /documents/{id}/file downloads it */
                             id: string;
                             sha256: string;
                             sizeBytes: number;
@@ -10515,6 +10600,7 @@ export interface operations {
                     "application/json": {
                         claim: components["schemas"]["TripInterruptionClaim"];
                         receipts: {
+                            /** @description The document id: GET /documents/{id}/file downloads it */
                             id: string;
                             sha256: string;
                             sizeBytes: number;
@@ -10617,6 +10703,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The document id: GET /documents/{id}/file downloads it */
                         id: string;
                         sha256: string;
                         sizeBytes: number;
@@ -10709,6 +10796,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The document id: GET /documents/{id}/file downloads it */
                         id: string;
                         sha256: string;
                         sizeBytes: number;
@@ -10774,6 +10862,194 @@ export interface operations {
             };
             /** @description RFC 9457 problem document */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideRentalClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Approve as filed, or deny with a reason code (and words, required for other) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve";
+                    reason?: string;
+                } | {
+                    /** @enum {string} */
+                    decision: "deny";
+                    /** @enum {string} */
+                    reasonCode: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other";
+                    /** @description Required with reasonCode other */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RentalClaim"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideTripInterruptionClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Approve as filed, or deny with a reason code (and words, required for other) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    decision: "approve";
+                    reason?: string;
+                } | {
+                    /** @enum {string} */
+                    decision: "deny";
+                    /** @enum {string} */
+                    reasonCode: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other";
+                    /** @description Required with reasonCode other */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TripInterruptionClaim"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15016,20 +15292,21 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    events: (({
-                        /** @description The vehicle (17 characters, check digit verified): a string */
-                        vin?: unknown;
-                        /** @description One of payoff, repossession, total_loss */
-                        event?: unknown;
-                        /** @description YYYY-MM-DD: the day the loan was paid off, the vehicle repossessed or totaled */
-                        eventDate?: unknown;
-                        /** @description Miles on the event date, a whole number from 0 to 2,000,000 (or null); when absent the refund is pro rata on days only */
-                        odometer?: unknown;
-                        /** @description The lender's loan reference, up to 200 characters (or null) */
-                        reference?: unknown;
-                    } & {
-                        [key: string]: unknown;
-                    }) | unknown)[];
+                    events: ({
+                        /** @description The vehicle (17 characters, check digit verified) */
+                        vin: string;
+                        /** @enum {string} */
+                        event: "payoff" | "repossession" | "total_loss";
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD: the day the loan was paid off, the vehicle repossessed or totaled
+                         */
+                        eventDate: string;
+                        /** @description Miles on the event date, a JSON number (text such as "5" rejects the event); when absent or null the refund is pro rata on days only */
+                        odometer?: number | null;
+                        /** @description The lender's loan reference */
+                        reference?: string | null;
+                    } | unknown)[];
                 };
                 "text/csv": unknown;
             };

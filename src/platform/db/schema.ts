@@ -480,11 +480,14 @@ export interface RepairClaimLinesTable {
   approved_cents: number | null;
 }
 
+/** submitted → approved | denied (staff) → paid (a payment run, approved only). */
+export type BenefitClaimStatus = 'submitted' | 'approved' | 'denied' | 'paid';
+
 export interface RentalClaimsTable {
   id: Generated<string>;
   contract_id: string;
   repair_claim_id: string;
-  status: 'submitted' | 'paid';
+  status: BenefitClaimStatus;
   requested_cents: number;
   payable_cents: number;
   lines: Json<unknown[]>;
@@ -492,12 +495,18 @@ export interface RentalClaimsTable {
   created_at: Timestamp;
   /** The business day by whose end staff review the claim (migration 0041). */
   review_due_on: string;
+  /** Who decided the claim and when (migration 0049); null while submitted, and on claims paid before it. */
+  decided_by: Generated<string | null>;
+  decided_at: Generated<Date | null>;
+  /** A denial's reason code (BENEFIT_DENIAL_REASONS) and its words. */
+  decision_reason_code: Generated<string | null>;
+  decision_reason: Generated<string | null>;
 }
 
 export interface TripInterruptionClaimsTable {
   id: Generated<string>;
   contract_id: string;
-  status: 'submitted' | 'paid';
+  status: BenefitClaimStatus;
   breakdown_on: string;
   miles_from_home: number;
   component_group: string | null;
@@ -508,6 +517,12 @@ export interface TripInterruptionClaimsTable {
   created_at: Timestamp;
   /** The business day by whose end staff review the claim (migration 0041). */
   review_due_on: string;
+  /** Who decided the claim and when (migration 0049); null while submitted, and on claims paid before it. */
+  decided_by: Generated<string | null>;
+  decided_at: Generated<Date | null>;
+  /** A denial's reason code (BENEFIT_DENIAL_REASONS) and its words. */
+  decision_reason_code: Generated<string | null>;
+  decision_reason: Generated<string | null>;
 }
 
 export type RoadsideStatus = 'requested' | 'dispatched' | 'completed' | 'cancelled';

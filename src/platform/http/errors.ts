@@ -118,6 +118,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   benefit_claim_exists: 409,
   payment_on_ofac_hold: 409,
   earning_month_closed: 409,
+  benefit_claim_decided: 409,
+  receipts_required: 422,
 };
 
 /** The HTTP status an error is answered with. */

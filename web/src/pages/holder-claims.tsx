@@ -471,6 +471,19 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
               payable: formatCents(claim.payableCents),
               asked: formatCents(claim.requestedCents),
             })}
+            {claim.status === 'denied' && claim.decision?.reasonCode ? (
+              <p>
+                {t('claims.deniedBecause', {
+                  why: t(`claims.benefitDenial.${claim.decision.reasonCode}`, {
+                    defaultValue: claim.decision.reasonCode,
+                  }),
+                })}
+                {claim.decision.reason ? ` ${claim.decision.reason}` : ''}
+              </p>
+            ) : null}
+            {claim.status === 'submitted' && 'breakdownOn' in claim && claim.receipts.length === 0 ? (
+              <p>{t('claims.receiptsNeeded')}</p>
+            ) : null}
             <ul>
               {claim.lines.map((line) => (
                 <li key={line.label}>{benefitLineText(line)}</li>

@@ -37,6 +37,7 @@ import * as m0045 from './0045-lender-refunds-on-cancellations.js';
 import * as m0046 from './0046-rate-limits-failed-at.js';
 import * as m0047 from './0047-contract-status-claimed.js';
 import * as m0048 from './0048-contract-import-failure.js';
+import * as m0049 from './0049-benefit-claim-decisions.js';
 import * as m0051 from './0051-lender-event-csv-columns.js';
 
 export const migrations: Record<string, Migration> = {
@@ -76,5 +77,6 @@ export const migrations: Record<string, Migration> = {
   '0046-rate-limits-failed-at': m0046,
   '0047-contract-status-claimed': m0047,
   '0048-contract-import-failure': m0048,
+  '0049-benefit-claim-decisions': m0049,
   '0051-lender-event-csv-columns': m0051,
 };

@@ -1,0 +1,91 @@
+// Migration 0049: rental and trip-interruption claims take `approved` and `denied`, with who decided and
+// when (the database refuses a decision that names no one, and a denial without its reason code). Claims
+// filed before stay as they were: `submitted` ones wait for a decision, `paid` ones stay paid. Going down
+// refuses while a denied claim exists (it has no status before 0049) and turns approved claims back into
+// submitted ones.
+import { type Kysely, Migrator, sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../../test/support/engines.js';
+import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
+import { migrations } from '../platform/db/migrations/index.js';
+
+const BEFORE = '0048-contract-import-failure';
+const AFTER = '0049-benefit-claim-decisions';
+const CONTRACT = 'c1c1c1c1-0000-4000-8000-000000000049';
+const [WAITING, PAID] = ['d1d1d1d1-0000-4000-8000-000000000001', 'd1d1d1d1-0000-4000-8000-000000000002'];
+
+describeEachEngine('migration 0049 (benefit claim decisions)', (engine) => {
+  let handle: DatabaseHandle;
+  let url: string | null;
+  let migrator: Migrator;
+  let db: Kysely<unknown>;
+
+  const statuses = async () =>
+    (
+      await sql<{
+        id: string;
+        status: string;
+      }>`select id, status from trip_interruption_claims order by id`.execute(db)
+    ).rows.map((row) => [row.id, row.status]);
+
+  beforeAll(async () => {
+    url = await engine.createDatabaseUrl();
+    handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 2 });
+    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
+    db = handle.db as unknown as Kysely<unknown>;
+    await sql`insert into catalog_versions (version, document, published_by) values (1, '{}', 'test')
+      on conflict do nothing`.execute(db);
+    await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
+        holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
+        address_zip, vin, vehicle_year, vehicle_make, vehicle_model, odometer_at_sale, purchase_date,
+        purchase_state, term_months, term_days, expires_on, price_cents, source)
+      values (${CONTRACT}, 'MIG-49', 'vsc', 'VALUE_GUARD', 1, 'active', 'Ann', 'Lee', 'LEE', '1 Main St',
+        'Austin', 'TX', '78701', '1HGCM82633A004490', 2024, 'Honda', 'Accord', 1000, '2026-01-15', 'TX', 36,
+        1096, '2029-01-15', 150000, 'api')`.execute(db);
+    for (const [id, status, day] of [
+      [WAITING, 'submitted', '2026-11-01'],
+      [PAID, 'paid', '2026-10-01'],
+    ] as const)
+      await sql`insert into trip_interruption_claims (id, contract_id, status, breakdown_on, miles_from_home,
+          requested_cents, payable_cents, lines, created_by, created_at, review_due_on)
+        values (${id}, ${CONTRACT}, ${status}, ${day}, 300, 9000, 9000, '[]', 'test', ${`${day}T15:00:00Z`},
+          ${day})`.execute(db);
+    expect((await migrator.migrateTo(AFTER)).error).toBeUndefined();
+  });
+  afterAll(async () => {
+    await handle.close();
+    await engine.dropDatabase(url);
+  });
+
+  it('keeps the claims filed before as they were', async () => {
+    expect(await statuses()).toEqual([
+      [WAITING, 'submitted'],
+      [PAID, 'paid'],
+    ]);
+  });
+
+  it.each([
+    ['an approval that names no one', `status = 'approved'`],
+    ['a denial without its reason code', `status = 'denied', decided_by = 'a', decided_at = now()`],
+    ['a status that does not exist', `status = 'rejected'`],
+  ])('refuses %s', async (_name, set) => {
+    await expect(
+      sql`update trip_interruption_claims set ${sql.raw(set)} where id = ${WAITING}`.execute(db),
+    ).rejects.toThrow(/check constraint/);
+  });
+
+  it('goes down only without denied claims, turning approved ones back into submitted ones', async () => {
+    await sql`update trip_interruption_claims set status = 'denied', decided_by = 'a', decided_at = now(),
+      decision_reason_code = 'receipts_missing' where id = ${WAITING}`.execute(db);
+    expect(((await migrator.migrateTo(BEFORE)).error as Error | undefined)?.message).toMatch(/denied claims/);
+    await sql`update trip_interruption_claims set status = 'approved', decision_reason_code = null
+      where id = ${WAITING}`.execute(db);
+    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
+    expect(await statuses()).toEqual([
+      [WAITING, 'submitted'],
+      [PAID, 'paid'],
+    ]);
+    expect((await migrator.migrateTo(AFTER)).error).toBeUndefined();
+  });
+});
