@@ -21,6 +21,7 @@ import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database, LenderEventCancellationJson } from '../platform/db/schema.js';
 import { asUseCase, type Tx, transactional } from '../platform/db/transaction.js';
+import { idempotencyKeyReused } from '../platform/http/idempotency.js';
 import { calendarDateInZone, compareDates, isCalendarDateInWindow } from '../shared/calendar-date.js';
 import { csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
@@ -164,8 +165,7 @@ export function createLenderEventsService(deps: {
     );
     if (!earlier) return null;
     if (earlier.content_sha256 !== sha256) {
-      throw new AppError(
-        'idempotency_key_reused',
+      throw idempotencyKeyReused(
         'This Idempotency-Key was used with a different lender-event file; use a new key for a new file.',
       );
     }

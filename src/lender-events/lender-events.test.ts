@@ -170,7 +170,8 @@ describeEachEngine('lender events', (engine) => {
       headers: { 'content-type': 'text/csv', 'idempotency-key': 'night-1' },
     });
     expect(reused.statusCode).toBe(422);
-    expect(reused.json().code).toBe('idempotency_key_reused');
+    // Named as e-contracting and every other idempotent POST name it: the header.
+    expect(reused.json()).toMatchObject({ code: 'idempotency_key_reused', param: 'Idempotency-Key' });
     // No key: a new run, but every applied event is a duplicate and nothing changes.
     const again = await send();
     expect(again.statusCode).toBe(200);

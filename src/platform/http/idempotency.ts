@@ -176,13 +176,19 @@ async function replayIfStored(
     .executeTakeFirst();
   if (!stored) return;
   if (stored.request_hash !== hash) {
-    throw new AppError(
-      'idempotency_key_reused',
+    throw idempotencyKeyReused(
       'This Idempotency-Key was used with a different request. Use a new key for a new request.',
-      { param: 'Idempotency-Key' },
     );
   }
   throw new Replay(stored.response_status, stored.response_body);
+}
+
+/**
+ * The problem answered when a key comes back with another request, naming the header as the client sent
+ * it; also for a use case that keeps its keys itself (a lender-event run keys its file).
+ */
+export function idempotencyKeyReused(detail: string): AppError {
+  return new AppError('idempotency_key_reused', detail, { param: 'Idempotency-Key' });
 }
 
 async function storeResponse(
