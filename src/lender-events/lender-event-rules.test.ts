@@ -7,6 +7,7 @@ import {
   type LenderEvent,
   planLenderEvent,
   type RawLenderEvent,
+  readJsonEvent,
   rowOutcome,
 } from './lender-event-rules.js';
 
@@ -43,6 +44,39 @@ describe('checkLenderEvent', () => {
       ok: true,
       event: { vin: VIN, event: 'payoff', eventDate: '2026-10-01', odometer: 41_000, reference: null },
     });
+  });
+});
+
+describe('readJsonEvent', () => {
+  const event = { vin: VIN, event: 'payoff', eventDate: '2026-10-01' };
+  const cases: [string, unknown, Partial<RawLenderEvent> | null, string | null][] = [
+    // name, the JSON entry, the text the rules then read (null: rejected), the rejection's param
+    ['an event without odometer', event, { odometer: '' }, null],
+    ['an odometer as a number', { ...event, odometer: 41_000 }, { odometer: '41000' }, null],
+    ['an odometer of null', { ...event, odometer: null }, { odometer: '' }, null],
+    [
+      'an odometer with decimals (the rules refuse it)',
+      { ...event, odometer: 100.5 },
+      { odometer: '100.5' },
+      null,
+    ],
+    ['an odometer as text', { ...event, odometer: '5' }, null, 'odometer'],
+    ['an odometer as words', { ...event, odometer: 'about 20k' }, null, 'odometer'],
+    ['an odometer as an object', { ...event, odometer: { miles: 5 } }, null, 'odometer'],
+    ['a VIN as a number', { ...event, vin: 12_345_678_901_234 }, null, 'vin'],
+    ['a date as a number', { ...event, eventDate: 20_261_001 }, null, 'eventDate'],
+    ['a reference as text', { ...event, reference: 'LN-1' }, { reference: 'LN-1' }, null],
+    ['a field that is not one', { ...event, colour: 'red' }, null, 'colour'],
+    ['null', null, null, null],
+    ['a list', [event], null, null],
+  ];
+  it.each(cases)('%s', (_name, entry, text, param) => {
+    const read = readJsonEvent(entry);
+    if (text === null) expect(read.rejection).toMatchObject({ code: 'validation_failed', param });
+    else {
+      expect(read.rejection).toBeNull();
+      expect(read.raw).toMatchObject(text);
+    }
   });
 });
 

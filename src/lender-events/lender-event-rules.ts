@@ -49,6 +49,61 @@ export type CheckedLenderEvent =
 
 const MAX_ODOMETER = 2_000_000;
 
+/** A row refused before the rules read it (an entry or field of the wrong shape). */
+export interface RawRowRejection {
+  code: 'validation_failed';
+  detail: string;
+  param: string | null;
+}
+
+/**
+ * One JSON event as the text a CSV row would hold (then checked by the same rules, checkLenderEvent), or
+ * its rejection when it is not an object, names a field that is not one, or a field has the wrong JSON
+ * type. The odometer is a JSON number, as the API documents (its digits are then checked as a CSV cell's
+ * are); the other fields are text. A VIN sent as a number has already lost digits to floating point, and
+ * an odometer sent as text ("5") is not the integer the API documents: each rejects its event, not the
+ * batch. A CSV cell is text, so a CSV odometer is read from its digits.
+ */
+export function readJsonEvent(event: unknown): { raw: RawLenderEvent; rejection: RawRowRejection | null } {
+  const raw: RawLenderEvent = { vin: '', event: '', eventDate: '', odometer: '', reference: '' };
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    return {
+      raw,
+      rejection: {
+        code: 'validation_failed',
+        detail: `An event is an object {${LENDER_EVENT_COLUMNS.join(', ')}}, not ${event === null ? 'null' : Array.isArray(event) ? 'a list' : `a ${typeof event}`}.`,
+        param: null,
+      },
+    };
+  let rejection: RawRowRejection | null = null;
+  for (const [field, value] of Object.entries(event)) {
+    if (!(LENDER_EVENT_COLUMNS as readonly string[]).includes(field)) {
+      rejection ??= {
+        code: 'validation_failed',
+        detail: `"${field.slice(0, 64)}" is not a field of an event; send ${LENDER_EVENT_COLUMNS.join(', ')}.`,
+        param: field.slice(0, 64),
+      };
+      continue;
+    }
+    const isOdometer = field === 'odometer';
+    if (isOdometer ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string') {
+      raw[field as keyof RawLenderEvent] = String(value);
+    } else if (value !== null && value !== undefined) {
+      // Kept as text for the run's report, when it can be.
+      raw[field as keyof RawLenderEvent] =
+        typeof value === 'number' || typeof value === 'string' ? String(value) : '';
+      rejection ??= {
+        code: 'validation_failed',
+        detail: isOdometer
+          ? 'odometer must be a whole number of miles, as a JSON number (not text).'
+          : `${field} must be text, in quotes.`,
+        param: field,
+      };
+    }
+  }
+  return { raw, rejection };
+}
+
 /** Checks one reported row against today (business date): a future event cannot be applied yet. */
 export function checkLenderEvent(raw: RawLenderEvent, today: CalendarDate): CheckedLenderEvent {
   const vin = validateVin(raw.vin);

@@ -27,34 +27,36 @@ const SENDERS = ['admin', 'lender'] as const;
 export const MAX_LENDER_EVENT_BYTES = 256 * 1024 * 1024;
 const MAX_JSON_EVENTS = 10_000;
 
-// Each event is checked on its own, as a CSV row is (lender-event-rules.ts): the schema only documents the
-// fields, so that one malformed event (an odometer sent as text, a missing date, an unknown field) is
-// rejected with its line, code and field while the others go on, instead of a 400 for the whole batch.
+// Each event is checked on its own, as a CSV row is (lender-event-rules.ts): the schema documents the
+// fields and their types, but the body accepts any entry (JsonBody), so that one malformed event (an
+// odometer sent as text, a missing date, an unknown field) is rejected with its line, code and field while
+// the others go on, instead of a 400 for the whole batch.
 const LenderEventInput = Type.Object(
   {
-    vin: Type.Optional(
-      Type.Unknown({ description: 'The vehicle (17 characters, check digit verified): a string' }),
-    ),
-    event: Type.Optional(Type.Unknown({ description: `One of ${LENDER_EVENT_TYPES.join(', ')}` })),
-    eventDate: Type.Optional(
-      Type.Unknown({
-        description: 'YYYY-MM-DD: the day the loan was paid off, the vehicle repossessed or totaled',
-      }),
-    ),
+    vin: Type.String({ description: 'The vehicle (17 characters, check digit verified)' }),
+    event: StringEnum(LENDER_EVENT_TYPES),
+    eventDate: Type.String({
+      format: 'date',
+      description: 'YYYY-MM-DD: the day the loan was paid off, the vehicle repossessed or totaled',
+    }),
     odometer: Type.Optional(
-      Type.Unknown({
-        description:
-          'Miles on the event date, a whole number from 0 to 2,000,000 (or null); when absent the refund is pro rata on days only',
-      }),
+      Nullable(
+        Type.Integer({
+          minimum: 0,
+          maximum: 2_000_000,
+          description:
+            'Miles on the event date, a JSON number (text such as "5" rejects the event); when absent or null the refund is pro rata on days only',
+        }),
+      ),
     ),
     reference: Type.Optional(
-      Type.Unknown({ description: "The lender's loan reference, up to 200 characters (or null)" }),
+      Nullable(Type.String({ maxLength: 200, description: "The lender's loan reference" })),
     ),
   },
   {
-    additionalProperties: true,
+    additionalProperties: false,
     description:
-      'An event. Each is checked on its own: a missing or malformed field, or a field not listed here, rejects that event (its line, code and field in the results) and the others go on.',
+      'An event. Each is checked on its own: a missing or malformed field (an odometer that is not a whole JSON number), or a field not listed here, rejects that event (its line, code and field in the results) and the others go on.',
   },
 );
 

@@ -33,8 +33,8 @@ import {
   LENDER_EVENT_COLUMNS,
   type LenderEvent,
   planLenderEvent,
-  type RawLenderEvent,
   REQUIRED_LENDER_EVENT_COLUMNS,
+  readJsonEvent,
   rowOutcome,
 } from './lender-event-rules.js';
 import * as repo from './lender-events.repository.js';
@@ -187,56 +187,10 @@ export function createLenderEventsService(deps: {
     return id;
   }
 
-  /** Stages a JSON list of events (the body is already parsed and bounded by the schema). */
-  /**
-   * One JSON event as a staged row: its fields as the text a CSV row would hold (checked later by the
-   * same rules), or the row's rejection when a field is not text or a number, or is not a field at all.
-   */
-  function stagedJsonEvent(event: unknown): Omit<repo.StagedRow, 'line'> {
-    const raw: RawLenderEvent = { vin: '', event: '', eventDate: '', odometer: '', reference: '' };
-    if (typeof event !== 'object' || event === null || Array.isArray(event))
-      return {
-        raw,
-        rejection: {
-          code: 'validation_failed',
-          detail: `An event is an object {${LENDER_EVENT_COLUMNS.join(', ')}}, not ${event === null ? 'null' : Array.isArray(event) ? 'a list' : `a ${typeof event}`}.`,
-          param: null,
-        },
-      };
-    let rejection: repo.StagedRow['rejection'] = null;
-    for (const [field, value] of Object.entries(event)) {
-      if (!(LENDER_EVENT_COLUMNS as readonly string[]).includes(field)) {
-        rejection ??= {
-          code: 'validation_failed',
-          detail: `"${field.slice(0, 64)}" is not a field of an event; send ${LENDER_EVENT_COLUMNS.join(', ')}.`,
-          param: field.slice(0, 64),
-        };
-        continue;
-      }
-      // Text as a CSV cell holds it; the odometer may also be a number. A VIN sent as a number has
-      // already lost digits to JSON's floating point, so it is refused rather than read.
-      const numberAllowed = field === 'odometer';
-      if (
-        typeof value === 'string' ||
-        (numberAllowed && typeof value === 'number' && Number.isFinite(value))
-      ) {
-        raw[field as keyof RawLenderEvent] = String(value);
-      } else if (value !== null && value !== undefined) {
-        raw[field as keyof RawLenderEvent] = typeof value === 'number' ? String(value) : '';
-        rejection ??= {
-          code: 'validation_failed',
-          detail: `${field} must be ${numberAllowed ? 'a whole number of miles' : 'text, in quotes'}.`,
-          param: field,
-        };
-      }
-    }
-    return { raw, rejection };
-  }
-
   async function receiveJson(events: readonly unknown[], options: ReceiveOptions) {
     const rows: repo.StagedRow[] = events.map((event, index) => ({
       line: index + 1,
-      ...stagedJsonEvent(event),
+      ...readJsonEvent(event),
     }));
     const sha256 = createHash('sha256')
       .update(JSON.stringify(rows.map((r) => r.raw)))

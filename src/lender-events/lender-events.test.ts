@@ -246,8 +246,9 @@ describeEachEngine('lender events', (engine) => {
           { vin: 12_345_678_901_234, event: 'payoff', eventDate: '2026-10-01' },
           null,
           'payoff',
-          // A number sent as text is read as the CSV's text is.
-          { vin: good, event: 'payoff', eventDate: '2026-10-01', odometer: '41000' },
+          // A number sent as text is refused: the odometer is a JSON number (a CSV cell is text: read).
+          { vin: nextVin(), event: 'payoff', eventDate: '2026-10-01', odometer: '5' },
+          { vin: good, event: 'payoff', eventDate: '2026-10-01', odometer: 41_000, reference: null },
         ],
       },
     });
@@ -269,9 +270,10 @@ describeEachEngine('lender events', (engine) => {
       [5, 'rejected', 'validation_failed', 'vin'],
       [6, 'rejected', 'validation_failed', null],
       [7, 'rejected', 'validation_failed', null],
-      [8, 'cancelled', null, null],
+      [8, 'rejected', 'validation_failed', 'odometer'],
+      [9, 'cancelled', null, null],
     ]);
-    expect(response.json().run).toMatchObject({ rowsTotal: 8, rejected: 7, cancelled: 1 });
+    expect(response.json().run).toMatchObject({ rowsTotal: 9, rejected: 8, cancelled: 1 });
     const results = response.json().results as { detail: string | null }[];
     expect(results[1]!.detail).toBe(
       'The event date is missing: send eventDate (event_date in a CSV) as YYYY-MM-DD.',
@@ -279,6 +281,7 @@ describeEachEngine('lender events', (engine) => {
     expect(results[5]!.detail).toMatch(
       /^An event is an object \{vin, event, eventDate, odometer, reference\}, not null\.$/,
     );
+    expect(results[7]!.detail).toBe('odometer must be a whole number of miles, as a JSON number (not text).');
     await booksBalance();
   });
 
