@@ -4,12 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { postContractWritten } from '../accounting/journal-postings.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import {
-  type Actor,
-  type AuditEvent,
-  listAuditEvents,
-  recordAudit,
-} from '../platform/audit/audit.repository.js';
+import { type Actor, type AuditEvent, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
@@ -27,6 +22,7 @@ import {
 } from './contract.repository.js';
 import { type ContractView, coverageView } from './contract.view.js';
 import { contractViewOf, coverageOn, loadContract, termsOf as termsOfContract } from './contract-access.js';
+import { contractAuditTrail } from './contract-audit.repository.js';
 import { type ContractInput, lastNameKey, prepareContract } from './contract-input.js';
 import { validateVin } from './vin.js';
 
@@ -152,9 +148,7 @@ export function createContractsService(deps: {
     page: { limit: number; startingAfter?: number },
   ): Promise<{ data: AuditEvent[]; hasMore: boolean }> {
     if (!(await findContractById(db, id))) throw new AppError('not_found', 'No contract with that id.');
-    const events = await listAuditEvents(db, {
-      entityType: 'contract',
-      entityId: id,
+    const events = await contractAuditTrail(db, id, {
       limit: page.limit + 1,
       ...(page.startingAfter === undefined ? {} : { startingAfter: page.startingAfter }),
     });

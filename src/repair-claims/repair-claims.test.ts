@@ -140,6 +140,11 @@ describeEachEngine('repair claims', (engine) => {
       expect(after.hasClaims).toBe(true);
       const audit = (await adjuster({ url: `/api/v1/contracts/${contract.id}/audit` })).json();
       expect(audit.data.map((e: { action: string }) => e.action)).toContain('contract.claim_filed');
+      // The contract's trail holds what is recorded on its claims too (the claim's own rows), in order.
+      const submittedRow = audit.data.find((e: { action: string }) => e.action === 'repair_claim.submitted');
+      expect(submittedRow).toMatchObject({ entityType: 'repair_claim', entityId: claim.id });
+      const ids = audit.data.map((e: { id: number }) => e.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
     });
 
     it('pays labor above the catalog cap at the cap and says so on the line', async () => {

@@ -264,6 +264,18 @@ describe.skipIf(!chromiumAvailable())('work assignment in the staff pages', () =
         .filter({ hasText: 'Rental' })
         .getByRole('cell', { name: 'You', exact: true })
         .waitFor();
+      // The repair claims too, with the authorization number; the audit trail holds the claims' own rows.
+      const repairs = page.getByRole('region', { name: 'Repair claims' });
+      const authorizedRow = repairs.getByRole('row').filter({ hasText: 'Authorized' }).first();
+      await authorizedRow.waitFor();
+      expect(await authorizedRow.textContent()).toMatch(/RC-\d{4}-\d{6}/);
+      const trail = page.getByRole('region', { name: 'Audit trail' });
+      await trail
+        .getByRole('row')
+        .filter({ hasText: 'Repair authorized' })
+        .filter({ hasText: /authorization / })
+        .first()
+        .waitFor();
       expect(await axeViolations(page)).toEqual([]);
 
       // The owner decides it: every error at once first, then the approval the payment run pays.

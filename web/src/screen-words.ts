@@ -24,8 +24,52 @@ const actionWords: Record<string, string> = {
   'gap_claim.payment_proposed': 'GAP payment proposed (second approval needed)',
   'document.received': 'Document received',
   'repair_claim.submitted': 'Repair claim submitted',
+  'repair_claim.information_requested': 'Repair claim: information requested',
+  'repair_claim.information_provided': 'Repair claim: information provided',
+  'repair_claim.inspected': 'Repair claim: inspection recorded',
+  'repair_claim.authorized': 'Repair authorized',
+  'repair_claim.denied': 'Repair denied',
   'repair_claim.paid': 'Repair claim paid',
+  'rental_claim.approved': 'Rental claim approved',
+  'rental_claim.denied': 'Rental claim denied',
+  'trip_interruption_claim.approved': 'Trip interruption claim approved',
+  'trip_interruption_claim.denied': 'Trip interruption claim denied',
+  'document.accepted': 'Document accepted',
+  'document.rejected': 'Document rejected',
+  'roadside_request.dispatched': 'Roadside help dispatched',
+  'roadside_request.completed': 'Roadside help completed',
+  'roadside_request.cancelled': 'Roadside request cancelled',
 };
+
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+/**
+ * The facts of an audit event worth a line in a trail: an authorization number, an amount, a reason
+ * code, a payment reference. Other data stays in the API's answer.
+ */
+export function auditDetails(data: Record<string, unknown> | null): string {
+  if (!data) return '';
+  const parts: string[] = [];
+  const text = (key: string) =>
+    typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null;
+  const cents = (key: string) =>
+    typeof data[key] === 'number' ? money.format((data[key] as number) / 100) : null;
+  const authorization = text('authorizationNumber');
+  if (authorization) parts.push(`authorization ${authorization}`);
+  const authorized = cents('authorizedCents');
+  if (authorized) parts.push(`${authorized} authorized`);
+  const payable = cents('payableToFacilityCents') ?? cents('payableCents');
+  if (payable) parts.push(`${payable} payable`);
+  const amount = cents('amountCents');
+  if (amount) parts.push(`${amount} paid`);
+  const reference = text('reference');
+  if (reference) parts.push(`reference ${reference}`);
+  const reasonCode = text('reasonCode');
+  if (reasonCode) parts.push(reasonCode.replaceAll('_', ' '));
+  const documentType = text('documentType');
+  if (documentType) parts.push(documentType.replaceAll('_', ' '));
+  return parts.join(', ');
+}
 
 /** 'trip_interruption_claim.filed' → 'Trip interruption claim filed'. */
 export function actionLabel(action: string): string {

@@ -35,7 +35,7 @@ export interface AuditEvent {
   requestId: string | null;
 }
 
-function toEvent(row: AuditEventRow): AuditEvent {
+export function toEvent(row: AuditEventRow): AuditEvent {
   return {
     id: row.id,
     occurredAt: row.occurred_at.toISOString(),

@@ -18,10 +18,11 @@ import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiQuery } from '../queries.js';
 import { onRowKeys } from '../queue-list.js';
 import { Link } from '../router.js';
-import { actionLabel } from '../screen-words.js';
+import { actionLabel, auditDetails } from '../screen-words.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 import { isLead, ownerWords, useOwners } from '../work-owner.js';
+import { claimStatusLabels } from './shop-claim-parts.js';
 import { benefitStatusWords } from './staff-benefit-claim.js';
 import { StaffContractMoney } from './staff-contract-money.js';
 
@@ -177,6 +178,7 @@ function AuditTrail({ contractId }: { contractId: string }) {
                   <th scope="col">Time</th>
                   <th scope="col">Who</th>
                   <th scope="col">Action</th>
+                  <th scope="col">Details</th>
                   <th scope="col">Reason</th>
                 </tr>
               </thead>
@@ -188,6 +190,7 @@ function AuditTrail({ contractId }: { contractId: string }) {
                     </td>
                     <td>{event.actor.label}</td>
                     <td>{actionLabel(event.action)}</td>
+                    <td>{auditDetails(event.data) || '—'}</td>
                     <td>{event.reason ?? '—'}</td>
                   </tr>
                 ))}
@@ -215,6 +218,61 @@ function AuditTrail({ contractId }: { contractId: string }) {
           )}
         </>
       ) : null}
+    </section>
+  );
+}
+
+/**
+ * The contract's repair claims: number (a link to the claim's page), when submitted, status, the
+ * authorization number and what is payable to the shop. Read from the same answer as the benefit claims.
+ */
+function RepairClaims({ contractId }: { contractId: string }) {
+  const headingId = useId();
+  const claimsQuery = useApiQuery('/contracts/{id}/claims', { params: { path: { id: contractId } } });
+  const claims = claimsQuery.data?.repairClaims ?? null;
+  return (
+    <section className="card card--wide" aria-labelledby={headingId}>
+      <h2 id={headingId}>Repair claims</h2>
+      {claimsQuery.isError ? (
+        <div className="notice notice--error" role="alert">
+          {errorMessage(claimsQuery.error, 'The repair claims could not be loaded.')}
+        </div>
+      ) : claims === null ? (
+        <p className="muted" role="status">
+          Loading the repair claims…
+        </p>
+      ) : claims.length === 0 ? (
+        <p>No repair claims on this contract.</p>
+      ) : (
+        <TableScroll labelledBy={headingId}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Claim</th>
+                <th scope="col">Submitted</th>
+                <th scope="col">Status</th>
+                <th scope="col">Authorization</th>
+                <th scope="col">Payable to the shop</th>
+              </tr>
+            </thead>
+            <tbody onKeyDown={onRowKeys}>
+              {claims.map((claim) => (
+                <tr key={claim.id}>
+                  <th scope="row">
+                    <Link href={`/adjuster/claims/${encodeURIComponent(claim.id)}`}>{claim.claimNumber}</Link>
+                  </th>
+                  <td className="nowrap">{formatInstant(claim.submittedAt)}</td>
+                  <td>{claimStatusLabels[claim.status] ?? claim.status}</td>
+                  <td className="nowrap">{claim.authorization?.authorizationNumber ?? '—'}</td>
+                  <td className="nowrap">
+                    {claim.authorization ? formatCents(claim.authorization.payableToFacilityCents) : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
     </section>
   );
 }
@@ -357,6 +415,7 @@ function ContractDetail({ contractId, user }: { contractId: string; user: StaffU
         active={contract.status === 'active'}
         today={contract.coverage.asOf}
       />
+      {contract.product === 'vsc' && isLead(user) ? <RepairClaims contractId={contract.id} /> : null}
       {contract.product === 'vsc' && isLead(user) ? (
         <BenefitClaims contractId={contract.id} userId={user.id} />
       ) : null}
