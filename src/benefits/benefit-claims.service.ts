@@ -31,6 +31,7 @@ import {
 } from '../shared/calendar-date.js';
 import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { HolderLanguage } from '../shared/language.js';
+import { formatUsd } from '../shared/money.js';
 import { actorOf, type Principal } from '../shared/principal.js';
 import {
   type BenefitReceiptRow,
@@ -350,6 +351,14 @@ export function createBenefitClaimsService(deps: {
         param: 'breakdownOn',
       });
     checkDates(body.expenses, contract, today());
+    body.expenses.forEach((expense, index) => {
+      if ((expense.alcoholCents ?? 0) > expense.amountCents)
+        throw new AppError(
+          'invalid_amount',
+          `The alcohol on a receipt (${formatUsd(expense.alcoholCents ?? 0)}) cannot be more than its total (${formatUsd(expense.amountCents)}).`,
+          { param: `expenses[${index}].alcoholCents` },
+        );
+    });
     // One claim per breakdown: its limits (a day's, and the days from the breakdown) are per occurrence.
     if (await findTripClaimForBreakdown(trx, contract.id, body.breakdownOn))
       throw new AppError(

@@ -413,6 +413,19 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       },
     );
 
+    it('refuses more alcohol on a receipt than its total', async () => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+        payload: trip({
+          expenses: [{ date: '2026-11-20', category: 'meals', amountCents: 1_000, alcoholCents: 5_000 }],
+        }),
+      });
+      expect(response.statusCode, response.body).toBe(422);
+      expect(response.json()).toMatchObject({ code: 'invalid_amount', param: 'expenses[0].alcoholCents' });
+    });
+
     it('refuses a contract bought in Kansas with the state rule’s sentence', async () => {
       const { holder, contract } = await holderOf('MAJOR_GUARD', 'KS');
       const response = await holder({

@@ -753,6 +753,17 @@ describeEachEngine('GAP claims', (engine) => {
         payload: { approvalLimitCents: 1_000_000 },
       });
       expect(raised.json()).toMatchObject({ approvalLimitCents: 1_000_000 });
+      // A reviewer approves nothing, so has no limit to set.
+      const reviewerUser = (await admin({ url: '/api/v1/users' }))
+        .json()
+        .data.find((user: { role: string }) => user.role === 'reviewer');
+      const refusedLimit = await admin({
+        method: 'PUT',
+        url: `/api/v1/users/${reviewerUser.id}/approval-limit`,
+        payload: { approvalLimitCents: 1_000_000 },
+      });
+      expect(refusedLimit.statusCode).toBe(400);
+      expect(refusedLimit.json()).toMatchObject({ code: 'validation_failed', param: 'id' });
       const approved = await approve(checker);
       expect(approved.statusCode, approved.body).toBe(200);
       // Approved for the next payment run, which pays it (payment-runs/gap-benefit-payables.test.ts).

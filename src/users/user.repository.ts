@@ -102,7 +102,7 @@ export async function listUserRows(
 export function findApprovalLimitForUpdate(db: Kysely<Database>, id: string) {
   return db
     .selectFrom('users')
-    .select('approval_limit_cents')
+    .select(['approval_limit_cents', 'role'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();

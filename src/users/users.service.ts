@@ -136,8 +136,16 @@ export function createUsersService(deps: { db: Kysely<Database>; clock: Clock })
     requestId: string,
   ): Promise<User> {
     const before = await findApprovalLimitForUpdate(trx, id);
+    if (!before) throw new AppError('not_found', 'No user with that id.');
+    // Only adjusters approve payments (GAP benefits), so only they have a limit to set.
+    if (before.role !== 'adjuster')
+      throw new AppError(
+        'validation_failed',
+        `A ${before.role.replaceAll('_', ' ')} does not approve payments, so has no approval limit; only adjusters do.`,
+        { param: 'id' },
+      );
     const row = await updateApprovalLimit(trx, id, { approvalLimitCents, now: clock.now() });
-    if (!before || !row) throw new AppError('not_found', 'No user with that id.');
+    if (!row) throw new AppError('not_found', 'No user with that id.');
     await recordAudit(trx, {
       actor,
       action: 'user.approval_limit_set',
