@@ -1,6 +1,6 @@
 // The SQL of OFAC screening: loaded SDN lists and their names, and the holds a possible match puts on a
-// payment run item (listed, decided).
-import type { Kysely } from 'kysely';
+// payable (one open hold per payable, naming the newest run item that holds the payment; listed, decided).
+import { type Kysely, sql } from 'kysely';
 import type { Database, OfacHoldStatus, PayableSourceType } from '../platform/db/schema.js';
 
 export interface NewSdnName {
@@ -115,23 +115,57 @@ export interface NewOfacHold {
   score: number;
 }
 
-export async function insertOfacHold(db: Kysely<Database>, hold: NewOfacHold): Promise<void> {
-  await db
+function holdValues(hold: NewOfacHold) {
+  return {
+    item_id: hold.itemId,
+    payee_name: hold.payeeName,
+    list_id: hold.listId,
+    ent_num: hold.entNum,
+    matched_name: hold.matchedName,
+    sdn_type: hold.sdnType,
+    program: hold.program,
+    remarks: hold.remarks,
+    score: hold.score.toFixed(4),
+  };
+}
+
+/**
+ * Puts a payable on hold; false when another preview's open hold on it came first (the unique index of
+ * migration 0050: one open hold per payable), which the caller then reuses.
+ */
+export async function insertOfacHold(db: Kysely<Database>, hold: NewOfacHold): Promise<boolean> {
+  const row = await db
     .insertInto('ofac_holds')
-    .values({
-      item_id: hold.itemId,
-      source_type: hold.sourceType,
-      source_id: hold.sourceId,
-      payee_name: hold.payeeName,
-      list_id: hold.listId,
-      ent_num: hold.entNum,
-      matched_name: hold.matchedName,
-      sdn_type: hold.sdnType,
-      program: hold.program,
-      remarks: hold.remarks,
-      score: hold.score.toFixed(4),
-      status: 'held',
-    })
+    .values({ ...holdValues(hold), source_type: hold.sourceType, source_id: hold.sourceId, status: 'held' })
+    .onConflict((conflict) => conflict.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Every hold ever put on a payable, locked (a decision on one waits, and is seen once it is in), oldest
+ * first: a preview reuses the open one, and a blocked one stops the payment.
+ */
+export function lockHoldsOfPayable(db: Kysely<Database>, sourceType: PayableSourceType, sourceId: string) {
+  return db
+    .selectFrom('ofac_holds')
+    .select(['id', 'status'])
+    .where('source_type', '=', sourceType)
+    .where('source_id', '=', sourceId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** The payable's open hold now holds the payment in a newer run item, with that screening's match. */
+export async function reuseOfacHold(db: Kysely<Database>, id: string, hold: NewOfacHold): Promise<void> {
+  await db
+    .updateTable('ofac_holds')
+    .set(holdValues(hold))
+    .where('id', '=', id)
+    .where('status', '=', 'held')
     .execute();
 }
 
@@ -156,7 +190,7 @@ export async function releasedSources(
 
 export function listOfacHolds(
   db: Kysely<Database>,
-  filter: { status?: OfacHoldStatus | undefined; limit: number; id?: string; runId?: string },
+  filter: { status?: OfacHoldStatus | undefined; limit: number; id?: string },
 ) {
   let query = db
     .selectFrom('ofac_holds as h')
@@ -173,7 +207,6 @@ export function listOfacHolds(
     ]);
   if (filter.status) query = query.where('h.status', '=', filter.status);
   if (filter.id) query = query.where('h.id', '=', filter.id);
-  if (filter.runId) query = query.where('i.run_id', '=', filter.runId);
   return query.orderBy('h.created_at', 'desc').orderBy('h.id').limit(filter.limit).execute();
 }
 
@@ -199,19 +232,49 @@ export async function decideOfacHold(
 }
 
 /**
- * The payment-run item a decided hold held: `ready` to pay (released) or `blocked`, while the item is
- * still held and its run still a draft. (The payment-run item is written here, beside its hold, since
- * payment runs use OFAC screening and not the reverse.)
+ * The hold of each item of a run that has one, by the item's id: the hold naming the item, or, for an
+ * item still held or blocked, its payable's hold (an open hold names only the newest item holding the
+ * payment, and a decision settles the items of every draft run). A payable released before this run
+ * was previewed is ready here with no hold.
  */
-export async function settleHeldRunItem(
+export async function ofacHoldsOfRun(db: Kysely<Database>, runId: string) {
+  const result = await sql<{
+    run_item_id: string;
+    id: string;
+    status: OfacHoldStatus;
+    matched_name: string;
+    ent_num: number;
+    program: string | null;
+    score: string;
+  }>`
+    select i.id as run_item_id, h.id, h.status, h.matched_name, h.ent_num, h.program, h.score
+      from payment_run_items i
+      join lateral (
+        select * from ofac_holds h
+         where h.source_type = i.source_type and h.source_id = i.source_id
+           and (h.item_id = i.id or i.status in ('held', 'blocked'))
+         order by (h.item_id = i.id) desc, h.created_at desc, h.id
+         limit 1) h on true
+     where i.run_id = ${runId}`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The payment-run items a decided hold held: `ready` to pay (released) or `blocked`, every item of the
+ * payable still held in a draft run (a payable previewed in several runs is held in each). (The
+ * payment-run items are written here, beside their hold, since payment runs use OFAC screening and not
+ * the reverse.)
+ */
+export async function settleHeldRunItems(
   trx: Kysely<Database>,
-  itemId: string,
+  payable: { sourceType: PayableSourceType; sourceId: string },
   status: 'ready' | 'blocked',
 ): Promise<void> {
   await trx
     .updateTable('payment_run_items')
     .set({ status })
-    .where('id', '=', itemId)
+    .where('source_type', '=', payable.sourceType)
+    .where('source_id', '=', payable.sourceId)
     .where('status', '=', 'held')
     .where(({ exists, selectFrom }) =>
       exists(

@@ -37,7 +37,10 @@ const OfacHoldSchema = Type.Object(
     payeeType: StringEnum(['repair_facility', 'holder', 'lienholder'] as const),
     amountCents: Type.Integer(),
     method: StringEnum(['ach', 'check'] as const),
-    runId: Type.String(),
+    runId: Type.String({
+      description:
+        'The newest run that holds the payment (a payable has one open hold, reused by each preview)',
+    }),
     runNumber: Type.Integer(),
     source: Type.Object({ type: Type.String(), id: Type.String() }),
     score: Type.Number({ description: 'Jaro–Winkler similarity of the normalized names, 0–1' }),
@@ -152,7 +155,8 @@ export function registerOfacRoutes(
         tags: TAGS,
         operationId: 'listOfacHolds',
         description:
-          'Compliance staff. Payments held for a possible SDN match, waiting for a decision, newest first.',
+          'Compliance staff. Payments held for a possible SDN match, waiting for a decision, newest first: one ' +
+          'hold per payable, however many runs previewed it.',
         summary: 'Payments held by a possible SDN match, newest first',
         querystring: Type.Object({
           status: Type.Optional(StringEnum(['held', 'released', 'blocked'] as const)),
@@ -176,9 +180,9 @@ export function registerOfacRoutes(
         operationId: 'decideOfacHold',
         summary: 'Release a held payment (a false positive) or block it, with a reason',
         description:
-          'Released: the payment is ready in its run if the run is still a draft, else it is taken by the next run ' +
-          '(and not held again). Blocked: no run pays it. Audited with the reason. 409 `ofac_hold_decided` when ' +
-          'someone decided first.',
+          'Released: the payment is ready in every draft run that holds it, else it is taken by the next run ' +
+          '(and not held again). Blocked: it is blocked in every draft run that holds it and no run pays it. ' +
+          'Audited with the reason. 409 `ofac_hold_decided` when someone decided first (a decided hold is final).',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         params: Type.Object({ id: Uuid }),
         body: Type.Object(

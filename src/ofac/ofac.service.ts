@@ -1,7 +1,9 @@
 // OFAC screening (DOMAIN.md "Paying out"): an admin loads the SDN list (sdn.csv, then optionally
 // alt.csv, streamed in batches); every payee of a payment run is screened against the newest list when
 // the run is previewed; a possible match holds that payment until an admin releases or blocks it, with a
-// reason, audited.
+// reason, audited. A payable has one open hold however many runs preview it (each reuses it), so one
+// decision settles the payment in every draft run that holds it, and a blocked payable is never offered
+// for release again.
 import type { Kysely } from 'kysely';
 import { type CsvRecord, createCsvReader } from '../contracts/csv-reader.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -13,15 +15,19 @@ import {
   currentOfacList,
   decideOfacHold,
   findOfacList,
+  insertOfacHold,
   insertOfacList,
   insertSdnNames,
   listOfacHolds,
   listSdnNames,
+  lockHoldsOfPayable,
   lockOfacHold,
+  type NewOfacHold,
   type NewSdnName,
   primaryEntNums,
+  reuseOfacHold,
   setListCounts,
-  settleHeldRunItem,
+  settleHeldRunItems,
 } from './ofac.repository.js';
 import { bestMatch, normalizeName } from './ofac-match.js';
 import { type Parsed, parseAltRecord, parseSdnRecord } from './sdn-file.js';
@@ -177,6 +183,32 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
     return { listId: list.id, matches };
   }
 
+  /**
+   * Holds a payment-run item whose payee is a possible match, in the preview's transaction: the payable's
+   * open hold, if a run before held it, now names this item and this screening's match (one open hold per
+   * payable); otherwise a new hold. Answers the item's status: `held`, or, where a decision on the
+   * payable came in since the payables were read, `blocked` or `ready`.
+   */
+  async function holdPayment(
+    trx: Kysely<Database>,
+    hold: NewOfacHold,
+  ): Promise<'held' | 'blocked' | 'ready'> {
+    // Twice at most: a concurrent preview's new hold on the payable makes the insert do nothing, and is
+    // locked and reused on the second pass.
+    for (let pass = 0; pass < 2; pass += 1) {
+      const holds = await lockHoldsOfPayable(trx, hold.sourceType, hold.sourceId);
+      if (holds.some((existing) => existing.status === 'blocked')) return 'blocked';
+      const open = holds.find((existing) => existing.status === 'held');
+      if (open) {
+        await reuseOfacHold(trx, open.id, hold);
+        return 'held';
+      }
+      if (holds.some((existing) => existing.status === 'released')) return 'ready';
+      if (await insertOfacHold(trx, hold)) return 'held';
+    }
+    throw new Error(`The OFAC hold of ${hold.sourceType} ${hold.sourceId} could be neither added nor found.`);
+  }
+
   async function currentList(executor: Kysely<Database> = db) {
     const list = await currentOfacList(executor);
     return list ? listView(list) : null;
@@ -188,8 +220,9 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
   }
 
   /**
-   * An admin's decision on a hold: released (a false positive: the payment goes into the run if it is
-   * still a draft, or the next run otherwise) or blocked (the payable is never paid by a run).
+   * An admin's decision on a hold: released (a false positive: the payment goes into the draft runs that
+   * hold it, or the next run otherwise) or blocked (the payable is never paid by a run, and every draft
+   * run that holds it shows it blocked).
    */
   async function decide(
     trx: Kysely<Database>,
@@ -206,7 +239,11 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
       throw new AppError('ofac_hold_decided', `The hold was already ${hold.status} by ${hold.decided_by}.`);
     const status = input.decision === 'release' ? 'released' : 'blocked';
     await decideOfacHold(trx, holdId, { status, decidedBy: actor.label, decidedAt: clock.now(), reason });
-    await settleHeldRunItem(trx, hold.item_id, status === 'released' ? 'ready' : 'blocked');
+    await settleHeldRunItems(
+      trx,
+      { sourceType: hold.source_type, sourceId: hold.source_id },
+      status === 'released' ? 'ready' : 'blocked',
+    );
     await recordAudit(trx, {
       actor,
       action: status === 'released' ? 'ofac.hold_released' : 'ofac.hold_blocked',
@@ -226,7 +263,15 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
     return holdView(row!);
   }
 
-  return { loadSdnList, loadAlternates, screen, currentList, holds, decide: asUseCase(decide) };
+  return {
+    loadSdnList,
+    loadAlternates,
+    screen,
+    holdPayment,
+    currentList,
+    holds,
+    decide: asUseCase(decide),
+  };
 }
 
 export type OfacService = ReturnType<typeof createOfacService>;

@@ -10,7 +10,7 @@
 // ledger entry in the same transaction; the run's approval is audited.
 import type { Kysely } from 'kysely';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
-import { insertOfacHold, listOfacHolds, releasedSources } from '../ofac/ofac.repository.js';
+import { ofacHoldsOfRun, releasedSources } from '../ofac/ofac.repository.js';
 import type { OfacService } from '../ofac/ofac.service.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -152,7 +152,8 @@ export function createPaymentRunsService(deps: {
     for (const item of items) {
       const match = screening?.matches.get(item.payee_name);
       if (item.status !== 'held' || !match || !screening) continue;
-      await insertOfacHold(trx, {
+      // One open hold per payable: one held in an earlier run keeps its hold, which now names this item.
+      const status = await ofac.holdPayment(trx, {
         itemId: item.id,
         sourceType: item.source_type,
         sourceId: item.source_id,
@@ -165,6 +166,10 @@ export function createPaymentRunsService(deps: {
         remarks: match.entry.remarks,
         score: match.score,
       });
+      if (status !== 'held') {
+        await updateItem(trx, item.id, { status });
+        item.status = status;
+      }
     }
     await recordAudit(trx, {
       actor,
@@ -363,12 +368,7 @@ export function createPaymentRunsService(deps: {
     const run = await findRun(executor, id);
     if (!run) throw new AppError('not_found', 'No such payment run.', { param: 'id' });
     const items = await runItems(executor, id);
-    const holds = new Map(
-      (await listOfacHolds(executor, { runId: id, limit: MAX_RUN_ITEMS })).map((hold) => [
-        hold.item_id,
-        hold,
-      ]),
-    );
+    const holds = new Map((await ofacHoldsOfRun(executor, id)).map((hold) => [hold.run_item_id, hold]));
     const sum = (list: typeof items) => list.reduce((total, item) => total + Number(item.amount_cents), 0);
     const live = items.filter((item) => item.status === 'ready' || item.status === 'paid');
     const byPayeeType = (['repair_facility', 'holder', 'lienholder'] as const).map((payeeType) => {

@@ -455,4 +455,95 @@ describeEachEngine('payment runs', (engine) => {
     const none = await admin({ url: '/api/v1/reports/1099-nec?year=2025' });
     expect(none.body.trimEnd().split('\n')).toHaveLength(1);
   });
+
+  it('keeps one OFAC hold per payable across previews; one decision settles every draft run holding it', async () => {
+    type Run = {
+      id: string;
+      runNumber: number;
+      items: { status: string; source: { id: string }; ofacHold: { id: string; status: string } | null }[];
+    };
+    const itemIn = (run: Run, sourceId: string) => run.items.find((item) => item.source.id === sourceId);
+    const heldHoldsOf = async (sourceId: string) =>
+      (await admin({ url: '/api/v1/ofac/holds?status=held&limit=100' }))
+        .json()
+        .data.filter((hold: { source: { id: string } }) => hold.source.id === sourceId);
+    const runView = async (run: Run): Promise<Run> =>
+      (await admin({ url: `/api/v1/payment-runs/${run.id}` })).json();
+    const decide = (holdId: string, decision: 'release' | 'block', reason: string) =>
+      admin({ method: 'POST', url: `/api/v1/ofac/holds/${holdId}/decision`, payload: { decision, reason } });
+
+    // Blocked: the payable, previewed in two runs, has one hold; blocking it blocks it in both drafts,
+    // nothing is left to release, and no later run offers it.
+    const blockedRefund = await cancelled({ firstName: 'Ximena', lastName: 'Zabaleta' });
+    const first: Run = await preview();
+    const second: Run = await preview();
+    const hold = itemIn(first, blockedRefund.cancellationId)?.ofacHold;
+    expect(itemIn(first, blockedRefund.cancellationId)).toMatchObject({
+      status: 'held',
+      ofacHold: { status: 'held' },
+    });
+    expect(itemIn(second, blockedRefund.cancellationId)).toMatchObject({
+      status: 'held',
+      ofacHold: { id: hold?.id },
+    });
+    const open = await heldHoldsOf(blockedRefund.cancellationId);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ id: hold?.id, runNumber: second.runNumber });
+    expect((await decide(hold!.id, 'block', 'Confirmed match: same date of birth.')).statusCode).toBe(200);
+    for (const run of [first, second])
+      expect(itemIn(await runView(run), blockedRefund.cancellationId)).toMatchObject({
+        status: 'blocked',
+        ofacHold: { id: hold?.id, status: 'blocked' },
+      });
+    expect(await heldHoldsOf(blockedRefund.cancellationId)).toEqual([]);
+    expect((await decide(hold!.id, 'release', 'Second thoughts.')).json()).toMatchObject({
+      code: 'ofac_hold_decided',
+    });
+
+    // Released: the same payable held in two drafts is ready in both, and is not held again.
+    const releasedRefund = await cancelled({ firstName: 'Ximena', lastName: 'Zabaleta' });
+    const third: Run = await preview();
+    const fourth: Run = await preview();
+    expect(itemIn(third, blockedRefund.cancellationId)).toBeUndefined();
+    const [releasable] = await heldHoldsOf(releasedRefund.cancellationId);
+    expect(await heldHoldsOf(releasedRefund.cancellationId)).toHaveLength(1);
+    expect(itemIn(third, releasedRefund.cancellationId)?.ofacHold?.id).toBe(releasable.id);
+    expect(itemIn(fourth, releasedRefund.cancellationId)?.ofacHold?.id).toBe(releasable.id);
+    expect((await decide(releasable.id, 'release', 'Another person: other date of birth.')).statusCode).toBe(
+      200,
+    );
+    for (const run of [third, fourth])
+      expect(itemIn(await runView(run), releasedRefund.cancellationId)).toMatchObject({ status: 'ready' });
+    const fifth: Run = await preview();
+    expect(itemIn(fifth, releasedRefund.cancellationId)).toMatchObject({ status: 'ready' });
+    const holds = await sql<{ n: number }>`select count(*)::int as n from ofac_holds
+      where source_id in (${blockedRefund.cancellationId}, ${releasedRefund.cancellationId})`.execute(
+      server.built.database.db,
+    );
+    expect(Number(holds.rows[0]!.n)).toBe(2);
+    for (const run of [first, second, third, fourth, fifth])
+      await admin({ method: 'POST', url: `/api/v1/payment-runs/${run.id}/discard` });
+  });
+
+  it('puts one hold on a payable that two previews at the same time find a possible match', async () => {
+    const refund = await cancelled({ firstName: 'Ximena', lastName: 'Zabaleta' });
+    const previews = await Promise.all([
+      admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} }),
+      admin({ method: 'POST', url: '/api/v1/payment-runs', payload: {} }),
+    ]);
+    const holdIds = previews.map((response) => {
+      expect(response.statusCode, response.body).toBe(201);
+      const item = response
+        .json()
+        .items.find((i: { source: { id: string } }) => i.source.id === refund.cancellationId);
+      expect(item).toMatchObject({ status: 'held' });
+      return item.ofacHold.id as string;
+    });
+    expect(holdIds[0]).toBe(holdIds[1]);
+    const holds = await sql<{ n: number }>`select count(*)::int as n from ofac_holds
+      where source_id = ${refund.cancellationId}`.execute(server.built.database.db);
+    expect(Number(holds.rows[0]!.n)).toBe(1);
+    for (const response of previews)
+      await admin({ method: 'POST', url: `/api/v1/payment-runs/${response.json().id}/discard` });
+  });
 });

@@ -1403,7 +1403,7 @@ export interface paths {
         };
         /**
          * Payments held by a possible SDN match, newest first
-         * @description Compliance staff. Payments held for a possible SDN match, waiting for a decision, newest first.
+         * @description Compliance staff. Payments held for a possible SDN match, waiting for a decision, newest first: one hold per payable, however many runs previewed it.
          */
         get: operations["listOfacHolds"];
         put?: never;
@@ -1425,7 +1425,7 @@ export interface paths {
         put?: never;
         /**
          * Release a held payment (a false positive) or block it, with a reason
-         * @description Released: the payment is ready in its run if the run is still a draft, else it is taken by the next run (and not held again). Blocked: no run pays it. Audited with the reason. 409 `ofac_hold_decided` when someone decided first.
+         * @description Released: the payment is ready in every draft run that holds it, else it is taken by the next run (and not held again). Blocked: it is blocked in every draft run that holds it and no run pays it. Audited with the reason. 409 `ofac_hold_decided` when someone decided first (a decided hold is final).
          */
         post: operations["decideOfacHold"];
         delete?: never;
@@ -3290,6 +3290,7 @@ export interface components {
             amountCents: number;
             /** @enum {string} */
             method: "ach" | "check";
+            /** @description The newest run that holds the payment (a payable has one open hold, reused by each preview) */
             runId: string;
             runNumber: number;
             source: {

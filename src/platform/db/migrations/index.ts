@@ -38,6 +38,7 @@ import * as m0046 from './0046-rate-limits-failed-at.js';
 import * as m0047 from './0047-contract-status-claimed.js';
 import * as m0048 from './0048-contract-import-failure.js';
 import * as m0049 from './0049-benefit-claim-decisions.js';
+import * as m0050 from './0050-ofac-one-hold-per-payable.js';
 import * as m0051 from './0051-lender-event-csv-columns.js';
 
 export const migrations: Record<string, Migration> = {
@@ -78,5 +79,6 @@ export const migrations: Record<string, Migration> = {
   '0047-contract-status-claimed': m0047,
   '0048-contract-import-failure': m0048,
   '0049-benefit-claim-decisions': m0049,
+  '0050-ofac-one-hold-per-payable': m0050,
   '0051-lender-event-csv-columns': m0051,
 };
