@@ -9,6 +9,7 @@ import { sendIdempotent } from '../platform/http/idempotency.js';
 import {
   DateInput,
   FileResponse,
+  NonBlankText,
   Nullable,
   problemResponses,
   StringEnum,
@@ -100,11 +101,7 @@ const RemittanceBody = Type.Object(
       maximum: 100_000_000_00,
       description: 'Money received, in cents',
     }),
-    reference: Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description: 'Check number, ACH trace or wire reference',
-    }),
+    reference: NonBlankText(100, { description: 'Check number, ACH trace or wire reference' }),
     receivedOn: DateInput('The day the money was received'),
   },
   { additionalProperties: false },

@@ -81,6 +81,11 @@ export interface RemittanceInput {
   receivedOn: CalendarDate;
 }
 
+/** The remittance as stored: its reference without the spaces around it (never blank: the schema). */
+function trimmedRemittance(input: RemittanceInput): RemittanceInput {
+  return { ...input, reference: input.reference.trim() };
+}
+
 /** The audit row of a remittance recorded by an admin or noticed by the dealer. */
 function remittanceAudit(
   action: 'dealer.remittance_recorded' | 'dealer.remittance_noticed',
@@ -180,9 +185,10 @@ export function createDealerStatementsService(deps: {
   ): Promise<RemittanceView> {
     const dealer = await dealerOrNotFound(trx, dealerId);
     checkReceivedOn(input.receivedOn);
+    const remittance = trimmedRemittance(input);
     const row = await insertRemittance(trx, {
       dealerId,
-      ...input,
+      ...remittance,
       status: 'recorded',
       createdBy: actor.label,
       requestId,
@@ -190,7 +196,7 @@ export function createDealerStatementsService(deps: {
     await applyRemittance(trx, row, dealer.code, actor, requestId);
     await recordAudit(
       trx,
-      remittanceAudit('dealer.remittance_recorded', dealerId, row.id, input, actor, requestId),
+      remittanceAudit('dealer.remittance_recorded', dealerId, row.id, remittance, actor, requestId),
     );
     return remittanceView(row);
   }
@@ -205,16 +211,17 @@ export function createDealerStatementsService(deps: {
   ): Promise<RemittanceView> {
     await dealerOrNotFound(trx, dealerId);
     checkReceivedOn(input.receivedOn);
+    const remittance = trimmedRemittance(input);
     const row = await insertRemittance(trx, {
       dealerId,
-      ...input,
+      ...remittance,
       status: 'pending',
       createdBy: actor.label,
       requestId,
     });
     await recordAudit(
       trx,
-      remittanceAudit('dealer.remittance_noticed', dealerId, row.id, input, actor, requestId),
+      remittanceAudit('dealer.remittance_noticed', dealerId, row.id, remittance, actor, requestId),
     );
     return remittanceView(row);
   }

@@ -206,6 +206,8 @@ describeEachEngine('dealer statements', (engine) => {
       [{ amountCents: 0, reference: 'x', receivedOn: '2026-11-25' }, 400, 'amountCents'],
       [{ amountCents: 10.5, reference: 'x', receivedOn: '2026-11-25' }, 400, 'amountCents'],
       [{ amountCents: 100, reference: '', receivedOn: '2026-11-25' }, 400, 'reference'],
+      [{ amountCents: 100, reference: '  ', receivedOn: '2026-11-25' }, 400, 'reference'],
+      [{ amountCents: 100, reference: '\t\n', receivedOn: '2026-11-25' }, 400, 'reference'],
       [{ amountCents: 100, reference: 'x', receivedOn: '2026-02-30' }, 422, 'receivedOn'],
       [{ amountCents: 100, reference: 'x', receivedOn: '2027-01-30' }, 400, 'receivedOn'],
     ];
@@ -227,7 +229,23 @@ describeEachEngine('dealer statements', (engine) => {
       expect(response.statusCode, JSON.stringify(payload)).toBe(status);
       expect(response.json().param ?? response.json().errors?.[0]?.path).toContain(param);
     }
+    // A dealer's notice is held to the same.
+    const notice = await dealerUser({
+      method: 'POST',
+      url: `/api/v1/dealers/${plazaId}/remittances`,
+      payload: { amountCents: 100, reference: '  ', receivedOn: '2026-11-25' },
+    });
+    expect(notice.statusCode).toBe(400);
+    expect(notice.json()).toMatchObject({ code: 'validation_failed', param: 'reference' });
     expect(await count()).toBe(before);
+    // A reference with spaces around it is kept without them.
+    const spaced = await dealerUser({
+      method: 'POST',
+      url: `/api/v1/dealers/${plazaId}/remittances`,
+      payload: { amountCents: 100, reference: '  ACH 78  ', receivedOn: '2026-11-25' },
+    });
+    expect(spaced.statusCode, spaced.body).toBe(201);
+    expect(spaced.json().reference).toBe('ACH 78');
     const period = await statement(admin, plazaId, 'from=2026-12-01&to=2026-11-01');
     expect(period.statusCode).toBe(400);
     expect(period.json().param).toBe('from');

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Nullable, Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { NonBlankText, Nullable, Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
@@ -62,8 +62,8 @@ export function registerDealerRoutes(
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {
-            code: Type.String({ minLength: 1, maxLength: 40 }),
-            name: Type.String({ minLength: 1, maxLength: 200 }),
+            code: NonBlankText(40),
+            name: NonBlankText(200),
             state: Type.String({ minLength: 2, maxLength: 2 }),
             contact: Type.Optional(
               Type.Object(
@@ -139,7 +139,7 @@ export function registerDealerRoutes(
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
-          { label: Type.String({ minLength: 1, maxLength: 100, description: 'Which system uses the key' }) },
+          { label: NonBlankText(100, { description: 'Which system uses the key' }) },
           { additionalProperties: false },
         ),
         response: {

@@ -81,6 +81,32 @@ describeEachEngine('dealers and dealer API keys', (engine) => {
         'D-5005',
       ]);
     });
+
+    it('refuses text that is only spaces (400 validation_failed naming the field) and stores text trimmed', async () => {
+      const cases: [string, Record<string, unknown>, string][] = [
+        // url, body, param
+        ['/api/v1/dealers', { code: 'D-5007', name: '   ', state: 'KS' }, 'name'],
+        ['/api/v1/dealers', { code: '  ', name: 'Blank Code Motors', state: 'KS' }, 'code'],
+        [`/api/v1/dealers/${dealerId}/api-keys`, { label: ' \t ' }, 'label'],
+      ];
+      for (const [url, payload, param] of cases) {
+        const response = await admin({ method: 'POST', url, payload });
+        expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+        expect(response.json()).toMatchObject({ code: 'validation_failed', param });
+      }
+      expect(
+        (await admin({ url: '/api/v1/dealers?limit=100' }))
+          .json()
+          .data.some((d: { code: string }) => d.code === 'D-5007'),
+      ).toBe(false);
+      const spaced = await admin({
+        method: 'POST',
+        url: '/api/v1/dealers',
+        payload: { code: ' d-5008 ', name: '  Spaced Motors  ', state: 'KS' },
+      });
+      expect(spaced.statusCode, spaced.body).toBe(201);
+      expect(spaced.json()).toMatchObject({ code: 'D-5008', name: 'Spaced Motors' });
+    });
   });
 
   describe('API keys', () => {

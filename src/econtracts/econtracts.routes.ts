@@ -6,13 +6,12 @@ import type { ContractsService } from '../contracts/contracts.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { Nullable, Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { NonBlankText, Nullable, Page, PageQuery, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
 import type { EcontractsService } from './econtracts.service.js';
 
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_00, description });
 
 const BookingBodySchema = Type.Object(
@@ -20,10 +19,10 @@ const BookingBodySchema = Type.Object(
     rateId: Uuid,
     retailPriceCents: Money('What the customer pays: between the dealer cost and maxRetailCents'),
     holder: PersonInputSchema,
-    lienholder: Type.Optional(Nullable(Type.Object({ name: Text(200) }, { additionalProperties: false }))),
-    dealNumber: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 40, description: "The dealer's deal number" }),
+    lienholder: Type.Optional(
+      Nullable(Type.Object({ name: NonBlankText(200) }, { additionalProperties: false })),
     ),
+    dealNumber: Type.Optional(NonBlankText(40, { description: "The dealer's deal number" })),
     amountFinancedCents: Type.Optional(Money('GAP: must equal the loan the rate was priced with')),
     msrpCents: Type.Optional(Money('GAP: must equal the loan the rate was priced with')),
   },
@@ -72,7 +71,7 @@ export function registerEcontractRoutes(
           'Void a contract: its dealer within the void window if no claim was filed, staff at any time (no refund, no fee)',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         params: Type.Object({ id: Uuid }),
-        body: Type.Object({ reason: Text(500) }, { additionalProperties: false }),
+        body: Type.Object({ reason: NonBlankText(500) }, { additionalProperties: false }),
         response: { 200: Type.Ref('Contract'), ...problemResponses(400, 401, 403, 404, 409, 422, 429) },
       },
     },

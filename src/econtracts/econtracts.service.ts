@@ -188,7 +188,7 @@ export function createEcontractsService(deps: {
         dealerCode: dealer.code,
         dealerCostCents: rate.dealerCostCents,
         retailPriceCents: input.retailPriceCents,
-        dealNumber: input.dealNumber ?? null,
+        dealNumber: input.dealNumber?.trim() ?? null,
       },
       requestId,
     });
@@ -198,12 +198,13 @@ export function createEcontractsService(deps: {
   async function voidContract(
     trx: Transaction<Database>,
     contractId: string,
-    reason: string,
+    reasonAsSent: string,
     principal: Principal,
     actor: Actor,
     requestId: string,
   ): Promise<ContractView> {
     const dealerId = dealerIdOf(principal);
+    const reason = reasonAsSent.trim();
     const row = await loadContract(trx, principal, contractId, { forUpdate: true });
     if (row.status !== 'active')
       throw new AppError(

@@ -202,6 +202,20 @@ describeEachEngine('e-contracting and voids', (engine) => {
       expect((await rateRow(offer.rateId)).contract_id).toBeNull();
     });
 
+    it('refuses a lienholder name or deal number that is only spaces (400 naming the field) and books nothing', async () => {
+      const offer = await valueGuardOffer();
+      const body = bookingBody(offer.rateId, offer.dealerCostCents);
+      for (const [extra, param] of [
+        [{ lienholder: { name: '   ' } }, 'lienholder.name'],
+        [{ dealNumber: ' \t ' }, 'dealNumber'],
+      ] as const) {
+        const response = await book(dealer, { ...body, ...extra });
+        expect(response.statusCode, JSON.stringify(extra)).toBe(400);
+        expect(response.json()).toMatchObject({ code: 'validation_failed', param });
+      }
+      expect((await rateRow(offer.rateId)).contract_id).toBeNull();
+    });
+
     it('books a rate of a quote stored in the older form (offers as objects with their rateId and labels)', async () => {
       // What rating stored before the compact form: each offer as the answer showed it, found by rateId.
       const answer = await rate(dealer);
@@ -509,6 +523,21 @@ describeEachEngine('e-contracting and voids', (engine) => {
       const twice = await voidIt(dealer, contract.id);
       expect(twice.statusCode).toBe(409);
       expect(twice.json().code).toBe('contract_not_active');
+    });
+
+    it('refuses a void reason that is only spaces (400 validation_failed, param reason) and keeps a reason trimmed', async () => {
+      const contract = await booked();
+      for (const reason of ['   ', '\t\n', '']) {
+        const refused = await voidIt(dealer, contract.id, reason);
+        expect(refused.statusCode, JSON.stringify(reason)).toBe(400);
+        expect(refused.json()).toMatchObject({ code: 'validation_failed', param: 'reason' });
+      }
+      expect((await admin({ url: `/api/v1/contracts/${contract.id}` })).json().status).toBe('active');
+      const voided = await voidIt(dealer, contract.id, '  Deal unwound  ');
+      expect(voided.statusCode, voided.body).toBe(200);
+      expect(voided.json().voidReason).toBe('Deal unwound');
+      const audit = (await admin({ url: `/api/v1/contracts/${contract.id}/audit` })).json();
+      expect(audit.data.at(-1)).toMatchObject({ action: 'contract.voided', reason: 'Deal unwound' });
     });
 
     it('refuses the dealer after the void window (422 void_window_elapsed) but lets staff void', async () => {

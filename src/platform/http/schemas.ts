@@ -3,6 +3,7 @@
 import { type TNull, type TSchema, type TSchemaOptions, type TUnion, type TUnsafe, Type } from 'typebox';
 import { HOLDER_LANGUAGES } from '../../shared/language.js';
 import { PRODUCTS } from '../../shared/products.js';
+import { NON_BLANK_PATTERN } from '../validation.js';
 
 /** A string enum as OpenAPI 3.0 understands it (`enum`, not `anyOf` of consts). */
 export function StringEnum<const T extends readonly string[]>(
@@ -10,6 +11,14 @@ export function StringEnum<const T extends readonly string[]>(
   options: { description?: string } = {},
 ): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+/**
+ * Free text a request must give: not empty and not only spaces (`"   "` is 400 validation_failed, `param`
+ * the field, "must not be blank"). The service stores it trimmed.
+ */
+export function NonBlankText(maxLength: number, options: { description?: string } = {}) {
+  return Type.String({ minLength: 1, maxLength, pattern: NON_BLANK_PATTERN, ...options });
 }
 
 /** A product code in a request or an answer: `vsc` or `gap`. */
