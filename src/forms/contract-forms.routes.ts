@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
-import { FileResponse, Page, problemResponses, Uuid } from '../platform/http/schemas.js';
+import { FileResponse, NonBlankText, Page, problemResponses, Uuid } from '../platform/http/schemas.js';
 import type { TypedApp } from '../platform/http/typed-app.js';
 import { actorOf } from '../shared/principal.js';
 import type { ContractFormsService } from './contract-forms.service.js';
@@ -66,7 +66,7 @@ export function registerContractFormRoutes(
       schema: {
         operationId: 'signContractForm',
         description:
-          'The holder or the dealer on their behalf. Records the signature against the SHA-256 of the exact form; 409 when the form changed since it was read. Writes an audit row.',
+          'The holder or the dealer on their behalf. Records the signature against the SHA-256 of the exact form; 409 form_changed when the form changed since it was read, 409 contract_not_active when the contract is not active (void, cancelled, expired, claimed). A blank signerName is 400 validation_failed. Writes an audit row.',
         tags: ['Dealer channel'],
         summary:
           'E-sign the form: records signer name, time, IP address and the SHA-256 of the exact PDF signed',
@@ -74,7 +74,7 @@ export function registerContractFormRoutes(
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           {
-            signerName: Type.String({ minLength: 1, maxLength: 200 }),
+            signerName: NonBlankText(200),
             formSha256: Type.String({
               pattern: '^[0-9a-fA-F]{64}$',
               description:

@@ -1,9 +1,11 @@
 // Contract forms and their e-signatures: any contract (booked, imported or entered) has its form; a
 // holder or its dealer signs the exact PDF it was shown, named by its SHA-256 (the form is rebuilt
 // and compared, so a signature never names a document other than the one the server would serve).
+// Only a contract in force (active) is signed: a void or cancelled one is no agreement to sign.
 
 import { hash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { loadContract } from '../contracts/contract-access.js';
 import type { ContractsService } from '../contracts/contracts.service.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
@@ -64,7 +66,13 @@ export function createContractFormsService(deps: {
     actor: Actor,
     requestId: string,
   ): Promise<SignatureView> {
-    const row = await contracts.rowFor(contractId, principal, trx);
+    // Locked, so a void or cancellation under way is seen before the signature is written.
+    const row = await loadContract(trx, principal, contractId, { forUpdate: true });
+    if (row.status !== 'active')
+      throw new AppError(
+        'contract_not_active',
+        `The contract is ${row.status}; only an active contract's form is signed.`,
+      );
     const { sha256 } = await formOf(row, trx);
     if (sha256 !== input.formSha256.toLowerCase())
       throw new AppError(

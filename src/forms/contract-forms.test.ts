@@ -67,10 +67,7 @@ describeEachEngine('contract forms and e-signatures', (engine) => {
   let adjuster: Client;
   let contractId: string;
 
-  beforeAll(async () => {
-    server = await startTestServer({ engine, clock });
-    dealer = await staffClient(server, 'dealer@coverwise.test');
-    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+  async function bookBasicGuard(): Promise<string> {
     const offers = (await dealer({ method: 'POST', url: '/api/v1/rates', payload: rateBody() })).json()
       .offers;
     const offer = offers.find((o: { planCode: string }) => o.planCode === 'BASIC_GUARD');
@@ -79,7 +76,15 @@ describeEachEngine('contract forms and e-signatures', (engine) => {
       url: '/api/v1/econtracts',
       payload: bookingBody(offer.rateId, offer.dealerCostCents),
     });
-    contractId = booked.json().id;
+    expect(booked.statusCode, booked.body).toBe(201);
+    return booked.json().id;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ engine, clock });
+    dealer = await staffClient(server, 'dealer@coverwise.test');
+    adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    contractId = await bookBasicGuard();
   });
   afterAll(() => server.close());
 
@@ -130,5 +135,65 @@ describeEachEngine('contract forms and e-signatures', (engine) => {
     expect(list.data).toHaveLength(1);
     const audit = (await adjuster({ url: `/api/v1/contracts/${contractId}/audit` })).json();
     expect(audit.data.map((e: { action: string }) => e.action)).toContain('contract.form_signed');
+  });
+
+  const sign = async (id: string, signerName: string) => {
+    const form = await dealer({ url: `/api/v1/contracts/${id}/form` });
+    return dealer({
+      method: 'POST',
+      url: `/api/v1/contracts/${id}/signatures`,
+      payload: { signerName, formSha256: form.headers['x-form-sha256'] },
+    });
+  };
+  const signatureCount = async (id: string) =>
+    (await adjuster({ url: `/api/v1/contracts/${id}/signatures` })).json().data.length as number;
+
+  it('refuses a signer name that is only spaces (400, param signerName) and keeps a name trimmed', async () => {
+    const before = await signatureCount(contractId);
+    for (const signerName of ['   ', '\t\n']) {
+      const refused = await sign(contractId, signerName);
+      expect(refused.statusCode, JSON.stringify(signerName)).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'validation_failed', param: 'signerName' });
+    }
+    expect(await signatureCount(contractId)).toBe(before);
+    const spaced = await sign(contractId, '  Ana Núñez  ');
+    expect(spaced.statusCode, spaced.body).toBe(201);
+    expect(spaced.json().signerName).toBe('Ana Núñez');
+  });
+
+  it('refuses to sign the form of a contract that is not active (409 contract_not_active)', async () => {
+    const admin = await staffClient(server, 'admin@coverwise.test');
+    const cases: [string, (id: string) => Promise<LightMyRequestResponse>][] = [
+      [
+        'void',
+        (id) =>
+          dealer({
+            method: 'POST',
+            url: `/api/v1/contracts/${id}/void`,
+            payload: { reason: 'Deal unwound' },
+          }),
+      ],
+      [
+        'cancelled',
+        (id) =>
+          admin({
+            method: 'POST',
+            url: `/api/v1/contracts/${id}/cancellation`,
+            payload: { cancelOn: '2026-11-25', reason: 'customer_request', odometer: 12_500 },
+          }),
+      ],
+    ];
+    for (const [status, endIt] of cases) {
+      const id = await bookBasicGuard();
+      const ended = await endIt(id);
+      expect(ended.statusCode, ended.body).toBeLessThan(300);
+      expect((await adjuster({ url: `/api/v1/contracts/${id}` })).json().status).toBe(status);
+      // The form itself is still served (the record of what was sold).
+      expect((await dealer({ url: `/api/v1/contracts/${id}/form` })).statusCode).toBe(200);
+      const refused = await sign(id, 'Dana Dealer');
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json().code).toBe('contract_not_active');
+      expect(await signatureCount(id)).toBe(0);
+    }
   });
 });

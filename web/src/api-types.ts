@@ -989,7 +989,7 @@ export interface paths {
         put?: never;
         /**
          * E-sign the form: records signer name, time, IP address and the SHA-256 of the exact PDF signed
-         * @description The holder or the dealer on their behalf. Records the signature against the SHA-256 of the exact form; 409 when the form changed since it was read. Writes an audit row.
+         * @description The holder or the dealer on their behalf. Records the signature against the SHA-256 of the exact form; 409 form_changed when the form changed since it was read, 409 contract_not_active when the contract is not active (void, cancelled, expired, claimed). A blank signerName is 400 validation_failed. Writes an audit row.
          */
         post: operations["signContractForm"];
         delete?: never;
