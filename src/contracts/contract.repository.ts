@@ -374,7 +374,6 @@ export function contractNumbersOfCopyCsv(data: string | Uint8Array): string[] {
 }
 
 export interface ContractFilter {
-  dealerId?: string | undefined;
   vin?: string | undefined;
   contractNumber?: string | undefined;
   lastNameKeyPrefix?: string | undefined;
@@ -390,7 +389,6 @@ export function listContracts(
     .selectAll()
     .orderBy('id')
     .limit(page.limit + 1);
-  if (filter.dealerId) query = query.where('dealer_id', '=', filter.dealerId);
   if (filter.vin) query = query.where('vin', '=', filter.vin);
   if (filter.contractNumber) query = query.where('contract_number', '=', filter.contractNumber);
   if (filter.lastNameKeyPrefix) {
@@ -398,6 +396,42 @@ export function listContracts(
     query = query.where('holder_last_name_key', 'like', `${filter.lastNameKeyPrefix}%`);
   }
   if (page.startingAfter) query = query.where('id', '>', page.startingAfter);
+  return query.execute();
+}
+
+/**
+ * A dealer's contracts, newest sale first: purchase date, then contract number, both descending (a
+ * contract number is unique, so the order is total). `limit` + 1 rows (the extra one says there is
+ * more); `startingAfter` continues after that contract of the dealer, undefined when it names none.
+ */
+export async function listDealerContracts(
+  db: Kysely<Database>,
+  dealerId: string,
+  page: { limit: number; startingAfter?: string | undefined },
+): Promise<ContractRow[] | undefined> {
+  let query = db
+    .selectFrom('contracts')
+    .selectAll()
+    .where('dealer_id', '=', dealerId)
+    .orderBy('purchase_date', 'desc')
+    .orderBy('contract_number', 'desc')
+    .limit(page.limit + 1);
+  if (page.startingAfter) {
+    const cursor = await db
+      .selectFrom('contracts')
+      .select(['purchase_date', 'contract_number'])
+      .where('id', '=', page.startingAfter)
+      .where('dealer_id', '=', dealerId)
+      .executeTakeFirst();
+    if (!cursor) return undefined;
+    query = query.where(({ eb, refTuple, tuple }) =>
+      eb(
+        refTuple('purchase_date', 'contract_number'),
+        '<',
+        tuple(cursor.purchase_date, cursor.contract_number),
+      ),
+    );
+  }
   return query.execute();
 }
 

@@ -18,6 +18,7 @@ import {
   findServiceContractsByVin,
   insertContract,
   listContracts,
+  listDealerContracts,
   nextContractNumber,
 } from './contract.repository.js';
 import { type ContractView, coverageView } from './contract.view.js';
@@ -112,12 +113,19 @@ export function createContractsService(deps: {
     return principal.kind === 'holder' ? { ...contract, dealerCostCents: null } : contract;
   }
 
-  /** A dealer's contracts, newest id order (cursor pagination). */
+  /**
+   * A dealer's contracts, newest sale first (purchase date, then contract number); `startingAfter` is
+   * the last contract of the page before, and must be one of the dealer's.
+   */
   async function listForDealer(
     dealerId: string,
     page: { limit: number; startingAfter?: string | undefined },
   ) {
-    const rows = await listContracts(db, { dealerId }, page);
+    const rows = await listDealerContracts(db, dealerId, page);
+    if (!rows)
+      throw new AppError('validation_failed', "startingAfter names none of the dealer's contracts.", {
+        param: 'startingAfter',
+      });
     const data = await Promise.all(rows.slice(0, page.limit).map((row) => view(row, false)));
     return { data, hasMore: rows.length > page.limit };
   }
