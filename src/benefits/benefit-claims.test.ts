@@ -87,7 +87,15 @@ describeEachEngine('benefit claims and roadside', (engine) => {
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-benefit-documents-'));
 
   beforeAll(async () => {
-    server = await startTestServer({ engine, clock, env: { COVERWISE_DOCUMENTS_DIR: documentsDir } });
+    server = await startTestServer({
+      engine,
+      clock,
+      env: {
+        COVERWISE_DOCUMENTS_DIR: documentsDir,
+        // Every holder here signs in from the test's one address; the throttle is not what is tested.
+        COVERWISE_HOLDER_ATTEMPTS_PER_ADDRESS: '1000',
+      },
+    });
     admin = await staffClient(server, 'admin@coverwise.test');
     adjuster = await staffClient(server, 'adjuster@coverwise.test');
     shop = await staffClient(server, 'shop@coverwise.test');
