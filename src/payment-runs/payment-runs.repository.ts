@@ -160,19 +160,20 @@ export function lockRun(db: Kysely<Database>, id: string) {
 }
 
 export function listRuns(db: Kysely<Database>, page: { limit: number; beforeNumber?: number | undefined }) {
-  let query = db
-    .selectFrom('payment_runs')
-    .select([
-      'id',
-      'run_number',
-      'status',
-      'pay_on',
-      'created_by',
-      'created_at',
-      'approved_by',
-      'approved_at',
-      'ofac_list_id',
-    ]);
+  let query = db.selectFrom('payment_runs').select([
+    'id',
+    'run_number',
+    'status',
+    'pay_on',
+    'created_by',
+    'created_at',
+    'approved_by',
+    'approved_at',
+    'ofac_list_id',
+    // Whether each file was written, without reading the files.
+    sql<boolean>`nacha_file is not null`.as('has_nacha_file'),
+    sql<boolean>`positive_pay_file is not null`.as('has_positive_pay_file'),
+  ]);
   if (page.beforeNumber !== undefined) query = query.where('run_number', '<', page.beforeNumber);
   return query.orderBy('run_number', 'desc').limit(page.limit).execute();
 }

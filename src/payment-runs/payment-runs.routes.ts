@@ -117,8 +117,16 @@ const PaymentRunSummarySchema = Type.Object({
   approvedBy: Nullable(Type.String()),
   approvedAt: Nullable(Type.String({ format: 'date-time' })),
   itemCount: Type.Integer(),
+  payableCents: Type.Integer({
+    description:
+      'Ready and paid items, as the run counts them: what a draft would pay, what an approved run paid',
+  }),
   paidCents: Type.Integer(),
   heldCount: Type.Integer(),
+  files: Type.Object(
+    { nacha: Type.Boolean(), positivePay: Type.Boolean() },
+    { description: 'Which files an approved run wrote (GET …/nacha, …/positive-pay)' },
+  ),
 });
 
 const BankAccountInput = Type.Object(
@@ -161,7 +169,8 @@ export function registerPaymentRunRoutes(
         operationId: 'listPaymentRuns',
         summary: 'Payment runs, newest first',
         description:
-          'Each run with its status, count of items, amount paid and items held by OFAC screening.',
+          'Each run with its status, count of items, amount to pay or paid, amount paid, items held by OFAC ' +
+          'screening and which files it wrote; a page at a time (limit, startingAfter = the last id of a page).',
         querystring: Type.Object(PageQuery),
         response: {
           200: Type.Object({ data: Type.Array(PaymentRunSummarySchema), hasMore: Type.Boolean() }),

@@ -469,8 +469,11 @@ export function createPaymentRunsService(deps: {
           approvedBy: row.approved_by,
           approvedAt: row.approved_at?.toISOString() ?? null,
           itemCount: own.reduce((total, t) => total + Number(t.count), 0),
+          // As the run's own view counts it: ready and paid items (what a draft would pay, what a run paid).
+          payableCents: Number(of('ready')?.amount_cents ?? 0) + Number(of('paid')?.amount_cents ?? 0),
           paidCents: Number(of('paid')?.amount_cents ?? 0),
           heldCount: Number(of('held')?.count ?? 0),
+          files: { nacha: row.has_nacha_file, positivePay: row.has_positive_pay_file },
         };
       }),
       hasMore: rows.length > page.limit,

@@ -442,6 +442,45 @@ describeEachEngine('payment runs', (engine) => {
     expect(await trialBalanced()).toBe(true);
   });
 
+  it('lists the runs newest first a page at a time, each with its total and the files it wrote', async () => {
+    type Summary = {
+      id: string;
+      runNumber: number;
+      status: string;
+      itemCount: number;
+      payableCents: number;
+      paidCents: number;
+      files: { nacha: boolean; positivePay: boolean };
+    };
+    const all: Summary[] = (await admin({ url: '/api/v1/payment-runs?limit=100' })).json().data;
+    expect(all.length).toBeGreaterThan(3);
+    expect(all.map((run) => run.runNumber)).toEqual(all.map((run) => run.runNumber).sort((a, b) => b - a));
+    const first = await admin({ url: '/api/v1/payment-runs?limit=2' });
+    expect(first.json()).toMatchObject({ hasMore: true });
+    const next = await admin({
+      url: `/api/v1/payment-runs?limit=2&startingAfter=${first.json().data[1].id}`,
+    });
+    expect([...first.json().data, ...next.json().data].map((run: Summary) => run.id)).toEqual(
+      all.slice(0, 4).map((run) => run.id),
+    );
+    // Each summary says what the run's own view says.
+    for (const summary of all) {
+      const run = (await admin({ url: `/api/v1/payment-runs/${summary.id}` })).json();
+      expect(summary).toMatchObject({
+        status: run.status,
+        itemCount: run.totals.itemCount,
+        payableCents: run.totals.payableCents,
+        paidCents: run.totals.paidCents,
+        files: run.files,
+      });
+    }
+    const approved = all.find((run) => run.status === 'approved' && run.files.nacha);
+    expect(approved).toMatchObject({ files: { nacha: true, positivePay: true } });
+    expect(approved!.payableCents).toBe(approved!.paidCents);
+    const draft = all.find((run) => run.status !== 'approved');
+    expect(draft).toMatchObject({ paidCents: 0, files: { nacha: false, positivePay: false } });
+  });
+
   it('writes the 1099-NEC CSV of facilities paid at least $600 in the year', async () => {
     const response = await admin({ url: '/api/v1/reports/1099-nec?year=2026' });
     expect(response.statusCode).toBe(200);

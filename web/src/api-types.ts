@@ -1191,7 +1191,7 @@ export interface paths {
         };
         /**
          * Payment runs, newest first
-         * @description Each run with its status, count of items, amount paid and items held by OFAC screening.
+         * @description Each run with its status, count of items, amount to pay or paid, amount paid, items held by OFAC screening and which files it wrote; a page at a time (limit, startingAfter = the last id of a page).
          */
         get: operations["listPaymentRuns"];
         put?: never;
@@ -8297,8 +8297,15 @@ export interface operations {
                             /** Format: date-time */
                             approvedAt: string | null;
                             itemCount: number;
+                            /** @description Ready and paid items, as the run counts them: what a draft would pay, what an approved run paid */
+                            payableCents: number;
                             paidCents: number;
                             heldCount: number;
+                            /** @description Which files an approved run wrote (GET …/nacha, …/positive-pay) */
+                            files: {
+                                nacha: boolean;
+                                positivePay: boolean;
+                            };
                         }[];
                         hasMore: boolean;
                     };

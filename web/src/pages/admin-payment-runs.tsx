@@ -1,19 +1,34 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, type ApiSchema, apiBasePath, apiClient } from '../api.js';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { type FormEvent, useLayoutEffect, useRef, useState } from 'react';
+import { ApiError, type ApiResponse, type ApiSchema, apiBasePath, apiClient } from '../api.js';
 import { BarChart } from '../charts/bar-chart.js';
-import { formatCalendarDate, formatCents } from '../format.js';
+import { useFocusWhen } from '../focus.js';
+import { formatCalendarDate, formatCents, formatCount } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation, useApiQuery } from '../queries.js';
+import { Link, navigate, useLocation } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
 // Payment runs for administrators: preview a run (POST /payment-runs), review what it would pay (totals by
 // payee type as a chart with its table, every item with payee, method, amount and source), approve it and
-// download its NACHA and positive-pay files; the OFAC SDN list upload and the holds a possible match puts
-// on a payment (release or block with a reason).
+// download its NACHA and positive-pay files; the runs before, newest first a page at a time, each opened
+// again at /admin/payment-runs?run=<id> (an approved run's files downloaded again there or from the list);
+// the OFAC SDN list upload and the holds a possible match puts on a payment (release or block with a reason).
 
 type PaymentRun = ApiSchema<'PaymentRun'>;
 type OfacHold = ApiSchema<'OfacHold'>;
+type RunSummary = ApiResponse<'get', '/payment-runs'>['data'][number];
+
+const PAGE_PATH = '/admin/payment-runs';
+const RUNS_PAGE_SIZE = 20;
+const runHref = (id: string) => `${PAGE_PATH}?run=${encodeURIComponent(id)}`;
+const runLinkId = (id: string) => `payment-run-${id}`;
+const RUN_STATUS: Record<RunSummary['status'], string> = {
+  draft: 'Draft (not paid)',
+  approved: 'Approved',
+  discarded: 'Discarded',
+};
 
 const numericCell = { textAlign: 'right', fontVariantNumeric: 'tabular-nums' } as const;
 const PAYEE_TYPE: Record<string, string> = {
@@ -34,10 +49,34 @@ function message(caught: unknown, fallback: string): string {
   return caught instanceof ApiError ? caught.detail : fallback;
 }
 
-function RunReview({ run, onChanged }: { run: PaymentRun; onChanged: (run: PaymentRun) => void }) {
-  const approval = useApiMutation('post', '/payment-runs/{id}/approval', { onSuccess: onChanged });
+/** The run opened at ?run=<id>, read again whenever a change touches payment runs (an approval, a hold decided). */
+function OpenRun({ id, focusOnOpen }: { id: string; focusOnOpen: boolean }) {
+  const runQuery = useApiQuery('/payment-runs/{id}', { params: { path: { id } } });
+  if (runQuery.isError)
+    return (
+      <div className="notice notice--error" role="alert">
+        {message(runQuery.error, 'The payment run could not be loaded.')}{' '}
+        <Link href={PAGE_PATH}>Back to the list of runs</Link>
+      </div>
+    );
+  if (!runQuery.data)
+    return (
+      <p className="muted" role="status">
+        Loading the payment run…
+      </p>
+    );
+  return <RunReview run={runQuery.data} focusOnOpen={focusOnOpen} />;
+}
+
+function RunReview({ run, focusOnOpen }: { run: PaymentRun; focusOnOpen: boolean }) {
+  const approval = useApiMutation('post', '/payment-runs/{id}/approval', {
+    invalidates: ['/payment-runs/{id}', '/payment-runs'],
+  });
   const error = approval.isError ? message(approval.error, 'The run could not be approved.') : null;
   const busy = approval.isPending;
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // Opened from the list or just previewed: a keyboard or screen-reader user lands on the run.
+  useFocusWhen(headingRef, focusOnOpen ? run.id : null);
 
   function approve() {
     approval.mutate({ params: { path: { id: run.id } } });
@@ -45,9 +84,13 @@ function RunReview({ run, onChanged }: { run: PaymentRun; onChanged: (run: Payme
 
   return (
     <section className="card card--wide" aria-labelledby="run-heading">
-      <h2 id="run-heading">
-        Payment run {run.runNumber} ({run.status}), paying on {formatCalendarDate(run.payOn)}
+      <h2 id="run-heading" ref={headingRef} tabIndex={-1}>
+        Payment run {run.runNumber} ({RUN_STATUS[run.status].toLowerCase()}), paying on{' '}
+        {formatCalendarDate(run.payOn)}
       </h2>
+      <p>
+        <Link href={PAGE_PATH}>Back to the list of runs</Link>
+      </p>
       <p role="status">
         {run.status === 'approved'
           ? `Paid ${run.totals.paidCount} payments, ${formatCents(run.totals.paidCents)}.`
@@ -99,14 +142,14 @@ function RunReview({ run, onChanged }: { run: PaymentRun; onChanged: (run: Payme
       {run.status === 'approved' ? (
         <p>
           {run.files.nacha ? (
-            <a href={`${apiBasePath}/payment-runs/${run.id}/nacha`} download>
+            <a href={nachaHref(run.id)} download>
               Download NACHA file
             </a>
           ) : (
             'No ACH payments.'
           )}{' '}
           {run.files.positivePay ? (
-            <a href={`${apiBasePath}/payment-runs/${run.id}/positive-pay`} download>
+            <a href={positivePayHref(run.id)} download>
               Download positive-pay file
             </a>
           ) : (
@@ -161,10 +204,139 @@ function RunReview({ run, onChanged }: { run: PaymentRun; onChanged: (run: Payme
   );
 }
 
+const nachaHref = (id: string) => `${apiBasePath}/payment-runs/${encodeURIComponent(id)}/nacha`;
+const positivePayHref = (id: string) => `${apiBasePath}/payment-runs/${encodeURIComponent(id)}/positive-pay`;
+
+/**
+ * The runs before, newest first, a page at a time: each opens again (its items, its files), and an
+ * approved run's files download from its row. "Older runs" adds the next page and moves focus to its
+ * first run, so a keyboard user goes on where the list grew.
+ */
+function RunList({ openId }: { openId: string | null }) {
+  const runs = useInfiniteQuery({
+    queryKey: ['/payment-runs', { query: { limit: RUNS_PAGE_SIZE } }],
+    queryFn: ({ pageParam, signal }) =>
+      apiClient.GET('/payment-runs', {
+        params: { query: { limit: RUNS_PAGE_SIZE, ...(pageParam ? { startingAfter: pageParam } : {}) } },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => (page.hasMore ? (page.data.at(-1)?.id ?? null) : null),
+  });
+  const list: RunSummary[] = runs.data?.pages.flatMap((page) => page.data) ?? [];
+  const [focusFrom, setFocusFrom] = useState<number | null>(null);
+  // Once the next page is in, its first run takes focus (the button that asked for it is gone).
+  useLayoutEffect(() => {
+    const first = focusFrom === null ? undefined : list[focusFrom];
+    if (!first) return;
+    document.getElementById(runLinkId(first.id))?.focus();
+    setFocusFrom(null);
+  }, [focusFrom, list]);
+
+  function older() {
+    setFocusFrom(list.length);
+    void runs.fetchNextPage();
+  }
+
+  return (
+    <section className="card card--wide" aria-labelledby="runs-heading">
+      <h2 id="runs-heading">All runs</h2>
+      {runs.isError ? (
+        <div className="notice notice--error" role="alert">
+          {message(runs.error, 'The payment runs could not be loaded.')}
+        </div>
+      ) : null}
+      {runs.isPending ? (
+        <p className="muted" role="status">
+          Loading the payment runs…
+        </p>
+      ) : list.length === 0 && !runs.isError ? (
+        <p className="muted">No payment run yet: preview one above.</p>
+      ) : list.length > 0 ? (
+        <TableScroll labelledBy="runs-table">
+          <table className="table">
+            <caption id="runs-table">Payment runs, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Pays on</th>
+                <th scope="col">Status</th>
+                <th scope="col" style={numericCell}>
+                  Payments
+                </th>
+                <th scope="col" style={numericCell}>
+                  Held (OFAC)
+                </th>
+                <th scope="col" style={numericCell}>
+                  Total
+                </th>
+                <th scope="col">Files</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((run) => (
+                <tr key={run.id} aria-current={run.id === openId ? 'true' : undefined}>
+                  <th scope="row">
+                    <Link href={runHref(run.id)} id={runLinkId(run.id)}>
+                      Run {run.runNumber}
+                    </Link>
+                    {run.id === openId ? <span className="muted"> (shown above)</span> : null}
+                  </th>
+                  <td>{formatCalendarDate(run.payOn)}</td>
+                  <td>
+                    {RUN_STATUS[run.status]}
+                    {run.approvedBy ? <span className="muted"> by {run.approvedBy}</span> : null}
+                  </td>
+                  <td style={numericCell}>{formatCount(run.itemCount)}</td>
+                  <td style={numericCell}>{formatCount(run.heldCount)}</td>
+                  <td style={numericCell}>
+                    {formatCents(run.payableCents)}
+                    <span className="visually-hidden">
+                      {run.status === 'approved' ? ' paid' : run.status === 'draft' ? ' to pay' : ' not paid'}
+                    </span>
+                  </td>
+                  <td>
+                    {run.files.nacha ? (
+                      <a href={nachaHref(run.id)} download>
+                        NACHA<span className="visually-hidden"> file of run {run.runNumber}</span>
+                      </a>
+                    ) : null}
+                    {run.files.nacha && run.files.positivePay ? ' · ' : null}
+                    {run.files.positivePay ? (
+                      <a href={positivePayHref(run.id)} download>
+                        Positive pay<span className="visually-hidden"> file of run {run.runNumber}</span>
+                      </a>
+                    ) : null}
+                    {!run.files.nacha && !run.files.positivePay ? <span className="muted">none</span> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      ) : null}
+      {runs.isFetchingNextPage ? (
+        <p className="muted" role="status">
+          Loading older runs…
+        </p>
+      ) : runs.hasNextPage ? (
+        <p>
+          <button type="button" onClick={older}>
+            Older runs
+          </button>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function HoldDecision({ hold }: { hold: OfacHold }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const decision = useApiMutation('post', '/ofac/holds/{id}/decision', { invalidates: ['/ofac/holds'] });
+  // A decision settles the payment in every draft run that holds it: the open run and the list read again.
+  const decision = useApiMutation('post', '/ofac/holds/{id}/decision', {
+    invalidates: ['/ofac/holds', '/payment-runs/{id}', '/payment-runs'],
+  });
   const fieldId = `reason-${hold.id}`;
 
   function decide(choice: 'release' | 'block') {
@@ -206,13 +378,14 @@ function HoldDecision({ hold }: { hold: OfacHold }) {
 }
 
 function PaymentRunsContent() {
-  const [run, setRun] = useState<PaymentRun | null>(null);
+  const location = useLocation();
+  const openId = new URLSearchParams(location.search).get('run');
   const holdsQuery = useApiQuery('/ofac/holds', { params: { query: { status: 'held', limit: 100 } } });
   const holds: OfacHold[] = holdsQuery.data?.data ?? [];
-  // Previewing a run screens its payees, which may put new payments on hold.
+  // Previewing a run screens its payees, which may put new payments on hold; the new run opens.
   const previewRun = useApiMutation('post', '/payment-runs', {
-    invalidates: ['/ofac/holds'],
-    onSuccess: setRun,
+    invalidates: ['/ofac/holds', '/payment-runs'],
+    onSuccess: (run) => navigate(runHref(run.id)),
   });
   const busy = previewRun.isPending;
   const [sdnMessage, setSdnMessage] = useState<string | null>(null);
@@ -268,7 +441,8 @@ function PaymentRunsContent() {
           {error}
         </div>
       ) : null}
-      {run ? <RunReview run={run} onChanged={setRun} /> : null}
+      {openId ? <OpenRun key={openId} id={openId} focusOnOpen={location.afterNavigation} /> : null}
+      <RunList openId={openId} />
       <section className="card card--wide" aria-labelledby="holds-heading">
         <h2 id="holds-heading">OFAC holds</h2>
         {holds.length === 0 ? (
