@@ -1,30 +1,46 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
-import { type ApiBody, ApiError, type ApiResponse, type ApiSchema } from '../api.js';
+import { type ApiBody, ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { contractStatusInSentence, contractStatusLabel } from '../contract-words.js';
-import { formatCents } from '../format.js';
+import { FieldError, type FieldErrors, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
+import { formatCalendarDate, formatCents, maskVin } from '../format.js';
+import type { FieldSentences } from '../holder-messages.js';
 import { PageHeading } from '../page-heading.js';
-import { useApiMutation, useApiQuery } from '../queries.js';
+import { errorMessage, useApiMutation } from '../queries.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
 // The statement (with its Chart.js chart) loads on demand.
 const DealerStatementView = lazy(() => import('../dealer-statement-view.js'));
 
-// The dealer portal: a dealer's F&I person rates a vehicle, books the chosen offer for the customer,
-// downloads the contract form to sign, voids a deal that unwound, and lists the dealer's contracts.
+// The dealer portal: a dealer's F&I person rates a vehicle (with the loan, for GAP), books the chosen
+// offer for the customer (with the lender, whose payoff and repossession events find the contract by
+// its lienholder name), downloads the contract form to sign, and lists the dealer's contracts newest
+// sale first, voiding one whose deal unwound while the void window is open (the server decides).
 
 type RateAnswer = ApiResponse<'post', '/rates'>;
 type Offer = RateAnswer['offers'][number];
-type RateVehicle = ApiBody<'post', '/rates'>['vehicle'];
+type RateBody = ApiBody<'post', '/rates'>;
+type RateVehicle = RateBody['vehicle'];
+type BookingBody = ApiBody<'post', '/econtracts'>;
 type Contract = ApiSchema<'Contract'>;
 
 /** What a booking or a void changes: the dealer's contracts and statement. */
 const dealerLists = ['/dealers/{id}/contracts', '/dealers/{id}/statement'] as const;
 
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return `${error.detail} (${error.code})`;
-  return 'Something went wrong; try again.';
+/** Contracts read at a time; "Show more" reads the next ones. */
+const CONTRACTS_PAGE_SIZE = 20;
+
+/**
+ * What showProblem says next to the field an API refusal names (by its `param`): the API's own
+ * sentence, written for the person at the desk (the VIN's check digit, the ZIP's shape, the dealer
+ * cost). The house default, one sentence per field for any malformed value, is worded for holders;
+ * these forms check blanks and number shapes themselves before sending.
+ */
+function apiSentences(caught: unknown, params: readonly string[]): FieldSentences {
+  const detail = caught instanceof ApiError ? caught.detail : '';
+  return Object.fromEntries(params.map((param) => [param, detail]));
 }
 
 function offerName(offer: Offer): string {
@@ -41,16 +57,40 @@ function todayInBrowser(): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** A whole number as typed ('12000'), or null. */
+function wholeNumberOf(text: string): number | null {
+  const trimmed = text.trim();
+  return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : null;
+}
+
+/** Dollars as typed ('25,000', '$1,795.50') in cents, or null when it is not an amount. */
+function centsOf(text: string): number | null {
+  const cleaned = text.trim().replace(/^\$/, '').replaceAll(',', '');
+  if (!/^\d{1,9}(\.\d{1,2})?$/.test(cleaned)) return null;
+  return Math.round(Number(cleaned) * 100);
+}
+
+const TWO_LETTERS = /^[A-Za-z]{2}$/;
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** A text input whose errors are kept under `param`, the API's name for what it holds. */
 function Field(props: {
+  form: FormErrors;
   label: string;
-  name: string;
+  param: string;
   value: string;
   onChange: (value: string) => void;
   type?: string;
-  required?: boolean;
+  inputMode?: 'numeric' | 'decimal' | 'email' | 'tel';
+  autoComplete?: string;
+  optional?: boolean;
   hint?: string;
 }) {
   const id = useId();
+  const errorProps = props.form.fieldProps(props.param, id);
+  const describedBy =
+    [props.hint ? `${id}-hint` : null, errorProps['aria-describedby'] ?? null].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
@@ -61,19 +101,111 @@ function Field(props: {
       ) : null}
       <input
         id={id}
-        name={props.name}
+        name={props.param}
         type={props.type ?? 'text'}
+        inputMode={props.inputMode}
+        autoComplete={props.autoComplete ?? 'off'}
         value={props.value}
-        required={props.required ?? true}
-        aria-describedby={props.hint ? `${id}-hint` : undefined}
+        required={!props.optional}
+        aria-invalid={errorProps['aria-invalid']}
+        aria-describedby={describedBy}
         onChange={(event) => props.onChange(event.target.value)}
       />
+      <FieldError id={id} message={props.form.errors[props.param]} />
     </div>
   );
 }
 
+/** Every field of the rate form by the API's name for it: a refusal naming one is said next to it. */
+const RATE_PARAMS = [
+  'vin',
+  'vehicle.year',
+  'vehicle.make',
+  'vehicle.model',
+  'odometer',
+  'saleDate',
+  'purchaseState',
+  'loan.amountFinancedCents',
+  'loan.msrpCents',
+  'loan.termMonths',
+] as const;
+
+type RateFields = {
+  vin: string;
+  year: string;
+  make: string;
+  model: string;
+  odometer: string;
+  saleDate: string;
+  purchaseState: string;
+  driveType: string;
+  fuel: string;
+  amountFinanced: string;
+  msrp: string;
+  loanTermMonths: string;
+};
+
+/** The rate request of the form, or what to fix first (by the API's field names). */
+function rateRequestOf(
+  fields: RateFields,
+  flags: { turbo: boolean; commercialUse: boolean },
+): { body: RateBody } | { errors: FieldErrors } {
+  const errors: Record<string, string> = {};
+  const year = wholeNumberOf(fields.year);
+  const odometer = wholeNumberOf(fields.odometer);
+  if (!fields.vin.trim()) errors.vin = 'Enter the VIN.';
+  if (year === null) errors['vehicle.year'] = 'Enter the model year, e.g. 2024.';
+  if (!fields.make.trim()) errors['vehicle.make'] = 'Enter the make.';
+  if (!fields.model.trim()) errors['vehicle.model'] = 'Enter the model.';
+  if (odometer === null) errors.odometer = 'Enter the odometer reading in whole miles.';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(fields.saleDate)) errors.saleDate = 'Enter the sale date.';
+  if (!TWO_LETTERS.test(fields.purchaseState.trim()))
+    errors.purchaseState = 'Enter the state of sale as two letters, e.g. MO.';
+  // The loan is optional, but GAP is rated from all three figures: some without the others is a slip.
+  const loanGiven = [fields.amountFinanced, fields.msrp, fields.loanTermMonths].some((v) => v.trim());
+  const amountFinancedCents = centsOf(fields.amountFinanced);
+  const msrpCents = centsOf(fields.msrp);
+  const termMonths = wholeNumberOf(fields.loanTermMonths);
+  if (loanGiven) {
+    const orNone = 'or leave the three loan fields empty';
+    if (amountFinancedCents === null)
+      errors['loan.amountFinancedCents'] = `Enter the amount financed in dollars, ${orNone}.`;
+    if (msrpCents === null) errors['loan.msrpCents'] = `Enter the vehicle's value in dollars, ${orNone}.`;
+    if (termMonths === null || termMonths < 1)
+      errors['loan.termMonths'] = `Enter the loan term in months, ${orNone}.`;
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    body: {
+      vin: fields.vin.trim(),
+      odometer: odometer!,
+      saleDate: fields.saleDate,
+      purchaseState: fields.purchaseState.trim().toUpperCase(),
+      vehicle: {
+        year: year!,
+        make: fields.make.trim(),
+        model: fields.model.trim(),
+        // The selects offer only the API's values.
+        driveType: fields.driveType as RateVehicle['driveType'],
+        fuel: fields.fuel as RateVehicle['fuel'],
+        turbo: flags.turbo,
+        commercialUse: flags.commercialUse,
+      },
+      ...(loanGiven
+        ? {
+            loan: {
+              amountFinancedCents: amountFinancedCents!,
+              msrpCents: msrpCents!,
+              termMonths: termMonths!,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
 function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
-  const [vehicle, setVehicle] = useState({
+  const [fields, setFields] = useState<RateFields>({
     vin: '',
     year: '',
     make: '',
@@ -83,13 +215,16 @@ function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
     purchaseState: '',
     driveType: '2wd',
     fuel: 'gas',
+    amountFinanced: '',
+    msrp: '',
+    loanTermMonths: '',
   });
   const [turbo, setTurbo] = useState(false);
   const [commercialUse, setCommercialUse] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const form = useFormErrors();
   const rate = useApiMutation('post', '/rates');
   const busy = rate.isPending;
-  const set = (key: keyof typeof vehicle) => (value: string) => setVehicle((v) => ({ ...v, [key]: value }));
+  const set = (key: keyof RateFields) => (value: string) => setFields((v) => ({ ...v, [key]: value }));
   const driveId = useId();
   const fuelId = useId();
   const turboId = useId();
@@ -97,67 +232,64 @@ function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setError(null);
+    if (busy) return;
+    const request = rateRequestOf(fields, { turbo, commercialUse });
+    if ('errors' in request) return form.show(request.errors);
+    form.clear();
     try {
-      const answer = await rate.mutateAsync({
-        body: {
-          vin: vehicle.vin.trim(),
-          odometer: Number(vehicle.odometer),
-          saleDate: vehicle.saleDate,
-          purchaseState: vehicle.purchaseState.trim().toUpperCase(),
-          vehicle: {
-            year: Number(vehicle.year),
-            make: vehicle.make.trim(),
-            model: vehicle.model.trim(),
-            // The selects offer only the API's values.
-            driveType: vehicle.driveType as RateVehicle['driveType'],
-            fuel: vehicle.fuel as RateVehicle['fuel'],
-            turbo,
-            commercialUse,
-          },
-        },
-      });
-      onRated(answer);
+      onRated(await rate.mutateAsync({ body: request.body }));
     } catch (caught) {
-      setError(messageOf(caught));
+      form.showProblem(caught, apiSentences(caught, RATE_PARAMS));
     }
   };
 
   return (
-    <form className="form form--wide" onSubmit={submit} aria-label="Rate a vehicle">
-      {error ? (
-        <div className="notice notice--error" role="alert">
-          {error}
-        </div>
-      ) : null}
-      <Field label="VIN" name="vin" value={vehicle.vin} onChange={set('vin')} />
-      <Field label="Model year" name="year" type="number" value={vehicle.year} onChange={set('year')} />
-      <Field label="Make" name="make" value={vehicle.make} onChange={set('make')} />
-      <Field label="Model" name="model" value={vehicle.model} onChange={set('model')} />
+    <form
+      className="form form--wide"
+      onSubmit={submit}
+      aria-label="Rate a vehicle"
+      ref={form.formRef}
+      noValidate
+    >
+      <FormSummary form={form} />
+      <Field form={form} label="VIN" param="vin" value={fields.vin} onChange={set('vin')} />
       <Field
+        form={form}
+        label="Model year"
+        param="vehicle.year"
+        inputMode="numeric"
+        value={fields.year}
+        onChange={set('year')}
+      />
+      <Field form={form} label="Make" param="vehicle.make" value={fields.make} onChange={set('make')} />
+      <Field form={form} label="Model" param="vehicle.model" value={fields.model} onChange={set('model')} />
+      <Field
+        form={form}
         label="Odometer (miles)"
-        name="odometer"
-        type="number"
-        value={vehicle.odometer}
+        param="odometer"
+        inputMode="numeric"
+        value={fields.odometer}
         onChange={set('odometer')}
       />
       <Field
+        form={form}
         label="Sale date"
-        name="saleDate"
+        param="saleDate"
         type="date"
-        value={vehicle.saleDate}
+        value={fields.saleDate}
         onChange={set('saleDate')}
       />
       <Field
+        form={form}
         label="State of sale"
-        name="purchaseState"
-        value={vehicle.purchaseState}
+        param="purchaseState"
+        value={fields.purchaseState}
         onChange={set('purchaseState')}
         hint="Two letters, e.g. MO"
       />
       <div className="field">
         <label htmlFor={driveId}>Drive</label>
-        <select id={driveId} value={vehicle.driveType} onChange={(e) => set('driveType')(e.target.value)}>
+        <select id={driveId} value={fields.driveType} onChange={(e) => set('driveType')(e.target.value)}>
           <option value="2wd">2WD</option>
           <option value="4wd">4WD</option>
           <option value="awd">AWD</option>
@@ -165,7 +297,7 @@ function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
       </div>
       <div className="field">
         <label htmlFor={fuelId}>Fuel</label>
-        <select id={fuelId} value={vehicle.fuel} onChange={(e) => set('fuel')(e.target.value)}>
+        <select id={fuelId} value={fields.fuel} onChange={(e) => set('fuel')(e.target.value)}>
           <option value="gas">Gas</option>
           <option value="diesel">Diesel</option>
           <option value="hybrid">Hybrid</option>
@@ -185,6 +317,39 @@ function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
         />
         <label htmlFor={commercialId}>Commercial use</label>
       </div>
+      <fieldset>
+        <legend>Loan (for GAP)</legend>
+        <p className="hint">
+          GAP is offered for the loan's term when all three are given; leave them empty otherwise.
+        </p>
+        <Field
+          form={form}
+          label="Amount financed (dollars)"
+          param="loan.amountFinancedCents"
+          inputMode="decimal"
+          optional
+          value={fields.amountFinanced}
+          onChange={set('amountFinanced')}
+        />
+        <Field
+          form={form}
+          label="Vehicle value, MSRP or retail book (dollars)"
+          param="loan.msrpCents"
+          inputMode="decimal"
+          optional
+          value={fields.msrp}
+          onChange={set('msrp')}
+        />
+        <Field
+          form={form}
+          label="Loan term (months)"
+          param="loan.termMonths"
+          inputMode="numeric"
+          optional
+          value={fields.loanTermMonths}
+          onChange={set('loanTermMonths')}
+        />
+      </fieldset>
       <button type="submit" className="button" disabled={busy}>
         {busy ? 'Rating…' : 'Get rates'}
       </button>
@@ -192,22 +357,91 @@ function RateForm({ onRated }: { onRated: (answer: RateAnswer) => void }) {
   );
 }
 
+/** Every field of the booking form by the API's name for it. */
+const BOOKING_PARAMS = [
+  'holder.firstName',
+  'holder.lastName',
+  'holder.email',
+  'holder.phone',
+  'holder.address.line1',
+  'holder.address.city',
+  'holder.address.state',
+  'holder.address.zip',
+  'lienholder.name',
+  'retailPriceCents',
+] as const;
+
+type BookingFields = {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  line1: string;
+  city: string;
+  state: string;
+  zip: string;
+  lienholder: string;
+  retail: string;
+};
+
+/** The booking of the form, or what to fix first (by the API's field names). */
+function bookingOf(offer: Offer, fields: BookingFields): { body: BookingBody } | { errors: FieldErrors } {
+  const errors: Record<string, string> = {};
+  const retailPriceCents = centsOf(fields.retail);
+  const email = fields.email.trim();
+  const phone = fields.phone.trim();
+  const lienholder = fields.lienholder.trim();
+  if (!fields.firstName.trim()) errors['holder.firstName'] = "Enter the customer's first name.";
+  if (!fields.lastName.trim()) errors['holder.lastName'] = "Enter the customer's last name.";
+  if (email && !EMAIL_SHAPE.test(email))
+    errors['holder.email'] = 'Enter an email address like name@example.com, or leave it empty.';
+  if (!fields.line1.trim()) errors['holder.address.line1'] = 'Enter the street address.';
+  if (!fields.city.trim()) errors['holder.address.city'] = 'Enter the city.';
+  if (!TWO_LETTERS.test(fields.state.trim()))
+    errors['holder.address.state'] = 'Enter the state as two letters, e.g. MO.';
+  if (!fields.zip.trim()) errors['holder.address.zip'] = 'Enter the ZIP code.';
+  if (retailPriceCents === null) errors.retailPriceCents = 'Enter the retail price in dollars.';
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    body: {
+      rateId: offer.rateId,
+      retailPriceCents: retailPriceCents!,
+      holder: {
+        firstName: fields.firstName.trim(),
+        lastName: fields.lastName.trim(),
+        ...(email ? { email } : {}),
+        ...(phone ? { phone } : {}),
+        address: {
+          line1: fields.line1.trim(),
+          city: fields.city.trim(),
+          state: fields.state.trim().toUpperCase(),
+          zip: fields.zip.trim(),
+        },
+      },
+      ...(lienholder ? { lienholder: { name: lienholder } } : {}),
+    },
+  };
+}
+
 function BookForm({ offer, onBooked }: { offer: Offer; onBooked: (contract: Contract) => void }) {
-  const [holder, setHolder] = useState({
+  const [fields, setFields] = useState<BookingFields>({
     firstName: '',
     lastName: '',
+    email: '',
+    phone: '',
     line1: '',
     city: '',
     state: '',
     zip: '',
+    lienholder: '',
+    retail: String(offer.dealerCostCents / 100),
   });
-  const [retail, setRetail] = useState(String(offer.dealerCostCents / 100));
-  const [error, setError] = useState<string | null>(null);
+  const form = useFormErrors();
   const book = useApiMutation('post', '/econtracts', { invalidates: dealerLists });
   // Still busy once booked: the booked contract replaces this form.
   const busy = book.isPending || book.isSuccess;
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const set = (key: keyof typeof holder) => (value: string) => setHolder((h) => ({ ...h, [key]: value }));
+  const set = (key: keyof BookingFields) => (value: string) => setFields((h) => ({ ...h, [key]: value }));
   // One key per attempt at this offer: a retried click replays instead of booking twice.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
 
@@ -217,28 +451,19 @@ function BookForm({ offer, onBooked }: { offer: Offer; onBooked: (contract: Cont
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setError(null);
+    if (busy) return;
+    const booking = bookingOf(offer, fields);
+    if ('errors' in booking) return form.show(booking.errors);
+    form.clear();
     try {
-      const contract = await book.mutateAsync({
-        params: { header: { 'idempotency-key': idempotencyKey } },
-        body: {
-          rateId: offer.rateId,
-          retailPriceCents: Math.round(Number(retail) * 100),
-          holder: {
-            firstName: holder.firstName,
-            lastName: holder.lastName,
-            address: {
-              line1: holder.line1,
-              city: holder.city,
-              state: holder.state.toUpperCase(),
-              zip: holder.zip,
-            },
-          },
-        },
-      });
-      onBooked(contract);
+      onBooked(
+        await book.mutateAsync({
+          params: { header: { 'idempotency-key': idempotencyKey } },
+          body: booking.body,
+        }),
+      );
     } catch (caught) {
-      setError(messageOf(caught));
+      form.showProblem(caught, apiSentences(caught, BOOKING_PARAMS));
     }
   };
 
@@ -251,40 +476,188 @@ function BookForm({ offer, onBooked }: { offer: Offer; onBooked: (contract: Cont
         Dealer cost {formatCents(offer.dealerCostCents)}; the retail price may be up to{' '}
         {formatCents(offer.maxRetailCents)}.
       </p>
-      <form className="form form--wide" onSubmit={submit} aria-label="Book the offer">
-        {error ? (
-          <div className="notice notice--error" role="alert">
-            {error}
-          </div>
-        ) : null}
+      <form
+        className="form form--wide"
+        onSubmit={submit}
+        aria-label="Book the offer"
+        ref={form.formRef}
+        noValidate
+      >
+        <FormSummary form={form} />
         <Field
+          form={form}
           label="Customer first name"
-          name="firstName"
-          value={holder.firstName}
+          param="holder.firstName"
+          autoComplete="given-name"
+          value={fields.firstName}
           onChange={set('firstName')}
         />
         <Field
+          form={form}
           label="Customer last name"
-          name="lastName"
-          value={holder.lastName}
+          param="holder.lastName"
+          autoComplete="family-name"
+          value={fields.lastName}
           onChange={set('lastName')}
         />
-        <Field label="Street address" name="line1" value={holder.line1} onChange={set('line1')} />
-        <Field label="City" name="city" value={holder.city} onChange={set('city')} />
-        <Field label="State" name="state" value={holder.state} onChange={set('state')} hint="Two letters" />
-        <Field label="ZIP code" name="zip" value={holder.zip} onChange={set('zip')} />
         <Field
+          form={form}
+          label="Customer email (optional)"
+          param="holder.email"
+          type="email"
+          inputMode="email"
+          autoComplete="email"
+          optional
+          value={fields.email}
+          onChange={set('email')}
+        />
+        <Field
+          form={form}
+          label="Customer phone (optional)"
+          param="holder.phone"
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel"
+          optional
+          value={fields.phone}
+          onChange={set('phone')}
+        />
+        <Field
+          form={form}
+          label="Street address"
+          param="holder.address.line1"
+          autoComplete="address-line1"
+          value={fields.line1}
+          onChange={set('line1')}
+        />
+        <Field
+          form={form}
+          label="City"
+          param="holder.address.city"
+          autoComplete="address-level2"
+          value={fields.city}
+          onChange={set('city')}
+        />
+        <Field
+          form={form}
+          label="State"
+          param="holder.address.state"
+          autoComplete="address-level1"
+          value={fields.state}
+          onChange={set('state')}
+          hint="Two letters"
+        />
+        <Field
+          form={form}
+          label="ZIP code"
+          param="holder.address.zip"
+          autoComplete="postal-code"
+          value={fields.zip}
+          onChange={set('zip')}
+        />
+        <Field
+          form={form}
+          label="Lienholder (optional)"
+          param="lienholder.name"
+          optional
+          value={fields.lienholder}
+          onChange={set('lienholder')}
+          hint="The lender financing the vehicle, named as on the loan: its payoff or repossession notices find the contract by this name."
+        />
+        <Field
+          form={form}
           label="Retail price (dollars)"
-          name="retail"
-          type="number"
-          value={retail}
-          onChange={setRetail}
+          param="retailPriceCents"
+          inputMode="decimal"
+          value={fields.retail}
+          onChange={set('retail')}
         />
         <button type="submit" className="button" disabled={busy}>
           {busy ? 'Booking…' : 'Book contract'}
         </button>
       </form>
     </section>
+  );
+}
+
+/**
+ * The void form of one contract: a reason, then the server's word (the void window, a claim), focused
+ * where the form is. `label` names the form as a landmark; the list's forms, one a row, go unnamed.
+ */
+function VoidForm({
+  contract,
+  label,
+  onVoided,
+}: {
+  contract: Contract;
+  label?: string;
+  onVoided: (contract: Contract) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const form = useFormErrors();
+  const voiding = useApiMutation('post', '/contracts/{id}/void', { invalidates: dealerLists });
+  const busy = voiding.isPending;
+  const reasonId = useId();
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    if (!reason.trim()) return form.show({ reason: 'Write why the contract is voided.' });
+    form.clear();
+    try {
+      onVoided(
+        await voiding.mutateAsync({ params: { path: { id: contract.id } }, body: { reason: reason.trim() } }),
+      );
+    } catch (caught) {
+      form.showProblem(caught, apiSentences(caught, ['reason']));
+    }
+  };
+
+  const reasonInput = (
+    <input
+      id={reasonId}
+      required
+      value={reason}
+      onChange={(e) => setReason(e.target.value)}
+      {...form.fieldProps('reason', reasonId)}
+    />
+  );
+  const reasonLabel = (
+    <label htmlFor={reasonId}>
+      Reason for the void
+      <span className="visually-hidden"> of contract {contract.contractNumber}</span>
+    </label>
+  );
+
+  // In a row of the list: the reason and the button on one line, wide enough to read a refusal.
+  if (label === undefined)
+    return (
+      <form onSubmit={submit} ref={form.formRef} noValidate style={{ minWidth: '18rem' }}>
+        <FormSummary form={form} />
+        {reasonLabel}
+        <div style={{ display: 'flex', gap: '0.5rem' }}>
+          {reasonInput}
+          <button type="submit" className="button button--secondary" disabled={busy}>
+            {busy ? 'Voiding…' : 'Void'}
+            <span className="visually-hidden"> contract {contract.contractNumber}</span>
+          </button>
+        </div>
+        <FieldError id={reasonId} message={form.errors.reason} />
+      </form>
+    );
+  return (
+    <form className="form" onSubmit={submit} aria-label={label} ref={form.formRef} noValidate>
+      <FormSummary form={form} />
+      <div className="field">
+        {reasonLabel}
+        {reasonInput}
+        <FieldError id={reasonId} message={form.errors.reason} />
+      </div>
+      <button type="submit" className="button button--secondary" disabled={busy}>
+        {busy ? 'Voiding…' : 'Void contract'}
+        <span className="visually-hidden"> {contract.contractNumber}</span>
+      </button>
+    </form>
   );
 }
 
@@ -295,25 +668,19 @@ function BookedContract({
   contract: Contract;
   onVoided: (contract: Contract) => void;
 }) {
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const voiding = useApiMutation('post', '/contracts/{id}/void', { invalidates: dealerLists });
-  const busy = voiding.isPending;
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const reasonId = useId();
+  // Focus on the heading when the contract is booked, and again once it is voided here (the void
+  // form that had focus is gone then); a void from the list leaves focus in the list.
+  const voidedHere = useRef(false);
   useEffect(() => {
     headingRef.current?.focus();
   }, []);
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      onVoided(await voiding.mutateAsync({ params: { path: { id: contract.id } }, body: { reason } }));
-    } catch (caught) {
-      setError(messageOf(caught));
-    }
-  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the status is what the focus follows.
+  useEffect(() => {
+    if (!voidedHere.current) return;
+    voidedHere.current = false;
+    headingRef.current?.focus();
+  }, [contract.status]);
 
   return (
     <section className="card card--wide" aria-labelledby="booked-heading">
@@ -322,7 +689,8 @@ function BookedContract({
       </h2>
       <p>
         {contract.planName} for {contract.holder.firstName} {contract.holder.lastName}, retail{' '}
-        {formatCents(contract.priceCents)}.
+        {formatCents(contract.priceCents)}
+        {contract.lienholder ? `, financed by ${contract.lienholder.name}` : ''}.
       </p>
       <p>
         <a href={`/api/v1/contracts/${contract.id}/form`} target="_blank" rel="noreferrer">
@@ -330,20 +698,14 @@ function BookedContract({
         </a>
       </p>
       {contract.status === 'active' ? (
-        <form className="form" onSubmit={submit} aria-label="Void the contract">
-          {error ? (
-            <div className="notice notice--error" role="alert">
-              {error}
-            </div>
-          ) : null}
-          <div className="field">
-            <label htmlFor={reasonId}>Reason for the void</label>
-            <input id={reasonId} required value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
-          <button type="submit" className="button button--secondary" disabled={busy}>
-            {busy ? 'Voiding…' : 'Void contract'}
-          </button>
-        </form>
+        <VoidForm
+          contract={contract}
+          label="Void the contract"
+          onVoided={(voided) => {
+            voidedHere.current = true;
+            onVoided(voided);
+          }}
+        />
       ) : null}
     </section>
   );
@@ -417,49 +779,151 @@ function Offers({ answer, onChoose }: { answer: RateAnswer; onChoose: (offer: Of
   );
 }
 
-function DealerContracts({ dealerId }: { dealerId: string }) {
-  const contractsQuery = useApiQuery('/dealers/{id}/contracts', {
-    params: { path: { id: dealerId }, query: { limit: 100 } },
+/** A row's Void cell: the form while the contract is active, then a word that it was voided here. */
+function VoidCell({ contract, onVoided }: { contract: Contract; onVoided: (contract: Contract) => void }) {
+  const [voidedHere, setVoidedHere] = useState(false);
+  const doneRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (voidedHere) doneRef.current?.focus();
+  }, [voidedHere]);
+  if (voidedHere)
+    return (
+      <p ref={doneRef} role="status" tabIndex={-1}>
+        Voided
+      </p>
+    );
+  if (contract.status !== 'active') return null;
+  return (
+    <VoidForm
+      contract={contract}
+      onVoided={(voided) => {
+        setVoidedHere(true);
+        onVoided(voided);
+      }}
+    />
+  );
+}
+
+async function fetchDealerContracts(dealerId: string, startingAfter: string | null, signal: AbortSignal) {
+  return apiClient.GET('/dealers/{id}/contracts', {
+    params: {
+      path: { id: dealerId },
+      query: { limit: CONTRACTS_PAGE_SIZE, ...(startingAfter ? { startingAfter } : {}) },
+    },
+    signal,
   });
-  const contracts: Contract[] | null = contractsQuery.data?.data ?? null;
-  const failed = contractsQuery.isError;
+}
+
+function DealerContracts({
+  dealerId,
+  onVoided,
+}: {
+  dealerId: string;
+  onVoided: (contract: Contract) => void;
+}) {
+  // Newest sale first; "Show more" reads the page after the last contract listed. The key starts with
+  // the path, so a booking or a void (dealerLists) refetches every page read.
+  const contractsQuery = useInfiniteQuery({
+    queryKey: ['/dealers/{id}/contracts', { path: { id: dealerId }, query: { limit: CONTRACTS_PAGE_SIZE } }],
+    queryFn: ({ pageParam, signal }) => fetchDealerContracts(dealerId, pageParam, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => (page.hasMore ? (page.data.at(-1)?.id ?? null) : null),
+  });
+  const contracts: Contract[] | null = contractsQuery.data?.pages.flatMap((page) => page.data) ?? null;
+  const tableRef = useRef<HTMLTableElement>(null);
+  // After "Show more", focus goes to the first contract read (the button may be gone).
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusRow === null) return;
+    const header = tableRef.current?.querySelectorAll<HTMLElement>('tbody > tr > th')[focusRow];
+    if (!header) return;
+    header.focus();
+    setFocusRow(null);
+  });
+  const showMore = async () => {
+    const read = contracts?.length ?? 0;
+    await contractsQuery.fetchNextPage();
+    setFocusRow(read);
+  };
+
   return (
     <div className="card card--wide">
       <h2 id="contracts-heading">Your contracts</h2>
-      {failed ? <p className="muted">The contracts could not be read just now.</p> : null}
+      {contractsQuery.isError && !contractsQuery.data ? (
+        <p className="muted">The contracts could not be read just now.</p>
+      ) : null}
       {contracts === null ? null : contracts.length === 0 ? (
         <p className="muted">No contracts booked yet.</p>
       ) : (
-        <TableScroll labelledBy="contracts-heading">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Contract</th>
-                <th scope="col">Customer</th>
-                <th scope="col">Plan</th>
-                <th scope="col">Status</th>
-                <th scope="col">Form</th>
-              </tr>
-            </thead>
-            <tbody>
-              {contracts.map((contract) => (
-                <tr key={contract.id}>
-                  <td>{contract.contractNumber}</td>
-                  <td>
-                    {contract.holder.firstName} {contract.holder.lastName}
-                  </td>
-                  <td>{contract.planName}</td>
-                  <td>{contractStatusLabel(contract.status)}</td>
-                  <td>
-                    <a href={`/api/v1/contracts/${contract.id}/form`} target="_blank" rel="noreferrer">
-                      PDF<span className="visually-hidden"> of contract {contract.contractNumber}</span>
-                    </a>
-                  </td>
+        <>
+          <p className="muted">
+            Newest sale first. A contract may be voided within the void window after its sale.
+          </p>
+          <TableScroll labelledBy="contracts-heading">
+            <table className="table" ref={tableRef}>
+              <thead>
+                <tr>
+                  <th scope="col">Contract</th>
+                  <th scope="col">Sale date</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Plan</th>
+                  <th scope="col">VIN</th>
+                  <th scope="col" className="numeric">
+                    Retail price
+                  </th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Form</th>
+                  <th scope="col">Void</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+              </thead>
+              <tbody>
+                {contracts.map((contract) => (
+                  <tr key={contract.id}>
+                    <th scope="row" tabIndex={-1}>
+                      {contract.contractNumber}
+                    </th>
+                    <td className="nowrap">{formatCalendarDate(contract.purchaseDate)}</td>
+                    <td>
+                      {contract.holder.firstName} {contract.holder.lastName}
+                    </td>
+                    <td>{contract.planName}</td>
+                    <td className="nowrap">
+                      <span title={contract.vehicle.vin}>
+                        <span aria-hidden="true">{maskVin(contract.vehicle.vin)}</span>
+                        <span className="visually-hidden">{contract.vehicle.vin}</span>
+                      </span>
+                    </td>
+                    <td className="numeric">{formatCents(contract.priceCents)}</td>
+                    <td>{contractStatusLabel(contract.status)}</td>
+                    <td>
+                      <a href={`/api/v1/contracts/${contract.id}/form`} target="_blank" rel="noreferrer">
+                        PDF<span className="visually-hidden"> of contract {contract.contractNumber}</span>
+                      </a>
+                    </td>
+                    <td>
+                      <VoidCell contract={contract} onVoided={onVoided} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          {contractsQuery.isFetchNextPageError ? (
+            <div className="notice notice--error" role="alert">
+              {errorMessage(contractsQuery.error, 'More contracts could not be read. Try again.')}
+            </div>
+          ) : null}
+          {contractsQuery.hasNextPage ? (
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => void showMore()}
+              disabled={contractsQuery.isFetchingNextPage}
+            >
+              {contractsQuery.isFetchingNextPage ? 'Loading…' : 'Show more'}
+            </button>
+          ) : null}
+        </>
       )}
     </div>
   );
@@ -469,6 +933,9 @@ function Portal({ user }: { user: StaffUser }) {
   const [answer, setAnswer] = useState<RateAnswer | null>(null);
   const [chosen, setChosen] = useState<Offer | null>(null);
   const [contract, setContract] = useState<Contract | null>(null);
+  // A void from the list of the contract just booked shows on its card too.
+  const voided = (changed: Contract) =>
+    setContract((current) => (current?.id === changed.id ? changed : current));
 
   return (
     <>
@@ -487,24 +954,9 @@ function Portal({ user }: { user: StaffUser }) {
         />
       </section>
       {answer && !chosen && !contract ? <Offers answer={answer} onChoose={setChosen} /> : null}
-      {chosen && !contract ? (
-        <BookForm
-          offer={chosen}
-          onBooked={(booked) => {
-            setContract(booked);
-          }}
-        />
-      ) : null}
-      {contract ? (
-        <BookedContract
-          key={`${contract.id}-${contract.status}`}
-          contract={contract}
-          onVoided={(voided) => {
-            setContract(voided);
-          }}
-        />
-      ) : null}
-      {user.dealerId ? <DealerContracts dealerId={user.dealerId} /> : null}
+      {chosen && !contract ? <BookForm offer={chosen} onBooked={setContract} /> : null}
+      {contract ? <BookedContract key={contract.id} contract={contract} onVoided={voided} /> : null}
+      {user.dealerId ? <DealerContracts dealerId={user.dealerId} onVoided={voided} /> : null}
       {user.dealerId ? (
         <section aria-labelledby="own-statement-heading">
           <h2 id="own-statement-heading">Your statement</h2>
