@@ -2,6 +2,7 @@
 // ECONNRESET, the same code a client's aborted upload has) is the database's fault: 503
 // database_unavailable with Retry-After, not 400 "the request body ended early". The database-restart
 // process test saw the 400 on a GET, one run in two.
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from './http-server.js';
@@ -27,6 +28,18 @@ describe('a database connection reset during a request', () => {
     app.post('/api/v1/write', { config: { access: 'public' } }, async () => {
       throw socketReset();
     });
+    // An upload whose stream is being stored when the database's connection resets: its body is not
+    // all read yet, and the client is still there, waiting for the answer.
+    app.register(async (scoped) => {
+      scoped.addContentTypeParser('application/octet-stream', (_request, payload, done) =>
+        done(null, payload),
+      );
+      scoped.post('/api/v1/upload', { config: { access: 'public' } }, async (request) => {
+        const body = request.body as NodeJS.ReadableStream;
+        await new Promise((resolve) => body.once('data', resolve));
+        throw socketReset();
+      });
+    });
     // Over a real socket: the injected requests of light-my-request do not keep Node's `complete` flag.
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -46,6 +59,29 @@ describe('a database connection reset during a request', () => {
     expect(response.status, text).toBe(503);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.headers.get('retry-after')).not.toBeNull();
+    expect(JSON.parse(text)).toMatchObject({ code: 'database_unavailable' });
+  });
+
+  it('answers an upload whose body is still arriving 503 database_unavailable, not "the body ended early"', async () => {
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const upload = httpRequest(`${base}/api/v1/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+      });
+      upload.on('error', reject);
+      upload.on('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        // The rest of the body only once the answer is in: it was sent while the body was unread.
+        upload.end();
+      });
+      upload.write(Buffer.alloc(64 * 1024, 1));
+    });
+    expect(status, text).toBe(503);
     expect(JSON.parse(text)).toMatchObject({ code: 'database_unavailable' });
   });
 });
