@@ -3,11 +3,11 @@
 // filed before stay as they were: `submitted` ones wait for a decision, `paid` ones stay paid. Going down
 // refuses while a denied claim exists (it has no status before 0049) and turns approved claims back into
 // submitted ones.
-import { type Kysely, Migrator, sql } from 'kysely';
+import type { Kysely, Migrator } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
-import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
-import { migrations } from '../platform/db/migrations/index.js';
+import { databaseAtMigration, type MigratedDatabase } from '../../test/support/migrated-database.js';
 
 const BEFORE = '0048-contract-import-failure';
 const AFTER = '0049-benefit-claim-decisions';
@@ -15,8 +15,7 @@ const CONTRACT = 'c1c1c1c1-0000-4000-8000-000000000049';
 const [WAITING, PAID] = ['d1d1d1d1-0000-4000-8000-000000000001', 'd1d1d1d1-0000-4000-8000-000000000002'];
 
 describeEachEngine('migration 0049 (benefit claim decisions)', (engine) => {
-  let handle: DatabaseHandle;
-  let url: string | null;
+  let database: MigratedDatabase;
   let migrator: Migrator;
   let db: Kysely<unknown>;
 
@@ -29,13 +28,8 @@ describeEachEngine('migration 0049 (benefit claim decisions)', (engine) => {
     ).rows.map((row) => [row.id, row.status]);
 
   beforeAll(async () => {
-    url = await engine.createDatabaseUrl();
-    handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 2 });
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
-    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
-    db = handle.db as unknown as Kysely<unknown>;
-    await sql`insert into catalog_versions (version, document, published_by) values (1, '{}', 'test')
-      on conflict do nothing`.execute(db);
+    database = await databaseAtMigration(engine, BEFORE);
+    ({ migrator, db } = database);
     await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
         holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
         address_zip, vin, vehicle_year, vehicle_make, vehicle_model, odometer_at_sale, purchase_date,
@@ -53,10 +47,7 @@ describeEachEngine('migration 0049 (benefit claim decisions)', (engine) => {
           ${day})`.execute(db);
     expect((await migrator.migrateTo(AFTER)).error).toBeUndefined();
   });
-  afterAll(async () => {
-    await handle.close();
-    await engine.dropDatabase(url);
-  });
+  afterAll(() => database?.close());
 
   it('keeps the claims filed before as they were', async () => {
     expect(await statuses()).toEqual([

@@ -3,11 +3,11 @@
 // saying so. An addendum whose claim was denied or is still open, a cancelled one and a service contract
 // are left as they are. Going down makes the claimed addenda active again (audited) and the check
 // refuses `claimed` again; going up again claims them again.
-import { type Kysely, Migrator, sql } from 'kysely';
+import type { Kysely, Migrator } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
-import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
-import { migrations } from '../platform/db/migrations/index.js';
+import { databaseAtMigration, type MigratedDatabase } from '../../test/support/migrated-database.js';
 
 const BEFORE = '0046-rate-limits-failed-at';
 const AFTER = '0047-contract-status-claimed';
@@ -24,8 +24,7 @@ const CONTRACTS = [
 const PAID = CONTRACTS[0];
 
 describeEachEngine('migration 0047 (contract status claimed)', (engine) => {
-  let handle: DatabaseHandle;
-  let url: string | null;
+  let database: MigratedDatabase;
   let migrator: Migrator;
   let db: Kysely<unknown>;
 
@@ -47,14 +46,8 @@ describeEachEngine('migration 0047 (contract status claimed)', (engine) => {
     ).rows;
 
   beforeAll(async () => {
-    url = await engine.createDatabaseUrl();
-    handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 2 });
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
-    const before = await migrator.migrateTo(BEFORE);
-    expect(before.error).toBeUndefined();
-    db = handle.db as unknown as Kysely<unknown>;
-    await sql`insert into catalog_versions (version, document, published_by) values (1, '{}', 'test')
-      on conflict do nothing`.execute(db);
+    database = await databaseAtMigration(engine, BEFORE);
+    ({ migrator, db } = database);
     for (const [i, contract] of CONTRACTS.entries()) {
       await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
           holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
@@ -76,10 +69,7 @@ describeEachEngine('migration 0047 (contract status claimed)', (engine) => {
     const after = await migrator.migrateTo(AFTER);
     expect(after.error).toBeUndefined();
   });
-  afterAll(async () => {
-    await handle.close();
-    await engine.dropDatabase(url);
-  });
+  afterAll(() => database?.close());
 
   it('claims the active GAP addenda whose benefit was paid, and only those', async () => {
     expect(await statuses()).toEqual(

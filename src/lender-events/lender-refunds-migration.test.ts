@@ -2,11 +2,11 @@
 // paid_on, payment_reference) and `lender_event_refunds` is dropped. Refunds recorded before — one paid,
 // one still due — keep their deadline and payment on their cancellation; a cancellation made by hand
 // names no lender event. Going back down rebuilds the old table from the cancellations, row for row.
-import { type Kysely, Migrator, sql } from 'kysely';
+import type { Kysely, Migrator } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
-import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
-import { migrations } from '../platform/db/migrations/index.js';
+import { databaseAtMigration, type MigratedDatabase } from '../../test/support/migrated-database.js';
 
 const RUN = '5a5a5a5a-0000-4000-8000-000000000001';
 const CONTRACTS = [
@@ -60,8 +60,7 @@ const OLD_REFUNDS = [
 ];
 
 describeEachEngine('migration 0045 (lender-event refunds on their cancellations)', (engine) => {
-  let handle: DatabaseHandle;
-  let url: string | null;
+  let database: MigratedDatabase;
   let migrator: Migrator;
   let db: Kysely<unknown>;
 
@@ -90,14 +89,8 @@ describeEachEngine('migration 0045 (lender-event refunds on their cancellations)
     ).rows;
 
   beforeAll(async () => {
-    url = await engine.createDatabaseUrl();
-    handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 2 });
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
-    const before = await migrator.migrateTo(BEFORE);
-    expect(before.error).toBeUndefined();
-    db = handle.db as unknown as Kysely<unknown>;
-    await sql`insert into catalog_versions (version, document, published_by) values (1, '{}', 'test')
-      on conflict do nothing`.execute(db);
+    database = await databaseAtMigration(engine, BEFORE);
+    ({ migrator, db } = database);
     for (const [i, id] of CONTRACTS.entries())
       await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
           holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
@@ -135,10 +128,7 @@ describeEachEngine('migration 0045 (lender-event refunds on their cancellations)
     const after = await migrator.migrateTo(AFTER);
     expect(after.error).toBeUndefined();
   });
-  afterAll(async () => {
-    await handle.close();
-    await engine.dropDatabase(url);
-  });
+  afterAll(() => database?.close());
 
   it('moves each refund onto its cancellation and drops the old table', async () => {
     expect(await tableExists('lender_event_refunds')).toBe(false);

@@ -3,11 +3,11 @@
 // released), several open holds are merged into the newest, and the items of draft runs follow (a ready
 // item of a blocked payable is blocked). Each change is audited as the system. A unique index then refuses
 // a second open hold on a payable; going down drops it.
-import { type Kysely, Migrator, sql } from 'kysely';
+import type { Kysely, Migrator } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
-import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
-import { migrations } from '../platform/db/migrations/index.js';
+import { databaseAtMigration, type MigratedDatabase } from '../../test/support/migrated-database.js';
 
 const BEFORE = '0049-benefit-claim-decisions';
 const AFTER = '0050-ofac-one-hold-per-payable';
@@ -103,8 +103,7 @@ const itemId = (n: number, run: Run) =>
 const holdId = (n: number, index: number) => `c5c5c5c5-0000-4000-8000-00000000${n}${index}99`;
 
 describeEachEngine('migration 0050 (one OFAC hold per payable)', (engine) => {
-  let handle: DatabaseHandle;
-  let url: string | null;
+  let database: MigratedDatabase;
   let migrator: Migrator;
   let db: Kysely<unknown>;
 
@@ -140,14 +139,8 @@ describeEachEngine('migration 0050 (one OFAC hold per payable)', (engine) => {
           ${new Date(Date.UTC(2026, 10, 20, 10 + index)).toISOString()})`.execute(db);
 
   beforeAll(async () => {
-    url = await engine.createDatabaseUrl();
-    handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 2 });
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
-    const before = await migrator.migrateTo(BEFORE);
-    expect(before.error).toBeUndefined();
-    db = handle.db as unknown as Kysely<unknown>;
-    await sql`insert into catalog_versions (version, document, published_by) values (1, '{}', 'test')
-      on conflict do nothing`.execute(db);
+    database = await databaseAtMigration(engine, BEFORE);
+    ({ migrator, db } = database);
     await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
         holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
         address_zip, vin, vehicle_year, vehicle_make, vehicle_model, odometer_at_sale, purchase_date,
@@ -171,10 +164,7 @@ describeEachEngine('migration 0050 (one OFAC hold per payable)', (engine) => {
     const after = await migrator.migrateTo(AFTER);
     expect(after.error).toBeUndefined();
   });
-  afterAll(async () => {
-    await handle.close();
-    await engine.dropDatabase(url);
-  });
+  afterAll(() => database?.close());
 
   it.each(CASES)('$name', async (each) => {
     const holds = await holdStatuses();
