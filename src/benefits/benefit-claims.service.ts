@@ -547,14 +547,7 @@ export function createBenefitClaimsService(deps: {
       data: { documentId: row.id, sha256: row.sha256 },
       requestId,
     });
-    return {
-      id: row.id,
-      sha256: row.sha256,
-      sizeBytes: Number(row.size_bytes),
-      contentType: row.content_type,
-      originalName: row.original_name,
-      receivedAt: row.received_at.toISOString(),
-    };
+    return receiptView(row);
   }
 
   /**
