@@ -266,7 +266,8 @@ describe.skipIf(!chromiumAvailable())('dealer portal', () => {
 
       // "Show more" reads the rest; focus goes to the first contract it added, the button is gone.
       await page.getByRole('button', { name: 'Show more' }).click();
-      await page.getByRole('button', { name: 'Show more' }).waitFor({ state: 'detached' });
+      // The button reads "Loading…" while the page is read, then goes (no more pages): wait for both.
+      await page.getByRole('button', { name: /^(Show more|Loading…)$/ }).waitFor({ state: 'detached' });
       const listed = await listedContracts(page);
       // The earlier ones, these two, and any the journey before booked.
       expect(listed.length).toBeGreaterThanOrEqual(EARLIER_CONTRACTS + 2);
