@@ -270,6 +270,7 @@ export async function postClaimDenied(
     eventKey: `${claim.type}_denied:${claim.id}`,
     memo: `${claim.label}: denied`,
     contractId: claim.contract.id,
+    reversesEntryId: incurred.id,
     lines: reversalLines(claimIncurredLines(claim.amountCents, dimensionsOf(claim.contract))),
     ...context,
   });

@@ -81,27 +81,23 @@ const DecisionSchema = Nullable(
   { description: 'Who decided the claim and when, and a denial’s reason; null while it waits' },
 );
 
-const DecisionBodySchema = Type.Union(
-  [
-    Type.Object(
-      {
-        decision: Type.Literal('approve'),
-        reason: Type.Optional(Type.String({ maxLength: 1000 })),
-      },
-      { additionalProperties: false },
+// One object (not a union of two), so a wrong field gets a plain error naming it and its allowed values.
+const DecisionBodySchema = Type.Object(
+  {
+    decision: StringEnum(['approve', 'deny'] as const),
+    reasonCode: Type.Optional(
+      StringEnum(BENEFIT_DENIAL_REASONS, {
+        description: 'Why a claim is denied: required with deny, refused with approve',
+      }),
     ),
-    Type.Object(
-      {
-        decision: Type.Literal('deny'),
-        reasonCode: StringEnum(BENEFIT_DENIAL_REASONS),
-        reason: Type.Optional(
-          Type.String({ maxLength: 1000, description: 'Required with reasonCode other' }),
-        ),
-      },
-      { additionalProperties: false },
+    reason: Type.Optional(
+      Type.String({ maxLength: 1000, description: 'In words; required with reasonCode other' }),
     ),
-  ],
-  { description: 'Approve as filed, or deny with a reason code (and words, required for other)' },
+  },
+  {
+    additionalProperties: false,
+    description: 'Approve as filed, or deny with a reason code (and words, required for other)',
+  },
 );
 
 const RentalClaimSchema = Type.Object(

@@ -142,6 +142,15 @@ function receiptView(row: BenefitReceiptRow) {
   };
 }
 
+/** A claim as its reader may see it: a holder is told a decision was staff's, not which person's email. */
+function forReader<T extends { decision: ReturnType<typeof decisionView> }>(
+  view: T,
+  principal: Principal,
+): T {
+  if (principal.kind !== 'holder' || view.decision === null) return view;
+  return { ...view, decision: { ...view.decision, decidedBy: 'claims staff' } };
+}
+
 /** Receipts grouped by the claim they belong to. */
 function byOwner(receipts: readonly BenefitReceiptRow[]): Map<string, BenefitReceiptRow[]> {
   const grouped = new Map<string, BenefitReceiptRow[]>();
@@ -466,8 +475,12 @@ export function createBenefitClaimsService(deps: {
       ).then(byOwner),
     ]);
     return {
-      rentalClaims: rentals.map((row) => rentalView(row, rentalReceipts.get(row.id) ?? [])),
-      tripInterruptionClaims: trips.map((row) => tripView(row, tripReceipts.get(row.id) ?? [])),
+      rentalClaims: rentals.map((row) =>
+        forReader(rentalView(row, rentalReceipts.get(row.id) ?? []), principal),
+      ),
+      tripInterruptionClaims: trips.map((row) =>
+        forReader(tripView(row, tripReceipts.get(row.id) ?? []), principal),
+      ),
     };
   }
 
@@ -480,7 +493,7 @@ export function createBenefitClaimsService(deps: {
     if (!row || !holderMayTouch(principal, row.contract_id))
       throw new AppError('not_found', 'No claim with that id.');
     await loadContract(db, principal, row.contract_id);
-    return rentalView(row, await receiptsOfBenefitClaims(db, 'rental_claim', [row.id]));
+    return forReader(rentalView(row, await receiptsOfBenefitClaims(db, 'rental_claim', [row.id])), principal);
   }
 
   async function tripClaim(claimId: string, principal: Principal) {
@@ -488,7 +501,10 @@ export function createBenefitClaimsService(deps: {
     if (!row || !holderMayTouch(principal, row.contract_id))
       throw new AppError('not_found', 'No claim with that id.');
     await loadContract(db, principal, row.contract_id);
-    return tripView(row, await receiptsOfBenefitClaims(db, 'trip_interruption_claim', [row.id]));
+    return forReader(
+      tripView(row, await receiptsOfBenefitClaims(db, 'trip_interruption_claim', [row.id])),
+      principal,
+    );
   }
 
   /**
@@ -626,7 +642,9 @@ export function createBenefitClaimsService(deps: {
       reason: outcome.reason,
       data: {
         [kind === 'rental_claim' ? 'rentalClaimId' : 'tripInterruptionClaimId']: claim.id,
-        payableCents: claim.payable_cents,
+        ...(outcome.status === 'denied'
+          ? { deniedCents: claim.payable_cents }
+          : { approvedCents: claim.payable_cents }),
         reasonCode: outcome.reasonCode,
       },
       requestId,

@@ -684,7 +684,11 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       expect(await payableIds()).not.toContain(filed.id);
       // The holder reads the decision on the claim.
       const own = await holder({ url: `/api/v1/trip-interruption-claims/${filed.id}` });
-      expect(own.json()).toMatchObject({ status: 'denied', decision: { reasonCode: 'receipts_missing' } });
+      expect(own.json()).toMatchObject({
+        status: 'denied',
+        // The holder is told it was claims staff, not which person's email.
+        decision: { reasonCode: 'receipts_missing', decidedBy: 'claims staff' },
+      });
       await balanced();
 
       // With a receipt, the next one is approved.

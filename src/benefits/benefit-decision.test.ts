@@ -55,6 +55,22 @@ describe('decideBenefitClaim', () => {
       { decision: 'deny', reasonCode: 'other', reason: 'Rental was for a second car.' },
       'denied',
     ],
+    [
+      'a denial without its reason code',
+      'rental_claim',
+      'submitted',
+      0,
+      { decision: 'deny' },
+      'validation_failed',
+    ],
+    [
+      'an approval with a reason code',
+      'rental_claim',
+      'submitted',
+      0,
+      { decision: 'approve', reasonCode: 'other' },
+      'validation_failed',
+    ],
     ['already approved', 'rental_claim', 'approved', 0, { decision: 'approve' }, 'benefit_claim_decided'],
     [
       'already denied',

@@ -17,9 +17,12 @@ export type BenefitDenialReason = (typeof BENEFIT_DENIAL_REASONS)[number];
 
 export type BenefitClaimKind = 'rental_claim' | 'trip_interruption_claim';
 
-export type BenefitDecisionInput =
-  | { decision: 'approve'; reason?: string | undefined }
-  | { decision: 'deny'; reasonCode: BenefitDenialReason; reason?: string | undefined };
+export interface BenefitDecisionInput {
+  decision: 'approve' | 'deny';
+  /** Required with deny, refused with approve. */
+  reasonCode?: BenefitDenialReason | undefined;
+  reason?: string | undefined;
+}
 
 export type BenefitDecisionOutcome =
   | { ok: true; status: 'approved' | 'denied'; reasonCode: BenefitDenialReason | null; reason: string | null }
@@ -49,6 +52,13 @@ export function decideBenefitClaim(
     };
   const reason = input.reason?.trim() ? input.reason.trim() : null;
   if (input.decision === 'deny') {
+    if (input.reasonCode === undefined)
+      return {
+        ok: false,
+        code: 'validation_failed',
+        detail: `Say why the claim is denied: reasonCode is one of ${BENEFIT_DENIAL_REASONS.join(', ')}.`,
+        param: 'reasonCode',
+      };
     if (input.reasonCode === 'other' && reason === null)
       return {
         ok: false,
@@ -58,6 +68,13 @@ export function decideBenefitClaim(
       };
     return { ok: true, status: 'denied', reasonCode: input.reasonCode, reason };
   }
+  if (input.reasonCode !== undefined)
+    return {
+      ok: false,
+      code: 'validation_failed',
+      detail: 'A reason code says why a claim is denied; an approval has none.',
+      param: 'reasonCode',
+    };
   if (claim.kind === 'trip_interruption_claim' && claim.receipts === 0)
     return {
       ok: false,

@@ -84,7 +84,11 @@ describeEachEngine('payment runs', (engine) => {
       payload: { lines: claim.lines.map((line: { id: string }) => ({ id: line.id, approved: true })) },
     });
     expect(decided.statusCode, decided.body).toBe(200);
-    return { id: claim.id as string, payableCents: decided.json().payableToFacilityCents as number };
+    return {
+      id: claim.id as string,
+      contractId: contract.id as string,
+      payableCents: decided.json().payableToFacilityCents as number,
+    };
   }
 
   async function preview() {
@@ -211,6 +215,17 @@ describeEachEngine('payment runs', (engine) => {
     const again = await admin({ method: 'POST', url: `/api/v1/payment-runs/${run.id}/approval` });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('payment_run_not_draft');
+
+    // Each payable's own trail says the run paid it: the repair's shows on its contract's trail.
+    const trail = await admin({ url: `/api/v1/contracts/${repair.contractId}/audit?limit=100` });
+    expect(trail.json().data).toContainEqual(
+      expect.objectContaining({
+        action: 'repair_claim.paid_by_run',
+        entityType: 'repair_claim',
+        entityId: repair.id,
+        data: expect.objectContaining({ runId: run.id, amountCents: repair.payableCents }),
+      }),
+    );
 
     // The repair claim is paid; paying it by hand now is refused.
     const claim = await adjuster({ url: `/api/v1/repair-claims/${repair.id}` });

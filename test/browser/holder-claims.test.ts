@@ -203,18 +203,48 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
       await claim
         .filter({ hasText: 'Trip interruption is paid against receipts: send your hotel and meal receipts' })
         .waitFor();
+      // The holder can send them from here: the claim then waits for staff with its receipt.
+      const send = page.getByRole('form', { name: 'Send the receipts for this claim' });
+      await send.getByRole('button', { name: 'Send receipts' }).click();
+      await send
+        .getByText('Attach at least one receipt: trip interruption is paid against receipts.')
+        .waitFor();
+      await expectAxeClean(page);
+      await send
+        .getByLabel('Receipts')
+        .setInputFiles({ name: 'motel.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await send.getByRole('button', { name: 'Send receipts' }).click();
+      await page
+        .getByRole('form', { name: 'Send the receipts for this claim' })
+        .waitFor({ state: 'detached' });
+      const stored = await server.built.database.db
+        .selectFrom('documents')
+        .select('original_name')
+        .where('owner_id', '=', filed.json().id)
+        .execute();
+      expect(stored.map((row) => row.original_name)).toEqual(['motel.pdf']);
 
       const denied = await adjuster({
         method: 'POST',
         url: `/api/v1/trip-interruption-claims/${filed.json().id}/decision`,
-        payload: { decision: 'deny', reasonCode: 'receipts_missing', reason: 'We asked twice by email.' },
+        payload: {
+          decision: 'deny',
+          reasonCode: 'receipts_do_not_match',
+          reason: 'We asked twice by email.',
+        },
       });
       expect(denied.statusCode, denied.body).toBe(200);
       await page.reload();
       await page
         .getByRole('listitem')
         .filter({ hasText: /^TI-[0-9A-F]{8} · Denied/ })
-        .getByText('Denied: no receipts were sent. We asked twice by email.')
+        .getByText('Denied: the receipts do not match the expenses. We asked twice by email.')
+        .waitFor();
+      // A denied claim is not paid, and says so instead of an amount payable.
+      await page
+        .getByRole('listitem')
+        .filter({ hasText: /^TI-[0-9A-F]{8} · Denied/ })
+        .getByText(/\$80\.00 asked, not paid/)
         .waitFor();
       await expectAxeClean(page);
     } finally {

@@ -10895,14 +10895,13 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    decision: "approve";
-                    reason?: string;
-                } | {
-                    /** @enum {string} */
-                    decision: "deny";
-                    /** @enum {string} */
-                    reasonCode: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other";
-                    /** @description Required with reasonCode other */
+                    decision: "approve" | "deny";
+                    /**
+                     * @description Why a claim is denied: required with deny, refused with approve
+                     * @enum {string}
+                     */
+                    reasonCode?: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other";
+                    /** @description In words; required with reasonCode other */
                     reason?: string;
                 };
             };
@@ -10989,14 +10988,13 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    decision: "approve";
-                    reason?: string;
-                } | {
-                    /** @enum {string} */
-                    decision: "deny";
-                    /** @enum {string} */
-                    reasonCode: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other";
-                    /** @description Required with reasonCode other */
+                    decision: "approve" | "deny";
+                    /**
+                     * @description Why a claim is denied: required with deny, refused with approve
+                     * @enum {string}
+                     */
+                    reasonCode?: "receipts_missing" | "receipts_do_not_match" | "breakdown_not_covered" | "expenses_not_eligible" | "duplicate_claim" | "other";
+                    /** @description In words; required with reasonCode other */
                     reason?: string;
                 };
             };

@@ -39,6 +39,12 @@ const actionWords: Record<string, string> = {
   'roadside_request.dispatched': 'Roadside help dispatched',
   'roadside_request.completed': 'Roadside help completed',
   'roadside_request.cancelled': 'Roadside request cancelled',
+  'repair_claim.paid_by_run': 'Repair claim paid by a payment run',
+  'rental_claim.paid_by_run': 'Rental claim paid by a payment run',
+  'trip_interruption_claim.paid_by_run': 'Trip interruption claim paid by a payment run',
+  'roadside_request.paid_by_run': 'Towing paid by a payment run',
+  'cancellation.paid_by_run': 'Refund paid by a payment run',
+  'gap_claim.paid_by_run': 'GAP benefit paid by a payment run',
 };
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -60,6 +66,11 @@ export function auditDetails(data: Record<string, unknown> | null): string {
   if (authorized) parts.push(`${authorized} authorized`);
   const payable = cents('payableToFacilityCents') ?? cents('payableCents');
   if (payable) parts.push(`${payable} payable`);
+  const approved = cents('approvedCents');
+  if (approved) parts.push(`${approved} approved`);
+  const denied = cents('deniedCents');
+  if (denied) parts.push(`${denied} not paid`);
+  if (typeof data.runNumber === 'number') parts.push(`run ${data.runNumber}`);
   const amount = cents('amountCents');
   if (amount) parts.push(`${amount} paid`);
   const reference = text('reference');

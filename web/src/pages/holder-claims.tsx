@@ -395,6 +395,8 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
           errors.lodging = sentences.expenses;
         const receiptError = receiptProblem(receipts);
         if (receiptError) errors.receipts = receiptError;
+        // Trip interruption is paid against receipts: a claim without one could only be denied.
+        else if (receipts.length === 0) errors.receipts = t('claims.errors.tripReceiptsRequired');
         if (Object.keys(errors).length > 0) return form.show(errors);
         const expenses = [
           ...(lodgingCents ? [{ date: breakdownOn, category: 'lodging', amountCents: lodgingCents }] : []),
@@ -456,7 +458,54 @@ function referenceOf(prefix: string, id: string): string {
   return `${prefix}-${id.replaceAll('-', '').slice(0, 8).toUpperCase()}`;
 }
 
-function BenefitList({ title, prefix, claims }: { title: string; prefix: string; claims: BenefitClaim[] }) {
+/** Receipts for a trip claim that waits for them: each file sent to the claim, then the list read again. */
+function SendReceipts({ claimId, onSent }: { claimId: string; onSent: () => void }) {
+  const form = useFormErrors();
+  const [receipts, setReceipts] = useState<File[]>([]);
+  return (
+    <FormCard
+      title={t('claims.sendReceiptsTitle')}
+      button={t('claims.sendReceiptsButton')}
+      form={form}
+      onSubmit={async () => {
+        const problem =
+          receiptProblem(receipts) ??
+          (receipts.length === 0 ? t('claims.errors.tripReceiptsRequired') : null);
+        if (problem) return form.show({ receipts: problem });
+        try {
+          for (const file of receipts) {
+            const body = new FormData();
+            body.append('file', file);
+            await apiClient.POST('/trip-interruption-claims/{id}/receipts', {
+              params: { path: { id: claimId } },
+              // The API document does not describe the multipart body, so the form is sent as it is.
+              body: body as never,
+              bodySerializer: (sent: unknown) => sent,
+            });
+          }
+          form.clear();
+          onSent();
+        } catch (caught) {
+          form.showProblem(caught, { receipts: receiptSentence() });
+        }
+      }}
+    >
+      <ReceiptField form={form} label={t('claims.receipts')} onChange={setReceipts} />
+    </FormCard>
+  );
+}
+
+function BenefitList({
+  title,
+  prefix,
+  claims,
+  onChanged,
+}: {
+  title: string;
+  prefix: string;
+  claims: BenefitClaim[];
+  onChanged: () => void;
+}) {
   if (claims.length === 0) return null;
   return (
     <>
@@ -466,11 +515,16 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
           <li key={claim.id}>
             <strong>{referenceOf(prefix, claim.id)}</strong> ·{' '}
             {t(`claims.benefitStatus.${benefitStatuses.has(claim.status) ? claim.status : 'received'}`)} ·{' '}
-            {t('claims.filed', {
-              at: formatInstant(claim.createdAt),
-              payable: formatCents(claim.payableCents),
-              asked: formatCents(claim.requestedCents),
-            })}
+            {claim.status === 'denied'
+              ? t('claims.filedNotPaid', {
+                  at: formatInstant(claim.createdAt),
+                  asked: formatCents(claim.requestedCents),
+                })
+              : t('claims.filed', {
+                  at: formatInstant(claim.createdAt),
+                  payable: formatCents(claim.payableCents),
+                  asked: formatCents(claim.requestedCents),
+                })}
             {claim.status === 'denied' && claim.decision?.reasonCode ? (
               <p>
                 {t('claims.deniedBecause', {
@@ -482,7 +536,10 @@ function BenefitList({ title, prefix, claims }: { title: string; prefix: string;
               </p>
             ) : null}
             {claim.status === 'submitted' && 'breakdownOn' in claim && claim.receipts.length === 0 ? (
-              <p>{t('claims.receiptsNeeded')}</p>
+              <>
+                <p>{t('claims.receiptsNeeded')}</p>
+                <SendReceipts claimId={claim.id} onSent={onChanged} />
+              </>
             ) : null}
             <ul>
               {claim.lines.map((line) => (
@@ -578,8 +635,18 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
           </li>
         ))}
       </ul>
-      <BenefitList title={t('claims.rentalClaims')} prefix="RR" claims={value.rentalClaims} />
-      <BenefitList title={t('claims.tripClaims')} prefix="TI" claims={value.tripInterruptionClaims} />
+      <BenefitList
+        title={t('claims.rentalClaims')}
+        prefix="RR"
+        claims={value.rentalClaims}
+        onChanged={reload}
+      />
+      <BenefitList
+        title={t('claims.tripClaims')}
+        prefix="TI"
+        claims={value.tripInterruptionClaims}
+        onChanged={reload}
+      />
       <h3>{t('claims.roadsideRequests')}</h3>
       {value.roadsideRequests.length === 0 ? <p>{t('claims.noRoadsideRequests')}</p> : null}
       <ul className="link-list">

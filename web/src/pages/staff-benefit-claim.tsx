@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, apiBasePath } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { contractQueryOptions } from '../contracts.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
 import { PageHeading } from '../page-heading.js';
-import { useApiMutation, useApiQuery } from '../queries.js';
+import { useApiMutation, useApiQuery, useRefetch } from '../queries.js';
 import { Link, type RouteProps } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
@@ -56,7 +56,18 @@ const claimChanged = [
 ] as const;
 
 /** Approve the claim as filed, or deny it with a reason (and words, required for "other"). */
-function DecisionForm({ kind, claimId, receipts }: { kind: Kind; claimId: string; receipts: number }) {
+function DecisionForm({
+  kind,
+  claimId,
+  receipts,
+  onDecided,
+}: {
+  kind: Kind;
+  claimId: string;
+  receipts: number;
+  /** Called once the decision is recorded (the claim is then read again and this form goes). */
+  onDecided: () => void;
+}) {
   const id = useId();
   const form = useFormErrors();
   const [choice, setChoice] = useState<'approve' | 'deny' | null>(null);
@@ -66,6 +77,9 @@ function DecisionForm({ kind, claimId, receipts }: { kind: Kind; claimId: string
   const trip = useApiMutation('post', '/trip-interruption-claims/{id}/decision', {
     invalidates: claimChanged,
   });
+  const refetch = useRefetch();
+  // Trip interruption without a receipt can only be denied: approving it is not offered.
+  const approvable = !(kind === 'trip_interruption_claim' && receipts === 0);
   const decide = kind === 'rental_claim' ? rental : trip;
   // Busy from the click until the claim is read again (the form then gives way to the decision).
   const busy = decide.isPending || decide.isSuccess;
@@ -73,7 +87,10 @@ function DecisionForm({ kind, claimId, receipts }: { kind: Kind; claimId: string
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const errors: Record<string, string> = {};
-    if (choice === null) errors.decision = 'Approve or deny the claim.';
+    if (choice === null)
+      errors.decision = approvable
+        ? 'Approve or deny the claim.'
+        : 'Deny the claim, or wait for its receipts.';
     else if (choice === 'deny' && reasonCode === '') errors.reasonCode = 'Choose why the claim is denied.';
     else if (choice === 'deny' && reasonCode === 'other' && !reason.trim())
       errors.reason = 'Write the reason: the holder reads it.';
@@ -88,9 +105,13 @@ function DecisionForm({ kind, claimId, receipts }: { kind: Kind; claimId: string
             ...(reason.trim() ? { reason: reason.trim() } : {}),
           };
     const init = { params: { path: { id: claimId } }, body };
-    const onError = (error: unknown) => form.showProblem(error);
-    if (kind === 'rental_claim') rental.mutate(init, { onError });
-    else trip.mutate(init, { onError });
+    const onError = (error: unknown) => {
+      form.showProblem(error);
+      // Someone else decided it first: read the claim again, so the decision that stands is shown.
+      if (error instanceof ApiError && error.code === 'benefit_claim_decided') void refetch(claimChanged);
+    };
+    if (kind === 'rental_claim') rental.mutate(init, { onError, onSuccess: onDecided });
+    else trip.mutate(init, { onError, onSuccess: onDecided });
   };
 
   return (
@@ -111,17 +132,19 @@ function DecisionForm({ kind, claimId, receipts }: { kind: Kind; claimId: string
       ) : null}
       <fieldset>
         <legend>Decision</legend>
-        <div className="field field--checkbox">
-          <input
-            type="radio"
-            id={`${id}-approve`}
-            name={`${id}-decision`}
-            checked={choice === 'approve'}
-            onChange={() => setChoice('approve')}
-            {...form.fieldProps('decision', `${id}-decision`)}
-          />
-          <label htmlFor={`${id}-approve`}>Approve as filed</label>
-        </div>
+        {approvable ? (
+          <div className="field field--checkbox">
+            <input
+              type="radio"
+              id={`${id}-approve`}
+              name={`${id}-decision`}
+              checked={choice === 'approve'}
+              onChange={() => setChoice('approve')}
+              {...form.fieldProps('decision', `${id}-decision`)}
+            />
+            <label htmlFor={`${id}-approve`}>Approve as filed</label>
+          </div>
+        ) : null}
         <div className="field field--checkbox">
           <input
             type="radio"
@@ -129,6 +152,7 @@ function DecisionForm({ kind, claimId, receipts }: { kind: Kind; claimId: string
             name={`${id}-decision`}
             checked={choice === 'deny'}
             onChange={() => setChoice('deny')}
+            {...(approvable ? {} : form.fieldProps('decision', `${id}-decision`))}
           />
           <label htmlFor={`${id}-deny`}>Deny</label>
         </div>
@@ -178,6 +202,8 @@ function DecisionForm({ kind, claimId, receipts }: { kind: Kind; claimId: string
 
 function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: StaffUser }) {
   const id = useId();
+  const statusRef = useRef<HTMLSpanElement>(null);
+  const [decided, setDecided] = useState(false);
   const words = KINDS[kind];
   const init = { params: { path: { id: claimId } } };
   const rental = useApiQuery('/rental-claims/{id}', init, { enabled: kind === 'rental_claim' });
@@ -186,6 +212,11 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
   });
   const claimQuery = kind === 'rental_claim' ? rental : trip;
   const claim = claimQuery.data ?? null;
+  // The decision recorded here: once the claim is read again, its new status takes the focus.
+  const decidedStatus = decided && claim && claim.status !== 'submitted' ? claim.status : null;
+  useLayoutEffect(() => {
+    if (decidedStatus) statusRef.current?.focus();
+  }, [decidedStatus]);
   const contractQuery = useQuery({
     ...contractQueryOptions(claim?.contractId ?? ''),
     enabled: claim !== null,
@@ -227,12 +258,22 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
         <WorkOwner kind={kind} id={claim.id} user={user} noun={words.noun} />
       ) : null}
       {claim.status === 'submitted' ? (
-        <DecisionForm kind={kind} claimId={claim.id} receipts={claim.receipts.length} />
+        <DecisionForm
+          kind={kind}
+          claimId={claim.id}
+          receipts={claim.receipts.length}
+          onDecided={() => setDecided(true)}
+        />
       ) : null}
       <dl className="facts">
         <div>
           <dt>Status</dt>
-          <dd>{benefitStatusWords(claim.status)}</dd>
+          <dd>
+            {/* Focused once a decision is recorded here (the form that had focus is gone). */}
+            <span ref={statusRef} tabIndex={-1}>
+              {benefitStatusWords(claim.status)}
+            </span>
+          </dd>
         </div>
         <div>
           <dt>Filed</dt>
@@ -269,7 +310,11 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
         </div>
         <div>
           <dt>Payable</dt>
-          <dd>{formatCents(claim.payableCents)}</dd>
+          <dd>
+            {claim.status === 'denied'
+              ? `Not paid (denied; ${formatCents(claim.payableCents)} was payable as filed)`
+              : formatCents(claim.payableCents)}
+          </dd>
         </div>
       </dl>
       <h2 id={`${id}-receipts`}>Receipts</h2>
