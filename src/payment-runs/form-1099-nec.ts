@@ -1,5 +1,8 @@
 // The 1099-NEC file for a filing service (IRS Form 1099-NEC, box 1 "Nonemployee compensation"): one row
-// per repair facility paid at least the threshold in the year. Pure: rows in, CSV text out.
+// per repair facility paid at least the threshold in the year. Pure: rows in, CSV text out; cells are
+// written by the one CSV helper every export uses (src/shared/csv.ts). The box-1 amount is written as
+// dollars with cents ("600.00"); it is never negative (a facility appears only at the threshold or above).
+import { csvLine } from '../shared/csv.js';
 
 export interface Form1099Row {
   name: string;
@@ -26,12 +29,6 @@ export const FORM_1099_COLUMNS = [
   'tin_missing',
 ];
 
-function field(value: string | number): string {
-  const text = String(value);
-  const safe = /^[=+\-@]/.test(text) && typeof value === 'string' ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 export function dollars(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
@@ -40,7 +37,7 @@ export function dollars(cents: number): string {
 
 export function form1099NecCsv(rows: readonly Form1099Row[]): string {
   const lines = rows.map((row) =>
-    [
+    csvLine([
       row.tin ? `${row.tin.slice(0, 2)}-${row.tin.slice(2)}` : '',
       row.name,
       row.address_line1,
@@ -51,9 +48,7 @@ export function form1099NecCsv(rows: readonly Form1099Row[]): string {
       dollars(row.total),
       row.payments,
       row.tin ? 'no' : 'yes',
-    ]
-      .map(field)
-      .join(','),
+    ]),
   );
-  return `${[FORM_1099_COLUMNS.join(','), ...lines].join('\n')}\n`;
+  return [csvLine(FORM_1099_COLUMNS), ...lines].join('');
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FORM_1099_COLUMNS, form1099NecCsv } from '../payment-runs/form-1099-nec.js';
 import { type CsvValue, csvCell, csvLine } from './csv.js';
 
 describe('csvCell', () => {
@@ -32,5 +33,26 @@ describe('csvCell', () => {
 describe('csvLine', () => {
   it('joins the cells with commas and ends the line', () => {
     expect(csvLine(['D-1001', '@evil', -500, null, 'a,b'])).toBe(`D-1001,'@evil,-500,,"a,b"\n`);
+  });
+});
+
+describe('the 1099-NEC file', () => {
+  it('writes its cells with the shared helper: a payee name starting with a tab or = is text', () => {
+    const csv = form1099NecCsv([
+      {
+        name: '\t=cmd',
+        tin: '123456789',
+        address_line1: '1 Main St',
+        city: 'Kansas City',
+        region: 'MO',
+        postal_code: '64111',
+        country: 'US',
+        total: 60_000,
+        payments: 2,
+      },
+    ]);
+    expect(csv).toBe(
+      `${FORM_1099_COLUMNS.join(',')}\n12-3456789,'\t=cmd,1 Main St,Kansas City,MO,64111,US,600.00,2,no\n`,
+    );
   });
 });
