@@ -157,8 +157,9 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   {
     names: ['COVERWISE_ROADSIDE_PHONE'],
-    default: '`1-800-555-0199 (24 hours a day)`',
-    meaning: 'roadside assistance number shown in the help center',
+    default: '`1-800-555-0199`',
+    meaning:
+      'roadside assistance number shown on holder pages and in the help center (the number only: the pages say it answers 24 hours a day, in the reader’s language)',
   },
   {
     names: ['COVERWISE_IMPORT_ABANDONED_AFTER_SECONDS'],

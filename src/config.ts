@@ -505,7 +505,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     supportPhone: env.COVERWISE_SUPPORT_PHONE || '1-800-555-0142',
     supportHours:
       env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',
-    roadsidePhone: env.COVERWISE_ROADSIDE_PHONE || '1-800-555-0199 (24 hours a day)',
+    roadsidePhone: env.COVERWISE_ROADSIDE_PHONE || '1-800-555-0199',
     webhookAllowList: readWebhookAllowList(env, 'COVERWISE_WEBHOOK_ALLOW_HOSTS'),
     holderLinkMinutes: readInteger(env, 'COVERWISE_HOLDER_LINK_MINUTES', 15, 1, 24 * 60),
     publicUrl: (

@@ -85,6 +85,9 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
       // Dates as Spanish readers write them.
       await card.getByText(/^Del \d{1,2} de [a-z]+ de \d{4} al \d{1,2} de [a-z]+ de \d{4}/).waitFor();
       await page.getByText('¿Necesita ayuda ahora?').waitFor();
+      // The roadside line's hours in Spanish too: the setting is the number only.
+      await page.getByRole('link', { name: 'llame al 1-800-555-0199 (las 24 horas)' }).waitFor();
+      expect(await page.getByText('24 hours a day', { exact: false }).count()).toBe(0);
       await expectAxeClean(page);
 
       const languages = page.getByRole('navigation', { name: 'Idioma' });

@@ -141,7 +141,7 @@ export function HelpPage() {
               </div>
               <div>
                 <dt>{t('help.roadside')}</dt>
-                <dd>{help.contact.roadsidePhone}</dd>
+                <dd>{t('help.roadsidePhone', { phone: help.contact.roadsidePhone })}</dd>
               </div>
             </dl>
           </section>
