@@ -143,6 +143,16 @@ describeEachEngine('demo history', (engine) => {
     expect(monthEnd.statusCode, monthEnd.body).toBe(200);
   });
 
+  it('records nothing after the moment it was seeded', async () => {
+    const db = server.built.database.db;
+    const late = await db
+      .selectFrom('documents')
+      .select(['id', 'received_at', 'reviewed_at'])
+      .where((eb) => eb.or([eb('received_at', '>', clock.now()), eb('reviewed_at', '>', clock.now())]))
+      .execute();
+    expect(late).toEqual([]);
+  });
+
   it('decides every rental and trip-interruption claim before the payment run pays the approved ones', async () => {
     const db = server.built.database.db;
     const statuses = async (table: 'rental_claims' | 'trip_interruption_claims') =>

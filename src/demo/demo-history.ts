@@ -183,8 +183,9 @@ export async function seedDemoHistory(
   };
 
   // A clock standing `daysAgo` days before now (plus some minutes, to order events of one day).
+  // Never after now: an event of the seed day itself (minutes added to "0 days ago") is not in the future.
   const clockAt = (daysAgo: number, minutes = 0): Clock => {
-    const instant = new Date(nowMs - daysAgo * DAY_MS + minutes * 60_000);
+    const instant = new Date(Math.min(nowMs - daysAgo * DAY_MS + minutes * 60_000, nowMs));
     return { now: () => instant };
   };
   const dayOf = (clock: Clock): CalendarDate => calendarDateInZone(clock.now(), timeZone);
