@@ -236,6 +236,14 @@ export function prepareContract(
         'msrpCents',
       );
     }
+    // GAP covers a loan: its benefit is paid to the lienholder, and the lender's events find it by name.
+    if (!input.lienholder?.name.trim()) {
+      return refuse(
+        'validation_failed',
+        'A GAP addendum needs the lienholder (the lender of the loan it covers): its benefit is paid to them.',
+        'lienholder.name',
+      );
+    }
   }
 
   // GAP addenda run for the loan term in months only; miles do not end them.

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
+import { lenderGapBody } from '../../test/support/lender-portfolio.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { DEMO_HOLDERS } from '../demo/demo-contracts.js';
 import { FakeClock } from '../platform/clock.js';
@@ -57,6 +58,16 @@ describeEachEngine('contracts', (engine) => {
     });
 
   describe('registering a contract', () => {
+    it.each([
+      ['no lienholder', null],
+      ['a lienholder of spaces', { name: '   ' }],
+    ])('refuses a GAP addendum with %s: its benefit is paid to the lender', async (_case, lienholder) => {
+      const body = { ...lenderGapBody(withCheckDigit('1FTFW1E50NF900401')), lienholder };
+      const refused = await create(body);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'validation_failed', param: 'lienholder.name' });
+    });
+
     it('computes the term (Jan 31 + 36 months clamps to Jan 31), numbers it and audits it', async () => {
       const response = await create(contractBody());
       expect(response.statusCode).toBe(201);

@@ -239,21 +239,23 @@ export function createPaymentRunsService(deps: {
       const label = `${LABEL[item.source_type]} (run ${run.run_number})`;
       const reference = checkNumber !== null ? `check ${checkNumber}` : `payment run ${run.run_number}`;
       await markSourcePaid(trx, item.source_type, item.source_id, { at: now, on: run.pay_on, reference });
-      // The payable's own trail (and so its contract's) says it was paid, by which run and how.
-      await recordAudit(trx, {
-        actor,
-        action: `${item.source_type}.paid_by_run`,
-        entityType: item.source_type,
-        entityId: item.source_id,
-        data: {
-          runId: id,
-          runNumber: run.run_number,
-          amountCents: Number(item.amount_cents),
-          method: item.method,
-          reference,
-        },
-        requestId,
-      });
+      // The payable's own trail (and so its contract's) says it was paid, by which run and how. A GAP
+      // benefit's payment is audited by its claim below (benefitPaid), in the words its holder reads.
+      if (item.source_type !== 'gap_claim')
+        await recordAudit(trx, {
+          actor,
+          action: `${item.source_type}.paid_by_run`,
+          entityType: item.source_type,
+          entityId: item.source_id,
+          data: {
+            runId: id,
+            runNumber: run.run_number,
+            amountCents: Number(item.amount_cents),
+            method: item.method,
+            reference,
+          },
+          requestId,
+        });
       // A cancellation's refund is already on the payments ledger (recorded when it was cancelled).
       const ledgerEntry =
         item.source_type === 'cancellation'

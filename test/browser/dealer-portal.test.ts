@@ -226,7 +226,7 @@ describe.skipIf(!chromiumAvailable())('dealer portal', () => {
       bookForm = await fillCustomer(page);
       await bookForm.getByLabel('Customer email (optional)').fill('rosa@example.com');
       await bookForm.getByLabel('Customer phone (optional)').fill('816-555-0142');
-      await bookForm.getByLabel('Lienholder (optional)').fill('Heartland Credit Union');
+      await bookForm.getByLabel('Lienholder', { exact: true }).fill('Heartland Credit Union');
       await bookForm.getByLabel('Retail price (dollars)').fill('695');
       expect(await axeViolations(page)).toEqual([]);
       await bookForm.getByRole('button', { name: 'Book contract' }).click();

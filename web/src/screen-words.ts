@@ -44,7 +44,6 @@ const actionWords: Record<string, string> = {
   'trip_interruption_claim.paid_by_run': 'Trip interruption claim paid by a payment run',
   'roadside_request.paid_by_run': 'Towing paid by a payment run',
   'cancellation.paid_by_run': 'Refund paid by a payment run',
-  'gap_claim.paid_by_run': 'GAP benefit paid by a payment run',
 };
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });

@@ -393,6 +393,9 @@ function bookingOf(offer: Offer, fields: BookingFields): { body: BookingBody } |
   const lienholder = fields.lienholder.trim();
   if (!fields.firstName.trim()) errors['holder.firstName'] = "Enter the customer's first name.";
   if (!fields.lastName.trim()) errors['holder.lastName'] = "Enter the customer's last name.";
+  // GAP covers a loan: its benefit is paid to the lender, so the lender must be named.
+  if (offer.product === 'gap' && !lienholder)
+    errors['lienholder.name'] = 'Enter the lender of the loan: a GAP addendum pays its benefit to them.';
   if (email && !EMAIL_SHAPE.test(email))
     errors['holder.email'] = 'Enter an email address like name@example.com, or leave it empty.';
   if (!fields.line1.trim()) errors['holder.address.line1'] = 'Enter the street address.';
@@ -557,9 +560,9 @@ function BookForm({ offer, onBooked }: { offer: Offer; onBooked: (contract: Cont
         />
         <Field
           form={form}
-          label="Lienholder (optional)"
+          label={offer.product === 'gap' ? 'Lienholder' : 'Lienholder (optional)'}
           param="lienholder.name"
-          optional
+          optional={offer.product !== 'gap'}
           value={fields.lienholder}
           onChange={set('lienholder')}
           hint="The lender financing the vehicle, named as on the loan: its payoff or repossession notices find the contract by this name."
