@@ -289,6 +289,7 @@ describeEachEngine('transfers', (engine) => {
         priceCents: 79_500,
         amountFinancedCents: 3_000_000,
         msrpCents: 3_200_000,
+        lienholder: { name: 'First Prairie Bank' },
       });
       expect((await requestTransfer(id, transferBody())).json()).toMatchObject({ code: 'not_transferable' });
     });
