@@ -178,7 +178,9 @@ describeEachEngine('benefit claims in the work queue', (engine) => {
     expect((await wholeQueue(adjuster, 2)).map((item) => item.id)).toEqual(whole.map((item) => item.id));
     const rentalItem = whole.find((item) => item.id === rentalA.id)!;
     expect(rentalItem).toMatchObject({ href: `/staff/rental-claims/${rentalA.id}`, overdue: false });
-    expect(rentalItem.title).toMatch(/^Rental claim on contract /);
+    // The reference the holder reads on their page names the claim in the queue too.
+    expect(rentalItem.title).toMatch(/^Rental claim on contract \S+ \(RR-[0-9A-F]{8}\)$/);
+    expect(rentalItem.title).toContain(`RR-${rentalA.id.replaceAll('-', '').slice(0, 8).toUpperCase()}`);
 
     // The kind filter, and a reviewer (who cannot open benefit claims) never sees them.
     expect(

@@ -1,6 +1,7 @@
 // The work-queue sources of rental-reimbursement and trip-interruption claims waiting for staff review
 // (submitted, not yet paid), ordered by their review due date (set when filed, from the catalog's review
 // SLA: benefit-review-due.ts), then by when they were filed.
+import { claimReference } from '../shared/claim-reference.js';
 import type { WorkQueueCursor, WorkQueueSource } from '../work-queue/work-queue.js';
 import { listOpenBenefitClaimsAfter } from './benefit-claim.repository.js';
 
@@ -52,7 +53,8 @@ export function benefitClaimReviewSource(
       return rows.map((row) => ({
         kind,
         id: row.id,
-        title: `${source.words} on contract ${row.contract_number}`,
+        // The reference the holder reads on their page: two claims on one contract are told apart.
+        title: `${source.words} on contract ${row.contract_number} (${claimReference(kind, row.id)})`,
         dueOn: row.review_due_on,
         escalated: false,
         receivedAt: row.created_at.toISOString(),

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { claimReference } from '../../../src/shared/claim-reference.js';
 import { type ApiResponse, apiClient } from '../api.js';
 import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
@@ -453,11 +454,6 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
 
 const benefitStatuses = new Set(['submitted', 'approved', 'paid', 'denied']);
 
-/** A short reference the holder can read out on the phone: the claim's first eight characters. */
-function referenceOf(prefix: string, id: string): string {
-  return `${prefix}-${id.replaceAll('-', '').slice(0, 8).toUpperCase()}`;
-}
-
 /** Receipts for a trip claim that waits for them: each file sent to the claim, then the list read again. */
 function SendReceipts({ claimId, onSent }: { claimId: string; onSent: () => void }) {
   const form = useFormErrors();
@@ -497,12 +493,12 @@ function SendReceipts({ claimId, onSent }: { claimId: string; onSent: () => void
 
 function BenefitList({
   title,
-  prefix,
+  kind,
   claims,
   onChanged,
 }: {
   title: string;
-  prefix: string;
+  kind: 'rental_claim' | 'trip_interruption_claim';
   claims: BenefitClaim[];
   onChanged: () => void;
 }) {
@@ -513,8 +509,10 @@ function BenefitList({
       <ul className="link-list">
         {claims.map((claim) => (
           <li key={claim.id}>
-            <strong>{referenceOf(prefix, claim.id)}</strong> ·{' '}
-            {t(`claims.benefitStatus.${benefitStatuses.has(claim.status) ? claim.status : 'received'}`)} ·{' '}
+            <strong>
+              {claimReference('breakdownOn' in claim ? 'trip_interruption_claim' : 'rental_claim', claim.id)}
+            </strong>{' '}
+            · {t(`claims.benefitStatus.${benefitStatuses.has(claim.status) ? claim.status : 'received'}`)} ·{' '}
             {claim.status === 'denied'
               ? t('claims.filedNotPaid', {
                   at: formatInstant(claim.createdAt),
@@ -637,13 +635,13 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
       </ul>
       <BenefitList
         title={t('claims.rentalClaims')}
-        prefix="RR"
+        kind="rental_claim"
         claims={value.rentalClaims}
         onChanged={reload}
       />
       <BenefitList
         title={t('claims.tripClaims')}
-        prefix="TI"
+        kind="trip_interruption_claim"
         claims={value.tripInterruptionClaims}
         onChanged={reload}
       />

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react';
+import { claimReference } from '../../../src/shared/claim-reference.js';
 import { ApiError, apiBasePath } from '../api.js';
 import type { StaffUser } from '../auth.js';
 import { contractQueryOptions } from '../contracts.js';
@@ -245,7 +246,10 @@ function Detail({ kind, claimId, user }: { kind: Kind; claimId: string; user: St
       </p>
     );
 
-  const heading = contractNumber ? `${words.title} on contract ${contractNumber}` : words.title;
+  const reference = claimReference(kind, claim.id);
+  const heading = contractNumber
+    ? `${words.title} on contract ${contractNumber} (${reference})`
+    : `${words.title} ${reference}`;
   return (
     <>
       <p className="breadcrumb">
