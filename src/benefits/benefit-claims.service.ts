@@ -151,6 +151,34 @@ function forReader<T extends { decision: ReturnType<typeof decisionView> }>(
   return { ...view, decision: { ...view.decision, decidedBy: 'claims staff' } };
 }
 
+/** The columns a rental and a trip-interruption claim share. */
+interface BenefitClaimRow extends DecisionColumns {
+  id: string;
+  contract_id: string;
+  status: string;
+  requested_cents: number;
+  payable_cents: number;
+  lines: unknown[];
+  created_at: Date;
+  review_due_on: string;
+}
+
+/** What the view of either kind of benefit claim says; rentalView and tripView add their own fields. */
+function claimView(row: BenefitClaimRow, receipts: readonly BenefitReceiptRow[]) {
+  return {
+    id: row.id,
+    contractId: row.contract_id,
+    status: row.status,
+    requestedCents: row.requested_cents,
+    payableCents: row.payable_cents,
+    lines: row.lines as Record<string, unknown>[],
+    createdAt: row.created_at.toISOString(),
+    reviewDueOn: row.review_due_on,
+    decision: decisionView(row),
+    receipts: receipts.map(receiptView),
+  };
+}
+
 /** Receipts grouped by the claim they belong to. */
 function byOwner(receipts: readonly BenefitReceiptRow[]): Map<string, BenefitReceiptRow[]> {
   const grouped = new Map<string, BenefitReceiptRow[]>();
@@ -183,64 +211,21 @@ export function createBenefitClaimsService(deps: {
   });
 
   function rentalView(
-    row: {
-      id: string;
-      contract_id: string;
-      repair_claim_id: string;
-      status: string;
-      requested_cents: number;
-      payable_cents: number;
-      lines: unknown[];
-      created_at: Date;
-      review_due_on: string;
-    } & DecisionColumns,
+    row: BenefitClaimRow & { repair_claim_id: string },
     receipts: readonly BenefitReceiptRow[],
   ) {
-    return {
-      id: row.id,
-      contractId: row.contract_id,
-      repairClaimId: row.repair_claim_id,
-      status: row.status,
-      requestedCents: row.requested_cents,
-      payableCents: row.payable_cents,
-      lines: row.lines as Record<string, unknown>[],
-      createdAt: row.created_at.toISOString(),
-      reviewDueOn: row.review_due_on,
-      decision: decisionView(row),
-      receipts: receipts.map(receiptView),
-    };
+    return { ...claimView(row, receipts), repairClaimId: row.repair_claim_id };
   }
 
   function tripView(
-    row: {
-      id: string;
-      contract_id: string;
-      status: string;
-      breakdown_on: string;
-      miles_from_home: number;
-      component_group: string | null;
-      requested_cents: number;
-      payable_cents: number;
-      lines: unknown[];
-      created_at: Date;
-      review_due_on: string;
-    } & DecisionColumns,
+    row: BenefitClaimRow & { breakdown_on: string; miles_from_home: number; component_group: string | null },
     receipts: readonly BenefitReceiptRow[],
   ) {
     return {
-      id: row.id,
-      contractId: row.contract_id,
-      status: row.status,
+      ...claimView(row, receipts),
       breakdownOn: row.breakdown_on,
       milesFromHome: row.miles_from_home,
       componentGroup: row.component_group,
-      requestedCents: row.requested_cents,
-      payableCents: row.payable_cents,
-      lines: row.lines as Record<string, unknown>[],
-      createdAt: row.created_at.toISOString(),
-      reviewDueOn: row.review_due_on,
-      decision: decisionView(row),
-      receipts: receipts.map(receiptView),
     };
   }
 

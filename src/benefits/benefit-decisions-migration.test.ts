@@ -7,7 +7,11 @@ import type { Kysely, Migrator } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
-import { databaseAtMigration, type MigratedDatabase } from '../../test/support/migrated-database.js';
+import {
+  databaseAtMigration,
+  insertMigrationContract,
+  type MigratedDatabase,
+} from '../../test/support/migrated-database.js';
 
 const BEFORE = '0048-contract-import-failure';
 const AFTER = '0049-benefit-claim-decisions';
@@ -30,13 +34,7 @@ describeEachEngine('migration 0049 (benefit claim decisions)', (engine) => {
   beforeAll(async () => {
     database = await databaseAtMigration(engine, BEFORE);
     ({ migrator, db } = database);
-    await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
-        holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
-        address_zip, vin, vehicle_year, vehicle_make, vehicle_model, odometer_at_sale, purchase_date,
-        purchase_state, term_months, term_days, expires_on, price_cents, source)
-      values (${CONTRACT}, 'MIG-49', 'vsc', 'VALUE_GUARD', 1, 'active', 'Ann', 'Lee', 'LEE', '1 Main St',
-        'Austin', 'TX', '78701', '1HGCM82633A004490', 2024, 'Honda', 'Accord', 1000, '2026-01-15', 'TX', 36,
-        1096, '2029-01-15', 150000, 'api')`.execute(db);
+    await insertMigrationContract(db, { id: CONTRACT, contractNumber: 'MIG-49', vin: '1HGCM82633A004490' });
     for (const [id, status, day] of [
       [WAITING, 'submitted', '2026-11-01'],
       [PAID, 'paid', '2026-10-01'],

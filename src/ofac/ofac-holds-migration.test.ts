@@ -7,7 +7,11 @@ import type { Kysely, Migrator } from 'kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
-import { databaseAtMigration, type MigratedDatabase } from '../../test/support/migrated-database.js';
+import {
+  databaseAtMigration,
+  insertMigrationContract,
+  type MigratedDatabase,
+} from '../../test/support/migrated-database.js';
 
 const BEFORE = '0049-benefit-claim-decisions';
 const AFTER = '0050-ofac-one-hold-per-payable';
@@ -141,13 +145,18 @@ describeEachEngine('migration 0050 (one OFAC hold per payable)', (engine) => {
   beforeAll(async () => {
     database = await databaseAtMigration(engine, BEFORE);
     ({ migrator, db } = database);
-    await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
-        holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
-        address_zip, vin, vehicle_year, vehicle_make, vehicle_model, odometer_at_sale, purchase_date,
-        purchase_state, term_months, term_days, expires_on, price_cents, source)
-      values (${CONTRACT}, 'MIG-50-1', 'vsc', 'VALUE_GUARD', 1, 'cancelled', 'Ximena', 'Zabaleta', 'zabaleta',
-        '1 Main St', 'Austin', 'TX', '78701', '1HGCM82633A004352', 2024, 'Honda', 'Accord', 1000, '2026-01-15',
-        'TX', 60, 1826, '2031-01-15', 79500, 'api')`.execute(db);
+    await insertMigrationContract(db, {
+      id: CONTRACT,
+      contractNumber: 'MIG-50-1',
+      vin: '1HGCM82633A004352',
+      status: 'cancelled',
+      firstName: 'Ximena',
+      lastName: 'Zabaleta',
+      termMonths: 60,
+      termDays: 1826,
+      expiresOn: '2031-01-15',
+      priceCents: 79_500,
+    });
     await sql`insert into ofac_lists (id, loaded_by, entry_count) values (${LIST}, 'test', 2)`.execute(db);
     for (const [run, id] of Object.entries(RUNS))
       await sql`insert into payment_runs (id, status, pay_on, created_by, ofac_list_id)

@@ -31,3 +31,34 @@ export async function databaseAtMigration(engine: TestEngine, version: string): 
     },
   };
 }
+
+/**
+ * A contract row as the migrations up to 0048 know it, for a migration test to hang its rows on: a
+ * Value Guard sold in Texas unless told otherwise.
+ */
+export async function insertMigrationContract(
+  db: Kysely<unknown>,
+  contract: {
+    id: string;
+    contractNumber: string;
+    vin: string;
+    status?: string;
+    firstName?: string;
+    lastName?: string;
+    termMonths?: number;
+    termDays?: number;
+    expiresOn?: string;
+    priceCents?: number;
+  },
+): Promise<void> {
+  const lastName = contract.lastName ?? 'Lee';
+  await sql`insert into contracts (id, contract_number, product, plan_code, catalog_version, status,
+      holder_first_name, holder_last_name, holder_last_name_key, address_line1, address_city, address_state,
+      address_zip, vin, vehicle_year, vehicle_make, vehicle_model, odometer_at_sale, purchase_date,
+      purchase_state, term_months, term_days, expires_on, price_cents, source)
+    values (${contract.id}, ${contract.contractNumber}, 'vsc', 'VALUE_GUARD', 1, ${contract.status ?? 'active'},
+      ${contract.firstName ?? 'Ann'}, ${lastName}, ${lastName.toLowerCase()}, '1 Main St', 'Austin', 'TX',
+      '78701', ${contract.vin}, 2024, 'Honda', 'Accord', 1000, '2026-01-15', 'TX', ${contract.termMonths ?? 36},
+      ${contract.termDays ?? 1096}, ${contract.expiresOn ?? '2029-01-15'}, ${contract.priceCents ?? 150_000},
+      'api')`.execute(db);
+}
