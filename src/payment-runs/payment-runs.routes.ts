@@ -10,6 +10,7 @@ import type { Database } from '../platform/db/schema.js';
 import { sendCsv } from '../platform/http/csv-reply.js';
 import { sendIdempotent } from '../platform/http/idempotency.js';
 import {
+  DateInput,
   FileResponse,
   Nullable,
   PageQuery,
@@ -199,9 +200,9 @@ export function registerPaymentRunRoutes(
         headers: IdempotencyHeader,
         body: Type.Object(
           {
-            payOn: Type.Optional(
-              Type.String({ format: 'date', description: 'Default today; at most 30 days ahead' }),
-            ),
+            // Not `format: date`: an impossible day (2026-02-30) is the service's 422 invalid_date on payOn,
+            // as every other date the API takes.
+            payOn: Type.Optional(DateInput('The pay date: default today; at most 30 days ahead')),
           },
           { additionalProperties: false },
         ),

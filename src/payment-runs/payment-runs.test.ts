@@ -102,6 +102,16 @@ describeEachEngine('payment runs', (engine) => {
     return response.json().balanced as boolean;
   }
 
+  it.each([
+    ['an impossible day', '2026-02-30'],
+    ['a thirteenth month', '2026-13-01'],
+    ['a day before today', '2026-11-24'],
+  ])('refuses a payOn that is %s (%s) with 422 invalid_date on payOn', async (_, payOn) => {
+    const response = await admin({ method: 'POST', url: '/api/v1/payment-runs', payload: { payOn } });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'invalid_date', param: 'payOn' });
+  });
+
   it('refuses to approve before an SDN list is loaded, and refuses a bad SDN file with its line', async () => {
     await cancelled({ firstName: 'Ana', lastName: 'Reyes' });
     const run = await preview();

@@ -8352,10 +8352,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /**
-                     * Format: date
-                     * @description Default today; at most 30 days ahead
-                     */
+                    /** @description The pay date: default today; at most 30 days ahead (YYYY-MM-DD, years 1900–2199) */
                     payOn?: string;
                 };
             };
