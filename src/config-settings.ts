@@ -152,8 +152,9 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   {
     names: ['COVERWISE_SUPPORT_HOURS'],
-    default: '`Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.`',
-    meaning: 'customer service hours shown in the help center',
+    default: '`Mo-Fr 08:00-20:00; Sa 09:00-13:00`',
+    meaning:
+      'customer service days and hours shown in the help center, in the business time zone (`COVERWISE_TIMEZONE`): rules separated by `;`, each days (`Mo Tu We Th Fr Sa Su`, ranges such as `Mo-Fr`, lists such as `Mo,We`) then 24-hour times (`08:00-12:00,13:00-17:00`), a subset of OpenStreetMap’s `opening_hours`; the pages say them in the reader’s language (“Monday – Friday 8:00 AM – 8:00 PM …”, “lunes – viernes 8:00 a.m. – 8:00 p.m. …”). A day named twice, a time that closes before it opens or free text stops start-up',
   },
   {
     names: ['COVERWISE_ROADSIDE_PHONE'],

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { parseRoleMap, type RoleMap } from './auth/oidc-roles.js';
+import { parseSupportHours, SUPPORT_HOURS_EXAMPLE, type SupportHours } from './help/support-hours.js';
 import { parseAllowList, type WebhookAllowList } from './webhooks/webhook-address.js';
 
 export interface Config {
@@ -95,7 +96,8 @@ export interface Config {
   readonly outboxDir: string;
   /** Help center contact details shown to holders (COVERWISE_SUPPORT_PHONE / _HOURS, COVERWISE_ROADSIDE_PHONE). */
   readonly supportPhone: string;
-  readonly supportHours: string;
+  /** Customer service's days and hours, in the business time zone; pages say them in the reader's language. */
+  readonly supportHours: SupportHours;
   readonly roadsidePhone: string;
   /** Internal hosts and ranges webhooks may reach (COVERWISE_WEBHOOK_ALLOW_HOSTS); public addresses always. */
   readonly webhookAllowList: WebhookAllowList;
@@ -212,6 +214,20 @@ function readClockTime(env: Env, name: string, fallback: string): number {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
   if (!match) throw new ConfigError(name, `must be a time of day as HH:MM (24-hour), got "${raw}"`);
   return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** Customer service's opening hours as data (src/help/support-hours.ts), in the business time zone. */
+function readSupportHours(env: Env, name: string, fallback: string, timeZone: string): SupportHours {
+  const raw = env[name] || fallback;
+  const parsed = parseSupportHours(raw);
+  if ('error' in parsed) {
+    throw new ConfigError(
+      name,
+      `must be days and 24-hour times such as "${SUPPORT_HOURS_EXAMPLE}" (days Mo Tu We Th Fr Sa Su, ` +
+        `rules separated by ";", in COVERWISE_TIMEZONE): ${parsed.error}; got "${raw}"`,
+    );
+  }
+  return Object.freeze({ timeZone, rules: parsed.rules });
 }
 
 function readClamdUrl(env: Env, name: string): { host: string; port: number } | null {
@@ -402,6 +418,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
+  const timeZone = readTimeZone(env, 'COVERWISE_TIMEZONE', 'America/New_York');
   const webDir =
     env.COVERWISE_WEB_DIR === 'none' ? null : path.resolve(cwd, env.COVERWISE_WEB_DIR || 'dist/web');
 
@@ -416,7 +433,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     // Demo data is on by default for the embedded database (a newcomer's first run) and off for a server.
     demo: readBoolean(env, 'COVERWISE_DEMO', databaseUrl === null),
     demoHistory: readBoolean(env, 'COVERWISE_DEMO_HISTORY', true),
-    timeZone: readTimeZone(env, 'COVERWISE_TIMEZONE', 'America/New_York'),
+    timeZone,
     logLevel,
     sessionTtlHours: readInteger(env, 'COVERWISE_SESSION_TTL_HOURS', 12, 1, 24 * 30),
     sessionCacheSeconds: readInteger(env, 'COVERWISE_SESSION_CACHE_SECONDS', 5, 0, 60),
@@ -503,8 +520,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       form1099ThresholdCents: readInteger(env, 'COVERWISE_1099_THRESHOLD_CENTS', 60_000, 0, 1_000_000_000),
     },
     supportPhone: env.COVERWISE_SUPPORT_PHONE || '1-800-555-0142',
-    supportHours:
-      env.COVERWISE_SUPPORT_HOURS || 'Monday–Friday 8 a.m.–8 p.m. Eastern, Saturday 9 a.m.–1 p.m.',
+    supportHours: readSupportHours(
+      env,
+      'COVERWISE_SUPPORT_HOURS',
+      'Mo-Fr 08:00-20:00; Sa 09:00-13:00',
+      timeZone,
+    ),
     roadsidePhone: env.COVERWISE_ROADSIDE_PHONE || '1-800-555-0199',
     webhookAllowList: readWebhookAllowList(env, 'COVERWISE_WEBHOOK_ALLOW_HOSTS'),
     holderLinkMinutes: readInteger(env, 'COVERWISE_HOLDER_LINK_MINUTES', 15, 1, 24 * 60),

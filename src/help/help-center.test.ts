@@ -5,11 +5,20 @@ import type { Catalog } from '../catalog/catalog.schema.js';
 import { loadDefaultCatalog } from '../catalog/default-catalog.js';
 import { HELP_ARTICLES } from './articles.js';
 import { fillPlaceholders, helpArticlesIn, renderHelpCenter } from './help-center.js';
-import { helpValues } from './help-facts.js';
+import { type HelpSettings, helpValues } from './help-facts.js';
 
-const settings = {
+/** Intl puts narrow and thin no-break spaces around times and dashes; the tests read them as spaces. */
+function spaced(text: string): string {
+  return text.replace(/[\u00a0\u2009\u202f]/g, ' ');
+}
+
+const settings: HelpSettings = {
   supportPhone: '1-800-555-0142',
-  supportHours: 'Monday–Friday 8 a.m.–8 p.m. Eastern',
+  // Monday to Friday, 08:00 to 20:00 in New York.
+  supportHours: {
+    timeZone: 'America/New_York',
+    rules: [{ days: [{ first: 1, last: 5 }], times: [{ opensMinutes: 8 * 60, closesMinutes: 20 * 60 }] }],
+  },
   roadsidePhone: '1-800-555-0199',
   documentReviewBusinessDays: 2,
 };
@@ -81,9 +90,14 @@ describe('help center articles', () => {
     }
     const cost = spanish.articles.find((a) => a.id === 'what-does-it-cost')!;
     expect(cost.paragraphs[0]).toContain('($0.00 a $200.00)');
-    expect(spanish.articles.find((a) => a.id === 'contact-us')!.paragraphs[0]).toBe(
-      'Llame a servicio al cliente al 1-800-555-0142, Monday–Friday 8 a.m.–8 p.m. Eastern.',
+    // The hours too: said in Spanish from the setting's days and times, no English left.
+    expect(spaced(spanish.articles.find((a) => a.id === 'contact-us')!.paragraphs[0]!)).toBe(
+      'Llame a servicio al cliente al 1-800-555-0142, lunes – viernes 8:00 a.m. – 8:00 p.m. (hora oriental).',
     );
+    expect(spaced(spanish.contact.supportHours)).toBe(
+      'lunes – viernes 8:00 a.m. – 8:00 p.m. (hora oriental)',
+    );
+    expect(spaced(english.contact.supportHours)).toBe('Monday – Friday 8:00 AM – 8:00 PM (Eastern Time)');
     // A Spanish search word finds the answer, and so does the English one.
     const cancel = spanish.articles.find((a) => a.id === 'transfer-or-cancel')!;
     expect(cancel.keywords).toEqual(expect.arrayContaining(['cancelación', 'cancel']));
@@ -100,7 +114,11 @@ describeEachEngine('GET /api/v1/help', (engine) => {
   beforeAll(async () => {
     server = await startTestServer({
       engine,
-      env: { COVERWISE_SUPPORT_PHONE: '1-888-555-0100', COVERWISE_SUPPORT_HOURS: 'every day 7–7' },
+      env: {
+        COVERWISE_SUPPORT_PHONE: '1-888-555-0100',
+        COVERWISE_SUPPORT_HOURS: 'Mo-Su 07:00-19:00',
+        COVERWISE_TIMEZONE: 'America/Los_Angeles',
+      },
     });
   });
   afterAll(() => server?.close());
@@ -112,7 +130,10 @@ describeEachEngine('GET /api/v1/help', (engine) => {
     expect(body.catalogVersion).toBe(1);
     expect(body.contact.supportPhone).toBe('1-888-555-0100');
     const contact = body.articles.find((article: { id: string }) => article.id === 'contact-us');
-    expect(contact.paragraphs[0]).toBe('Call customer service at 1-888-555-0100, every day 7–7.');
+    expect(spaced(contact.paragraphs[0])).toBe(
+      'Call customer service at 1-888-555-0100, Monday – Sunday 7:00 AM – 7:00 PM (Pacific Time).',
+    );
+    expect(spaced(body.contact.supportHours)).toBe('Monday – Sunday 7:00 AM – 7:00 PM (Pacific Time)');
   });
 
   it('answers in Spanish when asked, and refuses a language it does not speak', async () => {
@@ -120,6 +141,9 @@ describeEachEngine('GET /api/v1/help', (engine) => {
     expect(spanish.statusCode).toBe(200);
     const contact = spanish.json().articles.find((article: { id: string }) => article.id === 'contact-us');
     expect(contact.question).toBe('¿Cómo me comunico con ustedes?');
+    expect(spaced(spanish.json().contact.supportHours)).toBe(
+      'lunes – domingo 7:00 a.m. – 7:00 p.m. (hora del Pacífico)',
+    );
     const french = await server.built.app.inject({ method: 'GET', url: '/api/v1/help?language=fr' });
     expect(french.statusCode).toBe(400);
   });

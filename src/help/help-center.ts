@@ -12,6 +12,7 @@ import {
   stateRuleNotes,
   stateRuleSentences,
 } from './help-facts.js';
+import { formatSupportHours } from './support-hours.js';
 
 export interface HelpArticle {
   id: string;
@@ -58,7 +59,8 @@ export function renderHelpCenter(
     catalogVersion,
     contact: {
       supportPhone: settings.supportPhone,
-      supportHours: settings.supportHours,
+      // Said in the reader's language, as the contact answer says it.
+      supportHours: formatSupportHours(settings.supportHours, language),
       roadsidePhone: settings.roadsidePhone,
     },
     articles: articles.map((article) => ({

@@ -5,10 +5,12 @@ import type { StateRuleNote } from '../catalog/effective-terms.js';
 import { stateRuleParams } from '../catalog/state-rules.js';
 import type { HolderLanguage } from '../shared/language.js';
 import { formatUsd } from '../shared/money.js';
+import { formatSupportHours, type SupportHours } from './support-hours.js';
 
 export interface HelpSettings {
   supportPhone: string;
-  supportHours: string;
+  /** Days and times (COVERWISE_SUPPORT_HOURS), said in the reader's language. */
+  supportHours: SupportHours;
   roadsidePhone: string;
   /** GAP document reviews are due this many business days after receipt (COVERWISE_DOCUMENT_REVIEW_BUSINESS_DAYS). */
   documentReviewBusinessDays: number;
@@ -54,7 +56,7 @@ export function helpValues(
   );
   return {
     supportPhone: settings.supportPhone,
-    supportHours: settings.supportHours,
+    supportHours: formatSupportHours(settings.supportHours, language),
     roadsidePhone: settings.roadsidePhone,
     reviewBusinessDays: String(settings.documentReviewBusinessDays),
     planNames: listing(vscPlans.map((plan) => plan.name)),

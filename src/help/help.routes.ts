@@ -31,7 +31,7 @@ export function registerHelpRoutes(
         operationId: 'getHelp',
         description:
           'Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and ' +
-          'settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written ' +
+          'settings, in English or (language=es) Spanish (the support hours too); state rule sentences are data, as written ' +
           '(stateRuleNotes gives each rule by id and parameters for a client to translate).',
         tags: ['Help'],
         summary: 'Help center articles, with figures filled from the current catalog and settings',
@@ -43,7 +43,11 @@ export function registerHelpRoutes(
             catalogVersion: Type.Integer(),
             contact: Type.Object({
               supportPhone: Type.String(),
-              supportHours: Type.String(),
+              supportHours: Type.String({
+                description:
+                  "Customer service's days and hours (COVERWISE_SUPPORT_HOURS) in the asked language, e.g. " +
+                  "'Monday – Friday 8:00 AM – 8:00 PM and Saturday 9:00 AM – 1:00 PM (Eastern Time)'",
+              }),
               roadsidePhone: Type.String(),
             }),
             articles: Type.Array(HelpArticleSchema),
@@ -55,8 +59,8 @@ export function registerHelpRoutes(
     async (request) => {
       const current = await deps.catalog.current();
       const language = request.query.language ?? 'en';
-      // The state rules' sentences and the support hours are data, as written (English); the rules also
-      // come as notes with ids and parameters, which the holder pages say in Spanish.
+      // The state rules' sentences are data, as written (English); they also come as notes with ids and
+      // parameters, which the holder pages say in Spanish. The support hours are said in the language.
       return renderHelpCenter(
         current.catalog,
         current.version,

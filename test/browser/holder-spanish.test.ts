@@ -233,6 +233,20 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
     try {
       await page.getByRole('heading', { level: 1, name: 'Centro de ayuda' }).waitFor();
       await page.getByRole('heading', { name: '¿Cómo transfiero o cancelo mi contrato?' }).waitFor();
+      // Customer service's hours are said in Spanish from the setting's days and times (they were the
+      // setting's English words), in the contact card and in the answer that quotes them.
+      const contact = page.getByRole('region', { name: 'Comuníquese con nosotros' });
+      await contact
+        .getByText('lunes – viernes 8:00 a.m. – 8:00 p.m. y sábado 9:00 a.m. – 1:00 p.m. (hora oriental)')
+        .waitFor();
+      await page
+        .getByRole('region', { name: '¿Cómo me comunico con ustedes?' })
+        .getByText('Llame a servicio al cliente al 1-800-555-0142, lunes – viernes 8:00 a.m.', {
+          exact: false,
+        })
+        .waitFor();
+      expect(await page.getByText(/Monday|Saturday|Eastern/).count()).toBe(0);
+      await page.getByPlaceholder('p. ej., cancelación, alquiler, remolque').waitFor();
       await page.getByLabel('Buscar en el centro de ayuda').fill('cancelación');
       await page.getByText('1 respuesta coincide con “cancelación”', { exact: false }).waitFor();
       await expectAxeClean(page);

@@ -106,7 +106,10 @@ describe('state rules', () => {
   it("come with the help center's answers as notes, beside the same sentences", () => {
     const help = renderHelpCenter(catalog, 1, {
       supportPhone: '1-800-555-0142',
-      supportHours: 'Monday–Friday 8 a.m.–8 p.m. Eastern',
+      supportHours: {
+        timeZone: 'America/New_York',
+        rules: [{ days: [{ first: 1, last: 5 }], times: [{ opensMinutes: 8 * 60, closesMinutes: 20 * 60 }] }],
+      },
       roadsidePhone: '1-800-555-0199',
       documentReviewBusinessDays: 2,
     });

@@ -2691,7 +2691,7 @@ export interface paths {
         };
         /**
          * Help center articles, with figures filled from the current catalog and settings
-         * @description Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings, in English or (language=es) Spanish; state rule sentences and support hours are data, as written (stateRuleNotes gives each rule by id and parameters for a client to translate).
+         * @description Any signed-in caller. Articles with figures (caps, windows, fees) filled from the current catalog and settings, in English or (language=es) Spanish (the support hours too); state rule sentences are data, as written (stateRuleNotes gives each rule by id and parameters for a client to translate).
          */
         get: operations["getHelp"];
         put?: never;
@@ -14793,6 +14793,7 @@ export interface operations {
                         catalogVersion: number;
                         contact: {
                             supportPhone: string;
+                            /** @description Customer service's days and hours (COVERWISE_SUPPORT_HOURS) in the asked language, e.g. 'Monday – Friday 8:00 AM – 8:00 PM and Saturday 9:00 AM – 1:00 PM (Eastern Time)' */
                             supportHours: string;
                             roadsidePhone: string;
                         };
