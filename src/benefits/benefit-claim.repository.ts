@@ -53,14 +53,18 @@ export async function benefitClaimsOfContract(db: Kysely<Database>, contractId: 
   return { rentals, trips };
 }
 
-/** The contract of a rental or trip-interruption claim (undefined: no such claim). */
+/** The contract and status of a rental or trip-interruption claim (undefined: no such claim). */
 export function findBenefitClaimContract(
   db: Kysely<Database>,
   ownerType: 'rental_claim' | 'trip_interruption_claim',
   claimId: string,
 ) {
   const table = ownerType === 'rental_claim' ? 'rental_claims' : 'trip_interruption_claims';
-  return db.selectFrom(table).select(['id', 'contract_id']).where('id', '=', claimId).executeTakeFirst();
+  return db
+    .selectFrom(table)
+    .select(['id', 'contract_id', 'status'])
+    .where('id', '=', claimId)
+    .executeTakeFirst();
 }
 
 /** One rental claim by id (undefined: no such claim). */

@@ -328,10 +328,12 @@ export function registerBenefitClaimRoutes(
           summary: 'Attach a receipt (multipart: a "file" part)',
           description:
             'Adds one receipt (PDF, JPEG, PNG or HEIC) to a rental or trip-interruption claim the caller may read. ' +
-            'A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429).',
+            'A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429). ' +
+            'A claim takes receipts only while it waits for a decision: an approved, denied or paid one answers 409 ' +
+            '`benefit_claim_decided`, its detail naming the status.',
           params: Type.Object({ id: Uuid }),
           consumes: ['multipart/form-data'],
-          response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
+          response: { 201: ReceiptSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429) },
         },
       },
       async (request, reply) => {

@@ -19,7 +19,7 @@ import { recordDocument } from '../documents/document-records.js';
 import { rememberContractLanguage } from '../notifications/holder-language.repository.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db/schema.js';
+import type { BenefitClaimStatus, Database } from '../platform/db/schema.js';
 import { asUseCase, transactional } from '../platform/db/transaction.js';
 import type { StagedFile, StoredFile } from '../platform/storage/document-store.js';
 import { findRepairClaimLines, lockRepairClaimOfContract } from '../repair-claims/repair-claim.repository.js';
@@ -47,7 +47,12 @@ import {
   receiptsOfBenefitClaims,
   recordBenefitDecision,
 } from './benefit-claim.repository.js';
-import { type BenefitClaimKind, type BenefitDecisionInput, decideBenefitClaim } from './benefit-decision.js';
+import {
+  type BenefitClaimKind,
+  type BenefitDecisionInput,
+  decideBenefitClaim,
+  receiptRefusal,
+} from './benefit-decision.js';
 import { benefitReviewDueOn } from './benefit-review-due.js';
 
 export const MAX_EXPENSES = 31;
@@ -494,7 +499,8 @@ export function createBenefitClaimsService(deps: {
 
   /**
    * The claim a receipt is for, checked before the file is read: it exists and the principal may see
-   * it (a holder only their own contract's claims; others read as missing).
+   * it (a holder only their own contract's claims; others read as missing), and it still waits for a
+   * decision (409 benefit_claim_decided otherwise, so a decided claim's upload is not even read).
    */
   async function receiptOwner(
     ownerType: 'rental_claim' | 'trip_interruption_claim',
@@ -504,7 +510,13 @@ export function createBenefitClaimsService(deps: {
     const claim = await findBenefitClaimContract(db, ownerType, claimId);
     if (!claim || !holderMayTouch(principal, claim.contract_id))
       throw new AppError('not_found', 'No claim with that id.');
+    refuseReceiptIfDecided(claim.status);
     return { ownerType, claimId: claim.id, contractId: claim.contract_id };
+  }
+
+  function refuseReceiptIfDecided(status: BenefitClaimStatus): void {
+    const refusal = receiptRefusal(status);
+    if (refusal) throw new AppError(refusal.code, refusal.detail);
   }
 
   /** A receipt for a rental or trip-interruption claim, received and staged: recorded, then stored. */
@@ -515,6 +527,11 @@ export function createBenefitClaimsService(deps: {
     requestId: string,
   ) {
     return transactional(db)(async (trx) => {
+      // Checked again under the claim's lock: a decision made while the file was arriving wins, and a
+      // decision waits for a receipt being recorded (decide locks the same row).
+      const claim = await lockBenefitClaim(trx, owner.ownerType, owner.claimId);
+      if (!claim) throw new AppError('not_found', 'No claim with that id.');
+      refuseReceiptIfDecided(claim.status);
       const receipt = await recordReceipt(trx, owner, upload, principal, requestId);
       // The file gets its stored name only now, in the transaction that records its row.
       await upload.file.promote();

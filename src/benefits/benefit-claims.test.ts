@@ -7,10 +7,13 @@ import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { trialBalance } from '../accounting/journal.repository.js';
+import { createCatalogService } from '../catalog/catalog.service.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { openPayables } from '../payment-runs/payment-runs.repository.js';
 import { FakeClock } from '../platform/clock.js';
 import { addDays } from '../shared/calendar-date.js';
+import type { Principal } from '../shared/principal.js';
+import { createBenefitClaimsService } from './benefit-claims.service.js';
 
 // Business "today" is 2026-11-25 in America/New_York.
 const clock = new FakeClock('2026-11-25T15:00:00Z');
@@ -714,6 +717,97 @@ describeEachEngine('benefit claims and roadside', (engine) => {
         receipts: [{ originalName: 'hotel.pdf' }],
       });
       expect(await payableIds()).toContain(second.claim.id);
+    });
+
+    it('refuses a receipt for a decided claim (409 benefit_claim_decided naming its status) and stores none', async () => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const visit = await repair(vin, { hours: 3, authorize: true });
+      const rental = (
+        await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/rental-claims`,
+          payload: { repairClaimId: visit.id, expenses: days(1, 3_000) },
+        })
+      ).json();
+      const trip = (
+        await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+          payload: {
+            breakdownOn: '2026-11-22',
+            milesFromHome: 300,
+            componentGroup: 'engine',
+            expenses: [{ date: '2026-11-22', category: 'lodging', amountCents: 9_000 }],
+          },
+        })
+      ).json();
+      expect((await decide(adjuster, 'rental', rental.id, { decision: 'approve' })).statusCode).toBe(200);
+      const denial = { decision: 'deny', reasonCode: 'receipts_missing' };
+      expect((await decide(adjuster, 'trip', trip.id, denial)).statusCode).toBe(200);
+      const cases = [
+        [`/api/v1/rental-claims/${rental.id}/receipts`, 'approved', holder],
+        [`/api/v1/trip-interruption-claims/${trip.id}/receipts`, 'denied', holder],
+        [`/api/v1/trip-interruption-claims/${trip.id}/receipts`, 'denied', adjuster],
+      ] as const;
+      for (const [url, status, client] of cases) {
+        const refused = await client({ method: 'POST', url, ...multipartFile('late.pdf', PDF) });
+        expect(refused.statusCode, refused.body).toBe(409);
+        expect(refused.json()).toMatchObject({ code: 'benefit_claim_decided' });
+        expect(refused.json().detail).toContain(`already ${status}`);
+      }
+      const stored = await server.built.database.db
+        .selectFrom('documents')
+        .select('id')
+        .where('owner_id', 'in', [rental.id, trip.id])
+        .execute();
+      expect(stored).toEqual([]);
+    });
+
+    it('refuses a receipt for a claim decided while its file was arriving, under the claim lock', async () => {
+      const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+      const visit = await repair(vin, { hours: 3, authorize: true });
+      const rental = (
+        await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/rental-claims`,
+          payload: { repairClaimId: visit.id, expenses: days(1, 3_000) },
+        })
+      ).json();
+      const { db } = server.built.database;
+      // The service as the route uses it: the owner is checked before the file is read, the file is
+      // recorded after; the claim is decided in between.
+      const service = createBenefitClaimsService({ db, clock, catalog: createCatalogService({ db }) });
+      const principal: Principal = {
+        kind: 'holder',
+        sessionId: 'test',
+        contractIds: [contract.id],
+        lastName: contract.holder.lastName,
+      };
+      const owner = await service.receiptOwner('rental_claim', rental.id, principal);
+      expect((await decide(adjuster, 'rental', rental.id, { decision: 'approve' })).statusCode).toBe(200);
+      let promoted = false;
+      const file = {
+        sha256: 'a'.repeat(64),
+        sizeBytes: PDF.length,
+        contentType: 'application/pdf' as const,
+        promote: async () => {
+          promoted = true;
+        },
+        discard: async () => {},
+      };
+      await expect(
+        service.attachReceipt(owner, { file, originalName: 'late.pdf' }, principal, 'test'),
+      ).rejects.toMatchObject({
+        code: 'benefit_claim_decided',
+        message: expect.stringContaining('approved'),
+      });
+      expect(promoted).toBe(false);
+      const stored = await db
+        .selectFrom('documents')
+        .select('id')
+        .where('owner_id', '=', rental.id)
+        .execute();
+      expect(stored).toEqual([]);
     });
 
     it('answers 404 to a claim that does not exist', async () => {

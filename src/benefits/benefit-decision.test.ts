@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BenefitClaimStatus } from '../platform/db/schema.js';
-import { type BenefitClaimKind, type BenefitDecisionInput, decideBenefitClaim } from './benefit-decision.js';
+import {
+  type BenefitClaimKind,
+  type BenefitDecisionInput,
+  decideBenefitClaim,
+  receiptRefusal,
+} from './benefit-decision.js';
 
 // Deciding a rental or trip-interruption claim: once, a trip only against receipts, a denial with its reason.
 
@@ -120,5 +125,19 @@ describe('decideBenefitClaim', () => {
       { decision: 'approve' },
     );
     expect(refused).toMatchObject({ ok: false, param: 'receipts' });
+  });
+});
+
+describe('receiptRefusal', () => {
+  const cases: [BenefitClaimStatus, string | null][] = [
+    ['submitted', null],
+    ['approved', 'The claim is already approved'],
+    ['denied', 'The claim is already denied'],
+    ['paid', 'The claim is already paid'],
+  ];
+  it.each(cases)('a %s claim: %s', (status, words) => {
+    const refusal = receiptRefusal(status);
+    if (words === null) expect(refusal).toBeNull();
+    else expect(refusal).toEqual({ code: 'benefit_claim_decided', detail: expect.stringContaining(words) });
   });
 });

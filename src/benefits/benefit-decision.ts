@@ -3,6 +3,7 @@
 // filed), or deny it with a reason code. Trip interruption is paid against receipts, so it is approved only
 // with at least one attached. Pure: the service loads the claim and its receipt count, and records the
 // outcome with its audit row and, for a denial, the reversal of what the claim had put on the books.
+// Receipts are what a decision is made on, so a claim takes them only while it waits for one.
 import type { BenefitClaimStatus } from '../platform/db/schema.js';
 
 export const BENEFIT_DENIAL_REASONS = [
@@ -84,4 +85,18 @@ export function decideBenefitClaim(
       param: 'receipts',
     };
   return { ok: true, status: 'approved', reasonCode: null, reason };
+}
+
+/**
+ * Whether a claim takes another receipt: only while it waits for a decision. Once approved, denied or
+ * paid, a receipt would change nothing that was decided, so it is refused, naming the claim's status.
+ */
+export function receiptRefusal(
+  status: BenefitClaimStatus,
+): { code: 'benefit_claim_decided'; detail: string } | null {
+  if (status === 'submitted') return null;
+  return {
+    code: 'benefit_claim_decided',
+    detail: `The claim is already ${STATUS_WORDS[status]}: receipts are taken only while a claim waits for a decision.`,
+  };
 }

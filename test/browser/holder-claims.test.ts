@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
+import { claimReference } from '../../src/shared/claim-reference.js';
 import { PDF } from '../security/multipart.js';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser } from '../support/browser.js';
@@ -247,6 +248,93 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
         .getByText(/\$80\.00 asked, not paid/)
         .waitFor();
       await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('says why receipts were not sent to a claim decided while the page was open, in English and Spanish', async () => {
+    const adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    const contract = await server.built.database.db
+      .selectFrom('contracts')
+      .select('id')
+      .where('contract_number', '=', missouriHolder.contractNumber)
+      .executeTakeFirstOrThrow();
+    /** A trip claim filed by staff without a receipt: the holder's page asks for its receipts. */
+    const waitingTrip = async (breakdownOn: string) => {
+      const filed = await adjuster({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims`,
+        payload: {
+          breakdownOn,
+          milesFromHome: 320,
+          componentGroup: 'engine',
+          expenses: [{ date: breakdownOn, category: 'lodging', amountCents: 8_000 }],
+        },
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+      return filed.json().id as string;
+    };
+    const deny = async (id: string) => {
+      const denied = await adjuster({
+        method: 'POST',
+        url: `/api/v1/trip-interruption-claims/${id}/decision`,
+        payload: { decision: 'deny', reasonCode: 'receipts_missing' },
+      });
+      expect(denied.statusCode, denied.body).toBe(200);
+    };
+    const english = await waitingTrip('2026-11-10');
+    const spanish = await waitingTrip('2026-11-05');
+    const page = await signedIn(missouriHolder);
+    try {
+      await page.goto('/my/claims');
+      const lineOf = (id: string) =>
+        page.getByRole('listitem').filter({ hasText: claimReference('trip_interruption_claim', id) });
+      /** Sends a receipt from the claim's own form, after staff decided the claim. */
+      const sendAfterDecision = async (id: string, form: string, button: string, label: string) => {
+        const send = lineOf(id).getByRole('form', { name: form });
+        await send.waitFor();
+        await deny(id);
+        await send
+          .getByLabel(label)
+          .setInputFiles({ name: 'motel.pdf', mimeType: 'application/pdf', buffer: PDF });
+        await send.getByRole('button', { name: button }).click();
+      };
+
+      await sendAfterDecision(english, 'Send the receipts for this claim', 'Send receipts', 'Receipts');
+      const refusal = lineOf(english).getByRole('alert');
+      await refusal
+        .getByText('The claim is already denied: receipts are taken only while a claim waits for a decision.')
+        .waitFor();
+      // The line reads again and shows the decision; no form is offered for a decided claim.
+      await lineOf(english)
+        .filter({ hasText: /TI-[0-9A-F]{8} · Denied/ })
+        .waitFor();
+      expect(await lineOf(english).getByRole('form').count()).toBe(0);
+      expect(await refusal.evaluate((element) => element === document.activeElement)).toBe(true);
+      await expectAxeClean(page);
+
+      await page
+        .getByRole('navigation', { name: 'Language' })
+        .getByRole('button', { name: 'Español' })
+        .click();
+      const spanishWords =
+        'Esta solicitud ya se decidió, así que los recibos no se enviaron: una solicitud solo recibe recibos mientras espera una decisión.';
+      // The refusal on the screen follows the switch of language.
+      await lineOf(english).getByRole('alert').getByText(spanishWords).waitFor();
+      await sendAfterDecision(spanish, 'Envíe los recibos de esta solicitud', 'Enviar recibos', 'Recibos');
+      await lineOf(spanish).getByRole('alert').getByText(spanishWords).waitFor();
+      await lineOf(spanish)
+        .filter({ hasText: /TI-[0-9A-F]{8} · Denegado/ })
+        .waitFor();
+      expect(await lineOf(spanish).getByRole('form').count()).toBe(0);
+      await expectAxeClean(page);
+      const stored = await server.built.database.db
+        .selectFrom('documents')
+        .select('id')
+        .where('owner_id', 'in', [english, spanish])
+        .execute();
+      expect(stored).toEqual([]);
     } finally {
       await page.context().close();
     }

@@ -1713,7 +1713,7 @@ export interface paths {
         put?: never;
         /**
          * Attach a receipt (multipart: a "file" part)
-         * @description Adds one receipt (PDF, JPEG, PNG or HEIC) to a rental or trip-interruption claim the caller may read. A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429).
+         * @description Adds one receipt (PDF, JPEG, PNG or HEIC) to a rental or trip-interruption claim the caller may read. A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429). A claim takes receipts only while it waits for a decision: an approved, denied or paid one answers 409 `benefit_claim_decided`, its detail naming the status.
          */
         post: operations["attachRentalClaimReceipt"];
         delete?: never;
@@ -1733,7 +1733,7 @@ export interface paths {
         put?: never;
         /**
          * Attach a receipt (multipart: a "file" part)
-         * @description Adds one receipt (PDF, JPEG, PNG or HEIC) to a rental or trip-interruption claim the caller may read. A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429).
+         * @description Adds one receipt (PDF, JPEG, PNG or HEIC) to a rental or trip-interruption claim the caller may read. A refused file answers 415 `unsupported_file_type` or 413 `file_too_large`; uploads are throttled per claim (429). A claim takes receipts only while it waits for a decision: an approved, denied or paid one answers 409 `benefit_claim_decided`, its detail naming the status.
          */
         post: operations["attachTripInterruptionClaimReceipt"];
         delete?: never;
@@ -10755,6 +10755,15 @@ export interface operations {
                 };
             };
             /** @description RFC 9457 problem document */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -10840,6 +10849,15 @@ export interface operations {
             };
             /** @description RFC 9457 problem document */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
 import { claimReference } from '../../../src/shared/claim-reference.js';
-import { type ApiResponse, apiClient } from '../api.js';
+import { ApiError, type ApiResponse, apiClient } from '../api.js';
 import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
+import { useFocusWhen } from '../focus.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
+import { holderProblem } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useApiQuery, useRefetch } from '../queries.js';
@@ -454,8 +456,20 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
 
 const benefitStatuses = new Set(['submitted', 'approved', 'paid', 'denied']);
 
-/** Receipts for a trip claim that waits for them: each file sent to the claim, then the list read again. */
-function SendReceipts({ claimId, onSent }: { claimId: string; onSent: () => void }) {
+/**
+ * Receipts for a trip claim that waits for them: each file sent to the claim, then the list read again.
+ * A claim decided meanwhile (by claims staff, while the page was open) takes no receipt: its refusal is
+ * handed to the claim's line, which keeps saying it once the list, read again, shows the new status.
+ */
+function SendReceipts({
+  claimId,
+  onSent,
+  onDecided,
+}: {
+  claimId: string;
+  onSent: () => void;
+  onDecided: (refusal: ApiError) => void;
+}) {
   const form = useFormErrors();
   const [receipts, setReceipts] = useState<File[]>([]);
   return (
@@ -482,12 +496,31 @@ function SendReceipts({ claimId, onSent }: { claimId: string; onSent: () => void
           form.clear();
           onSent();
         } catch (caught) {
+          if (caught instanceof ApiError && caught.code === 'benefit_claim_decided') {
+            onDecided(caught);
+            onSent();
+            return;
+          }
           form.showProblem(caught, { receipts: receiptSentence() });
         }
       }}
     >
       <ReceiptField form={form} label={t('claims.receipts')} onChange={setReceipts} />
     </FormCard>
+  );
+}
+
+/**
+ * A refusal said on a claim's line, taking focus as it appears (the form it came from is gone). It is
+ * kept as the failed request and said at each render, in the page's language of the moment.
+ */
+function ClaimRefusal({ refusal }: { refusal: ApiError }) {
+  const ref = useRef<HTMLParagraphElement | null>(null);
+  useFocusWhen(ref, refusal);
+  return (
+    <p ref={ref} className="notice notice--error" role="alert" tabIndex={-1}>
+      {holderProblem(refusal).sentence}
+    </p>
   );
 }
 
@@ -502,6 +535,8 @@ function BenefitList({
   claims: BenefitClaim[];
   onChanged: () => void;
 }) {
+  // Refusals of receipts sent to a claim decided meanwhile, by claim id.
+  const [refusals, setRefusals] = useState<Readonly<Record<string, ApiError>>>({});
   if (claims.length === 0) return null;
   return (
     <>
@@ -533,10 +568,16 @@ function BenefitList({
                 {claim.decision.reason ? ` ${claim.decision.reason}` : ''}
               </p>
             ) : null}
+            {refusals[claim.id] ? <ClaimRefusal refusal={refusals[claim.id]!} /> : null}
+            {/* Only a claim waiting for a decision takes receipts: a decided one is not offered the form. */}
             {claim.status === 'submitted' && 'breakdownOn' in claim && claim.receipts.length === 0 ? (
               <>
                 <p>{t('claims.receiptsNeeded')}</p>
-                <SendReceipts claimId={claim.id} onSent={onChanged} />
+                <SendReceipts
+                  claimId={claim.id}
+                  onSent={onChanged}
+                  onDecided={(refusal) => setRefusals((shown) => ({ ...shown, [claim.id]: refusal }))}
+                />
               </>
             ) : null}
             <ul>
