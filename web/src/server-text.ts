@@ -8,12 +8,16 @@ import { i18next, intlLocale, t } from './i18n.js';
 
 type Params = Record<string, string | number>;
 
-/** Parameters as a person reads them: money from cents, shares from basis points, dates, counts. */
-function readable(params: Params | undefined): Record<string, string> {
+/**
+ * Parameters as a person reads them: money from cents, shares from basis points, dates, counts. A share
+ * is named so anywhere in the name, not only at its end (a state rule's
+ * `cancellationAdminFeeMaxBasisPointsOfPrice` is 10%, not "1,000").
+ */
+export function readable(params: Params | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(params ?? {})) {
     if (typeof value === 'number' && name.endsWith('Cents')) out[name] = formatCents(value);
-    else if (typeof value === 'number' && name.endsWith('BasisPoints'))
+    else if (typeof value === 'number' && name.includes('BasisPoints'))
       out[name] = new Intl.NumberFormat(intlLocale(), {
         style: 'percent',
         maximumFractionDigits: 2,
