@@ -134,6 +134,51 @@ export function registerAccountingRoutes(
   );
 
   app.get(
+    '/api/v1/accounting/dealer-reconciliation',
+    {
+      config: { access: ADMIN },
+      schema: {
+        operationId: 'getDealerReconciliation',
+        tags: ['Accounting'],
+        summary: 'Dealer statements tied to the books as of a date',
+        description:
+          "Per dealer: the balance its statement shows as of `asOf` (default today in the business time zone) against the books' dealer receivable and chargebacks receivable (accounts 1100 + 1150) for that dealer code. `tiesOut` is true when every difference is zero. Premium of contracts that put no line on a dealer statement (no dealer account, or no dealer cost) is on account 1110 and is not part of this comparison. Changes nothing.",
+        querystring: Type.Object({ asOf: Type.Optional(DatePattern('YYYY-MM-DD')) }),
+        response: {
+          200: Type.Object({
+            asOf: Type.String({ format: 'date' }),
+            dealers: Type.Array(
+              Type.Object({
+                dealerId: Nullable(Type.String({ format: 'uuid' })),
+                dealerCode: Nullable(Type.String()),
+                dealerName: Nullable(Type.String()),
+                statementBalanceCents: Type.Integer({ description: 'Positive: owed by the dealer.' }),
+                ledgerBalanceCents: Type.Integer({
+                  description: 'Accounts 1100 + 1150 net debit for the dealer.',
+                }),
+                differenceCents: Type.Integer({ description: 'Books minus statement.' }),
+              }),
+            ),
+            totals: Type.Object({
+              statementBalanceCents: Type.Integer(),
+              ledgerBalanceCents: Type.Integer(),
+              differenceCents: Type.Integer(),
+            }),
+            tiesOut: Type.Boolean(),
+          }),
+          ...problemResponses(400, 401, 403, 422),
+        },
+      },
+    },
+    async (request) => {
+      const asOf = request.query.asOf ?? accounting.today();
+      if (!isCalendarDate(asOf))
+        throw new AppError('invalid_date', 'asOf is not a calendar date.', { param: 'asOf' });
+      return accounting.dealerReconciliation(asOf);
+    },
+  );
+
+  app.get(
     '/api/v1/accounting/accounts',
     {
       config: { access: ADMIN },

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { listCatalogVersionNumbers } from '../catalog/catalog.repository.js';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import { resolveTerms } from '../catalog/effective-terms.js';
+import { allDealersBalances } from '../dealers/dealer-statement.repository.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -19,7 +20,9 @@ import {
 } from '../shared/calendar-date.js';
 import { csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
+import { reconcileDealerAccounts } from './dealer-reconciliation.js';
 import {
+  dealerAccountsByDealer,
   findJournalEntryNumber,
   type JournalFilter,
   listAccounts,
@@ -141,6 +144,15 @@ export function createAccountingService(deps: {
     return asUseCase(earnMonth)(transactional(db), input);
   }
 
+  /** The dealer statements tied to the books as of a day (dealer-reconciliation.ts). */
+  async function dealerReconciliation(asOf: CalendarDate) {
+    const [statements, ledger] = await Promise.all([
+      allDealersBalances(db, asOf),
+      dealerAccountsByDealer(db, asOf),
+    ]);
+    return { asOf, ...reconcileDealerAccounts(statements, ledger) };
+  }
+
   async function trialBalanceAsOf(asOf: CalendarDate) {
     const accounts = await trialBalance(db, asOf);
     const totalDebitCents = accounts.reduce((total, account) => total + account.debitCents, 0);
@@ -212,6 +224,7 @@ export function createAccountingService(deps: {
     runMonthEnd,
     earningMethods: () => earningMethods(db),
     trialBalance: trialBalanceAsOf,
+    dealerReconciliation,
     journalPage,
     journalCsv,
     accounts: () => listAccounts(db),

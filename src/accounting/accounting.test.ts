@@ -81,7 +81,9 @@ describeEachEngine('general ledger postings', (engine) => {
     expect(balances(seeded!)).toBe(true);
     const premium = await sql<{ total: number }>`select sum(price_cents)::bigint as total from contracts
       where status <> 'void'`.execute(server.built.database.db);
-    expect(-net(seeded!, ACCOUNTS.dealerReceivable)).toBe(Number(premium.rows[0]!.total));
+    // The demo's contracts have no dealer account: their premium is receivable off the dealer statements.
+    expect(-net(seeded!, ACCOUNTS.premiumReceivableOffStatement)).toBe(Number(premium.rows[0]!.total));
+    expect(net(seeded!, ACCOUNTS.dealerReceivable)).toBe(0);
     expect((await trialBalance()).balanced).toBe(true);
     // The demo's books open 400 days before the seed (2026-11-25), before any of its history.
     expect(seeded!.effectiveOn).toBe('2025-10-21');
@@ -92,14 +94,16 @@ describeEachEngine('general ledger postings', (engine) => {
     expect(byMonth.data).toEqual([{ month, writtenCents: Number(premium.rows[0]!.total), earnedCents: 0 }]);
   });
 
-  it('posts a contract written: the price on the dealer receivable and the unearned premium', async () => {
+  it('posts a contract written by staff: the price on the receivable off the dealer statements and the unearned premium', async () => {
     const contract = await newContract();
     const [entry] = await entriesOf(`contractId=${contract.id}`);
     expect(entry).toMatchObject({
       eventType: 'contract_written',
       eventKey: `contract_written:${contract.id}`,
     });
-    expect(net(entry!, ACCOUNTS.dealerReceivable)).toBe(-199_900);
+    // It names Plaza as its seller but has no dealer account: no statement line, so not on 1100.
+    expect(net(entry!, ACCOUNTS.premiumReceivableOffStatement)).toBe(-199_900);
+    expect(net(entry!, ACCOUNTS.dealerReceivable)).toBe(0);
     expect(net(entry!, ACCOUNTS.unearnedPremium)).toBe(199_900);
   });
 

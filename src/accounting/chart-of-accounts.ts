@@ -4,6 +4,8 @@
 export const ACCOUNTS = {
   cash: '1000',
   dealerReceivable: '1100',
+  /** Premium of contracts that put no line on a dealer statement (no dealer account, or no dealer cost). */
+  premiumReceivableOffStatement: '1110',
   dealerChargebacks: '1150',
   unearnedPremium: '2000',
   claimsPayable: '2100',

@@ -74,7 +74,13 @@ export function postImportBatchWritten(
     batchKey: string;
     contractNumbers: () => string[];
     allInserted: boolean;
-    premiums: { planCode: string; state: string; dealerCode?: string | null; premiumCents: number }[];
+    premiums: {
+      planCode: string;
+      state: string;
+      dealerCode?: string | null;
+      onDealerStatement: boolean;
+      premiumCents: number;
+    }[];
   },
   context: PostingContext,
 ): Promise<PostedEntry | null> {
@@ -89,11 +95,11 @@ export function postImportBatchWritten(
     return postJournalEntry(db, {
       ...event,
       lines: batch.premiums.flatMap((group) =>
-        contractWrittenLines(group.premiumCents, {
-          planCode: group.planCode,
-          state: group.state,
-          dealerCode: group.dealerCode ?? null,
-        }),
+        contractWrittenLines(
+          group.premiumCents,
+          { planCode: group.planCode, state: group.state, dealerCode: group.dealerCode ?? null },
+          group.onDealerStatement,
+        ),
       ),
     });
   return postContractsWritten(
@@ -113,14 +119,17 @@ export async function postContractVoided(
   contract: ContractRow,
   context: PostingContext,
 ): Promise<PostedEntry | null> {
-  const premiumCents = (await dealerCostCentsOf(db, contract.id)) ?? contract.price_cents;
+  const dealerCostCents = await dealerCostCentsOf(db, contract.id);
+  const premiumCents = dealerCostCents ?? contract.price_cents;
+  // Off the account it was written to (on the dealer's statement when it has a dealer and a cost).
+  const onDealerStatement = contract.dealer_id !== null && dealerCostCents !== null;
   return postJournalEntry(db, {
     eventType: 'contract_voided',
     eventId: contract.id,
     eventKey: `contract_voided:${contract.id}`,
     memo: `Contract ${contract.contract_number} voided`,
     contractId: contract.id,
-    lines: reversalLines(contractWrittenLines(premiumCents, dimensionsOf(contract))),
+    lines: reversalLines(contractWrittenLines(premiumCents, dimensionsOf(contract), onDealerStatement)),
     ...context,
   });
 }

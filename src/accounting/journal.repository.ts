@@ -8,6 +8,7 @@ import type { Actor } from '../platform/audit/audit.repository.js';
 import type { Database, JournalEntryRow, JournalLineRow } from '../platform/db/schema.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import { assertCents } from '../shared/money.js';
+import { ACCOUNTS } from './chart-of-accounts.js';
 import { contractWrittenLines, isBalanced, type JournalLine } from './postings.js';
 
 export interface NewJournalEntry {
@@ -145,6 +146,9 @@ export async function postJournalEntries(
  */
 export const PREMIUM_SQL = sql<number>`coalesce(c.dealer_cost_cents, c.price_cents)::bigint`;
 
+/** A contract `c` is on its dealer's statement: it has a dealer account and a dealer cost (postings.ts). */
+export const ON_DEALER_STATEMENT_SQL = sql<boolean>`(c.dealer_id is not null and c.dealer_cost_cents is not null)`;
+
 /** The dealer cost recorded on a contract, or null when none is. */
 export async function dealerCostCentsOf(db: Kysely<Database>, contractId: string): Promise<number | null> {
   const result = await sql<{ cost: number | null }>`
@@ -179,19 +183,24 @@ export async function postContractsWritten(
   )
     return null;
   const single = 'contractIds' in contracts && contracts.contractIds.length === 1;
-  const groups = await sql<{ plan_code: string; state: string; dealer_code: string | null; premium: number }>`
-    select c.plan_code, c.purchase_state as state,
-           c.selling_dealer_code as dealer_code, sum(${premium})::bigint as premium
+  const groups = await sql<{
+    plan_code: string;
+    state: string;
+    dealer_code: string | null;
+    on_statement: boolean;
+    premium: number;
+  }>`
+    select c.plan_code, c.purchase_state as state, c.selling_dealer_code as dealer_code,
+           ${ON_DEALER_STATEMENT_SQL} as on_statement, sum(${premium})::bigint as premium
       from contracts c where ${filter} and c.status <> 'void'
-     group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+     group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(db);
   const contractId = single ? (contracts as { contractIds: string[] }).contractIds[0]! : null;
   const lines = groups.rows.flatMap((group) =>
-    contractWrittenLines(Number(group.premium), {
-      contractId,
-      planCode: group.plan_code,
-      state: group.state,
-      dealerCode: group.dealer_code,
-    }),
+    contractWrittenLines(
+      Number(group.premium),
+      { contractId, planCode: group.plan_code, state: group.state, dealerCode: group.dealer_code },
+      group.on_statement,
+    ),
   );
   return postJournalEntry(db, { ...event, contractId, lines });
 }
@@ -223,6 +232,23 @@ export async function trialBalance(db: Kysely<Database>, asOf: CalendarDate): Pr
       creditCents: Math.max(-net, 0),
     };
   });
+}
+
+/**
+ * What the books say each dealer owes as of `asOf`: the dealer receivable and chargebacks receivable
+ * (1100 + 1150) per dealer code, the dimension every line on them keeps (null: lines naming no dealer).
+ */
+export async function dealerAccountsByDealer(
+  db: Kysely<Database>,
+  asOf: CalendarDate,
+): Promise<{ dealerCode: string | null; netCents: number }[]> {
+  const result = await sql<{ dealer_code: string | null; net: string | number }>`
+    select l.dealer_code, sum(l.debit_cents - l.credit_cents)::bigint as net
+      from journal_lines l join journal_entries e on e.id = l.entry_id
+     where l.account_code in (${ACCOUNTS.dealerReceivable}, ${ACCOUNTS.dealerChargebacks})
+       and e.effective_on <= ${asOf}::date
+     group by l.dealer_code`.execute(db);
+  return result.rows.map((row) => ({ dealerCode: row.dealer_code, netCents: Number(row.net) }));
 }
 
 export interface JournalFilter {

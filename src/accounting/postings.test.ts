@@ -51,15 +51,16 @@ describe('postings', () => {
       fc.property(
         cents.filter((n) => n > 0),
         signedCents.filter((n) => n !== 0),
-        (amount, signed) => {
+        fc.boolean(),
+        (amount, signed, onDealerStatement) => {
           for (const lines of [
-            contractWrittenLines(amount, dims),
+            contractWrittenLines(amount, dims, onDealerStatement),
             claimIncurredLines(amount, dims),
             claimPaidLines(amount, dims),
             claimPaidDirectLines(amount, dims),
             feeReceivedLines(amount, dims),
             premiumEarnedLines(signed, dims),
-            reversalLines(contractWrittenLines(amount, dims)),
+            reversalLines(contractWrittenLines(amount, dims, onDealerStatement)),
           ]) {
             expect(isBalanced(lines)).toBe(true);
           }
@@ -68,6 +69,28 @@ describe('postings', () => {
       { seed: 1601, numRuns: 300 },
     );
   });
+
+  it.each([
+    {
+      onDealerStatement: true,
+      receivable: ACCOUNTS.dealerReceivable,
+      otherwise: ACCOUNTS.premiumReceivableOffStatement,
+    },
+    {
+      onDealerStatement: false,
+      receivable: ACCOUNTS.premiumReceivableOffStatement,
+      otherwise: ACCOUNTS.dealerReceivable,
+    },
+  ])(
+    'puts a written premium on $receivable when on a dealer statement is $onDealerStatement',
+    ({ onDealerStatement, receivable, otherwise }) => {
+      const lines = contractWrittenLines(120_000, { ...dims, dealerCode: 'D-1001' }, onDealerStatement);
+      expect(total(lines, receivable)).toBe(-120_000);
+      expect(total(lines, ACCOUNTS.unearnedPremium)).toBe(120_000);
+      expect(lines.some((l) => l.account === otherwise)).toBe(false);
+      expect(lines.every((l) => l.dealerCode === 'D-1001')).toBe(true);
+    },
+  );
 
   it('a cancellation balances for any release, refund, chargeback and fee', () => {
     fc.assert(

@@ -43,10 +43,25 @@ export function isBalanced(lines: readonly JournalLine[]): boolean {
   return lines.length >= 2 && debits === credits;
 }
 
+/**
+ * Where a written contract's premium is owed. On the dealer receivable (1100) when the contract is on its
+ * dealer's statement (a dealer account and a dealer cost: the statement's `contract_booked` line), so the
+ * dealer receivable and chargebacks (1100 + 1150) are, dealer by dealer, what the statements say is owed.
+ * Otherwise (written by staff without a dealer account, the demo, an import row without a dealer cost) on
+ * 1110, premium receivable not on a dealer statement.
+ */
+export function premiumReceivableAccount(onDealerStatement: boolean): AccountCode {
+  return onDealerStatement ? ACCOUNTS.dealerReceivable : ACCOUNTS.premiumReceivableOffStatement;
+}
+
 /** A contract written: the premium is owed (by the selling dealer) and not yet earned. */
-export function contractWrittenLines(premiumCents: number, dims: LineDimensions): JournalLine[] {
+export function contractWrittenLines(
+  premiumCents: number,
+  dims: LineDimensions,
+  onDealerStatement: boolean,
+): JournalLine[] {
   return nonZero([
-    debit(ACCOUNTS.dealerReceivable, premiumCents, dims),
+    debit(premiumReceivableAccount(onDealerStatement), premiumCents, dims),
     credit(ACCOUNTS.unearnedPremium, premiumCents, dims),
   ]);
 }
@@ -134,6 +149,7 @@ export function remittanceReceivedLines(amountCents: number, dims: LineDimension
 /** The accounts whose lines keep the dealer when summed: what a dealer owes is reported per dealer. */
 const DEALER_ACCOUNTS: ReadonlySet<AccountCode> = new Set([
   ACCOUNTS.dealerReceivable,
+  ACCOUNTS.premiumReceivableOffStatement,
   ACCOUNTS.dealerChargebacks,
 ]);
 

@@ -200,7 +200,8 @@ describeEachEngine('month-end premium earning', (engine) => {
     });
     const [voided] = await ledger.entriesOf(`eventType=contract_voided&eventId=${contract.id}`);
     expect(net(voided!, ACCOUNTS.unearnedPremium)).toBe(-120_000);
-    expect(net(voided!, ACCOUNTS.dealerReceivable)).toBe(120_000);
+    // Off the account it was written to (no dealer account: the receivable off the dealer statements).
+    expect(net(voided!, ACCOUNTS.premiumReceivableOffStatement)).toBe(120_000);
     await ledger.advanceTo('2026-07-02');
     expect((await ledger.earn('2026-06')).statusCode).toBe(200);
     expect(await ledger.earnedIn('NE')).toBe(0);

@@ -386,7 +386,8 @@ export interface CheckedBatch {
   end: FileEnd | null;
   /**
    * The batch's premium (the dealer cost when the row gives one, else the price) per plan, purchase
-   * state and dealer: the books post it when every row went in.
+   * state, dealer and whether the rows are on the dealer's statement (they are when they give a dealer
+   * cost): the books post it when every row went in.
    */
   premiums: BatchPremium[];
   /** The contract numbers of the rows that record a dealer cost: each is booked on its dealer's account. */
@@ -397,6 +398,8 @@ export interface BatchPremium {
   planCode: string;
   state: string;
   dealerCode: string;
+  /** The rows record a dealer cost, so they are booked on the dealer's statement. */
+  onDealerStatement: boolean;
   premiumCents: number;
 }
 
@@ -532,8 +535,8 @@ export function createContractFileChecker(options: ContractFileOptions) {
       rejectedRows,
       end,
       premiums: [...premiums].map(([key, premiumCents]) => {
-        const [planCode, state, dealerCode] = key.split('\t') as [string, string, string];
-        return { planCode, state, dealerCode, premiumCents };
+        const [planCode, state, dealerCode, booked] = key.split('\t') as [string, string, string, string];
+        return { planCode, state, dealerCode, onDealerStatement: booked === '1', premiumCents };
       }),
       bookedNumbers,
     };
@@ -636,7 +639,7 @@ export function createContractFileChecker(options: ContractFileOptions) {
             numbers.add(contractNumber);
             copyData.addLine(contractCopyLine(row));
             if (cost !== null) bookedNumbers.push(contractNumber);
-            const key = `${row.plan_code}\t${row.purchase_state}\t${dealerCode}`;
+            const key = `${row.plan_code}\t${row.purchase_state}\t${dealerCode}\t${cost !== null ? '1' : '0'}`;
             premiums.set(key, (premiums.get(key) ?? 0) + (cost ?? row.price_cents));
           }
         }

@@ -757,16 +757,17 @@ describeEachEngine('dealer-file import', (engine) => {
         occurred_on: '2026-11-25',
       },
     ]);
-    // The books: the premium written is the dealer cost when recorded, on the dealer's receivable.
-    const lines = await sql<{ dealer_code: string; debit: number }>`
-      select l.dealer_code, sum(l.debit_cents)::bigint as debit
+    // The books: the premium written is the dealer cost when recorded, on the dealer's receivable (the
+    // statements show it); a row without a dealer cost puts its price on the receivable off the statements.
+    const lines = await sql<{ account_code: string; dealer_code: string; debit: number }>`
+      select l.account_code, l.dealer_code, sum(l.debit_cents)::bigint as debit
         from journal_lines l join journal_entries e on e.id = l.entry_id
-       where e.event_id = ${result.importId} and l.account_code = '1100'
-       group by 1 order by 1`.execute(database.db);
-    expect(lines.rows.map((row) => [row.dealer_code, Number(row.debit)])).toEqual([
-      ['D-1001', 90000],
-      ['D-2002', 100000],
-      ['D-3003', 149900],
+       where e.event_id = ${result.importId} and l.account_code in ('1100', '1110')
+       group by 1, 2 order by 1, 2`.execute(database.db);
+    expect(lines.rows.map((row) => [row.account_code, row.dealer_code, Number(row.debit)])).toEqual([
+      ['1100', 'D-1001', 90000],
+      ['1100', 'D-2002', 100000],
+      ['1110', 'D-3003', 149900],
     ]);
   });
 

@@ -230,3 +230,13 @@ export async function allDealersOpenItems(db: Kysely<Database>, asOf: CalendarDa
     unappliedCreditsCents: Number(credits.rows.find((row) => row.dealer_id === dealer.id)?.total ?? 0),
   }));
 }
+
+/** Each dealer's statement balance as of `asOf` (what its account says it owes; one query for all). */
+export async function allDealersBalances(db: Kysely<Database>, asOf: CalendarDate) {
+  const balances = await sql<{ dealer_id: string; total: string | number }>`
+    select dealer_id, sum(amount_cents)::bigint as total from dealer_account_events
+     where occurred_on <= ${asOf}::date group by dealer_id`.execute(db);
+  const byDealer = new Map(balances.rows.map((row) => [row.dealer_id, Number(row.total)]));
+  const dealers = await db.selectFrom('dealers').select(['id', 'code', 'name']).orderBy('code').execute();
+  return dealers.map((dealer) => ({ ...dealer, balanceCents: byDealer.get(dealer.id) ?? 0 }));
+}

@@ -10,7 +10,7 @@ import { startTestServer } from '../support/server.js';
 import { serverToday } from '../support/today.js';
 
 // The books in the built web app against the real server with demo data: the trial balance balances,
-// written against earned premium draws as a chart with its table, the month-end run answers, and the
+// the dealer statements agree with the books, written against earned premium draws as a chart with its table, the month-end run answers, and the
 // journal lists the demo portfolio's entry, filters by account, and links a lender-event batch's
 // summary entry to its run's report.
 
@@ -49,9 +49,18 @@ describe.skipIf(!chromiumAvailable())('the books (journal and trial balance)', (
       await page.getByRole('link', { name: 'Books' }).click();
       await page.waitForURL('**/admin/trial-balance');
       await expect.poll(() => page.getByText('Debits equal credits.').count()).toBe(1);
-      const receivable = page.getByRole('row').filter({ hasText: 'Dealer receivable' });
+      // The demo's contracts have no dealer account: their premium is receivable off the statements.
+      const receivable = page
+        .getByRole('row')
+        .filter({ hasText: 'Premium receivable (not on a dealer statement)' });
       expect(await receivable.textContent()).toMatch(/\$[\d,]+\.\d\d/);
-      await expect.poll(() => page.locator('canvas').count()).toBe(1);
+      // The dealer statements tie to the books (chart and table), then the premium chart.
+      await expect
+        .poll(() => page.getByText(/every dealer's statement agrees with the books\./).count())
+        .toBe(1);
+      const plaza = page.getByRole('row').filter({ hasText: 'D-1001 Plaza Honda' });
+      expect(await plaza.textContent()).toMatch(/Agrees$/);
+      await expect.poll(() => page.locator('canvas').count()).toBe(2);
       await page.getByRole('button', { name: 'Earn premium' }).click();
       await expect.poll(() => page.getByText(/entries posted|nothing new to post/).count()).toBe(1);
       // A month before the one just earned is refused, and said as an error (an alert), not as news.

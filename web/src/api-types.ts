@@ -1082,6 +1082,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounting/dealer-reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dealer statements tied to the books as of a date
+         * @description Per dealer: the balance its statement shows as of `asOf` (default today in the business time zone) against the books' dealer receivable and chargebacks receivable (accounts 1100 + 1150) for that dealer code. `tiesOut` is true when every difference is zero. Premium of contracts that put no line on a dealer statement (no dealer account, or no dealer cost) is on account 1110 and is not part of this comparison. Changes nothing.
+         */
+        get: operations["getDealerReconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounting/accounts": {
         parameters: {
             query?: never;
@@ -7901,6 +7921,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrialBalance"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDealerReconciliation: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD */
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        asOf: string;
+                        dealers: {
+                            /** Format: uuid */
+                            dealerId: string | null;
+                            dealerCode: string | null;
+                            dealerName: string | null;
+                            /** @description Positive: owed by the dealer. */
+                            statementBalanceCents: number;
+                            /** @description Accounts 1100 + 1150 net debit for the dealer. */
+                            ledgerBalanceCents: number;
+                            /** @description Books minus statement. */
+                            differenceCents: number;
+                        }[];
+                        totals: {
+                            statementBalanceCents: number;
+                            ledgerBalanceCents: number;
+                            differenceCents: number;
+                        };
+                        tiesOut: boolean;
+                    };
                 };
             };
             /** @description RFC 9457 problem document */

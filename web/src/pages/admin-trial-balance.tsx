@@ -10,7 +10,8 @@ import { Link } from '../router.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
-// The trial balance as of a date (GET /accounting/trial-balance), written against earned premium by
+// The trial balance as of a date (GET /accounting/trial-balance), the dealer statements tied to the
+// books as of the same date (GET /accounting/dealer-reconciliation), written against earned premium by
 // month as a chart with its table (GET /accounting/premium-by-month), and the month-end earning run on
 // demand (POST /accounting/earning-runs). Administrators only; this page and Chart.js load on demand.
 
@@ -25,6 +26,125 @@ function lastMonth(): string {
   const now = new Date();
   const first = new Date(now.getFullYear(), now.getMonth() - 1, 1);
   return `${first.getFullYear()}-${String(first.getMonth() + 1).padStart(2, '0')}`;
+}
+
+function dealerLabel(row: { dealerCode: string | null; dealerName: string | null }): string {
+  if (row.dealerCode === null) return 'No dealer named';
+  return row.dealerName ? `${row.dealerCode} ${row.dealerName}` : `${row.dealerCode} (no dealer account)`;
+}
+
+/** Each dealer's statement against the books' 1100 + 1150 for it, as of the date shown. */
+function DealerReconciliation({ asOf }: { asOf: string }) {
+  const query = useApiQuery(
+    '/accounting/dealer-reconciliation',
+    { params: { query: { asOf } } },
+    { placeholderData: keepPreviousData },
+  );
+  const view = query.data ?? null;
+  const differing = view ? view.dealers.filter((row) => row.differenceCents !== 0) : [];
+  return (
+    <section className="card card--wide" aria-labelledby="dealer-tie-heading">
+      <h2 id="dealer-tie-heading">Dealer statements against the books</h2>
+      <p>
+        What each dealer's statement says it owes, against the dealer receivable and chargebacks receivable
+        (accounts <Link href="/admin/journal?account=1100">1100</Link> and{' '}
+        <Link href="/admin/journal?account=1150">1150</Link>) the books hold for it. Premium of contracts on
+        no dealer statement (no dealer account, or no dealer cost) is on{' '}
+        <Link href="/admin/journal?account=1110">1110</Link>, not here.
+      </p>
+      {query.error ? (
+        <p className="notice notice--error" role="alert">
+          {query.error instanceof ApiError
+            ? query.error.detail
+            : 'The dealer statements could not be compared with the books.'}
+        </p>
+      ) : !view ? (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      ) : (
+        <>
+          <p role="status" className={view.tiesOut ? 'muted' : 'notice notice--error'}>
+            {view.tiesOut
+              ? `As of ${formatCalendarDate(view.asOf)}, every dealer's statement agrees with the books.`
+              : `As of ${formatCalendarDate(view.asOf)}, ${differing.length} of ${view.dealers.length} ${view.dealers.length === 1 ? 'row differs' : 'rows differ'} from the books by ${formatCents(view.totals.differenceCents)} in all.`}
+          </p>
+          {view.dealers.length === 0 ? (
+            <p className="muted">No dealers yet.</p>
+          ) : (
+            <>
+              <figure style={{ margin: '0 0 1rem' }}>
+                <BarChart
+                  labels={view.dealers.map((row) => row.dealerCode ?? 'No dealer')}
+                  series={[
+                    {
+                      label: 'Statement',
+                      values: view.dealers.map((row) => row.statementBalanceCents / 100),
+                    },
+                    { label: 'Books', values: view.dealers.map((row) => row.ledgerBalanceCents / 100) },
+                  ]}
+                  description="Each dealer's statement balance beside what the books hold for it: bar chart. The same numbers are in the table below."
+                  formatValue={(value) => formatCents(Math.round(value * 100))}
+                />
+                <figcaption>
+                  Statement and books per dealer; the bars of a dealer match when they agree.
+                </figcaption>
+              </figure>
+              <TableScroll labelledBy="dealer-tie-table">
+                <table className="table">
+                  <caption id="dealer-tie-table">Dealer statements against the books (table)</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Dealer</th>
+                      <th scope="col" style={numericCell}>
+                        Statement
+                      </th>
+                      <th scope="col" style={numericCell}>
+                        Books (1100 + 1150)
+                      </th>
+                      <th scope="col" style={numericCell}>
+                        Difference
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {view.dealers.map((row) => (
+                      <tr key={row.dealerCode ?? ''}>
+                        <th scope="row">
+                          {row.dealerId ? (
+                            <Link href={`/admin/dealers/${row.dealerId}/statement`}>{dealerLabel(row)}</Link>
+                          ) : (
+                            dealerLabel(row)
+                          )}
+                        </th>
+                        <td style={numericCell}>{formatCents(row.statementBalanceCents)}</td>
+                        <td style={numericCell}>{formatCents(row.ledgerBalanceCents)}</td>
+                        <td style={numericCell}>
+                          {row.differenceCents === 0 ? 'Agrees' : formatCents(row.differenceCents)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr>
+                      <th scope="row">Total</th>
+                      <td style={numericCell}>{formatCents(view.totals.statementBalanceCents)}</td>
+                      <td style={numericCell}>{formatCents(view.totals.ledgerBalanceCents)}</td>
+                      <td style={numericCell}>
+                        {view.totals.differenceCents === 0
+                          ? 'Agrees'
+                          : formatCents(view.totals.differenceCents)}
+                      </td>
+                    </tr>
+                  </tfoot>
+                </table>
+              </TableScroll>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
 }
 
 function TrialBalanceContent() {
@@ -59,7 +179,12 @@ function TrialBalanceContent() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (asOf === shownAsOf) void refetch(['/accounting/trial-balance', '/accounting/premium-by-month']);
+    if (asOf === shownAsOf)
+      void refetch([
+        '/accounting/trial-balance',
+        '/accounting/premium-by-month',
+        '/accounting/dealer-reconciliation',
+      ]);
     else setShownAsOf(asOf);
   }
 
@@ -155,6 +280,7 @@ function TrialBalanceContent() {
           Loading…
         </p>
       )}
+      <DealerReconciliation asOf={shownAsOf} />
       <section className="card card--wide" aria-labelledby="premium-heading">
         <h2 id="premium-heading">Written and earned premium by month</h2>
         <figure style={{ margin: '0 0 1rem' }}>
