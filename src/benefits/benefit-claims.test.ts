@@ -33,12 +33,18 @@ function multipartFile(name: string, bytes: Buffer) {
   };
 }
 
-/** A claim submission: the claim's JSON as the "claim" part, then each receipt as a "file" part. */
-function claimWithReceipts(claim: unknown, files: { name: string; bytes: Buffer }[]) {
+/**
+ * A claim submission: the claim's JSON as the "claim" part, then each receipt as a "file" part. The
+ * claim part is untyped text unless `claimType` gives it a Content-Type (curl's `;type=`); `claim` given
+ * as a string is sent as written.
+ */
+function claimWithReceipts(claim: unknown, files: { name: string; bytes: Buffer }[], claimType?: string) {
   const boundary = `----coverwise${Math.random().toString(16).slice(2)}`;
+  const typeHeader = claimType === undefined ? '' : `Content-Type: ${claimType}\r\n`;
+  const text = typeof claim === 'string' ? claim : JSON.stringify(claim);
   const parts: Buffer[] = [
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="claim"\r\n\r\n${JSON.stringify(claim)}\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="claim"\r\n${typeHeader}\r\n${text}\r\n`,
     ),
   ];
   for (const file of files)
@@ -569,6 +575,92 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       expect(shapeless.statusCode).toBe(400);
       expect(shapeless.json()).toMatchObject({ code: 'validation_failed', param: 'milesFromHome' });
       expect(await countOf(contract.id)).toEqual({ claims: 0, receipts: 0 });
+    });
+
+    // curl -F "claim=<claim.json;type=application/json" types the part; a browser's FormData does not.
+    it.each([
+      { form: 'an untyped text part', claimType: undefined },
+      { form: 'a part typed application/json', claimType: 'application/json' },
+      { form: 'a part typed application/json; charset=utf-8', claimType: 'application/json; charset=utf-8' },
+      { form: 'a part typed text/plain', claimType: 'text/plain' },
+    ])('files a claim whose "claim" part is $form', async ({ claimType }) => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims/with-receipts`,
+        ...claimWithReceipts(trip, [{ name: 'hotel.pdf', bytes: PDF }], claimType),
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json().claim).toMatchObject({ status: 'submitted', payableCents: 10_000 });
+      expect(await countOf(contract.id)).toEqual({ claims: 1, receipts: 1 });
+    });
+
+    it.each([
+      {
+        form: 'untyped',
+        what: 'cut short',
+        claimType: undefined,
+        claim: '{"breakdownOn":',
+        code: 'malformed_json',
+        param: 'claim',
+      },
+      {
+        form: 'JSON-typed',
+        what: 'cut short',
+        claimType: 'application/json',
+        claim: '{"breakdownOn":',
+        code: 'malformed_json',
+        param: 'claim',
+      },
+      {
+        form: 'JSON-typed',
+        what: 'a string, not an object',
+        claimType: 'application/json',
+        claim: '"a string"',
+        code: 'validation_failed',
+        param: undefined,
+      },
+      {
+        form: 'JSON-typed',
+        what: 'of the wrong shape',
+        claimType: 'application/json',
+        claim: { ...trip, milesFromHome: 'far' },
+        code: 'validation_failed',
+        param: 'milesFromHome',
+      },
+    ])('refuses a $form "claim" part $what ($code)', async ({ claimType, claim, code, param }) => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims/with-receipts`,
+        ...claimWithReceipts(claim, [{ name: 'hotel.pdf', bytes: PDF }], claimType),
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toMatchObject({ code, ...(param ? { param } : {}) });
+      expect(await countOf(contract.id)).toEqual({ claims: 0, receipts: 0 });
+    });
+
+    it('refuses receipts sent before the claim, storing none of them', async () => {
+      const { holder, contract } = await holderOf('VALUE_GUARD');
+      const boundary = '----coverwisereceiptfirst';
+      const response = await holder({
+        method: 'POST',
+        url: `/api/v1/contracts/${contract.id}/trip-interruption-claims/with-receipts`,
+        payload: Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="hotel.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+          ),
+          PDF,
+          Buffer.from(
+            `\r\n--${boundary}\r\nContent-Disposition: form-data; name="claim"\r\n\r\n${JSON.stringify(trip)}\r\n--${boundary}--\r\n`,
+          ),
+        ]),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'validation_failed', param: 'claim' });
+      expect(await countOf(contract.id)).toEqual({ claims: 0, receipts: 0 });
+      expect(fs.readdirSync(path.join(documentsDir, 'tmp'))).toEqual([]);
     });
 
     it('files a rental claim with its receipt in one request', async () => {

@@ -45,6 +45,8 @@ export async function receiveClaimSubmission<Body>(
       'Send the claim as multipart/form-data: a "claim" part (JSON), then the receipts as "file" parts.',
     );
   let claim: Body | undefined;
+  /** A receipt came before any claim: answered once the form has been read to its end (see below). */
+  let receiptBeforeClaim: AppError | undefined;
   const receipts: ClaimSubmission<Body>['receipts'] = [];
   try {
     for await (const part of request.parts({ limits: { files: MAX_RECEIPTS } })) {
@@ -53,18 +55,25 @@ export async function receiveClaimSubmission<Body>(
           throw new AppError('validation_failed', 'Send one "claim" part, before the receipts.', {
             param: part.fieldname,
           });
-        claim = parseClaim<Body>(String(part.value ?? ''), validate);
+        // A part typed application/json arrives already parsed by @fastify/multipart (curl's
+        // `-F "claim=<claim.json;type=application/json"`); an untyped part is the JSON text.
+        claim = validateClaim<Body>(
+          part.mimetype === 'application/json' ? part.value : parseClaim(String(part.value ?? '')),
+          validate,
+        );
         continue;
       }
-      if (part.fieldname !== 'file' || claim === undefined) {
+      if (claim === undefined || receiptBeforeClaim) {
+        // The plugin skips a JSON-typed "claim" part that does not parse and reports it only when the
+        // form ends; read on (the body limit bounds it) so that a claim sent as broken JSON is told so.
         part.file.resume();
-        throw new AppError(
-          'validation_failed',
-          claim === undefined
-            ? 'Send the "claim" part before the receipts.'
-            : 'Send receipts as "file" parts.',
-          { param: claim === undefined ? 'claim' : part.fieldname },
-        );
+        const detail = 'Send the "claim" part before the receipts.';
+        receiptBeforeClaim ??= new AppError('validation_failed', detail, { param: 'claim' });
+        continue;
+      }
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw new AppError('validation_failed', 'Send receipts as "file" parts.', { param: part.fieldname });
       }
       const index = receipts.length;
       try {
@@ -78,6 +87,7 @@ export async function receiveClaimSubmission<Body>(
         throw error;
       }
     }
+    if (receiptBeforeClaim) throw receiptBeforeClaim;
   } catch (error) {
     // Nothing of a refused submission stays in the store.
     for (const receipt of receipts) await receipt.file.discard();
@@ -87,6 +97,9 @@ export async function receiveClaimSubmission<Body>(
       throw new AppError('validation_failed', `Send at most ${MAX_RECEIPTS} receipts with one claim.`, {
         param: 'file',
       });
+    // Only the "claim" part is a field, so a JSON-typed field that does not parse is the claim.
+    if (code === 'FST_INVALID_JSON_FIELD_ERROR')
+      throw new AppError('malformed_json', 'The "claim" part is not valid JSON.', { param: 'claim' });
     if (typeof code === 'string' && code.startsWith('FST_')) throw error;
     throw new AppError(
       'malformed_multipart',
@@ -112,13 +125,15 @@ export async function receiveClaimSubmission<Body>(
   };
 }
 
-function parseClaim<Body>(text: string, validate: Validate): Body {
-  let value: unknown;
+function parseClaim(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw new AppError('malformed_json', 'The "claim" part is not valid JSON.', { param: 'claim' });
   }
+}
+
+function validateClaim<Body>(value: unknown, validate: Validate): Body {
   if (!validate(value)) {
     const first = validate.errors?.[0];
     const param = first ? paramOf(first) : undefined;
