@@ -228,6 +228,53 @@ describe.skipIf(!chromiumAvailable())('holder journey in Spanish', () => {
     }
   });
 
+  it('says the errors already on the sign-in form in the language the holder switches to', async () => {
+    const page = await openSpanishPage('/my/sign-in');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'Inicie sesión para ver su cobertura' }).waitFor();
+      await page.getByLabel('VIN').fill(holder.vin.slice(0, 16));
+      await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+      await page.getByText('Escriba su apellido tal como aparece en su contrato.').waitFor();
+      await page.getByText('Un VIN tiene 17 letras y números; el que escribió tiene 16.').waitFor();
+      await page.getByText('Revise los 3 campos marcados abajo.').waitFor();
+
+      // The errors were kept as Spanish strings and stayed Spanish on the English page.
+      await page.getByRole('navigation', { name: 'Idioma' }).getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sign in to see your coverage' }).waitFor();
+      await page.getByText('Enter your last name as it is on your contract.').waitFor();
+      await page.getByText('A VIN has 17 letters and numbers; the one entered has 16.').waitFor();
+      await page.getByText('Check the 3 fields marked below.').waitFor();
+      expect(await page.getByText(/Escriba|Revise|Un VIN tiene/).count()).toBe(0);
+      // Still marked and described, and focus stays on the switch (nothing new to fix).
+      const lastName = page.getByLabel('Last name');
+      expect(await lastName.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('English');
+      await expectAxeClean(page);
+
+      // A refusal from the server, said again in Spanish after the switch back.
+      await lastName.fill('Nobody');
+      await page.getByLabel('ZIP code').fill(holder.zip);
+      await page.getByLabel('VIN').fill(holder.vin);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page
+        .getByText("We couldn't find a contract with those details. Check the last name, ZIP code and VIN.")
+        .waitFor();
+      await page
+        .getByRole('navigation', { name: 'Language' })
+        .getByRole('button', { name: 'Español' })
+        .click();
+      await page
+        .getByText(
+          'No encontramos un contrato con esos datos. Revise el apellido, el código postal y el VIN.',
+        )
+        .waitFor();
+      expect(await page.getByText("We couldn't find", { exact: false }).count()).toBe(0);
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('answers in the help center in Spanish', async () => {
     const page = await openSpanishPage('/help');
     try {

@@ -1,20 +1,24 @@
 import { type ReactNode, type RefObject, useLayoutEffect, useRef, useState } from 'react';
-import { type FieldSentences, holderProblem } from './holder-messages.js';
-import { t } from './i18n.js';
+import { type FieldSentences, holderProblem, type Sentence, say } from './holder-messages.js';
+import { t, useTranslation } from './i18n.js';
 
 // A form's errors, every one at once: a sentence next to each field it is about (linked by
 // aria-describedby), a summary of the rest above the form, and after each failed submission the first
-// invalid field scrolled into view and focused, so a phone user lands on what to fix.
+// invalid field scrolled into view and focused, so a phone user lands on what to fix. The errors are
+// kept as what they mean (a message key and its values, the failed request) and said when the form is
+// rendered, so a holder who switches language with errors showing reads them in the new language.
 
-export type FieldErrors = Readonly<Record<string, string>>;
+/** The errors to show, per field: a `said(…)` message, a failed request, or words as they are. */
+export type FieldErrors = Readonly<Record<string, Sentence>>;
 
 export interface FormErrors {
-  errors: FieldErrors;
-  /** The form-wide problem (not about one field), if any. */
+  /** Each field's error in the page's language. */
+  errors: Readonly<Record<string, string>>;
+  /** The form-wide problem (not about one field), if any, in the page's language. */
   summary: string | null;
   formRef: RefObject<HTMLFormElement | null>;
   /** Shows these errors (replacing the last ones) and moves focus to the first. */
-  show(errors: FieldErrors, summary?: string | null): void;
+  show(errors: FieldErrors, summary?: Sentence | null): void;
   /** Shows an API failure: next to its field when it names one, else as the summary. */
   showProblem(error: unknown, sentences?: FieldSentences): void;
   clear(): void;
@@ -23,7 +27,9 @@ export interface FormErrors {
 }
 
 export function useFormErrors(): FormErrors {
-  const [state, setState] = useState<{ errors: FieldErrors; summary: string | null; round: number }>({
+  // A switch of language renders the form again, which says its errors in the new language.
+  useTranslation();
+  const [state, setState] = useState<{ errors: FieldErrors; summary: Sentence | null; round: number }>({
     errors: {},
     summary: null,
     round: 0,
@@ -43,19 +49,24 @@ export function useFormErrors(): FormErrors {
     first.focus({ preventScroll: true });
   }, [state.round]);
 
-  const show = (errors: FieldErrors, summary: string | null = null) =>
+  const show = (errors: FieldErrors, summary: Sentence | null = null) =>
     setState((previous) => ({ errors, summary, round: previous.round + 1 }));
 
+  const errors: Record<string, string> = {};
+  for (const [name, sentence] of Object.entries(state.errors)) errors[name] = say(sentence);
+
   return {
-    errors: state.errors,
-    summary: state.summary,
+    errors,
+    summary: state.summary === null ? null : say(state.summary),
     formRef,
     show,
     showProblem(error, sentences = {}) {
-      const problem = holderProblem(error, sentences);
-      const known = problem.field !== null && problem.field in sentences;
-      if (known && problem.field) show({ [problem.field]: problem.sentence });
-      else show({}, problem.sentence);
+      // Which field the failure is about does not depend on the language; its words do, and are said
+      // from the failure itself at each render.
+      const { field } = holderProblem(error, sentences);
+      const sentence: Sentence = { problem: error, sentences };
+      if (field !== null && field in sentences) show({ [field]: sentence });
+      else show({}, sentence);
     },
     clear: () => setState((previous) => ({ errors: {}, summary: null, round: previous.round })),
     fieldProps(name, id) {

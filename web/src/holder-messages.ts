@@ -8,8 +8,40 @@ import { i18next, t } from './i18n.js';
 // writes its sentences in English: on a page in another language a refusal is said by its code
 // (errors.rule.<code>) when the locale files know it.
 
+/**
+ * Something to tell the reader, kept as what it means: a message of the locale files with its values
+ * (`said`), a failed request with the form's field sentences (`{ problem }`), or words as they are (the
+ * server's, a person's, a staff page's English). `say` puts it into the page's language when it is
+ * rendered, so an error already on the screen follows a switch of language; a string translated when
+ * the error was shown would stay in the language it was shown in.
+ */
+export type Sentence =
+  | string
+  | { readonly key: string; readonly values?: Readonly<Record<string, string | number>> }
+  | { readonly problem: unknown; readonly sentences?: FieldSentences }
+  /** Sentences said one after the other. */
+  | readonly Sentence[];
+
 /** A form's sentence per field (by the API's `param`), said when that field is missing or malformed. */
-export type FieldSentences = Readonly<Record<string, string>>;
+export type FieldSentences = Readonly<Record<string, Sentence>>;
+
+/** The locale message `key` with its values, said in the page's language each time it is shown. */
+export function said(key: string, values?: Readonly<Record<string, string | number>>): Sentence {
+  return values === undefined ? { key } : { key, values };
+}
+
+// Array.isArray does not narrow a readonly array type out of a union.
+function isSentenceList(sentence: Sentence): sentence is readonly Sentence[] {
+  return Array.isArray(sentence);
+}
+
+/** The sentence in the page's language now. */
+export function say(sentence: Sentence): string {
+  if (typeof sentence === 'string') return sentence;
+  if (isSentenceList(sentence)) return sentence.map(say).join(' ');
+  if ('key' in sentence) return t(sentence.key, { ...sentence.values });
+  return holderProblem(sentence.problem, sentence.sentences).sentence;
+}
 
 export interface HolderProblem {
   /** The field to put the sentence next to, when the problem is about one. */
@@ -50,7 +82,8 @@ function fieldOf(param: string | undefined, sentences: FieldSentences): string |
 export function holderProblem(error: unknown, sentences: FieldSentences = {}): HolderProblem {
   if (!(error instanceof ApiError)) return { field: null, sentence: t('errors.generic') };
   const field = fieldOf(error.param, sentences);
-  const fieldSentence = field ? sentences[field] : undefined;
+  const kept = field ? sentences[field] : undefined;
+  const fieldSentence = kept === undefined ? undefined : say(kept);
   if (SHAPE_CODES.has(error.code))
     return {
       field,

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { ApiError } from '../api.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
-import { holderProblem } from '../holder-messages.js';
+import { holderProblem, type Sentence, said } from '../holder-messages.js';
 import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiQuery, useRefetch } from '../queries.js';
@@ -31,7 +31,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
   const [type, setType] = useState(open[0]?.type ?? '');
   const [file, setFile] = useState<File | null>(null);
   const [percent, setPercent] = useState<number | null | undefined>(undefined);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<{ error: boolean; text: Sentence } | null>(null);
 
   useEffect(() => {
     if (!open.some((item) => item.type === type)) setType(open[0]?.type ?? '');
@@ -42,7 +42,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!file || !type) {
-      setMessage({ error: true, text: t('gapClaim.chooseFile') });
+      setMessage({ error: true, text: said('gapClaim.chooseFile') });
       return;
     }
     setMessage(null);
@@ -63,7 +63,7 @@ function UploadForm({ claim, onUploaded }: { claim: GapClaim; onUploaded: () => 
       // A holder sentence per code (a wrong file type, too large…) in the reader's language.
       setMessage({
         error: true,
-        text: caught instanceof ApiError ? holderProblem(caught).sentence : t('gapClaim.uploadFailed'),
+        text: caught instanceof ApiError ? { problem: caught } : said('gapClaim.uploadFailed'),
       });
     } finally {
       setPercent(undefined);

@@ -1,7 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, apiClient } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
-import { holderLanguage, t, useTranslation } from '../i18n.js';
+import { type Sentence, said } from '../holder-messages.js';
+import { holderLanguage, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation } from '../queries.js';
 import { navigate } from '../router.js';
@@ -14,19 +15,19 @@ function normalizeVin(input: string): string {
   return input.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-/** The sentence per field, in the holder's language at the time it is said. */
+/** The sentence per field, said in the holder's language whenever it is shown. */
 function fieldSentences() {
   return {
-    lastName: t('gapCenter.errors.lastName'),
-    zip: t('gapCenter.errors.zip'),
-    vin: t('gapCenter.errors.vin'),
-    dateOfLoss: t('gapCenter.errors.dateOfLoss'),
+    lastName: said('gapCenter.errors.lastName'),
+    zip: said('gapCenter.errors.zip'),
+    vin: said('gapCenter.errors.vin'),
+    dateOfLoss: said('gapCenter.errors.dateOfLoss'),
   };
 }
 
 /** Every problem with the three facts at once, before one of the limited attempts is spent. */
-function checkFacts(facts: { lastName: string; zip: string; vin: string }): Record<string, string> {
-  const errors: Record<string, string> = {};
+function checkFacts(facts: { lastName: string; zip: string; vin: string }): Record<string, Sentence> {
+  const errors: Record<string, Sentence> = {};
   const sentences = fieldSentences();
   if (!facts.lastName) errors.lastName = sentences.lastName;
   if (!/^(\d{5}(-?\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$/.test(facts.zip)) errors.zip = sentences.zip;
@@ -54,7 +55,7 @@ export function GapClaimsCenterPage() {
 
   const showFailure = (caught: unknown) => {
     if (caught instanceof ApiError && caught.code === 'verification_failed')
-      form.show({}, t('gapCenter.errors.notFound'));
+      form.show({}, said('gapCenter.errors.notFound'));
     else form.showProblem(caught, fieldSentences());
   };
 
@@ -62,7 +63,7 @@ export function GapClaimsCenterPage() {
     event.preventDefault();
     if (busy) return;
     const errors = checkFacts(cleanFacts());
-    if (!dateOfLoss) errors.dateOfLoss = t('gapCenter.errors.dateOfLoss');
+    if (!dateOfLoss) errors.dateOfLoss = said('gapCenter.errors.dateOfLoss');
     if (Object.keys(errors).length > 0) return form.show(errors);
     setBusy(true);
     form.clear();
@@ -95,7 +96,7 @@ export function GapClaimsCenterPage() {
       const claims = await apiClient.GET('/gap-claims', { params: { query: { limit: 1 } } });
       const latest = claims.data[0];
       if (!latest) {
-        form.show({}, t('gapCenter.errors.noClaim'));
+        form.show({}, said('gapCenter.errors.noClaim'));
         setBusy(false);
         return;
       }

@@ -1,5 +1,6 @@
 import { ApiError, type ApiSchema, apiBasePath, apiErrorFromProblem, csrfHeader } from '../api.js';
 import { formatCalendarDate } from '../format.js';
+import { type Sentence, say } from '../holder-messages.js';
 import { catalogWords, holderLanguage, t } from '../i18n.js';
 
 // What the GAP claim pages share: the claim's shape as the API answers it, the document upload (XHR,
@@ -132,14 +133,15 @@ export function uploadClaimDocument(
 }
 
 /** What the last action said: a success as a status, a failure as an alert. */
-export function ResultNotice({ message }: { message: { error: boolean; text: string } | null }) {
+/** A result to show; its text is said in the page's language at each render (see holder-messages.ts). */
+export function ResultNotice({ message }: { message: { error: boolean; text: Sentence } | null }) {
   if (!message) return null;
   return (
     <div
       className={`notice ${message.error ? 'notice--error' : 'notice--success'}`}
       role={message.error ? 'alert' : 'status'}
     >
-      {message.text}
+      {say(message.text)}
     </div>
   );
 }

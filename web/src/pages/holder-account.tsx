@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { apiClient } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatInstant } from '../format.js';
+import { type Sentence, said, say } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation, useApiQuery } from '../queries.js';
@@ -13,7 +14,7 @@ import { useSession } from '../session.js';
 // the URL's fragment, which never reaches a server log; the page posts it and then reloads "My
 // coverage" so the session is read afresh.
 
-const emailSentence = () => t('account.errors.email');
+const emailSentence = () => said('account.errors.email');
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** One email field and a button: the shape of every form on these pages. */
@@ -141,7 +142,7 @@ export function HolderAccountPanel() {
 
 /** Follows an emailed link (`#token=…`): verify the email or sign in, then open "My coverage". */
 function LinkLandingPage({ purpose }: { purpose: 'verify' | 'sign-in' }) {
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Sentence | null>(null);
   const title = purpose === 'verify' ? t('account.confirming') : t('account.signingIn');
   useEffect(() => {
     const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
@@ -154,7 +155,7 @@ function LinkLandingPage({ purpose }: { purpose: 'verify' | 'sign-in' }) {
         : apiClient.POST('/holder-account/sign-in', init);
     followed.then(
       () => window.location.assign('/my'),
-      () => setFailure(t('account.linkExpired')),
+      () => setFailure(said('account.linkExpired')),
     );
   }, [purpose]);
   return (
@@ -163,7 +164,7 @@ function LinkLandingPage({ purpose }: { purpose: 'verify' | 'sign-in' }) {
       {failure ? (
         <>
           <div className="notice notice--error" role="alert">
-            {failure}
+            {say(failure)}
           </div>
           <p>
             <Link href="/my/account/sign-in-link">{t('account.newLink')}</Link>

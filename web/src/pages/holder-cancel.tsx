@@ -5,7 +5,7 @@ import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, maskVin } from '../format.js';
-import { holderProblem } from '../holder-messages.js';
+import { type FieldSentences, holderProblem, type Sentence, said, say } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useDebounced } from '../queries.js';
@@ -120,12 +120,14 @@ function useQuote(
   return { status: 'ready', quote: query.data };
 }
 
+const cancelSentences: FieldSentences = {
+  odometer: said('cancel.odometerInvalid'),
+  cancelOn: said('cancel.dateInvalid'),
+};
+
 /** A refused quote or cancellation as the holder reads it, in the page's language. */
 function cancelProblem(error: ApiError): string {
-  return holderProblem(error, {
-    odometer: t('cancel.odometerInvalid'),
-    cancelOn: t('cancel.dateInvalid'),
-  }).sentence;
+  return holderProblem(error, cancelSentences).sentence;
 }
 
 function CancelForm({ contract }: { contract: Contract }) {
@@ -133,7 +135,8 @@ function CancelForm({ contract }: { contract: Contract }) {
   const [odometer, setOdometer] = useState('');
   const [reason, setReason] = useState<CancellationReason>('customer_request');
   const [confirmed, setConfirmed] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // Kept as what it means and said at each render, so it follows a switch of language.
+  const [error, setError] = useState<Sentence | null>(null);
   const [result, setResult] = useState<CancellationResult | null>(null);
   const cancel = useApiMutation('post', '/contracts/{id}/cancellation');
   const errorRef = useRef<HTMLDivElement>(null);
@@ -184,7 +187,11 @@ function CancelForm({ contract }: { contract: Contract }) {
         }),
       );
     } catch (failure) {
-      setError(failure instanceof ApiError ? cancelProblem(failure) : t('cancel.failed'));
+      setError(
+        failure instanceof ApiError
+          ? { problem: failure, sentences: cancelSentences }
+          : said('cancel.failed'),
+      );
     }
   };
 
@@ -252,7 +259,7 @@ function CancelForm({ contract }: { contract: Contract }) {
 
       {error ? (
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={errorRef}>
-          {error}
+          {say(error)}
         </div>
       ) : null}
       <div className="field field--checkbox">

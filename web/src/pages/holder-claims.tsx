@@ -7,7 +7,7 @@ import { type Contract, contractQueryOptions } from '../contracts.js';
 import { useFocusWhen } from '../focus.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
-import { holderProblem } from '../holder-messages.js';
+import { holderProblem, type Sentence, said } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useApiQuery, useRefetch } from '../queries.js';
@@ -50,13 +50,13 @@ export function dollarsToCents(text: string): number | null | undefined {
 
 const RECEIPT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic'];
 const RECEIPT_ACCEPT = '.pdf,.jpg,.jpeg,.png,.heic,application/pdf,image/jpeg,image/png,image/heic';
-const receiptSentence = () => t('claims.receiptSentence');
+const receiptSentence = () => said('claims.receiptSentence');
 
 /** The receipt the holder chose is not one we take: said before anything is sent. */
-function receiptProblem(files: readonly File[]): string | null {
+function receiptProblem(files: readonly File[]): Sentence | null {
   const wrong = files.find((file) => file.type !== '' && !RECEIPT_TYPES.includes(file.type));
-  if (wrong) return `${t('claims.wrongReceipt', { name: wrong.name })} ${receiptSentence()}`;
-  if (files.length > 5) return t('claims.tooManyReceipts');
+  if (wrong) return [said('claims.wrongReceipt', { name: wrong.name }), receiptSentence()];
+  if (files.length > 5) return said('claims.tooManyReceipts');
   return null;
 }
 
@@ -205,9 +205,9 @@ function RoadsideForm({
   const request = useApiMutation('post', '/roadside-requests');
   const id = useId();
   const sentences = {
-    'location.address': t('claims.errors.address'),
-    phone: t('claims.errors.phone'),
-    service: t('claims.errors.service'),
+    'location.address': said('claims.errors.address'),
+    phone: said('claims.errors.phone'),
+    service: said('claims.errors.service'),
   };
   return (
     <FormCard
@@ -216,7 +216,7 @@ function RoadsideForm({
       button={t('claims.roadsideButton')}
       form={form}
       onSubmit={async () => {
-        const errors: Record<string, string> = {};
+        const errors: Record<string, Sentence> = {};
         if (!address.trim()) errors['location.address'] = sentences['location.address'];
         if (phone.replace(/\D/g, '').length < 7) errors.phone = sentences.phone;
         if (Object.keys(errors).length > 0) return form.show(errors);
@@ -292,10 +292,10 @@ function RentalForm({
       </p>
     );
   const sentences = {
-    repairClaimId: t('claims.errors.repair'),
-    date: t('claims.errors.rentalDate'),
-    amount: t('claims.errors.amount'),
-    expenses: t('claims.errors.rentalExpenses'),
+    repairClaimId: said('claims.errors.repair'),
+    date: said('claims.errors.rentalDate'),
+    amount: said('claims.errors.amount'),
+    expenses: said('claims.errors.rentalExpenses'),
     receipts: receiptSentence(),
   };
   return (
@@ -305,7 +305,7 @@ function RentalForm({
       form={form}
       onSubmit={async () => {
         const amountCents = dollarsToCents(amount);
-        const errors: Record<string, string> = {};
+        const errors: Record<string, Sentence> = {};
         if (!date) errors.date = sentences.date;
         if (amountCents === undefined || amountCents === null || amountCents === 0)
           errors.amount = sentences.amount;
@@ -372,11 +372,11 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
   const [receipts, setReceipts] = useState<File[]>([]);
   const form = useFormErrors();
   const sentences = {
-    breakdownOn: t('claims.errors.breakdownOn'),
-    milesFromHome: t('claims.errors.milesFromHome'),
-    lodging: t('claims.errors.lodging'),
-    meals: t('claims.errors.meals'),
-    expenses: t('claims.errors.tripExpenses'),
+    breakdownOn: said('claims.errors.breakdownOn'),
+    milesFromHome: said('claims.errors.milesFromHome'),
+    lodging: said('claims.errors.lodging'),
+    meals: said('claims.errors.meals'),
+    expenses: said('claims.errors.tripExpenses'),
     receipts: receiptSentence(),
   };
   return (
@@ -388,7 +388,7 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
         const lodgingCents = dollarsToCents(lodging);
         const mealsCents = dollarsToCents(meals);
         const milesFromHome = Number(miles);
-        const errors: Record<string, string> = {};
+        const errors: Record<string, Sentence> = {};
         if (!breakdownOn) errors.breakdownOn = sentences.breakdownOn;
         if (miles.trim() === '' || !Number.isInteger(milesFromHome) || milesFromHome < 0)
           errors.milesFromHome = sentences.milesFromHome;
@@ -399,7 +399,7 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
         const receiptError = receiptProblem(receipts);
         if (receiptError) errors.receipts = receiptError;
         // Trip interruption is paid against receipts: a claim without one could only be denied.
-        else if (receipts.length === 0) errors.receipts = t('claims.errors.tripReceiptsRequired');
+        else if (receipts.length === 0) errors.receipts = said('claims.errors.tripReceiptsRequired');
         if (Object.keys(errors).length > 0) return form.show(errors);
         const expenses = [
           ...(lodgingCents ? [{ date: breakdownOn, category: 'lodging', amountCents: lodgingCents }] : []),
@@ -480,7 +480,7 @@ function SendReceipts({
       onSubmit={async () => {
         const problem =
           receiptProblem(receipts) ??
-          (receipts.length === 0 ? t('claims.errors.tripReceiptsRequired') : null);
+          (receipts.length === 0 ? said('claims.errors.tripReceiptsRequired') : null);
         if (problem) return form.show({ receipts: problem });
         try {
           for (const file of receipts) {

@@ -1,7 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
-import { t, useTranslation } from '../i18n.js';
+import { type Sentence, said } from '../holder-messages.js';
+import { useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -32,12 +33,12 @@ const vinLength = 17;
 // A U.S. ZIP or ZIP+4, or a Canadian postal code (contracts are sold in both countries).
 const postalCodePattern = /^(\d{5}(-?\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)$/;
 
-/** The sentence per field, in the holder's language at the time it is said. */
-function fieldSentences(): Record<FieldName, string> {
+/** The sentence per field, said in the holder's language whenever it is shown. */
+function fieldSentences(): Record<FieldName, Sentence> {
   return {
-    lastName: t('signIn.errors.lastName'),
-    zip: t('signIn.errors.zip'),
-    vin: t('signIn.errors.vin', { length: vinLength }),
+    lastName: said('signIn.errors.lastName'),
+    zip: said('signIn.errors.zip'),
+    vin: said('signIn.errors.vin', { length: vinLength }),
   };
 }
 
@@ -47,13 +48,13 @@ function normalizeVin(input: string): string {
 }
 
 /** Every problem at once, before one of the holder's limited attempts is spent on a typo. */
-function checkFacts(lastName: string, zip: string, vin: string): Partial<Record<FieldName, string>> {
-  const errors: Partial<Record<FieldName, string>> = {};
+function checkFacts(lastName: string, zip: string, vin: string): Partial<Record<FieldName, Sentence>> {
+  const errors: Partial<Record<FieldName, Sentence>> = {};
   const sentences = fieldSentences();
   if (lastName === '') errors.lastName = sentences.lastName;
   if (!postalCodePattern.test(zip)) errors.zip = sentences.zip;
   if (vin.length !== vinLength)
-    errors.vin = t('signIn.errors.vinLength', { length: vinLength, entered: vin.length });
+    errors.vin = said('signIn.errors.vinLength', { length: vinLength, entered: vin.length });
   return errors;
 }
 
@@ -86,7 +87,7 @@ export function HolderSignInPage() {
     } catch (error) {
       // The server answers the same whichever fact is wrong, so no one field is marked.
       if (error instanceof ApiError && error.code === 'verification_failed')
-        form.show({}, t('signIn.errors.notFound'));
+        form.show({}, said('signIn.errors.notFound'));
       else form.showProblem(error, fieldSentences());
       setSubmitting(false);
     }

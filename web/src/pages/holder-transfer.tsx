@@ -5,7 +5,7 @@ import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
 import { useFocusWhen } from '../focus.js';
 import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
-import { holderProblem } from '../holder-messages.js';
+import { holderProblem, type Sentence, said, say } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { apiQueryKey, useApiMutation, useApiQuery } from '../queries.js';
@@ -61,13 +61,13 @@ function RecordsUpload({
   const fieldId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [uploading, setUploading] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: Sentence } | null>(null);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const file = inputRef.current?.files?.[0];
     if (!file) {
-      setMessage({ kind: 'error', text: t('transfer.chooseFile') });
+      setMessage({ kind: 'error', text: said('transfer.chooseFile') });
       return;
     }
     setUploading(true);
@@ -80,7 +80,7 @@ function RecordsUpload({
     } catch (failure) {
       setMessage({
         kind: 'error',
-        text: failure instanceof ApiError ? holderProblem(failure).sentence : t('transfer.uploadFailed'),
+        text: failure instanceof ApiError ? { problem: failure } : said('transfer.uploadFailed'),
       });
     } finally {
       setUploading(false);
@@ -108,7 +108,7 @@ function RecordsUpload({
           className={`notice notice--${message.kind}`}
           role={message.kind === 'error' ? 'alert' : 'status'}
         >
-          {message.text}
+          {say(message.text)}
         </div>
       ) : null}
       <button type="submit" className="button button--secondary" disabled={uploading}>
@@ -258,31 +258,32 @@ function TransferForm({
     state: '',
     zip: '',
   });
-  const [invalid, setInvalid] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<Sentence | null>(null);
   const create = useApiMutation('post', '/contracts/{id}/transfers', {
     invalidates: ['/contracts/{id}/transfers'],
     onSuccess: onCreated,
   });
   const submitting = create.isPending;
-  const error =
-    invalid ??
-    (create.error
+  const error = invalid
+    ? say(invalid)
+    : create.error
       ? create.error instanceof ApiError
         ? holderProblem(create.error).sentence
         : t('transfer.failed')
-      : null);
+      : null;
   const errorRef = useRef<HTMLDivElement>(null);
   const set = (name: keyof FormValues) => (value: string) =>
     setValues((current) => ({ ...current, [name]: value }));
 
-  useFocusWhen(errorRef, error);
+  // Focus follows a new failure, not its words: a switch of language says the same one again in place.
+  useFocusWhen(errorRef, invalid ?? create.error);
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     create.reset();
     const odometer = values.odometer.replaceAll(',', '');
     if (!/^\d{1,7}$/.test(odometer)) {
-      setInvalid(t('transfer.errors.odometer'));
+      setInvalid(said('transfer.errors.odometer'));
       return;
     }
     setInvalid(null);

@@ -13,6 +13,7 @@ import { type Contract, contractQueryOptions } from '../contracts.js';
 import { CoverageDetails, CoverageStatusBadge } from '../coverage-details.js';
 import { useFocusWhen } from '../focus.js';
 import { maskVin } from '../format.js';
+import { type Sentence, said, say } from '../holder-messages.js';
 import { t, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { RoadsideAtHand } from '../roadside-at-hand.js';
@@ -142,7 +143,7 @@ export function MyCoveragePage() {
   const { session, signOut } = useSession();
   const { t } = useTranslation();
   const [signingOut, setSigningOut] = useState(false);
-  const [signOutError, setSignOutError] = useState<string | null>(null);
+  const [signOutError, setSignOutError] = useState<Sentence | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
   const contractIds = session.status === 'holder_signed_in' ? session.holder.contractIds : null;
   const cards = useHolderContracts(contractIds);
@@ -169,7 +170,7 @@ export function MyCoveragePage() {
       // The signed-out session re-renders this page, whose redirect carries the notice along.
       await signOut();
     } catch (error) {
-      setSignOutError(error instanceof ApiError ? error.detail : t('coverage.signOutFailed'));
+      setSignOutError(error instanceof ApiError ? { problem: error } : said('coverage.signOutFailed'));
       setSigningOut(false);
     }
   };
@@ -183,7 +184,7 @@ export function MyCoveragePage() {
       <RoadsideAtHand requestHref="/my/claims#roadside" />
       {signOutError ? (
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
-          {signOutError}
+          {say(signOutError)}
         </div>
       ) : null}
       {ids.length === 0 ? <p>{t('coverage.noContracts')}</p> : null}
