@@ -187,4 +187,63 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
       await shop.context().close();
     }
   });
+  it("puts an estimate's errors beside their fields, the shop's checks and the API's alike, and focuses the first", async () => {
+    const shop = await openSignedIn(browser, server, 'shop@coverwise.test');
+    /** The field's error sentence (what aria-describedby points at) when the field is marked invalid. */
+    const errorOf = async (field: ReturnType<Page['getByLabel']>) => {
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      const describedBy = await field.getAttribute('aria-describedby');
+      return (await shop.locator(`[id="${describedBy}"]`).textContent())?.trim();
+    };
+    const focused = (field: ReturnType<Page['getByLabel']>) =>
+      field.evaluate((element) => element === document.activeElement);
+    try {
+      await shop.goto('/shop');
+      await shop.getByRole('heading', { level: 1, name: 'Repair claims' }).waitFor();
+      await shop.getByLabel('VIN').fill(featured.vin);
+      await shop.getByLabel('Odometer (miles)').fill('25000');
+      await shop.getByRole('button', { name: 'Look up coverage' }).click();
+      await failOnAlert(shop, shop.getByRole('heading', { level: 2, name: 'Covered: Value Guard' }));
+
+      // A complaint of spaces, negative parts and hours that are no number: each said beside its field.
+      const complaint = shop.getByLabel('Complaint');
+      await complaint.fill('   ');
+      await shop.getByLabel('Cause').fill('Front calipers seized');
+      await shop.getByLabel('Correction').fill('Replace front calipers');
+      const line = shop.getByRole('group', { name: 'Line 1' });
+      await line.getByLabel('Description').fill('Front brake calipers');
+      await line.getByLabel('Parts ($)').fill('-40');
+      await line.getByLabel('Labor-guide hours').fill('abc');
+      await shop.getByRole('button', { name: 'Submit estimate' }).click();
+      await shop.getByText('Check the 3 fields marked below.').waitFor();
+      expect(await errorOf(complaint)).toBe('Write what the customer reports.');
+      expect(await errorOf(line.getByLabel('Parts ($)'))).toBe(
+        'Line 1: give the parts in dollars, such as 400 or 89.95 (blank or 0 for none).',
+      );
+      expect(await errorOf(line.getByLabel('Labor-guide hours'))).toBe(
+        'Line 1: give the labor-guide hours as a number, such as 2.5 (at most two decimals; blank or 0 for none).',
+      );
+      expect(await line.getByLabel('Description').getAttribute('aria-invalid')).toBeNull();
+      expect(await focused(complaint)).toBe(true);
+      expect(await shop.getByText('must not be blank').count()).toBe(0);
+      expect(await axeViolations(shop)).toEqual([]);
+
+      // The API refuses hours above its limit: its param puts the sentence beside the hours.
+      await complaint.fill('Grinding noise when braking');
+      await line.getByLabel('Parts ($)').fill('400');
+      await line.getByLabel('Labor-guide hours').fill('150');
+      await shop.getByRole('button', { name: 'Submit estimate' }).click();
+      await shop.getByText('Check the field marked below.').waitFor();
+      const hours = line.getByLabel('Labor-guide hours');
+      expect(await errorOf(hours)).toBe(
+        'Line 1: give the labor-guide hours as a number, such as 2.5 (at most two decimals; blank or 0 for none).',
+      );
+      expect(await complaint.getAttribute('aria-invalid')).toBeNull();
+      expect(await focused(hours)).toBe(true);
+      expect(shop.url()).toMatch(/\/shop$/);
+      expect(await axeViolations(shop)).toEqual([]);
+    } finally {
+      await shop.context().close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { ApiError, type ApiSchema } from '../api.js';
+import { FieldError } from '../form-errors.js';
 import { formatCents } from '../format.js';
 import { t } from '../i18n.js';
 
@@ -44,17 +45,25 @@ export function errorMessage(error: unknown, fallback = 'That did not work. Try 
 /** The stylesheet has no rule for text areas yet; these keep them as wide as the other inputs. */
 export const textareaStyle = { width: '100%', font: 'inherit', padding: '0.5rem' } as const;
 
-/** A required, labelled text area of the claim forms (a complaint, a question, an answer). */
+/**
+ * A required, labelled text area of the claim forms (a complaint, a question, an answer). A form that
+ * checks its fields itself (useFormErrors) passes the field's `fieldProps` and its `error` sentence, shown
+ * beneath it.
+ */
 export function TextAreaField({
   id,
   label,
   value,
   onChange,
+  error,
+  fieldProps,
 }: {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
+  error?: string | undefined;
+  fieldProps?: { 'aria-invalid'?: true; 'aria-describedby'?: string };
 }) {
   return (
     <div className="field">
@@ -67,7 +76,9 @@ export function TextAreaField({
         maxLength={2000}
         value={value}
         onChange={(event) => onChange(event.target.value)}
+        {...fieldProps}
       />
+      <FieldError id={id} message={error} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { type ApiResponse, apiClient } from '../api.js';
+import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant, formatMiles } from '../format.js';
 import { t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
@@ -170,6 +171,34 @@ const emptyLine = (componentGroup: string): LineDraft => ({
   rate: '',
 });
 
+/** The sentence beside each estimate field, by the API's `param` (said again when the API refuses it). */
+function estimateSentences(lineCount: number): Record<string, string> {
+  const sentences: Record<string, string> = {
+    complaint: 'Write what the customer reports.',
+    cause: 'Write what the diagnosis found.',
+    correction: 'Write the repair you propose.',
+  };
+  for (let index = 0; index < lineCount; index++) {
+    const line = `Line ${index + 1}`;
+    sentences[`lines[${index}].componentGroup`] = `${line}: choose a component group.`;
+    sentences[`lines[${index}].description`] = `${line}: describe the part or the work.`;
+    sentences[`lines[${index}].partsCents`] =
+      `${line}: give the parts in dollars, such as 400 or 89.95 (blank or 0 for none).`;
+    sentences[`lines[${index}].laborHours`] =
+      `${line}: give the labor-guide hours as a number, such as 2.5 (at most two decimals; blank or 0 for none).`;
+    sentences[`lines[${index}].laborRateCents`] =
+      `${line}: give the hourly rate in dollars, such as 120, or leave it blank for your posted rate.`;
+  }
+  return sentences;
+}
+
+/** Hours as a shop writes them: a number of hours with at most two decimals; null when it is not one. */
+function hoursOf(text: string): number | null {
+  const cleaned = text.trim();
+  if (cleaned === '') return 0;
+  return /^(\d+(\.\d{1,2})?|\.\d{1,2})$/.test(cleaned) ? Number(cleaned) : null;
+}
+
 function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: number; coverage: Coverage }) {
   const groups = coverage.componentGroups ?? [];
   const [complaint, setComplaint] = useState('');
@@ -177,8 +206,7 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
   const [correction, setCorrection] = useState('');
   const [keptOvernight, setKeptOvernight] = useState(false);
   const [lines, setLines] = useState<LineDraft[]>(() => [emptyLine(groups[0]?.code ?? '')]);
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const alertRef = useRef<HTMLDivElement>(null);
+  const form = useFormErrors();
   const id = useId();
   const plans = useApiQuery('/plans', undefined);
   // Any catalog group may be written on an estimate; the answer says which are covered.
@@ -189,13 +217,8 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
     invalidates: ['/repair-claims'],
     onSuccess: (claim) => navigate(`/shop/claims/${encodeURIComponent(claim.id)}`),
   });
-  const error = invalid ?? (submit.error ? errorMessage(submit.error) : null);
   // Busy until the claim's page opens.
   const busy = submit.isPending || submit.isSuccess;
-
-  useEffect(() => {
-    if (error) alertRef.current?.focus();
-  }, [error]);
 
   const update = (key: number, change: Partial<LineDraft>) =>
     setLines((current) => current.map((line) => (line.key === key ? { ...line, ...change } : line)));
@@ -203,32 +226,42 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     submit.reset();
-    const body = [];
-    for (const [index, line] of lines.entries()) {
-      const partsCents = dollarsToCents(line.parts || '0');
-      const laborHours = Number(line.hours || '0');
-      const rateCents = line.rate ? dollarsToCents(line.rate) : undefined;
-      if (
-        !line.description.trim() ||
-        partsCents === null ||
-        !Number.isFinite(laborHours) ||
-        rateCents === null
-      ) {
-        setInvalid(
-          `Line ${index + 1}: give a description, parts in dollars, hours and (optionally) the hourly rate.`,
-        );
-        return;
-      }
-      body.push({
+    const sentences = estimateSentences(lines.length);
+    const errors: Record<string, string> = {};
+    for (const [name, value] of [
+      ['complaint', complaint],
+      ['cause', cause],
+      ['correction', correction],
+    ] as const)
+      if (!value.trim()) errors[name] = sentences[name]!;
+    const body = lines.map((line, index) => {
+      const field = (name: string) => `lines[${index}].${name}`;
+      const partsCents = line.parts.trim() ? dollarsToCents(line.parts) : 0;
+      const laborHours = hoursOf(line.hours);
+      const rateCents = line.rate.trim() ? dollarsToCents(line.rate) : undefined;
+      for (const [name, wrong] of [
+        ['componentGroup', !line.componentGroup],
+        ['description', !line.description.trim()],
+        ['partsCents', partsCents === null],
+        ['laborHours', laborHours === null],
+        ['laborRateCents', rateCents === null],
+      ] as const)
+        if (wrong) errors[field(name)] = sentences[field(name)]!;
+      return {
         componentGroup: line.componentGroup,
         description: line.description.trim(),
-        partsCents,
-        laborHours,
-        ...(rateCents !== undefined ? { laborRateCents: rateCents } : {}),
-      });
-    }
-    setInvalid(null);
-    submit.mutate({ body: { vin, odometer, complaint, cause, correction, keptOvernight, lines: body } });
+        partsCents: partsCents ?? 0,
+        laborHours: laborHours ?? 0,
+        ...(rateCents !== undefined && rateCents !== null ? { laborRateCents: rateCents } : {}),
+      };
+    });
+    if (Object.keys(errors).length > 0) return form.show(errors);
+    form.clear();
+    submit.mutate(
+      { body: { vin, odometer, complaint, cause, correction, keptOvernight, lines: body } },
+      // A refusal about one field goes beside it (the API's param is the field's name here).
+      { onError: (error) => form.showProblem(error, sentences) },
+    );
   };
 
   return (
@@ -236,16 +269,22 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
       className="form form--wide card card--wide"
       onSubmit={handleSubmit}
       aria-labelledby={`${id}-heading`}
+      ref={form.formRef}
+      noValidate
     >
       <h2 id={`${id}-heading`}>Estimate</h2>
-      {error ? (
-        <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
-          {error}
-        </div>
-      ) : null}
-      <TextAreaField id={`${id}-complaint`} label="Complaint" value={complaint} onChange={setComplaint} />
-      <TextAreaField id={`${id}-cause`} label="Cause" value={cause} onChange={setCause} />
-      <TextAreaField id={`${id}-correction`} label="Correction" value={correction} onChange={setCorrection} />
+      <FormSummary form={form} />
+      {(['complaint', 'cause', 'correction'] as const).map((name) => (
+        <TextAreaField
+          key={name}
+          id={`${id}-${name}`}
+          label={{ complaint: 'Complaint', cause: 'Cause', correction: 'Correction' }[name]}
+          value={{ complaint, cause, correction }[name]}
+          onChange={{ complaint: setComplaint, cause: setCause, correction: setCorrection }[name]}
+          error={form.errors[name]}
+          fieldProps={form.fieldProps(name, `${id}-${name}`)}
+        />
+      ))}
       <div className="field field--checkbox">
         <input
           id={`${id}-overnight`}
@@ -255,73 +294,99 @@ function EstimateForm({ vin, odometer, coverage }: { vin: string; odometer: numb
         />
         <label htmlFor={`${id}-overnight`}>The vehicle stays overnight</label>
       </div>
-      {lines.map((line, index) => (
-        <fieldset key={line.key} className="card card--section">
-          <legend>Line {index + 1}</legend>
-          <div className="field">
-            <label htmlFor={`${id}-${line.key}-group`}>Component group</label>
-            <select
-              id={`${id}-${line.key}-group`}
-              value={line.componentGroup}
-              onChange={(e) => update(line.key, { componentGroup: e.target.value })}
-            >
-              {groupOptions.map((group) => (
-                <option key={group.code} value={group.code}>
-                  {group.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-${line.key}-description`}>Description</label>
-            <input
-              id={`${id}-${line.key}-description`}
-              value={line.description}
-              maxLength={500}
-              onChange={(e) => update(line.key, { description: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-${line.key}-parts`}>Parts ($)</label>
-            <input
-              id={`${id}-${line.key}-parts`}
-              className="input--short"
-              inputMode="decimal"
-              value={line.parts}
-              onChange={(e) => update(line.key, { parts: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-${line.key}-hours`}>Labor-guide hours</label>
-            <input
-              id={`${id}-${line.key}-hours`}
-              className="input--short"
-              inputMode="decimal"
-              value={line.hours}
-              onChange={(e) => update(line.key, { hours: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-${line.key}-rate`}>Hourly rate ($, blank for your posted rate)</label>
-            <input
-              id={`${id}-${line.key}-rate`}
-              className="input--short"
-              inputMode="decimal"
-              value={line.rate}
-              onChange={(e) => update(line.key, { rate: e.target.value })}
-            />
-          </div>
-          {lines.length > 1 ? (
-            <button
-              type="button"
-              className="button button--secondary"
-              onClick={() => setLines((current) => current.filter((l) => l.key !== line.key))}
-            >
-              Remove line {index + 1}
-            </button>
-          ) : null}
-        </fieldset>
-      ))}
+      {lines.map((line, index) => {
+        // The field's error by the API's name for it, and the input it goes beside.
+        const at = (name: string, suffix: string) => {
+          const inputId = `${id}-${line.key}-${suffix}`;
+          const field = `lines[${index}].${name}`;
+          return {
+            inputId,
+            message: form.errors[field],
+            props: { id: inputId, ...form.fieldProps(field, inputId) },
+          };
+        };
+        const group = at('componentGroup', 'group');
+        const description = at('description', 'description');
+        const parts = at('partsCents', 'parts');
+        const hours = at('laborHours', 'hours');
+        const rate = at('laborRateCents', 'rate');
+        return (
+          <fieldset key={line.key} className="card card--section">
+            <legend>Line {index + 1}</legend>
+            <div className="field">
+              <label htmlFor={group.inputId}>Component group</label>
+              <select
+                {...group.props}
+                value={line.componentGroup}
+                onChange={(e) => update(line.key, { componentGroup: e.target.value })}
+              >
+                {groupOptions.map((option) => (
+                  <option key={option.code} value={option.code}>
+                    {option.name}
+                  </option>
+                ))}
+              </select>
+              <FieldError id={group.inputId} message={group.message} />
+            </div>
+            <div className="field">
+              <label htmlFor={description.inputId}>Description</label>
+              <input
+                {...description.props}
+                value={line.description}
+                maxLength={500}
+                onChange={(e) => update(line.key, { description: e.target.value })}
+              />
+              <FieldError id={description.inputId} message={description.message} />
+            </div>
+            <div className="field">
+              <label htmlFor={parts.inputId}>Parts ($)</label>
+              <input
+                {...parts.props}
+                className="input--short"
+                inputMode="decimal"
+                value={line.parts}
+                onChange={(e) => update(line.key, { parts: e.target.value })}
+              />
+              <FieldError id={parts.inputId} message={parts.message} />
+            </div>
+            <div className="field">
+              <label htmlFor={hours.inputId}>Labor-guide hours</label>
+              <input
+                {...hours.props}
+                className="input--short"
+                inputMode="decimal"
+                value={line.hours}
+                onChange={(e) => update(line.key, { hours: e.target.value })}
+              />
+              <FieldError id={hours.inputId} message={hours.message} />
+            </div>
+            <div className="field">
+              <label htmlFor={rate.inputId}>Hourly rate ($, blank for your posted rate)</label>
+              <input
+                {...rate.props}
+                className="input--short"
+                inputMode="decimal"
+                value={line.rate}
+                onChange={(e) => update(line.key, { rate: e.target.value })}
+              />
+              <FieldError id={rate.inputId} message={rate.message} />
+            </div>
+            {lines.length > 1 ? (
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => {
+                  // The errors name lines by position: after a removal they would point at other lines.
+                  form.clear();
+                  setLines((current) => current.filter((l) => l.key !== line.key));
+                }}
+              >
+                Remove line {index + 1}
+              </button>
+            ) : null}
+          </fieldset>
+        );
+      })}
       <p>
         <button
           type="button"
