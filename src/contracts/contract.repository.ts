@@ -400,9 +400,13 @@ export function listContracts(
 }
 
 /**
- * A dealer's contracts, newest sale first: purchase date, then contract number, both descending (a
- * contract number is unique, so the order is total). `limit` + 1 rows (the extra one says there is
- * more); `startingAfter` continues after that contract of the dealer, undefined when it names none.
+ * A dealer's contracts, newest sale first: purchase date descending, then, within a sale day, newest
+ * booked first (created_at, then id, both descending; the id makes the order total). Contract numbers
+ * are not the order within a day: they sort as text, so every GAP-… came after every VSC-…, and an
+ * imported dealer file's numbers follow the dealer's own scheme. The index of migration 0052 reads in
+ * this order. `limit` + 1 rows (the extra one says there is more); `startingAfter` continues after that
+ * contract of the dealer, undefined when it names none. The cursor's values are compared in SQL, not
+ * read into JavaScript first: a Date would drop created_at's microseconds and skip or repeat a row.
  */
 export async function listDealerContracts(
   db: Kysely<Database>,
@@ -414,22 +418,21 @@ export async function listDealerContracts(
     .selectAll()
     .where('dealer_id', '=', dealerId)
     .orderBy('purchase_date', 'desc')
-    .orderBy('contract_number', 'desc')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
     .limit(page.limit + 1);
   if (page.startingAfter) {
+    const cursorId = page.startingAfter;
     const cursor = await db
       .selectFrom('contracts')
-      .select(['purchase_date', 'contract_number'])
-      .where('id', '=', page.startingAfter)
+      .select('id')
+      .where('id', '=', cursorId)
       .where('dealer_id', '=', dealerId)
       .executeTakeFirst();
     if (!cursor) return undefined;
-    query = query.where(({ eb, refTuple, tuple }) =>
-      eb(
-        refTuple('purchase_date', 'contract_number'),
-        '<',
-        tuple(cursor.purchase_date, cursor.contract_number),
-      ),
+    query = query.where(
+      sql<boolean>`(purchase_date, created_at, id) < (select c.purchase_date, c.created_at, c.id
+        from contracts c where c.id = ${cursorId})`,
     );
   }
   return query.execute();

@@ -96,7 +96,8 @@ export function registerEcontractRoutes(
       schema: {
         operationId: 'listDealerContracts',
         description:
-          "Staff, or the dealer for its own contracts (404 for another dealer's). Paged, newest first.",
+          "Staff, or the dealer for its own contracts (404 for another dealer's). Paged, newest sale first " +
+          '(purchase date descending), and within a sale day newest booked first (createdAt descending, then id).',
         tags: ['Dealer channel'],
         summary: "The dealer's contracts (a dealer reads only its own)",
         params: Type.Object({ id: Uuid }),

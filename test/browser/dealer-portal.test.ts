@@ -273,8 +273,11 @@ describe.skipIf(!chromiumAvailable())('dealer portal', () => {
       expect(listed.length).toBeGreaterThanOrEqual(EARLIER_CONTRACTS + 2);
       expect(listed.slice(0, 20)).toEqual(firstPage);
       expect(await isFocused(page.getByRole('rowheader', { name: listed[20]!.number }))).toBe(true);
+      // Within a sale day, newest booked first: the GAP booked last in this visit before the VSCs. The
+      // numbers' sequence (their last six digits, VSC and GAP alike) runs in booking order.
+      const bookedOrder = (contract: { number: string }) => Number(contract.number.slice(-6));
       const newestFirst = [...listed].sort(
-        (a, b) => Date.parse(b.saleDate) - Date.parse(a.saleDate) || (a.number < b.number ? 1 : -1),
+        (a, b) => Date.parse(b.saleDate) - Date.parse(a.saleDate) || bookedOrder(b) - bookedOrder(a),
       );
       expect(listed).toEqual(newestFirst);
       expect(new Set(listed.map((c) => c.saleDate)).size).toBe(EARLIER_CONTRACTS + 1);

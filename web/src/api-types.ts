@@ -943,7 +943,7 @@ export interface paths {
         };
         /**
          * The dealer's contracts (a dealer reads only its own)
-         * @description Staff, or the dealer for its own contracts (404 for another dealer's). Paged, newest first.
+         * @description Staff, or the dealer for its own contracts (404 for another dealer's). Paged, newest sale first (purchase date descending), and within a sale day newest booked first (createdAt descending, then id).
          */
         get: operations["listDealerContracts"];
         put?: never;
