@@ -118,6 +118,21 @@ function checkDates(
   });
 }
 
+/**
+ * Every expense of a rental or trip claim asks for something: a $0 line would file a claim (and its
+ * review) for nothing to pay, so it is refused where it stands, as a rental's and a trip's alike.
+ */
+function checkAmounts(expenses: readonly { amountCents: number }[]): void {
+  expenses.forEach((expense, index) => {
+    if (expense.amountCents <= 0)
+      throw new AppError(
+        'invalid_amount',
+        `Expense ${index + 1} asks for ${formatUsd(expense.amountCents)}: enter what its receipt says was paid, or leave the line out.`,
+        { param: `expenses[${index}].amountCents` },
+      );
+  });
+}
+
 interface DecisionColumns {
   decided_by: string | null;
   decided_at: Date | null;
@@ -245,6 +260,7 @@ export function createBenefitClaimsService(deps: {
     if (principal.kind === 'holder' && body.language)
       await rememberContractLanguage(trx, [contract.id], body.language, clock.now());
     checkDates(body.expenses, contract, today());
+    checkAmounts(body.expenses);
     const repair = await lockRepairClaimOfContract(trx, body.repairClaimId, contract.id);
     if (!repair)
       throw new AppError('not_found', 'No repair claim with that id on this contract.', {
@@ -350,6 +366,7 @@ export function createBenefitClaimsService(deps: {
         param: 'breakdownOn',
       });
     checkDates(body.expenses, contract, today());
+    checkAmounts(body.expenses);
     body.expenses.forEach((expense, index) => {
       if ((expense.alcoholCents ?? 0) > expense.amountCents)
         throw new AppError(

@@ -485,6 +485,67 @@ describeEachEngine('benefit claims and roadside', (engine) => {
     });
   });
 
+  describe('a claim that asks for nothing', () => {
+    const countOf = async (table: 'rental_claims' | 'trip_interruption_claims', contractId: string) =>
+      (
+        await server.built.database.db
+          .selectFrom(table)
+          .select('id')
+          .where('contract_id', '=', contractId)
+          .execute()
+      ).length;
+    it.each([
+      ['rental', 'its one expense is $0', [{ amountCents: 0 }], 'expenses[0].amountCents'],
+      [
+        'rental',
+        'its second expense is $0',
+        [{ amountCents: 3_000 }, { amountCents: 0 }],
+        'expenses[1].amountCents',
+      ],
+      ['trip', 'its one expense is $0', [{ amountCents: 0 }], 'expenses[0].amountCents'],
+      [
+        'trip',
+        'its second expense is $0',
+        [{ amountCents: 9_000 }, { amountCents: 0 }],
+        'expenses[1].amountCents',
+      ],
+    ] as const)(
+      'refuses a %s claim when %s: 422 invalid_amount naming the line, nothing filed',
+      async (kind, _case, amounts, param) => {
+        const { holder, contract, vin } = await holderOf('VALUE_GUARD');
+        const payload =
+          kind === 'rental'
+            ? {
+                repairClaimId: (await repair(vin, { hours: 3, authorize: true })).id,
+                expenses: amounts.map(({ amountCents }, i) => ({
+                  date: addDays('2026-11-20', i),
+                  kind: 'rental',
+                  amountCents,
+                })),
+              }
+            : {
+                breakdownOn: '2026-11-20',
+                milesFromHome: 250,
+                expenses: amounts.map(({ amountCents }, i) => ({
+                  date: '2026-11-20',
+                  category: i === 0 ? 'lodging' : 'meals',
+                  amountCents,
+                })),
+              };
+        const route = kind === 'rental' ? 'rental-claims' : 'trip-interruption-claims';
+        const response = await holder({
+          method: 'POST',
+          url: `/api/v1/contracts/${contract.id}/${route}`,
+          payload,
+        });
+        expect(response.statusCode, response.body).toBe(422);
+        expect(response.json()).toMatchObject({ code: 'invalid_amount', param });
+        const table = kind === 'rental' ? 'rental_claims' : 'trip_interruption_claims';
+        expect(await countOf(table, contract.id)).toBe(0);
+      },
+    );
+  });
+
   describe('a claim filed with its receipts', () => {
     const trip = {
       breakdownOn: '2026-11-20',
