@@ -261,7 +261,12 @@ describeEachEngine('general ledger postings', (engine) => {
   describe('cancellation', () => {
     it('answers allocation and refundDueOn on the quote and the execution, and posts the cancellation', async () => {
       const contract = await newContract();
-      const body = { cancelOn: '2026-11-20', odometer: 20_000, reason: 'customer_request' };
+      const body = {
+        cancelOn: '2026-11-20',
+        odometer: 20_000,
+        reason: 'customer_request',
+        evidence: 'Signed request dated 2026-11-20',
+      };
       const quote = await adjuster({
         method: 'POST',
         url: `/api/v1/contracts/${contract.id}/cancellation-quote`,

@@ -343,7 +343,12 @@ describeEachEngine('month-end premium earning', (engine) => {
               const response = await ledger.staff().adjuster({
                 method: 'POST',
                 url: `/api/v1/contracts/${contract.id}/cancellation`,
-                payload: { cancelOn, odometer: 12_000, reason: 'customer_request' },
+                payload: {
+                  cancelOn,
+                  odometer: 12_000,
+                  reason: 'customer_request',
+                  evidence: 'Signed request',
+                },
               });
               expect(response.statusCode, response.body).toBe(201);
             } else if (operation.kind === 'earn') {

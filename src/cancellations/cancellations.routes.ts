@@ -8,6 +8,7 @@ import { sendIdempotent } from '../platform/http/idempotency.js';
 import {
   DateInput,
   LanguageInput,
+  NonBlankText,
   Nullable,
   problemResponses,
   StringEnum,
@@ -28,13 +29,23 @@ const CANCELLERS = ['admin', 'adjuster', 'holder'] as const;
 
 export const CancellationBodySchema = Type.Object(
   {
-    cancelOn: DateInput('Cancellation date'),
+    cancelOn: Type.Optional(
+      DateInput(
+        "Cancellation date; left out, today in the business time zone. A holder's cancellation is dated today (another day → 422 cancel_date_not_today); staff may date one back",
+      ),
+    ),
     odometer: Type.Integer({
       minimum: 0,
       maximum: 2_000_000,
       description: 'Odometer on the cancellation date',
     }),
     reason: StringEnum(CANCELLATION_REASONS),
+    evidence: Type.Optional(
+      NonBlankText(1000, {
+        description:
+          'What proves a cancelOn before today (e.g. "payoff letter dated 2026-08-10"): staff dating a cancellation back must give it (422 backdate_evidence_required, param evidence); kept in the audit trail',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -46,12 +46,29 @@ import {
   insertCancellation,
   insertCancellations,
 } from './cancellation.repository.js';
+import { decideCancellationDate } from './cancellation-date.js';
 import {
   type CancellationQuote,
   type CancellationRequest,
   quoteContractCancellation,
 } from './cancellation-quote.js';
 import { storedQuote } from './stored-quote.js';
+
+/**
+ * A cancellation or quote as asked for through the API: `cancelOn` may be left out (today), and staff
+ * dating one before today say what proves that date (`evidence`, kept in the audit trail).
+ */
+export type CancellationAsked = Omit<CancellationRequest, 'cancelOn'> & {
+  cancelOn?: string | undefined;
+  evidence?: string | undefined;
+};
+
+/** What a dated request was: backdated by staff with its evidence (both written to the audit row). */
+interface Dated {
+  request: CancellationRequest;
+  backdated: boolean;
+  evidence: string | null;
+}
 
 /** A quote with who pays the refund (administrator and dealer parts) and when it is due. */
 export type AllocatedQuote = CancellationQuote & { allocation: AllocationPart[]; refundDueOn: CalendarDate };
@@ -194,6 +211,31 @@ export function createCancellationsService(deps: {
     );
   }
 
+  /**
+   * The date the request is for (cancellation-date.ts): today for a holder, an earlier day only from
+   * staff with its evidence when it is executed; a refusal throws.
+   */
+  function dated(
+    asked: CancellationAsked,
+    principal: Principal,
+    onDate: CalendarDate,
+    executing: boolean,
+  ): Dated {
+    const decision = decideCancellationDate({
+      by: principal.kind === 'holder' ? 'holder' : 'staff',
+      executing,
+      cancelOn: asked.cancelOn,
+      evidence: asked.evidence,
+      today: onDate,
+    });
+    if (!decision.ok) throw new AppError(decision.code, decision.detail, { param: decision.param });
+    return {
+      request: { cancelOn: decision.cancelOn, odometer: asked.odometer, reason: asked.reason },
+      backdated: decision.backdated,
+      evidence: decision.evidence,
+    };
+  }
+
   function assertNotFuture(request: CancellationRequest, onDate: CalendarDate): void {
     if (isCalendarDate(request.cancelOn) && compareDates(request.cancelOn, onDate) > 0) {
       throw new AppError(
@@ -209,14 +251,16 @@ export function createCancellationsService(deps: {
   /** A refund quote for an active contract; recorded in the contract's audit trail. */
   async function quote(
     contractId: string,
-    request: CancellationRequest,
+    asked: CancellationAsked,
     principal: Principal,
     actor: Actor,
     requestId: string,
   ): Promise<AllocatedQuote> {
     const row = await loadContract(db, principal, contractId);
+    const onDate = today();
     const gapClaim = await gapClaimHolding(db, row);
-    assertActive(row, today(), gapClaim);
+    assertActive(row, onDate, gapClaim);
+    const { request, evidence } = dated(asked, principal, onDate, false);
     const { quoted } = await computeQuote(db, row, request, gapClaim);
     await recordAudit(db, {
       actor,
@@ -231,6 +275,7 @@ export function createCancellationsService(deps: {
         refundCents: quoted.refundCents,
         payee: quoted.payee,
         ruleIds: quoted.ruleIds,
+        ...(evidence === null ? {} : { evidence }),
       },
       requestId,
     });
@@ -241,7 +286,7 @@ export function createCancellationsService(deps: {
   async function cancel(
     trx: Transaction<Database>,
     contractId: string,
-    request: CancellationRequest & { language?: HolderLanguage | undefined },
+    asked: CancellationAsked & { language?: HolderLanguage | undefined },
     principal: Principal,
     actor: Actor,
     requestId: string,
@@ -249,12 +294,12 @@ export function createCancellationsService(deps: {
     // The lock makes a second, concurrent cancellation wait here and then find the contract cancelled.
     const row = await loadContract(trx, principal, contractId, { forUpdate: true });
     // The holder pages' language, for the emails written later about this contract (docs/languages.md).
-    if (principal.kind === 'holder' && request.language)
-      await rememberContractLanguage(trx, [row.id], request.language, clock.now());
+    if (principal.kind === 'holder' && asked.language)
+      await rememberContractLanguage(trx, [row.id], asked.language, clock.now());
     const onDate = today();
     const gapClaim = await gapClaimHolding(trx, row);
     assertActive(row, onDate, gapClaim);
-    assertNotFuture(request, onDate);
+    const { request, ...backdating } = dated(asked, principal, onDate, true);
     const { quoted, earningMethod } = await computeQuote(trx, row, request, gapClaim);
     const cancellationId = randomUUID();
     const item: QuotedCancellation = { row, quoted, earningMethod, cancellationId };
@@ -292,7 +337,7 @@ export function createCancellationsService(deps: {
     });
     await recordAudit(
       trx,
-      cancelledAudit(row.id, quoted, cancellationId, entry?.id ?? null, actor, requestId),
+      cancelledAudit(row.id, quoted, cancellationId, entry?.id ?? null, actor, requestId, backdating),
     );
     return {
       contract: await contractViewOf(catalog, updated, trx, onDate),
@@ -522,6 +567,7 @@ function cancelledAudit(
   ledgerEntryId: string | null,
   actor: Actor,
   requestId: string,
+  backdating: Omit<Dated, 'request'> | null = null,
 ) {
   return {
     actor,
@@ -541,6 +587,8 @@ function cancelledAudit(
       payee: quoted.payee,
       ledgerEntryId,
       ruleIds: quoted.ruleIds,
+      // Staff dating it before today say what proves the date (a lender event is dated by its event).
+      ...(backdating ? { backdated: backdating.backdated, evidence: backdating.evidence } : {}),
     },
     requestId,
   };

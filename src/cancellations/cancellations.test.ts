@@ -196,7 +196,7 @@ describeEachEngine('cancellations', (engine) => {
         zip: '89501',
         vin: own.body.vehicle.vin,
       });
-      const body = { cancelOn: '2026-06-01', odometer: 31_000, reason: 'customer_request' };
+      const body = { cancelOn: '2026-11-25', odometer: 31_000, reason: 'customer_request' };
       expect((await quote(own.id, body, holder)).statusCode).toBe(200);
       expect((await quote(other.id, body, holder)).json()).toMatchObject({ code: 'not_found' });
     });
@@ -205,7 +205,12 @@ describeEachEngine('cancellations', (engine) => {
   describe('cancelling', () => {
     it('cancels, pays the refund to the lienholder through the ledger, audits it and ends coverage', async () => {
       const { id } = await createContract();
-      const body = { cancelOn: '2026-06-01', odometer: 31_000, reason: 'customer_request' };
+      const body = {
+        cancelOn: '2026-06-01',
+        odometer: 31_000,
+        reason: 'customer_request',
+        evidence: 'Signed request dated 2026-06-01',
+      };
       await quote(id, body);
       const response = await cancel(id, body, 'cancel-1');
       expect(response.statusCode, response.body).toBe(201);
@@ -256,7 +261,12 @@ describeEachEngine('cancellations', (engine) => {
 
     it('replays the same answer for the same key, refuses the key with another body, and refuses a second cancellation', async () => {
       const { id } = await createContract();
-      const body = { cancelOn: '2026-06-01', odometer: 31_000, reason: 'customer_request' };
+      const body = {
+        cancelOn: '2026-06-01',
+        odometer: 31_000,
+        reason: 'customer_request',
+        evidence: 'Letter',
+      };
       const first = await cancel(id, body, 'cancel-2');
       const replay = await cancel(id, body, 'cancel-2');
       expect(replay.statusCode).toBe(201);
@@ -338,6 +348,77 @@ describeEachEngine('cancellations', (engine) => {
       });
     });
 
+    it('dates a holder’s own cancellation today: an earlier date is refused, quote and cancellation alike', async () => {
+      // Bought 2026-08-08: the 60-day free look ended 2026-10-07; today is 2026-11-25.
+      const own = await createContract({
+        purchaseDate: '2026-08-08',
+        holder: {
+          firstName: 'Jo',
+          lastName: 'Schmidt',
+          address: { line1: '3 Pine', city: 'Austin', state: 'TX', zip: '78701' },
+        },
+      });
+      const holder = await holderClient(server, {
+        lastName: 'Schmidt',
+        zip: '78701',
+        vin: own.body.vehicle.vin,
+      });
+      const backdated = { cancelOn: '2026-08-10', odometer: 30_900, reason: 'customer_request' };
+      for (const answer of [
+        await quote(own.id, backdated, holder),
+        await cancel(own.id, backdated, 'h-backdate', holder),
+        await cancel(own.id, { ...backdated, evidence: 'I sold it then' }, 'h-backdate-2', holder),
+      ]) {
+        expect(answer.statusCode, answer.body).toBe(422);
+        expect(answer.json()).toMatchObject({ code: 'cancel_date_not_today', param: 'cancelOn' });
+        expect(answer.json().detail).toContain('call customer service');
+      }
+      expect((await adjuster({ url: `/api/v1/contracts/${own.id}` })).json().status).toBe('active');
+
+      const { cancelOn: _omitted, ...undated } = backdated;
+      const quoted = await quote(own.id, undated, holder);
+      expect(quoted.json()).toMatchObject({ cancelOn: '2026-11-25', method: 'pro_rata_days' });
+      const done = await cancel(own.id, undated, 'h-today', holder);
+      expect(done.statusCode, done.body).toBe(201);
+      expect(done.json().refund).toMatchObject({
+        cancelOn: '2026-11-25',
+        refundCents: quoted.json().refundCents,
+        refundDueOn: '2026-12-25',
+      });
+    });
+
+    it('lets staff date a cancellation back only with its evidence, which the audit trail keeps', async () => {
+      const { id } = await createContract({ purchaseDate: '2026-08-08' });
+      const backdated = { cancelOn: '2026-08-10', odometer: 30_900, reason: 'payoff' };
+      // A quote changes nothing: staff may look at an earlier date without evidence.
+      expect((await quote(id, backdated)).json()).toMatchObject({ method: 'full', cancelOn: '2026-08-10' });
+      const missing = await cancel(id, backdated, 's-backdate-1');
+      expect(missing.statusCode).toBe(422);
+      expect(missing.json()).toMatchObject({ code: 'backdate_evidence_required', param: 'evidence' });
+      const blank = await cancel(id, { ...backdated, evidence: '   ' }, 's-backdate-2');
+      expect(blank.json()).toMatchObject({ code: 'validation_failed', param: 'evidence' });
+      expect((await adjuster({ url: `/api/v1/contracts/${id}` })).json().status).toBe('active');
+
+      const done = await cancel(
+        id,
+        { ...backdated, evidence: ' Payoff letter from First Prairie Bank dated 2026-08-10 ' },
+        's-backdate-3',
+      );
+      expect(done.statusCode, done.body).toBe(201);
+      expect(done.json().refund).toMatchObject({ cancelOn: '2026-08-10', method: 'full' });
+      const audit = (await adjuster({ url: `/api/v1/contracts/${id}/audit` })).json();
+      expect(audit.data.at(-1)).toMatchObject({
+        action: 'contract.cancelled',
+        actor: { kind: 'user' },
+        reason: 'payoff',
+        data: {
+          cancelOn: '2026-08-10',
+          backdated: true,
+          evidence: 'Payoff letter from First Prairie Bank dated 2026-08-10',
+        },
+      });
+    });
+
     it('lists the ledger for staff only', async () => {
       const { id } = await createContract();
       const shop = await staffClient(server, 'shop@coverwise.test');
@@ -351,7 +432,12 @@ describeEachEngine('cancellations', (engine) => {
   describe.skipIf(engine.name !== 'postgres')('racing requests on PostgreSQL', () => {
     it('cancels once when five cancellations of one contract arrive together', async () => {
       const { id } = await createContract();
-      const body = { cancelOn: '2026-06-01', odometer: 31_000, reason: 'customer_request' };
+      const body = {
+        cancelOn: '2026-06-01',
+        odometer: 31_000,
+        reason: 'customer_request',
+        evidence: 'Letter',
+      };
       const answers = await Promise.all(Array.from({ length: 5 }, () => cancel(id, body)));
       const statuses = answers.map((a) => a.statusCode).sort();
       expect(statuses).toEqual([201, 409, 409, 409, 409]);

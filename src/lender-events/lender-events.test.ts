@@ -116,7 +116,12 @@ describeEachEngine('lender events', (engine) => {
     const manual = await admin({
       method: 'POST',
       url: `/api/v1/contracts/${contractC}/cancellation`,
-      payload: { cancelOn: '2026-09-01', odometer: 35_000, reason: 'customer_request' },
+      payload: {
+        cancelOn: '2026-09-01',
+        odometer: 35_000,
+        reason: 'customer_request',
+        evidence: 'Signed request dated 2026-09-01',
+      },
     });
     expect(manual.statusCode, manual.body).toBe(201);
 

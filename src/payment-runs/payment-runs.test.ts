@@ -59,7 +59,12 @@ describeEachEngine('payment runs', (engine) => {
     const done = await adjuster({
       method: 'POST',
       url: `/api/v1/contracts/${contract.id}/cancellation`,
-      payload: { cancelOn: '2026-11-20', odometer: 20_000, reason: 'customer_request' },
+      payload: {
+        cancelOn: '2026-11-20',
+        odometer: 20_000,
+        reason: 'customer_request',
+        evidence: 'Signed request dated 2026-11-20',
+      },
     });
     expect(done.statusCode, done.body).toBe(201);
     return { contractId: contract.id, ...done.json().refund } as {

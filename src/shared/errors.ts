@@ -113,6 +113,8 @@ export const ERROR_TITLES = {
   earning_month_closed: 'A later month has already been earned',
   benefit_claim_decided: 'The claim was already decided',
   receipts_required: 'Receipts are required',
+  cancel_date_not_today: 'A cancellation asked for online is dated today',
+  backdate_evidence_required: 'A cancellation dated before today needs its evidence',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

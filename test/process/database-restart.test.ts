@@ -265,6 +265,7 @@ describe.skipIf(skipReason !== null)('the server while its PostgreSQL restarts',
               cancelOn,
               odometer: contract.odometer_at_sale + 100,
               reason: 'customer_request',
+              evidence: 'Signed request',
             }),
           });
           if (answer?.status === 201) {

@@ -11402,12 +11402,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cancellation date (YYYY-MM-DD, years 1900–2199) */
-                    cancelOn: string;
+                    /** @description Cancellation date; left out, today in the business time zone. A holder's cancellation is dated today (another day → 422 cancel_date_not_today); staff may date one back (YYYY-MM-DD, years 1900–2199) */
+                    cancelOn?: string;
                     /** @description Odometer on the cancellation date */
                     odometer: number;
                     /** @enum {string} */
                     reason: "customer_request" | "payoff" | "total_loss" | "repossession" | "trade_in";
+                    /** @description What proves a cancelOn before today (e.g. "payoff letter dated 2026-08-10"): staff dating a cancellation back must give it (422 backdate_evidence_required, param evidence); kept in the audit trail */
+                    evidence?: string;
                 };
             };
         };
@@ -11491,12 +11493,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Cancellation date (YYYY-MM-DD, years 1900–2199) */
-                    cancelOn: string;
+                    /** @description Cancellation date; left out, today in the business time zone. A holder's cancellation is dated today (another day → 422 cancel_date_not_today); staff may date one back (YYYY-MM-DD, years 1900–2199) */
+                    cancelOn?: string;
                     /** @description Odometer on the cancellation date */
                     odometer: number;
                     /** @enum {string} */
                     reason: "customer_request" | "payoff" | "total_loss" | "repossession" | "trade_in";
+                    /** @description What proves a cancelOn before today (e.g. "payoff letter dated 2026-08-10"): staff dating a cancellation back must give it (422 backdate_evidence_required, param evidence); kept in the audit trail */
+                    evidence?: string;
                     /**
                      * @description The holder's language (en, es), the holder pages' choice: emails this leads to, and later ones, are written in it; English when not sent
                      * @enum {string}

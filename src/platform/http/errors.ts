@@ -120,6 +120,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   earning_month_closed: 409,
   benefit_claim_decided: 409,
   receipts_required: 422,
+  cancel_date_not_today: 422,
+  backdate_evidence_required: 422,
 };
 
 /** The HTTP status an error is answered with. */

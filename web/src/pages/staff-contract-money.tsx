@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { ApiSchema } from '../api.js';
+import { ApiError, type ApiSchema } from '../api.js';
+import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatCount, formatInstant } from '../format.js';
 import { errorMessage, useApiMutation, useApiQuery } from '../queries.js';
 import { useSession } from '../session.js';
@@ -216,33 +217,64 @@ export function ContractTransfers({
   );
 }
 
-/** Staff quote a cancellation as the holder would see it and, for an active contract, execute it. */
+/** The fields of the cancellation form a refusal can name (the API's `param`). */
+const cancellationFields = new Set(['cancelOn', 'odometer', 'evidence']);
+
+/**
+ * Staff quote a cancellation as the holder would see it and, for an active contract, execute it. Staff
+ * may date it before today (a holder cannot): the evidence of that date is then required and kept in
+ * the contract's audit trail.
+ */
 function StaffCancellation({ contractId, today }: { contractId: string; today: string }) {
   const headingId = useId();
   const fieldId = useId();
+  const form = useFormErrors();
   const [cancelOn, setCancelOn] = useState(today);
   const [odometer, setOdometer] = useState('');
   const [reason, setReason] = useState<CancellationReason>('customer_request');
+  const [evidence, setEvidence] = useState('');
   const [quote, setQuote] = useState<CancellationQuote | null>(null);
-  const quoting = useApiMutation('post', '/contracts/{id}/cancellation-quote', { onSuccess: setQuote });
+  const showFailure = (failure: unknown) => {
+    if (failure instanceof ApiError && failure.param && cancellationFields.has(failure.param))
+      form.show({ [failure.param]: failure.detail });
+    else form.show({}, errorMessage(failure, 'That did not work. Try again.'));
+  };
+  const quoting = useApiMutation('post', '/contracts/{id}/cancellation-quote', {
+    onSuccess: setQuote,
+    onError: showFailure,
+  });
   const cancellation = useApiMutation('post', '/contracts/{id}/cancellation', {
     invalidates: contractChanged,
+    onError: showFailure,
   });
   // Busy from the click until the contract is read again (a cancelled contract hides this section).
   const busy = quoting.isPending || cancellation.isPending || cancellation.isSuccess;
-  const failure = quoting.error ?? cancellation.error;
-  const error = failure ? errorMessage(failure, 'That did not work. Try again.') : null;
+  // Calendar dates compare as text.
+  const backdated = /^\d{4}-\d{2}-\d{2}$/.test(cancelOn) && cancelOn < today;
 
   const request = () => ({
     params: { path: { id: contractId } },
-    body: { cancelOn, odometer: Number(odometer.replaceAll(',', '')), reason },
+    body: {
+      cancelOn,
+      odometer: Number(odometer.replaceAll(',', '')),
+      reason,
+      ...(backdated && evidence.trim() ? { evidence: evidence.trim() } : {}),
+    },
   });
   const getQuote = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    form.clear();
     cancellation.reset();
     quoting.mutate(request());
   };
   const cancel = () => {
+    if (backdated && !evidence.trim()) {
+      form.show({
+        evidence: `Say what proves the contract ended on ${formatCalendarDate(cancelOn)} (for example the lender's payoff letter and its date) to cancel as of a day before today.`,
+      });
+      return;
+    }
+    form.clear();
     quoting.reset();
     cancellation.mutate(request());
   };
@@ -250,18 +282,21 @@ function StaffCancellation({ contractId, today }: { contractId: string; today: s
   return (
     <section className="card card--wide" aria-labelledby={headingId}>
       <h2 id={headingId}>Cancellation quote</h2>
-      <form className="form--inline" onSubmit={getQuote}>
+      <form className="form--inline" onSubmit={getQuote} ref={form.formRef} noValidate>
+        <FormSummary form={form} />
         <div className="field">
           <label htmlFor={`${fieldId}-date`}>Cancel on</label>
           <input
             id={`${fieldId}-date`}
             type="date"
             value={cancelOn}
+            {...form.fieldProps('cancelOn', `${fieldId}-date`)}
             onChange={(e) => {
               setCancelOn(e.target.value);
               setQuote(null);
             }}
           />
+          <FieldError id={`${fieldId}-date`} message={form.errors.cancelOn} />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-odometer`}>Odometer</label>
@@ -269,11 +304,13 @@ function StaffCancellation({ contractId, today }: { contractId: string; today: s
             id={`${fieldId}-odometer`}
             inputMode="numeric"
             value={odometer}
+            {...form.fieldProps('odometer', `${fieldId}-odometer`)}
             onChange={(e) => {
               setOdometer(e.target.value);
               setQuote(null);
             }}
           />
+          <FieldError id={`${fieldId}-odometer`} message={form.errors.odometer} />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-reason`}>Reason</label>
@@ -292,6 +329,29 @@ function StaffCancellation({ contractId, today }: { contractId: string; today: s
             ))}
           </select>
         </div>
+        {backdated ? (
+          <div className="field">
+            <label htmlFor={`${fieldId}-evidence`}>Evidence of the earlier date</label>
+            <p className="hint" id={`${fieldId}-evidence-hint`}>
+              Needed to cancel as of a day before today: what proves that date (for example "payoff letter
+              dated {cancelOn}"). It is kept in the contract's audit trail.
+            </p>
+            <textarea
+              id={`${fieldId}-evidence`}
+              rows={2}
+              maxLength={1000}
+              value={evidence}
+              {...form.fieldProps('evidence', `${fieldId}-evidence`)}
+              aria-describedby={
+                form.errors.evidence
+                  ? `${fieldId}-evidence-hint ${fieldId}-evidence-error`
+                  : `${fieldId}-evidence-hint`
+              }
+              onChange={(e) => setEvidence(e.target.value)}
+            />
+            <FieldError id={`${fieldId}-evidence`} message={form.errors.evidence} />
+          </div>
+        ) : null}
         <button
           type="submit"
           className="button button--secondary"
@@ -300,11 +360,6 @@ function StaffCancellation({ contractId, today }: { contractId: string; today: s
           Get quote
         </button>
       </form>
-      {error ? (
-        <div className="notice notice--error" role="alert">
-          {error}
-        </div>
-      ) : null}
       {quote ? (
         <>
           <QuoteDetails quote={quote} audience="staff" />

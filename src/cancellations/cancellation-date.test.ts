@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { type CancellationDateRequest, decideCancellationDate } from './cancellation-date.js';
+
+const TODAY = '2026-11-25';
+
+function asked(overrides: Partial<CancellationDateRequest>): CancellationDateRequest {
+  return {
+    by: 'holder',
+    executing: true,
+    cancelOn: undefined,
+    evidence: undefined,
+    today: TODAY,
+    ...overrides,
+  };
+}
+
+describe('the date a cancellation is dated', () => {
+  it.each<
+    [
+      string,
+      Partial<CancellationDateRequest>,
+      { cancelOn: string; backdated: boolean; evidence: string | null },
+    ]
+  >([
+    [
+      'a holder leaving the date out: today',
+      { by: 'holder' },
+      { cancelOn: TODAY, backdated: false, evidence: null },
+    ],
+    [
+      'a holder naming today',
+      { by: 'holder', cancelOn: TODAY },
+      { cancelOn: TODAY, backdated: false, evidence: null },
+    ],
+    [
+      'a holder quoting today',
+      { by: 'holder', executing: false, cancelOn: TODAY },
+      { cancelOn: TODAY, backdated: false, evidence: null },
+    ],
+    [
+      'staff leaving the date out: today',
+      { by: 'staff' },
+      { cancelOn: TODAY, backdated: false, evidence: null },
+    ],
+    [
+      'staff cancelling today without evidence',
+      { by: 'staff', cancelOn: TODAY },
+      { cancelOn: TODAY, backdated: false, evidence: null },
+    ],
+    [
+      'staff cancelling as of an earlier day with its evidence (trimmed)',
+      { by: 'staff', cancelOn: '2026-08-10', evidence: '  payoff letter dated 2026-08-10 ' },
+      { cancelOn: '2026-08-10', backdated: true, evidence: 'payoff letter dated 2026-08-10' },
+    ],
+    [
+      'staff quoting an earlier day without evidence (a quote changes nothing)',
+      { by: 'staff', executing: false, cancelOn: '2026-08-10' },
+      { cancelOn: '2026-08-10', backdated: true, evidence: null },
+    ],
+    [
+      'staff quoting a later day',
+      { by: 'staff', executing: false, cancelOn: '2026-12-31' },
+      { cancelOn: '2026-12-31', backdated: false, evidence: null },
+    ],
+  ])('accepts %s', (_name, overrides, expected) => {
+    expect(decideCancellationDate(asked(overrides))).toEqual({ ok: true, ...expected });
+  });
+
+  it.each<[string, Partial<CancellationDateRequest>, string, string]>([
+    [
+      'a holder cancelling as of an earlier day',
+      { by: 'holder', cancelOn: '2026-08-10' },
+      'cancel_date_not_today',
+      'cancelOn',
+    ],
+    [
+      'a holder quoting an earlier day',
+      { by: 'holder', executing: false, cancelOn: '2026-08-10' },
+      'cancel_date_not_today',
+      'cancelOn',
+    ],
+    [
+      'a holder quoting yesterday',
+      { by: 'holder', executing: false, cancelOn: '2026-11-24' },
+      'cancel_date_not_today',
+      'cancelOn',
+    ],
+    [
+      'a holder quoting a later day',
+      { by: 'holder', executing: false, cancelOn: '2026-11-26' },
+      'cancel_date_not_today',
+      'cancelOn',
+    ],
+    [
+      'a holder backdating with evidence (only staff weigh evidence)',
+      { by: 'holder', cancelOn: '2026-08-10', evidence: 'payoff letter' },
+      'cancel_date_not_today',
+      'cancelOn',
+    ],
+    [
+      'staff cancelling as of an earlier day without evidence',
+      { by: 'staff', cancelOn: '2026-11-24' },
+      'backdate_evidence_required',
+      'evidence',
+    ],
+    [
+      'staff backdating with blank evidence',
+      { by: 'staff', cancelOn: '2026-08-10', evidence: '   ' },
+      'backdate_evidence_required',
+      'evidence',
+    ],
+    [
+      'staff cancelling as of a later day',
+      { by: 'staff', cancelOn: '2026-11-26', evidence: 'x' },
+      'invalid_date',
+      'cancelOn',
+    ],
+    ['a day that does not exist', { by: 'staff', cancelOn: '2026-02-30' }, 'invalid_date', 'cancelOn'],
+  ])('refuses %s', (_name, overrides, code, param) => {
+    expect(decideCancellationDate(asked(overrides))).toMatchObject({ ok: false, code, param });
+  });
+
+  it('tells the holder how to ask for an earlier date', () => {
+    const refusal = decideCancellationDate(asked({ cancelOn: '2026-08-10' }));
+    expect(refusal.ok).toBe(false);
+    if (!refusal.ok)
+      expect(refusal.detail).toMatch(
+        /dated today \(2026-11-25\).*call customer service.*staff can date it back/,
+      );
+  });
+});

@@ -1,0 +1,77 @@
+// Which day a cancellation is dated (docs/domain.md "Cancellations": the free look and the refund are
+// counted to the cancellation date, and the proof by reason shows the date). A holder's own request,
+// quote or cancellation, is dated today in the business time zone: the holder cannot show proof online,
+// and a date in the past would buy back the days already covered (or reach back into the free look).
+// Staff may date a cancellation back, and then say what proves the earlier date (kept in the audit
+// trail). Lender events are dated by the lender's event and do not come through here. Pure: the
+// service passes in who asks, today and the request.
+
+import { type CalendarDate, compareDates, isCalendarDate } from '../shared/calendar-date.js';
+
+export interface CancellationDateRequest {
+  /** Who asks: the holder (signed in as the holder) or staff. */
+  by: 'holder' | 'staff';
+  /** Whether the cancellation is being executed (a quote changes nothing). */
+  executing: boolean;
+  /** The date asked for; absent means today. */
+  cancelOn: string | undefined;
+  /** Staff's note of what proves an earlier date (blank counts as absent). */
+  evidence: string | undefined;
+  today: CalendarDate;
+}
+
+export type CancellationDateRefusal =
+  | { code: 'invalid_date'; param: 'cancelOn'; detail: string }
+  | { code: 'cancel_date_not_today'; param: 'cancelOn'; detail: string }
+  | { code: 'backdate_evidence_required'; param: 'evidence'; detail: string };
+
+export type CancellationDateDecision =
+  | {
+      ok: true;
+      cancelOn: CalendarDate;
+      /** Dated before today (by staff); the evidence then says why. */
+      backdated: boolean;
+      evidence: string | null;
+    }
+  | ({ ok: false } & CancellationDateRefusal);
+
+/** The day the cancellation is dated, or why that date is refused. */
+export function decideCancellationDate(request: CancellationDateRequest): CancellationDateDecision {
+  const cancelOn = request.cancelOn ?? request.today;
+  if (!isCalendarDate(cancelOn)) {
+    return {
+      ok: false,
+      code: 'invalid_date',
+      param: 'cancelOn',
+      detail: `"${cancelOn}" is not a calendar date (YYYY-MM-DD).`,
+    };
+  }
+  const againstToday = compareDates(cancelOn, request.today);
+  if (request.by === 'holder' && againstToday !== 0) {
+    return {
+      ok: false,
+      code: 'cancel_date_not_today',
+      param: 'cancelOn',
+      detail: `A cancellation you ask for online is dated today (${request.today}). To cancel as of an earlier date, call customer service with proof of that date (for example the lender's payoff letter or an odometer statement): our staff can date it back.`,
+    };
+  }
+  if (request.executing && againstToday > 0) {
+    return {
+      ok: false,
+      code: 'invalid_date',
+      param: 'cancelOn',
+      detail: 'A cancellation cannot be dated after today; ask for a quote instead.',
+    };
+  }
+  const evidence = request.evidence?.trim() || null;
+  const backdated = againstToday < 0;
+  if (backdated && request.executing && evidence === null) {
+    return {
+      ok: false,
+      code: 'backdate_evidence_required',
+      param: 'evidence',
+      detail: `The cancellation is dated ${cancelOn}, before today (${request.today}): say what proves that date (for example "payoff letter dated ${cancelOn}"); it is kept in the contract's audit trail.`,
+    };
+  }
+  return { ok: true, cancelOn, backdated, evidence };
+}
