@@ -210,7 +210,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     names: ['COVERWISE_STAFF_ATTACK_ALERT_FAILURES'],
     default: '`20`',
     meaning:
-      'failed sign-ins to one staff account from any address within the staff window past which its user is alerted (audit event `session.sign_in_attack_suspected`, shown on the staff dashboard via `GET /api/v1/auth/sign-in-alerts`)',
+      'failed sign-ins to one account (staff, dealer user or lender) from any address within the staff window past which its user is alerted (audit event `session.sign_in_attack_suspected`, listed by `GET /api/v1/auth/sign-in-alerts` and shown on the staff home and the dealer portal, and to administrators on the staff dashboard)',
   },
   {
     names: ['COVERWISE_HOLDER_LINK_MINUTES'],

@@ -330,7 +330,9 @@ export function registerAuthRoutes(
   app.get(
     '/api/v1/auth/sign-in-alerts',
     {
-      config: { access: ['admin', 'adjuster', 'reviewer', 'repair_facility'] },
+      // Every person who signs in with a password is told when it is being guessed at: dealer users and
+      // lenders too (the list was the staff roles of the day it was written, before those roles existed).
+      config: { access: [...staff] },
       schema: {
         operationId: 'listSignInAlerts',
         tags: ['Sessions'],
@@ -338,8 +340,9 @@ export function registerAuthRoutes(
         description:
           'An alert is recorded (audit action `session.sign_in_attack_suspected`) when failed sign-ins to ' +
           'one account from any address pass COVERWISE_STAFF_ATTACK_ALERT_FAILURES within the staff ' +
-          'attempt window, once per window. A user sees the alerts about their own account; an ' +
-          "administrator sees every account's. The staff dashboard shows them.",
+          'attempt window, once per window, whatever the role (dealer users and lenders included). A user ' +
+          "sees the alerts about their own account; an administrator sees every account's. The staff home, " +
+          'the dealer portal and the staff dashboard show them.',
         response: {
           200: Type.Object({
             data: Type.Array(
@@ -358,7 +361,8 @@ export function registerAuthRoutes(
     },
     async (request) => {
       const principal = request.principal!;
-      if (principal.kind !== 'user') throw new AppError('forbidden', 'Sign-in alerts are for staff.');
+      if (principal.kind !== 'user')
+        throw new AppError('forbidden', 'Sign-in alerts are for people who sign in with a password.');
       const alerts = await findSignInAlerts(deps.db, {
         userId: principal.role === 'admin' ? null : principal.userId,
         since: new Date(deps.clock.now().getTime() - 7 * 86_400_000),

@@ -142,7 +142,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/dashboard/:chart': '401 403 403 403 400 400 400 403 403',
   'POST /api/v1/catalog/what-if': '401 403 403 403 403 403 400 403 403',
   'POST /api/v1/contracts/import': '401 403 403 403 403 403 415 403 403',
-  'GET /api/v1/auth/sign-in-alerts': '401 403 403 200 200 200 200 403 403',
+  'GET /api/v1/auth/sign-in-alerts': '401 403 403 200 200 200 200 200 403',
   'PUT /api/v1/users/:id/approval-limit': '401 403 403 403 403 403 400 403 403',
   'POST /api/v1/contracts/:id/rental-claims/with-receipts': '401 415 415 403 403 415 415 403 403',
   'POST /api/v1/contracts/:id/trip-interruption-claims/with-receipts': '401 415 415 403 403 415 415 403 403',

@@ -1,7 +1,8 @@
 // Lock-out as a service (issue 17, finding 5): failed sign-ins are counted per key *and client
 // address* with exponential back-off, so a guesser slows only themself; the real holder or staff user
-// at another address gets in. Staff are told when their account is being guessed at: an audit event,
-// listed by GET /api/v1/auth/sign-in-alerts (which the staff dashboard shows).
+// at another address gets in. Everyone who signs in with a password (staff, dealer users, lenders) is
+// told when their account is being guessed at: an audit event, listed by GET /api/v1/auth/sign-in-alerts
+// (which the staff home, the dealer portal and the staff dashboard show).
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
@@ -163,6 +164,48 @@ describeEachEngine('sign-in lock-out resistance', (engine) => {
           .where('action', '=', 'session.sign_in_attack_suspected')
           .execute(),
       ).toHaveLength(alertsBefore.length + 1);
+    });
+
+    it('alerts dealer users and lenders too, who read the alerts about their own account', async () => {
+      const admin = await staffClient(server, 'admin@coverwise.test');
+      const lenderPassword = 'a long lender passphrase 77';
+      const created = await admin({
+        method: 'POST',
+        url: '/api/v1/users',
+        payload: {
+          email: 'loans@prairie.test',
+          password: lenderPassword,
+          role: 'lender',
+          lienholderName: 'First Prairie Bank',
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const people = [
+        { email: 'dealer@coverwise.test', password: 'coverwise-demo', firstAddress: 170 },
+        { email: 'loans@prairie.test', password: lenderPassword, firstAddress: 180 },
+      ];
+      // As for staff: 2 failures from each of 4 addresses pass the threshold of 6.
+      for (const person of people)
+        for (let address = 0; address < 4; address++)
+          for (let i = 0; i < 2; i++)
+            expect(
+              (await staffLogin(person.email, 'wrong', `203.0.113.${person.firstAddress + address}`))
+                .statusCode,
+            ).toBe(401);
+
+      const userIds: string[] = [];
+      for (const person of people) {
+        const client = await staffClient(server, person.email, person.password);
+        const own = await client({ method: 'GET', url: '/api/v1/auth/sign-in-alerts' });
+        // Both roles were refused (403) and never told.
+        expect(own.statusCode, own.body).toBe(200);
+        expect(own.json().data).toEqual([
+          expect.objectContaining({ email: person.email, failedAttempts: 7, windowSeconds: 900 }),
+        ]);
+        userIds.push(own.json().data[0].userId);
+      }
+      const all = (await admin({ method: 'GET', url: '/api/v1/auth/sign-in-alerts' })).json().data;
+      expect(all.map((alert: { userId: string }) => alert.userId)).toEqual(expect.arrayContaining(userIds));
     });
   });
 });

@@ -231,7 +231,7 @@ export interface paths {
         };
         /**
          * Recent alerts that an account's sign-in is being guessed at (the last 7 days)
-         * @description An alert is recorded (audit action `session.sign_in_attack_suspected`) when failed sign-ins to one account from any address pass COVERWISE_STAFF_ATTACK_ALERT_FAILURES within the staff attempt window, once per window. A user sees the alerts about their own account; an administrator sees every account's. The staff dashboard shows them.
+         * @description An alert is recorded (audit action `session.sign_in_attack_suspected`) when failed sign-ins to one account from any address pass COVERWISE_STAFF_ATTACK_ALERT_FAILURES within the staff attempt window, once per window, whatever the role (dealer users and lenders included). A user sees the alerts about their own account; an administrator sees every account's. The staff home, the dealer portal and the staff dashboard show them.
          */
         get: operations["listSignInAlerts"];
         put?: never;

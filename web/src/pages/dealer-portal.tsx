@@ -8,6 +8,7 @@ import { formatCalendarDate, formatCents, maskVin } from '../format.js';
 import type { FieldSentences } from '../holder-messages.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation } from '../queries.js';
+import { SignInAlerts } from '../sign-in-alerts.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -943,6 +944,7 @@ function Portal({ user }: { user: StaffUser }) {
   return (
     <>
       <PageHeading title="Dealer portal">Dealer portal</PageHeading>
+      <SignInAlerts />
       <p className="lead">
         Rate a vehicle, book the customer's choice, print the form, void a deal that unwound.
       </p>

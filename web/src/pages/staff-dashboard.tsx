@@ -4,6 +4,7 @@ import { BarChart, type BarSeries } from '../charts/bar-chart.js';
 import { formatCalendarDate, formatCents, formatCount } from '../format.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiQuery } from '../queries.js';
+import { SignInAlerts } from '../sign-in-alerts.js';
 import { StaffOnly } from '../staff-only.js';
 import { TableScroll } from '../table-scroll.js';
 
@@ -197,30 +198,6 @@ function ChartSection({ chart }: { chart: DashboardChart }) {
           Download “{chart.title}” as CSV
         </a>
       </p>
-    </section>
-  );
-}
-
-/**
- * Alerts that someone is guessing at a staff account's password (the user's own; every account's for
- * an administrator): shown first, because the user may need to change their password.
- */
-function SignInAlerts() {
-  // The alerts are an extra: the dashboard works without them (a failure shows nothing).
-  const alerts = useApiQuery('/auth/sign-in-alerts', undefined).data?.data ?? [];
-  if (alerts.length === 0) return null;
-  return (
-    <section className="notice notice--error" role="alert" aria-labelledby="sign-in-alerts-heading">
-      <h2 id="sign-in-alerts-heading">Someone is trying to sign in to a staff account</h2>
-      <ul>
-        {alerts.map((alert) => (
-          <li key={`${alert.userId}-${alert.occurredAt}`}>
-            {new Date(alert.occurredAt).toLocaleString()}: {formatCount(alert.failedAttempts)} failed sign-ins
-            to {alert.email ?? 'an account'} within {Math.round(alert.windowSeconds / 60)} minutes. Sign-ins
-            from other addresses are not blocked; if the password may be known, change it.
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useFocusWhen } from '../focus.js';
 import { PageHeading } from '../page-heading.js';
 import { Redirect } from '../router.js';
 import { useSession } from '../session.js';
+import { SignInAlerts } from '../sign-in-alerts.js';
 import { MyWorkPanel } from './my-work.js';
 import type { SignInPageState } from './staff-sign-in.js';
 import { TwoStepSignIn } from './two-step-sign-in.js';
@@ -51,6 +52,7 @@ export function StaffHomePage() {
   return (
     <>
       <PageHeading title="Staff home">Welcome, {user.displayName}</PageHeading>
+      <SignInAlerts />
       {signOutError ? (
         <div className="notice notice--error" role="alert" tabIndex={-1} ref={alertRef}>
           {signOutError}
