@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS, type DemoHolder } from '../../src/demo/demo-contracts.js';
 import { PDF } from '../security/multipart.js';
+import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
@@ -48,6 +49,10 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
 
       const confirm = page.getByRole('button', { name: 'Cancel my contract' });
       expect(await confirm.isDisabled()).toBe(true);
+      // Dated today: no date to pick, and the way to an earlier date (with proof) is a call.
+      await page.getByText('Cancellation date: today,', { exact: false }).waitFor();
+      expect(await page.getByLabel('Cancellation date').count()).toBe(0);
+      await page.getByText('call us at 1-800-555-0142 with proof of that date', { exact: false }).waitFor();
       await page.getByLabel('Odometer reading (miles)').fill('25000');
       await page.getByLabel('Why are you cancelling?').selectOption('customer_request');
 
@@ -59,6 +64,7 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
       const refundText = await quote.locator('.refund-total strong').textContent();
       expect(refundText).toMatch(/^\$[\d,]+\.\d{2}$/);
       await page.screenshot({ path: `${screenshotDirectory}holder-cancel-quote.png`, fullPage: true });
+      expect(await axeViolations(page)).toEqual([]);
 
       // Changing the reason changes the payee: after a payoff the holder is paid.
       await page.getByLabel('Why are you cancelling?').selectOption('payoff');

@@ -12,11 +12,13 @@ import { errorMessage, useApiMutation, useDebounced } from '../queries.js';
 import { Link, Redirect } from '../router.js';
 import { explanationText, quoteLineText } from '../server-text.js';
 import { useSession } from '../session.js';
+import { useSupportContact } from '../support-contact.js';
 
-// "Cancel my contract": the holder picks the date, the odometer reading and why, and sees the refund
-// quote change as they type — every line that makes it up, who is paid, and the proof we need —
-// before they confirm. The server computes the quote with the contract's own catalog version and
-// state rules; this page only shows it.
+// "Cancel my contract": the holder gives the odometer reading and why, and sees the refund quote change
+// as they type — every line that makes it up, who is paid, and the proof we need — before they
+// confirm. A cancellation made here is dated today (the server refuses another date): an earlier date
+// needs proof, so the page says to call customer service, whose staff can date it back. The server
+// computes the quote with the contract's own catalog version and state rules; this page only shows it.
 
 export type CancellationQuote = ApiSchema<'CancellationQuote'>;
 export type CancellationReason = CancellationQuote['reason'];
@@ -92,14 +94,9 @@ function todayFrom(contract: Contract): string {
  * The refund quote for what the holder typed, asked for once they stop typing for a moment; a
  * new question shows "working" until its answer arrives.
  */
-function useQuote(
-  contractId: string,
-  cancelOn: string,
-  odometer: number | null,
-  reason: CancellationReason,
-): QuoteState {
-  const complete = odometer !== null && /^\d{4}-\d{2}-\d{2}$/.test(cancelOn);
-  const typed = complete ? { cancelOn, odometer, reason } : null;
+function useQuote(contractId: string, odometer: number | null, reason: CancellationReason): QuoteState {
+  // No date is sent: the server dates the holder's quote today, in its business time zone.
+  const typed = odometer !== null ? { odometer, reason } : null;
   const asked = useDebounced(typed, quoteDelayMs);
   const query = useQuery<CancellationQuote, ApiError>({
     queryKey: ['/contracts/{id}/cancellation-quote', { path: { id: contractId } }, asked],
@@ -131,7 +128,7 @@ function cancelProblem(error: ApiError): string {
 }
 
 function CancelForm({ contract }: { contract: Contract }) {
-  const [cancelOn, setCancelOn] = useState(() => todayFrom(contract));
+  const contact = useSupportContact();
   const [odometer, setOdometer] = useState('');
   const [reason, setReason] = useState<CancellationReason>('customer_request');
   const [confirmed, setConfirmed] = useState(false);
@@ -150,7 +147,7 @@ function CancelForm({ contract }: { contract: Contract }) {
 
   // Something typed that is not a reading in whole miles: said at once, not left as "enter the reading".
   const odometerUnreadable = odometer.trim() !== '' && odometerNumber === null;
-  const quote = useQuote(contract.id, cancelOn, odometerNumber, reason);
+  const quote = useQuote(contract.id, odometerNumber, reason);
 
   useFocusWhen(errorRef, error);
   useFocusWhen(doneRef, result);
@@ -183,7 +180,7 @@ function CancelForm({ contract }: { contract: Contract }) {
       setResult(
         await cancel.mutateAsync({
           params: { path: { id: contract.id } },
-          body: { cancelOn, odometer: odometerNumber, reason, language: holderLanguage() },
+          body: { odometer: odometerNumber, reason, language: holderLanguage() },
         }),
       );
     } catch (failure) {
@@ -198,16 +195,15 @@ function CancelForm({ contract }: { contract: Contract }) {
   return (
     <form className="form form--wide" onSubmit={handleSubmit} noValidate>
       <div className="field">
-        <label htmlFor={`${fieldId}-date`}>{t('cancel.date')}</label>
-        <input
-          id={`${fieldId}-date`}
-          type="date"
-          className="input--short"
-          value={cancelOn}
-          min={contract.purchaseDate}
-          max={todayFrom(contract)}
-          onChange={(event) => setCancelOn(event.target.value)}
-        />
+        <p>
+          <strong>{t('cancel.date')}:</strong>{' '}
+          {t('cancel.dateToday', { date: formatCalendarDate(todayFrom(contract)) })}
+        </p>
+        <p className="hint">
+          {contact?.supportPhone
+            ? t('cancel.earlierDateCall', { phone: contact.supportPhone })
+            : t('cancel.earlierDate')}
+        </p>
       </div>
       <div className="field">
         <label htmlFor={`${fieldId}-odometer`}>{t('cancel.odometer')}</label>
