@@ -6,6 +6,7 @@ import { PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { gapAddendumBody } from '../../test/support/staff-contracts.js';
 import { trialBalance } from '../accounting/journal.repository.js';
 import { createCatalogService } from '../catalog/catalog.service.js';
 import { withCheckDigit } from '../contracts/vin.js';
@@ -1010,6 +1011,45 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       );
       const overview = (await holder({ url: `/api/v1/contracts/${contract.id}/claims` })).json();
       expect(overview.roadsideRequests.map((r: { id: string }) => r.id)).toEqual([request.id]);
+    });
+
+    it('refuses roadside on a GAP addendum with 422 roadside_not_covered saying GAP has none, and records nothing', async () => {
+      nameSerial += 1;
+      const lastName = `Benefit${String.fromCharCode(65 + nameSerial)}gap`;
+      const vin = withCheckDigit(`1FTFW1E50NF${String(800_000 + nameSerial).padStart(6, '0')}`);
+      const body = gapAddendumBody(vin, {
+        holder: {
+          firstName: 'Ana',
+          lastName,
+          address: { line1: '1 Elm St', city: 'Austin', state: 'TX', zip: '78701' },
+        },
+      });
+      const created = await admin({ method: 'POST', url: '/api/v1/contracts', payload: body });
+      expect(created.statusCode, created.body).toBe(201);
+      const gap = created.json();
+      const gapHolder = await holderClient(server, { lastName, zip: '78701', vin });
+      const payload = {
+        contractId: gap.id,
+        service: 'tow',
+        location: { address: 'I-35 exit 230' },
+        phone: '555-0100',
+      };
+      for (const client of [gapHolder, adjuster]) {
+        const refused = await client({ method: 'POST', url: '/api/v1/roadside-requests', payload });
+        expect(refused.statusCode, refused.body).toBe(422);
+        expect(refused.json()).toMatchObject({ code: 'roadside_not_covered', param: 'contractId' });
+        expect(refused.json().detail).toContain('A GAP addendum has no roadside benefit');
+      }
+      // Someone else's contract still reads as missing, GAP or not.
+      const { holder: stranger } = await holderOf('VALUE_GUARD');
+      const hidden = await stranger({ method: 'POST', url: '/api/v1/roadside-requests', payload });
+      expect(hidden.statusCode).toBe(404);
+      const requests = await server.built.database.db
+        .selectFrom('roadside_requests')
+        .select('id')
+        .where('contract_id', '=', gap.id)
+        .execute();
+      expect(requests).toEqual([]);
     });
 
     it('lets the holder cancel before dispatch, and refuses a request without a place', async () => {

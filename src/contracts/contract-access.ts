@@ -111,19 +111,23 @@ export async function gapTermsOf(
 
 /**
  * A service contract the principal may act on, with its terms; a GAP addendum reads as missing
- * (benefits and roadside belong to service contracts).
+ * (benefits and roadside belong to service contracts), unless the caller names the refusal that says
+ * why the addendum has none (`gapRefusal`, e.g. a roadside request on it).
  */
 export async function loadServiceContract(
   db: Kysely<Database>,
   catalog: CatalogService,
   principal: Principal,
   contractId: string,
-  options: { forUpdate?: boolean } = {},
+  options: { forUpdate?: boolean; gapRefusal?: () => AppError } = {},
 ): Promise<{ contract: ContractRow; terms: VscTerms }> {
   const contract = await loadContract(db, principal, contractId, options);
   const { terms } = await termsOf(catalog, contract, db);
   if (terms.product !== 'vsc')
-    throw new AppError('not_found', 'Benefits belong to service contracts; this contract is a GAP addendum.');
+    throw (
+      options.gapRefusal?.() ??
+      new AppError('not_found', 'Benefits belong to service contracts; this contract is a GAP addendum.')
+    );
   return { contract, terms };
 }
 

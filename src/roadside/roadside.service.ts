@@ -73,7 +73,14 @@ export function createRoadsideService(deps: {
     principal: Principal,
     requestId: string,
   ) {
-    const { contract, terms } = await loadServiceContract(trx, catalog, principal, body.contractId);
+    const { contract, terms } = await loadServiceContract(trx, catalog, principal, body.contractId, {
+      gapRefusal: () =>
+        new AppError(
+          'roadside_not_covered',
+          'A GAP addendum has no roadside benefit: towing and roadside help come with a vehicle service contract. GAP pays the rest of the loan after a total loss or theft.',
+          { param: 'contractId' },
+        ),
+    });
     const { address, lat, lng } = body.location;
     if (!address && (lat === undefined || lng === undefined))
       throw new AppError('validation_failed', 'Give an address or both lat and lng.', { param: 'location' });

@@ -115,6 +115,7 @@ export const ERROR_TITLES = {
   receipts_required: 'Receipts are required',
   cancel_date_not_today: 'A cancellation asked for online is dated today',
   backdate_evidence_required: 'A cancellation dated before today needs its evidence',
+  roadside_not_covered: 'The contract has no roadside benefit',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

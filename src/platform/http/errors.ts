@@ -122,6 +122,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   receipts_required: 422,
   cancel_date_not_today: 422,
   backdate_evidence_required: 422,
+  roadside_not_covered: 422,
 };
 
 /** The HTTP status an error is answered with. */
