@@ -231,11 +231,15 @@ export async function decideOfacHold(
     .execute();
 }
 
+/** The skip reason of an item whose hold was released after its run was approved (a later run pays it). */
+export const RELEASED_AFTER_APPROVAL = 'released_after_approval';
+
 /**
  * The hold of each item of a run that has one, by the item's id: the hold naming the item, or, for an
- * item still held or blocked, its payable's hold (an open hold names only the newest item holding the
- * payment, and a decision settles the items of every draft run). A payable released before this run
- * was previewed is ready here with no hold.
+ * item still held or blocked (or skipped because its hold was released after its run was approved), its
+ * payable's hold (an open hold names only the newest item holding the payment, and a decision settles
+ * the items of every draft and approved run). A payable released before this run was previewed is
+ * ready here with no hold.
  */
 export async function ofacHoldsOfRun(db: Kysely<Database>, runId: string) {
   const result = await sql<{
@@ -252,7 +256,8 @@ export async function ofacHoldsOfRun(db: Kysely<Database>, runId: string) {
       join lateral (
         select * from ofac_holds h
          where h.source_type = i.source_type and h.source_id = i.source_id
-           and (h.item_id = i.id or i.status in ('held', 'blocked'))
+           and (h.item_id = i.id or i.status in ('held', 'blocked')
+                or i.skip_reason = ${RELEASED_AFTER_APPROVAL})
          order by (h.item_id = i.id) desc, h.created_at desc, h.id
          limit 1) h on true
      where i.run_id = ${runId}`.execute(db);
@@ -260,29 +265,43 @@ export async function ofacHoldsOfRun(db: Kysely<Database>, runId: string) {
 }
 
 /**
- * The payment-run items a decided hold held: `ready` to pay (released) or `blocked`, every item of the
- * payable still held in a draft run (a payable previewed in several runs is held in each). (The
+ * The payment-run items a decided hold held, made to say what the decision means for each run (the
  * payment-run items are written here, beside their hold, since payment runs use OFAC screening and not
- * the reverse.)
+ * the reverse):
+ * - in a draft run, the payment is `ready` to pay (released) or `blocked`: every item of the payable
+ *   still held in a draft run (a payable previewed in several runs is held in each);
+ * - in an approved run, which paid around it, the item is no payment of that run: released, it is
+ *   `skipped` with the reason `released_after_approval` (the payable is still open, so a later run pays
+ *   it: a draft that holds it now has it ready, or the next run previewed takes it); blocked, `blocked`.
+ * Discarded runs pay nothing and are left as they were.
  */
 export async function settleHeldRunItems(
   trx: Kysely<Database>,
   payable: { sourceType: PayableSourceType; sourceId: string },
-  status: 'ready' | 'blocked',
+  decision: 'released' | 'blocked',
 ): Promise<void> {
-  await trx
-    .updateTable('payment_run_items')
-    .set({ status })
-    .where('source_type', '=', payable.sourceType)
-    .where('source_id', '=', payable.sourceId)
-    .where('status', '=', 'held')
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('payment_runs as r')
-          .select('r.id')
-          .whereRef('r.id', '=', 'payment_run_items.run_id')
-          .where('r.status', '=', 'draft'),
-      ),
+  const heldIn = (runStatus: 'draft' | 'approved') =>
+    trx
+      .updateTable('payment_run_items')
+      .where('source_type', '=', payable.sourceType)
+      .where('source_id', '=', payable.sourceId)
+      .where('status', '=', 'held')
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('payment_runs as r')
+            .select('r.id')
+            .whereRef('r.id', '=', 'payment_run_items.run_id')
+            .where('r.status', '=', runStatus),
+        ),
+      );
+  await heldIn('draft')
+    .set({ status: decision === 'released' ? 'ready' : 'blocked' })
+    .execute();
+  await heldIn('approved')
+    .set(
+      decision === 'released'
+        ? { status: 'skipped', skip_reason: RELEASED_AFTER_APPROVAL }
+        : { status: 'blocked' },
     )
     .execute();
 }

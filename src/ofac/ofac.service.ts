@@ -221,8 +221,9 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
 
   /**
    * An admin's decision on a hold: released (a false positive: the payment goes into the draft runs that
-   * hold it, or the next run otherwise) or blocked (the payable is never paid by a run, and every draft
-   * run that holds it shows it blocked).
+   * hold it, or the next run otherwise; a run approved while it was held shows it skipped, not paid) or
+   * blocked (the payable is never paid by a run, and every draft or approved run that holds it shows it
+   * blocked).
    */
   async function decide(
     trx: Kysely<Database>,
@@ -239,11 +240,7 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
       throw new AppError('ofac_hold_decided', `The hold was already ${hold.status} by ${hold.decided_by}.`);
     const status = input.decision === 'release' ? 'released' : 'blocked';
     await decideOfacHold(trx, holdId, { status, decidedBy: actor.label, decidedAt: clock.now(), reason });
-    await settleHeldRunItems(
-      trx,
-      { sourceType: hold.source_type, sourceId: hold.source_id },
-      status === 'released' ? 'ready' : 'blocked',
-    );
+    await settleHeldRunItems(trx, { sourceType: hold.source_type, sourceId: hold.source_id }, status);
     await recordAudit(trx, {
       actor,
       action: status === 'released' ? 'ofac.hold_released' : 'ofac.hold_blocked',

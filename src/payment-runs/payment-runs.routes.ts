@@ -72,7 +72,10 @@ const PaymentRunSchema = Type.Object(
       heldCents: Type.Integer(),
       paidCount: Type.Integer(),
       paidCents: Type.Integer(),
-      skippedCount: Type.Integer({ description: 'Paid by another run (or by hand) first' }),
+      skippedCount: Type.Integer({
+        description:
+          'Not paid by this run, each item saying why in skipReason (e.g. paid by another run first)',
+      }),
       blockedCount: Type.Integer(),
     }),
     byPayeeType: Type.Array(
@@ -88,7 +91,14 @@ const PaymentRunSchema = Type.Object(
         amountCents: Type.Integer({ minimum: 1 }),
         bankAccount: Nullable(MaskedBankAccount),
         status: StringEnum(['ready', 'held', 'blocked', 'paid', 'skipped'] as const),
-        skipReason: Nullable(Type.String({ description: 'already_paid or amount_changed' })),
+        skipReason: Nullable(
+          Type.String({
+            description:
+              'Why a skipped item was not paid by this run: already_paid (another run, or a person, paid it first), ' +
+              'amount_changed (a later run pays the new amount) or released_after_approval (its OFAC hold was ' +
+              'released after this run was approved: a later run pays it)',
+          }),
+        ),
         checkNumber: Nullable(Type.Integer()),
         traceNumber: Nullable(Type.String({ description: 'The ACH entry trace number (15 digits)' })),
         journalEntryId: Nullable(Type.String()),
@@ -117,7 +127,12 @@ const PaymentRunSummarySchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   approvedBy: Nullable(Type.String()),
   approvedAt: Nullable(Type.String({ format: 'date-time' })),
-  itemCount: Type.Integer(),
+  itemCount: Type.Integer({ description: 'Every item of the run, whatever its status' }),
+  paymentCount: Type.Integer({
+    description:
+      'Ready and paid items, as the run counts them: the payments a draft would make, those an approved run made ' +
+      '(a held, blocked or skipped item is not a payment of the run)',
+  }),
   payableCents: Type.Integer({
     description:
       'Ready and paid items, as the run counts them: what a draft would pay, what an approved run paid',
@@ -244,7 +259,9 @@ export function registerPaymentRunRoutes(
           'Pays each ready item once: a payable another run (or a person) paid first is `skipped`. Posts each payment to ' +
           'the books (payable → cash) and the payments ledger in the same transaction (a repair or GAP claim paid ' +
           'becomes `paid`), then writes the NACHA file (ACH ' +
-          'items) and the positive-pay file (checks). Held items wait for an OFAC decision. 409 `payment_run_not_draft` ' +
+          'items) and the positive-pay file (checks). Held items wait for an OFAC decision and are not paid by this run: ' +
+          'released later, the item reads `skipped` (`released_after_approval`) and a later run pays it; blocked, ' +
+          '`blocked`. 409 `payment_run_not_draft` ' +
           'when the run was approved or discarded; 422 `ofac_list_missing` when no SDN list screened it; 409 ' +
           '`ofac_screening_outdated` when a newer list was loaded since.',
         headers: IdempotencyHeader,

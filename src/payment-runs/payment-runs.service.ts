@@ -486,7 +486,9 @@ export function createPaymentRunsService(deps: {
           approvedBy: row.approved_by,
           approvedAt: row.approved_at?.toISOString() ?? null,
           itemCount: own.reduce((total, t) => total + Number(t.count), 0),
-          // As the run's own view counts it: ready and paid items (what a draft would pay, what a run paid).
+          // As the run's own view counts it: ready and paid items (what a draft would pay, what a run
+          // paid). A held, blocked or skipped item is no payment of the run, whatever it was listed as.
+          paymentCount: Number(of('ready')?.count ?? 0) + Number(of('paid')?.count ?? 0),
           payableCents: Number(of('ready')?.amount_cents ?? 0) + Number(of('paid')?.amount_cents ?? 0),
           paidCents: Number(of('paid')?.amount_cents ?? 0),
           heldCount: Number(of('held')?.count ?? 0),

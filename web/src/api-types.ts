@@ -1257,7 +1257,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a payment run: pay its ready items and write its files
-         * @description Pays each ready item once: a payable another run (or a person) paid first is `skipped`. Posts each payment to the books (payable → cash) and the payments ledger in the same transaction (a repair or GAP claim paid becomes `paid`), then writes the NACHA file (ACH items) and the positive-pay file (checks). Held items wait for an OFAC decision. 409 `payment_run_not_draft` when the run was approved or discarded; 422 `ofac_list_missing` when no SDN list screened it; 409 `ofac_screening_outdated` when a newer list was loaded since.
+         * @description Pays each ready item once: a payable another run (or a person) paid first is `skipped`. Posts each payment to the books (payable → cash) and the payments ledger in the same transaction (a repair or GAP claim paid becomes `paid`), then writes the NACHA file (ACH items) and the positive-pay file (checks). Held items wait for an OFAC decision and are not paid by this run: released later, the item reads `skipped` (`released_after_approval`) and a later run pays it; blocked, `blocked`. 409 `payment_run_not_draft` when the run was approved or discarded; 422 `ofac_list_missing` when no SDN list screened it; 409 `ofac_screening_outdated` when a newer list was loaded since.
          */
         post: operations["approvePaymentRun"];
         delete?: never;
@@ -3239,7 +3239,7 @@ export interface components {
                 heldCents: number;
                 paidCount: number;
                 paidCents: number;
-                /** @description Paid by another run (or by hand) first */
+                /** @description Not paid by this run, each item saying why in skipReason (e.g. paid by another run first) */
                 skippedCount: number;
                 blockedCount: number;
             };
@@ -3275,7 +3275,7 @@ export interface components {
                 } | null;
                 /** @enum {string} */
                 status: "ready" | "held" | "blocked" | "paid" | "skipped";
-                /** @description already_paid or amount_changed */
+                /** @description Why a skipped item was not paid by this run: already_paid (another run, or a person, paid it first), amount_changed (a later run pays the new amount) or released_after_approval (its OFAC hold was released after this run was approved: a later run pays it) */
                 skipReason: string | null;
                 checkNumber: number | null;
                 /** @description The ACH entry trace number (15 digits) */
@@ -8396,7 +8396,10 @@ export interface operations {
                             approvedBy: string | null;
                             /** Format: date-time */
                             approvedAt: string | null;
+                            /** @description Every item of the run, whatever its status */
                             itemCount: number;
+                            /** @description Ready and paid items, as the run counts them: the payments a draft would make, those an approved run made (a held, blocked or skipped item is not a payment of the run) */
+                            paymentCount: number;
                             /** @description Ready and paid items, as the run counts them: what a draft would pay, what an approved run paid */
                             payableCents: number;
                             paidCents: number;

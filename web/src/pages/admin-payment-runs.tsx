@@ -45,6 +45,47 @@ const SOURCE: Record<string, string> = {
   gap_claim: 'GAP benefit',
 };
 
+type RunItem = PaymentRun['items'][number];
+
+/**
+ * What became of an item, in words: a held, blocked or skipped item is no payment of its run, and says
+ * what happens to the payment instead (a hold released after the run was approved: a later run pays it).
+ */
+function itemStatusWords(item: RunItem, run: PaymentRun): string {
+  const match = item.ofacHold ? ` (possible match: ${item.ofacHold.matchedName})` : '';
+  switch (item.status) {
+    case 'ready':
+      return 'Ready to pay';
+    case 'paid':
+      return 'Paid';
+    case 'held':
+      return run.status === 'approved'
+        ? `Held for OFAC review, not paid by this run: once released, a later run pays it${match}`
+        : `Held for OFAC review${match}`;
+    case 'blocked':
+      return `Blocked by OFAC review: never paid${match}`;
+    case 'skipped':
+      return `Not paid by this run: ${SKIP_REASON[item.skipReason ?? ''] ?? 'skipped'}${match}`;
+  }
+}
+
+const SKIP_REASON: Record<string, string> = {
+  already_paid: 'paid by another run or by hand first',
+  amount_changed: 'its amount changed before approval, and a later run pays the new amount',
+  released_after_approval: 'released by OFAC review after this run was approved, and a later run pays it',
+};
+
+/** The run's items not paid by it, counted by why (e.g. "1 paid by another run or by hand first"). */
+function skippedWords(run: PaymentRun): string {
+  const counts = new Map<string, number>();
+  for (const item of run.items)
+    if (item.status === 'skipped')
+      counts.set(item.skipReason ?? '', (counts.get(item.skipReason ?? '') ?? 0) + 1);
+  return [...counts]
+    .map(([reason, count]) => ` Not paid by this run: ${count} ${SKIP_REASON[reason] ?? 'skipped'}.`)
+    .join('');
+}
+
 function message(caught: unknown, fallback: string): string {
   return caught instanceof ApiError ? caught.detail : fallback;
 }
@@ -96,7 +137,8 @@ function RunReview({ run, focusOnOpen }: { run: PaymentRun; focusOnOpen: boolean
           ? `Paid ${run.totals.paidCount} payments, ${formatCents(run.totals.paidCents)}.`
           : `Would pay ${run.totals.achCount} by ACH (${formatCents(run.totals.achCents)}) and ${run.totals.checkCount} by check (${formatCents(run.totals.checkCents)}).`}{' '}
         {run.totals.heldCount > 0 ? `${run.totals.heldCount} held by OFAC screening.` : ''}
-        {run.totals.skippedCount > 0 ? ` ${run.totals.skippedCount} were paid by another run first.` : ''}
+        {run.totals.blockedCount > 0 ? ` ${run.totals.blockedCount} blocked by OFAC screening.` : ''}
+        {skippedWords(run)}
       </p>
       <figure style={{ margin: '0 0 1rem' }}>
         <BarChart
@@ -164,7 +206,7 @@ function RunReview({ run, focusOnOpen }: { run: PaymentRun; focusOnOpen: boolean
       ) : null}
       <TableScroll labelledBy="run-items">
         <table className="table">
-          <caption id="run-items">Payments in run {run.runNumber}</caption>
+          <caption id="run-items">Items of run {run.runNumber}, each with what became of it</caption>
           <thead>
             <tr>
               <th scope="col">Payee</th>
@@ -191,10 +233,7 @@ function RunReview({ run, focusOnOpen }: { run: PaymentRun; focusOnOpen: boolean
                     : `Check${item.checkNumber ? ` ${item.checkNumber}` : ''}`}
                 </td>
                 <td style={numericCell}>{formatCents(item.amountCents)}</td>
-                <td>
-                  {item.status}
-                  {item.ofacHold ? ` (possible match: ${item.ofacHold.matchedName})` : ''}
-                </td>
+                <td>{itemStatusWords(item, run)}</td>
               </tr>
             ))}
           </tbody>
@@ -287,7 +326,7 @@ function RunList({ openId }: { openId: string | null }) {
                     {RUN_STATUS[run.status]}
                     {run.approvedBy ? <span className="muted"> by {run.approvedBy}</span> : null}
                   </td>
-                  <td style={numericCell}>{formatCount(run.itemCount)}</td>
+                  <td style={numericCell}>{formatCount(run.paymentCount)}</td>
                   <td style={numericCell}>{formatCount(run.heldCount)}</td>
                   <td style={numericCell}>
                     {formatCents(run.payableCents)}

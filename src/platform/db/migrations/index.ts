@@ -41,6 +41,7 @@ import * as m0049 from './0049-benefit-claim-decisions.js';
 import * as m0050 from './0050-ofac-one-hold-per-payable.js';
 import * as m0051 from './0051-lender-event-csv-columns.js';
 import * as m0052 from './0052-dealer-contracts-order-index.js';
+import * as m0053 from './0053-ofac-decided-after-approval.js';
 import * as m0054 from './0054-premium-receivable-off-statement.js';
 
 export const migrations: Record<string, Migration> = {
@@ -84,5 +85,6 @@ export const migrations: Record<string, Migration> = {
   '0050-ofac-one-hold-per-payable': m0050,
   '0051-lender-event-csv-columns': m0051,
   '0052-dealer-contracts-order-index': m0052,
+  '0053-ofac-decided-after-approval': m0053,
   '0054-premium-receivable-off-statement': m0054,
 };
