@@ -339,4 +339,70 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
       await page.context().close();
     }
   });
+
+  it('offers roadside help only on a contract in force, and says a denied repair is denied without an amount', async () => {
+    const expired = DEMO_HOLDERS.find((holder) => holder.situation.includes('expired'))!;
+    const page = await signedIn(expired);
+    try {
+      // The expired contract's page is read, and no banner offers help it does not give.
+      await page.getByRole('heading', { level: 2, name: new RegExp(expired.contractNumber) }).waitFor();
+      await page.getByText('Not in force', { exact: false }).first().waitFor();
+      expect(await page.getByRole('complementary', { name: 'Roadside help' }).count()).toBe(0);
+      await page.goto('/my/claims');
+      await page.getByText('This contract is not in force, so no new claims can be made on it.').waitFor();
+      expect(await page.getByRole('complementary', { name: 'Roadside help' }).count()).toBe(0);
+      expect(await page.getByText('Need help now?').count()).toBe(0);
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
+    }
+
+    // A repair the adjuster denied on the Kansas holder's contract.
+    const shop = await staffClient(server, 'shop@coverwise.test');
+    const adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    const submitted = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: {
+        vin: kansasHolder.vin,
+        odometer: 20_000,
+        complaint: 'Squeal from the front wheels',
+        cause: 'Brake pads worn to the indicator',
+        correction: 'Replace front brake pads',
+        lines: [{ componentGroup: 'brakes', description: 'Front pads', partsCents: 9_000, laborHours: 1 }],
+      },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const repair = submitted.json();
+    const denied = await adjuster({
+      method: 'POST',
+      url: `/api/v1/repair-claims/${repair.id}/authorization`,
+      payload: {
+        lines: repair.lines.map((line: { id: string }) => ({
+          id: line.id,
+          approved: false,
+          reasonCode: 'wear_item',
+        })),
+      },
+    });
+    expect(denied.statusCode, denied.body).toBe(200);
+    const kansas = await signedIn(kansasHolder);
+    try {
+      await kansas.goto('/my/claims');
+      const line = kansas.getByRole('listitem').filter({ hasText: repair.claimNumber });
+      await line.getByText(/: Denied$/).waitFor();
+      expect(await line.textContent()).not.toMatch(/authorized|\$0\.00/);
+      // Its contract is in force: the banner is there, and its link finds the roadside form.
+      await kansas.getByRole('complementary', { name: 'Roadside help' }).waitFor();
+      await kansas
+        .getByRole('navigation', { name: 'Language' })
+        .getByRole('button', { name: 'Español' })
+        .click();
+      await line.getByText(/: Denegado$/).waitFor();
+      expect(await line.textContent()).not.toMatch(/autorizado|\$0\.00/);
+      await expectAxeClean(kansas);
+    } finally {
+      await kansas.context().close();
+    }
+  });
 });

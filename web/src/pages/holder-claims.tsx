@@ -11,7 +11,7 @@ import { holderProblem, type Sentence, said } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useApiQuery, useRefetch } from '../queries.js';
-import { RoadsideAtHand } from '../roadside-at-hand.js';
+import { RoadsideAtHand, useRoadsideContracts } from '../roadside-at-hand.js';
 import { Link, Redirect } from '../router.js';
 import { benefitLineText } from '../server-text.js';
 import { useSession } from '../session.js';
@@ -622,7 +622,7 @@ function GapContractClaims({ contract }: { contract: Contract }) {
   );
 }
 
-function ContractClaims({ contractId, first }: { contractId: string; first: boolean }) {
+function ContractClaims({ contractId, roadsideAnchor }: { contractId: string; roadsideAnchor: boolean }) {
   // A filed claim or request refetches the lists and starts its form afresh.
   const [version, setVersion] = useState(0);
   const refetch = useRefetch();
@@ -665,7 +665,8 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
           <li key={claim.id}>
             <strong>{claim.claimNumber}</strong> {t('claims.atFacility', { facility: claim.facility.name })}:{' '}
             {t(`claims.repairStatus.${claim.status}`, { defaultValue: claimStatusLabels[claim.status] })}
-            {claim.authorization
+            {/* A denied repair says denied: its authorization (of nothing) has no amount to tell. */}
+            {claim.authorization && (claim.status === 'authorized' || claim.status === 'paid')
               ? ` · ${t('claims.authorized', {
                   authorized: formatCents(claim.authorization.authorizedCents),
                   owes: formatCents(claim.authorization.holderOwesCents),
@@ -712,7 +713,7 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
                 contractId={contractId}
                 services={benefits.roadside.services}
                 onDone={reload}
-                anchor={first ? 'roadside' : undefined}
+                anchor={roadsideAnchor ? 'roadside' : undefined}
               />
             ) : null}
             {benefits.rental ? (
@@ -738,6 +739,8 @@ function ContractClaims({ contractId, first }: { contractId: string; first: bool
 
 export function HolderClaimsPage() {
   const { session } = useSession();
+  // "Ask for help online" leads to the roadside form of the first contract that offers help now.
+  const roadsideContracts = useRoadsideContracts();
   if (session.status === 'loading') return <LoadingNotice />;
   if (session.status !== 'holder_signed_in')
     return <Redirect to="/my/sign-in" state={{ next: '/my/claims' }} />;
@@ -748,8 +751,12 @@ export function HolderClaimsPage() {
       <p className="lead">
         {t('claims.lead')} <Link href="/my">{t('claims.back')}</Link>
       </p>
-      {session.holder.contractIds.map((contractId, index) => (
-        <ContractClaims key={contractId} contractId={contractId} first={index === 0} />
+      {session.holder.contractIds.map((contractId) => (
+        <ContractClaims
+          key={contractId}
+          contractId={contractId}
+          roadsideAnchor={contractId === roadsideContracts?.[0]}
+        />
       ))}
     </>
   );
