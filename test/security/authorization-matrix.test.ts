@@ -150,6 +150,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/contracts/:id/trip-interruption-claims/with-receipts':
     '401 415 415 403 403 415 415 403 403 403',
   'GET /api/v1/accounting/trial-balance': '401 403 403 403 403 403 200 403 403 403',
+  'GET /api/v1/accounting/dealer-reconciliation': '401 403 403 403 403 403 200 403 403 403',
   'GET /api/v1/accounting/accounts': '401 403 403 403 403 403 200 403 403 403',
   'GET /api/v1/accounting/journal-entries': '401 403 403 403 403 403 200 403 403 403',
   'GET /api/v1/accounting/journal.csv': '401 403 403 403 403 403 200 403 403 403',
