@@ -369,6 +369,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       reviewBusinessDays: config.documentReviewBusinessDays,
       outbox,
       approvalLimitCents: config.approvalLimitCents,
+      publicUrl: config.publicUrl,
     });
     const paymentSettings = {
       ach: {
@@ -423,6 +424,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           timeZone: config.timeZone,
           store: documentStore,
           outbox,
+          publicUrl: config.publicUrl,
           reviewBusinessDays: config.documentReviewBusinessDays,
           cutoffMinutes: config.businessDayCutoffMinutes,
           approvalLimitCents: config.approvalLimitCents,

@@ -204,6 +204,7 @@ describeEachEngine('demo history', (engine) => {
       timeZone: 'America/New_York',
       store: unusedStore,
       outbox: createOutbox({ clock }),
+      publicUrl: 'https://coverwise.example.com',
     });
     expect(again).toBeNull();
     expect(await count()).toEqual(before);

@@ -59,6 +59,8 @@ export interface DemoHistoryDeps {
   store: DocumentStore;
   /** The holder emails of the GAP claims go out through it, as they would. */
   outbox: Outbox;
+  /** COVERWISE_PUBLIC_URL: the GAP claims' emails link to the web app's GAP Claims Center. */
+  publicUrl: string;
   approvalLimitCents?: number;
   reviewBusinessDays?: number;
   cutoffMinutes?: number;
@@ -477,6 +479,7 @@ export async function seedDemoHistory(
       reviewBusinessDays: deps.reviewBusinessDays ?? 2,
       outbox: deps.outbox,
       approvalLimitCents: deps.approvalLimitCents ?? 500_000,
+      publicUrl: deps.publicUrl,
     });
     const documents = createDocumentsService({
       db,

@@ -18,8 +18,16 @@ export function wordsForDate(date: string): string {
   return dateWords(date, 'en');
 }
 
-function signature(claimNumber: string, language: HolderLanguage): string {
-  return emailWords(language)('gapClaim.signature', { claimNumber });
+/** Every email ends with the claim's number and the link to the GAP Claims Center (COVERWISE_PUBLIC_URL). */
+function signature(claimNumber: string, language: HolderLanguage, centerUrl: string): string {
+  return emailWords(language)('gapClaim.signature', { claimNumber, centerUrl });
+}
+
+/** What every message builder is given besides its own facts. */
+interface MessageContext {
+  /** The GAP Claims Center's address, `<COVERWISE_PUBLIC_URL>/gap-claims`. */
+  centerUrl: string;
+  language?: HolderLanguage;
 }
 
 /** A reason the system wrote (a fixed sentence) in the holder's language; a person's reason as written. */
@@ -29,27 +37,29 @@ function reasonWords(reason: string, language: HolderLanguage): string {
 }
 
 /** `requiredNames` and `typeName` are already in the holder's language (email-i18n.ts documentName). */
-export function claimOpenedMessage(claim: {
-  claimNumber: string;
-  requiredNames: string[];
-  language?: HolderLanguage;
-}): ClaimMessage {
+export function claimOpenedMessage(
+  claim: {
+    claimNumber: string;
+    requiredNames: string[];
+  } & MessageContext,
+): ClaimMessage {
   const language = claim.language ?? 'en';
   const t = emailWords(language);
   return {
     subject: t('gapClaim.opened.subject', { claimNumber: claim.claimNumber }),
     text:
       t('gapClaim.opened.text', { list: claim.requiredNames.map((name) => `- ${name}`).join('\n') }) +
-      signature(claim.claimNumber, language),
+      signature(claim.claimNumber, language, claim.centerUrl),
   };
 }
 
-export function documentReceivedMessage(input: {
-  claimNumber: string;
-  typeName: string;
-  reviewDueOn: string;
-  language?: HolderLanguage;
-}): ClaimMessage {
+export function documentReceivedMessage(
+  input: {
+    claimNumber: string;
+    typeName: string;
+    reviewDueOn: string;
+  } & MessageContext,
+): ClaimMessage {
   const language = input.language ?? 'en';
   const t = emailWords(language);
   const document = nameInSentence(input.typeName, language);
@@ -57,42 +67,44 @@ export function documentReceivedMessage(input: {
     subject: t('gapClaim.received.subject', { claimNumber: input.claimNumber, document }),
     text:
       t('gapClaim.received.text', { document, date: dateWords(input.reviewDueOn, language) }) +
-      signature(input.claimNumber, language),
+      signature(input.claimNumber, language, input.centerUrl),
   };
 }
 
-export function documentReviewedMessage(input: {
-  claimNumber: string;
-  typeName: string;
-  accepted: boolean;
-  reason: string | null;
-  language?: HolderLanguage;
-}): ClaimMessage {
+export function documentReviewedMessage(
+  input: {
+    claimNumber: string;
+    typeName: string;
+    accepted: boolean;
+    reason: string | null;
+  } & MessageContext,
+): ClaimMessage {
   const language = input.language ?? 'en';
   const t = emailWords(language);
   const document = nameInSentence(input.typeName, language);
   if (input.accepted) {
     return {
       subject: t('gapClaim.accepted.subject', { claimNumber: input.claimNumber, document }),
-      text: `${t('gapClaim.accepted.text', { document })}${input.reason ? ` ${input.reason}` : ''}${signature(input.claimNumber, language)}`,
+      text: `${t('gapClaim.accepted.text', { document })}${input.reason ? ` ${input.reason}` : ''}${signature(input.claimNumber, language, input.centerUrl)}`,
     };
   }
   return {
     subject: t('gapClaim.rejected.subject', { claimNumber: input.claimNumber, document }),
     text:
       t('gapClaim.rejected.text', { document, reason: input.reason ?? t('gapClaim.noReason') }) +
-      signature(input.claimNumber, language),
+      signature(input.claimNumber, language, input.centerUrl),
   };
 }
 
-export function statusChangedMessage(input: {
-  claimNumber: string;
-  status: GapClaimStatus;
-  reason: string | null;
-  amountCents?: number | null;
-  payeeName?: string | null;
-  language?: HolderLanguage;
-}): ClaimMessage {
+export function statusChangedMessage(
+  input: {
+    claimNumber: string;
+    status: GapClaimStatus;
+    reason: string | null;
+    amountCents?: number | null;
+    payeeName?: string | null;
+  } & MessageContext,
+): ClaimMessage {
   const language = input.language ?? 'en';
   const t = emailWords(language);
   const words = t(`status.${input.status}`);
@@ -108,6 +120,6 @@ export function statusChangedMessage(input: {
       claimNumber: input.claimNumber,
       status: words.toLocaleLowerCase(language === 'es' ? 'es-US' : 'en-US'),
     }),
-    text: `${words}.${paid}${input.reason ? `\n\n${reasonWords(input.reason, language)}` : ''}${signature(input.claimNumber, language)}`,
+    text: `${words}.${paid}${input.reason ? `\n\n${reasonWords(input.reason, language)}` : ''}${signature(input.claimNumber, language, input.centerUrl)}`,
   };
 }

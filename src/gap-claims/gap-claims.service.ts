@@ -120,8 +120,11 @@ export function createGapClaimsService(deps: {
   outbox: Outbox;
   /** The largest benefit an adjuster pays alone when their user has no limit of its own. */
   approvalLimitCents: number;
+  /** The web app's address (COVERWISE_PUBLIC_URL): the emails link to its GAP Claims Center. */
+  publicUrl: string;
 }) {
   const { db, clock, catalog, calendar, outbox } = deps;
+  const centerUrl = `${deps.publicUrl.replace(/\/+$/, '')}/gap-claims`;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
   const gapTermsOf = (contract: ContractRow, executor: Kysely<Database> = db) =>
@@ -197,6 +200,7 @@ export function createGapClaimsService(deps: {
         amountCents: to === 'paid' ? updated.benefit_cents : null,
         payeeName: context.contract.lienholder_name,
         language,
+        centerUrl,
       }),
     );
     return updated;
@@ -312,6 +316,7 @@ export function createGapClaimsService(deps: {
           documentName(type, terms.documentTypeNames[type] ?? type, language),
         ),
         language,
+        centerUrl,
       }),
     );
     return { created: true, claim };
@@ -485,6 +490,7 @@ export function createGapClaimsService(deps: {
         typeName: documentName(upload.type, typeName, language),
         reviewDueOn,
         language,
+        centerUrl,
       }),
     );
     if (claim.status === 'awaiting_documents') {
@@ -519,6 +525,7 @@ export function createGapClaimsService(deps: {
           accepted: document.status === 'accepted',
           reason: document.review_reason,
           language,
+          centerUrl,
         }),
       );
       if (claim.status !== 'under_review' || document.status !== 'accepted') return;

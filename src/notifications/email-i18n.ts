@@ -53,11 +53,20 @@ export function documentName(
   return emailWords(language)(`document.${code}`, { defaultValue: catalogName });
 }
 
-/** A name inside a Spanish sentence starts in lower case ("su anexo GAP"); English keeps the catalog's. */
+/**
+ * A document's name inside a sentence starts in lower case: "su anexo GAP", "your retail installment
+ * contract was accepted" (the catalog writes names in sentence case, for lists and headings). An acronym
+ * ("VIN …", "GAP addendum") keeps its capitals, and in English so does a name that reads as a proper
+ * name (another word of it capitalized: "Kelley Blue Book valuation").
+ */
 export function nameInSentence(name: string, language: HolderLanguage | null | undefined): string {
-  if (holderLanguageOf(language) !== 'es' || name.length === 0) return name;
+  if (name.length === 0) return name;
   const second = name.charAt(1);
-  // An acronym ("VIN …") keeps its capitals.
   if (second && second === second.toUpperCase() && second !== second.toLowerCase()) return name;
+  if (holderLanguageOf(language) !== 'es') {
+    const [first = '', ...rest] = name.split(/\s+/);
+    if (!/^[A-Z][a-z]*(?![A-Za-z])/.test(first)) return name;
+    if (rest.some((word) => /^[^A-Za-z]*[A-Z][a-z]/.test(word))) return name;
+  }
   return name.charAt(0).toLowerCase() + name.slice(1);
 }

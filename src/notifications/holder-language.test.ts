@@ -6,6 +6,7 @@ import { staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { GAP_HOLDER, gapAddendumBody } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
+import { documentReceivedMessage, documentReviewedMessage } from '../gap-claims/gap-claim-messages.js';
 import { FakeClock } from '../platform/clock.js';
 import { dateWords, documentName, nameInSentence } from './email-i18n.js';
 
@@ -26,9 +27,49 @@ describe('email words', () => {
     expect(documentName('gap_addendum', 'GAP Addendum (signed)', 'en')).toBe('GAP Addendum (signed)');
     expect(documentName('gap_addendum', 'GAP addendum', 'es')).toBe('Anexo GAP');
     expect(documentName('new_type', 'New type', 'es')).toBe('New type');
-    expect(nameInSentence('Anexo GAP', 'es')).toBe('anexo GAP');
-    expect(nameInSentence('VIN report', 'es')).toBe('VIN report');
-    expect(nameInSentence('GAP addendum', 'en')).toBe('GAP addendum');
+  });
+
+  // A catalog name is in sentence case, for lists; inside a sentence it reads in lower case, except an
+  // acronym and (in English) a proper name.
+  it.each([
+    ['Anexo GAP', 'es', 'anexo GAP'],
+    ['VIN report', 'es', 'VIN report'],
+    ['Contrato de compraventa a plazos', 'es', 'contrato de compraventa a plazos'],
+    ['GAP addendum', 'en', 'GAP addendum'],
+    ['Retail installment contract', 'en', 'retail installment contract'],
+    ['Police/theft report', 'en', 'police/theft report'],
+    ['Payment history and payoff (RIC)', 'en', 'payment history and payoff (RIC)'],
+    ['Kelley Blue Book valuation', 'en', 'Kelley Blue Book valuation'],
+    ['VIN etching receipt', 'en', 'VIN etching receipt'],
+    ['', 'en', ''],
+  ] as const)('writes "%s" inside a sentence in %s as "%s"', (name, language, expected) => {
+    expect(nameInSentence(name, language)).toBe(expected);
+  });
+
+  it('says a sentence-case document name in lower case mid-sentence, and links the GAP Claims Center', () => {
+    const centerUrl = 'https://coverwise.example.com/gap-claims';
+    const accepted = documentReviewedMessage({
+      claimNumber: 'GAP-CL-2026-000001',
+      typeName: 'Retail installment contract',
+      accepted: true,
+      reason: null,
+      centerUrl,
+    });
+    expect(accepted.subject).toBe(
+      'GAP claim GAP-CL-2026-000001: your retail installment contract was accepted',
+    );
+    expect(accepted.text).toBe(
+      'We reviewed and accepted your retail installment contract.\n\nYour claim number is GAP-CL-2026-000001. ' +
+        `You can follow your claim in the GAP Claims Center: ${centerUrl}\n\nCoverwise Claims`,
+    );
+    const received = documentReceivedMessage({
+      claimNumber: 'GAP-CL-2026-000001',
+      typeName: 'Insurer valuation report',
+      reviewDueOn: '2026-11-30',
+      centerUrl,
+      language: 'es',
+    });
+    expect(received.text).toContain(`Puede seguir su reclamo en el Centro de reclamos GAP: ${centerUrl}`);
   });
 });
 
@@ -126,7 +167,7 @@ describeEachEngine('holder emails in the holder language', (engine) => {
     const { claim, emails } = await claimJourney('lucia.es@example.com', 'es');
     spanishClaimId = claim.id;
     const n = claim.claimNumber;
-    const signature = `\n\nEl número de su reclamo es ${n}. Puede seguir su reclamo en el Centro de reclamos GAP.\n\nReclamos de Coverwise`;
+    const signature = `\n\nEl número de su reclamo es ${n}. Puede seguir su reclamo en el Centro de reclamos GAP: https://coverwise.example.com/gap-claims\n\nReclamos de Coverwise`;
     // The upload's two emails share an instant: listed by subject.
     expect(emails.map((email) => email.subject)).toEqual([
       `Reclamo GAP ${n}: iniciamos su reclamo`,
@@ -152,10 +193,10 @@ describeEachEngine('holder emails in the holder language', (engine) => {
     expect(emails.every((email) => email.reference === `gap_claim:${claim.id}`)).toBe(true);
   });
 
-  it('keeps the English emails exactly as before for a holder who sent no language', async () => {
+  it('writes a holder who sent no language in English, each email linking the GAP Claims Center', async () => {
     const { claim, emails } = await claimJourney('lucy.en@example.com');
     const n = claim.claimNumber;
-    const signature = `\n\nYour claim number is ${n}. You can follow your claim in the GAP Claims Center.\n\nCoverwise Claims`;
+    const signature = `\n\nYour claim number is ${n}. You can follow your claim in the GAP Claims Center: https://coverwise.example.com/gap-claims\n\nCoverwise Claims`;
     expect(emails.map((email) => ({ subject: email.subject, body: email.body }))).toEqual([
       {
         subject: `GAP claim ${n}: we have started your claim`,
