@@ -20,25 +20,54 @@ export interface StatementLineRow {
   date: CalendarDate;
   kind: StatementLineKind;
   amountCents: number;
+  /** How many movements the line sums: 1 for a movement, the day's number of that kind when summed by day. */
+  count: number;
   contractId: string | null;
   contractNumber: string | null;
   remittanceId: string | null;
   reference: string | null;
 }
 
-/** The period's events in order, with the contract number or the remittance reference. */
+/** Where a page of a period's lines ends: the next page starts after this event (keyset, in order). */
+export interface StatementLineCursor {
+  date: CalendarDate;
+  eventId: number;
+}
+
+/** How many events the period holds, counted up to `atMost` (so a huge period costs no more than that). */
+export async function countStatementEvents(
+  db: Kysely<Database>,
+  dealerId: string,
+  from: CalendarDate,
+  to: CalendarDate,
+  atMost: number,
+): Promise<number> {
+  const result = await sql<{ n: number }>`
+    select count(*)::int as n from (
+      select 1 from dealer_account_events
+       where dealer_id = ${dealerId} and occurred_on >= ${from}::date and occurred_on <= ${to}::date
+       limit ${atMost}) as capped`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * The period's events in order (day, then the order they were written), with the contract number or
+ * the remittance reference: a page of `limit` after `after` (keyset on the account's index, so every
+ * page costs the same however far into the period it is).
+ */
 export async function statementLines(
   db: Kysely<Database>,
   dealerId: string,
   from: CalendarDate,
   to: CalendarDate,
-  limit: number,
-): Promise<StatementLineRow[]> {
-  const rows = await db
+  page: { limit: number; after?: StatementLineCursor | null | undefined },
+): Promise<{ lines: StatementLineRow[]; last: StatementLineCursor | null }> {
+  let query = db
     .selectFrom('dealer_account_events as e')
     .leftJoin('contracts as c', 'c.id', 'e.contract_id')
     .leftJoin('dealer_remittances as r', 'r.id', 'e.remittance_id')
     .select([
+      'e.id',
       'e.occurred_on as date',
       'e.kind',
       'e.amount_cents',
@@ -49,19 +78,59 @@ export async function statementLines(
     ])
     .where('e.dealer_id', '=', dealerId)
     .where('e.occurred_on', '>=', from)
-    .where('e.occurred_on', '<=', to)
-    .orderBy('e.occurred_on')
-    .orderBy('e.id')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({
+    .where('e.occurred_on', '<=', to);
+  const after = page.after;
+  if (after)
+    query = query.where((eb) =>
+      eb(eb.refTuple('e.occurred_on', 'e.id'), '>', eb.tuple(after.date, after.eventId)),
+    );
+  const rows = await query.orderBy('e.occurred_on').orderBy('e.id').limit(page.limit).execute();
+  const lastRow = rows.at(-1);
+  return {
+    lines: rows.map((row) => ({
+      date: row.date,
+      kind: row.kind,
+      amountCents: Number(row.amount_cents),
+      count: 1,
+      contractId: row.contract_id,
+      contractNumber: row.contract_number,
+      remittanceId: row.remittance_id,
+      reference: row.reference,
+    })),
+    last: lastRow ? { date: lastRow.date, eventId: Number(lastRow.id) } : null,
+  };
+}
+
+/**
+ * The period's events summed by day and kind (a line per day and kind, with how many movements it
+ * sums), in order of day and then bookings, voids, chargebacks, remittances; at most `limit` lines.
+ */
+export async function statementDays(
+  db: Kysely<Database>,
+  dealerId: string,
+  from: CalendarDate,
+  to: CalendarDate,
+  limit: number,
+): Promise<StatementLineRow[]> {
+  const result = await sql<{ date: string; kind: StatementLineKind; amount: number; n: number }>`
+    select to_char(occurred_on, 'YYYY-MM-DD') as date, kind, sum(amount_cents)::bigint as amount,
+           count(*)::int as n
+      from dealer_account_events
+     where dealer_id = ${dealerId} and occurred_on >= ${from}::date and occurred_on <= ${to}::date
+     group by occurred_on, kind
+     order by occurred_on,
+              case kind when 'contract_booked' then 1 when 'contract_voided' then 2
+                        when 'chargeback' then 3 else 4 end
+     limit ${limit}`.execute(db);
+  return result.rows.map((row) => ({
     date: row.date,
     kind: row.kind,
-    amountCents: Number(row.amount_cents),
-    contractId: row.contract_id,
-    contractNumber: row.contract_number,
-    remittanceId: row.remittance_id,
-    reference: row.reference,
+    amountCents: Number(row.amount),
+    count: Number(row.n),
+    contractId: null,
+    contractNumber: null,
+    remittanceId: null,
+    reference: null,
   }));
 }
 

@@ -5,9 +5,11 @@ import {
   type AccountEvent,
   ageItems,
   agingBucketOf,
+  assembleStatement,
   closingBalanceOf,
   openItemsOf,
   statementOf,
+  summedByDay,
 } from './dealer-statement.js';
 import { deductionWords } from './dealer-statements.service.js';
 
@@ -243,6 +245,32 @@ describe('statement properties', () => {
         );
         expect(aging.days30Cents >= 0 && aging.days60Cents >= 0 && aging.days90PlusCents >= 0).toBe(true);
         if (closingBalanceCents >= 0) expect(aging.currentCents).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it('lines summed by day and kind keep the totals and end at the same closing balance, a count per movement', () => {
+    fc.assert(
+      fc.property(accountArb, periodArb, (events, { from, to }) => {
+        const statement = statementOf(events, from, to);
+        const days = summedByDay(statement.lines);
+        const summed = assembleStatement({
+          from,
+          to,
+          openingBalanceCents: statement.openingBalanceCents,
+          lines: days.map((day) => ({ ...day, contractId: null })),
+          ...openItemsOf(events, to),
+        });
+        expect(summed.totals).toEqual(statement.totals);
+        expect(summed.closingBalanceCents).toBe(statement.closingBalanceCents);
+        expect(summed.lines.at(-1)?.runningBalanceCents ?? statement.openingBalanceCents).toBe(
+          statement.closingBalanceCents,
+        );
+        expect(days.reduce((sum, day) => sum + day.count, 0)).toBe(statement.lines.length);
+        // One line per day and kind, in order of day.
+        const keys = days.map((day) => `${day.date} ${day.kind}`);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(days.map((day) => day.date)).toEqual(days.map((day) => day.date).sort());
       }),
     );
   });

@@ -165,6 +165,36 @@ export function statementOf(
   });
 }
 
+/** The order of kinds within a day when lines are summed by day. */
+export const KIND_ORDER: readonly StatementLineKind[] = [
+  'contract_booked',
+  'contract_voided',
+  'chargeback',
+  'remittance',
+];
+
+/**
+ * A period's lines summed by day and kind, with how many movements each sums, in order of day and then
+ * KIND_ORDER (what a statement shows when the period has too many lines to list; the reference the
+ * database's sums are checked against).
+ */
+export function summedByDay(
+  lines: readonly Pick<AccountEvent, 'date' | 'kind' | 'amountCents'>[],
+): { date: CalendarDate; kind: StatementLineKind; amountCents: number; count: number }[] {
+  const byKey = new Map<
+    string,
+    { date: CalendarDate; kind: StatementLineKind; amountCents: number; count: number }
+  >();
+  for (const line of lines) {
+    const key = `${line.date} ${KIND_ORDER.indexOf(line.kind)}`;
+    const sum = byKey.get(key) ?? { date: line.date, kind: line.kind, amountCents: 0, count: 0 };
+    sum.amountCents += line.amountCents;
+    sum.count += 1;
+    byKey.set(key, sum);
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, sum]) => sum);
+}
+
 /** A statement from the opening balance, the period's lines in order and the open items as of `to`. */
 export function assembleStatement<L extends AccountEvent>(input: {
   from: CalendarDate;

@@ -20,11 +20,12 @@ import { AppError } from '../shared/errors.js';
 import { actorOf, dealerIdOf } from '../shared/principal.js';
 import {
   type DealerStatementsService,
+  MAX_STATEMENT_LINES,
   renderStatementPdf,
-  statementCsv,
 } from './dealer-statements.service.js';
 
 const KINDS = ['contract_booked', 'contract_voided', 'chargeback', 'remittance'] as const;
+const LIMIT_WORDS = MAX_STATEMENT_LINES.toLocaleString('en-US');
 const Cents = (description: string) => Type.Integer({ description });
 
 const AgingSchema = Type.Object(
@@ -63,12 +64,22 @@ const StatementSchema = Type.Object(
     dealer: Type.Object({ id: Type.String(), code: Type.String(), name: Type.String() }),
     from: Type.String({ format: 'date' }),
     to: Type.String({ format: 'date' }),
+    detail: StringEnum(['lines', 'days'] as const, {
+      description:
+        `\`lines\`: a line per movement. \`days\`: the period has more than ${LIMIT_WORDS} movements, so the lines are ` +
+        'summed by day and kind (each with its `count`, no contract or reference); the totals, balances and ' +
+        'aging are the same either way, and the CSV has every line',
+    }),
     openingBalanceCents: Cents('Owed at the start of `from` (negative: a credit balance)'),
     lines: Type.Array(
       Type.Object({
         date: Type.String({ format: 'date' }),
         kind: StringEnum(KINDS),
         amountCents: Cents('Positive raises what the dealer owes; negative lowers it'),
+        count: Type.Integer({
+          minimum: 1,
+          description: 'How many movements the line sums: 1 for a movement, more when summed by day',
+        }),
         contractId: Nullable(Type.String()),
         contractNumber: Nullable(Type.String()),
         remittanceId: Nullable(Type.String()),
@@ -140,6 +151,8 @@ export function registerDealerStatementRoutes(
           'Bookings (dealer cost), voids, cancellation chargebacks and remittances between `from` and `to` ' +
           '(inclusive), with the balance after each; aging (current / 30 / 60 / 90+ days) as of `to`. A positive ' +
           'balance is owed by the dealer; a remittance above the balance leaves a credit balance (negative). ' +
+          `A period of more than ${LIMIT_WORDS} movements answers them summed by day and kind (\`detail: days\`); one of ` +
+          `more than ${LIMIT_WORDS} lines even by day is 422 statement_period_too_long on \`from\` (the CSV has any period). ` +
           'A dealer key or dealer user reads only its own dealer.',
         params: Type.Object({ id: Uuid }),
         querystring: PeriodQuery,
@@ -162,7 +175,9 @@ export function registerDealerStatementRoutes(
         summary: "A dealer's statement as CSV",
         description:
           'Columns: date, kind, contract_number, reference, amount_cents, balance_cents; the first row is the ' +
-          'opening balance, then one row per movement, the closing balance and the aging buckets.',
+          'opening balance, then one row per movement, the closing balance and the aging buckets. Streamed: ' +
+          'every movement of any period, from one snapshot. A bad period or dealer is refused before the ' +
+          'answer starts; an error after it started cuts the answer short (no closing balance row).',
         params: Type.Object({ id: Uuid }),
         querystring: PeriodQuery,
         response: {
@@ -173,14 +188,14 @@ export function registerDealerStatementRoutes(
     },
     async (request, reply) => {
       ownDealerOnly(request, request.params.id);
-      const view = await statements.statement(request.params.id, request.query);
+      const csv = await statements.statementCsv(request.params.id, request.query);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header(
           'content-disposition',
-          `attachment; filename="statement-${view.dealer.code.replace(/[^A-Za-z0-9_-]/g, '_')}-${view.from}-${view.to}.csv"`,
+          `attachment; filename="statement-${csv.dealer.code.replace(/[^A-Za-z0-9_-]/g, '_')}-${csv.from}-${csv.to}.csv"`,
         )
-        .send(statementCsv(view));
+        .send(csv.body);
     },
   );
 
@@ -192,7 +207,7 @@ export function registerDealerStatementRoutes(
         tags: ['Money'],
         operationId: 'getDealerStatementPdf',
         description:
-          'Staff, or the dealer for its own statement. The same figures as the JSON statement for the period, rendered as a PDF; 422 on a bad period.',
+          'Staff, or the dealer for its own statement. The same figures as the JSON statement for the period, rendered as a PDF (summed by day when the JSON statement is); 422 on a bad period.',
         summary: "A dealer's statement as a PDF to send to the dealer",
         params: Type.Object({ id: Uuid }),
         querystring: PeriodQuery,

@@ -2,6 +2,7 @@
 // dealer's account for a period (opening balance, bookings, voids, chargebacks, remittances, closing
 // balance, aging) as JSON, CSV and PDF; remittances recorded by admins (posted to the books: cash against
 // the dealer receivable); a dealer's own remittance notice, pending until an admin matches it.
+import { PassThrough, type Readable } from 'node:stream';
 import type { Kysely, Transaction } from 'kysely';
 import { postDealerRemittance } from '../accounting/journal-postings.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -14,8 +15,16 @@ import { type CsvValue, csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
 import { findDealerById } from './dealer.repository.js';
-import { AGING_BUCKETS, type Aging, assembleStatement, type StatementTotals } from './dealer-statement.js';
 import {
+  AGING_BUCKETS,
+  type Aging,
+  ageItems,
+  assembleStatement,
+  type StatementLineKind,
+  type StatementTotals,
+} from './dealer-statement.js';
+import {
+  countStatementEvents,
   findRemittanceForUpdate,
   insertRemittance,
   insertRemittanceEvent,
@@ -24,17 +33,34 @@ import {
   openItemsAsOf,
   openingBalanceCents,
   type RemittanceRow,
+  type StatementLineCursor,
   type StatementLineRow,
+  statementDays,
   statementLines,
 } from './dealer-statement.repository.js';
 
-/** The most lines one statement shows (a period longer than this is asked for in parts). */
+/**
+ * The most lines a JSON or PDF statement lists: a period with more movements shows them summed by day
+ * and kind, and a period with more than this even by day is asked for in parts. The CSV has no limit.
+ */
 export const MAX_STATEMENT_LINES = 10_000;
+
+/** Movements a CSV statement reads per page: memory holds one page, whatever the period holds. */
+export const CSV_PAGE_LINES = 2_000;
+
+/**
+ * What a CSV download buffers before its reading waits for the client (backpressure). A little more
+ * than a day's lines of a large dealer file import, so that on the embedded database (one connection,
+ * held by the download's transaction) a slow client rarely holds up other requests.
+ */
+const CSV_BUFFER_BYTES = 1024 * 1024;
 
 export interface DealerStatementView {
   dealer: { id: string; code: string; name: string };
   from: CalendarDate;
   to: CalendarDate;
+  /** `lines`: a line per movement; `days`: the period had too many, so they are summed by day and kind. */
+  detail: 'lines' | 'days';
   openingBalanceCents: number;
   lines: (Omit<StatementLineRow, 'remittanceId'> & {
     remittanceId: string | null;
@@ -114,8 +140,16 @@ export function createDealerStatementsService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   timeZone: string;
+  /** MAX_STATEMENT_LINES unless a test asks for a smaller limit. */
+  maxStatementLines?: number;
+  /** CSV_PAGE_LINES unless a test asks for smaller pages. */
+  csvPageLines?: number;
+  /** CSV_BUFFER_BYTES unless a test asks for a smaller buffer (a client that reads slowly). */
+  csvBufferBytes?: number;
 }) {
   const { db, clock } = deps;
+  const maxLines = deps.maxStatementLines ?? MAX_STATEMENT_LINES;
+  const csvPageLines = deps.csvPageLines ?? CSV_PAGE_LINES;
   const today = (): CalendarDate => calendarDateInZone(clock.now(), deps.timeZone);
 
   /** The period asked for: `from` defaults to the first of `to`'s month, `to` to today. */
@@ -148,16 +182,20 @@ export function createDealerStatementsService(deps: {
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
         const dealer = await dealerOrNotFound(trx, dealerId);
+        const movements = await countStatementEvents(trx, dealerId, from, to, maxLines + 1);
+        const detail = movements > maxLines ? 'days' : 'lines';
         const [opening, lines, open, pending] = [
           await openingBalanceCents(trx, dealerId, from),
-          await statementLines(trx, dealerId, from, to, MAX_STATEMENT_LINES + 1),
+          detail === 'lines'
+            ? (await statementLines(trx, dealerId, from, to, { limit: maxLines })).lines
+            : await statementDays(trx, dealerId, from, to, maxLines + 1),
           await openItemsAsOf(trx, dealerId, to),
           await listRemittanceRows(trx, dealerId, { status: 'pending', limit: 100 }),
         ];
-        if (lines.length > MAX_STATEMENT_LINES)
+        if (lines.length > maxLines)
           throw new AppError(
-            'validation_failed',
-            `The period holds more than ${MAX_STATEMENT_LINES} lines; ask for a shorter period.`,
+            'statement_period_too_long',
+            `The period holds more than ${maxLines} lines even summed by day; ask for a shorter period (the CSV has every line of any period).`,
             { param: 'from' },
           );
         const built = assembleStatement({
@@ -169,9 +207,75 @@ export function createDealerStatementsService(deps: {
         });
         return {
           dealer: { id: dealer.id, code: dealer.code, name: dealer.name },
+          detail,
           ...built,
           pendingRemittances: pending.map(remittanceView),
         };
+      });
+  }
+
+  /**
+   * The statement as CSV, every line of any period: the period and the dealer are checked first (a bad
+   * one is refused before the answer starts); then `body` is written from one repeatable-read snapshot,
+   * a page of lines at a time with the running balance, waiting for the client when it reads slowly. An
+   * error on the way destroys `body` (the client gets a cut answer; the HTTP server logs the error), and
+   * a client that goes away (`body` destroyed) stops the reading at the next page.
+   */
+  async function statementCsv(
+    dealerId: string,
+    query: { from?: string | undefined; to?: string | undefined },
+  ): Promise<{
+    dealer: { id: string; code: string; name: string };
+    from: CalendarDate;
+    to: CalendarDate;
+    body: Readable;
+    /** Settles once the reading has stopped and its transaction has ended, whichever way. */
+    done: Promise<void>;
+  }> {
+    const { from, to } = periodOf(query);
+    const dealer = await dealerOrNotFound(db, dealerId);
+    const body = new PassThrough({ highWaterMark: deps.csvBufferBytes ?? CSV_BUFFER_BYTES });
+    // The HTTP server watches `body` and answers or logs its error; this listener only keeps an error
+    // that comes before it does from being an unhandled 'error' event (a crash).
+    body.on('error', () => {});
+    const done = writeStatementCsv(dealerId, from, to, body).then(
+      () => {
+        if (!body.destroyed) body.end();
+      },
+      (error: unknown) => {
+        body.destroy(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+    return { dealer: { id: dealer.id, code: dealer.code, name: dealer.name }, from, to, body, done };
+  }
+
+  async function writeStatementCsv(
+    dealerId: string,
+    from: CalendarDate,
+    to: CalendarDate,
+    out: PassThrough,
+  ): Promise<void> {
+    await db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const opening = await openingBalanceCents(trx, dealerId, from);
+        if (!(await written(out, csvLine(CSV_COLUMNS) + csvLine(openingRow(from, opening))))) return;
+        let running = opening;
+        let after: StatementLineCursor | null = null;
+        for (;;) {
+          const page = await statementLines(trx, dealerId, from, to, { limit: csvPageLines, after });
+          let chunk = '';
+          for (const line of page.lines) {
+            running += line.amountCents;
+            chunk += csvLine(movementRow(line, running));
+          }
+          if (!(await written(out, chunk))) return;
+          if (page.lines.length < csvPageLines || page.last === null) break;
+          after = page.last;
+        }
+        const open = await openItemsAsOf(trx, dealerId, to);
+        await written(out, closingRows(to, running, ageItems(open.items, open.unappliedCreditsCents, to)));
       });
   }
 
@@ -298,6 +402,7 @@ export function createDealerStatementsService(deps: {
 
   return {
     statement,
+    statementCsv,
     recordRemittance: asUseCase(recordRemittance),
     noticeRemittance: asUseCase(noticeRemittance),
     matchRemittance: asUseCase(matchRemittance),
@@ -311,37 +416,68 @@ export type DealerStatementsService = ReturnType<typeof createDealerStatementsSe
 // ---------------------------------------------------------------------------------------------------
 // CSV and PDF
 
-const KIND_LABEL: Record<string, string> = {
+/** Writes `text` to `out`, waiting while the client has not read what came before; false once it has gone. */
+async function written(out: PassThrough, text: string): Promise<boolean> {
+  if (out.destroyed) return false;
+  if (text !== '' && !out.write(text))
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
+  return !out.destroyed;
+}
+
+const KIND_LABEL: Record<StatementLineKind, string> = {
   contract_booked: 'Contract booked',
   contract_voided: 'Contract voided',
   chargeback: 'Cancellation chargeback',
   remittance: 'Remittance',
 };
 
-/** The statement as CSV: a line per movement between the opening and closing balance rows, then the aging. */
-export function statementCsv(view: DealerStatementView): string {
-  const rows: CsvValue[][] = [
-    ['date', 'kind', 'contract_number', 'reference', 'amount_cents', 'balance_cents'],
-    [view.from, 'opening_balance', null, null, null, view.openingBalanceCents],
-    ...view.lines.map((line) => [
-      line.date,
-      line.kind,
-      line.contractNumber,
-      line.reference,
-      line.amountCents,
-      line.runningBalanceCents,
-    ]),
-    [view.to, 'closing_balance', null, null, null, view.closingBalanceCents],
+/** A line summed by day, in words: "12 contracts booked", "1 remittance". */
+const KIND_COUNT_WORDS: Record<StatementLineKind, [one: string, other: string]> = {
+  contract_booked: ['contract booked', 'contracts booked'],
+  contract_voided: ['contract voided', 'contracts voided'],
+  chargeback: ['cancellation chargeback', 'cancellation chargebacks'],
+  remittance: ['remittance', 'remittances'],
+};
+
+export function countWords(kind: StatementLineKind, count: number): string {
+  const [one, other] = KIND_COUNT_WORDS[kind];
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : other}`;
+}
+
+// The CSV statement: the opening balance row, a row per movement with the balance after it, the
+// closing balance row and the aging buckets.
+const CSV_COLUMNS = ['date', 'kind', 'contract_number', 'reference', 'amount_cents', 'balance_cents'];
+
+function openingRow(from: CalendarDate, openingCents: number): CsvValue[] {
+  return [from, 'opening_balance', null, null, null, openingCents];
+}
+
+function movementRow(line: StatementLineRow, runningCents: number): CsvValue[] {
+  return [line.date, line.kind, line.contractNumber, line.reference, line.amountCents, runningCents];
+}
+
+function closingRows(to: CalendarDate, closingCents: number, aging: Aging): string {
+  return [
+    [to, 'closing_balance', null, null, null, closingCents],
     ...AGING_BUCKETS.map((bucket) => [
-      view.to,
+      to,
       `aging_${bucket.key.replace(/Cents$/, '')}`,
       null,
       null,
-      view.aging[bucket.key],
+      aging[bucket.key],
       null,
     ]),
-  ];
-  return rows.map(csvLine).join('');
+  ]
+    .map(csvLine)
+    .join('');
 }
 
 function balanceWords(cents: number): string {
@@ -391,10 +527,17 @@ export async function renderStatementPdf(view: DealerStatementView): Promise<Buf
     doc.font('Helvetica-Bold').fontSize(11).text('Movements');
     doc.font('Helvetica').fontSize(9);
     if (view.lines.length === 0) doc.text('No movements in the period.');
-    for (const line of view.lines) {
-      const what = line.contractNumber ?? line.reference ?? '';
+    if (view.detail === 'days')
       doc.text(
-        `${line.date}   ${KIND_LABEL[line.kind] ?? line.kind}   ${what}   ${formatUsd(line.amountCents)}   balance ${balanceWords(line.runningBalanceCents)}`,
+        `This period has more than ${MAX_STATEMENT_LINES.toLocaleString('en-US')} movements; they are summed by day here. The CSV has every line.`,
+      );
+    for (const line of view.lines) {
+      const what =
+        view.detail === 'days'
+          ? countWords(line.kind, line.count)
+          : `${KIND_LABEL[line.kind]}   ${line.contractNumber ?? line.reference ?? ''}`;
+      doc.text(
+        `${line.date}   ${what}   ${formatUsd(line.amountCents)}   balance ${balanceWords(line.runningBalanceCents)}`,
       );
     }
     if (view.pendingRemittances.length > 0) {

@@ -116,6 +116,7 @@ export const ERROR_TITLES = {
   cancel_date_not_today: 'A cancellation asked for online is dated today',
   backdate_evidence_required: 'A cancellation dated before today needs its evidence',
   roadside_not_covered: 'The contract has no roadside benefit',
+  statement_period_too_long: 'The period has too many lines to show; ask for a shorter period',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

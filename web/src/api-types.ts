@@ -779,7 +779,7 @@ export interface paths {
         };
         /**
          * A dealer's statement for a period: opening balance, movements, closing balance and aging
-         * @description Bookings (dealer cost), voids, cancellation chargebacks and remittances between `from` and `to` (inclusive), with the balance after each; aging (current / 30 / 60 / 90+ days) as of `to`. A positive balance is owed by the dealer; a remittance above the balance leaves a credit balance (negative). A dealer key or dealer user reads only its own dealer.
+         * @description Bookings (dealer cost), voids, cancellation chargebacks and remittances between `from` and `to` (inclusive), with the balance after each; aging (current / 30 / 60 / 90+ days) as of `to`. A positive balance is owed by the dealer; a remittance above the balance leaves a credit balance (negative). A period of more than 10,000 movements answers them summed by day and kind (`detail: days`); one of more than 10,000 lines even by day is 422 statement_period_too_long on `from` (the CSV has any period). A dealer key or dealer user reads only its own dealer.
          */
         get: operations["getDealerStatement"];
         put?: never;
@@ -799,7 +799,7 @@ export interface paths {
         };
         /**
          * A dealer's statement as CSV
-         * @description Columns: date, kind, contract_number, reference, amount_cents, balance_cents; the first row is the opening balance, then one row per movement, the closing balance and the aging buckets.
+         * @description Columns: date, kind, contract_number, reference, amount_cents, balance_cents; the first row is the opening balance, then one row per movement, the closing balance and the aging buckets. Streamed: every movement of any period, from one snapshot. A bad period or dealer is refused before the answer starts; an error after it started cuts the answer short (no closing balance row).
          */
         get: operations["getDealerStatementCsv"];
         put?: never;
@@ -819,7 +819,7 @@ export interface paths {
         };
         /**
          * A dealer's statement as a PDF to send to the dealer
-         * @description Staff, or the dealer for its own statement. The same figures as the JSON statement for the period, rendered as a PDF; 422 on a bad period.
+         * @description Staff, or the dealer for its own statement. The same figures as the JSON statement for the period, rendered as a PDF (summed by day when the JSON statement is); 422 on a bad period.
          */
         get: operations["getDealerStatementPdf"];
         put?: never;
@@ -3105,6 +3105,11 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+            /**
+             * @description `lines`: a line per movement. `days`: the period has more than 10,000 movements, so the lines are summed by day and kind (each with its `count`, no contract or reference); the totals, balances and aging are the same either way, and the CSV has every line
+             * @enum {string}
+             */
+            detail: "lines" | "days";
             /** @description Owed at the start of `from` (negative: a credit balance) */
             openingBalanceCents: number;
             lines: {
@@ -3114,6 +3119,8 @@ export interface components {
                 kind: "contract_booked" | "contract_voided" | "chargeback" | "remittance";
                 /** @description Positive raises what the dealer owes; negative lowers it */
                 amountCents: number;
+                /** @description How many movements the line sums: 1 for a movement, more when summed by day */
+                count: number;
                 contractId: string | null;
                 contractNumber: string | null;
                 remittanceId: string | null;

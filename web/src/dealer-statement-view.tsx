@@ -2,7 +2,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { ApiError, type ApiSchema, apiBasePath } from './api.js';
 import { BarChart } from './charts/bar-chart.js';
-import { formatCalendarDate, formatCents } from './format.js';
+import { formatCalendarDate, formatCents, formatCount } from './format.js';
 import { useApiMutation, useApiQuery, useRefetch } from './queries.js';
 import { TableScroll } from './table-scroll.js';
 
@@ -18,6 +18,19 @@ const KIND_WORDS: Record<string, string> = {
   chargeback: 'Cancellation chargeback',
   remittance: 'Remittance',
 };
+
+/** A line summed by day (a period with too many movements to list): "12 contracts booked". */
+const KIND_COUNT_WORDS: Record<string, [one: string, other: string]> = {
+  contract_booked: ['contract booked', 'contracts booked'],
+  contract_voided: ['contract voided', 'contracts voided'],
+  chargeback: ['cancellation chargeback', 'cancellation chargebacks'],
+  remittance: ['remittance', 'remittances'],
+};
+
+function countWords(kind: string, count: number): string {
+  const [one, other] = KIND_COUNT_WORDS[kind] ?? [kind, kind];
+  return `${formatCount(count)} ${count === 1 ? one : other}`;
+}
 
 const BUCKETS = [
   ['currentCents', 'Current (0–29 days)'],
@@ -289,17 +302,27 @@ export function DealerStatementView({ dealerId, asDealer }: { dealerId: string; 
           </section>
           <section className="card card--wide" aria-labelledby="movements-heading">
             <h2 id="movements-heading">Movements</h2>
+            {statement.detail === 'days' ? (
+              <p className="notice notice--info">
+                This period has more than 10,000 movements; they are summed by day here. The CSV has every
+                line.
+              </p>
+            ) : null}
             {statement.lines.length === 0 ? (
               <p className="muted">No movements in this period.</p>
             ) : (
               <TableScroll labelledBy="movements-table">
                 <table className="table">
-                  <caption id="movements-table">Movements of the period</caption>
+                  <caption id="movements-table">
+                    {statement.detail === 'days'
+                      ? 'Movements of the period, summed by day'
+                      : 'Movements of the period'}
+                  </caption>
                   <thead>
                     <tr>
                       <th scope="col">Date</th>
                       <th scope="col">What</th>
-                      <th scope="col">Contract or reference</th>
+                      {statement.detail === 'days' ? null : <th scope="col">Contract or reference</th>}
                       <th scope="col" style={numericCell}>
                         Amount
                       </th>
@@ -314,8 +337,14 @@ export function DealerStatementView({ dealerId, asDealer }: { dealerId: string; 
                         key={`${line.date}-${line.kind}-${line.contractNumber ?? line.reference}-${line.runningBalanceCents}`}
                       >
                         <td>{formatCalendarDate(line.date)}</td>
-                        <td>{KIND_WORDS[line.kind] ?? line.kind}</td>
-                        <td>{line.contractNumber ?? line.reference ?? ''}</td>
+                        {statement.detail === 'days' ? (
+                          <td>{countWords(line.kind, line.count)}</td>
+                        ) : (
+                          <>
+                            <td>{KIND_WORDS[line.kind] ?? line.kind}</td>
+                            <td>{line.contractNumber ?? line.reference ?? ''}</td>
+                          </>
+                        )}
                         <td style={numericCell}>{formatCents(line.amountCents)}</td>
                         <td style={numericCell}>{balanceWords(line.runningBalanceCents)}</td>
                       </tr>

@@ -123,6 +123,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   cancel_date_not_today: 422,
   backdate_evidence_required: 422,
   roadside_not_covered: 422,
+  statement_period_too_long: 422,
 };
 
 /** The HTTP status an error is answered with. */
