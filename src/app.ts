@@ -33,7 +33,10 @@ import { registerContractRoutes } from './contracts/contracts.routes.js';
 import { createContractsService } from './contracts/contracts.service.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { registerDealerStatementRoutes } from './dealers/dealer-statements.routes.js';
-import { createDealerStatementsService } from './dealers/dealer-statements.service.js';
+import {
+  createDealerStatementsService,
+  EMBEDDED_CSV_BUFFER_BYTES,
+} from './dealers/dealer-statements.service.js';
 import { registerDealerRoutes } from './dealers/dealers.routes.js';
 import { createDealersService } from './dealers/dealers.service.js';
 import { seedDemoHistory } from './demo/demo-history.js';
@@ -482,7 +485,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerContractRoutes(api, { contracts, db, clock });
     registerDealerRoutes(api, { dealers, db, clock });
     registerDealerStatementRoutes(api, {
-      statements: createDealerStatementsService({ db, clock, timeZone: config.timeZone }),
+      statements: createDealerStatementsService({
+        db,
+        clock,
+        timeZone: config.timeZone,
+        ...(database.engine === 'pglite' ? { csvBufferBytes: EMBEDDED_CSV_BUFFER_BYTES } : {}),
+      }),
       db,
       clock,
     });

@@ -21,6 +21,7 @@ import { type AccountEvent, statementOf, summedByDay } from './dealer-statement.
 import { insertRemittance } from './dealer-statement.repository.js';
 import {
   createDealerStatementsService,
+  EMBEDDED_CSV_BUFFER_BYTES,
   type DealerStatementsService,
   MAX_STATEMENT_LINES,
   renderStatementPdf,
@@ -341,6 +342,25 @@ describeEachEngine('dealer statements of any size', (engine) => {
     expect(counter.pages()).toBe(0);
     // The transaction is over: the database answers (on PGlite, its one connection is free again).
     expect((await unlimited.statement(dealerId, PERIOD)).lines).toHaveLength(IN_PERIOD);
+  });
+
+  it('on the embedded database, ends the transaction before a client that does not read has read anything', async () => {
+    // The app's setting on PGlite (app.ts): its one connection must not wait for a slow client.
+    const embedded = createDealerStatementsService({
+      db: server.built.database.db,
+      clock,
+      timeZone: 'America/Chicago',
+      csvPageLines: 3,
+      csvBufferBytes: EMBEDDED_CSV_BUFFER_BYTES,
+    });
+    const csv = await embedded.statementCsv(dealerId, PERIOD);
+    // Nobody reads yet: the reading still finishes (with a bounded buffer this waits for the client).
+    await csv.done;
+    expect((await unlimited.statement(dealerId, PERIOD)).lines).toHaveLength(IN_PERIOD);
+    const text = (await csv.body.toArray()).map(String).join('');
+    const reference = (await unlimited.statementCsv(dealerId, PERIOD)).body;
+    expect(text).toBe((await reference.toArray()).map(String).join(''));
+    expect(text).toContain('closing_balance');
   });
 
   it('cuts the CSV short when a page fails, and frees the transaction', async () => {
