@@ -21,8 +21,8 @@ import { type AccountEvent, statementOf, summedByDay } from './dealer-statement.
 import { insertRemittance } from './dealer-statement.repository.js';
 import {
   createDealerStatementsService,
-  EMBEDDED_CSV_BUFFER_BYTES,
   type DealerStatementsService,
+  EMBEDDED_CSV_BUFFER_BYTES,
   MAX_STATEMENT_LINES,
   renderStatementPdf,
 } from './dealer-statements.service.js';
