@@ -131,6 +131,11 @@ const StartedClaimSchema = Type.Object({
   lossType: LossType,
   dateOfLoss: Type.String({ format: 'date' }),
   requiredDocuments: Type.Array(ChecklistItemSchema),
+  detailsDiffer: Type.Array(StringEnum(['dateOfLoss', 'lossType']), {
+    description:
+      'On 200 (the open claim answered): the details of the request the open claim holds otherwise ' +
+      '(its own dateOfLoss and lossType are above); nothing of it was changed. Empty on 201 and when they match.',
+  }),
   token: Type.String({ description: 'A holder session for this contract, to continue the claim' }),
   expiresAt: Type.String({ format: 'date-time' }),
 });
@@ -161,7 +166,10 @@ export function registerGapClaimRoutes(
         description:
           'The three facts are the verification: any mismatch answers 401 verification_failed, throttled like ' +
           'holder sign-in (429 too_many_attempts). One open claim per contract: a second start answers the ' +
-          'open claim with 200. The answer carries a holder session token for the contract.',
+          "open claim with 200, unchanged, and detailsDiffer names the request's details it holds otherwise " +
+          '(dateOfLoss, lossType). The request is judged first: a date of loss after today or before the ' +
+          'addendum was bought is 422 invalid_date even when a claim is open. The answer carries a holder ' +
+          'session token for the contract.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object(
           {

@@ -87,6 +87,9 @@ export interface StartClaimInput {
   language?: HolderLanguage | undefined;
 }
 
+/** A detail of a start request that an open claim answered for it may hold otherwise. */
+export type StartDetail = 'dateOfLoss' | 'lossType';
+
 export interface BenefitInput {
   payoffCents: number;
   acvCents: number;
@@ -228,7 +231,10 @@ export function createGapClaimsService(deps: {
 
   /**
    * Starts a claim on the GAP contract among `contractIds` (already verified by last name + ZIP + VIN),
-   * or answers the contract's open claim (one open claim per contract).
+   * or answers the contract's open claim (one open claim per contract). The request is judged first
+   * either way (a date of loss ahead of today is refused, not answered with the open claim), and an
+   * open claim answered for a request with another date or kind of loss says which of them differ:
+   * nothing of the open claim changes, and the holder is told so instead of reading it as theirs.
    */
   async function start(
     trx: Transaction<Database>,
@@ -236,7 +242,7 @@ export function createGapClaimsService(deps: {
     input: StartClaimInput,
     actor: Actor,
     requestId: string,
-  ): Promise<{ created: boolean; claim: GapClaimRow }> {
+  ): Promise<{ created: boolean; claim: GapClaimRow; detailsDiffer: StartDetail[] }> {
     // Locking the contract rows serialises two starts for the same contract.
     const contracts = await findGapContractsForUpdate(trx, contractIds);
     if (contracts.length === 0) {
@@ -253,13 +259,6 @@ export function createGapClaimsService(deps: {
       if (paid) throw benefitAlreadyPaid(paid.claim_number);
       throw new AppError('contract_not_active', 'The GAP addendum on this vehicle is no longer active.');
     }
-    if (input.language) await rememberContractLanguage(trx, [contract.id], input.language, clock.now());
-    const open = await findOpenGapClaim(trx, contract.id);
-    if (open) return { created: false, claim: open };
-    // An active addendum with a paid claim is spent all the same.
-    const paid = await findPaidGapClaim(trx, contract.id);
-    if (paid) throw benefitAlreadyPaid(paid.claim_number);
-
     if (!isCalendarDate(input.dateOfLoss)) {
       throw new AppError('invalid_date', 'The date of loss is not a calendar date (YYYY-MM-DD).', {
         param: 'dateOfLoss',
@@ -277,6 +276,17 @@ export function createGapClaimsService(deps: {
     }
     const lossType: GapLossTypeValue =
       input.lossType === 'theft' && input.vehicleRecovered ? 'theft_recovered' : input.lossType;
+    if (input.language) await rememberContractLanguage(trx, [contract.id], input.language, clock.now());
+    const open = await findOpenGapClaim(trx, contract.id);
+    if (open) {
+      const detailsDiffer: StartDetail[] = [];
+      if (open.date_of_loss !== input.dateOfLoss) detailsDiffer.push('dateOfLoss');
+      if (open.loss_type !== lossType) detailsDiffer.push('lossType');
+      return { created: false, claim: open, detailsDiffer };
+    }
+    // An active addendum with a paid claim is spent all the same.
+    const paid = await findPaidGapClaim(trx, contract.id);
+    if (paid) throw benefitAlreadyPaid(paid.claim_number);
     const terms = await gapTermsOf(contract, trx);
     const required = terms.requiredDocuments[lossType];
     const claimNumber = await nextGapClaimNumber(trx, today().slice(0, 4));
@@ -319,7 +329,7 @@ export function createGapClaimsService(deps: {
         centerUrl,
       }),
     );
-    return { created: true, claim };
+    return { created: true, claim, detailsDiffer: [] };
   }
 
   async function findFor(id: string, principal: Principal, executor: Kysely<Database> = db) {
@@ -775,10 +785,11 @@ export function createGapClaimsService(deps: {
     actor: Actor,
     requestId: string,
   ) {
-    const { created, claim } = await start(trx, contractIds, input, actor, requestId);
+    const { created, claim, detailsDiffer } = await start(trx, contractIds, input, actor, requestId);
     const summary = await view(claim, false, trx);
     return {
       created,
+      detailsDiffer,
       id: summary.id,
       claimNumber: summary.claimNumber,
       contractId: summary.contractId,

@@ -99,7 +99,11 @@ describeEachEngine('GAP claims', (engine) => {
       const response = await start(startBody());
       expect(response.statusCode).toBe(201);
       const claim = response.json();
-      expect(claim).toMatchObject({ status: 'awaiting_documents', lossType: 'total_loss' });
+      expect(claim).toMatchObject({
+        status: 'awaiting_documents',
+        lossType: 'total_loss',
+        detailsDiffer: [],
+      });
       expect(claim.claimNumber).toMatch(/^GAP-CL-2026-\d{6}$/);
       expect(claim.token).toMatch(/^cws_/);
       required = claim.requiredDocuments.map((d: { type: string }) => d.type);
@@ -117,11 +121,40 @@ describeEachEngine('GAP claims', (engine) => {
       holder = asHolder(claim.token);
     });
 
-    it('answers the open claim (200) when the holder starts again', async () => {
-      const response = await start(startBody({ lossType: 'theft' }));
-      expect(response.statusCode).toBe(200);
-      expect(response.json()).toMatchObject({ id: claimId, lossType: 'total_loss' });
-    });
+    it.each([
+      ['the same details', {}, []],
+      ['another kind of loss', { lossType: 'theft' }, ['lossType']],
+      ['a recovered theft', { lossType: 'theft', vehicleRecovered: true }, ['lossType']],
+      ['another date of loss', { dateOfLoss: '2026-11-18' }, ['dateOfLoss']],
+      ['another date and kind', { dateOfLoss: '2026-11-18', lossType: 'theft' }, ['dateOfLoss', 'lossType']],
+    ])(
+      'answers the open claim (200, unchanged) to a start again with %s, naming the details it holds otherwise',
+      async (_case, overrides, detailsDiffer) => {
+        const response = await start(startBody(overrides));
+        expect(response.statusCode, response.body).toBe(200);
+        expect(response.json()).toMatchObject({
+          id: claimId,
+          dateOfLoss: '2026-11-20',
+          lossType: 'total_loss',
+          detailsDiffer,
+        });
+      },
+    );
+
+    it.each([
+      ['a date of loss after today', '2026-11-26'],
+      ['a date of loss a year ahead', '2027-11-28'],
+      ['a date of loss before the addendum was bought', '2020-01-01'],
+    ])(
+      'judges a start again before answering the open claim: %s is 422 invalid_date',
+      async (_case, dateOfLoss) => {
+        const response = await start(startBody({ dateOfLoss }));
+        expect(response.statusCode, response.body).toBe(422);
+        expect(response.json()).toMatchObject({ code: 'invalid_date', param: 'dateOfLoss' });
+        const claim = (await holder({ url: `/api/v1/gap-claims/${claimId}` })).json();
+        expect(claim).toMatchObject({ dateOfLoss: '2026-11-20', lossType: 'total_loss' });
+      },
+    );
 
     it.each([
       ['a wrong ZIP code', { zip: '99999' }],

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOLDERS } from '../../src/demo/demo-contracts.js';
 import { FakeClock } from '../../src/platform/clock.js';
 import { PDF } from '../security/multipart.js';
+import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser, openPage } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
@@ -93,6 +94,64 @@ describe.skipIf(!chromiumAvailable())('GAP claim', () => {
     } finally {
       await holder.context().close();
       await reviewer.context().close();
+    }
+  });
+
+  it('says so when a claim is started again with other details: the open claim, unchanged, in English and Spanish', async () => {
+    // The holder's claim is open (started above, or here when this test runs alone).
+    const opened = await fetch(`${server.baseUrl}/api/v1/gap-claims`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        lastName: gapHolder.lastName,
+        zip: gapHolder.zip,
+        vin: gapHolder.vin,
+        dateOfLoss: '2026-11-20',
+        lossType: 'total_loss',
+      }),
+    });
+    expect([200, 201]).toContain(opened.status);
+    const open = (await opened.json()) as { id: string; claimNumber: string };
+
+    const page = await openPage(browser, server, '/gap-claims');
+    try {
+      await page.getByRole('heading', { level: 1, name: 'GAP Claims Center' }).waitFor();
+      await page.getByLabel('Last name').fill(gapHolder.lastName);
+      await page.getByLabel('ZIP code').fill(gapHolder.zip);
+      await page.getByLabel('VIN').fill(gapHolder.vin);
+      await page.getByLabel('Date of loss').fill('2026-11-18');
+      await page.getByLabel('The vehicle was stolen').check();
+      await page.getByRole('button', { name: 'Start my claim' }).click();
+
+      const notice = page.getByRole('alert').filter({ hasText: 'You already have an open GAP claim' });
+      await notice.waitFor();
+      expect(await notice.textContent()).toContain(
+        `You already have an open GAP claim: ${open.claimNumber}.` +
+          'That claim is for: Total loss on November 20, 2026. The details you entered are different, ' +
+          'so we did not start a new claim, and we did not change the open one.',
+      );
+      await notice.getByText('call customer service at 1-800-555-0142 to correct it').waitFor();
+      // Focus moves to what was said, and the page stays where it is (no new claim opened).
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
+      expect(new URL(page.url()).pathname).toBe('/gap-claims');
+      expect(await axeViolations(page)).toEqual([]);
+
+      await page
+        .getByRole('navigation', { name: 'Language' })
+        .getByRole('button', { name: 'Español' })
+        .click();
+      const aviso = page.getByRole('alert').filter({ hasText: 'Ya tiene un reclamo GAP abierto' });
+      await aviso.waitFor();
+      expect(await aviso.textContent()).toContain(
+        `Ya tiene un reclamo GAP abierto: ${open.claimNumber}.` +
+          'Ese reclamo es por: Pérdida total el 20 de noviembre de 2026.',
+      );
+      expect(await axeViolations(page)).toEqual([]);
+      await aviso.getByRole('link', { name: `Continuar el reclamo ${open.claimNumber}` }).click();
+      await page.waitForURL(`**/gap-claims/${open.id}`);
+      await page.getByRole('heading', { level: 1, name: `Reclamo GAP ${open.claimNumber}` }).waitFor();
+    } finally {
+      await page.context().close();
     }
   });
 });

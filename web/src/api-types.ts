@@ -2265,7 +2265,7 @@ export interface paths {
         put?: never;
         /**
          * Start a GAP claim with last name + ZIP + VIN (or get the open one)
-         * @description The three facts are the verification: any mismatch answers 401 verification_failed, throttled like holder sign-in (429 too_many_attempts). One open claim per contract: a second start answers the open claim with 200. The answer carries a holder session token for the contract.
+         * @description The three facts are the verification: any mismatch answers 401 verification_failed, throttled like holder sign-in (429 too_many_attempts). One open claim per contract: a second start answers the open claim with 200, unchanged, and detailsDiffer names the request's details it holds otherwise (dateOfLoss, lossType). The request is judged first: a date of loss after today or before the addendum was bought is 422 invalid_date even when a claim is open. The answer carries a holder session token for the contract.
          */
         post: operations["createGapClaim"];
         delete?: never;
@@ -13147,6 +13147,8 @@ export interface operations {
                             /** @description The reviewer’s reason, shown to the holder */
                             reason: string | null;
                         }[];
+                        /** @description On 200 (the open claim answered): the details of the request the open claim holds otherwise (its own dateOfLoss and lossType are above); nothing of it was changed. Empty on 201 and when they match. */
+                        detailsDiffer: ("dateOfLoss" | "lossType")[];
                         /** @description A holder session for this contract, to continue the claim */
                         token: string;
                         /** Format: date-time */
@@ -13184,6 +13186,8 @@ export interface operations {
                             /** @description The reviewer’s reason, shown to the holder */
                             reason: string | null;
                         }[];
+                        /** @description On 200 (the open claim answered): the details of the request the open claim holds otherwise (its own dateOfLoss and lossType are above); nothing of it was changed. Empty on 201 and when they match. */
+                        detailsDiffer: ("dateOfLoss" | "lossType")[];
                         /** @description A holder session for this contract, to continue the claim */
                         token: string;
                         /** Format: date-time */

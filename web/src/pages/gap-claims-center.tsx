@@ -1,15 +1,22 @@
-import { type FormEvent, useId, useState } from 'react';
-import { ApiError, apiClient } from '../api.js';
+import { type FormEvent, useId, useRef, useState } from 'react';
+import { ApiError, type ApiResponse, apiClient } from '../api.js';
+import { useFocusWhen } from '../focus.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
+import { formatCalendarDate } from '../format.js';
 import { type Sentence, said } from '../holder-messages.js';
 import { holderLanguage, useTranslation } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { useApiMutation } from '../queries.js';
 import { navigate } from '../router.js';
 import { useSession } from '../session.js';
+import { useSupportContact } from '../support-contact.js';
+import { lossTypeWords } from './gap-shared.js';
 
 // The public GAP Claims Center: a holder whose vehicle was totaled or stolen starts a claim with the
 // three facts on the contract (last name, ZIP code, VIN), or continues the claim they started.
+
+/** The claim the start answered: a new one, or the open one (`detailsDiffer` names what it holds otherwise). */
+type StartedClaim = ApiResponse<'post', '/gap-claims'>;
 
 function normalizeVin(input: string): string {
   return input.replace(/[\s-]+/g, '').toUpperCase();
@@ -46,6 +53,11 @@ export function GapClaimsCenterPage() {
   const [busy, setBusy] = useState(false);
   const form = useFormErrors();
   const start = useApiMutation('post', '/gap-claims');
+  const contact = useSupportContact();
+  // An open claim the start answered with other details than those entered: said, not opened as if new.
+  const [openClaim, setOpenClaim] = useState<StartedClaim | null>(null);
+  const openClaimRef = useRef<HTMLDivElement>(null);
+  useFocusWhen(openClaimRef, openClaim);
 
   const cleanFacts = () => ({
     lastName: facts.lastName.trim(),
@@ -67,6 +79,7 @@ export function GapClaimsCenterPage() {
     if (Object.keys(errors).length > 0) return form.show(errors);
     setBusy(true);
     form.clear();
+    setOpenClaim(null);
     try {
       const claim = await start.mutateAsync({
         body: {
@@ -77,6 +90,11 @@ export function GapClaimsCenterPage() {
           language: holderLanguage(),
         },
       });
+      if (claim.detailsDiffer.length > 0) {
+        setOpenClaim(claim);
+        setBusy(false);
+        return;
+      }
       // The answer set the holder's session cookie; a full load lets the whole app see it.
       window.location.assign(`/gap-claims/${claim.id}`);
     } catch (caught) {
@@ -91,6 +109,7 @@ export function GapClaimsCenterPage() {
     if (Object.keys(errors).length > 0) return form.show(errors);
     setBusy(true);
     form.clear();
+    setOpenClaim(null);
     try {
       await holderSignIn(cleanFacts());
       const claims = await apiClient.GET('/gap-claims', { params: { query: { limit: 1 } } });
@@ -128,6 +147,30 @@ export function GapClaimsCenterPage() {
     <>
       <PageHeading title={t('gapCenter.title')}>{t('gapCenter.title')}</PageHeading>
       <p className="lead">{t('gapCenter.lead')}</p>
+      {openClaim ? (
+        <div className="notice notice--info notice--wide" role="alert" tabIndex={-1} ref={openClaimRef}>
+          <p>
+            <strong>{t('gapCenter.openClaim.title', { number: openClaim.claimNumber })}</strong>
+          </p>
+          <p>
+            {t('gapCenter.openClaim.holds', {
+              loss: lossTypeWords(openClaim.lossType),
+              date: formatCalendarDate(openClaim.dateOfLoss),
+            })}
+          </p>
+          <p>
+            {contact?.supportPhone
+              ? t('gapCenter.openClaim.fixCall', { phone: contact.supportPhone })
+              : t('gapCenter.openClaim.fix')}
+          </p>
+          <p>
+            {/* A full load: the answer set the holder's session cookie. */}
+            <a href={`/gap-claims/${openClaim.id}`}>
+              {t('gapCenter.openClaim.go', { number: openClaim.claimNumber })}
+            </a>
+          </p>
+        </div>
+      ) : null}
       <form className="form" onSubmit={startClaim} noValidate ref={form.formRef}>
         <FormSummary form={form} />
         <h2>{t('gapCenter.yourContract')}</h2>
