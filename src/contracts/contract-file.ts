@@ -7,11 +7,11 @@ import type { NewContractRow } from '../platform/db/schema.js';
 import { compileBodySchema, validatorCompiler } from '../platform/validation.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
 import type { ErrorCode } from '../shared/errors.js';
+import { firstNotUtf8Field, holdsNotUtf8, NOT_UTF8_WORDS } from '../shared/utf8-text.js';
 import { contractCopyLine } from './contract.repository.js';
 import { ContractBodySchema } from './contract.schemas.js';
 import { type ContractInput, prepareContract } from './contract-input.js';
 import { type CsvSyntaxError, createCsvReader } from './csv-reader.js';
-import { holdsNotUtf8, shownNotUtf8 } from './utf8-text.js';
 
 /**
  * The columns of a dealer file, in the order the README documents them, each with whether every file
@@ -181,8 +181,7 @@ function quote(value: string): string {
 }
 
 /** Bytes that are not UTF-8 (a file saved as Latin-1 or Windows-1252): what they are and the one fix. */
-const NOT_UTF8_DETAIL =
-  'holds bytes that are not UTF-8 text (was the file saved as Latin-1 or Windows-1252?); save the file as UTF-8 (in Excel: "CSV UTF-8") and import it again';
+const NOT_UTF8_DETAIL = `${NOT_UTF8_WORDS} (in Excel: "CSV UTF-8") and import it again`;
 
 /**
  * Where a record holds bytes that were not UTF-8 (utf8-text.ts marks each), or null: the column (or
@@ -192,15 +191,11 @@ function notUtf8Cell(
   record: readonly string[],
   columns: ColumnIndex,
 ): { column: ContractCsvColumn | null; name: string; shown: string } | null {
-  const index = record.findIndex(holdsNotUtf8);
-  if (index === -1) return null;
+  const found = firstNotUtf8Field(record);
+  if (!found) return null;
   let column: ContractCsvColumn | null = null;
-  for (const [name, at] of columns) if (at === index) column = name;
-  return {
-    column,
-    name: column ?? `field ${index + 1}`,
-    shown: quote(shownNotUtf8(record[index]!.trim())),
-  };
+  for (const [name, at] of columns) if (at === found.index) column = name;
+  return { column, name: column ?? `field ${found.index + 1}`, shown: found.shown };
 }
 
 class CellError extends Error {

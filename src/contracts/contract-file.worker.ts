@@ -2,13 +2,13 @@
 // that the next batch is checked while the one before is written. It holds one checker per open
 // import: text in, steps out, in order.
 import { parentPort } from 'node:worker_threads';
+import { createUtf8ChunkDecoder, type Utf8ChunkDecoder } from '../shared/utf8-text.js';
 import {
   type ContractFileChecker,
   type ContractFileOptions,
   createContractFileChecker,
 } from './contract-file.js';
 import type { WorkerReplyBody, WorkerRequest } from './contract-file-pool.js';
-import { createUtf8ChunkDecoder, type Utf8ChunkDecoder } from './utf8-text.js';
 
 if (!parentPort) throw new Error('contract-file.worker runs as a worker thread');
 const port = parentPort;

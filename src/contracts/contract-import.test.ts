@@ -17,6 +17,7 @@ import { FakeClock } from '../platform/clock.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { LINGER_MAX_BYTES } from '../platform/http/streamed-body.js';
 import { AppError } from '../shared/errors.js';
+import { NOT_UTF8 } from '../shared/utf8-text.js';
 import { batchSizesOf, createContractFileChecker, type FileStep, nextBatchSize } from './contract-file.js';
 import {
   CONTRACT_CSV_COLUMNS,
@@ -33,7 +34,6 @@ import {
   readHeader,
 } from './contract-import.js';
 import { formatProgress } from './import-cli.js';
-import { NOT_UTF8 } from './utf8-text.js';
 import { withCheckDigit } from './vin.js';
 
 const SAMPLE_FILE = path.resolve('samples/contracts-sample.csv');

@@ -70,7 +70,8 @@ export function registerFundingRoutes(app: TypedApp, deps: { funding: FundingSer
             "A bad row is rejected with its line, code and param (the column as the file's header writes it) and the rest " +
             'are kept: invalid_vin, unknown_product, invalid_amount, invalid_date (not a date, or a funded_on after ' +
             'tomorrow), unknown_dealer (a dealer_code neither on file nor the selling dealer of a registered contract), ' +
-            'validation_failed. A lender uploads its own deals; an administrator names the lienholder.',
+            'validation_failed, invalid_encoding (the row holds bytes that are not UTF-8: the file is read as UTF-8, a ' +
+            'byte-order mark allowed). A lender uploads its own deals; an administrator names the lienholder.',
           querystring: Type.Object({
             lienholder: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),

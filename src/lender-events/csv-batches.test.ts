@@ -85,4 +85,64 @@ describe('readCsvBatches', () => {
     expect(error).toBeInstanceOf(CsvFileRefusedError);
     expect((error as CsvFileRefusedError).param).toBe(param);
   });
+
+  // Bytes that are not UTF-8 (a file saved as Windows-1252: 0xF1 is its ñ) reject their row with
+  // invalid_encoding, naming the column; the other rows read on. Each row: the file's chunks, then per
+  // record its line, reference as read, rejection code and param.
+  const latin1 = (text: string) => Buffer.from(text, 'latin1');
+  const utf8 = (text: string) => Buffer.from(text, 'utf8');
+  const HEADER = 'vin,event,event_date,reference\n';
+  const encodings: [string, Buffer[], [number, string, string | null, string | null][]][] = [
+    [
+      'a Windows-1252 ñ rejects its row only',
+      [latin1(`${HEADER}A,payoff,2026-10-01,Nuñez\nB,payoff,2026-10-01,ok\n`)],
+      [
+        [2, 'Nu\uFFFDez', 'invalid_encoding', 'reference'],
+        [3, 'ok', null, null],
+      ],
+    ],
+    [
+      'a byte-order mark is taken, not read as part of the first column',
+      [utf8(`\uFEFF${HEADER}A,payoff,2026-10-01,Núñez\n`)],
+      [[2, 'Núñez', null, null]],
+    ],
+    [
+      'a character split across three chunks is put back together',
+      (() => {
+        const bytes = utf8(`${HEADER}A,payoff,2026-10-01,日本\n`);
+        const at = bytes.indexOf(0xe6);
+        return [bytes.subarray(0, at + 1), bytes.subarray(at + 1, at + 2), bytes.subarray(at + 2)];
+      })(),
+      [[2, '日本', null, null]],
+    ],
+    [
+      'a character cut off by the end of the file rejects the last row',
+      [utf8(`${HEADER}A,payoff,2026-10-01,x\nB,payoff,2026-10-01,`), Buffer.from([0xe6, 0x97])],
+      [
+        [2, 'x', null, null],
+        [3, '\uFFFD\uFFFD', 'invalid_encoding', 'reference'],
+      ],
+    ],
+    [
+      'a bad byte in a row of the wrong width is said as the encoding',
+      [latin1(`${HEADER}A,payoff,2026-10-01,Nuñez,extra\n`)],
+      [[2, 'Nu\uFFFDez', 'invalid_encoding', 'reference']],
+    ],
+  ];
+  it.each(encodings)('%s', async (_name, chunks, expected) => {
+    const items = await collect(chunks);
+    expect(
+      items.map((i) => [i.line, i.values.reference, i.rejection?.code ?? null, i.rejection?.param ?? null]),
+    ).toEqual(expected);
+    for (const item of items.filter((i) => i.rejection?.code === 'invalid_encoding'))
+      expect(item.rejection!.detail).toMatch(/^reference: ".*" holds bytes that are not UTF-8 text/);
+  });
+
+  it('refuses a header holding bytes that are not UTF-8, by its line', async () => {
+    const error = await collect([latin1('vin,event,event_date,référence\n')]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CsvFileRefusedError);
+    expect((error as CsvFileRefusedError).detail).toMatch(
+      /^Line 1: the header holds bytes that are not UTF-8/,
+    );
+  });
 });

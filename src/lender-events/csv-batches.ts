@@ -2,9 +2,18 @@
 // (src/contracts/csv-reader.ts): the text is decoded chunk by chunk and records are handed out a batch
 // at a time, so what is held at once is one batch plus the reader's unfinished line, never the file.
 // The first record is the header; its column names are matched loosely (case, `_` and spaces ignored,
-// aliases allowed). A record with the wrong number of fields is handed out as rejected with its line.
-import { StringDecoder } from 'node:string_decoder';
+// aliases allowed). A record with the wrong number of fields is handed out as rejected with its line,
+// and so is one holding bytes that are not UTF-8 (invalid_encoding, naming its column): the text is
+// decoded strictly (src/shared/utf8-text.ts), never with U+FFFD put silently where a letter was.
 import { type CsvRecord, createCsvReader } from '../contracts/csv-reader.js';
+import {
+  createUtf8ChunkDecoder,
+  firstNotUtf8Field,
+  holdsNotUtf8,
+  NOT_UTF8,
+  NOT_UTF8_WORDS,
+  shownNotUtf8,
+} from '../shared/utf8-text.js';
 
 export interface CsvColumnSpec<C extends string> {
   /** Canonical names, in the order the README documents them. */
@@ -69,8 +78,13 @@ export async function* readCsvBatches<C extends string>(
   const stats = options.stats ?? { bytesRead: 0, rowsRead: 0, peakRecordsHeld: 0 };
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
-  const decoder = new StringDecoder('utf8');
+  const decoder = createUtf8ChunkDecoder();
+  // Set once a chunk held a byte that was not UTF-8: until then no record is searched for one, so a
+  // file that is all UTF-8 (nearly every file) costs one search per chunk, none per record.
+  let notUtf8Seen = false;
   let header: Map<C, number> | null = null;
+  // Each column's name as the file's header writes it: a row rejected here names its column so.
+  let writtenNames: ReadonlyMap<C, string> = new Map();
   let batch: CsvBatchItem<C>[] = [];
 
   const byName = new Map<string, C>();
@@ -79,6 +93,12 @@ export async function* readCsvBatches<C extends string>(
     byName.set(alias, column);
 
   function readHeader(record: CsvRecord): Map<C, number> {
+    if (notUtf8Seen && record.fields.some(holdsNotUtf8))
+      throw new CsvFileRefusedError(
+        `Line ${record.line}: the header ${NOT_UTF8_WORDS} and send it again.`,
+        null,
+        record.line,
+      );
     const columns = new Map<C, number>();
     const written = new Map<C, string>();
     for (const [index, raw] of record.fields.entries()) {
@@ -104,11 +124,16 @@ export async function* readCsvBatches<C extends string>(
         record.line,
       );
     }
+    writtenNames = written;
     options.onHeader?.(written);
     return columns;
   }
 
   function toItem(record: CsvRecord, columns: Map<C, number>): CsvBatchItem<C> {
+    if (notUtf8Seen) {
+      const notUtf8 = firstNotUtf8Field(record.fields);
+      if (notUtf8) return notUtf8Item(record, columns, notUtf8);
+    }
     const values = {} as Record<C, string>;
     for (const column of spec.columns) {
       const index = columns.get(column);
@@ -126,6 +151,39 @@ export async function* readCsvBatches<C extends string>(
       };
     }
     return { line: record.line, values, rejection: null };
+  }
+
+  /**
+   * A record holding bytes that were not UTF-8: rejected, naming the column as the file's header writes
+   * it; its values as a reader of the file sees them (each such byte U+FFFD, never stored as a mark).
+   */
+  function notUtf8Item(
+    record: CsvRecord,
+    columns: Map<C, number>,
+    notUtf8: { index: number; shown: string },
+  ): CsvBatchItem<C> {
+    const values = {} as Record<C, string>;
+    let param: string | null = null;
+    for (const column of spec.columns) {
+      const index = columns.get(column);
+      if (index === notUtf8.index) param = writtenNames.get(column) ?? column;
+      values[column] = index === undefined ? '' : shownNotUtf8(record.fields[index] ?? '');
+    }
+    return {
+      line: record.line,
+      values,
+      rejection: {
+        code: 'invalid_encoding',
+        detail: `${param ?? `field ${notUtf8.index + 1}`}: "${notUtf8.shown}" ${NOT_UTF8_WORDS} and send it again.`,
+        param,
+      },
+    };
+  }
+
+  /** The text of a chunk, noting whether it held a byte that was not UTF-8. */
+  function decoded(text: string): string {
+    if (!notUtf8Seen && text.includes(NOT_UTF8)) notUtf8Seen = holdsNotUtf8(text);
+    return text;
   }
 
   function* take(records: CsvRecord[], error: Error | null): Generator<CsvBatchItem<C>[]> {
@@ -153,10 +211,10 @@ export async function* readCsvBatches<C extends string>(
       throw new CsvFileRefusedError(`The file is larger than the ${maxBytes} bytes accepted.`, null, null);
     }
     options.onChunk?.(buffer);
-    const { records, error } = reader.push(decoder.write(buffer));
+    const { records, error } = reader.push(decoded(decoder.decode(buffer)));
     yield* take(records, error);
   }
-  const rest = decoder.end();
+  const rest = decoded(decoder.end());
   if (rest) {
     const { records, error } = reader.push(rest);
     yield* take(records, error);

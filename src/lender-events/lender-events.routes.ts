@@ -96,7 +96,7 @@ export const LenderEventResultSchema = Type.Object(
     status: StringEnum(['pending', 'cancelled', 'skipped', 'rejected'] as const),
     code: Nullable(Type.String(), {
       description:
-        'skipped: already_cancelled, not_in_force, claimed_not_cancelled, duplicate_event; rejected: invalid_vin, unknown_lender_event, invalid_date, event_date_in_future, vehicle_not_found, validation_failed or a cancellation code (contract_not_active, odometer_below_sale, …)',
+        'skipped: already_cancelled, not_in_force, claimed_not_cancelled, duplicate_event; rejected: invalid_vin, unknown_lender_event, invalid_date, event_date_in_future, vehicle_not_found, validation_failed, invalid_encoding (a CSV row holding bytes that are not UTF-8) or a cancellation code (contract_not_active, odometer_below_sale, …)',
     }),
     detail: Nullable(Type.String()),
     param: Nullable(Type.String()),

@@ -86,7 +86,8 @@ export function registerOfacRoutes(
           description:
             "OFAC's legacy CSV release: no header row; columns ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, " +
             'Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks; `-0-` is empty. The list is loaded whole or not at ' +
-            'all (422 `sdn_file_invalid` with the line) and screens every run previewed from then on.',
+            'all (422 `sdn_file_invalid` with the line; a byte that is not UTF-8 refuses the file too, naming its line and ' +
+            'column) and screens every run previewed from then on.',
           response: { 201: Type.Ref('OfacList'), ...problemResponses(400, 401, 403, 413, 415, 422) },
         },
       },
@@ -112,7 +113,7 @@ export function registerOfacRoutes(
           summary: "Add alt.csv's alternate names (a.k.a.) to a loaded SDN list",
           description:
             'Columns ent_num, alt_num, alt_type, alt_name, alt_remarks; no header. Each alternate is screened like the ' +
-            "entry's own name and shows that entry when it matches.",
+            "entry's own name and shows that entry when it matches. Read as UTF-8 like sdn.csv (422 `sdn_file_invalid`).",
           params: Type.Object({ id: Uuid }),
           response: { 200: Type.Ref('OfacList'), ...problemResponses(400, 401, 403, 404, 413, 415, 422) },
         },

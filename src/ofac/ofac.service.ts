@@ -3,7 +3,8 @@
 // the run is previewed; a possible match holds that payment until an admin releases or blocks it, with a
 // reason, audited. A payable has one open hold however many runs preview it (each reuses it), so one
 // decision settles the payment in every draft run that holds it, and a blocked payable is never offered
-// for release again.
+// for release again. The files are read as strict UTF-8 (src/shared/utf8-text.ts): a byte that is not
+// UTF-8 refuses the file by line and column, never becoming U+FFFD in a name screened against.
 import type { Kysely } from 'kysely';
 import { type CsvRecord, createCsvReader } from '../contracts/csv-reader.js';
 import { type Actor, recordAudit } from '../platform/audit/audit.repository.js';
@@ -11,6 +12,13 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase, transactional } from '../platform/db/transaction.js';
 import { AppError } from '../shared/errors.js';
+import {
+  createUtf8ChunkDecoder,
+  firstNotUtf8Field,
+  holdsNotUtf8,
+  NOT_UTF8,
+  NOT_UTF8_WORDS,
+} from '../shared/utf8-text.js';
 import {
   currentOfacList,
   decideOfacHold,
@@ -30,7 +38,7 @@ import {
   settleHeldRunItems,
 } from './ofac.repository.js';
 import { bestMatch, normalizeName } from './ofac-match.js';
-import { type Parsed, parseAltRecord, parseSdnRecord } from './sdn-file.js';
+import { ALT_COLUMNS, type Parsed, parseAltRecord, parseSdnRecord, SDN_COLUMNS } from './sdn-file.js';
 
 const BATCH_SIZE = 500;
 /** The SDN list has about 18,000 names with its alternates; this bounds a wrong file. */
@@ -44,18 +52,44 @@ export interface ScreeningResult {
   match: { entry: SdnName; score: number } | null;
 }
 
-async function* records(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+/**
+ * The file's records, its bytes decoded as strict UTF-8: a record holding a byte that is not UTF-8
+ * refuses the whole file (sdn_file_invalid), naming its line and column, as a screening list must not
+ * hold a name with a letter lost.
+ */
+async function* records(
+  source: AsyncIterable<Buffer | string>,
+  columns: readonly string[],
+): AsyncGenerator<CsvRecord> {
   const reader = createCsvReader({ maxRecordCharacters: MAX_RECORD_CHARACTERS });
-  const decoder = new TextDecoder('utf-8');
+  const decoder = createUtf8ChunkDecoder();
+  let notUtf8Seen = false;
+  function* checked(read: CsvRecord[]): Generator<CsvRecord> {
+    for (const record of read) {
+      const notUtf8 = notUtf8Seen ? firstNotUtf8Field(record.fields) : null;
+      if (notUtf8)
+        throw new AppError(
+          'sdn_file_invalid',
+          `Line ${record.line}, column ${columns[notUtf8.index] ?? notUtf8.index + 1}: "${notUtf8.shown}" ${NOT_UTF8_WORDS} and load it again.`,
+          { param: 'body' },
+        );
+      yield record;
+    }
+  }
+  const push = (text: string) => {
+    if (!notUtf8Seen && text.includes(NOT_UTF8)) notUtf8Seen = holdsNotUtf8(text);
+    return reader.push(text);
+  };
   for await (const chunk of source) {
-    const { records: read, error } = reader.push(
-      typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }),
-    );
-    yield* read;
+    const { records: read, error } = push(typeof chunk === 'string' ? chunk : decoder.decode(chunk));
+    yield* checked(read);
     if (error) throw new AppError('sdn_file_invalid', error.message, { param: 'body' });
   }
+  const tail = push(decoder.end());
+  yield* checked(tail.records);
+  if (tail.error) throw new AppError('sdn_file_invalid', tail.error.message, { param: 'body' });
   const { records: last, error } = reader.end();
-  yield* last;
+  yield* checked(last);
   if (error) throw new AppError('sdn_file_invalid', error.message, { param: 'body' });
 }
 
@@ -69,10 +103,11 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
     source: AsyncIterable<Buffer | string>,
     parse: (fields: string[]) => Parsed<T>,
     toName: (row: T) => NewSdnName,
+    columns: readonly string[],
   ): Promise<number> {
     let batch: NewSdnName[] = [];
     let count = 0;
-    for await (const record of records(source)) {
+    for await (const record of records(source, columns)) {
       const parsed = parse(record.fields);
       if (parsed.ok === 'skip') continue;
       if (parsed.ok === false)
@@ -96,15 +131,22 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
   async function loadSdnList(source: AsyncIterable<Buffer | string>, actor: Actor, requestId: string) {
     return transactional(db)(async (trx) => {
       const listId = await insertOfacList(trx, actor.label);
-      const entryCount = await loadInto(trx, listId, source, parseSdnRecord, (row) => ({
-        entNum: row.entNum,
-        altNum: null,
-        name: row.name,
-        normalizedName: normalizeName(row.name),
-        sdnType: row.sdnType,
-        program: row.program,
-        remarks: row.remarks,
-      }));
+      const entryCount = await loadInto(
+        trx,
+        listId,
+        source,
+        parseSdnRecord,
+        (row) => ({
+          entNum: row.entNum,
+          altNum: null,
+          name: row.name,
+          normalizedName: normalizeName(row.name),
+          sdnType: row.sdnType,
+          program: row.program,
+          remarks: row.remarks,
+        }),
+        SDN_COLUMNS,
+      );
       if (entryCount === 0)
         throw new AppError('sdn_file_invalid', 'The file holds no SDN entry.', { param: 'body' });
       await setListCounts(trx, listId, { entryCount });
@@ -132,26 +174,33 @@ export function createOfacService(deps: { db: Kysely<Database>; clock: Clock; ma
       if (!list) throw new AppError('not_found', 'No such SDN list.', { param: 'id' });
       const entries = await primaryEntNums(trx, listId);
       const primary = new Map((await listSdnNames(trx, listId)).map((name) => [name.entNum, name]));
-      const alternateCount = await loadInto(trx, listId, source, parseAltRecord, (row) => {
-        if (!entries.has(row.entNum))
-          throw new AppError(
-            'sdn_file_invalid',
-            `alt_num ${row.altNum} names ent_num ${row.entNum}, which the list does not have.`,
-            {
-              param: 'body',
-            },
-          );
-        const entry = primary.get(row.entNum)!;
-        return {
-          entNum: row.entNum,
-          altNum: row.altNum,
-          name: row.name,
-          normalizedName: normalizeName(row.name),
-          sdnType: entry.sdnType,
-          program: entry.program,
-          remarks: entry.remarks,
-        };
-      });
+      const alternateCount = await loadInto(
+        trx,
+        listId,
+        source,
+        parseAltRecord,
+        (row) => {
+          if (!entries.has(row.entNum))
+            throw new AppError(
+              'sdn_file_invalid',
+              `alt_num ${row.altNum} names ent_num ${row.entNum}, which the list does not have.`,
+              {
+                param: 'body',
+              },
+            );
+          const entry = primary.get(row.entNum)!;
+          return {
+            entNum: row.entNum,
+            altNum: row.altNum,
+            name: row.name,
+            normalizedName: normalizeName(row.name),
+            sdnType: entry.sdnType,
+            program: entry.program,
+            remarks: entry.remarks,
+          };
+        },
+        ALT_COLUMNS,
+      );
       await setListCounts(trx, listId, { alternateCount: list.alternate_count + alternateCount });
       await recordAudit(trx, {
         actor,

@@ -4,6 +4,25 @@
 // ent_num, alt_num, alt_type, alt_name, alt_remarks. The file ends with a line holding a single SUB
 // character (0x1A), which is skipped.
 
+/** The columns of sdn.csv, in order (the file has no header: a refusal names a column by these). */
+export const SDN_COLUMNS = [
+  'ent_num',
+  'SDN_Name',
+  'SDN_Type',
+  'Program',
+  'Title',
+  'Call_Sign',
+  'Vess_type',
+  'Tonnage',
+  'GRT',
+  'Vess_flag',
+  'Vess_owner',
+  'Remarks',
+] as const;
+
+/** The columns of alt.csv, in order. */
+export const ALT_COLUMNS = ['ent_num', 'alt_num', 'alt_type', 'alt_name', 'alt_remarks'] as const;
+
 export interface SdnRow {
   entNum: number;
   name: string;

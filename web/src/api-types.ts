@@ -2057,7 +2057,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a lender's funded deals (text/csv, streamed) for reconciliation with the registry
-         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order; case, `_` and spaces ignored). A bad row is rejected with its line, code and param (the column as the file's header writes it) and the rest are kept: invalid_vin, unknown_product, invalid_amount, invalid_date (not a date, or a funded_on after tomorrow), unknown_dealer (a dealer_code neither on file nor the selling dealer of a registered contract), validation_failed. A lender uploads its own deals; an administrator names the lienholder.
+         * @description Header: vin,product,amount_financed_cents,funded_on,dealer_code (any order; case, `_` and spaces ignored). A bad row is rejected with its line, code and param (the column as the file's header writes it) and the rest are kept: invalid_vin, unknown_product, invalid_amount, invalid_date (not a date, or a funded_on after tomorrow), unknown_dealer (a dealer_code neither on file nor the selling dealer of a registered contract), validation_failed, invalid_encoding (the row holds bytes that are not UTF-8: the file is read as UTF-8, a byte-order mark allowed). A lender uploads its own deals; an administrator names the lienholder.
          */
         post: operations["uploadFundedDeals"];
         delete?: never;
@@ -2813,7 +2813,7 @@ export interface paths {
         put?: never;
         /**
          * Load the Treasury's SDN list (sdn.csv, text/csv, streamed)
-         * @description OFAC's legacy CSV release: no header row; columns ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks; `-0-` is empty. The list is loaded whole or not at all (422 `sdn_file_invalid` with the line) and screens every run previewed from then on.
+         * @description OFAC's legacy CSV release: no header row; columns ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks; `-0-` is empty. The list is loaded whole or not at all (422 `sdn_file_invalid` with the line; a byte that is not UTF-8 refuses the file too, naming its line and column) and screens every run previewed from then on.
          */
         post: operations["loadOfacSdnList"];
         delete?: never;
@@ -2833,7 +2833,7 @@ export interface paths {
         put?: never;
         /**
          * Add alt.csv's alternate names (a.k.a.) to a loaded SDN list
-         * @description Columns ent_num, alt_num, alt_type, alt_name, alt_remarks; no header. Each alternate is screened like the entry's own name and shows that entry when it matches.
+         * @description Columns ent_num, alt_num, alt_type, alt_name, alt_remarks; no header. Each alternate is screened like the entry's own name and shows that entry when it matches. Read as UTF-8 like sdn.csv (422 `sdn_file_invalid`).
          */
         post: operations["loadOfacAlternateNames"];
         delete?: never;
@@ -3591,7 +3591,7 @@ export interface components {
             eventDate: string;
             /** @enum {string} */
             status: "pending" | "cancelled" | "skipped" | "rejected";
-            /** @description skipped: already_cancelled, not_in_force, claimed_not_cancelled, duplicate_event; rejected: invalid_vin, unknown_lender_event, invalid_date, event_date_in_future, vehicle_not_found, validation_failed or a cancellation code (contract_not_active, odometer_below_sale, …) */
+            /** @description skipped: already_cancelled, not_in_force, claimed_not_cancelled, duplicate_event; rejected: invalid_vin, unknown_lender_event, invalid_date, event_date_in_future, vehicle_not_found, validation_failed, invalid_encoding (a CSV row holding bytes that are not UTF-8) or a cancellation code (contract_not_active, odometer_below_sale, …) */
             code: string | null;
             detail: string | null;
             param: string | null;

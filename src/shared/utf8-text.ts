@@ -1,8 +1,9 @@
-// A dealer file is UTF-8 text (docs/api.md POST /api/v1/contracts/import): bytes that are not UTF-8
-// (a file saved as Latin-1 or Windows-1252) must never become contracts with U+FFFD where a letter was.
-// This decodes a file chunk by chunk, a character split between two chunks put back together, and marks
-// each byte that is not part of a UTF-8 character with NOT_UTF8, so that the checker rejects the row
-// that holds it, by line and column, and reads on. Pure: no I/O.
+// Uploaded files are UTF-8 text (a dealer file, a lender-event CSV, a funding file, the OFAC SDN list):
+// bytes that are not UTF-8 (a file saved as Latin-1 or Windows-1252) must never become contracts, events
+// or names with U+FFFD where a letter was. This decodes a file chunk by chunk, a character split between
+// two chunks put back together, and marks each byte that is not part of a UTF-8 character with NOT_UTF8,
+// so that the reader rejects the row that holds it (or refuses the file), by line and column, and reads
+// on. A leading byte-order mark is kept for the CSV reader, which drops it. Pure: no I/O.
 import { isUtf8 } from 'node:buffer';
 
 /**
@@ -118,4 +119,28 @@ export function holdsNotUtf8(text: string): boolean {
 /** The text as a reader of the file would see it: each byte that was not UTF-8 as U+FFFD. */
 export function shownNotUtf8(text: string): string {
   return text.replace(MARKS, '\uFFFD');
+}
+
+/**
+ * What a cell with a mark holds and the one fix, for a refusal's detail: "<column>: "<cell>" " + this +
+ * how to send the file again.
+ */
+export const NOT_UTF8_WORDS =
+  'holds bytes that are not UTF-8 text (was the file saved as Latin-1 or Windows-1252?); save the file as UTF-8';
+
+/** A cell quoted back in a refusal is cut to this many characters. */
+const QUOTED_CELL_CHARACTERS = 40;
+
+/**
+ * The first field of a record that holds a byte that was not UTF-8, or null: its index and the cell as a
+ * reader of the file would see it (trimmed, each such byte as U+FFFD, cut for quoting in a refusal).
+ */
+export function firstNotUtf8Field(fields: readonly string[]): { index: number; shown: string } | null {
+  const index = fields.findIndex(holdsNotUtf8);
+  if (index === -1) return null;
+  const shown = shownNotUtf8(fields[index]!.trim());
+  return {
+    index,
+    shown: shown.length > QUOTED_CELL_CHARACTERS ? `${shown.slice(0, QUOTED_CELL_CHARACTERS)}…` : shown,
+  };
 }
