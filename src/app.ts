@@ -547,7 +547,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerWorkQueueRoutes(api, {
       workQueue,
       today: documents.today,
-      flagsFor: (items) => anomalyFlags(db, items),
+      flagsFor: (items) => anomalyFlags(db, items, config.timeZone),
     });
     registerWorkAssignmentRoutes(api, { assignments: createWorkAssignmentService({ db, clock }), db, clock });
     registerMyWorkRoutes(api, {

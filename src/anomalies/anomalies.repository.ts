@@ -80,3 +80,15 @@ export async function sharedFileRows(db: Kysely<Database>, ids: readonly string[
     where d.id::text in (${sql.join([...ids])}) or d.owner_id::text in (${sql.join([...ids])})`.execute(db);
   return result.rows;
 }
+
+/** Claims whose contract is cancelled or void, with the date its cancellation is dated (null: none). */
+export async function endedContractRows(db: Kysely<Database>, claimIds: readonly string[]) {
+  return db
+    .selectFrom('repair_claims as c')
+    .innerJoin('contracts as k', 'k.id', 'c.contract_id')
+    .leftJoin('cancellations as x', 'x.contract_id', 'k.id')
+    .select(['c.id', 'c.submitted_at', 'k.contract_number', 'k.status', 'x.cancel_on'])
+    .where('c.id', 'in', [...claimIds])
+    .where('k.status', 'in', ['cancelled', 'void'])
+    .execute();
+}

@@ -2,8 +2,10 @@
 // (anomaly-flags.ts) says what it means.
 import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
+import { calendarDateInZone } from '../shared/calendar-date.js';
 import {
   earlyClaimRows,
+  endedContractRows,
   facilityHistoryRows,
   repeatClaimRows,
   sharedFileRows,
@@ -17,10 +19,11 @@ import {
   flagsOf,
 } from './anomaly-flags.js';
 
-/** Flags per item id (items without a flag are absent). */
+/** Flags per item id (items without a flag are absent); `timeZone` dates a claim by its business day. */
 export async function anomalyFlags(
   db: Kysely<Database>,
   items: readonly FlaggableItem[],
+  timeZone: string,
 ): Promise<Map<string, AnomalyFlag[]>> {
   const { claimIds, documentIds } = flaggableIds(items);
   const ids = [...claimIds, ...documentIds];
@@ -36,5 +39,12 @@ export async function anomalyFlags(
       : [],
     ids.length > 0 ? await sharedFileRows(db, ids) : [],
   ];
-  return flagsOf({ repeats, early, jumps, duplicates });
+  const ended = (claims ? await endedContractRows(db, claimIds) : []).map((row) => ({
+    id: row.id,
+    contract_number: row.contract_number,
+    status: row.status,
+    cancel_on: row.cancel_on,
+    claim_date: calendarDateInZone(row.submitted_at, timeZone),
+  }));
+  return flagsOf({ repeats, early, jumps, duplicates, ended });
 }

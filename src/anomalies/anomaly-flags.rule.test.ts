@@ -11,6 +11,14 @@ const jump = (amount_cents: number, rate_cents: number) => ({
   history: 6,
 });
 
+const ended = (status: 'cancelled' | 'void', cancel_on: string | null) => ({
+  id: 'c1',
+  contract_number: 'VSC-1',
+  status,
+  cancel_on,
+  claim_date: '2026-11-20',
+});
+
 describe('flagsOf (the rows the queries found → flags)', () => {
   it.each([
     { name: 'no evidence, no flags', evidence: none, codes: [] },
@@ -47,6 +55,21 @@ describe('flagsOf (the rows the queries found → flags)', () => {
         ],
       },
       codes: ['same_document_file'],
+    },
+    {
+      name: 'a claim on a contract cancelled as of the claim’s day',
+      evidence: { ...none, ended: [ended('cancelled', '2026-11-20')] },
+      codes: ['contract_not_in_force'],
+    },
+    {
+      name: 'a claim on a void contract',
+      evidence: { ...none, ended: [ended('void', null)] },
+      codes: ['contract_not_in_force'],
+    },
+    {
+      name: 'a claim before the day its contract was cancelled as of (it was covered)',
+      evidence: { ...none, ended: [ended('cancelled', '2026-11-21')] },
+      codes: [],
     },
   ])('$name', ({ evidence, codes }) => {
     expect((flagsOf(evidence).get('c1') ?? []).map((flag) => flag.code)).toEqual(codes);

@@ -88,7 +88,11 @@ describeEachEngine('anomaly flags on the work queue', (engine) => {
       .values([document(first), document(second)])
       .returning('id')
       .execute();
-    const flags = await anomalyFlags(db, [{ kind: 'gap_document_review', id: rows[1]!.id }]);
+    const flags = await anomalyFlags(
+      db,
+      [{ kind: 'gap_document_review', id: rows[1]!.id }],
+      'America/New_York',
+    );
     expect(flags.get(rows[1]!.id)).toEqual([
       {
         code: 'same_document_file',
@@ -141,5 +145,23 @@ describeEachEngine('anomaly flags on the work queue', (engine) => {
         ),
       },
     ]);
+  });
+
+  it('flags a claim whose contract was cancelled as of its day: it cannot be approved', async () => {
+    const vin = await contract('2025-06-01');
+    const open = await claim(vin, 10_000);
+    const contractId = (await adjuster({ url: `/api/v1/contracts?vin=${vin}` })).json().data[0].id;
+    const cancelled = await admin({
+      method: 'POST',
+      url: `/api/v1/contracts/${contractId}/cancellation`,
+      payload: { odometer: 31_000, reason: 'customer_request' },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(201);
+    expect(await flagsOf(open)).toContainEqual({
+      code: 'contract_not_in_force',
+      reason: expect.stringMatching(
+        /^Contract \S+ is cancelled as of (\d{4}-\d{2}-\d{2}), on or before this claim's date \(\1\): it was not in force for this repair/,
+      ),
+    });
   });
 });

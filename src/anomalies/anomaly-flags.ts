@@ -1,9 +1,13 @@
 // Anomaly flags for the staff work queues (issue 10): a repeat claim on the same VIN and component
 // group within the plan's catalog window (claims.repeatClaimWindowDays), the same file (SHA-256) on
 // two claims, a repair facility whose claim amount or labor rate jumps against its own history, and
-// a claim soon after the contract's purchase (claims.earlyClaimDays). Each is one SQL query over the
-// page's items (anomalies.repository.ts); this file turns their rows into the flags, each with the
-// reason a person reads.
+// a claim soon after the contract's purchase (claims.earlyClaimDays), and a claim whose contract did not
+// cover its date (cancelled as of that day or before, or void: it cannot be approved). Each is one SQL
+// query over the page's items (anomalies.repository.ts); this file turns their rows into the flags, each
+// with the reason a person reads.
+import type { ContractStatusValue } from '../platform/db/schema.js';
+import { contractEndedForClaim } from '../repair-claims/claim-in-force.js';
+import type { CalendarDate } from '../shared/calendar-date.js';
 import { formatUsd } from '../shared/money.js';
 
 export type AnomalyCode =
@@ -11,7 +15,8 @@ export type AnomalyCode =
   | 'same_document_file'
   | 'facility_amount_jump'
   | 'facility_rate_jump'
-  | 'early_claim';
+  | 'early_claim'
+  | 'contract_not_in_force';
 
 export interface AnomalyFlag {
   code: AnomalyCode;
@@ -53,6 +58,14 @@ export interface AnomalyEvidence {
     history: number;
   }[];
   duplicates: readonly { item_id: string; other_type: string; other_id: string; sha256: string }[];
+  /** Claims on a cancelled or void contract, with the claim's business day (the service works it out). */
+  ended?: readonly {
+    id: string;
+    contract_number: string;
+    status: ContractStatusValue;
+    cancel_on: CalendarDate | null;
+    claim_date: CalendarDate;
+  }[];
 }
 
 /** Which items a kind of flag looks at: repair claims for the claim flags, both for the shared file. */
@@ -91,6 +104,13 @@ export function flagsOf(evidence: AnomalyEvidence): Map<string, AnomalyFlag[]> {
         reason: `Labor rate ${formatUsd(row.rate_cents)}/h, over ${FACILITY_JUMP_MULTIPLE}× this facility's median of ${formatUsd(Math.round(row.median_rate))}/h`,
       });
     }
+  }
+  for (const row of evidence.ended ?? []) {
+    const ended = contractEndedForClaim(
+      { contractNumber: row.contract_number, status: row.status, cancelledOn: row.cancel_on },
+      row.claim_date,
+    );
+    if (ended) push(flags, row.id, { code: 'contract_not_in_force', reason: ended.detail });
   }
   for (const row of evidence.duplicates) {
     push(flags, row.item_id, {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type CancellationDateRequest, decideCancellationDate } from './cancellation-date.js';
+import {
+  type CancellationDateRequest,
+  claimBeforeCancellation,
+  decideCancellationDate,
+  type PayableClaimOnDate,
+} from './cancellation-date.js';
 
 const TODAY = '2026-11-25';
 
@@ -127,5 +132,30 @@ describe('the date a cancellation is dated', () => {
       expect(refusal.detail).toMatch(
         /dated today \(2026-11-25\).*call customer service.*staff can date it back/,
       );
+  });
+});
+
+describe('a cancellation after the last repair authorized or paid', () => {
+  const claim: PayableClaimOnDate = {
+    claimNumber: 'RC-2026-000001',
+    status: 'authorized',
+    claimDate: '2026-11-20',
+  };
+  it.each<[string, string, typeof claim | undefined, boolean]>([
+    ['no such claim', '2026-08-10', undefined, true],
+    ['dated the day after the claim', '2026-11-21', claim, true],
+    ['dated the claim’s day', '2026-11-20', claim, false],
+    ['dated before the claim', '2026-11-01', claim, false],
+    ['dated before a paid claim', '2026-11-01', { ...claim, status: 'paid' }, false],
+  ])('%s', (_name, cancelOn, payable, allowed) => {
+    const refusal = claimBeforeCancellation(cancelOn, payable);
+    if (allowed) expect(refusal).toBeNull();
+    else expect(refusal).toMatchObject({ code: 'cancel_date_before_claim', param: 'cancelOn' });
+  });
+
+  it('names the claim, its day and the earliest date', () => {
+    expect(claimBeforeCancellation('2026-11-20', { ...claim, status: 'paid' })?.detail).toBe(
+      'Repair claim RC-2026-000001 of 2026-11-20 was paid while the contract was in force, so the cancellation can be dated 2026-11-21 at the earliest.',
+    );
   });
 });

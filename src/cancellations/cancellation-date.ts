@@ -3,10 +3,11 @@
 // quote or cancellation, is dated today in the business time zone: the holder cannot show proof online,
 // and a date in the past would buy back the days already covered (or reach back into the free look).
 // Staff may date a cancellation back, and then say what proves the earlier date (kept in the audit
-// trail). Lender events are dated by the lender's event and do not come through here. Pure: the
-// service passes in who asks, today and the request.
+// trail). Lender events are dated by the lender's event and do not come through here. Whoever dates
+// it, a cancellation follows the last repair the administrator authorized or paid on the contract
+// (claimBeforeCancellation). Pure: the service passes in who asks, today, the request and that claim.
 
-import { type CalendarDate, compareDates, isCalendarDate } from '../shared/calendar-date.js';
+import { addDays, type CalendarDate, compareDates, isCalendarDate } from '../shared/calendar-date.js';
 
 export interface CancellationDateRequest {
   /** Who asks: the holder (signed in as the holder) or staff. */
@@ -74,4 +75,37 @@ export function decideCancellationDate(request: CancellationDateRequest): Cancel
     };
   }
   return { ok: true, cancelOn, backdated, evidence };
+}
+
+/** A repair claim the administrator authorized or paid, with the business day it was submitted on. */
+export interface PayableClaimOnDate {
+  claimNumber: string;
+  status: 'authorized' | 'paid';
+  claimDate: CalendarDate;
+}
+
+export interface ClaimBeforeCancellation {
+  code: 'cancel_date_before_claim';
+  param: 'cancelOn';
+  detail: string;
+}
+
+/**
+ * A cancellation is dated after the day of the last repair claim authorized or paid on the contract:
+ * the shop was promised (or paid) its money for a repair while the contract was in force, and a
+ * cancellation as of that day or before would refund those days as well, and leave a claim its contract
+ * no longer covers (repair-claims/claim-in-force.ts). A claim still undecided does not hold a
+ * cancellation back: one dated on or after the cancellation can then no longer be approved. Null when
+ * the date may stand.
+ */
+export function claimBeforeCancellation(
+  cancelOn: CalendarDate,
+  claim: PayableClaimOnDate | undefined,
+): ClaimBeforeCancellation | null {
+  if (!claim || compareDates(cancelOn, claim.claimDate) > 0) return null;
+  return {
+    code: 'cancel_date_before_claim',
+    param: 'cancelOn',
+    detail: `Repair claim ${claim.claimNumber} of ${claim.claimDate} was ${claim.status} while the contract was in force, so the cancellation can be dated ${addDays(claim.claimDate, 1)} at the earliest.`,
+  };
 }

@@ -172,7 +172,7 @@ describe('quoteContractCancellation with the default catalog', () => {
     expect(result.explanation).toContain(
       'In Texas, you may cancel for a full refund within 30 days if no claim was filed; after that the refund is reduced by claims paid and a $50 fee.',
     );
-    expect(result.lines.map((l) => l.label)).toContain('Claims paid on this contract');
+    expect(result.lines.map((l) => l.label)).toContain('Claims paid or authorized on this contract');
   });
 
   it('uses only the plan defaults where no state rule applies', () => {

@@ -67,7 +67,10 @@ const QuoteFields = {
   shareDenominator: Type.Integer(),
   grossRefundCents: Type.Integer(),
   feeCents: Type.Integer(),
-  claimsPaidCents: Type.Integer(),
+  claimsPaidCents: Type.Integer({
+    description:
+      'Claims paid on the contract (net ledger payouts) and repair authorizations not yet paid (a promise to pay the shop); deducted only where the state rule deducts claims',
+  }),
   claimsDeductedCents: Type.Integer(),
   refundCents: Type.Integer(),
   payee: Type.Object({ kind: StringEnum(['holder', 'lienholder'] as const), name: Type.String() }),

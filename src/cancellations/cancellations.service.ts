@@ -30,6 +30,11 @@ import type { Clock } from '../platform/clock.js';
 import type { ContractRow, Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
 import {
+  authorizedUnpaidCentsByContract,
+  latestPayableClaims,
+  type PayableClaim,
+} from '../repair-claims/repair-claim.repository.js';
+import {
   type CalendarDate,
   calendarDateInZone,
   compareDates,
@@ -46,7 +51,7 @@ import {
   insertCancellation,
   insertCancellations,
 } from './cancellation.repository.js';
-import { decideCancellationDate } from './cancellation-date.js';
+import { claimBeforeCancellation, decideCancellationDate } from './cancellation-date.js';
 import {
   type CancellationQuote,
   type CancellationRequest,
@@ -193,14 +198,35 @@ export function createCancellationsService(deps: {
       : undefined;
   }
 
+  /**
+   * Refuses a date on or before the last repair claim authorized or paid on the contract
+   * (cancellation-date.ts claimBeforeCancellation: 422 cancel_date_before_claim).
+   */
+  function assertAfterPayableClaim(request: CancellationRequest, claim: PayableClaim | undefined): void {
+    const refusal = claimBeforeCancellation(
+      request.cancelOn,
+      claim && {
+        claimNumber: claim.claimNumber,
+        status: claim.status,
+        claimDate: calendarDateInZone(claim.submittedAt, deps.timeZone),
+      },
+    );
+    if (refusal) throw new AppError(refusal.code, refusal.detail, { param: refusal.param });
+  }
+
   async function computeQuote(
     executor: Kysely<Database>,
     row: ContractRow,
     request: CancellationRequest,
     gapClaim: GapClaimHolding | undefined,
   ): Promise<{ quoted: AllocatedQuote; earningMethod: EarningMethod }> {
+    assertAfterPayableClaim(request, (await latestPayableClaims(executor, [row.id])).get(row.id));
     const { terms } = await termsOf(catalog, row, executor);
-    const claimsPaid = await claimsPaidCents(executor, row.id);
+    // A repair authorization is a promise to pay the shop (docs/domain.md "Repair claims"): where the
+    // state deducts claims, one not yet paid is deducted as a paid one is.
+    const claimsPaid =
+      (await claimsPaidCents(executor, row.id)) +
+      ((await authorizedUnpaidCentsByContract(executor, [row.id])).get(row.id) ?? 0);
     return allocatedQuote(
       row,
       terms,
@@ -356,10 +382,10 @@ export function createCancellationsService(deps: {
    * same checks and refusals, thrown as the same AppError). Nothing is written.
    */
   async function batchQuoter(trx: Transaction<Database>, rows: readonly ContractRow[]) {
-    const claimsPaid = await claimsPaidByContract(
-      trx,
-      rows.map((row) => row.id),
-    );
+    const ids = rows.map((row) => row.id);
+    const claimsPaid = await claimsPaidByContract(trx, ids);
+    const authorizedUnpaid = await authorizedUnpaidCentsByContract(trx, ids);
+    const payableClaims = await latestPayableClaims(trx, ids);
     const gapClaims = await gapClaimsHoldingAddenda(
       trx,
       rows.filter((row) => row.product === 'gap').map((row) => row.id),
@@ -368,6 +394,7 @@ export function createCancellationsService(deps: {
     return async (row: ContractRow, request: CancellationRequest): Promise<QuotedCancellation> => {
       assertActive(row, onDate, gapClaims.get(row.id));
       assertNotFuture(request, onDate);
+      assertAfterPayableClaim(request, payableClaims.get(row.id));
       const { terms } = await termsOf(catalog, row, trx);
       const dealerCostCents = row.dealer_cost_cents === null ? null : Number(row.dealer_cost_cents);
       return {
@@ -375,7 +402,7 @@ export function createCancellationsService(deps: {
         ...allocatedQuote(
           row,
           terms,
-          claimsPaid.get(row.id) ?? 0,
+          (claimsPaid.get(row.id) ?? 0) + (authorizedUnpaid.get(row.id) ?? 0),
           dealerCostCents,
           request,
           gapClaims.get(row.id),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { brakesEstimate } from '../../test/support/staff-contracts.js';
 import { explainedCancellation } from '../../test/support/stored-quote.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
@@ -416,6 +417,61 @@ describeEachEngine('cancellations', (engine) => {
           backdated: true,
           evidence: 'Payoff letter from First Prairie Bank dated 2026-08-10',
         },
+      });
+    });
+
+    it('follows the last repair the administrator authorized: dated after its day, its payable deducted where claims are', async () => {
+      // Texas deducts claims; the authorization ($700 brakes less the $100 deductible) is not paid yet.
+      const { id, body } = await createContract({ purchaseState: 'TX' });
+      const shop = await staffClient(server, 'shop@coverwise.test');
+      const submitted = await shop({
+        method: 'POST',
+        url: '/api/v1/repair-claims',
+        payload: brakesEstimate(body.vehicle.vin, { odometer: 31_000 }),
+      });
+      expect(submitted.statusCode, submitted.body).toBe(201);
+      const claim = submitted.json();
+      const authorized = await adjuster({
+        method: 'POST',
+        url: `/api/v1/repair-claims/${claim.id}/authorization`,
+        payload: { lines: [{ id: claim.lines[0].id, approved: true }] },
+      });
+      expect(authorized.json()).toMatchObject({ status: 'authorized', payableToFacilityCents: 60_000 });
+      // The claim as submitted on 2026-11-20 (a fixture: the API dates it now).
+      await server.built.database.db
+        .updateTable('repair_claims')
+        .set({ submitted_at: new Date('2026-11-20T15:00:00Z') })
+        .where('id', '=', claim.id)
+        .execute();
+
+      const onClaimDay = {
+        cancelOn: '2026-11-20',
+        odometer: 31_500,
+        reason: 'payoff',
+        evidence: 'Payoff letter',
+      };
+      for (const refused of [await quote(id, onClaimDay), await cancel(id, onClaimDay, 'after-claim-1')]) {
+        expect(refused.statusCode, refused.body).toBe(422);
+        expect(refused.json()).toMatchObject({
+          code: 'cancel_date_before_claim',
+          param: 'cancelOn',
+          detail: `Repair claim ${claim.claimNumber} of 2026-11-20 was authorized while the contract was in force, so the cancellation can be dated 2026-11-21 at the earliest.`,
+        });
+      }
+      const dayAfter = { ...onClaimDay, cancelOn: '2026-11-21' };
+      const quoted = await quote(id, dayAfter);
+      expect(quoted.json()).toMatchObject({ claimsPaidCents: 60_000, claimsDeductedCents: 60_000 });
+      expect(quoted.json().lines).toContainEqual(
+        expect.objectContaining({
+          code: 'claims_deducted',
+          label: 'Claims paid or authorized on this contract',
+        }),
+      );
+      const done = await cancel(id, dayAfter, 'after-claim-2');
+      expect(done.statusCode, done.body).toBe(201);
+      expect(done.json().refund).toMatchObject({
+        claimsDeductedCents: 60_000,
+        refundCents: quoted.json().refundCents,
       });
     });
 

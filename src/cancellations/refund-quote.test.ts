@@ -315,7 +315,7 @@ describe('quoteCancellationRefund', () => {
         ruleId: 'vsc-default, vsc-tx',
       },
       {
-        label: 'Claims paid on this contract',
+        label: 'Claims paid or authorized on this contract',
         code: 'claims_deducted',
         params: {},
         amountCents: -30_000,

@@ -160,7 +160,7 @@ export function quoteCancellationRefund(input: RefundQuoteInput): RefundQuote | 
   if (claimsDeductedCents > 0) {
     lines.push(
       withRule({
-        label: 'Claims paid on this contract',
+        label: 'Claims paid or authorized on this contract',
         code: 'claims_deducted',
         params: {},
         amountCents: -claimsDeductedCents,
@@ -170,7 +170,7 @@ export function quoteCancellationRefund(input: RefundQuoteInput): RefundQuote | 
     // Shown so the holder sees that paid claims were considered and, by the state rule, not deducted.
     lines.push(
       withRule({
-        label: 'Claims paid are not deducted under this contract’s rules',
+        label: 'Claims paid or authorized are not deducted under this contract’s rules',
         code: 'claims_not_deducted',
         params: {},
         amountCents: 0,

@@ -159,3 +159,55 @@ export function listSubmittedClaimsAfter(
   }
   return query.execute();
 }
+
+/** A repair claim the administrator promised (authorized) or paid: what a cancellation's date must follow. */
+export interface PayableClaim {
+  contractId: string;
+  claimNumber: string;
+  status: 'authorized' | 'paid';
+  submittedAt: Date;
+}
+
+/** Each contract's most recently submitted claim that was authorized or paid (absent: none). */
+export async function latestPayableClaims(
+  db: Kysely<Database>,
+  contractIds: readonly string[],
+): Promise<Map<string, PayableClaim>> {
+  const latest = new Map<string, PayableClaim>();
+  if (contractIds.length === 0) return latest;
+  const rows = await db
+    .selectFrom('repair_claims')
+    .distinctOn('contract_id')
+    .select(['contract_id', 'claim_number', 'status', 'submitted_at'])
+    .where('contract_id', 'in', [...new Set(contractIds)])
+    .where('status', 'in', ['authorized', 'paid'])
+    .orderBy('contract_id')
+    .orderBy('submitted_at', 'desc')
+    .execute();
+  for (const row of rows)
+    latest.set(row.contract_id, {
+      contractId: row.contract_id,
+      claimNumber: row.claim_number,
+      status: row.status as PayableClaim['status'],
+      submittedAt: row.submitted_at,
+    });
+  return latest;
+}
+
+/** What each contract's repair authorizations not yet paid promise the shops (absent: nothing). */
+export async function authorizedUnpaidCentsByContract(
+  db: Kysely<Database>,
+  contractIds: readonly string[],
+): Promise<Map<string, number>> {
+  const owed = new Map<string, number>();
+  if (contractIds.length === 0) return owed;
+  const rows = await db
+    .selectFrom('repair_claims')
+    .select(['contract_id', sql<string>`coalesce(sum(payable_cents), 0)::bigint`.as('cents')])
+    .where('contract_id', 'in', [...new Set(contractIds)])
+    .where('status', '=', 'authorized')
+    .groupBy('contract_id')
+    .execute();
+  for (const row of rows) owed.set(row.contract_id, Number(row.cents));
+  return owed;
+}

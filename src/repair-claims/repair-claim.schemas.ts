@@ -104,6 +104,17 @@ export const RepairClaimSchema = Type.Object(
     keptOvernight: Type.Boolean(),
     workStartedAt: Nullable(Type.String()),
     coverageReasonCode: Nullable(Type.String()),
+    contractEnded: Nullable(
+      Type.Object({
+        status: StringEnum(['cancelled', 'void'] as const),
+        cancelledOn: Nullable(Type.String({ format: 'date' })),
+        detail: Type.String({ description: 'Why, in words staff read' }),
+      }),
+      {
+        description:
+          "The contract did not cover the claim's date (cancelled as of that day or before, or void): nothing on it can be approved or paid (409 contract_not_active); null otherwise",
+      },
+    ),
     submittedAt: Type.String(),
     inspection: Type.Object({
       required: Type.Boolean(),

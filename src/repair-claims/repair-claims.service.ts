@@ -13,6 +13,7 @@ import {
   markContractHasClaims,
 } from '../contracts/contract.repository.js';
 import { coverageOn, holderMayTouch, vscTermsOf } from '../contracts/contract-access.js';
+import { cancellationDateOf } from '../contracts/contract-history.repository.js';
 import { validateVin } from '../contracts/vin.js';
 import { appendLedgerEntry } from '../ledger/ledger.repository.js';
 import { refuseWhileOfacHold } from '../ofac/ofac-holds.js';
@@ -28,6 +29,7 @@ import { type CalendarDate, calendarDateInZone } from '../shared/calendar-date.j
 import { AppError } from '../shared/errors.js';
 import { actorOf, type Principal } from '../shared/principal.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
+import { type ContractEnded, contractEndedForClaim } from './claim-in-force.js';
 import {
   decideRepairClaimLine,
   findRepairClaim,
@@ -106,6 +108,38 @@ export function createRepairClaimsService(deps: {
   const termsOf = (contract: ContractRow, executor: Kysely<Database> = db): Promise<VscTerms> =>
     vscTermsOf(catalog, contract, executor);
 
+  /** The claim's date: the business day it was submitted on. */
+  const claimDateOf = (claim: RepairClaimRow): CalendarDate =>
+    calendarDateInZone(claim.submitted_at, deps.timeZone);
+
+  /**
+   * Why the contract did not cover the claim (cancelled as of a day on or before the claim's date, or
+   * void: claim-in-force.ts), or null. Read for the view and again, under the claim's lock, before
+   * anything is approved or paid.
+   */
+  async function contractEnded(
+    executor: Kysely<Database>,
+    claim: RepairClaimRow,
+    contract: ContractRow,
+  ): Promise<ContractEnded | null> {
+    const cancelledOn =
+      contract.status === 'cancelled' ? await cancellationDateOf(executor, contract.id) : null;
+    return contractEndedForClaim(
+      { contractNumber: contract.contract_number, status: contract.status, cancelledOn },
+      claimDateOf(claim),
+    );
+  }
+
+  /** Refuses approving or paying a claim its contract did not cover (409 contract_not_active). */
+  async function assertContractCoveredClaim(
+    executor: Kysely<Database>,
+    claim: RepairClaimRow,
+    contract: ContractRow,
+  ): Promise<void> {
+    const ended = await contractEnded(executor, claim, contract);
+    if (ended) throw new AppError('contract_not_active', ended.detail);
+  }
+
   function rentalEligible(terms: VscTerms, claim: RepairClaimRow, lines: RepairClaimLineRow[]): boolean {
     if (claim.status !== 'authorized' && claim.status !== 'paid') return false;
     const hundredths = lines.filter((l) => l.approved).reduce((t, l) => t + l.labor_hundredths, 0);
@@ -133,6 +167,7 @@ export function createRepairClaimsService(deps: {
     ]);
     if (!contract || !facility) throw new Error(`repair claim ${claim.id} lost its contract or facility`);
     const terms = await termsOf(contract, executor);
+    const ended = await contractEnded(executor, claim, contract);
     const decided = claim.decided_at !== null;
     return {
       id: claim.id,
@@ -151,6 +186,7 @@ export function createRepairClaimsService(deps: {
       keptOvernight: claim.kept_overnight,
       workStartedAt: claim.work_started_at?.toISOString() ?? null,
       coverageReasonCode: claim.coverage_reason_code,
+      contractEnded: ended,
       submittedAt: claim.submitted_at.toISOString(),
       inspection: {
         required: claim.inspection_required,
@@ -502,6 +538,8 @@ export function createRepairClaimsService(deps: {
       );
 
     const contract = (await findContractById(trx, claim.contract_id))!;
+    // Nothing is promised on a contract that did not cover the claim's date; denying stays open.
+    if (anyApproved) await assertContractCoveredClaim(trx, claim, contract);
     const facility = (await findRepairFacility(trx, claim.facility_id))!;
     const terms = await termsOf(contract, trx);
     const settlement = settleAuthorization({
@@ -651,6 +689,8 @@ export function createRepairClaimsService(deps: {
     const claim = await lockedClaim(trx, id);
     requireStatus(claim, ['authorized'], 'paid');
     await refuseWhileOfacHold(trx, 'repair_claim', claim.id);
+    const contract = (await findContractById(trx, claim.contract_id))!;
+    await assertContractCoveredClaim(trx, claim, contract);
     const facility = (await findRepairFacility(trx, claim.facility_id))!;
     const actor = actorOf(principal);
     const amountCents = claim.payable_cents ?? 0;
@@ -679,7 +719,7 @@ export function createRepairClaimsService(deps: {
           id: claim.id,
           label: `Repair authorization ${claim.authorization_number}`,
           amountCents,
-          contract: (await findContractById(trx, claim.contract_id))!,
+          contract,
         },
         { effectiveOn: today(), actor, requestId },
       );

@@ -584,6 +584,105 @@ describeEachEngine('repair claims', (engine) => {
     });
   });
 
+  describe('a contract that did not cover the claim’s date', () => {
+    /** The claim as submitted on an earlier business day (a fixture: the API dates it now). */
+    async function submittedOn(claimId: string, instant: string) {
+      await server.built.database.db
+        .updateTable('repair_claims')
+        .set({ submitted_at: new Date(instant) })
+        .where('id', '=', claimId)
+        .execute();
+    }
+    const cancelAsOf = (contractId: string, cancelOn: string) =>
+      admin({
+        method: 'POST',
+        url: `/api/v1/contracts/${contractId}/cancellation`,
+        payload: {
+          cancelOn,
+          odometer: 22_000,
+          reason: 'payoff',
+          evidence: `Payoff letter dated ${cancelOn}`,
+        },
+      });
+
+    it.each([
+      ['as of the claim’s day', '2026-11-20'],
+      ['as of a day before the claim', '2026-11-19'],
+    ])(
+      'refuses approving and shows why when the contract was cancelled %s; denying stays open',
+      async (_name, cancelOn) => {
+        const { vin, contract } = await newContract();
+        const claim = await submitted(shop, estimate(vin));
+        await submittedOn(claim.id, '2026-11-20T15:00:00Z');
+        expect((await cancelAsOf(contract.id, cancelOn)).statusCode).toBe(201);
+
+        const refused = await decide(adjuster, claim, [true, false, true]);
+        expect(refused.statusCode, refused.body).toBe(409);
+        expect(refused.json()).toMatchObject({ code: 'contract_not_active' });
+        expect(refused.json().detail).toBe(
+          `Contract ${contract.contractNumber} is cancelled as of ${cancelOn}, on or before this claim's date (2026-11-20): it was not in force for this repair, so nothing can be approved or paid. Deny its lines with the reason "contract not in force".`,
+        );
+        const read = (await adjuster({ url: `/api/v1/repair-claims/${claim.id}` })).json();
+        expect(read).toMatchObject({
+          status: 'submitted',
+          contractEnded: { status: 'cancelled', cancelledOn: cancelOn },
+        });
+        expect(read.contractEnded.detail).toBe(refused.json().detail);
+
+        const denied = await adjuster({
+          method: 'POST',
+          url: `/api/v1/repair-claims/${claim.id}/authorization`,
+          payload: {
+            lines: claim.lines.map((line: { id: string }) => ({
+              id: line.id,
+              approved: false,
+              reasonCode: 'contract_not_in_force',
+            })),
+          },
+        });
+        expect(denied.statusCode, denied.body).toBe(200);
+        expect(denied.json()).toMatchObject({ status: 'denied', payableToFacilityCents: 0 });
+      },
+    );
+
+    it('authorizes a claim dated before the day its contract was cancelled as of', async () => {
+      const { vin, contract } = await newContract();
+      const claim = await submitted(shop, estimate(vin));
+      await submittedOn(claim.id, '2026-11-20T15:00:00Z');
+      expect((await cancelAsOf(contract.id, '2026-11-21')).statusCode).toBe(201);
+      expect((await adjuster({ url: `/api/v1/repair-claims/${claim.id}` })).json().contractEnded).toBeNull();
+      const authorized = await decide(adjuster, claim, [true, false, true]);
+      expect(authorized.statusCode, authorized.body).toBe(200);
+      expect(authorized.json()).toMatchObject({ status: 'authorized', payableToFacilityCents: 82_000 });
+    });
+
+    it('refuses paying an authorized claim whose contract is void', async () => {
+      // Legacy data: a void needs no claim, and a cancellation may not reach back over an authorization.
+      const { vin, contract } = await newContract();
+      const claim = await submitted(shop, estimate(vin));
+      expect((await decide(adjuster, claim, [true, false, true])).statusCode).toBe(200);
+      await server.built.database.db
+        .updateTable('contracts')
+        .set({ status: 'void' })
+        .where('id', '=', contract.id)
+        .execute();
+      const pay = await adjuster({
+        method: 'POST',
+        url: `/api/v1/repair-claims/${claim.id}/payment`,
+        payload: { method: 'check', reference: 'CHK-77' },
+      });
+      expect(pay.statusCode, pay.body).toBe(409);
+      expect(pay.json().code).toBe('contract_not_active');
+      expect(pay.json().detail).toMatch(/^Contract \S+ is void: it never existed for money/);
+      const entries = await server.built.database.db
+        .selectFrom('ledger_entries')
+        .select('id')
+        .where('contract_id', '=', contract.id)
+        .execute();
+      expect(entries).toEqual([]);
+    });
+  });
+
   describe('reading claims', () => {
     it('lists submitted claims oldest first, page by page', async () => {
       const ids: string[] = [];

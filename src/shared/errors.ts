@@ -117,6 +117,7 @@ export const ERROR_TITLES = {
   backdate_evidence_required: 'A cancellation dated before today needs its evidence',
   roadside_not_covered: 'The contract has no roadside benefit',
   statement_period_too_long: 'The period has too many lines to show; ask for a shorter period',
+  cancel_date_before_claim: 'The cancellation date is not after a repair claim that was authorized or paid',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

@@ -3364,6 +3364,15 @@ export interface components {
             keptOvernight: boolean;
             workStartedAt: string | null;
             coverageReasonCode: string | null;
+            /** @description The contract did not cover the claim's date (cancelled as of that day or before, or void): nothing on it can be approved or paid (409 contract_not_active); null otherwise */
+            contractEnded: {
+                /** @enum {string} */
+                status: "cancelled" | "void";
+                /** Format: date */
+                cancelledOn: string | null;
+                /** @description Why, in words staff read */
+                detail: string;
+            } | null;
             submittedAt: string;
             inspection: {
                 required: boolean;
@@ -3535,6 +3544,7 @@ export interface components {
             shareDenominator: number;
             grossRefundCents: number;
             feeCents: number;
+            /** @description Claims paid on the contract (net ledger payouts) and repair authorizations not yet paid (a promise to pay the shop); deducted only where the state rule deducts claims */
             claimsPaidCents: number;
             claimsDeductedCents: number;
             refundCents: number;
@@ -11541,6 +11551,7 @@ export interface operations {
                             shareDenominator: number;
                             grossRefundCents: number;
                             feeCents: number;
+                            /** @description Claims paid on the contract (net ledger payouts) and repair authorizations not yet paid (a promise to pay the shop); deducted only where the state rule deducts claims */
                             claimsPaidCents: number;
                             claimsDeductedCents: number;
                             refundCents: number;

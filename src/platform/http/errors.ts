@@ -124,6 +124,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   backdate_evidence_required: 422,
   roadside_not_covered: 422,
   statement_period_too_long: 422,
+  cancel_date_before_claim: 422,
 };
 
 /** The HTTP status an error is answered with. */

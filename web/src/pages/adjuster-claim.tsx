@@ -295,6 +295,12 @@ export function AdjusterClaimPage({ params }: RouteProps) {
               <WorkOwner kind="repair_claim_decision" id={value.id} user={user} noun="claim" />
             ) : null}
             <ClaimFacts claim={value} />
+            {value.contractEnded && (value.status === 'submitted' || value.status === 'authorized') ? (
+              // Said before the adjuster decides: approving or paying is refused (409 contract_not_active).
+              <div className="notice notice--error">
+                <strong>Contract not in force for this claim.</strong> {value.contractEnded.detail}
+              </div>
+            ) : null}
             <h2 id="adjuster-lines-heading">Lines</h2>
             <ClaimLinesTable claim={value} captionId="adjuster-lines-heading" />
             <AuthorizationSummary claim={value} />
