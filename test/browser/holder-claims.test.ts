@@ -84,6 +84,7 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
       await form.getByText('Enter the day the vehicle broke down.').waitFor();
       await form.getByText('Enter how many miles from home the breakdown was, in whole miles.').waitFor();
       await form.getByText('Enter what you paid for lodging or meals.').waitFor();
+      await form.getByText('Enter the day of this expense: the breakdown day or a day after it.').waitFor();
       expect(await form.getByLabel('Breakdown date').evaluate((el) => el === document.activeElement)).toBe(
         true,
       );
@@ -91,6 +92,7 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
 
       await form.getByLabel('Breakdown date').fill('2026-11-23');
       await form.getByLabel('Miles from home').fill('240');
+      await form.getByRole('group', { name: 'Day 1' }).getByLabel('Date').fill('2026-11-23');
       await form.getByLabel('Lodging that night ($)').fill('120');
       // A video named like a PDF passes the browser's check; the server refuses it by its content.
       await form.getByLabel('Receipts').setInputFiles([
@@ -403,6 +405,88 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
       await expectAxeClean(kansas);
     } finally {
       await kansas.context().close();
+    }
+  });
+
+  it('files one rental claim for several days of a repair visit, each day with its date and amount, and pays each', async () => {
+    // A repair submitted and authorized five days ago, with the vehicle kept overnight.
+    clock.set('2026-11-20T15:00:00Z');
+    const shop = await staffClient(server, 'shop@coverwise.test');
+    const adjuster = await staffClient(server, 'adjuster@coverwise.test');
+    const submitted = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: {
+        vin: missouriHolder.vin,
+        odometer: 25_000,
+        complaint: 'Grinding noise when braking',
+        cause: 'Front calipers seized',
+        correction: 'Replace front calipers',
+        keptOvernight: true,
+        lines: [
+          { componentGroup: 'brakes', description: 'Front calipers', partsCents: 40_000, laborHours: 2.5 },
+        ],
+      },
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const repair = submitted.json();
+    const authorized = await adjuster({
+      method: 'POST',
+      url: `/api/v1/repair-claims/${repair.id}/authorization`,
+      payload: { lines: repair.lines.map((line: { id: string }) => ({ id: line.id, approved: true })) },
+    });
+    expect(authorized.statusCode, authorized.body).toBe(200);
+    clock.set('2026-11-25T15:00:00Z');
+
+    const page = await signedIn(missouriHolder);
+    try {
+      await page.goto('/my/claims');
+      const form = page.getByRole('form', { name: 'Claim rental reimbursement' });
+      // The limits are the contract's own, shown before the holder writes anything.
+      await form.getByText('What is paid: $35 a day up to $175 per repair visit', { exact: false }).waitFor();
+      const day = (n: number) => form.getByRole('group', { name: `Day ${n}` });
+      await day(1).getByLabel('Date').fill('2026-11-21');
+      await day(1).getByLabel('Amount ($)').fill('40');
+      await form.getByRole('button', { name: 'Add a day' }).click();
+      // The new day's date takes focus.
+      expect(
+        await day(2)
+          .getByLabel('Date')
+          .evaluate((el) => el === document.activeElement),
+      ).toBe(true);
+      await day(2).getByLabel('Date').fill('2026-11-22');
+      await form.getByRole('button', { name: 'Add a day' }).click();
+      await day(3).getByLabel('Date').fill('2026-11-23');
+      await day(3).getByLabel('Kind').selectOption({ label: 'Public transport' });
+      await day(3).getByLabel('Amount ($)').fill('40');
+      await form.getByRole('button', { name: 'Claim rental' }).click();
+      // The day without an amount is the one marked, and focused.
+      const missing = day(2).getByLabel('Amount ($)');
+      await day(2).getByText('Enter the amount you paid, in dollars, such as 35.00.').waitFor();
+      expect(await missing.getAttribute('aria-invalid')).toBe('true');
+      expect(await day(1).getByLabel('Amount ($)').getAttribute('aria-invalid')).toBeNull();
+      expect(await missing.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expectAxeClean(page);
+
+      await missing.fill('40');
+      await form.getByRole('button', { name: 'Claim rental' }).click();
+      // One claim for the visit pays each of its three days up to the daily limit: $105, not $35.
+      const claim = page
+        .getByRole('listitem')
+        .filter({ hasText: /^RR-[0-9A-F]{8} · Received: waiting for review/ });
+      await claim.getByText(/\$105\.00 payable of \$120\.00 asked/).waitFor();
+      expect(await claim.getByRole('listitem').count()).toBe(3);
+      const stored = await server.built.database.db
+        .selectFrom('rental_claims')
+        .select(['payable_cents', 'requested_cents'])
+        .where('repair_claim_id', '=', repair.id)
+        .execute();
+      expect(stored.map((row) => [Number(row.payable_cents), Number(row.requested_cents)])).toEqual([
+        [10_500, 12_000],
+      ]);
+      await expectAxeClean(page);
+    } finally {
+      await page.context().close();
     }
   });
 });

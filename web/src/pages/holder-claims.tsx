@@ -1,9 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useLayoutEffect, useRef, useState } from 'react';
 import { claimReference } from '../../../src/shared/claim-reference.js';
 import { ApiError, type ApiResponse, apiClient } from '../api.js';
-import { planNameWords } from '../contract-words.js';
-import { type Contract, contractQueryOptions } from '../contracts.js';
+import { planNameWords, rentalWords, tripInterruptionWords } from '../contract-words.js';
+import {
+  type Contract,
+  contractQueryOptions,
+  type RentalBenefit,
+  type TripInterruptionBenefit,
+} from '../contracts.js';
 import { useFocusWhen } from '../focus.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
@@ -132,6 +137,8 @@ function FormCard(props: {
 }
 
 function Field(props: {
+  /** The input's id, when something else must find it (the new day's date takes focus). */
+  id?: string;
   name: string;
   label: string;
   form: FormErrors;
@@ -141,7 +148,8 @@ function Field(props: {
   short?: boolean;
   inputMode?: 'decimal' | 'numeric' | 'tel';
 }) {
-  const id = useId();
+  const ownId = useId();
+  const id = props.id ?? ownId;
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
@@ -263,13 +271,100 @@ function RoadsideForm({
   );
 }
 
+/**
+ * A failed filing shown beside the form's field it is about: the API names an expense by its place in
+ * the claim's `expenses` (`expenses[3].date`), which `fieldFor` turns into the form's own field (the
+ * day's date or amount); any other failure is said as showProblem says it.
+ */
+function showFilingProblem(
+  form: FormErrors,
+  caught: unknown,
+  sentences: Readonly<Record<string, Sentence>>,
+  fieldFor: (param: string) => string | null,
+): void {
+  const field = caught instanceof ApiError && caught.param ? fieldFor(caught.param) : null;
+  const sentence = field ? sentences[field] : undefined;
+  if (caught instanceof ApiError && caught.param && field && sentence)
+    form.show({ [field]: { problem: caught, sentences: { [caught.param]: sentence } } });
+  else form.showProblem(caught, sentences);
+}
+
+let nextDayKey = 1;
+
+/** The days a form lists, each with its own inputs; adding one moves focus to its date. */
+function useDays<Day extends { key: number }>(blank: () => Omit<Day, 'key'>, form: FormErrors) {
+  const [days, setDays] = useState<Day[]>(() => [{ ...blank(), key: nextDayKey++ } as Day]);
+  const [focusKey, setFocusKey] = useState<number | null>(null);
+  const id = useId();
+  const dateId = (key: number) => `${id}-day-${key}-date`;
+  useLayoutEffect(() => {
+    if (focusKey === null) return;
+    document.getElementById(dateId(focusKey))?.focus();
+    setFocusKey(null);
+  });
+  return {
+    days,
+    dateId,
+    update: (key: number, change: Partial<Omit<Day, 'key'>>) =>
+      setDays((current) => current.map((day) => (day.key === key ? { ...day, ...change } : day))),
+    add: () => {
+      const key = nextDayKey++;
+      setDays((current) => [...current, { ...blank(), key } as Day]);
+      setFocusKey(key);
+    },
+    remove: (key: number) => {
+      // The errors name days by their place in the list: after a removal they would point at others.
+      form.clear();
+      const index = days.findIndex((day) => day.key === key);
+      const rest = days.filter((day) => day.key !== key);
+      setDays(rest);
+      const neighbour = rest[Math.max(0, index - 1)];
+      if (neighbour) setFocusKey(neighbour.key);
+    },
+  };
+}
+
+/** A day's inputs, under its own legend, with the button that takes it off the list. */
+function DayFieldset(props: { index: number; count: number; onRemove: () => void; children: ReactNode }) {
+  return (
+    <fieldset className="card card--section">
+      <legend>{t('claims.day', { n: props.index + 1 })}</legend>
+      {props.children}
+      {props.count > 1 ? (
+        <button type="button" className="button button--secondary" onClick={props.onRemove}>
+          {t('claims.removeDay', { n: props.index + 1 })}
+        </button>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function AddDayButton({ onAdd, disabled }: { onAdd: () => void; disabled?: boolean }) {
+  return (
+    <p>
+      <button type="button" className="button button--secondary" onClick={onAdd} disabled={disabled}>
+        {t('claims.addDay')}
+      </button>
+    </p>
+  );
+}
+
+interface RentalDay {
+  key: number;
+  date: string;
+  kind: 'rental' | 'public_transport';
+  amount: string;
+}
+
 function RentalForm({
   contractId,
+  rule,
   repairs,
   filedFor,
   onDone,
 }: {
   contractId: string;
+  rule: RentalBenefit;
   repairs: RepairClaim[];
   /** The repair claims that have their rental claim already (one per repair visit). */
   filedFor: ReadonlySet<string>;
@@ -279,11 +374,9 @@ function RentalForm({
     (r) => (r.status === 'authorized' || r.status === 'paid') && !filedFor.has(r.id),
   );
   const [repairClaimId, setRepairClaimId] = useState(authorized[0]?.id ?? '');
-  const [date, setDate] = useState('');
-  const [amount, setAmount] = useState('');
-  const [kind, setKind] = useState<'rental' | 'public_transport'>('rental');
   const [receipts, setReceipts] = useState<File[]>([]);
   const form = useFormErrors();
+  const days = useDays<RentalDay>(() => ({ date: '', kind: 'rental', amount: '' }), form);
   const id = useId();
   if (authorized.length === 0)
     return (
@@ -291,41 +384,43 @@ function RentalForm({
         {filedFor.size > 0 ? t('claims.rentalAllFiled') : t('claims.rentalAfterRepair')}
       </p>
     );
-  const sentences = {
+  // One claim covers the repair visit: each day of it is one of the claim's expenses, in list order.
+  const sentences: Record<string, Sentence> = {
     repairClaimId: said('claims.errors.repair'),
-    date: said('claims.errors.rentalDate'),
-    amount: said('claims.errors.amount'),
     expenses: said('claims.errors.rentalExpenses'),
     receipts: receiptSentence(),
   };
+  days.days.forEach((_day, index) => {
+    sentences[`expenses[${index}].date`] = said('claims.errors.rentalDate');
+    sentences[`expenses[${index}].amountCents`] = said('claims.errors.amount');
+  });
   return (
     <FormCard
       title={t('claims.rentalTitle')}
       button={t('claims.rentalButton')}
       form={form}
       onSubmit={async () => {
-        const amountCents = dollarsToCents(amount);
         const errors: Record<string, Sentence> = {};
-        if (!date) errors.date = sentences.date;
-        if (amountCents === undefined || amountCents === null || amountCents === 0)
-          errors.amount = sentences.amount;
+        const expenses = days.days.map((day, index) => {
+          const amountCents = dollarsToCents(day.amount);
+          if (!day.date) errors[`expenses[${index}].date`] = said('claims.errors.rentalDate');
+          if (amountCents === undefined || amountCents === null || amountCents === 0)
+            errors[`expenses[${index}].amountCents`] = said('claims.errors.amount');
+          return { date: day.date, kind: day.kind, amountCents: amountCents ?? 0 };
+        });
         const receiptError = receiptProblem(receipts);
         if (receiptError) errors.receipts = receiptError;
         if (Object.keys(errors).length > 0) return form.show(errors);
         try {
-          await fileWithReceipts(
-            'rental',
-            contractId,
-            { repairClaimId, expenses: [{ date, kind, amountCents }] },
-            receipts,
-          );
+          await fileWithReceipts('rental', contractId, { repairClaimId, expenses }, receipts);
           form.clear();
           onDone();
         } catch (caught) {
-          form.showProblem(caught, sentences);
+          showFilingProblem(form, caught, sentences, (param) => (param in sentences ? param : null));
         }
       }}
     >
+      <p className="hint">{t('claims.paidUpTo', { limits: rentalWords(rule) })}</p>
       <div className="field">
         <label htmlFor={`${id}-repair`}>{t('claims.repair')}</label>
         <select
@@ -342,78 +437,134 @@ function RentalForm({
         </select>
         <FieldError id={`${id}-repair`} message={form.errors.repairClaimId} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-kind`}>{t('claims.kind')}</label>
-        <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-          <option value="rental">{t('details.rental')}</option>
-          <option value="public_transport">{t('claims.publicTransport')}</option>
-        </select>
-      </div>
-      <Field name="date" form={form} label={t('claims.date')} type="date" value={date} onChange={setDate} />
-      <Field
-        name="amount"
-        form={form}
-        label={t('claims.amount')}
-        value={amount}
-        onChange={setAmount}
-        short
-        inputMode="decimal"
-      />
+      {days.days.map((day, index) => (
+        <DayFieldset
+          key={day.key}
+          index={index}
+          count={days.days.length}
+          onRemove={() => days.remove(day.key)}
+        >
+          <Field
+            id={days.dateId(day.key)}
+            name={`expenses[${index}].date`}
+            form={form}
+            label={t('claims.date')}
+            type="date"
+            value={day.date}
+            onChange={(date) => days.update(day.key, { date })}
+          />
+          <div className="field">
+            <label htmlFor={`${id}-${day.key}-kind`}>{t('claims.kind')}</label>
+            <select
+              id={`${id}-${day.key}-kind`}
+              value={day.kind}
+              onChange={(e) => days.update(day.key, { kind: e.target.value as RentalDay['kind'] })}
+            >
+              <option value="rental">{t('details.rental')}</option>
+              <option value="public_transport">{t('claims.publicTransport')}</option>
+            </select>
+          </div>
+          <Field
+            name={`expenses[${index}].amountCents`}
+            form={form}
+            label={t('claims.amount')}
+            value={day.amount}
+            onChange={(amount) => days.update(day.key, { amount })}
+            short
+            inputMode="decimal"
+          />
+        </DayFieldset>
+      ))}
+      <AddDayButton onAdd={days.add} />
       <ReceiptField form={form} label={t('claims.receipts')} onChange={setReceipts} />
     </FormCard>
   );
 }
 
-function TripForm({ contractId, onDone }: { contractId: string; onDone: () => void }) {
+interface TripDay {
+  key: number;
+  date: string;
+  lodging: string;
+  meals: string;
+}
+
+function TripForm({
+  contractId,
+  rule,
+  onDone,
+}: {
+  contractId: string;
+  rule: TripInterruptionBenefit;
+  onDone: () => void;
+}) {
   const [breakdownOn, setBreakdownOn] = useState('');
   const [miles, setMiles] = useState('');
-  const [lodging, setLodging] = useState('');
-  const [meals, setMeals] = useState('');
   const [receipts, setReceipts] = useState<File[]>([]);
   const form = useFormErrors();
-  const sentences = {
+  const days = useDays<TripDay>(() => ({ date: '', lodging: '', meals: '' }), form);
+  const sentences: Record<string, Sentence> = {
     breakdownOn: said('claims.errors.breakdownOn'),
     milesFromHome: said('claims.errors.milesFromHome'),
-    lodging: said('claims.errors.lodging'),
-    meals: said('claims.errors.meals'),
     expenses: said('claims.errors.tripExpenses'),
     receipts: receiptSentence(),
   };
+  days.days.forEach((_day, index) => {
+    sentences[`days[${index}].date`] = said('claims.errors.tripDate');
+    sentences[`days[${index}].lodging`] = said('claims.errors.lodging');
+    sentences[`days[${index}].meals`] = said('claims.errors.meals');
+  });
   return (
     <FormCard
       title={t('claims.tripTitle')}
       button={t('claims.tripButton')}
       form={form}
       onSubmit={async () => {
-        const lodgingCents = dollarsToCents(lodging);
-        const mealsCents = dollarsToCents(meals);
         const milesFromHome = Number(miles);
         const errors: Record<string, Sentence> = {};
-        if (!breakdownOn) errors.breakdownOn = sentences.breakdownOn;
+        if (!breakdownOn) errors.breakdownOn = sentences.breakdownOn!;
         if (miles.trim() === '' || !Number.isInteger(milesFromHome) || milesFromHome < 0)
-          errors.milesFromHome = sentences.milesFromHome;
-        if (lodgingCents === null) errors.lodging = sentences.lodging;
-        if (mealsCents === null) errors.meals = sentences.meals;
-        if (!lodgingCents && !mealsCents && lodgingCents !== null && mealsCents !== null)
-          errors.lodging = sentences.expenses;
+          errors.milesFromHome = sentences.milesFromHome!;
+        // Each day is one or two of the claim's expenses (lodging, meals); `fields` says which day's
+        // input each expense came from, to put the API's word on an expense beside it.
+        const expenses: { date: string; category: 'lodging' | 'meals'; amountCents: number }[] = [];
+        const fields: { date: string; amountCents: string }[] = [];
+        days.days.forEach((day, index) => {
+          const lodgingCents = dollarsToCents(day.lodging);
+          const mealsCents = dollarsToCents(day.meals);
+          if (!day.date) errors[`days[${index}].date`] = said('claims.errors.tripDate');
+          if (lodgingCents === null) errors[`days[${index}].lodging`] = said('claims.errors.lodging');
+          if (mealsCents === null) errors[`days[${index}].meals`] = said('claims.errors.meals');
+          if (!lodgingCents && !mealsCents && lodgingCents !== null && mealsCents !== null)
+            errors[`days[${index}].lodging`] = sentences.expenses!;
+          for (const [category, amountCents] of [
+            ['lodging', lodgingCents],
+            ['meals', mealsCents],
+          ] as const) {
+            if (!amountCents) continue;
+            expenses.push({ date: day.date, category, amountCents });
+            fields.push({ date: `days[${index}].date`, amountCents: `days[${index}].${category}` });
+          }
+        });
         const receiptError = receiptProblem(receipts);
         if (receiptError) errors.receipts = receiptError;
         // Trip interruption is paid against receipts: a claim without one could only be denied.
         else if (receipts.length === 0) errors.receipts = said('claims.errors.tripReceiptsRequired');
         if (Object.keys(errors).length > 0) return form.show(errors);
-        const expenses = [
-          ...(lodgingCents ? [{ date: breakdownOn, category: 'lodging', amountCents: lodgingCents }] : []),
-          ...(mealsCents ? [{ date: breakdownOn, category: 'meals', amountCents: mealsCents }] : []),
-        ];
         try {
           await fileWithReceipts('trip', contractId, { breakdownOn, milesFromHome, expenses }, receipts);
           form.clear();
           onDone();
         } catch (caught) {
-          form.showProblem(caught, sentences);
+          showFilingProblem(form, caught, sentences, (param) => {
+            const expense = /^expenses\[(\d+)\]\.(date|amountCents)$/.exec(param);
+            if (!expense) return param in sentences ? param : null;
+            const field = fields[Number(expense[1])];
+            return field ? field[expense[2] as 'date' | 'amountCents'] : null;
+          });
         }
       }}
     >
+      <p className="hint">{t('claims.paidUpTo', { limits: tripInterruptionWords(rule) })}</p>
       <Field
         name="breakdownOn"
         form={form}
@@ -431,24 +582,44 @@ function TripForm({ contractId, onDone }: { contractId: string; onDone: () => vo
         short
         inputMode="numeric"
       />
-      <Field
-        name="lodging"
-        form={form}
-        label={t('claims.lodging')}
-        value={lodging}
-        onChange={setLodging}
-        short
-        inputMode="decimal"
-      />
-      <Field
-        name="meals"
-        form={form}
-        label={t('claims.meals')}
-        value={meals}
-        onChange={setMeals}
-        short
-        inputMode="decimal"
-      />
+      {days.days.map((day, index) => (
+        <DayFieldset
+          key={day.key}
+          index={index}
+          count={days.days.length}
+          onRemove={() => days.remove(day.key)}
+        >
+          <Field
+            id={days.dateId(day.key)}
+            name={`days[${index}].date`}
+            form={form}
+            label={t('claims.date')}
+            type="date"
+            value={day.date}
+            onChange={(date) => days.update(day.key, { date })}
+          />
+          <Field
+            name={`days[${index}].lodging`}
+            form={form}
+            label={t('claims.lodging')}
+            value={day.lodging}
+            onChange={(lodging) => days.update(day.key, { lodging })}
+            short
+            inputMode="decimal"
+          />
+          <Field
+            name={`days[${index}].meals`}
+            form={form}
+            label={t('claims.meals')}
+            value={day.meals}
+            onChange={(meals) => days.update(day.key, { meals })}
+            short
+            inputMode="decimal"
+          />
+        </DayFieldset>
+      ))}
+      {/* Days after the covered ones pay nothing: the list stops at the plan's number of days. */}
+      <AddDayButton onAdd={days.add} disabled={days.days.length >= rule.maxDays} />
       <ReceiptField form={form} label={t('claims.receipts')} onChange={setReceipts} />
     </FormCard>
   );
@@ -720,13 +891,19 @@ function ContractClaims({ contractId, roadsideAnchor }: { contractId: string; ro
               <RentalForm
                 key={`rental-${version}`}
                 contractId={contractId}
+                rule={benefits.rental}
                 repairs={value.repairClaims}
                 filedFor={new Set(value.rentalClaims.map((claim) => claim.repairClaimId))}
                 onDone={reload}
               />
             ) : null}
             {benefits.tripInterruption ? (
-              <TripForm key={`trip-${version}`} contractId={contractId} onDone={reload} />
+              <TripForm
+                key={`trip-${version}`}
+                contractId={contractId}
+                rule={benefits.tripInterruption}
+                onDone={reload}
+              />
             ) : null}
           </div>
         </>
