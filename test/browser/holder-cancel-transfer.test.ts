@@ -86,6 +86,59 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
     }
   });
 
+  it("puts a transfer's errors beside their fields, the page's checks and the API's refusals alike", async () => {
+    const page = await openPage(browser, server, '/my/sign-in');
+    /** The field is marked invalid and described by this sentence. */
+    const expectError = async (label: string, sentence: string) => {
+      const field = page.getByLabel(label, { exact: true });
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      const ids = (await field.getAttribute('aria-describedby'))?.split(' ') ?? [];
+      const said = await Promise.all(ids.map((id) => page.locator(`[id="${id}"]`).textContent()));
+      expect(said).toContain(sentence);
+    };
+    const focused = (label: string) =>
+      page.getByLabel(label, { exact: true }).evaluate((element) => element === document.activeElement);
+    try {
+      await signInAsHolder(page, kansasHolder);
+      await page.getByRole('link', { name: 'Transfer my contract' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Transfer my contract' }).waitFor();
+
+      // A blank first name, no odometer and a state in words: each beside its field, the first focused.
+      await page.getByLabel('Last name').fill('Hopper');
+      await page.getByLabel('Street address').fill('12 River Rd');
+      await page.getByLabel('City').fill('Topeka');
+      await page.getByLabel('State').fill('Kansas');
+      await page.getByLabel("Buyer's ZIP code").fill('66603');
+      await page.getByRole('button', { name: 'Request the transfer' }).click();
+      await page.getByText('Check the 3 fields marked below.').waitFor();
+      await expectError(
+        'Odometer at the sale (miles)',
+        'Enter the odometer reading at the sale, in whole miles.',
+      );
+      await expectError('First name', "Enter the buyer's first name.");
+      await expectError('State', "Enter the buyer's state as two letters, such as FL.");
+      expect(await page.getByLabel('Last name').getAttribute('aria-invalid')).toBeNull();
+      expect(await focused('Odometer at the sale (miles)')).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+
+      // The API refuses an odometer below the reading at the sale: said beside the odometer.
+      await page.getByLabel('Odometer at the sale (miles)').fill('100');
+      await page.getByLabel('First name').fill('Grace');
+      await page.getByLabel('State').fill('KS');
+      await page.getByRole('button', { name: 'Request the transfer' }).click();
+      await page.getByText('Check the field marked below.').waitFor();
+      await expectError(
+        'Odometer at the sale (miles)',
+        'The odometer reading is below the reading when the contract was sold.',
+      );
+      expect(await page.getByLabel('First name').getAttribute('aria-invalid')).toBeNull();
+      expect(await focused('Odometer at the sale (miles)')).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('lets a holder transfer to a buyer who can then sign in, once staff record the fee', async () => {
     const page = await openPage(browser, server, '/my/sign-in');
     try {

@@ -3,7 +3,7 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { ApiError, type ApiResponse, type ApiSchema, apiClient } from '../api.js';
 import { planNameWords } from '../contract-words.js';
 import { type Contract, contractQueryOptions } from '../contracts.js';
-import { useFocusWhen } from '../focus.js';
+import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatCount, maskVin } from '../format.js';
 import { holderProblem, type Sentence, said, say } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
@@ -197,6 +197,8 @@ interface FormValues {
 
 function TextField({
   id,
+  name,
+  form,
   label,
   value,
   onChange,
@@ -206,6 +208,9 @@ function TextField({
   hint,
 }: {
   id: string;
+  /** The field's name as the API's `param` says it (`buyer.firstName`): its error goes beneath it. */
+  name: string;
+  form: FormErrors;
   label: string;
   value: string;
   onChange: (value: string) => void;
@@ -214,6 +219,8 @@ function TextField({
   inputMode?: 'numeric' | 'email';
   hint?: string;
 }) {
+  const error = form.errors[name];
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -228,11 +235,47 @@ function TextField({
         value={value}
         autoComplete={autoComplete ?? 'off'}
         inputMode={inputMode}
-        aria-describedby={hint ? `${id}-hint` : undefined}
+        {...form.fieldProps(name, id)}
+        aria-describedby={describedBy || undefined}
         onChange={(event) => onChange(event.target.value)}
       />
+      <FieldError id={id} message={error} />
     </div>
   );
+}
+
+/** The sentence beside each field, by the API's `param` for it. */
+const transferSentences = {
+  ownershipTransferredOn: said('transfer.errors.date'),
+  saleType: said('transfer.errors.saleType'),
+  odometer: said('transfer.errors.odometer'),
+  'buyer.firstName': said('transfer.errors.firstName'),
+  'buyer.lastName': said('transfer.errors.lastName'),
+  'buyer.email': said('transfer.errors.email'),
+  'buyer.address.line1': said('transfer.errors.street'),
+  'buyer.address.city': said('transfer.errors.city'),
+  'buyer.address.state': said('transfer.errors.state'),
+  'buyer.address.zip': said('transfer.errors.zip'),
+} as const satisfies Record<string, Sentence>;
+
+type TransferField = keyof typeof transferSentences;
+
+/** Every field the holder has to fix, before anything is sent. */
+function checkTransfer(values: FormValues): Partial<Record<TransferField, Sentence>> {
+  const wrong: [TransferField, boolean][] = [
+    ['ownershipTransferredOn', !values.ownershipTransferredOn],
+    ['odometer', !/^\d{1,7}$/.test(values.odometer.replaceAll(',', ''))],
+    ['buyer.firstName', !values.firstName.trim()],
+    ['buyer.lastName', !values.lastName.trim()],
+    ['buyer.email', values.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email.trim())],
+    ['buyer.address.line1', !values.line1.trim()],
+    ['buyer.address.city', !values.city.trim()],
+    ['buyer.address.state', !/^[A-Za-z]{2}$/.test(values.state.trim())],
+    ['buyer.address.zip', !values.zip.trim()],
+  ];
+  const errors: Partial<Record<TransferField, Sentence>> = {};
+  for (const [field, isWrong] of wrong) if (isWrong) errors[field] = transferSentences[field];
+  return errors;
 }
 
 function TransferForm({
@@ -258,45 +301,34 @@ function TransferForm({
     state: '',
     zip: '',
   });
-  const [invalid, setInvalid] = useState<Sentence | null>(null);
+  const form = useFormErrors();
   const create = useApiMutation('post', '/contracts/{id}/transfers', {
     invalidates: ['/contracts/{id}/transfers'],
     onSuccess: onCreated,
+    // A refusal about one field (the odometer below the sale's, a ZIP code) goes beside it.
+    onError: (failure) => form.showProblem(failure, transferSentences),
   });
   const submitting = create.isPending;
-  const error = invalid
-    ? say(invalid)
-    : create.error
-      ? create.error instanceof ApiError
-        ? holderProblem(create.error).sentence
-        : t('transfer.failed')
-      : null;
-  const errorRef = useRef<HTMLDivElement>(null);
   const set = (name: keyof FormValues) => (value: string) =>
     setValues((current) => ({ ...current, [name]: value }));
-
-  // Focus follows a new failure, not its words: a switch of language says the same one again in place.
-  useFocusWhen(errorRef, invalid ?? create.error);
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     create.reset();
-    const odometer = values.odometer.replaceAll(',', '');
-    if (!/^\d{1,7}$/.test(odometer)) {
-      setInvalid(said('transfer.errors.odometer'));
-      return;
-    }
-    setInvalid(null);
+    const errors = checkTransfer(values);
+    if (Object.keys(errors).length > 0) return form.show(errors);
+    form.clear();
+    const email = values.email.trim();
     create.mutate({
       params: { path: { id: contract.id } },
       body: {
         ownershipTransferredOn: values.ownershipTransferredOn,
         saleType: values.saleType,
-        odometer: Number(odometer),
+        odometer: Number(values.odometer.replaceAll(',', '')),
         buyer: {
           firstName: values.firstName.trim(),
           lastName: values.lastName.trim(),
-          ...(values.email.trim() ? { email: values.email.trim() } : {}),
+          ...(email ? { email } : {}),
           address: {
             line1: values.line1.trim(),
             city: values.city.trim(),
@@ -310,7 +342,7 @@ function TransferForm({
   };
 
   return (
-    <form className="form form--wide" onSubmit={handleSubmit} noValidate>
+    <form className="form form--wide" onSubmit={handleSubmit} noValidate ref={form.formRef}>
       <div className="notice notice--info">
         <p>
           {t('transfer.feeLabel')}{' '}
@@ -323,6 +355,7 @@ function TransferForm({
             : t('transfer.window', { count: terms.windowDays })}
         </p>
       </div>
+      <FormSummary form={form} />
       <fieldset>
         <legend>{t('transfer.sale')}</legend>
         <div className="field">
@@ -335,7 +368,9 @@ function TransferForm({
             min={contract.purchaseDate}
             max={today}
             onChange={(event) => set('ownershipTransferredOn')(event.target.value)}
+            {...form.fieldProps('ownershipTransferredOn', `${fieldId}-date`)}
           />
+          <FieldError id={`${fieldId}-date`} message={form.errors.ownershipTransferredOn} />
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-sale`}>{t('transfer.how')}</label>
@@ -343,6 +378,7 @@ function TransferForm({
             id={`${fieldId}-sale`}
             value={values.saleType}
             onChange={(event) => set('saleType')(event.target.value)}
+            {...form.fieldProps('saleType', `${fieldId}-sale`)}
           >
             {saleTypes.map((value) => (
               <option key={value} value={value}>
@@ -350,9 +386,12 @@ function TransferForm({
               </option>
             ))}
           </select>
+          <FieldError id={`${fieldId}-sale`} message={form.errors.saleType} />
         </div>
         <TextField
           id={`${fieldId}-odometer`}
+          name="odometer"
+          form={form}
           label={t('transfer.odometerAtSale')}
           className="input--short"
           inputMode="numeric"
@@ -364,18 +403,24 @@ function TransferForm({
         <legend>{t('transfer.theBuyer')}</legend>
         <TextField
           id={`${fieldId}-first`}
+          name="buyer.firstName"
+          form={form}
           label={t('transfer.firstName')}
           value={values.firstName}
           onChange={set('firstName')}
         />
         <TextField
           id={`${fieldId}-last`}
+          name="buyer.lastName"
+          form={form}
           label={t('transfer.lastName')}
           value={values.lastName}
           onChange={set('lastName')}
         />
         <TextField
           id={`${fieldId}-email`}
+          name="buyer.email"
+          form={form}
           label={t('transfer.email')}
           inputMode="email"
           value={values.email}
@@ -383,18 +428,24 @@ function TransferForm({
         />
         <TextField
           id={`${fieldId}-line1`}
+          name="buyer.address.line1"
+          form={form}
           label={t('transfer.street')}
           value={values.line1}
           onChange={set('line1')}
         />
         <TextField
           id={`${fieldId}-city`}
+          name="buyer.address.city"
+          form={form}
           label={t('transfer.city')}
           value={values.city}
           onChange={set('city')}
         />
         <TextField
           id={`${fieldId}-state`}
+          name="buyer.address.state"
+          form={form}
           label={t('transfer.state')}
           hint={t('transfer.stateHint')}
           className="input--short"
@@ -403,6 +454,8 @@ function TransferForm({
         />
         <TextField
           id={`${fieldId}-zip`}
+          name="buyer.address.zip"
+          form={form}
           label={t('transfer.zip')}
           className="input--short"
           inputMode="numeric"
@@ -410,11 +463,6 @@ function TransferForm({
           onChange={set('zip')}
         />
       </fieldset>
-      {error ? (
-        <div className="notice notice--error" role="alert" tabIndex={-1} ref={errorRef}>
-          {error}
-        </div>
-      ) : null}
       <button type="submit" className="button" disabled={submitting}>
         {submitting ? t('transfer.sending') : t('transfer.submit')}
       </button>
