@@ -120,6 +120,13 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
         .setInputFiles({ name: 'hotel.pdf', mimeType: 'application/pdf', buffer: PDF });
       await form.getByRole('button', { name: 'Claim trip interruption' }).click();
       await page.getByRole('heading', { name: 'Trip interruption claims' }).waitFor();
+      // Filed: said and focused where the form was, and the form starts afresh.
+      const notice = page.getByRole('status').filter({ hasText: /^Claim TI-[0-9A-F]{8} is filed: \$\d/ });
+      await notice.waitFor();
+      expect(await notice.evaluate((element) => element === document.activeElement)).toBe(true);
+      expect(await form.getByLabel('Breakdown date').inputValue()).toBe('');
+      expect(await form.getByLabel('Miles from home').inputValue()).toBe('');
+      expect(await form.getByLabel('Lodging that night ($)').inputValue()).toBe('');
       const claims = page
         .getByRole('listitem')
         .filter({ hasText: /^TI-[0-9A-F]{8} · Received: waiting for review/ });
@@ -207,7 +214,13 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
         .filter({ hasText: 'Trip interruption is paid against receipts: send your hotel and meal receipts' })
         .waitFor();
       // The holder can send them from here: the claim then waits for staff with its receipt.
-      const send = page.getByRole('form', { name: 'Send the receipts for this claim' });
+      const reference = claimReference('trip_interruption_claim', filed.json().id);
+      const send = page.getByRole('form', { name: `Send the receipts for claim ${reference}` });
+      // The receipts join the claim already filed; the form says so, not that a claim is filed with them.
+      await send
+        .getByText('They are added to this claim, which is already filed.', { exact: false })
+        .waitFor();
+      expect(await send.getByText('Your claim is filed together with them').count()).toBe(0);
       await send.getByRole('button', { name: 'Send receipts' }).click();
       await send
         .getByText('Attach at least one receipt: trip interruption is paid against receipts.')
@@ -218,8 +231,13 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
         .setInputFiles({ name: 'motel.pdf', mimeType: 'application/pdf', buffer: PDF });
       await send.getByRole('button', { name: 'Send receipts' }).click();
       await page
-        .getByRole('form', { name: 'Send the receipts for this claim' })
+        .getByRole('form', { name: `Send the receipts for claim ${reference}` })
         .waitFor({ state: 'detached' });
+      const added = page
+        .getByRole('status')
+        .filter({ hasText: `Your receipts were added to claim ${reference}` });
+      await added.waitFor();
+      expect(await added.evaluate((element) => element === document.activeElement)).toBe(true);
       const stored = await server.built.database.db
         .selectFrom('documents')
         .select('original_name')
@@ -292,9 +310,14 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
       await page.goto('/my/claims');
       const lineOf = (id: string) =>
         page.getByRole('listitem').filter({ hasText: claimReference('trip_interruption_claim', id) });
+      // Each waiting claim has its own form, named by its claim: no two landmarks are named alike.
+      await lineOf(spanish).getByRole('form').waitFor();
+      await expectAxeClean(page);
       /** Sends a receipt from the claim's own form, after staff decided the claim. */
       const sendAfterDecision = async (id: string, form: string, button: string, label: string) => {
-        const send = lineOf(id).getByRole('form', { name: form });
+        const send = lineOf(id).getByRole('form', {
+          name: `${form} ${claimReference('trip_interruption_claim', id)}`,
+        });
         await send.waitFor();
         await deny(id);
         await send
@@ -303,7 +326,7 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
         await send.getByRole('button', { name: button }).click();
       };
 
-      await sendAfterDecision(english, 'Send the receipts for this claim', 'Send receipts', 'Receipts');
+      await sendAfterDecision(english, 'Send the receipts for claim', 'Send receipts', 'Receipts');
       const refusal = lineOf(english).getByRole('alert');
       await refusal
         .getByText('The claim is already denied: receipts are taken only while a claim waits for a decision.')
@@ -324,7 +347,7 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
         'Esta solicitud ya se decidió, así que los recibos no se enviaron: una solicitud solo recibe recibos mientras espera una decisión.';
       // The refusal on the screen follows the switch of language.
       await lineOf(english).getByRole('alert').getByText(spanishWords).waitFor();
-      await sendAfterDecision(spanish, 'Envíe los recibos de esta solicitud', 'Enviar recibos', 'Recibos');
+      await sendAfterDecision(spanish, 'Envíe los recibos del reclamo', 'Enviar recibos', 'Recibos');
       await lineOf(spanish).getByRole('alert').getByText(spanishWords).waitFor();
       await lineOf(spanish)
         .filter({ hasText: /TI-[0-9A-F]{8} · Denegado/ })
@@ -475,6 +498,11 @@ describe.skipIf(!chromiumAvailable())('holder claims', () => {
         .getByRole('listitem')
         .filter({ hasText: /^RR-[0-9A-F]{8} · Received: waiting for review/ });
       await claim.getByText(/\$105\.00 payable of \$120\.00 asked/).waitFor();
+      const filedNotice = page
+        .getByRole('status')
+        .filter({ hasText: /^Claim RR-[0-9A-F]{8} is filed: \$105\.00 payable of \$120\.00 asked\./ });
+      await filedNotice.waitFor();
+      expect(await filedNotice.evaluate((element) => element === document.activeElement)).toBe(true);
       expect(await claim.getByRole('listitem').count()).toBe(3);
       const stored = await server.built.database.db
         .selectFrom('rental_claims')

@@ -12,7 +12,7 @@ import {
 import { useFocusWhen } from '../focus.js';
 import { FieldError, type FormErrors, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant } from '../format.js';
-import { holderProblem, type Sentence, said } from '../holder-messages.js';
+import { holderProblem, type Sentence, said, say } from '../holder-messages.js';
 import { holderLanguage, t } from '../i18n.js';
 import { PageHeading } from '../page-heading.js';
 import { errorMessage, useApiMutation, useApiQuery, useRefetch } from '../queries.js';
@@ -65,13 +65,20 @@ function receiptProblem(files: readonly File[]): Sentence | null {
   return null;
 }
 
+/** What a filed claim is said by: its reference and amounts, for the notice that it was filed. */
+interface FiledClaim {
+  id: string;
+  payableCents: number;
+  requestedCents: number;
+}
+
 /** Files a claim with its receipts in one request: the claim is filed with all of them, or not at all. */
 async function fileWithReceipts(
   kind: 'rental' | 'trip',
   contractId: string,
   claim: unknown,
   receipts: readonly File[],
-): Promise<void> {
+): Promise<FiledClaim> {
   const form = new FormData();
   form.append('claim', JSON.stringify({ ...(claim as object), language: holderLanguage() }));
   for (const file of receipts) form.append('file', file);
@@ -85,8 +92,20 @@ async function fileWithReceipts(
     body: form as never,
     bodySerializer: (body: unknown) => body,
   };
-  if (kind === 'rental') await apiClient.POST('/contracts/{id}/rental-claims/with-receipts', init);
-  else await apiClient.POST('/contracts/{id}/trip-interruption-claims/with-receipts', init);
+  const filed =
+    kind === 'rental'
+      ? await apiClient.POST('/contracts/{id}/rental-claims/with-receipts', init)
+      : await apiClient.POST('/contracts/{id}/trip-interruption-claims/with-receipts', init);
+  return filed.claim;
+}
+
+/** The notice that a claim was filed: its reference, what is payable of what was asked. */
+function filedNotice(kind: 'rental_claim' | 'trip_interruption_claim', claim: FiledClaim): Sentence {
+  return said('claims.filedNotice', {
+    reference: claimReference(kind, claim.id),
+    payable: formatCents(claim.payableCents),
+    asked: formatCents(claim.requestedCents),
+  });
 }
 
 function submissionKey(claim: unknown, receipts: readonly File[]): string {
@@ -168,13 +187,19 @@ function Field(props: {
   );
 }
 
-function ReceiptField(props: { form: FormErrors; label: string; onChange: (files: File[]) => void }) {
+function ReceiptField(props: {
+  form: FormErrors;
+  label: string;
+  /** What happens to the receipts: filed with the claim (by default), or added to one already filed. */
+  hint?: string;
+  onChange: (files: File[]) => void;
+}) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
       <p className="hint" id={`${id}-hint`}>
-        {t('claims.receiptHint')}
+        {props.hint ?? t('claims.receiptHint')}
       </p>
       <input
         id={id}
@@ -202,7 +227,8 @@ function RoadsideForm({
 }: {
   contractId: string;
   services: readonly string[];
-  onDone: () => void;
+  /** Told once the request is made, with the words that say so. */
+  onDone: (notice: Sentence) => void;
   anchor?: string | undefined;
 }) {
   const offered = services.filter((code): code is keyof typeof roadsideServices => code in roadsideServices);
@@ -231,7 +257,7 @@ function RoadsideForm({
         try {
           await request.mutateAsync({ body: { contractId, service, location: { address }, phone } });
           form.clear();
-          onDone();
+          onDone(said('claims.requestedNotice', { service: t(`claims.service.${service}`) }));
         } catch (caught) {
           form.showProblem(caught, sentences);
         }
@@ -368,7 +394,8 @@ function RentalForm({
   repairs: RepairClaim[];
   /** The repair claims that have their rental claim already (one per repair visit). */
   filedFor: ReadonlySet<string>;
-  onDone: () => void;
+  /** Told once the claim is filed, with the words that say so. */
+  onDone: (notice: Sentence) => void;
 }) {
   const authorized = repairs.filter(
     (r) => (r.status === 'authorized' || r.status === 'paid') && !filedFor.has(r.id),
@@ -412,9 +439,9 @@ function RentalForm({
         if (receiptError) errors.receipts = receiptError;
         if (Object.keys(errors).length > 0) return form.show(errors);
         try {
-          await fileWithReceipts('rental', contractId, { repairClaimId, expenses }, receipts);
+          const filed = await fileWithReceipts('rental', contractId, { repairClaimId, expenses }, receipts);
           form.clear();
-          onDone();
+          onDone(filedNotice('rental_claim', filed));
         } catch (caught) {
           showFilingProblem(form, caught, sentences, (param) => (param in sentences ? param : null));
         }
@@ -495,7 +522,8 @@ function TripForm({
 }: {
   contractId: string;
   rule: TripInterruptionBenefit;
-  onDone: () => void;
+  /** Told once the claim is filed, with the words that say so. */
+  onDone: (notice: Sentence) => void;
 }) {
   const [breakdownOn, setBreakdownOn] = useState('');
   const [miles, setMiles] = useState('');
@@ -551,9 +579,14 @@ function TripForm({
         else if (receipts.length === 0) errors.receipts = said('claims.errors.tripReceiptsRequired');
         if (Object.keys(errors).length > 0) return form.show(errors);
         try {
-          await fileWithReceipts('trip', contractId, { breakdownOn, milesFromHome, expenses }, receipts);
+          const filed = await fileWithReceipts(
+            'trip',
+            contractId,
+            { breakdownOn, milesFromHome, expenses },
+            receipts,
+          );
           form.clear();
-          onDone();
+          onDone(filedNotice('trip_interruption_claim', filed));
         } catch (caught) {
           showFilingProblem(form, caught, sentences, (param) => {
             const expense = /^expenses\[(\d+)\]\.(date|amountCents)$/.exec(param);
@@ -638,14 +671,17 @@ function SendReceipts({
   onDecided,
 }: {
   claimId: string;
-  onSent: () => void;
+  /** Told once the receipts are with the claim (with the words that say so), or it was decided meanwhile. */
+  onSent: (notice: Sentence | null) => void;
   onDecided: (refusal: ApiError) => void;
 }) {
   const form = useFormErrors();
   const [receipts, setReceipts] = useState<File[]>([]);
+  const reference = claimReference('trip_interruption_claim', claimId);
   return (
     <FormCard
-      title={t('claims.sendReceiptsTitle')}
+      // Each waiting claim has this form: its name says which claim, so no two forms are named alike.
+      title={t('claims.sendReceiptsTitle', { reference })}
       button={t('claims.sendReceiptsButton')}
       form={form}
       onSubmit={async () => {
@@ -665,18 +701,23 @@ function SendReceipts({
             });
           }
           form.clear();
-          onSent();
+          onSent(said('claims.receiptsAddedNotice', { reference }));
         } catch (caught) {
           if (caught instanceof ApiError && caught.code === 'benefit_claim_decided') {
             onDecided(caught);
-            onSent();
+            onSent(null);
             return;
           }
           form.showProblem(caught, { receipts: receiptSentence() });
         }
       }}
     >
-      <ReceiptField form={form} label={t('claims.receipts')} onChange={setReceipts} />
+      <ReceiptField
+        form={form}
+        label={t('claims.receipts')}
+        hint={t('claims.receiptHintAdd')}
+        onChange={setReceipts}
+      />
     </FormCard>
   );
 }
@@ -704,7 +745,7 @@ function BenefitList({
   title: string;
   kind: 'rental_claim' | 'trip_interruption_claim';
   claims: BenefitClaim[];
-  onChanged: () => void;
+  onChanged: (notice: Sentence | null) => void;
 }) {
   // Refusals of receipts sent to a claim decided meanwhile, by claim id.
   const [refusals, setRefusals] = useState<Readonly<Record<string, ApiError>>>({});
@@ -796,9 +837,14 @@ function GapContractClaims({ contract }: { contract: Contract }) {
 function ContractClaims({ contractId, roadsideAnchor }: { contractId: string; roadsideAnchor: boolean }) {
   // A filed claim or request refetches the lists and starts its form afresh.
   const [version, setVersion] = useState(0);
+  // What the last filing did, said where the form was and focused (the form it came from starts afresh).
+  const [notice, setNotice] = useState<{ sentence: Sentence } | null>(null);
+  const noticeRef = useRef<HTMLParagraphElement | null>(null);
+  useFocusWhen(noticeRef, notice);
   const refetch = useRefetch();
-  const reload = () => {
+  const reload = (words: Sentence | null = null) => {
     setVersion((v) => v + 1);
+    setNotice(words === null ? null : { sentence: words });
     void refetch(['/contracts/{id}/claims']);
   };
   const contractQuery = useQuery(contractQueryOptions(contractId));
@@ -872,6 +918,11 @@ function ContractClaims({ contractId, roadsideAnchor }: { contractId: string; ro
           </li>
         ))}
       </ul>
+      {notice ? (
+        <p className="notice notice--success" role="status" tabIndex={-1} ref={noticeRef}>
+          {say(notice.sentence)}
+        </p>
+      ) : null}
       {inForce ? (
         <>
           {notIncluded.length > 0 ? (
