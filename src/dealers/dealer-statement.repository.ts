@@ -164,6 +164,19 @@ export async function openItemsAsOf(
   };
 }
 
+/** The day of the dealer's first account event (a booking, a void, a chargeback, a remittance), or null. */
+export async function firstAccountEventOn(
+  db: Kysely<Database>,
+  dealerId: string,
+): Promise<CalendarDate | null> {
+  const row = await db
+    .selectFrom('dealer_account_events')
+    .select(sql<string | null>`to_char(min(occurred_on), 'YYYY-MM-DD')`.as('first_on'))
+    .where('dealer_id', '=', dealerId)
+    .executeTakeFirst();
+  return row?.first_on ?? null;
+}
+
 export type RemittanceRow = {
   id: string;
   dealer_id: string;

@@ -10,7 +10,12 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
 import { loadPdfKit } from '../platform/pdf.js';
-import { addDays, type CalendarDate, calendarDateInZone, isCalendarDate } from '../shared/calendar-date.js';
+import {
+  type CalendarDate,
+  calendarDateInZone,
+  compareDates,
+  isCalendarDate,
+} from '../shared/calendar-date.js';
 import { type CsvValue, csvLine } from '../shared/csv.js';
 import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
@@ -26,6 +31,7 @@ import {
 import {
   countStatementEvents,
   findRemittanceForUpdate,
+  firstAccountEventOn,
   insertRemittance,
   insertRemittanceEvent,
   listRemittanceRows,
@@ -295,7 +301,7 @@ export function createDealerStatementsService(deps: {
     requestId: string,
   ): Promise<RemittanceView> {
     const dealer = await dealerOrNotFound(trx, dealerId);
-    checkReceivedOn(input.receivedOn);
+    await checkReceivedOn(trx, dealer, input.receivedOn);
     const remittance = trimmedRemittance(input);
     const row = await insertRemittance(trx, {
       dealerId,
@@ -320,8 +326,8 @@ export function createDealerStatementsService(deps: {
     actor: Actor,
     requestId: string,
   ): Promise<RemittanceView> {
-    await dealerOrNotFound(trx, dealerId);
-    checkReceivedOn(input.receivedOn);
+    const dealer = await dealerOrNotFound(trx, dealerId);
+    await checkReceivedOn(trx, dealer, input.receivedOn);
     const remittance = trimmedRemittance(input);
     const row = await insertRemittance(trx, {
       dealerId,
@@ -389,16 +395,36 @@ export function createDealerStatementsService(deps: {
     );
   }
 
-  function checkReceivedOn(receivedOn: string): void {
+  /**
+   * The day a remittance was received is a calendar day of the dealer's account: not after today in the
+   * business time zone (money is not received in the future), and not before the account existed — the
+   * earlier of the day the dealer was added and its first account event (an imported contract's booking
+   * may be older than the dealer's record). Either refusal is 422 invalid_date on receivedOn.
+   */
+  async function checkReceivedOn(
+    trx: Kysely<Database>,
+    dealer: { id: string; created_at: Date },
+    receivedOn: string,
+  ): Promise<void> {
     if (!isCalendarDate(receivedOn))
       throw new AppError('invalid_date', 'receivedOn must be a calendar date (YYYY-MM-DD).', {
         param: 'receivedOn',
       });
-    // Money cannot have been received tomorrow (a day of slack for time zones).
-    if (receivedOn > addDays(today(), 1))
-      throw new AppError('validation_failed', 'receivedOn must not be in the future.', {
+    const now = today();
+    if (compareDates(receivedOn, now) > 0)
+      throw new AppError('invalid_date', `receivedOn (${receivedOn}) is after today (${now}).`, {
         param: 'receivedOn',
       });
+    const addedOn = calendarDateInZone(dealer.created_at, deps.timeZone);
+    const firstEventOn = await firstAccountEventOn(trx, dealer.id);
+    const openedOn =
+      firstEventOn !== null && compareDates(firstEventOn, addedOn) < 0 ? firstEventOn : addedOn;
+    if (compareDates(receivedOn, openedOn) < 0)
+      throw new AppError(
+        'invalid_date',
+        `receivedOn (${receivedOn}) is before the dealer's account existed (its first day: ${openedOn}).`,
+        { param: 'receivedOn' },
+      );
   }
 
   async function remittances(dealerId: string, status: RemittanceView['status'] | undefined) {

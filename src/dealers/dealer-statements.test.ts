@@ -120,7 +120,7 @@ describeEachEngine('dealer statements', (engine) => {
         method: 'POST',
         url: `/api/v1/dealers/${plazaId}/remittances`,
         headers: { 'idempotency-key': 'remit-plaza-1' },
-        payload: { amountCents: amount, reference: 'CHK 10442', receivedOn: '2026-11-24' },
+        payload: { amountCents: amount, reference: 'CHK 10442', receivedOn: '2026-11-25' },
       });
     const recorded = await send();
     expect(recorded.statusCode, recorded.body).toBe(201);
@@ -209,7 +209,9 @@ describeEachEngine('dealer statements', (engine) => {
       [{ amountCents: 100, reference: '  ', receivedOn: '2026-11-25' }, 400, 'reference'],
       [{ amountCents: 100, reference: '\t\n', receivedOn: '2026-11-25' }, 400, 'reference'],
       [{ amountCents: 100, reference: 'x', receivedOn: '2026-02-30' }, 422, 'receivedOn'],
-      [{ amountCents: 100, reference: 'x', receivedOn: '2027-01-30' }, 400, 'receivedOn'],
+      [{ amountCents: 100, reference: 'x', receivedOn: '2027-01-30' }, 422, 'receivedOn'],
+      [{ amountCents: 100, reference: 'x', receivedOn: '2026-11-26' }, 422, 'receivedOn'],
+      [{ amountCents: 100, reference: 'x', receivedOn: '1900-01-01' }, 422, 'receivedOn'],
     ];
     const count = async () =>
       Number(
@@ -255,13 +257,67 @@ describeEachEngine('dealer statements', (engine) => {
     const recorded = await admin({
       method: 'POST',
       url: `/api/v1/dealers/${sunflowerId}/remittances`,
-      payload: { amountCents: 1_234, reference: '=cmd|"/c calc"!A1', receivedOn: '2026-11-24' },
+      payload: { amountCents: 1_234, reference: '=cmd|"/c calc"!A1', receivedOn: '2026-11-25' },
     });
     expect(recorded.statusCode, recorded.body).toBe(201);
     const csv = await admin({
       url: `/api/v1/dealers/${sunflowerId}/statement.csv?from=2026-11-01&to=2026-11-30`,
     });
     expect(csv.statusCode).toBe(200);
-    expect(csv.body).toMatch(/\n2026-11-24,remittance,,"'=cmd\|""\/c calc""!A1",-1234,-?\d+\n/);
+    expect(csv.body).toMatch(/\n2026-11-25,remittance,,"'=cmd\|""\/c calc""!A1",-1234,-?\d+\n/);
+  });
+
+  // A remittance is dated on a day of the dealer's account: not after today (business time zone), not
+  // before the account existed — the day the dealer was added (the demo seeds it today, 2026-11-25) or its
+  // first account event when that is older (a booking made on 2026-11-10 by the clock of the day, as the
+  // demo's history does). Each row: dealer, receivedOn, the answer, and for a refusal the day it names.
+  it('refuses a remittance dated after today or before the dealer account existed (422 invalid_date on receivedOn)', async () => {
+    const remit = (receivedOn: string, dealerId: string) =>
+      admin({
+        method: 'POST',
+        url: `/api/v1/dealers/${dealerId}/remittances`,
+        payload: { amountCents: 500, reference: `DATED ${receivedOn}`, receivedOn },
+      });
+    clock.set('2026-11-10T15:00:00Z');
+    try {
+      const rated = await dealerUser({
+        method: 'POST',
+        url: '/api/v1/rates',
+        payload: rateBody({ saleDate: '2026-11-10' }),
+      });
+      const offer = rated.json().offers.find((o: { planCode: string }) => o.planCode === 'VALUE_GUARD');
+      const booked = await dealerUser({
+        method: 'POST',
+        url: '/api/v1/econtracts',
+        payload: bookingBody(offer.rateId, offer.dealerCostCents, { dealNumber: 'DEAL-EARLY' }),
+      });
+      expect(booked.statusCode, booked.body).toBe(201);
+    } finally {
+      clock.set('2026-11-25T15:00:00Z');
+    }
+    const cases: [string, string, string, number, string | null][] = [
+      ['Plaza: today', plazaId, '2026-11-25', 201, null],
+      ['Plaza: tomorrow', plazaId, '2026-11-26', 422, 'after today (2026-11-25)'],
+      ['Plaza: its first booking, before it was added', plazaId, '2026-11-10', 201, null],
+      ['Plaza: the day before its first booking', plazaId, '2026-11-09', 422, 'its first day: 2026-11-10'],
+      ['Plaza: 1900', plazaId, '1900-01-01', 422, 'its first day: 2026-11-10'],
+      ['Sunflower: the day it was added', sunflowerId, '2026-11-25', 201, null],
+      ['Sunflower: the day before', sunflowerId, '2026-11-24', 422, 'its first day: 2026-11-25'],
+    ];
+    for (const [name, dealerId, receivedOn, status, words] of cases) {
+      const response = await remit(receivedOn, dealerId);
+      expect(response.statusCode, `${name}: ${response.body}`).toBe(status);
+      if (words) {
+        expect(response.json(), name).toMatchObject({ code: 'invalid_date', param: 'receivedOn' });
+        expect(response.json().detail, name).toContain(words);
+      }
+    }
+    // A dealer's own notice is held to the same days.
+    const notice = await dealerUser({
+      method: 'POST',
+      url: `/api/v1/dealers/${plazaId}/remittances`,
+      payload: { amountCents: 500, reference: 'NOTICE EARLY', receivedOn: '2026-11-09' },
+    });
+    expect(notice.json()).toMatchObject({ code: 'invalid_date', param: 'receivedOn' });
   });
 });

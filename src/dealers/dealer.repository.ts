@@ -44,11 +44,14 @@ export function insertDealer(
     contactName: string | null;
     contactEmail: string | null;
     contactPhone: string | null;
+    /** When it was added, by the app's clock: its account exists from that day (remittances). */
+    createdAt: Date;
   },
 ): Promise<DealerRow> {
   return db
     .insertInto('dealers')
     .values({
+      created_at: values.createdAt,
       code: values.code,
       name: values.name,
       state: values.state,

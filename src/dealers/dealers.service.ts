@@ -130,6 +130,7 @@ export function createDealersService(deps: {
       contactName: input.contact?.name?.trim() || null,
       contactEmail: input.contact?.email?.trim() || null,
       contactPhone: input.contact?.phone?.trim() || null,
+      createdAt: clock.now(),
     });
     await recordAudit(trx, {
       actor,

@@ -84,6 +84,7 @@ export async function seedDemoData(
         contactName: null,
         contactEmail: null,
         contactPhone: null,
+        createdAt: deps.clock.now(),
       });
       await recordAudit(trx, {
         actor: SYSTEM_ACTOR,

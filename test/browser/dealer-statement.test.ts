@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe.js';
 import { chromiumAvailable, launchBrowser, openSignedIn } from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
+import { serverToday } from '../support/today.js';
 
 // The admin's dealer statement in the built web app against the real server with demo data: from the
 // dealers page to a dealer's statement, the receivables aging as a chart and a table, a remittance
@@ -45,6 +46,9 @@ describe.skipIf(!chromiumAvailable())('the dealer statement (admin)', () => {
       expect(await total('Remittances')).toBe('$0.00');
 
       const form = page.getByRole('form', { name: 'Record a remittance' });
+      // The server's today (business time zone): the browser's own date is tomorrow to the server between
+      // midnight UTC and midnight in New York, and a remittance is not dated after today.
+      await form.getByLabel('Received on').fill(serverToday());
       await form.getByLabel('Amount ($)').fill('999999.00');
       await form.getByLabel(/Reference/).fill('CHK 5150');
       await form.getByRole('button', { name: 'Record remittance' }).click();
