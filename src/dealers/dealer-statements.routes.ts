@@ -243,7 +243,7 @@ export function registerDealerStatementRoutes(
           "An admin's remittance is recorded at once: it lowers the dealer's balance (a remittance above the " +
           'balance leaves a credit balance) and posts cash against the dealer receivable. A dealer key or dealer ' +
           'user sends a notice for its own dealer: status `pending`, nothing moves until an admin matches it. ' +
-          '`receivedOn` is a day of the account: after today (business time zone) or before the account existed (the ' +
+          '`receivedOn` is a day of the account: after tomorrow (business time zone; a day of slack for a browser east of it) or before the account existed (the ' +
           'earlier of the day the dealer was added and its first account event) is 422 `invalid_date` on receivedOn. ' +
           'Idempotent with an Idempotency-Key header.',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),

@@ -11,6 +11,7 @@ import type { Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
 import { loadPdfKit } from '../platform/pdf.js';
 import {
+  addDays,
   type CalendarDate,
   calendarDateInZone,
   compareDates,
@@ -410,8 +411,11 @@ export function createDealerStatementsService(deps: {
       throw new AppError('invalid_date', 'receivedOn must be a calendar date (YYYY-MM-DD).', {
         param: 'receivedOn',
       });
+    // Money cannot have been received in the future; a day of slack because the form defaults to the
+    // browser's own date, which is tomorrow to the business time zone for someone east of it (the web
+    // app does not know the business time zone).
     const now = today();
-    if (compareDates(receivedOn, now) > 0)
+    if (compareDates(receivedOn, addDays(now, 1)) > 0)
       throw new AppError('invalid_date', `receivedOn (${receivedOn}) is after today (${now}).`, {
         param: 'receivedOn',
       });

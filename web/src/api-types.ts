@@ -845,7 +845,7 @@ export interface paths {
         put?: never;
         /**
          * Record a remittance (admin), or send a remittance notice (the dealer itself)
-         * @description An admin's remittance is recorded at once: it lowers the dealer's balance (a remittance above the balance leaves a credit balance) and posts cash against the dealer receivable. A dealer key or dealer user sends a notice for its own dealer: status `pending`, nothing moves until an admin matches it. `receivedOn` is a day of the account: after today (business time zone) or before the account existed (the earlier of the day the dealer was added and its first account event) is 422 `invalid_date` on receivedOn. Idempotent with an Idempotency-Key header.
+         * @description An admin's remittance is recorded at once: it lowers the dealer's balance (a remittance above the balance leaves a credit balance) and posts cash against the dealer receivable. A dealer key or dealer user sends a notice for its own dealer: status `pending`, nothing moves until an admin matches it. `receivedOn` is a day of the account: after tomorrow (business time zone; a day of slack for a browser east of it) or before the account existed (the earlier of the day the dealer was added and its first account event) is 422 `invalid_date` on receivedOn. Idempotent with an Idempotency-Key header.
          */
         post: operations["createDealerRemittance"];
         delete?: never;
