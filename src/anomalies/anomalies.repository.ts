@@ -1,6 +1,7 @@
 // SQL of the anomaly flags (anomaly-flags.ts decides what each row means): repeat claims on a VIN and
 // component group, early claims, each claim against its facility's history, and files seen twice.
 import { type Kysely, sql } from 'kysely';
+import { recordedReadings } from '../contracts/contract-history.repository.js';
 import type { Database } from '../platform/db/schema.js';
 import type { AnomalyEvidence } from './anomaly-flags.js';
 
@@ -91,4 +92,23 @@ export async function endedContractRows(db: Kysely<Database>, claimIds: readonly
     .where('c.id', 'in', [...claimIds])
     .where('k.status', 'in', ['cancelled', 'void'])
     .execute();
+}
+
+/**
+ * Claims whose odometer is below the highest reading recorded on their contract before them (another
+ * claim, a transfer, a cancellation: recordedReadings), with that reading.
+ */
+export async function readingBelowRows(db: Kysely<Database>, claimIds: readonly string[], timeZone: string) {
+  const result = await sql<NonNullable<AnomalyEvidence['readingsBelow']>[number]>`
+    select c.id, c.odometer as claim_odometer, r.odometer, r.read_on, r.source, r.reference
+      from repair_claims c
+      cross join lateral (
+        select r.odometer, r.read_on, r.source, r.reference
+          from ${recordedReadings(timeZone)} r
+         where r.contract_id = c.contract_id and r.recorded_at < c.submitted_at
+         order by r.odometer desc, r.recorded_at desc
+         limit 1
+      ) r
+     where c.id in (${sql.join([...claimIds])}) and r.odometer > c.odometer`.execute(db);
+  return result.rows;
 }

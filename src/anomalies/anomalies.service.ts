@@ -7,6 +7,7 @@ import {
   earlyClaimRows,
   endedContractRows,
   facilityHistoryRows,
+  readingBelowRows,
   repeatClaimRows,
   sharedFileRows,
 } from './anomalies.repository.js';
@@ -46,5 +47,6 @@ export async function anomalyFlags(
     cancel_on: row.cancel_on,
     claim_date: calendarDateInZone(row.submitted_at, timeZone),
   }));
-  return flagsOf({ repeats, early, jumps, duplicates, ended });
+  const readingsBelow = claims ? await readingBelowRows(db, claimIds, timeZone) : [];
+  return flagsOf({ repeats, early, jumps, duplicates, ended, readingsBelow });
 }

@@ -19,6 +19,15 @@ const ended = (status: 'cancelled' | 'void', cancel_on: string | null) => ({
   claim_date: '2026-11-20',
 });
 
+const below = (claim_odometer: number) => ({
+  id: 'c1',
+  claim_odometer,
+  odometer: 70_000,
+  read_on: '2026-11-25',
+  source: 'repair_claim' as const,
+  reference: 'RC-2026-000001',
+});
+
 describe('flagsOf (the rows the queries found → flags)', () => {
   it.each([
     { name: 'no evidence, no flags', evidence: none, codes: [] },
@@ -71,6 +80,16 @@ describe('flagsOf (the rows the queries found → flags)', () => {
       evidence: { ...none, ended: [ended('cancelled', '2026-11-21')] },
       codes: [],
     },
+    {
+      name: 'a claim below the reading recorded before it',
+      evidence: { ...none, readingsBelow: [below(21_000)] },
+      codes: ['odometer_below_last_reading'],
+    },
+    {
+      name: 'a claim at the reading recorded before it',
+      evidence: { ...none, readingsBelow: [below(70_000)] },
+      codes: [],
+    },
   ])('$name', ({ evidence, codes }) => {
     expect((flagsOf(evidence).get('c1') ?? []).map((flag) => flag.code)).toEqual(codes);
   });
@@ -82,6 +101,12 @@ describe('flagsOf (the rows the queries found → flags)', () => {
     });
     expect(flags.get('c1')?.[0]?.reason).toBe(
       'Same VIN and component group (engine) as claim RC-1, the same day',
+    );
+  });
+
+  it('says the reading a claim is below, its date and its record', () => {
+    expect(flagsOf({ ...none, readingsBelow: [below(21_000)] }).get('c1')?.[0]?.reason).toBe(
+      'Odometer 21,000 miles, below the last reading recorded on this contract before the claim: 70,000 miles on 2026-11-25 (repair claim RC-2026-000001)',
     );
   });
 

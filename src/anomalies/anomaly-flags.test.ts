@@ -164,4 +164,23 @@ describeEachEngine('anomaly flags on the work queue', (engine) => {
       ),
     });
   });
+
+  it('keeps a claim below an earlier claim’s reading and flags it with that reading', async () => {
+    const vin = await contract('2025-06-01');
+    const high = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: brakesEstimate(vin, { odometer: 70_000 }),
+    });
+    expect(high.statusCode, high.body).toBe(201);
+    // Minutes later the same repair at 21,000 miles: kept (a shop may correct a typo), flagged.
+    const low = await claim(vin, 10_000);
+    expect(await flagsOf(low)).toContainEqual({
+      code: 'odometer_below_last_reading',
+      reason: `Odometer 21,000 miles, below the last reading recorded on this contract before the claim: 70,000 miles on ${high.json().submittedAt.slice(0, 10)} (repair claim ${high.json().claimNumber})`,
+    });
+    expect((await flagsOf(high.json().id)).map((flag) => flag.code)).not.toContain(
+      'odometer_below_last_reading',
+    );
+  });
 });

@@ -1,10 +1,13 @@
 // Anomaly flags for the staff work queues (issue 10): a repeat claim on the same VIN and component
 // group within the plan's catalog window (claims.repeatClaimWindowDays), the same file (SHA-256) on
 // two claims, a repair facility whose claim amount or labor rate jumps against its own history, and
-// a claim soon after the contract's purchase (claims.earlyClaimDays), and a claim whose contract did not
-// cover its date (cancelled as of that day or before, or void: it cannot be approved). Each is one SQL
-// query over the page's items (anomalies.repository.ts); this file turns their rows into the flags, each
-// with the reason a person reads.
+// a claim soon after the contract's purchase (claims.earlyClaimDays), a claim whose contract did not
+// cover its date (cancelled as of that day or before, or void: it cannot be approved), and a claim whose
+// odometer is below a reading recorded on its contract before it (kept, since a shop may correct a typo,
+// but worth a look: contracts/odometer-readings.ts). Each is one SQL query over the page's items
+// (anomalies.repository.ts); this file turns their rows into the flags, each with the reason a person
+// reads.
+import { type OdometerReadingSource, readingWords } from '../contracts/odometer-readings.js';
 import type { ContractStatusValue } from '../platform/db/schema.js';
 import { contractEndedForClaim } from '../repair-claims/claim-in-force.js';
 import type { CalendarDate } from '../shared/calendar-date.js';
@@ -16,7 +19,8 @@ export type AnomalyCode =
   | 'facility_amount_jump'
   | 'facility_rate_jump'
   | 'early_claim'
-  | 'contract_not_in_force';
+  | 'contract_not_in_force'
+  | 'odometer_below_last_reading';
 
 export interface AnomalyFlag {
   code: AnomalyCode;
@@ -66,6 +70,15 @@ export interface AnomalyEvidence {
     cancel_on: CalendarDate | null;
     claim_date: CalendarDate;
   }[];
+  /** Claims below the highest reading recorded on their contract before them, with that reading. */
+  readingsBelow?: readonly {
+    id: string;
+    claim_odometer: number;
+    odometer: number;
+    read_on: CalendarDate;
+    source: OdometerReadingSource;
+    reference: string | null;
+  }[];
 }
 
 /** Which items a kind of flag looks at: repair claims for the claim flags, both for the shared file. */
@@ -111,6 +124,19 @@ export function flagsOf(evidence: AnomalyEvidence): Map<string, AnomalyFlag[]> {
       row.claim_date,
     );
     if (ended) push(flags, row.id, { code: 'contract_not_in_force', reason: ended.detail });
+  }
+  for (const row of evidence.readingsBelow ?? []) {
+    if (row.claim_odometer >= row.odometer) continue;
+    const last = {
+      odometer: row.odometer,
+      readOn: row.read_on,
+      source: row.source,
+      reference: row.reference,
+    };
+    push(flags, row.id, {
+      code: 'odometer_below_last_reading',
+      reason: `Odometer ${row.claim_odometer.toLocaleString('en-US')} miles, below the last reading recorded on this contract before the claim: ${readingWords(last)}`,
+    });
   }
   for (const row of evidence.duplicates) {
     push(flags, row.item_id, {

@@ -21,6 +21,8 @@ import { setContractStatus, setContractsStatus } from '../contracts/contract.rep
 import type { ContractView } from '../contracts/contract.view.js';
 import { statusAsOf } from '../contracts/contract.view.js';
 import { contractViewOf, loadContract, termsOf } from '../contracts/contract-access.js';
+import { lastOdometerReadings } from '../contracts/contract-history.repository.js';
+import { readingBelowLast } from '../contracts/odometer-readings.js';
 import { insertDealerAccountEvent, insertDealerAccountEvents } from '../dealers/dealer.repository.js';
 import { gapClaimsHoldingAddenda } from '../gap-claims/gap-claim.repository.js';
 import { appendLedgerEntries, appendLedgerEntry } from '../ledger/ledger.repository.js';
@@ -227,7 +229,7 @@ export function createCancellationsService(deps: {
     const claimsPaid =
       (await claimsPaidCents(executor, row.id)) +
       ((await authorizedUnpaidCentsByContract(executor, [row.id])).get(row.id) ?? 0);
-    return allocatedQuote(
+    const allocated = allocatedQuote(
       row,
       terms,
       claimsPaid,
@@ -235,6 +237,16 @@ export function createCancellationsService(deps: {
       request,
       gapClaim,
     );
+    // Not below a reading recorded on the contract by the cancellation's day (after the sale reading's
+    // own check above: odometer_below_sale). Lender events, whose odometer may be absent (the sale
+    // reading stands in), are not held to it.
+    const last = await lastOdometerReadings(executor, [row.id], {
+      timeZone: deps.timeZone,
+      onOrBefore: request.cancelOn,
+    });
+    const below = readingBelowLast(request.odometer, last.get(row.id));
+    if (below) throw new AppError(below.code, below.detail, { param: below.param });
+    return allocated;
   }
 
   /**

@@ -475,6 +475,46 @@ describeEachEngine('cancellations', (engine) => {
       });
     });
 
+    it('refuses a reading below the last one recorded by the cancellation’s day, quote and cancellation alike', async () => {
+      const own = await createContract({
+        holder: {
+          firstName: 'Rui',
+          lastName: 'Tanaka',
+          address: { line1: '4 Ash', city: 'Reno', state: 'NV', zip: '89501' },
+        },
+      });
+      const shop = await staffClient(server, 'shop@coverwise.test');
+      const claim = await shop({
+        method: 'POST',
+        url: '/api/v1/repair-claims',
+        payload: brakesEstimate(own.body.vehicle.vin, { odometer: 35_000 }),
+      });
+      expect(claim.statusCode, claim.body).toBe(201);
+      const holder = await holderClient(server, {
+        lastName: 'Tanaka',
+        zip: '89501',
+        vin: own.body.vehicle.vin,
+      });
+      const lower = { odometer: 31_000, reason: 'customer_request' };
+      for (const refused of [
+        await quote(own.id, lower, holder),
+        await cancel(own.id, lower, 'reading-1', holder),
+        await quote(own.id, { ...lower, cancelOn: '2026-11-25' }),
+      ]) {
+        expect(refused.statusCode, refused.body).toBe(422);
+        expect(refused.json()).toMatchObject({
+          code: 'odometer_below_last_reading',
+          param: 'odometer',
+          detail: `The odometer reading (31,000 miles) is below the last reading recorded on this contract: 35,000 miles on 2026-11-25 (repair claim ${claim.json().claimNumber}). Give the reading on the dashboard today; a reading recorded by mistake is corrected by staff.`,
+        });
+      }
+      expect((await adjuster({ url: `/api/v1/contracts/${own.id}` })).json().status).toBe('active');
+      // Staff dating it back before that reading was taken measure it against the readings of that day.
+      expect((await quote(own.id, { ...lower, cancelOn: '2026-11-20' })).statusCode).toBe(200);
+      const done = await cancel(own.id, { ...lower, odometer: 35_000 }, 'reading-2', holder);
+      expect(done.statusCode, done.body).toBe(201);
+    });
+
     it('lists the ledger for staff only', async () => {
       const { id } = await createContract();
       const shop = await staffClient(server, 'shop@coverwise.test');

@@ -10,7 +10,9 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { isRegionCode } from '../catalog/regions.js';
 import { contractNumberOf, setContractHolder } from '../contracts/contract.repository.js';
 import { holderMayTouch, loadContract, termsOf } from '../contracts/contract-access.js';
+import { lastOdometerReadings } from '../contracts/contract-history.repository.js';
 import { lastNameKey, normalizePostalCode } from '../contracts/contract-input.js';
+import { readingBelowLast } from '../contracts/odometer-readings.js';
 import { documentsOfOwner } from '../documents/document.repository.js';
 import { type ReceivedFile, recordDocument } from '../documents/document-records.js';
 import { explain } from '../explanations/explanations.js';
@@ -297,6 +299,13 @@ export function createTransfersService(deps: {
       );
       throw new AppError(decision.code, detail, decision.param ? { param: decision.param } : {});
     }
+    // The reading at the ownership change is not below one recorded on the contract by that day.
+    const last = await lastOdometerReadings(trx, [contract.id], {
+      timeZone: deps.timeZone,
+      onOrBefore: input.ownershipTransferredOn,
+    });
+    const below = readingBelowLast(input.odometer, last.get(contract.id));
+    if (below) throw new AppError(below.code, below.detail, { param: below.param });
     const buyer = checkBuyer(input.buyer);
     if (principal.kind === 'holder' && input.language)
       await rememberContractLanguage(trx, [contract.id], input.language, clock.now());

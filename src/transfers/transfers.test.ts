@@ -3,6 +3,7 @@ import { PDF } from '../../test/security/multipart.js';
 import { describeEachEngine } from '../../test/support/engines.js';
 import { holderClient, staffClient } from '../../test/support/http.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { brakesEstimate } from '../../test/support/staff-contracts.js';
 import { withCheckDigit } from '../contracts/vin.js';
 import { FakeClock } from '../platform/clock.js';
 import { addDays } from '../shared/calendar-date.js';
@@ -268,6 +269,27 @@ describeEachEngine('transfers', (engine) => {
       expect(response.statusCode).toBe(422);
       expect(response.json()).toMatchObject({ code, param });
       expect((await adjuster({ url: `/api/v1/contracts/${id}/transfers` })).json().data).toEqual([]);
+    });
+
+    it('refuses an odometer below a reading recorded by the ownership change, naming it', async () => {
+      const { id, vin } = await createContract();
+      const shop = await staffClient(server, 'shop@coverwise.test');
+      const claim = await shop({
+        method: 'POST',
+        url: '/api/v1/repair-claims',
+        payload: brakesEstimate(vin, { odometer: 45_000 }),
+      });
+      expect(claim.statusCode, claim.body).toBe(201);
+      const refused = await requestTransfer(id, transferBody({ ownershipTransferredOn: TODAY }));
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({
+        code: 'odometer_below_last_reading',
+        param: 'odometer',
+        detail: `The odometer reading (41,000 miles) is below the last reading recorded on this contract: 45,000 miles on ${TODAY} (repair claim ${claim.json().claimNumber}). Give the reading on the dashboard today; a reading recorded by mistake is corrected by staff.`,
+      });
+      expect((await adjuster({ url: `/api/v1/contracts/${id}/transfers` })).json().data).toEqual([]);
+      // Sold ten days before that reading was taken: the reading at the sale may be lower.
+      expect((await requestTransfer(id, transferBody())).statusCode).toBe(201);
     });
 
     it('accepts a transfer reported on day 30 after the sale', async () => {

@@ -125,6 +125,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   roadside_not_covered: 422,
   statement_period_too_long: 422,
   cancel_date_before_claim: 422,
+  odometer_below_last_reading: 422,
 };
 
 /** The HTTP status an error is answered with. */
