@@ -45,6 +45,7 @@ import {
 import { AppError } from '../shared/errors.js';
 import type { HolderLanguage } from '../shared/language.js';
 import type { Principal } from '../shared/principal.js';
+import { closePendingTransfers } from '../transfers/transfer-closing.js';
 import { emitEvent, emitEvents } from '../webhooks/webhook-events.js';
 import {
   type CancellationRecord,
@@ -367,6 +368,8 @@ export function createCancellationsService(deps: {
     const updated = await setContractStatus(trx, row, { status: 'cancelled', now: clock.now() });
     if (!updated)
       throw new AppError('conflict', 'The contract changed while it was being cancelled; try again.');
+    // A transfer waiting for its fee has no contract left to pass on.
+    await closePendingTransfers(trx, [row.id], 'contract_cancelled', { actor, requestId, now: clock.now() });
     await emitEvent(trx, 'contract.cancelled', {
       contractId: row.id,
       cancellationId,
@@ -502,6 +505,12 @@ export function createCancellationsService(deps: {
     );
     if (updated.length !== items.length)
       throw new AppError('conflict', 'A contract changed while it was being cancelled; try again.');
+    await closePendingTransfers(
+      trx,
+      items.map(({ row }) => row.id),
+      'contract_cancelled',
+      { actor, requestId, now: clock.now() },
+    );
     await emitEvents(
       trx,
       'contract.cancelled',

@@ -24,6 +24,7 @@ import { addDays, type CalendarDate, calendarDateInZone } from '../shared/calend
 import { AppError } from '../shared/errors.js';
 import { formatUsd } from '../shared/money.js';
 import { dealerIdOf, type Principal } from '../shared/principal.js';
+import { closePendingTransfers } from '../transfers/transfer-closing.js';
 import { emitEvent } from '../webhooks/webhook-events.js';
 
 export interface BookingInput {
@@ -229,6 +230,8 @@ export function createEcontractsService(deps: {
     }
     const voided = await voidContractRow(trx, row.id, { reason, now: clock.now() });
     if (!voided) throw new AppError('contract_not_active', 'The contract is not active.');
+    // A transfer waiting for its fee has no contract left to pass on.
+    await closePendingTransfers(trx, [row.id], 'contract_voided', { actor, requestId, now: clock.now() });
     // The books: the premium comes off the receivable and the unearned premium (no refund, no fee).
     await postContractVoided(trx, row, { effectiveOn: onDate, actor, requestId });
     if (row.dealer_id !== null && row.dealer_cost_cents !== null) {

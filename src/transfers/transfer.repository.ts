@@ -1,6 +1,6 @@
 // The SQL of contract transfers: the transfer rows and, on completion, the seller's holder sessions.
 import { type Insertable, type Kysely, sql } from 'kysely';
-import type { Database, TransferRow, TransfersTable } from '../platform/db/schema.js';
+import type { Database, TransferClosedReason, TransferRow, TransfersTable } from '../platform/db/schema.js';
 
 export function findTransfer(
   db: Kysely<Database>,
@@ -90,4 +90,25 @@ export async function removeContractFromHolderSessions(
       where holder_scope is not null
         and revoked_at is null
         and holder_scope -> 'contractIds' @> ${JSON.stringify([contractId])}::jsonb`.execute(trx);
+}
+
+/** Closes the transfers of these contracts that wait for their fee (migration 0055); the rows closed. */
+export function closePendingTransferRows(
+  trx: Kysely<Database>,
+  contractIds: readonly string[],
+  values: { reason: TransferClosedReason; now: Date },
+): Promise<TransferRow[]> {
+  if (contractIds.length === 0) return Promise.resolve([]);
+  return trx
+    .updateTable('transfers')
+    .set((eb) => ({
+      status: 'closed',
+      closed_at: values.now,
+      closed_reason: values.reason,
+      row_version: eb('row_version', '+', 1),
+    }))
+    .where('contract_id', 'in', [...new Set(contractIds)])
+    .where('status', '=', 'pending_fee')
+    .returningAll()
+    .execute();
 }

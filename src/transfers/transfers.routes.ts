@@ -70,7 +70,9 @@ export const TransferSchema = Type.Object(
     id: Type.String(),
     contractId: Type.String(),
     contractNumber: Type.String(),
-    status: StringEnum(['pending_fee', 'completed', 'rejected'] as const),
+    status: StringEnum(['pending_fee', 'completed', 'rejected', 'closed'] as const, {
+      description: 'closed: its contract was cancelled or voided while the transfer waited for its fee',
+    }),
     ownershipTransferredOn: Type.String(),
     saleType: Type.String(),
     odometer: Type.Integer(),
@@ -92,6 +94,10 @@ export const TransferSchema = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     completedAt: Nullable(Type.String({ format: 'date-time' })),
     rejectedAt: Nullable(Type.String({ format: 'date-time' })),
+    closedAt: Nullable(Type.String({ format: 'date-time' })),
+    closedReason: Nullable(StringEnum(['contract_cancelled', 'contract_voided'] as const), {
+      description: 'Why a closed transfer ended',
+    }),
     documents: Type.Array(Type.Ref('TransferDocument')),
   },
   { $id: 'Transfer' },

@@ -116,11 +116,23 @@ function transferView(row: TransferRow, contractNumber: string, documents: Docum
     createdAt: row.created_at.toISOString(),
     completedAt: row.completed_at?.toISOString() ?? null,
     rejectedAt: row.rejected_at?.toISOString() ?? null,
+    closedAt: row.closed_at?.toISOString() ?? null,
+    closedReason: row.closed_reason,
     documents: documents.map(documentView),
   };
 }
 
 export type TransferView = ReturnType<typeof transferView>;
+
+/** A rejected or closed transfer takes no records: it will not pass the contract on. */
+function refuseRecordsWhenEnded(transfer: TransferRow): void {
+  if (transfer.status === 'rejected' || transfer.status === 'closed') {
+    throw new AppError(
+      'invalid_status_transition',
+      `The transfer was ${transfer.status}; no records can be attached.`,
+    );
+  }
+}
 
 export function createTransfersService(deps: {
   db: Kysely<Database>;
@@ -480,12 +492,7 @@ export function createTransfersService(deps: {
   /** Checked before an upload is read, so a refused request stores nothing. */
   async function assertMayAttach(transferId: string, principal: Principal): Promise<void> {
     const transfer = await loadTransfer(db, principal, transferId);
-    if (transfer.status === 'rejected') {
-      throw new AppError(
-        'invalid_status_transition',
-        'The transfer was rejected; no records can be attached.',
-      );
-    }
+    refuseRecordsWhenEnded(transfer);
   }
 
   async function attachDocument(
@@ -497,12 +504,7 @@ export function createTransfersService(deps: {
     requestId: string,
   ): Promise<TransferDocumentView> {
     const transfer = await loadTransfer(trx, principal, transferId, { forUpdate: true });
-    if (transfer.status === 'rejected') {
-      throw new AppError(
-        'invalid_status_transition',
-        'The transfer was rejected; no records can be attached.',
-      );
-    }
+    refuseRecordsWhenEnded(transfer);
     const row = await recordDocument(trx, {
       contractId: transfer.contract_id,
       ownerType: 'transfer',

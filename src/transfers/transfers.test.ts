@@ -331,6 +331,50 @@ describeEachEngine('transfers', (engine) => {
       }
     });
 
+    it.each([
+      ['cancelled by hand', 'contract_cancelled'],
+      ['cancelled by a lender event', 'contract_cancelled'],
+      ['voided', 'contract_voided'],
+    ])(
+      'closes the transfer waiting for its fee when its contract is %s, audited; no fee is taken after',
+      async (how, closedReason) => {
+        const { id, vin } = await createContract();
+        const pending = (await requestTransfer(id, transferBody())).json();
+        expect(pending.status).toBe('pending_fee');
+        const ended =
+          how === 'voided'
+            ? await admin({
+                method: 'POST',
+                url: `/api/v1/contracts/${id}/void`,
+                payload: { reason: 'Deal unwound' },
+              })
+            : how === 'cancelled by hand'
+              ? await adjuster({
+                  method: 'POST',
+                  url: `/api/v1/contracts/${id}/cancellation`,
+                  payload: { odometer: 41_500, reason: 'customer_request' },
+                })
+              : await admin({
+                  method: 'POST',
+                  url: '/api/v1/lender-events',
+                  payload: { events: [{ vin, event: 'payoff', eventDate: TODAY, odometer: 41_500 }] },
+                });
+        expect(ended.statusCode, ended.body).toBeLessThan(300);
+        if (how === 'cancelled by a lender event') expect(ended.json().results[0].status).toBe('cancelled');
+
+        const read = (await adjuster({ url: `/api/v1/transfers/${pending.id}` })).json();
+        expect(read).toMatchObject({ status: 'closed', closedReason, closedAt: clock.now().toISOString() });
+        expect((await payFee(pending.id)).json()).toMatchObject({ code: 'invalid_status_transition' });
+        const audit = (await adjuster({ url: `/api/v1/contracts/${id}/audit` })).json();
+        expect(audit.data).toContainEqual(
+          expect.objectContaining({
+            action: 'contract.transfer_closed',
+            data: { transferId: pending.id, closedReason, feeCents: 4000 },
+          }),
+        );
+      },
+    );
+
     it('refuses a second transfer while one waits for its fee, and allows one after a rejection', async () => {
       const { id } = await createContract();
       const first = (await requestTransfer(id, transferBody())).json();

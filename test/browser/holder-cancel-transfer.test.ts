@@ -222,6 +222,58 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
     expect(seller.statusCode).toBe(401);
   });
 
+  it('tells a holder that a transfer waiting for its fee ended when the contract was cancelled', async () => {
+    const nguyen = DEMO_HOLDERS.find((holder) => holder.contractNumber === 'DEMO-000003')!;
+    const login = await server.built.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/holder-login',
+      payload: { lastName: nguyen.lastName, zip: nguyen.zip, vin: nguyen.vin },
+    });
+    const headers = { authorization: `Bearer ${login.json().token}` };
+    const id = await contractIdOf(nguyen);
+    const contract = (await server.built.app.inject({ url: `/api/v1/contracts/${id}`, headers })).json();
+    const odometer = contract.odometerAtSale + 1_500;
+    const requested = await server.built.app.inject({
+      method: 'POST',
+      url: `/api/v1/contracts/${id}/transfers`,
+      headers,
+      payload: {
+        ownershipTransferredOn: contract.coverage.asOf,
+        saleType: 'private',
+        odometer,
+        buyer: {
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          address: { line1: '1 Loom St', city: 'Fresno', state: 'CA', zip: '93701' },
+        },
+      },
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+    const cancelled = await server.built.app.inject({
+      method: 'POST',
+      url: `/api/v1/contracts/${id}/cancellation`,
+      headers,
+      payload: { odometer, reason: 'customer_request' },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(201);
+
+    const page = await openPage(browser, server, '/my/sign-in');
+    try {
+      await signInAsHolder(page, nguyen);
+      await page.goto(`/my/contracts/${id}/transfer`);
+      await page
+        .getByText(
+          'This transfer ended: the contract was cancelled before the transfer fee was received, so it did not pass to Ada Lovelace. No transfer fee is due.',
+        )
+        .waitFor();
+      expect(await page.getByText('Waiting for the', { exact: false }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Upload record' }).count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   async function contractIdOf(holder: DemoHolder): Promise<string> {
     const login = await server.built.app.inject({
       method: 'POST',

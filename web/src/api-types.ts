@@ -3680,8 +3680,11 @@ export interface components {
             id: string;
             contractId: string;
             contractNumber: string;
-            /** @enum {string} */
-            status: "pending_fee" | "completed" | "rejected";
+            /**
+             * @description closed: its contract was cancelled or voided while the transfer waited for its fee
+             * @enum {string}
+             */
+            status: "pending_fee" | "completed" | "rejected" | "closed";
             ownershipTransferredOn: string;
             saleType: string;
             odometer: number;
@@ -3706,6 +3709,13 @@ export interface components {
             completedAt: string | null;
             /** Format: date-time */
             rejectedAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /**
+             * @description Why a closed transfer ended
+             * @enum {string|null}
+             */
+            closedReason: "contract_cancelled" | "contract_voided" | null;
             documents: components["schemas"]["TransferDocument"][];
         };
         LedgerEntry: {

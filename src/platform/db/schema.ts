@@ -373,7 +373,9 @@ export interface CancellationsTable {
   created_at: GeneratedTimestamp;
 }
 
-export type TransferStatus = 'pending_fee' | 'completed' | 'rejected';
+export type TransferStatus = 'pending_fee' | 'completed' | 'rejected' | 'closed';
+/** Why a transfer waiting for its fee was closed (migration 0055): its contract ended. */
+export type TransferClosedReason = 'contract_cancelled' | 'contract_voided';
 export type TransferSaleType = 'private' | 'dealer' | 'trade_in';
 
 export interface TransfersTable {
@@ -403,6 +405,8 @@ export interface TransfersTable {
   completed_at: Timestamp | null;
   rejected_at: Timestamp | null;
   row_version: Generated<number>;
+  closed_at: Timestamp | null;
+  closed_reason: TransferClosedReason | null;
 }
 
 // Repair claims and benefits (migration 0005).

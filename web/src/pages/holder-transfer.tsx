@@ -33,6 +33,12 @@ export function transferStatusWords(transfer: Transfer, supportPhone?: string): 
   }
   if (transfer.status === 'rejected')
     return t('transfer.rejected', { reason: transfer.rejectionReason ?? t('transfer.noReason') });
+  if (transfer.status === 'closed') {
+    const buyer = `${transfer.buyer.firstName} ${transfer.buyer.lastName}`;
+    return transfer.closedReason === 'contract_voided'
+      ? t('transfer.closedVoided', { buyer })
+      : t('transfer.closedCancelled', { buyer });
+  }
   return supportPhone
     ? t('transfer.waitingCall', { fee: formatCents(transfer.feeCents), phone: supportPhone })
     : t('transfer.waiting', { fee: formatCents(transfer.feeCents) });
@@ -165,7 +171,7 @@ function TransferStatus({ initial }: { initial: Transfer }) {
           ))}
         </ul>
       )}
-      {transfer.status !== 'rejected' ? (
+      {transfer.status !== 'rejected' && transfer.status !== 'closed' ? (
         <RecordsUpload
           transfer={transfer}
           onUploaded={(document) =>
@@ -521,10 +527,13 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
     const contract = contractQuery.data;
     const terms = termsQuery.data;
     const pending = transfersQuery.data?.data.find((transfer) => transfer.status === 'pending_fee');
+    // Newest first: the transfer the contract's end closed, said as such rather than "not in force".
+    const closed = transfersQuery.data?.data.find((transfer) => transfer.status === 'closed');
     if (failure) state = { status: 'failed', message: errorText(failure) };
     else if (!contract || !terms || !transfersQuery.data) state = { status: 'loading' };
     else if (pending) state = { status: 'transfer', transfer: pending };
     else if (!terms.allowed) state = { status: 'failed', message: t('transfer.notAllowed') };
+    else if (contract.status !== 'active' && closed) state = { status: 'transfer', transfer: closed };
     else if (contract.status !== 'active') state = { status: 'failed', message: t('transfer.notInForce') };
     else state = { status: 'form', contract, terms };
   }

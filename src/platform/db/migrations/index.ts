@@ -43,6 +43,7 @@ import * as m0051 from './0051-lender-event-csv-columns.js';
 import * as m0052 from './0052-dealer-contracts-order-index.js';
 import * as m0053 from './0053-ofac-decided-after-approval.js';
 import * as m0054 from './0054-premium-receivable-off-statement.js';
+import * as m0055 from './0055-transfer-closed.js';
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
@@ -87,4 +88,5 @@ export const migrations: Record<string, Migration> = {
   '0052-dealer-contracts-order-index': m0052,
   '0053-ofac-decided-after-approval': m0053,
   '0054-premium-receivable-off-statement': m0054,
+  '0055-transfer-closed': m0055,
 };
