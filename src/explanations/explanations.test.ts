@@ -63,6 +63,11 @@ describe('explain', () => {
       {},
       'Only a private sale transfers the contract; a dealer sale or trade-in does not.',
     ],
+    [
+      'gap_not_transferable',
+      {},
+      "A GAP addendum cannot be transferred to a new owner: it covers the loan of the person who bought it, and a buyer's loan is their own. Once the loan is paid off at the sale, the GAP addendum can be cancelled for a refund.",
+    ],
   ])('explains %s as a holder sentence', (code, values, sentence) => {
     expect(explain(code, values)).toBe(sentence);
   });

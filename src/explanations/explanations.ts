@@ -29,7 +29,10 @@ export type BenefitReasonCode =
   | 'free_look_full_refund'
   | 'cancellation_fee_deducted';
 
-export type ExplanationCode = LineReasonCode | TransferRefusalCode | BenefitReasonCode;
+/** A refusal said more precisely than its code: not_transferable for a GAP addendum says why. */
+export type TransferReasonCode = 'gap_not_transferable';
+
+export type ExplanationCode = LineReasonCode | TransferRefusalCode | TransferReasonCode | BenefitReasonCode;
 
 /** Values a template may name as {key}; money values are cents and are written as dollars. */
 export type ExplanationValues = Readonly<Record<string, string | number>>;
@@ -45,6 +48,8 @@ const TEMPLATES: Readonly<Record<ExplanationCode, string>> = {
   labor_rate_above_cap:
     "Labor is paid at up to {laborRateCapCents} an hour under your plan; the shop's rate of {laborRateCents} is above that.",
   not_transferable: 'This contract cannot be transferred to a new owner.',
+  gap_not_transferable:
+    "A GAP addendum cannot be transferred to a new owner: it covers the loan of the person who bought it, and a buyer's loan is their own. Once the loan is paid off at the sale, the GAP addendum can be cancelled for a refund.",
   contract_not_active: 'The contract is no longer in force, so it cannot be transferred.',
   invalid_date: 'The ownership change must be dated between the contract purchase and today.',
   transfer_requires_private_sale:

@@ -299,16 +299,20 @@ export function createTransfersService(deps: {
       today(),
     );
     if (!decision.ok) {
-      // The holder sentence comes from the explanations table, with the window the rule set.
-      const detail = explain(
-        decision.code,
-        decision.code === 'transfer_window_elapsed'
-          ? {
-              windowDays: terms.transfer.windowDays,
-              daysSinceTransfer: daysBetween(input.ownershipTransferredOn, today()),
-            }
-          : {},
-      );
+      // The holder sentence comes from the explanations table, with the window the rule set; a GAP
+      // addendum is told why it never transfers (docs/domain.md "GAP claims": GAP is not transferable).
+      const detail =
+        decision.code === 'not_transferable' && contract.product === 'gap'
+          ? explain('gap_not_transferable')
+          : explain(
+              decision.code,
+              decision.code === 'transfer_window_elapsed'
+                ? {
+                    windowDays: terms.transfer.windowDays,
+                    daysSinceTransfer: daysBetween(input.ownershipTransferredOn, today()),
+                  }
+                : {},
+            );
       throw new AppError(decision.code, detail, decision.param ? { param: decision.param } : {});
     }
     // The reading at the ownership change is not below one recorded on the contract by that day.

@@ -313,7 +313,13 @@ describeEachEngine('transfers', (engine) => {
         msrpCents: 3_200_000,
         lienholder: { name: 'First Prairie Bank' },
       });
-      expect((await requestTransfer(id, transferBody())).json()).toMatchObject({ code: 'not_transferable' });
+      const refused = await requestTransfer(id, transferBody());
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({
+        code: 'not_transferable',
+        detail:
+          "A GAP addendum cannot be transferred to a new owner: it covers the loan of the person who bought it, and a buyer's loan is their own. Once the loan is paid off at the sale, the GAP addendum can be cancelled for a refund.",
+      });
     });
 
     it('refuses a cancelled and an expired contract as not active', async () => {

@@ -274,6 +274,36 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
     }
   });
 
+  it('says why a GAP addendum is not transferable, on the coverage page and its transfer page', async () => {
+    const schmidt = DEMO_HOLDERS.find((holder) => holder.contractNumber === 'DEMO-000005')!;
+    const login = await server.built.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/holder-login',
+      payload: { lastName: schmidt.lastName, zip: schmidt.zip, vin: schmidt.vin },
+    });
+    const headers = { authorization: `Bearer ${login.json().token}` };
+    const contracts = await Promise.all(
+      (login.json().contractIds as string[]).map(async (id) =>
+        (await server.built.app.inject({ url: `/api/v1/contracts/${id}`, headers })).json(),
+      ),
+    );
+    const gap = contracts.find((contract) => contract.product === 'gap');
+    const words =
+      "A GAP addendum cannot be transferred to a new owner: it covers the loan of the person who bought it, and a buyer's loan is their own.";
+    const page = await openPage(browser, server, '/my/sign-in');
+    try {
+      await signInAsHolder(page, schmidt);
+      await page.getByText(words, { exact: false }).waitFor();
+      await page.goto(`/my/contracts/${gap.id}/transfer`);
+      await page.getByRole('heading', { level: 1, name: 'Transfer my contract' }).waitFor();
+      await page.getByText(words, { exact: false }).waitFor();
+      expect(await page.getByText('This contract cannot be transferred', { exact: false }).count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   async function contractIdOf(holder: DemoHolder): Promise<string> {
     const login = await server.built.app.inject({
       method: 'POST',

@@ -532,7 +532,11 @@ export function HolderTransferPage({ params }: { params: Record<string, string> 
     if (failure) state = { status: 'failed', message: errorText(failure) };
     else if (!contract || !terms || !transfersQuery.data) state = { status: 'loading' };
     else if (pending) state = { status: 'transfer', transfer: pending };
-    else if (!terms.allowed) state = { status: 'failed', message: t('transfer.notAllowed') };
+    else if (!terms.allowed)
+      state = {
+        status: 'failed',
+        message: contract.product === 'gap' ? t('transfer.gapNotAllowed') : t('transfer.notAllowed'),
+      };
     else if (contract.status !== 'active' && closed) state = { status: 'transfer', transfer: closed };
     else if (contract.status !== 'active') state = { status: 'failed', message: t('transfer.notInForce') };
     else state = { status: 'form', contract, terms };

@@ -120,6 +120,9 @@ function ContractCard({ contract }: { contract: Contract }) {
           ) : null}
         </ul>
       ) : null}
+      {contract.status === 'active' && contract.product === 'gap' ? (
+        <p className="muted">{t('transfer.gapNotAllowed')}</p>
+      ) : null}
     </article>
   );
 }
