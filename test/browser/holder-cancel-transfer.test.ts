@@ -304,6 +304,48 @@ describe.skipIf(!chromiumAvailable())('holder cancellation and transfer', () => 
     }
   });
 
+  it('lets staff cancel as of an earlier day only with its evidence, asked for beside the field', async () => {
+    const schmidt = DEMO_HOLDERS.find((holder) => holder.contractNumber === 'DEMO-000005')!;
+    const id = await contractIdOf(schmidt);
+    const staff = await openPage(browser, server, '/staff/sign-in', { width: 1280, height: 900 });
+    try {
+      await staff.getByLabel('Email').fill('adjuster@coverwise.test');
+      await staff.getByLabel('Password').fill('coverwise-demo');
+      await staff.getByRole('button', { name: 'Sign in' }).click();
+      await staff.waitForURL('**/staff');
+      await staff.goto(`/staff/contracts/${id}`);
+      const quote = staff.getByRole('region', { name: 'Cancellation quote' });
+      const today = await quote.getByLabel('Cancel on').inputValue();
+      const earlier = new Date(Date.parse(`${today}T12:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+      await quote.getByLabel('Cancel on').fill(earlier);
+      await quote.getByLabel('Odometer').fill('99000');
+      await quote.getByRole('button', { name: 'Get quote' }).click();
+      const cancel = quote.getByRole('button', { name: /^Cancel the contract for \$/ });
+      await cancel.click();
+      const evidence = quote.getByLabel('Evidence of the earlier date');
+      await quote.getByText('Say what proves the contract ended on', { exact: false }).waitFor();
+      expect(await evidence.getAttribute('aria-invalid')).toBe('true');
+      expect(await evidence.evaluate((element) => element === document.activeElement)).toBe(true);
+      expect(await axeViolations(staff)).toEqual([]);
+      await evidence.fill(`Payoff letter dated ${earlier}`);
+      await cancel.click();
+      await staff.getByText('Not in force', { exact: false }).first().waitFor();
+      const audit = await server.built.database.db
+        .selectFrom('audit_events')
+        .select('data')
+        .where('entity_id', '=', id)
+        .where('action', '=', 'contract.cancelled')
+        .executeTakeFirstOrThrow();
+      expect(audit.data).toMatchObject({
+        cancelOn: earlier,
+        backdated: true,
+        evidence: `Payoff letter dated ${earlier}`,
+      });
+    } finally {
+      await staff.context().close();
+    }
+  });
+
   async function contractIdOf(holder: DemoHolder): Promise<string> {
     const login = await server.built.app.inject({
       method: 'POST',
