@@ -11,14 +11,17 @@
 // dated that day, so the dealer receivable ties to the statements at every date, not only after today.
 // Its lines keep the plan, state and dealer each premium was written with (none for the opening balance,
 // whose lines named no dealer). A contract voided since is left out: its void took its premium off 1100.
-// Going down is refused once such an entry exists (the books are append-only).
+// Going down is refused once account 1110 has lines (the books are append-only); without lines it
+// changes nothing: the chart of accounts is append-only too, so the account stays (unused), and going up
+// again finds it there.
 import { type Kysely, sql } from 'kysely';
 
 export const RECLASSIFICATION_EVENT = 'reclassification_premium_receivable';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`insert into gl_accounts (code, name, type, normal_balance)
-    values ('1110', 'Premium receivable (not on a dealer statement)', 'asset', 'debit')`.execute(db);
+    values ('1110', 'Premium receivable (not on a dealer statement)', 'asset', 'debit')
+    on conflict (code) do nothing`.execute(db);
   await sql`
     with booked as (
       select event_type, event_id, min(effective_on) as booked_on
@@ -73,5 +76,4 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     throw new Error(
       'Migration 0054 cannot be rolled back: account 1110 has journal lines, and the books are append-only.',
     );
-  await sql`delete from gl_accounts where code = '1110'`.execute(db);
 }
