@@ -505,7 +505,7 @@ describeEachEngine('cancellations', (engine) => {
         expect(refused.json()).toMatchObject({
           code: 'odometer_below_last_reading',
           param: 'odometer',
-          detail: `The odometer reading (31,000 miles) is below the last reading recorded on this contract: 35,000 miles on 2026-11-25 (repair claim ${claim.json().claimNumber}). Give the reading on the dashboard today; a reading recorded by mistake is corrected by staff.`,
+          detail: `The odometer reading (31,000 miles) is below the last reading recorded on this contract: 35,000 miles on 2026-11-25 (repair claim ${claim.json().claimNumber}). Give the reading on the dashboard today.`,
         });
       }
       expect((await adjuster({ url: `/api/v1/contracts/${own.id}` })).json().status).toBe('active');

@@ -29,7 +29,7 @@ describe('an odometer reading against the last one recorded on the contract', ()
 
   it('names the reading, its date and the record that took it', () => {
     expect(readingBelowLast(18_300, claim)?.detail).toBe(
-      'The odometer reading (18,300 miles) is below the last reading recorded on this contract: 25,000 miles on 2026-10-02 (repair claim RC-2026-000123). Give the reading on the dashboard today; a reading recorded by mistake is corrected by staff.',
+      'The odometer reading (18,300 miles) is below the last reading recorded on this contract: 25,000 miles on 2026-10-02 (repair claim RC-2026-000123). Give the reading on the dashboard today.',
     );
     expect(readingWords(transfer)).toBe('26,000 miles on 2026-10-20 (transfer)');
     expect(readingWords({ ...transfer, source: 'cancellation' })).toBe(

@@ -50,6 +50,6 @@ export function readingBelowLast(
   return {
     code: 'odometer_below_last_reading',
     param: 'odometer',
-    detail: `The odometer reading (${odometer.toLocaleString('en-US')} miles) is below the last reading recorded on this contract: ${readingWords(last)}. Give the reading on the dashboard today; a reading recorded by mistake is corrected by staff.`,
+    detail: `The odometer reading (${odometer.toLocaleString('en-US')} miles) is below the last reading recorded on this contract: ${readingWords(last)}. Give the reading on the dashboard today.`,
   };
 }

@@ -285,7 +285,7 @@ describeEachEngine('transfers', (engine) => {
       expect(refused.json()).toMatchObject({
         code: 'odometer_below_last_reading',
         param: 'odometer',
-        detail: `The odometer reading (41,000 miles) is below the last reading recorded on this contract: 45,000 miles on ${TODAY} (repair claim ${claim.json().claimNumber}). Give the reading on the dashboard today; a reading recorded by mistake is corrected by staff.`,
+        detail: `The odometer reading (41,000 miles) is below the last reading recorded on this contract: 45,000 miles on ${TODAY} (repair claim ${claim.json().claimNumber}). Give the reading on the dashboard today.`,
       });
       expect((await adjuster({ url: `/api/v1/contracts/${id}/transfers` })).json().data).toEqual([]);
       // Sold ten days before that reading was taken: the reading at the sale may be lower.
