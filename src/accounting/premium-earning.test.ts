@@ -271,7 +271,7 @@ describeEachEngine('month-end premium earning', (engine) => {
     // One portfolio for every run of the property; the clock only moves forward, as the books' does.
     const ledger = await books(engine, '2026-01-05');
     server = ledger.server;
-    const open: { id: string; vin: string; purchaseDate: string }[] = [];
+    const open: { id: string; vin: string; purchaseDate: string; repairedOn?: string }[] = [];
     let earnedThrough: string | null = null;
     const monthEnds = new Set<string>();
     await fc.assert(
@@ -335,11 +335,29 @@ describeEachEngine('month-end premium earning', (engine) => {
                 },
               });
               expect(decided.statusCode, decided.body).toBe(200);
+              open[open.length - 1]!.repairedOn = today;
             } else if (operation.kind === 'cancel' && open.length > 0) {
-              const contract = open.pop()!;
+              const contract = open[open.length - 1]!;
               // Up to 120 days back, but not before the purchase.
               const back = Math.min(operation.daysAgo, daysBetween(contract.purchaseDate, today));
               const cancelOn = addDays(today, -back);
+              if (contract.repairedOn !== undefined && cancelOn <= contract.repairedOn) {
+                // The contract was in force for the repair authorized that day: it is cancelled after it.
+                const refused = await ledger.staff().adjuster({
+                  method: 'POST',
+                  url: `/api/v1/contracts/${contract.id}/cancellation`,
+                  payload: {
+                    cancelOn,
+                    odometer: 12_000,
+                    reason: 'customer_request',
+                    evidence: 'Signed request',
+                  },
+                });
+                expect(refused.statusCode, refused.body).toBe(422);
+                expect(refused.json().code).toBe('cancel_date_before_claim');
+                continue;
+              }
+              open.pop();
               const response = await ledger.staff().adjuster({
                 method: 'POST',
                 url: `/api/v1/contracts/${contract.id}/cancellation`,
