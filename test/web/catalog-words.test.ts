@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefaultCatalog } from '../../src/catalog/default-catalog.js';
 import { componentGroupWords, planNameWords } from '../../web/src/contract-words.js';
-import { catalogWords, i18next } from '../../web/src/i18n.js';
+import { catalogWords, i18next, speakLanguage } from '../../web/src/i18n.js';
 import en from '../../web/src/locales/en.json' with { type: 'json' };
 import es from '../../web/src/locales/es.json' with { type: 'json' };
 import { documentTypeName } from '../../web/src/pages/gap-shared.js';
@@ -12,7 +12,7 @@ import { documentTypeName } from '../../web/src/pages/gap-shared.js';
 
 describe('catalog words in the reader language', () => {
   afterEach(async () => {
-    await i18next.changeLanguage('en');
+    await speakLanguage('en');
   });
 
   it('keeps the English of the locale file equal to the default catalog, so each translation applies', () => {
@@ -62,9 +62,9 @@ describe('catalog words in the reader language', () => {
       description: 'High-voltage battery pack.',
     },
   ])('says $words in Spanish as far as it is translated', async ({ group, name, description }) => {
-    await i18next.changeLanguage('es');
+    await speakLanguage('es');
     expect(componentGroupWords(group)).toEqual({ name, description });
-    await i18next.changeLanguage('en');
+    await speakLanguage('en');
     expect(componentGroupWords(group)).toEqual({ name: group.name, description: group.description });
   });
 
@@ -73,12 +73,12 @@ describe('catalog words in the reader language', () => {
     { planCode: 'GAP', planName: 'GAP Plus Addendum', spanish: 'GAP Plus Addendum' },
     { planCode: 'VALUE_GUARD', planName: 'Value Guard', spanish: 'Value Guard' },
   ])('names plan $planName "$spanish" in Spanish', async ({ planCode, planName, spanish }) => {
-    await i18next.changeLanguage('es');
+    await speakLanguage('es');
     expect(planNameWords({ planCode, planName })).toBe(spanish);
   });
 
   it('names a document type the same way', async () => {
-    await i18next.changeLanguage('es');
+    await speakLanguage('es');
     expect(documentTypeName('police_report', 'Police or theft report')).toBe(
       'Reporte policial o denuncia de robo',
     );

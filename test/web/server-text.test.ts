@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefaultCatalog } from '../../src/catalog/default-catalog.js';
 import { stateRuleParams } from '../../src/catalog/state-rules.js';
-import { i18next } from '../../web/src/i18n.js';
+import { speakLanguage } from '../../web/src/i18n.js';
 import { readable, stateRuleText } from '../../web/src/server-text.js';
 
 // The numbers in texts the server sends as a code and parameters are said by what their name says
@@ -9,7 +9,7 @@ import { readable, stateRuleText } from '../../web/src/server-text.js';
 
 describe('readable parameters', () => {
   afterEach(async () => {
-    await i18next.changeLanguage('en');
+    await speakLanguage('en');
   });
 
   it.each([
@@ -25,7 +25,7 @@ describe('readable parameters', () => {
   it("says California's fee cap as a share of the price on a Spanish page", async () => {
     const rule = loadDefaultCatalog().stateRules.find((candidate) => candidate.id === 'CA-vsc-cancellation');
     expect(rule).toBeDefined();
-    await i18next.changeLanguage('es');
+    await speakLanguage('es');
     const text = stateRuleText({
       ruleId: 'CA-vsc-cancellation',
       sentence: rule!.sentence,

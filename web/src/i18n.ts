@@ -1,7 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import en from './locales/en.json' with { type: 'json' };
-import es from './locales/es.json' with { type: 'json' };
 
 // The holder pages speak English and Spanish (i18next, messages in web/src/locales/*.json). The
 // language is the one the holder chose with the switch (remembered in localStorage), else the
@@ -58,16 +57,52 @@ function setDocumentLanguage(language: string): void {
 }
 i18next.on('languageChanged', setDocumentLanguage);
 
-// The messages are bundled, so the first render already has them (initAsync: false).
+// English is bundled, so the first render already has it (initAsync: false). Spanish is a chunk of its
+// own, loaded before the first render when the holder reads Spanish (main.tsx waits for `i18nReady`) or
+// when they switch to it: an English reader's phone does not download it (the initial JavaScript stays
+// within its 150 kB budget, test/build/web-bundle.test.ts).
 void i18next.use(initReactI18next).init({
   initAsync: false,
-  resources: { en: { translation: en }, es: { translation: es } },
-  lng: initialLanguage,
+  resources: { en: { translation: en } },
+  lng: 'en',
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
   returnNull: false,
 });
-setDocumentLanguage(initialLanguage);
+
+let spanish: Promise<void> | null = null;
+
+/** The language's messages, loaded once (English is always there). */
+function loadLanguage(language: Language): Promise<void> {
+  if (language === 'en') return Promise.resolve();
+  spanish ??= import('./locales/es.json').then(
+    (messages) => {
+      i18next.addResourceBundle('es', 'translation', messages.default, true, true);
+    },
+    (error: unknown) => {
+      // A failed download (offline) is tried again at the next switch; English stays meanwhile.
+      spanish = null;
+      throw error;
+    },
+  );
+  return spanish;
+}
+
+/** Loads `language` and speaks it; on a failed download the page stays in the language it was in. */
+export async function speakLanguage(language: Language): Promise<void> {
+  try {
+    await loadLanguage(language);
+  } catch {
+    return;
+  }
+  if (i18next.language !== language) await i18next.changeLanguage(language);
+}
+
+/** Settles when the first page's language can be shown (main.tsx renders after it). */
+export const i18nReady: Promise<void> = speakLanguage(initialLanguage).then(() =>
+  setDocumentLanguage(i18next.language),
+);
+setDocumentLanguage('en');
 
 /** The switch: remembers the holder's choice and speaks it at once. */
 export function chooseLanguage(language: Language): void {
@@ -76,13 +111,13 @@ export function chooseLanguage(language: Language): void {
   } catch {
     // Private windows may refuse storage; the choice still holds for this visit.
   }
-  void i18next.changeLanguage(language);
+  void speakLanguage(language);
 }
 
 /** Keeps the language in step with the page: the holder's on holder pages, English on staff pages. */
 export function syncLanguageWithPath(pathname: string): void {
   const wanted = languageFor(pathname);
-  if (i18next.language !== wanted) void i18next.changeLanguage(wanted);
+  if (i18next.language !== wanted) void speakLanguage(wanted);
 }
 
 /**
