@@ -264,6 +264,8 @@ describeEachEngine('crash safety (SIGKILL, restart on the same data)', (engine) 
       cancelOn: '2026-11-25',
       odometer: contract.odometerAtSale + 100,
       reason: 'customer_request',
+      // Staff dating a cancellation back say what proves the date (the server's today is the wall clock's).
+      evidence: 'Signed cancellation request dated 2026-11-25',
     };
     const key = randomUUID();
     // Kill the server a few milliseconds after the request left, at several points in its life.
