@@ -102,7 +102,8 @@ export async function speakLanguage(language: Language): Promise<void> {
 export const i18nReady: Promise<void> = speakLanguage(initialLanguage).then(() =>
   setDocumentLanguage(i18next.language),
 );
-setDocumentLanguage('en');
+// The page says at once which language it will be drawn in (nothing is drawn before i18nReady).
+setDocumentLanguage(initialLanguage);
 
 /** The switch: remembers the holder's choice and speaks it at once. */
 export function chooseLanguage(language: Language): void {
