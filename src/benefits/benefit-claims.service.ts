@@ -256,7 +256,14 @@ export function createBenefitClaimsService(deps: {
     principal: Principal,
     requestId: string,
   ) {
-    const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId);
+    const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId, {
+      gapRefusal: () =>
+        new AppError(
+          'rental_not_in_plan',
+          'A GAP addendum has no rental benefit: a rental car during a covered repair comes with a vehicle service contract. GAP pays the rest of the loan after a total loss or theft.',
+          { param: 'id' },
+        ),
+    });
     if (principal.kind === 'holder' && body.language)
       await rememberContractLanguage(trx, [contract.id], body.language, clock.now());
     checkDates(body.expenses, contract, today());
@@ -354,6 +361,12 @@ export function createBenefitClaimsService(deps: {
     // other, and the second finds the first.
     const { contract, terms } = await loadServiceContract(trx, catalog, principal, contractId, {
       forUpdate: true,
+      gapRefusal: () =>
+        new AppError(
+          'trip_interruption_not_available',
+          'A GAP addendum has no trip-interruption benefit: meals and lodging after a breakdown away from home come with a vehicle service contract. GAP pays the rest of the loan after a total loss or theft.',
+          { param: 'id' },
+        ),
     });
     if (principal.kind === 'holder' && body.language)
       await rememberContractLanguage(trx, [contract.id], body.language, clock.now());
@@ -467,7 +480,10 @@ export function createBenefitClaimsService(deps: {
 
   /** Everything claimed on a contract, for its holder's claims page and for staff. */
   async function overview(contractId: string, principal: Principal) {
-    const { contract } = await loadServiceContract(db, catalog, principal, contractId);
+    // A GAP addendum has no rental or trip benefit: nothing claimed of them (its GAP claims are listed
+    // by the Claims Center), rather than a missing contract.
+    const contract = await loadContract(db, principal, contractId);
+    if (contract.product !== 'vsc') return { rentalClaims: [], tripInterruptionClaims: [] };
     const { rentals, trips } = await benefitClaimsOfContract(db, contract.id, 100);
     const [rentalReceipts, tripReceipts] = await Promise.all([
       receiptsOfBenefitClaims(

@@ -1013,7 +1013,7 @@ describeEachEngine('benefit claims and roadside', (engine) => {
       expect(overview.roadsideRequests.map((r: { id: string }) => r.id)).toEqual([request.id]);
     });
 
-    it('refuses roadside on a GAP addendum with 422 roadside_not_covered saying GAP has none, and records nothing', async () => {
+    it('refuses roadside, rental and trip interruption on a GAP addendum with 422 saying GAP has none, and records nothing', async () => {
       nameSerial += 1;
       const lastName = `Benefit${String.fromCharCode(65 + nameSerial)}gap`;
       const vin = withCheckDigit(`1FTFW1E50NF${String(800_000 + nameSerial).padStart(6, '0')}`);
@@ -1050,6 +1050,41 @@ describeEachEngine('benefit claims and roadside', (engine) => {
         .where('contract_id', '=', gap.id)
         .execute();
       expect(requests).toEqual([]);
+      // Nor rental or trip interruption: 422 saying GAP has none (not 404, as for a missing contract),
+      // and the addendum's claims overview lists nothing claimed of them.
+      const refusals = [
+        {
+          url: `/api/v1/contracts/${gap.id}/rental-claims`,
+          payload: {
+            repairClaimId: '00000000-0000-4000-8000-000000000000',
+            expenses: [{ date: '2026-01-05', kind: 'rental', amountCents: 3500 }],
+          },
+          code: 'rental_not_in_plan',
+          words: 'A GAP addendum has no rental benefit',
+        },
+        {
+          url: `/api/v1/contracts/${gap.id}/trip-interruption-claims`,
+          payload: {
+            breakdownOn: '2026-01-05',
+            milesFromHome: 300,
+            expenses: [{ date: '2026-01-05', category: 'lodging', amountCents: 9000 }],
+          },
+          code: 'trip_interruption_not_available',
+          words: 'A GAP addendum has no trip-interruption benefit',
+        },
+      ];
+      for (const client of [gapHolder, adjuster]) {
+        for (const { url, payload: claim, code, words } of refusals) {
+          const refused = await client({ method: 'POST', url, payload: claim });
+          expect(refused.statusCode, refused.body).toBe(422);
+          expect(refused.json()).toMatchObject({ code, param: 'id' });
+          expect(refused.json().detail).toContain(words);
+        }
+        const overview = await client({ url: `/api/v1/contracts/${gap.id}/claims` });
+        expect(overview.statusCode, overview.body).toBe(200);
+        expect(overview.json()).toMatchObject({ rentalClaims: [], tripInterruptionClaims: [] });
+      }
+      expect((await stranger({ url: `/api/v1/contracts/${gap.id}/claims` })).statusCode).toBe(404);
     });
 
     it('lets the holder cancel before dispatch, and refuses a request without a place', async () => {
