@@ -4,6 +4,7 @@ import {
   claimBeforeCancellation,
   decideCancellationDate,
   type PayableClaimOnDate,
+  undecidedClaimHoldsCancellation,
 } from './cancellation-date.js';
 
 const TODAY = '2026-11-25';
@@ -156,6 +157,27 @@ describe('a cancellation after the last repair authorized or paid', () => {
   it('names the claim, its day and the earliest date', () => {
     expect(claimBeforeCancellation('2026-11-20', { ...claim, status: 'paid' })?.detail).toBe(
       'Repair claim RC-2026-000001 of 2026-11-20 was paid while the contract was in force, so the cancellation can be dated 2026-11-21 at the earliest.',
+    );
+  });
+});
+
+describe('a cancellation while a repair claim is being decided', () => {
+  const claim = { claimNumber: 'RC-2026-000002', claimDate: '2026-11-20' };
+  it.each<[string, string, boolean, typeof claim | undefined, boolean]>([
+    ['no claim being decided', '2026-11-25', true, undefined, true],
+    ['a claim of an earlier day, claims deducted', '2026-11-25', true, claim, false],
+    ['a claim of the same day, claims deducted', '2026-11-20', true, claim, false],
+    ['a claim of a later day (it can no longer be approved)', '2026-11-19', true, claim, true],
+    ['a claim of an earlier day, claims not deducted', '2026-11-25', false, claim, true],
+  ])('%s', (_name, cancelOn, claimsDeducted, undecided, allowed) => {
+    const refusal = undecidedClaimHoldsCancellation(cancelOn, claimsDeducted, undecided);
+    if (allowed) expect(refusal).toBeNull();
+    else expect(refusal).toMatchObject({ code: 'repair_claim_undecided' });
+  });
+
+  it('names the claim and its day', () => {
+    expect(undecidedClaimHoldsCancellation('2026-11-25', true, claim)?.detail).toBe(
+      "Repair claim RC-2026-000002 of 2026-11-20 is still being decided, and this contract's refund deducts the claims paid on it: the refund can be worked out once the claim is authorized or denied.",
     );
   });
 });

@@ -109,3 +109,34 @@ export function claimBeforeCancellation(
     detail: `Repair claim ${claim.claimNumber} of ${claim.claimDate} was ${claim.status} while the contract was in force, so the cancellation can be dated ${addDays(claim.claimDate, 1)} at the earliest.`,
   };
 }
+
+/** A repair claim still waiting for the administrator's decision, with the business day it was submitted on. */
+export interface UndecidedClaimOnDate {
+  claimNumber: string;
+  claimDate: CalendarDate;
+}
+
+export interface UndecidedClaimRefusal {
+  code: 'repair_claim_undecided';
+  detail: string;
+}
+
+/**
+ * Where the state's rule deducts claims from the refund, a cancellation waits for a repair claim still
+ * being decided whose day is on or before the cancellation's: the claim may yet be authorized (its
+ * contract was in force on its day), and the refund worked out now would not deduct it, paying both the
+ * refund and the repair. A claim dated after the cancellation can no longer be approved
+ * (repair-claims/claim-in-force.ts), and where claims are not deducted the refund does not depend on it:
+ * neither holds the cancellation back. Null when the cancellation may go ahead.
+ */
+export function undecidedClaimHoldsCancellation(
+  cancelOn: CalendarDate,
+  claimsDeducted: boolean,
+  claim: UndecidedClaimOnDate | undefined,
+): UndecidedClaimRefusal | null {
+  if (!claimsDeducted || !claim || compareDates(claim.claimDate, cancelOn) > 0) return null;
+  return {
+    code: 'repair_claim_undecided',
+    detail: `Repair claim ${claim.claimNumber} of ${claim.claimDate} is still being decided, and this contract's refund deducts the claims paid on it: the refund can be worked out once the claim is authorized or denied.`,
+  };
+}

@@ -33,6 +33,7 @@ import type { ContractRow, Database } from '../platform/db/schema.js';
 import { asUseCase } from '../platform/db/transaction.js';
 import {
   authorizedUnpaidCentsByContract,
+  earliestUndecidedClaims,
   latestPayableClaims,
   type PayableClaim,
 } from '../repair-claims/repair-claim.repository.js';
@@ -54,7 +55,11 @@ import {
   insertCancellation,
   insertCancellations,
 } from './cancellation.repository.js';
-import { claimBeforeCancellation, decideCancellationDate } from './cancellation-date.js';
+import {
+  claimBeforeCancellation,
+  decideCancellationDate,
+  undecidedClaimHoldsCancellation,
+} from './cancellation-date.js';
 import {
   type CancellationQuote,
   type CancellationRequest,
@@ -217,6 +222,31 @@ export function createCancellationsService(deps: {
     if (refusal) throw new AppError(refusal.code, refusal.detail, { param: refusal.param });
   }
 
+  /**
+   * Where the state deducts claims, refuses (409 repair_claim_undecided) while a repair claim of the
+   * cancellation's day or before is still being decided (cancellation-date.ts
+   * undecidedClaimHoldsCancellation). Holders and staff only: a lender's payoff or repossession is
+   * cancelled on its event's date whatever is pending, its refund being owed by a deadline.
+   */
+  async function assertNoUndecidedClaim(
+    executor: Kysely<Database>,
+    row: ContractRow,
+    request: CancellationRequest,
+    terms: EffectiveTerms,
+  ): Promise<void> {
+    if (row.product !== 'vsc' || !terms.cancellation.claimsDeducted) return;
+    const claim = (await earliestUndecidedClaims(executor, [row.id])).get(row.id);
+    const refusal = undecidedClaimHoldsCancellation(
+      request.cancelOn,
+      terms.cancellation.claimsDeducted,
+      claim && {
+        claimNumber: claim.claimNumber,
+        claimDate: calendarDateInZone(claim.submittedAt, deps.timeZone),
+      },
+    );
+    if (refusal) throw new AppError(refusal.code, refusal.detail);
+  }
+
   async function computeQuote(
     executor: Kysely<Database>,
     row: ContractRow,
@@ -238,6 +268,7 @@ export function createCancellationsService(deps: {
       request,
       gapClaim,
     );
+    await assertNoUndecidedClaim(executor, row, request, terms);
     // Not below a reading recorded on the contract by the cancellation's day (after the sale reading's
     // own check above: odometer_below_sale). Lender events, whose odometer may be absent (the sale
     // reading stands in), are not held to it.

@@ -475,6 +475,49 @@ describeEachEngine('cancellations', (engine) => {
       });
     });
 
+    it('waits for a repair claim still being decided where claims are deducted, and not where they are not', async () => {
+      // Texas deducts claims: the refund worked out now would not deduct a claim authorized later.
+      const { id, body } = await createContract({ purchaseState: 'TX' });
+      const shop = await staffClient(server, 'shop@coverwise.test');
+      const submitted = await shop({
+        method: 'POST',
+        url: '/api/v1/repair-claims',
+        payload: brakesEstimate(body.vehicle.vin, { odometer: 31_000 }),
+      });
+      expect(submitted.statusCode, submitted.body).toBe(201);
+      const claim = submitted.json();
+      const asked = { odometer: 31_500, reason: 'customer_request' };
+      for (const refused of [await quote(id, asked), await cancel(id, asked, 'undecided-1')]) {
+        expect(refused.statusCode, refused.body).toBe(409);
+        expect(refused.json()).toMatchObject({ code: 'repair_claim_undecided' });
+        expect(refused.json().detail).toContain(`Repair claim ${claim.claimNumber} of `);
+      }
+      expect((await adjuster({ url: `/api/v1/contracts/${id}` })).json().status).toBe('active');
+      // Decided (here denied), the cancellation goes ahead, with nothing deducted for the denied claim.
+      const denied = await adjuster({
+        method: 'POST',
+        url: `/api/v1/repair-claims/${claim.id}/authorization`,
+        payload: { lines: [{ id: claim.lines[0].id, approved: false, reasonCode: 'not_a_failure' }] },
+      });
+      expect(denied.json(), denied.body).toMatchObject({ status: 'denied' });
+      const done = await cancel(id, asked, 'undecided-2');
+      expect(done.statusCode, done.body).toBe(201);
+      expect(done.json().refund).toMatchObject({ claimsDeductedCents: 0 });
+
+      // Missouri (the catalog's plan rule) does not deduct claims: the refund does not depend on the
+      // claim, so it does not wait.
+      const missouri = await createContract({ purchaseState: 'MO' });
+      const pending = await shop({
+        method: 'POST',
+        url: '/api/v1/repair-claims',
+        payload: brakesEstimate(missouri.body.vehicle.vin, { odometer: 31_000 }),
+      });
+      expect(pending.statusCode, pending.body).toBe(201);
+      const quoted = await quote(missouri.id, asked);
+      expect(quoted.statusCode, quoted.body).toBe(200);
+      expect(quoted.json()).toMatchObject({ claimsDeductedCents: 0 });
+    });
+
     it('refuses a reading below the last one recorded by the cancellation’s day, quote and cancellation alike', async () => {
       const own = await createContract({
         holder: {

@@ -194,6 +194,30 @@ export async function latestPayableClaims(
   return latest;
 }
 
+/**
+ * The earliest repair claim on each contract still waiting for a decision (submitted, or information
+ * requested), with its number and when it was submitted; a contract with none is absent.
+ */
+export async function earliestUndecidedClaims(
+  db: Kysely<Database>,
+  contractIds: readonly string[],
+): Promise<Map<string, { claimNumber: string; submittedAt: Date }>> {
+  const earliest = new Map<string, { claimNumber: string; submittedAt: Date }>();
+  if (contractIds.length === 0) return earliest;
+  const rows = await db
+    .selectFrom('repair_claims')
+    .distinctOn('contract_id')
+    .select(['contract_id', 'claim_number', 'submitted_at'])
+    .where('contract_id', 'in', [...new Set(contractIds)])
+    .where('status', 'in', ['submitted', 'information_requested'])
+    .orderBy('contract_id')
+    .orderBy('submitted_at')
+    .execute();
+  for (const row of rows)
+    earliest.set(row.contract_id, { claimNumber: row.claim_number, submittedAt: row.submitted_at });
+  return earliest;
+}
+
 /** What each contract's repair authorizations not yet paid promise the shops (absent: nothing). */
 export async function authorizedUnpaidCentsByContract(
   db: Kysely<Database>,

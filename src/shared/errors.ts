@@ -119,6 +119,7 @@ export const ERROR_TITLES = {
   statement_period_too_long: 'The period has too many lines to show; ask for a shorter period',
   cancel_date_before_claim: 'The cancellation date is not after a repair claim that was authorized or paid',
   odometer_below_last_reading: 'The odometer is below the last reading recorded on the contract',
+  repair_claim_undecided: 'A repair claim on the contract is still being decided',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

@@ -126,6 +126,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   statement_period_too_long: 422,
   cancel_date_before_claim: 422,
   odometer_below_last_reading: 422,
+  repair_claim_undecided: 409,
 };
 
 /** The HTTP status an error is answered with. */
