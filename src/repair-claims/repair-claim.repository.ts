@@ -112,6 +112,18 @@ export async function updateRepairClaim(
     .execute();
 }
 
+/** A line's assessment worked out again (its claim's odometer corrected before a decision). */
+export async function reassessRepairClaimLine(
+  trx: Kysely<Database>,
+  lineId: string,
+  values: Pick<
+    Updateable<RepairClaimLinesTable>,
+    'eligible' | 'reason_code' | 'allowed_labor_rate_cents' | 'eligible_cents'
+  >,
+): Promise<void> {
+  await trx.updateTable('repair_claim_lines').set(values).where('id', '=', lineId).execute();
+}
+
 /** The adjuster's decision on one estimate line. */
 export async function decideRepairClaimLine(
   trx: Kysely<Database>,

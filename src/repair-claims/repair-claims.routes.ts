@@ -177,6 +177,43 @@ export function registerRepairClaimRoutes(
   );
 
   app.post(
+    '/api/v1/repair-claims/:id/odometer-correction',
+    {
+      config: { access: ['adjuster', 'admin'] },
+      schema: {
+        operationId: 'correctRepairClaimOdometer',
+        description:
+          "Adjusters and administrators. Corrects the odometer reading a claim was submitted with (a shop's typo), with the reason (what shows the right reading). The reading counts for later records on the contract: a cancellation or transfer may not go below it. A claim still waiting for its decision is assessed again with the corrected reading (coverage by miles, each line's eligibility); a decided claim keeps its decision. Below the reading at sale → 422 `odometer_below_sale`. Writes an audit row (`repair_claim.odometer_corrected`, both readings). Accepts an Idempotency-Key.",
+        tags: ['Repair claims'],
+        summary: "Correct the claim's odometer reading (a typo), with the reason",
+        headers: IdempotencyHeaders,
+        params: Type.Object({ id: Uuid }),
+        body: Type.Object(
+          {
+            odometer: Type.Integer({
+              minimum: 0,
+              maximum: 2_000_000,
+              description: 'The right reading, in miles',
+            }),
+            reason: Type.String({
+              minLength: 1,
+              maxLength: 2000,
+              description: 'What shows the right reading, e.g. "photo of the dashboard: 21,340"',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('RepairClaim'), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      return sendIdempotent(deps, request, reply, 200, (run) =>
+        repairClaims.correctOdometer(run, request.params.id, request.body, request.principal!, request.id),
+      );
+    },
+  );
+
+  app.post(
     '/api/v1/repair-claims/:id/payment',
     {
       config: { access: ['adjuster', 'admin'] },

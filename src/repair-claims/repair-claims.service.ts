@@ -41,6 +41,7 @@ import {
   nextNumber,
   type RepairClaimLineRow,
   type RepairClaimRow,
+  reassessRepairClaimLine,
   updateRepairClaim,
 } from './repair-claim.repository.js';
 import { assessEstimate, type LineReasonCode, settleAuthorization } from './repair-estimate.js';
@@ -656,6 +657,90 @@ export function createRepairClaimsService(deps: {
     return view((await findRepairClaim(trx, claim.id))!, trx);
   }
 
+  /**
+   * Staff correct the odometer reading a claim was submitted with (a shop's typo, read again from the
+   * dashboard or a photo of it): the reading counts for every later record on the contract (a
+   * cancellation or transfer may not go below it: contracts/odometer-readings.ts), so a wrong one must
+   * be put right, never worked around. A claim still waiting for its decision is assessed again with the
+   * corrected reading, as if the shop had sent it (coverage by miles, each line's eligibility); a
+   * decided claim keeps its decision. Audited with both readings and the reason.
+   */
+  async function correctOdometer(
+    trx: Transaction<Database>,
+    id: string,
+    body: { odometer: number; reason: string },
+    principal: Principal,
+    requestId: string,
+  ) {
+    const claim = await lockedClaim(trx, id);
+    const reason = body.reason.trim();
+    if (reason === '')
+      throw new AppError(
+        'validation_failed',
+        'Say what shows the right reading (for example a photo of the dashboard).',
+        {
+          param: 'reason',
+        },
+      );
+    if (body.odometer === claim.odometer)
+      throw new AppError('validation_failed', `${body.odometer} is already the claim's reading.`, {
+        param: 'odometer',
+      });
+    const contract = (await findContractById(trx, claim.contract_id))!;
+    if (body.odometer < contract.odometer_at_sale)
+      throw new AppError(
+        'odometer_below_sale',
+        `The odometer (${body.odometer}) is below the reading when the contract was sold (${contract.odometer_at_sale}).`,
+        { param: 'odometer' },
+      );
+    const undecided = claim.status === 'submitted' || claim.status === 'information_requested';
+    const changes: { coverage_reason_code?: string | null; inspection_required?: boolean } = {};
+    if (undecided) {
+      const terms = await termsOf(contract, trx);
+      const coverage = coverageOn(contract, { onDate: claimDateOf(claim), odometer: body.odometer });
+      const stored = await findRepairClaimLines(trx, claim.id);
+      const assessment = assessEstimate({
+        terms,
+        coverage,
+        workStartedBeforeAuthorization: claim.work_started_at !== null,
+        lines: stored.map((line) => ({
+          componentGroup: line.component_group,
+          partsCents: line.parts_cents,
+          laborHundredths: line.labor_hundredths,
+          laborRateCents: line.labor_rate_cents,
+        })),
+      });
+      for (const [index, line] of stored.entries()) {
+        const judged = assessment.lines[index]!;
+        await reassessRepairClaimLine(trx, line.id, {
+          eligible: judged.eligible,
+          reason_code: judged.reasonCode,
+          allowed_labor_rate_cents: judged.allowedLaborRateCents,
+          eligible_cents: judged.eligibleCents,
+        });
+      }
+      changes.coverage_reason_code = coverage.inForce ? null : coverage.reasonCode;
+      changes.inspection_required = assessment.inspectionRequired;
+    }
+    await updateRepairClaim(trx, claim.id, { odometer: body.odometer, ...changes });
+    await recordAudit(trx, {
+      actor: actorOf(principal),
+      action: 'repair_claim.odometer_corrected',
+      entityType: 'repair_claim',
+      entityId: claim.id,
+      reason,
+      data: {
+        claimNumber: claim.claim_number,
+        contractId: claim.contract_id,
+        from: claim.odometer,
+        to: body.odometer,
+        reassessed: undecided,
+      },
+      requestId,
+    });
+    return view((await findRepairClaim(trx, claim.id))!, trx);
+  }
+
   /** The shop answers an information request; the claim goes back to the adjuster queue. */
   async function respond(
     trx: Transaction<Database>,
@@ -742,6 +827,7 @@ export function createRepairClaimsService(deps: {
     authorize: asUseCase(authorize),
     recordInspection: asUseCase(recordInspection),
     respond: asUseCase(respond),
+    correctOdometer: asUseCase(correctOdometer),
     pay: asUseCase(pay),
     view,
     termsOf,

@@ -683,6 +683,97 @@ describeEachEngine('repair claims', (engine) => {
     });
   });
 
+  describe('correcting the odometer a claim was submitted with', () => {
+    const correct = (client: Client, id: string, payload: Record<string, unknown>) =>
+      client({ method: 'POST', url: `/api/v1/repair-claims/${id}/odometer-correction`, payload });
+    const quoteAt = (contractId: string, odometer: number) =>
+      adjuster({
+        method: 'POST',
+        url: `/api/v1/contracts/${contractId}/cancellation-quote`,
+        payload: { odometer, reason: 'customer_request' },
+      });
+
+    it('puts a typo right before the decision: assessed again, audited, and later records measured against it', async () => {
+      const { vin, contract } = await newContract();
+      // The shop meant 31,000: the typo is past the plan's miles, so nothing is covered.
+      const claim = await submitted(shop, estimate(vin, { odometer: 310_000 }));
+      expect(claim).toMatchObject({ odometer: 310_000, eligibleCents: 0 });
+      expect(claim.coverageReasonCode).not.toBeNull();
+      // While it stands, no cancellation may give a lower reading.
+      const blocked = await quoteAt(contract.id, 31_500);
+      expect(blocked.statusCode, blocked.body).toBe(422);
+      expect(blocked.json()).toMatchObject({ code: 'odometer_below_last_reading' });
+
+      for (const [payload, status, code, param] of [
+        [{ odometer: 31_000, reason: '   ' }, 400, 'validation_failed', 'reason'],
+        [{ odometer: 310_000, reason: 'photo' }, 400, 'validation_failed', 'odometer'],
+        [{ odometer: 9_000, reason: 'photo' }, 422, 'odometer_below_sale', 'odometer'],
+      ] as const) {
+        const refused = await correct(adjuster, claim.id, payload);
+        expect(refused.statusCode, refused.body).toBe(status);
+        expect(refused.json()).toMatchObject({ code, param });
+      }
+      expect((await correct(shop, claim.id, { odometer: 31_000, reason: 'typo' })).statusCode).toBe(403);
+
+      const corrected = await correct(adjuster, claim.id, {
+        odometer: 31_000,
+        reason: 'Photo of the dashboard from the shop: 31,000',
+      });
+      expect(corrected.statusCode, corrected.body).toBe(200);
+      expect(corrected.json()).toMatchObject({
+        status: 'submitted',
+        odometer: 31_000,
+        coverageReasonCode: null,
+        eligibleCents: 92_000,
+      });
+      const audit = await server.built.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'reason', 'data'])
+        .where('entity_id', '=', claim.id)
+        .where('action', '=', 'repair_claim.odometer_corrected')
+        .execute();
+      expect(audit).toEqual([
+        {
+          action: 'repair_claim.odometer_corrected',
+          reason: 'Photo of the dashboard from the shop: 31,000',
+          data: expect.objectContaining({ from: 310_000, to: 31_000, reassessed: true }),
+        },
+      ]);
+      expect((await quoteAt(contract.id, 31_500)).statusCode).toBe(200);
+    });
+
+    it('keeps the decision of a decided claim and corrects only its reading', async () => {
+      const { vin, contract } = await newContract();
+      const claim = await submitted(shop, estimate(vin, { odometer: 32_000 }));
+      const decided = await decide(adjuster, claim, [true, false, false]);
+      if (decided.statusCode !== 200) throw new Error(decided.body);
+      const before = (await adjuster({ url: `/api/v1/repair-claims/${claim.id}` })).json();
+      const corrected = await correct(admin, claim.id, {
+        odometer: 25_200,
+        reason: 'Shop invoice reads 25,200',
+      });
+      expect(corrected.statusCode, corrected.body).toBe(200);
+      expect(corrected.json()).toMatchObject({
+        status: 'authorized',
+        odometer: 25_200,
+        eligibleCents: before.eligibleCents,
+        authorization: before.authorization,
+      });
+      const audit = await server.built.database.db
+        .selectFrom('audit_events')
+        .select('data')
+        .where('entity_id', '=', claim.id)
+        .where('action', '=', 'repair_claim.odometer_corrected')
+        .executeTakeFirstOrThrow();
+      expect(audit.data).toMatchObject({
+        contractId: contract.id,
+        from: 32_000,
+        to: 25_200,
+        reassessed: false,
+      });
+    });
+  });
+
   describe('reading claims', () => {
     it('lists submitted claims oldest first, page by page', async () => {
       const ids: string[] = [];

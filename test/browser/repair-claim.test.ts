@@ -85,6 +85,22 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
         .click();
       await adjuster.getByRole('link', { name: claimNumber }).click();
       await adjuster.getByRole('heading', { level: 1, name: `Claim ${claimNumber}` }).waitFor();
+      // The shop's reading was a digit off: the adjuster puts it right, saying what shows it, before deciding.
+      await adjuster.getByText('Correct the odometer reading (25,000 miles)').click();
+      await adjuster.getByRole('button', { name: 'Correct the reading' }).click();
+      await adjuster.getByText('Enter the right reading in whole miles, e.g. 31000.').waitFor();
+      await adjuster
+        .getByText('Say what shows the right reading (a photo of the dashboard, the invoice).')
+        .waitFor();
+      expect(await axeViolations(adjuster)).toEqual([]);
+      await adjuster.getByLabel('Right reading (miles)').fill('25100');
+      await adjuster.getByLabel('What shows it').fill('Photo of the dashboard sent by the shop: 25,100');
+      await adjuster.getByRole('button', { name: 'Correct the reading' }).click();
+      await adjuster
+        .getByRole('status')
+        .filter({ hasText: 'The reading is now 25,100 miles (was 25,000).' })
+        .waitFor();
+      await adjuster.getByText('Correct the odometer reading (25,100 miles)').waitFor();
       // Nothing is decided until the adjuster decides it: both lines are refused as undecided.
       expect(await adjuster.getByLabel('Approve line 1').isChecked()).toBe(false);
       await adjuster.getByRole('button', { name: 'Record decision' }).click();

@@ -101,6 +101,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/repair-claims/:id/inspection': '401 403 403 403 403 400 403 403 403 403',
   'POST /api/v1/repair-claims/:id/information': '401 403 403 400 403 400 400 403 403 403',
   'POST /api/v1/repair-claims/:id/payment': '401 403 403 403 403 400 400 403 403 403',
+  'POST /api/v1/repair-claims/:id/odometer-correction': '401 403 403 403 403 400 400 403 403 403',
   'POST /api/v1/roadside-requests': '401 400 400 403 403 400 400 403 403 403',
   'GET /api/v1/roadside-requests': '401 404 404 403 200 200 200 403 403 403',
   'GET /api/v1/roadside-requests/:id': '401 200 404 403 200 200 200 403 403 403',

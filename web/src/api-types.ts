@@ -1558,6 +1558,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/repair-claims/{id}/odometer-correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct the claim's odometer reading (a typo), with the reason
+         * @description Adjusters and administrators. Corrects the odometer reading a claim was submitted with (a shop's typo), with the reason (what shows the right reading). The reading counts for later records on the contract: a cancellation or transfer may not go below it. A claim still waiting for its decision is assessed again with the corrected reading (coverage by miles, each line's eligibility); a decided claim keeps its decision. Below the reading at sale → 422 `odometer_below_sale`. Writes an audit row (`repair_claim.odometer_corrected`, both readings). Accepts an Idempotency-Key.
+         */
+        post: operations["correctRepairClaimOdometer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/repair-claims/{id}/payment": {
         parameters: {
             query?: never;
@@ -9891,6 +9911,84 @@ export interface operations {
             };
             /** @description RFC 9457 problem document */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    correctRepairClaimOdometer: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The right reading, in miles */
+                    odometer: number;
+                    /** @description What shows the right reading, e.g. "photo of the dashboard: 21,340" */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairClaim"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem document */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { ApiBody } from '../api.js';
+import { type ApiBody, ApiError } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCents } from '../format.js';
 import { PageHeading } from '../page-heading.js';
@@ -273,6 +273,100 @@ function TextActionForm(props: {
   );
 }
 
+/**
+ * Puts right the odometer reading the shop typed (read again from the dashboard, a photo or the
+ * invoice): the reading counts for later cancellations and transfers, and a claim still waiting for its
+ * decision is assessed again with it. Folded away: most claims never need it.
+ */
+function OdometerCorrection({ claim }: { claim: RepairClaim }) {
+  const [odometer, setOdometer] = useState('');
+  const [reason, setReason] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const form = useFormErrors();
+  const id = useId();
+  const correct = useApiMutation('post', '/repair-claims/{id}/odometer-correction', {
+    invalidates: claimChanged,
+  });
+  const busy = correct.isPending;
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const errors: Record<string, string> = {};
+    const miles = Number(odometer.replaceAll(',', '').trim());
+    if (!/^\d+$/.test(odometer.replaceAll(',', '').trim()))
+      errors.odometer = 'Enter the right reading in whole miles, e.g. 31000.';
+    else if (miles === claim.odometer) errors.odometer = `${odometer} is already the claim's reading.`;
+    if (!reason.trim())
+      errors.reason = 'Say what shows the right reading (a photo of the dashboard, the invoice).';
+    if (Object.keys(errors).length > 0) return form.show(errors);
+    form.clear();
+    setDone(null);
+    try {
+      const updated = await correct.mutateAsync({
+        params: { path: { id: claim.id } },
+        body: { odometer: miles, reason: reason.trim() },
+      });
+      setDone(
+        `The reading is now ${updated.odometer.toLocaleString('en-US')} miles (was ${claim.odometer.toLocaleString('en-US')}).`,
+      );
+      setOdometer('');
+      setReason('');
+    } catch (caught) {
+      const detail = caught instanceof ApiError ? caught.detail : '';
+      form.showProblem(caught, { odometer: detail, reason: detail });
+    }
+  };
+
+  return (
+    <details className="card">
+      <summary>Correct the odometer reading ({claim.odometer.toLocaleString('en-US')} miles)</summary>
+      <p role="status">{done}</p>
+      <form
+        className="form"
+        onSubmit={submit}
+        ref={form.formRef}
+        noValidate
+        aria-labelledby={`${id}-heading`}
+      >
+        <h2 id={`${id}-heading`} className="visually-hidden">
+          Correct the odometer reading
+        </h2>
+        <FormSummary form={form} />
+        <p>
+          When the shop typed the reading wrong. It counts for later cancellations and transfers
+          {claim.status === 'submitted' || claim.status === 'information_requested'
+            ? ', and the lines are assessed again with it.'
+            : '; the decision on this claim stays as it is.'}
+        </p>
+        <div className="field">
+          <label htmlFor={`${id}-odometer`}>Right reading (miles)</label>
+          <input
+            id={`${id}-odometer`}
+            inputMode="numeric"
+            autoComplete="off"
+            value={odometer}
+            onChange={(e) => setOdometer(e.target.value)}
+            {...form.fieldProps('odometer', `${id}-odometer`)}
+          />
+          <FieldError id={`${id}-odometer`} message={form.errors.odometer} />
+        </div>
+        <TextAreaField
+          id={`${id}-reason`}
+          label="What shows it"
+          value={reason}
+          onChange={setReason}
+          error={form.errors.reason}
+          fieldProps={form.fieldProps('reason', `${id}-reason`)}
+        />
+        <button type="submit" className="button button--secondary" disabled={busy}>
+          {busy ? 'Correcting…' : 'Correct the reading'}
+        </button>
+      </form>
+    </details>
+  );
+}
+
 export function AdjusterClaimPage({ params }: RouteProps) {
   const path = { params: { path: { id: params.id ?? '' } } };
   const claim = useApiQuery('/repair-claims/{id}', path);
@@ -295,6 +389,7 @@ export function AdjusterClaimPage({ params }: RouteProps) {
               <WorkOwner kind="repair_claim_decision" id={value.id} user={user} noun="claim" />
             ) : null}
             <ClaimFacts claim={value} />
+            <OdometerCorrection claim={value} />
             {value.contractEnded && (value.status === 'submitted' || value.status === 'authorized') ? (
               // Said before the adjuster decides: approving or paying is refused (409 contract_not_active).
               <div className="notice notice--error">
