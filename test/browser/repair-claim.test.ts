@@ -216,8 +216,24 @@ describe.skipIf(!chromiumAvailable())('repair claim pre-authorization', () => {
     try {
       await shop.goto('/shop');
       await shop.getByRole('heading', { level: 1, name: 'Repair claims' }).waitFor();
-      await shop.getByLabel('VIN').fill(featured.vin);
+      // The lookup too: nothing given, each field says what it wants; an unknown VIN is said beside it.
+      await shop.getByRole('button', { name: 'Look up coverage' }).click();
+      await shop.getByText('Check the 2 fields marked below.').waitFor();
+      expect(await errorOf(shop.getByLabel('VIN'))).toBe(
+        'Enter the VIN (17 characters, on the dashboard or the door jamb).',
+      );
+      expect(await errorOf(shop.getByLabel('Odometer (miles)'))).toBe(
+        'Enter the odometer reading in whole miles, e.g. 25000.',
+      );
+      expect(await focused(shop.getByLabel('VIN'))).toBe(true);
+      expect(await axeViolations(shop)).toEqual([]);
+      await shop.getByLabel('VIN').fill('1HGCM82633A00435X');
       await shop.getByLabel('Odometer (miles)').fill('25000');
+      await shop.getByRole('button', { name: 'Look up coverage' }).click();
+      await shop.getByText(/The check digit \(9th character\) should be/).waitFor();
+      expect(await errorOf(shop.getByLabel('VIN'))).toMatch(/^The check digit \(9th character\) should be/);
+      expect(await shop.getByLabel('Odometer (miles)').getAttribute('aria-invalid')).toBeNull();
+      await shop.getByLabel('VIN').fill(featured.vin);
       await shop.getByRole('button', { name: 'Look up coverage' }).click();
       await failOnAlert(shop, shop.getByRole('heading', { level: 2, name: 'Covered: Value Guard' }));
 

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { type ApiResponse, apiClient } from '../api.js';
+import { ApiError, type ApiResponse, apiClient } from '../api.js';
 import { FieldError, FormSummary, useFormErrors } from '../form-errors.js';
 import { formatCalendarDate, formatCents, formatInstant, formatMiles } from '../format.js';
 import { t } from '../i18n.js';
@@ -51,40 +51,45 @@ function CoverageLookup({
 }) {
   const [vin, setVin] = useState('');
   const [odometer, setOdometer] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const form = useFormErrors();
   const id = useId();
 
+  // Each problem beside its field (the shop's checks and the API's alike), the first one focused.
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (busy) return;
     const cleanVin = vin.replace(/[\s-]+/g, '').toUpperCase();
-    const miles = Number(odometer.replace(/[,\s]/g, ''));
-    if (!cleanVin || !Number.isInteger(miles) || miles < 0) {
-      setError('Enter the VIN and the odometer reading in whole miles.');
-      return;
-    }
-    setError(null);
+    const digits = odometer.replace(/[,\s]/g, '');
+    const errors: Record<string, string> = {};
+    if (!cleanVin) errors.vin = 'Enter the VIN (17 characters, on the dashboard or the door jamb).';
+    if (!/^\d+$/.test(digits)) errors.odometer = 'Enter the odometer reading in whole miles, e.g. 25000.';
+    if (Object.keys(errors).length > 0) return form.show(errors);
+    form.clear();
     setBusy(true);
     try {
       // A one-off read the button asks for: the answer goes to the page, not to a cache.
       const coverage = await apiClient.GET('/coverage', {
-        params: { query: { vin: cleanVin, odometer: miles } },
+        params: { query: { vin: cleanVin, odometer: Number(digits) } },
       });
-      onCoverage(cleanVin, miles, coverage);
+      onCoverage(cleanVin, Number(digits), coverage);
     } catch (caught) {
-      setError(errorMessage(caught));
+      const detail = caught instanceof ApiError ? caught.detail : '';
+      form.showProblem(caught, { vin: detail, odometer: detail });
     } finally {
       setBusy(false);
     }
   };
 
   return (
-    <form className="form form--inline" onSubmit={handleSubmit} aria-label="Look up coverage">
-      {error ? (
-        <div className="notice notice--error" role="alert">
-          {error}
-        </div>
-      ) : null}
+    <form
+      className="form form--inline"
+      onSubmit={handleSubmit}
+      aria-label="Look up coverage"
+      ref={form.formRef}
+      noValidate
+    >
+      <FormSummary form={form} />
       <div className="field">
         <label htmlFor={`${id}-vin`}>VIN</label>
         <input
@@ -95,7 +100,9 @@ function CoverageLookup({
           maxLength={24}
           value={vin}
           onChange={(e) => setVin(e.target.value)}
+          {...form.fieldProps('vin', `${id}-vin`)}
         />
+        <FieldError id={`${id}-vin`} message={form.errors.vin} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-odometer`}>Odometer (miles)</label>
@@ -105,7 +112,9 @@ function CoverageLookup({
           inputMode="numeric"
           value={odometer}
           onChange={(e) => setOdometer(e.target.value)}
+          {...form.fieldProps('odometer', `${id}-odometer`)}
         />
+        <FieldError id={`${id}-odometer`} message={form.errors.odometer} />
       </div>
       <button type="submit" className="button" disabled={busy}>
         {busy ? 'Looking up…' : 'Look up coverage'}
