@@ -76,9 +76,9 @@ describe('flagsOf (the rows the queries found → flags)', () => {
       codes: ['contract_not_in_force'],
     },
     {
-      name: 'a claim before the day its contract was cancelled as of (it was covered)',
+      name: 'a claim before the day its contract was cancelled as of (covered; the refund did not count it)',
       evidence: { ...none, ended: [ended('cancelled', '2026-11-21')] },
-      codes: [],
+      codes: ['cancelled_after_claim'],
     },
     {
       name: 'a claim below the reading recorded before it',
@@ -101,6 +101,12 @@ describe('flagsOf (the rows the queries found → flags)', () => {
     });
     expect(flags.get('c1')?.[0]?.reason).toBe(
       'Same VIN and component group (engine) as claim RC-1, the same day',
+    );
+  });
+
+  it('says when a contract was cancelled after the claim, and what that means for its refund', () => {
+    expect(flagsOf({ ...none, ended: [ended('cancelled', '2026-11-21')] }).get('c1')?.[0]?.reason).toBe(
+      "Contract VSC-1 was cancelled as of 2026-11-21, after this claim's day (2026-11-20): it covered the claim, and the cancellation's refund was worked out without it",
     );
   });
 

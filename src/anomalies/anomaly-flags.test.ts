@@ -165,6 +165,32 @@ describeEachEngine('anomaly flags on the work queue', (engine) => {
     });
   });
 
+  it('flags a claim whose contract was cancelled as of a later day: covered, but its refund did not count it', async () => {
+    const vin = await contract('2025-06-01');
+    const open = await claim(vin, 10_000);
+    // The claim as submitted on 2026-11-20 (a fixture: the API dates it now), still waiting.
+    await server.built.database.db
+      .updateTable('repair_claims')
+      .set({ submitted_at: new Date('2026-11-20T15:00:00Z') })
+      .where('id', '=', open)
+      .execute();
+    const contractId = (await adjuster({ url: `/api/v1/contracts?vin=${vin}` })).json().data[0].id;
+    const cancelled = await admin({
+      method: 'POST',
+      url: `/api/v1/contracts/${contractId}/cancellation`,
+      payload: { odometer: 31_000, reason: 'customer_request' },
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(201);
+    const flags = await flagsOf(open);
+    expect(flags.map((flag) => flag.code)).not.toContain('contract_not_in_force');
+    expect(flags).toContainEqual({
+      code: 'cancelled_after_claim',
+      reason: expect.stringMatching(
+        /^Contract \S+ was cancelled as of \d{4}-\d{2}-\d{2}, after this claim's day \(2026-11-20\): it covered the claim/,
+      ),
+    });
+  });
+
   it('keeps a claim below an earlier claim’s reading and flags it with that reading', async () => {
     const vin = await contract('2025-06-01');
     const high = await shop({

@@ -2,7 +2,8 @@
 // group within the plan's catalog window (claims.repeatClaimWindowDays), the same file (SHA-256) on
 // two claims, a repair facility whose claim amount or labor rate jumps against its own history, and
 // a claim soon after the contract's purchase (claims.earlyClaimDays), a claim whose contract did not
-// cover its date (cancelled as of that day or before, or void: it cannot be approved), and a claim whose
+// cover its date (cancelled as of that day or before, or void: it cannot be approved), a claim whose
+// contract was cancelled as of a later day (covered, but the refund was worked out without it), and a claim whose
 // odometer is below a reading recorded on its contract before it (kept, since a shop may correct a typo,
 // but worth a look: contracts/odometer-readings.ts). Each is one SQL query over the page's items
 // (anomalies.repository.ts); this file turns their rows into the flags, each with the reason a person
@@ -20,6 +21,7 @@ export type AnomalyCode =
   | 'facility_rate_jump'
   | 'early_claim'
   | 'contract_not_in_force'
+  | 'cancelled_after_claim'
   | 'odometer_below_last_reading';
 
 export interface AnomalyFlag {
@@ -124,6 +126,14 @@ export function flagsOf(evidence: AnomalyEvidence): Map<string, AnomalyFlag[]> {
       row.claim_date,
     );
     if (ended) push(flags, row.id, { code: 'contract_not_in_force', reason: ended.detail });
+    // Cancelled as of a later day (a lender's payoff, say, while the claim waited): the contract covered
+    // the claim and it may be approved, but the refund was worked out without it, so where the state
+    // deducts claims it deducted nothing for it.
+    else if (row.status === 'cancelled' && row.cancel_on !== null)
+      push(flags, row.id, {
+        code: 'cancelled_after_claim',
+        reason: `Contract ${row.contract_number} was cancelled as of ${row.cancel_on}, after this claim's day (${row.claim_date}): it covered the claim, and the cancellation's refund was worked out without it`,
+      });
   }
   for (const row of evidence.readingsBelow ?? []) {
     if (row.claim_odometer >= row.odometer) continue;
