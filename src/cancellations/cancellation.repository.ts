@@ -61,6 +61,37 @@ export async function claimsPaidByContract(
   return paid;
 }
 
+/**
+ * What claims staff promised the holder on each of these contracts and no run has paid yet: rental and
+ * trip-interruption reimbursements approved, and completed tows with a reimbursement not settled by a
+ * payment run (as the payment runs' payables read them). Like a repair authorization, a promise to pay:
+ * where the state deducts claims, it is deducted as a paid claim is. Absent → 0.
+ */
+export async function approvedUnpaidBenefitsCentsByContract(
+  db: Kysely<Database>,
+  contractIds: readonly string[],
+): Promise<Map<string, number>> {
+  const owed = new Map<string, number>();
+  if (contractIds.length === 0) return owed;
+  const ids = sql.join([...new Set(contractIds)]);
+  const result = await sql<{ contract_id: string; cents: string }>`
+    select contract_id, sum(cents)::bigint::text as cents from (
+      select contract_id, payable_cents::bigint as cents from rental_claims
+       where status = 'approved' and contract_id in (${ids})
+      union all
+      select contract_id, payable_cents::bigint from trip_interruption_claims
+       where status = 'approved' and contract_id in (${ids})
+      union all
+      select s.contract_id, s.payable_cents::bigint from roadside_requests s
+       where s.status = 'completed' and s.payable_cents > 0 and s.contract_id in (${ids})
+         and not exists (select 1 from payment_settlements p
+                          where p.source_type = 'roadside_request' and p.source_id = s.id)
+    ) promised
+    group by contract_id`.execute(db);
+  for (const row of result.rows) owed.set(row.contract_id, Number(row.cents));
+  return owed;
+}
+
 /** Many cancellation records with one insert (a batch of lender events). */
 export async function insertCancellations(
   trx: Kysely<Database>,

@@ -69,7 +69,7 @@ const QuoteFields = {
   feeCents: Type.Integer(),
   claimsPaidCents: Type.Integer({
     description:
-      'Claims paid on the contract (net ledger payouts) and repair authorizations not yet paid (a promise to pay the shop); deducted only where the state rule deducts claims',
+      'Claims paid on the contract (net ledger payouts), repair authorizations not yet paid (a promise to pay the shop) and reimbursements approved but not yet paid (rental, trip interruption, a completed tow); deducted only where the state rule deducts claims',
   }),
   claimsDeductedCents: Type.Integer(),
   refundCents: Type.Integer(),

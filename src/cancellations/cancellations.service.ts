@@ -49,6 +49,7 @@ import type { Principal } from '../shared/principal.js';
 import { closePendingTransfers } from '../transfers/transfer-closing.js';
 import { emitEvent, emitEvents } from '../webhooks/webhook-events.js';
 import {
+  approvedUnpaidBenefitsCentsByContract,
   type CancellationRecord,
   claimsPaidByContract,
   claimsPaidCents,
@@ -255,11 +256,13 @@ export function createCancellationsService(deps: {
   ): Promise<{ quoted: AllocatedQuote; earningMethod: EarningMethod }> {
     assertAfterPayableClaim(request, (await latestPayableClaims(executor, [row.id])).get(row.id));
     const { terms } = await termsOf(catalog, row, executor);
-    // A repair authorization is a promise to pay the shop (docs/domain.md "Repair claims"): where the
-    // state deducts claims, one not yet paid is deducted as a paid one is.
+    // A repair authorization is a promise to pay the shop (docs/domain.md "Repair claims"), and an
+    // approved reimbursement one to pay the holder: where the state deducts claims, one not yet paid is
+    // deducted as a paid one is.
     const claimsPaid =
       (await claimsPaidCents(executor, row.id)) +
-      ((await authorizedUnpaidCentsByContract(executor, [row.id])).get(row.id) ?? 0);
+      ((await authorizedUnpaidCentsByContract(executor, [row.id])).get(row.id) ?? 0) +
+      ((await approvedUnpaidBenefitsCentsByContract(executor, [row.id])).get(row.id) ?? 0);
     const allocated = allocatedQuote(
       row,
       terms,
@@ -431,6 +434,7 @@ export function createCancellationsService(deps: {
     const ids = rows.map((row) => row.id);
     const claimsPaid = await claimsPaidByContract(trx, ids);
     const authorizedUnpaid = await authorizedUnpaidCentsByContract(trx, ids);
+    const benefitsUnpaid = await approvedUnpaidBenefitsCentsByContract(trx, ids);
     const payableClaims = await latestPayableClaims(trx, ids);
     const gapClaims = await gapClaimsHoldingAddenda(
       trx,
@@ -448,7 +452,9 @@ export function createCancellationsService(deps: {
         ...allocatedQuote(
           row,
           terms,
-          (claimsPaid.get(row.id) ?? 0) + (authorizedUnpaid.get(row.id) ?? 0),
+          (claimsPaid.get(row.id) ?? 0) +
+            (authorizedUnpaid.get(row.id) ?? 0) +
+            (benefitsUnpaid.get(row.id) ?? 0),
           dealerCostCents,
           request,
           gapClaims.get(row.id),

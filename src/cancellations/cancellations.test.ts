@@ -475,6 +475,35 @@ describeEachEngine('cancellations', (engine) => {
       });
     });
 
+    it('deducts a reimbursement approved but not yet paid where claims are deducted, as an authorized repair', async () => {
+      // Texas deducts claims; a completed tow with a $75 reimbursement owed to the holder, no run yet.
+      const { id } = await createContract({ purchaseState: 'TX' });
+      const requested = await adjuster({
+        method: 'POST',
+        url: '/api/v1/roadside-requests',
+        payload: {
+          contractId: id,
+          service: 'tow',
+          location: { address: 'I-35 exit 230' },
+          phone: '555-0100',
+        },
+      });
+      expect(requested.statusCode, requested.body).toBe(201);
+      const url = `/api/v1/roadside-requests/${requested.json().id}/status`;
+      expect((await adjuster({ method: 'POST', url, payload: { status: 'dispatched' } })).statusCode).toBe(
+        200,
+      );
+      const completed = await adjuster({
+        method: 'POST',
+        url,
+        payload: { status: 'completed', towingCostCents: 12_000 },
+      });
+      expect(completed.json().towing).toMatchObject({ payableCents: 7_500 });
+      const quoted = await quote(id, { odometer: 31_500, reason: 'customer_request' });
+      expect(quoted.statusCode, quoted.body).toBe(200);
+      expect(quoted.json()).toMatchObject({ claimsPaidCents: 7_500, claimsDeductedCents: 7_500 });
+    });
+
     it('waits for a repair claim still being decided where claims are deducted, and not where they are not', async () => {
       // Texas deducts claims: the refund worked out now would not deduct a claim authorized later.
       const { id, body } = await createContract({ purchaseState: 'TX' });

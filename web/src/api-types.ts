@@ -3564,7 +3564,7 @@ export interface components {
             shareDenominator: number;
             grossRefundCents: number;
             feeCents: number;
-            /** @description Claims paid on the contract (net ledger payouts) and repair authorizations not yet paid (a promise to pay the shop); deducted only where the state rule deducts claims */
+            /** @description Claims paid on the contract (net ledger payouts), repair authorizations not yet paid (a promise to pay the shop) and reimbursements approved but not yet paid (rental, trip interruption, a completed tow); deducted only where the state rule deducts claims */
             claimsPaidCents: number;
             claimsDeductedCents: number;
             refundCents: number;
@@ -11659,7 +11659,7 @@ export interface operations {
                             shareDenominator: number;
                             grossRefundCents: number;
                             feeCents: number;
-                            /** @description Claims paid on the contract (net ledger payouts) and repair authorizations not yet paid (a promise to pay the shop); deducted only where the state rule deducts claims */
+                            /** @description Claims paid on the contract (net ledger payouts), repair authorizations not yet paid (a promise to pay the shop) and reimbursements approved but not yet paid (rental, trip interruption, a completed tow); deducted only where the state rule deducts claims */
                             claimsPaidCents: number;
                             claimsDeductedCents: number;
                             refundCents: number;
