@@ -73,6 +73,18 @@ describeEachEngine('cancellations', (engine) => {
       headers: key ? { 'idempotency-key': key } : {},
     });
 
+  /** A shop's brakes estimate on the VIN at that reading, submitted (dated now): the claim. */
+  async function submitRepairClaim(vin: string, odometer: number) {
+    const shop = await staffClient(server, 'shop@coverwise.test');
+    const submitted = await shop({
+      method: 'POST',
+      url: '/api/v1/repair-claims',
+      payload: brakesEstimate(vin, { odometer }),
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    return submitted.json();
+  }
+
   /** A paid repair claim as the claims issue will record it: a ledger payout of a claim source. */
   async function recordPaidClaim(contractId: string, amountCents: number) {
     const { db } = server.built.database;
@@ -423,14 +435,7 @@ describeEachEngine('cancellations', (engine) => {
     it('follows the last repair the administrator authorized: dated after its day, its payable deducted where claims are', async () => {
       // Texas deducts claims; the authorization ($700 brakes less the $100 deductible) is not paid yet.
       const { id, body } = await createContract({ purchaseState: 'TX' });
-      const shop = await staffClient(server, 'shop@coverwise.test');
-      const submitted = await shop({
-        method: 'POST',
-        url: '/api/v1/repair-claims',
-        payload: brakesEstimate(body.vehicle.vin, { odometer: 31_000 }),
-      });
-      expect(submitted.statusCode, submitted.body).toBe(201);
-      const claim = submitted.json();
+      const claim = await submitRepairClaim(body.vehicle.vin, 31_000);
       const authorized = await adjuster({
         method: 'POST',
         url: `/api/v1/repair-claims/${claim.id}/authorization`,
@@ -507,14 +512,7 @@ describeEachEngine('cancellations', (engine) => {
     it('waits for a repair claim still being decided where claims are deducted, and not where they are not', async () => {
       // Texas deducts claims: the refund worked out now would not deduct a claim authorized later.
       const { id, body } = await createContract({ purchaseState: 'TX' });
-      const shop = await staffClient(server, 'shop@coverwise.test');
-      const submitted = await shop({
-        method: 'POST',
-        url: '/api/v1/repair-claims',
-        payload: brakesEstimate(body.vehicle.vin, { odometer: 31_000 }),
-      });
-      expect(submitted.statusCode, submitted.body).toBe(201);
-      const claim = submitted.json();
+      const claim = await submitRepairClaim(body.vehicle.vin, 31_000);
       const asked = { odometer: 31_500, reason: 'customer_request' };
       for (const refused of [await quote(id, asked), await cancel(id, asked, 'undecided-1')]) {
         expect(refused.statusCode, refused.body).toBe(409);
@@ -536,12 +534,7 @@ describeEachEngine('cancellations', (engine) => {
       // Missouri (the catalog's plan rule) does not deduct claims: the refund does not depend on the
       // claim, so it does not wait.
       const missouri = await createContract({ purchaseState: 'MO' });
-      const pending = await shop({
-        method: 'POST',
-        url: '/api/v1/repair-claims',
-        payload: brakesEstimate(missouri.body.vehicle.vin, { odometer: 31_000 }),
-      });
-      expect(pending.statusCode, pending.body).toBe(201);
+      await submitRepairClaim(missouri.body.vehicle.vin, 31_000);
       const quoted = await quote(missouri.id, asked);
       expect(quoted.statusCode, quoted.body).toBe(200);
       expect(quoted.json()).toMatchObject({ claimsDeductedCents: 0 });
@@ -555,13 +548,7 @@ describeEachEngine('cancellations', (engine) => {
           address: { line1: '4 Ash', city: 'Reno', state: 'NV', zip: '89501' },
         },
       });
-      const shop = await staffClient(server, 'shop@coverwise.test');
-      const claim = await shop({
-        method: 'POST',
-        url: '/api/v1/repair-claims',
-        payload: brakesEstimate(own.body.vehicle.vin, { odometer: 35_000 }),
-      });
-      expect(claim.statusCode, claim.body).toBe(201);
+      const claim = await submitRepairClaim(own.body.vehicle.vin, 35_000);
       const holder = await holderClient(server, {
         lastName: 'Tanaka',
         zip: '89501',
@@ -577,7 +564,7 @@ describeEachEngine('cancellations', (engine) => {
         expect(refused.json()).toMatchObject({
           code: 'odometer_below_last_reading',
           param: 'odometer',
-          detail: `The odometer reading (31,000 miles) is below the last reading recorded on this contract: 35,000 miles on 2026-11-25 (repair claim ${claim.json().claimNumber}). Give the reading on the dashboard today.`,
+          detail: `The odometer reading (31,000 miles) is below the last reading recorded on this contract: 35,000 miles on 2026-11-25 (repair claim ${claim.claimNumber}). Give the reading on the dashboard today.`,
         });
       }
       expect((await adjuster({ url: `/api/v1/contracts/${own.id}` })).json().status).toBe('active');

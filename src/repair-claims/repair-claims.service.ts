@@ -311,13 +311,7 @@ export function createRepairClaimsService(deps: {
     const now = clock.now();
     const facility = await facilityFor(trx, principal, body.facilityId);
     const contract = await contractForVin(trx, body.vin, body.odometer);
-    if (body.odometer < contract.odometer_at_sale) {
-      throw new AppError(
-        'odometer_below_sale',
-        `The odometer (${body.odometer}) is below the reading when the contract was sold (${contract.odometer_at_sale}).`,
-        { param: 'odometer' },
-      );
-    }
+    refuseBelowSale(body.odometer, contract);
     let workStartedAt: Date | null = null;
     if (body.workStartedAt !== undefined) {
       workStartedAt = new Date(body.workStartedAt);
@@ -687,12 +681,7 @@ export function createRepairClaimsService(deps: {
         param: 'odometer',
       });
     const contract = (await findContractById(trx, claim.contract_id))!;
-    if (body.odometer < contract.odometer_at_sale)
-      throw new AppError(
-        'odometer_below_sale',
-        `The odometer (${body.odometer}) is below the reading when the contract was sold (${contract.odometer_at_sale}).`,
-        { param: 'odometer' },
-      );
+    refuseBelowSale(body.odometer, contract);
     const undecided = claim.status === 'submitted' || claim.status === 'information_requested';
     const changes: { coverage_reason_code?: string | null; inspection_required?: boolean } = {};
     if (undecided) {
@@ -833,6 +822,16 @@ export function createRepairClaimsService(deps: {
     termsOf,
     today,
   };
+}
+
+/** A reading below the one at sale is a typo or a rolled-back odometer: 422 odometer_below_sale. */
+function refuseBelowSale(odometer: number, contract: ContractRow): void {
+  if (odometer < contract.odometer_at_sale)
+    throw new AppError(
+      'odometer_below_sale',
+      `The odometer (${odometer}) is below the reading when the contract was sold (${contract.odometer_at_sale}).`,
+      { param: 'odometer' },
+    );
 }
 
 function principalLabel(principal: Principal): string {
